@@ -1,0 +1,225 @@
+"""The records grid workers keep: plain dataclasses, no persistence or Qt.
+
+Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
+the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
+Households, residents, organizations and areas are mutable and merged field by field;
+visits, events, event actions and attachments are append-only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import ClassVar
+
+from gridclient.domain.enums import (
+    AreaLevel,
+    DisabilityCategory,
+    EntityKind,
+    EventActionKind,
+    Gender,
+    HouseholdTag,
+    Ledger,
+    OrganizationKind,
+    PopulationType,
+    Relation,
+    ResidenceStatus,
+    Role,
+    Satisfaction,
+    SpecialGroup,
+    Urgency,
+    VisitMethod,
+)
+
+#: China Standard Time; no daylight saving, so a fixed offset is exact.
+CST = timezone(timedelta(hours=8), "CST")
+
+
+def new_id() -> str:
+    """A fresh record id (UUID4, canonical text form)."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True, kw_only=True)
+class Record:
+    id: str = field(default_factory=new_id)
+    version: int = 0
+    deleted: bool = False
+    updated_at: datetime | None = None
+
+    KIND: ClassVar[EntityKind]
+
+
+@dataclass(slots=True, kw_only=True)
+class Area(Record):
+    """One node of 区县 → 乡镇/街道 → 村/社区 → 网格 → 微网格, identified by its code."""
+
+    code: str
+    name: str
+    level: AreaLevel
+    parent_id: str | None = None
+
+    KIND: ClassVar[EntityKind] = EntityKind.AREA
+
+
+@dataclass(slots=True, kw_only=True)
+class Household(Record):
+    grid_id: str
+    address: str
+    number: str = ""
+    """户号 (household register number), when known."""
+    micro_grid_id: str | None = None
+    phone: str = ""
+    tags: frozenset[HouseholdTag] = frozenset()
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.HOUSEHOLD
+
+
+@dataclass(slots=True, kw_only=True)
+class Resident(Record):
+    household_id: str
+    name: str
+    id_number: str = ""
+    gender: Gender | None = None
+    birth_date: date | None = None
+    relation: Relation = Relation.OTHER
+    ethnicity: str = "汉族"
+    phone: str = ""
+    population_type: PopulationType = PopulationType.REGISTERED
+    residence_status: ResidenceStatus = ResidenceStatus.CONSISTENT
+    tags: frozenset[SpecialGroup] = frozenset()
+    disability_category: DisabilityCategory | None = None
+    disability_grade: int | None = None
+    """残疾等级 1–4 (一级 is the most severe)."""
+    workplace: str = ""
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.RESIDENT
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+
+@dataclass(slots=True, kw_only=True)
+class Organization(Record):
+    grid_id: str
+    name: str
+    kind: OrganizationKind = OrganizationKind.OTHER
+    leader: str = ""
+    phone: str = ""
+    members: int | None = None
+    address: str = ""
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.ORGANIZATION
+
+
+@dataclass(slots=True, kw_only=True)
+class Visit(Record):
+    """走访: one recorded contact with a household. Append-only; a correction is a new
+    visit whose ``corrects_id`` names the one it replaces."""
+
+    household_id: str
+    grid_id: str
+    visitor: str
+    visited_at: datetime
+    method: VisitMethod = VisitMethod.IN_PERSON
+    content: str = ""
+    findings: str = ""
+    needs: str = ""
+    follow_up: str = ""
+    attachments: tuple[str, ...] = ()
+    corrects_id: str | None = None
+
+    KIND: ClassVar[EntityKind] = EntityKind.VISIT
+
+
+@dataclass(slots=True, kw_only=True)
+class Event(Record):
+    """事件: fixed at report time; everything that happens later is an EventAction."""
+
+    grid_id: str
+    category_code: str
+    ledger: Ledger
+    urgency: Urgency
+    title: str
+    reporter: str
+    reported_at: datetime
+    description: str = ""
+    location: str = ""
+    people_involved: str = ""
+    household_id: str | None = None
+    attachments: tuple[str, ...] = ()
+
+    KIND: ClassVar[EntityKind] = EntityKind.EVENT
+
+
+@dataclass(slots=True, kw_only=True)
+class EventAction(Record):
+    """流转: one append-only step of an event. ``at`` is the device clock when it was
+    taken; ``server_at`` is stamped by the server when it arrives."""
+
+    event_id: str
+    kind: EventActionKind
+    actor: str
+    actor_role: Role
+    at: datetime
+    comment: str = ""
+    assignee: str = ""
+    """For dispatch: the department, or ``grid`` for back to the grid worker."""
+    satisfaction: Satisfaction | None = None
+    attachments: tuple[str, ...] = ()
+    server_at: datetime | None = None
+
+    KIND: ClassVar[EntityKind] = EntityKind.EVENT_ACTION
+
+    @property
+    def effective_at(self) -> datetime:
+        return self.server_at if self.server_at is not None else self.at
+
+
+@dataclass(slots=True, kw_only=True)
+class Attachment(Record):
+    """A photo or document, content-addressed: ``id`` is the SHA-256 of the stored bytes."""
+
+    mime: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    created_at: datetime | None = None
+
+    KIND: ClassVar[EntityKind] = EntityKind.ATTACHMENT
+
+    @property
+    def sha256(self) -> str:
+        return self.id
+
+
+ENTITY_TYPES: dict[EntityKind, type[Record]] = {
+    EntityKind.AREA: Area,
+    EntityKind.HOUSEHOLD: Household,
+    EntityKind.RESIDENT: Resident,
+    EntityKind.ORGANIZATION: Organization,
+    EntityKind.VISIT: Visit,
+    EntityKind.EVENT: Event,
+    EntityKind.EVENT_ACTION: EventAction,
+    EntityKind.ATTACHMENT: Attachment,
+}
+
+#: Records edited in place and merged field by field.
+MUTABLE_KINDS = frozenset(
+    {EntityKind.AREA, EntityKind.HOUSEHOLD, EntityKind.RESIDENT, EntityKind.ORGANIZATION}
+)
+#: Records that are only ever created (a correction is a new record): they never conflict.
+APPEND_ONLY_KINDS = frozenset(ENTITY_TYPES) - MUTABLE_KINDS

@@ -1,0 +1,500 @@
+"""Coded fields of the domain.
+
+Every enum value is a stable ASCII code that travels over the wire and lives in the
+databases; the Chinese label is for people and may change without a migration.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from gridclient.domain.gender import Gender
+
+__all__ = [
+    "AreaLevel",
+    "ChangeKind",
+    "DisabilityCategory",
+    "EntityKind",
+    "EventActionKind",
+    "EventGroup",
+    "EventState",
+    "Gender",
+    "HouseholdTag",
+    "Ledger",
+    "OrganizationKind",
+    "PopulationType",
+    "Relation",
+    "ResidenceStatus",
+    "Role",
+    "Satisfaction",
+    "SpecialGroup",
+    "Urgency",
+    "VisitMethod",
+]
+
+
+_LABELS: dict[tuple[type, str], str] = {}
+
+
+def _set_labels(cls: type[StrEnum], labels: dict[str, str]) -> None:
+    missing = {m.value for m in cls} - labels.keys()
+    if missing:
+        raise AssertionError(f"{cls.__name__} lacks labels for {sorted(missing)}")
+    for value, text in labels.items():
+        _LABELS[cls, cls(value).value] = text
+
+
+class _Labelled(StrEnum):
+    """A StrEnum whose members carry a Chinese label for display."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS.get((type(self), self.value), self.value)
+
+
+class AreaLevel(_Labelled):
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    GRID = "grid"
+    MICRO_GRID = "micro_grid"
+
+    @property
+    def depth(self) -> int:
+        return list(AreaLevel).index(self)
+
+
+_set_labels(
+    AreaLevel,
+    {
+        "county": "区县",
+        "township": "乡镇/街道",
+        "village": "村/社区",
+        "grid": "网格",
+        "micro_grid": "微网格",
+    },
+)
+
+
+class Relation(_Labelled):
+    """与户主关系 (relation to the head of household)."""
+
+    HEAD = "head"
+    SPOUSE = "spouse"
+    SON = "son"
+    DAUGHTER = "daughter"
+    PARENT = "parent"
+    PARENT_IN_LAW = "parent_in_law"
+    CHILD_IN_LAW = "child_in_law"
+    GRANDCHILD = "grandchild"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    OTHER_RELATIVE = "other_relative"
+    TENANT = "tenant"
+    OTHER = "other"
+
+
+_set_labels(
+    Relation,
+    {
+        "head": "户主",
+        "spouse": "配偶",
+        "son": "子",
+        "daughter": "女",
+        "parent": "父母",
+        "parent_in_law": "公婆/岳父母",
+        "child_in_law": "儿媳/女婿",
+        "grandchild": "孙子女/外孙子女",
+        "grandparent": "祖父母/外祖父母",
+        "sibling": "兄弟姐妹",
+        "other_relative": "其他亲属",
+        "tenant": "租住人员",
+        "other": "其他",
+    },
+)
+
+
+class PopulationType(_Labelled):
+    """实有人口类别."""
+
+    REGISTERED = "registered"
+    FLOATING = "floating"
+    OVERSEAS = "overseas"
+    UNREGISTERED = "unregistered"
+
+
+_set_labels(
+    PopulationType,
+    {
+        "registered": "户籍人口",
+        "floating": "流动人口",
+        "overseas": "境外人员",
+        "unregistered": "未落户人员",
+    },
+)
+
+
+class ResidenceStatus(_Labelled):
+    """人户状态."""
+
+    CONSISTENT = "consistent"
+    PERSON_WITHOUT_HUKOU = "person_without_hukou"
+    HUKOU_WITHOUT_PERSON = "hukou_without_person"
+
+
+_set_labels(
+    ResidenceStatus,
+    {
+        "consistent": "人户一致",
+        "person_without_hukou": "人在户不在",
+        "hukou_without_person": "户在人不在",
+    },
+)
+
+
+class SpecialGroup(_Labelled):
+    """特殊群体 / 重点人群 tags on a resident."""
+
+    LEFT_BEHIND_CHILD = "left_behind_child"
+    LEFT_BEHIND_ELDER = "left_behind_elder"
+    LEFT_BEHIND_WOMAN = "left_behind_woman"
+    ELDERLY_60 = "elderly_60"
+    ELDERLY_80 = "elderly_80"
+    DISABLED = "disabled"
+    VETERAN_FAMILY = "veteran_family"
+    KEY_YOUTH = "key_youth"
+    RELEASED_PRISONER = "released_prisoner"
+    COMMUNITY_CORRECTION = "community_correction"
+    DRUG_USER = "drug_user"
+    SEVERE_MENTAL_ILLNESS = "severe_mental_illness"
+    PARTY_MEMBER = "party_member"
+
+    @property
+    def sensitive(self) -> bool:
+        """Groups whose membership only roles with a need to know may see (PIPL art. 28)."""
+        return self in _SENSITIVE_GROUPS
+
+
+_set_labels(
+    SpecialGroup,
+    {
+        "left_behind_child": "留守儿童",
+        "left_behind_elder": "留守老人",
+        "left_behind_woman": "留守妇女",
+        "elderly_60": "60岁以上老人",
+        "elderly_80": "80岁以上老人",
+        "disabled": "残疾人",
+        "veteran_family": "优抚对象",
+        "key_youth": "重点青少年",
+        "released_prisoner": "刑满释放人员",
+        "community_correction": "社区矫正对象",
+        "drug_user": "吸毒人员",
+        "severe_mental_illness": "严重精神障碍患者",
+        "party_member": "党员",
+    },
+)
+
+_SENSITIVE_GROUPS = frozenset(
+    {
+        SpecialGroup.RELEASED_PRISONER,
+        SpecialGroup.COMMUNITY_CORRECTION,
+        SpecialGroup.DRUG_USER,
+        SpecialGroup.SEVERE_MENTAL_ILLNESS,
+    }
+)
+
+
+class HouseholdTag(_Labelled):
+    """Tags on a household: assistance, poverty monitoring, honours and grid roles."""
+
+    MINIMUM_LIVING = "minimum_living"
+    EXTREME_POVERTY = "extreme_poverty"
+    TEMPORARY_ASSISTANCE = "temporary_assistance"
+    MONITOR_UNSTABLE = "monitor_unstable"
+    MONITOR_MARGINAL = "monitor_marginal"
+    MONITOR_SUDDEN_HARDSHIP = "monitor_sudden_hardship"
+    TEN_STAR_CIVILISED = "ten_star_civilised"
+    PARTY_CENTRAL = "party_central"
+    GRID_CORE = "grid_core"
+
+
+_set_labels(
+    HouseholdTag,
+    {
+        "minimum_living": "低保户",
+        "extreme_poverty": "特困供养户",
+        "temporary_assistance": "临时救助户",
+        "monitor_unstable": "脱贫不稳定户",
+        "monitor_marginal": "边缘易致贫户",
+        "monitor_sudden_hardship": "突发严重困难户",
+        "ten_star_civilised": "十星级文明户",
+        "party_central": "党员中心户",
+        "grid_core": "网格核心户",
+    },
+)
+
+
+class DisabilityCategory(_Labelled):
+    VISUAL = "visual"
+    HEARING = "hearing"
+    SPEECH = "speech"
+    PHYSICAL = "physical"
+    INTELLECTUAL = "intellectual"
+    MENTAL = "mental"
+    MULTIPLE = "multiple"
+
+
+_set_labels(
+    DisabilityCategory,
+    {
+        "visual": "视力残疾",
+        "hearing": "听力残疾",
+        "speech": "言语残疾",
+        "physical": "肢体残疾",
+        "intellectual": "智力残疾",
+        "mental": "精神残疾",
+        "multiple": "多重残疾",
+    },
+)
+
+
+class OrganizationKind(_Labelled):
+    WEDDING_FUNERAL_COUNCIL = "wedding_funeral_council"
+    ELDERLY_ASSOCIATION = "elderly_association"
+    ANTI_DRUG_GAMBLING = "anti_drug_gambling"
+    MEDIATION_COMMITTEE = "mediation_committee"
+    PARTY_BRANCH = "party_branch"
+    VOLUNTEER_TEAM = "volunteer_team"
+    ENTERPRISE = "enterprise"
+    OTHER = "other"
+
+
+_set_labels(
+    OrganizationKind,
+    {
+        "wedding_funeral_council": "红白理事会",
+        "elderly_association": "老年人协会",
+        "anti_drug_gambling": "禁毒禁赌协会",
+        "mediation_committee": "人民调解委员会",
+        "party_branch": "党组织",
+        "volunteer_team": "志愿服务队",
+        "enterprise": "企业/商户",
+        "other": "其他组织",
+    },
+)
+
+
+class VisitMethod(_Labelled):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+    MEETING = "meeting"
+    OTHER = "other"
+
+
+_set_labels(
+    VisitMethod,
+    {
+        "in_person": "入户走访",
+        "phone": "电话回访",
+        "video": "视频/微信",
+        "meeting": "座谈/集中走访",
+        "other": "其他",
+    },
+)
+
+
+class Ledger(_Labelled):
+    """三本账 (Shiquan's three ledgers); every event is filed in one."""
+
+    SUGGESTION = "suggestion"
+    APPEAL = "appeal"
+    COMPLAINT = "complaint"
+
+
+_set_labels(
+    Ledger,
+    {
+        "suggestion": "意见建议",
+        "appeal": "利益诉求",
+        "complaint": "投诉举报",
+    },
+)
+
+
+class EventGroup(_Labelled):
+    """The broad kind of an event category in the catalog."""
+
+    DISPUTE = "dispute"
+    HAZARD = "hazard"
+    APPEAL = "appeal"
+    COMPLAINT = "complaint"
+    SUGGESTION = "suggestion"
+    SERVICE = "service"
+
+
+_set_labels(
+    EventGroup,
+    {
+        "dispute": "矛盾纠纷",
+        "hazard": "安全隐患",
+        "appeal": "群众诉求",
+        "complaint": "投诉举报",
+        "suggestion": "意见建议",
+        "service": "便民服务",
+    },
+)
+
+
+class Urgency(_Labelled):
+    NORMAL = "normal"
+    URGENT = "urgent"
+    CRITICAL = "critical"
+
+
+_set_labels(
+    Urgency,
+    {
+        "normal": "一般",
+        "urgent": "紧急",
+        "critical": "特急",
+    },
+)
+
+
+class EventState(_Labelled):
+    REPORTED = "reported"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    VOIDED = "voided"
+    DISPATCHED = "dispatched"
+    HANDLING = "handling"
+    HANDLED = "handled"
+    VERIFIED = "verified"
+    REWORK = "rework"
+    CLOSED = "closed"
+    EVALUATED = "evaluated"
+    SELF_RESOLVED = "self_resolved"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for someone; counts towards the time limit."""
+        return self not in _FINISHED_STATES
+
+
+_set_labels(
+    EventState,
+    {
+        "reported": "已上报",
+        "accepted": "已受理",
+        "returned": "已退回",
+        "voided": "已作废",
+        "dispatched": "已派遣",
+        "handling": "处置中",
+        "handled": "已反馈",
+        "verified": "已核查",
+        "rework": "返工",
+        "closed": "已结案",
+        "evaluated": "已评价",
+        "self_resolved": "自处置",
+    },
+)
+
+_FINISHED_STATES = frozenset(
+    {EventState.VOIDED, EventState.CLOSED, EventState.EVALUATED, EventState.SELF_RESOLVED}
+)
+
+
+class EventActionKind(_Labelled):
+    REPORT = "report"
+    SELF_RESOLVE = "self_resolve"
+    ACCEPT = "accept"
+    RETURN = "return"
+    RESUBMIT = "resubmit"
+    VOID = "void"
+    DISPATCH = "dispatch"
+    HANDLE = "handle"
+    FEEDBACK = "feedback"
+    VERIFY = "verify"
+    REWORK = "rework"
+    CLOSE = "close"
+    EVALUATE = "evaluate"
+    RETURN_VISIT = "return_visit"
+    SUPERVISE = "supervise"
+    COMMENT = "comment"
+
+
+_set_labels(
+    EventActionKind,
+    {
+        "report": "上报",
+        "self_resolve": "自处置",
+        "accept": "受理",
+        "return": "退回",
+        "resubmit": "重新上报",
+        "void": "作废",
+        "dispatch": "派遣",
+        "handle": "处置",
+        "feedback": "反馈",
+        "verify": "核查通过",
+        "rework": "核查不通过（返工）",
+        "close": "结案",
+        "evaluate": "满意度评价",
+        "return_visit": "回访",
+        "supervise": "督办",
+        "comment": "备注",
+    },
+)
+
+
+class Satisfaction(_Labelled):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+_set_labels(
+    Satisfaction,
+    {
+        "satisfied": "满意",
+        "basically_satisfied": "基本满意",
+        "unsatisfied": "不满意",
+    },
+)
+
+
+class Role(_Labelled):
+    WORKER = "worker"
+    TOWNSHIP = "township"
+    ADMIN = "admin"
+
+
+_set_labels(
+    Role,
+    {
+        "worker": "网格员",
+        "township": "乡镇/街道工作人员",
+        "admin": "系统管理员",
+    },
+)
+
+
+class EntityKind(StrEnum):
+    """The record types that sync. The value is the wire name."""
+
+    AREA = "area"
+    HOUSEHOLD = "household"
+    RESIDENT = "resident"
+    ORGANIZATION = "organization"
+    VISIT = "visit"
+    EVENT = "event"
+    EVENT_ACTION = "event_action"
+    ATTACHMENT = "attachment"
+
+
+class ChangeKind(StrEnum):
+    """What an outbox op does to its record."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
