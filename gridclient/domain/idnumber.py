@@ -84,6 +84,10 @@ class IdNumber:
     birth_date: datetime.date
     gender: Gender
 
+    def __repr__(self) -> str:
+        # Masked so that a logged object never leaks the number (no personal data in logs).
+        return f"IdNumber({mask(self.number)!r}, {self.gender.value})"
+
 
 def check_character(first17: str) -> str:
     """The GB 11643 check character ("0"-"9" or "X") for 17 ASCII digits.
