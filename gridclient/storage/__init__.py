@@ -31,7 +31,7 @@ from gridclient.storage.errors import (
 )
 from gridclient.storage.keys import DEFAULT_KDF, KdfParams
 from gridclient.storage.repositories import EventHistory, Repositories
-from gridclient.storage.store import Store, StoreTooNew, store_path
+from gridclient.storage.store import IntegrityCheck, Store, StoreTooNew, store_path
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, RevealEntry, SyncKey
 from gridclient.storage.uow import UnitOfWork
 
@@ -42,6 +42,7 @@ __all__ = [
     "Conflict",
     "DuplicateRecord",
     "EventHistory",
+    "IntegrityCheck",
     "KdfParams",
     "KeyFileError",
     "MigrationFailed",

@@ -124,14 +124,18 @@ def backup_store(engine: Engine, db_path: Path, key: bytes, revision: str | None
             if source is None or copy is None:
                 raise RuntimeError("backup connections are closed")
             source.backup(copy)
+            # Fold the copy's -wal into its file so the backup is a single file.
+            copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             target_fairy.close()
             source_fairy.close()
     finally:
         destination.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{partial}{suffix}").unlink(missing_ok=True)
     os.replace(partial, target)
+    for suffix in ("-wal", "-shm"):  # normally gone after the checkpoint and close
+        side = Path(f"{partial}{suffix}")
+        if side.exists():
+            os.replace(side, Path(f"{target}{suffix}"))
     shutil.copy2(key_file_for(db_path), key_file_for(target))
     _log.info("store backed up before migration to %s", target)
     return target

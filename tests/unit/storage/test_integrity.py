@@ -103,3 +103,43 @@ def test_an_intact_store_is_not_moved(store: Store, db_path: Path) -> None:
     with Store.open(db_path, PASSWORD) as again, again.read() as repos:
         assert repos.records.get(Household, home.id) == home
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["store.db", "store.db.key"]
+
+
+def test_orphaned_side_files_are_kept_aside_not_applied(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    Path(f"{path}-wal").write_bytes(b"left over from a crash")
+    Path(f"{path}-shm").write_bytes(b"shm")
+    with Store.create(path, PASSWORD, kdf=CHEAP_KDF) as store, store.read() as repos:
+        assert repos.outbox.pending() == []
+    kept = sorted(p.name for p in tmp_path.iterdir() if ".orphan-" in p.name)
+    assert [name.rsplit("-", 1)[-1] for name in kept] == ["shm", "wal"]
+    assert (tmp_path / kept[1]).read_bytes() == b"left over from a crash"
+
+
+def test_after_crash_policy_checks_only_unclean_stores(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gridclient.storage import IntegrityCheck
+    from gridclient.storage import store as store_module
+
+    checked: list[Path] = []
+    real_check = store_module.check_integrity
+
+    def spy(path: Path, key: bytes) -> str | None:
+        checked.append(path)
+        return real_check(path, key)
+
+    monkeypatch.setattr(store_module, "check_integrity", spy)
+    crashed = tmp_path / "crashed.db"
+    _crash_image(store, crashed)
+    store.close()
+
+    with Store.open(store.path, PASSWORD, integrity=IntegrityCheck.AFTER_CRASH):
+        pass
+    assert checked == []  # closed cleanly: no -wal left
+    with Store.open(crashed, PASSWORD, integrity=IntegrityCheck.AFTER_CRASH):
+        pass
+    assert checked == [crashed]
+    with Store.open(store.path, PASSWORD):
+        pass
+    assert checked == [crashed, store.path]  # the default checks every time
