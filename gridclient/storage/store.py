@@ -312,8 +312,8 @@ class Store:
         backup = backup_store(engine, path, key, current) if current is not None else None
         try:
             upgrade(engine)
-        except StorageError:
-            raise
+        except MigrationFailed as exc:
+            raise MigrationFailed(exc.detail, backup) from exc
         except Exception as exc:
             _log.exception("migration of %s from %s failed", path, current)
             raise MigrationFailed(repr(exc), backup) from exc

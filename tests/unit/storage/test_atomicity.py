@@ -6,7 +6,7 @@ import pytest
 
 from gridclient.domain.entities import Household
 from gridclient.storage import Store, SyncKey
-from gridclient.storage.repositories import OutboxRepository
+from gridclient.storage.repositories import OutboxRepository, RecordRepository
 from gridclient.storage.uow import UnitOfWork
 from tests.unit.storage.factories import ACTOR, household
 
@@ -29,8 +29,6 @@ def test_failure_after_the_row_write_leaves_neither_row_nor_op(
     written: list[str] = []
 
     def row_is_there_then_fail(self: OutboxRepository, op: object) -> None:
-        from gridclient.storage.repositories import RecordRepository
-
         if RecordRepository(self._session).get(Household, home.id) is not None:
             written.append(home.id)
         raise Boom

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from gridclient.domain.entities import Household
-from gridclient.storage import Store, StoreCorrupted
+from gridclient.storage import IntegrityCheck, Store, StoreCorrupted
+from gridclient.storage import store as store_module
 from gridclient.storage.keys import key_file_for, unlock
 from gridclient.storage.store import check_integrity
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
@@ -119,9 +120,6 @@ def test_orphaned_side_files_are_kept_aside_not_applied(tmp_path: Path) -> None:
 def test_after_crash_policy_checks_only_unclean_stores(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gridclient.storage import IntegrityCheck
-    from gridclient.storage import store as store_module
-
     checked: list[Path] = []
     real_check = store_module.check_integrity
 

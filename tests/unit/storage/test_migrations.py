@@ -27,7 +27,7 @@ from gridclient.storage import (
 )
 from gridclient.storage.keys import create_key_file, key_file_for, unlock
 from gridclient.storage.migrate import current_revision, head_revision, upgrade
-from gridclient.storage.models import Base
+from gridclient.storage.models import Base, ConflictRow, OutboxRow
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
 UPDATED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -174,8 +174,6 @@ def test_foreign_keys_are_back_on_after_migrating(store: Store) -> None:
 
 def test_migration_rejects_foreign_key_violations(store: Store) -> None:
     """The check that guards FK-less table rebuilds does fire."""
-    from gridclient.storage.models import ConflictRow, OutboxRow
-
     with store.unit_of_work(actor=ACTOR) as uow:
         op = uow.create(household())
     with write_connection(store.engine, foreign_keys=False) as connection:

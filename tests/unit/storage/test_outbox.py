@@ -24,6 +24,7 @@ from gridclient.storage import (
     RecordNotFound,
     StaleRecord,
     Store,
+    SyncKey,
     WrongOperation,
     bulk_upsert,
     write_connection,
@@ -411,8 +412,6 @@ def test_reveals_are_logged_for_audit(store: Store) -> None:
 
 
 def test_sync_state_values(store: Store) -> None:
-    from gridclient.storage import SyncKey
-
     with store.read() as repos:
         assert repos.sync_state.get(SyncKey.DEVICE_ID) == store.device_id
         assert repos.sync_state.get(SyncKey.USERNAME) == ACTOR

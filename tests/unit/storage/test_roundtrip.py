@@ -29,7 +29,8 @@ from gridclient.domain.enums import (
     Urgency,
 )
 from gridclient.storage import Store
-from gridclient.storage.models import AttachmentBlobRow
+from gridclient.storage.engine import read_session
+from gridclient.storage.models import AttachmentBlobRow, SyncStateRow
 from tests.unit.storage.factories import (
     ACTOR,
     ID_NUMBER,
@@ -125,8 +126,6 @@ def test_attachment_bytes_are_stored_once(store: Store) -> None:
         assert len(repos.outbox.pending()) == 1
     with store.write() as repos:
         assert repos.records.exists(EntityKind.ATTACHMENT, photo.id)
-    from gridclient.storage.engine import read_session
-
     with read_session(store.engine) as session:
         blob = session.get(AttachmentBlobRow, photo.id)
         assert blob is not None and blob.data == PHOTO
@@ -262,9 +261,6 @@ def test_catalog_round_trip_keeps_order_and_version(store: Store) -> None:
 
 
 def test_read_session_refuses_writes(store: Store) -> None:
-    from gridclient.storage.engine import read_session
-    from gridclient.storage.models import SyncStateRow
-
     with pytest.raises(RuntimeError, match="read-only"), read_session(store.engine) as session:
         session.add(SyncStateRow(key="x", value=1))
         session.flush()

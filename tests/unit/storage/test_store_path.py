@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from gridclient.storage import Store, StoreExists, StoreNotFound, store_path
+from gridclient.storage import store as store_module
+from gridclient.storage.keys import create_key_file, key_file_for, unlock
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
 SAFE = re.compile(r"[a-z0-9._-]+\.db")
@@ -59,3 +61,25 @@ def test_create_and_open_guard_the_path(tmp_path: Path) -> None:
         first_device = store.device_id
     with Store.open(path, PASSWORD) as store:
         assert store.device_id == first_device  # made once per store
+
+
+def test_a_failed_create_leaves_no_half_made_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_upgrade(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")
+
+    path = tmp_path / "s.db"
+    monkeypatch.setattr(store_module, "upgrade", broken_upgrade)
+    with pytest.raises(OSError, match="disk full"):
+        Store.create(path, PASSWORD, kdf=CHEAP_KDF)
+    assert list(tmp_path.iterdir()) == []
+
+    key = create_key_file(key_file_for(path), PASSWORD, params=CHEAP_KDF)
+    with pytest.raises(OSError, match="disk full"):
+        Store.create(path, PASSWORD, kdf=CHEAP_KDF)
+    assert list(tmp_path.iterdir()) == [key_file_for(path)]  # a key we did not make stays
+    monkeypatch.undo()
+    with Store.create(path, PASSWORD, kdf=CHEAP_KDF) as store:
+        assert store.path.exists()
+    assert unlock(key_file_for(path), PASSWORD) == key
