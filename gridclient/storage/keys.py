@@ -71,10 +71,10 @@ class KdfParams:
             raise ValueError("memory_cost out of range 8*parallelism KiB..1 GiB")
 
 
-#: RFC 9106's second recommended option (t=3, 64 MiB, 4 lanes). Measured 0.17 s on the
-#: 2-core build VM (0.24 s with one lane); an old dual-core laptop takes about 2–3× as
-#: long, inside the 0.3–0.5 s we want for an interactive unlock. 64 MiB is harmless on a
-#: 4 GB machine.
+#: RFC 9106's second recommended option (t=3, 64 MiB, 4 lanes). Measured 0.17–0.23 s
+#: (CPU 0.23 s) on the 2-core build VM; an old dual-core laptop with slower memory
+#: takes about twice that, inside the 0.3–0.5 s we want for an interactive unlock.
+#: 64 MiB is harmless on a 4 GB machine. Tests pass cheaper parameters.
 DEFAULT_KDF: Final = KdfParams(time_cost=3, memory_cost=64 * 1024, parallelism=4)
 
 
