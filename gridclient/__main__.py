@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="start the demo: sample data in an encrypted local store (default when no server is configured)",
+        help="start the demo with sample data (the default when no server is configured)",
     )
     parser.add_argument("--lang", default=None, help="UI language: zh_CN (default) or en")
     return parser

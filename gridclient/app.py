@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import traceback
@@ -24,16 +25,12 @@ log = logging.getLogger(__name__)
 def _install_excepthook(paths: Paths) -> None:
     """An uncaught error writes a crash file and tells the person where it is."""
 
-    def hook(
-        kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, exc, tb))
         log.critical("uncaught exception\n%s", text)
         crash = paths.log_dir / "crash.txt"
-        try:
+        with contextlib.suppress(OSError):
             crash.write_text(text, encoding="utf-8")
-        except OSError:
-            pass
         if QApplication.instance() is not None:
             box = QMessageBox()
             box.setIcon(QMessageBox.Icon.Critical)

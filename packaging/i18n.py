@@ -65,8 +65,10 @@ def problems(ts: Path) -> list[str]:
         kind = translation.get("type")
         if kind in ("obsolete", "vanished"):
             continue
-        text = "".join(f.text or "" for f in translation.iter("numerusform")) if numerus else (
-            translation.text or ""
+        text = (
+            "".join(f.text or "" for f in translation.iter("numerusform"))
+            if numerus
+            else (translation.text or "")
         )
         if kind == "unfinished" or not text.strip():
             found.append(f"untranslated: {source!r}")

@@ -110,7 +110,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Ready"), 3000)
 
     def _load_failed(self, exc: BaseException) -> None:
-        self.statusBar().showMessage(self.tr("Could not load households: {error}").format(error=exc))
+        self.statusBar().showMessage(
+            self.tr("Could not load households: {error}").format(error=exc)
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.shutdown()
