@@ -37,12 +37,14 @@ from gridclient.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Record,
     Resident,
     Visit,
 )
 from gridclient.domain.enums import (
     AreaLevel,
     DisabilityCategory,
+    EntityKind,
     EventActionKind,
     EventGroup,
     EventState,
@@ -106,6 +108,18 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     event_actions: list[EventAction] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
+
+    def records(self) -> dict[EntityKind, Sequence[Record]]:
+        """The synced records by kind, parents before children."""
+        return {
+            EntityKind.AREA: self.areas,
+            EntityKind.HOUSEHOLD: self.households,
+            EntityKind.RESIDENT: self.residents,
+            EntityKind.ORGANIZATION: self.organizations,
+            EntityKind.VISIT: self.visits,
+            EntityKind.EVENT: self.events,
+            EntityKind.EVENT_ACTION: self.event_actions,
+        }
 
     def counts(self) -> dict[str, int]:
         return {

@@ -7,6 +7,7 @@ on the UI thread for a block of rows, while the id list is built on the task run
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,16 @@ from gridclient.storage.models import HouseholdRow, ResidentRow, VisitRow
 _IN_CHUNK = 500
 
 HouseholdListRow = tuple[str, str, str, int, str, date | None]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that orders the numbers inside text by value."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part
+    )
 
 
 def _tag_labels(codes: Sequence[str] | None) -> str:
@@ -38,13 +49,18 @@ class HouseholdQueries:
         self._engine = engine
 
     def household_ids(self, grid_ids: Sequence[str] | None = None) -> list[str]:
-        """Live households, in address order (the order a worker walks them)."""
-        query = select(HouseholdRow.id).where(HouseholdRow.deleted.is_(False))
+        """Live households in natural address order (1组2号 before 1组10号: the order a
+        worker walks them). SQLite cannot sort numbers inside text, so the sort key is
+        computed here, once per row, on the task runner."""
+        query = select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number).where(
+            HouseholdRow.deleted.is_(False)
+        )
         if grid_ids is not None:
             query = query.where(HouseholdRow.grid_id.in_(list(grid_ids)))
-        query = query.order_by(HouseholdRow.address, HouseholdRow.number, HouseholdRow.id)
         with read_session(self._engine) as session:
-            return list(session.scalars(query))
+            rows = session.execute(query).all()
+        ordered = sorted(rows, key=lambda r: (natural_key(r.address), natural_key(r.number), r.id))
+        return [r.id for r in ordered]
 
     def household_rows(self, ids: Sequence[str]) -> Mapping[str, HouseholdListRow]:
         """户号, address, head's name, live resident count, tag labels, last visit date."""
