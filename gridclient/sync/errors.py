@@ -1,0 +1,254 @@
+"""The typed errors of talking to the server.
+
+The UI maps each class to a reaction (retry later, ask for the password, tell IT, offer
+an upgrade, …) and never matches on message text. ``str()`` of every error is its
+``message``: a Chinese sentence for the person at the keyboard saying what happened and
+what to do. ``detail`` is for the log and the "copy details" button; it carries method,
+path, status and the server's error code, never a token, a password or a body.
+
+``error_from_response`` is the one place that turns a non-2xx answer into one of these
+classes, keyed on the HTTP status and the server's stable ``ErrorBody.code``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import ClassVar
+
+from gridclient.sync.protocol import ErrorBody
+
+__all__ = [
+    "AccountDisabled",
+    "AuthError",
+    "Cancelled",
+    "ClientTooOld",
+    "CredentialStoreUnavailable",
+    "InvalidServerURL",
+    "NetworkError",
+    "ProtocolError",
+    "RateLimited",
+    "RejectedRequest",
+    "ServerError",
+    "SessionExpired",
+    "SyncError",
+    "TLSError",
+    "error_from_response",
+    "parse_retry_after",
+]
+
+
+class SyncError(Exception):
+    """Base of every failure the sync layer reports on purpose."""
+
+    default_message: ClassVar[str] = "同步失败，请稍后重试。"
+    retryable: ClassVar[bool] = False
+    """True when the same request may succeed later without anyone changing anything."""
+
+    def __init__(self, message: str | None = None, *, detail: str = "") -> None:
+        self.message = message or self.default_message
+        self.detail = detail
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NetworkError(SyncError):
+    """The server could not be reached or the connection broke (DNS, refused, reset,
+    timeout). Local data is safe; trying again later is the right reaction."""
+
+    default_message = "无法连接服务器，请检查网络后重试。数据已保存在本机，联网后可再同步。"
+    retryable = True
+
+
+class TLSError(SyncError):
+    """The server's certificate was not accepted. Retrying does not help: either the
+    network is intercepting the connection or IT has to configure the private CA."""
+
+    default_message = (
+        "无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查“CA 证书文件”"
+        "（ca_bundle）设置和本机系统时间。"
+    )
+
+
+class InvalidServerURL(SyncError, ValueError):
+    """The configured server address (or proxy) cannot be used; IT must fix the INI."""
+
+    default_message = (
+        "服务器地址设置无效（必须以 https:// 开头）。请联系信息化管理员检查服务器地址设置。"
+    )
+
+
+class AuthError(SyncError):
+    """Wrong user name or password at an online login."""
+
+    default_message = "用户名或密码错误，请检查后重新输入。"
+
+
+class AccountDisabled(SyncError):
+    """The account was disabled on the server; only an administrator can change that."""
+
+    default_message = "该账号已被停用，请联系管理员。"
+
+
+class SessionExpired(SyncError):
+    """The access token was refused and refreshing it failed: log in online again."""
+
+    default_message = "登录已过期，请重新登录后再同步。"
+
+
+class ClientTooOld(SyncError):
+    """The server requires a newer client (or another protocol version). Pending local
+    changes may still be uploaded; downloading needs the upgrade."""
+
+    default_message = "客户端版本过旧，请升级后再下载数据；未上传的数据仍可上传。"
+
+    def __init__(
+        self, message: str | None = None, *, min_version: str | None = None, detail: str = ""
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.min_version = min_version
+
+
+class RateLimited(SyncError):
+    """Too many attempts (HTTP 429); ``retry_after`` seconds until the server accepts
+    another, when it said so."""
+
+    default_message = "尝试次数过多，请稍后再试。"
+
+    def __init__(
+        self, message: str | None = None, *, retry_after: float | None = None, detail: str = ""
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after = retry_after
+
+
+class ServerError(SyncError):
+    """The server failed or was busy (5xx); nothing is wrong with the request."""
+
+    default_message = "服务器暂时无法处理请求，请稍后重试。数据已保存在本机。"
+    retryable = True
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int = 500,
+        code: str | None = None,
+        retry_after: float | None = None,
+        detail: str = "",
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.status = status
+        self.code = code
+        self.retry_after = retry_after
+
+
+class ProtocolError(SyncError):
+    """The answer does not parse as the protocol says (truncated JSON, wrong shape, an
+    HTML page from a captive portal or a proxy)."""
+
+    default_message = (
+        "服务器返回的数据无法识别。可能是网络被拦截（如需要网页认证的无线网络）"
+        "或服务器版本不匹配，请稍后重试或联系信息化管理员。"
+    )
+
+
+class RejectedRequest(SyncError):
+    """A 4xx the server explained with an ``ErrorBody``: ``code`` is stable and meant for
+    code (``invalid_cursor``, ``scope_changed``, ``body_too_large``, …); ``message`` is the
+    server's Chinese sentence."""
+
+    default_message = "服务器拒绝了该请求。"
+
+    def __init__(
+        self, message: str | None = None, *, status: int, code: str, detail: str = ""
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.status = status
+        self.code = code
+
+
+class Cancelled(SyncError):
+    """The person (or shutdown) cancelled; nothing failed."""
+
+    default_message = "同步已取消。"
+
+
+class CredentialStoreUnavailable(SyncError):
+    """The OS keyring cannot be used. Offline work goes on; only staying logged in across
+    restarts is lost, so the person must log in online each time until IT fixes it."""
+
+    default_message = (
+        "无法使用系统凭据库保存登录凭证。您仍可离线工作，但每次联网同步前需要重新登录。"
+        "如持续出现，请联系信息化管理员。"
+    )
+
+
+_SESSION_CODES = frozenset({"invalid_token", "token_expired", "unauthorized"})
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), ``None``
+    when absent or unreadable; never negative."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _min_version(body: ErrorBody | None) -> str | None:
+    if body is not None and isinstance(body.detail, dict):
+        value = body.detail.get("min_client_version")
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def error_from_response(
+    status: int, body: ErrorBody | None, *, retry_after: float | None = None, detail: str = ""
+) -> SyncError:
+    """The typed error for a non-2xx answer.
+
+    The server's ``code`` decides where it is specific; the status decides otherwise (a
+    proxy's 502 page has no ``ErrorBody``). The server's Chinese message is kept when
+    there is one, because it is written for the person and may carry numbers (minutes to
+    wait, the minimum version).
+    """
+    code = body.code if body is not None else None
+    message = body.message if body is not None else None
+    detail = f"{detail} [{status}{' ' + code if code else ''}]".strip()
+    if code == "account_disabled":
+        return AccountDisabled(message, detail=detail)
+    if code == "client_too_old" or status == 426:
+        return ClientTooOld(message, min_version=_min_version(body), detail=detail)
+    if code == "unsupported_protocol":
+        return ClientTooOld(message, detail=detail)
+    if code == "invalid_credentials":
+        return AuthError(message, detail=detail)
+    if code == "rate_limited" or status == 429:
+        return RateLimited(message, retry_after=retry_after, detail=detail)
+    if status == 401 or code in _SESSION_CODES:
+        return SessionExpired(detail=detail)
+    if status >= 500:
+        return ServerError(
+            message if body is not None else None,
+            status=status,
+            code=code,
+            retry_after=retry_after,
+            detail=detail,
+        )
+    if 400 <= status < 500:
+        return RejectedRequest(message, status=status, code=code or f"http_{status}", detail=detail)
+    return ProtocolError(detail=f"{detail} unexpected status")

@@ -1,0 +1,592 @@
+"""HTTP transport to the sync server: one ``requests.Session``, typed errors, bounded
+retries, one token refresh, cooperative cancel.
+
+Security: TLS verification is always on (the system CA store via certifi, or IT's CA
+bundle for a private CA); there is no switch to turn it off. Plain ``http://`` is allowed
+only to loopback, for the demo's embedded server and tests.
+
+``trust_env`` is off: requests would otherwise take proxies from the environment and the
+Windows registry, a CA bundle from ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` (overriding
+IT's), and Basic credentials from ``~/.netrc`` (which replace our ``Authorization``
+header). The IT settings file is the single, documented source of proxy and CA.
+
+Retries: network failures, 5xx and 429 are retried with exponential backoff and full
+jitter, bounded in attempts and total time, honouring ``Retry-After``. Only requests that
+are safe to repeat are retried: GET/HEAD, the attachment PUT (content-addressed, so a
+repeat stores the same bytes), login (a repeat only issues another token pair; a 401 is an
+answer, not a failure, and is never retried), and push, because the server deduplicates
+ops by ``op_id`` and answers a replay with the stored result, so an op is applied at most
+once however often the batch is sent. Refresh tokens are single use and a reused one
+revokes the whole session, so a refresh is repeated only when it certainly never reached
+the server (connection refused, connect timeout, DNS).
+
+Threads: a ``Transport`` is used by one worker thread at a time (the network worker);
+``cancel`` events may be set from any thread. Cancel is seen before every attempt and
+during backoff waits (``Event.wait``, no polling); a request already on the wire is bounded
+by the read timeout.
+
+Logging: method, path (no query), status and duration only; never headers or bodies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
+from gridclient import __version__
+from gridclient.sync.errors import (
+    AccountDisabled,
+    AuthError,
+    Cancelled,
+    InvalidServerURL,
+    NetworkError,
+    ProtocolError,
+    SessionExpired,
+    SyncError,
+    TLSError,
+    error_from_response,
+    parse_retry_after,
+)
+from gridclient.sync.protocol import (
+    API_PREFIX,
+    CLIENT_VERSION_HEADER,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ErrorBody,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RefreshRequest,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "RetryPolicy",
+    "Transport",
+    "WaitFunc",
+    "is_loopback_host",
+    "normalise_server_url",
+]
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
+"""(connect, read) seconds: connecting is quick or hopeless; a pull page or a push batch
+may take the server a while to build."""
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+UNPROCESSED_STATUSES = frozenset({429, 503})
+"""Answers that say the request was not acted on (rate limit; busy database, rolled
+back), the only ones after which a refresh may be sent again."""
+
+WaitFunc = Callable[[threading.Event, float], bool]
+"""Wait up to ``seconds`` unless the event is set; True when it was set (cancelled)."""
+
+
+def _event_wait(event: threading.Event, seconds: float) -> bool:
+    return event.wait(seconds)
+
+
+def is_loopback_host(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_server_url(url: str) -> str:
+    """``scheme://host[:port][/prefix]`` in lower case without a trailing slash or the
+    API prefix, so the same server always gets the same keyring entry and database.
+
+    Refuses anything but ``https://``, except ``http://`` to loopback (demo and tests).
+    """
+    text = url.strip()
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if scheme not in ("https", "http") or not host:
+        raise InvalidServerURL(detail=f"unusable server URL scheme/host: {scheme!r}")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise InvalidServerURL(detail="server URL must not carry credentials, query or fragment")
+    if scheme == "http" and not is_loopback_host(host):
+        raise InvalidServerURL(detail="plain http is only allowed to loopback")
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidServerURL(detail="invalid port in server URL") from None
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != {"https": 443, "http": 80}[scheme]:
+        netloc = f"{netloc}:{port}"
+    path = parts.path.rstrip("/")
+    path = path.removesuffix(API_PREFIX).rstrip("/")
+    return urlunsplit((scheme, netloc, path, "", ""))
+
+
+def _normalise_proxy(proxy: str) -> str:
+    text = proxy.strip()
+    if "://" not in text:
+        text = f"http://{text}"
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise InvalidServerURL(
+            "代理服务器设置无效，请联系信息化管理员检查代理设置。",
+            detail=f"unusable proxy scheme {parts.scheme!r}",
+        )
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter (AWS architecture blog): the n-th wait is
+    uniform in ``[0, min(max_delay, base_delay * 2**n)]``, which spreads hundreds of
+    clients coming back after an outage instead of having them retry in lock-step."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    max_total: float = 120.0
+    """Seconds from the first attempt after which no further attempt starts."""
+
+    def backoff(self, retry: int, rng: random.Random) -> float:
+        """Wait before retry number ``retry`` (0 for the first retry)."""
+        ceiling = min(self.max_delay, self.base_delay * (2.0 ** min(retry, 62)))
+        return rng.uniform(0.0, ceiling)
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+class _Repeat(Enum):
+    SAFE = "safe"
+    """The request may be repeated after any failure."""
+    UNSENT = "unsent"
+    """Repeat only when the request certainly never reached the server."""
+    NEVER = "never"
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """Whether the failure happened before a byte of the request left (refused, DNS,
+    connect timeout); resets and read timeouts may come after the server acted."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        if isinstance(reason, MaxRetryError):
+            return isinstance(reason.reason, NewConnectionError | ConnectTimeoutError)
+    return False
+
+
+def _network_error(exc: requests.RequestException) -> SyncError:
+    name = type(exc).__name__
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TLSError(detail=f"{name}: {exc}")
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return NetworkError(
+            "无法通过代理服务器连接，请检查网络或联系信息化管理员检查代理设置。",
+            detail=f"{name}: {exc}",
+        )
+    if isinstance(exc, requests.Timeout):
+        return NetworkError("连接服务器超时，请检查网络后重试。", detail=f"{name}: {exc}")
+    return NetworkError(detail=f"{name}: {exc}")
+
+
+class Transport:
+    """The client side of the HTTP API (``/api/v1``); every failure is a ``SyncError``."""
+
+    def __init__(
+        self,
+        server_url: str,
+        *,
+        ca_bundle: str | os.PathLike[str] | None = None,
+        proxy: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        client_version: str = __version__,
+        on_session: Callable[[LoginResponse], None] | None = None,
+        session: requests.Session | None = None,
+        wait: WaitFunc = _event_wait,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        """``ca_bundle``: IT's PEM file for a private CA (empty or ``None``: the bundled
+        public roots). ``on_session`` receives every login and refresh answer so the caller
+        can keep the rotated refresh token in the keyring; it must not raise."""
+        self.server_url = normalise_server_url(server_url)
+        self.api_url = self.server_url + API_PREFIX
+        if isinstance(ca_bundle, bool):
+            raise TypeError("TLS verification cannot be switched off; pass a CA bundle path")
+        self._verify: str | bool = True
+        if ca_bundle is not None and str(ca_bundle).strip():
+            path = Path(ca_bundle).expanduser()
+            if not path.is_file():
+                raise TLSError(
+                    f"找不到 CA 证书文件 {path}。请联系信息化管理员检查“CA 证书文件”"
+                    "（ca_bundle）设置。",
+                    detail=f"ca_bundle {path} is not a file",
+                )
+            self._verify = str(path)
+        host = urlsplit(self.server_url).hostname or ""
+        self.proxies: dict[str, str] = {}
+        if proxy and proxy.strip() and not is_loopback_host(host):
+            normalised = _normalise_proxy(proxy)
+            self.proxies = {"https": normalised, "http": normalised}
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.client_version = client_version
+        self._on_session = on_session
+        self._wait = wait
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._session = session or requests.Session()
+        self._session.trust_env = False
+        self._session.verify = self._verify
+        self._session.proxies = dict(self.proxies)
+        self._session.headers.update(
+            {
+                "User-Agent": f"GridClient/{client_version}",
+                "Accept": "application/json",
+                PROTOCOL_HEADER: str(PROTOCOL_VERSION),
+                CLIENT_VERSION_HEADER: client_version,
+            }
+        )
+        self._lock = threading.Lock()
+        self._access_token: str | None = None
+        self._refresh_token: str | None = None
+        self._device_id: str | None = None
+
+    @property
+    def verify(self) -> str | bool:
+        """What requests verifies against: True (bundled roots) or IT's CA bundle path.
+        Read-only, so nothing can switch verification off after construction."""
+        return self._verify
+
+    # --- session state --------------------------------------------------------------------
+
+    @property
+    def has_session(self) -> bool:
+        """Whether authenticated calls can be attempted (a refresh token is known)."""
+        return self._refresh_token is not None or self._access_token is not None
+
+    def resume(self, refresh_token: str, device_id: str) -> None:
+        """Continue a session from a refresh token kept in the keyring; the first
+        authenticated call refreshes it."""
+        with self._lock:
+            self._access_token = None
+            self._refresh_token = refresh_token
+            self._device_id = device_id
+
+    def forget(self) -> None:
+        """Drop the tokens from memory (log out, lock)."""
+        with self._lock:
+            self._access_token = None
+            self._refresh_token = None
+
+    def close(self) -> None:
+        self._session.close()
+
+    # --- API ------------------------------------------------------------------------------
+
+    def login(
+        self,
+        username: str,
+        password: str,
+        device_id: str,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> LoginResponse:
+        """Online login. Wrong credentials are ``AuthError`` at once (never retried)."""
+        try:
+            body = LoginRequest(username=username, password=password, device_id=device_id)
+        except ValidationError as exc:
+            if any(e["loc"][:1] == ("device_id",) for e in exc.errors()):
+                raise ValueError("device_id is not a valid device id") from None
+            raise AuthError(
+                "请输入用户名和密码。", detail=f"login request invalid: {exc.error_count()} errors"
+            ) from None
+        response = self._send(
+            "POST",
+            "/auth/login",
+            cancel,
+            _Repeat.SAFE,
+            data=body.model_dump_json(),
+            raise_for={401: AuthError},
+        )
+        result = self._parse(response, LoginResponse)
+        self._adopt(result, device_id)
+        return result
+
+    def refresh(self, *, cancel: threading.Event | None = None) -> LoginResponse:
+        """Trade the refresh token for a new token pair (both rotate). Any refusal is
+        ``SessionExpired`` (or ``AccountDisabled``): the person must log in again."""
+        with self._lock:
+            token, device_id = self._refresh_token, self._device_id
+        if token is None or device_id is None:
+            raise SessionExpired(detail="no refresh token")
+        try:
+            body = RefreshRequest(refresh_token=token, device_id=device_id)
+        except ValidationError:
+            self.forget()
+            raise SessionExpired(detail="stored refresh token has an invalid shape") from None
+        try:
+            response = self._send(
+                "POST", "/auth/refresh", cancel, _Repeat.UNSENT, data=body.model_dump_json()
+            )
+        except (SessionExpired, AccountDisabled):
+            self.forget()
+            raise
+        result = self._parse(response, LoginResponse)
+        self._adopt(result, device_id)
+        return result
+
+    def push(self, request: PushRequest, *, cancel: threading.Event | None = None) -> PushResponse:
+        """Send a batch of ops; retried freely because the server deduplicates by op_id."""
+        response = self._authed(
+            "POST", "/sync/push", cancel, _Repeat.SAFE, data=request.model_dump_json()
+        )
+        return self._parse(response, PushResponse)
+
+    def pull(
+        self, cursor: str, limit: int | None = None, *, cancel: threading.Event | None = None
+    ) -> PullResponse:
+        params: dict[str, str | int] = {"cursor": cursor}
+        if limit is not None:
+            params["limit"] = limit
+        response = self._authed("GET", "/sync/pull", cancel, _Repeat.SAFE, params=params)
+        return self._parse(response, PullResponse)
+
+    def put_attachment(
+        self, sha256: str, data: bytes, mime: str, *, cancel: threading.Event | None = None
+    ) -> None:
+        """Upload bytes under their SHA-256 (idempotent: the same bytes, the same name)."""
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError("sha256 does not match the data")
+        self._authed(
+            "PUT",
+            f"/attachments/{sha256}",
+            cancel,
+            _Repeat.SAFE,
+            data=data,
+            headers={"Content-Type": mime},
+        )
+
+    def has_attachment(self, sha256: str, *, cancel: threading.Event | None = None) -> bool:
+        """Whether the server already holds these bytes for us (then skip the upload)."""
+        response = self._authed(
+            "HEAD", f"/attachments/{sha256}", cancel, _Repeat.SAFE, ok_statuses=(404,)
+        )
+        return response.status_code != 404
+
+    def catalog(self, *, cancel: threading.Event | None = None) -> dict[str, Any]:
+        """The event catalog document, as JSON (``EventCatalog.from_json`` parses it)."""
+        response = self._authed("GET", "/catalog", cancel, _Repeat.SAFE)
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            raise ProtocolError(detail="GET /catalog: body is not JSON") from None
+        if not isinstance(document, dict):
+            raise ProtocolError(detail="GET /catalog: body is not a JSON object")
+        return document
+
+    def health(self, *, cancel: threading.Event | None = None) -> bool:
+        """One quick probe: True when the server answers ``ok``. Unreachable or failing is
+        False; a certificate problem is still raised, because IT must fix it."""
+        try:
+            response = self._send("GET", "/health", cancel, _Repeat.NEVER)
+        except (TLSError, Cancelled):
+            raise
+        except SyncError:
+            return False
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            return False
+        return isinstance(document, dict) and document.get("status") == "ok"
+
+    # --- machinery ------------------------------------------------------------------------
+
+    def _adopt(self, result: LoginResponse, device_id: str) -> None:
+        with self._lock:
+            self._access_token = result.access_token
+            self._refresh_token = result.refresh_token
+            self._device_id = device_id
+        if self._on_session is not None:
+            self._on_session(result)
+
+    def _authed(
+        self,
+        method: str,
+        path: str,
+        cancel: threading.Event | None,
+        repeat: _Repeat,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """An authenticated call: on 401, one refresh and one more try, then
+        ``SessionExpired``."""
+        refreshed = False
+        if self._access_token is None:
+            self.refresh(cancel=cancel)
+            refreshed = True
+        while True:
+            token = self._access_token
+            if token is None:
+                raise SessionExpired(detail="no access token")
+            try:
+                return self._send(method, path, cancel, repeat, token=token, **kwargs)
+            except SessionExpired:
+                if refreshed:
+                    self.forget()
+                    raise
+            self.refresh(cancel=cancel)
+            refreshed = True
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        cancel: threading.Event | None,
+        repeat: _Repeat,
+        *,
+        token: str | None = None,
+        data: str | bytes | None = None,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        ok_statuses: tuple[int, ...] = (),
+        raise_for: Mapping[int, type[SyncError]] | None = None,
+    ) -> requests.Response:
+        """One logical request with retries; returns a 2xx (or ``ok_statuses``) answer or
+        raises the typed error."""
+        event = cancel if cancel is not None else threading.Event()
+        policy = self.retry if repeat is not _Repeat.NEVER else NO_RETRY
+        request_headers = dict(headers or {})
+        if data is not None and "Content-Type" not in request_headers:
+            request_headers["Content-Type"] = "application/json"
+        if token is not None:
+            request_headers["Authorization"] = f"Bearer {token}"
+        url = self.api_url + path
+        path = API_PREFIX + path  # what the log and error details show
+        start = self._clock()
+        attempt = 0
+        while True:
+            if event.is_set():
+                raise Cancelled(detail=f"{method} {path} cancelled before attempt {attempt + 1}")
+            attempt += 1
+            began = self._clock()
+            error: SyncError
+            retry_after: float | None = None
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    headers=request_headers,
+                    timeout=self.timeout,
+                    verify=self._verify,
+                    proxies=self.proxies,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                elapsed = (self._clock() - began) * 1000
+                log.warning(
+                    "%s %s failed after %.0f ms (attempt %d): %s",
+                    method,
+                    path,
+                    elapsed,
+                    attempt,
+                    type(exc).__name__,
+                )
+                error = _network_error(exc)
+                may_repeat = isinstance(error, NetworkError) and (
+                    repeat is _Repeat.SAFE or (repeat is _Repeat.UNSENT and _never_sent(exc))
+                )
+            except OSError as exc:
+                # Not wrapped by requests: the CA bundle vanished or became unreadable
+                # after start-up (a share that went away, a tidied folder).
+                log.warning("%s %s failed: %s", method, path, type(exc).__name__)
+                if isinstance(self._verify, str) and not os.path.isfile(self._verify):
+                    raise TLSError(
+                        f"找不到 CA 证书文件 {self._verify}。请联系信息化管理员检查"
+                        "“CA 证书文件”（ca_bundle）设置。",
+                        detail=f"{type(exc).__name__}: {exc}",
+                    ) from None
+                raise NetworkError(detail=f"{type(exc).__name__}: {exc}") from None
+            else:
+                elapsed = (self._clock() - began) * 1000
+                status = response.status_code
+                log.info("%s %s -> %d in %.0f ms", method, path, status, elapsed)
+                if 200 <= status < 300 or status in ok_statuses:
+                    return response
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                error = self._error_for(response, method, path, retry_after, raise_for)
+                may_repeat = (
+                    status in (UNPROCESSED_STATUSES if repeat is _Repeat.UNSENT else RETRY_STATUSES)
+                    and repeat is not _Repeat.NEVER
+                )
+            if not may_repeat or attempt >= policy.max_attempts:
+                raise error
+            delay = policy.backoff(attempt - 1, self._rng)
+            if retry_after is not None:
+                delay = max(delay, retry_after) if retry_after <= policy.max_delay else -1.0
+            spent = self._clock() - start
+            if delay < 0 or spent + delay > policy.max_total:
+                raise error
+            log.info("%s %s: retry %d in %.1f s", method, path, attempt, delay)
+            if self._wait(event, delay):
+                raise Cancelled(detail=f"{method} {path} cancelled during backoff")
+
+    def _error_for(
+        self,
+        response: requests.Response,
+        method: str,
+        path: str,
+        retry_after: float | None,
+        raise_for: Mapping[int, type[SyncError]] | None,
+    ) -> SyncError:
+        body: ErrorBody | None
+        try:
+            body = ErrorBody.model_validate_json(response.content)
+        except ValidationError:
+            body = None
+        status = response.status_code
+        detail = f"{method} {path}"
+        special = (raise_for or {}).get(status)
+        if special is not None and (body is None or body.code != "account_disabled"):
+            return special(detail=f"{detail} [{status}{' ' + body.code if body else ''}]")
+        if 300 <= status < 400:
+            return ProtocolError(detail=f"{detail} [{status}] unexpected redirect")
+        return error_from_response(status, body, retry_after=retry_after, detail=detail)
+
+    @staticmethod
+    def _parse(response: requests.Response, model: type[M]) -> M:
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            kinds = sorted({str(e["type"]) for e in exc.errors(include_url=False)})
+            raise ProtocolError(
+                detail=(
+                    f"{response.request.method} {urlsplit(response.url).path} "
+                    f"[{response.status_code}] body is not a {model.__name__}: {kinds}"
+                )
+            ) from None
