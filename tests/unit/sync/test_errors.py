@@ -49,6 +49,7 @@ SERVER_CODES: list[tuple[int, str, type[SyncError]]] = [
     (403, "forbidden", RejectedRequest),
     (405, "method_not_allowed", RejectedRequest),
     (415, "unsupported_media_type", RejectedRequest),
+    (408, "http_error", RejectedRequest),
 ]
 
 
