@@ -1,0 +1,654 @@
+"""Applying a push: each op on its own in a savepoint, deduplicated by ``op_id``.
+
+One transaction per push, one SAVEPOINT per op: a failing op rolls back to its savepoint
+and the others go on; the op's result (rejections included) is stored in ``op_log`` in the
+same transaction, so a replayed op returns exactly what it returned the first time and
+changes nothing. ``op_log`` doubles as the audit log (who changed what, when, from which
+device). The feed position is stamped last (see :mod:`gridserver.feed`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from gridclient.domain.catalog import CatalogError, EventCatalog
+from gridclient.domain.codec import (
+    CodecError,
+    decode_record,
+    decode_value,
+    encode_fields,
+    field_specs,
+)
+from gridclient.domain.entities import APPEND_ONLY_KINDS, EventAction
+from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridclient.domain.workflow import IllegalTransition, derive_state, next_state
+from gridclient.sync.protocol import Op, OpResult, PushRequest, PushResponse
+from gridserver import validation
+from gridserver.db import (
+    Database,
+    attachment_blobs,
+    catalog,
+    conflicts,
+    op_log,
+    records,
+    utcnow,
+)
+from gridserver.errors import OpRejected
+from gridserver.feed import FeedEffects, stamp
+from gridserver.merge import bump_versions, three_way
+from gridserver.scope import Caller, WriteScope
+
+log = logging.getLogger(__name__)
+
+_KIND_LABELS = {
+    EntityKind.AREA: "区划",
+    EntityKind.HOUSEHOLD: "住户",
+    EntityKind.RESIDENT: "居民",
+    EntityKind.ORGANIZATION: "组织",
+    EntityKind.VISIT: "走访记录",
+    EntityKind.EVENT: "事件",
+    EntityKind.EVENT_ACTION: "事件办理记录",
+    EntityKind.ATTACHMENT: "附件",
+}
+SERVER_FIELDS = {EntityKind.EVENT_ACTION: frozenset({"server_at"})}
+"""Fields only the server writes; a client's value is ignored."""
+
+OUT_OF_SCOPE = "该记录不在您的管辖范围内，无权查看或修改"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    version: int | None = None
+    reason: str | None = None
+    message: str | None = None
+    field: str | None = None
+    conflict_id: str | None = None
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where a record sits: its scope key and the denormalised lookup columns."""
+
+    grid_id: str | None
+    parent_id: str | None = None
+    area_code: str | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    conn: Connection
+    caller: Caller
+    scope: WriteScope
+    device_id: str
+    now: datetime
+    effects: FeedEffects = field(default_factory=FeedEffects)
+    new_areas: list[str] = field(default_factory=list)
+    _catalog: EventCatalog | None = None
+    _catalog_loaded: bool = False
+
+    def catalog(self) -> EventCatalog | None:
+        if not self._catalog_loaded:
+            document = self.conn.execute(
+                select(catalog.c.document).where(catalog.c.id == 1)
+            ).scalar_one_or_none()
+            try:
+                self._catalog = None if document is None else EventCatalog.from_json(document)
+            except CatalogError:
+                self._catalog = None
+            self._catalog_loaded = True
+        return self._catalog
+
+
+def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
+    now = utcnow()
+    with db.write() as conn:
+        scope = WriteScope(conn, caller)
+        effects = FeedEffects()
+        results = [
+            _run_op(conn, caller, scope, request.device_id, op, effects, now) for op in request.ops
+        ]
+        stamp(conn, effects)
+    return PushResponse(results=results, server_time=now)
+
+
+def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
+    row = conn.execute(select(op_log).where(op_log.c.op_id == str(op.op_id))).first()
+    if row is None:
+        return None
+    if row.user_id != caller.user_id:
+        return OpResult(
+            op_id=op.op_id, status="rejected", reason="duplicate", message="操作编号重复"
+        )
+    return OpResult(
+        op_id=op.op_id,
+        status=row.status,
+        version=row.version,
+        reason=row.reason,
+        message=row.message,
+        field=row.field,
+        conflict_id=row.conflict_id,
+    )
+
+
+def _run_op(
+    conn: Connection,
+    caller: Caller,
+    scope: WriteScope,
+    device_id: str,
+    op: Op,
+    effects: FeedEffects,
+    now: datetime,
+) -> OpResult:
+    stored = _stored(conn, op, caller)
+    if stored is not None:
+        return stored
+    ctx = Context(conn, caller, scope, device_id, now)
+    savepoint = conn.begin_nested()
+    try:
+        outcome = apply_op(ctx, op)
+        _log(ctx, op, outcome)
+        savepoint.commit()
+    except OpRejected as exc:
+        savepoint.rollback()
+        return _log_separately(
+            ctx, op, Outcome("rejected", None, exc.reason, exc.message, exc.field)
+        )
+    except IntegrityError:
+        savepoint.rollback()
+        stored = _stored(conn, op, caller)
+        if stored is not None:
+            return stored
+        outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
+        return _log_separately(ctx, op, outcome)
+    except DBAPIError as exc:
+        # A deadlock or serialization failure: not the op's fault, so nothing is stored
+        # and the client sends it again.
+        savepoint.rollback()
+        log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
+        return OpResult(
+            op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
+        )
+    effects.merge(ctx.effects)
+    for area_id in ctx.new_areas:
+        scope.add(area_id)
+    return _result(op, outcome)
+
+
+def _result(op: Op, outcome: Outcome) -> OpResult:
+    return OpResult(
+        op_id=op.op_id,
+        status=outcome.status,  # type: ignore[arg-type]
+        version=outcome.version,
+        reason=outcome.reason,  # type: ignore[arg-type]
+        message=outcome.message,
+        field=outcome.field,
+        conflict_id=outcome.conflict_id,
+    )
+
+
+def _log(ctx: Context, op: Op, outcome: Outcome) -> None:
+    ctx.conn.execute(
+        insert(op_log).values(
+            op_id=str(op.op_id),
+            user_id=ctx.caller.user_id,
+            device_id=ctx.device_id,
+            received_at=ctx.now,
+            client_time=op.client_time,
+            client_seq=op.seq,
+            entity=op.entity.value,
+            entity_id=op.entity_id,
+            kind=op.kind.value,
+            base_version=op.base_version,
+            changes={name: list(pair) for name, pair in op.changes.items()},
+            status=outcome.status,
+            version=outcome.version,
+            reason=outcome.reason,
+            message=outcome.message,
+            field=outcome.field,
+            conflict_id=outcome.conflict_id,
+        )
+    )
+
+
+def _log_separately(ctx: Context, op: Op, outcome: Outcome) -> OpResult:
+    savepoint = ctx.conn.begin_nested()
+    try:
+        _log(ctx, op, outcome)
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        stored = _stored(ctx.conn, op, ctx.caller)
+        if stored is not None:
+            return stored
+        raise
+    return _result(op, outcome)
+
+
+# --- one op -------------------------------------------------------------------------
+
+
+def apply_op(ctx: Context, op: Op) -> Outcome:
+    kind = op.entity
+    label = _KIND_LABELS[kind]
+    if kind is EntityKind.AREA and ctx.caller.role is Role.WORKER:
+        raise OpRejected("role", "网格员不能修改行政区划和网格设置")
+    if op.kind is not ChangeKind.CREATE and kind in APPEND_ONLY_KINDS:
+        raise OpRejected(
+            "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
+        )
+    values = _decode_changes(kind, op.changes)
+    row = _load(ctx.conn, kind, op.entity_id, lock=True)
+    if row is not None and not ctx.scope.contains(row.grid_id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if op.kind is ChangeKind.CREATE:
+        if row is None:
+            return _create(ctx, kind, op.entity_id, values)
+        if kind in APPEND_ONLY_KINDS:
+            return _create_again(ctx, kind, row, values)
+        return _update(ctx, op, row, values)
+    if row is None:
+        raise OpRejected("not_found", f"{label}不存在（可能尚未同步到服务器）")
+    if op.kind is ChangeKind.DELETE:
+        return _delete(ctx, row)
+    return _update(ctx, op, row, values)
+
+
+def _load(conn: Connection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
+    query = select(records).where(records.c.kind == kind.value, records.c.id == record_id)
+    if lock:
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def _decode_changes(
+    kind: EntityKind, changes: Mapping[str, tuple[Any, Any]]
+) -> dict[str, tuple[Any, Any]]:
+    """Validate every incoming value with the domain codec and bring old and new values to
+    their canonical wire form (e.g. sorted tag lists, UTC datetimes) so that comparisons
+    in the merge are exact."""
+    server_fields = SERVER_FIELDS.get(kind, frozenset())
+    result: dict[str, tuple[Any, Any]] = {}
+    for name, (old, new) in changes.items():
+        if name in server_fields:
+            continue
+        try:
+            decoded = decode_value(kind, name, new)
+        except CodecError as exc:
+            reason = "unknown_field" if str(exc).startswith("未知字段") else "invalid_field"
+            raise OpRejected(reason, str(exc), exc.field) from None
+        result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
+        validation.check_field(kind, name, decoded)
+    return result
+
+
+def _encode(kind: EntityKind, name: str, value: Any) -> Any:
+    return field_specs(kind)[name].encode(value)
+
+
+def _canonical(kind: EntityKind, name: str, value: Any) -> Any:
+    try:
+        return _encode(kind, name, decode_value(kind, name, value))
+    except (CodecError, TypeError, ValueError):
+        return value
+
+
+def _full_record(kind: EntityKind, record_id: str, fields: Mapping[str, Any]) -> Any:
+    try:
+        return decode_record(kind, fields, id=record_id)
+    except CodecError as exc:
+        reason = "missing_field" if str(exc).startswith("缺少") else "invalid_field"
+        raise OpRejected(reason, str(exc), exc.field) from None
+
+
+def _create(
+    ctx: Context, kind: EntityKind, record_id: str, values: Mapping[str, tuple[Any, Any]]
+) -> Outcome:
+    record = _full_record(kind, record_id, {n: new for n, (_, new) in values.items()})
+    fields = encode_fields(record)
+    placement = _place(ctx, kind, record_id, fields, previous=None)
+    if kind is EntityKind.EVENT_ACTION:
+        fields["server_at"] = _check_transition(ctx, record).isoformat()
+    if kind is EntityKind.ATTACHMENT:
+        _check_blob(ctx, record_id, fields)
+    ctx.conn.execute(
+        insert(records).values(
+            kind=kind.value,
+            id=record_id,
+            version=1,
+            deleted=False,
+            updated_at=ctx.now,
+            seq=0,
+            grid_id=placement.grid_id,
+            parent_id=placement.parent_id,
+            area_code=placement.area_code,
+            fields=fields,
+            field_versions=dict.fromkeys(fields, 1),
+            updated_by=ctx.caller.user_id,
+        )
+    )
+    ctx.effects.records.add((kind.value, record_id))
+    if kind is EntityKind.AREA:
+        ctx.new_areas.append(record_id)
+    return Outcome("applied", 1)
+
+
+def _create_again(
+    ctx: Context, kind: EntityKind, row: Any, values: Mapping[str, tuple[Any, Any]]
+) -> Outcome:
+    """A second create of an append-only record: harmless if it is the same record (a
+    client that lost the first answer), an error otherwise."""
+    record = _full_record(kind, row.id, {n: new for n, (_, new) in values.items()})
+    fields = encode_fields(record)
+    server_fields = SERVER_FIELDS.get(kind, frozenset())
+    same = all(row.fields.get(n) == v for n, v in fields.items() if n not in server_fields)
+    if same and not row.deleted:
+        return Outcome("applied", row.version)
+    raise OpRejected("duplicate", f"{_KIND_LABELS[kind]}编号已被另一条记录使用")
+
+
+def _delete(ctx: Context, row: Any) -> Outcome:
+    if row.deleted:
+        return Outcome("applied", row.version)
+    version = row.version + 1
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == row.kind, records.c.id == row.id)
+        .values(version=version, deleted=True, updated_at=ctx.now, updated_by=ctx.caller.user_id)
+    )
+    ctx.effects.records.add((row.kind, row.id))
+    return Outcome("applied", version)
+
+
+def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]]) -> Outcome:
+    kind = op.entity
+    if row.deleted:
+        conflict_id = _add_conflict(
+            ctx,
+            op,
+            row,
+            field=None,
+            base=None,
+            server=None,
+            incoming={n: new for n, (_, new) in values.items()},
+        )
+        return Outcome(
+            "conflict",
+            row.version,
+            "deleted",
+            "该记录已在服务器上被删除，您的修改未生效，已保存为冲突记录等待审核",
+            None,
+            conflict_id,
+        )
+    if op.base_version > row.version:
+        raise OpRejected("invalid_base_version", "基础版本号大于服务器版本，请重新同步后再试")
+    merge = three_way(row.fields, row.field_versions, op.base_version, values)
+    clean = "applied" if op.base_version == row.version else "merged"
+    if not merge.updates:
+        return Outcome(clean, row.version)
+    record = _full_record(kind, row.id, {**row.fields, **merge.updates})
+    fields = encode_fields(record)
+    if kind is EntityKind.EVENT_ACTION:  # pragma: no cover - append-only, rejected earlier
+        raise OpRejected("append_only", "事件办理记录不能修改")
+    placement = _place(ctx, kind, row.id, fields, previous=row.fields)
+    version = row.version + 1
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == row.kind, records.c.id == row.id)
+        .values(
+            version=version,
+            updated_at=ctx.now,
+            grid_id=placement.grid_id,
+            parent_id=placement.parent_id,
+            area_code=placement.area_code,
+            fields=fields,
+            field_versions=bump_versions(row.field_versions, merge.updates, version),
+            updated_by=ctx.caller.user_id,
+        )
+    )
+    ctx.effects.records.add((row.kind, row.id))
+    if placement.grid_id != row.grid_id:
+        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
+        if kind is EntityKind.HOUSEHOLD:
+            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+    first_conflict = None
+    for conflict in merge.conflicts:
+        conflict_id = _add_conflict(
+            ctx,
+            op,
+            row,
+            field=conflict.field,
+            base=conflict.base,
+            server=conflict.server,
+            incoming=conflict.incoming,
+            grid_id=placement.grid_id,
+        )
+        first_conflict = first_conflict or conflict_id
+    if first_conflict is not None:
+        names = "、".join(c.field for c in merge.conflicts)
+        return Outcome(
+            "conflict",
+            version,
+            None,
+            f"字段（{names}）同时被他人修改：已采用您的修改，对方的值已保存为冲突记录等待审核",
+            merge.conflicts[0].field,
+            first_conflict,
+        )
+    return Outcome(clean, version)
+
+
+def _move(ctx: Context, kind: str, record_id: str, old: str | None, new: str | None) -> None:
+    ctx.effects.moves.append(
+        {"kind": kind, "record_id": record_id, "old_grid_id": old, "new_grid_id": new}
+    )
+
+
+def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:
+    """Residents are scoped through their household, so they move with it."""
+    resident = EntityKind.RESIDENT.value
+    ids = (
+        ctx.conn.execute(
+            select(records.c.id).where(
+                records.c.kind == resident, records.c.parent_id == household_id
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not ids:
+        return
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == resident, records.c.parent_id == household_id)
+        .values(grid_id=new)
+    )
+    for resident_id in ids:
+        ctx.effects.records.add((resident, resident_id))
+        _move(ctx, resident, resident_id, old, new)
+
+
+def _add_conflict(
+    ctx: Context,
+    op: Op,
+    row: Any,
+    *,
+    field: str | None,
+    base: Any,
+    server: Any,
+    incoming: Any,
+    grid_id: str | None = None,
+) -> str:
+    conflict_id = str(uuid.uuid4())
+    ctx.conn.execute(
+        insert(conflicts).values(
+            id=conflict_id,
+            seq=0,
+            kind=row.kind,
+            record_id=row.id,
+            grid_id=grid_id if grid_id is not None else row.grid_id,
+            field=field,
+            base_value=base,
+            server_value=server,
+            incoming_value=incoming,
+            server_version=row.version,
+            incoming_user_id=ctx.caller.user_id,
+            incoming_device=ctx.device_id,
+            incoming_time=op.client_time,
+            op_id=str(op.op_id),
+            created_at=ctx.now,
+        )
+    )
+    ctx.effects.conflicts.add(conflict_id)
+    return conflict_id
+
+
+# --- references and scope ------------------------------------------------------------
+
+
+def _changed(fields: Mapping[str, Any], previous: Mapping[str, Any] | None, name: str) -> bool:
+    return previous is None or previous.get(name) != fields.get(name)
+
+
+def _existing(
+    ctx: Context, kind: EntityKind, record_id: str | None, field_name: str, *, lock: bool = False
+) -> Any:
+    """A live record another one refers to; ``not_found`` otherwise."""
+    row = None if record_id is None else _load(ctx.conn, kind, record_id, lock=lock)
+    if row is None or row.deleted:
+        raise OpRejected(
+            "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
+        )
+    return row
+
+
+def _in_scope(ctx: Context, grid_id: str | None, field_name: str) -> None:
+    if not ctx.scope.contains(grid_id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE, field_name)
+
+
+def _grid(ctx: Context, grid_id: str, field_name: str) -> None:
+    row = _existing(ctx, EntityKind.AREA, grid_id, field_name)
+    _in_scope(ctx, grid_id, field_name)
+    if row.fields.get("level") != AreaLevel.GRID.value:
+        raise OpRejected("invalid_field", "所属网格必须是“网格”级别的区划", field_name)
+
+
+def _place(
+    ctx: Context,
+    kind: EntityKind,
+    record_id: str,
+    fields: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+) -> Placement:
+    """Check the references of a record about to be written (those that changed) and
+    work out its scope key."""
+    if kind is EntityKind.AREA:
+        return _place_area(ctx, record_id, fields, previous)
+    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION):
+        if _changed(fields, previous, "grid_id"):
+            _grid(ctx, fields["grid_id"], "grid_id")
+        micro = fields.get("micro_grid_id")
+        if micro is not None and _changed(fields, previous, "micro_grid_id"):
+            _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
+        return Placement(fields["grid_id"])
+    if kind is EntityKind.RESIDENT:
+        household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+        _in_scope(ctx, household.grid_id, "household_id")
+        return Placement(household.grid_id, parent_id=household.id)
+    if kind is EntityKind.VISIT:
+        household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+        _in_scope(ctx, household.grid_id, "household_id")
+        _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
+        _in_scope(ctx, fields["grid_id"], "grid_id")
+        if fields.get("corrects_id") is not None:
+            _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+        return Placement(fields["grid_id"], parent_id=household.id)
+    if kind is EntityKind.EVENT:
+        _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
+        _in_scope(ctx, fields["grid_id"], "grid_id")
+        if fields.get("household_id") is not None:
+            _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+        known = ctx.catalog()
+        if known is not None and fields["category_code"] not in known:
+            raise OpRejected(
+                "invalid_field",
+                f"事项清单中没有编码为“{fields['category_code']}”的事项",
+                "category_code",
+            )
+        return Placement(fields["grid_id"])
+    if kind is EntityKind.EVENT_ACTION:
+        event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
+        _in_scope(ctx, event.grid_id, "event_id")
+        return Placement(event.grid_id, parent_id=event.id)
+    # Attachments carry no place of their own: they belong to the uploader's home area,
+    # so colleagues above and beside the uploader (same subtree) can see them.
+    return Placement(ctx.caller.scope_area_id)
+
+
+def _place_area(
+    ctx: Context, record_id: str, fields: Mapping[str, Any], previous: Mapping[str, Any] | None
+) -> Placement:
+    parent_id = fields.get("parent_id")
+    if _changed(fields, previous, "parent_id") or _changed(fields, previous, "level"):
+        if parent_id is None:
+            if not ctx.caller.unrestricted:
+                raise OpRejected("out_of_scope", "只有系统管理员可以创建顶级区划", "parent_id")
+        else:
+            if parent_id == record_id:
+                raise OpRejected("invalid_field", "上级区划不能是自身", "parent_id")
+            parent = _existing(ctx, EntityKind.AREA, parent_id, "parent_id")
+            _in_scope(ctx, parent_id, "parent_id")
+            if AreaLevel(fields["level"]).depth <= AreaLevel(parent.fields["level"]).depth:
+                raise OpRejected("invalid_field", "区划级别必须低于上级区划", "level")
+    return Placement(record_id, parent_id=parent_id, area_code=fields["code"])
+
+
+def _check_transition(ctx: Context, action: EventAction) -> datetime:
+    """Validate an event action against the event's derived state and the caller's role;
+    return the ``server_at`` to stamp (strictly after the event's previous actions, so
+    the derived order is the order the server accepted them)."""
+    caller_role = ctx.caller.role
+    if action.actor_role is not caller_role:
+        raise OpRejected(
+            "role",
+            f"办理角色（{action.actor_role.label}）与登录账号的角色（{caller_role.label}）不符",
+            "actor_role",
+        )
+    rows = ctx.conn.execute(
+        select(records.c.id, records.c.fields).where(
+            records.c.kind == EntityKind.EVENT_ACTION.value,
+            records.c.parent_id == action.event_id,
+            records.c.deleted.is_(False),
+        )
+    ).all()
+    history = [decode_record(EntityKind.EVENT_ACTION, r.fields, id=r.id) for r in rows]
+    state = derive_state(history) if history else None  # type: ignore[arg-type]
+    try:
+        next_state(state, action.kind, caller_role, satisfaction=action.satisfaction)
+    except IllegalTransition as exc:
+        if exc.reason == "role":
+            raise OpRejected("role", str(exc), "kind") from None
+        field_name = "satisfaction" if exc.reason == "satisfaction" else "kind"
+        raise OpRejected("illegal_transition", str(exc), field_name) from None
+    stamps = [a.server_at for a in history if isinstance(a, EventAction) and a.server_at]
+    if stamps and max(stamps) >= ctx.now:
+        return max(stamps) + timedelta(microseconds=1)
+    return ctx.now
+
+
+def _check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:
+    size = ctx.conn.execute(
+        select(attachment_blobs.c.size).where(attachment_blobs.c.sha256 == sha256)
+    ).scalar_one_or_none()
+    if size is None:
+        raise OpRejected("not_found", "附件文件尚未上传，请先上传附件再同步记录", "id")
+    if size != fields["size"]:
+        raise OpRejected("invalid_field", "附件大小与已上传的文件不一致", "size")
