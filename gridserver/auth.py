@@ -309,10 +309,12 @@ def authenticate(db: Database, access_token: str) -> Caller:
             .join(users, users.c.id == tokens.c.user_id)
             .where(tokens.c.token_hash == token_hash(access_token), tokens.c.kind == "access")
         ).first()
-    if row is None or row.revoked_at is not None:
+    if row is None:
         raise _INVALID_TOKEN
     if row.disabled:
         raise ApiError(403, "account_disabled", "该账号已被停用，请联系管理员")
+    if row.revoked_at is not None:
+        raise _INVALID_TOKEN
     if row.expires_at <= utcnow():
         raise ApiError(401, "token_expired", "登录已过期，请刷新登录凭证")
     return _caller(row, row.device_id)

@@ -1,0 +1,43 @@
+"""Content-addressed attachment upload: idempotent PUT, HEAD, hash check, and metadata
+records that need their bytes first."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tests.server.conftest import Api, World, op
+
+
+def test_put_is_idempotent_and_verifies_the_hash(api: Api, world: World) -> None:
+    headers = api.login("w1")
+    data = b"\x89PNG fake photo"
+    sha = hashlib.sha256(data).hexdigest()
+    url = f"/api/v1/attachments/{sha}"
+    assert api.client.head(url, headers=headers).status_code == 404
+    assert api.client.put(url, content=data, headers=headers).status_code == 201
+    assert api.client.put(url, content=data, headers=headers).status_code == 200
+    head = api.client.head(url, headers=headers)
+    assert head.status_code == 200 and head.headers["X-Attachment-Size"] == str(len(data))
+    wrong = api.client.put(f"/api/v1/attachments/{'a' * 64}", content=data, headers=headers)
+    assert wrong.status_code == 400 and wrong.json()["code"] == "hash_mismatch"
+    bad = api.client.put("/api/v1/attachments/XYZ", content=data, headers=headers)
+    assert bad.status_code == 400
+    assert api.client.put(url, content=data).status_code == 401
+
+
+def test_attachment_metadata_needs_the_uploaded_bytes(api: Api, world: World) -> None:
+    headers = api.login("w1")
+    data = b"photo bytes"
+    sha = hashlib.sha256(data).hexdigest()
+    meta = {"mime": "image/jpeg", "size": len(data)}
+    [early] = api.push(headers, [op("attachment", sha, changes=meta)])
+    assert (early["status"], early["reason"]) == ("rejected", "not_found")
+    api.client.put(f"/api/v1/attachments/{sha}", content=data, headers=headers)
+    [wrong] = api.push(headers, [op("attachment", sha, changes={**meta, "size": 3})])
+    assert (wrong["reason"], wrong["field"]) == ("invalid_field", "size")
+    [ok] = api.push(headers, [op("attachment", sha, changes=meta)])
+    assert ok["status"] == "applied"
+    page, _ = api.pull_all(api.login("t1"))
+    assert sha in {c["id"] for c in page["changes"] if c["entity"] == "attachment"}
+    page, _ = api.pull_all(api.login("w3"))
+    assert sha not in {c["id"] for c in page["changes"]}
