@@ -47,6 +47,9 @@ def utcnow() -> datetime:
 
 @dataclass(slots=True, kw_only=True)
 class Record:
+    """Base of every synced record. Personal fields are left out of ``repr`` so that a
+    record in a log line or traceback does not leak names, ID or phone numbers."""
+
     id: str = field(default_factory=new_id)
     version: int = 0
     deleted: bool = False
@@ -74,7 +77,7 @@ class Household(Record):
     number: str = ""
     """户号 (household register number), when known."""
     micro_grid_id: str | None = None
-    phone: str = ""
+    phone: str = field(default="", repr=False)
     tags: frozenset[HouseholdTag] = frozenset()
     notes: str = ""
 
@@ -84,13 +87,13 @@ class Household(Record):
 @dataclass(slots=True, kw_only=True)
 class Resident(Record):
     household_id: str
-    name: str
-    id_number: str = ""
+    name: str = field(repr=False)
+    id_number: str = field(default="", repr=False)
     gender: Gender | None = None
     birth_date: date | None = None
     relation: Relation = Relation.OTHER
     ethnicity: str = "汉族"
-    phone: str = ""
+    phone: str = field(default="", repr=False)
     population_type: PopulationType = PopulationType.REGISTERED
     residence_status: ResidenceStatus = ResidenceStatus.CONSISTENT
     tags: frozenset[SpecialGroup] = frozenset()

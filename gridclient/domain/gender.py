@@ -1,8 +1,14 @@
-"""Gender as recorded on an ID card (digit 17: odd male, even female)."""
+"""Gender of a resident (性别).
+
+Defined here so that :mod:`gridclient.domain.idnumber` does not depend on the larger
+``gridclient.domain.enums`` module; that module re-exports :class:`Gender`.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+__all__ = ["Gender"]
 
 
 class Gender(StrEnum):
@@ -11,4 +17,5 @@ class Gender(StrEnum):
 
     @property
     def label(self) -> str:
+        """The Chinese label shown to users: 男 or 女."""
         return "男" if self is Gender.MALE else "女"

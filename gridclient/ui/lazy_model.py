@@ -1,0 +1,129 @@
+"""A table model that holds only an id list and loads rows in blocks on demand.
+
+A township has tens of thousands of households and hundreds of thousands of visits: the
+view asks for the rows it paints, the model fetches them by primary key in blocks (a
+cheap indexed read), and keeps a bounded cache. Sorting and filtering happen in SQL when
+the id list is built, off the UI thread.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+Row = Sequence[Any]
+RowFetcher = Callable[[Sequence[str]], Mapping[str, Row]]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+class LazyTableModel(QAbstractTableModel):
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch_rows: RowFetcher,
+        *,
+        block: int = 200,
+        cache_blocks: int = 50,
+    ) -> None:
+        super().__init__()
+        self._columns = list(columns)
+        self._fetch = fetch_rows
+        self._block = block
+        self._cache_limit = block * cache_blocks
+        self._ids: list[str] = []
+        self._cache: OrderedDict[str, Row] = OrderedDict()
+
+    # -- content -----------------------------------------------------------------------
+    def set_ids(self, ids: Sequence[str]) -> None:
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._cache.clear()
+        self.endResetModel()
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, record_id: str) -> int:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return -1
+
+    def refresh(self, changed_ids: set[str] | None = None) -> None:
+        """Forget cached rows (all, or the changed ones) and repaint."""
+        if changed_ids is None:
+            self._cache.clear()
+        else:
+            for record_id in changed_ids:
+                self._cache.pop(record_id, None)
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1)
+            )
+
+    def _row(self, row: int) -> Row | None:
+        record_id = self._ids[row]
+        cached = self._cache.get(record_id)
+        if cached is not None:
+            self._cache.move_to_end(record_id)
+            return cached
+        start = (row // self._block) * self._block
+        wanted = [i for i in self._ids[start : start + self._block] if i not in self._cache]
+        for key, value in self._fetch(wanted).items():
+            self._cache[key] = value
+        while len(self._cache) > self._cache_limit:
+            self._cache.popitem(last=False)
+        return self._cache.get(record_id)
+
+    # -- Qt model API -----------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return self._columns[index.column()].align
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row())
+        if row is None:  # the record vanished since the id list was built
+            return None
+        value = row[index.column()]
+        return "" if value is None else str(value)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from gridclient.ui.tasks import Cancelled, TaskContext, TaskRunner
+
+
+def test_result_arrives_on_the_ui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    ui_thread = threading.get_ident()
+    seen: dict[str, object] = {}
+
+    def work(ctx: TaskContext) -> int:
+        seen["worker"] = threading.get_ident()
+        ctx.progress(1, 2, "half")
+        return 42
+
+    def done(result: object) -> None:
+        seen["result"] = result
+        seen["callback"] = threading.get_ident()
+
+    handle = runner.submit(work, on_done=done)
+    qtbot.waitUntil(lambda: handle.done)
+    assert seen["result"] == 42
+    assert seen["callback"] == ui_thread != seen["worker"]
+    runner.shutdown()
+
+
+def test_errors_are_delivered_not_lost(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    errors: list[BaseException] = []
+
+    def boom(ctx: TaskContext) -> None:
+        raise ValueError("坏数据")
+
+    handle = runner.submit(boom, on_error=errors.append)
+    qtbot.waitUntil(lambda: handle.done)
+    assert isinstance(errors[0], ValueError)
+    runner.shutdown()
+
+
+def test_cooperative_cancel(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    started = threading.Event()
+    errors: list[BaseException] = []
+
+    def long_work(ctx: TaskContext) -> None:
+        started.set()
+        while True:
+            ctx.check()
+            threading.Event().wait(0.01)
+
+    handle = runner.submit(long_work, on_error=errors.append)
+    assert started.wait(5)
+    handle.cancel()
+    qtbot.waitUntil(lambda: handle.done)
+    assert isinstance(errors[0], Cancelled)
+    runner.shutdown()
+
+
+def test_synchronous_runner_for_tests() -> None:
+    runner = TaskRunner(synchronous=True)
+    progress: list[tuple[int, int, str]] = []
+    results: list[object] = []
+
+    def work(ctx: TaskContext) -> str:
+        ctx.progress(3, 3, "done")
+        return "ok"
+
+    runner.submit(work, on_done=results.append, on_progress=lambda *a: progress.append(a))
+    assert results == ["ok"] and progress == [(3, 3, "done")]
+    assert not runner.busy()
+
+
+def test_db_lane_serializes_writes(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def write(ctx: TaskContext) -> None:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        threading.Event().wait(0.02)
+        with lock:
+            active -= 1
+
+    handles = [runner.submit(write) for _ in range(5)]
+    qtbot.waitUntil(lambda: all(h.done for h in handles))
+    assert peak == 1
+    runner.shutdown()
+
+
+@pytest.mark.parametrize("lane", ["db", "net"])
+def test_both_lanes_run(qtbot, lane) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    results: list[object] = []
+    handle = runner.submit(lambda ctx: lane, on_done=results.append, lane=lane)
+    qtbot.waitUntil(lambda: handle.done)
+    assert results == [lane]
+    runner.shutdown()
