@@ -285,8 +285,8 @@ def _decode_changes(
         except CodecError as exc:
             reason = "unknown_field" if str(exc).startswith("未知字段") else "invalid_field"
             raise OpRejected(reason, str(exc), exc.field) from None
+        decoded = validation.check_field(kind, name, decoded)
         result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
-        validation.check_field(kind, name, decoded)
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridclient.domain import idnumber
 from gridclient.domain.enums import EntityKind
 from gridserver.errors import OpRejected
 
@@ -21,7 +22,9 @@ _MAX_TEXT = 10_000
 """Longest free text accepted in one field (a visit note, not a document)."""
 
 
-def check_field(kind: EntityKind, name: str, value: Any) -> None:
+def check_field(kind: EntityKind, name: str, value: Any) -> Any:
+    """The value to store (ID numbers in their 18-character form with an upper-case X),
+    or ``OpRejected``."""
     if isinstance(value, str) and len(value) > _MAX_TEXT:
         raise OpRejected("invalid_field", f"字段 {name} 过长（最多 {_MAX_TEXT} 个字符）", name)
     if (kind, name) in _NON_NEGATIVE and value is not None and value < 0:
@@ -33,3 +36,9 @@ def check_field(kind: EntityKind, name: str, value: Any) -> None:
         and not 1 <= value <= 4
     ):
         raise OpRejected("invalid_field", "残疾等级必须是一级至四级（1–4）", name)
+    if kind is EntityKind.RESIDENT and name == "id_number" and value:
+        try:
+            return idnumber.parse(value).number
+        except idnumber.InvalidIdNumber as exc:
+            raise OpRejected("invalid_id_number", str(exc), name) from None
+    return value

@@ -98,7 +98,7 @@ def test_edit_after_delete_is_a_conflict_and_stays_deleted(
 
 
 def test_create_of_an_existing_mutable_record_merges_from_base_zero(api: Api, world: World) -> None:
-    hid, a, b = _shared_household(api, world)
+    hid, _a, b = _shared_household(api, world)
     [rb] = api.push(
         b, [op("household", hid, changes=household(world.areas["G1"], phone="9", notes=""))]
     )

@@ -203,3 +203,23 @@ def test_health_and_openapi(api: Api) -> None:
     assert "/api/v1/sync/push" in schema["paths"]
     assert "PushRequest" in schema["components"]["schemas"]
     assert "Op" in schema["components"]["schemas"]
+
+
+def test_id_numbers_are_validated_and_normalised(api: Api, world: World) -> None:
+    w1 = api.login("w1")
+    hid, good = new_id(), new_id()
+    results = api.push(
+        w1,
+        [
+            op("household", hid, changes=household(world.areas["G1"])),
+            op("resident", good, changes=resident(hid, id_number="11010519491231002x"), seq=2),
+            op("resident", new_id(), changes=resident(hid, id_number="110105194912310021"), seq=3),
+            op("resident", new_id(), changes=resident(hid, id_number="1101051949123"), seq=4),
+        ],
+    )
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "rejected"]
+    assert {(r["reason"], r["field"]) for r in results[2:]} == {("invalid_id_number", "id_number")}
+    assert all(r["message"] for r in results[2:])
+    page, _ = api.pull_all(w1)
+    [stored] = [c for c in page["changes"] if c["id"] == good]
+    assert stored["fields"]["id_number"] == "11010519491231002X"
