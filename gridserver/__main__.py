@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--database",
         metavar="URL",
+        default=argparse.SUPPRESS,  # so that a subcommand does not reset a value given before it
         help=f"SQLAlchemy URL (default: ${ENV_DATABASE_URL} or a SQLite file in the data dir)",
     )
     parser = argparse.ArgumentParser(
@@ -94,7 +95,7 @@ def _since(text: str | None) -> datetime | None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = Settings.from_env(database_url=args.database)
+    settings = Settings.from_env(database_url=getattr(args, "database", None))
     db = Database(settings.database_url)
     try:
         return _run(args, settings, db)
@@ -130,9 +131,9 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         loaded = admin.load_catalog(db, document)
         print(f"已导入事项清单（{len(loaded)} 项，版本 {loaded.version or '未标注'}）")
     elif args.command == "load-demo":
-        from gridserver import demo
+        from gridserver.demo import load as load_demo
 
-        demo.load(db, settings, args.size, args.seed)
+        load_demo(db, settings, args.size, args.seed)
     elif args.command == "serve":
         _serve(settings, db, args.host, args.port, args.workers)
     elif args.command == "conflicts":

@@ -55,17 +55,23 @@ class FeedEffects:
         return bool(self.records or self.conflicts or self.moves)
 
 
-def stamp(conn: Connection, effects: FeedEffects) -> int | None:
-    """Take the next feed position (row lock until commit) and stamp it on ``effects``.
-    Call it last in the transaction."""
-    if not effects:
-        return None
+def next_position(conn: Connection) -> int:
+    """The next feed position; the counter row stays locked until this transaction ends."""
     seq: int = conn.execute(
         update(feed_counter)
         .where(feed_counter.c.id == 1)
         .values(value=feed_counter.c.value + 1)
         .returning(feed_counter.c.value)
     ).scalar_one()
+    return seq
+
+
+def stamp(conn: Connection, effects: FeedEffects) -> int | None:
+    """Take the next feed position (row lock until commit) and stamp it on ``effects``.
+    Call it last in the transaction."""
+    if not effects:
+        return None
+    seq = next_position(conn)
     if effects.records:
         conn.execute(
             update(records)

@@ -6,7 +6,7 @@ from tests.server.conftest import Api, World, household, new_id, op, resident
 
 
 def _ids(page: dict[str, object], entity: str) -> set[str]:
-    return {c["id"] for c in page["changes"] if c["entity"] == entity}  # type: ignore[attr-defined,index]
+    return {c["id"] for c in page["changes"] if c["entity"] == entity}  # type: ignore[attr-defined]
 
 
 def test_workers_see_only_their_grids_and_township_its_township(api: Api, world: World) -> None:
