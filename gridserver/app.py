@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import (
     API_PREFIX,
     CLIENT_VERSION_HEADER,
@@ -39,9 +40,9 @@ from gridclient.sync.protocol import (
 )
 from gridserver import auth, feed, sync
 from gridserver.config import Settings, parse_version
-from gridserver.db import Database, attachment_blobs, catalog, utcnow
+from gridserver.db import Database, attachment_blobs, catalog, records, utcnow
 from gridserver.errors import ApiError
-from gridserver.scope import Caller
+from gridserver.scope import Caller, read_filter
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +226,31 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             raise ApiError(400, "hash_mismatch", "附件内容与其 SHA-256 不符，请重新上传")
         created = await run_in_threadpool(_store_blob, database, sha256, data, caller)
         return Response(status_code=201 if created else 200)
+
+    @router.get("/attachments/{sha256}")
+    def get_attachment(sha256: str, caller: CallerDep) -> Response:
+        """The bytes, to whoever may read an attachment record for them (or uploaded them)."""
+        _check_sha(sha256)
+        with database.engine.connect() as conn:
+            visible = conn.execute(
+                select(records.c.id).where(
+                    records.c.kind == EntityKind.ATTACHMENT.value,
+                    records.c.id == sha256,
+                    read_filter(caller),
+                )
+            ).first()
+            blob = conn.execute(
+                select(attachment_blobs.c.data, attachment_blobs.c.uploaded_by).where(
+                    attachment_blobs.c.sha256 == sha256
+                )
+            ).first()
+        if blob is None or (visible is None and blob.uploaded_by != caller.user_id):
+            raise ApiError(404, "not_found", "附件不存在或不在您的管辖范围内")
+        return Response(
+            bytes(blob.data),
+            media_type="application/octet-stream",
+            headers={"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=31536000"},
+        )
 
     @router.head("/attachments/{sha256}")
     def head_attachment(sha256: str, caller: CallerDep) -> Response:

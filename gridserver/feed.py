@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, bindparam, func, insert, select, tuple_, update
 
 from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
@@ -132,15 +132,13 @@ def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResp
         high: int = conn.execute(
             select(feed_counter.c.value).where(feed_counter.c.id == 1)
         ).scalar_one()
-        after = records.c.seq > cursor.seq
-        if cursor.kind is not None:
-            after = or_(
-                after,
-                and_(
-                    records.c.seq == cursor.seq,
-                    tuple_(records.c.kind, records.c.id) > tuple_(cursor.kind, cursor.id),
-                ),
-            )
+        # A row-value comparison, so PostgreSQL walks ix_records_seq from the cursor.
+        after = (
+            records.c.seq > cursor.seq
+            if cursor.kind is None
+            else tuple_(records.c.seq, records.c.kind, records.c.id)
+            > tuple_(cursor.seq, cursor.kind, cursor.id)
+        )
         rows = conn.execute(
             select(records)
             .where(after, read_filter(caller))

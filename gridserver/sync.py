@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gridclient.domain.catalog import CatalogError, EventCatalog
 from gridclient.domain.codec import (
@@ -169,7 +169,7 @@ def _run_op(
             return stored
         outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
         return _log_separately(ctx, op, outcome)
-    except DBAPIError as exc:
+    except OperationalError as exc:
         # A deadlock or serialization failure: not the op's fault, so nothing is stored
         # and the client sends it again.
         savepoint.rollback()

@@ -41,3 +41,17 @@ def test_attachment_metadata_needs_the_uploaded_bytes(api: Api, world: World) ->
     assert sha in {c["id"] for c in page["changes"] if c["entity"] == "attachment"}
     page, _ = api.pull_all(api.login("w3"))
     assert sha not in {c["id"] for c in page["changes"]}
+
+
+def test_download_is_scoped(api: Api, world: World) -> None:
+    w1 = api.login("w1")
+    data = b"another photo"
+    sha = hashlib.sha256(data).hexdigest()
+    url = f"/api/v1/attachments/{sha}"
+    api.client.put(url, content=data, headers=w1)
+    w3 = api.login("w3")
+    assert api.client.get(url, headers=w1).content == data  # the uploader, before the record
+    assert api.client.get(url, headers=w3).status_code == 404
+    api.push(w1, [op("attachment", sha, changes={"mime": "image/jpeg", "size": len(data)})])
+    assert api.client.get(url, headers=api.login("t1")).content == data
+    assert api.client.get(url, headers=w3).status_code == 404
