@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gridclient.domain.catalog import CatalogError, EventCatalog
@@ -84,28 +84,46 @@ class Placement:
 
 
 @dataclass(slots=True)
+class Shared:
+    """Lookups reused by the ops of one push: areas (read, never locked) and the catalog."""
+
+    areas: dict[str, Any] = field(default_factory=dict)
+    catalog: EventCatalog | None = None
+    catalog_loaded: bool = False
+
+
+@dataclass(slots=True)
 class Context:
     conn: Connection
     caller: Caller
     scope: WriteScope
     device_id: str
     now: datetime
+    shared: Shared
     effects: FeedEffects = field(default_factory=FeedEffects)
     new_areas: list[str] = field(default_factory=list)
-    _catalog: EventCatalog | None = None
-    _catalog_loaded: bool = False
 
     def catalog(self) -> EventCatalog | None:
-        if not self._catalog_loaded:
+        shared = self.shared
+        if not shared.catalog_loaded:
             document = self.conn.execute(
                 select(catalog.c.document).where(catalog.c.id == 1)
             ).scalar_one_or_none()
             try:
-                self._catalog = None if document is None else EventCatalog.from_json(document)
+                shared.catalog = None if document is None else EventCatalog.from_json(document)
             except CatalogError:
-                self._catalog = None
-            self._catalog_loaded = True
-        return self._catalog
+                shared.catalog = None
+            shared.catalog_loaded = True
+        return shared.catalog
+
+
+# Statements built once: constructing them per op costs more than executing them.
+_LOAD = select(records).where(
+    records.c.kind == bindparam("b_kind"), records.c.id == bindparam("b_id")
+)
+_LOAD_LOCKED = _LOAD.with_for_update()
+_INSERT_RECORD = insert(records)
+_INSERT_LOG = insert(op_log)
 
 
 def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
@@ -113,17 +131,30 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     with db.write() as conn:
         scope = WriteScope(conn, caller)
         effects = FeedEffects()
-        results = [
-            _run_op(conn, caller, scope, request.device_id, op, effects, now) for op in request.ops
-        ]
+        shared = Shared()
+        op_ids = [str(op.op_id) for op in request.ops]
+        replays = {
+            row.op_id: row
+            for row in conn.execute(select(op_log).where(op_log.c.op_id.in_(op_ids))).all()
+        }
+        results = []
+        for op in request.ops:
+            replay = replays.get(str(op.op_id))
+            if replay is not None:
+                results.append(_stored_result(replay, op, caller))
+                continue
+            ctx = Context(conn, caller, scope, request.device_id, now, shared)
+            results.append(_run_op(ctx, op, effects))
         stamp(conn, effects)
     return PushResponse(results=results, server_time=now)
 
 
 def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
     row = conn.execute(select(op_log).where(op_log.c.op_id == str(op.op_id))).first()
-    if row is None:
-        return None
+    return None if row is None else _stored_result(row, op, caller)
+
+
+def _stored_result(row: Any, op: Op, caller: Caller) -> OpResult:
     if row.user_id != caller.user_id:
         return OpResult(
             op_id=op.op_id, status="rejected", reason="duplicate", message="操作编号重复"
@@ -139,19 +170,8 @@ def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
     )
 
 
-def _run_op(
-    conn: Connection,
-    caller: Caller,
-    scope: WriteScope,
-    device_id: str,
-    op: Op,
-    effects: FeedEffects,
-    now: datetime,
-) -> OpResult:
-    stored = _stored(conn, op, caller)
-    if stored is not None:
-        return stored
-    ctx = Context(conn, caller, scope, device_id, now)
+def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> OpResult:
+    conn, caller = ctx.conn, ctx.caller
     savepoint = conn.begin_nested()
     try:
         outcome = apply_op(ctx, op)
@@ -179,7 +199,7 @@ def _run_op(
         )
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
-        scope.add(area_id)
+        ctx.scope.add(area_id)
     return _result(op, outcome)
 
 
@@ -197,7 +217,8 @@ def _result(op: Op, outcome: Outcome) -> OpResult:
 
 def _log(ctx: Context, op: Op, outcome: Outcome) -> None:
     ctx.conn.execute(
-        insert(op_log).values(
+        _INSERT_LOG,
+        dict(
             op_id=str(op.op_id),
             user_id=ctx.caller.user_id,
             device_id=ctx.device_id,
@@ -215,7 +236,7 @@ def _log(ctx: Context, op: Op, outcome: Outcome) -> None:
             message=outcome.message,
             field=outcome.field,
             conflict_id=outcome.conflict_id,
-        )
+        ),
     )
 
 
@@ -246,6 +267,8 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
     values = _decode_changes(kind, op.changes)
+    if kind is EntityKind.AREA:
+        ctx.shared.areas.pop(op.entity_id, None)  # about to change: later ops reload it
     row = _load(ctx.conn, kind, op.entity_id, lock=True)
     if row is not None and not ctx.scope.contains(row.grid_id):
         raise OpRejected("out_of_scope", OUT_OF_SCOPE)
@@ -263,10 +286,8 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
 
 
 def _load(conn: Connection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
-    query = select(records).where(records.c.kind == kind.value, records.c.id == record_id)
-    if lock:
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    query = _LOAD_LOCKED if lock else _LOAD
+    return conn.execute(query, {"b_kind": kind.value, "b_id": record_id}).first()
 
 
 def _decode_changes(
@@ -320,7 +341,8 @@ def _create(
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
     ctx.conn.execute(
-        insert(records).values(
+        _INSERT_RECORD,
+        dict(
             kind=kind.value,
             id=record_id,
             version=1,
@@ -333,7 +355,7 @@ def _create(
             fields=fields,
             field_versions=dict.fromkeys(fields, 1),
             updated_by=ctx.caller.user_id,
-        )
+        ),
     )
     ctx.effects.records.add((kind.value, record_id))
     if kind is EntityKind.AREA:
@@ -521,7 +543,12 @@ def _existing(
     ctx: Context, kind: EntityKind, record_id: str | None, field_name: str, *, lock: bool = False
 ) -> Any:
     """A live record another one refers to; ``not_found`` otherwise."""
-    row = None if record_id is None else _load(ctx.conn, kind, record_id, lock=lock)
+    cacheable = kind is EntityKind.AREA and not lock and record_id is not None
+    row = ctx.shared.areas.get(record_id) if cacheable and record_id is not None else None
+    if row is None and record_id is not None:
+        row = _load(ctx.conn, kind, record_id, lock=lock)
+        if cacheable and row is not None:
+            ctx.shared.areas[record_id] = row
     if row is None or row.deleted:
         raise OpRejected(
             "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
