@@ -19,6 +19,10 @@ from gridserver.db import Database
 
 log = logging.getLogger("gridserver")
 
+KEEP_ALIVE_SECONDS = 75
+"""Longer than the usual load balancer idle timeout (60 s), so the proxy, not the server,
+closes idle connections and never races a request on a reused one."""
+
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -189,11 +193,18 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
             workers=workers,
             factory=True,
             log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         return
     from gridserver.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
 
 
 if __name__ == "__main__":

@@ -9,12 +9,15 @@ an ``ErrorBody`` with a Chinese message; tracebacks stay in the server log.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -22,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.enums import EntityKind
@@ -47,6 +51,7 @@ from gridserver.scope import Caller, read_filter
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 _STATUS_CODES = {
     400: ("bad_request", "请求无效"),
@@ -79,11 +84,14 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise ApiError(400, "bad_request", "Content-Length 无效") from None
     chunks = []
     total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > limit:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > limit:
+                raise too_large
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ApiError(400, "client_disconnected", "连接在上传过程中断开") from None
     return b"".join(chunks)
 
 
@@ -123,14 +131,24 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def current_caller(request: Request) -> Caller:
+async def in_db_thread(request: Request, func: Callable[..., T], *args: Any) -> T:
+    """Run blocking database work in a worker thread, at most ``db_concurrency`` at a time
+    per process: more threads only queue on the GIL and the connection pool, and every
+    round trip then waits behind them (latency grows, throughput does not)."""
+    state = request.app.state
+    if state.limiter is None:
+        state.limiter = anyio.CapacityLimiter(state.settings.db_concurrency)
+    return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=state.limiter)
+
+
+async def current_caller(request: Request) -> Caller:
     """The authenticated caller; every request re-checks the token and the account."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "请先登录", headers={"WWW-Authenticate": "Bearer"})
     database: Database = request.app.state.db
-    return auth.authenticate(database, token.strip())
+    return await in_db_thread(request, auth.authenticate, database, token.strip())
 
 
 def check_protocol(
@@ -158,6 +176,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     app.state.db = database
     app.state.settings = settings
+    app.state.limiter = None
     _install_error_handlers(app)
 
     router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
@@ -174,8 +193,15 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def login(request: Request) -> LoginResponse:
         body = parse(LoginRequest, await read_body(request, settings.small_body_max_bytes))
         address = request.client.host if request.client else "unknown"
-        return await run_in_threadpool(
-            auth.login, database, settings, body.username, body.password, body.device_id, address
+        return await in_db_thread(
+            request,
+            auth.login,
+            database,
+            settings,
+            body.username,
+            body.password,
+            body.device_id,
+            address,
         )
 
     @router.post(
@@ -183,8 +209,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     async def refresh(request: Request) -> LoginResponse:
         body = parse(RefreshRequest, await read_body(request, settings.small_body_max_bytes))
-        return await run_in_threadpool(
-            auth.refresh, database, settings, body.refresh_token, body.device_id
+        return await in_db_thread(
+            request, auth.refresh, database, settings, body.refresh_token, body.device_id
         )
 
     @router.post(
@@ -195,11 +221,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     async def push(request: Request, caller: CallerDep) -> Response:
         body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
-        result = await run_in_threadpool(sync.push, database, caller, body)
+        result = await in_db_thread(request, sync.push, database, caller, body)
         return Response(result.model_dump_json(), media_type="application/json")
 
     @router.get("/sync/pull", response_model=PullResponse, dependencies=[Depends(check_protocol)])
-    def pull(
+    async def pull(
+        request: Request,
         caller: CallerDep,
         cursor: Annotated[str, Query(max_length=512)] = "",
         limit: Annotated[int | None, Query(ge=1)] = None,
@@ -215,7 +242,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 detail={"min_client_version": minimum},
             )
         size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
-        result = feed.pull(database, caller, cursor, size)
+        result = await in_db_thread(request, feed.pull, database, caller, cursor, size)
         return Response(result.model_dump_json(), media_type="application/json")
 
     @router.put("/attachments/{sha256}", status_code=201)
@@ -224,7 +251,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         data = await read_body(request, settings.attachment_max_bytes)
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ApiError(400, "hash_mismatch", "附件内容与其 SHA-256 不符，请重新上传")
-        created = await run_in_threadpool(_store_blob, database, sha256, data, caller)
+        created = await in_db_thread(request, _store_blob, database, sha256, data, caller)
         return Response(status_code=201 if created else 200)
 
     @router.get("/attachments/{sha256}")

@@ -39,6 +39,8 @@ class Settings:
     pull_default_limit: int = 500
     pull_max_limit: int = 2000
     min_client_version: str = "0.1.0"
+    db_concurrency: int = 8
+    """Requests doing database work at once per process (the rest wait their turn)."""
     login_window_seconds: int = 15 * 60
     login_max_failures_per_user: int = 5
     login_max_failures_per_address: int = 30
@@ -56,6 +58,7 @@ class Settings:
             "GRIDSERVER_REFRESH_TTL": "refresh_ttl_seconds",
             "GRIDSERVER_PUSH_MAX_BYTES": "push_max_bytes",
             "GRIDSERVER_ATTACHMENT_MAX_BYTES": "attachment_max_bytes",
+            "GRIDSERVER_DB_CONCURRENCY": "db_concurrency",
         }
         for name, attr in ints.items():
             if env.get(name):

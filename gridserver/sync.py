@@ -126,27 +126,50 @@ _INSERT_RECORD = insert(records)
 _INSERT_LOG = insert(op_log)
 
 
+OPS_PER_TRANSACTION = 50
+"""A long push is committed in chunks: each op is independent anyway, locks are held for
+less time, and PostgreSQL keeps every savepoint of a transaction in its shared snapshot
+cache only up to 64 subtransactions (beyond that every reader slows down)."""
+
+
 def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     now = utcnow()
-    with db.write() as conn:
-        scope = WriteScope(conn, caller)
-        effects = FeedEffects()
-        shared = Shared()
-        op_ids = [str(op.op_id) for op in request.ops]
-        replays = {
-            row.op_id: row
-            for row in conn.execute(select(op_log).where(op_log.c.op_id.in_(op_ids))).all()
-        }
-        results = []
-        for op in request.ops:
-            replay = replays.get(str(op.op_id))
-            if replay is not None:
-                results.append(_stored_result(replay, op, caller))
-                continue
-            ctx = Context(conn, caller, scope, request.device_id, now, shared)
-            results.append(_run_op(ctx, op, effects))
-        stamp(conn, effects)
+    results: list[OpResult] = []
+    scope: WriteScope | None = None
+    for start in range(0, len(request.ops), OPS_PER_TRANSACTION):
+        chunk = request.ops[start : start + OPS_PER_TRANSACTION]
+        with db.write() as conn:
+            if scope is None:
+                scope = WriteScope(conn, caller)
+            results.extend(_push_chunk(conn, caller, scope, request.device_id, chunk, now))
     return PushResponse(results=results, server_time=now)
+
+
+def _push_chunk(
+    conn: Connection,
+    caller: Caller,
+    scope: WriteScope,
+    device_id: str,
+    ops: list[Op],
+    now: datetime,
+) -> list[OpResult]:
+    effects = FeedEffects()
+    shared = Shared()
+    op_ids = [str(op.op_id) for op in ops]
+    replays = {
+        row.op_id: row
+        for row in conn.execute(select(op_log).where(op_log.c.op_id.in_(op_ids))).all()
+    }
+    results = []
+    for op in ops:
+        replay = replays.get(str(op.op_id))
+        if replay is not None:
+            results.append(_stored_result(replay, op, caller))
+            continue
+        ctx = Context(conn, caller, scope, device_id, now, shared)
+        results.append(_run_op(ctx, op, effects))
+    stamp(conn, effects)  # last: the feed position is taken just before COMMIT
+    return results
 
 
 def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:

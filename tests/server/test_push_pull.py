@@ -223,3 +223,18 @@ def test_id_numbers_are_validated_and_normalised(api: Api, world: World) -> None
     page, _ = api.pull_all(w1)
     [stored] = [c for c in page["changes"] if c["id"] == good]
     assert stored["fields"]["id_number"] == "11010519491231002X"
+
+
+def test_a_long_push_spans_several_transactions(api: Api, world: World) -> None:
+    w1 = api.login("w1")
+    ids = [new_id() for _ in range(120)]
+    ops = [
+        op("household", i, changes=household(world.areas["G1"]), seq=n) for n, i in enumerate(ids)
+    ]
+    ops[75]["changes"]["grid_id"] = [None, world.areas["G3"]]  # one bad op in the middle
+    results = api.push(w1, ops)
+    assert [r["op_id"] for r in results] == [o["op_id"] for o in ops]
+    assert [r["status"] for r in results].count("applied") == 119
+    assert results[75]["reason"] == "out_of_scope"
+    page, _ = api.pull_all(w1, limit=1000)
+    assert {c["id"] for c in page["changes"] if c["entity"] == "household"} == set(ids) - {ids[75]}
