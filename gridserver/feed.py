@@ -140,7 +140,7 @@ def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResp
             > tuple_(cursor.seq, cursor.kind, cursor.id)
         )
         rows = conn.execute(
-            select(records)
+            select(*_FEED_COLUMNS)
             .where(after, read_filter(caller))
             .order_by(records.c.seq, records.c.kind, records.c.id)
             .limit(limit + 1)
@@ -166,8 +166,21 @@ def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResp
     )
 
 
+_FEED_COLUMNS = (
+    records.c.kind,
+    records.c.id,
+    records.c.version,
+    records.c.deleted,
+    records.c.updated_at,
+    records.c.seq,
+    records.c.fields,
+)
+
+
 def _change(row: Any) -> RecordChange:
-    return RecordChange(
+    # Rows come from our own table, written only after validation: skip re-validating
+    # them (it was a third of the cost of a big pull).
+    return RecordChange.model_construct(
         entity=EntityKind(row.kind),
         id=row.id,
         version=row.version,
