@@ -46,7 +46,6 @@ def test_admin_workflow(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'data' / 'server.sqlite3'}"
-    monkeypatch.setattr("gridserver.config.Argon2Params", lambda: FAST_ARGON2)
 
     def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
         return _run(monkeypatch, capsys, url, *argv, stdin=stdin)
