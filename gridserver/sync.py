@@ -30,7 +30,13 @@ from gridclient.domain.codec import (
 from gridclient.domain.entities import APPEND_ONLY_KINDS, EventAction
 from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridclient.domain.workflow import IllegalTransition, derive_state, next_state
-from gridclient.sync.protocol import Op, OpResult, PushRequest, PushResponse
+from gridclient.sync.protocol import (
+    Op,
+    OpResult,
+    PushRequest,
+    PushResponse,
+    is_valid_entity_id,
+)
 from gridserver import validation
 from gridserver.db import (
     Database,
@@ -620,12 +626,15 @@ def _place(
         _in_scope(ctx, fields["grid_id"], "grid_id")
         if fields.get("corrects_id") is not None:
             _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+        _check_attachments(ctx, fields)
         return Placement(fields["grid_id"], parent_id=household.id)
     if kind is EntityKind.EVENT:
         _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
         _in_scope(ctx, fields["grid_id"], "grid_id")
         if fields.get("household_id") is not None:
-            _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+            household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+            _in_scope(ctx, household.grid_id, "household_id")
+        _check_attachments(ctx, fields)
         known = ctx.catalog()
         if known is not None and fields["category_code"] not in known:
             raise OpRejected(
@@ -637,6 +646,7 @@ def _place(
     if kind is EntityKind.EVENT_ACTION:
         event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
         _in_scope(ctx, event.grid_id, "event_id")
+        _check_attachments(ctx, fields)
         return Placement(event.grid_id, parent_id=event.id)
     # Attachments carry no place of their own: they belong to the uploader's home area,
     # so colleagues above and beside the uploader (same subtree) can see them.
@@ -692,6 +702,25 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
     if stamps and max(stamps) >= ctx.now:
         return max(stamps) + timedelta(microseconds=1)
     return ctx.now
+
+
+def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
+    """Photos are uploaded before the records that show them; a reference to bytes the
+    server does not have would be a broken record on every other device."""
+    wanted = set(fields.get("attachments") or ())
+    if not wanted:
+        return
+    if any(not is_valid_entity_id(EntityKind.ATTACHMENT, sha) for sha in wanted):
+        raise OpRejected("invalid_field", "附件标识必须是 SHA-256", "attachments")
+    present = set(
+        ctx.conn.execute(
+            select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256.in_(wanted))
+        ).scalars()
+    )
+    if wanted - present:
+        raise OpRejected(
+            "not_found", "引用的附件文件尚未上传，请先上传附件再同步记录", "attachments"
+        )
 
 
 def _check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:

@@ -55,3 +55,34 @@ def test_download_is_scoped(api: Api, world: World) -> None:
     api.push(w1, [op("attachment", sha, changes={"mime": "image/jpeg", "size": len(data)})])
     assert api.client.get(url, headers=api.login("t1")).content == data
     assert api.client.get(url, headers=w3).status_code == 404
+
+
+def test_records_may_only_reference_uploaded_attachments(api: Api, world: World) -> None:
+    w1 = api.login("w1")
+    data = b"visit photo"
+    sha = hashlib.sha256(data).hexdigest()
+    hid = "6f1c2b9e-8a3e-4c1e-9a4b-1c2d3e4f5a6b"
+    visit = {
+        "household_id": hid,
+        "grid_id": world.areas["G1"],
+        "visitor": "w1",
+        "visited_at": "2026-11-01T08:00:00+08:00",
+        "attachments": [sha],
+    }
+    api.push(w1, [op("household", hid, changes={"grid_id": world.areas["G1"], "address": "路"})])
+    [early] = api.push(w1, [op("visit", "7f1c2b9e-8a3e-4c1e-9a4b-1c2d3e4f5a6b", changes=visit)])
+    assert (early["reason"], early["field"]) == ("not_found", "attachments")
+    [bad] = api.push(
+        w1,
+        [
+            op(
+                "visit",
+                "8f1c2b9e-8a3e-4c1e-9a4b-1c2d3e4f5a6b",
+                changes={**visit, "attachments": ["x"]},
+            )
+        ],
+    )
+    assert (bad["reason"], bad["field"]) == ("invalid_field", "attachments")
+    api.client.put(f"/api/v1/attachments/{sha}", content=data, headers=w1)
+    [ok] = api.push(w1, [op("visit", "9f1c2b9e-8a3e-4c1e-9a4b-1c2d3e4f5a6b", changes=visit)])
+    assert ok["status"] == "applied"
