@@ -159,3 +159,42 @@ def test_control_a_position_taken_outside_the_transaction_is_skipped(
     _drain(db, reader, cursor, seen)
     assert fast_ids[0] in seen
     assert slow_ids[0] not in seen  # skipped: exactly the bug the real feed prevents
+
+
+def test_the_same_push_sent_concurrently_is_applied_once(db: Database, world: World) -> None:
+    """A client that retries while its first request is still running gets the stored
+    results; nothing is applied twice."""
+    caller = _caller(db, "w1")
+    ops, ids = _create_ops(world.areas["G1"], 6)
+    update = Op(
+        op_id=uuid.uuid4(),
+        seq=99,
+        entity=EntityKind.HOUSEHOLD,
+        entity_id=ids[0],
+        kind=ChangeKind.UPDATE,
+        base_version=1,
+        changes={"phone": ("", "13800000000")},
+        client_time=datetime.now(UTC),
+    )
+    request = PushRequest(device_id="retry", ops=[*ops, update])
+    answers: list[list[tuple[str, int | None]]] = []
+    barrier = threading.Barrier(4)
+
+    def send() -> None:
+        barrier.wait()
+        response = sync.push(db, caller, request)
+        answers.append([(r.status, r.version) for r in response.results])
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(answers) == 4
+    assert all(a == answers[0] for a in answers), answers
+    assert answers[0] == [("applied", 1)] * 6 + [("applied", 2)]
+    with db.engine.connect() as conn:
+        versions = dict(
+            conn.execute(select(records.c.id, records.c.version).where(records.c.id.in_(ids))).all()
+        )
+    assert versions == {**dict.fromkeys(ids, 1), ids[0]: 2}
