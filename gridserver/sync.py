@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gridclient.domain.catalog import CatalogError, EventCatalog
@@ -91,9 +91,14 @@ class Placement:
 
 @dataclass(slots=True)
 class Shared:
-    """Lookups reused by the ops of one push: areas (read, never locked) and the catalog."""
+    """Lookups reused by the ops of one transaction: areas (read, never locked), the
+    catalog, and the ops' own records, read and locked up front in one statement (sorted,
+    so two pushes touching the same records lock them in the same order). Each prefetched
+    row is used once: after its op the record may have changed, so later ops reload it."""
 
     areas: dict[str, Any] = field(default_factory=dict)
+    rows: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Prefetched rows by (kind, id); ``None`` = known absent at the start."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
 
@@ -166,6 +171,16 @@ def _push_chunk(
         row.op_id: row
         for row in conn.execute(select(op_log).where(op_log.c.op_id.in_(op_ids))).all()
     }
+    pending = {(op.entity.value, op.entity_id) for op in ops if str(op.op_id) not in replays}
+    if pending:
+        shared.rows = dict.fromkeys(pending)
+        locked = conn.execute(
+            select(records)
+            .where(tuple_(records.c.kind, records.c.id).in_(sorted(pending)))
+            .order_by(records.c.kind, records.c.id)
+            .with_for_update()
+        ).all()
+        shared.rows.update({(row.kind, row.id): row for row in locked})
     results = []
     for op in ops:
         replay = replays.get(str(op.op_id))
@@ -298,7 +313,11 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     values = _decode_changes(kind, op.changes)
     if kind is EntityKind.AREA:
         ctx.shared.areas.pop(op.entity_id, None)  # about to change: later ops reload it
-    row = _load(ctx.conn, kind, op.entity_id, lock=True)
+    key = (kind.value, op.entity_id)
+    if key in ctx.shared.rows:
+        row = ctx.shared.rows.pop(key)
+    else:
+        row = _load(ctx.conn, kind, op.entity_id, lock=True)
     if row is not None and not ctx.scope.contains(row.grid_id):
         raise OpRejected("out_of_scope", OUT_OF_SCOPE)
     if op.kind is ChangeKind.CREATE:
