@@ -257,21 +257,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     @router.get("/attachments/{sha256}")
     def get_attachment(sha256: str, caller: CallerDep) -> Response:
         """The bytes, to whoever may read an attachment record for them (or uploaded them)."""
-        _check_sha(sha256)
-        with database.engine.connect() as conn:
-            visible = conn.execute(
-                select(records.c.id).where(
-                    records.c.kind == EntityKind.ATTACHMENT.value,
-                    records.c.id == sha256,
-                    read_filter(caller),
-                )
-            ).first()
-            blob = conn.execute(
-                select(attachment_blobs.c.data, attachment_blobs.c.uploaded_by).where(
-                    attachment_blobs.c.sha256 == sha256
-                )
-            ).first()
-        if blob is None or (visible is None and blob.uploaded_by != caller.user_id):
+        blob = _visible_blob(database, caller, sha256, with_data=True)
+        if blob is None:
             raise ApiError(404, "not_found", "附件不存在或不在您的管辖范围内")
         return Response(
             bytes(blob.data),
@@ -281,14 +268,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 
     @router.head("/attachments/{sha256}")
     def head_attachment(sha256: str, caller: CallerDep) -> Response:
-        _check_sha(sha256)
-        with database.engine.connect() as conn:
-            size = conn.execute(
-                select(attachment_blobs.c.size).where(attachment_blobs.c.sha256 == sha256)
-            ).scalar_one_or_none()
-        if size is None:
+        """200 when the caller need not upload these bytes (scoped like GET, so it cannot
+        be used to probe for other people's photos)."""
+        blob = _visible_blob(database, caller, sha256, with_data=False)
+        if blob is None:
             return Response(status_code=404)
-        return Response(status_code=200, headers={"X-Attachment-Size": str(size)})
+        return Response(status_code=200, headers={"X-Attachment-Size": str(blob.size)})
 
     @router.get("/catalog")
     def get_catalog(caller: CallerDep) -> dict[str, Any]:
@@ -306,6 +291,25 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
 def _check_sha(sha256: str) -> None:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise ApiError(400, "bad_request", "附件标识必须是小写的 SHA-256 十六进制串")
+
+
+def _visible_blob(db: Database, caller: Caller, sha256: str, *, with_data: bool) -> Any:
+    _check_sha(sha256)
+    columns = [attachment_blobs.c.size, attachment_blobs.c.uploaded_by]
+    if with_data:
+        columns.append(attachment_blobs.c.data)
+    with db.engine.connect() as conn:
+        blob = conn.execute(select(*columns).where(attachment_blobs.c.sha256 == sha256)).first()
+        if blob is None or blob.uploaded_by == caller.user_id:
+            return blob
+        visible = conn.execute(
+            select(records.c.id).where(
+                records.c.kind == EntityKind.ATTACHMENT.value,
+                records.c.id == sha256,
+                read_filter(caller),
+            )
+        ).first()
+    return blob if visible is not None else None
 
 
 def _store_blob(db: Database, sha256: str, data: bytes, caller: Caller) -> bool:

@@ -52,6 +52,7 @@ def test_download_is_scoped(api: Api, world: World) -> None:
     w3 = api.login("w3")
     assert api.client.get(url, headers=w1).content == data  # the uploader, before the record
     assert api.client.get(url, headers=w3).status_code == 404
+    assert api.client.head(url, headers=w3).status_code == 404  # no probing
     api.push(w1, [op("attachment", sha, changes={"mime": "image/jpeg", "size": len(data)})])
     assert api.client.get(url, headers=api.login("t1")).content == data
     assert api.client.get(url, headers=w3).status_code == 404
