@@ -236,11 +236,16 @@ def demo_pull(base_url: str, size: str, port: int, workers: int) -> None:
         start = time.perf_counter()
         out = subprocess.run(
             gridserver("--database", url, "load-demo", "--size", size),
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         print(f"load-demo --size {size}: {time.perf_counter() - start:.1f} s")
         township = next(
-            line.split(" / ") for line in out.splitlines()
+            line.split(" / ")
+            for line in out.splitlines()
             if " / " in line and Role.TOWNSHIP.label in line
         )
         username, password = township[0].strip(), township[1].strip()

@@ -14,6 +14,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -279,13 +280,13 @@ def refresh(db: Database, settings: Settings, refresh_token: str, device_id: str
     )
 
 
-def _caller(row: object, device_id: str) -> Caller:
+def _caller(row: Any, device_id: str) -> Caller:
     return Caller(
-        user_id=row.id,  # type: ignore[attr-defined]
-        username=row.username,  # type: ignore[attr-defined]
-        display_name=row.display_name,  # type: ignore[attr-defined]
-        role=Role(row.role),  # type: ignore[attr-defined]
-        scope_area_id=row.scope_area_id,  # type: ignore[attr-defined]
+        user_id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        scope_area_id=row.scope_area_id,
         device_id=device_id,
     )
 

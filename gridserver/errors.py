@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
-from gridclient.sync.protocol import ErrorBody
+from gridclient.sync.protocol import ErrorBody, OpReason
 
 
 class ApiError(Exception):
@@ -32,7 +32,7 @@ class ApiError(Exception):
 class OpRejected(Exception):
     """One op cannot be applied; the rest of the push goes on."""
 
-    def __init__(self, reason: str, message: str, field: str | None = None) -> None:
+    def __init__(self, reason: OpReason, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message

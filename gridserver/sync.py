@@ -32,7 +32,9 @@ from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridclient.domain.workflow import IllegalTransition, derive_state, next_state
 from gridclient.sync.protocol import (
     Op,
+    OpReason,
     OpResult,
+    OpStatus,
     PushRequest,
     PushResponse,
     is_valid_entity_id,
@@ -72,9 +74,9 @@ OUT_OF_SCOPE = "该记录不在您的管辖范围内，无权查看或修改"
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str
+    status: OpStatus
     version: int | None = None
-    reason: str | None = None
+    reason: OpReason | None = None
     message: str | None = None
     field: str | None = None
     conflict_id: str | None = None
@@ -250,9 +252,9 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> OpResult:
 def _result(op: Op, outcome: Outcome) -> OpResult:
     return OpResult(
         op_id=op.op_id,
-        status=outcome.status,  # type: ignore[arg-type]
+        status=outcome.status,
         version=outcome.version,
-        reason=outcome.reason,  # type: ignore[arg-type]
+        reason=outcome.reason,
         message=outcome.message,
         field=outcome.field,
         conflict_id=outcome.conflict_id,
@@ -345,15 +347,17 @@ def _decode_changes(
     their canonical wire form (e.g. sorted tag lists, UTC datetimes) so that comparisons
     in the merge are exact."""
     server_fields = SERVER_FIELDS.get(kind, frozenset())
+    specs = field_specs(kind)
     result: dict[str, tuple[Any, Any]] = {}
     for name, (old, new) in changes.items():
         if name in server_fields:
             continue
+        if name not in specs:
+            raise OpRejected("unknown_field", f"未知字段：{name}", name)
         try:
             decoded = decode_value(kind, name, new)
         except CodecError as exc:
-            reason = "unknown_field" if str(exc).startswith("未知字段") else "invalid_field"
-            raise OpRejected(reason, str(exc), exc.field) from None
+            raise OpRejected("invalid_field", str(exc), exc.field) from None
         decoded = validation.check_field(kind, name, decoded)
         result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
     return result
@@ -371,11 +375,13 @@ def _canonical(kind: EntityKind, name: str, value: Any) -> Any:
 
 
 def _full_record(kind: EntityKind, record_id: str, fields: Mapping[str, Any]) -> Any:
+    missing = [n for n, spec in field_specs(kind).items() if spec.required and n not in fields]
+    if missing:
+        raise OpRejected("missing_field", f"缺少必填字段：{'、'.join(missing)}", missing[0])
     try:
         return decode_record(kind, fields, id=record_id)
     except CodecError as exc:
-        reason = "missing_field" if str(exc).startswith("缺少") else "invalid_field"
-        raise OpRejected(reason, str(exc), exc.field) from None
+        raise OpRejected("invalid_field", str(exc), exc.field) from None
 
 
 def _create(
@@ -461,13 +467,11 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
     if op.base_version > row.version:
         raise OpRejected("invalid_base_version", "基础版本号大于服务器版本，请重新同步后再试")
     merge = three_way(row.fields, row.field_versions, op.base_version, values)
-    clean = "applied" if op.base_version == row.version else "merged"
+    clean: OpStatus = "applied" if op.base_version == row.version else "merged"
     if not merge.updates:
         return Outcome(clean, row.version)
     record = _full_record(kind, row.id, {**row.fields, **merge.updates})
     fields = encode_fields(record)
-    if kind is EntityKind.EVENT_ACTION:  # pragma: no cover - append-only, rejected earlier
-        raise OpRejected("append_only", "事件办理记录不能修改")
     placement = _place(ctx, kind, row.id, fields, previous=row.fields)
     version = row.version + 1
     ctx.conn.execute(
@@ -708,8 +712,8 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
             records.c.deleted.is_(False),
         )
     ).all()
-    history = [decode_record(EntityKind.EVENT_ACTION, r.fields, id=r.id) for r in rows]
-    state = derive_state(history) if history else None  # type: ignore[arg-type]
+    history = [_action(r.id, r.fields) for r in rows]
+    state = derive_state(history) if history else None
     try:
         next_state(state, action.kind, caller_role, satisfaction=action.satisfaction)
     except IllegalTransition as exc:
@@ -717,10 +721,16 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
             raise OpRejected("role", str(exc), "kind") from None
         field_name = "satisfaction" if exc.reason == "satisfaction" else "kind"
         raise OpRejected("illegal_transition", str(exc), field_name) from None
-    stamps = [a.server_at for a in history if isinstance(a, EventAction) and a.server_at]
+    stamps = [a.server_at for a in history if a.server_at is not None]
     if stamps and max(stamps) >= ctx.now:
         return max(stamps) + timedelta(microseconds=1)
     return ctx.now
+
+
+def _action(record_id: str, fields: Mapping[str, Any]) -> EventAction:
+    action = decode_record(EntityKind.EVENT_ACTION, fields, id=record_id)
+    assert isinstance(action, EventAction)
+    return action
 
 
 def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
