@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from gridclient.domain.catalog import CatalogError
 from gridclient.domain.enums import AreaLevel, Role
 from gridserver import admin, auth, migrate
@@ -106,6 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (auth.UserError, CatalogError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        log.debug("database error", exc_info=exc)
+        print(
+            f"数据库错误：{type(exc).__name__}（数据库是否可达？是否已执行 gridserver init？）",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         db.dispose()
 

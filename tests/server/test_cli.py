@@ -50,6 +50,8 @@ def test_admin_workflow(
     def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
         return _run(monkeypatch, capsys, url, *argv, stdin=stdin)
 
+    code, _, err = run("disable-user", "w1")  # no schema yet
+    assert code == 1 and "gridserver init" in err and "Traceback" not in err
     assert run("init")[0] == 0
     assert run("init")[0] == 0  # idempotent
     assert (tmp_path / "data" / "server.sqlite3").exists()
