@@ -30,6 +30,10 @@ class EventCategory:
     """Days allowed per urgency (0 = the same day)."""
     active: bool = True
 
+    def __hash__(self) -> int:
+        # The code identifies a category; time_limits is a mapping and not hashable.
+        return hash(self.code)
+
     def limit_days(self, urgency: Urgency) -> int:
         try:
             return self.time_limits[urgency]
@@ -124,6 +128,9 @@ class EventCatalog:
                 raise CatalogError(f"事项清单{where}取值无效：{exc}") from None
             if not code or not name:
                 raise CatalogError(f"事项清单{where}的编码和名称不能为空")
+            active = item.get("active", True)
+            if not isinstance(active, bool):
+                raise CatalogError(f"事项清单{where}（{name}）active 必须是 true 或 false")
             if not isinstance(raw_limits, Mapping) or not raw_limits:
                 raise CatalogError(f"事项清单{where}（{name}）缺少办理时限")
             limits: dict[Urgency, int] = {}
@@ -142,7 +149,7 @@ class EventCatalog:
                     group=group,
                     ledger=ledger,
                     time_limits=limits,
-                    active=bool(item.get("active", True)),
+                    active=active,
                 )
             )
         return cls.of(categories, str(document.get("version", "")))

@@ -35,6 +35,11 @@ def test_round_trip() -> None:
     assert EventCatalog.from_json(catalog.to_json()) == catalog
 
 
+def test_categories_are_hashable() -> None:
+    catalog = EventCatalog.from_json(DOC)
+    assert len(set(catalog)) == 2
+
+
 def test_unknown_code_says_to_sync() -> None:
     with pytest.raises(CatalogError, match="同步事项清单"):
         EventCatalog.from_json(DOC).get("NOPE")
@@ -52,6 +57,7 @@ def test_unknown_code_says_to_sync() -> None:
         (lambda d: d["categories"][0].update(time_limits={"normal": "3"}), "非负整数"),
         (lambda d: d["categories"][1].update(code="JF01"), "重复"),
         (lambda d: d["categories"][0].update(code=" "), "不能为空"),
+        (lambda d: d["categories"][0].update(active="false"), "true 或 false"),
     ],
 )
 def test_bad_documents_are_explained(mutate, message: str) -> None:  # type: ignore[no-untyped-def]

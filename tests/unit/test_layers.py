@@ -49,7 +49,9 @@ def test_layers_load_without_qt() -> None:
         for layer in FORBIDDEN
         for p in sorted((PACKAGE / layer).rglob("*.py"))
     ]
-    modules = [m.removesuffix(".__init__") for m in modules]
+    # Alembic's env and revision scripts only run inside a migration; the AST check above
+    # covers them.
+    modules = [m.removesuffix(".__init__") for m in modules if ".migrations" not in m]
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}:\n"

@@ -1,0 +1,120 @@
+"""Composition root: builds the services and hands them to the UI."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from gridclient import __version__
+from gridclient.config import Paths, it_settings_files, load_it_settings
+from gridclient.logsetup import setup_logging
+from gridclient.ui.i18n import install_translators
+from gridclient.ui.main_window import MainWindow
+from gridclient.ui.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def _install_excepthook(paths: Paths) -> None:
+    """An uncaught error writes a crash file and tells the person where it is."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, exc, tb))
+        log.critical("uncaught exception\n%s", text)
+        crash = paths.log_dir / "crash.txt"
+        with contextlib.suppress(OSError):
+            crash.write_text(text, encoding="utf-8")
+        if QApplication.instance() is not None:
+            box = QMessageBox()
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle(QCoreApplication.translate("app", "Unexpected error"))
+            box.setText(
+                QCoreApplication.translate(
+                    "app",
+                    "Something went wrong. Your saved data is safe. "
+                    "Please send the file {path} to your IT contact.",
+                ).format(path=crash)
+            )
+            box.setDetailedText(text)
+            box.exec()
+
+    sys.excepthook = hook
+
+
+def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
+    paths = Paths.resolve(data_dir).ensure()
+    settings = load_it_settings(it_settings_files(paths))
+    setup_logging(paths.log_dir, settings.log_level)
+    log.info("gridclient %s starting; IT settings from %s", __version__, settings.sources)
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("GridClient")
+    app.setOrganizationName("GridClient")
+    translators = install_translators(app, lang or settings.language)
+    _install_excepthook(paths)
+
+    runner = TaskRunner()
+    if not (demo or settings.demo_by_default):
+        QMessageBox.information(
+            None,
+            QCoreApplication.translate("app", "GridClient"),
+            QCoreApplication.translate(
+                "app",
+                "Signing in to a server arrives with the sync feature. "
+                "Start with --demo to try the application with sample data.",
+            ),
+        )
+        return 2
+
+    from gridclient.demo.bootstrap import DemoSession, open_demo
+
+    progress = QProgressDialog(
+        QCoreApplication.translate("app", "Preparing the demo data…"), "", 0, 0
+    )
+    progress.setCancelButton(None)
+    progress.setWindowTitle(QCoreApplication.translate("app", "GridClient"))
+    progress.setMinimumDuration(0)
+    progress.show()
+    windows: list[MainWindow] = []
+
+    def prepare(ctx: TaskContext) -> DemoSession:
+        return open_demo(paths, progress=ctx.progress)
+
+    def ready(result: object) -> None:
+        assert isinstance(result, DemoSession)
+        progress.close()
+        window = MainWindow(result.info, result.queries, runner)
+        windows.append(window)
+        app.aboutToQuit.connect(result.close)
+        window.show()
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        log.error("demo start failed", exc_info=exc)
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("app", "GridClient"),
+            QCoreApplication.translate("app", "The demo could not start: {error}").format(
+                error=exc
+            ),
+        )
+        app.exit(1)
+
+    def show_progress(done: int, total: int, message: str) -> None:
+        progress.setMaximum(total)
+        progress.setValue(done)
+
+    runner.submit(prepare, on_done=ready, on_error=failed, on_progress=show_progress)
+    code = app.exec()
+    runner.shutdown()
+    del translators
+    return code

@@ -1,0 +1,279 @@
+"""The bulk path: initial pull, Excel import and benchmarks write rows with Core
+``executemany``, never with an ORM object per row.
+
+**Input format: wire rows.** Each row is a flat mapping of ``id``, ``version``,
+``deleted``, ``updated_at`` and the record's data fields in the codec's wire form (enum
+codes, ISO dates and datetimes with offsets, tag and attachment lists) — exactly what a
+pulled page carries and what ``codec.encode_fields`` produces, so neither the pull nor
+an importer builds domain objects. Every value is checked by its field's codec decoder
+(a bad page fails with ``CodecError`` naming the field before its chunk is written).
+
+**Speed.** Work is done column by column per chunk, and each *distinct* value of a
+column is decoded once (enum codes, grid and household ids, dates and versions repeat a
+lot). Values are formatted here exactly as the typed columns store them (SQLAlchemy's
+own SQLite DATE/DATETIME processors, the engine's JSON serializer) and sent as
+positional tuples to the Core upsert below, compiled once per kind; so the driver's
+``executemany`` is the only per-row cost left besides SQLCipher itself.
+
+**Upsert rule.** A row replaces the stored copy only when its ``version`` is newer
+(``ON CONFLICT (id) DO UPDATE … WHERE excluded.version > version``), so replaying a
+page is harmless and an older copy never overwrites a newer one. Keeping local pending
+edits on top of a pulled base (rebase) is the sync engine's job, not this function's.
+
+The caller owns the transaction: use ``engine.write_connection`` and save the pull
+cursor on the same connection so the page and the cursor commit together.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Insert,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import TypeEngine
+
+from gridclient.domain.codec import CodecError
+from gridclient.domain.enums import EntityKind
+from gridclient.storage.convert import Storage, field_plan, table_for
+from gridclient.storage.engine import dumps_json
+
+__all__ = ["DEFAULT_CHUNK", "bulk_upsert", "column_converters", "storage_tuples"]
+
+#: Rows per executemany: large enough to amortise the per-chunk work, small enough
+#: that a chunk's converted columns do not hold much memory.
+DEFAULT_CHUNK = 5_000
+
+_DIALECT = sqlite.dialect()
+
+ColumnConverter = Callable[[str, list[Any]], list[Any]]
+
+
+def _processor(type_: TypeEngine[Any]) -> Callable[[Any], str]:
+    """SQLAlchemy's own SQLite bind processor for ``type_``: the exact storage format
+    the typed columns write."""
+    process = type_.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+    if process is None:
+        raise AssertionError(f"{type_!r} has no SQLite bind processor")
+    return process
+
+
+_DATE_OUT = _processor(Date())
+_DATETIME_OUT = _processor(DateTime())
+
+
+def _store_date(value: date | None) -> str | None:
+    return None if value is None else _DATE_OUT(value)
+
+
+def _store_datetime(value: datetime | None) -> str | None:
+    # The codec hands back aware datetimes; UTCDateTime stores naive UTC.
+    if value is None:
+        return None
+    return _DATETIME_OUT(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def _parse_updated_at(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    # The codec's rule: a bare wire time is UTC.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _check_id(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError("expected a non-empty string")
+    return value
+
+
+def _check_version(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError("expected a non-negative integer")
+    return value
+
+
+def _flag(value: Any) -> int:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return int(value)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _invalid(name: str, exc: Exception) -> CodecError:
+    return CodecError(name, f"字段 {name} 的值无效：{exc}")
+
+
+def _by_distinct(decode: Callable[[Any], Any], store: Callable[[Any], Any]) -> ColumnConverter:
+    """Decode each distinct value of a column once. Values are keyed with their type so
+    that ``True`` never hides behind ``1``."""
+
+    def convert(name: str, values: list[Any]) -> list[Any]:
+        keys = list(zip(map(type, values), values, strict=True))
+        try:
+            stored = {key: store(decode(key[1])) for key in set(keys)}
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise _invalid(name, exc) from exc
+        return [stored[key] for key in keys]
+
+    return convert
+
+
+def _each(decode: Callable[[Any], Any], store: Callable[[Any], Any]) -> ColumnConverter:
+    """Value by value: for unique columns (ids) and unhashable ones (JSON lists)."""
+
+    def convert(name: str, values: list[Any]) -> list[Any]:
+        try:
+            return [store(decode(value)) for value in values]
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise _invalid(name, exc) from exc
+
+    return convert
+
+
+def _json_lists(decode: Callable[[Any], Any]) -> ColumnConverter:
+    """JSON array columns (tags, attachment ids): lists are keyed as tuples so that each
+    distinct list (most are empty) is validated and serialized once."""
+
+    def convert(name: str, values: list[Any]) -> list[Any]:
+        try:
+            keys = [tuple(value) if type(value) is list else value for value in values]
+            stored: dict[Any, str] = {}
+            for key, value in zip(keys, values, strict=True):
+                if key not in stored:
+                    if type(value) is not list:
+                        raise TypeError("expected a list")
+                    decode(value)  # validate; store the wire list itself
+                    stored[key] = dumps_json(value)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise _invalid(name, exc) from exc
+        return [stored[key] for key in keys]
+
+    return convert
+
+
+@functools.cache
+def column_converters(kind: EntityKind) -> dict[str, ColumnConverter]:
+    """Per column of ``kind``'s table: wire values → validated storage values. Data
+    fields are validated by their codec decoders, metadata by the rules above."""
+    converters: dict[str, ColumnConverter] = {
+        "id": _each(_check_id, _identity),
+        "version": _by_distinct(_check_version, _identity),
+        "deleted": _by_distinct(_flag, _identity),
+        "updated_at": _by_distinct(_parse_updated_at, _store_datetime),
+    }
+    for f in field_plan(kind):
+        if f.storage is Storage.DATETIME:
+            converters[f.name] = _by_distinct(f.spec.decode, _store_datetime)
+        elif f.storage is Storage.DATE:
+            converters[f.name] = _by_distinct(f.spec.decode, _store_date)
+        elif f.storage is Storage.JSON:
+            converters[f.name] = _json_lists(f.spec.decode)
+        else:
+            converters[f.name] = _by_distinct(f.spec.decode, _identity)
+    return converters
+
+
+_META_DEFAULTS: dict[str, Any] = {"version": 0, "deleted": False, "updated_at": None}
+
+
+def _column(name: str, rows: list[Mapping[str, Any]]) -> list[Any]:
+    if name in _META_DEFAULTS:
+        default = _META_DEFAULTS[name]
+        return [row.get(name, default) for row in rows]
+    try:
+        return [row[name] for row in rows]
+    except KeyError:
+        raise CodecError(name, f"缺少字段：{name}") from None
+
+
+@functools.cache
+def _storage_table(kind: EntityKind) -> Table:
+    """The record table again, with columns that do no bind processing: the values
+    arrive already in storage form."""
+    source = table_for(kind)
+    columns = [
+        Column(
+            c.name,
+            Integer() if isinstance(c.type, Integer | Boolean) else String(),
+            primary_key=c.primary_key,
+        )
+        for c in source.columns
+    ]
+    return Table(source.name, MetaData(), *columns)
+
+
+def _upsert_statement(kind: EntityKind) -> Insert:
+    table = _storage_table(kind)
+    statement = sqlite_insert(table)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={c.name: excluded[c.name] for c in table.columns if c.name != "id"},
+        where=excluded.version > table.c.version,
+    )
+
+
+@functools.cache
+def _compiled(kind: EntityKind) -> tuple[str, tuple[str, ...]]:
+    """The upsert compiled once for SQLite's positional parameters, and the column name
+    of each parameter position."""
+    compiled = _upsert_statement(kind).compile(dialect=_DIALECT)
+    positions = compiled.positiontup
+    if positions is None:
+        raise AssertionError("expected positional parameters for SQLite")
+    return compiled.string, tuple(positions)
+
+
+def storage_tuples(kind: EntityKind, rows: list[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """Validated storage values of ``rows``, in the compiled statement's parameter order."""
+    _sql, positions = _compiled(kind)
+    converters = column_converters(kind)
+    columns = [converters[name](name, _column(name, rows)) for name in positions]
+    return list(zip(*columns, strict=True))
+
+
+def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def bulk_upsert(
+    connection: Connection,
+    kind: EntityKind,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> int:
+    """Insert or update wire rows of ``kind`` on ``connection``, inside the caller's
+    transaction; returns how many rows were given. A ``CodecError`` stops before its
+    chunk is written; the caller's rollback undoes earlier chunks."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    sql, _positions = _compiled(kind)
+    count = 0
+    for chunk in _chunks(rows, chunk_size):
+        # ``sql`` is the Core construct above, compiled; values travel only as bound
+        # parameters. Tuples spare a dict per row and a lookup per row and column.
+        connection.exec_driver_sql(sql, storage_tuples(kind, chunk))
+        count += len(chunk)
+    return count

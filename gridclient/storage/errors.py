@@ -1,0 +1,145 @@
+"""The typed errors of the storage layer.
+
+The UI maps each class to a reaction (ask for the password again, offer the moved-aside
+file to IT, reload the record, …) and never matches on message text. ``str()`` of every
+error is a Chinese sentence for the person at the keyboard: what happened, what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gridclient.domain.enums import EntityKind
+
+__all__ = [
+    "AppendOnlyError",
+    "AttachmentMismatch",
+    "DuplicateRecord",
+    "KeyFileError",
+    "MigrationFailed",
+    "MissingParent",
+    "RecordNotFound",
+    "StaleRecord",
+    "StorageError",
+    "StoreCorrupted",
+    "StoreExists",
+    "StoreNotFound",
+    "WrongOperation",
+    "WrongPassword",
+]
+
+
+class StorageError(Exception):
+    """Base of every failure the storage layer reports on purpose."""
+
+
+class WrongPassword(StorageError):
+    """The password does not unwrap the data key. Nothing on disk was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("密码错误，无法打开本机数据。请检查大小写和输入法后重新输入。")
+
+
+class KeyFileError(StorageError):
+    """The key file beside the database is missing, unreadable or not ours."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"密钥文件 {path} 无法使用（{detail}）。请联系管理员，不要删除该文件。")
+        self.path = path
+
+
+class StoreNotFound(StorageError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"本机数据 {path} 不存在，请先在线登录一次以建立本机数据。")
+        self.path = path
+
+
+class StoreExists(StorageError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"本机数据 {path} 已存在，不能重复创建。")
+        self.path = path
+
+
+class StoreCorrupted(StorageError):
+    """The database failed its integrity check and was moved aside, never deleted.
+
+    ``moved_to`` is the new path of the database file; its -wal/-shm and a copy of the
+    key file sit beside it with the same suffix.
+    """
+
+    def __init__(self, original: Path, moved_to: Path, detail: str) -> None:
+        super().__init__(
+            f"本机数据已损坏，无法打开。原文件已移至 {moved_to}（未删除），"
+            "请联系管理员协助恢复；重新登录后将从服务器重新下载数据。"
+        )
+        self.original = original
+        self.moved_to = moved_to
+        self.detail = detail
+
+
+class MigrationFailed(StorageError):
+    """Upgrading the schema failed; the transaction was rolled back."""
+
+    def __init__(self, detail: str, backup: Path | None) -> None:
+        where = f"升级前的备份在 {backup}。" if backup is not None else ""
+        super().__init__(f"本机数据升级失败，数据未被修改。{where}请联系管理员。")
+        self.detail = detail
+        self.backup = backup
+
+
+class RecordNotFound(StorageError):
+    def __init__(self, kind: EntityKind, record_id: str) -> None:
+        super().__init__(f"找不到该记录（{kind.value} {record_id}），可能已被删除或移出您的范围。")
+        self.kind = kind
+        self.record_id = record_id
+
+
+class DuplicateRecord(StorageError):
+    def __init__(self, kind: EntityKind, record_id: str) -> None:
+        super().__init__(f"记录已存在（{kind.value} {record_id}），不能重复新建。")
+        self.kind = kind
+        self.record_id = record_id
+
+
+class WrongOperation(StorageError):
+    """A change that the record kind does not allow (a programming error in the caller)."""
+
+    def __init__(self, kind: EntityKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class AppendOnlyError(WrongOperation):
+    """Visits, events, event actions and attachments are never edited or deleted."""
+
+    def __init__(self, kind: EntityKind) -> None:
+        super().__init__(kind, "该类记录保存后不能修改或删除；如需更正，请新增一条更正记录。")
+
+
+class StaleRecord(StorageError):
+    """The edit was made on an older copy than the one now stored (a pull came in)."""
+
+    def __init__(self, kind: EntityKind, record_id: str, fields: list[str]) -> None:
+        which = f"（{'、'.join(fields)}）" if fields else ""
+        super().__init__(f"该记录刚刚已被更新{which}，请重新打开后再修改。")
+        self.kind = kind
+        self.record_id = record_id
+        self.fields = fields
+
+
+class MissingParent(StorageError):
+    """A new record refers to a household or event that is not (or no longer) here."""
+
+    def __init__(self, kind: EntityKind, parent: EntityKind, parent_id: str) -> None:
+        super().__init__(f"所属的记录（{parent.value} {parent_id}）不存在或已删除，无法保存。")
+        self.kind = kind
+        self.parent = parent
+        self.parent_id = parent_id
+
+
+class AttachmentMismatch(StorageError):
+    """The photo bytes do not match the attachment's SHA-256 id or size."""
+
+    def __init__(self, attachment_id: str) -> None:
+        super().__init__("附件内容与其校验值不符，未保存。请重新选择照片。")
+        self.attachment_id = attachment_id

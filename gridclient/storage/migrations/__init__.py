@@ -1,0 +1,2 @@
+"""Alembic migrations of the local store, shipped inside the package and run in-process
+by :mod:`gridclient.storage.migrate` (no alembic.ini, no subprocess)."""

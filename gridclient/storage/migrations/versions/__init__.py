@@ -1,0 +1,1 @@
+"""Revision scripts. A package so that setuptools and PyInstaller ship them."""

@@ -1,0 +1,541 @@
+"""Queries over one session that return domain objects and plain value types only.
+
+Reads use Core selects on the typed tables (no ORM identity map to fill, and rows turn
+into dataclasses through ``convert``), so what leaves this module never holds a
+session. Lists hide tombstones unless asked; ``get`` returns a tombstone as it is, so
+the UI can say "deleted" instead of "not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Select, case, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from gridclient.domain.catalog import EventCatalog, EventCategory
+from gridclient.domain.codec import FieldChanges, JSONValue
+from gridclient.domain.entities import (
+    ENTITY_TYPES,
+    Event,
+    EventAction,
+    Household,
+    Record,
+    Resident,
+    Visit,
+    utcnow,
+)
+from gridclient.domain.enums import (
+    ChangeKind,
+    EntityKind,
+    EventGroup,
+    Ledger,
+    Relation,
+    Urgency,
+)
+from gridclient.storage.convert import record_from_row, table_for
+from gridclient.storage.models import (
+    ConflictRow,
+    EventActionRow,
+    EventCategoryRow,
+    EventRow,
+    HouseholdRow,
+    OutboxRow,
+    ResidentRow,
+    RevealLogRow,
+    SyncStateRow,
+    VisitRow,
+)
+from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, RevealEntry, SyncKey
+
+__all__ = [
+    "CatalogRepository",
+    "ConflictRepository",
+    "EventHistory",
+    "OutboxRepository",
+    "RecordRepository",
+    "Repositories",
+    "RevealLogRepository",
+    "SyncStateRepository",
+]
+
+R = TypeVar("R", bound=Record)
+
+#: Keep IN lists well below SQLite's bound-parameter limit.
+_IN_CHUNK = 500
+
+
+def _chunks(items: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class EventHistory:
+    """An event with its actions in the order the workflow folds them."""
+
+    event: Event
+    actions: tuple[EventAction, ...]
+
+
+def _action_order(action: EventAction) -> tuple[bool, datetime, str]:
+    # Same order as domain.workflow: server clock first, then the device clock.
+    return (action.server_at is None, action.effective_at, action.id)
+
+
+class RecordRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _records(self, kind: EntityKind, statement: Select[Any]) -> list[Record]:
+        return [record_from_row(kind, row) for row in self._session.execute(statement).mappings()]
+
+    def _typed(self, cls: type[R], statement: Select[Any]) -> list[R]:
+        return [cast(R, r) for r in self._records(cls.KIND, statement)]
+
+    def get(self, cls: type[R], record_id: str) -> R | None:
+        """The record of type ``cls`` with ``record_id``, tombstone or not."""
+        table = table_for(cls.KIND)
+        found = self._typed(cls, select(table).where(table.c.id == record_id))
+        return found[0] if found else None
+
+    def get_kind(self, kind: EntityKind, record_id: str) -> Record | None:
+        return self.get(ENTITY_TYPES[kind], record_id)
+
+    def get_many(self, cls: type[R], ids: Iterable[str]) -> dict[str, R]:
+        """Records by id, for the lazy row cache of an id-list table model."""
+        table = table_for(cls.KIND)
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, R] = {}
+        for chunk in _chunks(wanted):
+            for record in self._typed(cls, select(table).where(table.c.id.in_(chunk))):
+                found[record.id] = record
+        return found
+
+    def exists(self, kind: EntityKind, record_id: str, *, live: bool = True) -> bool:
+        table = table_for(kind)
+        statement = select(table.c.id).where(table.c.id == record_id)
+        if live:
+            statement = statement.where(table.c.deleted.is_(False))
+        return self._session.execute(statement).first() is not None
+
+    def households_of_grid(self, grid_id: str, *, include_deleted: bool = False) -> list[Household]:
+        statement = select(HouseholdRow.__table__).where(HouseholdRow.grid_id == grid_id)
+        if not include_deleted:
+            statement = statement.where(HouseholdRow.deleted.is_(False))
+        statement = statement.order_by(HouseholdRow.address, HouseholdRow.id)
+        return self._typed(Household, statement)
+
+    def household_ids_of_grid(self, grid_id: str) -> list[str]:
+        """Live household ids of a grid in display order (for id-list table models)."""
+        statement = (
+            select(HouseholdRow.id)
+            .where(HouseholdRow.grid_id == grid_id, HouseholdRow.deleted.is_(False))
+            .order_by(HouseholdRow.address, HouseholdRow.id)
+        )
+        return list(self._session.scalars(statement))
+
+    def residents_of_household(
+        self, household_id: str, *, include_deleted: bool = False
+    ) -> list[Resident]:
+        """Head of household first, then by birth date (oldest first), then by name."""
+        statement = select(ResidentRow.__table__).where(ResidentRow.household_id == household_id)
+        if not include_deleted:
+            statement = statement.where(ResidentRow.deleted.is_(False))
+        statement = statement.order_by(
+            case((ResidentRow.relation == Relation.HEAD.value, 0), else_=1),
+            ResidentRow.birth_date.is_(None),
+            ResidentRow.birth_date,
+            ResidentRow.name,
+            ResidentRow.id,
+        )
+        return self._typed(Resident, statement)
+
+    def residents_by_id_number(
+        self, id_number: str, *, exclude_id: str | None = None
+    ) -> list[Resident]:
+        """Live residents with this ID number: the duplicate-ID warning's question."""
+        if not id_number:
+            return []
+        statement = select(ResidentRow.__table__).where(
+            ResidentRow.id_number == id_number, ResidentRow.deleted.is_(False)
+        )
+        if exclude_id is not None:
+            statement = statement.where(ResidentRow.id != exclude_id)
+        return self._typed(Resident, statement.order_by(ResidentRow.id))
+
+    def visits_of_household(self, household_id: str) -> list[Visit]:
+        """Newest first."""
+        statement = (
+            select(VisitRow.__table__)
+            .where(VisitRow.household_id == household_id, VisitRow.deleted.is_(False))
+            .order_by(VisitRow.visited_at.desc(), VisitRow.id)
+        )
+        return self._typed(Visit, statement)
+
+    def visits_of_grid(
+        self, grid_id: str, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Visit]:
+        """Newest first, optionally within [since, until)."""
+        statement = select(VisitRow.__table__).where(
+            VisitRow.grid_id == grid_id, VisitRow.deleted.is_(False)
+        )
+        if since is not None:
+            statement = statement.where(VisitRow.visited_at >= since)
+        if until is not None:
+            statement = statement.where(VisitRow.visited_at < until)
+        return self._typed(Visit, statement.order_by(VisitRow.visited_at.desc(), VisitRow.id))
+
+    def actions_of_events(self, event_ids: Iterable[str]) -> dict[str, list[EventAction]]:
+        """Live actions per event id, in workflow order; every id asked for is a key."""
+        wanted = list(dict.fromkeys(event_ids))
+        result: dict[str, list[EventAction]] = {event_id: [] for event_id in wanted}
+        for chunk in _chunks(wanted):
+            statement = select(EventActionRow.__table__).where(
+                EventActionRow.event_id.in_(chunk), EventActionRow.deleted.is_(False)
+            )
+            for action in self._typed(EventAction, statement):
+                result[action.event_id].append(action)
+        for actions in result.values():
+            actions.sort(key=_action_order)
+        return result
+
+    def events_of_grid(self, grid_id: str) -> list[EventHistory]:
+        """Live events of a grid, newest report first, each with its actions."""
+        statement = (
+            select(EventRow.__table__)
+            .where(EventRow.grid_id == grid_id, EventRow.deleted.is_(False))
+            .order_by(EventRow.reported_at.desc(), EventRow.id)
+        )
+        events = self._typed(Event, statement)
+        actions = self.actions_of_events(e.id for e in events)
+        return [EventHistory(e, tuple(actions[e.id])) for e in events]
+
+    def event_history(self, event_id: str) -> EventHistory | None:
+        event = self.get(Event, event_id)
+        if event is None:
+            return None
+        return EventHistory(event, tuple(self.actions_of_events([event_id])[event_id]))
+
+    def counts(self) -> dict[EntityKind, int]:
+        """Live records per kind (every kind present, zero included)."""
+        result: dict[EntityKind, int] = {}
+        for kind in EntityKind:
+            table = table_for(kind)
+            statement = select(func.count()).select_from(table).where(table.c.deleted.is_(False))
+            result[kind] = int(self._session.execute(statement).scalar_one())
+        return result
+
+
+class CatalogRepository:
+    """The event catalog as last received; its version lives in sync_state."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def load(self) -> EventCatalog:
+        rows = self._session.scalars(select(EventCategoryRow).order_by(EventCategoryRow.position))
+        categories = [
+            EventCategory(
+                code=row.code,
+                name=row.name,
+                group=EventGroup(row.group),
+                ledger=Ledger(row.ledger),
+                time_limits={Urgency(k): int(v) for k, v in row.time_limits.items()},
+                active=row.active,
+            )
+            for row in rows
+        ]
+        version = SyncStateRepository(self._session).get(SyncKey.CATALOG_VERSION)
+        return EventCatalog.of(categories, version if isinstance(version, str) else "")
+
+    def save(self, catalog: EventCatalog) -> None:
+        """Replace the stored catalog with ``catalog`` (a new catalog is a whole document)."""
+        self._session.execute(delete(EventCategoryRow))
+        values = [
+            {
+                "code": c.code,
+                "name": c.name,
+                "group": c.group.value,
+                "ledger": c.ledger.value,
+                "time_limits": {u.value: d for u, d in c.time_limits.items()},
+                "active": c.active,
+                "position": position,
+            }
+            for position, c in enumerate(catalog)
+        ]
+        if values:
+            self._session.execute(insert(EventCategoryRow), values)
+        SyncStateRepository(self._session).set(SyncKey.CATALOG_VERSION, catalog.version)
+
+
+def _op(row: OutboxRow) -> OutboxOp:
+    changes: FieldChanges = {f: (pair[0], pair[1]) for f, pair in row.changes.items()}
+    return OutboxOp(
+        op_id=row.op_id,
+        seq=row.seq,
+        entity=EntityKind(row.entity),
+        entity_id=row.entity_id,
+        kind=ChangeKind(row.kind),
+        base_version=row.base_version,
+        changes=changes,
+        created_at=row.created_at,
+        actor=row.actor,
+        status=OpStatus(row.status),
+        reason=row.reason,
+        message=row.message,
+        field=row.field,
+    )
+
+
+#: Answers after which an op is done with (kept until pruned, for the history view).
+ACKNOWLEDGED = frozenset({OpStatus.APPLIED, OpStatus.MERGED, OpStatus.CONFLICT})
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _ops(self, statement: Select[Any]) -> list[OutboxOp]:
+        return [_op(row) for row in self._session.scalars(statement)]
+
+    def add(self, op: OutboxOp) -> None:
+        self._session.execute(
+            insert(OutboxRow).values(
+                op_id=op.op_id,
+                seq=op.seq,
+                entity=op.entity.value,
+                entity_id=op.entity_id,
+                kind=op.kind.value,
+                base_version=op.base_version,
+                changes={f: [old, new] for f, (old, new) in op.changes.items()},
+                created_at=op.created_at,
+                actor=op.actor,
+                status=op.status.value,
+                reason=op.reason,
+                message=op.message,
+                field=op.field,
+            )
+        )
+
+    def get(self, op_id: str) -> OutboxOp | None:
+        row = self._session.get(OutboxRow, op_id)
+        return None if row is None else _op(row)
+
+    def pending(self, limit: int | None = None) -> list[OutboxOp]:
+        """Ops still to push, oldest first (per-device sequence order)."""
+        statement = (
+            select(OutboxRow)
+            .where(OutboxRow.status == OpStatus.PENDING.value)
+            .order_by(OutboxRow.seq)
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        return self._ops(statement)
+
+    def rejected(self) -> list[OutboxOp]:
+        """Parked ops with the server's reason, oldest first."""
+        return self._ops(
+            select(OutboxRow)
+            .where(OutboxRow.status == OpStatus.REJECTED.value)
+            .order_by(OutboxRow.seq)
+        )
+
+    def for_entity(self, kind: EntityKind, record_id: str) -> list[OutboxOp]:
+        return self._ops(
+            select(OutboxRow)
+            .where(OutboxRow.entity == kind.value, OutboxRow.entity_id == record_id)
+            .order_by(OutboxRow.seq)
+        )
+
+    def has_unsent(self, kind: EntityKind, record_id: str) -> bool:
+        """Pending or rejected ops: the record must not be evicted, and a pulled copy
+        becomes its new base (rebase) rather than replacing it."""
+        statement = select(OutboxRow.op_id).where(
+            OutboxRow.entity == kind.value,
+            OutboxRow.entity_id == record_id,
+            OutboxRow.status.in_([OpStatus.PENDING.value, OpStatus.REJECTED.value]),
+        )
+        return self._session.execute(statement.limit(1)).first() is not None
+
+    def status_counts(self) -> dict[OpStatus, int]:
+        statement = select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        counts = dict.fromkeys(OpStatus, 0)
+        for status, count in self._session.execute(statement):
+            counts[OpStatus(status)] = int(count)
+        return counts
+
+    def set_status(
+        self,
+        op_id: str,
+        status: OpStatus,
+        *,
+        reason: str | None = None,
+        message: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        """Record the server's answer for an op (the only change a queued op allows)."""
+        self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.op_id == op_id)
+            .values(status=status.value, reason=reason, message=message, field=field)
+        )
+
+    def prune_acknowledged(self, *, before_seq: int | None = None) -> int:
+        """Drop answered ops (applied/merged/conflict); conflict records keep their
+        values and lose only the link. Returns how many were dropped."""
+        statement = delete(OutboxRow).where(OutboxRow.status.in_([s.value for s in ACKNOWLEDGED]))
+        if before_seq is not None:
+            statement = statement.where(OutboxRow.seq < before_seq)
+        result = self._session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class SyncStateRepository:
+    """Key/value sync state. Writes happen in the caller's transaction, so a cursor is
+    saved together with the page it describes."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, key: SyncKey) -> JSONValue:
+        row = self._session.get(SyncStateRow, key.value)
+        return None if row is None else cast(JSONValue, row.value)
+
+    def set(self, key: SyncKey, value: JSONValue) -> None:
+        row = self._session.get(SyncStateRow, key.value)
+        if row is None:
+            self._session.add(SyncStateRow(key=key.value, value=value))
+        else:
+            row.value = value
+        self._session.flush()
+
+    def take_seq(self) -> int:
+        """The next per-device op sequence number, consumed. Only safe inside a write
+        transaction (``BEGIN IMMEDIATE`` serialises writers, so no two ops share one)."""
+        current = self.get(SyncKey.NEXT_SEQ)
+        seq = current if isinstance(current, int) and not isinstance(current, bool) else 1
+        self.set(SyncKey.NEXT_SEQ, seq + 1)
+        return seq
+
+    def last_sync_at(self) -> datetime | None:
+        value = self.get(SyncKey.LAST_SYNC_AT)
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    def set_last_sync_at(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("naive datetime refused")
+        self.set(SyncKey.LAST_SYNC_AT, when.isoformat())
+
+
+def _conflict(row: ConflictRow) -> Conflict:
+    return Conflict(
+        id=row.id,
+        entity=EntityKind(row.entity),
+        entity_id=row.entity_id,
+        field=row.field,
+        base=row.base,
+        mine=row.mine,
+        theirs=row.theirs,
+        created_at=row.created_at,
+        resolved=row.resolved,
+        op_id=row.op_id,
+    )
+
+
+class ConflictRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, conflict: Conflict) -> None:
+        self._session.execute(
+            insert(ConflictRow).values(
+                id=conflict.id,
+                entity=conflict.entity.value,
+                entity_id=conflict.entity_id,
+                field=conflict.field,
+                base=conflict.base,
+                mine=conflict.mine,
+                theirs=conflict.theirs,
+                created_at=conflict.created_at,
+                resolved=conflict.resolved,
+                op_id=conflict.op_id,
+            )
+        )
+
+    def entries(self, *, include_resolved: bool = False) -> list[Conflict]:
+        """Oldest first."""
+        statement = select(ConflictRow).order_by(ConflictRow.created_at, ConflictRow.id)
+        if not include_resolved:
+            statement = statement.where(ConflictRow.resolved.is_(False))
+        return [_conflict(row) for row in self._session.scalars(statement)]
+
+    def for_entity(self, kind: EntityKind, record_id: str) -> list[Conflict]:
+        statement = (
+            select(ConflictRow)
+            .where(ConflictRow.entity == kind.value, ConflictRow.entity_id == record_id)
+            .order_by(ConflictRow.created_at, ConflictRow.id)
+        )
+        return [_conflict(row) for row in self._session.scalars(statement)]
+
+    def resolve(self, conflict_id: str) -> None:
+        self._session.execute(
+            update(ConflictRow).where(ConflictRow.id == conflict_id).values(resolved=True)
+        )
+
+
+class RevealLogRepository:
+    """The local PIPL audit trail of unmasked ID numbers and phones."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        actor: str,
+        kind: EntityKind,
+        record_id: str,
+        field: str,
+        at: datetime | None = None,
+    ) -> None:
+        self._session.execute(
+            insert(RevealLogRow).values(
+                actor=actor, entity=kind.value, entity_id=record_id, field=field, at=at or utcnow()
+            )
+        )
+
+    def entries(
+        self, *, kind: EntityKind | None = None, record_id: str | None = None, limit: int = 1000
+    ) -> list[RevealEntry]:
+        """Newest first."""
+        statement = select(RevealLogRow).order_by(RevealLogRow.at.desc(), RevealLogRow.id.desc())
+        if kind is not None:
+            statement = statement.where(RevealLogRow.entity == kind.value)
+        if record_id is not None:
+            statement = statement.where(RevealLogRow.entity_id == record_id)
+        return [
+            RevealEntry(
+                id=row.id,
+                actor=row.actor,
+                entity=EntityKind(row.entity),
+                entity_id=row.entity_id,
+                field=row.field,
+                at=row.at,
+            )
+            for row in self._session.scalars(statement.limit(limit))
+        ]
+
+
+class Repositories:
+    """All repositories over one session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.records = RecordRepository(session)
+        self.catalog = CatalogRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.sync_state = SyncStateRepository(session)
+        self.conflicts = ConflictRepository(session)
+        self.reveals = RevealLogRepository(session)

@@ -1,0 +1,388 @@
+"""The local store of one user on one server: open, check, back up, migrate, serve.
+
+Opening goes: unlock the key file (a wrong password changes nothing on disk) → check
+integrity on a read-only connection (so a suspect store is never checkpointed into or
+has its -wal deleted before it is moved aside) → open the engine → back up and migrate
+if not at head → make sure the store has a device id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Final, Self
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError, DBAPIError
+
+from gridclient.storage import keys
+from gridclient.storage.engine import create_store_engine, read_session, session_scope
+from gridclient.storage.errors import (
+    MigrationFailed,
+    StorageError,
+    StoreCorrupted,
+    StoreExists,
+    StoreNotFound,
+)
+from gridclient.storage.keys import DEFAULT_KDF, KdfParams, key_file_for
+from gridclient.storage.migrate import (
+    backup_store,
+    current_revision,
+    head_revision,
+    is_known_revision,
+    upgrade,
+)
+from gridclient.storage.repositories import Repositories
+from gridclient.storage.syncmeta import SyncKey
+from gridclient.storage.uow import UnitOfWork
+
+__all__ = [
+    "SIDE_FILES",
+    "IntegrityCheck",
+    "Store",
+    "StoreTooNew",
+    "check_integrity",
+    "store_path",
+]
+
+_log = logging.getLogger(__name__)
+
+#: Files SQLite keeps beside a WAL database.
+SIDE_FILES: Final = ("-wal", "-shm")
+
+
+class IntegrityCheck(StrEnum):
+    """When :meth:`Store.open` runs the full integrity check (it reads every page, about
+    a second per 40 MB on the build VM)."""
+
+    FULL = "full"
+    """On every open."""
+    AFTER_CRASH = "after_crash"
+    """Only when the previous session did not close cleanly: its -wal is still there
+    (a clean close checkpoints and deletes it). Opening still proves the key and reads
+    the schema either way."""
+
+
+class StoreTooNew(MigrationFailed):
+    """The store was written by a newer client; this one must not touch it."""
+
+    def __init__(self, revision: str) -> None:
+        StorageError.__init__(self, "本机数据由更新版本的客户端创建，请升级客户端后再打开。")
+        self.detail = f"unknown revision {revision}"
+        self.backup = None
+        self.revision = revision
+
+
+def _slug(text_: str) -> str:
+    slug = re.sub(r"[^a-z0-9._-]+", "_", text_.lower()).strip("._-")
+    return slug[:40] or "store"
+
+
+def _normal_server(server_url: str) -> str:
+    parts = urlsplit(server_url.strip())
+    scheme = (parts.scheme or "https").lower()
+    host = (parts.hostname or "").lower()
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default_port else ""
+    return f"{scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
+def _normal_user(username: str) -> str:
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def store_path(data_dir: Path, server_url: str, username: str) -> Path:
+    """Where the store of ``username`` on ``server_url`` lives under ``data_dir``.
+
+    One file per (server, user): a readable host-user prefix for IT, plus a hash of the
+    normalised pair so that any user name (Chinese, spaces, reserved device names on
+    Windows) gives a safe, distinct file name. User names compare case-insensitively
+    (NFKC + casefold), as logins do.
+    """
+    server = _normal_server(server_url)
+    user = _normal_user(username)
+    digest = hashlib.sha256(f"{server}\n{user}".encode()).hexdigest()[:16]
+    host = urlsplit(server).hostname or "server"
+    return data_dir / "stores" / f"{_slug(f'{host}-{user}')}-{digest}.db"
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _aside_name(path: Path, label: str) -> Path:
+    """``<name>.<label>-<UTC time>`` beside ``path``, not taken yet (nor its side files)."""
+    base = f"{path.name}.{label}-{_stamp()}"
+    candidate = path.with_name(base)
+    counter = 1
+    while any(Path(f"{candidate}{s}").exists() for s in ("", *SIDE_FILES, ".key")):
+        candidate = path.with_name(f"{base}-{counter}")
+        counter += 1
+    return candidate
+
+
+def _move_aside(path: Path, label: str) -> Path:
+    """Move the database and its -wal/-shm to ``<name>.<label>-<time>`` (side files keep
+    their suffixes so SQLite can open the moved copy) and copy the key file beside them.
+    Nothing is deleted."""
+    target = _aside_name(path, label)
+    os.replace(path, target)
+    for suffix in SIDE_FILES:
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            os.replace(side, Path(f"{target}{suffix}"))
+    key_path = key_file_for(path)
+    if key_path.exists():
+        shutil.copy2(key_path, key_file_for(target))
+    return target
+
+
+def _is_corruption(exc: DBAPIError) -> bool:
+    """pysqlite raises a plain ``DatabaseError`` for SQLITE_CORRUPT and SQLITE_NOTADB
+    (which is also what a damaged first page gives SQLCipher); SQLAlchemy wraps it in
+    its own ``DatabaseError``. Its subclasses (OperationalError for locked, I/O or out
+    of memory, IntegrityError, …) are no evidence of a damaged file."""
+    return type(exc) is DatabaseError
+
+
+def check_integrity(path: Path, key: bytes) -> str | None:
+    """None if the store passes ``PRAGMA quick_check`` and SQLCipher's page HMAC check
+    (``cipher_integrity_check``, when the library has it); else what failed.
+
+    Runs on a read-only connection: it never writes, checkpoints or deletes the -wal.
+    """
+    engine = create_store_engine(path, key, read_only=True)
+    try:
+        with engine.connect() as connection:
+            rows = [str(r[0]) for r in connection.execute(text("PRAGMA quick_check"))]
+            if rows != ["ok"]:
+                return "quick_check: " + "; ".join(rows)[:2000]
+            try:
+                failures = [
+                    str(r[0]) for r in connection.execute(text("PRAGMA cipher_integrity_check"))
+                ]
+            except DBAPIError as exc:
+                if _is_corruption(exc):
+                    raise
+                failures = []  # not a SQLCipher build that knows the pragma
+            if failures:
+                return "cipher_integrity_check: " + "; ".join(failures)[:2000]
+            return None
+    except DBAPIError as exc:
+        if _is_corruption(exc):
+            return f"{type(exc.orig).__name__}: {exc.orig}"
+        raise
+    finally:
+        engine.dispose()
+
+
+class Store:
+    """An open store. Build it with :meth:`create` or :meth:`open`; :meth:`close` it.
+
+    All reads go through :meth:`read` (repositories returning domain objects) and every
+    user change through :meth:`unit_of_work`; ORM rows never leave the package.
+    """
+
+    def __init__(self, path: Path, engine: Engine, device_id: str) -> None:
+        self._path = path
+        self._engine = engine
+        self._device_id = device_id
+
+    def __repr__(self) -> str:  # never the key, never the URL with its password
+        return f"Store({str(self._path)!r})"
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def key_path(self) -> Path:
+        return key_file_for(self._path)
+
+    @property
+    def engine(self) -> Engine:
+        """For the sync engine's bulk path (``engine.write_connection``) and tests."""
+        return self._engine
+
+    @property
+    def device_id(self) -> str:
+        return self._device_id
+
+    # -- life cycle -----------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        password: str,
+        *,
+        username: str = "",
+        server_url: str = "",
+        kdf: KdfParams = DEFAULT_KDF,
+    ) -> Self:
+        """Create an empty store at ``path`` (at head, with a fresh device id).
+
+        If a key file is already there without its database (a store that was moved
+        aside, or a create that crashed), it is reused when ``password`` unlocks it, so
+        the user keeps one password; otherwise ``WrongPassword``.
+        """
+        if path.exists():
+            raise StoreExists(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if any(Path(f"{path}{suffix}").exists() for suffix in SIDE_FILES):
+            # A -wal/-shm without its database (a crash between moves): never let SQLite
+            # apply it to the new file; keep it, like everything else, for IT.
+            orphan = _aside_name(path, "orphan")
+            for suffix in SIDE_FILES:
+                side = Path(f"{path}{suffix}")
+                if side.exists():
+                    os.replace(side, Path(f"{orphan}{suffix}"))
+        key_path = key_file_for(path)
+        created_key = not key_path.exists()
+        key = (
+            keys.create_key_file(key_path, password, params=kdf, user=username)
+            if created_key
+            else keys.unlock(key_path, password)
+        )
+        engine = create_store_engine(path, key)
+        try:
+            upgrade(engine)
+            store = cls(path, engine, "")
+            store._device_id = store._ensure_device(username=username, server_url=server_url)
+        except BaseException:
+            engine.dispose()
+            for suffix in ("", *SIDE_FILES):  # an empty, half-made store holds no data
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if created_key:
+                key_path.unlink(missing_ok=True)
+            raise
+        _log.info("created store %s", path)
+        return store
+
+    @classmethod
+    def open(
+        cls, path: Path, password: str, *, integrity: IntegrityCheck = IntegrityCheck.FULL
+    ) -> Self:
+        """Open an existing store; see the module docstring for the steps.
+
+        Raises ``StoreNotFound``, ``WrongPassword`` (nothing changed), ``KeyFileError``,
+        ``StoreCorrupted`` (the store was moved aside, see its message),
+        ``StoreTooNew`` or ``MigrationFailed``.
+        """
+        if not path.exists():
+            raise StoreNotFound(path)
+        key = keys.unlock(key_file_for(path), password)
+        unclean = Path(f"{path}-wal").exists()
+        check = integrity is IntegrityCheck.FULL or unclean
+        problem = check_integrity(path, key) if check else None
+        if problem is not None:
+            moved_to = _move_aside(path, "corrupt")
+            _log.error("store %s failed its integrity check; moved to %s", path, moved_to)
+            raise StoreCorrupted(path, moved_to, problem)
+        engine = create_store_engine(path, key)
+        try:
+            cls._migrate(path, engine, key)
+            store = cls(path, engine, "")
+            store._device_id = store._ensure_device()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    @staticmethod
+    def _migrate(path: Path, engine: Engine, key: bytes) -> None:
+        current = current_revision(engine)
+        head = head_revision()
+        if current == head:
+            return
+        if current is not None and not is_known_revision(current):
+            raise StoreTooNew(current)
+        backup = backup_store(engine, path, key, current) if current is not None else None
+        try:
+            upgrade(engine)
+        except MigrationFailed as exc:
+            raise MigrationFailed(exc.detail, backup) from exc
+        except Exception as exc:
+            _log.exception("migration of %s from %s failed", path, current)
+            raise MigrationFailed(repr(exc), backup) from exc
+        _log.info("store %s migrated from %s to %s", path, current, head)
+
+    def _ensure_device(self, *, username: str = "", server_url: str = "") -> str:
+        """The device id is made once per store, with the op sequence it numbers."""
+        with session_scope(self._engine, write=True) as session:
+            repos = Repositories(session)
+            device_id = repos.sync_state.get(SyncKey.DEVICE_ID)
+            if not isinstance(device_id, str):
+                device_id = str(uuid.uuid4())
+                repos.sync_state.set(SyncKey.DEVICE_ID, device_id)
+                repos.sync_state.set(SyncKey.NEXT_SEQ, 1)
+                if username:
+                    repos.sync_state.set(SyncKey.USERNAME, username)
+                if server_url:
+                    repos.sync_state.set(SyncKey.SERVER_URL, server_url)
+            return device_id
+
+    def change_password(self, old: str, new: str) -> None:
+        """Re-wrap the data key under ``new``; the database file is not touched."""
+        keys.change_password(self.key_path, old, new)
+
+    def close(self) -> None:
+        """Dispose the engine: the last connection checkpoints and removes the -wal."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- access ---------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[Repositories]:
+        """Repositories over one consistent read snapshot."""
+        with read_session(self._engine) as session:
+            yield Repositories(session)
+
+    @contextmanager
+    def write(self) -> Iterator[Repositories]:
+        """Repositories in one ``BEGIN IMMEDIATE`` transaction, for the sync engine's
+        bookkeeping (op statuses, cursor, conflicts). User edits go through
+        :meth:`unit_of_work` so they always queue an op."""
+        with session_scope(self._engine, write=True) as session:
+            yield Repositories(session)
+
+    @contextmanager
+    def unit_of_work(self, *, actor: str) -> Iterator[UnitOfWork]:
+        """One atomic user change: domain rows and their outbox ops commit together or
+        not at all."""
+        with session_scope(self._engine, write=True) as session:
+            yield UnitOfWork(session, actor=actor)
+
+    def checkpoint(self) -> None:
+        """Fold the -wal into the database file (for backups and tests)."""
+        raw = self._engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            if driver is None:
+                raise RuntimeError("the store connection is closed")
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()

@@ -1,0 +1,94 @@
+"""Plain value types for the sync metadata the store keeps beside the records.
+
+Like the domain records these are frozen dataclasses: the sync engine and the UI get
+these, never the ORM rows behind them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from gridclient.domain.codec import FieldChanges, JSONValue
+from gridclient.domain.enums import ChangeKind, EntityKind
+
+__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey"]
+
+
+class OpStatus(StrEnum):
+    """Where a queued op stands. Only ``status`` (and the server's reason, message and
+    field) ever change on a queued op; its content is immutable."""
+
+    PENDING = "pending"
+    """Waiting to be pushed (or pushed without an answer yet: pushes are idempotent)."""
+    APPLIED = "applied"
+    MERGED = "merged"
+    CONFLICT = "conflict"
+    """Applied by the server with a conflict record kept for review."""
+    REJECTED = "rejected"
+    """Parked with the server's reason; never blocks the ops behind it."""
+    SUPERSEDED = "superseded"
+    """A rejected op whose content a later local edit of the same record re-sends."""
+
+
+#: Ops the sync engine still has to push.
+UNSENT_STATUSES = frozenset({OpStatus.PENDING})
+
+
+class SyncKey(StrEnum):
+    """The keys of ``sync_state``; one row each, values stored as JSON."""
+
+    DEVICE_ID = "device_id"
+    NEXT_SEQ = "next_seq"
+    PULL_CURSOR = "pull_cursor"
+    LAST_SYNC_AT = "last_sync_at"
+    SERVER_URL = "server_url"
+    USERNAME = "username"
+    CATALOG_VERSION = "catalog_version"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxOp:
+    op_id: str
+    seq: int
+    entity: EntityKind
+    entity_id: str
+    kind: ChangeKind
+    base_version: int
+    changes: FieldChanges
+    created_at: datetime
+    actor: str
+    status: OpStatus
+    reason: str | None = None
+    message: str | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conflict:
+    """One field on which the server and this device disagreed; the losing value is kept
+    here until someone reviews it."""
+
+    id: str
+    entity: EntityKind
+    entity_id: str
+    field: str
+    base: JSONValue
+    mine: JSONValue
+    theirs: JSONValue
+    created_at: datetime
+    resolved: bool = False
+    op_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevealEntry:
+    """Somebody unmasked an ID number or phone on screen (PIPL audit trail)."""
+
+    id: int
+    actor: str
+    entity: EntityKind
+    entity_id: str
+    field: str
+    at: datetime

@@ -1,0 +1,275 @@
+"""The unit of work: the only way a user's change reaches the store.
+
+``Store.unit_of_work(actor=…)`` opens one ``BEGIN IMMEDIATE`` transaction. Every
+change writes its domain row *and* an outbox op (op id, per-device sequence number from
+``sync_state`` consumed in the same transaction, entity, id, kind, base version, changed
+fields as ``{field: [old, new]}`` in wire form). Commit happens when the ``with`` block
+ends normally; any exception anywhere rolls back both, so there is never a row without
+its op or an op without its row.
+
+Rules:
+
+* ``create`` is for mutable kinds (areas, households, residents, organizations),
+  ``append`` for append-only ones (visits, events, event actions, attachments with their
+  bytes). ``update`` and ``delete`` of an append-only kind raise ``AppendOnlyError``: a
+  correction is a new record that references the one it corrects.
+* ``update`` diffs the new record against the stored one with ``codec.diff`` and is a
+  no-op (no op queued) when nothing changed. Metadata (version, tombstone, server time)
+  in the passed record is ignored: the server owns it. Pass ``base=`` (the copy the
+  editor was opened on) to merge onto a copy a pull has refreshed meanwhile; without it
+  an edit of an older version raises ``StaleRecord`` rather than silently reverting
+  the server's changes.
+* **Superseding parked ops.** When a record with ``rejected`` ops is edited or deleted,
+  those ops are marked ``superseded`` and the new op carries their content too: for an
+  update, the union of their fields and the new ones, each with its earliest old value
+  and the current value (fields that ended where they started are dropped); if one of
+  them was the record's ``create``, the new op is a ``create`` with every field. So the
+  sync engine retries the rejected change with the user's fix instead of losing the
+  fields the fix did not touch.
+* New records must point at a live parent (resident → household, visit → household,
+  event → household when given, event action → event), else ``MissingParent``; this is
+  the local half of the foreign keys the schema leaves out (see ``models``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from gridclient.domain import codec
+from gridclient.domain.codec import FieldChanges, JSONValue
+from gridclient.domain.entities import (
+    APPEND_ONLY_KINDS,
+    ENTITY_TYPES,
+    MUTABLE_KINDS,
+    Attachment,
+    Event,
+    EventAction,
+    Record,
+    Resident,
+    Visit,
+    utcnow,
+)
+from gridclient.domain.enums import ChangeKind, EntityKind
+from gridclient.storage.convert import record_from_row, record_to_values, table_for
+from gridclient.storage.errors import (
+    AppendOnlyError,
+    AttachmentMismatch,
+    DuplicateRecord,
+    MissingParent,
+    RecordNotFound,
+    StaleRecord,
+    WrongOperation,
+)
+from gridclient.storage.models import AttachmentBlobRow
+from gridclient.storage.repositories import Repositories
+from gridclient.storage.syncmeta import OpStatus, OutboxOp
+
+__all__ = ["UnitOfWork"]
+
+
+def _parents(record: Record) -> list[tuple[EntityKind, str]]:
+    """The records a new ``record`` must find alive locally."""
+    if isinstance(record, Resident | Visit):
+        return [(EntityKind.HOUSEHOLD, record.household_id)]
+    if isinstance(record, Event) and record.household_id is not None:
+        return [(EntityKind.HOUSEHOLD, record.household_id)]
+    if isinstance(record, EventAction):
+        return [(EntityKind.EVENT, record.event_id)]
+    return []
+
+
+class UnitOfWork:
+    """Changes inside one write transaction; see the module docstring."""
+
+    def __init__(self, session: Session, *, actor: str) -> None:
+        if not actor:
+            raise ValueError("a unit of work needs the acting user")
+        self._session = session
+        self._actor = actor
+        self.repos = Repositories(session)
+        """Reads inside the same transaction (they see this unit's own changes)."""
+
+    @property
+    def actor(self) -> str:
+        return self._actor
+
+    # -- changes ----------------------------------------------------------------------
+
+    def create(self, record: Record) -> OutboxOp:
+        """Insert a new mutable record and queue its ``create`` op."""
+        if record.KIND not in MUTABLE_KINDS:
+            raise WrongOperation(record.KIND, "只追加类记录请用 append 保存。")
+        return self._insert_new(record)
+
+    def append(self, record: Record, *, blob: bytes | None = None) -> OutboxOp | None:
+        """Insert a new append-only record and queue its ``create`` op.
+
+        An attachment needs its ``blob``; it must hash to the attachment's id and match
+        its size. Attachments are content-addressed, so appending one that is already
+        stored only makes sure its bytes are there and queues nothing (returns None).
+        """
+        kind = record.KIND
+        if kind not in APPEND_ONLY_KINDS:
+            raise WrongOperation(kind, "可修改的记录请用 create 新建。")
+        if isinstance(record, Attachment):
+            if blob is None:
+                raise WrongOperation(kind, "附件必须连同文件内容一起保存。")
+            if hashlib.sha256(blob).hexdigest() != record.id or len(blob) != record.size:
+                raise AttachmentMismatch(record.id)
+            self._store_blob(record.id, blob)
+            if self.repos.records.exists(kind, record.id, live=False):
+                return None
+        elif blob is not None:
+            raise WrongOperation(kind, "只有附件可以带文件内容。")
+        return self._insert_new(record)
+
+    def update(self, record: Record, *, base: Record | None = None) -> OutboxOp | None:
+        """Save the edited ``record``; returns the queued op, or None if nothing changed."""
+        kind = record.KIND
+        if kind in APPEND_ONLY_KINDS:
+            raise AppendOnlyError(kind)
+        stored = self._load_live(kind, record.id)
+        if base is None:
+            if record.version != stored.version:
+                raise StaleRecord(kind, record.id, [])
+            changes = codec.diff(stored, record)
+        else:
+            if base.id != record.id or base.KIND is not kind:
+                raise WrongOperation(kind, "base 必须是同一条记录。")
+            changes = codec.diff(base, record)
+            now = codec.encode_fields(stored)
+            clashes = [f for f, (old, new) in changes.items() if now[f] not in (old, new)]
+            if clashes:
+                raise StaleRecord(kind, record.id, clashes)
+            changes = {f: (now[f], new) for f, (_old, new) in changes.items() if now[f] != new}
+        if not changes:
+            return None
+        edited = codec.replace(stored, {f: new for f, (_old, new) in changes.items()})
+        values = record_to_values(edited)
+        table = table_for(kind)
+        self._session.execute(
+            update(table).where(table.c.id == record.id).values({f: values[f] for f in changes})
+        )
+        op_kind, op_changes, base_version = self._supersede(
+            kind, record.id, ChangeKind.UPDATE, changes, stored.version, edited
+        )
+        if not op_changes:
+            return None
+        return self._queue(kind, record.id, op_kind, base_version, op_changes)
+
+    def delete(self, kind: EntityKind, record_id: str) -> OutboxOp | None:
+        """Tombstone a mutable record and queue its ``delete`` op (None if it was
+        already deleted). Whether children go too is the caller's decision."""
+        if kind in APPEND_ONLY_KINDS:
+            raise AppendOnlyError(kind)
+        stored = self._load(kind, record_id)
+        if stored.deleted:
+            return None
+        table = table_for(kind)
+        self._session.execute(update(table).where(table.c.id == record_id).values(deleted=True))
+        _kind, _changes, base_version = self._supersede(
+            kind, record_id, ChangeKind.DELETE, {}, stored.version, None
+        )
+        return self._queue(kind, record_id, ChangeKind.DELETE, base_version, {})
+
+    def record_reveal(self, kind: EntityKind, record_id: str, field: str) -> None:
+        """Log that the actor unmasked ``field`` (ID number, phone) of a record."""
+        if field not in codec.field_specs(kind):
+            raise WrongOperation(kind, f"未知字段：{field}")
+        self.repos.reveals.add(self._actor, kind, record_id, field)
+
+    # -- internals --------------------------------------------------------------------
+
+    def _load(self, kind: EntityKind, record_id: str) -> Record:
+        table = table_for(kind)
+        row = self._session.execute(select(table).where(table.c.id == record_id)).mappings().first()
+        if row is None:
+            raise RecordNotFound(kind, record_id)
+        return record_from_row(kind, row)
+
+    def _load_live(self, kind: EntityKind, record_id: str) -> Record:
+        stored = self._load(kind, record_id)
+        if stored.deleted:
+            raise RecordNotFound(kind, record_id)
+        return stored
+
+    def _insert_new(self, record: Record) -> OutboxOp:
+        kind = record.KIND
+        if not isinstance(record, ENTITY_TYPES[kind]):
+            raise WrongOperation(kind, "记录类型不符。")
+        if record.version != 0 or record.deleted or record.updated_at is not None:
+            raise WrongOperation(kind, "新记录的版本、删除标记和服务器时间由服务器设置。")
+        if self.repos.records.exists(kind, record.id, live=False):
+            raise DuplicateRecord(kind, record.id)
+        for parent_kind, parent_id in _parents(record):
+            if not self.repos.records.exists(parent_kind, parent_id):
+                raise MissingParent(kind, parent_kind, parent_id)
+        self._session.execute(insert(table_for(kind)).values(record_to_values(record)))
+        return self._queue(kind, record.id, ChangeKind.CREATE, 0, codec.diff(None, record))
+
+    def _store_blob(self, sha256: str, blob: bytes) -> None:
+        if self._session.get(AttachmentBlobRow, sha256) is None:
+            self._session.execute(insert(AttachmentBlobRow).values(sha256=sha256, data=blob))
+
+    def _supersede(
+        self,
+        kind: EntityKind,
+        record_id: str,
+        op_kind: ChangeKind,
+        changes: FieldChanges,
+        base_version: int,
+        edited: Record | None,
+    ) -> tuple[ChangeKind, FieldChanges, int]:
+        """Mark the record's rejected ops superseded and fold them into the new op."""
+        parked = [
+            op
+            for op in self.repos.outbox.for_entity(kind, record_id)
+            if op.status is OpStatus.REJECTED
+        ]
+        for op in parked:
+            self.repos.outbox.set_status(
+                op.op_id, OpStatus.SUPERSEDED, reason=op.reason, message=op.message, field=op.field
+            )
+        if not parked or edited is None:
+            return op_kind, changes, base_version
+        if any(op.kind is ChangeKind.CREATE for op in parked):
+            return ChangeKind.CREATE, codec.diff(None, edited), 0
+        earliest: dict[str, JSONValue] = {}
+        for op in parked:  # for_entity is in seq order
+            for name, (old, _new) in op.changes.items():
+                earliest.setdefault(name, old)
+        for name, (old, _new) in changes.items():
+            earliest.setdefault(name, old)
+        now = codec.encode_fields(edited)
+        folded = {name: (old, now[name]) for name, old in earliest.items() if old != now[name]}
+        oldest_base = min([base_version, *(op.base_version for op in parked)])
+        return op_kind, folded, oldest_base
+
+    def _queue(
+        self,
+        kind: EntityKind,
+        record_id: str,
+        op_kind: ChangeKind,
+        base_version: int,
+        changes: Mapping[str, tuple[Any, Any]],
+    ) -> OutboxOp:
+        op = OutboxOp(
+            op_id=str(uuid.uuid4()),
+            seq=self.repos.sync_state.take_seq(),
+            entity=kind,
+            entity_id=record_id,
+            kind=op_kind,
+            base_version=base_version,
+            changes=dict(changes),
+            created_at=utcnow(),
+            actor=self._actor,
+            status=OpStatus.PENDING,
+        )
+        self.repos.outbox.add(op)
+        return op

@@ -1,0 +1,43 @@
+"""Translations: English source strings in the code, Simplified Chinese by default.
+
+Our own catalogue is ``resources/translations/gridclient_<lang>.qm`` (built from the
+``.ts`` source by ``python packaging/i18n.py``); Qt's own strings (dialog buttons,
+print preview) come from the ``qtbase`` catalogue shipped with PySide6.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from gridclient.resources_path import resource_path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "zh_CN"
+LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def install_translators(app: QCoreApplication, language: str | None) -> list[QTranslator]:
+    """Install the catalogues for ``language`` and return them (keep them alive)."""
+    language = language or DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        log.warning("unknown language %r, using %s", language, DEFAULT_LANGUAGE)
+        language = DEFAULT_LANGUAGE
+    QLocale.setDefault(QLocale(language))
+    if language == "en":
+        return []
+    installed = []
+    ours = QTranslator(app)
+    if ours.load(str(resource_path("translations", f"gridclient_{language}.qm"))):
+        app.installTranslator(ours)
+        installed.append(ours)
+    else:
+        log.error("translation catalogue for %s is missing", language)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qt)
+        installed.append(qt)
+    return installed

@@ -1,0 +1,143 @@
+"""A store that fails its integrity check is moved aside with its -wal/-shm and a copy
+of its key file, never deleted, and the error says where it went."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gridclient.domain.entities import Household
+from gridclient.storage import IntegrityCheck, Store, StoreCorrupted
+from gridclient.storage import store as store_module
+from gridclient.storage.keys import key_file_for, unlock
+from gridclient.storage.store import check_integrity
+from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
+
+PAGE = 4096
+
+
+def _crash_image(store: Store, target: Path) -> None:
+    """Copy a live store (main file, -wal with frames, -shm, key) as a crash leaves it."""
+    with store.unit_of_work(actor=ACTOR) as uow:
+        for _ in range(300):
+            home = household(notes="x" * 200)
+            uow.create(home)
+            uow.create(resident(home.id))
+    store.checkpoint()
+    with store.unit_of_work(actor=ACTOR) as uow:
+        uow.create(household())  # these pages are only in the -wal
+    for suffix in ("", "-wal", "-shm"):
+        shutil.copyfile(f"{store.path}{suffix}", f"{target}{suffix}")
+    shutil.copyfile(key_file_for(store.path), key_file_for(target))
+    assert Path(f"{target}-wal").stat().st_size > 0
+
+
+def _damage(path: Path, first_page: int, pages: int = 3) -> None:
+    with path.open("r+b") as f:
+        f.seek(first_page * PAGE)
+        f.write(os.urandom(pages * PAGE))
+
+
+def test_a_sound_store_passes(store: Store, db_path: Path) -> None:
+    store.close()
+    assert check_integrity(db_path, unlock(key_file_for(db_path), PASSWORD)) is None
+
+
+def test_damaged_pages_move_the_store_aside(store: Store, tmp_path: Path) -> None:
+    crashed = tmp_path / "crashed.db"
+    _crash_image(store, crashed)
+    store.close()
+    pages = crashed.stat().st_size // PAGE
+    assert pages > 20
+    _damage(crashed, pages // 2)
+    damaged = crashed.read_bytes()
+    wal = Path(f"{crashed}-wal").read_bytes()
+    key = key_file_for(crashed).read_bytes()
+
+    with pytest.raises(StoreCorrupted) as caught:
+        Store.open(crashed, PASSWORD)
+
+    moved = caught.value.moved_to
+    assert str(moved) in str(caught.value)
+    assert "已损坏" in str(caught.value) and "未删除" in str(caught.value)
+    assert moved.parent == crashed.parent and moved.name.startswith("crashed.db.corrupt-")
+    assert caught.value.original == crashed
+    assert caught.value.detail.startswith("quick_check")  # what failed, for the IT log
+    # Moved, byte for byte: the check never wrote to it or folded its -wal in.
+    assert not crashed.exists()
+    assert moved.read_bytes() == damaged
+    assert Path(f"{moved}-wal").read_bytes() == wal
+    assert Path(f"{moved}-shm").exists()
+    assert not Path(f"{crashed}-wal").exists() and not Path(f"{crashed}-shm").exists()
+    # The key file is copied, not moved: the copy opens the moved store, the original
+    # lets the user start again with the same password.
+    assert key_file_for(moved).read_bytes() == key
+    assert key_file_for(crashed).read_bytes() == key
+
+    with Store.create(crashed, PASSWORD, kdf=CHEAP_KDF) as fresh, fresh.read() as repos:
+        assert repos.records.households_of_grid("grid-001") == []
+    assert key_file_for(crashed).read_bytes() == key  # same data key, same password
+    assert moved.exists()
+
+
+def test_a_damaged_first_page_is_corruption_too(store: Store, db_path: Path) -> None:
+    home = household()
+    with store.unit_of_work(actor=ACTOR) as uow:
+        uow.create(home)
+    store.close()
+    _damage(db_path, 0, pages=1)
+    with pytest.raises(StoreCorrupted) as caught:
+        Store.open(db_path, PASSWORD)
+    assert caught.value.moved_to.exists()
+    assert "file is not a database" in caught.value.detail
+    assert not db_path.exists()
+
+
+def test_an_intact_store_is_not_moved(store: Store, db_path: Path) -> None:
+    home = household()
+    with store.unit_of_work(actor=ACTOR) as uow:
+        uow.create(home)
+    store.close()
+    with Store.open(db_path, PASSWORD) as again, again.read() as repos:
+        assert repos.records.get(Household, home.id) == home
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["store.db", "store.db.key"]
+
+
+def test_orphaned_side_files_are_kept_aside_not_applied(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    Path(f"{path}-wal").write_bytes(b"left over from a crash")
+    Path(f"{path}-shm").write_bytes(b"shm")
+    with Store.create(path, PASSWORD, kdf=CHEAP_KDF) as store, store.read() as repos:
+        assert repos.outbox.pending() == []
+    kept = sorted(p.name for p in tmp_path.iterdir() if ".orphan-" in p.name)
+    assert [name.rsplit("-", 1)[-1] for name in kept] == ["shm", "wal"]
+    assert (tmp_path / kept[1]).read_bytes() == b"left over from a crash"
+
+
+def test_after_crash_policy_checks_only_unclean_stores(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[Path] = []
+    real_check = store_module.check_integrity
+
+    def spy(path: Path, key: bytes) -> str | None:
+        checked.append(path)
+        return real_check(path, key)
+
+    monkeypatch.setattr(store_module, "check_integrity", spy)
+    crashed = tmp_path / "crashed.db"
+    _crash_image(store, crashed)
+    store.close()
+
+    with Store.open(store.path, PASSWORD, integrity=IntegrityCheck.AFTER_CRASH):
+        pass
+    assert checked == []  # closed cleanly: no -wal left
+    with Store.open(crashed, PASSWORD, integrity=IntegrityCheck.AFTER_CRASH):
+        pass
+    assert checked == [crashed]
+    with Store.open(store.path, PASSWORD):
+        pass
+    assert checked == [crashed, store.path]  # the default checks every time

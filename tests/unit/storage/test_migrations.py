@@ -1,0 +1,198 @@
+"""Migrations run in-process: empty store → head, an older store → head with a backup
+first, the schema at head equal to the models, failures rolled back."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import insert, inspect, text, update
+
+from gridclient.domain.codec import encode_fields
+from gridclient.domain.entities import Household, Resident
+from gridclient.domain.enums import EntityKind
+from gridclient.storage import (
+    MigrationFailed,
+    Store,
+    StoreTooNew,
+    SyncKey,
+    bulk_upsert,
+    create_store_engine,
+    write_connection,
+)
+from gridclient.storage.keys import create_key_file, key_file_for, unlock
+from gridclient.storage.migrate import current_revision, head_revision, upgrade
+from gridclient.storage.models import Base, ConflictRow, OutboxRow
+from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
+
+UPDATED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def _wire(record: Household | Resident) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "version": 7,
+        "deleted": False,
+        "updated_at": UPDATED_AT.isoformat(),
+        **encode_fields(record),
+    }
+
+
+def _store_at_0001(path: Path) -> tuple[Household, Resident]:
+    """A store as the previous client version left it: schema 0001 with data."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(path, key)
+    try:
+        upgrade(engine, "0001")
+        home = household()
+        person = resident(home.id)
+        with write_connection(engine) as connection:
+            bulk_upsert(connection, EntityKind.HOUSEHOLD, [_wire(home)])
+            bulk_upsert(connection, EntityKind.RESIDENT, [_wire(person)])
+        assert current_revision(engine) == "0001"
+        assert "outbox" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    return home, person
+
+
+def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
+    assert current_revision(store.engine) == head_revision() == "0002"
+    with store.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diffs == []
+    assert not (store.path.parent / "backups").exists()
+
+
+def test_schema_comparison_would_notice_a_difference(store: Store) -> None:
+    with write_connection(store.engine) as connection:
+        connection.execute(text("DROP INDEX ix_residents_id_number"))
+    with store.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d[0] for d in diffs] == ["add_index"]
+
+
+def test_an_existing_empty_store_is_migrated_without_a_backup(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF)
+    engine = create_store_engine(db_path, key)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    engine.dispose()
+    assert db_path.exists()
+
+    with Store.open(db_path, PASSWORD) as store:
+        assert current_revision(store.engine) == head_revision()
+        with store.read() as repos:
+            assert repos.sync_state.get(SyncKey.DEVICE_ID) == store.device_id
+    assert not (db_path.parent / "backups").exists()
+
+
+def test_a_store_at_0001_is_backed_up_then_upgraded_keeping_its_data(db_path: Path) -> None:
+    home, person = _store_at_0001(db_path)
+
+    with Store.open(db_path, PASSWORD) as store:
+        assert current_revision(store.engine) == head_revision()
+        with store.read() as repos:
+            stored_home = repos.records.get(Household, home.id)
+            stored_person = repos.records.get(Resident, person.id)
+            assert repos.sync_state.get(SyncKey.NEXT_SEQ) == 1
+        with store.unit_of_work(actor=ACTOR) as uow:
+            uow.create(household())  # the new tables work
+    assert stored_home == dataclasses.replace(home, version=7, updated_at=UPDATED_AT)
+    assert stored_person == dataclasses.replace(person, version=7, updated_at=UPDATED_AT)
+
+    backups = sorted((db_path.parent / "backups").iterdir())
+    assert [p.suffix for p in backups] == [".db", ".key"]
+    backup, backup_key = backups
+    assert backup.name.startswith("store.rev-0001.")
+    assert backup_key == key_file_for(backup)
+    engine = create_store_engine(backup, unlock(backup_key, PASSWORD), read_only=True)
+    try:
+        assert current_revision(engine) == "0001"
+        with engine.connect() as connection:
+            count = connection.execute(text("SELECT count(*) FROM households")).scalar_one()
+        assert count == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_migration_rolls_back_and_names_the_backup(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _person = _store_at_0001(db_path)
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(config: object, revision: str) -> None:
+        real_upgrade(config, revision)  # type: ignore[arg-type]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
+    with pytest.raises(MigrationFailed) as caught:
+        Store.open(db_path, PASSWORD)
+    assert caught.value.backup is not None and caught.value.backup.exists()
+    assert str(caught.value.backup) in str(caught.value)
+    monkeypatch.undo()
+
+    engine = create_store_engine(db_path, unlock(key_file_for(db_path), PASSWORD))
+    try:
+        # Transactional DDL: the 0002 tables are gone again, the data is untouched.
+        assert current_revision(engine) == "0001"
+        assert "outbox" not in inspect(engine).get_table_names()
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+            ids = connection.execute(text("SELECT id FROM households")).scalars().all()
+        assert ids == [home.id]
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store:
+        assert current_revision(store.engine) == head_revision()
+
+
+def test_a_store_from_a_newer_client_is_not_touched(store: Store, db_path: Path) -> None:
+    with write_connection(store.engine) as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    store.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreTooNew):
+        Store.open(db_path, PASSWORD)
+    assert db_path.read_bytes() == before
+    assert not (db_path.parent / "backups").exists()
+
+
+def test_foreign_keys_are_back_on_after_migrating(store: Store) -> None:
+    for _ in range(3):
+        with store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_migration_rejects_foreign_key_violations(store: Store) -> None:
+    """The check that guards FK-less table rebuilds does fire."""
+    with store.unit_of_work(actor=ACTOR) as uow:
+        op = uow.create(household())
+    with write_connection(store.engine, foreign_keys=False) as connection:
+        connection.execute(
+            insert(ConflictRow).values(
+                id="c",
+                entity="household",
+                entity_id="x",
+                field="phone",
+                base=None,
+                mine=None,
+                theirs=None,
+                created_at=UPDATED_AT,
+                resolved=False,
+                op_id="no-such-op",
+            )
+        )
+        connection.execute(
+            update(OutboxRow).where(OutboxRow.op_id == op.op_id).values(status="applied")
+        )
+    with pytest.raises(MigrationFailed, match="升级失败"):
+        upgrade(store.engine, "head")  # at head already: only the check runs
