@@ -162,3 +162,50 @@ def test_load_demo_inserts_everything_and_prints_the_accounts(
         assert catalog["version"] == "demo"
     with pytest.raises(auth.UserError):
         demo.load(db, settings, "S", 1)  # only into an empty database
+
+
+def test_load_demo_with_the_real_generator(db: Database) -> None:
+    generator = pytest.importorskip("gridclient.demo.generator")
+    settings = Settings(database_url=db.url, argon2=FAST_ARGON2)
+    users = demo.load(db, settings, "S", 3)
+    expected = generator.generate("S", 3)
+    total = sum(
+        len(getattr(expected, name))
+        for name in (
+            "areas",
+            "households",
+            "residents",
+            "organizations",
+            "visits",
+            "events",
+            "event_actions",
+        )
+    )
+    by_role = {Role(u.role): u for u in users}
+    with TestClient(create_app(settings, db)) as client:
+
+        def pull_all(user: Any) -> list[dict[str, Any]]:
+            login = client.post(
+                "/api/v1/auth/login",
+                json={"username": user.username, "password": user.password, "device_id": "d"},
+            )
+            assert login.status_code == 200, login.text
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}", **SYNC_HEADERS}
+            changes: list[dict[str, Any]] = []
+            cursor = ""
+            while True:
+                page = client.get(
+                    "/api/v1/sync/pull", params={"cursor": cursor, "limit": 2000}, headers=headers
+                ).json()
+                changes.extend(page["changes"])
+                cursor = page["cursor"]
+                if not page["more"]:
+                    return changes
+
+        everything = pull_all(by_role[Role.ADMIN])
+        assert len(everything) == total
+        worker = pull_all(by_role[Role.WORKER])
+        grids = {c["fields"]["grid_id"] for c in worker if c["entity"] == "household"}
+        assert len(grids) == 1
+        expected_households = {h.id for h in expected.households if h.grid_id in grids}
+        assert {c["id"] for c in worker if c["entity"] == "household"} == expected_households
