@@ -48,7 +48,7 @@ def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: 
                 parent_id=parent_id,
                 area_code=code,
                 fields=fields,
-                field_versions=dict.fromkeys(fields, 1),
+                field_versions={},
             )
         )
         stamp(conn, FeedEffects(records={(EntityKind.AREA.value, area.id)}))

@@ -50,7 +50,7 @@ def _rows(
             "parent_id": parent_id,
             "area_code": area_code,
             "fields": fields,
-            "field_versions": dict.fromkeys(fields, 1),
+            "field_versions": {},
             "updated_by": None,
         }
 

@@ -1,9 +1,11 @@
 """Three-way merge of one update op into a mutable record, field by field.
 
 The server keeps, per record, the version at which each field last changed
-(``field_versions``). A field "changed on the server since the base" is one whose version
-is newer than the op's ``base_version``; the op's ``old`` value is the base value. So the
-merge needs no history table: one JSON map per record answers it exactly.
+(``field_versions``); a field without an entry has not changed since the record was
+created at version 1, so new records store an empty map. A field "changed on the server
+since the base" is one whose version is newer than the op's ``base_version``; the op's
+``old`` value is the base value. So the merge needs no history table: one small JSON map
+per record answers it exactly.
 
 Rules (the incoming op is the later-arriving one):
 - the value already equals the incoming value: nothing to do;
@@ -18,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+CREATED_VERSION = 1
+"""Every record starts at version 1 with all its fields."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ def three_way(
         server = current.get(name)
         if server == new:
             continue
-        changed_since_base = field_versions.get(name, 0) > base_version
+        changed_since_base = field_versions.get(name, CREATED_VERSION) > base_version
         if changed_since_base and server != old:
             outcome.conflicts.append(FieldConflict(name, old, server, new))
         outcome.updates[name] = new

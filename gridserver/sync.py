@@ -407,7 +407,7 @@ def _create(
             parent_id=placement.parent_id,
             area_code=placement.area_code,
             fields=fields,
-            field_versions=dict.fromkeys(fields, 1),
+            field_versions={},
             updated_by=ctx.caller.user_id,
         ),
     )

@@ -38,7 +38,7 @@ class Server:
 
     def __init__(self) -> None:
         self.current: dict[str, Any] = dict.fromkeys(FIELDS, "base")
-        self.versions: dict[str, int] = dict.fromkeys(FIELDS, 1)
+        self.versions: dict[str, int] = {}  # as stored for a new record
         self.version = 1
         self.history = {1: dict(self.current)}
         self.conflicts: list[tuple[str, Any, Any, Any]] = []
