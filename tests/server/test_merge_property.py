@@ -165,3 +165,60 @@ def test_two_clients_through_the_server(
         if edits_a != {f: base[f] for f in edits_a}
         else "applied"
     )
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(st.booleans(), st.integers(0, 3), HOUSEHOLD_EDITS), min_size=1, max_size=6)
+)
+def test_outcome_does_not_depend_on_how_ops_are_batched(
+    db: Database, world: World, steps: list[tuple[bool, int, dict[str, str]]]
+) -> None:
+    """The same ops give the same record, versions and conflicts whether they arrive in one
+    push or one push each."""
+    a, b = _caller(db, "w1"), _caller(db, "wv")
+    base = {"grid_id": world.areas["G1"], "address": "路", "number": "", "phone": "", "notes": ""}
+
+    def run(one_push_each: bool) -> tuple[Any, ...]:
+        hid = str(uuid.uuid4())
+        create = _op(hid, ChangeKind.CREATE, {f: (None, v) for f, v in base.items()}, 0)
+        sync.push(db, a, PushRequest(device_id="a", ops=[create]))
+        ops = []
+        for by_a, base_version, edits in steps:
+            changes = {f: (base[f], v) for f, v in edits.items()}
+            ops.append((a if by_a else b, _op(hid, ChangeKind.UPDATE, changes, base_version + 1)))
+        statuses: list[str] = []
+        if one_push_each:
+            for caller, the_op in ops:
+                response = sync.push(db, caller, PushRequest(device_id="x", ops=[the_op]))
+                statuses.extend(r.status for r in response.results)
+        else:
+            # Consecutive ops of the same client travel together.
+            i = 0
+            while i < len(ops):
+                caller = ops[i][0]
+                batch = []
+                while i < len(ops) and ops[i][0] is caller:
+                    batch.append(ops[i][1])
+                    i += 1
+                response = sync.push(db, caller, PushRequest(device_id="x", ops=batch))
+                statuses.extend(r.status for r in response.results)
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                select(records.c.fields, records.c.version, records.c.field_versions).where(
+                    records.c.id == hid
+                )
+            ).one()
+            kept = sorted(
+                conn.execute(
+                    select(
+                        conflicts.c.field, conflicts.c.server_value, conflicts.c.incoming_value
+                    ).where(conflicts.c.record_id == hid)
+                ).all()
+            )
+        fields = {k: v for k, v in row.fields.items() if k != "grid_id"}
+        return fields, row.version, row.field_versions, kept, statuses
+
+    assert run(one_push_each=True) == run(one_push_each=False)
