@@ -96,6 +96,7 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
         windows.append(window)
         app.aboutToQuit.connect(result.close)
         window.show()
+        log.info("main window shown")
 
     def failed(exc: BaseException) -> None:
         progress.close()

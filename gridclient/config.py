@@ -49,10 +49,6 @@ class Paths:
             path.mkdir(parents=True, exist_ok=True)
         return self
 
-    @property
-    def stores_dir(self) -> Path:
-        return self.data_dir / "stores"
-
 
 @dataclass(frozen=True, slots=True)
 class ITSettings:

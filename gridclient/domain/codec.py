@@ -125,6 +125,19 @@ def encode_fields(record: Record) -> dict[str, JSONValue]:
     return {name: spec.encode(getattr(record, name)) for name, spec in specs.items()}
 
 
+def wire_row(record: Record) -> dict[str, JSONValue]:
+    """A record as one flat wire row: metadata beside the data fields (the shape of a
+    pulled change and of ``gridclient.storage.bulk.bulk_upsert`` input)."""
+    row: dict[str, JSONValue] = {
+        "id": record.id,
+        "version": record.version,
+        "deleted": record.deleted,
+        "updated_at": None if record.updated_at is None else _datetime_out(record.updated_at),
+    }
+    row.update(encode_fields(record))
+    return row
+
+
 def decode_value(kind: EntityKind, name: str, value: Any) -> Any:
     specs = field_specs(kind)
     if name not in specs:

@@ -1,0 +1,72 @@
+"""`gridclient --demo`: a generated grid in an encrypted store, listed in the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gridclient.__main__ import build_parser
+from gridclient.config import Paths
+from gridclient.demo.bootstrap import open_demo
+from gridclient.domain.entities import Household
+from gridclient.domain.enums import EntityKind
+from gridclient.ui.i18n import install_translators
+from gridclient.ui.main_window import MainWindow
+from gridclient.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def demo(tmp_path: Path):  # type: ignore[no-untyped-def]
+    session = open_demo(Paths.resolve(tmp_path).ensure())
+    yield session
+    session.close()
+
+
+def test_demo_store_lives_under_data_dir_and_is_encrypted(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert demo.store.path.is_relative_to(tmp_path)
+    first_id = demo.queries.household_ids()[0]
+    with demo.store.read() as repos:
+        counts = repos.records.counts()
+        household = repos.records.get(Household, first_id)
+        assert household is not None
+        head = repos.records.residents_of_household(household.id)[0]
+    assert counts[EntityKind.HOUSEHOLD] > 400
+    demo.store.checkpoint()
+    raw = demo.store.path.read_bytes()
+    assert head.name.encode() not in raw
+    assert household.address.encode() not in raw
+
+
+def test_reopening_the_demo_keeps_the_data(tmp_path: Path) -> None:
+    paths = Paths.resolve(tmp_path).ensure()
+    first = open_demo(paths)
+    ids = first.queries.household_ids()
+    first.close()
+    second = open_demo(paths)
+    try:
+        assert second.queries.household_ids() == ids
+    finally:
+        second.close()
+
+
+def test_window_lists_the_households_in_chinese(qtbot, qapp, demo) -> None:  # type: ignore[no-untyped-def]
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        window = MainWindow(demo.info, demo.queries, TaskRunner(synchronous=True))
+        qtbot.addWidget(window)
+        expected = len(demo.queries.household_ids())
+        assert window.model.rowCount() == expected
+        assert window.model.headerData(1, Qt.Orientation.Horizontal) == "地址"
+        assert window.count_label.text() == f"共 {expected} 户"
+        first = window.model.data(window.model.index(0, 1))
+        assert first and "号" in first
+    finally:
+        for translator in translators:
+            qapp.removeTranslator(translator)
+
+
+def test_command_line_knows_demo_and_data_dir(tmp_path: Path) -> None:
+    args = build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)])
+    assert args.demo and args.data_dir == tmp_path
