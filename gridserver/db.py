@@ -5,8 +5,9 @@ All synced records share one ``records`` table: the wire fields live in a JSON c
 queries on are denormalised beside them: ``grid_id`` (the scope key: a record's grid,
 a resident's household's grid, an action's event's grid, an area's own id), ``parent_id``
 (household of a resident, event of an action, parent of an area) and ``seq`` (position in
-the change feed, see :mod:`gridserver.feed`). ``field_versions`` maps each data field to the
-record version that last changed it, which is all the three-way merge needs to know.
+the change feed, see :mod:`gridserver.feed`). ``field_versions`` maps each data field changed
+since creation to the record version that last changed it, which is all the three-way merge
+needs to know (see :mod:`gridserver.merge`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Applying a push: each op on its own in a savepoint, deduplicated by ``op_id``.
 
-One transaction per push, one SAVEPOINT per op: a failing op rolls back to its savepoint
-and the others go on; the op's result (rejections included) is stored in ``op_log`` in the
-same transaction, so a replayed op returns exactly what it returned the first time and
-changes nothing. ``op_log`` doubles as the audit log (who changed what, when, from which
-device). The feed position is stamped last (see :mod:`gridserver.feed`).
+One transaction per push (per 50 ops for long pushes), one SAVEPOINT per op: a failing
+op rolls back to its savepoint and the others go on; the op's result (rejections included)
+is stored in ``op_log`` in the same transaction, so a replayed op returns exactly what it
+returned the first time and changes nothing. ``op_log`` doubles as the audit log (who
+changed what, when, from which device). The feed position is stamped last (see
+:mod:`gridserver.feed`).
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ class OpResult(_Wire):
     message: str | None = None
     """Chinese, for the person; never match on it."""
     field: str | None = None
+    """The field a rejection or the first conflict is about."""
     conflict_id: str | None = None
+    """The first conflict record this op opened (every one arrives in the pull feed)."""
 
 
 class PushResponse(_Wire):
