@@ -226,7 +226,8 @@ def refresh(db: Database, settings: Settings, refresh_token: str, device_id: str
             .join(users, users.c.id == tokens.c.user_id)
             .where(tokens.c.token_hash == token_hash(refresh_token), tokens.c.kind == "refresh")
         ).first()
-        if found is None:
+        if found is None or found.device_id != device_id:
+            # A refresh token only works on the device it was issued to.
             raise _INVALID_TOKEN
         if found.disabled:
             raise ApiError(403, "account_disabled", "该账号已被停用，请联系管理员")

@@ -182,7 +182,7 @@ tokens = Table(
     Column("family", String(36), nullable=False, index=True),
     Column("device_id", String(64), nullable=False),
     Column("issued_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
     Column("revoked_at", UTCDateTime, nullable=True),
 )
 
@@ -192,7 +192,7 @@ login_failures = Table(
     Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
     Column("username", String(64), nullable=False),
     Column("address", String(64), nullable=False),
-    Column("at", UTCDateTime, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
     Index("ix_login_failures_username_at", "username", "at"),
     Index("ix_login_failures_address_at", "address", "at"),
 )

@@ -70,6 +70,10 @@ def test_rate_limit_per_address(db: Database, world: World) -> None:
 
 def test_refresh_rotates_and_detects_reuse(api: Api, world: World) -> None:
     first = _login(api, "w1").json()  # type: ignore[attr-defined]
+    elsewhere = api.client.post(
+        REFRESH, json={"refresh_token": first["refresh_token"], "device_id": "other-pc"}
+    )
+    assert elsewhere.status_code == 401  # bound to the device it was issued to
     second = api.client.post(
         REFRESH, json={"refresh_token": first["refresh_token"], "device_id": "d1"}
     )

@@ -95,6 +95,7 @@ def upgrade() -> None:
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
         batch_op.create_index("ix_login_failures_address_at", ["address", "at"], unique=False)
         batch_op.create_index("ix_login_failures_username_at", ["username", "at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_login_failures_at"), ["at"], unique=False)
 
     op.create_table(
         "moves",
@@ -195,6 +196,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_tokens")),
     )
     with op.batch_alter_table("tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tokens_expires_at"), ["expires_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_tokens_family"), ["family"], unique=False)
         batch_op.create_index(batch_op.f("ix_tokens_user_id"), ["user_id"], unique=False)
 
@@ -203,6 +205,7 @@ def downgrade() -> None:
     with op.batch_alter_table("tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tokens_user_id"))
         batch_op.drop_index(batch_op.f("ix_tokens_family"))
+        batch_op.drop_index(batch_op.f("ix_tokens_expires_at"))
 
     op.drop_table("tokens")
     op.drop_table("users")
@@ -222,6 +225,7 @@ def downgrade() -> None:
 
     op.drop_table("moves")
     with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_failures_at"))
         batch_op.drop_index("ix_login_failures_username_at")
         batch_op.drop_index("ix_login_failures_address_at")
 
