@@ -174,7 +174,8 @@ def _conflicts(db: Database, args: argparse.Namespace) -> None:
         state = f"已处理:{c.resolution}" if c.resolved else "待处理"
         print(
             f"{c.id} {c.entity} {c.entity_id} 字段={c.field or '(删除后编辑)'} "
-            f"服务器值={json.dumps(c.server_value, ensure_ascii=False)} "
+            f"服务器值={json.dumps(c.server_value, ensure_ascii=False)}"
+            f"（{c.server_user or '导入'}@{c.server_device or '-'}） "
             f"提交值={json.dumps(c.incoming_value, ensure_ascii=False)} "
             f"提交人={c.incoming_user}@{c.incoming_device} {c.created_at:%Y-%m-%d %H:%M} {state}"
         )

@@ -127,6 +127,9 @@ conflicts = Table(
     Column("server_value", Json, nullable=True),
     Column("incoming_value", Json, nullable=True),
     Column("server_version", Integer, nullable=False),
+    Column("server_user", String(64), nullable=True),
+    Column("server_device", String(64), nullable=True),
+    Column("server_time", UTCDateTime, nullable=True),
     Column("incoming_user_id", Integer, nullable=False),
     Column("incoming_device", String(64), nullable=False),
     Column("incoming_time", UTCDateTime, nullable=False),
@@ -158,6 +161,7 @@ op_log = Table(
     Column("field", String(64), nullable=True),
     Column("conflict_id", String(36), nullable=True),
     Index("ix_op_log_user_received", "user_id", "received_at"),
+    Index("ix_op_log_entity", "entity_id", "version"),
 )
 
 users = Table(

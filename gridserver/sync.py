@@ -48,11 +48,12 @@ from gridserver.db import (
     conflicts,
     op_log,
     records,
+    users,
     utcnow,
 )
 from gridserver.errors import OpRejected
 from gridserver.feed import FeedEffects, stamp
-from gridserver.merge import bump_versions, three_way
+from gridserver.merge import CREATED_VERSION, bump_versions, three_way
 from gridserver.scope import Caller, WriteScope
 
 log = logging.getLogger(__name__)
@@ -562,6 +563,20 @@ def _add_conflict(
     grid_id: str | None = None,
 ) -> str:
     conflict_id = str(uuid.uuid4())
+    # Who wrote the value that lost: the op that produced the version it dates from.
+    written_at = row.version if field is None else row.field_versions.get(field, CREATED_VERSION)
+    writer = ctx.conn.execute(
+        select(op_log.c.device_id, op_log.c.received_at, users.c.username)
+        .join(users, users.c.id == op_log.c.user_id)
+        .where(
+            op_log.c.entity_id == row.id,
+            op_log.c.version == written_at,
+            op_log.c.entity == row.kind,
+            op_log.c.status != "rejected",
+        )
+        .order_by(op_log.c.received_at.desc())
+        .limit(1)
+    ).first()
     ctx.conn.execute(
         insert(conflicts).values(
             id=conflict_id,
@@ -574,6 +589,9 @@ def _add_conflict(
             server_value=server,
             incoming_value=incoming,
             server_version=row.version,
+            server_user=None if writer is None else writer.username,
+            server_device=None if writer is None else writer.device_id,
+            server_time=None if writer is None else writer.received_at,
             incoming_user_id=ctx.caller.user_id,
             incoming_device=ctx.device_id,
             incoming_time=op.client_time,

@@ -152,7 +152,9 @@ class ConflictInfo(_Wire):
     """A value that lost a same-field race (or an edit that met a tombstone).
 
     ``field`` is ``None`` for an edit after delete; then ``incoming_value`` holds the whole
-    ``{field: new}`` edit. ``resolved`` turns true once someone decided.
+    ``{field: new}`` edit. ``resolved`` turns true once someone decided. ``server_*`` say
+    who wrote the value that lost (``None`` when it came from an import or the admin
+    command line).
     """
 
     id: str
@@ -162,6 +164,9 @@ class ConflictInfo(_Wire):
     base_value: JsonValue
     server_value: JsonValue
     incoming_value: JsonValue
+    server_user: str | None = None
+    server_device: str | None = None
+    server_time: datetime | None = None
     incoming_user: str
     incoming_device: str
     incoming_time: datetime

@@ -54,6 +54,8 @@ def test_same_field_conflict_keeps_both_values(api: Api, world: World, db: Datab
         "B",
     )
     assert (conflict["incoming_user"], conflict["incoming_device"]) == ("wv", "dev-1")
+    assert (conflict["server_user"], conflict["server_device"]) == ("w1", "dev-1")
+    assert conflict["server_time"] is not None
     assert not conflict["resolved"]
     # Keep the server's (earlier) value: a new version carries it to every client.
     _, cursor = api.pull_all(a)
@@ -90,6 +92,7 @@ def test_edit_after_delete_is_a_conflict_and_stays_deleted(
     assert record["deleted"] and record["fields"]["notes"] == ""
     [conflict] = page["conflicts"]
     assert conflict["field"] is None and conflict["incoming_value"] == {"notes": "新"}
+    assert conflict["server_user"] == "w1"  # who deleted it
     # Keeping the incoming edit restores the record with it.
     admin.resolve_conflict(db, rb["conflict_id"], "incoming", "test")
     page, _ = api.pull_all(b)

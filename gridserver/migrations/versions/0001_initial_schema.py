@@ -65,6 +65,9 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("server_version", sa.Integer(), nullable=False),
+        sa.Column("server_user", sa.String(length=64), nullable=True),
+        sa.Column("server_device", sa.String(length=64), nullable=True),
+        sa.Column("server_time", sa.DateTime(timezone=True), nullable=True),
         sa.Column("incoming_user_id", sa.Integer(), nullable=False),
         sa.Column("incoming_device", sa.String(length=64), nullable=False),
         sa.Column("incoming_time", sa.DateTime(timezone=True), nullable=False),
@@ -136,6 +139,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("op_id", name=op.f("pk_op_log")),
     )
     with op.batch_alter_table("op_log", schema=None) as batch_op:
+        batch_op.create_index("ix_op_log_entity", ["entity_id", "version"], unique=False)
         batch_op.create_index(batch_op.f("ix_op_log_received_at"), ["received_at"], unique=False)
         batch_op.create_index("ix_op_log_user_received", ["user_id", "received_at"], unique=False)
 
@@ -218,6 +222,7 @@ def downgrade() -> None:
     with op.batch_alter_table("op_log", schema=None) as batch_op:
         batch_op.drop_index("ix_op_log_user_received")
         batch_op.drop_index(batch_op.f("ix_op_log_received_at"))
+        batch_op.drop_index("ix_op_log_entity")
 
     op.drop_table("op_log")
     with op.batch_alter_table("moves", schema=None) as batch_op:
