@@ -548,6 +548,7 @@ def _move_residents(ctx: Context, household_id: str, old: str | None, new: str |
     )
     for resident_id in ids:
         ctx.effects.records.add((resident, resident_id))
+        ctx.shared.rows.pop((resident, resident_id), None)  # prefetched copy is stale now
         _move(ctx, resident, resident_id, old, new)
 
 

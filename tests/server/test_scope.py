@@ -157,3 +157,29 @@ def test_worker_cannot_move_a_household_out_of_their_scope(api: Api, world: Worl
         w1, [op("household", hid, "update", {"grid_id": world.areas["G2"]}, base_version=1)]
     )
     assert (result["reason"], result["field"]) == ("out_of_scope", "grid_id")
+
+
+def test_a_household_move_and_its_residents_edits_in_one_push(api: Api, world: World) -> None:
+    wv = api.login("wv")
+    hid, rid = new_id(), new_id()
+    api.push(
+        wv,
+        [
+            op("household", hid, changes=household(world.areas["G1"])),
+            op("resident", rid, changes=resident(hid), seq=2),
+        ],
+    )
+    _, w1_cursor = api.pull_all(api.login("w1"))
+    results = api.push(
+        wv,
+        [
+            op("household", hid, "update", {"grid_id": world.areas["G2"]}, base_version=1),
+            op("resident", rid, "update", {"name": "李四"}, base_version=1, seq=2),
+        ],
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    page, _ = api.pull_all(api.login("w2"))
+    [moved] = [c for c in page["changes"] if c["id"] == rid]
+    assert moved["fields"]["name"] == "李四"
+    page, _ = api.pull_all(api.login("w1"), w1_cursor)
+    assert sorted(e["entity"] for e in page["evictions"]) == ["household", "resident"]
