@@ -46,7 +46,7 @@ from gridserver import auth, feed, sync
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, records, utcnow
 from gridserver.errors import ApiError
-from gridserver.scope import Caller, read_filter
+from gridserver.scope import Caller, read_filter, scope_params
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +307,8 @@ def _visible_blob(db: Database, caller: Caller, sha256: str, *, with_data: bool)
                 records.c.kind == EntityKind.ATTACHMENT.value,
                 records.c.id == sha256,
                 read_filter(caller),
-            )
+            ),
+            scope_params(caller),
         ).first()
     return blob if visible is not None else None
 

@@ -26,16 +26,30 @@ import base64
 import binascii
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
 from gridserver.db import Database, conflicts, feed_counter, moves, records, users, utcnow
 from gridserver.errors import ApiError
-from gridserver.scope import Caller, grid_filter, read_filter, subtree_cte
+from gridserver.scope import READABLE, SUBTREE_IDS, Caller, in_subtree, scope_params
 
 
 @dataclass(slots=True)
@@ -126,46 +140,6 @@ def decode_cursor(text: str, caller: Caller) -> Cursor:
     return cursor
 
 
-def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResponse:
-    cursor = decode_cursor(cursor_text, caller)
-    with db.snapshot() as conn:
-        high: int = conn.execute(
-            select(feed_counter.c.value).where(feed_counter.c.id == 1)
-        ).scalar_one()
-        # A row-value comparison, so PostgreSQL walks ix_records_seq from the cursor.
-        after = (
-            records.c.seq > cursor.seq
-            if cursor.kind is None
-            else tuple_(records.c.seq, records.c.kind, records.c.id)
-            > tuple_(cursor.seq, cursor.kind, cursor.id)
-        )
-        rows = conn.execute(
-            select(*_FEED_COLUMNS)
-            .where(after, read_filter(caller))
-            .order_by(records.c.seq, records.c.kind, records.c.id)
-            .limit(limit + 1)
-        ).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        if more:
-            last = rows[-1]
-            upper = last.seq
-            next_cursor = Cursor(last.seq, last.kind, last.id, cursor.scope)
-        else:
-            upper = high
-            next_cursor = Cursor(high, scope=cursor.scope)
-        evictions = _evictions(conn, caller, cursor.seq, upper)
-        conflict_rows = _conflicts(conn, caller, cursor.seq, upper)
-    return PullResponse(
-        changes=[_change(row) for row in rows],
-        evictions=evictions,
-        conflicts=conflict_rows,
-        cursor=encode_cursor(next_cursor),
-        more=more,
-        server_time=utcnow(),
-    )
-
-
 _FEED_COLUMNS = (
     records.c.kind,
     records.c.id,
@@ -175,6 +149,87 @@ _FEED_COLUMNS = (
     records.c.seq,
     records.c.fields,
 )
+_C_SEQ = bindparam("c_seq", type_=BigInteger())
+_AFTER_SEQ = records.c.seq > _C_SEQ
+# A row-value comparison, so PostgreSQL walks ix_records_seq from the cursor.
+_AFTER_KEY = tuple_(records.c.seq, records.c.kind, records.c.id) > tuple_(
+    _C_SEQ, bindparam("c_kind", type_=String()), bindparam("c_id", type_=String())
+)
+
+
+def _page_query(after: ColumnElement[bool], scoped: bool) -> Select[Any]:
+    query = select(*_FEED_COLUMNS).where(after)
+    if scoped:
+        query = query.where(READABLE)
+    return query.order_by(records.c.seq, records.c.kind, records.c.id).limit(
+        bindparam("page_limit", type_=Integer())
+    )
+
+
+# (cursor inside a position?, scoped?) → statement; built once, see gridserver.scope.
+_PAGES = {
+    (inside, scoped): _page_query(_AFTER_KEY if inside else _AFTER_SEQ, scoped)
+    for inside in (False, True)
+    for scoped in (False, True)
+}
+_RANGE = {"lower": bindparam("lower", type_=BigInteger()), "upper": bindparam("upper")}
+_EVICTIONS = (
+    select(moves.c.kind, moves.c.record_id)
+    .where(moves.c.seq > _RANGE["lower"], moves.c.seq <= _RANGE["upper"])
+    .where(in_subtree(moves.c.old_grid_id))
+    .where(func.coalesce(moves.c.new_grid_id, "").not_in(SUBTREE_IDS))
+    .order_by(moves.c.seq, moves.c.id)
+)
+_CONFLICTS_ALL = (
+    select(conflicts, users.c.username)
+    .join(users, users.c.id == conflicts.c.incoming_user_id)
+    .where(conflicts.c.seq > _RANGE["lower"], conflicts.c.seq <= _RANGE["upper"])
+    .order_by(conflicts.c.seq, conflicts.c.id)
+)
+_CONFLICTS_SCOPED = _CONFLICTS_ALL.where(in_subtree(conflicts.c.grid_id))
+_HIGH = select(feed_counter.c.value).where(feed_counter.c.id == 1)
+
+
+def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResponse:
+    cursor = decode_cursor(cursor_text, caller)
+    if not caller.unrestricted and caller.scope_area_id is None:
+        raise ApiError(403, "forbidden", "该账号没有管辖区划，请联系管理员")
+    scoped = not caller.unrestricted
+    params: dict[str, Any] = {
+        **scope_params(caller),
+        "c_seq": cursor.seq,
+        "c_kind": cursor.kind,
+        "c_id": cursor.id,
+        "page_limit": limit + 1,
+    }
+    with db.snapshot() as conn:
+        high: int = conn.execute(_HIGH).scalar_one()
+        rows = conn.execute(_PAGES[cursor.kind is not None, scoped], params).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if more:
+            last = rows[-1]
+            upper = last.seq
+            next_cursor = Cursor(last.seq, last.kind, last.id, cursor.scope)
+        else:
+            upper = high
+            next_cursor = Cursor(high, scope=cursor.scope)
+        evictions: list[Eviction] = []
+        conflict_rows: list[ConflictInfo] = []
+        if upper > cursor.seq:
+            bounds = {**params, "lower": cursor.seq, "upper": upper}
+            if scoped:
+                evictions = _evictions(conn.execute(_EVICTIONS, bounds).all())
+            query = _CONFLICTS_SCOPED if scoped else _CONFLICTS_ALL
+            conflict_rows = [conflict_info(r) for r in conn.execute(query, bounds).all()]
+    return PullResponse(
+        changes=[_change(row) for row in rows],
+        evictions=evictions,
+        conflicts=conflict_rows,
+        cursor=encode_cursor(next_cursor),
+        more=more,
+        server_time=utcnow(),
+    )
 
 
 def _change(row: Any) -> RecordChange:
@@ -190,18 +245,8 @@ def _change(row: Any) -> RecordChange:
     )
 
 
-def _evictions(conn: Connection, caller: Caller, lower: int, upper: int) -> list[Eviction]:
-    """Records moved from inside the caller's subtree to outside it in ``(lower, upper]``."""
-    if caller.unrestricted or caller.scope_area_id is None or upper <= lower:
-        return []
-    subtree = select(subtree_cte(caller.scope_area_id).c.id)
-    rows = conn.execute(
-        select(moves.c.kind, moves.c.record_id)
-        .where(moves.c.seq > lower, moves.c.seq <= upper)
-        .where(moves.c.old_grid_id.in_(subtree))
-        .where(func.coalesce(moves.c.new_grid_id, "").not_in(subtree))
-        .order_by(moves.c.seq, moves.c.id)
-    ).all()
+def _evictions(rows: Sequence[Any]) -> list[Eviction]:
+    """Records moved from inside the caller's subtree to outside it, once each."""
     seen: set[tuple[str, str]] = set()
     result = []
     for row in rows:
@@ -209,19 +254,6 @@ def _evictions(conn: Connection, caller: Caller, lower: int, upper: int) -> list
             seen.add((row.kind, row.record_id))
             result.append(Eviction(entity=EntityKind(row.kind), id=row.record_id))
     return result
-
-
-def _conflicts(conn: Connection, caller: Caller, lower: int, upper: int) -> list[ConflictInfo]:
-    if upper <= lower:
-        return []
-    rows = conn.execute(
-        select(conflicts, users.c.username)
-        .join(users, users.c.id == conflicts.c.incoming_user_id)
-        .where(conflicts.c.seq > lower, conflicts.c.seq <= upper)
-        .where(grid_filter(caller, conflicts.c.grid_id))
-        .order_by(conflicts.c.seq, conflicts.c.id)
-    ).all()
-    return [conflict_info(row) for row in rows]
 
 
 def conflict_info(row: Any) -> ConflictInfo:

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import CTE, ColumnElement, Connection, and_, false, or_, select, true
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    bindparam,
+    false,
+    or_,
+    select,
+    true,
+)
 
 from gridclient.domain.enums import EntityKind, Role
 from gridclient.sync.protocol import GridRef, Scope
@@ -34,18 +45,24 @@ class Caller:
         return self.role is Role.ADMIN and self.scope_area_id is None
 
 
-def subtree_cte(area_id: str) -> CTE:
-    """Ids of ``area_id`` and every area below it."""
-    base = select(records.c.id).where(records.c.kind == AREA, records.c.id == area_id)
+SCOPE_AREA = bindparam("scope_area_id", type_=String())
+"""Every scoped statement takes the caller's home area as this parameter, so the statements
+are built once and compiled once (building the recursive CTEs per request cost more than
+running them)."""
+
+
+def _subtree_cte() -> CTE:
+    """Ids of the home area and every area below it."""
+    base = select(records.c.id).where(records.c.kind == AREA, records.c.id == SCOPE_AREA)
     cte = base.cte("scope_subtree", recursive=True)
     child = select(records.c.id).where(records.c.kind == AREA, records.c.parent_id == cte.c.id)
     return cte.union_all(child)
 
 
-def ancestors_cte(area_id: str) -> CTE:
-    """Ids of ``area_id`` and every area above it."""
+def _ancestors_cte() -> CTE:
+    """Ids of the home area and every area above it."""
     base = select(records.c.id, records.c.parent_id).where(
-        records.c.kind == AREA, records.c.id == area_id
+        records.c.kind == AREA, records.c.id == SCOPE_AREA
     )
     cte = base.cte("scope_ancestors", recursive=True)
     parent = select(records.c.id, records.c.parent_id).where(
@@ -54,28 +71,33 @@ def ancestors_cte(area_id: str) -> CTE:
     return cte.union_all(parent)
 
 
+SUBTREE = _subtree_cte()
+SUBTREE_IDS = select(SUBTREE.c.id)
+ANCESTORS = _ancestors_cte()
+
+READABLE: ColumnElement[bool] = or_(
+    records.c.grid_id.in_(SUBTREE_IDS),
+    and_(records.c.kind == AREA, records.c.id.in_(select(ANCESTORS.c.id))),
+)
+"""WHERE clause over ``records`` for what a scoped caller may read."""
+
+
 def read_filter(caller: Caller) -> ColumnElement[bool]:
-    """WHERE clause over ``records`` for what ``caller`` may read."""
+    """WHERE clause over ``records`` for what ``caller`` may read (bind ``scope_params``)."""
     if caller.unrestricted:
         return true()
     if caller.scope_area_id is None:
         return false()
-    subtree = subtree_cte(caller.scope_area_id)
-    ancestors = ancestors_cte(caller.scope_area_id)
-    return or_(
-        records.c.grid_id.in_(select(subtree.c.id)),
-        and_(records.c.kind == AREA, records.c.id.in_(select(ancestors.c.id))),
-    )
+    return READABLE
 
 
-def grid_filter(caller: Caller, column: ColumnElement[str | None]) -> ColumnElement[bool]:
+def in_subtree(column: ColumnElement[str | None]) -> ColumnElement[bool]:
     """WHERE clause: ``column`` (a scope key) lies in the caller's subtree."""
-    if caller.unrestricted:
-        return true()
-    if caller.scope_area_id is None:
-        return false()
-    subtree = subtree_cte(caller.scope_area_id)
-    return column.in_(select(subtree.c.id))
+    return column.in_(SUBTREE_IDS)
+
+
+def scope_params(caller: Caller) -> dict[str, str | None]:
+    return {"scope_area_id": caller.scope_area_id}
 
 
 class WriteScope:
@@ -86,8 +108,7 @@ class WriteScope:
         self.unrestricted = caller.unrestricted
         self.ids: set[str] = set()
         if not self.unrestricted and caller.scope_area_id is not None:
-            subtree = subtree_cte(caller.scope_area_id)
-            self.ids = set(conn.execute(select(subtree.c.id)).scalars())
+            self.ids = set(conn.execute(SUBTREE_IDS, scope_params(caller)).scalars())
 
     def contains(self, grid_id: str | None) -> bool:
         if self.unrestricted:
@@ -106,12 +127,12 @@ def describe_scope(conn: Connection, caller: Caller) -> Scope:
     home = conn.execute(
         select(records.c.fields).where(records.c.kind == AREA, records.c.id == caller.scope_area_id)
     ).scalar_one_or_none()
-    subtree = subtree_cte(caller.scope_area_id)
     rows = conn.execute(
         select(records.c.id, records.c.fields)
-        .where(records.c.kind == AREA, records.c.id.in_(select(subtree.c.id)))
+        .where(records.c.kind == AREA, records.c.id.in_(SUBTREE_IDS))
         .where(records.c.deleted.is_(False))
-        .order_by(records.c.area_code)
+        .order_by(records.c.area_code),
+        scope_params(caller),
     ).all()
     grids = [
         GridRef(id=row.id, code=row.fields["code"], name=row.fields["name"])
