@@ -18,7 +18,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
 
 from gridclient.domain.enums import Role
 from gridclient.sync.protocol import LoginResponse
@@ -292,25 +292,29 @@ def _caller(row: Any, device_id: str) -> Caller:
     )
 
 
+_AUTHENTICATE = (
+    select(
+        tokens.c.expires_at,
+        tokens.c.revoked_at,
+        tokens.c.device_id,
+        users.c.id,
+        users.c.username,
+        users.c.display_name,
+        users.c.role,
+        users.c.scope_area_id,
+        users.c.disabled,
+    )
+    .join(users, users.c.id == tokens.c.user_id)
+    .where(tokens.c.token_hash == bindparam("token_hash"), tokens.c.kind == "access")
+)
+"""Built once: it runs on every request."""
+
+
 def authenticate(db: Database, access_token: str) -> Caller:
     """The caller behind a bearer token; 401 for unknown, expired or revoked tokens and
     403 for a disabled account, checked on every request."""
     with db.engine.connect() as conn:
-        row = conn.execute(
-            select(
-                tokens.c.expires_at,
-                tokens.c.revoked_at,
-                tokens.c.device_id,
-                users.c.id,
-                users.c.username,
-                users.c.display_name,
-                users.c.role,
-                users.c.scope_area_id,
-                users.c.disabled,
-            )
-            .join(users, users.c.id == tokens.c.user_id)
-            .where(tokens.c.token_hash == token_hash(access_token), tokens.c.kind == "access")
-        ).first()
+        row = conn.execute(_AUTHENTICATE, {"token_hash": token_hash(access_token)}).first()
     if row is None:
         raise _INVALID_TOKEN
     if row.disabled:
