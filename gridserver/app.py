@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, literal, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -123,11 +123,7 @@ def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody},
-    401: {"model": ErrorBody},
-    403: {"model": ErrorBody},
-    413: {"model": ErrorBody},
-    422: {"model": ErrorBody},
+    status: {"model": ErrorBody} for status in (400, 401, 403, 409, 413, 422, 426, 429, 503)
 }
 
 
@@ -184,7 +180,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     @router.get("/health")
     def health() -> dict[str, Any]:
         with database.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            conn.execute(select(literal(1)))
         return {"status": "ok", "protocol": PROTOCOL_VERSION, "server_time": utcnow().isoformat()}
 
     @router.post(
