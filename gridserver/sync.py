@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
@@ -51,7 +52,7 @@ from gridserver.db import (
     users,
     utcnow,
 )
-from gridserver.errors import OpRejected
+from gridserver.errors import ApiError, OpRejected
 from gridserver.feed import FeedEffects, stamp
 from gridserver.merge import CREATED_VERSION, bump_versions, three_way
 from gridserver.scope import Caller, WriteScope
@@ -103,6 +104,9 @@ class Shared:
     areas: dict[str, Any] = field(default_factory=dict)
     rows: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Prefetched rows by (kind, id); ``None`` = known absent at the start."""
+    writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
+    """(record id, version) → (user, device, time) for ops applied in this transaction,
+    whose log rows are written at its end."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
 
@@ -147,16 +151,29 @@ less time, and PostgreSQL keeps every savepoint of a transaction in its shared s
 cache only up to 64 subtransactions (beyond that every reader slows down)."""
 
 
+ATTEMPTS = 3
+
+
 def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     now = utcnow()
     results: list[OpResult] = []
-    scope: WriteScope | None = None
     for start in range(0, len(request.ops), OPS_PER_TRANSACTION):
         chunk = request.ops[start : start + OPS_PER_TRANSACTION]
-        with db.write() as conn:
-            if scope is None:
-                scope = WriteScope(conn, caller)
-            results.extend(_push_chunk(conn, caller, scope, request.device_id, chunk, now))
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with db.write() as conn:
+                    scope = WriteScope(conn, caller)
+                    answers = _push_chunk(conn, caller, scope, request.device_id, chunk, now)
+                break
+            except IntegrityError:
+                # Another request (the same client retrying) logged some of these ops
+                # first: run the chunk again, and they are answered from the log.
+                log.info("push chunk raced a concurrent replay (attempt %d)", attempt)
+                if attempt == ATTEMPTS:
+                    raise ApiError(
+                        503, "busy", "服务器繁忙，请稍后重试", headers={"Retry-After": "5"}
+                    ) from None
+        results.extend(answers)
     return PushResponse(results=results, server_time=now)
 
 
@@ -186,13 +203,29 @@ def _push_chunk(
         ).all()
         shared.rows.update({(row.kind, row.id): row for row in locked})
     results = []
+    answered: dict[str, OpResult] = {}
+    logs: list[dict[str, Any]] = []
     for op in ops:
-        replay = replays.get(str(op.op_id))
+        key = str(op.op_id)
+        replay = replays.get(key)
         if replay is not None:
             results.append(_stored_result(replay, op, caller))
             continue
+        if key in answered:  # the same op twice in one request
+            results.append(answered[key])
+            continue
         ctx = Context(conn, caller, scope, device_id, now, shared)
-        results.append(_run_op(ctx, op, effects))
+        result, log_row = _run_op(ctx, op, effects)
+        if log_row is not None:
+            logs.append(log_row)
+        answered[key] = result
+        results.append(result)
+        if log_row is not None and result.version is not None:
+            shared.writers[op.entity_id, result.version] = (caller.username, device_id, now)
+    if logs:
+        # One statement for the chunk's log; a concurrent replay that logged an op first
+        # makes it fail, and the caller runs the chunk again (see push()).
+        conn.execute(_INSERT_LOG, logs)
     stamp(conn, effects)  # last: the feed position is taken just before COMMIT
     return results
 
@@ -218,37 +251,39 @@ def _stored_result(row: Any, op: Op, caller: Caller) -> OpResult:
     )
 
 
-def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> OpResult:
+def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[str, Any] | None]:
+    """Apply one op in its savepoint; return its result and the log row to store (none
+    when the answer must not be replayed: a transient error, or a result already logged
+    by a concurrent request)."""
     conn, caller = ctx.conn, ctx.caller
     savepoint = conn.begin_nested()
     try:
         outcome = apply_op(ctx, op)
-        _log(ctx, op, outcome)
         savepoint.commit()
     except OpRejected as exc:
         savepoint.rollback()
-        return _log_separately(
-            ctx, op, Outcome("rejected", None, exc.reason, exc.message, exc.field)
-        )
+        outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
+        return _result(op, outcome), _log_row(ctx, op, outcome)
     except IntegrityError:
         savepoint.rollback()
         stored = _stored(conn, op, caller)
         if stored is not None:
-            return stored
+            return stored, None
         outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
-        return _log_separately(ctx, op, outcome)
+        return _result(op, outcome), _log_row(ctx, op, outcome)
     except OperationalError as exc:
         # A deadlock or serialization failure: not the op's fault, so nothing is stored
         # and the client sends it again.
         savepoint.rollback()
         log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
-        return OpResult(
+        busy = OpResult(
             op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
         )
+        return busy, None
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
-    return _result(op, outcome)
+    return _result(op, outcome), _log_row(ctx, op, outcome)
 
 
 def _result(op: Op, outcome: Outcome) -> OpResult:
@@ -263,43 +298,26 @@ def _result(op: Op, outcome: Outcome) -> OpResult:
     )
 
 
-def _log(ctx: Context, op: Op, outcome: Outcome) -> None:
-    ctx.conn.execute(
-        _INSERT_LOG,
-        dict(
-            op_id=str(op.op_id),
-            user_id=ctx.caller.user_id,
-            device_id=ctx.device_id,
-            received_at=ctx.now,
-            client_time=op.client_time,
-            client_seq=op.seq,
-            entity=op.entity.value,
-            entity_id=op.entity_id,
-            kind=op.kind.value,
-            base_version=op.base_version,
-            changes={name: list(pair) for name, pair in op.changes.items()},
-            status=outcome.status,
-            version=outcome.version,
-            reason=outcome.reason,
-            message=outcome.message,
-            field=outcome.field,
-            conflict_id=outcome.conflict_id,
-        ),
-    )
-
-
-def _log_separately(ctx: Context, op: Op, outcome: Outcome) -> OpResult:
-    savepoint = ctx.conn.begin_nested()
-    try:
-        _log(ctx, op, outcome)
-        savepoint.commit()
-    except IntegrityError:
-        savepoint.rollback()
-        stored = _stored(ctx.conn, op, ctx.caller)
-        if stored is not None:
-            return stored
-        raise
-    return _result(op, outcome)
+def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "op_id": str(op.op_id),
+        "user_id": ctx.caller.user_id,
+        "device_id": ctx.device_id,
+        "received_at": ctx.now,
+        "client_time": op.client_time,
+        "client_seq": op.seq,
+        "entity": op.entity.value,
+        "entity_id": op.entity_id,
+        "kind": op.kind.value,
+        "base_version": op.base_version,
+        "changes": {name: list(pair) for name, pair in op.changes.items()},
+        "status": outcome.status,
+        "version": outcome.version,
+        "reason": outcome.reason,
+        "message": outcome.message,
+        "field": outcome.field,
+        "conflict_id": outcome.conflict_id,
+    }
 
 
 # --- one op -------------------------------------------------------------------------
@@ -566,18 +584,23 @@ def _add_conflict(
     conflict_id = str(uuid.uuid4())
     # Who wrote the value that lost: the op that produced the version it dates from.
     written_at = row.version if field is None else row.field_versions.get(field, CREATED_VERSION)
-    writer = ctx.conn.execute(
-        select(op_log.c.device_id, op_log.c.received_at, users.c.username)
-        .join(users, users.c.id == op_log.c.user_id)
-        .where(
-            op_log.c.entity_id == row.id,
-            op_log.c.version == written_at,
-            op_log.c.entity == row.kind,
-            op_log.c.status != "rejected",
-        )
-        .order_by(op_log.c.received_at.desc())
-        .limit(1)
-    ).first()
+    writer: Any = None
+    if (row.id, written_at) in ctx.shared.writers:
+        username, device, time = ctx.shared.writers[row.id, written_at]
+        writer = SimpleNamespace(username=username, device_id=device, received_at=time)
+    else:
+        writer = ctx.conn.execute(
+            select(op_log.c.device_id, op_log.c.received_at, users.c.username)
+            .join(users, users.c.id == op_log.c.user_id)
+            .where(
+                op_log.c.entity_id == row.id,
+                op_log.c.version == written_at,
+                op_log.c.entity == row.kind,
+                op_log.c.status != "rejected",
+            )
+            .order_by(op_log.c.received_at.desc())
+            .limit(1)
+        ).first()
     ctx.conn.execute(
         insert(conflicts).values(
             id=conflict_id,

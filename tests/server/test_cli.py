@@ -131,6 +131,7 @@ def test_admin_workflow(
 
         code, out, _ = run("conflicts")
         assert conflict_id in out and '"A"' in out and '"B"' in out
+        assert "w1@pc-7" in out  # who wrote the losing value, from the same push
         assert run("conflicts", "--resolve", conflict_id)[0] == 2  # --keep is required
         assert run("conflicts", "--resolve", conflict_id, "--keep", "server")[0] == 0
         assert conflict_id not in run("conflicts")[1]

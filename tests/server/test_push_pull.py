@@ -238,3 +238,13 @@ def test_a_long_push_spans_several_transactions(api: Api, world: World) -> None:
     assert results[75]["reason"] == "out_of_scope"
     page, _ = api.pull_all(w1, limit=1000)
     assert {c["id"] for c in page["changes"] if c["entity"] == "household"} == set(ids) - {ids[75]}
+
+
+def test_the_same_op_twice_in_one_push_is_applied_once(api: Api, world: World) -> None:
+    w1 = api.login("w1")
+    hid = new_id()
+    api.push(w1, [op("household", hid, changes=household(world.areas["G1"], notes=""))])
+    edit = op("household", hid, "update", {"notes": "再次"}, base_version=1)
+    results = api.push(w1, [edit, edit])
+    assert results[0] == results[1]
+    assert (results[0]["status"], results[0]["version"]) == ("applied", 2)
