@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
+from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
@@ -30,7 +31,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         session = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
-            window = MainWindow(session.info, session.queries, TaskRunner(synchronous=True))
+            window = MainWindow(
+                AppContext(session.store, TaskRunner(synchronous=True), session.info),
+                session.queries,
+            )
             window.resize(1200, 760)
             window.show()
             app.processEvents()

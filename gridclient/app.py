@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from gridclient import __version__
 from gridclient.config import Paths, it_settings_files, load_it_settings
 from gridclient.logsetup import setup_logging
+from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskContext, TaskRunner
@@ -92,7 +93,8 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
     def ready(result: object) -> None:
         assert isinstance(result, DemoSession)
         progress.close()
-        window = MainWindow(result.info, result.queries, runner)
+        ctx = AppContext(store=result.store, runner=runner, user=result.info, settings=settings)
+        window = MainWindow(ctx, result.queries)
         windows.append(window)
         app.aboutToQuit.connect(result.close)
         window.show()

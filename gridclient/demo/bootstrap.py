@@ -18,7 +18,7 @@ from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.engine import write_connection
 from gridclient.storage.queries import HouseholdQueries
 from gridclient.storage.store import Store, store_path
-from gridclient.ui.main_window import SessionInfo
+from gridclient.ui.context import UserInfo
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ Progress = Callable[[int, int, str], None]
 class DemoSession:
     store: Store
     user: DemoUser
-    info: SessionInfo
+    info: UserInfo
     queries: HouseholdQueries
 
     def close(self) -> None:
@@ -81,11 +81,12 @@ def open_demo(paths: Paths, progress: Progress | None = None) -> DemoSession:
     village = next((a for a in dataset.areas if a.id == grid.parent_id), None)
     scope = grid.name if village is None else f"{village.name} {grid.name}"
     assert grid.level is AreaLevel.GRID
-    info = SessionInfo(
+    info = UserInfo(
         username=user.username,
         display_name=user.display_name,
-        role_label=user.role.label,
+        role=user.role,
         scope_name=scope,
+        grid_ids=(grid.id,),
         demo=True,
     )
     return DemoSession(store, user, info, HouseholdQueries(store.engine))

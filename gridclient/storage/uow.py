@@ -94,10 +94,15 @@ class UnitOfWork:
         self._actor = actor
         self.repos = Repositories(session)
         """Reads inside the same transaction (they see this unit's own changes)."""
+        self._queued: list[OutboxOp] = []
 
     @property
     def actor(self) -> str:
         return self._actor
+
+    def queued_ops(self) -> list[OutboxOp]:
+        """The ops this unit has queued so far (what the UI announces after commit)."""
+        return list(self._queued)
 
     # -- changes ----------------------------------------------------------------------
 
@@ -272,4 +277,5 @@ class UnitOfWork:
             status=OpStatus.PENDING,
         )
         self.repos.outbox.add(op)
+        self._queued.append(op)
         return op

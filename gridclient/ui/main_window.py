@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
@@ -18,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.domain.enums import EntityKind
+from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.lazy_model import Column, LazyTableModel
-from gridclient.ui.tasks import TaskContext, TaskRunner
+from gridclient.ui.tasks import TaskContext
 
 
 class HouseholdSource(Protocol):
@@ -30,32 +31,22 @@ class HouseholdSource(Protocol):
     def household_rows(self, ids: Sequence[str]) -> Mapping[str, Sequence[Any]]: ...
 
 
-@dataclass(frozen=True)
-class SessionInfo:
-    username: str
-    display_name: str
-    role_label: str
-    scope_name: str
-    demo: bool
-
-
 class MainWindow(QMainWindow):
-    def __init__(
-        self, session: SessionInfo, households: HouseholdSource, runner: TaskRunner
-    ) -> None:
+    def __init__(self, ctx: AppContext, households: HouseholdSource) -> None:
         super().__init__()
-        self.session = session
+        self.ctx = ctx
         self.households = households
-        self.runner = runner
+        self.runner = ctx.runner
+        user = ctx.user
         title = self.tr("GridClient")
-        if session.demo:
+        if user.demo:
             title = self.tr("GridClient (demo)")
-        self.setWindowTitle(f"{title} — {session.scope_name}")
+        self.setWindowTitle(f"{title} — {user.scope_name}")
         self.resize(1100, 720)
 
         self.heading = QLabel(
             self.tr("{name} ({role}) · {scope}").format(
-                name=session.display_name, role=session.role_label, scope=session.scope_name
+                name=user.display_name, role=user.role.label, scope=user.scope_name
             )
         )
         self.heading.setObjectName("heading")
@@ -93,7 +84,14 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().showMessage(self.tr("Loading households…"))
+        ctx.bus.changed.connect(self._on_changed)
         self.reload()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.touches(EntityKind.HOUSEHOLD) and changes.source == "sync":
+            self.reload()
+        elif changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT, EntityKind.VISIT}:
+            self.model.refresh()
 
     def reload(self) -> None:
         """Build the id list off the UI thread; rows load lazily as they are painted."""

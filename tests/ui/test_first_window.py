@@ -12,6 +12,7 @@ from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
 from gridclient.domain.entities import Household
 from gridclient.domain.enums import EntityKind
+from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
@@ -54,7 +55,9 @@ def test_reopening_the_demo_keeps_the_data(tmp_path: Path) -> None:
 def test_window_lists_the_households_in_chinese(qtbot, qapp, demo) -> None:  # type: ignore[no-untyped-def]
     translators = install_translators(qapp, "zh_CN")
     try:
-        window = MainWindow(demo.info, demo.queries, TaskRunner(synchronous=True))
+        window = MainWindow(
+            AppContext(demo.store, TaskRunner(synchronous=True), demo.info), demo.queries
+        )
         qtbot.addWidget(window)
         expected = len(demo.queries.household_ids())
         assert window.model.rowCount() == expected

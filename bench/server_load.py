@@ -1,0 +1,276 @@
+"""Load benchmark of a real ``gridserver serve`` process on PostgreSQL.
+
+    python bench/server_load.py --database postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+creates a throw-away database ``gridbench_<pid>`` next to the given one, an area tree with
+one grid per simulated worker, starts ``python -m gridserver serve`` on it, and lets
+``--clients`` workers log in at once, each push ``--ops`` ops (households and residents)
+and pull until done. Prints p50/p95/max latency per request kind and ops/s. With
+``--demo-size`` it also loads the demo dataset (``gridserver load-demo``) into another
+throw-away database and times the initial pull of a township by a township user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gridclient.domain.enums import AreaLevel, Role  # noqa: E402
+from gridclient.sync.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER  # noqa: E402
+from gridserver import admin, auth, migrate  # noqa: E402
+from gridserver.config import Settings  # noqa: E402
+from gridserver.db import Database  # noqa: E402
+
+HEADERS = {PROTOCOL_HEADER: "1", CLIENT_VERSION_HEADER: "0.1.0"}
+PASSWORD = "bench-password"
+
+
+@contextmanager
+def scratch_database(base_url: str, name: str) -> Iterator[str]:
+    url = make_url(base_url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+def gridserver(*args: str) -> list[str]:
+    return [sys.executable, "-m", "gridserver", *args]
+
+
+@contextmanager
+def server(url: str, port: int, workers: int) -> Iterator[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = gridserver("--database", url, "serve", "--port", str(port), "--workers", str(workers))
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def setup_world(url: str, clients: int) -> None:
+    db = Database(url)
+    migrate.upgrade(db)
+    settings = Settings(database_url=url)
+    admin.add_area(db, "320101001000", "压测街道", AreaLevel.TOWNSHIP, None)
+    admin.add_area(db, "320101001001", "压测社区", AreaLevel.VILLAGE, "320101001000")
+    for n in range(clients):
+        code = f"320101001001{n:04d}"
+        admin.add_area(db, code, f"网格{n}", AreaLevel.GRID, "320101001001")
+        auth.add_user(db, settings, auth.NewUser(f"w{n}", Role.WORKER, code), PASSWORD)
+    auth.add_user(db, settings, auth.NewUser("town", Role.TOWNSHIP, "320101001000"), PASSWORD)
+    db.dispose()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def report(name: str, values: list[float]) -> None:
+    if not values:
+        return
+    print(
+        f"  {name:6s} n={len(values):4d}  p50={percentile(values, 50) * 1000:7.1f} ms  "
+        f"p95={percentile(values, 95) * 1000:7.1f} ms  max={max(values) * 1000:7.1f} ms  "
+        f"mean={statistics.fmean(values) * 1000:7.1f} ms"
+    )
+
+
+def ops_for(grid_id: str, count: int) -> list[dict[str, Any]]:
+    now = datetime.now(UTC).isoformat()
+    ops: list[dict[str, Any]] = []
+    household_id = ""
+    for i in range(count):
+        op_id = str(uuid.uuid4())
+        if i % 2 == 0:
+            household_id = str(uuid.uuid4())
+            entity, rid = "household", household_id
+            changes = {"grid_id": [None, grid_id], "address": [None, f"压测路{i}号"]}
+        else:
+            entity, rid = "resident", str(uuid.uuid4())
+            changes = {"household_id": [None, household_id], "name": [None, f"居民{i}"]}
+        ops.append(
+            {
+                "op_id": op_id,
+                "seq": i,
+                "entity": entity,
+                "entity_id": rid,
+                "kind": "create",
+                "base_version": 0,
+                "changes": changes,
+                "client_time": now,
+            }
+        )
+    return ops
+
+
+async def log_in(
+    client: httpx.AsyncClient, n: int, timings: dict[str, list[float]]
+) -> dict[str, Any]:
+    start = time.perf_counter()
+    response = await client.post(
+        "/auth/login", json={"username": f"w{n}", "password": PASSWORD, "device_id": f"pc{n}"}
+    )
+    response.raise_for_status()
+    timings["login"].append(time.perf_counter() - start)
+    login: dict[str, Any] = response.json()
+    return login
+
+
+async def one_client(
+    client: httpx.AsyncClient,
+    n: int,
+    login: dict[str, Any],
+    ops: int,
+    timings: dict[str, list[float]],
+) -> int:
+    headers = {"Authorization": f"Bearer {login['access_token']}", **HEADERS}
+    grid_id = login["scope"]["grids"][0]["id"]
+    body = {"device_id": f"pc{n}", "ops": ops_for(grid_id, ops)}
+    start = time.perf_counter()
+    response = await client.post("/sync/push", json=body, headers=headers)
+    response.raise_for_status()
+    timings["push"].append(time.perf_counter() - start)
+    assert all(r["status"] == "applied" for r in response.json()["results"]), response.text
+    cursor, received = "", 0
+    while True:
+        start = time.perf_counter()
+        response = await client.get(
+            "/sync/pull", params={"cursor": cursor, "limit": 500}, headers=headers
+        )
+        response.raise_for_status()
+        timings["pull"].append(time.perf_counter() - start)
+        page = response.json()
+        received += len(page["changes"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            return received
+
+
+async def run_clients(base: str, clients: int, ops: int) -> None:
+    timings: dict[str, list[float]] = {"login": [], "push": [], "pull": []}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        start = time.perf_counter()
+        logins = await asyncio.gather(*(log_in(client, n, timings) for n in range(clients)))
+        print(f"{clients} logins at once: wall {time.perf_counter() - start:.2f} s")
+        # Then everybody syncs at once: push, then pull until done.
+        start = time.perf_counter()
+        received = await asyncio.gather(
+            *(one_client(client, n, logins[n], ops, timings) for n in range(clients))
+        )
+        wall = time.perf_counter() - start
+    sync_requests = timings["push"] + timings["pull"]
+    print(f"{clients} clients x {ops} ops: wall {wall:.2f} s, {clients * ops / wall:.0f} ops/s")
+    print(f"  records pulled per client: min {min(received)}, max {max(received)}")
+    for name in ("login", "push", "pull"):
+        report(name, timings[name])
+    report("sync", sync_requests)
+
+
+def township_pull(base: str, username: str, password: str) -> None:
+    with httpx.Client(base_url=base, timeout=300) as client:
+        login = client.post(
+            "/auth/login", json={"username": username, "password": password, "device_id": "bench"}
+        ).json()
+        headers = {"Authorization": f"Bearer {login['access_token']}", **HEADERS}
+        cursor, total, pages = "", 0, 0
+        start = time.perf_counter()
+        while True:
+            page = client.get(
+                "/sync/pull", params={"cursor": cursor, "limit": 2000}, headers=headers
+            ).json()
+            total += len(page["changes"])
+            pages += 1
+            cursor = page["cursor"]
+            if not page["more"]:
+                break
+        wall = time.perf_counter() - start
+    print(
+        f"initial pull by {username}: {total} records in {pages} pages, {wall:.2f} s, "
+        f"{total / wall:.0f} records/s"
+    )
+
+
+def demo_pull(base_url: str, size: str, port: int, workers: int) -> None:
+    with scratch_database(base_url, f"gridbench_demo_{os.getpid()}") as url:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        start = time.perf_counter()
+        out = subprocess.run(
+            gridserver("--database", url, "load-demo", "--size", size),
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        print(f"load-demo --size {size}: {time.perf_counter() - start:.1f} s")
+        township = next(
+            line.split(" / ")
+            for line in out.splitlines()
+            if " / " in line and Role.TOWNSHIP.label in line
+        )
+        username, password = township[0].strip(), township[1].strip()
+        with server(url, port, workers) as base:
+            township_pull(base, username, password)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", required=True, help="PostgreSQL URL (its server is used)")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--ops", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--demo-size", choices=["S", "M", "L"])
+    args = parser.parse_args()
+    with scratch_database(args.database, f"gridbench_{os.getpid()}") as url:
+        setup_world(url, args.clients)
+        with server(url, args.port, args.workers) as base:
+            asyncio.run(run_clients(base, args.clients, args.ops))
+            township_pull(base, "town", PASSWORD)
+    if args.demo_size:
+        demo_pull(args.database, args.demo_size, args.port, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,243 @@
+"""Sync protocol v1: the wire models, defined once for the client and the server.
+
+Pure pydantic (no Qt, no HTTP framework) because both sides import it. Models are strict
+and forbid unknown keys so that a typo is an error rather than silently ignored data;
+parse with ``Model.model_validate_json`` (strict JSON mode accepts ISO datetimes, UUID
+strings and arrays for tuples). Field values inside ``changes`` and ``fields`` are the wire
+values of ``gridclient.domain.codec``.
+
+Pull semantics: a page carries ``evictions`` (records that left the caller's scope), then
+``changes`` (current state of records, tombstones included), then ``conflicts`` opened or
+resolved in the caller's scope. Apply the evictions first, then the changes, and save
+``cursor`` in the same local transaction; ask again while ``more`` is true.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+
+from gridclient.domain.enums import ChangeKind, EntityKind, Role
+
+__all__ = [
+    "API_PREFIX",
+    "CLIENT_VERSION_HEADER",
+    "MAX_OPS_PER_PUSH",
+    "PROTOCOL_HEADER",
+    "PROTOCOL_VERSION",
+    "ConflictInfo",
+    "ErrorBody",
+    "Eviction",
+    "GridRef",
+    "LoginRequest",
+    "LoginResponse",
+    "Op",
+    "OpReason",
+    "OpResult",
+    "OpStatus",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "RecordChange",
+    "RefreshRequest",
+    "Scope",
+]
+
+PROTOCOL_VERSION = 1
+PROTOCOL_HEADER = "X-Grid-Protocol"
+CLIENT_VERSION_HEADER = "X-Grid-Client-Version"
+API_PREFIX = "/api/v1"
+MAX_OPS_PER_PUSH = 500
+"""Upper bound of ``PushRequest.ops``; a client sends bigger outboxes in several batches."""
+
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+OpStatus = Literal["applied", "merged", "conflict", "rejected"]
+OpReason = Literal[
+    "invalid_field",
+    "unknown_field",
+    "missing_field",
+    "invalid_id_number",
+    "invalid_base_version",
+    "out_of_scope",
+    "illegal_transition",
+    "role",
+    "not_found",
+    "deleted",
+    "append_only",
+    "duplicate",
+    "busy",
+]
+"""Stable codes of a rejected op (and ``deleted`` for an edit that met a tombstone)."""
+
+DeviceId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def is_valid_entity_id(entity: EntityKind, entity_id: str) -> bool:
+    """Attachments are addressed by the SHA-256 of their bytes, everything else by UUID."""
+    if entity is EntityKind.ATTACHMENT:
+        return _SHA256_RE.fullmatch(entity_id) is not None
+    return _UUID_RE.fullmatch(entity_id) is not None
+
+
+class Op(_Wire):
+    """One outbox entry: a change to one record, immutable once queued."""
+
+    op_id: uuid.UUID
+    seq: int = Field(ge=0)
+    entity: EntityKind
+    entity_id: str = Field(min_length=36, max_length=64)
+    kind: ChangeKind
+    base_version: int = Field(ge=0)
+    changes: dict[str, tuple[JsonValue, JsonValue]] = Field(default_factory=dict)
+    """``{field: (old, new)}`` in wire form; ``old`` is the value the client started from."""
+    client_time: datetime
+
+    @model_validator(mode="after")
+    def _check_id(self) -> Op:
+        if not is_valid_entity_id(self.entity, self.entity_id):
+            expected = "SHA-256" if self.entity is EntityKind.ATTACHMENT else "UUID"
+            raise ValueError(f"entity_id must be a lower-case {expected} for {self.entity}")
+        return self
+
+
+class PushRequest(_Wire):
+    device_id: DeviceId
+    ops: list[Op] = Field(max_length=MAX_OPS_PER_PUSH)
+
+
+class OpResult(_Wire):
+    op_id: uuid.UUID
+    status: OpStatus
+    version: int | None = None
+    """The record's version after the op (``None`` when rejected)."""
+    reason: OpReason | None = None
+    message: str | None = None
+    """Chinese, for the person; never match on it."""
+    field: str | None = None
+    """The field a rejection or the first conflict is about."""
+    conflict_id: str | None = None
+    """The first conflict record this op opened (every one arrives in the pull feed)."""
+
+
+class PushResponse(_Wire):
+    results: list[OpResult]
+    server_time: datetime
+
+
+class RecordChange(_Wire):
+    entity: EntityKind
+    id: str
+    version: int
+    deleted: bool
+    updated_at: datetime
+    fields: dict[str, JsonValue]
+
+
+class Eviction(_Wire):
+    entity: EntityKind
+    id: str
+
+
+class ConflictInfo(_Wire):
+    """A value that lost a same-field race (or an edit that met a tombstone).
+
+    ``field`` is ``None`` for an edit after delete; then ``incoming_value`` holds the whole
+    ``{field: new}`` edit. ``resolved`` turns true once someone decided. ``server_*`` say
+    who wrote the value that lost (``None`` when it came from an import or the admin
+    command line).
+    """
+
+    id: str
+    entity: EntityKind
+    entity_id: str
+    field: str | None
+    base_value: JsonValue
+    server_value: JsonValue
+    incoming_value: JsonValue
+    server_user: str | None = None
+    server_device: str | None = None
+    server_time: datetime | None = None
+    incoming_user: str
+    incoming_device: str
+    incoming_time: datetime
+    created_at: datetime
+    resolved: bool
+    resolution: Literal["server", "incoming"] | None = None
+
+
+class PullResponse(_Wire):
+    changes: list[RecordChange]
+    evictions: list[Eviction]
+    conflicts: list[ConflictInfo]
+    cursor: str
+    """Opaque; send it back unchanged. An empty cursor starts from the beginning."""
+    more: bool
+    server_time: datetime
+
+
+class LoginRequest(_Wire):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: DeviceId
+
+
+class RefreshRequest(_Wire):
+    refresh_token: str = Field(min_length=16, max_length=256)
+    device_id: DeviceId
+
+
+class GridRef(_Wire):
+    id: str
+    code: str
+    name: str
+
+
+class Scope(_Wire):
+    """What the user may read and write: an area subtree (``None`` for an administrator
+    without a home area, who sees everything)."""
+
+    area_id: str | None
+    area_code: str | None
+    area_name: str | None
+    unrestricted: bool
+    grids: list[GridRef]
+
+
+class LoginResponse(_Wire):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    """Seconds until the access token expires."""
+    refresh_expires_in: int
+    username: str
+    display_name: str
+    role: Role
+    scope: Scope
+    min_client_version: str
+    server_time: datetime
+
+
+class ErrorBody(_Wire):
+    """Every non-2xx answer: a stable ``code``, a Chinese ``message``, optional detail."""
+
+    code: str
+    message: str
+    detail: JsonValue = None
+
+    @field_validator("code")
+    @classmethod
+    def _code_is_snake(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+            raise ValueError("error codes are snake_case")
+        return value

@@ -1,0 +1,114 @@
+"""What every window and dialog gets: the store, the task runner, the signed-in user and
+the change bus.
+
+Every user change goes through :meth:`AppContext.write`: it runs a function on a unit of
+work on the database lane of the task runner and, once committed, publishes one
+:class:`ChangeSet` on the bus so that every view refreshes what changed (Anki's "op
+changes" idea). Widgets never hold ORM objects or open their own transactions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from gridclient.config import ITSettings
+from gridclient.domain.enums import EntityKind, Role
+from gridclient.storage.repositories import Repositories
+from gridclient.storage.store import Store
+from gridclient.storage.uow import UnitOfWork
+from gridclient.ui.tasks import TaskContext, TaskHandle, TaskRunner
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    display_name: str
+    role: Role
+    scope_name: str
+    """The area the user works in, for headings (e.g. 李楼村第一网格)."""
+    grid_ids: tuple[str, ...] = ()
+    """The grids the user may edit; empty means every grid in the store."""
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What one committed change touched."""
+
+    kinds: frozenset[EntityKind] = frozenset()
+    ids: frozenset[str] = frozenset()
+    source: str = "edit"
+    """``edit`` for a local change, ``sync`` after a sync."""
+
+    def touches(self, kind: EntityKind) -> bool:
+        return kind in self.kinds
+
+
+class ChangeBus(QObject):
+    """One signal after every committed change; views refresh what it names."""
+
+    changed = Signal(object)
+
+    def publish(self, changes: ChangeSet) -> None:
+        self.changed.emit(changes)
+
+
+@dataclass
+class AppContext:
+    store: Store
+    runner: TaskRunner
+    user: UserInfo
+    settings: ITSettings = field(default_factory=ITSettings)
+    bus: ChangeBus = field(default_factory=ChangeBus)
+
+    def read(
+        self,
+        fn: Callable[[Repositories], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> TaskHandle:
+        """Run a read off the UI thread (on the database lane) and deliver the result."""
+
+        def work(_ctx: TaskContext) -> T:
+            with self.store.read() as repos:
+                return fn(repos)
+
+        return self.runner.submit(work, on_done=on_done, on_error=on_error)
+
+    def write(
+        self,
+        fn: Callable[[UnitOfWork], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> TaskHandle:
+        """Run ``fn`` in one unit of work (rows and outbox ops commit together), then
+        publish what it changed."""
+        touched: dict[str, Any] = {}
+
+        def work(_ctx: TaskContext) -> T:
+            with self.store.unit_of_work(actor=self.user.username) as uow:
+                result = fn(uow)
+                touched["ops"] = uow.queued_ops()
+            return result
+
+        def done(result: object) -> None:
+            ops = touched.get("ops", [])
+            self.bus.publish(
+                ChangeSet(
+                    kinds=frozenset(op.entity for op in ops),
+                    ids=frozenset(op.entity_id for op in ops),
+                )
+            )
+            if on_done is not None:
+                on_done(result)  # type: ignore[arg-type]
+
+        return self.runner.submit(work, on_done=done, on_error=on_error)

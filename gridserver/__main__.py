@@ -1,0 +1,221 @@
+"""``gridserver``: the admin command line (argparse; ``main(argv) -> exit status``)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from gridclient.domain.catalog import CatalogError
+from gridclient.domain.enums import AreaLevel, Role
+from gridserver import admin, auth, migrate
+from gridserver.config import ENV_DATABASE_URL, Settings
+from gridserver.db import Database
+
+log = logging.getLogger("gridserver")
+
+KEEP_ALIVE_SECONDS = 75
+"""Longer than the usual load balancer idle timeout (60 s), so the proxy, not the server,
+closes idle connections and never races a request on a reused one."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,  # so that a subcommand does not reset a value given before it
+        help=f"SQLAlchemy URL (default: ${ENV_DATABASE_URL} or a SQLite file in the data dir)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="gridserver", description="GridClient sync server", parents=[common]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
+
+    p = sub.add_parser("add-user", parents=[common], help="create an account")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--scope", metavar="AREA_CODE", help="home area code (all areas if omitted)")
+    p.add_argument("--display-name", default="")
+
+    p = sub.add_parser("disable-user", parents=[common], help="refuse an account from now on")
+    p.add_argument("name")
+
+    p = sub.add_parser("add-area", parents=[common], help="create an area (top-down)")
+    p.add_argument("code")
+    p.add_argument("name")
+    p.add_argument("--level", required=True, choices=[a.value for a in AreaLevel])
+    p.add_argument("--parent", metavar="AREA_CODE")
+
+    p = sub.add_parser("load-catalog", parents=[common], help="load the event catalog (JSON)")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("load-demo", parents=[common], help="load a synthetic demo dataset")
+    p.add_argument("--size", required=True, choices=["S", "M", "L"])
+    p.add_argument("--seed", type=int, default=1)
+
+    p = sub.add_parser("serve", parents=[common], help="run the HTTP server (uvicorn)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+
+    p = sub.add_parser("conflicts", parents=[common], help="list or resolve conflicts")
+    p.add_argument("--all", action="store_true", help="include resolved conflicts")
+    p.add_argument("--resolve", metavar="ID")
+    p.add_argument("--keep", choices=["server", "incoming"])
+
+    p = sub.add_parser("audit", parents=[common], help="who changed what, when, from where")
+    p.add_argument("--user")
+    p.add_argument("--since", help="ISO date or datetime (UTC unless an offset is given)")
+    p.add_argument("--limit", type=int, default=1000)
+    return parser
+
+
+def _read_password(name: str) -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"{name} 的密码：")
+        if getpass.getpass("再次输入密码：") != first:
+            raise auth.UserError("两次输入的密码不一致")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise auth.UserError(f"--since 不是有效的日期时间：{text}") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = Settings.from_env(database_url=getattr(args, "database", None))
+    db = Database(settings.database_url)
+    try:
+        return _run(args, settings, db)
+    except (auth.UserError, CatalogError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        log.debug("database error", exc_info=exc)
+        print(
+            f"数据库错误：{type(exc).__name__}（数据库是否可达？是否已执行 gridserver init？）",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        db.dispose()
+
+
+def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
+    if args.command in ("init", "serve", "load-demo"):
+        _ensure_parent_dir(settings.database_url)
+        migrate.upgrade(db)
+    if args.command == "init":
+        print("数据库已就绪")
+    elif args.command == "add-user":
+        password = _read_password(args.name)
+        user = auth.NewUser(args.name, Role(args.role), args.scope, args.display_name)
+        auth.add_user(db, settings, user, password)
+        print(f"已创建用户 {args.name}（{Role(args.role).label}）")
+    elif args.command == "disable-user":
+        auth.disable_user(db, args.name)
+        print(f"已停用用户 {args.name}")
+    elif args.command == "add-area":
+        admin.add_area(db, args.code, args.name, AreaLevel(args.level), args.parent)
+        print(f"已创建区划 {args.code} {args.name}")
+    elif args.command == "load-catalog":
+        try:
+            document = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise auth.UserError(f"无法读取事项清单文件：{exc}") from None
+        loaded = admin.load_catalog(db, document)
+        print(f"已导入事项清单（{len(loaded)} 项，版本 {loaded.version or '未标注'}）")
+    elif args.command == "load-demo":
+        from gridserver.demo import load as load_demo
+
+        load_demo(db, settings, args.size, args.seed)
+    elif args.command == "serve":
+        _serve(settings, db, args.host, args.port, args.workers)
+    elif args.command == "conflicts":
+        _conflicts(db, args)
+    elif args.command == "audit":
+        entries = admin.audit(db, username=args.user, since=_since(args.since), limit=args.limit)
+        for e in entries:
+            fields = ",".join(e.fields)
+            reason = f" ({e.reason})" if e.reason else ""
+            print(
+                f"{e.received_at:%Y-%m-%d %H:%M:%S}Z {e.username} {e.device_id} "
+                f"{e.kind} {e.entity} {e.entity_id} [{fields}] {e.status}{reason}"
+            )
+    return 0
+
+
+def _conflicts(db: Database, args: argparse.Namespace) -> None:
+    if args.resolve:
+        if not args.keep:
+            raise auth.UserError("处理冲突需要 --keep server 或 --keep incoming")
+        admin.resolve_conflict(db, args.resolve, args.keep, "cli")
+        print(f"已处理冲突 {args.resolve}（保留 {args.keep}）")
+        return
+    for c in admin.list_conflicts(db, include_resolved=args.all):
+        state = f"已处理:{c.resolution}" if c.resolved else "待处理"
+        print(
+            f"{c.id} {c.entity} {c.entity_id} 字段={c.field or '(删除后编辑)'} "
+            f"服务器值={json.dumps(c.server_value, ensure_ascii=False)}"
+            f"（{c.server_user or '导入'}@{c.server_device or '-'}） "
+            f"提交值={json.dumps(c.incoming_value, ensure_ascii=False)} "
+            f"提交人={c.incoming_user}@{c.incoming_device} {c.created_at:%Y-%m-%d %H:%M} {state}"
+        )
+
+
+def _ensure_parent_dir(url: str) -> None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url[len(prefix) :] not in ("", ":memory:"):
+        Path(url[len(prefix) :]).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _serve(settings: Settings, db: Database, host: str, port: int, workers: int) -> None:
+    import os
+
+    import uvicorn
+
+    db.dispose()
+    if workers > 1:
+        # Each worker process builds its own app (and engine) from the environment.
+        os.environ[ENV_DATABASE_URL] = settings.database_url
+        uvicorn.run(
+            "gridserver.app_factory:app",
+            host=host,
+            port=port,
+            workers=workers,
+            factory=True,
+            log_level="warning",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
+        return
+    from gridserver.app import create_app
+
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

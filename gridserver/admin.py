@@ -1,0 +1,181 @@
+"""Administrative operations behind the command line: areas, catalog, conflicts, audit.
+
+Changes made here go through the same feed stamping as pushes, so clients pull them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.codec import CodecError, decode_record, encode_fields
+from gridclient.domain.entities import Area
+from gridclient.domain.enums import AreaLevel, EntityKind
+from gridclient.sync.protocol import ConflictInfo
+from gridserver.auth import UserError, find_area_id
+from gridserver.db import Database, catalog, conflicts, op_log, records, users, utcnow
+from gridserver.feed import FeedEffects, conflict_info, stamp
+from gridserver.merge import bump_versions
+
+
+def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: str | None) -> str:
+    """Create one area (the hierarchy is built top-down)."""
+    now = utcnow()
+    with db.write() as conn:
+        if find_area_id(conn, code) is not None:
+            raise UserError(f"区划代码 {code} 已存在")
+        parent_id = None
+        if parent_code is not None:
+            parent_id = find_area_id(conn, parent_code)
+            if parent_id is None:
+                raise UserError(f"上级区划代码 {parent_code} 不存在")
+        area = Area(code=code, name=name, level=level, parent_id=parent_id)
+        fields = encode_fields(area)
+        conn.execute(
+            insert(records).values(
+                kind=EntityKind.AREA.value,
+                id=area.id,
+                version=1,
+                deleted=False,
+                updated_at=now,
+                seq=0,
+                grid_id=area.id,
+                parent_id=parent_id,
+                area_code=code,
+                fields=fields,
+                field_versions={},
+            )
+        )
+        stamp(conn, FeedEffects(records={(EntityKind.AREA.value, area.id)}))
+    return area.id
+
+
+def load_catalog(db: Database, document: dict[str, Any]) -> EventCatalog:
+    """Validate and store the event catalog (replacing the previous one)."""
+    parsed = EventCatalog.from_json(document)
+    normalised = parsed.to_json()
+    now = utcnow()
+    with db.write() as conn:
+        exists = conn.execute(select(catalog.c.id).where(catalog.c.id == 1)).first()
+        values = {"version": parsed.version, "document": normalised, "updated_at": now}
+        if exists is None:
+            conn.execute(insert(catalog).values(id=1, **values))
+        else:
+            conn.execute(update(catalog).where(catalog.c.id == 1).values(**values))
+    return parsed
+
+
+def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictInfo]:
+    with db.engine.connect() as conn:
+        query = (
+            select(conflicts, users.c.username)
+            .join(users, users.c.id == conflicts.c.incoming_user_id)
+            .order_by(conflicts.c.created_at, conflicts.c.id)
+        )
+        if not include_resolved:
+            query = query.where(conflicts.c.resolved_at.is_(None))
+        return [conflict_info(row) for row in conn.execute(query).all()]
+
+
+def resolve_conflict(db: Database, conflict_id: str, keep: str, resolved_by: str) -> None:
+    """Decide a conflict. The incoming value is already on the record, so ``incoming``
+    only closes the conflict; ``server`` writes the server's value back as a new version.
+    For an edit that met a delete, ``incoming`` restores the record with the edit and
+    ``server`` leaves it deleted."""
+    if keep not in ("server", "incoming"):
+        raise UserError("--keep 只能是 server 或 incoming")
+    now = utcnow()
+    with db.write() as conn:
+        row = conn.execute(select(conflicts).where(conflicts.c.id == conflict_id)).first()
+        if row is None:
+            raise UserError(f"冲突记录 {conflict_id} 不存在")
+        if row.resolved_at is not None:
+            raise UserError(f"冲突记录 {conflict_id} 已于 {row.resolved_at:%Y-%m-%d %H:%M} 处理")
+        effects = FeedEffects(conflicts={row.id})
+        record = conn.execute(
+            select(records)
+            .where(records.c.kind == row.kind, records.c.id == row.record_id)
+            .with_for_update()
+        ).one()
+        write: dict[str, Any] | None = None
+        undelete = False
+        if row.field is None and keep == "incoming":
+            write, undelete = dict(row.incoming_value), True
+        elif row.field is not None and keep == "server":
+            write = {row.field: row.server_value}
+        if write is not None:
+            kind = EntityKind(row.kind)
+            merged = {**record.fields, **write}
+            try:
+                fields = encode_fields(decode_record(kind, merged, id=record.id))
+            except CodecError as exc:
+                raise UserError(f"无法采用该值：{exc}") from None
+            version = record.version + 1
+            conn.execute(
+                update(records)
+                .where(records.c.kind == record.kind, records.c.id == record.id)
+                .values(
+                    version=version,
+                    deleted=False if undelete else record.deleted,
+                    updated_at=now,
+                    fields=fields,
+                    field_versions=bump_versions(record.field_versions, write, version),
+                )
+            )
+            effects.records.add((record.kind, record.id))
+        conn.execute(
+            update(conflicts)
+            .where(conflicts.c.id == row.id)
+            .values(resolved_at=now, resolution=keep, resolved_by=resolved_by)
+        )
+        stamp(conn, effects)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    received_at: datetime
+    username: str
+    device_id: str
+    entity: str
+    entity_id: str
+    kind: str
+    status: str
+    fields: Sequence[str]
+    reason: str | None
+
+
+def audit(
+    db: Database, *, username: str | None = None, since: datetime | None = None, limit: int = 1000
+) -> list[AuditEntry]:
+    """Who changed what, when and from which device (every op the server received)."""
+    query = (
+        select(op_log, users.c.username)
+        .join(users, users.c.id == op_log.c.user_id)
+        .order_by(op_log.c.received_at, op_log.c.client_seq)
+        .limit(limit)
+    )
+    if username is not None:
+        query = query.where(users.c.username == username)
+    if since is not None:
+        query = query.where(op_log.c.received_at >= since)
+    with db.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        AuditEntry(
+            received_at=row.received_at,
+            username=row.username,
+            device_id=row.device_id,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            kind=row.kind,
+            status=row.status,
+            fields=sorted(row.changes),
+            reason=row.reason,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,382 @@
+"""The HTTP API (``/api/v1``).
+
+Bodies are read with an explicit size limit (checked on ``Content-Length`` and while
+streaming) and parsed with the protocol models' strict JSON validation, rather than by
+FastAPI's body machinery, so an oversized body is refused before it is parsed and the
+strict wire rules apply exactly as the client's own models state them. Every error is
+an ``ErrorBody`` with a Chinese message; tracebacks stay in the server log.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert, literal, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.enums import EntityKind
+from gridclient.sync.protocol import (
+    API_PREFIX,
+    CLIENT_VERSION_HEADER,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ErrorBody,
+    LoginRequest,
+    LoginResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RefreshRequest,
+)
+from gridserver import auth, feed, sync
+from gridserver.config import Settings, parse_version
+from gridserver.db import Database, attachment_blobs, catalog, records, utcnow
+from gridserver.errors import ApiError
+from gridserver.scope import Caller, read_filter, scope_params
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+_STATUS_CODES = {
+    400: ("bad_request", "请求无效"),
+    401: ("unauthorized", "请先登录"),
+    403: ("forbidden", "没有权限"),
+    404: ("not_found", "请求的资源不存在"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("body_too_large", "请求内容过大"),
+    415: ("unsupported_media_type", "请求内容类型不受支持"),
+}
+
+
+def _error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse(
+        error.body().model_dump(mode="json"), status_code=error.status, headers=error.headers
+    )
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit``."""
+    too_large = ApiError(
+        413, "body_too_large", f"请求内容过大（上限 {limit // 1024} KB），请分批提交"
+    )
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > limit:
+                raise too_large
+        except ValueError:
+            raise ApiError(400, "bad_request", "Content-Length 无效") from None
+    chunks = []
+    total = 0
+    try:
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > limit:
+                raise too_large
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ApiError(400, "client_disconnected", "连接在上传过程中断开") from None
+    return b"".join(chunks)
+
+
+def parse(model: type[M], body: bytes) -> M:
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        if any(e["type"] == "json_invalid" for e in errors):
+            raise ApiError(400, "malformed_json", "请求内容不是有效的 JSON") from None
+        detail: Any = [
+            {"loc": [str(p) for p in e["loc"]], "type": e["type"], "msg": e["msg"]}
+            for e in errors[:20]
+        ]
+        raise ApiError(
+            422, "invalid_request", "请求格式错误：字段缺失、多余或类型不符", detail=detail
+        ) from None
+
+
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 403, 409, 413, 422, 426, 429, 503)
+}
+
+
+async def in_db_thread(request: Request, func: Callable[..., T], *args: Any) -> T:
+    """Run blocking database work in a worker thread, at most ``db_concurrency`` at a time
+    per process: more threads only queue on the GIL and the connection pool, and every
+    round trip then waits behind them (latency grows, throughput does not)."""
+    state = request.app.state
+    if state.limiter is None:
+        state.limiter = anyio.CapacityLimiter(state.settings.db_concurrency)
+    return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=state.limiter)
+
+
+async def current_caller(request: Request) -> Caller:
+    """The authenticated caller; every request re-checks the token and the account."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "unauthorized", "请先登录", headers={"WWW-Authenticate": "Bearer"})
+    database: Database = request.app.state.db
+    return await in_db_thread(request, auth.authenticate, database, token.strip())
+
+
+def check_protocol(
+    x_grid_protocol: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None,
+) -> None:
+    if x_grid_protocol != str(PROTOCOL_VERSION):
+        raise ApiError(
+            400,
+            "unsupported_protocol",
+            f"同步协议版本不受支持（需要 {PROTOCOL_HEADER}: {PROTOCOL_VERSION}），请升级客户端",
+        )
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    database = db if db is not None else Database(settings.database_url)
+    app = FastAPI(
+        title="gridserver",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.db = database
+    app.state.settings = settings
+    app.state.limiter = None
+    _install_error_handlers(app)
+
+    router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
+
+    @router.get("/health")
+    def health() -> dict[str, Any]:
+        with database.engine.connect() as conn:
+            conn.execute(select(literal(1)))
+        return {"status": "ok", "protocol": PROTOCOL_VERSION, "server_time": utcnow().isoformat()}
+
+    @router.post(
+        "/auth/login", response_model=LoginResponse, openapi_extra=_body_schema(LoginRequest)
+    )
+    async def login(request: Request) -> LoginResponse:
+        body = parse(LoginRequest, await read_body(request, settings.small_body_max_bytes))
+        address = request.client.host if request.client else "unknown"
+        return await in_db_thread(
+            request,
+            auth.login,
+            database,
+            settings,
+            body.username,
+            body.password,
+            body.device_id,
+            address,
+        )
+
+    @router.post(
+        "/auth/refresh", response_model=LoginResponse, openapi_extra=_body_schema(RefreshRequest)
+    )
+    async def refresh(request: Request) -> LoginResponse:
+        body = parse(RefreshRequest, await read_body(request, settings.small_body_max_bytes))
+        return await in_db_thread(
+            request, auth.refresh, database, settings, body.refresh_token, body.device_id
+        )
+
+    @router.post(
+        "/sync/push",
+        response_model=PushResponse,
+        openapi_extra=_body_schema(PushRequest),
+        dependencies=[Depends(check_protocol)],
+    )
+    async def push(request: Request, caller: CallerDep) -> Response:
+        body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
+        result = await in_db_thread(request, sync.push, database, caller, body)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @router.get("/sync/pull", response_model=PullResponse, dependencies=[Depends(check_protocol)])
+    async def pull(
+        request: Request,
+        caller: CallerDep,
+        cursor: Annotated[str, Query(max_length=512)] = "",
+        limit: Annotated[int | None, Query(ge=1)] = None,
+        client_version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
+    ) -> Response:
+        minimum = settings.min_client_version
+        if client_version is None or parse_version(client_version) < parse_version(minimum):
+            raise ApiError(
+                426,
+                "client_too_old",
+                f"客户端版本过旧（{client_version or '未知'}），"
+                f"请升级到 {minimum} 或更高版本后再下载数据；未上传的数据仍可上传",
+                detail={"min_client_version": minimum},
+            )
+        size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
+        result = await in_db_thread(request, feed.pull, database, caller, cursor, size)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @router.put("/attachments/{sha256}", status_code=201)
+    async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:
+        _check_sha(sha256)
+        data = await read_body(request, settings.attachment_max_bytes)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ApiError(400, "hash_mismatch", "附件内容与其 SHA-256 不符，请重新上传")
+        created = await in_db_thread(request, _store_blob, database, sha256, data, caller)
+        return Response(status_code=201 if created else 200)
+
+    @router.get("/attachments/{sha256}")
+    def get_attachment(sha256: str, caller: CallerDep) -> Response:
+        """The bytes, to whoever may read an attachment record for them (or uploaded them)."""
+        blob = _visible_blob(database, caller, sha256, with_data=True)
+        if blob is None:
+            raise ApiError(404, "not_found", "附件不存在或不在您的管辖范围内")
+        return Response(
+            bytes(blob.data),
+            media_type="application/octet-stream",
+            headers={"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=31536000"},
+        )
+
+    @router.head("/attachments/{sha256}")
+    def head_attachment(sha256: str, caller: CallerDep) -> Response:
+        """200 when the caller need not upload these bytes (scoped like GET, so it cannot
+        be used to probe for other people's photos)."""
+        blob = _visible_blob(database, caller, sha256, with_data=False)
+        if blob is None:
+            return Response(status_code=404)
+        return Response(status_code=200, headers={"X-Attachment-Size": str(blob.size)})
+
+    @router.get("/catalog")
+    def get_catalog(caller: CallerDep) -> dict[str, Any]:
+        with database.engine.connect() as conn:
+            document = conn.execute(
+                select(catalog.c.document).where(catalog.c.id == 1)
+            ).scalar_one_or_none()
+        return document if document is not None else EventCatalog().to_json()
+
+    app.include_router(router)
+    _install_openapi(app)
+    return app
+
+
+def _check_sha(sha256: str) -> None:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ApiError(400, "bad_request", "附件标识必须是小写的 SHA-256 十六进制串")
+
+
+def _visible_blob(db: Database, caller: Caller, sha256: str, *, with_data: bool) -> Any:
+    _check_sha(sha256)
+    columns = [attachment_blobs.c.size, attachment_blobs.c.uploaded_by]
+    if with_data:
+        columns.append(attachment_blobs.c.data)
+    with db.engine.connect() as conn:
+        blob = conn.execute(select(*columns).where(attachment_blobs.c.sha256 == sha256)).first()
+        if blob is None or blob.uploaded_by == caller.user_id:
+            return blob
+        visible = conn.execute(
+            select(records.c.id).where(
+                records.c.kind == EntityKind.ATTACHMENT.value,
+                records.c.id == sha256,
+                read_filter(caller),
+            ),
+            scope_params(caller),
+        ).first()
+    return blob if visible is not None else None
+
+
+def _store_blob(db: Database, sha256: str, data: bytes, caller: Caller) -> bool:
+    with db.write() as conn:
+        exists = conn.execute(
+            select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256 == sha256)
+        ).first()
+        if exists is not None:
+            return False
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    insert(attachment_blobs).values(
+                        sha256=sha256,
+                        size=len(data),
+                        data=data,
+                        uploaded_by=caller.user_id,
+                        uploaded_at=utcnow(),
+                    )
+                )
+        except IntegrityError:
+            return False  # uploaded concurrently by someone else: same bytes, same hash
+    return True
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, message = _STATUS_CODES.get(exc.status_code, ("http_error", "请求失败"))
+        headers = dict(exc.headers) if exc.headers else None
+        return _error_response(ApiError(exc.status_code, code, message, headers=headers))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail: Any = [
+            {"loc": [str(p) for p in e.get("loc", ())], "type": e.get("type", "")}
+            for e in exc.errors()[:20]
+        ]
+        return _error_response(ApiError(422, "invalid_request", "请求参数错误", detail=detail))
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(_request: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", exc.orig)
+        return _error_response(
+            ApiError(503, "busy", "服务器繁忙，请稍后重试", headers={"Retry-After": "5"})
+        )
+
+    @app.exception_handler(Exception)
+    async def internal_error(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _error_response(ApiError(500, "internal_error", "服务器内部错误，请稍后重试"))
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """Add the request models (parsed by hand, see the module docstring) to the schema."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (LoginRequest, RefreshRequest, PushRequest):
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

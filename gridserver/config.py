@@ -1,0 +1,77 @@
+"""Server settings: defaults, overridden by ``GRIDSERVER_*`` environment variables and
+then by command-line options."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+ENV_DATABASE_URL = "GRIDSERVER_DATABASE_URL"
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("gridserver", appauthor=False))
+    return f"sqlite:///{data_dir / 'gridserver.sqlite3'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Argon2Params:
+    """OWASP's second recommended setting (19 MiB, 2 passes): affordable for a burst of
+    logins from hundreds of devices without letting a stolen table be cracked cheaply."""
+
+    time_cost: int = 2
+    memory_cost: int = 19 * 1024
+    parallelism: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    access_ttl_seconds: int = 3600
+    refresh_ttl_seconds: int = 30 * 24 * 3600
+    push_max_bytes: int = 8 * 1024 * 1024
+    attachment_max_bytes: int = 20 * 1024 * 1024
+    small_body_max_bytes: int = 64 * 1024
+    """Login and refresh bodies are tiny; anything bigger is abuse."""
+    pull_default_limit: int = 500
+    pull_max_limit: int = 2000
+    min_client_version: str = "0.1.0"
+    db_concurrency: int = 8
+    """Requests doing database work at once per process (the rest wait their turn)."""
+    login_window_seconds: int = 15 * 60
+    login_max_failures_per_user: int = 5
+    login_max_failures_per_address: int = 30
+    argon2: Argon2Params = field(default_factory=Argon2Params)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        settings = cls()
+        values: dict[str, object] = {}
+        if env.get(ENV_DATABASE_URL):
+            values["database_url"] = env[ENV_DATABASE_URL]
+        ints = {
+            "GRIDSERVER_ACCESS_TTL": "access_ttl_seconds",
+            "GRIDSERVER_REFRESH_TTL": "refresh_ttl_seconds",
+            "GRIDSERVER_PUSH_MAX_BYTES": "push_max_bytes",
+            "GRIDSERVER_ATTACHMENT_MAX_BYTES": "attachment_max_bytes",
+            "GRIDSERVER_DB_CONCURRENCY": "db_concurrency",
+        }
+        for name, attr in ints.items():
+            if env.get(name):
+                values[attr] = int(env[name])
+        if env.get("GRIDSERVER_MIN_CLIENT_VERSION"):
+            values["min_client_version"] = env["GRIDSERVER_MIN_CLIENT_VERSION"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(settings, **values)  # type: ignore[arg-type]
+
+
+def parse_version(text: str) -> tuple[int, ...]:
+    """``"1.2.3"`` → ``(1, 2, 3)``; anything unparsable sorts before every release."""
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        return (-1,)

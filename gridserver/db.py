@@ -1,0 +1,290 @@
+"""Schema, engine factory and transaction helpers.
+
+All synced records share one ``records`` table: the wire fields live in a JSON column
+(they are validated by the domain codec on the way in), and the few columns the server
+queries on are denormalised beside them: ``grid_id`` (the scope key: a record's grid,
+a resident's household's grid, an action's event's grid, an area's own id), ``parent_id``
+(household of a resident, event of an action, parent of an area) and ``seq`` (position in
+the change feed, see :mod:`gridserver.feed`). ``field_versions`` maps each data field changed
+since creation to the record version that last changed it, which is all the three-way merge
+needs to know (see :mod:`gridserver.merge`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.dialects.postgresql import BYTEA, JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+Blob = LargeBinary().with_variant(BYTEA(), "postgresql")
+
+records = Table(
+    "records",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("seq", BigInteger, nullable=False, default=0),
+    Column("grid_id", String(64), nullable=True),
+    Column("parent_id", String(64), nullable=True),
+    Column("area_code", String(64), nullable=True, unique=True),
+    Column("fields", Json, nullable=False),
+    Column("field_versions", Json, nullable=False),
+    Column("updated_by", Integer, nullable=True),
+    Index("ix_records_seq", "seq", "kind", "id"),
+    Index("ix_records_grid_seq", "grid_id", "seq"),
+    Index("ix_records_parent", "kind", "parent_id"),
+)
+
+feed_counter = Table(
+    "feed_counter",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("value", BigInteger, nullable=False),
+)
+
+moves = Table(
+    "moves",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("old_grid_id", String(64), nullable=True),
+    Column("new_grid_id", String(64), nullable=True),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("grid_id", String(64), nullable=True),
+    Column("field", String(64), nullable=True),
+    Column("base_value", Json, nullable=True),
+    Column("server_value", Json, nullable=True),
+    Column("incoming_value", Json, nullable=True),
+    Column("server_version", Integer, nullable=False),
+    Column("server_user", String(64), nullable=True),
+    Column("server_device", String(64), nullable=True),
+    Column("server_time", UTCDateTime, nullable=True),
+    Column("incoming_user_id", Integer, nullable=False),
+    Column("incoming_device", String(64), nullable=False),
+    Column("incoming_time", UTCDateTime, nullable=False),
+    Column("op_id", String(36), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("resolution", String(16), nullable=True),
+    Column("resolved_by", String(64), nullable=True),
+)
+
+op_log = Table(
+    "op_log",
+    metadata,
+    Column("op_id", String(36), primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("device_id", String(64), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("client_time", UTCDateTime, nullable=False),
+    Column("client_seq", BigInteger, nullable=False),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("base_version", Integer, nullable=False),
+    Column("changes", Json, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("reason", String(32), nullable=True),
+    Column("message", Text, nullable=True),
+    Column("field", String(64), nullable=True),
+    Column("conflict_id", String(36), nullable=True),
+    Index("ix_op_log_user_received", "user_id", "received_at"),
+    Index("ix_op_log_entity", "entity_id", "version"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(64), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("scope_area_id", String(64), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("family", String(36), nullable=False, index=True),
+    Column("device_id", String(64), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Index("ix_login_failures_username_at", "username", "at"),
+    Index("ix_login_failures_address_at", "address", "at"),
+)
+
+attachment_blobs = Table(
+    "attachment_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("data", Blob, nullable=False),
+    Column("uploaded_by", Integer, nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
+catalog = Table(
+    "catalog",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", String(64), nullable=False),
+    Column("document", Json, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, *, pool: bool = True, **kwargs: Any) -> Engine:
+    """One engine per process. SQLite gets WAL, foreign keys, a busy timeout and explicit
+    ``BEGIN`` (``BEGIN IMMEDIATE`` for writers, so two writers never deadlock on a lock
+    upgrade); PostgreSQL a pre-pinged pool."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, poolclass=NullPool if not pool else None, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if pool:
+        options.update(pool_size=10, max_overflow=30)
+    else:
+        options["poolclass"] = NullPool
+    options.update(kwargs)
+    return create_engine(url, **options)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("gridserver_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Database:
+    """The engine plus the two kinds of transaction the server uses."""
+
+    def __init__(self, url: str, *, pool: bool = True, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool=pool, **engine_kwargs)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A read-write transaction, committed when the block ends without an exception."""
+        with (
+            self.engine.connect().execution_options(gridserver_write=True) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction whose statements all see one snapshot (the feed reads
+        the counter, records, moves and conflicts and they must agree)."""
+        conn = self.engine.connect()
+        if not self.is_sqlite:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,148 @@
+"""Who may see and write what: an area subtree per user.
+
+A record's scope key is ``records.grid_id`` (see :mod:`gridserver.db`). A user with a home
+area sees the records whose key lies in that area's subtree, plus the area's ancestors (so
+the client can show the full place name); an administrator without a home area sees
+everything. The subtree is computed in SQL with a recursive CTE, so a township with
+hundreds of grids costs one indexed query, and nothing is cached between requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    bindparam,
+    false,
+    or_,
+    select,
+    true,
+)
+
+from gridclient.domain.enums import EntityKind, Role
+from gridclient.sync.protocol import GridRef, Scope
+from gridserver.db import records
+
+AREA = EntityKind.AREA.value
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    scope_area_id: str | None
+    device_id: str
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.role is Role.ADMIN and self.scope_area_id is None
+
+
+SCOPE_AREA = bindparam("scope_area_id", type_=String())
+"""Every scoped statement takes the caller's home area as this parameter, so the statements
+are built once and compiled once (building the recursive CTEs per request cost more than
+running them)."""
+
+
+def _subtree_cte() -> CTE:
+    """Ids of the home area and every area below it."""
+    base = select(records.c.id).where(records.c.kind == AREA, records.c.id == SCOPE_AREA)
+    cte = base.cte("scope_subtree", recursive=True)
+    child = select(records.c.id).where(records.c.kind == AREA, records.c.parent_id == cte.c.id)
+    return cte.union_all(child)
+
+
+def _ancestors_cte() -> CTE:
+    """Ids of the home area and every area above it."""
+    base = select(records.c.id, records.c.parent_id).where(
+        records.c.kind == AREA, records.c.id == SCOPE_AREA
+    )
+    cte = base.cte("scope_ancestors", recursive=True)
+    parent = select(records.c.id, records.c.parent_id).where(
+        records.c.kind == AREA, records.c.id == cte.c.parent_id
+    )
+    return cte.union_all(parent)
+
+
+SUBTREE = _subtree_cte()
+SUBTREE_IDS = select(SUBTREE.c.id)
+ANCESTORS = _ancestors_cte()
+
+READABLE: ColumnElement[bool] = or_(
+    records.c.grid_id.in_(SUBTREE_IDS),
+    and_(records.c.kind == AREA, records.c.id.in_(select(ANCESTORS.c.id))),
+)
+"""WHERE clause over ``records`` for what a scoped caller may read."""
+
+
+def read_filter(caller: Caller) -> ColumnElement[bool]:
+    """WHERE clause over ``records`` for what ``caller`` may read (bind ``scope_params``)."""
+    if caller.unrestricted:
+        return true()
+    if caller.scope_area_id is None:
+        return false()
+    return READABLE
+
+
+def in_subtree(column: ColumnElement[str | None]) -> ColumnElement[bool]:
+    """WHERE clause: ``column`` (a scope key) lies in the caller's subtree."""
+    return column.in_(SUBTREE_IDS)
+
+
+def scope_params(caller: Caller) -> dict[str, str | None]:
+    return {"scope_area_id": caller.scope_area_id}
+
+
+class WriteScope:
+    """The caller's subtree as a set, loaded once per push; areas created during the push
+    join it so later ops in the same batch may use them."""
+
+    def __init__(self, conn: Connection, caller: Caller) -> None:
+        self.unrestricted = caller.unrestricted
+        self.ids: set[str] = set()
+        if not self.unrestricted and caller.scope_area_id is not None:
+            self.ids = set(conn.execute(SUBTREE_IDS, scope_params(caller)).scalars())
+
+    def contains(self, grid_id: str | None) -> bool:
+        if self.unrestricted:
+            return True
+        return grid_id is not None and grid_id in self.ids
+
+    def add(self, area_id: str) -> None:
+        if not self.unrestricted:
+            self.ids.add(area_id)
+
+
+def describe_scope(conn: Connection, caller: Caller) -> Scope:
+    """The login answer's scope: home area and the grids below it."""
+    if caller.scope_area_id is None:
+        return Scope(area_id=None, area_code=None, area_name=None, unrestricted=True, grids=[])
+    home = conn.execute(
+        select(records.c.fields).where(records.c.kind == AREA, records.c.id == caller.scope_area_id)
+    ).scalar_one_or_none()
+    rows = conn.execute(
+        select(records.c.id, records.c.fields)
+        .where(records.c.kind == AREA, records.c.id.in_(SUBTREE_IDS))
+        .where(records.c.deleted.is_(False))
+        .order_by(records.c.area_code),
+        scope_params(caller),
+    ).all()
+    grids = [
+        GridRef(id=row.id, code=row.fields["code"], name=row.fields["name"])
+        for row in rows
+        if row.fields.get("level") == "grid"
+    ]
+    return Scope(
+        area_id=caller.scope_area_id,
+        area_code=None if home is None else home["code"],
+        area_name=None if home is None else home["name"],
+        unrestricted=caller.unrestricted,
+        grids=grids,
+    )

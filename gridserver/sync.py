@@ -1,0 +1,805 @@
+"""Applying a push: each op on its own in a savepoint, deduplicated by ``op_id``.
+
+One transaction per push (per 50 ops for long pushes), one SAVEPOINT per op: a failing
+op rolls back to its savepoint and the others go on; the op's result (rejections included)
+is stored in ``op_log`` in the same transaction, so a replayed op returns exactly what it
+returned the first time and changes nothing. ``op_log`` doubles as the audit log (who
+changed what, when, from which device). The feed position is stamped last (see
+:mod:`gridserver.feed`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from gridclient.domain.catalog import CatalogError, EventCatalog
+from gridclient.domain.codec import (
+    CodecError,
+    decode_record,
+    decode_value,
+    encode_fields,
+    field_specs,
+)
+from gridclient.domain.entities import APPEND_ONLY_KINDS, EventAction
+from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridclient.domain.workflow import IllegalTransition, derive_state, next_state
+from gridclient.sync.protocol import (
+    Op,
+    OpReason,
+    OpResult,
+    OpStatus,
+    PushRequest,
+    PushResponse,
+    is_valid_entity_id,
+)
+from gridserver import validation
+from gridserver.db import (
+    Database,
+    attachment_blobs,
+    catalog,
+    conflicts,
+    op_log,
+    records,
+    users,
+    utcnow,
+)
+from gridserver.errors import ApiError, OpRejected
+from gridserver.feed import FeedEffects, stamp
+from gridserver.merge import CREATED_VERSION, bump_versions, three_way
+from gridserver.scope import Caller, WriteScope
+
+log = logging.getLogger(__name__)
+
+_KIND_LABELS = {
+    EntityKind.AREA: "区划",
+    EntityKind.HOUSEHOLD: "住户",
+    EntityKind.RESIDENT: "居民",
+    EntityKind.ORGANIZATION: "组织",
+    EntityKind.VISIT: "走访记录",
+    EntityKind.EVENT: "事件",
+    EntityKind.EVENT_ACTION: "事件办理记录",
+    EntityKind.ATTACHMENT: "附件",
+}
+SERVER_FIELDS = {EntityKind.EVENT_ACTION: frozenset({"server_at"})}
+"""Fields only the server writes; a client's value is ignored."""
+
+OUT_OF_SCOPE = "该记录不在您的管辖范围内，无权查看或修改"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: OpStatus
+    version: int | None = None
+    reason: OpReason | None = None
+    message: str | None = None
+    field: str | None = None
+    conflict_id: str | None = None
+
+
+@dataclass(slots=True)
+class Placement:
+    """Where a record sits: its scope key and the denormalised lookup columns."""
+
+    grid_id: str | None
+    parent_id: str | None = None
+    area_code: str | None = None
+
+
+@dataclass(slots=True)
+class Shared:
+    """Lookups reused by the ops of one transaction: areas (read, never locked), the
+    catalog, and the ops' own records, read and locked up front in one statement (sorted,
+    so two pushes touching the same records lock them in the same order). Each prefetched
+    row is used once: after its op the record may have changed, so later ops reload it."""
+
+    areas: dict[str, Any] = field(default_factory=dict)
+    rows: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Prefetched rows by (kind, id); ``None`` = known absent at the start."""
+    writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
+    """(record id, version) → (user, device, time) for ops applied in this transaction,
+    whose log rows are written at its end."""
+    catalog: EventCatalog | None = None
+    catalog_loaded: bool = False
+
+
+@dataclass(slots=True)
+class Context:
+    conn: Connection
+    caller: Caller
+    scope: WriteScope
+    device_id: str
+    now: datetime
+    shared: Shared
+    effects: FeedEffects = field(default_factory=FeedEffects)
+    new_areas: list[str] = field(default_factory=list)
+
+    def catalog(self) -> EventCatalog | None:
+        shared = self.shared
+        if not shared.catalog_loaded:
+            document = self.conn.execute(
+                select(catalog.c.document).where(catalog.c.id == 1)
+            ).scalar_one_or_none()
+            try:
+                shared.catalog = None if document is None else EventCatalog.from_json(document)
+            except CatalogError:
+                shared.catalog = None
+            shared.catalog_loaded = True
+        return shared.catalog
+
+
+# Statements built once: constructing them per op costs more than executing them.
+_LOAD = select(records).where(
+    records.c.kind == bindparam("b_kind"), records.c.id == bindparam("b_id")
+)
+_LOAD_LOCKED = _LOAD.with_for_update()
+_INSERT_RECORD = insert(records)
+_INSERT_LOG = insert(op_log)
+
+
+OPS_PER_TRANSACTION = 50
+"""A long push is committed in chunks: each op is independent anyway, locks are held for
+less time, and PostgreSQL keeps every savepoint of a transaction in its shared snapshot
+cache only up to 64 subtransactions (beyond that every reader slows down)."""
+
+
+ATTEMPTS = 3
+
+
+def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
+    now = utcnow()
+    results: list[OpResult] = []
+    for start in range(0, len(request.ops), OPS_PER_TRANSACTION):
+        chunk = request.ops[start : start + OPS_PER_TRANSACTION]
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with db.write() as conn:
+                    scope = WriteScope(conn, caller)
+                    answers = _push_chunk(conn, caller, scope, request.device_id, chunk, now)
+                break
+            except IntegrityError:
+                # Another request (the same client retrying) logged some of these ops
+                # first: run the chunk again, and they are answered from the log.
+                log.info("push chunk raced a concurrent replay (attempt %d)", attempt)
+                if attempt == ATTEMPTS:
+                    raise ApiError(
+                        503, "busy", "服务器繁忙，请稍后重试", headers={"Retry-After": "5"}
+                    ) from None
+        results.extend(answers)
+    return PushResponse(results=results, server_time=now)
+
+
+def _push_chunk(
+    conn: Connection,
+    caller: Caller,
+    scope: WriteScope,
+    device_id: str,
+    ops: list[Op],
+    now: datetime,
+) -> list[OpResult]:
+    effects = FeedEffects()
+    shared = Shared()
+    op_ids = [str(op.op_id) for op in ops]
+    replays = {
+        row.op_id: row
+        for row in conn.execute(select(op_log).where(op_log.c.op_id.in_(op_ids))).all()
+    }
+    pending = {(op.entity.value, op.entity_id) for op in ops if str(op.op_id) not in replays}
+    if pending:
+        shared.rows = dict.fromkeys(pending)
+        locked = conn.execute(
+            select(records)
+            .where(tuple_(records.c.kind, records.c.id).in_(sorted(pending)))
+            .order_by(records.c.kind, records.c.id)
+            .with_for_update()
+        ).all()
+        shared.rows.update({(row.kind, row.id): row for row in locked})
+    results = []
+    answered: dict[str, OpResult] = {}
+    logs: list[dict[str, Any]] = []
+    for op in ops:
+        key = str(op.op_id)
+        replay = replays.get(key)
+        if replay is not None:
+            results.append(_stored_result(replay, op, caller))
+            continue
+        if key in answered:  # the same op twice in one request
+            results.append(answered[key])
+            continue
+        ctx = Context(conn, caller, scope, device_id, now, shared)
+        result, log_row = _run_op(ctx, op, effects)
+        if log_row is not None:
+            logs.append(log_row)
+        answered[key] = result
+        results.append(result)
+        if log_row is not None and result.version is not None:
+            shared.writers[op.entity_id, result.version] = (caller.username, device_id, now)
+    if logs:
+        # One statement for the chunk's log; a concurrent replay that logged an op first
+        # makes it fail, and the caller runs the chunk again (see push()).
+        conn.execute(_INSERT_LOG, logs)
+    stamp(conn, effects)  # last: the feed position is taken just before COMMIT
+    return results
+
+
+def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
+    row = conn.execute(select(op_log).where(op_log.c.op_id == str(op.op_id))).first()
+    return None if row is None else _stored_result(row, op, caller)
+
+
+def _stored_result(row: Any, op: Op, caller: Caller) -> OpResult:
+    if row.user_id != caller.user_id:
+        return OpResult(
+            op_id=op.op_id, status="rejected", reason="duplicate", message="操作编号重复"
+        )
+    return OpResult(
+        op_id=op.op_id,
+        status=row.status,
+        version=row.version,
+        reason=row.reason,
+        message=row.message,
+        field=row.field,
+        conflict_id=row.conflict_id,
+    )
+
+
+def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[str, Any] | None]:
+    """Apply one op in its savepoint; return its result and the log row to store (none
+    when the answer must not be replayed: a transient error, or a result already logged
+    by a concurrent request)."""
+    conn, caller = ctx.conn, ctx.caller
+    savepoint = conn.begin_nested()
+    try:
+        outcome = apply_op(ctx, op)
+        savepoint.commit()
+    except OpRejected as exc:
+        savepoint.rollback()
+        outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
+        return _result(op, outcome), _log_row(ctx, op, outcome)
+    except IntegrityError:
+        savepoint.rollback()
+        stored = _stored(conn, op, caller)
+        if stored is not None:
+            return stored, None
+        outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
+        return _result(op, outcome), _log_row(ctx, op, outcome)
+    except OperationalError as exc:
+        # A deadlock or serialization failure: not the op's fault, so nothing is stored
+        # and the client sends it again.
+        savepoint.rollback()
+        log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
+        busy = OpResult(
+            op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
+        )
+        return busy, None
+    effects.merge(ctx.effects)
+    for area_id in ctx.new_areas:
+        ctx.scope.add(area_id)
+    return _result(op, outcome), _log_row(ctx, op, outcome)
+
+
+def _result(op: Op, outcome: Outcome) -> OpResult:
+    return OpResult(
+        op_id=op.op_id,
+        status=outcome.status,
+        version=outcome.version,
+        reason=outcome.reason,
+        message=outcome.message,
+        field=outcome.field,
+        conflict_id=outcome.conflict_id,
+    )
+
+
+def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "op_id": str(op.op_id),
+        "user_id": ctx.caller.user_id,
+        "device_id": ctx.device_id,
+        "received_at": ctx.now,
+        "client_time": op.client_time,
+        "client_seq": op.seq,
+        "entity": op.entity.value,
+        "entity_id": op.entity_id,
+        "kind": op.kind.value,
+        "base_version": op.base_version,
+        "changes": {name: list(pair) for name, pair in op.changes.items()},
+        "status": outcome.status,
+        "version": outcome.version,
+        "reason": outcome.reason,
+        "message": outcome.message,
+        "field": outcome.field,
+        "conflict_id": outcome.conflict_id,
+    }
+
+
+# --- one op -------------------------------------------------------------------------
+
+
+def apply_op(ctx: Context, op: Op) -> Outcome:
+    kind = op.entity
+    label = _KIND_LABELS[kind]
+    if kind is EntityKind.AREA and ctx.caller.role is Role.WORKER:
+        raise OpRejected("role", "网格员不能修改行政区划和网格设置")
+    if op.kind is not ChangeKind.CREATE and kind in APPEND_ONLY_KINDS:
+        raise OpRejected(
+            "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
+        )
+    values = _decode_changes(kind, op.changes)
+    if kind is EntityKind.AREA:
+        ctx.shared.areas.pop(op.entity_id, None)  # about to change: later ops reload it
+    key = (kind.value, op.entity_id)
+    if key in ctx.shared.rows:
+        row = ctx.shared.rows.pop(key)
+    else:
+        row = _load(ctx.conn, kind, op.entity_id, lock=True)
+    if row is not None and not ctx.scope.contains(row.grid_id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if op.kind is ChangeKind.CREATE:
+        if row is None:
+            return _create(ctx, kind, op.entity_id, values)
+        if kind in APPEND_ONLY_KINDS:
+            return _create_again(ctx, kind, row, values)
+        return _update(ctx, op, row, values)
+    if row is None:
+        raise OpRejected("not_found", f"{label}不存在（可能尚未同步到服务器）")
+    if op.kind is ChangeKind.DELETE:
+        return _delete(ctx, row)
+    return _update(ctx, op, row, values)
+
+
+def _load(conn: Connection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
+    query = _LOAD_LOCKED if lock else _LOAD
+    return conn.execute(query, {"b_kind": kind.value, "b_id": record_id}).first()
+
+
+def _decode_changes(
+    kind: EntityKind, changes: Mapping[str, tuple[Any, Any]]
+) -> dict[str, tuple[Any, Any]]:
+    """Validate every incoming value with the domain codec and bring old and new values to
+    their canonical wire form (e.g. sorted tag lists, UTC datetimes) so that comparisons
+    in the merge are exact."""
+    server_fields = SERVER_FIELDS.get(kind, frozenset())
+    specs = field_specs(kind)
+    result: dict[str, tuple[Any, Any]] = {}
+    for name, (old, new) in changes.items():
+        if name in server_fields:
+            continue
+        if name not in specs:
+            raise OpRejected("unknown_field", f"未知字段：{name}", name)
+        try:
+            decoded = decode_value(kind, name, new)
+        except CodecError as exc:
+            raise OpRejected("invalid_field", str(exc), exc.field) from None
+        decoded = validation.check_field(kind, name, decoded)
+        result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
+    return result
+
+
+def _encode(kind: EntityKind, name: str, value: Any) -> Any:
+    return field_specs(kind)[name].encode(value)
+
+
+def _canonical(kind: EntityKind, name: str, value: Any) -> Any:
+    try:
+        return _encode(kind, name, decode_value(kind, name, value))
+    except (CodecError, TypeError, ValueError):
+        return value
+
+
+def _full_record(kind: EntityKind, record_id: str, fields: Mapping[str, Any]) -> Any:
+    missing = [n for n, spec in field_specs(kind).items() if spec.required and n not in fields]
+    if missing:
+        raise OpRejected("missing_field", f"缺少必填字段：{'、'.join(missing)}", missing[0])
+    try:
+        return decode_record(kind, fields, id=record_id)
+    except CodecError as exc:
+        raise OpRejected("invalid_field", str(exc), exc.field) from None
+
+
+def _create(
+    ctx: Context, kind: EntityKind, record_id: str, values: Mapping[str, tuple[Any, Any]]
+) -> Outcome:
+    record = _full_record(kind, record_id, {n: new for n, (_, new) in values.items()})
+    fields = encode_fields(record)
+    placement = _place(ctx, kind, record_id, fields, previous=None)
+    if kind is EntityKind.EVENT_ACTION:
+        fields["server_at"] = _check_transition(ctx, record).isoformat()
+    if kind is EntityKind.ATTACHMENT:
+        _check_blob(ctx, record_id, fields)
+    ctx.conn.execute(
+        _INSERT_RECORD,
+        dict(
+            kind=kind.value,
+            id=record_id,
+            version=1,
+            deleted=False,
+            updated_at=ctx.now,
+            seq=0,
+            grid_id=placement.grid_id,
+            parent_id=placement.parent_id,
+            area_code=placement.area_code,
+            fields=fields,
+            field_versions={},
+            updated_by=ctx.caller.user_id,
+        ),
+    )
+    ctx.effects.records.add((kind.value, record_id))
+    if kind is EntityKind.AREA:
+        ctx.new_areas.append(record_id)
+    return Outcome("applied", 1)
+
+
+def _create_again(
+    ctx: Context, kind: EntityKind, row: Any, values: Mapping[str, tuple[Any, Any]]
+) -> Outcome:
+    """A second create of an append-only record: harmless if it is the same record (a
+    client that lost the first answer), an error otherwise."""
+    record = _full_record(kind, row.id, {n: new for n, (_, new) in values.items()})
+    fields = encode_fields(record)
+    server_fields = SERVER_FIELDS.get(kind, frozenset())
+    same = all(row.fields.get(n) == v for n, v in fields.items() if n not in server_fields)
+    if same and not row.deleted:
+        return Outcome("applied", row.version)
+    raise OpRejected("duplicate", f"{_KIND_LABELS[kind]}编号已被另一条记录使用")
+
+
+def _delete(ctx: Context, row: Any) -> Outcome:
+    if row.deleted:
+        return Outcome("applied", row.version)
+    version = row.version + 1
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == row.kind, records.c.id == row.id)
+        .values(version=version, deleted=True, updated_at=ctx.now, updated_by=ctx.caller.user_id)
+    )
+    ctx.effects.records.add((row.kind, row.id))
+    return Outcome("applied", version)
+
+
+def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]]) -> Outcome:
+    kind = op.entity
+    if row.deleted:
+        conflict_id = _add_conflict(
+            ctx,
+            op,
+            row,
+            field=None,
+            base=None,
+            server=None,
+            incoming={n: new for n, (_, new) in values.items()},
+        )
+        return Outcome(
+            "conflict",
+            row.version,
+            "deleted",
+            "该记录已在服务器上被删除，您的修改未生效，已保存为冲突记录等待审核",
+            None,
+            conflict_id,
+        )
+    if op.base_version > row.version:
+        raise OpRejected("invalid_base_version", "基础版本号大于服务器版本，请重新同步后再试")
+    merge = three_way(row.fields, row.field_versions, op.base_version, values)
+    clean: OpStatus = "applied" if op.base_version == row.version else "merged"
+    if not merge.updates:
+        return Outcome(clean, row.version)
+    record = _full_record(kind, row.id, {**row.fields, **merge.updates})
+    fields = encode_fields(record)
+    placement = _place(ctx, kind, row.id, fields, previous=row.fields)
+    version = row.version + 1
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == row.kind, records.c.id == row.id)
+        .values(
+            version=version,
+            updated_at=ctx.now,
+            grid_id=placement.grid_id,
+            parent_id=placement.parent_id,
+            area_code=placement.area_code,
+            fields=fields,
+            field_versions=bump_versions(row.field_versions, merge.updates, version),
+            updated_by=ctx.caller.user_id,
+        )
+    )
+    ctx.effects.records.add((row.kind, row.id))
+    if placement.grid_id != row.grid_id:
+        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
+        if kind is EntityKind.HOUSEHOLD:
+            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+    first_conflict = None
+    for conflict in merge.conflicts:
+        conflict_id = _add_conflict(
+            ctx,
+            op,
+            row,
+            field=conflict.field,
+            base=conflict.base,
+            server=conflict.server,
+            incoming=conflict.incoming,
+            grid_id=placement.grid_id,
+        )
+        first_conflict = first_conflict or conflict_id
+    if first_conflict is not None:
+        names = "、".join(c.field for c in merge.conflicts)
+        return Outcome(
+            "conflict",
+            version,
+            None,
+            f"字段（{names}）同时被他人修改：已采用您的修改，对方的值已保存为冲突记录等待审核",
+            merge.conflicts[0].field,
+            first_conflict,
+        )
+    return Outcome(clean, version)
+
+
+def _move(ctx: Context, kind: str, record_id: str, old: str | None, new: str | None) -> None:
+    ctx.effects.moves.append(
+        {"kind": kind, "record_id": record_id, "old_grid_id": old, "new_grid_id": new}
+    )
+
+
+def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:
+    """Residents are scoped through their household, so they move with it."""
+    resident = EntityKind.RESIDENT.value
+    ids = (
+        ctx.conn.execute(
+            select(records.c.id).where(
+                records.c.kind == resident, records.c.parent_id == household_id
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not ids:
+        return
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == resident, records.c.parent_id == household_id)
+        .values(grid_id=new)
+    )
+    for resident_id in ids:
+        ctx.effects.records.add((resident, resident_id))
+        ctx.shared.rows.pop((resident, resident_id), None)  # prefetched copy is stale now
+        _move(ctx, resident, resident_id, old, new)
+
+
+def _add_conflict(
+    ctx: Context,
+    op: Op,
+    row: Any,
+    *,
+    field: str | None,
+    base: Any,
+    server: Any,
+    incoming: Any,
+    grid_id: str | None = None,
+) -> str:
+    conflict_id = str(uuid.uuid4())
+    # Who wrote the value that lost: the op that produced the version it dates from.
+    written_at = row.version if field is None else row.field_versions.get(field, CREATED_VERSION)
+    writer: Any = None
+    if (row.id, written_at) in ctx.shared.writers:
+        username, device, time = ctx.shared.writers[row.id, written_at]
+        writer = SimpleNamespace(username=username, device_id=device, received_at=time)
+    else:
+        writer = ctx.conn.execute(
+            select(op_log.c.device_id, op_log.c.received_at, users.c.username)
+            .join(users, users.c.id == op_log.c.user_id)
+            .where(
+                op_log.c.entity_id == row.id,
+                op_log.c.version == written_at,
+                op_log.c.entity == row.kind,
+                op_log.c.status != "rejected",
+            )
+            .order_by(op_log.c.received_at.desc())
+            .limit(1)
+        ).first()
+    ctx.conn.execute(
+        insert(conflicts).values(
+            id=conflict_id,
+            seq=0,
+            kind=row.kind,
+            record_id=row.id,
+            grid_id=grid_id if grid_id is not None else row.grid_id,
+            field=field,
+            base_value=base,
+            server_value=server,
+            incoming_value=incoming,
+            server_version=row.version,
+            server_user=None if writer is None else writer.username,
+            server_device=None if writer is None else writer.device_id,
+            server_time=None if writer is None else writer.received_at,
+            incoming_user_id=ctx.caller.user_id,
+            incoming_device=ctx.device_id,
+            incoming_time=op.client_time,
+            op_id=str(op.op_id),
+            created_at=ctx.now,
+        )
+    )
+    ctx.effects.conflicts.add(conflict_id)
+    return conflict_id
+
+
+# --- references and scope ------------------------------------------------------------
+
+
+def _changed(fields: Mapping[str, Any], previous: Mapping[str, Any] | None, name: str) -> bool:
+    return previous is None or previous.get(name) != fields.get(name)
+
+
+def _existing(
+    ctx: Context, kind: EntityKind, record_id: str | None, field_name: str, *, lock: bool = False
+) -> Any:
+    """A live record another one refers to; ``not_found`` otherwise."""
+    cacheable = kind is EntityKind.AREA and not lock and record_id is not None
+    row = ctx.shared.areas.get(record_id) if cacheable and record_id is not None else None
+    if row is None and record_id is not None:
+        row = _load(ctx.conn, kind, record_id, lock=lock)
+        if cacheable and row is not None:
+            ctx.shared.areas[record_id] = row
+    if row is None or row.deleted:
+        raise OpRejected(
+            "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
+        )
+    return row
+
+
+def _in_scope(ctx: Context, grid_id: str | None, field_name: str) -> None:
+    if not ctx.scope.contains(grid_id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE, field_name)
+
+
+def _grid(ctx: Context, grid_id: str, field_name: str) -> None:
+    row = _existing(ctx, EntityKind.AREA, grid_id, field_name)
+    _in_scope(ctx, grid_id, field_name)
+    if row.fields.get("level") != AreaLevel.GRID.value:
+        raise OpRejected("invalid_field", "所属网格必须是“网格”级别的区划", field_name)
+
+
+def _place(
+    ctx: Context,
+    kind: EntityKind,
+    record_id: str,
+    fields: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+) -> Placement:
+    """Check the references of a record about to be written (those that changed) and
+    work out its scope key."""
+    if kind is EntityKind.AREA:
+        return _place_area(ctx, record_id, fields, previous)
+    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION):
+        if _changed(fields, previous, "grid_id"):
+            _grid(ctx, fields["grid_id"], "grid_id")
+        micro = fields.get("micro_grid_id")
+        if micro is not None and _changed(fields, previous, "micro_grid_id"):
+            _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
+        return Placement(fields["grid_id"])
+    if kind is EntityKind.RESIDENT:
+        household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+        _in_scope(ctx, household.grid_id, "household_id")
+        return Placement(household.grid_id, parent_id=household.id)
+    if kind is EntityKind.VISIT:
+        household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+        _in_scope(ctx, household.grid_id, "household_id")
+        _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
+        _in_scope(ctx, fields["grid_id"], "grid_id")
+        if fields.get("corrects_id") is not None:
+            _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+        _check_attachments(ctx, fields)
+        return Placement(fields["grid_id"], parent_id=household.id)
+    if kind is EntityKind.EVENT:
+        _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
+        _in_scope(ctx, fields["grid_id"], "grid_id")
+        if fields.get("household_id") is not None:
+            household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
+            _in_scope(ctx, household.grid_id, "household_id")
+        _check_attachments(ctx, fields)
+        known = ctx.catalog()
+        if known is not None and fields["category_code"] not in known:
+            raise OpRejected(
+                "invalid_field",
+                f"事项清单中没有编码为“{fields['category_code']}”的事项",
+                "category_code",
+            )
+        return Placement(fields["grid_id"])
+    if kind is EntityKind.EVENT_ACTION:
+        event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
+        _in_scope(ctx, event.grid_id, "event_id")
+        _check_attachments(ctx, fields)
+        return Placement(event.grid_id, parent_id=event.id)
+    # Attachments carry no place of their own: they belong to the uploader's home area,
+    # so colleagues above and beside the uploader (same subtree) can see them.
+    return Placement(ctx.caller.scope_area_id)
+
+
+def _place_area(
+    ctx: Context, record_id: str, fields: Mapping[str, Any], previous: Mapping[str, Any] | None
+) -> Placement:
+    parent_id = fields.get("parent_id")
+    if _changed(fields, previous, "parent_id") or _changed(fields, previous, "level"):
+        if parent_id is None:
+            if not ctx.caller.unrestricted:
+                raise OpRejected("out_of_scope", "只有系统管理员可以创建顶级区划", "parent_id")
+        else:
+            if parent_id == record_id:
+                raise OpRejected("invalid_field", "上级区划不能是自身", "parent_id")
+            parent = _existing(ctx, EntityKind.AREA, parent_id, "parent_id")
+            _in_scope(ctx, parent_id, "parent_id")
+            if AreaLevel(fields["level"]).depth <= AreaLevel(parent.fields["level"]).depth:
+                raise OpRejected("invalid_field", "区划级别必须低于上级区划", "level")
+    return Placement(record_id, parent_id=parent_id, area_code=fields["code"])
+
+
+def _check_transition(ctx: Context, action: EventAction) -> datetime:
+    """Validate an event action against the event's derived state and the caller's role;
+    return the ``server_at`` to stamp (strictly after the event's previous actions, so
+    the derived order is the order the server accepted them)."""
+    caller_role = ctx.caller.role
+    if action.actor_role is not caller_role:
+        raise OpRejected(
+            "role",
+            f"办理角色（{action.actor_role.label}）与登录账号的角色（{caller_role.label}）不符",
+            "actor_role",
+        )
+    rows = ctx.conn.execute(
+        select(records.c.id, records.c.fields).where(
+            records.c.kind == EntityKind.EVENT_ACTION.value,
+            records.c.parent_id == action.event_id,
+            records.c.deleted.is_(False),
+        )
+    ).all()
+    history = [_action(r.id, r.fields) for r in rows]
+    state = derive_state(history) if history else None
+    try:
+        next_state(state, action.kind, caller_role, satisfaction=action.satisfaction)
+    except IllegalTransition as exc:
+        if exc.reason == "role":
+            raise OpRejected("role", str(exc), "kind") from None
+        field_name = "satisfaction" if exc.reason == "satisfaction" else "kind"
+        raise OpRejected("illegal_transition", str(exc), field_name) from None
+    stamps = [a.server_at for a in history if a.server_at is not None]
+    if stamps and max(stamps) >= ctx.now:
+        return max(stamps) + timedelta(microseconds=1)
+    return ctx.now
+
+
+def _action(record_id: str, fields: Mapping[str, Any]) -> EventAction:
+    action = decode_record(EntityKind.EVENT_ACTION, fields, id=record_id)
+    assert isinstance(action, EventAction)
+    return action
+
+
+def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
+    """Photos are uploaded before the records that show them; a reference to bytes the
+    server does not have would be a broken record on every other device."""
+    wanted = set(fields.get("attachments") or ())
+    if not wanted:
+        return
+    if any(not is_valid_entity_id(EntityKind.ATTACHMENT, sha) for sha in wanted):
+        raise OpRejected("invalid_field", "附件标识必须是 SHA-256", "attachments")
+    present = set(
+        ctx.conn.execute(
+            select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256.in_(wanted))
+        ).scalars()
+    )
+    if wanted - present:
+        raise OpRejected(
+            "not_found", "引用的附件文件尚未上传，请先上传附件再同步记录", "attachments"
+        )
+
+
+def _check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:
+    size = ctx.conn.execute(
+        select(attachment_blobs.c.size).where(attachment_blobs.c.sha256 == sha256)
+    ).scalar_one_or_none()
+    if size is None:
+        raise OpRejected("not_found", "附件文件尚未上传，请先上传附件再同步记录", "id")
+    if size != fields["size"]:
+        raise OpRejected("invalid_field", "附件大小与已上传的文件不一致", "size")

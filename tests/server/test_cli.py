@@ -1,0 +1,150 @@
+"""The admin command line, run in-process with ``main(argv)`` on a SQLite file."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gridserver.__main__ import main
+from gridserver.app import create_app
+from gridserver.config import Settings
+from gridserver.db import Database
+from tests.server.conftest import FAST_ARGON2, SYNC_HEADERS, household, new_id, op
+
+CATALOG = {
+    "version": "2026.1",
+    "categories": [
+        {
+            "code": "D001",
+            "name": "邻里纠纷",
+            "group": "dispute",
+            "ledger": "appeal",
+            "time_limits": {"normal": 7, "urgent": 3},
+        }
+    ],
+}
+
+
+def _run(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    *argv: str,
+    stdin: str = "",
+) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["--database", url, *argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_admin_workflow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'data' / 'server.sqlite3'}"
+
+    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        return _run(monkeypatch, capsys, url, *argv, stdin=stdin)
+
+    code, _, err = run("disable-user", "w1")  # no schema yet
+    assert code == 1 and "gridserver init" in err and "Traceback" not in err
+    assert run("init")[0] == 0
+    assert run("init")[0] == 0  # idempotent
+    assert (tmp_path / "data" / "server.sqlite3").exists()
+    assert run("add-area", "320101001000", "东街道", "--level", "township")[0] == 0
+    assert (
+        run(
+            "add-area", "320101001001", "幸福社区", "--level", "village", "--parent", "320101001000"
+        )[0]
+        == 0
+    )
+    assert (
+        run("add-area", "320101001001001", "一网格", "--level", "grid", "--parent", "320101001001")[
+            0
+        ]
+        == 0
+    )
+    code, _, err = run("add-area", "1", "x", "--level", "grid", "--parent", "999")
+    assert code == 2 and "不存在" in err
+    code, out, _ = run(
+        "add-user", "w1", "--role", "worker", "--scope", "320101001001001", stdin="secret-pass\n"
+    )
+    assert code == 0 and "w1" in out
+    code, _, err = run(
+        "add-user", "w1", "--role", "worker", "--scope", "320101001001001", stdin="secret-pass\n"
+    )
+    assert code == 2 and "已存在" in err
+    code, _, err = run("add-user", "w2", "--role", "worker", stdin="secret-pass\n")
+    assert code == 2 and "--scope" in err
+    code, _, err = run(
+        "add-user", "w3", "--role", "worker", "--scope", "320101001001001", stdin="short\n"
+    )
+    assert code == 2 and "8" in err
+    catalog_file = tmp_path / "catalog.json"
+    catalog_file.write_text(json.dumps(CATALOG, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run("load-catalog", str(catalog_file))
+    assert code == 0 and "1 项" in out
+    catalog_file.write_text("{}", encoding="utf-8")
+    assert run("load-catalog", str(catalog_file))[0] == 2
+
+    db = Database(url)
+    settings = Settings(database_url=url, argon2=FAST_ARGON2)
+    with TestClient(create_app(settings, db)) as client:
+        login = client.post(
+            "/api/v1/auth/login",
+            json={"username": "w1", "password": "secret-pass", "device_id": "pc-7"},
+        ).json()
+        headers = {"Authorization": f"Bearer {login['access_token']}", **SYNC_HEADERS}
+        assert client.get("/api/v1/catalog", headers=headers).json()["version"] == "2026.1"
+        grid = login["scope"]["grids"][0]["id"]
+        hid = new_id()
+        ops = [
+            op("household", hid, changes=household(grid, phone="1")),
+            op(
+                "household",
+                hid,
+                "update",
+                {"phone": "A"},
+                base_version=1,
+                old={"phone": "1"},
+                seq=2,
+            ),
+            op(
+                "household",
+                hid,
+                "update",
+                {"phone": "B"},
+                base_version=1,
+                old={"phone": "1"},
+                seq=3,
+            ),
+        ]
+        results = client.post(
+            "/api/v1/sync/push", json={"device_id": "pc-7", "ops": ops}, headers=headers
+        ).json()
+        conflict_id = results["results"][2]["conflict_id"]
+        assert conflict_id
+
+        code, out, _ = run("conflicts")
+        assert conflict_id in out and '"A"' in out and '"B"' in out
+        assert "w1@pc-7" in out  # who wrote the losing value, from the same push
+        assert run("conflicts", "--resolve", conflict_id)[0] == 2  # --keep is required
+        assert run("conflicts", "--resolve", conflict_id, "--keep", "server")[0] == 0
+        assert conflict_id not in run("conflicts")[1]
+        assert run("conflicts", "--resolve", conflict_id, "--keep", "server")[0] == 2
+
+        code, out, _ = run("audit", "--user", "w1")
+        lines = out.strip().splitlines()
+        assert len(lines) == 3 and all("w1 pc-7" in line for line in lines)
+        assert "[phone]" in lines[1] and lines[2].endswith("conflict")
+        assert run("audit", "--since", "2999-01-01")[1] == ""
+        assert run("audit", "--since", "yesterday")[0] == 2
+
+        assert run("disable-user", "w1")[0] == 0
+        assert client.get("/api/v1/sync/pull", headers=headers).status_code == 403
+        assert run("disable-user", "nobody")[0] == 2
+    db.dispose()
