@@ -51,12 +51,14 @@ from gridclient.ui.form_common import (
     InlineMessage,
     RecordTableModel,
     cst_text,
+    emphasize,
     enum_data,
     enum_value,
     error_text,
     make_readable,
     make_table,
     scrolling,
+    tint,
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 
@@ -147,7 +149,8 @@ class EventReportDialog(QDialog):
             self.urgency_combo.addItem(urgency.label, urgency)
         self.title_edit = QLineEdit()
         self.title_error = InlineMessage()
-        self.description_edit = _text_box(90)
+        self.description_edit = _text_box(80)
+        self.description_edit.setMaximumHeight(110)
         self.location_edit = QLineEdit()
         self.people_edit = QLineEdit()
         self.household_combo = QComboBox()
@@ -493,12 +496,12 @@ class EventDialog(QDialog):
         self.resize(980, 720)
 
         self.title_label = QLabel(self.tr("Loading…"))
-        self.title_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        emphasize(self.title_label, point_size=15)
         self.title_label.setWordWrap(True)
         self.state_label = QLabel()
-        self.state_label.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        emphasize(self.state_label, point_size=13)
         self.deadline_label = QLabel()
-        self.deadline_label.setStyleSheet("font-size: 13pt;")
+        emphasize(self.deadline_label, point_size=13)
         self.overdue_label = QLabel(self.tr("Overdue"))
         self.overdue_label.setStyleSheet(
             "font-size: 13pt; font-weight: bold; color: white; background: #b00020;"
@@ -521,23 +524,21 @@ class EventDialog(QDialog):
             ("description", self.tr("Description")),
             ("photos", self.tr("Photos")),
         ]
+        pairs = len(fields) - 2  # description and photos get a full row each
         for i, (key, title) in enumerate(fields):
             caption = QLabel(title)
-            caption.setStyleSheet("color: #555;")
+            tint(caption, "#555555")
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.detail_labels[key] = value
-            row, column = (i // 2, (i % 2) * 2) if key != "description" else (i // 2 + 1, 0)
-            if key == "description":
+            if i < pairs:
+                details.addWidget(caption, i // 2, (i % 2) * 2)
+                details.addWidget(value, i // 2, (i % 2) * 2 + 1)
+            else:
+                row = (pairs + 1) // 2 + (i - pairs)
                 details.addWidget(caption, row, 0)
                 details.addWidget(value, row, 1, 1, 3)
-            elif key == "photos":
-                details.addWidget(caption, row + 1, 0)
-                details.addWidget(value, row + 1, 1, 1, 3)
-            else:
-                details.addWidget(caption, row, column)
-                details.addWidget(value, row, column + 1)
         details.setColumnStretch(1, 1)
         details.setColumnStretch(3, 1)
 
@@ -576,7 +577,7 @@ class EventDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addLayout(details)
         timeline_caption = QLabel(self.tr("Timeline"))
-        timeline_caption.setStyleSheet("font-weight: bold;")
+        emphasize(timeline_caption)
         layout.addWidget(timeline_caption)
         layout.addWidget(self.timeline, 1)
         bottom = QHBoxLayout()

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,8 +48,8 @@ from gridclient.ui.context import UserInfo
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
 
-ERROR_STYLE = "color: #b00020;"
-WARNING_STYLE = "color: #8a4b00;"
+ERROR_COLOR = "#b00020"
+WARNING_COLOR = "#8a4b00"
 #: Older eyes on small laptop screens: nothing in a form below this size.
 READABLE_POINT_SIZE = 11
 
@@ -86,6 +86,26 @@ def enum_value(combo: QComboBox, cls: type[E]) -> E:
     if value is None:
         raise ValueError(f"{cls.__name__} combo has no value")
     return value
+
+
+def emphasize(label: QLabel, *, point_size: float | None = None, bold: bool = True) -> QLabel:
+    """Bold (and optionally bigger) text that still inherits the dialog's font.
+
+    Style sheets would cut the label off from the dialog's readable font size, so
+    only the attributes set here are overridden."""
+    font = QFont()
+    font.setBold(bold)
+    if point_size is not None:
+        font.setPointSizeF(point_size)
+    label.setFont(font)
+    return label
+
+
+def tint(label: QLabel, color: str) -> QLabel:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+    label.setPalette(palette)
+    return label
 
 
 def make_readable(widget: QWidget) -> None:
@@ -147,7 +167,7 @@ class InlineMessage(QLabel):
     def __init__(self, *, warning: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setStyleSheet(WARNING_STYLE if warning else ERROR_STYLE)
+        tint(self, WARNING_COLOR if warning else ERROR_COLOR)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
@@ -203,7 +223,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return column.text(record)
         alert = column.alert
         if role == Qt.ItemDataRole.ForegroundRole and alert is not None and alert(record):
-            return QBrush(QColor("#b00020"))
+            return QBrush(QColor(ERROR_COLOR))
         return None
 
     def headerData(
@@ -245,4 +265,7 @@ def make_table(model: QAbstractItemModel) -> QTableView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
+    header_font = QFont()  # headers get a smaller per-class font on some styles
+    header_font.setPointSizeF(READABLE_POINT_SIZE)
+    view.horizontalHeader().setFont(header_font)
     return view

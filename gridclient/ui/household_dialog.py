@@ -47,6 +47,7 @@ from gridclient.ui.form_common import (
     RecordTableModel,
     ask,
     cst_text,
+    emphasize,
     error_text,
     make_readable,
     make_table,
@@ -153,7 +154,7 @@ class HouseholdDialog(QDialog):
         self.resize(1000, 720)
 
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()
 
         # -- details --

@@ -46,6 +46,7 @@ from gridclient.storage.repositories import Repositories
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
     InlineMessage,
+    emphasize,
     enum_data,
     enum_value,
     make_readable,
@@ -435,6 +436,4 @@ class ResidentForm(QDialog):
 
 
 def _section_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setStyleSheet("font-weight: bold;")
-    return label
+    return emphasize(QLabel(text))

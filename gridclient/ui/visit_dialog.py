@@ -35,6 +35,7 @@ from gridclient.ui.form_common import (
     Confirm,
     InlineMessage,
     ask,
+    emphasize,
     enum_value,
     error_text,
     make_readable,
@@ -86,7 +87,7 @@ class VisitDialog(QDialog):
         self.resize(720, 640)
 
         self.heading = QLabel(self.tr("Loading…"))
-        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()
         self.content_edit = _text_box(110)
         self.content_edit.setPlaceholderText(self.tr("What was talked about or seen"))
