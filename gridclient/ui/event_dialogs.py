@@ -649,10 +649,16 @@ class EventDialog(QDialog):
         self.action_buttons = {}
         for position, kind in enumerate(actions):
             button = QPushButton(kind.label)
-            button.clicked.connect(lambda _c=False, k=kind: self.start_action(k))
+            button.setProperty("action", kind.value)
+            button.clicked.connect(self._action_clicked)
             self.actions_row.insertWidget(position, button)
             self.action_buttons[kind] = button
         self.no_actions_label.setVisible(not actions)
+
+    def _action_clicked(self) -> None:
+        button = self.sender()
+        if isinstance(button, QPushButton):
+            self.start_action(EventActionKind(str(button.property("action"))))
 
     def start_action(self, kind: EventActionKind) -> ActionForm:
         """Open the input form for ``kind`` (non-modal to the event loop: ``open``)."""
