@@ -168,8 +168,10 @@ def test_typed_birth_date_that_disagrees_is_flagged(qtbot, ctx, household_id) ->
     dialog = open_household(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)
     type_text(qtbot, form.id_field.edit, valid_id())
-    form.gender_combo.setCurrentIndex(form.gender_combo.findData(Gender.FEMALE))
-    form._gender_typed(0)
+    assert form.gender() is Gender.MALE
+    form.gender_combo.setFocus()
+    qtbot.keyClick(form.gender_combo, Qt.Key.Key_Down)  # 男 → 女, as a user would
+    assert form.gender() is Gender.FEMALE
     assert form.mismatch_label.isVisible()
     assert "性别与身份证号码不符" in form.mismatch_label.text()
 
@@ -197,6 +199,27 @@ def test_invalid_id_number_shows_domain_message_and_nothing_is_written(  # type:
     assert dialog.resident_model.rowCount() == rows
     click(qtbot, dialog.save_button)  # an unchanged household queues nothing
     assert pending_count(ctx) == before
+
+
+def test_new_household_with_its_first_member(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
+    grid_id = ctx.user.grid_ids[0]
+    dialog = open_household(qtbot, ctx, None, grid_id=grid_id)
+    type_text(qtbot, dialog.address_edit, "李楼村9组99号")
+    type_text(qtbot, dialog.phone_field.edit, "13812345678")
+    form = add_member(qtbot, dialog)
+    type_text(qtbot, form.name_edit, "周一")
+    click(qtbot, form.ok_button)
+    with qtbot.waitSignal(dialog.saved) as saved:
+        click(qtbot, dialog.save_button)
+    household_id = saved.args[0]
+    with ctx.store.read() as repos:
+        household = repos.records.get(Household, household_id)
+        members = repos.records.residents_of_household(household_id)
+    assert household is not None and household.grid_id == grid_id
+    assert household.address == "李楼村9组99号" and household.phone == "13812345678"
+    assert [m.name for m in members] == ["周一"]
+    assert [op.kind.value for op in ops_for(ctx, EntityKind.HOUSEHOLD, household_id)] == ["create"]
+    assert [op.kind.value for op in ops_for(ctx, EntityKind.RESIDENT, members[0].id)] == ["create"]
 
 
 def test_empty_address_refuses_save_and_keeps_input(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
