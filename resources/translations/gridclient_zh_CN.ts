@@ -2,106 +2,1001 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>MainWindow</name>
+    <name></name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="50"/>
-        <source>GridClient</source>
-        <translation>网格通</translation>
+        <location filename="../../gridclient/ui/form_common.py" line="125"/>
+        <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
+        <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
+        <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="52"/>
-        <source>GridClient (demo)</source>
-        <translation>网格通（演示）</translation>
+        <location filename="../../gridclient/ui/form_common.py" line="130"/>
+        <source>Close this window and refresh the list; the record may have been removed.</source>
+        <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="57"/>
-        <source>{name} ({role}) · {scope}</source>
-        <translation>{name}（{role}）· {scope}</translation>
+        <location filename="../../gridclient/ui/form_common.py" line="136"/>
+        <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
+        <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="64"/>
-        <source>Household no.</source>
-        <translation>户号</translation>
+        <location filename="../../gridclient/ui/form_common.py" line="139"/>
+        <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
+    </message>
+</context>
+<context>
+    <name>ActionForm</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="362"/>
+        <source>Back to the grid</source>
+        <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="65"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <source>Choose the grid or type a department name</source>
+        <translation>选择网格，或输入部门名称</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <source>Assign to</source>
+        <translation>派遣给</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="381"/>
+        <source>Comment</source>
+        <translation>意见说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="383"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="410"/>
+        <source>Write a comment for this step.</source>
+        <translation>请填写本步骤的意见说明。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="415"/>
+        <source>Choose the grid or type a department.</source>
+        <translation>请选择网格或输入部门。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
+        <source>Choose the resident&apos;s satisfaction.</source>
+        <translation>请选择群众满意度。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="422"/>
+        <source>Photos are still being prepared; save again in a moment.</source>
+        <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+</context>
+<context>
+    <name>EventDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="495"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
+        <source>Category</source>
+        <translation>事项类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
+        <source>Ledger</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <source>Reported by</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
+        <source>Household</source>
+        <translation>关联户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <source>Location</source>
+        <translation>发生地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <source>People involved</source>
+        <translation>涉及人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="521"/>
+        <source>Description</source>
+        <translation>事件描述</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <source>Who</source>
+        <translation>办理人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <source>Comment</source>
+        <translation>意见说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="554"/>
+        <source>Assigned to</source>
+        <translation>派遣对象</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="561"/>
+        <source>No further step for your role.</source>
+        <translation>您的角色目前没有可办理的步骤。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="564"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
+        <source>{time} (device clock)</source>
+        <translation>{time}（本机时间）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="595"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="609"/>
+        <source>Event not found</source>
+        <translation>找不到该事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
+        <source>{count} photo(s)</source>
+        <translation>{count} 张照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="637"/>
+        <source>State: {state}</source>
+        <translation>状态：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
+        <source>Deadline: {deadline}</source>
+        <translation>办理期限：{deadline}</translation>
+    </message>
+</context>
+<context>
+    <name>EventReportDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="130"/>
+        <source>Report event</source>
+        <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
+        <translation>上报事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="137"/>
+        <source>Type to search categories</source>
+        <translation>输入文字查找事项</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="154"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
+        <source>Resolved on the spot (self-resolve)</source>
+        <translation>已当场解决（自处置）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
+        <source>How it was resolved</source>
+        <translation>处置情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="164"/>
+        <source>Category</source>
+        <translation>事项类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="167"/>
+        <source>Ledger</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <source>Description</source>
+        <translation>事件描述</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="172"/>
+        <source>Location</source>
+        <translation>发生地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <source>People involved</source>
+        <translation>涉及人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
+        <source>Household</source>
+        <translation>关联户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <source>Resolution</source>
+        <translation>处置结果</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="180"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="180"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="218"/>
+        <source>The event catalog is empty. Synchronise once to download it.</source>
+        <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
+        <source>Group: {group} · Time limit: {limits}</source>
+        <translation>分类：{group} · 办理时限：{limits}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
+        <source>same day</source>
+        <translation>当天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
+        <source>{days} days</source>
+        <translation>{days} 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
+        <source>Save as self-resolved</source>
+        <translation>保存为自处置</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="268"/>
+        <source>Choose a category from the list.</source>
+        <translation>请从清单中选择事项类别。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <source>Enter a short title.</source>
+        <translation>请填写简短标题。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
+        <source>Write down how it was resolved.</source>
+        <translation>请填写处置情况。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="282"/>
+        <source>Photos are still being prepared; save again in a moment.</source>
+        <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="152"/>
+        <source>Household</source>
+        <translation>关联户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="152"/>
+        <source>New household</source>
+        <translation>新建住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="177"/>
+        <source>Household tags</source>
+        <translation>户标签</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="185"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="66"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="187"/>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="188"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="190"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="192"/>
+        <source>Micro-grid</source>
+        <translation>微网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="199"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="200"/>
+        <source>Relation</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="201"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="203"/>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <source>Special groups</source>
+        <translation>特殊群体</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="214"/>
+        <source>Add resident…</source>
+        <translation>添加成员…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="216"/>
+        <source>Edit resident…</source>
+        <translation>修改成员…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="218"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="473"/>
+        <source>Remove resident</source>
+        <translation>删除成员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <source>Method</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
+        <source>Content</source>
+        <translation>走访内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="250"/>
+        <source>Category</source>
+        <translation>事项类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="251"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="252"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
+        <source>Deadline</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="269"/>
+        <source>Household and members</source>
+        <translation>户信息与成员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="270"/>
+        <source>Visits</source>
+        <translation>走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="273"/>
+        <source>Record visit…</source>
+        <translation>登记走访…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <source>Report event…</source>
+        <translation>上报事件…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="321"/>
+        <source>This household no longer exists (deleted or moved out of your area).</source>
+        <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
+        <source>{address} · {grid}</source>
+        <translation>{address} · {grid}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="347"/>
+        <source>New household · {grid}</source>
+        <translation>新建住户 · {grid}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="376"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="389"/>
+        <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
+        <translation>保存后该户将移到此网格，原微网格将清空。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="471"/>
+        <source>Remove {name} from this household? The record is marked deleted when you save.</source>
+        <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="484"/>
+        <source>Enter the address.</source>
+        <translation>请填写地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="517"/>
+        <source>Some fields need attention (shown in red).</source>
+        <translation>有些内容需要修改（见红字提示）。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="41"/>
+        <source>GridClient</source>
+        <translation>网格通</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="43"/>
+        <source>GridClient (demo)</source>
+        <translation>网格通（演示）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="48"/>
+        <source>{name} ({role}) · {scope}</source>
+        <translation>{name}（{role}）· {scope}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="55"/>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="56"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="57"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="68"/>
+        <location filename="../../gridclient/ui/main_window.py" line="59"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="71"/>
+        <location filename="../../gridclient/ui/main_window.py" line="62"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="72"/>
+        <location filename="../../gridclient/ui/main_window.py" line="63"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="95"/>
+        <location filename="../../gridclient/ui/main_window.py" line="86"/>
         <source>Loading households…</source>
         <translation>正在加载住户…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="109"/>
+        <location filename="../../gridclient/ui/main_window.py" line="107"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="110"/>
+        <location filename="../../gridclient/ui/main_window.py" line="108"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="114"/>
+        <location filename="../../gridclient/ui/main_window.py" line="112"/>
         <source>Could not load households: {error}</source>
         <translation>无法加载住户：{error}</translation>
     </message>
 </context>
 <context>
+    <name>MaskedField</name>
+    <message>
+        <location filename="../../gridclient/ui/masked_field.py" line="63"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/masked_field.py" line="65"/>
+        <source>Show the full number; the reveal is recorded in the audit log</source>
+        <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoPicker</name>
+    <message>
+        <location filename="../../gridclient/ui/photos.py" line="121"/>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/photos.py" line="123"/>
+        <source>Remove photo</source>
+        <translation>删除照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/photos.py" line="146"/>
+        <source>Choose photos</source>
+        <translation>选择照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/photos.py" line="148"/>
+        <source>Images (*.jpg *.jpeg *.png *.bmp)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/photos.py" line="219"/>
+        <source>Preparing photos…</source>
+        <translation>正在处理照片…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/photos.py" line="221"/>
+        <source>{count} photo(s)</source>
+        <translation>{count} 张照片</translation>
+    </message>
+</context>
+<context>
+    <name>ResidentForm</name>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="116"/>
+        <source>Resident</source>
+        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last.</extracomment>
+        <translation>人员信息</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="116"/>
+        <source>New resident</source>
+        <translation>新增人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="135"/>
+        <source>18 characters; birth date and gender fill in</source>
+        <translation>18 位；出生日期和性别自动填写</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="143"/>
+        <source>Open that household</source>
+        <translation>打开该户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="148"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="156"/>
+        <source>(not given)</source>
+        <translation>（未填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="185"/>
+        <source>Special groups</source>
+        <translation>特殊群体</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="188"/>
+        <source>Left behind</source>
+        <translation>留守人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="189"/>
+        <source>Elderly, disability, veterans</source>
+        <translation>老人、残疾、优抚</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="190"/>
+        <source>Youth and party</source>
+        <translation>青少年与党员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
+        <source>Special populations (restricted)</source>
+        <translation>特殊人群（限权查看）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="203"/>
+        <source>(category)</source>
+        <translation>（残疾类别）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
+        <source>(grade)</source>
+        <translation>（残疾等级）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="219"/>
+        <source>Disability</source>
+        <translation>残疾情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="228"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="230"/>
+        <source>Relation to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="238"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
+        <source>Birth date</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="241"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="243"/>
+        <source>Population type</source>
+        <translation>人口类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="244"/>
+        <source>Residence status</source>
+        <translation>人户状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="245"/>
+        <source>Workplace / school</source>
+        <translation>工作单位/学校</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="246"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="340"/>
+        <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
+        <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="354"/>
+        <source> (and {count} more)</source>
+        <translation>（另有 {count} 人）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="357"/>
+        <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
+        <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="384"/>
+        <source>Enter the name.</source>
+        <translation>请填写姓名。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="85"/>
+        <source>Record visit</source>
+        <translation>登记走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="88"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="92"/>
+        <source>What was talked about or seen</source>
+        <translation>走访时了解、看到的情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="106"/>
+        <source>Content</source>
+        <translation>走访内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="108"/>
+        <source>Method</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="109"/>
+        <source>Date and time (Beijing)</source>
+        <translation>走访时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="110"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="111"/>
+        <source>Needs</source>
+        <translation>群众诉求</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="112"/>
+        <source>Follow-up</source>
+        <translation>后续跟进</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="113"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="115"/>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>保存（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="119"/>
+        <source>Save and next household</source>
+        <translation>保存并走访下一户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="122"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="172"/>
+        <source>Household not found</source>
+        <translation>找不到该户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="174"/>
+        <source>This household no longer exists (deleted or moved out of your area).</source>
+        <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="178"/>
+        <source>Visit: {address}</source>
+        <translation>走访：{address}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="188"/>
+        <source>Discard visit</source>
+        <translation>放弃走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="188"/>
+        <source>Discard what you typed for this visit?</source>
+        <translation>确定放弃本次走访已填写的内容吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="203"/>
+        <source>Enter what the visit was about.</source>
+        <translation>请填写走访内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="226"/>
+        <source>Photos are still being prepared; save again in a moment.</source>
+        <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="37"/>
+        <location filename="../../gridclient/app.py" line="38"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="39"/>
+        <location filename="../../gridclient/app.py" line="40"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="69"/>
-        <location filename="../../gridclient/app.py" line="84"/>
-        <location filename="../../gridclient/app.py" line="105"/>
+        <location filename="../../gridclient/app.py" line="70"/>
+        <location filename="../../gridclient/app.py" line="85"/>
+        <location filename="../../gridclient/app.py" line="108"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="70"/>
+        <location filename="../../gridclient/app.py" line="71"/>
         <source>Signing in to a server arrives with the sync feature. Start with --demo to try the application with sample data.</source>
         <translation>连接服务器登录将随同步功能提供。请使用 --demo 启动，用示例数据试用本程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="81"/>
+        <location filename="../../gridclient/app.py" line="82"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="106"/>
+        <location filename="../../gridclient/app.py" line="109"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>

@@ -1,0 +1,698 @@
+"""事件: report an event (or resolve it on the spot), and follow one through its steps.
+
+The report dialog creates the Event with its first action (REPORT, or SELF_RESOLVE for
+"小事不出网格") in one unit of work. The event dialog shows details, deadline and 超期,
+the action timeline, and a button for exactly each action ``workflow.allowed_actions``
+gives the user's role in the current state; the transition is checked again inside
+the unit of work against the stored history, so a stale screen cannot append an
+illegal step (the Chinese ``IllegalTransition`` message is shown instead).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridclient.domain.catalog import EventCatalog, EventCategory
+from gridclient.domain.entities import Event, EventAction, Household, utcnow
+from gridclient.domain.enums import EventActionKind, Ledger, Satisfaction, Urgency
+from gridclient.domain.workflow import (
+    EventStatus,
+    IllegalTransition,
+    allowed_actions,
+    derive_state,
+    event_status,
+    next_state,
+)
+from gridclient.storage.lookups import Lookups
+from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.uow import UnitOfWork
+from gridclient.ui.context import AppContext
+from gridclient.ui.form_common import (
+    Column,
+    InlineMessage,
+    RecordTableModel,
+    cst_text,
+    emphasize,
+    enum_data,
+    enum_value,
+    error_text,
+    make_readable,
+    make_table,
+    scrolling,
+    tint,
+)
+from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
+
+A = EventActionKind
+
+GRID_ASSIGNEE = "grid"
+"""The wire value for "dispatched back to the grid worker"."""
+
+#: Actions whose comment is required (a reason or a result has to be written down).
+COMMENT_REQUIRED = frozenset(
+    {A.RETURN, A.VOID, A.REWORK, A.FEEDBACK, A.SUPERVISE, A.COMMENT, A.SELF_RESOLVE}
+)
+
+
+def append_action(
+    uow: UnitOfWork, action: EventAction, photos_ids: tuple[str, ...] = ()
+) -> EventAction:
+    """Check ``action`` against the stored history, then append it."""
+    history = uow.repos.records.event_history(action.event_id)
+    if history is None or history.event.deleted:
+        raise IllegalTransition("state", "该事件已不存在，无法办理")
+    state = derive_state(history.actions)
+    next_state(state, action.kind, action.actor_role, satisfaction=action.satisfaction)
+    stored = dataclasses.replace(action, attachments=photos_ids)
+    uow.append(stored)
+    return stored
+
+
+def _text_box(height: int = 70) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(height)
+    return box
+
+
+def _buttons(ok_text: str, cancel_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    return box
+
+
+@dataclass(frozen=True)
+class ReportData:
+    catalog: EventCatalog
+    households: list[tuple[str, str]]
+
+
+class EventReportDialog(QDialog):
+    """事件上报, or 自处置 when the worker resolved it on the spot."""
+
+    reported = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        grid_id: str,
+        household_id: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        pick_files: PickFiles | None = None,
+    ) -> None:
+        super().__init__(parent)
+        make_readable(self)
+        self.ctx = ctx
+        self._grid_id = grid_id
+        self._household_id = household_id
+        self._catalog = EventCatalog()
+        self.setWindowTitle(self.tr("Report event"))
+        self.resize(780, 700)
+
+        self.banner = InlineMessage()
+        self.category_combo = QComboBox()
+        self.category_combo.setEditable(True)
+        self.category_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.category_combo.setPlaceholderText(self.tr("Type to search categories"))
+        self.category_combo.currentTextChanged.connect(self._category_changed)
+        self.category_info = QLabel()
+        self.category_info.setWordWrap(True)
+        self.category_error = InlineMessage()
+        self.ledger_combo = QComboBox()
+        for ledger in Ledger:
+            self.ledger_combo.addItem(ledger.label, ledger)
+        self.urgency_combo = QComboBox()
+        for urgency in Urgency:
+            self.urgency_combo.addItem(urgency.label, urgency)
+        self.title_edit = QLineEdit()
+        self.title_error = InlineMessage()
+        self.description_edit = _text_box(80)
+        self.description_edit.setMaximumHeight(110)
+        self.location_edit = QLineEdit()
+        self.people_edit = QLineEdit()
+        self.household_combo = QComboBox()
+        self.household_combo.addItem(self.tr("(none)"), None)
+        self.photos = PhotoPicker(ctx, pick_files=pick_files)
+        self.self_resolve_box = QCheckBox(self.tr("Resolved on the spot (self-resolve)"))
+        self.resolution_edit = _text_box(60)
+        self.resolution_edit.setPlaceholderText(self.tr("How it was resolved"))
+        self.resolution_edit.setEnabled(False)
+        self.resolution_error = InlineMessage()
+        self.self_resolve_box.toggled.connect(self._self_resolve_toggled)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Category"), self.category_combo)
+        form.addRow("", self.category_info)
+        form.addRow("", self.category_error)
+        form.addRow(self.tr("Ledger"), self.ledger_combo)
+        form.addRow(self.tr("Urgency"), self.urgency_combo)
+        form.addRow(self.tr("Title"), self.title_edit)
+        form.addRow("", self.title_error)
+        form.addRow(self.tr("Description"), self.description_edit)
+        form.addRow(self.tr("Location"), self.location_edit)
+        form.addRow(self.tr("People involved"), self.people_edit)
+        form.addRow(self.tr("Household"), self.household_combo)
+        form.addRow(self.tr("Photos"), self.photos)
+        form.addRow("", self.self_resolve_box)
+        form.addRow(self.tr("Resolution"), self.resolution_edit)
+        form.addRow("", self.resolution_error)
+
+        self.buttons = _buttons(self.tr("Report"), self.tr("Cancel"))
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scrolling(form), 1)
+        layout.addWidget(self.buttons)
+
+        def read(repos: Repositories) -> ReportData:
+            households = [(h.id, h.address) for h in repos.records.households_of_grid(grid_id)]
+            return ReportData(repos.catalog.load(), households)
+
+        ctx.read(read, self._loaded, lambda exc: self.banner.show_message(error_text(exc)))
+
+    def _loaded(self, data: ReportData) -> None:
+        self._catalog = data.catalog
+        categories = sorted(data.catalog.active(), key=lambda c: c.code)
+        self.category_combo.blockSignals(True)
+        for category in categories:
+            self.category_combo.addItem(category.name, category.code)
+        self.category_combo.setCurrentIndex(-1)
+        self.category_combo.blockSignals(False)
+        completer = QCompleter(QStringListModel([c.name for c in categories], self), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.activated.connect(self.choose_category_by_name)
+        self.category_combo.setCompleter(completer)
+        for household_id, address in data.households:
+            self.household_combo.addItem(address, household_id)
+        if self._household_id is not None:
+            self.household_combo.setCurrentIndex(
+                max(0, self.household_combo.findData(self._household_id))
+            )
+        if not categories:
+            self.banner.show_message(
+                self.tr("The event catalog is empty. Synchronise once to download it.")
+            )
+            return
+        self.ok_button.setEnabled(True)
+        self.category_combo.setFocus()
+
+    def choose_category_by_name(self, name: str) -> None:
+        index = self.category_combo.findText(name, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            self.category_combo.setCurrentIndex(index)
+
+    def category(self) -> EventCategory | None:
+        text = self.category_combo.currentText().strip()
+        index = self.category_combo.findText(text, Qt.MatchFlag.MatchExactly)
+        if index < 0:
+            return None
+        code = self.category_combo.itemData(index)
+        return self._catalog.get(code) if code in self._catalog else None
+
+    def _category_changed(self, _text: str) -> None:
+        category = self.category()
+        if category is None:
+            self.category_info.setText("")
+            return
+        self.category_error.show_message("")
+        self.category_info.setText(
+            self.tr("Group: {group} · Time limit: {limits}").format(
+                group=category.group.label, limits=self.limits_text(category)
+            )
+        )
+        self.ledger_combo.setCurrentIndex(self.ledger_combo.findData(category.ledger))
+
+    def limits_text(self, category: EventCategory) -> str:
+        parts = []
+        for urgency in Urgency:
+            if urgency in category.time_limits:
+                days = category.time_limits[urgency]
+                span = (
+                    self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+                )
+                parts.append(f"{urgency.label} {span}")
+        return ", ".join(parts)
+
+    def _self_resolve_toggled(self, checked: bool) -> None:
+        self.resolution_edit.setEnabled(checked)
+        self.ok_button.setText(self.tr("Save as self-resolved") if checked else self.tr("Report"))
+
+    def submit(self) -> None:
+        category = self.category()
+        self.category_error.show_message(
+            "" if category else self.tr("Choose a category from the list.")
+        )
+        title = self.title_edit.text().strip()
+        self.title_error.show_message("" if title else self.tr("Enter a short title."))
+        self_resolve = self.self_resolve_box.isChecked()
+        resolution = self.resolution_edit.toPlainText().strip()
+        missing_resolution = self_resolve and not resolution
+        self.resolution_error.show_message(
+            self.tr("Write down how it was resolved.") if missing_resolution else ""
+        )
+        if category is None or not title or missing_resolution:
+            return
+        if self.photos.busy:
+            self.banner.show_message(
+                self.tr("Photos are still being prepared; save again in a moment.")
+            )
+            return
+        kind = A.SELF_RESOLVE if self_resolve else A.REPORT
+        user = self.ctx.user
+        try:
+            next_state(None, kind, user.role)
+        except IllegalTransition as exc:
+            self.banner.show_message(str(exc))
+            return
+        now = utcnow()
+        household = self.household_combo.currentData()
+        event = Event(
+            grid_id=self._grid_id,
+            category_code=category.code,
+            ledger=enum_value(self.ledger_combo, Ledger),
+            urgency=enum_value(self.urgency_combo, Urgency),
+            title=title,
+            reporter=user.username,
+            reported_at=now,
+            description=self.description_edit.toPlainText().strip(),
+            location=self.location_edit.text().strip(),
+            people_involved=self.people_edit.text().strip(),
+            household_id=household if isinstance(household, str) else None,
+        )
+        action = EventAction(
+            event_id=event.id,
+            kind=kind,
+            actor=user.username,
+            actor_role=user.role,
+            at=now,
+            comment=resolution if self_resolve else "",
+        )
+        photos = self.photos.photos()
+
+        def work(uow: UnitOfWork) -> str:
+            ids = store_photos(uow, photos)
+            uow.append(dataclasses.replace(event, attachments=ids))
+            uow.append(action)
+            return event.id
+
+        self.ok_button.setEnabled(False)
+        self.banner.show_message("")
+        self.ctx.write(work, on_done=self._saved, on_error=self._failed)
+
+    def _saved(self, event_id: object) -> None:
+        assert isinstance(event_id, str)
+        self.reported.emit(event_id)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.banner.show_message(error_text(exc))
+
+
+class ActionForm(QDialog):
+    """The input one action needs; ``submitted`` fires on OK and the event dialog
+    closes the form only once the action is stored (errors stay in the form)."""
+
+    submitted = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        kind: EventActionKind,
+        assignees: list[str],
+        parent: QWidget | None = None,
+        *,
+        pick_files: PickFiles | None = None,
+    ) -> None:
+        super().__init__(parent)
+        make_readable(self)
+        self.kind = kind
+        self.setWindowTitle(kind.label)
+        self.banner = InlineMessage()
+        self.comment_edit = _text_box(90)
+        self.comment_error = InlineMessage()
+        self.assignee_combo = QComboBox()
+        self.assignee_combo.setEditable(True)
+        self.assignee_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.assignee_combo.addItem(self.tr("Back to the grid"), GRID_ASSIGNEE)
+        for name in assignees:
+            self.assignee_combo.addItem(name, name)
+        self.assignee_combo.setToolTip(self.tr("Choose the grid or type a department name"))
+        self.assignee_error = InlineMessage()
+        self.satisfaction_combo = QComboBox()
+        self.satisfaction_combo.addItem(self.tr("(choose)"), None)
+        for satisfaction in Satisfaction:
+            self.satisfaction_combo.addItem(satisfaction.label, satisfaction)
+        self.satisfaction_error = InlineMessage()
+        self.photos = PhotoPicker(ctx, pick_files=pick_files)
+
+        form = QFormLayout()
+        if kind is A.DISPATCH:
+            form.addRow(self.tr("Assign to"), self.assignee_combo)
+            form.addRow("", self.assignee_error)
+        if kind is A.EVALUATE:
+            form.addRow(self.tr("Satisfaction"), self.satisfaction_combo)
+            form.addRow("", self.satisfaction_error)
+        form.addRow(self.tr("Comment"), self.comment_edit)
+        form.addRow("", self.comment_error)
+        form.addRow(self.tr("Photos"), self.photos)
+        self.buttons = _buttons(kind.label, self.tr("Cancel"))
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(scrolling(form), 1)
+        layout.addWidget(self.buttons)
+        self.resize(560, 420)
+
+    def assignee(self) -> str:
+        text = self.assignee_combo.currentText().strip()
+        index = self.assignee_combo.findText(text, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            return str(self.assignee_combo.itemData(index))
+        return text
+
+    def satisfaction(self) -> Satisfaction | None:
+        return enum_data(self.satisfaction_combo, Satisfaction)
+
+    def comment(self) -> str:
+        return self.comment_edit.toPlainText().strip()
+
+    def valid(self) -> bool:
+        ok = True
+        if self.kind in COMMENT_REQUIRED and not self.comment():
+            self.comment_error.show_message(self.tr("Write a comment for this step."))
+            ok = False
+        else:
+            self.comment_error.show_message("")
+        if self.kind is A.DISPATCH and not self.assignee():
+            self.assignee_error.show_message(self.tr("Choose the grid or type a department."))
+            ok = False
+        if self.kind is A.EVALUATE and self.satisfaction() is None:
+            self.satisfaction_error.show_message(self.tr("Choose the resident's satisfaction."))
+            ok = False
+        if self.photos.busy:
+            self.banner.show_message(
+                self.tr("Photos are still being prepared; save again in a moment.")
+            )
+            ok = False
+        return ok
+
+    def _ok(self) -> None:
+        if self.valid():
+            self.ok_button.setEnabled(False)
+            self.submitted.emit()
+
+    def failed(self, message: str) -> None:
+        self.ok_button.setEnabled(True)
+        self.banner.show_message(message)
+
+
+@dataclass(frozen=True)
+class EventData:
+    history: EventHistory
+    status: EventStatus | None
+    status_error: str
+    category_name: str
+    category_group: str
+    household_address: str
+    assignees: list[str]
+
+
+def load_event(repos: Repositories, lookups: Lookups, event_id: str) -> EventData | None:
+    history = repos.records.event_history(event_id)
+    if history is None:
+        return None
+    catalog = repos.catalog.load()
+    event = history.event
+    status: EventStatus | None = None
+    problem = ""
+    try:
+        status = event_status(event, history.actions, catalog, utcnow())
+    except (IllegalTransition, ValueError) as exc:
+        problem = str(exc)
+    name, group = event.category_code, ""
+    if event.category_code in catalog:
+        category = catalog.get(event.category_code)
+        name, group = category.name, category.group.label
+    address = ""
+    if event.household_id is not None:
+        household = repos.records.get(Household, event.household_id)
+        address = household.address if household is not None else ""
+    return EventData(history, status, problem, name, group, address, lookups.assignees())
+
+
+class EventDialog(QDialog):
+    """One event: details, deadline and 超期, timeline, and the allowed next steps."""
+
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        event_id: str,
+        parent: QWidget | None = None,
+        *,
+        pick_files: PickFiles | None = None,
+    ) -> None:
+        super().__init__(parent)
+        make_readable(self)
+        self.ctx = ctx
+        self._event_id = event_id
+        self._pick_files = pick_files
+        self._data: EventData | None = None
+        self.action_form: ActionForm | None = None
+        self.action_buttons: dict[EventActionKind, QPushButton] = {}
+        self.setWindowTitle(self.tr("Event"))
+        self.resize(980, 720)
+
+        self.title_label = QLabel(self.tr("Loading…"))
+        emphasize(self.title_label, point_size=15)
+        self.title_label.setWordWrap(True)
+        self.state_label = QLabel()
+        emphasize(self.state_label, point_size=13)
+        self.deadline_label = QLabel()
+        emphasize(self.deadline_label, point_size=13)
+        self.overdue_label = QLabel(self.tr("Overdue"))
+        self.overdue_label.setStyleSheet(
+            "font-size: 13pt; font-weight: bold; color: white; background: #b00020;"
+            " padding: 2px 10px; border-radius: 4px;"
+        )
+        self.overdue_label.hide()
+        self.banner = InlineMessage()
+
+        self.detail_labels: dict[str, QLabel] = {}
+        details = QGridLayout()
+        fields = [
+            ("category", self.tr("Category")),
+            ("ledger", self.tr("Ledger")),
+            ("urgency", self.tr("Urgency")),
+            ("reporter", self.tr("Reported by")),
+            ("reported_at", self.tr("Reported at")),
+            ("household", self.tr("Household")),
+            ("location", self.tr("Location")),
+            ("people", self.tr("People involved")),
+            ("description", self.tr("Description")),
+            ("photos", self.tr("Photos")),
+        ]
+        pairs = len(fields) - 2  # description and photos get a full row each
+        for i, (key, title) in enumerate(fields):
+            caption = QLabel(title)
+            tint(caption, "#555555")
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.detail_labels[key] = value
+            if i < pairs:
+                details.addWidget(caption, i // 2, (i % 2) * 2)
+                details.addWidget(value, i // 2, (i % 2) * 2 + 1)
+            else:
+                row = (pairs + 1) // 2 + (i - pairs)
+                details.addWidget(caption, row, 0)
+                details.addWidget(value, row, 1, 1, 3)
+        details.setColumnStretch(1, 1)
+        details.setColumnStretch(3, 1)
+
+        self.timeline_model: RecordTableModel[EventAction] = RecordTableModel(
+            [
+                Column(self.tr("When"), self._when_text),
+                Column(self.tr("Who"), lambda a: f"{a.actor}（{a.actor_role.label}）"),
+                Column(self.tr("Action"), lambda a: a.kind.label),
+                Column(self.tr("Comment"), lambda a: a.comment),
+                Column(
+                    self.tr("Satisfaction"),
+                    lambda a: a.satisfaction.label if a.satisfaction else "",
+                ),
+                Column(self.tr("Assigned to"), self._assignee_text),
+            ],
+            self,
+        )
+        self.timeline = make_table(self.timeline_model)
+        self.timeline.setWordWrap(True)
+        self.actions_row = QHBoxLayout()
+        self.no_actions_label = QLabel(self.tr("No further step for your role."))
+        self.actions_row.addWidget(self.no_actions_label)
+        self.actions_row.addStretch(1)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.clicked.connect(self.accept)
+
+        head = QHBoxLayout()
+        head.addWidget(self.state_label)
+        head.addSpacing(24)
+        head.addWidget(self.deadline_label)
+        head.addWidget(self.overdue_label)
+        head.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addLayout(head)
+        layout.addWidget(self.banner)
+        layout.addLayout(details)
+        timeline_caption = QLabel(self.tr("Timeline"))
+        emphasize(timeline_caption)
+        layout.addWidget(timeline_caption)
+        layout.addWidget(self.timeline, 1)
+        bottom = QHBoxLayout()
+        bottom.addLayout(self.actions_row, 1)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+        self.reload()
+
+    def _when_text(self, action: EventAction) -> str:
+        if action.server_at is not None:
+            return cst_text(action.server_at)
+        return self.tr("{time} (device clock)").format(time=cst_text(action.at))
+
+    def _assignee_text(self, action: EventAction) -> str:
+        if action.assignee == GRID_ASSIGNEE:
+            return self.tr("Grid")
+        return action.assignee
+
+    def reload(self) -> None:
+        lookups = Lookups(self.ctx.store.engine)
+        event_id = self._event_id
+        self.ctx.read(
+            lambda repos: load_event(repos, lookups, event_id),
+            self._fill,
+            lambda exc: self.banner.show_message(error_text(exc)),
+        )
+
+    def _fill(self, data: EventData | None) -> None:
+        if data is None or data.history.event.deleted:
+            self.title_label.setText(self.tr("Event not found"))
+            self._set_actions([])
+            return
+        self._data = data
+        event = data.history.event
+        status = data.status
+        self.title_label.setText(event.title)
+        labels = self.detail_labels
+        group = f"（{data.category_group}）" if data.category_group else ""
+        labels["category"].setText(f"{data.category_name}{group}")
+        labels["ledger"].setText(event.ledger.label)
+        labels["urgency"].setText(event.urgency.label)
+        labels["reporter"].setText(event.reporter)
+        labels["reported_at"].setText(cst_text(event.reported_at))
+        labels["household"].setText(data.household_address)
+        labels["location"].setText(event.location)
+        labels["people"].setText(event.people_involved)
+        labels["description"].setText(event.description)
+        photo_count = len(event.attachments) + sum(len(a.attachments) for a in data.history.actions)
+        labels["photos"].setText(self.tr("{count} photo(s)").format(count=photo_count))
+        self.timeline_model.set_rows(list(data.history.actions))
+        if status is None:
+            self.state_label.setText("")
+            self.deadline_label.setText("")
+            self.overdue_label.hide()
+            self.banner.show_message(data.status_error)
+            self._set_actions([])
+            return
+        self.state_label.setText(self.tr("State: {state}").format(state=status.state.label))
+        self.deadline_label.setText(
+            self.tr("Deadline: {deadline}").format(deadline=cst_text(status.deadline))
+        )
+        self.overdue_label.setVisible(status.overdue)
+        self._set_actions(allowed_actions(status.state, self.ctx.user.role))
+
+    def _set_actions(self, actions: list[EventActionKind]) -> None:
+        for button in self.action_buttons.values():
+            self.actions_row.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        for position, kind in enumerate(actions):
+            button = QPushButton(kind.label)
+            button.setProperty("action", kind.value)
+            button.clicked.connect(self._action_clicked)
+            self.actions_row.insertWidget(position, button)
+            self.action_buttons[kind] = button
+        self.no_actions_label.setVisible(not actions)
+
+    def _action_clicked(self) -> None:
+        button = self.sender()
+        if isinstance(button, QPushButton):
+            self.start_action(EventActionKind(str(button.property("action"))))
+
+    def start_action(self, kind: EventActionKind) -> ActionForm:
+        """Open the input form for ``kind`` (non-modal to the event loop: ``open``)."""
+        assignees = self._data.assignees if self._data is not None else []
+        form = ActionForm(self.ctx, kind, assignees, self, pick_files=self._pick_files)
+        form.submitted.connect(lambda: self._submit(form))
+        self.action_form = form
+        form.open()
+        return form
+
+    def _submit(self, form: ActionForm) -> None:
+        user = self.ctx.user
+        action = EventAction(
+            event_id=self._event_id,
+            kind=form.kind,
+            actor=user.username,
+            actor_role=user.role,
+            at=utcnow(),
+            comment=form.comment(),
+            assignee=form.assignee() if form.kind is A.DISPATCH else "",
+            satisfaction=form.satisfaction() if form.kind is A.EVALUATE else None,
+        )
+        photos = form.photos.photos()
+
+        def work(uow: UnitOfWork) -> str:
+            return append_action(uow, action, store_photos(uow, photos)).id
+
+        def done(_action_id: object) -> None:
+            form.accept()
+            self.action_form = None
+            self.changed.emit(self._event_id)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            form.failed(error_text(exc))
+
+        self.ctx.write(work, on_done=done, on_error=failed)

@@ -1,0 +1,271 @@
+"""Pieces the record dialogs share: a small table model over records, error texts for
+people, CST time formatting, the red inline labels and the sensitive-group rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QScrollArea,
+    QTableView,
+    QWidget,
+)
+
+from gridclient.domain.entities import CST
+from gridclient.domain.enums import Role
+from gridclient.domain.idnumber import InvalidIdNumber
+from gridclient.domain.phone import InvalidPhone
+from gridclient.domain.workflow import IllegalTransition
+from gridclient.storage.errors import (
+    AttachmentMismatch,
+    MissingParent,
+    RecordNotFound,
+    StaleRecord,
+    StorageError,
+)
+from gridclient.ui.context import UserInfo
+
+T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
+
+ERROR_COLOR = "#b00020"
+WARNING_COLOR = "#8a4b00"
+#: Older eyes on small laptop screens: nothing in a form below this size.
+READABLE_POINT_SIZE = 11
+
+Confirm = Callable[[QWidget, str, str], bool]
+"""Ask a yes/no question (parent, title, text); injectable so tests need no modal box."""
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def enum_data(combo: QComboBox, cls: type[E]) -> E | None:
+    """The enum member behind a combo's current item (Qt hands StrEnum data back as
+    plain ``str``), or None for a "(not given)" item."""
+    data = combo.currentData()
+    if data is None:
+        return None
+    try:
+        return cls(data)
+    except ValueError:
+        return None
+
+
+def enum_value(combo: QComboBox, cls: type[E]) -> E:
+    """Like :func:`enum_data` for combos that always hold a member."""
+    value = enum_data(combo, cls)
+    if value is None:
+        raise ValueError(f"{cls.__name__} combo has no value")
+    return value
+
+
+def emphasize(label: QLabel, *, point_size: float | None = None, bold: bool = True) -> QLabel:
+    """Bold (and optionally bigger) text that still inherits the dialog's font.
+
+    Style sheets would cut the label off from the dialog's readable font size, so
+    only the attributes set here are overridden."""
+    font = QFont()
+    font.setBold(bold)
+    if point_size is not None:
+        font.setPointSizeF(point_size)
+    label.setFont(font)
+    return label
+
+
+def tint(label: QLabel, color: str) -> QLabel:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+    label.setPalette(palette)
+    return label
+
+
+def make_readable(widget: QWidget) -> None:
+    font = widget.font()
+    if font.pointSizeF() < READABLE_POINT_SIZE:
+        font.setPointSizeF(READABLE_POINT_SIZE)
+        widget.setFont(font)
+
+
+def cst_text(when: datetime | None, *, with_time: bool = True) -> str:
+    if when is None:
+        return ""
+    local = when.astimezone(CST)
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def may_see_sensitive(user: UserInfo, grid_id: str) -> bool:
+    """Who sees the sensitive special groups (刑满释放, 社区矫正, 吸毒, 严重精神障碍):
+    township staff and administrators always; a grid worker only for households of
+    their own grids (a worker whose scope lists no grids works on every grid in the
+    store). Tags a user may not see are kept unchanged when they save."""
+    if user.role in (Role.TOWNSHIP, Role.ADMIN):
+        return True
+    return not user.grid_ids or grid_id in user.grid_ids
+
+
+def error_text(exc: BaseException) -> str:
+    """What happened and what to do, in the user's language."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Errors", text)
+
+    if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone):
+        return str(exc)
+    if isinstance(exc, StaleRecord):
+        return f"{exc}\n" + tr(
+            "Your input is kept. Note what you typed, close this window, "
+            "open it again and redo the change."
+        )
+    if isinstance(exc, RecordNotFound | MissingParent):
+        return f"{exc}\n" + tr(
+            "Close this window and refresh the list; the record may have been removed."
+        )
+    if isinstance(exc, AttachmentMismatch):
+        return str(exc)
+    if isinstance(exc, StorageError):
+        return f"{exc}\n" + tr(
+            "Your input is kept. Try saving again; if it still fails, contact your IT staff."
+        )
+    return tr(
+        "Saving failed because of an unexpected error ({name}). Your input is kept. "
+        "Try again; if it still fails, send the log file to your IT staff."
+    ).format(name=type(exc).__name__)
+
+
+class InlineMessage(QLabel):
+    """A red (error) or brown (warning) line under a field; hidden when empty."""
+
+    def __init__(self, *, warning: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        tint(self, WARNING_COLOR if warning else ERROR_COLOR)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    title: str
+    text: Callable[[T], str]
+    alert: Callable[[T], bool] | None = None
+    """Paint the cell red (e.g. 超期)."""
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    """A small read-only table over a list already in memory (one household's members,
+    visits or events; one event's actions)."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> T:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        column = self._columns[index.column()]
+        record = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(record)
+        alert = column.alert
+        if role == Qt.ItemDataRole.ForegroundRole and alert is not None and alert(record):
+            return QBrush(QColor(ERROR_COLOR))
+        return None
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            return self._columns[section].title
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+            return str(section + 1)
+        return None
+
+
+def scrolling(content: QLayout) -> QScrollArea:
+    """Put a form in a frameless scroll area, so that a long form on a 768-pixel
+    laptop screen scrolls instead of squeezing its fields."""
+    inner = QWidget()
+    inner.setLayout(content)
+    area = QScrollArea()
+    area.setWidget(inner)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
+
+
+def make_table(model: QAbstractItemModel) -> QTableView:
+    """A read-only, row-selecting table for the small lists in the dialogs."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    header_font = QFont()  # headers get a smaller per-class font on some styles
+    header_font.setPointSizeF(READABLE_POINT_SIZE)
+    view.horizontalHeader().setFont(header_font)
+    return view

@@ -1,0 +1,602 @@
+"""One household (户): its details, members, visit history and events.
+
+Everything the user changes here (the household and any number of its members) is
+saved in ONE unit of work when they press Save; on an error the dialog stays open with
+their input and says what to do. Members are removed by tombstone after a confirmation.
+Moving a household to another grid (within the user's grids) clears its micro-grid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridclient.domain import phone
+from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
+from gridclient.domain.enums import EntityKind, HouseholdTag, SpecialGroup
+from gridclient.domain.workflow import EventStatus, IllegalTransition, event_status
+from gridclient.storage.lookups import GridChoice, Lookups
+from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.uow import UnitOfWork
+from gridclient.ui.context import AppContext
+from gridclient.ui.form_common import (
+    Column,
+    Confirm,
+    InlineMessage,
+    RecordTableModel,
+    ask,
+    cst_text,
+    emphasize,
+    error_text,
+    make_readable,
+    make_table,
+    may_see_sensitive,
+)
+from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.resident_form import ResidentForm
+
+
+@dataclass(frozen=True)
+class EventRow:
+    history: EventHistory
+    category: str
+    status: EventStatus | None
+
+
+@dataclass(frozen=True)
+class HouseholdData:
+    household: Household | None
+    residents: list[Resident]
+    visits: list[Visit]
+    events: list[EventRow]
+    grids: list[GridChoice]
+    micro_grids: dict[str, list[tuple[str, str]]]
+    grid_name: str
+
+
+def _event_rows(histories: list[EventHistory], catalog: EventCatalog) -> list[EventRow]:
+    now = utcnow()
+    rows = []
+    for history in histories:
+        event = history.event
+        name = catalog.get(event.category_code).name if event.category_code in catalog else ""
+        try:
+            status: EventStatus | None = event_status(event, history.actions, catalog, now)
+        except (IllegalTransition, KeyError):
+            status = None
+        rows.append(EventRow(history, name or event.category_code, status))
+    return rows
+
+
+def load_household(
+    repos: Repositories,
+    lookups: Lookups,
+    household_id: str | None,
+    grid_id: str | None,
+    scope: tuple[str, ...],
+) -> HouseholdData:
+    household = repos.records.get(Household, household_id) if household_id else None
+    grids = lookups.grids_in_scope(scope)
+    home = household.grid_id if household is not None else grid_id
+    if home is not None and home not in {g.id for g in grids}:
+        areas: dict[str, Area] = lookups.areas_by_id([home])
+        if home in areas:
+            grids.insert(0, GridChoice(home, areas[home].name, ""))
+    micro = {g.id: lookups.micro_grids_of(g.id) for g in grids}
+    grid_name = next((g.label for g in grids if g.id == home), "")
+    if household is None:
+        return HouseholdData(None, [], [], [], grids, micro, grid_name)
+    return HouseholdData(
+        household,
+        repos.records.residents_of_household(household.id),
+        repos.records.visits_of_household(household.id),
+        _event_rows(lookups.events_of_household(household.id), repos.catalog.load()),
+        grids,
+        micro,
+        grid_name,
+    )
+
+
+class HouseholdDialog(QDialog):
+    """View and edit a household; ``household_id`` None creates one in ``grid_id``."""
+
+    saved = Signal(str)
+    openHousehold = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        household_id: str | None,
+        *,
+        grid_id: str | None = None,
+        parent: QWidget | None = None,
+        on_open_household: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if household_id is None and grid_id is None:
+            raise ValueError("a new household needs its grid")
+        make_readable(self)
+        self.ctx = ctx
+        self.confirm: Confirm = ask
+        self._household_id = household_id
+        self._grid_id = grid_id
+        self._original: Household | None = None
+        self._residents: list[Resident] = []
+        self._stored_residents: dict[str, Resident] = {}
+        self._removed: set[str] = set()
+        self._micro: dict[str, list[tuple[str, str]]] = {}
+        self._loaded = False
+        self.member_form: ResidentForm | None = None
+        if on_open_household is not None:
+            self.openHousehold.connect(on_open_household)
+        self.setWindowTitle(self.tr("Household") if household_id else self.tr("New household"))
+        self.resize(1000, 720)
+
+        self.heading = QLabel()
+        emphasize(self.heading, point_size=15)
+        self.banner = InlineMessage()
+
+        # -- details --
+        self.address_edit = QLineEdit()
+        self.address_error = InlineMessage()
+        self.number_edit = QLineEdit()
+        self._new_household_id = new_id()
+        self.phone_holder = QWidget()
+        phone_layout = QVBoxLayout(self.phone_holder)
+        phone_layout.setContentsMargins(0, 0, 0, 0)
+        self.phone_field = self._make_phone(None, "")
+        self.phone_error = InlineMessage()
+        self.grid_combo = QComboBox()
+        self.grid_combo.currentIndexChanged.connect(self._grid_changed)
+        self.move_note = InlineMessage(warning=True)
+        self.micro_combo = QComboBox()
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(60)
+        self.tag_boxes: dict[HouseholdTag, QCheckBox] = {}
+        tags_box = QGroupBox(self.tr("Household tags"))
+        tags_layout = QGridLayout(tags_box)
+        for i, tag in enumerate(HouseholdTag):
+            box = QCheckBox(tag.label)
+            self.tag_boxes[tag] = box
+            tags_layout.addWidget(box, i // 3, i % 3)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Address"), self.address_edit)
+        form.addRow("", self.address_error)
+        form.addRow(self.tr("Household no."), self.number_edit)
+        form.addRow(self.tr("Phone"), self.phone_holder)
+        form.addRow("", self.phone_error)
+        form.addRow(self.tr("Grid"), self.grid_combo)
+        form.addRow("", self.move_note)
+        form.addRow(self.tr("Micro-grid"), self.micro_combo)
+        form.addRow(self.tr("Notes"), self.notes_edit)
+
+        # -- members --
+        self._sensitive_ok = may_see_sensitive(ctx.user, grid_id or "")
+        self.resident_model: RecordTableModel[Resident] = RecordTableModel(
+            [
+                Column(self.tr("Name"), lambda r: r.name),
+                Column(self.tr("Relation"), lambda r: r.relation.label),
+                Column(self.tr("Gender"), lambda r: r.gender.label if r.gender else ""),
+                Column(
+                    self.tr("Birth date"),
+                    lambda r: r.birth_date.isoformat() if r.birth_date else "",
+                ),
+                Column(self.tr("ID number"), lambda r: mask_id_number(r.id_number)),
+                Column(self.tr("Phone"), lambda r: mask_phone(r.phone)),
+                Column(self.tr("Special groups"), self._group_text),
+            ],
+            self,
+        )
+        self.resident_table = make_table(self.resident_model)
+        self.resident_table.doubleClicked.connect(lambda _i: self.edit_resident())
+        self.add_button = QPushButton(self.tr("Add resident…"))
+        self.add_button.clicked.connect(self.add_resident)
+        self.edit_button = QPushButton(self.tr("Edit resident…"))
+        self.edit_button.clicked.connect(self.edit_resident)
+        self.remove_button = QPushButton(self.tr("Remove resident"))
+        self.remove_button.clicked.connect(self.remove_resident)
+        member_buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            member_buttons.addWidget(button)
+        member_buttons.addStretch(1)
+        members_box = QGroupBox(self.tr("Members"))
+        members_layout = QVBoxLayout(members_box)
+        members_layout.addWidget(self.resident_table)
+        members_layout.addLayout(member_buttons)
+
+        details_page = QWidget()
+        top = QHBoxLayout()
+        top.addLayout(form, 3)
+        top.addWidget(tags_box, 2)
+        details_layout = QVBoxLayout(details_page)
+        details_layout.addLayout(top)
+        details_layout.addWidget(members_box, 1)
+
+        # -- visits and events --
+        self.visit_model: RecordTableModel[Visit] = RecordTableModel(
+            [
+                Column(self.tr("Date"), lambda v: cst_text(v.visited_at)),
+                Column(self.tr("Method"), lambda v: v.method.label),
+                Column(self.tr("Content"), lambda v: v.content),
+                Column(self.tr("Visitor"), lambda v: v.visitor),
+            ],
+            self,
+        )
+        self.visit_table = make_table(self.visit_model)
+        self.event_model: RecordTableModel[EventRow] = RecordTableModel(
+            [
+                Column(self.tr("Category"), lambda e: e.category),
+                Column(self.tr("Title"), lambda e: e.history.event.title),
+                Column(self.tr("State"), lambda e: e.status.state.label if e.status else ""),
+                Column(
+                    self.tr("Deadline"),
+                    lambda e: cst_text(e.status.deadline) if e.status else "",
+                ),
+                Column(
+                    self.tr("Overdue"),
+                    lambda e: self.tr("Overdue") if e.status and e.status.overdue else "",
+                    alert=lambda e: bool(e.status and e.status.overdue),
+                ),
+            ],
+            self,
+        )
+        self.event_table = make_table(self.event_model)
+        self.event_table.doubleClicked.connect(self._open_event)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details_page, self.tr("Household and members"))
+        self.tabs.addTab(self.visit_table, self.tr("Visits"))
+        self.tabs.addTab(self.event_table, self.tr("Events"))
+
+        self.visit_button = QPushButton(self.tr("Record visit…"))
+        self.visit_button.clicked.connect(self._record_visit)
+        self.event_button = QPushButton(self.tr("Report event…"))
+        self.event_button.clicked.connect(self._report_event)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        self.save_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.visit_button)
+        bottom.addWidget(self.event_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self._set_busy(self.tr("Loading…"))
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _set_busy(self, text: str) -> None:
+        self.heading.setText(text)
+
+    def reload(self) -> None:
+        lookups = Lookups(self.ctx.store.engine)
+        household_id, grid_id, scope = self._household_id, self._grid_id, self.ctx.user.grid_ids
+        self.ctx.read(
+            lambda repos: load_household(repos, lookups, household_id, grid_id, scope),
+            self._fill,
+            self._load_failed,
+        )
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.banner.show_message(error_text(exc))
+
+    def _fill(self, data: HouseholdData) -> None:
+        household = data.household
+        if self._household_id is not None and (household is None or household.deleted):
+            self.banner.show_message(
+                self.tr("This household no longer exists (deleted or moved out of your area).")
+            )
+            return
+        self._original = household
+        home = household.grid_id if household is not None else self._grid_id
+        assert home is not None
+        self._sensitive_ok = may_see_sensitive(self.ctx.user, home)
+        self._micro = data.micro_grids
+        self.grid_combo.blockSignals(True)
+        self.grid_combo.clear()
+        for grid in data.grids:
+            self.grid_combo.addItem(grid.label, grid.id)
+        self.grid_combo.setCurrentIndex(max(0, self.grid_combo.findData(home)))
+        self.grid_combo.blockSignals(False)
+        self._fill_micro(home, household.micro_grid_id if household else None)
+        if household is not None:
+            self.heading.setText(
+                self.tr("{address} · {grid}").format(address=household.address, grid=data.grid_name)
+            )
+            self.address_edit.setText(household.address)
+            self.number_edit.setText(household.number)
+            self.phone_field = self._make_phone(household.id, household.phone)
+            for tag, box in self.tag_boxes.items():
+                box.setChecked(tag in household.tags)
+            self.notes_edit.setPlainText(household.notes)
+        else:
+            self.heading.setText(self.tr("New household · {grid}").format(grid=data.grid_name))
+        self._residents = list(data.residents)
+        self._stored_residents = {r.id: r for r in data.residents}
+        self._removed = set()
+        self.resident_model.set_rows(self._residents)
+        self.visit_model.set_rows(data.visits)
+        self.event_model.set_rows(data.events)
+        self.visit_button.setEnabled(household is not None)
+        self.event_button.setEnabled(household is not None)
+        self.save_button.setEnabled(True)
+        self._loaded = True
+        self.address_edit.setFocus()
+
+    def _make_phone(self, household_id: str | None, value: str) -> MaskedField:
+        """The phone field for the loaded household (masked once it is stored)."""
+        layout = self.phone_holder.layout()
+        assert layout is not None
+        if hasattr(self, "phone_field"):
+            layout.removeWidget(self.phone_field)
+            self.phone_field.deleteLater()
+        field = MaskedField(
+            self.ctx, EntityKind.HOUSEHOLD, household_id, "phone", value, masker=mask_phone
+        )
+        field.revealFailed.connect(self.banner.show_message)
+        layout.addWidget(field)
+        return field
+
+    def _fill_micro(self, grid_id: str, current: str | None) -> None:
+        self.micro_combo.clear()
+        self.micro_combo.addItem(self.tr("(none)"), None)
+        for micro_id, name in self._micro.get(grid_id, []):
+            self.micro_combo.addItem(name, micro_id)
+        self.micro_combo.setCurrentIndex(max(0, self.micro_combo.findData(current)))
+
+    def _grid_changed(self, _index: int) -> None:
+        grid_id = self.grid_combo.currentData()
+        if not isinstance(grid_id, str):
+            return
+        home = self._original.grid_id if self._original is not None else self._grid_id
+        moving = self._original is not None and grid_id != home
+        self.move_note.show_message(
+            self.tr(
+                "The household will move to this grid when you save; its micro-grid is cleared."
+            )
+            if moving
+            else ""
+        )
+        keep = self._original.micro_grid_id if self._original and not moving else None
+        self._fill_micro(grid_id, keep)
+
+    # -- members ------------------------------------------------------------------------
+
+    def _group_text(self, resident: Resident) -> str:
+        shown = [
+            g.label
+            for g in SpecialGroup
+            if g in resident.tags and (self._sensitive_ok or not g.sensitive)
+        ]
+        return "、".join(shown)
+
+    def _siblings(self, exclude: str) -> dict[str, str]:
+        return {r.id_number: r.name for r in self._residents if r.id_number and r.id != exclude}
+
+    def _home_grid(self) -> str:
+        grid_id = self.grid_combo.currentData()
+        if isinstance(grid_id, str):
+            return grid_id
+        assert self._grid_id is not None or self._original is not None
+        return self._original.grid_id if self._original is not None else str(self._grid_id)
+
+    def resident_form(self, resident: Resident, *, stored: bool) -> ResidentForm:
+        form = ResidentForm(
+            self.ctx,
+            resident,
+            grid_id=self._home_grid(),
+            stored=stored,
+            siblings=self._siblings(resident.id),
+            parent=self,
+        )
+        form.openHousehold.connect(self.openHousehold)
+        form.accepted.connect(lambda: self.accept_resident(form))
+        self.member_form = form
+        return form
+
+    def new_resident_form(self) -> ResidentForm:
+        household_id = self._household_id or self._pending_id()
+        return self.resident_form(Resident(household_id=household_id, name=""), stored=False)
+
+    def _pending_id(self) -> str:
+        return self._new_household_id
+
+    def add_resident(self) -> None:
+        self.new_resident_form().open()
+
+    def accept_resident(self, form: ResidentForm) -> None:
+        """Take the form's result into the member list (saved with the household)."""
+        edited = form.result_resident()
+        if edited is None:
+            return
+        for i, resident in enumerate(self._residents):
+            if resident.id == edited.id:
+                self._residents[i] = edited
+                break
+        else:
+            self._residents.append(edited)
+        self.resident_model.set_rows(self._residents)
+
+    def selected_resident(self) -> Resident | None:
+        rows = self.resident_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.resident_model.row_at(rows[0].row())
+
+    def edit_resident(self) -> None:
+        resident = self.selected_resident()
+        if resident is None:
+            return
+        self.resident_form(resident, stored=resident.id in self._stored_residents).open()
+
+    def remove_resident(self) -> None:
+        resident = self.selected_resident()
+        if resident is None:
+            return
+        question = self.tr(
+            "Remove {name} from this household? The record is marked deleted when you save."
+        ).format(name=resident.name)
+        if not self.confirm(self, self.tr("Remove resident"), question):
+            return
+        self._residents = [r for r in self._residents if r.id != resident.id]
+        if resident.id in self._stored_residents:
+            self._removed.add(resident.id)
+        self.resident_model.set_rows(self._residents)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def edited_household(self) -> Household | None:
+        address = self.address_edit.text().strip()
+        self.address_error.show_message("" if address else self.tr("Enter the address."))
+        phone_text = self.phone_field.value()
+        phone_ok = True
+        if phone_text:
+            try:
+                phone_text = phone.parse(phone_text).number
+                self.phone_error.show_message("")
+            except phone.InvalidPhone as exc:
+                self.phone_error.show_message(exc.message)
+                phone_ok = False
+        else:
+            self.phone_error.show_message("")
+        if not address or not phone_ok:
+            return None
+        grid_id = self._home_grid()
+        micro = self.micro_combo.currentData()
+        base = self._original or Household(id=self._pending_id(), grid_id=grid_id, address="")
+        return dataclasses.replace(
+            base,
+            grid_id=grid_id,
+            address=address,
+            number=self.number_edit.text().strip(),
+            phone=phone_text,
+            micro_grid_id=micro if isinstance(micro, str) else None,
+            tags=frozenset(t for t, box in self.tag_boxes.items() if box.isChecked()),
+            notes=self.notes_edit.toPlainText().strip(),
+        )
+
+    def save(self) -> None:
+        if not self._loaded:
+            return
+        household = self.edited_household()
+        if household is None:
+            self.banner.show_message(self.tr("Some fields need attention (shown in red)."))
+            return
+        original = self._original
+        stored = dict(self._stored_residents)
+        residents = [dataclasses.replace(r, household_id=household.id) for r in self._residents]
+        removed = sorted(self._removed)
+
+        def work(uow: UnitOfWork) -> str:
+            if original is None:
+                uow.create(household)
+            else:
+                uow.update(household, base=original)
+            for resident in residents:
+                base = stored.get(resident.id)
+                if base is None:
+                    uow.create(resident)
+                elif resident != base:
+                    uow.update(resident, base=base)
+            for resident_id in removed:
+                uow.delete(EntityKind.RESIDENT, resident_id)
+            return household.id
+
+        self.save_button.setEnabled(False)
+        self.banner.show_message("")
+        self.ctx.write(work, on_done=self._saved, on_error=self._save_failed)
+
+    def _saved(self, household_id: object) -> None:
+        assert isinstance(household_id, str)
+        self.saved.emit(household_id)
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        self.banner.show_message(error_text(exc))
+
+    # -- related dialogs ----------------------------------------------------------------
+
+    def _record_visit(self) -> None:
+        from gridclient.ui.visit_dialog import VisitDialog
+
+        if self._original is None:
+            return
+        dialog = VisitDialog(self.ctx, self._original.id, parent=self)
+        dialog.saved.connect(lambda _id: self.reload_history())
+        dialog.open()
+
+    def _report_event(self) -> None:
+        from gridclient.ui.event_dialogs import EventReportDialog
+
+        if self._original is None:
+            return
+        dialog = EventReportDialog(self.ctx, self._original.grid_id, self._original.id, parent=self)
+        dialog.reported.connect(lambda _id: self.reload_history())
+        dialog.open()
+
+    def _open_event(self) -> None:
+        from gridclient.ui.event_dialogs import EventDialog
+
+        rows = self.event_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        event_id = self.event_model.row_at(rows[0].row()).history.event.id
+        dialog = EventDialog(self.ctx, event_id, parent=self)
+        dialog.open()
+
+    def reload_history(self) -> None:
+        """Refresh visits and events only: the user's unsaved edits stay."""
+        if self._original is None:
+            return
+        lookups = Lookups(self.ctx.store.engine)
+        household_id = self._original.id
+
+        def read(repos: Repositories) -> tuple[list[Visit], list[EventRow]]:
+            histories = lookups.events_of_household(household_id)
+            return (
+                repos.records.visits_of_household(household_id),
+                _event_rows(histories, repos.catalog.load()),
+            )
+
+        self.ctx.read(read, self._fill_history, self._load_failed)
+
+    def _fill_history(self, result: tuple[list[Visit], list[EventRow]]) -> None:
+        visits, events = result
+        self.visit_model.set_rows(visits)
+        self.event_model.set_rows(events)

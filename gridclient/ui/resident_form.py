@@ -1,0 +1,439 @@
+"""The form for one resident (实有人口), opened from the household dialog.
+
+Typing a valid ID number fills birth date and gender; a date or gender typed that
+disagrees with the number is flagged, not refused. An ID number already registered on
+another live resident is a likely duplicate person: the form names the household and
+offers to open it, and never merges anything. The form returns an edited copy of the
+resident; the household dialog saves all its members in one unit of work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridclient.domain import idnumber, phone
+from gridclient.domain.entities import Household, Resident
+from gridclient.domain.enums import (
+    DisabilityCategory,
+    EntityKind,
+    Gender,
+    PopulationType,
+    Relation,
+    ResidenceStatus,
+    SpecialGroup,
+)
+from gridclient.storage.repositories import Repositories
+from gridclient.ui.context import AppContext
+from gridclient.ui.form_common import (
+    InlineMessage,
+    emphasize,
+    enum_data,
+    enum_value,
+    make_readable,
+    may_see_sensitive,
+    scrolling,
+)
+from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+
+G = SpecialGroup
+
+#: How the special-group boxes are laid out (title, groups); sensitive groups last.
+GROUP_SECTIONS: tuple[tuple[str, tuple[SpecialGroup, ...]], ...] = (
+    ("left_behind", (G.LEFT_BEHIND_CHILD, G.LEFT_BEHIND_ELDER, G.LEFT_BEHIND_WOMAN)),
+    ("care", (G.ELDERLY_60, G.ELDERLY_80, G.DISABLED, G.VETERAN_FAMILY)),
+    ("youth_party", (G.KEY_YOUTH, G.PARTY_MEMBER)),
+    (
+        "sensitive",
+        (G.RELEASED_PRISONER, G.COMMUNITY_CORRECTION, G.DRUG_USER, G.SEVERE_MENTAL_ILLNESS),
+    ),
+)
+
+NO_DATE = QDate(1800, 1, 1)
+
+DuplicateHit = tuple[str, str, str]
+"""(household id, household address, resident name) of a resident with the same number."""
+
+
+def find_duplicates(repos: Repositories, number: str, exclude_id: str) -> list[DuplicateHit]:
+    hits: list[DuplicateHit] = []
+    for other in repos.records.residents_by_id_number(number, exclude_id=exclude_id):
+        household = repos.records.get(Household, other.household_id)
+        if household is None or household.deleted:
+            continue
+        hits.append((household.id, household.address, other.name))
+    return hits
+
+
+class ResidentForm(QDialog):
+    """Edit a copy of ``resident``; ``result_resident()`` holds it after accept."""
+
+    openHousehold = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        resident: Resident,
+        *,
+        grid_id: str,
+        stored: bool,
+        siblings: Mapping[str, str] | None = None,
+        on_open_household: Callable[[str], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``stored``: the resident exists in the store (masked numbers, reveal log).
+        ``siblings``: ID number → name of the other members being edited alongside."""
+        super().__init__(parent)
+        make_readable(self)
+        self.ctx = ctx
+        self._original = resident
+        self._siblings = dict(siblings or {})
+        self._sensitive_visible = may_see_sensitive(ctx.user, grid_id)
+        self._result: Resident | None = None
+        self._auto_birth = False
+        self._auto_gender = False
+        self._duplicate_household: str | None = None
+        if on_open_household is not None:
+            self.openHousehold.connect(on_open_household)
+        self.setWindowTitle(self.tr("Resident") if stored else self.tr("New resident"))
+
+        record_id = resident.id if stored else None
+        self.name_edit = QLineEdit(resident.name)
+        self.name_error = InlineMessage()
+        self.relation_combo = QComboBox()
+        for relation in Relation:
+            self.relation_combo.addItem(relation.label, relation)
+        self.relation_combo.setCurrentIndex(self.relation_combo.findData(resident.relation))
+
+        self.id_field = MaskedField(
+            ctx,
+            EntityKind.RESIDENT,
+            record_id,
+            "id_number",
+            resident.id_number,
+            masker=mask_id_number,
+        )
+        self.id_field.edit.setPlaceholderText(
+            self.tr("18 characters; birth date and gender fill in")
+        )
+        self.id_field.textEdited.connect(self._id_changed)
+        self.id_field.revealed.connect(lambda: self._id_changed(self.id_field.value()))
+        self.id_error = InlineMessage()
+        self.id_field.revealFailed.connect(self.id_error.show_message)
+        self.mismatch_label = InlineMessage(warning=True)
+        self.duplicate_label = InlineMessage(warning=True)
+        self.duplicate_button = QPushButton(self.tr("Open that household"))
+        self.duplicate_button.hide()
+        self.duplicate_button.clicked.connect(self._open_duplicate)
+
+        self.gender_combo = QComboBox()
+        self.gender_combo.addItem(self.tr("(not given)"), None)
+        for gender in Gender:
+            self.gender_combo.addItem(gender.label, gender)
+        self.gender_combo.setCurrentIndex(self.gender_combo.findData(resident.gender))
+        self.birth_edit = QDateEdit()
+        self.birth_edit.setDisplayFormat("yyyy-MM-dd")
+        self.birth_edit.setMinimumDate(NO_DATE)
+        self.birth_edit.setMaximumDate(QDate.currentDate())
+        self.birth_edit.setSpecialValueText(self.tr("(not given)"))
+        self.birth_edit.setCalendarPopup(True)
+        self.set_birth_date(resident.birth_date)
+        self.gender_combo.activated.connect(self._gender_typed)
+        self.birth_edit.editingFinished.connect(self._birth_typed)
+        self.birth_edit.dateChanged.connect(lambda _d: self._check_mismatch())
+        self.gender_combo.currentIndexChanged.connect(lambda _i: self._check_mismatch())
+
+        self.ethnicity_edit = QLineEdit(resident.ethnicity)
+        self.phone_field = MaskedField(
+            ctx, EntityKind.RESIDENT, record_id, "phone", resident.phone, masker=mask_phone
+        )
+        self.phone_error = InlineMessage()
+        self.phone_field.revealFailed.connect(self.phone_error.show_message)
+        self.phone_field.textEdited.connect(lambda _t: self.phone_error.show_message(""))
+        self.population_combo = QComboBox()
+        for population in PopulationType:
+            self.population_combo.addItem(population.label, population)
+        self.population_combo.setCurrentIndex(
+            self.population_combo.findData(resident.population_type)
+        )
+        self.status_combo = QComboBox()
+        for status in ResidenceStatus:
+            self.status_combo.addItem(status.label, status)
+        self.status_combo.setCurrentIndex(self.status_combo.findData(resident.residence_status))
+        self.workplace_edit = QLineEdit(resident.workplace)
+        self.notes_edit = QLineEdit(resident.notes)
+
+        self.group_boxes: dict[SpecialGroup, QCheckBox] = {}
+        groups_box = QGroupBox(self.tr("Special groups"))
+        groups_layout = QGridLayout(groups_box)
+        titles = {
+            "left_behind": self.tr("Left behind"),
+            "care": self.tr("Elderly, disability, veterans"),
+            "youth_party": self.tr("Youth and party"),
+            "sensitive": self.tr("Special populations (restricted)"),
+        }
+        for row, (key, members) in enumerate(GROUP_SECTIONS):
+            if key == "sensitive" and not self._sensitive_visible:
+                continue
+            groups_layout.addWidget(_section_label(titles[key]), row, 0)
+            for column, group in enumerate(members, start=1):
+                box = QCheckBox(group.label)
+                box.setChecked(group in resident.tags)
+                self.group_boxes[group] = box
+                groups_layout.addWidget(box, row, column)
+        self.disability_category = QComboBox()
+        self.disability_category.addItem(self.tr("(category)"), None)
+        for category in DisabilityCategory:
+            self.disability_category.addItem(category.label, category)
+        self.disability_category.setCurrentIndex(
+            self.disability_category.findData(resident.disability_category)
+        )
+        self.disability_grade = QComboBox()
+        self.disability_grade.addItem(self.tr("(grade)"), None)
+        for grade, text in enumerate(("一级", "二级", "三级", "四级"), start=1):
+            self.disability_grade.addItem(text, grade)
+        self.disability_grade.setCurrentIndex(
+            self.disability_grade.findData(resident.disability_grade)
+        )
+        self.disability_row = QWidget()
+        disability_layout = QHBoxLayout(self.disability_row)
+        disability_layout.setContentsMargins(0, 0, 0, 0)
+        disability_layout.addWidget(_section_label(self.tr("Disability")))
+        disability_layout.addWidget(self.disability_category)
+        disability_layout.addWidget(self.disability_grade)
+        disability_layout.addStretch(1)
+        groups_layout.addWidget(self.disability_row, len(GROUP_SECTIONS), 0, 1, 5)
+        self.group_boxes[G.DISABLED].toggled.connect(self._disability_toggled)
+        self._disability_toggled(self.group_boxes[G.DISABLED].isChecked())
+
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow("", self.name_error)
+        form.addRow(self.tr("Relation to head"), self.relation_combo)
+        form.addRow(self.tr("ID number"), self.id_field)
+        form.addRow("", self.id_error)
+        form.addRow("", self.mismatch_label)
+        duplicate_row = QHBoxLayout()
+        duplicate_row.addWidget(self.duplicate_label, 1)
+        duplicate_row.addWidget(self.duplicate_button)
+        form.addRow("", duplicate_row)
+        form.addRow(self.tr("Gender"), self.gender_combo)
+        form.addRow(self.tr("Birth date"), self.birth_edit)
+        form.addRow(self.tr("Ethnicity"), self.ethnicity_edit)
+        form.addRow(self.tr("Phone"), self.phone_field)
+        form.addRow("", self.phone_error)
+        form.addRow(self.tr("Population type"), self.population_combo)
+        form.addRow(self.tr("Residence status"), self.status_combo)
+        form.addRow(self.tr("Workplace / school"), self.workplace_edit)
+        form.addRow(self.tr("Notes"), self.notes_edit)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("OK"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self.try_accept)
+        self.buttons.rejected.connect(self.reject)
+
+        body = QVBoxLayout()
+        body.addLayout(form)
+        body.addWidget(groups_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolling(body), 1)
+        layout.addWidget(self.buttons)
+        if resident.id_number and not stored:
+            self._id_changed(resident.id_number)
+
+    # -- birth date and gender ----------------------------------------------------------
+
+    def birth_date(self) -> date | None:
+        value = self.birth_edit.date()
+        if value == NO_DATE:
+            return None
+        return date(value.year(), value.month(), value.day())
+
+    def set_birth_date(self, value: date | None) -> None:
+        if value is None:
+            self.birth_edit.setDate(NO_DATE)
+        else:
+            self.birth_edit.setDate(QDate(value.year, value.month, value.day))
+
+    def gender(self) -> Gender | None:
+        return enum_data(self.gender_combo, Gender)
+
+    def _birth_typed(self) -> None:
+        self._auto_birth = False
+
+    def _gender_typed(self, _index: int) -> None:
+        self._auto_gender = False
+
+    def _parsed(self) -> idnumber.IdNumber | None:
+        text = self.id_field.value()
+        if not text:
+            return None
+        try:
+            return idnumber.parse(text)
+        except idnumber.InvalidIdNumber:
+            return None
+
+    def _id_changed(self, text: str) -> None:
+        self.duplicate_label.show_message("")
+        self.duplicate_button.hide()
+        self._duplicate_household = None
+        text = text.strip()
+        if not text:
+            self.id_error.show_message("")
+            self._check_mismatch()
+            return
+        try:
+            parsed = idnumber.parse(text)
+        except idnumber.InvalidIdNumber as exc:
+            # Too short while typing is not an error yet; everything else is.
+            partial = exc.reason is idnumber.IdNumberError.LENGTH and len(text) < 18
+            self.id_error.show_message("" if partial else exc.message)
+            self._check_mismatch()
+            return
+        self.id_error.show_message("")
+        if self.birth_date() is None or self._auto_birth:
+            self.set_birth_date(parsed.birth_date)
+            self._auto_birth = True
+        if self.gender() is None or self._auto_gender:
+            self.gender_combo.setCurrentIndex(self.gender_combo.findData(parsed.gender))
+            self._auto_gender = True
+        self._check_mismatch()
+        self._look_for_duplicates(parsed.number)
+
+    def _check_mismatch(self) -> None:
+        parsed = self._parsed()
+        if parsed is None:
+            self.mismatch_label.show_message("")
+            return
+        problems = idnumber.mismatch(parsed, self.birth_date(), self.gender())
+        self.mismatch_label.show_message("\n".join(problems))
+
+    # -- duplicates ---------------------------------------------------------------------
+
+    def _look_for_duplicates(self, number: str) -> None:
+        sibling = self._siblings.get(number)
+        if sibling is not None:
+            self.duplicate_label.show_message(
+                self.tr(
+                    "{name} in this household already has this ID number. "
+                    "Check whether it is the same person."
+                ).format(name=sibling)
+            )
+        exclude = self._original.id
+        self.ctx.read(
+            lambda repos: find_duplicates(repos, number, exclude),
+            lambda hits: self._show_duplicates(number, hits),
+        )
+
+    def _show_duplicates(self, number: str, hits: list[DuplicateHit]) -> None:
+        if self.id_field.value().upper() != number or not hits:
+            return
+        household_id, address, name = hits[0]
+        others = self.tr(" (and {count} more)").format(count=len(hits) - 1) if len(hits) > 1 else ""
+        self.duplicate_label.show_message(
+            self.tr(
+                "This ID number is already registered for {name} at {address}{others}. "
+                "It may be the same person: check before saving; nothing is merged."
+            ).format(name=name, address=address, others=others)
+        )
+        self._duplicate_household = household_id
+        self.duplicate_button.show()
+
+    def _open_duplicate(self) -> None:
+        if self._duplicate_household is not None:
+            self.openHousehold.emit(self._duplicate_household)
+
+    # -- special groups -----------------------------------------------------------------
+
+    def _disability_toggled(self, checked: bool) -> None:
+        self.disability_row.setVisible(checked)
+
+    def tags(self) -> frozenset[SpecialGroup]:
+        shown = {g for g, box in self.group_boxes.items() if box.isChecked()}
+        hidden = {g for g in self._original.tags if g not in self.group_boxes}
+        return frozenset(shown | hidden)
+
+    # -- accept ---------------------------------------------------------------------------
+
+    def validate(self) -> Resident | None:
+        """The edited resident, or None after showing what is wrong."""
+        ok = True
+        name = self.name_edit.text().strip()
+        self.name_error.show_message("" if name else self.tr("Enter the name."))
+        ok = ok and bool(name)
+        number = self.id_field.value()
+        if number:
+            try:
+                number = idnumber.parse(number).number
+                self.id_error.show_message("")
+            except idnumber.InvalidIdNumber as exc:
+                self.id_error.show_message(exc.message)
+                ok = False
+        phone_text = self.phone_field.value()
+        if phone_text:
+            try:
+                phone_text = phone.parse(phone_text).number
+                self.phone_error.show_message("")
+            except phone.InvalidPhone as exc:
+                self.phone_error.show_message(exc.message)
+                ok = False
+        if not ok:
+            return None
+        tags = self.tags()
+        disabled = SpecialGroup.DISABLED in tags
+        category = enum_data(self.disability_category, DisabilityCategory) if disabled else None
+        grade = self.disability_grade.currentData() if disabled else None
+        return dataclasses.replace(
+            self._original,
+            name=name,
+            id_number=number,
+            gender=self.gender(),
+            birth_date=self.birth_date(),
+            relation=enum_value(self.relation_combo, Relation),
+            ethnicity=self.ethnicity_edit.text().strip(),
+            phone=phone_text,
+            population_type=enum_value(self.population_combo, PopulationType),
+            residence_status=enum_value(self.status_combo, ResidenceStatus),
+            tags=tags,
+            disability_category=category,
+            disability_grade=grade if isinstance(grade, int) else None,
+            workplace=self.workplace_edit.text().strip(),
+            notes=self.notes_edit.text().strip(),
+        )
+
+    def try_accept(self) -> None:
+        edited = self.validate()
+        if edited is None:
+            return
+        self._result = edited
+        self.accept()
+
+    def result_resident(self) -> Resident | None:
+        return self._result
+
+
+def _section_label(text: str) -> QLabel:
+    return emphasize(QLabel(text))
