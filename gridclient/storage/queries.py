@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from pypinyin import lazy_pinyin
-from sqlalchemy import Engine, Select, distinct, func, literal, select, text
+from sqlalchemy import Engine, Select, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from gridclient.domain import idnumber, phone
@@ -304,13 +304,8 @@ class ResidentQueries:
         query = _household_scope(query, area)
         if tag is not None:
             # JSON array of codes: json_each keeps the test exact (no substring match).
-            member = (
-                select(literal(1))
-                .select_from(func.json_each(ResidentRow.tags).table_valued("value"))
-                .where(text("value = :tag"))
-                .exists()
-            )
-            query = query.where(member.params(tag=tag))
+            codes = func.json_each(ResidentRow.tags).table_valued("value")
+            query = query.where(select(literal(1)).where(codes.c.value == tag).exists())
         with read_session(self._engine) as session:
             rows = session.execute(query).all()
         head = Relation.HEAD.value
@@ -359,6 +354,12 @@ class ResidentQueries:
                         _special_labels(row.tags),
                     )
         return out
+
+    def household_of(self, resident_id: str) -> str | None:
+        with read_session(self._engine) as session:
+            return session.scalar(
+                select(ResidentRow.household_id).where(ResidentRow.id == resident_id)
+            )
 
 
 def _age(born: date, today: date) -> int:
@@ -575,7 +576,7 @@ class EventQueries:
                 state="" if status is None else status.state.label,
                 deadline=""
                 if status is None
-                else status.deadline.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
+                else status.deadline.astimezone(CST).strftime("%Y-%m-%d"),
                 overdue=status is not None and status.overdue,
                 open=status is not None and status.is_open,
             )
@@ -783,9 +784,9 @@ class SearchIndex:
                 if chunk is not None:
                     hq = hq.where(HouseholdRow.id.in_(chunk))
                     rq = rq.where(ResidentRow.household_id.in_(chunk))
-                    for rid in [
-                        r for r, e in self._residents.items() if e.household_id in set(chunk)
-                    ]:
+                    members = set(chunk)
+                    gone = [r for r, e in self._residents.items() if e.household_id in members]
+                    for rid in gone:  # moved out or deleted: re-read below if still there
                         del self._residents[rid]
                 addresses: dict[str, str] = {}
                 for row in session.execute(hq):
@@ -810,6 +811,25 @@ class SearchIndex:
                         id_number=_digits(res.id_number),
                         phone=_digits(res.phone),
                     )
+
+    def refresh(self, engine: Engine, ids: Sequence[str]) -> None:
+        """Re-read the households among ``ids`` and the households of the residents
+        among them (a change set mixes kinds; other ids are ignored)."""
+        wanted = list(ids)
+        households: set[str] = set()
+        with read_session(engine) as session:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                households.update(
+                    session.scalars(select(HouseholdRow.id).where(HouseholdRow.id.in_(chunk)))
+                )
+                households.update(
+                    session.scalars(
+                        select(ResidentRow.household_id).where(ResidentRow.id.in_(chunk))
+                    )
+                )
+        if households:
+            self.load(engine, sorted(households))
 
     def search(self, query: str) -> SearchHits:
         """Residents and households matching every whitespace-separated token.
