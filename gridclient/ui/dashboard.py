@@ -25,7 +25,7 @@ class _Card(QFrame):
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumSize(260, 150)
+        self.setMinimumSize(280, 170)
         self.title = QLabel(title)
         self.title.setObjectName("cardTitle")
         self.value = QLabel("—")
@@ -93,6 +93,7 @@ class DashboardPage(QWidget):
         layout.addLayout(row)
         layout.addStretch(1)
         self.setStyleSheet(
+            "QLabel, QPushButton, QComboBox { font-size: 12pt; }"
             "#card { background: palette(base); border-radius: 6px; }"
             "#cardTitle { font-weight: bold; }"
             "#cardValue { font-size: 22pt; font-weight: bold; }"

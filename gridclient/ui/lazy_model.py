@@ -86,7 +86,8 @@ class LazyTableModel(QAbstractTableModel):
                 self._cache.pop(record_id, None)
         if self._ids:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1)
+                self.index(0, 0),
+                self.index(len(self._ids) - 1, len(self._columns) - 1),
             )
 
     def _row(self, row: int) -> Row | None:

@@ -98,6 +98,7 @@ class LockScreen(QWidget):
             ).format(name=user_name)
         )
         self.hint.setWordWrap(True)
+        self.hint.setMinimumHeight(90)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -113,7 +114,7 @@ class LockScreen(QWidget):
         self.error.setWordWrap(True)
 
         box = QWidget()
-        box.setMaximumWidth(520)
+        box.setFixedWidth(560)  # a fixed width lets the wrapped hint get its full height
         inner = QVBoxLayout(box)
         inner.setSpacing(14)
         inner.addWidget(self.title)
@@ -126,6 +127,7 @@ class LockScreen(QWidget):
         layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.setStyleSheet(
+            "QLabel, QLineEdit, QPushButton { font-size: 13pt; }"
             "#lockTitle { font-size: 22pt; font-weight: bold; }"
             "#lockError { color: #b00020; font-weight: bold; }"
         )

@@ -51,6 +51,7 @@ from gridclient.ui.area_tree import AreaTree
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.lock import IdleWatcher, LockScreen, key_file_verifier
+from gridclient.ui.qtcompat import pin_singletons
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
     EventTableModel,
@@ -70,6 +71,7 @@ BASE_POINT_SIZE = 12
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, households: HouseholdQueries | None = None) -> None:
         super().__init__()
+        pin_singletons()  # before the thousands of Qt calls a session makes
         self.ctx = ctx
         self.runner = ctx.runner
         engine = ctx.store.engine
@@ -106,8 +108,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
 
         ctx.bus.changed.connect(self._on_changed)
-        self.search_controller.build()
-        self.reload()
+        self.reload(then=self.search_controller.build)
 
     # -- construction -----------------------------------------------------------------
     def _build_panes(self) -> None:
@@ -152,7 +153,7 @@ class MainWindow(QMainWindow):
             self.runner,
             self.visit_model,
             lambda n: self.tr("%n visit(s)", "", n),
-            (165, 200, 100, 100),
+            (165, 200, 130, 100),
         )
         self.visit_pane.table.open_requested.connect(self._open_visit)
 
@@ -236,7 +237,7 @@ class MainWindow(QMainWindow):
             self.tr("Report event (Ctrl+E)"), "Ctrl+E", self.new_event_for_selection
         )
         self.find_action = self._action(self.tr("Search (Ctrl+F)"), "Ctrl+F", self.focus_search)
-        self.refresh_action = self._action(self.tr("Refresh (F5)"), "F5", self.reload)
+        self.refresh_action = self._action(self.tr("Refresh (F5)"), "F5", lambda: self.reload())
         self.lock_action = self._action(self.tr("Lock (Ctrl+L)"), "Ctrl+L", self.lock)
         for number in range(self.tabs.count()):
             self._action(
@@ -274,23 +275,33 @@ class MainWindow(QMainWindow):
         self.set_connection_state(None)
 
     # -- loading ----------------------------------------------------------------------
-    def reload(self) -> None:
-        """Tree, lists, dashboard and status, all built off the UI thread."""
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Tree, lists, dashboard and status, all built off the UI thread.
+
+        The database lane runs tasks in order, so what the first screen needs goes
+        first: the households (the list a worker opens), the dashboard and the status;
+        ``then`` (the search index at start-up) comes before the other lists."""
         grids = self._my_grids
 
         def tree(_ctx: TaskContext) -> list[AreaNode]:
             return self.areas.tree(grids)
 
         self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
-        self.load_all()
-        self.refresh_status()
-
-    def load_all(self) -> None:
         self.load_households()
+        self.refresh_dashboard()
+        self.refresh_status()
+        if then is not None:
+            then()
         self.load_residents()
         self.load_visits()
         self.load_events()
+
+    def load_all(self) -> None:
+        self.load_households()
         self.refresh_dashboard()
+        self.load_residents()
+        self.load_visits()
+        self.load_events()
 
     def _show_tree(self, roots: object) -> None:
         assert isinstance(roots, list)

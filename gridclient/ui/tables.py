@@ -133,7 +133,7 @@ class EventTableModel(LazyTableModel):
 
 
 def event_model_widths() -> tuple[int, ...]:
-    return (250, 140, 90, 60, 165, 80, 115)
+    return (235, 140, 90, 80, 165, 80, 110)
 
 
 class RecordTable(QTableView):

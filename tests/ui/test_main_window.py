@@ -257,3 +257,17 @@ def test_visits_table_shows_date_address_method_visitor_summary(
     assert first[0][:4].isdigit() and "号" in first[1]
     assert first[3] == demo.info.username
     assert first[2] and first[4]
+
+
+def test_qt_calls_cannot_exhaust_none_or_true(window: MainWindow) -> None:
+    import sys
+
+    from gridclient.ui.qtcompat import pin_singletons
+
+    assert pin_singletons() is False  # already applied by the window, or not needed
+    before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(20_000):
+        window.count_label.setText("x")
+        window.household_pane.loaded.emit(0)
+    assert sys.getrefcount(None) > 20_000 and sys.getrefcount(True) > 20_000
+    assert before[0] - sys.getrefcount(None) <= 20_000
