@@ -787,23 +787,47 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit() or ch in "xX").upper()
 
 
+@dataclass(frozen=True)
+class _IndexState:
+    residents: dict[str, _ResidentEntry]
+    households: dict[str, _HouseholdEntry]
+    columns: dict[str, _Column]
+
+    @classmethod
+    def of(
+        cls, residents: dict[str, _ResidentEntry], households: dict[str, _HouseholdEntry]
+    ) -> _IndexState:
+        rids = list(residents)
+        res = [residents[r] for r in rids]
+        hids = list(households)
+        house = [households[h] for h in hids]
+        columns = {
+            "r_text": _Column(rids, [e.text for e in res]),
+            "r_letters": _Column(rids, [e.letters for e in res]),
+            "r_id": _Column(rids, [e.id_number for e in res]),
+            "r_phone": _Column(rids, [e.phone for e in res]),
+            "h_text": _Column(hids, [e.text for e in house]),
+            "h_phone": _Column(hids, [e.phone for e in house]),
+        }
+        return cls(residents, households, columns)
+
+
 class SearchIndex:
     """An in-memory index over the residents and households of the store.
 
     Built once on the task runner (one pass over two tables) and patched from the
     change bus with the ids that changed; a search is a scan of compact strings, a few
     milliseconds for a township of 30,000 residents, so every keystroke can use it
-    without a database round trip. Only the task runner's database lane touches it.
+    without a database round trip. Loads run on the database lane; searches may run
+    elsewhere, since a load publishes a new snapshot with one assignment.
     """
 
     def __init__(self) -> None:
-        self._residents: dict[str, _ResidentEntry] = {}
-        self._households: dict[str, _HouseholdEntry] = {}
+        self._state = _IndexState.of({}, {})
         self._pinyin = PinyinKeys()
-        self._built: dict[str, _Column] | None = None
 
     def __len__(self) -> int:
-        return len(self._residents) + len(self._households)
+        return len(self._state.residents) + len(self._state.households)
 
     @classmethod
     def build(cls, engine: Engine) -> SearchIndex:
@@ -813,7 +837,10 @@ class SearchIndex:
 
     def load(self, engine: Engine, household_ids: Sequence[str] | None = None) -> None:
         """(Re)read every row, or only the households given and their residents."""
-        self._built = None
+        # Work on copies and publish them with one assignment: a search running on
+        # another thread sees the old index or the new one, never a half-built one.
+        residents = {} if household_ids is None else dict(self._state.residents)
+        households = {} if household_ids is None else dict(self._state.households)
         house_q = select(
             HouseholdRow.id,
             HouseholdRow.address,
@@ -840,33 +867,33 @@ class SearchIndex:
                     hq = hq.where(HouseholdRow.id.in_(chunk))
                     rq = rq.where(ResidentRow.household_id.in_(chunk))
                     members = set(chunk)
-                    gone = [r for r, e in self._residents.items() if e.household_id in members]
+                    gone = [r for r, e in residents.items() if e.household_id in members]
                     for rid in gone:  # moved out or deleted: re-read below if still there
-                        del self._residents[rid]
+                        del residents[rid]
                 addresses: dict[str, str] = {}
                 for row in session.execute(hq):
                     if row.deleted:
-                        self._households.pop(row.id, None)
+                        households.pop(row.id, None)
                         continue
                     addresses[row.id] = row.address
-                    self._households[row.id] = _HouseholdEntry(
+                    households[row.id] = _HouseholdEntry(
                         f"{row.address}{_SEP}{row.number}".lower(), _digits(row.phone)
                     )
                 for res in session.execute(rq):
-                    if res.deleted or res.household_id not in self._households:
-                        self._residents.pop(res.id, None)
+                    if res.deleted or res.household_id not in households:
+                        residents.pop(res.id, None)
                         continue
                     address = addresses.get(res.household_id)
                     if address is None:  # household loaded in another chunk
-                        address = self._households[res.household_id].text.split(_SEP)[0]
-                    self._residents[res.id] = _ResidentEntry(
+                        address = households[res.household_id].text.split(_SEP)[0]
+                    residents[res.id] = _ResidentEntry(
                         household_id=res.household_id,
                         text=f"{res.name}{_SEP}{address}".lower(),
                         letters=self._pinyin(res.name),
                         id_number=_digits(res.id_number),
                         phone=_digits(res.phone),
                     )
-        self._columns()  # build the scan strings here, on the task runner
+        self._state = _IndexState.of(residents, households)
 
     def refresh(self, engine: Engine, ids: Sequence[str]) -> None:
         """Re-read the households among ``ids`` and the households of the residents
@@ -887,23 +914,6 @@ class SearchIndex:
         if households:
             self.load(engine, sorted(households))
 
-    def _columns(self) -> dict[str, _Column]:
-        """The scan strings, rebuilt after a change (a join of the entries: cheap)."""
-        if self._built is None:
-            rids = list(self._residents)
-            res = [self._residents[r] for r in rids]
-            hids = list(self._households)
-            house = [self._households[h] for h in hids]
-            self._built = {
-                "r_text": _Column(rids, [e.text for e in res]),
-                "r_letters": _Column(rids, [e.letters for e in res]),
-                "r_id": _Column(rids, [e.id_number for e in res]),
-                "r_phone": _Column(rids, [e.phone for e in res]),
-                "h_text": _Column(hids, [e.text for e in house]),
-                "h_phone": _Column(hids, [e.phone for e in house]),
-            }
-        return self._built
-
     def search(self, query: str) -> SearchHits:
         """Residents and households matching every whitespace-separated token.
 
@@ -915,7 +925,8 @@ class SearchIndex:
         tokens = [t for t in normalise_query(query).split() if t]
         if not tokens:
             return SearchHits(frozenset(), frozenset())
-        columns = self._columns()
+        state = self._state  # one snapshot for the whole query
+        columns = state.columns
         residents: set[int] | None = None
         households: set[int] | None = None
         for token in tokens:
@@ -942,7 +953,7 @@ class SearchIndex:
         hids = columns["h_text"].ids
         resident_ids = frozenset(rids[i] for i in residents or ())
         household_ids = {hids[i] for i in households or ()}
-        household_ids.update(self._residents[r].household_id for r in resident_ids)
+        household_ids.update(state.residents[r].household_id for r in resident_ids)
         return SearchHits(frozenset(household_ids), resident_ids)
 
 

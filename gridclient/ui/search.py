@@ -44,7 +44,8 @@ class SearchBox(QLineEdit):
 
 
 class SearchController(QObject):
-    """Owns the index; only the task runner's database lane reads or patches it."""
+    """Owns the index: built and patched on the database lane, searched on the other
+    lane (each load publishes a new snapshot, so a search never sees a half-built one)."""
 
     results = Signal(object)
     """:class:`SearchHits`, or ``None`` when the query is empty."""
@@ -95,7 +96,9 @@ class SearchController(QObject):
             if generation == self._generation:  # drop answers to older keystrokes
                 self.results.emit(hits)
 
-        self.ctx.runner.submit(work, on_done=done)
+        # Not the database lane: a keystroke must not wait behind a long list query,
+        # and the index is an in-memory snapshot that needs no connection.
+        self.ctx.runner.submit(work, on_done=done, lane="net")
 
     def _on_changed(self, changes: ChangeSet) -> None:
         index = self._index
