@@ -8,16 +8,43 @@ on the UI thread for a block of rows, while the id list is built on the task run
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from pypinyin import Style, pinyin
+from sqlalchemy import Engine, Select, distinct, func, literal, select
+from sqlalchemy.orm import Session
 
-from gridclient.domain.entities import CST
-from gridclient.domain.enums import HouseholdTag, Relation
+from gridclient.domain import idnumber, phone
+from gridclient.domain.entities import CST, Event
+from gridclient.domain.enums import (
+    AreaLevel,
+    EventActionKind,
+    Gender,
+    HouseholdTag,
+    Relation,
+    SpecialGroup,
+    Urgency,
+    VisitMethod,
+)
+from gridclient.domain.workflow import EventStatus, IllegalTransition, event_status
 from gridclient.storage.engine import read_session
-from gridclient.storage.models import HouseholdRow, ResidentRow, VisitRow
+from gridclient.storage.models import (
+    AreaRow,
+    ConflictRow,
+    EventActionRow,
+    EventRow,
+    HouseholdRow,
+    ResidentRow,
+    VisitRow,
+)
+from gridclient.storage.repositories import Repositories
+from gridclient.storage.syncmeta import OpStatus
 
 _IN_CHUNK = 500
 
@@ -48,15 +75,17 @@ class HouseholdQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def household_ids(self, grid_ids: Sequence[str] | None = None) -> list[str]:
+    def household_ids(
+        self, grid_ids: Sequence[str] | None = None, *, area: AreaFilter | None = None
+    ) -> list[str]:
         """Live households in natural address order (1组2号 before 1组10号: the order a
         worker walks them). SQLite cannot sort numbers inside text, so the sort key is
         computed here, once per row, on the task runner."""
-        query = select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number).where(
-            HouseholdRow.deleted.is_(False)
+        if area is None:
+            area = AreaFilter(None if grid_ids is None else tuple(grid_ids))
+        query = _household_scope(
+            select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number), area
         )
-        if grid_ids is not None:
-            query = query.where(HouseholdRow.grid_id.in_(list(grid_ids)))
         with read_session(self._engine) as session:
             rows = session.execute(query).all()
         ordered = sorted(rows, key=lambda r: (natural_key(r.address), natural_key(r.number), r.id))
@@ -119,3 +148,820 @@ def _local_date(value: Any) -> date | None:
     if not isinstance(value, datetime):
         return None
     return value.astimezone(CST).date()
+
+
+# -- scope filters ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaFilter:
+    """Which part of the user's area a list shows: some grids, optionally one
+    micro-grid. ``grid_ids=None`` means every grid in the store."""
+
+    grid_ids: tuple[str, ...] | None = None
+    micro_grid_id: str | None = None
+
+
+_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
+
+
+def _household_scope(query: _Q, area: AreaFilter) -> _Q:
+    query = query.where(HouseholdRow.deleted.is_(False))
+    if area.grid_ids is not None:
+        query = query.where(HouseholdRow.grid_id.in_(list(area.grid_ids)))
+    if area.micro_grid_id is not None:
+        query = query.where(HouseholdRow.micro_grid_id == area.micro_grid_id)
+    return query
+
+
+def _household_scope_ids(area: AreaFilter) -> Select[Any]:
+    return _household_scope(select(HouseholdRow.id), area)
+
+
+def month_start(now: datetime) -> datetime:
+    """The first instant of ``now``'s calendar month in China time (aware)."""
+    local = now.astimezone(CST)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+# -- area tree -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaNode:
+    id: str
+    name: str
+    level: AreaLevel
+    parent_id: str | None
+    households: int
+    """Live households in this area and below."""
+    children: tuple[AreaNode, ...] = ()
+
+
+class AreaQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def tree(self, grid_ids: Sequence[str] | None = None) -> list[AreaNode]:
+        """Villages → grids → micro-grids of the user's grids (every grid when None),
+        each with its live household count; one grouped count, not one per node."""
+        with read_session(self._engine) as session:
+            areas = {
+                row.id: row
+                for row in session.execute(
+                    select(AreaRow.id, AreaRow.name, AreaRow.level, AreaRow.parent_id).where(
+                        AreaRow.deleted.is_(False)
+                    )
+                )
+            }
+            counts: dict[tuple[str, str | None], int] = {
+                (grid, micro): int(n)
+                for grid, micro, n in session.execute(
+                    select(HouseholdRow.grid_id, HouseholdRow.micro_grid_id, func.count())
+                    .where(HouseholdRow.deleted.is_(False))
+                    .group_by(HouseholdRow.grid_id, HouseholdRow.micro_grid_id)
+                )
+            }
+        grids = [
+            a.id
+            for a in areas.values()
+            if a.level == AreaLevel.GRID.value and (grid_ids is None or a.id in grid_ids)
+        ]
+        by_parent: dict[str | None, list[str]] = {}
+        for area in areas.values():
+            by_parent.setdefault(area.parent_id, []).append(area.id)
+
+        def node(area_id: str, children: tuple[AreaNode, ...], households: int) -> AreaNode:
+            row = areas[area_id]
+            return AreaNode(
+                row.id, row.name, AreaLevel(row.level), row.parent_id, households, children
+            )
+
+        def by_name(n: AreaNode) -> tuple[tuple[int, int | str], ...]:
+            return natural_key(n.name)
+
+        villages: dict[str | None, list[AreaNode]] = {}
+        for grid_id in grids:
+            micro = sorted(
+                (
+                    node(m, (), counts.get((grid_id, m), 0))
+                    for m in by_parent.get(grid_id, [])
+                    if areas[m].level == AreaLevel.MICRO_GRID.value
+                ),
+                key=by_name,
+            )
+            total = sum(n for (g, _m), n in counts.items() if g == grid_id)
+            villages.setdefault(areas[grid_id].parent_id, []).append(
+                node(grid_id, tuple(micro), total)
+            )
+        roots: list[AreaNode] = []
+        for village_id, grid_nodes in villages.items():
+            grid_nodes.sort(key=by_name)
+            if village_id is None or village_id not in areas:
+                roots.extend(grid_nodes)
+                continue
+            roots.append(node(village_id, tuple(grid_nodes), sum(g.households for g in grid_nodes)))
+        roots.sort(key=by_name)
+        return roots
+
+
+# -- residents -------------------------------------------------------------------------
+
+ResidentListRow = tuple[str, str, str, str, str, str, str, str]
+
+
+def _special_labels(codes: Sequence[str] | None) -> str:
+    labels = []
+    for code in codes or ():
+        try:
+            labels.append(SpecialGroup(code).label)
+        except ValueError:
+            labels.append(code)
+    return "、".join(labels)
+
+
+class ResidentQueries:
+    """Residents list: always masked here (ID number and phone), so no full number
+    reaches a table cell; revealing is a separate, logged action in the forms."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def resident_ids(self, area: AreaFilter = AreaFilter(), tag: str | None = None) -> list[str]:
+        """Live residents of live households in the area, in household address order,
+        then head first, then by name. ``tag`` keeps one special group."""
+        query = (
+            select(
+                ResidentRow.id,
+                ResidentRow.relation,
+                ResidentRow.name,
+                ResidentRow.tags,
+                HouseholdRow.address,
+                HouseholdRow.number,
+            )
+            .join(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
+            .where(ResidentRow.deleted.is_(False))
+        )
+        query = _household_scope(query, area)
+        if tag is not None:
+            # JSON array of codes: json_each keeps the test exact (no substring match).
+            codes = func.json_each(ResidentRow.tags).table_valued("value")
+            query = query.where(select(literal(1)).where(codes.c.value == tag).exists())
+        with read_session(self._engine) as session:
+            rows = session.execute(query).all()
+        head = Relation.HEAD.value
+        keys: dict[str, tuple[tuple[int, int | str], ...]] = {}  # per address, not per person
+
+        def address_key(text: str) -> tuple[tuple[int, int | str], ...]:
+            key = keys.get(text)
+            if key is None:
+                key = keys[text] = natural_key(text)
+            return key
+
+        ordered = sorted(
+            rows,
+            key=lambda r: (
+                address_key(r.address),
+                address_key(r.number),
+                r.relation != head,
+                r.name,
+                r.id,
+            ),
+        )
+        return [r.id for r in ordered]
+
+    def resident_rows(self, ids: Sequence[str]) -> Mapping[str, ResidentListRow]:
+        """Name, gender, masked ID number, age, relation, masked phone, address, groups."""
+        out: dict[str, ResidentListRow] = {}
+        today = datetime.now(CST).date()
+        with read_session(self._engine) as session:
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = list(ids[start : start + _IN_CHUNK])
+                for row in session.execute(
+                    select(
+                        ResidentRow.id,
+                        ResidentRow.name,
+                        ResidentRow.gender,
+                        ResidentRow.id_number,
+                        ResidentRow.birth_date,
+                        ResidentRow.relation,
+                        ResidentRow.phone,
+                        ResidentRow.tags,
+                        HouseholdRow.address,
+                    )
+                    .outerjoin(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
+                    .where(ResidentRow.id.in_(chunk))
+                ):
+                    out[row.id] = (
+                        row.name,
+                        _label(Gender, row.gender),
+                        idnumber.mask(row.id_number) if row.id_number else "",
+                        "" if row.birth_date is None else str(_age(row.birth_date, today)),
+                        _label(Relation, row.relation),
+                        phone.mask(row.phone) if row.phone else "",
+                        row.address or "",
+                        _special_labels(row.tags),
+                    )
+        return out
+
+    def household_of(self, resident_id: str) -> str | None:
+        with read_session(self._engine) as session:
+            return session.scalar(
+                select(ResidentRow.household_id).where(ResidentRow.id == resident_id)
+            )
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _label(enum: type[StrEnum], code: str | None) -> str:
+    if code is None:
+        return ""
+    try:
+        value = enum(code)
+    except ValueError:
+        return code
+    label = getattr(value, "label", None)
+    return label if isinstance(label, str) else code
+
+
+# -- visits ----------------------------------------------------------------------------
+
+VisitListRow = tuple[str, str, str, str, str]
+_SUMMARY = 40
+
+
+def _summary(content: str) -> str:
+    line = " ".join(content.split())
+    return line if len(line) <= _SUMMARY else line[: _SUMMARY - 1] + "…"
+
+
+class VisitQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def visit_ids(self, area: AreaFilter = AreaFilter()) -> list[str]:
+        """Live visits (not replaced by a correction) of households in the area, newest
+        first; sorted by the (grid_id, visited_at) index."""
+        corrected = select(VisitRow.corrects_id).where(
+            VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
+        )
+        query = (
+            select(VisitRow.id)
+            .where(VisitRow.deleted.is_(False), VisitRow.id.not_in(corrected))
+            .where(VisitRow.household_id.in_(_household_scope_ids(area)))
+            .order_by(VisitRow.visited_at.desc(), VisitRow.id)
+        )
+        if area.grid_ids is not None:
+            query = query.where(VisitRow.grid_id.in_(list(area.grid_ids)))
+        with read_session(self._engine) as session:
+            return list(session.scalars(query))
+
+    def visit_rows(self, ids: Sequence[str]) -> Mapping[str, VisitListRow]:
+        """Date (China time), household address, method, visitor, content summary."""
+        out: dict[str, VisitListRow] = {}
+        with read_session(self._engine) as session:
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = list(ids[start : start + _IN_CHUNK])
+                for row in session.execute(
+                    select(
+                        VisitRow.id,
+                        VisitRow.visited_at,
+                        VisitRow.method,
+                        VisitRow.visitor,
+                        VisitRow.content,
+                        HouseholdRow.address,
+                    )
+                    .outerjoin(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+                    .where(VisitRow.id.in_(chunk))
+                ):
+                    when = row.visited_at.astimezone(CST)
+                    out[row.id] = (
+                        when.strftime("%Y-%m-%d %H:%M"),
+                        row.address or "",
+                        _label(VisitMethod, row.method),
+                        row.visitor,
+                        _summary(row.content),
+                    )
+        return out
+
+    def household_of(self, visit_id: str) -> str | None:
+        with read_session(self._engine) as session:
+            return session.scalar(select(VisitRow.household_id).where(VisitRow.id == visit_id))
+
+
+# -- events ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventListRow:
+    title: str
+    category: str
+    ledger: str
+    urgency: str
+    reported: str
+    state: str
+    deadline: str
+    overdue: bool
+    open: bool
+
+    def cells(self) -> tuple[str, ...]:
+        return (
+            self.title,
+            self.category,
+            self.ledger,
+            self.urgency,
+            self.reported,
+            self.state,
+            self.deadline,
+        )
+
+
+class EventStateFilter(StrEnum):
+    ALL = "all"
+    OPEN = "open"
+    OVERDUE = "overdue"
+    """Open and past its deadline."""
+    FINISHED = "finished"
+
+
+_FINISHING_KINDS = [
+    EventActionKind.CLOSE.value,
+    EventActionKind.SELF_RESOLVE.value,
+    EventActionKind.VOID.value,
+]
+
+
+class EventQueries:
+    """Event state is derived from the actions (never stored), so the id list folds the
+    actions of the events in scope once, on the task runner."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _statuses(
+        self, session: Session, event_ids: Sequence[str], now: datetime
+    ) -> tuple[dict[str, Event], dict[str, EventStatus | None]]:
+        repos = Repositories(session)
+        catalog = repos.catalog.load()
+        events = repos.records.get_many(Event, event_ids)
+        actions = repos.records.actions_of_events(event_ids)
+        statuses: dict[str, EventStatus | None] = {}
+        for event_id, event in events.items():
+            try:
+                statuses[event_id] = event_status(event, actions[event_id], catalog, now)
+            except (IllegalTransition, KeyError):  # unknown category or broken history
+                statuses[event_id] = None
+        return events, statuses
+
+    def event_ids(
+        self,
+        area: AreaFilter = AreaFilter(),
+        state: EventStateFilter = EventStateFilter.ALL,
+        now: datetime | None = None,
+    ) -> list[str]:
+        """Live events of the area (by grid), newest report first, filtered by state.
+
+        Finished states are terminal in the workflow (closed, self-resolved and voided
+        can only be evaluated or annotated), so "open" is "no live finishing action",
+        a SQL anti-join; an open event is overdue once ``now`` is past its catalog
+        deadline, which needs only the event row. This is what ``event_status`` decides
+        for open events, without folding thousands of histories per keystroke."""
+        moment = now or datetime.now(UTC)
+        query = (
+            select(EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at)
+            .where(EventRow.deleted.is_(False))
+            .order_by(EventRow.reported_at.desc(), EventRow.id)
+        )
+        if area.grid_ids is not None:
+            query = query.where(EventRow.grid_id.in_(list(area.grid_ids)))
+        if area.micro_grid_id is not None:
+            query = query.where(EventRow.household_id.in_(_household_scope_ids(area)))
+        finished = select(EventActionRow.event_id).where(
+            EventActionRow.deleted.is_(False), EventActionRow.kind.in_(_FINISHING_KINDS)
+        )
+        if state is EventStateFilter.FINISHED:
+            query = query.where(EventRow.id.in_(finished))
+        elif state is not EventStateFilter.ALL:
+            query = query.where(EventRow.id.not_in(finished))
+        with read_session(self._engine) as session:
+            rows = session.execute(query).all()
+            if state is not EventStateFilter.OVERDUE:
+                return [r.id for r in rows]
+            catalog = Repositories(session).catalog.load()
+        overdue = []
+        for row in rows:
+            try:
+                deadline = catalog.get(row.category_code).deadline(
+                    Urgency(row.urgency), row.reported_at
+                )
+            except (KeyError, ValueError):  # a category or urgency this client lacks
+                continue
+            if moment > deadline:
+                overdue.append(row.id)
+        return overdue
+
+    def event_rows(
+        self, ids: Sequence[str], now: datetime | None = None
+    ) -> Mapping[str, EventListRow]:
+        moment = now or datetime.now(UTC)
+        out: dict[str, EventListRow] = {}
+        with read_session(self._engine) as session:
+            catalog = Repositories(session).catalog.load()
+            events, statuses = self._statuses(session, list(ids), moment)
+        for event_id, event in events.items():
+            status = statuses.get(event_id)
+            try:
+                category = catalog.get(event.category_code).name
+            except KeyError:
+                category = event.category_code
+            out[event_id] = EventListRow(
+                title=event.title,
+                category=category,
+                ledger=event.ledger.label,
+                urgency=event.urgency.label,
+                reported=event.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
+                state="" if status is None else status.state.label,
+                deadline=""
+                if status is None
+                else status.deadline.astimezone(CST).strftime("%Y-%m-%d"),
+                overdue=status is not None and status.overdue,
+                open=status is not None and status.is_open,
+            )
+        return out
+
+
+# -- dashboard -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    households: int
+    visited_this_month: int
+    not_visited: int
+    """Households without a visit in the last ``not_visited_days`` days."""
+    not_visited_days: int
+    open_events: int
+    overdue_events: int
+    pending_ops: int
+
+    @property
+    def coverage_percent(self) -> float:
+        return 0.0 if not self.households else 100.0 * self.visited_this_month / self.households
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    pending_ops: int
+    conflicts: int
+    last_sync_at: datetime | None
+
+
+class DashboardQueries:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._events = EventQueries(engine)
+
+    @staticmethod
+    def _visited_since(area: AreaFilter, since: datetime) -> Select[str]:
+        return select(VisitRow.household_id).where(
+            VisitRow.deleted.is_(False),
+            VisitRow.visited_at >= since,
+            VisitRow.household_id.in_(_household_scope_ids(area)),
+        )
+
+    def not_visited_ids(self, area: AreaFilter, days: int, now: datetime | None = None) -> set[str]:
+        """Households of the area with no visit in the last ``days`` days."""
+        since = (now or datetime.now(UTC)) - timedelta(days=days)
+        query = _household_scope_ids(area).where(
+            HouseholdRow.id.not_in(self._visited_since(area, since))
+        )
+        with read_session(self._engine) as session:
+            return set(session.scalars(query))
+
+    def summary(
+        self, area: AreaFilter, not_visited_days: int, now: datetime | None = None
+    ) -> Dashboard:
+        moment = now or datetime.now(UTC)
+        not_since = moment - timedelta(days=not_visited_days)
+        with read_session(self._engine) as session:
+            households = session.scalar(
+                _household_scope(select(func.count()).select_from(HouseholdRow), area)
+            )
+            visited = session.scalar(
+                select(func.count(distinct(VisitRow.household_id))).where(
+                    VisitRow.deleted.is_(False),
+                    VisitRow.visited_at >= month_start(moment),
+                    VisitRow.household_id.in_(_household_scope_ids(area)),
+                )
+            )
+            not_visited = session.scalar(
+                _household_scope(select(func.count()).select_from(HouseholdRow), area).where(
+                    HouseholdRow.id.not_in(self._visited_since(area, not_since))
+                )
+            )
+            pending = Repositories(session).outbox.status_counts()[OpStatus.PENDING]
+        open_ids = self._events.event_ids(area, EventStateFilter.OPEN, moment)
+        overdue_ids = self._events.event_ids(area, EventStateFilter.OVERDUE, moment)
+        return Dashboard(
+            households=int(households or 0),
+            visited_this_month=int(visited or 0),
+            not_visited=int(not_visited or 0),
+            not_visited_days=not_visited_days,
+            open_events=len(open_ids),
+            overdue_events=len(overdue_ids),
+            pending_ops=pending,
+        )
+
+    def sync_summary(self) -> SyncSummary:
+        with read_session(self._engine) as session:
+            repos = Repositories(session)
+            pending = repos.outbox.status_counts()[OpStatus.PENDING]
+            conflicts = int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(ConflictRow)
+                    .where(ConflictRow.resolved.is_(False))
+                )
+                or 0
+            )
+            last = repos.sync_state.last_sync_at()
+        return SyncSummary(pending, conflicts, last)
+
+
+# -- search ----------------------------------------------------------------------------
+
+_SEP = "\x1f"
+_ID_SUFFIX_MAX = 7
+"""Up to this many digits match the end of an ID number (the last 4–6 people quote);
+longer digit runs match anywhere in it (a full or partial number typed in)."""
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    household_ids: frozenset[str]
+    resident_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _ResidentEntry:
+    household_id: str
+    text: str
+    """Name and the household's address, lower-cased."""
+    letters: str
+    """``\\x1f`` + pinyin initials + ``\\x1f`` + full pinyin, so a query matches a prefix."""
+    id_number: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class _HouseholdEntry:
+    text: str
+    """Address and 户号, lower-cased."""
+    phone: str
+
+
+class PinyinKeys:
+    """Pinyin initials and full pinyin of a name, from a per-character cache.
+
+    A township has tens of thousands of names but only a few hundred distinct
+    characters, so the index builds in milliseconds rather than seconds of phrase
+    lookups. The first character (the surname) gets every reading, because surnames
+    are where the common reading is often wrong (曾 zeng, 单 shan, 解 xie): ``zl`` and
+    ``cl`` both find 曾乐."""
+
+    def __init__(self) -> None:
+        self._chars: dict[str, tuple[str, ...]] = {}
+
+    def _readings(self, char: str) -> tuple[str, ...]:
+        cached = self._chars.get(char)
+        if cached is None:
+            found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+            readings = found[0] if found else []
+            cached = tuple(dict.fromkeys(r.lower() for r in readings if r.isascii() and r))
+            self._chars[char] = cached
+        return cached
+
+    def __call__(self, name: str) -> str:
+        rest = [r[0] for r in map(self._readings, name[1:]) if r]
+        first = self._readings(name[:1]) if name else ()
+        keys = []
+        for surname in first or ("",):
+            syllables = [surname, *rest] if surname else rest
+            initials = "".join(s[0] for s in syllables)
+            keys.append(f"{_SEP}{initials}{_SEP}{''.join(syllables)}")
+        return "".join(keys)
+
+
+class _Column:
+    """One field of every entry joined into a single string, so a token is found with
+    ``str.find`` scan at C speed instead of a Python loop over the entries."""
+
+    def __init__(self, ids: list[str], values: list[str]) -> None:
+        self.ids = ids
+        values = [v.replace("\n", " ") for v in values]
+        self.starts: list[int] = []
+        offset = 0
+        for value in values:
+            self.starts.append(offset)
+            offset += len(value) + 1
+        self.text = "\n".join(values) + "\n"
+
+    def find(self, needle: str) -> set[int]:
+        """Entry positions whose value contains ``needle`` (which holds no newline
+        except, at its end, to anchor the match to the end of a value)."""
+        found: set[int] = set()
+        text, starts = self.text, self.starts
+        at = text.find(needle)
+        while at >= 0:
+            entry = bisect_right(starts, at) - 1
+            found.add(entry)
+            # skip to the next entry: one hit per entry is enough
+            following = starts[entry + 1] if entry + 1 < len(starts) else len(text)
+            at = text.find(needle, following)
+        return found
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit() or ch in "xX").upper()
+
+
+@dataclass(frozen=True)
+class _IndexState:
+    residents: dict[str, _ResidentEntry]
+    households: dict[str, _HouseholdEntry]
+    columns: dict[str, _Column]
+
+    @classmethod
+    def of(
+        cls, residents: dict[str, _ResidentEntry], households: dict[str, _HouseholdEntry]
+    ) -> _IndexState:
+        rids = list(residents)
+        res = [residents[r] for r in rids]
+        hids = list(households)
+        house = [households[h] for h in hids]
+        columns = {
+            "r_text": _Column(rids, [e.text for e in res]),
+            "r_letters": _Column(rids, [e.letters for e in res]),
+            "r_id": _Column(rids, [e.id_number for e in res]),
+            "r_phone": _Column(rids, [e.phone for e in res]),
+            "h_text": _Column(hids, [e.text for e in house]),
+            "h_phone": _Column(hids, [e.phone for e in house]),
+        }
+        return cls(residents, households, columns)
+
+
+class SearchIndex:
+    """An in-memory index over the residents and households of the store.
+
+    Built once on the task runner (one pass over two tables) and patched from the
+    change bus with the ids that changed; a search is a scan of compact strings, a few
+    milliseconds for a township of 30,000 residents, so every keystroke can use it
+    without a database round trip. Loads run on the database lane; searches may run
+    elsewhere, since a load publishes a new snapshot with one assignment.
+    """
+
+    def __init__(self) -> None:
+        self._state = _IndexState.of({}, {})
+        self._pinyin = PinyinKeys()
+
+    def __len__(self) -> int:
+        return len(self._state.residents) + len(self._state.households)
+
+    @classmethod
+    def build(cls, engine: Engine) -> SearchIndex:
+        index = cls()
+        index.load(engine)
+        return index
+
+    def load(self, engine: Engine, household_ids: Sequence[str] | None = None) -> None:
+        """(Re)read every row, or only the households given and their residents."""
+        # Work on copies and publish them with one assignment: a search running on
+        # another thread sees the old index or the new one, never a half-built one.
+        residents = {} if household_ids is None else dict(self._state.residents)
+        households = {} if household_ids is None else dict(self._state.households)
+        house_q = select(
+            HouseholdRow.id,
+            HouseholdRow.address,
+            HouseholdRow.number,
+            HouseholdRow.phone,
+            HouseholdRow.deleted,
+        )
+        res_q = select(
+            ResidentRow.id,
+            ResidentRow.household_id,
+            ResidentRow.name,
+            ResidentRow.id_number,
+            ResidentRow.phone,
+            ResidentRow.deleted,
+        )
+        chunks: list[list[str] | None] = [None]
+        if household_ids is not None:
+            wanted = list(household_ids)
+            chunks = [wanted[i : i + _IN_CHUNK] for i in range(0, len(wanted), _IN_CHUNK)]
+        with read_session(engine) as session:
+            for chunk in chunks:
+                hq, rq = house_q, res_q
+                if chunk is not None:
+                    hq = hq.where(HouseholdRow.id.in_(chunk))
+                    rq = rq.where(ResidentRow.household_id.in_(chunk))
+                    members = set(chunk)
+                    gone = [r for r, e in residents.items() if e.household_id in members]
+                    for rid in gone:  # moved out or deleted: re-read below if still there
+                        del residents[rid]
+                addresses: dict[str, str] = {}
+                for row in session.execute(hq):
+                    if row.deleted:
+                        households.pop(row.id, None)
+                        continue
+                    addresses[row.id] = row.address
+                    households[row.id] = _HouseholdEntry(
+                        f"{row.address}{_SEP}{row.number}".lower(), _digits(row.phone)
+                    )
+                for res in session.execute(rq):
+                    if res.deleted or res.household_id not in households:
+                        residents.pop(res.id, None)
+                        continue
+                    address = addresses.get(res.household_id)
+                    if address is None:  # household loaded in another chunk
+                        address = households[res.household_id].text.split(_SEP)[0]
+                    residents[res.id] = _ResidentEntry(
+                        household_id=res.household_id,
+                        text=f"{res.name}{_SEP}{address}".lower(),
+                        letters=self._pinyin(res.name),
+                        id_number=_digits(res.id_number),
+                        phone=_digits(res.phone),
+                    )
+        self._state = _IndexState.of(residents, households)
+
+    def refresh(self, engine: Engine, ids: Sequence[str]) -> None:
+        """Re-read the households among ``ids`` and the households of the residents
+        among them (a change set mixes kinds; other ids are ignored)."""
+        wanted = list(ids)
+        households: set[str] = set()
+        with read_session(engine) as session:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                households.update(
+                    session.scalars(select(HouseholdRow.id).where(HouseholdRow.id.in_(chunk)))
+                )
+                households.update(
+                    session.scalars(
+                        select(ResidentRow.household_id).where(ResidentRow.id.in_(chunk))
+                    )
+                )
+        if households:
+            self.load(engine, sorted(households))
+
+    def search(self, query: str) -> SearchHits:
+        """Residents and households matching every whitespace-separated token.
+
+        A token of digits matches the end of an ID number (or, when long, any part of
+        it), a phone number or a 户号; a token of Latin letters matches the start of a
+        name's pinyin initials or full pinyin (``zs`` and ``zhangs`` find 张三); anything
+        else matches inside a name or an address.
+        """
+        tokens = [t for t in normalise_query(query).split() if t]
+        if not tokens:
+            return SearchHits(frozenset(), frozenset())
+        state = self._state  # one snapshot for the whole query
+        columns = state.columns
+        residents: set[int] | None = None
+        households: set[int] | None = None
+        for token in tokens:
+            if _is_digits(token):
+                number = token.upper()
+                in_id = columns["r_id"].find(
+                    number + "\n" if len(number) <= _ID_SUFFIX_MAX else number
+                )
+                if len(number) >= 3:
+                    in_id |= columns["r_phone"].find(number)
+                r_hits = in_id
+                h_hits = columns["h_text"].find(_SEP + token + "\n")
+                if len(token) >= 3:
+                    h_hits |= columns["h_phone"].find(token)
+            elif token.isascii() and token.isalpha():
+                r_hits = columns["r_letters"].find(_SEP + token)
+                h_hits = set()
+            else:
+                r_hits = columns["r_text"].find(token)
+                h_hits = columns["h_text"].find(token)
+            residents = r_hits if residents is None else residents & r_hits
+            households = h_hits if households is None else households & h_hits
+        rids = columns["r_id"].ids
+        hids = columns["h_text"].ids
+        resident_ids = frozenset(rids[i] for i in residents or ())
+        household_ids = {hids[i] for i in households or ()}
+        household_ids.update(state.residents[r].household_id for r in resident_ids)
+        return SearchHits(frozenset(household_ids), resident_ids)
+
+
+def normalise_query(query: str) -> str:
+    """Full-width digits and letters to ASCII, lower case (IME input is often
+    full-width)."""
+    return unicodedata.normalize("NFKC", query).lower()
+
+
+def _is_digits(token: str) -> bool:
+    return token[:-1].isdigit() and (token[-1].isdigit() or token[-1] == "x")

@@ -26,6 +26,14 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
+_STYLE_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.FontRole,
+    }
+)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -78,7 +86,8 @@ class LazyTableModel(QAbstractTableModel):
                 self._cache.pop(record_id, None)
         if self._ids:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1)
+                self.index(0, 0),
+                self.index(len(self._ids) - 1, len(self._columns) - 1),
             )
 
     def _row(self, row: int) -> Row | None:
@@ -109,13 +118,20 @@ class LazyTableModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._columns[index.column()].align
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        styled = role in _STYLE_ROLES
+        if not styled and role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
         if row is None:  # the record vanished since the id list was built
             return None
+        if styled:
+            return self.style_data(row, index.column(), role)
         value = row[index.column()]
         return "" if value is None else str(value)
+
+    def style_data(self, row: Row, column: int, role: int) -> Any:
+        """Colours and fonts of a cell; subclasses highlight rows (e.g. overdue)."""
+        return None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

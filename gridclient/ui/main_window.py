@@ -1,117 +1,574 @@
-"""The main window. For now: the households of the user's grids, loaded lazily."""
+"""The main window: the area tree on the left; the dashboard and the record lists in
+tabs; one search box; sync status in the status bar; auto-lock.
+
+The window only composes: lists live in ``tables``, the tree in ``area_tree``, figures
+in ``dashboard``, search in ``search`` and the lock in ``lock``. Every id list, count
+and search runs on the task runner; the forms open through the ``open_*``/``new_*``
+methods below, one per record type.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QTableView,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from gridclient.domain.enums import EntityKind
+from gridclient.domain.entities import CST
+from gridclient.domain.enums import EntityKind, SpecialGroup
+from gridclient.storage.queries import (
+    AreaFilter,
+    AreaNode,
+    AreaQueries,
+    Dashboard,
+    DashboardQueries,
+    EventQueries,
+    EventStateFilter,
+    HouseholdQueries,
+    ResidentQueries,
+    SearchHits,
+    SyncSummary,
+    VisitQueries,
+)
+from gridclient.ui.area_tree import AreaTree
 from gridclient.ui.context import AppContext, ChangeSet
-from gridclient.ui.lazy_model import Column, LazyTableModel
+from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
+from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
+from gridclient.ui.household_dialog import HouseholdDialog
+from gridclient.ui.lock import IdleWatcher, LockScreen, key_file_verifier
+from gridclient.ui.search import SearchBox, SearchController
+from gridclient.ui.tables import (
+    EventTableModel,
+    ListPane,
+    event_model_widths,
+    household_model,
+    resident_model,
+    visit_model,
+)
 from gridclient.ui.tasks import TaskContext
+from gridclient.ui.visit_dialog import VisitDialog
 
+log = logging.getLogger(__name__)
 
-class HouseholdSource(Protocol):
-    """What the window reads; the storage layer's query object provides it."""
-
-    def household_ids(self, grid_ids: Sequence[str] | None = None) -> list[str]: ...
-
-    def household_rows(self, ids: Sequence[str]) -> Mapping[str, Sequence[Any]]: ...
+BASE_POINT_SIZE = 12
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, households: HouseholdSource) -> None:
+    def __init__(self, ctx: AppContext, households: HouseholdQueries | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.households = households
         self.runner = ctx.runner
-        user = ctx.user
-        title = self.tr("GridClient")
-        if user.demo:
-            title = self.tr("GridClient (demo)")
-        self.setWindowTitle(f"{title} — {user.scope_name}")
-        self.resize(1100, 720)
+        engine = ctx.store.engine
+        self.households = households or HouseholdQueries(engine)
+        self.residents = ResidentQueries(engine)
+        self.visits = VisitQueries(engine)
+        self.events = EventQueries(engine)
+        self.areas = AreaQueries(engine)
+        self.figures = DashboardQueries(engine)
+        self._my_grids = ctx.user.grid_ids or None
+        self._area = AreaFilter(self._my_grids)
+        self._locked = False
+        self._hidden_windows: list[QWidget] = []
 
+        font = self.font()
+        font.setPointSize(BASE_POINT_SIZE)
+        self.setFont(font)
+        user = ctx.user
+        title = self.tr("GridClient (demo)") if user.demo else self.tr("GridClient")
+        self.setWindowTitle(f"{title} — {user.scope_name}")
+        self.resize(1280, 800)
+
+        self._build_panes()
+        self._build_layout()
+        self._build_actions()
+        self._build_status_bar()
+
+        self.search_controller = SearchController(ctx, self)
+        self.search_controller.results.connect(self._show_hits)
+        self.search_box.search_requested.connect(self.search_controller.search)
+
+        self.idle = IdleWatcher(ctx.settings.auto_lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self.lock_screen.unlocked.connect(self.unlock)
+
+        ctx.bus.changed.connect(self._on_changed)
+        self.reload(then=self.search_controller.build)
+
+    # -- construction -----------------------------------------------------------------
+    def _build_panes(self) -> None:
+        self.dashboard = DashboardPage()
+        self.dashboard.show_not_visited.connect(self.show_not_visited)
+        self.dashboard.show_events.connect(self.show_events)
+        self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard())
+
+        self.recency = QComboBox()
+        self.recency.addItem(self.tr("All households"), 0)
+        for days in NOT_VISITED_CHOICES:
+            self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
+        self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
+        self.model = household_model(self.households)
+        self.household_pane = ListPane(
+            self.runner,
+            self.model,
+            lambda n: self.tr("%n household(s)", "", n),
+            (120, 300, 120, 70, 230, 120),
+            _labelled(self.tr("Show:"), self.recency),
+        )
+        self.count_label = self.household_pane.count_label
+        self.household_pane.table.open_requested.connect(self.open_household)
+
+        self.group = QComboBox()
+        self.group.addItem(self.tr("All residents"), "")
+        for group in SpecialGroup:
+            self.group.addItem(group.label, group.value)
+        self.group.currentIndexChanged.connect(lambda _i: self.load_residents())
+        self.resident_model = resident_model(self.residents)
+        self.resident_pane = ListPane(
+            self.runner,
+            self.resident_model,
+            lambda n: self.tr("%n resident(s)", "", n),
+            (90, 55, 200, 55, 80, 130, 170),
+            _labelled(self.tr("Special group:"), self.group),
+        )
+        self.resident_pane.table.open_requested.connect(self._open_resident)
+
+        self.visit_model = visit_model(self.visits)
+        self.visit_pane = ListPane(
+            self.runner,
+            self.visit_model,
+            lambda n: self.tr("%n visit(s)", "", n),
+            (165, 200, 130, 100),
+        )
+        self.visit_pane.table.open_requested.connect(self._open_visit)
+
+        self.event_state = QComboBox()
+        for label, state in (
+            (self.tr("All events"), EventStateFilter.ALL),
+            (self.tr("Open"), EventStateFilter.OPEN),
+            (self.tr("Overdue"), EventStateFilter.OVERDUE),
+            (self.tr("Finished"), EventStateFilter.FINISHED),
+        ):
+            self.event_state.addItem(label, state.value)
+        self.event_state.currentIndexChanged.connect(lambda _i: self.load_events())
+        self.event_model = EventTableModel(self.events)
+        self.event_pane = ListPane(
+            self.runner,
+            self.event_model,
+            lambda n: self.tr("%n event(s)", "", n),
+            event_model_widths(),
+            _labelled(self.tr("State:"), self.event_state),
+        )
+        self.event_pane.table.open_requested.connect(self.open_event)
+
+    def _build_layout(self) -> None:
+        user = self.ctx.user
         self.heading = QLabel(
             self.tr("{name} ({role}) · {scope}").format(
                 name=user.display_name, role=user.role.label, scope=user.scope_name
             )
         )
         self.heading.setObjectName("heading")
-        self.model = LazyTableModel(
-            [
-                Column(self.tr("Household no.")),
-                Column(self.tr("Address")),
-                Column(self.tr("Head of household")),
-                Column(
-                    self.tr("Residents"),
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                ),
-                Column(self.tr("Tags")),
-                Column(self.tr("Last visit")),
-            ],
-            households.household_rows,
+        self.search_box = SearchBox()
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.search_box)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.dashboard, self.tr("Dashboard"))
+        self.tabs.addTab(self.household_pane, self.tr("Households"))
+        self.tabs.addTab(self.resident_pane, self.tr("Residents"))
+        self.tabs.addTab(self.visit_pane, self.tr("Visits"))
+        self.tabs.addTab(self.event_pane, self.tr("Events"))
+
+        self.tree = AreaTree(self._my_grids)
+        self.tree.area_selected.connect(self.set_area)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 1020])
+
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self.lock_screen = LockScreen(
+            self.runner, key_file_verifier(self.ctx.store.key_path), user.display_name
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((90, 320, 110, 60, 200)):
-            self.table.setColumnWidth(column, width)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.content)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
 
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.table)
-        self.setCentralWidget(body)
-        self.count_label = QLabel()
-        self.statusBar().addPermanentWidget(self.count_label)
-        self.statusBar().showMessage(self.tr("Loading households…"))
-        ctx.bus.changed.connect(self._on_changed)
-        self.reload()
+    def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], Any]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self._actions.append(action)
+        return action
 
-    def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.touches(EntityKind.HOUSEHOLD) and changes.source == "sync":
-            self.reload()
-        elif changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT, EntityKind.VISIT}:
-            self.model.refresh()
+    def _build_actions(self) -> None:
+        self._actions: list[QAction] = []
+        self.new_visit_action = self._action(
+            self.tr("New visit (Ctrl+N)"), "Ctrl+N", self.new_visit_for_selection
+        )
+        self.new_event_action = self._action(
+            self.tr("Report event (Ctrl+E)"), "Ctrl+E", self.new_event_for_selection
+        )
+        self.find_action = self._action(self.tr("Search (Ctrl+F)"), "Ctrl+F", self.focus_search)
+        self.refresh_action = self._action(self.tr("Refresh (F5)"), "F5", lambda: self.reload())
+        self.lock_action = self._action(self.tr("Lock (Ctrl+L)"), "Ctrl+L", self.lock)
+        for number in range(self.tabs.count()):
+            self._action(
+                self.tr("Tab {number}").format(number=number + 1),
+                f"Ctrl+{number + 1}",
+                functools.partial(self.tabs.setCurrentIndex, number),
+            )
+        self.toolbar = QToolBar(self.tr("Actions"))
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (
+            self.new_visit_action,
+            self.new_event_action,
+            self.find_action,
+            self.refresh_action,
+            self.lock_action,
+        ):
+            self.toolbar.addAction(action)
+        self.addToolBar(self.toolbar)
 
-    def reload(self) -> None:
-        """Build the id list off the UI thread; rows load lazily as they are painted."""
+    def _build_status_bar(self) -> None:
+        self.connection_label = QLabel()
+        self.pending_label = QLabel()
+        self.last_sync_label = QLabel()
+        self.conflicts_label = QLabel()
+        bar = self.statusBar()
+        for label in (
+            self.connection_label,
+            self.pending_label,
+            self.last_sync_label,
+            self.conflicts_label,
+        ):
+            bar.addPermanentWidget(label)
+        self._online: bool | None = None
+        self.set_connection_state(None)
 
-        def load(ctx: TaskContext) -> list[str]:
-            return self.households.household_ids()
+    # -- loading ----------------------------------------------------------------------
+    def reload(self, then: Callable[[], None] | None = None) -> None:
+        """Tree, lists, dashboard and status, all built off the UI thread.
 
-        self.runner.submit(load, on_done=self._show_ids, on_error=self._load_failed)
+        The database lane runs tasks in order, so what the first screen needs goes
+        first: the households (the list a worker opens), the dashboard and the status;
+        ``then`` (the search index at start-up) comes before the other lists."""
+        grids = self._my_grids
 
-    def _show_ids(self, ids: object) -> None:
-        assert isinstance(ids, list)
-        self.model.set_ids(ids)
-        self.count_label.setText(self.tr("%n household(s)", "", len(ids)))
-        self.statusBar().showMessage(self.tr("Ready"), 3000)
+        def tree(_ctx: TaskContext) -> list[AreaNode]:
+            return self.areas.tree(grids)
+
+        self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
+        self.load_households()
+        self.refresh_dashboard()
+        self.refresh_status()
+        if then is not None:
+            then()
+        self.load_residents()
+        self.load_visits()
+        self.load_events()
+
+    def load_all(self) -> None:
+        self.load_households()
+        self.refresh_dashboard()
+        self.load_residents()
+        self.load_visits()
+        self.load_events()
+
+    def _show_tree(self, roots: object) -> None:
+        assert isinstance(roots, list)
+        self.tree.blockSignals(True)
+        self.tree.set_nodes(roots)
+        self.tree.blockSignals(False)
+
+    def set_area(self, area: object) -> None:
+        assert isinstance(area, AreaFilter)
+        self._area = area
+        self.load_all()
+
+    def current_area(self) -> AreaFilter:
+        return self._area
+
+    def load_households(self) -> None:
+        area, days = self._area, self.recency.currentData()
+        queries, figures = self.households, self.figures
+
+        def ids() -> list[str]:
+            found = queries.household_ids(area=area)
+            if not days:
+                return found
+            wanted = figures.not_visited_ids(area, int(days))
+            return [i for i in found if i in wanted]
+
+        self.household_pane.load(ids)
+
+    def load_residents(self) -> None:
+        area, tag = self._area, self.group.currentData() or None
+        queries = self.residents
+        self.resident_pane.load(lambda: queries.resident_ids(area, tag))
+
+    def load_visits(self) -> None:
+        area, queries = self._area, self.visits
+        self.visit_pane.load(lambda: queries.visit_ids(area))
+
+    def load_events(self) -> None:
+        area, queries = self._area, self.events
+        state = EventStateFilter(self.event_state.currentData() or EventStateFilter.ALL.value)
+        self.event_pane.load(lambda: queries.event_ids(area, state))
+
+    def refresh_dashboard(self) -> None:
+        area, days, figures = self._area, self.dashboard.not_visited_days(), self.figures
+
+        def work(_ctx: TaskContext) -> Dashboard:
+            return figures.summary(area, days)
+
+        def done(result: object) -> None:
+            assert isinstance(result, Dashboard)
+            if result.not_visited_days == self.dashboard.not_visited_days():
+                self.dashboard.set_figures(result)
+
+        self.runner.submit(work, on_done=done, on_error=self._load_failed)
+
+    def refresh_status(self) -> None:
+        figures = self.figures
+
+        def work(_ctx: TaskContext) -> SyncSummary:
+            return figures.sync_summary()
+
+        self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
+
+    def _show_status(self, summary: object) -> None:
+        assert isinstance(summary, SyncSummary)
+        self.pending_label.setText(self.tr("%n change(s) waiting to sync", "", summary.pending_ops))
+        if summary.last_sync_at is None:
+            self.last_sync_label.setText(self.tr("Never synced"))
+        else:
+            when = summary.last_sync_at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+            self.last_sync_label.setText(self.tr("Last sync: {when}").format(when=when))
+        self.conflicts_label.setText(self.tr("%n conflict(s)", "", summary.conflicts))
+        self.conflicts_label.setStyleSheet(
+            "color: #b00020; font-weight: bold;" if summary.conflicts else ""
+        )
+
+    def set_connection_state(self, online: bool | None) -> None:
+        """Set by the sync component; ``None`` (unknown) shows offline."""
+        self._online = online
+        if online:
+            self.connection_label.setText(self.tr("● Online"))
+            self.connection_label.setStyleSheet("color: #1b7f3b;")
+        else:
+            self.connection_label.setText(self.tr("○ Offline"))
+            self.connection_label.setStyleSheet("color: #666666;")
 
     def _load_failed(self, exc: BaseException) -> None:
+        log.error("loading failed", exc_info=exc)
         self.statusBar().showMessage(
-            self.tr("Could not load households: {error}").format(error=exc)
+            self.tr("Could not load the data: {error}").format(error=exc), 10_000
         )
 
+    def _on_changed(self, changes: ChangeSet) -> None:
+        kinds = changes.kinds
+        if kinds & {EntityKind.HOUSEHOLD, EntityKind.AREA} or changes.source == "sync":
+            self.reload()
+            return
+        if EntityKind.RESIDENT in kinds:
+            self.load_residents()
+            self.household_pane.model.refresh()
+        if EntityKind.VISIT in kinds:
+            self.load_visits()
+            self.household_pane.model.refresh()
+        if kinds & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
+            self.load_events()
+        self.refresh_dashboard()
+        self.refresh_status()
+
+    # -- search and dashboard links ---------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _show_hits(self, hits: object) -> None:
+        if hits is None:
+            self.household_pane.set_hits(None)
+            self.resident_pane.set_hits(None)
+            return
+        assert isinstance(hits, SearchHits)
+        self.household_pane.set_hits(hits.household_ids)
+        self.resident_pane.set_hits(hits.resident_ids)
+        if self.tabs.currentWidget() not in (self.household_pane, self.resident_pane):
+            self.tabs.setCurrentWidget(self.household_pane)
+
+    def show_not_visited(self, days: int) -> None:
+        self.search_box.clear()
+        self.search_box.flush()
+        index = self.recency.findData(days)
+        if index >= 0:
+            self.recency.setCurrentIndex(index)
+        self.tabs.setCurrentWidget(self.household_pane)
+
+    def show_events(self, state: object) -> None:
+        assert isinstance(state, EventStateFilter)
+        index = self.event_state.findData(state.value)
+        if index >= 0:
+            self.event_state.setCurrentIndex(index)
+        self.tabs.setCurrentWidget(self.event_pane)
+
+    # -- opening records ----------------------------------------------------------------
+    def _show(self, dialog: QDialog) -> None:
+        """Window-modal and non-blocking, so the event loop (and auto-lock) keeps running."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_household(self, household_id: str) -> None:
+        self._show(
+            HouseholdDialog(
+                self.ctx, household_id, parent=self, on_open_household=self.open_household
+            )
+        )
+
+    def open_event(self, event_id: str) -> None:
+        self._show(EventDialog(self.ctx, event_id, parent=self))
+
+    def new_visit(self, household_id: str) -> None:
+        dialog = VisitDialog(self.ctx, household_id, parent=self)
+        dialog.nextRequested.connect(self._visit_next_household)
+        self._show(dialog)
+
+    def new_event(self, grid_id: str, household_id: str | None = None) -> None:
+        self._show(EventReportDialog(self.ctx, grid_id, household_id, parent=self))
+
+    def _visit_next_household(self) -> None:
+        """走访 door to door: after "save and next", select the next household in the list
+        and open a new visit for it."""
+        table = self.household_pane.table
+        row = table.currentIndex().row() + 1
+        if self.tabs.currentWidget() is not self.household_pane or row <= 0:
+            return
+        if row >= table.model().rowCount():
+            self.statusBar().showMessage(self.tr("That was the last household in the list."), 5000)
+            return
+        table.setCurrentIndex(table.model().index(row, 0))
+        household_id = table.current_id()
+        if household_id is not None:
+            self.new_visit(household_id)
+
+    def _open_resident(self, resident_id: str) -> None:
+        household_id = self.residents.household_of(resident_id)
+        if household_id is not None:
+            self.open_household(household_id)
+
+    def _open_visit(self, visit_id: str) -> None:
+        household_id = self.visits.household_of(visit_id)
+        if household_id is not None:
+            self.open_household(household_id)
+
+    def selected_household(self) -> str | None:
+        """The household of the selected row in the current list, if any."""
+        pane = self.tabs.currentWidget()
+        if pane is self.household_pane:
+            return self.household_pane.table.current_id()
+        if pane is self.resident_pane:
+            resident_id = self.resident_pane.table.current_id()
+            return None if resident_id is None else self.residents.household_of(resident_id)
+        if pane is self.visit_pane:
+            visit_id = self.visit_pane.table.current_id()
+            return None if visit_id is None else self.visits.household_of(visit_id)
+        return None
+
+    def new_visit_for_selection(self) -> None:
+        household_id = self.selected_household()
+        if household_id is None:
+            self.statusBar().showMessage(self.tr("Select a household first."), 5000)
+            return
+        self.new_visit(household_id)
+
+    def new_event_for_selection(self) -> None:
+        grids = self._area.grid_ids or self._my_grids
+        if not grids:
+            self.statusBar().showMessage(self.tr("Select a grid first."), 5000)
+            return
+        self.new_event(grids[0], self.selected_household())
+
+    # -- lock -------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def lock(self) -> None:
+        """Cover everything: lists, tool bar, status bar and any open dialog."""
+        if self._locked:
+            return
+        self._locked = True
+        self.idle.pause()
+        for action in self._actions:
+            action.setEnabled(False)
+        self._hidden_windows = [
+            w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible()
+        ]
+        for window in self._hidden_windows:
+            window.hide()
+        self.toolbar.hide()
+        self.statusBar().hide()
+        self.content.hide()
+        self.stack.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+        log.info("window locked")
+
+    def unlock(self) -> None:
+        if not self._locked:
+            return
+        self._locked = False
+        self.stack.setCurrentWidget(self.content)
+        self.content.show()
+        self.toolbar.show()
+        self.statusBar().show()
+        for action in self._actions:
+            action.setEnabled(True)
+        for window in self._hidden_windows:
+            window.show()
+        self._hidden_windows = []
+        self.idle.resume()
+        log.info("window unlocked")
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(text))
+    layout.addWidget(widget)
+    return box

@@ -1,0 +1,101 @@
+"""The area tree on the left: the user's villages, grids and micro-grids with their
+household counts. Selecting a node filters every list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QTreeView
+
+from gridclient.domain.enums import AreaLevel
+from gridclient.storage.queries import AreaFilter, AreaNode
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+_ALL = "all"
+
+
+class AreaTree(QTreeView):
+    area_selected = Signal(object)
+    """An :class:`AreaFilter` for the node the user picked."""
+
+    def __init__(self, all_grids: tuple[str, ...] | None) -> None:
+        super().__init__()
+        self._filters: dict[str, AreaFilter] = {_ALL: AreaFilter(all_grids)}
+        self.area_model = QStandardItemModel(self)
+        self.setModel(self.area_model)
+        self.setHeaderHidden(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformRowHeights(True)
+        self.setMinimumWidth(230)
+        self.selectionModel().currentChanged.connect(self._current_changed)
+
+    def set_nodes(self, roots: Sequence[AreaNode]) -> None:
+        """Replace the tree, keeping the selected area when it still exists."""
+        previous = self.currentIndex().data(KEY_ROLE)
+        self.area_model.clear()
+        self._filters = {_ALL: self._filters[_ALL]}
+        total = sum(r.households for r in roots)
+        top = QStandardItem(self.tr("All my areas ({count} households)").format(count=total))
+        top.setData(_ALL, KEY_ROLE)
+        self.area_model.appendRow(top)
+        for root in roots:
+            top.appendRow(self._item(root))
+        self.expandToDepth(1)
+        target = self._find(previous) or self.area_model.index(0, 0)
+        self.selectionModel().blockSignals(True)
+        self.setCurrentIndex(target)
+        self.selectionModel().blockSignals(False)
+
+    def _item(self, node: AreaNode) -> QStandardItem:
+        item = QStandardItem(
+            self.tr("{name} ({count})").format(name=node.name, count=node.households)
+        )
+        if node.level is AreaLevel.MICRO_GRID:
+            assert node.parent_id is not None
+            area = AreaFilter((node.parent_id,), node.id)
+        else:
+            area = AreaFilter(_grids_of(node))
+        self._filters[node.id] = area
+        item.setData(node.id, KEY_ROLE)
+        item.setToolTip(node.level.label)
+        for child in node.children:
+            item.appendRow(self._item(child))
+        return item
+
+    def _find(self, key: object) -> QModelIndex | None:
+        if not isinstance(key, str):
+            return None
+        matches = self.area_model.match(
+            self.area_model.index(0, 0),
+            KEY_ROLE,
+            key,
+            1,
+            Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
+        )
+        return matches[0] if matches else None
+
+    def current_filter(self) -> AreaFilter:
+        key = self.currentIndex().data(KEY_ROLE)
+        return self._filters.get(key if isinstance(key, str) else _ALL, self._filters[_ALL])
+
+    def select_area(self, area_id: str) -> bool:
+        """Select the node of an area (by id); False when it is not in the tree."""
+        index = self._find(area_id)
+        if index is None:
+            return False
+        self.setCurrentIndex(index)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        key = current.data(KEY_ROLE)
+        if isinstance(key, str) and key in self._filters:
+            self.area_selected.emit(self._filters[key])
+
+
+def _grids_of(node: AreaNode) -> tuple[str, ...]:
+    if node.level is AreaLevel.GRID:
+        return (node.id,)
+    return tuple(g for child in node.children for g in _grids_of(child))

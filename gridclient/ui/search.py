@@ -1,0 +1,120 @@
+"""The search box: debounced keystrokes, the query on the task runner against the
+in-memory index, stale answers dropped."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from gridclient.domain.enums import EntityKind
+from gridclient.storage.queries import SearchHits, SearchIndex
+from gridclient.ui.context import AppContext, ChangeSet
+from gridclient.ui.tasks import TaskContext
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 150
+
+
+class SearchBox(QLineEdit):
+    """Emits ``search_requested`` once typing pauses for :data:`DEBOUNCE_MS`."""
+
+    search_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setClearButtonEnabled(True)
+        self.setPlaceholderText(
+            self.tr("Search name, ID number (or its last digits), phone, address, pinyin (Ctrl+F)")
+        )
+        self.setMinimumWidth(420)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.flush)
+        self.textChanged.connect(lambda _text: self._timer.start())
+        self.returnPressed.connect(self.flush)
+
+    def flush(self) -> None:
+        """Search now (Enter, or the debounce timer)."""
+        self._timer.stop()
+        self.search_requested.emit(self.text().strip())
+
+
+class SearchController(QObject):
+    """Owns the index: built and patched on the database lane, searched on the other
+    lane (each load publishes a new snapshot, so a search never sees a half-built one)."""
+
+    results = Signal(object)
+    """:class:`SearchHits`, or ``None`` when the query is empty."""
+    ready = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._index: SearchIndex | None = None
+        self._generation = 0
+        self._query = ""
+        ctx.bus.changed.connect(self._on_changed)
+
+    @property
+    def is_ready(self) -> bool:
+        return self._index is not None
+
+    def build(self) -> None:
+        engine = self.ctx.store.engine
+
+        def work(_ctx: TaskContext) -> SearchIndex:
+            return SearchIndex.build(engine)
+
+        def done(index: object) -> None:
+            assert isinstance(index, SearchIndex)
+            self._index = index
+            self.ready.emit()
+            if self._query:
+                self.search(self._query)
+
+        self.ctx.runner.submit(work, on_done=done)
+
+    def search(self, query: str) -> None:
+        self._query = query
+        self._generation += 1
+        generation = self._generation
+        if not query:
+            self.results.emit(None)
+            return
+        index = self._index
+        if index is None:
+            return  # searched again once the index is built
+
+        def work(_ctx: TaskContext) -> SearchHits:
+            return index.search(query)
+
+        def done(hits: object) -> None:
+            if generation == self._generation:  # drop answers to older keystrokes
+                self.results.emit(hits)
+
+        # Not the database lane: a keystroke must not wait behind a long list query,
+        # and the index is an in-memory snapshot that needs no connection.
+        self.ctx.runner.submit(work, on_done=done, lane="net")
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        index = self._index
+        if index is None or not changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT}:
+            return
+        engine = self.ctx.store.engine
+        ids = sorted(changes.ids)
+
+        def work(_ctx: TaskContext) -> None:
+            if changes.source == "sync" or not ids:
+                index.load(engine)
+            else:
+                index.refresh(engine, ids)
+
+        def done(_result: object) -> None:
+            if self._query:
+                self.search(self._query)
+
+        self.ctx.runner.submit(work, on_done=done)

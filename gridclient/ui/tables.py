@@ -1,0 +1,250 @@
+"""The main window's record lists: one lazy id-list model per record type and the pane
+that shows it.
+
+A pane builds its id list on the task runner (sorting and filtering in SQL), keeps that
+"base" list, and narrows it to the current search hits on the UI thread (a set lookup
+per id). Results of an older request are discarded, so a slow query never overwrites a
+newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridclient.storage.queries import (
+    EventQueries,
+    HouseholdQueries,
+    ResidentQueries,
+    VisitQueries,
+)
+from gridclient.ui.lazy_model import ID_ROLE, Column, LazyTableModel, Row
+from gridclient.ui.tasks import TaskContext, TaskRunner
+
+ROW_HEIGHT = 30
+"""Comfortable for older users and touch pads; at least 28 px."""
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+def household_model(queries: HouseholdQueries) -> LazyTableModel:
+    return LazyTableModel(
+        [
+            Column(QCoreApplication.translate("tables", "Household no.")),
+            Column(QCoreApplication.translate("tables", "Address")),
+            Column(QCoreApplication.translate("tables", "Head of household")),
+            Column(QCoreApplication.translate("tables", "Residents"), _RIGHT),
+            Column(QCoreApplication.translate("tables", "Tags")),
+            Column(QCoreApplication.translate("tables", "Last visit")),
+        ],
+        queries.household_rows,
+    )
+
+
+def resident_model(queries: ResidentQueries) -> LazyTableModel:
+    """ID numbers and phones arrive masked from the query; the model never sees more."""
+    return LazyTableModel(
+        [
+            Column(QCoreApplication.translate("tables", "Name")),
+            Column(QCoreApplication.translate("tables", "Gender"), _CENTER),
+            Column(QCoreApplication.translate("tables", "ID number")),
+            Column(QCoreApplication.translate("tables", "Age"), _RIGHT),
+            Column(QCoreApplication.translate("tables", "Relation")),
+            Column(QCoreApplication.translate("tables", "Phone")),
+            Column(QCoreApplication.translate("tables", "Address")),
+            Column(QCoreApplication.translate("tables", "Special groups")),
+        ],
+        queries.resident_rows,
+    )
+
+
+def visit_model(queries: VisitQueries) -> LazyTableModel:
+    return LazyTableModel(
+        [
+            Column(QCoreApplication.translate("tables", "Date")),
+            Column(QCoreApplication.translate("tables", "Household address")),
+            Column(QCoreApplication.translate("tables", "Method")),
+            Column(QCoreApplication.translate("tables", "Visitor")),
+            Column(QCoreApplication.translate("tables", "Content")),
+        ],
+        queries.visit_rows,
+    )
+
+
+_OVERDUE_FG = QColor("#b00020")
+_OVERDUE_BG = QColor("#fde7e9")
+
+
+class EventTableModel(LazyTableModel):
+    """Events with their derived state; open events past their deadline in red."""
+
+    OVERDUE_COLUMN = 7
+
+    def __init__(self, queries: EventQueries) -> None:
+        overdue = QCoreApplication.translate("tables", "Overdue")
+        self._overdue_text = overdue
+
+        def fetch(ids: Sequence[str]) -> dict[str, Row]:
+            rows = queries.event_rows(ids)
+            return {
+                event_id: (*row.cells(), overdue if row.overdue else "", row.overdue)
+                for event_id, row in rows.items()
+            }
+
+        super().__init__(
+            [
+                Column(QCoreApplication.translate("tables", "Title")),
+                Column(QCoreApplication.translate("tables", "Category")),
+                Column(QCoreApplication.translate("tables", "Ledger")),
+                Column(QCoreApplication.translate("tables", "Urgency"), _CENTER),
+                Column(QCoreApplication.translate("tables", "Reported")),
+                Column(QCoreApplication.translate("tables", "State"), _CENTER),
+                Column(QCoreApplication.translate("tables", "Deadline")),
+                Column(overdue, _CENTER),
+            ],
+            fetch,
+        )
+
+    def style_data(self, row: Row, column: int, role: int) -> Any:
+        if not row[-1]:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(_OVERDUE_FG)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(_OVERDUE_BG)
+        if role == Qt.ItemDataRole.FontRole and column == self.OVERDUE_COLUMN:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def event_model_widths() -> tuple[int, ...]:
+    return (235, 140, 90, 80, 165, 80, 110)
+
+
+class RecordTable(QTableView):
+    """A read-only list: whole rows selected, Enter or double-click opens the record."""
+
+    open_requested = Signal(str)
+
+    def __init__(self, model: LazyTableModel, widths: Sequence[int] = ()) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, width)
+        self.activated.connect(self._activated)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter opens the record on every platform (macOS styles do not activate).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            current = self.currentIndex()
+            if current.isValid():
+                self._activated(current)
+                return
+        super().keyPressEvent(event)
+
+    def _activated(self, index: Any) -> None:
+        record_id = index.data(ID_ROLE)
+        if isinstance(record_id, str):
+            self.open_requested.emit(record_id)
+
+    def current_id(self) -> str | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        record_id = index.data(ID_ROLE)
+        return record_id if isinstance(record_id, str) else None
+
+
+IdSource = Callable[[], list[str]]
+
+
+class ListPane(QWidget):
+    """Filter bar, table and a count; the id list comes from the task runner."""
+
+    loaded = Signal(int)
+    """Emitted with the number of rows shown after every (re)load or search."""
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        model: LazyTableModel,
+        count_text: Callable[[int], str],
+        widths: Sequence[int] = (),
+        filters: QWidget | None = None,
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.model = model
+        self._count_text = count_text
+        self._base: list[str] = []
+        self._hits: Collection[str] | None = None
+        self._generation = 0
+        self.table = RecordTable(model, widths)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        if filters is not None:
+            bar.addWidget(filters)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+    def load(self, source: IdSource) -> None:
+        """Build the id list off the UI thread; an older pending load is discarded."""
+        self._generation += 1
+        generation = self._generation
+
+        def work(_ctx: TaskContext) -> list[str]:
+            return source()
+
+        def done(ids: object) -> None:
+            if generation != self._generation:
+                return  # a newer filter or search replaced this request
+            assert isinstance(ids, list)
+            self._base = ids
+            self._show()
+
+        self.runner.submit(work, on_done=done)
+
+    def set_hits(self, hits: Collection[str] | None) -> None:
+        """Narrow the list to search hits (``None``: no search)."""
+        self._hits = hits
+        self._show()
+
+    def _show(self) -> None:
+        hits = self._hits
+        ids = self._base if hits is None else [i for i in self._base if i in hits]
+        self.model.set_ids(ids)
+        self.count_label.setText(self._count_text(len(ids)))
+        self.loaded.emit(len(ids))

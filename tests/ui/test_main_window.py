@@ -1,0 +1,284 @@
+"""The main window: area tree, lists, dashboard, status bar, keyboard, masking."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from gridclient.config import Paths
+from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.domain import idnumber
+from gridclient.domain.entities import CST, Household, Resident
+from gridclient.domain.enums import AreaLevel
+from gridclient.domain.workflow import event_status
+from gridclient.storage.queries import EventStateFilter, month_start
+from gridclient.ui.context import AppContext
+from gridclient.ui.lazy_model import ID_ROLE
+from gridclient.ui.main_window import MainWindow
+from gridclient.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoSession]:
+    session = open_demo(Paths.resolve(tmp_path).ensure())
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
+    win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(win)
+    return win
+
+
+def _grid(demo: DemoSession) -> str:
+    return demo.info.grid_ids[0]
+
+
+def _walk(model: QAbstractItemModel, parent: QModelIndex) -> Iterator[QModelIndex]:
+    for row in range(model.rowCount(parent)):
+        index = model.index(row, 0, parent)
+        yield index
+        yield from _walk(model, index)
+
+
+def test_every_model_passes_the_qt_model_tester(window: MainWindow) -> None:
+    fatal = QAbstractItemModelTester.FailureReportingMode.Fatal
+    models = [
+        window.model,
+        window.resident_model,
+        window.visit_model,
+        window.event_model,
+        window.tree.area_model,
+    ]
+    testers = [QAbstractItemModelTester(m, fatal) for m in models]
+    window.reload()  # resets every model under the testers
+    window.event_state.setCurrentIndex(window.event_state.findData(EventStateFilter.OPEN.value))
+    assert all(m.rowCount() > 0 for m in models)
+    assert len(testers) == len(models)
+
+
+def test_area_tree_shows_counts_and_filters_the_lists(
+    window: MainWindow, demo: DemoSession
+) -> None:
+    with demo.store.read() as repos:
+        households = repos.records.households_of_grid(_grid(demo))
+    by_micro: dict[str | None, list[Household]] = {}
+    for household in households:
+        by_micro.setdefault(household.micro_grid_id, []).append(household)
+    micro_id, members = max(by_micro.items(), key=lambda item: len(item[1]))
+    assert micro_id is not None
+
+    model = window.tree.area_model
+    labels = [i.data() for i in _walk(model, QModelIndex())]
+    assert any(f"({len(households)})" in label for label in labels)
+    assert window.model.rowCount() == len(households)
+
+    assert window.tree.select_area(micro_id)
+    shown = set(window.model.ids())
+    assert shown == {h.id for h in members}
+    assert window.tree.currentIndex().data().endswith(f"({len(members)})")
+    with demo.store.read() as repos:
+        residents = [r for h in members for r in repos.records.residents_of_household(h.id)]
+    assert set(window.resident_model.ids()) == {r.id for r in residents}
+    visit_households = {
+        window.visits.household_of(visit_id) for visit_id in window.visit_model.ids()
+    }
+    assert visit_households <= shown
+
+    assert window.tree.select_area(_grid(demo))
+    assert window.model.rowCount() == len(households)
+
+
+def test_tree_levels_are_village_grid_micro_grid(window: MainWindow, demo: DemoSession) -> None:
+    roots = window.areas.tree(demo.info.grid_ids)
+    assert [r.level for r in roots] == [AreaLevel.VILLAGE]
+    grid = roots[0].children[0]
+    assert grid.level is AreaLevel.GRID and grid.id == _grid(demo)
+    assert {c.level for c in grid.children} == {AreaLevel.MICRO_GRID}
+    assert sum(c.households for c in grid.children) == grid.households
+
+
+def test_dashboard_figures_match_counts_from_the_repositories(
+    window: MainWindow, demo: DemoSession
+) -> None:
+    now = datetime.now(UTC)
+    grid = _grid(demo)
+    with demo.store.read() as repos:
+        households = {h.id for h in repos.records.households_of_grid(grid)}
+        visits = repos.records.visits_of_grid(grid)
+        catalog = repos.catalog.load()
+        histories = repos.records.events_of_grid(grid)
+    first_of_month = now.astimezone(CST).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    assert month_start(now) == first_of_month
+    visited_month = {v.household_id for v in visits if v.visited_at >= first_of_month}
+    for days in (30, 60, 90):
+        recent = {v.household_id for v in visits if v.visited_at >= now - timedelta(days=days)}
+        figures = window.figures.summary(window.current_area(), days, now)
+        assert figures.not_visited == len(households - recent)
+    statuses = [event_status(h.event, h.actions, catalog, now) for h in histories]
+    open_count = sum(s.is_open for s in statuses)
+    overdue_count = sum(s.is_open and s.overdue for s in statuses)
+
+    shown = window.dashboard.figures
+    assert shown is not None
+    assert shown.households == len(households)
+    assert shown.visited_this_month == len(visited_month & households)
+    assert shown.open_events == open_count
+    assert shown.overdue_events == overdue_count > 0
+    assert shown.pending_ops == 0
+    assert window.dashboard.overdue_events.value.text() == str(overdue_count)
+
+    window.dashboard.overdue_button.click()
+    assert window.tabs.currentWidget() is window.event_pane
+    assert window.event_model.rowCount() == overdue_count
+    window.dashboard.open_button.click()
+    assert window.event_model.rowCount() == open_count
+
+    window.dashboard.days.setCurrentIndex(window.dashboard.days.findData(60))
+    window.dashboard.not_visited_button.click()
+    assert window.tabs.currentWidget() is window.household_pane
+    recent = {v.household_id for v in visits if v.visited_at >= now - timedelta(days=60)}
+    assert set(window.model.ids()) == households - recent
+
+
+def test_a_change_refreshes_dashboard_and_status_bar(window: MainWindow, demo: DemoSession) -> None:
+    assert window.pending_label.text() == "0 change(s) waiting to sync"
+    household_id = window.model.id_at(0)
+    with demo.store.read() as repos:
+        household = repos.records.get(Household, household_id)
+    assert household is not None
+    changed = dataclasses.replace(household, notes="门口有狗")
+    window.ctx.write(lambda uow: uow.update(changed, base=household))
+    assert window.dashboard.figures is not None
+    assert window.dashboard.figures.pending_ops == 1
+    assert window.pending_label.text() == "1 change(s) waiting to sync"
+
+
+def test_status_bar_shows_offline_never_synced_and_conflicts(window: MainWindow) -> None:
+    assert "Offline" in window.connection_label.text()
+    assert window.last_sync_label.text() == "Never synced"
+    assert window.conflicts_label.text() == "0 conflict(s)"
+    window.set_connection_state(True)
+    assert "Online" in window.connection_label.text()
+    window.set_connection_state(None)
+    assert "Offline" in window.connection_label.text()
+
+
+def test_residents_table_never_shows_a_full_id_number_or_phone(
+    window: MainWindow, demo: DemoSession
+) -> None:
+    with demo.store.read() as repos:
+        residents = repos.records.get_many(Resident, window.resident_model.ids())
+    secrets = {r.id_number for r in residents.values() if r.id_number}
+    secrets |= {r.phone for r in residents.values() if len(r.phone) >= 7}
+    model = window.resident_model
+    cells = [
+        str(model.data(model.index(row, column)))
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+    ]
+    assert model.rowCount() == len(residents) > 1000
+    assert not [c for c in cells if any(secret in c for secret in secrets)]
+    sample = next(r for r in residents.values() if len(r.id_number) == 18)
+    row = model.row_of(sample.id)
+    assert model.data(model.index(row, 2)) == idnumber.mask(sample.id_number)
+    assert "********" in model.data(model.index(row, 2))
+
+
+def test_overdue_events_are_highlighted(window: MainWindow) -> None:
+    window.show_events(EventStateFilter.OVERDUE)
+    model = window.event_model
+    assert model.rowCount() > 0
+    index = model.index(0, 0)
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(model.index(0, model.OVERDUE_COLUMN)) == "Overdue"
+    window.show_events(EventStateFilter.FINISHED)
+    plain = [
+        model.data(model.index(row, 0), Qt.ItemDataRole.ForegroundRole)
+        for row in range(model.rowCount())
+        if not model.data(model.index(row, model.OVERDUE_COLUMN))
+    ]
+    assert plain and all(p is None for p in plain)
+
+
+def test_enter_opens_and_ctrl_n_starts_a_visit(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    visits: list[str] = []
+    monkeypatch.setattr(window, "open_household", opened.append)
+    monkeypatch.setattr(window, "new_visit", visits.append)
+    window.household_pane.table.open_requested.disconnect()
+    window.household_pane.table.open_requested.connect(window.open_household)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.household_pane)
+    table = window.household_pane.table
+    table.setFocus()
+    table.selectRow(3)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == [window.model.id_at(3)]
+    window.new_visit_action.trigger()
+    assert visits == [window.model.id_at(3)]
+    assert window.new_visit_action.shortcut().toString() == "Ctrl+N"
+    assert table.currentIndex().data(ID_ROLE) == window.model.id_at(3)
+
+
+def test_ctrl_f_focuses_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    window.household_pane.table.setFocus()
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+    assert window.focusWidget() is window.household_pane.table
+    window.find_action.trigger()
+    assert window.focusWidget() is window.search_box
+
+
+def test_visits_table_shows_date_address_method_visitor_summary(
+    window: MainWindow, demo: DemoSession
+) -> None:
+    model = window.visit_model
+    first = [model.data(model.index(0, c)) for c in range(model.columnCount())]
+    assert first[0][:4].isdigit() and "号" in first[1]
+    assert first[3] == demo.info.username
+    assert first[2] and first[4]
+
+
+def test_enter_opens_the_real_household_dialog(qtbot: QtBot, window: MainWindow) -> None:
+    from gridclient.ui.household_dialog import HouseholdDialog
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.household_pane)
+    table = window.household_pane.table
+    table.setFocus()
+    table.selectRow(2)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    dialogs = [d for d in window.findChildren(HouseholdDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    dialogs[0].reject()
+
+
+def test_save_and_next_moves_to_the_next_door(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    visits: list[str] = []
+    monkeypatch.setattr(window, "new_visit", visits.append)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.household_pane)
+    table = window.household_pane.table
+    table.selectRow(4)
+    window._visit_next_household()
+    assert visits == [window.model.id_at(5)]
+    assert table.current_id() == window.model.id_at(5)

@@ -1,0 +1,213 @@
+"""Search over households and residents, and the list filters."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypinyin import Style, lazy_pinyin, pinyin
+from pytestqt.qtbot import QtBot
+
+from gridclient.config import Paths
+from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.domain.entities import Household, Resident
+from gridclient.domain.enums import SpecialGroup
+from gridclient.domain.workflow import event_status
+from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex
+from gridclient.ui.context import AppContext
+from gridclient.ui.main_window import MainWindow
+from gridclient.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoSession]:
+    session = open_demo(Paths.resolve(tmp_path).ensure())
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
+    win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def people(demo: DemoSession) -> tuple[list[Resident], dict[str, Household]]:
+    with demo.store.read() as repos:
+        households = {h.id: h for h in repos.records.households_of_grid(demo.info.grid_ids[0])}
+        residents = [r for h in households for r in repos.records.residents_of_household(h)]
+    return residents, households
+
+
+def _search(qtbot: QtBot, window: MainWindow, text: str) -> tuple[set[str], set[str]]:
+    """Type like a person (debounced), wait for the lists to narrow."""
+    window.search_box.clear()
+    window.search_box.flush()
+    counts: list[int] = []
+    window.resident_pane.loaded.connect(counts.append)
+    window.search_box.setText(text)
+    qtbot.waitUntil(lambda: bool(counts), timeout=2000)
+    window.resident_pane.loaded.disconnect(counts.append)
+    return set(window.model.ids()), set(window.resident_model.ids())
+
+
+def test_search_by_name_finds_the_resident_and_household(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, _ = people
+    person = residents[10]
+    households, found = _search(qtbot, window, person.name)
+    assert person.id in found
+    assert person.household_id in households
+    assert all(person.name in r.name for r in residents if r.id in found)
+    assert window.tabs.currentWidget() is window.household_pane
+
+
+def test_search_by_last_digits_of_the_id_number(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, _ = people
+    person = next(r for r in residents if len(r.id_number) == 18)
+    for digits in (4, 6):
+        tail = person.id_number[-digits:]
+        _, found = _search(qtbot, window, tail)
+        assert person.id in found
+        expected = {r.id for r in residents if r.id_number.upper().endswith(tail.upper())}
+        expected |= {r.id for r in residents if tail.isdigit() and tail in r.phone}
+        assert found == expected
+    _, found = _search(qtbot, window, person.id_number)
+    assert found == {person.id}
+
+
+def test_search_by_phone(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, _ = people
+    person = next(r for r in residents if len(r.phone) == 11)
+    _, found = _search(qtbot, window, person.phone)
+    assert person.id in found
+    _, found = _search(qtbot, window, person.phone[-4:])
+    assert person.id in found
+
+
+def test_search_by_address(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, households = people
+    household = next(iter(households.values()))
+    found_households, found = _search(qtbot, window, household.address)
+    assert household.id in found_households
+    expected = {r.id for r in residents if household.address in households[r.household_id].address}
+    assert found == expected
+    assert {h for h in found_households} == {
+        h.id for h in households.values() if household.address in h.address
+    }
+
+
+def test_search_by_pinyin_initials_and_full_pinyin_prefix(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, _ = people
+    person = next(r for r in residents if len(r.name) == 2)
+    syllables = lazy_pinyin(person.name)
+    initials = "".join(s[0] for s in syllables)  # e.g. 张蕾 → zl
+    _, found = _search(qtbot, window, initials)
+    assert person.id in found
+    for other in (r for r in residents if r.id in found):  # a surname may have readings
+        readings = pinyin(other.name[0], heteronym=True, style=Style.NORMAL)[0]
+        assert any(reading.startswith(initials[0]) for reading in readings)
+    prefix = syllables[0] + syllables[1][0]  # e.g. zhangl
+    _, found = _search(qtbot, window, prefix)
+    assert person.id in found
+    _, found = _search(qtbot, window, initials.upper())  # case and full-width do not matter
+    assert person.id in found
+
+
+def test_clearing_the_search_shows_everything_again(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, households = people
+    _search(qtbot, window, residents[0].name)
+    assert window.resident_model.rowCount() < len(residents)
+    window.search_box.clear()
+    window.search_box.flush()
+    assert window.resident_model.rowCount() == len(residents)
+    assert window.model.rowCount() == len(households)
+
+
+def test_search_follows_edits_through_the_change_bus(
+    qtbot: QtBot, window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, _ = people
+    person = residents[5]
+    renamed = dataclasses.replace(person, name="欧阳娜娜")
+    window.ctx.write(lambda uow: uow.update(renamed, base=person))
+    _, found = _search(qtbot, window, "oyn")
+    assert person.id in found
+    _, found = _search(qtbot, window, person.name)
+    assert person.id not in found
+
+
+def test_special_group_filter(
+    window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    residents, _ = people
+    for group in (SpecialGroup.DISABLED, SpecialGroup.ELDERLY_80):
+        window.group.setCurrentIndex(window.group.findData(group.value))
+        expected = {r.id for r in residents if group in r.tags}
+        assert expected
+        assert set(window.resident_model.ids()) == expected
+
+
+def test_visit_recency_filter(
+    window: MainWindow, demo: DemoSession, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    _, households = people
+    now = datetime.now(UTC)
+    with demo.store.read() as repos:
+        visits = repos.records.visits_of_grid(demo.info.grid_ids[0])
+    for days in (30, 90):
+        window.recency.setCurrentIndex(window.recency.findData(days))
+        recent = {v.household_id for v in visits if v.visited_at >= now - timedelta(days=days)}
+        assert set(window.model.ids()) == set(households) - recent
+
+
+def test_event_state_and_overdue_filters(window: MainWindow, demo: DemoSession) -> None:
+    now = datetime.now(UTC)
+    with demo.store.read() as repos:
+        catalog = repos.catalog.load()
+        histories = repos.records.events_of_grid(demo.info.grid_ids[0])
+    statuses = {h.event.id: event_status(h.event, h.actions, catalog, now) for h in histories}
+    expected = {
+        EventStateFilter.ALL: set(statuses),
+        EventStateFilter.OPEN: {i for i, s in statuses.items() if s.is_open},
+        EventStateFilter.OVERDUE: {i for i, s in statuses.items() if s.is_open and s.overdue},
+        EventStateFilter.FINISHED: {i for i, s in statuses.items() if not s.is_open},
+    }
+    for state, ids in expected.items():
+        window.event_state.setCurrentIndex(window.event_state.findData(state.value))
+        assert set(window.event_model.ids()) == ids, state
+    assert expected[EventStateFilter.OVERDUE]
+
+
+def test_index_refresh_drops_a_deleted_household(demo: DemoSession) -> None:
+    index = SearchIndex.build(demo.store.engine)
+    with demo.store.read() as repos:
+        household = repos.records.households_of_grid(demo.info.grid_ids[0])[0]
+    assert household.id in index.search(household.address).household_ids
+    with demo.store.unit_of_work(actor="worker01") as uow:
+        uow.delete(household.KIND, household.id)
+    index.refresh(demo.store.engine, [household.id])
+    assert household.id not in index.search(household.address).household_ids
+
+
+def test_pinyin_keys_give_every_reading_of_the_surname() -> None:
+    keys = PinyinKeys()("曾乐")
+    assert "\x1fzl\x1f" in keys and "\x1fcl\x1f" in keys
+    assert "zengle" in keys
+    assert PinyinKeys()("张三").startswith("\x1fzs\x1fzhangsan")
