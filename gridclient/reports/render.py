@@ -52,6 +52,9 @@ def report_font(point_size: float = _BODY_PT) -> QFont:
     font.setFamilies(FONT_FAMILIES)
     font.setPointSizeF(point_size)
     font.setStyleHint(QFont.StyleHint.SansSerif)
+    # Chinese and Latin need no shaping; shaped glyphs (contextual digit forms) get no
+    # ToUnicode entry in Qt's PDF output, so copying text out of the PDF would lose them.
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
     return font
 
 

@@ -295,6 +295,24 @@ def _op(row: OutboxRow) -> OutboxOp:
 ACKNOWLEDGED = frozenset({OpStatus.APPLIED, OpStatus.MERGED, OpStatus.CONFLICT})
 
 
+def _op_values(op: OutboxOp) -> dict[str, Any]:
+    return {
+        "op_id": op.op_id,
+        "seq": op.seq,
+        "entity": op.entity.value,
+        "entity_id": op.entity_id,
+        "kind": op.kind.value,
+        "base_version": op.base_version,
+        "changes": {f: [old, new] for f, (old, new) in op.changes.items()},
+        "created_at": op.created_at,
+        "actor": op.actor,
+        "status": op.status.value,
+        "reason": op.reason,
+        "message": op.message,
+        "field": op.field,
+    }
+
+
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -303,23 +321,12 @@ class OutboxRepository:
         return [_op(row) for row in self._session.scalars(statement)]
 
     def add(self, op: OutboxOp) -> None:
-        self._session.execute(
-            insert(OutboxRow).values(
-                op_id=op.op_id,
-                seq=op.seq,
-                entity=op.entity.value,
-                entity_id=op.entity_id,
-                kind=op.kind.value,
-                base_version=op.base_version,
-                changes={f: [old, new] for f, (old, new) in op.changes.items()},
-                created_at=op.created_at,
-                actor=op.actor,
-                status=op.status.value,
-                reason=op.reason,
-                message=op.message,
-                field=op.field,
-            )
-        )
+        self._session.execute(insert(OutboxRow).values(_op_values(op)))
+
+    def add_many(self, ops: Sequence[OutboxOp]) -> None:
+        """Queue many ops with one executemany (the bulk import path)."""
+        if ops:
+            self._session.execute(insert(OutboxRow), [_op_values(op) for op in ops])
 
     def get(self, op_id: str) -> OutboxOp | None:
         row = self._session.get(OutboxRow, op_id)
