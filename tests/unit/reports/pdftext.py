@@ -8,7 +8,6 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-
 # The font shares one glyph between a character and its variants, and pdftotext may pick
 # the variant: fold the ones that occur in our reports (CJK Radicals Supplement has no
 # NFKC mapping; 戶 is a separate ideograph).
