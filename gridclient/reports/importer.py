@@ -254,14 +254,16 @@ def _find_header(values: list[list[Any]]) -> tuple[tuple[int, ...], dict[str, in
         raise RosterError("未找到表头：前20行中没有同时包含“姓名”和身份证号等列名的行")
     index, mapping = best
     rows = [index]
-    # A two-row header: the row below adds columns (e.g. under a merged “联系方式”).
-    if index + 1 < len(values):
-        below = _match_row(values[index + 1])
-        extra = {k: v for k, v in below.items() if k not in mapping}
-        if extra and len(below) >= 2:
-            rows.append(index + 1)
-            for key, column in below.items():
-                mapping[key] = column
+    # A two-row header: a merged group title (“户籍信息”) above its sub-headers, with the
+    # other headers merged down over both rows. The data starts below the lower row.
+    if index + 1 < len(values) and len(_match_row(values[index + 1])) >= 2:
+        rows.append(index + 1)
+        for key, column in _match_row(values[index + 1]).items():
+            mapping.setdefault(key, column)
+    elif index > 0 and len(_match_row(values[index - 1])) >= 2:
+        rows.insert(0, index - 1)
+        for key, column in _match_row(values[index - 1]).items():
+            mapping.setdefault(key, column)
     return tuple(rows), mapping
 
 
