@@ -14,9 +14,11 @@ writes a file. No widgets are used: the preview dialog belongs to the UI.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -24,7 +26,9 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPen,
     QTextDocument,
+    QTextTable,
 )
 from PySide6.QtPrintSupport import QPrinter
 
@@ -64,42 +68,82 @@ def _ensure_gui() -> None:
         QGuiApplication(["gridclient-report"])
 
 
-def render_html(report: Report) -> str:
-    """The document body: title, unit and period, table, summary, signature lines."""
-    esc = html.escape
-    total_width = sum(c.width for c in report.columns) or 1
-    head = "".join(
-        f'<th width="{c.width * 100 / total_width:.1f}%" align="center" '
-        f'style="background-color:#e8e8e8">{esc(c.title)}</th>'
-        for c in report.columns
+_Row = tuple[tuple[object, ...], bool]
+"""The cells of one table row and whether it is the (bold) totals row."""
+
+
+def _cells(report: Report, row: _Row, widths: Sequence[str] | None) -> str:
+    values, bold = row
+    out = []
+    for index, (column, value) in enumerate(zip(report.columns, values, strict=True)):
+        align = "right" if column.numeric and value != "合计" else "left"
+        text = html.escape(str(value))
+        if bold:
+            text = f"<b>{text}</b>"
+        width = f' width="{widths[index]}"' if widths is not None else ""
+        out.append(f'<td bgcolor="#ffffff" align="{align}"{width}>{text}</td>')
+    return "".join(out)
+
+
+def _widths(report: Report) -> list[str]:
+    total = sum(c.width for c in report.columns) or 1
+    return [f"{c.width * 100 / total:.1f}%" for c in report.columns]
+
+
+def _table_html(report: Report, rows: Sequence[_Row], *, header: bool) -> str:
+    widths = _widths(report)
+    thead = ""
+    if header:
+        head = "".join(
+            f'<th width="{w}" align="center" bgcolor="#e8e8e8">{html.escape(c.title)}</th>'
+            for c, w in zip(report.columns, widths, strict=True)
+        )
+        thead = f"<thead><tr>{head}</tr></thead>"
+    if rows:
+        # The first row carries the column widths when there is no header row.
+        body = "".join(
+            f"<tr>{_cells(report, row, None if header or i else widths)}</tr>"
+            for i, row in enumerate(rows)
+        )
+    elif header:
+        body = ""
+    else:
+        body = (
+            f'<tr><td bgcolor="#ffffff" colspan="{len(report.columns)}" align="center">'
+            "（无记录）</td></tr>"
+        )
+    # Grid lines: the black table background shows through a 1 px cell spacing. Cheaper
+    # to lay out than border-collapse, and without the double lines of cell borders.
+    return (
+        '<table width="100%" border="0" cellspacing="1" cellpadding="3" bgcolor="#000000">'
+        f"{thead}<tbody>{body}</tbody></table>"
     )
 
-    def cells(values: tuple[object, ...], bold: bool = False) -> str:
-        out = []
-        for column, value in zip(report.columns, values, strict=True):
-            align = "right" if column.numeric and value != "合计" else "left"
-            text = esc(str(value))
-            if bold:
-                text = f"<b>{text}</b>"
-            out.append(f'<td align="{align}">{text}</td>')
-        return "".join(out)
 
-    body = "".join(f"<tr>{cells(row)}</tr>" for row in report.rows)
-    if not report.rows:
-        body = f'<tr><td colspan="{len(report.columns)}" align="center">（无记录）</td></tr>'
-    foot = f"<tr>{cells(report.totals, bold=True)}</tr>" if report.totals is not None else ""
-    summary = "".join(f"<p>{esc(line)}</p>" for line in report.summary)
-    notes = "".join(f'<p style="color:#444444">{esc(line)}</p>' for line in report.notes)
+def _row_html(report: Report) -> list[_Row]:
+    rows: list[_Row] = [(row, False) for row in report.rows]
+    if report.totals is not None:
+        rows.append((report.totals, True))
+    return rows
+
+
+def _top_html(report: Report) -> str:
+    esc = html.escape
     return (
-        "<html><body>"
         f'<h2 align="center" style="font-size:16pt">{esc(report.full_title)}</h2>'
-        '<table width="100%" cellspacing="0" cellpadding="0" border="0"><tr>'
+        '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
+        'style="margin-bottom:4px"><tr>'
         f"<td>填报单位：{esc(report.unit_name)}</td>"
         f'<td align="right">统计期间：{esc(report.period_text)}</td>'
         "</tr></table>"
-        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-        'style="border-collapse:collapse; border-color:#000000; margin-top:4px">'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}{foot}</tbody></table>"
+    )
+
+
+def _bottom_html(report: Report) -> str:
+    esc = html.escape
+    summary = "".join(f"<p>{esc(line)}</p>" for line in report.summary)
+    notes = "".join(f'<p style="color:#444444">{esc(line)}</p>' for line in report.notes)
+    return (
         f'<div style="margin-top:6px">{summary}{notes}</div>'
         '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
         'style="margin-top:18px"><tr>'
@@ -107,7 +151,16 @@ def render_html(report: Report) -> str:
         "<td>审核人：________________</td>"
         "<td>日期：______年____月____日</td>"
         "</tr></table>"
-        "</body></html>"
+    )
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document (title, unit and period, the table with its
+    ``<thead>``, summary, signature lines), e.g. for an HTML export."""
+    return (
+        f"<html><body>{_top_html(report)}"
+        f"{_table_html(report, _row_html(report), header=True)}"
+        f"{_bottom_html(report)}</body></html>"
     )
 
 
@@ -137,6 +190,71 @@ def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) 
         painter.end()
 
 
+_CHUNK_ROWS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class _Slice:
+    """Rows ``top``–``bottom`` (document coordinates) of one laid-out chunk document."""
+
+    document: QTextDocument
+    top: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def _document(printer: QPrinter, width: float, body: str) -> QTextDocument:
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(printer)
+    document.setDefaultFont(report_font())
+    document.setDocumentMargin(0)
+    document.setTextWidth(width)
+    document.setHtml(f"<html><body>{body}</body></html>")
+    return document
+
+
+def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]:
+    """Lay the table rows out in chunks (QTextDocument's table layout slows down with
+    size) and cut them into one slice per row, so pages can be filled row by row."""
+    slices: list[_Slice] = []
+    rows = _row_html(report)
+    if not rows:  # an empty report: one "no records" row
+        document = _document(printer, width, _table_html(report, [], header=False))
+        return [_Slice(document, 0.0, float(document.size().height()))]
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        chunk = rows[start : start + _CHUNK_ROWS]
+        document = _document(printer, width, _table_html(report, chunk, header=False))
+        layout = document.documentLayout()
+        table = document.rootFrame().childFrames()[0]
+        assert isinstance(table, QTextTable)
+        frame = layout.frameBoundingRect(table)
+        tops = [
+            layout.blockBoundingRect(table.cellAt(r, 0).firstCursorPosition().block()).top()
+            for r in range(len(chunk))
+        ]
+        # A row starts one grid line and the cell padding above its text. The frame adds
+        # a margin around the grid, the same above and below.
+        scale = printer.logicalDpiY() / 96
+        fmt = table.format()
+        inset = (fmt.cellPadding() + fmt.cellSpacing()) * scale
+        margin = tops[0] - inset - frame.top()
+        edges = [t - inset for t in tops] + [frame.bottom() - margin]
+        slices.extend(_Slice(document, edges[i], edges[i + 1]) for i in range(len(chunk)))
+    return slices
+
+
+def _grid_line(printer: QPrinter) -> float:
+    """The width of a grid line (the 1 px cell spacing) in device pixels."""
+    return float(printer.logicalDpiY()) / 96
+
+
+def _table_height(document: QTextDocument) -> float:
+    return float(document.size().height())
+
+
 def _paint(report: Report, printer: QPrinter, painter: QPainter) -> int:
     page = printer.pageLayout().paintRectPixels(printer.resolution())
     width, height = float(page.width()), float(page.height())
@@ -147,36 +265,90 @@ def _paint(report: Report, printer: QPrinter, painter: QPainter) -> int:
     footer_h = line * 1.8
     body_h = height - header_h - footer_h
 
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(printer)
-    document.setDefaultFont(report_font())
-    document.setDocumentMargin(0)
-    document.setHtml(render_html(report))
-    document.setPageSize(QSizeF(width, body_h))
-    pages = document.pageCount()
+    top = _document(printer, width, _top_html(report))
+    head = _document(printer, width, _table_html(report, [], header=True))
+    head_h = _table_height(head)
+    bottom = _document(printer, width, _bottom_html(report))
+    slices = _row_slices(report, printer, width)
+
+    # Paginate: the title block on page 1, the table header on every page with rows,
+    # then as many whole rows as fit; the summary and signatures after the last row.
+    pages: list[list[_Slice]] = [[]]
+    used = top.size().height() + head_h
+    for piece in slices:
+        if pages[-1] and used + piece.height > body_h:
+            pages.append([])
+            used = head_h
+        pages[-1].append(piece)
+        used += piece.height
+    bottom_h = bottom.size().height()
+    bottom_on_new_page = used + bottom_h > body_h
+    count = len(pages) + (1 if bottom_on_new_page else 0)
 
     pen = painter.pen()
-    for index in range(pages):
+    for index in range(count):
         if index:
             printer.newPage()
-        painter.save()
-        painter.translate(0, header_h - index * body_h)
-        document.drawContents(painter, QRectF(0, index * body_h, width, body_h))
-        painter.restore()
+        y = header_h
+        if index == 0:
+            _draw(painter, top, 0, top.size().height(), y)
+            y += top.size().height()
+        if index < len(pages):
+            _draw(painter, head, 0, head_h, y)
+            y += head_h
+            # Consecutive rows of one chunk document are drawn in one go; the last row
+            # of the page keeps its bottom border (in the layout it belongs to the row
+            # below), so draw a little past the cut there.
+            runs: list[list[_Slice]] = []
+            for piece in pages[index]:
+                if runs and runs[-1][-1].document is piece.document:
+                    runs[-1].append(piece)
+                else:
+                    runs.append([piece])
+            for number, run in enumerate(runs, start=1):
+                extra = _grid_line(printer) if number == len(runs) else 0.0
+                _draw(painter, run[0].document, run[0].top, run[-1].bottom + extra, y)
+                y += run[-1].bottom - run[0].top
+        if index == count - 1:
+            if bottom_on_new_page:
+                y = header_h
+            _draw(painter, bottom, 0, bottom_h, y)
+        _running(painter, report, running, pen, width, height, line, index, count)
+    return count
 
-        painter.setFont(running)
-        painter.setPen(pen)
-        top = QRectF(0, 0, width, line)
-        painter.drawText(top, Qt.AlignmentFlag.AlignLeft, report.unit_name)
-        painter.drawText(top, Qt.AlignmentFlag.AlignCenter, report.full_title)
-        painter.drawText(top, Qt.AlignmentFlag.AlignRight, f"统计期间：{report.period_text}")
-        painter.drawLine(0, int(line * 1.3), int(width), int(line * 1.3))
-        bottom = QRectF(0, height - line, width, line)
-        painter.drawLine(0, int(height - line * 1.4), int(width), int(height - line * 1.4))
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft, f"打印时间：{report.printed_text}")
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"第 {index + 1} 页 共 {pages} 页")
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignRight, f"数据截至：{report.data_as_of_text}")
-    return pages
+
+def _draw(painter: QPainter, document: QTextDocument, top: float, bottom: float, y: float) -> None:
+    painter.save()
+    painter.translate(0, y - top)
+    document.drawContents(painter, QRectF(0, top, document.textWidth(), bottom - top))
+    painter.restore()
+
+
+def _running(
+    painter: QPainter,
+    report: Report,
+    font: QFont,
+    pen: QPen,
+    width: float,
+    height: float,
+    line: float,
+    index: int,
+    count: int,
+) -> None:
+    """The page header (unit, title, period) and footer (print time, page x of y, data
+    as of the last sync)."""
+    painter.setFont(font)
+    painter.setPen(pen)
+    top = QRectF(0, 0, width, line)
+    painter.drawText(top, Qt.AlignmentFlag.AlignLeft, report.unit_name)
+    painter.drawText(top, Qt.AlignmentFlag.AlignCenter, report.full_title)
+    painter.drawText(top, Qt.AlignmentFlag.AlignRight, f"统计期间：{report.period_text}")
+    painter.drawLine(QPointF(0, line * 1.3), QPointF(width, line * 1.3))
+    bottom = QRectF(0, height - line, width, line)
+    painter.drawLine(QPointF(0, height - line * 1.4), QPointF(width, height - line * 1.4))
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft, f"打印时间：{report.printed_text}")
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"第 {index + 1} 页 共 {count} 页")
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignRight, f"数据截至：{report.data_as_of_text}")
 
 
 def render_pdf(report: Report, path: Path) -> int:
