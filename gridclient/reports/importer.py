@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +27,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
@@ -218,21 +220,40 @@ def _normal_header(value: Any) -> str:
     return strip_all_spaces(text).replace("*", "").replace("＊", "").rstrip(":：")
 
 
-def _grid_values(sheet: Worksheet) -> list[list[Any]]:
-    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
+
+
+def _merged_ranges(path: Path, member: str) -> list[CellRange]:
+    """The merged ranges of a worksheet, read from its XML: openpyxl's read-only mode
+    (fast enough for 10,000 rows) does not report them."""
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(member.lstrip("/"))
+    return [CellRange(ref.decode("ascii")) for ref in _MERGE_REF.findall(data)]
+
+
+def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        title = sheet.title
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        member = getattr(sheet, "_worksheet_path", None)
+    finally:
+        workbook.close()
+    merged = _merged_ranges(path, member) if isinstance(member, str) else []
     # A merged cell holds its value in the top-left corner only: copy it to the range, so
     # a merged header (姓名 over two header rows) is seen in every row it covers.
-    for merged in sheet.merged_cells.ranges:
-        top = merged.min_row - 1
+    for cells in merged:
+        top = cells.min_row - 1
         if top >= _HEADER_SCAN_ROWS + 2 or top >= len(values):
             continue
-        corner = values[top][merged.min_col - 1]
-        for r in range(merged.min_row - 1, min(merged.max_row, len(values))):
+        corner = values[top][cells.min_col - 1] if cells.min_col - 1 < len(values[top]) else None
+        for r in range(cells.min_row - 1, min(cells.max_row, len(values))):
             row = values[r]
-            for c in range(merged.min_col - 1, merged.max_col):
+            for c in range(cells.min_col - 1, cells.max_col):
                 if c < len(row):
                     row[c] = corner
-    return values
+    return title, values
 
 
 def _match_row(row: Sequence[Any]) -> dict[str, int]:
@@ -391,11 +412,11 @@ def read_roster(
     """Read and validate a roster workbook (first sheet); ``store`` adds the check for
     people already registered. Nothing is written."""
     try:
-        workbook = load_workbook(path, data_only=True)
+        title, values = _grid_values(path)
     except Exception as exc:
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
-    sheet = workbook.worksheets[0]
-    values = _grid_values(sheet)
+    if not values:
+        raise RosterError("Excel文件的第一个工作表是空的")
     header_rows, mapping = _find_header(values)
     width = max((len(values[i]) for i in header_rows), default=0)
     headers = tuple(
@@ -427,7 +448,7 @@ def read_roster(
             name = known.get(row.id_number)
             if name is not None and seen.get(row.id_number) == row.line:
                 row.reject(f"系统中已登记此身份证号（{name}），请勿重复导入")
-    return RosterPreview(sheet.title, tuple(i + 1 for i in header_rows), headers, mapping, rows)
+    return RosterPreview(title, tuple(i + 1 for i in header_rows), headers, mapping, rows)
 
 
 def _registered(store: Store, numbers: Sequence[str]) -> dict[str, str]:

@@ -56,6 +56,7 @@ from gridclient.domain.entities import (
     utcnow,
 )
 from gridclient.domain.enums import ChangeKind, EntityKind
+from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.convert import record_from_row, record_to_values, table_for
 from gridclient.storage.errors import (
     AppendOnlyError,
@@ -153,8 +154,22 @@ class UnitOfWork:
                     r.KIND for r in records if (parent_kind, sorted(missing)[0]) in _parents(r)
                 )
                 raise MissingParent(child, parent_kind, sorted(missing)[0])
+        # Encode every record once: the same wire fields make its row (through the bulk
+        # path a pull uses) and its op's changes (what ``codec.diff(None, record)`` gives).
+        encoded = {id(r): codec.encode_fields(r) for r in records}
+        connection = self._session.connection()
         for kind, group in by_kind.items():
-            self._session.execute(insert(table_for(kind)), [record_to_values(r) for r in group])
+            wire = (
+                {
+                    "id": r.id,
+                    "version": 0,
+                    "deleted": False,
+                    "updated_at": None,
+                    **encoded[id(r)],
+                }
+                for r in group
+            )
+            bulk_upsert(connection, kind, wire)
         first = self.repos.sync_state.take_seq()
         if len(records) > 1:
             self.repos.sync_state.set(SyncKey.NEXT_SEQ, first + len(records))
@@ -167,7 +182,7 @@ class UnitOfWork:
                 entity_id=record.id,
                 kind=ChangeKind.CREATE,
                 base_version=0,
-                changes=codec.diff(None, record),
+                changes={name: (None, value) for name, value in encoded[id(record)].items()},
                 created_at=now,
                 actor=self._actor,
                 status=OpStatus.PENDING,
