@@ -191,6 +191,8 @@ def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) 
 
 
 _CHUNK_ROWS = 25
+#: Grid line width in CSS pixels (0.35 mm).
+_GRID_LINE_PX = 1.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,12 @@ def _document(printer: QPrinter, width: float, body: str) -> QTextDocument:
     document.setDocumentMargin(0)
     document.setTextWidth(width)
     document.setHtml(f"<html><body>{body}</body></html>")
+    # HTML only takes whole pixels; 1 px (0.26 mm) grid lines vanish in screen previews.
+    for frame in document.rootFrame().childFrames():
+        if isinstance(frame, QTextTable) and frame.format().cellSpacing() > 0:
+            fmt = frame.format()
+            fmt.setCellSpacing(_GRID_LINE_PX)
+            frame.setFormat(fmt)
     return document
 
 
@@ -247,8 +255,8 @@ def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]
 
 
 def _grid_line(printer: QPrinter) -> float:
-    """The width of a grid line (the 1 px cell spacing) in device pixels."""
-    return float(printer.logicalDpiY()) / 96
+    """The width of a grid line (the cell spacing) in device pixels."""
+    return _GRID_LINE_PX * printer.logicalDpiY() / 96
 
 
 def _table_height(document: QTextDocument) -> float:
