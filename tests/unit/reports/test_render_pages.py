@@ -17,6 +17,26 @@ from tests.unit.reports.pdftext import page_count, pdf_text, squeeze
 from tests.unit.reports.sample import NOW, PERIOD, TOWNSHIP_CODE
 
 
+def _ledger_like(rows: int) -> Report:
+    """Twelve columns like the event ledger."""
+    columns = tuple(Column(f"列{i}", 8, numeric=i == 0) for i in range(12))
+    row = ("2026-10-01", "李楼村第一网格", "黄家福与肖磊宅基地界址纠纷", "宅基地纠纷", "利益诉求")
+    return Report(
+        kind=ReportKind.EVENT_LEDGER,
+        unit_name="测试县和平镇",
+        period=PERIOD,
+        columns=columns,
+        rows=tuple(
+            (n, *row, *row, "经调解双方达成一致意见，已签订人民调解协议书。")
+            for n in range(1, rows + 1)
+        ),
+        totals=None,
+        printed_at=datetime(2026, 10, 30, 1, 0, tzinfo=UTC),
+        data_as_of=None,
+        landscape=True,
+    )
+
+
 def _long_report(rows: int) -> Report:
     return Report(
         kind=ReportKind.VISIT_REGISTER,
@@ -135,3 +155,21 @@ def test_period_rejects_reversed_dates() -> None:
 
     with pytest.raises(ValueError):
         Period(PERIOD.end, PERIOD.start)
+
+
+def test_long_renders_do_not_abort_the_interpreter(tmp_path: Path) -> None:
+    """PySide6 on Python 3.11 drops a reference to None per void Qt call; without the
+    workaround in render.py a process that printed long reports aborts when it exits."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pathlib import Path\n"
+        "from tests.unit.reports.test_render_pages import _ledger_like\n"
+        "from gridclient.reports.render import render_pdf\n"
+        "for i in range(3):\n"
+        f"    render_pdf(_ledger_like(816), Path({str(tmp_path)!r}) / f'{{i}}.pdf')\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
