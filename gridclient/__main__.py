@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gridclient import __version__
+from gridclient.reports.cli import add_report_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,11 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the demo with sample data (the default when no server is configured)",
     )
     parser.add_argument("--lang", default=None, help="UI language: zh_CN (default) or en")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_report_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args))
     from gridclient.app import run_gui
 
     return run_gui(data_dir=args.data_dir, demo=args.demo, lang=args.lang)

@@ -53,7 +53,7 @@ from gridclient.domain.enums import EntityKind
 from gridclient.storage.convert import Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
 
-__all__ = ["DEFAULT_CHUNK", "bulk_upsert", "column_converters", "storage_tuples"]
+__all__ = ["DEFAULT_CHUNK", "bulk_upsert", "column_converters", "storage_tuples", "store_datetime"]
 
 #: Rows per executemany: large enough to amortise the per-chunk work, small enough
 #: that a chunk's converted columns do not hold much memory.
@@ -86,6 +86,11 @@ def _store_datetime(value: datetime | None) -> str | None:
     if value is None:
         return None
     return _DATETIME_OUT(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def store_datetime(value: datetime | None) -> str | None:
+    """An aware datetime in the text form a ``UTCDateTime`` column stores."""
+    return _store_datetime(value)
 
 
 def _parse_updated_at(value: Any) -> datetime | None:

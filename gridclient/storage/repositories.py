@@ -8,12 +8,27 @@ the UI can say "deleted" instead of "not found".
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog, EventCategory
@@ -36,7 +51,9 @@ from gridclient.domain.enums import (
     Relation,
     Urgency,
 )
+from gridclient.storage.bulk import store_datetime
 from gridclient.storage.convert import record_from_row, table_for
+from gridclient.storage.engine import dumps_json
 from gridclient.storage.models import (
     ConflictRow,
     EventActionRow,
@@ -295,6 +312,43 @@ def _op(row: OutboxRow) -> OutboxOp:
 ACKNOWLEDGED = frozenset({OpStatus.APPLIED, OpStatus.MERGED, OpStatus.CONFLICT})
 
 
+@functools.cache
+def _outbox_insert() -> tuple[str, tuple[str, ...]]:
+    """``INSERT INTO outbox`` compiled once, with the column of each parameter position."""
+    table = Table(
+        OutboxRow.__tablename__,
+        MetaData(),
+        *(
+            Column(c.name, Integer() if isinstance(c.type, Integer) else String())
+            for c in OutboxRow.__table__.columns
+        ),
+    )
+    dialect = sqlite.dialect()
+    compiled = insert(table).compile(dialect=dialect)
+    positions = compiled.positiontup
+    if positions is None:
+        raise AssertionError("expected positional parameters for SQLite")
+    return compiled.string, tuple(positions)
+
+
+def _op_values(op: OutboxOp) -> dict[str, Any]:
+    return {
+        "op_id": op.op_id,
+        "seq": op.seq,
+        "entity": op.entity.value,
+        "entity_id": op.entity_id,
+        "kind": op.kind.value,
+        "base_version": op.base_version,
+        "changes": {f: [old, new] for f, (old, new) in op.changes.items()},
+        "created_at": op.created_at,
+        "actor": op.actor,
+        "status": op.status.value,
+        "reason": op.reason,
+        "message": op.message,
+        "field": op.field,
+    }
+
+
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -303,23 +357,22 @@ class OutboxRepository:
         return [_op(row) for row in self._session.scalars(statement)]
 
     def add(self, op: OutboxOp) -> None:
-        self._session.execute(
-            insert(OutboxRow).values(
-                op_id=op.op_id,
-                seq=op.seq,
-                entity=op.entity.value,
-                entity_id=op.entity_id,
-                kind=op.kind.value,
-                base_version=op.base_version,
-                changes={f: [old, new] for f, (old, new) in op.changes.items()},
-                created_at=op.created_at,
-                actor=op.actor,
-                status=op.status.value,
-                reason=op.reason,
-                message=op.message,
-                field=op.field,
-            )
-        )
+        self._session.execute(insert(OutboxRow).values(_op_values(op)))
+
+    def add_many(self, ops: Sequence[OutboxOp]) -> None:
+        """Queue many ops with one executemany (the bulk import path): the values are
+        converted to their stored form here (JSON text, naive UTC time), as the typed
+        columns of :meth:`add` would."""
+        if not ops:
+            return
+        sql, positions = _outbox_insert()
+        rows = []
+        for op in ops:
+            values = _op_values(op)
+            values["changes"] = dumps_json(values["changes"])
+            values["created_at"] = store_datetime(op.created_at)
+            rows.append(tuple(values[name] for name in positions))
+        self._session.connection().exec_driver_sql(sql, rows)
 
     def get(self, op_id: str) -> OutboxOp | None:
         row = self._session.get(OutboxRow, op_id)

@@ -1,0 +1,834 @@
+"""The data of the five printed reports (pure: no Qt, no rendering).
+
+Every report is a :class:`Report`: a title, the unit (area) it covers, the period, the
+columns, the rows, an optional totals row, summary lines, the print time and "数据截至"
+(the last successful sync). Rendering (PDF, printer) and the Excel export both read the
+same object, so what is printed and what is passed upward always agree.
+
+Areas are chosen by id or code and cover their whole subtree (a township covers all its
+villages' grids). A period is two dates in China Standard Time, both included. Counts
+over visits and households run as SQLAlchemy Core aggregates in the database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy.engine import Connection
+
+from gridclient.domain import idnumber, phone
+from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.entities import CST, Event, EventAction
+from gridclient.domain.enums import (
+    AreaLevel,
+    DisabilityCategory,
+    EntityKind,
+    EventActionKind,
+    EventState,
+    Gender,
+    Relation,
+    Role,
+    SpecialGroup,
+    VisitMethod,
+)
+from gridclient.domain.workflow import EventStatus, event_status
+from gridclient.storage.convert import record_from_row
+from gridclient.storage.engine import read_session
+from gridclient.storage.models import (
+    AreaRow,
+    EventActionRow,
+    EventRow,
+    HouseholdRow,
+    ResidentRow,
+    VisitRow,
+)
+from gridclient.storage.repositories import Repositories
+from gridclient.storage.store import Store
+
+__all__ = [
+    "NOT_SYNCED",
+    "AreaNotFound",
+    "Cell",
+    "Column",
+    "Period",
+    "Report",
+    "ReportKind",
+    "build_event_ledger",
+    "build_event_stats",
+    "build_report",
+    "build_roster",
+    "build_visit_register",
+    "build_visit_summary",
+    "may_see_full_ids",
+]
+
+Cell = str | int | float
+NOT_SYNCED = "尚未同步"
+_IN_CHUNK = 500
+#: 办结: closed, evaluated after closing, or resolved on the spot (voided is not 办结).
+_CLOSED_STATES = frozenset({EventState.CLOSED, EventState.EVALUATED, EventState.SELF_RESOLVED})
+
+
+class ReportKind(StrEnum):
+    VISIT_REGISTER = "visits"
+    VISIT_SUMMARY = "visit-summary"
+    EVENT_LEDGER = "event-ledger"
+    ROSTER = "roster"
+    EVENT_STATS = "event-stats"
+
+    @property
+    def chinese(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    ReportKind.VISIT_REGISTER: "入户走访登记表",
+    ReportKind.VISIT_SUMMARY: "网格走访情况汇总表",
+    ReportKind.EVENT_LEDGER: "事件台账",
+    ReportKind.ROSTER: "特殊群体花名册",
+    ReportKind.EVENT_STATS: "事件办理统计",
+}
+
+
+class AreaNotFound(LookupError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"找不到区域：{key}（请使用区域编码或编号）")
+        self.key = key
+
+
+def may_see_full_ids(role: Role) -> bool:
+    """Township staff and administrators may print full ID numbers; workers see masked."""
+    return role in (Role.TOWNSHIP, Role.ADMIN)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """From ``start`` to ``end``, both dates included, in China Standard Time."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("统计期间的结束日期早于开始日期")
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=CST).astimezone(UTC)
+
+    @property
+    def until(self) -> datetime:
+        """Exclusive upper bound: midnight CST after ``end``."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=CST).astimezone(UTC)
+
+    @property
+    def text(self) -> str:
+        return f"{_cn_date(self.start)} 至 {_cn_date(self.end)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    title: str
+    width: int
+    """Relative width in characters (the PDF shares the page width by these; Excel uses
+    them as column widths)."""
+    numeric: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    kind: ReportKind
+    unit_name: str
+    period: Period | None
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    totals: tuple[Cell, ...] | None
+    printed_at: datetime
+    data_as_of: datetime | None
+    summary: tuple[str, ...] = ()
+    subtitle: str = ""
+    landscape: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        return self.kind.chinese
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}（{self.subtitle}）" if self.subtitle else self.title
+
+    @property
+    def period_text(self) -> str:
+        if self.period is not None:
+            return self.period.text
+        return f"截至{_cn_date(self.printed_at.astimezone(CST).date())}"
+
+    @property
+    def printed_text(self) -> str:
+        return _cn_datetime(self.printed_at)
+
+    @property
+    def data_as_of_text(self) -> str:
+        return NOT_SYNCED if self.data_as_of is None else _cn_datetime(self.data_as_of)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _cn_datetime(moment: datetime) -> str:
+    local = moment.astimezone(CST)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _local_day(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(CST).strftime("%Y-%m-%d")
+
+
+def _percent(part: int, whole: int) -> str:
+    if whole <= 0:
+        return "—"
+    return f"{part * 100 / whole:.1f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class _Area:
+    id: str
+    code: str
+    name: str
+    level: AreaLevel
+    parent_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    area: _Area
+    unit_name: str
+    grids: tuple[_Area, ...]
+    """The grids of the subtree, in code order."""
+    grid_names: Mapping[str, str]
+
+    @property
+    def grid_ids(self) -> list[str]:
+        return [g.id for g in self.grids]
+
+
+def _areas(connection: Connection) -> dict[str, _Area]:
+    statement = select(
+        AreaRow.id, AreaRow.code, AreaRow.name, AreaRow.level, AreaRow.parent_id
+    ).where(AreaRow.deleted.is_(False))
+    return {
+        r.id: _Area(r.id, r.code, r.name, AreaLevel(r.level), r.parent_id)
+        for r in connection.execute(statement)
+    }
+
+
+def _scope(connection: Connection, key: str) -> _Scope:
+    areas = _areas(connection)
+    area = areas.get(key) or next((a for a in areas.values() if a.code == key), None)
+    if area is None:
+        raise AreaNotFound(key)
+    children: dict[str | None, list[_Area]] = defaultdict(list)
+    for a in areas.values():
+        children[a.parent_id].append(a)
+    grids: list[_Area] = []
+    stack = [area]
+    while stack:
+        node = stack.pop()
+        if node.level is AreaLevel.GRID:
+            grids.append(node)
+        stack.extend(children.get(node.id, ()))
+    grids.sort(key=lambda a: a.code)
+    chain: list[str] = []
+    node_or_none: _Area | None = area
+    while node_or_none is not None:
+        # A grid's or village's name often repeats its parent's: 李楼村 / 李楼村第一网格.
+        if not chain or not chain[-1].startswith(node_or_none.name):
+            chain.append(node_or_none.name)
+        else:
+            chain[-1] = chain[-1][len(node_or_none.name) :] or chain[-1]
+            chain.append(node_or_none.name)
+        node_or_none = areas.get(node_or_none.parent_id or "")
+    grid_names = {}
+    for g in grids:
+        parent = areas.get(g.parent_id or "")
+        short = g.name
+        if parent is not None and not g.name.startswith(parent.name):
+            short = parent.name + g.name
+        grid_names[g.id] = short
+    return _Scope(area, "".join(reversed(chain)), tuple(grids), grid_names)
+
+
+def _in_chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start : start + _IN_CHUNK]
+
+
+class _Context:
+    """What every builder needs from the store, read in one snapshot."""
+
+    def __init__(self, store: Store, now: datetime | None) -> None:
+        self.store = store
+        self.now = now if now is not None else datetime.now(UTC)
+
+    def data_as_of(self, repos: Repositories) -> datetime | None:
+        return repos.sync_state.last_sync_at()
+
+
+@contextmanager
+def _snapshot(store: Store) -> Iterator[tuple[Connection, Repositories]]:
+    """A Core connection and repositories over one consistent read snapshot."""
+    with read_session(store.engine) as session:
+        yield session.connection(), Repositories(session)
+
+
+# ------------------------------------------------------------------ 入户走访登记表
+
+
+def build_visit_register(
+    store: Store,
+    area: str,
+    period: Period,
+    *,
+    household_id: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Visits of the area's grids (or of one household) in the period, oldest first."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        head = (
+            select(ResidentRow.name)
+            .where(
+                ResidentRow.household_id == VisitRow.household_id,
+                ResidentRow.relation == Relation.HEAD.value,
+                ResidentRow.deleted.is_(False),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        base = (
+            select(
+                VisitRow.visited_at,
+                VisitRow.grid_id,
+                VisitRow.household_id,
+                HouseholdRow.number,
+                HouseholdRow.address,
+                head.label("head"),
+                VisitRow.method,
+                VisitRow.visitor,
+                VisitRow.content,
+                VisitRow.findings,
+                VisitRow.needs,
+            )
+            .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id, isouter=True)
+            .where(
+                VisitRow.deleted.is_(False),
+                VisitRow.visited_at >= period.since,
+                VisitRow.visited_at < period.until,
+            )
+        )
+        subtitle = ""
+        if household_id is not None:
+            statements: list[Select[tuple[object, ...]]] = [
+                base.where(VisitRow.household_id == household_id)
+            ]
+            found = connection.execute(
+                select(HouseholdRow.address).where(HouseholdRow.id == household_id)
+            ).scalar()
+            subtitle = str(found or household_id)
+        else:
+            statements = [base.where(VisitRow.grid_id.in_(c)) for c in _in_chunks(scope.grid_ids)]
+        fetched = [row for s in statements for row in connection.execute(s)]
+        fetched.sort(key=lambda r: (r.visited_at, r.household_id))
+        rows: list[tuple[Cell, ...]] = []
+        for n, r in enumerate(fetched, start=1):
+            rows.append(
+                (
+                    n,
+                    _local_day(r.visited_at),
+                    scope.grid_names.get(r.grid_id, ""),
+                    r.number or "",
+                    r.address or "",
+                    r.head or "",
+                    VisitMethod(r.method).label,
+                    r.visitor,
+                    r.content,
+                    "；".join(x for x in (r.findings, r.needs) if x),
+                )
+            )
+        households = len({r.household_id for r in fetched})
+        return Report(
+            kind=ReportKind.VISIT_REGISTER,
+            unit_name=scope.unit_name,
+            period=period,
+            subtitle=subtitle,
+            columns=(
+                Column("序号", 4, numeric=True),
+                Column("走访日期", 10),
+                Column("网格", 10),
+                Column("户号", 8),
+                Column("住址", 16),
+                Column("户主", 6),
+                Column("走访方式", 8),
+                Column("走访人", 8),
+                Column("走访内容", 22),
+                Column("发现问题及诉求", 20),
+            ),
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}次", f"{households}户", "", "", "", "", "", "", ""),
+            summary=(f"走访 {len(rows)} 次，涉及 {households} 户。",),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+# ------------------------------------------------------------ 网格走访情况汇总表
+
+
+def build_visit_summary(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """Per grid: worker, households, households visited, coverage and visits by method."""
+    context = _Context(store, now)
+    methods = list(VisitMethod)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        households: Counter[str] = Counter()
+        visited: Counter[str] = Counter()
+        by_method: dict[str, Counter[str]] = defaultdict(Counter)
+        visitors: dict[str, Counter[str]] = defaultdict(Counter)
+        in_period = and_(
+            VisitRow.deleted.is_(False),
+            VisitRow.visited_at >= period.since,
+            VisitRow.visited_at < period.until,
+        )
+        for chunk in _in_chunks(scope.grid_ids):
+            for grid_id, count in connection.execute(
+                select(HouseholdRow.grid_id, func.count())
+                .where(HouseholdRow.deleted.is_(False), HouseholdRow.grid_id.in_(chunk))
+                .group_by(HouseholdRow.grid_id)
+            ):
+                households[grid_id] = int(count)
+            # Households visited: distinct live households of the grid with a visit.
+            for grid_id, count in connection.execute(
+                select(HouseholdRow.grid_id, func.count(func.distinct(VisitRow.household_id)))
+                .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+                .where(in_period, HouseholdRow.deleted.is_(False), HouseholdRow.grid_id.in_(chunk))
+                .group_by(HouseholdRow.grid_id)
+            ):
+                visited[grid_id] = int(count)
+            for grid_id, method, visitor, count in connection.execute(
+                select(VisitRow.grid_id, VisitRow.method, VisitRow.visitor, func.count())
+                .where(in_period, VisitRow.grid_id.in_(chunk))
+                .group_by(VisitRow.grid_id, VisitRow.method, VisitRow.visitor)
+            ):
+                by_method[grid_id][method] += int(count)
+                visitors[grid_id][visitor] += int(count)
+        rows: list[tuple[Cell, ...]] = []
+        total_h = total_v = total_visits = 0
+        total_methods: Counter[str] = Counter()
+        for n, grid in enumerate(scope.grids, start=1):
+            h, v = households[grid.id], visited[grid.id]
+            counts = by_method[grid.id]
+            visits = sum(counts.values())
+            worker = "、".join(name for name, _ in visitors[grid.id].most_common(2))
+            rows.append(
+                (
+                    n,
+                    scope.grid_names[grid.id],
+                    worker,
+                    h,
+                    v,
+                    _percent(v, h),
+                    *(counts[m.value] for m in methods),
+                    visits,
+                )
+            )
+            total_h, total_v, total_visits = total_h + h, total_v + v, total_visits + visits
+            total_methods.update(counts)
+        return Report(
+            kind=ReportKind.VISIT_SUMMARY,
+            unit_name=scope.unit_name,
+            period=period,
+            columns=(
+                Column("序号", 4, numeric=True),
+                Column("网格", 16),
+                Column("网格员", 10),
+                Column("户数", 6, numeric=True),
+                Column("已走访户数", 7, numeric=True),
+                Column("走访覆盖率", 7, numeric=True),
+                *(Column(m.label, 6, numeric=True) for m in methods),
+                Column("走访总次数", 7, numeric=True),
+            ),
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(rows)}个网格",
+                "",
+                total_h,
+                total_v,
+                _percent(total_v, total_h),
+                *(total_methods[m.value] for m in methods),
+                total_visits,
+            ),
+            summary=(
+                f"共 {len(rows)} 个网格，{total_h} 户，期内走访 {total_v} 户、"
+                f"{total_visits} 次，覆盖率 {_percent(total_v, total_h)}。",
+            ),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+# ---------------------------------------------------------------------- 事件台账
+
+
+@dataclass(frozen=True, slots=True)
+class _EventLine:
+    event: Event
+    status: EventStatus
+    result: str
+
+
+_RESULT_KINDS = frozenset(
+    {EventActionKind.HANDLE, EventActionKind.FEEDBACK, EventActionKind.SELF_RESOLVE}
+)
+
+
+def _events(
+    connection: Connection, scope: _Scope, period: Period, catalog: EventCatalog, now: datetime
+) -> list[_EventLine]:
+    events: list[Event] = []
+    for chunk in _in_chunks(scope.grid_ids):
+        statement = select(EventRow.__table__).where(
+            EventRow.deleted.is_(False),
+            EventRow.grid_id.in_(chunk),
+            EventRow.reported_at >= period.since,
+            EventRow.reported_at < period.until,
+        )
+        for row in connection.execute(statement).mappings():
+            record = record_from_row(EntityKind.EVENT, row)
+            assert isinstance(record, Event)
+            events.append(record)
+    events.sort(key=lambda e: (e.reported_at, e.id))
+    actions: dict[str, list[EventAction]] = {e.id: [] for e in events}
+    ids = list(actions)
+    for chunk in _in_chunks(ids):
+        statement = select(EventActionRow.__table__).where(
+            EventActionRow.deleted.is_(False), EventActionRow.event_id.in_(chunk)
+        )
+        for row in connection.execute(statement).mappings():
+            action = record_from_row(EntityKind.EVENT_ACTION, row)
+            assert isinstance(action, EventAction)
+            actions[action.event_id].append(action)
+    lines: list[_EventLine] = []
+    for event in events:
+        history = actions[event.id]
+        if not history:
+            continue  # its actions have not arrived yet: no state to print
+        status = event_status(event, history, catalog, now)
+        ordered = sorted(history, key=lambda a: (a.effective_at, a.id))
+        result = next(
+            (a.comment for a in reversed(ordered) if a.kind in _RESULT_KINDS and a.comment), ""
+        )
+        lines.append(_EventLine(event, status, result))
+    return lines
+
+
+def build_event_ledger(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """Events reported in the period: category, ledger, dates, deadline, state, overdue,
+    result and satisfaction."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        catalog = repos.catalog.load()
+        lines = _events(connection, scope, period, catalog, context.now)
+        rows: list[tuple[Cell, ...]] = []
+        for n, line in enumerate(lines, start=1):
+            e, s = line.event, line.status
+            category = catalog.get(e.category_code).name if e.category_code in catalog else ""
+            rows.append(
+                (
+                    n,
+                    _local_day(e.reported_at),
+                    scope.grid_names.get(e.grid_id, ""),
+                    e.title,
+                    category or e.category_code,
+                    e.ledger.label,
+                    _local_day(s.deadline),
+                    s.state.label,
+                    _local_day(s.finished_at),
+                    "超期" if s.overdue else "",
+                    line.result,
+                    s.satisfaction.label if s.satisfaction is not None else "",
+                )
+            )
+        finished = sum(1 for x in lines if x.status.state in _CLOSED_STATES)
+        overdue = sum(1 for x in lines if x.status.overdue)
+        return Report(
+            kind=ReportKind.EVENT_LEDGER,
+            unit_name=scope.unit_name,
+            period=period,
+            columns=(
+                Column("序号", 4, numeric=True),
+                Column("上报日期", 10),
+                Column("网格", 10),
+                Column("事件", 18),
+                Column("类别", 10),
+                Column("台账", 7),
+                Column("办理时限", 10),
+                Column("状态", 7),
+                Column("办结日期", 10),
+                Column("超期", 4),
+                Column("办理结果", 18),
+                Column("满意度", 6),
+            ),
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(rows)}件",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"办结{finished}件",
+                "",
+                f"{overdue}件",
+                "",
+                "",
+            ),
+            summary=(f"共 {len(rows)} 件，已办结 {finished} 件，超期 {overdue} 件。",),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+# ------------------------------------------------------------------ 事件办理统计
+
+
+def build_event_stats(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """Counts by category and state; 办结率 = finished / (all − voided); 按期办结率 =
+    finished on time / finished."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        catalog = repos.catalog.load()
+        lines = _events(connection, scope, period, catalog, context.now)
+        by_category: dict[str, list[_EventLine]] = defaultdict(list)
+        for line in lines:
+            by_category[line.event.category_code].append(line)
+        order = {c.code: i for i, c in enumerate(catalog)}
+        rows: list[tuple[Cell, ...]] = []
+
+        def figures(group: Sequence[_EventLine]) -> tuple[Cell, ...]:
+            voided = sum(1 for x in group if x.status.state is EventState.VOIDED)
+            done = [x for x in group if x.status.state in _CLOSED_STATES]
+            open_ = sum(1 for x in group if x.status.is_open)
+            on_time = sum(1 for x in done if not x.status.overdue)
+            overdue = sum(1 for x in group if x.status.overdue)
+            return (
+                len(group),
+                open_,
+                len(done),
+                voided,
+                overdue,
+                _percent(len(done), len(group) - voided),
+                _percent(on_time, len(done)),
+            )
+
+        codes = sorted(by_category, key=lambda c: (order.get(c, len(order)), c))
+        for n, code in enumerate(codes, start=1):
+            name = catalog.get(code).name if code in catalog else code
+            rows.append((n, name, *figures(by_category[code])))
+        total = figures(lines)
+        states = Counter(x.status.state for x in lines)
+        state_line = "，".join(f"{s.label} {states[s]} 件" for s in EventState if states[s])
+        return Report(
+            kind=ReportKind.EVENT_STATS,
+            unit_name=scope.unit_name,
+            period=period,
+            columns=(
+                Column("序号", 4, numeric=True),
+                Column("事件类别", 18),
+                Column("事件数", 6, numeric=True),
+                Column("办理中", 6, numeric=True),
+                Column("已办结", 6, numeric=True),
+                Column("已作废", 6, numeric=True),
+                Column("超期", 6, numeric=True),
+                Column("办结率", 7, numeric=True),
+                Column("按期办结率", 8, numeric=True),
+            ),
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}类", *total),
+            summary=(
+                f"共 {total[0]} 件，办结 {total[2]} 件，办结率 {total[5]}，按期办结率 {total[6]}。",
+                f"按状态：{state_line or '无'}。",
+                "办结率＝已办结÷（事件数－已作废）；按期办结率＝按期办结÷已办结。",
+            ),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+        )
+
+
+# ------------------------------------------------------------------ 特殊群体花名册
+
+
+def build_roster(
+    store: Store,
+    area: str,
+    group: SpecialGroup,
+    role: Role,
+    *,
+    now: datetime | None = None,
+) -> Report:
+    """Live residents of the area tagged ``group``; ID and phone numbers masked unless
+    ``role`` may see them in full."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role)
+    tag = func.json_each(ResidentRow.tags).table_valued("value")
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        fetched: list[Any] = []
+        for chunk in _in_chunks(scope.grid_ids):
+            statement = (
+                select(
+                    ResidentRow.name,
+                    ResidentRow.gender,
+                    ResidentRow.birth_date,
+                    ResidentRow.id_number,
+                    ResidentRow.phone,
+                    ResidentRow.ethnicity,
+                    ResidentRow.disability_category,
+                    ResidentRow.disability_grade,
+                    ResidentRow.notes,
+                    HouseholdRow.grid_id,
+                    HouseholdRow.address,
+                    case((ResidentRow.relation == Relation.HEAD.value, 0), else_=1).label("o"),
+                )
+                .join(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
+                .where(
+                    ResidentRow.deleted.is_(False),
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.grid_id.in_(chunk),
+                    exists(select(tag.c.value).where(tag.c.value == group.value)),
+                )
+            )
+            fetched.extend(connection.execute(statement))
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        fetched.sort(key=lambda r: (order.get(r.grid_id, 0), r.address, r.o, r.name))
+        rows: list[tuple[Cell, ...]] = []
+        genders: Counter[str] = Counter()
+        for n, r in enumerate(fetched, start=1):
+            gender = Gender(r.gender).label if r.gender else ""
+            genders[gender] += 1
+            id_text = r.id_number if full else idnumber.mask(r.id_number) if r.id_number else ""
+            phone_text = r.phone if full else phone.mask(r.phone) if r.phone else ""
+            age: Cell = ""
+            if r.birth_date is not None:
+                today = context.now.astimezone(CST).date()
+                years = today.year - r.birth_date.year
+                if (today.month, today.day) < (r.birth_date.month, r.birth_date.day):
+                    years -= 1
+                age = years
+            rows.append(
+                (
+                    n,
+                    r.name,
+                    gender,
+                    age,
+                    r.ethnicity,
+                    id_text,
+                    phone_text,
+                    scope.grid_names.get(r.grid_id, ""),
+                    r.address,
+                    _roster_note(r.disability_category, r.disability_grade, r.notes),
+                )
+            )
+        male, female = genders[Gender.MALE.label], genders[Gender.FEMALE.label]
+        return Report(
+            kind=ReportKind.ROSTER,
+            unit_name=scope.unit_name,
+            period=None,
+            subtitle=group.label,
+            columns=(
+                Column("序号", 4, numeric=True),
+                Column("姓名", 7),
+                Column("性别", 4),
+                Column("年龄", 4, numeric=True),
+                Column("民族", 5),
+                Column("公民身份号码", 19),
+                Column("联系电话", 12),
+                Column("网格", 10),
+                Column("住址", 18),
+                Column("备注", 10),
+            ),
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}人", f"男{male} 女{female}", "", "", "", "", "", "", ""),
+            summary=(f"{group.label}共 {len(rows)} 人（男 {male} 人，女 {female} 人）。",),
+            notes=() if full else ("依据个人信息保护规定，身份证号码和电话号码已做脱敏处理。",),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+def _roster_note(category: str | None, grade: int | None, notes: str) -> str:
+    parts = []
+    if category:
+        text = DisabilityCategory(category).label
+        if grade:
+            text += f"{'一二三四'[grade - 1] if 1 <= grade <= 4 else grade}级"
+        parts.append(text)
+    if notes:
+        parts.append(notes)
+    return "；".join(parts)
+
+
+# ------------------------------------------------------------------------ dispatch
+
+
+def build_report(
+    store: Store,
+    kind: ReportKind,
+    area: str,
+    period: Period,
+    *,
+    role: Role = Role.WORKER,
+    group: SpecialGroup | None = None,
+    household_id: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """One entry point for the command line and the UI."""
+    if kind is ReportKind.VISIT_REGISTER:
+        return build_visit_register(store, area, period, household_id=household_id, now=now)
+    if kind is ReportKind.VISIT_SUMMARY:
+        return build_visit_summary(store, area, period, now=now)
+    if kind is ReportKind.EVENT_LEDGER:
+        return build_event_ledger(store, area, period, now=now)
+    if kind is ReportKind.EVENT_STATS:
+        return build_event_stats(store, area, period, now=now)
+    if group is None:
+        raise ValueError("特殊群体花名册需要指定群体（--group）")
+    return build_roster(store, area, group, role, now=now)

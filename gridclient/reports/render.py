@@ -1,0 +1,394 @@
+"""Printing a :class:`~gridclient.reports.data.Report`: HTML tables in a QTextDocument,
+painted page by page on a QPrinter (PDF or a real printer).
+
+The document holds the title, the unit and period, the table (its ``<thead>`` becomes the
+table's header rows, which QTextDocument repeats at the top of every page it breaks the
+table onto), the summary and the 制表人/审核人 signature lines. Each page gets a running
+header (unit, title, period) and a footer (print time, "数据截至", "第 x 页 共 y 页")
+painted here, because QTextDocument.print_ cannot number pages in Chinese.
+
+``render_to_printer`` is what ``QPrintPreviewDialog.paintRequested`` calls; ``render_pdf``
+writes a file. No widgets are used: the preview dialog belongs to the UI.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import html
+import platform
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QTextDocument,
+    QTextTable,
+)
+from PySide6.QtPrintSupport import QPrinter
+
+from gridclient.reports.data import Report
+
+__all__ = ["FONT_FAMILIES", "render_html", "render_pdf", "render_to_printer", "report_font"]
+
+#: Tried in order for every character: Windows fonts first, then what Linux installs.
+FONT_FAMILIES = [
+    "Microsoft YaHei",
+    "SimSun",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+]
+
+_MARGINS_MM = QMarginsF(12, 12, 12, 10)
+_BODY_PT = 8.5
+_RUNNING_PT = 8.0
+
+
+def report_font(point_size: float = _BODY_PT) -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(point_size)
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    # Chinese and Latin need no shaping; shaped glyphs (contextual digit forms) get no
+    # ToUnicode entry in Qt's PDF output, so copying text out of the PDF would lose them.
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    return font
+
+
+def _ensure_gui() -> None:
+    """QTextDocument and QFont need a QGuiApplication; a headless command makes one."""
+    if QGuiApplication.instance() is None:
+        QGuiApplication(["gridclient-report"])
+
+
+_Row = tuple[tuple[object, ...], bool]
+"""The cells of one table row and whether it is the (bold) totals row."""
+
+
+def _cells(report: Report, row: _Row, widths: Sequence[str] | None) -> str:
+    values, bold = row
+    out = []
+    for index, (column, value) in enumerate(zip(report.columns, values, strict=True)):
+        align = "right" if column.numeric and value != "合计" else "left"
+        text = html.escape(str(value))
+        if bold:
+            text = f"<b>{text}</b>"
+        width = f' width="{widths[index]}"' if widths is not None else ""
+        out.append(f'<td bgcolor="#ffffff" align="{align}"{width}>{text}</td>')
+    return "".join(out)
+
+
+def _widths(report: Report) -> list[str]:
+    total = sum(c.width for c in report.columns) or 1
+    return [f"{c.width * 100 / total:.1f}%" for c in report.columns]
+
+
+def _table_html(report: Report, rows: Sequence[_Row], *, header: bool) -> str:
+    widths = _widths(report)
+    thead = ""
+    if header:
+        head = "".join(
+            f'<th width="{w}" align="center" bgcolor="#e8e8e8">{html.escape(c.title)}</th>'
+            for c, w in zip(report.columns, widths, strict=True)
+        )
+        thead = f"<thead><tr>{head}</tr></thead>"
+    if rows:
+        # The first row carries the column widths when there is no header row.
+        body = "".join(
+            f"<tr>{_cells(report, row, None if header or i else widths)}</tr>"
+            for i, row in enumerate(rows)
+        )
+    elif header:
+        body = ""
+    else:
+        body = (
+            f'<tr><td bgcolor="#ffffff" colspan="{len(report.columns)}" align="center">'
+            "（无记录）</td></tr>"
+        )
+    # Grid lines: the black table background shows through a 1 px cell spacing. Cheaper
+    # to lay out than border-collapse, and without the double lines of cell borders.
+    return (
+        '<table width="100%" border="0" cellspacing="1" cellpadding="3" bgcolor="#000000">'
+        f"{thead}<tbody>{body}</tbody></table>"
+    )
+
+
+def _row_html(report: Report) -> list[_Row]:
+    rows: list[_Row] = [(row, False) for row in report.rows]
+    if report.totals is not None:
+        rows.append((report.totals, True))
+    return rows
+
+
+def _top_html(report: Report) -> str:
+    esc = html.escape
+    return (
+        f'<h2 align="center" style="font-size:16pt">{esc(report.full_title)}</h2>'
+        '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
+        'style="margin-bottom:4px"><tr>'
+        f"<td>填报单位：{esc(report.unit_name)}</td>"
+        f'<td align="right">统计期间：{esc(report.period_text)}</td>'
+        "</tr></table>"
+    )
+
+
+def _bottom_html(report: Report) -> str:
+    esc = html.escape
+    summary = "".join(f"<p>{esc(line)}</p>" for line in report.summary)
+    notes = "".join(f'<p style="color:#444444">{esc(line)}</p>' for line in report.notes)
+    return (
+        f'<div style="margin-top:6px">{summary}{notes}</div>'
+        '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
+        'style="margin-top:18px"><tr>'
+        "<td>制表人：________________</td>"
+        "<td>审核人：________________</td>"
+        "<td>日期：______年____月____日</td>"
+        "</tr></table>"
+    )
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document (title, unit and period, the table with its
+    ``<thead>``, summary, signature lines), e.g. for an HTML export."""
+    return (
+        f"<html><body>{_top_html(report)}"
+        f"{_table_html(report, _row_html(report), header=True)}"
+        f"{_bottom_html(report)}</body></html>"
+    )
+
+
+def _setup(printer: QPrinter, report: Report) -> None:
+    orientation = (
+        QPageLayout.Orientation.Landscape if report.landscape else QPageLayout.Orientation.Portrait
+    )
+    layout = QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4), orientation, _MARGINS_MM, QPageLayout.Unit.Millimeter
+    )
+    printer.setPageLayout(layout)
+    printer.setDocName(f"{report.full_title} {report.unit_name}")
+
+
+def _make_none_immortal() -> None:
+    """Work around a PySide6 6.x bug on Python 3.11: every call of a Qt method that
+    returns nothing drops a reference to None. A long report makes tens of thousands of
+    such calls, and when None's count reaches zero the interpreter aborts
+    ("Fatal Python error: none_dealloc"), at the latest while it exits, after the PDF was
+    written. Python 3.12 makes None immortal; do the same here by giving it a reference
+    count no run can use up."""
+    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
+        return
+    refcount = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt, the first field
+    if refcount.value < _IMMORTAL:
+        refcount.value += _IMMORTAL
+
+
+_IMMORTAL = 1 << 40
+
+
+def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) -> int:
+    """Paint ``report`` on ``printer`` (A4, landscape for wide tables); returns the number
+    of pages. Pass ``setup=False`` to keep a page layout the user chose in a dialog."""
+    _make_none_immortal()
+    return _render_to_printer(report, printer, setup=setup)
+
+
+def _render_to_printer(report: Report, printer: QPrinter, *, setup: bool) -> int:
+    _ensure_gui()
+    if setup:
+        _setup(printer, report)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法开始打印：打印机或输出文件不可用")
+    try:
+        return _paint(report, printer, painter)
+    finally:
+        painter.end()
+
+
+_CHUNK_ROWS = 25
+#: Grid line width in CSS pixels (0.35 mm).
+_GRID_LINE_PX = 1.3
+
+
+@dataclass(frozen=True, slots=True)
+class _Slice:
+    """Rows ``top``–``bottom`` (document coordinates) of one laid-out chunk document."""
+
+    document: QTextDocument
+    top: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def _document(printer: QPrinter, width: float, body: str) -> QTextDocument:
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(printer)
+    document.setDefaultFont(report_font())
+    document.setDocumentMargin(0)
+    document.setTextWidth(width)
+    document.setHtml(f"<html><body>{body}</body></html>")
+    # HTML only takes whole pixels; 1 px (0.26 mm) grid lines vanish in screen previews.
+    for frame in document.rootFrame().childFrames():
+        if isinstance(frame, QTextTable) and frame.format().cellSpacing() > 0:
+            fmt = frame.format()
+            fmt.setCellSpacing(_GRID_LINE_PX)
+            frame.setFormat(fmt)
+    return document
+
+
+def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]:
+    """Lay the table rows out in chunks (QTextDocument's table layout slows down with
+    size) and cut them into one slice per row, so pages can be filled row by row."""
+    slices: list[_Slice] = []
+    rows = _row_html(report)
+    if not rows:  # an empty report: one "no records" row
+        document = _document(printer, width, _table_html(report, [], header=False))
+        return [_Slice(document, 0.0, float(document.size().height()))]
+    for start in range(0, len(rows), _CHUNK_ROWS):
+        chunk = rows[start : start + _CHUNK_ROWS]
+        document = _document(printer, width, _table_html(report, chunk, header=False))
+        layout = document.documentLayout()
+        table = document.rootFrame().childFrames()[0]
+        assert isinstance(table, QTextTable)
+        frame = layout.frameBoundingRect(table)
+        tops = [
+            layout.blockBoundingRect(table.cellAt(r, 0).firstCursorPosition().block()).top()
+            for r in range(len(chunk))
+        ]
+        # A row starts one grid line and the cell padding above its text. The frame adds
+        # a margin around the grid, the same above and below.
+        scale = printer.logicalDpiY() / 96
+        fmt = table.format()
+        inset = (fmt.cellPadding() + fmt.cellSpacing()) * scale
+        margin = tops[0] - inset - frame.top()
+        edges = [t - inset for t in tops] + [frame.bottom() - margin]
+        slices.extend(_Slice(document, edges[i], edges[i + 1]) for i in range(len(chunk)))
+    return slices
+
+
+def _grid_line(printer: QPrinter) -> float:
+    """The width of a grid line (the cell spacing) in device pixels."""
+    return _GRID_LINE_PX * printer.logicalDpiY() / 96
+
+
+def _table_height(document: QTextDocument) -> float:
+    return float(document.size().height())
+
+
+def _paint(report: Report, printer: QPrinter, painter: QPainter) -> int:
+    page = printer.pageLayout().paintRectPixels(printer.resolution())
+    width, height = float(page.width()), float(page.height())
+    running = report_font(_RUNNING_PT)
+    metrics = QFontMetricsF(running, printer)
+    line = metrics.height()
+    header_h = line * 1.8
+    footer_h = line * 1.8
+    body_h = height - header_h - footer_h
+
+    top = _document(printer, width, _top_html(report))
+    head = _document(printer, width, _table_html(report, [], header=True))
+    head_h = _table_height(head)
+    bottom = _document(printer, width, _bottom_html(report))
+    slices = _row_slices(report, printer, width)
+
+    # Paginate: the title block on page 1, the table header on every page with rows,
+    # then as many whole rows as fit; the summary and signatures after the last row.
+    pages: list[list[_Slice]] = [[]]
+    used = top.size().height() + head_h
+    for piece in slices:
+        if pages[-1] and used + piece.height > body_h:
+            pages.append([])
+            used = head_h
+        pages[-1].append(piece)
+        used += piece.height
+    bottom_h = bottom.size().height()
+    bottom_on_new_page = used + bottom_h > body_h
+    count = len(pages) + (1 if bottom_on_new_page else 0)
+
+    pen = painter.pen()
+    for index in range(count):
+        if index:
+            printer.newPage()
+        y = header_h
+        if index == 0:
+            _draw(painter, top, 0, top.size().height(), y)
+            y += top.size().height()
+        if index < len(pages):
+            _draw(painter, head, 0, head_h, y)
+            y += head_h
+            # Consecutive rows of one chunk document are drawn in one go; the last row
+            # of the page keeps its bottom border (in the layout it belongs to the row
+            # below), so draw a little past the cut there.
+            runs: list[list[_Slice]] = []
+            for piece in pages[index]:
+                if runs and runs[-1][-1].document is piece.document:
+                    runs[-1].append(piece)
+                else:
+                    runs.append([piece])
+            for number, run in enumerate(runs, start=1):
+                extra = _grid_line(printer) if number == len(runs) else 0.0
+                _draw(painter, run[0].document, run[0].top, run[-1].bottom + extra, y)
+                y += run[-1].bottom - run[0].top
+        if index == count - 1:
+            if bottom_on_new_page:
+                y = header_h
+            _draw(painter, bottom, 0, bottom_h, y)
+        _running(painter, report, running, pen, width, height, line, index, count)
+    return count
+
+
+def _draw(painter: QPainter, document: QTextDocument, top: float, bottom: float, y: float) -> None:
+    painter.save()
+    painter.translate(0, y - top)
+    document.drawContents(painter, QRectF(0, top, document.textWidth(), bottom - top))
+    painter.restore()
+
+
+def _running(
+    painter: QPainter,
+    report: Report,
+    font: QFont,
+    pen: QPen,
+    width: float,
+    height: float,
+    line: float,
+    index: int,
+    count: int,
+) -> None:
+    """The page header (unit, title, period) and footer (print time, page x of y, data
+    as of the last sync)."""
+    painter.setFont(font)
+    painter.setPen(pen)
+    top = QRectF(0, 0, width, line)
+    painter.drawText(top, Qt.AlignmentFlag.AlignLeft, report.unit_name)
+    painter.drawText(top, Qt.AlignmentFlag.AlignCenter, report.full_title)
+    painter.drawText(top, Qt.AlignmentFlag.AlignRight, f"统计期间：{report.period_text}")
+    painter.drawLine(QPointF(0, line * 1.3), QPointF(width, line * 1.3))
+    bottom = QRectF(0, height - line, width, line)
+    painter.drawLine(QPointF(0, height - line * 1.4), QPointF(width, height - line * 1.4))
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft, f"打印时间：{report.printed_text}")
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, f"第 {index + 1} 页 共 {count} 页")
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignRight, f"数据截至：{report.data_as_of_text}")
+
+
+def render_pdf(report: Report, path: Path) -> int:
+    """Write ``report`` as an A4 PDF at ``path``; returns the number of pages."""
+    _ensure_gui()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setCreator("网格通 GridClient")
+    return render_to_printer(report, printer)

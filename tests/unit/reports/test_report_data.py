@@ -1,0 +1,151 @@
+"""The five reports' data and PDFs against figures computed from the sample lists."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from gridclient.domain.entities import CST
+from gridclient.domain.enums import Role, SpecialGroup, VisitMethod
+from gridclient.domain.idnumber import mask
+from gridclient.reports.data import (
+    NOT_SYNCED,
+    AreaNotFound,
+    ReportKind,
+    build_event_ledger,
+    build_event_stats,
+    build_report,
+    build_roster,
+    build_visit_register,
+    build_visit_summary,
+)
+from gridclient.reports.render import render_pdf
+from gridclient.storage import Store
+from tests.unit.reports.pdftext import page_count, pdf_text, squeeze
+from tests.unit.reports.sample import NOW, PERIOD, TOWNSHIP_CODE, Sample
+
+
+def _in_period(moment: datetime) -> bool:
+    return PERIOD.start <= moment.astimezone(CST).date() <= PERIOD.end
+
+
+def _township_grid_ids(sample: Sample) -> set[str]:
+    return {sample.grids["g1"].id, sample.grids["g2"].id}
+
+
+def test_visit_summary_matches_independent_counts(store: Store, sample: Sample) -> None:
+    report = build_visit_summary(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    grids = _township_grid_ids(sample)
+    visits = [v for v in sample.dataset.visits if v.grid_id in grids and _in_period(v.visited_at)]
+    households = [h for h in sample.dataset.households if h.grid_id in grids]
+    visited = {v.household_id for v in visits}
+    methods = Counter(v.method for v in visits)
+    assert [row[1] for row in report.rows] == ["东村第一网格", "东村第二网格"]
+    assert report.totals is not None
+    expected_totals = (
+        len(households),
+        len(visited),
+        f"{len(visited) * 100 / len(households):.1f}%",
+        *(methods[m] for m in VisitMethod),
+        len(visits),
+    )
+    assert report.totals[3:] == expected_totals
+    g1 = report.rows[0]
+    assert g1[3:6] == (3, 2, "66.7%")  # h1, h2 visited in Sept; h3 only in Aug and Oct
+    assert report.unit_name == "测试县和平镇"
+    assert report.data_as_of_text == NOT_SYNCED
+
+
+def test_visit_register_lists_period_visits_of_subtree(store: Store, sample: Sample) -> None:
+    report = build_visit_register(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    grids = _township_grid_ids(sample)
+    expected = sorted(
+        v.content for v in sample.dataset.visits if v.grid_id in grids and _in_period(v.visited_at)
+    )
+    assert sorted(str(r[8]) for r in report.rows) == expected
+    assert [r[0] for r in report.rows] == list(range(1, len(expected) + 1))
+    assert report.rows[-1][1] == "2026-09-30"  # 23:00 CST on 30 Sept is still in the period
+    assert report.rows[0][5] == "张建国"  # head of household
+    one = build_visit_register(
+        store, TOWNSHIP_CODE, PERIOD, household_id=sample.households["h1"].id, now=NOW
+    )
+    assert len(one.rows) == 2 and one.subtitle == "东村1组1号"
+
+
+def test_event_ledger_and_stats(store: Store) -> None:
+    ledger = build_event_ledger(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    titles = [r[3] for r in ledger.rows]
+    assert titles == ["邻里噪音纠纷", "宅基地界址纠纷", "楼道堆物纠纷", "重复上报"]
+    states = {r[3]: (r[7], r[9], r[10], r[11]) for r in ledger.rows}
+    assert states["宅基地界址纠纷"] == ("已评价", "", "双方签订调解协议", "满意")
+    assert states["楼道堆物纠纷"][:2] == ("已上报", "超期")  # 15 days, still open on 30 Oct
+    assert states["重复上报"][:2] == ("已作废", "")
+    assert ledger.totals is not None and ledger.totals[7] == "办结2件"
+    assert ledger.totals[9] == "1件"
+
+    stats = build_event_stats(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    # one category: 4 events, 1 open, 2 finished, 1 voided, 1 overdue; 2/(4-1), 2/2
+    assert stats.rows == ((1, "邻里纠纷", 4, 1, 2, 1, 1, "66.7%", "100.0%"),)
+    assert stats.totals == ("合计", "1类", 4, 1, 2, 1, 1, "66.7%", "100.0%")
+
+
+@pytest.mark.parametrize(
+    ("role", "full"), [(Role.WORKER, False), (Role.TOWNSHIP, True), (Role.ADMIN, True)]
+)
+def test_roster_masks_ids_by_role(store: Store, sample: Sample, role: Role, full: bool) -> None:
+    report = build_roster(store, TOWNSHIP_CODE, SpecialGroup.DISABLED, role, now=NOW)
+    grids = _township_grid_ids(sample)
+    homes = {h.id for h in sample.dataset.households if h.grid_id in grids}
+    expected = {
+        r.name: r.id_number
+        for r in sample.dataset.residents
+        if r.household_id in homes and SpecialGroup.DISABLED in r.tags
+    }
+    assert {r[1]: r[5] for r in report.rows} == {
+        name: number if full else mask(number) for name, number in expected.items()
+    }
+    assert report.totals is not None and report.totals[1] == f"{len(expected)}人"
+
+
+def test_last_sync_time_is_shown(store: Store) -> None:
+    with store.write() as repos:
+        repos.sync_state.set_last_sync_at(datetime(2026, 10, 29, 1, 30, tzinfo=UTC))
+    report = build_visit_summary(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    assert report.data_as_of_text == "2026年10月29日 09:30"
+
+
+def test_unknown_area(store: Store) -> None:
+    with pytest.raises(AreaNotFound):
+        build_visit_summary(store, "000000", PERIOD, now=NOW)
+
+
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_each_report_renders_to_pdf(store: Store, tmp_path: Path, kind: ReportKind) -> None:
+    report = build_report(
+        store, kind, TOWNSHIP_CODE, PERIOD, role=Role.WORKER, group=SpecialGroup.DISABLED, now=NOW
+    )
+    path = tmp_path / f"{kind.value}.pdf"
+    pages = render_pdf(report, path)
+    assert pages == page_count(path) == 1
+    text = squeeze(pdf_text(path))
+    missing = [
+        expected
+        for expected in (
+            report.full_title,
+            "填报单位:测试县和平镇",
+            "第1页共1页",
+            "制表人:",
+            "审核人:",
+            "打印时间:2026年10月30日09:00",
+            f"数据截至:{NOT_SYNCED}",
+            *(squeeze(str(cell)) for row in report.rows for cell in row),
+            *(squeeze(str(cell)) for cell in report.totals or ()),
+        )
+        if squeeze(expected) not in text
+    ]
+    assert not missing
+    if kind is ReportKind.ROSTER:
+        assert "张建国" in text and "********" in text
