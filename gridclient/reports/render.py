@@ -13,10 +13,7 @@ writes a file. No widgets are used: the preview dialog belongs to the UI.
 
 from __future__ import annotations
 
-import ctypes
 import html
-import platform
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,27 +175,9 @@ def _setup(printer: QPrinter, report: Report) -> None:
     printer.setDocName(f"{report.full_title} {report.unit_name}")
 
 
-def _make_none_immortal() -> None:
-    """Work around a PySide6 6.x bug on Python 3.11: every call of a Qt method that
-    returns nothing drops a reference to None. A long report makes tens of thousands of
-    such calls, and when None's count reaches zero the interpreter aborts
-    ("Fatal Python error: none_dealloc"), at the latest while it exits, after the PDF was
-    written. Python 3.12 makes None immortal; do the same here by giving it a reference
-    count no run can use up."""
-    if sys.version_info >= (3, 12) or platform.python_implementation() != "CPython":
-        return
-    refcount = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt, the first field
-    if refcount.value < _IMMORTAL:
-        refcount.value += _IMMORTAL
-
-
-_IMMORTAL = 1 << 40
-
-
 def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) -> int:
     """Paint ``report`` on ``printer`` (A4, landscape for wide tables); returns the number
     of pages. Pass ``setup=False`` to keep a page layout the user chose in a dialog."""
-    _make_none_immortal()
     return _render_to_printer(report, printer, setup=setup)
 
 

@@ -158,8 +158,9 @@ def test_period_rejects_reversed_dates() -> None:
 
 
 def test_long_renders_do_not_abort_the_interpreter(tmp_path: Path) -> None:
-    """PySide6 on Python 3.11 drops a reference to None per void Qt call; without the
-    workaround in render.py a process that printed long reports aborts when it exits."""
+    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void Qt call, and a
+    process that printed long reports aborted when it exited; pyproject.toml excludes that
+    release and this test keeps it honest."""
     import subprocess
     import sys
 
