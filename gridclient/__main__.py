@@ -28,11 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the demo with sample data (the default when no server is configured)",
     )
     parser.add_argument("--lang", default=None, help="UI language: zh_CN (default) or en")
+    from gridclient.headless import add_commands
+
+    add_commands(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is not None:
+        from gridclient.headless import run_command
+
+        return run_command(args)
     from gridclient.app import run_gui
 
     return run_gui(data_dir=args.data_dir, demo=args.demo, lang=args.lang)
