@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from gridserver.config import Settings
     from gridserver.db import Database
 
-__all__ = ["EmbeddedServer", "ServerExtraMissing"]
+__all__ = ["EmbeddedServer", "ServerExtraMissing", "require_server"]
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class ServerExtraMissing(RuntimeError):
         self.missing = missing
 
 
-def _require_server() -> None:
+def require_server() -> None:
     try:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
@@ -75,7 +75,7 @@ class EmbeddedServer:
     def start(cls, database: Path | str, **settings: Any) -> Self:
         """Serve the database (a SQLite file path or a SQLAlchemy URL), created and
         migrated to head if needed. ``settings`` override ``gridserver.config.Settings``."""
-        _require_server()
+        require_server()
         from gridserver import migrate
         from gridserver.config import Settings
         from gridserver.db import Database

@@ -130,12 +130,16 @@ def log_in(
     tokens: TokenStore,
     *,
     transport_factory: TransportFactory = Transport,
+    store_key: str | None = None,
 ) -> UserSession:
     """Online login; creates the user's store on the first one. Raises the transport's
     ``AuthError``/``AccountDisabled``/``NetworkError`` and the store's ``WrongPassword``
-    (the server accepted a password the local store does not know: changed elsewhere)."""
+    (the server accepted a password the local store does not know: changed elsewhere).
+
+    ``store_key`` files the store under another server name: the demo's embedded server
+    gets a new loopback port every run but is the same server."""
     server = normalise_server_url(server_url)
-    path = store_path(data_dir, server, username)
+    path = store_path(data_dir, store_key or server, username)
     created = not path.exists()
     store = (
         Store.create(path, password, username=username, server_url=server)
