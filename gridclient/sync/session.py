@@ -17,6 +17,7 @@ unlocking the local store with the password.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ __all__ = [
     "ensure_online",
     "log_in",
     "log_in_offline",
+    "user_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,12 @@ class UserSession:
         self.store.close()
 
 
+def user_key(username: str) -> str:
+    """How a user name files tokens and stores: compared as logins are (NFKC, no
+    surrounding spaces, case-insensitive), like ``store_path``."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def _keeper(tokens: TokenStore, server: str, username: str) -> Callable[[LoginResponse], None]:
     def keep(result: LoginResponse) -> None:
         try:
@@ -139,6 +147,7 @@ def log_in(
     ``store_key`` files the store under another server name: the demo's embedded server
     gets a new loopback port every run but is the same server."""
     server = normalise_server_url(server_url)
+    username = user_key(username)
     path = store_path(data_dir, store_key or server, username)
     created = not path.exists()
     store = (
@@ -176,6 +185,7 @@ def log_in_offline(
     user never logged in online here; ``WrongPassword`` when the password is wrong. The
     kept refresh token (if any) lets the next sync resume the server session."""
     server = normalise_server_url(server_url)
+    username = user_key(username)
     store = Store.open(store_path(data_dir, server, username), password)
     transport = transport_factory(server, on_session=_keeper(tokens, server, username))
     try:
