@@ -255,10 +255,7 @@ class SyncEngine:
                 repos.outbox.set_status(op.op_id, status, field=result.field)
                 if status is OpStatus.APPLIED:
                     report.applied += 1
-                    # Merged and conflict answers leave the version alone: the server's
-                    # record then differs from ours and the pull must bring it in.
-                    if result.version is not None:
-                        self._adopt_version(repos, op, result.version)
+                    self._adopt_version(repos, op, result.version)
                 elif status is OpStatus.MERGED:
                     report.merged += 1
                 else:
@@ -267,7 +264,15 @@ class SyncEngine:
                         self._conflict_ops[result.conflict_id] = op.op_id
 
     @staticmethod
-    def _adopt_version(repos: Repositories, op: OutboxOp, version: int) -> None:
+    def _adopt_version(repos: Repositories, op: OutboxOp, version: int | None) -> None:
+        """Take the server's version for our own change only when the server's record is
+        then exactly our local copy: nobody wrote between our base and our op (the
+        server counts versions per record) and no later local op is waiting. Otherwise
+        (merged, conflict, a delete over a newer version, a create replayed after other
+        edits) the version stays and the pull brings the server's record in, which the
+        version guard would refuse if we had already claimed its version."""
+        if version is None or version != op.base_version + 1:
+            return
         if repos.outbox.has_pending_after(op.entity, op.entity_id, op.seq):
             return
         repos.records.raise_version(op.entity, op.entity_id, version)
