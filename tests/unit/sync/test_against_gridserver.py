@@ -16,10 +16,6 @@ import pytest
 pytest.importorskip("gridserver.app", reason="gridserver is not merged into this branch yet")
 uvicorn = pytest.importorskip("uvicorn")
 
-from gridserver.app import create_app  # noqa: E402
-from gridserver.config import Argon2Params, Settings  # noqa: E402
-from gridserver.db import Database, metadata  # noqa: E402
-
 from gridclient.domain.enums import AreaLevel, Role  # noqa: E402
 from gridclient.sync.credentials import MemoryTokenStore  # noqa: E402
 from gridclient.sync.errors import (  # noqa: E402
@@ -31,6 +27,9 @@ from gridclient.sync.errors import (  # noqa: E402
 from gridclient.sync.protocol import LoginResponse, PushRequest  # noqa: E402
 from gridclient.sync.transport import Transport  # noqa: E402
 from gridserver import admin, auth, migrate  # noqa: E402
+from gridserver.app import create_app  # noqa: E402
+from gridserver.config import Argon2Params, Settings  # noqa: E402
+from gridserver.db import Database, metadata  # noqa: E402
 
 PASSWORD = "correct horse 1"
 TOWNSHIP = "320101001000"
