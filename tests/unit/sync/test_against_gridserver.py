@@ -1,6 +1,6 @@
 """The transport against the real server: ``gridserver.app.create_app`` served by
-uvicorn on a loopback port, on a throw-away SQLite database. Skipped while the server is
-not on this branch."""
+uvicorn on a loopback port, on a throw-away SQLite database (the wire models, error codes
+and token rotation as the server really implements them)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 
-pytest.importorskip("gridserver.app", reason="gridserver is not merged into this branch yet")
-uvicorn = pytest.importorskip("uvicorn")
-
-from gridclient.domain.enums import AreaLevel, Role  # noqa: E402
-from gridclient.sync.credentials import MemoryTokenStore  # noqa: E402
-from gridclient.sync.errors import (  # noqa: E402
+from gridclient.domain.enums import AreaLevel, Role
+from gridclient.sync.credentials import MemoryTokenStore
+from gridclient.sync.errors import (
     AccountDisabled,
     AuthError,
     ClientTooOld,
     SessionExpired,
 )
-from gridclient.sync.protocol import LoginResponse, PushRequest  # noqa: E402
-from gridclient.sync.transport import Transport  # noqa: E402
-from gridserver import admin, auth, migrate  # noqa: E402
-from gridserver.app import create_app  # noqa: E402
-from gridserver.config import Argon2Params, Settings  # noqa: E402
-from gridserver.db import Database, metadata  # noqa: E402
+from gridclient.sync.protocol import LoginResponse, PushRequest
+from gridclient.sync.transport import Transport
+from gridserver import admin, auth, migrate
+from gridserver.app import create_app
+from gridserver.config import Argon2Params, Settings
+from gridserver.db import Database, metadata
 
 PASSWORD = "correct horse 1"
 TOWNSHIP = "320101001000"
@@ -138,3 +136,15 @@ def test_client_too_old_may_push_but_not_pull(live: Live) -> None:
     with pytest.raises(ClientTooOld) as info:
         transport.pull("")
     assert info.value.min_version == "0.1.0"
+
+
+def test_unknown_access_token_is_refreshed_once(live: Live) -> None:
+    """An access token the server no longer knows (revoked, database restored): 401,
+    one refresh, the call goes through, and the rotated refresh token is handed over."""
+    sessions: list[LoginResponse] = []
+    transport = Transport(live.url, on_session=sessions.append)
+    transport.login("t1", PASSWORD, "pc-1")
+    transport._access_token = "not-a-token-the-server-issued-0123456789abc"
+    assert transport.pull("").changes
+    assert len(sessions) == 2
+    assert sessions[1].refresh_token != sessions[0].refresh_token
