@@ -42,10 +42,10 @@ _500 = (
 )
 
 
-def random_plan(seed: int, rate: float) -> Plan:
+def random_plan(seed: int, rate: float, faults: list[Fault] | None = None) -> Plan:
     rng = random.Random(seed)
     lock = threading.Lock()
-    faults = [f for f in Fault if f is not Fault.NONE]
+    faults = faults or [f for f in Fault if f is not Fault.NONE]
 
     def plan(_method: str, _path: str) -> Fault:
         with lock:
