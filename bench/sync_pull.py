@@ -3,8 +3,9 @@ delta sync.
 
     python bench/sync_pull.py --size M --repeat 3
 
-* **end to end**: an embedded gridserver (uvicorn thread, SQLite file loaded with
-  ``load-demo``) and a fresh encrypted store; the first township user logs in and
+* **end to end**: ``gridserver serve`` in its own process on loopback (a SQLite file
+  loaded with ``load-demo``) and a fresh encrypted store in this one; the first township
+  user logs in and
   ``SyncEngine.run()`` pulls the whole scope in pages of 2,000 (the server's maximum):
   HTTP, the server's feed queries, JSON, validation, ``bulk_upsert`` and the cursor.
 * **raw baseline** (one process, no HTTP): ``SELECT`` the same rows from the server
@@ -23,11 +24,14 @@ import argparse
 import contextlib
 import io
 import json
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 import sqlcipher3
 from sqlalchemy import select
 
-from gridclient.demo.embedded import EmbeddedServer
 from gridclient.demo.generator import DEMO_PASSWORD
 from gridclient.domain import codec
 from gridclient.domain.entities import Household
@@ -66,23 +69,52 @@ def build_server(folder: Path, size: str, seed: int) -> Path:
     return path
 
 
-def township_users(server: EmbeddedServer) -> list[str]:
-    from gridserver.db import users
+def township_users(server_db: Path) -> list[str]:
+    from gridserver.db import Database, users
 
+    db = Database(f"sqlite:///{server_db}")
     statement = (
         select(users.c.username).where(users.c.role == Role.TOWNSHIP.value).order_by(users.c.id)
     )
-    with server.db.engine.connect() as connection:
-        return [str(name) for name in connection.execute(statement).scalars()]
+    try:
+        with db.engine.connect() as connection:
+            return [str(name) for name in connection.execute(statement).scalars()]
+    finally:
+        db.dispose()
+
+
+@contextlib.contextmanager
+def serve(server_db: Path) -> Iterator[str]:
+    """``gridserver serve`` as a child process; yields its URL once /health answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "gridserver", "--database", f"sqlite:///{server_db}"]
+    proc = subprocess.Popen([*command, "serve", "--port", str(port)])
+    url = f"http://127.0.0.1:{port}"
+    transport = Transport(url)
+    try:
+        ready = threading.Event()
+        for _ in range(300):
+            if proc.poll() is not None:
+                raise SystemExit("gridserver serve exited")
+            if transport.health():
+                break
+            ready.wait(0.1)
+        yield url
+    finally:
+        transport.close()
+        proc.terminate()
+        proc.wait(30)
 
 
 class Laptop:
-    def __init__(self, folder: Path, server: EmbeddedServer, username: str) -> None:
+    def __init__(self, folder: Path, url: str, username: str) -> None:
         self.username = username
         self.store = Store.create(
             folder / f"{username}-{time.monotonic_ns()}.db", PASSWORD, kdf=CHEAP_KDF
         )
-        self.transport = Transport(server.url)
+        self.transport = Transport(url)
         self.login = self.transport.login(username, DEMO_PASSWORD, self.store.device_id)
 
     def sync(self) -> tuple[float, Any]:
@@ -196,8 +228,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         server_db = build_server(folder, args.size, args.seed)
         print(f"server database {args.size} built in {time.perf_counter() - started:.1f} s")
-        with EmbeddedServer.start(server_db) as server:
-            user = township_users(server)[0]
+        user = township_users(server_db)[0]
+        with serve(server_db) as server:
             e2e: list[float] = []
             base: list[float] = []
             pulled = 0

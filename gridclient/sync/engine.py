@@ -43,7 +43,13 @@ from gridclient.storage.engine import write_connection
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey
-from gridclient.sync.errors import Cancelled, ClientTooOld, ProtocolError, SyncError
+from gridclient.sync.errors import (
+    Cancelled,
+    ClientTooOld,
+    ProtocolError,
+    ServerError,
+    SyncError,
+)
 from gridclient.sync.protocol import (
     MAX_OPS_PER_PUSH,
     ConflictInfo,
@@ -210,21 +216,21 @@ class SyncEngine:
         while True:
             self._check_cancel()
             with self.store.read() as repos:
-                batch = [
-                    op
-                    for op in repos.outbox.pending(self.batch_size + len(answered))
-                    if op.op_id not in answered
-                ][: self.batch_size]
+                batch = repos.outbox.pending(self.batch_size)
             if not batch:
                 return
+            if any(op.op_id in answered for op in batch):  # an answer did not stick
+                raise ProtocolError(detail="an answered op is still pending")
             request = PushRequest(
                 device_id=self.store.device_id, ops=[_wire_op(op) for op in batch]
             )
             response = self.transport.push(request, cancel=self.cancel)
             results = {str(r.op_id): r for r in response.results}
             missing = [op.op_id for op in batch if op.op_id not in results]
-            self._record_answers(batch, results, report)
+            busy = self._record_answers(batch, results, report)
             answered.update(op.op_id for op in batch if op.op_id in results)
+            if busy:
+                raise ServerError(status=503, code="busy", detail=f"{busy} ops hit a busy server")
             if missing:
                 raise ProtocolError(detail=f"push answer lacks {len(missing)} of the ops sent")
             total = max(total, report.pushed)
@@ -232,12 +238,17 @@ class SyncEngine:
 
     def _record_answers(
         self, batch: list[OutboxOp], results: dict[str, OpResult], report: SyncReport
-    ) -> None:
-        """Every answer of a batch in one local transaction, after the HTTP exchange."""
+    ) -> int:
+        """Every answer of a batch in one local transaction, after the HTTP exchange.
+        Returns how many ops the server could not try (``busy``): they stay pending."""
+        busy = 0
         with self.store.write() as repos:
             for op in batch:
                 result = results.get(op.op_id)
                 if result is None:
+                    continue
+                if result.status == "rejected" and result.reason == "busy":
+                    busy += 1  # transient and not logged by the server: send it again
                     continue
                 status = _ANSWERED[result.status]
                 report.pushed += 1
@@ -262,6 +273,7 @@ class SyncEngine:
                     report.conflicts += 1
                     if result.conflict_id is not None:
                         self._conflict_ops[result.conflict_id] = op.op_id
+        return busy
 
     @staticmethod
     def _adopt_version(repos: Repositories, op: OutboxOp, version: int | None) -> None:
