@@ -5,13 +5,14 @@ a disabled account."""
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from gridclient.demo.embedded import EmbeddedServer
+from gridclient.demo.embedded import EmbeddedServer, ServerExtraMissing
 from gridclient.domain.entities import Attachment, Event, EventAction
 from gridclient.domain.enums import EntityKind, EventActionKind, Ledger, Role, Urgency
 from gridclient.storage.errors import WrongPassword
@@ -19,7 +20,7 @@ from gridclient.storage.repositories import SyncStateRepository
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.errors import AccountDisabled, Cancelled, ClientTooOld
-from gridclient.sync.session import log_in, log_in_offline
+from gridclient.sync.session import ensure_online, log_in, log_in_offline
 from gridserver import auth
 from gridserver.db import attachment_blobs
 from tests.integration.sync.conftest import (
@@ -195,3 +196,24 @@ def test_login_offline_logout_and_disabled_account(world: World, tmp_path: Path)
     with pytest.raises(AccountDisabled):
         log_in(tmp_path / "fresh", world.url, "w1", PASSWORD, tokens)
     assert not list((tmp_path / "fresh" / "stores").glob("*"))  # nothing left behind
+
+
+def test_offline_start_without_a_token_logs_in_before_syncing(world: World, tmp_path: Path) -> None:
+    tokens = MemoryTokenStore()
+    data = tmp_path / "d"
+    log_in(data, world.url, "w2", PASSWORD, tokens).log_out()  # no token kept
+    session = log_in_offline(data, world.url, "w2", PASSWORD, tokens)
+    assert not session.transport.has_session and not session.online
+    assert session.profile is not None  # kept from the online login, for offline starts
+    ensure_online(session, PASSWORD)
+    assert session.online and session.transport.has_session
+    assert session.profile.scope.grids[0].id == world.areas["G2"]
+    assert tokens.get(world.url, "w2")
+    session.close()
+
+
+def test_a_missing_server_extra_is_said_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn → ImportError
+    with pytest.raises(ServerExtraMissing) as caught:
+        EmbeddedServer.start("sqlite://")
+    assert "gridclient[server]" in str(caught.value) and caught.value.missing == "uvicorn"
