@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gridclient import __version__
+from gridclient.headless import add_commands as add_sync_commands
 from gridclient.reports.cli import add_report_commands
 
 
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", default=None, help="UI language: zh_CN (default) or en")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_sync_commands(commands)
     add_report_commands(commands)
     return parser
 

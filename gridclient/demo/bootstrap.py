@@ -1,28 +1,38 @@
-"""The demo's local side: a generated grid in an encrypted store, opened as its worker.
+"""The demo: an embedded gridserver on loopback with demo data, and the first demo
+worker logged in and synced through the real transport and sync engine.
 
-Until the sync engine lands, the demo store is filled straight from the generator
-through the same bulk path a pull uses; nothing here is a stand-in for a server.
+The server's SQLite database lives under the data dir (``demo-server/``). It is built
+once in a side file (schema, ``load-demo --size S``, accounts) and renamed into place
+only when complete, so an interrupted first start never leaves a half-loaded server.
+Every start serves it on ``127.0.0.1`` with a free port in a background thread; the
+client's store is filed under :data:`DEMO_SERVER` rather than the changing URL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from gridclient.config import Paths
-from gridclient.demo.generator import DEFAULT_SEED, Dataset, DemoUser, generate
-from gridclient.domain.codec import wire_row
-from gridclient.domain.enums import AreaLevel, EntityKind, Role
-from gridclient.storage.bulk import bulk_upsert
-from gridclient.storage.engine import write_connection
+from gridclient.demo.embedded import EmbeddedServer, require_server
+from gridclient.demo.generator import DEFAULT_SEED, DEMO_PASSWORD
+from gridclient.domain.enums import Role
 from gridclient.storage.queries import HouseholdQueries
-from gridclient.storage.store import Store, store_path
+from gridclient.storage.store import Store
+from gridclient.sync.credentials import MemoryTokenStore
+from gridclient.sync.engine import SyncEngine, SyncReport
+from gridclient.sync.session import UserSession, log_in
 from gridclient.ui.context import UserInfo
 
 log = logging.getLogger(__name__)
 
 DEMO_SERVER = "demo.local"
+DEMO_SIZE = "S"
 
 Progress = Callable[[int, int, str], None]
 
@@ -30,63 +40,111 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class DemoSession:
     store: Store
-    user: DemoUser
+    username: str
     info: UserInfo
     queries: HouseholdQueries
+    session: UserSession
+    server: EmbeddedServer
+    report: SyncReport
 
     def close(self) -> None:
-        self.store.close()
+        self.session.close()
+        self.server.stop()
 
 
-def demo_worker(dataset: Dataset) -> DemoUser:
-    return next(u for u in dataset.users if u.role is Role.WORKER)
+def _server_database(paths: Paths) -> Path:
+    """The demo server's database, built once (see the module docstring)."""
+    target = paths.data_dir / "demo-server" / "gridserver.sqlite3"
+    if target.exists():
+        return target
+    require_server()
+    from gridserver import migrate
+    from gridserver.config import Settings
+    from gridserver.db import Database
+    from gridserver.demo import load
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(target.name + ".building")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{building}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{building}"
+    db = Database(url)
+    try:
+        migrate.upgrade(db)
+        with contextlib.redirect_stdout(io.StringIO()):  # the account list is for the CLI
+            load(db, Settings(database_url=url), DEMO_SIZE, DEFAULT_SEED)
+    finally:
+        db.dispose()
+    os.replace(building, target)
+    log.info("demo server database built at %s", target)
+    return target
 
 
-def load_dataset(store: Store, dataset: Dataset, progress: Progress | None = None) -> int:
-    """Write every record of ``dataset`` and its catalog in one transaction."""
-    kinds = dataset.records()
-    total = sum(len(records) for records in kinds.values())
-    done = 0
-    with write_connection(store.engine) as connection:
-        for kind, records in kinds.items():
-            for record in records:  # the server would have stamped a version
-                record.version = max(record.version, 1)
-            done += bulk_upsert(connection, kind, (wire_row(r) for r in records))
-            if progress is not None:
-                progress(done, total, kind.value)
-    with store.write() as repos:
-        repos.catalog.save(dataset.catalog)
-    return done
+def _demo_worker(server: EmbeddedServer) -> str:
+    from sqlalchemy import select
+
+    from gridserver.db import users
+
+    statement = (
+        select(users.c.username)
+        .where(users.c.role == Role.WORKER.value, users.c.disabled.is_(False))
+        .order_by(users.c.id)
+        .limit(1)
+    )
+    with server.db.engine.connect() as connection:
+        return str(connection.execute(statement).scalar_one())
 
 
 def open_demo(paths: Paths, progress: Progress | None = None) -> DemoSession:
-    """Open (creating it on first run) the demo worker's store."""
-    dataset = generate("S", DEFAULT_SEED)
-    user = demo_worker(dataset)
-    path = store_path(paths.data_dir, DEMO_SERVER, user.username)
-    if path.exists():
-        store = Store.open(path, user.password)
-    else:
-        store = Store.create(path, user.password, username=user.username, server_url=DEMO_SERVER)
+    """Start the embedded server, log in as the first demo worker and sync."""
+    server = EmbeddedServer.start(_server_database(paths))
     try:
-        with store.read() as repos:
-            empty = not repos.records.counts().get(EntityKind.HOUSEHOLD)
-        if empty:  # first run, or a first run that was interrupted (one transaction)
-            count = load_dataset(store, dataset, progress)
-            log.info("demo store filled with %d records", count)
+        username = _demo_worker(server)
+        session = log_in(
+            paths.data_dir,
+            server.url,
+            username,
+            DEMO_PASSWORD,
+            MemoryTokenStore(),
+            store_key=DEMO_SERVER,
+        )
     except BaseException:
-        store.close()
+        server.stop()
         raise
-    grid = next(a for a in dataset.areas if a.code == user.scope_code)
-    village = next((a for a in dataset.areas if a.id == grid.parent_id), None)
-    scope = grid.name if village is None else f"{village.name} {grid.name}"
-    assert grid.level is AreaLevel.GRID
-    info = UserInfo(
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        scope_name=scope,
-        grid_ids=(grid.id,),
-        demo=True,
+    try:
+
+        def report_progress(phase: str, done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total, phase)
+
+        engine = SyncEngine(
+            session.store, session.transport, progress=report_progress, fetch_catalog=True
+        )
+        report = engine.run()
+        if report.errors:
+            raise report.errors[0]
+        log.info("demo store filled with %d records (%s)", report.pulled, report.summary_zh())
+        profile = session.profile
+        assert profile is not None
+        scope = profile.scope
+        info = UserInfo(
+            username=profile.username,
+            display_name=profile.display_name,
+            role=profile.role,
+            scope_name=scope.area_name or "",
+            grid_ids=tuple(g.id for g in scope.grids),
+            demo=True,
+        )
+    except BaseException:
+        session.close()
+        server.stop()
+        raise
+    return DemoSession(
+        session.store,
+        username,
+        info,
+        HouseholdQueries(session.store.engine),
+        session,
+        server,
+        report,
     )
-    return DemoSession(store, user, info, HouseholdQueries(store.engine))

@@ -43,6 +43,8 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    delete,
+    update,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -53,7 +55,15 @@ from gridclient.domain.enums import EntityKind
 from gridclient.storage.convert import Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
 
-__all__ = ["DEFAULT_CHUNK", "bulk_upsert", "column_converters", "storage_tuples", "store_datetime"]
+__all__ = [
+    "DEFAULT_CHUNK",
+    "apply_fields",
+    "bulk_upsert",
+    "column_converters",
+    "delete_rows",
+    "storage_tuples",
+    "store_datetime",
+]
 
 #: Rows per executemany: large enough to amortise the per-chunk work, small enough
 #: that a chunk's converted columns do not hold much memory.
@@ -282,3 +292,41 @@ def bulk_upsert(
         connection.exec_driver_sql(sql, storage_tuples(kind, chunk))
         count += len(chunk)
     return count
+
+
+def apply_fields(
+    connection: Connection,
+    kind: EntityKind,
+    record_id: str,
+    fields: Mapping[str, Any],
+    *,
+    deleted: bool | None = None,
+) -> None:
+    """Overwrite some wire fields (and the tombstone) of one stored row, keeping its
+    version: the sync engine's rebase puts local pending values back on top of a pulled
+    base in the page's transaction. Values are validated by the same converters."""
+    converters = column_converters(kind)
+    values: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name not in converters or name in ("id", "version", "updated_at"):
+            raise CodecError(name, f"未知字段：{name}")
+        values[name] = converters[name](name, [value])[0]
+    if deleted is not None:
+        values["deleted"] = int(deleted)
+    if not values:
+        return
+    table = _storage_table(kind)
+    connection.execute(update(table).where(table.c.id == record_id).values(values))
+
+
+def delete_rows(connection: Connection, kind: EntityKind, ids: Iterable[str]) -> int:
+    """Remove rows outright (records that left the user's scope); returns how many."""
+    table = _storage_table(kind)
+    wanted = list(dict.fromkeys(ids))
+    removed = 0
+    for start in range(0, len(wanted), 500):
+        result = connection.execute(
+            delete(table).where(table.c.id.in_(wanted[start : start + 500]))
+        )
+        removed += int(result.rowcount or 0)
+    return removed

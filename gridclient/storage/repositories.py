@@ -55,6 +55,7 @@ from gridclient.storage.bulk import store_datetime
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import dumps_json
 from gridclient.storage.models import (
+    AttachmentBlobRow,
     ConflictRow,
     EventActionRow,
     EventCategoryRow,
@@ -237,6 +238,20 @@ class RecordRepository:
             return None
         return EventHistory(event, tuple(self.actions_of_events([event_id])[event_id]))
 
+    def raise_version(self, kind: EntityKind, record_id: str, version: int) -> None:
+        """Adopt the version the server gave our own change (never moves backwards)."""
+        table = table_for(kind)
+        self._session.execute(
+            update(table)
+            .where(table.c.id == record_id, table.c.version < version)
+            .values(version=version)
+        )
+
+    def blob(self, sha256: str) -> bytes | None:
+        """The stored bytes of an attachment (what the sync engine uploads)."""
+        row = self._session.get(AttachmentBlobRow, sha256)
+        return None if row is None else bytes(row.data)
+
     def counts(self) -> dict[EntityKind, int]:
         """Live records per kind (every kind present, zero included)."""
         result: dict[EntityKind, int] = {}
@@ -397,6 +412,26 @@ class OutboxRepository:
             .order_by(OutboxRow.seq)
         )
 
+    def unsent(self) -> list[OutboxOp]:
+        """Pending and rejected ops in seq order: the local values a pulled base must keep
+        on top (rebase)."""
+        return self._ops(
+            select(OutboxRow)
+            .where(OutboxRow.status.in_([OpStatus.PENDING.value, OpStatus.REJECTED.value]))
+            .order_by(OutboxRow.seq)
+        )
+
+    def has_pending_after(self, kind: EntityKind, record_id: str, seq: int) -> bool:
+        """Whether a later op of the record still waits for the server (then an answer
+        for an earlier op must not move the record's local version)."""
+        statement = select(OutboxRow.op_id).where(
+            OutboxRow.entity == kind.value,
+            OutboxRow.entity_id == record_id,
+            OutboxRow.status == OpStatus.PENDING.value,
+            OutboxRow.seq > seq,
+        )
+        return self._session.execute(statement.limit(1)).first() is not None
+
     def for_entity(self, kind: EntityKind, record_id: str) -> list[OutboxOp]:
         return self._ops(
             select(OutboxRow)
@@ -518,6 +553,18 @@ class ConflictRepository:
                 op_id=conflict.op_id,
             )
         )
+
+    def upsert(self, conflict: Conflict) -> None:
+        """Insert a conflict the server reported, or refresh its resolution when it
+        arrives again (the pull feed resends a conflict once someone decided)."""
+        row = self._session.get(ConflictRow, conflict.id)
+        if row is None:
+            self.add(conflict)
+            return
+        row.resolved = conflict.resolved
+        if conflict.op_id is not None and row.op_id is None:
+            row.op_id = conflict.op_id
+        self._session.flush()
 
     def entries(self, *, include_resolved: bool = False) -> list[Conflict]:
         """Oldest first."""

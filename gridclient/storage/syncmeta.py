@@ -46,6 +46,8 @@ class SyncKey(StrEnum):
     SERVER_URL = "server_url"
     USERNAME = "username"
     CATALOG_VERSION = "catalog_version"
+    PROFILE = "profile"
+    """The last online login's display name, role and scope (for offline starts)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -30,6 +30,9 @@ def test_gridclient_demo_starts_and_shows_the_window(tmp_path: Path) -> None:
         text = log.read_text(encoding="utf-8")
         assert "demo store filled" in text
         assert list((tmp_path / "stores").glob("*.db"))
+        # Filled by a real sync from the embedded server, not from the generator.
+        assert (tmp_path / "demo-server" / "gridserver.sqlite3").exists()
+        assert "同步成功" in text
     finally:
         proc.terminate()
         proc.wait(10)

@@ -1,0 +1,440 @@
+"""The sync engine: push the outbox, then pull the change feed, safely at any instant.
+
+Invariants (ARCHITECTURE.md, "Sync protocol"):
+
+* **Push before pull**, in batches of pending ops in seq order, attachments first. An op
+  changes status only in the local transaction that records the server's answer, so a
+  crash before the answer leaves it pending and the next run sends it again; the server
+  deduplicates by ``op_id`` and answers the replay with the stored result.
+* **One page, one transaction.** A pulled page (evictions, changes, rebase, conflicts)
+  and its cursor are written on one connection in one ``BEGIN IMMEDIATE`` transaction:
+  the ORM session used for the sync-state and conflict repositories is bound to that
+  very connection and joins its transaction. A crash loses the page and its cursor
+  together, so the page is simply pulled again.
+* **Rebase.** A pulled record with unsent local ops (pending, or parked as rejected)
+  takes the server's version and values as its new base, then the ops' new values are
+  written back on top in seq order, in the same transaction; the push's answer (or the
+  next pull after it) settles them.
+* No transaction is held open across an HTTP request: every request happens between
+  local transactions.
+
+No Qt here: the UI's task runner calls :meth:`SyncEngine.run` on its network worker and
+passes a ``threading.Event`` for cancel and a callback for progress.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.enums import ChangeKind, EntityKind
+from gridclient.storage.bulk import apply_fields, bulk_upsert, delete_rows
+from gridclient.storage.engine import write_connection
+from gridclient.storage.repositories import Repositories
+from gridclient.storage.store import Store
+from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey
+from gridclient.sync.errors import (
+    Cancelled,
+    ClientTooOld,
+    ProtocolError,
+    ServerError,
+    SyncError,
+)
+from gridclient.sync.protocol import (
+    MAX_OPS_PER_PUSH,
+    ConflictInfo,
+    Op,
+    OpResult,
+    PullResponse,
+    PushRequest,
+)
+from gridclient.sync.transport import Transport
+
+__all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
+
+log = logging.getLogger(__name__)
+
+
+class Phase:
+    """Progress phases, in order."""
+
+    UPLOAD = "upload"
+    PUSH = "push"
+    PULL = "pull"
+
+
+ProgressFunc = Callable[[str, int, int], None]
+"""``(phase, done, total)``; ``total`` is 0 when unknown (pull pages)."""
+
+_ANSWERED = {
+    "applied": OpStatus.APPLIED,
+    "merged": OpStatus.MERGED,
+    "conflict": OpStatus.CONFLICT,
+    "rejected": OpStatus.REJECTED,
+}
+
+
+@dataclass
+class SyncReport:
+    """What one run did. ``ok`` is False as soon as anything failed: an op rejected in
+    this run, an error that stopped a phase, or a refused pull."""
+
+    pushed: int = 0
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    """Push answers that opened a conflict (the conflict records arrive with the pull)."""
+    rejected: int = 0
+    uploaded: int = 0
+    """Attachment blobs sent (known ones are skipped)."""
+    pulled: int = 0
+    evicted: int = 0
+    kept_evictions: list[tuple[EntityKind, str]] = field(default_factory=list)
+    """Records that left the scope but still have unsent ops, so they stay."""
+    rebased: int = 0
+    conflicts_received: int = 0
+    errors: list[SyncError] = field(default_factory=list)
+    pull_refused: bool = False
+    """The server refused the pull (client too old); the push still ran."""
+    finished_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.rejected == 0 and not self.pull_refused
+
+    def summary_zh(self) -> str:
+        """One line for the command line and the status bar."""
+        state = "同步成功" if self.ok else "同步未完成"
+        text = (
+            f"{state}：上传 {self.pushed} 条，下载 {self.pulled} 条，"
+            f"冲突 {self.conflicts + self.conflicts_received} 条，被拒 {self.rejected} 条"
+        )
+        if self.errors:
+            text += f"；错误：{self.errors[0]}"
+        return text
+
+
+def _wire_op(op: OutboxOp) -> Op:
+    created = op.created_at if op.created_at.tzinfo else op.created_at.replace(tzinfo=UTC)
+    return Op(
+        op_id=uuid.UUID(op.op_id),
+        seq=op.seq,
+        entity=op.entity,
+        entity_id=op.entity_id,
+        kind=op.kind,
+        base_version=op.base_version,
+        changes={name: (old, new) for name, (old, new) in op.changes.items()},
+        client_time=created,
+    )
+
+
+class SyncEngine:
+    """One sync run at a time per store (the connectivity monitor serialises runs)."""
+
+    def __init__(
+        self,
+        store: Store,
+        transport: Transport,
+        *,
+        batch_size: int = 200,
+        page_size: int = 500,
+        progress: ProgressFunc | None = None,
+        cancel: threading.Event | None = None,
+        fetch_catalog: bool = False,
+    ) -> None:
+        if not 1 <= batch_size <= MAX_OPS_PER_PUSH:
+            raise ValueError(f"batch_size must be within 1..{MAX_OPS_PER_PUSH}")
+        if page_size < 1:
+            raise ValueError("page_size must be positive")
+        self.store = store
+        self.transport = transport
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self._progress = progress
+        self.cancel = cancel if cancel is not None else threading.Event()
+        self.fetch_catalog = fetch_catalog
+        self._conflict_ops: dict[str, str] = {}
+
+    # -- the run ----------------------------------------------------------------------
+
+    def run(self) -> SyncReport:
+        """Push, then pull. Network and server failures end up in ``report.errors``
+        (typed, for the UI); ``Cancelled`` is raised, after the last whole batch or page."""
+        report = SyncReport()
+        try:
+            self._push(report)
+        except Cancelled:
+            raise
+        except SyncError as exc:
+            log.warning("push stopped: %s", type(exc).__name__)
+            report.errors.append(exc)
+            return report
+        try:
+            self._pull(report)
+            if self.fetch_catalog:
+                self._catalog()
+        except Cancelled:
+            raise
+        except ClientTooOld as exc:
+            log.warning("pull refused: client too old")
+            report.pull_refused = True
+            report.errors.append(exc)
+        except SyncError as exc:
+            log.warning("pull stopped: %s", type(exc).__name__)
+            report.errors.append(exc)
+        if report.ok:
+            report.finished_at = datetime.now(UTC)
+            with self.store.write() as repos:
+                repos.sync_state.set_last_sync_at(report.finished_at)
+        return report
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled(detail="sync cancelled between batches")
+
+    def _report(self, phase: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(phase, done, total)
+
+    # -- push -------------------------------------------------------------------------
+
+    def _push(self, report: SyncReport) -> None:
+        with self.store.read() as repos:
+            total = repos.outbox.status_counts()[OpStatus.PENDING]
+        self._upload_attachments(report)
+        answered: set[str] = set()
+        while True:
+            self._check_cancel()
+            with self.store.read() as repos:
+                batch = repos.outbox.pending(self.batch_size)
+            if not batch:
+                return
+            if any(op.op_id in answered for op in batch):  # an answer did not stick
+                raise ProtocolError(detail="an answered op is still pending")
+            request = PushRequest(
+                device_id=self.store.device_id, ops=[_wire_op(op) for op in batch]
+            )
+            response = self.transport.push(request, cancel=self.cancel)
+            results = {str(r.op_id): r for r in response.results}
+            missing = [op.op_id for op in batch if op.op_id not in results]
+            busy = self._record_answers(batch, results, report)
+            answered.update(op.op_id for op in batch if op.op_id in results)
+            if busy:
+                raise ServerError(status=503, code="busy", detail=f"{busy} ops hit a busy server")
+            if missing:
+                raise ProtocolError(detail=f"push answer lacks {len(missing)} of the ops sent")
+            total = max(total, report.pushed)
+            self._report(Phase.PUSH, report.pushed, total)
+
+    def _record_answers(
+        self, batch: list[OutboxOp], results: dict[str, OpResult], report: SyncReport
+    ) -> int:
+        """Every answer of a batch in one local transaction, after the HTTP exchange.
+        Returns how many ops the server could not try (``busy``): they stay pending."""
+        busy = 0
+        with self.store.write() as repos:
+            for op in batch:
+                result = results.get(op.op_id)
+                if result is None:
+                    continue
+                if result.status == "rejected" and result.reason == "busy":
+                    busy += 1  # transient and not logged by the server: send it again
+                    continue
+                status = _ANSWERED[result.status]
+                report.pushed += 1
+                if status is OpStatus.REJECTED:
+                    report.rejected += 1
+                    repos.outbox.set_status(
+                        op.op_id,
+                        status,
+                        reason=result.reason,
+                        message=result.message,
+                        field=result.field,
+                    )
+                    log.info("op %s rejected: %s", op.op_id, result.reason)
+                    continue
+                repos.outbox.set_status(op.op_id, status, field=result.field)
+                if status is OpStatus.APPLIED:
+                    report.applied += 1
+                    self._adopt_version(repos, op, result.version)
+                elif status is OpStatus.MERGED:
+                    report.merged += 1
+                else:
+                    report.conflicts += 1
+                    if result.conflict_id is not None:
+                        self._conflict_ops[result.conflict_id] = op.op_id
+        return busy
+
+    @staticmethod
+    def _adopt_version(repos: Repositories, op: OutboxOp, version: int | None) -> None:
+        """Take the server's version for our own change only when the server's record is
+        then exactly our local copy: nobody wrote between our base and our op (the
+        server counts versions per record) and no later local op is waiting. Otherwise
+        (merged, conflict, a delete over a newer version, a create replayed after other
+        edits) the version stays and the pull brings the server's record in, which the
+        version guard would refuse if we had already claimed its version."""
+        if version is None or version != op.base_version + 1:
+            return
+        if repos.outbox.has_pending_after(op.entity, op.entity_id, op.seq):
+            return
+        repos.records.raise_version(op.entity, op.entity_id, version)
+
+    def _upload_attachments(self, report: SyncReport) -> None:
+        """Blobs before the ops that reference them: HEAD to skip known ones, then PUT."""
+        with self.store.read() as repos:
+            wanted = [
+                op.entity_id
+                for op in repos.outbox.pending()
+                if op.entity is EntityKind.ATTACHMENT and op.kind is ChangeKind.CREATE
+            ]
+        for done, sha256 in enumerate(dict.fromkeys(wanted), start=1):
+            self._check_cancel()
+            if not self.transport.has_attachment(sha256, cancel=self.cancel):
+                with self.store.read() as repos:
+                    blob = repos.records.blob(sha256)
+                    record = repos.records.get_kind(EntityKind.ATTACHMENT, sha256)
+                if blob is None:
+                    log.warning("attachment %s has no stored bytes", sha256)
+                    continue
+                mime = getattr(record, "mime", None) or "application/octet-stream"
+                self.transport.put_attachment(sha256, blob, mime, cancel=self.cancel)
+                report.uploaded += 1
+            self._report(Phase.UPLOAD, done, len(wanted))
+
+    # -- pull -------------------------------------------------------------------------
+
+    def _pull(self, report: SyncReport) -> None:
+        with self.store.read() as repos:
+            saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
+        cursor = saved if isinstance(saved, str) else ""
+        while True:
+            self._check_cancel()
+            page = self.transport.pull(cursor, self.page_size, cancel=self.cancel)
+            self.apply_page(page, report)
+            cursor = page.cursor
+            self._report(Phase.PULL, report.pulled, 0)
+            if not page.more:
+                return
+
+    def apply_page(self, page: PullResponse, report: SyncReport | None = None) -> None:
+        """Evictions, changes, rebase, conflicts and the cursor: one transaction."""
+        report = report if report is not None else SyncReport()
+        with write_connection(self.store.engine) as connection:
+            # The default join mode never commits the connection's transaction: the
+            # session's flushes land in it and commit with the page, or not at all.
+            session = Session(bind=connection)
+            try:
+                repos = Repositories(session)
+                unsent = self._unsent_by_record(repos)
+                self._apply_evictions(connection, page, unsent, report)
+                self._apply_changes(connection, page, report)
+                report.rebased += self._rebase(connection, page, unsent)
+                self._apply_conflicts(repos, page.conflicts, report)
+                repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
+                session.flush()
+            finally:
+                session.close()
+
+    @staticmethod
+    def _unsent_by_record(repos: Repositories) -> dict[tuple[EntityKind, str], list[OutboxOp]]:
+        grouped: dict[tuple[EntityKind, str], list[OutboxOp]] = defaultdict(list)
+        for op in repos.outbox.unsent():
+            grouped[(op.entity, op.entity_id)].append(op)
+        return grouped
+
+    @staticmethod
+    def _apply_evictions(
+        connection: Connection,
+        page: PullResponse,
+        unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
+        report: SyncReport,
+    ) -> None:
+        doomed: dict[EntityKind, list[str]] = defaultdict(list)
+        for eviction in page.evictions:
+            key = (eviction.entity, eviction.id)
+            if key in unsent:
+                report.kept_evictions.append(key)
+            else:
+                doomed[eviction.entity].append(eviction.id)
+        for kind, ids in doomed.items():
+            report.evicted += delete_rows(connection, kind, ids)
+
+    @staticmethod
+    def _apply_changes(connection: Connection, page: PullResponse, report: SyncReport) -> None:
+        rows: dict[EntityKind, list[dict[str, Any]]] = defaultdict(list)
+        for change in page.changes:
+            rows[change.entity].append(
+                {
+                    **change.fields,
+                    "id": change.id,
+                    "version": change.version,
+                    "deleted": change.deleted,
+                    "updated_at": change.updated_at,
+                }
+            )
+        for kind, kind_rows in rows.items():
+            report.pulled += bulk_upsert(connection, kind, kind_rows)
+
+    @staticmethod
+    def _rebase(
+        connection: Connection,
+        page: PullResponse,
+        unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
+    ) -> int:
+        """Put unsent local values back on top of the pulled base, in seq order."""
+        count = 0
+        for change in page.changes:
+            ops = unsent.get((change.entity, change.id))
+            if not ops:
+                continue
+            count += 1
+            for op in ops:
+                new_values = {name: new for name, (_old, new) in op.changes.items()}
+                deleted = True if op.kind is ChangeKind.DELETE else None
+                apply_fields(connection, change.entity, change.id, new_values, deleted=deleted)
+        return count
+
+    def _apply_conflicts(
+        self, repos: Repositories, conflicts: Iterable[ConflictInfo], report: SyncReport
+    ) -> None:
+        device = self.store.device_id
+        for info in conflicts:
+            mine_is_incoming = info.incoming_device == device or info.server_device != device
+            mine, theirs = (
+                (info.incoming_value, info.server_value)
+                if mine_is_incoming
+                else (info.server_value, info.incoming_value)
+            )
+            repos.conflicts.upsert(
+                Conflict(
+                    id=info.id,
+                    entity=info.entity,
+                    entity_id=info.entity_id,
+                    field=info.field or "",
+                    base=info.base_value,
+                    mine=mine,
+                    theirs=theirs,
+                    created_at=info.created_at,
+                    resolved=info.resolved,
+                    op_id=self._conflict_ops.get(info.id),
+                )
+            )
+            report.conflicts_received += 1
+
+    def _catalog(self) -> None:
+        document = self.transport.catalog(cancel=self.cancel)
+        catalog = EventCatalog.from_json(document)
+        with self.store.write() as repos:
+            stored = repos.catalog.load()
+            if stored.version != catalog.version or len(stored) != len(catalog):
+                repos.catalog.save(catalog)

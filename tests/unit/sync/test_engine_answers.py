@@ -1,0 +1,115 @@
+"""How the engine records the server's answers, with a scripted transport (no network):
+a busy answer keeps the op pending and fails the run; the version is adopted only for a
+write exactly on our base; progress and the last successful sync time."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gridclient.domain.entities import Household
+from gridclient.domain.enums import EntityKind
+from gridclient.storage import Store
+from gridclient.storage.syncmeta import OpStatus, SyncKey
+from gridclient.sync.engine import SyncEngine
+from gridclient.sync.errors import ServerError
+from gridclient.sync.protocol import OpResult, PullResponse, PushRequest, PushResponse
+from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
+
+GRID = str(uuid.uuid4())
+
+
+class Scripted:
+    """Answers pushes with ``answer(op)`` and pulls with one empty page."""
+
+    def __init__(self) -> None:
+        self.answer: Any = lambda op: OpResult(op_id=op.op_id, status="applied", version=1)
+        self.pushed: list[PushRequest] = []
+
+    def push(self, request: PushRequest, **_: Any) -> PushResponse:
+        self.pushed.append(request)
+        return PushResponse(
+            results=[self.answer(op) for op in request.ops], server_time=datetime.now(UTC)
+        )
+
+    def pull(self, cursor: str, limit: int | None = None, **_: Any) -> PullResponse:
+        return PullResponse(
+            changes=[],
+            evictions=[],
+            conflicts=[],
+            cursor="c1",
+            more=False,
+            server_time=datetime.now(UTC),
+        )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.create(tmp_path / "s.db", PASSWORD, kdf=CHEAP_KDF)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _households(store: Store, count: int) -> list[Household]:
+    made = [Household(grid_id=GRID, address=f"路{i}号") for i in range(count)]
+    with store.unit_of_work(actor="w1") as uow:
+        for household in made:
+            uow.create(household)
+    return made
+
+
+def test_busy_answers_stay_pending_and_fail_the_run(store: Store) -> None:
+    first, second = _households(store, 2)
+    transport = Scripted()
+    transport.answer = lambda op: (
+        OpResult(op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙")
+        if op.entity_id == second.id
+        else OpResult(op_id=op.op_id, status="applied", version=1)
+    )
+    report = SyncEngine(store, transport).run()  # type: ignore[arg-type]
+    assert not report.ok and isinstance(report.errors[0], ServerError)
+    assert report.applied == 1 and report.rejected == 0
+    with store.read() as repos:
+        [pending] = repos.outbox.pending()
+        assert pending.entity_id == second.id
+        assert repos.sync_state.last_sync_at() is None
+        assert repos.sync_state.get(SyncKey.PULL_CURSOR) is None  # no pull after a failed push
+    transport.answer = lambda op: OpResult(op_id=op.op_id, status="applied", version=1)
+    progress: list[tuple[str, int, int]] = []
+    report = SyncEngine(store, transport, progress=lambda *a: progress.append(a)).run()  # type: ignore[arg-type]
+    assert report.ok and report.pushed == 1
+    assert ("push", 1, 1) in progress and any(p[0] == "pull" for p in progress)
+    with store.read() as repos:
+        assert repos.outbox.pending() == []
+        assert repos.sync_state.last_sync_at() is not None
+        assert repos.sync_state.get(SyncKey.PULL_CURSOR) == "c1"
+        assert repos.records.get(Household, first.id).version == 1  # type: ignore[union-attr]
+
+
+def test_version_is_adopted_only_for_a_write_on_our_base(store: Store) -> None:
+    [household] = _households(store, 1)
+    transport = Scripted()
+    transport.answer = lambda op: OpResult(op_id=op.op_id, status="applied", version=3)
+    assert SyncEngine(store, transport).run().ok  # type: ignore[arg-type]
+    with store.read() as repos:
+        # Someone wrote between (a replay after other edits): the pull must bring v3 in.
+        assert repos.records.get(Household, household.id).version == 0  # type: ignore[union-attr]
+
+
+def test_batches_follow_seq_order(store: Store) -> None:
+    _households(store, 7)
+    transport = Scripted()
+    report = SyncEngine(store, transport, batch_size=3).run()  # type: ignore[arg-type]
+    assert report.ok and [len(r.ops) for r in transport.pushed] == [3, 3, 1]
+    seqs = [op.seq for r in transport.pushed for op in r.ops]
+    assert seqs == sorted(seqs)
+    with store.read() as repos:
+        assert repos.outbox.status_counts()[OpStatus.APPLIED] == 7
+        assert repos.records.counts()[EntityKind.HOUSEHOLD] == 7
