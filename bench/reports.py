@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from openpyxl import Workbook
 
 from gridclient.demo import generate
-from gridclient.demo.bootstrap import load_dataset
+from gridclient.demo.local import load_dataset
 from gridclient.domain.enums import AreaLevel, EntityKind
 from gridclient.domain.idnumber import check_character
 from gridclient.reports.data import Period, ReportKind, build_report

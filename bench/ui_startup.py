@@ -32,8 +32,8 @@ USER = "clerk"
 
 
 def prepare(folder: Path, size: str) -> None:
-    from gridclient.demo.bootstrap import load_dataset
     from gridclient.demo.generator import DEFAULT_SEED, generate
+    from gridclient.demo.local import load_dataset
     from gridclient.storage.store import Store
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
 from gridclient.demo import generate
-from gridclient.demo.bootstrap import load_dataset
+from gridclient.demo.local import load_dataset
 from gridclient.domain.enums import AreaLevel, Role, SpecialGroup
 from gridclient.reports.data import Period, ReportKind, build_report
 from gridclient.reports.render import render_pdf

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gridclient.demo.bootstrap import load_dataset
+from gridclient.demo.local import load_dataset
 from gridclient.storage import Store
 from tests.unit.reports.sample import Sample, build_sample
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD

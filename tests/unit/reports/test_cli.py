@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from gridclient.__main__ import main
-from gridclient.demo.bootstrap import load_dataset
+from gridclient.demo.local import load_dataset
 from gridclient.domain.enums import EntityKind
 from gridclient.storage import Store
 from gridclient.storage.store import store_path
