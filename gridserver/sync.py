@@ -96,12 +96,16 @@ class Placement:
 
 @dataclass(slots=True)
 class Shared:
-    """Lookups reused by the ops of one transaction: areas (read, never locked), the
-    catalog, and the ops' own records, read and locked up front in one statement (sorted,
-    so two pushes touching the same records lock them in the same order). Each prefetched
-    row is used once: after its op the record may have changed, so later ops reload it."""
+    """Lookups reused by the ops of one transaction: referenced areas and households
+    (read, never locked), the catalog, and the ops' own records, read and locked up front
+    in one statement (sorted, so two pushes touching the same records lock them in the
+    same order). Each prefetched own row is used once: after its op the record may have
+    changed, so later ops reload it."""
 
-    areas: dict[str, Any] = field(default_factory=dict)
+    refs: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Areas and households other records refer to, by (kind, id), read without a lock
+    (prefetched for the whole chunk, or written by an earlier op of it). An op that
+    changes one of them drops it first, so a later op reads it again."""
     rows: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Prefetched rows by (kind, id); ``None`` = known absent at the start."""
     writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
@@ -121,6 +125,8 @@ class Context:
     shared: Shared
     effects: FeedEffects = field(default_factory=FeedEffects)
     new_areas: list[str] = field(default_factory=list)
+    written: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Rows this op created, for later ops of the chunk to refer to once it succeeded."""
 
     def catalog(self) -> EventCatalog | None:
         shared = self.shared
@@ -202,6 +208,7 @@ def _push_chunk(
             .with_for_update()
         ).all()
         shared.rows.update({(row.kind, row.id): row for row in locked})
+        _prefetch_refs(conn, shared, [op for op in ops if str(op.op_id) not in replays])
     results = []
     answered: dict[str, OpResult] = {}
     logs: list[dict[str, Any]] = []
@@ -230,6 +237,42 @@ def _push_chunk(
     return results
 
 
+_REF_FIELDS = {
+    "grid_id": EntityKind.AREA.value,
+    "micro_grid_id": EntityKind.AREA.value,
+    "parent_id": EntityKind.AREA.value,
+    "household_id": EntityKind.HOUSEHOLD.value,
+}
+"""Fields naming a record that is looked up (without a lock) when an op is checked."""
+_REF_KINDS = frozenset(_REF_FIELDS.values())
+
+
+def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
+    """Read the areas and households the ops refer to in one statement rather than one
+    per op. Ids that do not exist yet (created by an earlier op of the chunk) are simply
+    not found here and looked up when needed."""
+    wanted: set[tuple[str, str]] = set()
+    for op in ops:
+        for name, pair in op.changes.items():
+            kind = _REF_FIELDS.get(name)
+            value = pair[1]
+            if kind is not None and isinstance(value, str) and 0 < len(value) <= 64:
+                wanted.add((kind, value))
+    if not wanted:
+        return
+    found = conn.execute(
+        select(records).where(tuple_(records.c.kind, records.c.id).in_(sorted(wanted)))
+    ).all()
+    shared.refs.update({(row.kind, row.id): row for row in found})
+
+
+# Savepoints are never released: PostgreSQL and SQLite keep them until the transaction
+# ends, a rollback to the op's savepoint undoes that op only (it is the most recent one of
+# that name), and not releasing saves a round trip per op.
+_SAVEPOINT = "SAVEPOINT gridserver_op"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT gridserver_op"
+
+
 def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
     row = conn.execute(select(op_log).where(op_log.c.op_id == str(op.op_id))).first()
     return None if row is None else _stored_result(row, op, caller)
@@ -256,16 +299,15 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     when the answer must not be replayed: a transient error, or a result already logged
     by a concurrent request)."""
     conn, caller = ctx.conn, ctx.caller
-    savepoint = conn.begin_nested()
+    conn.exec_driver_sql(_SAVEPOINT)
     try:
         outcome = apply_op(ctx, op)
-        savepoint.commit()
     except OpRejected as exc:
-        savepoint.rollback()
+        conn.exec_driver_sql(_ROLLBACK_TO)
         outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
         return _result(op, outcome), _log_row(ctx, op, outcome)
     except IntegrityError:
-        savepoint.rollback()
+        conn.exec_driver_sql(_ROLLBACK_TO)
         stored = _stored(conn, op, caller)
         if stored is not None:
             return stored, None
@@ -274,7 +316,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     except OperationalError as exc:
         # A deadlock or serialization failure: not the op's fault, so nothing is stored
         # and the client sends it again.
-        savepoint.rollback()
+        conn.exec_driver_sql(_ROLLBACK_TO)
         log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
         busy = OpResult(
             op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
@@ -283,6 +325,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
+    ctx.shared.refs.update(ctx.written)
     return _result(op, outcome), _log_row(ctx, op, outcome)
 
 
@@ -333,9 +376,8 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
     values = _decode_changes(kind, op.changes)
-    if kind is EntityKind.AREA:
-        ctx.shared.areas.pop(op.entity_id, None)  # about to change: later ops reload it
     key = (kind.value, op.entity_id)
+    ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
     if key in ctx.shared.rows:
         row = ctx.shared.rows.pop(key)
     else:
@@ -434,6 +476,16 @@ def _create(
     ctx.effects.records.add((kind.value, record_id))
     if kind is EntityKind.AREA:
         ctx.new_areas.append(record_id)
+    if kind.value in _REF_KINDS:
+        ctx.written[kind.value, record_id] = SimpleNamespace(
+            kind=kind.value,
+            id=record_id,
+            version=1,
+            deleted=False,
+            grid_id=placement.grid_id,
+            parent_id=placement.parent_id,
+            fields=fields,
+        )
     return Outcome("applied", 1)
 
 
@@ -567,6 +619,7 @@ def _move_residents(ctx: Context, household_id: str, old: str | None, new: str |
     for resident_id in ids:
         ctx.effects.records.add((resident, resident_id))
         ctx.shared.rows.pop((resident, resident_id), None)  # prefetched copy is stale now
+        ctx.shared.refs.pop((resident, resident_id), None)
         _move(ctx, resident, resident_id, old, new)
 
 
@@ -638,12 +691,13 @@ def _existing(
     ctx: Context, kind: EntityKind, record_id: str | None, field_name: str, *, lock: bool = False
 ) -> Any:
     """A live record another one refers to; ``not_found`` otherwise."""
-    cacheable = kind is EntityKind.AREA and not lock and record_id is not None
-    row = ctx.shared.areas.get(record_id) if cacheable and record_id is not None else None
+    cacheable = kind.value in _REF_KINDS and not lock and record_id is not None
+    key = (kind.value, record_id or "")
+    row = ctx.shared.refs.get(key) if cacheable else None
     if row is None and record_id is not None:
         row = _load(ctx.conn, kind, record_id, lock=lock)
         if cacheable and row is not None:
-            ctx.shared.areas[record_id] = row
+            ctx.shared.refs[key] = row
     if row is None or row.deleted:
         raise OpRejected(
             "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
