@@ -62,6 +62,33 @@ def gridserver(*args: str) -> list[str]:
     return [sys.executable, "-m", "gridserver", *args]
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its descendants
+    (the uvicorn workers), read from ``/proc``; 0 where there is no ``/proc``."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = entry.read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        child = int(entry.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / tick
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        total += times.get(current, 0.0)
+        stack.extend(c for c, p in parents.items() if p == current)
+    return total
+
+
+SERVER_PID: list[int] = []
+"""The running server process, for :func:`tree_cpu`."""
+
+
 @contextmanager
 def server(url: str, port: int, workers: int) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -79,8 +106,10 @@ def server(url: str, port: int, workers: int) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("server did not start")
             time.sleep(0.2)
+        SERVER_PID[:] = [process.pid]
         yield base
     finally:
+        SERVER_PID.clear()
         process.terminate()
         process.wait(30)
 
@@ -189,17 +218,27 @@ async def run_clients(base: str, clients: int, ops: int) -> None:
     timings: dict[str, list[float]] = {"login": [], "push": [], "pull": []}
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), tree_cpu(SERVER_PID[0])
         logins = await asyncio.gather(*(log_in(client, n, timings) for n in range(clients)))
-        print(f"{clients} logins at once: wall {time.perf_counter() - start:.2f} s")
+        cpu = tree_cpu(SERVER_PID[0]) - cpu
+        print(
+            f"{clients} logins at once: wall {time.perf_counter() - start:.2f} s, "
+            f"server CPU {cpu:.2f} s ({cpu / clients * 1000:.0f} ms per login)"
+        )
         # Then everybody syncs at once: push, then pull until done.
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), tree_cpu(SERVER_PID[0])
         received = await asyncio.gather(
             *(one_client(client, n, logins[n], ops, timings) for n in range(clients))
         )
         wall = time.perf_counter() - start
+        cpu = tree_cpu(SERVER_PID[0]) - cpu
     sync_requests = timings["push"] + timings["pull"]
     print(f"{clients} clients x {ops} ops: wall {wall:.2f} s, {clients * ops / wall:.0f} ops/s")
+    print(
+        f"  server CPU (uvicorn processes, not PostgreSQL) {cpu:.2f} s: "
+        f"{cpu / clients * 1000:.1f} ms per client (one push + its pulls), "
+        f"{cpu / len(sync_requests) * 1000:.1f} ms per sync request"
+    )
     print(f"  records pulled per client: min {min(received)}, max {max(received)}")
     for name in ("login", "push", "pull"):
         report(name, timings[name])

@@ -37,6 +37,7 @@ from server_load import (  # noqa: E402
     scratch_database,
     setup_world,
 )
+from sqlalchemy import event  # noqa: E402
 
 from gridclient.sync.protocol import PushRequest  # noqa: E402
 from gridserver import auth, feed, sync  # noqa: E402
@@ -66,10 +67,17 @@ def main() -> int:
         setup_world(url, args.clients)
         settings = Settings(database_url=url, argon2=Argon2Params())
         db = Database(url)
+        statements = [0]
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _count(*_args: object) -> None:
+            statements[0] += 1
+
         logins = [
             auth.login(db, settings, f"w{n}", PASSWORD, f"pc{n}", "127.0.0.1")
             for n in range(args.clients)
         ]
+        push_statements = 0
         push_cpu: list[float] = []
         push_wall: list[float] = []
         pull_cpu: list[float] = []
@@ -86,6 +94,7 @@ def main() -> int:
                 for n, login in enumerate(logins)
             ]
             # Pushes: parse, authenticate, apply, answer, as the endpoint does.
+            before = statements[0]
             cpu0, wall0 = time.process_time(), time.perf_counter()
             if profiler is not None:
                 profiler.enable()
@@ -99,6 +108,7 @@ def main() -> int:
                 profiler.disable()
             push_cpu.append((time.process_time() - cpu0) / len(logins))
             push_wall.append((time.perf_counter() - wall0) / len(logins))
+            push_statements = (statements[0] - before) // len(logins)
             # Pulls: each worker's whole feed (its own grid), one page.
             cpu0, wall0 = time.process_time(), time.perf_counter()
             pages = 0
@@ -118,7 +128,8 @@ def main() -> int:
     print(
         f"push of {args.ops} ops: CPU {statistics.median(push_cpu) * 1000:.1f} ms "
         f"(rounds: {', '.join(f'{v * 1000:.1f}' for v in push_cpu)}), "
-        f"wall {statistics.median(push_wall) * 1000:.1f} ms"
+        f"wall {statistics.median(push_wall) * 1000:.1f} ms, "
+        f"{push_statements} SQL statements (authentication included)"
     )
     print(
         f"pull page: CPU {statistics.median(pull_cpu) * 1000:.1f} ms, "

@@ -113,6 +113,9 @@ class Shared:
     whose log rows are written at its end."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
+    savepoint_every_op: bool = False
+    """Otherwise the create of a record known to be absent runs without a savepoint
+    (see :func:`_run_op`)."""
 
 
 @dataclass(slots=True)
@@ -165,12 +168,21 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     results: list[OpResult] = []
     for start in range(0, len(request.ops), OPS_PER_TRANSACTION):
         chunk = request.ops[start : start + OPS_PER_TRANSACTION]
-        for attempt in range(1, ATTEMPTS + 1):
+        every_op = False
+        attempt = 1
+        while True:
             try:
                 with db.write() as conn:
                     scope = WriteScope(conn, caller)
-                    answers = _push_chunk(conn, caller, scope, request.device_id, chunk, now)
+                    answers = _push_chunk(
+                        conn, caller, scope, request.device_id, chunk, now, every_op
+                    )
                 break
+            except _NeedSavepoints:
+                # Rare (a duplicate id, a lock timeout): run the chunk again, this time
+                # with a savepoint around every op, which answers that op on its own.
+                log.info("push chunk runs again with a savepoint for every op")
+                every_op = True
             except IntegrityError:
                 # Another request (the same client retrying) logged some of these ops
                 # first: run the chunk again, and they are answered from the log.
@@ -179,6 +191,7 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
                     raise ApiError(
                         503, "busy", "服务器繁忙，请稍后重试", headers={"Retry-After": "5"}
                     ) from None
+                attempt += 1
         results.extend(answers)
     return PushResponse(results=results, server_time=now)
 
@@ -190,9 +203,10 @@ def _push_chunk(
     device_id: str,
     ops: list[Op],
     now: datetime,
+    every_op: bool = False,
 ) -> list[OpResult]:
     effects = FeedEffects()
-    shared = Shared()
+    shared = Shared(savepoint_every_op=every_op)
     op_ids = [str(op.op_id) for op in ops]
     replays = {
         row.op_id: row
@@ -266,6 +280,11 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
     shared.refs.update({(row.kind, row.id): row for row in found})
 
 
+class _NeedSavepoints(Exception):
+    """A database error in an op run without a savepoint of its own: the transaction is
+    lost, and the chunk runs again with a savepoint for every op."""
+
+
 # Savepoints are never released: PostgreSQL and SQLite keep them until the transaction
 # ends, a rollback to the op's savepoint undoes that op only (it is the most recent one of
 # that name), and not releasing saves a round trip per op.
@@ -299,29 +318,45 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     when the answer must not be replayed: a transient error, or a result already logged
     by a concurrent request)."""
     conn, caller = ctx.conn, ctx.caller
-    conn.exec_driver_sql(_SAVEPOINT)
+    # An op is all or nothing. The create of a record that was absent when the chunk
+    # locked its records writes exactly one statement, its INSERT, after every check
+    # (see _create): a rejection before it has written nothing, and the INSERT is atomic
+    # by itself, so it needs no savepoint. A database error there aborts the whole
+    # transaction instead, so the chunk is run again with a savepoint for every op.
+    key = (op.entity.value, op.entity_id)
+    guarded = (
+        ctx.shared.savepoint_every_op
+        or op.kind is not ChangeKind.CREATE
+        or key not in ctx.shared.rows
+        or ctx.shared.rows[key] is not None
+    )
+    if guarded:
+        conn.exec_driver_sql(_SAVEPOINT)
     try:
         outcome = apply_op(ctx, op)
     except OpRejected as exc:
-        conn.exec_driver_sql(_ROLLBACK_TO)
+        if guarded:
+            conn.exec_driver_sql(_ROLLBACK_TO)
         outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
         return _result(op, outcome), _log_row(ctx, op, outcome)
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as exc:
+        if not guarded:
+            raise _NeedSavepoints from exc
+        if isinstance(exc, OperationalError):
+            # A deadlock or serialization failure: not the op's fault, so nothing is
+            # stored and the client sends it again.
+            conn.exec_driver_sql(_ROLLBACK_TO)
+            log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
+            busy = OpResult(
+                op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
+            )
+            return busy, None
         conn.exec_driver_sql(_ROLLBACK_TO)
         stored = _stored(conn, op, caller)
         if stored is not None:
             return stored, None
         outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
         return _result(op, outcome), _log_row(ctx, op, outcome)
-    except OperationalError as exc:
-        # A deadlock or serialization failure: not the op's fault, so nothing is stored
-        # and the client sends it again.
-        conn.exec_driver_sql(_ROLLBACK_TO)
-        log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
-        busy = OpResult(
-            op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
-        )
-        return busy, None
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
@@ -456,6 +491,8 @@ def _create(
         fields["server_at"] = _check_transition(ctx, record).isoformat()
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
+    # The INSERT must stay this op's only write and come after every check: _run_op
+    # runs it without a savepoint.
     ctx.conn.execute(
         _INSERT_RECORD,
         dict(
