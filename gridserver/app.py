@@ -147,9 +147,11 @@ async def current_caller(request: Request) -> Caller:
     return await in_db_thread(request, auth.authenticate, database, token.strip())
 
 
-def check_protocol(
+async def check_protocol(
     x_grid_protocol: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None,
 ) -> None:
+    """``async``: a plain ``def`` dependency runs in the thread pool, a thread round trip
+    per sync request for a header comparison."""
     if x_grid_protocol != str(PROTOCOL_VERSION):
         raise ApiError(
             400,

@@ -118,9 +118,41 @@ class Shared:
     (see :func:`_run_op`)."""
 
 
+class ChunkConnection:
+    """The chunk's connection, holding back the INSERTs of creates run without a
+    savepoint (see :func:`_run_op`) and sending them as one statement just before the
+    next statement of any kind, so every read and every savepoint sees them and a later
+    op's rollback never undoes them. A database error in that statement means the chunk
+    is run again with a savepoint (and its own INSERT) per op."""
+
+    __slots__ = ("conn", "inserts")
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.inserts: list[dict[str, Any]] = []
+
+    def execute(self, statement: Any, parameters: Any = None) -> Any:
+        self.flush()
+        return self.conn.execute(statement, parameters)
+
+    def exec_driver_sql(self, statement: str) -> Any:
+        self.flush()
+        return self.conn.exec_driver_sql(statement)
+
+    def flush(self) -> None:
+        if not self.inserts:
+            return
+        rows, self.inserts = self.inserts, []
+        try:
+            # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT.
+            self.conn.execute(_INSERT_RECORDS, rows).all()
+        except (IntegrityError, OperationalError) as exc:
+            raise _NeedSavepoints from exc
+
+
 @dataclass(slots=True)
 class Context:
-    conn: Connection
+    conn: ChunkConnection
     caller: Caller
     scope: WriteScope
     device_id: str
@@ -130,6 +162,8 @@ class Context:
     new_areas: list[str] = field(default_factory=list)
     written: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Rows this op created, for later ops of the chunk to refer to once it succeeded."""
+    deferred: bool = False
+    """Run without a savepoint: its INSERT is held back (see :class:`ChunkConnection`)."""
 
     def catalog(self) -> EventCatalog | None:
         shared = self.shared
@@ -151,6 +185,7 @@ _LOAD = select(records).where(
 )
 _LOAD_LOCKED = _LOAD.with_for_update()
 _INSERT_RECORD = insert(records)
+_INSERT_RECORDS = insert(records).returning(records.c.kind)
 _INSERT_LOG = insert(op_log)
 
 
@@ -207,6 +242,7 @@ def _push_chunk(
 ) -> list[OpResult]:
     effects = FeedEffects()
     shared = Shared(savepoint_every_op=every_op)
+    chunk_conn = ChunkConnection(conn)
     op_ids = [str(op.op_id) for op in ops]
     replays = {
         row.op_id: row
@@ -235,7 +271,7 @@ def _push_chunk(
         if key in answered:  # the same op twice in one request
             results.append(answered[key])
             continue
-        ctx = Context(conn, caller, scope, device_id, now, shared)
+        ctx = Context(chunk_conn, caller, scope, device_id, now, shared)
         result, log_row = _run_op(ctx, op, effects)
         if log_row is not None:
             logs.append(log_row)
@@ -243,6 +279,7 @@ def _push_chunk(
         results.append(result)
         if log_row is not None and result.version is not None:
             shared.writers[op.entity_id, result.version] = (caller.username, device_id, now)
+    chunk_conn.flush()
     if logs:
         # One statement for the chunk's log; a concurrent replay that logged an op first
         # makes it fail, and the caller runs the chunk again (see push()).
@@ -292,7 +329,7 @@ _SAVEPOINT = "SAVEPOINT gridserver_op"
 _ROLLBACK_TO = "ROLLBACK TO SAVEPOINT gridserver_op"
 
 
-def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
+def _stored(conn: ChunkConnection, op: Op, caller: Caller) -> OpResult | None:
     row = conn.execute(select(op_log).where(op_log.c.op_id == str(op.op_id))).first()
     return None if row is None else _stored_result(row, op, caller)
 
@@ -332,6 +369,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     )
     if guarded:
         conn.exec_driver_sql(_SAVEPOINT)
+    ctx.deferred = not guarded
     try:
         outcome = apply_op(ctx, op)
     except OpRejected as exc:
@@ -432,7 +470,7 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     return _update(ctx, op, row, values)
 
 
-def _load(conn: Connection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
+def _load(conn: ChunkConnection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
     query = _LOAD_LOCKED if lock else _LOAD
     return conn.execute(query, {"b_kind": kind.value, "b_id": record_id}).first()
 
@@ -492,24 +530,25 @@ def _create(
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
     # The INSERT must stay this op's only write and come after every check: _run_op
-    # runs it without a savepoint.
-    ctx.conn.execute(
-        _INSERT_RECORD,
-        dict(
-            kind=kind.value,
-            id=record_id,
-            version=1,
-            deleted=False,
-            updated_at=ctx.now,
-            seq=0,
-            grid_id=placement.grid_id,
-            parent_id=placement.parent_id,
-            area_code=placement.area_code,
-            fields=fields,
-            field_versions={},
-            updated_by=ctx.caller.user_id,
-        ),
+    # may run it without a savepoint, and then it is held back and sent with others.
+    row = dict(
+        kind=kind.value,
+        id=record_id,
+        version=1,
+        deleted=False,
+        updated_at=ctx.now,
+        seq=0,
+        grid_id=placement.grid_id,
+        parent_id=placement.parent_id,
+        area_code=placement.area_code,
+        fields=fields,
+        field_versions={},
+        updated_by=ctx.caller.user_id,
     )
+    if ctx.deferred:
+        ctx.conn.inserts.append(row)
+    else:
+        ctx.conn.execute(_INSERT_RECORD, row)
     ctx.effects.records.add((kind.value, record_id))
     if kind is EntityKind.AREA:
         ctx.new_areas.append(record_id)
