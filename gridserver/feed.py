@@ -45,7 +45,7 @@ from sqlalchemy import (
     update,
 )
 
-from gridclient.domain.enums import EntityKind, Role
+from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
 from gridserver.db import Database, conflicts, feed_counter, moves, records, users, utcnow
 from gridserver.errors import ApiError
@@ -194,7 +194,6 @@ _CONFLICTS_ALL = (
 )
 _CONFLICTS_SCOPED = _CONFLICTS_ALL.where(in_subtree(conflicts.c.grid_id))
 _HIGH = select(feed_counter.c.value).where(feed_counter.c.id == 1)
-_PREFER_INDEX_ORDER = "SET LOCAL enable_sort = off"
 
 
 def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResponse:
@@ -210,14 +209,6 @@ def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResp
         "page_limit": limit + 1,
     }
     with db.snapshot() as conn:
-        if scoped and caller.role is not Role.WORKER and not db.is_sqlite:
-            # A township's scope is a large share of the records, but PostgreSQL cannot
-            # estimate how large (the subtree is a recursive CTE), and guessing small it
-            # sorts every record after the cursor for each page, so an initial pull costs
-            # O(records) per page. Walking ix_records_seq from the cursor reads one page.
-            # Only the plan changes, not the result. A worker's grid is a small share:
-            # the grid index and a sort stay best for it.
-            conn.exec_driver_sql(_PREFER_INDEX_ORDER)
         high: int = conn.execute(_HIGH).scalar_one()
         rows = conn.execute(_PAGES[cursor.kind is not None, scoped], params).all()
         more = len(rows) > limit
