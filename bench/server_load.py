@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
 import statistics
 import subprocess
@@ -25,6 +27,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -62,6 +65,50 @@ def gridserver(*args: str) -> list[str]:
     return [sys.executable, "-m", "gridserver", *args]
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its descendants
+    (the uvicorn workers), read from ``/proc``; 0 where there is no ``/proc``."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = entry.read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        child = int(entry.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / tick
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        total += times.get(current, 0.0)
+        stack.extend(c for c, p in parents.items() if p == current)
+    return total
+
+
+def backends_cpu(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to the benchmark's
+    database (0 when PostgreSQL runs on another machine)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            return sum(tree_cpu(pid) for pid in pids)
+    finally:
+        engine.dispose()
+
+
+SERVER_PID: list[int] = []
+"""The running server process, for :func:`tree_cpu`."""
+
+
 @contextmanager
 def server(url: str, port: int, workers: int) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -79,8 +126,10 @@ def server(url: str, port: int, workers: int) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("server did not start")
             time.sleep(0.2)
+        SERVER_PID[:] = [process.pid]
         yield base
     finally:
+        SERVER_PID.clear()
         process.terminate()
         process.wait(30)
 
@@ -142,64 +191,130 @@ def ops_for(grid_id: str, count: int) -> list[dict[str, Any]]:
     return ops
 
 
-async def log_in(
-    client: httpx.AsyncClient, n: int, timings: dict[str, list[float]]
-) -> dict[str, Any]:
+class Client:
+    """One simulated device: a minimal HTTP/1.1 client with one keep-alive connection on
+    asyncio streams. The load generator shares the two cores with the server and
+    PostgreSQL, and httpx cost about as much CPU per request as the server itself, so the
+    figures measured the generator as much as the server."""
+
+    def __init__(self, base: str) -> None:
+        url = httpx.URL(base)
+        self.host, self.port, self.prefix = url.host, url.port or 80, url.path.rstrip("/")
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """The decoded JSON answer; an error for any status but 200."""
+        if self.writer is None or self.reader is None or self.reader.at_eof():
+            await self.close()
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        lines = [f"{method} {self.prefix}{path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        if body:
+            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        status_line, *header_lines = head.split("\r\n")
+        fields = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            fields[name.strip().lower()] = value.strip()
+        if "content-length" not in fields:
+            raise RuntimeError(f"no Content-Length in {head!r}")
+        data = await self.reader.readexactly(int(fields["content-length"]))
+        if fields.get("connection", "").lower() == "close":
+            await self.close()
+        status = int(status_line.split()[1])
+        if status != 200:
+            raise RuntimeError(f"{method} {path}: {status} {data[:500]!r}")
+        return json.loads(data)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+
+async def log_in(client: Client, n: int, timings: dict[str, list[float]]) -> dict[str, Any]:
+    body = json.dumps({"username": f"w{n}", "password": PASSWORD, "device_id": f"pc{n}"})
     start = time.perf_counter()
-    response = await client.post(
-        "/auth/login", json={"username": f"w{n}", "password": PASSWORD, "device_id": f"pc{n}"}
-    )
-    response.raise_for_status()
+    login: dict[str, Any] = await client.request("POST", "/auth/login", body.encode())
     timings["login"].append(time.perf_counter() - start)
-    login: dict[str, Any] = response.json()
     return login
 
 
 async def one_client(
-    client: httpx.AsyncClient,
-    n: int,
-    login: dict[str, Any],
-    ops: int,
-    timings: dict[str, list[float]],
+    client: Client, n: int, login: dict[str, Any], body: bytes, timings: dict[str, list[float]]
 ) -> int:
+    """Push the device's outbox, then pull until done."""
     headers = {"Authorization": f"Bearer {login['access_token']}", **HEADERS}
-    grid_id = login["scope"]["grids"][0]["id"]
-    body = {"device_id": f"pc{n}", "ops": ops_for(grid_id, ops)}
     start = time.perf_counter()
-    response = await client.post("/sync/push", json=body, headers=headers)
-    response.raise_for_status()
+    answer = await client.request("POST", "/sync/push", body, headers)
     timings["push"].append(time.perf_counter() - start)
-    assert all(r["status"] == "applied" for r in response.json()["results"]), response.text
+    assert all(r["status"] == "applied" for r in answer["results"]), answer
     cursor, received = "", 0
     while True:
+        query = urlencode({"cursor": cursor, "limit": 500})
         start = time.perf_counter()
-        response = await client.get(
-            "/sync/pull", params={"cursor": cursor, "limit": 500}, headers=headers
-        )
-        response.raise_for_status()
+        page = await client.request("GET", f"/sync/pull?{query}", headers=headers)
         timings["pull"].append(time.perf_counter() - start)
-        page = response.json()
         received += len(page["changes"])
         cursor = page["cursor"]
         if not page["more"]:
             return received
 
 
-async def run_clients(base: str, clients: int, ops: int) -> None:
+async def run_clients(base: str, url: str, clients: int, ops: int) -> None:
     timings: dict[str, list[float]] = {"login": [], "push": [], "pull": []}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-        start = time.perf_counter()
-        logins = await asyncio.gather(*(log_in(client, n, timings) for n in range(clients)))
-        print(f"{clients} logins at once: wall {time.perf_counter() - start:.2f} s")
-        # Then everybody syncs at once: push, then pull until done.
-        start = time.perf_counter()
+    devices = [Client(base) for _ in range(clients)]
+    try:
+        start, cpu = time.perf_counter(), tree_cpu(SERVER_PID[0])
+        logins = await asyncio.gather(*(log_in(devices[n], n, timings) for n in range(clients)))
+        cpu = tree_cpu(SERVER_PID[0]) - cpu
+        print(
+            f"{clients} logins at once: wall {time.perf_counter() - start:.2f} s, "
+            f"server CPU {cpu:.2f} s ({cpu / clients * 1000:.0f} ms per login)"
+        )
+        # Each device has its outbox ready, then everybody syncs at once: push, then pull
+        # until done.
+        bodies = [
+            json.dumps(
+                {"device_id": f"pc{n}", "ops": ops_for(logins[n]["scope"]["grids"][0]["id"], ops)}
+            ).encode()
+            for n in range(clients)
+        ]
+        database = backends_cpu(url)
+        start, cpu, own = time.perf_counter(), tree_cpu(SERVER_PID[0]), time.process_time()
         received = await asyncio.gather(
-            *(one_client(client, n, logins[n], ops, timings) for n in range(clients))
+            *(one_client(devices[n], n, logins[n], bodies[n], timings) for n in range(clients))
         )
         wall = time.perf_counter() - start
+        cpu = tree_cpu(SERVER_PID[0]) - cpu
+        own = time.process_time() - own
+        # Backends that ended during the run are not counted: a lower bound.
+        database = backends_cpu(url) - database
+    finally:
+        for device in devices:
+            await device.close()
     sync_requests = timings["push"] + timings["pull"]
     print(f"{clients} clients x {ops} ops: wall {wall:.2f} s, {clients * ops / wall:.0f} ops/s")
+    print(
+        f"  server CPU (uvicorn processes, not PostgreSQL) {cpu:.2f} s: "
+        f"{cpu / clients * 1000:.1f} ms per client (one push + its pulls), "
+        f"{cpu / len(sync_requests) * 1000:.1f} ms per sync request"
+    )
+    print(
+        f"  PostgreSQL backends CPU {database:.2f} s (at least), "
+        f"load generator CPU {own:.2f} s, wall x 2 cores = {wall * 2:.1f} CPU s"
+    )
     print(f"  records pulled per client: min {min(received)}, max {max(received)}")
     for name in ("login", "push", "pull"):
         report(name, timings[name])
@@ -265,7 +380,7 @@ def main() -> int:
     with scratch_database(args.database, f"gridbench_{os.getpid()}") as url:
         setup_world(url, args.clients)
         with server(url, args.port, args.workers) as base:
-            asyncio.run(run_clients(base, args.clients, args.ops))
+            asyncio.run(run_clients(base, url, args.clients, args.ops))
             township_pull(base, "town", PASSWORD)
     if args.demo_size:
         demo_pull(args.database, args.demo_size, args.port, args.workers)

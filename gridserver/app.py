@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -137,6 +138,19 @@ async def in_db_thread(request: Request, func: Callable[..., T], *args: Any) -> 
     return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=state.limiter)
 
 
+async def in_hash_thread(request: Request, func: Callable[..., T], *args: Any) -> T:
+    """Run a password hash in a worker thread, at most one per CPU core at a time per
+    process, outside the database slots (see :func:`in_db_thread`): Argon2 releases the
+    GIL, so it neither blocks the event loop nor holds up sync requests, and a burst of
+    logins queues here instead of running dozens of 19 MiB hashes at once."""
+    state = request.app.state
+    if state.hash_limiter is None:
+        state.hash_limiter = anyio.CapacityLimiter(os.cpu_count() or 1)
+    return await anyio.to_thread.run_sync(
+        functools.partial(func, *args), limiter=state.hash_limiter
+    )
+
+
 async def current_caller(request: Request) -> Caller:
     """The authenticated caller; every request re-checks the token and the account."""
     header = request.headers.get("authorization", "")
@@ -147,9 +161,11 @@ async def current_caller(request: Request) -> Caller:
     return await in_db_thread(request, auth.authenticate, database, token.strip())
 
 
-def check_protocol(
+async def check_protocol(
     x_grid_protocol: Annotated[str | None, Header(alias=PROTOCOL_HEADER)] = None,
 ) -> None:
+    """``async``: a plain ``def`` dependency runs in the thread pool, a thread round trip
+    per sync request for a header comparison."""
     if x_grid_protocol != str(PROTOCOL_VERSION):
         raise ApiError(
             400,
@@ -173,6 +189,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.db = database
     app.state.settings = settings
     app.state.limiter = None
+    app.state.hash_limiter = None
     _install_error_handlers(app)
 
     router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
@@ -189,13 +206,18 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def login(request: Request) -> LoginResponse:
         body = parse(LoginRequest, await read_body(request, settings.small_body_max_bytes))
         address = request.client.host if request.client else "unknown"
+        row = await in_db_thread(
+            request, auth.login_account, database, settings, body.username, address
+        )
+        ok = await in_hash_thread(request, auth.verify_password, settings, row, body.password)
         return await in_db_thread(
             request,
-            auth.login,
+            auth.login_finish,
             database,
             settings,
+            row,
+            ok,
             body.username,
-            body.password,
             body.device_id,
             address,
         )

@@ -140,16 +140,44 @@ def _rate_limited(settings: Settings) -> ApiError:
 def login(
     db: Database, settings: Settings, username: str, password: str, device_id: str, address: str
 ) -> LoginResponse:
+    row = login_account(db, settings, username, address)
+    ok = verify_password(settings, row, password)
+    return login_finish(db, settings, row, ok, username, device_id, address)
+
+
+# The three steps of a login, so the server runs the password hash (tens of milliseconds
+# of CPU, by design) outside the slots reserved for database work: a burst of logins then
+# does not hold up the sync requests of devices already logged in.
+
+
+def login_account(db: Database, settings: Settings, username: str, address: str) -> Any:
+    """The account row (``None`` if unknown), or 429 when there were too many failures."""
     with db.write() as conn:
         if _too_many(conn, settings, username, address):
             raise _rate_limited(settings)
-        row = conn.execute(select(users).where(users.c.username == username)).first()
+        return conn.execute(select(users).where(users.c.username == username)).first()
+
+
+def verify_password(settings: Settings, row: Any, password: str) -> bool:
+    """Argon2 check; an unknown account costs a (cheap) hash too."""
     hasher = password_hasher(settings)
     try:
         hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
-        ok = row is not None
+        return row is not None
     except (VerificationError, InvalidHashError):
-        ok = False
+        return False
+
+
+def login_finish(
+    db: Database,
+    settings: Settings,
+    row: Any,
+    ok: bool,
+    username: str,
+    device_id: str,
+    address: str,
+) -> LoginResponse:
+    """Record a failure (401), refuse a disabled account (403), or issue the tokens."""
     now = utcnow()
     if not ok or row is None:
         with db.write() as conn:

@@ -80,6 +80,18 @@ def next_position(conn: Connection) -> int:
     return seq
 
 
+_STAMP_RECORDS = (
+    update(records)
+    .where(tuple_(records.c.kind, records.c.id).in_(bindparam("keys", expanding=True)))
+    .values(seq=bindparam("seq", type_=BigInteger()))
+)
+_STAMP_CONFLICTS = (
+    update(conflicts)
+    .where(conflicts.c.id.in_(bindparam("ids", expanding=True)))
+    .values(seq=bindparam("seq", type_=BigInteger()))
+)
+
+
 def stamp(conn: Connection, effects: FeedEffects) -> int | None:
     """Take the next feed position (row lock until commit) and stamp it on ``effects``.
     Call it last in the transaction."""
@@ -87,17 +99,11 @@ def stamp(conn: Connection, effects: FeedEffects) -> int | None:
         return None
     seq = next_position(conn)
     if effects.records:
-        conn.execute(
-            update(records)
-            .where(records.c.kind == bindparam("b_kind"), records.c.id == bindparam("b_id"))
-            .values(seq=seq),
-            [{"b_kind": k, "b_id": i} for k, i in sorted(effects.records)],
-        )
+        # One statement for the whole set (a row-value IN list): the rows are already
+        # locked by this transaction, so the order they are updated in does not matter.
+        conn.execute(_STAMP_RECORDS, {"seq": seq, "keys": sorted(effects.records)})
     if effects.conflicts:
-        conn.execute(
-            update(conflicts).where(conflicts.c.id == bindparam("b_id")).values(seq=seq),
-            [{"b_id": c} for c in sorted(effects.conflicts)],
-        )
+        conn.execute(_STAMP_CONFLICTS, {"seq": seq, "ids": sorted(effects.conflicts)})
     if effects.moves:
         conn.execute(insert(moves), [{**m, "seq": seq} for m in effects.moves])
     return seq

@@ -96,12 +96,16 @@ class Placement:
 
 @dataclass(slots=True)
 class Shared:
-    """Lookups reused by the ops of one transaction: areas (read, never locked), the
-    catalog, and the ops' own records, read and locked up front in one statement (sorted,
-    so two pushes touching the same records lock them in the same order). Each prefetched
-    row is used once: after its op the record may have changed, so later ops reload it."""
+    """Lookups reused by the ops of one transaction: referenced areas and households
+    (read, never locked), the catalog, and the ops' own records, read and locked up front
+    in one statement (sorted, so two pushes touching the same records lock them in the
+    same order). Each prefetched own row is used once: after its op the record may have
+    changed, so later ops reload it."""
 
-    areas: dict[str, Any] = field(default_factory=dict)
+    refs: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Areas and households other records refer to, by (kind, id), read without a lock
+    (prefetched for the whole chunk, or written by an earlier op of it). An op that
+    changes one of them drops it first, so a later op reads it again."""
     rows: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Prefetched rows by (kind, id); ``None`` = known absent at the start."""
     writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
@@ -109,11 +113,46 @@ class Shared:
     whose log rows are written at its end."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
+    savepoint_every_op: bool = False
+    """Otherwise the create of a record known to be absent runs without a savepoint
+    (see :func:`_run_op`)."""
+
+
+class ChunkConnection:
+    """The chunk's connection, holding back the INSERTs of creates run without a
+    savepoint (see :func:`_run_op`) and sending them as one statement just before the
+    next statement of any kind, so every read and every savepoint sees them and a later
+    op's rollback never undoes them. A database error in that statement means the chunk
+    is run again with a savepoint (and its own INSERT) per op."""
+
+    __slots__ = ("conn", "inserts")
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.inserts: list[dict[str, Any]] = []
+
+    def execute(self, statement: Any, parameters: Any = None) -> Any:
+        self.flush()
+        return self.conn.execute(statement, parameters)
+
+    def exec_driver_sql(self, statement: str) -> Any:
+        self.flush()
+        return self.conn.exec_driver_sql(statement)
+
+    def flush(self) -> None:
+        if not self.inserts:
+            return
+        rows, self.inserts = self.inserts, []
+        try:
+            # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT.
+            self.conn.execute(_INSERT_RECORDS, rows).all()
+        except (IntegrityError, OperationalError) as exc:
+            raise _NeedSavepoints from exc
 
 
 @dataclass(slots=True)
 class Context:
-    conn: Connection
+    conn: ChunkConnection
     caller: Caller
     scope: WriteScope
     device_id: str
@@ -121,6 +160,10 @@ class Context:
     shared: Shared
     effects: FeedEffects = field(default_factory=FeedEffects)
     new_areas: list[str] = field(default_factory=list)
+    written: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Rows this op created, for later ops of the chunk to refer to once it succeeded."""
+    deferred: bool = False
+    """Run without a savepoint: its INSERT is held back (see :class:`ChunkConnection`)."""
 
     def catalog(self) -> EventCatalog | None:
         shared = self.shared
@@ -142,6 +185,7 @@ _LOAD = select(records).where(
 )
 _LOAD_LOCKED = _LOAD.with_for_update()
 _INSERT_RECORD = insert(records)
+_INSERT_RECORDS = insert(records).returning(records.c.kind)
 _INSERT_LOG = insert(op_log)
 
 
@@ -159,12 +203,21 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     results: list[OpResult] = []
     for start in range(0, len(request.ops), OPS_PER_TRANSACTION):
         chunk = request.ops[start : start + OPS_PER_TRANSACTION]
-        for attempt in range(1, ATTEMPTS + 1):
+        every_op = False
+        attempt = 1
+        while True:
             try:
                 with db.write() as conn:
                     scope = WriteScope(conn, caller)
-                    answers = _push_chunk(conn, caller, scope, request.device_id, chunk, now)
+                    answers = _push_chunk(
+                        conn, caller, scope, request.device_id, chunk, now, every_op
+                    )
                 break
+            except _NeedSavepoints:
+                # Rare (a duplicate id, a lock timeout): run the chunk again, this time
+                # with a savepoint around every op, which answers that op on its own.
+                log.info("push chunk runs again with a savepoint for every op")
+                every_op = True
             except IntegrityError:
                 # Another request (the same client retrying) logged some of these ops
                 # first: run the chunk again, and they are answered from the log.
@@ -173,6 +226,7 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
                     raise ApiError(
                         503, "busy", "服务器繁忙，请稍后重试", headers={"Retry-After": "5"}
                     ) from None
+                attempt += 1
         results.extend(answers)
     return PushResponse(results=results, server_time=now)
 
@@ -184,9 +238,11 @@ def _push_chunk(
     device_id: str,
     ops: list[Op],
     now: datetime,
+    every_op: bool = False,
 ) -> list[OpResult]:
     effects = FeedEffects()
-    shared = Shared()
+    shared = Shared(savepoint_every_op=every_op)
+    chunk_conn = ChunkConnection(conn)
     op_ids = [str(op.op_id) for op in ops]
     replays = {
         row.op_id: row
@@ -202,6 +258,7 @@ def _push_chunk(
             .with_for_update()
         ).all()
         shared.rows.update({(row.kind, row.id): row for row in locked})
+        _prefetch_refs(conn, shared, [op for op in ops if str(op.op_id) not in replays])
     results = []
     answered: dict[str, OpResult] = {}
     logs: list[dict[str, Any]] = []
@@ -214,7 +271,7 @@ def _push_chunk(
         if key in answered:  # the same op twice in one request
             results.append(answered[key])
             continue
-        ctx = Context(conn, caller, scope, device_id, now, shared)
+        ctx = Context(chunk_conn, caller, scope, device_id, now, shared)
         result, log_row = _run_op(ctx, op, effects)
         if log_row is not None:
             logs.append(log_row)
@@ -222,6 +279,7 @@ def _push_chunk(
         results.append(result)
         if log_row is not None and result.version is not None:
             shared.writers[op.entity_id, result.version] = (caller.username, device_id, now)
+    chunk_conn.flush()
     if logs:
         # One statement for the chunk's log; a concurrent replay that logged an op first
         # makes it fail, and the caller runs the chunk again (see push()).
@@ -230,7 +288,48 @@ def _push_chunk(
     return results
 
 
-def _stored(conn: Connection, op: Op, caller: Caller) -> OpResult | None:
+_REF_FIELDS = {
+    "grid_id": EntityKind.AREA.value,
+    "micro_grid_id": EntityKind.AREA.value,
+    "parent_id": EntityKind.AREA.value,
+    "household_id": EntityKind.HOUSEHOLD.value,
+}
+"""Fields naming a record that is looked up (without a lock) when an op is checked."""
+_REF_KINDS = frozenset(_REF_FIELDS.values())
+
+
+def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
+    """Read the areas and households the ops refer to in one statement rather than one
+    per op. Ids that do not exist yet (created by an earlier op of the chunk) are simply
+    not found here and looked up when needed."""
+    wanted: set[tuple[str, str]] = set()
+    for op in ops:
+        for name, pair in op.changes.items():
+            kind = _REF_FIELDS.get(name)
+            value = pair[1]
+            if kind is not None and isinstance(value, str) and 0 < len(value) <= 64:
+                wanted.add((kind, value))
+    if not wanted:
+        return
+    found = conn.execute(
+        select(records).where(tuple_(records.c.kind, records.c.id).in_(sorted(wanted)))
+    ).all()
+    shared.refs.update({(row.kind, row.id): row for row in found})
+
+
+class _NeedSavepoints(Exception):
+    """A database error in an op run without a savepoint of its own: the transaction is
+    lost, and the chunk runs again with a savepoint for every op."""
+
+
+# Savepoints are never released: PostgreSQL and SQLite keep them until the transaction
+# ends, a rollback to the op's savepoint undoes that op only (it is the most recent one of
+# that name), and not releasing saves a round trip per op.
+_SAVEPOINT = "SAVEPOINT gridserver_op"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT gridserver_op"
+
+
+def _stored(conn: ChunkConnection, op: Op, caller: Caller) -> OpResult | None:
     row = conn.execute(select(op_log).where(op_log.c.op_id == str(op.op_id))).first()
     return None if row is None else _stored_result(row, op, caller)
 
@@ -256,33 +355,50 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     when the answer must not be replayed: a transient error, or a result already logged
     by a concurrent request)."""
     conn, caller = ctx.conn, ctx.caller
-    savepoint = conn.begin_nested()
+    # An op is all or nothing. The create of a record that was absent when the chunk
+    # locked its records writes exactly one statement, its INSERT, after every check
+    # (see _create): a rejection before it has written nothing, and the INSERT is atomic
+    # by itself, so it needs no savepoint. A database error there aborts the whole
+    # transaction instead, so the chunk is run again with a savepoint for every op.
+    key = (op.entity.value, op.entity_id)
+    guarded = (
+        ctx.shared.savepoint_every_op
+        or op.kind is not ChangeKind.CREATE
+        or key not in ctx.shared.rows
+        or ctx.shared.rows[key] is not None
+    )
+    if guarded:
+        conn.exec_driver_sql(_SAVEPOINT)
+    ctx.deferred = not guarded
     try:
         outcome = apply_op(ctx, op)
-        savepoint.commit()
     except OpRejected as exc:
-        savepoint.rollback()
+        if guarded:
+            conn.exec_driver_sql(_ROLLBACK_TO)
         outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
         return _result(op, outcome), _log_row(ctx, op, outcome)
-    except IntegrityError:
-        savepoint.rollback()
+    except (IntegrityError, OperationalError) as exc:
+        if not guarded:
+            raise _NeedSavepoints from exc
+        if isinstance(exc, OperationalError):
+            # A deadlock or serialization failure: not the op's fault, so nothing is
+            # stored and the client sends it again.
+            conn.exec_driver_sql(_ROLLBACK_TO)
+            log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
+            busy = OpResult(
+                op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
+            )
+            return busy, None
+        conn.exec_driver_sql(_ROLLBACK_TO)
         stored = _stored(conn, op, caller)
         if stored is not None:
             return stored, None
         outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
         return _result(op, outcome), _log_row(ctx, op, outcome)
-    except OperationalError as exc:
-        # A deadlock or serialization failure: not the op's fault, so nothing is stored
-        # and the client sends it again.
-        savepoint.rollback()
-        log.warning("op %s hit a transient database error: %s", op.op_id, exc.orig)
-        busy = OpResult(
-            op_id=op.op_id, status="rejected", reason="busy", message="服务器繁忙，请稍后重试"
-        )
-        return busy, None
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
+    ctx.shared.refs.update(ctx.written)
     return _result(op, outcome), _log_row(ctx, op, outcome)
 
 
@@ -333,9 +449,8 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
     values = _decode_changes(kind, op.changes)
-    if kind is EntityKind.AREA:
-        ctx.shared.areas.pop(op.entity_id, None)  # about to change: later ops reload it
     key = (kind.value, op.entity_id)
+    ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
     if key in ctx.shared.rows:
         row = ctx.shared.rows.pop(key)
     else:
@@ -355,7 +470,7 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     return _update(ctx, op, row, values)
 
 
-def _load(conn: Connection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
+def _load(conn: ChunkConnection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
     query = _LOAD_LOCKED if lock else _LOAD
     return conn.execute(query, {"b_kind": kind.value, "b_id": record_id}).first()
 
@@ -414,26 +529,39 @@ def _create(
         fields["server_at"] = _check_transition(ctx, record).isoformat()
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
-    ctx.conn.execute(
-        _INSERT_RECORD,
-        dict(
+    # The INSERT must stay this op's only write and come after every check: _run_op
+    # may run it without a savepoint, and then it is held back and sent with others.
+    row = dict(
+        kind=kind.value,
+        id=record_id,
+        version=1,
+        deleted=False,
+        updated_at=ctx.now,
+        seq=0,
+        grid_id=placement.grid_id,
+        parent_id=placement.parent_id,
+        area_code=placement.area_code,
+        fields=fields,
+        field_versions={},
+        updated_by=ctx.caller.user_id,
+    )
+    if ctx.deferred:
+        ctx.conn.inserts.append(row)
+    else:
+        ctx.conn.execute(_INSERT_RECORD, row)
+    ctx.effects.records.add((kind.value, record_id))
+    if kind is EntityKind.AREA:
+        ctx.new_areas.append(record_id)
+    if kind.value in _REF_KINDS:
+        ctx.written[kind.value, record_id] = SimpleNamespace(
             kind=kind.value,
             id=record_id,
             version=1,
             deleted=False,
-            updated_at=ctx.now,
-            seq=0,
             grid_id=placement.grid_id,
             parent_id=placement.parent_id,
-            area_code=placement.area_code,
             fields=fields,
-            field_versions={},
-            updated_by=ctx.caller.user_id,
-        ),
-    )
-    ctx.effects.records.add((kind.value, record_id))
-    if kind is EntityKind.AREA:
-        ctx.new_areas.append(record_id)
+        )
     return Outcome("applied", 1)
 
 
@@ -567,6 +695,7 @@ def _move_residents(ctx: Context, household_id: str, old: str | None, new: str |
     for resident_id in ids:
         ctx.effects.records.add((resident, resident_id))
         ctx.shared.rows.pop((resident, resident_id), None)  # prefetched copy is stale now
+        ctx.shared.refs.pop((resident, resident_id), None)
         _move(ctx, resident, resident_id, old, new)
 
 
@@ -638,12 +767,13 @@ def _existing(
     ctx: Context, kind: EntityKind, record_id: str | None, field_name: str, *, lock: bool = False
 ) -> Any:
     """A live record another one refers to; ``not_found`` otherwise."""
-    cacheable = kind is EntityKind.AREA and not lock and record_id is not None
-    row = ctx.shared.areas.get(record_id) if cacheable and record_id is not None else None
+    cacheable = kind.value in _REF_KINDS and not lock and record_id is not None
+    key = (kind.value, record_id or "")
+    row = ctx.shared.refs.get(key) if cacheable else None
     if row is None and record_id is not None:
         row = _load(ctx.conn, kind, record_id, lock=lock)
         if cacheable and row is not None:
-            ctx.shared.areas[record_id] = row
+            ctx.shared.refs[key] = row
     if row is None or row.deleted:
         raise OpRejected(
             "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name

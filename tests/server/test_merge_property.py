@@ -12,6 +12,7 @@ household from the same base.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -222,3 +223,110 @@ def test_outcome_does_not_depend_on_how_ops_are_batched(
         return fields, row.version, row.field_versions, kept, statuses
 
     assert run(one_push_each=True) == run(one_push_each=False)
+
+
+# --- mixed batches: references, scope, rejections and replays ---------------------------
+
+HOUSEHOLDS = ["h0", "h1", "h2", "h3"]
+"""h0 and h1 exist before the pushes; h2 and h3 may be created by them."""
+RESIDENTS = ["r0", "r1", "r2"]
+GRIDS = ["G1", "G2", "G3"]
+"""``wv`` may write G1 and G2; G3 is outside its scope."""
+ACTIONS = st.one_of(
+    st.tuples(st.just("household"), st.sampled_from(HOUSEHOLDS), st.sampled_from(GRIDS)),
+    st.tuples(st.just("move"), st.sampled_from(HOUSEHOLDS), st.sampled_from(GRIDS)),
+    st.tuples(st.just("delete"), st.sampled_from(HOUSEHOLDS), st.just("")),
+    st.tuples(st.just("resident"), st.sampled_from(RESIDENTS), st.sampled_from(HOUSEHOLDS)),
+    st.tuples(st.just("bad"), st.sampled_from(RESIDENTS), st.sampled_from(HOUSEHOLDS)),
+    st.tuples(st.just("replay"), st.integers(0, 20), st.just("")),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(ACTIONS, min_size=1, max_size=14),
+    st.lists(st.integers(1, 14), max_size=4),
+)
+def test_mixed_batches_answer_like_one_op_per_push(
+    db: Database, world: World, actions: list[tuple[str, Any, str]], cuts: list[int]
+) -> None:
+    """Creates that later ops refer to, moves (residents follow their household), deletes,
+    out-of-scope grids, invalid values and replays: every op gets the same answer and the
+    records end the same whether the ops come one per push or batched (references are
+    prefetched and cached per batch, savepoints are per op)."""
+    caller = _caller(db, "wv")
+
+    def run(batches: list[list[int]]) -> tuple[Any, ...]:
+        ids = {label: str(uuid.uuid4()) for label in HOUSEHOLDS + RESIDENTS}
+        labels = {v: k for k, v in ids.items()}
+        setup = [
+            _op(
+                ids[h],
+                ChangeKind.CREATE,
+                {"grid_id": (None, world.areas["G1"]), "address": (None, h)},
+                0,
+            )
+            for h in ("h0", "h1")
+        ]
+        sync.push(db, caller, PushRequest(device_id="x", ops=setup))
+        ops: list[Op] = []
+        for verb, target, arg in actions:
+            if verb == "replay":
+                if not ops:
+                    continue
+                ops.append(ops[target % len(ops)])
+                continue
+            entity, kind, base_version = EntityKind.HOUSEHOLD, ChangeKind.CREATE, 0
+            changes: dict[str, tuple[Any, Any]]
+            if verb == "household":
+                changes = {"grid_id": (None, world.areas[arg]), "address": (None, target)}
+            elif verb == "move":
+                kind, base_version = ChangeKind.UPDATE, 1
+                changes = {"grid_id": (world.areas["G1"], world.areas[arg])}
+            elif verb == "delete":
+                kind, base_version, changes = ChangeKind.DELETE, 1, {}
+            else:
+                entity = EntityKind.RESIDENT
+                changes = {"household_id": (None, ids[arg]), "name": (None, target)}
+                if verb == "bad":
+                    changes["disability_grade"] = (None, 9)
+            ops.append(
+                Op(
+                    op_id=uuid.uuid4(),
+                    seq=len(ops),
+                    entity=entity,
+                    entity_id=ids[target],
+                    kind=kind,
+                    base_version=base_version,
+                    changes=changes,
+                    client_time=datetime.now(UTC),
+                )
+            )
+        answers = []
+        for batch in batches:
+            chosen = [ops[i] for i in batch if i < len(ops)]
+            if chosen:
+                response = sync.push(db, caller, PushRequest(device_id="x", ops=chosen))
+                answers.extend((r.status, r.reason, r.field, r.version) for r in response.results)
+        with db.engine.connect() as conn:
+            rows = conn.execute(select(records).where(records.c.id.in_(list(labels)))).all()
+        state = sorted(
+            (
+                labels[row.id],
+                row.version,
+                row.deleted,
+                row.grid_id,
+                labels.get(row.parent_id, row.parent_id),
+                row.fields.get("address") or row.fields.get("name"),
+            )
+            for row in rows
+        )
+        return len(ops), answers, state
+
+    count = len(actions)
+    one_each = [[i] for i in range(count)]
+    bounds = sorted({0, count, *(c for c in cuts if c < count)})
+    batched = [list(range(lo, hi)) for lo, hi in itertools.pairwise(bounds)]
+    assert run(one_each) == run(batched)

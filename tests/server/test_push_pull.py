@@ -248,3 +248,36 @@ def test_the_same_op_twice_in_one_push_is_applied_once(api: Api, world: World) -
     results = api.push(w1, [edit, edit])
     assert results[0] == results[1]
     assert (results[0]["status"], results[0]["version"]) == ("applied", 2)
+
+
+def test_a_database_error_in_a_create_answers_that_op_only(
+    api: Api, world: World, db: Database
+) -> None:
+    """A create whose INSERT fails in the database (here: an area code already taken)
+    is rejected on its own, and the ops around it, before and after, are applied once;
+    the same as when each op comes in a push of its own."""
+    t1 = api.login("t1")
+
+    def ops() -> list[dict[str, Any]]:
+        taken = {"code": "320101001001001", "name": "重复", "level": "grid"}
+        return [
+            op("household", new_id(), changes=household(world.areas["G1"]), seq=1),
+            op("area", new_id(), changes={**taken, "parent_id": world.areas["V1"]}, seq=2),
+            op("household", new_id(), changes=household(world.areas["G2"]), seq=3),
+        ]
+
+    batch = ops()
+    together = api.push(t1, batch)
+    alone = [api.push(t1, [one])[0] for one in ops()]
+    for results in (together, alone):
+        assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+        assert results[1]["reason"] == "duplicate"
+    assert api.push(t1, batch) == together  # replayed from the log
+    ids = [o["entity_id"] for o in batch]
+    with db.engine.connect() as conn:
+        stored = set(conn.execute(select(records.c.id).where(records.c.id.in_(ids))).scalars())
+        logged = conn.execute(
+            select(func.count()).select_from(op_log).where(op_log.c.entity_id.in_(ids))
+        ).scalar_one()
+    assert stored == {ids[0], ids[2]}
+    assert logged == 3

@@ -103,3 +103,24 @@ def test_township_actions_travel_in_the_same_push(api: Api, world: World) -> Non
     t1 = api.login("t1")
     results = api.push(t1, [_action(eid, "supervise", "t1"), _action(eid, "comment", "t1")])
     assert [r["reason"] for r in results] == ["illegal_transition", None]
+
+
+def test_an_event_and_its_actions_in_one_push(api: Api, world: World) -> None:
+    """Each action is checked against the actions before it in the same push (the event
+    and the first report are written before the second report is checked), exactly as
+    when each comes in a push of its own."""
+    w1 = api.login("w1")
+
+    def ops() -> list[dict[str, Any]]:
+        eid = new_id()
+        return [
+            op("event", eid, changes=_event(world)),
+            _action(eid, "report", "w1"),
+            _action(eid, "report", "w1"),
+        ]
+
+    together = api.push(w1, ops())
+    alone = [api.push(w1, [one])[0] for one in ops()]
+    for results in (together, alone):
+        assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
+        assert (results[2]["reason"], results[2]["field"]) == ("illegal_transition", "kind")
