@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.generator import DEMO_PASSWORD
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
@@ -90,7 +91,7 @@ def test_wrong_password_stays_locked_then_right_password_unlocks(
         assert screen.password.text() == ""
         assert not window.content.isVisible()
 
-        screen.password.setText(demo.user.password)
+        screen.password.setText(DEMO_PASSWORD)
         screen.button.click()
         assert not window.locked
         assert window.content.isVisible() and window.toolbar.isVisible()

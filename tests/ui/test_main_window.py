@@ -163,9 +163,15 @@ def test_a_change_refreshes_dashboard_and_status_bar(window: MainWindow, demo: D
     assert window.pending_label.text() == "1 change(s) waiting to sync"
 
 
-def test_status_bar_shows_offline_never_synced_and_conflicts(window: MainWindow) -> None:
+def test_status_bar_shows_offline_last_sync_and_conflicts(
+    window: MainWindow, demo: DemoSession
+) -> None:
     assert "Offline" in window.connection_label.text()
-    assert window.last_sync_label.text() == "Never synced"
+    with demo.store.read() as repos:
+        last = repos.sync_state.last_sync_at()
+    assert last is not None  # the demo synced from its embedded server
+    when = last.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+    assert window.last_sync_label.text() == f"Last sync: {when}"
     assert window.conflicts_label.text() == "0 conflict(s)"
     window.set_connection_state(True)
     assert "Online" in window.connection_label.text()
