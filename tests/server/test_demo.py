@@ -1,17 +1,16 @@
-"""``load-demo`` against the generator's interface (``generate(size, seed, today=None)``),
-here with a small hand-made dataset so the loader is tested on its own."""
+"""``load-demo`` with the generator's types but a small hand-made dataset, so the loader
+is tested on its own (``generate`` is replaced for the test)."""
 
 from __future__ import annotations
 
-import sys
-import types
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from gridclient.demo import generator
+from gridclient.demo.generator import Dataset, DemoUser
 from gridclient.domain.catalog import EventCatalog, EventCategory
 from gridclient.domain.entities import (
     Area,
@@ -35,28 +34,6 @@ from gridserver.app import create_app
 from gridserver.config import Settings
 from gridserver.db import Database
 from tests.server.conftest import FAST_ARGON2, SYNC_HEADERS
-
-
-@dataclass
-class DemoUser:
-    username: str
-    password: str
-    role: str
-    scope_code: str | None
-    display_name: str
-
-
-@dataclass
-class Dataset:
-    catalog: EventCatalog
-    areas: list[Area] = field(default_factory=list)
-    households: list[Household] = field(default_factory=list)
-    residents: list[Resident] = field(default_factory=list)
-    organizations: list[Organization] = field(default_factory=list)
-    visits: list[Visit] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    event_actions: list[EventAction] = field(default_factory=list)
-    users: list[DemoUser] = field(default_factory=list)
 
 
 def _generate(size: str, seed: int, today: Any = None) -> Dataset:
@@ -104,19 +81,15 @@ def _generate(size: str, seed: int, today: Any = None) -> Dataset:
         )
     )
     data.users = [
-        DemoUser("w1", "demo-pass-1", "worker", grids[0].code, "网格员一"),
-        DemoUser("town", "demo-pass-2", "township", town.code, "街道"),
+        DemoUser("w1", "demo-pass-1", Role.WORKER, grids[0].code, "网格员一"),
+        DemoUser("town", "demo-pass-2", Role.TOWNSHIP, town.code, "街道"),
     ]
     return data
 
 
 @pytest.fixture
 def fake_generator(monkeypatch: pytest.MonkeyPatch) -> None:
-    package = types.ModuleType("gridclient.demo")
-    module = types.ModuleType("gridclient.demo.generator")
-    module.generate = _generate  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "gridclient.demo", package)
-    monkeypatch.setitem(sys.modules, "gridclient.demo.generator", module)
+    monkeypatch.setattr(generator, "generate", _generate)
 
 
 def test_load_demo_inserts_everything_and_prints_the_accounts(
