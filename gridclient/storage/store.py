@@ -1,13 +1,34 @@
 """The local store of one user on one server: open, check, back up, migrate, serve.
 
-Opening goes: unlock the key file (a wrong password changes nothing on disk) → check
-integrity on a read-only connection (so a suspect store is never checkpointed into or
-has its -wal deleted before it is moved aside) → open the engine → back up and migrate
-if not at head → make sure the store has a device id.
+Opening goes: unlock the key file (a wrong password changes nothing on disk) → if the
+last session did not close cleanly, check integrity on a read-only connection (so a
+suspect store is never checkpointed into or has its -wal deleted before it is moved
+aside) → open the engine → back up and migrate if not at head → make sure the store has
+a device id and mark it open.
+
+**Clean shutdown.** The full check reads and decrypts every page (about a second per
+40 MB, several seconds for a township), so by default it runs only when the previous
+session may have ended badly. Two independent signs say so, and either one is enough:
+
+* the ``-wal`` file is still there: the last connection of a clean close checkpoints
+  it into the database and deletes it, so it survives every crash, kill or power loss
+  that happens while the store is open;
+* ``sync_state.clean_shutdown`` is not ``true``: it is set to false in the first write
+  transaction of every open (then the directory is fsynced, so the ``-wal`` that holds
+  it is on disk) and to true only by :meth:`Store.close`, right before the final
+  checkpoint. A store written by an older client has no flag and is checked once.
+
+The database file itself changes only in a checkpoint, and a checkpoint syncs the
+``-wal`` first, which holds the "open" flag: so the file can only be half-written while
+the flag on disk says "open" or while a ``-wal`` exists. Damage outside a session (a
+failing disk) is caught by SQLCipher's per-page HMAC the moment the page is read; a
+damaged first page is caught at open and treated like a failed check.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import logging
 import os
@@ -37,13 +58,6 @@ from gridclient.storage.errors import (
     StoreNotFound,
 )
 from gridclient.storage.keys import DEFAULT_KDF, KdfParams, key_file_for
-from gridclient.storage.migrate import (
-    backup_store,
-    current_revision,
-    head_revision,
-    is_known_revision,
-    upgrade,
-)
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.storage.uow import UnitOfWork
@@ -70,9 +84,10 @@ class IntegrityCheck(StrEnum):
     FULL = "full"
     """On every open."""
     AFTER_CRASH = "after_crash"
-    """Only when the previous session did not close cleanly: its -wal is still there
-    (a clean close checkpoints and deletes it). Opening still proves the key and reads
-    the schema either way."""
+    """Only when the previous session did not close cleanly (see the module docstring:
+    a leftover -wal, or no clean-shutdown flag), or when the store is not at the schema
+    head (checked before it is migrated). Opening still proves the key and reads the
+    schema either way. The default."""
 
 
 class StoreTooNew(MigrationFailed):
@@ -188,6 +203,99 @@ def check_integrity(path: Path, key: bytes) -> str | None:
         engine.dispose()
 
 
+_VERSIONS_DIR: Final = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def _assigned(module: ast.Module, name: str) -> object:
+    for node in module.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            target, value = node.target.id, node.value
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            target, value = node.targets[0].id, node.value
+        else:
+            continue
+        if target == name and value is not None:
+            return ast.literal_eval(value)
+    raise LookupError(name)
+
+
+@functools.cache
+def _head_revision() -> str:
+    """The schema head, read from the migration scripts' ``revision`` and
+    ``down_revision`` without importing Alembic (a third of a second at start-up); falls
+    back to Alembic when the scripts are not plain (branches, merges, computed ids)."""
+    try:
+        revisions: set[str] = set()
+        parents: set[str] = set()
+        for script in _VERSIONS_DIR.glob("*.py"):
+            module = ast.parse(script.read_bytes(), str(script))
+            try:
+                revision = _assigned(module, "revision")
+            except LookupError:
+                continue  # __init__.py and helpers
+            down = _assigned(module, "down_revision")
+            if not isinstance(revision, str) or not (down is None or isinstance(down, str)):
+                raise ValueError(script.name)
+            revisions.add(revision)
+            if down is not None:
+                parents.add(down)
+        heads = revisions - parents
+        if len(heads) != 1 or not parents <= revisions:
+            raise ValueError(f"heads {sorted(heads)}")
+        return heads.pop()
+    except (OSError, SyntaxError, ValueError, LookupError):
+        from gridclient.storage.migrate import head_revision
+
+        return head_revision()
+
+
+def _revision_and_flag(engine: Engine) -> tuple[str | None, bool]:
+    """The store's schema revision, and whether its last session closed cleanly (only
+    known at head; False when unknown). Plain SQL: no Alembic at start-up."""
+    with engine.connect() as connection:
+        tables = {
+            str(name)
+            for name in connection.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name IN ('alembic_version', 'sync_state')"
+                )
+            ).scalars()
+        }
+        if "alembic_version" not in tables:
+            return None, False
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        clean = False
+        if "sync_state" in tables:
+            value = connection.execute(
+                text("SELECT value FROM sync_state WHERE key = :key"),
+                {"key": SyncKey.CLEAN_SHUTDOWN.value},
+            ).scalar()
+            clean = value == "true"
+    return (None if revision is None else str(revision)), clean
+
+
+def _sync_directory(path: Path) -> None:
+    """fsync the directory holding ``path``, so a file just created in it (the -wal)
+    survives a power loss. POSIX only; best effort."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class Store:
     """An open store. Build it with :meth:`create` or :meth:`open`; :meth:`close` it.
 
@@ -199,6 +307,7 @@ class Store:
         self._path = path
         self._engine = engine
         self._device_id = device_id
+        self._closed = False
 
     def __repr__(self) -> str:  # never the key, never the URL with its password
         return f"Store({str(self._path)!r})"
@@ -258,6 +367,8 @@ class Store:
         )
         engine = create_store_engine(path, key)
         try:
+            from gridclient.storage.migrate import upgrade
+
             upgrade(engine)
             store = cls(path, engine, "")
             store._device_id = store._ensure_device(username=username, server_url=server_url)
@@ -268,14 +379,16 @@ class Store:
             if created_key:
                 key_path.unlink(missing_ok=True)
             raise
+        _sync_directory(path)
         _log.info("created store %s", path)
         return store
 
     @classmethod
     def open(
-        cls, path: Path, password: str, *, integrity: IntegrityCheck = IntegrityCheck.FULL
+        cls, path: Path, password: str, *, integrity: IntegrityCheck = IntegrityCheck.AFTER_CRASH
     ) -> Self:
-        """Open an existing store; see the module docstring for the steps.
+        """Open an existing store; see the module docstring for the steps and for when
+        the integrity check runs.
 
         Raises ``StoreNotFound``, ``WrongPassword`` (nothing changed), ``KeyFileError``,
         ``StoreCorrupted`` (the store was moved aside, see its message),
@@ -284,29 +397,50 @@ class Store:
         if not path.exists():
             raise StoreNotFound(path)
         key = keys.unlock(key_file_for(path), password)
-        unclean = Path(f"{path}-wal").exists()
-        check = integrity is IntegrityCheck.FULL or unclean
-        problem = check_integrity(path, key) if check else None
-        if problem is not None:
-            moved_to = _move_aside(path, "corrupt")
-            _log.error("store %s failed its integrity check; moved to %s", path, moved_to)
-            raise StoreCorrupted(path, moved_to, problem)
+        checked = integrity is IntegrityCheck.FULL or Path(f"{path}-wal").exists()
+        if checked:
+            cls._check_or_move_aside(path, key)
         engine = create_store_engine(path, key)
         try:
-            cls._migrate(path, engine, key)
+            try:
+                revision, clean = _revision_and_flag(engine)
+            except DBAPIError as exc:
+                if checked or not _is_corruption(exc):
+                    raise
+                # A damaged first page: the engine could not even read the schema.
+                engine.dispose()
+                cls._check_or_move_aside(path, key)
+                raise
+            if not checked and not (clean and revision == _head_revision()):
+                cls._check_or_move_aside(path, key, engine)
+            if revision != _head_revision():
+                cls._migrate(path, engine, key, revision)
             store = cls(path, engine, "")
             store._device_id = store._ensure_device()
         except BaseException:
             engine.dispose()
             raise
+        _sync_directory(path)
         return store
 
     @staticmethod
-    def _migrate(path: Path, engine: Engine, key: bytes) -> None:
-        current = current_revision(engine)
-        head = head_revision()
-        if current == head:
+    def _check_or_move_aside(path: Path, key: bytes, engine: Engine | None = None) -> None:
+        """Run the full check; on failure close ``engine`` (if open), move the store
+        aside and raise ``StoreCorrupted``."""
+        problem = check_integrity(path, key)
+        if problem is None:
             return
+        if engine is not None:
+            engine.dispose()
+        moved_to = _move_aside(path, "corrupt")
+        _log.error("store %s failed its integrity check; moved to %s", path, moved_to)
+        raise StoreCorrupted(path, moved_to, problem)
+
+    @staticmethod
+    def _migrate(path: Path, engine: Engine, key: bytes, current: str | None) -> None:
+        from gridclient.storage.migrate import backup_store, is_known_revision, upgrade
+
+        head = _head_revision()
         if current is not None and not is_known_revision(current):
             raise StoreTooNew(current)
         backup = backup_store(engine, path, key, current) if current is not None else None
@@ -320,7 +454,8 @@ class Store:
         _log.info("store %s migrated from %s to %s", path, current, head)
 
     def _ensure_device(self, *, username: str = "", server_url: str = "") -> str:
-        """The device id is made once per store, with the op sequence it numbers."""
+        """The device id is made once per store, with the op sequence it numbers. The
+        same transaction marks the store open (not cleanly shut down)."""
         with session_scope(self._engine, write=True) as session:
             repos = Repositories(session)
             device_id = repos.sync_state.get(SyncKey.DEVICE_ID)
@@ -332,6 +467,7 @@ class Store:
                     repos.sync_state.set(SyncKey.USERNAME, username)
                 if server_url:
                     repos.sync_state.set(SyncKey.SERVER_URL, server_url)
+            repos.sync_state.set(SyncKey.CLEAN_SHUTDOWN, False)
             return device_id
 
     def change_password(self, old: str, new: str) -> None:
@@ -339,8 +475,20 @@ class Store:
         keys.change_password(self.key_path, old, new)
 
     def close(self) -> None:
-        """Dispose the engine: the last connection checkpoints and removes the -wal."""
-        self._engine.dispose()
+        """Mark the store cleanly shut down, then dispose the engine: the last
+        connection checkpoints and removes the -wal. If the flag cannot be written
+        (another writer holds the lock, the disk is full), the next open checks the
+        store. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            with session_scope(self._engine, write=True) as session:
+                Repositories(session).sync_state.set(SyncKey.CLEAN_SHUTDOWN, True)
+        except (DBAPIError, OSError):
+            _log.warning("could not mark store %s cleanly closed", self._path, exc_info=True)
+        finally:
+            self._engine.dispose()
 
     def __enter__(self) -> Self:
         return self

@@ -48,6 +48,9 @@ class SyncKey(StrEnum):
     CATALOG_VERSION = "catalog_version"
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
+    CLEAN_SHUTDOWN = "clean_shutdown"
+    """False while a session has the store open, true once it closed cleanly; the
+    store's integrity check runs when it is not true (see ``Store.open``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from gridclient.domain.entities import Household
-from gridclient.storage import IntegrityCheck, Store, StoreCorrupted
+from gridclient.storage import (
+    IntegrityCheck,
+    Store,
+    StoreCorrupted,
+    create_store_engine,
+    write_connection,
+)
 from gridclient.storage import store as store_module
 from gridclient.storage.keys import key_file_for, unlock
+from gridclient.storage.migrate import head_revision
 from gridclient.storage.store import check_integrity
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
@@ -138,6 +148,124 @@ def test_after_crash_policy_checks_only_unclean_stores(
     with Store.open(crashed, PASSWORD, integrity=IntegrityCheck.AFTER_CRASH):
         pass
     assert checked == [crashed]
+    with Store.open(store.path, PASSWORD, integrity=IntegrityCheck.FULL):
+        pass
+    assert checked == [crashed, store.path]  # FULL checks every time
     with Store.open(store.path, PASSWORD):
         pass
-    assert checked == [crashed, store.path]  # the default checks every time
+    assert checked == [crashed, store.path]  # the default is AFTER_CRASH
+
+
+def _clean_flag(path: Path) -> object:
+    engine = create_store_engine(path, unlock(key_file_for(path), PASSWORD), read_only=True)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                text("SELECT value FROM sync_state WHERE key = 'clean_shutdown'")
+            ).scalar()
+    finally:
+        engine.dispose()
+
+
+def _spy_checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    checked: list[Path] = []
+    real_check = store_module.check_integrity
+
+    def spy(path: Path, key: bytes) -> str | None:
+        checked.append(path)
+        return real_check(path, key)
+
+    monkeypatch.setattr(store_module, "check_integrity", spy)
+    return checked
+
+
+def test_the_clean_shutdown_flag_is_false_while_open_and_true_after_close(
+    store: Store, db_path: Path
+) -> None:
+    store.checkpoint()
+    assert _clean_flag(db_path) == "false"
+    store.close()
+    assert not Path(f"{db_path}-wal").exists()
+    assert _clean_flag(db_path) == "true"
+    store.close()  # twice is harmless
+
+
+def test_a_store_left_open_is_checked_even_without_its_wal(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash after a checkpoint, with the -wal lost too (power loss before the
+    directory reached the disk): the flag in the file still says "open"."""
+    checked = _spy_checks(monkeypatch)
+    with store.unit_of_work(actor=ACTOR) as uow:
+        uow.create(household())
+    store.checkpoint()
+    image = tmp_path / "image.db"
+    shutil.copyfile(store.path, image)
+    shutil.copyfile(key_file_for(store.path), key_file_for(image))
+    store.close()
+    assert not Path(f"{image}-wal").exists()
+    with Store.open(image, PASSWORD):
+        pass
+    assert checked == [image]
+    with Store.open(image, PASSWORD):  # closed cleanly this time
+        pass
+    assert checked == [image]
+
+
+def test_a_store_without_the_flag_is_checked_once(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stores written before the flag existed (and anything unknown) count as unclean."""
+    store.close()
+    engine = create_store_engine(db_path, unlock(key_file_for(db_path), PASSWORD))
+    with write_connection(engine) as connection:
+        connection.execute(text("DELETE FROM sync_state WHERE key = 'clean_shutdown'"))
+    engine.dispose()
+    checked = _spy_checks(monkeypatch)
+    with Store.open(db_path, PASSWORD):
+        pass
+    with Store.open(db_path, PASSWORD):
+        pass
+    assert checked == [db_path]
+
+
+def test_a_damaged_page_found_by_the_flag_check_moves_the_store_aside(
+    store: Store, tmp_path: Path
+) -> None:
+    with store.unit_of_work(actor=ACTOR) as uow:
+        for _ in range(300):
+            home = household(notes="x" * 200)
+            uow.create(home)
+            uow.create(resident(home.id))
+    store.checkpoint()
+    image = tmp_path / "image.db"
+    shutil.copyfile(store.path, image)  # flag "open", no -wal
+    shutil.copyfile(key_file_for(store.path), key_file_for(image))
+    store.close()
+    _damage(image, image.stat().st_size // PAGE // 2)
+    with pytest.raises(StoreCorrupted) as caught:
+        Store.open(image, PASSWORD)
+    assert caught.value.moved_to.exists() and not image.exists()
+    assert not Path(f"{image}-wal").exists()
+
+
+def test_the_schema_head_is_read_without_alembic() -> None:
+    assert store_module._head_revision() == head_revision()
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(store: Store, db_path: Path) -> None:
+    store.close()
+    script = (
+        "import sys, pathlib\n"
+        "from gridclient.storage.store import Store\n"
+        "Store.open(pathlib.Path(sys.argv[1]), sys.argv[2]).close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'pypinyin')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db_path), PASSWORD],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert done.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gridclient.storage import Store, StoreExists, StoreNotFound, store_path
-from gridclient.storage import store as store_module
+from gridclient.storage import migrate as migrate_module
 from gridclient.storage.keys import create_key_file, key_file_for, unlock
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
@@ -70,7 +70,7 @@ def test_a_failed_create_leaves_no_half_made_store(
         raise OSError("disk full")
 
     path = tmp_path / "s.db"
-    monkeypatch.setattr(store_module, "upgrade", broken_upgrade)
+    monkeypatch.setattr(migrate_module, "upgrade", broken_upgrade)
     with pytest.raises(OSError, match="disk full"):
         Store.create(path, PASSWORD, kdf=CHEAP_KDF)
     assert list(tmp_path.iterdir()) == []
