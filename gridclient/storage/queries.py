@@ -7,17 +7,21 @@ on the UI thread for a block of rows, while the id list is built on the task run
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
-from pypinyin import Style, pinyin
-from sqlalchemy import Engine, Select, distinct, func, literal, select
+from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from gridclient.domain import idnumber, phone
@@ -51,14 +55,23 @@ _IN_CHUNK = 500
 HouseholdListRow = tuple[str, str, str, int, str, date | None]
 
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"\d+")
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders the numbers inside text by value."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in _DIGITS.split(text) if part
-    )
+def _number_key(match: re.Match[str]) -> str:
+    digits = match.group()
+    if digits[0] == "0" or not digits.isascii():
+        digits = str(int(digits))  # by value: leading zeros, full-width digits
+    return f"\x01{chr(0x20 + len(digits))}{digits}"
+
+
+def natural_key(text: str) -> str:
+    """Sort key that orders the numbers inside text by value (1组2号 before 1组10号).
+
+    A string, so that sorting compares in C: each run of digits becomes ``\x01``, a
+    character for its length and the digits, so a shorter number sorts first, equal
+    lengths compare digit by digit, and a number sorts before text at the same place."""
+    return _DIGITS.sub(_number_key, text)
 
 
 def _tag_labels(codes: Sequence[str] | None) -> str:
@@ -86,61 +99,66 @@ class HouseholdQueries:
         query = _household_scope(
             select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number), area
         )
-        with read_session(self._engine) as session:
-            rows = session.execute(query).all()
+        with _reading(self._engine) as connection:
+            rows = connection.execute(query).all()
         ordered = sorted(rows, key=lambda r: (natural_key(r.address), natural_key(r.number), r.id))
         return [r.id for r in ordered]
 
     def household_rows(self, ids: Sequence[str]) -> Mapping[str, HouseholdListRow]:
-        """户号, address, head's name, live resident count, tag labels, last visit date."""
+        """户号, address, head's name, live resident count, tag labels, last visit date:
+        one query per chunk, the per-household figures as correlated subqueries on the
+        ``residents.household_id`` and ``visits (household_id, visited_at)`` indexes."""
         rows: dict[str, HouseholdListRow] = {}
-        with read_session(self._engine) as session:
+        with _reading(self._engine) as connection:
             for start in range(0, len(ids), _IN_CHUNK):
                 chunk = list(ids[start : start + _IN_CHUNK])
-                rows.update(self._chunk(session, chunk))
+                for row in connection.execute(_HOUSEHOLD_ROWS, {"ids": chunk}):
+                    rows[row.id] = (
+                        row.number,
+                        row.address,
+                        row.head or "",
+                        int(row.size),
+                        _tag_labels(row.tags),
+                        _local_date(row.last_visit),
+                    )
         return rows
 
-    @staticmethod
-    def _chunk(session: Any, ids: list[str]) -> dict[str, HouseholdListRow]:
-        live = ResidentRow.deleted.is_(False)
-        heads = dict(
-            session.execute(
-                select(ResidentRow.household_id, func.min(ResidentRow.name))
-                .where(ResidentRow.household_id.in_(ids), live)
-                .where(ResidentRow.relation == Relation.HEAD.value)
-                .group_by(ResidentRow.household_id)
-            ).all()
-        )
-        sizes = dict(
-            session.execute(
-                select(ResidentRow.household_id, func.count())
-                .where(ResidentRow.household_id.in_(ids), live)
-                .group_by(ResidentRow.household_id)
-            ).all()
-        )
-        last_visits = dict(
-            session.execute(
-                select(VisitRow.household_id, func.max(VisitRow.visited_at))
-                .where(VisitRow.household_id.in_(ids), VisitRow.deleted.is_(False))
-                .group_by(VisitRow.household_id)
-            ).all()
-        )
-        out: dict[str, HouseholdListRow] = {}
-        for row in session.execute(
-            select(
-                HouseholdRow.id, HouseholdRow.number, HouseholdRow.address, HouseholdRow.tags
-            ).where(HouseholdRow.id.in_(ids))
-        ):
-            last = last_visits.get(row.id)
-            out[row.id] = (
-                row.number,
-                row.address,
-                heads.get(row.id, ""),
-                int(sizes.get(row.id, 0)),
-                _tag_labels(row.tags),
-                _local_date(last),
-            )
-        return out
+
+def _household_rows_query() -> Select[Any]:
+    live = ResidentRow.deleted.is_(False)
+    mine = ResidentRow.household_id == HouseholdRow.id
+    head = (
+        select(func.min(ResidentRow.name))
+        .where(mine, live, ResidentRow.relation == Relation.HEAD.value)
+        .scalar_subquery()
+    )
+    size = select(func.count()).where(mine, live).scalar_subquery()
+    last_visit = (
+        select(func.max(VisitRow.visited_at))
+        .where(VisitRow.household_id == HouseholdRow.id, VisitRow.deleted.is_(False))
+        .scalar_subquery()
+    )
+    return select(
+        HouseholdRow.id,
+        HouseholdRow.number,
+        HouseholdRow.address,
+        HouseholdRow.tags,
+        head.label("head"),
+        size.label("size"),
+        last_visit.label("last_visit"),
+    ).where(HouseholdRow.id.in_(bindparam("ids", expanding=True)))
+
+
+_HOUSEHOLD_ROWS = _household_rows_query()
+
+
+@contextmanager
+def _reading(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in one read transaction (``BEGIN DEFERRED``, a consistent WAL
+    snapshot, rolled back at the end): the list queries select plain columns, so they
+    skip the ORM session's per-statement work."""
+    with engine.connect() as connection:
+        yield connection
 
 
 def _local_date(value: Any) -> date | None:
@@ -205,10 +223,10 @@ class AreaQueries:
     def tree(self, grid_ids: Sequence[str] | None = None) -> list[AreaNode]:
         """Villages → grids → micro-grids of the user's grids (every grid when None),
         each with its live household count; one grouped count, not one per node."""
-        with read_session(self._engine) as session:
+        with _reading(self._engine) as connection:
             areas = {
                 row.id: row
-                for row in session.execute(
+                for row in connection.execute(
                     select(AreaRow.id, AreaRow.name, AreaRow.level, AreaRow.parent_id).where(
                         AreaRow.deleted.is_(False)
                     )
@@ -216,7 +234,7 @@ class AreaQueries:
             }
             counts: dict[tuple[str, str | None], int] = {
                 (grid, micro): int(n)
-                for grid, micro, n in session.execute(
+                for grid, micro, n in connection.execute(
                     select(HouseholdRow.grid_id, HouseholdRow.micro_grid_id, func.count())
                     .where(HouseholdRow.deleted.is_(False))
                     .group_by(HouseholdRow.grid_id, HouseholdRow.micro_grid_id)
@@ -237,7 +255,7 @@ class AreaQueries:
                 row.id, row.name, AreaLevel(row.level), row.parent_id, households, children
             )
 
-        def by_name(n: AreaNode) -> tuple[tuple[int, int | str], ...]:
+        def by_name(n: AreaNode) -> str:
             return natural_key(n.name)
 
         villages: dict[str | None, list[AreaNode]] = {}
@@ -307,12 +325,12 @@ class ResidentQueries:
             # JSON array of codes: json_each keeps the test exact (no substring match).
             codes = func.json_each(ResidentRow.tags).table_valued("value")
             query = query.where(select(literal(1)).where(codes.c.value == tag).exists())
-        with read_session(self._engine) as session:
-            rows = session.execute(query).all()
+        with _reading(self._engine) as connection:
+            rows = connection.execute(query).all()
         head = Relation.HEAD.value
-        keys: dict[str, tuple[tuple[int, int | str], ...]] = {}  # per address, not per person
+        keys: dict[str, str] = {}  # per address, not per person
 
-        def address_key(text: str) -> tuple[tuple[int, int | str], ...]:
+        def address_key(text: str) -> str:
             key = keys.get(text)
             if key is None:
                 key = keys[text] = natural_key(text)
@@ -334,10 +352,10 @@ class ResidentQueries:
         """Name, gender, masked ID number, age, relation, masked phone, address, groups."""
         out: dict[str, ResidentListRow] = {}
         today = datetime.now(CST).date()
-        with read_session(self._engine) as session:
+        with _reading(self._engine) as connection:
             for start in range(0, len(ids), _IN_CHUNK):
                 chunk = list(ids[start : start + _IN_CHUNK])
-                for row in session.execute(
+                for row in connection.execute(
                     select(
                         ResidentRow.id,
                         ResidentRow.name,
@@ -415,16 +433,16 @@ class VisitQueries:
         )
         if area.grid_ids is not None:
             query = query.where(VisitRow.grid_id.in_(list(area.grid_ids)))
-        with read_session(self._engine) as session:
-            return list(session.scalars(query))
+        with _reading(self._engine) as connection:
+            return list(connection.scalars(query))
 
     def visit_rows(self, ids: Sequence[str]) -> Mapping[str, VisitListRow]:
         """Date (China time), household address, method, visitor, content summary."""
         out: dict[str, VisitListRow] = {}
-        with read_session(self._engine) as session:
+        with _reading(self._engine) as connection:
             for start in range(0, len(ids), _IN_CHUNK):
                 chunk = list(ids[start : start + _IN_CHUNK])
-                for row in session.execute(
+                for row in connection.execute(
                     select(
                         VisitRow.id,
                         VisitRow.visited_at,
@@ -637,8 +655,8 @@ class DashboardQueries:
         query = _household_scope_ids(area).where(
             HouseholdRow.id.not_in(self._visited_since(area, since))
         )
-        with read_session(self._engine) as session:
-            return set(session.scalars(query))
+        with _reading(self._engine) as connection:
+            return set(connection.scalars(query))
 
     def summary(
         self, area: AreaFilter, not_visited_days: int, now: datetime | None = None
@@ -722,6 +740,37 @@ class _HouseholdEntry:
     phone: str
 
 
+_TONE_MARKS = frozenset("\u0304\u0301\u030c\u0300")  # macron, acute, caron, grave
+
+
+@functools.cache
+def _char_readings() -> dict[str, str]:
+    """``pypinyin``'s single-character table (code point → readings with tone marks),
+    read from its data file without importing the package: importing ``pypinyin``
+    also loads its phrase dictionary, which costs 0.4 s and 57 MB and which
+    character-by-character lookups never use."""
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pypinyin is needed for pinyin search")
+    path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+    with path.open(encoding="utf-8") as data:
+        table: dict[str, str] = json.load(data)
+    return table
+
+
+def _toneless(reading: str) -> str:
+    """``Style.NORMAL`` of one reading: tone marks dropped, ü written ``v``."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", reading):
+        if char in _TONE_MARKS:
+            continue
+        if char == "\u0308" and out and out[-1] == "u":
+            out[-1] = "v"
+            continue
+        out.append(char)
+    return "".join(out)
+
+
 class PinyinKeys:
     """Pinyin initials and full pinyin of a name, from a per-character cache.
 
@@ -729,7 +778,8 @@ class PinyinKeys:
     characters, so the index builds in milliseconds rather than seconds of phrase
     lookups. The first character (the surname) gets every reading, because surnames
     are where the common reading is often wrong (曾 zeng, 单 shan, 解 xie): ``zl`` and
-    ``cl`` both find 曾乐."""
+    ``cl`` both find 曾乐. Readings are those of ``pypinyin.pinyin(char,
+    style=Style.NORMAL, heteronym=True)`` (a test compares every common character)."""
 
     def __init__(self) -> None:
         self._chars: dict[str, tuple[str, ...]] = {}
@@ -737,9 +787,9 @@ class PinyinKeys:
     def _readings(self, char: str) -> tuple[str, ...]:
         cached = self._chars.get(char)
         if cached is None:
-            found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
-            readings = found[0] if found else []
-            cached = tuple(dict.fromkeys(r.lower() for r in readings if r.isascii() and r))
+            listed = _char_readings().get(str(ord(char)), "")
+            plain = (_toneless(r).lower() for r in listed.split(",") if r)
+            cached = tuple(dict.fromkeys(r for r in plain if r.isascii() and r))
             self._chars[char] = cached
         return cached
 
@@ -860,7 +910,7 @@ class SearchIndex:
         if household_ids is not None:
             wanted = list(household_ids)
             chunks = [wanted[i : i + _IN_CHUNK] for i in range(0, len(wanted), _IN_CHUNK)]
-        with read_session(engine) as session:
+        with _reading(engine) as connection:
             for chunk in chunks:
                 hq, rq = house_q, res_q
                 if chunk is not None:
@@ -871,7 +921,7 @@ class SearchIndex:
                     for rid in gone:  # moved out or deleted: re-read below if still there
                         del residents[rid]
                 addresses: dict[str, str] = {}
-                for row in session.execute(hq):
+                for row in connection.execute(hq):
                     if row.deleted:
                         households.pop(row.id, None)
                         continue
@@ -879,7 +929,7 @@ class SearchIndex:
                     households[row.id] = _HouseholdEntry(
                         f"{row.address}{_SEP}{row.number}".lower(), _digits(row.phone)
                     )
-                for res in session.execute(rq):
+                for res in connection.execute(rq):
                     if res.deleted or res.household_id not in households:
                         residents.pop(res.id, None)
                         continue

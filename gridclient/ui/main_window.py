@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -109,7 +109,18 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
 
         ctx.bus.changed.connect(self._on_changed)
-        self.reload(then=self.search_controller.build)
+        self._dashboard_stale = False
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        # The search index (seconds of CPU on a township) waits until the household
+        # list has been painted once, so it never slows the first window down.
+        self.household_pane.loaded.connect(self._after_first_list)
+        # Only what every first window shows loads now; the current tab's content is
+        # chosen on the first event-loop turn, so a caller that opens the window on
+        # another tab does not pay for the dashboard.
+        self._starting = True
+        self.reload()
+        self._starting = False
+        QTimer.singleShot(0, self, self._load_current_tab)
 
     # -- construction -----------------------------------------------------------------
     def _build_panes(self) -> None:
@@ -280,17 +291,18 @@ class MainWindow(QMainWindow):
         """Tree, lists, dashboard and status, all built off the UI thread.
 
         The database lane runs tasks in order, so what the first screen needs goes
-        first: the households (the list a worker opens), the dashboard and the status;
-        ``then`` (the search index at start-up) comes before the other lists."""
+        first: the households (the list a worker opens, always loaded), the tree and
+        the status; the dashboard and the other lists load now only if their tab is
+        the current one, else when it is first shown (see :meth:`_load_pane`)."""
+        self.load_households()
         grids = self._my_grids
 
         def tree(_ctx: TaskContext) -> list[AreaNode]:
             return self.areas.tree(grids)
 
         self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
-        self.load_households()
-        self.refresh_dashboard()
         self.refresh_status()
+        self.refresh_dashboard()
         if then is not None:
             then()
         self.load_residents()
@@ -303,6 +315,31 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+
+    def _after_first_list(self, _count: int) -> None:
+        self.household_pane.loaded.disconnect(self._after_first_list)
+        QTimer.singleShot(0, self, self.search_controller.build)
+
+    def _on_screen(self, widget: QWidget) -> bool:
+        return not self._starting and self.tabs.currentWidget() is widget
+
+    def _load_pane(self, pane: ListPane, source: Callable[[], list[str]]) -> None:
+        """Load a list now if it is on screen (or is the household list, which the
+        first window, search and 走访 need), else when its tab is first shown."""
+        if pane is self.household_pane or self._on_screen(pane):
+            pane.load(source)
+        else:
+            pane.defer(source)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        self._load_current_tab()
+
+    def _load_current_tab(self) -> None:
+        current = self.tabs.currentWidget()
+        if isinstance(current, ListPane):
+            current.ensure_loaded()
+        elif current is self.dashboard and self._dashboard_stale:
+            self.refresh_dashboard()
 
     def _show_tree(self, roots: object) -> None:
         assert isinstance(roots, list)
@@ -329,23 +366,27 @@ class MainWindow(QMainWindow):
             wanted = figures.not_visited_ids(area, int(days))
             return [i for i in found if i in wanted]
 
-        self.household_pane.load(ids)
+        self._load_pane(self.household_pane, ids)
 
     def load_residents(self) -> None:
         area, tag = self._area, self.group.currentData() or None
         queries = self.residents
-        self.resident_pane.load(lambda: queries.resident_ids(area, tag))
+        self._load_pane(self.resident_pane, lambda: queries.resident_ids(area, tag))
 
     def load_visits(self) -> None:
         area, queries = self._area, self.visits
-        self.visit_pane.load(lambda: queries.visit_ids(area))
+        self._load_pane(self.visit_pane, lambda: queries.visit_ids(area))
 
     def load_events(self) -> None:
         area, queries = self._area, self.events
         state = EventStateFilter(self.event_state.currentData() or EventStateFilter.ALL.value)
-        self.event_pane.load(lambda: queries.event_ids(area, state))
+        self._load_pane(self.event_pane, lambda: queries.event_ids(area, state))
 
     def refresh_dashboard(self) -> None:
+        """Figures now if the dashboard is on screen, else when it is next shown."""
+        self._dashboard_stale = not self._on_screen(self.dashboard)
+        if self._dashboard_stale:
+            return
         area, days, figures = self._area, self.dashboard.not_visited_days(), self.figures
 
         def work(_ctx: TaskContext) -> Dashboard:
@@ -424,6 +465,7 @@ class MainWindow(QMainWindow):
         assert isinstance(hits, SearchHits)
         self.household_pane.set_hits(hits.household_ids)
         self.resident_pane.set_hits(hits.resident_ids)
+        self.resident_pane.ensure_loaded()  # search narrows both lists
         if self.tabs.currentWidget() not in (self.household_pane, self.resident_pane):
             self.tabs.setCurrentWidget(self.household_pane)
 

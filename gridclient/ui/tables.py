@@ -206,6 +206,8 @@ class ListPane(QWidget):
         self._base: list[str] = []
         self._hits: Collection[str] | None = None
         self._generation = 0
+        self._source: IdSource | None = None
+        self._stale = False
         self.table = RecordTable(model, widths)
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
@@ -222,6 +224,7 @@ class ListPane(QWidget):
 
     def load(self, source: IdSource) -> None:
         """Build the id list off the UI thread; an older pending load is discarded."""
+        self._source, self._stale = source, False
         self._generation += 1
         generation = self._generation
 
@@ -237,10 +240,28 @@ class ListPane(QWidget):
 
         self.runner.submit(work, on_done=done)
 
+    def defer(self, source: IdSource) -> None:
+        """Keep ``source`` for :meth:`ensure_loaded` (a list not on screen is built when
+        it is first shown); a load still pending is discarded."""
+        self._source, self._stale = source, True
+        self._generation += 1
+
+    def ensure_loaded(self) -> None:
+        """Load the deferred source, if any."""
+        if self._stale and self._source is not None:
+            self.load(self._source)
+
+    @property
+    def stale(self) -> bool:
+        """A source is waiting for :meth:`ensure_loaded`."""
+        return self._stale
+
     def set_hits(self, hits: Collection[str] | None) -> None:
-        """Narrow the list to search hits (``None``: no search)."""
+        """Narrow the list to search hits (``None``: no search); a deferred list is
+        narrowed when it loads."""
         self._hits = hits
-        self._show()
+        if not self._stale:
+            self._show()
 
     def _show(self) -> None:
         hits = self._hits

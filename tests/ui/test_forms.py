@@ -14,8 +14,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QScrollArea, QWidget
 from sqlalchemy import select
 
-from gridclient.config import Paths
-from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.bootstrap import DemoSession
 from gridclient.domain import idnumber
 from gridclient.domain.entities import (
     Area,
@@ -47,6 +46,7 @@ from gridclient.ui.photos import LONGEST_SIDE
 from gridclient.ui.resident_form import ResidentForm
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_dialog import VisitDialog
+from tests.ui.conftest import open_demo_copy
 
 A = EventActionKind
 LEFT = Qt.MouseButton.LeftButton
@@ -84,8 +84,8 @@ def valid_id(first17: str = "11010519900101123") -> str:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoSession]:
-    session = open_demo(Paths.resolve(tmp_path).ensure())
+def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
+    session = open_demo_copy(demo_template, tmp_path)
     yield session
     session.close()
 

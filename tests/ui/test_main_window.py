@@ -6,28 +6,35 @@ import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from gridclient.config import Paths
-from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.bootstrap import DemoSession
 from gridclient.domain import idnumber
 from gridclient.domain.entities import CST, Household, Resident
 from gridclient.domain.enums import AreaLevel
 from gridclient.domain.workflow import event_status
-from gridclient.storage.queries import EventStateFilter, month_start
+from gridclient.storage.queries import (
+    EventQueries,
+    EventStateFilter,
+    ResidentQueries,
+    VisitQueries,
+    month_start,
+)
 from gridclient.ui.context import AppContext
 from gridclient.ui.lazy_model import ID_ROLE
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from tests.ui.conftest import open_demo_copy
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoSession]:
-    session = open_demo(Paths.resolve(tmp_path).ensure())
+def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
+    session = open_demo_copy(demo_template, tmp_path)
     yield session
     session.close()
 
@@ -36,6 +43,9 @@ def demo(tmp_path: Path) -> Iterator[DemoSession]:
 def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
     win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
     qtbot.addWidget(win)
+    # The start settles on the first event-loop turns: the dashboard (the current tab)
+    # and the search index.
+    qtbot.waitUntil(lambda: win.search_controller.is_ready, timeout=5000)
     return win
 
 
@@ -60,6 +70,8 @@ def test_every_model_passes_the_qt_model_tester(window: MainWindow) -> None:
         window.tree.area_model,
     ]
     testers = [QAbstractItemModelTester(m, fatal) for m in models]
+    for pane in (window.resident_pane, window.visit_pane, window.event_pane):
+        window.tabs.setCurrentWidget(pane)  # lists load when first shown
     window.reload()  # resets every model under the testers
     window.event_state.setCurrentIndex(window.event_state.findData(EventStateFilter.OPEN.value))
     assert all(m.rowCount() > 0 for m in models)
@@ -88,7 +100,10 @@ def test_area_tree_shows_counts_and_filters_the_lists(
     assert window.tree.currentIndex().data().endswith(f"({len(members)})")
     with demo.store.read() as repos:
         residents = [r for h in members for r in repos.records.residents_of_household(h.id)]
+    assert window.resident_pane.stale  # not on screen: built when its tab is shown
+    window.tabs.setCurrentWidget(window.resident_pane)
     assert set(window.resident_model.ids()) == {r.id for r in residents}
+    window.tabs.setCurrentWidget(window.visit_pane)
     visit_households = {
         window.visits.household_of(visit_id) for visit_id in window.visit_model.ids()
     }
@@ -96,6 +111,51 @@ def test_area_tree_shows_counts_and_filters_the_lists(
 
     assert window.tree.select_area(_grid(demo))
     assert window.model.rowCount() == len(households)
+
+
+def test_only_the_first_window_loads_at_start(
+    qtbot: QtBot, demo: DemoSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Households, tree and status at construction; the current tab's content on the
+    first event-loop turn; the other lists when their tab is first shown; the search
+    index once the household list is on screen."""
+    asked: list[str] = []
+    for name in ("resident_ids", "visit_ids", "event_ids"):
+        cls = {"resident_ids": ResidentQueries, "visit_ids": VisitQueries}.get(name, EventQueries)
+        real = getattr(cls, name)
+
+        def spy(self: object, *args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            asked.append(_name)
+            return _real(self, *args, **kw)
+
+        monkeypatch.setattr(cls, name, spy)
+    win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(win)
+    assert win.model.rowCount() > 0 and win.tree.area_model.rowCount() > 0
+    assert win.dashboard.figures is None and not win.search_controller.is_ready
+    assert asked == []
+    win.tabs.setCurrentWidget(win.visit_pane)
+    assert asked == ["visit_ids"] and win.visit_model.rowCount() > 0
+    assert win.resident_pane.stale and win.event_pane.stale
+    win.tabs.setCurrentWidget(win.dashboard)
+    assert win.dashboard.figures is not None  # (its counts use event_ids too)
+    qtbot.waitUntil(lambda: win.search_controller.is_ready, timeout=5000)
+    win.tabs.setCurrentWidget(win.visit_pane)
+    asked.clear()
+    win.set_area(win.current_area())  # a filter change reloads only what is on screen
+    assert asked == ["visit_ids"]
+    win.tabs.setCurrentWidget(win.event_pane)
+    assert asked == ["visit_ids", "event_ids"] and not win.event_pane.stale
+
+
+def test_the_current_tab_loads_on_the_first_event_loop_turn(
+    qtbot: QtBot, demo: DemoSession
+) -> None:
+    win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(win)
+    assert win.tabs.currentWidget() is win.dashboard
+    qtbot.waitUntil(lambda: win.dashboard.figures is not None, timeout=5000)
+    assert win.resident_pane.stale
 
 
 def test_tree_levels_are_village_grid_micro_grid(window: MainWindow, demo: DemoSession) -> None:
@@ -182,6 +242,7 @@ def test_status_bar_shows_offline_last_sync_and_conflicts(
 def test_residents_table_never_shows_a_full_id_number_or_phone(
     window: MainWindow, demo: DemoSession
 ) -> None:
+    window.tabs.setCurrentWidget(window.resident_pane)
     with demo.store.read() as repos:
         residents = repos.records.get_many(Resident, window.resident_model.ids())
     secrets = {r.id_number for r in residents.values() if r.id_number}
@@ -253,6 +314,7 @@ def test_ctrl_f_focuses_the_search_box(qtbot: QtBot, window: MainWindow) -> None
 def test_visits_table_shows_date_address_method_visitor_summary(
     window: MainWindow, demo: DemoSession
 ) -> None:
+    window.tabs.setCurrentWidget(window.visit_pane)
     model = window.visit_model
     first = [model.data(model.index(0, c)) for c in range(model.columnCount())]
     assert first[0][:4].isdigit() and "号" in first[1]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,20 +13,20 @@ import pytest
 from pypinyin import Style, lazy_pinyin, pinyin
 from pytestqt.qtbot import QtBot
 
-from gridclient.config import Paths
-from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.bootstrap import DemoSession
 from gridclient.domain.entities import Household, Resident
 from gridclient.domain.enums import SpecialGroup
 from gridclient.domain.workflow import event_status
-from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex
+from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex, natural_key
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from tests.ui.conftest import open_demo_copy
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoSession]:
-    session = open_demo(Paths.resolve(tmp_path).ensure())
+def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
+    session = open_demo_copy(demo_template, tmp_path)
     yield session
     session.close()
 
@@ -33,6 +35,7 @@ def demo(tmp_path: Path) -> Iterator[DemoSession]:
 def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
     win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
     qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.search_controller.is_ready, timeout=5000)  # after the start
     return win
 
 
@@ -157,6 +160,7 @@ def test_special_group_filter(
     window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
 ) -> None:
     residents, _ = people
+    window.tabs.setCurrentWidget(window.resident_pane)
     for group in (SpecialGroup.DISABLED, SpecialGroup.ELDERLY_80):
         window.group.setCurrentIndex(window.group.findData(group.value))
         expected = {r.id for r in residents if group in r.tags}
@@ -189,6 +193,7 @@ def test_event_state_and_overdue_filters(window: MainWindow, demo: DemoSession) 
         EventStateFilter.OVERDUE: {i for i, s in statuses.items() if s.is_open and s.overdue},
         EventStateFilter.FINISHED: {i for i, s in statuses.items() if not s.is_open},
     }
+    window.tabs.setCurrentWidget(window.event_pane)
     for state, ids in expected.items():
         window.event_state.setCurrentIndex(window.event_state.findData(state.value))
         assert set(window.event_model.ids()) == ids, state
@@ -211,3 +216,49 @@ def test_pinyin_keys_give_every_reading_of_the_surname() -> None:
     assert "\x1fzl\x1f" in keys and "\x1fcl\x1f" in keys
     assert "zengle" in keys
     assert PinyinKeys()("张三").startswith("\x1fzs\x1fzhangsan")
+
+
+def test_pinyin_readings_are_pypinyins_for_every_common_character() -> None:
+    """The index reads pypinyin's single-character table itself (no phrase dictionary
+    in memory); the readings must be exactly what pypinyin gives."""
+    keys = PinyinKeys()
+    for code in range(0x4E00, 0xA000):
+        char = chr(code)
+        found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+        expected = tuple(dict.fromkeys(r.lower() for r in (found[0] if found else []) if r))
+        expected = tuple(r for r in expected if r.isascii())
+        assert keys._readings(char) == expected, char
+    assert keys._readings("绿") == ("lv", "lu")  # ü is written v, as Style.NORMAL does
+
+
+def test_the_window_does_not_import_pypinyin_or_alembic() -> None:
+    """Both cost a third of a second or more at start-up (pypinyin also 57 MB)."""
+    script = (
+        "import sys\n"
+        "import gridclient.ui.main_window, gridclient.storage.store\n"
+        "from gridclient.storage.queries import PinyinKeys\n"
+        "assert PinyinKeys()('张三').startswith('\\x1fzs\\x1fzhangsan')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pypinyin', 'alembic'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_natural_order_sorts_numbers_by_value() -> None:
+    texts = ["1组10号", "1组2号", "1组02号", "10组1号", "2组1号", "1组2号之一", "村委会", "１组3号"]
+    assert sorted(texts, key=natural_key) == [
+        "1组2号",  # equal to 1组02号 by value; the sort is stable
+        "1组02号",
+        "1组2号之一",
+        "１组3号",  # full-width digits count by value too
+        "1组10号",
+        "2组1号",
+        "10组1号",
+        "村委会",
+    ]
