@@ -68,6 +68,9 @@ from gridclient.ui.visit_dialog import VisitDialog
 log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 12
+BACKGROUND_AFTER_MS = 3000
+"""Start the background loads (tree, status, search index) by then even if the
+household list never arrives (a failed query is reported, the rest still loads)."""
 
 
 class MainWindow(QMainWindow):
@@ -113,7 +116,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._on_tab_changed)
         # The search index (seconds of CPU on a township) waits until the household
         # list has been painted once, so it never slows the first window down.
+        self._background_started = False
         self.household_pane.loaded.connect(self._after_first_list)
+        QTimer.singleShot(BACKGROUND_AFTER_MS, self, self._after_first_list)
         # Only what every first window shows loads now; the current tab's content is
         # chosen on the first event-loop turn, so a caller that opens the window on
         # another tab does not pay for the dashboard.
@@ -291,10 +296,21 @@ class MainWindow(QMainWindow):
         """Tree, lists, dashboard and status, all built off the UI thread.
 
         The database lane runs tasks in order, so what the first screen needs goes
-        first: the households (the list a worker opens, always loaded), the tree and
-        the status; the dashboard and the other lists load now only if their tab is
-        the current one, else when it is first shown (see :meth:`_load_pane`)."""
+        first: the households (the list a worker opens, always loaded), then the tree
+        and the status (at start-up, once the list is painted); the dashboard and the
+        other lists load now only if their tab is the current one, else when it is
+        first shown (see :meth:`_load_pane`)."""
         self.load_households()
+        if not self._starting:
+            self._load_tree_and_status()
+        self.refresh_dashboard()
+        if then is not None:
+            then()
+        self.load_residents()
+        self.load_visits()
+        self.load_events()
+
+    def _load_tree_and_status(self) -> None:
         grids = self._my_grids
 
         def tree(_ctx: TaskContext) -> list[AreaNode]:
@@ -302,12 +318,6 @@ class MainWindow(QMainWindow):
 
         self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
         self.refresh_status()
-        self.refresh_dashboard()
-        if then is not None:
-            then()
-        self.load_residents()
-        self.load_visits()
-        self.load_events()
 
     def load_all(self) -> None:
         self.load_households()
@@ -316,8 +326,15 @@ class MainWindow(QMainWindow):
         self.load_visits()
         self.load_events()
 
-    def _after_first_list(self, _count: int) -> None:
+    def _after_first_list(self, _count: int = 0) -> None:
+        """The household list is on screen (or could not load within
+        :data:`BACKGROUND_AFTER_MS`): now the tree, the status bar and, on the other
+        lane, the search index, each a moment later so the list paints first."""
+        if self._background_started:
+            return
+        self._background_started = True
         self.household_pane.loaded.disconnect(self._after_first_list)
+        QTimer.singleShot(0, self, self._load_tree_and_status)
         QTimer.singleShot(0, self, self.search_controller.build)
 
     def _on_screen(self, widget: QWidget) -> bool:

@@ -44,8 +44,11 @@ class SearchBox(QLineEdit):
 
 
 class SearchController(QObject):
-    """Owns the index: built and patched on the database lane, searched on the other
-    lane (each load publishes a new snapshot, so a search never sees a half-built one)."""
+    """Owns the index: built once on the ``net`` lane (a second or more of reading on a
+    township, which must not hold up the database lane the forms load through), then
+    patched on the database lane and searched on the ``net`` lane; each load publishes a
+    new snapshot, so a search never sees a half-built one. Patches start only once the
+    build has finished, so the two never race."""
 
     results = Signal(object)
     """:class:`SearchHits`, or ``None`` when the query is empty."""
@@ -57,6 +60,8 @@ class SearchController(QObject):
         self._index: SearchIndex | None = None
         self._generation = 0
         self._query = ""
+        self._building = False
+        self._missed: list[ChangeSet] = []
         ctx.bus.changed.connect(self._on_changed)
 
     @property
@@ -64,6 +69,9 @@ class SearchController(QObject):
         return self._index is not None
 
     def build(self) -> None:
+        if self._building or self._index is not None:
+            return
+        self._building = True
         engine = self.ctx.store.engine
 
         def work(_ctx: TaskContext) -> SearchIndex:
@@ -71,12 +79,20 @@ class SearchController(QObject):
 
         def done(index: object) -> None:
             assert isinstance(index, SearchIndex)
+            self._building = False
             self._index = index
+            missed, self._missed = self._missed, []
+            for changes in missed:  # saved while the index was being read
+                self._on_changed(changes)
             self.ready.emit()
             if self._query:
                 self.search(self._query)
 
-        self.ctx.runner.submit(work, on_done=done)
+        def failed(exc: BaseException) -> None:
+            self._building = False
+            log.error("search index build failed", exc_info=exc)
+
+        self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
 
     def search(self, query: str) -> None:
         self._query = query
@@ -101,8 +117,12 @@ class SearchController(QObject):
         self.ctx.runner.submit(work, on_done=done, lane="net")
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        if not changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT}:
+            return
         index = self._index
-        if index is None or not changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT}:
+        if index is None:
+            if self._building:
+                self._missed.append(changes)
             return
         engine = self.ctx.store.engine
         ids = sorted(changes.ids)

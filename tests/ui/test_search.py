@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -20,6 +21,7 @@ from gridclient.domain.workflow import event_status
 from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex, natural_key
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
+from gridclient.ui.search import SearchController
 from gridclient.ui.tasks import TaskRunner
 from tests.ui.conftest import open_demo_copy
 
@@ -262,3 +264,34 @@ def test_natural_order_sorts_numbers_by_value() -> None:
         "10组1号",
         "村委会",
     ]
+
+
+def test_a_change_saved_while_the_index_builds_is_not_lost(
+    demo: DemoSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = TaskRunner(synchronous=True)
+    ctx = AppContext(demo.store, runner, demo.info)
+    controller = SearchController(ctx)
+    with demo.store.read() as repos:
+        household = repos.records.households_of_grid(demo.info.grid_ids[0])[0]
+    before = SearchIndex.build(demo.store.engine)  # what the build read before the change
+    monkeypatch.setattr(SearchIndex, "build", classmethod(lambda _cls, _engine: before))
+    held: list[tuple[Any, dict[str, Any]]] = []
+    real_submit = runner.submit
+
+    def submit(fn: Any, **kw: Any) -> Any:
+        if kw.get("lane") == "net" and not held:
+            held.append((fn, kw))  # the build is still running
+            return None
+        return real_submit(fn, **kw)
+
+    monkeypatch.setattr(runner, "submit", submit)
+    controller.build()
+    assert not controller.is_ready
+    ctx.write(lambda uow: uow.delete(household.KIND, household.id))
+    fn, kw = held[0]
+    real_submit(fn, **kw)  # the build finishes, then catches up with the change
+    assert controller.is_ready
+    index = controller._index
+    assert index is not None
+    assert household.id not in index.search(household.address).household_ids
