@@ -31,7 +31,9 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 __all__ = [
     "BEGIN_OPTION",
+    "CACHE_KIB",
     "DEFAULT_BUSY_TIMEOUT_MS",
+    "READ_CACHE_KIB",
     "create_store_engine",
     "dumps_json",
     "read_session",
@@ -48,8 +50,15 @@ _BEGIN_STATEMENTS: Final = {"DEFERRED": "BEGIN DEFERRED", "IMMEDIATE": "BEGIN IM
 #: page or an import batch to commit; the UI never waits on it (writes run off-thread).
 DEFAULT_BUSY_TIMEOUT_MS: Final = 15_000
 
-#: Page cache per connection, in KiB (a handful of connections are open at most).
+#: Page cache of a connection while it runs a bulk write (``write_connection``: pulls,
+#: imports, migrations), in KiB: random UUID keys touch index pages all over the file.
 CACHE_KIB: Final = 32 * 1024
+
+#: Page cache of a connection otherwise, in KiB. The pool keeps up to 8 connections
+#: (UI thread, database lane, sync worker, …) and every one fills its cache on a list
+#: query or the search index build, so 32 MiB each would cost a township user well
+#: over 100 MB; 8 MiB holds the pages the forms and list blocks re-read.
+READ_CACHE_KIB: Final = 8 * 1024
 
 _KEY_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -135,10 +144,9 @@ def create_store_engine(
             cursor.execute("PRAGMA synchronous = NORMAL")
             # Sorts and temporary indexes stay in memory rather than in temp files.
             cursor.execute("PRAGMA temp_store = MEMORY")
-            # Every page-cache miss costs SQLCipher a decrypt and an HMAC check; random
-            # UUID keys touch index pages all over the file, so the 2 MiB default
-            # thrashes on big grids and bulk pulls.
-            cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB:d}")
+            # Every page-cache miss costs SQLCipher a decrypt and an HMAC check, so the
+            # 2 MiB default is raised; bulk writes raise it further while they run.
+            cursor.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB:d}")
         finally:
             cursor.close()
 
@@ -191,7 +199,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_connection(engine: Engine, *, foreign_keys: bool = True) -> Iterator[Connection]:
     """A Core connection in a ``BEGIN IMMEDIATE`` transaction, committed on success:
-    for bulk paths and migrations, where ORM sessions would only cost time.
+    for bulk paths and migrations, where ORM sessions would only cost time. Its page
+    cache is :data:`CACHE_KIB` for the duration.
 
     ``foreign_keys=False`` is for migrations only: SQLite ignores the PRAGMA inside a
     transaction, so it is set on this connection before BEGIN and restored afterwards;
@@ -203,9 +212,12 @@ def write_connection(engine: Engine, *, foreign_keys: bool = True) -> Iterator[C
             raise RuntimeError("the store connection is closed")
         if not foreign_keys:
             driver.execute("PRAGMA foreign_keys = OFF")
+        driver.execute(f"PRAGMA cache_size = -{CACHE_KIB:d}")
         try:
             with connection.begin():
                 yield connection
         finally:
+            # Back to the everyday size: SQLite frees the pages above it at once.
+            driver.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB:d}")
             if not foreign_keys:
                 driver.execute("PRAGMA foreign_keys = ON")

@@ -7,19 +7,21 @@ on the UI thread for a block of rows, while the id list is built on the task run
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from itertools import accumulate
+from operator import add
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, literal, select
 from sqlalchemy.orm import Session
@@ -724,8 +726,7 @@ class SearchHits:
     resident_ids: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _ResidentEntry:
+class _ResidentEntry(NamedTuple):
     household_id: str
     text: str
     """Name and the household's address, lower-cased."""
@@ -735,8 +736,7 @@ class _ResidentEntry:
     phone: str
 
 
-@dataclass(frozen=True, slots=True)
-class _HouseholdEntry:
+class _HouseholdEntry(NamedTuple):
     text: str
     """Address and 户号, lower-cased."""
     phone: str
@@ -745,7 +745,6 @@ class _HouseholdEntry:
 _TONE_MARKS = frozenset("\u0304\u0301\u030c\u0300")  # macron, acute, caron, grave
 
 
-@functools.cache
 def _char_readings() -> dict[str, str]:
     """``pypinyin``'s single-character table (code point → readings with tone marks),
     read from its data file without importing the package: importing ``pypinyin``
@@ -785,11 +784,19 @@ class PinyinKeys:
 
     def __init__(self) -> None:
         self._chars: dict[str, tuple[str, ...]] = {}
+        self._table: dict[str, str] | None = None
+
+    def release(self) -> None:
+        """Drop the 42,000-character table (about 6 MB); the characters seen so far
+        stay cached, and the table is read again (16 ms) when a new one turns up."""
+        self._table = None
 
     def _readings(self, char: str) -> tuple[str, ...]:
         cached = self._chars.get(char)
         if cached is None:
-            listed = _char_readings().get(str(ord(char)), "")
+            if self._table is None:
+                self._table = _char_readings()
+            listed = self._table.get(str(ord(char)), "")
             plain = (_toneless(r).lower() for r in listed.split(",") if r)
             cached = tuple(dict.fromkeys(r for r in plain if r.isascii() and r))
             self._chars[char] = cached
@@ -808,17 +815,19 @@ class PinyinKeys:
 
 class _Column:
     """One field of every entry joined into a single string, so a token is found with
-    ``str.find`` scan at C speed instead of a Python loop over the entries."""
+    ``str.find`` scan at C speed instead of a Python loop over the entries. Entry
+    offsets are a compact ``array`` (8 bytes each, not a 36-byte int object)."""
 
     def __init__(self, ids: list[str], values: list[str]) -> None:
         self.ids = ids
-        values = [v.replace("\n", " ") for v in values]
-        self.starts: list[int] = []
-        offset = 0
-        for value in values:
-            self.starts.append(offset)
-            offset += len(value) + 1
-        self.text = "\n".join(values) + "\n"
+        # Entry i starts after the i values and i newlines before it; the extra last
+        # offset is the end of the text. Built by C iterators, no Python loop.
+        lengths = accumulate(map(len, values), initial=0)
+        self.starts = array("q", map(add, lengths, range(len(values) + 1)))
+        self.text = "\n".join(values) + "\n"  # values hold no newline (see _one_line)
+
+    def values(self) -> list[str]:
+        return self.text[:-1].split("\n") if self.ids else []
 
     def find(self, needle: str) -> set[int]:
         """Entry positions whose value contains ``needle`` (which holds no newline
@@ -829,10 +838,13 @@ class _Column:
         while at >= 0:
             entry = bisect_right(starts, at) - 1
             found.add(entry)
-            # skip to the next entry: one hit per entry is enough
-            following = starts[entry + 1] if entry + 1 < len(starts) else len(text)
-            at = text.find(needle, following)
+            at = text.find(needle, starts[entry + 1])  # one hit per entry is enough
         return found
+
+
+def _one_line(value: str) -> str:
+    """A column value: lower case, no newline (the separator of :class:`_Column`)."""
+    return value.replace("\n", " ").lower()
 
 
 def _digits(value: str) -> str:
@@ -841,8 +853,11 @@ def _digits(value: str) -> str:
 
 @dataclass(frozen=True)
 class _IndexState:
-    residents: dict[str, _ResidentEntry]
-    households: dict[str, _HouseholdEntry]
+    """The published index: per field one :class:`_Column`, and each resident's
+    household by position. The entries are not kept as objects (that doubled the
+    memory); a partial reload rebuilds them from the columns for a moment."""
+
+    household_of: list[str]
     columns: dict[str, _Column]
 
     @classmethod
@@ -861,7 +876,28 @@ class _IndexState:
             "h_text": _Column(hids, [e.text for e in house]),
             "h_phone": _Column(hids, [e.phone for e in house]),
         }
-        return cls(residents, households, columns)
+        return cls([e.household_id for e in res], columns)
+
+    def __len__(self) -> int:
+        return len(self.columns["r_text"].ids) + len(self.columns["h_text"].ids)
+
+    def residents(self) -> dict[str, _ResidentEntry]:
+        c = self.columns
+        fields = zip(
+            c["r_text"].ids,
+            self.household_of,
+            c["r_text"].values(),
+            c["r_letters"].values(),
+            c["r_id"].values(),
+            c["r_phone"].values(),
+            strict=True,
+        )
+        return {rid: _ResidentEntry(*entry) for rid, *entry in fields}
+
+    def households(self) -> dict[str, _HouseholdEntry]:
+        c = self.columns
+        fields = zip(c["h_text"].ids, c["h_text"].values(), c["h_phone"].values(), strict=True)
+        return {hid: _HouseholdEntry(text, phone) for hid, text, phone in fields}
 
 
 class SearchIndex:
@@ -879,7 +915,7 @@ class SearchIndex:
         self._pinyin = PinyinKeys()
 
     def __len__(self) -> int:
-        return len(self._state.residents) + len(self._state.households)
+        return len(self._state)
 
     @classmethod
     def build(cls, engine: Engine) -> SearchIndex:
@@ -891,8 +927,9 @@ class SearchIndex:
         """(Re)read every row, or only the households given and their residents."""
         # Work on copies and publish them with one assignment: a search running on
         # another thread sees the old index or the new one, never a half-built one.
-        residents = {} if household_ids is None else dict(self._state.residents)
-        households = {} if household_ids is None else dict(self._state.households)
+        residents = {} if household_ids is None else self._state.residents()
+        households = {} if household_ids is None else self._state.households()
+        canonical: dict[str, str] = {}  # one string object per household id
         house_q = select(
             HouseholdRow.id,
             HouseholdRow.address,
@@ -928,8 +965,9 @@ class SearchIndex:
                         households.pop(row.id, None)
                         continue
                     addresses[row.id] = row.address
+                    canonical[row.id] = row.id
                     households[row.id] = _HouseholdEntry(
-                        f"{row.address}{_SEP}{row.number}".lower(), _digits(row.phone)
+                        _one_line(f"{row.address}{_SEP}{row.number}"), _digits(row.phone)
                     )
                 for res in connection.execute(rq):
                     if res.deleted or res.household_id not in households:
@@ -939,13 +977,14 @@ class SearchIndex:
                     if address is None:  # household loaded in another chunk
                         address = households[res.household_id].text.split(_SEP)[0]
                     residents[res.id] = _ResidentEntry(
-                        household_id=res.household_id,
-                        text=f"{res.name}{_SEP}{address}".lower(),
+                        household_id=canonical.get(res.household_id, res.household_id),
+                        text=_one_line(f"{res.name}{_SEP}{address}"),
                         letters=self._pinyin(res.name),
                         id_number=_digits(res.id_number),
                         phone=_digits(res.phone),
                     )
         self._state = _IndexState.of(residents, households)
+        self._pinyin.release()
 
     def refresh(self, engine: Engine, ids: Sequence[str]) -> None:
         """Re-read the households among ``ids`` and the households of the residents
@@ -1005,7 +1044,7 @@ class SearchIndex:
         hids = columns["h_text"].ids
         resident_ids = frozenset(rids[i] for i in residents or ())
         household_ids = {hids[i] for i in households or ()}
-        household_ids.update(state.residents[r].household_id for r in resident_ids)
+        household_ids.update(state.household_of[i] for i in residents or ())
         return SearchHits(frozenset(household_ids), resident_ids)
 
 

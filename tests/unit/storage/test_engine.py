@@ -22,6 +22,7 @@ from gridclient.storage import (
     write_connection,
     write_session,
 )
+from gridclient.storage.engine import CACHE_KIB, READ_CACHE_KIB
 from gridclient.storage.keys import key_file_for, unlock
 from gridclient.storage.models import SyncStateRow
 from tests.unit.storage.factories import ACTOR, PASSWORD, household, visit
@@ -49,6 +50,16 @@ def test_connections_get_the_pragmas(store: Store) -> None:
         assert pragma("busy_timeout") == 15_000
         assert pragma("temp_store") == 2  # MEMORY
         assert str(pragma("cipher_version")).startswith("4.")
+        assert pragma("cache_size") == -READ_CACHE_KIB
+
+
+def test_bulk_writes_get_the_big_cache_for_their_duration(store: Store) -> None:
+    with write_connection(store.engine) as connection:
+        assert connection.execute(text("PRAGMA cache_size")).scalar_one() == -CACHE_KIB
+        driver = connection.connection.driver_connection
+    assert CACHE_KIB > READ_CACHE_KIB
+    assert driver is not None
+    assert driver.execute("PRAGMA cache_size").fetchone()[0] == -READ_CACHE_KIB
 
 
 def test_writes_begin_immediate_and_reads_deferred(store: Store) -> None:
