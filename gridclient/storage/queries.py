@@ -515,6 +515,21 @@ _FINISHING_KINDS = [
 ]
 
 
+def _overdue(rows: Sequence[Any], catalog: Any, moment: datetime) -> list[str]:
+    """Ids of the (open) event rows whose catalog deadline ``moment`` has passed."""
+    overdue = []
+    for row in rows:
+        try:
+            deadline = catalog.get(row.category_code).deadline(
+                Urgency(row.urgency), row.reported_at
+            )
+        except (KeyError, ValueError):  # a category or urgency this client lacks
+            continue
+        if moment > deadline:
+            overdue.append(row.id)
+    return overdue
+
+
 class EventQueries:
     """Event state is derived from the actions (never stored), so the id list folds the
     actions of the events in scope once, on the task runner."""
@@ -572,17 +587,21 @@ class EventQueries:
             if state is not EventStateFilter.OVERDUE:
                 return [r.id for r in rows]
             catalog = Repositories(session).catalog.load()
-        overdue = []
-        for row in rows:
-            try:
-                deadline = catalog.get(row.category_code).deadline(
-                    Urgency(row.urgency), row.reported_at
-                )
-            except (KeyError, ValueError):  # a category or urgency this client lacks
-                continue
-            if moment > deadline:
-                overdue.append(row.id)
-        return overdue
+        return _overdue(rows, catalog, moment)
+
+    def open_and_overdue(self, area: AreaFilter, now: datetime) -> tuple[list[str], list[str]]:
+        """``event_ids`` for OPEN and for OVERDUE from one query (the dashboard)."""
+        open_ids = self.event_ids(area, EventStateFilter.OPEN, now)
+        with read_session(self._engine) as session:
+            catalog = Repositories(session).catalog.load()
+            rows = session.execute(
+                select(
+                    EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at
+                ).where(EventRow.id.in_(bindparam("ids", expanding=True))),
+                {"ids": open_ids},
+            ).all()
+        overdue = set(_overdue(rows, catalog, now))
+        return open_ids, [i for i in open_ids if i in overdue]
 
     def event_rows(
         self, ids: Sequence[str], now: datetime | None = None
@@ -684,8 +703,7 @@ class DashboardQueries:
                 )
             )
             pending = Repositories(session).outbox.status_counts()[OpStatus.PENDING]
-        open_ids = self._events.event_ids(area, EventStateFilter.OPEN, moment)
-        overdue_ids = self._events.event_ids(area, EventStateFilter.OVERDUE, moment)
+        open_ids, overdue_ids = self._events.open_and_overdue(area, moment)
         return Dashboard(
             households=int(households or 0),
             visited_this_month=int(visited or 0),
