@@ -2,7 +2,8 @@
 
 A township has tens of thousands of households and hundreds of thousands of visits: the
 view asks for the rows it paints, the model fetches them by primary key in blocks (a
-cheap indexed read), and keeps a bounded cache. Sorting and filtering happen in SQL when
+cheap indexed read; 50 rows, about two screens, so the first paint reads little), and
+keeps a bounded cache (10,000 rows). Sorting and filtering happen in SQL when
 the id list is built, off the UI thread.
 """
 
@@ -33,6 +34,13 @@ _STYLE_ROLES = frozenset(
         Qt.ItemDataRole.FontRole,
     }
 )
+_TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole})
+_ALIGN_ROLE = Qt.ItemDataRole.TextAlignmentRole
+#: The roles this model answers; the view asks for a dozen per cell on every paint, so
+#: the others are turned away before any other work.
+_ANSWERED = frozenset(
+    {int(r) for r in (*_STYLE_ROLES, *_TEXT_ROLES, _ALIGN_ROLE)} | {int(ID_ROLE)}
+)
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,8 @@ class LazyTableModel(QAbstractTableModel):
         columns: Sequence[Column],
         fetch_rows: RowFetcher,
         *,
-        block: int = 200,
-        cache_blocks: int = 50,
+        block: int = 50,
+        cache_blocks: int = 200,
     ) -> None:
         super().__init__()
         self._columns = list(columns)
@@ -112,15 +120,13 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+        if role not in _ANSWERED or not index.isValid() or index.row() >= len(self._ids):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGN_ROLE:
             return self._columns[index.column()].align
         styled = role in _STYLE_ROLES
-        if not styled and role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
         row = self._row(index.row())
         if row is None:  # the record vanished since the id list was built
             return None
