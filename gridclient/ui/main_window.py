@@ -106,6 +106,11 @@ class MainWindow(QMainWindow):
         self.search_controller = SearchController(ctx, self)
         self.search_controller.results.connect(self._show_hits)
         self.search_box.search_requested.connect(self.search_controller.search)
+        # A search narrows the residents too: start building that list at the first
+        # keystroke, while the search box still waits for typing to pause.
+        self.search_box.textChanged.connect(
+            lambda text: self.resident_pane.ensure_loaded() if text.strip() else None
+        )
 
         self.idle = IdleWatcher(ctx.settings.auto_lock_minutes, self)
         self.idle.idle.connect(self.lock)
