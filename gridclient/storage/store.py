@@ -73,6 +73,10 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
+#: How long :meth:`Store.close` waits for another writer before leaving the store
+#: marked "not cleanly closed" (the next open then runs the integrity check).
+CLOSE_WAIT_MS: Final = 2_000
+
 #: Files SQLite keeps beside a WAL database.
 SIDE_FILES: Final = ("-wal", "-shm")
 
@@ -477,18 +481,38 @@ class Store:
     def close(self) -> None:
         """Mark the store cleanly shut down, then dispose the engine: the last
         connection checkpoints and removes the -wal. If the flag cannot be written
-        (another writer holds the lock, the disk is full), the next open checks the
-        store. Closing twice is harmless."""
+        within :data:`CLOSE_WAIT_MS` (another writer holds the lock, the disk is full),
+        the next open checks the store. Closing twice is harmless."""
         if self._closed:
             return
         self._closed = True
         try:
-            with session_scope(self._engine, write=True) as session:
-                Repositories(session).sync_state.set(SyncKey.CLEAN_SHUTDOWN, True)
-        except (DBAPIError, OSError):
+            self._mark_clean()
+        except Exception:  # closing must not fail; the next open checks instead
             _log.warning("could not mark store %s cleanly closed", self._path, exc_info=True)
         finally:
             self._engine.dispose()
+
+    def _mark_clean(self) -> None:
+        raw = self._engine.raw_connection()  # autocommit DBAPI connection (engine.py)
+        try:
+            driver = raw.driver_connection
+            if driver is None:
+                raise RuntimeError("the store connection is closed")
+            driver.execute(f"PRAGMA busy_timeout = {CLOSE_WAIT_MS:d}")  # not 15 s at exit
+            driver.execute("BEGIN IMMEDIATE")
+            try:
+                driver.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?, 'true') "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    (SyncKey.CLEAN_SHUTDOWN.value,),
+                )
+            except BaseException:
+                driver.execute("ROLLBACK")
+                raise
+            driver.execute("COMMIT")
+        finally:
+            raw.invalidate()  # its busy timeout differs: never back into the pool
 
     def __enter__(self) -> Self:
         return self

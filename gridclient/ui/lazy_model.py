@@ -38,9 +38,7 @@ _TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRol
 _ALIGN_ROLE = Qt.ItemDataRole.TextAlignmentRole
 #: The roles this model answers; the view asks for a dozen per cell on every paint, so
 #: the others are turned away before any other work.
-_ANSWERED = frozenset(
-    {int(r) for r in (*_STYLE_ROLES, *_TEXT_ROLES, _ALIGN_ROLE)} | {int(ID_ROLE)}
-)
+_ANSWERED = frozenset({int(r) for r in (*_STYLE_ROLES, *_TEXT_ROLES, _ALIGN_ROLE)} | {int(ID_ROLE)})
 
 
 @dataclass(frozen=True)

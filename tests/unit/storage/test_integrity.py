@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,21 @@ def test_opening_a_store_at_head_does_not_import_alembic(store: Store, db_path: 
         cwd=Path(__file__).resolve().parents[3],
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_close_does_not_hang_on_a_busy_store_and_leaves_it_to_be_checked(
+    store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = create_store_engine(db_path, unlock(key_file_for(db_path), PASSWORD))
+    try:
+        with write_connection(other):  # another writer holds the lock during close
+            started = time.monotonic()
+            store.close()
+            assert time.monotonic() - started < store_module.CLOSE_WAIT_MS / 1000 + 3
+    finally:
+        other.dispose()
+    assert _clean_flag(db_path) == "false"
+    checked = _spy_checks(monkeypatch)
+    with Store.open(db_path, PASSWORD):
+        pass
+    assert checked == [db_path]
