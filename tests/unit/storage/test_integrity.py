@@ -30,13 +30,26 @@ from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, 
 PAGE = 4096
 
 
-def _crash_image(store: Store, target: Path) -> None:
-    """Copy a live store (main file, -wal with frames, -shm, key) as a crash leaves it."""
+def _fill(store: Store) -> None:
     with store.unit_of_work(actor=ACTOR) as uow:
         for _ in range(300):
             home = household(notes="x" * 200)
             uow.create(home)
             uow.create(resident(home.id))
+
+
+def _image_without_wal(store: Store, target: Path) -> None:
+    """Copy a live store after a checkpoint, without its -wal (its flag says "open"):
+    a crash whose -wal was lost too."""
+    store.checkpoint()
+    shutil.copyfile(store.path, target)
+    shutil.copyfile(key_file_for(store.path), key_file_for(target))
+    assert not Path(f"{target}-wal").exists()
+
+
+def _crash_image(store: Store, target: Path) -> None:
+    """Copy a live store (main file, -wal with frames, -shm, key) as a crash leaves it."""
+    _fill(store)
     store.checkpoint()
     with store.unit_of_work(actor=ACTOR) as uow:
         uow.create(household())  # these pages are only in the -wal
@@ -131,14 +144,7 @@ def test_orphaned_side_files_are_kept_aside_not_applied(tmp_path: Path) -> None:
 def test_after_crash_policy_checks_only_unclean_stores(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checked: list[Path] = []
-    real_check = store_module.check_integrity
-
-    def spy(path: Path, key: bytes) -> str | None:
-        checked.append(path)
-        return real_check(path, key)
-
-    monkeypatch.setattr(store_module, "check_integrity", spy)
+    checked = _spy_checks(monkeypatch)
     crashed = tmp_path / "crashed.db"
     _crash_image(store, crashed)
     store.close()
@@ -199,12 +205,9 @@ def test_a_store_left_open_is_checked_even_without_its_wal(
     checked = _spy_checks(monkeypatch)
     with store.unit_of_work(actor=ACTOR) as uow:
         uow.create(household())
-    store.checkpoint()
     image = tmp_path / "image.db"
-    shutil.copyfile(store.path, image)
-    shutil.copyfile(key_file_for(store.path), key_file_for(image))
+    _image_without_wal(store, image)
     store.close()
-    assert not Path(f"{image}-wal").exists()
     with Store.open(image, PASSWORD):
         pass
     assert checked == [image]
@@ -233,15 +236,9 @@ def test_a_store_without_the_flag_is_checked_once(
 def test_a_damaged_page_found_by_the_flag_check_moves_the_store_aside(
     store: Store, tmp_path: Path
 ) -> None:
-    with store.unit_of_work(actor=ACTOR) as uow:
-        for _ in range(300):
-            home = household(notes="x" * 200)
-            uow.create(home)
-            uow.create(resident(home.id))
-    store.checkpoint()
+    _fill(store)
     image = tmp_path / "image.db"
-    shutil.copyfile(store.path, image)  # flag "open", no -wal
-    shutil.copyfile(key_file_for(store.path), key_file_for(image))
+    _image_without_wal(store, image)
     store.close()
     _damage(image, image.stat().st_size // PAGE // 2)
     with pytest.raises(StoreCorrupted) as caught:
