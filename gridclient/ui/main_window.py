@@ -112,8 +112,11 @@ class MainWindow(QMainWindow):
             lambda text: self.resident_pane.ensure_loaded() if text.strip() else None
         )
 
-        self.idle = IdleWatcher(ctx.settings.auto_lock_minutes, self)
-        self.idle.idle.connect(self.lock)
+        # The auto-lock's application-wide event filter routes every Qt event through
+        # Python (≈ 60 ms of the first paint on a township), so it is installed once
+        # the household list is on screen (see _after_first_list); minutes of idle
+        # time do not miss that moment.
+        self.idle: IdleWatcher | None = None
         self.lock_screen.unlocked.connect(self.unlock)
 
         ctx.bus.changed.connect(self._on_changed)
@@ -333,14 +336,23 @@ class MainWindow(QMainWindow):
 
     def _after_first_list(self, _count: int = 0) -> None:
         """The household list is on screen (or could not load within
-        :data:`BACKGROUND_AFTER_MS`): now the tree, the status bar and, on the other
-        lane, the search index, each a moment later so the list paints first."""
+        :data:`BACKGROUND_AFTER_MS`): now the auto-lock's idle watch, the tree, the
+        status bar and, on the other lane, the search index, each a moment later so
+        the list paints first."""
         if self._background_started:
             return
         self._background_started = True
         self.household_pane.loaded.disconnect(self._after_first_list)
+        QTimer.singleShot(0, self, self._start_idle_watch)
         QTimer.singleShot(0, self, self._load_tree_and_status)
         QTimer.singleShot(0, self, self.search_controller.build)
+
+    def _start_idle_watch(self) -> None:
+        if self.idle is None:
+            self.idle = IdleWatcher(self.ctx.settings.auto_lock_minutes, self)
+            self.idle.idle.connect(self.lock)
+            if self._locked:
+                self.idle.pause()
 
     def _on_screen(self, widget: QWidget) -> bool:
         return not self._starting and self.tabs.currentWidget() is widget
@@ -592,7 +604,8 @@ class MainWindow(QMainWindow):
         if self._locked:
             return
         self._locked = True
-        self.idle.pause()
+        if self.idle is not None:
+            self.idle.pause()
         for action in self._actions:
             action.setEnabled(False)
         self._hidden_windows = [
@@ -620,11 +633,13 @@ class MainWindow(QMainWindow):
         for window in self._hidden_windows:
             window.show()
         self._hidden_windows = []
-        self.idle.resume()
+        if self.idle is not None:
+            self.idle.resume()
         log.info("window unlocked")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.idle.stop()
+        if self.idle is not None:
+            self.idle.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

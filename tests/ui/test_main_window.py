@@ -134,9 +134,11 @@ def test_only_the_first_window_loads_at_start(
     assert win.model.rowCount() > 0
     assert win.tree.area_model.rowCount() == 0  # filled right after the list paints
     assert win.dashboard.figures is None and not win.search_controller.is_ready
+    assert win.idle is None  # the auto-lock's event filter, once the list is painted
     assert asked == []
     qtbot.waitUntil(lambda: win.search_controller.is_ready, timeout=5000)
     assert win.tree.area_model.rowCount() > 0
+    assert win.idle is not None and win.idle.timer.isActive()
     assert win.dashboard.figures is not None  # the current tab (its counts use event_ids)
     assert win.resident_pane.stale and win.visit_pane.stale and win.event_pane.stale
     asked.clear()
