@@ -51,6 +51,7 @@ from gridclient.storage.models import (
 )
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
+from gridclient.storage.syncmeta import SyncKey
 
 __all__ = [
     "NOT_SYNCED",
@@ -67,6 +68,7 @@ __all__ = [
     "build_visit_register",
     "build_visit_summary",
     "may_see_full_ids",
+    "stored_role",
 ]
 
 Cell = str | int | float
@@ -106,6 +108,20 @@ class AreaNotFound(LookupError):
 def may_see_full_ids(role: Role) -> bool:
     """Township staff and administrators may print full ID numbers; workers see masked."""
     return role in (Role.TOWNSHIP, Role.ADMIN)
+
+
+def stored_role(store: Store) -> Role | None:
+    """The role the server granted at the last online login of this store's user (the
+    login saves it with the display name and scope under ``SyncKey.PROFILE``); None
+    when the store was never logged in online."""
+    with store.read() as repos:
+        profile = repos.sync_state.get(SyncKey.PROFILE)
+    if not isinstance(profile, dict):
+        return None
+    try:
+        return Role(str(profile.get("role")))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
