@@ -349,11 +349,11 @@ def _id_text(value: Any, row: RosterRow) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
             return str(int(value))
-        row.reject(f"身份证号被Excel存成了数字（{value:.11E}），号码已不完整{advice}")
+        row.reject(f"身份证号被Excel存成了数字，显示为科学计数法，号码已不完整{advice}")
         return ""
     text = _squeeze(to_halfwidth(str(value)))
     if _SCIENTIFIC.match(text):
-        row.reject(f"身份证号显示为科学计数法（{text}），号码已不完整{advice}")
+        row.reject(f"身份证号显示为科学计数法，号码已不完整{advice}")
         return ""
     return text
 

@@ -37,6 +37,7 @@ from gridclient.reports.data import Report
 __all__ = [
     "FONT_FAMILIES",
     "Pagination",
+    "page_layout",
     "paginate",
     "paginate_like",
     "paint",
@@ -175,14 +176,18 @@ def render_html(report: Report) -> str:
     )
 
 
-def _setup(printer: QPrinter, report: Report) -> None:
+def page_layout(report: Report) -> QPageLayout:
+    """A4 with the report's margins, landscape for wide tables."""
     orientation = (
         QPageLayout.Orientation.Landscape if report.landscape else QPageLayout.Orientation.Portrait
     )
-    layout = QPageLayout(
+    return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4), orientation, _MARGINS_MM, QPageLayout.Unit.Millimeter
     )
-    printer.setPageLayout(layout)
+
+
+def _setup(printer: QPrinter, report: Report) -> None:
+    printer.setPageLayout(page_layout(report))
     printer.setDocName(f"{report.full_title} {report.unit_name}")
 
 
