@@ -47,7 +47,7 @@ from gridclient.storage.queries import (
     SyncSummary,
     VisitQueries,
 )
-from gridclient.ui.area_tree import AreaTree
+from gridclient.ui.area_tree import KEY_ROLE, AreaTree
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_panes()
         self._build_layout()
         self._build_actions()
+        self._build_report_menu()
         self._build_status_bar()
 
         self.search_controller = SearchController(ctx, self)
@@ -258,6 +259,27 @@ class MainWindow(QMainWindow):
         ):
             self.toolbar.addAction(action)
         self.addToolBar(self.toolbar)
+
+    def _build_report_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Reports"))
+        self.reports_action = menu.addAction(self.tr("Print or export a report…"))
+        self.reports_action.triggered.connect(self.open_reports)
+        self.import_action = menu.addAction(self.tr("Import roster…"))
+        self.import_action.triggered.connect(self.open_import)
+
+    def open_reports(self) -> None:
+        from gridclient.ui.report_dialogs import ReportDialog, tree_area_id
+
+        area_id = tree_area_id(self._area, self.tree.currentIndex().data(KEY_ROLE))
+        self._show(ReportDialog(self.ctx, area_id=area_id, parent=self))
+
+    def open_import(self) -> None:
+        from gridclient.ui.import_dialog import ImportDialog
+
+        grids = self._area.grid_ids or ()
+        self._show(
+            ImportDialog(self.ctx, grid_id=grids[0] if len(grids) == 1 else None, parent=self)
+        )
 
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel()

@@ -56,11 +56,12 @@ from gridclient.reports.render import (
     render_to_printer,
     setup_printer,
 )
+from gridclient.storage.queries import AreaFilter
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
-__all__ = ["AskSavePath", "ReportDialog", "ReportRequest", "last_month"]
+__all__ = ["AskSavePath", "ReportDialog", "ReportRequest", "last_month", "tree_area_id"]
 
 AskSavePath = Callable[[QWidget, str, str, str], str]
 """(parent, caption, suggested path, filter) → the chosen path or "" (injectable for
@@ -70,6 +71,14 @@ tests; the default is ``QFileDialog.getSaveFileName``)."""
 def _ask_save_path(parent: QWidget, caption: str, suggested: str, filters: str) -> str:
     path, _selected = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
     return path
+
+
+def tree_area_id(area: AreaFilter, key: object) -> str | None:
+    """The area to default to for the area tree's current node (``key``, its id): a
+    micro-grid's reports are its grid's."""
+    if area.micro_grid_id is not None and area.grid_ids:
+        return area.grid_ids[0]
+    return key if isinstance(key, str) else None
 
 
 def last_month(today: date) -> date:
@@ -252,9 +261,7 @@ class ReportDialog(QDialog):
         kind = self._kind()
         month = self.month_edit.date()
         period = month_period(date(month.year(), month.month(), 1))
-        group = (
-            SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
-        )
+        group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
         return ReportRequest(kind, area_id, period, group)
 
     def _kind(self) -> ReportKind:

@@ -352,3 +352,29 @@ def test_not_a_roster_says_why(store: Store, sample: Sample, tmp_path: Path, qtb
     assert dialog.preview is None
     assert "无法打开Excel文件" in dialog.message.text()
     assert not dialog.import_button.isEnabled()
+
+
+def test_main_window_menu_opens_both_dialogs_on_the_current_area(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, qtbot
+) -> None:
+    from gridclient.ui.main_window import MainWindow
+
+    window = MainWindow(_ctx(store, Role.TOWNSHIP, qtbot))
+    qtbot.addWidget(window)
+    grid = sample.grids["g2"]
+    assert window.tree.select_area(grid.id)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert any("Reports" in t or "报表" in t for t in titles)
+
+    window.reports_action.trigger()
+    report = window.findChild(ReportDialog)
+    assert report is not None and report.isVisible()
+    request = report.request()
+    assert request is not None and request.area_id == grid.id
+    report.close()
+
+    window.import_action.trigger()
+    importing = window.findChild(ImportDialog)
+    assert importing is not None and importing.isVisible()
+    assert importing.grid_combo.currentData() == grid.id
+    importing.close()
