@@ -34,7 +34,7 @@ from sqlalchemy import select
 try:  # the fast reader; openpyxl (also the writer) reads when it is missing
     import python_calamine as _calamine
 except ImportError:  # pragma: no cover - python-calamine is a dependency
-    _calamine = None
+    _calamine = None  # type: ignore[assignment]
 
 from gridclient.domain import idnumber, phone
 from gridclient.domain.entities import Household, Record, Resident

@@ -116,7 +116,7 @@ class ImportDialog(QDialog):
         self._importing = False
         self.path: Path | None = None
         self.preview: RosterPreview | None = None
-        self.result: ImportResult | None = None
+        self.imported: ImportResult | None = None
         self.setWindowTitle(self.tr("Import roster"))
         self.resize(1100, 700)
 
@@ -242,7 +242,7 @@ class ImportDialog(QDialog):
             idle
             and preview is not None
             and bool(preview.accepted)
-            and self.result is None
+            and self.imported is None
             and self.grid_combo.currentData() is not None
         )
         count = len(preview.accepted) if preview is not None else 0
@@ -287,7 +287,7 @@ class ImportDialog(QDialog):
             path = Path(chosen)
         self.path = path
         self.preview = None
-        self.result = None
+        self.imported = None
         self.file_edit.setText(str(path))
         self.model.set_rows([])
         self.summary.setText("")
@@ -422,7 +422,7 @@ class ImportDialog(QDialog):
         )
         if self._closed:
             return
-        self.result = result
+        self.imported = result
         self._set_idle(
             self.tr(
                 "Imported {people} person(s) and {households} new household(s); "

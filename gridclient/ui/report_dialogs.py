@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication, QDate, QDir, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QDate, QDir, QStandardPaths, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -343,7 +343,7 @@ class ReportDialog(QDialog):
         def done(result: object) -> None:
             if self._closed:
                 return
-            report, value = result  # type: ignore[misc]
+            report, value = cast(tuple[Report, Any], result)
             self._report = (request, report)
             self._set_idle()
             on_done(report, value)
@@ -401,8 +401,9 @@ class ReportDialog(QDialog):
             setup_printer(printer, report)
             dialog = QPrintDialog(printer, self)
             dialog.accepted.connect(lambda: self.print_to(printer))
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
             self.printer = printer
-            dialog.open()
+            dialog.show()
 
         self._run(self.tr("Preparing the report…"), lambda _t, _r: None, done)
 

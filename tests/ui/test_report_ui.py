@@ -3,9 +3,9 @@ real store with the hand-built sample township (tests/unit/reports/sample.py).""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
-import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,8 @@ from gridclient.domain.enums import EntityKind, Role, SpecialGroup
 from gridclient.reports.data import ReportKind
 from gridclient.reports.importer import RowStatus
 from gridclient.storage import Store
-from gridclient.ui.context import AppContext, ChangeSet, UserInfo
 from gridclient.ui import import_dialog
+from gridclient.ui.context import AppContext, ChangeSet, UserInfo
 from gridclient.ui.import_dialog import ImportDialog
 from gridclient.ui.report_dialogs import ReportDialog, last_month
 from gridclient.ui.tasks import TaskRunner
@@ -80,7 +80,7 @@ def test_defaults_area_from_the_tree_and_last_month(store: Store, sample: Sample
     assert dialog.group_combo.isVisibleTo(dialog) and not dialog.month_edit.isVisibleTo(dialog)
 
 
-def test_export_pdf_has_the_expected_rows(store: Store, sample: Sample, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_export_pdf_has_the_expected_rows(store: Store, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
     _choose(dialog, ReportKind.VISIT_SUMMARY)
     asked: list[str] = []
@@ -287,7 +287,7 @@ def test_import_confirmed_writes_and_publishes(  # type: ignore[no-untyped-def]
     progress: list[int] = []
     dialog.progress.valueChanged.connect(progress.append)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert dialog.result is not None, dialog.message.text()
+    assert dialog.imported is not None, dialog.message.text()
     after = _counts(store)
     assert after[EntityKind.RESIDENT] == before[EntityKind.RESIDENT] + 6
     assert after[EntityKind.HOUSEHOLD] == before[EntityKind.HOUSEHOLD] + 3
@@ -334,7 +334,7 @@ def test_cancelled_import_leaves_the_store_unchanged(  # type: ignore[no-untyped
     assert dialog.cancel_button.isVisibleTo(dialog) and not dialog.close_button.isEnabled()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=15_000)
     try:
-        assert dialog.result is None
+        assert dialog.imported is None
         assert "取消" in dialog.message.text() and "未作任何修改" in dialog.message.text()
         assert _counts(store) == before
         assert not seen
