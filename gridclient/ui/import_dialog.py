@@ -59,6 +59,7 @@ from gridclient.ui.form_common import (
     make_readable,
     make_table,
 )
+from gridclient.ui.report_dialogs import file_error_text
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
 __all__ = ["AskPath", "ImportDialog"]
@@ -78,18 +79,35 @@ def _ask_save(parent: QWidget, caption: str, suggested: str, filters: str) -> st
 
 
 def _columns() -> list[Column[RosterRow]]:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ImportDialog", text)
-
     return [
-        Column(tr("Row"), lambda r: str(r.line)),
-        Column(tr("Status"), lambda r: r.status.label, alert=lambda r: r.status is RowStatus.ERROR),
-        Column(tr("Name"), lambda r: r.name),
-        Column(tr("ID number"), lambda r: idnumber.mask(r.id_number) if r.id_number else ""),
-        Column(tr("Gender"), lambda r: r.gender.label if r.gender else ""),
-        Column(tr("Relation"), lambda r: r.relation.label if r.status is RowStatus.OK else ""),
-        Column(tr("Household"), lambda r: r.household_number or r.address),
-        Column(tr("Reasons"), lambda r: "；".join(r.reasons), alert=lambda r: bool(r.reasons)),
+        Column(QCoreApplication.translate("ImportDialog", "Row"), lambda r: str(r.line)),
+        Column(
+            QCoreApplication.translate("ImportDialog", "Status"),
+            lambda r: r.status.label,
+            alert=lambda r: r.status is RowStatus.ERROR,
+        ),
+        Column(QCoreApplication.translate("ImportDialog", "Name"), lambda r: r.name),
+        Column(
+            QCoreApplication.translate("ImportDialog", "ID number"),
+            lambda r: idnumber.mask(r.id_number) if r.id_number else "",
+        ),
+        Column(
+            QCoreApplication.translate("ImportDialog", "Gender"),
+            lambda r: r.gender.label if r.gender else "",
+        ),
+        Column(
+            QCoreApplication.translate("ImportDialog", "Relation"),
+            lambda r: r.relation.label if r.status is RowStatus.OK else "",
+        ),
+        Column(
+            QCoreApplication.translate("ImportDialog", "Household"),
+            lambda r: r.household_number or r.address,
+        ),
+        Column(
+            QCoreApplication.translate("ImportDialog", "Reasons"),
+            lambda r: "；".join(r.reasons),
+            alert=lambda r: bool(r.reasons),
+        ),
     ]
 
 
@@ -459,16 +477,12 @@ def _documents() -> str:
 
 
 def _error_text(exc: BaseException) -> str:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ImportDialog", text)
-
     if isinstance(exc, RosterError | ImportCancelled):
         return str(exc)
     if isinstance(exc, OSError):
-        return tr(
-            "The file could not be written ({detail}). Choose another folder or name."
-        ).format(detail=exc.strerror or exc)
-    return tr(
+        return file_error_text(exc)
+    return QCoreApplication.translate(
+        "ImportDialog",
         "The import failed because of an unexpected error ({name}); nothing was written. "
-        "Try again; if it still fails, send the log file to your IT staff."
+        "Try again; if it still fails, send the log file to your IT staff.",
     ).format(name=type(exc).__name__)

@@ -498,17 +498,20 @@ class ReportDialog(QDialog):
         super().done(result)
 
 
-def _error_text(exc: BaseException) -> str:
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ReportDialog", text)
+def file_error_text(exc: OSError) -> str:
+    """A file that could not be written (a report, an error workbook)."""
+    return QCoreApplication.translate(
+        "ReportDialog", "The file could not be written ({detail}). Choose another folder or name."
+    ).format(detail=exc.strerror or exc)
 
+
+def _error_text(exc: BaseException) -> str:
     if isinstance(exc, AreaNotFound | ValueError):
         return str(exc)
     if isinstance(exc, OSError):
-        return tr(
-            "The file could not be written ({detail}). Choose another folder or name."
-        ).format(detail=exc.strerror or exc)
-    return tr(
+        return file_error_text(exc)
+    return QCoreApplication.translate(
+        "ReportDialog",
         "The report could not be made because of an unexpected error ({name}). "
-        "Try again; if it still fails, send the log file to your IT staff."
+        "Try again; if it still fails, send the log file to your IT staff.",
     ).format(name=type(exc).__name__)

@@ -681,6 +681,198 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="83"/>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="85"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="89"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="91"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="95"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="99"/>
+        <source>Relation</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="103"/>
+        <source>Household</source>
+        <translation>户号/住址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="107"/>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="138"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="398"/>
+        <source>Import roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="141"/>
+        <source>Import an Excel roster</source>
+        <translation>导入Excel花名册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="144"/>
+        <source>The file is checked first and nothing is written until you confirm. Rows with errors are not imported; save them, correct them in Excel and import that file again.</source>
+        <translation>先检查文件，确认前不会写入任何数据。有错误的行不会导入：可将其另存，在Excel中改正后再导入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="152"/>
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="153"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="161"/>
+        <source>Excel file</source>
+        <translation>Excel文件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
+        <source>Into grid</source>
+        <translation>导入到网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="166"/>
+        <source>Show only rows with errors</source>
+        <translation>只显示有错误的行</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="183"/>
+        <source>Save rows with errors…</source>
+        <translation>导出错误行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="185"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="187"/>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="190"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="246"/>
+        <source>There is no grid in the local data to import into.</source>
+        <translation>本地数据中没有可导入的网格。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/import_dialog.py" line="267"/>
+        <source>Import %n row(s)</source>
+        <translation>
+            <numerusform>导入 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="301"/>
+        <source>Choose roster</source>
+        <translation>选择花名册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="301"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="359"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="312"/>
+        <source>Checking {name}…</source>
+        <translation>正在检查 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="331"/>
+        <source>Header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
+        <translation>表头在第 {rows} 行；可导入 {ok} 行，有错误 {bad} 行。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="340"/>
+        <source>Columns not imported: {columns}</source>
+        <translation>不导入的列：{columns}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="345"/>
+        <source>Checked. Nothing has been written yet.</source>
+        <translation>检查完毕，尚未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
+        <source>Save rows with errors</source>
+        <translation>导出错误行</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="365"/>
+        <source>Saving the rows with errors…</source>
+        <translation>正在导出错误行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="374"/>
+        <source>Saved {count} row(s) with their reasons to {path}.</source>
+        <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="390"/>
+        <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
+        <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="401"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="427"/>
+        <source>Importing {done} of {total}…</source>
+        <translation>正在导入 {done}/{total}…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="433"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="446"/>
+        <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
+        <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="484"/>
+        <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../../gridclient/ui/lock.py" line="91"/>
@@ -743,199 +935,214 @@
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="122"/>
+        <location filename="../../gridclient/ui/main_window.py" line="123"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="124"/>
+        <location filename="../../gridclient/ui/main_window.py" line="125"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="132"/>
+        <location filename="../../gridclient/ui/main_window.py" line="133"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="139"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="146"/>
+        <location filename="../../gridclient/ui/main_window.py" line="147"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="148"/>
+        <location filename="../../gridclient/ui/main_window.py" line="149"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="156"/>
+        <location filename="../../gridclient/ui/main_window.py" line="157"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="164"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="164"/>
+        <location filename="../../gridclient/ui/main_window.py" line="165"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="165"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="167"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="175"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="176"/>
+        <location filename="../../gridclient/ui/main_window.py" line="177"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="183"/>
+        <location filename="../../gridclient/ui/main_window.py" line="184"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="195"/>
+        <location filename="../../gridclient/ui/main_window.py" line="196"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="197"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="199"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="200"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="236"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="238"/>
+        <location filename="../../gridclient/ui/main_window.py" line="239"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="240"/>
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="242"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="242"/>
+        <location filename="../../gridclient/ui/main_window.py" line="243"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="246"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <source>Print or export a report…</source>
+        <translation>打印或导出报表…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="267"/>
+        <source>Import roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="371"/>
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="395"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <location filename="../../gridclient/ui/main_window.py" line="398"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="377"/>
+        <location filename="../../gridclient/ui/main_window.py" line="399"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="408"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
+        <location filename="../../gridclient/ui/main_window.py" line="411"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="417"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="477"/>
+        <location filename="../../gridclient/ui/main_window.py" line="499"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="510"/>
+        <location filename="../../gridclient/ui/main_window.py" line="532"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="517"/>
+        <location filename="../../gridclient/ui/main_window.py" line="539"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="197"/>
+        <location filename="../../gridclient/ui/main_window.py" line="198"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="130"/>
+        <location filename="../../gridclient/ui/main_window.py" line="131"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -986,6 +1193,179 @@
         <location filename="../../gridclient/ui/photos.py" line="221"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="135"/>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="138"/>
+        <source>Print or export a report</source>
+        <translation>打印或导出报表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="145"/>
+        <source>Group</source>
+        <translation>群体</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="147"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="155"/>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="157"/>
+        <source>ID and phone numbers are printed in full (your role may see them).</source>
+        <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="159"/>
+        <source>ID and phone numbers are printed masked.</source>
+        <translation>身份证号和电话号码将脱敏打印。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="165"/>
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="167"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="179"/>
+        <source>Print preview</source>
+        <translation>打印预览</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="180"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="181"/>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="182"/>
+        <source>Export Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="183"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="217"/>
+        <source>Loading areas…</source>
+        <translation>正在加载区域…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
+        <source>There are no areas in the local data yet.</source>
+        <translation>本地数据中还没有区域。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
+        <source>As of the day it is printed</source>
+        <translation>统计截至打印当日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
+        <source>Period: {period}</source>
+        <translation>统计期间：{period}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="374"/>
+        <source>Print preview — {title}</source>
+        <translation>打印预览 — {title}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="379"/>
+        <source>{title}: {rows} rows, {pages} pages</source>
+        <translation>{title}：{rows} 行，{pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="385"/>
+        <source>Preparing the preview…</source>
+        <translation>正在准备打印预览…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="408"/>
+        <source>Preparing the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="418"/>
+        <source>Sent {title} to the printer ({pages} pages).</source>
+        <translation>已将{title}发送到打印机（{pages} 页）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="423"/>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="444"/>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="444"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="454"/>
+        <source>Saved {title} to {path} ({pages} pages).</source>
+        <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="459"/>
+        <source>Writing the PDF…</source>
+        <translation>正在生成 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="463"/>
+        <source>Export Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="463"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="476"/>
+        <source>Saved {title} to {path} ({rows} rows).</source>
+        <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="481"/>
+        <source>Writing the Excel file…</source>
+        <translation>正在生成 Excel 文件…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="503"/>
+        <source>The file could not be written ({detail}). Choose another folder or name.</source>
+        <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="513"/>
+        <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
 </context>
 <context>
