@@ -258,13 +258,19 @@ def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]
             layout.blockBoundingRect(table.cellAt(r, 0).firstCursorPosition().block()).top()
             for r in range(len(chunk))
         ]
-        # A row starts one grid line and the cell padding above its text. The frame adds
-        # a margin around the grid, the same above and below.
+        # A row starts one grid line and the cell padding above its text, and the last
+        # row ends the cell padding below its tallest cell's text (its bottom grid line
+        # is the next row's top one, or drawn with the page's last row).
         scale = printer.logicalDpiY() / 96
         fmt = table.format()
         inset = (fmt.cellPadding() + fmt.cellSpacing()) * scale
-        margin = tops[0] - inset - frame.top()
-        edges = [t - inset for t in tops] + [frame.bottom() - margin]
+        last = len(chunk) - 1
+        text_bottom = max(
+            layout.blockBoundingRect(table.cellAt(last, c).lastCursorPosition().block()).bottom()
+            for c in range(table.columns())
+        )
+        end = min(text_bottom + fmt.cellPadding() * scale, frame.bottom())
+        edges = [t - inset for t in tops] + [end]
         slices.extend(_Slice(document, edges[i], edges[i + 1]) for i in range(len(chunk)))
     return slices
 
