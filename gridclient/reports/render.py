@@ -127,7 +127,8 @@ def _table_html(report: Report, rows: Sequence[_Row], *, header: bool) -> str:
     # Grid lines: the black table background shows through a 1 px cell spacing. Cheaper
     # to lay out than border-collapse, and without the double lines of cell borders.
     return (
-        '<table width="100%" border="0" cellspacing="1" cellpadding="3" bgcolor="#000000">'
+        f'<table width="100%" border="0" cellspacing="{_GRID_LINE_PX}" cellpadding="3" '
+        'bgcolor="#000000">'
         f"{thead}<tbody>{body}</tbody></table>"
     )
 
@@ -230,9 +231,10 @@ def _document(printer: QPrinter, width: float, body: str) -> QTextDocument:
     document.setDocumentMargin(0)
     document.setTextWidth(width)
     document.setHtml(f"<html><body>{body}</body></html>")
-    # HTML only takes whole pixels; 1 px (0.26 mm) grid lines vanish in screen previews.
+    # 1 px (0.26 mm) grid lines vanish in screen previews: the HTML asks for 1.3 px. A Qt
+    # that parses only whole pixels gets it set on the table (a second layout pass).
     for frame in document.rootFrame().childFrames():
-        if isinstance(frame, QTextTable) and frame.format().cellSpacing() > 0:
+        if isinstance(frame, QTextTable) and 0 < frame.format().cellSpacing() != _GRID_LINE_PX:
             fmt = frame.format()
             fmt.setCellSpacing(_GRID_LINE_PX)
             frame.setFormat(fmt)
