@@ -59,7 +59,7 @@ from gridclient.ui.form_common import (
     make_readable,
     make_table,
 )
-from gridclient.ui.report_dialogs import file_error_text
+from gridclient.ui.report_dialogs import failure_text
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
 __all__ = ["AskPath", "ImportDialog"]
@@ -477,12 +477,12 @@ def _documents() -> str:
 
 
 def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, RosterError | ImportCancelled):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return file_error_text(exc)
-    return QCoreApplication.translate(
-        "ImportDialog",
-        "The import failed because of an unexpected error ({name}); nothing was written. "
-        "Try again; if it still fails, send the log file to your IT staff.",
-    ).format(name=type(exc).__name__)
+    return failure_text(
+        exc,
+        (RosterError, ImportCancelled),
+        QCoreApplication.translate(
+            "ImportDialog",
+            "The import failed because of an unexpected error ({name}); nothing was written. "
+            "Try again; if it still fails, send the log file to your IT staff.",
+        ),
+    )

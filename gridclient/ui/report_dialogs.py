@@ -498,20 +498,27 @@ class ReportDialog(QDialog):
         super().done(result)
 
 
-def file_error_text(exc: OSError) -> str:
-    """A file that could not be written (a report, an error workbook)."""
-    return QCoreApplication.translate(
-        "ReportDialog", "The file could not be written ({detail}). Choose another folder or name."
-    ).format(detail=exc.strerror or exc)
+def failure_text(exc: BaseException, expected: tuple[type[BaseException], ...], other: str) -> str:
+    """What went wrong, in Chinese: the message of an ``expected`` error (already
+    written for the user), a file that could not be written, or ``other`` with the
+    error's type in ``{name}``."""
+    if isinstance(exc, expected):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return QCoreApplication.translate(
+            "ReportDialog",
+            "The file could not be written ({detail}). Choose another folder or name.",
+        ).format(detail=exc.strerror or exc)
+    return other.format(name=type(exc).__name__)
 
 
 def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, AreaNotFound | ValueError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        return file_error_text(exc)
-    return QCoreApplication.translate(
-        "ReportDialog",
-        "The report could not be made because of an unexpected error ({name}). "
-        "Try again; if it still fails, send the log file to your IT staff.",
-    ).format(name=type(exc).__name__)
+    return failure_text(
+        exc,
+        (AreaNotFound, ValueError),
+        QCoreApplication.translate(
+            "ReportDialog",
+            "The report could not be made because of an unexpected error ({name}). "
+            "Try again; if it still fails, send the log file to your IT staff.",
+        ),
+    )

@@ -867,7 +867,7 @@
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="484"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -1358,12 +1358,12 @@
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="503"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="508"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="513"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="519"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
 from gridclient.demo.local import load_dataset
 from gridclient.domain.enums import EntityKind, Role, SpecialGroup
@@ -118,16 +118,22 @@ def test_roster_masking_follows_the_role(store: Store, tmp_path: Path, qtbot) ->
     assert all("********" in i for i in ids[Role.WORKER])
 
 
-def test_print_preview_opens_and_paginates(store: Store, qtbot) -> None:  # type: ignore[no-untyped-def]
-    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
-    _choose(dialog, ReportKind.EVENT_LEDGER)
-    dialog.preview()
+def _opened_preview(dialog: ReportDialog, qtbot) -> tuple[QPrintPreviewDialog, QPrintPreviewWidget]:  # type: ignore[no-untyped-def]
     preview = dialog.preview_dialog
     assert preview is not None
     qtbot.addWidget(preview)
     qtbot.waitUntil(preview.isVisible)
     widget = preview.findChild(QPrintPreviewWidget)
     assert widget is not None
+    assert dialog._pagination is not None
+    return preview, widget
+
+
+def test_print_preview_opens_and_paginates(store: Store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.EVENT_LEDGER)
+    dialog.preview()
+    preview, widget = _opened_preview(dialog, qtbot)
     layout = dialog._pagination
     assert layout is not None and layout.page_count >= 1
     qtbot.waitUntil(lambda: widget.pageCount() == layout.page_count)
@@ -149,11 +155,7 @@ def test_preview_laid_out_on_a_worker_thread(store: Store, qtbot) -> None:  # ty
         assert dialog.busy and dialog.progress.isVisibleTo(dialog)
         assert not dialog.pdf_button.isEnabled()
         qtbot.waitUntil(lambda: dialog.preview_dialog is not None, timeout=15_000)
-        preview = dialog.preview_dialog
-        assert preview is not None
-        qtbot.addWidget(preview)
-        widget = preview.findChild(QPrintPreviewWidget)
-        assert widget is not None
+        preview, widget = _opened_preview(dialog, qtbot)
         assert dialog._pagination is not None
         qtbot.waitUntil(lambda: widget.pageCount() == dialog._pagination.page_count)
         assert dialog.pdf_button.isEnabled()
@@ -177,11 +179,7 @@ def test_long_preview_has_several_pages(store: Store, qtbot, monkeypatch) -> Non
     dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
     _choose(dialog, ReportKind.EVENT_LEDGER)
     dialog.preview()
-    preview = dialog.preview_dialog
-    assert preview is not None
-    qtbot.addWidget(preview)
-    widget = preview.findChild(QPrintPreviewWidget)
-    assert widget is not None
+    preview, widget = _opened_preview(dialog, qtbot)
     qtbot.waitUntil(lambda: widget.pageCount() > 2)
     assert dialog._pagination is not None
     assert widget.pageCount() == dialog._pagination.page_count
