@@ -59,7 +59,7 @@ from gridclient.ui.form_common import (
     make_readable,
     make_table,
 )
-from gridclient.ui.report_dialogs import failure_text
+from gridclient.ui.report_dialogs import failure_text, save_file_dialog
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
 __all__ = ["AskPath", "ImportDialog"]
@@ -70,11 +70,6 @@ AskPath = Callable[[QWidget, str, str, str], str]
 
 def _ask_open(parent: QWidget, caption: str, folder: str, filters: str) -> str:
     path, _selected = QFileDialog.getOpenFileName(parent, caption, folder, filters)
-    return path
-
-
-def _ask_save(parent: QWidget, caption: str, suggested: str, filters: str) -> str:
-    path, _selected = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
     return path
 
 
@@ -119,7 +114,7 @@ class ImportDialog(QDialog):
         grid_id: str | None = None,
         parent: QWidget | None = None,
         ask_open: AskPath = _ask_open,
-        ask_save: AskPath = _ask_save,
+        ask_save: AskPath = save_file_dialog,
         confirm: Confirm = ask,
     ) -> None:
         super().__init__(parent)

@@ -61,14 +61,22 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
-__all__ = ["AskSavePath", "ReportDialog", "ReportRequest", "last_month", "tree_area_id"]
+__all__ = [
+    "AskSavePath",
+    "ReportDialog",
+    "ReportRequest",
+    "failure_text",
+    "last_month",
+    "save_file_dialog",
+    "tree_area_id",
+]
 
 AskSavePath = Callable[[QWidget, str, str, str], str]
 """(parent, caption, suggested path, filter) → the chosen path or "" (injectable for
 tests; the default is ``QFileDialog.getSaveFileName``)."""
 
 
-def _ask_save_path(parent: QWidget, caption: str, suggested: str, filters: str) -> str:
+def save_file_dialog(parent: QWidget, caption: str, suggested: str, filters: str) -> str:
     path, _selected = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
     return path
 
@@ -118,7 +126,7 @@ class ReportDialog(QDialog):
         area_id: str | None = None,
         today: date | None = None,
         parent: QWidget | None = None,
-        ask_save_path: AskSavePath = _ask_save_path,
+        ask_save_path: AskSavePath = save_file_dialog,
     ) -> None:
         super().__init__(parent)
         make_readable(self)
