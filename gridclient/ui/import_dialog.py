@@ -152,6 +152,7 @@ class ImportDialog(QDialog):
         file_row.addWidget(self.choose_button)
         self.grid_combo = QComboBox()
         self.grid_combo.setEnabled(False)
+        self.grid_combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
         form = QFormLayout()
         form.addRow(self.tr("Excel file"), file_row)
         form.addRow(self.tr("Into grid"), self.grid_combo)
@@ -229,13 +230,15 @@ class ImportDialog(QDialog):
             return
         assert isinstance(result, list)
         self.grid_combo.clear()
+        wanted = self._wanted_grid if len(result) > 1 else None
+        if len(result) > 1 and not any(g.id == wanted for g in result):
+            # Several grids and none picked in the tree: the user chooses, no default.
+            self.grid_combo.addItem(self.tr("Choose the grid…"), None)
         for grid in result:
             assert isinstance(grid, AreaChoice)
             self.grid_combo.addItem(grid.name, grid.id)
-        if self._wanted_grid is not None:
-            index = self.grid_combo.findData(self._wanted_grid)
-            if index >= 0:
-                self.grid_combo.setCurrentIndex(index)
+        if wanted is not None:
+            self.grid_combo.setCurrentIndex(max(0, self.grid_combo.findData(wanted)))
         self.grid_combo.setEnabled(len(result) > 1)
         if not result:
             self.message.show_message(self.tr("There is no grid in the local data to import into."))

@@ -683,191 +683,196 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="83"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="78"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="85"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="80"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="89"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="84"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="91"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="86"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="95"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="90"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="99"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="94"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="103"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="98"/>
         <source>Household</source>
         <translation>户号/住址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="107"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="102"/>
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="138"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="398"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="133"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="396"/>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="141"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="136"/>
         <source>Import an Excel roster</source>
         <translation>导入Excel花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="144"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="139"/>
         <source>The file is checked first and nothing is written until you confirm. Rows with errors are not imported; save them, correct them in Excel and import that file again.</source>
         <translation>先检查文件，确认前不会写入任何数据。有错误的行不会导入：可将其另存，在Excel中改正后再导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="152"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="147"/>
         <source>No file chosen</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="148"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="161"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="157"/>
         <source>Excel file</source>
         <translation>Excel文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="158"/>
         <source>Into grid</source>
         <translation>导入到网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="166"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
         <source>Show only rows with errors</source>
         <translation>只显示有错误的行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="183"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="179"/>
         <source>Save rows with errors…</source>
         <translation>导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="185"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="181"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="187"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="183"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="190"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="186"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="236"/>
+        <source>Choose the grid…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="244"/>
         <source>There is no grid in the local data to import into.</source>
         <translation>本地数据中没有可导入的网格。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="267"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="265"/>
         <source>Import %n row(s)</source>
         <translation>
             <numerusform>导入 %n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="301"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
         <source>Choose roster</source>
         <translation>选择花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="301"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="359"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="312"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="310"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="331"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="329"/>
         <source>Header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
         <translation>表头在第 {rows} 行；可导入 {ok} 行，有错误 {bad} 行。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="340"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="338"/>
         <source>Columns not imported: {columns}</source>
         <translation>不导入的列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="345"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="343"/>
         <source>Checked. Nothing has been written yet.</source>
         <translation>检查完毕，尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="355"/>
         <source>Save rows with errors</source>
         <translation>导出错误行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="365"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
         <source>Saving the rows with errors…</source>
         <translation>正在导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="374"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="372"/>
         <source>Saved {count} row(s) with their reasons to {path}.</source>
         <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="390"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="388"/>
         <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
         <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="401"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="399"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="427"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="425"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="433"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="431"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="446"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="444"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="481"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -1198,172 +1203,172 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="135"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="143"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="138"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="146"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="145"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="153"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="147"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="155"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="155"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="163"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="157"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="165"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="159"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="167"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="165"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="167"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="175"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="179"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="187"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="180"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="181"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="189"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="190"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="217"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="287"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="374"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="379"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="387"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="385"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="393"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="408"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="416"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="418"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="426"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="423"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="431"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="444"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="444"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="454"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="462"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="459"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="463"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="463"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="476"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="484"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="481"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="489"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="508"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="516"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="527"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>

@@ -376,3 +376,16 @@ def test_main_window_menu_opens_both_dialogs_on_the_current_area(  # type: ignor
     assert importing is not None and importing.isVisible()
     assert importing.grid_combo.currentData() == grid.id
     importing.close()
+
+
+def test_import_asks_for_the_grid_when_none_is_selected(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, roster: tuple[Path, dict[str, int]], qtbot
+) -> None:
+    path, _lines = roster
+    dialog = ImportDialog(_ctx(store, Role.TOWNSHIP, qtbot), confirm=lambda *_: True)
+    qtbot.addWidget(dialog)
+    dialog.choose_file(path)
+    assert dialog.grid_combo.currentData() is None and dialog.grid_combo.count() == 4
+    assert not dialog.import_button.isEnabled()
+    dialog.grid_combo.setCurrentIndex(dialog.grid_combo.findData(sample.grids["g2"].id))
+    assert dialog.import_button.isEnabled()
