@@ -786,7 +786,7 @@
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="236"/>
         <source>Choose the grid…</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择网格…</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="244"/>
