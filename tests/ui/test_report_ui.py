@@ -142,7 +142,7 @@ def test_print_preview_opens_and_paginates(store: Store, qtbot) -> None:  # type
     preview.close()
 
 
-def test_preview_laid_out_on_a_worker_thread(store: Store, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_preview_laid_out_on_a_worker_thread(store: Store, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     """The real runner: the layout is made on the database thread, the preview paints it
     on the UI thread (and the UI stays responsive meanwhile)."""
     ctx = _ctx(store, Role.TOWNSHIP, qtbot)
@@ -160,6 +160,12 @@ def test_preview_laid_out_on_a_worker_thread(store: Store, qtbot) -> None:  # ty
         qtbot.waitUntil(lambda: widget.pageCount() == dialog._pagination.page_count)
         assert dialog.pdf_button.isEnabled()
         preview.close()
+        # The PDF is written on the worker thread too.
+        target = tmp_path / "register.pdf"
+        dialog.export_pdf(target)
+        qtbot.waitUntil(lambda: dialog.last_output == target, timeout=15_000)
+        assert page_count(target) == dialog._pagination.page_count
+        assert "入户走访登记表" in squeeze(pdf_text(target))
     finally:
         ctx.runner.shutdown()
 
