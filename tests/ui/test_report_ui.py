@@ -139,6 +139,14 @@ def test_print_preview_opens_and_paginates(store: Store, qtbot) -> None:  # type
     qtbot.waitUntil(lambda: widget.pageCount() == layout.page_count)
     assert dialog.printer is not None
     assert dialog.printer.pageLayout().orientation().name == "Landscape"
+    # Portrait chosen in the preview: laid out again for the new page, same rows.
+    widget.setPortraitOrientation()
+    qtbot.waitUntil(lambda: dialog._pagination is not layout)
+    relaid = dialog._pagination
+    assert relaid is not None and relaid.fits(dialog.printer)
+    assert relaid.height > relaid.width
+    assert sum(len(p) for p in relaid.pages) == sum(len(p) for p in layout.pages)
+    qtbot.waitUntil(lambda: widget.pageCount() == relaid.page_count)
     preview.close()
 
 
