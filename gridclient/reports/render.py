@@ -207,6 +207,8 @@ def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) 
 
 
 _CHUNK_ROWS = 25
+#: Space between the table and the summary below it, in running-text lines.
+_GAP = 0.6
 #: Grid line width in CSS pixels (0.35 mm).
 _GRID_LINE_PX = 1.3
 
@@ -355,7 +357,7 @@ def paginate(report: Report, printer: QPrinter) -> Pagination:
             used = head_h
         pages[-1].append(piece)
         used += piece.height
-    bottom_on_new_page = used + bottom.size().height() > body_h
+    bottom_on_new_page = used + _GAP * line + bottom.size().height() > body_h
     return Pagination(
         report,
         printer.resolution(),
@@ -428,8 +430,7 @@ def _paint(layout: Pagination, printer: QPrinter, painter: QPainter) -> None:
                 _draw(painter, run[0].document, run[0].top, run[-1].bottom + extra, y)
                 y += run[-1].bottom - run[0].top
         if index == count - 1:
-            if layout.bottom_on_new_page:
-                y = header_h
+            y = header_h if layout.bottom_on_new_page else y + _GAP * line
             _draw(painter, bottom, 0, bottom.size().height(), y)
         _running(painter, report, running, pen, width, height, line, index, count)
 
