@@ -403,3 +403,18 @@ def test_import_asks_for_the_grid_when_none_is_selected(  # type: ignore[no-unty
     assert not dialog.import_button.isEnabled()
     dialog.grid_combo.setCurrentIndex(dialog.grid_combo.findData(sample.grids["g2"].id))
     assert dialog.import_button.isEnabled()
+
+
+def test_print_asks_for_the_printer_first(store: Store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.VISIT_REGISTER)
+    dialog.print_report()
+    asking = dialog.findChild(QPrintDialog)
+    assert asking is not None
+    qtbot.waitUntil(asking.isVisible)
+    assert dialog.printer is not None
+    assert dialog.printer.pageLayout().orientation().name == "Landscape"
+    asking.reject()
+    assert dialog.status_label.text() == "" and not dialog.busy  # nothing was printed
