@@ -64,7 +64,7 @@ def _record(api: Api, headers: dict[str, str], hid: str) -> dict[str, Any]:
 def test_keep_server_writes_a_new_version_and_the_feed_resends_the_conflict(
     api: Api, world: World, db: Database
 ) -> None:
-    hid, cid, a, b = _conflict(api, world)
+    hid, cid, _a, b = _conflict(api, world)
     _, cursor = api.pull_all(b)
     resolve = resolve_op("household", hid, cid, "server", changes={"phone": ["B", "A"]})
     [result] = api.push(b, [resolve])
@@ -148,7 +148,7 @@ def test_malformed_resolve_ops_are_refused(api: Api, world: World) -> None:
 def test_a_third_value_written_after_the_conflict_is_kept_in_a_new_conflict(
     api: Api, world: World, db: Database
 ) -> None:
-    hid, cid, a, b = _conflict(api, world)
+    hid, cid, _a, b = _conflict(api, world)
     t1 = api.login("t1")
     api.push(
         t1, [op("household", hid, "update", {"phone": "C"}, base_version=3, old={"phone": "B"})]
