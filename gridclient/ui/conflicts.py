@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -97,10 +98,6 @@ _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
 }
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("conflicts", text)
-
-
 def _field_labels() -> dict[str, str]:
     # Literal calls, so that lupdate finds every label.
     return {
@@ -149,7 +146,7 @@ def field_label(field: str) -> str:
     """The Chinese label of a field; empty ``field``: the whole record (edit after
     delete)."""
     if not field:
-        return _t("Whole record (edited after it was deleted)")
+        return QCoreApplication.translate("conflicts", "Whole record (edited after it was deleted)")
     return _field_labels().get(field, field)
 
 
@@ -179,7 +176,7 @@ def format_value(
     numbers unless ``revealed``, and the edit of an edit-after-delete field by field."""
     if not field:
         if value is None:
-            return _t("(deleted)")
+            return QCoreApplication.translate("conflicts", "(deleted)")
         if isinstance(value, dict):
             parts = [
                 f"{field_label(name)}：{format_value(kind, name, new, revealed=revealed, area_names=area_names)}"  # noqa: E501
@@ -187,7 +184,7 @@ def format_value(
             ]
             return "；".join(parts)
     if value is None or value == "" or value == []:
-        return _t("(empty)")
+        return QCoreApplication.translate("conflicts", "(empty)")
     if field in _SENSITIVE and isinstance(value, str) and not revealed:
         return _mask(field, value)
     enum = _ENUMS.get((kind, field))
@@ -198,7 +195,11 @@ def format_value(
     if field in _AREA_FIELDS | {"household_id", "parent_id"} and isinstance(value, str):
         return (area_names or {}).get(value, value)
     if isinstance(value, bool):
-        return _t("Yes") if value else _t("No")
+        return (
+            QCoreApplication.translate("conflicts", "Yes")
+            if value
+            else QCoreApplication.translate("conflicts", "No")
+        )
     if field == "birth_date" and isinstance(value, str):
         try:
             return date.fromisoformat(value).strftime("%Y-%m-%d")
@@ -298,7 +299,9 @@ class ConflictModel(QAbstractTableModel):
         entry = self._entries[index.row()]
         column = index.column()
         if column == 0:
-            return entry.address or _t("(household not in this computer)")
+            return entry.address or QCoreApplication.translate(
+                "conflicts", "(household not in this computer)"
+            )
         if column == 1:
             kind = _kind_labels()[entry.entity]
             return f"{kind} {entry.record_name}".strip()
@@ -306,7 +309,11 @@ class ConflictModel(QAbstractTableModel):
             return field_label(entry.field)
         if column == 3:
             return cst_text(entry.created_at)
-        return _t("Decided, waiting for sync") if entry.resolution else _t("To review")
+        return (
+            QCoreApplication.translate("conflicts", "Decided, waiting for sync")
+            if entry.resolution
+            else QCoreApplication.translate("conflicts", "To review")
+        )
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -644,11 +651,11 @@ class ConflictsDialog(QDialog):
 def state_text(state: SyncState) -> str:
     """Short words for the households table's sync column (synced shows nothing)."""
     if state is SyncState.CONFLICT:
-        return _t("Conflict")
+        return QCoreApplication.translate("conflicts", "Conflict")
     if state is SyncState.REJECTED:
-        return _t("Refused")
+        return QCoreApplication.translate("conflicts", "Refused")
     if state is SyncState.PENDING:
-        return _t("To sync")
+        return QCoreApplication.translate("conflicts", "To sync")
     return ""
 
 
@@ -657,6 +664,32 @@ STATE_COLORS = {
     SyncState.REJECTED: "#8a4b00",
     SyncState.PENDING: "#1f5fa8",
 }
+
+
+class SyncTexts(QObject):
+    """The words for a household's unsettled items (plural forms through ``tr``)."""
+
+    def lines(self, state: HouseholdSyncState, *, link: bool = False) -> list[str]:
+        parts: list[str] = []
+        if state.conflicts:
+            parts.append(
+                self.tr(
+                    "%n conflict(s), <a href='conflicts'>click to review</a>", "", state.conflicts
+                )
+                if link
+                else self.tr("%n conflict(s) to review", "", state.conflicts)
+            )
+        if state.rejected:
+            escape = _escape if link else str
+            reasons = "；".join(escape(m) for m in state.messages)
+            text = self.tr("%n item(s) refused by the server", "", state.rejected)
+            parts.append(f"{text}：{reasons}" if reasons else text)
+        if state.pending:
+            parts.append(self.tr("%n item(s) waiting to sync", "", state.pending))
+        return parts
+
+    def tooltip(self, state: HouseholdSyncState) -> str:
+        return "\n".join(self.lines(state)) or self.tr("Synced")
 
 
 class SyncBanner(QLabel):
@@ -672,22 +705,11 @@ class SyncBanner(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.linkActivated.connect(lambda _link: self.open_conflicts.emit())
+        self._texts = SyncTexts(self)
         self.hide()
 
     def show_state(self, state: HouseholdSyncState) -> None:
-        parts: list[str] = []
-        if state.conflicts:
-            parts.append(
-                self.tr(
-                    "%n conflict(s), <a href='conflicts'>click to review</a>", "", state.conflicts
-                )
-            )
-        if state.rejected:
-            reasons = "；".join(_escape(m) for m in state.messages)
-            text = self.tr("%n item(s) refused by the server", "", state.rejected)
-            parts.append(f"{text}：{reasons}" if reasons else text)
-        if state.pending:
-            parts.append(self.tr("%n item(s) waiting to sync", "", state.pending))
+        parts = self._texts.lines(state, link=True)
         color = STATE_COLORS.get(state.state, "#000000")
         self.setText(f"<span style='color:{color}'>{'<br>'.join(parts)}</span>")
         self.setVisible(bool(parts))

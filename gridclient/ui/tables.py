@@ -36,7 +36,7 @@ from gridclient.storage.syncstate_queries import (
     SyncState,
     SyncStateQueries,
 )
-from gridclient.ui.conflicts import STATE_COLORS, state_text
+from gridclient.ui.conflicts import STATE_COLORS, SyncTexts, state_text
 from gridclient.ui.lazy_model import ID_ROLE, AnyIndex, Column, LazyTableModel, Row
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
@@ -78,6 +78,7 @@ class HouseholdTableModel(LazyTableModel):
         self._runner = runner
         self._states: Mapping[str, HouseholdSyncState] = {}
         self._state_generation = 0
+        self._texts = SyncTexts(self)
 
     def load_states(self) -> Mapping[str, HouseholdSyncState]:
         """The non-synced households (call off the UI thread)."""
@@ -120,7 +121,7 @@ class HouseholdTableModel(LazyTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return state_text(state.state)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _state_tooltip(state)
+            return self._texts.tooltip(state)
         if role == Qt.ItemDataRole.ForegroundRole and state.state in STATE_COLORS:
             return QBrush(QColor(STATE_COLORS[state.state]))
         if role == Qt.ItemDataRole.FontRole and state.state >= SyncState.REJECTED:
@@ -128,24 +129,6 @@ class HouseholdTableModel(LazyTableModel):
             font.setBold(True)
             return font
         return None
-
-
-def _state_tooltip(state: HouseholdSyncState) -> str:
-    parts = []
-    if state.conflicts:
-        parts.append(
-            QCoreApplication.translate("tables", "%n conflict(s) to review", "", state.conflicts)
-        )
-    if state.rejected:
-        text = QCoreApplication.translate(
-            "tables", "%n item(s) refused by the server", "", state.rejected
-        )
-        parts.append("：".join([text, "；".join(state.messages)]) if state.messages else text)
-    if state.pending:
-        parts.append(
-            QCoreApplication.translate("tables", "%n item(s) waiting to sync", "", state.pending)
-        )
-    return "\n".join(parts) or QCoreApplication.translate("tables", "Synced")
 
 
 def household_model(
