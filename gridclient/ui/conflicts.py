@@ -538,8 +538,13 @@ class ConflictsView(QWidget):
         self.base_value.setText(
             self._value(entry, entry.base) if entry.field else self.tr("(the record existed)")
         )
-        self.mine_value.setText(self._value(entry, entry.mine))
-        self.theirs_value.setText(self._value(entry, entry.theirs))
+        current = self.tr(" (in use now)")
+        mine_now = entry.field and (entry.mine_side or "incoming") == "incoming"
+        theirs_now = entry.field and not mine_now
+        self.mine_value.setText(self._value(entry, entry.mine) + (current if mine_now else ""))
+        self.theirs_value.setText(
+            self._value(entry, entry.theirs) + (current if theirs_now else "")
+        )
         sensitive = entry.field in _SENSITIVE or (
             not entry.field and isinstance(entry.mine, dict) and bool(_SENSITIVE & set(entry.mine))
         )

@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
             self.runner,
             self.model,
             lambda n: self.tr("%n household(s)", "", n),
-            (120, 300, 120, 70, 230, 120),
+            (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
             _labelled(self.tr("Show:"), self.recency),
         )
         self.count_label = self.household_pane.count_label

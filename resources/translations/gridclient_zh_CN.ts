@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="638"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -211,37 +211,42 @@
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="551"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="541"/>
+        <source> (in use now)</source>
+        <translation>（当前采用）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="556"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="555"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="560"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="599"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="609"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="607"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -1304,35 +1309,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="677"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="682"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="680"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="685"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="685"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="690"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="688"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="692"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="697"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -1700,17 +1705,17 @@
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="654"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="659"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="656"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="661"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="658"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
