@@ -154,7 +154,7 @@ def test_a_party_keeps_theirs_and_the_list_follows(qtbot, ctx, world, store) -> 
     assert view.model.rowCount() == 1
     assert view.field_value.text() == "联系电话"
     # Masked until revealed; the reveal is logged.
-    assert view.mine_value.text() == "139****2222"
+    assert view.mine_value.text() == "139****2222（当前采用）"  # the later arrival
     assert view.theirs_value.text() == "139****4444"
     assert PHONE_THEIRS not in view.theirs_caption.text() and OTHER in view.theirs_caption.text()
     assert view.keep_mine_button.text() == "保留我的"
