@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -708,7 +708,8 @@ def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
     outcome = Outcome("applied", row.version)
     if conflict.field is None:
         if op.keep == "incoming" and row.deleted:
-            outcome = _restore(ctx, op, row, dict(conflict.incoming_value or {}))
+            edit = dict(conflict.incoming_value or {})
+            outcome = _write_resolution(ctx, op, row, edit, restore=True)
     elif not row.deleted:
         kept = conflict.server_value if op.keep == "server" else conflict.incoming_value
         # The base is the version the incoming value was written at; a field changed
@@ -731,13 +732,22 @@ def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
     return outcome
 
 
-def _restore(ctx: Context, op: Op, row: Any, edit: Mapping[str, Any]) -> Outcome:
-    """Undelete a record with the edit that met its deletion (references checked again:
-    the household of a resident may be gone too)."""
+def _write_resolution(
+    ctx: Context,
+    op: Op,
+    row: Any,
+    updates: Mapping[str, Any],
+    lost: Sequence[FieldConflict] = (),
+    *,
+    restore: bool = False,
+) -> Outcome:
+    """Write the kept value(s) as a new version; ``restore`` undeletes the record with
+    the edit that met its deletion (every reference is checked again then: the household
+    of a resident may be gone too)."""
     kind = op.entity
-    record = _full_record(kind, row.id, {**row.fields, **edit})
+    record = _full_record(kind, row.id, {**row.fields, **updates})
     fields = encode_fields(record)
-    placement = _place(ctx, kind, row.id, fields, previous=None)
+    placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
     version = row.version + 1
     ctx.conn.execute(
         update(records)
@@ -749,32 +759,6 @@ def _restore(ctx: Context, op: Op, row: Any, edit: Mapping[str, Any]) -> Outcome
             grid_id=placement.grid_id,
             parent_id=placement.parent_id,
             area_code=placement.area_code,
-            fields=fields,
-            field_versions=bump_versions(row.field_versions, edit, version),
-            updated_by=ctx.caller.user_id,
-        )
-    )
-    ctx.effects.records.add((row.kind, row.id))
-    if placement.grid_id != row.grid_id:
-        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
-    return Outcome("applied", version)
-
-
-def _write_resolution(
-    ctx: Context, op: Op, row: Any, updates: Mapping[str, Any], lost: list[FieldConflict]
-) -> Outcome:
-    kind = op.entity
-    record = _full_record(kind, row.id, {**row.fields, **updates})
-    fields = encode_fields(record)
-    placement = _place(ctx, kind, row.id, fields, previous=row.fields)
-    version = row.version + 1
-    ctx.conn.execute(
-        update(records)
-        .where(records.c.kind == row.kind, records.c.id == row.id)
-        .values(
-            version=version,
-            updated_at=ctx.now,
-            grid_id=placement.grid_id,
             fields=fields,
             field_versions=bump_versions(row.field_versions, updates, version),
             updated_by=ctx.caller.user_id,

@@ -13,18 +13,15 @@ shows at once and the conflict leaves the list once the server confirms it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -62,8 +59,10 @@ from gridclient.storage.syncstate_queries import (
 )
 from gridclient.ui.context import AppContext, ChangeSet, UserInfo
 from gridclient.ui.form_common import (
+    Column,
     Confirm,
     InlineMessage,
+    RecordTableModel,
     ask,
     cst_text,
     emphasize,
@@ -253,78 +252,43 @@ def _area_values(entry: ConflictEntry) -> list[Any]:
     return []
 
 
-def _headers() -> tuple[str, ...]:
-    return (
-        QCoreApplication.translate("conflicts", "Household"),
-        QCoreApplication.translate("conflicts", "Record"),
-        QCoreApplication.translate("conflicts", "Field"),
-        QCoreApplication.translate("conflicts", "Reported"),
-        QCoreApplication.translate("conflicts", "Status"),
-    )
+def _record_text(entry: ConflictEntry) -> str:
+    return f"{_kind_labels()[entry.entity]} {entry.record_name}".strip()
 
 
-class ConflictModel(QAbstractTableModel):
+def _status_text(entry: ConflictEntry) -> str:
+    if entry.resolution:
+        return QCoreApplication.translate("conflicts", "Decided, waiting for sync")
+    return QCoreApplication.translate("conflicts", "To review")
+
+
+class ConflictModel(RecordTableModel[ConflictEntry]):
     """Open conflicts: household, record, field, when, and whether it is decided."""
 
-    COLUMNS = 5
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[ConflictEntry] = []
-
-    def set_entries(self, entries: Sequence[ConflictEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self.endResetModel()
-
-    def entries(self) -> list[ConflictEntry]:
-        return list(self._entries)
-
-    def entry_at(self, row: int) -> ConflictEntry:
-        return self._entries[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
-        if column == 0:
-            return entry.address or QCoreApplication.translate(
-                "conflicts", "(household not in this computer)"
-            )
-        if column == 1:
-            kind = _kind_labels()[entry.entity]
-            return f"{kind} {entry.record_name}".strip()
-        if column == 2:
-            return field_label(entry.field)
-        if column == 3:
-            return cst_text(entry.created_at)
-        return (
-            QCoreApplication.translate("conflicts", "Decided, waiting for sync")
-            if entry.resolution
-            else QCoreApplication.translate("conflicts", "To review")
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column(
+                    QCoreApplication.translate("conflicts", "Household"),
+                    lambda e: (
+                        e.address
+                        or QCoreApplication.translate(
+                            "conflicts", "(household not in this computer)"
+                        )
+                    ),
+                ),
+                Column(QCoreApplication.translate("conflicts", "Record"), _record_text),
+                Column(
+                    QCoreApplication.translate("conflicts", "Field"), lambda e: field_label(e.field)
+                ),
+                Column(
+                    QCoreApplication.translate("conflicts", "Reported"),
+                    lambda e: cst_text(e.created_at),
+                ),
+                Column(QCoreApplication.translate("conflicts", "Status"), _status_text),
+            ],
+            parent,
         )
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < self.COLUMNS:
-            return _headers()[section]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._entries):
-            return str(section + 1)
-        return None
 
 
 class ConflictsView(QWidget):
@@ -458,7 +422,7 @@ class ConflictsView(QWidget):
     def _fill(self, page: ConflictPage) -> None:
         selected = self.current_entry()
         self._area_names = page.area_names
-        self.model.set_entries(page.entries)
+        self.model.set_rows(page.entries)
         self.empty_label.setVisible(not page.entries)
         self.table.setVisible(bool(page.entries))
         row = 0
@@ -487,7 +451,7 @@ class ConflictsView(QWidget):
         index = self.table.currentIndex()
         if not index.isValid() or index.row() >= self.model.rowCount():
             return None
-        return self.model.entry_at(index.row())
+        return self.model.row_at(index.row())
 
     def _value(self, entry: ConflictEntry, value: Any) -> str:
         return format_value(
@@ -531,9 +495,8 @@ class ConflictsView(QWidget):
             self.theirs_caption.setText(self.tr("{user}'s value:").format(user=second))
             self.keep_mine_button.setText(self.tr("Keep {user}'s value").format(user=first))
             self.keep_theirs_button.setText(self.tr("Keep {user}'s value").format(user=second))
-        kind = _kind_labels()[entry.entity]
         where = entry.address or self.tr("(household not in this computer)")
-        self.record_value.setText(f"{kind} {entry.record_name} · {where}".replace("  ", " "))
+        self.record_value.setText(f"{_record_text(entry)} · {where}")
         self.field_value.setText(field_label(entry.field))
         self.base_value.setText(
             self._value(entry, entry.base) if entry.field else self.tr("(the record existed)")

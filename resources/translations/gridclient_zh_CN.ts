@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="609"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -117,136 +117,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="364"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="369"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="333"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="372"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="336"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="375"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="389"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="390"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="354"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="391"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="394"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="358"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="396"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="511"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="526"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="475"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="512"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="527"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="476"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="520"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="484"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="522"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="524"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="488"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="531"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="532"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="533"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="535"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="539"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="541"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="556"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="519"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="560"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="523"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
         <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="569"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="609"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -1309,35 +1309,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="682"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="645"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="685"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="690"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="656"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="697"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="660"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -1483,239 +1483,239 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="104"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="103"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="105"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="104"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="106"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="105"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="107"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="106"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="108"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="107"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="109"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="108"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="110"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="109"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="111"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="258"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="110"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="272"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="111"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Area</source>
         <translation>区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Resident</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
         <source>Visit</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Event action</source>
         <translation>事件办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Attachment</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
         <source>Whole record (edited after it was deleted)</source>
         <translation>整条记录（删除后又被修改）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="179"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="178"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="187"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="186"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="199"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="198"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="201"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="200"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="259"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="260"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="282"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="261"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="262"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="302"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="313"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="261"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="315"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="262"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="659"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="661"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="624"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="626"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

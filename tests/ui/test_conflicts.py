@@ -138,13 +138,13 @@ def test_model_passes_the_model_tester(qtbot, ctx, world, store) -> None:  # typ
     model = ConflictModel()
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     entries = SyncStateQueries(store.engine).conflicts()
-    model.set_entries(entries)
+    model.set_rows(entries)
     assert model.rowCount() == 2 and model.columnCount() == 5
     assert model.headerData(0, Qt.Orientation.Horizontal) == "住户"
     row = [model.data(model.index(1, c)) for c in range(5)]
     assert row[0] == "幸福路 1 号" and row[1] == "人员 张三" and row[2] == "姓名"
     assert row[4] == "待处理"
-    model.set_entries([])
+    model.set_rows([])
     assert model.rowCount() == 0
 
 
@@ -280,7 +280,7 @@ def test_household_dialog_banner_opens_its_conflicts(qtbot, ctx, world, store) -
     conflicts = dialog.conflicts_dialog
     assert isinstance(conflicts, ConflictsDialog)
     assert conflicts.view.model.rowCount() == 1  # only this household's
-    assert conflicts.view.model.entry_at(0).id == C1
+    assert conflicts.view.model.row_at(0).id == C1
     conflicts.view.show_all()
     assert conflicts.view.model.rowCount() == 2
     conflicts.accept()
