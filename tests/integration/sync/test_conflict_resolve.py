@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from gridclient.domain.enums import EntityKind
+from gridclient.domain.enums import EntityKind, Role
 from gridclient.storage.syncmeta import Conflict, OpStatus
-from tests.integration.sync.conftest import Laptop, World, server_snapshot
+from gridserver import auth
+from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
 
 H = EntityKind.HOUSEHOLD
 W1_NOTE, T1_NOTE = "网格员的备注", "街道的备注"
@@ -123,3 +124,39 @@ def test_keeping_an_edit_that_met_a_delete_restores_the_record_everywhere(
         assert (record.deleted, record.notes) == (False, "删除后才改")
         assert _open(laptop, hid) == []
     assert w1.snapshot()[(H.value, hid)] == server_snapshot(world)[(H.value, hid)]
+
+
+def test_a_refused_decision_is_undone_and_the_conflict_stays_open(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """A worker of the village (G1 in scope) who wrote neither side: the UI offers no
+    buttons, and the server refuses a decision queued anyway; the kept value shown
+    meanwhile goes back and the conflict is open again, with the refusal visible."""
+    auth.add_user(
+        world.server.db,
+        world.server.settings,
+        auth.NewUser("wv", Role.WORKER, "320101001001"),
+        PASSWORD,
+    )
+    hid = _conflict(world, laptops)
+    wv = laptops["wv"]
+    assert wv.sync().ok
+    [conflict] = _open(wv, hid)
+    assert conflict.mine_side is None  # neither side is this user's
+    _decide(wv, conflict, keep_mine=False)  # theirs = the server side: w1's note
+    assert wv.get(H, hid).notes == W1_NOTE
+    report = wv.sync()
+    assert report.rejected == 1 and not report.ok
+    assert wv.get(H, hid).notes == T1_NOTE  # undone: the server's value stands
+    [reopened] = _open(wv, hid)
+    assert reopened.resolution is None and not reopened.resolving
+    with wv.store.read() as repos:
+        [op] = repos.outbox.rejected()
+    assert (op.conflict_id, op.reason) == (conflict.id, "role")
+    # A later sync neither retries it nor puts the refused value back on top.
+    laptops["t1"].edit(H, hid, number="9")
+    assert laptops["t1"].sync().ok
+    wv.sync()
+    assert wv.get(H, hid).notes == T1_NOTE and wv.get(H, hid).number == "9"
+    with wv.store.read() as repos:
+        assert repos.outbox.pending() == []
