@@ -458,6 +458,9 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     if row is not None and not ctx.scope.contains(row.grid_id):
         raise OpRejected("out_of_scope", OUT_OF_SCOPE)
     if op.kind is ChangeKind.RESOLVE:
+        unknown = sorted(set(op.changes) - field_specs(kind).keys())
+        if unknown:  # only logged, but a typo is still an error
+            raise OpRejected("unknown_field", f"未知字段：{unknown[0]}", unknown[0])
         return _resolve(ctx, op, row)
     if op.kind is ChangeKind.CREATE:
         if row is None:

@@ -129,6 +129,13 @@ def test_unknown_or_mismatched_conflict_is_not_found(api: Api, world: World) -> 
     assert (result["status"], result["reason"]) == ("rejected", "not_found")
     [result] = api.push(a, [resolve_op("household", new_id(), cid, "server")])
     assert (result["status"], result["reason"]) == ("rejected", "not_found")
+    typo = resolve_op("household", hid, cid, "server", changes={"phnoe": ["B", "A"]})
+    [result] = api.push(a, [typo])
+    assert (result["status"], result["reason"], result["field"]) == (
+        "rejected",
+        "unknown_field",
+        "phnoe",
+    )
 
 
 def test_malformed_resolve_ops_are_refused(api: Api, world: World) -> None:
