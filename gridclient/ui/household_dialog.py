@@ -337,7 +337,12 @@ class HouseholdDialog(QDialog):
         dialog = ConflictsDialog(self.ctx, self._household_id, self)
         dialog.view.confirm = self.confirm
         self.conflicts_dialog = dialog
-        dialog.finished.connect(lambda _result: self.reload_sync_state())
+        decided: list[str] = []
+        dialog.view.resolved.connect(decided.append)
+        # A kept value may have changed what this dialog shows: load it again then.
+        dialog.finished.connect(
+            lambda _result: self.reload() if decided else self.reload_sync_state()
+        )
         dialog.open()
 
     def _load_failed(self, exc: BaseException) -> None:

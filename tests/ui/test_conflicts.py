@@ -270,6 +270,7 @@ def test_household_dialog_banner_opens_its_conflicts(qtbot, ctx, world, store) -
         [op] = [o for o in repos.outbox.for_entity(EntityKind.RESIDENT, world["r"])]
         repos.outbox.set_status(op.op_id, OpStatus.REJECTED, message="身份证号已被他人登记")
     dialog = HouseholdDialog(ctx, world["h1"])
+    dialog.confirm = lambda *_args: True
     qtbot.addWidget(dialog)
     dialog.show()
     banner = dialog.sync_banner
@@ -283,7 +284,13 @@ def test_household_dialog_banner_opens_its_conflicts(qtbot, ctx, world, store) -
     assert conflicts.view.model.row_at(0).id == C1
     conflicts.view.show_all()
     assert conflicts.view.model.rowCount() == 2
+    conflicts.view.table.selectRow(0)  # this household's phone
+    assert conflicts.view.current_entry().id == C1
+    conflicts.view.keep_theirs_button.click()
     conflicts.accept()
+    # The dialog shows the kept value and the decision waiting to be sent.
+    assert dialog.phone_field.value() == PHONE_THEIRS
+    assert "1 项待同步" in banner.text() and "冲突" not in banner.text()
 
 
 def test_household_dialog_banner_is_hidden_when_synced(qtbot, ctx, world) -> None:  # type: ignore[no-untyped-def]
