@@ -21,8 +21,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, literal, null, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import Engine, and_, case, literal, null, outerjoin, select, union_all
 
 from gridclient.domain.enums import EntityKind
 from gridclient.storage.engine import read_session
@@ -115,6 +114,43 @@ _STATES = {
 }
 
 
+def _owner(source: Any, entity: Any, entity_id: Any) -> tuple[Any, Any, Any]:
+    """``source`` (rows naming a record by ``entity`` and ``entity_id``) outer-joined by
+    primary key to the record, with the household the record belongs to (an event
+    action's through its event) and a name to show (a resident's, an event's title)."""
+    resident, visit, event, action = (
+        ResidentRow.__table__,
+        VisitRow.__table__,
+        EventRow.__table__,
+        EventActionRow.__table__,
+    )
+    action_event = EventRow.__table__.alias("action_event")
+
+    def on(kind: EntityKind, table: Any) -> Any:
+        return and_(entity == kind.value, table.c.id == entity_id)
+
+    joined = (
+        outerjoin(source, resident, on(EntityKind.RESIDENT, resident))
+        .outerjoin(visit, on(EntityKind.VISIT, visit))
+        .outerjoin(event, on(EntityKind.EVENT, event))
+        .outerjoin(action, on(EntityKind.EVENT_ACTION, action))
+        .outerjoin(action_event, action_event.c.id == action.c.event_id)
+    )
+    household = case(
+        (entity == EntityKind.HOUSEHOLD.value, entity_id),
+        (entity == EntityKind.RESIDENT.value, resident.c.household_id),
+        (entity == EntityKind.VISIT.value, visit.c.household_id),
+        (entity == EntityKind.EVENT.value, event.c.household_id),
+        (entity == EntityKind.EVENT_ACTION.value, action_event.c.household_id),
+    )
+    name = case(
+        (entity == EntityKind.RESIDENT.value, resident.c.name),
+        (entity == EntityKind.EVENT.value, event.c.title),
+        else_="",
+    )
+    return joined, household, name
+
+
 def _items_statement() -> Any:
     unsent = select(
         OutboxRow.entity.label("entity"),
@@ -136,30 +172,8 @@ def _items_statement() -> Any:
         ConflictRow.id,
     ).where(ConflictRow.resolved.is_(False), ConflictRow.resolution.is_(None))
     src = union_all(unsent, undecided).subquery("src")
-    resident, visit, event, action = ResidentRow, VisitRow, EventRow, EventActionRow
-    action_event = aliased(EventRow)
-    household_id = case(
-        (src.c.entity == EntityKind.HOUSEHOLD.value, src.c.entity_id),
-        (src.c.entity == EntityKind.RESIDENT.value, resident.household_id),
-        (src.c.entity == EntityKind.VISIT.value, visit.household_id),
-        (src.c.entity == EntityKind.EVENT.value, event.household_id),
-        (src.c.entity == EntityKind.EVENT_ACTION.value, action_event.household_id),
-    ).label("household_id")
-    return (
-        select(household_id, src)
-        .select_from(src)
-        .outerjoin(
-            resident,
-            and_(src.c.entity == EntityKind.RESIDENT.value, resident.id == src.c.entity_id),
-        )
-        .outerjoin(visit, and_(src.c.entity == EntityKind.VISIT.value, visit.id == src.c.entity_id))
-        .outerjoin(event, and_(src.c.entity == EntityKind.EVENT.value, event.id == src.c.entity_id))
-        .outerjoin(
-            action,
-            and_(src.c.entity == EntityKind.EVENT_ACTION.value, action.id == src.c.entity_id),
-        )
-        .outerjoin(action_event, action_event.id == action.event_id)
-    )
+    joined, household_id, _name = _owner(src, src.c.entity, src.c.entity_id)
+    return select(household_id.label("household_id"), src).select_from(joined)
 
 
 _ITEMS = _items_statement()
@@ -237,31 +251,15 @@ class SyncStateQueries:
         """Conflicts not yet closed by the server, oldest first, with the household
         address and the record's name; ``include_decided`` keeps those this user has
         decided (waiting for the server) in the list."""
-        resident, visit, event = ResidentRow, VisitRow, EventRow
-        c = ConflictRow
-        owner = case(
-            (c.entity == EntityKind.HOUSEHOLD.value, c.entity_id),
-            (c.entity == EntityKind.RESIDENT.value, resident.household_id),
-            (c.entity == EntityKind.VISIT.value, visit.household_id),
-            (c.entity == EntityKind.EVENT.value, event.household_id),
-        ).label("owner")
-        name = case(
-            (c.entity == EntityKind.RESIDENT.value, resident.name),
-            (c.entity == EntityKind.EVENT.value, event.title),
-            else_="",
-        ).label("record_name")
+        c = ConflictRow.__table__
+        joined, owner, name = _owner(c, c.c.entity, c.c.entity_id)
         inner = (
-            select(c, owner, name)
-            .outerjoin(
-                resident,
-                and_(c.entity == EntityKind.RESIDENT.value, resident.id == c.entity_id),
-            )
-            .outerjoin(visit, and_(c.entity == EntityKind.VISIT.value, visit.id == c.entity_id))
-            .outerjoin(event, and_(c.entity == EntityKind.EVENT.value, event.id == c.entity_id))
-            .where(c.resolved.is_(False))
+            select(c, owner.label("owner"), name.label("record_name"))
+            .select_from(joined)
+            .where(c.c.resolved.is_(False))
         )
         if not include_decided:
-            inner = inner.where(c.resolution.is_(None))
+            inner = inner.where(c.c.resolution.is_(None))
         sub = inner.subquery()
         statement = (
             select(sub, HouseholdRow.address)
