@@ -13,7 +13,7 @@ from enum import StrEnum
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.enums import ChangeKind, EntityKind
 
-__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey"]
+__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side"]
 
 
 class OpStatus(StrEnum):
@@ -105,10 +105,16 @@ class Conflict:
 
     def side_of(self, keep_mine: bool) -> str:
         """The server's name (``server``/``incoming``) of mine or theirs."""
-        mine = self.mine_side or "incoming"
-        if keep_mine:
-            return mine
-        return "server" if mine == "incoming" else "incoming"
+        return kept_side(self.mine_side, keep_mine)
+
+
+def kept_side(mine_side: str | None, keep_mine: bool) -> str:
+    """The server's name of the side kept when keeping mine (or theirs); when this user
+    wrote neither side, "mine" is the incoming value (see :class:`Conflict`)."""
+    mine = mine_side or "incoming"
+    if keep_mine:
+        return mine
+    return "server" if mine == "incoming" else "incoming"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

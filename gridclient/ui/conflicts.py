@@ -51,6 +51,7 @@ from gridclient.domain.enums import (
     SpecialGroup,
 )
 from gridclient.storage.lookups import Lookups
+from gridclient.storage.syncmeta import kept_side
 from gridclient.storage.syncstate_queries import (
     ConflictEntry,
     HouseholdSyncState,
@@ -561,7 +562,7 @@ class ConflictsView(QWidget):
         if entry is None or not may_resolve(self.ctx.user, entry) or entry.resolution:
             return
         kept = entry.mine if keep_mine else entry.theirs
-        side = _side_of(entry, keep_mine)
+        side = kept_side(entry.mine_side, keep_mine)
         if not entry.field:
             question = (
                 self.tr("Restore the record with the edit?")
@@ -587,13 +588,6 @@ class ConflictsView(QWidget):
             self.reload()
 
         self.ctx.write(lambda uow: uow.resolve(conflict_id, side), on_done=done, on_error=failed)
-
-
-def _side_of(entry: ConflictEntry, keep_mine: bool) -> str:
-    mine = entry.mine_side or "incoming"
-    if keep_mine:
-        return mine
-    return "server" if mine == "incoming" else "incoming"
 
 
 class ConflictsDialog(QDialog):
