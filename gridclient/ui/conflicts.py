@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain import idnumber, phone
 from gridclient.domain.enums import (
     DisabilityCategory,
     EntityKind,
@@ -72,6 +71,7 @@ from gridclient.ui.form_common import (
     make_table,
     tint,
 )
+from gridclient.ui.masked_field import mask_id_number, mask_phone
 from gridclient.ui.tasks import TaskContext
 
 __all__ = [
@@ -150,12 +150,6 @@ def field_label(field: str) -> str:
     return _field_labels().get(field, field)
 
 
-def _mask(field: str, value: str) -> str:
-    if not value:
-        return value
-    return idnumber.mask(value) if field == "id_number" else phone.mask(value)
-
-
 def _enum_text(cls: type[StrEnum], code: Any) -> str:
     try:
         member = cls(code)
@@ -186,7 +180,7 @@ def format_value(
     if value is None or value == "" or value == []:
         return QCoreApplication.translate("conflicts", "(empty)")
     if field in _SENSITIVE and isinstance(value, str) and not revealed:
-        return _mask(field, value)
+        return mask_id_number(value) if field == "id_number" else mask_phone(value)
     enum = _ENUMS.get((kind, field))
     if enum is not None:
         if isinstance(value, list):
