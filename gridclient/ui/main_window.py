@@ -47,7 +47,9 @@ from gridclient.storage.queries import (
     SyncSummary,
     VisitQueries,
 )
+from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.ui.area_tree import KEY_ROLE, AreaTree
+from gridclient.ui.conflicts import ConflictsView
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
@@ -124,12 +126,14 @@ class MainWindow(QMainWindow):
         for days in NOT_VISITED_CHOICES:
             self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
         self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
-        self.model = household_model(self.households)
+        self.model = household_model(
+            self.households, self.runner, SyncStateQueries(self.ctx.store.engine)
+        )
         self.household_pane = ListPane(
             self.runner,
             self.model,
             lambda n: self.tr("%n household(s)", "", n),
-            (120, 300, 120, 70, 230, 120),
+            (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
             _labelled(self.tr("Show:"), self.recency),
         )
         self.count_label = self.household_pane.count_label
@@ -198,6 +202,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.resident_pane, self.tr("Residents"))
         self.tabs.addTab(self.visit_pane, self.tr("Visits"))
         self.tabs.addTab(self.event_pane, self.tr("Events"))
+        self.conflicts_view = ConflictsView(self.ctx, autoload=False)
+        self.tabs.addTab(self.conflicts_view, self.tr("Conflicts"))
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.tree = AreaTree(self._my_grids)
         self.tree.area_selected.connect(self.set_area)
@@ -430,8 +437,13 @@ class MainWindow(QMainWindow):
             self.household_pane.model.refresh()
         if kinds & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
             self.load_events()
+            self.household_pane.model.refresh()  # the sync column rolls events up
         self.refresh_dashboard()
         self.refresh_status()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.conflicts_view:
+            self.conflicts_view.ensure_loaded()
 
     # -- search and dashboard links ---------------------------------------------------
     def focus_search(self) -> None:

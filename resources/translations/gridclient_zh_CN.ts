@@ -102,6 +102,156 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="323"/>
+        <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
+        <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
+        <source>Show all households</source>
+        <translation>显示全部住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="331"/>
+        <source>No conflicts to review.</source>
+        <translation>没有需要处理的冲突。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <source>Selected conflict</source>
+        <translation>所选冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
+        <source>Record:</source>
+        <translation>记录：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <source>Field:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="350"/>
+        <source>Before both changes:</source>
+        <translation>修改前的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <source>Show full numbers</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
+        <source>Show the full numbers; the reveal is recorded in the audit log</source>
+        <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="470"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
+        <source>Keep mine</source>
+        <translation>保留我的</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="471"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <source>Keep theirs</source>
+        <translation>保留对方的</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <source>Mine:</source>
+        <translation>我的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
+        <source>Theirs ({user}):</source>
+        <translation>对方（{user}）的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <source>{user}&apos;s value:</source>
+        <translation>{user} 的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <source>Keep {user}&apos;s value</source>
+        <translation>保留 {user} 的值</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <source>(household not in this computer)</source>
+        <translation>（本机没有该住户）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <source>(the record existed)</source>
+        <translation>（记录存在）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <source> (in use now)</source>
+        <translation>（当前采用）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
+        <source>You have decided; the decision is sent with the next sync.</source>
+        <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="518"/>
+        <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
+        <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
+        <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
+        <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <source>Restore the record with the edit?</source>
+        <translation>恢复该记录并保留这次修改吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="564"/>
+        <source>Keep the record deleted and drop the edit?</source>
+        <translation>保持删除并放弃这次修改吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <source>Keep “{value}” for {field}? The other value is discarded.</source>
+        <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <source>Decide conflict</source>
+        <translation>处理冲突</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <location filename="../../gridclient/ui/dashboard.py" line="51"/>
@@ -457,225 +607,225 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="155"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="155"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="178"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="182"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="186"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="190"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="188"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="192"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="189"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="195"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="198"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="200"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="204"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="201"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="202"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="204"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="211"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="217"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="474"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="507"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="245"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="251"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="252"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="253"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="270"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="272"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="280"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="288"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="355"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="372"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="348"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="381"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="377"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="390"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="472"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="505"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="485"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="518"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="518"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="551"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -930,224 +1080,229 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="94"/>
+        <location filename="../../gridclient/ui/main_window.py" line="100"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="94"/>
+        <location filename="../../gridclient/ui/main_window.py" line="100"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="123"/>
+        <location filename="../../gridclient/ui/main_window.py" line="129"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="125"/>
+        <location filename="../../gridclient/ui/main_window.py" line="131"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="133"/>
+        <location filename="../../gridclient/ui/main_window.py" line="141"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="139"/>
+        <location filename="../../gridclient/ui/main_window.py" line="147"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="147"/>
+        <location filename="../../gridclient/ui/main_window.py" line="155"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="149"/>
+        <location filename="../../gridclient/ui/main_window.py" line="157"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="157"/>
+        <location filename="../../gridclient/ui/main_window.py" line="165"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="164"/>
+        <location filename="../../gridclient/ui/main_window.py" line="172"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="165"/>
+        <location filename="../../gridclient/ui/main_window.py" line="173"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="174"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="167"/>
+        <location filename="../../gridclient/ui/main_window.py" line="175"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="175"/>
+        <location filename="../../gridclient/ui/main_window.py" line="183"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="177"/>
+        <location filename="../../gridclient/ui/main_window.py" line="185"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="184"/>
+        <location filename="../../gridclient/ui/main_window.py" line="192"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="204"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="197"/>
+        <location filename="../../gridclient/ui/main_window.py" line="205"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="207"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="200"/>
+        <location filename="../../gridclient/ui/main_window.py" line="208"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="236"/>
+        <location filename="../../gridclient/ui/main_window.py" line="210"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="247"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="239"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="242"/>
+        <location filename="../../gridclient/ui/main_window.py" line="253"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="254"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="246"/>
+        <location filename="../../gridclient/ui/main_window.py" line="257"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="250"/>
+        <location filename="../../gridclient/ui/main_window.py" line="261"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="275"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="276"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="267"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="393"/>
+        <location filename="../../gridclient/ui/main_window.py" line="404"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="406"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="398"/>
+        <location filename="../../gridclient/ui/main_window.py" line="409"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="399"/>
+        <location filename="../../gridclient/ui/main_window.py" line="410"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="408"/>
+        <location filename="../../gridclient/ui/main_window.py" line="419"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="411"/>
+        <location filename="../../gridclient/ui/main_window.py" line="422"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="417"/>
+        <location filename="../../gridclient/ui/main_window.py" line="428"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="499"/>
+        <location filename="../../gridclient/ui/main_window.py" line="515"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="532"/>
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <location filename="../../gridclient/ui/main_window.py" line="555"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="206"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="131"/>
+        <location filename="../../gridclient/ui/main_window.py" line="139"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1537,6 +1692,42 @@
     </message>
 </context>
 <context>
+    <name>SyncTexts</name>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="633"/>
+        <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
+        <translation>
+            <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <source>%n conflict(s) to review</source>
+        <translation>
+            <numerusform>有 %n 项冲突待处理</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <source>%n item(s) refused by the server</source>
+        <translation>
+            <numerusform>有 %n 项被服务器退回</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <source>%n item(s) waiting to sync</source>
+        <translation>
+            <numerusform>有 %n 项待同步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+</context>
+<context>
     <name>VisitDialog</name>
     <message>
         <location filename="../../gridclient/ui/visit_dialog.py" line="86"/>
@@ -1675,135 +1866,380 @@
     </message>
 </context>
 <context>
-    <name>tables</name>
+    <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="46"/>
-        <source>Household no.</source>
-        <translation>户号</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="104"/>
+        <source>Grid</source>
+        <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="47"/>
-        <location filename="../../gridclient/ui/tables.py" line="67"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="105"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="48"/>
-        <source>Head of household</source>
-        <translation>户主</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="106"/>
+        <source>Household no.</source>
+        <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="49"/>
-        <source>Residents</source>
-        <translation>人数</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="107"/>
+        <source>Micro-grid</source>
+        <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="50"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="108"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="109"/>
         <source>Tags</source>
-        <translation>标识</translation>
+        <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="51"/>
-        <source>Last visit</source>
-        <translation>最近走访</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="110"/>
+        <source>Notes</source>
+        <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="61"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="111"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="62"/>
-        <source>Gender</source>
-        <translation>性别</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/tables.py" line="63"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="64"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <source>Relation to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <source>Population type</source>
+        <translation>人口类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <source>Residence status</source>
+        <translation>人户状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <source>Disability category</source>
+        <translation>残疾类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <source>Disability grade</source>
+        <translation>残疾等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <source>Workplace or school</source>
+        <translation>工作单位或学校</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <source>Person in charge</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <source>Members</source>
+        <translation>成员人数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <source>Area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <source>Parent area</source>
+        <translation>上级区划</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <source>Area</source>
+        <translation>区划</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <source>Resident</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <source>Organization</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <source>Event action</source>
+        <translation>事件办理</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <source>Attachment</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <source>Whole record (edited after it was deleted)</source>
+        <translation>整条记录（删除后又被修改）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="173"/>
+        <source>(deleted)</source>
+        <translation>（已删除）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="181"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="195"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="256"/>
+        <source>Decided, waiting for sync</source>
+        <translation>已处理，等待同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="257"/>
+        <source>To review</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="270"/>
+        <source>(household not in this computer)</source>
+        <translation>（本机没有该住户）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
+        <source>Field</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
+        <source>Reported</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="283"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="610"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
+        <source>Refused</source>
+        <translation>被退回</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="614"/>
+        <source>To sync</source>
+        <translation>待同步</translation>
+    </message>
+</context>
+<context>
+    <name>tables</name>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="67"/>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="68"/>
+        <location filename="../../gridclient/ui/tables.py" line="153"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="69"/>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="70"/>
+        <source>Residents</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="71"/>
+        <source>Tags</source>
+        <translation>标识</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="72"/>
+        <source>Last visit</source>
+        <translation>最近走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="73"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="147"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="148"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="149"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="150"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="65"/>
+        <location filename="../../gridclient/ui/tables.py" line="151"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="66"/>
+        <location filename="../../gridclient/ui/tables.py" line="152"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="68"/>
+        <location filename="../../gridclient/ui/tables.py" line="154"/>
         <source>Special groups</source>
         <translation>特殊人群</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="77"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="78"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="79"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="80"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="81"/>
+        <location filename="../../gridclient/ui/tables.py" line="167"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="97"/>
+        <location filename="../../gridclient/ui/tables.py" line="183"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="109"/>
+        <location filename="../../gridclient/ui/tables.py" line="195"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="110"/>
+        <location filename="../../gridclient/ui/tables.py" line="196"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="111"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="112"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="113"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="114"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="115"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
