@@ -1,0 +1,260 @@
+"""The UI's sync: one :class:`SyncController` per signed-in session.
+
+* Runs :meth:`SyncEngine.run` on the task runner's network lane, never two at once: a
+  request while one runs is coalesced into one follow-up run (the running one may have
+  missed the edit that prompted it).
+* Progress (phase, done, total) goes through the task's progress callback; cancel sets
+  the engine's event, which it checks between batches and pages, so a cancelled sync
+  leaves whole batches and pages behind and the next run resumes.
+* Syncs by itself when the :class:`ConnectivityMonitor` finds the server reachable again
+  (or the laptop woke up) and every ``interval_minutes`` while online. The monitor's
+  probe runs on the network lane too, on a transport of its own.
+* The connection state comes from those probes and from each sync's outcome.
+* A refused session (``SessionExpired``) emits ``reauth_needed``: the window asks for the
+  password and calls :meth:`reauthenticate`. Rotated refresh tokens reach the keyring
+  through the session's ``on_session`` hook (``log_in`` wires it).
+* After every run (also a cancelled one: its whole pages are applied) one
+  ``ChangeSet(source="sync")`` goes on the bus, so open lists and the status refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from gridclient.domain.enums import EntityKind
+from gridclient.sync.engine import SyncEngine, SyncReport
+from gridclient.sync.errors import Cancelled, NetworkError, SessionExpired, TLSError
+from gridclient.sync.monitor import ConnectivityMonitor
+from gridclient.sync.session import TransportFactory, UserSession, ensure_online
+from gridclient.sync.transport import Transport
+from gridclient.ui.context import AppContext, ChangeSet
+from gridclient.ui.tasks import TaskContext, TaskHandle
+
+__all__ = ["SyncController"]
+
+log = logging.getLogger(__name__)
+
+AUTO_SYNC_MINUTES = 15
+TICK_SECONDS = 5
+
+
+class SyncController(QObject):
+    started = Signal()
+    progressed = Signal(str, int, int)
+    """``(phase, done, total)``: ``Phase.UPLOAD``/``PUSH``/``PULL``; total 0 if unknown."""
+    finished = Signal(object)
+    """A :class:`SyncReport` (look at ``report.errors`` for what failed)."""
+    cancelled = Signal()
+    failed = Signal(object)
+    """An exception the engine did not expect (a bug or a broken store)."""
+    connection_changed = Signal(object)
+    """``True`` online, ``False`` offline, ``None`` not known yet."""
+    reauth_needed = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        session: UserSession,
+        *,
+        transport_factory: TransportFactory = Transport,
+        batch_size: int = 200,
+        page_size: int = 500,
+        fetch_catalog: bool = True,
+        interval_minutes: float = AUTO_SYNC_MINUTES,
+        tick_seconds: float = TICK_SECONDS,
+        probe: Callable[[], bool] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session = session
+        self.batch_size = batch_size
+        self.page_size = page_size
+        self.fetch_catalog = fetch_catalog
+        self._handle: TaskHandle | None = None
+        self._cancel: threading.Event | None = None
+        self._again = False
+        self._tick_handle: TaskHandle | None = None
+        self._asked = False
+        self._online: bool | None = True if session.online else None
+        self.last_report: SyncReport | None = None
+        self._probe_transport: Transport | None = None
+        if probe is None:
+            self._probe_transport = transport_factory(session.server_url)
+            probe = self._probe_transport.health
+        self.monitor = ConnectivityMonitor(probe, self._monitor_wants_sync)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setInterval(int(tick_seconds * 1000))
+        self.tick_timer.timeout.connect(self.tick)
+        self.interval_timer = QTimer(self)
+        self.interval_timer.setInterval(int(interval_minutes * 60_000))
+        self.interval_timer.timeout.connect(self._interval_sync)
+
+    # -- state ------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._handle is not None
+
+    @property
+    def online(self) -> bool | None:
+        return self._online
+
+    def _set_online(self, online: bool | None) -> None:
+        if online != self._online:
+            self._online = online
+            log.info("connection state: %s", online)
+            self.connection_changed.emit(online)
+
+    # -- automatic syncs --------------------------------------------------------------
+
+    def start(self) -> None:
+        """Probe now and then every few seconds; sync at the interval while online."""
+        self.tick_timer.start()
+        self.interval_timer.start()
+        self.tick()
+
+    def stop(self) -> None:
+        """Stop the timers and cancel a running sync (the window is closing)."""
+        self.tick_timer.stop()
+        self.interval_timer.stop()
+        self.cancel()
+        if self._probe_transport is not None:
+            self._probe_transport.close()
+
+    def _monitor_wants_sync(self) -> None:
+        """The monitor's ``sync`` callback, on the network lane inside :meth:`tick`: only
+        note it; the tick's completion starts the sync on the UI thread."""
+        self._asked = True
+
+    def tick(self) -> None:
+        """One monitor tick off the UI thread (probe when due, wake-up check)."""
+        if self._tick_handle is not None or self.running:
+            return
+        self._asked = False
+        monitor = self.monitor
+
+        def work(_ctx: TaskContext) -> bool | None:
+            monitor.tick()
+            return monitor.online
+
+        def done(reachable: object) -> None:
+            self._tick_handle = None
+            was = self._online
+            if reachable is not None:
+                self._set_online(bool(reachable))
+            if reachable and (self._asked or was is False):
+                self.sync()
+
+        def failed(exc: BaseException) -> None:
+            self._tick_handle = None
+            log.warning("connectivity check failed: %s", type(exc).__name__)
+            if isinstance(exc, TLSError):
+                self._set_online(False)
+
+        self._tick_handle = self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
+
+    def _interval_sync(self) -> None:
+        if self._online is not False:
+            self.sync()
+
+    # -- the one way to sync ----------------------------------------------------------
+
+    def sync(self) -> bool:
+        """Start a sync; False when one runs already (it is then followed by one more)."""
+        if self.running:
+            self._again = True
+            return False
+        self._again = False
+        cancel = threading.Event()
+        self._cancel = cancel
+        store, transport = self.session.store, self.session.transport
+        batch_size, page_size, catalog = self.batch_size, self.page_size, self.fetch_catalog
+
+        def work(ctx: TaskContext) -> SyncReport:
+            def progress(phase: str, done: int, total: int) -> None:
+                ctx.progress(done, total, phase)
+
+            engine = SyncEngine(
+                store,
+                transport,
+                batch_size=batch_size,
+                page_size=page_size,
+                fetch_catalog=catalog,
+                progress=progress,
+                cancel=cancel,
+            )
+            return engine.run()
+
+        self.started.emit()
+        log.info("sync started")
+        self._handle = self.ctx.runner.submit(
+            work,
+            on_done=self._done,
+            on_error=self._error,
+            on_progress=self._progress,
+            lane="net",
+        )
+        return True
+
+    def cancel(self) -> None:
+        self._again = False
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def reauthenticate(
+        self, password: str, on_error: Callable[[BaseException], None] | None = None
+    ) -> None:
+        """Log in again with the password (after ``reauth_needed``), then sync."""
+        session = self.session
+
+        def work(_ctx: TaskContext) -> None:
+            ensure_online(session, password)
+
+        def done(_result: object) -> None:
+            self._set_online(True)
+            self.sync()
+
+        self.ctx.runner.submit(work, on_done=done, on_error=on_error, lane="net")
+
+    # -- outcomes (UI thread) ---------------------------------------------------------
+
+    def _progress(self, done: int, total: int, phase: str) -> None:
+        self.progressed.emit(phase, done, total)
+
+    def _settle(self) -> None:
+        self._handle = None
+        self._cancel = None
+        self.ctx.bus.publish(ChangeSet(kinds=frozenset(EntityKind), source="sync"))
+
+    def _done(self, report: object) -> None:
+        assert isinstance(report, SyncReport)
+        self.last_report = report
+        self._settle()
+        errors = report.errors
+        if any(isinstance(e, NetworkError | TLSError) for e in errors):
+            self._set_online(False)
+        else:
+            self._set_online(True)
+        log.info("sync done: %s", report.summary_zh())
+        self.finished.emit(report)
+        if any(isinstance(e, SessionExpired) for e in errors):
+            self._again = False
+            self.reauth_needed.emit()
+        elif self._again:
+            self.sync()
+
+    def _error(self, exc: BaseException) -> None:
+        self._settle()
+        if isinstance(exc, Cancelled):
+            log.info("sync cancelled")
+            self.cancelled.emit()
+        else:
+            log.error("sync failed", exc_info=exc)
+            self.failed.emit(exc)
+        if self._again:
+            self.sync()
