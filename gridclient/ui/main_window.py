@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
             widget.show()
 
     def _sync_progressed(self, phase: str, done: int, total: int) -> None:
-        if self.sync is not None and self.sync._cancel is None:
+        if self.sync is not None and not self.sync.running:
             return  # a late signal after the run ended
         if phase == Phase.UPLOAD:
             text = self.tr("Uploading photos {done}/{total}").format(done=done, total=total)

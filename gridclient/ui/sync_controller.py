@@ -32,7 +32,7 @@ from gridclient.sync.monitor import ConnectivityMonitor
 from gridclient.sync.session import TransportFactory, UserSession, ensure_online
 from gridclient.sync.transport import Transport
 from gridclient.ui.context import AppContext, ChangeSet
-from gridclient.ui.tasks import TaskContext, TaskHandle
+from gridclient.ui.tasks import TaskContext
 
 __all__ = ["SyncController"]
 
@@ -67,6 +67,8 @@ class SyncController(QObject):
         interval_minutes: float = AUTO_SYNC_MINUTES,
         tick_seconds: float = TICK_SECONDS,
         probe: Callable[[], bool] | None = None,
+        min_backoff: float = 5.0,
+        max_backoff: float = 300.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,10 +77,10 @@ class SyncController(QObject):
         self.batch_size = batch_size
         self.page_size = page_size
         self.fetch_catalog = fetch_catalog
-        self._handle: TaskHandle | None = None
+        self._running = False
         self._cancel: threading.Event | None = None
         self._again = False
-        self._tick_handle: TaskHandle | None = None
+        self._ticking = False
         self._asked = False
         self._online: bool | None = True if session.online else None
         self.last_report: SyncReport | None = None
@@ -86,7 +88,13 @@ class SyncController(QObject):
         if probe is None:
             self._probe_transport = transport_factory(session.server_url)
             probe = self._probe_transport.health
-        self.monitor = ConnectivityMonitor(probe, self._monitor_wants_sync)
+        self.monitor = ConnectivityMonitor(
+            probe,
+            self._monitor_wants_sync,
+            interval=tick_seconds * 6,
+            min_backoff=min_backoff,
+            max_backoff=max_backoff,
+        )
         self.tick_timer = QTimer(self)
         self.tick_timer.setInterval(int(tick_seconds * 1000))
         self.tick_timer.timeout.connect(self.tick)
@@ -98,7 +106,7 @@ class SyncController(QObject):
 
     @property
     def running(self) -> bool:
-        return self._handle is not None
+        return self._running
 
     @property
     def online(self) -> bool | None:
@@ -133,8 +141,9 @@ class SyncController(QObject):
 
     def tick(self) -> None:
         """One monitor tick off the UI thread (probe when due, wake-up check)."""
-        if self._tick_handle is not None or self.running:
+        if self._ticking or self._running:
             return
+        self._ticking = True
         self._asked = False
         monitor = self.monitor
 
@@ -143,7 +152,7 @@ class SyncController(QObject):
             return monitor.online
 
         def done(reachable: object) -> None:
-            self._tick_handle = None
+            self._ticking = False
             was = self._online
             if reachable is not None:
                 self._set_online(bool(reachable))
@@ -151,12 +160,12 @@ class SyncController(QObject):
                 self.sync()
 
         def failed(exc: BaseException) -> None:
-            self._tick_handle = None
+            self._ticking = False
             log.warning("connectivity check failed: %s", type(exc).__name__)
             if isinstance(exc, TLSError):
                 self._set_online(False)
 
-        self._tick_handle = self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
+        self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
 
     def _interval_sync(self) -> None:
         if self._online is not False:
@@ -190,9 +199,10 @@ class SyncController(QObject):
             )
             return engine.run()
 
+        self._running = True
         self.started.emit()
         log.info("sync started")
-        self._handle = self.ctx.runner.submit(
+        self.ctx.runner.submit(
             work,
             on_done=self._done,
             on_error=self._error,
@@ -227,7 +237,7 @@ class SyncController(QObject):
         self.progressed.emit(phase, done, total)
 
     def _settle(self) -> None:
-        self._handle = None
+        self._running = False
         self._cancel = None
         self.ctx.bus.publish(ChangeSet(kinds=frozenset(EntityKind), source="sync"))
 

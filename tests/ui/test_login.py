@@ -36,8 +36,8 @@ from gridclient.ui.login import (
     user_info,
 )
 from gridclient.ui.tasks import TaskRunner
-from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World, start_world
 from gridserver import auth
+from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World, start_world
 
 
 @pytest.fixture(scope="module", autouse=True)
