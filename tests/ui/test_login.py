@@ -3,16 +3,18 @@ unlock when the server is gone, and the Chinese message for every refusal."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from gridclient.app import run_gui
 from gridclient.config import ITSettings, Paths
 from gridclient.domain.enums import Role
 from gridclient.storage.store import store_path
@@ -35,6 +37,7 @@ from gridclient.ui.login import (
     error_message,
     user_info,
 )
+from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridserver import auth
 from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World, start_world
@@ -230,3 +233,50 @@ def test_a_broken_keyring_does_not_stop_the_login() -> None:
     assert tokens.unavailable
     with pytest.raises(CredentialStoreUnavailable):
         MemoryTokenStore(unavailable=True).get("https://x.example", "w1")
+
+
+def test_app_with_a_configured_server_logs_in_and_opens_the_window(
+    qtbot: QtBot, tmp_path: Path, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``gridclient`` with a server in the IT settings: login dialog, then the main window
+    with the sync button; the stale "arrives with the sync feature" message is gone."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+    data = tmp_path / "app"
+    data.mkdir()
+    (data / "gridclient.ini").write_text(f"[gridclient]\nserver_url = {world.url}\n", "utf-8")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translators = set(app.findChildren(QTranslator))
+    seen: dict[str, Any] = {}
+
+    def drive() -> None:
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, LoginDialog) and widget.isVisible() and "login" not in seen:
+                seen["login"] = widget
+                assert widget.server.isReadOnly() and widget.server.text() == world.url
+                widget.username.setText("w1")
+                widget.password.setText(PASSWORD)
+                widget.login_button.click()
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                seen["window"] = widget
+                timer.stop()
+                app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(drive)
+    timer.start(50)
+    code = run_gui(data_dir=data, demo=False, lang="zh_CN")
+    timer.stop()
+    for translator in set(app.findChildren(QTranslator)) - translators:
+        app.removeTranslator(translator)
+    window: MainWindow = seen["window"]
+    try:
+        assert code == 0
+        assert window.sync is not None and window.sync.session.online
+        assert window.sync_action is not None and window.sync_action.text() == "同步"
+        assert window.connection_label.text() == "● 在线"
+        assert store_path(data, world.url, "w1").exists()
+        log_text = (data / "logs" / "gridclient.log").read_text(encoding="utf-8")
+        assert "logged in online" in log_text and PASSWORD not in log_text
+    finally:
+        window.close()
