@@ -3,8 +3,9 @@
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 
 Uses a throw-away data directory, the Chinese UI and the synchronous task runner, so
-every screen is fully loaded when it is grabbed: the dashboard, the four lists
-(residents masked), a search, the overdue events and the lock screen.
+every screen is fully loaded when it is grabbed: the login dialog (also refusing a
+wrong password), the dashboard, the four lists (residents masked), a search, the overdue
+events, the status bar during a sync and the lock screen.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gridclient.config import Paths
-from gridclient.demo.bootstrap import open_demo
+from gridclient.config import ITSettings, Paths
+from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.domain import codec
 from gridclient.storage.queries import EventStateFilter
+from gridclient.sync.credentials import MemoryTokenStore
+from gridclient.sync.engine import Phase
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
+from gridclient.ui.login import LoginDialog
 from gridclient.ui.main_window import MainWindow
+from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -33,6 +39,46 @@ def _save(app: QApplication, window: QWidget, name: str) -> None:
     print(path)
 
 
+def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
+    """The login dialog as IT configured it, then refusing a wrong password (a real
+    attempt against the demo's embedded server)."""
+    runner = TaskRunner(synchronous=True)
+    paths = Paths.resolve(data_dir).ensure()
+    dialog = LoginDialog(
+        runner, paths, ITSettings(server_url=session.server.url), MemoryTokenStore()
+    )
+    dialog.username.setText(session.username)
+    dialog.show()
+    _save(app, dialog, "login")
+    dialog.password.setText("wrong password")
+    dialog.submit()
+    _save(app, dialog, "login_wrong_password")
+    dialog.close()
+
+
+def _sync_status(app: QApplication, window: MainWindow, session: DemoSession) -> None:
+    """The status bar while a sync uploads a few edits: progress, cancel, counts."""
+    with session.store.read() as repos:
+        households = repos.records.households_of_grid(session.info.grid_ids[0])[:3]
+    with session.store.unit_of_work(actor=session.username) as uow:
+        for household in households:
+            uow.update(codec.replace(household, {"address": household.address + "（已核实）"}))
+    window.refresh_status()
+    grabbed: list[bool] = []
+
+    def grab(phase: str, _done: int, _total: int) -> None:
+        if phase == Phase.PUSH and not grabbed:
+            grabbed.append(True)
+            _save(app, window.statusBar(), "status_bar_sync")
+
+    assert window.sync is not None
+    window.sync.progressed.connect(grab)
+    window.sync.batch_size = 2
+    window.start_sync()
+    window.sync.progressed.disconnect(grab)
+    _save(app, window.statusBar(), "status_bar")
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -41,9 +87,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         session = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
-            window = MainWindow(
-                AppContext(session.store, TaskRunner(synchronous=True), session.info)
-            )
+            _login(app, session, Path(tmp) / "login")
+            ctx = AppContext(session.store, TaskRunner(synchronous=True), session.info)
+            sync = SyncController(ctx, session.session)
+            window = MainWindow(ctx, sync=sync)
             window.resize(1280, 800)
             window.show()
             _save(app, window, "dashboard")
@@ -66,6 +113,8 @@ def main() -> int:
             _save(app, window, "search")
             window.search_box.clear()
             window.search_box.flush()
+            window.tabs.setCurrentWidget(window.household_pane)
+            _sync_status(app, window, session)
             window.lock()
             window.lock_screen.password.setText("wrong")
             window.lock_screen.try_unlock()

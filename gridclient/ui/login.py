@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -412,8 +413,12 @@ class LoginDialog(QDialog):
         layout.addLayout(buttons)
         self.setStyleSheet(
             "#loginTitle { font-size: 18pt; font-weight: bold; }"
+            "#loginMessage { font-size: 12pt; }"
             '#loginMessage[error="true"] { color: #b00020; }'
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         if not self.server.text():
             self.server.setFocus()
         elif self.username.text():

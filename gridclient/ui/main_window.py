@@ -473,6 +473,7 @@ class MainWindow(QMainWindow):
             text = self.tr("Uploading photos {done}/{total}").format(done=done, total=total)
         elif phase == Phase.PUSH:
             text = self.tr("Uploaded {done} of {total} change(s)").format(done=done, total=total)
+            self.refresh_status()  # the pending count goes down batch by batch
         else:
             text = self.tr("Downloaded %n record(s)", "", done)
         if self.cancel_sync_button.isEnabled():
