@@ -6,6 +6,7 @@ import contextlib
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -73,6 +74,17 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
 
     runner = TaskRunner()
     windows: list[MainWindow] = []
+    closers: list[Callable[[], None]] = []
+
+    def finish(code: int) -> int:
+        """Stop the syncs, wait for the task runner, then close the stores."""
+        for window in windows:
+            if window.sync is not None:
+                window.sync.stop()
+        runner.shutdown()
+        for close in closers:
+            close()
+        return code
 
     def open_main(
         session: UserSession,
@@ -84,7 +96,6 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
         controller = SyncController(ctx, session, transport_factory=factory)
         window = MainWindow(ctx, queries, sync=controller)
         windows.append(window)
-        app.aboutToQuit.connect(controller.stop)
         window.show()
         controller.start()
         log.info("main window shown")
@@ -96,15 +107,13 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
         tokens = TolerantTokens(KeyringTokenStore())
         dialog = LoginDialog(runner, paths, settings, tokens, transport_factory=factory)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
-            runner.shutdown()
-            return 0
+            return finish(0)
         session = dialog.session
-        app.aboutToQuit.connect(session.close)
+        closers.append(session.close)
         open_main(session, user_info(session), factory)
         if tokens.unavailable:
             windows[0].statusBar().showMessage(str(CredentialStoreUnavailable()), 30_000)
-        code = app.exec()
-        runner.shutdown()
+        code = finish(app.exec())
         del translators
         return code
 
@@ -124,7 +133,7 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
     def ready(result: object) -> None:
         assert isinstance(result, DemoSession)
         progress.close()
-        app.aboutToQuit.connect(result.close)
+        closers.append(result.close)
         open_main(result.session, result.info, Transport, result.queries)
 
     def failed(exc: BaseException) -> None:
@@ -144,7 +153,6 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
         progress.setValue(done)
 
     runner.submit(prepare, on_done=ready, on_error=failed, on_progress=show_progress)
-    code = app.exec()
-    runner.shutdown()
+    code = finish(app.exec())
     del translators
     return code

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.sync = sync
         self._reauth_pending = False
+        self.password_prompt: PasswordPrompt | None = None
         self.runner = ctx.runner
         engine = ctx.store.engine
         self.households = households or HouseholdQueries(engine)

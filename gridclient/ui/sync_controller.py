@@ -81,6 +81,7 @@ class SyncController(QObject):
         self._cancel: threading.Event | None = None
         self._again = False
         self._ticking = False
+        self._stopped = False
         self._asked = False
         self._online: bool | None = True if session.online else None
         self.last_report: SyncReport | None = None
@@ -127,7 +128,9 @@ class SyncController(QObject):
         self.tick()
 
     def stop(self) -> None:
-        """Stop the timers and cancel a running sync (the window is closing)."""
+        """Stop the timers and cancel a running sync (the window is closing); no sync
+        starts after this, not even from a probe that answers late."""
+        self._stopped = True
         self.tick_timer.stop()
         self.interval_timer.stop()
         self.cancel()
@@ -141,7 +144,7 @@ class SyncController(QObject):
 
     def tick(self) -> None:
         """One monitor tick off the UI thread (probe when due, wake-up check)."""
-        if self._ticking or self._running:
+        if self._ticking or self._running or self._stopped:
             return
         self._ticking = True
         self._asked = False
@@ -175,6 +178,8 @@ class SyncController(QObject):
 
     def sync(self) -> bool:
         """Start a sync; False when one runs already (it is then followed by one more)."""
+        if self._stopped:
+            return False
         if self.running:
             self._again = True
             return False

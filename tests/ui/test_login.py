@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer, QTranslator
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
@@ -248,6 +248,10 @@ def test_app_with_a_configured_server_logs_in_and_opens_the_window(
     assert isinstance(app, QApplication)
     translators = set(app.findChildren(QTranslator))
     seen: dict[str, Any] = {}
+    # A local event loop stands in for app.exec(): once the application's own loop has
+    # run and returned, Qt treats the process as shutting down, which breaks later tests.
+    loop = QEventLoop()
+    monkeypatch.setattr(app, "exec", loop.exec)
 
     def drive() -> None:
         for widget in app.topLevelWidgets():
@@ -260,7 +264,7 @@ def test_app_with_a_configured_server_logs_in_and_opens_the_window(
             if isinstance(widget, MainWindow) and widget.isVisible():
                 seen["window"] = widget
                 timer.stop()
-                app.quit()
+                loop.quit()
 
     timer = QTimer()
     timer.timeout.connect(drive)
