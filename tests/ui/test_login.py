@@ -40,7 +40,8 @@ from gridclient.ui.login import (
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridserver import auth
-from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World, start_world
+from tests.integration.sync import conftest as sync_world
+from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -53,13 +54,7 @@ def chinese() -> Iterator[None]:
         app.removeTranslator(translator)
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    world = start_world(tmp_path / "server" / "server.sqlite3")
-    try:
-        yield world
-    finally:
-        world.server.stop()
+world = sync_world.world  # a real gridserver on loopback per test (the sync tests' fixture)
 
 
 def fast_transport(server: str, **kwargs: Any) -> Transport:
