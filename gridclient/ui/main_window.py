@@ -486,6 +486,7 @@ class MainWindow(QMainWindow):
             self.sync_progress.setRange(0, 0)
 
     def _sync_ended(self, message: str, *, error: bool = False) -> None:
+        self.refresh_status()  # the last sync time, also when nothing else changed
         if self.sync_action is not None:
             self.sync_action.setEnabled(True)
         for widget in (self.sync_phase_label, self.sync_progress, self.cancel_sync_button):

@@ -13,8 +13,9 @@
 * A refused session (``SessionExpired``) emits ``reauth_needed``: the window asks for the
   password and calls :meth:`reauthenticate`. Rotated refresh tokens reach the keyring
   through the session's ``on_session`` hook (``log_in`` wires it).
-* After every run (also a cancelled one: its whole pages are applied) one
-  ``ChangeSet(source="sync")`` goes on the bus, so open lists and the status refresh.
+* After a run that changed anything (and after a cancelled one: its whole pages are
+  applied) one ``ChangeSet(source="sync")`` goes on the bus, so open lists and the
+  status refresh; a run that changed nothing leaves the lists (and the selection) alone.
 """
 
 from __future__ import annotations
@@ -241,15 +242,24 @@ class SyncController(QObject):
     def _progress(self, done: int, total: int, phase: str) -> None:
         self.progressed.emit(phase, done, total)
 
-    def _settle(self) -> None:
+    def _settle(self, changed: bool) -> None:
         self._running = False
         self._cancel = None
-        self.ctx.bus.publish(ChangeSet(kinds=frozenset(EntityKind), source="sync"))
+        if changed:  # a quiet periodic sync must not reset the lists under the person
+            self.ctx.bus.publish(ChangeSet(kinds=frozenset(EntityKind), source="sync"))
 
     def _done(self, report: object) -> None:
         assert isinstance(report, SyncReport)
         self.last_report = report
-        self._settle()
+        self._settle(
+            bool(
+                report.pushed
+                or report.pulled
+                or report.evicted
+                or report.rebased
+                or report.conflicts_received
+            )
+        )
         errors = report.errors
         if any(isinstance(e, NetworkError | TLSError) for e in errors):
             self._set_online(False)
@@ -264,7 +274,7 @@ class SyncController(QObject):
             self.sync()
 
     def _error(self, exc: BaseException) -> None:
-        self._settle()
+        self._settle(changed=True)  # whole pages may have been applied before the cancel
         if isinstance(exc, Cancelled):
             log.info("sync cancelled")
             self.cancelled.emit()

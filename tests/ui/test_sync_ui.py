@@ -137,6 +137,26 @@ def test_sync_button_uploads_a_local_edit_with_progress_and_the_status_follows(
     assert "同步完成" in window.statusBar().currentMessage()
 
 
+def test_a_sync_that_changes_nothing_leaves_the_lists_alone(
+    qtbot: QtBot, desk: Desk, world: World
+) -> None:
+    desk.add_household(world.areas["G1"], "幸福路11号")
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
+        desk.sync.sync()
+    qtbot.waitUntil(lambda: desk.window.model.rowCount() == 1, timeout=WAIT)
+    table = desk.window.household_pane.table
+    table.setCurrentIndex(table.model().index(0, 0))
+    assert table.current_id() is not None
+    published: list[object] = []
+    desk.ctx.bus.changed.connect(published.append)
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
+        desk.sync.sync()
+    report = blocker.args[0]
+    assert report.ok and report.pushed == 0 and report.pulled == 0
+    assert not published  # no reload: the selection stays
+    assert table.current_id() is not None
+
+
 def test_cancel_stops_a_sync_between_pages_and_the_next_sync_finishes(
     qtbot: QtBot, tmp_path: Path, world: World
 ) -> None:
