@@ -141,18 +141,21 @@ def test_a_sync_that_changes_nothing_leaves_the_lists_alone(
     qtbot: QtBot, desk: Desk, world: World
 ) -> None:
     desk.add_household(world.areas["G1"], "幸福路11号")
+    qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
     with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
         desk.sync.sync()
-    qtbot.waitUntil(lambda: desk.window.model.rowCount() == 1, timeout=WAIT)
+    qtbot.waitUntil(lambda: not desk.runner.busy(), timeout=WAIT)  # the reload after it
+    assert desk.window.model.rowCount() == 1
     table = desk.window.household_pane.table
     table.setCurrentIndex(table.model().index(0, 0))
-    assert table.current_id() is not None
+    qtbot.waitUntil(lambda: table.current_id() is not None, timeout=WAIT)  # lazy rows
     published: list[object] = []
     desk.ctx.bus.changed.connect(published.append)
     with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
         desk.sync.sync()
     report = blocker.args[0]
     assert report.ok and report.pushed == 0 and report.pulled == 0
+    qtbot.wait(100)
     assert not published  # no reload: the selection stays
     assert table.current_id() is not None
 
@@ -202,6 +205,7 @@ def test_expired_session_asks_for_the_password_then_syncs(
     qtbot: QtBot, desk: Desk, world: World
 ) -> None:
     desk.add_household(world.areas["G1"], "幸福路9号")
+    qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
     desk.session.transport.forget()  # the server session is gone (expired, revoked)
     with qtbot.waitSignal(desk.sync.reauth_needed, timeout=WAIT):
         desk.window.start_sync()
