@@ -3,25 +3,28 @@
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 
 Uses a throw-away data directory, the Chinese UI and the synchronous task runner, so
-every screen is fully loaded when it is grabbed: the login dialog (also refusing a
-wrong password), the dashboard, the four lists (residents masked), a search, the overdue
-events, the status bar during a sync and the lock screen.
+every screen is fully loaded when it is grabbed: the dashboard, the four lists
+(residents masked), a search, the overdue events, the status bar during a sync, the lock
+screen and the login dialog (also refusing a wrong password and offering offline unlock).
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.generator import DEMO_PASSWORD
 from gridclient.domain import codec
 from gridclient.storage.queries import EventStateFilter
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase
+from gridclient.sync.transport import RetryPolicy, Transport
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.login import LoginDialog
@@ -40,20 +43,36 @@ def _save(app: QApplication, window: QWidget, name: str) -> None:
 
 
 def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
-    """The login dialog as IT configured it, then refusing a wrong password (a real
-    attempt against the demo's embedded server)."""
+    """The login dialog as IT configured it; refusing a wrong password; then, after a
+    first online login, the server gone and offline unlock offered. Real attempts
+    against the demo's embedded server (stopped at the end: run this last)."""
     runner = TaskRunner(synchronous=True)
     paths = Paths.resolve(data_dir).ensure()
-    dialog = LoginDialog(
-        runner, paths, ITSettings(server_url=session.server.url), MemoryTokenStore()
-    )
-    dialog.username.setText(session.username)
-    dialog.show()
-    _save(app, dialog, "login")
-    dialog.password.setText("wrong password")
-    dialog.submit()
-    _save(app, dialog, "login_wrong_password")
-    dialog.close()
+    settings = ITSettings(server_url=session.server.url)
+    tokens = MemoryTokenStore()
+    factory = partial(Transport, retry=RetryPolicy(max_attempts=1))
+
+    def dialog() -> LoginDialog:
+        made = LoginDialog(runner, paths, settings, tokens, transport_factory=factory)
+        made.username.setText(session.username)
+        made.show()
+        return made
+
+    first = dialog()
+    _save(app, first, "login")
+    first.password.setText("wrong password")
+    first.submit()
+    _save(app, first, "login_wrong_password")
+    first.password.setText(DEMO_PASSWORD)
+    first.submit()
+    assert first.session is not None  # the store of this "laptop" now exists
+    first.session.close()
+    session.server.stop()
+    second = dialog()
+    second.password.setText(DEMO_PASSWORD)
+    second.submit()
+    _save(app, second, "login_offline")
+    second.close()
 
 
 def _sync_status(app: QApplication, window: MainWindow, session: DemoSession) -> None:
@@ -87,7 +106,6 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         session = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
-            _login(app, session, Path(tmp) / "login")
             ctx = AppContext(session.store, TaskRunner(synchronous=True), session.info)
             sync = SyncController(ctx, session.session)
             window = MainWindow(ctx, sync=sync)
@@ -120,6 +138,7 @@ def main() -> int:
             window.lock_screen.try_unlock()
             _save(app, window, "lock")
             window.close()
+            _login(app, session, Path(tmp) / "login")
         finally:
             session.close()
     del translators

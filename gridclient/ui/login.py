@@ -292,7 +292,7 @@ def error_message(exc: BaseException, *, local_store: bool = False, offline: boo
             "LoginDialog", "Cannot reach the server. Please check the network connection."
         )
         if local_store:
-            text += " " + QCoreApplication.translate(
+            text += "\n" + QCoreApplication.translate(
                 "LoginDialog",
                 "You can unlock the data on this computer and work offline; changes are "
                 "uploaded at the next sync.",
@@ -538,8 +538,10 @@ class LoginDialog(QDialog):
         offer = local and isinstance(exc, NetworkError | ServerError | ProtocolError)
         self._say(error_message(exc, local_store=offer), error=True)
         self.offline_button.setVisible(offer)
+        self.offline_button.setDefault(offer)  # Enter now unlocks offline
+        self.login_button.setDefault(not offer)
         if offer:
-            self.offline_button.setFocus()
+            self.password.setFocus()
         elif isinstance(exc, AuthError | WrongPassword):
             self.password.selectAll()
             self.password.setFocus()
@@ -578,6 +580,9 @@ class PasswordPrompt(QDialog):
         self._on_success = on_success
         self._busy = False
         self.setWindowTitle(self.tr("Log in again"))
+        font = self.font()
+        font.setPointSize(12)
+        self.setFont(font)
         self.hint = QLabel(
             self.tr(
                 "Your login on the server has expired. Enter your password to continue "

@@ -733,177 +733,177 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="231"/>
+        <location filename="../../gridclient/ui/login.py" line="232"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="235"/>
+        <location filename="../../gridclient/ui/login.py" line="236"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="242"/>
+        <location filename="../../gridclient/ui/login.py" line="243"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="246"/>
+        <location filename="../../gridclient/ui/login.py" line="247"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="251"/>
+        <location filename="../../gridclient/ui/login.py" line="252"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="258"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="265"/>
+        <location filename="../../gridclient/ui/login.py" line="266"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <location filename="../../gridclient/ui/login.py" line="270"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="273"/>
+        <location filename="../../gridclient/ui/login.py" line="274"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="277"/>
+        <location filename="../../gridclient/ui/login.py" line="278"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="284"/>
+        <location filename="../../gridclient/ui/login.py" line="285"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="290"/>
+        <location filename="../../gridclient/ui/login.py" line="291"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <location filename="../../gridclient/ui/login.py" line="295"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <location filename="../../gridclient/ui/login.py" line="302"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="314"/>
+        <location filename="../../gridclient/ui/login.py" line="315"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="322"/>
+        <location filename="../../gridclient/ui/login.py" line="323"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="325"/>
+        <location filename="../../gridclient/ui/login.py" line="326"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="358"/>
+        <location filename="../../gridclient/ui/login.py" line="359"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="365"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="370"/>
+        <location filename="../../gridclient/ui/login.py" line="371"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="372"/>
+        <location filename="../../gridclient/ui/login.py" line="373"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="375"/>
+        <location filename="../../gridclient/ui/login.py" line="376"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="386"/>
+        <location filename="../../gridclient/ui/login.py" line="387"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="389"/>
+        <location filename="../../gridclient/ui/login.py" line="390"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="393"/>
+        <location filename="../../gridclient/ui/login.py" line="394"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="398"/>
+        <location filename="../../gridclient/ui/login.py" line="399"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="399"/>
+        <location filename="../../gridclient/ui/login.py" line="400"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="400"/>
+        <location filename="../../gridclient/ui/login.py" line="401"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="447"/>
+        <location filename="../../gridclient/ui/login.py" line="452"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="456"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="455"/>
+        <location filename="../../gridclient/ui/login.py" line="460"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="484"/>
+        <location filename="../../gridclient/ui/login.py" line="489"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="503"/>
+        <location filename="../../gridclient/ui/login.py" line="508"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="519"/>
+        <location filename="../../gridclient/ui/login.py" line="524"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -911,295 +911,295 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="107"/>
+        <location filename="../../gridclient/ui/main_window.py" line="108"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="107"/>
+        <location filename="../../gridclient/ui/main_window.py" line="108"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="136"/>
+        <location filename="../../gridclient/ui/main_window.py" line="137"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="139"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="146"/>
+        <location filename="../../gridclient/ui/main_window.py" line="147"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="152"/>
+        <location filename="../../gridclient/ui/main_window.py" line="153"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="160"/>
+        <location filename="../../gridclient/ui/main_window.py" line="161"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="162"/>
+        <location filename="../../gridclient/ui/main_window.py" line="163"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="170"/>
+        <location filename="../../gridclient/ui/main_window.py" line="171"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="177"/>
+        <location filename="../../gridclient/ui/main_window.py" line="178"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="178"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="179"/>
+        <location filename="../../gridclient/ui/main_window.py" line="180"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="180"/>
+        <location filename="../../gridclient/ui/main_window.py" line="181"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="188"/>
+        <location filename="../../gridclient/ui/main_window.py" line="189"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="190"/>
+        <location filename="../../gridclient/ui/main_window.py" line="191"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="197"/>
+        <location filename="../../gridclient/ui/main_window.py" line="198"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="209"/>
+        <location filename="../../gridclient/ui/main_window.py" line="210"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="210"/>
+        <location filename="../../gridclient/ui/main_window.py" line="211"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="212"/>
+        <location filename="../../gridclient/ui/main_window.py" line="213"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="213"/>
+        <location filename="../../gridclient/ui/main_window.py" line="214"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="252"/>
+        <location filename="../../gridclient/ui/main_window.py" line="253"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="254"/>
+        <location filename="../../gridclient/ui/main_window.py" line="255"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="255"/>
+        <location filename="../../gridclient/ui/main_window.py" line="256"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="256"/>
+        <location filename="../../gridclient/ui/main_window.py" line="257"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="259"/>
+        <location filename="../../gridclient/ui/main_window.py" line="260"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="263"/>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="276"/>
+        <location filename="../../gridclient/ui/main_window.py" line="277"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="277"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="290"/>
+        <location filename="../../gridclient/ui/main_window.py" line="291"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="422"/>
+        <location filename="../../gridclient/ui/main_window.py" line="423"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="424"/>
+        <location filename="../../gridclient/ui/main_window.py" line="425"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="427"/>
+        <location filename="../../gridclient/ui/main_window.py" line="428"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="429"/>
+        <location filename="../../gridclient/ui/main_window.py" line="430"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="432"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="433"/>
+        <location filename="../../gridclient/ui/main_window.py" line="434"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="443"/>
+        <location filename="../../gridclient/ui/main_window.py" line="444"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="446"/>
+        <location filename="../../gridclient/ui/main_window.py" line="447"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="452"/>
+        <location filename="../../gridclient/ui/main_window.py" line="453"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="457"/>
+        <location filename="../../gridclient/ui/main_window.py" line="458"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="464"/>
+        <location filename="../../gridclient/ui/main_window.py" line="465"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="473"/>
+        <location filename="../../gridclient/ui/main_window.py" line="474"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="475"/>
+        <location filename="../../gridclient/ui/main_window.py" line="476"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="477"/>
+        <location filename="../../gridclient/ui/main_window.py" line="479"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="496"/>
+        <location filename="../../gridclient/ui/main_window.py" line="499"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="500"/>
+        <location filename="../../gridclient/ui/main_window.py" line="503"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="508"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="514"/>
+        <location filename="../../gridclient/ui/main_window.py" line="517"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="520"/>
+        <location filename="../../gridclient/ui/main_window.py" line="523"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="540"/>
+        <location filename="../../gridclient/ui/main_window.py" line="543"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="622"/>
+        <location filename="../../gridclient/ui/main_window.py" line="625"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="655"/>
+        <location filename="../../gridclient/ui/main_window.py" line="658"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="665"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="211"/>
+        <location filename="../../gridclient/ui/main_window.py" line="212"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="144"/>
+        <location filename="../../gridclient/ui/main_window.py" line="145"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1222,37 +1222,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="575"/>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="578"/>
+        <location filename="../../gridclient/ui/login.py" line="588"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="585"/>
+        <location filename="../../gridclient/ui/login.py" line="595"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <location filename="../../gridclient/ui/login.py" line="599"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="592"/>
+        <location filename="../../gridclient/ui/login.py" line="602"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="612"/>
+        <location filename="../../gridclient/ui/login.py" line="622"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="616"/>
+        <location filename="../../gridclient/ui/login.py" line="626"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -1559,28 +1559,28 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="46"/>
+        <location filename="../../gridclient/app.py" line="47"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="48"/>
+        <location filename="../../gridclient/app.py" line="49"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="117"/>
-        <location filename="../../gridclient/app.py" line="135"/>
+        <location filename="../../gridclient/app.py" line="126"/>
+        <location filename="../../gridclient/app.py" line="144"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="114"/>
+        <location filename="../../gridclient/app.py" line="123"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="136"/>
+        <location filename="../../gridclient/app.py" line="145"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
