@@ -63,7 +63,6 @@ from gridclient.sync.session import (
     Profile,
     TransportFactory,
     UserSession,
-    ensure_online,
     log_in,
     log_in_offline,
 )
@@ -562,22 +561,17 @@ class LoginDialog(QDialog):
         super().reject()
 
 
-class PasswordPrompt(QDialog):
-    """A small prompt when the server session expired: the password logs in again
-    (``ensure_online``) on the network lane; the sync controller then syncs."""
+Relogin = Callable[[str, Callable[[], None], Callable[[BaseException], None]], None]
+"""``(password, on_done, on_error)``: log in again off the UI thread (the sync
+controller's ``reauthenticate``, which then syncs)."""
 
-    def __init__(
-        self,
-        runner: TaskRunner,
-        session: UserSession,
-        *,
-        on_success: Callable[[], None],
-        parent: QWidget | None = None,
-    ) -> None:
+
+class PasswordPrompt(QDialog):
+    """A small prompt when the server session expired; the password goes to ``relogin``."""
+
+    def __init__(self, relogin: Relogin, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner
-        self.user_session = session
-        self._on_success = on_success
+        self._relogin = relogin
         self._busy = False
         self.setWindowTitle(self.tr("Log in again"))
         font = self.font()
@@ -624,18 +618,12 @@ class PasswordPrompt(QDialog):
         self._busy = True
         self.ok_button.setEnabled(False)
         self.message.setText(self.tr("Signing in…"))
-        session = self.user_session
+        self._relogin(password, self._done, self._failed)
 
-        def work(_ctx: TaskContext) -> None:
-            ensure_online(session, password)
-
-        self.runner.submit(work, on_done=self._done, on_error=self._failed, lane="net")
-
-    def _done(self, _result: object) -> None:
+    def _done(self) -> None:
         self._busy = False
         self.password.clear()
         self.accept()
-        self._on_success()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False

@@ -531,11 +531,15 @@ class MainWindow(QMainWindow):
             self._reauth_pending = True
             return
         self._reauth_pending = False
-        prompt = PasswordPrompt(
-            self.runner, self.sync.session, on_success=self.start_sync, parent=self
-        )
+        if self.password_prompt is not None:
+            return  # already asking
+        prompt = PasswordPrompt(self.sync.reauthenticate, parent=self)
+        prompt.finished.connect(self._prompt_closed)
         self.password_prompt = prompt
         self._show(prompt)
+
+    def _prompt_closed(self) -> None:
+        self.password_prompt = None
 
     def _load_failed(self, exc: BaseException) -> None:
         log.error("loading failed", exc_info=exc)

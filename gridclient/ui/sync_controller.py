@@ -223,19 +223,33 @@ class SyncController(QObject):
             self._cancel.set()
 
     def reauthenticate(
-        self, password: str, on_error: Callable[[BaseException], None] | None = None
+        self,
+        password: str,
+        on_done: Callable[[], None],
+        on_error: Callable[[BaseException], None],
     ) -> None:
-        """Log in again with the password (after ``reauth_needed``), then sync."""
+        """Log in again with the password (after ``reauth_needed``), then sync. Counts
+        as running, so no sync uses the transport meanwhile (one asked for follows)."""
+        if self._stopped or self._running:
+            on_error(RuntimeError("a sync is running"))
+            return
+        self._running = True
         session = self.session
 
         def work(_ctx: TaskContext) -> None:
             ensure_online(session, password)
 
         def done(_result: object) -> None:
+            self._running = False
             self._set_online(True)
+            on_done()
             self.sync()
 
-        self.ctx.runner.submit(work, on_done=done, on_error=on_error, lane="net")
+        def failed(exc: BaseException) -> None:
+            self._running = False
+            on_error(exc)
+
+        self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
 
     # -- outcomes (UI thread) ---------------------------------------------------------
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -220,7 +219,11 @@ def test_expired_session_asks_for_the_password_then_syncs(
     with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
         qtbot.keyClick(prompt.password, Qt.Key.Key_Return)
     assert blocker.args[0].ok and desk.pending() == 0
-    assert not shiboken6.isValid(prompt) or not prompt.isVisible()  # closed (and deleted)
+    assert desk.window.password_prompt is None  # closed
+    desk.sync.reauth_needed.emit()  # asked again later: one prompt at a time
+    first = desk.window.password_prompt
+    desk.sync.reauth_needed.emit()
+    assert first is not None and desk.window.password_prompt is first
 
 
 def test_rotated_refresh_token_is_written_back(qtbot: QtBot, tmp_path: Path, world: World) -> None:
