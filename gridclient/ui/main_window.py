@@ -705,6 +705,8 @@ class MainWindow(QMainWindow):
         self.statusBar().show()
         for action in self._actions:
             action.setEnabled(True)
+        if self.sync_action is not None and self.sync is not None and self.sync.running:
+            self.sync_action.setEnabled(False)  # until the running sync ends
         for window in self._hidden_windows:
             window.show()
         self._hidden_windows = []

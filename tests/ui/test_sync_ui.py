@@ -173,14 +173,20 @@ def test_cancel_stops_a_sync_between_pages_and_the_next_sync_finishes(
     try:
         window = desk.window
 
+        enabled_after_unlock: list[bool] = []
+
         def cancel_on_first_page(phase: str, _done: int, _total: int) -> None:
             if phase == Phase.PULL and window.cancel_sync_button.isEnabled():
+                window.lock()  # locking and unlocking mid-sync keeps the button disabled
+                window.unlock()
+                enabled_after_unlock.append(window.sync_action.isEnabled())
                 window.cancel_sync_button.click()
 
         desk.sync.progressed.connect(cancel_on_first_page)
         with qtbot.waitSignal(desk.sync.cancelled, timeout=WAIT):
             desk.sync.sync()
         assert not desk.reports and not desk.sync.running
+        assert enabled_after_unlock == [False]
         assert "同步已取消" in window.statusBar().currentMessage()
         with desk.session.store.read() as repos:
             counts = repos.records.counts()
