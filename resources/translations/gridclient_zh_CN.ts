@@ -1078,231 +1078,495 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="231"/>
+        <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
+        <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="235"/>
+        <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
+        <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="242"/>
+        <source>Wrong user name or password. Please check them and try again.</source>
+        <translation>用户名或密码错误，请检查后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="246"/>
+        <source>This account has been disabled. Please contact your administrator.</source>
+        <translation>该账号已被停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="251"/>
+        <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
+        <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
+        <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="265"/>
+        <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
+        <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <source>Too many attempts. Please wait a while and try again.</source>
+        <translation>尝试次数过多，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="273"/>
+        <source>Your login has expired. Enter your password to continue syncing.</source>
+        <translation>登录已过期，请输入密码后继续同步。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="277"/>
+        <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
+        <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="284"/>
+        <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
+        <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="290"/>
+        <source>Cannot reach the server. Please check the network connection.</source>
+        <translation>无法连接服务器，请检查网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
+        <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
+        <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
+        <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="314"/>
+        <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
+        <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="322"/>
+        <source>The operation failed: {error}</source>
+        <translation>操作失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="325"/>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="358"/>
+        <source>GridClient — Log in</source>
+        <translation>网格通 — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <source>Log in to GridClient</source>
+        <translation>登录网格通</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="370"/>
+        <source>Set by your IT contact</source>
+        <translation>由信息化管理员设置</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="372"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="375"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="386"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="389"/>
+        <source>Unlock offline</source>
+        <translation>离线解锁</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="393"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="398"/>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="399"/>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="400"/>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <source>Enter the server address.</source>
+        <translation>请输入服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="455"/>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="459"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="488"/>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="507"/>
+        <source>Unlocking the data on this computer…</source>
+        <translation>正在解锁本机数据…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="523"/>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="100"/>
+        <location filename="../../gridclient/ui/main_window.py" line="114"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="100"/>
+        <location filename="../../gridclient/ui/main_window.py" line="114"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="129"/>
+        <location filename="../../gridclient/ui/main_window.py" line="144"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="131"/>
+        <location filename="../../gridclient/ui/main_window.py" line="146"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="141"/>
+        <location filename="../../gridclient/ui/main_window.py" line="156"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="147"/>
+        <location filename="../../gridclient/ui/main_window.py" line="162"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="155"/>
+        <location filename="../../gridclient/ui/main_window.py" line="170"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="157"/>
+        <location filename="../../gridclient/ui/main_window.py" line="172"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="165"/>
+        <location filename="../../gridclient/ui/main_window.py" line="180"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="172"/>
+        <location filename="../../gridclient/ui/main_window.py" line="187"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="173"/>
+        <location filename="../../gridclient/ui/main_window.py" line="188"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="189"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="175"/>
+        <location filename="../../gridclient/ui/main_window.py" line="190"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="183"/>
+        <location filename="../../gridclient/ui/main_window.py" line="198"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="185"/>
+        <location filename="../../gridclient/ui/main_window.py" line="200"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="192"/>
+        <location filename="../../gridclient/ui/main_window.py" line="207"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="204"/>
+        <location filename="../../gridclient/ui/main_window.py" line="219"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="205"/>
+        <location filename="../../gridclient/ui/main_window.py" line="220"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="207"/>
+        <location filename="../../gridclient/ui/main_window.py" line="222"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="208"/>
+        <location filename="../../gridclient/ui/main_window.py" line="223"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="210"/>
+        <location filename="../../gridclient/ui/main_window.py" line="225"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="247"/>
+        <location filename="../../gridclient/ui/main_window.py" line="262"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="250"/>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="252"/>
+        <location filename="../../gridclient/ui/main_window.py" line="267"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="253"/>
+        <location filename="../../gridclient/ui/main_window.py" line="268"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="254"/>
+        <location filename="../../gridclient/ui/main_window.py" line="269"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="257"/>
+        <location filename="../../gridclient/ui/main_window.py" line="272"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="261"/>
+        <location filename="../../gridclient/ui/main_window.py" line="276"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="275"/>
+        <location filename="../../gridclient/ui/main_window.py" line="289"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="290"/>
+        <source>Upload my changes and download the server&apos;s (F9)</source>
+        <translation>上传本机修改并下载服务器的更新（F9）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="296"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="276"/>
+        <location filename="../../gridclient/ui/main_window.py" line="297"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="278"/>
+        <location filename="../../gridclient/ui/main_window.py" line="299"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="324"/>
+        <source>Cancel sync</source>
+        <translation>取消同步</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="404"/>
+        <location filename="../../gridclient/ui/main_window.py" line="456"/>
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>被拒 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="458"/>
+        <source>Changes the server refused; edit the record to send it again.</source>
+        <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="461"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="406"/>
+        <location filename="../../gridclient/ui/main_window.py" line="463"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="409"/>
+        <location filename="../../gridclient/ui/main_window.py" line="466"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="410"/>
+        <location filename="../../gridclient/ui/main_window.py" line="467"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="419"/>
+        <location filename="../../gridclient/ui/main_window.py" line="477"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="422"/>
+        <location filename="../../gridclient/ui/main_window.py" line="480"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="428"/>
+        <location filename="../../gridclient/ui/main_window.py" line="486"/>
+        <source>A sync is already running.</source>
+        <translation>同步正在进行中。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="491"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="507"/>
+        <source>Uploading photos {done}/{total}</source>
+        <translation>正在上传照片 {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
+        <source>Uploaded {done} of {total} change(s)</source>
+        <translation>已上传 {done}/{total} 条修改</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="512"/>
+        <source>Downloaded %n record(s)</source>
+        <translation>
+            <numerusform>已下载 %n 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="532"/>
+        <source>Sync finished: {up} uploaded, {down} downloaded.</source>
+        <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="536"/>
+        <source>Sync not finished: {error}</source>
+        <translation>同步未完成：{error}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="541"/>
+        <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
+        <translation>
+            <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="550"/>
+        <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
+        <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="556"/>
+        <source>Sync failed: {error}</source>
+        <translation>同步失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="580"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="515"/>
+        <location filename="../../gridclient/ui/main_window.py" line="667"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <location filename="../../gridclient/ui/main_window.py" line="700"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="555"/>
+        <location filename="../../gridclient/ui/main_window.py" line="707"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="206"/>
+        <location filename="../../gridclient/ui/main_window.py" line="221"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="139"/>
+        <location filename="../../gridclient/ui/main_window.py" line="154"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1320,6 +1584,44 @@
         <location filename="../../gridclient/ui/masked_field.py" line="65"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPrompt</name>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="576"/>
+        <source>Log in again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
+        <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
+        <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="593"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="596"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="616"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="620"/>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
     </message>
 </context>
 <context>
@@ -1833,34 +2135,28 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="38"/>
+        <location filename="../../gridclient/app.py" line="47"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="40"/>
+        <location filename="../../gridclient/app.py" line="49"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="70"/>
-        <location filename="../../gridclient/app.py" line="85"/>
-        <location filename="../../gridclient/app.py" line="108"/>
+        <location filename="../../gridclient/app.py" line="126"/>
+        <location filename="../../gridclient/app.py" line="144"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="71"/>
-        <source>Signing in to a server arrives with the sync feature. Start with --demo to try the application with sample data.</source>
-        <translation>连接服务器登录将随同步功能提供。请使用 --demo 启动，用示例数据试用本程序。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/app.py" line="82"/>
+        <location filename="../../gridclient/app.py" line="123"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="109"/>
+        <location filename="../../gridclient/app.py" line="145"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
