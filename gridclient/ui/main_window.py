@@ -324,6 +324,9 @@ class MainWindow(QMainWindow):
         self.pending_label = QLabel()
         self.last_sync_label = QLabel()
         self.conflicts_label = QLabel()
+        self.conflicts_label.setTextFormat(Qt.TextFormat.AutoText)
+        self.conflicts_label.linkActivated.connect(self.show_conflicts)
+        self.conflicts_label.setToolTip(self.tr("Open the conflicts to review"))
         self.rejected_label = QLabel()
         bar = self.statusBar()
         for widget in (
@@ -460,10 +463,18 @@ class MainWindow(QMainWindow):
         else:
             when = summary.last_sync_at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
             self.last_sync_label.setText(self.tr("Last sync: {when}").format(when=when))
-        self.conflicts_label.setText(self.tr("%n conflict(s)", "", summary.conflicts))
-        self.conflicts_label.setStyleSheet(
-            "color: #b00020; font-weight: bold;" if summary.conflicts else ""
-        )
+        text = self.tr("%n conflict(s)", "", summary.conflicts)
+        if summary.conflicts:
+            # A link: one click opens the conflicts tab.
+            self.conflicts_label.setText(
+                f'<a href="conflicts" style="color: #b00020; font-weight: bold;">{text}</a>'
+            )
+        else:
+            self.conflicts_label.setText(text)
+
+    def show_conflicts(self, _link: str = "") -> None:
+        """The status bar's conflict count is a link to the conflicts tab."""
+        self.tabs.setCurrentWidget(self.conflicts_view)
 
     def set_connection_state(self, online: object) -> None:
         """Set by the sync controller; ``None`` (unknown) shows offline."""

@@ -18,7 +18,7 @@ from gridclient.domain import idnumber
 from gridclient.domain.entities import CST, Household, Resident
 from gridclient.domain.enums import AreaLevel
 from gridclient.domain.workflow import event_status
-from gridclient.storage.queries import EventStateFilter, month_start
+from gridclient.storage.queries import EventStateFilter, SyncSummary, month_start
 from gridclient.ui.context import AppContext
 from gridclient.ui.lazy_model import ID_ROLE
 from gridclient.ui.main_window import MainWindow
@@ -288,3 +288,14 @@ def test_save_and_next_moves_to_the_next_door(
     window._visit_next_household()
     assert visits == [window.model.id_at(5)]
     assert table.current_id() == window.model.id_at(5)
+
+
+def test_conflict_count_links_to_the_conflicts_tab(window: MainWindow) -> None:
+    window._show_status((SyncSummary(pending_ops=0, conflicts=2, last_sync_at=None), 0))
+    assert "2 conflict(s)" in window.conflicts_label.text()
+    assert 'href="conflicts"' in window.conflicts_label.text()
+    assert window.tabs.currentWidget() is not window.conflicts_view
+    window.conflicts_label.linkActivated.emit("conflicts")
+    assert window.tabs.currentWidget() is window.conflicts_view
+    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0))
+    assert window.conflicts_label.text() == "0 conflict(s)"
