@@ -4,23 +4,32 @@
 
 Uses a throw-away data directory, the Chinese UI and the synchronous task runner, so
 every screen is fully loaded when it is grabbed: the dashboard, the four lists
-(residents masked), a search, the overdue events and the lock screen.
+(residents masked), a search, the overdue events, the status bar during a sync, the lock
+screen and the login dialog (also refusing a wrong password and offering offline unlock).
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gridclient.config import Paths
-from gridclient.demo.bootstrap import open_demo
+from gridclient.config import ITSettings, Paths
+from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.generator import DEMO_PASSWORD
+from gridclient.domain import codec
 from gridclient.storage.queries import EventStateFilter
+from gridclient.sync.credentials import MemoryTokenStore
+from gridclient.sync.engine import Phase
+from gridclient.sync.transport import RetryPolicy, Transport
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
+from gridclient.ui.login import LoginDialog
 from gridclient.ui.main_window import MainWindow
+from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -33,6 +42,62 @@ def _save(app: QApplication, window: QWidget, name: str) -> None:
     print(path)
 
 
+def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
+    """The login dialog as IT configured it; refusing a wrong password; then, after a
+    first online login, the server gone and offline unlock offered. Real attempts
+    against the demo's embedded server (stopped at the end: run this last)."""
+    runner = TaskRunner(synchronous=True)
+    paths = Paths.resolve(data_dir).ensure()
+    settings = ITSettings(server_url=session.server.url)
+    tokens = MemoryTokenStore()
+    factory = partial(Transport, retry=RetryPolicy(max_attempts=1))
+
+    def dialog() -> LoginDialog:
+        made = LoginDialog(runner, paths, settings, tokens, transport_factory=factory)
+        made.username.setText(session.username)
+        made.show()
+        return made
+
+    first = dialog()
+    _save(app, first, "login")
+    first.password.setText("wrong password")
+    first.submit()
+    _save(app, first, "login_wrong_password")
+    first.password.setText(DEMO_PASSWORD)
+    first.submit()
+    assert first.session is not None  # the store of this "laptop" now exists
+    first.session.close()
+    session.server.stop()
+    second = dialog()
+    second.password.setText(DEMO_PASSWORD)
+    second.submit()
+    _save(app, second, "login_offline")
+    second.close()
+
+
+def _sync_status(app: QApplication, window: MainWindow, session: DemoSession) -> None:
+    """The status bar while a sync uploads a few edits: progress, cancel, counts."""
+    with session.store.read() as repos:
+        households = repos.records.households_of_grid(session.info.grid_ids[0])[:3]
+    with session.store.unit_of_work(actor=session.username) as uow:
+        for household in households:
+            uow.update(codec.replace(household, {"address": household.address + "（已核实）"}))
+    window.refresh_status()
+    grabbed: list[bool] = []
+
+    def grab(phase: str, _done: int, _total: int) -> None:
+        if phase == Phase.PUSH and not grabbed:
+            grabbed.append(True)
+            _save(app, window.statusBar(), "status_bar_sync")
+
+    assert window.sync is not None
+    window.sync.progressed.connect(grab)
+    window.sync.batch_size = 2
+    window.start_sync()
+    window.sync.progressed.disconnect(grab)
+    _save(app, window.statusBar(), "status_bar")
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -41,9 +106,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         session = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
-            window = MainWindow(
-                AppContext(session.store, TaskRunner(synchronous=True), session.info)
-            )
+            ctx = AppContext(session.store, TaskRunner(synchronous=True), session.info)
+            sync = SyncController(ctx, session.session)
+            window = MainWindow(ctx, sync=sync)
             window.resize(1280, 800)
             window.show()
             _save(app, window, "dashboard")
@@ -66,11 +131,14 @@ def main() -> int:
             _save(app, window, "search")
             window.search_box.clear()
             window.search_box.flush()
+            window.tabs.setCurrentWidget(window.household_pane)
+            _sync_status(app, window, session)
             window.lock()
             window.lock_screen.password.setText("wrong")
             window.lock_screen.try_unlock()
             _save(app, window, "lock")
             window.close()
+            _login(app, session, Path(tmp) / "login")
         finally:
             session.close()
     del translators

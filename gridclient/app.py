@@ -6,18 +6,27 @@ import contextlib
 import logging
 import sys
 import traceback
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridclient import __version__
 from gridclient.config import Paths, it_settings_files, load_it_settings
 from gridclient.logsetup import setup_logging
-from gridclient.ui.context import AppContext
+from gridclient.storage.queries import HouseholdQueries
+from gridclient.sync.credentials import KeyringTokenStore
+from gridclient.sync.errors import CredentialStoreUnavailable
+from gridclient.sync.session import TransportFactory, UserSession
+from gridclient.sync.transport import Transport
+from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.i18n import install_translators
+from gridclient.ui.login import LoginDialog, TolerantTokens, user_info
 from gridclient.ui.main_window import MainWindow
+from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -64,17 +73,49 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
     _install_excepthook(paths)
 
     runner = TaskRunner()
+    windows: list[MainWindow] = []
+    closers: list[Callable[[], None]] = []
+
+    def finish(code: int) -> int:
+        """Stop the syncs, wait for the task runner, then close the stores."""
+        for window in windows:
+            if window.sync is not None:
+                window.sync.stop()
+        runner.shutdown()
+        for close in closers:
+            close()
+        return code
+
+    def open_main(
+        session: UserSession,
+        info: UserInfo,
+        factory: TransportFactory,
+        queries: HouseholdQueries | None = None,
+    ) -> None:
+        ctx = AppContext(store=session.store, runner=runner, user=info, settings=settings)
+        controller = SyncController(ctx, session, transport_factory=factory)
+        window = MainWindow(ctx, queries, sync=controller)
+        windows.append(window)
+        window.show()
+        controller.start()
+        log.info("main window shown")
+
     if not (demo or settings.demo_by_default):
-        QMessageBox.information(
-            None,
-            QCoreApplication.translate("app", "GridClient"),
-            QCoreApplication.translate(
-                "app",
-                "Signing in to a server arrives with the sync feature. "
-                "Start with --demo to try the application with sample data.",
-            ),
+        factory = partial(
+            Transport, ca_bundle=settings.ca_bundle or None, proxy=settings.proxy or None
         )
-        return 2
+        tokens = TolerantTokens(KeyringTokenStore())
+        dialog = LoginDialog(runner, paths, settings, tokens, transport_factory=factory)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+            return finish(0)
+        session = dialog.session
+        closers.append(session.close)
+        open_main(session, user_info(session), factory)
+        if tokens.unavailable:
+            windows[0].statusBar().showMessage(str(CredentialStoreUnavailable()), 30_000)
+        code = finish(app.exec())
+        del translators
+        return code
 
     from gridclient.demo.bootstrap import DemoSession, open_demo
 
@@ -85,7 +126,6 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
     progress.setWindowTitle(QCoreApplication.translate("app", "GridClient"))
     progress.setMinimumDuration(0)
     progress.show()
-    windows: list[MainWindow] = []
 
     def prepare(ctx: TaskContext) -> DemoSession:
         return open_demo(paths, progress=ctx.progress)
@@ -93,12 +133,8 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
     def ready(result: object) -> None:
         assert isinstance(result, DemoSession)
         progress.close()
-        ctx = AppContext(store=result.store, runner=runner, user=result.info, settings=settings)
-        window = MainWindow(ctx, result.queries)
-        windows.append(window)
-        app.aboutToQuit.connect(result.close)
-        window.show()
-        log.info("main window shown")
+        closers.append(result.close)
+        open_main(result.session, result.info, Transport, result.queries)
 
     def failed(exc: BaseException) -> None:
         progress.close()
@@ -117,7 +153,6 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
         progress.setValue(done)
 
     runner.submit(prepare, on_done=ready, on_error=failed, on_progress=show_progress)
-    code = app.exec()
-    runner.shutdown()
+    code = finish(app.exec())
     del translators
     return code

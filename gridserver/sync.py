@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -54,7 +54,7 @@ from gridserver.db import (
 )
 from gridserver.errors import ApiError, OpRejected
 from gridserver.feed import FeedEffects, stamp
-from gridserver.merge import CREATED_VERSION, bump_versions, three_way
+from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
 from gridserver.scope import Caller, WriteScope
 
 log = logging.getLogger(__name__)
@@ -448,7 +448,7 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
         raise OpRejected(
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
-    values = _decode_changes(kind, op.changes)
+    values = _decode_changes(kind, op.changes) if op.kind is not ChangeKind.RESOLVE else {}
     key = (kind.value, op.entity_id)
     ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
     if key in ctx.shared.rows:
@@ -457,6 +457,11 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
         row = _load(ctx.conn, kind, op.entity_id, lock=True)
     if row is not None and not ctx.scope.contains(row.grid_id):
         raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if op.kind is ChangeKind.RESOLVE:
+        unknown = sorted(set(op.changes) - field_specs(kind).keys())
+        if unknown:  # only logged, but a typo is still an error
+            raise OpRejected("unknown_field", f"未知字段：{unknown[0]}", unknown[0])
+        return _resolve(ctx, op, row)
     if op.kind is ChangeKind.CREATE:
         if row is None:
             return _create(ctx, kind, op.entity_id, values)
@@ -665,6 +670,130 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
             first_conflict,
         )
     return Outcome(clean, version)
+
+
+# --- resolving a conflict (an op of kind "resolve", see gridclient.sync.protocol) ------
+
+_RESOLVER_ROLES = "只有冲突双方的网格员、乡镇/街道工作人员或系统管理员可以处理该冲突"
+
+
+def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
+    """Decide a conflict: close it, writing the kept value as a new field version when
+    the record no longer holds it. Checks scope and role; a second decision is rejected
+    (``already_resolved``). The closed conflict is stamped again, so the feed resends it
+    with ``resolved`` true."""
+    conflict = ctx.conn.execute(
+        select(conflicts).where(conflicts.c.id == op.conflict_id).with_for_update()
+    ).first()
+    if (
+        conflict is None
+        or row is None
+        or (conflict.kind, conflict.record_id)
+        != (
+            op.entity.value,
+            op.entity_id,
+        )
+    ):
+        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
+    if not ctx.scope.contains(conflict.grid_id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    caller = ctx.caller
+    party = caller.user_id == conflict.incoming_user_id or caller.username == conflict.server_user
+    if caller.role is Role.WORKER and not party:
+        raise OpRejected("role", _RESOLVER_ROLES)
+    if conflict.resolved_at is not None:
+        kept = "先到的值" if conflict.resolution == "server" else "后到的值"
+        raise OpRejected(
+            "already_resolved",
+            f"该冲突已于 {conflict.resolved_at:%Y-%m-%d %H:%M} 由 {conflict.resolved_by} "
+            f"处理（保留{kept}），同步后即可看到结果",
+        )
+    outcome = Outcome("applied", row.version)
+    if conflict.field is None:
+        if op.keep == "incoming" and row.deleted:
+            edit = dict(conflict.incoming_value or {})
+            outcome = _write_resolution(ctx, op, row, edit, restore=True)
+    elif not row.deleted:
+        kept = conflict.server_value if op.keep == "server" else conflict.incoming_value
+        # The base is the version the incoming value was written at; a field changed
+        # again since then makes the merge keep that third value in a new conflict.
+        applied_at = conflict.server_version + 1
+        merge = three_way(
+            row.fields,
+            row.field_versions,
+            applied_at,
+            {conflict.field: (conflict.incoming_value, kept)},
+        )
+        if merge.updates:
+            outcome = _write_resolution(ctx, op, row, merge.updates, merge.conflicts)
+    ctx.conn.execute(
+        update(conflicts)
+        .where(conflicts.c.id == conflict.id)
+        .values(resolved_at=ctx.now, resolution=op.keep, resolved_by=caller.username)
+    )
+    ctx.effects.conflicts.add(conflict.id)
+    return outcome
+
+
+def _write_resolution(
+    ctx: Context,
+    op: Op,
+    row: Any,
+    updates: Mapping[str, Any],
+    lost: Sequence[FieldConflict] = (),
+    *,
+    restore: bool = False,
+) -> Outcome:
+    """Write the kept value(s) as a new version; ``restore`` undeletes the record with
+    the edit that met its deletion (every reference is checked again then: the household
+    of a resident may be gone too)."""
+    kind = op.entity
+    record = _full_record(kind, row.id, {**row.fields, **updates})
+    fields = encode_fields(record)
+    placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
+    version = row.version + 1
+    ctx.conn.execute(
+        update(records)
+        .where(records.c.kind == row.kind, records.c.id == row.id)
+        .values(
+            version=version,
+            deleted=False,
+            updated_at=ctx.now,
+            grid_id=placement.grid_id,
+            parent_id=placement.parent_id,
+            area_code=placement.area_code,
+            fields=fields,
+            field_versions=bump_versions(row.field_versions, updates, version),
+            updated_by=ctx.caller.user_id,
+        )
+    )
+    ctx.effects.records.add((row.kind, row.id))
+    if placement.grid_id != row.grid_id:
+        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
+        if kind is EntityKind.HOUSEHOLD:
+            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+    if lost:  # one field, so one third value at most
+        third = lost[0]
+        conflict_id = _add_conflict(
+            ctx,
+            op,
+            row,
+            field=third.field,
+            base=third.base,
+            server=third.server,
+            incoming=third.incoming,
+            grid_id=placement.grid_id,
+        )
+        return Outcome(
+            "conflict",
+            version,
+            None,
+            f"字段（{third.field}）在冲突之后又被他人修改：已采用您选择的值，"
+            "那次修改的值已保存为新的冲突记录等待审核",
+            third.field,
+            conflict_id,
+        )
+    return Outcome("applied", version)
 
 
 def _move(ctx: Context, kind: str, record_id: str, old: str | None, new: str | None) -> None:

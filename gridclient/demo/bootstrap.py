@@ -28,6 +28,7 @@ from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.session import UserSession, log_in
 from gridclient.ui.context import UserInfo
+from gridclient.ui.login import user_info
 
 log = logging.getLogger(__name__)
 
@@ -124,17 +125,8 @@ def open_demo(paths: Paths, progress: Progress | None = None) -> DemoSession:
         if report.errors:
             raise report.errors[0]
         log.info("demo store filled with %d records (%s)", report.pulled, report.summary_zh())
-        profile = session.profile
-        assert profile is not None
-        scope = profile.scope
-        info = UserInfo(
-            username=profile.username,
-            display_name=profile.display_name,
-            role=profile.role,
-            scope_name=scope.area_name or "",
-            grid_ids=tuple(g.id for g in scope.grids),
-            demo=True,
-        )
+        assert session.profile is not None
+        info = user_info(session, demo=True)
     except BaseException:
         session.close()
         server.stop()

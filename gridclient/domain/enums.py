@@ -498,3 +498,5 @@ class ChangeKind(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    RESOLVE = "resolve"
+    """Decide a conflict record (see ``gridclient.sync.protocol``): keep one side."""

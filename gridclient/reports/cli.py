@@ -100,9 +100,15 @@ def _password() -> str:
     return password
 
 
-def _role(server: str, username: str) -> Role:
-    """The role printed reports are masked for. The local store does not record roles
-    yet; the demo's accounts have fixed roles. Anyone else sees masked numbers."""
+def _role(store: Any, server: str, username: str) -> Role:
+    """The role printed reports are masked for: the one the server granted at this
+    user's last online login (kept in the store). A demo store made without a login
+    falls back to the demo account's fixed role; anyone else sees masked numbers."""
+    from gridclient.reports.data import stored_role
+
+    role = stored_role(store)
+    if role is not None:
+        return role
     if server == DEMO_SERVER:
         from gridclient.demo import generate
 
@@ -155,9 +161,9 @@ def _run_report(args: argparse.Namespace) -> int:
     today = date.today()
     start = args.start or today.replace(day=1)
     end = args.end or today
-    role = _role(args.server, args.user)
     store = _open_store(args)
     try:
+        role = _role(store, args.server, args.user)
         report = build_report(
             store,
             kind,

@@ -51,9 +51,11 @@ from gridclient.storage.models import (
 )
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
+from gridclient.storage.syncmeta import SyncKey
 
 __all__ = [
     "NOT_SYNCED",
+    "AreaChoice",
     "AreaNotFound",
     "Cell",
     "Column",
@@ -67,6 +69,8 @@ __all__ = [
     "build_visit_register",
     "build_visit_summary",
     "may_see_full_ids",
+    "report_areas",
+    "stored_role",
 ]
 
 Cell = str | int | float
@@ -106,6 +110,20 @@ class AreaNotFound(LookupError):
 def may_see_full_ids(role: Role) -> bool:
     """Township staff and administrators may print full ID numbers; workers see masked."""
     return role in (Role.TOWNSHIP, Role.ADMIN)
+
+
+def stored_role(store: Store) -> Role | None:
+    """The role the server granted at the last online login of this store's user (the
+    login saves it with the display name and scope under ``SyncKey.PROFILE``); None
+    when the store was never logged in online."""
+    with store.read() as repos:
+        profile = repos.sync_state.get(SyncKey.PROFILE)
+    if not isinstance(profile, dict):
+        return None
+    try:
+        return Role(str(profile.get("role")))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +288,56 @@ def _scope(connection: Connection, key: str) -> _Scope:
             short = parent.name + g.name
         grid_names[g.id] = short
     return _Scope(area, "".join(reversed(chain)), tuple(grids), grid_names)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaChoice:
+    """An area a report can be made for (township, village or grid), for a picker."""
+
+    id: str
+    code: str
+    name: str
+    level: AreaLevel
+    depth: int
+    """0 for the top area shown, +1 per level below it."""
+
+
+def report_areas(store: Store, grid_ids: Sequence[str] | None = None) -> list[AreaChoice]:
+    """Townships, villages and grids of the store, depth first in code order; with
+    ``grid_ids`` only those grids and the areas above them (a worker's own)."""
+    with _snapshot(store) as (connection, _repos):
+        areas = _areas(connection)
+    wanted: set[str] | None = None
+    if grid_ids:
+        wanted = set()
+        for grid_id in grid_ids:
+            node = areas.get(grid_id)
+            while node is not None and node.id not in wanted:
+                wanted.add(node.id)
+                node = areas.get(node.parent_id or "")
+    shown = {
+        a.id: a
+        for a in areas.values()
+        if a.level in (AreaLevel.TOWNSHIP, AreaLevel.VILLAGE, AreaLevel.GRID)
+        and (wanted is None or a.id in wanted)
+    }
+    children: dict[str | None, list[_Area]] = defaultdict(list)
+    roots: list[_Area] = []
+    for a in shown.values():
+        if a.parent_id in shown:
+            children[a.parent_id].append(a)
+        else:
+            roots.append(a)
+    out: list[AreaChoice] = []
+
+    def walk(node: _Area, depth: int) -> None:
+        out.append(AreaChoice(node.id, node.code, node.name, node.level, depth))
+        for child in sorted(children.get(node.id, ()), key=lambda a: a.code):
+            walk(child, depth + 1)
+
+    for root in sorted(roots, key=lambda a: (a.level.depth, a.code)):
+        walk(root, 0)
+    return out
 
 
 def _in_chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:

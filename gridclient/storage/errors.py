@@ -137,6 +137,14 @@ class MissingParent(StorageError):
         self.parent_id = parent_id
 
 
+class ConflictClosed(StorageError):
+    """The conflict is unknown here, already decided, or waiting for the server."""
+
+    def __init__(self, conflict_id: str, detail: str) -> None:
+        super().__init__(detail)
+        self.conflict_id = conflict_id
+
+
 class AttachmentMismatch(StorageError):
     """The photo bytes do not match the attachment's SHA-256 id or size."""
 

@@ -294,6 +294,9 @@ class OutboxRow(Base):
     reason: Mapped[str | None] = mapped_column(String)
     message: Mapped[str | None] = mapped_column(Text)
     field: Mapped[str | None] = mapped_column(String)
+    conflict_id: Mapped[str | None] = mapped_column(String)
+    """Only on ``resolve`` ops: the conflict decided (and ``keep``, the side kept)."""
+    keep: Mapped[str | None] = mapped_column(String)
 
 
 class SyncStateRow(Base):
@@ -322,6 +325,13 @@ class ConflictRow(Base):
     op_id: Mapped[str | None] = mapped_column(
         String, ForeignKey("outbox.op_id", ondelete="SET NULL"), index=True
     )
+    mine_side: Mapped[str | None] = mapped_column(String)
+    """Which side (``server``/``incoming``) this user wrote; None: neither."""
+    server_user: Mapped[str | None] = mapped_column(String)
+    incoming_user: Mapped[str | None] = mapped_column(String)
+    resolution: Mapped[str | None] = mapped_column(String)
+    """The side kept: set when this user decides (``resolved`` stays false until the
+    server confirms), or as the server reports it."""
 
 
 class RevealLogRow(Base):

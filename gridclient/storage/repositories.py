@@ -9,7 +9,7 @@ the UI can say "deleted" instead of "not found".
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -51,7 +51,7 @@ from gridclient.domain.enums import (
     Relation,
     Urgency,
 )
-from gridclient.storage.bulk import store_datetime
+from gridclient.storage.bulk import apply_fields, store_datetime
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import dumps_json
 from gridclient.storage.models import (
@@ -247,6 +247,18 @@ class RecordRepository:
             .values(version=version)
         )
 
+    def overwrite(
+        self,
+        kind: EntityKind,
+        record_id: str,
+        fields: Mapping[str, Any],
+        *,
+        deleted: bool | None = None,
+    ) -> None:
+        """Put wire values (and the tombstone) back on a row, keeping its version: the
+        sync engine's undo of a refused conflict decision."""
+        apply_fields(self._session.connection(), kind, record_id, fields, deleted=deleted)
+
     def blob(self, sha256: str) -> bytes | None:
         """The stored bytes of an attachment (what the sync engine uploads)."""
         row = self._session.get(AttachmentBlobRow, sha256)
@@ -320,6 +332,8 @@ def _op(row: OutboxRow) -> OutboxOp:
         reason=row.reason,
         message=row.message,
         field=row.field,
+        conflict_id=row.conflict_id,
+        keep=row.keep,
     )
 
 
@@ -361,6 +375,8 @@ def _op_values(op: OutboxOp) -> dict[str, Any]:
         "reason": op.reason,
         "message": op.message,
         "field": op.field,
+        "conflict_id": op.conflict_id,
+        "keep": op.keep,
     }
 
 
@@ -531,6 +547,10 @@ def _conflict(row: ConflictRow) -> Conflict:
         created_at=row.created_at,
         resolved=row.resolved,
         op_id=row.op_id,
+        mine_side=row.mine_side,
+        server_user=row.server_user,
+        incoming_user=row.incoming_user,
+        resolution=row.resolution,
     )
 
 
@@ -551,6 +571,10 @@ class ConflictRepository:
                 created_at=conflict.created_at,
                 resolved=conflict.resolved,
                 op_id=conflict.op_id,
+                mine_side=conflict.mine_side,
+                server_user=conflict.server_user,
+                incoming_user=conflict.incoming_user,
+                resolution=conflict.resolution,
             )
         )
 
@@ -562,6 +586,8 @@ class ConflictRepository:
             self.add(conflict)
             return
         row.resolved = conflict.resolved
+        if conflict.resolved or row.resolution is None:
+            row.resolution = conflict.resolution
         if conflict.op_id is not None and row.op_id is None:
             row.op_id = conflict.op_id
         self._session.flush()
@@ -581,9 +607,22 @@ class ConflictRepository:
         )
         return [_conflict(row) for row in self._session.scalars(statement)]
 
+    def get(self, conflict_id: str) -> Conflict | None:
+        row = self._session.get(ConflictRow, conflict_id)
+        return None if row is None else _conflict(row)
+
     def resolve(self, conflict_id: str) -> None:
         self._session.execute(
             update(ConflictRow).where(ConflictRow.id == conflict_id).values(resolved=True)
+        )
+
+    def set_resolution(self, conflict_id: str, resolution: str | None) -> None:
+        """This user's decision, waiting for the server (None: the server refused it)."""
+        self._session.execute(
+            update(ConflictRow)
+            .where(ConflictRow.id == conflict_id)
+            .values(resolution=resolution)
+            .execution_options(synchronize_session=False)
         )
 
 

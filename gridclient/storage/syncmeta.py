@@ -13,7 +13,7 @@ from enum import StrEnum
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.enums import ChangeKind, EntityKind
 
-__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey"]
+__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side"]
 
 
 class OpStatus(StrEnum):
@@ -68,12 +68,23 @@ class OutboxOp:
     reason: str | None = None
     message: str | None = None
     field: str | None = None
+    conflict_id: str | None = None
+    """Only on ``resolve`` ops: the conflict decided."""
+    keep: str | None = None
+    """Only on ``resolve`` ops: ``server`` or ``incoming``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Conflict:
     """One field on which the server and this device disagreed; the losing value is kept
-    here until someone reviews it."""
+    here until someone reviews it.
+
+    ``field`` is empty for an edit that met a delete (``mine``/``theirs`` then hold the
+    edit and None). ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
+    as the server names the sides); when this user wrote neither side ``mine_side`` is
+    None and ``mine`` is the incoming value. ``resolution`` is the side kept: set
+    locally when this user decides, while ``resolved`` waits for the server.
+    """
 
     id: str
     entity: EntityKind
@@ -85,6 +96,28 @@ class Conflict:
     created_at: datetime
     resolved: bool = False
     op_id: str | None = None
+    mine_side: str | None = None
+    server_user: str | None = None
+    incoming_user: str | None = None
+    resolution: str | None = None
+
+    @property
+    def resolving(self) -> bool:
+        """Decided here, waiting for the server's confirmation."""
+        return self.resolution is not None and not self.resolved
+
+    def side_of(self, keep_mine: bool) -> str:
+        """The server's name (``server``/``incoming``) of mine or theirs."""
+        return kept_side(self.mine_side, keep_mine)
+
+
+def kept_side(mine_side: str | None, keep_mine: bool) -> str:
+    """The server's name of the side kept when keeping mine (or theirs); when this user
+    wrote neither side, "mine" is the incoming value (see :class:`Conflict`)."""
+    mine = mine_side or "incoming"
+    if keep_mine:
+        return mine
+    return "server" if mine == "incoming" else "incoming"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

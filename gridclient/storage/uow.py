@@ -26,6 +26,13 @@ Rules:
   them was the record's ``create``, the new op is a ``create`` with every field. So the
   sync engine retries the rejected change with the user's fix instead of losing the
   fields the fix did not touch.
+* **Deciding a conflict.** ``resolve`` queues a ``resolve`` op (see
+  ``gridclient.sync.protocol``) naming the conflict and the side kept, writes the kept
+  value locally at once (optimistic: the record shows what the server will write; an
+  edit that met a delete is restored with the edit when the edit is kept) and marks the
+  conflict record as decided (``resolution`` set, ``resolved`` left for the server to
+  confirm). The op's changes are ``{field: [shown before, kept]}``, so a pull rebases
+  the kept value like any pending edit and a refusal can put the old value back.
 * New records must point at a live parent (resident → household, visit → household,
   event → household when given, event action → event), else ``MissingParent``; this is
   the local half of the foreign keys the schema leaves out (see ``models``).
@@ -61,6 +68,7 @@ from gridclient.storage.convert import record_from_row, record_to_values, table_
 from gridclient.storage.errors import (
     AppendOnlyError,
     AttachmentMismatch,
+    ConflictClosed,
     DuplicateRecord,
     MissingParent,
     RecordNotFound,
@@ -274,6 +282,58 @@ class UnitOfWork:
         )
         return self._queue(kind, record_id, ChangeKind.DELETE, base_version, {})
 
+    def resolve(self, conflict_id: str, keep: str) -> OutboxOp:
+        """Decide an open conflict: keep ``server`` (the value that lost the race) or
+        ``incoming`` (the one the server applied). See the module docstring."""
+        if keep not in ("server", "incoming"):
+            raise ValueError(f"keep must be 'server' or 'incoming', not {keep!r}")
+        conflict = self.repos.conflicts.get(conflict_id)
+        if conflict is None:
+            raise ConflictClosed(conflict_id, "找不到该冲突记录，请同步后再试。")
+        if conflict.resolved or conflict.resolving:
+            raise ConflictClosed(conflict_id, "该冲突已经处理过了。")
+        kind, record_id = conflict.entity, conflict.entity_id
+        mine_is_server = conflict.mine_side == "server"
+        server_value = conflict.mine if mine_is_server else conflict.theirs
+        incoming_value = conflict.theirs if mine_is_server else conflict.mine
+        try:
+            stored: Record | None = self._load(kind, record_id)
+        except RecordNotFound:
+            stored = None  # not here (yet): the server decides, the pull brings it
+        changes: dict[str, tuple[JSONValue, JSONValue]] = {}
+        if stored is not None:
+            now = codec.encode_fields(stored)
+            table = table_for(kind)
+            if conflict.field:
+                kept = server_value if keep == "server" else incoming_value
+                if not stored.deleted and now.get(conflict.field) != kept:
+                    changes[conflict.field] = (now.get(conflict.field), kept)
+                    edited = codec.replace(stored, {conflict.field: kept})
+                    value = record_to_values(edited)[conflict.field]
+                    self._session.execute(
+                        update(table).where(table.c.id == record_id).values({conflict.field: value})
+                    )
+            elif keep == "incoming" and stored.deleted and isinstance(incoming_value, dict):
+                changes = {name: (now.get(name), new) for name, new in incoming_value.items()}
+                edited = codec.replace(stored, dict(incoming_value))
+                values = record_to_values(edited)
+                self._session.execute(
+                    update(table)
+                    .where(table.c.id == record_id)
+                    .values({**{f: values[f] for f in incoming_value}, "deleted": False})
+                )
+        self.repos.conflicts.set_resolution(conflict_id, keep)
+        base_version = 0 if stored is None else stored.version
+        return self._queue(
+            kind,
+            record_id,
+            ChangeKind.RESOLVE,
+            base_version,
+            changes,
+            conflict_id=conflict_id,
+            keep=keep,
+        )
+
     def record_reveal(self, kind: EntityKind, record_id: str, field: str) -> None:
         """Log that the actor unmasked ``field`` (ID number, phone) of a record."""
         if field not in codec.field_specs(kind):
@@ -354,6 +414,9 @@ class UnitOfWork:
         op_kind: ChangeKind,
         base_version: int,
         changes: Mapping[str, tuple[Any, Any]],
+        *,
+        conflict_id: str | None = None,
+        keep: str | None = None,
     ) -> OutboxOp:
         op = OutboxOp(
             op_id=str(uuid.uuid4()),
@@ -366,6 +429,8 @@ class UnitOfWork:
             created_at=utcnow(),
             actor=self._actor,
             status=OpStatus.PENDING,
+            conflict_id=conflict_id,
+            keep=keep,
         )
         self.repos.outbox.add(op)
         self._queued.append(op)

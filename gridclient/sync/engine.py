@@ -17,6 +17,12 @@ Invariants (ARCHITECTURE.md, "Sync protocol"):
   next pull after it) settles them.
 * No transaction is held open across an HTTP request: every request happens between
   local transactions.
+* **Conflict decisions** are ``resolve`` ops (see :mod:`gridclient.sync.protocol`).
+  Accepted: the local conflict record is closed. Refused: the kept value written
+  optimistically is put back (if nothing changed it since) and the decision is cleared
+  so the conflict shows as open again; ``already_resolved`` marks the op superseded (the
+  other decision arrives with the pull), other reasons park it as rejected. Only pending
+  resolve ops are rebased: a refused decision must not stay on top of the server's data.
 
 No Qt here: the UI's task runner calls :meth:`SyncEngine.run` on its network worker and
 passes a ``threading.Event`` for cancel and a callback for progress.
@@ -31,12 +37,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog
+from gridclient.domain.codec import encode_fields
 from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import apply_fields, bulk_upsert, delete_rows
 from gridclient.storage.engine import write_connection
@@ -57,6 +64,7 @@ from gridclient.sync.protocol import (
     OpResult,
     PullResponse,
     PushRequest,
+    Resolution,
 )
 from gridclient.sync.transport import Transport
 
@@ -135,6 +143,8 @@ def _wire_op(op: OutboxOp) -> Op:
         base_version=op.base_version,
         changes={name: (old, new) for name, (old, new) in op.changes.items()},
         client_time=created,
+        conflict_id=op.conflict_id,
+        keep=cast(Resolution | None, op.keep),
     )
 
 
@@ -252,6 +262,20 @@ class SyncEngine:
                     continue
                 status = _ANSWERED[result.status]
                 report.pushed += 1
+                if op.kind is ChangeKind.RESOLVE:
+                    self._answer_resolve(repos, op, result)
+                if status is OpStatus.REJECTED and result.reason == "already_resolved":
+                    # Not parked: the other decision arrives with the pull. Still counted,
+                    # as this user's decision did not take effect.
+                    report.rejected += 1
+                    repos.outbox.set_status(
+                        op.op_id,
+                        OpStatus.SUPERSEDED,
+                        reason=result.reason,
+                        message=result.message,
+                        field=result.field,
+                    )
+                    continue
                 if status is OpStatus.REJECTED:
                     report.rejected += 1
                     repos.outbox.set_status(
@@ -274,6 +298,24 @@ class SyncEngine:
                     if result.conflict_id is not None:
                         self._conflict_ops[result.conflict_id] = op.op_id
         return busy
+
+    @staticmethod
+    def _answer_resolve(repos: Repositories, op: OutboxOp, result: OpResult) -> None:
+        """Close the local conflict, or undo the optimistic decision when refused."""
+        if op.conflict_id is None:
+            return
+        if result.status != "rejected":
+            repos.conflicts.resolve(op.conflict_id)
+            return
+        repos.conflicts.set_resolution(op.conflict_id, None)
+        conflict = repos.conflicts.get(op.conflict_id)
+        current = repos.records.get_kind(op.entity, op.entity_id)
+        if current is None or not op.changes:
+            return
+        now = encode_fields(current)
+        back = {name: old for name, (old, new) in op.changes.items() if now.get(name) == new}
+        undelete = conflict is not None and not conflict.field and op.keep == "incoming"
+        repos.records.overwrite(op.entity, op.entity_id, back, deleted=True if undelete else None)
 
     @staticmethod
     def _adopt_version(repos: Repositories, op: OutboxOp, version: int | None) -> None:
@@ -338,7 +380,8 @@ class SyncEngine:
                 unsent = self._unsent_by_record(repos)
                 self._apply_evictions(connection, page, unsent, report)
                 self._apply_changes(connection, page, report)
-                report.rebased += self._rebase(connection, page, unsent)
+                restoring = self._restoring(repos, unsent)
+                report.rebased += self._rebase(connection, page, unsent, restoring)
                 self._apply_conflicts(repos, page.conflicts, report)
                 repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
                 session.flush()
@@ -349,8 +392,24 @@ class SyncEngine:
     def _unsent_by_record(repos: Repositories) -> dict[tuple[EntityKind, str], list[OutboxOp]]:
         grouped: dict[tuple[EntityKind, str], list[OutboxOp]] = defaultdict(list)
         for op in repos.outbox.unsent():
+            if op.kind is ChangeKind.RESOLVE and op.status is not OpStatus.PENDING:
+                continue  # a refused decision: the server's values stand
             grouped[(op.entity, op.entity_id)].append(op)
         return grouped
+
+    @staticmethod
+    def _restoring(
+        repos: Repositories, unsent: dict[tuple[EntityKind, str], list[OutboxOp]]
+    ) -> set[str]:
+        """Pending decisions that keep an edit that met a delete (they restore it)."""
+        result = set()
+        for ops in unsent.values():
+            for op in ops:
+                if op.kind is ChangeKind.RESOLVE and op.keep == "incoming" and op.conflict_id:
+                    conflict = repos.conflicts.get(op.conflict_id)
+                    if conflict is not None and not conflict.field:
+                        result.add(op.op_id)
+        return result
 
     @staticmethod
     def _apply_evictions(
@@ -390,6 +449,7 @@ class SyncEngine:
         connection: Connection,
         page: PullResponse,
         unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
+        restoring: set[str],
     ) -> int:
         """Put unsent local values back on top of the pulled base, in seq order."""
         count = 0
@@ -401,6 +461,8 @@ class SyncEngine:
             for op in ops:
                 new_values = {name: new for name, (_old, new) in op.changes.items()}
                 deleted = True if op.kind is ChangeKind.DELETE else None
+                if op.op_id in restoring and change.deleted:
+                    deleted = False  # keeping an edit that met a delete restores it
                 apply_fields(connection, change.entity, change.id, new_values, deleted=deleted)
         return count
 
@@ -408,8 +470,16 @@ class SyncEngine:
         self, repos: Repositories, conflicts: Iterable[ConflictInfo], report: SyncReport
     ) -> None:
         device = self.store.device_id
+        user = repos.sync_state.get(SyncKey.USERNAME)
         for info in conflicts:
-            mine_is_incoming = info.incoming_device == device or info.server_device != device
+            mine_side: str | None = None
+            if info.incoming_device == device or (
+                info.server_device != device and info.incoming_user == user
+            ):
+                mine_side = "incoming"
+            elif info.server_device == device or info.server_user == user:
+                mine_side = "server"
+            mine_is_incoming = mine_side != "server"
             mine, theirs = (
                 (info.incoming_value, info.server_value)
                 if mine_is_incoming
@@ -427,6 +497,10 @@ class SyncEngine:
                     created_at=info.created_at,
                     resolved=info.resolved,
                     op_id=self._conflict_ops.get(info.id),
+                    mine_side=mine_side,
+                    server_user=info.server_user,
+                    incoming_user=info.incoming_user,
+                    resolution=info.resolution,
                 )
             )
             report.conflicts_received += 1

@@ -10,6 +10,31 @@ Pull semantics: a page carries ``evictions`` (records that left the caller's sco
 ``changes`` (current state of records, tombstones included), then ``conflicts`` opened or
 resolved in the caller's scope. Apply the evictions first, then the changes, and save
 ``cursor`` in the same local transaction; ask again while ``more`` is true.
+
+Resolving a conflict is an op like any other (so it is queued offline, deduplicated by
+``op_id`` and audited in the server's op log): ``kind="resolve"`` on the conflicting
+record (``entity``, ``entity_id``), naming the conflict record (``conflict_id``) and the
+side to keep (``keep``: ``"server"``, the value that lost the race and sits in the
+conflict record, or ``"incoming"``, the later-arriving value the server applied). Its
+``changes`` say what the client shows meanwhile (``{field: (shown before, kept)}``, the
+whole incoming edit for an edit that met a delete) and are only logged: the server takes
+the values from its own conflict record. The server answers
+
+* ``applied`` when it closed the conflict; keeping a value the record no longer holds
+  writes it as a new version of the field (so every client pulls it); if the field was
+  changed once more after the conflict, that third value is not overwritten silently:
+  the kept value is applied and the third one kept in a new conflict record (``conflict``
+  with its ``conflict_id``);
+* for an edit that met a delete (``field`` None), ``server`` leaves the record deleted
+  and ``incoming`` restores it with the edit (its references must still be alive and in
+  scope, else ``not_found`` / ``out_of_scope``);
+* ``rejected``: ``already_resolved`` when someone decided first (the feed brings their
+  decision), ``role`` when the caller may not decide it, ``out_of_scope``, ``not_found``.
+
+Who may resolve: a grid worker who wrote either side of the conflict (for records in
+their grids), township staff and administrators for any conflict in their scope.
+The closed conflict arrives again in the pull feed with ``resolved`` true and the
+``resolution``, so every client clears it.
 """
 
 from __future__ import annotations
@@ -44,6 +69,7 @@ __all__ = [
     "PushResponse",
     "RecordChange",
     "RefreshRequest",
+    "Resolution",
     "Scope",
 ]
 
@@ -56,6 +82,9 @@ MAX_OPS_PER_PUSH = 500
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+Resolution = Literal["server", "incoming"]
+"""The side of a conflict kept: the value that lost the race, or the one applied."""
 
 OpStatus = Literal["applied", "merged", "conflict", "rejected"]
 OpReason = Literal[
@@ -72,6 +101,7 @@ OpReason = Literal[
     "append_only",
     "duplicate",
     "busy",
+    "already_resolved",
 ]
 """Stable codes of a rejected op (and ``deleted`` for an edit that met a tombstone)."""
 
@@ -101,12 +131,21 @@ class Op(_Wire):
     changes: dict[str, tuple[JsonValue, JsonValue]] = Field(default_factory=dict)
     """``{field: (old, new)}`` in wire form; ``old`` is the value the client started from."""
     client_time: datetime
+    conflict_id: str | None = Field(default=None, min_length=36, max_length=36)
+    """Only for ``kind="resolve"``: the conflict record decided."""
+    keep: Resolution | None = None
+    """Only for ``kind="resolve"``: the side kept."""
 
     @model_validator(mode="after")
     def _check_id(self) -> Op:
         if not is_valid_entity_id(self.entity, self.entity_id):
             expected = "SHA-256" if self.entity is EntityKind.ATTACHMENT else "UUID"
             raise ValueError(f"entity_id must be a lower-case {expected} for {self.entity}")
+        resolving = self.kind is ChangeKind.RESOLVE
+        if resolving != (self.conflict_id is not None) or resolving != (self.keep is not None):
+            raise ValueError("conflict_id and keep are required for resolve ops, and only there")
+        if self.conflict_id is not None and not _UUID_RE.fullmatch(self.conflict_id):
+            raise ValueError("conflict_id must be a lower-case UUID")
         return self
 
 
@@ -172,7 +211,7 @@ class ConflictInfo(_Wire):
     incoming_time: datetime
     created_at: datetime
     resolved: bool
-    resolution: Literal["server", "incoming"] | None = None
+    resolution: Resolution | None = None
 
 
 class PullResponse(_Wire):

@@ -38,7 +38,9 @@ from gridclient.domain.enums import EntityKind, HouseholdTag, SpecialGroup
 from gridclient.domain.workflow import EventStatus, IllegalTransition, event_status
 from gridclient.storage.lookups import GridChoice, Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.storage.uow import UnitOfWork
+from gridclient.ui.conflicts import ConflictsDialog, SyncBanner
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
     Column,
@@ -156,6 +158,8 @@ class HouseholdDialog(QDialog):
         self.heading = QLabel()
         emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()
+        self.sync_banner = SyncBanner()
+        self.sync_banner.open_conflicts.connect(self.open_conflicts)
 
         # -- details --
         self.address_edit = QLineEdit()
@@ -292,6 +296,7 @@ class HouseholdDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.sync_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
@@ -311,6 +316,34 @@ class HouseholdDialog(QDialog):
             self._fill,
             self._load_failed,
         )
+        self.reload_sync_state()
+
+    # -- sync state ---------------------------------------------------------------------
+
+    def reload_sync_state(self) -> None:
+        """The banner: what of this household has not reached the server yet."""
+        household_id = self._household_id
+        if household_id is None:
+            return
+        queries = SyncStateQueries(self.ctx.store.engine)
+        self.ctx.runner.submit(
+            lambda _ctx: queries.household_state(household_id),
+            on_done=self.sync_banner.show_state,
+        )
+
+    def open_conflicts(self) -> None:
+        """The conflicts of this household, in their own window (modal: decisions are
+        written while this dialog shows the record, which reloads afterwards)."""
+        dialog = ConflictsDialog(self.ctx, self._household_id, self)
+        dialog.view.confirm = self.confirm
+        self.conflicts_dialog = dialog
+        decided: list[str] = []
+        dialog.view.resolved.connect(decided.append)
+        # A kept value may have changed what this dialog shows: load it again then.
+        dialog.finished.connect(
+            lambda _result: self.reload() if decided else self.reload_sync_state()
+        )
+        dialog.open()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.banner.show_message(error_text(exc))

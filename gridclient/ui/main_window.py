@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QProgressBar,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -47,13 +49,19 @@ from gridclient.storage.queries import (
     SyncSummary,
     VisitQueries,
 )
-from gridclient.ui.area_tree import AreaTree
+from gridclient.storage.syncmeta import OpStatus
+from gridclient.storage.syncstate_queries import SyncStateQueries
+from gridclient.sync.engine import Phase, SyncReport
+from gridclient.ui.area_tree import KEY_ROLE, AreaTree
+from gridclient.ui.conflicts import ConflictsView
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.lock import IdleWatcher, LockScreen, key_file_verifier
+from gridclient.ui.login import PasswordPrompt, error_message
 from gridclient.ui.search import SearchBox, SearchController
+from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tables import (
     EventTableModel,
     ListPane,
@@ -74,9 +82,17 @@ household list never arrives (a failed query is reported, the rest still loads).
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, households: HouseholdQueries | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        households: HouseholdQueries | None = None,
+        sync: SyncController | None = None,
+    ) -> None:
         super().__init__()
         self.ctx = ctx
+        self.sync = sync
+        self._reauth_pending = False
+        self.password_prompt: PasswordPrompt | None = None
         self.runner = ctx.runner
         engine = ctx.store.engine
         self.households = households or HouseholdQueries(engine)
@@ -101,7 +117,9 @@ class MainWindow(QMainWindow):
         self._build_panes()
         self._build_layout()
         self._build_actions()
+        self._build_report_menu()
         self._build_status_bar()
+        self._connect_sync()
 
         self.search_controller = SearchController(ctx, self)
         self.search_controller.results.connect(self._show_hits)
@@ -147,12 +165,14 @@ class MainWindow(QMainWindow):
         for days in NOT_VISITED_CHOICES:
             self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
         self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
-        self.model = household_model(self.households)
+        self.model = household_model(
+            self.households, self.runner, SyncStateQueries(self.ctx.store.engine)
+        )
         self.household_pane = ListPane(
             self.runner,
             self.model,
             lambda n: self.tr("%n household(s)", "", n),
-            (120, 300, 120, 70, 230, 120),
+            (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
             _labelled(self.tr("Show:"), self.recency),
         )
         self.count_label = self.household_pane.count_label
@@ -221,6 +241,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.resident_pane, self.tr("Residents"))
         self.tabs.addTab(self.visit_pane, self.tr("Visits"))
         self.tabs.addTab(self.event_pane, self.tr("Events"))
+        self.conflicts_view = ConflictsView(self.ctx, autoload=False)
+        self.tabs.addTab(self.conflicts_view, self.tr("Conflicts"))
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         self.tree = AreaTree(self._my_grids)
         self.tree.area_selected.connect(self.set_area)
@@ -281,23 +304,80 @@ class MainWindow(QMainWindow):
             self.lock_action,
         ):
             self.toolbar.addAction(action)
+        self.sync_action: QAction | None = None
+        if self.sync is not None:
+            self.sync_action = self._action(self.tr("Sync"), "F9", self.start_sync)
+            self.sync_action.setToolTip(self.tr("Upload my changes and download the server's (F9)"))
+            self.toolbar.addSeparator()
+            self.toolbar.addAction(self.sync_action)
         self.addToolBar(self.toolbar)
 
+    def _build_report_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Reports"))
+        self.reports_action = menu.addAction(self.tr("Print or export a report…"))
+        self.reports_action.triggered.connect(self.open_reports)
+        self.import_action = menu.addAction(self.tr("Import roster…"))
+        self.import_action.triggered.connect(self.open_import)
+
+    def open_reports(self) -> None:
+        from gridclient.ui.report_dialogs import ReportDialog, tree_area_id
+
+        area_id = tree_area_id(self._area, self.tree.currentIndex().data(KEY_ROLE))
+        self._show(ReportDialog(self.ctx, area_id=area_id, parent=self))
+
+    def open_import(self) -> None:
+        from gridclient.ui.import_dialog import ImportDialog
+
+        grids = self._area.grid_ids or ()
+        self._show(
+            ImportDialog(self.ctx, grid_id=grids[0] if len(grids) == 1 else None, parent=self)
+        )
+
     def _build_status_bar(self) -> None:
+        self.sync_progress = QProgressBar()
+        self.sync_progress.setMaximumWidth(160)
+        self.sync_progress.setMaximumHeight(18)
+        self.sync_progress.setTextVisible(False)
+        self.sync_progress.hide()
+        self.sync_phase_label = QLabel()
+        self.sync_phase_label.hide()
+        self.cancel_sync_button = QPushButton(self.tr("Cancel sync"))
+        self.cancel_sync_button.clicked.connect(self.cancel_sync)
+        self.cancel_sync_button.hide()
         self.connection_label = QLabel()
         self.pending_label = QLabel()
         self.last_sync_label = QLabel()
         self.conflicts_label = QLabel()
+        self.conflicts_label.setTextFormat(Qt.TextFormat.AutoText)
+        self.conflicts_label.linkActivated.connect(self.show_conflicts)
+        self.conflicts_label.setToolTip(self.tr("Open the conflicts to review"))
+        self.rejected_label = QLabel()
         bar = self.statusBar()
-        for label in (
+        for widget in (
+            self.sync_phase_label,
+            self.sync_progress,
+            self.cancel_sync_button,
             self.connection_label,
             self.pending_label,
             self.last_sync_label,
             self.conflicts_label,
+            self.rejected_label,
         ):
-            bar.addPermanentWidget(label)
+            bar.addPermanentWidget(widget)
         self._online: bool | None = None
-        self.set_connection_state(None)
+        self.set_connection_state(self.sync.online if self.sync is not None else None)
+
+    def _connect_sync(self) -> None:
+        sync = self.sync
+        if sync is None:
+            return
+        sync.started.connect(self._sync_started)
+        sync.progressed.connect(self._sync_progressed)
+        sync.finished.connect(self._sync_finished)
+        sync.cancelled.connect(self._sync_cancelled)
+        sync.failed.connect(self._sync_failed)
+        sync.connection_changed.connect(self.set_connection_state)
+        sync.reauth_needed.connect(self.ask_password)
 
     # -- loading ----------------------------------------------------------------------
     def reload(self, then: Callable[[], None] | None = None) -> None:
@@ -434,28 +514,46 @@ class MainWindow(QMainWindow):
         self.runner.submit(work, on_done=done, on_error=self._load_failed)
 
     def refresh_status(self) -> None:
-        figures = self.figures
+        figures, store = self.figures, self.ctx.store
 
-        def work(_ctx: TaskContext) -> SyncSummary:
-            return figures.sync_summary()
+        def work(_ctx: TaskContext) -> tuple[SyncSummary, int]:
+            with store.read() as repos:
+                rejected = repos.outbox.status_counts()[OpStatus.REJECTED]
+            return figures.sync_summary(), rejected
 
         self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
 
-    def _show_status(self, summary: object) -> None:
+    def _show_status(self, result: object) -> None:
+        assert isinstance(result, tuple)
+        summary, rejected = result
         assert isinstance(summary, SyncSummary)
+        self.rejected_label.setText(self.tr("%n rejected", "", rejected))
+        self.rejected_label.setToolTip(
+            self.tr("Changes the server refused; edit the record to send it again.")
+        )
+        self.rejected_label.setStyleSheet("color: #b00020; font-weight: bold;" if rejected else "")
         self.pending_label.setText(self.tr("%n change(s) waiting to sync", "", summary.pending_ops))
         if summary.last_sync_at is None:
             self.last_sync_label.setText(self.tr("Never synced"))
         else:
             when = summary.last_sync_at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
             self.last_sync_label.setText(self.tr("Last sync: {when}").format(when=when))
-        self.conflicts_label.setText(self.tr("%n conflict(s)", "", summary.conflicts))
-        self.conflicts_label.setStyleSheet(
-            "color: #b00020; font-weight: bold;" if summary.conflicts else ""
-        )
+        text = self.tr("%n conflict(s)", "", summary.conflicts)
+        if summary.conflicts:
+            # A link: one click opens the conflicts tab.
+            self.conflicts_label.setText(
+                f'<a href="conflicts" style="color: #b00020; font-weight: bold;">{text}</a>'
+            )
+        else:
+            self.conflicts_label.setText(text)
 
-    def set_connection_state(self, online: bool | None) -> None:
-        """Set by the sync component; ``None`` (unknown) shows offline."""
+    def show_conflicts(self, _link: str = "") -> None:
+        """The status bar's conflict count is a link to the conflicts tab."""
+        self.tabs.setCurrentWidget(self.conflicts_view)
+
+    def set_connection_state(self, online: object) -> None:
+        """Set by the sync controller; ``None`` (unknown) shows offline."""
+        assert online is None or isinstance(online, bool)
         self._online = online
         if online:
             self.connection_label.setText(self.tr("● Online"))
@@ -463,6 +561,100 @@ class MainWindow(QMainWindow):
         else:
             self.connection_label.setText(self.tr("○ Offline"))
             self.connection_label.setStyleSheet("color: #666666;")
+
+    # -- sync -----------------------------------------------------------------------------
+    def start_sync(self) -> None:
+        if self.sync is not None and not self.sync.sync():
+            self.statusBar().showMessage(self.tr("A sync is already running."), 5000)
+
+    def cancel_sync(self) -> None:
+        if self.sync is not None:
+            self.cancel_sync_button.setEnabled(False)
+            self.sync_phase_label.setText(self.tr("Cancelling…"))
+            self.sync.cancel()
+
+    def _sync_started(self) -> None:
+        if self.sync_action is not None:
+            self.sync_action.setEnabled(False)
+        self.sync_progress.setRange(0, 0)
+        self.sync_phase_label.setText(self.tr("Syncing…"))
+        self.cancel_sync_button.setEnabled(True)
+        for widget in (self.sync_phase_label, self.sync_progress, self.cancel_sync_button):
+            widget.show()
+
+    def _sync_progressed(self, phase: str, done: int, total: int) -> None:
+        if self.sync is not None and not self.sync.running:
+            return  # a late signal after the run ended
+        if phase == Phase.UPLOAD:
+            text = self.tr("Uploading photos {done}/{total}").format(done=done, total=total)
+        elif phase == Phase.PUSH:
+            text = self.tr("Uploaded {done} of {total} change(s)").format(done=done, total=total)
+            self.refresh_status()  # the pending count goes down batch by batch
+        else:
+            text = self.tr("Downloaded %n record(s)", "", done)
+        if self.cancel_sync_button.isEnabled():
+            self.sync_phase_label.setText(text)
+        if total > 0:
+            self.sync_progress.setRange(0, total)
+            self.sync_progress.setValue(min(done, total))
+        else:
+            self.sync_progress.setRange(0, 0)
+
+    def _sync_ended(self, message: str, *, error: bool = False) -> None:
+        self.refresh_status()  # the last sync time, also when nothing else changed
+        if self.sync_action is not None:
+            self.sync_action.setEnabled(True)
+        for widget in (self.sync_phase_label, self.sync_progress, self.cancel_sync_button):
+            widget.hide()
+        self.statusBar().showMessage(message, 30_000 if error else 10_000)
+
+    def _sync_finished(self, report: object) -> None:
+        assert isinstance(report, SyncReport)
+        if report.ok:
+            text = self.tr("Sync finished: {up} uploaded, {down} downloaded.").format(
+                up=report.pushed, down=report.pulled
+            )
+        elif report.errors:
+            text = self.tr("Sync not finished: {error}").format(
+                error=error_message(report.errors[0])
+            )
+        else:
+            text = self.tr(
+                "Sync finished, but the server refused %n change(s); see the records marked "
+                "as rejected.",
+                "",
+                report.rejected,
+            )
+        self._sync_ended(text, error=not report.ok)
+
+    def _sync_cancelled(self) -> None:
+        self._sync_ended(
+            self.tr("Sync cancelled. What was already synced is kept; sync again to finish.")
+        )
+
+    def _sync_failed(self, exc: object) -> None:
+        assert isinstance(exc, BaseException)
+        self._sync_ended(
+            self.tr("Sync failed: {error}").format(error=error_message(exc)), error=True
+        )
+
+    def ask_password(self) -> None:
+        """The server session expired: ask for the password (after unlocking, if locked)."""
+        if self.sync is None:
+            return
+        if self._locked:
+            self._reauth_pending = True
+            return
+        self._reauth_pending = False
+        if self.password_prompt is not None:
+            return  # already asking
+        prompt = PasswordPrompt(self.sync.reauthenticate, parent=self)
+        prompt.finished.connect(self._prompt_closed)
+        self.password_prompt = prompt
+        self._show(prompt)
+
+    def _prompt_closed(self) -> None:
+        self.password_prompt = None
 
     def _load_failed(self, exc: BaseException) -> None:
         log.error("loading failed", exc_info=exc)
@@ -483,8 +675,13 @@ class MainWindow(QMainWindow):
             self.household_pane.model.refresh()
         if kinds & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
             self.load_events()
+            self.household_pane.model.refresh()  # the sync column rolls events up
         self.refresh_dashboard()
         self.refresh_status()
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.conflicts_view:
+            self.conflicts_view.ensure_loaded()
 
     # -- search and dashboard links ---------------------------------------------------
     def focus_search(self) -> None:
@@ -630,16 +827,22 @@ class MainWindow(QMainWindow):
         self.statusBar().show()
         for action in self._actions:
             action.setEnabled(True)
+        if self.sync_action is not None and self.sync is not None and self.sync.running:
+            self.sync_action.setEnabled(False)  # until the running sync ends
         for window in self._hidden_windows:
             window.show()
         self._hidden_windows = []
         if self.idle is not None:
             self.idle.resume()
         log.info("window unlocked")
+        if self._reauth_pending:
+            self.ask_password()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.idle is not None:
             self.idle.stop()
+        if self.sync is not None:
+            self.sync.stop()
         self.runner.shutdown()
         super().closeEvent(event)
 

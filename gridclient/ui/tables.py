@@ -9,7 +9,7 @@ newer one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -30,7 +30,14 @@ from gridclient.storage.queries import (
     ResidentQueries,
     VisitQueries,
 )
-from gridclient.ui.lazy_model import ID_ROLE, Column, LazyTableModel, Row
+from gridclient.storage.syncstate_queries import (
+    SYNCED,
+    HouseholdSyncState,
+    SyncState,
+    SyncStateQueries,
+)
+from gridclient.ui.conflicts import STATE_COLORS, SyncTexts, state_text
+from gridclient.ui.lazy_model import ID_ROLE, AnyIndex, Column, LazyTableModel, Row
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
 ROW_HEIGHT = 30
@@ -40,18 +47,97 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 
-def household_model(queries: HouseholdQueries) -> LazyTableModel:
-    return LazyTableModel(
-        [
-            Column(QCoreApplication.translate("tables", "Household no.")),
-            Column(QCoreApplication.translate("tables", "Address")),
-            Column(QCoreApplication.translate("tables", "Head of household")),
-            Column(QCoreApplication.translate("tables", "Residents"), _RIGHT),
-            Column(QCoreApplication.translate("tables", "Tags")),
-            Column(QCoreApplication.translate("tables", "Last visit")),
-        ],
-        queries.household_rows,
-    )
+class HouseholdTableModel(LazyTableModel):
+    """Households with a compact sync-state column (last): conflict, refused or waiting
+    to sync, rolled up over the household's residents, visits and events; empty when
+    synced. The states of all households come from one query per refresh, run off the
+    UI thread (:meth:`load_states`, by the pane's load or :meth:`refresh`), and are
+    looked up per painted row."""
+
+    SYNC_COLUMN = 6
+
+    def __init__(
+        self,
+        queries: HouseholdQueries,
+        states: SyncStateQueries | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__(
+            [
+                Column(QCoreApplication.translate("tables", "Household no.")),
+                Column(QCoreApplication.translate("tables", "Address")),
+                Column(QCoreApplication.translate("tables", "Head of household")),
+                Column(QCoreApplication.translate("tables", "Residents"), _RIGHT),
+                Column(QCoreApplication.translate("tables", "Tags")),
+                Column(QCoreApplication.translate("tables", "Last visit")),
+                Column(QCoreApplication.translate("tables", "Sync"), _CENTER),
+            ],
+            queries.household_rows,
+        )
+        self._state_queries = states
+        self._runner = runner
+        self._states: Mapping[str, HouseholdSyncState] = {}
+        self._state_generation = 0
+        self._texts = SyncTexts(self)
+
+    def load_states(self) -> Mapping[str, HouseholdSyncState]:
+        """The non-synced households (call off the UI thread)."""
+        if self._state_queries is None:
+            return {}
+        return self._state_queries.household_states()
+
+    def set_states(self, states: Mapping[str, HouseholdSyncState]) -> None:
+        self._states = states
+        if self.rowCount():
+            column = self.SYNC_COLUMN
+            self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
+
+    def state_of(self, household_id: str) -> HouseholdSyncState:
+        return self._states.get(household_id, SYNCED)
+
+    def refresh(self, changed_ids: set[str] | None = None) -> None:
+        super().refresh(changed_ids)
+        if self._runner is None:
+            return
+        self._state_generation += 1
+        generation = self._state_generation
+
+        def done(states: object) -> None:
+            if generation == self._state_generation:
+                self.set_states(states)  # type: ignore[arg-type]
+
+        self._runner.submit(lambda _ctx: self.load_states(), on_done=done)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.column() != self.SYNC_COLUMN:
+            return super().data(index, role)
+        if index.row() >= self.rowCount():
+            return None
+        if role == ID_ROLE:
+            return self.id_at(index.row())
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _CENTER
+        state = self.state_of(self.id_at(index.row()))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return state_text(state.state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._texts.tooltip(state)
+        if role == Qt.ItemDataRole.ForegroundRole and state.state in STATE_COLORS:
+            return QBrush(QColor(STATE_COLORS[state.state]))
+        if role == Qt.ItemDataRole.FontRole and state.state >= SyncState.REJECTED:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def household_model(
+    queries: HouseholdQueries,
+    runner: TaskRunner | None = None,
+    states: SyncStateQueries | None = None,
+) -> HouseholdTableModel:
+    """``states`` and ``runner`` feed the sync column (without them it stays empty)."""
+    return HouseholdTableModel(queries, states, runner)
 
 
 def resident_model(queries: ResidentQueries) -> LazyTableModel:
@@ -158,6 +244,10 @@ class RecordTable(QTableView):
         header.setHighlightSections(False)
         for column, width in enumerate(widths):
             self.setColumnWidth(column, width)
+        if isinstance(model, HouseholdTableModel):
+            # The sync column is last and compact: do not stretch it over the free space.
+            header.setStretchLastSection(False)
+            self.setColumnWidth(model.SYNC_COLUMN, 72)
         self.activated.connect(self._activated)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -228,13 +318,21 @@ class ListPane(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def work(_ctx: TaskContext) -> list[str]:
-            return source()
+        model = self.model
 
-        def done(ids: object) -> None:
+        def work(_ctx: TaskContext) -> tuple[list[str], Mapping[str, HouseholdSyncState] | None]:
+            ids = source()
+            # The households' sync states in the same task: one query per refresh.
+            states = model.load_states() if isinstance(model, HouseholdTableModel) else None
+            return ids, states
+
+        def done(result: object) -> None:
             if generation != self._generation:
                 return  # a newer filter or search replaced this request
-            assert isinstance(ids, list)
+            assert isinstance(result, tuple)
+            ids, states = result
+            if states is not None and isinstance(model, HouseholdTableModel):
+                model.set_states(states)
             self._base = ids
             self._show()
 

@@ -102,6 +102,156 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="323"/>
+        <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
+        <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
+        <source>Show all households</source>
+        <translation>显示全部住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="331"/>
+        <source>No conflicts to review.</source>
+        <translation>没有需要处理的冲突。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <source>Selected conflict</source>
+        <translation>所选冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
+        <source>Record:</source>
+        <translation>记录：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <source>Field:</source>
+        <translation>内容：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="350"/>
+        <source>Before both changes:</source>
+        <translation>修改前的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <source>Show full numbers</source>
+        <translation>显示完整号码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
+        <source>Show the full numbers; the reveal is recorded in the audit log</source>
+        <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="470"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
+        <source>Keep mine</source>
+        <translation>保留我的</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="471"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <source>Keep theirs</source>
+        <translation>保留对方的</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <source>Mine:</source>
+        <translation>我的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
+        <source>Theirs ({user}):</source>
+        <translation>对方（{user}）的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <source>{user}&apos;s value:</source>
+        <translation>{user} 的值：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <source>Keep {user}&apos;s value</source>
+        <translation>保留 {user} 的值</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <source>(household not in this computer)</source>
+        <translation>（本机没有该住户）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <source>(the record existed)</source>
+        <translation>（记录存在）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <source> (in use now)</source>
+        <translation>（当前采用）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
+        <source>You have decided; the decision is sent with the next sync.</source>
+        <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="518"/>
+        <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
+        <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
+        <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
+        <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <source>Restore the record with the edit?</source>
+        <translation>恢复该记录并保留这次修改吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="564"/>
+        <source>Keep the record deleted and drop the edit?</source>
+        <translation>保持删除并放弃这次修改吗？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <source>Keep “{value}” for {field}? The other value is discarded.</source>
+        <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <source>Decide conflict</source>
+        <translation>处理冲突</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPage</name>
     <message>
         <location filename="../../gridclient/ui/dashboard.py" line="51"/>
@@ -457,227 +607,424 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="155"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="155"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="178"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="182"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="186"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="190"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="188"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="192"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="189"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="195"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="198"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="200"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="204"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="201"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="202"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="204"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="211"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="217"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="474"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="507"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="245"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="251"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="252"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="253"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="270"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="272"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="280"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="288"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="355"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="372"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="348"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="381"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="377"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="390"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="472"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="505"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="485"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="518"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="518"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="551"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="78"/>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="80"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="84"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="86"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="90"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="94"/>
+        <source>Relation</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="98"/>
+        <source>Household</source>
+        <translation>户号/住址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="102"/>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="133"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="396"/>
+        <source>Import roster</source>
+        <translation>导入花名册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="136"/>
+        <source>Import an Excel roster</source>
+        <translation>导入Excel花名册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="139"/>
+        <source>The file is checked first and nothing is written until you confirm. Rows with errors are not imported; save them, correct them in Excel and import that file again.</source>
+        <translation>先检查文件，确认前不会写入任何数据。有错误的行不会导入：可将其另存，在Excel中改正后再导入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="147"/>
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="148"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="157"/>
+        <source>Excel file</source>
+        <translation>Excel文件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="158"/>
+        <source>Into grid</source>
+        <translation>导入到网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
+        <source>Show only rows with errors</source>
+        <translation>只显示有错误的行</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="179"/>
+        <source>Save rows with errors…</source>
+        <translation>导出错误行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="181"/>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="183"/>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="186"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="236"/>
+        <source>Choose the grid…</source>
+        <translation>请选择网格…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="244"/>
+        <source>There is no grid in the local data to import into.</source>
+        <translation>本地数据中没有可导入的网格。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/import_dialog.py" line="265"/>
+        <source>Import %n row(s)</source>
+        <translation>
+            <numerusform>导入 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
+        <source>Choose roster</source>
+        <translation>选择花名册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="310"/>
+        <source>Checking {name}…</source>
+        <translation>正在检查 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="329"/>
+        <source>Header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
+        <translation>表头在第 {rows} 行；可导入 {ok} 行，有错误 {bad} 行。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="338"/>
+        <source>Columns not imported: {columns}</source>
+        <translation>不导入的列：{columns}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="343"/>
+        <source>Checked. Nothing has been written yet.</source>
+        <translation>检查完毕，尚未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="355"/>
+        <source>Save rows with errors</source>
+        <translation>导出错误行</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
+        <source>Saving the rows with errors…</source>
+        <translation>正在导出错误行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="372"/>
+        <source>Saved {count} row(s) with their reasons to {path}.</source>
+        <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="388"/>
+        <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
+        <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="399"/>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="425"/>
+        <source>Importing {done} of {total}…</source>
+        <translation>正在导入 {done}/{total}…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="431"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="444"/>
+        <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
+        <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="481"/>
+        <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
 </context>
 <context>
@@ -731,211 +1078,500 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="231"/>
+        <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
+        <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="235"/>
+        <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
+        <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="242"/>
+        <source>Wrong user name or password. Please check them and try again.</source>
+        <translation>用户名或密码错误，请检查后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="246"/>
+        <source>This account has been disabled. Please contact your administrator.</source>
+        <translation>该账号已被停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="251"/>
+        <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
+        <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
+        <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="265"/>
+        <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
+        <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <source>Too many attempts. Please wait a while and try again.</source>
+        <translation>尝试次数过多，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="273"/>
+        <source>Your login has expired. Enter your password to continue syncing.</source>
+        <translation>登录已过期，请输入密码后继续同步。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="277"/>
+        <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
+        <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="284"/>
+        <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
+        <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="290"/>
+        <source>Cannot reach the server. Please check the network connection.</source>
+        <translation>无法连接服务器，请检查网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
+        <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
+        <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
+        <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="314"/>
+        <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
+        <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="322"/>
+        <source>The operation failed: {error}</source>
+        <translation>操作失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="325"/>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="358"/>
+        <source>GridClient — Log in</source>
+        <translation>网格通 — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <source>Log in to GridClient</source>
+        <translation>登录网格通</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="370"/>
+        <source>Set by your IT contact</source>
+        <translation>由信息化管理员设置</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="372"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="375"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="386"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="389"/>
+        <source>Unlock offline</source>
+        <translation>离线解锁</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="393"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="398"/>
+        <source>Server:</source>
+        <translation>服务器：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="399"/>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="400"/>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <source>Enter the server address.</source>
+        <translation>请输入服务器地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="455"/>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="459"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="488"/>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="507"/>
+        <source>Unlocking the data on this computer…</source>
+        <translation>正在解锁本机数据…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="523"/>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="94"/>
+        <location filename="../../gridclient/ui/main_window.py" line="110"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="94"/>
+        <location filename="../../gridclient/ui/main_window.py" line="110"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="122"/>
+        <location filename="../../gridclient/ui/main_window.py" line="140"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="124"/>
+        <location filename="../../gridclient/ui/main_window.py" line="142"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="132"/>
+        <location filename="../../gridclient/ui/main_window.py" line="152"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="158"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="146"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="148"/>
+        <location filename="../../gridclient/ui/main_window.py" line="168"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="156"/>
+        <location filename="../../gridclient/ui/main_window.py" line="176"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="183"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="164"/>
+        <location filename="../../gridclient/ui/main_window.py" line="184"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="165"/>
+        <location filename="../../gridclient/ui/main_window.py" line="185"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="186"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="194"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="176"/>
+        <location filename="../../gridclient/ui/main_window.py" line="196"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="183"/>
+        <location filename="../../gridclient/ui/main_window.py" line="203"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="195"/>
+        <location filename="../../gridclient/ui/main_window.py" line="215"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="216"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="218"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="219"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="221"/>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="258"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="238"/>
+        <location filename="../../gridclient/ui/main_window.py" line="261"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="240"/>
+        <location filename="../../gridclient/ui/main_window.py" line="263"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="242"/>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="268"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="272"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="285"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="286"/>
+        <source>Upload my changes and download the server&apos;s (F9)</source>
+        <translation>上传本机修改并下载服务器的更新（F9）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <source>&amp;Reports</source>
+        <translation>报表(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="293"/>
+        <source>Print or export a report…</source>
+        <translation>打印或导出报表…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="295"/>
+        <source>Import roster…</source>
+        <translation>导入花名册…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="320"/>
+        <source>Cancel sync</source>
+        <translation>取消同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <source>Open the conflicts to review</source>
+        <translation>打开待处理的冲突</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="371"/>
+        <location filename="../../gridclient/ui/main_window.py" line="455"/>
+        <source>%n rejected</source>
+        <translation>
+            <numerusform>被拒 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="457"/>
+        <source>Changes the server refused; edit the record to send it again.</source>
+        <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="460"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="462"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <location filename="../../gridclient/ui/main_window.py" line="465"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="377"/>
+        <location filename="../../gridclient/ui/main_window.py" line="466"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="484"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
+        <location filename="../../gridclient/ui/main_window.py" line="487"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <source>A sync is already running.</source>
+        <translation>同步正在进行中。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="514"/>
+        <source>Uploading photos {done}/{total}</source>
+        <translation>正在上传照片 {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="516"/>
+        <source>Uploaded {done} of {total} change(s)</source>
+        <translation>已上传 {done}/{total} 条修改</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="519"/>
+        <source>Downloaded %n record(s)</source>
+        <translation>
+            <numerusform>已下载 %n 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <source>Sync finished: {up} uploaded, {down} downloaded.</source>
+        <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="543"/>
+        <source>Sync not finished: {error}</source>
+        <translation>同步未完成：{error}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
+        <translation>
+            <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="557"/>
+        <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
+        <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="563"/>
+        <source>Sync failed: {error}</source>
+        <translation>同步失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="587"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="477"/>
+        <location filename="../../gridclient/ui/main_window.py" line="674"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="510"/>
+        <location filename="../../gridclient/ui/main_window.py" line="707"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="517"/>
+        <location filename="../../gridclient/ui/main_window.py" line="714"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="197"/>
+        <location filename="../../gridclient/ui/main_window.py" line="217"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="130"/>
+        <location filename="../../gridclient/ui/main_window.py" line="150"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -953,6 +1589,44 @@
         <location filename="../../gridclient/ui/masked_field.py" line="65"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPrompt</name>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="576"/>
+        <source>Log in again</source>
+        <translation>重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
+        <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
+        <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="593"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="596"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="616"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="620"/>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
     </message>
 </context>
 <context>
@@ -986,6 +1660,179 @@
         <location filename="../../gridclient/ui/photos.py" line="221"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="143"/>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="146"/>
+        <source>Print or export a report</source>
+        <translation>打印或导出报表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="153"/>
+        <source>Group</source>
+        <translation>群体</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="155"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="163"/>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="165"/>
+        <source>ID and phone numbers are printed in full (your role may see them).</source>
+        <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="167"/>
+        <source>ID and phone numbers are printed masked.</source>
+        <translation>身份证号和电话号码将脱敏打印。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
+        <source>Report</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="175"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="187"/>
+        <source>Print preview</source>
+        <translation>打印预览</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="189"/>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="190"/>
+        <source>Export Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
+        <source>Loading areas…</source>
+        <translation>正在加载区域…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
+        <source>There are no areas in the local data yet.</source>
+        <translation>本地数据中还没有区域。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="287"/>
+        <source>As of the day it is printed</source>
+        <translation>统计截至打印当日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
+        <source>Period: {period}</source>
+        <translation>统计期间：{period}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
+        <source>Print preview — {title}</source>
+        <translation>打印预览 — {title}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="387"/>
+        <source>{title}: {rows} rows, {pages} pages</source>
+        <translation>{title}：{rows} 行，{pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="393"/>
+        <source>Preparing the preview…</source>
+        <translation>正在准备打印预览…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="416"/>
+        <source>Preparing the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="426"/>
+        <source>Sent {title} to the printer ({pages} pages).</source>
+        <translation>已将{title}发送到打印机（{pages} 页）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="431"/>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
+        <source>Export PDF</source>
+        <translation>导出 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="462"/>
+        <source>Saved {title} to {path} ({pages} pages).</source>
+        <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
+        <source>Writing the PDF…</source>
+        <translation>正在生成 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
+        <source>Export Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="484"/>
+        <source>Saved {title} to {path} ({rows} rows).</source>
+        <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="489"/>
+        <source>Writing the Excel file…</source>
+        <translation>正在生成 Excel 文件…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="516"/>
+        <source>The file could not be written ({detail}). Choose another folder or name.</source>
+        <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="527"/>
+        <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
 </context>
 <context>
@@ -1152,6 +1999,42 @@
     </message>
 </context>
 <context>
+    <name>SyncTexts</name>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="633"/>
+        <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
+        <translation>
+            <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <source>%n conflict(s) to review</source>
+        <translation>
+            <numerusform>有 %n 项冲突待处理</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <source>%n item(s) refused by the server</source>
+        <translation>
+            <numerusform>有 %n 项被服务器退回</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <source>%n item(s) waiting to sync</source>
+        <translation>
+            <numerusform>有 %n 项待同步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+</context>
+<context>
     <name>VisitDialog</name>
     <message>
         <location filename="../../gridclient/ui/visit_dialog.py" line="86"/>
@@ -1257,168 +2140,407 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="38"/>
+        <location filename="../../gridclient/app.py" line="47"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="40"/>
+        <location filename="../../gridclient/app.py" line="49"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="70"/>
-        <location filename="../../gridclient/app.py" line="85"/>
-        <location filename="../../gridclient/app.py" line="108"/>
+        <location filename="../../gridclient/app.py" line="126"/>
+        <location filename="../../gridclient/app.py" line="144"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="71"/>
-        <source>Signing in to a server arrives with the sync feature. Start with --demo to try the application with sample data.</source>
-        <translation>连接服务器登录将随同步功能提供。请使用 --demo 启动，用示例数据试用本程序。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/app.py" line="82"/>
+        <location filename="../../gridclient/app.py" line="123"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="109"/>
+        <location filename="../../gridclient/app.py" line="145"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
 </context>
 <context>
-    <name>tables</name>
+    <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="46"/>
-        <source>Household no.</source>
-        <translation>户号</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="104"/>
+        <source>Grid</source>
+        <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="47"/>
-        <location filename="../../gridclient/ui/tables.py" line="67"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="105"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="48"/>
-        <source>Head of household</source>
-        <translation>户主</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="106"/>
+        <source>Household no.</source>
+        <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="49"/>
-        <source>Residents</source>
-        <translation>人数</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="107"/>
+        <source>Micro-grid</source>
+        <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="50"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="108"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="109"/>
         <source>Tags</source>
-        <translation>标识</translation>
+        <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="51"/>
-        <source>Last visit</source>
-        <translation>最近走访</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="110"/>
+        <source>Notes</source>
+        <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="61"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="111"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="62"/>
-        <source>Gender</source>
-        <translation>性别</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/tables.py" line="63"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="64"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <source>Relation to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <source>Ethnicity</source>
+        <translation>民族</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <source>Population type</source>
+        <translation>人口类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <source>Residence status</source>
+        <translation>人户状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <source>Disability category</source>
+        <translation>残疾类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <source>Disability grade</source>
+        <translation>残疾等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <source>Workplace or school</source>
+        <translation>工作单位或学校</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <source>Person in charge</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <source>Members</source>
+        <translation>成员人数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <source>Area code</source>
+        <translation>区划代码</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <source>Parent area</source>
+        <translation>上级区划</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <source>Area</source>
+        <translation>区划</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <source>Resident</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <source>Organization</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <source>Visit</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <source>Event action</source>
+        <translation>事件办理</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <source>Attachment</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <source>Whole record (edited after it was deleted)</source>
+        <translation>整条记录（删除后又被修改）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="173"/>
+        <source>(deleted)</source>
+        <translation>（已删除）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="181"/>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="195"/>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="256"/>
+        <source>Decided, waiting for sync</source>
+        <translation>已处理，等待同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="257"/>
+        <source>To review</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="270"/>
+        <source>(household not in this computer)</source>
+        <translation>（本机没有该住户）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
+        <source>Field</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
+        <source>Reported</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="283"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="610"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
+        <source>Refused</source>
+        <translation>被退回</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="614"/>
+        <source>To sync</source>
+        <translation>待同步</translation>
+    </message>
+</context>
+<context>
+    <name>tables</name>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="67"/>
+        <source>Household no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="68"/>
+        <location filename="../../gridclient/ui/tables.py" line="153"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="69"/>
+        <source>Head of household</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="70"/>
+        <source>Residents</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="71"/>
+        <source>Tags</source>
+        <translation>标识</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="72"/>
+        <source>Last visit</source>
+        <translation>最近走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="73"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="147"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="148"/>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="149"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="150"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="65"/>
+        <location filename="../../gridclient/ui/tables.py" line="151"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="66"/>
+        <location filename="../../gridclient/ui/tables.py" line="152"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="68"/>
+        <location filename="../../gridclient/ui/tables.py" line="154"/>
         <source>Special groups</source>
         <translation>特殊人群</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="77"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="78"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="79"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="80"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="81"/>
+        <location filename="../../gridclient/ui/tables.py" line="167"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="97"/>
+        <location filename="../../gridclient/ui/tables.py" line="183"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="109"/>
+        <location filename="../../gridclient/ui/tables.py" line="195"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="110"/>
+        <location filename="../../gridclient/ui/tables.py" line="196"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="111"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="112"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="113"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="114"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="115"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>

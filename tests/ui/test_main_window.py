@@ -22,6 +22,7 @@ from gridclient.storage.queries import (
     EventQueries,
     EventStateFilter,
     ResidentQueries,
+    SyncSummary,
     VisitQueries,
     month_start,
 )
@@ -353,3 +354,14 @@ def test_save_and_next_moves_to_the_next_door(
     window._visit_next_household()
     assert visits == [window.model.id_at(5)]
     assert table.current_id() == window.model.id_at(5)
+
+
+def test_conflict_count_links_to_the_conflicts_tab(window: MainWindow) -> None:
+    window._show_status((SyncSummary(pending_ops=0, conflicts=2, last_sync_at=None), 0))
+    assert "2 conflict(s)" in window.conflicts_label.text()
+    assert 'href="conflicts"' in window.conflicts_label.text()
+    assert window.tabs.currentWidget() is not window.conflicts_view
+    window.conflicts_label.linkActivated.emit("conflicts")
+    assert window.tabs.currentWidget() is window.conflicts_view
+    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0))
+    assert window.conflicts_label.text() == "0 conflict(s)"

@@ -13,6 +13,13 @@ from tests.unit.reports.sample import Sample, build_sample
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD
 
 
+@pytest.fixture(autouse=True)
+def _widgets_app(qapp: object) -> object:
+    """A QApplication before any report is rendered: rendering alone would make a
+    QGuiApplication, and widget tests later in the same run could not start."""
+    return qapp
+
+
 @pytest.fixture
 def empty_store(tmp_path: Path) -> Iterator[Store]:
     opened = Store.create(

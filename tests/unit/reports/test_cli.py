@@ -9,9 +9,13 @@ from openpyxl import load_workbook
 
 from gridclient.__main__ import main
 from gridclient.demo.local import load_dataset
-from gridclient.domain.enums import EntityKind
+from gridclient.domain.enums import EntityKind, Role
+from gridclient.reports.data import stored_role
 from gridclient.storage import Store
 from gridclient.storage.store import store_path
+from gridclient.storage.syncmeta import SyncKey
+from gridclient.sync.protocol import Scope
+from gridclient.sync.session import Profile
 from tests.unit.reports.pdftext import pdf_text, squeeze
 from tests.unit.reports.sample import GRID1_CODE, TOWNSHIP_CODE, Sample
 from tests.unit.reports.test_importer import messy_roster
@@ -122,3 +126,59 @@ def test_import_dry_run_then_real(
     assert main([*base, "--grid", GRID1_CODE]) == 0
     assert "新建 3 户、6 人" in capsys.readouterr().out
     assert residents() == before + 6
+
+
+def _roster_ids(data_dir: Path, tmp_path: Path, user: str, server: str) -> list[str]:
+    out = tmp_path / f"{user}-{len(server)}.xlsx"
+    args = ["--data-dir", str(data_dir), "report", "roster", "--group", "残疾人"]
+    args += ["--area", TOWNSHIP_CODE, "--xlsx", str(out), "--user", user, "--server", server]
+    assert main(args) == 0
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    return [str(r[5]) for r in sheet.iter_rows(min_row=5, max_row=7, values_only=True)]
+
+
+@pytest.mark.parametrize(
+    ("role", "masked"), [(Role.TOWNSHIP, False), (Role.ADMIN, False), (Role.WORKER, True)]
+)
+def test_role_from_the_login_decides_masking(
+    tmp_path: Path,
+    sample: Sample,
+    monkeypatch: pytest.MonkeyPatch,
+    role: Role,
+    masked: bool,
+) -> None:
+    """A real server's user: the role the login saved in the store (as ``log_in`` does)
+    decides; without a saved login everyone sees masked numbers."""
+    root = tmp_path / "data"
+    server = "https://grid.example.cn"
+    monkeypatch.setenv("GRIDCLIENT_PASSWORD", PASSWORD)
+    for user, saved in (("staff", True), ("nobody", False)):
+        with Store.create(store_path(root, server, user), PASSWORD, kdf=CHEAP_KDF) as s:
+            load_dataset(s, sample.dataset)
+            if saved:
+                scope = Scope(
+                    area_id=None, area_code=None, area_name="和平镇", unrestricted=False, grids=[]
+                )
+                with s.write() as repos:
+                    profile = Profile(user, "张干部", role, scope)
+                    repos.sync_state.set(SyncKey.PROFILE, profile.to_json())
+                assert stored_role(s) is role
+            else:
+                assert stored_role(s) is None
+    staff = _roster_ids(root, tmp_path, "staff", server)
+    assert staff and all(("********" in i) is masked for i in staff)
+    assert all("********" in i for i in _roster_ids(root, tmp_path, "nobody", server))
+
+
+def test_saved_role_wins_over_the_demo_account(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """township01 is a township account in the demo, but its store says worker."""
+    path = store_path(data_dir, "demo.local", "township01")
+    with Store.open(path, PASSWORD) as s, s.write() as repos:
+        scope = Scope(area_id=None, area_code=None, area_name="", unrestricted=False, grids=[])
+        repos.sync_state.set(
+            SyncKey.PROFILE, Profile("township01", "x", Role.WORKER, scope).to_json()
+        )
+    assert all("********" in i for i in _roster_ids(data_dir, tmp_path, "township01", "demo.local"))

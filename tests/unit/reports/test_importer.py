@@ -12,9 +12,11 @@ from sqlalchemy import select
 
 from gridclient.domain.entities import Household, Resident
 from gridclient.domain.enums import ChangeKind, EntityKind, Gender, Relation
+from gridclient.reports import importer
 from gridclient.reports.importer import (
     ImportCancelled,
     RosterError,
+    RosterPreview,
     RowStatus,
     import_roster,
     read_roster,
@@ -226,6 +228,39 @@ def test_preview_split_and_reasons(store: Store, roster: tuple[Path, dict[str, i
     assert "出生日期" in reasons("bad_date")
     assert "性别与身份证号码不符" in reasons("mismatch")
     assert len(preview.rejected) == 7
+
+
+def test_openpyxl_fallback_reads_the_same(
+    store: Store, roster: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python-calamine is the reader; without it openpyxl gives the same preview."""
+    path, _lines = roster
+    fast = read_roster(path, store, today=TODAY)
+    monkeypatch.setattr(importer, "_calamine", None)
+    slow = read_roster(path, store, today=TODAY)
+
+    def summary(preview: RosterPreview) -> list[tuple[object, ...]]:
+        return [
+            (r.line, r.status, tuple(r.reasons), r.name, r.id_number, r.birth_date, r.phone)
+            for r in preview.rows
+        ]
+
+    assert (fast.header_rows, fast.mapping) == (slow.header_rows, slow.mapping)
+    assert summary(fast) == summary(slow)
+
+
+def test_table_not_at_a1_keeps_excel_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "offset.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["C3"], ws["D3"], ws["E3"], ws["F3"] = "姓名", "身份证号", "住址", "出生日期"
+    ws["C5"], ws["D5"], ws["E5"], ws["F5"] = "王五", ID_D, "某村1号", datetime(1990, 5, 6)
+    wb.save(path)
+    preview = read_roster(path, today=TODAY)
+    assert preview.header_rows == (3,)
+    (row,) = preview.rows
+    assert (row.line, row.status, row.birth_date) == (5, RowStatus.OK, date(1990, 5, 6))
 
 
 def test_scientific_notation_text_is_rejected(tmp_path: Path) -> None:

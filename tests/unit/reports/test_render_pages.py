@@ -174,3 +174,29 @@ def test_long_renders_do_not_abort_the_interpreter(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[3]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_rows_are_equally_tall_across_layout_chunks() -> None:
+    """The table is laid out in chunks of rows; the last row of a chunk must be as tall
+    as any other one-line row, or the page shows a gap and a double line there."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from gridclient.reports import render
+
+    report = Report(
+        kind=ReportKind.EVENT_STATS,
+        unit_name="测试县和平镇",
+        period=PERIOD,
+        columns=(Column("序号", 4, numeric=True), Column("类别", 18)),
+        rows=tuple((n, "邻里纠纷") for n in range(1, 3 * render._CHUNK_ROWS)),
+        totals=None,
+        printed_at=datetime(2026, 10, 30, 1, 0, tzinfo=UTC),
+        data_as_of=None,
+    )
+    render_pdf(report, Path("/dev/null"))  # makes the QGuiApplication
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    render.setup_printer(printer, report)
+    layout = render.paginate(report, printer)
+    heights = [piece.height for page in layout.pages for piece in page]
+    assert len(heights) == len(report.rows)
+    assert max(heights) - min(heights) < 1.0, heights

@@ -149,3 +149,21 @@ def test_each_report_renders_to_pdf(store: Store, tmp_path: Path, kind: ReportKi
     assert not missing
     if kind is ReportKind.ROSTER:
         assert "张建国" in text and "********" in text
+
+
+def test_report_areas_for_everyone_and_for_one_worker(store: Store, sample: Sample) -> None:
+    from gridclient.domain.enums import AreaLevel
+    from gridclient.reports.data import report_areas
+
+    every = [(a.name, a.level, a.depth) for a in report_areas(store)]
+    assert every == [
+        ("和平镇", AreaLevel.TOWNSHIP, 0),
+        ("东村", AreaLevel.VILLAGE, 1),
+        ("东村第一网格", AreaLevel.GRID, 2),
+        ("东村第二网格", AreaLevel.GRID, 2),
+        ("南山乡", AreaLevel.TOWNSHIP, 0),
+        ("西村", AreaLevel.VILLAGE, 1),
+        ("西村第一网格", AreaLevel.GRID, 2),
+    ]  # the county above is not offered
+    mine = report_areas(store, [sample.grids["g2"].id])
+    assert [a.name for a in mine] == ["和平镇", "东村", "东村第二网格"]

@@ -1,0 +1,532 @@
+"""报表: pick a report, an area and a month; print preview, print, PDF or Excel.
+
+The report is built (database queries) and laid out (the text layout of every page,
+the slow part of printing) on the task runner; the UI thread shows a busy bar and,
+for the preview, only paints pages already laid out. The preview, the printer and the
+PDF all go through ``gridclient.reports.render`` (one pagination for all three), the
+Excel file through ``gridclient.reports.excel``. ID and phone numbers are masked as
+for the command line: in full only for the roles that may see them
+(:func:`gridclient.reports.data.may_see_full_ids`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+from PySide6.QtCore import QCoreApplication, QDate, QDir, QStandardPaths, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridclient.domain.enums import SpecialGroup
+from gridclient.reports.data import (
+    AreaChoice,
+    AreaNotFound,
+    Period,
+    Report,
+    ReportKind,
+    build_report,
+    may_see_full_ids,
+    report_areas,
+)
+from gridclient.reports.render import (
+    Pagination,
+    page_layout,
+    paginate,
+    paginate_like,
+    paint,
+    render_pdf,
+    render_to_printer,
+    setup_printer,
+)
+from gridclient.storage.queries import AreaFilter
+from gridclient.ui.context import AppContext, ChangeSet
+from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
+from gridclient.ui.tasks import TaskContext, TaskHandle
+
+__all__ = [
+    "AskSavePath",
+    "ReportDialog",
+    "ReportRequest",
+    "failure_text",
+    "last_month",
+    "save_file_dialog",
+    "tree_area_id",
+]
+
+AskSavePath = Callable[[QWidget, str, str, str], str]
+"""(parent, caption, suggested path, filter) → the chosen path or "" (injectable for
+tests; the default is ``QFileDialog.getSaveFileName``)."""
+
+
+def save_file_dialog(parent: QWidget, caption: str, suggested: str, filters: str) -> str:
+    path, _selected = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
+    return path
+
+
+def tree_area_id(area: AreaFilter, key: object) -> str | None:
+    """The area to default to for the area tree's current node (``key``, its id): a
+    micro-grid's reports are its grid's."""
+    if area.micro_grid_id is not None and area.grid_ids:
+        return area.grid_ids[0]
+    return key if isinstance(key, str) else None
+
+
+def last_month(today: date) -> date:
+    """The first day of the month before ``today``'s."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_period(first: date) -> Period:
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return Period(first, following - timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: ReportKind
+    area_id: str
+    period: Period
+    group: SpecialGroup | None
+
+    def file_stem(self, unit: str) -> str:
+        name = self.kind.chinese
+        if self.kind is ReportKind.ROSTER and self.group is not None:
+            name += f"_{self.group.label}"
+        else:
+            name += f"_{self.period.start:%Y年%m月}"
+        return re.sub(r'[\\/:*?"<>|\s]+', "_", f"{unit}_{name}")
+
+
+class ReportDialog(QDialog):
+    """Non-modal; one report at a time. The last built report is reused while the
+    choices stay the same (preview, then print or export without building it again)."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        area_id: str | None = None,
+        today: date | None = None,
+        parent: QWidget | None = None,
+        ask_save_path: AskSavePath = save_file_dialog,
+    ) -> None:
+        super().__init__(parent)
+        make_readable(self)
+        self.ctx = ctx
+        self.ask_save_path = ask_save_path
+        self._wanted_area = area_id
+        self._closed = False
+        self._handle: TaskHandle | None = None
+        self._report: tuple[ReportRequest, Report] | None = None
+        self._pagination: Pagination | None = None
+        self.preview_dialog: QPrintPreviewDialog | None = None
+        self.printer: QPrinter | None = None
+        self.last_output: Path | None = None
+        self.setWindowTitle(self.tr("Reports"))
+        self.resize(620, 360)
+
+        heading = emphasize(QLabel(self.tr("Print or export a report")), point_size=15)
+        self.kind_combo = QComboBox()
+        for kind in ReportKind:
+            self.kind_combo.addItem(kind.chinese, kind.value)
+        self.group_combo = QComboBox()
+        for group in SpecialGroup:
+            self.group_combo.addItem(group.label, group.value)
+        self.group_label = QLabel(self.tr("Group"))
+        self.area_combo = QComboBox()
+        self.area_combo.addItem(self.tr("Loading…"), None)
+        self.area_combo.setEnabled(False)
+        self.month_edit = QDateEdit()
+        self.month_edit.setDisplayFormat("yyyy-MM")
+        self.month_edit.setCalendarPopup(True)
+        first = last_month(today or date.today())
+        self.month_edit.setDate(QDate(first.year, first.month, 1))
+        self.period_label = QLabel()
+        self.month_label = QLabel(self.tr("Month"))
+        mask_text = (
+            self.tr("ID and phone numbers are printed in full (your role may see them).")
+            if may_see_full_ids(ctx.user.role)
+            else self.tr("ID and phone numbers are printed masked.")
+        )
+        self.mask_label = QLabel(mask_text)
+        self.mask_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Report"), self.kind_combo)
+        form.addRow(self.group_label, self.group_combo)
+        form.addRow(self.tr("Area"), self.area_combo)
+        form.addRow(self.month_label, self.month_edit)
+        form.addRow("", self.period_label)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the work reports no steps
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.message = InlineMessage()
+
+        self.preview_button = QPushButton(self.tr("Print preview"))
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.pdf_button = QPushButton(self.tr("Export PDF…"))
+        self.excel_button = QPushButton(self.tr("Export Excel…"))
+        self.close_button = QPushButton(self.tr("Close"))
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_report)
+        self.pdf_button.clicked.connect(lambda: self.export_pdf())
+        self.excel_button.clicked.connect(lambda: self.export_excel())
+        self.close_button.clicked.connect(self.close)
+        self._action_buttons = (
+            self.preview_button,
+            self.print_button,
+            self.pdf_button,
+            self.excel_button,
+        )
+        for button in (*self._action_buttons, self.close_button):
+            button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        for button in self._action_buttons:
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.mask_label)
+        layout.addStretch(1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        self.kind_combo.currentIndexChanged.connect(self._choices_changed)
+        self.month_edit.dateChanged.connect(self._choices_changed)
+        self.ctx.bus.changed.connect(self._data_changed)
+        self._choices_changed()
+        self._set_busy(self.tr("Loading areas…"))
+        self._load_areas()
+
+    # -- choices ------------------------------------------------------------------------
+    def _load_areas(self) -> None:
+        store, grids = self.ctx.store, self.ctx.user.grid_ids
+
+        def work(_task: TaskContext) -> list[AreaChoice]:
+            return report_areas(store, grids or None)
+
+        self._handle = self.ctx.runner.submit(work, on_done=self._show_areas, on_error=self._failed)
+
+    def _show_areas(self, result: object) -> None:
+        if self._closed:
+            return
+        assert isinstance(result, list)
+        self._set_idle()
+        self.area_combo.clear()
+        for area in result:
+            assert isinstance(area, AreaChoice)
+            self.area_combo.addItem(
+                "　" * area.depth + f"{area.name}（{area.level.label}）", area.id
+            )
+        self.area_combo.setEnabled(bool(result))
+        if not result:
+            self.message.show_message(self.tr("There are no areas in the local data yet."))
+        self.select_area(self._wanted_area)
+        self._choices_changed()
+
+    def select_area(self, area_id: str | None) -> bool:
+        """Select ``area_id`` (a grid, village or township; a micro-grid selects its
+        grid) when it is in the list; else keep the top area."""
+        if area_id is None:
+            return False
+        index = self.area_combo.findData(area_id)
+        if index >= 0:
+            self.area_combo.setCurrentIndex(index)
+            return True
+        return False
+
+    def request(self) -> ReportRequest | None:
+        area_id = self.area_combo.currentData()
+        if not isinstance(area_id, str):
+            return None
+        kind = self._kind()
+        month = self.month_edit.date()
+        period = month_period(date(month.year(), month.month(), 1))
+        group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
+        return ReportRequest(kind, area_id, period, group)
+
+    def _kind(self) -> ReportKind:
+        return ReportKind(self.kind_combo.currentData())
+
+    def _choices_changed(self) -> None:
+        roster = self._kind() is ReportKind.ROSTER
+        self.group_label.setVisible(roster)
+        self.group_combo.setVisible(roster)
+        self.month_label.setVisible(not roster)
+        self.month_edit.setVisible(not roster)
+        month = self.month_edit.date()
+        period = month_period(date(month.year(), month.month(), 1))
+        self.period_label.setText(
+            self.tr("As of the day it is printed")
+            if roster
+            else self.tr("Period: {period}").format(period=period.text)
+        )
+        self._set_enabled(not self.busy)
+
+    def _data_changed(self, _changes: ChangeSet) -> None:
+        self._report = None  # rebuild from the changed data next time
+
+    # -- running ------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._handle is not None and not self._handle.done
+
+    def _set_enabled(self, idle: bool) -> None:
+        ready = idle and self.area_combo.currentData() is not None
+        for button in self._action_buttons:
+            button.setEnabled(ready)
+        self.kind_combo.setEnabled(idle)
+
+    def _set_busy(self, text: str) -> None:
+        self.message.show_message("")
+        self.status_label.setText(text)
+        self.progress.show()
+        self._set_enabled(False)
+
+    def _set_idle(self, text: str = "") -> None:
+        self.progress.hide()
+        self.status_label.setText(text)
+        self._set_enabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self._set_idle()
+        self.message.show_message(_error_text(exc))
+
+    def _run(
+        self,
+        text: str,
+        work: Callable[[TaskContext, Report], Any],
+        on_done: Callable[[Report, Any], None],
+    ) -> None:
+        """Build the report (or reuse the last one) and run ``work`` on it, both on the
+        task runner; then ``on_done(report, result)`` on the UI thread."""
+        request = self.request()
+        if request is None or self.busy:
+            return
+        self._set_busy(text)
+        cached = self._report[1] if self._report and self._report[0] == request else None
+        store, role = self.ctx.store, self.ctx.user.role
+
+        def task(task_ctx: TaskContext) -> tuple[Report, Any]:
+            report = cached or build_report(
+                store,
+                request.kind,
+                request.area_id,
+                request.period,
+                role=role,
+                group=request.group,
+            )
+            task_ctx.check()
+            return report, work(task_ctx, report)
+
+        def done(result: object) -> None:
+            if self._closed:
+                return
+            report, value = cast(tuple[Report, Any], result)
+            self._report = (request, report)
+            self._set_idle()
+            on_done(report, value)
+
+        self._handle = self.ctx.runner.submit(task, on_done=done, on_error=self._failed)
+
+    # -- actions ------------------------------------------------------------------------
+    def preview(self) -> None:
+        """Lay the report out on the runner, then open the print preview, which only
+        paints the pages."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        resolution = printer.resolution()
+        app = QCoreApplication.instance()
+        assert app is not None
+        ui_thread = app.thread()
+
+        def work(_task: TaskContext, report: Report) -> Pagination:
+            layout = paginate_like(report, resolution, page_layout(report))
+            layout.move_to_thread(ui_thread)
+            return layout
+
+        def done(report: Report, layout: Any) -> None:
+            assert isinstance(layout, Pagination)
+            self._pagination = layout
+            self.printer = printer
+            setup_printer(printer, report)
+            dialog = QPrintPreviewDialog(printer, self)
+            dialog.setWindowTitle(self.tr("Print preview — {title}").format(title=report.title))
+            dialog.resize(1100, 800)
+            dialog.paintRequested.connect(self._paint_preview)
+            self.preview_dialog = dialog
+            self.status_label.setText(
+                self.tr("{title}: {rows} rows, {pages} pages").format(
+                    title=report.full_title, rows=len(report.rows), pages=layout.page_count
+                )
+            )
+            dialog.open()
+
+        self._run(self.tr("Preparing the preview…"), work, done)
+
+    def _paint_preview(self, printer: QPrinter) -> None:
+        layout = self._pagination
+        if layout is None:
+            return
+        if not layout.fits(printer):
+            # The user changed the paper or orientation in the preview: lay out again.
+            layout = self._pagination = paginate(layout.report, printer)
+        paint(layout, printer)
+
+    def print_report(self) -> None:
+        """Build the report, ask for the printer, then print on the runner."""
+
+        def done(report: Report, _value: Any) -> None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            setup_printer(printer, report)
+            dialog = QPrintDialog(printer, self)
+            dialog.accepted.connect(lambda: self.print_to(printer))
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.printer = printer
+            dialog.show()
+
+        self._run(self.tr("Preparing the report…"), lambda _t, _r: None, done)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Print the report on ``printer`` (set up by the print dialog) on the runner."""
+
+        def work(_task: TaskContext, report: Report) -> int:
+            return render_to_printer(report, printer, setup=False)
+
+        def done(report: Report, pages: Any) -> None:
+            self.status_label.setText(
+                self.tr("Sent {title} to the printer ({pages} pages).").format(
+                    title=report.full_title, pages=pages
+                )
+            )
+
+        self._run(self.tr("Printing…"), work, done)
+
+    def _target(self, suffix: str, caption: str, filters: str, path: Path | None) -> Path | None:
+        if path is not None:
+            return path
+        request = self.request()
+        if request is None:
+            return None
+        unit = self.area_combo.currentText().strip().split("（")[0]
+        folder = (
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or QDir.homePath()
+        )
+        suggested = str(Path(folder) / f"{request.file_stem(unit)}{suffix}")
+        chosen = self.ask_save_path(self, caption, suggested, filters)
+        if not chosen:
+            return None
+        target = Path(chosen)
+        return target if target.suffix.lower() == suffix else target.with_suffix(suffix)
+
+    def export_pdf(self, path: Path | None = None) -> None:
+        target = self._target(".pdf", self.tr("Export PDF"), self.tr("PDF files (*.pdf)"), path)
+        if target is None:
+            return
+
+        def work(_task: TaskContext, report: Report) -> int:
+            return render_pdf(report, target)
+
+        def done(report: Report, pages: Any) -> None:
+            self.last_output = target
+            self.status_label.setText(
+                self.tr("Saved {title} to {path} ({pages} pages).").format(
+                    title=report.full_title, path=target, pages=pages
+                )
+            )
+
+        self._run(self.tr("Writing the PDF…"), work, done)
+
+    def export_excel(self, path: Path | None = None) -> None:
+        target = self._target(
+            ".xlsx", self.tr("Export Excel"), self.tr("Excel workbooks (*.xlsx)"), path
+        )
+        if target is None:
+            return
+
+        def work(_task: TaskContext, report: Report) -> None:
+            from gridclient.reports.excel import write_xlsx
+
+            write_xlsx(report, target)
+
+        def done(report: Report, _value: Any) -> None:
+            self.last_output = target
+            self.status_label.setText(
+                self.tr("Saved {title} to {path} ({rows} rows).").format(
+                    title=report.full_title, path=target, rows=len(report.rows)
+                )
+            )
+
+        self._run(self.tr("Writing the Excel file…"), work, done)
+
+    def _shut(self) -> None:
+        """Results that arrive after closing are dropped; a running build is cancelled."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._handle is not None and not self._handle.done:
+            self._handle.cancel()
+        self.ctx.bus.changed.disconnect(self._data_changed)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._shut()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self._shut()
+        super().done(result)
+
+
+def failure_text(exc: BaseException, expected: tuple[type[BaseException], ...], other: str) -> str:
+    """What went wrong, in Chinese: the message of an ``expected`` error (already
+    written for the user), a file that could not be written, or ``other`` with the
+    error's type in ``{name}``."""
+    if isinstance(exc, expected):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return QCoreApplication.translate(
+            "ReportDialog",
+            "The file could not be written ({detail}). Choose another folder or name.",
+        ).format(detail=exc.strerror or exc)
+    return other.format(name=type(exc).__name__)
+
+
+def _error_text(exc: BaseException) -> str:
+    return failure_text(
+        exc,
+        (AreaNotFound, ValueError),
+        QCoreApplication.translate(
+            "ReportDialog",
+            "The report could not be made because of an unexpected error ({name}). "
+            "Try again; if it still fails, send the log file to your IT staff.",
+        ),
+    )

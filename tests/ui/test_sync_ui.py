@@ -1,0 +1,315 @@
+"""The sync button, progress, cancel and status bar against a real gridserver on
+loopback; automatic syncs from the connectivity monitor and the interval; the password
+prompt when the server session expired; the demo's embedded server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from gridclient.config import Paths
+from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.domain import codec
+from gridclient.domain.entities import Household
+from gridclient.domain.enums import EntityKind
+from gridclient.storage.syncmeta import OpStatus, SyncKey
+from gridclient.sync.credentials import MemoryTokenStore
+from gridclient.sync.engine import Phase, SyncReport
+from gridclient.sync.session import UserSession, log_in, log_in_offline
+from gridclient.ui.context import AppContext
+from gridclient.ui.login import user_info
+from gridclient.ui.main_window import MainWindow
+from gridclient.ui.sync_controller import SyncController
+from gridclient.ui.tasks import TaskRunner
+from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
+from tests.ui import test_login
+from tests.ui.test_login import fast_transport
+
+# The login tests' fixtures: a server on loopback per test, Chinese translations.
+world = test_login.world
+chinese = test_login.chinese
+
+WAIT = 30_000
+
+
+class Desk:
+    """A signed-in grid worker: session, context, controller and main window."""
+
+    def __init__(
+        self,
+        qtbot: QtBot,
+        session: UserSession,
+        *,
+        synchronous: bool = False,
+        owns_session: bool = True,
+        **options: object,
+    ) -> None:
+        self.session = session
+        self.owns_session = owns_session
+        self.runner = TaskRunner(synchronous=synchronous)
+        self.ctx = AppContext(session.store, self.runner, user_info(session))
+        self.sync = SyncController(
+            self.ctx,
+            session,
+            transport_factory=fast_transport,
+            **options,  # type: ignore[arg-type]
+        )
+        self.window = MainWindow(self.ctx, sync=self.sync)
+        qtbot.addWidget(self.window)
+        self.window.show()
+        self.reports: list[SyncReport] = []
+        self.progress: list[tuple[str, int, int]] = []
+        self.sync.finished.connect(self.reports.append)
+        self.sync.progressed.connect(lambda *args: self.progress.append(args))
+
+    def add_household(self, grid: str, address: str) -> Household:
+        household = Household(grid_id=grid, address=address)
+        self.ctx.write(lambda uow: uow.create(household))
+        return household
+
+    def pending(self) -> int:
+        with self.session.store.read() as repos:
+            return repos.outbox.status_counts()[OpStatus.PENDING]
+
+    def close(self) -> None:
+        self.window.close()
+        self.runner.shutdown()
+        if self.owns_session:
+            self.session.close()
+
+
+def _log_in(
+    root: Path, world: World, user: str, tokens: MemoryTokenStore | None = None
+) -> UserSession:
+    return log_in(
+        root,
+        world.url,
+        user,
+        PASSWORD,
+        tokens or MemoryTokenStore(),
+        transport_factory=fast_transport,
+    )
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, tmp_path: Path, world: World) -> Iterator[Desk]:
+    d = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1"))
+    yield d
+    d.close()
+
+
+def test_sync_button_uploads_a_local_edit_with_progress_and_the_status_follows(
+    qtbot: QtBot, desk: Desk, world: World
+) -> None:
+    window = desk.window
+    assert window.connection_label.text() == "● 在线"  # the login was checked by the server
+    household = desk.add_household(world.areas["G1"], "幸福路8号")
+    qtbot.waitUntil(lambda: window.pending_label.text() == "待同步 1 条", timeout=WAIT)
+
+    visible_while_syncing: list[bool] = []
+    desk.sync.started.connect(
+        lambda: visible_while_syncing.append(
+            window.sync_progress.isVisible() and window.cancel_sync_button.isVisible()
+        )
+    )
+    button = window.toolbar.widgetForAction(window.sync_action)
+    assert button is not None and window.sync_action.text() == "同步"
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert desk.sync.running and not desk.sync.sync()  # never two at once
+    qtbot.waitUntil(lambda: len(desk.reports) == 2, timeout=WAIT)  # the coalesced follow-up
+    assert all(r.ok for r in desk.reports) and desk.reports[0].pushed == 1
+    assert visible_while_syncing == [True, True]
+    assert (Phase.PUSH, 1, 1) in desk.progress
+    assert any(phase == Phase.PULL for phase, _d, _t in desk.progress)
+    assert (EntityKind.HOUSEHOLD.value, household.id) in server_snapshot(world)
+
+    qtbot.waitUntil(lambda: window.pending_label.text() == "待同步 0 条", timeout=WAIT)
+    assert window.connection_label.text() == "● 在线"
+    assert window.last_sync_label.text().startswith("上次同步")
+    assert window.rejected_label.text() == "被拒 0 条"
+    assert not window.sync_progress.isVisible() and window.sync_action.isEnabled()
+    assert "同步完成" in window.statusBar().currentMessage()
+
+
+def test_a_sync_that_changes_nothing_leaves_the_lists_alone(
+    qtbot: QtBot, desk: Desk, world: World
+) -> None:
+    desk.add_household(world.areas["G1"], "幸福路11号")
+    qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
+        desk.sync.sync()
+    qtbot.waitUntil(lambda: not desk.runner.busy(), timeout=WAIT)  # the reload after it
+    assert desk.window.model.rowCount() == 1
+    table = desk.window.household_pane.table
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.waitUntil(lambda: table.current_id() is not None, timeout=WAIT)  # lazy rows
+    published: list[object] = []
+    desk.ctx.bus.changed.connect(published.append)
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
+        desk.sync.sync()
+    report = blocker.args[0]
+    assert report.ok and report.pushed == 0 and report.pulled == 0
+    qtbot.wait(100)
+    assert not published  # no reload: the selection stays
+    assert table.current_id() is not None
+
+
+def test_cancel_stops_a_sync_between_pages_and_the_next_sync_finishes(
+    qtbot: QtBot, tmp_path: Path, world: World
+) -> None:
+    t1 = Laptop(tmp_path / "t1", world.url, "t1")
+    for i in range(30):
+        t1.new_household(world.areas["G1"], address=f"路{i}号")
+    assert t1.sync().ok
+    t1.close()
+    # Synchronous runner: the sync runs inside sync(), so the cancel click lands after
+    # exactly one pulled page.
+    desk = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1"), synchronous=True, page_size=7)
+    try:
+        window = desk.window
+
+        enabled_after_unlock: list[bool] = []
+
+        def cancel_on_first_page(phase: str, _done: int, _total: int) -> None:
+            if phase == Phase.PULL and window.cancel_sync_button.isEnabled():
+                window.lock()  # locking and unlocking mid-sync keeps the button disabled
+                window.unlock()
+                enabled_after_unlock.append(window.sync_action.isEnabled())
+                window.cancel_sync_button.click()
+
+        desk.sync.progressed.connect(cancel_on_first_page)
+        with qtbot.waitSignal(desk.sync.cancelled, timeout=WAIT):
+            desk.sync.sync()
+        assert not desk.reports and not desk.sync.running
+        assert enabled_after_unlock == [False]
+        assert "同步已取消" in window.statusBar().currentMessage()
+        with desk.session.store.read() as repos:
+            counts = repos.records.counts()
+            cursor = repos.sync_state.get(SyncKey.PULL_CURSOR)
+        # One whole page (areas first, then households) and its cursor, nothing partial.
+        assert sum(counts.values()) == 7 and cursor
+        assert 0 < counts[EntityKind.HOUSEHOLD] < 30
+        assert window.sync_action.isEnabled() and not window.cancel_sync_button.isVisible()
+
+        desk.sync.progressed.disconnect(cancel_on_first_page)
+        desk.sync.sync()
+        assert desk.reports and desk.reports[-1].ok
+        with desk.session.store.read() as repos:
+            assert repos.records.counts()[EntityKind.HOUSEHOLD] == 30
+        assert window.model.rowCount() == 30  # the open list refreshed after the sync
+    finally:
+        desk.close()
+
+
+def test_expired_session_asks_for_the_password_then_syncs(
+    qtbot: QtBot, desk: Desk, world: World
+) -> None:
+    desk.add_household(world.areas["G1"], "幸福路9号")
+    qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
+    desk.session.transport.forget()  # the server session is gone (expired, revoked)
+    with qtbot.waitSignal(desk.sync.reauth_needed, timeout=WAIT):
+        desk.window.start_sync()
+    prompt = desk.window.password_prompt
+    qtbot.waitUntil(prompt.isVisible, timeout=WAIT)
+    assert "过期" in desk.window.statusBar().currentMessage()
+    assert desk.pending() == 1
+    prompt.password.setText("wrong")
+    prompt.submit()
+    qtbot.waitUntil(lambda: "密码错误" in prompt.message.text(), timeout=WAIT)
+    prompt.password.setText(PASSWORD)
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
+        qtbot.keyClick(prompt.password, Qt.Key.Key_Return)
+    assert blocker.args[0].ok and desk.pending() == 0
+    assert desk.window.password_prompt is None  # closed
+    desk.sync.reauth_needed.emit()  # asked again later: one prompt at a time
+    first = desk.window.password_prompt
+    desk.sync.reauth_needed.emit()
+    assert first is not None and desk.window.password_prompt is first
+
+
+def test_rotated_refresh_token_is_written_back(qtbot: QtBot, tmp_path: Path, world: World) -> None:
+    tokens = MemoryTokenStore()
+    _log_in(tmp_path / "w2", world, "w2", tokens).close()
+    first = tokens.get(world.url, "w2")
+    session = log_in_offline(
+        tmp_path / "w2", world.url, "w2", PASSWORD, tokens, transport_factory=fast_transport
+    )
+    desk = Desk(qtbot, session)
+    try:
+        assert desk.window.connection_label.text() == "○ 离线"  # unlocked offline
+        with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
+            desk.sync.sync()
+        assert blocker.args[0].ok
+        assert tokens.get(world.url, "w2") not in (None, first)
+        assert desk.window.connection_label.text() == "● 在线"
+    finally:
+        desk.close()
+
+
+def test_monitor_syncs_when_the_server_becomes_reachable(
+    qtbot: QtBot, tmp_path: Path, world: World
+) -> None:
+    reachable = [False]
+    session = log_in_offline(*_offline_args(tmp_path, world), transport_factory=fast_transport)
+    desk = Desk(qtbot, session, probe=lambda: reachable[0], min_backoff=0.0, tick_seconds=0.05)
+    try:
+        desk.sync.start()
+        qtbot.waitUntil(lambda: desk.window.connection_label.text() == "○ 离线", timeout=WAIT)
+        qtbot.wait(200)
+        assert not desk.reports  # offline: nothing tried
+        reachable[0] = True
+        qtbot.waitUntil(lambda: len(desk.reports) == 1, timeout=WAIT)
+        assert desk.reports[0].ok
+        assert desk.window.connection_label.text() == "● 在线"
+        qtbot.wait(300)
+        assert len(desk.reports) == 1  # still reachable: no sync per probe
+    finally:
+        desk.sync.stop()
+        desk.close()
+
+
+def _offline_args(tmp_path: Path, world: World) -> tuple[Path, str, str, str, MemoryTokenStore]:
+    tokens = MemoryTokenStore()
+    _log_in(tmp_path / "w1", world, "w1", tokens).close()
+    return tmp_path / "w1", world.url, "w1", PASSWORD, tokens
+
+
+def test_interval_sync_runs_by_itself(qtbot: QtBot, tmp_path: Path, world: World) -> None:
+    desk = Desk(
+        qtbot, _log_in(tmp_path / "w1", world, "w1"), probe=lambda: True, interval_minutes=0.002
+    )
+    try:
+        desk.add_household(world.areas["G1"], "幸福路10号")
+        desk.sync.interval_timer.start()
+        qtbot.waitUntil(lambda: desk.pending() == 0 and bool(desk.reports), timeout=WAIT)
+    finally:
+        desk.sync.stop()
+        desk.close()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoSession]:
+    session = open_demo(Paths.resolve(tmp_path / "demo").ensure())
+    yield session
+    session.close()
+
+
+def test_demo_syncs_through_the_same_controller(qtbot: QtBot, demo: DemoSession) -> None:
+    desk = Desk(qtbot, demo.session, owns_session=False)
+    try:
+        assert desk.window.connection_label.text() == "● 在线"  # after the demo's first sync
+        with demo.store.read() as repos:
+            household = repos.records.households_of_grid(demo.info.grid_ids[0])[0]
+        desk.ctx.write(lambda uow: uow.update(codec.replace(household, {"address": "演示路1号"})))
+        qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
+        with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
+            desk.window.sync_action.trigger()
+        assert blocker.args[0].ok and blocker.args[0].pushed == 1
+        qtbot.waitUntil(lambda: desk.window.pending_label.text() == "待同步 0 条", timeout=WAIT)
+    finally:
+        desk.close()
