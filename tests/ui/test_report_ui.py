@@ -373,6 +373,7 @@ def test_main_window_menu_opens_both_dialogs_on_the_current_area(  # type: ignor
 
     window = MainWindow(_ctx(store, Role.TOWNSHIP, qtbot))
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.tree.area_model.rowCount() > 0)  # filled after the list
     grid = sample.grids["g2"]
     assert window.tree.select_area(grid.id)
     titles = [a.text() for a in window.menuBar().actions()]
