@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -51,7 +51,6 @@ from gridclient.storage.queries import (
 )
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.syncstate_queries import SyncStateQueries
-from gridclient.sync.engine import Phase, SyncReport
 from gridclient.ui.area_tree import KEY_ROLE, AreaTree
 from gridclient.ui.conflicts import ConflictsView
 from gridclient.ui.context import AppContext, ChangeSet
@@ -59,9 +58,7 @@ from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.lock import IdleWatcher, LockScreen, key_file_verifier
-from gridclient.ui.login import PasswordPrompt, error_message
 from gridclient.ui.search import SearchBox, SearchController
-from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tables import (
     EventTableModel,
     ListPane,
@@ -72,6 +69,10 @@ from gridclient.ui.tables import (
 )
 from gridclient.ui.tasks import TaskContext
 from gridclient.ui.visit_dialog import VisitDialog
+
+if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
+    from gridclient.ui.login import PasswordPrompt
+    from gridclient.ui.sync_controller import SyncController
 
 log = logging.getLogger(__name__)
 
@@ -583,6 +584,8 @@ class MainWindow(QMainWindow):
             widget.show()
 
     def _sync_progressed(self, phase: str, done: int, total: int) -> None:
+        from gridclient.sync.engine import Phase
+
         if self.sync is not None and not self.sync.running:
             return  # a late signal after the run ended
         if phase == Phase.UPLOAD:
@@ -609,6 +612,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 30_000 if error else 10_000)
 
     def _sync_finished(self, report: object) -> None:
+        from gridclient.sync.engine import SyncReport
+        from gridclient.ui.login import error_message
+
         assert isinstance(report, SyncReport)
         if report.ok:
             text = self.tr("Sync finished: {up} uploaded, {down} downloaded.").format(
@@ -633,6 +639,8 @@ class MainWindow(QMainWindow):
         )
 
     def _sync_failed(self, exc: object) -> None:
+        from gridclient.ui.login import error_message
+
         assert isinstance(exc, BaseException)
         self._sync_ended(
             self.tr("Sync failed: {error}").format(error=error_message(exc)), error=True
@@ -648,6 +656,8 @@ class MainWindow(QMainWindow):
         self._reauth_pending = False
         if self.password_prompt is not None:
             return  # already asking
+        from gridclient.ui.login import PasswordPrompt
+
         prompt = PasswordPrompt(self.sync.reauthenticate, parent=self)
         prompt.finished.connect(self._prompt_closed)
         self.password_prompt = prompt
