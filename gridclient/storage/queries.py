@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -873,7 +873,7 @@ def _digits(value: str) -> str:
 class _IndexState:
     """The published index: per field one :class:`_Column`, and each resident's
     household by position. The entries are not kept as objects (that doubled the
-    memory); a partial reload rebuilds them from the columns for a moment."""
+    memory); a partial reload filters the columns (:meth:`replaced`)."""
 
     household_of: list[str]
     columns: dict[str, _Column]
@@ -899,23 +899,40 @@ class _IndexState:
     def __len__(self) -> int:
         return len(self.columns["r_text"].ids) + len(self.columns["h_text"].ids)
 
-    def residents(self) -> dict[str, _ResidentEntry]:
+    def replaced(
+        self,
+        household_ids: set[str],
+        residents: dict[str, _ResidentEntry],
+        households: dict[str, _HouseholdEntry],
+    ) -> _IndexState:
+        """A new state: the given households and everyone living in them now replace
+        what the index had for them (their old residents, and the new ones' old
+        entries, say of a person who moved in); the rest is kept, filtered by C-level
+        ``compress`` over the columns rather than rebuilt entry by entry."""
         c = self.columns
-        fields = zip(
-            c["r_text"].ids,
-            self.household_of,
-            c["r_text"].values(),
-            c["r_letters"].values(),
-            c["r_id"].values(),
-            c["r_phone"].values(),
-            strict=True,
-        )
-        return {rid: _ResidentEntry(*entry) for rid, *entry in fields}
+        keep_r = [
+            hh not in household_ids and rid not in residents
+            for rid, hh in zip(c["r_text"].ids, self.household_of, strict=True)
+        ]
+        keep_h = [hid not in household_ids for hid in c["h_text"].ids]
+        new_r = list(residents.values())
+        new_h = list(households.values())
+        rids = [*compress(c["r_text"].ids, keep_r), *residents]
+        hids = [*compress(c["h_text"].ids, keep_h), *households]
 
-    def households(self) -> dict[str, _HouseholdEntry]:
-        c = self.columns
-        fields = zip(c["h_text"].ids, c["h_text"].values(), c["h_phone"].values(), strict=True)
-        return {hid: _HouseholdEntry(text, phone) for hid, text, phone in fields}
+        def column(name: str, ids: list[str], keep: list[bool], added: list[str]) -> _Column:
+            return _Column(ids, [*compress(c[name].values(), keep), *added])
+
+        columns = {
+            "r_text": column("r_text", rids, keep_r, [e.text for e in new_r]),
+            "r_letters": column("r_letters", rids, keep_r, [e.letters for e in new_r]),
+            "r_id": column("r_id", rids, keep_r, [e.id_number for e in new_r]),
+            "r_phone": column("r_phone", rids, keep_r, [e.phone for e in new_r]),
+            "h_text": column("h_text", hids, keep_h, [e.text for e in new_h]),
+            "h_phone": column("h_phone", hids, keep_h, [e.phone for e in new_h]),
+        }
+        household_of = [*compress(self.household_of, keep_r), *(e.household_id for e in new_r)]
+        return _IndexState(household_of, columns)
 
 
 class SearchIndex:
@@ -943,10 +960,10 @@ class SearchIndex:
 
     def load(self, engine: Engine, household_ids: Sequence[str] | None = None) -> None:
         """(Re)read every row, or only the households given and their residents."""
-        # Work on copies and publish them with one assignment: a search running on
+        # Build a new state and publish it with one assignment: a search running on
         # another thread sees the old index or the new one, never a half-built one.
-        residents = {} if household_ids is None else self._state.residents()
-        households = {} if household_ids is None else self._state.households()
+        residents: dict[str, _ResidentEntry] = {}
+        households: dict[str, _HouseholdEntry] = {}
         canonical: dict[str, str] = {}  # one string object per household id
         house_q = select(
             HouseholdRow.id,
@@ -973,14 +990,9 @@ class SearchIndex:
                 if chunk is not None:
                     hq = hq.where(HouseholdRow.id.in_(chunk))
                     rq = rq.where(ResidentRow.household_id.in_(chunk))
-                    members = set(chunk)
-                    gone = [r for r, e in residents.items() if e.household_id in members]
-                    for rid in gone:  # moved out or deleted: re-read below if still there
-                        del residents[rid]
                 addresses: dict[str, str] = {}
                 for row in connection.execute(hq):
                     if row.deleted:
-                        households.pop(row.id, None)
                         continue
                     addresses[row.id] = row.address
                     canonical[row.id] = row.id
@@ -988,20 +1000,20 @@ class SearchIndex:
                         _one_line(f"{row.address}{_SEP}{row.number}"), _digits(row.phone)
                     )
                 for res in connection.execute(rq):
-                    if res.deleted or res.household_id not in households:
-                        residents.pop(res.id, None)
+                    address = addresses.get(res.household_id)  # same chunk as its household
+                    if res.deleted or address is None:
                         continue
-                    address = addresses.get(res.household_id)
-                    if address is None:  # household loaded in another chunk
-                        address = households[res.household_id].text.split(_SEP)[0]
                     residents[res.id] = _ResidentEntry(
-                        household_id=canonical.get(res.household_id, res.household_id),
+                        household_id=canonical[res.household_id],
                         text=_one_line(f"{res.name}{_SEP}{address}"),
                         letters=self._pinyin(res.name),
                         id_number=_digits(res.id_number),
                         phone=_digits(res.phone),
                     )
-        self._state = _IndexState.of(residents, households)
+        if household_ids is None:
+            self._state = _IndexState.of(residents, households)
+        else:
+            self._state = self._state.replaced(set(household_ids), residents, households)
         self._pinyin.release()
 
     def refresh(self, engine: Engine, ids: Sequence[str]) -> None:

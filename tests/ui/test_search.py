@@ -309,3 +309,25 @@ def test_the_first_keystroke_starts_the_resident_list(qtbot: QtBot, window: Main
     assert window.resident_pane.stale  # blanks are no search
     window.search_box.setText("张")
     assert not window.resident_pane.stale and window.resident_model.rowCount() > 1000
+
+
+def test_patching_the_index_gives_what_a_full_build_gives(demo: DemoSession) -> None:
+    """Move a resident to another household, rename one, delete a household: the
+    patched index answers like one built from scratch."""
+    engine = demo.store.engine
+    index = SearchIndex.build(engine)
+    with demo.store.read() as repos:
+        homes = repos.records.households_of_grid(demo.info.grid_ids[0])[:3]
+        movers = repos.records.residents_of_household(homes[0].id)
+        renamed = repos.records.residents_of_household(homes[1].id)[0]
+    mover = movers[-1]
+    with demo.store.unit_of_work(actor="worker01") as uow:
+        uow.update(dataclasses.replace(mover, household_id=homes[2].id), base=mover)
+        uow.update(dataclasses.replace(renamed, name="欧阳娜娜"), base=renamed)
+        uow.delete(homes[1].KIND, homes[1].id)
+    index.refresh(engine, [mover.id, renamed.id, homes[1].id])
+    fresh = SearchIndex.build(engine)
+    assert len(index) == len(fresh)
+    for query in (mover.name, "欧阳", "oyn", homes[0].address, homes[1].address, "1", "138"):
+        assert index.search(query) == fresh.search(query), query
+    assert homes[2].id in index.search(mover.name).household_ids
