@@ -5,16 +5,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import time
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from gridclient import __version__
-from gridclient.config import Paths, it_settings_files, load_it_settings
+from gridclient.config import Paths, effective_settings
 from gridclient.logsetup import setup_logging
+from gridclient.resources_path import resource_path
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
@@ -49,9 +53,19 @@ def _install_excepthook(paths: Paths) -> None:
     sys.excepthook = hook
 
 
-def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
+def run_gui(
+    *,
+    data_dir: Path | None,
+    demo: bool,
+    lang: str | None,
+    overrides: Mapping[str, object | None] | None = None,
+    smoke_test: bool = False,
+) -> int:
+    """``overrides``: IT settings from the command line. ``smoke_test``: quit as soon as
+    the main window is shown, printing the start-up time (CI and benchmarks)."""
+    started = time.perf_counter()
     paths = Paths.resolve(data_dir).ensure()
-    settings = load_it_settings(it_settings_files(paths))
+    settings = effective_settings(paths, {**(overrides or {}), "language": lang})
     setup_logging(paths.log_dir, settings.log_level)
     log.info("gridclient %s starting; IT settings from %s", __version__, settings.sources)
 
@@ -60,6 +74,7 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("GridClient")
     app.setOrganizationName("GridClient")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "gridclient.png"))))
     translators = install_translators(app, lang or settings.language)
     _install_excepthook(paths)
 
@@ -99,6 +114,9 @@ def run_gui(*, data_dir: Path | None, demo: bool, lang: str | None) -> int:
         app.aboutToQuit.connect(result.close)
         window.show()
         log.info("main window shown")
+        if smoke_test:
+            print(f"main window shown after {time.perf_counter() - started:.2f} s", flush=True)
+            QTimer.singleShot(0, app.quit)
 
     def failed(exc: BaseException) -> None:
         progress.close()
