@@ -223,7 +223,6 @@ def effective_settings(
     return apply_overrides(load_it_settings(it_settings_files(paths)), overrides or {})
 
 
-
 def _without_credentials(url: str) -> str:
     """``url`` without ``user:password@`` and without a query (it may hold a token)."""
     if not url:

@@ -125,12 +125,12 @@ def check_store(scratch: _Scratch) -> str:
         visited_at=datetime.now(UTC),
         content="安装自检",
     )
-    with Store.create(path, scratch.password, username="selftest", server_url="selftest") as s:
-        with s.unit_of_work(actor="selftest") as uow:
-            uow.create(town)
-            uow.create(grid)
-            uow.create(home)
-            uow.append(visit)
+    created = Store.create(path, scratch.password, username="selftest", server_url="selftest")
+    with created, created.unit_of_work(actor="selftest") as uow:
+        uow.create(town)
+        uow.create(grid)
+        uow.create(home)
+        uow.append(visit)
     with Store.open(path, scratch.password) as store, store.read() as repos:
         stored = repos.records.get(Household, home.id)
     if stored is None or stored.address != home.address:
@@ -334,9 +334,7 @@ def run_checks(
     return done
 
 
-def run_self_test(
-    paths: Paths, settings: ITSettings, out: TextIO, *, strict: bool = False
-) -> int:
+def run_self_test(paths: Paths, settings: ITSettings, out: TextIO, *, strict: bool = False) -> int:
     """Print one line per check; 1 if any failed, 2 if ``strict`` and any warned."""
 
     def show(check: Check) -> None:

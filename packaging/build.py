@@ -80,7 +80,7 @@ def git_commit() -> str:
 
 def version_tuple(text: str) -> tuple[int, int, int, int]:
     numbers = [int("".join(c for c in part if c.isdigit()) or 0) for part in text.split(".")]
-    numbers = (numbers + [0, 0, 0, 0])[:4]
+    numbers = [*numbers, 0, 0, 0, 0][:4]
     return (numbers[0], numbers[1], numbers[2], numbers[3])
 
 

@@ -733,209 +733,245 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="94"/>
+        <location filename="../../gridclient/ui/main_window.py" line="97"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="94"/>
+        <location filename="../../gridclient/ui/main_window.py" line="97"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="122"/>
+        <location filename="../../gridclient/ui/main_window.py" line="125"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="124"/>
+        <location filename="../../gridclient/ui/main_window.py" line="127"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="132"/>
+        <location filename="../../gridclient/ui/main_window.py" line="135"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="141"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="146"/>
+        <location filename="../../gridclient/ui/main_window.py" line="149"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="148"/>
+        <location filename="../../gridclient/ui/main_window.py" line="151"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="156"/>
+        <location filename="../../gridclient/ui/main_window.py" line="159"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="164"/>
+        <location filename="../../gridclient/ui/main_window.py" line="167"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="165"/>
+        <location filename="../../gridclient/ui/main_window.py" line="168"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="169"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="177"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="176"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="183"/>
+        <location filename="../../gridclient/ui/main_window.py" line="186"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="195"/>
+        <location filename="../../gridclient/ui/main_window.py" line="198"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="199"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="201"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="202"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="238"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="238"/>
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="240"/>
+        <location filename="../../gridclient/ui/main_window.py" line="243"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="244"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="242"/>
+        <location filename="../../gridclient/ui/main_window.py" line="245"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="248"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <source>Export diagnostics bundle…</source>
+        <translation>导出诊断包…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="293"/>
+        <source>Export diagnostics bundle</source>
+        <translation>导出诊断包</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="295"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <location filename="../../gridclient/ui/main_window.py" line="325"/>
+        <source>Diagnostics bundle</source>
+        <translation>诊断包</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="316"/>
+        <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
+        <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <source>The diagnostics bundle could not be saved: {error}</source>
+        <translation>诊断包保存失败：{error}</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="371"/>
+        <location filename="../../gridclient/ui/main_window.py" line="424"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="426"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <location filename="../../gridclient/ui/main_window.py" line="429"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="377"/>
+        <location filename="../../gridclient/ui/main_window.py" line="430"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="439"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
+        <location filename="../../gridclient/ui/main_window.py" line="442"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="448"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="477"/>
+        <location filename="../../gridclient/ui/main_window.py" line="530"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="510"/>
+        <location filename="../../gridclient/ui/main_window.py" line="563"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="517"/>
+        <location filename="../../gridclient/ui/main_window.py" line="570"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="197"/>
+        <location filename="../../gridclient/ui/main_window.py" line="200"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="130"/>
+        <location filename="../../gridclient/ui/main_window.py" line="133"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1257,34 +1293,34 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="38"/>
+        <location filename="../../gridclient/app.py" line="42"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="40"/>
+        <location filename="../../gridclient/app.py" line="44"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="70"/>
         <location filename="../../gridclient/app.py" line="85"/>
-        <location filename="../../gridclient/app.py" line="108"/>
+        <location filename="../../gridclient/app.py" line="100"/>
+        <location filename="../../gridclient/app.py" line="126"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="71"/>
+        <location filename="../../gridclient/app.py" line="86"/>
         <source>Signing in to a server arrives with the sync feature. Start with --demo to try the application with sample data.</source>
         <translation>连接服务器登录将随同步功能提供。请使用 --demo 启动，用示例数据试用本程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="82"/>
+        <location filename="../../gridclient/app.py" line="97"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="109"/>
+        <location filename="../../gridclient/app.py" line="127"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
