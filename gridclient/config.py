@@ -116,7 +116,11 @@ def _ca_bundle(value: str) -> str:
 
 
 def _proxy(value: str) -> str:
-    return _url(value, ("http", "https", "socks5", "socks5h"), "代理地址") if value else ""
+    """As the transport takes it: ``host:port`` means ``http://host:port``."""
+    if not value:
+        return ""
+    _url(value if "://" in value else f"http://{value}", ("http", "https"), "代理地址")
+    return value
 
 
 def _auto_lock_minutes(value: str) -> int:

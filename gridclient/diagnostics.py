@@ -193,7 +193,7 @@ def _store_files(data_dir: Path) -> list[dict[str, Any]]:
                 "file": path.name,
                 "bytes": stat.st_size,
                 "modified": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
-                "key_file": Path(f"{path}.key").exists() or path.with_suffix(".key").exists(),
+                "key_file": Path(f"{path}.key").exists(),
                 "unclean_shutdown": Path(f"{path}-wal").exists(),
                 "backups": len(list(backups.glob(f"{path.stem}.rev-*.db")))
                 if backups.is_dir()

@@ -2,7 +2,7 @@
 ``dist/gridclient-<version>-<platform>.zip``.
 
     python packaging/build.py               # one-dir build + zip
-    python packaging/build.py --onefile     # dist/gridclient(.exe), a single file
+    python packaging/build.py --onefile     # dist/onefile/gridclient(.exe), a single file
     python packaging/build.py --no-zip      # skip the zip (CI's self-test needs no zip)
 
 Needs the ``[packaging]`` extra (PyInstaller). Run it from a source checkout with the
@@ -163,10 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--onefile", action="store_true", help="one executable, no folder")
     parser.add_argument("--no-zip", action="store_true", help="skip the zip of the folder")
     parser.add_argument("--clean", action="store_true", help="clear PyInstaller's cache first")
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--dist", type=Path, default=None, help="default: dist/ (dist/onefile/)")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "pyinstaller")
     args = parser.parse_args(argv)
 
+    if args.dist is None:  # the one-file executable would collide with the one-dir folder
+        args.dist = ROOT / "dist" / "onefile" if args.onefile else ROOT / "dist"
     text = version()
     version_file, info_file = write_build_files(args.work, text)
     env = dict(

@@ -90,7 +90,8 @@ def test_no_files_gives_the_defaults(levels: dict[str, Path], tmp_path: Path) ->
         ("server_url", "grid.example.cn", "https://"),
         ("server_url", "ftp://grid.example.cn", "https://"),
         ("server_url", "https://grid.example.cn:port", "端口"),
-        ("proxy", "proxy:8080", "http://"),
+        ("proxy", "socks5://proxy:1080", "http://"),
+        ("proxy", "http://:8080", "主机名"),
         ("ca_bundle", "/no/such/ca.pem", "找不到"),
         ("auto_lock_minutes", "ten", "不是整数"),
         ("auto_lock_minutes", "0", "1 到 1440"),
@@ -243,6 +244,14 @@ def test_a_bad_command_line_value_is_an_argument_error(
         parse(*argv)
     assert exc.value.code == 2
     assert argv[0] in capsys.readouterr().err
+
+
+def test_a_proxy_without_a_scheme_is_http_as_the_transport_takes_it() -> None:
+    assert parse_setting("proxy", " 10.1.2.3:8080 ") == "10.1.2.3:8080"
+    from gridclient.sync.transport import Transport
+
+    transport = Transport("https://grid.example.cn", proxy="10.1.2.3:8080")
+    assert transport.proxies["https"] == "http://10.1.2.3:8080"
 
 
 def test_apply_overrides_refuses_unknown_keys_and_bad_values() -> None:
