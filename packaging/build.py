@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.dist is None:  # the one-file executable would collide with the one-dir folder
         args.dist = ROOT / "dist" / "onefile" if args.onefile else ROOT / "dist"
+    args.dist, args.work = args.dist.resolve(), args.work.resolve()
     text = version()
     version_file, info_file = write_build_files(args.work, text)
     env = dict(
