@@ -140,6 +140,10 @@ def run_gui(
     def failed(exc: BaseException) -> None:
         progress.close()
         log.error("demo start failed", exc_info=exc)
+        if smoke_test:  # no modal box to wait on: say it and fail
+            print(f"demo start failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            app.exit(1)
+            return
         QMessageBox.critical(
             None,
             QCoreApplication.translate("app", "GridClient"),
