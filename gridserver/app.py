@@ -152,13 +152,20 @@ async def in_hash_thread(request: Request, func: Callable[..., T], *args: Any) -
 
 
 async def current_caller(request: Request) -> Caller:
-    """The authenticated caller; every request re-checks the token and the account."""
+    """The authenticated caller. The token and the account are checked in the database
+    unless this process vouched for the token within the last few seconds
+    (:class:`gridserver.auth.TokenCache`): then no query and no thread hop."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "请先登录", headers={"WWW-Authenticate": "Bearer"})
+    token = token.strip()
+    cache: auth.TokenCache = request.app.state.tokens
+    cached = cache.get(token)
+    if cached is not None:
+        return cached
     database: Database = request.app.state.db
-    return await in_db_thread(request, auth.authenticate, database, token.strip())
+    return await in_db_thread(request, auth.authenticate, database, token, cache)
 
 
 async def check_protocol(
@@ -190,6 +197,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.limiter = None
     app.state.hash_limiter = None
+    app.state.tokens = auth.TokenCache()
     _install_error_handlers(app)
 
     router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
@@ -260,8 +268,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 detail={"min_client_version": minimum},
             )
         size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
-        result = await in_db_thread(request, feed.pull, database, caller, cursor, size)
-        return Response(result.model_dump_json(), media_type="application/json")
+        body = await in_db_thread(request, feed.pull_json, database, caller, cursor, size)
+        return Response(body, media_type="application/json")
 
     @router.put("/attachments/{sha256}", status_code=201)
     async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:

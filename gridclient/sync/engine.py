@@ -29,6 +29,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -58,7 +59,7 @@ from gridclient.sync.protocol import (
     PullResponse,
     PushRequest,
 )
-from gridclient.sync.transport import Transport
+from gridclient.sync.transport import PullPage, Transport
 
 __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 
@@ -314,20 +315,42 @@ class SyncEngine:
     # -- pull -------------------------------------------------------------------------
 
     def _pull(self, report: SyncReport) -> None:
+        """Pages in order, each applied in its own transaction. The next page is fetched
+        on a helper thread while this one is written: its cursor is known as soon as this
+        page has arrived, and the network wait and the SQLCipher write (both release the
+        GIL) then overlap. A prefetched page is only ever applied after the one before it
+        committed; on any failure or cancel it is dropped, and the saved cursor is still
+        the last committed page's, as without prefetching."""
         with self.store.read() as repos:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
-        while True:
-            self._check_cancel()
-            page = self.transport.pull(cursor, self.page_size, cancel=self.cancel)
-            self.apply_page(page, report)
-            cursor = page.cursor
-            self._report(Phase.PULL, report.pulled, 0)
-            if not page.more:
-                return
+        self._check_cancel()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
+            pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
+            try:
+                while pending is not None:
+                    page = pending.result()
+                    pending = None
+                    if page.more:
+                        self._check_cancel()
+                        pending = pool.submit(self._fetch, page.cursor)
+                    self.apply_page(page, report)
+                    self._report(Phase.PULL, report.pulled, 0)
+                    if page.more:
+                        self._check_cancel()
+            finally:
+                if pending is not None and not pending.cancel():
+                    # Let the request in flight end (bounded by the read timeout) before
+                    # the run returns, so no thread outlives it; its outcome is dropped.
+                    pending.exception()
 
-    def apply_page(self, page: PullResponse, report: SyncReport | None = None) -> None:
+    def _fetch(self, cursor: str) -> PullPage:
+        return self.transport.pull_page(cursor, self.page_size, cancel=self.cancel)
+
+    def apply_page(self, page: PullPage | PullResponse, report: SyncReport | None = None) -> None:
         """Evictions, changes, rebase, conflicts and the cursor: one transaction."""
+        if isinstance(page, PullResponse):
+            page = PullPage.from_response(page)
         report = report if report is not None else SyncReport()
         with write_connection(self.store.engine) as connection:
             # The default join mode never commits the connection's transaction: the
@@ -355,7 +378,7 @@ class SyncEngine:
     @staticmethod
     def _apply_evictions(
         connection: Connection,
-        page: PullResponse,
+        page: PullPage,
         unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
         report: SyncReport,
     ) -> None:
@@ -370,38 +393,41 @@ class SyncEngine:
             report.evicted += delete_rows(connection, kind, ids)
 
     @staticmethod
-    def _apply_changes(connection: Connection, page: PullResponse, report: SyncReport) -> None:
-        rows: dict[EntityKind, list[dict[str, Any]]] = defaultdict(list)
+    def _apply_changes(connection: Connection, page: PullPage, report: SyncReport) -> None:
+        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for change in page.changes:
-            rows[change.entity].append(
+            rows[change["entity"]].append(
                 {
-                    **change.fields,
-                    "id": change.id,
-                    "version": change.version,
-                    "deleted": change.deleted,
-                    "updated_at": change.updated_at,
+                    **change["fields"],
+                    "id": change["id"],
+                    "version": change["version"],
+                    "deleted": change["deleted"],
+                    "updated_at": change["updated_at"],
                 }
             )
         for kind, kind_rows in rows.items():
-            report.pulled += bulk_upsert(connection, kind, kind_rows)
+            report.pulled += bulk_upsert(connection, EntityKind(kind), kind_rows)
 
     @staticmethod
     def _rebase(
         connection: Connection,
-        page: PullResponse,
+        page: PullPage,
         unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
     ) -> int:
         """Put unsent local values back on top of the pulled base, in seq order."""
+        if not unsent:
+            return 0
         count = 0
         for change in page.changes:
-            ops = unsent.get((change.entity, change.id))
+            key = (EntityKind(change["entity"]), change["id"])
+            ops = unsent.get(key)
             if not ops:
                 continue
             count += 1
             for op in ops:
                 new_values = {name: new for name, (_old, new) in op.changes.items()}
                 deleted = True if op.kind is ChangeKind.DELETE else None
-                apply_fields(connection, change.entity, change.id, new_values, deleted=deleted)
+                apply_fields(connection, key[0], key[1], new_values, deleted=deleted)
         return count
 
     def _apply_conflicts(
