@@ -353,7 +353,11 @@ def authenticate(db: Database, access_token: str, cache: TokenCache | None = Non
         if cached is not None:
             return cached
     generation = cache_generation()
-    with db.engine.connect() as conn:
+    conn = db.engine.connect()
+    if not db.is_sqlite:
+        # One statement: no BEGIN and ROLLBACK round trips around it.
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    with conn:
         row = conn.execute(_AUTHENTICATE, {"token_hash": token_hash(access_token)}).first()
     if row is None:
         raise _INVALID_TOKEN

@@ -26,7 +26,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,9 +86,13 @@ def next_position(conn: Connection) -> int:
 
 _STAMP_RECORDS = (
     update(records)
-    .where(tuple_(records.c.kind, records.c.id).in_(bindparam("keys", expanding=True)))
+    .where(
+        records.c.kind == bindparam("b_kind", type_=String()),
+        records.c.id.in_(bindparam("ids", expanding=True)),
+    )
     .values(seq=bindparam("seq", type_=BigInteger()))
 )
+_INSERT_MOVES = insert(moves)
 _STAMP_CONFLICTS = (
     update(conflicts)
     .where(conflicts.c.id.in_(bindparam("ids", expanding=True)))
@@ -96,20 +100,36 @@ _STAMP_CONFLICTS = (
 )
 
 
-def stamp(conn: Connection, effects: FeedEffects) -> int | None:
+def stamp(
+    conn: Connection,
+    effects: FeedEffects,
+    *,
+    write_held: Callable[[int], set[tuple[str, str]]] | None = None,
+) -> int | None:
     """Take the next feed position (row lock until commit) and stamp it on ``effects``.
-    Call it last in the transaction."""
-    if not effects:
+    Call it last in the transaction.
+
+    ``write_held(seq)``, if given, writes rows still held back by the caller with that
+    position already in them and returns their keys, which then need no stamping: a new
+    record is written once, not inserted and then updated (the UPDATE rewrote every
+    index entry of the row, the costliest statement of a push on PostgreSQL)."""
+    if not effects and write_held is None:
         return None
     seq = next_position(conn)
-    if effects.records:
-        # One statement for the whole set (a row-value IN list): the rows are already
-        # locked by this transaction, so the order they are updated in does not matter.
-        conn.execute(_STAMP_RECORDS, {"seq": seq, "keys": sorted(effects.records)})
+    inserted = write_held(seq) if write_held is not None else set()
+    by_kind: dict[str, list[str]] = {}
+    for kind, record_id in sorted(effects.records - inserted):
+        by_kind.setdefault(kind, []).append(record_id)
+    # One statement per kind (a push touches one or two): ``kind = … AND id IN (…)`` is
+    # an index probe per id, where a row-value ``(kind, id) IN (…)`` list was planned
+    # as an OR of every pair. The rows are already locked by this transaction, so the
+    # order they are updated in does not matter.
+    for kind, ids in by_kind.items():
+        conn.execute(_STAMP_RECORDS, {"seq": seq, "b_kind": kind, "ids": ids})
     if effects.conflicts:
         conn.execute(_STAMP_CONFLICTS, {"seq": seq, "ids": sorted(effects.conflicts)})
     if effects.moves:
-        conn.execute(insert(moves), [{**m, "seq": seq} for m in effects.moves])
+        conn.execute(_INSERT_MOVES, [{**m, "seq": seq} for m in effects.moves])
     return seq
 
 
