@@ -40,10 +40,12 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    and_,
     bindparam,
     cast,
     func,
     insert,
+    or_,
     select,
     tuple_,
     update,
@@ -53,7 +55,15 @@ from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
 from gridserver.db import Database, conflicts, feed_counter, moves, records, users, utcnow
 from gridserver.errors import ApiError
-from gridserver.scope import READABLE, SUBTREE_IDS, Caller, in_subtree, scope_params
+from gridserver.scope import (
+    ANCESTORS,
+    AREA,
+    READABLE,
+    SUBTREE_IDS,
+    Caller,
+    in_subtree,
+    scope_params,
+)
 
 
 @dataclass(slots=True)
@@ -190,18 +200,33 @@ _AFTER_KEY = tuple_(records.c.seq, records.c.kind, records.c.id) > tuple_(
 )
 
 
-def _page_query(after: ColumnElement[bool], scoped: bool) -> Select[Any]:
+# On SQLite the scope test is written so that no index can serve it (``coalesce`` of
+# the column; NULL stays outside every scope). Otherwise SQLite answers a scoped page by
+# collecting every row of the scope after the cursor through the grid and primary-key
+# indexes ("MULTI-INDEX OR") and sorting them: each page of a township then cost the
+# whole township, and an initial pull of the M township 32 s of server CPU (quadratic in
+# its size). Like this it walks ix_records_seq from the cursor in order and stops after
+# one page. PostgreSQL plans the plain form well and keeps it.
+_READABLE_BY_SEQ = or_(
+    func.coalesce(records.c.grid_id, "").in_(SUBTREE_IDS),
+    and_(records.c.kind == AREA, func.coalesce(records.c.id, "").in_(select(ANCESTORS.c.id))),
+)
+
+
+def _page_query(after: ColumnElement[bool], scoped: bool, sqlite: bool) -> Select[Any]:
     query = select(*_FEED_COLUMNS).where(after)
     if scoped:
-        query = query.where(READABLE)
+        query = query.where(_READABLE_BY_SEQ if sqlite else READABLE)
     return query.order_by(records.c.seq, records.c.kind, records.c.id).limit(
         bindparam("page_limit", type_=Integer())
     )
 
 
-# (cursor inside a position?, scoped?) → statement; built once, see gridserver.scope.
+# (SQLite?, cursor inside a position?, scoped?) → statement; built once, see
+# gridserver.scope.
 _PAGES = {
-    (inside, scoped): _page_query(_AFTER_KEY if inside else _AFTER_SEQ, scoped)
+    (sqlite, inside, scoped): _page_query(_AFTER_KEY if inside else _AFTER_SEQ, scoped, sqlite)
+    for sqlite in (False, True)
     for inside in (False, True)
     for scoped in (False, True)
 }
@@ -250,7 +275,8 @@ def read_page(db: Database, caller: Caller, cursor_text: str, limit: int) -> Pag
     }
     with db.snapshot() as conn:
         high: int = conn.execute(_HIGH).scalar_one()
-        rows = conn.execute(_PAGES[cursor.kind is not None, scoped], params).all()
+        page_query = _PAGES[db.is_sqlite, cursor.kind is not None, scoped]
+        rows = conn.execute(page_query, params).all()
         more = len(rows) > limit
         rows = rows[:limit]
         if more:
