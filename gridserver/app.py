@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -193,13 +194,11 @@ def engine_options(settings: Settings) -> dict[str, Any]:
       three per sync request. A connection that died (PostgreSQL restarted) fails its
       next request with a 503 instead, which clients retry; SQLAlchemy then recognises
       the disconnect and replaces every pooled connection.
-    * psycopg prepares a statement on its second use on a connection (default: sixth):
-      every request runs the same few statements, so PostgreSQL parses them once per
-      connection. They are still planned for their actual values
-      (``plan_cache_mode=force_custom_plan``): the generic plans PostgreSQL switches
-      prepared statements to after five runs ignore the values of the ``IN`` lists of a
-      push and scanned whole tables (measured: 9.8 ms of PostgreSQL CPU per 20-op push
-      with psycopg's defaults, 4.8 ms with these two settings, see docs/benchmarks.md).
+    * psycopg's own statement preparation (after five runs on a connection) is kept:
+      preparing on the second run, with or without ``plan_cache_mode =
+      force_custom_plan``, measured no better per push and worse per pull (planning the
+      pull's recursive scope query every time), see docs/benchmarks.md.
+    * JSON columns encoded and decoded with orjson (a push writes some sixty JSON values).
     """
     if settings.database_url.startswith("sqlite"):
         return {}
@@ -207,8 +206,13 @@ def engine_options(settings: Settings) -> dict[str, Any]:
         "pool_pre_ping": False,
         "pool_size": settings.db_concurrency + 2,
         "max_overflow": 8,
-        "connect_args": {"prepare_threshold": 1, "options": "-c plan_cache_mode=force_custom_plan"},
+        "json_serializer": _json_text,
+        "json_deserializer": orjson.loads,
     }
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
