@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +20,9 @@ from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.errors import Cancelled, NetworkError
 from gridclient.sync.protocol import PushRequest, PushResponse
 from gridclient.sync.transport import PullPage
-from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
+from tests.unit.sync import test_engine_answers
 
+store = test_engine_answers.store  # the same fixture: a fresh encrypted store
 GRID = str(uuid.uuid4())
 NOW = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
 
@@ -70,15 +69,6 @@ class Pages:
         if index == self.fail_at:
             raise NetworkError(detail="scripted failure")
         return self.pages[index]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.create(tmp_path / "s.db", PASSWORD, kdf=CHEAP_KDF)
-    try:
-        yield opened
-    finally:
-        opened.close()
 
 
 def saved_cursor(store: Store) -> Any:
