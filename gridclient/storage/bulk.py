@@ -27,7 +27,7 @@ cursor on the same connection so the page and the cursor commit together.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import itemgetter
@@ -60,10 +60,12 @@ __all__ = [
     "DEFAULT_CHUNK",
     "apply_fields",
     "bulk_upsert",
+    "change_tuples",
     "column_converters",
     "delete_rows",
     "storage_tuples",
     "store_datetime",
+    "upsert_changes",
 ]
 
 #: Rows per executemany: large enough to amortise the per-chunk work, small enough
@@ -280,6 +282,45 @@ def storage_tuples(kind: EntityKind, rows: list[Mapping[str, Any]]) -> list[tupl
     converters = column_converters(kind)
     columns = [converters[name](name, _column(name, rows)) for name in positions]
     return list(zip(*columns, strict=True))
+
+
+_CHANGE_META = ("id", "version", "deleted", "updated_at")
+
+
+def change_tuples(kind: EntityKind, changes: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """:func:`storage_tuples` of pulled changes (``id``, ``version``, ``deleted``,
+    ``updated_at`` and a ``fields`` mapping each, as in a pull page): the metadata is
+    taken from each change and the data fields from its ``fields``, without merging the
+    two into one dict per record first."""
+    _sql, positions = _compiled(kind)
+    converters = column_converters(kind)
+    try:
+        fields = [change["fields"] for change in changes]
+        meta = {name: list(map(itemgetter(name), changes)) for name in _CHANGE_META}
+    except KeyError as exc:
+        raise CodecError(str(exc.args[0]), f"缺少字段：{exc.args[0]}") from None
+    columns = [
+        converters[name](name, meta[name] if name in meta else _column(name, fields))
+        for name in positions
+    ]
+    return list(zip(*columns, strict=True))
+
+
+def upsert_changes(
+    connection: Connection,
+    kind: EntityKind,
+    changes: Sequence[Mapping[str, Any]],
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> int:
+    """:func:`bulk_upsert` of pulled changes (see :func:`change_tuples`)."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    sql, _positions = _compiled(kind)
+    for start in range(0, len(changes), chunk_size):
+        chunk = changes[start : start + chunk_size]
+        connection.exec_driver_sql(sql, change_tuples(kind, chunk))
+    return len(changes)
 
 
 def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.enums import ChangeKind, EntityKind
-from gridclient.storage.bulk import apply_fields, bulk_upsert, delete_rows
+from gridclient.storage.bulk import apply_fields, delete_rows, upsert_changes
 from gridclient.storage.engine import write_connection
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
@@ -394,19 +394,11 @@ class SyncEngine:
 
     @staticmethod
     def _apply_changes(connection: Connection, page: PullPage, report: SyncReport) -> None:
-        rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for change in page.changes:
-            rows[change["entity"]].append(
-                {
-                    **change["fields"],
-                    "id": change["id"],
-                    "version": change["version"],
-                    "deleted": change["deleted"],
-                    "updated_at": change["updated_at"],
-                }
-            )
-        for kind, kind_rows in rows.items():
-            report.pulled += bulk_upsert(connection, EntityKind(kind), kind_rows)
+            by_kind[change["entity"]].append(change)
+        for kind, changes in by_kind.items():
+            report.pulled += upsert_changes(connection, EntityKind(kind), changes)
 
     @staticmethod
     def _rebase(

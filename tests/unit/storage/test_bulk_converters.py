@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from gridclient.domain.codec import CodecError
+from gridclient.domain.codec import CodecError, encode_fields
+from gridclient.domain.entities import Household
+from gridclient.domain.enums import EntityKind
 from gridclient.storage import bulk
 
 
@@ -47,3 +50,36 @@ def test_an_unhashable_value_is_a_codec_error() -> None:
     convert = bulk._by_distinct(str, str)
     with pytest.raises(CodecError):
         convert("address", ["a", ["not", "a", "string"]])
+
+
+def _changes() -> list[dict[str, object]]:
+    grid = str(uuid.uuid4())
+    made = [Household(grid_id=grid, address=f"幸福路{i}号") for i in range(5)]
+    return [
+        {
+            "entity": "household",
+            "id": h.id,
+            "version": i + 1,
+            "deleted": i == 3,
+            "updated_at": f"2026-11-22T08:00:0{i}+08:00",
+            "fields": encode_fields(h),
+        }
+        for i, h in enumerate(made)
+    ]
+
+
+def test_pulled_changes_store_as_their_merged_rows() -> None:
+    changes = _changes()
+    merged = [
+        {**c["fields"], **{k: c[k] for k in ("id", "version", "deleted", "updated_at")}}  # type: ignore[dict-item]
+        for c in changes
+    ]
+    kind = EntityKind.HOUSEHOLD
+    assert bulk.change_tuples(kind, changes) == bulk.storage_tuples(kind, merged)
+
+
+def test_a_change_without_metadata_is_a_codec_error() -> None:
+    broken = _changes()
+    del broken[2]["version"]
+    with pytest.raises(CodecError):
+        bulk.change_tuples(EntityKind.HOUSEHOLD, broken)
