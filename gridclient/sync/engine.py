@@ -34,13 +34,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import apply_fields, delete_rows, upsert_changes
-from gridclient.storage.engine import write_connection
+from gridclient.storage.engine import read_session, write_connection
+from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey
@@ -66,12 +68,22 @@ __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 log = logging.getLogger(__name__)
 
 
+_MISSING_BLOBS = (
+    select(AttachmentRow.id)
+    .outerjoin(AttachmentBlobRow, AttachmentBlobRow.sha256 == AttachmentRow.id)
+    .where(AttachmentBlobRow.sha256.is_(None), AttachmentRow.deleted.is_(False))
+    .order_by(AttachmentRow.id)
+)
+_STORE_BLOB = sqlite_insert(AttachmentBlobRow).on_conflict_do_nothing(index_elements=["sha256"])
+
+
 class Phase:
     """Progress phases, in order."""
 
     UPLOAD = "upload"
     PUSH = "push"
     PULL = "pull"
+    DOWNLOAD = "download"
 
 
 ProgressFunc = Callable[[str, int, int], None]
@@ -98,6 +110,8 @@ class SyncReport:
     rejected: int = 0
     uploaded: int = 0
     """Attachment blobs sent (known ones are skipped)."""
+    downloaded: int = 0
+    """Attachment blobs fetched for pulled attachment records."""
     pulled: int = 0
     evicted: int = 0
     kept_evictions: list[tuple[EntityKind, str]] = field(default_factory=list)
@@ -182,6 +196,7 @@ class SyncEngine:
             return report
         try:
             self._pull(report)
+            self._download_attachments(report)
             if self.fetch_catalog:
                 self._catalog()
         except Cancelled:
@@ -343,6 +358,40 @@ class SyncEngine:
                     # Let the request in flight end (bounded by the read timeout) before
                     # the run returns, so no thread outlives it; its outcome is dropped.
                     pending.exception()
+
+    def _download_attachments(self, report: SyncReport) -> None:
+        """Bytes of attachment records that have none stored yet (pulled ones), after the
+        record pages: fetched by SHA-256 and checked against it, the next one on the
+        helper thread while this one is written, each committed on its own. What is
+        missing is read from the store every run, so an interrupted download resumes
+        with the blobs still missing; one the server does not have for us (404) is
+        tried again at the next sync."""
+        with read_session(self.store.engine) as session:
+            missing = list(session.execute(_MISSING_BLOBS).scalars())
+        if not missing:
+            return
+        self._check_cancel()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-blob") as pool:
+            pending: Future[bytes | None] | None = pool.submit(self._fetch_blob, missing[0])
+            try:
+                for done, sha256 in enumerate(missing, start=1):
+                    assert pending is not None
+                    data = pending.result()
+                    pending = None
+                    if done < len(missing):
+                        self._check_cancel()
+                        pending = pool.submit(self._fetch_blob, missing[done])
+                    if data is not None:
+                        with write_connection(self.store.engine) as connection:
+                            connection.execute(_STORE_BLOB, {"sha256": sha256, "data": data})
+                        report.downloaded += 1
+                    self._report(Phase.DOWNLOAD, done, len(missing))
+            finally:
+                if pending is not None and not pending.cancel():
+                    pending.exception()
+
+    def _fetch_blob(self, sha256: str) -> bytes | None:
+        return self.transport.get_attachment(sha256, cancel=self.cancel)
 
     def _fetch(self, cursor: str) -> PullPage:
         return self.transport.pull_page(cursor, self.page_size, cancel=self.cancel)

@@ -475,6 +475,24 @@ class Transport:
             headers={"Content-Type": mime},
         )
 
+    def get_attachment(self, sha256: str, *, cancel: threading.Event | None = None) -> bytes | None:
+        """The bytes stored under ``sha256``, checked against it; ``None`` when the server
+        has none for us (not uploaded yet, or outside our scope: 404)."""
+        response = self._authed(
+            "GET",
+            f"/attachments/{sha256}",
+            cancel,
+            _Repeat.SAFE,
+            headers={"Accept": "application/octet-stream"},
+            ok_statuses=(404,),
+        )
+        if response.status_code == 404:
+            return None
+        data = response.content
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ProtocolError(detail=f"GET /attachments/{sha256[:12]}…: bytes do not match")
+        return data
+
     def has_attachment(self, sha256: str, *, cancel: threading.Event | None = None) -> bool:
         """Whether the server already holds these bytes for us (then skip the upload)."""
         response = self._authed(

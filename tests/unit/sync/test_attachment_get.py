@@ -1,0 +1,51 @@
+"""``Transport.get_attachment``: bytes checked against their SHA-256; 404 is "not there"."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from gridclient.sync.errors import ProtocolError
+from gridclient.sync.transport import Transport
+from tests.unit.sync.conftest import (
+    FakeClock,
+    Reply,
+    ScriptedServer,
+    error_reply,
+    json_reply,
+    login_document,
+    make_transport,
+)
+
+PHOTO = b"\xff\xd8\xff fake jpeg" * 50
+SHA = hashlib.sha256(PHOTO).hexdigest()
+
+
+@pytest.fixture
+def transport(server: ScriptedServer, clock: FakeClock) -> Transport:
+    t = make_transport(server.url, clock)
+    server.then(json_reply(200, login_document()))
+    t.login("w1", "Secret-Passw0rd", "dev-1")
+    server.seen.clear()
+    return t
+
+
+def test_the_bytes_are_returned_when_they_match(
+    server: ScriptedServer, transport: Transport
+) -> None:
+    server.then(Reply(200, PHOTO, {"Content-Type": "application/octet-stream"}))
+    assert transport.get_attachment(SHA) == PHOTO
+    assert server.paths == [f"GET /api/v1/attachments/{SHA}"]
+    assert server.seen[0].headers["Authorization"].startswith("Bearer ")
+
+
+def test_bytes_that_do_not_match_are_refused(server: ScriptedServer, transport: Transport) -> None:
+    server.then(Reply(200, PHOTO[:-1], {"Content-Type": "application/octet-stream"}))
+    with pytest.raises(ProtocolError):
+        transport.get_attachment(SHA)
+
+
+def test_not_found_is_none(server: ScriptedServer, transport: Transport) -> None:
+    server.then(error_reply(404, "not_found", "附件不存在或不在您的管辖范围内"))
+    assert transport.get_attachment(SHA) is None
