@@ -16,7 +16,10 @@ Invariants (ARCHITECTURE.md, "Sync protocol"):
   written back on top in seq order, in the same transaction; the push's answer (or the
   next pull after it) settles them.
 * No transaction is held open across an HTTP request: every request happens between
-  local transactions.
+  local transactions. The next pull page (and the next attachment blob) is fetched on a
+  helper thread while the current one is written; it is only applied after that commit.
+* **Attachment bytes** follow their records: after the pull, blobs of attachment records
+  with no stored bytes are downloaded by SHA-256 (checked), each in its own transaction.
 
 No Qt here: the UI's task runner calls :meth:`SyncEngine.run` on its network worker and
 passes a ``threading.Event`` for cancel and a callback for progress.
