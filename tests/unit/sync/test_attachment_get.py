@@ -8,27 +8,12 @@ import pytest
 
 from gridclient.sync.errors import ProtocolError
 from gridclient.sync.transport import Transport
-from tests.unit.sync.conftest import (
-    FakeClock,
-    Reply,
-    ScriptedServer,
-    error_reply,
-    json_reply,
-    login_document,
-    make_transport,
-)
+from tests.unit.sync import test_pull_page
+from tests.unit.sync.conftest import Reply, ScriptedServer, error_reply
 
+transport = test_pull_page.transport  # the same fixture: logged in, requests forgotten
 PHOTO = b"\xff\xd8\xff fake jpeg" * 50
 SHA = hashlib.sha256(PHOTO).hexdigest()
-
-
-@pytest.fixture
-def transport(server: ScriptedServer, clock: FakeClock) -> Transport:
-    t = make_transport(server.url, clock)
-    server.then(json_reply(200, login_document()))
-    t.login("w1", "Secret-Passw0rd", "dev-1")
-    server.seen.clear()
-    return t
 
 
 def test_the_bytes_are_returned_when_they_match(
