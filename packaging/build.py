@@ -37,6 +37,7 @@ REQUIRED = (
     "gridclient/storage/migrations/env.py",
     "gridclient/storage/migrations/versions/r0001_domain_tables.py",
     "gridclient/storage/migrations/versions/r0002_sync_metadata.py",
+    "gridclient/storage/migrations/versions/r0003_conflict_resolution.py",
     "gridserver/migrations/env.py",
     "gridserver/migrations/versions/0001_initial_schema.py",
     "build_info.json",
