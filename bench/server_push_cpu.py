@@ -31,8 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import orjson  # noqa: E402
 from server_load import (  # noqa: E402
     PASSWORD,
+    backends_cpu,
     ops_for,
     scratch_database,
     setup_world,
@@ -41,6 +43,7 @@ from sqlalchemy import event  # noqa: E402
 
 from gridclient.sync.protocol import PushRequest  # noqa: E402
 from gridserver import auth, feed, sync  # noqa: E402
+from gridserver.app import engine_options  # noqa: E402
 from gridserver.config import Argon2Params, Settings  # noqa: E402
 from gridserver.db import Database  # noqa: E402
 
@@ -62,11 +65,19 @@ def main() -> int:
     parser.add_argument("--ops", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--default-engine",
+        action="store_true",
+        help="SQLAlchemy/psycopg defaults instead of the server's engine options",
+    )
     args = parser.parse_args()
     with database(args.database) as url:
         setup_world(url, args.clients)
         settings = Settings(database_url=url, argon2=Argon2Params())
-        db = Database(url)
+        options = engine_options(settings)
+        if args.default_engine:
+            options = {}
+        db = Database(url, **options)
         statements = [0]
 
         @event.listens_for(db.engine, "before_cursor_execute")
@@ -80,8 +91,11 @@ def main() -> int:
         push_statements = 0
         push_cpu: list[float] = []
         push_wall: list[float] = []
+        push_pg: list[float] = []
         pull_cpu: list[float] = []
         pull_wall: list[float] = []
+        pull_pg: list[float] = []
+        on_postgres = not url.startswith("sqlite")
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.rounds):
             bodies = [
@@ -95,6 +109,7 @@ def main() -> int:
             ]
             # Pushes: parse, authenticate, apply, answer, as the endpoint does.
             before = statements[0]
+            pg0 = backends_cpu(url) if on_postgres else 0.0
             cpu0, wall0 = time.process_time(), time.perf_counter()
             if profiler is not None:
                 profiler.enable()
@@ -108,22 +123,27 @@ def main() -> int:
                 profiler.disable()
             push_cpu.append((time.process_time() - cpu0) / len(logins))
             push_wall.append((time.perf_counter() - wall0) / len(logins))
+            if on_postgres:
+                push_pg.append((backends_cpu(url) - pg0) / len(logins))
             push_statements = (statements[0] - before) // len(logins)
             # Pulls: each worker's whole feed (its own grid), one page.
+            pg0 = backends_cpu(url) if on_postgres else 0.0
             cpu0, wall0 = time.process_time(), time.perf_counter()
             pages = 0
             for login in logins:
                 caller = auth.authenticate(db, login.access_token)
                 cursor = ""
                 while True:
-                    page = feed.pull(db, caller, cursor, 500)
-                    page.model_dump_json()
+                    body = feed.pull_json(db, caller, cursor, 500)
+                    page = orjson.loads(body)
                     pages += 1
-                    cursor = page.cursor
-                    if not page.more:
+                    cursor = page["cursor"]
+                    if not page["more"]:
                         break
             pull_cpu.append((time.process_time() - cpu0) / pages)
             pull_wall.append((time.perf_counter() - wall0) / pages)
+            if on_postgres:
+                pull_pg.append((backends_cpu(url) - pg0) / pages)
         db.dispose()
     print(
         f"push of {args.ops} ops: CPU {statistics.median(push_cpu) * 1000:.1f} ms "
@@ -135,6 +155,11 @@ def main() -> int:
         f"pull page: CPU {statistics.median(pull_cpu) * 1000:.1f} ms, "
         f"wall {statistics.median(pull_wall) * 1000:.1f} ms"
     )
+    if push_pg:
+        print(
+            f"PostgreSQL backends CPU: {statistics.median(push_pg) * 1000:.1f} ms per push, "
+            f"{statistics.median(pull_pg) * 1000:.1f} ms per pull page"
+        )
     if profiler is not None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)

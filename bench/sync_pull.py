@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import io
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -52,6 +54,7 @@ from gridclient.sync.transport import Transport
 
 CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 PASSWORD = "bench-password"
+PAGE_SIZE = 2000
 
 
 def build_server(folder: Path, size: str, seed: int) -> Path:
@@ -83,6 +86,32 @@ def township_users(server_db: Path) -> list[str]:
         db.dispose()
 
 
+SERVER_PID: list[int] = []
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (0 without ``/proc``)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def cpu_meter() -> Iterator[dict[str, float]]:
+    """Client (this process) and server CPU seconds spent inside the block."""
+    found: dict[str, float] = {}
+    server = SERVER_PID[0] if SERVER_PID else 0
+    client0, server0 = time.process_time(), process_cpu(server)
+    try:
+        yield found
+    finally:
+        found["client"] = time.process_time() - client0
+        found["server"] = process_cpu(server) - server0
+
+
 @contextlib.contextmanager
 def serve(server_db: Path) -> Iterator[str]:
     """``gridserver serve`` as a child process; yields its URL once /health answers."""
@@ -101,8 +130,10 @@ def serve(server_db: Path) -> Iterator[str]:
             if transport.health():
                 break
             ready.wait(0.1)
+        SERVER_PID[:] = [proc.pid]
         yield url
     finally:
+        SERVER_PID.clear()
         transport.close()
         proc.terminate()
         proc.wait(30)
@@ -117,10 +148,18 @@ class Laptop:
         self.transport = Transport(url)
         self.login = self.transport.login(username, DEMO_PASSWORD, self.store.device_id)
 
-    def sync(self) -> tuple[float, Any]:
-        start = time.perf_counter()
-        report = SyncEngine(self.store, self.transport, batch_size=200, page_size=2000).run()
-        elapsed = time.perf_counter() - start
+    def sync(self, profile: cProfile.Profile | None = None) -> tuple[float, Any]:
+        """One sync run; its wall time and report. ``self.cpu`` holds the client and
+        server CPU seconds it cost."""
+        engine = SyncEngine(self.store, self.transport, batch_size=200, page_size=PAGE_SIZE)
+        with cpu_meter() as self.cpu:
+            start = time.perf_counter()
+            if profile is not None:
+                profile.enable()
+            report = engine.run()
+            if profile is not None:
+                profile.disable()
+            elapsed = time.perf_counter() - start
         if not report.ok:
             raise SystemExit(f"sync failed: {report.summary_zh()}")
         return elapsed, report
@@ -221,6 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--delta-repeat", type=int, default=5)
+    parser.add_argument(
+        "--profile", type=Path, help="write a cProfile of the client's first initial pull here"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -234,9 +276,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             base: list[float] = []
             pulled = 0
             ids: set[tuple[str, str]] = set()
-            for _ in range(args.repeat):
+            cpu: list[dict[str, float]] = []
+            for run in range(args.repeat):
                 laptop = Laptop(folder, server, user)
-                elapsed, report = laptop.sync()
+                profile = cProfile.Profile() if args.profile and run == 0 else None
+                elapsed, report = laptop.sync(profile)
+                if profile is not None:
+                    profile.dump_stats(args.profile)
+                cpu.append(laptop.cpu)
                 pulled = report.pulled
                 ids = stored_ids(laptop.store)
                 laptop.close()
@@ -249,6 +296,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  runs {' '.join(f'{t:.2f}' for t in e2e)}"
             )
             print(
+                "  CPU per run (s): client "
+                + " ".join(f"{c['client']:.2f}" for c in cpu)
+                + ", server "
+                + " ".join(f"{c['server']:.2f}" for c in cpu)
+            )
+            print(
                 f"raw baseline {base_median:6.2f} s {pulled / base_median:>9,.0f} records/s"
                 f"  runs {' '.join(f'{t:.2f}' for t in base)}"
             )
@@ -259,17 +312,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             mine.sync()
             theirs.sync()
             deltas: list[float] = []
+            delta_cpu: list[dict[str, float]] = []
             for round_ in range(args.delta_repeat):
                 theirs.edit_households(200, 200, f"remote{round_}")
                 theirs.sync()
                 mine.edit_households(0, 200, f"local{round_}")
                 elapsed, report = mine.sync()
                 deltas.append(elapsed)
+                delta_cpu.append(mine.cpu)
                 assert report.pushed == 200, report
             print(
                 f"delta sync (200 local ops + 200 remote changes): median "
                 f"{statistics.median(deltas):.2f} s  runs {' '.join(f'{t:.2f}' for t in deltas)}"
                 " (target ≤ 1 s)"
+            )
+            print(
+                "  CPU per run (s): client "
+                + " ".join(f"{c['client']:.2f}" for c in delta_cpu)
+                + ", server "
+                + " ".join(f"{c['server']:.2f}" for c in delta_cpu)
             )
             mine.close()
             theirs.close()

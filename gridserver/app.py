@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -152,13 +153,20 @@ async def in_hash_thread(request: Request, func: Callable[..., T], *args: Any) -
 
 
 async def current_caller(request: Request) -> Caller:
-    """The authenticated caller; every request re-checks the token and the account."""
+    """The authenticated caller. The token and the account are checked in the database
+    unless this process vouched for the token within the last few seconds
+    (:class:`gridserver.auth.TokenCache`): then no query and no thread hop."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "unauthorized", "请先登录", headers={"WWW-Authenticate": "Bearer"})
+    token = token.strip()
+    cache: auth.TokenCache = request.app.state.tokens
+    cached = cache.get(token)
+    if cached is not None:
+        return cached
     database: Database = request.app.state.db
-    return await in_db_thread(request, auth.authenticate, database, token.strip())
+    return await in_db_thread(request, auth.authenticate, database, token, cache)
 
 
 async def check_protocol(
@@ -177,8 +185,38 @@ async def check_protocol(
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 
+def engine_options(settings: Settings) -> dict[str, Any]:
+    """Engine options of a serving process on PostgreSQL (SQLite keeps the defaults).
+
+    * A pool as large as the requests that may use the database at once
+      (``db_concurrency``), plus slack for the health check and attachments.
+    * No ``pool_pre_ping``: it cost a ``SELECT 1`` round trip on every checkout, two or
+      three per sync request. A connection that died (PostgreSQL restarted) fails its
+      next request with a 503 instead, which clients retry; SQLAlchemy then recognises
+      the disconnect and replaces every pooled connection.
+    * psycopg's own statement preparation (after five runs on a connection) is kept:
+      preparing on the second run, with or without ``plan_cache_mode =
+      force_custom_plan``, measured no better per push and worse per pull (planning the
+      pull's recursive scope query every time), see docs/benchmarks.md.
+    * JSON columns encoded and decoded with orjson (a push writes some sixty JSON values).
+    """
+    if settings.database_url.startswith("sqlite"):
+        return {}
+    return {
+        "pool_pre_ping": False,
+        "pool_size": settings.db_concurrency + 2,
+        "max_overflow": 8,
+        "json_serializer": _json_text,
+        "json_deserializer": orjson.loads,
+    }
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
-    database = db if db is not None else Database(settings.database_url)
+    database = db if db is not None else Database(settings.database_url, **engine_options(settings))
     app = FastAPI(
         title="gridserver",
         version="1",
@@ -190,6 +228,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.limiter = None
     app.state.hash_limiter = None
+    app.state.tokens = auth.TokenCache()
     _install_error_handlers(app)
 
     router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
@@ -260,8 +299,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 detail={"min_client_version": minimum},
             )
         size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
-        result = await in_db_thread(request, feed.pull, database, caller, cursor, size)
-        return Response(result.model_dump_json(), media_type="application/json")
+        body = await in_db_thread(request, feed.pull_json, database, caller, cursor, size)
+        return Response(body, media_type="application/json")
 
     @router.put("/attachments/{sha256}", status_code=201)
     async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -103,6 +106,7 @@ def disable_user(db: Database, username: str) -> None:
             .where(tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+    forget_cached_tokens()  # after the commit: see TokenCache.put
 
 
 # --- login and refresh ------------------------------------------------------------------
@@ -293,6 +297,8 @@ def refresh(db: Database, settings: Settings, refresh_token: str, device_id: str
             )
             row = conn.execute(select(users).where(users.c.id == found.user_id)).one()
             scope = describe_scope(conn, _caller(row, device_id))
+    # Committed: the rotation (or a detected reuse) revoked access tokens of the family.
+    forget_cached_tokens()
     if reuse:
         raise _INVALID_TOKEN
     return LoginResponse(
@@ -338,10 +344,20 @@ _AUTHENTICATE = (
 """Built once: it runs on every request."""
 
 
-def authenticate(db: Database, access_token: str) -> Caller:
+def authenticate(db: Database, access_token: str, cache: TokenCache | None = None) -> Caller:
     """The caller behind a bearer token; 401 for unknown, expired or revoked tokens and
-    403 for a disabled account, checked on every request."""
-    with db.engine.connect() as conn:
+    403 for a disabled account. Checked in the database unless ``cache`` vouched for the
+    token less than its TTL ago (see :class:`TokenCache`); a valid token is cached."""
+    if cache is not None:
+        cached = cache.get(access_token)
+        if cached is not None:
+            return cached
+    generation = cache_generation()
+    conn = db.engine.connect()
+    if not db.is_sqlite:
+        # One statement: no BEGIN and ROLLBACK round trips around it.
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    with conn:
         row = conn.execute(_AUTHENTICATE, {"token_hash": token_hash(access_token)}).first()
     if row is None:
         raise _INVALID_TOKEN
@@ -351,4 +367,90 @@ def authenticate(db: Database, access_token: str) -> Caller:
         raise _INVALID_TOKEN
     if row.expires_at <= utcnow():
         raise ApiError(401, "token_expired", "登录已过期，请刷新登录凭证")
-    return _caller(row, row.device_id)
+    caller = _caller(row, row.device_id)
+    if cache is not None:
+        cache.put(access_token, caller, row.expires_at, generation)
+    return caller
+
+
+# --- the token cache --------------------------------------------------------------------
+
+TOKEN_CACHE_SECONDS = 5.0
+"""How long a server process trusts an access token it checked without
+asking the database again. Revocations made in the same process (``disable_user``, a
+refresh rotation or reuse) empty every cache at once; those made by another process (the
+``gridserver disable-user`` command, another ``--workers`` process rotating a token) are
+seen at the latest after this many seconds. Token expiry is checked on every hit."""
+
+_generation = [0]
+_generation_lock = threading.Lock()
+
+
+def cache_generation() -> int:
+    return _generation[0]
+
+
+def forget_cached_tokens() -> None:
+    """Invalidate every :class:`TokenCache` of this process (a token or an account was
+    revoked)."""
+    with _generation_lock:
+        _generation[0] += 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    caller: Caller
+    expires_at: datetime
+    checked: float
+    generation: int
+
+
+class TokenCache:
+    """Access tokens recently found valid, by the SHA-256 of the token (the token itself
+    is never kept), so a sync request usually costs no authentication query and no
+    worker-thread hop. See :data:`TOKEN_CACHE_SECONDS` for how long revocations made
+    elsewhere may take to be seen. Safe to use from several threads."""
+
+    def __init__(
+        self,
+        ttl: float = TOKEN_CACHE_SECONDS,
+        *,
+        max_entries: int = 20_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entries: dict[str, _Entry] = {}
+
+    def get(self, access_token: str) -> Caller | None:
+        if self.ttl <= 0:
+            return None
+        key = token_hash(access_token)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if (
+            entry.generation != _generation[0]
+            or self._clock() - entry.checked >= self.ttl
+            or entry.expires_at <= utcnow()
+        ):
+            self._entries.pop(key, None)
+            return None
+        return entry.caller
+
+    def put(
+        self,
+        access_token: str,
+        caller: Caller,
+        expires_at: datetime,
+        generation: int | None = None,
+    ) -> None:
+        """Remember a token found valid; ``generation`` is :func:`cache_generation` as
+        read *before* the check, so a revocation that raced the check wins."""
+        if self.ttl <= 0:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()  # crude but bounded; refilled by the next requests
+        current = _generation[0] if generation is None else generation
+        self._entries[token_hash(access_token)] = _Entry(caller, expires_at, self._clock(), current)

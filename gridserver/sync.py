@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gridclient.domain.catalog import CatalogError, EventCatalog
@@ -139,15 +139,21 @@ class ChunkConnection:
         self.flush()
         return self.conn.exec_driver_sql(statement)
 
-    def flush(self) -> None:
+    def flush(self, seq: int | None = None) -> set[tuple[str, str]]:
+        """Send the held-back INSERTs (with feed position ``seq`` when it is already
+        taken, see :func:`gridserver.feed.stamp`); returns their keys."""
         if not self.inserts:
-            return
+            return set()
         rows, self.inserts = self.inserts, []
+        if seq is not None:
+            for row in rows:
+                row["seq"] = seq
         try:
             # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT.
             self.conn.execute(_INSERT_RECORDS, rows).all()
         except (IntegrityError, OperationalError) as exc:
             raise _NeedSavepoints from exc
+        return {(row["kind"], row["id"]) for row in rows}
 
 
 @dataclass(slots=True)
@@ -187,6 +193,30 @@ _LOAD_LOCKED = _LOAD.with_for_update()
 _INSERT_RECORD = insert(records)
 _INSERT_RECORDS = insert(records).returning(records.c.kind)
 _INSERT_LOG = insert(op_log)
+
+
+_REPLAYS = select(op_log).where(op_log.c.op_id.in_(bindparam("op_ids", expanding=True)))
+# Records by key as ``kind IN (…) AND id IN (…)`` (one index probe per combination, and
+# a push names one or two kinds), filtered to the exact keys afterwards: a row-value
+# ``(kind, id) IN (…)`` list was planned by PostgreSQL as an OR of every pair and cost
+# several times more. The lock may cover a row more only if a client reused an id
+# across kinds (ids are UUIDs and SHA-256 digests); locking it is harmless.
+_READ_RECORDS = (
+    select(records)
+    .where(
+        records.c.kind.in_(bindparam("kinds", expanding=True)),
+        records.c.id.in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(records.c.kind, records.c.id)
+)
+_LOCK_RECORDS = _READ_RECORDS.with_for_update()
+
+
+def _keys_params(keys: set[tuple[str, str]]) -> dict[str, list[str]]:
+    return {
+        "kinds": sorted({kind for kind, _ in keys}),
+        "ids": sorted({record_id for _, record_id in keys}),
+    }
 
 
 OPS_PER_TRANSACTION = 50
@@ -244,20 +274,14 @@ def _push_chunk(
     shared = Shared(savepoint_every_op=every_op)
     chunk_conn = ChunkConnection(conn)
     op_ids = [str(op.op_id) for op in ops]
-    replays = {
-        row.op_id: row
-        for row in conn.execute(select(op_log).where(op_log.c.op_id.in_(op_ids))).all()
-    }
+    replays = {row.op_id: row for row in conn.execute(_REPLAYS, {"op_ids": op_ids}).all()}
     pending = {(op.entity.value, op.entity_id) for op in ops if str(op.op_id) not in replays}
     if pending:
         shared.rows = dict.fromkeys(pending)
-        locked = conn.execute(
-            select(records)
-            .where(tuple_(records.c.kind, records.c.id).in_(sorted(pending)))
-            .order_by(records.c.kind, records.c.id)
-            .with_for_update()
-        ).all()
-        shared.rows.update({(row.kind, row.id): row for row in locked})
+        locked = conn.execute(_LOCK_RECORDS, _keys_params(pending)).all()
+        shared.rows.update(
+            {(row.kind, row.id): row for row in locked if (row.kind, row.id) in pending}
+        )
         _prefetch_refs(conn, shared, [op for op in ops if str(op.op_id) not in replays])
     results = []
     answered: dict[str, OpResult] = {}
@@ -279,12 +303,13 @@ def _push_chunk(
         results.append(result)
         if log_row is not None and result.version is not None:
             shared.writers[op.entity_id, result.version] = (caller.username, device_id, now)
-    chunk_conn.flush()
     if logs:
         # One statement for the chunk's log; a concurrent replay that logged an op first
         # makes it fail, and the caller runs the chunk again (see push()).
         conn.execute(_INSERT_LOG, logs)
-    stamp(conn, effects)  # last: the feed position is taken just before COMMIT
+    # Last: the feed position is taken just before COMMIT; records whose INSERT is still
+    # held back are written with it rather than inserted and then stamped.
+    stamp(conn, effects, write_held=chunk_conn.flush if chunk_conn.inserts else None)
     return results
 
 
@@ -311,10 +336,8 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
                 wanted.add((kind, value))
     if not wanted:
         return
-    found = conn.execute(
-        select(records).where(tuple_(records.c.kind, records.c.id).in_(sorted(wanted)))
-    ).all()
-    shared.refs.update({(row.kind, row.id): row for row in found})
+    found = conn.execute(_READ_RECORDS, _keys_params(wanted)).all()
+    shared.refs.update({(row.kind, row.id): row for row in found if (row.kind, row.id) in wanted})
 
 
 class _NeedSavepoints(Exception):

@@ -27,9 +27,10 @@ cursor on the same connection so the page and the cursor commit together.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -59,10 +60,12 @@ __all__ = [
     "DEFAULT_CHUNK",
     "apply_fields",
     "bulk_upsert",
+    "change_tuples",
     "column_converters",
     "delete_rows",
     "storage_tuples",
     "store_datetime",
+    "upsert_changes",
 ]
 
 #: Rows per executemany: large enough to amortise the per-chunk work, small enough
@@ -91,11 +94,18 @@ def _store_date(value: date | None) -> str | None:
     return None if value is None else _DATE_OUT(value)
 
 
+_ZERO = timedelta(0)
+
+
 def _store_datetime(value: datetime | None) -> str | None:
-    # The codec hands back aware datetimes; UTCDateTime stores naive UTC.
+    # The codec hands back aware datetimes; UTCDateTime stores naive UTC, in the text
+    # form of SQLAlchemy's SQLite DATETIME (``_DATETIME_OUT``), which ``isoformat`` with
+    # a space and microseconds writes identically and several times faster.
     if value is None:
         return None
-    return _DATETIME_OUT(value.astimezone(UTC).replace(tzinfo=None))
+    if value.tzinfo is None or value.utcoffset() != _ZERO:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def store_datetime(value: datetime | None) -> str | None:
@@ -137,13 +147,21 @@ def _invalid(name: str, exc: Exception) -> CodecError:
     return CodecError(name, f"字段 {name} 的值无效：{exc}")
 
 
+_ALIASING = frozenset({bool, int, float})
+"""Types whose values can be equal across types (``True == 1 == 1.0``)."""
+
+
 def _by_distinct(decode: Callable[[Any], Any], store: Callable[[Any], Any]) -> ColumnConverter:
     """Decode each distinct value of a column once. Values are keyed with their type so
-    that ``True`` never hides behind ``1``."""
+    that ``True`` never hides behind ``1`` (only needed, and only done, when a column
+    mixes such types: the usual column of strings is keyed by value)."""
 
     def convert(name: str, values: list[Any]) -> list[Any]:
-        keys = list(zip(map(type, values), values, strict=True))
         try:
+            if len(_ALIASING.intersection(map(type, values))) <= 1:
+                by_value = {value: store(decode(value)) for value in set(values)}
+                return list(map(by_value.__getitem__, values))
+            keys = list(zip(map(type, values), values, strict=True))
             stored = {key: store(decode(key[1])) for key in set(keys)}
         except (TypeError, ValueError, AttributeError) as exc:
             raise _invalid(name, exc) from exc
@@ -215,7 +233,7 @@ def _column(name: str, rows: list[Mapping[str, Any]]) -> list[Any]:
         default = _META_DEFAULTS[name]
         return [row.get(name, default) for row in rows]
     try:
-        return [row[name] for row in rows]
+        return list(map(itemgetter(name), rows))
     except KeyError:
         raise CodecError(name, f"缺少字段：{name}") from None
 
@@ -264,6 +282,45 @@ def storage_tuples(kind: EntityKind, rows: list[Mapping[str, Any]]) -> list[tupl
     converters = column_converters(kind)
     columns = [converters[name](name, _column(name, rows)) for name in positions]
     return list(zip(*columns, strict=True))
+
+
+_CHANGE_META = ("id", "version", "deleted", "updated_at")
+
+
+def change_tuples(kind: EntityKind, changes: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """:func:`storage_tuples` of pulled changes (``id``, ``version``, ``deleted``,
+    ``updated_at`` and a ``fields`` mapping each, as in a pull page): the metadata is
+    taken from each change and the data fields from its ``fields``, without merging the
+    two into one dict per record first."""
+    _sql, positions = _compiled(kind)
+    converters = column_converters(kind)
+    try:
+        fields = [change["fields"] for change in changes]
+        meta = {name: list(map(itemgetter(name), changes)) for name in _CHANGE_META}
+    except KeyError as exc:
+        raise CodecError(str(exc.args[0]), f"缺少字段：{exc.args[0]}") from None
+    columns = [
+        converters[name](name, meta[name] if name in meta else _column(name, fields))
+        for name in positions
+    ]
+    return list(zip(*columns, strict=True))
+
+
+def upsert_changes(
+    connection: Connection,
+    kind: EntityKind,
+    changes: Sequence[Mapping[str, Any]],
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> int:
+    """:func:`bulk_upsert` of pulled changes (see :func:`change_tuples`)."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be positive")
+    sql, _positions = _compiled(kind)
+    for start in range(0, len(changes), chunk_size):
+        chunk = changes[start : start + chunk_size]
+        connection.exec_driver_sql(sql, change_tuples(kind, chunk))
+    return len(changes)
 
 
 def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:

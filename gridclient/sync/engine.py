@@ -16,7 +16,10 @@ Invariants (ARCHITECTURE.md, "Sync protocol"):
   written back on top in seq order, in the same transaction; the push's answer (or the
   next pull after it) settles them.
 * No transaction is held open across an HTTP request: every request happens between
-  local transactions.
+  local transactions. The next pull page (and the next attachment blob) is fetched on a
+  helper thread while the current one is written; it is only applied after that commit.
+* **Attachment bytes** follow their records: after the pull, blobs of attachment records
+  with no stored bytes are downloaded by SHA-256 (checked), each in its own transaction.
 * **Conflict decisions** are ``resolve`` ops (see :mod:`gridclient.sync.protocol`).
   Accepted: the local conflict record is closed. Refused: the kept value written
   optimistically is put back (if nothing changed it since) and the decision is cleared
@@ -35,18 +38,21 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.codec import encode_fields
 from gridclient.domain.enums import ChangeKind, EntityKind
-from gridclient.storage.bulk import apply_fields, bulk_upsert, delete_rows
-from gridclient.storage.engine import write_connection
+from gridclient.storage.bulk import apply_fields, delete_rows, upsert_changes
+from gridclient.storage.engine import read_session, write_connection
+from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey
@@ -66,11 +72,20 @@ from gridclient.sync.protocol import (
     PushRequest,
     Resolution,
 )
-from gridclient.sync.transport import Transport
+from gridclient.sync.transport import PullPage, Transport
 
 __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
+
+
+_MISSING_BLOBS = (
+    select(AttachmentRow.id)
+    .outerjoin(AttachmentBlobRow, AttachmentBlobRow.sha256 == AttachmentRow.id)
+    .where(AttachmentBlobRow.sha256.is_(None), AttachmentRow.deleted.is_(False))
+    .order_by(AttachmentRow.id)
+)
+_STORE_BLOB = sqlite_insert(AttachmentBlobRow).on_conflict_do_nothing(index_elements=["sha256"])
 
 
 class Phase:
@@ -79,6 +94,7 @@ class Phase:
     UPLOAD = "upload"
     PUSH = "push"
     PULL = "pull"
+    DOWNLOAD = "download"
 
 
 ProgressFunc = Callable[[str, int, int], None]
@@ -105,6 +121,8 @@ class SyncReport:
     rejected: int = 0
     uploaded: int = 0
     """Attachment blobs sent (known ones are skipped)."""
+    downloaded: int = 0
+    """Attachment blobs fetched for pulled attachment records."""
     pulled: int = 0
     evicted: int = 0
     kept_evictions: list[tuple[EntityKind, str]] = field(default_factory=list)
@@ -191,6 +209,7 @@ class SyncEngine:
             return report
         try:
             self._pull(report)
+            self._download_attachments(report)
             if self.fetch_catalog:
                 self._catalog()
         except Cancelled:
@@ -356,20 +375,76 @@ class SyncEngine:
     # -- pull -------------------------------------------------------------------------
 
     def _pull(self, report: SyncReport) -> None:
+        """Pages in order, each applied in its own transaction. The next page is fetched
+        on a helper thread while this one is written: its cursor is known as soon as this
+        page has arrived, and the network wait and the SQLCipher write (both release the
+        GIL) then overlap. A prefetched page is only ever applied after the one before it
+        committed; on any failure or cancel it is dropped, and the saved cursor is still
+        the last committed page's, as without prefetching."""
         with self.store.read() as repos:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
-        while True:
-            self._check_cancel()
-            page = self.transport.pull(cursor, self.page_size, cancel=self.cancel)
-            self.apply_page(page, report)
-            cursor = page.cursor
-            self._report(Phase.PULL, report.pulled, 0)
-            if not page.more:
-                return
+        self._check_cancel()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
+            pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
+            try:
+                while pending is not None:
+                    page = pending.result()
+                    pending = None
+                    if page.more:
+                        self._check_cancel()
+                        pending = pool.submit(self._fetch, page.cursor)
+                    self.apply_page(page, report)
+                    self._report(Phase.PULL, report.pulled, 0)
+                    if page.more:
+                        self._check_cancel()
+            finally:
+                if pending is not None and not pending.cancel():
+                    # Let the request in flight end (bounded by the read timeout) before
+                    # the run returns, so no thread outlives it; its outcome is dropped.
+                    pending.exception()
 
-    def apply_page(self, page: PullResponse, report: SyncReport | None = None) -> None:
+    def _download_attachments(self, report: SyncReport) -> None:
+        """Bytes of attachment records that have none stored yet (pulled ones), after the
+        record pages: fetched by SHA-256 and checked against it, the next one on the
+        helper thread while this one is written, each committed on its own. What is
+        missing is read from the store every run, so an interrupted download resumes
+        with the blobs still missing; one the server does not have for us (404) is
+        tried again at the next sync."""
+        with read_session(self.store.engine) as session:
+            missing = list(session.execute(_MISSING_BLOBS).scalars())
+        if not missing:
+            return
+        self._check_cancel()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-blob") as pool:
+            pending: Future[bytes | None] | None = pool.submit(self._fetch_blob, missing[0])
+            try:
+                for done, sha256 in enumerate(missing, start=1):
+                    assert pending is not None
+                    data = pending.result()
+                    pending = None
+                    if done < len(missing):
+                        self._check_cancel()
+                        pending = pool.submit(self._fetch_blob, missing[done])
+                    if data is not None:
+                        with write_connection(self.store.engine) as connection:
+                            connection.execute(_STORE_BLOB, {"sha256": sha256, "data": data})
+                        report.downloaded += 1
+                    self._report(Phase.DOWNLOAD, done, len(missing))
+            finally:
+                if pending is not None and not pending.cancel():
+                    pending.exception()
+
+    def _fetch_blob(self, sha256: str) -> bytes | None:
+        return self.transport.get_attachment(sha256, cancel=self.cancel)
+
+    def _fetch(self, cursor: str) -> PullPage:
+        return self.transport.pull_page(cursor, self.page_size, cancel=self.cancel)
+
+    def apply_page(self, page: PullPage | PullResponse, report: SyncReport | None = None) -> None:
         """Evictions, changes, rebase, conflicts and the cursor: one transaction."""
+        if isinstance(page, PullResponse):
+            page = PullPage.from_response(page)
         report = report if report is not None else SyncReport()
         with write_connection(self.store.engine) as connection:
             # The default join mode never commits the connection's transaction: the
@@ -414,7 +489,7 @@ class SyncEngine:
     @staticmethod
     def _apply_evictions(
         connection: Connection,
-        page: PullResponse,
+        page: PullPage,
         unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
         report: SyncReport,
     ) -> None:
@@ -429,41 +504,36 @@ class SyncEngine:
             report.evicted += delete_rows(connection, kind, ids)
 
     @staticmethod
-    def _apply_changes(connection: Connection, page: PullResponse, report: SyncReport) -> None:
-        rows: dict[EntityKind, list[dict[str, Any]]] = defaultdict(list)
+    def _apply_changes(connection: Connection, page: PullPage, report: SyncReport) -> None:
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for change in page.changes:
-            rows[change.entity].append(
-                {
-                    **change.fields,
-                    "id": change.id,
-                    "version": change.version,
-                    "deleted": change.deleted,
-                    "updated_at": change.updated_at,
-                }
-            )
-        for kind, kind_rows in rows.items():
-            report.pulled += bulk_upsert(connection, kind, kind_rows)
+            by_kind[change["entity"]].append(change)
+        for kind, changes in by_kind.items():
+            report.pulled += upsert_changes(connection, EntityKind(kind), changes)
 
     @staticmethod
     def _rebase(
         connection: Connection,
-        page: PullResponse,
+        page: PullPage,
         unsent: dict[tuple[EntityKind, str], list[OutboxOp]],
         restoring: set[str],
     ) -> int:
         """Put unsent local values back on top of the pulled base, in seq order."""
+        if not unsent:
+            return 0
         count = 0
         for change in page.changes:
-            ops = unsent.get((change.entity, change.id))
+            key = (EntityKind(change["entity"]), change["id"])
+            ops = unsent.get(key)
             if not ops:
                 continue
             count += 1
             for op in ops:
                 new_values = {name: new for name, (_old, new) in op.changes.items()}
                 deleted = True if op.kind is ChangeKind.DELETE else None
-                if op.op_id in restoring and change.deleted:
+                if op.op_id in restoring and change["deleted"]:
                     deleted = False  # keeping an edit that met a delete restores it
-                apply_fields(connection, change.entity, change.id, new_values, deleted=deleted)
+                apply_fields(connection, key[0], key[1], new_values, deleted=deleted)
         return count
 
     def _apply_conflicts(

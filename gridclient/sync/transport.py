@@ -40,16 +40,19 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+import orjson
 import requests
 from pydantic import BaseModel, ValidationError
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from gridclient import __version__
+from gridclient.domain.enums import EntityKind
 from gridclient.sync.errors import (
     AccountDisabled,
     AuthError,
@@ -68,17 +71,21 @@ from gridclient.sync.protocol import (
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    ConflictInfo,
     ErrorBody,
+    Eviction,
     LoginRequest,
     LoginResponse,
     PullResponse,
     PushRequest,
     PushResponse,
+    RecordChange,
     RefreshRequest,
 )
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "PullPage",
     "RetryPolicy",
     "Transport",
     "WaitFunc",
@@ -176,6 +183,72 @@ class RetryPolicy:
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+_CHANGE_KEYS = frozenset(RecordChange.model_fields)
+_ENTITIES = frozenset(kind.value for kind in EntityKind)
+
+
+def _valid_change(change: Any) -> bool:
+    """The shape ``RecordChange`` (strict) accepts, checked on the decoded JSON object
+    without building the model. The data fields' values are checked where they are
+    stored (``gridclient.storage.bulk`` runs every value through its codec)."""
+    if type(change) is not dict or change.keys() != _CHANGE_KEYS:
+        return False
+    entity, updated_at = change["entity"], change["updated_at"]
+    if type(entity) is not str or entity not in _ENTITIES or type(updated_at) is not str:
+        return False
+    if (
+        type(change["id"]) is not str
+        or type(change["version"]) is not int
+        or type(change["deleted"]) is not bool
+        or type(change["fields"]) is not dict
+    ):
+        return False
+    try:
+        datetime.fromisoformat(updated_at)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class PullPage:
+    """A pull answer as the sync engine applies it: the same content as a
+    ``PullResponse``, but each record change is left as its decoded JSON object
+    (``entity``, ``id``, ``version``, ``deleted``, ``updated_at`` as ISO text, ``fields``),
+    checked for shape, instead of a model object per record: the bulk writer takes
+    exactly these values, and building thousands of models per page cost more than
+    writing them."""
+
+    changes: list[dict[str, Any]]
+    evictions: list[Eviction]
+    conflicts: list[ConflictInfo]
+    cursor: str
+    more: bool
+    server_time: datetime
+
+    @classmethod
+    def from_response(cls, response: PullResponse) -> PullPage:
+        changes = [
+            {
+                "entity": c.entity.value,
+                "id": c.id,
+                "version": c.version,
+                "deleted": c.deleted,
+                "updated_at": c.updated_at.isoformat(),
+                "fields": dict(c.fields),
+            }
+            for c in response.changes
+        ]
+        return cls(
+            changes,
+            list(response.evictions),
+            list(response.conflicts),
+            response.cursor,
+            response.more,
+            response.server_time,
+        )
 
 
 class _Repeat(Enum):
@@ -376,6 +449,17 @@ class Transport:
         response = self._authed("GET", "/sync/pull", cancel, _Repeat.SAFE, params=params)
         return self._parse(response, PullResponse)
 
+    def pull_page(
+        self, cursor: str, limit: int | None = None, *, cancel: threading.Event | None = None
+    ) -> PullPage:
+        """:meth:`pull` for the sync engine: the same request and the same checks of the
+        answer's shape, decoded with orjson, record changes left as JSON objects."""
+        params: dict[str, str | int] = {"cursor": cursor}
+        if limit is not None:
+            params["limit"] = limit
+        response = self._authed("GET", "/sync/pull", cancel, _Repeat.SAFE, params=params)
+        return self._parse_page(response)
+
     def put_attachment(
         self, sha256: str, data: bytes, mime: str, *, cancel: threading.Event | None = None
     ) -> None:
@@ -390,6 +474,24 @@ class Transport:
             data=data,
             headers={"Content-Type": mime},
         )
+
+    def get_attachment(self, sha256: str, *, cancel: threading.Event | None = None) -> bytes | None:
+        """The bytes stored under ``sha256``, checked against it; ``None`` when the server
+        has none for us (not uploaded yet, or outside our scope: 404)."""
+        response = self._authed(
+            "GET",
+            f"/attachments/{sha256}",
+            cancel,
+            _Repeat.SAFE,
+            headers={"Accept": "application/octet-stream"},
+            ok_statuses=(404,),
+        )
+        if response.status_code == 404:
+            return None
+        data = response.content
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ProtocolError(detail=f"GET /attachments/{sha256[:12]}…: bytes do not match")
+        return data
 
     def has_attachment(self, sha256: str, *, cancel: threading.Event | None = None) -> bool:
         """Whether the server already holds these bytes for us (then skip the upload)."""
@@ -577,6 +679,40 @@ class Transport:
         if 300 <= status < 400:
             return ProtocolError(detail=f"{detail} [{status}] unexpected redirect")
         return error_from_response(status, body, retry_after=retry_after, detail=detail)
+
+    @classmethod
+    def _parse_page(cls, response: requests.Response) -> PullPage:
+        def invalid(kinds: list[str]) -> ProtocolError:
+            return ProtocolError(
+                detail=(
+                    f"{response.request.method} {urlsplit(response.url).path} "
+                    f"[{response.status_code}] body is not a PullResponse: {kinds}"
+                )
+            )
+
+        try:
+            document = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise invalid(["json_invalid"]) from None
+        if type(document) is not dict or type(document.get("changes")) is not list:
+            raise invalid(["model_type"])
+        changes: list[dict[str, Any]] = document["changes"]
+        if not all(map(_valid_change, changes)):
+            raise invalid(["change"])
+        # Everything but the changes (a few evictions and conflicts) through the model.
+        document["changes"] = []
+        try:
+            rest = PullResponse.model_validate_json(orjson.dumps(document))
+        except ValidationError as exc:
+            raise invalid(sorted({str(e["type"]) for e in exc.errors(include_url=False)})) from None
+        return PullPage(
+            changes,
+            list(rest.evictions),
+            list(rest.conflicts),
+            rest.cursor,
+            rest.more,
+            rest.server_time,
+        )
 
     @staticmethod
     def _parse(response: requests.Response, model: type[M]) -> M:

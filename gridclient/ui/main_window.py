@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -312,6 +315,9 @@ class MainWindow(QMainWindow):
             self.toolbar.addSeparator()
             self.toolbar.addAction(self.sync_action)
         self.addToolBar(self.toolbar)
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.diagnostics_action = self.help_menu.addAction(self.tr("Export diagnostics bundle…"))
+        self.diagnostics_action.triggered.connect(lambda: self.export_diagnostics())
 
     def _build_report_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Reports"))
@@ -379,6 +385,53 @@ class MainWindow(QMainWindow):
         sync.failed.connect(self._sync_failed)
         sync.connection_changed.connect(self.set_connection_state)
         sync.reauth_needed.connect(self.ask_password)
+
+    def export_diagnostics(self, target: Path | None = None) -> None:
+        """Ask where to save (unless ``target`` is given), then zip logs, versions,
+        settings and this store's sync-state counts on the task runner
+        (``gridclient.diagnostics``; no personal data)."""
+        from gridclient import diagnostics
+
+        if target is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export diagnostics bundle"),
+                str(Path.home() / diagnostics.default_bundle_name()),
+                self.tr("Zip archives (*.zip)"),
+            )
+            if not chosen:
+                return
+            target = Path(chosen if chosen.lower().endswith(".zip") else chosen + ".zip")
+        store, settings = self.ctx.store, self.ctx.settings
+        data_dir = store.path.parent.parent  # <data dir>/stores/<store>.db
+        log_dir = diagnostics.current_log_dir() or data_dir / "logs"
+
+        def work(_ctx: TaskContext) -> Path:
+            state = diagnostics.store_state(store)
+            return diagnostics.build_bundle(
+                target, log_dir=log_dir, data_dir=data_dir, settings=settings, states=[state]
+            )
+
+        def done(path: object) -> None:
+            self.diagnostics_saved = Path(str(path))
+            QMessageBox.information(
+                self,
+                self.tr("Diagnostics bundle"),
+                self.tr(
+                    "The diagnostics bundle was saved to {path}. It holds logs, versions "
+                    "and settings, no personal data. Send it to your IT contact."
+                ).format(path=path),
+            )
+
+        def failed(exc: BaseException) -> None:
+            log.error("diagnostics bundle failed: %s", type(exc).__name__)
+            QMessageBox.critical(
+                self,
+                self.tr("Diagnostics bundle"),
+                self.tr("The diagnostics bundle could not be saved: {error}").format(error=exc),
+            )
+
+        self.runner.submit(work, on_done=done, on_error=failed)
 
     # -- loading ----------------------------------------------------------------------
     def reload(self, then: Callable[[], None] | None = None) -> None:

@@ -1258,320 +1258,356 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="110"/>
+        <location filename="../../gridclient/ui/main_window.py" line="116"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="110"/>
+        <location filename="../../gridclient/ui/main_window.py" line="116"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="140"/>
+        <location filename="../../gridclient/ui/main_window.py" line="146"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="142"/>
+        <location filename="../../gridclient/ui/main_window.py" line="148"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="152"/>
+        <location filename="../../gridclient/ui/main_window.py" line="158"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="158"/>
+        <location filename="../../gridclient/ui/main_window.py" line="164"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="172"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="168"/>
+        <location filename="../../gridclient/ui/main_window.py" line="174"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="176"/>
+        <location filename="../../gridclient/ui/main_window.py" line="182"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="183"/>
+        <location filename="../../gridclient/ui/main_window.py" line="189"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="184"/>
+        <location filename="../../gridclient/ui/main_window.py" line="190"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="185"/>
+        <location filename="../../gridclient/ui/main_window.py" line="191"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="186"/>
+        <location filename="../../gridclient/ui/main_window.py" line="192"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="194"/>
+        <location filename="../../gridclient/ui/main_window.py" line="200"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="202"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="203"/>
+        <location filename="../../gridclient/ui/main_window.py" line="209"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="215"/>
+        <location filename="../../gridclient/ui/main_window.py" line="221"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="216"/>
+        <location filename="../../gridclient/ui/main_window.py" line="222"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="218"/>
+        <location filename="../../gridclient/ui/main_window.py" line="224"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="219"/>
+        <location filename="../../gridclient/ui/main_window.py" line="225"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="221"/>
+        <location filename="../../gridclient/ui/main_window.py" line="227"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="258"/>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="261"/>
+        <location filename="../../gridclient/ui/main_window.py" line="267"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="263"/>
+        <location filename="../../gridclient/ui/main_window.py" line="269"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="270"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="271"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="268"/>
+        <location filename="../../gridclient/ui/main_window.py" line="274"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="272"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="285"/>
+        <location filename="../../gridclient/ui/main_window.py" line="291"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="286"/>
+        <location filename="../../gridclient/ui/main_window.py" line="292"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <location filename="../../gridclient/ui/main_window.py" line="296"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="297"/>
+        <source>Export diagnostics bundle…</source>
+        <translation>导出诊断包…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="301"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="293"/>
+        <location filename="../../gridclient/ui/main_window.py" line="302"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="295"/>
+        <location filename="../../gridclient/ui/main_window.py" line="304"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="320"/>
+        <location filename="../../gridclient/ui/main_window.py" line="329"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <location filename="../../gridclient/ui/main_window.py" line="338"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <source>Export diagnostics bundle</source>
+        <translation>导出诊断包</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="378"/>
+        <source>Zip archives (*.zip)</source>
+        <translation>压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="397"/>
+        <location filename="../../gridclient/ui/main_window.py" line="408"/>
+        <source>Diagnostics bundle</source>
+        <translation>诊断包</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="399"/>
+        <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
+        <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="409"/>
+        <source>The diagnostics bundle could not be saved: {error}</source>
+        <translation>诊断包保存失败：{error}</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="455"/>
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="457"/>
+        <location filename="../../gridclient/ui/main_window.py" line="513"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="460"/>
+        <location filename="../../gridclient/ui/main_window.py" line="516"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="462"/>
+        <location filename="../../gridclient/ui/main_window.py" line="518"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="465"/>
+        <location filename="../../gridclient/ui/main_window.py" line="521"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="466"/>
+        <location filename="../../gridclient/ui/main_window.py" line="522"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="484"/>
+        <location filename="../../gridclient/ui/main_window.py" line="540"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="487"/>
+        <location filename="../../gridclient/ui/main_window.py" line="543"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <location filename="../../gridclient/ui/main_window.py" line="549"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <location filename="../../gridclient/ui/main_window.py" line="554"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="561"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="514"/>
+        <location filename="../../gridclient/ui/main_window.py" line="570"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="516"/>
+        <location filename="../../gridclient/ui/main_window.py" line="572"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="519"/>
+        <location filename="../../gridclient/ui/main_window.py" line="575"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <location filename="../../gridclient/ui/main_window.py" line="595"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="543"/>
+        <location filename="../../gridclient/ui/main_window.py" line="599"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <location filename="../../gridclient/ui/main_window.py" line="604"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="557"/>
+        <location filename="../../gridclient/ui/main_window.py" line="613"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="563"/>
+        <location filename="../../gridclient/ui/main_window.py" line="619"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="587"/>
+        <location filename="../../gridclient/ui/main_window.py" line="643"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="674"/>
+        <location filename="../../gridclient/ui/main_window.py" line="730"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="707"/>
+        <location filename="../../gridclient/ui/main_window.py" line="763"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="714"/>
+        <location filename="../../gridclient/ui/main_window.py" line="770"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="217"/>
+        <location filename="../../gridclient/ui/main_window.py" line="223"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="150"/>
+        <location filename="../../gridclient/ui/main_window.py" line="156"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2140,28 +2176,28 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="47"/>
+        <location filename="../../gridclient/app.py" line="64"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="49"/>
+        <location filename="../../gridclient/app.py" line="66"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="126"/>
-        <location filename="../../gridclient/app.py" line="144"/>
+        <location filename="../../gridclient/app.py" line="165"/>
+        <location filename="../../gridclient/app.py" line="206"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="123"/>
+        <location filename="../../gridclient/app.py" line="162"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="145"/>
+        <location filename="../../gridclient/app.py" line="207"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>

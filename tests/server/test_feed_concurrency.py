@@ -12,7 +12,9 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, select, update
@@ -69,9 +71,9 @@ def test_out_of_order_commits_are_neither_skipped_nor_repeated(
         with rng_lock:
             return rng.choice([0.0, 0.0, 0.005, 0.03, 0.12])
 
-    def slow_stamp(conn: Connection, effects: feed.FeedEffects) -> int | None:
+    def slow_stamp(conn: Connection, effects: feed.FeedEffects, **kwargs: Any) -> int | None:
         time.sleep(pause())  # open transaction, rows written, no position yet
-        seq = real_stamp(conn, effects)
+        seq = real_stamp(conn, effects, **kwargs)
         time.sleep(pause())  # position taken, not committed yet
         return seq
 
@@ -124,13 +126,19 @@ def test_control_a_position_taken_outside_the_transaction_is_skipped(
     first_stamped = threading.Event()
     second_done = threading.Event()
 
-    def sequence_like_stamp(conn: Connection, effects: feed.FeedEffects) -> int | None:
+    def sequence_like_stamp(
+        conn: Connection,
+        effects: feed.FeedEffects,
+        write_held: Callable[[int], object] | None = None,
+    ) -> int | None:
         with db.engine.begin() as other:  # the position commits on its own
             seq: int = other.execute(
                 update(feed_counter)
                 .values(value=feed_counter.c.value + 1)
                 .returning(feed_counter.c.value)
             ).scalar_one()
+        if write_held is not None:  # new records the push still holds back
+            write_held(seq)
         for kind, rid in effects.records:
             conn.execute(
                 update(records).where(records.c.kind == kind, records.c.id == rid).values(seq=seq)

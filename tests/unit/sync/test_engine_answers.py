@@ -19,6 +19,7 @@ from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.engine import SyncEngine
 from gridclient.sync.errors import ServerError
 from gridclient.sync.protocol import OpResult, PullResponse, PushRequest, PushResponse
+from gridclient.sync.transport import PullPage
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
 GRID = str(uuid.uuid4())
@@ -46,6 +47,9 @@ class Scripted:
             more=False,
             server_time=datetime.now(UTC),
         )
+
+    def pull_page(self, cursor: str, limit: int | None = None, **_: Any) -> PullPage:
+        return PullPage.from_response(self.pull(cursor, limit))
 
 
 @pytest.fixture

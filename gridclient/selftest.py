@@ -1,0 +1,378 @@
+"""``gridclient self-test``: does this installation work on this machine?
+
+One line per check, ``✓`` passed, ``!`` warning, ``✗`` failed, in Chinese and English,
+and exit status 1 when any check failed (2 with ``--strict`` when only warnings). It
+exercises what the packaged application loads from disk or from native libraries:
+
+* the data directory is writable;
+* an encrypted store (SQLCipher + Argon2id) is created in a temporary directory under
+  the data directory with a random password, written, closed, re-opened and read, and
+  the file on disk is checked to be ciphertext;
+* the migrations run from the first revision to head (the revision files are loaded
+  from disk by Alembic, so a bundle that lacks them fails here);
+* a report is built from that store and rendered to PDF (Qt print support, fonts);
+* the Qt platform plugin loads, the image format plugins are there, and the Chinese
+  translation catalogue loads and translates;
+* the keyring backend is named. A keyring that cannot keep tokens (``fail``/``null``, as
+  on a Linux server without a desktop session) is a **warning**, not a failure: the
+  client still works, it only asks the worker to log in online instead of resuming the
+  sync session (see ``gridclient.sync.credentials``);
+* the configured server answers ``/api/v1/health`` (skipped when no server is set).
+
+Nothing it creates is left behind; the user's own stores are not opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TextIO
+
+from gridclient import __version__
+from gridclient.config import ITSettings, Paths, effective_settings
+
+__all__ = ["Check", "Outcome", "add_self_test_command", "run_checks", "run_self_test"]
+
+
+class Outcome(Enum):
+    OK = "✓"
+    WARN = "!"
+    FAIL = "✗"
+    SKIP = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    zh: str
+    en: str
+    outcome: Outcome
+    detail: str
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return f"{self.outcome.value} {self.zh} / {self.en}: {self.detail} ({self.seconds:.2f} s)"
+
+
+class Warning_(Exception):
+    """Raised by a check to report a warning rather than a failure."""
+
+
+class Skipped(Exception):
+    """Raised by a check that does not apply here."""
+
+
+# ------------------------------------------------------------------------------ checks
+
+
+def _ensure_qt_platform() -> str:
+    """A Linux machine without a display cannot load the xcb plugin (Qt would abort the
+    process); check with the offscreen plugin there, and say so."""
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return "no display: using offscreen"
+    return ""
+
+
+def check_data_dir(paths: Paths) -> str:
+    paths.ensure()
+    probe = paths.data_dir / f".selftest-{secrets.token_hex(4)}"
+    probe.write_bytes(b"ok")
+    probe.unlink()
+    return str(paths.data_dir)
+
+
+@dataclass
+class _Scratch:
+    """The temporary store the store, migration and report checks share."""
+
+    root: Path
+    password: str = ""
+    grid_code: str = "999900100100001"
+    store_path: Path | None = None
+
+
+def check_store(scratch: _Scratch) -> str:
+    from gridclient.domain.entities import Area, Household, Visit
+    from gridclient.domain.enums import AreaLevel
+    from gridclient.storage.store import Store
+
+    scratch.password = secrets.token_urlsafe(16)
+    path = scratch.root / "stores" / "selftest.db"
+    started = time.perf_counter()
+    town = Area(code="999900100000", name="自检镇", level=AreaLevel.TOWNSHIP)
+    grid = Area(code=scratch.grid_code, name="自检网格", level=AreaLevel.GRID, parent_id=town.id)
+    home = Household(grid_id=grid.id, address="自检路1号", number="0001")
+    visit = Visit(
+        household_id=home.id,
+        grid_id=grid.id,
+        visitor="selftest",
+        visited_at=datetime.now(UTC),
+        content="安装自检",
+    )
+    created = Store.create(path, scratch.password, username="selftest", server_url="selftest")
+    with created, created.unit_of_work(actor="selftest") as uow:
+        uow.create(town)
+        uow.create(grid)
+        uow.create(home)
+        uow.append(visit)
+    with Store.open(path, scratch.password) as store, store.read() as repos:
+        stored = repos.records.get(Household, home.id)
+    if stored is None or stored.address != home.address:
+        raise RuntimeError("the record written is not read back")
+    with path.open("rb") as f:
+        if f.read(16) == b"SQLite format 3\x00":
+            raise RuntimeError("the store file is not encrypted")
+    scratch.store_path = path
+    import sqlcipher3
+
+    return (
+        f"created, written, re-opened and read in {time.perf_counter() - started:.2f} s; "
+        f"file is encrypted (SQLite {sqlcipher3.sqlite_version})"
+    )
+
+
+def check_migrations(scratch: _Scratch) -> str:
+    from alembic.script import ScriptDirectory
+
+    from gridclient.storage.engine import create_store_engine
+    from gridclient.storage.keys import create_key_file, key_file_for
+    from gridclient.storage.migrate import (
+        MIGRATIONS_DIR,
+        alembic_config,
+        current_revision,
+        head_revision,
+        upgrade,
+    )
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    revisions = [r.revision for r in scripts.walk_revisions()][::-1]
+    if not revisions:
+        raise RuntimeError(f"no migration scripts in {MIGRATIONS_DIR}")
+    path = scratch.root / "migrate" / "upgrade.db"
+    path.parent.mkdir(parents=True)
+    key = create_key_file(key_file_for(path), secrets.token_urlsafe(16))
+    engine = create_store_engine(path, key)
+    try:
+        upgrade(engine, revisions[0])
+        if current_revision(engine) != revisions[0]:
+            raise RuntimeError(f"not at {revisions[0]} after the first migration")
+        upgrade(engine)
+        head = current_revision(engine)
+    finally:
+        engine.dispose()
+    if head != head_revision():
+        raise RuntimeError(f"at {head} after upgrading, head is {head_revision()}")
+    return f"{' → '.join(revisions)} (head {head})"
+
+
+def check_report(scratch: _Scratch) -> str:
+    from gridclient.reports.data import Period, ReportKind, build_report
+    from gridclient.reports.render import render_pdf
+    from gridclient.storage.store import Store
+
+    if scratch.store_path is None:
+        raise Skipped("needs the encrypted store check")
+    today = date.today()
+    with Store.open(scratch.store_path, scratch.password) as store:
+        report = build_report(
+            store, ReportKind.VISIT_REGISTER, scratch.grid_code, Period(today, today)
+        )
+    if len(report.rows) != 1:
+        raise RuntimeError(f"the visit register has {len(report.rows)} rows, expected 1")
+    target = scratch.root / "report.pdf"
+    pages = render_pdf(report, target)
+    data = target.read_bytes()
+    if not data.startswith(b"%PDF") or pages < 1:
+        raise RuntimeError("the PDF was not written")
+    return f"{report.title}: {pages} page(s), {len(data) // 1024} KiB"
+
+
+def check_qt(note: str) -> str:
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QLibraryInfo, qVersion
+    from PySide6.QtGui import QGuiApplication, QImageReader
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    app = QGuiApplication.instance() or QGuiApplication(["gridclient-self-test"])
+    assert isinstance(app, QGuiApplication)
+    formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
+    missing = {"png", "jpeg"} - formats
+    if missing:
+        raise RuntimeError(f"image format plugins missing: {', '.join(sorted(missing))}")
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    available = sorted(p.name for p in plugins.iterdir()) if plugins.is_dir() else []
+    printers = len(QPrinterInfo.availablePrinterNames())
+    text = (
+        f"Qt {qVersion()} (PySide6 {pyside_version}), platform {app.platformName()}, "
+        f"{len(available)} platform plugin(s), {printers} printer(s)"
+    )
+    return f"{text}; {note}" if note else text
+
+
+def check_translations() -> str:
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+    from gridclient.resources_path import resource_path
+
+    app = QCoreApplication.instance()
+    catalogue = resource_path("translations", "gridclient_zh_CN.qm")
+    ours = QTranslator(app)
+    if not ours.load(str(catalogue)):
+        raise RuntimeError(f"cannot load {catalogue}")
+    sample = ours.translate("MainWindow", "Lock (Ctrl+L)")
+    if not sample or sample == "Lock (Ctrl+L)":
+        raise RuntimeError(f"{catalogue.name} does not translate the main window")
+    qt = QTranslator(app)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not qt.load("qtbase_zh_CN", qt_dir):
+        raise Warning_(f"{catalogue.name} ok ({sample}); Qt's own qtbase_zh_CN is missing")
+    return f"{catalogue.name} and qtbase_zh_CN load (“{sample}”)"
+
+
+def check_keyring() -> str:
+    import keyring.backend
+
+    from gridclient.sync.credentials import describe_backend
+
+    described = describe_backend()
+    names = sorted(
+        {type(b).__module__.rsplit(".", 1)[-1] for b in keyring.backend.get_all_keyring()}
+    )
+    text = f"{described}; backends found: {', '.join(names) or 'none'}"
+    if "unusable" in described or described.startswith("unavailable"):
+        raise Warning_(text + " — sign-in is asked online each time (local data unaffected)")
+    return text
+
+
+def check_server(settings: ITSettings) -> str:
+    if not settings.server_url:
+        raise Skipped("no server configured (server_url)")
+    from gridclient.sync.transport import Transport
+
+    transport = Transport(
+        settings.server_url,
+        ca_bundle=settings.ca_bundle or None,
+        proxy=settings.proxy or None,
+        timeout=(5.0, 10.0),
+    )
+    started = time.perf_counter()
+    if not transport.health():
+        raise RuntimeError(f"{transport.api_url}/health does not answer ok")
+    return f"{transport.api_url}/health ok in {time.perf_counter() - started:.2f} s"
+
+
+# ------------------------------------------------------------------------------ runner
+
+
+def _run(zh: str, en: str, fn: Callable[[], str]) -> Check:
+    started = time.perf_counter()
+    try:
+        detail = fn()
+        outcome = Outcome.OK
+    except Warning_ as exc:
+        outcome, detail = Outcome.WARN, str(exc)
+    except Skipped as exc:
+        outcome, detail = Outcome.SKIP, str(exc)
+    except Exception as exc:
+        outcome = Outcome.FAIL
+        detail = f"{type(exc).__name__}: {exc}"
+    return Check(zh, en, outcome, detail, time.perf_counter() - started)
+
+
+def run_checks(
+    paths: Paths, settings: ITSettings, report: Callable[[Check], None] | None = None
+) -> list[Check]:
+    """Run every check in order (each one is reported as soon as it is done)."""
+    note = _ensure_qt_platform()
+    done: list[Check] = []
+
+    def add(check: Check) -> None:
+        done.append(check)
+        if report is not None:
+            report(check)
+
+    frozen = "frozen" if getattr(sys, "frozen", False) else "source"
+    add(
+        Check(
+            "版本",
+            "version",
+            Outcome.OK,
+            f"gridclient {__version__} ({frozen}), Python {platform.python_version()}, "
+            f"{platform.platform()}",
+        )
+    )
+    add(_run("数据目录可写", "data directory writable", lambda: check_data_dir(paths)))
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix=".selftest-", dir=paths.data_dir))
+    try:
+        scratch = _Scratch(root)
+        add(_run("加密数据库", "encrypted store", lambda: check_store(scratch)))
+        add(_run("数据库迁移", "migrations", lambda: check_migrations(scratch)))
+        add(_run("界面组件", "Qt platform plugin", lambda: check_qt(note)))
+        add(_run("报表生成 PDF", "report to PDF", lambda: check_report(scratch)))
+        add(_run("界面翻译", "translations", check_translations))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    add(_run("系统密钥环", "keyring backend", check_keyring))
+    add(_run("连接服务器", "server reachable", lambda: check_server(settings)))
+    return done
+
+
+def run_self_test(paths: Paths, settings: ITSettings, out: TextIO, *, strict: bool = False) -> int:
+    """Print one line per check; 1 if any failed, 2 if ``strict`` and any warned."""
+
+    def show(check: Check) -> None:
+        print(check.line(), file=out, flush=True)
+
+    checks = run_checks(paths, settings, show)
+    failed = [c for c in checks if c.outcome is Outcome.FAIL]
+    warned = [c for c in checks if c.outcome is Outcome.WARN]
+    if failed:
+        print(f"自检未通过：{len(failed)} 项失败 / self-test FAILED", file=out)
+        return 1
+    if warned and strict:
+        print(f"自检有 {len(warned)} 项警告 / self-test has warnings (--strict)", file=out)
+        return 2
+    print("自检通过 / self-test passed", file=out)
+    return 0
+
+
+def _command(args: argparse.Namespace) -> int:
+    from gridclient.__main__ import it_overrides
+    from gridclient.logsetup import setup_logging
+
+    for stream in (sys.stdout, sys.stderr):  # a console whose code page lacks ✓
+        reconfigure: Any = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    paths = Paths.resolve(args.data_dir).ensure()
+    settings = effective_settings(paths, it_overrides(args))
+    setup_logging(paths.log_dir, settings.log_level)
+    return run_self_test(paths, settings, sys.stdout, strict=args.strict)
+
+
+def add_self_test_command(commands: Any) -> None:
+    parser = commands.add_parser(
+        "self-test", help="check this installation: store, migrations, PDF, Qt, keyring, server"
+    )
+    parser.add_argument(
+        "--data-dir", dest="data_dir", type=Path, default=argparse.SUPPRESS, help="data directory"
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 2 on warnings too")
+    parser.set_defaults(handler=_command)

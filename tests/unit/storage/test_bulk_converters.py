@@ -1,0 +1,85 @@
+"""The bulk converters' fast paths store exactly what the general ones stored."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from gridclient.domain.codec import CodecError, encode_fields
+from gridclient.domain.entities import Household
+from gridclient.domain.enums import EntityKind
+from gridclient.storage import bulk
+
+
+@pytest.mark.parametrize("year", [1, 9, 999, 1000, 2026, 9998])
+@pytest.mark.parametrize("microsecond", [0, 1, 999_999])
+@pytest.mark.parametrize("offset", [timedelta(0), timedelta(hours=8), timedelta(hours=-3.5)])
+def test_datetimes_are_stored_in_sqlalchemys_text_form(
+    year: int, microsecond: int, offset: timedelta
+) -> None:
+    value = datetime(year, 12, 31, 23, 59, 59, microsecond, tzinfo=timezone(offset))
+    try:
+        expected = bulk._DATETIME_OUT(value.astimezone(UTC).replace(tzinfo=None))
+    except OverflowError:
+        pytest.skip("outside the representable range once converted to UTC")
+    assert bulk.store_datetime(value) == expected
+
+
+def test_a_naive_datetime_is_still_taken_as_local_time() -> None:
+    naive = datetime(2026, 11, 22, 8, 0)
+    assert bulk.store_datetime(naive) == bulk._DATETIME_OUT(
+        naive.astimezone(UTC).replace(tzinfo=None)
+    )
+
+
+def test_equal_values_of_different_types_are_decoded_apart() -> None:
+    convert = bulk._by_distinct(lambda v: (type(v).__name__, v), lambda v: v)
+    assert convert("x", [True, 1, 1.0, True, "1"]) == [
+        ("bool", True),
+        ("int", 1),
+        ("float", 1.0),
+        ("bool", True),
+        ("str", "1"),
+    ]
+    assert convert("x", ["a", None, "a"]) == [("str", "a"), ("NoneType", None), ("str", "a")]
+
+
+def test_an_unhashable_value_is_a_codec_error() -> None:
+    convert = bulk._by_distinct(str, str)
+    with pytest.raises(CodecError):
+        convert("address", ["a", ["not", "a", "string"]])
+
+
+def _changes() -> list[dict[str, object]]:
+    grid = str(uuid.uuid4())
+    made = [Household(grid_id=grid, address=f"幸福路{i}号") for i in range(5)]
+    return [
+        {
+            "entity": "household",
+            "id": h.id,
+            "version": i + 1,
+            "deleted": i == 3,
+            "updated_at": f"2026-11-22T08:00:0{i}+08:00",
+            "fields": encode_fields(h),
+        }
+        for i, h in enumerate(made)
+    ]
+
+
+def test_pulled_changes_store_as_their_merged_rows() -> None:
+    changes = _changes()
+    merged = [
+        {**c["fields"], **{k: c[k] for k in ("id", "version", "deleted", "updated_at")}}  # type: ignore[dict-item]
+        for c in changes
+    ]
+    kind = EntityKind.HOUSEHOLD
+    assert bulk.change_tuples(kind, changes) == bulk.storage_tuples(kind, merged)
+
+
+def test_a_change_without_metadata_is_a_codec_error() -> None:
+    broken = _changes()
+    del broken[2]["version"]
+    with pytest.raises(CodecError):
+        bulk.change_tuples(EntityKind.HOUSEHOLD, broken)
