@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sys
 import unicodedata
 from array import array
 from bisect import bisect_right
@@ -767,14 +768,20 @@ def _char_readings() -> dict[str, str]:
     """``pypinyin``'s single-character table (code point → readings with tone marks),
     read from its data file without importing the package: importing ``pypinyin``
     also loads its phrase dictionary, which costs 0.4 s and 57 MB and which
-    character-by-character lookups never use."""
+    character-by-character lookups never use. In a PyInstaller bundle the file is
+    collected as data (``collect_data_files("pypinyin")``) under ``sys._MEIPASS``."""
     spec = importlib.util.find_spec("pypinyin")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("pypinyin is needed for pinyin search")
-    path = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
-    with path.open(encoding="utf-8") as data:
-        table: dict[str, str] = json.load(data)
-    return table
+    folders = [Path(f) for f in (spec.submodule_search_locations or [])] if spec else []
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        folders.append(Path(bundle) / "pypinyin")
+    for folder in folders:
+        path = folder / "pinyin_dict.json"
+        if path.is_file():
+            with path.open(encoding="utf-8") as data:
+                table: dict[str, str] = json.load(data)
+            return table
+    raise ModuleNotFoundError("pypinyin's pinyin_dict.json is needed for pinyin search")
 
 
 def _toneless(reading: str) -> str:

@@ -331,3 +331,24 @@ def test_patching_the_index_gives_what_a_full_build_gives(demo: DemoSession) -> 
     for query in (mover.name, "欧阳", "oyn", homes[0].address, homes[1].address, "1", "138"):
         assert index.search(query) == fresh.search(query), query
     assert homes[2].id in index.search(mover.name).household_ids
+
+
+def test_pinyin_table_is_found_in_a_pyinstaller_bundle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing imports pypinyin, so a bundle may hold only its collected data file."""
+    import importlib.util
+
+    from gridclient.storage import queries
+
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations
+    source = Path(next(iter(spec.submodule_search_locations))) / "pinyin_dict.json"
+    (tmp_path / "pypinyin").mkdir()
+    (tmp_path / "pypinyin" / "pinyin_dict.json").write_bytes(source.read_bytes())
+    monkeypatch.setattr(importlib.util, "find_spec", lambda _name: None)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert PinyinKeys()("张三").startswith("\x1fzs\x1fzhangsan")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "elsewhere"))
+    with pytest.raises(ModuleNotFoundError):
+        queries._char_readings()
