@@ -641,6 +641,8 @@ class MainWindow(QMainWindow):
 
         if self.sync is not None and not self.sync.running:
             return  # a late signal after the run ended
+        if phase in (Phase.UPLOAD, Phase.PUSH):
+            self.model.set_uploading(True)
         if phase == Phase.UPLOAD:
             text = self.tr("Uploading photos {done}/{total}").format(done=done, total=total)
         elif phase == Phase.PUSH:
@@ -658,6 +660,7 @@ class MainWindow(QMainWindow):
 
     def _sync_ended(self, message: str, *, error: bool = False) -> None:
         self.refresh_status()  # the last sync time, also when nothing else changed
+        self.model.set_uploading(False)
         if self.sync_action is not None:
             self.sync_action.setEnabled(True)
         for widget in (self.sync_phase_label, self.sync_progress, self.cancel_sync_button):

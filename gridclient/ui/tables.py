@@ -79,6 +79,14 @@ class HouseholdTableModel(LazyTableModel):
         self._states: Mapping[str, HouseholdSyncState] = {}
         self._state_generation = 0
         self._texts = SyncTexts(self)
+        self._uploading = False
+
+    def set_uploading(self, uploading: bool) -> None:
+        """While a sync sends its changes, what waits to sync is shown as uploading."""
+        if uploading == self._uploading:
+            return
+        self._uploading = uploading
+        self.set_states(self._states)
 
     def load_states(self) -> Mapping[str, HouseholdSyncState]:
         """The non-synced households (call off the UI thread)."""
@@ -119,6 +127,8 @@ class HouseholdTableModel(LazyTableModel):
             return _CENTER
         state = self.state_of(self.id_at(index.row()))
         if role == Qt.ItemDataRole.DisplayRole:
+            if self._uploading and state.state is SyncState.PENDING:
+                return QCoreApplication.translate("tables", "Uploading")
             return state_text(state.state)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._texts.tooltip(state)

@@ -1258,356 +1258,356 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="116"/>
+        <location filename="../../gridclient/ui/main_window.py" line="117"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="116"/>
+        <location filename="../../gridclient/ui/main_window.py" line="117"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="146"/>
+        <location filename="../../gridclient/ui/main_window.py" line="168"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="148"/>
+        <location filename="../../gridclient/ui/main_window.py" line="170"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="158"/>
+        <location filename="../../gridclient/ui/main_window.py" line="180"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="164"/>
+        <location filename="../../gridclient/ui/main_window.py" line="186"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="172"/>
+        <location filename="../../gridclient/ui/main_window.py" line="194"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="196"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="182"/>
+        <location filename="../../gridclient/ui/main_window.py" line="204"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="189"/>
+        <location filename="../../gridclient/ui/main_window.py" line="211"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="190"/>
+        <location filename="../../gridclient/ui/main_window.py" line="212"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="191"/>
+        <location filename="../../gridclient/ui/main_window.py" line="213"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="192"/>
+        <location filename="../../gridclient/ui/main_window.py" line="214"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="200"/>
+        <location filename="../../gridclient/ui/main_window.py" line="222"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="202"/>
+        <location filename="../../gridclient/ui/main_window.py" line="224"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="209"/>
+        <location filename="../../gridclient/ui/main_window.py" line="231"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="221"/>
+        <location filename="../../gridclient/ui/main_window.py" line="243"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="222"/>
+        <location filename="../../gridclient/ui/main_window.py" line="244"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="246"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="225"/>
+        <location filename="../../gridclient/ui/main_window.py" line="247"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="227"/>
+        <location filename="../../gridclient/ui/main_window.py" line="249"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="286"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="267"/>
+        <location filename="../../gridclient/ui/main_window.py" line="289"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="269"/>
+        <location filename="../../gridclient/ui/main_window.py" line="291"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="292"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="271"/>
+        <location filename="../../gridclient/ui/main_window.py" line="293"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="274"/>
+        <location filename="../../gridclient/ui/main_window.py" line="296"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="278"/>
+        <location filename="../../gridclient/ui/main_window.py" line="300"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="291"/>
+        <location filename="../../gridclient/ui/main_window.py" line="313"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <location filename="../../gridclient/ui/main_window.py" line="314"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="296"/>
+        <location filename="../../gridclient/ui/main_window.py" line="318"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="297"/>
+        <location filename="../../gridclient/ui/main_window.py" line="319"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="301"/>
+        <location filename="../../gridclient/ui/main_window.py" line="323"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="302"/>
+        <location filename="../../gridclient/ui/main_window.py" line="324"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="338"/>
+        <location filename="../../gridclient/ui/main_window.py" line="360"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <location filename="../../gridclient/ui/main_window.py" line="398"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="378"/>
+        <location filename="../../gridclient/ui/main_window.py" line="400"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="397"/>
-        <location filename="../../gridclient/ui/main_window.py" line="408"/>
+        <location filename="../../gridclient/ui/main_window.py" line="419"/>
+        <location filename="../../gridclient/ui/main_window.py" line="430"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="399"/>
+        <location filename="../../gridclient/ui/main_window.py" line="421"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="409"/>
+        <location filename="../../gridclient/ui/main_window.py" line="431"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="584"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="513"/>
+        <location filename="../../gridclient/ui/main_window.py" line="586"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="516"/>
+        <location filename="../../gridclient/ui/main_window.py" line="589"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="518"/>
+        <location filename="../../gridclient/ui/main_window.py" line="591"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="521"/>
+        <location filename="../../gridclient/ui/main_window.py" line="594"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="522"/>
+        <location filename="../../gridclient/ui/main_window.py" line="595"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="540"/>
+        <location filename="../../gridclient/ui/main_window.py" line="613"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="543"/>
+        <location filename="../../gridclient/ui/main_window.py" line="616"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="549"/>
+        <location filename="../../gridclient/ui/main_window.py" line="622"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="554"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="561"/>
+        <location filename="../../gridclient/ui/main_window.py" line="634"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="570"/>
+        <location filename="../../gridclient/ui/main_window.py" line="647"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="572"/>
+        <location filename="../../gridclient/ui/main_window.py" line="649"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="575"/>
+        <location filename="../../gridclient/ui/main_window.py" line="652"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="595"/>
+        <location filename="../../gridclient/ui/main_window.py" line="676"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="599"/>
+        <location filename="../../gridclient/ui/main_window.py" line="680"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="604"/>
+        <location filename="../../gridclient/ui/main_window.py" line="685"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="613"/>
+        <location filename="../../gridclient/ui/main_window.py" line="694"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="619"/>
+        <location filename="../../gridclient/ui/main_window.py" line="702"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="643"/>
+        <location filename="../../gridclient/ui/main_window.py" line="728"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="730"/>
+        <location filename="../../gridclient/ui/main_window.py" line="816"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="763"/>
+        <location filename="../../gridclient/ui/main_window.py" line="849"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="770"/>
+        <location filename="../../gridclient/ui/main_window.py" line="856"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="223"/>
+        <location filename="../../gridclient/ui/main_window.py" line="245"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="156"/>
+        <location filename="../../gridclient/ui/main_window.py" line="178"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2176,28 +2176,28 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="64"/>
+        <location filename="../../gridclient/app.py" line="51"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="66"/>
+        <location filename="../../gridclient/app.py" line="53"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="165"/>
-        <location filename="../../gridclient/app.py" line="206"/>
+        <location filename="../../gridclient/app.py" line="162"/>
+        <location filename="../../gridclient/app.py" line="184"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="162"/>
+        <location filename="../../gridclient/app.py" line="159"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="207"/>
+        <location filename="../../gridclient/app.py" line="185"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
@@ -2451,7 +2451,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/tables.py" line="68"/>
-        <location filename="../../gridclient/ui/tables.py" line="153"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
@@ -2481,102 +2481,107 @@
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="147"/>
+        <location filename="../../gridclient/ui/tables.py" line="131"/>
+        <source>Uploading</source>
+        <translation>上传中</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="157"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="148"/>
+        <location filename="../../gridclient/ui/tables.py" line="158"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="149"/>
+        <location filename="../../gridclient/ui/tables.py" line="159"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="150"/>
+        <location filename="../../gridclient/ui/tables.py" line="160"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="151"/>
+        <location filename="../../gridclient/ui/tables.py" line="161"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="152"/>
+        <location filename="../../gridclient/ui/tables.py" line="162"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="154"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Special groups</source>
         <translation>特殊人群</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="173"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="174"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="165"/>
+        <location filename="../../gridclient/ui/tables.py" line="175"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="166"/>
+        <location filename="../../gridclient/ui/tables.py" line="176"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="167"/>
+        <location filename="../../gridclient/ui/tables.py" line="177"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="183"/>
+        <location filename="../../gridclient/ui/tables.py" line="193"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="195"/>
+        <location filename="../../gridclient/ui/tables.py" line="205"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="196"/>
+        <location filename="../../gridclient/ui/tables.py" line="206"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="197"/>
+        <location filename="../../gridclient/ui/tables.py" line="207"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="198"/>
+        <location filename="../../gridclient/ui/tables.py" line="208"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="199"/>
+        <location filename="../../gridclient/ui/tables.py" line="209"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="200"/>
+        <location filename="../../gridclient/ui/tables.py" line="210"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="201"/>
+        <location filename="../../gridclient/ui/tables.py" line="211"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>

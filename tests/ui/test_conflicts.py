@@ -254,6 +254,13 @@ def test_sync_column_rolls_up_and_passes_the_model_tester(qtbot, ctx, world, sto
     row = model.row_of(world["h1"])
     assert model.data(model.index(row, column)) == "待同步"
     assert "1 项待同步" in model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
+    # While a sync sends its changes, what waits is shown as uploading; synced rows stay empty.
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_uploading(True)
+    assert model.data(model.index(row, column)) == "上传中"
+    assert model.data(model.index(model.row_of(world["h2"]), column)) == ""
+    model.set_uploading(False)
+    assert model.data(model.index(row, column)) == "待同步"
     _add(store, C1, EntityKind.HOUSEHOLD, world["h1"])
     pane.load(lambda: queries.household_ids())
     row = model.row_of(world["h1"])
