@@ -646,29 +646,7 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
     clean: OpStatus = "applied" if op.base_version == row.version else "merged"
     if not merge.updates:
         return Outcome(clean, row.version)
-    record = _full_record(kind, row.id, {**row.fields, **merge.updates})
-    fields = encode_fields(record)
-    placement = _place(ctx, kind, row.id, fields, previous=row.fields)
-    version = row.version + 1
-    ctx.conn.execute(
-        update(records)
-        .where(records.c.kind == row.kind, records.c.id == row.id)
-        .values(
-            version=version,
-            updated_at=ctx.now,
-            grid_id=placement.grid_id,
-            parent_id=placement.parent_id,
-            area_code=placement.area_code,
-            fields=fields,
-            field_versions=bump_versions(row.field_versions, merge.updates, version),
-            updated_by=ctx.caller.user_id,
-        )
-    )
-    ctx.effects.records.add((row.kind, row.id))
-    if placement.grid_id != row.grid_id:
-        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
-        if kind is EntityKind.HOUSEHOLD:
-            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+    version, placement = _write_version(ctx, kind, row, merge.updates)
     first_conflict = None
     for conflict in merge.conflicts:
         conflict_id = _add_conflict(
@@ -770,31 +748,7 @@ def _write_resolution(
     """Write the kept value(s) as a new version; ``restore`` undeletes the record with
     the edit that met its deletion (every reference is checked again then: the household
     of a resident may be gone too)."""
-    kind = op.entity
-    record = _full_record(kind, row.id, {**row.fields, **updates})
-    fields = encode_fields(record)
-    placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
-    version = row.version + 1
-    ctx.conn.execute(
-        update(records)
-        .where(records.c.kind == row.kind, records.c.id == row.id)
-        .values(
-            version=version,
-            deleted=False,
-            updated_at=ctx.now,
-            grid_id=placement.grid_id,
-            parent_id=placement.parent_id,
-            area_code=placement.area_code,
-            fields=fields,
-            field_versions=bump_versions(row.field_versions, updates, version),
-            updated_by=ctx.caller.user_id,
-        )
-    )
-    ctx.effects.records.add((row.kind, row.id))
-    if placement.grid_id != row.grid_id:
-        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
-        if kind is EntityKind.HOUSEHOLD:
-            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+    version, placement = _write_version(ctx, op.entity, row, updates, restore=restore)
     if lost:  # one field, so one third value at most
         third = lost[0]
         conflict_id = _add_conflict(
@@ -817,6 +771,44 @@ def _write_resolution(
             conflict_id,
         )
     return Outcome("applied", version)
+
+
+def _write_version(
+    ctx: Context,
+    kind: EntityKind,
+    row: Any,
+    updates: Mapping[str, Any],
+    *,
+    restore: bool = False,
+) -> tuple[int, Placement]:
+    """Write ``updates`` over ``row`` as its next version (placement and references
+    checked, field versions bumped, a move to another grid taking the household's
+    residents along); ``restore`` also undeletes it and checks every reference again."""
+    record = _full_record(kind, row.id, {**row.fields, **updates})
+    fields = encode_fields(record)
+    placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
+    version = row.version + 1
+    values: dict[str, Any] = {
+        "version": version,
+        "updated_at": ctx.now,
+        "grid_id": placement.grid_id,
+        "parent_id": placement.parent_id,
+        "area_code": placement.area_code,
+        "fields": fields,
+        "field_versions": bump_versions(row.field_versions, updates, version),
+        "updated_by": ctx.caller.user_id,
+    }
+    if restore:
+        values["deleted"] = False
+    ctx.conn.execute(
+        update(records).where(records.c.kind == row.kind, records.c.id == row.id).values(**values)
+    )
+    ctx.effects.records.add((row.kind, row.id))
+    if placement.grid_id != row.grid_id:
+        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
+        if kind is EntityKind.HOUSEHOLD:
+            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+    return version, placement
 
 
 def _move(ctx: Context, kind: str, record_id: str, old: str | None, new: str | None) -> None:
