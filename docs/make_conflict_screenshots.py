@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
@@ -39,7 +40,10 @@ H = EntityKind.HOUSEHOLD
 
 
 def _save(app: QApplication, widget: QWidget, name: str) -> None:
-    app.processEvents()
+    # Let the deferred start-up work (tree, status bar, sync column) land first.
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.02)
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(path)

@@ -315,16 +315,17 @@ class MainWindow(QMainWindow):
             self.toolbar.addSeparator()
             self.toolbar.addAction(self.sync_action)
         self.addToolBar(self.toolbar)
-        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        self.diagnostics_action = self.help_menu.addAction(self.tr("Export diagnostics bundle…"))
-        self.diagnostics_action.triggered.connect(lambda: self.export_diagnostics())
 
     def _build_report_menu(self) -> None:
+        """Menus in the usual order: 报表 first, 帮助 last."""
         menu = self.menuBar().addMenu(self.tr("&Reports"))
         self.reports_action = menu.addAction(self.tr("Print or export a report…"))
         self.reports_action.triggered.connect(self.open_reports)
         self.import_action = menu.addAction(self.tr("Import roster…"))
         self.import_action.triggered.connect(self.open_import)
+        self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.diagnostics_action = self.help_menu.addAction(self.tr("Export diagnostics bundle…"))
+        self.diagnostics_action.triggered.connect(lambda: self.export_diagnostics())
 
     def open_reports(self) -> None:
         from gridclient.ui.report_dialogs import ReportDialog, tree_area_id
