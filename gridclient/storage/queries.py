@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, li
 from sqlalchemy.orm import Session
 
 from gridclient.domain import idnumber, phone
+from gridclient.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
 from gridclient.domain.entities import CST, Event
 from gridclient.domain.enums import (
     AreaLevel,
@@ -293,9 +294,11 @@ class AreaQueries:
 ResidentListRow = tuple[str, str, str, str, str, str, str, str]
 
 
-def _special_labels(codes: Sequence[str] | None) -> str:
+def _special_labels(codes: Sequence[str] | None, birth_date: date | None, today: date) -> str:
+    """Labels of the effective groups: stored tags with 老年人 60+/80+ derived from the
+    birth date (a stored age tag goes stale as people age)."""
     labels = []
-    for code in codes or ():
+    for code in effective_codes(codes or (), birth_date, today):
         try:
             labels.append(SpecialGroup(code).label)
         except ValueError:
@@ -310,9 +313,12 @@ class ResidentQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def resident_ids(self, area: AreaFilter = AreaFilter(), tag: str | None = None) -> list[str]:
+    def resident_ids(
+        self, area: AreaFilter = AreaFilter(), tag: str | None = None, *, today: date | None = None
+    ) -> list[str]:
         """Live residents of live households in the area, in household address order,
-        then head first, then by name. ``tag`` keeps one special group."""
+        then head first, then by name. ``tag`` keeps one special group; the age groups
+        (60+/80+) are a birth-date cutoff computed from ``today`` (CST by default)."""
         query = (
             select(
                 ResidentRow.id,
@@ -326,7 +332,11 @@ class ResidentQueries:
             .where(ResidentRow.deleted.is_(False))
         )
         query = _household_scope(query, area)
-        if tag is not None:
+        years = _AGE_GROUP_YEARS.get(tag or "")
+        if years is not None:
+            cutoff = birth_cutoff(years, today or today_cst())
+            query = query.where(ResidentRow.birth_date <= cutoff)
+        elif tag is not None:
             # JSON array of codes: json_each keeps the test exact (no substring match).
             codes = func.json_each(ResidentRow.tags).table_valued("value")
             query = query.where(select(literal(1)).where(codes.c.value == tag).exists())
@@ -353,10 +363,12 @@ class ResidentQueries:
         )
         return [r.id for r in ordered]
 
-    def resident_rows(self, ids: Sequence[str]) -> Mapping[str, ResidentListRow]:
+    def resident_rows(
+        self, ids: Sequence[str], *, today: date | None = None
+    ) -> Mapping[str, ResidentListRow]:
         """Name, gender, masked ID number, age, relation, masked phone, address, groups."""
         out: dict[str, ResidentListRow] = {}
-        today = datetime.now(CST).date()
+        today = today or today_cst()
         with _reading(self._engine) as connection:
             for start in range(0, len(ids), _IN_CHUNK):
                 chunk = list(ids[start : start + _IN_CHUNK])
@@ -379,11 +391,11 @@ class ResidentQueries:
                         row.name,
                         _label(Gender, row.gender),
                         idnumber.mask(row.id_number) if row.id_number else "",
-                        "" if row.birth_date is None else str(_age(row.birth_date, today)),
+                        "" if row.birth_date is None else str(age_on(row.birth_date, today)),
                         _label(Relation, row.relation),
                         phone.mask(row.phone) if row.phone else "",
                         row.address or "",
-                        _special_labels(row.tags),
+                        _special_labels(row.tags, row.birth_date, today),
                     )
         return out
 
@@ -394,8 +406,7 @@ class ResidentQueries:
             )
 
 
-def _age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+_AGE_GROUP_YEARS = {group.value: years for group, years in AGE_GROUPS.items()}
 
 
 def _label(enum: type[StrEnum], code: str | None) -> str:

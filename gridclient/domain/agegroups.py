@@ -1,0 +1,88 @@
+"""老年人 60+ / 80+: special groups derived from the birth date, never stored.
+
+A stored tag would go stale as people age (someone born 1966-12-01 is 60+ from
+2026-12-01 without anyone editing the record), so these two groups are computed from
+``birth_date`` against today's date in China Standard Time wherever they are shown,
+counted, filtered or printed. Tags stored by older clients are ignored, not rejected:
+``effective_tags`` drops them and adds the derived ones.
+
+Age is counted in 周岁 (completed years): a person turns N on the N-th anniversary of the
+birth date. Someone born on 29 February turns N on 1 March in a year without
+29 February (the anniversary has not happened on 28 February yet). This is the rule the
+senior-citizen benefits (高龄津贴, 老年人优待) use; note that the criminal-law rule for
+minors (周岁 from the day *after* the birthday) is a different, narrower convention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from gridclient.domain.entities import CST, Resident
+from gridclient.domain.enums import SpecialGroup
+
+__all__ = [
+    "AGE_GROUPS",
+    "DERIVED_GROUPS",
+    "age_groups",
+    "age_on",
+    "birth_cutoff",
+    "effective_codes",
+    "effective_tags",
+    "today_cst",
+]
+
+#: Derived group → the age (周岁) from which a person belongs to it.
+AGE_GROUPS: dict[SpecialGroup, int] = {
+    SpecialGroup.ELDERLY_60: 60,
+    SpecialGroup.ELDERLY_80: 80,
+}
+DERIVED_GROUPS: frozenset[SpecialGroup] = frozenset(AGE_GROUPS)
+
+
+def today_cst(now: datetime | None = None) -> date:
+    """Today's date in China Standard Time (``now`` must be timezone-aware)."""
+    return (now or datetime.now(CST)).astimezone(CST).date()
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Completed years (周岁) on ``today``; 29 February birthdays count from 1 March in
+    common years."""
+    before = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before
+
+
+def birth_cutoff(years: int, today: date) -> date:
+    """The latest birth date of someone at least ``years`` old on ``today``:
+    ``age_on(b, today) >= years`` exactly when ``b <= birth_cutoff(years, today)``,
+    so a query can filter with ``birth_date <= cutoff``."""
+    year = today.year - years
+    try:
+        return today.replace(year=year)
+    except ValueError:  # today is 29 February and ``year`` is a common year
+        return date(year, 2, 28)
+
+
+def age_groups(birth_date: date | None, today: date) -> frozenset[SpecialGroup]:
+    """The age groups someone born on ``birth_date`` belongs to on ``today``."""
+    if birth_date is None:
+        return frozenset()
+    age = age_on(birth_date, today)
+    return frozenset(g for g, years in AGE_GROUPS.items() if age >= years)
+
+
+def effective_tags(resident: Resident, today: date) -> frozenset[SpecialGroup]:
+    """The resident's stored tags without any stored age group, plus the derived ones."""
+    return (resident.tags - DERIVED_GROUPS) | age_groups(resident.birth_date, today)
+
+
+def effective_codes(codes: Iterable[str], birth_date: date | None, today: date) -> list[str]:
+    """Like ``effective_tags`` for raw stored codes (a JSON column; codes from a newer
+    server are kept as they are), in enum order with unknown codes last."""
+    derived = {g.value for g in DERIVED_GROUPS}
+    kept = [c for c in codes if c not in derived]
+    kept.extend(g.value for g in age_groups(birth_date, today))
+    return sorted(kept, key=lambda c: _ORDER.get(c, len(_ORDER)))
+
+
+_ORDER = {g.value: i for i, g in enumerate(SpecialGroup)}
