@@ -20,10 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.engine import Connection
 
 from gridclient.domain import idnumber, phone
+from gridclient.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, today_cst
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.entities import CST, Event, EventAction
 from gridclient.domain.enums import (
@@ -775,7 +776,13 @@ def build_roster(
     ``role`` may see them in full."""
     context = _Context(store, now)
     full = may_see_full_ids(role)
-    tag = func.json_each(ResidentRow.tags).table_valued("value")
+    today = today_cst(context.now)
+    years = AGE_GROUPS.get(group)
+    if years is not None:  # 老年人 60+/80+: from the birth date, stored tags go stale
+        member: ColumnElement[bool] = ResidentRow.birth_date <= birth_cutoff(years, today)
+    else:
+        tag = func.json_each(ResidentRow.tags).table_valued("value")
+        member = exists(select(tag.c.value).where(tag.c.value == group.value))
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
         fetched: list[Any] = []
@@ -800,7 +807,7 @@ def build_roster(
                     ResidentRow.deleted.is_(False),
                     HouseholdRow.deleted.is_(False),
                     HouseholdRow.grid_id.in_(chunk),
-                    exists(select(tag.c.value).where(tag.c.value == group.value)),
+                    member,
                 )
             )
             fetched.extend(connection.execute(statement))
@@ -815,11 +822,7 @@ def build_roster(
             phone_text = r.phone if full else phone.mask(r.phone) if r.phone else ""
             age: Cell = ""
             if r.birth_date is not None:
-                today = context.now.astimezone(CST).date()
-                years = today.year - r.birth_date.year
-                if (today.month, today.day) < (r.birth_date.month, r.birth_date.day):
-                    years -= 1
-                age = years
+                age = age_on(r.birth_date, today)
             rows.append(
                 (
                     n,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from gridclient.domain.entities import CST
+from gridclient.domain.entities import CST, Resident
 from gridclient.domain.enums import Role, SpecialGroup, VisitMethod
 from gridclient.domain.idnumber import mask
 from gridclient.reports.data import (
@@ -108,6 +108,36 @@ def test_roster_masks_ids_by_role(store: Store, sample: Sample, role: Role, full
         name: number if full else mask(number) for name, number in expected.items()
     }
     assert report.totals is not None and report.totals[1] == f"{len(expected)}人"
+
+
+def test_elderly_rosters_use_the_birth_date_not_stored_tags(store: Store, sample: Sample) -> None:
+    grids = _township_grid_ids(sample)
+    home = next(h for h in sample.dataset.households if h.grid_id in grids)
+    stale = Resident(  # an old client tagged a 36-year-old as 60+/80+
+        household_id=home.id,
+        name="错标老人",
+        birth_date=date(1990, 1, 1),
+        tags=frozenset({SpecialGroup.ELDERLY_60, SpecialGroup.ELDERLY_80}),
+    )
+    with store.unit_of_work(actor="tester") as uow:
+        uow.create(stale)
+    report = build_roster(store, TOWNSHIP_CODE, SpecialGroup.ELDERLY_60, Role.TOWNSHIP, now=NOW)
+    # Born on or before 1966-10-30 (NOW is 2026-10-30 CST); nobody stored the tag.
+    assert sorted(r[1] for r in report.rows) == ["孙丽", "张建国", "李秀英"]
+    assert report.totals is not None and report.totals[1] == "3人"
+    assert {r[1]: r[3] for r in report.rows}["孙丽"] == 60
+    # 孙丽 (born 1966-07-07) is not 60 yet on 2026-07-06 CST.
+    before = datetime(2026, 7, 6, 23, 59, tzinfo=CST)
+    early = build_roster(store, TOWNSHIP_CODE, SpecialGroup.ELDERLY_60, Role.TOWNSHIP, now=before)
+    assert sorted(r[1] for r in early.rows) == ["张建国", "李秀英"]
+    # 16:00 UTC on 6 July is already 7 July in Beijing.
+    birthday = datetime(2026, 7, 6, 16, 0, tzinfo=UTC)
+    on_day = build_roster(
+        store, TOWNSHIP_CODE, SpecialGroup.ELDERLY_60, Role.TOWNSHIP, now=birthday
+    )
+    assert len(on_day.rows) == 3
+    eighty = build_roster(store, TOWNSHIP_CODE, SpecialGroup.ELDERLY_80, Role.TOWNSHIP, now=NOW)
+    assert eighty.rows == ()
 
 
 def test_last_sync_time_is_shown(store: Store) -> None:
