@@ -1075,11 +1075,8 @@ class _Builder:
         for i, (person, resident) in enumerate(zip(people, residents, strict=True)):
             age = ages[i]
             male = person.gender is Gender.MALE
+            # 老年人 60+/80+ are derived from the birth date, never stored (they go stale).
             tags: list[SpecialGroup] = []
-            if age >= 60:
-                tags.append(SpecialGroup.ELDERLY_60)
-            if age >= 80:
-                tags.append(SpecialGroup.ELDERLY_80)
             if village and not person.away:
                 if age < 16 and person.parents and all(people[p].away for p in person.parents):
                     tags.append(SpecialGroup.LEFT_BEHIND_CHILD)
@@ -1255,7 +1252,7 @@ class _Builder:
     def _profile(self, home: _Home) -> tuple[str, ...]:
         keys = ["general"]
         members = home.members
-        if any(SpecialGroup.ELDERLY_60 in r.tags for r in members):
+        if any((r.age_on(self.today) or 0) >= 60 for r in members):
             keys.append("elderly")
             if len(members) == 1:
                 keys.append("elderly")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridclient.domain import phone
+from gridclient.domain.agegroups import effective_tags, today_cst
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
 from gridclient.domain.enums import EntityKind, HouseholdTag, SpecialGroup
@@ -431,10 +432,9 @@ class HouseholdDialog(QDialog):
     # -- members ------------------------------------------------------------------------
 
     def _group_text(self, resident: Resident) -> str:
+        tags = effective_tags(resident, today_cst())  # 老年人 60+/80+ from the birth date
         shown = [
-            g.label
-            for g in SpecialGroup
-            if g in resident.tags and (self._sensitive_ok or not g.sensitive)
+            g.label for g in SpecialGroup if g in tags and (self._sensitive_ok or not g.sensitive)
         ]
         return "、".join(shown)
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridclient.domain import idnumber, phone
+from gridclient.domain.agegroups import DERIVED_GROUPS, age_groups, today_cst
 from gridclient.domain.entities import Household, Resident
 from gridclient.domain.enums import (
     DisabilityCategory,
@@ -197,7 +198,11 @@ class ResidentForm(QDialog):
             groups_layout.addWidget(_section_label(titles[key]), row, 0)
             for column, group in enumerate(members, start=1):
                 box = QCheckBox(group.label)
-                box.setChecked(group in resident.tags)
+                if group in DERIVED_GROUPS:
+                    box.setEnabled(False)
+                    box.setToolTip(self.tr("Calculated from the birth date"))
+                else:
+                    box.setChecked(group in resident.tags)
                 self.group_boxes[group] = box
                 groups_layout.addWidget(box, row, column)
         self.disability_category = QComboBox()
@@ -223,6 +228,8 @@ class ResidentForm(QDialog):
         disability_layout.addStretch(1)
         groups_layout.addWidget(self.disability_row, len(GROUP_SECTIONS), 0, 1, 5)
         self.group_boxes[G.DISABLED].toggled.connect(self._disability_toggled)
+        self.birth_edit.dateChanged.connect(lambda _d: self._show_age_groups())
+        self._show_age_groups()
         self._disability_toggled(self.group_boxes[G.DISABLED].isChecked())
 
         form = QFormLayout()
@@ -371,10 +378,20 @@ class ResidentForm(QDialog):
     def _disability_toggled(self, checked: bool) -> None:
         self.disability_row.setVisible(checked)
 
+    def _show_age_groups(self) -> None:
+        """老年人 60+/80+ follow the birth date (CST today); the boxes are read-only."""
+        derived = age_groups(self.birth_date(), today_cst())
+        for group in DERIVED_GROUPS:
+            box = self.group_boxes.get(group)
+            if box is not None:
+                box.setChecked(group in derived)
+
     def tags(self) -> frozenset[SpecialGroup]:
+        """The tags to store: never the age groups (derived), so saving an edited record
+        also drops any stale age tag an older client stored."""
         shown = {g for g, box in self.group_boxes.items() if box.isChecked()}
         hidden = {g for g in self._original.tags if g not in self.group_boxes}
-        return frozenset(shown | hidden)
+        return frozenset(shown | hidden) - DERIVED_GROUPS
 
     # -- accept ---------------------------------------------------------------------------
 

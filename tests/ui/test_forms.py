@@ -372,6 +372,35 @@ def test_sensitive_groups_only_for_roles_that_may_see_them(qtbot, ctx, household
     assert own.disability_row.isVisibleTo(own)
 
 
+def test_age_groups_follow_the_birth_date_and_are_never_stored(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    stale = Resident(  # an old client stored 60+/80+ on a 36-year-old
+        household_id=household_id,
+        name="甲",
+        birth_date=date(1990, 1, 1),
+        tags=frozenset({SpecialGroup.ELDERLY_60, SpecialGroup.ELDERLY_80, SpecialGroup.DISABLED}),
+    )
+    form = ResidentForm(ctx, stale, grid_id=ctx.user.grid_ids[0], stored=False)
+    qtbot.addWidget(form)
+    form.show()
+    sixty = form.group_boxes[SpecialGroup.ELDERLY_60]
+    eighty = form.group_boxes[SpecialGroup.ELDERLY_80]
+    for box in (sixty, eighty):
+        assert not box.isEnabled() and not box.isChecked()
+        assert box.toolTip() == "Calculated from the birth date"  # 按出生日期自动计算
+    assert form.group_boxes[SpecialGroup.DISABLED].isChecked()
+    # Typing an ID number of someone born in 1940 updates the boxes at once.
+    form.id_field.edit.clear()
+    form._auto_birth = True  # the date came from the number, so a new number replaces it
+    type_text(qtbot, form.id_field.edit, valid_id("11010519400101123"))
+    assert form.birth_date() == date(1940, 1, 1)
+    assert sixty.isChecked() and eighty.isChecked()
+    form.set_birth_date(date(1960, 1, 1))
+    assert sixty.isChecked() and not eighty.isChecked()
+    edited = form.validate()
+    assert edited is not None
+    assert edited.tags == {SpecialGroup.DISABLED}  # stale age tags dropped, none stored
+
+
 # -- masking ------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from gridclient.demo import generator as gen
 from gridclient.demo.generator import DEMO_PASSWORD, Dataset, SizeSpec, generate, load_catalog
+from gridclient.domain.agegroups import effective_tags
 from gridclient.domain.catalog import EventCatalog, EventCategory
 from gridclient.domain.codec import encode_fields
 from gridclient.domain.entities import CST, Area, EventAction, Record, Resident
@@ -371,7 +372,7 @@ def test_special_groups_have_plausible_shares(medium: Dataset) -> None:
     n = len(residents)
 
     def share(group: SpecialGroup) -> float:
-        return sum(group in r.tags for r in residents) / n
+        return sum(group in effective_tags(r, TODAY) for r in residents) / n
 
     assert 0.16 <= share(SpecialGroup.ELDERLY_60) <= 0.25
     assert 0.02 <= share(SpecialGroup.ELDERLY_80) <= 0.045
@@ -420,8 +421,10 @@ def test_tags_agree_with_age_place_and_disability(medium: Dataset) -> None:
     }
     for resident in medium.residents:
         age = _age(resident)
-        assert (SpecialGroup.ELDERLY_60 in resident.tags) == (age >= 60)
-        assert (SpecialGroup.ELDERLY_80 in resident.tags) == (age >= 80)
+        # 老年人 60+/80+ are derived from the birth date and never stored.
+        assert not resident.tags & {SpecialGroup.ELDERLY_60, SpecialGroup.ELDERLY_80}
+        assert (SpecialGroup.ELDERLY_60 in effective_tags(resident, TODAY)) == (age >= 60)
+        assert (SpecialGroup.ELDERLY_80 in effective_tags(resident, TODAY)) == (age >= 80)
         disabled = SpecialGroup.DISABLED in resident.tags
         assert (resident.disability_category is not None) == disabled
         assert (resident.disability_grade in (1, 2, 3, 4)) == disabled
