@@ -607,210 +607,210 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="155"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="156"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="155"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="156"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="182"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="183"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="190"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="191"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="192"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="195"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="196"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="198"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="198"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="199"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="204"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="211"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="214"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="507"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="245"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="279"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="280"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="287"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="288"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="289"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="355"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="356"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="372"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="373"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="381"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="382"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="411"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="424"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
@@ -1874,154 +1874,159 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="117"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="118"/>
         <source>Resident</source>
         <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last.</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="117"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="118"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="136"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="137"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="144"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="149"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="157"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="150"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="158"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="186"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="187"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="189"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="190"/>
         <source>Left behind</source>
         <translation>留守人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="190"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
         <source>Elderly, disability, veterans</source>
         <translation>老人、残疾、优抚</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="192"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="192"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="193"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="204"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="203"/>
+        <source>Calculated from the birth date</source>
+        <translation>按出生日期自动计算</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="209"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="211"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="216"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="220"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="225"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="229"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="236"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="238"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="232"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="246"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="241"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="248"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="242"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="249"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="244"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="245"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="246"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="254"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="260"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="254"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="341"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="348"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="355"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="362"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="358"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="365"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="385"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="402"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
     </message>
