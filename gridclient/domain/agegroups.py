@@ -78,11 +78,16 @@ def effective_tags(resident: Resident, today: date) -> frozenset[SpecialGroup]:
 
 def effective_codes(codes: Iterable[str], birth_date: date | None, today: date) -> list[str]:
     """Like ``effective_tags`` for raw stored codes (a JSON column; codes from a newer
-    server are kept as they are), in enum order with unknown codes last."""
-    derived = {g.value for g in DERIVED_GROUPS}
-    kept = [c for c in codes if c not in derived]
-    kept.extend(g.value for g in age_groups(birth_date, today))
-    return sorted(kept, key=lambda c: _ORDER.get(c, len(_ORDER)))
+    server are kept as they are), in enum order with unknown codes last. Called once per
+    list row, so it avoids work for the common case (no tags, under 60)."""
+    kept = [c for c in codes if c not in _DERIVED_CODES]
+    if birth_date is not None:
+        age = age_on(birth_date, today)
+        kept.extend(g.value for g, years in AGE_GROUPS.items() if age >= years)
+    if len(kept) > 1:
+        kept.sort(key=lambda c: _ORDER.get(c, len(_ORDER)))
+    return kept
 
 
+_DERIVED_CODES = frozenset(g.value for g in DERIVED_GROUPS)
 _ORDER = {g.value: i for i, g in enumerate(SpecialGroup)}
