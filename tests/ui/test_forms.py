@@ -401,6 +401,36 @@ def test_age_groups_follow_the_birth_date_and_are_never_stored(qtbot, ctx, house
     assert edited.tags == {SpecialGroup.DISABLED}  # stale age tags dropped, none stored
 
 
+def test_member_list_derives_age_groups_unedited_kept(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    stale = Resident(
+        household_id=household_id,
+        name="错标",
+        birth_date=date(1990, 1, 1),
+        tags=frozenset({SpecialGroup.ELDERLY_60}),
+    )
+    old = Resident(household_id=household_id, name="高龄", birth_date=date(1940, 1, 1))
+    with ctx.store.unit_of_work(actor="someone") as uow:
+        uow.create(stale)
+        uow.create(old)
+    dialog = open_household(qtbot, ctx, household_id)
+    model = dialog.resident_model
+    groups = model.columnCount() - 1
+    texts = {
+        model.index(row, 0).data(): model.index(row, groups).data()
+        for row in range(model.rowCount())
+    }
+    assert texts["错标"] == ""
+    assert texts["高龄"] == "60岁以上老人、80岁以上老人"
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    # Saving the household does not rewrite members nobody edited: no op, tag kept.
+    for person in (stale, old):
+        assert [op.kind.value for op in ops_for(ctx, EntityKind.RESIDENT, person.id)] == ["create"]
+    with ctx.store.read() as repos:
+        kept = repos.records.get(Resident, stale.id)
+    assert kept is not None and kept.tags == {SpecialGroup.ELDERLY_60}
+
+
 # -- masking ------------------------------------------------------------------------------
 
 
