@@ -152,6 +152,9 @@ class ReportDialog(QDialog):
         self._painting = False
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.preview_busy: QAction | None = None
+        self.preview_print: QAction | None = None
+        """The preview's own print action: off while re-laying out (it would print the
+        placeholder page)."""
         """The preview tool bar's busy bar (its action), shown while re-laying out."""
         self.printer: QPrinter | None = None
         self.last_output: Path | None = None
@@ -398,6 +401,7 @@ class ReportDialog(QDialog):
             dialog.resize(1100, 800)
             dialog.paintRequested.connect(self._paint_preview)
             self.preview_dialog = dialog
+            self.preview_print = _print_action(dialog)
             self.preview_busy = _add_busy_bar(dialog)
             self.status_label.setText(
                 self.tr("{title}: {rows} rows, {pages} pages").format(
@@ -482,6 +486,8 @@ class ReportDialog(QDialog):
     def _show_preview_busy(self, busy: bool) -> None:
         if self.preview_busy is not None:
             self.preview_busy.setVisible(busy)
+        if self.preview_print is not None:
+            self.preview_print.setEnabled(not busy)
         if self.preview_dialog is not None:
             if busy:
                 self.preview_dialog.setCursor(Qt.CursorShape.BusyCursor)
@@ -623,6 +629,13 @@ def _paint_placeholder(printer: QPrinter, text: str) -> None:
         )
     finally:
         painter.end()
+
+
+def _print_action(dialog: QPrintPreviewDialog) -> QAction | None:
+    """The preview's print action: the last one of its tool bar (Qt adds it last)."""
+    toolbar = dialog.findChild(QToolBar)
+    actions = [a for a in toolbar.actions() if not a.isSeparator()] if toolbar else []
+    return actions[-1] if actions else None
 
 
 def _add_busy_bar(dialog: QPrintPreviewDialog) -> QAction | None:

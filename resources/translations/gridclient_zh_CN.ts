@@ -1701,177 +1701,177 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="158"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="161"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="164"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="168"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="171"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="170"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="178"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="181"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="180"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="183"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="185"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="190"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="193"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="202"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="205"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="203"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="204"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="207"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="205"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="208"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="209"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="302"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="304"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="307"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="397"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="400"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="403"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="407"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="409"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="413"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="427"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="431"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="509"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="515"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="525"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="524"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="530"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="555"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="561"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="560"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="566"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="564"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="570"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="564"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="570"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="577"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="583"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="582"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="588"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="651"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="664"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="662"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="675"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>

@@ -242,6 +242,9 @@ def test_preview_relayout_runs_off_the_ui_thread(store: Store, qtbot, monkeypatc
         qtbot.waitUntil(lambda: len(threads) == 1)
         qtbot.waitUntil(lambda: widget.pageCount() == 1)
         assert busy.isVisible() and dialog._pagination is landscape
+        print_action = dialog.preview_print
+        assert print_action is not None and not print_action.isEnabled()
+        assert print_action.text() == "Print"  # Qt's own, untranslated here
         # Back to landscape before the layout is ready: the old layout is painted at
         # once and the portrait one, when it comes, is dropped.
         widget.setLandscapeOrientation()
@@ -250,6 +253,7 @@ def test_preview_relayout_runs_off_the_ui_thread(store: Store, qtbot, monkeypatc
         qtbot.waitUntil(lambda: dialog._relayout is not None and dialog._relayout.done)
         qtbot.wait(50)
         assert dialog._pagination is landscape and not busy.isVisible()
+        assert print_action.isEnabled()
         # Portrait again, unhindered: laid out on the worker, the preview refreshed.
         widget.setPortraitOrientation()
         qtbot.waitUntil(lambda: dialog._pagination is not landscape, timeout=15_000)
