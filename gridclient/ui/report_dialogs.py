@@ -393,6 +393,7 @@ class ReportDialog(QDialog):
 
         def done(report: Report, layout: Any) -> None:
             assert isinstance(layout, Pagination)
+            self._drop_relayout()  # one for an earlier preview's page
             self._pagination = layout
             self.printer = printer
             setup_printer(printer, report)
