@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,43 +23,65 @@ from gridclient.storage import keys
 from gridclient.storage.errors import KeyFileError, WrongPassword
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
-_INPUT_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-    }
-)
-
 
 class IdleWatcher(QObject):
-    """Application-wide event filter: any key or mouse input restarts the timer."""
+    """Emits ``idle`` once there was no keyboard, mouse, wheel or touch input in any
+    window or dialog of the application for the idle time.
+
+    An application-wide event filter sees every Qt event (paints, timers, layout…), so
+    it does as little as possible: one C++ type test (``QEvent.isInputEvent``, no
+    PySide enum made) and, for input, storing a timestamp — no timer restart and no
+    signal per event. A single-shot timer fires when the idle time would be over
+    since the last input it knew of; it then either emits ``idle`` or sleeps again for
+    the rest of the idle time counted from the latest input. See
+    ``bench/ui_idle_filter.py`` for the per-event cost."""
 
     idle = Signal()
 
     def __init__(self, minutes: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._idle_ms = max(1, minutes) * 60_000
+        self._last_input = monotonic()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(max(1, minutes) * 60_000)
-        self.timer.timeout.connect(self.idle)
+        self.timer.setInterval(self._idle_ms)
+        self.timer.timeout.connect(self._check)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
         self.timer.start()
 
+    @property
+    def idle_ms(self) -> int:
+        return self._idle_ms
+
+    def set_idle_ms(self, idle_ms: int) -> None:
+        """Change the idle time (counted from the last input) and start watching."""
+        self._idle_ms = max(1, idle_ms)
+        self.timer.start(self._idle_ms)
+
+    def quiet_ms(self) -> int:
+        """Milliseconds since the last input."""
+        return int((monotonic() - self._last_input) * 1000)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _INPUT_EVENTS and self.timer.isActive():
-            self.timer.start()
+        if event.isInputEvent():
+            self._last_input = monotonic()
         return False
+
+    def _check(self) -> None:
+        remaining = self._idle_ms - self.quiet_ms()
+        if remaining > 0:
+            self.timer.start(remaining)  # input since: wait for the rest of the time
+        else:
+            self.idle.emit()
 
     def pause(self) -> None:
         self.timer.stop()
 
     def resume(self) -> None:
-        self.timer.start()
+        self._last_input = monotonic()
+        self.timer.start(self._idle_ms)
 
     def stop(self) -> None:
         self.timer.stop()

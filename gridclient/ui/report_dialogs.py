@@ -2,10 +2,14 @@
 
 The report is built (database queries) and laid out (the text layout of every page,
 the slow part of printing) on the task runner; the UI thread shows a busy bar and,
-for the preview, only paints pages already laid out. The preview, the printer and the
-PDF all go through ``gridclient.reports.render`` (one pagination for all three), the
-Excel file through ``gridclient.reports.excel``. ID and phone numbers are masked as
-for the command line: in full only for the roles that may see them
+for the preview, only paints pages already laid out. When the user changes the paper
+or orientation inside the preview, the new layout is made on the runner too: the
+preview shows a "laying out…" page and a busy bar meanwhile and refreshes when the
+layout is ready (a layout for a page the user has already left again is dropped).
+The preview, the printer and the PDF all go through ``gridclient.reports.render``
+(one pagination for all three), the Excel file through ``gridclient.reports.excel``.
+ID and phone numbers are masked as for the command line: in full only for the roles
+that may see them
 (:func:`gridclient.reports.data.may_see_full_ids`).
 """
 
@@ -18,9 +22,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication, QDate, QDir, QStandardPaths, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtCore import QCoreApplication, QDate, QDir, QRectF, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QPainter
+from PySide6.QtPrintSupport import (
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPrintPreviewWidget,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -31,6 +40,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -49,7 +59,6 @@ from gridclient.reports.data import (
 from gridclient.reports.render import (
     Pagination,
     page_layout,
-    paginate,
     paginate_like,
     paint,
     render_pdf,
@@ -137,7 +146,16 @@ class ReportDialog(QDialog):
         self._handle: TaskHandle | None = None
         self._report: tuple[ReportRequest, Report] | None = None
         self._pagination: Pagination | None = None
+        self._relayout: TaskHandle | None = None
+        self._relayout_key: tuple[int, int, int] | None = None
+        self._relayout_generation = 0
+        self._painting = False
         self.preview_dialog: QPrintPreviewDialog | None = None
+        self.preview_busy: QAction | None = None
+        self.preview_print: QAction | None = None
+        """The preview's own print action: off while re-laying out (it would print the
+        placeholder page)."""
+        """The preview tool bar's busy bar (its action), shown while re-laying out."""
         self.printer: QPrinter | None = None
         self.last_output: Path | None = None
         self.setWindowTitle(self.tr("Reports"))
@@ -375,6 +393,7 @@ class ReportDialog(QDialog):
 
         def done(report: Report, layout: Any) -> None:
             assert isinstance(layout, Pagination)
+            self._drop_relayout()  # one for an earlier preview's page
             self._pagination = layout
             self.printer = printer
             setup_printer(printer, report)
@@ -383,6 +402,8 @@ class ReportDialog(QDialog):
             dialog.resize(1100, 800)
             dialog.paintRequested.connect(self._paint_preview)
             self.preview_dialog = dialog
+            self.preview_print = _print_action(dialog)
+            self.preview_busy = _add_busy_bar(dialog)
             self.status_label.setText(
                 self.tr("{title}: {rows} rows, {pages} pages").format(
                     title=report.full_title, rows=len(report.rows), pages=layout.page_count
@@ -396,10 +417,89 @@ class ReportDialog(QDialog):
         layout = self._pagination
         if layout is None:
             return
-        if not layout.fits(printer):
-            # The user changed the paper or orientation in the preview: lay out again.
-            layout = self._pagination = paginate(layout.report, printer)
-        paint(layout, printer)
+        if layout.fits(printer):
+            self._drop_relayout()  # the user went back to the page laid out already
+        else:
+            # The user changed the paper or orientation in the preview: lay out again
+            # on the runner; a synchronous runner (tests) has the layout at once.
+            self._start_relayout(layout.report, printer)
+            layout = self._pagination
+        self._painting = True
+        try:
+            if layout is not None and layout.fits(printer):
+                paint(layout, printer)
+            else:
+                _paint_placeholder(printer, self.tr("Laying out the pages…"))
+        finally:
+            self._painting = False
+
+    def _start_relayout(self, report: Report, printer: QPrinter) -> None:
+        """Lay ``report`` out for ``printer``'s current page on the runner, unless that
+        layout is already being made; an older one still running is cancelled and its
+        result dropped."""
+        key = _page_key(printer)
+        if key == self._relayout_key and self._relayout is not None and not self._relayout.done:
+            return
+        self._drop_relayout()
+        generation = self._relayout_generation
+        self._relayout_key = key
+        resolution, page = printer.resolution(), printer.pageLayout()
+        app = QCoreApplication.instance()
+        assert app is not None
+        ui_thread = app.thread()
+
+        def work(task: TaskContext) -> Pagination:
+            task.check()
+            layout = paginate_like(report, resolution, page)
+            layout.move_to_thread(ui_thread)
+            return layout
+
+        def done(result: object) -> None:
+            if self._closed or generation != self._relayout_generation:
+                return  # stale: the user changed the page again meanwhile
+            assert isinstance(result, Pagination)
+            if self.printer is not None and not result.fits(self.printer):
+                return
+            self._relayout_key = None
+            self._pagination = result
+            self._show_preview_busy(False)
+            if not self._painting:  # else the running paint uses it right away
+                QTimer.singleShot(0, self._refresh_preview)
+
+        def failed(exc: BaseException) -> None:
+            if self._closed or generation != self._relayout_generation:
+                return
+            self._relayout_key = None
+            self._show_preview_busy(False)
+            self._failed(exc)
+
+        self._show_preview_busy(True)
+        self._relayout = self.ctx.runner.submit(work, on_done=done, on_error=failed)
+
+    def _drop_relayout(self) -> None:
+        """Cancel a re-layout still running; its result, if any, will be dropped."""
+        self._relayout_generation += 1
+        self._relayout_key = None
+        if self._relayout is not None and not self._relayout.done:
+            self._relayout.cancel()
+            self._show_preview_busy(False)
+
+    def _show_preview_busy(self, busy: bool) -> None:
+        if self.preview_busy is not None:
+            self.preview_busy.setVisible(busy)
+        if self.preview_print is not None:
+            self.preview_print.setEnabled(not busy)
+        if self.preview_dialog is not None:
+            if busy:
+                self.preview_dialog.setCursor(Qt.CursorShape.BusyCursor)
+            else:
+                self.preview_dialog.unsetCursor()
+
+    def _refresh_preview(self) -> None:
+        dialog = self.preview_dialog
+        widget = dialog.findChild(QPrintPreviewWidget) if dialog is not None else None
+        if widget is not None and not self._closed:
+            widget.updatePreview()
 
     def print_report(self) -> None:
         """Build the report, ask for the printer, then print on the runner."""
@@ -493,8 +593,9 @@ class ReportDialog(QDialog):
         if self._closed:
             return
         self._closed = True
-        if self._handle is not None and not self._handle.done:
-            self._handle.cancel()
+        for handle in (self._handle, self._relayout):
+            if handle is not None and not handle.done:
+                handle.cancel()
         self.ctx.bus.changed.disconnect(self._data_changed)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -504,6 +605,54 @@ class ReportDialog(QDialog):
     def done(self, result: int) -> None:
         self._shut()
         super().done(result)
+
+
+def _page_key(printer: QPrinter) -> tuple[int, int, int]:
+    """The printer's resolution and printable page size: a layout fits it iff these match."""
+    resolution = printer.resolution()
+    page = printer.pageLayout().paintRectPixels(resolution)
+    return resolution, page.width(), page.height()
+
+
+def _paint_placeholder(printer: QPrinter, text: str) -> None:
+    """One page saying the pages are being laid out (the preview while the layout for a
+    new paper size or orientation is made on the runner)."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return
+    try:
+        font = painter.font()
+        font.setPointSizeF(18)
+        painter.setFont(font)
+        page = printer.pageLayout().paintRectPixels(printer.resolution())
+        painter.drawText(
+            QRectF(0, 0, page.width(), page.height() / 3), Qt.AlignmentFlag.AlignCenter, text
+        )
+    finally:
+        painter.end()
+
+
+def _print_action(dialog: QPrintPreviewDialog) -> QAction | None:
+    """The preview's print action: the last one of its tool bar (Qt adds it last)."""
+    toolbar = dialog.findChild(QToolBar)
+    actions = [a for a in toolbar.actions() if not a.isSeparator()] if toolbar else []
+    return actions[-1] if actions else None
+
+
+def _add_busy_bar(dialog: QPrintPreviewDialog) -> QAction | None:
+    """A busy bar at the end of the preview's tool bar (hidden), shown while re-laying
+    out; ``None`` if this Qt's preview has no tool bar."""
+    toolbar = dialog.findChild(QToolBar)
+    if toolbar is None:
+        return None
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setMaximumWidth(160)
+    bar.setObjectName("relayoutBusy")
+    action = toolbar.addWidget(bar)
+    action.setVisible(False)
+    return action
 
 
 def failure_text(exc: BaseException, expected: tuple[type[BaseException], ...], other: str) -> str:

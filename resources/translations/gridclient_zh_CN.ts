@@ -1030,49 +1030,49 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="91"/>
+        <location filename="../../gridclient/ui/lock.py" line="114"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="96"/>
+        <location filename="../../gridclient/ui/lock.py" line="119"/>
         <source>GridClient locked itself because nobody used it for a while, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通在一段时间无人操作后已自动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="105"/>
+        <location filename="../../gridclient/ui/lock.py" line="128"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="108"/>
+        <location filename="../../gridclient/ui/lock.py" line="131"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="145"/>
+        <location filename="../../gridclient/ui/lock.py" line="168"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="149"/>
+        <location filename="../../gridclient/ui/lock.py" line="172"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="167"/>
+        <location filename="../../gridclient/ui/lock.py" line="190"/>
         <source>Wrong password. Please try again.</source>
         <translation>密码错误，请重试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="171"/>
+        <location filename="../../gridclient/ui/lock.py" line="194"/>
         <source>The key file of this computer&apos;s data cannot be read. Please call your IT contact.</source>
         <translation>无法读取本机数据的密钥文件。请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="176"/>
+        <location filename="../../gridclient/ui/lock.py" line="199"/>
         <source>Could not check the password: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -1701,172 +1701,177 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="143"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="161"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="146"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="164"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="153"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="171"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="155"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="163"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="181"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="165"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="183"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="167"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="185"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="193"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="187"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="205"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="189"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="207"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="190"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="208"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="209"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="287"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="307"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="408"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="393"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="416"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="432"/>
+        <source>Laying out the pages…</source>
+        <translation>正在排版…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="516"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="426"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="526"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="431"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="531"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="462"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="562"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="567"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="571"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="571"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="484"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="584"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="489"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="665"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="527"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="676"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>

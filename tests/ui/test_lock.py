@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from gridclient.config import ITSettings, Paths
@@ -50,8 +51,7 @@ def test_idle_time_comes_from_the_settings(window: MainWindow) -> None:
 def test_idle_locks_and_hides_everything(qtbot: QtBot, window: MainWindow) -> None:
     dialog = QDialog(window)
     dialog.show()
-    window.idle.timer.setInterval(50)
-    window.idle.timer.start()
+    window.idle.set_idle_ms(50)
     qtbot.waitUntil(lambda: window.locked, timeout=2000)
     assert window.stack.currentWidget() is window.lock_screen
     assert not window.content.isVisible()
@@ -64,15 +64,60 @@ def test_idle_locks_and_hides_everything(qtbot: QtBot, window: MainWindow) -> No
 
 
 def test_input_restarts_the_idle_timer(qtbot: QtBot, window: MainWindow) -> None:
-    window.idle.timer.setInterval(400)
-    window.idle.timer.start()
+    idle = window.idle
+    assert idle is not None
+    idle.set_idle_ms(400)
     qtbot.wait(250)
-    before = window.idle.timer.remainingTime()
+    assert idle.quiet_ms() >= 200
     press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
     QApplication.sendEvent(window.search_box, press)
-    assert window.idle.timer.remainingTime() > before
-    qtbot.mouseMove(window.household_pane, window.household_pane.rect().center())
+    assert idle.quiet_ms() < 100
+    qtbot.wait(250)  # 500 ms after the idle time started, 250 ms after the key
     assert not window.locked
+    qtbot.mouseMove(window.household_pane, window.household_pane.rect().center())
+    assert idle.quiet_ms() < 100
+    qtbot.wait(250)
+    assert not window.locked
+    qtbot.waitUntil(lambda: window.locked, timeout=2000)  # then nothing: it locks
+
+
+def test_non_input_events_do_not_count_as_activity(qtbot: QtBot, window: MainWindow) -> None:
+    """Paints, timers and other events are not the user: the idle time runs on."""
+    idle = window.idle
+    assert idle is not None
+    idle.set_idle_ms(300)
+    qtbot.wait(150)
+    window.household_pane.table.viewport().repaint()
+    QApplication.sendEvent(window, QEvent(QEvent.Type.User))
+    window.search_box.setText("无人")
+    assert idle.quiet_ms() >= 100
+    qtbot.waitUntil(lambda: window.locked, timeout=2000)
+
+
+def test_activity_in_a_modal_dialog_keeps_it_unlocked(qtbot: QtBot, window: MainWindow) -> None:
+    """Idle for the idle time locks; typing and clicking in a modal dialog (its own
+    window) count as activity like input in the main window."""
+    idle = window.idle
+    assert idle is not None
+    dialog = QDialog(window)
+    dialog.setModal(True)
+    edit = QLineEdit(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    idle.set_idle_ms(300)
+    started = time.monotonic()
+    for n in range(8):  # 8 × 100 ms of typing: far past the idle time
+        qtbot.wait(100)
+        if n % 2:
+            qtbot.keyClick(edit, Qt.Key.Key_A)
+        else:
+            qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+        assert not window.locked
+    assert time.monotonic() - started > 0.6 and edit.text() == "aaaa"
+    stopped = time.monotonic()
+    qtbot.waitUntil(lambda: window.locked, timeout=2000)
+    assert time.monotonic() - stopped >= 0.25  # locked only after the idle time
+    assert not dialog.isVisible()
 
 
 def test_wrong_password_stays_locked_then_right_password_unlocks(

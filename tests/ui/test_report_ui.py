@@ -3,6 +3,7 @@ real store with the hand-built sample township (tests/unit/reports/sample.py).""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -180,6 +181,18 @@ def test_preview_laid_out_on_a_worker_thread(store: Store, tmp_path: Path, qtbot
 
 def test_long_preview_has_several_pages(store: Store, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A report too long for one page: the preview shows every page of the layout."""
+    _long_ledger(monkeypatch)
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.EVENT_LEDGER)
+    dialog.preview()
+    preview, widget = _opened_preview(dialog, qtbot)
+    qtbot.waitUntil(lambda: widget.pageCount() > 2)
+    assert dialog._pagination is not None
+    assert widget.pageCount() == dialog._pagination.page_count
+    preview.close()
+
+
+def _long_ledger(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from gridclient.reports import data as report_data
 
     original = report_data.build_event_ledger
@@ -190,14 +203,71 @@ def test_long_preview_has_several_pages(store: Store, qtbot, monkeypatch) -> Non
         return type(report)(**{**{f: getattr(report, f) for f in report.__slots__}, "rows": rows})
 
     monkeypatch.setattr(report_data, "build_event_ledger", long_ledger)
-    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
-    _choose(dialog, ReportKind.EVENT_LEDGER)
-    dialog.preview()
-    preview, widget = _opened_preview(dialog, qtbot)
-    qtbot.waitUntil(lambda: widget.pageCount() > 2)
-    assert dialog._pagination is not None
-    assert widget.pageCount() == dialog._pagination.page_count
-    preview.close()
+
+
+def test_preview_relayout_runs_off_the_ui_thread(store: Store, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Changing the orientation in the preview lays the pages out again on the runner:
+    meanwhile the UI thread keeps running and the preview shows one "laying out" page
+    and a busy bar; a layout for an orientation the user has left again is dropped."""
+    from gridclient.reports import render
+
+    _long_ledger(monkeypatch)
+    ctx = _ctx(store, Role.TOWNSHIP, qtbot)
+    ctx.runner = TaskRunner()
+    try:
+        dialog = _dialog(ctx, qtbot)
+        qtbot.waitUntil(lambda: dialog.request() is not None)
+        _choose(dialog, ReportKind.EVENT_LEDGER)
+        dialog.preview()
+        qtbot.waitUntil(lambda: dialog.preview_dialog is not None, timeout=15_000)
+        preview, widget = _opened_preview(dialog, qtbot)
+        landscape = dialog._pagination
+        assert landscape is not None and landscape.page_count > 2
+        qtbot.waitUntil(lambda: widget.pageCount() == landscape.page_count)
+
+        original, gate = render.paginate, threading.Event()
+        threads: list[threading.Thread] = []
+
+        def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
+            threads.append(threading.current_thread())
+            gate.wait(10)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(render, "paginate", gated)
+        busy = dialog.preview_busy
+        assert busy is not None and not busy.isVisible()
+        # Portrait: the worker is held in paginate, the UI thread still paints the
+        # placeholder page and shows the busy bar.
+        widget.setPortraitOrientation()
+        qtbot.waitUntil(lambda: len(threads) == 1)
+        qtbot.waitUntil(lambda: widget.pageCount() == 1)
+        assert busy.isVisible() and dialog._pagination is landscape
+        print_action = dialog.preview_print
+        assert print_action is not None and not print_action.isEnabled()
+        assert print_action.text() == "Print"  # Qt's own, untranslated here
+        # Back to landscape before the layout is ready: the old layout is painted at
+        # once and the portrait one, when it comes, is dropped.
+        widget.setLandscapeOrientation()
+        qtbot.waitUntil(lambda: widget.pageCount() == landscape.page_count)
+        gate.set()
+        qtbot.waitUntil(lambda: dialog._relayout is not None and dialog._relayout.done)
+        qtbot.wait(50)
+        assert dialog._pagination is landscape and not busy.isVisible()
+        assert print_action.isEnabled()
+        # Portrait again, unhindered: laid out on the worker, the preview refreshed.
+        widget.setPortraitOrientation()
+        qtbot.waitUntil(lambda: dialog._pagination is not landscape, timeout=15_000)
+        portrait = dialog._pagination
+        assert portrait is not None and portrait.height > portrait.width
+        assert portrait.page_count != landscape.page_count
+        qtbot.waitUntil(lambda: widget.pageCount() == portrait.page_count)
+        assert not busy.isVisible()
+        assert len(threads) == 2
+        assert all(t is not threading.main_thread() for t in threads)
+        preview.close()
+    finally:
+        gate.set()
+        ctx.runner.shutdown()
 
 
 def test_print_to_a_printer(store: Store, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
