@@ -106,12 +106,12 @@ class Resident(Record):
     KIND: ClassVar[EntityKind] = EntityKind.RESIDENT
 
     def age_on(self, day: date) -> int | None:
+        """Completed years (周岁) on ``day``; see :func:`gridclient.domain.agegroups.age_on`."""
         if self.birth_date is None:
             return None
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        from gridclient.domain.agegroups import age_on  # agegroups imports this module
+
+        return age_on(self.birth_date, day)
 
 
 @dataclass(slots=True, kw_only=True)
