@@ -786,9 +786,10 @@ def _write_version(
     residents along); ``restore`` also undeletes it and checks every reference again."""
     record = _full_record(kind, row.id, {**row.fields, **updates})
     fields = encode_fields(record)
-    reparented = kind is EntityKind.AREA and fields.get("parent_id") != row.parent_id
+    new_parent = fields.get("parent_id")
+    reparented = kind is EntityKind.AREA and new_parent != row.parent_id
     if reparented:
-        _check_reparent(ctx, row.id, fields.get("parent_id"))
+        _check_reparent(ctx, row.id, new_parent if isinstance(new_parent, str) else None)
     placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
     version = row.version + 1
     values: dict[str, Any] = {
