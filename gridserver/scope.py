@@ -111,6 +111,12 @@ def area_chain(conn: Connection, area_id: str | None) -> list[str]:
     return list(conn.execute(_CHAIN, {"chain_area_id": area_id}).scalars())
 
 
+def gained_ancestors(conn: Connection, old_parent: str | None, new_parent: str | None) -> set[str]:
+    """Areas above ``new_parent`` (itself included) that were not above ``old_parent``:
+    the ancestors a re-parented area's users see for the first time."""
+    return set(area_chain(conn, new_parent)) - set(area_chain(conn, old_parent))
+
+
 def scope_params(caller: Caller) -> dict[str, str | None]:
     return {"scope_area_id": caller.scope_area_id}
 

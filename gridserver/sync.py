@@ -55,7 +55,7 @@ from gridserver.db import (
 from gridserver.errors import ApiError, OpRejected
 from gridserver.feed import FeedEffects, stamp
 from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
-from gridserver.scope import Caller, WriteScope, area_chain
+from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 
 log = logging.getLogger(__name__)
 
@@ -837,10 +837,8 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     """Re-parent an area: the records below it change scope when the feed position is
     stamped (:meth:`FeedEffects.rescope`), and the new parent's chain, which users inside
     the moved subtree now see as their ancestors, is sent to them again."""
-    old_chain = set(area_chain(ctx.conn.conn, old))
-    for ancestor in area_chain(ctx.conn.conn, new):
-        if ancestor not in old_chain:
-            ctx.effects.records.add((EntityKind.AREA.value, ancestor))
+    for ancestor in gained_ancestors(ctx.conn.conn, old, new):
+        ctx.effects.records.add((EntityKind.AREA.value, ancestor))
     ctx.effects.rescope(area_id, old, new)
 
 

@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from gridserver import admin
+from gridserver.auth import UserError
+from gridserver.db import Database
 from tests.server.conftest import Api, World, household, new_id, op, resident
 
 
@@ -187,3 +190,37 @@ def test_an_area_cannot_move_below_itself(api: Api, world: World) -> None:
     # Nothing moved: the township still sees its village.
     page, _ = api.pull_all(api.login("t1"))
     assert ("area", world.areas["V1"]) in _keys(page["changes"])
+
+
+def test_the_command_line_moves_an_area_the_same_way(api: Api, world: World, db: Database) -> None:
+    grids = _seed(api, world)
+    moved = grids["G1"] | grids["G2"] | {("area", world.areas["V1"])}
+    t1, t2 = api.login("t1"), api.login("t2")
+    _, t1_cursor = api.pull_all(t1)
+    _, t2_cursor = api.pull_all(t2)
+
+    admin.move_area(db, "320101001001", "320101101000")
+
+    page, _ = api.pull_all(t1, t1_cursor)
+    assert Counter(_keys(page["evictions"])) == Counter(moved)
+    page, _ = api.pull_all(t2, t2_cursor)
+    assert Counter(_keys(page["changes"])) == Counter(moved | {("area", world.areas["T2"])})
+    [village] = [c for c in page["changes"] if c["id"] == world.areas["V1"]]
+    assert village["version"] == 2 and village["fields"]["parent_id"] == world.areas["T2"]
+
+
+@pytest.mark.parametrize(
+    ("code", "parent", "message"),
+    [
+        ("320101999999", "320101101000", "不存在"),
+        ("320101001001", "320101999999", "不存在"),
+        ("320101001001", "320101001000", "已在"),
+        ("320101001000", "320101001001", "下级"),
+        ("320101001001", "320101101201", "级别"),
+    ],
+)
+def test_the_command_line_refuses_bad_moves(
+    world: World, db: Database, code: str, parent: str, message: str
+) -> None:
+    with pytest.raises(UserError, match=message):
+        admin.move_area(db, code, parent)
