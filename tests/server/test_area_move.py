@@ -224,3 +224,37 @@ def test_the_command_line_refuses_bad_moves(
 ) -> None:
     with pytest.raises(UserError, match=message):
         admin.move_area(db, code, parent)
+
+
+def _replay(api: Api, headers: dict[str, str], cursor: str, held: set[tuple[str, str]]) -> None:
+    """Pull page by page as the client applies them: evictions first, then changes."""
+    while True:
+        response = api.client.get(
+            "/api/v1/sync/pull", params={"cursor": cursor, "limit": 3}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        page = response.json()
+        held -= set(_keys(page["evictions"]))
+        held |= set(_keys(page["changes"]))
+        cursor = page["cursor"]
+        if not page["more"]:
+            return
+
+
+def test_a_client_that_slept_through_a_move_and_back_ends_up_with_its_records(
+    api: Api, world: World, db: Database
+) -> None:
+    grids = _seed(api, world)
+    moved = grids["G1"] | grids["G2"] | {("area", world.areas["V1"])}
+    t1, t2 = api.login("t1"), api.login("t2")
+    held: dict[str, set[tuple[str, str]]] = {"t1": set(), "t2": set()}
+    cursors = {}
+    for user, headers in (("t1", t1), ("t2", t2)):
+        page, cursors[user] = api.pull_all(headers)
+        held[user] = set(_keys(page["changes"]))
+    admin.move_area(db, "320101001001", "320101101000")
+    admin.move_area(db, "320101001001", "320101001000")
+    _replay(api, t1, cursors["t1"], held["t1"])
+    _replay(api, t2, cursors["t2"], held["t2"])
+    assert moved <= held["t1"]
+    assert not moved & held["t2"]
