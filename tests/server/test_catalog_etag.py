@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from gridserver import admin
 from gridserver.app import etag_matches
 from gridserver.db import Database
 from tests.server.conftest import Api
-
-CATALOG: dict[str, Any] = {
-    "version": "2026.1",
-    "categories": [
-        {
-            "code": "D001",
-            "name": "邻里纠纷",
-            "group": "dispute",
-            "ledger": "appeal",
-            "time_limits": {"normal": 7, "urgent": 3},
-        }
-    ],
-}
+from tests.server.test_cli import CATALOG
 
 
 def test_catalog_is_not_sent_again_while_unchanged(api: Api, db: Database) -> None:

@@ -11,23 +11,15 @@ from gridclient.domain.catalog import EventCatalog
 from gridclient.storage.syncmeta import SyncKey
 from gridserver import admin
 from tests.integration.sync.conftest import Laptop, World
-
-CATALOG: dict[str, Any] = {
-    "version": "2026.1",
-    "categories": [
-        {
-            "code": "D001",
-            "name": "邻里纠纷",
-            "group": "dispute",
-            "ledger": "appeal",
-            "time_limits": {"normal": 7, "urgent": 3},
-        }
-    ],
-}
+from tests.server.test_cli import CATALOG
 
 
-def _spy(laptop: Laptop, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, bool]]:
-    """Record (ETag sent, body received?) for every catalog fetch."""
+def _synced(
+    world: World, laptop: Laptop, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[str | None, bool]]:
+    """Load the catalog on the server, sync it once and record (ETag sent, body
+    received?) for every catalog fetch from then on."""
+    admin.load_catalog(world.server.db, CATALOG)
     transport = laptop.session.transport
     real = transport.catalog_if_changed
     calls: list[tuple[str | None, bool]] = []
@@ -38,6 +30,8 @@ def _spy(laptop: Laptop, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | No
         return result
 
     monkeypatch.setattr(transport, "catalog_if_changed", spy)
+    assert not laptop.engine(fetch_catalog=True).run().errors
+    assert calls == [(None, True)]
     return calls
 
 
@@ -49,12 +43,8 @@ def _stored(laptop: Laptop) -> EventCatalog:
 def test_the_catalog_is_downloaded_only_when_it_changed(
     world: World, laptops: dict[str, Laptop], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    admin.load_catalog(world.server.db, CATALOG)
     laptop = laptops["w1"]
-    calls = _spy(laptop, monkeypatch)
-
-    assert not laptop.engine(fetch_catalog=True).run().errors
-    assert calls == [(None, True)]
+    calls = _synced(world, laptop, monkeypatch)
     assert _stored(laptop).version == "2026.1" and len(_stored(laptop)) == 1
     with laptop.store.read() as repos:
         remembered = repos.sync_state.get(SyncKey.CATALOG_ETAG)
@@ -74,10 +64,8 @@ def test_the_catalog_is_downloaded_only_when_it_changed(
 def test_a_catalog_replaced_locally_is_fetched_again(
     world: World, laptops: dict[str, Laptop], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    admin.load_catalog(world.server.db, CATALOG)
     laptop = laptops["w1"]
-    calls = _spy(laptop, monkeypatch)
-    assert not laptop.engine(fetch_catalog=True).run().errors
+    calls = _synced(world, laptop, monkeypatch)
     with laptop.store.write() as repos:
         repos.catalog.save(EventCatalog.of([], "local"))
     assert not laptop.engine(fetch_catalog=True).run().errors
