@@ -19,7 +19,7 @@ from gridclient.domain.enums import AreaLevel, EntityKind
 from gridclient.sync.protocol import ConflictInfo
 from gridserver.auth import UserError, find_area_id
 from gridserver.db import Database, catalog, conflicts, op_log, records, users, utcnow
-from gridserver.feed import FeedEffects, conflict_info, stamp
+from gridserver.feed import FeedEffects, conflict_info, lock_rescoped, stamp
 from gridserver.merge import bump_versions
 from gridserver.scope import area_chain, gained_ancestors
 
@@ -101,8 +101,9 @@ def move_area(db: Database, code: str, parent_code: str) -> None:
             )
         )
         effects = FeedEffects(records={(row.kind, row.id)})
-        for ancestor in gained_ancestors(conn, row.parent_id, parent_id):
-            effects.records.add((EntityKind.AREA.value, ancestor))
+        ancestors = gained_ancestors(conn, row.parent_id, parent_id)
+        lock_rescoped(conn, row.id, ancestors)
+        effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
         effects.rescope(row.id, row.parent_id, parent_id)
         stamp(conn, effects)
 

@@ -138,6 +138,32 @@ _RESCOPE_STAMP = (
     .where(records.c.grid_id.in_(MOVED_SUBTREE_IDS))
     .values(seq=bindparam("seq", type_=BigInteger()))
 )
+# Both lock their rows when the op runs, before the counter is taken: a push writing a
+# record of the subtree locks it and then waits for the counter, so re-stamping rows not
+# yet locked while holding the counter would deadlock with it. The count keeps the ids
+# on the server.
+_LOCK_SUBTREE = select(func.count()).select_from(
+    select(records.c.id)
+    .where(records.c.grid_id.in_(MOVED_SUBTREE_IDS))
+    .with_for_update()
+    .subquery()
+)
+_LOCK_AREAS = select(func.count()).select_from(
+    select(records.c.id)
+    .where(records.c.kind == AREA, records.c.id.in_(bindparam("ids", expanding=True)))
+    .with_for_update()
+    .subquery()
+)
+
+
+def lock_rescoped(conn: Connection, area_id: str, ancestors: set[str]) -> None:
+    """Lock the rows :func:`stamp` will re-stamp for a re-parented area: its subtree's
+    records and its new ``ancestors``."""
+    if ancestors:
+        conn.execute(_LOCK_AREAS, {"ids": sorted(ancestors)})
+    conn.execute(_LOCK_SUBTREE, {"moved_area_id": area_id})
+
+
 _STAMP_CONFLICTS = (
     update(conflicts)
     .where(conflicts.c.id.in_(bindparam("ids", expanding=True)))

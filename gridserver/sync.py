@@ -53,7 +53,7 @@ from gridserver.db import (
     utcnow,
 )
 from gridserver.errors import ApiError, OpRejected
-from gridserver.feed import FeedEffects, stamp
+from gridserver.feed import FeedEffects, lock_rescoped, stamp
 from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
 from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 
@@ -837,8 +837,9 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     """Re-parent an area: the records below it change scope when the feed position is
     stamped (:meth:`FeedEffects.rescope`), and the new parent's chain, which users inside
     the moved subtree now see as their ancestors, is sent to them again."""
-    for ancestor in gained_ancestors(ctx.conn.conn, old, new):
-        ctx.effects.records.add((EntityKind.AREA.value, ancestor))
+    ancestors = gained_ancestors(ctx.conn.conn, old, new)
+    lock_rescoped(ctx.conn.conn, area_id, ancestors)
+    ctx.effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
     ctx.effects.rescope(area_id, old, new)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from gridserver import admin
 from gridserver.auth import UserError
-from gridserver.db import Database
+from gridserver.db import Database, records
+from gridserver.feed import FeedEffects, stamp
 from tests.server.conftest import Api, World, household, new_id, op, resident
 
 
@@ -258,3 +261,42 @@ def test_a_client_that_slept_through_a_move_and_back_ends_up_with_its_records(
     _replay(api, t2, cursors["t2"], held["t2"])
     assert moved <= held["t1"]
     assert not moved & held["t2"]
+
+
+def test_a_move_waits_for_a_push_writing_below_the_area(
+    api: Api, world: World, db: Database, backend: str
+) -> None:
+    """The push locks its record, then takes the feed counter; the move must not hold
+    the counter while it waits for that record (a deadlock on PostgreSQL)."""
+    if backend == "sqlite":
+        pytest.skip("SQLite serialises writers: no row locks to wait for")
+    grids = _seed(api, world)
+    hid = next(rid for kind, rid in grids["G1"] if kind == "household")
+    locked, moved = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def push_holding_the_lock() -> None:
+        try:
+            with db.write() as conn:
+                conn.execute(
+                    update(records)
+                    .where(records.c.kind == "household", records.c.id == hid)
+                    .values(version=records.c.version + 1)
+                )
+                locked.set()
+                moved.wait(0.5)  # the move runs meanwhile and must block on the row
+                stamp(conn, FeedEffects(records={("household", hid)}))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    pusher = threading.Thread(target=push_holding_the_lock)
+    pusher.start()
+    assert locked.wait(5)
+    admin.move_area(db, "320101001001", "320101101000")
+    moved.set()
+    pusher.join(10)
+    assert not errors
+    page, _ = api.pull_all(api.login("t2"))
+    assert ("household", hid) in _keys(page["changes"])
+    [change] = [c for c in page["changes"] if c["id"] == hid]
+    assert change["version"] == 2
