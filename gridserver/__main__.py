@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--level", required=True, choices=[a.value for a in AreaLevel])
     p.add_argument("--parent", metavar="AREA_CODE")
 
+    p = sub.add_parser("move-area", parents=[common], help="put an area under another parent")
+    p.add_argument("code")
+    p.add_argument("--parent", required=True, metavar="AREA_CODE")
+
     p = sub.add_parser("load-catalog", parents=[common], help="load the event catalog (JSON)")
     p.add_argument("file", type=Path)
 
@@ -136,6 +140,9 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     elif args.command == "add-area":
         admin.add_area(db, args.code, args.name, AreaLevel(args.level), args.parent)
         print(f"已创建区划 {args.code} {args.name}")
+    elif args.command == "move-area":
+        admin.move_area(db, args.code, args.parent)
+        print(f"已将区划 {args.code} 移至 {args.parent} 之下")
     elif args.command == "load-catalog":
         try:
             document = json.loads(args.file.read_text(encoding="utf-8"))

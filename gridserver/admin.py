@@ -19,8 +19,9 @@ from gridclient.domain.enums import AreaLevel, EntityKind
 from gridclient.sync.protocol import ConflictInfo
 from gridserver.auth import UserError, find_area_id
 from gridserver.db import Database, catalog, conflicts, op_log, records, users, utcnow
-from gridserver.feed import FeedEffects, conflict_info, stamp
+from gridserver.feed import FeedEffects, conflict_info, lock_rescoped, stamp
 from gridserver.merge import bump_versions
+from gridserver.scope import area_chain, gained_ancestors
 
 
 def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: str | None) -> str:
@@ -53,6 +54,58 @@ def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: 
         )
         stamp(conn, FeedEffects(records={(EntityKind.AREA.value, area.id)}))
     return area.id
+
+
+def move_area(db: Database, code: str, parent_code: str) -> None:
+    """Put an area under another parent (a village handed to another township): every
+    record below it leaves the old parent's users (evictions) and reaches the new
+    parent's, exactly as when an administrator's client pushes the change."""
+    now = utcnow()
+    with db.write() as conn:
+        area_id = find_area_id(conn, code)
+        if area_id is None:
+            raise UserError(f"区划代码 {code} 不存在")
+        parent_id = find_area_id(conn, parent_code)
+        if parent_id is None:
+            raise UserError(f"上级区划代码 {parent_code} 不存在")
+        row = conn.execute(
+            select(records)
+            .where(records.c.kind == EntityKind.AREA.value, records.c.id == area_id)
+            .with_for_update()
+        ).one()
+        if row.deleted:
+            raise UserError(f"区划 {code} 已删除")
+        if row.parent_id == parent_id:
+            raise UserError(f"区划 {code} 已在 {parent_code} 之下")
+        if area_id in area_chain(conn, parent_id):
+            raise UserError("不能把区划移到它自己或它的下级区划之下")
+        parent_fields = conn.execute(
+            select(records.c.fields).where(
+                records.c.kind == EntityKind.AREA.value, records.c.id == parent_id
+            )
+        ).scalar_one()
+        level = AreaLevel(row.fields["level"])
+        if level.depth <= AreaLevel(parent_fields["level"]).depth:
+            raise UserError(f"区划级别（{level.label}）必须低于上级区划")
+        version = row.version + 1
+        change = {"parent_id": parent_id}
+        conn.execute(
+            update(records)
+            .where(records.c.kind == row.kind, records.c.id == row.id)
+            .values(
+                version=version,
+                updated_at=now,
+                parent_id=parent_id,
+                fields={**row.fields, **change},
+                field_versions=bump_versions(row.field_versions, change, version),
+            )
+        )
+        effects = FeedEffects(records={(row.kind, row.id)})
+        ancestors = gained_ancestors(conn, row.parent_id, parent_id)
+        lock_rescoped(conn, row.id, ancestors)
+        effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
+        effects.rescope(row.id, row.parent_id, parent_id)
+        stamp(conn, effects)
 
 
 def load_catalog(db: Database, document: dict[str, Any]) -> EventCatalog:

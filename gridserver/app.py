@@ -332,17 +332,48 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             return Response(status_code=404)
         return Response(status_code=200, headers={"X-Attachment-Size": str(blob.size)})
 
-    @router.get("/catalog")
-    def get_catalog(caller: CallerDep) -> dict[str, Any]:
+    @router.get(
+        "/catalog",
+        response_model=None,
+        responses={
+            200: {"description": "The event catalog; its `ETag` names this version."},
+            304: {"description": "Unchanged since the version named in `If-None-Match`."},
+        },
+    )
+    def get_catalog(
+        caller: CallerDep,
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    ) -> Response:
+        """Fetched on every sync: a client sending the ETag it holds gets an empty 304
+        while the catalog is unchanged."""
         with database.engine.connect() as conn:
             document = conn.execute(
                 select(catalog.c.document).where(catalog.c.id == 1)
             ).scalar_one_or_none()
-        return document if document is not None else EventCatalog().to_json()
+        body, etag = catalog_body(document if document is not None else EventCatalog().to_json())
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if if_none_match is not None and etag_matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
     app.include_router(router)
     _install_openapi(app)
     return app
+
+
+def catalog_body(document: dict[str, Any]) -> tuple[bytes, str]:
+    """The catalog's JSON body (keys sorted, so equal documents give equal bytes) and its
+    strong ETag, a digest of those bytes."""
+    body = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 ``If-None-Match``: ``*`` or a list of tags, compared weakly."""
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
 
 
 def _check_sha(sha256: str) -> None:

@@ -58,6 +58,7 @@ from gridserver.errors import ApiError
 from gridserver.scope import (
     ANCESTORS,
     AREA,
+    MOVED_SUBTREE_IDS,
     READABLE,
     SUBTREE_IDS,
     Caller,
@@ -73,14 +74,26 @@ class FeedEffects:
     records: set[tuple[str, str]] = field(default_factory=set)
     conflicts: set[str] = field(default_factory=set)
     moves: list[dict[str, Any]] = field(default_factory=list)
+    rescopes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Re-parented areas: area id → (old parent, new parent). Every record whose scope
+    key lies in the area's subtree changes scope (see :func:`stamp`)."""
+
+    def rescope(self, area_id: str, old_parent: str | None, new_parent: str | None) -> None:
+        """Record that ``area_id`` moved from ``old_parent`` to ``new_parent``; moved
+        again in the same transaction, it counts as one move from its first parent."""
+        first = self.rescopes.pop(area_id, (old_parent, new_parent))[0]
+        if first != new_parent:
+            self.rescopes[area_id] = (first, new_parent)
 
     def merge(self, other: FeedEffects) -> None:
         self.records |= other.records
         self.conflicts |= other.conflicts
         self.moves.extend(other.moves)
+        for area_id, (old, new) in other.rescopes.items():
+            self.rescope(area_id, old, new)
 
     def __bool__(self) -> bool:
-        return bool(self.records or self.conflicts or self.moves)
+        return bool(self.records or self.conflicts or self.moves or self.rescopes)
 
 
 def next_position(conn: Connection) -> int:
@@ -103,6 +116,54 @@ _STAMP_RECORDS = (
     .values(seq=bindparam("seq", type_=BigInteger()))
 )
 _INSERT_MOVES = insert(moves)
+# A re-parented area: every record whose scope key lies in its subtree leaves the old
+# parent's scopes and enters the new parent's, though none of them changed. One move row
+# per record from the old parent to the new one makes the feed evict them for exactly the
+# users who saw them through the old parent and will not through the new one (the test
+# in _EVICTIONS: old key inside the caller's subtree, new key outside); re-stamping them
+# with this position makes the new parent's users receive them from any cursor. Two
+# set-based statements, however big the subtree.
+_RESCOPE_MOVES = insert(moves).from_select(
+    ["seq", "kind", "record_id", "old_grid_id", "new_grid_id"],
+    select(
+        bindparam("seq", type_=BigInteger()),
+        records.c.kind,
+        records.c.id,
+        bindparam("old_parent", type_=String()),
+        bindparam("new_parent", type_=String()),
+    ).where(records.c.grid_id.in_(MOVED_SUBTREE_IDS)),
+)
+_RESCOPE_STAMP = (
+    update(records)
+    .where(records.c.grid_id.in_(MOVED_SUBTREE_IDS))
+    .values(seq=bindparam("seq", type_=BigInteger()))
+)
+# Both lock their rows when the op runs, before the counter is taken: a push writing a
+# record of the subtree locks it and then waits for the counter, so re-stamping rows not
+# yet locked while holding the counter would deadlock with it. The count keeps the ids
+# on the server.
+_LOCK_SUBTREE = select(func.count()).select_from(
+    select(records.c.id)
+    .where(records.c.grid_id.in_(MOVED_SUBTREE_IDS))
+    .with_for_update()
+    .subquery()
+)
+_LOCK_AREAS = select(func.count()).select_from(
+    select(records.c.id)
+    .where(records.c.kind == AREA, records.c.id.in_(bindparam("ids", expanding=True)))
+    .with_for_update()
+    .subquery()
+)
+
+
+def lock_rescoped(conn: Connection, area_id: str, ancestors: set[str]) -> None:
+    """Lock the rows :func:`stamp` will re-stamp for a re-parented area: its subtree's
+    records and its new ``ancestors``."""
+    if ancestors:
+        conn.execute(_LOCK_AREAS, {"ids": sorted(ancestors)})
+    conn.execute(_LOCK_SUBTREE, {"moved_area_id": area_id})
+
+
 _STAMP_CONFLICTS = (
     update(conflicts)
     .where(conflicts.c.id.in_(bindparam("ids", expanding=True)))
@@ -140,6 +201,15 @@ def stamp(
         conn.execute(_STAMP_CONFLICTS, {"seq": seq, "ids": sorted(effects.conflicts)})
     if effects.moves:
         conn.execute(_INSERT_MOVES, [{**m, "seq": seq} for m in effects.moves])
+    for area_id, (old_parent, new_parent) in sorted(effects.rescopes.items()):
+        params = {
+            "seq": seq,
+            "moved_area_id": area_id,
+            "old_parent": old_parent,
+            "new_parent": new_parent,
+        }
+        conn.execute(_RESCOPE_MOVES, params)
+        conn.execute(_RESCOPE_STAMP, params)
     return seq
 
 

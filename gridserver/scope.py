@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     CTE,
+    BindParameter,
     ColumnElement,
     Connection,
     String,
@@ -51,20 +52,20 @@ are built once and compiled once (building the recursive CTEs per request cost m
 running them)."""
 
 
-def _subtree_cte() -> CTE:
-    """Ids of the home area and every area below it."""
-    base = select(records.c.id).where(records.c.kind == AREA, records.c.id == SCOPE_AREA)
-    cte = base.cte("scope_subtree", recursive=True)
+def _subtree_cte(root: BindParameter[str] = SCOPE_AREA, name: str = "scope_subtree") -> CTE:
+    """Ids of the area ``root`` (the home area by default) and every area below it."""
+    base = select(records.c.id).where(records.c.kind == AREA, records.c.id == root)
+    cte = base.cte(name, recursive=True)
     child = select(records.c.id).where(records.c.kind == AREA, records.c.parent_id == cte.c.id)
     return cte.union_all(child)
 
 
-def _ancestors_cte() -> CTE:
-    """Ids of the home area and every area above it."""
+def _ancestors_cte(root: BindParameter[str] = SCOPE_AREA, name: str = "scope_ancestors") -> CTE:
+    """Ids of the area ``root`` (the home area by default) and every area above it."""
     base = select(records.c.id, records.c.parent_id).where(
-        records.c.kind == AREA, records.c.id == SCOPE_AREA
+        records.c.kind == AREA, records.c.id == root
     )
-    cte = base.cte("scope_ancestors", recursive=True)
+    cte = base.cte(name, recursive=True)
     parent = select(records.c.id, records.c.parent_id).where(
         records.c.kind == AREA, records.c.id == cte.c.parent_id
     )
@@ -74,6 +75,13 @@ def _ancestors_cte() -> CTE:
 SUBTREE = _subtree_cte()
 SUBTREE_IDS = select(SUBTREE.c.id)
 ANCESTORS = _ancestors_cte()
+
+MOVED_AREA = bindparam("moved_area_id", type_=String())
+MOVED_SUBTREE_IDS = select(_subtree_cte(MOVED_AREA, "moved_subtree").c.id)
+"""Ids of the area bound as ``moved_area_id`` and every area below it (a re-parented
+area's subtree, see :mod:`gridserver.feed`)."""
+_CHAIN_AREA = bindparam("chain_area_id", type_=String())
+_CHAIN = select(_ancestors_cte(_CHAIN_AREA, "area_chain").c.id)
 
 READABLE: ColumnElement[bool] = or_(
     records.c.grid_id.in_(SUBTREE_IDS),
@@ -94,6 +102,19 @@ def read_filter(caller: Caller) -> ColumnElement[bool]:
 def in_subtree(column: ColumnElement[str | None]) -> ColumnElement[bool]:
     """WHERE clause: ``column`` (a scope key) lies in the caller's subtree."""
     return column.in_(SUBTREE_IDS)
+
+
+def area_chain(conn: Connection, area_id: str | None) -> list[str]:
+    """``area_id`` and the ids of every area above it (empty for ``None``)."""
+    if area_id is None:
+        return []
+    return list(conn.execute(_CHAIN, {"chain_area_id": area_id}).scalars())
+
+
+def gained_ancestors(conn: Connection, old_parent: str | None, new_parent: str | None) -> set[str]:
+    """Areas above ``new_parent`` (itself included) that were not above ``old_parent``:
+    the ancestors a re-parented area's users see for the first time."""
+    return set(area_chain(conn, new_parent)) - set(area_chain(conn, old_parent))
 
 
 def scope_params(caller: Caller) -> dict[str, str | None]:

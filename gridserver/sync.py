@@ -53,9 +53,9 @@ from gridserver.db import (
     utcnow,
 )
 from gridserver.errors import ApiError, OpRejected
-from gridserver.feed import FeedEffects, stamp
+from gridserver.feed import FeedEffects, lock_rescoped, stamp
 from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
-from gridserver.scope import Caller, WriteScope
+from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 
 log = logging.getLogger(__name__)
 
@@ -786,6 +786,10 @@ def _write_version(
     residents along); ``restore`` also undeletes it and checks every reference again."""
     record = _full_record(kind, row.id, {**row.fields, **updates})
     fields = encode_fields(record)
+    new_parent = fields.get("parent_id")
+    reparented = kind is EntityKind.AREA and new_parent != row.parent_id
+    if reparented:
+        _check_reparent(ctx, row.id, new_parent if isinstance(new_parent, str) else None)
     placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
     version = row.version + 1
     values: dict[str, Any] = {
@@ -804,6 +808,8 @@ def _write_version(
         update(records).where(records.c.kind == row.kind, records.c.id == row.id).values(**values)
     )
     ctx.effects.records.add((row.kind, row.id))
+    if reparented:
+        _move_area(ctx, row.id, row.parent_id, placement.parent_id)
     if placement.grid_id != row.grid_id:
         _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
         if kind is EntityKind.HOUSEHOLD:
@@ -815,6 +821,26 @@ def _move(ctx: Context, kind: str, record_id: str, old: str | None, new: str | N
     ctx.effects.moves.append(
         {"kind": kind, "record_id": record_id, "old_grid_id": old, "new_grid_id": new}
     )
+
+
+def _check_reparent(ctx: Context, area_id: str, new_parent: str | None) -> None:
+    """Moving an area under another parent moves every record below it into other
+    users' scopes: only an administrator may, and never below itself."""
+    if ctx.caller.role is not Role.ADMIN:
+        raise OpRejected("role", "只有系统管理员可以调整区划的上级区划", "parent_id")
+    ctx.conn.flush()  # areas created earlier in the chunk must be visible
+    if area_id in area_chain(ctx.conn.conn, new_parent):
+        raise OpRejected("invalid_field", "不能把区划移到它自己的下级区划之下", "parent_id")
+
+
+def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> None:
+    """Re-parent an area: the records below it change scope when the feed position is
+    stamped (:meth:`FeedEffects.rescope`), and the new parent's chain, which users inside
+    the moved subtree now see as their ancestors, is sent to them again."""
+    ancestors = gained_ancestors(ctx.conn.conn, old, new)
+    lock_rescoped(ctx.conn.conn, area_id, ancestors)
+    ctx.effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
+    ctx.effects.rescope(area_id, old, new)
 
 
 def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:

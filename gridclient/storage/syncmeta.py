@@ -46,6 +46,9 @@ class SyncKey(StrEnum):
     SERVER_URL = "server_url"
     USERNAME = "username"
     CATALOG_VERSION = "catalog_version"
+    CATALOG_ETAG = "catalog_etag"
+    """The server's ETag of the stored catalog, with that catalog's version and size
+    (``{"etag", "version", "size"}``): sent as ``If-None-Match`` while they still match."""
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
     CLEAN_SHUTDOWN = "clean_shutdown"

@@ -576,9 +576,40 @@ class SyncEngine:
             report.conflicts_received += 1
 
     def _catalog(self) -> None:
-        document = self.transport.catalog(cancel=self.cancel)
+        """Fetch the catalog unless the server says the stored one is current (304 to
+        its ETag). The ETag is only sent while the stored catalog is still the one it
+        was received with (another path may have replaced it, e.g. the demo data)."""
+        with self.store.read() as repos:
+            stored = repos.catalog.load()
+            remembered = repos.sync_state.get(SyncKey.CATALOG_ETAG)
+        etag = _catalog_etag(remembered, stored)
+        fetched = self.transport.catalog_if_changed(etag, cancel=self.cancel)
+        if fetched is None:
+            return
+        document, new_etag = fetched
         catalog = EventCatalog.from_json(document)
         with self.store.write() as repos:
             stored = repos.catalog.load()
             if stored.version != catalog.version or len(stored) != len(catalog):
                 repos.catalog.save(catalog)
+            repos.sync_state.set(
+                SyncKey.CATALOG_ETAG,
+                None
+                if new_etag is None
+                else {"etag": new_etag, "version": catalog.version, "size": len(catalog)},
+            )
+
+
+def _catalog_etag(remembered: Any, stored: EventCatalog) -> str | None:
+    """The remembered catalog ETag, if it still describes the stored catalog."""
+    if not isinstance(remembered, dict):
+        return None
+    etag = remembered.get("etag")
+    if (
+        isinstance(etag, str)
+        and etag
+        and remembered.get("version") == stored.version
+        and remembered.get("size") == len(stored)
+    ):
+        return etag
+    return None

@@ -502,14 +502,30 @@ class Transport:
 
     def catalog(self, *, cancel: threading.Event | None = None) -> dict[str, Any]:
         """The event catalog document, as JSON (``EventCatalog.from_json`` parses it)."""
-        response = self._authed("GET", "/catalog", cancel, _Repeat.SAFE)
+        fetched = self.catalog_if_changed(None, cancel=cancel)
+        assert fetched is not None  # no ETag sent, so never "not modified"
+        return fetched[0]
+
+    def catalog_if_changed(
+        self, etag: str | None, *, cancel: threading.Event | None = None
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The catalog document and its ETag; ``None`` when the server says the catalog
+        is still the one named by ``etag`` (304, no body)."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._authed(
+            "GET", "/catalog", cancel, _Repeat.SAFE, headers=headers, ok_statuses=(304,)
+        )
+        if response.status_code == 304:
+            if not etag:
+                raise ProtocolError(detail="GET /catalog: 304 to a request without an ETag")
+            return None
         try:
             document = json.loads(response.content)
         except ValueError:
             raise ProtocolError(detail="GET /catalog: body is not JSON") from None
         if not isinstance(document, dict):
             raise ProtocolError(detail="GET /catalog: body is not a JSON object")
-        return document
+        return document, response.headers.get("ETag") or None
 
     def health(self, *, cancel: threading.Event | None = None) -> bool:
         """One quick probe: True when the server answers ``ok``. Unreachable or failing is

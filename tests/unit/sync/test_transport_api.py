@@ -382,6 +382,43 @@ def test_catalog(server: ScriptedServer, transport: Transport) -> None:
     assert transport.catalog() == {"version": 2, "categories": [{"code": "safety"}]}
 
 
+CATALOG_DOCUMENT = {"version": "2", "categories": []}
+
+
+def test_catalog_returns_the_etag_and_sends_none(
+    server: ScriptedServer, transport: Transport
+) -> None:
+    server.then(json_reply(200, CATALOG_DOCUMENT, ETag='"abc"'))
+    assert transport.catalog_if_changed(None) == (CATALOG_DOCUMENT, '"abc"')
+    assert "If-None-Match" not in server.seen[-1].headers
+
+
+def test_a_304_to_the_etag_sent_means_unchanged(
+    server: ScriptedServer, transport: Transport
+) -> None:
+    server.then(
+        Reply(304, headers={"ETag": '"abc"'}), json_reply(200, CATALOG_DOCUMENT, ETag='"def"')
+    )
+    assert transport.catalog_if_changed('"abc"') is None
+    assert server.seen[-1].headers["If-None-Match"] == '"abc"'
+    assert transport.catalog_if_changed('"abc"') == (CATALOG_DOCUMENT, '"def"')
+    assert server.paths == ["GET /api/v1/catalog"] * 2
+
+
+def test_a_catalog_without_etag(server: ScriptedServer, transport: Transport) -> None:
+    server.then(json_reply(200, CATALOG_DOCUMENT), json_reply(200, CATALOG_DOCUMENT))
+    assert transport.catalog_if_changed('"old"') == (CATALOG_DOCUMENT, None)
+    assert transport.catalog() == CATALOG_DOCUMENT
+
+
+def test_a_304_to_a_request_without_etag_is_a_protocol_error(
+    server: ScriptedServer, transport: Transport
+) -> None:
+    server.then(Reply(304))
+    with pytest.raises(ProtocolError):
+        transport.catalog()
+
+
 @pytest.mark.parametrize("body", [b"[1, 2]", b'{"version": 2', b"<html>"])
 def test_catalog_that_is_not_an_object(
     server: ScriptedServer, transport: Transport, body: bytes
