@@ -127,7 +127,10 @@ class SyncMachine(RuleBasedStateMachine):
         held = {
             (c.entity_id, value)
             for c in conflicts
-            for value in (json.dumps(c.server_value), json.dumps(c.incoming_value))
+            for value in (
+                json.dumps(c.server_value, ensure_ascii=False),
+                json.dumps(c.incoming_value, ensure_ascii=False),
+            )
         }
         for user, laptop in self.laptops.items():
             with laptop.store.engine.connect() as connection:
