@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -55,6 +55,15 @@ from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus
 
 _IN_CHUNK = 500
+
+
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    """``ids`` in lists of at most ``_IN_CHUNK``, to keep ``IN (…)`` lists under SQLite's
+    parameter limit."""
+    wanted = list(ids)
+    for start in range(0, len(wanted), _IN_CHUNK):
+        yield wanted[start : start + _IN_CHUNK]
+
 
 HouseholdListRow = tuple[str, str, str, int, str, date | None]
 
@@ -116,8 +125,7 @@ class HouseholdQueries:
         ``residents.household_id`` and ``visits (household_id, visited_at)`` indexes."""
         rows: dict[str, HouseholdListRow] = {}
         with _reading(self._engine) as connection:
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = list(ids[start : start + _IN_CHUNK])
+            for chunk in _chunks(ids):
                 for row in connection.execute(_HOUSEHOLD_ROWS, {"ids": chunk}):
                     rows[row.id] = (
                         row.number,
@@ -370,8 +378,7 @@ class ResidentQueries:
         out: dict[str, ResidentListRow] = {}
         today = today or today_cst()
         with _reading(self._engine) as connection:
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = list(ids[start : start + _IN_CHUNK])
+            for chunk in _chunks(ids):
                 for row in connection.execute(
                     select(
                         ResidentRow.id,
@@ -456,8 +463,7 @@ class VisitQueries:
         """Date (China time), household address, method, visitor, content summary."""
         out: dict[str, VisitListRow] = {}
         with _reading(self._engine) as connection:
-            for start in range(0, len(ids), _IN_CHUNK):
-                chunk = list(ids[start : start + _IN_CHUNK])
+            for chunk in _chunks(ids):
                 for row in connection.execute(
                     select(
                         VisitRow.id,
@@ -1000,8 +1006,7 @@ class SearchIndex:
         )
         chunks: list[list[str] | None] = [None]
         if household_ids is not None:
-            wanted = list(household_ids)
-            chunks = [wanted[i : i + _IN_CHUNK] for i in range(0, len(wanted), _IN_CHUNK)]
+            chunks = list(_chunks(household_ids))
         with _reading(engine) as connection:
             for chunk in chunks:
                 hq, rq = house_q, res_q
@@ -1037,11 +1042,9 @@ class SearchIndex:
     def refresh(self, engine: Engine, ids: Sequence[str]) -> None:
         """Re-read the households among ``ids`` and the households of the residents
         among them (a change set mixes kinds; other ids are ignored)."""
-        wanted = list(ids)
         households: set[str] = set()
         with read_session(engine) as session:
-            for start in range(0, len(wanted), _IN_CHUNK):
-                chunk = wanted[start : start + _IN_CHUNK]
+            for chunk in _chunks(ids):
                 households.update(
                     session.scalars(select(HouseholdRow.id).where(HouseholdRow.id.in_(chunk)))
                 )
