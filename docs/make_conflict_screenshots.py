@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from shots import chinese_app, save
 from sqlalchemy import select
 
 from gridclient.config import Paths
@@ -30,23 +29,11 @@ from gridclient.sync.engine import SyncEngine
 from gridclient.sync.session import log_in
 from gridclient.ui.context import AppContext
 from gridclient.ui.household_dialog import HouseholdDialog
-from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridserver.db import users
 
-OUT = Path(__file__).resolve().parent / "screenshots"
 H = EntityKind.HOUSEHOLD
-
-
-def _save(app: QApplication, widget: QWidget, name: str) -> None:
-    # Let the deferred start-up work (tree, status bar, sync column) land first.
-    for _ in range(20):
-        app.processEvents()
-        time.sleep(0.02)
-    path = OUT / f"{name}.png"
-    widget.grab().save(str(path))
-    print(path)
 
 
 def _edit(store: Store, actor: str, kind: EntityKind, record_id: str, **changes: object) -> None:
@@ -57,10 +44,7 @@ def _edit(store: Store, actor: str, kind: EntityKind, record_id: str, **changes:
 
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    translators = install_translators(app, "zh_CN")
+    app, translators = chinese_app()
     with tempfile.TemporaryDirectory() as tmp:
         demo = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
@@ -99,13 +83,13 @@ def main() -> int:
             window.show()
             window.tabs.setCurrentWidget(window.household_pane)
             window.household_pane.table.selectRow(0)
-            _save(app, window, "households_sync")
+            save(app, window, "households_sync")
             window.tabs.setCurrentWidget(window.conflicts_view)
             window.conflicts_view.table.selectRow(0)
-            _save(app, window, "conflicts")
+            save(app, window, "conflicts")
             dialog = HouseholdDialog(ctx, first, parent=window)
             dialog.show()
-            _save(app, dialog, "household_dialog_sync")
+            save(app, dialog, "household_dialog_sync")
             dialog.close()
             window.close()
         finally:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from shots import chinese_app, save
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
@@ -24,26 +24,12 @@ from gridclient.domain.workflow import derive_state
 from gridclient.ui.context import AppContext
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
-from gridclient.ui.i18n import install_translators
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_dialog import VisitDialog
 
-OUT = Path(__file__).resolve().parent / "screenshots"
-
-
-def grab(app: QApplication, widget: QWidget, name: str) -> None:
-    widget.show()
-    app.processEvents()
-    path = OUT / name
-    widget.grab().save(str(path))
-    print(path)
-
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    translators = install_translators(app, "zh_CN")
+    app, translators = chinese_app()
     with tempfile.TemporaryDirectory() as tmp:
         session = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
@@ -53,7 +39,7 @@ def main() -> int:
 
             household = HouseholdDialog(ctx, household_id)
             household.resize(1100, 700)
-            grab(app, household, "household_dialog.png")
+            save(app, household, "household_dialog.png")
 
             household.add_resident()
             form = household.member_form
@@ -63,7 +49,7 @@ def main() -> int:
             form.id_field.edit.setText(first17 + idnumber.check_character(first17))
             form._id_changed(form.id_field.edit.text())
             form.resize(760, 700)
-            grab(app, form, "resident_form.png")
+            save(app, form, "resident_form.png")
             form.reject()
             household.reject()
 
@@ -71,7 +57,7 @@ def main() -> int:
             visit.content_edit.setPlainText("入户了解家庭近况，老人身体良好，子女在外务工。")
             visit.needs_edit.setPlainText("希望协助办理高龄补贴。")
             visit.resize(760, 680)
-            grab(app, visit, "visit_dialog.png")
+            save(app, visit, "visit_dialog.png")
             visit.confirm = lambda _p, _t, _x: True
             visit.reject()
 
@@ -79,7 +65,7 @@ def main() -> int:
             report.category_combo.setCurrentIndex(0)
             report.title_edit.setText("两户因排水沟堵塞发生争执")
             report.resize(780, 700)
-            grab(app, report, "event_report_dialog.png")
+            save(app, report, "event_report_dialog.png")
             report.reject()
 
             with session.store.read() as repos:
@@ -90,7 +76,7 @@ def main() -> int:
             )
             event = EventDialog(ctx, busy.event.id)
             event.resize(1100, 700)
-            grab(app, event, "event_dialog.png")
+            save(app, event, "event_dialog.png")
             event.reject()
         finally:
             session.close()

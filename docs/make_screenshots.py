@@ -15,7 +15,8 @@ import tempfile
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from shots import chinese_app, save
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
@@ -26,20 +27,10 @@ from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase
 from gridclient.sync.transport import RetryPolicy, Transport
 from gridclient.ui.context import AppContext
-from gridclient.ui.i18n import install_translators
 from gridclient.ui.login import LoginDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
-
-OUT = Path(__file__).resolve().parent / "screenshots"
-
-
-def _save(app: QApplication, window: QWidget, name: str) -> None:
-    app.processEvents()
-    path = OUT / f"{name}.png"
-    window.grab().save(str(path))
-    print(path)
 
 
 def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
@@ -59,10 +50,10 @@ def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
         return made
 
     first = dialog()
-    _save(app, first, "login")
+    save(app, first, "login")
     first.password.setText("wrong password")
     first.submit()
-    _save(app, first, "login_wrong_password")
+    save(app, first, "login_wrong_password")
     first.password.setText(DEMO_PASSWORD)
     first.submit()
     assert first.session is not None  # the store of this "laptop" now exists
@@ -71,7 +62,7 @@ def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
     second = dialog()
     second.password.setText(DEMO_PASSWORD)
     second.submit()
-    _save(app, second, "login_offline")
+    save(app, second, "login_offline")
     second.close()
 
 
@@ -88,21 +79,18 @@ def _sync_status(app: QApplication, window: MainWindow, session: DemoSession) ->
     def grab(phase: str, _done: int, _total: int) -> None:
         if phase == Phase.PUSH and not grabbed:
             grabbed.append(True)
-            _save(app, window.statusBar(), "status_bar_sync")
+            save(app, window.statusBar(), "status_bar_sync", settle=False)
 
     assert window.sync is not None
     window.sync.progressed.connect(grab)
     window.sync.batch_size = 2
     window.start_sync()
     window.sync.progressed.disconnect(grab)
-    _save(app, window.statusBar(), "status_bar")
+    save(app, window.statusBar(), "status_bar")
 
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    translators = install_translators(app, "zh_CN")
+    app, translators = chinese_app()
     with tempfile.TemporaryDirectory() as tmp:
         session = open_demo(Paths.resolve(Path(tmp)).ensure())
         try:
@@ -111,24 +99,24 @@ def main() -> int:
             window = MainWindow(ctx, sync=sync)
             window.resize(1280, 800)
             window.show()
-            _save(app, window, "dashboard")
+            save(app, window, "dashboard")
             window.tabs.setCurrentWidget(window.household_pane)
             window.household_pane.table.selectRow(0)
-            _save(app, window, "main_window")
-            _save(app, window, "households")
+            save(app, window, "main_window")
+            save(app, window, "households")
             window.tabs.setCurrentWidget(window.resident_pane)
-            _save(app, window, "residents")
+            save(app, window, "residents")
             window.tabs.setCurrentWidget(window.visit_pane)
-            _save(app, window, "visits")
+            save(app, window, "visits")
             window.show_events(EventStateFilter.ALL)
-            _save(app, window, "events")
+            save(app, window, "events")
             window.show_events(EventStateFilter.OVERDUE)
-            _save(app, window, "events_overdue")
+            save(app, window, "events_overdue")
             window.show_events(EventStateFilter.ALL)
             window.search_box.setText("zl")
             window.search_box.flush()
             window.tabs.setCurrentWidget(window.resident_pane)
-            _save(app, window, "search")
+            save(app, window, "search")
             window.search_box.clear()
             window.search_box.flush()
             window.tabs.setCurrentWidget(window.household_pane)
@@ -136,7 +124,7 @@ def main() -> int:
             window.lock()
             window.lock_screen.password.setText("wrong")
             window.lock_screen.try_unlock()
-            _save(app, window, "lock")
+            save(app, window, "lock")
             window.close()
             _login(app, session, Path(tmp) / "login")
         finally:
