@@ -309,7 +309,6 @@ class SyncEngine:
                 repos.outbox.set_status(op.op_id, status, field=result.field)
                 if status is OpStatus.APPLIED:
                     report.applied += 1
-                    self._adopt_version(repos, op, result.version)
                 elif status is OpStatus.MERGED:
                     report.merged += 1
                 else:
@@ -335,20 +334,6 @@ class SyncEngine:
         back = {name: old for name, (old, new) in op.changes.items() if now.get(name) == new}
         undelete = conflict is not None and not conflict.field and op.keep == "incoming"
         repos.records.overwrite(op.entity, op.entity_id, back, deleted=True if undelete else None)
-
-    @staticmethod
-    def _adopt_version(repos: Repositories, op: OutboxOp, version: int | None) -> None:
-        """Take the server's version for our own change only when the server's record is
-        then exactly our local copy: nobody wrote between our base and our op (the
-        server counts versions per record) and no later local op is waiting. Otherwise
-        (merged, conflict, a delete over a newer version, a create replayed after other
-        edits) the version stays and the pull brings the server's record in, which the
-        version guard would refuse if we had already claimed its version."""
-        if version is None or version != op.base_version + 1:
-            return
-        if repos.outbox.has_pending_after(op.entity, op.entity_id, op.seq):
-            return
-        repos.records.raise_version(op.entity, op.entity_id, version)
 
     def _upload_attachments(self, report: SyncReport) -> None:
         """Blobs before the ops that reference them: HEAD to skip known ones, then PUT."""
