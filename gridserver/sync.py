@@ -841,6 +841,11 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     lock_rescoped(ctx.conn.conn, area_id, ancestors)
     ctx.effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
     ctx.effects.rescope(area_id, old, new)
+    # And the ancestors they lose: evicted for them (the feed checks who still sees them).
+    ctx.effects.losses.extend(
+        {"area_id": lost, "moved_area_id": area_id}
+        for lost in sorted(gained_ancestors(ctx.conn.conn, new, old))
+    )
 
 
 def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:

@@ -100,8 +100,8 @@ class EventHistory:
 
 
 def _action_order(action: EventAction) -> tuple[bool, datetime, str]:
-    # Same order as domain.workflow: server clock first, then the device clock.
-    return (action.server_at is None, action.effective_at, action.id)
+    # Same order as domain.workflow: the server's acceptance order, then unsent steps.
+    return action.fold_key
 
 
 class RecordRepository:

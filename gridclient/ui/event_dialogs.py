@@ -587,9 +587,11 @@ class EventDialog(QDialog):
         self.reload()
 
     def _when_text(self, action: EventAction) -> str:
+        # When it happened (device clock corrected against the server), not when it
+        # reached the server: a step taken offline at 16:00 stays 16:00 after sync.
         if action.server_at is not None:
-            return cst_text(action.server_at)
-        return self.tr("{time} (device clock)").format(time=cst_text(action.at))
+            return cst_text(action.at)
+        return self.tr("{time} (not synced yet)").format(time=cst_text(action.at))
 
     def _assignee_text(self, action: EventAction) -> str:
         if action.assignee == GRID_ASSIGNEE:
@@ -627,7 +629,7 @@ class EventDialog(QDialog):
         labels["description"].setText(event.description)
         photo_count = len(event.attachments) + sum(len(a.attachments) for a in data.history.actions)
         labels["photos"].setText(self.tr("{count} photo(s)").format(count=photo_count))
-        self.timeline_model.set_rows(list(data.history.actions))
+        self.timeline_model.set_rows(sorted(data.history.actions, key=lambda a: a.history_key))
         if status is None:
             self.state_label.setText("")
             self.deadline_label.setText("")
