@@ -13,7 +13,7 @@ from enum import StrEnum
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.enums import ChangeKind, EntityKind
 
-__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side"]
+__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side", "restores"]
 
 
 class OpStatus(StrEnum):
@@ -82,8 +82,8 @@ class Conflict:
     """One field on which the server and this device disagreed; the losing value is kept
     here until someone reviews it.
 
-    ``field`` is empty for an edit that met a delete (``mine``/``theirs`` then hold the
-    edit and None). ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
+    ``field`` is empty for an edit and a delete that crossed (``mine``/``theirs`` then
+    hold the edit, a dict, and None for the delete; either may have arrived first). ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
     as the server names the sides); when this user wrote neither side ``mine_side`` is
     None and ``mine`` is the incoming value. ``resolution`` is the side kept: set
     locally when this user decides, while ``resolved`` waits for the server.
@@ -112,6 +112,19 @@ class Conflict:
     def side_of(self, keep_mine: bool) -> str:
         """The server's name (``server``/``incoming``) of mine or theirs."""
         return kept_side(self.mine_side, keep_mine)
+
+    def value_of(self, side: str | None) -> JSONValue:
+        """The value of the server's side ``server`` or ``incoming``."""
+        mine_is_server = self.mine_side == "server"
+        if side == "server":
+            return self.mine if mine_is_server else self.theirs
+        return self.theirs if mine_is_server else self.mine
+
+
+def restores(conflict: Conflict, keep: str | None) -> bool:
+    """Whether keeping side ``keep`` of a whole-record conflict brings the record back
+    (the kept side is the edit, not the delete)."""
+    return not conflict.field and isinstance(conflict.value_of(keep), dict)
 
 
 def kept_side(mine_side: str | None, keep_mine: bool) -> str:

@@ -313,14 +313,25 @@ class UnitOfWork:
                     self._session.execute(
                         update(table).where(table.c.id == record_id).values({conflict.field: value})
                     )
-            elif keep == "incoming" and stored.deleted and isinstance(incoming_value, dict):
-                changes = {name: (now.get(name), new) for name, new in incoming_value.items()}
+            elif keep == "incoming" and isinstance(incoming_value, dict):
+                # An edit that met a delete: restore the record with it (or, restored
+                # by another decision already, put the edit on top).
+                changes = {
+                    name: (now.get(name), new)
+                    for name, new in incoming_value.items()
+                    if stored.deleted or now.get(name) != new
+                }
                 edited = codec.replace(stored, dict(incoming_value))
                 values = record_to_values(edited)
                 self._session.execute(
                     update(table)
                     .where(table.c.id == record_id)
                     .values({**{f: values[f] for f in incoming_value}, "deleted": False})
+                )
+            elif keep == "server" and isinstance(server_value, dict) and stored.deleted:
+                # A delete on a stale copy met this edit: keeping the edit restores it.
+                self._session.execute(
+                    update(table).where(table.c.id == record_id).values(deleted=False)
                 )
         self.repos.conflicts.set_resolution(conflict_id, keep)
         base_version = 0 if stored is None else stored.version

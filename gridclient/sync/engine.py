@@ -55,7 +55,7 @@ from gridclient.storage.engine import read_session, write_connection
 from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
-from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey
+from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
 from gridclient.sync.errors import (
     Cancelled,
     ClientTooOld,
@@ -328,12 +328,14 @@ class SyncEngine:
         repos.conflicts.set_resolution(op.conflict_id, None)
         conflict = repos.conflicts.get(op.conflict_id)
         current = repos.records.get_kind(op.entity, op.entity_id)
-        if current is None or not op.changes:
+        if current is None:
+            return
+        restored = conflict is not None and restores(conflict, op.keep)
+        if not op.changes and not restored:
             return
         now = encode_fields(current)
         back = {name: old for name, (old, new) in op.changes.items() if now.get(name) == new}
-        undelete = conflict is not None and not conflict.field and op.keep == "incoming"
-        repos.records.overwrite(op.entity, op.entity_id, back, deleted=True if undelete else None)
+        repos.records.overwrite(op.entity, op.entity_id, back, deleted=True if restored else None)
 
     def _upload_attachments(self, report: SyncReport) -> None:
         """Blobs before the ops that reference them: HEAD to skip known ones, then PUT."""
@@ -461,13 +463,13 @@ class SyncEngine:
     def _restoring(
         repos: Repositories, unsent: dict[tuple[EntityKind, str], list[OutboxOp]]
     ) -> set[str]:
-        """Pending decisions that keep an edit that met a delete (they restore it)."""
+        """Pending decisions that keep an edit that crossed a delete (they restore it)."""
         result = set()
         for ops in unsent.values():
             for op in ops:
-                if op.kind is ChangeKind.RESOLVE and op.keep == "incoming" and op.conflict_id:
+                if op.kind is ChangeKind.RESOLVE and op.conflict_id:
                     conflict = repos.conflicts.get(op.conflict_id)
-                    if conflict is not None and not conflict.field:
+                    if conflict is not None and restores(conflict, op.keep):
                         result.add(op.op_id)
         return result
 

@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="600"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -117,136 +117,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="323"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="331"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="336"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="331"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="342"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="356"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="357"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="350"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="358"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="363"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="470"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="478"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="471"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="487"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="521"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="518"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
-        <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
-        <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="532"/>
+        <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
+        <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="564"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -439,32 +439,32 @@
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
-        <source>{time} (device clock)</source>
-        <translation>{time}（本机时间）</translation>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
+        <source>{time} (not synced yet)</source>
+        <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="598"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="612"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="631"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="642"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -2047,35 +2047,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="633"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2252,7 +2252,7 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="111"/>
         <location filename="../../gridclient/ui/conflicts.py" line="135"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -2377,77 +2377,77 @@
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
-        <source>Whole record (edited after it was deleted)</source>
-        <translation>整条记录（删除后又被修改）</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
+        <source>Whole record (an edit and a deletion crossed)</source>
+        <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="173"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="181"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="181"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="189"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="201"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="195"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="203"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="256"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="264"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="257"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="265"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="270"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="283"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="283"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="291"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="610"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="614"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
