@@ -83,7 +83,8 @@ class Conflict:
     here until someone reviews it.
 
     ``field`` is empty for an edit and a delete that crossed (``mine``/``theirs`` then
-    hold the edit, a dict, and None for the delete; either may have arrived first). ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
+    hold the edit, a dict, and None for the delete; either may have arrived first).
+    ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
     as the server names the sides); when this user wrote neither side ``mine_side`` is
     None and ``mine`` is the incoming value. ``resolution`` is the side kept: set
     locally when this user decides, while ``resolved`` waits for the server.

@@ -154,7 +154,9 @@ def field_label(field: str) -> str:
     """The Chinese label of a field; empty ``field``: the whole record (edit after
     delete)."""
     if not field:
-        return QCoreApplication.translate("conflicts", "Whole record (an edit and a deletion crossed)")
+        return QCoreApplication.translate(
+            "conflicts", "Whole record (an edit and a deletion crossed)"
+        )
     return _field_labels().get(field, field)
 
 
