@@ -192,3 +192,26 @@ def test_a_delete_on_a_stale_copy_meets_the_edit_and_either_side_can_be_kept(
         assert laptop.snapshot()[(H.value, household.id)] == expected
         assert _open(laptop, household.id) == []
         assert laptop.pending() == 0
+
+
+def test_a_decision_never_hides_another_laptops_edit_made_in_between(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """The decision changes nothing on the server (the kept value is the one in use),
+    and a colleague changed another field meanwhile: the deciding laptop must still
+    pull that edit, and its next edit of that field must not overwrite it unseen."""
+    hid = _conflict(world, laptops)
+    w1, t1, other = laptops["w1"], laptops["t1"], laptops["w1b:w1"]
+    assert other.sync().ok
+    other.edit(H, hid, phone="13912345678")
+    assert other.sync().ok
+    [conflict] = _open(w1, hid)
+    in_use = conflict.side_of(keep_mine=False) == "incoming"  # theirs is applied
+    _decide(w1, conflict, keep_mine=not in_use)
+    assert w1.sync().ok
+    assert w1.get(H, hid).phone == "13912345678"
+    assert w1.snapshot()[(H.value, hid)] == server_snapshot(world)[(H.value, hid)]
+    w1.edit(H, hid, phone="13800000000")
+    assert w1.sync().ok and t1.sync().ok and other.sync().ok
+    for laptop in (w1, t1, other):
+        assert laptop.snapshot()[(H.value, hid)] == server_snapshot(world)[(H.value, hid)]
