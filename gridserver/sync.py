@@ -69,7 +69,10 @@ _KIND_LABELS = {
     EntityKind.EVENT_ACTION: "事件办理记录",
     EntityKind.ATTACHMENT: "附件",
 }
-SERVER_FIELDS = {EntityKind.EVENT_ACTION: frozenset({"server_at"})}
+SERVER_FIELDS = {
+    EntityKind.EVENT_ACTION: frozenset({"server_at"}),
+    EntityKind.VISIT: frozenset({"server_at"}),
+}
 """Fields only the server writes; a client's value is ignored."""
 
 OUT_OF_SCOPE = "该记录不在您的管辖范围内，无权查看或修改"
@@ -555,6 +558,8 @@ def _create(
     placement = _place(ctx, kind, record_id, fields, previous=None)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
+    elif kind is EntityKind.VISIT:
+        fields["server_at"] = ctx.now.isoformat()
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
     # The INSERT must stay this op's only write and come after every check: _run_op

@@ -144,6 +144,9 @@ class Visit(Record):
     follow_up: str = ""
     attachments: tuple[str, ...] = ()
     corrects_id: str | None = None
+    server_at: datetime | None = None
+    """When the server received it (stamped by the server; ``visited_at`` is when it
+    happened)."""
 
     KIND: ClassVar[EntityKind] = EntityKind.VISIT
 

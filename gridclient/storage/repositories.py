@@ -60,6 +60,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventCategoryRow,
     EventRow,
+    HeldRecordRow,
     HouseholdRow,
     OutboxRow,
     ResidentRow,
@@ -668,6 +669,31 @@ class RevealLogRepository:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class HeldRecord:
+    """A pulled record this laptop could not store (see the sync engine)."""
+
+    kind: str
+    id: str
+    version: int
+    reason: str
+    held_at: datetime
+
+
+class HeldRecordRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def entries(self, limit: int = 1000) -> list[HeldRecord]:
+        rows = self._session.execute(
+            select(HeldRecordRow).order_by(HeldRecordRow.held_at).limit(limit)
+        ).scalars()
+        return [HeldRecord(r.kind, r.id, r.version, r.reason, r.held_at) for r in rows]
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(HeldRecordRow)) or 0)
+
+
 class Repositories:
     """All repositories over one session (one transaction)."""
 
@@ -678,3 +704,4 @@ class Repositories:
         self.sync_state = SyncStateRepository(session)
         self.conflicts = ConflictRepository(session)
         self.reveals = RevealLogRepository(session)
+        self.held = HeldRecordRepository(session)

@@ -51,6 +51,12 @@ class SyncKey(StrEnum):
     (``{"etag", "version", "size"}``): sent as ``If-None-Match`` while they still match."""
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
+    REPULL_EQUAL = "repull_equal"
+    """True while a full pull must also replace rows of the same version (the repair
+    of migration r0004); cleared with the last page of that pull."""
+    CLOCK = "clock"
+    """The device clock's offset against the server's, last measured at a sync
+    (``{"seconds", "measured_at"}``, see :mod:`gridclient.domain.clock`)."""
     CLEAN_SHUTDOWN = "clean_shutdown"
     """False while a session has the store open, true once it closed cleanly; the
     store's integrity check runs when it is not true (see ``Store.open``)."""
