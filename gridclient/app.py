@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridclient import __version__
-from gridclient.config import Paths, effective_settings
+from gridclient.config import ITSettings, Paths, effective_settings
 from gridclient.logsetup import setup_logging
 from gridclient.resources_path import resource_path
 from gridclient.storage.queries import HouseholdQueries
@@ -73,6 +73,25 @@ def _process_seconds() -> float | None:
         return None
 
 
+def open_main_window(
+    session: UserSession,
+    info: UserInfo,
+    runner: TaskRunner,
+    settings: ITSettings,
+    factory: TransportFactory,
+    queries: HouseholdQueries | None = None,
+) -> MainWindow:
+    """The signed-in application: its context, sync controller and main window, shown
+    and syncing by itself (the controller's probe and interval)."""
+    ctx = AppContext(store=session.store, runner=runner, user=info, settings=settings)
+    controller = SyncController(ctx, session, transport_factory=factory)
+    window = MainWindow(ctx, queries, sync=controller)
+    window.show()
+    controller.start()
+    log.info("main window shown")
+    return window
+
+
 def run_gui(
     *,
     data_dir: Path | None,
@@ -118,13 +137,8 @@ def run_gui(
         factory: TransportFactory,
         queries: HouseholdQueries | None = None,
     ) -> None:
-        ctx = AppContext(store=session.store, runner=runner, user=info, settings=settings)
-        controller = SyncController(ctx, session, transport_factory=factory)
-        window = MainWindow(ctx, queries, sync=controller)
+        window = open_main_window(session, info, runner, settings, factory, queries)
         windows.append(window)
-        window.show()
-        controller.start()
-        log.info("main window shown")
         if smoke_test:
             since_start = _process_seconds()
             total = (

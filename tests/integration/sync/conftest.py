@@ -4,13 +4,20 @@ a transport each, synced with the real engine."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 pytest.importorskip("gridserver.app")
@@ -18,9 +25,11 @@ pytest.importorskip("gridserver.app")
 from sqlalchemy import select
 
 from gridclient.demo.embedded import EmbeddedServer
-from gridclient.domain.codec import wire_row
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import AreaLevel, EntityKind, Role
+from gridclient.demo.generator import load_catalog
+from gridclient.domain.codec import decode_record, wire_row
+from gridclient.domain.entities import Event, EventAction, Household, Resident
+from gridclient.domain.enums import AreaLevel, EntityKind, EventState, Role
+from gridclient.domain.workflow import event_status
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import OpStatus
@@ -28,8 +37,9 @@ from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.session import UserSession, log_in
 from gridclient.sync.transport import RetryPolicy, Transport
-from gridserver import admin, auth
-from gridserver.config import Argon2Params
+from gridserver import admin, auth, migrate
+from gridserver.config import Argon2Params, Settings
+from gridserver.db import Database
 from gridserver.db import records as server_records
 
 PASSWORD = "correct horse 1"
@@ -222,3 +232,106 @@ def now() -> datetime:
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+# -- a real ``gridserver serve`` process --------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[3]
+
+LOOP_USERS = [
+    ("w1", Role.WORKER, "320101001001001"),
+    ("w1c", Role.WORKER, "320101001001001"),  # a colleague in the same grid
+    ("t1", Role.TOWNSHIP, "320101001000"),
+]
+"""The event loop's people: a grid worker, a colleague in the same grid, township staff."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    db: Database
+    areas: dict[str, str]
+
+
+@contextmanager
+def server_process(
+    folder: Path, users: list[tuple[str, Role, str]] = LOOP_USERS
+) -> Iterator[ServerProcess]:
+    """``python -m gridserver serve`` on a free loopback port, on a SQLite file in
+    ``folder`` holding the area tree, ``users`` and the sample event catalog."""
+    path = folder / "server.sqlite3"
+    url = f"sqlite:///{path}"
+    db = Database(url)
+    migrate.upgrade(db)
+    settings = Settings(database_url=url, argon2=FAST_ARGON2)
+    areas = {
+        short: admin.add_area(db, code, name, level, parent)
+        for short, code, name, level, parent in AREAS
+    }
+    for name, role, scope in users:
+        auth.add_user(db, settings, auth.NewUser(name, role, scope), PASSWORD)
+    admin.load_catalog(db, load_catalog().to_json())
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "gridserver", "--database", url, "serve", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        yield ServerProcess(base, db, areas)
+    finally:
+        process.terminate()
+        process.wait(10)
+        db.dispose()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A real ``gridserver serve`` process with :data:`LOOP_USERS`."""
+    with server_process(tmp_path) as process:
+        yield process
+
+
+def server_event_view(
+    server: ServerProcess, event_id: str
+) -> tuple[EventState, datetime, list[tuple[str, str, datetime, datetime | None]]]:
+    """The event as the server holds it: state, deadline and history
+    ``(action id, kind, at, server_at)`` in the order history shows it."""
+    with server.db.engine.connect() as conn:
+        rows = conn.execute(
+            select(server_records).where(
+                server_records.c.kind.in_(["event", "event_action"]),
+            )
+        ).all()
+    event = next(
+        decode_record(EntityKind.EVENT, r.fields, id=r.id) for r in rows if r.id == event_id
+    )
+    actions = [
+        decode_record(EntityKind.EVENT_ACTION, r.fields, id=r.id)
+        for r in rows
+        if r.kind == "event_action" and r.fields["event_id"] == event_id
+    ]
+    assert isinstance(event, Event)
+    typed = [a for a in actions if isinstance(a, EventAction)]
+    status = event_status(event, typed, load_catalog(), datetime.now(UTC))
+    timeline = sorted(typed, key=lambda a: a.history_key)
+    return (
+        status.state,
+        status.deadline,
+        [(a.id, a.kind.value, a.at, a.server_at) for a in timeline],
+    )

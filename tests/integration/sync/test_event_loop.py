@@ -17,33 +17,20 @@ The second run takes every step offline and syncs the laptops in a shuffled orde
 from __future__ import annotations
 
 import dataclasses
-import os
 import random
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from sqlalchemy import select
 
-from gridclient.demo.generator import load_catalog
 from gridclient.domain.entities import Event, EventAction
-from gridclient.domain.enums import EntityKind, EventActionKind, EventState, Ledger, Role, Urgency
+from gridclient.domain.enums import EventActionKind, EventState, Ledger, Role, Urgency
 from gridclient.domain.enums import Satisfaction as Sat
-from gridclient.domain.workflow import allowed_actions, event_status
+from gridclient.domain.workflow import allowed_actions
 from gridclient.storage.events import EventView, append_action, event_view
-from gridserver import admin, auth, migrate
-from gridserver.config import Settings
-from gridserver.db import Database
-from gridserver.db import records as server_records
-from tests.integration.sync.conftest import AREAS, FAST_ARGON2, PASSWORD, Laptop
+from tests.integration.sync.conftest import Laptop, ServerProcess, server_event_view
 
 A = EventActionKind
 ROOT = Path(__file__).resolve().parents[3]
@@ -60,60 +47,6 @@ STEPS: list[tuple[str, EventActionKind, dict[str, Any], EventState]] = [
     ("w1", A.RETURN_VISIT, {"comment": "一周后回访，未再发生"}, EventState.EVALUATED),
 ]
 ROLES = {"w1": Role.WORKER, "w1c": Role.WORKER, "t1": Role.TOWNSHIP}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class ServerProcess:
-    url: str
-    db: Database
-    areas: dict[str, str]
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    path = tmp_path / "server.sqlite3"
-    url = f"sqlite:///{path}"
-    db = Database(url)
-    migrate.upgrade(db)
-    settings = Settings(database_url=url, argon2=FAST_ARGON2)
-    areas = {
-        short: admin.add_area(db, code, name, level, parent)
-        for short, code, name, level, parent in AREAS
-    }
-    for name, role, scope in [
-        ("w1", Role.WORKER, "320101001001001"),
-        ("w1c", Role.WORKER, "320101001001001"),
-        ("t1", Role.TOWNSHIP, "320101001000"),
-    ]:
-        auth.add_user(db, settings, auth.NewUser(name, role, scope), PASSWORD)
-    admin.load_catalog(db, load_catalog().to_json())
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "gridserver", "--database", url, "serve", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
-        yield ServerProcess(base, db, areas)
-    finally:
-        process.terminate()
-        process.wait(10)
-        db.dispose()
 
 
 @pytest.fixture
@@ -143,38 +76,10 @@ def _timeline(view: EventView) -> list[tuple[str, str, datetime, datetime | None
     return [(a.id, a.kind.value, a.at, a.server_at) for a in view.timeline]
 
 
-def _server_view(server: ServerProcess, event_id: str) -> tuple[EventState, datetime, list[Any]]:
-    from gridclient.domain.codec import decode_record
-
-    with server.db.engine.connect() as conn:
-        rows = conn.execute(
-            select(server_records).where(
-                server_records.c.kind.in_(["event", "event_action"]),
-            )
-        ).all()
-    event = next(
-        decode_record(EntityKind.EVENT, r.fields, id=r.id) for r in rows if r.id == event_id
-    )
-    actions = [
-        decode_record(EntityKind.EVENT_ACTION, r.fields, id=r.id)
-        for r in rows
-        if r.kind == "event_action" and r.fields["event_id"] == event_id
-    ]
-    assert isinstance(event, Event)
-    typed = [a for a in actions if isinstance(a, EventAction)]
-    status = event_status(event, typed, load_catalog(), datetime.now(UTC))
-    timeline = sorted(typed, key=lambda a: a.history_key)
-    return (
-        status.state,
-        status.deadline,
-        [(a.id, a.kind.value, a.at, a.server_at) for a in timeline],
-    )
-
-
 def _check_everyone_agrees(
     server: ServerProcess, laptops: dict[str, Laptop], event_id: str, expected: EventState
 ) -> None:
-    state, deadline, timeline = _server_view(server, event_id)
+    state, deadline, timeline = server_event_view(server, event_id)
     assert state is expected
     for name, laptop in laptops.items():
         view = _view(laptop, event_id)

@@ -1,0 +1,331 @@
+"""The event's closed loop through the real UI on three laptops (issue 11, "done when").
+
+A real ``gridserver serve`` process; three laptops, each with its own data directory,
+signed in through the login dialog and running the application's own context, sync
+controller and main window (:func:`gridclient.app.open_main_window`):
+
+* ``w1``, the grid worker, reports the event with the 上报事件 dialog;
+* ``t1``, township staff, opens it from the events list and takes 受理, 派遣 (to a
+  department typed into the form), 处置 and 反馈 with the buttons and forms of the event
+  dialog;
+* ``w1`` takes 核查通过; ``t1`` 结案; ``w1`` 满意度评价 and 回访;
+* ``w1c``, a colleague in the same grid, only watches.
+
+After every step the actor's dialog shows the step as not synced yet; then every laptop
+syncs with its 同步 button (the actor first) and opens the event again from its list. On
+every laptop the dialog shows the server's state and deadline, the same timeline (times
+as the server has them, none "未同步"), and exactly the buttons its role may use now; the
+events list shows the same state and deadline.
+
+``GRIDCLIENT_SCREENSHOTS=<folder>`` also saves the dialogs at three points of the loop
+(``docs/make_event_loop_screenshots.py`` runs this test that way).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from gridclient.app import open_main_window
+from gridclient.config import ITSettings, Paths
+from gridclient.domain.enums import EventActionKind, EventState, Role, Satisfaction
+from gridclient.domain.workflow import allowed_actions
+from gridclient.sync.credentials import MemoryTokenStore
+from gridclient.sync.engine import SyncReport
+from gridclient.ui.event_dialogs import ActionForm, EventDialog, EventReportDialog
+from gridclient.ui.form_common import cst_text
+from gridclient.ui.login import LoginDialog, user_info
+from gridclient.ui.main_window import MainWindow
+from gridclient.ui.tasks import TaskRunner
+from tests.integration.sync import conftest as sync_world
+from tests.integration.sync.conftest import PASSWORD, ServerProcess, server_event_view
+from tests.ui import test_login
+from tests.ui.test_forms import click, type_text
+from tests.ui.test_login import fast_transport
+
+A = EventActionKind
+S = EventState
+WAIT = 30_000
+
+server = sync_world.server  # a real `gridserver serve` process with w1, w1c and t1
+chinese = test_login.chinese  # the Chinese translations, as the laptops run
+
+SHOTS = os.environ.get("GRIDCLIENT_SCREENSHOTS", "")
+SHOT_AFTER = {A.ACCEPT: "accepted", A.FEEDBACK: "handled", A.RETURN_VISIT: "end"}
+"""Where the loop is photographed (after the step is synced everywhere)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    actor: str
+    kind: EventActionKind
+    state: EventState
+    """The state once the step is taken."""
+    comment: str = ""
+    assignee: str = ""
+    satisfaction: Satisfaction | None = None
+
+
+STEPS = [
+    Step("t1", A.ACCEPT, S.ACCEPTED, "已受理，转民政办调解"),
+    Step("t1", A.DISPATCH, S.DISPATCHED, assignee="民政办"),
+    Step("t1", A.HANDLE, S.HANDLING, "民政办已到现场"),
+    Step("t1", A.FEEDBACK, S.HANDLED, "已调解，双方签字"),
+    Step("w1", A.VERIFY, S.VERIFIED, "回访核实属实"),
+    Step("t1", A.CLOSE, S.CLOSED, "结案"),
+    Step("w1", A.EVALUATE, S.EVALUATED, "群众表示满意", satisfaction=Satisfaction.SATISFIED),
+    Step("w1", A.RETURN_VISIT, S.EVALUATED, "一周后回访，未再发生"),
+]
+
+
+@dataclass
+class UiLaptop:
+    """One person's computer: the login dialog, then the application's main window."""
+
+    qtbot: QtBot
+    username: str
+    window: MainWindow
+    runner: TaskRunner
+    reports: list[SyncReport] = field(default_factory=list)
+
+    @classmethod
+    def sign_in(cls, qtbot: QtBot, root: Path, url: str, username: str) -> UiLaptop:
+        runner = TaskRunner()
+        settings = ITSettings(server_url=url)
+        login = LoginDialog(
+            runner,
+            Paths.resolve(root).ensure(),
+            settings,
+            MemoryTokenStore(),
+            transport_factory=fast_transport,
+        )
+        qtbot.addWidget(login)
+        login.show()
+        login.username.setText(username)
+        login.password.setFocus()
+        qtbot.keyClicks(login.password, PASSWORD)
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: login.result() == QDialog.DialogCode.Accepted, timeout=WAIT)
+        session = login.session
+        assert session is not None and session.online
+        window = open_main_window(session, user_info(session), runner, settings, fast_transport)
+        laptop = cls(qtbot, username, window, runner)
+        assert window.sync is not None
+        window.sync.finished.connect(laptop.reports.append)
+        return laptop
+
+    @property
+    def role(self) -> Role:
+        return self.window.ctx.user.role
+
+    def sync(self) -> SyncReport:
+        """Click 同步 in the tool bar and wait for the controller's ``finished``."""
+        controller, window = self.window.sync, self.window
+        assert controller is not None and window.sync_action is not None
+        # An automatic sync (the controller's probe) may be running: let it end first.
+        self.qtbot.waitUntil(lambda: not controller.running, timeout=WAIT)
+        button = window.toolbar.widgetForAction(window.sync_action)
+        assert button is not None and button.isEnabled()
+        with self.qtbot.waitSignal(controller.finished, timeout=WAIT) as finished:
+            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        report = finished.args[0]
+        assert isinstance(report, SyncReport)
+        assert report.ok and not report.errors, (self.username, report.errors)
+        assert report.held == 0 and report.rejected == 0, self.username
+        # The window reloads its lists after a sync that changed something.
+        self.qtbot.waitUntil(lambda: window.sync_action.isEnabled(), timeout=WAIT)
+        return report
+
+    def report_event(self) -> str:
+        """上报事件 from the tool bar (Ctrl+E): fill the form and click 上报."""
+        window = self.window
+        window.new_event_action.trigger()
+        dialog = _only(window.findChildren(EventReportDialog))
+        self.qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT)  # catalog loaded
+        assert dialog.ok_button.text() == "上报"
+        type_text(self.qtbot, dialog.category_combo.lineEdit(), "邻里纠纷")
+        category = dialog.category()
+        assert category is not None and category.code == "01001"
+        assert "一般 15 天" in dialog.category_info.text(), dialog.category_info.text()
+        type_text(self.qtbot, dialog.title_edit, "两户因排水沟发生争执")
+        type_text(self.qtbot, dialog.location_edit, "幸福路3号")
+        type_text(self.qtbot, dialog.description_edit, "雨后排水沟堵塞，积水流入邻居院内")
+        with self.qtbot.waitSignal(dialog.reported, timeout=WAIT) as reported:
+            click(self.qtbot, dialog.ok_button)
+        event_id = reported.args[0]
+        assert isinstance(event_id, str)
+        self.qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+        return event_id
+
+    def open_event(self, event_id: str) -> EventDialog:
+        """The 事件 tab, the event's row, Enter: the event dialog, filled."""
+        window = self.window
+        pane = window.event_pane
+        window.tabs.setCurrentWidget(pane)
+        self.qtbot.waitUntil(lambda: pane.model.row_of(event_id) >= 0, timeout=WAIT)
+        index = pane.model.index(pane.model.row_of(event_id), 0)
+        pane.table.setCurrentIndex(index)
+        pane.table.setFocus()
+        self.qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+        dialog = _only([d for d in window.findChildren(EventDialog) if d.isVisible()])
+        self.qtbot.waitUntil(lambda: dialog.title_label.text() != "正在加载…", timeout=WAIT)
+        # New buttons show on the next turn of the event loop.
+        self.qtbot.waitUntil(
+            lambda: all(b.isVisible() for b in dialog.action_buttons.values()), timeout=WAIT
+        )
+        return dialog
+
+    def list_row(self, event_id: str) -> list[str]:
+        """The event's row in the events list, as shown."""
+        model = self.window.event_pane.model
+        row = model.row_of(event_id)
+        assert row >= 0, self.username
+        return [str(model.index(row, c).data() or "") for c in range(model.columnCount())]
+
+    def take(self, dialog: EventDialog, step: Step) -> None:
+        """Click the step's button, fill the form, click its OK."""
+        rows = dialog.timeline_model.rowCount()
+        click(self.qtbot, dialog.action_buttons[step.kind])
+        form = dialog.action_form
+        assert isinstance(form, ActionForm) and form.isVisible()
+        assert form.windowTitle() == step.kind.label and form.ok_button.text() == step.kind.label
+        if step.assignee:
+            assert form.assignee_combo.isVisibleTo(form)
+            form.assignee_combo.lineEdit().clear()
+            type_text(self.qtbot, form.assignee_combo.lineEdit(), step.assignee)
+        if step.satisfaction is not None:
+            combo = form.satisfaction_combo
+            assert combo.isVisibleTo(form)
+            combo.setCurrentIndex(combo.findData(step.satisfaction))
+        if step.comment:
+            type_text(self.qtbot, form.comment_edit, step.comment)
+        click(self.qtbot, form.ok_button)
+        self.qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT)
+        assert form.banner.text() == "", form.banner.text()
+        self.qtbot.waitUntil(lambda: dialog.timeline_model.rowCount() == rows + 1, timeout=WAIT)
+
+    def close(self) -> None:
+        self.window.close()  # stops the sync controller and waits for the task runner
+        assert self.window.sync is not None
+        self.window.sync.session.close()
+
+
+def _only(widgets: list[EventDialog] | list[EventReportDialog]) -> EventDialog:
+    visible = [w for w in widgets if w.isVisible()]
+    assert len(visible) == 1, visible
+    dialog = visible[0]
+    return dialog  # type: ignore[return-value]
+
+
+def timeline_texts(dialog: EventDialog) -> list[list[str]]:
+    model = dialog.timeline_model
+    return [
+        [str(model.index(r, c).data() or "") for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def buttons(dialog: EventDialog) -> list[str]:
+    """The action buttons on screen, left to right."""
+    shown = [b for b in dialog.action_buttons.values() if b.isVisible()]
+    return [b.text() for b in sorted(shown, key=lambda b: b.x())]
+
+
+@pytest.fixture
+def laptops(qtbot: QtBot, server: ServerProcess, tmp_path: Path) -> Iterator[dict[str, UiLaptop]]:
+    made: dict[str, UiLaptop] = {}
+    try:
+        for user in ("w1", "w1c", "t1"):
+            made[user] = UiLaptop.sign_in(qtbot, tmp_path / "laptops" / user, server.url, user)
+        yield made
+    finally:
+        for laptop in made.values():
+            laptop.close()
+
+
+def check_every_laptop(
+    server: ServerProcess,
+    laptops: dict[str, UiLaptop],
+    event_id: str,
+    expected: EventState,
+    shot: str = "",
+) -> None:
+    """Each laptop opens the event from its list and shows what the server holds."""
+    state, deadline, history = server_event_view(server, event_id)
+    assert state is expected
+    assert all(server_at is not None for *_rest, server_at in history)
+    server_rows = [(cst_text(at), A(kind).label) for _id, kind, at, _server_at in history]
+    timelines: dict[str, list[list[str]]] = {}
+    list_rows: dict[str, list[str]] = {}
+    for name, laptop in laptops.items():
+        dialog = laptop.open_event(event_id)
+        assert dialog.banner.text() == "", (name, dialog.banner.text())
+        assert dialog.state_label.text() == f"状态：{expected.label}", name
+        assert dialog.deadline_label.text() == f"办理期限：{cst_text(deadline)}", name
+        assert not dialog.overdue_label.isVisible(), name
+        rows = timeline_texts(dialog)
+        assert [(r[0], r[2]) for r in rows] == server_rows, name
+        assert not any("未同步" in r[0] for r in rows), (name, rows)
+        timelines[name] = rows
+        allowed = allowed_actions(expected, laptop.role)
+        assert list(dialog.action_buttons) == allowed, name
+        assert buttons(dialog) == [a.label for a in allowed], name
+        assert dialog.no_actions_label.isVisible() is (not allowed), name
+        list_rows[name] = laptop.list_row(event_id)
+        assert list_rows[name][5] == expected.label, (name, list_rows[name])
+        assert list_rows[name][6], (name, list_rows[name])  # 办理期限 never blank
+        if shot and SHOTS:
+            dialog.grab().save(str(Path(SHOTS) / f"event_loop_{shot}_{name}.png"))
+        dialog.accept()
+    first = next(iter(timelines.values()))
+    assert all(rows == first for rows in timelines.values()), timelines
+    first_row = next(iter(list_rows.values()))
+    assert all(row == first_row for row in list_rows.values()), list_rows
+
+
+def sync_everyone(laptops: dict[str, UiLaptop], actor: str) -> None:
+    report = laptops[actor].sync()
+    assert report.pushed >= 1, report
+    for laptop in laptops.values():
+        laptop.sync()
+
+
+def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_every_step(
+    server: ServerProcess, laptops: dict[str, UiLaptop]
+) -> None:
+    for laptop in laptops.values():  # the catalog and the areas arrive with the first sync
+        laptop.sync()
+    assert laptops["t1"].role is Role.TOWNSHIP and laptops["w1c"].role is Role.WORKER
+
+    event_id = laptops["w1"].report_event()
+    offline = laptops["w1"].open_event(event_id)
+    assert offline.state_label.text() == "状态：已上报"
+    assert ["（未同步）" in row[0] for row in timeline_texts(offline)] == [True]
+    offline.accept()
+    sync_everyone(laptops, "w1")
+    check_every_laptop(server, laptops, event_id, S.REPORTED, "reported")
+
+    for step in STEPS:
+        actor = laptops[step.actor]
+        dialog = actor.open_event(event_id)
+        actor.take(dialog, step)
+        # Before any sync the actor already sees the step, marked as not synced yet.
+        assert dialog.state_label.text() == f"状态：{step.state.label}"
+        assert "（未同步）" in timeline_texts(dialog)[-1][0]
+        assert list(dialog.action_buttons) == allowed_actions(step.state, actor.role)
+        dialog.accept()
+        sync_everyone(laptops, step.actor)
+        check_every_laptop(server, laptops, event_id, step.state, SHOT_AFTER.get(step.kind, ""))
+
+    _state, _deadline, history = server_event_view(server, event_id)
+    assert [kind for _id, kind, _at, _server_at in history] == [
+        "report",
+        *(step.kind.value for step in STEPS),
+    ]
