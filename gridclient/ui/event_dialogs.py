@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -44,7 +45,7 @@ from gridclient.storage.events import append_action, event_view
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridclient.storage.uow import UnitOfWork
-from gridclient.ui.context import AppContext
+from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import (
     Column,
     InlineMessage,
@@ -65,6 +66,9 @@ A = EventActionKind
 
 GRID_ASSIGNEE = "grid"
 """The wire value for "dispatched back to the grid worker"."""
+
+COMMENT_COLUMN = 3
+"""The event dialog's timeline: 时间, 办理人, 操作, 意见说明, 满意度, 派遣对象."""
 
 #: Actions whose comment is required (a reason or a result has to be written down).
 COMMENT_REQUIRED = frozenset(
@@ -352,6 +356,11 @@ class ActionForm(QDialog):
         for name in assignees:
             self.assignee_combo.addItem(name, name)
         self.assignee_combo.setToolTip(self.tr("Choose the grid or type a department name"))
+        # Nothing chosen beforehand: OK without a choice must not send the event anywhere.
+        self.assignee_combo.setCurrentIndex(-1)
+        assignee_edit = self.assignee_combo.lineEdit()
+        if assignee_edit is not None:  # editable: it has one
+            assignee_edit.setPlaceholderText(self.tr("Choose the grid or type a department name"))
         self.assignee_error = InlineMessage()
         self.satisfaction_combo = QComboBox()
         self.satisfaction_combo.addItem(self.tr("(choose)"), None)
@@ -552,6 +561,14 @@ class EventDialog(QDialog):
         )
         self.timeline = make_table(self.timeline_model)
         self.timeline.setWordWrap(True)
+        # The comment (a handling result can be several sentences) takes the free width
+        # and wraps, so it never pushes 满意度 and 派遣对象 out of sight.
+        timeline_header = self.timeline.horizontalHeader()
+        timeline_header.setStretchLastSection(False)
+        timeline_header.setSectionResizeMode(COMMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        rows = self.timeline.verticalHeader()
+        rows.setMinimumSectionSize(rows.defaultSectionSize())  # one-line rows as before
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.actions_row = QHBoxLayout()
         self.no_actions_label = QLabel(self.tr("No further step for your role."))
         self.actions_row.addWidget(self.no_actions_label)
@@ -578,7 +595,13 @@ class EventDialog(QDialog):
         bottom.addLayout(self.actions_row, 1)
         bottom.addWidget(self.close_button)
         layout.addLayout(bottom)
+        # A sync (the automatic ones too) may bring steps taken elsewhere: show them.
+        ctx.bus.changed.connect(self._on_changed)
         self.reload()
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.source == "sync":
+            self.reload()
 
     def _when_text(self, action: EventAction) -> str:
         # When it happened (device clock corrected against the server), not when it

@@ -62,6 +62,13 @@ SHOT_AFTER = {A.ACCEPT: "accepted", A.FEEDBACK: "handled", A.RETURN_VISIT: "end"
 """Where the loop is photographed (after the step is synced everywhere)."""
 
 
+FEEDBACK = (
+    "经民政办、司法所与村调委会三方现场调解，双方同意由东户出资疏通排水沟并加装盖板，"
+    "西户负责清理院内积水造成的损失，约定本月底前完工，调解协议已签字并拍照存档。"
+)
+"""A handling result as people write them: several clauses, wider than the dialog."""
+
+
 @dataclass(frozen=True)
 class Step:
     actor: str
@@ -77,7 +84,7 @@ STEPS = [
     Step("t1", A.ACCEPT, S.ACCEPTED, "已受理，转民政办调解"),
     Step("t1", A.DISPATCH, S.DISPATCHED, assignee="民政办"),
     Step("t1", A.HANDLE, S.HANDLING, "民政办已到现场"),
-    Step("t1", A.FEEDBACK, S.HANDLED, "已调解，双方签字"),
+    Step("t1", A.FEEDBACK, S.HANDLED, FEEDBACK),
     Step("w1", A.VERIFY, S.VERIFIED, "回访核实属实"),
     Step("t1", A.CLOSE, S.CLOSED, "结案"),
     Step("w1", A.EVALUATE, S.EVALUATED, "群众表示满意", satisfaction=Satisfaction.SATISFIED),
@@ -125,8 +132,10 @@ class UiLaptop:
     def role(self) -> Role:
         return self.window.ctx.user.role
 
-    def sync(self) -> SyncReport:
-        """Click 同步 in the tool bar and wait for the controller's ``finished``."""
+    def sync(self, *, automatic: bool = False) -> SyncReport:
+        """Click 同步 in the tool bar and wait for the controller's ``finished``.
+        ``automatic``: start it as the controller's timers do (an event dialog may be
+        open, and its window-modality keeps the tool bar out of reach)."""
         controller, window = self.window.sync, self.window
         assert controller is not None and window.sync_action is not None
         # An automatic sync (the controller's probe) may be running: let it end first.
@@ -134,7 +143,10 @@ class UiLaptop:
         button = window.toolbar.widgetForAction(window.sync_action)
         assert button is not None and button.isEnabled()
         with self.qtbot.waitSignal(controller.finished, timeout=WAIT) as finished:
-            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            if automatic:
+                assert controller.sync()
+            else:
+                self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         report = finished.args[0]
         assert isinstance(report, SyncReport)
         assert report.ok and not report.errors, (self.username, report.errors)
@@ -197,9 +209,13 @@ class UiLaptop:
         assert isinstance(form, ActionForm) and form.isVisible()
         assert form.windowTitle() == step.kind.label and form.ok_button.text() == step.kind.label
         if step.assignee:
-            assert form.assignee_combo.isVisibleTo(form)
-            form.assignee_combo.lineEdit().clear()
-            type_text(self.qtbot, form.assignee_combo.lineEdit(), step.assignee)
+            combo = form.assignee_combo
+            assert combo.isVisibleTo(form)
+            # Nothing is chosen beforehand: OK alone sends the event nowhere.
+            assert combo.currentText() == "" and combo.lineEdit().placeholderText()
+            click(self.qtbot, form.ok_button)
+            assert form.isVisible() and form.assignee_error.text() == "请选择网格或输入部门。"
+            type_text(self.qtbot, combo.lineEdit(), step.assignee)
         if step.satisfaction is not None:
             combo = form.satisfaction_combo
             assert combo.isVisibleTo(form)
@@ -272,6 +288,11 @@ def check_every_laptop(
         assert not dialog.overdue_label.isVisible(), name
         rows = timeline_texts(dialog)
         assert [(r[0], r[2]) for r in rows] == server_rows, name
+        # Every column in sight; a long comment wraps instead of pushing them out.
+        assert not dialog.timeline.horizontalScrollBar().isVisible(), name
+        if any(r[3] == FEEDBACK for r in rows):
+            row = next(i for i, r in enumerate(rows) if r[3] == FEEDBACK)
+            assert dialog.timeline.rowHeight(row) > dialog.timeline.rowHeight(0), name
         assert not any("未同步" in r[0] for r in rows), (name, rows)
         timelines[name] = rows
         allowed = allowed_actions(expected, laptop.role)
@@ -290,11 +311,29 @@ def check_every_laptop(
     assert all(row == first_row for row in list_rows.values()), list_rows
 
 
-def sync_everyone(laptops: dict[str, UiLaptop], actor: str) -> None:
+def sync_everyone(
+    laptops: dict[str, UiLaptop], actor: str, event_id: str, expected: EventState, steps: int
+) -> None:
+    """The actor syncs, then everyone. The colleague has the event open meanwhile (once
+    it has it) and syncs automatically: the open dialog follows what the sync brought."""
+    watcher = laptops["w1c"]
+    # Before the report is synced the colleague does not have the event yet.
+    watching = None if expected is S.REPORTED else watcher.open_event(event_id)
     report = laptops[actor].sync()
     assert report.pushed >= 1, report
     for laptop in laptops.values():
-        laptop.sync()
+        laptop.sync(automatic=laptop is watcher)
+    if watching is not None:
+        open_dialog = watching
+        watcher.qtbot.waitUntil(
+            lambda: (
+                open_dialog.state_label.text() == f"状态：{expected.label}"
+                and open_dialog.timeline_model.rowCount() == steps
+                and "未同步" not in "".join(row[0] for row in timeline_texts(open_dialog))
+            ),
+            timeout=5_000,
+        )
+        open_dialog.accept()
 
 
 def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_every_step(
@@ -309,10 +348,10 @@ def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_ever
     assert offline.state_label.text() == "状态：已上报"
     assert ["（未同步）" in row[0] for row in timeline_texts(offline)] == [True]
     offline.accept()
-    sync_everyone(laptops, "w1")
+    sync_everyone(laptops, "w1", event_id, S.REPORTED, 1)
     check_every_laptop(server, laptops, event_id, S.REPORTED, "reported")
 
-    for step in STEPS:
+    for taken, step in enumerate(STEPS, start=2):
         actor = laptops[step.actor]
         dialog = actor.open_event(event_id)
         actor.take(dialog, step)
@@ -321,7 +360,7 @@ def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_ever
         assert "（未同步）" in timeline_texts(dialog)[-1][0]
         assert list(dialog.action_buttons) == allowed_actions(step.state, actor.role)
         dialog.accept()
-        sync_everyone(laptops, step.actor)
+        sync_everyone(laptops, step.actor, event_id, step.state, taken)
         check_every_laptop(server, laptops, event_id, step.state, SHOT_AFTER.get(step.kind, ""))
 
     _state, _deadline, history = server_event_view(server, event_id)
