@@ -349,7 +349,7 @@ def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_ever
     assert ["（未同步）" in row[0] for row in timeline_texts(offline)] == [True]
     offline.accept()
     sync_everyone(laptops, "w1", event_id, S.REPORTED, 1)
-    check_every_laptop(server, laptops, event_id, S.REPORTED, "reported")
+    check_every_laptop(server, laptops, event_id, S.REPORTED)
 
     for taken, step in enumerate(STEPS, start=2):
         actor = laptops[step.actor]
