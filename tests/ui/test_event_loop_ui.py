@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from gridclient.app import open_main_window
@@ -169,6 +169,7 @@ class UiLaptop:
         type_text(self.qtbot, dialog.title_edit, "两户因排水沟发生争执")
         type_text(self.qtbot, dialog.location_edit, "幸福路3号")
         type_text(self.qtbot, dialog.description_edit, "雨后排水沟堵塞，积水流入邻居院内")
+        shoot(dialog, f"report_{self.username}")
         with self.qtbot.waitSignal(dialog.reported, timeout=WAIT) as reported:
             click(self.qtbot, dialog.ok_button)
         event_id = reported.args[0]
@@ -181,6 +182,9 @@ class UiLaptop:
         window = self.window
         pane = window.event_pane
         window.tabs.setCurrentWidget(pane)
+        # The list reloads after a sync (now, or when its tab is shown): let it land, so
+        # the row is read afresh.
+        self.qtbot.waitUntil(lambda: not self.runner.busy(), timeout=WAIT)
         self.qtbot.waitUntil(lambda: pane.model.row_of(event_id) >= 0, timeout=WAIT)
         index = pane.model.index(pane.model.row_of(event_id), 0)
         pane.table.setCurrentIndex(index)
@@ -215,6 +219,7 @@ class UiLaptop:
             assert combo.currentText() == "" and combo.lineEdit().placeholderText()
             click(self.qtbot, form.ok_button)
             assert form.isVisible() and form.assignee_error.text() == "请选择网格或输入部门。"
+            shoot(form, f"dispatch_form_{self.username}")
             type_text(self.qtbot, combo.lineEdit(), step.assignee)
         if step.satisfaction is not None:
             combo = form.satisfaction_combo
@@ -222,6 +227,8 @@ class UiLaptop:
             combo.setCurrentIndex(combo.findData(step.satisfaction))
         if step.comment:
             type_text(self.qtbot, form.comment_edit, step.comment)
+        if step.kind is A.FEEDBACK:
+            shoot(form, f"feedback_form_{self.username}")
         click(self.qtbot, form.ok_button)
         self.qtbot.waitUntil(lambda: not form.isVisible(), timeout=WAIT)
         assert form.banner.text() == "", form.banner.text()
@@ -238,6 +245,12 @@ def _only(widgets: list[EventDialog] | list[EventReportDialog]) -> EventDialog:
     assert len(visible) == 1, visible
     dialog = visible[0]
     return dialog  # type: ignore[return-value]
+
+
+def shoot(widget: QWidget, name: str) -> None:
+    """Save ``widget`` as ``event_loop_<name>.png`` when screenshots are asked for."""
+    if SHOTS:
+        widget.grab().save(str(Path(SHOTS) / f"event_loop_{name}.png"))
 
 
 def timeline_texts(dialog: EventDialog) -> list[list[str]]:
@@ -302,8 +315,8 @@ def check_every_laptop(
         list_rows[name] = laptop.list_row(event_id)
         assert list_rows[name][5] == expected.label, (name, list_rows[name])
         assert list_rows[name][6], (name, list_rows[name])  # 办理期限 never blank
-        if shot and SHOTS:
-            dialog.grab().save(str(Path(SHOTS) / f"event_loop_{shot}_{name}.png"))
+        if shot:
+            shoot(dialog, f"{shot}_{name}")
         dialog.accept()
     first = next(iter(timelines.values()))
     assert all(rows == first for rows in timelines.values()), timelines
@@ -363,6 +376,8 @@ def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_ever
         sync_everyone(laptops, step.actor, event_id, step.state, taken)
         check_every_laptop(server, laptops, event_id, step.state, SHOT_AFTER.get(step.kind, ""))
 
+    laptops["t1"].window.tabs.setCurrentWidget(laptops["t1"].window.event_pane)
+    shoot(laptops["t1"].window, "events_t1")
     _state, _deadline, history = server_event_view(server, event_id)
     assert [kind for _id, kind, _at, _server_at in history] == [
         "report",
