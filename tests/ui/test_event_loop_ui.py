@@ -27,6 +27,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -151,8 +152,9 @@ class UiLaptop:
         assert isinstance(report, SyncReport)
         assert report.ok and not report.errors, (self.username, report.errors)
         assert report.held == 0 and report.rejected == 0, self.username
-        # The window reloads its lists after a sync that changed something.
-        self.qtbot.waitUntil(lambda: window.sync_action.isEnabled(), timeout=WAIT)
+        # The tool bar's 同步 comes back once the window has the outcome.
+        action = window.sync_action
+        self.qtbot.waitUntil(action.isEnabled, timeout=WAIT)
         return report
 
     def report_event(self) -> str:
@@ -162,7 +164,9 @@ class UiLaptop:
         dialog = _only(window.findChildren(EventReportDialog))
         self.qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=WAIT)  # catalog loaded
         assert dialog.ok_button.text() == "上报"
-        type_text(self.qtbot, dialog.category_combo.lineEdit(), "邻里纠纷")
+        category_edit = dialog.category_combo.lineEdit()
+        assert category_edit is not None
+        type_text(self.qtbot, category_edit, "邻里纠纷")
         category = dialog.category()
         assert category is not None and category.code == "01001"
         assert "一般 15 天" in dialog.category_info.text(), dialog.category_info.text()
@@ -214,17 +218,18 @@ class UiLaptop:
         assert form.windowTitle() == step.kind.label and form.ok_button.text() == step.kind.label
         if step.assignee:
             combo = form.assignee_combo
-            assert combo.isVisibleTo(form)
+            edit = combo.lineEdit()
+            assert combo.isVisibleTo(form) and edit is not None
             # Nothing is chosen beforehand: OK alone sends the event nowhere.
-            assert combo.currentText() == "" and combo.lineEdit().placeholderText()
+            assert combo.currentText() == "" and edit.placeholderText()
             click(self.qtbot, form.ok_button)
             assert form.isVisible() and form.assignee_error.text() == "请选择网格或输入部门。"
             shoot(form, f"dispatch_form_{self.username}")
-            type_text(self.qtbot, combo.lineEdit(), step.assignee)
+            type_text(self.qtbot, edit, step.assignee)
         if step.satisfaction is not None:
-            combo = form.satisfaction_combo
-            assert combo.isVisibleTo(form)
-            combo.setCurrentIndex(combo.findData(step.satisfaction))
+            choice = form.satisfaction_combo
+            assert choice.isVisibleTo(form)
+            choice.setCurrentIndex(choice.findData(step.satisfaction))
         if step.comment:
             type_text(self.qtbot, form.comment_edit, step.comment)
         if step.kind is A.FEEDBACK:
@@ -240,11 +245,13 @@ class UiLaptop:
         self.window.sync.session.close()
 
 
-def _only(widgets: list[EventDialog] | list[EventReportDialog]) -> EventDialog:
+W = TypeVar("W", bound=QWidget)
+
+
+def _only(widgets: list[W]) -> W:
     visible = [w for w in widgets if w.isVisible()]
     assert len(visible) == 1, visible
-    dialog = visible[0]
-    return dialog  # type: ignore[return-value]
+    return visible[0]
 
 
 def shoot(widget: QWidget, name: str) -> None:
@@ -378,6 +385,8 @@ def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_ever
 
     laptops["t1"].window.tabs.setCurrentWidget(laptops["t1"].window.event_pane)
     shoot(laptops["t1"].window, "events_t1")
+    for laptop in laptops.values():  # automatic syncs included, none failed
+        assert laptop.reports and all(r.ok for r in laptop.reports), laptop.username
     _state, _deadline, history = server_event_view(server, event_id)
     assert [kind for _id, kind, _at, _server_at in history] == [
         "report",
