@@ -6,8 +6,9 @@ Runs tests/ui/test_event_loop_ui.py with ``GRIDCLIENT_SCREENSHOTS`` set: a real
 ``gridserver serve`` process, the grid worker ``w1``, a colleague ``w1c`` and township
 staff ``t1`` each signed in on a laptop of their own and driven through the windows, a
 sync on every laptop between every step. The test saves each laptop's event dialog after
-受理, after 反馈 and at the end of the loop (``event_loop_<point>_<user>.png``), so the
-pictures show exactly what it checked.
+受理, after 反馈 and at the end of the loop (``event_loop_<point>_<user>.png``), the forms
+on the way, and a colleague's step the server refused (``event_loop_refused_w1c``), so
+the pictures show exactly what it checked.
 """
 
 from __future__ import annotations

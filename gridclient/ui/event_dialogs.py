@@ -11,7 +11,8 @@ illegal step (the Chinese ``IllegalTransition`` message is shown instead).
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
@@ -35,7 +36,14 @@ from PySide6.QtWidgets import (
 
 from gridclient.domain.catalog import EventCatalog, EventCategory
 from gridclient.domain.entities import Event, EventAction, Household
-from gridclient.domain.enums import EventActionKind, Ledger, Role, Satisfaction, Urgency
+from gridclient.domain.enums import (
+    EntityKind,
+    EventActionKind,
+    Ledger,
+    Role,
+    Satisfaction,
+    Urgency,
+)
 from gridclient.domain.workflow import (
     EventStatus,
     IllegalTransition,
@@ -44,6 +52,7 @@ from gridclient.domain.workflow import (
 from gridclient.storage.events import append_action, event_view
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import (
@@ -443,6 +452,9 @@ class EventData:
     assignees: list[str]
     allowed: tuple[EventActionKind, ...] = ()
     timeline: tuple[EventAction, ...] = ()
+    refused: Mapping[str, str] = field(default_factory=dict)
+    """Steps of this laptop the server refused (action id → its reason): they never
+    reach the history, so they must not read as waiting to sync."""
 
 
 def load_event(
@@ -461,6 +473,13 @@ def load_event(
     if event.household_id is not None:
         household = repos.records.get(Household, event.household_id)
         address = household.address if household is not None else ""
+    refused: dict[str, str] = {}
+    for action in view.timeline:
+        if action.server_at is None:
+            ops = repos.outbox.for_entity(EntityKind.EVENT_ACTION, action.id)
+            parked = [op for op in ops if op.status is OpStatus.REJECTED]
+            if parked:
+                refused[action.id] = parked[-1].message or parked[-1].reason or ""
     return EventData(
         view.history,
         view.status,
@@ -471,6 +490,7 @@ def load_event(
         lookups.assignees(),
         view.allowed,
         tuple(view.timeline),
+        refused,
     )
 
 
@@ -608,6 +628,8 @@ class EventDialog(QDialog):
         # reached the server: a step taken offline at 16:00 stays 16:00 after sync.
         if action.server_at is not None:
             return cst_text(action.at)
+        if self._data is not None and action.id in self._data.refused:
+            return self.tr("{time} (refused by the server)").format(time=cst_text(action.at))
         return self.tr("{time} (not synced yet)").format(time=cst_text(action.at))
 
     def _assignee_text(self, action: EventAction) -> str:
@@ -649,6 +671,12 @@ class EventDialog(QDialog):
         photo_count = len(event.attachments) + sum(len(a.attachments) for a in data.history.actions)
         labels["photos"].setText(self.tr("{count} photo(s)").format(count=photo_count))
         self.timeline_model.set_rows(list(data.timeline))
+        reasons = "；".join(dict.fromkeys(r for r in data.refused.values() if r))
+        self.banner.show_message(
+            self.tr("The server refused a step of this laptop: {reason}").format(reason=reasons)
+            if data.refused
+            else ""
+        )
         if status is None:
             self.state_label.setText("")
             self.deadline_label.setText("")

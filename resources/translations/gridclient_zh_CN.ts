@@ -444,6 +444,16 @@
         <translation>{time}（未同步）</translation>
     </message>
     <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="645"/>
+        <source>{time} (refused by the server)</source>
+        <translation>{time}（服务器拒收）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
+        <source>The server refused a step of this laptop: {reason}</source>
+        <translation>本机的办理步骤被服务器拒收，未计入办理过程：{reason}</translation>
+    </message>
+    <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
         <source>Grid</source>
         <translation>网格</translation>

@@ -392,3 +392,48 @@ def test_the_closed_loop_through_the_ui_on_three_laptops_with_syncs_between_ever
         "report",
         *(step.kind.value for step in STEPS),
     ]
+
+
+def test_a_step_the_server_refused_shows_as_refused_with_its_reason_not_as_waiting(
+    server: ServerProcess, laptops: dict[str, UiLaptop]
+) -> None:
+    """The worker and the colleague check the same 反馈 before either syncs: one finds it
+    done (核查通过), the other asks for rework. The server takes the first to arrive and
+    refuses the other; the colleague's dialog must not go on promising "未同步"."""
+    for laptop in laptops.values():
+        laptop.sync()
+    event_id = laptops["w1"].report_event()
+    laptops["w1"].sync()
+    township, worker, colleague = laptops["t1"], laptops["w1"], laptops["w1c"]
+    township.sync()
+    for step in STEPS[:4]:  # 受理, 派遣, 处置, 反馈
+        dialog = township.open_event(event_id)
+        township.take(dialog, step)
+        dialog.accept()
+    township.sync()
+    worker.sync()
+    colleague.sync()
+
+    dialog = worker.open_event(event_id)
+    worker.take(dialog, Step("w1", A.VERIFY, S.VERIFIED, "核实属实"))
+    dialog.accept()
+    dialog = colleague.open_event(event_id)
+    colleague.take(dialog, Step("w1c", A.REWORK, S.REWORK, "现场仍有积水，返工"))
+    dialog.accept()
+    worker.sync()
+    controller = colleague.window.sync
+    assert controller is not None
+    with colleague.qtbot.waitSignal(controller.finished, timeout=WAIT) as finished:
+        colleague.window.start_sync()
+    report = finished.args[0]
+    assert isinstance(report, SyncReport) and report.rejected == 1 and not report.ok
+
+    dialog = colleague.open_event(event_id)
+    assert dialog.state_label.text() == "状态：已核查"  # the server's order decides
+    rows = timeline_texts(dialog)
+    assert [r[2] for r in rows][-2:] == ["核查通过", "核查不通过（返工）"]
+    refused = rows[-1][0]
+    assert "未同步" not in refused and "服务器拒收" in refused, refused
+    assert "不能执行“核查不通过（返工）”" in dialog.banner.text(), dialog.banner.text()
+    assert buttons(dialog) == ["备注"]  # 结案 is the township's now
+    shoot(dialog, "refused_w1c")
