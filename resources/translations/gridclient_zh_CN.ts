@@ -446,12 +446,12 @@
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="645"/>
         <source>{time} (refused by the server)</source>
-        <translation>{time}（服务器拒收）</translation>
+        <translation>{time}（被拒）</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
         <source>The server refused a step of this laptop: {reason}</source>
-        <translation>本机的办理步骤被服务器拒收，未计入办理过程：{reason}</translation>
+        <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>

@@ -433,7 +433,7 @@ def test_a_step_the_server_refused_shows_as_refused_with_its_reason_not_as_waiti
     rows = timeline_texts(dialog)
     assert [r[2] for r in rows][-2:] == ["核查通过", "核查不通过（返工）"]
     refused = rows[-1][0]
-    assert "未同步" not in refused and "服务器拒收" in refused, refused
+    assert "未同步" not in refused and refused.endswith("（被拒）"), refused
     assert "不能执行“核查不通过（返工）”" in dialog.banner.text(), dialog.banner.text()
     assert buttons(dialog) == ["备注"]  # 结案 is the township's now
     shoot(dialog, "refused_w1c")
