@@ -149,10 +149,14 @@ class RecordRepository:
         return self._typed(Household, statement)
 
     def household_ids_of_grid(self, grid_id: str) -> list[str]:
-        """Live household ids of a grid in display order (for id-list table models)."""
+        """Live household ids of a grid (moved-out ones left out) in display order."""
         statement = (
             select(HouseholdRow.id)
-            .where(HouseholdRow.grid_id == grid_id, HouseholdRow.deleted.is_(False))
+            .where(
+                HouseholdRow.grid_id == grid_id,
+                HouseholdRow.deleted.is_(False),
+                HouseholdRow.moved_out_on.is_(None),
+            )
             .order_by(HouseholdRow.address, HouseholdRow.id)
         )
         return list(self._session.scalars(statement))
