@@ -121,7 +121,7 @@ def load_household(
     return HouseholdData(
         household,
         repos.records.residents_of_household(household.id),
-        repos.records.visits_of_household(household.id),
+        repos.records.visits_of_household(household.id, current_only=True),
         _event_rows(lookups.events_of_household(household.id), repos.catalog.load()),
         grids,
         micro,
@@ -164,6 +164,7 @@ class HouseholdDialog(QDialog):
         self._micro: dict[str, list[tuple[str, str]]] = {}
         self._loaded = False
         self.member_form: ResidentForm | None = None
+        self.visit_detail: QDialog | None = None
         if on_open_household is not None:
             self.openHousehold.connect(on_open_household)
         self.setWindowTitle(self.tr("Household") if household_id else self.tr("New household"))
@@ -266,6 +267,8 @@ class HouseholdDialog(QDialog):
             self,
         )
         self.visit_table = make_table(self.visit_model)
+        self.visit_table.doubleClicked.connect(lambda _i: self.open_visit())
+        self.visit_table.setToolTip(self.tr("Double-click a visit to see all of it"))
         self.event_model: RecordTableModel[EventRow] = RecordTableModel(
             [
                 Column(self.tr("Category"), lambda e: e.category),
@@ -716,6 +719,19 @@ class HouseholdDialog(QDialog):
         dialog.saved.connect(lambda _id: self.reload_history())
         dialog.open()
 
+    def open_visit(self) -> None:
+        """The selected visit, read-only, with its photos and a 更正 button."""
+        from gridclient.ui.visit_detail import VisitDetailDialog
+
+        rows = self.visit_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        visit = self.visit_model.row_at(rows[0].row())
+        dialog = VisitDetailDialog(self.ctx, visit.id, parent=self)
+        dialog.corrected.connect(lambda _id: self.reload_history())
+        self.visit_detail = dialog
+        dialog.open()
+
     def _report_event(self) -> None:
         from gridclient.ui.event_dialogs import EventReportDialog
 
@@ -745,7 +761,7 @@ class HouseholdDialog(QDialog):
         def read(repos: Repositories) -> tuple[list[Visit], list[EventRow]]:
             histories = lookups.events_of_household(household_id)
             return (
-                repos.records.visits_of_household(household_id),
+                repos.records.visits_of_household(household_id, current_only=True),
                 _event_rows(histories, repos.catalog.load()),
             )
 

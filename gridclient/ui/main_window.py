@@ -865,9 +865,13 @@ class MainWindow(QMainWindow):
             self.open_household(household_id)
 
     def _open_visit(self, visit_id: str) -> None:
-        household_id = self.visits.household_of(visit_id)
-        if household_id is not None:
-            self.open_household(household_id)
+        self.open_visit(visit_id)
+
+    def open_visit(self, visit_id: str) -> None:
+        """A saved visit, read-only, with its photos and a 更正 button."""
+        from gridclient.ui.visit_detail import VisitDetailDialog
+
+        self._show(VisitDetailDialog(self.ctx, visit_id, parent=self))
 
     def selected_household(self) -> str | None:
         """The household of the selected row in the current list, if any."""
