@@ -408,8 +408,15 @@ def build_visit_register(
                 VisitRow.deleted.is_(False),
                 VisitRow.visited_at >= period.since,
                 VisitRow.visited_at < period.until,
+                # A corrected visit prints once, as corrected.
+                VisitRow.id.not_in(
+                    select(VisitRow.corrects_id).where(
+                        VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
+                    )
+                ),
             )
         )
+        names = repos.sync_state.display_names()
         subtitle = ""
         if household_id is not None:
             statements: list[Select[tuple[object, ...]]] = [
@@ -434,7 +441,7 @@ def build_visit_register(
                     r.address or "",
                     r.head or "",
                     VisitMethod(r.method).label,
-                    r.visitor,
+                    names.get(r.visitor, r.visitor),
                     r.content,
                     "；".join(x for x in (r.findings, r.needs) if x),
                 )
@@ -481,6 +488,7 @@ def build_visit_summary(
         visited: Counter[str] = Counter()
         by_method: dict[str, Counter[str]] = defaultdict(Counter)
         visitors: dict[str, Counter[str]] = defaultdict(Counter)
+        names = repos.sync_state.display_names()
         in_period = and_(
             VisitRow.deleted.is_(False),
             VisitRow.visited_at >= period.since,
@@ -489,7 +497,11 @@ def build_visit_summary(
         for chunk in _in_chunks(scope.grid_ids):
             for grid_id, count in connection.execute(
                 select(HouseholdRow.grid_id, func.count())
-                .where(HouseholdRow.deleted.is_(False), HouseholdRow.grid_id.in_(chunk))
+                .where(
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
                 .group_by(HouseholdRow.grid_id)
             ):
                 households[grid_id] = int(count)
@@ -497,7 +509,12 @@ def build_visit_summary(
             for grid_id, count in connection.execute(
                 select(HouseholdRow.grid_id, func.count(func.distinct(VisitRow.household_id)))
                 .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-                .where(in_period, HouseholdRow.deleted.is_(False), HouseholdRow.grid_id.in_(chunk))
+                .where(
+                    in_period,
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
                 .group_by(HouseholdRow.grid_id)
             ):
                 visited[grid_id] = int(count)
@@ -507,7 +524,7 @@ def build_visit_summary(
                 .group_by(VisitRow.grid_id, VisitRow.method, VisitRow.visitor)
             ):
                 by_method[grid_id][method] += int(count)
-                visitors[grid_id][visitor] += int(count)
+                visitors[grid_id][names.get(visitor, visitor)] += int(count)
         rows: list[tuple[Cell, ...]] = []
         total_h = total_v = total_visits = 0
         total_methods: Counter[str] = Counter()
@@ -806,6 +823,7 @@ def build_roster(
                 .where(
                     ResidentRow.deleted.is_(False),
                     HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
                     HouseholdRow.grid_id.in_(chunk),
                     member,
                 )

@@ -49,10 +49,11 @@ from gridclient.storage.models import (
     EventRow,
     HouseholdRow,
     ResidentRow,
+    SyncStateRow,
     VisitRow,
 )
 from gridclient.storage.repositories import Repositories
-from gridclient.storage.syncmeta import OpStatus
+from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
 
 _IN_CHUNK = 500
 
@@ -198,7 +199,8 @@ _Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
 
 
 def _household_scope(query: _Q, area: AreaFilter) -> _Q:
-    query = query.where(HouseholdRow.deleted.is_(False))
+    # Moved-out households (迁出) keep their record but leave the lists and figures.
+    query = query.where(HouseholdRow.deleted.is_(False), HouseholdRow.moved_out_on.is_(None))
     if area.grid_ids is not None:
         query = query.where(HouseholdRow.grid_id.in_(list(area.grid_ids)))
     if area.micro_grid_id is not None:
@@ -250,7 +252,7 @@ class AreaQueries:
                 (grid, micro): int(n)
                 for grid, micro, n in connection.execute(
                     select(HouseholdRow.grid_id, HouseholdRow.micro_grid_id, func.count())
-                    .where(HouseholdRow.deleted.is_(False))
+                    .where(HouseholdRow.deleted.is_(False), HouseholdRow.moved_out_on.is_(None))
                     .group_by(HouseholdRow.grid_id, HouseholdRow.micro_grid_id)
                 )
             }
@@ -438,6 +440,15 @@ def _summary(content: str) -> str:
     return line if len(line) <= _SUMMARY else line[: _SUMMARY - 1] + "…"
 
 
+def _display_names(connection: Connection) -> dict[str, str]:
+    """Login → name from the synced directory."""
+    return directory_names(
+        connection.execute(
+            select(SyncStateRow.value).where(SyncStateRow.key == SyncKey.DIRECTORY.value)
+        ).scalar()
+    )
+
+
 class VisitQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -463,6 +474,7 @@ class VisitQueries:
         """Date (China time), household address, method, visitor, content summary."""
         out: dict[str, VisitListRow] = {}
         with _reading(self._engine) as connection:
+            names = _display_names(connection)
             for chunk in _chunks(ids):
                 for row in connection.execute(
                     select(
@@ -481,7 +493,7 @@ class VisitQueries:
                         when.strftime("%Y-%m-%d %H:%M"),
                         row.address or "",
                         _label(VisitMethod, row.method),
-                        row.visitor,
+                        names.get(row.visitor, row.visitor),
                         _summary(row.content),
                     )
         return out

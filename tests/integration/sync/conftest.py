@@ -239,11 +239,12 @@ def new_id() -> str:
 ROOT = Path(__file__).resolve().parents[3]
 
 LOOP_USERS = [
-    ("w1", Role.WORKER, "320101001001001"),
-    ("w1c", Role.WORKER, "320101001001001"),  # a colleague in the same grid
-    ("t1", Role.TOWNSHIP, "320101001000"),
+    ("w1", Role.WORKER, "320101001001001", "何子健"),
+    ("w1c", Role.WORKER, "320101001001001", "李春燕"),  # a colleague in the same grid
+    ("t1", Role.TOWNSHIP, "320101001000", "赵佳"),
 ]
-"""The event loop's people: a grid worker, a colleague in the same grid, township staff."""
+"""The event loop's people (user name, role, scope, display name): a grid worker, a
+colleague in the same grid, township staff."""
 
 
 def free_port() -> int:
@@ -262,7 +263,7 @@ class ServerProcess:
 
 @contextmanager
 def server_process(
-    folder: Path, users: list[tuple[str, Role, str]] = LOOP_USERS
+    folder: Path, users: list[tuple[str, Role, str, str]] = LOOP_USERS
 ) -> Iterator[ServerProcess]:
     """``python -m gridserver serve`` on a free loopback port, on a SQLite file in
     ``folder`` holding the area tree, ``users`` and the sample event catalog."""
@@ -275,8 +276,8 @@ def server_process(
         short: admin.add_area(db, code, name, level, parent)
         for short, code, name, level, parent in AREAS
     }
-    for name, role, scope in users:
-        auth.add_user(db, settings, auth.NewUser(name, role, scope), PASSWORD)
+    for name, role, scope, display in users:
+        auth.add_user(db, settings, auth.NewUser(name, role, scope, display), PASSWORD)
     admin.load_catalog(db, load_catalog().to_json())
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

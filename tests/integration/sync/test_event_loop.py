@@ -30,7 +30,7 @@ from gridclient.domain.enums import EventActionKind, EventState, Ledger, Role, U
 from gridclient.domain.enums import Satisfaction as Sat
 from gridclient.domain.workflow import allowed_actions
 from gridclient.storage.events import EventView, append_action, event_view
-from tests.integration.sync.conftest import Laptop, ServerProcess, server_event_view
+from tests.integration.sync.conftest import LOOP_USERS, Laptop, ServerProcess, server_event_view
 
 A = EventActionKind
 ROOT = Path(__file__).resolve().parents[3]
@@ -47,6 +47,7 @@ STEPS: list[tuple[str, EventActionKind, dict[str, Any], EventState]] = [
     ("w1", A.RETURN_VISIT, {"comment": "一周后回访，未再发生"}, EventState.EVALUATED),
 ]
 ROLES = {"w1": Role.WORKER, "w1c": Role.WORKER, "t1": Role.TOWNSHIP}
+NAMES = {name: display for name, _role, _scope, display in LOOP_USERS}
 
 
 @pytest.fixture
@@ -89,6 +90,8 @@ def _check_everyone_agrees(
         assert _timeline(view) == timeline, name
         assert all(step[3] is not None for step in timeline), "a step without server_at"
         assert list(view.allowed) == allowed_actions(expected, ROLES[name]), name
+        with laptop.store.read() as repos:  # people by name, offline too
+            assert repos.sync_state.display_names() == NAMES, name
 
 
 def _report(laptop: Laptop, grid: str) -> str:
