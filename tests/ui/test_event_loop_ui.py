@@ -314,6 +314,7 @@ def check_every_laptop(
             row = next(i for i, r in enumerate(rows) if r[3] == FEEDBACK)
             assert dialog.timeline.rowHeight(row) > dialog.timeline.rowHeight(0), name
         assert not any("未同步" in r[0] for r in rows), (name, rows)
+        assert rows[0][1] == "何子健（网格员）", (name, rows[0])  # people by name
         timelines[name] = rows
         allowed = allowed_actions(expected, laptop.role)
         assert list(dialog.action_buttons) == allowed, name
