@@ -53,7 +53,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--server", help="server URL (default: the IT settings file)")
     p.add_argument("--user", required=True)
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
-    p.add_argument("--page-size", type=int, default=500, help=argparse.SUPPRESS)
+    p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
     _data_dir(p)
     p = sub.add_parser("status", help="local records, outbox and conflicts of a user")

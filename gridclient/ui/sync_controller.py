@@ -63,7 +63,7 @@ class SyncController(QObject):
         *,
         transport_factory: TransportFactory = Transport,
         batch_size: int = 200,
-        page_size: int = 500,
+        page_size: int = 2000,
         fetch_catalog: bool = True,
         interval_minutes: float = AUTO_SYNC_MINUTES,
         tick_seconds: float = TICK_SECONDS,
