@@ -41,11 +41,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
+from gridclient.domain import limits
 from gridclient.domain.enums import ChangeKind, EntityKind, Role
 
 __all__ = [
@@ -120,14 +121,22 @@ def is_valid_entity_id(entity: EntityKind, entity_id: str) -> bool:
 
 
 class Op(_Wire):
-    """One outbox entry: a change to one record, immutable once queued."""
+    """One outbox entry: a change to one record, immutable once queued.
+
+    The envelope is bounded to what the server stores (``seq`` 64-bit, ``base_version``
+    32-bit like every record version, ``client_time`` within
+    :data:`gridclient.domain.limits.DATETIME_MIN`–``DATETIME_MAX`` once in UTC; a time
+    without an offset is UTC): a request breaking these is malformed (422). The values
+    in ``changes`` are checked per op instead (``rejected`` with the field, see
+    :mod:`gridclient.domain.limits`), so one bad value never refuses the others.
+    """
 
     op_id: uuid.UUID
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=limits.INT64_MAX)
     entity: EntityKind
     entity_id: str = Field(min_length=36, max_length=64)
     kind: ChangeKind
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=limits.INT32_MAX)
     changes: dict[str, tuple[JsonValue, JsonValue]] = Field(default_factory=dict)
     """``{field: (old, new)}`` in wire form; ``old`` is the value the client started from."""
     client_time: datetime
@@ -135,6 +144,22 @@ class Op(_Wire):
     """Only for ``kind="resolve"``: the conflict record decided."""
     keep: Resolution | None = None
     """Only for ``kind="resolve"``: the side kept."""
+
+    @field_validator("client_time")
+    @classmethod
+    def _client_time_in_range(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        try:
+            in_range = limits.DATETIME_MIN <= value.astimezone(UTC) <= limits.DATETIME_MAX
+        except OverflowError:
+            in_range = False
+        if not in_range:
+            raise ValueError(
+                f"client_time must lie between {limits.DATETIME_MIN.year} and "
+                f"{limits.DATETIME_MAX.year} in UTC"
+            )
+        return value
 
     @model_validator(mode="after")
     def _check_id(self) -> Op:
@@ -224,8 +249,12 @@ class PullResponse(_Wire):
     server_time: datetime
 
 
+Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$")]
+"""Any characters but control characters (they cannot be stored or looked up)."""
+
+
 class LoginRequest(_Wire):
-    username: str = Field(min_length=1, max_length=64)
+    username: Username
     password: str = Field(min_length=1, max_length=256)
     device_id: DeviceId
 
