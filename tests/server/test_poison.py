@@ -388,3 +388,95 @@ def test_control_characters_in_a_login_answer_4xx(api: Api, username: str) -> No
         json={"username": username, "password": "x", "device_id": "d"},
     )
     assert 400 <= response.status_code < 500, response.text
+
+
+# --- one failing op fails alone ------------------------------------------------------
+
+
+def _three(world: World, hid: str, middle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        _create("household", household(world.areas["G1"], address="甲路1号"), seq=1),
+        {**middle, "seq": 2},
+        _create("household", household(world.areas["G1"], address="丙路3号"), seq=3),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["create", "update"])
+def test_a_fault_in_one_op_fails_that_op_only(
+    api: Api, world: World, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Whatever goes wrong inside one op (here a fault in its placement check), its
+    savepoint is rolled back and the rest of the chunk is applied."""
+    from gridserver import sync
+
+    w1 = api.login("w1")
+    hid = new_id()
+    [created] = api.push(w1, [op("household", hid, changes=household(world.areas["G1"]))])
+    assert created["status"] == "applied"
+    real = sync._place
+
+    def faulty(ctx: Any, entity: Any, record_id: str, *args: Any, **kw: Any) -> Any:
+        if record_id == target:
+            raise RuntimeError("fault in one op")
+        return real(ctx, entity, record_id, *args, **kw)
+
+    monkeypatch.setattr(sync, "_place", faulty)
+    if kind == "create":
+        middle = _create("household", household(world.areas["G1"], address="乙路2号"))
+    else:
+        middle = op("household", hid, "update", {"grid_id": world.areas["G2"]}, base_version=1)
+    target = middle["entity_id"]
+    results = api.push(w1, _three(world, hid, middle))
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert results[1]["reason"] == "invalid_field" and "出错" in results[1]["message"]
+    page, _ = api.pull_all(api.login("t1"))
+    addresses = {c["fields"]["address"] for c in page["changes"] if c["entity"] == "household"}
+    assert {"甲路1号", "丙路3号"} <= addresses and "乙路2号" not in addresses
+
+
+@pytest.mark.parametrize("kind", ["create", "update"])
+def test_a_database_error_in_one_op_fails_that_op_only(
+    api: Api, world: World, db: Database, backend: str, kind: str
+) -> None:
+    """The database itself refuses one op's write (a trigger raising a data exception on
+    PostgreSQL; on SQLite a trigger can only raise a constraint error): that op is
+    rejected, the other ops of its chunk are applied."""
+    from sqlalchemy import text
+
+    with db.engine.begin() as conn:
+        if backend == "postgresql":
+            conn.execute(
+                text(
+                    "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
+                    "IF NEW.fields->>'notes' = 'poison' THEN "
+                    "RAISE EXCEPTION 'refused' USING ERRCODE = '22023'; END IF; "
+                    "RETURN NEW; END $$ LANGUAGE plpgsql"
+                )
+            )
+            conn.execute(
+                text(
+                    "CREATE TRIGGER refuse_poison BEFORE INSERT OR UPDATE ON records "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_poison()"
+                )
+            )
+        else:
+            for event in ("INSERT", "UPDATE"):
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER refuse_poison_{event} BEFORE {event} ON records "
+                        "WHEN json_extract(NEW.fields, '$.notes') = 'poison' "
+                        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                    )
+                )
+    w1 = api.login("w1")
+    hid = new_id()
+    api.push(w1, [op("household", hid, changes=household(world.areas["G1"]))])
+    if kind == "create":
+        middle = _create("household", household(world.areas["G1"], notes="poison"))
+    else:
+        middle = op("household", hid, "update", {"notes": "poison"}, base_version=1)
+    results = api.push(w1, _three(world, hid, middle))
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    page, _ = api.pull_all(api.login("t1"))
+    notes = {c["fields"]["notes"] for c in page["changes"] if c["entity"] == "household"}
+    assert "poison" not in notes
