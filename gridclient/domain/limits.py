@@ -8,7 +8,7 @@ every PostgreSQL write). So the server checks every incoming op with these rules
 ``gridserver.validation``), and the client checks every record before it queues an op
 (``gridclient.storage.uow``), so the person hears about it at once, in Chinese.
 
-The rules (the protocol document, docs/sync-protocol.md, lists them for people):
+The rules (also stated in the wire protocol, :mod:`gridclient.sync.protocol`):
 
 * **Integers**: within the field's domain bounds (:data:`INT_BOUNDS`), and always within
   the signed 64-bit range both SQLite and PostgreSQL store.

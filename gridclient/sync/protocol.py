@@ -35,6 +35,29 @@ Who may resolve: a grid worker who wrote either side of the conflict (for record
 their grids), township staff and administrators for any conflict in their scope.
 The closed conflict arrives again in the pull feed with ``resolved`` true and the
 ``resolution``, so every client clears it.
+
+Values (one value must never stop anyone's sync; the rules are
+:mod:`gridclient.domain.limits`, checked by the server on every op and by the client
+before it queues one):
+
+* The op envelope is bounded to what the server stores: ``seq`` 0…2⁶³−1,
+  ``base_version`` 0…2³¹−1 (record versions are 32-bit), ``client_time`` 1900…2199
+  once in UTC (a time without an offset is UTC). A request breaking these, or any other
+  rule of these models, is malformed: ``422 invalid_request`` (``400 malformed_json``
+  for a body that is not JSON), and nothing of it is applied.
+* Every value in ``changes``, old values included: JSON nested at most 8 deep, finite
+  numbers, integers in the signed 64-bit range, text of at most 10,000 characters
+  without control characters (U+0000–U+001F but tab, LF and CR; U+007F–U+009F).
+* New values, by field: integers within the field's domain bounds (``members``
+  0…1,000,000, ``disability_grade`` 1…4, attachment ``size`` 0…2³¹−1, ``width`` and
+  ``height`` 0…100,000), dates 1800-01-01…2199-12-31, datetimes 1900…2199 in UTC,
+  lists at most 100 items, codes and references at most 64 characters.
+* An op breaking a value rule is ``rejected`` on its own (``invalid_field`` or
+  ``unknown_field``, the ``field``, a Chinese ``message``; logged, so a replay gets the
+  same answer); the other ops of the push go on. So does an op the database refuses
+  for any other reason (its savepoint is rolled back): ``invalid_field`` without a field.
+* The pull ``cursor`` is the server's own: anything else is ``400 invalid_cursor``.
+  No input answers 500.
 """
 
 from __future__ import annotations
