@@ -8,10 +8,16 @@ park the op and show the person what to fix.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
 from gridclient.domain import idnumber, limits
+from gridclient.domain.codec import CodecError, decode_value, field_specs
 from gridclient.domain.enums import EntityKind
+from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 
 _FIELD_NAME_MAX = 64
@@ -48,3 +54,35 @@ def shown_name(name: str) -> str:
     if len(safe) > _FIELD_NAME_MAX:
         safe = safe[: _FIELD_NAME_MAX - 1] + "…"
     return safe
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProblem:
+    kind: str
+    id: str
+    field: str
+    message: str
+
+
+def stored_problems(db: Database, batch: int = 1000) -> Iterator[StoredProblem]:
+    """Stored values that break today's rules: written before these checks existed
+    (each one can stop the pulls of every laptop whose scope holds its record). They
+    are fixed by editing the record on a laptop: the edit replaces the value."""
+    query = select(records.c.kind, records.c.id, records.c.fields).order_by(
+        records.c.kind, records.c.id
+    )
+    with db.engine.connect().execution_options(yield_per=batch) as conn:
+        for row in conn.execute(query):
+            try:
+                kind = EntityKind(row.kind)
+            except ValueError:
+                yield StoredProblem(row.kind, row.id, "", "未知的记录类型")
+                continue
+            specs = field_specs(kind)
+            for name, value in row.fields.items():
+                try:
+                    limits.check_wire(name, value)
+                    if name in specs:
+                        limits.check_value(kind, name, decode_value(kind, name, value))
+                except (limits.InvalidValue, CodecError) as exc:
+                    yield StoredProblem(row.kind, row.id, shown_name(name), str(exc))
