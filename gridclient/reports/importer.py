@@ -244,13 +244,25 @@ def _merged_ranges(path: Path, member: str) -> list[CellRange]:
     return [CellRange(ref.decode("ascii")) for ref in _MERGE_REF.findall(data)]
 
 
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(value: Any) -> Any:
+    """Excel writes characters XML cannot hold as ``_xHHHH_`` (a NUL as ``_x0000_``);
+    python-calamine decodes them, openpyxl's read-only mode does not: decode them here,
+    so both readers see the same text (and the same checks refuse it)."""
+    if isinstance(value, str) and "_x" in value:
+        return _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
 def _openpyxl_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
     """openpyxl's read-only mode: the fallback when python-calamine is not installed."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
         title = sheet.title
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        values = [[_unescape(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         member = getattr(sheet, "_worksheet_path", None)
     finally:
         workbook.close()

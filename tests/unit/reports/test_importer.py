@@ -393,8 +393,9 @@ def test_cancel_midway_rolls_back(
     assert _snapshot(store) == before
 
 
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
 def test_control_characters_refuse_the_row_and_the_error_file_still_writes(
-    store: Store, tmp_path: Path
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
 ) -> None:
     """An Excel cell holding ``_x0000_`` reads as a NUL character: the row is refused
     with the column named (nothing of it is queued), the others import, and the error
@@ -408,6 +409,8 @@ def test_control_characters_refuse_the_row_and_the_error_file_still_writes(
     ws.append(["李四", ID_B, "幸福路_x0007_2号", ""])
     ws.append(["王五", ID_D, "幸福路3号", "第一行\n第二行"])
     wb.save(path)
+    if reader == "openpyxl":
+        monkeypatch.setattr(importer, "_calamine", None)
     preview = read_roster(path, store, today=TODAY)
     nul, bell, good = preview.rows
     assert nul.status is RowStatus.ERROR and bell.status is RowStatus.ERROR
