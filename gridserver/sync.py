@@ -482,7 +482,7 @@ def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
         "entity_id": op.entity_id,
         "kind": op.kind.value,
         "base_version": op.base_version,
-        "changes": _storable_changes(op) if outcome.status == "rejected" else _changes(op),
+        "changes": _storable_changes(op),
         "status": outcome.status,
         "version": outcome.version,
         "reason": outcome.reason,
@@ -497,9 +497,11 @@ def _changes(op: Op) -> dict[str, list[Any]]:
 
 
 def _storable_changes(op: Op) -> dict[str, Any]:
-    """A rejected op's changes as the audit log keeps them: the values that made it fail
-    may be what no database stores (NUL, integers beyond 64 bits, NaN, deep nesting), so
-    they are logged in a form that is (forbidden characters replaced, numbers as text)."""
+    """The op's changes as the audit log keeps them. The values of a rejected op, and
+    the old values of any op (only compared, never checked, see :func:`_check_changes`),
+    may be what no database stores (NUL, integers beyond 64 bits, NaN, deep nesting):
+    then they are logged in a form that is (forbidden characters replaced by U+FFFD,
+    numbers as text)."""
     try:
         for name, pair in op.changes.items():
             limits.check_wire(name, name)
@@ -591,19 +593,20 @@ def _decode_changes(
         except CodecError as exc:
             raise OpRejected("invalid_field", str(exc), exc.field) from None
         decoded = validation.check_field(kind, name, decoded)
-        result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
+        result[name] = (_old_value(kind, name, old), _encode(kind, name, decoded))
     return result
 
 
 def _check_changes(op: Op) -> None:
-    """Every value of an op's changes, old ones included, must be one that every database
-    and every client can store (see :mod:`gridclient.domain.limits`); the new values are
-    then checked against their fields' own rules by :func:`_decode_changes`."""
+    """Every new value of an op must be one that every database and every client can
+    store (see :mod:`gridclient.domain.limits`); :func:`_decode_changes` then checks it
+    against its field's own rules. Old values are not refused: they are only compared
+    (and a laptop fixing a value stored before these checks existed sends that value as
+    the old one); where one is not storable, a storable stand-in is used."""
     specs = field_specs(op.entity)
-    for name, (old, new) in op.changes.items():
+    for name, (_old, new) in op.changes.items():
         if name not in specs:
             raise _unknown_field(name)
-        validation.check_wire(name, old)
         validation.check_wire(name, new)
 
 
@@ -614,6 +617,16 @@ def _unknown_field(name: str) -> OpRejected:
 
 def _encode(kind: EntityKind, name: str, value: Any) -> Any:
     return field_specs(kind)[name].encode(value)
+
+
+def _old_value(kind: EntityKind, name: str, value: Any) -> Any:
+    """The old value in canonical form, or a storable stand-in for one that is not
+    (it may end up in a conflict record as the base value)."""
+    try:
+        limits.check_wire(name, value)
+    except limits.InvalidValue:
+        return _storable(value)
+    return _canonical(kind, name, value)
 
 
 def _canonical(kind: EntityKind, name: str, value: Any) -> Any:

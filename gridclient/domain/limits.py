@@ -19,8 +19,8 @@ The rules (also stated in the wire protocol, :mod:`gridclient.sync.protocol`):
   UTC, from :data:`DATETIME_MIN` to :data:`DATETIME_MAX`.
 * **Lists** (tags, attachments) at most :data:`MAX_LIST` items, each item by the rules
   above.
-* **Any JSON value** on the wire (old values included): nested at most
-  :data:`MAX_JSON_DEPTH` deep, finite numbers, integers and text as above.
+* **Any JSON value** an op brings: nested at most :data:`MAX_JSON_DEPTH` deep, finite
+  numbers, integers and text as above (:func:`check_wire`).
 """
 
 from __future__ import annotations

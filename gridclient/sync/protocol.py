@@ -45,9 +45,12 @@ before it queues one):
   once in UTC (a time without an offset is UTC). A request breaking these, or any other
   rule of these models, is malformed: ``422 invalid_request`` (``400 malformed_json``
   for a body that is not JSON), and nothing of it is applied.
-* Every value in ``changes``, old values included: JSON nested at most 8 deep, finite
-  numbers, integers in the signed 64-bit range, text of at most 10,000 characters
-  without control characters (U+0000–U+001F but tab, LF and CR; U+007F–U+009F).
+* Every new value in ``changes``: JSON nested at most 8 deep, finite numbers, integers
+  in the signed 64-bit range, text of at most 10,000 characters without control
+  characters (U+0000–U+001F but tab, LF and CR; U+007F–U+009F) or lone surrogates.
+  Old values are only compared, never refused (a laptop fixing a value stored before
+  these rules sends it as the old one); the server keeps a storable stand-in of one
+  that breaks them (in its audit log and any conflict record).
 * New values, by field: integers within the field's domain bounds (``members``
   0…1,000,000, ``disability_grade`` 1…4, attachment ``size`` 0…2³¹−1, ``width`` and
   ``height`` 0…100,000), dates 1800-01-01…2199-12-31, datetimes 1900…2199 in UTC,
