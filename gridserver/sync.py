@@ -503,9 +503,10 @@ def _storable_changes(op: Op) -> dict[str, Any]:
     then they are logged in a form that is (forbidden characters replaced by U+FFFD,
     numbers as text)."""
     try:
-        for name, pair in op.changes.items():
+        for name, (old, new) in op.changes.items():
             limits.check_wire(name, name)
-            limits.check_wire(name, list(pair))
+            limits.check_wire(name, old)
+            limits.check_wire(name, new)
         return _changes(op)
     except limits.InvalidValue:
         return {validation.shown_name(n): _storable(list(p)) for n, p in op.changes.items()}
