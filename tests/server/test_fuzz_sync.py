@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from gridclient.domain.codec import field_specs
 from gridclient.domain.enums import EntityKind
+from gridclient.sync.protocol import CLIENT_TIME_HEADER
 from tests.server.conftest import Api, World, household, new_id, resident
 from tests.server.test_poison import _assert_storable
 
@@ -57,6 +58,19 @@ _json = st.recursive(
     max_leaves=12,
 )
 _field = st.one_of(st.sampled_from(FIELDS), _text)
+_client_time_header = st.one_of(
+    st.sampled_from(
+        [
+            "2026-11-20T09:00:00+08:00",
+            "0001-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-01:00",
+            "9999-12-31T23:59:59+14:00",
+            "2026-11-20T09:00:00",
+            "",
+        ]
+    ),
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=70),
+)
 
 
 @st.composite
@@ -118,7 +132,11 @@ def _op(draw: st.DrawFn, world: World, hid: str) -> dict[str, Any]:
 )
 @given(data=st.data())
 def test_push_never_answers_500(api: Api, world: World, data: st.DataObject) -> None:
-    headers = {**api.login("w1", device="fuzz"), "Content-Type": "application/json"}
+    headers = {
+        **api.login("w1", device="fuzz"),
+        "Content-Type": "application/json",
+        CLIENT_TIME_HEADER: data.draw(_client_time_header),
+    }
     hid = new_id()
     setup = {
         "op_id": str(uuid.uuid4()),
@@ -159,7 +177,7 @@ def _cursor_text(parts: Any) -> str:
 )
 @given(data=st.data())
 def test_pull_never_answers_500(api: Api, world: World, data: st.DataObject) -> None:
-    headers = api.login("w1", device="fuzz")
+    headers = {**api.login("w1", device="fuzz"), CLIENT_TIME_HEADER: data.draw(_client_time_header)}
     issued = api.client.get(PULL, headers=headers).json()["cursor"]
     tag = json.loads(base64.urlsafe_b64decode(issued + "=" * (-len(issued) % 4)))[3]
     position = st.one_of(
