@@ -249,6 +249,19 @@ def test_control_characters_refuse_save_with_a_chinese_message(qtbot, ctx, house
     qtbot.waitUntil(lambda: pending_count(ctx) == before + 1)
 
 
+def test_resident_form_refuses_control_characters_at_once(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_household(qtbot, ctx, household_id)
+    form = add_member(qtbot, dialog)
+    type_text(qtbot, form.name_edit, "赵六")
+    form.workplace_edit.setText("学校\x07")
+    click(qtbot, form.ok_button)
+    assert form.isVisible() and form.value_error.isVisible()
+    assert "工作单位或学校" in form.value_error.text() and "U+0007" in form.value_error.text()
+    form.workplace_edit.setText("学校")
+    click(qtbot, form.ok_button)
+    assert not form.isVisible()
+
+
 def test_duplicate_id_warns_and_opens_the_other_household(qtbot, ctx, demo, household_id) -> None:  # type: ignore[no-untyped-def]
     with ctx.store.read() as repos:
         other = next(
