@@ -94,3 +94,12 @@ def test_newline_tab_and_carriage_return_are_text(store: Store) -> None:
     with store.unit_of_work(actor=ACTOR) as uow:
         uow.create(home)
     assert _queued(store) == 1
+
+
+def test_every_field_has_a_chinese_label() -> None:
+    """Messages name the field in Chinese: a field added to an entity needs its label."""
+    from gridclient.domain.codec import field_specs
+    from gridclient.domain.enums import EntityKind
+
+    names = {name for kind in EntityKind for name in field_specs(kind)}
+    assert names <= set(limits.FIELD_LABELS)
