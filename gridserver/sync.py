@@ -611,7 +611,7 @@ def _check_changes(op: Op) -> None:
     for name, (_old, new) in op.changes.items():
         if name not in specs:
             raise _unknown_field(name)
-        validation.check_wire(name, new)
+        validation.check_wire(op.entity, name, new)
 
 
 def _unknown_field(name: str) -> OpRejected:

@@ -24,10 +24,10 @@ _FIELD_NAME_MAX = 64
 """The ``field`` columns of the op log and of conflicts."""
 
 
-def check_wire(name: str, value: Any) -> None:
-    """Any JSON value of an op's ``changes`` (old values too) that no store could hold."""
+def check_wire(kind: EntityKind, name: str, value: Any) -> None:
+    """A JSON value of an op's ``changes`` that no store could hold."""
     try:
-        limits.check_wire(name, value)
+        limits.check_wire(name, value, kind=kind)
     except limits.InvalidValue as exc:
         raise OpRejected("invalid_field", exc.message, name) from None
 

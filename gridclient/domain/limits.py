@@ -271,33 +271,33 @@ def check_record(record: Any, fields: Any = None) -> None:
         check_value(record.KIND, name, getattr(record, name))
 
 
-def check_wire(field: str, value: Any, depth: int = 0) -> None:
+def check_wire(field: str, value: Any, depth: int = 0, kind: EntityKind | None = None) -> None:
     """Check any JSON value of an op (an old value too): nesting, numbers, text. A value
     that passes can be stored in every database and encoded by every JSON encoder."""
     if depth > MAX_JSON_DEPTH:
-        raise InvalidValue(field, f"{field_label(field)}的值嵌套过深")
+        raise InvalidValue(field, f"{field_label(field, kind)}的值嵌套过深")
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, int):
         if not INT64_MIN <= value <= INT64_MAX:
-            raise InvalidValue(field, f"{field_label(field)}的值超出 64 位整数范围")
+            raise InvalidValue(field, f"{field_label(field, kind)}的值超出 64 位整数范围")
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise InvalidValue(field, f"{field_label(field)}的值不是有效数字")
+            raise InvalidValue(field, f"{field_label(field, kind)}的值不是有效数字")
     elif isinstance(value, str):
         if len(value) > MAX_TEXT:
-            raise InvalidValue(field, f"{field_label(field)}过长（最多 {MAX_TEXT} 个字符）")
+            raise InvalidValue(field, f"{field_label(field, kind)}过长（最多 {MAX_TEXT} 个字符）")
         problem = text_problem(value)
         if problem is not None:
-            raise InvalidValue(field, f"{field_label(field)}{problem}")
+            raise InvalidValue(field, f"{field_label(field, kind)}{problem}")
     elif isinstance(value, list | tuple):
         if len(value) > MAX_LIST:
-            raise InvalidValue(field, f"{field_label(field)}项目过多（最多 {MAX_LIST} 项）")
+            raise InvalidValue(field, f"{field_label(field, kind)}项目过多（最多 {MAX_LIST} 项）")
         for item in value:
-            check_wire(field, item, depth + 1)
+            check_wire(field, item, depth + 1, kind)
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_wire(field, key, depth + 1)
-            check_wire(field, item, depth + 1)
+            check_wire(field, key, depth + 1, kind)
+            check_wire(field, item, depth + 1, kind)
     else:
-        raise InvalidValue(field, f"{field_label(field)}的值类型无效")
+        raise InvalidValue(field, f"{field_label(field, kind)}的值类型无效")
