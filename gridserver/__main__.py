@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resolve", metavar="ID")
     p.add_argument("--keep", choices=["server", "incoming"])
 
+    sub.add_parser(
+        "check-values",
+        parents=[common],
+        help="list stored values that break the field rules (exit status 1 if any)",
+    )
+
     p = sub.add_parser("audit", parents=[common], help="who changed what, when, from where")
     p.add_argument("--user")
     p.add_argument("--since", help="ISO date or datetime (UTC unless an offset is given)")
@@ -162,6 +168,8 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         _serve(settings, db, args.host, args.port, args.workers)
     elif args.command == "conflicts":
         _conflicts(db, args)
+    elif args.command == "check-values":
+        return _check_values(db)
     elif args.command == "audit":
         entries = admin.audit(db, username=args.user, since=_since(args.since), limit=args.limit)
         for e in entries:
@@ -181,6 +189,23 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
                 f"{d.username} {d.device_id} 时钟{'快' if minutes > 0 else '慢'} "
                 f"{abs(minutes):.0f} 分钟（最近一次 {d.seen_at:%Y-%m-%d %H:%M}Z）"
             )
+    return 0
+
+
+def _check_values(db: Database) -> int:
+    from gridserver.validation import stored_problems
+
+    found = 0
+    for problem in stored_problems(db):
+        found += 1
+        print(f"{problem.kind} {problem.id} {problem.field}: {problem.message}")
+    if found:
+        print(
+            f"共 {found} 处存储的值不符合字段规则：请在客户端修改这些记录（修改后的值会替换它们）",
+            file=sys.stderr,
+        )
+        return 1
+    print("未发现不符合字段规则的值")
     return 0
 
 

@@ -11,6 +11,7 @@ changed what, when, from which device). The feed position is stamped last (see
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, StatementError
 
+from gridclient.domain import limits
 from gridclient.domain.catalog import CatalogError, EventCatalog
 from gridclient.domain.codec import (
     CodecError,
@@ -154,7 +156,7 @@ class ChunkConnection:
         try:
             # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT.
             self.conn.execute(_INSERT_RECORDS, rows).all()
-        except (IntegrityError, OperationalError) as exc:
+        except (DBAPIError, StatementError) as exc:
             raise _NeedSavepoints from exc
         return {(row["kind"], row["id"]) for row in rows}
 
@@ -335,7 +337,12 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
         for name, pair in op.changes.items():
             kind = _REF_FIELDS.get(name)
             value = pair[1]
-            if kind is not None and isinstance(value, str) and 0 < len(value) <= 64:
+            if (
+                kind is not None
+                and isinstance(value, str)
+                and 0 < len(value) <= 64
+                and limits.text_problem(value) is None  # else rejected by its op's checks
+            ):
                 wanted.add((kind, value))
     if not wanted:
         return
@@ -396,6 +403,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     if guarded:
         conn.exec_driver_sql(_SAVEPOINT)
     ctx.deferred = not guarded
+    held = len(conn.inserts)
     try:
         outcome = apply_op(ctx, op)
     except OpRejected as exc:
@@ -403,6 +411,8 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
             conn.exec_driver_sql(_ROLLBACK_TO)
         outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
         return _result(op, outcome), _log_row(ctx, op, outcome)
+    except _NeedSavepoints:
+        raise  # an earlier op's held-back INSERT failed: the chunk runs again
     except (IntegrityError, OperationalError) as exc:
         if not guarded:
             raise _NeedSavepoints from exc
@@ -421,11 +431,34 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
             return stored, None
         outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
         return _result(op, outcome), _log_row(ctx, op, outcome)
+    except Exception as exc:
+        # Anything else fails this op only: a value the database refused (the field
+        # checks should have caught it) or a fault in the server. Its savepoint is
+        # rolled back; without one, a failed statement has aborted the transaction, so
+        # the chunk runs again with savepoints, while an error before any write (the
+        # INSERT is held back until the end) needs no rollback at all.
+        if not guarded and isinstance(exc, DBAPIError):
+            raise _NeedSavepoints from exc
+        del conn.inserts[held:]
+        if guarded:
+            conn.exec_driver_sql(_ROLLBACK_TO)
+        outcome = _failed(op, exc)
+        return _result(op, outcome), _log_row(ctx, op, outcome)
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
     ctx.shared.refs.update(ctx.written)
     return _result(op, outcome), _log_row(ctx, op, outcome)
+
+
+def _failed(op: Op, exc: Exception) -> Outcome:
+    if isinstance(exc, DBAPIError | StatementError):
+        log.warning("op %s: the database refused its values: %s", op.op_id, exc)
+        message = "服务器数据库无法保存该记录的内容，已退回本机：请检查各项内容后重新保存"
+    else:
+        log.exception("op %s failed", op.op_id, exc_info=exc)
+        message = "服务器处理该操作时出错，已退回本机：请稍后重新保存，或联系管理员"
+    return Outcome("rejected", None, "invalid_field", message)
 
 
 def _result(op: Op, outcome: Outcome) -> OpResult:
@@ -452,7 +485,7 @@ def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
         "entity_id": op.entity_id,
         "kind": op.kind.value,
         "base_version": op.base_version,
-        "changes": {name: list(pair) for name, pair in op.changes.items()},
+        "changes": _storable_changes(op),
         "status": outcome.status,
         "version": outcome.version,
         "reason": outcome.reason,
@@ -460,6 +493,44 @@ def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
         "field": outcome.field,
         "conflict_id": outcome.conflict_id,
     }
+
+
+def _changes(op: Op) -> dict[str, list[Any]]:
+    return {name: list(pair) for name, pair in op.changes.items()}
+
+
+def _storable_changes(op: Op) -> dict[str, Any]:
+    """The op's changes as the audit log keeps them. The values of a rejected op, and
+    the old values of any op (only compared, never checked, see :func:`_check_changes`),
+    may be what no database stores (NUL, integers beyond 64 bits, NaN, deep nesting):
+    then they are logged in a form that is (forbidden characters replaced by U+FFFD,
+    numbers as text)."""
+    try:
+        for name, (old, new) in op.changes.items():
+            limits.check_wire(name, name)
+            limits.check_wire(name, old)
+            limits.check_wire(name, new)
+        return _changes(op)
+    except limits.InvalidValue:
+        return {validation.shown_name(n): _storable(list(p)) for n, p in op.changes.items()}
+
+
+def _storable(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if limits.INT64_MIN <= value <= limits.INT64_MAX else str(value)[:40]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return limits.clean_text(value[: limits.MAX_TEXT])
+    if depth >= limits.MAX_JSON_DEPTH:
+        return "…"
+    if isinstance(value, list):
+        return [_storable(item, depth + 1) for item in value[: limits.MAX_LIST]]
+    if isinstance(value, dict):
+        return {validation.shown_name(str(k)): _storable(v, depth + 1) for k, v in value.items()}
+    return str(value)[:40]
 
 
 # --- one op -------------------------------------------------------------------------
@@ -474,6 +545,7 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
         raise OpRejected(
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
+    _check_changes(op)
     values = _decode_changes(kind, op.changes) if op.kind is not ChangeKind.RESOLVE else {}
     key = (kind.value, op.entity_id)
     ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
@@ -486,7 +558,7 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     if op.kind is ChangeKind.RESOLVE:
         unknown = sorted(set(op.changes) - field_specs(kind).keys())
         if unknown:  # only logged, but a typo is still an error
-            raise OpRejected("unknown_field", f"未知字段：{unknown[0]}", unknown[0])
+            raise _unknown_field(unknown[0])
         return _resolve(ctx, op, row)
     if op.kind is ChangeKind.CREATE:
         if row is None:
@@ -519,24 +591,52 @@ def _decode_changes(
         if name in server_fields:
             continue
         if name not in specs:
-            raise OpRejected("unknown_field", f"未知字段：{name}", name)
+            raise _unknown_field(name)
         try:
             decoded = decode_value(kind, name, new)
         except CodecError as exc:
             raise OpRejected("invalid_field", str(exc), exc.field) from None
         decoded = validation.check_field(kind, name, decoded)
-        result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
+        result[name] = (_old_value(kind, name, old), _encode(kind, name, decoded))
     return result
+
+
+def _check_changes(op: Op) -> None:
+    """Every new value of an op must be one that every database and every client can
+    store (see :mod:`gridclient.domain.limits`); :func:`_decode_changes` then checks it
+    against its field's own rules. Old values are not refused: they are only compared
+    (and a laptop fixing a value stored before these checks existed sends that value as
+    the old one); where one is not storable, a storable stand-in is used."""
+    specs = field_specs(op.entity)
+    for name, (_old, new) in op.changes.items():
+        if name not in specs:
+            raise _unknown_field(name)
+        validation.check_wire(op.entity, name, new)
+
+
+def _unknown_field(name: str) -> OpRejected:
+    shown = validation.shown_name(name)
+    return OpRejected("unknown_field", f"未知字段：{shown}", shown)
 
 
 def _encode(kind: EntityKind, name: str, value: Any) -> Any:
     return field_specs(kind)[name].encode(value)
 
 
+def _old_value(kind: EntityKind, name: str, value: Any) -> Any:
+    """The old value in canonical form, or a storable stand-in for one that is not
+    (it may end up in a conflict record as the base value)."""
+    try:
+        limits.check_wire(name, value)
+    except limits.InvalidValue:
+        return _storable(value)
+    return _canonical(kind, name, value)
+
+
 def _canonical(kind: EntityKind, name: str, value: Any) -> Any:
     try:
         return _encode(kind, name, decode_value(kind, name, value))
-    except (CodecError, TypeError, ValueError):
+    except (CodecError, TypeError, ValueError, OverflowError):
         return value
 
 

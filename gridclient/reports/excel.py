@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gridclient.domain.limits import clean_text
 from gridclient.reports.data import Report
 
 __all__ = ["HEADER_ROW", "write_xlsx"]
@@ -62,7 +63,9 @@ def fill_sheet(sheet: Worksheet, report: Report) -> None:
     if report.totals is not None:
         rows.append(report.totals)
     for values in rows:
-        sheet.append(list(values))
+        # A control character stored before the field checks existed (pulled from an
+        # older server) cannot go into a workbook: it shows as U+FFFD instead.
+        sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
         row = sheet.max_row
         for index, column in enumerate(report.columns, start=1):
             cell = sheet.cell(row=row, column=index)

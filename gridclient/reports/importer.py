@@ -36,7 +36,7 @@ try:  # the fast reader; openpyxl (also the writer) reads when it is missing
 except ImportError:  # pragma: no cover - python-calamine is a dependency
     _calamine = None  # type: ignore[assignment]
 
-from gridclient.domain import idnumber, phone
+from gridclient.domain import idnumber, limits, phone
 from gridclient.domain.entities import Household, Record, Resident
 from gridclient.domain.enums import Gender, Relation
 from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
@@ -244,13 +244,25 @@ def _merged_ranges(path: Path, member: str) -> list[CellRange]:
     return [CellRange(ref.decode("ascii")) for ref in _MERGE_REF.findall(data)]
 
 
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(value: Any) -> Any:
+    """Excel writes characters XML cannot hold as ``_xHHHH_`` (a NUL as ``_x0000_``);
+    python-calamine decodes them, openpyxl's read-only mode does not: decode them here,
+    so both readers see the same text (and the same checks refuse it)."""
+    if isinstance(value, str) and "_x" in value:
+        return _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
 def _openpyxl_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
     """openpyxl's read-only mode: the fallback when python-calamine is not installed."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
         title = sheet.title
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        values = [[_unescape(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         member = getattr(sheet, "_worksheet_path", None)
     finally:
         workbook.close()
@@ -444,7 +456,25 @@ def _parse_row(
                 row.reject(problem)
     elif not any(r.startswith("身份证号") for r in row.reasons):
         row.reject("缺少身份证号")
+    _check_texts(row)
     return row
+
+
+_TEXT_FIELDS = ("name", "address", "household_number", "ethnicity", "notes")
+
+
+def _check_texts(row: RosterRow) -> None:
+    """Text no store may hold (see :mod:`gridclient.domain.limits`): a NUL character
+    (an Excel cell's ``_x0000_``) or another control character, or an overlong cell. The
+    row is refused with the column named, rather than imported and rejected by the
+    server (or worse, stopping other laptops' sync)."""
+    for name in _TEXT_FIELDS:
+        value: str = getattr(row, name)
+        problem = limits.text_problem(value)
+        if problem is not None:
+            row.reject(f"{FIELD_LABELS[name]}{problem}")
+        elif len(value) > limits.MAX_TEXT:
+            row.reject(f"{FIELD_LABELS[name]}过长（最多 {limits.MAX_TEXT} 个字符）")
 
 
 def read_roster(
@@ -602,7 +632,9 @@ def write_error_workbook(preview: RosterPreview, path: Path) -> int:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FCE4D6")
     for row in preview.rejected:
-        sheet.append([row.line, "；".join(row.reasons), *row.raw])
+        # Control characters cannot be written to a workbook: each shows as U+FFFD.
+        raw = [limits.clean_text(v) if isinstance(v, str) else v for v in row.raw]
+        sheet.append([row.line, "；".join(row.reasons), *raw])
         for cell in sheet[sheet.max_row][2:]:
             if isinstance(cell.value, str):
                 cell.number_format = "@"

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from gridclient.domain.entities import CST
 from gridclient.domain.enums import Role
 from gridclient.domain.idnumber import InvalidIdNumber
+from gridclient.domain.limits import InvalidValue
 from gridclient.domain.phone import InvalidPhone
 from gridclient.domain.workflow import IllegalTransition
 from gridclient.storage.errors import (
@@ -138,7 +139,7 @@ def error_text(exc: BaseException) -> str:
     def tr(text: str) -> str:
         return QCoreApplication.translate("Errors", text)
 
-    if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone):
+    if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone | InvalidValue):
         return str(exc)
     if isinstance(exc, StaleRecord):
         return f"{exc}\n" + tr(

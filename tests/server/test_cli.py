@@ -148,3 +148,51 @@ def test_admin_workflow(
         assert client.get("/api/v1/sync/pull", headers=headers).status_code == 403
         assert run("disable-user", "nobody")[0] == 2
     db.dispose()
+
+
+def test_check_values_lists_stored_poison(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Values stored before the field checks existed (here written straight into the
+    database) are listed with their record and field, and the exit status says so."""
+    from sqlalchemy import update
+
+    from gridserver.db import records
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    assert _run(monkeypatch, capsys, url, "init")[0] == 0
+    assert (
+        _run(monkeypatch, capsys, url, "add-area", "320101", "示例区", "--level", "county")[0] == 0
+    )
+    code, out, _err = _run(monkeypatch, capsys, url, "check-values")
+    assert code == 0 and "未发现" in out
+    db = Database(url)
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(records).values(
+                fields={
+                    "code": "320101",
+                    "name": "示例\x00区",
+                    "level": "county",
+                    "parent_id": None,
+                    "members": 2**64,
+                }
+            )
+        )
+    db.dispose()
+    code, out, err = _run(monkeypatch, capsys, url, "check-values")
+    assert code == 1, (out, err)
+    assert "area" in out and " name: " in out and "U+0000" in out
+    assert " members: " in out and "64 位" in out
+    assert "共 2 处" in err
+
+
+def test_add_area_refuses_control_characters(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    assert _run(monkeypatch, capsys, url, "init")[0] == 0
+    code, _out, err = _run(
+        monkeypatch, capsys, url, "add-area", "3201\x00", "区", "--level", "county"
+    )
+    assert code == 2 and "区划代码" in err
