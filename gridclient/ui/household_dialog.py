@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -57,6 +56,7 @@ from gridclient.ui.form_common import (
     may_see_sensitive,
 )
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.resident_form import ResidentForm
 
 
@@ -156,7 +156,7 @@ class HouseholdDialog(QDialog):
         self.setWindowTitle(self.tr("Household") if household_id else self.tr("New household"))
         self.resize(1000, 720)
 
-        self.heading = QLabel()
+        self.heading = TextLabel()
         emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()
         self.sync_banner = SyncBanner()
