@@ -28,7 +28,6 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 try:  # the fast reader; openpyxl (also the writer) reads when it is missing
@@ -40,6 +39,7 @@ from gridclient.domain import idnumber, phone
 from gridclient.domain.entities import Household, Record, Resident
 from gridclient.domain.enums import Gender, Relation
 from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
+from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import HouseholdRow, ResidentRow
 from gridclient.storage.store import Store
@@ -592,21 +592,20 @@ def import_roster(
 
 
 def write_error_workbook(preview: RosterPreview, path: Path) -> int:
-    """The rejected rows as they were in the file plus 行号 and 错误原因; returns the count."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = "未导入的行"
-    sheet.append(["原行号", "错误原因", *preview.headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FCE4D6")
-    for row in preview.rejected:
-        sheet.append([row.line, "；".join(row.reasons), *row.raw])
-        for cell in sheet[sheet.max_row][2:]:
-            if isinstance(cell.value, str):
-                cell.number_format = "@"
+    """The rejected rows as they were in the file plus 行号 and 错误原因; returns the count.
+
+    Rows stream (linear time, constant memory) and every text is a text cell: a name
+    such as ``=HYPERLINK(…)`` or a control character in a rejected row is written as
+    harmless text (see ``xlsxcells``)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("未导入的行")
     sheet.column_dimensions["B"].width = 60
     sheet.freeze_panes = "C2"
-    workbook.save(path)
+    header = CellStyle(sheet, font=Font(bold=True), fill=PatternFill("solid", fgColor="FCE4D6"))
+    plain = CellStyle(sheet)
+    rows = SheetRows(sheet, path.parent)
+    rows.append(["原行号", "错误原因", *preview.headers], header)
+    for row in preview.rejected:
+        rows.append([row.line, "；".join(row.reasons), *row.raw], plain)
+    rows.save(workbook, path)
     return len(preview.rejected)
