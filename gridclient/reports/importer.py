@@ -40,6 +40,7 @@ from gridclient.domain.entities import Household, Record, Resident
 from gridclient.domain.enums import Gender, Relation
 from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
+from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import HouseholdRow, ResidentRow
 from gridclient.storage.store import Store
@@ -96,6 +97,8 @@ FIELD_LABELS: Mapping[str, str] = {
 }
 _HEADER_TO_FIELD = {text: name for name, texts in FIELDS.items() for text in texts}
 _HEADER_SCAN_ROWS = 20
+#: Cells the merged-header fill-in may write in all (a real roster needs a few hundred).
+_MERGE_FILL_LIMIT = 2_000_000
 _CHUNK = 1000
 #: Beyond 2**53 a float cannot hold every integer: Excel has already lost digits.
 _EXACT_FLOAT_LIMIT = 2**53
@@ -280,10 +283,14 @@ def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
 
 
 def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
+    check_workbook(path)  # size, zip ratio, sheet rectangle, cells, merges: before reading
     reader = _calamine_values if _calamine is not None else _openpyxl_values
     title, values, merged = reader(path)
     # A merged cell holds its value in the top-left corner only: copy it to the range, so
-    # a merged header (姓名 over two header rows) is seen in every row it covers.
+    # a merged header (姓名 over two header rows) is seen in every row it covers. Only
+    # ranges that start where a header can be; the copying is bounded (crafted files
+    # with thousands of sheet-wide ranges took a minute of CPU).
+    budget = _MERGE_FILL_LIMIT
     for cells in merged:
         top = cells.min_row - 1
         if top >= _HEADER_SCAN_ROWS + 2 or top >= len(values):
@@ -291,9 +298,12 @@ def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
         corner = values[top][cells.min_col - 1] if cells.min_col - 1 < len(values[top]) else None
         for r in range(cells.min_row - 1, min(cells.max_row, len(values))):
             row = values[r]
-            for c in range(cells.min_col - 1, cells.max_col):
-                if c < len(row):
-                    row[c] = corner
+            right = min(cells.max_col, len(row))
+            budget -= max(0, right - cells.min_col + 1)
+            if budget < 0:
+                raise RosterError("工作表的合并单元格过多或过大，请取消合并后再导入")
+            for c in range(cells.min_col - 1, right):
+                row[c] = corner
     return title, values
 
 
@@ -454,6 +464,10 @@ def read_roster(
     people already registered. Nothing is written."""
     try:
         title, values = _grid_values(path)
+    except RosterError:
+        raise
+    except WorkbookRefused as exc:
+        raise RosterError(str(exc)) from exc
     except Exception as exc:
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
     if not values:
