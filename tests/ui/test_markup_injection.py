@@ -228,3 +228,38 @@ def test_no_list_renders_planted_markup(qtbot: QtBot, demo: DemoSession, probe: 
         qtbot.wait(20)
         assert _red_pixels(window) == 0, window.tabs.tabText(index)
     _assert_nothing_renders(window)
+
+
+def test_printed_reports_render_user_text_literally(qtbot: QtBot, probe: Path) -> None:
+    """The print preview and PDF lay the report out from ``render_html``: a payload in
+    the unit name, a row, a summary line or a note stays text."""
+    from datetime import date
+
+    from PySide6.QtGui import QPainter, QTextDocument
+
+    from gridclient.reports.data import Column, Period, Report, ReportKind
+    from gridclient.reports.render import render_html
+
+    payload = _payload(probe)
+    report = Report(
+        kind=ReportKind.VISIT_REGISTER,
+        unit_name=payload,
+        period=Period(date(2026, 9, 1), date(2026, 9, 30)),
+        columns=(Column("住址", 16), Column("走访内容", 30)),
+        rows=((payload, payload),),
+        totals=None,
+        printed_at=datetime(2026, 10, 30, 1, 0, tzinfo=UTC),
+        data_as_of=None,
+        summary=(payload,),
+        notes=(payload,),
+    )
+    document = QTextDocument()
+    document.setHtml(render_html(report))
+    document.setTextWidth(1000)
+    image = QImage(1000, int(document.size().height()) + 10, QImage.Format.Format_ARGB32)
+    image.fill(QColor(255, 255, 255))
+    painter = QPainter(image)
+    document.drawContents(painter)
+    painter.end()
+    assert array.array("I", bytes(image.constBits())).count(RED) == 0
+    assert "巨大警告" in document.toPlainText() and "<h1" in document.toPlainText()
