@@ -214,3 +214,21 @@ def test_every_crafted_file_in_bounded_time_and_memory(tmp_path: Path) -> None:
             assert result == "read", result
         else:
             assert result != "read", path
+
+
+def test_prefixed_sheet_xml_is_measured_too(tmp_path: Path) -> None:
+    """Some writers use a namespace prefix (``<x:c r="…">``): the careful scan runs."""
+    import re
+
+    plain = _roster(tmp_path / "plain.xlsx", rows=2)
+    path = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<(/?)(?!\?)(\w+)", rb"<\1x:\2", data)
+                data = data.replace(b"<x:worksheet xmlns=", b"<x:worksheet xmlns:x=", 1)
+                data = data.replace(b'<x:c r="A1"', b'<x:c r="XFD1"', 1)
+            out.writestr(info, data)
+    with pytest.raises(WorkbookRefused, match="列数过多"):
+        check_workbook(path)
