@@ -28,62 +28,62 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="366"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="352"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="369"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="355"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="358"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="366"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="383"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="369"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="385"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="388"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="414"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="400"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="419"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="422"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="408"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="412"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="600"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="598"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="603"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -117,136 +117,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="324"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="329"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="332"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="342"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="335"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="345"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="350"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="351"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="354"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="364"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="356"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="471"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="472"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="487"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="482"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="480"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="482"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="484"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="508"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="510"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="515"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="524"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="519"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="528"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="526"/>
-        <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
-        <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="535"/>
+        <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
+        <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="563"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="571"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="576"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -329,142 +329,142 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="496"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="490"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="493"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="506"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="500"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="521"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="524"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="526"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="553"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="563"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="557"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="566"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="560"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="580"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="574"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="593"/>
-        <source>{time} (device clock)</source>
-        <translation>{time}（本机时间）</translation>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="589"/>
+        <source>{time} (not synced yet)</source>
+        <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="597"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="593"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="609"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="637"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="641"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -472,134 +472,134 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="133"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="118"/>
         <source>Report event</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="140"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="125"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="143"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="145"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="147"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="153"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="172"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="178"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="164"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="181"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="222"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="207"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="233"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="245"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="245"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="272"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="286"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1458,153 +1458,170 @@
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="422"/>
+        <location filename="../../gridclient/ui/main_window.py" line="426"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="424"/>
+        <location filename="../../gridclient/ui/main_window.py" line="428"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="443"/>
-        <location filename="../../gridclient/ui/main_window.py" line="454"/>
+        <location filename="../../gridclient/ui/main_window.py" line="447"/>
+        <location filename="../../gridclient/ui/main_window.py" line="458"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="445"/>
+        <location filename="../../gridclient/ui/main_window.py" line="449"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="455"/>
+        <location filename="../../gridclient/ui/main_window.py" line="459"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="611"/>
+        <location filename="../../gridclient/ui/main_window.py" line="617"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="613"/>
+        <location filename="../../gridclient/ui/main_window.py" line="619"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="616"/>
+        <location filename="../../gridclient/ui/main_window.py" line="622"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="618"/>
+        <location filename="../../gridclient/ui/main_window.py" line="624"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="621"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="622"/>
+        <location filename="../../gridclient/ui/main_window.py" line="628"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="641"/>
+        <location filename="../../gridclient/ui/main_window.py" line="644"/>
+        <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
+        <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="649"/>
+        <source>%n record(s) could not be stored here</source>
+        <translation>
+            <numerusform>有 %n 条记录无法保存在本机</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="653"/>
+        <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
+        <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="670"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="644"/>
+        <location filename="../../gridclient/ui/main_window.py" line="673"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="651"/>
+        <location filename="../../gridclient/ui/main_window.py" line="680"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="656"/>
+        <location filename="../../gridclient/ui/main_window.py" line="685"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="663"/>
+        <location filename="../../gridclient/ui/main_window.py" line="692"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="676"/>
+        <location filename="../../gridclient/ui/main_window.py" line="705"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="678"/>
+        <location filename="../../gridclient/ui/main_window.py" line="707"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="681"/>
+        <location filename="../../gridclient/ui/main_window.py" line="710"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="705"/>
+        <location filename="../../gridclient/ui/main_window.py" line="734"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="709"/>
+        <location filename="../../gridclient/ui/main_window.py" line="738"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="714"/>
+        <location filename="../../gridclient/ui/main_window.py" line="743"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="723"/>
+        <location filename="../../gridclient/ui/main_window.py" line="752"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="731"/>
+        <location filename="../../gridclient/ui/main_window.py" line="760"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="757"/>
+        <location filename="../../gridclient/ui/main_window.py" line="786"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="850"/>
+        <location filename="../../gridclient/ui/main_window.py" line="879"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="884"/>
+        <location filename="../../gridclient/ui/main_window.py" line="913"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="892"/>
+        <location filename="../../gridclient/ui/main_window.py" line="921"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
@@ -2054,35 +2071,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="634"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="637"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="642"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="642"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="645"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="650"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="654"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2193,28 +2210,28 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="51"/>
+        <location filename="../../gridclient/app.py" line="53"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="53"/>
+        <location filename="../../gridclient/app.py" line="55"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="162"/>
-        <location filename="../../gridclient/app.py" line="184"/>
+        <location filename="../../gridclient/app.py" line="175"/>
+        <location filename="../../gridclient/app.py" line="197"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="159"/>
+        <location filename="../../gridclient/app.py" line="172"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="185"/>
+        <location filename="../../gridclient/app.py" line="198"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
@@ -2259,7 +2276,7 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="112"/>
         <location filename="../../gridclient/ui/conflicts.py" line="136"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -2384,77 +2401,77 @@
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
-        <source>Whole record (edited after it was deleted)</source>
-        <translation>整条记录（删除后又被修改）</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
+        <source>Whole record (an edit and a deletion crossed)</source>
+        <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="174"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="184"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="182"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="192"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="194"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="204"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="196"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="206"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="257"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="258"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="271"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="276"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="286"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="291"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="284"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="611"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="616"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="620"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
