@@ -269,9 +269,11 @@ def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
     try:
         sheet = workbook.get_sheet_by_index(0)
         title = sheet.name
-        values = [
-            [None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)
-        ]
+        values = sheet.to_python(skip_empty_area=False)
+        for row in values:  # in place: a second copy of a large sheet would double its cost
+            for index, value in enumerate(row):
+                if value == "":
+                    row[index] = None
         ranges = sheet.merged_cell_ranges or []
     finally:
         workbook.close()
