@@ -269,7 +269,7 @@ def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
     try:
         sheet = workbook.get_sheet_by_index(0)
         title = sheet.name
-        values: list[list[Any]] = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
+        values: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         for row in values:  # in place: a second copy of a large sheet would double its cost
             for index, value in enumerate(row):
                 if value == "":
