@@ -12,7 +12,6 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
-from gridclient.app import keyring_warning
 from gridclient.sync.credentials import (
     InsecureKeyring,
     KeyringTokenStore,
@@ -23,7 +22,6 @@ from gridclient.sync.credentials import (
     service_name,
 )
 from gridclient.sync.errors import CredentialStoreUnavailable, InvalidServerURL
-from gridclient.ui.login import TolerantTokens
 
 TOKEN = "r3fr3sh-t0ken-value-0123456789"
 
@@ -191,14 +189,6 @@ def test_plaintext_keyring_is_refused_and_keeps_nothing(
     warnings = [r for r in caplog.records if "keyring refused" in r.getMessage()]
     assert len(warnings) == 1 and TOKEN not in caplog.text  # logged once, no token
 
-    # The login goes on without a token; the one visible message says why.
-    tolerant = TolerantTokens(store)
-    assert tolerant.get(server, "w1") is None
-    tolerant.set(server, "w1", TOKEN)
-    assert tolerant.unavailable
-    message = keyring_warning(tolerant)
-    assert message is not None and "明文" in message
-
 
 def test_insecure_backends_by_class_module_priority_and_chain() -> None:
     assert insecure_reason(DictKeyring()) is None
@@ -216,7 +206,3 @@ def test_insecure_backends_by_class_module_priority_and_chain() -> None:
         assert "refused" in describe_backend(chain)
         patch.setattr(chainer.ChainerBackend, "backends", [DictKeyring()])
         assert insecure_reason(chain) is None
-    assert keyring_warning(TolerantTokens(MemoryTokenStore())) is None
-    broken = TolerantTokens(MemoryTokenStore(unavailable=True))
-    broken.set("https://grid.example.cn", "w1", TOKEN)
-    assert keyring_warning(broken) == str(CredentialStoreUnavailable())
