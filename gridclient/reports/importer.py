@@ -469,7 +469,7 @@ def read_roster(
     except RosterError:
         raise
     except WorkbookRefused as exc:
-        raise RosterError(str(exc)) from exc
+        raise RosterError(f"无法打开Excel文件：{exc}") from exc
     except Exception as exc:
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
     if not values:
