@@ -156,9 +156,6 @@ class LockGuard(QObject):
         if app is not None:
             app.removeEventFilter(self)
 
-    def hidden_windows(self) -> list[QWidget]:
-        return [w for w in self._hidden if shiboken6.isValid(w)]
-
     def _cover(self, window: QWidget) -> None:
         if window is self._main or not shiboken6.isValid(window) or not window.isVisible():
             return
