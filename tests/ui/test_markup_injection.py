@@ -44,6 +44,7 @@ from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.plaintext import TextLabel, escape, tooltip
 from gridclient.ui.tasks import TaskRunner
+from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
 from tests.ui.conftest import open_demo_copy
 
@@ -186,12 +187,17 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoSession, probe
     household, event, grid = _ids(demo)
     _plant_conflict_and_refusal(demo, household, _payload(probe))
     ctx = _ctx(demo)
+    with read_session(demo.store.engine) as session:
+        visit = session.scalars(
+            select(VisitRow.id).where(VisitRow.household_id == household).limit(1)
+        ).one()
     dialogs: list[QWidget] = [
         HouseholdDialog(ctx, household),
         EventDialog(ctx, event),
         EventReportDialog(ctx, grid, household),
         VisitDialog(ctx, household),
         ConflictsView(ctx),
+        VisitDetailDialog(ctx, visit),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
