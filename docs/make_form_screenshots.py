@@ -3,9 +3,9 @@
     QT_QPA_PLATFORM=offscreen python docs/make_form_screenshots.py
 
 Household dialog, resident form with an ID number typed, visit dialog, a saved visit's
-detail, the 迁出 form, event report dialog and event dialog, in Chinese, at a 1366×768 laptop's usable size. Uses a
-throw-away data directory and the synchronous task runner, so every dialog is fully
-loaded when it is grabbed.
+detail, the 迁出 form, event report dialog and event dialog, in Chinese, at a 1366×768
+laptop's usable size. Uses a throw-away data directory and the synchronous task runner,
+so every dialog is fully loaded when it is grabbed.
 """
 
 from __future__ import annotations

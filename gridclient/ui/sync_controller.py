@@ -265,6 +265,7 @@ class SyncController(QObject):
     def _done(self, report: object) -> None:
         assert isinstance(report, SyncReport)
         self.last_report = report
+        self.ctx.refresh_names()  # the directory may have come with this sync
         self._settle(
             bool(
                 report.pushed

@@ -169,7 +169,7 @@ class VisitDetailDialog(QDialog):
         values = {
             "when": cst_text(visit.visited_at),
             "method": visit.method.label,
-            "visitor": visit.visitor,
+            "visitor": self.ctx.person(visit.visitor),
             "content": visit.content,
             "findings": visit.findings or "—",
             "needs": visit.needs or "—",

@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="600"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="603"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="605"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -163,90 +163,90 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="481"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="482"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="506"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="508"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="510"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="510"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="512"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="524"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="526"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="528"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="535"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="537"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="576"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="578"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -464,72 +464,72 @@
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="557"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="560"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="574"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="589"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="593"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="595"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="609"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="637"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="641"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -2240,35 +2240,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="642"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="650"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="652"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="654"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="656"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2750,17 +2750,17 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="616"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="620"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="620"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
