@@ -55,6 +55,7 @@ from gridclient.ui.form_common import (
     scrolling,
 )
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.plaintext import TextLabel
 
 G = SpecialGroup
 
@@ -462,4 +463,4 @@ class ResidentForm(QDialog):
 
 
 def _section_label(text: str) -> QLabel:
-    return emphasize(QLabel(text))
+    return emphasize(TextLabel(text))
