@@ -23,6 +23,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gridclient.domain.enums import Role
 from gridclient.sync.protocol import LoginResponse
@@ -172,11 +173,12 @@ def counters(
 
 def _upsert_ignore(conn: Connection, table: Any, values: dict[str, Any], keys: list[str]) -> None:
     """INSERT unless a row with these keys exists (concurrent inserts wait, then skip)."""
+    statement: Any
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        statement = postgresql.insert(table)
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys))
+        statement = sqlite.insert(table)
+    conn.execute(statement.values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
 def claim_attempt(conn: Connection, settings: Settings, claimed: list[Counter]) -> None:
