@@ -32,7 +32,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import (
     API_PREFIX,
     CLIENT_VERSION_HEADER,
@@ -52,9 +51,10 @@ from gridclient.sync.protocol import (
 from gridserver import auth, feed, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
-from gridserver.db import Database, attachment_blobs, catalog, records, utcnow
+from gridserver.db import Database, attachment_blobs, catalog, utcnow
 from gridserver.errors import ApiError
-from gridserver.scope import Caller, read_filter, scope_params
+from gridserver.references import record_upload, usable_blobs
+from gridserver.scope import Caller
 
 log = logging.getLogger(__name__)
 
@@ -482,46 +482,45 @@ def _check_sha(sha256: str) -> None:
 
 
 def _visible_blob(db: Database, caller: Caller, sha256: str, *, with_data: bool) -> Any:
+    """The blob (size, and bytes if ``with_data``) if ``caller`` uploaded it or may read
+    an attachment record for it; ``None`` otherwise, exactly as if it did not exist."""
     _check_sha(sha256)
-    columns = [attachment_blobs.c.size, attachment_blobs.c.uploaded_by]
-    if with_data:
-        columns.append(attachment_blobs.c.data)
     with db.engine.connect() as conn:
-        blob = conn.execute(select(*columns).where(attachment_blobs.c.sha256 == sha256)).first()
-        if blob is None or blob.uploaded_by == caller.user_id:
-            return blob
-        visible = conn.execute(
-            select(records.c.id).where(
-                records.c.kind == EntityKind.ATTACHMENT.value,
-                records.c.id == sha256,
-                read_filter(caller),
-            ),
-            scope_params(caller),
-        ).first()
-    return blob if visible is not None else None
+        if sha256 not in usable_blobs(conn, caller, [sha256]):
+            return None
+        columns = [attachment_blobs.c.size]
+        if with_data:
+            columns.append(attachment_blobs.c.data)
+        return conn.execute(select(*columns).where(attachment_blobs.c.sha256 == sha256)).first()
 
 
 def _store_blob(db: Database, sha256: str, data: bytes, caller: Caller) -> bool:
+    """Store the bytes (once) and record ``caller`` as one who holds them; True when
+    they were new *for this caller* (so the answer says nothing about other people's
+    uploads)."""
     with db.write() as conn:
         exists = conn.execute(
             select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256 == sha256)
         ).first()
-        if exists is not None:
-            return False
+        if exists is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(attachment_blobs).values(
+                            sha256=sha256,
+                            size=len(data),
+                            data=data,
+                            uploaded_by=caller.user_id,
+                            uploaded_at=utcnow(),
+                        )
+                    )
+            except IntegrityError:
+                pass  # uploaded concurrently by someone else: same bytes, same hash
         try:
             with conn.begin_nested():
-                conn.execute(
-                    insert(attachment_blobs).values(
-                        sha256=sha256,
-                        size=len(data),
-                        data=data,
-                        uploaded_by=caller.user_id,
-                        uploaded_at=utcnow(),
-                    )
-                )
+                return record_upload(conn, caller, sha256)
         except IntegrityError:
-            return False  # uploaded concurrently by someone else: same bytes, same hash
-    return True
+            return False  # the same caller uploading twice at once
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -231,6 +231,16 @@ attachment_blobs = Table(
     Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
+blob_uploaders = Table(
+    "blob_uploaders",
+    metadata,
+    # Everyone who sent these bytes (proof that they hold them). An upload belongs to its
+    # uploaders until a record in someone's scope references it.
+    Column("sha256", String(64), ForeignKey("attachment_blobs.sha256"), primary_key=True),
+    Column("user_id", Integer, primary_key=True),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
 catalog = Table(
     "catalog",
     metadata,

@@ -1,4 +1,4 @@
-"""security hardening: login throttle, devices, forced password change, token method
+"""security hardening: login throttle, devices, blob uploaders, forced password change, token method
 
 Revision ID: 0002_security
 Revises: 0001
@@ -43,6 +43,22 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_devices_user_id_users")),
         sa.PrimaryKeyConstraint("user_id", "device_id", name=op.f("pk_devices")),
     )
+    op.create_table(
+        "blob_uploaders",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sha256"],
+            ["attachment_blobs.sha256"],
+            name=op.f("fk_blob_uploaders_sha256_attachment_blobs"),
+        ),
+        sa.PrimaryKeyConstraint("sha256", "user_id", name=op.f("pk_blob_uploaders")),
+    )
+    op.execute(
+        "INSERT INTO blob_uploaders (sha256, user_id, uploaded_at) "
+        "SELECT sha256, uploaded_by, uploaded_at FROM attachment_blobs"
+    )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -86,6 +102,7 @@ def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("password_changed_at")
         batch_op.drop_column("must_change_password")
+    op.drop_table("blob_uploaders")
     op.drop_table("devices")
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_throttle_last_at"))
