@@ -312,6 +312,7 @@ class Store:
         self._engine = engine
         self._device_id = device_id
         self._closed = False
+        self._discarded = False
 
     def __repr__(self) -> str:  # never the key, never the URL with its password
         return f"Store({str(self._path)!r})"
@@ -327,7 +328,7 @@ class Store:
     @property
     def engine(self) -> Engine:
         """For the sync engine's bulk path (``engine.write_connection``) and tests."""
-        return self._engine
+        return self._usable()
 
     @property
     def device_id(self) -> str:
@@ -493,6 +494,18 @@ class Store:
         finally:
             self._engine.dispose()
 
+    def discard(self) -> None:
+        """Close for good before the files are deleted (a device marked lost): any later
+        read or write raises ``StoreNotFound`` instead of opening a new, empty file at
+        the same path."""
+        self.close()
+        self._discarded = True
+
+    def _usable(self) -> Engine:
+        if self._discarded:
+            raise StoreNotFound(self._path)
+        return self._engine
+
     def _mark_clean(self) -> None:
         raw = self._engine.raw_connection()  # autocommit DBAPI connection (engine.py)
         try:
@@ -530,7 +543,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Repositories]:
         """Repositories over one consistent read snapshot."""
-        with read_session(self._engine) as session:
+        with read_session(self._usable()) as session:
             yield Repositories(session)
 
     @contextmanager
@@ -538,14 +551,14 @@ class Store:
         """Repositories in one ``BEGIN IMMEDIATE`` transaction, for the sync engine's
         bookkeeping (op statuses, cursor, conflicts). User edits go through
         :meth:`unit_of_work` so they always queue an op."""
-        with session_scope(self._engine, write=True) as session:
+        with session_scope(self._usable(), write=True) as session:
             yield Repositories(session)
 
     @contextmanager
     def unit_of_work(self, *, actor: str) -> Iterator[UnitOfWork]:
         """One atomic user change: domain rows and their outbox ops commit together or
         not at all."""
-        with session_scope(self._engine, write=True) as session:
+        with session_scope(self._usable(), write=True) as session:
             yield UnitOfWork(session, actor=actor)
 
     def checkpoint(self) -> None:

@@ -143,7 +143,7 @@ class UserSession:
         try:
             self.transport.forget()
             self.transport.close()
-            self.store.close()
+            self.store.discard()
         finally:
             wipe_store(path)
             try:
@@ -191,10 +191,13 @@ def _copies(path: Path) -> list[Path]:
 def wipe_store(path: Path) -> None:
     """Delete the store at ``path`` with its side files, key file, backups and moved
     aside copies (a lost device keeps nothing)."""
-    _remove_store(path)
-    for copy in _copies(path):
-        copy.unlink(missing_ok=True)
-    log.warning("local store wiped: the device was marked lost")
+    failed = 0
+    for target in [Path(f"{path}{suffix}") for suffix in ("", *SIDE_FILES, ".key")] + _copies(path):
+        try:
+            target.unlink(missing_ok=True)
+        except OSError:  # still open elsewhere (Windows): the rest goes anyway
+            failed += 1
+    log.warning("local store wiped (the device was marked lost); %d file(s) left", failed)
 
 
 def _rewrap_copies(path: Path) -> None:

@@ -49,8 +49,10 @@ from gridclient.sync.errors import (
     AuthError,
     ClientTooOld,
     CredentialStoreUnavailable,
+    DeviceLost,
     InvalidServerURL,
     NetworkError,
+    PasswordChangeRequired,
     ProtocolError,
     RateLimited,
     ServerError,
@@ -154,9 +156,11 @@ def sign_in_online(
     tokens: TokenStore,
     *,
     transport_factory: TransportFactory = Transport,
+    new_password: str | None = None,
 ) -> LoginResult:
     """``log_in`` (creates the store on the first login), plus the client-version check
-    against the login answer's ``min_client_version``."""
+    against the login answer's ``min_client_version``. ``new_password``: the person's
+    own password after an administrator reset theirs (``PasswordChangeRequired``)."""
     answers: list[LoginResponse] = []
     made: list[Transport] = []
 
@@ -171,7 +175,15 @@ def sign_in_online(
         made.append(transport)
         return transport
 
-    session = log_in(data_dir, server_url, username, password, tokens, transport_factory=factory)
+    session = log_in(
+        data_dir,
+        server_url,
+        username,
+        password,
+        tokens,
+        transport_factory=factory,
+        new_password=new_password,
+    )
     minimum = answers[0].min_client_version if answers else None
     return LoginResult(session, client_too_old(minimum, made[0].client_version))
 
@@ -245,6 +257,18 @@ def error_message(exc: BaseException, *, local_store: bool = False, offline: boo
     if isinstance(exc, AccountDisabled):
         return QCoreApplication.translate(
             "LoginDialog", "This account has been disabled. Please contact your administrator."
+        )
+    if isinstance(exc, DeviceLost):
+        return QCoreApplication.translate(
+            "LoginDialog",
+            "Your administrator reported this computer lost: the data of this user on it "
+            "has been deleted. Please contact your administrator.",
+        )
+    if isinstance(exc, PasswordChangeRequired):
+        return QCoreApplication.translate(
+            "LoginDialog",
+            "Your administrator has reset your password. Choose a new password of at "
+            "least 8 characters, enter it twice and log in again.",
         )
     if isinstance(exc, ClientTooOld):
         if exc.min_version:
@@ -373,6 +397,12 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Password"))
+        # Shown after an administrator reset the password (PasswordChangeRequired).
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password_again = QLineEdit()
+        self.new_password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self._changing = False
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
@@ -398,6 +428,10 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Server:"), self.server)
         form.addRow(self.tr("User name:"), self.username)
         form.addRow(self.tr("Password:"), self.password)
+        form.addRow(self.tr("New password:"), self.new_password)
+        form.addRow(self.tr("Repeat new password:"), self.new_password_again)
+        self._form = form
+        self._show_new_password(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
@@ -440,7 +474,14 @@ class LoginDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.busy.setVisible(busy)
-        for widget in (self.username, self.password, self.login_button, self.offline_button):
+        for widget in (
+            self.username,
+            self.password,
+            self.new_password,
+            self.new_password_again,
+            self.login_button,
+            self.offline_button,
+        ):
             widget.setEnabled(not busy)
         self.server.setEnabled(not busy)
 
@@ -460,6 +501,31 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return None
         return server, username, password
+
+    def _show_new_password(self, shown: bool) -> None:
+        self._changing = shown
+        for field in (self.new_password, self.new_password_again):
+            field.setVisible(shown)
+            label = self._form.labelForField(field)
+            if label is not None:
+                label.setVisible(shown)
+            if not shown:
+                field.clear()
+
+    def _new_password(self) -> str | None:
+        """The new password when one is being chosen and both entries agree; else says
+        what is wrong and returns None."""
+        first, second = self.new_password.text(), self.new_password_again.text()
+        if len(first) < 8:
+            self._say(self.tr("The new password must have at least 8 characters."), error=True)
+            self.new_password.setFocus()
+            return None
+        if first != second:
+            self._say(self.tr("The two new passwords do not match."), error=True)
+            self.new_password_again.selectAll()
+            self.new_password_again.setFocus()
+            return None
+        return first
 
     def _remember(self, server: str, username: str) -> None:
         self.prefs.setValue(LAST_USER_KEY, username)
@@ -481,6 +547,11 @@ class LoginDialog(QDialog):
         if inputs is None:
             return
         server, username, password = inputs
+        new_password = None
+        if self._changing:
+            new_password = self._new_password()
+            if new_password is None:
+                return
         self._remember(server, username)
         data_dir, tokens, factory = self.paths.data_dir, self.tokens, self.transport_factory
         self._set_busy(True)
@@ -489,7 +560,13 @@ class LoginDialog(QDialog):
 
         def work(_ctx: TaskContext) -> LoginResult:
             return sign_in_online(
-                data_dir, server, username, password, tokens, transport_factory=factory
+                data_dir,
+                server,
+                username,
+                password,
+                tokens,
+                transport_factory=factory,
+                new_password=new_password,
             )
 
         self.runner.submit(work, on_done=self._signed_in, on_error=self._online_failed, lane="net")
@@ -527,11 +604,17 @@ class LoginDialog(QDialog):
             self.server.setEnabled(False)
             return
         self.password.clear()
+        self._show_new_password(False)
         self.accept()
 
     def _online_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         log.info("online login failed: %s", type(exc).__name__)
+        if isinstance(exc, PasswordChangeRequired):
+            self._show_new_password(True)
+            self._say(error_message(exc))
+            self.new_password.setFocus()
+            return
         server, username = self.server.text().strip(), self.username.text().strip()
         local = has_local_store(self.paths.data_dir, server, username)
         offer = local and isinstance(exc, NetworkError | ServerError | ProtocolError)
