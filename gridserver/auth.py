@@ -344,20 +344,23 @@ def login_finish(
     row = attempt.row
     if not ok or row is None:
         raise ApiError(401, "invalid_credentials", "用户名或密码错误")
-    with db.write() as conn:
-        release_attempt(conn, attempt.counters)
-    if row.disabled:
-        raise ApiError(403, "account_disabled", "该账号已被停用，请联系管理员")
-    if row.must_change_password:
+    if row.disabled or row.must_change_password:
+        with db.write() as conn:
+            release_attempt(conn, attempt.counters)
+        if row.disabled:
+            raise ApiError(403, "account_disabled", "该账号已被停用，请联系管理员")
         raise PASSWORD_CHANGE_REQUIRED
-    return _open_session(db, settings, row, device_id)
+    return _open_session(db, settings, row, device_id, attempt.counters)
 
 
-def _open_session(db: Database, settings: Settings, row: Any, device_id: str) -> LoginResponse:
+def _open_session(
+    db: Database, settings: Settings, row: Any, device_id: str, counters: list[Counter]
+) -> LoginResponse:
     """Tokens for a password login on ``device_id`` (remembered as one of the account's
-    devices)."""
+    devices); the attempt's counters are released in the same transaction."""
     now = utcnow()
     with db.write() as conn:
+        release_attempt(conn, counters)
         lost = _remember_device(conn, row.id, device_id, now)
         if lost:
             raise DEVICE_LOST
@@ -627,9 +630,9 @@ def change_password_finish(
     if not ok or row is None or new_hash is None:
         raise ApiError(401, "invalid_credentials", "用户名或密码错误")
     now = utcnow()
-    with db.write() as conn:
-        release_attempt(conn, attempt.counters)
     if row.disabled:
+        with db.write() as conn:
+            release_attempt(conn, attempt.counters)
         raise ApiError(403, "account_disabled", "该账号已被停用，请联系管理员")
     with db.write() as conn:
         conn.execute(
@@ -644,7 +647,7 @@ def change_password_finish(
         )
         row = conn.execute(select(users).where(users.c.id == row.id)).one()
     forget_cached_tokens()
-    return _open_session(db, settings, row, device_id)
+    return _open_session(db, settings, row, device_id, attempt.counters)
 
 
 @dataclass(frozen=True, slots=True)
