@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gridclient.domain.catalog import CatalogError
 from gridclient.domain.enums import AreaLevel, Role
-from gridserver import admin, auth, migrate
+from gridserver import admin, auth, clocks, migrate
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
 from gridserver.db import Database
@@ -113,6 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user")
     p.add_argument("--since", help="ISO date or datetime (UTC unless an offset is given)")
     p.add_argument("--limit", type=int, default=1000)
+
+    sub.add_parser(
+        "clock-skew", parents=[common], help="devices whose clock is off by more than 10 minutes"
+    )
     return parser
 
 
@@ -173,12 +177,13 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         tail = "" if args.no_force_change else "，用户下次登录时须设置自己的新密码"
         print(f"已为用户 {args.name} 设置新密码，其所有设备的登录已失效{tail}")
     elif args.command == "devices":
-        for d in auth.list_devices(db, args.name):
-            state = f"已登记丢失 {d.lost_at:%Y-%m-%d %H:%M}" if d.lost_at else "正常"
-            share = "有" if d.has_key_share else "无"
+        for device in auth.list_devices(db, args.name):
+            state = f"已登记丢失 {device.lost_at:%Y-%m-%d %H:%M}" if device.lost_at else "正常"
+            share = "有" if device.has_key_share else "无"
             print(
-                f"{d.username} {d.device_id} 首次登录 {d.first_login_at:%Y-%m-%d %H:%M} "
-                f"最近登录 {d.last_login_at:%Y-%m-%d %H:%M} 恢复密钥:{share} {state}"
+                f"{device.username} {device.device_id} "
+                f"首次登录 {device.first_login_at:%Y-%m-%d %H:%M} "
+                f"最近登录 {device.last_login_at:%Y-%m-%d %H:%M} 恢复密钥:{share} {state}"
             )
     elif args.command == "device-lost":
         revoked = auth.mark_device_lost(db, args.name, args.device_id)
@@ -224,6 +229,16 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
             print(
                 f"{e.received_at:%Y-%m-%d %H:%M:%S}Z {e.username} {e.device_id} "
                 f"{e.kind} {e.entity} {e.entity_id} [{fields}] {e.status}{reason}"
+            )
+    elif args.command == "clock-skew":
+        devices = clocks.skewed_devices(db)
+        if not devices:
+            print("没有时钟偏差超过 10 分钟的设备")
+        for d in devices:
+            minutes = d.offset.total_seconds() / 60
+            print(
+                f"{d.username} {d.device_id} 时钟{'快' if minutes > 0 else '慢'} "
+                f"{abs(minutes):.0f} 分钟（最近一次 {d.seen_at:%Y-%m-%d %H:%M}Z）"
             )
     return 0
 

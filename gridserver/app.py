@@ -34,6 +34,7 @@ from starlette.requests import ClientDisconnect
 from gridclient.domain.catalog import EventCatalog
 from gridclient.sync.protocol import (
     API_PREFIX,
+    CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -48,7 +49,7 @@ from gridclient.sync.protocol import (
     PushResponse,
     RefreshRequest,
 )
-from gridserver import auth, feed, sync
+from gridserver import auth, clocks, feed, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, utcnow
@@ -376,9 +377,16 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         openapi_extra=_body_schema(PushRequest),
         dependencies=[Depends(check_protocol)],
     )
-    async def push(request: Request, caller: CallerDep) -> Response:
+    async def push(
+        request: Request,
+        caller: CallerDep,
+        client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
+    ) -> Response:
         body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
         result = await in_db_thread(request, sync.push, database, caller, body)
+        await in_db_thread(
+            request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
+        )
         return Response(result.model_dump_json(), media_type="application/json")
 
     @router.get("/sync/pull", response_model=PullResponse, dependencies=[Depends(check_protocol)])
@@ -388,7 +396,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         cursor: Annotated[str, Query(max_length=512)] = "",
         limit: Annotated[int | None, Query(ge=1)] = None,
         client_version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
+        client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
     ) -> Response:
+        await in_db_thread(
+            request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
+        )
         minimum = settings.min_client_version
         if client_version is None or parse_version(client_version) < parse_version(minimum):
             raise ApiError(

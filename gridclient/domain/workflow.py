@@ -114,8 +114,8 @@ def allowed_actions(state: S | None, role: Role) -> list[A]:
 
 
 def _ordered(actions: Iterable[EventAction]) -> list[EventAction]:
-    # Server clock first (the order the server accepted them), device clock for the rest.
-    return sorted(actions, key=lambda a: (a.server_at is None, a.effective_at, a.id))
+    # The server's acceptance order first, then steps it has not seen yet.
+    return sorted(actions, key=lambda a: a.fold_key)
 
 
 def derive_state(actions: Iterable[EventAction]) -> S:

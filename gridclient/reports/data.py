@@ -612,7 +612,7 @@ def _events(
         if not history:
             continue  # its actions have not arrived yet: no state to print
         status = event_status(event, history, catalog, now)
-        ordered = sorted(history, key=lambda a: (a.effective_at, a.id))
+        ordered = sorted(history, key=lambda a: a.fold_key)
         result = next(
             (a.comment for a in reversed(ordered) if a.kind in _RESULT_KINDS and a.comment), ""
         )

@@ -60,6 +60,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventCategoryRow,
     EventRow,
+    HeldRecordRow,
     HouseholdRow,
     OutboxRow,
     ResidentRow,
@@ -100,8 +101,8 @@ class EventHistory:
 
 
 def _action_order(action: EventAction) -> tuple[bool, datetime, str]:
-    # Same order as domain.workflow: server clock first, then the device clock.
-    return (action.server_at is None, action.effective_at, action.id)
+    # Same order as domain.workflow: the server's acceptance order, then unsent steps.
+    return action.fold_key
 
 
 class RecordRepository:
@@ -668,6 +669,31 @@ class RevealLogRepository:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class HeldRecord:
+    """A pulled record this laptop could not store (see the sync engine)."""
+
+    kind: str
+    id: str
+    version: int
+    reason: str
+    held_at: datetime
+
+
+class HeldRecordRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def entries(self, limit: int = 1000) -> list[HeldRecord]:
+        rows = self._session.execute(
+            select(HeldRecordRow).order_by(HeldRecordRow.held_at).limit(limit)
+        ).scalars()
+        return [HeldRecord(r.kind, r.id, r.version, r.reason, r.held_at) for r in rows]
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(HeldRecordRow)) or 0)
+
+
 class Repositories:
     """All repositories over one session (one transaction)."""
 
@@ -678,3 +704,4 @@ class Repositories:
         self.sync_state = SyncStateRepository(session)
         self.conflicts = ConflictRepository(session)
         self.reveals = RevealLogRepository(session)
+        self.held = HeldRecordRepository(session)

@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
+from gridclient.domain.clock import DeviceClock
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
@@ -313,6 +314,7 @@ class Store:
         self._device_id = device_id
         self._closed = False
         self._discarded = False
+        self._clock: DeviceClock | None = None
 
     def __repr__(self) -> str:  # never the key, never the URL with its password
         return f"Store({str(self._path)!r})"
@@ -333,6 +335,15 @@ class Store:
     @property
     def device_id(self) -> str:
         return self._device_id
+
+    @property
+    def clock(self) -> DeviceClock:
+        """This device's clock corrected against the server's (loaded on first use; the
+        sync engine updates it and saves each new measurement)."""
+        if self._clock is None:
+            with self.read() as repos:
+                self._clock = DeviceClock.from_json(repos.sync_state.get(SyncKey.CLOCK))
+        return self._clock
 
     # -- life cycle -----------------------------------------------------------------
 
@@ -559,7 +570,7 @@ class Store:
         """One atomic user change: domain rows and their outbox ops commit together or
         not at all."""
         with session_scope(self._usable(), write=True) as session:
-            yield UnitOfWork(session, actor=actor)
+            yield UnitOfWork(session, actor=actor, clock=self.clock)
 
     def checkpoint(self) -> None:
         """Fold the -wal into the database file (for backups and tests)."""

@@ -42,7 +42,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,6 +72,7 @@ from gridclient.sync.errors import (
 )
 from gridclient.sync.protocol import (
     API_PREFIX,
+    CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -706,6 +707,8 @@ class Transport:
             began = self._clock()
             error: SyncError
             retry_after: float | None = None
+            # The device's own clock, uncorrected: the server flags laptops that are off.
+            request_headers[CLIENT_TIME_HEADER] = datetime.now(UTC).isoformat()
             try:
                 response = self._session.request(
                     method,

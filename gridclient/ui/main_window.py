@@ -360,6 +360,9 @@ class MainWindow(QMainWindow):
         self.conflicts_label.linkActivated.connect(self.show_conflicts)
         self.conflicts_label.setToolTip(self.tr("Open the conflicts to review"))
         self.rejected_label = QLabel()
+        self.warning_label = QLabel()
+        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.warning_label.hide()
         bar = self.statusBar()
         for widget in (
             self.sync_phase_label,
@@ -370,6 +373,7 @@ class MainWindow(QMainWindow):
             self.last_sync_label,
             self.conflicts_label,
             self.rejected_label,
+            self.warning_label,
         ):
             bar.addPermanentWidget(widget)
         self._online: bool | None = None
@@ -572,17 +576,19 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         figures, store = self.figures, self.ctx.store
 
-        def work(_ctx: TaskContext) -> tuple[SyncSummary, int]:
+        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int]:
             with store.read() as repos:
                 rejected = repos.outbox.status_counts()[OpStatus.REJECTED]
-            return figures.sync_summary(), rejected
+                held = repos.held.count()
+            return figures.sync_summary(), rejected, held
 
         self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
 
     def _show_status(self, result: object) -> None:
         assert isinstance(result, tuple)
-        summary, rejected = result
+        summary, rejected, held = result
         assert isinstance(summary, SyncSummary)
+        self._show_warnings(held)
         self.rejected_label.setText(self.tr("%n rejected", "", rejected))
         self.rejected_label.setToolTip(
             self.tr("Changes the server refused; edit the record to send it again.")
@@ -602,6 +608,29 @@ class MainWindow(QMainWindow):
             )
         else:
             self.conflicts_label.setText(text)
+
+    def _show_warnings(self, held: int) -> None:
+        """A laptop clock that is off, and pulled records this laptop could not store."""
+        clock = self.ctx.store.clock
+        parts = []
+        if clock.skewed:
+            minutes = round(abs(clock.offset).total_seconds() / 60)
+            parts.append(
+                self.tr("This computer's clock is off by {minutes} min; please set it.").format(
+                    minutes=minutes
+                )
+            )
+        if held:
+            parts.append(self.tr("%n record(s) could not be stored here", "", held))
+        self.warning_label.setText("；".join(parts))
+        self.warning_label.setToolTip(
+            self.tr(
+                "Times recorded on this computer are corrected by the offset measured at "
+                "the last sync. Records that could not be stored are listed by "
+                "“gridclient status”; they are replaced once the server corrects them."
+            )
+        )
+        self.warning_label.setVisible(bool(parts))
 
     def show_conflicts(self, _link: str = "") -> None:
         """The status bar's conflict count is a link to the conflicts tab."""

@@ -28,62 +28,62 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="351"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="354"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="386"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="413"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="404"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="421"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="407"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="425"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="411"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="599"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -117,136 +117,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="323"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="333"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="338"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="331"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="344"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="358"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="350"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="363"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="365"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="470"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="480"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="471"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="509"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="523"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="518"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="527"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
-        <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
-        <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="534"/>
+        <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
+        <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="564"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="569"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -329,142 +329,142 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="495"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="489"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="498"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="505"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="510"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="521"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="524"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="555"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="565"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="579"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
-        <source>{time} (device clock)</source>
-        <translation>{time}（本机时间）</translation>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <source>{time} (not synced yet)</source>
+        <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="608"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -472,134 +472,134 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="132"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="117"/>
         <source>Report event</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="139"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="124"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="142"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="159"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="144"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="146"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="167"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="152"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="170"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="155"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="172"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="159"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="178"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="180"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="165"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="221"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="206"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="232"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="285"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1481,158 +1481,175 @@
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="400"/>
+        <location filename="../../gridclient/ui/main_window.py" line="404"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="402"/>
+        <location filename="../../gridclient/ui/main_window.py" line="406"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="421"/>
-        <location filename="../../gridclient/ui/main_window.py" line="432"/>
+        <location filename="../../gridclient/ui/main_window.py" line="425"/>
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="423"/>
+        <location filename="../../gridclient/ui/main_window.py" line="427"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="433"/>
+        <location filename="../../gridclient/ui/main_window.py" line="437"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="586"/>
+        <location filename="../../gridclient/ui/main_window.py" line="592"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="588"/>
+        <location filename="../../gridclient/ui/main_window.py" line="594"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="591"/>
+        <location filename="../../gridclient/ui/main_window.py" line="597"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="593"/>
+        <location filename="../../gridclient/ui/main_window.py" line="599"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="596"/>
+        <location filename="../../gridclient/ui/main_window.py" line="602"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="597"/>
+        <location filename="../../gridclient/ui/main_window.py" line="603"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="615"/>
+        <location filename="../../gridclient/ui/main_window.py" line="619"/>
+        <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
+        <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="624"/>
+        <source>%n record(s) could not be stored here</source>
+        <translation>
+            <numerusform>有 %n 条记录无法保存在本机</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="628"/>
+        <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
+        <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="644"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="618"/>
+        <location filename="../../gridclient/ui/main_window.py" line="647"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="624"/>
+        <location filename="../../gridclient/ui/main_window.py" line="653"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="629"/>
+        <location filename="../../gridclient/ui/main_window.py" line="658"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="636"/>
+        <location filename="../../gridclient/ui/main_window.py" line="665"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="649"/>
+        <location filename="../../gridclient/ui/main_window.py" line="678"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="651"/>
+        <location filename="../../gridclient/ui/main_window.py" line="680"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="654"/>
+        <location filename="../../gridclient/ui/main_window.py" line="683"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="678"/>
+        <location filename="../../gridclient/ui/main_window.py" line="707"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="682"/>
+        <location filename="../../gridclient/ui/main_window.py" line="711"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="687"/>
+        <location filename="../../gridclient/ui/main_window.py" line="716"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="696"/>
+        <location filename="../../gridclient/ui/main_window.py" line="725"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="704"/>
+        <location filename="../../gridclient/ui/main_window.py" line="733"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="730"/>
+        <location filename="../../gridclient/ui/main_window.py" line="759"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="818"/>
+        <location filename="../../gridclient/ui/main_window.py" line="847"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="851"/>
+        <location filename="../../gridclient/ui/main_window.py" line="880"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="858"/>
+        <location filename="../../gridclient/ui/main_window.py" line="887"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="917"/>
+        <location filename="../../gridclient/ui/main_window.py" line="946"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
@@ -2082,35 +2099,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="633"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="638"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2287,7 +2304,7 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="111"/>
         <location filename="../../gridclient/ui/conflicts.py" line="135"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -2412,77 +2429,77 @@
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
-        <source>Whole record (edited after it was deleted)</source>
-        <translation>整条记录（删除后又被修改）</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
+        <source>Whole record (an edit and a deletion crossed)</source>
+        <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="173"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="183"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="181"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="191"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="203"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="195"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="256"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="266"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="257"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="270"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="287"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="290"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="283"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="293"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="610"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="614"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

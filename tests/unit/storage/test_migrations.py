@@ -63,7 +63,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0003"
+    assert current_revision(store.engine) == head_revision() == "0004"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -196,3 +196,39 @@ def test_migration_rejects_foreign_key_violations(store: Store) -> None:
         )
     with pytest.raises(MigrationFailed, match="升级失败"):
         upgrade(store.engine, "head")  # at head already: only the check runs
+
+
+def test_0004_sends_a_laptop_that_synced_before_back_for_the_servers_copies(
+    db_path: Path,
+) -> None:
+    """A store at 0003 that has pulled: its cursor goes back to the start and the next
+    full pull may replace rows of the same version (their version may have been raised
+    by the old push-answer rule without the server's copy)."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    try:
+        upgrade(engine, "0003")
+        with write_connection(engine) as connection:
+            connection.execute(
+                text("INSERT INTO sync_state (key, value) VALUES ('pull_cursor', '\"abc\"')")
+            )
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        assert repos.sync_state.get(SyncKey.PULL_CURSOR) == ""
+        assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is True
+        assert "held_records" in inspect(store.engine).get_table_names()
+        assert "server_at" in {c["name"] for c in inspect(store.engine).get_columns("visits")}
+
+
+def test_0004_leaves_a_store_that_never_pulled_alone(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    try:
+        upgrade(engine, "0003")
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is None

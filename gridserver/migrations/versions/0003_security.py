@@ -1,7 +1,7 @@
 """security hardening: login throttle, devices, blob uploaders, forced password change, token method
 
-Revision ID: 0002_security
-Revises: 0001
+Revision ID: 0003_security
+Revises: 0002
 Create Date: 2026-12-03 11:30:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0002_security"
-down_revision = "0001"
+revision = "0003_security"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
