@@ -44,7 +44,7 @@ from pathlib import Path
 from gridclient.domain.codec import JSONValue
 from gridclient.domain.enums import Role
 from gridclient.storage import keys
-from gridclient.storage.errors import KeyFileError, WrongPassword
+from gridclient.storage.errors import KeyFileError, PreviousPasswordNeeded, WrongPassword
 from gridclient.storage.keys import key_file_for
 from gridclient.storage.migrate import BACKUP_DIR_NAME
 from gridclient.storage.store import SIDE_FILES, Store, store_path
@@ -257,7 +257,7 @@ def _recover(
     key_path = key_file_for(path)
     device_id = keys.recovery_device(key_path)
     if device_id is None:
-        raise WrongPassword()
+        raise PreviousPasswordNeeded()
     result, current = _online(transport, username, password, device_id, new_password)
     try:
         share = transport.get_device_key()
@@ -280,13 +280,17 @@ def log_in(
     transport_factory: TransportFactory = Transport,
     store_key: str | None = None,
     new_password: str | None = None,
+    previous_password: str | None = None,
 ) -> UserSession:
     """Online login; creates the user's store on the first one. Raises the transport's
     ``AuthError``/``AccountDisabled``/``NetworkError``, ``PasswordChangeRequired`` (an
     administrator reset the password: call again with ``new_password``),
     ``DeviceLost`` (the store is wiped first) and the store's ``WrongPassword`` (the
     password does not open the store and the server could not release its key share).
-    A password changed elsewhere re-seals the store (see the module docstring).
+    A password changed elsewhere re-seals the store (see the module docstring); a store
+    from an older version without a recovery wrap needs the ``previous_password`` once
+    (``PreviousPasswordNeeded``): it opens the store, the server checks ``password``, and
+    the store is re-sealed under the password now valid.
 
     ``store_key`` files the store under another server name: the demo's embedded server
     gets a new loopback port every run but is the same server."""
@@ -303,7 +307,17 @@ def log_in(
             try:
                 store = Store.open(path, password)
             except WrongPassword:
-                store, result, current = _recover(path, username, password, transport, new_password)
+                if previous_password is None:
+                    store, result, current = _recover(
+                        path, username, password, transport, new_password
+                    )
+                else:  # an older store without a recovery wrap: the previous password
+                    store = Store.open(path, previous_password)
+                    result, current = _online(
+                        transport, username, password, store.device_id, new_password
+                    )
+                    keys.change_password(store.key_path, previous_password, current)
+                    _rewrap_copies(path)
         if store is not None and not transport.has_session:
             result, current = _online(transport, username, password, store.device_id, new_password)
             if current != password:  # the forced change: the store follows the server

@@ -37,6 +37,7 @@ from gridclient.config import ITSettings, Paths
 from gridclient.domain.enums import Role
 from gridclient.storage.errors import (
     KeyFileError,
+    PreviousPasswordNeeded,
     StorageError,
     StoreCorrupted,
     StoreNotFound,
@@ -157,6 +158,7 @@ def sign_in_online(
     *,
     transport_factory: TransportFactory = Transport,
     new_password: str | None = None,
+    previous_password: str | None = None,
 ) -> LoginResult:
     """``log_in`` (creates the store on the first login), plus the client-version check
     against the login answer's ``min_client_version``. ``new_password``: the person's
@@ -183,6 +185,7 @@ def sign_in_online(
         tokens,
         transport_factory=factory,
         new_password=new_password,
+        previous_password=previous_password,
     )
     minimum = answers[0].min_client_version if answers else None
     return LoginResult(session, client_too_old(minimum, made[0].client_version))
@@ -238,6 +241,13 @@ def preferences(paths: Paths) -> QSettings:
 def error_message(exc: BaseException, *, local_store: bool = False, offline: bool = False) -> str:
     """A clear sentence for a failed login or sync. ``local_store``: offline unlock is
     possible for this user; ``offline``: the failure came from unlocking offline."""
+    if isinstance(exc, PreviousPasswordNeeded) and not offline:
+        return QCoreApplication.translate(
+            "LoginDialog",
+            "The data on this computer is still locked with your previous password. If "
+            "your password was changed, also enter the previous one (only this once); "
+            "otherwise check the password and try again.",
+        )
     if isinstance(exc, WrongPassword):
         if offline:
             return QCoreApplication.translate(
@@ -284,6 +294,11 @@ def error_message(exc: BaseException, *, local_store: bool = False, offline: boo
             "upgrade it. Changes not yet uploaded can still be uploaded.",
         )
     if isinstance(exc, RateLimited):
+        if exc.retry_after and exc.retry_after < 60:
+            return QCoreApplication.translate(
+                "LoginDialog",
+                "Too many attempts. Please wait {seconds} seconds and try again.",
+            ).format(seconds=max(1, round(exc.retry_after)))
         if exc.retry_after:
             minutes = max(1, round(exc.retry_after / 60))
             return QCoreApplication.translate(
@@ -403,6 +418,9 @@ class LoginDialog(QDialog):
         self.new_password_again = QLineEdit()
         self.new_password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self._changing = False
+        # Shown when an older store still needs the previous password once.
+        self.previous_password = QLineEdit()
+        self.previous_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
@@ -430,8 +448,10 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Password:"), self.password)
         form.addRow(self.tr("New password:"), self.new_password)
         form.addRow(self.tr("Repeat new password:"), self.new_password_again)
+        form.addRow(self.tr("Previous password:"), self.previous_password)
         self._form = form
         self._show_new_password(False)
+        self._show_previous_password(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
@@ -479,6 +499,7 @@ class LoginDialog(QDialog):
             self.password,
             self.new_password,
             self.new_password_again,
+            self.previous_password,
             self.login_button,
             self.offline_button,
         ):
@@ -511,6 +532,14 @@ class LoginDialog(QDialog):
                 label.setVisible(shown)
             if not shown:
                 field.clear()
+
+    def _show_previous_password(self, shown: bool) -> None:
+        self.previous_password.setVisible(shown)
+        label = self._form.labelForField(self.previous_password)
+        if label is not None:
+            label.setVisible(shown)
+        if not shown:
+            self.previous_password.clear()
 
     def _new_password(self) -> str | None:
         """The new password when one is being chosen and both entries agree; else says
@@ -552,6 +581,9 @@ class LoginDialog(QDialog):
             new_password = self._new_password()
             if new_password is None:
                 return
+        previous_password = None
+        if self.previous_password.isVisible() and self.previous_password.text():
+            previous_password = self.previous_password.text()
         self._remember(server, username)
         data_dir, tokens, factory = self.paths.data_dir, self.tokens, self.transport_factory
         self._set_busy(True)
@@ -567,6 +599,7 @@ class LoginDialog(QDialog):
                 tokens,
                 transport_factory=factory,
                 new_password=new_password,
+                previous_password=previous_password,
             )
 
         self.runner.submit(work, on_done=self._signed_in, on_error=self._online_failed, lane="net")
@@ -605,6 +638,7 @@ class LoginDialog(QDialog):
             return
         self.password.clear()
         self._show_new_password(False)
+        self._show_previous_password(False)
         self.accept()
 
     def _online_failed(self, exc: BaseException) -> None:
@@ -614,6 +648,11 @@ class LoginDialog(QDialog):
             self._show_new_password(True)
             self._say(error_message(exc))
             self.new_password.setFocus()
+            return
+        if isinstance(exc, PreviousPasswordNeeded):
+            self._show_previous_password(True)
+            self._say(error_message(exc), error=True)
+            self.previous_password.setFocus()
             return
         server, username = self.server.text().strip(), self.username.text().strip()
         local = has_local_store(self.paths.data_dir, server, username)

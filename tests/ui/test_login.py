@@ -227,6 +227,41 @@ def test_after_an_admin_reset_the_new_password_opens_the_laptop(
     offline.close()
 
 
+def test_an_older_store_asks_for_the_previous_password_once(harness: Harness, world: World) -> None:
+    import json
+
+    from gridclient.storage.keys import key_file_for
+
+    first = harness.dialog()
+    harness.type_in(first, "w1", PASSWORD)
+    harness.qtbot.waitUntil(lambda: first.session is not None, timeout=20_000)
+    assert first.session is not None
+    key_path = key_file_for(first.session.store.path)
+    first.session.close()
+    first.result_login = None
+    document = json.loads(key_path.read_text(encoding="utf-8"))
+    document.pop("recovery")  # as written by a version before the key share
+    key_path.write_text(json.dumps(document), encoding="utf-8")
+    auth.set_password(
+        world.server.db, world.server.settings, "w1", "changed 2026", force_change=False
+    )
+
+    dialog = harness.dialog()
+    assert not dialog.previous_password.isVisible()
+    harness.type_in(dialog, "w1", "changed 2026")
+    harness.wait_idle(dialog)
+    assert "以前的密码" in dialog.message.text() and dialog.previous_password.isVisible()
+    dialog.previous_password.setText(PASSWORD)
+    dialog.login_button.click()
+    harness.qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30_000)
+    assert dialog.session is not None and dialog.session.online
+    dialog.session.close()
+    dialog.result_login = None
+    log_in_offline(
+        harness.paths.data_dir, harness.url, "w1", "changed 2026", harness.tokens
+    ).close()
+
+
 def test_a_lost_device_message(harness: Harness, world: World) -> None:
     first = harness.dialog()
     harness.type_in(first, "w1", PASSWORD)

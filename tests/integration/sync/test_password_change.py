@@ -191,3 +191,46 @@ def test_logout_revokes_the_refresh_token_on_the_server(world: World, tmp_path: 
         ).all()
     assert alive == []
     assert tokens.get(world.url, "w1") is None
+
+
+def _strip_recovery(path: Path) -> None:
+    """Make the store look like one created before the recovery wrap existed."""
+    import json
+
+    key_path = key_file_for(path)
+    document = json.loads(key_path.read_text(encoding="utf-8"))
+    document.pop("recovery")
+    key_path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_an_older_store_asks_once_for_the_previous_password(world: World, tmp_path: Path) -> None:
+    """A store from before the key share (no recovery wrap): the new password alone
+    cannot open it, so the previous one is asked for once; then the store follows the
+    new password, gains its recovery wrap, and the old one no longer opens it."""
+    from gridclient.storage.errors import PreviousPasswordNeeded
+
+    tokens = MemoryTokenStore()
+    data = tmp_path / "laptop"
+    session = log_in(data, world.url, "w1", PASSWORD, tokens)
+    path = session.store.path
+    pending = _pending_household(session, world)
+    session.close()
+    _strip_recovery(path)
+    auth.set_password(world.server.db, world.server.settings, "w1", TEMPORARY)
+
+    with pytest.raises(PreviousPasswordNeeded):
+        log_in(data, world.url, "w1", TEMPORARY, tokens)
+    with pytest.raises(WrongPassword):
+        log_in(data, world.url, "w1", TEMPORARY, tokens, previous_password="not it 123")
+    with pytest.raises(PasswordChangeRequired):
+        log_in(data, world.url, "w1", TEMPORARY, tokens, previous_password=PASSWORD)
+    session = log_in(
+        data, world.url, "w1", TEMPORARY, tokens, previous_password=PASSWORD, new_password=MINE
+    )
+    assert keys.recovery_device(key_file_for(path)) == session.store.device_id
+    report = SyncEngine(session.store, session.transport).run()
+    assert report.ok and (EntityKind.HOUSEHOLD.value, pending) in server_snapshot(world)
+    session.close()
+    with pytest.raises(WrongPassword):
+        log_in_offline(data, world.url, "w1", PASSWORD, tokens)
+    log_in_offline(data, world.url, "w1", MINE, tokens).close()
