@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import Final, Self
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from gridclient.domain.clock import DeviceClock
@@ -511,6 +511,13 @@ class Store:
         the same path."""
         self.close()
         self._discarded = True
+        path = self._path
+
+        def refuse(*_args: object) -> None:
+            # Readers that kept the engine (list models, queries) must not recreate it.
+            raise StoreNotFound(path)
+
+        event.listen(self._engine, "do_connect", refuse)
 
     def _usable(self) -> Engine:
         if self._discarded:

@@ -370,15 +370,19 @@ def log_in_offline(
     return UserSession(server, username, store, transport, tokens, profile, online=False)
 
 
-def ensure_online(session: UserSession, password: str) -> None:
+def ensure_online(session: UserSession, password: str, new_password: str | None = None) -> None:
     """Before a sync after an offline start: with no usable token, log in again with the
     password the person just typed (which also catches a disabled account). A password
     changed since the store was unlocked re-seals it under the new one (see the module
-    docstring); a device marked lost is wiped (``DeviceLost``)."""
+    docstring); a device marked lost is wiped (``DeviceLost``). After an administrator
+    reset the password, ``new_password`` is the person's own (else
+    ``PasswordChangeRequired``)."""
     if session.transport.has_session:
         return
     try:
-        result = session.transport.login(session.username, password, session.store.device_id)
+        result, password = _online(
+            session.transport, session.username, password, session.store.device_id, new_password
+        )
     except AccountDisabled:
         session.tokens.delete(session.server_url, session.username)
         raise

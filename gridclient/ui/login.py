@@ -683,9 +683,10 @@ class LoginDialog(QDialog):
         super().reject()
 
 
-Relogin = Callable[[str, Callable[[], None], Callable[[BaseException], None]], None]
-"""``(password, on_done, on_error)``: log in again off the UI thread (the sync
-controller's ``reauthenticate``, which then syncs)."""
+Relogin = Callable[..., None]
+"""``(password, on_done, on_error, new_password=None)``: log in again off the UI thread
+(the sync controller's ``reauthenticate``, which then syncs); ``new_password`` only
+after an administrator reset the password."""
 
 
 class PasswordPrompt(QDialog):
@@ -709,6 +710,19 @@ class PasswordPrompt(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Password"))
+        # After an administrator reset the password (PasswordChangeRequired).
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password.setPlaceholderText(
+            QCoreApplication.translate("LoginDialog", "New password:").rstrip("：:")
+        )
+        self.new_password_again = QLineEdit()
+        self.new_password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password_again.setPlaceholderText(
+            QCoreApplication.translate("LoginDialog", "Repeat new password:").rstrip("：:")
+        )
+        self.new_password.hide()
+        self.new_password_again.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
@@ -725,6 +739,8 @@ class PasswordPrompt(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.password)
+        layout.addWidget(self.new_password)
+        layout.addWidget(self.new_password_again)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.setMinimumWidth(420)
@@ -737,19 +753,44 @@ class PasswordPrompt(QDialog):
         if not password:
             self.message.setText(self.tr("Enter your password."))
             return
+        new_password = None
+        if self.new_password.isVisible():
+            new_password = self.new_password.text()
+            if len(new_password) < 8:
+                self.message.setText(
+                    QCoreApplication.translate(
+                        "LoginDialog", "The new password must have at least 8 characters."
+                    )
+                )
+                return
+            if new_password != self.new_password_again.text():
+                self.message.setText(
+                    QCoreApplication.translate("LoginDialog", "The two new passwords do not match.")
+                )
+                return
         self._busy = True
         self.ok_button.setEnabled(False)
         self.message.setText(self.tr("Signing in…"))
-        self._relogin(password, self._done, self._failed)
+        if new_password is None:
+            self._relogin(password, self._done, self._failed)
+        else:
+            self._relogin(password, self._done, self._failed, new_password=new_password)
 
     def _done(self) -> None:
         self._busy = False
         self.password.clear()
+        self.new_password.clear()
+        self.new_password_again.clear()
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.ok_button.setEnabled(True)
         self.message.setText(error_message(exc))
+        if isinstance(exc, PasswordChangeRequired):
+            self.new_password.show()
+            self.new_password_again.show()
+            self.new_password.setFocus()
+            return
         self.password.selectAll()
         self.password.setFocus()

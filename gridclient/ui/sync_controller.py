@@ -232,9 +232,11 @@ class SyncController(QObject):
         password: str,
         on_done: Callable[[], None],
         on_error: Callable[[BaseException], None],
+        new_password: str | None = None,
     ) -> None:
         """Log in again with the password (after ``reauth_needed``), then sync. Counts
-        as running, so no sync uses the transport meanwhile (one asked for follows)."""
+        as running, so no sync uses the transport meanwhile (one asked for follows).
+        ``new_password``: the person's own after an administrator reset theirs."""
         if self._stopped or self._running:
             on_error(RuntimeError("a sync is running"))
             return
@@ -242,7 +244,7 @@ class SyncController(QObject):
         session = self.session
 
         def work(_ctx: TaskContext) -> None:
-            ensure_online(session, password)
+            ensure_online(session, password, new_password)
 
         def done(_result: object) -> None:
             self._running = False

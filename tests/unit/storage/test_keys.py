@@ -194,3 +194,21 @@ def test_recovery_wrap_is_bound_to_its_device_and_user(tmp_path: Path) -> None:
         recover(path, share, "new password 1")
     with pytest.raises(ValueError):
         add_recovery(path, PASSWORD, b"short", "device-1")
+
+
+def test_a_discarded_store_is_never_recreated(store: Store, db_path: Path) -> None:
+    """A wiped store (device marked lost) stays gone even for readers that kept its
+    engine: they fail instead of creating a new, empty file at the same path."""
+    from sqlalchemy import text
+
+    from gridclient.storage.errors import StoreNotFound
+
+    engine = store.engine
+    store.discard()
+    for suffix in ("", "-wal", "-shm", ".key"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(StoreNotFound), store.read():
+        pass
+    with pytest.raises(Exception, match="不存在"), engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    assert not db_path.exists()
