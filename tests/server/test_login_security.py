@@ -191,7 +191,7 @@ def test_unknown_users_cost_the_same_time(db: Database, tmp_path: Any) -> None:
                 times.append(time.perf_counter() - start)
                 assert response.status_code in (401, 429)
     ratio = statistics.median(unknown) / statistics.median(known)
-    assert 0.6 < ratio < 1.6, (known, unknown)
+    assert 0.5 < ratio < 2.0, (known, unknown)  # before the fix: about 0.16
     assert statistics.median(known) > 0.01  # the hash really ran
 
 
