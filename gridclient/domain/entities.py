@@ -80,8 +80,19 @@ class Household(Record):
     phone: str = field(default="", repr=False)
     tags: frozenset[HouseholdTag] = frozenset()
     notes: str = ""
+    moved_out_on: date | None = None
+    """迁出: the day the household left the grid. It then drops out of the lists,
+    figures and rosters; its record and history stay."""
+    moved_to: str = ""
+    """Where it moved to (迁往), as told."""
+    removal_reason: str = ""
+    """Why the record was deleted (登记错误, 重复登记, …), written just before the delete."""
 
     KIND: ClassVar[EntityKind] = EntityKind.HOUSEHOLD
+
+    @property
+    def moved_out(self) -> bool:
+        return self.moved_out_on is not None
 
 
 @dataclass(slots=True, kw_only=True)

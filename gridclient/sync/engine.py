@@ -11,6 +11,12 @@ Invariants (ARCHITECTURE.md, "Sync protocol"):
   the ORM session used for the sync-state and conflict repositories is bound to that
   very connection and joins its transaction. A crash loses the page and its cursor
   together, so the page is simply pulled again.
+* **The server's copy reaches the pushing laptop** (docs/protocol.md, rule 1). A push
+  answer never changes a record's local version: the server's copy, with whatever the
+  server assigned (``server_at``, versions, canonical values), comes back through the
+  pull and is applied because it is newer than the local copy.
+* **A pull never dies on one record** (rule 4): a record this laptop cannot store is kept
+  aside in ``held_records`` with its reason; a later valid version replaces it.
 * **Rebase.** A pulled record with unsent local ops (pending, or parked as rejected)
   takes the server's version and values as its new base, then the ops' new values are
   written back on top in seq order, in the same transaction; the push's answer (or the

@@ -288,6 +288,14 @@ class MainWindow(QMainWindow):
         self.new_event_action = self._action(
             self.tr("Report event (Ctrl+E)"), "Ctrl+E", self.new_event_for_selection
         )
+        self.new_household_action = self._action(
+            self.tr("New household (Ctrl+Shift+N)"),
+            "Ctrl+Shift+N",
+            self.new_household_for_selection,
+        )
+        self.new_household_action.setToolTip(
+            self.tr("A new household in the grid (and micro-grid) selected in the area tree")
+        )
         self.find_action = self._action(self.tr("Search (Ctrl+F)"), "Ctrl+F", self.focus_search)
         self.refresh_action = self._action(self.tr("Refresh (F5)"), "F5", lambda: self.reload())
         self.lock_action = self._action(self.tr("Lock (Ctrl+L)"), "Ctrl+L", self.lock)
@@ -303,6 +311,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.new_visit_action,
             self.new_event_action,
+            self.new_household_action,
             self.find_action,
             self.refresh_action,
             self.lock_action,
@@ -857,9 +866,13 @@ class MainWindow(QMainWindow):
             self.open_household(household_id)
 
     def _open_visit(self, visit_id: str) -> None:
-        household_id = self.visits.household_of(visit_id)
-        if household_id is not None:
-            self.open_household(household_id)
+        self.open_visit(visit_id)
+
+    def open_visit(self, visit_id: str) -> None:
+        """A saved visit, read-only, with its photos and a 更正 button."""
+        from gridclient.ui.visit_detail import VisitDetailDialog
+
+        self._show(VisitDetailDialog(self.ctx, visit_id, parent=self))
 
     def selected_household(self) -> str | None:
         """The household of the selected row in the current list, if any."""
@@ -880,6 +893,33 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a household first."), 5000)
             return
         self.new_visit(household_id)
+
+    def new_household_for_selection(self) -> None:
+        """新建住户 in the grid selected in the area tree (or the user's only grid), and
+        in its micro-grid when one is selected."""
+        grids = self._area.grid_ids or self._my_grids or ()
+        if len(grids) != 1:
+            self.statusBar().showMessage(
+                self.tr("Select one grid (or micro-grid) in the area tree first."), 5000
+            )
+            return
+        self.new_household(grids[0], self._area.micro_grid_id)
+
+    def new_household(self, grid_id: str, micro_grid_id: str | None = None) -> None:
+        dialog = HouseholdDialog(
+            self.ctx,
+            None,
+            grid_id=grid_id,
+            micro_grid_id=micro_grid_id,
+            parent=self,
+            on_open_household=self.open_household,
+        )
+        dialog.saved.connect(self._household_created)
+        self._show(dialog)
+
+    def _household_created(self, household_id: str) -> None:
+        self.statusBar().showMessage(self.tr("Saved. The household is in the list."), 5000)
+        self.tabs.setCurrentWidget(self.household_pane)
 
     def new_event_for_selection(self) -> None:
         grids = self._area.grid_ids or self._my_grids

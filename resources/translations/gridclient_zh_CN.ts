@@ -327,6 +327,71 @@
     </message>
 </context>
 <context>
+    <name>DeleteHouseholdDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
+        <source>Delete household</source>
+        <translation>删除该户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="843"/>
+        <source>Registered by mistake</source>
+        <translation>登记错误</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="844"/>
+        <source>Registered twice</source>
+        <translation>重复登记</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
+        <source>The household no longer exists</source>
+        <translation>该户已不存在（注销）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
+        <translation>
+            <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="885"/>
+        <source>Write down why the household is deleted.</source>
+        <translation>请填写删除该户的原因。</translation>
+    </message>
+</context>
+<context>
     <name>EventDialog</name>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="489"/>
@@ -607,225 +672,270 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="156"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="156"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="183"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="196"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="198"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="199"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="214"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="507"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <source>Make head of household</source>
+        <translation>设为户主</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <source>Double-click a visit to see all of it</source>
+        <translation>双击走访记录查看全部内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="293"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="279"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="287"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
+        <source>Move out…</source>
+        <translation>迁出…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <source>The household left: it leaves the lists and figures, its record stays</source>
+        <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <source>Delete household…</source>
+        <translation>删除该户…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="308"/>
+        <source>Registered by mistake or twice: delete with a reason</source>
+        <translation>登记错误或重复登记：填写原因后删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="289"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="336"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="356"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="373"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="382"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="414"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="411"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="421"/>
+        <source>This household moved out on {date} (to {place}).</source>
+        <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="451"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="424"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="464"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="505"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="545"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="518"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="580"/>
+        <source>Former head of household</source>
+        <translation>原户主</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="581"/>
+        <source>{name} is no longer the head. Their relation to the new head:</source>
+        <translation>{name} 不再是户主。其与新户主的关系：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="643"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="551"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="676"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1246,11 +1356,13 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/login.py" line="449"/>
+        <location filename="../../gridclient/ui/login.py" line="717"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/login.py" line="450"/>
+        <location filename="../../gridclient/ui/login.py" line="722"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
@@ -1276,11 +1388,13 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/login.py" line="549"/>
+        <location filename="../../gridclient/ui/login.py" line="761"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/login.py" line="553"/>
+        <location filename="../../gridclient/ui/login.py" line="768"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
@@ -1426,245 +1540,265 @@
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="291"/>
+        <location filename="../../gridclient/ui/main_window.py" line="299"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <location filename="../../gridclient/ui/main_window.py" line="300"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="293"/>
+        <location filename="../../gridclient/ui/main_window.py" line="301"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="296"/>
+        <location filename="../../gridclient/ui/main_window.py" line="304"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="300"/>
+        <location filename="../../gridclient/ui/main_window.py" line="308"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="322"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <location filename="../../gridclient/ui/main_window.py" line="323"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="335"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <location filename="../../gridclient/ui/main_window.py" line="336"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="321"/>
+        <location filename="../../gridclient/ui/main_window.py" line="330"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="322"/>
+        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <source>New household (Ctrl+Shift+N)</source>
+        <translation>新建住户 (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="297"/>
+        <source>A new household in the grid (and micro-grid) selected in the area tree</source>
+        <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="331"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="324"/>
+        <location filename="../../gridclient/ui/main_window.py" line="333"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="352"/>
+        <location filename="../../gridclient/ui/main_window.py" line="361"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="361"/>
+        <location filename="../../gridclient/ui/main_window.py" line="370"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="404"/>
+        <location filename="../../gridclient/ui/main_window.py" line="413"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="406"/>
+        <location filename="../../gridclient/ui/main_window.py" line="415"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="425"/>
-        <location filename="../../gridclient/ui/main_window.py" line="436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="434"/>
+        <location filename="../../gridclient/ui/main_window.py" line="445"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="427"/>
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="437"/>
+        <location filename="../../gridclient/ui/main_window.py" line="446"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="592"/>
+        <location filename="../../gridclient/ui/main_window.py" line="601"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="594"/>
+        <location filename="../../gridclient/ui/main_window.py" line="603"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="597"/>
+        <location filename="../../gridclient/ui/main_window.py" line="606"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="599"/>
+        <location filename="../../gridclient/ui/main_window.py" line="608"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="602"/>
+        <location filename="../../gridclient/ui/main_window.py" line="611"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="603"/>
+        <location filename="../../gridclient/ui/main_window.py" line="612"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="619"/>
+        <location filename="../../gridclient/ui/main_window.py" line="628"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="624"/>
+        <location filename="../../gridclient/ui/main_window.py" line="633"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="628"/>
+        <location filename="../../gridclient/ui/main_window.py" line="637"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="644"/>
+        <location filename="../../gridclient/ui/main_window.py" line="653"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="647"/>
+        <location filename="../../gridclient/ui/main_window.py" line="656"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="653"/>
+        <location filename="../../gridclient/ui/main_window.py" line="662"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="658"/>
+        <location filename="../../gridclient/ui/main_window.py" line="667"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="665"/>
+        <location filename="../../gridclient/ui/main_window.py" line="674"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="678"/>
+        <location filename="../../gridclient/ui/main_window.py" line="687"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="680"/>
+        <location filename="../../gridclient/ui/main_window.py" line="689"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="683"/>
+        <location filename="../../gridclient/ui/main_window.py" line="692"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="707"/>
+        <location filename="../../gridclient/ui/main_window.py" line="716"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="711"/>
+        <location filename="../../gridclient/ui/main_window.py" line="720"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="716"/>
+        <location filename="../../gridclient/ui/main_window.py" line="725"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="725"/>
+        <location filename="../../gridclient/ui/main_window.py" line="734"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="733"/>
+        <location filename="../../gridclient/ui/main_window.py" line="742"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="759"/>
+        <location filename="../../gridclient/ui/main_window.py" line="768"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="847"/>
+        <location filename="../../gridclient/ui/main_window.py" line="856"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="880"/>
+        <location filename="../../gridclient/ui/main_window.py" line="893"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="887"/>
+        <location filename="../../gridclient/ui/main_window.py" line="903"/>
+        <source>Select one grid (or micro-grid) in the area tree first.</source>
+        <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="921"/>
+        <source>Saved. The household is in the list.</source>
+        <translation>已保存，该户已加入列表。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="927"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="946"/>
+        <location filename="../../gridclient/ui/main_window.py" line="986"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
@@ -1695,39 +1829,78 @@
     </message>
 </context>
 <context>
+    <name>MoveOutDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="786"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="803"/>
+        <source>Move out</source>
+        <translation>迁出</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="794"/>
+        <source>e.g. 县城幸福小区 or 外省务工</source>
+        <translation>例如：县城幸福小区、外省务工</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="797"/>
+        <source>Moved out on</source>
+        <translation>迁出日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <source>Moved to</source>
+        <translation>迁往</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
+        <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="828"/>
+        <source>Enter where the household moved to.</source>
+        <translation>请填写迁往何处。</translation>
+    </message>
+</context>
+<context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="698"/>
+        <location filename="../../gridclient/ui/login.py" line="699"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="704"/>
+        <location filename="../../gridclient/ui/login.py" line="705"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="711"/>
+        <location filename="../../gridclient/ui/login.py" line="712"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="715"/>
+        <location filename="../../gridclient/ui/login.py" line="729"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="718"/>
+        <location filename="../../gridclient/ui/login.py" line="732"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="738"/>
+        <location filename="../../gridclient/ui/login.py" line="754"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="742"/>
+        <location filename="../../gridclient/ui/login.py" line="773"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2148,106 +2321,226 @@
     </message>
 </context>
 <context>
-    <name>VisitDialog</name>
+    <name>VisitDetailDialog</name>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="86"/>
-        <source>Record visit</source>
-        <translation>登记走访</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="94"/>
+        <source>Visit</source>
+        <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="89"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="96"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="93"/>
-        <source>What was talked about or seen</source>
-        <translation>走访时了解、看到的情况</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="107"/>
-        <source>Content</source>
-        <translation>走访内容</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="109"/>
-        <source>Method</source>
-        <translation>走访方式</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="110"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="115"/>
         <source>Date and time (Beijing)</source>
         <translation>走访时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="111"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="116"/>
+        <source>Method</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="117"/>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="118"/>
+        <source>Content</source>
+        <translation>走访内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="119"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="112"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="120"/>
         <source>Needs</source>
         <translation>群众诉求</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="113"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="121"/>
         <source>Follow-up</source>
         <translation>后续跟进</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="114"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="122"/>
+        <source>Received by the server</source>
+        <translation>服务器接收时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="128"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="116"/>
-        <source>Save (Ctrl+Enter)</source>
-        <translation>保存（Ctrl+Enter）</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="130"/>
+        <source>Correct…</source>
+        <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="120"/>
-        <source>Save and next household</source>
-        <translation>保存并走访下一户</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="132"/>
+        <source>Saved visits are never changed: a correction is saved as a new record</source>
+        <translation>已保存的走访记录不会被改动：更正将另存为一条新记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="123"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="136"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="173"/>
-        <source>Household not found</source>
-        <translation>找不到该户</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="160"/>
+        <source>Visit not found</source>
+        <translation>找不到该走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="175"/>
-        <source>This household no longer exists (deleted or moved out of your area).</source>
-        <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="167"/>
         <source>Visit: {address}</source>
         <translation>走访：{address}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="189"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="176"/>
+        <source>Not synced yet</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/visit_detail.py" line="183"/>
+        <source>Corrected %n time(s); the original was recorded on {when}.</source>
+        <translation>
+            <numerusform>已更正 %n 次；原记录的走访时间为 {when}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="198"/>
+        <source>(photo not downloaded yet)</source>
+        <translation>（照片尚未下载）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="221"/>
+        <source>Saved: the correction is kept with the visit.</source>
+        <translation>已保存：更正已随该走访记录保存。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="93"/>
+        <source>Record visit</source>
+        <translation>登记走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="93"/>
+        <source>Correct visit</source>
+        <translation>更正走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="97"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="101"/>
+        <source>What was talked about or seen</source>
+        <translation>走访时了解、看到的情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="116"/>
+        <source>Content</source>
+        <translation>走访内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="118"/>
+        <source>Method</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="119"/>
+        <source>Date and time (Beijing)</source>
+        <translation>走访时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="120"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="121"/>
+        <source>Needs</source>
+        <translation>群众诉求</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="122"/>
+        <source>Follow-up</source>
+        <translation>后续跟进</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="123"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="125"/>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>保存（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="129"/>
+        <source>Save and next household</source>
+        <translation>保存并走访下一户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="132"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="182"/>
+        <source>Household not found</source>
+        <translation>找不到该户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="184"/>
+        <source>This household no longer exists (deleted or moved out of your area).</source>
+        <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="188"/>
+        <source>Visit: {address}</source>
+        <translation>走访：{address}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="194"/>
+        <source>Correct the visit of {when}: {address}</source>
+        <translation>更正 {when} 的走访：{address}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="231"/>
         <source>Discard visit</source>
         <translation>放弃走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="189"/>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="231"/>
         <source>Discard what you typed for this visit?</source>
         <translation>确定放弃本次走访已填写的内容吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="204"/>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="246"/>
         <source>Enter what the visit was about.</source>
         <translation>请填写走访内容。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="272"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="283"/>
+        <source>Nothing was changed; there is no correction to save.</source>
+        <translation>内容没有改动，无需保存更正。</translation>
     </message>
 </context>
 <context>

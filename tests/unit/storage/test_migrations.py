@@ -43,6 +43,14 @@ def _wire(record: Household | Resident) -> dict[str, object]:
     }
 
 
+def storage_rows(kind: EntityKind, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Wire rows in the storage form of the current models, by column name."""
+    from gridclient.storage.bulk import _compiled, storage_tuples
+
+    _sql, positions = _compiled(kind)
+    return [dict(zip(positions, values, strict=True)) for values in storage_tuples(kind, rows)]
+
+
 def _store_at_0001(path: Path) -> tuple[Household, Resident]:
     """A store as the previous client version left it: schema 0001 with data."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +61,16 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
         home = household()
         person = resident(home.id)
         with write_connection(engine) as connection:
-            bulk_upsert(connection, EntityKind.HOUSEHOLD, [_wire(home)])
+            # Households gained columns since 0001: write the ones it had.
+            old_columns = [c["name"] for c in inspect(connection).get_columns("households")]
+            [row] = storage_rows(EntityKind.HOUSEHOLD, [_wire(home)])
+            connection.execute(
+                text(
+                    f"INSERT INTO households ({', '.join(old_columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join(':' + c for c in old_columns)})"
+                ),
+                {c: row[c] for c in old_columns},
+            )
             bulk_upsert(connection, EntityKind.RESIDENT, [_wire(person)])
         assert current_revision(engine) == "0001"
         assert "outbox" not in inspect(engine).get_table_names()
@@ -63,7 +80,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0004"
+    assert current_revision(store.engine) == head_revision() == "0005"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
