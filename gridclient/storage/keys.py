@@ -384,11 +384,16 @@ def add_recovery(path: Path, password: str, share: bytes, device_id: str) -> Non
     _write_atomic(path, sealed)
 
 
-def recover(path: Path, share: bytes, new_password: str) -> None:
-    """Open the recovery wrap with the server's ``share`` and seal the data key under
-    ``new_password`` (keeping the recovery wrap): from now on the previous password no
-    longer unlocks the file. ``WrongPassword`` when the share does not fit."""
-    key_file = _read(path)
+def share_opens(path: Path, share: bytes) -> bool:
+    """Whether ``share`` opens the recovery wrap of the key file (reads only)."""
+    try:
+        _open_recovery(_read(path), path, share)
+    except (WrongPassword, KeyFileError):
+        return False
+    return True
+
+
+def _open_recovery(key_file: _KeyFile, path: Path, share: bytes) -> bytes:
     recovery = key_file.recovery
     if recovery is None:
         raise KeyFileError(path, "没有恢复密钥")
@@ -404,6 +409,17 @@ def recover(path: Path, share: bytes, new_password: str) -> None:
         raise WrongPassword() from None
     if len(data_key) != DATA_KEY_BYTES:
         raise KeyFileError(path, "数据密钥长度错误")
+    return data_key
+
+
+def recover(path: Path, share: bytes, new_password: str) -> None:
+    """Open the recovery wrap with the server's ``share`` and seal the data key under
+    ``new_password`` (keeping the recovery wrap): from now on the previous password no
+    longer unlocks the file. ``WrongPassword`` when the share does not fit."""
+    key_file = _read(path)
+    recovery = key_file.recovery
+    data_key = _open_recovery(key_file, path, share)
+    assert recovery is not None
     sealed = _seal(
         new_password,
         data_key,

@@ -213,11 +213,19 @@ def _rewrap_copies(path: Path) -> None:
 def _setup_recovery(store: Store, transport: Transport, password: str) -> None:
     """Give this store a recovery wrap whose key share only the server keeps (once, at
     an online login). The share goes to the server first: a store never holds a wrap
-    the server cannot open. Failures only log: the next online login tries again."""
+    the server cannot open. A wrap the server's share no longer opens (its database was
+    restored from an older backup) is replaced. Failures only log: the next online login
+    tries again."""
     key_path = store.key_path
     try:
         if keys.recovery_device(key_path) == store.device_id:
-            return
+            try:
+                if keys.share_opens(key_path, transport.get_device_key()):
+                    return
+            except RejectedRequest as exc:
+                if exc.status != 404:
+                    raise
+            log.warning("the server's key share does not open this store: making a new one")
         share = secrets.token_bytes(keys.DATA_KEY_BYTES)
         transport.put_device_key(share)
         keys.add_recovery(key_path, password, share, store.device_id)
@@ -261,9 +269,12 @@ def _recover(
     result, current = _online(transport, username, password, device_id, new_password)
     try:
         share = transport.get_device_key()
-    except (RejectedRequest, SessionExpired) as exc:
+        if not keys.share_opens(key_path, share):
+            raise WrongPassword()
+    except (RejectedRequest, SessionExpired, WrongPassword) as exc:
+        # The server has no (fitting) share: the previous password is needed once.
         log.warning("no key share released: %s", type(exc).__name__)
-        raise WrongPassword() from None
+        raise PreviousPasswordNeeded() from None
     keys.recover(key_path, share, current)
     _rewrap_copies(path)
     log.info("local store re-sealed under the new password")

@@ -234,3 +234,30 @@ def test_an_older_store_asks_once_for_the_previous_password(world: World, tmp_pa
     with pytest.raises(WrongPassword):
         log_in_offline(data, world.url, "w1", PASSWORD, tokens)
     log_in_offline(data, world.url, "w1", MINE, tokens).close()
+
+
+def test_a_share_the_server_lost_is_made_again(world: World, tmp_path: Path) -> None:
+    """The server's database came back from a backup without this device's share: the
+    previous password is asked for once, then a new share is set up, so the next reset
+    needs nothing but the new password again."""
+    from sqlalchemy import update
+
+    from gridclient.storage.errors import PreviousPasswordNeeded
+    from gridserver.db import devices
+
+    tokens = MemoryTokenStore()
+    data = tmp_path / "laptop"
+    log_in(data, world.url, "w1", PASSWORD, tokens).close()
+    with world.server.db.write() as conn:
+        conn.execute(update(devices).values(key_share=None))
+    settings = world.server.settings
+    auth.set_password(world.server.db, settings, "w1", MINE, force_change=False)
+    with pytest.raises(PreviousPasswordNeeded):
+        log_in(data, world.url, "w1", MINE, tokens)
+    log_in(data, world.url, "w1", MINE, tokens, previous_password=PASSWORD).close()
+    [device] = auth.list_devices(world.server.db, "w1")
+    assert device.has_key_share
+    auth.set_password(world.server.db, settings, "w1", "third one 2026", force_change=False)
+    log_in(data, world.url, "w1", "third one 2026", tokens).close()
+    with pytest.raises(WrongPassword):
+        log_in_offline(data, world.url, "w1", MINE, tokens)
