@@ -1100,6 +1100,8 @@ def _check_own_record(ctx: Context, op: Op, row: Any) -> None:
         raise OpRejected("out_of_scope", OUT_OF_SCOPE)
     if op.kind is ChangeKind.CREATE:
         raise OpRejected("duplicate", "记录编号与已有记录重复")
+    if op.kind is ChangeKind.RESOLVE:  # as for a conflict that does not exist
+        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
     raise OpRejected("not_found", f"{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）")
 
 
