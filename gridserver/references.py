@@ -103,6 +103,8 @@ def check_old_values(changes: Mapping[str, tuple[Any, Any]]) -> None:
         old = pair[0]
         if old is None or isinstance(old, bool | int | float):
             continue
+        if isinstance(old, str) and len(old) <= MAX_OLD_BYTES // 6:
+            continue  # fits even if every character were escaped (\uXXXX)
         if len(orjson.dumps(old)) > MAX_OLD_BYTES:
             raise OpRejected("invalid_field", f"字段 {name} 的原值过长", name)
 
