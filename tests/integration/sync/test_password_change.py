@@ -261,3 +261,23 @@ def test_a_share_the_server_lost_is_made_again(world: World, tmp_path: Path) -> 
     log_in(data, world.url, "w1", "third one 2026", tokens).close()
     with pytest.raises(WrongPassword):
         log_in_offline(data, world.url, "w1", MINE, tokens)
+
+
+def test_the_command_line_sync_of_a_lost_device_wipes_it(
+    world: World,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from gridclient.__main__ import main
+
+    data = tmp_path / "laptop"
+    monkeypatch.setenv("GRIDCLIENT_PASSWORD", PASSWORD)
+    argv = ["sync", "--server", world.url, "--user", "w1", "--data-dir", str(data)]
+    assert main(argv) == 0
+    [device] = auth.list_devices(world.server.db, "w1")
+    auth.mark_device_lost(world.server.db, "w1", device.device_id)
+    capsys.readouterr()
+    assert main(argv) == 2
+    assert "丢失" in capsys.readouterr().err
+    assert not list((data / "stores").glob("*.db*"))
