@@ -2,10 +2,10 @@
 
     QT_QPA_PLATFORM=offscreen python docs/make_form_screenshots.py
 
-Household dialog, resident form with an ID number typed, visit dialog, event report
-dialog and event dialog, in Chinese, at a 1366×768 laptop's usable size. Uses a
-throw-away data directory and the synchronous task runner, so every dialog is fully
-loaded when it is grabbed.
+Household dialog, resident form with an ID number typed, visit dialog, a saved visit's
+detail, the 迁出 form, event report dialog and event dialog, in Chinese, at a 1366×768
+laptop's usable size. Uses a throw-away data directory and the synchronous task runner,
+so every dialog is fully loaded when it is grabbed.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.tasks import TaskRunner
+from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
 
 
@@ -60,6 +61,22 @@ def main() -> int:
             save(app, visit, "visit_dialog.png")
             visit.confirm = lambda _p, _t, _x: True
             visit.reject()
+
+            with session.store.read() as repos:
+                [*_, latest] = repos.records.visits_of_household(household_id, current_only=True)
+            detail = VisitDetailDialog(ctx, latest.id)
+            detail.resize(760, 620)
+            save(app, detail, "visit_detail.png")
+            detail.reject()
+
+            household = HouseholdDialog(ctx, household_id)
+            household.resize(1100, 700)
+            household.move_out()
+            assert household.move_out_form is not None
+            household.move_out_form.place_edit.setText("县城幸福小区")
+            save(app, household.move_out_form, "household_move_out.png")
+            household.move_out_form.reject()
+            household.reject()
 
             report = EventReportDialog(ctx, grid_id, household_id)
             report.category_combo.setCurrentIndex(0)

@@ -40,6 +40,7 @@ from gridclient.sync.protocol import (
     PROTOCOL_VERSION,
     ChangePasswordRequest,
     DeviceKey,
+    DirectoryResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
@@ -49,7 +50,7 @@ from gridclient.sync.protocol import (
     PushResponse,
     RefreshRequest,
 )
-from gridserver import auth, clocks, feed, sync
+from gridserver import auth, clocks, directory, feed, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, utcnow
@@ -413,6 +414,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
         body = await in_db_thread(request, feed.pull_json, database, caller, cursor, size)
         return Response(body, media_type="application/json")
+
+    @router.get("/directory", response_model=DirectoryResponse)
+    def get_directory(caller: CallerDep) -> DirectoryResponse:
+        """Names and roles of the people of the caller's area (see gridserver.directory)."""
+        return directory.directory(database, caller)
 
     @router.put("/attachments/{sha256}", status_code=201)
     async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:

@@ -408,8 +408,15 @@ def build_visit_register(
                 VisitRow.deleted.is_(False),
                 VisitRow.visited_at >= period.since,
                 VisitRow.visited_at < period.until,
+                # A corrected visit prints once, as corrected.
+                VisitRow.id.not_in(
+                    select(VisitRow.corrects_id).where(
+                        VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
+                    )
+                ),
             )
         )
+        names = repos.sync_state.display_names()
         subtitle = ""
         if household_id is not None:
             statements: list[Select[tuple[object, ...]]] = [
@@ -434,7 +441,7 @@ def build_visit_register(
                     r.address or "",
                     r.head or "",
                     VisitMethod(r.method).label,
-                    r.visitor,
+                    names.get(r.visitor, r.visitor),
                     r.content,
                     "；".join(x for x in (r.findings, r.needs) if x),
                 )
@@ -481,6 +488,7 @@ def build_visit_summary(
         visited: Counter[str] = Counter()
         by_method: dict[str, Counter[str]] = defaultdict(Counter)
         visitors: dict[str, Counter[str]] = defaultdict(Counter)
+        names = repos.sync_state.display_names()
         in_period = and_(
             VisitRow.deleted.is_(False),
             VisitRow.visited_at >= period.since,
@@ -516,7 +524,7 @@ def build_visit_summary(
                 .group_by(VisitRow.grid_id, VisitRow.method, VisitRow.visitor)
             ):
                 by_method[grid_id][method] += int(count)
-                visitors[grid_id][visitor] += int(count)
+                visitors[grid_id][names.get(visitor, visitor)] += int(count)
         rows: list[tuple[Cell, ...]] = []
         total_h = total_v = total_visits = 0
         total_methods: Counter[str] = Counter()

@@ -49,10 +49,11 @@ from gridclient.storage.models import (
     EventRow,
     HouseholdRow,
     ResidentRow,
+    SyncStateRow,
     VisitRow,
 )
 from gridclient.storage.repositories import Repositories
-from gridclient.storage.syncmeta import OpStatus
+from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
 
 _IN_CHUNK = 500
 
@@ -439,6 +440,15 @@ def _summary(content: str) -> str:
     return line if len(line) <= _SUMMARY else line[: _SUMMARY - 1] + "…"
 
 
+def _display_names(connection: Connection) -> dict[str, str]:
+    """Login → name from the synced directory."""
+    return directory_names(
+        connection.execute(
+            select(SyncStateRow.value).where(SyncStateRow.key == SyncKey.DIRECTORY.value)
+        ).scalar()
+    )
+
+
 class VisitQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -464,6 +474,7 @@ class VisitQueries:
         """Date (China time), household address, method, visitor, content summary."""
         out: dict[str, VisitListRow] = {}
         with _reading(self._engine) as connection:
+            names = _display_names(connection)
             for chunk in _chunks(ids):
                 for row in connection.execute(
                     select(
@@ -482,7 +493,7 @@ class VisitQueries:
                         when.strftime("%Y-%m-%d %H:%M"),
                         row.address or "",
                         _label(VisitMethod, row.method),
-                        row.visitor,
+                        names.get(row.visitor, row.visitor),
                         _summary(row.content),
                     )
         return out

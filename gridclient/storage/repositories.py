@@ -68,7 +68,14 @@ from gridclient.storage.models import (
     SyncStateRow,
     VisitRow,
 )
-from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, RevealEntry, SyncKey
+from gridclient.storage.syncmeta import (
+    Conflict,
+    OpStatus,
+    OutboxOp,
+    RevealEntry,
+    SyncKey,
+    directory_names,
+)
 
 __all__ = [
     "CatalogRepository",
@@ -550,6 +557,10 @@ class SyncStateRepository:
         else:
             row.value = value
         self._session.flush()
+
+    def display_names(self) -> dict[str, str]:
+        """Login → the person's name, from the synced directory (empty before a sync)."""
+        return directory_names(self.get(SyncKey.DIRECTORY))
 
     def take_seq(self) -> int:
         """The next per-device op sequence number, consumed. Only safe inside a write

@@ -13,7 +13,16 @@ from enum import StrEnum
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.enums import ChangeKind, EntityKind
 
-__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side", "restores"]
+__all__ = [
+    "Conflict",
+    "OpStatus",
+    "OutboxOp",
+    "RevealEntry",
+    "SyncKey",
+    "directory_names",
+    "kept_side",
+    "restores",
+]
 
 
 class OpStatus(StrEnum):
@@ -51,6 +60,9 @@ class SyncKey(StrEnum):
     (``{"etag", "version", "size"}``): sent as ``If-None-Match`` while they still match."""
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
+    DIRECTORY = "directory"
+    """The people of the user's area (``{login: [display name, role]}``), fetched with
+    the catalog, so names show offline too."""
     REPULL_EQUAL = "repull_equal"
     """True while a full pull must also replace rows of the same version (the repair
     of migration r0004); cleared with the last page of that pull."""
@@ -153,3 +165,18 @@ class RevealEntry:
     entity_id: str
     field: str
     at: datetime
+
+
+def directory_names(stored: object) -> dict[str, str]:
+    """Login → name from the stored ``SyncKey.DIRECTORY`` value (empty if unreadable)."""
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        login: entry[0]
+        for login, entry in stored.items()
+        if isinstance(login, str)
+        and isinstance(entry, list)
+        and entry
+        and isinstance(entry[0], str)
+        and entry[0]
+    }

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.clock import MAX_SKEW, ClockSample, measure
-from gridclient.domain.codec import CodecError, encode_fields
+from gridclient.domain.codec import CodecError, JSONValue, encode_fields
 from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import apply_fields, delete_rows, upsert_changes
 from gridclient.storage.engine import read_session, write_connection
@@ -281,6 +281,7 @@ class SyncEngine:
             self._download_attachments(report)
             if self.fetch_catalog:
                 self._catalog()
+                self._directory()
         except Cancelled:
             raise
         except ClientTooOld as exc:
@@ -702,6 +703,16 @@ class SyncEngine:
                 )
             )
             report.conflicts_received += 1
+
+    def _directory(self) -> None:
+        """The names of the people of the user's area, kept for offline use."""
+        found = self.transport.directory(cancel=self.cancel)
+        entries: dict[str, JSONValue] = {
+            user.username: [user.display_name, user.role.value] for user in found.users
+        }
+        with self.store.write() as repos:
+            if repos.sync_state.get(SyncKey.DIRECTORY) != entries:
+                repos.sync_state.set(SyncKey.DIRECTORY, entries)
 
     def _catalog(self) -> None:
         """Fetch the catalog unless the server says the stored one is current (304 to

@@ -57,6 +57,8 @@ __all__ = [
     "ChangePasswordRequest",
     "ConflictInfo",
     "DeviceKey",
+    "DirectoryEntry",
+    "DirectoryResponse",
     "ErrorBody",
     "Eviction",
     "GridRef",
@@ -256,6 +258,22 @@ class Scope(_Wire):
     area_name: str | None
     unrestricted: bool
     grids: list[GridRef]
+
+
+class DirectoryEntry(_Wire):
+    """A user a laptop may meet in its records: who reported, visited, acted, decided."""
+
+    username: str = Field(max_length=64)
+    display_name: str = Field(max_length=64)
+    role: Role
+
+
+class DirectoryResponse(_Wire):
+    """``GET /directory``: the users of the caller's area (its subtree and the areas above
+    it, and administrators), so people show as 何子健 rather than ``worker01``, offline
+    too. Disabled accounts stay listed: their names are in the history."""
+
+    users: list[DirectoryEntry]
 
 
 class LoginResponse(_Wire):

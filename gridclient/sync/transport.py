@@ -79,6 +79,7 @@ from gridclient.sync.protocol import (
     ChangePasswordRequest,
     ConflictInfo,
     DeviceKey,
+    DirectoryResponse,
     ErrorBody,
     Eviction,
     LoginRequest,
@@ -620,6 +621,11 @@ class Transport:
         if not isinstance(document, dict):
             raise ProtocolError(detail="GET /catalog: body is not a JSON object")
         return document, response.headers.get("ETag") or None
+
+    def directory(self, *, cancel: threading.Event | None = None) -> DirectoryResponse:
+        """The people of the user's area: login, display name, role."""
+        response = self._authed("GET", "/directory", cancel, _Repeat.SAFE)
+        return self._parse(response, DirectoryResponse)
 
     def health(self, *, cancel: threading.Event | None = None) -> bool:
         """One quick probe: True when the server answers ``ok``. Unreachable or failing is

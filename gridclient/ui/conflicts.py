@@ -484,8 +484,10 @@ class ConflictsView(QWidget):
             return
         user = self.ctx.user
         party = _is_party(user, entry)
-        mine_user = entry.server_user if entry.mine_side == "server" else entry.incoming_user
-        theirs_user = entry.incoming_user if entry.mine_side == "server" else entry.server_user
+        mine_login = entry.server_user if entry.mine_side == "server" else entry.incoming_user
+        theirs_login = entry.incoming_user if entry.mine_side == "server" else entry.server_user
+        mine_user = self.ctx.person(mine_login) if mine_login else None
+        theirs_user = self.ctx.person(theirs_login) if theirs_login else None
         unknown = self.tr("unknown")
         if party:
             self.mine_caption.setText(self.tr("Mine:"))

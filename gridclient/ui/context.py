@@ -69,6 +69,21 @@ class AppContext:
     user: UserInfo
     settings: ITSettings = field(default_factory=ITSettings)
     bus: ChangeBus = field(default_factory=ChangeBus)
+    _names: dict[str, str] | None = field(default=None, init=False, repr=False)
+
+    def person(self, login: str) -> str:
+        """The name to show for a login (何子健 for ``worker01``), from the directory the
+        last sync brought; the login itself for someone not in it."""
+        if self._names is None:
+            with self.store.read() as repos:  # one small row, read once per refresh
+                self._names = repos.sync_state.display_names()
+            if self.user.display_name:
+                self._names.setdefault(self.user.username, self.user.display_name)
+        return self._names.get(login, login) if login else ""
+
+    def refresh_names(self) -> None:
+        """Forget the cached names (after a sync brought a new directory)."""
+        self._names = None
 
     def read(
         self,

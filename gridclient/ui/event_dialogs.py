@@ -539,7 +539,9 @@ class EventDialog(QDialog):
         self.timeline_model: RecordTableModel[EventAction] = RecordTableModel(
             [
                 Column(self.tr("When"), self._when_text),
-                Column(self.tr("Who"), lambda a: f"{a.actor}（{a.actor_role.label}）"),
+                Column(
+                    self.tr("Who"), lambda a: f"{self.ctx.person(a.actor)}（{a.actor_role.label}）"
+                ),
                 Column(self.tr("Action"), lambda a: a.kind.label),
                 Column(self.tr("Comment"), lambda a: a.comment),
                 Column(
@@ -617,7 +619,7 @@ class EventDialog(QDialog):
         labels["category"].setText(f"{data.category_name}{group}")
         labels["ledger"].setText(event.ledger.label)
         labels["urgency"].setText(event.urgency.label)
-        labels["reporter"].setText(event.reporter)
+        labels["reporter"].setText(self.ctx.person(event.reporter))
         labels["reported_at"].setText(cst_text(event.reported_at))
         labels["household"].setText(data.household_address)
         labels["location"].setText(event.location)

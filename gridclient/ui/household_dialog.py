@@ -262,7 +262,7 @@ class HouseholdDialog(QDialog):
                 Column(self.tr("Date"), lambda v: cst_text(v.visited_at)),
                 Column(self.tr("Method"), lambda v: v.method.label),
                 Column(self.tr("Content"), lambda v: v.content),
-                Column(self.tr("Visitor"), lambda v: v.visitor),
+                Column(self.tr("Visitor"), lambda v: self.ctx.person(v.visitor)),
             ],
             self,
         )

@@ -290,6 +290,7 @@ class SyncController(QObject):
             self._cancel = None
             self._lost()
             return
+        self.ctx.refresh_names()  # the directory may have come with this sync
         self._settle(
             bool(
                 report.pushed

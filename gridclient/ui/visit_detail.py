@@ -126,6 +126,7 @@ class VisitDetailDialog(QDialog):
         self.photo_list.setMinimumHeight(THUMBNAIL + 30)
         self.photo_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         form.addRow(self.tr("Photos"), self.photo_list)
+        self._form = form
 
         self.correct_button = QPushButton(self.tr("Correct…"))
         self.correct_button.setToolTip(
@@ -168,7 +169,7 @@ class VisitDetailDialog(QDialog):
         values = {
             "when": cst_text(visit.visited_at),
             "method": visit.method.label,
-            "visitor": visit.visitor,
+            "visitor": self.ctx.person(visit.visitor),
             "content": visit.content,
             "findings": visit.findings or "—",
             "needs": visit.needs or "—",
@@ -200,7 +201,7 @@ class VisitDetailDialog(QDialog):
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
             item.setToolTip(sha256[:12])
             self.photo_list.addItem(item)
-        self.photo_list.setVisible(bool(detail.photos))
+        self._form.setRowVisible(self.photo_list, bool(detail.photos))
         household = detail.household
         self.correct_button.setEnabled(household is not None and not household.deleted)
 

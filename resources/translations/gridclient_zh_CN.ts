@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="599"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -163,90 +163,90 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="480"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="481"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="509"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="509"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="511"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="523"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="527"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="529"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="534"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="536"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="569"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="569"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="571"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="577"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -464,72 +464,72 @@
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="558"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="561"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="590"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="608"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -2287,35 +2287,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="638"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="640"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="655"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2378,49 +2378,49 @@
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="130"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="131"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="132"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="133"/>
         <source>Saved visits are never changed: a correction is saved as a new record</source>
         <translation>已保存的走访记录不会被改动：更正将另存为一条新记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="136"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="137"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="160"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="161"/>
         <source>Visit not found</source>
         <translation>找不到该走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="167"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="168"/>
         <source>Visit: {address}</source>
         <translation>走访：{address}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="176"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="177"/>
         <source>Not synced yet</source>
         <translation>尚未同步</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/visit_detail.py" line="183"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="184"/>
         <source>Corrected %n time(s); the original was recorded on {when}.</source>
         <translation>
             <numerusform>已更正 %n 次；原记录的走访时间为 {when}。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="198"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="199"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="221"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="222"/>
         <source>Saved: the correction is kept with the visit.</source>
         <translation>已保存：更正已随该走访记录保存。</translation>
     </message>
@@ -2797,17 +2797,17 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

@@ -61,6 +61,8 @@ def test_a_saved_visit_opens_with_every_field_and_its_photo(
     qtbot.addWidget(detail)
     detail.show()
     assert detail.fields["content"].text() == "了解家庭近况"
+    # People by name (the directory synced with the demo), not by login.
+    assert detail.fields["visitor"].text() == demo.info.display_name != demo.info.username
     assert detail.fields["findings"].text() == "屋顶漏雨"
     assert detail.fields["needs"].text() == "—"
     assert detail.fields["received"].text() == "Not synced yet"

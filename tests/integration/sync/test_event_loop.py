@@ -60,6 +60,7 @@ STEPS: list[tuple[str, EventActionKind, dict[str, Any], EventState]] = [
     ("w1", A.RETURN_VISIT, {"comment": "一周后回访，未再发生"}, EventState.EVALUATED),
 ]
 ROLES = {"w1": Role.WORKER, "w1c": Role.WORKER, "t1": Role.TOWNSHIP}
+NAMES = {"w1": "何子健", "w1c": "李春燕", "t1": "赵佳"}
 
 
 def _free_port() -> int:
@@ -92,7 +93,7 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
         ("w1c", Role.WORKER, "320101001001001"),
         ("t1", Role.TOWNSHIP, "320101001000"),
     ]:
-        auth.add_user(db, settings, auth.NewUser(name, role, scope), PASSWORD)
+        auth.add_user(db, settings, auth.NewUser(name, role, scope, NAMES[name]), PASSWORD)
     admin.load_catalog(db, load_catalog().to_json())
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -184,6 +185,8 @@ def _check_everyone_agrees(
         assert _timeline(view) == timeline, name
         assert all(step[3] is not None for step in timeline), "a step without server_at"
         assert list(view.allowed) == allowed_actions(expected, ROLES[name]), name
+        with laptop.store.read() as repos:  # people by name, offline too
+            assert repos.sync_state.display_names() == NAMES, name
 
 
 def _report(laptop: Laptop, grid: str) -> str:
