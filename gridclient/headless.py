@@ -24,7 +24,7 @@ from gridclient.storage.store import IntegrityCheck, Store, store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine
-from gridclient.sync.errors import SyncError
+from gridclient.sync.errors import DeviceLost, SyncError
 from gridclient.sync.session import log_in
 from gridclient.sync.transport import Transport, normalise_server_url
 
@@ -119,8 +119,14 @@ def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
             progress=_print_progress if args.progress else None,
         )
         report = engine.run()
-    finally:
+    except BaseException:
         session.close()
+        raise
+    lost = next((e for e in report.errors if isinstance(e, DeviceLost)), None)
+    if lost is not None:  # marked lost between the login and the sync: nothing was pushed
+        session.wipe()
+        raise lost
+    session.close()
     print(report.summary_zh())
     return 0 if report.ok else 1
 

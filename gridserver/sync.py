@@ -46,7 +46,6 @@ from gridclient.sync.protocol import (
 from gridserver import validation
 from gridserver.db import (
     Database,
-    attachment_blobs,
     catalog,
     conflicts,
     op_log,
@@ -57,6 +56,12 @@ from gridserver.db import (
 from gridserver.errors import ApiError, OpRejected
 from gridserver.feed import FeedEffects, lock_rescoped, stamp
 from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
+from gridserver.references import (
+    check_old_values,
+    is_ancestor_area,
+    usable_blobs,
+    verified_base,
+)
 from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 
 log = logging.getLogger(__name__)
@@ -546,6 +551,8 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
     _check_changes(op)
+    if op.kind is not ChangeKind.RESOLVE:
+        check_old_values(op.changes)
     values = _decode_changes(kind, op.changes) if op.kind is not ChangeKind.RESOLVE else {}
     key = (kind.value, op.entity_id)
     ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
@@ -553,8 +560,8 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
         row = ctx.shared.rows.pop(key)
     else:
         row = _load(ctx.conn, kind, op.entity_id, lock=True)
-    if row is not None and not ctx.scope.contains(row.grid_id):
-        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if row is not None:
+        _check_own_record(ctx, op, row)
     if op.kind is ChangeKind.RESOLVE:
         unknown = sorted(set(op.changes) - field_specs(kind).keys())
         if unknown:  # only logged, but a typo is still an error
@@ -810,7 +817,9 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
             op,
             row,
             field=conflict.field,
-            base=conflict.base,
+            base=verified_base(
+                ctx.conn.conn, kind, row.id, conflict.field, op.base_version, conflict.base
+            ),
             server=conflict.server,
             incoming=conflict.incoming,
             grid_id=placement.grid_id,
@@ -853,7 +862,7 @@ def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
     ):
         raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
     if not ctx.scope.contains(conflict.grid_id):
-        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
     caller = ctx.caller
     party = caller.user_id == conflict.incoming_user_id or caller.username == conflict.server_user
     if caller.role is Role.WORKER and not party:
@@ -1147,15 +1156,53 @@ def _existing(
         if cacheable and row is not None:
             ctx.shared.refs[key] = row
     if row is None or row.deleted:
-        raise OpRejected(
-            "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
-        )
+        raise _missing(kind, field_name)
     return row
 
 
-def _in_scope(ctx: Context, grid_id: str | None, field_name: str) -> None:
-    if not ctx.scope.contains(grid_id):
+def _missing(kind: EntityKind, field_name: str | None) -> OpRejected:
+    """The one answer for a reference to a record that does not exist *and* for one the
+    caller may not see: no existence oracle."""
+    return OpRejected(
+        "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
+    )
+
+
+def _in_scope(
+    ctx: Context, grid_id: str | None, field_name: str, kind: EntityKind = EntityKind.AREA
+) -> None:
+    """The referenced record (of ``kind``, scope key ``grid_id``) may be written under:
+    else ``out_of_scope`` if the caller can see it anyway (an area above their home
+    area), and the same answer as a missing record if they cannot."""
+    if ctx.scope.contains(grid_id):
+        return
+    if kind is EntityKind.AREA and is_ancestor_area(ctx.conn.conn, ctx.caller, grid_id):
         raise OpRejected("out_of_scope", OUT_OF_SCOPE, field_name)
+    raise _missing(kind, field_name)
+
+
+def _check_own_record(ctx: Context, op: Op, row: Any) -> None:
+    """The op's own record exists: it must be in the caller's scope (a record they
+    cannot see answers like a missing one), and staff may change only areas strictly
+    below their home area, never it or those above it."""
+    kind = op.entity
+    caller = ctx.caller
+    if (
+        kind is EntityKind.AREA
+        and not caller.unrestricted
+        and op.kind is not ChangeKind.RESOLVE
+        and is_ancestor_area(ctx.conn.conn, caller, row.id)
+    ):
+        raise OpRejected("out_of_scope", "不能修改或删除本人所属区划及其上级区划")
+    if ctx.scope.contains(row.grid_id):
+        return
+    if kind is EntityKind.AREA and is_ancestor_area(ctx.conn.conn, caller, row.id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if op.kind is ChangeKind.CREATE:
+        raise OpRejected("duplicate", "记录编号与已有记录重复")
+    if op.kind is ChangeKind.RESOLVE:  # as for a conflict that does not exist
+        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
+    raise OpRejected("not_found", f"{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）")
 
 
 def _grid(ctx: Context, grid_id: str, field_name: str) -> None:
@@ -1181,19 +1228,25 @@ def _place(
             _grid(ctx, fields["grid_id"], "grid_id")
         micro = fields.get("micro_grid_id")
         if micro is not None and _changed(fields, previous, "micro_grid_id"):
-            _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
+            area = _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
+            _in_scope(ctx, micro, "micro_grid_id")
+            if area.fields.get("level") != AreaLevel.MICRO_GRID.value:
+                raise OpRejected(
+                    "invalid_field", "所属微网格必须是“微网格”级别的区划", "micro_grid_id"
+                )
         return Placement(fields["grid_id"])
     if kind is EntityKind.RESIDENT:
         household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-        _in_scope(ctx, household.grid_id, "household_id")
+        _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         return Placement(household.grid_id, parent_id=household.id)
     if kind is EntityKind.VISIT:
         household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-        _in_scope(ctx, household.grid_id, "household_id")
+        _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
         _in_scope(ctx, fields["grid_id"], "grid_id")
         if fields.get("corrects_id") is not None:
-            _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+            corrected = _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+            _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.VISIT)
         _check_attachments(ctx, fields)
         return Placement(fields["grid_id"], parent_id=household.id)
     if kind is EntityKind.EVENT:
@@ -1201,7 +1254,7 @@ def _place(
         _in_scope(ctx, fields["grid_id"], "grid_id")
         if fields.get("household_id") is not None:
             household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-            _in_scope(ctx, household.grid_id, "household_id")
+            _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         _check_attachments(ctx, fields)
         known = ctx.catalog()
         if known is not None and fields["category_code"] not in known:
@@ -1213,7 +1266,7 @@ def _place(
         return Placement(fields["grid_id"])
     if kind is EntityKind.EVENT_ACTION:
         event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
-        _in_scope(ctx, event.grid_id, "event_id")
+        _in_scope(ctx, event.grid_id, "event_id", EntityKind.EVENT)
         _check_attachments(ctx, fields)
         return Placement(event.grid_id, parent_id=event.id)
     # Attachments carry no place of their own: they belong to the uploader's home area,
@@ -1280,27 +1333,22 @@ def _action(record_id: str, fields: Mapping[str, Any]) -> EventAction:
 
 def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
     """Photos are uploaded before the records that show them; a reference to bytes the
-    server does not have would be a broken record on every other device."""
+    server does not have would be a broken record on every other device. Only bytes the
+    caller uploaded or may already read count (see :mod:`gridserver.references`)."""
     wanted = set(fields.get("attachments") or ())
     if not wanted:
         return
     if any(not is_valid_entity_id(EntityKind.ATTACHMENT, sha) for sha in wanted):
         raise OpRejected("invalid_field", "附件标识必须是 SHA-256", "attachments")
-    present = set(
-        ctx.conn.execute(
-            select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256.in_(wanted))
-        ).scalars()
-    )
-    if wanted - present:
+    present = usable_blobs(ctx.conn.conn, ctx.caller, wanted)
+    if wanted - present.keys():
         raise OpRejected(
             "not_found", "引用的附件文件尚未上传，请先上传附件再同步记录", "attachments"
         )
 
 
 def _check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:
-    size = ctx.conn.execute(
-        select(attachment_blobs.c.size).where(attachment_blobs.c.sha256 == sha256)
-    ).scalar_one_or_none()
+    size = usable_blobs(ctx.conn.conn, ctx.caller, [sha256]).get(sha256)
     if size is None:
         raise OpRejected("not_found", "附件文件尚未上传，请先上传附件再同步记录", "id")
     if size != fields["size"]:

@@ -81,7 +81,9 @@ __all__ = [
     "MAX_OPS_PER_PUSH",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "ChangePasswordRequest",
     "ConflictInfo",
+    "DeviceKey",
     "DirectoryEntry",
     "DirectoryResponse",
     "ErrorBody",
@@ -89,6 +91,7 @@ __all__ = [
     "GridRef",
     "LoginRequest",
     "LoginResponse",
+    "LogoutRequest",
     "Op",
     "OpReason",
     "OpResult",
@@ -356,3 +359,33 @@ class ErrorBody(_Wire):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
             raise ValueError("error codes are snake_case")
         return value
+
+
+# --- session management (logout, password change, device key share) ---------------------
+
+
+class LogoutRequest(_Wire):
+    """``POST /auth/logout``: end this device's session. Names it by the refresh token
+    (an access token in ``Authorization`` works too, then the body may be ``{}``)."""
+
+    refresh_token: str | None = Field(default=None, min_length=16, max_length=256)
+    device_id: DeviceId | None = None
+
+
+class ChangePasswordRequest(_Wire):
+    """``POST /auth/change-password``: the person sets their own password (required
+    after an administrator reset it: the login then answers 403
+    ``password_change_required``). Answered like a login (``LoginResponse``)."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+    device_id: DeviceId
+
+
+class DeviceKey(_Wire):
+    """``PUT``/``GET /auth/device-key``: this device's key share (32 random bytes,
+    base64), which the server releases only to a fresh password login on the same
+    device, and destroys when the device is marked lost."""
+
+    key: str = Field(min_length=40, max_length=64)

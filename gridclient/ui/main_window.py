@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -421,6 +422,7 @@ class MainWindow(QMainWindow):
         sync.failed.connect(self._sync_failed)
         sync.connection_changed.connect(self.set_connection_state)
         sync.reauth_needed.connect(self.ask_password)
+        sync.device_lost.connect(self._device_lost)
 
     @_unless_locked
     def export_diagnostics(self, target: Path | None = None) -> None:
@@ -1023,6 +1025,23 @@ class MainWindow(QMainWindow):
         log.info("window unlocked")
         if self._reauth_pending:
             self.ask_password()
+
+    def _device_lost(self) -> None:
+        """An administrator marked this computer lost and the store is wiped: every
+        window closes (nothing of the data may stay on screen), one message says why."""
+        from gridclient.sync.errors import DeviceLost
+        from gridclient.ui.login import error_message
+
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            self.tr("Computer reported lost"),
+            error_message(DeviceLost()),
+        )
+        self._lost_box = box  # no parent (this window closes): keep it alive
+        box.open()
+        for window in QApplication.topLevelWidgets():
+            if window is not box and window.isVisible():
+                window.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.lock_guard.stop()

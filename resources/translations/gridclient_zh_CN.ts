@@ -1197,177 +1197,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="231"/>
+        <location filename="../../gridclient/ui/login.py" line="245"/>
+        <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
+        <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="253"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="235"/>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="242"/>
+        <location filename="../../gridclient/ui/login.py" line="264"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="246"/>
+        <location filename="../../gridclient/ui/login.py" line="268"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="251"/>
+        <location filename="../../gridclient/ui/login.py" line="272"/>
+        <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
+        <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="278"/>
+        <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
+        <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="285"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="291"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="265"/>
+        <location filename="../../gridclient/ui/login.py" line="298"/>
+        <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
+        <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="304"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="273"/>
+        <location filename="../../gridclient/ui/login.py" line="312"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="277"/>
+        <location filename="../../gridclient/ui/login.py" line="316"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="284"/>
+        <location filename="../../gridclient/ui/login.py" line="323"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="290"/>
+        <location filename="../../gridclient/ui/login.py" line="329"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <location filename="../../gridclient/ui/login.py" line="333"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <location filename="../../gridclient/ui/login.py" line="340"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <location filename="../../gridclient/ui/login.py" line="346"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="314"/>
+        <location filename="../../gridclient/ui/login.py" line="353"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="322"/>
+        <location filename="../../gridclient/ui/login.py" line="361"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="325"/>
+        <location filename="../../gridclient/ui/login.py" line="364"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="358"/>
+        <location filename="../../gridclient/ui/login.py" line="397"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="403"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="370"/>
+        <location filename="../../gridclient/ui/login.py" line="409"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="372"/>
+        <location filename="../../gridclient/ui/login.py" line="411"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="375"/>
+        <location filename="../../gridclient/ui/login.py" line="414"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="386"/>
+        <location filename="../../gridclient/ui/login.py" line="434"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="389"/>
+        <location filename="../../gridclient/ui/login.py" line="437"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="393"/>
+        <location filename="../../gridclient/ui/login.py" line="441"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="398"/>
+        <location filename="../../gridclient/ui/login.py" line="446"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="399"/>
+        <location filename="../../gridclient/ui/login.py" line="447"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="400"/>
+        <location filename="../../gridclient/ui/login.py" line="448"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
+        <location filename="../../gridclient/ui/login.py" line="449"/>
+        <location filename="../../gridclient/ui/login.py" line="717"/>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="450"/>
+        <location filename="../../gridclient/ui/login.py" line="722"/>
+        <source>Repeat new password:</source>
+        <translation>再次输入新密码：</translation>
+    </message>
+    <message>
         <location filename="../../gridclient/ui/login.py" line="451"/>
+        <source>Previous password:</source>
+        <translation>以前的密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="513"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="455"/>
+        <location filename="../../gridclient/ui/login.py" line="517"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="459"/>
+        <location filename="../../gridclient/ui/login.py" line="521"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="488"/>
+        <location filename="../../gridclient/ui/login.py" line="549"/>
+        <location filename="../../gridclient/ui/login.py" line="761"/>
+        <source>The new password must have at least 8 characters.</source>
+        <translation>新密码至少需要 8 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="553"/>
+        <location filename="../../gridclient/ui/login.py" line="768"/>
+        <source>The two new passwords do not match.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="591"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="507"/>
+        <location filename="../../gridclient/ui/login.py" line="617"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="523"/>
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1578,182 +1627,187 @@
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="435"/>
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="437"/>
+        <location filename="../../gridclient/ui/main_window.py" line="438"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="456"/>
-        <location filename="../../gridclient/ui/main_window.py" line="467"/>
+        <location filename="../../gridclient/ui/main_window.py" line="457"/>
+        <location filename="../../gridclient/ui/main_window.py" line="468"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="458"/>
+        <location filename="../../gridclient/ui/main_window.py" line="459"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="468"/>
+        <location filename="../../gridclient/ui/main_window.py" line="469"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="626"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="628"/>
+        <location filename="../../gridclient/ui/main_window.py" line="629"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="631"/>
+        <location filename="../../gridclient/ui/main_window.py" line="632"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="633"/>
+        <location filename="../../gridclient/ui/main_window.py" line="634"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="636"/>
+        <location filename="../../gridclient/ui/main_window.py" line="637"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="637"/>
+        <location filename="../../gridclient/ui/main_window.py" line="638"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="653"/>
+        <location filename="../../gridclient/ui/main_window.py" line="654"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="658"/>
+        <location filename="../../gridclient/ui/main_window.py" line="659"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="663"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="679"/>
+        <location filename="../../gridclient/ui/main_window.py" line="680"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="682"/>
+        <location filename="../../gridclient/ui/main_window.py" line="683"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="689"/>
+        <location filename="../../gridclient/ui/main_window.py" line="690"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="694"/>
+        <location filename="../../gridclient/ui/main_window.py" line="695"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="701"/>
+        <location filename="../../gridclient/ui/main_window.py" line="702"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="714"/>
+        <location filename="../../gridclient/ui/main_window.py" line="715"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="716"/>
+        <location filename="../../gridclient/ui/main_window.py" line="717"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="719"/>
+        <location filename="../../gridclient/ui/main_window.py" line="720"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="743"/>
+        <location filename="../../gridclient/ui/main_window.py" line="744"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="747"/>
+        <location filename="../../gridclient/ui/main_window.py" line="748"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="752"/>
+        <location filename="../../gridclient/ui/main_window.py" line="753"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="761"/>
+        <location filename="../../gridclient/ui/main_window.py" line="762"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="769"/>
+        <location filename="../../gridclient/ui/main_window.py" line="770"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="795"/>
+        <location filename="../../gridclient/ui/main_window.py" line="796"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="888"/>
+        <location filename="../../gridclient/ui/main_window.py" line="889"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="926"/>
+        <location filename="../../gridclient/ui/main_window.py" line="927"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="937"/>
+        <location filename="../../gridclient/ui/main_window.py" line="938"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="956"/>
+        <location filename="../../gridclient/ui/main_window.py" line="957"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="963"/>
+        <location filename="../../gridclient/ui/main_window.py" line="964"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="1036"/>
+        <source>Computer reported lost</source>
+        <translation>本机已登记为丢失</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="264"/>
@@ -1823,37 +1877,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="576"/>
+        <location filename="../../gridclient/ui/login.py" line="699"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="582"/>
+        <location filename="../../gridclient/ui/login.py" line="705"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <location filename="../../gridclient/ui/login.py" line="712"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="593"/>
+        <location filename="../../gridclient/ui/login.py" line="729"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="596"/>
+        <location filename="../../gridclient/ui/login.py" line="732"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="616"/>
+        <location filename="../../gridclient/ui/login.py" line="754"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="620"/>
+        <location filename="../../gridclient/ui/login.py" line="773"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
