@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 from gridclient import __version__
 from gridclient.config import ITSettings, Paths, effective_settings
-from gridclient.logsetup import setup_logging
+from gridclient.logsetup import redact, setup_logging
 from gridclient.resources_path import resource_path
 from gridclient.storage.queries import HouseholdQueries
-from gridclient.sync.credentials import KeyringTokenStore
+from gridclient.sync.credentials import InsecureKeyring, KeyringTokenStore
 from gridclient.sync.errors import CredentialStoreUnavailable
 from gridclient.sync.session import TransportFactory, UserSession
 from gridclient.sync.transport import Transport
@@ -37,10 +37,12 @@ log = logging.getLogger(__name__)
 
 
 def _install_excepthook(paths: Paths) -> None:
-    """An uncaught error writes a crash file and tells the person where it is."""
+    """An uncaught error writes a crash file and tells the person where it is. The file
+    and the details shown go through the same redaction as the log (ID numbers, phone
+    numbers, tokens masked): an exception's message often quotes the value it failed on."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        text = "".join(traceback.format_exception(kind, exc, tb))
+        text = redact("".join(traceback.format_exception(kind, exc, tb)))
         log.critical("uncaught exception\n%s", text)
         crash = paths.log_dir / "crash.txt"
         with contextlib.suppress(OSError):
@@ -60,6 +62,16 @@ def _install_excepthook(paths: Paths) -> None:
             box.exec()
 
     sys.excepthook = hook
+
+
+def keyring_warning(tokens: TolerantTokens) -> str | None:
+    """The one message shown after login when no refresh token can be kept: the keyring
+    is missing or broken, or it was refused as insecure (a plain file)."""
+    if not tokens.unavailable:
+        return None
+    if isinstance(tokens.inner, KeyringTokenStore) and tokens.inner.refused is not None:
+        return str(InsecureKeyring())
+    return str(CredentialStoreUnavailable())
 
 
 def _process_seconds() -> float | None:
@@ -161,8 +173,9 @@ def run_gui(
         session = dialog.session
         closers.append(session.close)
         open_main(session, user_info(session), factory)
-        if tokens.unavailable:
-            windows[0].statusBar().showMessage(str(CredentialStoreUnavailable()), 30_000)
+        warning = keyring_warning(tokens)
+        if warning is not None:
+            windows[0].statusBar().showMessage(warning, 30_000)
         code = finish(app.exec())
         del translators
         return code

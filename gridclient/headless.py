@@ -24,7 +24,7 @@ from gridclient.storage.store import IntegrityCheck, Store, store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine
-from gridclient.sync.errors import SyncError
+from gridclient.sync.errors import DeviceLost, SyncError
 from gridclient.sync.session import log_in
 from gridclient.sync.transport import Transport, normalise_server_url
 
@@ -53,7 +53,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--server", help="server URL (default: the IT settings file)")
     p.add_argument("--user", required=True)
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
-    p.add_argument("--page-size", type=int, default=500, help=argparse.SUPPRESS)
+    p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
     _data_dir(p)
     p = sub.add_parser("status", help="local records, outbox and conflicts of a user")
@@ -119,8 +119,14 @@ def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
             progress=_print_progress if args.progress else None,
         )
         report = engine.run()
-    finally:
+    except BaseException:
         session.close()
+        raise
+    lost = next((e for e in report.errors if isinstance(e, DeviceLost)), None)
+    if lost is not None:  # marked lost between the login and the sync: nothing was pushed
+        session.wipe()
+        raise lost
+    session.close()
     print(report.summary_zh())
     return 0 if report.ok else 1
 

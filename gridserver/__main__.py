@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gridclient.domain.catalog import CatalogError
 from gridclient.domain.enums import AreaLevel, Role
 from gridserver import admin, auth, clocks, migrate
+from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
 from gridserver.db import Database
 
@@ -49,6 +51,29 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("disable-user", parents=[common], help="refuse an account from now on")
     p.add_argument("name")
 
+    p = sub.add_parser(
+        "set-password",
+        parents=[common],
+        help="set a user's password (they must choose their own at the next login)",
+    )
+    p.add_argument("name")
+    p.add_argument(
+        "--no-force-change",
+        action="store_true",
+        help="do not make the user choose a new password at the next login",
+    )
+
+    p = sub.add_parser("devices", parents=[common], help="list the devices users logged in from")
+    p.add_argument("name", nargs="?")
+
+    p = sub.add_parser(
+        "device-lost",
+        parents=[common],
+        help="mark a device lost: its tokens die and it wipes its local data at next contact",
+    )
+    p.add_argument("name")
+    p.add_argument("device_id")
+
     p = sub.add_parser("add-area", parents=[common], help="create an area (top-down)")
     p.add_argument("code")
     p.add_argument("name")
@@ -70,11 +95,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS_OR_CIDR",
+        help="a reverse proxy whose X-Forwarded-For is believed (repeatable; "
+        "default: $GRIDSERVER_TRUSTED_PROXIES, else none)",
+    )
 
     p = sub.add_parser("conflicts", parents=[common], help="list or resolve conflicts")
     p.add_argument("--all", action="store_true", help="include resolved conflicts")
     p.add_argument("--resolve", metavar="ID")
     p.add_argument("--keep", choices=["server", "incoming"])
+
+    sub.add_parser(
+        "check-values",
+        parents=[common],
+        help="list stored values that break the field rules (exit status 1 if any)",
+    )
 
     p = sub.add_parser("audit", parents=[common], help="who changed what, when, from where")
     p.add_argument("--user")
@@ -138,6 +177,26 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         user = auth.NewUser(args.name, Role(args.role), args.scope, args.display_name)
         auth.add_user(db, settings, user, password)
         print(f"已创建用户 {args.name}（{Role(args.role).label}）")
+    elif args.command == "set-password":
+        password = _read_password(args.name)
+        auth.set_password(db, settings, args.name, password, force_change=not args.no_force_change)
+        tail = "" if args.no_force_change else "，用户下次登录时须设置自己的新密码"
+        print(f"已为用户 {args.name} 设置新密码，其所有设备的登录已失效{tail}")
+    elif args.command == "devices":
+        for device in auth.list_devices(db, args.name):
+            state = f"已登记丢失 {device.lost_at:%Y-%m-%d %H:%M}" if device.lost_at else "正常"
+            share = "有" if device.has_key_share else "无"
+            print(
+                f"{device.username} {device.device_id} "
+                f"首次登录 {device.first_login_at:%Y-%m-%d %H:%M} "
+                f"最近登录 {device.last_login_at:%Y-%m-%d %H:%M} 恢复密钥:{share} {state}"
+            )
+    elif args.command == "device-lost":
+        revoked = auth.mark_device_lost(db, args.name, args.device_id)
+        print(
+            f"已将用户 {args.name} 的设备 {args.device_id} 登记为丢失：撤销 {revoked} 个登录凭证，"
+            "该设备下次联网时将清除本机数据"
+        )
     elif args.command == "disable-user":
         auth.disable_user(db, args.name)
         print(f"已停用用户 {args.name}")
@@ -159,9 +218,17 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
 
         load_demo(db, settings, args.size, args.seed)
     elif args.command == "serve":
+        if args.trusted_proxy:
+            settings = replace(settings, trusted_proxies=tuple(args.trusted_proxy))
+        try:
+            parse_networks(settings.trusted_proxies)
+        except ProxyConfigError as exc:
+            raise auth.UserError(str(exc)) from None
         _serve(settings, db, args.host, args.port, args.workers)
     elif args.command == "conflicts":
         _conflicts(db, args)
+    elif args.command == "check-values":
+        return _check_values(db)
     elif args.command == "audit":
         entries = admin.audit(db, username=args.user, since=_since(args.since), limit=args.limit)
         for e in entries:
@@ -181,6 +248,23 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
                 f"{d.username} {d.device_id} 时钟{'快' if minutes > 0 else '慢'} "
                 f"{abs(minutes):.0f} 分钟（最近一次 {d.seen_at:%Y-%m-%d %H:%M}Z）"
             )
+    return 0
+
+
+def _check_values(db: Database) -> int:
+    from gridserver.validation import stored_problems
+
+    found = 0
+    for problem in stored_problems(db):
+        found += 1
+        print(f"{problem.kind} {problem.id} {problem.field}: {problem.message}")
+    if found:
+        print(
+            f"共 {found} 处存储的值不符合字段规则：请在客户端修改这些记录（修改后的值会替换它们）",
+            file=sys.stderr,
+        )
+        return 1
+    print("未发现不符合字段规则的值")
     return 0
 
 
@@ -217,6 +301,7 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
     if workers > 1:
         # Each worker process builds its own app (and engine) from the environment.
         os.environ[ENV_DATABASE_URL] = settings.database_url
+        os.environ["GRIDSERVER_TRUSTED_PROXIES"] = ",".join(settings.trusted_proxies)
         uvicorn.run(
             "gridserver.app_factory:app",
             host=host,
@@ -225,6 +310,7 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
             factory=True,
             log_level="warning",
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            proxy_headers=False,  # see gridserver.clientaddr
         )
         return
     from gridserver.app import create_app
@@ -235,6 +321,7 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
         port=port,
         log_level="warning",
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        proxy_headers=False,  # see gridserver.clientaddr
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 
+from gridclient.domain import limits
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.codec import encode_fields
 from gridclient.domain.entities import Area
@@ -28,6 +29,10 @@ from gridserver.scope import Caller, area_chain, gained_ancestors
 
 def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: str | None) -> str:
     """Create one area (the hierarchy is built top-down)."""
+    try:  # before any query: a NUL in the code would fail the lookup on PostgreSQL
+        limits.check_record(Area(code=code, name=name, level=level))
+    except limits.InvalidValue as exc:
+        raise UserError(exc.message) from None
     now = utcnow()
     with db.write() as conn:
         if find_area_id(conn, code) is not None:

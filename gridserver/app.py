@@ -9,6 +9,8 @@ an ``ErrorBody`` with a Chinese message; tracebacks stay in the server log.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import hashlib
 import logging
@@ -30,27 +32,31 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import (
     API_PREFIX,
     CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    ChangePasswordRequest,
+    DeviceKey,
     DirectoryResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
+    LogoutRequest,
     PullResponse,
     PushRequest,
     PushResponse,
     RefreshRequest,
 )
 from gridserver import auth, clocks, directory, feed, sync
+from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
-from gridserver.db import Database, attachment_blobs, catalog, records, utcnow
+from gridserver.db import Database, attachment_blobs, catalog, utcnow
 from gridserver.errors import ApiError
-from gridserver.scope import Caller, read_filter, scope_params
+from gridserver.references import record_upload, usable_blobs
+from gridserver.scope import Caller
 
 log = logging.getLogger(__name__)
 
@@ -154,15 +160,34 @@ async def in_hash_thread(request: Request, func: Callable[..., T], *args: Any) -
     )
 
 
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "请先登录", headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def address_of(request: Request) -> str:
+    """The client's address (see :mod:`gridserver.clientaddr`: a forwarded address only
+    from a configured trusted proxy)."""
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.getlist("x-forwarded-for")
+    return client_address(peer, forwarded, request.app.state.trusted_proxies)
+
+
+def _decode_key(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, "invalid_request", "设备密钥格式错误") from None
+
+
 async def current_caller(request: Request) -> Caller:
     """The authenticated caller. The token and the account are checked in the database
     unless this process vouched for the token within the last few seconds
     (:class:`gridserver.auth.TokenCache`): then no query and no thread hop."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "请先登录", headers={"WWW-Authenticate": "Bearer"})
-    token = token.strip()
+    token = bearer_token(request)
     cache: auth.TokenCache = request.app.state.tokens
     cached = cache.get(token)
     if cached is not None:
@@ -231,6 +256,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.limiter = None
     app.state.hash_limiter = None
     app.state.tokens = auth.TokenCache()
+    app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
     _install_error_handlers(app)
 
     router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)
@@ -246,21 +272,60 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     )
     async def login(request: Request) -> LoginResponse:
         body = parse(LoginRequest, await read_body(request, settings.small_body_max_bytes))
-        address = request.client.host if request.client else "unknown"
-        row = await in_db_thread(
-            request, auth.login_account, database, settings, body.username, address
-        )
-        ok = await in_hash_thread(request, auth.verify_password, settings, row, body.password)
-        return await in_db_thread(
+        address = address_of(request)
+        attempt = await in_db_thread(
             request,
-            auth.login_finish,
+            auth.login_account,
             database,
             settings,
-            row,
-            ok,
             body.username,
             body.device_id,
             address,
+        )
+        ok = await in_hash_thread(
+            request, auth.verify_password, settings, attempt.row, body.password
+        )
+        return await in_db_thread(
+            request, auth.login_finish, database, settings, attempt, ok, body.device_id
+        )
+
+    @router.post(
+        "/auth/change-password",
+        response_model=LoginResponse,
+        openapi_extra=_body_schema(ChangePasswordRequest),
+    )
+    async def change_password(request: Request) -> LoginResponse:
+        """The person sets their own password (after an administrator reset it, the
+        login answers 403 ``password_change_required``); counted like a login."""
+        body = parse(ChangePasswordRequest, await read_body(request, settings.small_body_max_bytes))
+        if body.new_password == body.password:
+            raise ApiError(422, "same_password", "新密码不能与当前密码相同", detail=None)
+        attempt = await in_db_thread(
+            request,
+            auth.login_account,
+            database,
+            settings,
+            body.username,
+            body.device_id,
+            address_of(request),
+        )
+        ok = await in_hash_thread(
+            request, auth.verify_password, settings, attempt.row, body.password
+        )
+        new_hash = None
+        if ok:
+            new_hash = await in_hash_thread(
+                request, auth.password_hasher(settings).hash, body.new_password
+            )
+        return await in_db_thread(
+            request,
+            auth.change_password_finish,
+            database,
+            settings,
+            attempt,
+            ok,
+            new_hash,
+            body.device_id,
         )
 
     @router.post(
@@ -271,6 +336,41 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         return await in_db_thread(
             request, auth.refresh, database, settings, body.refresh_token, body.device_id
         )
+
+    @router.post("/auth/logout", status_code=204, openapi_extra=_body_schema(LogoutRequest))
+    async def logout(request: Request) -> Response:
+        """End this device's session: its refresh token (and every other token of the
+        user on this device) is revoked. Idempotent; an unknown token answers 204 too."""
+        raw = await read_body(request, settings.small_body_max_bytes)
+        body = parse(LogoutRequest, raw or b"{}")
+        caller = None
+        if body.refresh_token is None:
+            caller = await current_caller(request)
+        elif body.device_id is None:
+            raise ApiError(422, "invalid_request", "注销时需要同时提供设备编号")
+        await in_db_thread(
+            request,
+            functools.partial(
+                auth.logout,
+                database,
+                refresh_token=body.refresh_token,
+                device_id=body.device_id,
+                caller=caller,
+            ),
+        )
+        return Response(status_code=204)
+
+    @router.put("/auth/device-key", status_code=204, openapi_extra=_body_schema(DeviceKey))
+    async def put_device_key(request: Request) -> Response:
+        body = parse(DeviceKey, await read_body(request, settings.small_body_max_bytes))
+        key = _decode_key(body.key)
+        await in_db_thread(request, auth.put_device_key, database, bearer_token(request), key)
+        return Response(status_code=204)
+
+    @router.get("/auth/device-key", response_model=DeviceKey)
+    async def get_device_key(request: Request) -> DeviceKey:
+        key = await in_db_thread(request, auth.get_device_key, database, bearer_token(request))
+        return DeviceKey(key=base64.b64encode(key).decode("ascii"))
 
     @router.post(
         "/sync/push",
@@ -400,46 +500,45 @@ def _check_sha(sha256: str) -> None:
 
 
 def _visible_blob(db: Database, caller: Caller, sha256: str, *, with_data: bool) -> Any:
+    """The blob (size, and bytes if ``with_data``) if ``caller`` uploaded it or may read
+    an attachment record for it; ``None`` otherwise, exactly as if it did not exist."""
     _check_sha(sha256)
-    columns = [attachment_blobs.c.size, attachment_blobs.c.uploaded_by]
-    if with_data:
-        columns.append(attachment_blobs.c.data)
     with db.engine.connect() as conn:
-        blob = conn.execute(select(*columns).where(attachment_blobs.c.sha256 == sha256)).first()
-        if blob is None or blob.uploaded_by == caller.user_id:
-            return blob
-        visible = conn.execute(
-            select(records.c.id).where(
-                records.c.kind == EntityKind.ATTACHMENT.value,
-                records.c.id == sha256,
-                read_filter(caller),
-            ),
-            scope_params(caller),
-        ).first()
-    return blob if visible is not None else None
+        if sha256 not in usable_blobs(conn, caller, [sha256]):
+            return None
+        columns = [attachment_blobs.c.size]
+        if with_data:
+            columns.append(attachment_blobs.c.data)
+        return conn.execute(select(*columns).where(attachment_blobs.c.sha256 == sha256)).first()
 
 
 def _store_blob(db: Database, sha256: str, data: bytes, caller: Caller) -> bool:
+    """Store the bytes (once) and record ``caller`` as one who holds them; True when
+    they were new *for this caller* (so the answer says nothing about other people's
+    uploads)."""
     with db.write() as conn:
         exists = conn.execute(
             select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256 == sha256)
         ).first()
-        if exists is not None:
-            return False
+        if exists is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(attachment_blobs).values(
+                            sha256=sha256,
+                            size=len(data),
+                            data=data,
+                            uploaded_by=caller.user_id,
+                            uploaded_at=utcnow(),
+                        )
+                    )
+            except IntegrityError:
+                pass  # uploaded concurrently by someone else: same bytes, same hash
         try:
             with conn.begin_nested():
-                conn.execute(
-                    insert(attachment_blobs).values(
-                        sha256=sha256,
-                        size=len(data),
-                        data=data,
-                        uploaded_by=caller.user_id,
-                        uploaded_at=utcnow(),
-                    )
-                )
+                return record_upload(conn, caller, sha256)
         except IntegrityError:
-            return False  # uploaded concurrently by someone else: same bytes, same hash
-    return True
+            return False  # the same caller uploading twice at once
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -482,7 +581,14 @@ def _install_openapi(app: FastAPI) -> None:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (LoginRequest, RefreshRequest, PushRequest):
+        for model in (
+            LoginRequest,
+            RefreshRequest,
+            PushRequest,
+            LogoutRequest,
+            ChangePasswordRequest,
+            DeviceKey,
+        ):
             model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(model_schema.pop("$defs", {}))
             components[model.__name__] = model_schema

@@ -41,9 +41,25 @@ class Settings:
     min_client_version: str = "0.1.0"
     db_concurrency: int = 8
     """Requests doing database work at once per process (the rest wait their turn)."""
-    login_window_seconds: int = 15 * 60
-    login_max_failures_per_user: int = 5
-    login_max_failures_per_address: int = 30
+    login_free_attempts_per_user: int = 5
+    """Failed logins to one account from devices it never logged in from, before each
+    further attempt waits (exponential backoff). A device the account has logged in
+    from has its own allowance, so a stranger cannot keep the owner out."""
+    login_free_attempts_per_device: int = 5
+    """Failed logins to one account from one device it has logged in from before."""
+    login_free_attempts_per_address: int = 30
+    """Failed logins from one client address (whatever the account)."""
+    login_backoff_base_seconds: float = 2.0
+    """The wait after the first attempt beyond an allowance; it doubles with each one."""
+    login_backoff_max_seconds: float = 300.0
+    """The longest wait for an account (or an account on one device)."""
+    login_backoff_max_seconds_address: float = 3600.0
+    """The longest wait for an address."""
+    login_forget_seconds: int = 24 * 3600
+    """Failures older than this no longer count."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks (CIDR) of reverse proxies whose ``X-Forwarded-For`` is
+    believed; from nobody else, loopback included."""
     argon2: Argon2Params = field(default_factory=Argon2Params)
 
     @classmethod
@@ -63,6 +79,12 @@ class Settings:
         for name, attr in ints.items():
             if env.get(name):
                 values[attr] = int(env[name])
+        if env.get("GRIDSERVER_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = tuple(
+                part.strip()
+                for part in env["GRIDSERVER_TRUSTED_PROXIES"].split(",")
+                if part.strip()
+            )
         if env.get("GRIDSERVER_MIN_CLIENT_VERSION"):
             values["min_client_version"] = env["GRIDSERVER_MIN_CLIENT_VERSION"]
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -199,6 +199,8 @@ users = Table(
     Column("scope_area_id", String(64), nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("must_change_password", Boolean, nullable=False, default=False),
+    Column("password_changed_at", UTCDateTime, nullable=True),
 )
 
 tokens = Table(
@@ -212,17 +214,35 @@ tokens = Table(
     Column("issued_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False, index=True),
     Column("revoked_at", UTCDateTime, nullable=True),
+    # How the pair was issued: "password" (a login that checked the password) or
+    # "refresh" (rotated from a refresh token). Only the first may fetch a device's key
+    # share (see gridserver.auth.device_key).
+    Column("method", String(8), nullable=False, default="password"),
 )
 
-login_failures = Table(
-    "login_failures",
+login_throttle = Table(
+    "login_throttle",
     metadata,
-    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
-    Column("username", String(64), nullable=False),
-    Column("address", String(64), nullable=False),
-    Column("at", UTCDateTime, nullable=False, index=True),
-    Index("ix_login_failures_username_at", "username", "at"),
-    Index("ix_login_failures_address_at", "address", "at"),
+    # "addr:", "user:" or "dev:" and a SHA-256 of what is counted (an address, a user
+    # name as typed, a user name and a device id).
+    Column("key", String(80), primary_key=True),
+    # Attempts since the last success, counted before the password is checked.
+    Column("failures", Integer, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False, index=True),
+    Column("blocked_until", UTCDateTime, nullable=True),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("device_id", String(64), primary_key=True),
+    Column("first_login_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime, nullable=False),
+    Column("lost_at", UTCDateTime, nullable=True),
+    # The device's recovery key (see gridserver.auth.device_key): released only to a
+    # password login from that device; dropped when the device is marked lost.
+    Column("key_share", Blob, nullable=True),
 )
 
 attachment_blobs = Table(
@@ -232,6 +252,16 @@ attachment_blobs = Table(
     Column("size", Integer, nullable=False),
     Column("data", Blob, nullable=False),
     Column("uploaded_by", Integer, nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+)
+
+blob_uploaders = Table(
+    "blob_uploaders",
+    metadata,
+    # Everyone who sent these bytes (proof that they hold them). An upload belongs to its
+    # uploaders until a record in someone's scope references it.
+    Column("sha256", String(64), ForeignKey("attachment_blobs.sha256"), primary_key=True),
+    Column("user_id", Integer, primary_key=True),
     Column("uploaded_at", UTCDateTime, nullable=False),
 )
 

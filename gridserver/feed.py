@@ -26,6 +26,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -247,15 +248,27 @@ def encode_cursor(cursor: Cursor) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+_MAX_SEQ = 2**63 - 1
+_KINDS = frozenset(kind.value for kind in EntityKind)
+_RECORD_ID = re.compile(r"[0-9a-f-]{1,64}")
+
+
+def _is_record_id(value: object) -> bool:
+    return isinstance(value, str) and _RECORD_ID.fullmatch(value) is not None
+
+
 def decode_cursor(text: str, caller: Caller) -> Cursor:
     if not text:
         return Cursor(0, scope=scope_tag(caller))
     try:
         padded = text + "=" * (-len(text) % 4)
         seq, kind, rid, tag = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(seq, int) or seq < 0 or not isinstance(tag, str):
+        # Every part goes into a query: bounded to what the columns hold.
+        if type(seq) is not int or not 0 <= seq <= _MAX_SEQ or not isinstance(tag, str):
             raise ValueError(text)
         if (kind is None) != (rid is None):
+            raise ValueError(text)
+        if kind is not None and (kind not in _KINDS or not _is_record_id(rid)):
             raise ValueError(text)
         cursor = Cursor(seq, kind, rid, tag)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):

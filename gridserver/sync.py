@@ -11,6 +11,7 @@ changed what, when, from which device). The feed position is stamped last (see
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +20,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, StatementError
 
+from gridclient.domain import limits
 from gridclient.domain.catalog import CatalogError, EventCatalog
 from gridclient.domain.codec import (
     CodecError,
@@ -44,7 +46,6 @@ from gridclient.sync.protocol import (
 from gridserver import validation
 from gridserver.db import (
     Database,
-    attachment_blobs,
     catalog,
     conflicts,
     op_log,
@@ -55,6 +56,12 @@ from gridserver.db import (
 from gridserver.errors import ApiError, OpRejected
 from gridserver.feed import FeedEffects, lock_rescoped, stamp
 from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
+from gridserver.references import (
+    check_old_values,
+    is_ancestor_area,
+    usable_blobs,
+    verified_base,
+)
 from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 
 log = logging.getLogger(__name__)
@@ -154,7 +161,7 @@ class ChunkConnection:
         try:
             # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT.
             self.conn.execute(_INSERT_RECORDS, rows).all()
-        except (IntegrityError, OperationalError) as exc:
+        except (DBAPIError, StatementError) as exc:
             raise _NeedSavepoints from exc
         return {(row["kind"], row["id"]) for row in rows}
 
@@ -335,7 +342,12 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
         for name, pair in op.changes.items():
             kind = _REF_FIELDS.get(name)
             value = pair[1]
-            if kind is not None and isinstance(value, str) and 0 < len(value) <= 64:
+            if (
+                kind is not None
+                and isinstance(value, str)
+                and 0 < len(value) <= 64
+                and limits.text_problem(value) is None  # else rejected by its op's checks
+            ):
                 wanted.add((kind, value))
     if not wanted:
         return
@@ -396,6 +408,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     if guarded:
         conn.exec_driver_sql(_SAVEPOINT)
     ctx.deferred = not guarded
+    held = len(conn.inserts)
     try:
         outcome = apply_op(ctx, op)
     except OpRejected as exc:
@@ -403,6 +416,8 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
             conn.exec_driver_sql(_ROLLBACK_TO)
         outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
         return _result(op, outcome), _log_row(ctx, op, outcome)
+    except _NeedSavepoints:
+        raise  # an earlier op's held-back INSERT failed: the chunk runs again
     except (IntegrityError, OperationalError) as exc:
         if not guarded:
             raise _NeedSavepoints from exc
@@ -421,11 +436,34 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
             return stored, None
         outcome = Outcome("rejected", None, "duplicate", "记录编号或区划代码与已有记录重复")
         return _result(op, outcome), _log_row(ctx, op, outcome)
+    except Exception as exc:
+        # Anything else fails this op only: a value the database refused (the field
+        # checks should have caught it) or a fault in the server. Its savepoint is
+        # rolled back; without one, a failed statement has aborted the transaction, so
+        # the chunk runs again with savepoints, while an error before any write (the
+        # INSERT is held back until the end) needs no rollback at all.
+        if not guarded and isinstance(exc, DBAPIError):
+            raise _NeedSavepoints from exc
+        del conn.inserts[held:]
+        if guarded:
+            conn.exec_driver_sql(_ROLLBACK_TO)
+        outcome = _failed(op, exc)
+        return _result(op, outcome), _log_row(ctx, op, outcome)
     effects.merge(ctx.effects)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
     ctx.shared.refs.update(ctx.written)
     return _result(op, outcome), _log_row(ctx, op, outcome)
+
+
+def _failed(op: Op, exc: Exception) -> Outcome:
+    if isinstance(exc, DBAPIError | StatementError):
+        log.warning("op %s: the database refused its values: %s", op.op_id, exc)
+        message = "服务器数据库无法保存该记录的内容，已退回本机：请检查各项内容后重新保存"
+    else:
+        log.exception("op %s failed", op.op_id, exc_info=exc)
+        message = "服务器处理该操作时出错，已退回本机：请稍后重新保存，或联系管理员"
+    return Outcome("rejected", None, "invalid_field", message)
 
 
 def _result(op: Op, outcome: Outcome) -> OpResult:
@@ -452,7 +490,7 @@ def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
         "entity_id": op.entity_id,
         "kind": op.kind.value,
         "base_version": op.base_version,
-        "changes": {name: list(pair) for name, pair in op.changes.items()},
+        "changes": _storable_changes(op),
         "status": outcome.status,
         "version": outcome.version,
         "reason": outcome.reason,
@@ -460,6 +498,44 @@ def _log_row(ctx: Context, op: Op, outcome: Outcome) -> dict[str, Any]:
         "field": outcome.field,
         "conflict_id": outcome.conflict_id,
     }
+
+
+def _changes(op: Op) -> dict[str, list[Any]]:
+    return {name: list(pair) for name, pair in op.changes.items()}
+
+
+def _storable_changes(op: Op) -> dict[str, Any]:
+    """The op's changes as the audit log keeps them. The values of a rejected op, and
+    the old values of any op (only compared, never checked, see :func:`_check_changes`),
+    may be what no database stores (NUL, integers beyond 64 bits, NaN, deep nesting):
+    then they are logged in a form that is (forbidden characters replaced by U+FFFD,
+    numbers as text)."""
+    try:
+        for name, (old, new) in op.changes.items():
+            limits.check_wire(name, name)
+            limits.check_wire(name, old)
+            limits.check_wire(name, new)
+        return _changes(op)
+    except limits.InvalidValue:
+        return {validation.shown_name(n): _storable(list(p)) for n, p in op.changes.items()}
+
+
+def _storable(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if limits.INT64_MIN <= value <= limits.INT64_MAX else str(value)[:40]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return limits.clean_text(value[: limits.MAX_TEXT])
+    if depth >= limits.MAX_JSON_DEPTH:
+        return "…"
+    if isinstance(value, list):
+        return [_storable(item, depth + 1) for item in value[: limits.MAX_LIST]]
+    if isinstance(value, dict):
+        return {validation.shown_name(str(k)): _storable(v, depth + 1) for k, v in value.items()}
+    return str(value)[:40]
 
 
 # --- one op -------------------------------------------------------------------------
@@ -474,6 +550,9 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
         raise OpRejected(
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
         )
+    _check_changes(op)
+    if op.kind is not ChangeKind.RESOLVE:
+        check_old_values(op.changes)
     values = _decode_changes(kind, op.changes) if op.kind is not ChangeKind.RESOLVE else {}
     key = (kind.value, op.entity_id)
     ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
@@ -481,12 +560,12 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
         row = ctx.shared.rows.pop(key)
     else:
         row = _load(ctx.conn, kind, op.entity_id, lock=True)
-    if row is not None and not ctx.scope.contains(row.grid_id):
-        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if row is not None:
+        _check_own_record(ctx, op, row)
     if op.kind is ChangeKind.RESOLVE:
         unknown = sorted(set(op.changes) - field_specs(kind).keys())
         if unknown:  # only logged, but a typo is still an error
-            raise OpRejected("unknown_field", f"未知字段：{unknown[0]}", unknown[0])
+            raise _unknown_field(unknown[0])
         return _resolve(ctx, op, row)
     if op.kind is ChangeKind.CREATE:
         if row is None:
@@ -519,24 +598,52 @@ def _decode_changes(
         if name in server_fields:
             continue
         if name not in specs:
-            raise OpRejected("unknown_field", f"未知字段：{name}", name)
+            raise _unknown_field(name)
         try:
             decoded = decode_value(kind, name, new)
         except CodecError as exc:
             raise OpRejected("invalid_field", str(exc), exc.field) from None
         decoded = validation.check_field(kind, name, decoded)
-        result[name] = (_canonical(kind, name, old), _encode(kind, name, decoded))
+        result[name] = (_old_value(kind, name, old), _encode(kind, name, decoded))
     return result
+
+
+def _check_changes(op: Op) -> None:
+    """Every new value of an op must be one that every database and every client can
+    store (see :mod:`gridclient.domain.limits`); :func:`_decode_changes` then checks it
+    against its field's own rules. Old values are not refused: they are only compared
+    (and a laptop fixing a value stored before these checks existed sends that value as
+    the old one); where one is not storable, a storable stand-in is used."""
+    specs = field_specs(op.entity)
+    for name, (_old, new) in op.changes.items():
+        if name not in specs:
+            raise _unknown_field(name)
+        validation.check_wire(op.entity, name, new)
+
+
+def _unknown_field(name: str) -> OpRejected:
+    shown = validation.shown_name(name)
+    return OpRejected("unknown_field", f"未知字段：{shown}", shown)
 
 
 def _encode(kind: EntityKind, name: str, value: Any) -> Any:
     return field_specs(kind)[name].encode(value)
 
 
+def _old_value(kind: EntityKind, name: str, value: Any) -> Any:
+    """The old value in canonical form, or a storable stand-in for one that is not
+    (it may end up in a conflict record as the base value)."""
+    try:
+        limits.check_wire(name, value)
+    except limits.InvalidValue:
+        return _storable(value)
+    return _canonical(kind, name, value)
+
+
 def _canonical(kind: EntityKind, name: str, value: Any) -> Any:
     try:
         return _encode(kind, name, decode_value(kind, name, value))
-    except (CodecError, TypeError, ValueError):
+    except (CodecError, TypeError, ValueError, OverflowError):
         return value
 
 
@@ -710,7 +817,9 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
             op,
             row,
             field=conflict.field,
-            base=conflict.base,
+            base=verified_base(
+                ctx.conn.conn, kind, row.id, conflict.field, op.base_version, conflict.base
+            ),
             server=conflict.server,
             incoming=conflict.incoming,
             grid_id=placement.grid_id,
@@ -753,7 +862,7 @@ def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
     ):
         raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
     if not ctx.scope.contains(conflict.grid_id):
-        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
     caller = ctx.caller
     party = caller.user_id == conflict.incoming_user_id or caller.username == conflict.server_user
     if caller.role is Role.WORKER and not party:
@@ -1047,15 +1156,53 @@ def _existing(
         if cacheable and row is not None:
             ctx.shared.refs[key] = row
     if row is None or row.deleted:
-        raise OpRejected(
-            "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
-        )
+        raise _missing(kind, field_name)
     return row
 
 
-def _in_scope(ctx: Context, grid_id: str | None, field_name: str) -> None:
-    if not ctx.scope.contains(grid_id):
+def _missing(kind: EntityKind, field_name: str | None) -> OpRejected:
+    """The one answer for a reference to a record that does not exist *and* for one the
+    caller may not see: no existence oracle."""
+    return OpRejected(
+        "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
+    )
+
+
+def _in_scope(
+    ctx: Context, grid_id: str | None, field_name: str, kind: EntityKind = EntityKind.AREA
+) -> None:
+    """The referenced record (of ``kind``, scope key ``grid_id``) may be written under:
+    else ``out_of_scope`` if the caller can see it anyway (an area above their home
+    area), and the same answer as a missing record if they cannot."""
+    if ctx.scope.contains(grid_id):
+        return
+    if kind is EntityKind.AREA and is_ancestor_area(ctx.conn.conn, ctx.caller, grid_id):
         raise OpRejected("out_of_scope", OUT_OF_SCOPE, field_name)
+    raise _missing(kind, field_name)
+
+
+def _check_own_record(ctx: Context, op: Op, row: Any) -> None:
+    """The op's own record exists: it must be in the caller's scope (a record they
+    cannot see answers like a missing one), and staff may change only areas strictly
+    below their home area, never it or those above it."""
+    kind = op.entity
+    caller = ctx.caller
+    if (
+        kind is EntityKind.AREA
+        and not caller.unrestricted
+        and op.kind is not ChangeKind.RESOLVE
+        and is_ancestor_area(ctx.conn.conn, caller, row.id)
+    ):
+        raise OpRejected("out_of_scope", "不能修改或删除本人所属区划及其上级区划")
+    if ctx.scope.contains(row.grid_id):
+        return
+    if kind is EntityKind.AREA and is_ancestor_area(ctx.conn.conn, caller, row.id):
+        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
+    if op.kind is ChangeKind.CREATE:
+        raise OpRejected("duplicate", "记录编号与已有记录重复")
+    if op.kind is ChangeKind.RESOLVE:  # as for a conflict that does not exist
+        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
+    raise OpRejected("not_found", f"{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）")
 
 
 def _grid(ctx: Context, grid_id: str, field_name: str) -> None:
@@ -1081,19 +1228,25 @@ def _place(
             _grid(ctx, fields["grid_id"], "grid_id")
         micro = fields.get("micro_grid_id")
         if micro is not None and _changed(fields, previous, "micro_grid_id"):
-            _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
+            area = _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
+            _in_scope(ctx, micro, "micro_grid_id")
+            if area.fields.get("level") != AreaLevel.MICRO_GRID.value:
+                raise OpRejected(
+                    "invalid_field", "所属微网格必须是“微网格”级别的区划", "micro_grid_id"
+                )
         return Placement(fields["grid_id"])
     if kind is EntityKind.RESIDENT:
         household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-        _in_scope(ctx, household.grid_id, "household_id")
+        _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         return Placement(household.grid_id, parent_id=household.id)
     if kind is EntityKind.VISIT:
         household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-        _in_scope(ctx, household.grid_id, "household_id")
+        _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
         _in_scope(ctx, fields["grid_id"], "grid_id")
         if fields.get("corrects_id") is not None:
-            _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+            corrected = _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
+            _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.VISIT)
         _check_attachments(ctx, fields)
         return Placement(fields["grid_id"], parent_id=household.id)
     if kind is EntityKind.EVENT:
@@ -1101,7 +1254,7 @@ def _place(
         _in_scope(ctx, fields["grid_id"], "grid_id")
         if fields.get("household_id") is not None:
             household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-            _in_scope(ctx, household.grid_id, "household_id")
+            _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         _check_attachments(ctx, fields)
         known = ctx.catalog()
         if known is not None and fields["category_code"] not in known:
@@ -1113,7 +1266,7 @@ def _place(
         return Placement(fields["grid_id"])
     if kind is EntityKind.EVENT_ACTION:
         event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
-        _in_scope(ctx, event.grid_id, "event_id")
+        _in_scope(ctx, event.grid_id, "event_id", EntityKind.EVENT)
         _check_attachments(ctx, fields)
         return Placement(event.grid_id, parent_id=event.id)
     # Attachments carry no place of their own: they belong to the uploader's home area,
@@ -1180,27 +1333,22 @@ def _action(record_id: str, fields: Mapping[str, Any]) -> EventAction:
 
 def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
     """Photos are uploaded before the records that show them; a reference to bytes the
-    server does not have would be a broken record on every other device."""
+    server does not have would be a broken record on every other device. Only bytes the
+    caller uploaded or may already read count (see :mod:`gridserver.references`)."""
     wanted = set(fields.get("attachments") or ())
     if not wanted:
         return
     if any(not is_valid_entity_id(EntityKind.ATTACHMENT, sha) for sha in wanted):
         raise OpRejected("invalid_field", "附件标识必须是 SHA-256", "attachments")
-    present = set(
-        ctx.conn.execute(
-            select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256.in_(wanted))
-        ).scalars()
-    )
-    if wanted - present:
+    present = usable_blobs(ctx.conn.conn, ctx.caller, wanted)
+    if wanted - present.keys():
         raise OpRejected(
             "not_found", "引用的附件文件尚未上传，请先上传附件再同步记录", "attachments"
         )
 
 
 def _check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:
-    size = ctx.conn.execute(
-        select(attachment_blobs.c.size).where(attachment_blobs.c.sha256 == sha256)
-    ).scalar_one_or_none()
+    size = usable_blobs(ctx.conn.conn, ctx.caller, [sha256]).get(sha256)
     if size is None:
         raise OpRejected("not_found", "附件文件尚未上传，请先上传附件再同步记录", "id")
     if size != fields["size"]:

@@ -61,7 +61,11 @@ class EmbeddedServer:
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            create_app(settings, db), log_level="warning", lifespan="off", access_log=False
+            create_app(settings, db),
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            proxy_headers=False,  # X-Forwarded-For only from configured proxies
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

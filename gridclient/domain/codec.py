@@ -144,8 +144,11 @@ def decode_value(kind: EntityKind, name: str, value: Any) -> Any:
         raise CodecError(name, f"未知字段：{name}")
     try:
         return specs[name].decode(value)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise CodecError(name, f"字段 {name} 的值无效：{value!r}") from exc
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        shown = repr(value)
+        if len(shown) > 60:  # the message is logged and sent back: not the whole value
+            shown = shown[:59] + "…"
+        raise CodecError(name, f"字段 {name} 的值无效：{shown}") from exc
 
 
 def decode_record(

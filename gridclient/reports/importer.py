@@ -28,7 +28,6 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 
 try:  # the fast reader; openpyxl (also the writer) reads when it is missing
@@ -36,10 +35,12 @@ try:  # the fast reader; openpyxl (also the writer) reads when it is missing
 except ImportError:  # pragma: no cover - python-calamine is a dependency
     _calamine = None  # type: ignore[assignment]
 
-from gridclient.domain import idnumber, phone
+from gridclient.domain import idnumber, limits, phone
 from gridclient.domain.entities import Household, Record, Resident
 from gridclient.domain.enums import Gender, Relation
 from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
+from gridclient.reports.xlsxcells import CellStyle, SheetRows
+from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import HouseholdRow, ResidentRow
 from gridclient.storage.store import Store
@@ -96,6 +97,8 @@ FIELD_LABELS: Mapping[str, str] = {
 }
 _HEADER_TO_FIELD = {text: name for name, texts in FIELDS.items() for text in texts}
 _HEADER_SCAN_ROWS = 20
+#: Cells the merged-header fill-in may write in all (a real roster needs a few hundred).
+_MERGE_FILL_LIMIT = 2_000_000
 _CHUNK = 1000
 #: Beyond 2**53 a float cannot hold every integer: Excel has already lost digits.
 _EXACT_FLOAT_LIMIT = 2**53
@@ -244,13 +247,25 @@ def _merged_ranges(path: Path, member: str) -> list[CellRange]:
     return [CellRange(ref.decode("ascii")) for ref in _MERGE_REF.findall(data)]
 
 
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(value: Any) -> Any:
+    """Excel writes characters XML cannot hold as ``_xHHHH_`` (a NUL as ``_x0000_``);
+    python-calamine decodes them, openpyxl's read-only mode does not: decode them here,
+    so both readers see the same text (and the same checks refuse it)."""
+    if isinstance(value, str) and "_x" in value:
+        return _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
 def _openpyxl_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
     """openpyxl's read-only mode: the fallback when python-calamine is not installed."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
         title = sheet.title
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        values = [[_unescape(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         member = getattr(sheet, "_worksheet_path", None)
     finally:
         workbook.close()
@@ -266,9 +281,11 @@ def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
     try:
         sheet = workbook.get_sheet_by_index(0)
         title = sheet.name
-        values = [
-            [None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)
-        ]
+        values: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+        for row in values:  # in place: a second copy of a large sheet would double its cost
+            for index, value in enumerate(row):
+                if value == "":
+                    row[index] = None
         ranges = sheet.merged_cell_ranges or []
     finally:
         workbook.close()
@@ -280,10 +297,14 @@ def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
 
 
 def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
+    check_workbook(path)  # size, zip ratio, sheet rectangle, cells, merges: before reading
     reader = _calamine_values if _calamine is not None else _openpyxl_values
     title, values, merged = reader(path)
     # A merged cell holds its value in the top-left corner only: copy it to the range, so
-    # a merged header (姓名 over two header rows) is seen in every row it covers.
+    # a merged header (姓名 over two header rows) is seen in every row it covers. Only
+    # ranges that start where a header can be; the copying is bounded (crafted files
+    # with thousands of sheet-wide ranges took a minute of CPU).
+    budget = _MERGE_FILL_LIMIT
     for cells in merged:
         top = cells.min_row - 1
         if top >= _HEADER_SCAN_ROWS + 2 or top >= len(values):
@@ -291,9 +312,12 @@ def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
         corner = values[top][cells.min_col - 1] if cells.min_col - 1 < len(values[top]) else None
         for r in range(cells.min_row - 1, min(cells.max_row, len(values))):
             row = values[r]
-            for c in range(cells.min_col - 1, cells.max_col):
-                if c < len(row):
-                    row[c] = corner
+            right = min(cells.max_col, len(row))
+            budget -= max(0, right - cells.min_col + 1)
+            if budget < 0:
+                raise RosterError("工作表的合并单元格过多或过大，请取消合并后再导入")
+            for c in range(cells.min_col - 1, right):
+                row[c] = corner
     return title, values
 
 
@@ -444,7 +468,25 @@ def _parse_row(
                 row.reject(problem)
     elif not any(r.startswith("身份证号") for r in row.reasons):
         row.reject("缺少身份证号")
+    _check_texts(row)
     return row
+
+
+_TEXT_FIELDS = ("name", "address", "household_number", "ethnicity", "notes")
+
+
+def _check_texts(row: RosterRow) -> None:
+    """Text no store may hold (see :mod:`gridclient.domain.limits`): a NUL character
+    (an Excel cell's ``_x0000_``) or another control character, or an overlong cell. The
+    row is refused with the column named, rather than imported and rejected by the
+    server (or worse, stopping other laptops' sync)."""
+    for name in _TEXT_FIELDS:
+        value: str = getattr(row, name)
+        problem = limits.text_problem(value)
+        if problem is not None:
+            row.reject(f"{FIELD_LABELS[name]}{problem}")
+        elif len(value) > limits.MAX_TEXT:
+            row.reject(f"{FIELD_LABELS[name]}过长（最多 {limits.MAX_TEXT} 个字符）")
 
 
 def read_roster(
@@ -454,6 +496,10 @@ def read_roster(
     people already registered. Nothing is written."""
     try:
         title, values = _grid_values(path)
+    except RosterError:
+        raise
+    except WorkbookRefused as exc:
+        raise RosterError(f"无法打开Excel文件：{exc}") from exc
     except Exception as exc:
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
     if not values:
@@ -592,21 +638,20 @@ def import_roster(
 
 
 def write_error_workbook(preview: RosterPreview, path: Path) -> int:
-    """The rejected rows as they were in the file plus 行号 and 错误原因; returns the count."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = "未导入的行"
-    sheet.append(["原行号", "错误原因", *preview.headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FCE4D6")
-    for row in preview.rejected:
-        sheet.append([row.line, "；".join(row.reasons), *row.raw])
-        for cell in sheet[sheet.max_row][2:]:
-            if isinstance(cell.value, str):
-                cell.number_format = "@"
+    """The rejected rows as they were in the file plus 行号 and 错误原因; returns the count.
+
+    Rows stream (linear time, constant memory) and every text is a text cell: a name
+    such as ``=HYPERLINK(…)`` or a control character in a rejected row is written as
+    harmless text (see ``xlsxcells``)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("未导入的行")
     sheet.column_dimensions["B"].width = 60
     sheet.freeze_panes = "C2"
-    workbook.save(path)
+    header = CellStyle(sheet, font=Font(bold=True), fill=PatternFill("solid", fgColor="FCE4D6"))
+    plain = CellStyle(sheet)
+    rows = SheetRows(sheet, path.parent)
+    rows.append(["原行号", "错误原因", *preview.headers], header)
+    for row in preview.rejected:
+        rows.append([row.line, "；".join(row.reasons), *row.raw], plain)
+    rows.save(workbook, path)
     return len(preview.rejected)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,6 +161,57 @@ def create_store_engine(
     return engine
 
 
+class FairLock:
+    """First come, first served, re-entrant per thread.
+
+    Every write transaction of a store takes it before ``BEGIN IMMEDIATE``. SQLite's busy
+    handler polls with growing sleeps, so a writer that commits and begins again at once
+    (the pull writing page after page) would win the lock over and over against a person's
+    save waiting in the busy handler; queued here, the save goes next."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+        self._owner: int | None = None
+        self._depth = 0
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner == me:
+                self._depth += 1
+            else:
+                ticket = self._next_ticket
+                self._next_ticket += 1
+                while ticket != self._serving:
+                    self._cond.wait()
+                self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+                    self._serving += 1
+                    self._cond.notify_all()
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, FairLock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(engine: Engine) -> FairLock:
+    """The store's queue of writers (one per engine)."""
+    with _LOCKS_GUARD:
+        lock = _WRITE_LOCKS.get(engine)
+        if lock is None:
+            lock = _WRITE_LOCKS[engine] = FairLock()
+        return lock
+
+
 def _bound(engine: Engine, *, write: bool) -> Engine:
     return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED"})
 
@@ -173,13 +226,19 @@ def session_scope(engine: Engine, *, write: bool) -> Iterator[Session]:
     """One session, one transaction. A write session begins with ``BEGIN IMMEDIATE``
     and commits on success; a read session begins ``DEFERRED`` (a consistent WAL
     snapshot) and always rolls back. Any exception rolls back and propagates."""
-    session = Session(bind=_bound(engine, write=write), expire_on_commit=False)
-    if not write:
-        event.listen(session, "before_flush", _refuse_flush)
+    if write:
+        with write_lock(engine).hold():
+            session = Session(bind=_bound(engine, write=True), expire_on_commit=False)
+            try:
+                yield session
+                session.commit()
+            finally:
+                session.close()
+        return
+    session = Session(bind=_bound(engine, write=False), expire_on_commit=False)
+    event.listen(session, "before_flush", _refuse_flush)
     try:
         yield session
-        if write:
-            session.commit()
     finally:
         session.close()
 
@@ -206,7 +265,7 @@ def write_connection(engine: Engine, *, foreign_keys: bool = True) -> Iterator[C
     transaction, so it is set on this connection before BEGIN and restored afterwards;
     the caller must run ``PRAGMA foreign_key_check`` before the commit.
     """
-    with _bound(engine, write=True).connect() as connection:
+    with write_lock(engine).hold(), _bound(engine, write=True).connect() as connection:
         driver = connection.connection.driver_connection
         if driver is None:
             raise RuntimeError("the store connection is closed")

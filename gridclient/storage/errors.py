@@ -18,6 +18,7 @@ __all__ = [
     "KeyFileError",
     "MigrationFailed",
     "MissingParent",
+    "PreviousPasswordNeeded",
     "RecordNotFound",
     "StaleRecord",
     "StorageError",
@@ -38,6 +39,19 @@ class WrongPassword(StorageError):
 
     def __init__(self) -> None:
         super().__init__("密码错误，无法打开本机数据。请检查大小写和输入法后重新输入。")
+
+
+class PreviousPasswordNeeded(WrongPassword):
+    """The password does not open this store and the store has no recovery wrap (it was
+    created by an older version and has not been online since): if the password was
+    changed, the previous one is needed once to re-seal it."""
+
+    def __init__(self) -> None:
+        StorageError.__init__(
+            self,
+            "本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需一次）；"
+            "否则请检查密码后重新输入。",
+        )
 
 
 class KeyFileError(StorageError):

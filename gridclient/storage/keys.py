@@ -13,6 +13,17 @@ not its absolute path, so a data directory can move and a backup can be restored
 Changing the password re-wraps the same data key (new salt, new nonce) and replaces the
 file atomically; the database is not touched. Neither the password nor any key is ever
 logged or written anywhere else.
+
+**Recovery wrap (device key share).** So that a password an administrator reset (or one
+changed on another computer) can open this store without the old password, the file may
+also hold the data key sealed under a random 256-bit *device key share* that only the
+server keeps (``recovery``: the device id, nonce and wrapped key; the header plus the
+device id are its associated data). The share never touches this disk in clear; the
+server releases it only to a fresh password login from this device, and destroys it when
+an administrator marks the device lost. After such a recovery the file is sealed under
+the new password, so the old one no longer unlocks it. A thief holding the laptop (the
+key file, the keyring's refresh token) gains nothing from it: a refresh does not release
+the share, and guessing it is 2^256 work.
 """
 
 from __future__ import annotations
@@ -37,9 +48,12 @@ from gridclient.storage.errors import KeyFileError, WrongPassword
 __all__ = [
     "DEFAULT_KDF",
     "KdfParams",
+    "add_recovery",
     "change_password",
     "create_key_file",
     "key_file_for",
+    "recover",
+    "recovery_device",
     "unlock",
 ]
 
@@ -141,14 +155,50 @@ def _header(store: str, user: str, params: KdfParams, salt: bytes) -> dict[str, 
     }
 
 
-def _seal(password: str, data_key: bytes, store: str, user: str, params: KdfParams) -> bytes:
+def _seal(
+    password: str,
+    data_key: bytes,
+    store: str,
+    user: str,
+    params: KdfParams,
+    *,
+    share: bytes | None = None,
+    device_id: str | None = None,
+    keep: _Recovery | None = None,
+) -> bytes:
+    """The key file's bytes; with ``share`` (and ``device_id``) also a new recovery
+    wrap, or ``keep`` an existing one."""
     salt = secrets.token_bytes(_SALT_BYTES)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     header = _header(store, user, params, salt)
     kek = _derive(password, salt, params)
     wrapped = AESGCM(kek).encrypt(nonce, data_key, _associated_data(header))
-    document = {**header, "nonce": _b64(nonce), "wrapped_key": _b64(wrapped)}
+    document: dict[str, Any] = {**header, "nonce": _b64(nonce), "wrapped_key": _b64(wrapped)}
+    if share is not None and device_id is not None:
+        recovery_nonce = secrets.token_bytes(_NONCE_BYTES)
+        sealed = AESGCM(share).encrypt(
+            recovery_nonce, data_key, _recovery_associated_data(store, user, device_id)
+        )
+        document["recovery"] = {
+            "device_id": device_id,
+            "nonce": _b64(recovery_nonce),
+            "wrapped_key": _b64(sealed),
+        }
+    elif keep is not None:
+        document["recovery"] = {
+            "device_id": keep.device_id,
+            "nonce": _b64(keep.nonce),
+            "wrapped_key": _b64(keep.wrapped),
+        }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _recovery_associated_data(store: str, user: str, device_id: str) -> bytes:
+    """Independent of the password wrap (its salt), so changing the password keeps the
+    recovery wrap as it is."""
+    return _associated_data(
+        {"format": _FORMAT, "store": store, "user": user, "recovery_device_id": device_id}
+    )
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -189,6 +239,13 @@ def create_key_file(
 
 
 @dataclass(frozen=True, slots=True)
+class _Recovery:
+    device_id: str
+    nonce: bytes
+    wrapped: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class _KeyFile:
     store: str
     user: str
@@ -197,6 +254,7 @@ class _KeyFile:
     nonce: bytes
     wrapped: bytes
     header: dict[str, Any]
+    recovery: _Recovery | None = None
 
 
 def _read(path: Path) -> _KeyFile:
@@ -234,6 +292,14 @@ def _read(path: Path) -> _KeyFile:
         raise KeyFileError(path, "缺少存储或用户信息")
     salt = _unb64(kdf.get("salt"), "salt", path)
     header = _header(store, user, params, salt)
+    recovery = None
+    section = document.get("recovery")
+    if isinstance(section, dict) and isinstance(section.get("device_id"), str):
+        recovery = _Recovery(
+            device_id=section["device_id"],
+            nonce=_unb64(section.get("nonce"), "recovery nonce", path),
+            wrapped=_unb64(section.get("wrapped_key"), "recovery wrapped_key", path),
+        )
     return _KeyFile(
         store=store,
         user=user,
@@ -242,6 +308,7 @@ def _read(path: Path) -> _KeyFile:
         nonce=_unb64(document.get("nonce"), "nonce", path),
         wrapped=_unb64(document.get("wrapped_key"), "wrapped_key", path),
         header=header,
+        recovery=recovery,
     )
 
 
@@ -276,9 +343,90 @@ def change_password(path: Path, old: str, new: str, *, params: KdfParams | None 
     """Re-wrap the same data key under ``new`` (fresh salt and nonce), atomically.
 
     ``old`` must unlock the file (else ``WrongPassword`` and nothing changes). The KDF
-    parameters stay as they were unless ``params`` raises them.
+    parameters stay as they were unless ``params`` raises them. A recovery wrap is kept.
     """
     key_file = _read(path)
     data_key = unlock(path, old)
-    sealed = _seal(new, data_key, key_file.store, key_file.user, params or key_file.params)
+    sealed = _seal(
+        new,
+        data_key,
+        key_file.store,
+        key_file.user,
+        params or key_file.params,
+        keep=key_file.recovery,
+    )
+    _write_atomic(path, sealed)
+
+
+def recovery_device(path: Path) -> str | None:
+    """The device id recorded with the recovery wrap (``None``: no recovery wrap). Read
+    without any password: it says which device's share the server should release."""
+    recovery = _read(path).recovery
+    return None if recovery is None else recovery.device_id
+
+
+def add_recovery(path: Path, password: str, share: bytes, device_id: str) -> None:
+    """Seal the data key also under ``share`` (32 random bytes the server keeps), for
+    ``device_id``; re-seals the password wrap too (fresh salt), atomically."""
+    if len(share) != DATA_KEY_BYTES:
+        raise ValueError("the device key share must be 32 bytes")
+    key_file = _read(path)
+    data_key = unlock(path, password)
+    sealed = _seal(
+        password,
+        data_key,
+        key_file.store,
+        key_file.user,
+        key_file.params,
+        share=share,
+        device_id=device_id,
+    )
+    _write_atomic(path, sealed)
+
+
+def share_opens(path: Path, share: bytes) -> bool:
+    """Whether ``share`` opens the recovery wrap of the key file (reads only)."""
+    try:
+        _open_recovery(_read(path), path, share)
+    except (WrongPassword, KeyFileError):
+        return False
+    return True
+
+
+def _open_recovery(key_file: _KeyFile, path: Path, share: bytes) -> bytes:
+    recovery = key_file.recovery
+    if recovery is None:
+        raise KeyFileError(path, "没有恢复密钥")
+    if len(share) != DATA_KEY_BYTES or len(recovery.nonce) != _NONCE_BYTES:
+        raise WrongPassword()
+    try:
+        data_key = AESGCM(share).decrypt(
+            recovery.nonce,
+            recovery.wrapped,
+            _recovery_associated_data(key_file.store, key_file.user, recovery.device_id),
+        )
+    except InvalidTag:
+        raise WrongPassword() from None
+    if len(data_key) != DATA_KEY_BYTES:
+        raise KeyFileError(path, "数据密钥长度错误")
+    return data_key
+
+
+def recover(path: Path, share: bytes, new_password: str) -> None:
+    """Open the recovery wrap with the server's ``share`` and seal the data key under
+    ``new_password`` (keeping the recovery wrap): from now on the previous password no
+    longer unlocks the file. ``WrongPassword`` when the share does not fit."""
+    key_file = _read(path)
+    recovery = key_file.recovery
+    data_key = _open_recovery(key_file, path, share)
+    assert recovery is not None
+    sealed = _seal(
+        new_password,
+        data_key,
+        key_file.store,
+        key_file.user,
+        key_file.params,
+        share=share,
+        device_id=recovery.device_id,
+    )
     _write_atomic(path, sealed)

@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import Final, Self
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from gridclient.domain.clock import DeviceClock
@@ -313,6 +313,7 @@ class Store:
         self._engine = engine
         self._device_id = device_id
         self._closed = False
+        self._discarded = False
         self._clock: DeviceClock | None = None
 
     def __repr__(self) -> str:  # never the key, never the URL with its password
@@ -329,7 +330,7 @@ class Store:
     @property
     def engine(self) -> Engine:
         """For the sync engine's bulk path (``engine.write_connection``) and tests."""
-        return self._engine
+        return self._usable()
 
     @property
     def device_id(self) -> str:
@@ -504,6 +505,25 @@ class Store:
         finally:
             self._engine.dispose()
 
+    def discard(self) -> None:
+        """Close for good before the files are deleted (a device marked lost): any later
+        read or write raises ``StoreNotFound`` instead of opening a new, empty file at
+        the same path."""
+        self.close()
+        self._discarded = True
+        path = self._path
+
+        def refuse(*_args: object) -> None:
+            # Readers that kept the engine (list models, queries) must not recreate it.
+            raise StoreNotFound(path)
+
+        event.listen(self._engine, "do_connect", refuse)
+
+    def _usable(self) -> Engine:
+        if self._discarded:
+            raise StoreNotFound(self._path)
+        return self._engine
+
     def _mark_clean(self) -> None:
         raw = self._engine.raw_connection()  # autocommit DBAPI connection (engine.py)
         try:
@@ -541,7 +561,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Repositories]:
         """Repositories over one consistent read snapshot."""
-        with read_session(self._engine) as session:
+        with read_session(self._usable()) as session:
             yield Repositories(session)
 
     @contextmanager
@@ -549,14 +569,14 @@ class Store:
         """Repositories in one ``BEGIN IMMEDIATE`` transaction, for the sync engine's
         bookkeeping (op statuses, cursor, conflicts). User edits go through
         :meth:`unit_of_work` so they always queue an op."""
-        with session_scope(self._engine, write=True) as session:
+        with session_scope(self._usable(), write=True) as session:
             yield Repositories(session)
 
     @contextmanager
     def unit_of_work(self, *, actor: str) -> Iterator[UnitOfWork]:
         """One atomic user change: domain rows and their outbox ops commit together or
         not at all."""
-        with session_scope(self._engine, write=True) as session:
+        with session_scope(self._usable(), write=True) as session:
             yield UnitOfWork(session, actor=actor, clock=self.clock)
 
     def checkpoint(self) -> None:

@@ -33,6 +33,11 @@ Rules:
   conflict record as decided (``resolution`` set, ``resolved`` left for the server to
   confirm). The op's changes are ``{field: [shown before, kept]}``, so a pull rebases
   the kept value like any pending edit and a refusal can put the old value back.
+* **Only storable values.** Every new record, and every changed field of an edit, is
+  checked with :mod:`gridclient.domain.limits` before anything is written (integers
+  within their bounds, text without control characters, dates in range …): a value
+  the server would reject, or that would stop other laptops' pulls, raises
+  ``limits.InvalidValue`` (a Chinese message naming the field) and nothing is queued.
 * New records must point at a live parent (resident → household, visit → household,
   event → household when given, event action → event), else ``MissingParent``; this is
   the local half of the foreign keys the schema leaves out (see ``models``).
@@ -49,7 +54,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from gridclient.domain import codec
+from gridclient.domain import codec, limits
 from gridclient.domain.clock import DeviceClock
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.entities import (
@@ -149,6 +154,7 @@ class UnitOfWork:
                 raise WrongOperation(kind, "新记录的版本、删除标记和服务器时间由服务器设置。")
             if (kind, record.id) in fresh:
                 raise DuplicateRecord(kind, record.id)
+            limits.check_record(record)
             fresh.add((kind, record.id))
         by_kind: dict[EntityKind, list[Record]] = {}
         for record in records:
@@ -262,6 +268,7 @@ class UnitOfWork:
         if not changes:
             return None
         edited = codec.replace(stored, {f: new for f, (_old, new) in changes.items()})
+        limits.check_record(edited, changes)
         values = record_to_values(edited)
         table = table_for(kind)
         self._session.execute(
@@ -379,6 +386,7 @@ class UnitOfWork:
             raise WrongOperation(kind, "记录类型不符。")
         if record.version != 0 or record.deleted or record.updated_at is not None:
             raise WrongOperation(kind, "新记录的版本、删除标记和服务器时间由服务器设置。")
+        limits.check_record(record)
         if self.repos.records.exists(kind, record.id, live=False):
             raise DuplicateRecord(kind, record.id)
         for parent_kind, parent_id in _parents(record):

@@ -22,10 +22,12 @@ from gridclient.sync.errors import CredentialStoreUnavailable
 from gridclient.sync.transport import normalise_server_url
 
 __all__ = [
+    "InsecureKeyring",
     "KeyringTokenStore",
     "MemoryTokenStore",
     "TokenStore",
     "describe_backend",
+    "insecure_reason",
     "service_name",
 ]
 
@@ -50,11 +52,57 @@ def service_name(server: str) -> str:
     return f"{SERVICE_PREFIX}:{normalise_server_url(server)}"
 
 
-def _usable(backend: KeyringBackend) -> bool:
-    """``null`` drops what it is given and ``fail`` raises: neither keeps a token."""
+class InsecureKeyring(CredentialStoreUnavailable):
+    """The keyring backend would keep the token where anyone with the laptop can read
+    it (a plain file); it is refused: no token is kept, the person logs in online."""
+
+    default_message = (
+        "本机的系统凭据库会把登录凭证以明文保存在文件中，不安全，已停用。"
+        "您仍可离线工作，但每次联网同步前需要重新登录。请联系信息化管理员处理。"
+    )
+
+
+def insecure_reason(backend: KeyringBackend) -> str | None:
+    """Why ``backend`` must not hold a refresh token, or None if it may.
+
+    Refused: a class (or base class) named ``Plaintext…`` (keyrings.alt's
+    ``PlaintextKeyring``, keyring's old ``file.PlaintextKeyring``); anything from
+    ``keyrings.alt`` (its own description: "alternate keyring implementations", files
+    on disk, a password typed on a console, registry or third-party stores); a backend
+    whose priority says it is not recommended (below 1: keyring's convention for "works,
+    but not secure"). A chain is refused when any of its members is, since it falls
+    through to the next member when the first fails."""
     if isinstance(backend, chainer.ChainerBackend):
-        return any(_usable(b) for b in backend.backends)
-    return not isinstance(backend, null.Keyring | fail.Keyring)
+        for member in backend.backends:
+            reason = insecure_reason(member)
+            if reason is not None:
+                return reason
+        return None
+    if isinstance(backend, null.Keyring | fail.Keyring):
+        return None  # keeps nothing at all: "unusable", not insecure
+    cls = type(backend)
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if any("plaintext" in k.__name__.lower() for k in cls.__mro__):
+        return f"{name} stores secrets in a plain file"
+    if cls.__module__.split(".")[0] == "keyrings":
+        return f"{name} is an alternative backend without OS protection"
+    try:
+        priority = float(backend.priority)
+    except Exception:  # a backend's priority raises when it is not viable
+        return f"{name} is not viable"
+    if priority < 1:
+        return f"{name} has priority {priority}: not recommended (not encrypted)"
+    return None
+
+
+def _usable(backend: KeyringBackend) -> bool:
+    """``null`` drops what it is given and ``fail`` raises: neither keeps a token; an
+    insecure backend (:func:`insecure_reason`) must not."""
+    if isinstance(backend, chainer.ChainerBackend):
+        return any(_usable(b) for b in backend.backends) and insecure_reason(backend) is None
+    if isinstance(backend, null.Keyring | fail.Keyring):
+        return False
+    return insecure_reason(backend) is None
 
 
 def describe_backend(backend: KeyringBackend | None = None) -> str:
@@ -68,7 +116,10 @@ def describe_backend(backend: KeyringBackend | None = None) -> str:
     if isinstance(active, chainer.ChainerBackend):
         inner = ", ".join(f"{type(b).__module__}.{type(b).__qualname__}" for b in active.backends)
         text = f"{text} [{inner}]"
-    if not _usable(active):
+    reason = insecure_reason(active)
+    if reason is not None:
+        text += f" (refused: {reason}; tokens are not kept)"
+    elif not _usable(active):
         text += " (unusable: tokens are not kept)"
     return text
 
@@ -80,6 +131,8 @@ class KeyringTokenStore:
 
     def __init__(self, backend: KeyringBackend | None = None) -> None:
         self._backend = backend
+        self.refused: str | None = None
+        """Why the keyring was refused as insecure (set at the first use), else None."""
 
     def _keyring(self) -> KeyringBackend:
         if self._backend is None:
@@ -91,15 +144,31 @@ class KeyringTokenStore:
                 ) from None
         return self._backend
 
-    def get(self, server: str, username: str) -> str | None:
+    def _secure(self, server: str, username: str) -> KeyringBackend:
+        """The backend, unless it is insecure: then a token an earlier version left in
+        it is deleted (best effort) and :class:`InsecureKeyring` raised."""
         backend = self._keyring()
+        reason = insecure_reason(backend)
+        if reason is None:
+            return backend
+        if self.refused is None:
+            self.refused = reason
+            log.warning("keyring refused, no refresh token is kept: %s", reason)
+        try:
+            backend.delete_password(service_name(server), username)
+        except Exception:  # nothing there, or the backend cannot: either way not used
+            log.debug("no token to remove from the refused keyring")
+        raise InsecureKeyring(detail=f"insecure keyring: {reason}")
+
+    def get(self, server: str, username: str) -> str | None:
+        backend = self._secure(server, username)
         try:
             return backend.get_password(service_name(server), username)
         except Exception as exc:  # see module docstring: never crash on a keyring
             raise self._unavailable("read", exc) from None
 
     def set(self, server: str, username: str, token: str) -> None:
-        backend = self._keyring()
+        backend = self._secure(server, username)
         if not _usable(backend):
             raise CredentialStoreUnavailable(
                 detail=f"no usable keyring: {describe_backend(backend)}"

@@ -39,8 +39,10 @@ passes a ``threading.Event`` for cancel and a callback for progress.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -150,6 +152,11 @@ class Phase:
     DOWNLOAD = "download"
 
 
+GROUP_SECONDS = 0.5
+"""A pull transaction takes in the next page only while younger than this."""
+GROUP_RECORDS = 20_000
+"""…and while it holds fewer records than this (bounded memory and rollback)."""
+
 ProgressFunc = Callable[[str, int, int], None]
 """``(phase, done, total)``; ``total`` is 0 when unknown (pull pages)."""
 
@@ -236,7 +243,7 @@ class SyncEngine:
         transport: Transport,
         *,
         batch_size: int = 200,
-        page_size: int = 500,
+        page_size: int = 2000,
         progress: ProgressFunc | None = None,
         cancel: threading.Event | None = None,
         fetch_catalog: bool = False,
@@ -452,28 +459,55 @@ class SyncEngine:
     # -- pull -------------------------------------------------------------------------
 
     def _pull(self, report: SyncReport) -> None:
-        """Pages in order, each applied in its own transaction. The next page is fetched
-        on a helper thread while this one is written: its cursor is known as soon as this
-        page has arrived, and the network wait and the SQLCipher write (both release the
-        GIL) then overlap. A prefetched page is only ever applied after the one before it
-        committed; on any failure or cancel it is dropped, and the saved cursor is still
-        the last committed page's, as without prefetching."""
+        """Pages in order. The next page is fetched on a helper thread while this one is
+        written: its cursor is known as soon as this page has arrived, and the network
+        wait and the SQLCipher write (both release the GIL) then overlap.
+
+        Consecutive pages share one local transaction (and its COMMIT, the costliest part
+        of writing a page: each commit rewrites, encrypts and authenticates the index
+        pages the page touched) while the next page has already arrived, for at most
+        :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`. So a transaction never waits for
+        the network, and a person's save waits at most about half a second for it. The
+        cursor is saved with each page, inside the transaction, so a crash or a cancel
+        loses at most the uncommitted group, and the next run pulls it again."""
         with self.store.read() as repos:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool,
+            contextlib.ExitStack() as group,
+        ):
             pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
+            connection: Connection | None = None
+            started, records = 0.0, 0
             try:
                 while pending is not None:
-                    page = pending.result()
+                    try:
+                        page = pending.result()
+                    except BaseException:
+                        group.close()  # the network failed: keep the pages written
+                        raise
                     pending = None
-                    if page.more:
-                        self._check_cancel()
+                    if page.more and not self.cancel.is_set():
                         pending = pool.submit(self._fetch, page.cursor)
-                    self.apply_page(page, report)
+                    if connection is None:
+                        connection = group.enter_context(write_connection(self.store.engine))
+                        started, records = time.monotonic(), 0
+                    self._apply_on(connection, page, report)
+                    records += len(page.changes)
                     self._report(Phase.PULL, report.pulled, 0)
-                    if page.more:
+                    more = (
+                        pending is not None
+                        and pending.done()
+                        and time.monotonic() - started < GROUP_SECONDS
+                        and records < GROUP_RECORDS
+                    )
+                    if not more:
+                        group.close()  # COMMIT: the pages and their cursor
+                        connection = None
+                    if page.more and self.cancel.is_set():
+                        group.close()  # keep what was pulled, then stop
                         self._check_cancel()
             finally:
                 if pending is not None and not pending.cancel():
@@ -527,24 +561,28 @@ class SyncEngine:
             page = PullPage.from_response(page)
         report = report if report is not None else SyncReport()
         with write_connection(self.store.engine) as connection:
-            # The default join mode never commits the connection's transaction: the
-            # session's flushes land in it and commit with the page, or not at all.
-            session = Session(bind=connection)
-            try:
-                repos = Repositories(session)
-                unsent = self._unsent_by_record(repos)
-                equal = repos.sync_state.get(SyncKey.REPULL_EQUAL) is True
-                self._apply_evictions(connection, page, unsent, report)
-                self._apply_changes(connection, page, report, equal=equal)
-                restoring = self._restoring(repos, unsent)
-                report.rebased += self._rebase(connection, page, unsent, restoring)
-                self._apply_conflicts(repos, page.conflicts, report)
-                repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
-                if equal and not page.more:
-                    repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
-                session.flush()
-            finally:
-                session.close()
+            self._apply_on(connection, page, report)
+
+    def _apply_on(self, connection: Connection, page: PullPage, report: SyncReport) -> None:
+        """One page on ``connection``, inside the caller's transaction."""
+        # The default join mode never commits the connection's transaction: the
+        # session's flushes land in it and commit with the page, or not at all.
+        session = Session(bind=connection)
+        try:
+            repos = Repositories(session)
+            unsent = self._unsent_by_record(repos)
+            equal = repos.sync_state.get(SyncKey.REPULL_EQUAL) is True
+            self._apply_evictions(connection, page, unsent, report)
+            self._apply_changes(connection, page, report, equal=equal)
+            restoring = self._restoring(repos, unsent)
+            report.rebased += self._rebase(connection, page, unsent, restoring)
+            self._apply_conflicts(repos, page.conflicts, report)
+            repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
+            if equal and not page.more:
+                repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
+            session.flush()
+        finally:
+            session.close()
 
     @staticmethod
     def _unsent_by_record(repos: Repositories) -> dict[tuple[EntityKind, str], list[OutboxOp]]:

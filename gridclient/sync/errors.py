@@ -24,8 +24,10 @@ __all__ = [
     "Cancelled",
     "ClientTooOld",
     "CredentialStoreUnavailable",
+    "DeviceLost",
     "InvalidServerURL",
     "NetworkError",
+    "PasswordChangeRequired",
     "ProtocolError",
     "RateLimited",
     "RejectedRequest",
@@ -90,6 +92,20 @@ class AccountDisabled(SyncError):
     """The account was disabled on the server; only an administrator can change that."""
 
     default_message = "该账号已被停用，请联系管理员。"
+
+
+class PasswordChangeRequired(SyncError):
+    """An administrator set a new password: the person must choose their own before the
+    server opens a session (``Transport.change_password``)."""
+
+    default_message = "管理员已重置您的密码，请设置新密码后再登录。"
+
+
+class DeviceLost(SyncError):
+    """An administrator marked this computer lost: its local data is to be wiped,
+    nothing more is uploaded."""
+
+    default_message = "管理员已将本机登记为丢失设备，本机数据已清除。请联系管理员。"
 
 
 class SessionExpired(SyncError):
@@ -231,6 +247,10 @@ def error_from_response(
     detail = f"{detail} [{status}{' ' + code if code else ''}]".strip()
     if code == "account_disabled":
         return AccountDisabled(message, detail=detail)
+    if code == "device_lost":
+        return DeviceLost(message, detail=detail)
+    if code == "password_change_required":
+        return PasswordChangeRequired(message, detail=detail)
     if code == "client_too_old" or status == 426:
         return ClientTooOld(message, min_version=_min_version(body), detail=detail)
     if code == "unsupported_protocol":

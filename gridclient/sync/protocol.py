@@ -35,17 +35,44 @@ Who may resolve: a grid worker who wrote either side of the conflict (for record
 their grids), township staff and administrators for any conflict in their scope.
 The closed conflict arrives again in the pull feed with ``resolved`` true and the
 ``resolution``, so every client clears it.
+
+Values (one value must never stop anyone's sync; the rules are
+:mod:`gridclient.domain.limits`, checked by the server on every op and by the client
+before it queues one):
+
+* The op envelope is bounded to what the server stores: ``seq`` 0…2⁶³−1,
+  ``base_version`` 0…2³¹−1 (record versions are 32-bit), ``client_time`` 1900…2199
+  once in UTC (a time without an offset is UTC). A request breaking these, or any other
+  rule of these models, is malformed: ``422 invalid_request`` (``400 malformed_json``
+  for a body that is not JSON), and nothing of it is applied.
+* Every new value in ``changes``: JSON nested at most 8 deep, finite numbers, integers
+  in the signed 64-bit range, text of at most 10,000 characters without control
+  characters (U+0000–U+001F but tab, LF and CR; U+007F–U+009F) or lone surrogates.
+  Old values are only compared, never refused (a laptop fixing a value stored before
+  these rules sends it as the old one); the server keeps a storable stand-in of one
+  that breaks them (in its audit log and any conflict record).
+* New values, by field: integers within the field's domain bounds (``members``
+  0…1,000,000, ``disability_grade`` 1…4, attachment ``size`` 0…2³¹−1, ``width`` and
+  ``height`` 0…100,000), dates 1800-01-01…2199-12-31, datetimes 1900…2199 in UTC,
+  lists at most 100 items, codes and references at most 64 characters.
+* An op breaking a value rule is ``rejected`` on its own (``invalid_field`` or
+  ``unknown_field``, the ``field``, a Chinese ``message``; logged, so a replay gets the
+  same answer); the other ops of the push go on. So does an op the database refuses
+  for any other reason (its savepoint is rolled back): ``invalid_field`` without a field.
+* The pull ``cursor`` is the server's own: anything else is ``400 invalid_cursor``.
+  No input answers 500.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
+from gridclient.domain import limits
 from gridclient.domain.enums import ChangeKind, EntityKind, Role
 
 __all__ = [
@@ -54,7 +81,9 @@ __all__ = [
     "MAX_OPS_PER_PUSH",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
+    "ChangePasswordRequest",
     "ConflictInfo",
+    "DeviceKey",
     "DirectoryEntry",
     "DirectoryResponse",
     "ErrorBody",
@@ -62,6 +91,7 @@ __all__ = [
     "GridRef",
     "LoginRequest",
     "LoginResponse",
+    "LogoutRequest",
     "Op",
     "OpReason",
     "OpResult",
@@ -125,14 +155,22 @@ def is_valid_entity_id(entity: EntityKind, entity_id: str) -> bool:
 
 
 class Op(_Wire):
-    """One outbox entry: a change to one record, immutable once queued."""
+    """One outbox entry: a change to one record, immutable once queued.
+
+    The envelope is bounded to what the server stores (``seq`` 64-bit, ``base_version``
+    32-bit like every record version, ``client_time`` within
+    :data:`gridclient.domain.limits.DATETIME_MIN`–``DATETIME_MAX`` once in UTC; a time
+    without an offset is UTC): a request breaking these is malformed (422). The values
+    in ``changes`` are checked per op instead (``rejected`` with the field, see
+    :mod:`gridclient.domain.limits`), so one bad value never refuses the others.
+    """
 
     op_id: uuid.UUID
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=limits.INT64_MAX)
     entity: EntityKind
     entity_id: str = Field(min_length=36, max_length=64)
     kind: ChangeKind
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=limits.INT32_MAX)
     changes: dict[str, tuple[JsonValue, JsonValue]] = Field(default_factory=dict)
     """``{field: (old, new)}`` in wire form; ``old`` is the value the client started from."""
     client_time: datetime
@@ -140,6 +178,22 @@ class Op(_Wire):
     """Only for ``kind="resolve"``: the conflict record decided."""
     keep: Resolution | None = None
     """Only for ``kind="resolve"``: the side kept."""
+
+    @field_validator("client_time")
+    @classmethod
+    def _client_time_in_range(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        try:
+            in_range = limits.DATETIME_MIN <= value.astimezone(UTC) <= limits.DATETIME_MAX
+        except OverflowError:
+            in_range = False
+        if not in_range:
+            raise ValueError(
+                f"client_time must lie between {limits.DATETIME_MIN.year} and "
+                f"{limits.DATETIME_MAX.year} in UTC"
+            )
+        return value
 
     @model_validator(mode="after")
     def _check_id(self) -> Op:
@@ -229,8 +283,12 @@ class PullResponse(_Wire):
     server_time: datetime
 
 
+Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$")]
+"""Any characters but control characters (they cannot be stored or looked up)."""
+
+
 class LoginRequest(_Wire):
-    username: str = Field(min_length=1, max_length=64)
+    username: Username
     password: str = Field(min_length=1, max_length=256)
     device_id: DeviceId
 
@@ -301,3 +359,33 @@ class ErrorBody(_Wire):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
             raise ValueError("error codes are snake_case")
         return value
+
+
+# --- session management (logout, password change, device key share) ---------------------
+
+
+class LogoutRequest(_Wire):
+    """``POST /auth/logout``: end this device's session. Names it by the refresh token
+    (an access token in ``Authorization`` works too, then the body may be ``{}``)."""
+
+    refresh_token: str | None = Field(default=None, min_length=16, max_length=256)
+    device_id: DeviceId | None = None
+
+
+class ChangePasswordRequest(_Wire):
+    """``POST /auth/change-password``: the person sets their own password (required
+    after an administrator reset it: the login then answers 403
+    ``password_change_required``). Answered like a login (``LoginResponse``)."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+    device_id: DeviceId
+
+
+class DeviceKey(_Wire):
+    """``PUT``/``GET /auth/device-key``: this device's key share (32 random bytes,
+    base64), which the server releases only to a fresh password login on the same
+    device, and destroys when the device is marked lost."""
+
+    key: str = Field(min_length=40, max_length=64)

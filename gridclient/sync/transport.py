@@ -30,6 +30,8 @@ Logging: method, path (no query), status and duration only; never headers or bod
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import ipaddress
 import json
@@ -57,9 +59,11 @@ from gridclient.sync.errors import (
     AccountDisabled,
     AuthError,
     Cancelled,
+    DeviceLost,
     InvalidServerURL,
     NetworkError,
     ProtocolError,
+    RejectedRequest,
     SessionExpired,
     SyncError,
     TLSError,
@@ -72,12 +76,15 @@ from gridclient.sync.protocol import (
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
+    ChangePasswordRequest,
     ConflictInfo,
+    DeviceKey,
     DirectoryResponse,
     ErrorBody,
     Eviction,
     LoginRequest,
     LoginResponse,
+    LogoutRequest,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -428,12 +435,98 @@ class Transport:
             response = self._send(
                 "POST", "/auth/refresh", cancel, _Repeat.UNSENT, data=body.model_dump_json()
             )
-        except (SessionExpired, AccountDisabled):
+        except (SessionExpired, AccountDisabled, DeviceLost):
             self.forget()
             raise
         result = self._parse(response, LoginResponse)
         self._adopt(result, device_id)
         return result
+
+    def change_password(
+        self,
+        username: str,
+        password: str,
+        new_password: str,
+        device_id: str,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> LoginResponse:
+        """Set a new password with the current one (required after an administrator
+        reset it: ``login`` then raises ``PasswordChangeRequired``); answered like a
+        login. A wrong current password is ``AuthError``."""
+        try:
+            body = ChangePasswordRequest(
+                username=username,
+                password=password,
+                new_password=new_password,
+                device_id=device_id,
+            )
+        except ValidationError as exc:
+            if any(e["loc"][:1] == ("new_password",) for e in exc.errors()):
+                raise RejectedRequest(
+                    "新密码至少需要 8 个字符。", status=422, code="invalid_request"
+                ) from None
+            raise AuthError(
+                "请输入用户名和密码。", detail="change-password request invalid"
+            ) from None
+        response = self._send(
+            "POST",
+            "/auth/change-password",
+            cancel,
+            _Repeat.UNSENT,
+            data=body.model_dump_json(),
+            raise_for={401: AuthError},
+        )
+        result = self._parse(response, LoginResponse)
+        self._adopt(result, device_id)
+        return result
+
+    def logout(self, *, cancel: threading.Event | None = None) -> None:
+        """End this device's session on the server (its refresh token is revoked), then
+        forget the tokens. One quick try: a logout offline still forgets locally (the
+        token then expires on the server by itself)."""
+        with self._lock:
+            refresh, device_id, access = self._refresh_token, self._device_id, self._access_token
+        try:
+            if refresh is not None and device_id is not None:
+                body = LogoutRequest(refresh_token=refresh, device_id=device_id)
+                self._send(
+                    "POST", "/auth/logout", cancel, _Repeat.NEVER, data=body.model_dump_json()
+                )
+            elif access is not None:
+                self._send("POST", "/auth/logout", cancel, _Repeat.NEVER, token=access, data="{}")
+        except (SyncError, ValidationError) as exc:
+            log.warning("logout not confirmed by the server: %s", type(exc).__name__)
+        finally:
+            self.forget()
+
+    def put_device_key(self, key: bytes, *, cancel: threading.Event | None = None) -> None:
+        """Give the server this device's key share (right after a password login)."""
+        body = DeviceKey(key=base64.b64encode(key).decode("ascii"))
+        token = self._access_token
+        if token is None:
+            raise SessionExpired(detail="no access token for the device key")
+        self._send(
+            "PUT",
+            "/auth/device-key",
+            cancel,
+            _Repeat.SAFE,
+            token=token,
+            data=body.model_dump_json(),
+        )
+
+    def get_device_key(self, *, cancel: threading.Event | None = None) -> bytes:
+        """This device's key share; the server releases it only right after a password
+        login from this device. ``RejectedRequest`` (404) when it has none."""
+        token = self._access_token
+        if token is None:
+            raise SessionExpired(detail="no access token for the device key")
+        response = self._send("GET", "/auth/device-key", cancel, _Repeat.SAFE, token=token)
+        document = self._parse(response, DeviceKey)
+        try:
+            return base64.b64decode(document.key, validate=True)
+        except (binascii.Error, ValueError):
+            raise ProtocolError(detail="GET /auth/device-key: key is not base64") from None
 
     def push(self, request: PushRequest, *, cancel: threading.Event | None = None) -> PushResponse:
         """Send a batch of ops; retried freely because the server deduplicates by op_id."""

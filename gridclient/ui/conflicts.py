@@ -72,6 +72,7 @@ from gridclient.ui.form_common import (
     tint,
 )
 from gridclient.ui.masked_field import mask_id_number, mask_phone
+from gridclient.ui.plaintext import TextLabel, escape
 from gridclient.ui.tasks import TaskContext
 
 __all__ = [
@@ -328,7 +329,7 @@ class ConflictsView(QWidget):
         self.model = ConflictModel(self)
         self.table = make_table(self.model)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
-        self.intro = QLabel(
+        self.intro = TextLabel(
             self.tr(
                 "The same field was changed on two computers. The later change was "
                 "saved; the other value is kept here. Choose which one stays."
@@ -338,18 +339,18 @@ class ConflictsView(QWidget):
         self.show_all_button = QPushButton(self.tr("Show all households"))
         self.show_all_button.clicked.connect(self.show_all)
         self.show_all_button.setVisible(household_id is not None)
-        self.empty_label = QLabel(self.tr("No conflicts to review."))
+        self.empty_label = TextLabel(self.tr("No conflicts to review."))
         emphasize(self.empty_label, bold=False)
 
         self.detail = QGroupBox(self.tr("Selected conflict"))
         form = QFormLayout(self.detail)
-        self.record_value = QLabel()
-        self.field_value = QLabel()
-        self.base_value = QLabel()
-        self.mine_caption = QLabel()
-        self.mine_value = QLabel()
-        self.theirs_caption = QLabel()
-        self.theirs_value = QLabel()
+        self.record_value = TextLabel()
+        self.field_value = TextLabel()
+        self.base_value = TextLabel()
+        self.mine_caption = TextLabel()
+        self.mine_value = TextLabel()
+        self.theirs_caption = TextLabel()
+        self.theirs_value = TextLabel()
         for label in (self.record_value, self.base_value, self.mine_value, self.theirs_value):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -365,7 +366,7 @@ class ConflictsView(QWidget):
             self.tr("Show the full numbers; the reveal is recorded in the audit log")
         )
         self.reveal_button.clicked.connect(self.reveal)
-        self.note = QLabel()
+        self.note = TextLabel()
         self.note.setWordWrap(True)
         tint(self.note, "#555555")
         self.keep_mine_button = QPushButton()
@@ -643,8 +644,8 @@ class SyncTexts(QObject):
                 else self.tr("%n conflict(s) to review", "", state.conflicts)
             )
         if state.rejected:
-            escape = _escape if link else str
-            reasons = "；".join(escape(m) for m in state.messages)
+            quote = escape if link else str
+            reasons = "；".join(quote(m) for m in state.messages)
             text = self.tr("%n item(s) refused by the server", "", state.rejected)
             parts.append(f"{text}：{reasons}" if reasons else text)
         if state.pending:
@@ -676,7 +677,3 @@ class SyncBanner(QLabel):
         color = STATE_COLORS.get(state.state, "#000000")
         self.setText(f"<span style='color:{color}'>{'<br>'.join(parts)}</span>")
         self.setVisible(bool(parts))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

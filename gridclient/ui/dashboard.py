@@ -9,13 +9,13 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from gridclient.storage.queries import Dashboard, EventStateFilter
+from gridclient.ui.plaintext import TextLabel
 
 NOT_VISITED_CHOICES = (30, 60, 90)
 
@@ -26,11 +26,11 @@ class _Card(QFrame):
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumSize(280, 170)
-        self.title = QLabel(title)
+        self.title = TextLabel(title)
         self.title.setObjectName("cardTitle")
-        self.value = QLabel("—")
+        self.value = TextLabel("—")
         self.value.setObjectName("cardValue")
-        self.detail = QLabel()
+        self.detail = TextLabel()
         self.detail.setWordWrap(True)
         self.body = QVBoxLayout(self)
         self.body.addWidget(self.title)
@@ -82,7 +82,7 @@ class DashboardPage(QWidget):
         grid.addWidget(self.pending, 0, 2)
         grid.addWidget(self.open_events, 1, 0)
         grid.addWidget(self.overdue_events, 1, 1)
-        self.heading = QLabel(self.tr("Today's work"))
+        self.heading = TextLabel(self.tr("Today's work"))
         self.heading.setObjectName("dashboardHeading")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 16, 16, 16)

@@ -70,6 +70,7 @@ from gridclient.ui.form_common import (
     tint,
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
+from gridclient.ui.plaintext import TextLabel
 
 A = EventActionKind
 
@@ -136,7 +137,7 @@ class EventReportDialog(QDialog):
         self.category_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.category_combo.setPlaceholderText(self.tr("Type to search categories"))
         self.category_combo.currentTextChanged.connect(self._category_changed)
-        self.category_info = QLabel()
+        self.category_info = TextLabel()
         self.category_info.setWordWrap(True)
         self.category_error = InlineMessage()
         self.ledger_combo = QComboBox()
@@ -518,14 +519,14 @@ class EventDialog(QDialog):
         self.setWindowTitle(self.tr("Event"))
         self.resize(980, 720)
 
-        self.title_label = QLabel(self.tr("Loading…"))
+        self.title_label = TextLabel(self.tr("Loading…"))
         emphasize(self.title_label, point_size=15)
         self.title_label.setWordWrap(True)
-        self.state_label = QLabel()
+        self.state_label = TextLabel()
         emphasize(self.state_label, point_size=13)
-        self.deadline_label = QLabel()
+        self.deadline_label = TextLabel()
         emphasize(self.deadline_label, point_size=13)
-        self.overdue_label = QLabel(self.tr("Overdue"))
+        self.overdue_label = TextLabel(self.tr("Overdue"))
         self.overdue_label.setStyleSheet(
             "font-size: 13pt; font-weight: bold; color: white; background: #b00020;"
             " padding: 2px 10px; border-radius: 4px;"
@@ -549,9 +550,9 @@ class EventDialog(QDialog):
         ]
         pairs = len(fields) - 2  # description and photos get a full row each
         for i, (key, title) in enumerate(fields):
-            caption = QLabel(title)
+            caption = TextLabel(title)
             tint(caption, "#555555")
-            value = QLabel()
+            value = TextLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.detail_labels[key] = value
@@ -592,7 +593,7 @@ class EventDialog(QDialog):
         rows.setMinimumSectionSize(rows.defaultSectionSize())  # one-line rows as before
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.actions_row = QHBoxLayout()
-        self.no_actions_label = QLabel(self.tr("No further step for your role."))
+        self.no_actions_label = TextLabel(self.tr("No further step for your role."))
         self.actions_row.addWidget(self.no_actions_label)
         self.actions_row.addStretch(1)
         self.close_button = QPushButton(self.tr("Close"))
@@ -609,7 +610,7 @@ class EventDialog(QDialog):
         layout.addLayout(head)
         layout.addWidget(self.banner)
         layout.addLayout(details)
-        timeline_caption = QLabel(self.tr("Timeline"))
+        timeline_caption = TextLabel(self.tr("Timeline"))
         emphasize(timeline_caption)
         layout.addWidget(timeline_caption)
         layout.addWidget(self.timeline, 1)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from gridclient.domain.entities import CST
 from gridclient.domain.enums import Role
 from gridclient.domain.idnumber import InvalidIdNumber
+from gridclient.domain.limits import InvalidValue
 from gridclient.domain.phone import InvalidPhone
 from gridclient.domain.workflow import IllegalTransition
 from gridclient.storage.errors import (
@@ -44,6 +45,7 @@ from gridclient.storage.errors import (
     StorageError,
 )
 from gridclient.ui.context import UserInfo
+from gridclient.ui.plaintext import plain, tooltip
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
@@ -58,14 +60,16 @@ Confirm = Callable[[QWidget, str, str], bool]
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
         title,
         text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
+        parent,
     )
-    return answer == QMessageBox.StandardButton.Yes
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the question quotes user data
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def enum_data(combo: QComboBox, cls: type[E]) -> E | None:
@@ -138,7 +142,7 @@ def error_text(exc: BaseException) -> str:
     def tr(text: str) -> str:
         return QCoreApplication.translate("Errors", text)
 
-    if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone):
+    if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone | InvalidValue):
         return str(exc)
     if isinstance(exc, StaleRecord):
         return f"{exc}\n" + tr(
@@ -166,6 +170,7 @@ class InlineMessage(QLabel):
 
     def __init__(self, *, warning: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        plain(self)  # messages quote values and the server's words
         self.setWordWrap(True)
         tint(self, WARNING_COLOR if warning else ERROR_COLOR)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -219,8 +224,10 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return None
         column = self._columns[index.column()]
         record = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.text(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(column.text(record))
         alert = column.alert
         if role == Qt.ItemDataRole.ForegroundRole and alert is not None and alert(record):
             return QBrush(QColor(ERROR_COLOR))

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -65,6 +64,7 @@ from gridclient.ui.form_common import (
     may_see_sensitive,
 )
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.resident_form import ResidentForm
 
 
@@ -170,7 +170,7 @@ class HouseholdDialog(QDialog):
         self.setWindowTitle(self.tr("Household") if household_id else self.tr("New household"))
         self.resize(1000, 720)
 
-        self.heading = QLabel()
+        self.heading = TextLabel()
         emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()
         self.sync_banner = SyncBanner()
@@ -806,7 +806,7 @@ class MoveOutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            TextLabel(
                 self.tr(
                     "The household leaves the lists, figures and rosters; its record, "
                     "members and history are kept."
@@ -861,7 +861,7 @@ class DeleteHouseholdDialog(QDialog):
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        note = QLabel(
+        note = TextLabel(
             self.tr(
                 "The household and its %n member(s) are marked deleted on every computer "
                 "after the next sync. Use “Move out” for a household that left.",

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -59,6 +58,7 @@ from gridclient.ui.form_common import (
     make_readable,
     make_table,
 )
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.report_dialogs import failure_text, save_file_dialog
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
@@ -133,8 +133,8 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr("Import roster"))
         self.resize(1100, 700)
 
-        heading = emphasize(QLabel(self.tr("Import an Excel roster")), point_size=15)
-        explain = QLabel(
+        heading = emphasize(TextLabel(self.tr("Import an Excel roster")), point_size=15)
+        explain = TextLabel(
             self.tr(
                 "The file is checked first and nothing is written until you confirm. "
                 "Rows with errors are not imported; save them, correct them in Excel and "
@@ -157,7 +157,7 @@ class ImportDialog(QDialog):
         form.addRow(self.tr("Excel file"), file_row)
         form.addRow(self.tr("Into grid"), self.grid_combo)
 
-        self.summary = QLabel()
+        self.summary = TextLabel()
         self.summary.setWordWrap(True)
         self.errors_only = QCheckBox(self.tr("Show only rows with errors"))
         self.errors_only.toggled.connect(self._filter)
@@ -172,7 +172,7 @@ class ImportDialog(QDialog):
 
         self.progress = QProgressBar()
         self.progress.hide()
-        self.status_label = QLabel()
+        self.status_label = TextLabel()
         self.status_label.setWordWrap(True)
         self.message = InlineMessage()
 

@@ -21,6 +21,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from gridclient.ui.plaintext import tooltip
+
 Row = Sequence[Any]
 RowFetcher = Callable[[Sequence[str]], Mapping[str, Row]]
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -131,6 +133,8 @@ class LazyTableModel(QAbstractTableModel):
         if styled:
             return self.style_data(row, index.column(), role)
         value = row[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip(value)
         return "" if value is None else str(value)
 
     def style_data(self, row: Row, column: int, role: int) -> Any:

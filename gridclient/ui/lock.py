@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from time import monotonic
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gridclient.storage import keys
 from gridclient.storage.errors import KeyFileError, WrongPassword
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
 
@@ -90,6 +91,106 @@ class IdleWatcher(QObject):
             app.removeEventFilter(self)
 
 
+class LockGuard(QObject):
+    """While the application is locked: no window but the locked main window shows, and
+    no input or shortcut reaches anything but the lock screen.
+
+    Installed as an application-wide event filter only while locked (so it costs nothing
+    otherwise). Every top-level window that was open is hidden (popups and tool tips are
+    closed for good; dialogs and other windows come back at :meth:`release`); a window that
+    some late callback shows while locked (a message box, a print preview, a password
+    prompt) is hidden on the next event-loop turn and comes back at release too. Key,
+    mouse, wheel and touch input to any widget outside ``allowed`` and every ``Shortcut``
+    event are swallowed: even a shortcut the code forgot to disable does nothing.
+
+    A dialog run with ``exec()`` ends its own event loop when hidden (Qt's rule), as if
+    cancelled; the app opens its dialogs with ``open()`` so they survive a lock."""
+
+    def __init__(self, main: QWidget, allowed: QWidget) -> None:
+        super().__init__(main)
+        self._main = main
+        self._allowed = allowed
+        self._hidden: list[QWidget] = []
+        self.active = False
+
+    def engage(self) -> None:
+        if self.active:
+            return
+        self.active = True
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        popup = app.activePopupWidget()
+        while popup is not None:  # open menus, combo lists, completers
+            popup.close()
+            next_popup = app.activePopupWidget()
+            if next_popup is popup:
+                popup.hide()
+                break
+            popup = next_popup
+        for window in app.topLevelWidgets():
+            self._cover(window)
+        app.installEventFilter(self)
+
+    def release(self) -> list[QWidget]:
+        """Stop guarding and show again the windows hidden while locked (in the order
+        they were first shown); returns them."""
+        if not self.active:
+            return []
+        self.active = False
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        shown = []
+        for window in self._hidden:
+            if shiboken6.isValid(window) and window.isHidden():
+                window.show()
+                shown.append(window)
+        self._hidden = []
+        return shown
+
+    def stop(self) -> None:
+        """The main window closes: stop guarding, show nothing again."""
+        self.active = False
+        self._hidden = []
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def _cover(self, window: QWidget) -> None:
+        if window is self._main or not shiboken6.isValid(window) or not window.isVisible():
+            return
+        kind = window.windowType()
+        window.hide()
+        if kind in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+            return  # a menu or tool tip: gone, not restored
+        if window not in self._hidden:
+            self._hidden.append(window)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.active:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.Show:
+            if isinstance(watched, QWidget) and watched.isWindow() and watched is not self._main:
+                # Hiding inside the show event would leave the native window up: next turn.
+                QTimer.singleShot(0, self, lambda w=watched: self._cover_late(w))
+            return False
+        if kind == QEvent.Type.Shortcut:
+            return True
+        if event.isInputEvent() and isinstance(watched, QWidget):
+            return not self._inside_allowed(watched)
+        return False
+
+    def _cover_late(self, window: QWidget) -> None:
+        if self.active and shiboken6.isValid(window):
+            self._cover(window)
+
+    def _inside_allowed(self, widget: QWidget) -> bool:
+        if widget is self._main:
+            return True  # its title bar and frame: the lock screen is all it shows
+        return widget is self._allowed or self._allowed.isAncestorOf(widget)
+
+
 Verifier = Callable[[str], None]
 """Raises ``WrongPassword`` (or ``KeyFileError``) when the password does not unlock."""
 
@@ -111,15 +212,13 @@ class LockScreen(QWidget):
         self.runner = runner
         self._verify = verify
         self.setAutoFillBackground(True)
-        self.title = QLabel(self.tr("Locked"))
+        self.setObjectName("lockScreen")
+        self.title = TextLabel(self.tr("Locked"))
         self.title.setObjectName("lockTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint = QLabel(
-            self.tr(
-                "GridClient locked itself because nobody used it for a while, to protect "
-                "residents' personal information.\n{name}, enter your password to continue."
-            ).format(name=user_name)
-        )
+        self._user_name = user_name
+        self.hint = TextLabel()
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setWordWrap(True)
         self.hint.setMinimumHeight(90)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,7 +230,7 @@ class LockScreen(QWidget):
         self.button = QPushButton(self.tr("Unlock"))
         self.button.setDefault(True)
         self.button.clicked.connect(self.try_unlock)
-        self.error = QLabel()
+        self.error = TextLabel()
         self.error.setObjectName("lockError")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.setWordWrap(True)
@@ -154,6 +253,21 @@ class LockScreen(QWidget):
             "#lockTitle { font-size: 22pt; font-weight: bold; }"
             "#lockError { color: #b00020; font-weight: bold; }"
         )
+        self.set_reason(idle=True)
+
+    def set_reason(self, *, idle: bool) -> None:
+        """Say why the window is locked: idle time or the user's own Ctrl+L."""
+        if idle:
+            text = self.tr(
+                "GridClient locked itself because nobody used it for a while, to protect "
+                "residents' personal information.\n{name}, enter your password to continue."
+            )
+        else:
+            text = self.tr(
+                "GridClient was locked on request, to protect residents' personal "
+                "information.\n{name}, enter your password to continue."
+            )
+        self.hint.setText(text.format(name=self._user_name))
 
     def reset(self) -> None:
         self.password.clear()

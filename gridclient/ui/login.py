@@ -37,6 +37,7 @@ from gridclient.config import ITSettings, Paths
 from gridclient.domain.enums import Role
 from gridclient.storage.errors import (
     KeyFileError,
+    PreviousPasswordNeeded,
     StorageError,
     StoreCorrupted,
     StoreNotFound,
@@ -49,8 +50,10 @@ from gridclient.sync.errors import (
     AuthError,
     ClientTooOld,
     CredentialStoreUnavailable,
+    DeviceLost,
     InvalidServerURL,
     NetworkError,
+    PasswordChangeRequired,
     ProtocolError,
     RateLimited,
     ServerError,
@@ -154,9 +157,12 @@ def sign_in_online(
     tokens: TokenStore,
     *,
     transport_factory: TransportFactory = Transport,
+    new_password: str | None = None,
+    previous_password: str | None = None,
 ) -> LoginResult:
     """``log_in`` (creates the store on the first login), plus the client-version check
-    against the login answer's ``min_client_version``."""
+    against the login answer's ``min_client_version``. ``new_password``: the person's
+    own password after an administrator reset theirs (``PasswordChangeRequired``)."""
     answers: list[LoginResponse] = []
     made: list[Transport] = []
 
@@ -171,7 +177,16 @@ def sign_in_online(
         made.append(transport)
         return transport
 
-    session = log_in(data_dir, server_url, username, password, tokens, transport_factory=factory)
+    session = log_in(
+        data_dir,
+        server_url,
+        username,
+        password,
+        tokens,
+        transport_factory=factory,
+        new_password=new_password,
+        previous_password=previous_password,
+    )
     minimum = answers[0].min_client_version if answers else None
     return LoginResult(session, client_too_old(minimum, made[0].client_version))
 
@@ -226,6 +241,13 @@ def preferences(paths: Paths) -> QSettings:
 def error_message(exc: BaseException, *, local_store: bool = False, offline: bool = False) -> str:
     """A clear sentence for a failed login or sync. ``local_store``: offline unlock is
     possible for this user; ``offline``: the failure came from unlocking offline."""
+    if isinstance(exc, PreviousPasswordNeeded) and not offline:
+        return QCoreApplication.translate(
+            "LoginDialog",
+            "The data on this computer is still locked with your previous password. If "
+            "your password was changed, also enter the previous one (only this once); "
+            "otherwise check the password and try again.",
+        )
     if isinstance(exc, WrongPassword):
         if offline:
             return QCoreApplication.translate(
@@ -246,6 +268,18 @@ def error_message(exc: BaseException, *, local_store: bool = False, offline: boo
         return QCoreApplication.translate(
             "LoginDialog", "This account has been disabled. Please contact your administrator."
         )
+    if isinstance(exc, DeviceLost):
+        return QCoreApplication.translate(
+            "LoginDialog",
+            "Your administrator reported this computer lost: the data of this user on it "
+            "has been deleted. Please contact your administrator.",
+        )
+    if isinstance(exc, PasswordChangeRequired):
+        return QCoreApplication.translate(
+            "LoginDialog",
+            "Your administrator has reset your password. Choose a new password of at "
+            "least 8 characters, enter it twice and log in again.",
+        )
     if isinstance(exc, ClientTooOld):
         if exc.min_version:
             return QCoreApplication.translate(
@@ -260,6 +294,11 @@ def error_message(exc: BaseException, *, local_store: bool = False, offline: boo
             "upgrade it. Changes not yet uploaded can still be uploaded.",
         )
     if isinstance(exc, RateLimited):
+        if exc.retry_after and exc.retry_after < 60:
+            return QCoreApplication.translate(
+                "LoginDialog",
+                "Too many attempts. Please wait {seconds} seconds and try again.",
+            ).format(seconds=max(1, round(exc.retry_after)))
         if exc.retry_after:
             minutes = max(1, round(exc.retry_after / 60))
             return QCoreApplication.translate(
@@ -373,6 +412,15 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Password"))
+        # Shown after an administrator reset the password (PasswordChangeRequired).
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password_again = QLineEdit()
+        self.new_password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self._changing = False
+        # Shown when an older store still needs the previous password once.
+        self.previous_password = QLineEdit()
+        self.previous_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel()
         self.message.setObjectName("loginMessage")
         self.message.setWordWrap(True)
@@ -398,6 +446,12 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Server:"), self.server)
         form.addRow(self.tr("User name:"), self.username)
         form.addRow(self.tr("Password:"), self.password)
+        form.addRow(self.tr("New password:"), self.new_password)
+        form.addRow(self.tr("Repeat new password:"), self.new_password_again)
+        form.addRow(self.tr("Previous password:"), self.previous_password)
+        self._form = form
+        self._show_new_password(False)
+        self._show_previous_password(False)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
@@ -440,7 +494,15 @@ class LoginDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.busy.setVisible(busy)
-        for widget in (self.username, self.password, self.login_button, self.offline_button):
+        for widget in (
+            self.username,
+            self.password,
+            self.new_password,
+            self.new_password_again,
+            self.previous_password,
+            self.login_button,
+            self.offline_button,
+        ):
             widget.setEnabled(not busy)
         self.server.setEnabled(not busy)
 
@@ -460,6 +522,39 @@ class LoginDialog(QDialog):
             self.password.setFocus()
             return None
         return server, username, password
+
+    def _show_new_password(self, shown: bool) -> None:
+        self._changing = shown
+        for field in (self.new_password, self.new_password_again):
+            field.setVisible(shown)
+            label = self._form.labelForField(field)
+            if label is not None:
+                label.setVisible(shown)
+            if not shown:
+                field.clear()
+
+    def _show_previous_password(self, shown: bool) -> None:
+        self.previous_password.setVisible(shown)
+        label = self._form.labelForField(self.previous_password)
+        if label is not None:
+            label.setVisible(shown)
+        if not shown:
+            self.previous_password.clear()
+
+    def _new_password(self) -> str | None:
+        """The new password when one is being chosen and both entries agree; else says
+        what is wrong and returns None."""
+        first, second = self.new_password.text(), self.new_password_again.text()
+        if len(first) < 8:
+            self._say(self.tr("The new password must have at least 8 characters."), error=True)
+            self.new_password.setFocus()
+            return None
+        if first != second:
+            self._say(self.tr("The two new passwords do not match."), error=True)
+            self.new_password_again.selectAll()
+            self.new_password_again.setFocus()
+            return None
+        return first
 
     def _remember(self, server: str, username: str) -> None:
         self.prefs.setValue(LAST_USER_KEY, username)
@@ -481,6 +576,14 @@ class LoginDialog(QDialog):
         if inputs is None:
             return
         server, username, password = inputs
+        new_password = None
+        if self._changing:
+            new_password = self._new_password()
+            if new_password is None:
+                return
+        previous_password = None
+        if self.previous_password.isVisible() and self.previous_password.text():
+            previous_password = self.previous_password.text()
         self._remember(server, username)
         data_dir, tokens, factory = self.paths.data_dir, self.tokens, self.transport_factory
         self._set_busy(True)
@@ -489,7 +592,14 @@ class LoginDialog(QDialog):
 
         def work(_ctx: TaskContext) -> LoginResult:
             return sign_in_online(
-                data_dir, server, username, password, tokens, transport_factory=factory
+                data_dir,
+                server,
+                username,
+                password,
+                tokens,
+                transport_factory=factory,
+                new_password=new_password,
+                previous_password=previous_password,
             )
 
         self.runner.submit(work, on_done=self._signed_in, on_error=self._online_failed, lane="net")
@@ -527,11 +637,23 @@ class LoginDialog(QDialog):
             self.server.setEnabled(False)
             return
         self.password.clear()
+        self._show_new_password(False)
+        self._show_previous_password(False)
         self.accept()
 
     def _online_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         log.info("online login failed: %s", type(exc).__name__)
+        if isinstance(exc, PasswordChangeRequired):
+            self._show_new_password(True)
+            self._say(error_message(exc))
+            self.new_password.setFocus()
+            return
+        if isinstance(exc, PreviousPasswordNeeded):
+            self._show_previous_password(True)
+            self._say(error_message(exc), error=True)
+            self.previous_password.setFocus()
+            return
         server, username = self.server.text().strip(), self.username.text().strip()
         local = has_local_store(self.paths.data_dir, server, username)
         offer = local and isinstance(exc, NetworkError | ServerError | ProtocolError)
@@ -561,9 +683,10 @@ class LoginDialog(QDialog):
         super().reject()
 
 
-Relogin = Callable[[str, Callable[[], None], Callable[[BaseException], None]], None]
-"""``(password, on_done, on_error)``: log in again off the UI thread (the sync
-controller's ``reauthenticate``, which then syncs)."""
+Relogin = Callable[..., None]
+"""``(password, on_done, on_error, new_password=None)``: log in again off the UI thread
+(the sync controller's ``reauthenticate``, which then syncs); ``new_password`` only
+after an administrator reset the password."""
 
 
 class PasswordPrompt(QDialog):
@@ -587,6 +710,19 @@ class PasswordPrompt(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Password"))
+        # After an administrator reset the password (PasswordChangeRequired).
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password.setPlaceholderText(
+            QCoreApplication.translate("LoginDialog", "New password:").rstrip("：:")
+        )
+        self.new_password_again = QLineEdit()
+        self.new_password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password_again.setPlaceholderText(
+            QCoreApplication.translate("LoginDialog", "Repeat new password:").rstrip("：:")
+        )
+        self.new_password.hide()
+        self.new_password_again.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")
@@ -603,6 +739,8 @@ class PasswordPrompt(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.password)
+        layout.addWidget(self.new_password)
+        layout.addWidget(self.new_password_again)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.setMinimumWidth(420)
@@ -615,19 +753,44 @@ class PasswordPrompt(QDialog):
         if not password:
             self.message.setText(self.tr("Enter your password."))
             return
+        new_password = None
+        if self.new_password.isVisible():
+            new_password = self.new_password.text()
+            if len(new_password) < 8:
+                self.message.setText(
+                    QCoreApplication.translate(
+                        "LoginDialog", "The new password must have at least 8 characters."
+                    )
+                )
+                return
+            if new_password != self.new_password_again.text():
+                self.message.setText(
+                    QCoreApplication.translate("LoginDialog", "The two new passwords do not match.")
+                )
+                return
         self._busy = True
         self.ok_button.setEnabled(False)
         self.message.setText(self.tr("Signing in…"))
-        self._relogin(password, self._done, self._failed)
+        if new_password is None:
+            self._relogin(password, self._done, self._failed)
+        else:
+            self._relogin(password, self._done, self._failed, new_password=new_password)
 
     def _done(self) -> None:
         self._busy = False
         self.password.clear()
+        self.new_password.clear()
+        self.new_password_again.clear()
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.ok_button.setEnabled(True)
         self.message.setText(error_message(exc))
+        if isinstance(exc, PasswordChangeRequired):
+            self.new_password.show()
+            self.new_password_again.show()
+            self.new_password.setFocus()
+            return
         self.password.selectAll()
         self.password.setFocus()

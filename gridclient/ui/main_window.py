@@ -13,7 +13,7 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -60,7 +60,8 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
-from gridclient.ui.lock import IdleWatcher, LockScreen, key_file_verifier
+from gridclient.ui.lock import IdleWatcher, LockGuard, LockScreen, key_file_verifier
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
     EventTableModel,
@@ -83,6 +84,25 @@ BASE_POINT_SIZE = 12
 BACKGROUND_AFTER_MS = 3000
 """Start the background loads (tree, status, search index) by then even if the
 household list never arrives (a failed query is reported, the rest still loads)."""
+
+
+P = ParamSpec("P")
+
+
+def _unless_locked(
+    method: Callable[Concatenate[MainWindow, P], None],
+) -> Callable[Concatenate[MainWindow, P], None]:
+    """A user entry point (menu, shortcut, button, double click) does nothing while the
+    window is locked, whatever route reached it."""
+
+    def guarded(self: MainWindow, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        if self.locked:
+            log.info("%s refused: the window is locked", method.__name__)
+            return
+        method(self, *args, **kwargs)
+
+    functools.update_wrapper(guarded, method)
+    return guarded
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +128,7 @@ class MainWindow(QMainWindow):
         self._my_grids = ctx.user.grid_ids or None
         self._area = AreaFilter(self._my_grids)
         self._locked = False
-        self._hidden_windows: list[QWidget] = []
+        self._disabled_actions: list[QAction] = []
 
         font = self.font()
         font.setPointSize(BASE_POINT_SIZE)
@@ -227,7 +247,7 @@ class MainWindow(QMainWindow):
 
     def _build_layout(self) -> None:
         user = self.ctx.user
-        self.heading = QLabel(
+        self.heading = TextLabel(
             self.tr("{name} ({role}) · {scope}").format(
                 name=user.display_name, role=user.role.label, scope=user.scope_name
             )
@@ -270,6 +290,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.content)
         self.stack.addWidget(self.lock_screen)
         self.setCentralWidget(self.stack)
+        self.lock_guard = LockGuard(self, self.lock_screen)
 
     def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
@@ -298,7 +319,7 @@ class MainWindow(QMainWindow):
         )
         self.find_action = self._action(self.tr("Search (Ctrl+F)"), "Ctrl+F", self.focus_search)
         self.refresh_action = self._action(self.tr("Refresh (F5)"), "F5", lambda: self.reload())
-        self.lock_action = self._action(self.tr("Lock (Ctrl+L)"), "Ctrl+L", self.lock)
+        self.lock_action = self._action(self.tr("Lock (Ctrl+L)"), "Ctrl+L", lambda: self.lock())
         for number in range(self.tabs.count()):
             self._action(
                 self.tr("Tab {number}").format(number=number + 1),
@@ -336,12 +357,14 @@ class MainWindow(QMainWindow):
         self.diagnostics_action = self.help_menu.addAction(self.tr("Export diagnostics bundle…"))
         self.diagnostics_action.triggered.connect(lambda: self.export_diagnostics())
 
+    @_unless_locked
     def open_reports(self) -> None:
         from gridclient.ui.report_dialogs import ReportDialog, tree_area_id
 
         area_id = tree_area_id(self._area, self.tree.currentIndex().data(KEY_ROLE))
         self._show(ReportDialog(self.ctx, area_id=area_id, parent=self))
 
+    @_unless_locked
     def open_import(self) -> None:
         from gridclient.ui.import_dialog import ImportDialog
 
@@ -356,20 +379,20 @@ class MainWindow(QMainWindow):
         self.sync_progress.setMaximumHeight(18)
         self.sync_progress.setTextVisible(False)
         self.sync_progress.hide()
-        self.sync_phase_label = QLabel()
+        self.sync_phase_label = TextLabel()
         self.sync_phase_label.hide()
         self.cancel_sync_button = QPushButton(self.tr("Cancel sync"))
         self.cancel_sync_button.clicked.connect(self.cancel_sync)
         self.cancel_sync_button.hide()
-        self.connection_label = QLabel()
-        self.pending_label = QLabel()
-        self.last_sync_label = QLabel()
-        self.conflicts_label = QLabel()
-        self.conflicts_label.setTextFormat(Qt.TextFormat.AutoText)
+        self.connection_label = TextLabel()
+        self.pending_label = TextLabel()
+        self.last_sync_label = TextLabel()
+        self.conflicts_label = TextLabel()
+        self.conflicts_label.setTextFormat(Qt.TextFormat.RichText)  # a link; no data
         self.conflicts_label.linkActivated.connect(self.show_conflicts)
         self.conflicts_label.setToolTip(self.tr("Open the conflicts to review"))
-        self.rejected_label = QLabel()
-        self.warning_label = QLabel()
+        self.rejected_label = TextLabel()
+        self.warning_label = TextLabel()
         self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
         self.warning_label.hide()
         bar = self.statusBar()
@@ -399,7 +422,9 @@ class MainWindow(QMainWindow):
         sync.failed.connect(self._sync_failed)
         sync.connection_changed.connect(self.set_connection_state)
         sync.reauth_needed.connect(self.ask_password)
+        sync.device_lost.connect(self._device_lost)
 
+    @_unless_locked
     def export_diagnostics(self, target: Path | None = None) -> None:
         """Ask where to save (unless ``target`` is given), then zip logs, versions,
         settings and this store's sync-state counts on the task runner
@@ -498,9 +523,12 @@ class MainWindow(QMainWindow):
     def _start_idle_watch(self) -> None:
         if self.idle is None:
             self.idle = IdleWatcher(self.ctx.settings.auto_lock_minutes, self)
-            self.idle.idle.connect(self.lock)
+            self.idle.idle.connect(self._lock_idle)
             if self._locked:
                 self.idle.pause()
+
+    def _lock_idle(self) -> None:
+        self.lock(idle=True)
 
     def _on_screen(self, widget: QWidget) -> bool:
         return not self._starting and self.tabs.currentWidget() is widget
@@ -640,6 +668,7 @@ class MainWindow(QMainWindow):
         )
         self.warning_label.setVisible(bool(parts))
 
+    @_unless_locked
     def show_conflicts(self, _link: str = "") -> None:
         """The status bar's conflict count is a link to the conflicts tab."""
         self.tabs.setCurrentWidget(self.conflicts_view)
@@ -656,6 +685,7 @@ class MainWindow(QMainWindow):
             self.connection_label.setStyleSheet("color: #666666;")
 
     # -- sync -----------------------------------------------------------------------------
+    @_unless_locked
     def start_sync(self) -> None:
         if self.sync is not None and not self.sync.sync():
             self.statusBar().showMessage(self.tr("A sync is already running."), 5000)
@@ -789,6 +819,7 @@ class MainWindow(QMainWindow):
             self.conflicts_view.ensure_loaded()
 
     # -- search and dashboard links ---------------------------------------------------
+    @_unless_locked
     def focus_search(self) -> None:
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
@@ -826,6 +857,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    @_unless_locked
     def open_household(self, household_id: str) -> None:
         self._show(
             HouseholdDialog(
@@ -833,14 +865,17 @@ class MainWindow(QMainWindow):
             )
         )
 
+    @_unless_locked
     def open_event(self, event_id: str) -> None:
         self._show(EventDialog(self.ctx, event_id, parent=self))
 
+    @_unless_locked
     def new_visit(self, household_id: str) -> None:
         dialog = VisitDialog(self.ctx, household_id, parent=self)
         dialog.nextRequested.connect(self._visit_next_household)
         self._show(dialog)
 
+    @_unless_locked
     def new_event(self, grid_id: str, household_id: str | None = None) -> None:
         self._show(EventReportDialog(self.ctx, grid_id, household_id, parent=self))
 
@@ -886,6 +921,7 @@ class MainWindow(QMainWindow):
             return None if visit_id is None else self.visits.household_of(visit_id)
         return None
 
+    @_unless_locked
     def new_visit_for_selection(self) -> None:
         household_id = self.selected_household()
         if household_id is None:
@@ -893,6 +929,7 @@ class MainWindow(QMainWindow):
             return
         self.new_visit(household_id)
 
+    @_unless_locked
     def new_household_for_selection(self) -> None:
         """新建住户 in the grid selected in the area tree (or the user's only grid), and
         in its micro-grid when one is selected."""
@@ -904,6 +941,7 @@ class MainWindow(QMainWindow):
             return
         self.new_household(grids[0], self._area.micro_grid_id)
 
+    @_unless_locked
     def new_household(self, grid_id: str, micro_grid_id: str | None = None) -> None:
         dialog = HouseholdDialog(
             self.ctx,
@@ -920,6 +958,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Saved. The household is in the list."), 5000)
         self.tabs.setCurrentWidget(self.household_pane)
 
+    @_unless_locked
     def new_event_for_selection(self) -> None:
         grids = self._area.grid_ids or self._my_grids
         if not grids:
@@ -932,26 +971,38 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self._locked
 
-    def lock(self) -> None:
-        """Cover everything: lists, tool bar, status bar and any open dialog."""
+    def lock(self, *, idle: bool = False) -> None:
+        """Cover everything: lists, menus, tool bar, status bar and every other window
+        of the app (dialogs, print previews, message boxes, open menus); until unlocked,
+        no action, shortcut or input reaches anything but the lock screen
+        (:class:`~gridclient.ui.lock.LockGuard`). ``idle``: locked by the idle timer,
+        else on request (Ctrl+L); the lock screen says which."""
         if self._locked:
             return
         self._locked = True
         if self.idle is not None:
             self.idle.pause()
-        for action in self._actions:
+        self._disabled_actions = [a for a in self._lockable_actions() if a.isEnabled()]
+        for action in self._disabled_actions:
             action.setEnabled(False)
-        self._hidden_windows = [
-            w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible()
-        ]
-        for window in self._hidden_windows:
-            window.hide()
+        self.lock_guard.engage()
+        self.menuBar().setEnabled(False)
+        self.menuBar().hide()
         self.toolbar.hide()
         self.statusBar().hide()
         self.content.hide()
+        self.lock_screen.set_reason(idle=idle)
         self.stack.setCurrentWidget(self.lock_screen)
         self.lock_screen.reset()
-        log.info("window locked")
+        log.info("window locked (%s)", "idle" if idle else "on request")
+
+    def _lockable_actions(self) -> list[QAction]:
+        """The window's own actions and every action of its menus."""
+        found = list(self._actions)
+        for menu in self.menuBar().findChildren(QMenu):
+            found.extend(menu.actions())
+        found.extend(self.menuBar().actions())
+        return list(dict.fromkeys(a for a in found if not a.isSeparator()))
 
     def unlock(self) -> None:
         if not self._locked:
@@ -959,22 +1010,41 @@ class MainWindow(QMainWindow):
         self._locked = False
         self.stack.setCurrentWidget(self.content)
         self.content.show()
+        self.menuBar().setEnabled(True)
+        self.menuBar().show()
         self.toolbar.show()
         self.statusBar().show()
-        for action in self._actions:
+        for action in self._disabled_actions:
             action.setEnabled(True)
+        self._disabled_actions = []
         if self.sync_action is not None and self.sync is not None and self.sync.running:
             self.sync_action.setEnabled(False)  # until the running sync ends
-        for window in self._hidden_windows:
-            window.show()
-        self._hidden_windows = []
+        self.lock_guard.release()
         if self.idle is not None:
             self.idle.resume()
         log.info("window unlocked")
         if self._reauth_pending:
             self.ask_password()
 
+    def _device_lost(self) -> None:
+        """An administrator marked this computer lost and the store is wiped: every
+        window closes (nothing of the data may stay on screen), one message says why."""
+        from gridclient.sync.errors import DeviceLost
+        from gridclient.ui.login import error_message
+
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            self.tr("Computer reported lost"),
+            error_message(DeviceLost()),
+        )
+        self._lost_box = box  # no parent (this window closes): keep it alive
+        box.open()
+        for window in QApplication.topLevelWidgets():
+            if window is not box and window.isVisible():
+                window.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.lock_guard.stop()
         if self.idle is not None:
             self.idle.stop()
         if self.sync is not None:
@@ -987,6 +1057,6 @@ def _labelled(text: str, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(QLabel(text))
+    layout.addWidget(TextLabel(text))
     layout.addWidget(widget)
     return box

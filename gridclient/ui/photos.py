@@ -19,7 +19,6 @@ from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -31,6 +30,7 @@ from gridclient.domain.entities import Attachment, utcnow
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import InlineMessage
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext
 
 LONGEST_SIDE = 1600
@@ -122,7 +122,7 @@ class PhotoPicker(QWidget):
         self.add_button.clicked.connect(self.choose)
         self.remove_button = QPushButton(self.tr("Remove photo"), self)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.status = QLabel(self)
+        self.status = TextLabel(self)
         self.error = InlineMessage(parent=self)
 
         buttons = QVBoxLayout()

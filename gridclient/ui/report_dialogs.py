@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QToolBar,
@@ -68,6 +67,7 @@ from gridclient.reports.render import (
 from gridclient.storage.queries import AreaFilter
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
+from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskHandle
 
 __all__ = [
@@ -161,14 +161,14 @@ class ReportDialog(QDialog):
         self.setWindowTitle(self.tr("Reports"))
         self.resize(620, 360)
 
-        heading = emphasize(QLabel(self.tr("Print or export a report")), point_size=15)
+        heading = emphasize(TextLabel(self.tr("Print or export a report")), point_size=15)
         self.kind_combo = QComboBox()
         for kind in ReportKind:
             self.kind_combo.addItem(kind.chinese, kind.value)
         self.group_combo = QComboBox()
         for group in SpecialGroup:
             self.group_combo.addItem(group.label, group.value)
-        self.group_label = QLabel(self.tr("Group"))
+        self.group_label = TextLabel(self.tr("Group"))
         self.area_combo = QComboBox()
         self.area_combo.addItem(self.tr("Loading…"), None)
         self.area_combo.setEnabled(False)
@@ -177,14 +177,14 @@ class ReportDialog(QDialog):
         self.month_edit.setCalendarPopup(True)
         first = last_month(today or date.today())
         self.month_edit.setDate(QDate(first.year, first.month, 1))
-        self.period_label = QLabel()
-        self.month_label = QLabel(self.tr("Month"))
+        self.period_label = TextLabel()
+        self.month_label = TextLabel(self.tr("Month"))
         mask_text = (
             self.tr("ID and phone numbers are printed in full (your role may see them).")
             if may_see_full_ids(ctx.user.role)
             else self.tr("ID and phone numbers are printed masked.")
         )
-        self.mask_label = QLabel(mask_text)
+        self.mask_label = TextLabel(mask_text)
         self.mask_label.setWordWrap(True)
 
         form = QFormLayout()
@@ -198,7 +198,7 @@ class ReportDialog(QDialog):
         self.progress.setRange(0, 0)  # busy: the work reports no steps
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.status_label = QLabel()
+        self.status_label = TextLabel()
         self.status_label.setWordWrap(True)
         self.message = InlineMessage()
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain import idnumber, phone
+from gridclient.domain import idnumber, limits, phone
 from gridclient.domain.agegroups import DERIVED_GROUPS, age_groups, today_cst
 from gridclient.domain.entities import Household, Resident
 from gridclient.domain.enums import (
@@ -55,6 +55,7 @@ from gridclient.ui.form_common import (
     scrolling,
 )
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.plaintext import TextLabel
 
 G = SpecialGroup
 
@@ -265,8 +266,11 @@ class ResidentForm(QDialog):
         body = QVBoxLayout()
         body.addLayout(form)
         body.addWidget(groups_box)
+        self.value_error = InlineMessage()
+        """A value no store may hold (a control character pasted in, see domain.limits)."""
         layout = QVBoxLayout(self)
         layout.addWidget(scrolling(body), 1)
+        layout.addWidget(self.value_error)
         layout.addWidget(self.buttons)
         if resident.id_number and not stored:
             self._id_changed(resident.id_number)
@@ -445,6 +449,12 @@ class ResidentForm(QDialog):
         edited = self.validate()
         if edited is None:
             return
+        try:  # the member is saved with the household: say it here, not at that save
+            limits.check_record(edited)
+        except limits.InvalidValue as exc:
+            self.value_error.show_message(exc.message)
+            return
+        self.value_error.show_message("")
         self._result = edited
         self.accept()
 
@@ -453,4 +463,4 @@ class ResidentForm(QDialog):
 
 
 def _section_label(text: str) -> QLabel:
-    return emphasize(QLabel(text))
+    return emphasize(TextLabel(text))

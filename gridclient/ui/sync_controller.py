@@ -10,6 +10,9 @@
   (or the laptop woke up) and every ``interval_minutes`` while online. The monitor's
   probe runs on the network lane too, on a transport of its own.
 * The connection state comes from those probes and from each sync's outcome.
+* A device an administrator marked lost (``DeviceLost``, met before anything was
+  pushed) is wiped at once: the controller stops, the session deletes the store, its
+  backups and its token, and ``device_lost`` tells the window to close.
 * A refused session (``SessionExpired``) emits ``reauth_needed``: the window asks for the
   password and calls :meth:`reauthenticate`. Rotated refresh tokens reach the keyring
   through the session's ``on_session`` hook (``log_in`` wires it).
@@ -28,7 +31,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gridclient.domain.enums import EntityKind
 from gridclient.sync.engine import SyncEngine, SyncReport
-from gridclient.sync.errors import Cancelled, NetworkError, SessionExpired, TLSError
+from gridclient.sync.errors import Cancelled, DeviceLost, NetworkError, SessionExpired, TLSError
 from gridclient.sync.monitor import ConnectivityMonitor
 from gridclient.sync.session import TransportFactory, UserSession, ensure_online
 from gridclient.sync.transport import Transport
@@ -55,6 +58,8 @@ class SyncController(QObject):
     connection_changed = Signal(object)
     """``True`` online, ``False`` offline, ``None`` not known yet."""
     reauth_needed = Signal()
+    device_lost = Signal()
+    """The store was wiped (the device was marked lost); the window must close."""
 
     def __init__(
         self,
@@ -63,7 +68,7 @@ class SyncController(QObject):
         *,
         transport_factory: TransportFactory = Transport,
         batch_size: int = 200,
-        page_size: int = 500,
+        page_size: int = 2000,
         fetch_catalog: bool = True,
         interval_minutes: float = AUTO_SYNC_MINUTES,
         tick_seconds: float = TICK_SECONDS,
@@ -227,9 +232,11 @@ class SyncController(QObject):
         password: str,
         on_done: Callable[[], None],
         on_error: Callable[[BaseException], None],
+        new_password: str | None = None,
     ) -> None:
         """Log in again with the password (after ``reauth_needed``), then sync. Counts
-        as running, so no sync uses the transport meanwhile (one asked for follows)."""
+        as running, so no sync uses the transport meanwhile (one asked for follows).
+        ``new_password``: the person's own after an administrator reset theirs."""
         if self._stopped or self._running:
             on_error(RuntimeError("a sync is running"))
             return
@@ -237,7 +244,7 @@ class SyncController(QObject):
         session = self.session
 
         def work(_ctx: TaskContext) -> None:
-            ensure_online(session, password)
+            ensure_online(session, password, new_password)
 
         def done(_result: object) -> None:
             self._running = False
@@ -248,8 +255,21 @@ class SyncController(QObject):
         def failed(exc: BaseException) -> None:
             self._running = False
             on_error(exc)
+            if isinstance(exc, DeviceLost):  # ensure_online wiped the store already
+                self.stop()
+                self.device_lost.emit()
 
         self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
+
+    def _lost(self) -> None:
+        log.warning("device marked lost: wiping the local store")
+        self._again = False
+        self.stop()
+        try:
+            self.session.wipe()
+        except OSError as exc:
+            log.error("wiping the store failed: %s", type(exc).__name__)
+        self.device_lost.emit()
 
     # -- outcomes (UI thread) ---------------------------------------------------------
 
@@ -265,6 +285,11 @@ class SyncController(QObject):
     def _done(self, report: object) -> None:
         assert isinstance(report, SyncReport)
         self.last_report = report
+        if any(isinstance(e, DeviceLost) for e in report.errors):
+            self._running = False
+            self._cancel = None
+            self._lost()
+            return
         self.ctx.refresh_names()  # the directory may have come with this sync
         self._settle(
             bool(

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -38,6 +37,7 @@ from gridclient.storage.syncstate_queries import (
 )
 from gridclient.ui.conflicts import STATE_COLORS, SyncTexts, state_text
 from gridclient.ui.lazy_model import ID_ROLE, AnyIndex, Column, LazyTableModel, Row
+from gridclient.ui.plaintext import TextLabel, tooltip
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
 ROW_HEIGHT = 30
@@ -131,7 +131,7 @@ class HouseholdTableModel(LazyTableModel):
                 return QCoreApplication.translate("tables", "Uploading")
             return state_text(state.state)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._texts.tooltip(state)
+            return tooltip(self._texts.tooltip(state))
         if role == Qt.ItemDataRole.ForegroundRole and state.state in STATE_COLORS:
             return QBrush(QColor(STATE_COLORS[state.state]))
         if role == Qt.ItemDataRole.FontRole and state.state >= SyncState.REJECTED:
@@ -309,7 +309,7 @@ class ListPane(QWidget):
         self._source: IdSource | None = None
         self._stale = False
         self.table = RecordTable(model, widths)
-        self.count_label = QLabel()
+        self.count_label = TextLabel()
         self.count_label.setObjectName("count")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)

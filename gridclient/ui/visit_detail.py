@@ -35,6 +35,7 @@ from gridclient.ui.form_common import (
     make_readable,
     scrolling,
 )
+from gridclient.ui.plaintext import TextLabel
 
 THUMBNAIL = 160
 
@@ -71,8 +72,7 @@ def load_visit(repos: Repositories, visit_id: str) -> VisitDetail | None:
 
 
 def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = TextLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -46,6 +45,7 @@ from gridclient.ui.form_common import (
     scrolling,
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
+from gridclient.ui.plaintext import TextLabel
 
 
 def to_qdatetime(when: datetime) -> QDateTime:
@@ -94,7 +94,7 @@ class VisitDialog(QDialog):
         )
         self.resize(720, 640)
 
-        self.heading = QLabel(self.tr("Loading…"))
+        self.heading = TextLabel(self.tr("Loading…"))
         emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()
         self.content_edit = _text_box(110)

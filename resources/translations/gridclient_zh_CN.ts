@@ -4,23 +4,23 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="145"/>
+        <location filename="../../gridclient/ui/form_common.py" line="149"/>
         <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
         <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
         <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="150"/>
+        <location filename="../../gridclient/ui/form_common.py" line="154"/>
         <source>Close this window and refresh the list; the record may have been removed.</source>
         <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="156"/>
+        <location filename="../../gridclient/ui/form_common.py" line="160"/>
         <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
         <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="159"/>
+        <location filename="../../gridclient/ui/form_common.py" line="163"/>
         <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
     </message>
@@ -28,62 +28,62 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="351"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="352"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="354"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="355"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="358"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="366"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="369"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="400"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="404"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="407"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="408"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="411"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="412"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -104,12 +104,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="605"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -117,136 +117,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="333"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="338"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="342"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="344"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="345"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="358"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="363"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="364"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="365"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="480"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="482"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
         <location filename="../../gridclient/ui/conflicts.py" line="502"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
         <location filename="../../gridclient/ui/conflicts.py" line="504"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="506"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="509"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="510"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="511"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="512"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="526"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="529"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="536"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="537"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="569"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="571"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="577"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="578"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -394,117 +394,117 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="489"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="490"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="493"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="500"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="510"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="558"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="561"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="590"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
@@ -519,27 +519,27 @@
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="595"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="641"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -547,134 +547,134 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="117"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="118"/>
         <source>Report event</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="124"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="125"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="142"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="143"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="144"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="145"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="146"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="147"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="152"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="153"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="155"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="159"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="164"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="165"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="206"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="207"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="232"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="233"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="245"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="245"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1150,49 +1150,56 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="114"/>
+        <location filename="../../gridclient/ui/lock.py" line="216"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="119"/>
+        <location filename="../../gridclient/ui/lock.py" line="262"/>
         <source>GridClient locked itself because nobody used it for a while, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通在一段时间无人操作后已自动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="128"/>
+        <location filename="../../gridclient/ui/lock.py" line="227"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="131"/>
+        <location filename="../../gridclient/ui/lock.py" line="230"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="168"/>
+        <location filename="../../gridclient/ui/lock.py" line="267"/>
+        <source>GridClient was locked on request, to protect residents&apos; personal information.
+{name}, enter your password to continue.</source>
+        <translation>为保护居民个人信息，网格通已按您的操作手动锁定。
+{name}，请输入密码继续使用。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/lock.py" line="282"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="172"/>
+        <location filename="../../gridclient/ui/lock.py" line="286"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="190"/>
+        <location filename="../../gridclient/ui/lock.py" line="304"/>
         <source>Wrong password. Please try again.</source>
         <translation>密码错误，请重试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="194"/>
+        <location filename="../../gridclient/ui/lock.py" line="308"/>
         <source>The key file of this computer&apos;s data cannot be read. Please call your IT contact.</source>
         <translation>无法读取本机数据的密钥文件。请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="199"/>
+        <location filename="../../gridclient/ui/lock.py" line="313"/>
         <source>Could not check the password: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -1200,177 +1207,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="231"/>
+        <location filename="../../gridclient/ui/login.py" line="245"/>
+        <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
+        <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="253"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="235"/>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="242"/>
+        <location filename="../../gridclient/ui/login.py" line="264"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="246"/>
+        <location filename="../../gridclient/ui/login.py" line="268"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="251"/>
+        <location filename="../../gridclient/ui/login.py" line="272"/>
+        <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
+        <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="278"/>
+        <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
+        <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="285"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="291"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="265"/>
+        <location filename="../../gridclient/ui/login.py" line="298"/>
+        <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
+        <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="304"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="273"/>
+        <location filename="../../gridclient/ui/login.py" line="312"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="277"/>
+        <location filename="../../gridclient/ui/login.py" line="316"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="284"/>
+        <location filename="../../gridclient/ui/login.py" line="323"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="290"/>
+        <location filename="../../gridclient/ui/login.py" line="329"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <location filename="../../gridclient/ui/login.py" line="333"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <location filename="../../gridclient/ui/login.py" line="340"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <location filename="../../gridclient/ui/login.py" line="346"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="314"/>
+        <location filename="../../gridclient/ui/login.py" line="353"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="322"/>
+        <location filename="../../gridclient/ui/login.py" line="361"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="325"/>
+        <location filename="../../gridclient/ui/login.py" line="364"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="358"/>
+        <location filename="../../gridclient/ui/login.py" line="397"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="403"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="370"/>
+        <location filename="../../gridclient/ui/login.py" line="409"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="372"/>
+        <location filename="../../gridclient/ui/login.py" line="411"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="375"/>
+        <location filename="../../gridclient/ui/login.py" line="414"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="386"/>
+        <location filename="../../gridclient/ui/login.py" line="434"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="389"/>
+        <location filename="../../gridclient/ui/login.py" line="437"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="393"/>
+        <location filename="../../gridclient/ui/login.py" line="441"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="398"/>
+        <location filename="../../gridclient/ui/login.py" line="446"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="399"/>
+        <location filename="../../gridclient/ui/login.py" line="447"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="400"/>
+        <location filename="../../gridclient/ui/login.py" line="448"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
+        <location filename="../../gridclient/ui/login.py" line="449"/>
+        <location filename="../../gridclient/ui/login.py" line="717"/>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="450"/>
+        <location filename="../../gridclient/ui/login.py" line="722"/>
+        <source>Repeat new password:</source>
+        <translation>再次输入新密码：</translation>
+    </message>
+    <message>
         <location filename="../../gridclient/ui/login.py" line="451"/>
+        <source>Previous password:</source>
+        <translation>以前的密码：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="513"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="455"/>
+        <location filename="../../gridclient/ui/login.py" line="517"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="459"/>
+        <location filename="../../gridclient/ui/login.py" line="521"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="488"/>
+        <location filename="../../gridclient/ui/login.py" line="549"/>
+        <location filename="../../gridclient/ui/login.py" line="761"/>
+        <source>The new password must have at least 8 characters.</source>
+        <translation>新密码至少需要 8 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="553"/>
+        <location filename="../../gridclient/ui/login.py" line="768"/>
+        <source>The two new passwords do not match.</source>
+        <translation>两次输入的新密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/login.py" line="591"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="507"/>
+        <location filename="../../gridclient/ui/login.py" line="617"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="523"/>
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1378,393 +1434,398 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="117"/>
+        <location filename="../../gridclient/ui/main_window.py" line="136"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="117"/>
+        <location filename="../../gridclient/ui/main_window.py" line="136"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="168"/>
+        <location filename="../../gridclient/ui/main_window.py" line="187"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="170"/>
+        <location filename="../../gridclient/ui/main_window.py" line="189"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="180"/>
+        <location filename="../../gridclient/ui/main_window.py" line="199"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="186"/>
+        <location filename="../../gridclient/ui/main_window.py" line="205"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="194"/>
+        <location filename="../../gridclient/ui/main_window.py" line="213"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="215"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="204"/>
+        <location filename="../../gridclient/ui/main_window.py" line="223"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="211"/>
+        <location filename="../../gridclient/ui/main_window.py" line="230"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="212"/>
+        <location filename="../../gridclient/ui/main_window.py" line="231"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="213"/>
+        <location filename="../../gridclient/ui/main_window.py" line="232"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="214"/>
+        <location filename="../../gridclient/ui/main_window.py" line="233"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="222"/>
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="243"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="231"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="262"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="244"/>
+        <location filename="../../gridclient/ui/main_window.py" line="263"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="246"/>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="247"/>
+        <location filename="../../gridclient/ui/main_window.py" line="266"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="268"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="286"/>
+        <location filename="../../gridclient/ui/main_window.py" line="306"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="289"/>
+        <location filename="../../gridclient/ui/main_window.py" line="309"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="299"/>
+        <location filename="../../gridclient/ui/main_window.py" line="319"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="300"/>
+        <location filename="../../gridclient/ui/main_window.py" line="320"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="301"/>
+        <location filename="../../gridclient/ui/main_window.py" line="321"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <location filename="../../gridclient/ui/main_window.py" line="324"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="308"/>
+        <location filename="../../gridclient/ui/main_window.py" line="328"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="322"/>
+        <location filename="../../gridclient/ui/main_window.py" line="342"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="323"/>
+        <location filename="../../gridclient/ui/main_window.py" line="343"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="335"/>
+        <location filename="../../gridclient/ui/main_window.py" line="355"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="336"/>
+        <location filename="../../gridclient/ui/main_window.py" line="356"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="330"/>
+        <location filename="../../gridclient/ui/main_window.py" line="350"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <location filename="../../gridclient/ui/main_window.py" line="312"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="297"/>
+        <location filename="../../gridclient/ui/main_window.py" line="317"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="331"/>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="333"/>
+        <location filename="../../gridclient/ui/main_window.py" line="353"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="361"/>
+        <location filename="../../gridclient/ui/main_window.py" line="383"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="370"/>
+        <location filename="../../gridclient/ui/main_window.py" line="392"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="412"/>
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="414"/>
+        <location filename="../../gridclient/ui/main_window.py" line="438"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="433"/>
-        <location filename="../../gridclient/ui/main_window.py" line="444"/>
+        <location filename="../../gridclient/ui/main_window.py" line="457"/>
+        <location filename="../../gridclient/ui/main_window.py" line="468"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="435"/>
+        <location filename="../../gridclient/ui/main_window.py" line="459"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="445"/>
+        <location filename="../../gridclient/ui/main_window.py" line="469"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="600"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="602"/>
+        <location filename="../../gridclient/ui/main_window.py" line="629"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="605"/>
+        <location filename="../../gridclient/ui/main_window.py" line="632"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="607"/>
+        <location filename="../../gridclient/ui/main_window.py" line="634"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="610"/>
+        <location filename="../../gridclient/ui/main_window.py" line="637"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="611"/>
+        <location filename="../../gridclient/ui/main_window.py" line="638"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="627"/>
+        <location filename="../../gridclient/ui/main_window.py" line="654"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="632"/>
+        <location filename="../../gridclient/ui/main_window.py" line="659"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="636"/>
+        <location filename="../../gridclient/ui/main_window.py" line="663"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="652"/>
+        <location filename="../../gridclient/ui/main_window.py" line="680"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="655"/>
+        <location filename="../../gridclient/ui/main_window.py" line="683"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="661"/>
+        <location filename="../../gridclient/ui/main_window.py" line="690"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="666"/>
+        <location filename="../../gridclient/ui/main_window.py" line="695"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="673"/>
+        <location filename="../../gridclient/ui/main_window.py" line="702"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="686"/>
+        <location filename="../../gridclient/ui/main_window.py" line="715"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="688"/>
+        <location filename="../../gridclient/ui/main_window.py" line="717"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="691"/>
+        <location filename="../../gridclient/ui/main_window.py" line="720"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="715"/>
+        <location filename="../../gridclient/ui/main_window.py" line="744"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="719"/>
+        <location filename="../../gridclient/ui/main_window.py" line="748"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="724"/>
+        <location filename="../../gridclient/ui/main_window.py" line="753"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="733"/>
+        <location filename="../../gridclient/ui/main_window.py" line="762"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="741"/>
+        <location filename="../../gridclient/ui/main_window.py" line="770"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="767"/>
+        <location filename="../../gridclient/ui/main_window.py" line="796"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="855"/>
+        <location filename="../../gridclient/ui/main_window.py" line="889"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="892"/>
+        <location filename="../../gridclient/ui/main_window.py" line="927"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="902"/>
+        <location filename="../../gridclient/ui/main_window.py" line="938"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="920"/>
+        <location filename="../../gridclient/ui/main_window.py" line="957"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="926"/>
+        <location filename="../../gridclient/ui/main_window.py" line="964"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1036"/>
+        <source>Computer reported lost</source>
+        <translation>本机已登记为丢失</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="178"/>
+        <location filename="../../gridclient/ui/main_window.py" line="197"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1826,37 +1887,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="576"/>
+        <location filename="../../gridclient/ui/login.py" line="699"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="582"/>
+        <location filename="../../gridclient/ui/login.py" line="705"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <location filename="../../gridclient/ui/login.py" line="712"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="593"/>
+        <location filename="../../gridclient/ui/login.py" line="729"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="596"/>
+        <location filename="../../gridclient/ui/login.py" line="732"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="616"/>
+        <location filename="../../gridclient/ui/login.py" line="754"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="620"/>
+        <location filename="../../gridclient/ui/login.py" line="773"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2075,159 +2136,159 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="118"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="119"/>
         <source>Resident</source>
         <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last.</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="118"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="119"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="137"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="138"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="146"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="150"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="158"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="151"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="159"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="187"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="188"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="190"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
         <source>Left behind</source>
         <translation>留守人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="192"/>
         <source>Elderly, disability, veterans</source>
         <translation>老人、残疾、优抚</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="192"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="193"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="193"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="194"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="203"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="204"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="209"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="216"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="217"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="225"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="236"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="237"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="238"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="246"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="248"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="248"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="249"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="249"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="250"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="254"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="254"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="255"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="260"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="262"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="348"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="352"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="362"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="366"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="365"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="369"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="402"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="406"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
     </message>
@@ -2243,35 +2304,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="640"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="652"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="655"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="656"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2502,28 +2563,28 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="51"/>
+        <location filename="../../gridclient/app.py" line="53"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="53"/>
+        <location filename="../../gridclient/app.py" line="55"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="162"/>
-        <location filename="../../gridclient/app.py" line="184"/>
+        <location filename="../../gridclient/app.py" line="175"/>
+        <location filename="../../gridclient/app.py" line="197"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="159"/>
+        <location filename="../../gridclient/app.py" line="172"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="185"/>
+        <location filename="../../gridclient/app.py" line="198"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
@@ -2531,239 +2592,239 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="104"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="105"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="105"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="106"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="106"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="107"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="107"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="108"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="108"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="109"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="109"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="110"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="110"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="111"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="111"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Area</source>
         <translation>区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
         <source>Resident</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Visit</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
         <source>Event action</source>
         <translation>事件办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
         <source>Attachment</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="183"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="184"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="191"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="192"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="203"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="204"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="206"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="266"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="286"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="287"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="290"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="291"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="293"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="620"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

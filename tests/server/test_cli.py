@@ -148,3 +148,102 @@ def test_admin_workflow(
         assert client.get("/api/v1/sync/pull", headers=headers).status_code == 403
         assert run("disable-user", "nobody")[0] == 2
     db.dispose()
+
+
+def test_check_values_lists_stored_poison(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Values stored before the field checks existed (here written straight into the
+    database) are listed with their record and field, and the exit status says so."""
+    from sqlalchemy import update
+
+    from gridserver.db import records
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    assert _run(monkeypatch, capsys, url, "init")[0] == 0
+    assert (
+        _run(monkeypatch, capsys, url, "add-area", "320101", "示例区", "--level", "county")[0] == 0
+    )
+    code, out, _err = _run(monkeypatch, capsys, url, "check-values")
+    assert code == 0 and "未发现" in out
+    db = Database(url)
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(records).values(
+                fields={
+                    "code": "320101",
+                    "name": "示例\x00区",
+                    "level": "county",
+                    "parent_id": None,
+                    "members": 2**64,
+                }
+            )
+        )
+    db.dispose()
+    code, out, err = _run(monkeypatch, capsys, url, "check-values")
+    assert code == 1, (out, err)
+    assert "area" in out and " name: " in out and "U+0000" in out
+    assert " members: " in out and "64 位" in out
+    assert "共 2 处" in err
+
+
+def test_add_area_refuses_control_characters(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    assert _run(monkeypatch, capsys, url, "init")[0] == 0
+    code, _out, err = _run(
+        monkeypatch, capsys, url, "add-area", "3201\x00", "区", "--level", "county"
+    )
+    assert code == 2 and "区划代码" in err
+
+
+def test_set_password_devices_and_device_lost(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    assert _run(monkeypatch, capsys, url, "init")[0] == 0
+    assert (
+        _run(monkeypatch, capsys, url, "add-area", "320101000000", "示例区", "--level", "county")[0]
+        == 0
+    )
+    _run(monkeypatch, capsys, url, "add-user", "root", "--role", "admin", stdin="first pass 1\n")
+    code, out, _ = _run(monkeypatch, capsys, url, "set-password", "root", stdin="second pass 2\n")
+    assert code == 0 and "下次登录时须设置" in out
+    code, _, err = _run(monkeypatch, capsys, url, "set-password", "root", stdin="short\n")
+    assert code == 2 and "至少" in err
+    code, _, err = _run(monkeypatch, capsys, url, "set-password", "ghost", stdin="long enough 1\n")
+    assert code == 2 and "不存在" in err
+
+    settings = Settings(database_url=url, argon2=FAST_ARGON2)
+    db = Database(url)
+    try:
+        with TestClient(create_app(settings, db)) as client:
+            body = {"username": "root", "password": "second pass 2", "device_id": "pc-1"}
+            assert client.post("/api/v1/auth/login", json=body).json()["code"] == (
+                "password_change_required"
+            )
+            changed = client.post(
+                "/api/v1/auth/change-password", json={**body, "new_password": "third pass 3"}
+            )
+            assert changed.status_code == 200
+            code, out, _ = _run(monkeypatch, capsys, url, "devices", "root")
+            assert code == 0 and "pc-1" in out and "正常" in out
+            code, out, _ = _run(monkeypatch, capsys, url, "device-lost", "root", "pc-1")
+            assert code == 0 and "丢失" in out
+            again = client.post("/api/v1/auth/login", json={**body, "password": "third pass 3"})
+            assert again.json()["code"] == "device_lost"
+            code, _, err = _run(monkeypatch, capsys, url, "device-lost", "root", "pc-9")
+            assert code == 2 and "没有编号为 pc-9 的设备" in err
+            code, out, _ = _run(monkeypatch, capsys, url, "devices")
+            assert "已登记丢失" in out
+    finally:
+        db.dispose()
+
+
+def test_serve_refuses_a_bad_trusted_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    code, _, err = _run(monkeypatch, capsys, url, "serve", "--trusted-proxy", "10.0.0.300")
+    assert code == 2 and "受信任的反向代理地址无效" in err

@@ -112,10 +112,13 @@ def test_roles_and_scope(api: Api, world: World, db: Database, settings: Setting
     [result] = api.push(bystander, [resolve_op("household", hid, cid, "server")])
     assert (result["status"], result["reason"]) == ("rejected", "role")
     assert "冲突双方" in result["message"]
+    # Outside the record's scope: the same answer as for a record that does not exist.
     [result] = api.push(api.login("t2"), [resolve_op("household", hid, cid, "server")])
-    assert (result["status"], result["reason"]) == ("rejected", "out_of_scope")
+    assert (result["status"], result["reason"]) == ("rejected", "not_found")
     [result] = api.push(api.login("w2"), [resolve_op("household", hid, cid, "server")])
-    assert (result["status"], result["reason"]) == ("rejected", "out_of_scope")
+    assert (result["status"], result["reason"]) == ("rejected", "not_found")
+    [ghost] = api.push(api.login("w2"), [resolve_op("household", str(uuid.uuid4()), cid, "server")])
+    assert (ghost["reason"], ghost["message"]) == (result["reason"], result["message"])
     # Township staff of the record's township may decide any conflict there.
     t1 = api.login("t1")
     [result] = api.push(t1, [resolve_op("household", hid, cid, "server")])

@@ -54,14 +54,19 @@ def test_writes_outside_scope_are_rejected_per_op(api: Api, world: World) -> Non
             op("household", new_id(), changes=household(world.areas["G1"]), seq=5),
         ],
     )
+    # Records w1 cannot see answer exactly like missing ones (no existence oracle).
     assert [r["reason"] for r in results] == [
-        "out_of_scope",
-        "out_of_scope",
-        "out_of_scope",
-        "out_of_scope",
+        "not_found",
+        "not_found",
+        "not_found",
+        "not_found",
         None,
     ]
-    assert "管辖范围" in results[0]["message"]
+    assert results[0]["message"] == "引用的区划不存在（可能尚未同步到服务器）"
+    [missing] = api.push(w1, [op("household", new_id(), changes=household(new_id()))])
+    assert (missing["reason"], missing["message"]) == (results[0]["reason"], results[0]["message"])
+    [ghost] = api.push(w1, [op("household", new_id(), "update", {"phone": "1"}, base_version=1)])
+    assert (ghost["reason"], ghost["message"]) == (results[1]["reason"], results[1]["message"])
 
 
 def test_workers_may_not_edit_areas(api: Api, world: World) -> None:
@@ -100,7 +105,7 @@ def test_workers_may_not_edit_areas(api: Api, world: World) -> None:
         ],
     )
     assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
-    assert results[2]["reason"] == "out_of_scope"
+    assert results[2]["reason"] == "not_found"  # V2 is not visible to t1
 
 
 def test_moving_a_household_out_of_scope_evicts_it_and_its_residents(
@@ -156,7 +161,7 @@ def test_worker_cannot_move_a_household_out_of_their_scope(api: Api, world: Worl
     [result] = api.push(
         w1, [op("household", hid, "update", {"grid_id": world.areas["G2"]}, base_version=1)]
     )
-    assert (result["reason"], result["field"]) == ("out_of_scope", "grid_id")
+    assert (result["reason"], result["field"]) == ("not_found", "grid_id")
 
 
 def test_a_household_move_and_its_residents_edits_in_one_push(api: Api, world: World) -> None:

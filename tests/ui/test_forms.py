@@ -233,6 +233,35 @@ def test_empty_address_refuses_save_and_keeps_input(qtbot, ctx, household_id) ->
     assert pending_count(ctx) == before
 
 
+def test_control_characters_refuse_save_with_a_chinese_message(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    """A NUL pasted into a field (or any value no store may hold) is refused when saving:
+    a Chinese message naming the field, the input kept, nothing queued."""
+    dialog = open_household(qtbot, ctx, household_id)
+    before = pending_count(ctx)
+    dialog.notes_edit.setPlainText("备注\x00尾")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: dialog.banner.isVisible())
+    assert "备注" in dialog.banner.text() and "U+0000" in dialog.banner.text()
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert pending_count(ctx) == before
+    dialog.notes_edit.setPlainText("备注\n第二行")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: pending_count(ctx) == before + 1)
+
+
+def test_resident_form_refuses_control_characters_at_once(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_household(qtbot, ctx, household_id)
+    form = add_member(qtbot, dialog)
+    type_text(qtbot, form.name_edit, "赵六")
+    form.workplace_edit.setText("学校\x07")
+    click(qtbot, form.ok_button)
+    assert form.isVisible() and form.value_error.isVisible()
+    assert "工作单位或学校" in form.value_error.text() and "U+0007" in form.value_error.text()
+    form.workplace_edit.setText("学校")
+    click(qtbot, form.ok_button)
+    assert not form.isVisible()
+
+
 def test_duplicate_id_warns_and_opens_the_other_household(qtbot, ctx, demo, household_id) -> None:  # type: ignore[no-untyped-def]
     with ctx.store.read() as repos:
         other = next(

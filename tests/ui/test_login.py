@@ -27,6 +27,7 @@ from gridclient.sync.errors import (
     RateLimited,
     ServerError,
 )
+from gridclient.sync.session import log_in_offline
 from gridclient.sync.transport import Transport
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.login import (
@@ -187,6 +188,94 @@ def test_disabled_account_is_refused_with_its_message(harness: Harness, world: W
     harness.wait_idle(dialog)
     assert "停用" in dialog.message.text()
     assert dialog.session is None
+
+
+def test_after_an_admin_reset_the_new_password_opens_the_laptop(
+    harness: Harness, world: World
+) -> None:
+    """An administrator reset the password: the temporary one asks, in Chinese, for a new
+    password twice; the new one then opens this laptop's data (before: "密码错误，无法
+    打开本机数据" and the old password kept unlocking it offline)."""
+    first = harness.dialog()
+    harness.type_in(first, "w1", PASSWORD)
+    harness.qtbot.waitUntil(lambda: first.session is not None, timeout=20_000)
+    assert first.session is not None
+    first.session.close()
+    first.result_login = None
+    auth.set_password(world.server.db, world.server.settings, "w1", "temporary 2026")
+
+    dialog = harness.dialog()
+    assert not dialog.new_password.isVisible()
+    harness.type_in(dialog, "w1", "temporary 2026")
+    harness.wait_idle(dialog)
+    assert "重置" in dialog.message.text() and dialog.session is None
+    assert dialog.new_password.isVisible() and dialog.new_password_again.isVisible()
+    dialog.new_password.setText("my own 2026")
+    dialog.new_password_again.setText("my own 2027")
+    dialog.login_button.click()
+    assert "不一致" in dialog.message.text() and not dialog._busy
+    dialog.new_password_again.setText("my own 2026")
+    dialog.login_button.click()
+    harness.qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30_000)
+    assert dialog.session is not None and dialog.session.online
+    dialog.session.close()
+    dialog.result_login = None
+
+    offline = log_in_offline(
+        harness.paths.data_dir, harness.url, "w1", "my own 2026", harness.tokens
+    )
+    offline.close()
+
+
+def test_an_older_store_asks_for_the_previous_password_once(harness: Harness, world: World) -> None:
+    import json
+
+    from gridclient.storage.keys import key_file_for
+
+    first = harness.dialog()
+    harness.type_in(first, "w1", PASSWORD)
+    harness.qtbot.waitUntil(lambda: first.session is not None, timeout=20_000)
+    assert first.session is not None
+    key_path = key_file_for(first.session.store.path)
+    first.session.close()
+    first.result_login = None
+    document = json.loads(key_path.read_text(encoding="utf-8"))
+    document.pop("recovery")  # as written by a version before the key share
+    key_path.write_text(json.dumps(document), encoding="utf-8")
+    auth.set_password(
+        world.server.db, world.server.settings, "w1", "changed 2026", force_change=False
+    )
+
+    dialog = harness.dialog()
+    assert not dialog.previous_password.isVisible()
+    harness.type_in(dialog, "w1", "changed 2026")
+    harness.wait_idle(dialog)
+    assert "以前的密码" in dialog.message.text() and dialog.previous_password.isVisible()
+    dialog.previous_password.setText(PASSWORD)
+    dialog.login_button.click()
+    harness.qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30_000)
+    assert dialog.session is not None and dialog.session.online
+    dialog.session.close()
+    dialog.result_login = None
+    log_in_offline(
+        harness.paths.data_dir, harness.url, "w1", "changed 2026", harness.tokens
+    ).close()
+
+
+def test_a_lost_device_message(harness: Harness, world: World) -> None:
+    first = harness.dialog()
+    harness.type_in(first, "w1", PASSWORD)
+    harness.qtbot.waitUntil(lambda: first.session is not None, timeout=20_000)
+    assert first.session is not None
+    device = first.session.store.device_id
+    first.session.close()
+    first.result_login = None
+    auth.mark_device_lost(world.server.db, "w1", device)
+    dialog = harness.dialog()
+    harness.type_in(dialog, "w1", PASSWORD)
+    harness.wait_idle(dialog)
+    assert "丢失" in dialog.message.text() and "清除" in dialog.message.text()
+    assert not store_path(harness.paths.data_dir, harness.url, "w1").exists()
 
 
 def test_too_old_client_is_told_and_may_continue(harness: Harness) -> None:

@@ -232,6 +232,73 @@ def test_expired_session_asks_for_the_password_then_syncs(
     assert first is not None and desk.window.password_prompt is first
 
 
+def test_password_reset_while_working_is_completed_in_the_prompt(
+    qtbot: QtBot, tmp_path: Path, world: World
+) -> None:
+    """The administrator reset the password while the laptop was in use: the sync asks
+    for the password, the temporary one asks for a new one right there, then the pending
+    work is pushed and only the new password opens the laptop."""
+    from gridserver import auth
+
+    tokens = MemoryTokenStore()
+    desk = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1", tokens))
+    try:
+        household = desk.add_household(world.areas["G1"], "重置路1号")
+        qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
+        auth.set_password(world.server.db, world.server.settings, "w1", "temporary 2026")
+        with qtbot.waitSignal(desk.sync.reauth_needed, timeout=WAIT):
+            desk.window.start_sync()
+        prompt = desk.window.password_prompt
+        qtbot.waitUntil(prompt.isVisible, timeout=WAIT)
+        prompt.password.setText("temporary 2026")
+        prompt.submit()
+        qtbot.waitUntil(prompt.new_password.isVisible, timeout=WAIT)
+        assert "重置" in prompt.message.text()
+        prompt.new_password.setText("my own 2026")
+        prompt.new_password_again.setText("my own 2026")
+        with qtbot.waitSignal(desk.sync.finished, timeout=WAIT) as blocker:
+            prompt.submit()
+        assert blocker.args[0].ok and desk.pending() == 0
+        assert (EntityKind.HOUSEHOLD.value, household.id) in server_snapshot(world)
+    finally:
+        desk.close()
+    with pytest.raises(Exception, match="密码错误"):
+        log_in_offline(tmp_path / "w1", world.url, "w1", PASSWORD, tokens)
+    log_in_offline(tmp_path / "w1", world.url, "w1", "my own 2026", tokens).close()
+
+
+def test_a_lost_device_pushes_nothing_wipes_its_store_and_closes(
+    qtbot: QtBot, tmp_path: Path, world: World
+) -> None:
+    """An administrator marked the laptop lost while it held pending work: the next sync
+    uploads nothing, the store is deleted and every window closes with one message."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from gridserver import auth
+
+    desk = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1"), owns_session=False)
+    try:
+        household = desk.add_household(world.areas["G1"], "丢失路1号")
+        qtbot.waitUntil(lambda: desk.pending() == 1, timeout=WAIT)
+        path = desk.session.store.path
+        auth.mark_device_lost(world.server.db, "w1", desk.session.store.device_id)
+        with qtbot.waitSignal(desk.sync.device_lost, timeout=WAIT):
+            desk.window.start_sync()
+        assert (EntityKind.HOUSEHOLD.value, household.id) not in server_snapshot(world)
+        assert not path.exists() and not path.with_name(path.name + ".key").exists()
+        qtbot.waitUntil(lambda: not desk.window.isVisible(), timeout=WAIT)
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+        assert boxes and "丢失" in boxes[0].text()
+        for box in boxes:
+            box.close()
+    finally:
+        desk.runner.shutdown()
+
+
 def test_rotated_refresh_token_is_written_back(qtbot: QtBot, tmp_path: Path, world: World) -> None:
     tokens = MemoryTokenStore()
     _log_in(tmp_path / "w2", world, "w2", tokens).close()

@@ -141,7 +141,7 @@ def test_rejected_op_is_parked_while_the_rest_syncs(
     assert report.applied == 2
     with w1.store.read() as repos:
         [parked] = repos.outbox.rejected()
-        assert parked.entity_id == stray.id and parked.reason == "out_of_scope"
+        assert parked.entity_id == stray.id and parked.reason == "not_found"  # G2: not visible
         assert parked.message
     assert w1.pending() == 0
     again = w1.sync()  # parked ops are not retried

@@ -391,3 +391,36 @@ def test_cancel_midway_rolls_back(
         )
     assert done_so_far == [2, 4]
     assert _snapshot(store) == before
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_control_characters_refuse_the_row_and_the_error_file_still_writes(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """An Excel cell holding ``_x0000_`` reads as a NUL character: the row is refused
+    with the column named (nothing of it is queued), the others import, and the error
+    workbook (which cannot hold control characters) drops them (issue 12: dropped, not
+    a crash; the reason column names the character)."""
+    path = tmp_path / "nul.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["姓名", "身份证号", "住址", "备注"])
+    ws.append(["张_x0000_三", ID_A, "幸福路1号", ""])
+    ws.append(["李四", ID_B, "幸福路_x0007_2号", ""])
+    ws.append(["王五", ID_D, "幸福路3号", "第一行\n第二行"])
+    wb.save(path)
+    if reader == "openpyxl":
+        monkeypatch.setattr(importer, "_calamine", None)
+    preview = read_roster(path, store, today=TODAY)
+    nul, bell, good = preview.rows
+    assert nul.status is RowStatus.ERROR and bell.status is RowStatus.ERROR
+    assert any(r.startswith("姓名") and "U+0000" in r and "_x0000_" in r for r in nul.reasons)
+    assert any(r.startswith("住址") and "U+0007" in r for r in bell.reasons)
+    assert good.status is RowStatus.OK, good.reasons
+    result = import_roster(store, preview, grid_id="grid-001", actor="tester")
+    assert result.residents_created == 1
+    errors = tmp_path / "errors.xlsx"
+    assert write_error_workbook(preview, errors) == 2
+    cells = [c for row in load_workbook(errors).active.iter_rows(values_only=True) for c in row]
+    assert "张三" in cells

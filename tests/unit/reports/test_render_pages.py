@@ -200,3 +200,28 @@ def test_rows_are_equally_tall_across_layout_chunks() -> None:
     heights = [piece.height for page in layout.pages for piece in page]
     assert len(heights) == len(report.rows)
     assert max(heights) - min(heights) < 1.0, heights
+
+
+def test_excel_writes_a_control_character_stored_by_an_older_server(tmp_path: Path) -> None:
+    """openpyxl refuses control characters; one that reached the store before the field
+    checks existed must not make the export fail: it is dropped."""
+    from datetime import UTC, datetime
+
+    from gridclient.reports.data import Column, Report
+
+    report = Report(
+        kind=ReportKind.ROSTER,
+        unit_name="东街道",
+        period=None,
+        columns=(Column("姓名", 8), Column("备注", 20)),
+        rows=(("张\x00三", "响铃\x07"),),
+        totals=None,
+        printed_at=datetime(2026, 11, 1, tzinfo=UTC),
+        data_as_of=None,
+    )
+    path = tmp_path / "roster.xlsx"
+    write_xlsx(report, path)
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "张三" in cells and "响铃" in cells

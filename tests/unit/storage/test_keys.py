@@ -144,3 +144,71 @@ def test_password_is_compared_after_nfc_normalisation(tmp_path: Path) -> None:
     key_path = tmp_path / "s.db.key"
     key = create_key_file(key_path, "caf\u00e9", params=CHEAP_KDF)
     assert unlock(key_path, "cafe\u0301") == key
+
+
+# --- the recovery wrap (device key share, issue 12) ---------------------------------------
+
+
+def test_recovery_wrap_reseals_under_a_new_password(tmp_path: Path) -> None:
+    from gridclient.storage.keys import add_recovery, recover, recovery_device
+
+    path = tmp_path / "s.db.key"
+    data_key = create_key_file(path, PASSWORD, params=CHEAP_KDF, user="w1")
+    assert recovery_device(path) is None
+    share = bytes(range(32))
+    add_recovery(path, PASSWORD, share, "device-1")
+    assert recovery_device(path) == "device-1"
+    assert unlock(path, PASSWORD) == data_key
+    assert share.hex() not in path.read_text() and "AAEC" not in path.read_text()
+    with pytest.raises(WrongPassword):
+        recover(path, bytes(32), "new password 1")  # not the share
+    recover(path, share, "new password 1")
+    assert unlock(path, "new password 1") == data_key
+    with pytest.raises(WrongPassword):
+        unlock(path, PASSWORD)  # the old password no longer opens it
+    # A password change keeps the recovery wrap; it still opens with the share.
+    change_password(path, "new password 1", "new password 2")
+    assert recovery_device(path) == "device-1"
+    recover(path, share, "new password 3")
+    assert unlock(path, "new password 3") == data_key
+
+
+def test_recovery_wrap_is_bound_to_its_device_and_user(tmp_path: Path) -> None:
+    from gridclient.storage.keys import add_recovery, recover
+
+    path = tmp_path / "s.db.key"
+    create_key_file(path, PASSWORD, params=CHEAP_KDF, user="w1")
+    share = bytes(range(32))
+    add_recovery(path, PASSWORD, share, "device-1")
+    original = path.read_text()
+    for field, value in (("device_id", "device-2"),):
+        document = json.loads(original)
+        document["recovery"][field] = value
+        path.write_text(json.dumps(document))
+        with pytest.raises(WrongPassword):
+            recover(path, share, "new password 1")
+    document = json.loads(original)
+    document["user"] = "w2"
+    path.write_text(json.dumps(document))
+    with pytest.raises(WrongPassword):
+        recover(path, share, "new password 1")
+    with pytest.raises(ValueError):
+        add_recovery(path, PASSWORD, b"short", "device-1")
+
+
+def test_a_discarded_store_is_never_recreated(store: Store, db_path: Path) -> None:
+    """A wiped store (device marked lost) stays gone even for readers that kept its
+    engine: they fail instead of creating a new, empty file at the same path."""
+    from sqlalchemy import text
+
+    from gridclient.storage.errors import StoreNotFound
+
+    engine = store.engine
+    store.discard()
+    for suffix in ("", "-wal", "-shm", ".key"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    with pytest.raises(StoreNotFound), store.read():
+        pass
+    with pytest.raises(Exception, match="不存在"), engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    assert not db_path.exists()

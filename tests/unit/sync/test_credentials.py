@@ -3,18 +3,22 @@ the keyring cannot be used, and the memory store tests and the demo use."""
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 
 import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
+from keyring.backends import chainer, fail, null
 
 from gridclient.sync.credentials import (
+    InsecureKeyring,
     KeyringTokenStore,
     MemoryTokenStore,
     TokenStore,
     describe_backend,
+    insecure_reason,
     service_name,
 )
 from gridclient.sync.errors import CredentialStoreUnavailable, InvalidServerURL
@@ -145,3 +149,60 @@ def test_describe_backend() -> None:
         "keyring.backends.null.Keyring (unusable: tokens are not kept)"
     )
     assert describe_backend().startswith("keyring.backends.null.Keyring")
+
+
+class PlaintextKeyring(DictKeyring):
+    """Shaped like keyrings.alt.file.PlaintextKeyring: a file anyone can read."""
+
+    priority = 0.5
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        super().set_password(service, username, password)
+        self.path.write_text(json.dumps({f"{k[0]}|{k[1]}": v for k, v in self.entries.items()}))
+
+
+class LowPriorityKeyring(DictKeyring):
+    """Any backend whose priority says "not recommended"."""
+
+    priority = 0.2
+
+
+def test_plaintext_keyring_is_refused_and_keeps_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend = PlaintextKeyring(tmp_path / "keyring_pass.cfg")
+    server = "https://grid.example.cn"
+    backend.entries[(service_name(server), "w1")] = TOKEN  # left there by an old version
+    store = KeyringTokenStore(backend)
+    with caplog.at_level(logging.WARNING), pytest.raises(InsecureKeyring) as info:
+        store.get(server, "w1")
+    assert "plain file" in info.value.detail and TOKEN not in info.value.detail
+    assert backend.entries == {}  # the stale token is gone, not accepted
+    with pytest.raises(InsecureKeyring):
+        store.set(server, "w1", TOKEN)
+    assert not (tmp_path / "keyring_pass.cfg").exists()
+    assert store.refused is not None and "PlaintextKeyring" in store.refused
+    warnings = [r for r in caplog.records if "keyring refused" in r.getMessage()]
+    assert len(warnings) == 1 and TOKEN not in caplog.text  # logged once, no token
+
+
+def test_insecure_backends_by_class_module_priority_and_chain() -> None:
+    assert insecure_reason(DictKeyring()) is None
+    assert insecure_reason(null.Keyring()) is None  # keeps nothing: "unusable" instead
+    reason = insecure_reason(LowPriorityKeyring())
+    assert reason is not None and "priority" in reason
+    alt = type("EncryptedKeyring", (DictKeyring,), {"__module__": "keyrings.alt.file"})
+    reason = insecure_reason(alt())
+    assert reason is not None and "keyrings.alt" in reason
+    chain = chainer.ChainerBackend.__new__(chainer.ChainerBackend)
+    with_plain = [DictKeyring(), PlaintextKeyring(Path("unused"))]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chainer.ChainerBackend, "backends", with_plain)
+        assert insecure_reason(chain) is not None
+        assert "refused" in describe_backend(chain)
+        patch.setattr(chainer.ChainerBackend, "backends", [DictKeyring()])
+        assert insecure_reason(chain) is None
