@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridclient import __version__
-from gridclient.config import Paths, effective_settings
+from gridclient.config import Paths, effective_settings, log_settings
 from gridclient.logsetup import setup_logging
 from gridclient.resources_path import resource_path
 from gridclient.storage.queries import HouseholdQueries
@@ -26,6 +26,7 @@ from gridclient.sync.credentials import KeyringTokenStore
 from gridclient.sync.errors import CredentialStoreUnavailable
 from gridclient.sync.session import TransportFactory, UserSession
 from gridclient.sync.transport import Transport
+from gridclient.ui.about import AboutInfo
 from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.login import LoginDialog, TolerantTokens, user_info
@@ -62,6 +63,22 @@ def _install_excepthook(paths: Paths) -> None:
     sys.excepthook = hook
 
 
+#: Exit status when the IT settings leave no server to connect to (EX_CONFIG).
+SETTINGS_ERROR = 78
+
+
+def show_settings_error(text: str) -> None:
+    """The refusal to start, in a dialog (the windowed exe has no console)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("网格通 — 设置文件有误")
+    box.setText(text)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+    del app
+
+
 def _process_seconds() -> float | None:
     """Seconds since this process started (Linux ``/proc``; None elsewhere): the
     smoke test's cold-start figure, bootloader and imports included."""
@@ -87,7 +104,15 @@ def run_gui(
     paths = Paths.resolve(data_dir).ensure()
     settings = effective_settings(paths, {**(overrides or {}), "language": lang})
     setup_logging(paths.log_dir, settings.log_level)
-    log.info("gridclient %s starting; IT settings from %s", __version__, settings.sources)
+    log.info("gridclient %s starting; data directory %s", __version__, paths.data_dir)
+    log_settings(settings)
+    refusal = None if demo else settings.refusal()
+    if refusal is not None:
+        log.error("not starting: %s", refusal)
+        print(refusal, file=sys.stderr, flush=True)
+        if not smoke_test:
+            show_settings_error(refusal)
+        return SETTINGS_ERROR
 
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -121,6 +146,7 @@ def run_gui(
         ctx = AppContext(store=session.store, runner=runner, user=info, settings=settings)
         controller = SyncController(ctx, session, transport_factory=factory)
         window = MainWindow(ctx, queries, sync=controller)
+        window.set_about(AboutInfo(paths.data_dir, session.server_url, info.demo))
         windows.append(window)
         window.show()
         controller.start()
@@ -170,6 +196,13 @@ def run_gui(
         assert isinstance(result, DemoSession)
         progress.close()
         closers.append(result.close)
+        url = result.session.server_url
+        log.info(
+            "demo mode: demo server at %s; a second client on this computer: %s "
+            "(demo accounts worker01, township01, admin; password in the README)",
+            url,
+            AboutInfo(paths.data_dir, url, demo=True).second_client_command(),
+        )
         open_main(result.session, result.info, Transport, result.queries)
 
     def failed(exc: BaseException) -> None:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gridclient import __version__
-from gridclient.config import ITSettings, Paths, effective_settings
+from gridclient.config import ITSettings, Paths
 
 __all__ = ["Check", "Outcome", "add_self_test_command", "run_checks", "run_self_test"]
 
@@ -354,25 +354,19 @@ def run_self_test(paths: Paths, settings: ITSettings, out: TextIO, *, strict: bo
 
 
 def _command(args: argparse.Namespace) -> int:
-    from gridclient.__main__ import it_overrides
-    from gridclient.logsetup import setup_logging
+    from gridclient.cli import start_command
 
     for stream in (sys.stdout, sys.stderr):  # a console whose code page lacks ✓
         reconfigure: Any = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    paths = Paths.resolve(args.data_dir).ensure()
-    settings = effective_settings(paths, it_overrides(args))
-    setup_logging(paths.log_dir, settings.log_level)
+    paths, settings = start_command(args)
     return run_self_test(paths, settings, sys.stdout, strict=args.strict)
 
 
 def add_self_test_command(commands: Any) -> None:
     parser = commands.add_parser(
         "self-test", help="check this installation: store, migrations, PDF, Qt, keyring, server"
-    )
-    parser.add_argument(
-        "--data-dir", dest="data_dir", type=Path, default=argparse.SUPPRESS, help="data directory"
     )
     parser.add_argument("--strict", action="store_true", help="exit 2 on warnings too")
     parser.set_defaults(handler=_command)

@@ -26,6 +26,49 @@
     </message>
 </context>
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="61"/>
+        <source>About GridClient</source>
+        <translation>关于网格通</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="63"/>
+        <source>GridClient {version}</source>
+        <translation>网格通 {version}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="64"/>
+        <source>Data directory: {path}</source>
+        <translation>数据目录：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="65"/>
+        <source>Server: {url}</source>
+        <translation>服务器：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="65"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="70"/>
+        <source>DEMO MODE: synthetic data; do not enter real residents.</source>
+        <translation>演示模式：数据均为合成样例，请勿录入真实居民信息。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="71"/>
+        <source>A second client on this computer:</source>
+        <translation>在本机再开一个客户端（第二个用户）：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="73"/>
+        <source>Demo accounts: worker01, township01, admin (password in the README).</source>
+        <translation>演示账号：worker01、township01、admin（密码见 README）。</translation>
+    </message>
+</context>
+<context>
     <name>ActionForm</name>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
@@ -324,6 +367,19 @@
         <location filename="../../gridclient/ui/dashboard.py" line="126"/>
         <source>everything is sent</source>
         <translation>全部已上传</translation>
+    </message>
+</context>
+<context>
+    <name>DemoBanner</name>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="50"/>
+        <source>DEMO MODE: synthetic sample data on a demo server on this computer. Do not enter real residents.</source>
+        <translation>演示模式：数据均为合成样例，保存在本机内置的演示服务器中。请勿录入真实居民信息。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="54"/>
+        <source>Demo server: {url}</source>
+        <translation>演示服务器：{url}</translation>
     </message>
 </context>
 <context>
@@ -1258,356 +1314,361 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="117"/>
+        <location filename="../../gridclient/ui/main_window.py" line="118"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="117"/>
+        <location filename="../../gridclient/ui/main_window.py" line="118"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="168"/>
+        <location filename="../../gridclient/ui/main_window.py" line="169"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="170"/>
+        <location filename="../../gridclient/ui/main_window.py" line="171"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="180"/>
+        <location filename="../../gridclient/ui/main_window.py" line="181"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="186"/>
+        <location filename="../../gridclient/ui/main_window.py" line="187"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="194"/>
+        <location filename="../../gridclient/ui/main_window.py" line="195"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="197"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="204"/>
+        <location filename="../../gridclient/ui/main_window.py" line="205"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="211"/>
+        <location filename="../../gridclient/ui/main_window.py" line="212"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="212"/>
+        <location filename="../../gridclient/ui/main_window.py" line="213"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="213"/>
+        <location filename="../../gridclient/ui/main_window.py" line="214"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="214"/>
+        <location filename="../../gridclient/ui/main_window.py" line="215"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="222"/>
+        <location filename="../../gridclient/ui/main_window.py" line="223"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="225"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="231"/>
+        <location filename="../../gridclient/ui/main_window.py" line="232"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="244"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="244"/>
+        <location filename="../../gridclient/ui/main_window.py" line="245"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="246"/>
+        <location filename="../../gridclient/ui/main_window.py" line="247"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="247"/>
+        <location filename="../../gridclient/ui/main_window.py" line="248"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="286"/>
+        <location filename="../../gridclient/ui/main_window.py" line="299"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="289"/>
+        <location filename="../../gridclient/ui/main_window.py" line="302"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="291"/>
+        <location filename="../../gridclient/ui/main_window.py" line="304"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <location filename="../../gridclient/ui/main_window.py" line="305"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="293"/>
+        <location filename="../../gridclient/ui/main_window.py" line="306"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="296"/>
+        <location filename="../../gridclient/ui/main_window.py" line="309"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="300"/>
+        <location filename="../../gridclient/ui/main_window.py" line="313"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <location filename="../../gridclient/ui/main_window.py" line="327"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="339"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <location filename="../../gridclient/ui/main_window.py" line="340"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="321"/>
+        <location filename="../../gridclient/ui/main_window.py" line="334"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="322"/>
+        <location filename="../../gridclient/ui/main_window.py" line="335"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="324"/>
+        <location filename="../../gridclient/ui/main_window.py" line="337"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="352"/>
+        <location filename="../../gridclient/ui/main_window.py" line="343"/>
+        <source>About GridClient…</source>
+        <translation>关于网格通…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="384"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="361"/>
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="399"/>
+        <location filename="../../gridclient/ui/main_window.py" line="431"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="401"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="420"/>
-        <location filename="../../gridclient/ui/main_window.py" line="431"/>
+        <location filename="../../gridclient/ui/main_window.py" line="452"/>
+        <location filename="../../gridclient/ui/main_window.py" line="463"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="422"/>
+        <location filename="../../gridclient/ui/main_window.py" line="454"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="432"/>
+        <location filename="../../gridclient/ui/main_window.py" line="464"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="585"/>
+        <location filename="../../gridclient/ui/main_window.py" line="617"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="587"/>
+        <location filename="../../gridclient/ui/main_window.py" line="619"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="590"/>
+        <location filename="../../gridclient/ui/main_window.py" line="622"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="592"/>
+        <location filename="../../gridclient/ui/main_window.py" line="624"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="595"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="596"/>
+        <location filename="../../gridclient/ui/main_window.py" line="628"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="614"/>
+        <location filename="../../gridclient/ui/main_window.py" line="646"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="617"/>
+        <location filename="../../gridclient/ui/main_window.py" line="649"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="623"/>
+        <location filename="../../gridclient/ui/main_window.py" line="655"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="628"/>
+        <location filename="../../gridclient/ui/main_window.py" line="660"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="635"/>
+        <location filename="../../gridclient/ui/main_window.py" line="667"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="648"/>
+        <location filename="../../gridclient/ui/main_window.py" line="680"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="650"/>
+        <location filename="../../gridclient/ui/main_window.py" line="682"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="653"/>
+        <location filename="../../gridclient/ui/main_window.py" line="685"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="677"/>
+        <location filename="../../gridclient/ui/main_window.py" line="709"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="681"/>
+        <location filename="../../gridclient/ui/main_window.py" line="713"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="686"/>
+        <location filename="../../gridclient/ui/main_window.py" line="718"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="695"/>
+        <location filename="../../gridclient/ui/main_window.py" line="727"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="703"/>
+        <location filename="../../gridclient/ui/main_window.py" line="735"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="729"/>
+        <location filename="../../gridclient/ui/main_window.py" line="761"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="817"/>
+        <location filename="../../gridclient/ui/main_window.py" line="849"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="850"/>
+        <location filename="../../gridclient/ui/main_window.py" line="882"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="857"/>
+        <location filename="../../gridclient/ui/main_window.py" line="889"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="246"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="178"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2186,28 +2247,29 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="51"/>
+        <location filename="../../gridclient/app.py" line="52"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="53"/>
+        <location filename="../../gridclient/app.py" line="54"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="162"/>
-        <location filename="../../gridclient/app.py" line="184"/>
+        <location filename="../../gridclient/app.py" line="188"/>
+        <location filename="../../gridclient/app.py" line="217"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="159"/>
+        <location filename="../../gridclient/app.py" line="185"/>
         <source>Preparing the demo data…</source>
+        <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="185"/>
+        <location filename="../../gridclient/app.py" line="218"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
