@@ -76,6 +76,8 @@ def add_global_options(parser: argparse.ArgumentParser, *, top_level: bool = Fal
         "keys locked by the machine-wide file's policy excepted)",
     )
     for option, (key, metavar, text) in IT_OPTIONS.items():
+        if option in parser._option_string_actions:
+            continue  # the sub-command has its own (report/import: --server demo.local)
         group.add_argument(
             option,
             dest=f"it_{key}",

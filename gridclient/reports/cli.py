@@ -51,9 +51,15 @@ def _group(text: str) -> SpecialGroup:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    """``--server`` and ``--data-dir`` are the global options (``gridclient.cli``); the
-    server defaults to the IT settings', else the demo's store (``demo.local``)."""
+    """``--data-dir`` and the IT options are the global ones (``gridclient.cli``); this
+    ``--server`` also takes the demo's store name ``demo.local``. Default: ``--server``
+    given before the sub-command, else the IT settings' server, else the demo's."""
     parser.add_argument("--user", required=True, help="用户名（打开该用户的本地数据）")
+    parser.add_argument(
+        "--server",
+        default=argparse.SUPPRESS,
+        help=f"服务器地址（默认：IT 设置中的地址，未设置时为演示数据 {DEMO_SERVER}）",
+    )
 
 
 def add_report_commands(subparsers: Any) -> None:
@@ -96,7 +102,7 @@ def _resolve_server(args: argparse.Namespace) -> None:
     from gridclient.cli import start_command
 
     _paths, settings = start_command(args)
-    args.server = settings.server_url or DEMO_SERVER
+    args.server = getattr(args, "server", None) or settings.server_url or DEMO_SERVER
 
 
 def _role(store: Any, server: str, username: str) -> Role:
