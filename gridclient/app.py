@@ -50,13 +50,18 @@ def _install_excepthook(paths: Paths) -> None:
             box = QMessageBox()
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(QCoreApplication.translate("app", "Unexpected error"))
-            box.setText(
-                QCoreApplication.translate(
-                    "app",
-                    "Something went wrong. Your saved data is safe. "
-                    "Please send the file {path} to your IT contact.",
-                ).format(path=crash)
-            )
+            from gridclient.storage.errors import StorageError
+
+            if isinstance(exc, StorageError):  # e.g. StoreDamaged: says what happens next
+                box.setText(str(exc))
+            else:
+                box.setText(
+                    QCoreApplication.translate(
+                        "app",
+                        "Something went wrong. Your saved data is safe. "
+                        "Please send the file {path} to your IT contact.",
+                    ).format(path=crash)
+                )
             box.setDetailedText(text)
             box.exec()
 
