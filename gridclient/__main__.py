@@ -43,10 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_commands(commands)
     add_report_commands(commands)
     from gridclient.diagnostics import add_diagnostics_command
+    from gridclient.rescue import add_rescue_command
     from gridclient.selftest import add_self_test_command
 
     add_self_test_command(commands)
     add_diagnostics_command(commands)
+    add_rescue_command(commands)
     for sub in commands.choices.values():
         add_global_options(sub)
     return parser

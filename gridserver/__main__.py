@@ -76,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resolve", metavar="ID")
     p.add_argument("--keep", choices=["server", "incoming"])
 
+    p = sub.add_parser(
+        "ingest-rescue",
+        parents=[common],
+        help="apply a rescue file written by `gridclient rescue` (password: stdin or "
+        "$GRIDSERVER_RESCUE_PASSWORD)",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--user", required=True, help="whose changes they are (the file's user)")
+
     p = sub.add_parser("audit", parents=[common], help="who changed what, when, from where")
     p.add_argument("--user")
     p.add_argument("--since", help="ISO date or datetime (UTC unless an offset is given)")
@@ -158,6 +167,8 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         _serve(settings, db, args.host, args.port, args.workers)
     elif args.command == "conflicts":
         _conflicts(db, args)
+    elif args.command == "ingest-rescue":
+        _ingest_rescue(db, args.file, args.user)
     elif args.command == "audit":
         entries = admin.audit(db, username=args.user, since=_since(args.since), limit=args.limit)
         for e in entries:
@@ -168,6 +179,34 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
                 f"{e.kind} {e.entity} {e.entity_id} [{fields}] {e.status}{reason}"
             )
     return 0
+
+
+def _ingest_rescue(db: Database, file: Path, username: str) -> None:
+    import os
+
+    from gridserver.rescue import ingest_rescue
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise auth.UserError(f"无法读取救援文件 {file}：{exc.strerror or exc}") from None
+    password = os.environ.get("GRIDSERVER_RESCUE_PASSWORD")
+    if not password:
+        if sys.stdin.isatty():
+            password = getpass.getpass("导出密码：")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+    done = ingest_rescue(db, data, password, username)
+    counts = "，".join(f"{status} {n}" for status, n in sorted(done.statuses.items()))
+    print(
+        f"已导入 {done.rescue.username} 的救援文件（{done.rescue.source}，"
+        f"{done.rescue.created_at:%Y-%m-%d %H:%M} UTC）：{len(done.rescue.ops)} 条修改"
+        + (f"（{counts}）" if counts else "")
+    )
+    if done.rescue.unreadable:
+        print(f"导出时另有 {done.rescue.unreadable} 条记录因文件损坏无法读取")
+    for op_id, why in done.rejected:
+        print(f"被拒 {op_id}：{why}")
 
 
 def _conflicts(db: Database, args: argparse.Namespace) -> None:
