@@ -77,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", choices=["server", "incoming"])
 
     p = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of the database (pg_dump or SQLite)"
+    )
+    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p = sub.add_parser(
+        "restore", parents=[common], help="put a backup back (stop the server first)"
+    )
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser(
         "ingest-rescue",
         parents=[common],
         help="apply a rescue file written by `gridclient rescue` (password: stdin or "
@@ -167,6 +176,18 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         _serve(settings, db, args.host, args.port, args.workers)
     elif args.command == "conflicts":
         _conflicts(db, args)
+    elif args.command == "backup":
+        from gridserver.backup import backup
+
+        db.dispose()
+        written = backup(settings.database_url, args.out)
+        print(f"已备份到 {written}（{written.stat().st_size / 1e6:.1f} MB）")
+    elif args.command == "restore":
+        from gridserver.backup import restore
+
+        db.dispose()
+        restore(settings.database_url, args.file)
+        print(f"已从 {args.file} 恢复数据库；请运行 gridserver init（升级到当前版本）后再启动服务")
     elif args.command == "ingest-rescue":
         _ingest_rescue(db, args.file, args.user)
     elif args.command == "audit":
