@@ -23,6 +23,9 @@ log = logging.getLogger("gridclient.cli")
 
 #: Exit status of an unexpected error in a sub-command (BSD's EX_SOFTWARE).
 INTERNAL_ERROR = 70
+#: Exit status when the window cannot open here (no display, Qt's system libraries
+#: missing): BSD's EX_UNAVAILABLE.
+NO_DISPLAY = 69
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = getattr(args, "handler", None)
     if handler is not None:
         return run_handler(handler, args)
+    from gridclient.platform_check import gui_problem
+
+    problem = gui_problem()
+    if problem is not None:  # before Qt, which would abort without saying what is missing
+        print(problem, file=sys.stderr)
+        return NO_DISPLAY
     from gridclient.app import run_gui
 
     return run_gui(
