@@ -473,8 +473,39 @@ def _command(args: argparse.Namespace) -> int:
         reconfigure: Any = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+    if getattr(args, "data_dir", None) is None and running_as_system():
+        # An installer or a management agent (SCCM, Intune) runs this as SYSTEM: check
+        # in a temporary directory instead of creating a GridClient profile (data, logs)
+        # in the system account's profile.
+        with tempfile.TemporaryDirectory(prefix="gridclient-selftest-") as scratch:
+            args.data_dir = Path(scratch)
+            paths, settings = start_command(args)
+            print(f"以 SYSTEM 账户运行：使用临时目录 {scratch}（结束后删除）", file=sys.stdout)
+            try:
+                return run_self_test(paths, settings, sys.stdout, strict=args.strict)
+            finally:
+                _close_log_file()
     paths, settings = start_command(args)
     return run_self_test(paths, settings, sys.stdout, strict=args.strict)
+
+
+def running_as_system(environ: dict[str, str] | None = None) -> bool:
+    """Windows' SYSTEM account (the computer account ``NAME$``, profile under
+    ``system32\\config\\systemprofile``)."""
+    env = dict(os.environ if environ is None else environ)
+    if sys.platform != "win32" and environ is None:
+        return False
+    profile = env.get("USERPROFILE", "").lower()
+    return env.get("USERNAME", "").endswith("$") or "systemprofile" in profile
+
+
+def _close_log_file() -> None:
+    import logging
+
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_gridclient", False)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def add_self_test_command(commands: Any) -> None:

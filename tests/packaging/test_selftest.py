@@ -205,3 +205,31 @@ def test_the_settings_check(tmp_path: Path) -> None:
     )
     detail = selftest.check_settings(good)
     assert ini in detail and "auto_lock_minutes" in detail
+
+
+def test_as_system_it_leaves_no_profile_behind(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    font_ok: None,
+) -> None:
+    assert selftest.running_as_system({"USERNAME": "DESKTOP-01$"})
+    assert selftest.running_as_system(
+        {"USERNAME": "x", "USERPROFILE": r"C:\Windows\system32\config\systemprofile"}
+    )
+    assert not selftest.running_as_system({"USERNAME": "wang", "USERPROFILE": r"C:\Users\wang"})
+    profile = tmp_path / "systemprofile"
+    monkeypatch.setattr(selftest, "running_as_system", lambda: True)
+    monkeypatch.setattr(Paths, "resolve", _only_with_a_data_dir(Paths.resolve, profile))
+    assert main(["self-test"]) == 0
+    assert "SYSTEM" in capsys.readouterr().out
+    assert not profile.exists()
+
+
+def _only_with_a_data_dir(resolve: object, profile: Path) -> object:
+    """Paths.resolve, except that the per-user default would land in ``profile``."""
+
+    def patched(data_dir: Path | None = None) -> Paths:
+        return resolve(data_dir if data_dir is not None else profile)  # type: ignore[operator]
+
+    return staticmethod(patched)
