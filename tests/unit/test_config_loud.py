@@ -242,3 +242,18 @@ def test_policy_problems_reach_the_log(
     with caplog.at_level(logging.INFO, logger="gridclient.config"):
         config.log_settings(settings)
     assert "auto_lock_minutes" in caplog.text and "第 2 行" in caplog.text
+
+
+def test_the_example_files_policy_snippet_locks_what_it_says(
+    levels: dict[str, Path], tmp_path: Path
+) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "gridclient.ini.example"
+    text = example.read_text(encoding="utf-8").replace("ca_bundle =", "; ca_bundle =")
+    text = text.replace("; [policy]\n; auto_lock_minutes = 10", "[policy]\nauto_lock_minutes = 10")
+    assert "\n[policy]\nauto_lock_minutes = 10" in text
+    levels["machine"].parent.mkdir(parents=True)
+    levels["machine"].write_text(text, encoding="utf-8")
+    write_ini(levels["user"], auto_lock_minutes=1440)
+    settings = effective_settings(Paths.resolve(tmp_path / "data"))
+    assert settings.locked == frozenset({"auto_lock_minutes"})
+    assert settings.auto_lock_minutes == 10
