@@ -161,6 +161,9 @@ CHECK_MARKER: Final = ".check"
 #: Beside a store's key file after the store was moved aside on purpose: the next
 #: create may reuse the key (a key without its store and without this is lost data).
 MOVED_MARKER: Final = ".moved"
+#: Beside a store while :meth:`Store.create` makes it: a key left by a create that was
+#: killed is not lost data either.
+CREATING_MARKER: Final = ".creating"
 
 
 def _marker(path: Path, suffix: str) -> Path:
@@ -430,7 +433,8 @@ class Store:
             raise StoreExists(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         moved = _marker(path, MOVED_MARKER)
-        if key_file_for(path).exists() and not moved.exists():
+        creating = _marker(path, CREATING_MARKER)
+        if key_file_for(path).exists() and not moved.exists() and not creating.exists():
             # A key without its store that was not moved aside on purpose: the store was
             # lost (deleted, a failing disk). Say so; never start empty as if new.
             kept = _move_key_aside(path)
@@ -446,6 +450,8 @@ class Store:
                     os.replace(side, Path(f"{orphan}{suffix}"))
         key_path = key_file_for(path)
         created_key = not key_path.exists()
+        if created_key:  # a crash from here to the end leaves a key that may be reused
+            creating.write_text("", encoding="utf-8")
         key = (
             keys.create_key_file(key_path, password, params=kdf, user=username)
             if created_key
@@ -464,8 +470,10 @@ class Store:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             if created_key:
                 key_path.unlink(missing_ok=True)
+                creating.unlink(missing_ok=True)
             raise
         moved.unlink(missing_ok=True)
+        creating.unlink(missing_ok=True)
         _sync_directory(path)
         _log.info("created store %s", path)
         return store

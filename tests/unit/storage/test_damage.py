@@ -199,3 +199,19 @@ def test_retention_keeps_the_last_five_and_the_last_thirty_days(tmp_path: Path) 
     _backups(recent, now, [1, 2, 3, 4, 5, 6, 7, 29, 31, 100])
     migrate_module.prune_backups(recent, "s", now=now)
     assert _ages(recent, now) == [1, 2, 3, 4, 5, 6, 7, 29]  # everything under 30 days
+
+
+def test_a_key_left_by_a_killed_create_is_reused_not_damage(db_path: Path) -> None:
+    from gridclient.storage.keys import create_key_file
+    from gridclient.storage.store import CREATING_MARKER
+
+    db_path.parent.mkdir(parents=True)
+    # What a create killed after writing the key leaves: the key and the marker.
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF)
+    Path(f"{db_path}{CREATING_MARKER}").write_text("", encoding="utf-8")
+    with Store.create(db_path, PASSWORD, kdf=CHEAP_KDF):
+        pass
+    assert not Path(f"{db_path}{CREATING_MARKER}").exists()
+    from gridclient.storage.keys import unlock
+
+    assert unlock(key_file_for(db_path), PASSWORD) == key
