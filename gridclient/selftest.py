@@ -38,6 +38,7 @@ import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -277,16 +278,42 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+def _system_font_covers(name: str, chars: set[str]) -> bool:
+    """Whether the installed font whose PostScript name is ``name`` (``NotoSansCJKsc-Bold``
+    for the family ``Noto Sans CJK SC``) has glyphs for all of ``chars``."""
+    from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QRawFont
+
+    if QGuiApplication.instance() is None:
+        return False
+    wanted = re.sub(r"[^0-9a-z]", "", name.split("-", 1)[0].lower())
+    for family in QFontDatabase.families():
+        if re.sub(r"[^0-9a-z]", "", family.lower()) != wanted:
+            continue
+        raw = QRawFont.fromFont(QFont(family))
+        if raw.isValid() and all(raw.supportsCharacter(ch) for ch in chars):
+            return True
+    return False
+
+
 def check_cjk_font(scratch: _Scratch) -> str:
     """The report PDF's Chinese text was drawn with a font that has the glyphs (a system
-    without a Chinese font prints empty boxes and the PDF check alone passes)."""
+    without a Chinese font prints empty boxes and the PDF check alone passes).
+
+    Read from the PDF: each embedded font's ToUnicode map. A character drawn as a box
+    maps to no character at all. A CJK font may map a glyph back to the Kangxi radical
+    that shares it (⼊ for 入): NFKC folds most of those; any character still not found
+    counts only if an embedded font, as installed, has a glyph for it."""
     if scratch.report_pdf is None or scratch.report_title is None:
         raise Skipped("needs the report to PDF check")
     wanted = {ch for ch in scratch.report_title if _is_cjk(ch)}
     fonts = pdf_font_text(scratch.report_pdf.read_bytes())
-    covering = sorted(name for name, chars in fonts.items() if chars & wanted)
-    drawn = set().union(*fonts.values()) if fonts else set()
+    drawn: set[str] = set()
+    for chars in fonts.values():
+        drawn |= chars | {unicodedata.normalize("NFKC", ch) for ch in chars}
     missing = wanted - drawn
+    if missing and any(_system_font_covers(name, missing) for name in fonts):
+        missing = set()
+    covering = sorted(name for name, chars in fonts.items() if any(_is_cjk_like(c) for c in chars))
     if missing:
         hint = (
             "安装中文字体：Windows 自带微软雅黑/宋体；Debian/Ubuntu: apt-get install fonts-noto-cjk"
@@ -296,6 +323,10 @@ def check_cjk_font(scratch: _Scratch) -> str:
             f"{''.join(sorted(missing))} (embedded: {', '.join(sorted(fonts)) or 'none'}) — {hint}"
         )
     return f"{', '.join(covering)} draws “{scratch.report_title}”"
+
+
+def _is_cjk_like(ch: str) -> bool:
+    return _is_cjk(ch) or "\u2e80" <= ch <= "\u2fdf"
 
 
 def check_settings(settings: ITSettings) -> str:
