@@ -180,8 +180,7 @@ def test_policy_in_the_machine_file_wins_over_every_other_source(
 ) -> None:
     levels["machine"].parent.mkdir(parents=True)
     levels["machine"].write_text(
-        "[gridclient]\nserver_url = https://machine.example.cn\n"
-        "[policy]\nauto_lock_minutes = 10\n",
+        "[gridclient]\nserver_url = https://machine.example.cn\n[policy]\nauto_lock_minutes = 10\n",
         encoding="utf-8",
     )
     write_ini(levels["beside"], auto_lock_minutes=60, server_url="https://it.example.cn")
