@@ -14,11 +14,12 @@ from functools import partial
 
 from gridclient.cli import PASSWORD_ENV, UserError, ask_password, start_command
 from gridclient.config import ITSettings, Paths
+from gridclient.domain.clock import DeviceClock, clock_warning_zh
 from gridclient.domain.entities import CST
 from gridclient.domain.enums import EntityKind
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
-from gridclient.storage.syncmeta import OpStatus
+from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine
 from gridclient.sync.errors import SyncError
@@ -120,11 +121,27 @@ def _status(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int
         ops = repos.outbox.status_counts()
         conflicts = len(repos.conflicts.entries())
         last = repos.sync_state.last_sync_at()
+        held = repos.held.entries()
+        clock = DeviceClock.from_json(repos.sync_state.get(SyncKey.CLOCK))
     lines: list[str] = [f"用户 {args.user} @ {server}"]
     lines.append("本机记录：" + "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items()))
     lines.append(f"待上传 {ops[OpStatus.PENDING]} 条，被拒 {ops[OpStatus.REJECTED]} 条")
     lines.append(f"待处理冲突 {conflicts} 条")
+    if held:
+        lines.append(f"无法保存在本机的记录 {len(held)} 条（服务器修正后会自动替换）：")
+        lines.extend(
+            f"  {_kind_name(h.kind)} {h.id}（版本 {h.version}）：{h.reason}" for h in held[:20]
+        )
+    if clock.skewed:
+        lines.append(clock_warning_zh(clock.offset))
     when = f"{last.astimezone(CST):%Y-%m-%d %H:%M:%S}（北京时间）" if last else "从未"
     lines.append(f"上次成功同步：{when}")
     print("\n".join(lines))
     return 0
+
+
+def _kind_name(value: str) -> str:
+    try:
+        return KIND_NAMES[EntityKind(value)]
+    except (ValueError, KeyError):
+        return value

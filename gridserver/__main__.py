@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gridclient.domain.catalog import CatalogError
 from gridclient.domain.enums import AreaLevel, Role
-from gridserver import admin, auth, migrate
+from gridserver import admin, auth, clocks, migrate
 from gridserver.config import ENV_DATABASE_URL, Settings
 from gridserver.db import Database
 
@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user")
     p.add_argument("--since", help="ISO date or datetime (UTC unless an offset is given)")
     p.add_argument("--limit", type=int, default=1000)
+
+    sub.add_parser(
+        "clock-skew", parents=[common], help="devices whose clock is off by more than 10 minutes"
+    )
     return parser
 
 
@@ -198,6 +202,16 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
             print(
                 f"{e.received_at:%Y-%m-%d %H:%M:%S}Z {e.username} {e.device_id} "
                 f"{e.kind} {e.entity} {e.entity_id} [{fields}] {e.status}{reason}"
+            )
+    elif args.command == "clock-skew":
+        devices = clocks.skewed_devices(db)
+        if not devices:
+            print("没有时钟偏差超过 10 分钟的设备")
+        for d in devices:
+            minutes = d.offset.total_seconds() / 60
+            print(
+                f"{d.username} {d.device_id} 时钟{'快' if minutes > 0 else '慢'} "
+                f"{abs(minutes):.0f} 分钟（最近一次 {d.seen_at:%Y-%m-%d %H:%M}Z）"
             )
     return 0
 

@@ -5,23 +5,25 @@ Changes made here go through the same feed stamping as pushes, so clients pull t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 
 from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.codec import CodecError, decode_record, encode_fields
+from gridclient.domain.codec import encode_fields
 from gridclient.domain.entities import Area
-from gridclient.domain.enums import AreaLevel, EntityKind
-from gridclient.sync.protocol import ConflictInfo
+from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridclient.sync.protocol import ConflictInfo, Op, PushRequest, Resolution
+from gridserver import sync
 from gridserver.auth import UserError, find_area_id
 from gridserver.db import Database, catalog, conflicts, op_log, records, users, utcnow
 from gridserver.feed import FeedEffects, conflict_info, lock_rescoped, stamp
 from gridserver.merge import bump_versions
-from gridserver.scope import area_chain, gained_ancestors
+from gridserver.scope import Caller, area_chain, gained_ancestors
 
 
 def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: str | None) -> str:
@@ -136,57 +138,44 @@ def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[Conf
 
 
 def resolve_conflict(db: Database, conflict_id: str, keep: str, resolved_by: str) -> None:
-    """Decide a conflict. The incoming value is already on the record, so ``incoming``
-    only closes the conflict; ``server`` writes the server's value back as a new version.
-    For an edit that met a delete, ``incoming`` restores the record with the edit and
-    ``server`` leaves it deleted."""
+    """Decide a conflict from the command line, through the same code as a ``resolve``
+    op from a laptop (as an administrator of everything): ``incoming`` keeps the value
+    the server applied, ``server`` writes the other one back as a new version; for an
+    edit and a delete that crossed, keeping the edit restores the record with it."""
     if keep not in ("server", "incoming"):
         raise UserError("--keep 只能是 server 或 incoming")
-    now = utcnow()
-    with db.write() as conn:
+    with db.engine.connect() as conn:
         row = conn.execute(select(conflicts).where(conflicts.c.id == conflict_id)).first()
-        if row is None:
-            raise UserError(f"冲突记录 {conflict_id} 不存在")
-        if row.resolved_at is not None:
-            raise UserError(f"冲突记录 {conflict_id} 已于 {row.resolved_at:%Y-%m-%d %H:%M} 处理")
-        effects = FeedEffects(conflicts={row.id})
-        record = conn.execute(
-            select(records)
-            .where(records.c.kind == row.kind, records.c.id == row.record_id)
-            .with_for_update()
-        ).one()
-        write: dict[str, Any] | None = None
-        undelete = False
-        if row.field is None and keep == "incoming":
-            write, undelete = dict(row.incoming_value), True
-        elif row.field is not None and keep == "server":
-            write = {row.field: row.server_value}
-        if write is not None:
-            kind = EntityKind(row.kind)
-            merged = {**record.fields, **write}
-            try:
-                fields = encode_fields(decode_record(kind, merged, id=record.id))
-            except CodecError as exc:
-                raise UserError(f"无法采用该值：{exc}") from None
-            version = record.version + 1
-            conn.execute(
-                update(records)
-                .where(records.c.kind == record.kind, records.c.id == record.id)
-                .values(
-                    version=version,
-                    deleted=False if undelete else record.deleted,
-                    updated_at=now,
-                    fields=fields,
-                    field_versions=bump_versions(record.field_versions, write, version),
-                )
-            )
-            effects.records.add((record.kind, record.id))
-        conn.execute(
-            update(conflicts)
-            .where(conflicts.c.id == row.id)
-            .values(resolved_at=now, resolution=keep, resolved_by=resolved_by)
-        )
-        stamp(conn, effects)
+    if row is None:
+        raise UserError(f"冲突记录 {conflict_id} 不存在")
+    if row.resolved_at is not None:
+        raise UserError(f"冲突记录 {conflict_id} 已于 {row.resolved_at:%Y-%m-%d %H:%M} 处理")
+    caller = Caller(
+        user_id=0,
+        username=resolved_by,
+        display_name=resolved_by,
+        role=Role.ADMIN,
+        scope_area_id=None,
+        device_id=CLI_DEVICE,
+    )
+    decision = Op(
+        op_id=uuid.uuid4(),
+        seq=1,
+        entity=EntityKind(row.kind),
+        entity_id=row.record_id,
+        kind=ChangeKind.RESOLVE,
+        base_version=0,
+        changes={},
+        client_time=utcnow(),
+        conflict_id=row.id,
+        keep=cast(Resolution, keep),
+    )
+    [result] = sync.push(db, caller, PushRequest(device_id=CLI_DEVICE, ops=[decision])).results
+    if result.status == "rejected":
+        raise UserError(f"无法处理该冲突：{result.message}")
+
+
+CLI_DEVICE = "gridserver-cli"
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import (
     API_PREFIX,
+    CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -44,7 +45,7 @@ from gridclient.sync.protocol import (
     PushResponse,
     RefreshRequest,
 )
-from gridserver import auth, feed, sync
+from gridserver import auth, clocks, feed, sync
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, records, utcnow
 from gridserver.errors import ApiError
@@ -279,9 +280,16 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         openapi_extra=_body_schema(PushRequest),
         dependencies=[Depends(check_protocol)],
     )
-    async def push(request: Request, caller: CallerDep) -> Response:
+    async def push(
+        request: Request,
+        caller: CallerDep,
+        client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
+    ) -> Response:
         body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
         result = await in_db_thread(request, sync.push, database, caller, body)
+        await in_db_thread(
+            request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
+        )
         return Response(result.model_dump_json(), media_type="application/json")
 
     @router.get("/sync/pull", response_model=PullResponse, dependencies=[Depends(check_protocol)])
@@ -291,7 +299,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         cursor: Annotated[str, Query(max_length=512)] = "",
         limit: Annotated[int | None, Query(ge=1)] = None,
         client_version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
+        client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
     ) -> Response:
+        await in_db_thread(
+            request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
+        )
         minimum = settings.min_client_version
         if client_version is None or parse_version(client_version) < parse_version(minimum):
             raise ApiError(

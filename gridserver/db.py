@@ -25,6 +25,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -113,6 +114,29 @@ moves = Table(
     Column("old_grid_id", String(64), nullable=True),
     Column("new_grid_id", String(64), nullable=True),
 )
+
+area_losses = Table(
+    "area_losses",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("area_id", String(64), nullable=False),
+    Column("moved_area_id", String(64), nullable=False),
+)
+"""Ancestors an area's users stopped seeing when it was re-parented: ``area_id`` was
+above ``moved_area_id`` before the move and is not now (see :mod:`gridserver.feed`)."""
+
+device_clocks = Table(
+    "device_clocks",
+    metadata,
+    Column("device_id", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("offset_seconds", Float, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+"""The last clock offset each device reported (its clock minus the server's), kept when
+it is off by more than the tolerated skew so administrators can find it
+(``gridserver devices --skewed``)."""
 
 conflicts = Table(
     "conflicts",

@@ -26,7 +26,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,7 +53,16 @@ from sqlalchemy import (
 
 from gridclient.domain.enums import EntityKind
 from gridclient.sync.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
-from gridserver.db import Database, conflicts, feed_counter, moves, records, users, utcnow
+from gridserver.db import (
+    Database,
+    area_losses,
+    conflicts,
+    feed_counter,
+    moves,
+    records,
+    users,
+    utcnow,
+)
 from gridserver.errors import ApiError
 from gridserver.scope import (
     ANCESTORS,
@@ -77,6 +86,9 @@ class FeedEffects:
     rescopes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     """Re-parented areas: area id → (old parent, new parent). Every record whose scope
     key lies in the area's subtree changes scope (see :func:`stamp`)."""
+    losses: list[dict[str, str]] = field(default_factory=list)
+    """Ancestors a re-parented area's users no longer see (``area_id``, ``moved_area_id``):
+    the feed evicts them for the users below the moved area that cannot read them now."""
 
     def rescope(self, area_id: str, old_parent: str | None, new_parent: str | None) -> None:
         """Record that ``area_id`` moved from ``old_parent`` to ``new_parent``; moved
@@ -91,9 +103,10 @@ class FeedEffects:
         self.moves.extend(other.moves)
         for area_id, (old, new) in other.rescopes.items():
             self.rescope(area_id, old, new)
+        self.losses.extend(other.losses)
 
     def __bool__(self) -> bool:
-        return bool(self.records or self.conflicts or self.moves or self.rescopes)
+        return bool(self.records or self.conflicts or self.moves or self.rescopes or self.losses)
 
 
 def next_position(conn: Connection) -> int:
@@ -201,6 +214,8 @@ def stamp(
         conn.execute(_STAMP_CONFLICTS, {"seq": seq, "ids": sorted(effects.conflicts)})
     if effects.moves:
         conn.execute(_INSERT_MOVES, [{**m, "seq": seq} for m in effects.moves])
+    if effects.losses:
+        conn.execute(insert(area_losses), [{**loss, "seq": seq} for loss in effects.losses])
     for area_id, (old_parent, new_parent) in sorted(effects.rescopes.items()):
         params = {
             "seq": seq,
@@ -308,6 +323,17 @@ _EVICTIONS = (
     .where(func.coalesce(moves.c.new_grid_id, "").not_in(SUBTREE_IDS))
     .order_by(moves.c.seq, moves.c.id)
 )
+# An ancestor lost by a move is evicted for a caller below the moved area (the moved
+# area is on the caller's chain now) who cannot read it any more; whoever can still see
+# it (its township's own users, users moved back under it later) keeps it.
+_LOSSES = (
+    select(area_losses.c.area_id)
+    .where(area_losses.c.seq > _RANGE["lower"], area_losses.c.seq <= _RANGE["upper"])
+    .where(area_losses.c.moved_area_id.in_(select(ANCESTORS.c.id)))
+    .where(area_losses.c.area_id.not_in(SUBTREE_IDS))
+    .where(area_losses.c.area_id.not_in(select(ANCESTORS.c.id)))
+    .order_by(area_losses.c.seq, area_losses.c.id)
+)
 _CONFLICTS_ALL = (
     select(conflicts, users.c.username)
     .join(users, users.c.id == conflicts.c.incoming_user_id)
@@ -362,6 +388,7 @@ def read_page(db: Database, caller: Caller, cursor_text: str, limit: int) -> Pag
             bounds = {**params, "lower": cursor.seq, "upper": upper}
             if scoped:
                 evictions = _evictions(conn.execute(_EVICTIONS, bounds).all())
+                evictions += _lost_ancestors(conn.execute(_LOSSES, bounds).scalars(), evictions)
             query = _CONFLICTS_SCOPED if scoped else _CONFLICTS_ALL
             conflict_rows = [conflict_info(r) for r in conn.execute(query, bounds).all()]
     return Page(rows, evictions, conflict_rows, encode_cursor(next_cursor), more, utcnow())
@@ -433,6 +460,16 @@ def _evictions(rows: Sequence[Any]) -> list[Eviction]:
         if (row.kind, row.record_id) not in seen:
             seen.add((row.kind, row.record_id))
             result.append(Eviction(entity=EntityKind(row.kind), id=row.record_id))
+    return result
+
+
+def _lost_ancestors(area_ids: Iterable[str], evictions: list[Eviction]) -> list[Eviction]:
+    seen = {(e.entity, e.id) for e in evictions}
+    result = []
+    for area_id in area_ids:
+        if (EntityKind.AREA, area_id) not in seen:
+            seen.add((EntityKind.AREA, area_id))
+            result.append(Eviction(entity=EntityKind.AREA, id=area_id))
     return result
 
 

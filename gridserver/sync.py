@@ -69,7 +69,10 @@ _KIND_LABELS = {
     EntityKind.EVENT_ACTION: "事件办理记录",
     EntityKind.ATTACHMENT: "附件",
 }
-SERVER_FIELDS = {EntityKind.EVENT_ACTION: frozenset({"server_at"})}
+SERVER_FIELDS = {
+    EntityKind.EVENT_ACTION: frozenset({"server_at"}),
+    EntityKind.VISIT: frozenset({"server_at"}),
+}
 """Fields only the server writes; a client's value is ignored."""
 
 OUT_OF_SCOPE = "该记录不在您的管辖范围内，无权查看或修改"
@@ -494,7 +497,7 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     if row is None:
         raise OpRejected("not_found", f"{label}不存在（可能尚未同步到服务器）")
     if op.kind is ChangeKind.DELETE:
-        return _delete(ctx, row)
+        return _delete(ctx, op, row)
     return _update(ctx, op, row, values)
 
 
@@ -555,6 +558,8 @@ def _create(
     placement = _place(ctx, kind, record_id, fields, previous=None)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
+    elif kind is EntityKind.VISIT:
+        fields["server_at"] = ctx.now.isoformat()
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
     # The INSERT must stay this op's only write and come after every check: _run_op
@@ -607,9 +612,14 @@ def _create_again(
     raise OpRejected("duplicate", f"{_KIND_LABELS[kind]}编号已被另一条记录使用")
 
 
-def _delete(ctx: Context, row: Any) -> Outcome:
+def _delete(ctx: Context, op: Op, row: Any) -> Outcome:
+    """Tombstone the record. A delete made on a stale copy (another device changed the
+    record after the version the delete was made on) still applies, as the later
+    arrival, but those changes are kept in a conflict for review: keeping them restores
+    the record. Nothing is silently lost."""
     if row.deleted:
         return Outcome("applied", row.version)
+    edited = _edited_by_others(ctx, row, op.base_version)
     version = row.version + 1
     ctx.conn.execute(
         update(records)
@@ -617,7 +627,53 @@ def _delete(ctx: Context, row: Any) -> Outcome:
         .values(version=version, deleted=True, updated_at=ctx.now, updated_by=ctx.caller.user_id)
     )
     ctx.effects.records.add((row.kind, row.id))
-    return Outcome("applied", version)
+    if not edited:
+        return Outcome("applied", version)
+    conflict_id = _add_conflict(ctx, op, row, field=None, base=None, server=edited, incoming=None)
+    return Outcome(
+        "conflict",
+        version,
+        None,  # like a field conflict; "deleted" is for an edit that met a delete
+        "该记录在您删除之前已被他人修改：已按您的操作删除，对方的修改已保存为冲突记录等待审核",
+        None,
+        conflict_id,
+    )
+
+
+def _edited_by_others(ctx: Context, row: Any, base_version: int) -> dict[str, Any]:
+    """Fields another device changed after ``base_version``: ``{field: current value}``.
+    Versions this device wrote itself (its earlier ops on the same base: a laptop that
+    edits and then deletes before it pulls) are not someone else's edit."""
+    changed = {
+        name: version
+        for name, version in (
+            (name, row.field_versions.get(name, CREATED_VERSION)) for name in row.fields
+        )
+        if version > base_version
+    }
+    if not changed:
+        return {}
+    versions = set(changed.values())
+    # Who wrote each version: the first op logged with it (an op that changed nothing
+    # is logged later with the version it found; ops of one push share one time and
+    # one device). Versions this transaction wrote are not logged yet.
+    writers: dict[int, tuple[datetime, str, str]] = {}
+    for version, device, user_id, received in ctx.conn.execute(
+        select(op_log.c.version, op_log.c.device_id, op_log.c.user_id, op_log.c.received_at).where(
+            op_log.c.entity == row.kind,
+            op_log.c.entity_id == row.id,
+            op_log.c.version.in_(sorted(versions)),
+            op_log.c.status != "rejected",
+        )
+    ):
+        if version not in writers or received < writers[version][0]:
+            writers[version] = (received, device, str(user_id))
+    for (record_id, version), (_user, device, time) in ctx.shared.writers.items():
+        if record_id == row.id and version in versions and version not in writers:
+            writers[version] = (time, device, str(ctx.caller.user_id))
+    me = (ctx.device_id, str(ctx.caller.user_id))
+    own = {version for version, (_time, *writer) in writers.items() if tuple(writer) == me}
+    return {name: row.fields.get(name) for name, version in changed.items() if version not in own}
 
 
 def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]]) -> Outcome:
@@ -711,9 +767,7 @@ def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
         )
     outcome = Outcome("applied", row.version)
     if conflict.field is None:
-        if op.keep == "incoming" and row.deleted:
-            edit = dict(conflict.incoming_value or {})
-            outcome = _write_resolution(ctx, op, row, edit, restore=True)
+        outcome = _resolve_whole_record(ctx, op, row, conflict) or outcome
     elif not row.deleted:
         kept = conflict.server_value if op.keep == "server" else conflict.incoming_value
         # The base is the version the incoming value was written at; a field changed
@@ -736,6 +790,45 @@ def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
     return outcome
 
 
+def _resolve_whole_record(ctx: Context, op: Op, row: Any, conflict: Any) -> Outcome | None:
+    """A conflict between an edit and a delete (``field`` is None): the side holding a
+    dict is the edit, the other (None) the delete. Keeping the delete leaves the record
+    as it is (deleted, or restored by another decision since). Keeping the edit restores
+    a deleted record with it; on a record already restored (several edits met the same
+    delete and each is kept) the edit is merged in like any edit made on the version it
+    met, so a field another kept edit changed differently becomes a new conflict."""
+    kept = conflict.incoming_value if op.keep == "incoming" else conflict.server_value
+    if not isinstance(kept, dict):
+        return None  # keep the deletion
+    if op.keep == "server":
+        # A delete on a stale copy met this edit: its values are still on the record.
+        return _write_resolution(ctx, op, row, {}, restore=True) if row.deleted else None
+    changes = _edit_of(ctx, conflict, kept)
+    if row.deleted:
+        return _write_resolution(
+            ctx, op, row, {n: new for n, (_, new) in changes.items()}, restore=True
+        )
+    merge = three_way(row.fields, row.field_versions, conflict.server_version, changes)
+    if not merge.updates:
+        return None
+    return _write_resolution(ctx, op, row, merge.updates, merge.conflicts)
+
+
+def _edit_of(ctx: Context, conflict: Any, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The edit that met a delete as ``{field: (old, new)}``: its old values from the
+    logged op, when the log still has it."""
+    logged = ctx.conn.execute(
+        select(op_log.c.changes).where(op_log.c.op_id == conflict.op_id)
+    ).scalar_one_or_none()
+    olds = logged if isinstance(logged, dict) else {}
+    result: dict[str, tuple[Any, Any]] = {}
+    for name, new in values.items():
+        pair = olds.get(name)
+        old = pair[0] if isinstance(pair, list | tuple) and len(pair) == 2 else None
+        result[name] = (_canonical(EntityKind(conflict.kind), name, old), new)
+    return result
+
+
 def _write_resolution(
     ctx: Context,
     op: Op,
@@ -747,10 +840,11 @@ def _write_resolution(
 ) -> Outcome:
     """Write the kept value(s) as a new version; ``restore`` undeletes the record with
     the edit that met its deletion (every reference is checked again then: the household
-    of a resident may be gone too)."""
+    of a resident may be gone too). Each value ``lost`` (a field changed again since the
+    conflict, to another value) is kept in a new conflict."""
     version, placement = _write_version(ctx, op.entity, row, updates, restore=restore)
-    if lost:  # one field, so one third value at most
-        third = lost[0]
+    first: str | None = None
+    for third in lost:
         conflict_id = _add_conflict(
             ctx,
             op,
@@ -761,14 +855,17 @@ def _write_resolution(
             incoming=third.incoming,
             grid_id=placement.grid_id,
         )
+        first = first or conflict_id
+    if first is not None:
+        names = "、".join(third.field for third in lost)
         return Outcome(
             "conflict",
             version,
             None,
-            f"字段（{third.field}）在冲突之后又被他人修改：已采用您选择的值，"
+            f"字段（{names}）在冲突之后又被他人修改：已采用您选择的值，"
             "那次修改的值已保存为新的冲突记录等待审核",
-            third.field,
-            conflict_id,
+            lost[0].field,
+            first,
         )
     return Outcome("applied", version)
 
@@ -841,6 +938,11 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     lock_rescoped(ctx.conn.conn, area_id, ancestors)
     ctx.effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
     ctx.effects.rescope(area_id, old, new)
+    # And the ancestors they lose: evicted for them (the feed checks who still sees them).
+    ctx.effects.losses.extend(
+        {"area_id": lost, "moved_area_id": area_id}
+        for lost in sorted(gained_ancestors(ctx.conn.conn, new, old))
+    )
 
 
 def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:

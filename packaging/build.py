@@ -39,8 +39,11 @@ REQUIRED = (
     "gridclient/storage/migrations/versions/r0001_domain_tables.py",
     "gridclient/storage/migrations/versions/r0002_sync_metadata.py",
     "gridclient/storage/migrations/versions/r0003_conflict_resolution.py",
+    "gridclient/storage/migrations/versions/r0004_server_copies.py",
+    "gridclient/storage/migrations/versions/r0005_household_moves.py",
     "gridserver/migrations/env.py",
     "gridserver/migrations/versions/0001_initial_schema.py",
+    "gridserver/migrations/versions/0002_area_losses_device_clocks.py",
     "build_info.json",
 )
 #: Qt plugins the application needs, searched anywhere below the bundle.

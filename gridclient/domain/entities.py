@@ -80,8 +80,19 @@ class Household(Record):
     phone: str = field(default="", repr=False)
     tags: frozenset[HouseholdTag] = frozenset()
     notes: str = ""
+    moved_out_on: date | None = None
+    """迁出: the day the household left the grid. It then drops out of the lists,
+    figures and rosters; its record and history stay."""
+    moved_to: str = ""
+    """Where it moved to (迁往), as told."""
+    removal_reason: str = ""
+    """Why the record was deleted (登记错误, 重复登记, …), written just before the delete."""
 
     KIND: ClassVar[EntityKind] = EntityKind.HOUSEHOLD
+
+    @property
+    def moved_out(self) -> bool:
+        return self.moved_out_on is not None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -144,6 +155,9 @@ class Visit(Record):
     follow_up: str = ""
     attachments: tuple[str, ...] = ()
     corrects_id: str | None = None
+    server_at: datetime | None = None
+    """When the server received it (stamped by the server; ``visited_at`` is when it
+    happened)."""
 
     KIND: ClassVar[EntityKind] = EntityKind.VISIT
 
@@ -170,8 +184,10 @@ class Event(Record):
 
 @dataclass(slots=True, kw_only=True)
 class EventAction(Record):
-    """流转: one append-only step of an event. ``at`` is the device clock when it was
-    taken; ``server_at`` is stamped by the server when it arrives."""
+    """流转: one append-only step of an event. ``at`` is when it happened: the device
+    clock corrected by the offset measured against the server at the last contact;
+    ``server_at`` is stamped by the server when it arrives (strictly increasing per
+    event, so it is the order the server accepted the steps in)."""
 
     event_id: str
     kind: EventActionKind
@@ -189,7 +205,21 @@ class EventAction(Record):
 
     @property
     def effective_at(self) -> datetime:
-        return self.server_at if self.server_at is not None else self.at
+        """When the step happened (``at``): what history shows and what deadlines and
+        finish times count, however long the laptop stayed offline before syncing."""
+        return self.at
+
+    @property
+    def fold_key(self) -> tuple[bool, datetime, str]:
+        """The order the workflow folds actions in, the same on the server and every
+        laptop whatever order they arrived in: the server's acceptance order
+        (``server_at``), then steps not yet accepted, by when they happened."""
+        return (self.server_at is None, self.server_at or self.at, self.id)
+
+    @property
+    def history_key(self) -> tuple[datetime, datetime, str]:
+        """The order history is shown in: when the steps happened."""
+        return (self.at, self.server_at or self.at, self.id)
 
 
 @dataclass(slots=True, kw_only=True)

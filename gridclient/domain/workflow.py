@@ -114,15 +114,43 @@ def allowed_actions(state: S | None, role: Role) -> list[A]:
 
 
 def _ordered(actions: Iterable[EventAction]) -> list[EventAction]:
-    # Server clock first (the order the server accepted them), device clock for the rest.
-    return sorted(actions, key=lambda a: (a.server_at is None, a.effective_at, a.id))
+    # The server's acceptance order first, then steps it has not seen yet.
+    return sorted(actions, key=lambda a: a.fold_key)
+
+
+def _folded(actions: Iterable[EventAction]) -> list[EventAction]:
+    """The steps :func:`derive_state` folds, in order (unsent misfits left out)."""
+    result: list[EventAction] = []
+    state: S | None = None
+    for action in _ordered(actions):
+        try:
+            state = next_state(
+                state, action.kind, action.actor_role, satisfaction=action.satisfaction
+            )
+        except IllegalTransition:
+            if action.server_at is not None:
+                raise
+            continue
+        result.append(action)
+    return result
 
 
 def derive_state(actions: Iterable[EventAction]) -> S:
-    """Fold the actions into a state; raises IllegalTransition on an impossible history."""
+    """Fold the actions into a state; raises IllegalTransition on an impossible history.
+
+    Steps the server accepted (``server_at`` set) fold strictly, in its order: the server
+    checked each against the ones before. A step not accepted yet that no longer fits
+    (someone else took the event on meanwhile, so the server will refuse it and its op
+    is parked as rejected) is passed over rather than jamming the event on this laptop."""
     state: S | None = None
     for action in _ordered(a for a in actions if not a.deleted):
-        state = next_state(state, action.kind, action.actor_role, satisfaction=action.satisfaction)
+        try:
+            state = next_state(
+                state, action.kind, action.actor_role, satisfaction=action.satisfaction
+            )
+        except IllegalTransition:
+            if action.server_at is not None:
+                raise
     if state is None:
         raise IllegalTransition("state", "事件没有任何办理记录")
     return state
@@ -151,7 +179,7 @@ def event_status(
     event: Event, actions: Sequence[EventAction], catalog: EventCatalog, now: datetime
 ) -> EventStatus:
     """State, deadline and overdue of one event at ``now`` (an aware datetime)."""
-    ordered = _ordered(a for a in actions if not a.deleted)
+    ordered = _folded(a for a in actions if not a.deleted)
     state = derive_state(ordered)
     deadline = catalog.get(event.category_code).deadline(event.urgency, event.reported_at)
     finished_at = None

@@ -489,7 +489,11 @@ def build_visit_summary(
         for chunk in _in_chunks(scope.grid_ids):
             for grid_id, count in connection.execute(
                 select(HouseholdRow.grid_id, func.count())
-                .where(HouseholdRow.deleted.is_(False), HouseholdRow.grid_id.in_(chunk))
+                .where(
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
                 .group_by(HouseholdRow.grid_id)
             ):
                 households[grid_id] = int(count)
@@ -497,7 +501,12 @@ def build_visit_summary(
             for grid_id, count in connection.execute(
                 select(HouseholdRow.grid_id, func.count(func.distinct(VisitRow.household_id)))
                 .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-                .where(in_period, HouseholdRow.deleted.is_(False), HouseholdRow.grid_id.in_(chunk))
+                .where(
+                    in_period,
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
                 .group_by(HouseholdRow.grid_id)
             ):
                 visited[grid_id] = int(count)
@@ -612,7 +621,7 @@ def _events(
         if not history:
             continue  # its actions have not arrived yet: no state to print
         status = event_status(event, history, catalog, now)
-        ordered = sorted(history, key=lambda a: (a.effective_at, a.id))
+        ordered = sorted(history, key=lambda a: a.fold_key)
         result = next(
             (a.comment for a in reversed(ordered) if a.kind in _RESULT_KINDS and a.comment), ""
         )
@@ -806,6 +815,7 @@ def build_roster(
                 .where(
                     ResidentRow.deleted.is_(False),
                     HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
                     HouseholdRow.grid_id.in_(chunk),
                     member,
                 )

@@ -221,8 +221,21 @@ def column_converters(kind: EntityKind) -> dict[str, ColumnConverter]:
         elif f.storage is Storage.JSON:
             converters[f.name] = _json_lists(f.spec.decode)
         else:
-            converters[f.name] = _by_distinct(f.spec.decode, _identity)
+            converters[f.name] = _by_distinct(f.spec.decode, _storable)
     return converters
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _storable(value: Any) -> Any:
+    """A plain value SQLite can hold: integers within 64 bits (beyond that the driver
+    raises OverflowError mid-statement), text without NUL (SQLite would cut it there)."""
+    if type(value) is int and not _INT64[0] <= value <= _INT64[1]:
+        raise ValueError("整数超出可保存的范围")
+    if type(value) is str and "\x00" in value:
+        raise ValueError("文字中含有空字符")
+    return value
 
 
 _META_DEFAULTS: dict[str, Any] = {"version": 0, "deleted": False, "updated_at": None}
@@ -254,22 +267,24 @@ def _storage_table(kind: EntityKind) -> Table:
     return Table(source.name, MetaData(), *columns)
 
 
-def _upsert_statement(kind: EntityKind) -> Insert:
+def _upsert_statement(kind: EntityKind, *, equal: bool = False) -> Insert:
     table = _storage_table(kind)
     statement = sqlite_insert(table)
     excluded = statement.excluded
+    newer = excluded.version >= table.c.version if equal else excluded.version > table.c.version
     return statement.on_conflict_do_update(
         index_elements=[table.c.id],
         set_={c.name: excluded[c.name] for c in table.columns if c.name != "id"},
-        where=excluded.version > table.c.version,
+        where=newer,
     )
 
 
 @functools.cache
-def _compiled(kind: EntityKind) -> tuple[str, tuple[str, ...]]:
+def _compiled(kind: EntityKind, equal: bool = False) -> tuple[str, tuple[str, ...]]:
     """The upsert compiled once for SQLite's positional parameters, and the column name
-    of each parameter position."""
-    compiled = _upsert_statement(kind).compile(dialect=_DIALECT)
+    of each parameter position. ``equal`` also replaces a row of the same version (the
+    one-off repair pull of migration r0004)."""
+    compiled = _upsert_statement(kind, equal=equal).compile(dialect=_DIALECT)
     positions = compiled.positiontup
     if positions is None:
         raise AssertionError("expected positional parameters for SQLite")
@@ -312,11 +327,13 @@ def upsert_changes(
     changes: Sequence[Mapping[str, Any]],
     *,
     chunk_size: int = DEFAULT_CHUNK,
+    equal: bool = False,
 ) -> int:
-    """:func:`bulk_upsert` of pulled changes (see :func:`change_tuples`)."""
+    """:func:`bulk_upsert` of pulled changes (see :func:`change_tuples`); ``equal``
+    also replaces rows of the same version."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
-    sql, _positions = _compiled(kind)
+    sql, _positions = _compiled(kind, equal)
     for start in range(0, len(changes), chunk_size):
         chunk = changes[start : start + chunk_size]
         connection.exec_driver_sql(sql, change_tuples(kind, chunk))

@@ -140,6 +140,9 @@ class HouseholdRow(RecordRow):
     phone: Mapped[str] = mapped_column(String)
     tags: Mapped[list[str]]
     notes: Mapped[str] = mapped_column(Text)
+    moved_out_on: Mapped[date | None]
+    moved_to: Mapped[str] = mapped_column(Text, default="")
+    removal_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class ResidentRow(RecordRow):
@@ -193,6 +196,7 @@ class VisitRow(RecordRow):
     follow_up: Mapped[str] = mapped_column(Text)
     attachments: Mapped[list[str]]
     corrects_id: Mapped[str | None] = mapped_column(String)
+    server_at: Mapped[datetime | None]
 
 
 class EventRow(RecordRow):
@@ -346,3 +350,19 @@ class RevealLogRow(Base):
     entity_id: Mapped[str] = mapped_column(String)
     field: Mapped[str] = mapped_column(String)
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class HeldRecordRow(Base):
+    """A pulled record this laptop could not store (a value beyond what SQLite or the
+    codec accepts, whatever the server let through): kept aside with its reason so the
+    pull goes on; a later valid version of the record replaces it and removes it."""
+
+    __tablename__ = "held_records"
+
+    kind: Mapped[str] = mapped_column(String, primary_key=True)
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    change: Mapped[str] = mapped_column(Text)
+    """The change as pulled (JSON text), for diagnosis and a later retry."""
+    reason: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[datetime]

@@ -198,7 +198,8 @@ _Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
 
 
 def _household_scope(query: _Q, area: AreaFilter) -> _Q:
-    query = query.where(HouseholdRow.deleted.is_(False))
+    # Moved-out households (迁出) keep their record but leave the lists and figures.
+    query = query.where(HouseholdRow.deleted.is_(False), HouseholdRow.moved_out_on.is_(None))
     if area.grid_ids is not None:
         query = query.where(HouseholdRow.grid_id.in_(list(area.grid_ids)))
     if area.micro_grid_id is not None:
@@ -250,7 +251,7 @@ class AreaQueries:
                 (grid, micro): int(n)
                 for grid, micro, n in connection.execute(
                     select(HouseholdRow.grid_id, HouseholdRow.micro_grid_id, func.count())
-                    .where(HouseholdRow.deleted.is_(False))
+                    .where(HouseholdRow.deleted.is_(False), HouseholdRow.moved_out_on.is_(None))
                     .group_by(HouseholdRow.grid_id, HouseholdRow.micro_grid_id)
                 )
             }

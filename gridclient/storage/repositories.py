@@ -60,6 +60,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventCategoryRow,
     EventRow,
+    HeldRecordRow,
     HouseholdRow,
     OutboxRow,
     ResidentRow,
@@ -100,8 +101,8 @@ class EventHistory:
 
 
 def _action_order(action: EventAction) -> tuple[bool, datetime, str]:
-    # Same order as domain.workflow: server clock first, then the device clock.
-    return (action.server_at is None, action.effective_at, action.id)
+    # Same order as domain.workflow: the server's acceptance order, then unsent steps.
+    return action.fold_key
 
 
 class RecordRepository:
@@ -148,10 +149,14 @@ class RecordRepository:
         return self._typed(Household, statement)
 
     def household_ids_of_grid(self, grid_id: str) -> list[str]:
-        """Live household ids of a grid in display order (for id-list table models)."""
+        """Live household ids of a grid (moved-out ones left out) in display order."""
         statement = (
             select(HouseholdRow.id)
-            .where(HouseholdRow.grid_id == grid_id, HouseholdRow.deleted.is_(False))
+            .where(
+                HouseholdRow.grid_id == grid_id,
+                HouseholdRow.deleted.is_(False),
+                HouseholdRow.moved_out_on.is_(None),
+            )
             .order_by(HouseholdRow.address, HouseholdRow.id)
         )
         return list(self._session.scalars(statement))
@@ -185,14 +190,43 @@ class RecordRepository:
             statement = statement.where(ResidentRow.id != exclude_id)
         return self._typed(Resident, statement.order_by(ResidentRow.id))
 
-    def visits_of_household(self, household_id: str) -> list[Visit]:
-        """Newest first."""
+    def visits_of_household(self, household_id: str, *, current_only: bool = False) -> list[Visit]:
+        """Newest first; ``current_only`` leaves out visits replaced by a correction (a
+        corrected visit shows as one: its latest version)."""
         statement = (
             select(VisitRow.__table__)
             .where(VisitRow.household_id == household_id, VisitRow.deleted.is_(False))
             .order_by(VisitRow.visited_at.desc(), VisitRow.id)
         )
-        return self._typed(Visit, statement)
+        visits = self._typed(Visit, statement)
+        if not current_only:
+            return visits
+        replaced = {v.corrects_id for v in visits if v.corrects_id}
+        return [v for v in visits if v.id not in replaced]
+
+    def visit_versions(self, visit_id: str) -> list[Visit]:
+        """A visit and its corrections, oldest first: follow ``corrects_id`` back to the
+        original and forward to the latest correction (the last of the list)."""
+        first = self.get(Visit, visit_id)
+        if first is None:
+            return []
+        chain = [first]
+        while chain[0].corrects_id is not None:
+            earlier = self.get(Visit, chain[0].corrects_id)
+            if earlier is None or earlier in chain:
+                break
+            chain.insert(0, earlier)
+        while True:
+            later = self._typed(
+                Visit,
+                select(VisitRow.__table__)
+                .where(VisitRow.corrects_id == chain[-1].id, VisitRow.deleted.is_(False))
+                .order_by(VisitRow.visited_at, VisitRow.id),
+            )
+            if not later or later[-1] in chain:
+                break
+            chain.append(later[-1])
+        return chain
 
     def visits_of_grid(
         self, grid_id: str, *, since: datetime | None = None, until: datetime | None = None
@@ -668,6 +702,31 @@ class RevealLogRepository:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class HeldRecord:
+    """A pulled record this laptop could not store (see the sync engine)."""
+
+    kind: str
+    id: str
+    version: int
+    reason: str
+    held_at: datetime
+
+
+class HeldRecordRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def entries(self, limit: int = 1000) -> list[HeldRecord]:
+        rows = self._session.execute(
+            select(HeldRecordRow).order_by(HeldRecordRow.held_at).limit(limit)
+        ).scalars()
+        return [HeldRecord(r.kind, r.id, r.version, r.reason, r.held_at) for r in rows]
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(HeldRecordRow)) or 0)
+
+
 class Repositories:
     """All repositories over one session (one transaction)."""
 
@@ -678,3 +737,4 @@ class Repositories:
         self.sync_state = SyncStateRepository(session)
         self.conflicts = ConflictRepository(session)
         self.reveals = RevealLogRepository(session)
+        self.held = HeldRecordRepository(session)

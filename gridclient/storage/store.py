@@ -50,6 +50,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
+from gridclient.domain.clock import DeviceClock
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
@@ -364,6 +365,7 @@ class Store:
         self._engine = engine
         self._device_id = device_id
         self._closed = False
+        self._clock: DeviceClock | None = None
         self.damaged = False
         """Set once a statement found the file damaged (see :meth:`_on_error`)."""
         event.listen(engine, "handle_error", self._on_error)
@@ -410,6 +412,15 @@ class Store:
     @property
     def device_id(self) -> str:
         return self._device_id
+
+    @property
+    def clock(self) -> DeviceClock:
+        """This device's clock corrected against the server's (loaded on first use; the
+        sync engine updates it and saves each new measurement)."""
+        if self._clock is None:
+            with self.read() as repos:
+                self._clock = DeviceClock.from_json(repos.sync_state.get(SyncKey.CLOCK))
+        return self._clock
 
     # -- life cycle -----------------------------------------------------------------
 
@@ -654,7 +665,7 @@ class Store:
         """One atomic user change: domain rows and their outbox ops commit together or
         not at all."""
         with session_scope(self._engine, write=True) as session:
-            yield UnitOfWork(session, actor=actor)
+            yield UnitOfWork(session, actor=actor, clock=self.clock)
 
     def checkpoint(self) -> None:
         """Fold the -wal into the database file (for backups and tests)."""

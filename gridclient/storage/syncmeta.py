@@ -13,7 +13,7 @@ from enum import StrEnum
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.enums import ChangeKind, EntityKind
 
-__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side"]
+__all__ = ["Conflict", "OpStatus", "OutboxOp", "RevealEntry", "SyncKey", "kept_side", "restores"]
 
 
 class OpStatus(StrEnum):
@@ -51,6 +51,12 @@ class SyncKey(StrEnum):
     (``{"etag", "version", "size"}``): sent as ``If-None-Match`` while they still match."""
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
+    REPULL_EQUAL = "repull_equal"
+    """True while a full pull must also replace rows of the same version (the repair
+    of migration r0004); cleared with the last page of that pull."""
+    CLOCK = "clock"
+    """The device clock's offset against the server's, last measured at a sync
+    (``{"seconds", "measured_at"}``, see :mod:`gridclient.domain.clock`)."""
     CLEAN_SHUTDOWN = "clean_shutdown"
     """False while a session has the store open, true once it closed cleanly; the
     store's integrity check runs when it is not true (see ``Store.open``)."""
@@ -82,8 +88,9 @@ class Conflict:
     """One field on which the server and this device disagreed; the losing value is kept
     here until someone reviews it.
 
-    ``field`` is empty for an edit that met a delete (``mine``/``theirs`` then hold the
-    edit and None). ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
+    ``field`` is empty for an edit and a delete that crossed (``mine``/``theirs`` then
+    hold the edit, a dict, and None for the delete; either may have arrived first).
+    ``mine`` is the value of ``mine_side`` (``server`` or ``incoming``,
     as the server names the sides); when this user wrote neither side ``mine_side`` is
     None and ``mine`` is the incoming value. ``resolution`` is the side kept: set
     locally when this user decides, while ``resolved`` waits for the server.
@@ -112,6 +119,19 @@ class Conflict:
     def side_of(self, keep_mine: bool) -> str:
         """The server's name (``server``/``incoming``) of mine or theirs."""
         return kept_side(self.mine_side, keep_mine)
+
+    def value_of(self, side: str | None) -> JSONValue:
+        """The value of the server's side ``server`` or ``incoming``."""
+        mine_is_server = self.mine_side == "server"
+        if side == "server":
+            return self.mine if mine_is_server else self.theirs
+        return self.theirs if mine_is_server else self.mine
+
+
+def restores(conflict: Conflict, keep: str | None) -> bool:
+    """Whether keeping side ``keep`` of a whole-record conflict brings the record back
+    (the kept side is the edit, not the delete)."""
+    return not conflict.field and isinstance(conflict.value_of(keep), dict)
 
 
 def kept_side(mine_side: str | None, keep_mine: bool) -> str:

@@ -43,12 +43,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gridclient.domain import codec
+from gridclient.domain.clock import DeviceClock
 from gridclient.domain.codec import FieldChanges, JSONValue
 from gridclient.domain.entities import (
     APPEND_ONLY_KINDS,
@@ -60,7 +62,6 @@ from gridclient.domain.entities import (
     Record,
     Resident,
     Visit,
-    utcnow,
 )
 from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import bulk_upsert
@@ -96,11 +97,12 @@ def _parents(record: Record) -> list[tuple[EntityKind, str]]:
 class UnitOfWork:
     """Changes inside one write transaction; see the module docstring."""
 
-    def __init__(self, session: Session, *, actor: str) -> None:
+    def __init__(self, session: Session, *, actor: str, clock: DeviceClock | None = None) -> None:
         if not actor:
             raise ValueError("a unit of work needs the acting user")
         self._session = session
         self._actor = actor
+        self._clock = clock if clock is not None else DeviceClock()
         self.repos = Repositories(session)
         """Reads inside the same transaction (they see this unit's own changes)."""
         self._queued: list[OutboxOp] = []
@@ -108,6 +110,11 @@ class UnitOfWork:
     @property
     def actor(self) -> str:
         return self._actor
+
+    def now(self) -> datetime:
+        """Now on the device clock corrected against the server's: the time to record
+        for anything that happens in this unit (visits, event steps, op times)."""
+        return self._clock.now()
 
     def queued_ops(self) -> list[OutboxOp]:
         """The ops this unit has queued so far (what the UI announces after commit)."""
@@ -181,7 +188,7 @@ class UnitOfWork:
         first = self.repos.sync_state.take_seq()
         if len(records) > 1:
             self.repos.sync_state.set(SyncKey.NEXT_SEQ, first + len(records))
-        now = utcnow()
+        now = self.now()
         ops = [
             OutboxOp(
                 op_id=str(uuid.uuid4()),
@@ -313,14 +320,25 @@ class UnitOfWork:
                     self._session.execute(
                         update(table).where(table.c.id == record_id).values({conflict.field: value})
                     )
-            elif keep == "incoming" and stored.deleted and isinstance(incoming_value, dict):
-                changes = {name: (now.get(name), new) for name, new in incoming_value.items()}
+            elif keep == "incoming" and isinstance(incoming_value, dict):
+                # An edit that met a delete: restore the record with it (or, restored
+                # by another decision already, put the edit on top).
+                changes = {
+                    name: (now.get(name), new)
+                    for name, new in incoming_value.items()
+                    if stored.deleted or now.get(name) != new
+                }
                 edited = codec.replace(stored, dict(incoming_value))
                 values = record_to_values(edited)
                 self._session.execute(
                     update(table)
                     .where(table.c.id == record_id)
                     .values({**{f: values[f] for f in incoming_value}, "deleted": False})
+                )
+            elif keep == "server" and isinstance(server_value, dict) and stored.deleted:
+                # A delete on a stale copy met this edit: keeping the edit restores it.
+                self._session.execute(
+                    update(table).where(table.c.id == record_id).values(deleted=False)
                 )
         self.repos.conflicts.set_resolution(conflict_id, keep)
         base_version = 0 if stored is None else stored.version
@@ -426,7 +444,7 @@ class UnitOfWork:
             kind=op_kind,
             base_version=base_version,
             changes=dict(changes),
-            created_at=utcnow(),
+            created_at=self.now(),
             actor=self._actor,
             status=OpStatus.PENDING,
             conflict_id=conflict_id,

@@ -11,6 +11,12 @@ Invariants (ARCHITECTURE.md, "Sync protocol"):
   the ORM session used for the sync-state and conflict repositories is bound to that
   very connection and joins its transaction. A crash loses the page and its cursor
   together, so the page is simply pulled again.
+* **The server's copy reaches the pushing laptop** (docs/protocol.md, rule 1). A push
+  answer never changes a record's local version: the server's copy, with whatever the
+  server assigned (``server_at``, versions, canonical values), comes back through the
+  pull and is applied because it is newer than the local copy.
+* **A pull never dies on one record** (rule 4): a record this laptop cannot store is kept
+  aside in ``held_records`` with its reason; a later valid version replaces it.
 * **Rebase.** A pulled record with unsent local ops (pending, or parked as rejected)
   takes the server's version and values as its new base, then the ops' new values are
   written back on top in seq order, in the same transaction; the push's answer (or the
@@ -37,25 +43,28 @@ import logging
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, select
+import orjson
+from sqlalchemy import Connection, Table, bindparam, delete, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.codec import encode_fields
+from gridclient.domain.clock import MAX_SKEW, ClockSample, measure
+from gridclient.domain.codec import CodecError, encode_fields
 from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import apply_fields, delete_rows, upsert_changes
 from gridclient.storage.engine import read_session, write_connection
-from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
+from gridclient.storage.models import AttachmentBlobRow, AttachmentRow, HeldRecordRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
-from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey
+from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
 from gridclient.sync.errors import (
     Cancelled,
     ClientTooOld,
@@ -86,6 +95,50 @@ _MISSING_BLOBS = (
     .order_by(AttachmentRow.id)
 )
 _STORE_BLOB = sqlite_insert(AttachmentBlobRow).on_conflict_do_nothing(index_elements=["sha256"])
+
+_HELD = cast(Table, HeldRecordRow.__table__)
+_ANY_HELD = select(_HELD.c.id).limit(1)
+_HOLD = sqlite_insert(_HELD)
+_HOLD = _HOLD.on_conflict_do_update(
+    index_elements=[_HELD.c.kind, _HELD.c.id],
+    set_={
+        "version": _HOLD.excluded.version,
+        "change": _HOLD.excluded.change,
+        "reason": _HOLD.excluded.reason,
+        "held_at": _HOLD.excluded.held_at,
+    },
+)
+_RELEASE = delete(_HELD).where(
+    _HELD.c.kind == bindparam("kind"), _HELD.c.id.in_(bindparam("ids", expanding=True))
+)
+_UNSTORABLE = (CodecError, ValueError, TypeError, OverflowError, KeyError, DBAPIError)
+"""What storing a pulled record can raise when a value is beyond what this laptop can
+hold (``sqlalchemy.exc.DBAPIError`` wraps the driver's errors)."""
+
+
+def _entity_kind(value: str) -> EntityKind | None:
+    try:
+        return EntityKind(value)
+    except ValueError:
+        return None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip() or type(exc).__name__
+    return text[:500]
+
+
+def _int_or_zero(value: Any) -> int:
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return value
+    return 0
+
+
+def _json_text(change: Mapping[str, Any]) -> str:
+    try:
+        return orjson.dumps(change, default=str).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return repr(change)[:10_000]
 
 
 class Phase:
@@ -133,6 +186,14 @@ class SyncReport:
     pull_refused: bool = False
     """The server refused the pull (client too old); the push still ran."""
     finished_at: datetime | None = None
+    clock_offset: timedelta | None = None
+    """Server minus device clock, measured in this run (None: no answer to measure)."""
+    held: int = 0
+    """Pulled records this laptop could not store, kept aside (see ``held_records``)."""
+
+    @property
+    def clock_skewed(self) -> bool:
+        return self.clock_offset is not None and abs(self.clock_offset) > MAX_SKEW
 
     @property
     def ok(self) -> bool:
@@ -192,6 +253,7 @@ class SyncEngine:
         self.cancel = cancel if cancel is not None else threading.Event()
         self.fetch_catalog = fetch_catalog
         self._conflict_ops: dict[str, str] = {}
+        self._clock_samples: list[ClockSample] = []
 
     # -- the run ----------------------------------------------------------------------
 
@@ -200,13 +262,20 @@ class SyncEngine:
         (typed, for the UI); ``Cancelled`` is raised, after the last whole batch or page."""
         report = SyncReport()
         try:
+            self._run(report)
+        finally:
+            self._save_clock(report)
+        return report
+
+    def _run(self, report: SyncReport) -> None:
+        try:
             self._push(report)
         except Cancelled:
             raise
         except SyncError as exc:
             log.warning("push stopped: %s", type(exc).__name__)
             report.errors.append(exc)
-            return report
+            return
         try:
             self._pull(report)
             self._download_attachments(report)
@@ -225,7 +294,25 @@ class SyncEngine:
             report.finished_at = datetime.now(UTC)
             with self.store.write() as repos:
                 repos.sync_state.set_last_sync_at(report.finished_at)
-        return report
+
+    def _sample_clock(self, sent: datetime, server_time: datetime) -> None:
+        try:
+            self._clock_samples.append(measure(sent, datetime.now(UTC), server_time))
+        except ValueError:
+            log.warning("server time without a zone; clock not measured")
+
+    def _save_clock(self, report: SyncReport) -> None:
+        """Keep the offset of the quickest answer of this run (the most precise one)."""
+        if not self._clock_samples:
+            return
+        best = min(self._clock_samples, key=lambda sample: sample.round_trip)
+        report.clock_offset = best.offset
+        clock = self.store.clock
+        clock.set(best.offset, datetime.now(UTC) + best.offset)
+        if clock.skewed:
+            log.warning("device clock is off by %.0f s", best.offset.total_seconds())
+        with self.store.write() as repos:
+            repos.sync_state.set(SyncKey.CLOCK, clock.to_json())
 
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -253,7 +340,9 @@ class SyncEngine:
             request = PushRequest(
                 device_id=self.store.device_id, ops=[_wire_op(op) for op in batch]
             )
+            sent = datetime.now(UTC)
             response = self.transport.push(request, cancel=self.cancel)
+            self._sample_clock(sent, response.server_time)
             results = {str(r.op_id): r for r in response.results}
             missing = [op.op_id for op in batch if op.op_id not in results]
             busy = self._record_answers(batch, results, report)
@@ -309,7 +398,6 @@ class SyncEngine:
                 repos.outbox.set_status(op.op_id, status, field=result.field)
                 if status is OpStatus.APPLIED:
                     report.applied += 1
-                    self._adopt_version(repos, op, result.version)
                 elif status is OpStatus.MERGED:
                     report.merged += 1
                 else:
@@ -329,26 +417,14 @@ class SyncEngine:
         repos.conflicts.set_resolution(op.conflict_id, None)
         conflict = repos.conflicts.get(op.conflict_id)
         current = repos.records.get_kind(op.entity, op.entity_id)
-        if current is None or not op.changes:
+        if current is None:
+            return
+        restored = conflict is not None and restores(conflict, op.keep)
+        if not op.changes and not restored:
             return
         now = encode_fields(current)
         back = {name: old for name, (old, new) in op.changes.items() if now.get(name) == new}
-        undelete = conflict is not None and not conflict.field and op.keep == "incoming"
-        repos.records.overwrite(op.entity, op.entity_id, back, deleted=True if undelete else None)
-
-    @staticmethod
-    def _adopt_version(repos: Repositories, op: OutboxOp, version: int | None) -> None:
-        """Take the server's version for our own change only when the server's record is
-        then exactly our local copy: nobody wrote between our base and our op (the
-        server counts versions per record) and no later local op is waiting. Otherwise
-        (merged, conflict, a delete over a newer version, a create replayed after other
-        edits) the version stays and the pull brings the server's record in, which the
-        version guard would refuse if we had already claimed its version."""
-        if version is None or version != op.base_version + 1:
-            return
-        if repos.outbox.has_pending_after(op.entity, op.entity_id, op.seq):
-            return
-        repos.records.raise_version(op.entity, op.entity_id, version)
+        repos.records.overwrite(op.entity, op.entity_id, back, deleted=True if restored else None)
 
     def _upload_attachments(self, report: SyncReport) -> None:
         """Blobs before the ops that reference them: HEAD to skip known ones, then PUT."""
@@ -439,7 +515,10 @@ class SyncEngine:
         return self.transport.get_attachment(sha256, cancel=self.cancel)
 
     def _fetch(self, cursor: str) -> PullPage:
-        return self.transport.pull_page(cursor, self.page_size, cancel=self.cancel)
+        sent = datetime.now(UTC)
+        page = self.transport.pull_page(cursor, self.page_size, cancel=self.cancel)
+        self._sample_clock(sent, page.server_time)
+        return page
 
     def apply_page(self, page: PullPage | PullResponse, report: SyncReport | None = None) -> None:
         """Evictions, changes, rebase, conflicts and the cursor: one transaction."""
@@ -453,12 +532,15 @@ class SyncEngine:
             try:
                 repos = Repositories(session)
                 unsent = self._unsent_by_record(repos)
+                equal = repos.sync_state.get(SyncKey.REPULL_EQUAL) is True
                 self._apply_evictions(connection, page, unsent, report)
-                self._apply_changes(connection, page, report)
+                self._apply_changes(connection, page, report, equal=equal)
                 restoring = self._restoring(repos, unsent)
                 report.rebased += self._rebase(connection, page, unsent, restoring)
                 self._apply_conflicts(repos, page.conflicts, report)
                 repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
+                if equal and not page.more:
+                    repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
                 session.flush()
             finally:
                 session.close()
@@ -476,13 +558,13 @@ class SyncEngine:
     def _restoring(
         repos: Repositories, unsent: dict[tuple[EntityKind, str], list[OutboxOp]]
     ) -> set[str]:
-        """Pending decisions that keep an edit that met a delete (they restore it)."""
+        """Pending decisions that keep an edit that crossed a delete (they restore it)."""
         result = set()
         for ops in unsent.values():
             for op in ops:
-                if op.kind is ChangeKind.RESOLVE and op.keep == "incoming" and op.conflict_id:
+                if op.kind is ChangeKind.RESOLVE and op.conflict_id:
                     conflict = repos.conflicts.get(op.conflict_id)
-                    if conflict is not None and not conflict.field:
+                    if conflict is not None and restores(conflict, op.keep):
                         result.add(op.op_id)
         return result
 
@@ -504,12 +586,58 @@ class SyncEngine:
             report.evicted += delete_rows(connection, kind, ids)
 
     @staticmethod
-    def _apply_changes(connection: Connection, page: PullPage, report: SyncReport) -> None:
+    def _apply_changes(
+        connection: Connection, page: PullPage, report: SyncReport, *, equal: bool = False
+    ) -> None:
+        """The page's records, a kind at a time in one ``executemany``. A record this
+        laptop cannot store (a value the codec or SQLite refuses, whatever the server
+        let through) must not stop the pull: the kind's rows are then written one by
+        one, each in a savepoint, and the ones that fail are kept aside in
+        ``held_records`` with their reason. A later valid version replaces them."""
         by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for change in page.changes:
-            by_kind[change["entity"]].append(change)
+            by_kind[str(change.get("entity"))].append(change)
+        any_held = connection.execute(_ANY_HELD).first() is not None
         for kind, changes in by_kind.items():
-            report.pulled += upsert_changes(connection, EntityKind(kind), changes)
+            failed: list[tuple[dict[str, Any], str]] = []
+            entity = _entity_kind(kind)
+            if entity is None:
+                failed = [(change, "未知的记录类型") for change in changes]
+            else:
+                try:
+                    with connection.begin_nested():
+                        upsert_changes(connection, entity, changes, equal=equal)
+                except _UNSTORABLE:
+                    for change in changes:
+                        try:
+                            with connection.begin_nested():
+                                upsert_changes(connection, entity, [change], equal=equal)
+                        except _UNSTORABLE as exc:
+                            failed.append((change, _reason(exc)))
+            report.pulled += len(changes) - len(failed)
+            report.held += len(failed)
+            for change, reason in failed:
+                log.warning("pulled %s %s kept aside: %s", kind, change.get("id"), reason)
+            if failed:
+                connection.execute(
+                    _HOLD,
+                    [
+                        {
+                            "kind": kind,
+                            "id": str(change.get("id")),
+                            "version": _int_or_zero(change.get("version")),
+                            "change": _json_text(change),
+                            "reason": reason,
+                            "held_at": datetime.now(UTC),
+                        }
+                        for change, reason in failed
+                    ],
+                )
+            if any_held:
+                bad = {str(change.get("id")) for change, _ in failed}
+                fixed = [str(c.get("id")) for c in changes if str(c.get("id")) not in bad]
+                for chunk in range(0, len(fixed), 500):
+                    connection.execute(_RELEASE, {"kind": kind, "ids": fixed[chunk : chunk + 500]})
 
     @staticmethod
     def _rebase(

@@ -76,6 +76,9 @@ __all__ = [
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Grid-Protocol"
 CLIENT_VERSION_HEADER = "X-Grid-Client-Version"
+CLIENT_TIME_HEADER = "X-Grid-Client-Time"
+"""The device's own clock (ISO 8601 with offset) when it sent the request: the server
+flags laptops whose clock is off (``gridserver clock-skew``)."""
 API_PREFIX = "/api/v1"
 MAX_OPS_PER_PUSH = 500
 """Upper bound of ``PushRequest.ops``; a client sends bigger outboxes in several batches."""

@@ -40,7 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,6 +68,7 @@ from gridclient.sync.errors import (
 )
 from gridclient.sync.protocol import (
     API_PREFIX,
+    CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
@@ -613,6 +614,8 @@ class Transport:
             began = self._clock()
             error: SyncError
             retry_after: float | None = None
+            # The device's own clock, uncorrected: the server flags laptops that are off.
+            request_headers[CLIENT_TIME_HEADER] = datetime.now(UTC).isoformat()
             try:
                 response = self._session.request(
                     method,

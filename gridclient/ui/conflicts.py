@@ -142,11 +142,21 @@ def _kind_labels() -> dict[EntityKind, str]:
     }
 
 
+def _edit_of(entry: Any) -> dict[str, Any]:
+    """The edit of a whole-record conflict (whichever side holds it), else empty."""
+    for value in (entry.mine, entry.theirs):
+        if isinstance(value, dict):
+            return value
+    return {}
+
+
 def field_label(field: str) -> str:
     """The Chinese label of a field; empty ``field``: the whole record (edit after
     delete)."""
     if not field:
-        return QCoreApplication.translate("conflicts", "Whole record (edited after it was deleted)")
+        return QCoreApplication.translate(
+            "conflicts", "Whole record (an edit and a deletion crossed)"
+        )
     return _field_labels().get(field, field)
 
 
@@ -503,9 +513,8 @@ class ConflictsView(QWidget):
         self.theirs_value.setText(
             self._value(entry, entry.theirs) + (current if theirs_now else "")
         )
-        sensitive = entry.field in _SENSITIVE or (
-            not entry.field and isinstance(entry.mine, dict) and bool(_SENSITIVE & set(entry.mine))
-        )
+        edit = _edit_of(entry)
+        sensitive = entry.field in _SENSITIVE or bool(_SENSITIVE & set(edit))
         self.reveal_button.setVisible(sensitive and entry.id not in self._revealed)
         allowed = may_resolve(user, entry) and entry.resolution is None
         self.keep_mine_button.setEnabled(allowed)
@@ -522,7 +531,7 @@ class ConflictsView(QWidget):
         elif not entry.field:
             self.note.setText(
                 self.tr(
-                    "This record was deleted on the server while it was being edited. "
+                    "This record was edited on one computer and deleted on another. "
                     "Keeping the edit restores the record; keeping the deletion drops the edit."
                 )
             )
@@ -533,11 +542,7 @@ class ConflictsView(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        fields = (
-            [entry.field]
-            if entry.field
-            else sorted(_SENSITIVE & set(entry.mine if isinstance(entry.mine, dict) else ()))
-        )
+        fields = [entry.field] if entry.field else sorted(_SENSITIVE & set(_edit_of(entry)))
         kind, record_id, conflict_id = entry.entity, entry.entity_id, entry.id
 
         def work(uow: Any) -> None:
@@ -560,7 +565,7 @@ class ConflictsView(QWidget):
         if not entry.field:
             question = (
                 self.tr("Restore the record with the edit?")
-                if side == "incoming"
+                if isinstance(kept, dict)
                 else self.tr("Keep the record deleted and drop the edit?")
             )
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,16 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.entities import Event, EventAction, Household, utcnow
-from gridclient.domain.enums import EventActionKind, Ledger, Satisfaction, Urgency
+from gridclient.domain.entities import Event, EventAction, Household
+from gridclient.domain.enums import EventActionKind, Ledger, Role, Satisfaction, Urgency
 from gridclient.domain.workflow import (
     EventStatus,
     IllegalTransition,
-    allowed_actions,
-    derive_state,
-    event_status,
     next_state,
 )
+from gridclient.storage.events import append_action, event_view
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridclient.storage.uow import UnitOfWork
@@ -71,20 +70,6 @@ GRID_ASSIGNEE = "grid"
 COMMENT_REQUIRED = frozenset(
     {A.RETURN, A.VOID, A.REWORK, A.FEEDBACK, A.SUPERVISE, A.COMMENT, A.SELF_RESOLVE}
 )
-
-
-def append_action(
-    uow: UnitOfWork, action: EventAction, photos_ids: tuple[str, ...] = ()
-) -> EventAction:
-    """Check ``action`` against the stored history, then append it."""
-    history = uow.repos.records.event_history(action.event_id)
-    if history is None or history.event.deleted:
-        raise IllegalTransition("state", "该事件已不存在，无法办理")
-    state = derive_state(history.actions)
-    next_state(state, action.kind, action.actor_role, satisfaction=action.satisfaction)
-    stored = dataclasses.replace(action, attachments=photos_ids)
-    uow.append(stored)
-    return stored
 
 
 def _text_box(height: int = 70) -> QPlainTextEdit:
@@ -292,7 +277,7 @@ class EventReportDialog(QDialog):
         except IllegalTransition as exc:
             self.banner.show_message(str(exc))
             return
-        now = utcnow()
+        now = self.ctx.store.clock.now()
         household = self.household_combo.currentData()
         event = Event(
             grid_id=self._grid_id,
@@ -319,8 +304,9 @@ class EventReportDialog(QDialog):
 
         def work(uow: UnitOfWork) -> str:
             ids = store_photos(uow, photos)
-            uow.append(dataclasses.replace(event, attachments=ids))
-            uow.append(action)
+            when = uow.now()  # the device clock corrected against the server's
+            uow.append(dataclasses.replace(event, reported_at=when, attachments=ids))
+            uow.append(dataclasses.replace(action, at=when))
             return event.id
 
         self.ok_button.setEnabled(False)
@@ -446,20 +432,18 @@ class EventData:
     category_group: str
     household_address: str
     assignees: list[str]
+    allowed: tuple[EventActionKind, ...] = ()
+    timeline: tuple[EventAction, ...] = ()
 
 
-def load_event(repos: Repositories, lookups: Lookups, event_id: str) -> EventData | None:
-    history = repos.records.event_history(event_id)
-    if history is None:
+def load_event(
+    repos: Repositories, lookups: Lookups, event_id: str, role: Role, now: datetime
+) -> EventData | None:
+    view = event_view(repos, event_id, role, now)
+    if view is None:
         return None
     catalog = repos.catalog.load()
-    event = history.event
-    status: EventStatus | None = None
-    problem = ""
-    try:
-        status = event_status(event, history.actions, catalog, utcnow())
-    except (IllegalTransition, ValueError) as exc:
-        problem = str(exc)
+    event = view.history.event
     name, group = event.category_code, ""
     if event.category_code in catalog:
         category = catalog.get(event.category_code)
@@ -468,7 +452,17 @@ def load_event(repos: Repositories, lookups: Lookups, event_id: str) -> EventDat
     if event.household_id is not None:
         household = repos.records.get(Household, event.household_id)
         address = household.address if household is not None else ""
-    return EventData(history, status, problem, name, group, address, lookups.assignees())
+    return EventData(
+        view.history,
+        view.status,
+        view.problem,
+        name,
+        group,
+        address,
+        lookups.assignees(),
+        view.allowed,
+        tuple(view.timeline),
+    )
 
 
 class EventDialog(QDialog):
@@ -587,9 +581,11 @@ class EventDialog(QDialog):
         self.reload()
 
     def _when_text(self, action: EventAction) -> str:
+        # When it happened (device clock corrected against the server), not when it
+        # reached the server: a step taken offline at 16:00 stays 16:00 after sync.
         if action.server_at is not None:
-            return cst_text(action.server_at)
-        return self.tr("{time} (device clock)").format(time=cst_text(action.at))
+            return cst_text(action.at)
+        return self.tr("{time} (not synced yet)").format(time=cst_text(action.at))
 
     def _assignee_text(self, action: EventAction) -> str:
         if action.assignee == GRID_ASSIGNEE:
@@ -599,8 +595,10 @@ class EventDialog(QDialog):
     def reload(self) -> None:
         lookups = Lookups(self.ctx.store.engine)
         event_id = self._event_id
+        role = self.ctx.user.role
+        now = self.ctx.store.clock.now()
         self.ctx.read(
-            lambda repos: load_event(repos, lookups, event_id),
+            lambda repos: load_event(repos, lookups, event_id, role, now),
             self._fill,
             lambda exc: self.banner.show_message(error_text(exc)),
         )
@@ -627,7 +625,7 @@ class EventDialog(QDialog):
         labels["description"].setText(event.description)
         photo_count = len(event.attachments) + sum(len(a.attachments) for a in data.history.actions)
         labels["photos"].setText(self.tr("{count} photo(s)").format(count=photo_count))
-        self.timeline_model.set_rows(list(data.history.actions))
+        self.timeline_model.set_rows(list(data.timeline))
         if status is None:
             self.state_label.setText("")
             self.deadline_label.setText("")
@@ -640,7 +638,7 @@ class EventDialog(QDialog):
             self.tr("Deadline: {deadline}").format(deadline=cst_text(status.deadline))
         )
         self.overdue_label.setVisible(status.overdue)
-        self._set_actions(allowed_actions(status.state, self.ctx.user.role))
+        self._set_actions(list(data.allowed))
 
     def _set_actions(self, actions: list[EventActionKind]) -> None:
         for button in self.action_buttons.values():
@@ -676,7 +674,7 @@ class EventDialog(QDialog):
             kind=form.kind,
             actor=user.username,
             actor_role=user.role,
-            at=utcnow(),
+            at=self.ctx.store.clock.now(),  # append_action dates it when it is stored
             comment=form.comment(),
             assignee=form.assignee() if form.kind is A.DISPATCH else "",
             satisfaction=form.satisfaction() if form.kind is A.EVALUATE else None,

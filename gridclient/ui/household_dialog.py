@@ -4,24 +4,32 @@ Everything the user changes here (the household and any number of its members) i
 saved in ONE unit of work when they press Save; on an error the dialog stays open with
 their input and says what to do. Members are removed by tombstone after a confirmation.
 Moving a household to another grid (within the user's grids) clears its micro-grid.
+
+A stored household can also move out (迁出: date and destination; it then leaves the lists
+and figures but keeps its record), be deleted with a reason (the reason is written, then
+the household and its members are tombstoned; all of it syncs), or get a new head of
+household (设为户主, the former head's new relation asked for).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -35,7 +43,7 @@ from gridclient.domain import phone
 from gridclient.domain.agegroups import effective_tags, today_cst
 from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
-from gridclient.domain.enums import EntityKind, HouseholdTag, SpecialGroup
+from gridclient.domain.enums import EntityKind, HouseholdTag, Relation, SpecialGroup
 from gridclient.domain.workflow import EventStatus, IllegalTransition, event_status
 from gridclient.storage.lookups import GridChoice, Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
@@ -113,7 +121,7 @@ def load_household(
     return HouseholdData(
         household,
         repos.records.residents_of_household(household.id),
-        repos.records.visits_of_household(household.id),
+        repos.records.visits_of_household(household.id, current_only=True),
         _event_rows(lookups.events_of_household(household.id), repos.catalog.load()),
         grids,
         micro,
@@ -133,6 +141,7 @@ class HouseholdDialog(QDialog):
         household_id: str | None,
         *,
         grid_id: str | None = None,
+        micro_grid_id: str | None = None,
         parent: QWidget | None = None,
         on_open_household: Callable[[str], None] | None = None,
     ) -> None:
@@ -142,8 +151,12 @@ class HouseholdDialog(QDialog):
         make_readable(self)
         self.ctx = ctx
         self.confirm: Confirm = ask
+        self.choose_relation: Callable[[str], Relation | None] = self._ask_relation
+        self.move_out_form: MoveOutDialog | None = None
+        self.delete_form: DeleteHouseholdDialog | None = None
         self._household_id = household_id
         self._grid_id = grid_id
+        self._initial_micro = micro_grid_id
         self._original: Household | None = None
         self._residents: list[Resident] = []
         self._stored_residents: dict[str, Resident] = {}
@@ -151,6 +164,7 @@ class HouseholdDialog(QDialog):
         self._micro: dict[str, list[tuple[str, str]]] = {}
         self._loaded = False
         self.member_form: ResidentForm | None = None
+        self.visit_detail: QDialog | None = None
         if on_open_household is not None:
             self.openHousehold.connect(on_open_household)
         self.setWindowTitle(self.tr("Household") if household_id else self.tr("New household"))
@@ -223,8 +237,10 @@ class HouseholdDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_resident)
         self.remove_button = QPushButton(self.tr("Remove resident"))
         self.remove_button.clicked.connect(self.remove_resident)
+        self.head_button = QPushButton(self.tr("Make head of household"))
+        self.head_button.clicked.connect(self.make_head)
         member_buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button):
+        for button in (self.add_button, self.edit_button, self.remove_button, self.head_button):
             member_buttons.addWidget(button)
         member_buttons.addStretch(1)
         members_box = QGroupBox(self.tr("Members"))
@@ -251,6 +267,8 @@ class HouseholdDialog(QDialog):
             self,
         )
         self.visit_table = make_table(self.visit_model)
+        self.visit_table.doubleClicked.connect(lambda _i: self.open_visit())
+        self.visit_table.setToolTip(self.tr("Double-click a visit to see all of it"))
         self.event_model: RecordTableModel[EventRow] = RecordTableModel(
             [
                 Column(self.tr("Category"), lambda e: e.category),
@@ -280,6 +298,18 @@ class HouseholdDialog(QDialog):
         self.visit_button.clicked.connect(self._record_visit)
         self.event_button = QPushButton(self.tr("Report event…"))
         self.event_button.clicked.connect(self._report_event)
+        self.move_out_button = QPushButton(self.tr("Move out…"))
+        self.move_out_button.setToolTip(
+            self.tr("The household left: it leaves the lists and figures, its record stays")
+        )
+        self.move_out_button.clicked.connect(self.move_out)
+        self.delete_button = QPushButton(self.tr("Delete household…"))
+        self.delete_button.setToolTip(
+            self.tr("Registered by mistake or twice: delete with a reason")
+        )
+        self.delete_button.clicked.connect(self.delete_household)
+        for button in (self.move_out_button, self.delete_button):
+            button.setEnabled(False)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -292,6 +322,8 @@ class HouseholdDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addWidget(self.visit_button)
         bottom.addWidget(self.event_button)
+        bottom.addWidget(self.move_out_button)
+        bottom.addWidget(self.delete_button)
         bottom.addStretch(1)
         bottom.addWidget(self.buttons)
 
@@ -367,7 +399,7 @@ class HouseholdDialog(QDialog):
             self.grid_combo.addItem(grid.label, grid.id)
         self.grid_combo.setCurrentIndex(max(0, self.grid_combo.findData(home)))
         self.grid_combo.blockSignals(False)
-        self._fill_micro(home, household.micro_grid_id if household else None)
+        self._fill_micro(home, household.micro_grid_id if household else self._initial_micro)
         if household is not None:
             self.heading.setText(
                 self.tr("{address} · {grid}").format(address=household.address, grid=data.grid_name)
@@ -380,14 +412,22 @@ class HouseholdDialog(QDialog):
             self.notes_edit.setPlainText(household.notes)
         else:
             self.heading.setText(self.tr("New household · {grid}").format(grid=data.grid_name))
-        self._residents = list(data.residents)
+        self._residents = _head_first(data.residents)
         self._stored_residents = {r.id: r for r in data.residents}
         self._removed = set()
         self.resident_model.set_rows(self._residents)
+        if household is not None and household.moved_out_on is not None:
+            self.banner.show_message(
+                self.tr("This household moved out on {date} (to {place}).").format(
+                    date=household.moved_out_on.isoformat(), place=household.moved_to or "—"
+                )
+            )
         self.visit_model.set_rows(data.visits)
         self.event_model.set_rows(data.events)
         self.visit_button.setEnabled(household is not None)
         self.event_button.setEnabled(household is not None)
+        self.move_out_button.setEnabled(household is not None and household.moved_out_on is None)
+        self.delete_button.setEnabled(household is not None)
         self.save_button.setEnabled(True)
         self._loaded = True
         self.address_edit.setFocus()
@@ -511,6 +551,91 @@ class HouseholdDialog(QDialog):
             self._removed.add(resident.id)
         self.resident_model.set_rows(self._residents)
 
+    def make_head(self) -> None:
+        """设为户主: the selected member becomes the head; the former head (if any) gets
+        the relation the user picks. Saved with the household."""
+        resident = self.selected_resident()
+        if resident is None or resident.relation is Relation.HEAD:
+            return
+        former = next((r for r in self._residents if r.relation is Relation.HEAD), None)
+        new_relation: Relation | None = None
+        if former is not None:
+            new_relation = self.choose_relation(former.name)
+            if new_relation is None:
+                return
+        changed = []
+        for member in self._residents:
+            if member.id == resident.id:
+                member = dataclasses.replace(member, relation=Relation.HEAD)
+            elif former is not None and member.id == former.id and new_relation is not None:
+                member = dataclasses.replace(member, relation=new_relation)
+            changed.append(member)
+        self._residents = _head_first(changed)
+        self.resident_model.set_rows(self._residents)
+
+    def _ask_relation(self, name: str) -> Relation | None:
+        choices = [r for r in Relation if r is not Relation.HEAD]
+        label, ok = QInputDialog.getItem(
+            self,
+            self.tr("Former head of household"),
+            self.tr("{name} is no longer the head. Their relation to the new head:").format(
+                name=name
+            ),
+            [r.label for r in choices],
+            0,
+            False,
+        )
+        return next((r for r in choices if r.label == label), None) if ok else None
+
+    # -- moving out and deleting ----------------------------------------------------------
+
+    def move_out(self) -> None:
+        """Open the 迁出 form (window-modal, not blocking the event loop)."""
+        if self._original is None or self._original.moved_out_on is not None:
+            return
+        form = MoveOutDialog(self)
+        form.accepted.connect(lambda: self._move_out(form))
+        self.move_out_form = form
+        form.open()
+
+    def _move_out(self, form: MoveOutDialog) -> None:
+        original = self._original
+        if original is None:
+            return
+        moved = dataclasses.replace(original, moved_out_on=form.day(), moved_to=form.place())
+
+        def work(uow: UnitOfWork) -> str:
+            uow.update(moved, base=original)
+            return moved.id
+
+        self.ctx.write(work, on_done=self._saved, on_error=self._save_failed)
+
+    def delete_household(self) -> None:
+        """Open the delete form (a reason is required)."""
+        if self._original is None:
+            return
+        form = DeleteHouseholdDialog(len(self._stored_residents), self)
+        form.accepted.connect(lambda: self._delete(form))
+        self.delete_form = form
+        form.open()
+
+    def _delete(self, form: DeleteHouseholdDialog) -> None:
+        original = self._original
+        if original is None:
+            return
+        reason = form.reason()
+        member_ids = sorted(self._stored_residents)
+
+        def work(uow: UnitOfWork) -> str:
+            # The reason first (its own op, kept in the history), then the tombstones.
+            uow.update(dataclasses.replace(original, removal_reason=reason), base=original)
+            for resident_id in member_ids:
+                uow.delete(EntityKind.RESIDENT, resident_id)
+            uow.delete(EntityKind.HOUSEHOLD, original.id)
+            return original.id
+
+        self.ctx.write(work, on_done=self._saved, on_error=self._save_failed)
+
     # -- saving -------------------------------------------------------------------------
 
     def edited_household(self) -> Household | None:
@@ -594,6 +719,19 @@ class HouseholdDialog(QDialog):
         dialog.saved.connect(lambda _id: self.reload_history())
         dialog.open()
 
+    def open_visit(self) -> None:
+        """The selected visit, read-only, with its photos and a 更正 button."""
+        from gridclient.ui.visit_detail import VisitDetailDialog
+
+        rows = self.visit_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        visit = self.visit_model.row_at(rows[0].row())
+        dialog = VisitDetailDialog(self.ctx, visit.id, parent=self)
+        dialog.corrected.connect(lambda _id: self.reload_history())
+        self.visit_detail = dialog
+        dialog.open()
+
     def _report_event(self) -> None:
         from gridclient.ui.event_dialogs import EventReportDialog
 
@@ -623,7 +761,7 @@ class HouseholdDialog(QDialog):
         def read(repos: Repositories) -> tuple[list[Visit], list[EventRow]]:
             histories = lookups.events_of_household(household_id)
             return (
-                repos.records.visits_of_household(household_id),
+                repos.records.visits_of_household(household_id, current_only=True),
                 _event_rows(histories, repos.catalog.load()),
             )
 
@@ -633,3 +771,117 @@ class HouseholdDialog(QDialog):
         visits, events = result
         self.visit_model.set_rows(visits)
         self.event_model.set_rows(events)
+
+
+def _head_first(residents: list[Resident]) -> list[Resident]:
+    """Members as a household register lists them: the head first, then as they were."""
+    return sorted(residents, key=lambda r: r.relation is not Relation.HEAD)
+
+
+class MoveOutDialog(QDialog):
+    """迁出: when the household left and where to (both required)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Move out"))
+        make_readable(self)
+        today = today_cst()
+        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.place_edit = QLineEdit()
+        self.place_edit.setPlaceholderText(self.tr("e.g. 县城幸福小区 or 外省务工"))
+        self.error = InlineMessage()
+        form = QFormLayout()
+        form.addRow(self.tr("Moved out on"), self.date_edit)
+        form.addRow(self.tr("Moved to"), self.place_edit)
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Move out"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "The household leaves the lists, figures and rosters; its record, "
+                    "members and history are kept."
+                )
+            )
+        )
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def day(self) -> dt.date:
+        value = self.date_edit.date()
+        return dt.date(value.year(), value.month(), value.day())
+
+    def place(self) -> str:
+        return self.place_edit.text().strip()
+
+    def _ok(self) -> None:
+        if not self.place():
+            self.error.show_message(self.tr("Enter where the household moved to."))
+            return
+        self.accept()
+
+
+class DeleteHouseholdDialog(QDialog):
+    """Delete a household record with a reason (registered by mistake, twice, …)."""
+
+    def __init__(self, members: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Delete household"))
+        make_readable(self)
+        self.reason_combo = QComboBox()
+        self.reason_combo.addItems(
+            [
+                self.tr("Registered by mistake"),
+                self.tr("Registered twice"),
+                self.tr("The household no longer exists"),
+                self.tr("Other"),
+            ]
+        )
+        self.detail_edit = QLineEdit()
+        self.detail_edit.setPlaceholderText(self.tr("Details (required for “Other”)"))
+        self.error = InlineMessage()
+        form = QFormLayout()
+        form.addRow(self.tr("Reason"), self.reason_combo)
+        form.addRow(self.tr("Details"), self.detail_edit)
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Delete"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            self.tr(
+                "The household and its %n member(s) are marked deleted on every computer "
+                "after the next sync. Use “Move out” for a household that left.",
+                "",
+                members,
+            )
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def reason(self) -> str:
+        detail = self.detail_edit.text().strip()
+        chosen = self.reason_combo.currentText()
+        return f"{chosen}：{detail}" if detail else chosen
+
+    def _ok(self) -> None:
+        other = self.reason_combo.currentIndex() == self.reason_combo.count() - 1
+        if other and not self.detail_edit.text().strip():
+            self.error.show_message(self.tr("Write down why the household is deleted."))
+            return
+        self.accept()

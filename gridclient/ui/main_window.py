@@ -301,6 +301,14 @@ class MainWindow(QMainWindow):
         self.new_event_action = self._action(
             self.tr("Report event (Ctrl+E)"), "Ctrl+E", self.new_event_for_selection
         )
+        self.new_household_action = self._action(
+            self.tr("New household (Ctrl+Shift+N)"),
+            "Ctrl+Shift+N",
+            self.new_household_for_selection,
+        )
+        self.new_household_action.setToolTip(
+            self.tr("A new household in the grid (and micro-grid) selected in the area tree")
+        )
         self.find_action = self._action(self.tr("Search (Ctrl+F)"), "Ctrl+F", self.focus_search)
         self.refresh_action = self._action(self.tr("Refresh (F5)"), "F5", lambda: self.reload())
         self.lock_action = self._action(self.tr("Lock (Ctrl+L)"), "Ctrl+L", self.lock)
@@ -316,6 +324,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.new_visit_action,
             self.new_event_action,
+            self.new_household_action,
             self.find_action,
             self.refresh_action,
             self.lock_action,
@@ -392,6 +401,9 @@ class MainWindow(QMainWindow):
         self.conflicts_label.linkActivated.connect(self.show_conflicts)
         self.conflicts_label.setToolTip(self.tr("Open the conflicts to review"))
         self.rejected_label = QLabel()
+        self.warning_label = QLabel()
+        self.warning_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.warning_label.hide()
         bar = self.statusBar()
         for widget in (
             self.sync_phase_label,
@@ -402,6 +414,7 @@ class MainWindow(QMainWindow):
             self.last_sync_label,
             self.conflicts_label,
             self.rejected_label,
+            self.warning_label,
         ):
             bar.addPermanentWidget(widget)
         self._online: bool | None = None
@@ -603,17 +616,19 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         figures, store = self.figures, self.ctx.store
 
-        def work(_ctx: TaskContext) -> tuple[SyncSummary, int]:
+        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int]:
             with store.read() as repos:
                 rejected = repos.outbox.status_counts()[OpStatus.REJECTED]
-            return figures.sync_summary(), rejected
+                held = repos.held.count()
+            return figures.sync_summary(), rejected, held
 
         self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
 
     def _show_status(self, result: object) -> None:
         assert isinstance(result, tuple)
-        summary, rejected = result
+        summary, rejected, held = result
         assert isinstance(summary, SyncSummary)
+        self._show_warnings(held)
         self.rejected_label.setText(self.tr("%n rejected", "", rejected))
         self.rejected_label.setToolTip(
             self.tr("Changes the server refused; edit the record to send it again.")
@@ -633,6 +648,29 @@ class MainWindow(QMainWindow):
             )
         else:
             self.conflicts_label.setText(text)
+
+    def _show_warnings(self, held: int) -> None:
+        """A laptop clock that is off, and pulled records this laptop could not store."""
+        clock = self.ctx.store.clock
+        parts = []
+        if clock.skewed:
+            minutes = round(abs(clock.offset).total_seconds() / 60)
+            parts.append(
+                self.tr("This computer's clock is off by {minutes} min; please set it.").format(
+                    minutes=minutes
+                )
+            )
+        if held:
+            parts.append(self.tr("%n record(s) could not be stored here", "", held))
+        self.warning_label.setText("；".join(parts))
+        self.warning_label.setToolTip(
+            self.tr(
+                "Times recorded on this computer are corrected by the offset measured at "
+                "the last sync. Records that could not be stored are listed by "
+                "“gridclient status”; they are replaced once the server corrects them."
+            )
+        )
+        self.warning_label.setVisible(bool(parts))
 
     def show_conflicts(self, _link: str = "") -> None:
         """The status bar's conflict count is a link to the conflicts tab."""
@@ -859,9 +897,13 @@ class MainWindow(QMainWindow):
             self.open_household(household_id)
 
     def _open_visit(self, visit_id: str) -> None:
-        household_id = self.visits.household_of(visit_id)
-        if household_id is not None:
-            self.open_household(household_id)
+        self.open_visit(visit_id)
+
+    def open_visit(self, visit_id: str) -> None:
+        """A saved visit, read-only, with its photos and a 更正 button."""
+        from gridclient.ui.visit_detail import VisitDetailDialog
+
+        self._show(VisitDetailDialog(self.ctx, visit_id, parent=self))
 
     def selected_household(self) -> str | None:
         """The household of the selected row in the current list, if any."""
@@ -882,6 +924,33 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a household first."), 5000)
             return
         self.new_visit(household_id)
+
+    def new_household_for_selection(self) -> None:
+        """新建住户 in the grid selected in the area tree (or the user's only grid), and
+        in its micro-grid when one is selected."""
+        grids = self._area.grid_ids or self._my_grids or ()
+        if len(grids) != 1:
+            self.statusBar().showMessage(
+                self.tr("Select one grid (or micro-grid) in the area tree first."), 5000
+            )
+            return
+        self.new_household(grids[0], self._area.micro_grid_id)
+
+    def new_household(self, grid_id: str, micro_grid_id: str | None = None) -> None:
+        dialog = HouseholdDialog(
+            self.ctx,
+            None,
+            grid_id=grid_id,
+            micro_grid_id=micro_grid_id,
+            parent=self,
+            on_open_household=self.open_household,
+        )
+        dialog.saved.connect(self._household_created)
+        self._show(dialog)
+
+    def _household_created(self, household_id: str) -> None:
+        self.statusBar().showMessage(self.tr("Saved. The household is in the list."), 5000)
+        self.tabs.setCurrentWidget(self.household_pane)
 
     def new_event_for_selection(self) -> None:
         grids = self._area.grid_ids or self._my_grids

@@ -4,6 +4,10 @@ Focus starts in the content box; Tab moves through the fields in reading order;
 Ctrl+Enter saves, Ctrl+Shift+Enter saves and asks for the next household; Esc cancels
 and asks first if anything was typed. The visit and its photos are saved in one unit
 of work. ``saved(visit_id)`` lets the main window move to the next row.
+
+With ``corrects`` the dialog corrects a saved visit (visits are append-only): it opens
+filled with that visit, and saving appends a new visit that names it in ``corrects_id``
+and keeps its photos; lists then show the visit once, as corrected.
 """
 
 from __future__ import annotations
@@ -75,15 +79,19 @@ class VisitDialog(QDialog):
         parent: QWidget | None = None,
         *,
         pick_files: PickFiles | None = None,
+        corrects: Visit | None = None,
     ) -> None:
         super().__init__(parent)
         make_readable(self)
         self.ctx = ctx
+        self._corrects = corrects
         self.confirm: Confirm = ask
         self._household_id = household_id
         self._household: Household | None = None
         self._go_next = False
-        self.setWindowTitle(self.tr("Record visit"))
+        self.setWindowTitle(
+            self.tr("Correct visit") if corrects is not None else self.tr("Record visit")
+        )
         self.resize(720, 640)
 
         self.heading = QLabel(self.tr("Loading…"))
@@ -95,7 +103,8 @@ class VisitDialog(QDialog):
         self.method_combo = QComboBox()
         for method in VisitMethod:
             self.method_combo.addItem(method.label, method)
-        self.when_edit = QDateTimeEdit(to_qdatetime(datetime.now(CST)))
+        # The laptop's clock corrected against the server's (a wrong clock dates nothing).
+        self.when_edit = QDateTimeEdit(to_qdatetime(ctx.store.clock.now()))
         self.when_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when_edit.setCalendarPopup(True)
         self.findings_edit = _text_box()
@@ -179,10 +188,43 @@ class VisitDialog(QDialog):
         self.heading.setText(self.tr("Visit: {address}").format(address=household.address))
         self.save_button.setEnabled(True)
         self.next_button.setEnabled(True)
+        corrects = self._corrects
+        if corrects is not None:
+            self.heading.setText(
+                self.tr("Correct the visit of {when}: {address}").format(
+                    when=to_qdatetime(corrects.visited_at).toString("yyyy-MM-dd HH:mm"),
+                    address=household.address,
+                )
+            )
+            self.next_button.hide()
+            self.content_edit.setPlainText(corrects.content)
+            self.method_combo.setCurrentIndex(max(0, self.method_combo.findData(corrects.method)))
+            self.when_edit.setDateTime(to_qdatetime(corrects.visited_at))
+            self.findings_edit.setPlainText(corrects.findings)
+            self.needs_edit.setPlainText(corrects.needs)
+            self.follow_up_edit.setPlainText(corrects.follow_up)
 
     def has_input(self) -> bool:
         boxes = (self.content_edit, self.findings_edit, self.needs_edit, self.follow_up_edit)
+        if self._corrects is not None:
+            return self._corrected() is not None or bool(self.photos.photos())
         return any(b.toPlainText().strip() for b in boxes) or bool(self.photos.photos())
+
+    def _corrected(self) -> Visit | None:
+        """The correction as typed so far, if it differs from the visit it corrects."""
+        corrects = self._corrects
+        if corrects is None:
+            return None
+        changed = (
+            self.content_edit.toPlainText().strip() != corrects.content
+            or self.findings_edit.toPlainText().strip() != corrects.findings
+            or self.needs_edit.toPlainText().strip() != corrects.needs
+            or self.follow_up_edit.toPlainText().strip() != corrects.follow_up
+            or enum_value(self.method_combo, VisitMethod) is not corrects.method
+            or from_qdatetime(self.when_edit.dateTime())
+            != from_qdatetime(to_qdatetime(corrects.visited_at))
+        )
+        return corrects if changed else None
 
     def reject(self) -> None:
         if self.has_input() and not self.confirm(
@@ -206,10 +248,13 @@ class VisitDialog(QDialog):
         if not content:
             self.content_edit.setFocus()
             return None
+        corrects = self._corrects
         return Visit(
             household_id=household.id,
             grid_id=household.grid_id,
-            visitor=self.ctx.user.username,
+            visitor=corrects.visitor if corrects is not None else self.ctx.user.username,
+            corrects_id=corrects.id if corrects is not None else None,
+            attachments=corrects.attachments if corrects is not None else (),
             visited_at=from_qdatetime(self.when_edit.dateTime()),
             method=enum_value(self.method_combo, VisitMethod),
             content=content,
@@ -233,9 +278,16 @@ class VisitDialog(QDialog):
             self._go_next = False
             return
         photos = self.photos.photos()
+        if self._corrects is not None and self._corrected() is None and not photos:
+            self.banner.show_message(
+                self.tr("Nothing was changed; there is no correction to save.")
+            )
+            return
 
         def work(uow: UnitOfWork) -> str:
-            stored = dataclasses.replace(visit, attachments=store_photos(uow, photos))
+            kept = visit.attachments  # a correction keeps the photos of the visit
+            added = tuple(a for a in store_photos(uow, photos) if a not in kept)
+            stored = dataclasses.replace(visit, attachments=kept + added)
             uow.append(stored)
             return stored.id
 

@@ -71,62 +71,62 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="351"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="354"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="386"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="413"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="404"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="421"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="407"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="425"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="411"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -147,12 +147,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="599"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -160,136 +160,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="323"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="333"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="338"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="331"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="344"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="358"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="350"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="363"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="365"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="470"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="480"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="471"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="509"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="523"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="518"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="527"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
-        <source>This record was deleted on the server while it was being edited. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
-        <translation>修改这条记录时，它已在服务器上被删除。保留修改会恢复该记录；保留删除则放弃这次修改。</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="534"/>
+        <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
+        <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="564"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="569"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -370,6 +370,71 @@
     </message>
 </context>
 <context>
+    <name>DeleteHouseholdDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
+        <source>Delete household</source>
+        <translation>删除该户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="843"/>
+        <source>Registered by mistake</source>
+        <translation>登记错误</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="844"/>
+        <source>Registered twice</source>
+        <translation>重复登记</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
+        <source>The household no longer exists</source>
+        <translation>该户已不存在（注销）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
+        <translation>
+            <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="885"/>
+        <source>Write down why the household is deleted.</source>
+        <translation>请填写删除该户的原因。</translation>
+    </message>
+</context>
+<context>
     <name>DemoBanner</name>
     <message>
         <location filename="../../gridclient/ui/about.py" line="50"/>
@@ -385,142 +450,142 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="495"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="489"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="498"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="505"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="510"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="521"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="524"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="555"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="565"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="579"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
-        <source>{time} (device clock)</source>
-        <translation>{time}（本机时间）</translation>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <source>{time} (not synced yet)</source>
+        <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="608"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="638"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -528,134 +593,134 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="132"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="117"/>
         <source>Report event</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="139"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="124"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="142"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="159"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="144"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="146"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="167"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="152"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="170"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="155"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="172"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="159"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="178"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="180"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="165"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="221"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="206"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="232"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="285"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -663,225 +728,270 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="156"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="156"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="183"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="196"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="198"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="199"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="214"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="507"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <source>Make head of household</source>
+        <translation>设为户主</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <source>Double-click a visit to see all of it</source>
+        <translation>双击走访记录查看全部内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="293"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="279"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="287"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
+        <source>Move out…</source>
+        <translation>迁出…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <source>The household left: it leaves the lists and figures, its record stays</source>
+        <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <source>Delete household…</source>
+        <translation>删除该户…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="308"/>
+        <source>Registered by mistake or twice: delete with a reason</source>
+        <translation>登记错误或重复登记：填写原因后删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="289"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="336"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="356"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="373"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="382"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="414"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="411"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="421"/>
+        <source>This household moved out on {date} (to {place}).</source>
+        <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="451"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="424"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="464"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="505"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="545"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="518"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="580"/>
+        <source>Former head of household</source>
+        <translation>原户主</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="581"/>
+        <source>{name} is no longer the head. Their relation to the new head:</source>
+        <translation>{name} 不再是户主。其与新户主的关系：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="643"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="551"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="676"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1437,228 +1547,265 @@
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <location filename="../../gridclient/ui/main_window.py" line="312"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="305"/>
+        <location filename="../../gridclient/ui/main_window.py" line="313"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="306"/>
+        <location filename="../../gridclient/ui/main_window.py" line="314"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="309"/>
+        <location filename="../../gridclient/ui/main_window.py" line="317"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="321"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="335"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <location filename="../../gridclient/ui/main_window.py" line="336"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="339"/>
+        <location filename="../../gridclient/ui/main_window.py" line="348"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="340"/>
+        <location filename="../../gridclient/ui/main_window.py" line="349"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="334"/>
+        <location filename="../../gridclient/ui/main_window.py" line="343"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="335"/>
+        <location filename="../../gridclient/ui/main_window.py" line="305"/>
+        <source>New household (Ctrl+Shift+N)</source>
+        <translation>新建住户 (Ctrl+Shift+N)</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="310"/>
+        <source>A new household in the grid (and micro-grid) selected in the area tree</source>
+        <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="344"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="337"/>
+        <location filename="../../gridclient/ui/main_window.py" line="346"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="343"/>
+        <location filename="../../gridclient/ui/main_window.py" line="352"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="393"/>
+        <location filename="../../gridclient/ui/main_window.py" line="402"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="431"/>
+        <location filename="../../gridclient/ui/main_window.py" line="444"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="433"/>
+        <location filename="../../gridclient/ui/main_window.py" line="446"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="452"/>
-        <location filename="../../gridclient/ui/main_window.py" line="463"/>
+        <location filename="../../gridclient/ui/main_window.py" line="465"/>
+        <location filename="../../gridclient/ui/main_window.py" line="476"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="454"/>
+        <location filename="../../gridclient/ui/main_window.py" line="467"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="464"/>
+        <location filename="../../gridclient/ui/main_window.py" line="477"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="617"/>
+        <location filename="../../gridclient/ui/main_window.py" line="632"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="619"/>
+        <location filename="../../gridclient/ui/main_window.py" line="634"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="622"/>
+        <location filename="../../gridclient/ui/main_window.py" line="637"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="624"/>
+        <location filename="../../gridclient/ui/main_window.py" line="639"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="627"/>
+        <location filename="../../gridclient/ui/main_window.py" line="642"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="628"/>
+        <location filename="../../gridclient/ui/main_window.py" line="643"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="646"/>
+        <location filename="../../gridclient/ui/main_window.py" line="659"/>
+        <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
+        <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="664"/>
+        <source>%n record(s) could not be stored here</source>
+        <translation>
+            <numerusform>有 %n 条记录无法保存在本机</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="668"/>
+        <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
+        <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="684"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="649"/>
+        <location filename="../../gridclient/ui/main_window.py" line="687"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="655"/>
+        <location filename="../../gridclient/ui/main_window.py" line="693"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="660"/>
+        <location filename="../../gridclient/ui/main_window.py" line="698"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="667"/>
+        <location filename="../../gridclient/ui/main_window.py" line="705"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="680"/>
+        <location filename="../../gridclient/ui/main_window.py" line="718"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="682"/>
+        <location filename="../../gridclient/ui/main_window.py" line="720"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="685"/>
+        <location filename="../../gridclient/ui/main_window.py" line="723"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="709"/>
+        <location filename="../../gridclient/ui/main_window.py" line="747"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="713"/>
+        <location filename="../../gridclient/ui/main_window.py" line="751"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="718"/>
+        <location filename="../../gridclient/ui/main_window.py" line="756"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="727"/>
+        <location filename="../../gridclient/ui/main_window.py" line="765"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="735"/>
+        <location filename="../../gridclient/ui/main_window.py" line="773"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="761"/>
+        <location filename="../../gridclient/ui/main_window.py" line="799"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="849"/>
+        <location filename="../../gridclient/ui/main_window.py" line="887"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="882"/>
+        <location filename="../../gridclient/ui/main_window.py" line="924"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="889"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <source>Select one grid (or micro-grid) in the area tree first.</source>
+        <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="952"/>
+        <source>Saved. The household is in the list.</source>
+        <translation>已保存，该户已加入列表。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="958"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
@@ -1686,6 +1833,45 @@
         <location filename="../../gridclient/ui/masked_field.py" line="65"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>MoveOutDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="786"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="803"/>
+        <source>Move out</source>
+        <translation>迁出</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="794"/>
+        <source>e.g. 县城幸福小区 or 外省务工</source>
+        <translation>例如：县城幸福小区、外省务工</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="797"/>
+        <source>Moved out on</source>
+        <translation>迁出日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <source>Moved to</source>
+        <translation>迁往</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
+        <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="828"/>
+        <source>Enter where the household moved to.</source>
+        <translation>请填写迁往何处。</translation>
     </message>
 </context>
 <context>
@@ -2108,140 +2294,260 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="633"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="638"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
 </context>
 <context>
-    <name>VisitDialog</name>
+    <name>VisitDetailDialog</name>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="86"/>
-        <source>Record visit</source>
-        <translation>登记走访</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="94"/>
+        <source>Visit</source>
+        <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="89"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="96"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="93"/>
-        <source>What was talked about or seen</source>
-        <translation>走访时了解、看到的情况</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="107"/>
-        <source>Content</source>
-        <translation>走访内容</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="109"/>
-        <source>Method</source>
-        <translation>走访方式</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="110"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="115"/>
         <source>Date and time (Beijing)</source>
         <translation>走访时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="111"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="116"/>
+        <source>Method</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="117"/>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="118"/>
+        <source>Content</source>
+        <translation>走访内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="119"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="112"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="120"/>
         <source>Needs</source>
         <translation>群众诉求</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="113"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="121"/>
         <source>Follow-up</source>
         <translation>后续跟进</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="114"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="122"/>
+        <source>Received by the server</source>
+        <translation>服务器接收时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="128"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="116"/>
-        <source>Save (Ctrl+Enter)</source>
-        <translation>保存（Ctrl+Enter）</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="130"/>
+        <source>Correct…</source>
+        <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="120"/>
-        <source>Save and next household</source>
-        <translation>保存并走访下一户</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="132"/>
+        <source>Saved visits are never changed: a correction is saved as a new record</source>
+        <translation>已保存的走访记录不会被改动：更正将另存为一条新记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="123"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="136"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="173"/>
-        <source>Household not found</source>
-        <translation>找不到该户</translation>
+        <location filename="../../gridclient/ui/visit_detail.py" line="160"/>
+        <source>Visit not found</source>
+        <translation>找不到该走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="175"/>
-        <source>This household no longer exists (deleted or moved out of your area).</source>
-        <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="167"/>
         <source>Visit: {address}</source>
         <translation>走访：{address}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="189"/>
+        <location filename="../../gridclient/ui/visit_detail.py" line="176"/>
+        <source>Not synced yet</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/visit_detail.py" line="183"/>
+        <source>Corrected %n time(s); the original was recorded on {when}.</source>
+        <translation>
+            <numerusform>已更正 %n 次；原记录的走访时间为 {when}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="198"/>
+        <source>(photo not downloaded yet)</source>
+        <translation>（照片尚未下载）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_detail.py" line="221"/>
+        <source>Saved: the correction is kept with the visit.</source>
+        <translation>已保存：更正已随该走访记录保存。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="93"/>
+        <source>Record visit</source>
+        <translation>登记走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="93"/>
+        <source>Correct visit</source>
+        <translation>更正走访记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="97"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="101"/>
+        <source>What was talked about or seen</source>
+        <translation>走访时了解、看到的情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="116"/>
+        <source>Content</source>
+        <translation>走访内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="118"/>
+        <source>Method</source>
+        <translation>走访方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="119"/>
+        <source>Date and time (Beijing)</source>
+        <translation>走访时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="120"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="121"/>
+        <source>Needs</source>
+        <translation>群众诉求</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="122"/>
+        <source>Follow-up</source>
+        <translation>后续跟进</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="123"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="125"/>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>保存（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="129"/>
+        <source>Save and next household</source>
+        <translation>保存并走访下一户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="132"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="182"/>
+        <source>Household not found</source>
+        <translation>找不到该户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="184"/>
+        <source>This household no longer exists (deleted or moved out of your area).</source>
+        <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="188"/>
+        <source>Visit: {address}</source>
+        <translation>走访：{address}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="194"/>
+        <source>Correct the visit of {when}: {address}</source>
+        <translation>更正 {when} 的走访：{address}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="231"/>
         <source>Discard visit</source>
         <translation>放弃走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="189"/>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="231"/>
         <source>Discard what you typed for this visit?</source>
         <translation>确定放弃本次走访已填写的内容吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="204"/>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="246"/>
         <source>Enter what the visit was about.</source>
         <translation>请填写走访内容。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="272"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/visit_dialog.py" line="283"/>
+        <source>Nothing was changed; there is no correction to save.</source>
+        <translation>内容没有改动，无需保存更正。</translation>
     </message>
 </context>
 <context>
@@ -2252,24 +2558,24 @@
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="54"/>
+        <location filename="../../gridclient/app.py" line="59"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="188"/>
-        <location filename="../../gridclient/app.py" line="217"/>
+        <location filename="../../gridclient/app.py" line="193"/>
+        <location filename="../../gridclient/app.py" line="222"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="185"/>
+        <location filename="../../gridclient/app.py" line="190"/>
         <source>Preparing the demo data…</source>
         <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="218"/>
+        <location filename="../../gridclient/app.py" line="223"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
@@ -2314,7 +2620,7 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="111"/>
         <location filename="../../gridclient/ui/conflicts.py" line="135"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -2439,77 +2745,77 @@
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
-        <source>Whole record (edited after it was deleted)</source>
-        <translation>整条记录（删除后又被修改）</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
+        <source>Whole record (an edit and a deletion crossed)</source>
+        <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="173"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="183"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="181"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="191"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="203"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="195"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="256"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="266"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="257"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="270"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="277"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="287"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="290"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="283"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="293"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="610"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="612"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="614"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

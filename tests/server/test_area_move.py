@@ -78,10 +78,11 @@ def test_moving_a_village_to_another_township_moves_everything_below_it(
     page, _ = api.pull_all(api.login("t2"), cursors["t2"], limit=limit)
     assert Counter(_keys(page["changes"])) == Counter(moved | {("area", world.areas["T2"])})
     assert page["evictions"] == []
-    # A worker inside the village keeps their records and learns the new township.
+    # A worker inside the village keeps their records, learns the new township and
+    # forgets the old one.
     for user, grid in (("w1", grids["G1"]), ("wv", grids["G1"] | grids["G2"])):
         page, _ = api.pull_all(api.login(user), cursors[user], limit=limit)
-        assert page["evictions"] == [], user
+        assert _keys(page["evictions"]) == [("area", world.areas["T1"])], user
         keys = _keys(page["changes"])
         assert len(keys) == len(set(keys)), user
         assert set(keys) >= grid | {("area", world.areas["V1"]), ("area", world.areas["T2"])}
@@ -300,3 +301,42 @@ def test_a_move_waits_for_a_push_writing_below_the_area(
     assert ("household", hid) in _keys(page["changes"])
     [change] = [c for c in page["changes"] if c["id"] == hid]
     assert change["version"] == 2
+
+
+def test_ancestors_lost_by_a_move_are_evicted_from_the_users_below(api: Api, world: World) -> None:
+    """V1 goes to T2 and back: its workers learned T2 as an ancestor, and must lose it
+    again (nobody else is told to drop anything they still see)."""
+    _seed(api, world)
+    cursors = {}
+    for user in ("t1", "t2", "w1", "wv", "w3"):
+        _, cursors[user] = api.pull_all(api.login(user))
+    assert _move(api, world, "V1", "T2", "T1")["status"] == "applied"
+    for user in ("w1", "wv"):
+        page, cursors[user] = api.pull_all(api.login(user), cursors[user])
+        assert ("area", world.areas["T2"]) in _keys(page["changes"]), user
+        assert ("area", world.areas["T1"]) in _keys(page["evictions"]), user
+    [back] = api.push(
+        api.login("admin"),
+        [
+            op(
+                "area",
+                world.areas["V1"],
+                "update",
+                {"parent_id": world.areas["T1"]},
+                base_version=2,
+                old={"parent_id": world.areas["T2"]},
+            )
+        ],
+    )
+    assert back["status"] == "applied"
+    for user in ("w1", "wv"):
+        page, _ = api.pull_all(api.login(user), cursors[user])
+        assert ("area", world.areas["T2"]) in _keys(page["evictions"]), user
+        assert ("area", world.areas["T1"]) in _keys(page["changes"]), user
+        assert ("area", world.areas["county"]) not in _keys(page["evictions"]), user
+    # The townships and a worker elsewhere keep every area they can still see.
+    for user, own in (("t1", "T1"), ("t2", "T2"), ("w3", "G3")):
+        page, _ = api.pull_all(api.login(user), cursors[user])
+        evicted = set(_keys(page["evictions"]))
+        assert ("area", world.areas[own]) not in evicted, user
+        assert ("area", world.areas["county"]) not in evicted, user

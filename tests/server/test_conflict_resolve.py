@@ -233,3 +233,118 @@ def test_restoring_a_resident_whose_household_is_gone_is_refused(
         "household_id",
     )
     assert len(admin.list_conflicts(db)) == 1  # nothing half-applied: still open
+
+
+# --- deletes and edits that cross (ARCHITECTURE.md "Merge"; docs/protocol.md rule D) ---
+
+
+def test_a_delete_on_a_stale_copy_keeps_the_concurrent_edit_in_a_conflict(
+    api: Api, world: World
+) -> None:
+    a = api.login("w1", "dev-a")
+    b = api.login("wv", "dev-b")
+    hid = new_id()
+    api.push(a, [op("household", hid, changes=household(world.areas["G1"], phone="1"))])
+    [edit] = api.push(
+        b, [op("household", hid, "update", {"phone": "2"}, base_version=1, old={"phone": "1"})]
+    )
+    assert edit["status"] == "applied"
+    [gone] = api.push(a, [op("household", hid, "delete", base_version=1)])
+    assert (gone["status"], gone["version"]) == ("conflict", 3)
+    page, _ = api.pull_all(a)
+    [record] = [c for c in page["changes"] if c["id"] == hid]
+    assert record["deleted"] and record["fields"]["phone"] == "2"
+    [info] = page["conflicts"]
+    assert info["field"] is None
+    assert (info["server_value"], info["incoming_value"]) == ({"phone": "2"}, None)
+    assert (info["server_user"], info["incoming_user"]) == ("wv", "w1")
+    # Keeping the edit brings the record back, with it.
+    [result] = api.push(b, [resolve_op("household", hid, gone["conflict_id"], "server")])
+    assert (result["status"], result["version"]) == ("applied", 4)
+    record = _record(api, a, hid)
+    assert (record["deleted"], record["fields"]["phone"]) == (False, "2")
+
+
+def test_keeping_the_delete_over_the_edit_leaves_it_deleted(api: Api, world: World) -> None:
+    a = api.login("w1", "dev-a")
+    b = api.login("wv", "dev-b")
+    hid = new_id()
+    api.push(a, [op("household", hid, changes=household(world.areas["G1"], phone="1"))])
+    api.push(
+        b, [op("household", hid, "update", {"phone": "2"}, base_version=1, old={"phone": "1"})]
+    )
+    [gone] = api.push(a, [op("household", hid, "delete", base_version=1)])
+    [result] = api.push(a, [resolve_op("household", hid, gone["conflict_id"], "incoming")])
+    assert (result["status"], result["version"]) == ("applied", 3)
+    assert _record(api, a, hid)["deleted"]
+
+
+def test_a_laptop_that_edits_then_deletes_on_one_base_meets_no_conflict(
+    api: Api, world: World
+) -> None:
+    a = api.login("w1", "dev-a")
+    hid = new_id()
+    api.push(a, [op("household", hid, changes=household(world.areas["G1"], phone="1"))])
+    results = api.push(
+        a,
+        [
+            op("household", hid, "update", {"phone": "2"}, base_version=1, old={"phone": "1"}),
+            op("household", hid, "delete", base_version=1, seq=2),
+        ],
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    # The same in two pushes (the laptop did not pull in between).
+    hid = new_id()
+    api.push(a, [op("household", hid, changes=household(world.areas["G1"], phone="1"))])
+    api.push(
+        a, [op("household", hid, "update", {"phone": "2"}, base_version=1, old={"phone": "1"})]
+    )
+    [result] = api.push(a, [op("household", hid, "delete", base_version=1)])
+    assert result["status"] == "applied"
+    page, _ = api.pull_all(a)
+    assert page["conflicts"] == []
+
+
+def _two_edits_met_one_delete(
+    api: Api, world: World, second: dict[str, str]
+) -> tuple[str, list[str], dict[str, str]]:
+    a = api.login("w1", "dev-a")
+    b = api.login("wv", "dev-b")
+    c = api.login("wv", "dev-c")
+    hid = new_id()
+    api.push(a, [op("household", hid, changes=household(world.areas["G1"], phone="1"))])
+    api.push(a, [op("household", hid, "delete", base_version=1)])
+    [rb] = api.push(
+        b, [op("household", hid, "update", {"phone": "2"}, base_version=1, old={"phone": "1"})]
+    )
+    old = {name: ("1" if name == "phone" else "") for name in second}
+    [rc] = api.push(c, [op("household", hid, "update", second, base_version=1, old=old)])
+    assert rb["reason"] == rc["reason"] == "deleted"
+    return hid, [rb["conflict_id"], rc["conflict_id"]], b
+
+
+def test_two_edits_that_met_one_delete_are_both_applied_when_both_are_kept(
+    api: Api, world: World
+) -> None:
+    hid, conflict_ids, b = _two_edits_met_one_delete(api, world, {"notes": "门前有狗"})
+    for conflict_id in conflict_ids:
+        [result] = api.push(b, [resolve_op("household", hid, conflict_id, "incoming")])
+        assert result["status"] == "applied"
+    record = _record(api, b, hid)
+    assert not record["deleted"]
+    assert (record["fields"]["phone"], record["fields"]["notes"]) == ("2", "门前有狗")
+
+
+def test_two_edits_of_one_field_that_met_a_delete_keep_the_other_value_in_a_new_conflict(
+    api: Api, world: World
+) -> None:
+    hid, conflict_ids, b = _two_edits_met_one_delete(api, world, {"phone": "3"})
+    [first] = api.push(b, [resolve_op("household", hid, conflict_ids[0], "incoming")])
+    [second] = api.push(b, [resolve_op("household", hid, conflict_ids[1], "incoming")])
+    assert first["status"] == "applied"
+    assert (second["status"], second["field"]) == ("conflict", "phone")
+    page, _ = api.pull_all(b)
+    [record] = [c for c in page["changes"] if c["id"] == hid]
+    assert (record["deleted"], record["fields"]["phone"]) == (False, "3")
+    [third] = [c for c in page["conflicts"] if not c["resolved"]]
+    assert (third["field"], third["server_value"], third["incoming_value"]) == ("phone", "2", "3")

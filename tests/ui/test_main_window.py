@@ -357,11 +357,26 @@ def test_save_and_next_moves_to_the_next_door(
 
 
 def test_conflict_count_links_to_the_conflicts_tab(window: MainWindow) -> None:
-    window._show_status((SyncSummary(pending_ops=0, conflicts=2, last_sync_at=None), 0))
+    window._show_status((SyncSummary(pending_ops=0, conflicts=2, last_sync_at=None), 0, 0))
     assert "2 conflict(s)" in window.conflicts_label.text()
     assert 'href="conflicts"' in window.conflicts_label.text()
     assert window.tabs.currentWidget() is not window.conflicts_view
     window.conflicts_label.linkActivated.emit("conflicts")
     assert window.tabs.currentWidget() is window.conflicts_view
-    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0))
+    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0, 0))
     assert window.conflicts_label.text() == "0 conflict(s)"
+
+
+def test_a_wrong_clock_and_held_records_show_in_the_status_bar(window: MainWindow) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0, 0))
+    assert window.warning_label.isHidden()
+    window.ctx.store.clock.set(timedelta(hours=-3), datetime.now(UTC))
+    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0, 2))
+    assert not window.warning_label.isHidden()
+    assert "180 min" in window.warning_label.text()
+    assert "2 record(s)" in window.warning_label.text()
+    window.ctx.store.clock.set(timedelta(0), datetime.now(UTC))
+    window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0, 0))
+    assert window.warning_label.isHidden()

@@ -169,10 +169,40 @@ def test_deleted_actions_do_not_count() -> None:
 
 
 def test_impossible_history_is_refused() -> None:
+    accepted = _actions((A.REPORT, W), (A.CLOSE, T))
+    for n, action in enumerate(accepted):
+        action.server_at = T0 + timedelta(minutes=n)
     with pytest.raises(IllegalTransition):
-        derive_state(_actions((A.REPORT, W), (A.CLOSE, T)))
+        derive_state(accepted)
     with pytest.raises(IllegalTransition):
         derive_state([])
+
+
+def test_an_unsent_step_that_no_longer_fits_is_passed_over_not_a_jam() -> None:
+    """Two township laptops accept the same event offline: the server takes the first,
+    refuses the second; until its op is parked, the second laptop still holds its own
+    ACCEPT after the server's, and the event must not jam there."""
+    mine, theirs = _actions((A.REPORT, W), (A.ACCEPT, T))[1], _actions((A.ACCEPT, T))[0]
+    report = _actions((A.REPORT, W))[0]
+    report.server_at, theirs.server_at = T0, T0 + timedelta(minutes=5)
+    mine.at = T0 + timedelta(minutes=1)  # taken earlier, but the server took theirs
+    assert derive_state([report, mine, theirs]) is S.ACCEPTED
+    status = event_status(_event(Urgency.NORMAL), [report, mine, theirs], CATALOG, T0)
+    assert status.state is S.ACCEPTED
+
+
+def test_a_step_taken_offline_counts_from_when_it_happened() -> None:
+    """Closed offline before the deadline, synced after it: closed in time."""
+    event = _event(Urgency.URGENT)
+    steps = _actions(*FULL_LOOP[:9])
+    deadline = event_status(event, steps[:1], CATALOG, T0).deadline
+    steps[-1].at = deadline - timedelta(hours=1)
+    for n, action in enumerate(steps):
+        action.server_at = min(action.at, deadline) + timedelta(seconds=n)
+    steps[-1].server_at = deadline + timedelta(hours=2)  # the sync came late
+    status = event_status(event, steps, CATALOG, deadline + timedelta(days=1))
+    assert status.state is S.CLOSED and not status.overdue
+    assert status.finished_at == deadline - timedelta(hours=1)
 
 
 CATEGORY = EventCategory(

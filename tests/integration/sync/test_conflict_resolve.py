@@ -160,3 +160,58 @@ def test_a_refused_decision_is_undone_and_the_conflict_stays_open(
     assert wv.get(H, hid).notes == T1_NOTE and wv.get(H, hid).number == "9"
     with wv.store.read() as repos:
         assert repos.outbox.pending() == []
+
+
+@pytest.mark.parametrize("keep_edit", [True, False])
+def test_a_delete_on_a_stale_copy_meets_the_edit_and_either_side_can_be_kept(
+    world: World, laptops: dict[str, Laptop], keep_edit: bool
+) -> None:
+    """t1 deletes a household on a copy older than w1's edit: the delete applies, the
+    edit is kept in a conflict both laptops see; keeping the edit restores it."""
+    w1, t1 = laptops["w1"], laptops["t1"]
+    household = w1.new_household(world.areas["G1"], notes="原备注")
+    assert w1.sync().ok and t1.sync().ok
+    w1.edit(H, household.id, notes=W1_NOTE)
+    assert w1.sync().ok
+    with t1.store.unit_of_work(actor="t1") as uow:
+        uow.delete(H, household.id)
+    assert t1.sync().conflicts == 1
+    assert w1.sync().ok
+    for laptop in (w1, t1):
+        assert laptop.get(H, household.id).deleted
+        [conflict] = _open(laptop, household.id)
+        assert conflict.field == ""
+        assert {str(conflict.mine), str(conflict.theirs)} == {str({"notes": W1_NOTE}), "None"}
+    [conflict] = _open(w1, household.id)
+    _decide(w1, conflict, keep_mine=keep_edit)  # w1 wrote the edit: "mine" is the edit
+    assert w1.get(H, household.id).deleted is (not keep_edit)  # optimistic
+    assert w1.sync().ok and t1.sync().ok and w1.sync().ok
+    expected = server_snapshot(world)[(H.value, household.id)]
+    assert expected[1] is (not keep_edit)
+    for laptop in (w1, t1):
+        assert laptop.snapshot()[(H.value, household.id)] == expected
+        assert _open(laptop, household.id) == []
+        assert laptop.pending() == 0
+
+
+def test_a_decision_never_hides_another_laptops_edit_made_in_between(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """The decision changes nothing on the server (the kept value is the one in use),
+    and a colleague changed another field meanwhile: the deciding laptop must still
+    pull that edit, and its next edit of that field must not overwrite it unseen."""
+    hid = _conflict(world, laptops)
+    w1, t1, other = laptops["w1"], laptops["t1"], laptops["w1b:w1"]
+    assert other.sync().ok
+    other.edit(H, hid, phone="13912345678")
+    assert other.sync().ok
+    [conflict] = _open(w1, hid)
+    in_use = conflict.side_of(keep_mine=False) == "incoming"  # theirs is applied
+    _decide(w1, conflict, keep_mine=not in_use)
+    assert w1.sync().ok
+    assert w1.get(H, hid).phone == "13912345678"
+    assert w1.snapshot()[(H.value, hid)] == server_snapshot(world)[(H.value, hid)]
+    w1.edit(H, hid, phone="13800000000")
+    assert w1.sync().ok and t1.sync().ok and other.sync().ok
+    for laptop in (w1, t1, other):
+        assert laptop.snapshot()[(H.value, hid)] == server_snapshot(world)[(H.value, hid)]

@@ -43,6 +43,14 @@ def _wire(record: Household | Resident) -> dict[str, object]:
     }
 
 
+def storage_rows(kind: EntityKind, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Wire rows in the storage form of the current models, by column name."""
+    from gridclient.storage.bulk import _compiled, storage_tuples
+
+    _sql, positions = _compiled(kind)
+    return [dict(zip(positions, values, strict=True)) for values in storage_tuples(kind, rows)]
+
+
 def _store_at_0001(path: Path) -> tuple[Household, Resident]:
     """A store as the previous client version left it: schema 0001 with data."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +61,16 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
         home = household()
         person = resident(home.id)
         with write_connection(engine) as connection:
-            bulk_upsert(connection, EntityKind.HOUSEHOLD, [_wire(home)])
+            # Households gained columns since 0001: write the ones it had.
+            old_columns = [c["name"] for c in inspect(connection).get_columns("households")]
+            [row] = storage_rows(EntityKind.HOUSEHOLD, [_wire(home)])
+            connection.execute(
+                text(
+                    f"INSERT INTO households ({', '.join(old_columns)}) "  # noqa: S608
+                    f"VALUES ({', '.join(':' + c for c in old_columns)})"
+                ),
+                {c: row[c] for c in old_columns},
+            )
             bulk_upsert(connection, EntityKind.RESIDENT, [_wire(person)])
         assert current_revision(engine) == "0001"
         assert "outbox" not in inspect(engine).get_table_names()
@@ -63,7 +80,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0003"
+    assert current_revision(store.engine) == head_revision() == "0005"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -196,3 +213,39 @@ def test_migration_rejects_foreign_key_violations(store: Store) -> None:
         )
     with pytest.raises(MigrationFailed, match="升级失败"):
         upgrade(store.engine, "head")  # at head already: only the check runs
+
+
+def test_0004_sends_a_laptop_that_synced_before_back_for_the_servers_copies(
+    db_path: Path,
+) -> None:
+    """A store at 0003 that has pulled: its cursor goes back to the start and the next
+    full pull may replace rows of the same version (their version may have been raised
+    by the old push-answer rule without the server's copy)."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    try:
+        upgrade(engine, "0003")
+        with write_connection(engine) as connection:
+            connection.execute(
+                text("INSERT INTO sync_state (key, value) VALUES ('pull_cursor', '\"abc\"')")
+            )
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        assert repos.sync_state.get(SyncKey.PULL_CURSOR) == ""
+        assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is True
+        assert "held_records" in inspect(store.engine).get_table_names()
+        assert "server_at" in {c["name"] for c in inspect(store.engine).get_columns("visits")}
+
+
+def test_0004_leaves_a_store_that_never_pulled_alone(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    try:
+        upgrade(engine, "0003")
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is None

@@ -1,0 +1,77 @@
+"""Event steps as every client takes them: the event dialog, the command line and the
+tests drive the same two functions, so what a role is offered and what is stored cannot
+differ between them.
+
+* :func:`event_view` — an event's history, its derived state, deadline and 超期, and the
+  next steps the given role may take (``workflow.allowed_actions``).
+* :func:`append_action` — check a step against the stored history and append it, dated
+  by the device clock corrected against the server's (``UnitOfWork.now``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from gridclient.domain.entities import EventAction
+from gridclient.domain.enums import EventActionKind, Role
+from gridclient.domain.workflow import (
+    EventStatus,
+    IllegalTransition,
+    allowed_actions,
+    derive_state,
+    event_status,
+    next_state,
+)
+from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.uow import UnitOfWork
+
+__all__ = ["EventView", "append_action", "event_view"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    history: EventHistory
+    """The event and its steps, in the order the workflow folds them."""
+    status: EventStatus | None
+    """None when the history cannot be folded (then ``problem`` says why)."""
+    problem: str
+    allowed: tuple[EventActionKind, ...]
+    """The steps ``role`` may take now, in workflow order."""
+
+    @property
+    def timeline(self) -> list[EventAction]:
+        """The steps as history shows them: by when they happened."""
+        return sorted(self.history.actions, key=lambda a: a.history_key)
+
+
+def event_view(repos: Repositories, event_id: str, role: Role, now: datetime) -> EventView | None:
+    """What an actor in ``role`` sees of an event at ``now`` (None: not on this laptop)."""
+    history = repos.records.event_history(event_id)
+    if history is None:
+        return None
+    catalog = repos.catalog.load()
+    try:
+        status = event_status(history.event, history.actions, catalog, now)
+    except (IllegalTransition, ValueError) as exc:
+        return EventView(history, None, str(exc), ())
+    except KeyError:
+        code = history.event.category_code
+        return EventView(history, None, f"事项清单中没有编码为“{code}”的事项，请先同步", ())
+    allowed = () if history.event.deleted else tuple(allowed_actions(status.state, role))
+    return EventView(history, status, "", allowed)
+
+
+def append_action(
+    uow: UnitOfWork, action: EventAction, photos_ids: tuple[str, ...] = ()
+) -> EventAction:
+    """Check ``action`` against the stored history, then append it, dated now."""
+    history = uow.repos.records.event_history(action.event_id)
+    if history is None or history.event.deleted:
+        raise IllegalTransition("state", "该事件已不存在，无法办理")
+    state = derive_state(history.actions) if history.actions else None  # None: reporting
+    next_state(state, action.kind, action.actor_role, satisfaction=action.satisfaction)
+    stored = dataclasses.replace(action, at=uow.now(), attachments=photos_ids)
+    uow.append(stored)
+    return stored

@@ -1,0 +1,125 @@
+"""A pull never dies on one record (issue 11, item 4): a pulled record this laptop cannot
+store is kept aside with its reason, the rest of the page and the cursor commit, and a
+later valid version of the record replaces it. Also the one-off repair pull of
+migration r0004, which replaces rows of the same version."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from gridclient.domain.codec import encode_fields
+from gridclient.domain.entities import Household, Organization
+from gridclient.storage import Store
+from gridclient.storage.models import HeldRecordRow
+from gridclient.storage.syncmeta import SyncKey
+from gridclient.sync.engine import SyncEngine, SyncReport
+from gridclient.sync.transport import PullPage
+from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
+
+GRID = str(uuid.uuid4())
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.create(tmp_path / "s.db", PASSWORD, kdf=CHEAP_KDF)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _change(record: Any, version: int = 1, **fields: Any) -> dict[str, Any]:
+    return {
+        "entity": record.KIND.value,
+        "id": record.id,
+        "version": version,
+        "deleted": False,
+        "updated_at": datetime.now(UTC).isoformat(),
+        "fields": {**encode_fields(record), **fields},
+    }
+
+
+def _page(*changes: dict[str, Any], cursor: str = "c1", more: bool = False) -> PullPage:
+    return PullPage(list(changes), [], [], cursor, more, datetime.now(UTC))
+
+
+def _held(store: Store) -> list[tuple[str, str, int, str]]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                HeldRecordRow.kind, HeldRecordRow.id, HeldRecordRow.version, HeldRecordRow.reason
+            )
+        ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        {"members": 2**63},  # beyond SQLite's INTEGER: OverflowError in the driver
+        {"members": "many"},  # not an integer at all
+        {"name": "张\x00三"},  # NUL in text
+        {"name": None},  # a required field missing its value
+    ],
+    ids=["int64", "type", "nul", "required"],
+)
+def test_one_unstorable_record_is_held_and_the_rest_of_the_page_commits(
+    store: Store, poison: dict[str, Any]
+) -> None:
+    good = [Organization(grid_id=GRID, name=f"合作社{i}") for i in range(3)]
+    bad = Organization(grid_id=GRID, name="坏记录")
+    home = Household(grid_id=GRID, address="幸福路1号")
+    report = SyncReport()
+    page = _page(_change(good[0]), _change(bad, **poison), _change(good[1]), _change(home))
+    SyncEngine(store, None).apply_page(page, report)  # type: ignore[arg-type]
+    assert (report.pulled, report.held) == (3, 1)
+    with store.read() as repos:
+        assert repos.sync_state.get(SyncKey.PULL_CURSOR) == "c1"
+        assert repos.records.get(Organization, good[1].id) is not None
+        assert repos.records.get(Household, home.id) is not None
+        assert repos.records.get(Organization, bad.id) is None
+    [(kind, record_id, version, reason)] = _held(store)
+    assert (kind, record_id, version) == ("organization", bad.id, 1)
+    assert reason
+    # The server fixes the record: its next version replaces the held one.
+    SyncEngine(store, None).apply_page(_page(_change(bad, version=2), cursor="c2"))  # type: ignore[arg-type]
+    assert _held(store) == []
+    with store.read() as repos:
+        fixed = repos.records.get(Organization, bad.id)
+        assert fixed is not None and fixed.version == 2
+
+
+def test_an_unknown_kind_is_held_not_fatal(store: Store) -> None:
+    home = Household(grid_id=GRID, address="幸福路1号")
+    odd = {**_change(home), "entity": "spaceship", "id": str(uuid.uuid4())}
+    report = SyncReport()
+    SyncEngine(store, None).apply_page(_page(odd, _change(home)), report)  # type: ignore[arg-type]
+    assert (report.pulled, report.held) == (1, 1)
+    assert [row[0] for row in _held(store)] == ["spaceship"]
+
+
+def test_the_repair_pull_replaces_rows_of_the_same_version_once(store: Store) -> None:
+    home = Household(grid_id=GRID, address="幸福路1号")
+    engine = SyncEngine(store, None)  # type: ignore[arg-type]
+    engine.apply_page(_page(_change(home)))
+    # Same version, other content (what the server assigned): refused by the guard...
+    engine.apply_page(_page(_change(home, address="幸福路1号之一")))
+    with store.read() as repos:
+        assert repos.records.get(Household, home.id).address == "幸福路1号"  # type: ignore[union-attr]
+    # ...but taken during the repair pull, which ends with its last page.
+    with store.write() as repos:
+        repos.sync_state.set(SyncKey.REPULL_EQUAL, True)
+    engine.apply_page(_page(_change(home, address="幸福路1号之一"), more=True))
+    with store.read() as repos:
+        assert repos.records.get(Household, home.id).address == "幸福路1号之一"  # type: ignore[union-attr]
+        assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is True
+    engine.apply_page(_page())
+    with store.read() as repos:
+        assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is None
