@@ -54,6 +54,7 @@ from gridclient.domain.clock import DeviceClock
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
+    DiskFull,
     MigrationFailed,
     StorageError,
     StoreCorrupted,
@@ -375,6 +376,9 @@ class Store:
         the full check at the next open and raise :class:`StoreDamaged` (a Chinese
         message saying what happens next) instead of the driver's error."""
         original = context.original_exception
+        if "database or disk is full" in str(original).lower():
+            _log.error("store %s: disk full (%s)", self._path, original)
+            raise DiskFull(self._path.parent, "保存本机数据") from original
         if not (self.damaged or _looks_damaged(original)):
             return
         if isinstance(original, OperationalError | DBAPIError) and "locked" in str(original):

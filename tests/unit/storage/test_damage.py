@@ -215,3 +215,27 @@ def test_a_key_left_by_a_killed_create_is_reused_not_damage(db_path: Path) -> No
     from gridclient.storage.keys import unlock
 
     assert unlock(key_file_for(db_path), PASSWORD) == key
+
+
+def test_disk_full_while_saving_is_a_friendly_message_and_the_store_stays_sound(
+    store: Store, db_path: Path
+) -> None:
+    _fill(store)
+    store.checkpoint()
+    raw = store.engine.raw_connection()
+    try:  # every pooled connection of this store may not grow the file any more
+        pages = raw.driver_connection.execute("PRAGMA page_count").fetchone()[0]  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+    @event.listens_for(store.engine, "connect")
+    def limit(connection, _record):  # type: ignore[no-untyped-def]
+        connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    store.engine.dispose()
+    with pytest.raises(DiskFull) as caught:
+        _fill(store)
+    assert "磁盘空间不足" in str(caught.value)
+    assert not store.damaged and not Path(f"{db_path}{CHECK_MARKER}").exists()
+    with store.read() as repos:
+        assert len(repos.outbox.pending()) == 600  # the first fill, nothing half-written
