@@ -1,44 +1,31 @@
 """Command line: ``gridclient`` starts the desktop application; sub-commands serve IT staff
-and scripted checks."""
+and scripted checks.
+
+The global options (``--data-dir`` and the IT settings) are accepted before or after
+any sub-command; a user error ends a command with a Chinese message and a non-zero exit
+status, never a traceback (the log has the details of anything unexpected)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from gridclient import __version__
-from gridclient.config import BadSetting, parse_setting
+from gridclient.cli import IT_OPTIONS, UserError, add_global_options, it_overrides
 from gridclient.headless import add_commands as add_sync_commands
 from gridclient.reports.cli import add_report_commands
 
-#: Command-line option → IT setting it overrides (command line > user > IT file > defaults).
-IT_OPTIONS: dict[str, tuple[str, str, str]] = {
-    # option: (setting, metavar, help)
-    "--server": ("server_url", "URL", "sync server URL, e.g. https://grid.example.gov.cn"),
-    "--ca-bundle": ("ca_bundle", "FILE", "PEM file of the CA that signed the server"),
-    "--proxy": ("proxy", "URL", "HTTP(S) proxy, e.g. http://proxy.example:8080"),
-    "--auto-lock-minutes": ("auto_lock_minutes", "N", "lock the window after N idle minutes"),
-    "--log-level": ("log_level", "LEVEL", "DEBUG, INFO, WARNING or ERROR"),
-    "--lang": ("language", "LANG", "UI language: zh_CN (default) or en"),
-}
+__all__ = ["IT_OPTIONS", "build_parser", "it_overrides", "main"]
 
+log = logging.getLogger("gridclient.cli")
 
-def _setting_type(key: str) -> Callable[[str], object]:
-    def convert(text: str) -> object:
-        try:
-            return parse_setting(key, text)
-        except BadSetting as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    convert.__name__ = key  # argparse names the type in its error message
-    return convert
-
-
-def it_overrides(args: argparse.Namespace) -> dict[str, object | None]:
-    """The IT settings given on the command line (``None``: not given)."""
-    return {key: getattr(args, f"it_{key}", None) for key, _m, _h in IT_OPTIONS.values()}
+#: Exit status of an unexpected error in a sub-command (BSD's EX_SOFTWARE).
+INTERNAL_ERROR = 70
+#: Exit status when the window cannot open here (no display, Qt's system libraries
+#: missing): BSD's EX_UNAVAILABLE.
+NO_DISPLAY = 69
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,48 +34,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gridclient {__version__}")
     parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="keep every file (stores, logs, backups, settings) under this directory",
-    )
-    parser.add_argument(
         "--demo",
         action="store_true",
-        help="start the demo with sample data (the default when no server is configured)",
+        help="start the demo with sample data (also the default on a machine with no "
+        "settings file at all)",
     )
     # Quits once the main window is shown and prints the start-up time (CI, benchmarks).
     parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    group = parser.add_argument_group(
-        "IT settings", "override gridclient.ini (command line > user > IT file > defaults)"
-    )
-    for option, (key, metavar, text) in IT_OPTIONS.items():
-        group.add_argument(
-            option, dest=f"it_{key}", type=_setting_type(key), metavar=metavar, help=text
-        )
+    add_global_options(parser, top_level=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_sync_commands(commands)
     add_report_commands(commands)
     from gridclient.diagnostics import add_diagnostics_command
+    from gridclient.rescue import add_rescue_command
     from gridclient.selftest import add_self_test_command
 
     add_self_test_command(commands)
     add_diagnostics_command(commands)
+    add_rescue_command(commands)
+    for sub in commands.choices.values():
+        add_global_options(sub)
     return parser
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a sub-command: a :class:`UserError` prints its message, an interrupt says
+    nothing was changed, anything else is logged with its traceback and summarised."""
+    try:
+        return int(handler(args))
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log.exception("command %s failed", getattr(args, "command", "?"))
+        from gridclient.diagnostics import current_log_dir
+
+        where = current_log_dir()
+        hint = f"详情已写入日志 {where}" if where else "请加 --log-level DEBUG 重试"
+        print(f"内部错误：{type(exc).__name__}: {exc}（{hint}）", file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "handler", None) is not None:
-        return int(args.handler(args))
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return run_handler(handler, args)
+    from gridclient.platform_check import gui_problem
+
+    problem = gui_problem()
+    if problem is not None:  # before Qt, which would abort without saying what is missing
+        print(problem, file=sys.stderr)
+        return NO_DISPLAY
     from gridclient.app import run_gui
 
-    overrides = it_overrides(args)
     return run_gui(
         data_dir=args.data_dir,
         demo=args.demo,
         lang=args.it_language,
-        overrides=overrides,
+        overrides=it_overrides(args),
         smoke_test=args.smoke_test,
     )
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from gridclient import __version__
-from gridclient.config import ITSettings, Paths, effective_settings
+from gridclient.config import ITSettings, Paths, effective_settings, log_settings
 from gridclient.logsetup import redact, setup_logging
 from gridclient.resources_path import resource_path
 from gridclient.storage.queries import HouseholdQueries
@@ -26,6 +26,7 @@ from gridclient.sync.credentials import InsecureKeyring, KeyringTokenStore
 from gridclient.sync.errors import CredentialStoreUnavailable
 from gridclient.sync.session import TransportFactory, UserSession
 from gridclient.sync.transport import Transport
+from gridclient.ui.about import AboutInfo
 from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.login import LoginDialog, TolerantTokens, user_info
@@ -51,13 +52,18 @@ def _install_excepthook(paths: Paths) -> None:
             box = QMessageBox()
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(QCoreApplication.translate("app", "Unexpected error"))
-            box.setText(
-                QCoreApplication.translate(
-                    "app",
-                    "Something went wrong. Your saved data is safe. "
-                    "Please send the file {path} to your IT contact.",
-                ).format(path=crash)
-            )
+            from gridclient.storage.errors import StorageError
+
+            if isinstance(exc, StorageError):  # e.g. StoreDamaged: says what happens next
+                box.setText(str(exc))
+            else:
+                box.setText(
+                    QCoreApplication.translate(
+                        "app",
+                        "Something went wrong. Your saved data is safe. "
+                        "Please send the file {path} to your IT contact.",
+                    ).format(path=crash)
+                )
             box.setDetailedText(text)
             box.exec()
 
@@ -72,6 +78,22 @@ def keyring_warning(tokens: TolerantTokens) -> str | None:
     if isinstance(tokens.inner, KeyringTokenStore) and tokens.inner.refused is not None:
         return str(InsecureKeyring())
     return str(CredentialStoreUnavailable())
+
+
+#: Exit status when the IT settings leave no server to connect to (EX_CONFIG).
+SETTINGS_ERROR = 78
+
+
+def show_settings_error(text: str) -> None:
+    """The refusal to start, in a dialog (the windowed exe has no console)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("网格通 — 设置文件有误")
+    box.setText(text)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+    del app
 
 
 def _process_seconds() -> float | None:
@@ -118,7 +140,15 @@ def run_gui(
     paths = Paths.resolve(data_dir).ensure()
     settings = effective_settings(paths, {**(overrides or {}), "language": lang})
     setup_logging(paths.log_dir, settings.log_level)
-    log.info("gridclient %s starting; IT settings from %s", __version__, settings.sources)
+    log.info("gridclient %s starting; data directory %s", __version__, paths.data_dir)
+    log_settings(settings)
+    refusal = None if demo else settings.refusal()
+    if refusal is not None:
+        log.error("not starting: %s", refusal)
+        print(refusal, file=sys.stderr, flush=True)
+        if not smoke_test:
+            show_settings_error(refusal)
+        return SETTINGS_ERROR
 
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -150,6 +180,7 @@ def run_gui(
         queries: HouseholdQueries | None = None,
     ) -> None:
         window = open_main_window(session, info, runner, settings, factory, queries)
+        window.set_about(AboutInfo(paths.data_dir, session.server_url, info.demo))
         windows.append(window)
         if smoke_test:
             since_start = _process_seconds()
@@ -197,6 +228,13 @@ def run_gui(
         assert isinstance(result, DemoSession)
         progress.close()
         closers.append(result.close)
+        url = result.session.server_url
+        log.info(
+            "demo mode: demo server at %s; a second client on this computer: %s "
+            "(demo accounts worker01, township01, admin; password in the README)",
+            url,
+            AboutInfo(paths.data_dir, url, demo=True).second_client_command(),
+        )
         open_main(result.session, result.info, Transport, result.queries)
 
     def failed(exc: BaseException) -> None:

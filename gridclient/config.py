@@ -8,8 +8,9 @@ the keyring; preferences and window state in QSettings (ui/).
 
 from __future__ import annotations
 
-import configparser
+import codecs
 import logging
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -53,6 +54,22 @@ class Paths:
 
 
 @dataclass(frozen=True, slots=True)
+class SettingsProblem:
+    """One thing wrong in an IT settings file: where (file, line), what, and how to fix
+    it, in Chinese for IT staff."""
+
+    path: str
+    line: int | None
+    message: str
+    fix: str = ""
+
+    def text(self) -> str:
+        where = f"{self.path} 第 {self.line} 行" if self.line else self.path
+        fix = f"（{self.fix}）" if self.fix else ""
+        return f"{where}：{self.message}{fix}"
+
+
+@dataclass(frozen=True, slots=True)
 class ITSettings:
     """What IT staff set per installation; never secrets."""
 
@@ -63,11 +80,37 @@ class ITSettings:
     language: str = "zh_CN"
     log_level: str = "INFO"
     sources: tuple[str, ...] = field(default=(), compare=False)
+    #: Settings files that exist, readable or not (a file that exists means "not the demo").
+    files: tuple[str, ...] = field(default=(), compare=False)
+    #: Keys the machine-wide file locks (policy): nothing else overrides them.
+    locked: frozenset[str] = field(default=frozenset(), compare=False)
+    problems: tuple[SettingsProblem, ...] = field(default=(), compare=False)
 
     @property
     def demo_by_default(self) -> bool:
-        """With no server configured the first run is the demo with its embedded server."""
-        return not self.server_url
+        """The demo starts by itself only on a machine with no settings file at all and
+        no server given on the command line."""
+        return not self.server_url and not self.files
+
+    def refusal(self) -> str | None:
+        """Why the application must not start (Chinese, naming the files, lines and the
+        fix), or None. A settings file exists but leaves no usable ``server_url``: starting
+        the demo instead would let real residents be typed into the demo."""
+        if self.server_url or not self.files:
+            return None
+        lines = ["找不到可用的服务器地址（server_url），网格通不能启动。", ""]
+        lines.append("已找到的设置文件：")
+        lines.extend(f"  {f}" for f in self.files)
+        if self.problems:
+            lines += ["", "问题："]
+            lines.extend(f"  {p.text()}" for p in self.problems)
+        lines += [
+            "",
+            "修改方法：在设置文件的 [gridclient] 节中写一行",
+            "  server_url = https://服务器地址",
+            "保存为 UTF-8 编码后重新启动。只想试用演示版时，用 gridclient --demo 启动。",
+        ]
+        return "\n".join(lines)
 
 
 def it_settings_files(paths: Paths) -> list[Path]:
@@ -163,57 +206,310 @@ def parse_setting(key: str, raw: str) -> object:
     return PARSERS[key](raw.strip())
 
 
-def load_it_settings(files: list[Path]) -> ITSettings:
-    """Merge the INI files in order (later wins). A malformed file or value is logged and
-    skipped — the value from a lower level, or the default, stays — never fatal: a typo
-    by IT must not lock a grid worker out of their data."""
+#: How to fix a bad value of each setting (Chinese, for IT).
+FIXES: dict[str, str] = {
+    "server_url": "应写成 server_url = https://服务器地址",
+    "ca_bundle": "填写 CA 证书（PEM）文件的完整路径，或留空",
+    "proxy": "应写成 proxy = http://代理地址:端口，或留空",
+    "auto_lock_minutes": f"填写 1 到 {MAX_AUTO_LOCK_MINUTES} 之间的整数",
+    "language": "填写 zh_CN 或 en",
+    "log_level": "填写 INFO（或 DEBUG、WARNING、ERROR）",
+}
+SECTION = "gridclient"
+POLICY_SECTION = "policy"
+LOCKED_KEY = "locked"
+
+_SECTION_LINE = re.compile(r"^\[\s*([^\]]*?)\s*\]\s*(?:[;#].*)?$")
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w.-]*)\s*[=:]\s*(.*)$")
+_INLINE_COMMENT = re.compile(r"\s+[;#].*$")
+
+
+def decode_settings(data: bytes) -> tuple[str, str]:
+    """The text of a settings file and the encoding it was read with: UTF-8 with or
+    without BOM, UTF-16 with BOM (PowerShell's ``>``) or without, else GBK/GB18030
+    (Notepad's "ANSI" on a Chinese Windows). Raises ``UnicodeDecodeError``."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "UTF-16"
+    if len(data) >= 2 and b"\x00" in data[:2]:
+        return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "GBK"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    value: str
+    line: int
+
+
+def _parse_ini(
+    text_: str, where: str
+) -> tuple[dict[str, dict[str, _Entry]], list[SettingsProblem]]:
+    """Sections (lower-cased names) of ``key = value`` entries with their line numbers,
+    and what is wrong. Like ``configparser``: ``;``/``#`` comments, ``=`` or ``:``,
+    indented continuation lines; also inline comments after a space. Unlike it, nothing
+    wrong drops the whole file: each problem is reported with its line and the rest is
+    used."""
+    sections: dict[str, dict[str, _Entry]] = {}
+    problems: list[SettingsProblem] = []
+    duplicates: dict[tuple[str, str], list[_Entry]] = {}
+    section: str | None = None
+    last: tuple[str, str] | None = None
+    for number, raw in enumerate(text_.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped[0] in ";#":
+            continue
+        if raw[:1].isspace() and last is not None and section is not None:
+            entry = sections[section][last[1]]
+            joined = f"{entry.value} {_INLINE_COMMENT.sub('', stripped)}".strip()
+            sections[section][last[1]] = _Entry(joined, entry.line)
+            continue
+        if match := _SECTION_LINE.match(stripped):
+            section = match.group(1).strip().lower()
+            sections.setdefault(section, {})
+            last = None
+            if section not in (SECTION, POLICY_SECTION):
+                problems.append(
+                    SettingsProblem(
+                        where,
+                        number,
+                        f"未知的节 [{match.group(1)}]，其中的设置未使用",
+                        "节名应为 [gridclient]",
+                    )
+                )
+            continue
+        match = _KEY_LINE.match(stripped)
+        if match is None:
+            problems.append(
+                SettingsProblem(
+                    where,
+                    number,
+                    f"无法识别的行：{stripped[:60]}",
+                    "每行应为 名称 = 值，注释行以 ; 开头",
+                )
+            )
+            last = None
+            continue
+        key, value = match.group(1).lower(), _INLINE_COMMENT.sub("", match.group(2)).strip()
+        if section is None:
+            problems.append(
+                SettingsProblem(
+                    where,
+                    number,
+                    f"设置项 {key} 写在了 [gridclient] 节之前，未使用",
+                    "在文件开头加一行 [gridclient]",
+                )
+            )
+            continue
+        entries = sections[section]
+        if key in entries:
+            duplicates.setdefault((section, key), [entries[key]]).append(_Entry(value, number))
+        entries[key] = _Entry(value, number)
+        last = (section, key)
+    for (section_name, key), seen in duplicates.items():
+        lines = "、".join(str(e.line) for e in seen)
+        if len({e.value for e in seen}) == 1:
+            problems.append(
+                SettingsProblem(
+                    where, seen[-1].line, f"{key} 重复出现（第 {lines} 行）", "只保留一行"
+                )
+            )
+            continue
+        del sections[section_name][key]
+        problems.append(
+            SettingsProblem(
+                where,
+                seen[-1].line,
+                f"{key} 重复出现（第 {lines} 行）且值不同，本文件中的 {key} 未使用",
+                "只保留一行",
+            )
+        )
+    return sections, problems
+
+
+def _read_settings_file(
+    path: Path, *, policy_allowed: bool
+) -> tuple[dict[str, object], dict[str, object], list[SettingsProblem]]:
+    """The values and the locked values (policy) of one file, and its problems."""
+    where = str(path)
+    try:
+        text_, _encoding = decode_settings(path.read_bytes())
+    except OSError as exc:
+        return {}, {}, [SettingsProblem(where, None, f"无法读取：{exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return (
+            {},
+            {},
+            [
+                SettingsProblem(
+                    where,
+                    None,
+                    "无法识别文件编码",
+                    "用记事本“另存为”，编码选 UTF-8",
+                )
+            ],
+        )
+    sections, problems = _parse_ini(text_, where)
+    if SECTION not in sections and POLICY_SECTION not in sections:
+        problems.append(
+            SettingsProblem(where, None, "没有 [gridclient] 节", "在文件开头加一行 [gridclient]")
+        )
+
+    def parsed(entries: dict[str, _Entry], section: str) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key, entry in entries.items():
+            if key == LOCKED_KEY and section == SECTION:
+                continue
+            if key not in PARSERS:
+                problems.append(
+                    SettingsProblem(
+                        where,
+                        entry.line,
+                        f"未知的设置项 {key}，未使用",
+                        f"可用的设置项：{'、'.join(PARSERS)}",
+                    )
+                )
+                continue
+            try:
+                out[key] = parse_setting(key, entry.value)
+            except BadSetting as exc:
+                fix = FIXES[key]
+                if key == "server_url" and entry.value and "://" not in entry.value:
+                    fix = f"应写成 server_url = https://{entry.value}"
+                problems.append(SettingsProblem(where, entry.line, f"{key}：{exc}", fix))
+        return out
+
+    values = parsed(sections.get(SECTION, {}), SECTION)
+    locked: dict[str, object] = {}
+    policy = sections.get(POLICY_SECTION)
+    locked_entry = sections.get(SECTION, {}).get(LOCKED_KEY)
+    if not policy_allowed:
+        if locked_entry is not None:
+            problems.append(
+                SettingsProblem(
+                    where, locked_entry.line, "locked 只在本机所有用户的设置文件中有效，未使用"
+                )
+            )
+        if policy is not None:
+            problems.append(
+                SettingsProblem(where, None, "[policy] 只在本机所有用户的设置文件中有效，未使用")
+            )
+        return values, locked, problems
+    if locked_entry is not None:
+        for name in filter(
+            None, (n.strip().lower() for n in re.split(r"[,，\s]+", locked_entry.value))
+        ):
+            if name not in PARSERS:
+                problems.append(
+                    SettingsProblem(where, locked_entry.line, f"locked 中的 {name} 不是设置项")
+                )
+            elif name in values:
+                locked[name] = values[name]
+            else:
+                problems.append(
+                    SettingsProblem(
+                        where,
+                        locked_entry.line,
+                        f"locked 中的 {name} 在本文件中没有可用的值，未锁定",
+                        f"在 [gridclient] 节中写上 {name} = 值",
+                    )
+                )
+    if policy is not None:
+        policy_values = parsed(policy, POLICY_SECTION)
+        values.update(policy_values)
+        locked.update(policy_values)
+    return values, locked, problems
+
+
+def load_it_settings(files: list[Path], *, policy_file: Path | None = None) -> ITSettings:
+    """Merge the INI files in order (later wins), except the keys that ``policy_file``
+    (the machine-wide file) locks: those keep its value whatever comes later.
+
+    Nothing here is fatal and nothing is logged: every problem (file, line, what, fix)
+    is kept in ``problems`` for the caller to log once logging is set up
+    (:func:`log_settings`) and, when no ``server_url`` is left while a file exists,
+    to refuse to start (:meth:`ITSettings.refusal`).
+    """
     settings = ITSettings()
     used: list[str] = []
+    present: list[str] = []
+    problems: list[SettingsProblem] = []
+    locked: dict[str, object] = {}
     for path in files:
         if not path.is_file():
             continue
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(path, encoding="utf-8-sig")
-        except (configparser.Error, UnicodeDecodeError, OSError) as exc:
-            log.warning("ignoring IT settings file %s: %s", path, exc)
-            continue
-        if not parser.has_section("gridclient"):
-            log.warning("IT settings file %s has no [gridclient] section; ignored", path)
-            continue
-        used.append(str(path))
-        values: dict[str, object] = {}
-        for key, raw in parser.items("gridclient"):
-            if key not in PARSERS:
-                log.warning("unknown IT setting %r in %s; ignored", key, path)
-                continue
-            try:
-                values[key] = parse_setting(key, raw)
-            except BadSetting as exc:
-                log.warning(
-                    "bad IT setting %s in %s: %s; keeping %r",
-                    key,
-                    path,
-                    exc,
-                    getattr(settings, key),
+        present.append(str(path))
+        is_policy = policy_file is not None and path == policy_file
+        values, file_locked, file_problems = _read_settings_file(path, policy_allowed=is_policy)
+        problems.extend(file_problems)
+        for key in [k for k in values if k in locked]:
+            if values[key] != locked[key]:
+                problems.append(
+                    SettingsProblem(
+                        str(path),
+                        None,
+                        f"{key} 已由本机所有用户的设置文件锁定（policy），本文件中的值未使用",
+                    )
                 )
+            del values[key]
+        locked.update(file_locked)
+        if values or file_locked:
+            used.append(str(path))
         settings = replace(settings, **values)  # type: ignore[arg-type]
-    return replace(settings, sources=tuple(used))
+    return replace(
+        settings,
+        sources=tuple(used),
+        files=tuple(present),
+        locked=frozenset(locked),
+        problems=tuple(problems),
+    )
+
+
+def log_settings(settings: ITSettings, logger: logging.Logger = log) -> None:
+    """Write where the settings came from and every problem to the log (call it right
+    after logging is set up: the settings are read before, to know the log level)."""
+    logger.info(
+        "IT settings files found %s, used %s, locked by policy %s",
+        list(settings.files),
+        list(settings.sources),
+        sorted(settings.locked),
+    )
+    for problem in settings.problems:
+        logger.warning("IT settings: %s", problem.text())
 
 
 def apply_overrides(settings: ITSettings, overrides: Mapping[str, object | None]) -> ITSettings:
-    """``settings`` with the command line's values on top (``None`` = not given).
+    """``settings`` with the command line's values on top (``None`` = not given), except
+    for keys locked by policy (reported in ``problems``).
 
     Values are parsed like the INI's; command-line values are checked by the argument
     parser already, so a bad one here is a programming error and raises ``BadSetting``.
     """
     values: dict[str, object] = {}
+    problems: list[SettingsProblem] = []
     for key, value in overrides.items():
         if value is None:
             continue
         if key not in PARSERS:
             raise KeyError(f"unknown IT setting {key!r}")
-        values[key] = parse_setting(key, str(value))
+        parsed = parse_setting(key, str(value))
+        if key in settings.locked:
+            if parsed != getattr(settings, key):
+                problems.append(
+                    SettingsProblem(
+                        COMMAND_LINE,
+                        None,
+                        f"{key} 已由本机所有用户的设置文件锁定（policy），命令行的值未使用",
+                    )
+                )
+            continue
+        values[key] = parsed
+    if problems:
+        settings = replace(settings, problems=(*settings.problems, *problems))
     if not values:
         return settings
     return replace(settings, sources=(*settings.sources, COMMAND_LINE), **values)  # type: ignore[arg-type]
@@ -223,8 +519,10 @@ def effective_settings(
     paths: Paths, overrides: Mapping[str, object | None] | None = None
 ) -> ITSettings:
     """The settings in force: command line > user INI > INI beside the executable >
-    machine-wide INI > defaults."""
-    return apply_overrides(load_it_settings(it_settings_files(paths)), overrides or {})
+    machine-wide INI > defaults; keys the machine-wide INI locks (policy) beat all."""
+    files = it_settings_files(paths)
+    settings = load_it_settings(files, policy_file=files[0])
+    return apply_overrides(settings, overrides or {})
 
 
 def _without_credentials(url: str) -> str:
@@ -248,7 +546,11 @@ def public_settings(settings: ITSettings) -> dict[str, object]:
         value = getattr(settings, f.name)
         if f.name in ("server_url", "proxy"):
             value = _without_credentials(str(value))
-        elif f.name == "sources":
+        elif f.name in ("sources", "files"):
             value = list(value)
+        elif f.name == "locked":
+            value = sorted(value)
+        elif f.name == "problems":
+            value = [p.text() for p in value]
         out[f.name] = value
     return out

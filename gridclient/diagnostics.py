@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from gridclient import __version__
-from gridclient.config import ITSettings, Paths, effective_settings, public_settings
+from gridclient.config import ITSettings, public_settings
 from gridclient.logsetup import LOG_NAME, redact
 
 __all__ = [
@@ -295,10 +295,9 @@ def default_bundle_name() -> str:
 
 
 def _command(args: argparse.Namespace) -> int:
-    from gridclient.__main__ import it_overrides
+    from gridclient.cli import start_command
 
-    paths = Paths.resolve(args.data_dir)
-    settings = effective_settings(paths, it_overrides(args))
+    paths, settings = start_command(args, ensure=False)
     out = args.out or Path.cwd() / default_bundle_name()
     try:
         build_bundle(out, log_dir=paths.log_dir, data_dir=paths.data_dir, settings=settings)
@@ -314,7 +313,4 @@ def add_diagnostics_command(commands: Any) -> None:
         "diagnostics", help="zip logs, versions and settings (no personal data) for IT support"
     )
     parser.add_argument("--out", type=Path, default=None, help="zip file to write")
-    parser.add_argument(
-        "--data-dir", dest="data_dir", type=Path, default=argparse.SUPPRESS, help="data directory"
-    )
     parser.set_defaults(handler=_command)

@@ -8,17 +8,15 @@ keyring of a shared machine.
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import os
 import sys
 from functools import partial
-from pathlib import Path
 
-from gridclient.config import ITSettings, Paths, it_settings_files, load_it_settings
+from gridclient.cli import PASSWORD_ENV, UserError, ask_password, start_command
+from gridclient.config import ITSettings, Paths
 from gridclient.domain.clock import DeviceClock, clock_warning_zh
+from gridclient.domain.entities import CST
 from gridclient.domain.enums import EntityKind
-from gridclient.logsetup import setup_logging
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
@@ -28,11 +26,9 @@ from gridclient.sync.errors import DeviceLost, SyncError
 from gridclient.sync.session import log_in
 from gridclient.sync.transport import Transport, normalise_server_url
 
-__all__ = ["add_commands", "run_command"]
+__all__ = ["PASSWORD_ENV", "add_commands", "run_command"]
 
 log = logging.getLogger(__name__)
-
-PASSWORD_ENV = "GRIDCLIENT_PASSWORD"
 
 KIND_NAMES = {
     EntityKind.AREA: "区划",
@@ -47,48 +43,35 @@ KIND_NAMES = {
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``sync`` and ``status`` to the command line's sub-commands."""
+    """Add ``sync`` and ``status`` to the command line's sub-commands (``--server``,
+    ``--data-dir`` and the other global options are added to every sub-command by
+    ``gridclient.__main__``)."""
     p = sub.add_parser("sync", help="push local changes and pull the server's (headless)")
     p.set_defaults(handler=run_command)
-    p.add_argument("--server", help="server URL (default: the IT settings file)")
     p.add_argument("--user", required=True)
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
     p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
-    _data_dir(p)
     p = sub.add_parser("status", help="local records, outbox and conflicts of a user")
     p.set_defaults(handler=run_command)
-    p.add_argument("--server", help="server URL (default: the IT settings file)")
     p.add_argument("--user", required=True)
-    _data_dir(p)
-
-
-def _data_dir(parser: argparse.ArgumentParser) -> None:
-    """``--data-dir`` also after the sub-command; SUPPRESS keeps the main option's value
-    when it is given before it."""
-    parser.add_argument(
-        "--data-dir", dest="data_dir", type=Path, default=argparse.SUPPRESS, help="data directory"
-    )
 
 
 def _password(username: str) -> str:
-    value = os.environ.get(PASSWORD_ENV)
-    if value:
-        return value
-    return getpass.getpass(f"{username} 的密码：")
+    return ask_password(f"{username} 的密码：")
 
 
-def _server(args: argparse.Namespace, settings: ITSettings) -> str:
-    url = args.server or settings.server_url
-    if not url:
-        raise SystemExit("错误：请用 --server 指定服务器地址（或在 IT 设置文件中配置 server_url）")
-    return normalise_server_url(url)
+def _server(settings: ITSettings) -> str:
+    if not settings.server_url:
+        raise UserError(
+            "请用 --server 指定服务器地址（或在 IT 设置文件中配置 server_url）"
+            + ("" if not settings.problems else "；设置文件的问题见上")
+        )
+    return normalise_server_url(settings.server_url)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    paths = Paths.resolve(args.data_dir).ensure()
-    settings = load_it_settings(it_settings_files(paths))
-    setup_logging(paths.log_dir, settings.log_level)
+    paths, settings = start_command(args)
     try:
         if args.command == "sync":
             return _sync(args, paths, settings)
@@ -99,7 +82,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
-    server = _server(args, settings)
+    server = _server(settings)
     factory = partial(Transport, ca_bundle=settings.ca_bundle or None, proxy=settings.proxy or None)
     session = log_in(
         paths.data_dir,
@@ -136,7 +119,7 @@ def _print_progress(phase: str, done: int, total: int) -> None:
 
 
 def _status(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
-    server = _server(args, settings)
+    server = _server(settings)
     path = store_path(paths.data_dir, server, args.user)
     store = Store.open(path, _password(args.user), integrity=IntegrityCheck.AFTER_CRASH)
     with store, store.read() as repos:
@@ -157,7 +140,7 @@ def _status(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int
         )
     if clock.skewed:
         lines.append(clock_warning_zh(clock.offset))
-    when = last.astimezone().strftime("%Y-%m-%d %H:%M:%S") if last else "从未"
+    when = f"{last.astimezone(CST):%Y-%m-%d %H:%M:%S}（北京时间）" if last else "从未"
     lines.append(f"上次成功同步：{when}")
     print("\n".join(lines))
     return 0

@@ -17,7 +17,12 @@ exercises what the packaged application loads from disk or from native libraries
   on a Linux server without a desktop session) is a **warning**, not a failure: the
   client still works, it only asks the worker to log in online instead of resuming the
   sync session (see ``gridclient.sync.credentials``);
-* the configured server answers ``/api/v1/health`` (skipped when no server is set).
+* the configured server answers ``/api/v1/health`` (skipped when no server is set);
+* the IT settings file: a file that leaves no server is a failure (the client refuses to
+  start), other problems and "no file at all" (the client starts the demo) are warnings;
+* the report's Chinese is drawn with a font that has its glyphs: the fonts embedded in
+  the PDF and their ToUnicode maps are read back (a machine without a Chinese font
+  writes a valid PDF of empty boxes).
 
 Nothing it creates is left behind; the user's own stores are not opened.
 """
@@ -27,11 +32,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import secrets
 import shutil
 import sys
 import tempfile
 import time
+import unicodedata
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -40,7 +48,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from gridclient import __version__
-from gridclient.config import ITSettings, Paths, effective_settings
+from gridclient.config import ITSettings, Paths
 
 __all__ = ["Check", "Outcome", "add_self_test_command", "run_checks", "run_self_test"]
 
@@ -105,6 +113,8 @@ class _Scratch:
     password: str = ""
     grid_code: str = "999900100100001"
     store_path: Path | None = None
+    report_pdf: Path | None = None
+    report_title: str | None = None
 
 
 def check_store(scratch: _Scratch) -> str:
@@ -200,7 +210,139 @@ def check_report(scratch: _Scratch) -> str:
     data = target.read_bytes()
     if not data.startswith(b"%PDF") or pages < 1:
         raise RuntimeError("the PDF was not written")
+    scratch.report_pdf, scratch.report_title = target, report.title
     return f"{report.title}: {pages} page(s), {len(data) // 1024} KiB"
+
+
+_OBJECT = re.compile(rb"(\d+)\s+0\s+obj\b(.*?)\bendobj", re.DOTALL)
+_HEX = rb"<([0-9A-Fa-f]+)>"
+
+
+def _stream(body: bytes) -> bytes:
+    start = body.find(b"stream")
+    end = body.rfind(b"endstream")
+    if start < 0 or end < 0:
+        return b""
+    data = body[start + len(b"stream") : end].strip(b"\r\n")
+    if b"/FlateDecode" in body[:start]:
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            return b""
+    return data
+
+
+def _utf16(hex_text: bytes) -> str:
+    return bytes.fromhex(hex_text.decode("ascii")).decode("utf-16-be", errors="replace")
+
+
+def _cmap_text(cmap: bytes) -> set[str]:
+    """Every character a ToUnicode CMap maps a glyph to (glyph 0, .notdef, excluded)."""
+    out: set[str] = set()
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
+        for src, dst in re.findall(_HEX + rb"\s*" + _HEX, block):
+            if int(src, 16):
+                out.update(_utf16(dst))
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
+        for lo, hi, rest in re.findall(_HEX + rb"\s*" + _HEX + rb"\s*(\[[^\]]*\]|<[^>]*>)", block):
+            first, last = int(lo, 16), int(hi, 16)
+            if rest.startswith(b"["):
+                targets = [_utf16(t) for t in re.findall(_HEX, rest)]
+                pairs = zip(range(first, last + 1), targets, strict=False)
+                out.update("".join(t for gid, t in pairs if gid))
+            else:
+                base = _utf16(rest[1:-1])
+                if base and first:
+                    out.update(chr(ord(base[-1]) + i) for i in range(last - first + 1))
+    return out
+
+
+def pdf_font_text(data: bytes) -> dict[str, set[str]]:
+    """Each font embedded in a PDF (base name, subset prefix removed) and the characters
+    it has glyphs for in this document, from its ToUnicode map. A character drawn as a
+    missing-glyph box maps to glyph 0 and so is in no font's set."""
+    objects = {int(m.group(1)): m.group(2) for m in _OBJECT.finditer(data)}
+    fonts: dict[str, set[str]] = {}
+    for body in objects.values():
+        base = re.search(rb"/BaseFont\s*/([^\s/>\[]+)", body)
+        unicode_ref = re.search(rb"/ToUnicode\s+(\d+)\s+0\s+R", body)
+        if base is None or unicode_ref is None:
+            continue
+        name = base.group(1).decode("latin-1").split("+", 1)[-1]
+        cmap = _stream(objects.get(int(unicode_ref.group(1)), b""))
+        fonts.setdefault(name, set()).update(_cmap_text(cmap))
+    return fonts
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _system_font_covers(name: str, chars: set[str]) -> bool:
+    """Whether the installed font whose PostScript name is ``name`` (``NotoSansCJKsc-Bold``
+    for the family ``Noto Sans CJK SC``) has glyphs for all of ``chars``."""
+    from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QRawFont
+
+    if QGuiApplication.instance() is None:
+        return False
+    wanted = re.sub(r"[^0-9a-z]", "", name.split("-", 1)[0].lower())
+    for family in QFontDatabase.families():
+        if re.sub(r"[^0-9a-z]", "", family.lower()) != wanted:
+            continue
+        raw = QRawFont.fromFont(QFont(family))
+        if raw.isValid() and all(raw.supportsCharacter(ch) for ch in chars):
+            return True
+    return False
+
+
+def check_cjk_font(scratch: _Scratch) -> str:
+    """The report PDF's Chinese text was drawn with a font that has the glyphs (a system
+    without a Chinese font prints empty boxes and the PDF check alone passes).
+
+    Read from the PDF: each embedded font's ToUnicode map. A character drawn as a box
+    maps to no character at all. A CJK font may map a glyph back to the Kangxi radical
+    that shares it (⼊ for 入): NFKC folds most of those; any character still not found
+    counts only if an embedded font, as installed, has a glyph for it."""
+    if scratch.report_pdf is None or scratch.report_title is None:
+        raise Skipped("needs the report to PDF check")
+    wanted = {ch for ch in scratch.report_title if _is_cjk(ch)}
+    fonts = pdf_font_text(scratch.report_pdf.read_bytes())
+    drawn: set[str] = set()
+    for chars in fonts.values():
+        drawn |= chars | {unicodedata.normalize("NFKC", ch) for ch in chars}
+    missing = wanted - drawn
+    if missing and any(_system_font_covers(name, missing) for name in fonts):
+        missing = set()
+    covering = sorted(name for name, chars in fonts.items() if any(_is_cjk_like(c) for c in chars))
+    if missing:
+        hint = (
+            "安装中文字体：Windows 自带微软雅黑/宋体；Debian/Ubuntu: apt-get install fonts-noto-cjk"
+        )
+        raise RuntimeError(
+            f"the report's Chinese is drawn as empty boxes: no embedded font has "
+            f"{''.join(sorted(missing))} (embedded: {', '.join(sorted(fonts)) or 'none'}) — {hint}"
+        )
+    return f"{', '.join(covering)} draws “{scratch.report_title}”"
+
+
+def _is_cjk_like(ch: str) -> bool:
+    return _is_cjk(ch) or "\u2e80" <= ch <= "\u2fdf"
+
+
+def check_settings(settings: ITSettings) -> str:
+    refusal = settings.refusal()
+    if refusal is not None:
+        raise RuntimeError(refusal.replace("\n", " "))
+    if not settings.files:
+        raise Warning_(
+            "no gridclient.ini: the client starts the demo; put IT's file beside the "
+            "executable or in the machine-wide directory (docs/it-guide.md)"
+        )
+    locked = f"; locked by policy: {', '.join(sorted(settings.locked))}" if settings.locked else ""
+    used = f"{', '.join(settings.files)}, server {settings.server_url}{locked}"
+    if settings.problems:
+        raise Warning_(f"{used}; problems: " + " | ".join(p.text() for p in settings.problems))
+    return used
 
 
 def check_qt(note: str) -> str:
@@ -317,6 +459,7 @@ def run_checks(
             f"{platform.platform()}",
         )
     )
+    add(_run("IT 设置文件", "settings file", lambda: check_settings(settings)))
     add(_run("数据目录可写", "data directory writable", lambda: check_data_dir(paths)))
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix=".selftest-", dir=paths.data_dir))
@@ -326,6 +469,7 @@ def run_checks(
         add(_run("数据库迁移", "migrations", lambda: check_migrations(scratch)))
         add(_run("界面组件", "Qt platform plugin", lambda: check_qt(note)))
         add(_run("报表生成 PDF", "report to PDF", lambda: check_report(scratch)))
+        add(_run("报表中文字体", "CJK font in reports", lambda: check_cjk_font(scratch)))
         add(_run("界面翻译", "translations", check_translations))
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -354,25 +498,50 @@ def run_self_test(paths: Paths, settings: ITSettings, out: TextIO, *, strict: bo
 
 
 def _command(args: argparse.Namespace) -> int:
-    from gridclient.__main__ import it_overrides
-    from gridclient.logsetup import setup_logging
+    from gridclient.cli import start_command
 
     for stream in (sys.stdout, sys.stderr):  # a console whose code page lacks ✓
         reconfigure: Any = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
-    paths = Paths.resolve(args.data_dir).ensure()
-    settings = effective_settings(paths, it_overrides(args))
-    setup_logging(paths.log_dir, settings.log_level)
+    if getattr(args, "data_dir", None) is None and running_as_system():
+        # An installer or a management agent (SCCM, Intune) runs this as SYSTEM: check
+        # in a temporary directory instead of creating a GridClient profile (data, logs)
+        # in the system account's profile.
+        with tempfile.TemporaryDirectory(prefix="gridclient-selftest-") as scratch:
+            args.data_dir = Path(scratch)
+            paths, settings = start_command(args)
+            print(f"以 SYSTEM 账户运行：使用临时目录 {scratch}（结束后删除）", file=sys.stdout)
+            try:
+                return run_self_test(paths, settings, sys.stdout, strict=args.strict)
+            finally:
+                _close_log_file()
+    paths, settings = start_command(args)
     return run_self_test(paths, settings, sys.stdout, strict=args.strict)
+
+
+def running_as_system(environ: dict[str, str] | None = None) -> bool:
+    """Windows' SYSTEM account (the computer account ``NAME$``, profile under
+    ``system32\\config\\systemprofile``)."""
+    env = dict(os.environ if environ is None else environ)
+    if sys.platform != "win32" and environ is None:
+        return False
+    profile = env.get("USERPROFILE", "").lower()
+    return env.get("USERNAME", "").endswith("$") or "systemprofile" in profile
+
+
+def _close_log_file() -> None:
+    import logging
+
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_gridclient", False)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def add_self_test_command(commands: Any) -> None:
     parser = commands.add_parser(
         "self-test", help="check this installation: store, migrations, PDF, Qt, keyring, server"
-    )
-    parser.add_argument(
-        "--data-dir", dest="data_dir", type=Path, default=argparse.SUPPRESS, help="data directory"
     )
     parser.add_argument("--strict", action="store_true", help="exit 2 on warnings too")
     parser.set_defaults(handler=_command)

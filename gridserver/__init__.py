@@ -1,3 +1,7 @@
 """gridserver: the central sync server of GridClient (FastAPI + SQLAlchemy)."""
 
-__version__ = "0.1.0"
+# One version for the distribution (see gridclient/__init__.py); the server already
+# shares the wire protocol package with the client.
+from gridclient import __version__
+
+__all__ = ["__version__"]

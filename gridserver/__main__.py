@@ -114,6 +114,23 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="list stored values that break the field rules (exit status 1 if any)",
     )
+    p = sub.add_parser(
+        "backup", parents=[common], help="a consistent copy of the database (pg_dump or SQLite)"
+    )
+    p.add_argument("--out", type=Path, required=True, help="file to write")
+    p = sub.add_parser(
+        "restore", parents=[common], help="put a backup back (stop the server first)"
+    )
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser(
+        "ingest-rescue",
+        parents=[common],
+        help="apply a rescue file written by `gridclient rescue` (password: stdin or "
+        "$GRIDSERVER_RESCUE_PASSWORD)",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--user", required=True, help="whose changes they are (the file's user)")
 
     p = sub.add_parser("audit", parents=[common], help="who changed what, when, from where")
     p.add_argument("--user")
@@ -229,6 +246,20 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         _conflicts(db, args)
     elif args.command == "check-values":
         return _check_values(db)
+    elif args.command == "backup":
+        from gridserver.backup import backup
+
+        db.dispose()
+        written = backup(settings.database_url, args.out)
+        print(f"已备份到 {written}（{written.stat().st_size / 1e6:.1f} MB）")
+    elif args.command == "restore":
+        from gridserver.backup import restore
+
+        db.dispose()
+        restore(settings.database_url, args.file)
+        print(f"已从 {args.file} 恢复数据库；请运行 gridserver init（升级到当前版本）后再启动服务")
+    elif args.command == "ingest-rescue":
+        _ingest_rescue(db, args.file, args.user)
     elif args.command == "audit":
         entries = admin.audit(db, username=args.user, since=_since(args.since), limit=args.limit)
         for e in entries:
@@ -266,6 +297,34 @@ def _check_values(db: Database) -> int:
         return 1
     print("未发现不符合字段规则的值")
     return 0
+
+
+def _ingest_rescue(db: Database, file: Path, username: str) -> None:
+    import os
+
+    from gridserver.rescue import ingest_rescue
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise auth.UserError(f"无法读取救援文件 {file}：{exc.strerror or exc}") from None
+    password = os.environ.get("GRIDSERVER_RESCUE_PASSWORD")
+    if not password:
+        if sys.stdin.isatty():
+            password = getpass.getpass("导出密码：")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+    done = ingest_rescue(db, data, password, username)
+    counts = "，".join(f"{status} {n}" for status, n in sorted(done.statuses.items()))
+    print(
+        f"已导入 {done.rescue.username} 的救援文件（{done.rescue.source}，"
+        f"{done.rescue.created_at:%Y-%m-%d %H:%M} UTC）：{len(done.rescue.ops)} 条修改"
+        + (f"（{counts}）" if counts else "")
+    )
+    if done.rescue.unreadable:
+        print(f"导出时另有 {done.rescue.unreadable} 条记录因文件损坏无法读取")
+    for op_id, why in done.rejected:
+        print(f"被拒 {op_id}：{why}")
 
 
 def _conflicts(db: Database, args: argparse.Namespace) -> None:

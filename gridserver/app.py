@@ -56,6 +56,7 @@ from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, utcnow
 from gridserver.errors import ApiError
 from gridserver.references import record_upload, usable_blobs
+from gridserver.reqlog import RequestLog
 from gridserver.scope import Caller
 
 log = logging.getLogger(__name__)
@@ -190,10 +191,11 @@ async def current_caller(request: Request) -> Caller:
     token = bearer_token(request)
     cache: auth.TokenCache = request.app.state.tokens
     cached = cache.get(token)
-    if cached is not None:
-        return cached
-    database: Database = request.app.state.db
-    return await in_db_thread(request, auth.authenticate, database, token, cache)
+    if cached is None:
+        database: Database = request.app.state.db
+        cached = await in_db_thread(request, auth.authenticate, database, token, cache)
+    request.state.caller = cached  # for the request log (user and device ids only)
+    return cached
 
 
 async def check_protocol(
@@ -257,6 +259,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.hash_limiter = None
     app.state.tokens = auth.TokenCache()
     app.state.trusted_proxies = parse_networks(settings.trusted_proxies)
+    app.add_middleware(RequestLog)
     _install_error_handlers(app)
 
     router = APIRouter(prefix=API_PREFIX, responses=_ERRORS)

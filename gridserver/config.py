@@ -4,6 +4,7 @@ then by command-line options."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -92,8 +93,16 @@ class Settings:
 
 
 def parse_version(text: str) -> tuple[int, ...]:
-    """``"1.2.3"`` → ``(1, 2, 3)``; anything unparsable sorts before every release."""
-    try:
-        return tuple(int(part) for part in text.strip().split("."))
-    except ValueError:
+    """``"1.2.3"`` → ``(1, 2, 3)``, trailing zeros dropped (``"0.2"`` == ``"0.2.0"``); a
+    pre-release or local part (``0.3.0rc1``, ``0.3.0.dev2+g1a2b``) counts as the release
+    before it (``(0, 2, …)``-sized: it sorts below ``0.3.0``). Anything unparsable sorts
+    before every release."""
+    match = re.match(r"\s*(\d+(?:\.\d+)*)(.*)$", text or "")
+    if match is None:
         return (-1,)
+    numbers = [int(part) for part in match.group(1).split(".")]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    if match.group(2).strip():  # rc/dev/+local: just below the release it leads to
+        return (*numbers[:-1], numbers[-1] - 1, 2**31) if numbers[-1] > 0 else (*numbers, -1)
+    return tuple(numbers)

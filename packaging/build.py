@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -29,17 +30,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "packaging" / "gridclient.spec"
 APP = "gridclient"
 
-#: Files the frozen application reads from disk, relative to the bundle's data root.
+#: Files the frozen application reads from disk, relative to the bundle's data root: a few
+#: resources and every migration script of both databases (listed from the source tree, so
+#: a new revision can never be left out of the bundle).
 REQUIRED = (
     "resources/translations/gridclient_zh_CN.qm",
     "resources/catalog.json",
     "resources/icons/gridclient.png",
     "gridclient/storage/migrations/env.py",
-    "gridclient/storage/migrations/versions/r0001_domain_tables.py",
-    "gridclient/storage/migrations/versions/r0002_sync_metadata.py",
-    "gridclient/storage/migrations/versions/r0003_conflict_resolution.py",
     "gridserver/migrations/env.py",
-    "gridserver/migrations/versions/0001_initial_schema.py",
+    *sorted(
+        str(path.relative_to(ROOT)).replace("\\", "/")
+        for folder in ("gridclient/storage/migrations/versions", "gridserver/migrations/versions")
+        for path in (ROOT / folder).glob("*.py")
+        if path.name != "__init__.py"
+    ),
     "build_info.json",
 )
 #: Qt plugins the application needs, searched anywhere below the bundle.
@@ -128,6 +133,78 @@ def write_build_files(work: Path, text: str) -> tuple[Path, Path]:
     return version_file, info_file
 
 
+_GLIBC = re.compile(rb"GLIBC_(\d+)\.(\d+)(?:\.(\d+))?\x00")
+
+
+def glibc_floor(bundle: Path) -> str | None:
+    """The oldest glibc the bundle runs on: the highest ``GLIBC_x.y`` symbol version
+    any of its ELF files (the executable, Python's and Qt's libraries) requires. None
+    for a bundle with no ELF files (Windows, macOS)."""
+    highest: tuple[int, int, int] | None = None
+    for path in bundle.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        with path.open("rb") as f:
+            if f.read(4) != b"\x7fELF":
+                continue
+            data = f.read()
+        for match in _GLIBC.finditer(data):
+            found = (int(match[1]), int(match[2]), int(match[3] or 0))
+            if highest is None or found > highest:
+                highest = found
+    if highest is None:
+        return None
+    major, minor, patch = highest
+    return f"{major}.{minor}.{patch}" if patch else f"{major}.{minor}"
+
+
+SIGN_CERT_ENV = "GRIDCLIENT_SIGN_CERT"
+SIGN_PASSWORD_ENV = "GRIDCLIENT_SIGN_PASSWORD"
+SIGN_TIMESTAMP_ENV = "GRIDCLIENT_SIGN_TIMESTAMP"
+DEFAULT_TIMESTAMP = "http://timestamp.digicert.com"
+
+
+def sign_command(cert: str, env: dict[str, str] | None = None) -> list[str]:
+    """signtool's command line for ``cert`` (a .pfx; its password from
+    ``GRIDCLIENT_SIGN_PASSWORD``), SHA-256 with an RFC 3161 timestamp; the file to sign
+    is appended."""
+    env = dict(os.environ if env is None else env)
+    command = ["signtool", "sign", "/fd", "sha256", "/f", cert]
+    if env.get(SIGN_PASSWORD_ENV):
+        command += ["/p", env[SIGN_PASSWORD_ENV]]
+    command += ["/tr", env.get(SIGN_TIMESTAMP_ENV) or DEFAULT_TIMESTAMP, "/td", "sha256"]
+    return command
+
+
+def sign_executables(bundle: Path, env: dict[str, str] | None = None) -> list[Path]:
+    """Sign the bundle's .exe files when a certificate is configured
+    (``GRIDCLIENT_SIGN_CERT``); returns what was signed (nothing without a certificate).
+    Needs Windows' signtool (Windows SDK) on the PATH."""
+    env = dict(os.environ if env is None else env)
+    cert = env.get(SIGN_CERT_ENV)
+    if not cert:
+        return []
+    if not Path(cert).is_file():
+        raise SystemExit(f"{SIGN_CERT_ENV}={cert}: no such certificate file")
+    signed = []
+    for exe in sorted(bundle.glob("*.exe")):
+        subprocess.run([*sign_command(cert, env), str(exe)], check=True)
+        signed.append(exe)
+    return signed
+
+
+def iscc_command(env: dict[str, str] | None = None) -> str:
+    """The Inno Setup line to run next (on Windows): signed when a certificate is set."""
+    env = dict(os.environ if env is None else env)
+    script = r"packaging\windows\gridclient.iss"
+    cert = env.get(SIGN_CERT_ENV)
+    if not cert:
+        return f"iscc {script}"
+    tool = " ".join(sign_command(cert, {**env, SIGN_PASSWORD_ENV: ""})) + " $f"
+    password = f" /p %{SIGN_PASSWORD_ENV}%" if env.get(SIGN_PASSWORD_ENV) else ""
+    return f'iscc /DSign "/Sgridsign={tool}{password}" {script}'
+
+
 def data_root(bundle: Path) -> Path:
     """Where PyInstaller ≥ 6 puts the data of a one-dir build."""
     internal = bundle / "_internal"
@@ -214,8 +291,20 @@ def main(argv: list[str] | None = None) -> int:
         f"built {bundle} ({size / 1e6:.1f} MB) in {seconds:.0f} s wall, {cpu:.0f} s CPU",
         flush=True,
     )
+    floor = glibc_floor(bundle)
+    if floor is not None:
+        info_path = data_root(bundle) / "build_info.json"
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        info["glibc_floor"] = floor
+        info_path.write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"needs glibc >= {floor} (Linux distributions with an older glibc cannot run it)")
+    if sys.platform == "win32":
+        for exe in sign_executables(bundle):
+            print(f"signed {exe}")
+        print(f"installer: {iscc_command()}")
     if not args.no_zip:
-        target = args.dist / f"{APP}-{text}-{platform_tag()}.zip"
+        glibc = f"-glibc{floor}" if floor is not None else ""
+        target = args.dist / f"{APP}-{text}-{platform_tag()}{glibc}.zip"
         make_zip(bundle, target)
         print(f"zipped {target} ({target.stat().st_size / 1e6:.1f} MB)")
     return 0

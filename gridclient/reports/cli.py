@@ -8,8 +8,6 @@ Both unlock the user's store like the other commands (password from
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -53,14 +51,14 @@ def _group(text: str) -> SpecialGroup:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` and the IT options are the global ones (``gridclient.cli``); this
+    ``--server`` also takes the demo's store name ``demo.local``. Default: ``--server``
+    given before the sub-command, else the IT settings' server, else the demo's."""
     parser.add_argument("--user", required=True, help="用户名（打开该用户的本地数据）")
-    parser.add_argument("--server", default=DEMO_SERVER, help=f"服务器地址（默认 {DEMO_SERVER}）")
     parser.add_argument(
-        "--data-dir",
-        dest="data_dir",
-        type=Path,
+        "--server",
         default=argparse.SUPPRESS,
-        help="数据目录（与主命令的 --data-dir 相同）",
+        help=f"服务器地址（默认：IT 设置中的地址，未设置时为演示数据 {DEMO_SERVER}）",
     )
 
 
@@ -94,10 +92,17 @@ def add_report_commands(subparsers: Any) -> None:
 
 
 def _password() -> str:
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        password = getpass.getpass("密码：")
-    return password
+    from gridclient.cli import ask_password
+
+    return ask_password("密码：")
+
+
+def _resolve_server(args: argparse.Namespace) -> None:
+    """``args.server``: ``--server``, else the IT settings' server, else the demo's."""
+    from gridclient.cli import start_command
+
+    _paths, settings = start_command(args)
+    args.server = getattr(args, "server", None) or settings.server_url or DEMO_SERVER
 
 
 def _role(store: Any, server: str, username: str) -> Role:
@@ -136,6 +141,7 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     from gridclient.storage.errors import StorageError
 
     try:
+        _resolve_server(args)
         return run(args)
     except (AreaNotFound, LookupError, RosterError, ImportCancelled, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)

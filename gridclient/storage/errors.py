@@ -91,6 +91,49 @@ class StoreCorrupted(StorageError):
         self.detail = detail
 
 
+class StoreMissing(StoreCorrupted):
+    """The store file is gone (or empty) while its key file is still there: lost data,
+    not a new user. The key file was moved aside (``moved_to``); the next login starts a
+    fresh store and downloads the server's data again."""
+
+    def __init__(self, original: Path, moved_to: Path, detail: str) -> None:
+        StorageError.__init__(
+            self,
+            f"本机数据文件 {original} 不见了或是空文件，但它的密钥文件还在（可能被删除、"
+            f"磁盘故障或断电）。密钥文件已移至 {moved_to}（未删除）。请重新在线登录，"
+            "将从服务器重新下载数据；此前未上传的修改无法恢复，请联系管理员。",
+        )
+        self.original = original
+        self.moved_to = moved_to
+        self.detail = detail
+
+
+class StoreDamaged(StorageError):
+    """A read or write found the open store damaged (power loss, failing disk). The
+    store is marked so that the next start runs the full check, moves it aside and
+    starts fresh; ``gridclient rescue`` exports the unsent changes it can still read."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(
+            f"本机数据文件 {path} 已损坏（读取时发现）。请关闭网格通后重新启动：启动时会"
+            "检查该文件，把它移到一旁保存（不删除），重新登录后从服务器重新下载数据。"
+            "未上传的修改可由管理员用 gridclient rescue 导出。"
+        )
+        self.path = path
+        self.detail = detail
+
+
+class DiskFull(StorageError):
+    """No space left on the disk for a write (the pre-migration backup, the store)."""
+
+    def __init__(self, where: Path, what: str) -> None:
+        super().__init__(
+            f"磁盘空间不足，无法{what}（{where}）。数据未被修改。请清理磁盘（或联系管理员）"
+            "后重新启动网格通。"
+        )
+        self.where = where
+
+
 class MigrationFailed(StorageError):
     """Upgrading the schema failed; the transaction was rolled back."""
 

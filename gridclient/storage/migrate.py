@@ -12,10 +12,12 @@ consistent snapshot and is encrypted with the same key).
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic import command
@@ -26,7 +28,7 @@ from alembic.util import CommandError
 from sqlalchemy import Engine, text
 
 from gridclient.storage.engine import create_store_engine, write_connection
-from gridclient.storage.errors import MigrationFailed
+from gridclient.storage.errors import DiskFull, MigrationFailed
 from gridclient.storage.keys import key_file_for
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "current_revision",
     "head_revision",
     "is_known_revision",
+    "prune_backups",
     "upgrade",
 ]
 
@@ -104,38 +107,116 @@ def _free_name(directory: Path, stem: str, suffix: str) -> Path:
     return candidate
 
 
+#: Retention of pre-migration backups: the last ``KEEP_LAST`` of each store, and every
+#: one younger than ``KEEP_DAYS`` days; older ones are deleted after a new backup.
+KEEP_LAST = 5
+KEEP_DAYS = 30
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "database or disk is full" in str(exc).lower() or "disk full" in str(exc).lower()
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def backup_store(engine: Engine, db_path: Path, key: bytes, revision: str | None) -> Path:
     """Copy the store and its key file to ``backups/<name>.rev-<rev>.<UTC time>.db``.
 
-    Uses the SQLite backup API over a connection of ``engine``, into a temporary file
-    renamed into place only when complete. Returns the backup's path.
+    Uses the SQLite backup API over a connection of ``engine``, into ``.partial`` files
+    renamed into place only when complete, the key before the database: a ``.db`` in
+    ``backups/`` always has its ``.db.key``. Partial files of an earlier, interrupted
+    backup of this store are removed first, and old backups are pruned afterwards
+    (:func:`prune_backups`). A full disk raises :class:`DiskFull` (nothing is left
+    behind, the store is not touched). Returns the backup's path.
     """
     directory = db_path.parent / BACKUP_DIR_NAME
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob(f"{db_path.stem}.rev-*.partial*"):
+            stale.unlink(missing_ok=True)
+    except OSError as exc:
+        if _is_disk_full(exc):
+            raise DiskFull(directory, "在升级前备份本机数据") from exc
+        raise
     target = _free_name(directory, f"{db_path.stem}.rev-{revision or 'none'}.{_stamp()}", ".db")
     partial = target.with_name(target.name + ".partial")
-    destination = create_store_engine(partial, key)
+    key_partial = key_file_for(target).with_name(key_file_for(target).name + ".partial")
     try:
-        source_fairy = engine.raw_connection()
-        target_fairy = destination.raw_connection()
+        destination = create_store_engine(partial, key)
         try:
-            source = source_fairy.driver_connection
-            copy = target_fairy.driver_connection
-            if source is None or copy is None:
-                raise RuntimeError("backup connections are closed")
-            source.backup(copy)
-            # Fold the copy's -wal into its file so the backup is a single file.
-            copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            source_fairy = engine.raw_connection()
+            target_fairy = destination.raw_connection()
+            try:
+                source = source_fairy.driver_connection
+                copy = target_fairy.driver_connection
+                if source is None or copy is None:
+                    raise RuntimeError("backup connections are closed")
+                source.backup(copy)
+                # Fold the copy's -wal into its file so the backup is a single file.
+                copy.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                target_fairy.close()
+                source_fairy.close()
         finally:
-            target_fairy.close()
-            source_fairy.close()
-    finally:
-        destination.dispose()
-    os.replace(partial, target)
-    for suffix in ("-wal", "-shm"):  # normally gone after the checkpoint and close
-        side = Path(f"{partial}{suffix}")
-        if side.exists():
-            os.replace(side, Path(f"{target}{suffix}"))
-    shutil.copy2(key_file_for(db_path), key_file_for(target))
+            destination.dispose()
+        shutil.copy2(key_file_for(db_path), key_partial)
+        os.replace(key_partial, key_file_for(target))
+        os.replace(partial, target)
+        for suffix in ("-wal", "-shm"):  # normally gone after the checkpoint and close
+            side = Path(f"{partial}{suffix}")
+            if side.exists():
+                os.replace(side, Path(f"{target}{suffix}"))
+    except BaseException as exc:
+        _remove(partial)
+        key_partial.unlink(missing_ok=True)
+        if not target.exists():
+            key_file_for(target).unlink(missing_ok=True)
+        if isinstance(exc, Exception) and _is_disk_full(exc):
+            _log.error("disk full while backing up %s before migration", db_path)
+            raise DiskFull(directory, "在升级前备份本机数据") from exc
+        raise
     _log.info("store backed up before migration to %s", target)
+    try:
+        prune_backups(directory, db_path.stem)
+    except OSError:
+        _log.warning("could not prune old backups in %s", directory, exc_info=True)
     return target
+
+
+def prune_backups(
+    directory: Path,
+    stem: str,
+    *,
+    keep_last: int = KEEP_LAST,
+    keep_days: int = KEEP_DAYS,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Delete the backups of store ``stem`` that are neither among the last
+    ``keep_last`` nor younger than ``keep_days`` days (by the UTC time in their name);
+    each goes with its key and side files. Returns what was deleted."""
+    now = now or datetime.now(UTC)
+    found: list[tuple[datetime, Path]] = []
+    for path in directory.glob(f"{stem}.rev-*.db"):
+        match = _BACKUP_TIME.search(path.name)
+        if match is None:
+            continue
+        when = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        found.append((when, path))
+    found.sort(reverse=True)
+    deleted = []
+    for index, (when, path) in enumerate(found):
+        if index < keep_last or now - when < timedelta(days=keep_days):
+            continue
+        key_file_for(path).unlink(missing_ok=True)
+        _remove(path)
+        deleted.append(path)
+        _log.info("old backup %s deleted (keeping %d and %d days)", path, keep_last, keep_days)
+    return deleted
+
+
+_BACKUP_TIME = re.compile(r"\.(\d{8}T\d{6}Z)(?:-\d+)?\.db$")

@@ -28,6 +28,7 @@ damaged first page is caught at open and treated like a failed check.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import logging
@@ -46,16 +47,20 @@ from typing import Final, Self
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import DatabaseError, DBAPIError
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
 from gridclient.domain.clock import DeviceClock
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
+    DiskFull,
     MigrationFailed,
     StorageError,
     StoreCorrupted,
+    StoreDamaged,
     StoreExists,
+    StoreMissing,
     StoreNotFound,
 )
 from gridclient.storage.keys import DEFAULT_KDF, KdfParams, key_file_for
@@ -153,20 +158,68 @@ def _aside_name(path: Path, label: str) -> Path:
     return candidate
 
 
+#: Beside a store: "a query found damage: check it fully at the next open".
+CHECK_MARKER: Final = ".check"
+#: Beside a store's key file after the store was moved aside on purpose: the next
+#: create may reuse the key (a key without its store and without this is lost data).
+MOVED_MARKER: Final = ".moved"
+#: Beside a store while :meth:`Store.create` makes it: a key left by a create that was
+#: killed is not lost data either.
+CREATING_MARKER: Final = ".creating"
+
+
+def _marker(path: Path, suffix: str) -> Path:
+    return Path(f"{path}{suffix}")
+
+
 def _move_aside(path: Path, label: str) -> Path:
     """Move the database and its -wal/-shm to ``<name>.<label>-<time>`` (side files keep
     their suffixes so SQLite can open the moved copy) and copy the key file beside them.
-    Nothing is deleted."""
+    Nothing is deleted. A ``.moved`` marker tells :meth:`Store.create` that the key left
+    behind may start a fresh store."""
     target = _aside_name(path, label)
+    key_path = key_file_for(path)
+    if key_path.exists():  # the copy first: a moved store is never without its key
+        shutil.copy2(key_path, key_file_for(target))
     os.replace(path, target)
     for suffix in SIDE_FILES:
         side = Path(f"{path}{suffix}")
         if side.exists():
             os.replace(side, Path(f"{target}{suffix}"))
-    key_path = key_file_for(path)
-    if key_path.exists():
-        shutil.copy2(key_path, key_file_for(target))
+    _marker(path, MOVED_MARKER).write_text(str(target), encoding="utf-8")
+    _marker(path, CHECK_MARKER).unlink(missing_ok=True)
     return target
+
+
+def _move_key_aside(path: Path) -> Path:
+    """A key file whose store is gone: renamed out of the way (kept for IT)."""
+    target = _aside_name(path, "missing")
+    os.replace(key_file_for(path), key_file_for(target))
+    return key_file_for(target)
+
+
+#: Messages of errors that mean "this file is damaged" whatever exception class the
+#: driver used: SQLCipher reports a page that fails its HMAC in the middle of a file as
+#: "SQL logic error" or "database disk image is malformed", a damaged first page as
+#: "file is not a database".
+_DAMAGE_MESSAGES: Final = (
+    "sql logic error",
+    "database disk image is malformed",
+    "file is not a database",
+    "malformed database schema",
+)
+
+
+def _looks_damaged(exc: BaseException) -> bool:
+    """A driver error that may mean a damaged file (the full check decides)."""
+    if isinstance(exc, DBAPIError):
+        if type(exc) is DatabaseError:
+            return True
+        exc = exc.orig if exc.orig is not None else exc
+    if isinstance(exc, MemoryError):  # what SQLCipher's codec gives after a bad page
+        return True
+    message = str(exc).lower()
+    return any(m in message for m in _DAMAGE_MESSAGES)
 
 
 def _is_corruption(exc: DBAPIError) -> bool:
@@ -315,6 +368,35 @@ class Store:
         self._closed = False
         self._discarded = False
         self._clock: DeviceClock | None = None
+        self.damaged = False
+        """Set once a statement found the file damaged (see :meth:`_on_error`)."""
+        event.listen(engine, "handle_error", self._on_error)
+
+    def _on_error(self, context: ExceptionContext) -> None:
+        """A statement failed in a way that may mean a damaged file: mark the store for
+        the full check at the next open and raise :class:`StoreDamaged` (a Chinese
+        message saying what happens next) instead of the driver's error."""
+        original = context.original_exception
+        if "database or disk is full" in str(original).lower():
+            _log.error("store %s: disk full (%s)", self._path, original)
+            raise DiskFull(self._path.parent, "保存本机数据") from original
+        if not (self.damaged or _looks_damaged(original)):
+            return
+        if isinstance(original, OperationalError | DBAPIError) and "locked" in str(original):
+            return
+        if not self.damaged:
+            self.damaged = True
+            with contextlib.suppress(OSError):
+                _marker(self._path, CHECK_MARKER).write_text(
+                    f"{type(original).__name__}: {original}"[:2000], encoding="utf-8"
+                )
+            _log.error(
+                "store %s: a statement found damage (%s: %s); it is checked at the next open",
+                self._path,
+                type(original).__name__,
+                original,
+            )
+        raise StoreDamaged(self._path, f"{type(original).__name__}: {original}") from original
 
     def __repr__(self) -> str:  # never the key, never the URL with its password
         return f"Store({str(self._path)!r})"
@@ -366,6 +448,14 @@ class Store:
         if path.exists():
             raise StoreExists(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        moved = _marker(path, MOVED_MARKER)
+        creating = _marker(path, CREATING_MARKER)
+        if key_file_for(path).exists() and not moved.exists() and not creating.exists():
+            # A key without its store that was not moved aside on purpose: the store was
+            # lost (deleted, a failing disk). Say so; never start empty as if new.
+            kept = _move_key_aside(path)
+            _log.error("store %s is missing but its key file is there; key moved to %s", path, kept)
+            raise StoreMissing(path, kept, "store file missing, key file present")
         if any(Path(f"{path}{suffix}").exists() for suffix in SIDE_FILES):
             # A -wal/-shm without its database (a crash between moves): never let SQLite
             # apply it to the new file; keep it, like everything else, for IT.
@@ -376,6 +466,8 @@ class Store:
                     os.replace(side, Path(f"{orphan}{suffix}"))
         key_path = key_file_for(path)
         created_key = not key_path.exists()
+        if created_key:  # a crash from here to the end leaves a key that may be reused
+            creating.write_text("", encoding="utf-8")
         key = (
             keys.create_key_file(key_path, password, params=kdf, user=username)
             if created_key
@@ -394,7 +486,10 @@ class Store:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             if created_key:
                 key_path.unlink(missing_ok=True)
+                creating.unlink(missing_ok=True)
             raise
+        moved.unlink(missing_ok=True)
+        creating.unlink(missing_ok=True)
         _sync_directory(path)
         _log.info("created store %s", path)
         return store
@@ -410,20 +505,36 @@ class Store:
         ``StoreCorrupted`` (the store was moved aside, see its message),
         ``StoreTooNew`` or ``MigrationFailed``.
         """
+        key_path = key_file_for(path)
         if not path.exists():
+            if key_path.exists() and not _marker(path, MOVED_MARKER).exists():
+                kept = _move_key_aside(path)
+                _log.error("store %s is missing, its key file is not; key moved to %s", path, kept)
+                raise StoreMissing(path, kept, "store file missing, key file present")
             raise StoreNotFound(path)
-        key = keys.unlock(key_file_for(path), password)
-        checked = integrity is IntegrityCheck.FULL or Path(f"{path}-wal").exists()
+        key = keys.unlock(key_path, password)
+        wal = Path(f"{path}-wal")
+        if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+            # SQLite would open an empty file as a new, empty database and the migration
+            # would build a fresh schema in it: lost data must not look like a new store.
+            moved_to = _move_aside(path, "corrupt")
+            _log.error("store %s is an empty file; moved to %s", path, moved_to)
+            raise StoreCorrupted(path, moved_to, "zero-byte store file")
+        checked = (
+            integrity is IntegrityCheck.FULL or wal.exists() or _marker(path, CHECK_MARKER).exists()
+        )
         if checked:
             cls._check_or_move_aside(path, key)
+            _marker(path, CHECK_MARKER).unlink(missing_ok=True)
         engine = create_store_engine(path, key)
         try:
             try:
                 revision, clean = _revision_and_flag(engine)
-            except DBAPIError as exc:
-                if checked or not _is_corruption(exc):
+            except (DBAPIError, MemoryError) as exc:
+                if checked or not _looks_damaged(exc):
                     raise
-                # A damaged first page: the engine could not even read the schema.
+                # A damaged first page (or schema page): the engine could not even read
+                # the schema.
                 engine.dispose()
                 cls._check_or_move_aside(path, key)
                 raise
@@ -499,7 +610,8 @@ class Store:
             return
         self._closed = True
         try:
-            self._mark_clean()
+            if not self.damaged:  # a damaged store keeps its "check me" state
+                self._mark_clean()
         except Exception:  # closing must not fail; the next open checks instead
             _log.warning("could not mark store %s cleanly closed", self._path, exc_info=True)
         finally:

@@ -54,6 +54,7 @@ from gridclient.storage.queries import (
 )
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.syncstate_queries import SyncStateQueries
+from gridclient.ui.about import AboutDialog, AboutInfo, DemoBanner
 from gridclient.ui.area_tree import KEY_ROLE, AreaTree
 from gridclient.ui.conflicts import ConflictsView
 from gridclient.ui.context import AppContext, ChangeSet
@@ -289,7 +290,19 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.content)
         self.stack.addWidget(self.lock_screen)
-        self.setCentralWidget(self.stack)
+        # The demo says so above every page, the lock screen included (not only the title).
+        self.demo_banner: DemoBanner | None = None
+        if user.demo:
+            self.demo_banner = DemoBanner()
+            central = QWidget()
+            column = QVBoxLayout(central)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(0)
+            column.addWidget(self.demo_banner)
+            column.addWidget(self.stack, 1)
+            self.setCentralWidget(central)
+        else:
+            self.setCentralWidget(self.stack)
         self.lock_guard = LockGuard(self, self.lock_screen)
 
     def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], Any]) -> QAction:
@@ -356,6 +369,25 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.diagnostics_action = self.help_menu.addAction(self.tr("Export diagnostics bundle…"))
         self.diagnostics_action.triggered.connect(lambda: self.export_diagnostics())
+        self.about_info: AboutInfo | None = None
+        self.about_action = self.help_menu.addAction(self.tr("About GridClient…"))
+        self.about_action.triggered.connect(self.show_about)
+
+    def set_about(self, info: AboutInfo) -> None:
+        """What 帮助 → 关于 shows (and the demo banner's server address)."""
+        self.about_info = info
+        if self.demo_banner is not None:
+            self.demo_banner.set_info(info)
+
+    def show_about(self) -> AboutDialog:
+        from gridclient.config import Paths
+
+        info = self.about_info or AboutInfo(
+            Paths.resolve().data_dir, self.ctx.settings.server_url, self.ctx.user.demo
+        )
+        dialog = AboutDialog(info, self)
+        self._show(dialog)
+        return dialog
 
     @_unless_locked
     def open_reports(self) -> None:

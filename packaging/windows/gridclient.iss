@@ -1,38 +1,56 @@
-; Inno Setup 6 script for 网格通 GridClient (Windows installer).
+﻿; Inno Setup 6 script for 网格通 GridClient (Windows installer).
 ;
 ; Cannot be built on the Linux development machine: it needs Windows, the one-dir build
 ; made there (python packaging\build.py → dist\gridclient\) and Inno Setup 6 (iscc.exe).
 ;
 ;   python packaging\build.py
-;   iscc /DAppVersion=0.1.0 packaging\windows\gridclient.iss
-;   iscc /DAppVersion=0.1.0 /DITSettings=C:\it\gridclient.ini packaging\windows\gridclient.iss
+;   iscc packaging\windows\gridclient.iss
+;   iscc /DITSettings=C:\it\gridclient.ini packaging\windows\gridclient.iss
+;   iscc /DSign "/Sgridsign=signtool.exe sign /fd sha256 /tr http://timestamp.digicert.com /td sha256 /f C:\it\code.pfx $f" packaging\windows\gridclient.iss
 ;
+; build.py prints the exact iscc line (with /DSign when GRIDCLIENT_SIGN_CERT is set).
 ; Output: dist\gridclient-<version>-setup.exe. See docs/it-guide.md (安装) and
 ; packaging/README.md.
 ;
+; * The version is read from gridclient.exe's version resource, which build.py writes
+;   from gridclient.__version__ (the one version source); /DAppVersion=… overrides it.
+; * Windows 10 1809 (10.0.17763) or later, 64-bit: Qt 6 does not run on older systems,
+;   so Setup refuses them instead of installing something that cannot start.
 ; * Per-machine install into {autopf}\GridClient (C:\Program Files\GridClient); needs
-;   administrator rights. Silent: gridclient-<version>-setup.exe /VERYSILENT /NORESTART
-;   (add /TASKS="desktopicon" for the desktop shortcut).
+;   administrator rights. Silent (docs/it-guide.md lists exit codes and the detection
+;   rule): gridclient-<version>-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
+;   /LOG="C:\Windows\Temp\gridclient-setup.log" [/SETTINGS="\\server\it\gridclient.ini"]
+;   [/TASKS="desktopicon"].
+; * /SETTINGS=<file> at install time: IT's settings file is copied to the machine-wide
+;   location (C:\ProgramData\GridClient\gridclient.ini, where [policy] is honoured). A
+;   /SETTINGS file that does not exist stops Setup (exit code 1) before anything changes.
+; * /DITSettings=<file> at build time: IT's gridclient.ini is installed beside
+;   gridclient.exe, where the client reads it (below the user's own file, above the
+;   machine-wide one). Without it, an existing gridclient.ini beside the exe is left as
+;   it is on upgrade.
+; * /DSign with an iscc /Sgridsign=… sign tool: Setup and the uninstaller are signed
+;   (build.py signs gridclient.exe and gridclient-cli.exe before).
 ; * Start menu shortcut always, desktop shortcut optional (task "desktopicon").
-; * /DITSettings=<file>: IT's gridclient.ini is installed beside gridclient.exe, where the
-;   client reads it (below the user's own file, above the machine-wide one). Without it,
-;   an existing gridclient.ini beside the exe is left as it is on upgrade.
 ; * An upgrade installs over the previous version (same AppId); the program files are
 ;   replaced, the user's data is not touched. The client backs up and migrates each store
 ;   at its first start.
 ; * Uninstall removes only what the installer installed. Each user's data in
-;   %LOCALAPPDATA%\GridClient (stores, keys, backups, logs) is never touched: the
-;   installer did not create it, and [UninstallDelete] deliberately names nothing there.
+;   %LOCALAPPDATA%\GridClient (stores, keys, backups, logs) and the machine-wide settings
+;   file are never touched: [UninstallDelete] deliberately names nothing there.
 
-#ifndef AppVersion
-  #error Pass the version: iscc /DAppVersion=0.1.0 gridclient.iss (python packaging\build.py prints it)
-#endif
 #ifndef SourceDir
   #define SourceDir "..\..\dist\gridclient"
 #endif
 
-#define AppName "网格通 GridClient"
 #define AppExe "gridclient.exe"
+#ifndef AppVersion
+  #define AppVersion GetStringFileInfo(AddBackslash(SourcePath) + SourceDir + "\" + AppExe, "ProductVersion")
+#endif
+#if AppVersion == ""
+  #error No version: build dist\gridclient with packaging\build.py first (or pass /DAppVersion=…)
+#endif
+
+#define AppName "网格通 GridClient"
 
 [Setup]
 ; Never change the AppId: upgrades find the installed version by it.
@@ -42,11 +60,15 @@ AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=GridClient
 VersionInfoVersion={#AppVersion}
+AppPublisherURL=https://grid.example.gov.cn
+AppComments=网格员离线采集与同步客户端
 VersionInfoProductName={#AppName}
 DefaultDirName={autopf}\GridClient
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 PrivilegesRequired=admin
+; Windows 10 1809 / Server 2019 or later (Qt 6).
+MinVersion=10.0.17763
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir=..\..\dist
@@ -60,6 +82,11 @@ WizardStyle=modern
 ; The running client locks its files; ask to close it rather than reboot.
 CloseApplications=yes
 RestartApplications=no
+SetupLogging=yes
+#ifdef Sign
+SignTool=gridsign
+SignedUninstaller=yes
+#endif
 
 [Languages]
 Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
@@ -80,6 +107,8 @@ Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 Source: "{#ITSettings}"; DestDir: "{app}"; DestName: "gridclient.ini"; Flags: ignoreversion
 #endif
 Source: "..\..\docs\gridclient.ini.example"; DestDir: "{app}"; Flags: ignoreversion
+; /SETTINGS=<file> at install time: the machine-wide settings file (checked in InitializeSetup).
+Source: "{param:SETTINGS}"; DestDir: "{commonappdata}\GridClient"; DestName: "gridclient.ini"; Flags: external ignoreversion; Check: SettingsGiven
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
@@ -93,3 +122,23 @@ Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 [UninstallDelete]
 ; Only the program directory's leftovers. NOT {localappdata}\GridClient: user data stays.
 Type: dirifempty; Name: "{app}"
+
+[Code]
+function SettingsGiven(): Boolean;
+begin
+  Result := ExpandConstant('{param:SETTINGS}') <> '';
+end;
+
+function InitializeSetup(): Boolean;
+var
+  Settings: String;
+begin
+  Result := True;
+  Settings := ExpandConstant('{param:SETTINGS}');
+  if (Settings <> '') and not FileExists(Settings) then
+  begin
+    Log('settings file given with /SETTINGS not found: ' + Settings);
+    SuppressibleMsgBox('找不到 /SETTINGS 指定的设置文件：' + Settings, mbCriticalError, MB_OK, IDOK);
+    Result := False;  { Setup exits with code 1; nothing was changed }
+  end;
+end;

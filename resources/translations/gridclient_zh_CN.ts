@@ -26,64 +26,108 @@
     </message>
 </context>
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="61"/>
+        <source>About GridClient</source>
+        <translation>关于网格通</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="63"/>
+        <source>GridClient {version}</source>
+        <translation>网格通 {version}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="64"/>
+        <source>Data directory: {path}</source>
+        <translation>数据目录：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="65"/>
+        <source>Server: {url}</source>
+        <translation>服务器：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="65"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="70"/>
+        <source>DEMO MODE: synthetic data; do not enter real residents.</source>
+        <translation>演示模式：数据均为合成样例，请勿录入真实居民信息。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="71"/>
+        <source>A second client on this computer:</source>
+        <translation>在本机再开一个客户端（第二个用户）：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="73"/>
+        <source>Demo accounts: worker01, township01, admin (password in the README).</source>
+        <translation>演示账号：worker01、township01、admin（密码见 README）。</translation>
+    </message>
+</context>
+<context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="352"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="355"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="358"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="366"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="369"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="391"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="400"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="423"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="408"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="412"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="430"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -392,154 +436,167 @@
     </message>
 </context>
 <context>
+    <name>DemoBanner</name>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="50"/>
+        <source>DEMO MODE: synthetic sample data on a demo server on this computer. Do not enter real residents.</source>
+        <translation>演示模式：数据均为合成样例，保存在本机内置的演示服务器中。请勿录入真实居民信息。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/about.py" line="54"/>
+        <source>Demo server: {url}</source>
+        <translation>演示服务器：{url}</translation>
+    </message>
+</context>
+<context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="490"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="493"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="500"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="540"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="571"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="581"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="599"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="645"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="595"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="656"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="639"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="641"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -547,134 +604,134 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="118"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="131"/>
         <source>Report event</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="125"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="138"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="143"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="145"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="147"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="153"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="157"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="170"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="164"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="207"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="220"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="233"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1434,398 +1491,403 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="136"/>
+        <location filename="../../gridclient/ui/main_window.py" line="138"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="136"/>
+        <location filename="../../gridclient/ui/main_window.py" line="138"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="187"/>
+        <location filename="../../gridclient/ui/main_window.py" line="189"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="189"/>
+        <location filename="../../gridclient/ui/main_window.py" line="191"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="201"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="205"/>
+        <location filename="../../gridclient/ui/main_window.py" line="207"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="213"/>
+        <location filename="../../gridclient/ui/main_window.py" line="215"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="215"/>
+        <location filename="../../gridclient/ui/main_window.py" line="217"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="223"/>
+        <location filename="../../gridclient/ui/main_window.py" line="225"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="230"/>
+        <location filename="../../gridclient/ui/main_window.py" line="232"/>
         <source>All events</source>
         <translation>全部事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="231"/>
+        <location filename="../../gridclient/ui/main_window.py" line="233"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="232"/>
+        <location filename="../../gridclient/ui/main_window.py" line="234"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="233"/>
+        <location filename="../../gridclient/ui/main_window.py" line="235"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="243"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="245"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="250"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="262"/>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="263"/>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="267"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="266"/>
+        <location filename="../../gridclient/ui/main_window.py" line="268"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="268"/>
+        <location filename="../../gridclient/ui/main_window.py" line="270"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="306"/>
+        <location filename="../../gridclient/ui/main_window.py" line="320"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="309"/>
+        <location filename="../../gridclient/ui/main_window.py" line="323"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="319"/>
+        <location filename="../../gridclient/ui/main_window.py" line="333"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="320"/>
+        <location filename="../../gridclient/ui/main_window.py" line="334"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="321"/>
+        <location filename="../../gridclient/ui/main_window.py" line="335"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="324"/>
+        <location filename="../../gridclient/ui/main_window.py" line="338"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="328"/>
+        <location filename="../../gridclient/ui/main_window.py" line="342"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="342"/>
+        <location filename="../../gridclient/ui/main_window.py" line="356"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="343"/>
+        <location filename="../../gridclient/ui/main_window.py" line="357"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="355"/>
+        <location filename="../../gridclient/ui/main_window.py" line="369"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <location filename="../../gridclient/ui/main_window.py" line="370"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="350"/>
+        <location filename="../../gridclient/ui/main_window.py" line="364"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="312"/>
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="317"/>
+        <location filename="../../gridclient/ui/main_window.py" line="331"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="365"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="353"/>
+        <location filename="../../gridclient/ui/main_window.py" line="367"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <source>About GridClient…</source>
+        <translation>关于网格通…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="416"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="392"/>
+        <location filename="../../gridclient/ui/main_window.py" line="425"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="469"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="438"/>
+        <location filename="../../gridclient/ui/main_window.py" line="471"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="457"/>
-        <location filename="../../gridclient/ui/main_window.py" line="468"/>
+        <location filename="../../gridclient/ui/main_window.py" line="490"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="459"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="469"/>
+        <location filename="../../gridclient/ui/main_window.py" line="502"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="627"/>
+        <location filename="../../gridclient/ui/main_window.py" line="660"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="629"/>
+        <location filename="../../gridclient/ui/main_window.py" line="662"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="632"/>
+        <location filename="../../gridclient/ui/main_window.py" line="665"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="634"/>
+        <location filename="../../gridclient/ui/main_window.py" line="667"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="637"/>
+        <location filename="../../gridclient/ui/main_window.py" line="670"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="638"/>
+        <location filename="../../gridclient/ui/main_window.py" line="671"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="654"/>
+        <location filename="../../gridclient/ui/main_window.py" line="687"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="659"/>
+        <location filename="../../gridclient/ui/main_window.py" line="692"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="663"/>
+        <location filename="../../gridclient/ui/main_window.py" line="696"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="680"/>
+        <location filename="../../gridclient/ui/main_window.py" line="713"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="683"/>
+        <location filename="../../gridclient/ui/main_window.py" line="716"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="690"/>
+        <location filename="../../gridclient/ui/main_window.py" line="723"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="695"/>
+        <location filename="../../gridclient/ui/main_window.py" line="728"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="702"/>
+        <location filename="../../gridclient/ui/main_window.py" line="735"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="715"/>
+        <location filename="../../gridclient/ui/main_window.py" line="748"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="717"/>
+        <location filename="../../gridclient/ui/main_window.py" line="750"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="720"/>
+        <location filename="../../gridclient/ui/main_window.py" line="753"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="744"/>
+        <location filename="../../gridclient/ui/main_window.py" line="777"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="748"/>
+        <location filename="../../gridclient/ui/main_window.py" line="781"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="753"/>
+        <location filename="../../gridclient/ui/main_window.py" line="786"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="762"/>
+        <location filename="../../gridclient/ui/main_window.py" line="795"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="770"/>
+        <location filename="../../gridclient/ui/main_window.py" line="803"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="796"/>
+        <location filename="../../gridclient/ui/main_window.py" line="829"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="889"/>
+        <location filename="../../gridclient/ui/main_window.py" line="922"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="927"/>
+        <location filename="../../gridclient/ui/main_window.py" line="960"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="938"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="957"/>
+        <location filename="../../gridclient/ui/main_window.py" line="990"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="964"/>
+        <location filename="../../gridclient/ui/main_window.py" line="997"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1036"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1069"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="266"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="197"/>
+        <location filename="../../gridclient/ui/main_window.py" line="199"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2563,28 +2625,29 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="53"/>
+        <location filename="../../gridclient/app.py" line="54"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="55"/>
+        <location filename="../../gridclient/app.py" line="61"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="175"/>
-        <location filename="../../gridclient/app.py" line="197"/>
+        <location filename="../../gridclient/app.py" line="220"/>
+        <location filename="../../gridclient/app.py" line="249"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="172"/>
+        <location filename="../../gridclient/app.py" line="217"/>
         <source>Preparing the demo data…</source>
+        <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="198"/>
+        <location filename="../../gridclient/app.py" line="250"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>

@@ -22,9 +22,29 @@ def outcomes(paths: Paths, settings: ITSettings) -> dict[str, Outcome]:
     return {check.en: check.outcome for check in run_checks(paths, settings)}
 
 
+def has_chinese_font() -> bool:
+    from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+    selftest._ensure_qt_platform()
+    QGuiApplication.instance() or QGuiApplication(["test"])
+    return bool(QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese))
+
+
+@pytest.fixture
+def font_ok(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests about other checks: the CJK font check passes whatever fonts this
+    machine has (CI installs fonts-noto-cjk; a bare machine has none)."""
+    monkeypatch.setattr(selftest, "check_cjk_font", lambda _scratch: "not under test")
+
+
 def test_every_check_passes_from_source(tmp_path: Path) -> None:
     paths = Paths.resolve(tmp_path)
     result = outcomes(paths, ITSettings())
+    # With a Chinese font the report's Chinese is drawn; without one it is empty boxes
+    # and the check says so (CI installs fonts-noto-cjk, so there it must pass).
+    font = result.pop("CJK font in reports")
+    assert font is (Outcome.OK if has_chinese_font() else Outcome.FAIL)
+    assert result.pop("settings file") is Outcome.WARN  # no gridclient.ini: the demo
     for name in (
         "version",
         "data directory writable",
@@ -41,11 +61,11 @@ def test_every_check_passes_from_source(tmp_path: Path) -> None:
 
 
 def test_the_command_prints_one_line_per_check(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], font_ok: None
 ) -> None:
     assert main(["self-test", "--data-dir", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 10
+    assert len(lines) == 12
     assert all(line[0] in "✓!✗-" for line in lines[:-1])
     assert lines[-1] == "自检通过 / self-test passed"
 
@@ -77,7 +97,7 @@ def test_missing_migrations_fail_the_store_and_migration_checks(
 
 
 def test_an_unusable_keyring_is_a_warning_and_strict_makes_it_fail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, font_ok: None
 ) -> None:
     import keyring
     from keyring.backends import fail
@@ -122,3 +142,94 @@ def test_the_configured_server_is_reached(tmp_path: Path, health_server: str) ->
     assert result["server reachable"] is Outcome.OK
     dead = outcomes(paths, ITSettings(server_url="http://127.0.0.1:9"))
     assert dead["server reachable"] is Outcome.FAIL
+
+
+# ------------------------------------------------------------------ CJK font, settings
+
+
+def _pdf(fonts: dict[str, str]) -> bytes:
+    """A minimal PDF whose fonts map glyphs 1… to the given text (ToUnicode bfchar);
+    glyph 0 (.notdef, a box) maps to U+3000 and must not count."""
+    parts = [b"%PDF-1.4\n"]
+    number = 1
+    for name, chars in fonts.items():
+        pairs = "".join(f"<{gid:04X}> <{ord(ch):04X}>\n" for gid, ch in enumerate(chars, start=1))
+        cmap = (
+            f"1 beginbfchar\n<0000> <3000>\nendbfchar\n{len(chars)} beginbfchar\n{pairs}endbfchar"
+        )
+        parts.append(
+            f"{number} 0 obj\n<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+{name} "
+            f"/ToUnicode {number + 1} 0 R >>\nendobj\n".encode()
+        )
+        stream = cmap.encode()
+        parts.append(
+            f"{number + 1} 0 obj\n<< /Length {len(stream)} >>\nstream\n".encode()
+            + stream
+            + b"\nendstream\nendobj\n"
+        )
+        number += 2
+    return b"".join(parts)
+
+
+def test_the_fonts_embedded_in_a_pdf_and_what_they_draw_are_read() -> None:
+    data = _pdf({"NotoSansCJKsc-Regular": "入户走访登记表", "DejaVuSans": "ABC123"})
+    fonts = selftest.pdf_font_text(data)
+    assert fonts == {"NotoSansCJKsc-Regular": set("入户走访登记表"), "DejaVuSans": set("ABC123")}
+
+
+def test_the_cjk_check_fails_when_the_chinese_became_boxes(tmp_path: Path) -> None:
+    scratch = selftest._Scratch(tmp_path, report_title="入户走访登记表")
+    scratch.report_pdf = tmp_path / "r.pdf"
+    scratch.report_pdf.write_bytes(_pdf({"DejaVuSans": "ABC123"}))
+    with pytest.raises(RuntimeError, match="empty boxes") as caught:
+        selftest.check_cjk_font(scratch)
+    assert "fonts-noto-cjk" in str(caught.value) and "DejaVuSans" in str(caught.value)
+    scratch.report_pdf.write_bytes(_pdf({"MicrosoftYaHei": "入户走访登记表", "Arial": "1"}))
+    assert selftest.check_cjk_font(scratch).startswith("MicrosoftYaHei draws")
+
+
+def test_the_settings_check(tmp_path: Path) -> None:
+    from gridclient.config import SettingsProblem
+
+    ini = str(tmp_path / "gridclient.ini")
+    problem = SettingsProblem(ini, 3, "server_url：服务器地址应以 https:// 开头", "fix it")
+    broken = ITSettings(files=(ini,), problems=(problem,))
+    result = outcomes(Paths.resolve(tmp_path / "d"), broken)
+    assert result["settings file"] is Outcome.FAIL
+    check = selftest._run("s", "s", lambda: selftest.check_settings(broken))
+    assert f"{ini} 第 3 行" in check.detail
+    warned = ITSettings(server_url="https://g.example.cn", files=(ini,), problems=(problem,))
+    assert selftest._run("s", "s", lambda: selftest.check_settings(warned)).outcome is Outcome.WARN
+    good = ITSettings(
+        server_url="https://g.example.cn", files=(ini,), locked=frozenset({"auto_lock_minutes"})
+    )
+    detail = selftest.check_settings(good)
+    assert ini in detail and "auto_lock_minutes" in detail
+
+
+def test_as_system_it_leaves_no_profile_behind(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    font_ok: None,
+) -> None:
+    assert selftest.running_as_system({"USERNAME": "DESKTOP-01$"})
+    assert selftest.running_as_system(
+        {"USERNAME": "x", "USERPROFILE": r"C:\Windows\system32\config\systemprofile"}
+    )
+    assert not selftest.running_as_system({"USERNAME": "wang", "USERPROFILE": r"C:\Users\wang"})
+    profile = tmp_path / "systemprofile"
+    monkeypatch.setattr(selftest, "running_as_system", lambda: True)
+    monkeypatch.setattr(Paths, "resolve", _only_with_a_data_dir(Paths.resolve, profile))
+    assert main(["self-test"]) == 0
+    assert "SYSTEM" in capsys.readouterr().out
+    assert not profile.exists()
+
+
+def _only_with_a_data_dir(resolve: object, profile: Path) -> object:
+    """Paths.resolve, except that the per-user default would land in ``profile``."""
+
+    def patched(data_dir: Path | None = None) -> Paths:
+        return resolve(data_dir if data_dir is not None else profile)  # type: ignore[operator]
+
+    return staticmethod(patched)

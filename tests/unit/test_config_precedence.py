@@ -1,5 +1,6 @@
 """IT settings: command line > user INI > INI beside the executable > machine-wide INI >
-defaults; a bad value is logged and the lower level's value (or the default) kept."""
+defaults; a bad value is reported (file, line, fix) and the lower level's value (or the
+default) kept. Encodings, syntax, refusal and policy: test_config_loud.py."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from gridclient.config import (
     effective_settings,
     it_settings_files,
     load_it_settings,
+    log_settings,
     parse_setting,
     public_settings,
 )
@@ -118,23 +120,25 @@ def test_a_bad_value_keeps_the_lower_levels_value_and_says_why(
     }
     write_ini(levels["beside"], **good)
     write_ini(levels["user"], **{key: raw})
-    with caplog.at_level(logging.WARNING, logger="gridclient.config"):
-        settings = effective_settings(Paths.resolve(tmp_path / "data"))
+    settings = effective_settings(Paths.resolve(tmp_path / "data"))
     expected = parse_setting(key, good[key])
     assert getattr(settings, key) == expected
-    message = "\n".join(r.getMessage() for r in caplog.records)
-    assert key in message and str(levels["user"]) in message and why in message
+    message = "\n".join(p.text() for p in settings.problems)
+    assert key in message and f"{levels['user']} 第 2 行" in message and why in message
+    with caplog.at_level(logging.WARNING, logger="gridclient.config"):
+        log_settings(settings)
+    assert message in caplog.text
 
 
 def test_a_bad_value_with_nothing_below_keeps_the_default(
     levels: dict[str, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     write_ini(levels["user"], auto_lock_minutes="-3", log_level="debug")
-    with caplog.at_level(logging.WARNING, logger="gridclient.config"):
-        settings = effective_settings(Paths.resolve(tmp_path / "data"))
+    settings = effective_settings(Paths.resolve(tmp_path / "data"))
     assert settings.auto_lock_minutes == ITSettings().auto_lock_minutes
     assert settings.log_level == "DEBUG"  # case is normalised, not an error
-    assert "auto_lock_minutes" in caplog.text
+    assert [p.line for p in settings.problems] == [2]
+    assert "auto_lock_minutes" in settings.problems[0].text()
 
 
 def test_broken_files_and_unknown_keys_are_logged_not_fatal(
@@ -145,12 +149,15 @@ def test_broken_files_and_unknown_keys_are_logged_not_fatal(
     levels["beside"].parent.mkdir(parents=True)
     levels["beside"].write_bytes(b"[gridclient]\nserver_url = \xff\xfe\n")
     write_ini(levels["user"], colour="blue", server_url="https://user.example")
-    with caplog.at_level(logging.WARNING, logger="gridclient.config"):
-        settings = load_it_settings(it_settings_files(Paths.resolve(tmp_path / "data")))
+    settings = load_it_settings(it_settings_files(Paths.resolve(tmp_path / "data")))
     assert settings.server_url == "https://user.example"
+    text = "\n".join(p.text() for p in settings.problems)
+    assert "colour" in text
+    assert f"{levels['machine']} 第 1 行" in text  # 无法识别的行
+    assert str(levels["beside"]) in text  # \xff\xfe: no encoding reads it
+    with caplog.at_level(logging.WARNING, logger="gridclient.config"):
+        log_settings(settings)
     assert "colour" in caplog.text
-    assert str(levels["machine"]) in caplog.text
-    assert str(levels["beside"]) in caplog.text
 
 
 def test_a_file_with_a_bom_and_chinese_comments_is_read(

@@ -1,0 +1,124 @@
+"""What every ``gridclient`` sub-command shares: the global options (accepted before
+or after the sub-command), the settings and logging start-up, and user errors that
+end a command with a Chinese message and an exit status instead of a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from gridclient.config import BadSetting, ITSettings, Paths, effective_settings, log_settings
+from gridclient.config import parse_setting as _parse_setting
+
+__all__ = [
+    "IT_OPTIONS",
+    "PASSWORD_ENV",
+    "UserError",
+    "add_global_options",
+    "ask_password",
+    "it_overrides",
+    "start_command",
+]
+
+PASSWORD_ENV = "GRIDCLIENT_PASSWORD"
+
+#: Command-line option → IT setting it overrides (command line > user > IT file > defaults).
+IT_OPTIONS: dict[str, tuple[str, str, str]] = {
+    # option: (setting, metavar, help)
+    "--server": ("server_url", "URL", "sync server URL, e.g. https://grid.example.gov.cn"),
+    "--ca-bundle": ("ca_bundle", "FILE", "PEM file of the CA that signed the server"),
+    "--proxy": ("proxy", "URL", "HTTP(S) proxy, e.g. http://proxy.example:8080"),
+    "--auto-lock-minutes": ("auto_lock_minutes", "N", "lock the window after N idle minutes"),
+    "--log-level": ("log_level", "LEVEL", "DEBUG, INFO, WARNING or ERROR"),
+    "--lang": ("language", "LANG", "UI language: zh_CN (default) or en"),
+}
+
+
+class UserError(Exception):
+    """Something the person running the command can fix; printed as ``错误：…`` with
+    ``status`` as the exit status, never as a traceback."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _setting_type(key: str) -> Callable[[str], object]:
+    def convert(text: str) -> object:
+        try:
+            return _parse_setting(key, text)
+        except BadSetting as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = key  # argparse names the type in its error message
+    return convert
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    """``--data-dir`` and the IT options. On the main parser they default to None; on a
+    sub-command's parser to SUPPRESS, so a value given before the sub-command is kept
+    and one given after it wins."""
+    default: object = None if top_level else argparse.SUPPRESS
+    parser.add_argument(
+        "--data-dir",
+        dest="data_dir",
+        type=Path,
+        default=default,
+        help="keep every file (stores, logs, backups, settings) under this directory",
+    )
+    group = parser.add_argument_group(
+        "IT settings",
+        "override gridclient.ini (command line > user > IT file > defaults; "
+        "keys locked by the machine-wide file's policy excepted)",
+    )
+    for option, (key, metavar, text) in IT_OPTIONS.items():
+        if option in parser._option_string_actions:
+            continue  # the sub-command has its own (report/import: --server demo.local)
+        group.add_argument(
+            option,
+            dest=f"it_{key}",
+            type=_setting_type(key),
+            metavar=metavar,
+            help=text,
+            default=default,
+        )
+
+
+def it_overrides(args: argparse.Namespace) -> dict[str, object | None]:
+    """The IT settings given on the command line (``None``: not given)."""
+    return {key: getattr(args, f"it_{key}", None) for key, _m, _h in IT_OPTIONS.values()}
+
+
+def start_command(args: argparse.Namespace, *, ensure: bool = True) -> tuple[Paths, ITSettings]:
+    """The paths and the settings in force for a sub-command, with logging started and
+    every settings problem written to the log and to stderr."""
+    from gridclient.logsetup import setup_logging
+
+    paths = Paths.resolve(getattr(args, "data_dir", None))
+    settings = effective_settings(paths, it_overrides(args))
+    if ensure:
+        paths.ensure()
+        setup_logging(paths.log_dir, settings.log_level)
+        log_settings(settings)
+    for problem in settings.problems:
+        print(f"设置文件问题：{problem.text()}", file=sys.stderr)
+    return paths, settings
+
+
+def ask_password(prompt: str) -> str:
+    """``GRIDCLIENT_PASSWORD``, else asked on the terminal; without a terminal (a
+    script, a scheduled task) a clear error instead of waiting on or failing to read
+    stdin."""
+    value = os.environ.get(PASSWORD_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UserError(f"没有可输入密码的终端：请设置环境变量 {PASSWORD_ENV} 后再运行。")
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        raise UserError("未输入密码，已取消。", 130) from None
