@@ -322,7 +322,7 @@ def test_visits_table_shows_date_address_method_visitor_summary(
     model = window.visit_model
     first = [model.data(model.index(0, c)) for c in range(model.columnCount())]
     assert first[0][:4].isdigit() and "号" in first[1]
-    assert first[3] == demo.info.username
+    assert first[3] == demo.info.display_name != demo.info.username  # people by name
     assert first[2] and first[4]
 
 
