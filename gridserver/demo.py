@@ -38,6 +38,13 @@ def _rows(
     now = utcnow()
     for item in items:
         fields = encode_fields(item)
+        # The synthetic history reached the server as it happened: its steps and visits
+        # carry the server's receipt time like any pushed one (a laptop otherwise shows
+        # them as not synced yet).
+        if kind is EntityKind.EVENT_ACTION and fields.get("server_at") is None:
+            fields["server_at"] = fields["at"]
+        elif kind is EntityKind.VISIT and fields.get("server_at") is None:
+            fields["server_at"] = fields["visited_at"]
         grid_id, parent_id, area_code = place(item)
         yield {
             "kind": kind.value,
