@@ -11,6 +11,8 @@ good clock again. A missing or unreadable header is ignored: it only informs IT.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +26,12 @@ log = logging.getLogger(__name__)
 
 _LATENCY = timedelta(minutes=1)
 """Allowance for the time a request spends in transit and queues before it is read."""
+
+_RECHECK = 60.0
+"""A device seen with a good clock and no entry is not looked up again for this long:
+an initial pull is hundreds of requests, each would otherwise cost a lookup."""
+_good: dict[str, float] = {}
+_good_lock = threading.Lock()
 
 
 def parse_client_time(value: str | None) -> datetime | None:
@@ -46,12 +54,20 @@ def note_clock(db: Database, caller: Caller, client_time: datetime | None) -> No
     except (OverflowError, ValueError):
         return
     skewed = abs(offset) > MAX_SKEW + _LATENCY
+    with _good_lock:
+        if skewed:
+            _good.pop(caller.device_id, None)
+        elif time.monotonic() - _good.get(caller.device_id, -_RECHECK) < _RECHECK:
+            return
     with db.engine.connect() as conn:
         known = conn.execute(
             select(device_clocks.c.device_id).where(device_clocks.c.device_id == caller.device_id)
         ).first()
-    if not skewed and known is None:
-        return
+    if not skewed:
+        with _good_lock:
+            _good[caller.device_id] = time.monotonic()
+        if known is None:
+            return
     with db.write() as conn:
         if not skewed:
             conn.execute(delete(device_clocks).where(device_clocks.c.device_id == caller.device_id))

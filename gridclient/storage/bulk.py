@@ -31,8 +31,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
+import orjson
 from sqlalchemy import (
     Boolean,
     Column,
@@ -44,7 +45,9 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     delete,
+    select,
     update,
 )
 from sqlalchemy.dialects import sqlite
@@ -53,16 +56,21 @@ from sqlalchemy.types import TypeEngine
 
 from gridclient.domain.codec import CodecError
 from gridclient.domain.enums import EntityKind
+from gridclient.domain.limits import INT64_MAX, INT64_MIN
 from gridclient.storage.convert import Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
+from gridclient.storage.models import HeldRecordRow
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "any_held",
     "apply_fields",
     "bulk_upsert",
     "change_tuples",
     "column_converters",
     "delete_rows",
+    "hold_records",
+    "release_held",
     "storage_tuples",
     "store_datetime",
     "upsert_changes",
@@ -225,13 +233,10 @@ def column_converters(kind: EntityKind) -> dict[str, ColumnConverter]:
     return converters
 
 
-_INT64 = (-(2**63), 2**63 - 1)
-
-
 def _storable(value: Any) -> Any:
     """A plain value SQLite can hold: integers within 64 bits (beyond that the driver
     raises OverflowError mid-statement), text without NUL (SQLite would cut it there)."""
-    if type(value) is int and not _INT64[0] <= value <= _INT64[1]:
+    if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
         raise ValueError("整数超出可保存的范围")
     if type(value) is str and "\x00" in value:
         raise ValueError("文字中含有空字符")
@@ -404,3 +409,65 @@ def delete_rows(connection: Connection, kind: EntityKind, ids: Iterable[str]) ->
         )
         removed += int(result.rowcount or 0)
     return removed
+
+
+# -- pulled records this laptop cannot store (see the sync engine's pull) --------------
+
+_HELD = cast(Table, HeldRecordRow.__table__)
+_ANY_HELD = select(_HELD.c.id).limit(1)
+_HOLD_INSERT = sqlite_insert(_HELD)
+_HOLD = _HOLD_INSERT.on_conflict_do_update(
+    index_elements=[_HELD.c.kind, _HELD.c.id],
+    set_={name: _HOLD_INSERT.excluded[name] for name in ("version", "change", "reason", "held_at")},
+)
+_RELEASE = delete(_HELD).where(
+    _HELD.c.kind == bindparam("kind"), _HELD.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def any_held(connection: Connection) -> bool:
+    """Whether any pulled record is kept aside (one indexed probe)."""
+    return connection.execute(_ANY_HELD).first() is not None
+
+
+def hold_records(
+    connection: Connection, kind: str, failed: Sequence[tuple[Mapping[str, Any], str]]
+) -> None:
+    """Keep pulled changes aside with their reasons (a later hold of a record replaces
+    the earlier one)."""
+    if not failed:
+        return
+    now = datetime.now(UTC)
+    connection.execute(
+        _HOLD,
+        [
+            {
+                "kind": kind,
+                "id": str(change.get("id")),
+                "version": _int_or_zero(change.get("version")),
+                "change": _json_text(change),
+                "reason": reason,
+                "held_at": now,
+            }
+            for change, reason in failed
+        ],
+    )
+
+
+def release_held(connection: Connection, kind: str, ids: Sequence[str]) -> None:
+    """Drop the held copies of records that have now been stored."""
+    for start in range(0, len(ids), 500):
+        connection.execute(_RELEASE, {"kind": kind, "ids": list(ids[start : start + 500])})
+
+
+def _int_or_zero(value: Any) -> int:
+    if type(value) is int and INT64_MIN <= value <= INT64_MAX:
+        return value
+    return 0
+
+
+def _json_text(change: Mapping[str, Any]) -> str:
+    try:
+        return orjson.dumps(change, default=str).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return repr(change)[:10_000]

@@ -45,14 +45,13 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-import orjson
-from sqlalchemy import Connection, Table, bindparam, delete, select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -61,9 +60,16 @@ from gridclient.domain.catalog import EventCatalog
 from gridclient.domain.clock import MAX_SKEW, ClockSample, measure
 from gridclient.domain.codec import CodecError, JSONValue, encode_fields
 from gridclient.domain.enums import ChangeKind, EntityKind
-from gridclient.storage.bulk import apply_fields, delete_rows, upsert_changes
+from gridclient.storage.bulk import (
+    any_held,
+    apply_fields,
+    delete_rows,
+    hold_records,
+    release_held,
+    upsert_changes,
+)
 from gridclient.storage.engine import read_session, write_connection
-from gridclient.storage.models import AttachmentBlobRow, AttachmentRow, HeldRecordRow
+from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
@@ -98,21 +104,6 @@ _MISSING_BLOBS = (
 )
 _STORE_BLOB = sqlite_insert(AttachmentBlobRow).on_conflict_do_nothing(index_elements=["sha256"])
 
-_HELD = cast(Table, HeldRecordRow.__table__)
-_ANY_HELD = select(_HELD.c.id).limit(1)
-_HOLD = sqlite_insert(_HELD)
-_HOLD = _HOLD.on_conflict_do_update(
-    index_elements=[_HELD.c.kind, _HELD.c.id],
-    set_={
-        "version": _HOLD.excluded.version,
-        "change": _HOLD.excluded.change,
-        "reason": _HOLD.excluded.reason,
-        "held_at": _HOLD.excluded.held_at,
-    },
-)
-_RELEASE = delete(_HELD).where(
-    _HELD.c.kind == bindparam("kind"), _HELD.c.id.in_(bindparam("ids", expanding=True))
-)
 _UNSTORABLE = (CodecError, ValueError, TypeError, OverflowError, KeyError, DBAPIError)
 """What storing a pulled record can raise when a value is beyond what this laptop can
 hold (``sqlalchemy.exc.DBAPIError`` wraps the driver's errors)."""
@@ -128,19 +119,6 @@ def _entity_kind(value: str) -> EntityKind | None:
 def _reason(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip() or type(exc).__name__
     return text[:500]
-
-
-def _int_or_zero(value: Any) -> int:
-    if type(value) is int and -(2**63) <= value < 2**63:
-        return value
-    return 0
-
-
-def _json_text(change: Mapping[str, Any]) -> str:
-    try:
-        return orjson.dumps(change, default=str).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return repr(change)[:10_000]
 
 
 class Phase:
@@ -636,7 +614,7 @@ class SyncEngine:
         by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for change in page.changes:
             by_kind[str(change.get("entity"))].append(change)
-        any_held = connection.execute(_ANY_HELD).first() is not None
+        some_held = any_held(connection)
         for kind, changes in by_kind.items():
             failed: list[tuple[dict[str, Any], str]] = []
             entity = _entity_kind(kind)
@@ -657,26 +635,14 @@ class SyncEngine:
             report.held += len(failed)
             for change, reason in failed:
                 log.warning("pulled %s %s kept aside: %s", kind, change.get("id"), reason)
-            if failed:
-                connection.execute(
-                    _HOLD,
-                    [
-                        {
-                            "kind": kind,
-                            "id": str(change.get("id")),
-                            "version": _int_or_zero(change.get("version")),
-                            "change": _json_text(change),
-                            "reason": reason,
-                            "held_at": datetime.now(UTC),
-                        }
-                        for change, reason in failed
-                    ],
-                )
-            if any_held:
+            hold_records(connection, kind, failed)
+            if some_held:
                 bad = {str(change.get("id")) for change, _ in failed}
-                fixed = [str(c.get("id")) for c in changes if str(c.get("id")) not in bad]
-                for chunk in range(0, len(fixed), 500):
-                    connection.execute(_RELEASE, {"kind": kind, "ids": fixed[chunk : chunk + 500]})
+                release_held(
+                    connection,
+                    kind,
+                    [str(c.get("id")) for c in changes if str(c.get("id")) not in bad],
+                )
 
     @staticmethod
     def _rebase(
