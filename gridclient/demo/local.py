@@ -11,13 +11,15 @@ from gridclient.domain.codec import wire_row
 from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.engine import write_connection
 from gridclient.storage.store import Store
+from gridclient.storage.syncmeta import SyncKey
 
 Progress = Callable[[int, int, str], None]
 
 
 def load_dataset(store: Store, dataset: Dataset, progress: Progress | None = None) -> int:
-    """Write every record of ``dataset`` (as version ≥ 1, as if pulled) and its catalog;
-    the records go in one transaction. Returns the number of records."""
+    """Write every record of ``dataset`` (as version ≥ 1, as if pulled), its catalog and
+    the directory of its users (as a sync brings them); the records go in one
+    transaction. Returns the number of records."""
     kinds = dataset.records()
     total = sum(len(records) for records in kinds.values())
     done = 0
@@ -30,4 +32,8 @@ def load_dataset(store: Store, dataset: Dataset, progress: Progress | None = Non
                 progress(done, total, kind.value)
     with store.write() as repos:
         repos.catalog.save(dataset.catalog)
+        repos.sync_state.set(
+            SyncKey.DIRECTORY,
+            {u.username: [u.display_name, u.role.value] for u in dataset.users},
+        )
     return done
