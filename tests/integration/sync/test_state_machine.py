@@ -189,8 +189,7 @@ class SyncMachine(RuleBasedStateMachine):
         if not faulty:
             assert not report.errors, report.errors
         assert report.held == 0
-        with self.laptops[user].store.read() as repos:
-            refused = {op.reason for op in repos.outbox.unsent() if op.status is OpStatus.REJECTED}
+        refused = self._refused_reasons(user)
         assert refused <= RACES, refused
 
     def teardown(self) -> None:
@@ -207,7 +206,11 @@ class SyncMachine(RuleBasedStateMachine):
         self.proxy.plan = lambda _m, _p: Fault.NONE
         for _round in range(2):
             for user in USERS:
-                assert self.laptops[user].sync().ok
+                # A laptop that has not synced since its last steps may meet a race here
+                # (a visit to a household another laptop deleted): parked, not an error.
+                report = self.laptops[user].sync()
+                assert not report.errors and not report.pull_refused, report.errors
+                assert report.rejected == 0 or self._refused_reasons(user) <= RACES
         for _round in range(2):
             for user in USERS:
                 report = self.laptops[user].sync()
@@ -228,6 +231,10 @@ class SyncMachine(RuleBasedStateMachine):
             finally:
                 fresh.close()
         self._every_edit_accounted_for(server)
+
+    def _refused_reasons(self, user: str) -> set[str]:
+        with self.laptops[user].store.read() as repos:
+            return {op.reason for op in repos.outbox.unsent() if op.status is OpStatus.REJECTED}
 
     @staticmethod
     def _refused(laptop: Laptop) -> set[tuple[str, str]]:
