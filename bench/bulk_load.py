@@ -32,14 +32,14 @@ import sqlcipher3
 from sqlalchemy import insert
 from sqlalchemy.dialects import sqlite
 
-from gridclient.demo.generator import SIZES, generate
-from gridclient.domain.codec import JSONValue, wire_row
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import keys
 from gridclient.storage.bulk import _compiled, bulk_upsert, storage_tuples
 from gridclient.storage.convert import table_for
 from gridclient.storage.engine import CACHE_KIB, write_connection
 from gridclient.storage.store import Store
+from gridcore.demo.generator import SIZES, generate
+from gridcore.domain.codec import JSONValue, wire_row
+from gridcore.domain.enums import EntityKind
 
 CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 PASSWORD = "bench-password"

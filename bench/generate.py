@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from gridclient.demo.generator import DEFAULT_SEED, SIZES, generate
-from gridclient.domain.entities import CST, EventAction
-from gridclient.domain.enums import EventGroup, EventState, Ledger
-from gridclient.domain.workflow import event_status
+from gridcore.demo.generator import DEFAULT_SEED, SIZES, generate
+from gridcore.domain.entities import CST, EventAction
+from gridcore.domain.enums import EventGroup, EventState, Ledger
+from gridcore.domain.workflow import event_status
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

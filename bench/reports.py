@@ -31,17 +31,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from openpyxl import Workbook
 
-from gridclient.demo import generate
-from gridclient.demo.generator import Dataset
 from gridclient.demo.local import load_dataset
-from gridclient.domain.enums import AreaLevel, EntityKind
-from gridclient.domain.idnumber import check_character
 from gridclient.reports.data import Period, ReportKind, build_report
 from gridclient.reports.importer import import_roster, read_roster
 from gridclient.reports.render import render_pdf
 from gridclient.storage import Store, keys
 from gridclient.storage.keys import key_file_for
 from gridclient.storage.store import IntegrityCheck
+from gridcore.demo import generate
+from gridcore.demo.generator import Dataset
+from gridcore.domain.enums import AreaLevel, EntityKind
+from gridcore.domain.idnumber import check_character
 
 CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 PASSWORD = "bench-password"

@@ -36,8 +36,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gridclient.domain.enums import AreaLevel, Role  # noqa: E402
-from gridclient.sync.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER  # noqa: E402
+from gridcore.domain.enums import AreaLevel, Role  # noqa: E402
+from gridcore.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER  # noqa: E402
 from gridserver import admin, auth, migrate  # noqa: E402
 from gridserver.config import Settings  # noqa: E402
 from gridserver.db import Database  # noqa: E402

@@ -41,7 +41,7 @@ from server_load import (  # noqa: E402
 )
 from sqlalchemy import event  # noqa: E402
 
-from gridclient.sync.protocol import PushRequest  # noqa: E402
+from gridcore.protocol import PushRequest  # noqa: E402
 from gridserver import auth, feed, sync  # noqa: E402
 from gridserver.app import engine_options  # noqa: E402
 from gridserver.config import Argon2Params, Settings  # noqa: E402

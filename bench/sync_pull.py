@@ -42,15 +42,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 import sqlcipher3
 from sqlalchemy import select
 
-from gridclient.demo.generator import DEMO_PASSWORD
-from gridclient.domain import codec
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind, Role
 from gridclient.storage import keys
 from gridclient.storage.engine import CACHE_KIB
 from gridclient.storage.store import Store
 from gridclient.sync.engine import SyncEngine
 from gridclient.sync.transport import Transport
+from gridcore.demo.generator import DEMO_PASSWORD
+from gridcore.domain import codec
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind, Role
 
 CHEAP_KDF = keys.KdfParams(time_cost=1, memory_cost=8192, parallelism=1)
 PASSWORD = "bench-password"

@@ -36,11 +36,11 @@ def _median_cpu_ms(fn: object, runs: int = 20) -> float:
 def main() -> int:
     from sqlalchemy import select
 
-    from gridclient.domain import codec
-    from gridclient.domain.enums import EntityKind
     from gridclient.storage.models import ResidentRow
     from gridclient.storage.store import Store
     from gridclient.storage.syncstate_queries import SyncStateQueries
+    from gridcore.domain import codec
+    from gridcore.domain.enums import EntityKind
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)

@@ -52,10 +52,10 @@ def first_search_in_window(folder: Path) -> None:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
-    from gridclient.domain.enums import Role
     from gridclient.ui.context import AppContext, UserInfo
     from gridclient.ui.main_window import MainWindow
     from gridclient.ui.tasks import TaskRunner
+    from gridcore.domain.enums import Role
 
     app = QApplication(sys.argv[:1])
 

@@ -42,9 +42,9 @@ USER = "clerk"
 
 
 def prepare(folder: Path, size: str) -> None:
-    from gridclient.demo.generator import DEFAULT_SEED, generate
     from gridclient.demo.local import load_dataset
     from gridclient.storage.store import Store
+    from gridcore.demo.generator import DEFAULT_SEED, generate
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "township.db"
@@ -96,13 +96,13 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from gridclient.domain.enums import Role
     from gridclient.storage.store import Store
     from gridclient.ui.context import AppContext, UserInfo
     from gridclient.ui.household_dialog import HouseholdDialog
     from gridclient.ui.i18n import install_translators
     from gridclient.ui.main_window import MainWindow
     from gridclient.ui.tasks import TaskRunner
+    from gridcore.domain.enums import Role
 
     mark("imports")
     app = QApplication(sys.argv[:1])

@@ -20,9 +20,6 @@ from sqlalchemy import select
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import DEMO_SERVER, open_demo
-from gridclient.demo.generator import DEMO_PASSWORD
-from gridclient.domain import codec
-from gridclient.domain.enums import EntityKind, Role
 from gridclient.storage.store import Store
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine
@@ -31,6 +28,9 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.demo.generator import DEMO_PASSWORD
+from gridcore.domain import codec
+from gridcore.domain.enums import EntityKind, Role
 from gridserver.db import users
 
 H = EntityKind.HOUSEHOLD

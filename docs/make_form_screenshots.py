@@ -18,15 +18,15 @@ from shots import chinese_app, save
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
-from gridclient.domain import idnumber
-from gridclient.domain.enums import EventState
-from gridclient.domain.workflow import derive_state
 from gridclient.ui.context import AppContext
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
+from gridcore.domain import idnumber
+from gridcore.domain.enums import EventState
+from gridcore.domain.workflow import derive_state
 
 
 def main() -> int:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from gridclient.demo import generate
-from gridclient.demo.generator import Dataset
 from gridclient.demo.local import load_dataset
-from gridclient.domain.enums import AreaLevel, Role, SpecialGroup
 from gridclient.reports.data import Period, ReportKind, build_report
 from gridclient.reports.render import render_pdf
 from gridclient.storage import Store, keys
+from gridcore.demo import generate
+from gridcore.demo.generator import Dataset
+from gridcore.domain.enums import AreaLevel, Role, SpecialGroup
 
 OUT = Path(__file__).resolve().parent / "reports"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"

@@ -20,8 +20,6 @@ from shots import chinese_app, save
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
-from gridclient.demo.generator import DEMO_PASSWORD
-from gridclient.domain import codec
 from gridclient.storage.queries import EventStateFilter
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase
@@ -31,6 +29,8 @@ from gridclient.ui.login import LoginDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
+from gridcore.demo.generator import DEMO_PASSWORD
+from gridcore.domain import codec
 
 
 def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:

@@ -65,7 +65,7 @@ def _known_secrets() -> tuple[str, ...]:
     """Secrets this build knows by value: the demo accounts' password (public, but a
     bundle should not teach anyone to look for it)."""
     try:
-        from gridclient.demo.generator import DEMO_PASSWORD
+        from gridcore.demo.generator import DEMO_PASSWORD
     except ImportError:  # pragma: no cover - the generator ships with every build
         return ()
     return (DEMO_PASSWORD,)

@@ -14,9 +14,6 @@ from functools import partial
 
 from gridclient.cli import PASSWORD_ENV, UserError, ask_password, start_command
 from gridclient.config import ITSettings, Paths
-from gridclient.domain.clock import DeviceClock, clock_warning_zh
-from gridclient.domain.entities import CST
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
@@ -25,6 +22,9 @@ from gridclient.sync.engine import SyncEngine
 from gridclient.sync.errors import DeviceLost, SyncError
 from gridclient.sync.session import log_in
 from gridclient.sync.transport import Transport, normalise_server_url
+from gridcore.domain.clock import DeviceClock, clock_warning_zh
+from gridcore.domain.entities import CST
+from gridcore.domain.enums import EntityKind
 
 __all__ = ["PASSWORD_ENV", "add_commands", "run_command"]
 

@@ -33,9 +33,9 @@ from gridclient.storage.repositories import _op
 from gridclient.storage.store import store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.engine import _wire_op
-from gridclient.sync.protocol import Op
-from gridclient.sync.rescue import MIN_PASSWORD, Rescue, RescueFileError, seal_rescue
 from gridclient.sync.transport import normalise_server_url
+from gridcore.protocol import Op
+from gridcore.rescue import MIN_PASSWORD, Rescue, RescueFileError, seal_rescue
 
 __all__ = ["add_rescue_command", "find_store", "read_unsent"]
 

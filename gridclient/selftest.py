@@ -118,9 +118,9 @@ class _Scratch:
 
 
 def check_store(scratch: _Scratch) -> str:
-    from gridclient.domain.entities import Area, Household, Visit
-    from gridclient.domain.enums import AreaLevel
     from gridclient.storage.store import Store
+    from gridcore.domain.entities import Area, Household, Visit
+    from gridcore.domain.enums import AreaLevel
 
     scratch.password = secrets.token_urlsafe(16)
     path = scratch.root / "stores" / "selftest.db"

@@ -1,7 +1,9 @@
-"""gridserver: the central sync server of GridClient (FastAPI + SQLAlchemy)."""
+"""gridserver: the central sync server of GridClient (FastAPI + SQLAlchemy).
 
-# One version for the distribution (see gridclient/__init__.py); the server already
-# shares the wire protocol package with the client.
-from gridclient import __version__
+Depends on :mod:`gridcore` (the domain and the wire protocol), never on gridclient."""
+
+#: Released together with gridcore and gridclient, at the same version
+#: (tests/packaging/test_version.py checks the three agree).
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

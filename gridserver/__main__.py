@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gridclient.domain.catalog import CatalogError
-from gridclient.domain.enums import AreaLevel, Role
+from gridcore.domain.catalog import CatalogError
+from gridcore.domain.enums import AreaLevel, Role
 from gridserver import admin, auth, clocks, migrate
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings

@@ -13,12 +13,12 @@ from typing import Any, cast
 
 from sqlalchemy import insert, select, update
 
-from gridclient.domain import limits
-from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Area
-from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
-from gridclient.sync.protocol import ConflictInfo, Op, PushRequest, Resolution
+from gridcore.domain import limits
+from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Area
+from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridcore.protocol import ConflictInfo, Op, PushRequest, Resolution
 from gridserver import sync
 from gridserver.auth import UserError, find_area_id
 from gridserver.db import Database, catalog, conflicts, op_log, records, users, utcnow

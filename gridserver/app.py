@@ -31,8 +31,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
-from gridclient.domain.catalog import EventCatalog
-from gridclient.sync.protocol import (
+from gridcore.domain.catalog import EventCatalog
+from gridcore.protocol import (
     API_PREFIX,
     CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,

@@ -25,8 +25,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from gridclient.domain.enums import Role
-from gridclient.sync.protocol import LoginResponse
+from gridcore.domain.enums import Role
+from gridcore.protocol import LoginResponse
 from gridserver.config import Settings
 from gridserver.db import Database, devices, login_throttle, records, tokens, users, utcnow
 from gridserver.errors import ApiError

@@ -1,9 +1,9 @@
 """Laptops whose clock is wrong, as the server sees them.
 
 Every sync request carries the device's own clock (``X-Grid-Client-Time``, see
-:mod:`gridclient.sync.protocol`). The client corrects the times it records by the offset
+:mod:`gridcore.protocol`). The client corrects the times it records by the offset
 it measures, so nothing is dated wrongly; but a clock off by more than
-:data:`gridclient.domain.clock.MAX_SKEW` is still worth fixing, so the server keeps the
+:data:`gridcore.domain.clock.MAX_SKEW` is still worth fixing, so the server keeps the
 device in ``device_clocks`` (``gridserver clock-skew`` lists them) until it reports a
 good clock again. A missing or unreadable header is ignored: it only informs IT.
 """
@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
 
-from gridclient.domain.clock import MAX_SKEW
+from gridcore.domain.clock import MAX_SKEW
 from gridserver.db import Database, device_clocks, users, utcnow
 from gridserver.scope import Caller
 

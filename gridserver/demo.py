@@ -1,4 +1,4 @@
-"""``gridserver load-demo``: the synthetic dataset from ``gridclient.demo.generator``,
+"""``gridserver load-demo``: the synthetic dataset from ``gridcore.demo.generator``,
 inserted with Core ``executemany`` in batches (hundreds of thousands of rows for size L).
 
 The whole load takes one feed position, so clients pull it like any other change.
@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Record
-from gridclient.domain.enums import EntityKind, Role
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Record
+from gridcore.domain.enums import EntityKind, Role
 from gridserver import admin, auth
 from gridserver.config import Settings
 from gridserver.db import Database, records, utcnow
@@ -64,7 +64,7 @@ def _rows(
 
 def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
     """Generate and insert the dataset; create and print the demo accounts."""
-    from gridclient.demo.generator import generate
+    from gridcore.demo.generator import generate
 
     data = generate(size, seed)
     with db.engine.connect() as conn:

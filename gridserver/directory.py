@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from gridclient.domain.enums import Role
-from gridclient.sync.protocol import DirectoryEntry, DirectoryResponse
+from gridcore.domain.enums import Role
+from gridcore.protocol import DirectoryEntry, DirectoryResponse
 from gridserver.db import Database, users
 from gridserver.scope import ANCESTORS, SUBTREE_IDS, Caller, scope_params
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
-from gridclient.sync.protocol import ErrorBody, OpReason
+from gridcore.protocol import ErrorBody, OpReason
 
 
 class ApiError(Exception):

@@ -52,8 +52,8 @@ from sqlalchemy import (
     update,
 )
 
-from gridclient.domain.enums import EntityKind
-from gridclient.sync.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
+from gridcore.domain.enums import EntityKind
+from gridcore.protocol import ConflictInfo, Eviction, PullResponse, RecordChange
 from gridserver.db import (
     Database,
     area_losses,

@@ -24,8 +24,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, and_, or_, select
 
-from gridclient.domain.codec import CodecError, decode_value, field_specs
-from gridclient.domain.enums import EntityKind
+from gridcore.domain.codec import CodecError, decode_value, field_specs
+from gridcore.domain.enums import EntityKind
 from gridserver.db import attachment_blobs, blob_uploaders, conflicts, op_log, records, utcnow
 from gridserver.errors import OpRejected
 from gridserver.scope import ANCESTORS, Caller, read_filter, scope_params

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from gridclient.domain.enums import Role
-from gridclient.sync.protocol import MAX_OPS_PER_PUSH, PushRequest
-from gridclient.sync.rescue import Rescue, RescueFileError, open_rescue
+from gridcore.domain.enums import Role
+from gridcore.protocol import MAX_OPS_PER_PUSH, PushRequest
+from gridcore.rescue import Rescue, RescueFileError, open_rescue
 from gridserver import sync
 from gridserver.auth import UserError
 from gridserver.db import Database, users

@@ -25,8 +25,8 @@ from sqlalchemy import (
     true,
 )
 
-from gridclient.domain.enums import EntityKind, Role
-from gridclient.sync.protocol import GridRef, Scope
+from gridcore.domain.enums import EntityKind, Role
+from gridcore.protocol import GridRef, Scope
 from gridserver.db import records
 
 AREA = EntityKind.AREA.value

@@ -22,19 +22,19 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, StatementError
 
-from gridclient.domain import limits
-from gridclient.domain.catalog import CatalogError, EventCatalog
-from gridclient.domain.codec import (
+from gridcore.domain import limits
+from gridcore.domain.catalog import CatalogError, EventCatalog
+from gridcore.domain.codec import (
     CodecError,
     decode_record,
     decode_value,
     encode_fields,
     field_specs,
 )
-from gridclient.domain.entities import APPEND_ONLY_KINDS, EventAction
-from gridclient.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
-from gridclient.domain.workflow import IllegalTransition, derive_state, next_state
-from gridclient.sync.protocol import (
+from gridcore.domain.entities import APPEND_ONLY_KINDS, EventAction
+from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridcore.domain.workflow import IllegalTransition, derive_state, next_state
+from gridcore.protocol import (
     Op,
     OpReason,
     OpResult,
@@ -610,7 +610,7 @@ def _decode_changes(
 
 def _check_changes(op: Op) -> None:
     """Every new value of an op must be one that every database and every client can
-    store (see :mod:`gridclient.domain.limits`); :func:`_decode_changes` then checks it
+    store (see :mod:`gridcore.domain.limits`); :func:`_decode_changes` then checks it
     against its field's own rules. Old values are not refused: they are only compared
     (and a laptop fixing a value stored before these checks existed sends that value as
     the old one); where one is not storable, a storable stand-in is used."""
@@ -838,7 +838,7 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
     return Outcome(clean, version)
 
 
-# --- resolving a conflict (an op of kind "resolve", see gridclient.sync.protocol) ------
+# --- resolving a conflict (an op of kind "resolve", see gridcore.protocol) ------
 
 _RESOLVER_ROLES = "只有冲突双方的网格员、乡镇/街道工作人员或系统管理员可以处理该冲突"
 

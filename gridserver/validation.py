@@ -1,6 +1,6 @@
 """Per-field rules beyond what the codec's types express, checked on every incoming value.
 
-The storage and domain bounds every client shares live in :mod:`gridclient.domain.limits`
+The storage and domain bounds every client shares live in :mod:`gridcore.domain.limits`
 (integers, text, dates, list sizes, JSON depth); the ID number is normalised here. Each
 failing rule raises ``OpRejected`` with a stable reason and the field, so the client can
 park the op and show the person what to fix.
@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gridclient.domain import idnumber, limits
-from gridclient.domain.codec import CodecError, decode_value, field_specs
-from gridclient.domain.enums import EntityKind
+from gridcore.domain import idnumber, limits
+from gridcore.domain.codec import CodecError, decode_value, field_specs
+from gridcore.domain.enums import EntityKind
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 

@@ -1,18 +1,3 @@
-"""Synthetic demo data: ``gridclient --demo``, ``gridserver load-demo`` and the benchmarks.
-
-Pure Python over the domain types; no Qt, no database. See :mod:`.generator`.
-"""
-
-from __future__ import annotations
-
-from gridclient.demo.generator import (
-    DEMO_PASSWORD,
-    SIZES,
-    Dataset,
-    DemoUser,
-    SizeSpec,
-    generate,
-    load_catalog,
-)
-
-__all__ = ["DEMO_PASSWORD", "SIZES", "Dataset", "DemoUser", "SizeSpec", "generate", "load_catalog"]
+"""The demo mode of the client: the embedded server (``embedded``), its first-run
+bootstrap (``bootstrap``) and the local demo settings (``local``). The synthetic data
+itself is :mod:`gridcore.demo`, shared with ``gridserver load-demo``."""

@@ -17,18 +17,21 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gridclient.config import Paths
-from gridclient.demo.embedded import EmbeddedServer, require_server
-from gridclient.demo.generator import DEFAULT_SEED, DEMO_PASSWORD
-from gridclient.domain.enums import Role
+from gridclient.demo.embedded import require_server, start_embedded
 from gridclient.storage.queries import HouseholdQueries
 from gridclient.storage.store import Store
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.session import UserSession, log_in
-from gridclient.ui.context import UserInfo
-from gridclient.ui.login import user_info
+from gridclient.sync.signin import UserInfo, user_info
+from gridcore.demo.generator import DEFAULT_SEED, DEMO_PASSWORD
+from gridcore.domain.enums import Role
+
+if TYPE_CHECKING:
+    from gridserver.embedded import EmbeddedServer
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +101,7 @@ def _demo_worker(server: EmbeddedServer) -> str:
 
 def open_demo(paths: Paths, progress: Progress | None = None) -> DemoSession:
     """Start the embedded server, log in as the first demo worker and sync."""
-    server = EmbeddedServer.start(_server_database(paths))
+    server = start_embedded(_server_database(paths))
     try:
         username = _demo_worker(server)
         session = log_in(

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gridclient.demo.generator import Dataset
-from gridclient.domain.codec import wire_row
 from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.engine import write_connection
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
+from gridcore.demo.generator import Dataset
+from gridcore.domain.codec import wire_row
 
 Progress = Callable[[int, int, str], None]
 

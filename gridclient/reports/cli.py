@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gridclient.domain.enums import AreaLevel, Role, SpecialGroup
+from gridcore.domain.enums import AreaLevel, Role, SpecialGroup
 
 __all__ = ["add_report_commands"]
 
@@ -115,7 +115,7 @@ def _role(store: Any, server: str, username: str) -> Role:
     if role is not None:
         return role
     if server == DEMO_SERVER:
-        from gridclient.demo import generate
+        from gridcore.demo import generate
 
         for user in generate("S").users:
             if user.username == username:

@@ -23,23 +23,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.engine import Connection
 
-from gridclient.domain import idnumber, phone
-from gridclient.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, today_cst
-from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.entities import CST, Event, EventAction
-from gridclient.domain.enums import (
-    AreaLevel,
-    DisabilityCategory,
-    EntityKind,
-    EventActionKind,
-    EventState,
-    Gender,
-    Relation,
-    Role,
-    SpecialGroup,
-    VisitMethod,
-)
-from gridclient.domain.workflow import EventStatus, event_status
 from gridclient.storage.convert import record_from_row
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
@@ -53,6 +36,23 @@ from gridclient.storage.models import (
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
+from gridcore.domain import idnumber, phone
+from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, today_cst
+from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.entities import CST, Event, EventAction
+from gridcore.domain.enums import (
+    AreaLevel,
+    DisabilityCategory,
+    EntityKind,
+    EventActionKind,
+    EventState,
+    Gender,
+    Relation,
+    Role,
+    SpecialGroup,
+    VisitMethod,
+)
+from gridcore.domain.workflow import EventStatus, event_status
 
 __all__ = [
     "NOT_SYNCED",

@@ -35,15 +35,15 @@ try:  # the fast reader; openpyxl (also the writer) reads when it is missing
 except ImportError:  # pragma: no cover - python-calamine is a dependency
     _calamine = None  # type: ignore[assignment]
 
-from gridclient.domain import idnumber, limits, phone
-from gridclient.domain.entities import Household, Record, Resident
-from gridclient.domain.enums import Gender, Relation
-from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import HouseholdRow, ResidentRow
 from gridclient.storage.store import Store
+from gridcore.domain import idnumber, limits, phone
+from gridcore.domain.entities import Household, Record, Resident
+from gridcore.domain.enums import Gender, Relation
+from gridcore.domain.textnorm import strip_all_spaces, to_halfwidth
 
 __all__ = [
     "FIELDS",
@@ -476,7 +476,7 @@ _TEXT_FIELDS = ("name", "address", "household_number", "ethnicity", "notes")
 
 
 def _check_texts(row: RosterRow) -> None:
-    """Text no store may hold (see :mod:`gridclient.domain.limits`): a NUL character
+    """Text no store may hold (see :mod:`gridcore.domain.limits`): a NUL character
     (an Excel cell's ``_x0000_``) or another control character, or an overlong cell. The
     row is refused with the column named, rather than imported and rejected by the
     server (or worse, stopping other laptops' sync)."""

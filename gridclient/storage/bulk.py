@@ -54,12 +54,12 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeEngine
 
-from gridclient.domain.codec import CodecError
-from gridclient.domain.enums import EntityKind
-from gridclient.domain.limits import INT64_MAX, INT64_MIN
 from gridclient.storage.convert import Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
 from gridclient.storage.models import HeldRecordRow
+from gridcore.domain.codec import CodecError
+from gridcore.domain.enums import EntityKind
+from gridcore.domain.limits import INT64_MAX, INT64_MIN
 
 __all__ = [
     "DEFAULT_CHUNK",

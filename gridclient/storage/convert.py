@@ -18,9 +18,6 @@ from typing import Any
 
 from sqlalchemy import JSON, Date, Table
 
-from gridclient.domain.codec import META_FIELDS, FieldSpec, field_specs
-from gridclient.domain.entities import ENTITY_TYPES, Record
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.models import (
     AreaRow,
     AttachmentRow,
@@ -34,6 +31,9 @@ from gridclient.storage.models import (
     UTCDateTime,
     VisitRow,
 )
+from gridcore.domain.codec import META_FIELDS, FieldSpec, field_specs
+from gridcore.domain.entities import ENTITY_TYPES, Record
+from gridcore.domain.enums import EntityKind
 
 __all__ = [
     "MODELS",

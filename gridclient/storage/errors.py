@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gridclient.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind
 
 __all__ = [
     "AppendOnlyError",

@@ -14,9 +14,11 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-from gridclient.domain.entities import EventAction
-from gridclient.domain.enums import EventActionKind, Role
-from gridclient.domain.workflow import (
+from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.uow import UnitOfWork
+from gridcore.domain.entities import EventAction
+from gridcore.domain.enums import EventActionKind, Role
+from gridcore.domain.workflow import (
     EventStatus,
     IllegalTransition,
     allowed_actions,
@@ -24,8 +26,6 @@ from gridclient.domain.workflow import (
     event_status,
     next_state,
 )
-from gridclient.storage.repositories import EventHistory, Repositories
-from gridclient.storage.uow import UnitOfWork
 
 __all__ = ["EventView", "append_action", "event_view"]
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
-from gridclient.domain.entities import Area, Event
-from gridclient.domain.enums import AreaLevel, EntityKind
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import AreaRow, EventActionRow, EventRow
 from gridclient.storage.repositories import EventHistory, Repositories
+from gridcore.domain.entities import Area, Event
+from gridcore.domain.enums import AreaLevel, EntityKind
 
 __all__ = ["GridChoice", "Lookups"]
 

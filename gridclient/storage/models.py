@@ -1,7 +1,7 @@
 """SQLAlchemy models of the local store. They never leave ``gridclient.storage``.
 
 Record tables mirror the domain dataclasses field for field (same names), so
-``gridclient.domain.codec.field_specs`` drives the conversions in ``convert.py``:
+``gridcore.domain.codec.field_specs`` drives the conversions in ``convert.py``:
 
 * enums are stored as their string codes in plain String columns (no database enum
   types: a new code from the server must not need a migration to be stored);

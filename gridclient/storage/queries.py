@@ -27,20 +27,6 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
-from gridclient.domain import idnumber, phone
-from gridclient.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
-from gridclient.domain.entities import CST, Event
-from gridclient.domain.enums import (
-    AreaLevel,
-    EventActionKind,
-    Gender,
-    HouseholdTag,
-    Relation,
-    SpecialGroup,
-    Urgency,
-    VisitMethod,
-)
-from gridclient.domain.workflow import EventStatus, IllegalTransition, event_status
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
@@ -54,6 +40,20 @@ from gridclient.storage.models import (
 )
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
+from gridcore.domain import idnumber, phone
+from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
+from gridcore.domain.entities import CST, Event
+from gridcore.domain.enums import (
+    AreaLevel,
+    EventActionKind,
+    Gender,
+    HouseholdTag,
+    Relation,
+    SpecialGroup,
+    Urgency,
+    VisitMethod,
+)
+from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
 
 _IN_CHUNK = 500
 

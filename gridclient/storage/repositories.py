@@ -31,26 +31,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.codec import FieldChanges, JSONValue
-from gridclient.domain.entities import (
-    ENTITY_TYPES,
-    Event,
-    EventAction,
-    Household,
-    Record,
-    Resident,
-    Visit,
-    utcnow,
-)
-from gridclient.domain.enums import (
-    ChangeKind,
-    EntityKind,
-    EventGroup,
-    Ledger,
-    Relation,
-    Urgency,
-)
 from gridclient.storage.bulk import apply_fields, store_datetime
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import dumps_json
@@ -75,6 +55,26 @@ from gridclient.storage.syncmeta import (
     RevealEntry,
     SyncKey,
     directory_names,
+)
+from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.codec import FieldChanges, JSONValue
+from gridcore.domain.entities import (
+    ENTITY_TYPES,
+    Event,
+    EventAction,
+    Household,
+    Record,
+    Resident,
+    Visit,
+    utcnow,
+)
+from gridcore.domain.enums import (
+    ChangeKind,
+    EntityKind,
+    EventGroup,
+    Ledger,
+    Relation,
+    Urgency,
 )
 
 __all__ = [

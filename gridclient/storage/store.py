@@ -50,7 +50,6 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from gridclient.domain.clock import DeviceClock
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
@@ -67,6 +66,7 @@ from gridclient.storage.keys import DEFAULT_KDF, KdfParams, key_file_for
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.storage.uow import UnitOfWork
+from gridcore.domain.clock import DeviceClock
 
 __all__ = [
     "SIDE_FILES",

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from gridclient.domain.codec import FieldChanges, JSONValue
-from gridclient.domain.enums import ChangeKind, EntityKind
+from gridcore.domain.codec import FieldChanges, JSONValue
+from gridcore.domain.enums import ChangeKind, EntityKind
 
 __all__ = [
     "Conflict",
@@ -68,7 +68,7 @@ class SyncKey(StrEnum):
     of migration r0004); cleared with the last page of that pull."""
     CLOCK = "clock"
     """The device clock's offset against the server's, last measured at a sync
-    (``{"seconds", "measured_at"}``, see :mod:`gridclient.domain.clock`)."""
+    (``{"seconds", "measured_at"}``, see :mod:`gridcore.domain.clock`)."""
     CLEAN_SHUTDOWN = "clean_shutdown"
     """False while a session has the store open, true once it closed cleanly; the
     store's integrity check runs when it is not true (see ``Store.open``)."""

@@ -23,7 +23,6 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, case, literal, null, outerjoin, select, union_all
 
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     ConflictRow,
@@ -35,6 +34,7 @@ from gridclient.storage.models import (
     VisitRow,
 )
 from gridclient.storage.syncmeta import OpStatus
+from gridcore.domain.enums import EntityKind
 
 __all__ = [
     "ConflictEntry",

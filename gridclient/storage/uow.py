@@ -27,14 +27,14 @@ Rules:
   sync engine retries the rejected change with the user's fix instead of losing the
   fields the fix did not touch.
 * **Deciding a conflict.** ``resolve`` queues a ``resolve`` op (see
-  ``gridclient.sync.protocol``) naming the conflict and the side kept, writes the kept
+  ``gridcore.protocol``) naming the conflict and the side kept, writes the kept
   value locally at once (optimistic: the record shows what the server will write; an
   edit that met a delete is restored with the edit when the edit is kept) and marks the
   conflict record as decided (``resolution`` set, ``resolved`` left for the server to
   confirm). The op's changes are ``{field: [shown before, kept]}``, so a pull rebases
   the kept value like any pending edit and a refusal can put the old value back.
 * **Only storable values.** Every new record, and every changed field of an edit, is
-  checked with :mod:`gridclient.domain.limits` before anything is written (integers
+  checked with :mod:`gridcore.domain.limits` before anything is written (integers
   within their bounds, text without control characters, dates in range …): a value
   the server would reject, or that would stop other laptops' pulls, raises
   ``limits.InvalidValue`` (a Chinese message naming the field) and nothing is queued.
@@ -54,21 +54,6 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from gridclient.domain import codec, limits
-from gridclient.domain.clock import DeviceClock
-from gridclient.domain.codec import FieldChanges, JSONValue
-from gridclient.domain.entities import (
-    APPEND_ONLY_KINDS,
-    ENTITY_TYPES,
-    MUTABLE_KINDS,
-    Attachment,
-    Event,
-    EventAction,
-    Record,
-    Resident,
-    Visit,
-)
-from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.convert import record_from_row, record_to_values, table_for
 from gridclient.storage.errors import (
@@ -84,6 +69,21 @@ from gridclient.storage.errors import (
 from gridclient.storage.models import AttachmentBlobRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, OutboxOp, SyncKey
+from gridcore.domain import codec, limits
+from gridcore.domain.clock import DeviceClock
+from gridcore.domain.codec import FieldChanges, JSONValue
+from gridcore.domain.entities import (
+    APPEND_ONLY_KINDS,
+    ENTITY_TYPES,
+    MUTABLE_KINDS,
+    Attachment,
+    Event,
+    EventAction,
+    Record,
+    Resident,
+    Visit,
+)
+from gridcore.domain.enums import ChangeKind, EntityKind
 
 __all__ = ["UnitOfWork"]
 

@@ -26,7 +26,7 @@ Invariants (ARCHITECTURE.md, "Sync protocol"):
   helper thread while the current one is written; it is only applied after that commit.
 * **Attachment bytes** follow their records: after the pull, blobs of attachment records
   with no stored bytes are downloaded by SHA-256 (checked), each in its own transaction.
-* **Conflict decisions** are ``resolve`` ops (see :mod:`gridclient.sync.protocol`).
+* **Conflict decisions** are ``resolve`` ops (see :mod:`gridcore.protocol`).
   Accepted: the local conflict record is closed. Refused: the kept value written
   optimistically is put back (if nothing changed it since) and the decision is cleared
   so the conflict shows as open again; ``already_resolved`` marks the op superseded (the
@@ -56,10 +56,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.clock import MAX_SKEW, ClockSample, measure
-from gridclient.domain.codec import CodecError, JSONValue, encode_fields
-from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage.bulk import (
     any_held,
     apply_fields,
@@ -80,7 +76,12 @@ from gridclient.sync.errors import (
     ServerError,
     SyncError,
 )
-from gridclient.sync.protocol import (
+from gridclient.sync.transport import PullPage, Transport
+from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.clock import MAX_SKEW, ClockSample, measure
+from gridcore.domain.codec import CodecError, JSONValue, encode_fields
+from gridcore.domain.enums import ChangeKind, EntityKind
+from gridcore.protocol import (
     MAX_OPS_PER_PUSH,
     ConflictInfo,
     Op,
@@ -89,7 +90,6 @@ from gridclient.sync.protocol import (
     PushRequest,
     Resolution,
 )
-from gridclient.sync.transport import PullPage, Transport
 
 __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 

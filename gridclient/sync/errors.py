@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
-from gridclient.sync.protocol import ErrorBody
+from gridcore.protocol import ErrorBody
 
 __all__ = [
     "AccountDisabled",

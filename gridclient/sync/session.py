@@ -41,8 +41,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridclient.domain.codec import JSONValue
-from gridclient.domain.enums import Role
 from gridclient.storage import keys
 from gridclient.storage.errors import KeyFileError, PreviousPasswordNeeded, WrongPassword
 from gridclient.storage.keys import key_file_for
@@ -58,8 +56,10 @@ from gridclient.sync.errors import (
     SessionExpired,
     SyncError,
 )
-from gridclient.sync.protocol import LoginResponse, Scope
 from gridclient.sync.transport import Transport, normalise_server_url
+from gridcore.domain.codec import JSONValue
+from gridcore.domain.enums import Role
+from gridcore.protocol import LoginResponse, Scope
 
 __all__ = [
     "Profile",

@@ -54,7 +54,6 @@ from pydantic import BaseModel, ValidationError
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from gridclient import __version__
-from gridclient.domain.enums import EntityKind
 from gridclient.sync.errors import (
     AccountDisabled,
     AuthError,
@@ -70,7 +69,8 @@ from gridclient.sync.errors import (
     error_from_response,
     parse_retry_after,
 )
-from gridclient.sync.protocol import (
+from gridcore.domain.enums import EntityKind
+from gridcore.protocol import (
     API_PREFIX,
     CLIENT_TIME_HEADER,
     CLIENT_VERSION_HEADER,

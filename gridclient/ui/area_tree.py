@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
-from gridclient.domain.enums import AreaLevel
 from gridclient.storage.queries import AreaFilter, AreaNode
+from gridcore.domain.enums import AreaLevel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 _ALL = "all"

@@ -37,18 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.enums import (
-    DisabilityCategory,
-    EntityKind,
-    Gender,
-    HouseholdTag,
-    OrganizationKind,
-    PopulationType,
-    Relation,
-    ResidenceStatus,
-    Role,
-    SpecialGroup,
-)
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.syncmeta import kept_side
 from gridclient.storage.syncstate_queries import (
@@ -74,6 +62,18 @@ from gridclient.ui.form_common import (
 from gridclient.ui.masked_field import mask_id_number, mask_phone
 from gridclient.ui.plaintext import TextLabel, escape
 from gridclient.ui.tasks import TaskContext
+from gridcore.domain.enums import (
+    DisabilityCategory,
+    EntityKind,
+    Gender,
+    HouseholdTag,
+    OrganizationKind,
+    PopulationType,
+    Relation,
+    ResidenceStatus,
+    Role,
+    SpecialGroup,
+)
 
 __all__ = [
     "ConflictModel",

@@ -17,27 +17,16 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from gridclient.config import ITSettings
-from gridclient.domain.enums import EntityKind, Role
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.uow import UnitOfWork
+from gridclient.sync.signin import UserInfo as UserInfo  # re-exported for the views
 from gridclient.ui.tasks import TaskContext, TaskHandle, TaskRunner
+from gridcore.domain.enums import EntityKind
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    username: str
-    display_name: str
-    role: Role
-    scope_name: str
-    """The area the user works in, for headings (e.g. 李楼村第一网格)."""
-    grid_ids: tuple[str, ...] = ()
-    """The grids the user may edit; empty means every grid in the store."""
-    demo: bool = False
 
 
 @dataclass(frozen=True)

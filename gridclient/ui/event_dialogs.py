@@ -34,21 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.entities import Event, EventAction, Household
-from gridclient.domain.enums import (
-    EntityKind,
-    EventActionKind,
-    Ledger,
-    Role,
-    Satisfaction,
-    Urgency,
-)
-from gridclient.domain.workflow import (
-    EventStatus,
-    IllegalTransition,
-    next_state,
-)
 from gridclient.storage.events import append_action, event_view
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
@@ -71,6 +56,21 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
+from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.entities import Event, EventAction, Household
+from gridcore.domain.enums import (
+    EntityKind,
+    EventActionKind,
+    Ledger,
+    Role,
+    Satisfaction,
+    Urgency,
+)
+from gridcore.domain.workflow import (
+    EventStatus,
+    IllegalTransition,
+    next_state,
+)
 
 A = EventActionKind
 

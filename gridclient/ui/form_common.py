@@ -31,12 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.entities import CST
-from gridclient.domain.enums import Role
-from gridclient.domain.idnumber import InvalidIdNumber
-from gridclient.domain.limits import InvalidValue
-from gridclient.domain.phone import InvalidPhone
-from gridclient.domain.workflow import IllegalTransition
 from gridclient.storage.errors import (
     AttachmentMismatch,
     MissingParent,
@@ -46,6 +40,12 @@ from gridclient.storage.errors import (
 )
 from gridclient.ui.context import UserInfo
 from gridclient.ui.plaintext import plain, tooltip
+from gridcore.domain.entities import CST
+from gridcore.domain.enums import Role
+from gridcore.domain.idnumber import InvalidIdNumber
+from gridcore.domain.limits import InvalidValue
+from gridcore.domain.phone import InvalidPhone
+from gridcore.domain.workflow import IllegalTransition
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)

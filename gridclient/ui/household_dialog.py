@@ -38,12 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain import phone
-from gridclient.domain.agegroups import effective_tags, today_cst
-from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
-from gridclient.domain.enums import EntityKind, HouseholdTag, Relation, SpecialGroup
-from gridclient.domain.workflow import EventStatus, IllegalTransition, event_status
 from gridclient.storage.lookups import GridChoice, Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridclient.storage.syncstate_queries import SyncStateQueries
@@ -66,6 +60,12 @@ from gridclient.ui.form_common import (
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.resident_form import ResidentForm
+from gridcore.domain import phone
+from gridcore.domain.agegroups import effective_tags, today_cst
+from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
+from gridcore.domain.enums import EntityKind, HouseholdTag, Relation, SpecialGroup
+from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
 
 
 @dataclass(frozen=True)

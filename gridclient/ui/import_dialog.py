@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain import idnumber
-from gridclient.domain.enums import AreaLevel, EntityKind
 from gridclient.reports.data import AreaChoice, report_areas
 from gridclient.reports.importer import (
     ImportCancelled,
@@ -61,6 +59,8 @@ from gridclient.ui.form_common import (
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.report_dialogs import failure_text, save_file_dialog
 from gridclient.ui.tasks import TaskContext, TaskHandle
+from gridcore.domain import idnumber
+from gridcore.domain.enums import AreaLevel, EntityKind
 
 __all__ = ["AskPath", "ImportDialog"]
 

@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.entities import CST
-from gridclient.domain.enums import EntityKind, SpecialGroup
 from gridclient.storage.queries import (
     AreaFilter,
     AreaNode,
@@ -74,6 +72,8 @@ from gridclient.ui.tables import (
 )
 from gridclient.ui.tasks import TaskContext
 from gridclient.ui.visit_dialog import VisitDialog
+from gridcore.domain.entities import CST
+from gridcore.domain.enums import EntityKind, SpecialGroup
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
     from gridclient.ui.login import PasswordPrompt

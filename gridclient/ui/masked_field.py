@@ -12,10 +12,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from gridclient.domain import idnumber, phone
-from gridclient.domain.enums import EntityKind
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import error_text
+from gridcore.domain import idnumber, phone
+from gridcore.domain.enums import EntityKind
 
 
 def mask_id_number(value: str) -> str:

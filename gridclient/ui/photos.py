@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.entities import Attachment, utcnow
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import InlineMessage
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext
+from gridcore.domain.entities import Attachment, utcnow
 
 LONGEST_SIDE = 1600
 JPEG_QUALITY = 80

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.enums import SpecialGroup
 from gridclient.reports.data import (
     AreaChoice,
     AreaNotFound,
@@ -69,6 +68,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskHandle
+from gridcore.domain.enums import SpecialGroup
 
 __all__ = [
     "AskSavePath",

@@ -31,18 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain import idnumber, limits, phone
-from gridclient.domain.agegroups import DERIVED_GROUPS, age_groups, today_cst
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import (
-    DisabilityCategory,
-    EntityKind,
-    Gender,
-    PopulationType,
-    Relation,
-    ResidenceStatus,
-    SpecialGroup,
-)
 from gridclient.storage.repositories import Repositories
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
@@ -56,6 +44,18 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
 from gridclient.ui.plaintext import TextLabel
+from gridcore.domain import idnumber, limits, phone
+from gridcore.domain.agegroups import DERIVED_GROUPS, age_groups, today_cst
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import (
+    DisabilityCategory,
+    EntityKind,
+    Gender,
+    PopulationType,
+    Relation,
+    ResidenceStatus,
+    SpecialGroup,
+)
 
 G = SpecialGroup
 

@@ -8,10 +8,10 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.queries import SearchHits, SearchIndex
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.tasks import TaskContext
+from gridcore.domain.enums import EntityKind
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gridclient.domain.enums import EntityKind
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.errors import Cancelled, DeviceLost, NetworkError, SessionExpired, TLSError
 from gridclient.sync.monitor import ConnectivityMonitor
@@ -37,6 +36,7 @@ from gridclient.sync.session import TransportFactory, UserSession, ensure_online
 from gridclient.sync.transport import Transport
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.tasks import TaskContext
+from gridcore.domain.enums import EntityKind
 
 __all__ = ["SyncController"]
 

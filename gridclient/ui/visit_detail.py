@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.entities import Household, Visit
 from gridclient.storage.repositories import Repositories
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
@@ -36,6 +35,7 @@ from gridclient.ui.form_common import (
     scrolling,
 )
 from gridclient.ui.plaintext import TextLabel
+from gridcore.domain.entities import Household, Visit
 
 THUMBNAIL = 160
 

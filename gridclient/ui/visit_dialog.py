@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.domain.entities import CST, Household, Visit
-from gridclient.domain.enums import VisitMethod
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
@@ -46,6 +44,8 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
+from gridcore.domain.entities import CST, Household, Visit
+from gridcore.domain.enums import VisitMethod
 
 
 def to_qdatetime(when: datetime) -> QDateTime:

@@ -101,8 +101,9 @@ def test_the_zip_holds_the_folder(tmp_path: Path) -> None:
 def test_resources_are_found_unfrozen_and_frozen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert resource_path("catalog.json") == ROOT / "resources" / "catalog.json"
-    assert resource_path("catalog.json").is_file()
+    icon = resource_path("icons", "gridclient.png")
+    assert icon == ROOT / "resources" / "icons" / "gridclient.png"
+    assert icon.is_file()
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert (

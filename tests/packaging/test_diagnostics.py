@@ -14,11 +14,11 @@ import pytest
 
 from gridclient.__main__ import main
 from gridclient.config import ITSettings, Paths
-from gridclient.demo.generator import DEMO_PASSWORD, Dataset, generate
 from gridclient.demo.local import load_dataset
 from gridclient.diagnostics import build_bundle, scrub, store_state
 from gridclient.logsetup import setup_logging
 from gridclient.storage.store import Store, store_path
+from gridcore.demo.generator import DEMO_PASSWORD, Dataset, generate
 from tests.unit.storage.factories import CHEAP_KDF
 
 ID_18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")

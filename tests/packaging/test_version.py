@@ -4,11 +4,14 @@ and pre-releases as designed."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
+import pytest
 from setuptools.config.pyprojecttoml import read_configuration
 
+import gridcore
 import gridserver
 from gridclient import __version__
 from gridclient.sync.transport import Transport
@@ -22,12 +25,18 @@ def test_the_version_is_0_2_0_this_round() -> None:
     assert __version__ == "0.2.0"
 
 
-def test_pyproject_reads_the_one_version() -> None:
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+@pytest.mark.parametrize("project", [".", "gridcore", "gridserver"])
+def test_the_three_distributions_release_together(project: str) -> None:
+    """gridcore, gridclient and gridserver are built from one commit at one version; each
+    pyproject reads its package's ``__version__``, and the three agree."""
+    pyproject = ROOT / project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
     assert 'dynamic = ["version"]' in text
     assert not re.search(r"^version\s*=\s*\"", text, re.MULTILINE)
-    config = read_configuration(ROOT / "pyproject.toml", expand=True)
+    with contextlib.chdir(pyproject.parent):
+        config = read_configuration(pyproject, expand=True)
     assert config["project"]["version"] == __version__
+    assert gridcore.__version__ == gridserver.__version__ == __version__
 
 
 def test_server_build_and_headers_use_it() -> None:

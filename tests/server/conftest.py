@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from gridclient.domain.enums import AreaLevel, Role
-from gridclient.sync.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER
+from gridcore.domain.enums import AreaLevel, Role
+from gridcore.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER
 from gridserver import admin, auth, migrate
 from gridserver.app import create_app
 from gridserver.config import Argon2Params, Settings

@@ -10,7 +10,7 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from gridclient.sync.protocol import MAX_OPS_PER_PUSH, ErrorBody
+from gridcore.protocol import MAX_OPS_PER_PUSH, ErrorBody
 from gridserver.app import create_app
 from gridserver.config import Settings
 from gridserver.db import Database

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from gridclient.sync.protocol import CLIENT_TIME_HEADER
+from gridcore.protocol import CLIENT_TIME_HEADER
 from gridserver import clocks
 from gridserver.db import Database
 from tests.server.conftest import Api

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from gridclient.domain.enums import Role
+from gridcore.domain.enums import Role
 from gridserver import admin, auth
 from gridserver.config import Settings
 from gridserver.db import Database

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gridclient.demo import generator
-from gridclient.demo.generator import Dataset, DemoUser
-from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.entities import (
+from gridcore.demo import generator
+from gridcore.demo.generator import Dataset, DemoUser
+from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.entities import (
     Area,
     Event,
     EventAction,
@@ -21,7 +21,7 @@ from gridclient.domain.entities import (
     Resident,
     Visit,
 )
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     AreaLevel,
     EventActionKind,
     EventGroup,
@@ -138,7 +138,7 @@ def test_load_demo_inserts_everything_and_prints_the_accounts(
 
 
 def test_load_demo_with_the_real_generator(db: Database) -> None:
-    generator = pytest.importorskip("gridclient.demo.generator")
+    generator = pytest.importorskip("gridcore.demo.generator")
     settings = Settings(database_url=db.url, argon2=FAST_ARGON2)
     users = demo.load(db, settings, "S", 3)
     expected = generator.generate("S", 3)

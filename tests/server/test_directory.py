@@ -17,7 +17,7 @@ def _directory(api: Api, user: str) -> dict[str, tuple[str, str]]:
 def test_a_worker_sees_their_grid_their_village_and_township_staff_and_admins(
     api: Api, world: World, db: Database, settings: Settings
 ) -> None:
-    from gridclient.domain.enums import Role
+    from gridcore.domain.enums import Role
 
     auth.add_user(
         db, settings, auth.NewUser("w1b", Role.WORKER, "320101001001001", "何子健"), PASSWORD

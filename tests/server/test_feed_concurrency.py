@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, select, update
 
-from gridclient.domain.enums import ChangeKind, EntityKind, Role
-from gridclient.sync.protocol import Op, PushRequest
+from gridcore.domain.enums import ChangeKind, EntityKind, Role
+from gridcore.protocol import Op, PushRequest
 from gridserver import feed, sync
 from gridserver.db import Database, feed_counter, records, users
 from gridserver.scope import Caller

@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridclient.domain.codec import field_specs
-from gridclient.domain.enums import EntityKind
-from gridclient.sync.protocol import CLIENT_TIME_HEADER
+from gridcore.domain.codec import field_specs
+from gridcore.domain.enums import EntityKind
+from gridcore.protocol import CLIENT_TIME_HEADER
 from tests.server.conftest import Api, World, household, new_id, resident
 from tests.server.test_poison import _assert_storable
 

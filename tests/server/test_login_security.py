@@ -19,12 +19,12 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from gridclient.demo.embedded import EmbeddedServer
 from gridserver import auth
 from gridserver.app import create_app
 from gridserver.clientaddr import ProxyConfigError, client_address, parse_networks
 from gridserver.config import Argon2Params, Settings
 from gridserver.db import Database
+from gridserver.embedded import EmbeddedServer
 from tests.server.conftest import FAST_ARGON2, PASSWORD, SYNC_HEADERS, World, build_world
 
 LOGIN = "/api/v1/auth/login"

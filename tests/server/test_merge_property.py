@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from gridclient.domain.enums import ChangeKind, EntityKind, Role
-from gridclient.sync.protocol import Op, PushRequest
+from gridcore.domain.enums import ChangeKind, EntityKind, Role
+from gridcore.protocol import Op, PushRequest
 from gridserver import sync
 from gridserver.db import Database, conflicts, records, users
 from gridserver.merge import bump_versions, three_way

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from gridclient.sync.protocol import PullResponse
+from gridcore.protocol import PullResponse
 from gridserver import auth, feed
 from gridserver.db import Database, feed_counter, records, tokens, utcnow
 from gridserver.errors import ApiError

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from gridclient import __version__
+from gridserver import __version__
 from tests.server.conftest import PASSWORD, Api, World, household, new_id, op
 
 

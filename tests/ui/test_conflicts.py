@@ -11,9 +11,6 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from gridclient.domain import codec
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import ChangeKind, EntityKind, Relation, Role
 from gridclient.storage import Store
 from gridclient.storage.queries import HouseholdQueries
 from gridclient.storage.syncmeta import Conflict, OpStatus
@@ -30,6 +27,9 @@ from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.tables import HouseholdTableModel, ListPane, household_model
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain import codec
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import ChangeKind, EntityKind, Relation, Role
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
 ME, OTHER = "wang", "li"

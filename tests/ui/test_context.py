@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind, Role
 from gridclient.storage import Store
 from gridclient.ui.context import AppContext, ChangeSet, UserInfo
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind, Role
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD, household
 
 

@@ -36,8 +36,6 @@ from pytestqt.qtbot import QtBot
 
 from gridclient.app import open_main_window
 from gridclient.config import ITSettings, Paths
-from gridclient.domain.enums import EventActionKind, EventState, Role, Satisfaction
-from gridclient.domain.workflow import allowed_actions
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncReport
 from gridclient.ui.event_dialogs import ActionForm, EventDialog, EventReportDialog
@@ -45,6 +43,8 @@ from gridclient.ui.form_common import cst_text
 from gridclient.ui.login import LoginDialog, user_info
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.enums import EventActionKind, EventState, Role, Satisfaction
+from gridcore.domain.workflow import allowed_actions
 from tests.integration.sync import conftest as sync_world
 from tests.integration.sync.conftest import PASSWORD, ServerProcess, server_event_view
 from tests.ui import test_login

@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from gridclient.__main__ import build_parser
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind
 
 
 @pytest.fixture

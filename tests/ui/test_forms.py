@@ -15,26 +15,6 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QScrol
 from sqlalchemy import select
 
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.domain import idnumber
-from gridclient.domain.entities import (
-    Area,
-    Attachment,
-    Event,
-    EventAction,
-    Household,
-    Resident,
-    Visit,
-)
-from gridclient.domain.enums import (
-    AreaLevel,
-    EntityKind,
-    EventActionKind,
-    EventState,
-    Gender,
-    Role,
-    SpecialGroup,
-)
-from gridclient.domain.workflow import allowed_actions, derive_state
 from gridclient.storage.engine import read_session
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.models import AttachmentBlobRow
@@ -46,6 +26,26 @@ from gridclient.ui.photos import LONGEST_SIDE
 from gridclient.ui.resident_form import ResidentForm
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_dialog import VisitDialog
+from gridcore.domain import idnumber
+from gridcore.domain.entities import (
+    Area,
+    Attachment,
+    Event,
+    EventAction,
+    Household,
+    Resident,
+    Visit,
+)
+from gridcore.domain.enums import (
+    AreaLevel,
+    EntityKind,
+    EventActionKind,
+    EventState,
+    Gender,
+    Role,
+    SpecialGroup,
+)
+from gridcore.domain.workflow import allowed_actions, derive_state
 from tests.ui.conftest import open_demo_copy
 
 A = EventActionKind
@@ -727,8 +727,8 @@ def test_evaluate_needs_a_satisfaction(qtbot, ctx, household_id) -> None:  # typ
 
 
 def test_overdue_event_is_marked(qtbot, ctx) -> None:  # type: ignore[no-untyped-def]
-    from gridclient.domain.entities import utcnow
-    from gridclient.domain.workflow import event_status
+    from gridcore.domain.entities import utcnow
+    from gridcore.domain.workflow import event_status
 
     with ctx.store.read() as repos:
         catalog = repos.catalog.load()

@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import EntityKind, Relation
 from gridclient.storage.queries import AreaFilter
 from gridclient.sync.engine import SyncEngine
 from gridclient.ui.context import AppContext
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import EntityKind, Relation
 from gridserver.db import records as server_records
 from tests.ui.conftest import open_demo_copy
 from tests.ui.test_forms import add_member, click, ops_for, type_text

@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
-from gridclient.demo.generator import DEMO_PASSWORD
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.demo.generator import DEMO_PASSWORD
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from gridclient.config import ITSettings
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.demo.generator import DEMO_PASSWORD
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import EventRow, HouseholdRow
 from gridclient.ui.context import AppContext
@@ -23,6 +22,7 @@ from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.report_dialogs import ReportDialog
 from gridclient.ui.tasks import TaskRunner
+from gridcore.demo.generator import DEMO_PASSWORD
 from tests.ui.conftest import open_demo_copy
 
 

@@ -16,7 +16,6 @@ from pytestqt.qtbot import QtBot
 
 from gridclient.app import run_gui
 from gridclient.config import ITSettings, Paths
-from gridclient.domain.enums import Role
 from gridclient.storage.store import store_path
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.errors import (
@@ -40,6 +39,7 @@ from gridclient.ui.login import (
 )
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.enums import Role
 from gridserver import auth
 from tests.integration.sync import conftest as sync_world
 from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World

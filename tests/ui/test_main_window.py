@@ -14,10 +14,6 @@ from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.domain import idnumber
-from gridclient.domain.entities import CST, Household, Resident
-from gridclient.domain.enums import AreaLevel
-from gridclient.domain.workflow import event_status
 from gridclient.storage.queries import (
     EventQueries,
     EventStateFilter,
@@ -30,6 +26,10 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.lazy_model import ID_ROLE
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain import idnumber
+from gridcore.domain.entities import CST, Household, Resident
+from gridcore.domain.enums import AreaLevel
+from gridcore.domain.workflow import event_status
 from tests.ui.conftest import open_demo_copy
 
 

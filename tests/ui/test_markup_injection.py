@@ -24,7 +24,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
@@ -46,6 +45,7 @@ from gridclient.ui.plaintext import TextLabel, escape, tooltip
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
+from gridcore.domain.enums import EntityKind
 from tests.ui.conftest import open_demo_copy
 
 RED = 0xFFFF0000  # ARGB32 of pure red

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
 from gridclient.demo.local import load_dataset
-from gridclient.domain.enums import EntityKind, Role, SpecialGroup
 from gridclient.reports.data import ReportKind
 from gridclient.reports.importer import RowStatus
 from gridclient.storage import Store
@@ -24,6 +23,7 @@ from gridclient.ui.context import AppContext, ChangeSet, UserInfo
 from gridclient.ui.import_dialog import ImportDialog
 from gridclient.ui.report_dialogs import ReportDialog, last_month
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.enums import EntityKind, Role, SpecialGroup
 from tests.unit.reports.pdftext import page_count, pdf_text, squeeze
 from tests.unit.reports.sample import Sample, build_sample
 from tests.unit.reports.test_importer import ID_A, messy_roster

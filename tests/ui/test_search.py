@@ -15,15 +15,15 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from pytestqt.qtbot import QtBot
 
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.domain.agegroups import effective_tags, today_cst
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import SpecialGroup
-from gridclient.domain.workflow import event_status
 from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex, natural_key
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.search import SearchController
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.agegroups import effective_tags, today_cst
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import SpecialGroup
+from gridcore.domain.workflow import event_status
 from tests.ui.conftest import open_demo_copy
 
 

@@ -13,9 +13,6 @@ from pytestqt.qtbot import QtBot
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
-from gridclient.domain import codec
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase, SyncReport
@@ -25,6 +22,9 @@ from gridclient.ui.login import user_info
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain import codec
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind
 from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
 from tests.ui import test_login
 from tests.ui.test_login import fast_transport

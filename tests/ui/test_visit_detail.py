@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gridclient.demo.bootstrap import DemoSession
-from gridclient.domain.entities import Visit
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.queries import AreaFilter, VisitQueries
 from gridclient.sync.engine import SyncEngine
 from gridclient.ui.context import AppContext
@@ -22,6 +20,8 @@ from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
+from gridcore.domain.entities import Visit
+from gridcore.domain.enums import EntityKind
 from tests.ui.conftest import open_demo_copy
 from tests.ui.test_forms import click, make_png, ops_for, type_text
 

@@ -1,4 +1,4 @@
-"""老年人 60+/80+ derived from the birth date (gridclient.domain.agegroups)."""
+"""老年人 60+/80+ derived from the birth date (gridcore.domain.agegroups)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridclient.domain.agegroups import (
+from gridcore.domain.agegroups import (
     age_groups,
     age_on,
     birth_cutoff,
@@ -15,8 +15,8 @@ from gridclient.domain.agegroups import (
     effective_tags,
     today_cst,
 )
-from gridclient.domain.entities import Resident
-from gridclient.domain.enums import SpecialGroup as G
+from gridcore.domain.entities import Resident
+from gridcore.domain.enums import SpecialGroup as G
 
 E60, E80 = G.ELDERLY_60, G.ELDERLY_80
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from gridclient.domain.catalog import CatalogError, EventCatalog
-from gridclient.domain.enums import Urgency
+from gridcore.domain.catalog import CatalogError, EventCatalog
+from gridcore.domain.enums import Urgency
 
 DOC = {
     "version": "2026-01",

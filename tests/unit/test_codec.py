@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from gridclient.domain import codec
-from gridclient.domain.entities import (
+from gridcore.domain import codec
+from gridcore.domain.entities import (
     CST,
     ENTITY_TYPES,
     Area,
@@ -20,7 +20,7 @@ from gridclient.domain.entities import (
     Resident,
     Visit,
 )
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     AreaLevel,
     DisabilityCategory,
     EntityKind,

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from gridclient.demo import generator as gen
-from gridclient.demo.generator import DEMO_PASSWORD, Dataset, SizeSpec, generate, load_catalog
-from gridclient.domain.agegroups import effective_tags
-from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import CST, Area, EventAction, Record, Resident
-from gridclient.domain.enums import (
+from gridclient.resources_path import resource_path
+from gridcore.demo import generator as gen
+from gridcore.demo.generator import DEMO_PASSWORD, Dataset, SizeSpec, generate, load_catalog
+from gridcore.domain.agegroups import effective_tags
+from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import CST, Area, EventAction, Record, Resident
+from gridcore.domain.enums import (
     AreaLevel,
     EventGroup,
     EventState,
@@ -36,9 +37,8 @@ from gridclient.domain.enums import (
     SpecialGroup,
     Urgency,
 )
-from gridclient.domain.enums import EventActionKind as A
-from gridclient.domain.workflow import derive_state, event_status
-from gridclient.resources_path import resource_path
+from gridcore.domain.enums import EventActionKind as A
+from gridcore.domain.workflow import derive_state, event_status
 
 TODAY = date(2026, 11, 1)
 NOW = datetime.combine(TODAY, time.min, tzinfo=CST)
@@ -107,7 +107,7 @@ def test_output_does_not_depend_on_the_process_hash_seed(small: Dataset) -> None
     code = (
         "import datetime, sys\n"
         "from tests.unit.test_generator import _digest\n"
-        "from gridclient.demo.generator import generate\n"
+        "from gridcore.demo.generator import generate\n"
         "print(_digest(generate('S', 7, today=datetime.date(2026, 11, 1))))\n"
     )
     for hash_seed in ("1", "2"):
@@ -597,7 +597,7 @@ def test_organizations_in_every_grid(medium: Dataset) -> None:
 
 
 def test_sample_catalog_parses_and_covers_groups_ledgers_and_limits() -> None:
-    document = json.loads((ROOT / "resources" / "catalog.json").read_text(encoding="utf-8"))
+    document = json.loads((ROOT / "gridcore" / "data" / "catalog.json").read_text(encoding="utf-8"))
     catalog = EventCatalog.from_json(document)
     assert catalog == load_catalog()
     assert EventCatalog.from_json(catalog.to_json()) == catalog
@@ -617,8 +617,9 @@ def test_sample_catalog_parses_and_covers_groups_ledgers_and_limits() -> None:
 def test_resource_path_in_a_checkout_and_in_a_frozen_build(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert resource_path("catalog.json") == ROOT / "resources" / "catalog.json"
-    assert resource_path("catalog.json").is_file()
+    icon = resource_path("icons", "gridclient.png")
+    assert icon == ROOT / "resources" / "icons" / "gridclient.png"
+    assert icon.is_file()
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resource_path("i18n", "zh_CN.qm") == tmp_path / "resources" / "i18n" / "zh_CN.qm"

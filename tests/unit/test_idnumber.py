@@ -1,4 +1,4 @@
-"""Tests for gridclient.domain.idnumber (GB 11643 citizen identity numbers)."""
+"""Tests for gridcore.domain.idnumber (GB 11643 citizen identity numbers)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from gridclient.domain import idnumber
-from gridclient.domain.gender import Gender
-from gridclient.domain.idnumber import (
+from gridcore.domain import idnumber
+from gridcore.domain.gender import Gender
+from gridcore.domain.idnumber import (
     IdNumber,
     IdNumberError,
     InvalidIdNumber,
@@ -22,7 +22,7 @@ from gridclient.domain.idnumber import (
     mismatch,
     parse,
 )
-from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
+from gridcore.domain.textnorm import strip_all_spaces, to_halfwidth
 
 TODAY = datetime.date(2025, 6, 15)
 

@@ -1,4 +1,4 @@
-"""Tests for gridclient.domain.phone."""
+"""Tests for gridcore.domain.phone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridclient.domain.phone import (
+from gridcore.domain.phone import (
     InvalidPhone,
     Phone,
     PhoneError,

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gridclient.domain.catalog import EventCatalog, EventCategory, deadline_after
-from gridclient.domain.entities import CST, Event, EventAction
-from gridclient.domain.enums import EventActionKind as A
-from gridclient.domain.enums import EventGroup, Ledger, Role, Satisfaction, Urgency
-from gridclient.domain.enums import EventState as S
-from gridclient.domain.workflow import (
+from gridcore.domain.catalog import EventCatalog, EventCategory, deadline_after
+from gridcore.domain.entities import CST, Event, EventAction
+from gridcore.domain.enums import EventActionKind as A
+from gridcore.domain.enums import EventGroup, Ledger, Role, Satisfaction, Urgency
+from gridcore.domain.enums import EventState as S
+from gridcore.domain.workflow import (
     CREATING_ACTIONS,
     IllegalTransition,
     allowed_actions,

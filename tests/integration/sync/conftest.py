@@ -24,12 +24,6 @@ pytest.importorskip("gridserver.app")
 
 from sqlalchemy import select
 
-from gridclient.demo.embedded import EmbeddedServer
-from gridclient.demo.generator import load_catalog
-from gridclient.domain.codec import decode_record, wire_row
-from gridclient.domain.entities import Event, EventAction, Household, Resident
-from gridclient.domain.enums import AreaLevel, EntityKind, EventState, Role
-from gridclient.domain.workflow import event_status
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import OpStatus
@@ -37,10 +31,16 @@ from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.session import UserSession, log_in
 from gridclient.sync.transport import RetryPolicy, Transport
+from gridcore.demo.generator import load_catalog
+from gridcore.domain.codec import decode_record, wire_row
+from gridcore.domain.entities import Event, EventAction, Household, Resident
+from gridcore.domain.enums import AreaLevel, EntityKind, EventState, Role
+from gridcore.domain.workflow import event_status
 from gridserver import admin, auth, migrate
 from gridserver.config import Argon2Params, Settings
 from gridserver.db import Database
 from gridserver.db import records as server_records
+from gridserver.embedded import EmbeddedServer
 
 PASSWORD = "correct horse 1"
 FAST_ARGON2 = Argon2Params(time_cost=1, memory_cost=1024, parallelism=1)
@@ -157,7 +157,7 @@ class Laptop:
         with self.store.unit_of_work(actor=self.username) as uow:
             stored = uow.repos.records.get_kind(kind, record_id)
             assert stored is not None
-            from gridclient.domain import codec
+            from gridcore.domain import codec
 
             uow.update(codec.replace(stored, changes))
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from gridclient.domain.entities import Attachment
-from gridclient.domain.enums import EntityKind
 from gridclient.sync.errors import NetworkError
 from gridclient.sync.transport import Transport
+from gridcore.domain.entities import Attachment
+from gridcore.domain.enums import EntityKind
 from tests.integration.sync.conftest import Laptop, World, now
 
 

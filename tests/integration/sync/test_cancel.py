@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.sync.engine import Phase
 from gridclient.sync.errors import Cancelled
+from gridcore.domain.enums import EntityKind
 from tests.integration.sync.conftest import Laptop, World, server_snapshot
 
 

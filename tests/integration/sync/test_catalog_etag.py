@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gridclient.domain.catalog import EventCatalog
 from gridclient.storage.syncmeta import SyncKey
+from gridcore.domain.catalog import EventCatalog
 from gridserver import admin
 from tests.integration.sync.conftest import Laptop, World
 from tests.server.test_cli import CATALOG

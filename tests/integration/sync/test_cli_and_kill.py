@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from gridclient.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind
 from gridserver.db import op_log
 from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
 

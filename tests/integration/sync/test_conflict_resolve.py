@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from gridclient.domain.enums import EntityKind, Role
 from gridclient.storage.syncmeta import Conflict, OpStatus
+from gridcore.domain.enums import EntityKind, Role
 from gridserver import auth
 from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
 

@@ -12,17 +12,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gridclient.demo.embedded import EmbeddedServer, ServerExtraMissing
-from gridclient.domain.entities import Attachment, Event, EventAction
-from gridclient.domain.enums import EntityKind, EventActionKind, Ledger, Role, Urgency
+from gridclient.demo.embedded import ServerExtraMissing, start_embedded
 from gridclient.storage.errors import WrongPassword
 from gridclient.storage.repositories import SyncStateRepository
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.errors import AccountDisabled, Cancelled, ClientTooOld
 from gridclient.sync.session import ensure_online, log_in, log_in_offline
+from gridcore.domain.entities import Attachment, Event, EventAction
+from gridcore.domain.enums import EntityKind, EventActionKind, Ledger, Role, Urgency
 from gridserver import auth
 from gridserver.db import attachment_blobs
+from gridserver.embedded import EmbeddedServer
 from tests.integration.sync.conftest import (
     FAST_ARGON2,
     PASSWORD,
@@ -215,5 +216,5 @@ def test_offline_start_without_a_token_logs_in_before_syncing(world: World, tmp_
 def test_a_missing_server_extra_is_said_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn → ImportError
     with pytest.raises(ServerExtraMissing) as caught:
-        EmbeddedServer.start("sqlite://")
+        start_embedded("sqlite://")
     assert "gridclient[server]" in str(caught.value) and caught.value.missing == "uvicorn"

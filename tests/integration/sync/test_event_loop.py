@@ -25,11 +25,11 @@ from typing import Any
 
 import pytest
 
-from gridclient.domain.entities import Event, EventAction
-from gridclient.domain.enums import EventActionKind, EventState, Ledger, Role, Urgency
-from gridclient.domain.enums import Satisfaction as Sat
-from gridclient.domain.workflow import allowed_actions
 from gridclient.storage.events import EventView, append_action, event_view
+from gridcore.domain.entities import Event, EventAction
+from gridcore.domain.enums import EventActionKind, EventState, Ledger, Role, Urgency
+from gridcore.domain.enums import Satisfaction as Sat
+from gridcore.domain.workflow import allowed_actions
 from tests.integration.sync.conftest import LOOP_USERS, Laptop, ServerProcess, server_event_view
 
 A = EventActionKind

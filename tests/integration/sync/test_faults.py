@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from gridclient.domain.entities import Visit
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.syncmeta import OpStatus
+from gridcore.domain.entities import Visit
+from gridcore.domain.enums import EntityKind
 from gridserver.db import op_log
 from tests.integration.sync.conftest import Laptop, World, server_snapshot
 from tests.integration.sync.faultproxy import Fault, FaultProxy, random_plan

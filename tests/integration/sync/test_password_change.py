@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import keys
 from gridclient.storage.errors import WrongPassword
 from gridclient.storage.keys import key_file_for
@@ -28,6 +27,7 @@ from gridclient.sync.errors import (
 )
 from gridclient.sync.session import ensure_online, log_in, log_in_offline
 from gridclient.sync.transport import Transport
+from gridcore.domain.enums import EntityKind
 from gridserver import auth
 from gridserver.db import tokens as server_tokens
 from tests.integration.sync.conftest import PASSWORD, World, server_snapshot
@@ -37,7 +37,7 @@ MINE = "my own 2026"
 
 
 def _pending_household(session: object, world: World) -> str:
-    from gridclient.domain.entities import Household
+    from gridcore.domain.entities import Household
 
     household = Household(grid_id=world.areas["G1"], address="待上传路1号")
     with session.store.unit_of_work(actor="w1") as uow:  # type: ignore[attr-defined]

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from gridclient.domain import limits
-from gridclient.domain.entities import Household, Organization, Resident, Visit
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.syncmeta import OpStatus
+from gridcore.domain import limits
+from gridcore.domain.entities import Household, Organization, Resident, Visit
+from gridcore.domain.enums import EntityKind
 from tests.integration.sync.conftest import Laptop, World
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from gridclient.__main__ import main
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import IntegrityCheck, Store, StoreCorrupted
-from gridclient.sync.rescue import RescueFileError, open_rescue
+from gridcore.domain.enums import EntityKind
+from gridcore.rescue import RescueFileError, open_rescue
 from gridserver.__main__ import main as server_main
 from gridserver.auth import UserError
 from gridserver.rescue import ingest_rescue

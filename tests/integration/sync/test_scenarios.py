@@ -3,8 +3,8 @@ sync protocol, end to end."""
 
 from __future__ import annotations
 
-from gridclient.domain.enums import EntityKind
 from gridclient.storage.syncmeta import OpStatus, SyncKey
+from gridcore.domain.enums import EntityKind
 from tests.integration.sync.conftest import Laptop, World, server_snapshot
 
 H = EntityKind.HOUSEHOLD

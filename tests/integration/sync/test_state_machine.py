@@ -24,12 +24,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from sqlalchemy import select
 
-from gridclient.demo.generator import load_catalog
-from gridclient.domain.entities import Event, EventAction, Visit
-from gridclient.domain.enums import EntityKind, EventActionKind, Ledger, Role, Satisfaction, Urgency
 from gridclient.storage.events import append_action, event_view
 from gridclient.storage.models import EventRow, OutboxRow
 from gridclient.storage.syncmeta import OpStatus
+from gridcore.demo.generator import load_catalog
+from gridcore.domain.entities import Event, EventAction, Visit
+from gridcore.domain.enums import EntityKind, EventActionKind, Ledger, Role, Satisfaction, Urgency
 from gridserver import admin
 from gridserver.db import op_log
 from tests.integration.sync.conftest import Laptop, World, server_snapshot, start_world

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from gridclient.demo.generator import Dataset, load_catalog
-from gridclient.domain.entities import (
+from gridclient.reports.data import Period
+from gridcore.demo.generator import Dataset, load_catalog
+from gridcore.domain.entities import (
     CST,
     Area,
     Event,
@@ -16,7 +17,7 @@ from gridclient.domain.entities import (
     Resident,
     Visit,
 )
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     AreaLevel,
     EventActionKind,
     Gender,
@@ -28,8 +29,7 @@ from gridclient.domain.enums import (
     Urgency,
     VisitMethod,
 )
-from gridclient.domain.idnumber import check_character
-from gridclient.reports.data import Period
+from gridcore.domain.idnumber import check_character
 
 NOW = datetime(2026, 10, 30, 9, 0, tzinfo=CST)
 PERIOD = Period(date(2026, 9, 1), date(2026, 9, 30))

@@ -9,13 +9,13 @@ from openpyxl import load_workbook
 
 from gridclient.__main__ import main
 from gridclient.demo.local import load_dataset
-from gridclient.domain.enums import EntityKind, Role
 from gridclient.reports.data import stored_role
 from gridclient.storage import Store
 from gridclient.storage.store import store_path
 from gridclient.storage.syncmeta import SyncKey
-from gridclient.sync.protocol import Scope
 from gridclient.sync.session import Profile
+from gridcore.domain.enums import EntityKind, Role
+from gridcore.protocol import Scope
 from tests.unit.reports.pdftext import pdf_text, squeeze
 from tests.unit.reports.sample import GRID1_CODE, TOWNSHIP_CODE, Sample
 from tests.unit.reports.test_importer import messy_roster

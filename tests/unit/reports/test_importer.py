@@ -10,8 +10,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import ChangeKind, EntityKind, Gender, Relation
 from gridclient.reports import importer
 from gridclient.reports.importer import (
     ImportCancelled,
@@ -26,6 +24,8 @@ from gridclient.storage import Store
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import OutboxRow
 from gridclient.storage.syncmeta import OpStatus
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import ChangeKind, EntityKind, Gender, Relation
 from tests.unit.reports.sample import Sample, id_number
 
 TODAY = date(2026, 10, 30)

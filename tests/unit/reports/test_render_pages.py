@@ -7,12 +7,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from gridclient.domain.entities import CST
-from gridclient.domain.enums import Role, SpecialGroup
 from gridclient.reports.data import Column, Period, Report, ReportKind, build_report
 from gridclient.reports.excel import HEADER_ROW, write_xlsx
 from gridclient.reports.render import render_html, render_pdf
 from gridclient.storage import Store
+from gridcore.domain.entities import CST
+from gridcore.domain.enums import Role, SpecialGroup
 from tests.unit.reports.pdftext import page_count, pdf_text, squeeze
 from tests.unit.reports.sample import NOW, PERIOD, TOWNSHIP_CODE
 

@@ -8,9 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from gridclient.domain.entities import CST, Resident
-from gridclient.domain.enums import Role, SpecialGroup, VisitMethod
-from gridclient.domain.idnumber import mask
 from gridclient.reports.data import (
     NOT_SYNCED,
     AreaNotFound,
@@ -24,6 +21,9 @@ from gridclient.reports.data import (
 )
 from gridclient.reports.render import render_pdf
 from gridclient.storage import Store
+from gridcore.domain.entities import CST, Resident
+from gridcore.domain.enums import Role, SpecialGroup, VisitMethod
+from gridcore.domain.idnumber import mask
 from tests.unit.reports.pdftext import page_count, pdf_text, squeeze
 from tests.unit.reports.sample import NOW, PERIOD, TOWNSHIP_CODE, Sample
 
@@ -182,8 +182,8 @@ def test_each_report_renders_to_pdf(store: Store, tmp_path: Path, kind: ReportKi
 
 
 def test_report_areas_for_everyone_and_for_one_worker(store: Store, sample: Sample) -> None:
-    from gridclient.domain.enums import AreaLevel
     from gridclient.reports.data import report_areas
+    from gridcore.domain.enums import AreaLevel
 
     every = [(a.name, a.level, a.depth) for a in report_areas(store)]
     assert every == [

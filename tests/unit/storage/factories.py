@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 
-from gridclient.domain.entities import (
+from gridclient.storage import KdfParams
+from gridcore.domain.entities import (
     CST,
     Area,
     Attachment,
@@ -17,7 +18,7 @@ from gridclient.domain.entities import (
     Resident,
     Visit,
 )
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     AreaLevel,
     DisabilityCategory,
     EventActionKind,
@@ -34,7 +35,6 @@ from gridclient.domain.enums import (
     Urgency,
     VisitMethod,
 )
-from gridclient.storage import KdfParams
 
 #: Argon2id at its minimum: the tests exercise the format, not the cost.
 CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8, parallelism=1)

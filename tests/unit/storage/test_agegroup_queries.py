@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from gridclient.domain.enums import SpecialGroup as G
 from gridclient.storage import Store
 from gridclient.storage.queries import ResidentQueries
+from gridcore.domain.enums import SpecialGroup as G
 from tests.unit.storage.factories import ACTOR, household, resident
 
 TODAY = date(2026, 11, 30)

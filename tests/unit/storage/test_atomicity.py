@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gridclient.domain.entities import Household
 from gridclient.storage import Store, SyncKey
 from gridclient.storage.repositories import OutboxRepository, RecordRepository
 from gridclient.storage.uow import UnitOfWork
+from gridcore.domain.entities import Household
 from tests.unit.storage.factories import ACTOR, household
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from gridclient.domain.codec import CodecError, encode_fields
-from gridclient.domain.entities import Household, Record, Resident
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import Store, bulk_upsert, write_connection
 from gridclient.storage.convert import table_for
+from gridcore.domain.codec import CodecError, encode_fields
+from gridcore.domain.entities import Household, Record, Resident
+from gridcore.domain.enums import EntityKind
 from tests.unit.storage.factories import (
     ACTOR,
     action,

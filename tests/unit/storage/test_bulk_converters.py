@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from gridclient.domain.codec import CodecError, encode_fields
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import bulk
+from gridcore.domain.codec import CodecError, encode_fields
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind
 
 
 @pytest.mark.parametrize("year", [1, 9, 999, 1000, 2026, 9998])

@@ -11,8 +11,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import Store
+from gridcore.domain.enums import EntityKind
 from tests.unit.storage.factories import ACTOR, PASSWORD, household, resident
 
 ROUNDS = 40

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import Store
 from gridclient.storage.errors import DuplicateRecord, MissingParent, WrongOperation
 from gridclient.storage.syncmeta import SyncKey
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import EntityKind
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident, visit
 
 

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import delete, event, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from gridclient.domain.entities import Household
 from gridclient.storage import (
     Store,
     SyncKey,
@@ -25,6 +24,7 @@ from gridclient.storage import (
 from gridclient.storage.engine import CACHE_KIB, READ_CACHE_KIB
 from gridclient.storage.keys import key_file_for, unlock
 from gridclient.storage.models import SyncStateRow
+from gridcore.domain.entities import Household
 from tests.unit.storage.factories import ACTOR, PASSWORD, household, visit
 
 

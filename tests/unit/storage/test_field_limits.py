@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from gridclient.domain import limits
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Organization, Record
 from gridclient.storage import Store, bulk_upsert, write_connection
+from gridcore.domain import limits
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Organization, Record
 from tests.unit.storage.factories import ACTOR, household, resident, visit
 
 
@@ -98,8 +98,8 @@ def test_newline_tab_and_carriage_return_are_text(store: Store) -> None:
 
 def test_every_field_has_a_chinese_label() -> None:
     """Messages name the field in Chinese: a field added to an entity needs its label."""
-    from gridclient.domain.codec import field_specs
-    from gridclient.domain.enums import EntityKind
+    from gridcore.domain.codec import field_specs
+    from gridcore.domain.enums import EntityKind
 
     names = {name for kind in EntityKind for name in field_specs(kind)}
     assert names <= set(limits.FIELD_LABELS)

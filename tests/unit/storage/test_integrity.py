@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from gridclient.domain.entities import Household
 from gridclient.storage import (
     IntegrityCheck,
     Store,
@@ -25,6 +24,7 @@ from gridclient.storage import store as store_module
 from gridclient.storage.keys import key_file_for, unlock
 from gridclient.storage.migrate import head_revision
 from gridclient.storage.store import check_integrity
+from gridcore.domain.entities import Household
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
 PAGE = 4096

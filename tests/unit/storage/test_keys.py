@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from gridclient.domain.entities import Household
 from gridclient.storage import KeyFileError, Store, WrongPassword
 from gridclient.storage.keys import (
     KdfParams,
@@ -17,6 +16,7 @@ from gridclient.storage.keys import (
     key_file_for,
     unlock,
 )
+from gridcore.domain.entities import Household
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household
 
 

@@ -13,9 +13,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, text, update
 
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Household, Resident
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import (
     MigrationFailed,
     Store,
@@ -28,6 +25,9 @@ from gridclient.storage import (
 from gridclient.storage.keys import create_key_file, key_file_for, unlock
 from gridclient.storage.migrate import current_revision, head_revision, upgrade
 from gridclient.storage.models import Base, ConflictRow, OutboxRow
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Household, Resident
+from gridcore.domain.enums import EntityKind
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
 UPDATED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

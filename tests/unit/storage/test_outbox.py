@@ -11,9 +11,6 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.exc import DBAPIError
 
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Household, Resident, Visit
-from gridclient.domain.enums import ChangeKind, EntityKind, HouseholdTag
 from gridclient.storage import (
     AppendOnlyError,
     AttachmentMismatch,
@@ -30,6 +27,9 @@ from gridclient.storage import (
     write_connection,
 )
 from gridclient.storage.models import OutboxRow
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Household, Resident, Visit
+from gridcore.domain.enums import ChangeKind, EntityKind, HouseholdTag
 from tests.unit.storage.factories import (
     ACTOR,
     PHOTO,

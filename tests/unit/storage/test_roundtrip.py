@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.entities import (
+from gridclient.storage import Store
+from gridclient.storage.engine import read_session
+from gridclient.storage.models import AttachmentBlobRow, SyncStateRow
+from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.entities import (
     Area,
     Attachment,
     Event,
@@ -19,7 +22,7 @@ from gridclient.domain.entities import (
     Resident,
     Visit,
 )
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
     EventGroup,
@@ -28,9 +31,6 @@ from gridclient.domain.enums import (
     Role,
     Urgency,
 )
-from gridclient.storage import Store
-from gridclient.storage.engine import read_session
-from gridclient.storage.models import AttachmentBlobRow, SyncStateRow
 from tests.unit.storage.factories import (
     ACTOR,
     ID_NUMBER,

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gridclient.domain import codec
-from gridclient.domain.enums import ChangeKind, EntityKind
 from gridclient.storage import Store
 from gridclient.storage.errors import ConflictClosed
 from gridclient.storage.syncmeta import Conflict, OpStatus
 from gridclient.storage.syncstate_queries import SyncState, SyncStateQueries
+from gridcore.domain import codec
+from gridcore.domain.enums import ChangeKind, EntityKind
 from tests.unit.storage import factories as f
 
 ACTOR = f.ACTOR

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from gridclient.domain.enums import ChangeKind, EntityKind
-from gridclient.sync.protocol import Op, PushRequest
 from gridclient.sync.transport import RetryPolicy, Transport
+from gridcore.domain.enums import ChangeKind, EntityKind
+from gridcore.protocol import Op, PushRequest
 
 
 @dataclass

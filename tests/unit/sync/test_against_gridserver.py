@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from gridclient.domain.enums import AreaLevel, Role
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.errors import (
     AccountDisabled,
@@ -22,8 +21,9 @@ from gridclient.sync.errors import (
     ClientTooOld,
     SessionExpired,
 )
-from gridclient.sync.protocol import LoginResponse, PushRequest
 from gridclient.sync.transport import Transport
+from gridcore.domain.enums import AreaLevel, Role
+from gridcore.protocol import LoginResponse, PushRequest
 from gridserver import admin, auth, migrate
 from gridserver.app import create_app
 from gridserver.config import Argon2Params, Settings

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from gridclient.demo.generator import load_catalog
-from gridclient.domain.clock import DeviceClock, clock_warning_zh, measure
-from gridclient.domain.entities import Event, EventAction, Household
-from gridclient.domain.enums import EventActionKind, Ledger, Role, Urgency
 from gridclient.storage import Store
 from gridclient.storage.events import append_action, event_view
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.engine import SyncEngine
-from gridclient.sync.protocol import OpResult, PullResponse, PushRequest, PushResponse
 from gridclient.sync.transport import PullPage
+from gridcore.demo.generator import load_catalog
+from gridcore.domain.clock import DeviceClock, clock_warning_zh, measure
+from gridcore.domain.entities import Event, EventAction, Household
+from gridcore.domain.enums import EventActionKind, Ledger, Role, Urgency
+from gridcore.protocol import OpResult, PullResponse, PushRequest, PushResponse
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
 AHEAD = timedelta(hours=2)

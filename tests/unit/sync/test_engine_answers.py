@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import Store
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.engine import SyncEngine
 from gridclient.sync.errors import ServerError
-from gridclient.sync.protocol import OpResult, PullResponse, PushRequest, PushResponse
 from gridclient.sync.transport import PullPage
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind
+from gridcore.protocol import OpResult, PullResponse, PushRequest, PushResponse
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
 GRID = str(uuid.uuid4())

@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Household
-from gridclient.domain.enums import EntityKind
 from gridclient.storage import Store
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.errors import Cancelled, NetworkError
-from gridclient.sync.protocol import PushRequest, PushResponse
 from gridclient.sync.transport import PullPage
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Household
+from gridcore.domain.enums import EntityKind
+from gridcore.protocol import PushRequest, PushResponse
 from tests.unit.sync import test_engine_answers
 
 store = test_engine_answers.store  # the same fixture: a fresh encrypted store

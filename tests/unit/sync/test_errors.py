@@ -23,7 +23,7 @@ from gridclient.sync.errors import (
     error_from_response,
     parse_retry_after,
 )
-from gridclient.sync.protocol import ErrorBody
+from gridcore.protocol import ErrorBody
 
 # Every code gridserver emits (grep ApiError in gridserver/), with the status it uses.
 SERVER_CODES: list[tuple[int, str, type[SyncError]]] = [

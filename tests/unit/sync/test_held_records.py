@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from gridclient.domain.codec import encode_fields
-from gridclient.domain.entities import Household, Organization
 from gridclient.storage import Store
 from gridclient.storage.models import HeldRecordRow
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.transport import PullPage
+from gridcore.domain.codec import encode_fields
+from gridcore.domain.entities import Household, Organization
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
 
 GRID = str(uuid.uuid4())

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from gridclient.sync.errors import ProtocolError
-from gridclient.sync.protocol import PullResponse
 from gridclient.sync.transport import PullPage, Transport
+from gridcore.protocol import PullResponse
 from tests.unit.sync.conftest import (
     NOW,
     FakeClock,

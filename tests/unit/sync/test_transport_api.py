@@ -21,8 +21,8 @@ from gridclient.sync.errors import (
     RejectedRequest,
     SessionExpired,
 )
-from gridclient.sync.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER, LoginResponse
 from gridclient.sync.transport import Transport
+from gridcore.protocol import CLIENT_VERSION_HEADER, PROTOCOL_HEADER, LoginResponse
 from tests.unit.sync.conftest import (
     FakeClock,
     Reply,

@@ -22,8 +22,8 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gridclient.domain.gender import Gender
-from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
+from gridcore.domain.gender import Gender
+from gridcore.domain.textnorm import strip_all_spaces, to_halfwidth
 
 __all__ = [
     "IdNumber",

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from gridclient.domain.entities import CST
-from gridclient.domain.enums import EventGroup, Ledger, Urgency
+from gridcore.domain.entities import CST
+from gridcore.domain.enums import EventGroup, Ledger, Urgency
 
 
 class CatalogError(ValueError):

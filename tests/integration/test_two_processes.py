@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from gridclient.domain.enums import AreaLevel, EntityKind, Role
+from gridcore.domain.enums import AreaLevel, EntityKind, Role
 from gridserver import admin, auth, migrate
 from gridserver.__main__ import main
 from gridserver.config import Settings

@@ -25,12 +25,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from importlib import resources
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
-from gridclient.demo import texts as T
-from gridclient.domain.catalog import EventCatalog, EventCategory
-from gridclient.domain.entities import (
+from gridcore.demo import texts as T
+from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.entities import (
     CST,
     Area,
     Event,
@@ -41,7 +42,7 @@ from gridclient.domain.entities import (
     Resident,
     Visit,
 )
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     AreaLevel,
     DisabilityCategory,
     EntityKind,
@@ -61,8 +62,7 @@ from gridclient.domain.enums import (
     Urgency,
     VisitMethod,
 )
-from gridclient.domain.workflow import next_state
-from gridclient.resources_path import resource_path
+from gridcore.domain.workflow import next_state
 
 __all__ = [
     "COUNTY_CODE",
@@ -183,9 +183,9 @@ _CN_NUM = "一二三四五六七八九十"
 
 
 def load_catalog() -> EventCatalog:
-    """The sample event catalog shipped in ``resources/catalog.json``."""
-    with resource_path("catalog.json").open(encoding="utf-8") as f:
-        return EventCatalog.from_json(json.load(f))
+    """The sample event catalog shipped with the core (``gridcore/data/catalog.json``)."""
+    text = resources.files("gridcore").joinpath("data", "catalog.json").read_text("utf-8")
+    return EventCatalog.from_json(json.loads(text))
 
 
 def generate(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from gridclient.domain.gender import Gender
+from gridcore.domain.gender import Gender
 
 __all__ = [
     "AreaLevel",
@@ -499,4 +499,4 @@ class ChangeKind(StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     RESOLVE = "resolve"
-    """Decide a conflict record (see ``gridclient.sync.protocol``): keep one side."""
+    """Decide a conflict record (see ``gridcore.protocol``): keep one side."""

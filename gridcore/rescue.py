@@ -4,7 +4,7 @@ in a form the server ingests as a push (``gridserver ingest-rescue``).
 
 Format: one JSON document. Its header (format, version, user, server, device, counts,
 the Argon2id parameters and salt) is the AES-256-GCM associated data; the ciphertext is
-the JSON list of the ops in wire form (:class:`~gridclient.sync.protocol.Op`). The ops
+the JSON list of the ops in wire form (:class:`~gridcore.protocol.Op`). The ops
 keep their ``op_id``: ingesting the same file twice, or ops the device had in fact
 already pushed, changes nothing (the server deduplicates by op id).
 """
@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import TypeAdapter, ValidationError
 
-from gridclient.sync.protocol import Op
+from gridcore.protocol import Op
 
 __all__ = ["MIN_PASSWORD", "Rescue", "RescueFileError", "open_rescue", "seal_rescue"]
 

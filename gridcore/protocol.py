@@ -4,7 +4,7 @@ Pure pydantic (no Qt, no HTTP framework) because both sides import it. Models ar
 and forbid unknown keys so that a typo is an error rather than silently ignored data;
 parse with ``Model.model_validate_json`` (strict JSON mode accepts ISO datetimes, UUID
 strings and arrays for tuples). Field values inside ``changes`` and ``fields`` are the wire
-values of ``gridclient.domain.codec``.
+values of ``gridcore.domain.codec``.
 
 Pull semantics: a page carries ``evictions`` (records that left the caller's scope), then
 ``changes`` (current state of records, tombstones included), then ``conflicts`` opened or
@@ -37,7 +37,7 @@ The closed conflict arrives again in the pull feed with ``resolved`` true and th
 ``resolution``, so every client clears it.
 
 Values (one value must never stop anyone's sync; the rules are
-:mod:`gridclient.domain.limits`, checked by the server on every op and by the client
+:mod:`gridcore.domain.limits`, checked by the server on every op and by the client
 before it queues one):
 
 * The op envelope is bounded to what the server stores: ``seq`` 0…2⁶³−1,
@@ -72,8 +72,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
-from gridclient.domain import limits
-from gridclient.domain.enums import ChangeKind, EntityKind, Role
+from gridcore.domain import limits
+from gridcore.domain.enums import ChangeKind, EntityKind, Role
 
 __all__ = [
     "API_PREFIX",
@@ -159,10 +159,10 @@ class Op(_Wire):
 
     The envelope is bounded to what the server stores (``seq`` 64-bit, ``base_version``
     32-bit like every record version, ``client_time`` within
-    :data:`gridclient.domain.limits.DATETIME_MIN`–``DATETIME_MAX`` once in UTC; a time
+    :data:`gridcore.domain.limits.DATETIME_MIN`–``DATETIME_MAX`` once in UTC; a time
     without an offset is UTC): a request breaking these is malformed (422). The values
     in ``changes`` are checked per op instead (``rejected`` with the field, see
-    :mod:`gridclient.domain.limits`), so one bad value never refuses the others.
+    :mod:`gridcore.domain.limits`), so one bad value never refuses the others.
     """
 
     op_id: uuid.UUID

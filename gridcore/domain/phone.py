@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gridclient.domain.textnorm import strip_all_spaces, to_halfwidth
+from gridcore.domain.textnorm import strip_all_spaces, to_halfwidth
 
 __all__ = ["InvalidPhone", "Phone", "PhoneError", "PhoneKind", "is_valid", "mask", "parse"]
 

@@ -8,7 +8,7 @@ every PostgreSQL write). So the server checks every incoming op with these rules
 ``gridserver.validation``), and the client checks every record before it queues an op
 (``gridclient.storage.uow``), so the person hears about it at once, in Chinese.
 
-The rules (also stated in the wire protocol, :mod:`gridclient.sync.protocol`):
+The rules (also stated in the wire protocol, :mod:`gridcore.protocol`):
 
 * **Integers**: within the field's domain bounds (:data:`INT_BOUNDS`), and always within
   the signed 64-bit range both SQLite and PostgreSQL store.
@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from gridclient.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind
 
 __all__ = [
     "DATETIME_MAX",
@@ -71,7 +71,7 @@ MAX_JSON_DEPTH = 8
 """Deepest nesting of any JSON value in an op (real fields nest two deep at most)."""
 
 DATE_MIN = date(1800, 1, 1)
-"""The earliest birth date an ID number may carry (see :mod:`gridclient.domain.idnumber`)."""
+"""The earliest birth date an ID number may carry (see :mod:`gridcore.domain.idnumber`)."""
 DATE_MAX = date(2199, 12, 31)
 DATETIME_MIN = datetime(1900, 1, 1, tzinfo=UTC)
 """Before any record of this domain; a laptop whose clock battery died shows 1970 or
@@ -264,7 +264,7 @@ def _check_datetime(kind: EntityKind, field: str, value: datetime) -> None:
 
 def check_record(record: Any, fields: Any = None) -> None:
     """Check every data field of a domain record (or only ``fields``)."""
-    from gridclient.domain.codec import field_specs  # codec imports entities
+    from gridcore.domain.codec import field_specs  # codec imports entities
 
     names = field_specs(record.KIND) if fields is None else fields
     for name in names:

@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gridclient.domain.catalog import EventCatalog
-from gridclient.domain.entities import Event, EventAction
-from gridclient.domain.enums import EventActionKind as A
-from gridclient.domain.enums import EventState as S
-from gridclient.domain.enums import Role, Satisfaction
+from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.entities import Event, EventAction
+from gridcore.domain.enums import EventActionKind as A
+from gridcore.domain.enums import EventState as S
+from gridcore.domain.enums import Role, Satisfaction
 
 __all__ = [
     "EventStatus",

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from gridclient.domain.entities import ENTITY_TYPES, Record
-from gridclient.domain.enums import EntityKind
+from gridcore.domain.entities import ENTITY_TYPES, Record
+from gridcore.domain.enums import EntityKind
 
 JSONValue = str | int | float | bool | None | list[Any] | dict[str, Any]
 FieldChanges = dict[str, tuple[JSONValue, JSONValue]]

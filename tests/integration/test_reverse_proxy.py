@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from gridclient.domain.enums import AreaLevel, Role
+from gridcore.domain.enums import AreaLevel, Role
 from gridserver import admin, auth, migrate
 from gridserver.config import Settings
 from gridserver.db import Database

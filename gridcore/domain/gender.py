@@ -1,7 +1,7 @@
 """Gender of a resident (性别).
 
-Defined here so that :mod:`gridclient.domain.idnumber` does not depend on the larger
-``gridclient.domain.enums`` module; that module re-exports :class:`Gender`.
+Defined here so that :mod:`gridcore.domain.idnumber` does not depend on the larger
+``gridcore.domain.enums`` module; that module re-exports :class:`Gender`.
 """
 
 from __future__ import annotations

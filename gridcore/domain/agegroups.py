@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from gridclient.domain.entities import CST, Resident
-from gridclient.domain.enums import SpecialGroup
+from gridcore.domain.entities import CST, Resident
+from gridcore.domain.enums import SpecialGroup
 
 __all__ = [
     "AGE_GROUPS",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import ClassVar
 
-from gridclient.domain.enums import (
+from gridcore.domain.enums import (
     AreaLevel,
     DisabilityCategory,
     EntityKind,
@@ -117,10 +117,10 @@ class Resident(Record):
     KIND: ClassVar[EntityKind] = EntityKind.RESIDENT
 
     def age_on(self, day: date) -> int | None:
-        """Completed years (周岁) on ``day``; see :func:`gridclient.domain.agegroups.age_on`."""
+        """Completed years (周岁) on ``day``; see :func:`gridcore.domain.agegroups.age_on`."""
         if self.birth_date is None:
             return None
-        from gridclient.domain.agegroups import age_on  # agegroups imports this module
+        from gridcore.domain.agegroups import age_on  # agegroups imports this module
 
         return age_on(self.birth_date, day)
 
