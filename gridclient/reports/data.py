@@ -13,7 +13,7 @@ over visits and households run as SQLAlchemy Core aggregates in the database.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.engine import Connection
 
+from gridclient.storage.chunks import chunked
 from gridclient.storage.convert import record_from_row
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
@@ -76,7 +77,6 @@ __all__ = [
 
 Cell = str | int | float
 NOT_SYNCED = "尚未同步"
-_IN_CHUNK = 500
 #: 办结: closed, evaluated after closing, or resolved on the spot (voided is not 办结).
 _CLOSED_STATES = frozenset({EventState.CLOSED, EventState.EVALUATED, EventState.SELF_RESOLVED})
 
@@ -341,11 +341,6 @@ def report_areas(store: Store, grid_ids: Sequence[str] | None = None) -> list[Ar
     return out
 
 
-def _in_chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield ids[start : start + _IN_CHUNK]
-
-
 class _Context:
     """What every builder needs from the store, read in one snapshot."""
 
@@ -427,7 +422,7 @@ def build_visit_register(
             ).scalar()
             subtitle = str(found or household_id)
         else:
-            statements = [base.where(VisitRow.grid_id.in_(c)) for c in _in_chunks(scope.grid_ids)]
+            statements = [base.where(VisitRow.grid_id.in_(c)) for c in chunked(scope.grid_ids)]
         fetched = [row for s in statements for row in connection.execute(s)]
         fetched.sort(key=lambda r: (r.visited_at, r.household_id))
         rows: list[tuple[Cell, ...]] = []
@@ -494,7 +489,7 @@ def build_visit_summary(
             VisitRow.visited_at >= period.since,
             VisitRow.visited_at < period.until,
         )
-        for chunk in _in_chunks(scope.grid_ids):
+        for chunk in chunked(scope.grid_ids):
             for grid_id, count in connection.execute(
                 select(HouseholdRow.grid_id, func.count())
                 .where(
@@ -601,7 +596,7 @@ def _events(
     connection: Connection, scope: _Scope, period: Period, catalog: EventCatalog, now: datetime
 ) -> list[_EventLine]:
     events: list[Event] = []
-    for chunk in _in_chunks(scope.grid_ids):
+    for chunk in chunked(scope.grid_ids):
         statement = select(EventRow.__table__).where(
             EventRow.deleted.is_(False),
             EventRow.grid_id.in_(chunk),
@@ -615,7 +610,7 @@ def _events(
     events.sort(key=lambda e: (e.reported_at, e.id))
     actions: dict[str, list[EventAction]] = {e.id: [] for e in events}
     ids = list(actions)
-    for chunk in _in_chunks(ids):
+    for chunk in chunked(ids):
         statement = select(EventActionRow.__table__).where(
             EventActionRow.deleted.is_(False), EventActionRow.event_id.in_(chunk)
         )
@@ -803,7 +798,7 @@ def build_roster(
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
         fetched: list[Any] = []
-        for chunk in _in_chunks(scope.grid_ids):
+        for chunk in chunked(scope.grid_ids):
             statement = (
                 select(
                     ResidentRow.name,

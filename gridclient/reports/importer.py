@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - python-calamine is a dependency
 
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
+from gridclient.storage.chunks import chunked
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import HouseholdRow, ResidentRow
 from gridclient.storage.store import Store
@@ -541,10 +542,10 @@ def read_roster(
 def _registered(store: Store, numbers: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     with read_session(store.engine) as session:
-        for start in range(0, len(numbers), 500):
+        for chunk in chunked(numbers):
             statement = select(ResidentRow.id_number, ResidentRow.name).where(
                 ResidentRow.deleted.is_(False),
-                ResidentRow.id_number.in_(numbers[start : start + 500]),
+                ResidentRow.id_number.in_(chunk),
             )
             for number, name in session.execute(statement):
                 found[number] = name

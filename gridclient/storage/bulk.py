@@ -27,9 +27,8 @@ cursor on the same connection so the page and the cursor commit together.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from itertools import islice
 from operator import itemgetter
 from typing import Any, cast
 
@@ -54,6 +53,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeEngine
 
+from gridclient.storage.chunks import chunked
 from gridclient.storage.convert import Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
 from gridclient.storage.models import HeldRecordRow
@@ -339,16 +339,9 @@ def upsert_changes(
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
     sql, _positions = _compiled(kind, equal)
-    for start in range(0, len(changes), chunk_size):
-        chunk = changes[start : start + chunk_size]
+    for chunk in chunked(changes, chunk_size):
         connection.exec_driver_sql(sql, change_tuples(kind, chunk))
     return len(changes)
-
-
-def _chunks(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def bulk_upsert(
@@ -365,7 +358,7 @@ def bulk_upsert(
         raise ValueError("chunk_size must be positive")
     sql, _positions = _compiled(kind)
     count = 0
-    for chunk in _chunks(rows, chunk_size):
+    for chunk in chunked(rows, chunk_size):
         # ``sql`` is the Core construct above, compiled; values travel only as bound
         # parameters. Tuples spare a dict per row and a lookup per row and column.
         connection.exec_driver_sql(sql, storage_tuples(kind, chunk))
@@ -403,10 +396,8 @@ def delete_rows(connection: Connection, kind: EntityKind, ids: Iterable[str]) ->
     table = _storage_table(kind)
     wanted = list(dict.fromkeys(ids))
     removed = 0
-    for start in range(0, len(wanted), 500):
-        result = connection.execute(
-            delete(table).where(table.c.id.in_(wanted[start : start + 500]))
-        )
+    for chunk in chunked(wanted):
+        result = connection.execute(delete(table).where(table.c.id.in_(chunk)))
         removed += int(result.rowcount or 0)
     return removed
 
@@ -456,8 +447,8 @@ def hold_records(
 
 def release_held(connection: Connection, kind: str, ids: Sequence[str]) -> None:
     """Drop the held copies of records that have now been stored."""
-    for start in range(0, len(ids), 500):
-        connection.execute(_RELEASE, {"kind": kind, "ids": list(ids[start : start + 500])})
+    for chunk in chunked(ids):
+        connection.execute(_RELEASE, {"kind": kind, "ids": chunk})
 
 
 def _int_or_zero(value: Any) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
+from gridclient.storage.chunks import chunked
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import AreaRow, EventActionRow, EventRow
@@ -20,8 +21,6 @@ from gridcore.domain.entities import Area, Event
 from gridcore.domain.enums import AreaLevel, EntityKind
 
 __all__ = ["GridChoice", "Lookups"]
-
-_IN_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +61,7 @@ class Lookups:
         table = table_for(EntityKind.AREA)
         found: dict[str, Area] = {}
         with read_session(self._engine) as session:
-            for start in range(0, len(wanted), _IN_CHUNK):
-                chunk = wanted[start : start + _IN_CHUNK]
+            for chunk in chunked(wanted):
                 statement = select(table).where(table.c.id.in_(chunk))
                 for row in session.execute(statement).mappings():
                     area = record_from_row(EntityKind.AREA, row)

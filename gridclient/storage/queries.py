@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -27,6 +27,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
+from gridclient.storage.chunks import chunked
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
@@ -54,17 +55,6 @@ from gridcore.domain.enums import (
     VisitMethod,
 )
 from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
-
-_IN_CHUNK = 500
-
-
-def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
-    """``ids`` in lists of at most ``_IN_CHUNK``, to keep ``IN (…)`` lists under SQLite's
-    parameter limit."""
-    wanted = list(ids)
-    for start in range(0, len(wanted), _IN_CHUNK):
-        yield wanted[start : start + _IN_CHUNK]
-
 
 HouseholdListRow = tuple[str, str, str, int, str, date | None]
 
@@ -126,7 +116,7 @@ class HouseholdQueries:
         ``residents.household_id`` and ``visits (household_id, visited_at)`` indexes."""
         rows: dict[str, HouseholdListRow] = {}
         with _reading(self._engine) as connection:
-            for chunk in _chunks(ids):
+            for chunk in chunked(ids):
                 for row in connection.execute(_HOUSEHOLD_ROWS, {"ids": chunk}):
                     rows[row.id] = (
                         row.number,
@@ -380,7 +370,7 @@ class ResidentQueries:
         out: dict[str, ResidentListRow] = {}
         today = today or today_cst()
         with _reading(self._engine) as connection:
-            for chunk in _chunks(ids):
+            for chunk in chunked(ids):
                 for row in connection.execute(
                     select(
                         ResidentRow.id,
@@ -475,7 +465,7 @@ class VisitQueries:
         out: dict[str, VisitListRow] = {}
         with _reading(self._engine) as connection:
             names = _display_names(connection)
-            for chunk in _chunks(ids):
+            for chunk in chunked(ids):
                 for row in connection.execute(
                     select(
                         VisitRow.id,
@@ -1018,7 +1008,7 @@ class SearchIndex:
         )
         chunks: list[list[str] | None] = [None]
         if household_ids is not None:
-            chunks = list(_chunks(household_ids))
+            chunks = list(chunked(household_ids))
         with _reading(engine) as connection:
             for chunk in chunks:
                 hq, rq = house_q, res_q
@@ -1056,7 +1046,7 @@ class SearchIndex:
         among them (a change set mixes kinds; other ids are ignored)."""
         households: set[str] = set()
         with read_session(engine) as session:
-            for chunk in _chunks(ids):
+            for chunk in chunked(ids):
                 households.update(
                     session.scalars(select(HouseholdRow.id).where(HouseholdRow.id.in_(chunk)))
                 )

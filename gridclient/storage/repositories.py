@@ -9,7 +9,7 @@ the UI can say "deleted" instead of "not found".
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -32,6 +32,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from gridclient.storage.bulk import apply_fields, store_datetime
+from gridclient.storage.chunks import chunked
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import dumps_json
 from gridclient.storage.models import (
@@ -90,14 +91,6 @@ __all__ = [
 
 R = TypeVar("R", bound=Record)
 
-#: Keep IN lists well below SQLite's bound-parameter limit.
-_IN_CHUNK = 500
-
-
-def _chunks(items: Sequence[str], size: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
 
 @dataclass(frozen=True, slots=True)
 class EventHistory:
@@ -136,7 +129,7 @@ class RecordRepository:
         table = table_for(cls.KIND)
         wanted = list(dict.fromkeys(ids))
         found: dict[str, R] = {}
-        for chunk in _chunks(wanted):
+        for chunk in chunked(wanted):
             for record in self._typed(cls, select(table).where(table.c.id.in_(chunk))):
                 found[record.id] = record
         return found
@@ -252,7 +245,7 @@ class RecordRepository:
         """Live actions per event id, in workflow order; every id asked for is a key."""
         wanted = list(dict.fromkeys(event_ids))
         result: dict[str, list[EventAction]] = {event_id: [] for event_id in wanted}
-        for chunk in _chunks(wanted):
+        for chunk in chunked(wanted):
             statement = select(EventActionRow.__table__).where(
                 EventActionRow.event_id.in_(chunk), EventActionRow.deleted.is_(False)
             )

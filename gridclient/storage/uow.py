@@ -55,6 +55,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gridclient.storage.bulk import bulk_upsert
+from gridclient.storage.chunks import chunked
 from gridclient.storage.convert import record_from_row, record_to_values, table_for
 from gridclient.storage.errors import (
     AppendOnlyError,
@@ -217,8 +218,8 @@ class UnitOfWork:
     def _stored_ids(self, kind: EntityKind, ids: Sequence[str], *, live: bool) -> set[str]:
         table = table_for(kind)
         found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            statement = select(table.c.id).where(table.c.id.in_(ids[start : start + 500]))
+        for chunk in chunked(ids):
+            statement = select(table.c.id).where(table.c.id.in_(chunk))
             if live:
                 statement = statement.where(table.c.deleted.is_(False))
             found.update(self._session.scalars(statement))
