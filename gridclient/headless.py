@@ -30,17 +30,6 @@ __all__ = ["PASSWORD_ENV", "add_commands", "run_command"]
 
 log = logging.getLogger(__name__)
 
-KIND_NAMES = {
-    EntityKind.AREA: "区划",
-    EntityKind.HOUSEHOLD: "户",
-    EntityKind.RESIDENT: "人口",
-    EntityKind.ORGANIZATION: "组织",
-    EntityKind.VISIT: "走访",
-    EntityKind.EVENT: "事件",
-    EntityKind.EVENT_ACTION: "事件办理",
-    EntityKind.ATTACHMENT: "附件",
-}
-
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sync`` and ``status`` to the command line's sub-commands (``--server``,
@@ -130,7 +119,7 @@ def _status(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int
         held = repos.held.entries()
         clock = DeviceClock.from_json(repos.sync_state.get(SyncKey.CLOCK))
     lines: list[str] = [f"用户 {args.user} @ {server}"]
-    lines.append("本机记录：" + "，".join(f"{KIND_NAMES[k]} {n}" for k, n in counts.items()))
+    lines.append("本机记录：" + "，".join(f"{k.label} {n}" for k, n in counts.items()))
     lines.append(f"待上传 {ops[OpStatus.PENDING]} 条，被拒 {ops[OpStatus.REJECTED]} 条")
     lines.append(f"待处理冲突 {conflicts} 条")
     if held:
@@ -148,6 +137,6 @@ def _status(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int
 
 def _kind_name(value: str) -> str:
     try:
-        return KIND_NAMES[EntityKind(value)]
-    except (ValueError, KeyError):
+        return EntityKind(value).label
+    except ValueError:
         return value

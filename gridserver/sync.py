@@ -66,16 +66,6 @@ from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 
 log = logging.getLogger(__name__)
 
-_KIND_LABELS = {
-    EntityKind.AREA: "区划",
-    EntityKind.HOUSEHOLD: "住户",
-    EntityKind.RESIDENT: "居民",
-    EntityKind.ORGANIZATION: "组织",
-    EntityKind.VISIT: "走访记录",
-    EntityKind.EVENT: "事件",
-    EntityKind.EVENT_ACTION: "事件办理记录",
-    EntityKind.ATTACHMENT: "附件",
-}
 SERVER_FIELDS = {
     EntityKind.EVENT_ACTION: frozenset({"server_at"}),
     EntityKind.VISIT: frozenset({"server_at"}),
@@ -543,7 +533,7 @@ def _storable(value: Any, depth: int = 0) -> Any:
 
 def apply_op(ctx: Context, op: Op) -> Outcome:
     kind = op.entity
-    label = _KIND_LABELS[kind]
+    label = kind.label
     if kind is EntityKind.AREA and ctx.caller.role is Role.WORKER:
         raise OpRejected("role", "网格员不能修改行政区划和网格设置")
     if op.kind is not ChangeKind.CREATE and kind in APPEND_ONLY_KINDS:
@@ -716,7 +706,7 @@ def _create_again(
     same = all(row.fields.get(n) == v for n, v in fields.items() if n not in server_fields)
     if same and not row.deleted:
         return Outcome("applied", row.version)
-    raise OpRejected("duplicate", f"{_KIND_LABELS[kind]}编号已被另一条记录使用")
+    raise OpRejected("duplicate", f"{kind.label}编号已被另一条记录使用")
 
 
 def _delete(ctx: Context, op: Op, row: Any) -> Outcome:
@@ -1163,9 +1153,7 @@ def _existing(
 def _missing(kind: EntityKind, field_name: str | None) -> OpRejected:
     """The one answer for a reference to a record that does not exist *and* for one the
     caller may not see: no existence oracle."""
-    return OpRejected(
-        "not_found", f"引用的{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）", field_name
-    )
+    return OpRejected("not_found", f"引用的{kind.label}不存在（可能尚未同步到服务器）", field_name)
 
 
 def _in_scope(
@@ -1202,7 +1190,7 @@ def _check_own_record(ctx: Context, op: Op, row: Any) -> None:
         raise OpRejected("duplicate", "记录编号与已有记录重复")
     if op.kind is ChangeKind.RESOLVE:  # as for a conflict that does not exist
         raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
-    raise OpRejected("not_found", f"{_KIND_LABELS[kind]}不存在（可能尚未同步到服务器）")
+    raise OpRejected("not_found", f"{kind.label}不存在（可能尚未同步到服务器）")
 
 
 def _grid(ctx: Context, grid_id: str, field_name: str) -> None:

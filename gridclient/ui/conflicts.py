@@ -130,19 +130,6 @@ def _field_labels() -> dict[str, str]:
     }
 
 
-def _kind_labels() -> dict[EntityKind, str]:
-    return {
-        EntityKind.AREA: QCoreApplication.translate("conflicts", "Area"),
-        EntityKind.HOUSEHOLD: QCoreApplication.translate("conflicts", "Household"),
-        EntityKind.RESIDENT: QCoreApplication.translate("conflicts", "Resident"),
-        EntityKind.ORGANIZATION: QCoreApplication.translate("conflicts", "Organization"),
-        EntityKind.VISIT: QCoreApplication.translate("conflicts", "Visit"),
-        EntityKind.EVENT: QCoreApplication.translate("conflicts", "Event"),
-        EntityKind.EVENT_ACTION: QCoreApplication.translate("conflicts", "Event action"),
-        EntityKind.ATTACHMENT: QCoreApplication.translate("conflicts", "Attachment"),
-    }
-
-
 def _edit_of(entry: Any) -> dict[str, Any]:
     """The edit of a whole-record conflict (whichever side holds it), else empty."""
     for value in (entry.mine, entry.theirs):
@@ -259,7 +246,7 @@ def _area_values(entry: ConflictEntry) -> list[Any]:
 
 
 def _record_text(entry: ConflictEntry) -> str:
-    return f"{_kind_labels()[entry.entity]} {entry.record_name}".strip()
+    return f"{entry.entity.label} {entry.record_name}".strip()
 
 
 def _status_text(entry: ConflictEntry) -> str:

@@ -479,8 +479,10 @@ _set_labels(
 )
 
 
-class EntityKind(StrEnum):
-    """The record types that sync. The value is the wire name."""
+class EntityKind(_Labelled):
+    """The record types that sync. The value is the wire name; the label is the one
+    name of the kind for people (the server's messages, ``gridclient status``, the
+    conflict list), kept here only."""
 
     AREA = "area"
     HOUSEHOLD = "household"
@@ -490,6 +492,21 @@ class EntityKind(StrEnum):
     EVENT = "event"
     EVENT_ACTION = "event_action"
     ATTACHMENT = "attachment"
+
+
+_set_labels(
+    EntityKind,
+    {
+        "area": "区划",
+        "household": "住户",
+        "resident": "人员",
+        "organization": "组织",
+        "visit": "走访记录",
+        "event": "事件",
+        "event_action": "事件办理记录",
+        "attachment": "附件",
+    },
+)
 
 
 class ChangeKind(StrEnum):

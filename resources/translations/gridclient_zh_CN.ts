@@ -148,12 +148,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="589"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="605"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="592"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -161,136 +161,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="321"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="326"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="342"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="329"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="345"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="332"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="346"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="347"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="364"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="351"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="468"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="482"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="469"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="503"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="506"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="510"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="512"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="526"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="513"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="517"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="537"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="524"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="557"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="559"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="578"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -1264,226 +1264,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="245"/>
+        <location filename="../../gridclient/ui/login.py" line="105"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="253"/>
+        <location filename="../../gridclient/ui/login.py" line="113"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="117"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="264"/>
+        <location filename="../../gridclient/ui/login.py" line="124"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="268"/>
+        <location filename="../../gridclient/ui/login.py" line="128"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="272"/>
+        <location filename="../../gridclient/ui/login.py" line="132"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="278"/>
+        <location filename="../../gridclient/ui/login.py" line="138"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="285"/>
+        <location filename="../../gridclient/ui/login.py" line="145"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="291"/>
+        <location filename="../../gridclient/ui/login.py" line="151"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="298"/>
+        <location filename="../../gridclient/ui/login.py" line="158"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="304"/>
+        <location filename="../../gridclient/ui/login.py" line="164"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308"/>
+        <location filename="../../gridclient/ui/login.py" line="168"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="312"/>
+        <location filename="../../gridclient/ui/login.py" line="172"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="316"/>
+        <location filename="../../gridclient/ui/login.py" line="176"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="323"/>
+        <location filename="../../gridclient/ui/login.py" line="183"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="329"/>
+        <location filename="../../gridclient/ui/login.py" line="189"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="333"/>
+        <location filename="../../gridclient/ui/login.py" line="193"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="340"/>
+        <location filename="../../gridclient/ui/login.py" line="200"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="346"/>
+        <location filename="../../gridclient/ui/login.py" line="206"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="353"/>
+        <location filename="../../gridclient/ui/login.py" line="213"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="361"/>
+        <location filename="../../gridclient/ui/login.py" line="221"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="224"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="397"/>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="403"/>
+        <location filename="../../gridclient/ui/login.py" line="263"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="269"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="411"/>
+        <location filename="../../gridclient/ui/login.py" line="271"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="414"/>
+        <location filename="../../gridclient/ui/login.py" line="274"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="434"/>
+        <location filename="../../gridclient/ui/login.py" line="294"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="437"/>
+        <location filename="../../gridclient/ui/login.py" line="297"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="441"/>
+        <location filename="../../gridclient/ui/login.py" line="301"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="446"/>
+        <location filename="../../gridclient/ui/login.py" line="306"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="447"/>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="448"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="449"/>
-        <location filename="../../gridclient/ui/login.py" line="717"/>
+        <location filename="../../gridclient/ui/login.py" line="309"/>
+        <location filename="../../gridclient/ui/login.py" line="577"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="450"/>
-        <location filename="../../gridclient/ui/login.py" line="722"/>
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="311"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="513"/>
+        <location filename="../../gridclient/ui/login.py" line="373"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="517"/>
+        <location filename="../../gridclient/ui/login.py" line="377"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="521"/>
+        <location filename="../../gridclient/ui/login.py" line="381"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="549"/>
-        <location filename="../../gridclient/ui/login.py" line="761"/>
+        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="621"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="553"/>
-        <location filename="../../gridclient/ui/login.py" line="768"/>
+        <location filename="../../gridclient/ui/login.py" line="413"/>
+        <location filename="../../gridclient/ui/login.py" line="628"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="591"/>
+        <location filename="../../gridclient/ui/login.py" line="451"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="617"/>
+        <location filename="../../gridclient/ui/login.py" line="477"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633"/>
+        <location filename="../../gridclient/ui/login.py" line="493"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1949,37 +1949,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="699"/>
+        <location filename="../../gridclient/ui/login.py" line="559"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="705"/>
+        <location filename="../../gridclient/ui/login.py" line="565"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="712"/>
+        <location filename="../../gridclient/ui/login.py" line="572"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="729"/>
+        <location filename="../../gridclient/ui/login.py" line="589"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="732"/>
+        <location filename="../../gridclient/ui/login.py" line="592"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="754"/>
+        <location filename="../../gridclient/ui/login.py" line="614"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="773"/>
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2366,35 +2366,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="631"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="652"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="656"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2691,8 +2691,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="112"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="265"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -2782,112 +2781,77 @@
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
-        <source>Area</source>
-        <translation>区划</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
-        <source>Resident</source>
-        <translation>人员</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
-        <source>Organization</source>
-        <translation>组织</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
-        <source>Visit</source>
-        <translation>走访</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
-        <source>Event</source>
-        <translation>事件</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
-        <source>Event action</source>
-        <translation>事件办理</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
-        <source>Attachment</source>
-        <translation>附件</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="184"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="171"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="192"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="179"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="204"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="191"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="206"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="254"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="255"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="286"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="273"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="291"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="605"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="620"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="607"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="609"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

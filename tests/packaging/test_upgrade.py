@@ -40,7 +40,7 @@ def old_data_dir(root: Path) -> Path:
 
 
 def assert_upgraded(path: Path, output: str) -> None:
-    assert "户 1" in output and "人口 1" in output, output
+    assert "户 1" in output and "人员 1" in output, output
     backups = sorted((path.parent / "backups").glob("*.db"))
     assert len(backups) == 1 and ".rev-0001." in backups[0].name
     assert key_file_for(backups[0]).exists()
