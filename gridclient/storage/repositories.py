@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
@@ -79,6 +79,7 @@ from gridcore.domain.enums import (
 )
 
 __all__ = [
+    "OUTBOX_RETENTION",
     "CatalogRepository",
     "ConflictRepository",
     "EventHistory",
@@ -374,6 +375,17 @@ def _op(row: OutboxRow) -> OutboxOp:
 #: Answers after which an op is done with (kept until pruned, for the history view).
 ACKNOWLEDGED = frozenset({OpStatus.APPLIED, OpStatus.MERGED, OpStatus.CONFLICT})
 
+#: Ops :meth:`OutboxRepository.prune_acknowledged` may drop: the answered ones, and the
+#: rejected ones a later edit of the same record re-sent (their content is in that op).
+#: Pending and rejected ops are never dropped: they are what the laptop still owes the
+#: server, what ``rescue`` exports and what the refused-changes views show.
+PRUNABLE = ACKNOWLEDGED | {OpStatus.SUPERSEDED}
+
+OUTBOX_RETENTION = timedelta(days=30)
+"""How long a done-with op stays after its edit (the sync engine prunes older ones after
+every successful sync): long enough to see what a laptop sent last month in a copied
+store, short enough that the outbox does not grow with every edit ever made."""
+
 
 @functools.cache
 def _outbox_insert() -> tuple[str, tuple[str, ...]]:
@@ -522,12 +534,18 @@ class OutboxRepository:
             .values(status=status.value, reason=reason, message=message, field=field)
         )
 
-    def prune_acknowledged(self, *, before_seq: int | None = None) -> int:
-        """Drop answered ops (applied/merged/conflict); conflict records keep their
-        values and lose only the link. Returns how many were dropped."""
-        statement = delete(OutboxRow).where(OutboxRow.status.in_([s.value for s in ACKNOWLEDGED]))
+    def prune_acknowledged(
+        self, *, before_seq: int | None = None, created_before: datetime | None = None
+    ) -> int:
+        """Drop done-with ops (:data:`PRUNABLE`: applied, merged, conflict, superseded),
+        all of them or only those queued before ``before_seq`` or made before
+        ``created_before``; conflict records keep their values and lose only the link.
+        Returns how many were dropped."""
+        statement = delete(OutboxRow).where(OutboxRow.status.in_([s.value for s in PRUNABLE]))
         if before_seq is not None:
             statement = statement.where(OutboxRow.seq < before_seq)
+        if created_before is not None:  # aware only (the column refuses naive times)
+            statement = statement.where(OutboxRow.created_at < created_before)
         result = self._session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
 

@@ -66,7 +66,7 @@ from gridclient.storage.bulk import (
 )
 from gridclient.storage.engine import read_session, write_connection
 from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
-from gridclient.storage.repositories import Repositories
+from gridclient.storage.repositories import OUTBOX_RETENTION, Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
 from gridclient.sync.errors import (
@@ -175,6 +175,8 @@ class SyncReport:
     """Server minus device clock, measured in this run (None: no answer to measure)."""
     held: int = 0
     """Pulled records this laptop could not store, kept aside (see ``held_records``)."""
+    pruned: int = 0
+    """Done-with outbox ops older than ``OUTBOX_RETENTION`` dropped after a successful run."""
 
     @property
     def clock_skewed(self) -> bool:
@@ -280,6 +282,10 @@ class SyncEngine:
             report.finished_at = datetime.now(UTC)
             with self.store.write() as repos:
                 repos.sync_state.set_last_sync_at(report.finished_at)
+                # A clean run: the outbox keeps a month of answered ops, not every one.
+                report.pruned = repos.outbox.prune_acknowledged(
+                    created_before=report.finished_at - OUTBOX_RETENTION
+                )
 
     def _sample_clock(self, sent: datetime, server_time: datetime) -> None:
         try:

@@ -24,6 +24,9 @@ from gridclient.storage.errors import KeyFileError, WrongPassword
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
+Clock = Callable[[], float]
+"""Monotonic seconds (``time.monotonic``)."""
+
 
 class IdleWatcher(QObject):
     """Emits ``idle`` once there was no keyboard, mouse, wheel or touch input in any
@@ -35,18 +38,24 @@ class IdleWatcher(QObject):
     signal per event. A single-shot timer fires when the idle time would be over
     since the last input it knew of; it then either emits ``idle`` or sleeps again for
     the rest of the idle time counted from the latest input. See
-    ``bench/ui_idle_filter.py`` for the per-event cost."""
+    ``bench/ui_idle_filter.py`` for the per-event cost.
+
+    ``clock`` (seconds, monotonic) is where "now" comes from; a test passes its own and
+    calls :meth:`check` instead of waiting for the timer on the wall clock."""
 
     idle = Signal()
 
-    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self, minutes: int, parent: QObject | None = None, *, clock: Clock = monotonic
+    ) -> None:
         super().__init__(parent)
+        self._clock = clock
         self._idle_ms = max(1, minutes) * 60_000
-        self._last_input = monotonic()
+        self._last_input = clock()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(self._idle_ms)
-        self.timer.timeout.connect(self._check)
+        self.timer.timeout.connect(self.check)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -63,14 +72,16 @@ class IdleWatcher(QObject):
 
     def quiet_ms(self) -> int:
         """Milliseconds since the last input."""
-        return int((monotonic() - self._last_input) * 1000)
+        return int((self._clock() - self._last_input) * 1000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.isInputEvent():
-            self._last_input = monotonic()
+            self._last_input = self._clock()
         return False
 
-    def _check(self) -> None:
+    def check(self) -> None:
+        """What the timer runs when the idle time may be over: emit ``idle``, or sleep
+        for the rest of the idle time counted from the latest input."""
         remaining = self._idle_ms - self.quiet_ms()
         if remaining > 0:
             self.timer.start(remaining)  # input since: wait for the rest of the time
@@ -81,7 +92,7 @@ class IdleWatcher(QObject):
         self.timer.stop()
 
     def resume(self) -> None:
-        self._last_input = monotonic()
+        self._last_input = self._clock()
         self.timer.start(self._idle_ms)
 
     def stop(self) -> None:

@@ -13,6 +13,7 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from PySide6.QtCore import Qt, QTimer
@@ -59,7 +60,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
-from gridclient.ui.lock import IdleWatcher, LockGuard, LockScreen, key_file_verifier
+from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
@@ -112,9 +113,13 @@ class MainWindow(QMainWindow):
         ctx: AppContext,
         households: HouseholdQueries | None = None,
         sync: SyncController | None = None,
+        *,
+        idle_clock: Clock = monotonic,
     ) -> None:
+        """``idle_clock``: the auto-lock's time source (tests pass their own)."""
         super().__init__()
         self.ctx = ctx
+        self._idle_clock = idle_clock
         self.sync = sync
         self._reauth_pending = False
         self.password_prompt: PasswordPrompt | None = None
@@ -554,7 +559,9 @@ class MainWindow(QMainWindow):
 
     def _start_idle_watch(self) -> None:
         if self.idle is None:
-            self.idle = IdleWatcher(self.ctx.settings.auto_lock_minutes, self)
+            self.idle = IdleWatcher(
+                self.ctx.settings.auto_lock_minutes, self, clock=self._idle_clock
+            )
             self.idle.idle.connect(self._lock_idle)
             if self._locked:
                 self.idle.pause()

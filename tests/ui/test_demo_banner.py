@@ -13,20 +13,17 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gridclient import __version__
-from gridclient.demo.bootstrap import DemoSession
 from gridclient.ui.about import AboutInfo
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import DemoStore
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
-    session = open_demo_copy(demo_template, tmp_path)
-    yield session
-    session.close()
+def demo(demo_store: DemoStore) -> DemoStore:
+    return demo_store
 
 
 @pytest.fixture
@@ -37,7 +34,7 @@ def chinese(qapp: QApplication) -> Iterator[None]:
         qapp.removeTranslator(translator)
 
 
-def _window(qtbot: QtBot, demo: DemoSession, *, is_demo: bool) -> MainWindow:
+def _window(qtbot: QtBot, demo: DemoStore, *, is_demo: bool) -> MainWindow:
     info = dataclasses.replace(demo.info, demo=is_demo)
     win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), info))
     qtbot.addWidget(win)
@@ -47,7 +44,7 @@ def _window(qtbot: QtBot, demo: DemoSession, *, is_demo: bool) -> MainWindow:
 
 
 def test_the_demo_banner_shows_in_the_window_and_over_the_lock_screen(
-    qtbot: QtBot, demo: DemoSession, chinese: None, tmp_path: Path
+    qtbot: QtBot, demo: DemoStore, chinese: None, tmp_path: Path
 ) -> None:
     win = _window(qtbot, demo, is_demo=True)
     assert win.demo_banner is not None and win.demo_banner.isVisible()
@@ -59,13 +56,13 @@ def test_the_demo_banner_shows_in_the_window_and_over_the_lock_screen(
     assert win.demo_banner.isVisible()
 
 
-def test_a_real_session_has_no_banner(qtbot: QtBot, demo: DemoSession) -> None:
+def test_a_real_session_has_no_banner(qtbot: QtBot, demo: DemoStore) -> None:
     win = _window(qtbot, demo, is_demo=False)
     assert win.demo_banner is None
 
 
 def test_about_shows_version_data_dir_server_and_the_second_client(
-    qtbot: QtBot, demo: DemoSession, chinese: None, tmp_path: Path
+    qtbot: QtBot, demo: DemoStore, chinese: None, tmp_path: Path
 ) -> None:
     win = _window(qtbot, demo, is_demo=True)
     info = AboutInfo(tmp_path / "data", "http://127.0.0.1:43210", demo=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QScrollArea, QWidget
 from sqlalchemy import select
 
-from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.engine import read_session
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.models import AttachmentBlobRow
@@ -46,7 +44,7 @@ from gridcore.domain.enums import (
     SpecialGroup,
 )
 from gridcore.domain.workflow import allowed_actions, derive_state
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import DemoStore
 
 A = EventActionKind
 LEFT = Qt.MouseButton.LeftButton
@@ -84,14 +82,12 @@ def valid_id(first17: str = "11010519900101123") -> str:
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
-    session = open_demo_copy(demo_template, tmp_path)
-    yield session
-    session.close()
+def demo(demo_store: DemoStore) -> DemoStore:
+    return demo_store
 
 
 @pytest.fixture
-def ctx(demo: DemoSession) -> AppContext:
+def ctx(demo: DemoStore) -> AppContext:
     return AppContext(demo.store, TaskRunner(synchronous=True), demo.info)
 
 
@@ -101,7 +97,7 @@ def township(ctx: AppContext) -> AppContext:
 
 
 @pytest.fixture
-def household_id(demo: DemoSession) -> str:
+def household_id(demo: DemoStore) -> str:
     return demo.queries.household_ids(list(demo.info.grid_ids))[0]
 
 

@@ -23,7 +23,7 @@ from gridclient.ui.tasks import TaskRunner
 from gridcore.domain.entities import Household, Resident
 from gridcore.domain.enums import EntityKind, Relation
 from gridserver.db import records as server_records
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import open_demo_copy
 from tests.ui.test_forms import add_member, click, ops_for, type_text
 
 LEFT = Qt.MouseButton.LeftButton

@@ -3,9 +3,6 @@ visible, and nothing (menu, shortcut, entry point, late callback) can open one."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
@@ -14,7 +11,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from gridclient.config import ITSettings
-from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import EventRow, HouseholdRow
 from gridclient.ui.context import AppContext
@@ -23,18 +19,16 @@ from gridclient.ui.main_window import MainWindow
 from gridclient.ui.report_dialogs import ReportDialog
 from gridclient.ui.tasks import TaskRunner
 from gridcore.demo.generator import DEMO_PASSWORD
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import DemoStore
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
-    session = open_demo_copy(demo_template, tmp_path)
-    yield session
-    session.close()
+def demo(demo_store: DemoStore) -> DemoStore:
+    return demo_store
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
+def window(qtbot: QtBot, demo: DemoStore) -> MainWindow:
     ctx = AppContext(
         demo.store,
         TaskRunner(synchronous=True),
@@ -54,14 +48,14 @@ def _others(window: MainWindow) -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()]
 
 
-def _first_ids(demo: DemoSession) -> tuple[str, str]:
+def _first_ids(demo: DemoStore) -> tuple[str, str]:
     with read_session(demo.store.engine) as session:
         household = session.scalars(select(HouseholdRow.id).limit(1)).one()
         event = session.scalars(select(EventRow.id).limit(1)).one()
     return household, event
 
 
-def _open_every_dialog(qtbot: QtBot, window: MainWindow, demo: DemoSession) -> list[QWidget]:
+def _open_every_dialog(qtbot: QtBot, window: MainWindow, demo: DemoStore) -> list[QWidget]:
     household, event = _first_ids(demo)
     window.open_household(household)
     window.open_event(event)
@@ -83,7 +77,7 @@ def _open_every_dialog(qtbot: QtBot, window: MainWindow, demo: DemoSession) -> l
 
 
 def test_lock_hides_every_dialog_preview_and_menu(
-    qtbot: QtBot, window: MainWindow, demo: DemoSession
+    qtbot: QtBot, window: MainWindow, demo: DemoStore
 ) -> None:
     opened = _open_every_dialog(qtbot, window, demo)
     menu = window.menuBar().actions()[0].menu()
@@ -114,7 +108,7 @@ def test_lock_hides_every_dialog_preview_and_menu(
         widget.close()
 
 
-def test_nothing_opens_while_locked(qtbot: QtBot, window: MainWindow, demo: DemoSession) -> None:
+def test_nothing_opens_while_locked(qtbot: QtBot, window: MainWindow, demo: DemoStore) -> None:
     household, event = _first_ids(demo)
     window.lock()
     # Menus, their actions and every shortcut of the window.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
-from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.queries import (
     EventQueries,
     EventStateFilter,
@@ -30,18 +28,16 @@ from gridcore.domain import idnumber
 from gridcore.domain.entities import CST, Household, Resident
 from gridcore.domain.enums import AreaLevel
 from gridcore.domain.workflow import event_status
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import DemoStore
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
-    session = open_demo_copy(demo_template, tmp_path)
-    yield session
-    session.close()
+def demo(demo_store: DemoStore) -> DemoStore:
+    return demo_store
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
+def window(qtbot: QtBot, demo: DemoStore) -> MainWindow:
     win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
     qtbot.addWidget(win)
     # The start settles on the first event-loop turns: the dashboard (the current tab)
@@ -50,7 +46,7 @@ def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
     return win
 
 
-def _grid(demo: DemoSession) -> str:
+def _grid(demo: DemoStore) -> str:
     return demo.info.grid_ids[0]
 
 
@@ -79,9 +75,7 @@ def test_every_model_passes_the_qt_model_tester(window: MainWindow) -> None:
     assert len(testers) == len(models)
 
 
-def test_area_tree_shows_counts_and_filters_the_lists(
-    window: MainWindow, demo: DemoSession
-) -> None:
+def test_area_tree_shows_counts_and_filters_the_lists(window: MainWindow, demo: DemoStore) -> None:
     with demo.store.read() as repos:
         households = repos.records.households_of_grid(_grid(demo))
     by_micro: dict[str | None, list[Household]] = {}
@@ -115,7 +109,7 @@ def test_area_tree_shows_counts_and_filters_the_lists(
 
 
 def test_only_the_first_window_loads_at_start(
-    qtbot: QtBot, demo: DemoSession, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, demo: DemoStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Households, tree and status at construction; the current tab's content on the
     first event-loop turn; the other lists when their tab is first shown; the search
@@ -152,9 +146,7 @@ def test_only_the_first_window_loads_at_start(
     assert win.resident_pane.stale
 
 
-def test_the_current_tab_loads_on_the_first_event_loop_turn(
-    qtbot: QtBot, demo: DemoSession
-) -> None:
+def test_the_current_tab_loads_on_the_first_event_loop_turn(qtbot: QtBot, demo: DemoStore) -> None:
     win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
     qtbot.addWidget(win)
     assert win.tabs.currentWidget() is win.dashboard
@@ -162,7 +154,7 @@ def test_the_current_tab_loads_on_the_first_event_loop_turn(
     assert win.resident_pane.stale
 
 
-def test_tree_levels_are_village_grid_micro_grid(window: MainWindow, demo: DemoSession) -> None:
+def test_tree_levels_are_village_grid_micro_grid(window: MainWindow, demo: DemoStore) -> None:
     roots = window.areas.tree(demo.info.grid_ids)
     assert [r.level for r in roots] == [AreaLevel.VILLAGE]
     grid = roots[0].children[0]
@@ -172,7 +164,7 @@ def test_tree_levels_are_village_grid_micro_grid(window: MainWindow, demo: DemoS
 
 
 def test_dashboard_figures_match_counts_from_the_repositories(
-    window: MainWindow, demo: DemoSession
+    window: MainWindow, demo: DemoStore
 ) -> None:
     now = datetime.now(UTC)
     grid = _grid(demo)
@@ -214,7 +206,7 @@ def test_dashboard_figures_match_counts_from_the_repositories(
     assert set(window.model.ids()) == households - recent
 
 
-def test_a_change_refreshes_dashboard_and_status_bar(window: MainWindow, demo: DemoSession) -> None:
+def test_a_change_refreshes_dashboard_and_status_bar(window: MainWindow, demo: DemoStore) -> None:
     assert window.pending_label.text() == "0 change(s) waiting to sync"
     household_id = window.model.id_at(0)
     with demo.store.read() as repos:
@@ -228,7 +220,7 @@ def test_a_change_refreshes_dashboard_and_status_bar(window: MainWindow, demo: D
 
 
 def test_status_bar_shows_offline_last_sync_and_conflicts(
-    window: MainWindow, demo: DemoSession
+    window: MainWindow, demo: DemoStore
 ) -> None:
     assert "Offline" in window.connection_label.text()
     with demo.store.read() as repos:
@@ -244,7 +236,7 @@ def test_status_bar_shows_offline_last_sync_and_conflicts(
 
 
 def test_residents_table_never_shows_a_full_id_number_or_phone(
-    window: MainWindow, demo: DemoSession
+    window: MainWindow, demo: DemoStore
 ) -> None:
     window.tabs.setCurrentWidget(window.resident_pane)
     with demo.store.read() as repos:
@@ -316,7 +308,7 @@ def test_ctrl_f_focuses_the_search_box(qtbot: QtBot, window: MainWindow) -> None
 
 
 def test_visits_table_shows_date_address_method_visitor_summary(
-    window: MainWindow, demo: DemoSession
+    window: MainWindow, demo: DemoStore
 ) -> None:
     window.tabs.setCurrentWidget(window.visit_pane)
     model = window.visit_model

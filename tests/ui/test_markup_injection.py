@@ -12,7 +12,6 @@ tool tips (Qt renders tool tips as rich text when they look like it) must be esc
 from __future__ import annotations
 
 import array
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
-from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
@@ -46,7 +44,7 @@ from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain.enums import EntityKind
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import DemoStore
 
 RED = 0xFFFF0000  # ARGB32 of pure red
 
@@ -69,8 +67,8 @@ def _payload(probe: Path) -> str:
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path, probe: Path) -> Iterator[DemoSession]:
-    session = open_demo_copy(demo_template, tmp_path / "demo")
+def demo(demo_store: DemoStore, probe: Path) -> DemoStore:
+    session = demo_store
     payload = _payload(probe)
     fields = {
         AreaRow: ("name",),
@@ -84,15 +82,14 @@ def demo(tmp_path: Path, demo_template: Path, probe: Path) -> Iterator[DemoSessi
     with session.store.engine.begin() as conn:
         for row, names in fields.items():
             conn.execute(update(row).values(dict.fromkeys(names, payload)))
-    yield session
-    session.close()
+    return session
 
 
-def _ctx(demo: DemoSession) -> AppContext:
+def _ctx(demo: DemoStore) -> AppContext:
     return AppContext(demo.store, TaskRunner(synchronous=True), demo.info)
 
 
-def _ids(demo: DemoSession) -> tuple[str, str, str]:
+def _ids(demo: DemoStore) -> tuple[str, str, str]:
     with read_session(demo.store.engine) as session:
         household = session.scalars(
             select(VisitRow.household_id).where(VisitRow.deleted.is_(False)).limit(1)
@@ -106,7 +103,7 @@ def _ids(demo: DemoSession) -> tuple[str, str, str]:
     return household, event, grid
 
 
-def _plant_conflict_and_refusal(demo: DemoSession, household: str, payload: str) -> None:
+def _plant_conflict_and_refusal(demo: DemoStore, household: str, payload: str) -> None:
     with demo.store.write() as repos:
         repos.conflicts.add(
             Conflict(
@@ -183,7 +180,7 @@ def test_helpers_escape_and_wrap() -> None:
     assert tooltip("") == ""
 
 
-def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoSession, probe: Path) -> None:
+def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: Path) -> None:
     household, event, grid = _ids(demo)
     _plant_conflict_and_refusal(demo, household, _payload(probe))
     ctx = _ctx(demo)
@@ -221,7 +218,7 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoSession, probe
     assert "<h1" in conflicts.base_value.text()
 
 
-def test_no_list_renders_planted_markup(qtbot: QtBot, demo: DemoSession, probe: Path) -> None:
+def test_no_list_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: Path) -> None:
     household, _event, _grid = _ids(demo)
     _plant_conflict_and_refusal(demo, household, _payload(probe))
     window = MainWindow(_ctx(demo))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ import pytest
 from pypinyin import Style, lazy_pinyin, pinyin
 from pytestqt.qtbot import QtBot
 
-from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex, natural_key
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
@@ -24,18 +22,16 @@ from gridcore.domain.agegroups import effective_tags, today_cst
 from gridcore.domain.entities import Household, Resident
 from gridcore.domain.enums import SpecialGroup
 from gridcore.domain.workflow import event_status
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import DemoStore
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
-    session = open_demo_copy(demo_template, tmp_path)
-    yield session
-    session.close()
+def demo(demo_store: DemoStore) -> DemoStore:
+    return demo_store
 
 
 @pytest.fixture
-def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
+def window(qtbot: QtBot, demo: DemoStore) -> MainWindow:
     win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: win.search_controller.is_ready, timeout=5000)  # after the start
@@ -43,7 +39,7 @@ def window(qtbot: QtBot, demo: DemoSession) -> MainWindow:
 
 
 @pytest.fixture
-def people(demo: DemoSession) -> tuple[list[Resident], dict[str, Household]]:
+def people(demo: DemoStore) -> tuple[list[Resident], dict[str, Household]]:
     with demo.store.read() as repos:
         households = {h.id: h for h in repos.records.households_of_grid(demo.info.grid_ids[0])}
         residents = [r for h in households for r in repos.records.residents_of_household(h)]
@@ -173,7 +169,7 @@ def test_special_group_filter(
 
 
 def test_visit_recency_filter(
-    window: MainWindow, demo: DemoSession, people: tuple[list[Resident], dict[str, Household]]
+    window: MainWindow, demo: DemoStore, people: tuple[list[Resident], dict[str, Household]]
 ) -> None:
     _, households = people
     now = datetime.now(UTC)
@@ -185,7 +181,7 @@ def test_visit_recency_filter(
         assert set(window.model.ids()) == set(households) - recent
 
 
-def test_event_state_and_overdue_filters(window: MainWindow, demo: DemoSession) -> None:
+def test_event_state_and_overdue_filters(window: MainWindow, demo: DemoStore) -> None:
     now = datetime.now(UTC)
     with demo.store.read() as repos:
         catalog = repos.catalog.load()
@@ -204,7 +200,7 @@ def test_event_state_and_overdue_filters(window: MainWindow, demo: DemoSession) 
     assert expected[EventStateFilter.OVERDUE]
 
 
-def test_index_refresh_drops_a_deleted_household(demo: DemoSession) -> None:
+def test_index_refresh_drops_a_deleted_household(demo: DemoStore) -> None:
     index = SearchIndex.build(demo.store.engine)
     with demo.store.read() as repos:
         household = repos.records.households_of_grid(demo.info.grid_ids[0])[0]
@@ -273,7 +269,7 @@ def test_natural_order_sorts_numbers_by_value() -> None:
 
 
 def test_a_change_saved_while_the_index_builds_is_not_lost(
-    demo: DemoSession, monkeypatch: pytest.MonkeyPatch
+    demo: DemoStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runner = TaskRunner(synchronous=True)
     ctx = AppContext(demo.store, runner, demo.info)
@@ -313,7 +309,7 @@ def test_the_first_keystroke_starts_the_resident_list(qtbot: QtBot, window: Main
     assert not window.resident_pane.stale and window.resident_model.rowCount() > 1000
 
 
-def test_patching_the_index_gives_what_a_full_build_gives(demo: DemoSession) -> None:
+def test_patching_the_index_gives_what_a_full_build_gives(demo: DemoStore) -> None:
     """Move a resident to another household, rename one, delete a household: the
     patched index answers like one built from scratch."""
     engine = demo.store.engine

@@ -22,7 +22,7 @@ from gridclient.ui.visit_detail import VisitDetailDialog
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain.entities import Visit
 from gridcore.domain.enums import EntityKind
-from tests.ui.conftest import open_demo_copy
+from tests.demo_store import open_demo_copy
 from tests.ui.test_forms import click, make_png, ops_for, type_text
 
 

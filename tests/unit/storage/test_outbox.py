@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text, update
@@ -433,3 +433,28 @@ def test_foreign_keys_are_on(store: Store) -> None:
         assert repos.records.counts()[EntityKind.HOUSEHOLD] == 0
     with store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_pruning_keeps_what_is_still_owed_or_refused(store: Store) -> None:
+    """Superseded ops go with the answered ones (a later op carries their content);
+    pending and rejected ones stay, whatever their age."""
+    made = [household() for _ in range(5)]
+    with store.unit_of_work(actor=ACTOR) as uow:
+        ops = [uow.create(h) for h in made]
+    statuses = [
+        OpStatus.APPLIED,
+        OpStatus.MERGED,
+        OpStatus.SUPERSEDED,
+        OpStatus.REJECTED,
+        OpStatus.PENDING,
+    ]
+    with store.write() as repos:
+        for op, status in zip(ops, statuses, strict=True):
+            repos.outbox.set_status(op.op_id, status)
+        assert repos.outbox.prune_acknowledged(created_before=ops[0].created_at) == 0
+        later = ops[-1].created_at + timedelta(seconds=1)
+        assert repos.outbox.prune_acknowledged(created_before=later) == 3
+    with store.read() as repos:
+        left = {op.status for op in repos.outbox.unsent()}
+        assert left == {OpStatus.REJECTED, OpStatus.PENDING}
+        assert sum(repos.outbox.status_counts().values()) == 2

@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gridclient.storage import Store
+from gridclient.storage import Store, session_scope
+from gridclient.storage.repositories import OUTBOX_RETENTION
 from gridclient.storage.syncmeta import OpStatus, SyncKey
+from gridclient.storage.uow import UnitOfWork
 from gridclient.sync.engine import SyncEngine
 from gridclient.sync.errors import ServerError
 from gridclient.sync.transport import PullPage
+from gridcore.domain.clock import DeviceClock
 from gridcore.domain.entities import Household
 from gridcore.domain.enums import EntityKind
 from gridcore.protocol import OpResult, PullResponse, PushRequest, PushResponse
@@ -120,3 +123,48 @@ def test_batches_follow_seq_order(store: Store) -> None:
     with store.read() as repos:
         assert repos.outbox.status_counts()[OpStatus.APPLIED] == 7
         assert repos.records.counts()[EntityKind.HOUSEHOLD] == 7
+
+
+def _made_ago(store: Store, age: timedelta) -> Household:
+    """A household whose create op was queued ``age`` ago (ops are immutable, so the
+    unit of work's clock is set back instead of the op's time)."""
+    made = Household(grid_id=GRID, address="旧路1号")
+    with session_scope(store.engine, write=True) as session:
+        UnitOfWork(session, actor="w1", clock=DeviceClock(-age)).create(made)
+    return made
+
+
+class PullFails(Scripted):
+    def pull_page(self, cursor: str, limit: int | None = None, **_: Any) -> PullPage:
+        raise ServerError(status=503)
+
+
+def test_a_clean_sync_prunes_answered_ops_older_than_the_retention(store: Store) -> None:
+    """The outbox keeps a month of answered ops; pending and rejected ones always stay
+    (the refused-changes views and ``rescue`` read them), and a failed run prunes nothing."""
+    month = OUTBOX_RETENTION
+    old, old_refused = (_made_ago(store, month + timedelta(days=1)) for _ in range(2))
+    recent = _made_ago(store, month - timedelta(days=1))
+    transport = Scripted()
+    transport.answer = lambda op: (
+        OpResult(op_id=op.op_id, status="rejected", reason="invalid_field", message="地址不合规")
+        if op.entity_id == old_refused.id
+        else OpResult(op_id=op.op_id, status="applied", version=1)
+    )
+    report = SyncEngine(store, transport).run()  # type: ignore[arg-type]
+    assert report.rejected == 1 and not report.ok and report.pruned == 0
+    with store.read() as repos:  # the first run had a rejection: nothing pruned
+        assert len(repos.outbox.for_entity(EntityKind.HOUSEHOLD, old.id)) == 1
+
+    assert not SyncEngine(store, PullFails()).run().ok  # type: ignore[arg-type]
+    with store.read() as repos:
+        assert len(repos.outbox.for_entity(EntityKind.HOUSEHOLD, old.id)) == 1  # kept
+
+    report = SyncEngine(store, Scripted()).run()  # type: ignore[arg-type]
+    assert report.ok and report.pruned == 1
+    with store.read() as repos:
+        assert repos.outbox.for_entity(EntityKind.HOUSEHOLD, old.id) == []
+        [refused] = repos.outbox.for_entity(EntityKind.HOUSEHOLD, old_refused.id)
+        assert refused.status is OpStatus.REJECTED and refused.message == "地址不合规"
+        [kept] = repos.outbox.for_entity(EntityKind.HOUSEHOLD, recent.id)
+        assert kept.status is OpStatus.APPLIED
