@@ -215,7 +215,7 @@ def _wire_op(op: OutboxOp) -> Op:
 
 
 class SyncEngine:
-    """One sync run at a time per store (the connectivity monitor serialises runs)."""
+    """One sync run at a time per store (the UI's ``SyncController`` serialises runs)."""
 
     def __init__(
         self,

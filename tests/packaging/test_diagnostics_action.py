@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,25 +12,22 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gridclient.config import Paths
-from gridclient.demo.bootstrap import DemoSession, open_demo
 from gridclient.logsetup import setup_logging
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from tests.demo_store import DemoStore
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoSession]:
-    paths = Paths.resolve(tmp_path / "data").ensure()
-    setup_logging(paths.log_dir)
-    session = open_demo(paths)
-    yield session
-    session.close()
+def demo(demo_store: DemoStore) -> DemoStore:
+    setup_logging(Paths.resolve(demo_store.data_dir).ensure().log_dir)
+    return demo_store
 
 
 def test_the_menu_action_saves_a_bundle_with_the_open_stores_counts(
-    qtbot: QtBot, demo: DemoSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, demo: DemoStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -73,7 +69,7 @@ def test_the_menu_action_saves_a_bundle_with_the_open_stores_counts(
 
 
 def test_a_cancelled_dialog_writes_nothing(
-    qtbot: QtBot, demo: DemoSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, demo: DemoStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
     qtbot.addWidget(window)

@@ -1,4 +1,8 @@
-"""`gridclient --demo`: a generated grid in an encrypted store, listed in the window."""
+"""`gridclient --demo`: a generated grid in an encrypted store, listed in the window.
+
+The first start (empty data directory: server database built, login, full sync) runs once
+per session, building the ``demo_template`` these tests copy; ``tests/integration/
+test_demo_start.py`` runs it once more as the real command."""
 
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridcore.domain.entities import Household
 from gridcore.domain.enums import EntityKind
+from tests.demo_store import open_demo_copy
 
 
 @pytest.fixture
-def demo(tmp_path: Path):  # type: ignore[no-untyped-def]
-    session = open_demo(Paths.resolve(tmp_path).ensure())
+def demo(tmp_path: Path, demo_template: Path):  # type: ignore[no-untyped-def]
+    session = open_demo_copy(demo_template, tmp_path)
     yield session
     session.close()
 
@@ -40,19 +45,21 @@ def test_demo_store_lives_under_data_dir_and_is_encrypted(demo, tmp_path: Path) 
     assert household.address.encode() not in raw
 
 
-def test_reopening_the_demo_keeps_the_data(tmp_path: Path) -> None:
-    paths = Paths.resolve(tmp_path).ensure()
-    first = open_demo(paths)
+def test_reopening_the_demo_keeps_the_data(tmp_path: Path, demo_template: Path) -> None:
+    first = open_demo_copy(demo_template, tmp_path)
     ids = first.queries.household_ids()
+    with first.store.unit_of_work(actor=first.username) as uow:
+        uow.create(Household(grid_id=first.info.grid_ids[0], address="新村路 1 号"))
     first.close()
-    second = open_demo(paths)
+    second = open_demo(Paths.resolve(tmp_path).ensure())
     try:
-        assert second.queries.household_ids() == ids
+        assert len(second.queries.household_ids()) == len(ids) + 1  # the edit was kept
     finally:
         second.close()
 
 
-def test_window_lists_the_households_in_chinese(qtbot, qapp, demo) -> None:  # type: ignore[no-untyped-def]
+def test_window_lists_the_households_in_chinese(qtbot, qapp, demo_store) -> None:  # type: ignore[no-untyped-def]
+    demo = demo_store
     translators = install_translators(qapp, "zh_CN")
     try:
         window = MainWindow(

@@ -1,10 +1,9 @@
-"""The connectivity monitor with fake clocks and a scripted probe; concurrency with real
-threads coordinated by events (no sleeps)."""
+"""The connectivity monitor with fake clocks and a scripted probe (no sleeps). Two syncs
+never overlap because the UI's ``SyncController`` starts them (tests/ui/test_sync_ui.py)."""
 
 from __future__ import annotations
 
 import itertools
-import threading
 
 from gridclient.sync.monitor import ConnectivityMonitor
 
@@ -81,56 +80,3 @@ def test_probe_exceptions_count_as_offline() -> None:
     )
     assert not monitor.tick()
     assert monitor.online is False
-
-
-def test_requests_during_a_sync_coalesce_into_one_follow_up() -> None:
-    entered = threading.Event()
-    release = threading.Event()
-    runs: list[int] = []
-    active = 0
-    overlap = False
-    lock = threading.Lock()
-
-    def sync() -> None:
-        nonlocal active, overlap
-        with lock:
-            active += 1
-            overlap = overlap or active > 1
-        runs.append(1)
-        if len(runs) == 1:
-            entered.set()
-            assert release.wait(10)
-        with lock:
-            active -= 1
-
-    monitor = ConnectivityMonitor(lambda: True, sync)
-    first = threading.Thread(target=monitor.request_sync)
-    first.start()
-    assert entered.wait(10)
-    results = []
-    others = [
-        threading.Thread(target=lambda: results.append(monitor.request_sync())) for _ in range(5)
-    ]
-    for thread in others:
-        thread.start()
-    for thread in others:
-        thread.join(10)
-    assert results == [False] * 5 and monitor.syncing
-    release.set()
-    first.join(10)
-    assert not first.is_alive()
-    assert len(runs) == 2  # the first run and exactly one follow-up
-    assert not overlap and not monitor.syncing
-
-
-def test_a_failing_sync_does_not_wedge_the_monitor() -> None:
-    calls: list[int] = []
-
-    def sync() -> None:
-        calls.append(1)
-        raise RuntimeError("server exploded")
-
-    monitor = ConnectivityMonitor(lambda: True, sync)
-    assert monitor.request_sync()
-    assert monitor.request_sync()
-    assert len(calls) == 2 and not monitor.syncing
