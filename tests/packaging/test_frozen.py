@@ -1,6 +1,6 @@
 """The frozen build (``python packaging/build.py``) starts and passes its self-test, and
-the demo reaches its main window. Skipped when there is no build in ``dist/``; CI builds
-one and runs its self-test in ``.ci/run``."""
+the demo reaches its main window. Skipped when there is no build in ``dist/``; ``.ci/run``
+builds one, then runs the ``frozen`` tests (``pytest -m frozen tests/packaging``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EXE = ROOT / "dist" / "gridclient" / ("gridclient.exe" if sys.platform == "win32" else "gridclient")
 
-pytestmark = pytest.mark.skipif(not EXE.exists(), reason="no frozen build in dist/gridclient")
+pytestmark = [
+    pytest.mark.frozen,
+    pytest.mark.skipif(not EXE.exists(), reason="no frozen build in dist/gridclient"),
+]
 
 
 def run(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:

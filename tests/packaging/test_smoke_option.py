@@ -5,6 +5,7 @@ modal error box (CI would hang)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,10 @@ def smoke(data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_smoke_test_quits_after_the_main_window(tmp_path: Path) -> None:
+def test_smoke_test_quits_after_the_main_window(tmp_path: Path, demo_template: Path) -> None:
+    # A later start of the demo (the first one, from an empty data directory, is
+    # tests/integration/test_demo_start.py and CI's smoke test of the frozen build).
+    shutil.copytree(demo_template, tmp_path, dirs_exist_ok=True)
     result = smoke(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "main window shown after" in result.stdout

@@ -66,6 +66,7 @@ def test_status_from_source_upgrades_an_old_store(
     assert len(list((path.parent / "backups").glob("*.db"))) == 1
 
 
+@pytest.mark.frozen
 @pytest.mark.skipif(not FROZEN.exists(), reason="no frozen build in dist/gridclient")
 def test_the_frozen_build_upgrades_an_old_store(tmp_path: Path) -> None:
     path = old_data_dir(tmp_path)

@@ -11,8 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from gridclient.config import Paths
-from gridclient.demo.bootstrap import DemoSession, open_demo
+from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase, SyncReport
@@ -25,6 +24,7 @@ from gridclient.ui.tasks import TaskRunner
 from gridcore.domain import codec
 from gridcore.domain.entities import Household
 from gridcore.domain.enums import EntityKind
+from tests.demo_store import open_demo_copy
 from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
 from tests.ui import test_login
 from tests.ui.test_login import fast_transport
@@ -360,8 +360,8 @@ def test_interval_sync_runs_by_itself(qtbot: QtBot, tmp_path: Path, world: World
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoSession]:
-    session = open_demo(Paths.resolve(tmp_path / "demo").ensure())
+def demo(tmp_path: Path, demo_template: Path) -> Iterator[DemoSession]:
+    session = open_demo_copy(demo_template, tmp_path / "demo")
     yield session
     session.close()
 
