@@ -25,11 +25,12 @@ from pathlib import Path
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import DEMO_SERVER, DemoSession, open_demo
-from gridclient.storage import KdfParams, Store, keys
+from gridclient.storage import Store, keys
 from gridclient.storage.queries import HouseholdQueries
 from gridclient.storage.store import store_path
 from gridclient.sync.signin import UserInfo
 from gridcore.demo.generator import DEMO_PASSWORD
+from tests.unit.storage.factories import CHEAP_KDF
 
 __all__ = [
     "DemoStore",
@@ -38,9 +39,6 @@ __all__ = [
     "open_demo_copy",
     "open_store_copy",
 ]
-
-#: Argon2id at its minimum: a copy opens without the deliberate cost of the real key.
-CHEAP_KDF = KdfParams(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def build_demo_template(folder: Path, store_folder: Path) -> tuple[Path, StoreTe
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, target)
     shutil.copy2(keys.key_file_for(path), keys.key_file_for(target))
-    # The same data key and password under the cheapest KDF.
+    # The same data key and password under the cheapest KDF: a copy opens at once.
     keys.change_password(keys.key_file_for(target), DEMO_PASSWORD, DEMO_PASSWORD, params=CHEAP_KDF)
     return folder, template
 

@@ -292,8 +292,10 @@ def log_in(
     store_key: str | None = None,
     new_password: str | None = None,
     previous_password: str | None = None,
+    kdf: keys.KdfParams = keys.DEFAULT_KDF,
 ) -> UserSession:
-    """Online login; creates the user's store on the first one. Raises the transport's
+    """Online login; creates the user's store on the first one (its key file sealed with
+    ``kdf``: the default everywhere but in tests, which pass a cheap one). Raises the transport's
     ``AuthError``/``AccountDisabled``/``NetworkError``, ``PasswordChangeRequired`` (an
     administrator reset the password: call again with ``new_password``),
     ``DeviceLost`` (the store is wiped first) and the store's ``WrongPassword`` (the
@@ -313,7 +315,7 @@ def log_in(
     store: Store | None = None
     try:
         if created:
-            store = Store.create(path, password, username=username, server_url=server)
+            store = Store.create(path, password, username=username, server_url=server, kdf=kdf)
         else:
             try:
                 store = Store.open(path, password)

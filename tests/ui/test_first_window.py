@@ -6,6 +6,7 @@ test_demo_start.py`` runs it once more as the real command."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 from gridclient.__main__ import build_parser
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
+from gridclient.storage.keys import DEFAULT_KDF
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
@@ -43,6 +45,13 @@ def test_demo_store_lives_under_data_dir_and_is_encrypted(demo, tmp_path: Path) 
     raw = demo.store.path.read_bytes()
     assert head.name.encode() not in raw
     assert household.address.encode() not in raw
+    # A login seals the store's key at the full cost (only tests ask for a cheap one).
+    kdf = json.loads(demo.store.key_path.read_text("utf-8"))["kdf"]
+    assert (kdf["time_cost"], kdf["memory_cost"], kdf["parallelism"]) == (
+        DEFAULT_KDF.time_cost,
+        DEFAULT_KDF.memory_cost,
+        DEFAULT_KDF.parallelism,
+    )
 
 
 def test_reopening_the_demo_keeps_the_data(tmp_path: Path, demo_template: Path) -> None:

@@ -28,6 +28,7 @@ from tests.demo_store import open_demo_copy
 from tests.integration.sync.conftest import PASSWORD, Laptop, World, server_snapshot
 from tests.ui import test_login
 from tests.ui.test_login import fast_transport
+from tests.unit.storage.factories import CHEAP_KDF
 
 # The login tests' fixtures: a server on loopback per test, Chinese translations.
 world = test_login.world
@@ -92,6 +93,7 @@ def _log_in(
         PASSWORD,
         tokens or MemoryTokenStore(),
         transport_factory=fast_transport,
+        kdf=CHEAP_KDF,
     )
 
 

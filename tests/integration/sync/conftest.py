@@ -41,6 +41,7 @@ from gridserver.config import Argon2Params, Settings
 from gridserver.db import Database
 from gridserver.db import records as server_records
 from gridserver.embedded import EmbeddedServer
+from tests.unit.storage.factories import CHEAP_KDF
 
 PASSWORD = "correct horse 1"
 FAST_ARGON2 = Argon2Params(time_cost=1, memory_cost=1024, parallelism=1)
@@ -113,7 +114,13 @@ class Laptop:
             return Transport(server, retry=FAST_RETRY, timeout=timeout, **kwargs)
 
         self.session: UserSession = log_in(
-            root / username, url, username, PASSWORD, self.tokens, transport_factory=factory
+            root / username,
+            url,
+            username,
+            PASSWORD,
+            self.tokens,
+            transport_factory=factory,
+            kdf=CHEAP_KDF,  # the store's key cost is tested in tests/unit/storage
         )
 
     @property
