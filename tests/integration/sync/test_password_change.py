@@ -7,6 +7,7 @@ one kept unlocking offline forever and pending work was stranded."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from gridclient.storage import keys
 from gridclient.storage.errors import WrongPassword
 from gridclient.storage.keys import key_file_for
 from gridclient.storage.store import store_path
+from gridclient.sync import session as client_session
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import SyncEngine
 from gridclient.sync.errors import (
@@ -25,14 +27,18 @@ from gridclient.sync.errors import (
     PasswordChangeRequired,
     RejectedRequest,
 )
-from gridclient.sync.session import ensure_online, log_in, log_in_offline
+from gridclient.sync.session import ensure_online, log_in_offline
 from gridclient.sync.transport import Transport
 from gridcore.domain.enums import EntityKind
 from gridserver import auth
 from gridserver.db import tokens as server_tokens
 from tests.integration.sync.conftest import PASSWORD, World, server_snapshot
+from tests.unit.storage.factories import CHEAP_KDF
 
 TEMPORARY = "temporary 2026"
+# Stores these tests create seal their key cheaply: they test which password opens what,
+# not the KDF's cost (tests/unit/storage/test_keys.py).
+log_in = functools.partial(client_session.log_in, kdf=CHEAP_KDF)
 MINE = "my own 2026"
 
 
