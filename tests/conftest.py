@@ -50,3 +50,16 @@ def demo_store(store_template: StoreTemplate, tmp_path: Path) -> Iterator[DemoSt
     copy = open_store_copy(store_template, tmp_path)
     yield copy
     copy.close()
+
+
+@pytest.fixture
+def cheap_store_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stores that the login dialog's sign-in creates seal their key at the cheapest
+    Argon2 cost (each derivation at the real cost takes a few hundred milliseconds; the
+    cost itself is tested in tests/unit/storage and tests/ui/test_first_window.py)."""
+    import functools
+
+    from gridclient.sync import session, signin
+    from tests.unit.storage.factories import CHEAP_KDF
+
+    monkeypatch.setattr(signin, "log_in", functools.partial(session.log_in, kdf=CHEAP_KDF))

@@ -51,6 +51,8 @@ from tests.ui import test_login
 from tests.ui.test_forms import click, type_text
 from tests.ui.test_login import fast_transport
 
+pytestmark = pytest.mark.usefixtures("cheap_store_keys")
+
 A = EventActionKind
 S = EventState
 WAIT = 30_000

@@ -44,6 +44,8 @@ from gridserver import auth
 from tests.integration.sync import conftest as sync_world
 from tests.integration.sync.conftest import FAST_RETRY, PASSWORD, World
 
+pytestmark = pytest.mark.usefixtures("cheap_store_keys")
+
 
 @pytest.fixture(scope="module", autouse=True)
 def chinese() -> Iterator[None]:
