@@ -977,8 +977,8 @@ class SearchIndex:
     Built once on the task runner (one pass over two tables) and patched from the
     change bus with the ids that changed; a search is a scan of compact strings, a few
     milliseconds for a township of 30,000 residents, so every keystroke can use it
-    without a database round trip. Loads run on the database lane; searches may run
-    elsewhere, since a load publishes a new snapshot with one assignment.
+    without a database round trip. Loads and searches run on the UI's CPU lane
+    (a load publishes a new snapshot with one assignment, so a search never sees half).
     """
 
     def __init__(self) -> None:

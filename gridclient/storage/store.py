@@ -66,6 +66,7 @@ from gridclient.storage.keys import DEFAULT_KDF, KdfParams, key_file_for
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.storage.uow import UnitOfWork
+from gridclient.storage.writer import Writer
 from gridcore.domain.clock import DeviceClock
 
 __all__ = [
@@ -368,6 +369,8 @@ class Store:
         self._closed = False
         self._discarded = False
         self._clock: DeviceClock | None = None
+        self.writer = Writer()
+        """The one owner of this store's writes in the application (see ``writer.py``)."""
         self.damaged = False
         """Set once a statement found the file damaged (see :meth:`_on_error`)."""
         event.listen(engine, "handle_error", self._on_error)
@@ -609,6 +612,7 @@ class Store:
         if self._closed:
             return
         self._closed = True
+        self.writer.close()  # the queued writes land first
         try:
             if not self.damaged:  # a damaged store keeps its "check me" state
                 self._mark_clean()

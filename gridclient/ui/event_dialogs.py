@@ -623,7 +623,8 @@ class EventDialog(QDialog):
         self.reload()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.source == "sync":
+        steps = {EntityKind.EVENT, EntityKind.EVENT_ACTION}
+        if changes.source == "sync" and (changes.kinds & steps or changes.sync_states):
             self.reload()
 
     def _when_text(self, action: EventAction) -> str:

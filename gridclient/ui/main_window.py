@@ -508,8 +508,8 @@ class MainWindow(QMainWindow):
     def reload(self, then: Callable[[], None] | None = None) -> None:
         """Tree, lists, dashboard and status, all built off the UI thread.
 
-        The database lane runs tasks in order, so what the first screen needs goes
-        first: the households (the list a worker opens, always loaded), then the tree
+        The read lane starts tasks in the order they come, so what the first screen
+        needs goes first: the households (the list a worker opens, always loaded), then the tree
         and the status (at start-up, once the list is painted); the dashboard and the
         other lists load now only if their tab is the current one, else when it is
         first shown (see :meth:`_load_pane`)."""
@@ -830,20 +830,40 @@ class MainWindow(QMainWindow):
         )
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        kinds = changes.kinds
-        if kinds & {EntityKind.HOUSEHOLD, EntityKind.AREA} or changes.source == "sync":
-            self.reload()
+        """Update what ``changes`` touched and nothing else: lists whose membership or
+        order may have changed rebuild their id lists (selection and scroll follow
+        their records); lists whose rows were only edited re-read those rows."""
+        if changes.touches(EntityKind.AREA):
+            self._load_tree_and_status()
+            self.load_all()
             return
-        if EntityKind.RESIDENT in kinds:
+        touched = changes.kinds
+        ids = set(changes.ids) if changes.complete else None
+        household_side = {EntityKind.RESIDENT, EntityKind.VISIT, EntityKind.EVENT}
+        household_side.add(EntityKind.EVENT_ACTION)
+        households_move = changes.moves(EntityKind.HOUSEHOLD)
+        if EntityKind.HOUSEHOLD in touched:
+            # Its own rows; the rolled-up columns of others (head, count, last visit,
+            # sync state) when anything below a household changed.
+            self.household_pane.model.refresh(None if touched & household_side else ids)
+        elif touched & household_side or changes.sync_states:
+            self.household_pane.model.refresh()
+        if households_move or (changes.moves(EntityKind.VISIT) and self.recency.currentData()):
+            self.load_households()
+        if EntityKind.RESIDENT in touched or households_move:
+            self.resident_pane.model.refresh(ids)
+        if changes.moves(EntityKind.RESIDENT) or households_move:
             self.load_residents()
-            self.household_pane.model.refresh()
-        if EntityKind.VISIT in kinds:
+        if EntityKind.VISIT in touched:
+            self.visit_pane.model.refresh(ids)
+        if changes.moves(EntityKind.VISIT) or households_move:
             self.load_visits()
-            self.household_pane.model.refresh()
-        if kinds & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
-            self.load_events()
-            self.household_pane.model.refresh()  # the sync column rolls events up
-        self.refresh_dashboard()
+        if touched & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
+            self.event_pane.model.refresh(ids if EntityKind.EVENT_ACTION not in touched else None)
+        if changes.moves(EntityKind.EVENT) or EntityKind.EVENT_ACTION in touched:
+            self.load_events()  # a step moves an event between state filters
+        if touched:
+            self.refresh_dashboard()
         self.refresh_status()
 
     def _tab_changed(self, _index: int) -> None:

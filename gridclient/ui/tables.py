@@ -374,6 +374,14 @@ class ListPane(QWidget):
     def _show(self) -> None:
         hits = self._hits
         ids = self._base if hits is None else [i for i in self._base if i in hits]
+        top = self.table.rowAt(0)  # the record at the top of the view, to keep it there
+        top_id = self.model.id_at(top) if 0 <= top < self.model.rowCount() else None
         self.model.set_ids(ids)
+        if top_id is not None and top > 0:
+            row = self.model.row_of(top_id)
+            if row >= 0:
+                self.table.scrollTo(
+                    self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
+                )
         self.count_label.setText(self._count_text(len(ids)))
         self.loaded.emit(len(ids))
