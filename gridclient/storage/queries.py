@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 import unicodedata
 from array import array
@@ -24,15 +23,27 @@ from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, literal, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
+from gridclient.storage import eventstate
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
     ConflictRow,
-    EventActionRow,
     EventRow,
+    EventStatusRow,
     HouseholdRow,
     ResidentRow,
     SyncStateRow,
@@ -45,14 +56,13 @@ from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effectiv
 from gridcore.domain.entities import CST, Event
 from gridcore.domain.enums import (
     AreaLevel,
-    EventActionKind,
     Gender,
     HouseholdTag,
     Relation,
     SpecialGroup,
-    Urgency,
     VisitMethod,
 )
+from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
 
 _IN_CHUNK = 500
@@ -67,27 +77,6 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
 
 
 HouseholdListRow = tuple[str, str, str, int, str, date | None]
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _number_key(match: re.Match[str]) -> str:
-    digits = match.group()
-    if digits[0] == "0" or not digits.isascii():
-        digits = str(int(digits))  # by value: leading zeros, full-width digits
-    return f"\x01{chr(0x20 + len(digits))}{digits}"
-
-
-def natural_key(text: str) -> str:
-    """Sort key that orders the numbers inside text by value (1组2号 before 1组10号).
-
-    A string, so that sorting compares in C: each run of digits becomes ``\x01``, a
-    character for its length and the digits, so a shorter number sorts first, equal
-    lengths compare digit by digit, and a number sorts before text at the same place."""
-    if text.isdigit() and text.isascii() and text[0] != "0":  # a 户号: no regex needed
-        return f"\x01{chr(0x20 + len(text))}{text}"
-    return _DIGITS.sub(_number_key, text)
 
 
 def _tag_labels(codes: Sequence[str] | None) -> str:
@@ -429,6 +418,29 @@ def _label(enum: type[StrEnum], code: str | None) -> str:
     return label if isinstance(label, str) else code
 
 
+def _like_words(text: str) -> list[str]:
+    return [w for w in normalise_query(text).split() if w]
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of ``day`` in China time (aware)."""
+    return datetime(day.year, day.month, day.day, tzinfo=CST)
+
+
+def _period(column: Any, start: date | None, end: date | None) -> list[Any]:
+    conditions = []
+    if start is not None:
+        conditions.append(column >= day_start(start))
+    if end is not None:
+        conditions.append(column < day_start(end + timedelta(days=1)))
+    return conditions
+
+
+def _overdue_condition(moment: datetime) -> Any:
+    status = EventStatusRow
+    return or_(and_(status.open.is_(True), status.deadline < moment), status.late.is_(True))
+
+
 # -- visits ----------------------------------------------------------------------------
 
 VisitListRow = tuple[str, str, str, str, str]
@@ -449,13 +461,27 @@ def _display_names(connection: Connection) -> dict[str, str]:
     )
 
 
+@dataclass(frozen=True)
+class VisitFilter:
+    """What the visits list is narrowed to (AND)."""
+
+    visited_from: date | None = None
+    visited_to: date | None = None
+    """The period, both days included, China time."""
+    method: str | None = None
+    """A ``VisitMethod`` code (入户走访, 电话回访, …)."""
+
+
 class VisitQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def visit_ids(self, area: AreaFilter = AreaFilter()) -> list[str]:
+    def visit_ids(
+        self, area: AreaFilter = AreaFilter(), filters: VisitFilter | None = None
+    ) -> list[str]:
         """Live visits (not replaced by a correction) of households in the area, newest
-        first; sorted by the (grid_id, visited_at) index."""
+        first, narrowed by ``filters``; sorted by the (grid_id, visited_at) index."""
+        wanted = filters or VisitFilter()
         corrected = select(VisitRow.corrects_id).where(
             VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
         )
@@ -467,6 +493,9 @@ class VisitQueries:
         )
         if area.grid_ids is not None:
             query = query.where(VisitRow.grid_id.in_(list(area.grid_ids)))
+        query = query.where(*_period(VisitRow.visited_at, wanted.visited_from, wanted.visited_to))
+        if wanted.method:
+            query = query.where(VisitRow.method == wanted.method)
         with _reading(self._engine) as connection:
             return list(connection.scalars(query))
 
@@ -538,31 +567,28 @@ class EventStateFilter(StrEnum):
     FINISHED = "finished"
 
 
-_FINISHING_KINDS = [
-    EventActionKind.CLOSE.value,
-    EventActionKind.SELF_RESOLVE.value,
-    EventActionKind.VOID.value,
-]
+@dataclass(frozen=True)
+class EventFilter:
+    """What the events list is narrowed to; every part composes (AND)."""
 
-
-def _overdue(rows: Sequence[Any], catalog: Any, moment: datetime) -> list[str]:
-    """Ids of the (open) event rows whose catalog deadline ``moment`` has passed."""
-    overdue = []
-    for row in rows:
-        try:
-            deadline = catalog.get(row.category_code).deadline(
-                Urgency(row.urgency), row.reported_at
-            )
-        except (KeyError, ValueError):  # a category or urgency this client lacks
-            continue
-        if moment > deadline:
-            overdue.append(row.id)
-    return overdue
+    text: str = ""
+    """Words found in the title, description or location (each word somewhere)."""
+    category_code: str | None = None
+    ledger: str | None = None
+    """A ``Ledger`` code (三本账)."""
+    state: str = EventStateFilter.ALL.value
+    """An ``EventStateFilter`` value (all, open, overdue, finished) or an
+    ``EventState`` code (one state)."""
+    reported_from: date | None = None
+    reported_to: date | None = None
+    """The period of the report date, both days included, China time."""
+    overdue: bool = False
+    """超期 only: open past the deadline, or finished after it (the 超期 column)."""
 
 
 class EventQueries:
-    """Event state is derived from the actions (never stored), so the id list folds the
-    actions of the events in scope once, on the task runner."""
+    """Events filtered in SQL on their derived state (``event_status``, kept by
+    :mod:`gridclient.storage.eventstate` from the same fold as the event dialog)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -578,7 +604,7 @@ class EventQueries:
         for event_id, event in events.items():
             try:
                 statuses[event_id] = event_status(event, actions[event_id], catalog, now)
-            except (IllegalTransition, KeyError):  # unknown category or broken history
+            except (IllegalTransition, KeyError, ValueError):  # unknown category, broken
                 statuses[event_id] = None
         return events, statuses
 
@@ -587,17 +613,19 @@ class EventQueries:
         area: AreaFilter = AreaFilter(),
         state: EventStateFilter = EventStateFilter.ALL,
         now: datetime | None = None,
+        *,
+        filters: EventFilter | None = None,
     ) -> list[str]:
-        """Live events of the area (by grid), newest report first, filtered by state.
-
-        Finished states are terminal in the workflow (closed, self-resolved and voided
-        can only be evaluated or annotated), so "open" is "no live finishing action",
-        a SQL anti-join; an open event is overdue once ``now`` is past its catalog
-        deadline, which needs only the event row. This is what ``event_status`` decides
-        for open events, without folding thousands of histories per keystroke."""
+        """Live events of the area (by grid), newest report first, narrowed by
+        ``filters`` (or only by ``state``): one SQL statement over ``events`` joined to
+        their derived ``event_status``, sorted by the ``reported_at`` index."""
+        eventstate.ensure(self._engine)
+        wanted = filters or EventFilter(state=state.value)
         moment = now or datetime.now(UTC)
+        status = EventStatusRow
         query = (
-            select(EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at)
+            select(EventRow.id)
+            .join(status, status.event_id == EventRow.id)
             .where(EventRow.deleted.is_(False))
             .order_by(EventRow.reported_at.desc(), EventRow.id)
         )
@@ -605,32 +633,38 @@ class EventQueries:
             query = query.where(EventRow.grid_id.in_(list(area.grid_ids)))
         if area.micro_grid_id is not None:
             query = query.where(EventRow.household_id.in_(_household_scope_ids(area)))
-        finished = select(EventActionRow.event_id).where(
-            EventActionRow.deleted.is_(False), EventActionRow.kind.in_(_FINISHING_KINDS)
+        for word in _like_words(wanted.text):
+            query = query.where(
+                or_(
+                    EventRow.title.contains(word, autoescape=True),
+                    EventRow.description.contains(word, autoescape=True),
+                    EventRow.location.contains(word, autoescape=True),
+                )
+            )
+        if wanted.category_code:
+            query = query.where(EventRow.category_code == wanted.category_code)
+        if wanted.ledger:
+            query = query.where(EventRow.ledger == wanted.ledger)
+        query = query.where(
+            *_period(EventRow.reported_at, wanted.reported_from, wanted.reported_to)
         )
-        if state is EventStateFilter.FINISHED:
-            query = query.where(EventRow.id.in_(finished))
-        elif state is not EventStateFilter.ALL:
-            query = query.where(EventRow.id.not_in(finished))
-        with read_session(self._engine) as session:
-            rows = session.execute(query).all()
-            if state is not EventStateFilter.OVERDUE:
-                return [r.id for r in rows]
-            catalog = Repositories(session).catalog.load()
-        return _overdue(rows, catalog, moment)
+        if wanted.state == EventStateFilter.OPEN.value:
+            query = query.where(status.open.is_(True))
+        elif wanted.state == EventStateFilter.FINISHED.value:
+            query = query.where(status.open.is_(False), status.state.is_not(None))
+        elif wanted.state == EventStateFilter.OVERDUE.value:
+            query = query.where(status.open.is_(True), status.deadline < moment)
+        elif wanted.state != EventStateFilter.ALL.value:
+            query = query.where(status.state == wanted.state)
+        if wanted.overdue:
+            query = query.where(_overdue_condition(moment))
+        with _reading(self._engine) as connection:
+            return list(connection.scalars(query))
 
     def open_and_overdue(self, area: AreaFilter, now: datetime) -> tuple[list[str], list[str]]:
-        """``event_ids`` for OPEN and for OVERDUE from one query (the dashboard)."""
+        """``event_ids`` for OPEN and for OVERDUE (the dashboard)."""
         open_ids = self.event_ids(area, EventStateFilter.OPEN, now)
-        with read_session(self._engine) as session:
-            catalog = Repositories(session).catalog.load()
-            rows = session.execute(
-                select(
-                    EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at
-                ).where(EventRow.id.in_(bindparam("ids", expanding=True))),
-                {"ids": open_ids},
-            ).all()
-        overdue = set(_overdue(rows, catalog, now))
+        overdue = set(self.event_ids(area, EventStateFilter.OVERDUE, now))
         return open_ids, [i for i in open_ids if i in overdue]
 
     def event_rows(
