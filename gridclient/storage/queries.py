@@ -128,6 +128,71 @@ class HouseholdQueries:
         return rows
 
 
+@dataclass(frozen=True)
+class PickerEntry:
+    """A household as the 上报事件 picker lists it."""
+
+    id: str
+    address: str
+    number: str
+    head: str
+    """The head of household's name (empty when none is recorded)."""
+    key: str
+    """What a search matches: address, 户号 and head's name lower-cased, then the
+    name's pinyin initials and full pinyin (each after ``\x1f``)."""
+
+
+def picker_entries(engine: Engine, grid_id: str) -> list[PickerEntry]:
+    """Live households of a grid (moved-out ones left out) in natural address order,
+    with their head's name: one query (the head as a correlated subquery on the
+    ``residents.household_id`` index)."""
+    head = (
+        select(func.min(ResidentRow.name))
+        .where(
+            ResidentRow.household_id == HouseholdRow.id,
+            ResidentRow.deleted.is_(False),
+            ResidentRow.relation == Relation.HEAD.value,
+        )
+        .scalar_subquery()
+    )
+    query = _household_scope(
+        select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number, head.label("head")),
+        AreaFilter((grid_id,)),
+    )
+    with _reading(engine) as connection:
+        rows = sorted(
+            connection.execute(query),
+            key=lambda r: (natural_key(r.address), natural_key(r.number), r.id),
+        )
+    pinyin = PinyinKeys()
+    entries = [
+        PickerEntry(
+            r.id,
+            r.address,
+            r.number,
+            r.head or "",
+            _one_line(f"{r.address}{_SEP}{r.number}{_SEP}{r.head or ''}")
+            + (pinyin(r.head) if r.head else ""),
+        )
+        for r in rows
+    ]
+    pinyin.release()
+    return entries
+
+
+def picker_matches(entry: PickerEntry, query: str) -> bool:
+    """Every word of ``query`` in the entry: Latin letters at the start of the head's
+    pinyin initials or full pinyin (``zs``, ``zhangs`` find 张三), anything else inside
+    the address, 户号 or name."""
+    for token in normalise_query(query).split():
+        if token.isascii() and token.isalpha():
+            if _SEP + token not in entry.key:
+                return False
+        elif token not in entry.key:
+            return False
+    return True
+
+
 def _household_rows_query() -> Select[Any]:
     live = ResidentRow.deleted.is_(False)
     mine = ResidentRow.household_id == HouseholdRow.id
@@ -720,7 +785,10 @@ class Dashboard:
 class SyncSummary:
     pending_ops: int
     conflicts: int
+    """Not yet closed by the server (decided here or not)."""
     last_sync_at: datetime | None
+    undecided: int = 0
+    """Conflicts nobody on this laptop has decided yet: what the 冲突 tab counts."""
 
 
 class DashboardQueries:
@@ -790,8 +858,16 @@ class DashboardQueries:
                 )
                 or 0
             )
+            undecided = int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(ConflictRow)
+                    .where(ConflictRow.resolved.is_(False), ConflictRow.resolution.is_(None))
+                )
+                or 0
+            )
             last = repos.sync_state.last_sync_at()
-        return SyncSummary(pending, conflicts, last)
+        return SyncSummary(pending, conflicts, last, undecided)
 
 
 # -- search ----------------------------------------------------------------------------
