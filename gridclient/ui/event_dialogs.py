@@ -138,13 +138,13 @@ class HouseholdPicker(QWidget):
         self._fill(None)
 
     def entry_text(self, entry: PickerEntry) -> str:
+        """Address · 户主 · 户号 (what is known of them)."""
+        parts = [entry.address]
         if entry.head:
-            return self.tr("{address} · {head} · No. {number}").format(
-                address=entry.address, head=entry.head, number=entry.number
-            )
-        return self.tr("{address} · No. {number}").format(
-            address=entry.address, number=entry.number
-        )
+            parts.append(entry.head)
+        if entry.number:
+            parts.append(self.tr("No. {number}").format(number=entry.number))
+        return " · ".join(parts)
 
     def set_entries(self, entries: list[PickerEntry], selected: str | None = None) -> None:
         self._entries = list(entries)

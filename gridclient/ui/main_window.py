@@ -64,10 +64,13 @@ from gridclient.ui.lock import IdleWatcher, LockGuard, LockScreen, key_file_veri
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
+    EVENT_SAMPLES,
+    VISIT_SAMPLES,
     EventTableModel,
     ListPane,
     SyncColumnModel,
     event_model_widths,
+    fit_samples,
     household_model,
     resident_model,
     visit_model,
@@ -232,6 +235,7 @@ class MainWindow(QMainWindow):
             stretch=4,
         )
         self.visit_pane.table.open_requested.connect(self._open_visit)
+        fit_samples(self.visit_pane.table, VISIT_SAMPLES)
 
         self.event_filters = EventFilterBar()
         self.event_state = self.event_filters.state
@@ -246,6 +250,7 @@ class MainWindow(QMainWindow):
             stretch=0,
         )
         self.event_pane.table.open_requested.connect(self.open_event)
+        fit_samples(self.event_pane.table, EVENT_SAMPLES)
         self._catalog_stale = True
         self.event_pane.loaded.connect(self._load_catalog)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -274,8 +274,22 @@ class EventTableModel(SyncColumnModel):
 
 def event_model_widths() -> tuple[int, ...]:
     """Every column but the title (which stretches over what is left): at 1280 or
-    1366 px wide the 超期 and sync columns stay whole, the title keeps ≥ 200 px."""
-    return (240, 130, 84, 64, 138, 72, 96, 56)
+    1366 px wide the 超期 and sync columns stay whole, the title keeps ≥ 200 px. The
+    date columns are widened to their text by :func:`fit_samples`."""
+    return (240, 130, 84, 64, 150, 72, 100, 56)
+
+
+EVENT_SAMPLES = {4: "2026-12-31 23:59", 6: "2026-12-31"}
+"""Texts the events list's date columns must show whole (上报时间, 办理期限)."""
+VISIT_SAMPLES = {0: "2026-12-31 23:59"}
+
+
+def fit_samples(table: RecordTable, samples: Mapping[int, str]) -> None:
+    """Widen columns to show a sample text whole in the table's font (a date at the
+    font size and scaling in use), never narrower than set; again whenever the font
+    changes (the window's larger font arrives when the table is placed in it)."""
+    table.samples = dict(samples)
+    table.fit()
 
 
 class RecordTable(QTableView):
@@ -311,6 +325,18 @@ class RecordTable(QTableView):
             # screen), so no column is cut at the right edge.
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.activated.connect(self._activated)
+        self.samples: dict[int, str] = {}
+
+    def fit(self) -> None:
+        metrics = self.fontMetrics()
+        for column, sample in self.samples.items():
+            wanted = metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth() + 8
+            self.setColumnWidth(column, max(self.columnWidth(column), wanted))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.samples:
+            self.fit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter opens the record on every platform (macOS styles do not activate).
