@@ -35,13 +35,13 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
 
 from gridclient.storage import eventstate
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
     ConflictRow,
+    EventCategoryRow,
     EventRow,
     EventStatusRow,
     HouseholdRow,
@@ -53,17 +53,19 @@ from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
-from gridcore.domain.entities import CST, Event
+from gridcore.domain.entities import CST
 from gridcore.domain.enums import (
     AreaLevel,
+    EventState,
     Gender,
     HouseholdTag,
+    Ledger,
     Relation,
     SpecialGroup,
+    Urgency,
     VisitMethod,
 )
 from gridcore.domain.sorting import natural_key
-from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
 
 _IN_CHUNK = 500
 
@@ -658,21 +660,6 @@ class EventQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def _statuses(
-        self, session: Session, event_ids: Sequence[str], now: datetime
-    ) -> tuple[dict[str, Event], dict[str, EventStatus | None]]:
-        repos = Repositories(session)
-        catalog = repos.catalog.load()
-        events = repos.records.get_many(Event, event_ids)
-        actions = repos.records.actions_of_events(event_ids)
-        statuses: dict[str, EventStatus | None] = {}
-        for event_id, event in events.items():
-            try:
-                statuses[event_id] = event_status(event, actions[event_id], catalog, now)
-            except (IllegalTransition, KeyError, ValueError):  # unknown category, broken
-                statuses[event_id] = None
-        return events, statuses
-
     def event_ids(
         self,
         area: AreaFilter = AreaFilter(),
@@ -735,30 +722,54 @@ class EventQueries:
     def event_rows(
         self, ids: Sequence[str], now: datetime | None = None
     ) -> Mapping[str, EventListRow]:
+        """The painted rows: event columns joined to their derived ``event_status`` by
+        primary key (the fold already done, see :mod:`gridclient.storage.eventstate`);
+        an open event is overdue once ``now`` is past its deadline."""
         moment = now or datetime.now(UTC)
-        out: dict[str, EventListRow] = {}
-        with read_session(self._engine) as session:
-            catalog = Repositories(session).catalog.load()
-            events, statuses = self._statuses(session, list(ids), moment)
-        for event_id, event in events.items():
-            status = statuses.get(event_id)
-            try:
-                category = catalog.get(event.category_code).name
-            except KeyError:
-                category = event.category_code
-            out[event_id] = EventListRow(
-                title=event.title,
-                category=category,
-                ledger=event.ledger.label,
-                urgency=event.urgency.label,
-                reported=event.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
-                state="" if status is None else status.state.label,
-                deadline=""
-                if status is None
-                else status.deadline.astimezone(CST).strftime("%Y-%m-%d"),
-                overdue=status is not None and status.overdue,
-                open=status is not None and status.is_open,
+        status = EventStatusRow
+        statement = (
+            select(
+                EventRow.id,
+                EventRow.title,
+                EventRow.category_code,
+                EventRow.ledger,
+                EventRow.urgency,
+                EventRow.reported_at,
+                status.state,
+                status.open,
+                status.deadline,
+                status.late,
             )
+            .outerjoin(status, status.event_id == EventRow.id)
+            .where(EventRow.id.in_(bindparam("ids", expanding=True)))
+        )
+        out: dict[str, EventListRow] = {}
+        with _reading(self._engine) as connection:
+            names = {
+                r.code: r.name
+                for r in connection.execute(select(EventCategoryRow.code, EventCategoryRow.name))
+            }
+            for chunk in _chunks(ids):
+                for row in connection.execute(statement, {"ids": chunk}):
+                    known = row.state is not None
+                    deadline = row.deadline
+                    out[row.id] = EventListRow(
+                        title=row.title,
+                        category=names.get(row.category_code, row.category_code),
+                        ledger=_label(Ledger, row.ledger),
+                        urgency=_label(Urgency, row.urgency),
+                        reported=row.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
+                        state=_label(EventState, row.state) if known else "",
+                        deadline=""
+                        if deadline is None or not known
+                        else deadline.astimezone(CST).strftime("%Y-%m-%d"),
+                        overdue=known
+                        and (
+                            bool(row.late)
+                            or (bool(row.open) and deadline is not None and moment > deadline)
+                        ),
+                        open=known and bool(row.open),
+                    )
         return out
 
 

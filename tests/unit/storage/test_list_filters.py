@@ -125,6 +125,11 @@ def test_the_stored_state_is_the_dialogs_and_follows_each_step(store: Store) -> 
             assert row.state == view.status.state.value
             assert row.open == view.status.is_open
             assert row.deadline == view.status.deadline
+            listed = EventQueries(store.engine).event_rows([event_id], now=NOW)[event_id]
+            assert listed.state == view.status.state.label
+            assert listed.overdue == view.status.overdue
+            assert listed.open == view.status.is_open
+            assert listed.deadline == view.status.deadline.astimezone(CST).strftime("%Y-%m-%d")
     queries = EventQueries(store.engine)
     accepted = EventFilter(state=EventState.ACCEPTED.value)
     assert queries.event_ids(filters=accepted, now=NOW) == [ids["fire"]]
