@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             self.runner,
             self.resident_model,
             lambda n: self.tr("%n resident(s)", "", n),
-            (90, 55, 200, 55, 80, 130, 190, 150),
+            (90, 55, 200, 55, 80, 130, 170, 150),
             _labelled(self.tr("Special group:"), self.group),
             stretch=7,
         )
