@@ -309,7 +309,7 @@ def test_the_report_dialogs_picker_searches_and_sorts_addresses_naturally(
     dialog.close()
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1280, 800)])
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 800), (1280, 720)])
 def test_the_events_table_keeps_its_overdue_and_sync_columns_whole(
     qtbot: QtBot, window: MainWindow, size: tuple[int, int]
 ) -> None:
@@ -331,6 +331,10 @@ def test_the_events_table_keeps_its_overdue_and_sync_columns_whole(
     bar = window.event_filters
     assert bar.clear_button.geometry().right() <= bar.width()
     assert bar.state.geometry().right() <= bar.width()
+    assert bar.width() <= window.event_pane.width()
+    count = window.event_pane.count_label
+    assert count.geometry().right() <= window.event_pane.width()
+    assert count.text() == f"{model.rowCount()} event(s)"
 
 
 def test_period_spans() -> None:
