@@ -13,7 +13,7 @@ from gridclient.storage import Store, eventstate
 from gridclient.storage.convert import record_to_values
 from gridclient.storage.engine import read_session
 from gridclient.storage.events import append_action, event_view
-from gridclient.storage.models import EventActionRow, EventStatusRow
+from gridclient.storage.models import EventActionRow, EventRow, EventStatusRow
 from gridclient.storage.queries import (
     AreaFilter,
     EventFilter,
@@ -311,3 +311,19 @@ def test_addresses_sort_naturally_everywhere(store: Store) -> None:
     assert listed == expected
     by_id = {h.id: h.address for h in homes}
     assert [by_id[i] for i in ids] == expected
+
+
+def test_a_pulled_copy_of_an_event_is_derived_again(store: Store) -> None:
+    """The server's copy of an event (another category, so another deadline) replaces
+    the row through the bulk path; the trigger drops its state, the pull's fill (or the
+    next query) derives it again."""
+    ids = _world(store)
+    q = EventQueries(store.engine)
+    assert ids["noise"] not in q.event_ids(filters=EventFilter(overdue=True), now=NOW)
+    with store.write() as repos:
+        repos.session.execute(
+            update(EventRow).where(EventRow.id == ids["noise"]).values(category_code="HZ-01")
+        )
+        assert ids["noise"] in eventstate.missing_ids(repos.session)
+        assert eventstate.fill_missing(repos.session) == 1
+    assert ids["noise"] in q.event_ids(filters=EventFilter(overdue=True), now=NOW)
