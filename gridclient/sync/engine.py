@@ -56,6 +56,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from gridclient.storage import eventstate
 from gridclient.storage.bulk import (
     any_held,
     apply_fields,
@@ -600,6 +601,7 @@ class SyncEngine:
             report.rebased += self._rebase(connection, page, unsent, restoring)
             self._apply_conflicts(repos, page.conflicts, report)
             repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
+            eventstate.fill_missing(session)  # the states of the events this page touched
             if equal and not page.more:
                 repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
             session.flush()
@@ -788,6 +790,7 @@ class SyncEngine:
                 stored = repos.catalog.load()
                 if stored.version != catalog.version or len(stored) != len(catalog):
                     repos.catalog.save(catalog)
+                    eventstate.fill_missing(repos.session)  # deadlines follow the catalog
                 repos.sync_state.set(
                     SyncKey.CATALOG_ETAG,
                     None

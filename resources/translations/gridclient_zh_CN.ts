@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="434"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="437"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="442"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="445"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="453"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="456"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="458"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="391"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="460"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="461"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="487"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="423"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="495"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="430"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -451,287 +451,344 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="598"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="540"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="609"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="612"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="614"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="615"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="616"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="617"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="618"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="642"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="644"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="645"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="647"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="581"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="650"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="665"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="599"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="668"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="705"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="748"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="709"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="656"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="744"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="759"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
 </context>
 <context>
+    <name>EventFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="177"/>
+        <source>Title, description or location</source>
+        <translation>标题、描述或地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="187"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="193"/>
+        <source>All ledgers</source>
+        <translation>全部台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
+        <source>Open and overdue</source>
+        <translation>在办且超期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
+        <source>Finished</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="208"/>
+        <source>Overdue only</source>
+        <translation>只看超期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="210"/>
+        <source>Open past the deadline, or finished after it (the 超期 column)</source>
+        <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="222"/>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="229"/>
+        <source>Reported:</source>
+        <translation>上报日期：</translation>
+    </message>
+</context>
+<context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="131"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="204"/>
         <source>Report event</source>
-        <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="138"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="211"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
-        <source>(none)</source>
-        <translation>（无）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="231"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="233"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="239"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="242"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="170"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="243"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="334"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="220"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="289"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="315"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="327"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="327"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="334"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="339"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="342"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="353"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1008,6 +1065,44 @@
     </message>
 </context>
 <context>
+    <name>HouseholdPicker</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="122"/>
+        <source>Search address, household no., head or pinyin</source>
+        <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
+        <translation>搜索地址、户号、户主或拼音首字母</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="146"/>
+        <source>No. {number}</source>
+        <translation>户号 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <source>%n household(s)</source>
+        <translation>
+            <numerusform>共 %n 户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>匹配 %n 户</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="181"/>
+        <source>No household matches</source>
+        <translation>没有匹配的住户</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="78"/>
@@ -1264,226 +1359,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="245"/>
+        <location filename="../../gridclient/ui/login.py" line="105"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="253"/>
+        <location filename="../../gridclient/ui/login.py" line="113"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="117"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="264"/>
+        <location filename="../../gridclient/ui/login.py" line="124"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="268"/>
+        <location filename="../../gridclient/ui/login.py" line="128"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="272"/>
+        <location filename="../../gridclient/ui/login.py" line="132"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="278"/>
+        <location filename="../../gridclient/ui/login.py" line="138"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="285"/>
+        <location filename="../../gridclient/ui/login.py" line="145"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="291"/>
+        <location filename="../../gridclient/ui/login.py" line="151"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="298"/>
+        <location filename="../../gridclient/ui/login.py" line="158"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="304"/>
+        <location filename="../../gridclient/ui/login.py" line="164"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308"/>
+        <location filename="../../gridclient/ui/login.py" line="168"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="312"/>
+        <location filename="../../gridclient/ui/login.py" line="172"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="316"/>
+        <location filename="../../gridclient/ui/login.py" line="176"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="323"/>
+        <location filename="../../gridclient/ui/login.py" line="183"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="329"/>
+        <location filename="../../gridclient/ui/login.py" line="189"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="333"/>
+        <location filename="../../gridclient/ui/login.py" line="193"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="340"/>
+        <location filename="../../gridclient/ui/login.py" line="200"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="346"/>
+        <location filename="../../gridclient/ui/login.py" line="206"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="353"/>
+        <location filename="../../gridclient/ui/login.py" line="213"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="361"/>
+        <location filename="../../gridclient/ui/login.py" line="221"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="224"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="397"/>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="403"/>
+        <location filename="../../gridclient/ui/login.py" line="263"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="269"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="411"/>
+        <location filename="../../gridclient/ui/login.py" line="271"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="414"/>
+        <location filename="../../gridclient/ui/login.py" line="274"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="434"/>
+        <location filename="../../gridclient/ui/login.py" line="294"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="437"/>
+        <location filename="../../gridclient/ui/login.py" line="297"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="441"/>
+        <location filename="../../gridclient/ui/login.py" line="301"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="446"/>
+        <location filename="../../gridclient/ui/login.py" line="306"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="447"/>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="448"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="449"/>
-        <location filename="../../gridclient/ui/login.py" line="717"/>
+        <location filename="../../gridclient/ui/login.py" line="309"/>
+        <location filename="../../gridclient/ui/login.py" line="577"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="450"/>
-        <location filename="../../gridclient/ui/login.py" line="722"/>
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="311"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="513"/>
+        <location filename="../../gridclient/ui/login.py" line="373"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="517"/>
+        <location filename="../../gridclient/ui/login.py" line="377"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="521"/>
+        <location filename="../../gridclient/ui/login.py" line="381"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="549"/>
-        <location filename="../../gridclient/ui/login.py" line="761"/>
+        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="621"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="553"/>
-        <location filename="../../gridclient/ui/login.py" line="768"/>
+        <location filename="../../gridclient/ui/login.py" line="413"/>
+        <location filename="../../gridclient/ui/login.py" line="628"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="591"/>
+        <location filename="../../gridclient/ui/login.py" line="451"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="617"/>
+        <location filename="../../gridclient/ui/login.py" line="477"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633"/>
+        <location filename="../../gridclient/ui/login.py" line="493"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1491,403 +1586,391 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="143"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="143"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="189"/>
+        <location filename="../../gridclient/ui/main_window.py" line="194"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="191"/>
+        <location filename="../../gridclient/ui/main_window.py" line="196"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="201"/>
+        <location filename="../../gridclient/ui/main_window.py" line="205"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="207"/>
+        <location filename="../../gridclient/ui/main_window.py" line="211"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="215"/>
+        <location filename="../../gridclient/ui/main_window.py" line="219"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="217"/>
+        <location filename="../../gridclient/ui/main_window.py" line="221"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="225"/>
+        <location filename="../../gridclient/ui/main_window.py" line="232"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="232"/>
-        <source>All events</source>
-        <translation>全部事件</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="233"/>
-        <source>Open</source>
-        <translation>在办</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="234"/>
-        <source>Overdue</source>
-        <translation>超期</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
-        <source>Finished</source>
-        <translation>已办结</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="247"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
-        <source>State:</source>
-        <translation>状态：</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="252"/>
+        <location filename="../../gridclient/ui/main_window.py" line="260"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="272"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="273"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="267"/>
+        <location filename="../../gridclient/ui/main_window.py" line="275"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="268"/>
+        <location filename="../../gridclient/ui/main_window.py" line="276"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
+        <location filename="../../gridclient/ui/main_window.py" line="703"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="320"/>
+        <location filename="../../gridclient/ui/main_window.py" line="328"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="323"/>
+        <location filename="../../gridclient/ui/main_window.py" line="331"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="333"/>
+        <location filename="../../gridclient/ui/main_window.py" line="341"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="334"/>
+        <location filename="../../gridclient/ui/main_window.py" line="342"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="335"/>
+        <location filename="../../gridclient/ui/main_window.py" line="343"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="338"/>
+        <location filename="../../gridclient/ui/main_window.py" line="346"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="342"/>
+        <location filename="../../gridclient/ui/main_window.py" line="350"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <location filename="../../gridclient/ui/main_window.py" line="364"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <location filename="../../gridclient/ui/main_window.py" line="365"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="369"/>
+        <location filename="../../gridclient/ui/main_window.py" line="377"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="370"/>
+        <location filename="../../gridclient/ui/main_window.py" line="378"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="364"/>
+        <location filename="../../gridclient/ui/main_window.py" line="372"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="334"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="331"/>
+        <location filename="../../gridclient/ui/main_window.py" line="339"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="365"/>
+        <location filename="../../gridclient/ui/main_window.py" line="373"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="367"/>
+        <location filename="../../gridclient/ui/main_window.py" line="375"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="381"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="416"/>
+        <location filename="../../gridclient/ui/main_window.py" line="424"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="425"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="469"/>
+        <location filename="../../gridclient/ui/main_window.py" line="477"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="471"/>
+        <location filename="../../gridclient/ui/main_window.py" line="479"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="490"/>
-        <location filename="../../gridclient/ui/main_window.py" line="501"/>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492"/>
+        <location filename="../../gridclient/ui/main_window.py" line="500"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="502"/>
+        <location filename="../../gridclient/ui/main_window.py" line="510"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="660"/>
+        <location filename="../../gridclient/ui/main_window.py" line="679"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="681"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="665"/>
+        <location filename="../../gridclient/ui/main_window.py" line="684"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="667"/>
+        <location filename="../../gridclient/ui/main_window.py" line="686"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="670"/>
+        <location filename="../../gridclient/ui/main_window.py" line="689"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="671"/>
+        <location filename="../../gridclient/ui/main_window.py" line="691"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="687"/>
+        <location filename="../../gridclient/ui/main_window.py" line="705"/>
+        <source>Conflicts ({count})</source>
+        <translation>冲突 ({count})</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="708"/>
+        <source>%n conflict(s) waiting for a decision</source>
+        <translation>
+            <numerusform>%n 条冲突待处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="718"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="692"/>
+        <location filename="../../gridclient/ui/main_window.py" line="723"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="696"/>
+        <location filename="../../gridclient/ui/main_window.py" line="727"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="713"/>
+        <location filename="../../gridclient/ui/main_window.py" line="744"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="716"/>
+        <location filename="../../gridclient/ui/main_window.py" line="747"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="723"/>
+        <location filename="../../gridclient/ui/main_window.py" line="754"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="728"/>
+        <location filename="../../gridclient/ui/main_window.py" line="759"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="735"/>
+        <location filename="../../gridclient/ui/main_window.py" line="769"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="748"/>
+        <location filename="../../gridclient/ui/main_window.py" line="783"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="750"/>
+        <location filename="../../gridclient/ui/main_window.py" line="785"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="753"/>
+        <location filename="../../gridclient/ui/main_window.py" line="788"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="777"/>
+        <location filename="../../gridclient/ui/main_window.py" line="813"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="781"/>
+        <location filename="../../gridclient/ui/main_window.py" line="817"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="786"/>
+        <location filename="../../gridclient/ui/main_window.py" line="822"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="795"/>
+        <location filename="../../gridclient/ui/main_window.py" line="831"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="803"/>
+        <location filename="../../gridclient/ui/main_window.py" line="839"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="829"/>
+        <location filename="../../gridclient/ui/main_window.py" line="865"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="922"/>
+        <location filename="../../gridclient/ui/main_window.py" line="958"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="960"/>
+        <location filename="../../gridclient/ui/main_window.py" line="996"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="990"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1026"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1033"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1069"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1105"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="266"/>
+        <location filename="../../gridclient/ui/main_window.py" line="274"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="203"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1949,39 +2032,82 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="699"/>
+        <location filename="../../gridclient/ui/login.py" line="559"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="705"/>
+        <location filename="../../gridclient/ui/login.py" line="565"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="712"/>
+        <location filename="../../gridclient/ui/login.py" line="572"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="729"/>
+        <location filename="../../gridclient/ui/login.py" line="589"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="732"/>
+        <location filename="../../gridclient/ui/login.py" line="592"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="754"/>
+        <location filename="../../gridclient/ui/login.py" line="614"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="773"/>
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodFilter</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="80"/>
+        <source>All dates</source>
+        <translation>全部日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
+        <source>Last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
+        <source>Custom…</source>
+        <translation>自定义…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="92"/>
+        <source>to</source>
+        <translation>至</translation>
     </message>
 </context>
 <context>
@@ -2623,6 +2749,37 @@
     </message>
 </context>
 <context>
+    <name>VisitFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="294"/>
+        <source>All methods</source>
+        <translation>全部方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="302"/>
+        <source>Visited:</source>
+        <translation>走访日期：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="304"/>
+        <source>Method:</source>
+        <translation>走访方式：</translation>
+    </message>
+</context>
+<context>
+    <name>_Bar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="161"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="162"/>
+        <source>Show the whole list again</source>
+        <translation>重新显示全部记录</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <location filename="../../gridclient/app.py" line="54"/>
@@ -2895,143 +3052,143 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="67"/>
+        <location filename="../../gridclient/ui/tables.py" line="152"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="68"/>
-        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="153"/>
+        <location filename="../../gridclient/ui/tables.py" line="192"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="69"/>
+        <location filename="../../gridclient/ui/tables.py" line="154"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="70"/>
+        <location filename="../../gridclient/ui/tables.py" line="155"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="71"/>
+        <location filename="../../gridclient/ui/tables.py" line="156"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="72"/>
+        <location filename="../../gridclient/ui/tables.py" line="157"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="73"/>
+        <location filename="../../gridclient/ui/tables.py" line="70"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="131"/>
+        <location filename="../../gridclient/ui/tables.py" line="125"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="157"/>
+        <location filename="../../gridclient/ui/tables.py" line="186"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="158"/>
+        <location filename="../../gridclient/ui/tables.py" line="187"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="159"/>
+        <location filename="../../gridclient/ui/tables.py" line="188"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="160"/>
+        <location filename="../../gridclient/ui/tables.py" line="189"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="161"/>
+        <location filename="../../gridclient/ui/tables.py" line="190"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="162"/>
+        <location filename="../../gridclient/ui/tables.py" line="191"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="193"/>
         <source>Special groups</source>
         <translation>特殊人群</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="173"/>
+        <location filename="../../gridclient/ui/tables.py" line="208"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="174"/>
+        <location filename="../../gridclient/ui/tables.py" line="209"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="175"/>
+        <location filename="../../gridclient/ui/tables.py" line="210"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="176"/>
+        <location filename="../../gridclient/ui/tables.py" line="211"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="177"/>
+        <location filename="../../gridclient/ui/tables.py" line="212"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="193"/>
+        <location filename="../../gridclient/ui/tables.py" line="235"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="205"/>
+        <location filename="../../gridclient/ui/tables.py" line="247"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="206"/>
+        <location filename="../../gridclient/ui/tables.py" line="248"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="207"/>
+        <location filename="../../gridclient/ui/tables.py" line="249"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="208"/>
+        <location filename="../../gridclient/ui/tables.py" line="250"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="209"/>
+        <location filename="../../gridclient/ui/tables.py" line="251"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="210"/>
+        <location filename="../../gridclient/ui/tables.py" line="252"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="211"/>
+        <location filename="../../gridclient/ui/tables.py" line="253"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>
