@@ -165,12 +165,12 @@ def test_each_report_renders_to_pdf(store: Store, tmp_path: Path, kind: ReportKi
         expected
         for expected in (
             report.full_title,
-            "填报单位:测试县和平镇",
+            "填报单位：测试县和平镇",
             "第1页共1页",
-            "制表人:",
-            "审核人:",
-            "打印时间:2026年10月30日09:00",
-            f"数据截至:{NOT_SYNCED}",
+            "制表人：",
+            "审核人：",
+            "打印时间：2026年10月30日09:00",
+            f"数据截至：{NOT_SYNCED}",
             *(squeeze(str(cell)) for row in report.rows for cell in row),
             *(squeeze(str(cell)) for cell in report.totals or ()),
         )
