@@ -149,7 +149,7 @@ def _top_html(report: Report) -> str:
         f'<h2 align="center" style="font-size:16pt">{esc(report.full_title)}</h2>'
         '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
         'style="margin-bottom:4px"><tr>'
-        f"<td>填报单位：{esc(report.unit_name)}</td>"
+        f"<td>{esc(report.unit_line)}</td>"
         f'<td align="right">统计期间：{esc(report.period_text)}</td>'
         "</tr></table>"
     )
@@ -416,6 +416,7 @@ def _drawn_text(report: Report, count: int) -> set[str]:
         _FIXED_TEXT,
         report.full_title,
         report.unit_name,
+        report.unit_line,
         report.period_text,
         report.printed_text,
         report.data_as_of_text,

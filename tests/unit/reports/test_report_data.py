@@ -72,7 +72,10 @@ def test_visit_register_lists_period_visits_of_subtree(store: Store, sample: Sam
     one = build_visit_register(
         store, TOWNSHIP_CODE, PERIOD, household_id=sample.households["h1"].id, now=NOW
     )
-    assert len(one.rows) == 2 and one.subtitle == "东村1组1号"
+    assert len(one.rows) == 2 and one.subtitle == "户号1001 东村1组1号"
+    # The 户号 a clerk has on paper names the same household.
+    by_number = build_visit_register(store, TOWNSHIP_CODE, PERIOD, household_id="1001", now=NOW)
+    assert by_number.rows == one.rows and by_number.subtitle == one.subtitle
 
 
 def test_event_ledger_and_stats(store: Store) -> None:
