@@ -92,6 +92,7 @@ TEXT_LIMITS: Mapping[str, int] = {
     "code": 64,
     "category_code": 64,
     "mime": 128,
+    "issuer": 100,  # a unit's full name (××县××镇人民政府) with room to spare
     **dict.fromkeys(
         (
             "grid_id",
