@@ -42,7 +42,12 @@ from gridclient.ui.form_common import (
     may_see_sensitive,
     scrolling,
 )
-from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.masked_field import (
+    MaskedField,
+    mask_certificate,
+    mask_id_number,
+    mask_phone,
+)
 from gridclient.ui.plaintext import TextLabel
 from gridcore.domain import idnumber, limits, phone
 from gridcore.domain.agegroups import (
@@ -85,15 +90,6 @@ GROUP_SECTIONS: tuple[tuple[str, tuple[SpecialGroup, ...]], ...] = (
 )
 #: Groups whose roster prints the child's guardian (监护人, 监护人电话).
 GUARDIAN_GROUPS = frozenset({G.LEFT_BEHIND_CHILD, G.CHILD_IN_DIFFICULTY})
-
-
-def mask_certificate(value: str) -> str:
-    """残疾证号: the ID number (birth date hidden) and the two category and grade digits."""
-    if not value:
-        return ""
-    if len(value) == 20:
-        return idnumber.mask(value[:18]) + value[18:]
-    return "*" * max(len(value) - 2, 0) + value[-2:]
 
 
 NO_DATE = QDate(1800, 1, 1)
