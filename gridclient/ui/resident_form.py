@@ -259,13 +259,15 @@ class ResidentForm(QDialog):
             masker=mask_certificate,
         )
         self.certificate_field.edit.setPlaceholderText(self.tr("Disability certificate number"))
+        self.certificate_field.setMinimumWidth(260)  # 20 characters and the 显示 button
         self.disability_row = QWidget()
         disability_layout = QHBoxLayout(self.disability_row)
         disability_layout.setContentsMargins(0, 0, 0, 0)
         disability_layout.addWidget(_section_label(self.tr("Disability")))
         disability_layout.addWidget(self.disability_category)
         disability_layout.addWidget(self.disability_grade)
-        disability_layout.addWidget(self.certificate_field, 1)
+        disability_layout.addWidget(self.certificate_field)
+        disability_layout.addStretch(1)
         groups_layout.addWidget(self.disability_row, len(GROUP_SECTIONS), 0, 1, 5)
 
         self.guardian_edit = QLineEdit(resident.guardian)
