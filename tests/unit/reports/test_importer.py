@@ -10,8 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from gridclient.reports import importer
-from gridclient.reports.importer import (
+from gridclient.imports.roster import (
     ImportCancelled,
     RosterError,
     RosterPreview,
@@ -20,6 +19,7 @@ from gridclient.reports.importer import (
     read_roster,
     write_error_workbook,
 )
+from gridclient.imports import roster as importer
 from gridclient.storage import Store
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import OutboxRow
