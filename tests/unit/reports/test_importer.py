@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from gridclient.imports import roster as importer
 from gridclient.imports.roster import (
     ImportCancelled,
     RosterError,
@@ -19,7 +20,6 @@ from gridclient.imports.roster import (
     read_roster,
     write_error_workbook,
 )
-from gridclient.imports import roster as importer
 from gridclient.storage import Store
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import OutboxRow
