@@ -83,11 +83,9 @@ def _role(store: Any, server: str, username: str) -> Role:
     if role is not None:
         return role
     if server == DEMO_SERVER:
-        from gridcore.demo import generate
+        from gridcore.demo import demo_role
 
-        for user in generate("S").users:
-            if user.username == username:
-                return user.role
+        return demo_role(username) or Role.WORKER
     return Role.WORKER
 
 

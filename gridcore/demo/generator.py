@@ -98,6 +98,19 @@ class DemoUser:
     display_name: str
 
 
+_DEMO_ROLES = (("admin", Role.ADMIN), ("township", Role.TOWNSHIP), ("worker", Role.WORKER))
+
+
+def demo_role(username: str) -> Role | None:
+    """The role of a demo account from its name (``admin``, ``townshipNN``, ``workerNN``,
+    as :func:`generate` names them), without generating a dataset; None for other names."""
+    for prefix, role in _DEMO_ROLES:
+        rest = username.removeprefix(prefix)
+        if rest != username and (not rest if role is Role.ADMIN else rest.isdigit()):
+            return role
+    return None
+
+
 @dataclass
 class Dataset:
     catalog: EventCatalog
