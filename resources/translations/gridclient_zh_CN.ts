@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="434"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="437"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="442"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="445"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="453"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="456"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="458"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="391"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="460"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="461"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="487"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="423"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="495"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="430"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -148,12 +148,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="589"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="592"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="600"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -161,136 +161,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="321"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="327"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="326"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="332"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="329"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="335"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="332"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="338"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="346"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="352"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="347"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="354"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="351"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="357"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="468"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="485"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="476"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="469"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="486"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="477"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="479"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="487"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="481"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="513"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="521"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="517"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="524"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="532"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="557"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="559"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -373,64 +373,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="843"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="844"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="847"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="852"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="861"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="862"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="868"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="885"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="887"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -451,287 +451,350 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="598"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="540"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="609"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="612"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="614"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="615"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="616"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="617"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="618"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="642"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="644"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="645"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="647"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="581"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="650"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="599"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
+        <source>Saved; updating…</source>
+        <translation>已保存，正在更新…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="708"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="707"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="656"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="748"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="763"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="765"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
 </context>
 <context>
+    <name>EventFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="177"/>
+        <source>Title, description or location</source>
+        <translation>标题、描述或地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="187"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="193"/>
+        <source>All ledgers</source>
+        <translation>全部台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
+        <source>Open and overdue</source>
+        <translation>在办且超期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
+        <source>Finished</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="208"/>
+        <source>Overdue only</source>
+        <translation>只看超期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="210"/>
+        <source>Open past the deadline, or finished after it (the 超期 column)</source>
+        <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="222"/>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="229"/>
+        <source>Reported:</source>
+        <translation>上报日期：</translation>
+    </message>
+</context>
+<context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="131"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="204"/>
         <source>Report event</source>
-        <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="138"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="211"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
-        <source>(none)</source>
-        <translation>（无）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="231"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="233"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="239"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="242"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="170"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="243"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="334"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="220"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="289"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="315"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="327"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="327"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="334"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="339"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="342"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="353"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -826,7 +889,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="549"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
@@ -952,59 +1015,97 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="389"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="407"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="414"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="416"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="421"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="451"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="453"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="464"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="466"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="545"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="580"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="582"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="581"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="583"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="643"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="645"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="676"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="678"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
+    </message>
+</context>
+<context>
+    <name>HouseholdPicker</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="122"/>
+        <source>Search address, household no., head or pinyin</source>
+        <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
+        <translation>搜索地址、户号、户主或拼音首字母</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="146"/>
+        <source>No. {number}</source>
+        <translation>户号 {number}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <source>%n household(s)</source>
+        <translation>
+            <numerusform>共 %n 户</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>匹配 %n 户</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="181"/>
+        <source>No household matches</source>
+        <translation>没有匹配的住户</translation>
     </message>
 </context>
 <context>
@@ -1184,22 +1285,22 @@
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="425"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="431"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="431"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="437"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="444"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="448"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="481"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="485"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -1207,56 +1308,56 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="216"/>
+        <location filename="../../gridclient/ui/lock.py" line="227"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="262"/>
+        <location filename="../../gridclient/ui/lock.py" line="273"/>
         <source>GridClient locked itself because nobody used it for a while, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通在一段时间无人操作后已自动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="227"/>
+        <location filename="../../gridclient/ui/lock.py" line="238"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="230"/>
+        <location filename="../../gridclient/ui/lock.py" line="241"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="267"/>
+        <location filename="../../gridclient/ui/lock.py" line="278"/>
         <source>GridClient was locked on request, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通已按您的操作手动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="282"/>
+        <location filename="../../gridclient/ui/lock.py" line="293"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="286"/>
+        <location filename="../../gridclient/ui/lock.py" line="297"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="304"/>
+        <location filename="../../gridclient/ui/lock.py" line="315"/>
         <source>Wrong password. Please try again.</source>
         <translation>密码错误，请重试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="308"/>
+        <location filename="../../gridclient/ui/lock.py" line="319"/>
         <source>The key file of this computer&apos;s data cannot be read. Please call your IT contact.</source>
         <translation>无法读取本机数据的密钥文件。请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="313"/>
+        <location filename="../../gridclient/ui/lock.py" line="324"/>
         <source>Could not check the password: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -1491,403 +1592,396 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="148"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="138"/>
+        <location filename="../../gridclient/ui/main_window.py" line="148"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="189"/>
+        <location filename="../../gridclient/ui/main_window.py" line="199"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="191"/>
+        <location filename="../../gridclient/ui/main_window.py" line="201"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="201"/>
+        <location filename="../../gridclient/ui/main_window.py" line="210"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="207"/>
+        <location filename="../../gridclient/ui/main_window.py" line="216"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="215"/>
+        <location filename="../../gridclient/ui/main_window.py" line="224"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="217"/>
+        <location filename="../../gridclient/ui/main_window.py" line="226"/>
         <source>Special group:</source>
         <translation>特殊人群：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="225"/>
+        <location filename="../../gridclient/ui/main_window.py" line="237"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="232"/>
-        <source>All events</source>
-        <translation>全部事件</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="233"/>
-        <source>Open</source>
-        <translation>在办</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="234"/>
-        <source>Overdue</source>
-        <translation>超期</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
-        <source>Finished</source>
-        <translation>已办结</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
-        <source>State:</source>
-        <translation>状态：</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="252"/>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="277"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="267"/>
+        <location filename="../../gridclient/ui/main_window.py" line="280"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="268"/>
+        <location filename="../../gridclient/ui/main_window.py" line="281"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="283"/>
+        <location filename="../../gridclient/ui/main_window.py" line="710"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="320"/>
+        <location filename="../../gridclient/ui/main_window.py" line="333"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="323"/>
+        <location filename="../../gridclient/ui/main_window.py" line="336"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="333"/>
+        <location filename="../../gridclient/ui/main_window.py" line="346"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="334"/>
+        <location filename="../../gridclient/ui/main_window.py" line="347"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="335"/>
+        <location filename="../../gridclient/ui/main_window.py" line="348"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="338"/>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="342"/>
+        <location filename="../../gridclient/ui/main_window.py" line="355"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <location filename="../../gridclient/ui/main_window.py" line="369"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <location filename="../../gridclient/ui/main_window.py" line="370"/>
         <source>Upload my changes and download the server&apos;s (F9)</source>
         <translation>上传本机修改并下载服务器的更新（F9）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="369"/>
+        <location filename="../../gridclient/ui/main_window.py" line="382"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="370"/>
+        <location filename="../../gridclient/ui/main_window.py" line="383"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="364"/>
+        <location filename="../../gridclient/ui/main_window.py" line="377"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="339"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="331"/>
+        <location filename="../../gridclient/ui/main_window.py" line="344"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="365"/>
+        <location filename="../../gridclient/ui/main_window.py" line="378"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="367"/>
+        <location filename="../../gridclient/ui/main_window.py" line="380"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="416"/>
+        <location filename="../../gridclient/ui/main_window.py" line="429"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="425"/>
+        <location filename="../../gridclient/ui/main_window.py" line="438"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="469"/>
+        <location filename="../../gridclient/ui/main_window.py" line="482"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="471"/>
+        <location filename="../../gridclient/ui/main_window.py" line="484"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="490"/>
-        <location filename="../../gridclient/ui/main_window.py" line="501"/>
+        <location filename="../../gridclient/ui/main_window.py" line="503"/>
+        <location filename="../../gridclient/ui/main_window.py" line="514"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492"/>
+        <location filename="../../gridclient/ui/main_window.py" line="505"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="502"/>
+        <location filename="../../gridclient/ui/main_window.py" line="515"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="660"/>
+        <location filename="../../gridclient/ui/main_window.py" line="686"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="688"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="665"/>
+        <location filename="../../gridclient/ui/main_window.py" line="691"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="667"/>
+        <location filename="../../gridclient/ui/main_window.py" line="693"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="670"/>
+        <location filename="../../gridclient/ui/main_window.py" line="696"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="671"/>
+        <location filename="../../gridclient/ui/main_window.py" line="698"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="687"/>
+        <location filename="../../gridclient/ui/main_window.py" line="712"/>
+        <source>Conflicts ({count})</source>
+        <translation>冲突 ({count})</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="715"/>
+        <source>%n conflict(s) waiting for a decision</source>
+        <translation>
+            <numerusform>%n 条冲突待处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="725"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="692"/>
+        <location filename="../../gridclient/ui/main_window.py" line="730"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="696"/>
+        <location filename="../../gridclient/ui/main_window.py" line="734"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="713"/>
+        <location filename="../../gridclient/ui/main_window.py" line="751"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="716"/>
+        <location filename="../../gridclient/ui/main_window.py" line="754"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="723"/>
+        <location filename="../../gridclient/ui/main_window.py" line="761"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="728"/>
+        <location filename="../../gridclient/ui/main_window.py" line="766"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="735"/>
+        <location filename="../../gridclient/ui/main_window.py" line="776"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="748"/>
+        <location filename="../../gridclient/ui/main_window.py" line="790"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="750"/>
+        <location filename="../../gridclient/ui/main_window.py" line="792"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="753"/>
+        <location filename="../../gridclient/ui/main_window.py" line="795"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="777"/>
+        <location filename="../../gridclient/ui/main_window.py" line="820"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="781"/>
+        <location filename="../../gridclient/ui/main_window.py" line="824"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="786"/>
+        <location filename="../../gridclient/ui/main_window.py" line="829"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="795"/>
+        <location filename="../../gridclient/ui/main_window.py" line="838"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="803"/>
+        <location filename="../../gridclient/ui/main_window.py" line="846"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="829"/>
+        <location filename="../../gridclient/ui/main_window.py" line="872"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="922"/>
+        <location filename="../../gridclient/ui/main_window.py" line="883"/>
+        <source>Saved on this computer; it is uploaded at the next sync.</source>
+        <translation>已保存到本机，下次同步时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="993"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="960"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1031"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1042"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="990"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1061"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1068"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1069"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1140"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="266"/>
+        <location filename="../../gridclient/ui/main_window.py" line="279"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="208"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -1897,12 +1991,12 @@
 <context>
     <name>MaskedField</name>
     <message>
-        <location filename="../../gridclient/ui/masked_field.py" line="63"/>
+        <location filename="../../gridclient/ui/masked_field.py" line="82"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/masked_field.py" line="65"/>
+        <location filename="../../gridclient/ui/masked_field.py" line="84"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
@@ -1910,38 +2004,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="786"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="803"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="788"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="805"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="794"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="796"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="797"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="799"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="800"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="806"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="813"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="828"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="830"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -1985,6 +2079,49 @@
     </message>
 </context>
 <context>
+    <name>PeriodFilter</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="80"/>
+        <source>All dates</source>
+        <translation>全部日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
+        <source>Last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
+        <source>Custom…</source>
+        <translation>自定义…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="92"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+</context>
+<context>
     <name>PhotoPicker</name>
     <message>
         <location filename="../../gridclient/ui/photos.py" line="121"/>
@@ -2007,12 +2144,12 @@
         <translation>图片 (*.jpg *.jpeg *.png *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="219"/>
+        <location filename="../../gridclient/ui/photos.py" line="221"/>
         <source>Preparing photos…</source>
         <translation>正在处理照片…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="221"/>
+        <location filename="../../gridclient/ui/photos.py" line="223"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
@@ -2020,177 +2157,187 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="166"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="164"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="169"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="176"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="178"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="181"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="186"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="185"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="190"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="194"/>
+        <source>Masked copy for passing upward</source>
+        <translation>脱敏导出（用于向上报送）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="196"/>
+        <source>ID, certificate and phone numbers are masked whatever your role.</source>
+        <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="200"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="193"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="202"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="205"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="215"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="216"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="207"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="217"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="208"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="218"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="209"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="219"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="318"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="307"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="320"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="408"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="422"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="428"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="432"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="446"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="530"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="526"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="540"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="531"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="566"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="566"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="562"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="576"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="567"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="581"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="585"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="585"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="584"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="598"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="603"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="665"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="679"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="676"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2198,161 +2345,196 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="119"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="141"/>
         <source>Resident</source>
-        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last.</extracomment>
+        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last. A key ending in ``_more`` continues the row above without a title of its own. Groups whose roster prints the child&apos;s guardian (监护人, 监护人电话).</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="119"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="141"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="138"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="160"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="146"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="168"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="151"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="159"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="173"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="181"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="188"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
-        <source>Left behind</source>
-        <translation>留守人员</translation>
+        <location filename="../../gridclient/ui/resident_form.py" line="213"/>
+        <source>Left behind, children</source>
+        <translation>留守、困境儿童</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="192"/>
-        <source>Elderly, disability, veterans</source>
-        <translation>老人、残疾、优抚</translation>
+        <location filename="../../gridclient/ui/resident_form.py" line="214"/>
+        <source>Elderly</source>
+        <translation>老年人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="193"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="215"/>
+        <source>Disability, veterans</source>
+        <translation>残疾人、优抚、退役军人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="216"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="194"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="217"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="204"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="235"/>
+        <source>Counted only within its ages</source>
+        <translation>仅在规定年龄内计入</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="217"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
+        <source>Disability certificate number</source>
+        <translation>残疾证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="266"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="237"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="274"/>
+        <source>Guardian: relation and name</source>
+        <translation>监护人：关系和姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="283"/>
+        <source>Guardian&apos;s phone</source>
+        <translation>监护人电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="287"/>
+        <source>Guardian</source>
+        <translation>监护人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="305"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="307"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="308"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="315"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="248"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="316"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="249"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="317"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="250"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="318"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="320"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="321"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="254"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="322"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="255"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="323"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="329"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="262"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="330"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="352"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="420"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="366"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="434"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="369"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="437"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="406"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="499"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="523"/>
+        <source>Guardian&apos;s phone: {problem}</source>
+        <translation>监护人电话：{problem}</translation>
     </message>
 </context>
 <context>
@@ -2366,35 +2548,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="631"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器退回</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -2623,6 +2805,37 @@
     </message>
 </context>
 <context>
+    <name>VisitFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="294"/>
+        <source>All methods</source>
+        <translation>全部方式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="302"/>
+        <source>Visited:</source>
+        <translation>走访日期：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="304"/>
+        <source>Method:</source>
+        <translation>走访方式：</translation>
+    </message>
+</context>
+<context>
+    <name>_Bar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="161"/>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="162"/>
+        <source>Show the whole list again</source>
+        <translation>重新显示全部记录</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <location filename="../../gridclient/app.py" line="54"/>
@@ -2691,7 +2904,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="112"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="265"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="271"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -2752,106 +2965,126 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <source>Disability certificate no.</source>
+        <translation>残疾证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <source>Guardian</source>
+        <translation>监护人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <source>Guardian&apos;s phone</source>
+        <translation>监护人电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <source>Issuing body</source>
+        <translation>填报单位</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="171"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="177"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="179"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="185"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="191"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="197"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="199"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="254"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="260"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="255"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="261"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="274"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="273"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="279"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="284"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="287"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="605"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="607"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
         <source>Refused</source>
         <translation>被退回</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="609"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
@@ -2859,143 +3092,143 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="67"/>
+        <location filename="../../gridclient/ui/tables.py" line="152"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="68"/>
-        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="153"/>
+        <location filename="../../gridclient/ui/tables.py" line="192"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="69"/>
+        <location filename="../../gridclient/ui/tables.py" line="154"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="70"/>
+        <location filename="../../gridclient/ui/tables.py" line="155"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="71"/>
+        <location filename="../../gridclient/ui/tables.py" line="156"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="72"/>
+        <location filename="../../gridclient/ui/tables.py" line="157"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="73"/>
+        <location filename="../../gridclient/ui/tables.py" line="70"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="131"/>
+        <location filename="../../gridclient/ui/tables.py" line="125"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="157"/>
+        <location filename="../../gridclient/ui/tables.py" line="186"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="158"/>
+        <location filename="../../gridclient/ui/tables.py" line="187"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="159"/>
+        <location filename="../../gridclient/ui/tables.py" line="188"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="160"/>
+        <location filename="../../gridclient/ui/tables.py" line="189"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="161"/>
+        <location filename="../../gridclient/ui/tables.py" line="190"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="162"/>
+        <location filename="../../gridclient/ui/tables.py" line="191"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="193"/>
         <source>Special groups</source>
         <translation>特殊人群</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="173"/>
+        <location filename="../../gridclient/ui/tables.py" line="208"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="174"/>
+        <location filename="../../gridclient/ui/tables.py" line="209"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="175"/>
+        <location filename="../../gridclient/ui/tables.py" line="210"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="176"/>
+        <location filename="../../gridclient/ui/tables.py" line="211"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="177"/>
+        <location filename="../../gridclient/ui/tables.py" line="212"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="193"/>
+        <location filename="../../gridclient/ui/tables.py" line="235"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="205"/>
+        <location filename="../../gridclient/ui/tables.py" line="247"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="206"/>
+        <location filename="../../gridclient/ui/tables.py" line="248"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="207"/>
+        <location filename="../../gridclient/ui/tables.py" line="249"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="208"/>
+        <location filename="../../gridclient/ui/tables.py" line="250"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="209"/>
+        <location filename="../../gridclient/ui/tables.py" line="251"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="210"/>
+        <location filename="../../gridclient/ui/tables.py" line="252"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="211"/>
+        <location filename="../../gridclient/ui/tables.py" line="253"/>
         <source>Deadline</source>
         <translation>办理时限</translation>
     </message>

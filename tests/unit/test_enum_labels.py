@@ -38,6 +38,15 @@ def test_every_labelled_enum_labels_every_value(cls: type[StrEnum]) -> None:
         assert member.label != member.value, member  # type: ignore[attr-defined]
 
 
+def _is_translation(node: ast.expr) -> bool:
+    """``tr("…")``, ``self.tr("…")``, ``QCoreApplication.translate(ctx, "…")``."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in {"tr", "translate", "_", "QT_TRANSLATE_NOOP"}
+
+
 def _enum_keyed_label_tables(tree: ast.AST, names: set[str]) -> list[int]:
     """Lines of dict literals that map members of a labelled enum to texts (``{Kind.A:
     "…"}`` or ``{Kind.A: tr("…")}``)."""
@@ -53,7 +62,7 @@ def _enum_keyed_label_tables(tree: ast.AST, names: set[str]) -> list[int]:
         texts = [
             v
             for v in node.values
-            if isinstance(v, ast.Call) or (isinstance(v, ast.Constant) and isinstance(v.value, str))
+            if _is_translation(v) or (isinstance(v, ast.Constant) and isinstance(v.value, str))
         ]
         if len(owners) == 1 and owners <= names and len(texts) == len(node.values):
             found.append(node.lineno)

@@ -19,7 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -28,18 +28,17 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.cell_range import CellRange
-from sqlalchemy import select
 
 try:  # the fast reader; openpyxl (also the writer) reads when it is missing
     import python_calamine as _calamine
 except ImportError:  # pragma: no cover - python-calamine is a dependency
     _calamine = None  # type: ignore[assignment]
 
+from gridclient import cancel
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
-from gridclient.storage.chunks import chunked
-from gridclient.storage.engine import read_session
-from gridclient.storage.models import HouseholdRow, ResidentRow
+from gridclient.storage.changes import ChangeSet
+from gridclient.storage.lookups import household_keys, registered_id_numbers
 from gridclient.storage.store import Store
 from gridcore.domain import idnumber, limits, phone
 from gridcore.domain.entities import Household, Record, Resident
@@ -160,7 +159,7 @@ class RosterError(ValueError):
     """The workbook cannot be read as a roster at all; the message is Chinese."""
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(cancel.Cancelled):
     """The user cancelled; the store was rolled back to how it was."""
 
     def __init__(self) -> None:
@@ -224,6 +223,8 @@ class ImportResult:
     residents_created: int
     rejected: int
     ops: int
+    changes: ChangeSet = field(default_factory=lambda: ChangeSet(source="import"))
+    """What the import wrote, for the views."""
 
 
 # ----------------------------------------------------------------------- reading
@@ -531,7 +532,7 @@ def read_roster(
         else:
             seen[row.id_number] = row.line
     if store is not None:
-        known = _registered(store, list(seen))
+        known = registered_id_numbers(store.engine, list(seen))
         for row in rows:
             name = known.get(row.id_number)
             if name is not None and seen.get(row.id_number) == row.line:
@@ -539,33 +540,7 @@ def read_roster(
     return RosterPreview(title, tuple(i + 1 for i in header_rows), headers, mapping, rows)
 
 
-def _registered(store: Store, numbers: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    with read_session(store.engine) as session:
-        for chunk in chunked(numbers):
-            statement = select(ResidentRow.id_number, ResidentRow.name).where(
-                ResidentRow.deleted.is_(False),
-                ResidentRow.id_number.in_(chunk),
-            )
-            for number, name in session.execute(statement):
-                found[number] = name
-    return found
-
-
 # ----------------------------------------------------------------------- writing
-
-
-def _existing_households(store: Store, grid_id: str) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    with read_session(store.engine) as session:
-        statement = select(HouseholdRow.id, HouseholdRow.number, HouseholdRow.address).where(
-            HouseholdRow.grid_id == grid_id, HouseholdRow.deleted.is_(False)
-        )
-        for household_id, number, address in session.execute(statement):
-            if number:
-                keys.setdefault(f"户号:{number}", household_id)
-            keys.setdefault(f"址:{address}", household_id)
-    return keys
 
 
 def import_roster(
@@ -586,7 +561,7 @@ def import_roster(
     after rolling everything back, and so does any exception (re-raised).
     """
     accepted = preview.accepted
-    existing = _existing_households(store, grid_id)
+    existing = household_keys(store.engine, grid_id)
     households: dict[str, Household] = {}
     records: list[Record] = []
     created_households = 0
@@ -620,21 +595,28 @@ def import_roster(
             )
         )
     total = len(records)
-    ops = 0
-    with store.unit_of_work(actor=actor) as uow:
-        for start in range(0, total, chunk_size):
+
+    def write() -> tuple[int, ChangeSet]:  # on the store's writer: all or nothing
+        ops = 0
+        with store.unit_of_work(actor=actor) as uow:
+            for start in range(0, total, chunk_size):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled
+                ops += len(uow.create_many(records[start : start + chunk_size]))
+                if progress is not None:
+                    progress(min(start + chunk_size, total), total)
             if cancelled is not None and cancelled():
                 raise ImportCancelled
-            ops += len(uow.create_many(records[start : start + chunk_size]))
-            if progress is not None:
-                progress(min(start + chunk_size, total), total)
-        if cancelled is not None and cancelled():
-            raise ImportCancelled
+            changes = replace(uow.changes(), source="import")
+        return ops, changes
+
+    ops, changes = store.writer.run(write)
     return ImportResult(
         households_created=created_households,
         residents_created=len(accepted),
         rejected=len(preview.rejected),
         ops=ops,
+        changes=changes,
     )
 
 
