@@ -42,6 +42,12 @@ from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
+from gridcore.domain.catalog import (
+    DEFAULT_TIME_LIMITS,
+    EventCatalog,
+    deadline_after,
+    event_category_name,
+)
 from gridcore.domain.entities import CST, Event
 from gridcore.domain.enums import (
     AreaLevel,
@@ -545,17 +551,20 @@ _FINISHING_KINDS = [
 ]
 
 
-def _overdue(rows: Sequence[Any], catalog: Any, moment: datetime) -> list[str]:
-    """Ids of the (open) event rows whose catalog deadline ``moment`` has passed."""
+def _overdue(rows: Sequence[Any], catalog: EventCatalog, moment: datetime) -> list[str]:
+    """Ids of the (open) event rows whose own deadline ``moment`` has passed (the
+    catalog only stands in for an event stored without its terms)."""
     overdue = []
     for row in rows:
-        try:
-            deadline = catalog.get(row.category_code).deadline(
-                Urgency(row.urgency), row.reported_at
-            )
-        except (KeyError, ValueError):  # a category or urgency this client lacks
-            continue
-        if moment > deadline:
+        days = row.time_limit_days
+        if days is None:
+            try:
+                urgency = Urgency(row.urgency)
+            except ValueError:  # an urgency this client lacks
+                continue
+            category = catalog.categories.get(row.category_code)
+            days = category.limit_days(urgency) if category else DEFAULT_TIME_LIMITS[urgency]
+        if moment > deadline_after(row.reported_at, days):
             overdue.append(row.id)
     return overdue
 
@@ -597,7 +606,13 @@ class EventQueries:
         for open events, without folding thousands of histories per keystroke."""
         moment = now or datetime.now(UTC)
         query = (
-            select(EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at)
+            select(
+                EventRow.id,
+                EventRow.category_code,
+                EventRow.urgency,
+                EventRow.reported_at,
+                EventRow.time_limit_days,
+            )
             .where(EventRow.deleted.is_(False))
             .order_by(EventRow.reported_at.desc(), EventRow.id)
         )
@@ -626,7 +641,11 @@ class EventQueries:
             catalog = Repositories(session).catalog.load()
             rows = session.execute(
                 select(
-                    EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at
+                    EventRow.id,
+                    EventRow.category_code,
+                    EventRow.urgency,
+                    EventRow.reported_at,
+                    EventRow.time_limit_days,
                 ).where(EventRow.id.in_(bindparam("ids", expanding=True))),
                 {"ids": open_ids},
             ).all()
@@ -643,10 +662,7 @@ class EventQueries:
             events, statuses = self._statuses(session, list(ids), moment)
         for event_id, event in events.items():
             status = statuses.get(event_id)
-            try:
-                category = catalog.get(event.category_code).name
-            except KeyError:
-                category = event.category_code
+            category = event_category_name(event, catalog)
             out[event_id] = EventListRow(
                 title=event.title,
                 category=category,

@@ -733,13 +733,20 @@ class SyncEngine:
         catalog = EventCatalog.from_json(document)
         with self.store.write() as repos:
             stored = repos.catalog.load()
-            if stored.version != catalog.version or len(stored) != len(catalog):
+            # Any difference counts (a limit changed under the same label and size is a
+            # new catalog too); the events keep their own terms either way.
+            if stored != catalog:
                 repos.catalog.save(catalog)
             repos.sync_state.set(
                 SyncKey.CATALOG_ETAG,
                 None
                 if new_etag is None
-                else {"etag": new_etag, "version": catalog.version, "size": len(catalog)},
+                else {
+                    "etag": new_etag,
+                    "version": catalog.version,
+                    "revision": catalog.revision,
+                    "size": len(catalog),
+                },
             )
 
 
@@ -752,6 +759,7 @@ def _catalog_etag(remembered: Any, stored: EventCatalog) -> str | None:
         isinstance(etag, str)
         and etag
         and remembered.get("version") == stored.version
+        and remembered.get("revision", 0) == stored.revision
         and remembered.get("size") == len(stored)
     ):
         return etag

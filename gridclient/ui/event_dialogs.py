@@ -56,7 +56,12 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
-from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.catalog import (
+    EventCatalog,
+    EventCategory,
+    event_category_name,
+    stamp_terms,
+)
 from gridcore.domain.entities import Event, EventAction, Household
 from gridcore.domain.enums import (
     EntityKind,
@@ -306,6 +311,9 @@ class EventReportDialog(QDialog):
             people_involved=self.people_edit.text().strip(),
             household_id=household if isinstance(household, str) else None,
         )
+        # The terms it is reported under stay with the event (a later catalog change
+        # must not move its deadline).
+        event = stamp_terms(event, self._catalog)
         action = EventAction(
             event_id=event.id,
             kind=kind,
@@ -466,10 +474,9 @@ def load_event(
         return None
     catalog = repos.catalog.load()
     event = view.history.event
-    name, group = event.category_code, ""
+    name, group = event_category_name(event, catalog), ""
     if event.category_code in catalog:
-        category = catalog.get(event.category_code)
-        name, group = category.name, category.group.label
+        group = catalog.get(event.category_code).group.label
     address = ""
     if event.household_id is not None:
         household = repos.records.get(Household, event.household_id)

@@ -62,7 +62,7 @@ from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.resident_form import ResidentForm
 from gridcore.domain import phone
 from gridcore.domain.agegroups import effective_tags, today_cst
-from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.catalog import EventCatalog, event_category_name
 from gridcore.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
 from gridcore.domain.enums import EntityKind, HouseholdTag, Relation, SpecialGroup
 from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
@@ -91,7 +91,7 @@ def _event_rows(histories: list[EventHistory], catalog: EventCatalog) -> list[Ev
     rows = []
     for history in histories:
         event = history.event
-        name = catalog.get(event.category_code).name if event.category_code in catalog else ""
+        name = event_category_name(event, catalog)
         try:
             status: EventStatus | None = event_status(event, history.actions, catalog, now)
         except (IllegalTransition, KeyError):

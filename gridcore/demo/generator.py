@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Generic, TypeVar
 
 from gridcore.demo import texts as T
-from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.catalog import EventCatalog, EventCategory, stamp_terms
 from gridcore.domain.entities import (
     CST,
     Area,
@@ -62,6 +62,7 @@ from gridcore.domain.enums import (
     Urgency,
     VisitMethod,
 )
+from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.workflow import next_state
 
 __all__ = [
@@ -401,6 +402,7 @@ class _Builder:
         self.latest = self.now - timedelta(0, 60)
         self.catalog = catalog
         self.ds = Dataset(catalog)
+        self._event_numbers: dict[tuple[str, int], int] = {}
         self.id_numbers: set[str] = set()
         self.surnames = _Weighted([s for s, _ in T.SURNAMES], [w for _, w in T.SURNAMES])
         self.village_names = self._shuffled(T.VILLAGE_NAMES)
@@ -595,6 +597,13 @@ class _Builder:
             self._visits(grid)
             self._events(grid, self._coverage(grid) if index == 0 else [])
         return ds
+
+    def _number(self, township: _Township, reported_at: datetime) -> str:
+        """The next 事件编号 of the township (as the server would have given it; the
+        order follows generation rather than report time, which only a demo notices)."""
+        key = (township.area.code, number_year(reported_at))
+        self._event_numbers[key] = self._event_numbers.get(key, 0) + 1
+        return format_event_number(key[0], key[1], self._event_numbers[key])
 
     def _gender(self) -> Gender:
         return Gender.MALE if self.chance(0.5) else Gender.FEMALE
@@ -1469,6 +1478,8 @@ class _Builder:
             people_involved=(f"{a}、{b}" if "{b}" in used else a) if personal else "",
             household_id=home.household.id if personal else None,
         )
+        event = stamp_terms(event, self.catalog)
+        event.number = self._number(grid.township, event.reported_at)
         # The state it ends in.
         if forced is not None:
             target = forced
