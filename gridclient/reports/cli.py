@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gridcore.domain.enums import AreaLevel, Role, SpecialGroup
+from gridcore.domain.enums import AreaLevel, Ledger, Role, SpecialGroup
 
 __all__ = ["add_report_commands"]
 
@@ -50,6 +50,29 @@ def _group(text: str) -> SpecialGroup:
     raise argparse.ArgumentTypeError(f"未知的群体：{text}；可选：{choices}")
 
 
+def _ledger(text: str) -> Ledger:
+    for ledger in Ledger:
+        if text in (ledger.value, ledger.label, f"{ledger.label}账"):
+            return ledger
+    choices = "、".join(f"{x.label}({x.value})" for x in Ledger)
+    raise argparse.ArgumentTypeError(f"未知的台账：{text}；可选：{choices}")
+
+
+def _state_names() -> list[str]:
+    from gridclient.reports.data import EventStateFilter
+
+    return [f.label for f in EventStateFilter]
+
+
+def _state(text: str) -> Any:
+    from gridclient.reports.data import EventStateFilter
+
+    for choice in EventStateFilter:
+        if text in (choice.value, choice.label):
+            return choice
+    raise argparse.ArgumentTypeError(f"未知的状态：{text}；可选：{'、'.join(_state_names())}")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     """``--data-dir`` and the IT options are the global ones (``gridclient.cli``); this
     ``--server`` also takes the demo's store name ``demo.local``. Default: ``--server``
@@ -79,6 +102,22 @@ def add_report_commands(subparsers: Any) -> None:
     output.add_argument("--xlsx", type=Path, help="输出 Excel 文件")
     report.add_argument("--group", type=_group, help="特殊群体（花名册用），如 残疾人 或 disabled")
     report.add_argument("--household", help="入户走访登记表：只列出这一户（户编号）")
+    report.add_argument(
+        "--ledger",
+        type=_ledger,
+        help="事件台账/统计：只列一本账（意见建议、利益诉求、投诉举报）",
+    )
+    report.add_argument("--category", help="事件台账/统计：只列一个事项（编码或名称）")
+    report.add_argument(
+        "--state",
+        type=_state,
+        help="事件台账/统计：按状态（" + "、".join(_state_names()) + "）",
+    )
+    report.add_argument(
+        "--overdue",
+        action="store_true",
+        help="事件台账/统计：只列超期的（与 --state 未办结 合用即超期未办结清单）",
+    )
     _common(report)
     report.set_defaults(handler=run_report)
 
@@ -159,11 +198,25 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from gridclient.reports.data import Period, ReportKind, build_report
+    from gridclient.reports.data import (
+        EventFilter,
+        EventStateFilter,
+        Period,
+        ReportKind,
+        build_report,
+    )
 
     kind = ReportKind(_REPORT_NAMES[args.name])
     if kind is ReportKind.ROSTER and args.group is None:
         raise ValueError("特殊群体花名册需要 --group，如 --group 残疾人")
+    which = EventFilter(
+        ledger=args.ledger,
+        category=args.category,
+        state=args.state or EventStateFilter.ALL,
+        overdue=args.overdue,
+    )
+    if not which.is_all and kind not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS):
+        raise ValueError("--ledger、--category、--state、--overdue 只用于事件台账和事件办理统计")
     today = date.today()
     start = args.start or today.replace(day=1)
     end = args.end or today
@@ -178,6 +231,7 @@ def _run_report(args: argparse.Namespace) -> int:
             role=role,
             group=args.group,
             household_id=args.household,
+            which=which,
         )
     finally:
         store.close()
