@@ -988,8 +988,9 @@ def build_event_stats(
         by_category: dict[tuple[str, str], list[_EventLine]] = defaultdict(list)
         for line in lines:
             by_category[line.event.category_code, line.category].append(line)
-        order = {c.code: i for i, c in enumerate(catalog)}
-        keys = sorted(by_category, key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
+        # By code (the catalog's own order in practice), not by position in the current
+        # catalog: a retired or removed category must not move its row.
+        keys = sorted(by_category)
         numbered = ["一", "二", "三", "四"]
         parts: list[tuple[str, list[tuple[str, Sequence[_EventLine]]]]] = [
             ("按事件类别", [(name, by_category[code, name]) for code, name in keys])
