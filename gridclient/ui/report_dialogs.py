@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -31,6 +31,7 @@ from PySide6.QtPrintSupport import (
     QPrintPreviewWidget,
 )
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -47,6 +48,8 @@ from PySide6.QtWidgets import (
 from gridclient.reports.data import (
     AreaChoice,
     AreaNotFound,
+    EventFilter,
+    EventStateFilter,
     Period,
     Report,
     ReportKind,
@@ -68,7 +71,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskHandle
-from gridcore.domain.enums import SpecialGroup
+from gridcore.domain.enums import Ledger, SpecialGroup
 
 __all__ = [
     "AskSavePath",
@@ -114,14 +117,22 @@ class ReportRequest:
     area_id: str
     period: Period
     group: SpecialGroup | None
+    which: EventFilter = field(default_factory=EventFilter)
+    """Which events the event ledger and statistics cover."""
 
     def file_stem(self, unit: str) -> str:
         name = self.kind.chinese
         if self.kind is ReportKind.ROSTER and self.group is not None:
             name += f"_{self.group.label}"
         else:
+            subtitle = self.which.subtitle()
+            if subtitle:
+                name += f"_{subtitle}"
             name += f"_{self.period.start:%Y年%m月}"
         return re.sub(r'[\\/:*?"<>|\s]+', "_", f"{unit}_{name}")
+
+
+_EVENT_KINDS = frozenset({ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS})
 
 
 class ReportDialog(QDialog):
@@ -179,6 +190,26 @@ class ReportDialog(QDialog):
         self.month_edit.setDate(QDate(first.year, first.month, 1))
         self.period_label = TextLabel()
         self.month_label = TextLabel(self.tr("Month"))
+        # Which events an event ledger or the statistics cover: one 三本账 ledger, one
+        # category, a state, the overdue ones (e.g. 意见建议账 or an 超期未办结 list).
+        self.ledger_combo = QComboBox()
+        self.ledger_combo.addItem(self.tr("All ledgers"), None)
+        for ledger in Ledger:
+            self.ledger_combo.addItem(f"{ledger.label}账", ledger.value)
+        self.ledger_label = TextLabel(self.tr("Ledger"))
+        self.category_combo = QComboBox()
+        self.category_combo.addItem(self.tr("All categories"), None)
+        self.category_label = TextLabel(self.tr("Category"))
+        self.state_combo = QComboBox()
+        for choice in EventStateFilter:
+            self.state_combo.addItem(choice.label, choice.value)
+        self.state_label = TextLabel(self.tr("State"))
+        self.overdue_box = QCheckBox(self.tr("Overdue only"))
+        self._event_filters = (
+            (self.ledger_label, self.ledger_combo),
+            (self.category_label, self.category_combo),
+            (self.state_label, self.state_combo),
+        )
         mask_text = (
             self.tr("ID and phone numbers are printed in full (your role may see them).")
             if may_see_full_ids(ctx.user.role)
@@ -193,6 +224,9 @@ class ReportDialog(QDialog):
         form.addRow(self.tr("Area"), self.area_combo)
         form.addRow(self.month_label, self.month_edit)
         form.addRow("", self.period_label)
+        for label, combo in self._event_filters:
+            form.addRow(label, combo)
+        form.addRow("", self.overdue_box)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the work reports no steps
@@ -238,6 +272,9 @@ class ReportDialog(QDialog):
 
         self.kind_combo.currentIndexChanged.connect(self._choices_changed)
         self.month_edit.dateChanged.connect(self._choices_changed)
+        for _label, combo in self._event_filters:
+            combo.currentIndexChanged.connect(self._choices_changed)
+        self.overdue_box.toggled.connect(self._choices_changed)
         self.ctx.bus.changed.connect(self._data_changed)
         self._choices_changed()
         self._set_busy(self.tr("Loading areas…"))
@@ -247,15 +284,21 @@ class ReportDialog(QDialog):
     def _load_areas(self) -> None:
         store, grids = self.ctx.store, self.ctx.user.grid_ids
 
-        def work(_task: TaskContext) -> list[AreaChoice]:
-            return report_areas(store, grids or None)
+        def work(_task: TaskContext) -> tuple[list[AreaChoice], list[tuple[str, str, bool]]]:
+            with store.read() as repos:
+                catalog = repos.catalog.load()
+            categories = [(c.code, c.name, c.active) for c in catalog]
+            return report_areas(store, grids or None), categories
 
         self._handle = self.ctx.runner.submit(work, on_done=self._show_areas, on_error=self._failed)
 
-    def _show_areas(self, result: object) -> None:
+    def _show_areas(self, loaded: object) -> None:
         if self._closed:
             return
-        assert isinstance(result, list)
+        result, categories = cast(tuple[list[AreaChoice], list[tuple[str, str, bool]]], loaded)
+        for code, name, active in categories:
+            shown = name if active else self.tr("{name} (retired)").format(name=name)
+            self.category_combo.addItem(f"{code} {shown}", code)
         self._set_idle()
         self.area_combo.clear()
         for area in result:
@@ -288,7 +331,17 @@ class ReportDialog(QDialog):
         month = self.month_edit.date()
         period = month_period(date(month.year(), month.month(), 1))
         group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
-        return ReportRequest(kind, area_id, period, group)
+        which = EventFilter()
+        if kind in _EVENT_KINDS:
+            ledger = self.ledger_combo.currentData()
+            category = self.category_combo.currentData()
+            which = EventFilter(
+                ledger=Ledger(ledger) if isinstance(ledger, str) else None,
+                category=category if isinstance(category, str) else None,
+                state=EventStateFilter(self.state_combo.currentData()),
+                overdue=self.overdue_box.isChecked(),
+            )
+        return ReportRequest(kind, area_id, period, group, which)
 
     def _kind(self) -> ReportKind:
         return ReportKind(self.kind_combo.currentData())
@@ -297,6 +350,11 @@ class ReportDialog(QDialog):
         roster = self._kind() is ReportKind.ROSTER
         self.group_label.setVisible(roster)
         self.group_combo.setVisible(roster)
+        events = self._kind() in _EVENT_KINDS
+        for label, combo in self._event_filters:
+            label.setVisible(events)
+            combo.setVisible(events)
+        self.overdue_box.setVisible(events)
         self.month_label.setVisible(not roster)
         self.month_edit.setVisible(not roster)
         month = self.month_edit.date()
@@ -362,6 +420,7 @@ class ReportDialog(QDialog):
                 request.period,
                 role=role,
                 group=request.group,
+                which=request.which,
             )
             task_ctx.check()
             return report, work(task_ctx, report)

@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="381"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="395"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="397"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="391"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="400"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="418"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="423"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="431"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="434"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="430"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="438"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -451,152 +451,152 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="526"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="536"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="540"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="553"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="554"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="555"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="573"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="580"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="582"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="583"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="585"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="581"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="603"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="599"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="606"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="620"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="643"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="642"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="686"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="647"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="656"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="663"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="697"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -604,134 +604,134 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="131"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="136"/>
         <source>Report event</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="138"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="143"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="156"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="158"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="165"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="166"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="170"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="178"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="174"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="180"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="181"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="187"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="187"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="220"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="225"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="289"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1264,226 +1264,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="245"/>
+        <location filename="../../gridclient/ui/login.py" line="105"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="253"/>
+        <location filename="../../gridclient/ui/login.py" line="113"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="117"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="264"/>
+        <location filename="../../gridclient/ui/login.py" line="124"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="268"/>
+        <location filename="../../gridclient/ui/login.py" line="128"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="272"/>
+        <location filename="../../gridclient/ui/login.py" line="132"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="278"/>
+        <location filename="../../gridclient/ui/login.py" line="138"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="285"/>
+        <location filename="../../gridclient/ui/login.py" line="145"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="291"/>
+        <location filename="../../gridclient/ui/login.py" line="151"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="298"/>
+        <location filename="../../gridclient/ui/login.py" line="158"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="304"/>
+        <location filename="../../gridclient/ui/login.py" line="164"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308"/>
+        <location filename="../../gridclient/ui/login.py" line="168"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="312"/>
+        <location filename="../../gridclient/ui/login.py" line="172"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="316"/>
+        <location filename="../../gridclient/ui/login.py" line="176"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="323"/>
+        <location filename="../../gridclient/ui/login.py" line="183"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="329"/>
+        <location filename="../../gridclient/ui/login.py" line="189"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="333"/>
+        <location filename="../../gridclient/ui/login.py" line="193"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="340"/>
+        <location filename="../../gridclient/ui/login.py" line="200"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="346"/>
+        <location filename="../../gridclient/ui/login.py" line="206"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="353"/>
+        <location filename="../../gridclient/ui/login.py" line="213"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="361"/>
+        <location filename="../../gridclient/ui/login.py" line="221"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="224"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="397"/>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="403"/>
+        <location filename="../../gridclient/ui/login.py" line="263"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="269"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="411"/>
+        <location filename="../../gridclient/ui/login.py" line="271"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="414"/>
+        <location filename="../../gridclient/ui/login.py" line="274"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="434"/>
+        <location filename="../../gridclient/ui/login.py" line="294"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="437"/>
+        <location filename="../../gridclient/ui/login.py" line="297"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="441"/>
+        <location filename="../../gridclient/ui/login.py" line="301"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="446"/>
+        <location filename="../../gridclient/ui/login.py" line="306"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="447"/>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="448"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="449"/>
-        <location filename="../../gridclient/ui/login.py" line="717"/>
+        <location filename="../../gridclient/ui/login.py" line="309"/>
+        <location filename="../../gridclient/ui/login.py" line="577"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="450"/>
-        <location filename="../../gridclient/ui/login.py" line="722"/>
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="311"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="513"/>
+        <location filename="../../gridclient/ui/login.py" line="373"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="517"/>
+        <location filename="../../gridclient/ui/login.py" line="377"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="521"/>
+        <location filename="../../gridclient/ui/login.py" line="381"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="549"/>
-        <location filename="../../gridclient/ui/login.py" line="761"/>
+        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="621"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="553"/>
-        <location filename="../../gridclient/ui/login.py" line="768"/>
+        <location filename="../../gridclient/ui/login.py" line="413"/>
+        <location filename="../../gridclient/ui/login.py" line="628"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="591"/>
+        <location filename="../../gridclient/ui/login.py" line="451"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="617"/>
+        <location filename="../../gridclient/ui/login.py" line="477"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633"/>
+        <location filename="../../gridclient/ui/login.py" line="493"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1949,37 +1949,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="699"/>
+        <location filename="../../gridclient/ui/login.py" line="559"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="705"/>
+        <location filename="../../gridclient/ui/login.py" line="565"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="712"/>
+        <location filename="../../gridclient/ui/login.py" line="572"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="729"/>
+        <location filename="../../gridclient/ui/login.py" line="589"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="732"/>
+        <location filename="../../gridclient/ui/login.py" line="592"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="754"/>
+        <location filename="../../gridclient/ui/login.py" line="614"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="773"/>
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2020,177 +2020,212 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="172"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="164"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="175"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="171"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="182"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="184"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="181"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="192"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="196"/>
+        <source>All ledgers</source>
+        <translation>全部台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="199"/>
+        <source>Ledger</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="201"/>
+        <source>All categories</source>
+        <translation>全部事项</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="202"/>
+        <source>Category</source>
+        <translation>事项类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="207"/>
+        <source>Overdue only</source>
+        <translation>只列超期的</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="214"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="185"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="216"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="222"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="193"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="224"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="205"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="207"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="208"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="209"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="300"/>
+        <source>{name} (retired)</source>
+        <translation>{name}（已停用）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="363"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="307"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="460"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="408"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="473"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="432"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="491"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="575"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="526"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="585"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="531"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="590"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="611"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="611"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="562"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="621"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="567"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="626"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="630"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="571"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="630"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="584"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="643"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="648"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="665"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="724"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="676"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="735"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>

@@ -53,7 +53,7 @@ _counter = sa.table(
 
 def _terms(catalog: EventCatalog, fields: dict[str, Any]) -> dict[str, Any]:
     try:
-        urgency = Urgency(fields.get("urgency"))
+        urgency = Urgency(str(fields.get("urgency")))
     except ValueError:
         urgency = Urgency.NORMAL
     code = str(fields.get("category_code", ""))
