@@ -402,7 +402,6 @@ class _Builder:
         self.latest = self.now - timedelta(0, 60)
         self.catalog = catalog
         self.ds = Dataset(catalog)
-        self._event_numbers: dict[tuple[str, int], int] = {}
         self.id_numbers: set[str] = set()
         self.surnames = _Weighted([s for s, _ in T.SURNAMES], [w for _, w in T.SURNAMES])
         self.village_names = self._shuffled(T.VILLAGE_NAMES)
@@ -596,14 +595,18 @@ class _Builder:
             self._organizations(grid)
             self._visits(grid)
             self._events(grid, self._coverage(grid) if index == 0 else [])
+        self._number_events(grids)
         return ds
 
-    def _number(self, township: _Township, reported_at: datetime) -> str:
-        """The next 事件编号 of the township (as the server would have given it; the
-        order follows generation rather than report time, which only a demo notices)."""
-        key = (township.area.code, number_year(reported_at))
-        self._event_numbers[key] = self._event_numbers.get(key, 0) + 1
-        return format_event_number(key[0], key[1], self._event_numbers[key])
+    def _number_events(self, grids: list[_Grid]) -> None:
+        """事件编号 as the server would have given them: per township and year, in the
+        order the events were reported."""
+        township_of = {g.area.id: g.township.area.code for g in grids}
+        last: dict[tuple[str, int], int] = {}
+        for event in sorted(self.ds.events, key=lambda e: (e.reported_at, e.id)):
+            key = (township_of[event.grid_id], number_year(event.reported_at))
+            last[key] = last.get(key, 0) + 1
+            event.number = format_event_number(key[0], key[1], last[key])
 
     def _gender(self) -> Gender:
         return Gender.MALE if self.chance(0.5) else Gender.FEMALE
@@ -1479,7 +1482,6 @@ class _Builder:
             household_id=home.household.id if personal else None,
         )
         event = stamp_terms(event, self.catalog)
-        event.number = self._number(grid.township, event.reported_at)
         # The state it ends in.
         if forced is not None:
             target = forced
