@@ -255,14 +255,13 @@ class EventReportDialog(QDialog):
         self.ledger_combo.setCurrentIndex(self.ledger_combo.findData(category.ledger))
 
     def limits_text(self, category: EventCategory) -> str:
+        """Every urgency's limit, the ones the category does not list by the stated
+        fallback rule (what the event will keep if reported so)."""
         parts = []
         for urgency in Urgency:
-            if urgency in category.time_limits:
-                days = category.time_limits[urgency]
-                span = (
-                    self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
-                )
-                parts.append(f"{urgency.label} {span}")
+            days = category.limit_days(urgency)
+            span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+            parts.append(f"{urgency.label} {span}")
         return ", ".join(parts)
 
     def _self_resolve_toggled(self, checked: bool) -> None:
@@ -549,6 +548,8 @@ class EventDialog(QDialog):
             ("urgency", self.tr("Urgency")),
             ("reporter", self.tr("Reported by")),
             ("reported_at", self.tr("Reported at")),
+            ("number", self.tr("Event number")),
+            ("limit", self.tr("Time limit")),
             ("household", self.tr("Household")),
             ("location", self.tr("Location")),
             ("people", self.tr("People involved")),
@@ -674,6 +675,10 @@ class EventDialog(QDialog):
         labels["urgency"].setText(event.urgency.label)
         labels["reporter"].setText(self.ctx.person(event.reporter))
         labels["reported_at"].setText(cst_text(event.reported_at))
+        labels["number"].setText(
+            event.number or self.tr("Not numbered yet (the server numbers it at the first sync)")
+        )
+        labels["limit"].setText(self._limit_text(event))
         labels["household"].setText(data.household_address)
         labels["location"].setText(event.location)
         labels["people"].setText(event.people_involved)
@@ -700,6 +705,20 @@ class EventDialog(QDialog):
         )
         self.overdue_label.setVisible(status.overdue)
         self._set_actions(list(data.allowed))
+
+    def _limit_text(self, event: Event) -> str:
+        """The time limit the event keeps (its own terms), and where it came from."""
+        if event.time_limit_days is None:
+            return ""
+        days = event.time_limit_days
+        span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+        if event.terms_inferred:
+            return self.tr(
+                "{span} (filled in from the catalog when the system was upgraded)"
+            ).format(span=span)
+        return self.tr("{span} (catalog revision {revision})").format(
+            span=span, revision=event.catalog_revision
+        )
 
     def _set_actions(self, actions: list[EventActionKind]) -> None:
         for button in self.action_buttons.values():

@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="381"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="375"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="383"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="391"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="395"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="394"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="397"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="396"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="398"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="400"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="426"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="425"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="431"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="430"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="434"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="433"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="438"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="437"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -451,152 +451,187 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="526"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="528"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="536"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="535"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
+        <source>Event number</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
+        <source>Time limit</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="553"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="553"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="554"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="554"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="555"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="555"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="556"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="557"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="578"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="579"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="580"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="581"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="582"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="583"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="583"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="584"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="585"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="586"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="589"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="603"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="606"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="607"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="620"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="621"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="643"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="644"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="642"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
+        <source>same day</source>
+        <translation>当天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
+        <source>{days} days</source>
+        <translation>{days} 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="717"/>
+        <source>{span} (filled in from the catalog when the system was upgraded)</source>
+        <translation>{span}（系统升级时按事项清单补记）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="719"/>
+        <source>{span} (catalog revision {revision})</source>
+        <translation>{span}（事项清单第 {revision} 次修订）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="643"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="686"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="691"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="647"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="648"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="663"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="664"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
+        <source>Not numbered yet (the server numbers it at the first sync)</source>
+        <translation>待编号（首次同步后由服务器编号）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="687"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="697"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="702"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -681,7 +716,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="187"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
@@ -711,27 +746,27 @@
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="282"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="289"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>

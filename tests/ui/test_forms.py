@@ -760,3 +760,51 @@ def test_item_models_pass_the_qt_model_tester(qtbot, ctx, household_id) -> None:
         QAbstractItemModelTester(model, mode)
         model.set_rows(model.rows())
         assert model.rowCount() == len(model.rows())
+
+
+# -- catalog terms (issue #15) -------------------------------------------------------------
+
+
+def test_a_reported_event_keeps_its_terms_through_a_catalog_change(
+    qtbot, ctx, household_id
+) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from gridcore.domain.catalog import EventCatalog
+    from gridcore.domain.enums import Urgency
+
+    event_id = report_event(qtbot, ctx, household_id)
+    event, _actions = stored_event(ctx, event_id)
+    with ctx.store.read() as repos:
+        catalog = repos.catalog.load()
+    assert (event.category_name, event.time_limit_days) == ("邻里纠纷", 15)
+    assert event.catalog_revision == catalog.revision and not event.terms_inferred
+    dialog = open_event(qtbot, ctx, event_id)
+    labels = dialog.detail_labels
+    assert labels["number"].text().startswith("Not numbered yet")  # not on the server yet
+    assert labels["limit"].text() == f"15 days (catalog revision {catalog.revision})"
+    deadline = dialog.deadline_label.text()
+
+    # The catalog changes (15 → 7 days, renamed): the event and its dialog do not.
+    changed = [
+        dataclasses.replace(c, name="邻里矛盾", time_limits={Urgency.NORMAL: 7})
+        if c.code == event.category_code
+        else c
+        for c in catalog
+    ]
+    with ctx.store.write() as repos:
+        repos.catalog.save(EventCatalog.of(changed, "changed", catalog.revision + 1))
+    again = open_event(qtbot, ctx, event_id)
+    assert again.deadline_label.text() == deadline
+    assert again.detail_labels["category"].text().startswith("邻里纠纷")
+    assert again.detail_labels["limit"].text() == labels["limit"].text()
+
+
+def test_the_report_dialog_shows_the_limit_of_every_urgency(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    dialog = EventReportDialog(ctx, ctx.user.grid_ids[0], household_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.category_combo.lineEdit(), "基础设施建设建议")  # lists 一般 only
+    assert "一般 15 days" in dialog.category_info.text()
+    assert "紧急 3 days" in dialog.category_info.text()  # the stated fallback rule
+    assert "特急 same day" in dialog.category_info.text()
