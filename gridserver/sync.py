@@ -20,6 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, StatementError
 
 from gridcore.domain import limits
@@ -738,8 +739,12 @@ def _take_event_number(ctx: Context, fields: Mapping[str, Any]) -> str:
     key = {"t": township.id, "y": year}
     taken = ctx.conn.execute(_NEXT_EVENT_NUMBER, key).scalar_one_or_none()
     if taken is None:
-        ctx.conn.execute(insert(event_numbers).values(township_id=township.id, year=year, last=1))
-        taken = 1
+        # The first number of this township and year: make its counter row (a push
+        # doing the same concurrently waits for this one, then skips), then take from it.
+        dialect = postgresql if ctx.conn.conn.dialect.name == "postgresql" else sqlite
+        create = dialect.insert(event_numbers).values(township_id=township.id, year=year, last=0)
+        ctx.conn.execute(create.on_conflict_do_nothing(index_elements=["township_id", "year"]))
+        taken = ctx.conn.execute(_NEXT_EVENT_NUMBER, key).scalar_one()
     return format_event_number(township.fields.get("code", ""), year, taken)
 
 
