@@ -181,3 +181,17 @@ def test_the_migration_carries_events_over(api: Api, db: Database, world: World)
     fresh = new_id()
     api.push(w1, [op("event", fresh, changes=_event(world))])
     assert _stored(db, fresh)["number"] == "2026-001-00003"
+
+
+def test_terms_out_of_bounds_are_refused_on_their_own(api: Api, world: World) -> None:
+    w1 = api.login("w1")
+    bad = op("event", new_id(), changes=_event(world, time_limit_days=-1))
+    good = op("event", new_id(), changes=_event(world, time_limit_days=15), seq=2)
+    refused, applied = api.push(w1, [bad, good])
+    assert (refused["status"], refused["reason"], refused["field"]) == (
+        "rejected",
+        "invalid_field",
+        "time_limit_days",
+    )
+    assert "办理时限" in refused["message"]
+    assert applied["status"] == "applied"
