@@ -40,6 +40,9 @@ DEFAULT_TIME_LIMITS: Mapping[Urgency, int] = {
 """The limit of an urgency a category does not list (bounded by the levels it lists), and
 of events whose category the catalog no longer knows."""
 
+MAX_LIMIT_DAYS = 3_650
+"""The longest time limit a catalog may give (ten years; the event field's bound)."""
+
 _URGENCY_RANK = {u: i for i, u in enumerate(Urgency)}
 """一般 < 紧急 < 特急, in declaration order."""
 
@@ -180,8 +183,14 @@ class EventCatalog:
                     urgency = Urgency(key)
                 except ValueError:
                     raise CatalogError(f"事项清单{where}（{name}）紧急程度无效：{key}") from None
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise CatalogError(f"事项清单{where}（{name}）办理时限必须是非负整数天数")
+                if (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not 0 <= value <= MAX_LIMIT_DAYS
+                ):
+                    raise CatalogError(
+                        f"事项清单{where}（{name}）办理时限必须是 0–{MAX_LIMIT_DAYS} 的整数天数"
+                    )
                 limits[urgency] = value
             categories.append(
                 EventCategory(

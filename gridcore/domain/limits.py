@@ -84,7 +84,7 @@ INT_BOUNDS: Mapping[tuple[EntityKind, str], tuple[int, int]] = {
     (EntityKind.ATTACHMENT, "size"): (0, INT32_MAX),
     (EntityKind.ATTACHMENT, "width"): (0, 100_000),
     (EntityKind.ATTACHMENT, "height"): (0, 100_000),
-    (EntityKind.EVENT, "time_limit_days"): (0, 3_650),
+    (EntityKind.EVENT, "time_limit_days"): (0, 3_650),  # catalog.MAX_LIMIT_DAYS
     (EntityKind.EVENT, "catalog_revision"): (0, INT32_MAX),
 }
 """Domain bounds of integer fields (inclusive); any other integer: the 64-bit range."""

@@ -139,3 +139,10 @@ def test_event_numbers() -> None:
     assert township_part("410102101000") == "101"
     assert format_event_number("410102101000", 2026, 17) == "2026-101-00017"
     assert format_event_number("T1", 2026, 1) == "2026-T1-00001"
+
+
+def test_a_catalog_limit_must_fit_the_event_field() -> None:
+    document = _catalog(15).to_json()
+    document["categories"][0]["time_limits"]["normal"] = 3_651
+    with pytest.raises(CatalogError, match="0–3650"):
+        EventCatalog.from_json(document)
