@@ -4,8 +4,9 @@ and the screenshots of the report and roster import dialogs in docs/screenshots/
     QT_QPA_PLATFORM=offscreen python docs/make_report_samples.py
 
 Builds the demo township in a temporary store, renders each report to PDF for the
-township (the roster of 残疾人 as township staff would print it, then as a grid worker
-sees it with masked numbers; the 意见建议账 and the 超期未办结 list on their own) and
+township (the roster of 残疾人 as township staff would print it, as a grid worker sees it
+with masked numbers and as a masked copy for passing upward; the 留守儿童 roster with the
+guardian columns; the 90+ roster; the 意见建议账 and the 超期未办结 list on their own) and
 converts page 1 (every page of the statistics) to PNG with ``pdftoppm -r 80``. The
 dialogs run in Chinese on the synchronous task runner: the report dialog with the
 event ledger's preview, and the import dialog after checking a messy roster.
@@ -50,25 +51,51 @@ def main() -> int:
     end = TODAY.replace(day=1) - timedelta(days=1)
     period = Period(end.replace(day=1), end)
     everything = EventFilter()
-    jobs = [
-        (kind.value, kind, Role.TOWNSHIP, everything)
+    disabled = SpecialGroup.DISABLED
+    township = Role.TOWNSHIP
+    jobs: list[Job] = [
+        (kind.value, kind, township, disabled, False, everything)
         for kind in ReportKind
         if kind not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS)
-    ] + [("roster-worker", ReportKind.ROSTER, Role.WORKER, everything)]
-    event_jobs = [
-        ("event-ledger", ReportKind.EVENT_LEDGER, Role.TOWNSHIP, everything),
-        ("event-stats", ReportKind.EVENT_STATS, Role.TOWNSHIP, everything),
-        # One 三本账 ledger and the 超期未办结 list on their own (issue #15).
+    ] + [
+        ("roster-worker", ReportKind.ROSTER, Role.WORKER, disabled, False, everything),
+        # Issue #16: guardian columns, 残疾证号 in a masked copy, 90+ (高龄津贴).
+        (
+            "roster-left-behind-child",
+            ReportKind.ROSTER,
+            township,
+            SpecialGroup.LEFT_BEHIND_CHILD,
+            False,
+            everything,
+        ),
+        ("roster-masked", ReportKind.ROSTER, township, disabled, True, everything),
+        (
+            "roster-elderly-90",
+            ReportKind.ROSTER,
+            township,
+            SpecialGroup.ELDERLY_90,
+            False,
+            everything,
+        ),
+    ]
+    event_jobs: list[Job] = [
+        ("event-ledger", ReportKind.EVENT_LEDGER, township, disabled, False, everything),
+        ("event-stats", ReportKind.EVENT_STATS, township, disabled, False, everything),
+        # Issue #15: one 三本账 ledger and the 超期未办结 list on their own.
         (
             "event-ledger-suggestion",
             ReportKind.EVENT_LEDGER,
-            Role.TOWNSHIP,
+            township,
+            disabled,
+            False,
             EventFilter(ledger=Ledger.SUGGESTION),
         ),
         (
             "event-ledger-overdue",
             ReportKind.EVENT_LEDGER,
-            Role.TOWNSHIP,
+            township,
+            disabled,
+            False,
             EventFilter(state=EventStateFilter.UNFINISHED, overdue=True),
         ),
     ]
@@ -77,9 +104,9 @@ def main() -> int:
             store = Store.create(Path(folder) / f"{name}.db", "samples", kdf=CHEAP_KDF)
             try:
                 load_dataset(store, data)
-                township = next(a for a in data.areas if a.level is AreaLevel.TOWNSHIP)
+                area = next(a for a in data.areas if a.level is AreaLevel.TOWNSHIP)
                 for job in planned:
-                    sample(store, township.code, period, Path(folder), *job)
+                    sample(store, area.code, period, Path(folder), job)
                 if name == "events":
                     dialogs(store, data, Path(folder))
             finally:
@@ -88,18 +115,14 @@ def main() -> int:
     return 0
 
 
-def sample(
-    store: Store,
-    area: str,
-    period: Period,
-    folder: Path,
-    name: str,
-    kind: ReportKind,
-    role: Role,
-    which: EventFilter,
-) -> None:
+Job = tuple[str, ReportKind, Role, SpecialGroup, bool, EventFilter]
+"""File name, report, role, group (rosters), masked copy, which events."""
+
+
+def sample(store: Store, area: str, period: Period, folder: Path, job: Job) -> None:
+    name, kind, role, group, masked, which = job
     report = build_report(
-        store, kind, area, period, role=role, group=SpecialGroup.DISABLED, which=which, now=NOW
+        store, kind, area, period, role=role, group=group, masked=masked, which=which, now=NOW
     )
     pdf = folder / f"{name}.pdf"
     pages = render_pdf(report, pdf)

@@ -101,7 +101,12 @@ def add_report_commands(subparsers: Any) -> None:
     output.add_argument("--pdf", type=Path, help="输出 PDF 文件")
     output.add_argument("--xlsx", type=Path, help="输出 Excel 文件")
     report.add_argument("--group", type=_group, help="特殊群体（花名册用），如 残疾人 或 disabled")
-    report.add_argument("--household", help="入户走访登记表：只列出这一户（户编号）")
+    report.add_argument("--household", help="入户走访登记表：只列出这一户（户号，或住户编号）")
+    report.add_argument(
+        "--masked",
+        action="store_true",
+        help="脱敏导出：身份证号码和电话号码一律打码（用于向上报送），不论角色",
+    )
     report.add_argument(
         "--ledger",
         type=_ledger,
@@ -231,6 +236,7 @@ def _run_report(args: argparse.Namespace) -> int:
             role=role,
             group=args.group,
             household_id=args.household,
+            masked=args.masked,
             which=which,
         )
     finally:

@@ -565,7 +565,13 @@ class _Builder:
             code = f"{COUNTY_CODE}{next_code[kind]:03d}000"
             next_code[kind] += 1
             area = Area(
-                id=self.uid(), code=code, name=name, level=AreaLevel.TOWNSHIP, parent_id=county.id
+                id=self.uid(),
+                code=code,
+                name=name,
+                level=AreaLevel.TOWNSHIP,
+                parent_id=county.id,
+                # 填报单位 of its reports: the township government or street office.
+                issuer=f"{name}办事处" if kind == "street" else f"{name}人民政府",
             )
             ds.areas.append(area)
             township = _Township(area, name, f"township{t_index:02d}")
@@ -1130,6 +1136,43 @@ class _Builder:
                     tags.append(SpecialGroup.DRUG_USER)
             if tags:
                 resident.tags = frozenset(tags)
+        self._derived_details(people, residents, ages)
+
+    @staticmethod
+    def _derived_details(people: list[_Person], residents: list[Resident], ages: list[int]) -> None:
+        """What follows from the household without drawing: 独居/空巢老人, the guardian of
+        a left-behind child (the oldest adult at home) and the 残疾证号 (the ID number,
+        then the category and grade digits, as on the 残疾人证)."""
+        at_home = [i for i, p in enumerate(people) if not p.away]
+        if at_home and all(ages[i] >= 60 for i in at_home):
+            group = (
+                SpecialGroup.ELDER_LIVING_ALONE
+                if len(at_home) == 1
+                else SpecialGroup.EMPTY_NEST_ELDER
+            )
+            for i in at_home:
+                residents[i].tags = residents[i].tags | {group}
+        adults = sorted((i for i in at_home if ages[i] >= 18), key=lambda i: -ages[i])
+        for resident in residents:
+            if SpecialGroup.LEFT_BEHIND_CHILD in resident.tags and adults:
+                keeper = residents[adults[0]]
+                old = ages[adults[0]] >= 45
+                if keeper.gender is Gender.FEMALE:
+                    role = "祖母" if old else "母亲"
+                else:
+                    role = "祖父" if old else "父亲"
+                resident.guardian = f"{role} {keeper.name}"
+                resident.guardian_phone = keeper.phone
+            if (
+                SpecialGroup.DISABLED in resident.tags
+                and len(resident.id_number) == 18
+                and resident.disability_category is not None
+                and resident.disability_grade is not None
+            ):
+                category = list(DisabilityCategory).index(resident.disability_category) + 1
+                resident.disability_certificate = (
+                    f"{resident.id_number}{category}{resident.disability_grade}"
+                )
 
     def _household_tags(self, grid: _Grid, micro_homes: list[list[_Home]]) -> None:
         """Assistance, poverty monitoring, honours and the micro-grid's core household."""

@@ -13,8 +13,8 @@ whose category that catalog no longer lists keeps its code as the name and the d
 limit for its urgency. The server carries its copies over the same way and sends them
 again, so these stand-ins are replaced by the server's at the next sync.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -30,8 +30,8 @@ from alembic import op
 from gridcore.domain.catalog import DEFAULT_TIME_LIMITS, EventCategory
 from gridcore.domain.enums import EventGroup, Ledger, Urgency
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
