@@ -63,6 +63,7 @@ from gridcore.domain.enums import (
     VisitMethod,
 )
 from gridcore.domain.eventnumber import format_event_number, number_year
+from gridcore.domain.idnumber import check_character
 from gridcore.domain.workflow import next_state
 
 __all__ = [
@@ -96,6 +97,19 @@ class DemoUser:
     scope_code: str
     """The area code the account may see: a grid, a township or the county."""
     display_name: str
+
+
+_DEMO_ROLES = (("admin", Role.ADMIN), ("township", Role.TOWNSHIP), ("worker", Role.WORKER))
+
+
+def demo_role(username: str) -> Role | None:
+    """The role of a demo account from its name (``admin``, ``townshipNN``, ``workerNN``,
+    as :func:`generate` names them), without generating a dataset; None for other names."""
+    for prefix, role in _DEMO_ROLES:
+        rest = username.removeprefix(prefix)
+        if rest != username and (not rest if role is Role.ADMIN else rest.isdigit()):
+            return role
+    return None
 
 
 @dataclass
@@ -248,13 +262,6 @@ class _Weighted(Generic[X]):
 
     def pick(self, rng: random.Random) -> X:
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-_ID_CHECK = "10X98765432"
-_COUNTY_SUM = sum(int(c) * w for c, w in zip(COUNTY_CODE, _ID_WEIGHTS, strict=False))
 
 
 _WORK_START = 8 * 3600
@@ -466,26 +473,13 @@ class _Builder:
 
     def id_number(self, birth: date, gender: Gender) -> str:
         """A unique GB 11643 number: county, birth date, sequence, gender digit (odd for
-        men) and the check character, with the weighted sum taken digit by digit."""
-        y, m, d = birth.year, birth.month, birth.day
-        # Digits 7–14 (YYYYMMDD) weigh 2 1 6 3 7 9 10 5.
-        total = _COUNTY_SUM + (
-            2 * (y // 1000)
-            + (y // 100 % 10)
-            + 6 * (y // 10 % 10)
-            + 3 * (y % 10)
-            + 7 * (m // 10)
-            + 9 * (m % 10)
-            + 10 * (d // 10)
-            + 5 * (d % 10)
-        )
-        prefix = f"{COUNTY_CODE}{y:04d}{m:02d}{d:02d}"
+        men) and the check character (``idnumber.check_character``)."""
+        prefix = f"{COUNTY_CODE}{birth.year:04d}{birth.month:02d}{birth.day:02d}"
         odd = 1 if gender is Gender.MALE else 0
         below = self.below
         for _ in range(5000):
-            sequence, digit = below(100), below(5) * 2 + odd
-            check = _ID_CHECK[(total + 8 * (sequence // 10) + 4 * (sequence % 10) + 2 * digit) % 11]
-            number = f"{prefix}{sequence:02d}{digit}{check}"
+            first17 = f"{prefix}{below(100):02d}{below(5) * 2 + odd}"
+            number = first17 + check_character(first17)
             if number not in self.id_numbers:
                 self.id_numbers.add(number)
                 return number

@@ -373,64 +373,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="843"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="844"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="847"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="852"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="861"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="862"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="868"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="885"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="887"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -457,6 +457,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="597"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -556,82 +557,87 @@
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="673"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="676"/>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
-        <source>Timeline</source>
-        <translation>办理过程</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
-        <source>{time} (not synced yet)</source>
-        <translation>{time}（未同步）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="784"/>
-        <source>same day</source>
-        <translation>当天</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="784"/>
-        <source>{days} days</source>
-        <translation>{days} 天</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
-        <source>{span} (filled in from the catalog when the system was upgraded)</source>
-        <translation>{span}（系统升级时按事项清单补记）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="789"/>
-        <source>{span} (catalog revision {revision})</source>
-        <translation>{span}（事项清单第 {revision} 次修订）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="713"/>
-        <source>{time} (refused by the server)</source>
-        <translation>{time}（被拒）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
-        <source>The server refused a step of this laptop: {reason}</source>
-        <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="718"/>
-        <source>Grid</source>
-        <translation>网格</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="734"/>
-        <source>Event not found</source>
-        <translation>找不到该事件</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="749"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="757"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <source>same day</source>
+        <translation>当天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <source>{days} days</source>
+        <translation>{days} 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <source>{span} (filled in from the catalog when the system was upgraded)</source>
+        <translation>{span}（系统升级时按事项清单补记）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="792"/>
+        <source>{span} (catalog revision {revision})</source>
+        <translation>{span}（事项清单第 {revision} 次修订）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="844"/>
+        <source>Saved; updating…</source>
+        <translation>已保存，正在更新…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
+        <source>{time} (not synced yet)</source>
+        <translation>{time}（未同步）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
+        <source>{time} (refused by the server)</source>
+        <translation>{time}（被拒）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
+        <source>The server refused a step of this laptop: {reason}</source>
+        <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="737"/>
+        <source>Event not found</source>
+        <translation>找不到该事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="760"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="772"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="775"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="777"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -918,7 +924,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="549"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
@@ -1044,57 +1050,57 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="389"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="407"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="414"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="416"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="421"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="451"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="453"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="464"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="466"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="545"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="580"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="582"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="581"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="583"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="643"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="645"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="676"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="678"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1970,32 +1976,37 @@
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="982"/>
+        <location filename="../../gridclient/ui/main_window.py" line="876"/>
+        <source>Saved on this computer; it is uploaded at the next sync.</source>
+        <translation>已保存到本机，下次同步时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="986"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1020"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1024"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1031"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1035"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1050"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1054"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1057"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1061"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1129"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1133"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
@@ -2028,38 +2039,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="786"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="803"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="788"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="805"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="794"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="796"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="797"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="799"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="800"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="806"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="813"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="828"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="830"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>

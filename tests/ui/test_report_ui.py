@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
 from gridclient.demo.local import load_dataset
+from gridclient.imports.roster import RowStatus
 from gridclient.reports.data import ReportKind
-from gridclient.reports.importer import RowStatus
 from gridclient.storage import Store
 from gridclient.ui import import_dialog
 from gridclient.ui.context import AppContext, ChangeSet, UserInfo

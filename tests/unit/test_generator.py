@@ -647,3 +647,12 @@ def test_groups_follow_the_rules_and_rosters_have_their_details(small: Dataset) 
     assert any(SpecialGroup.ELDER_LIVING_ALONE in r.tags for r in small.residents)
     townships = [a for a in small.areas if a.level is AreaLevel.TOWNSHIP]
     assert all(a.issuer.endswith(("人民政府", "办事处")) for a in townships)
+
+
+def test_demo_roles_follow_the_account_names() -> None:
+    from gridcore.demo import demo_role
+
+    users = gen.generate("S").users
+    assert users and all(demo_role(u.username) is u.role for u in users)
+    assert demo_role("admin2") is None and demo_role("worker") is None
+    assert demo_role("zhangsan") is None
