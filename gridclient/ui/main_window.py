@@ -46,10 +46,10 @@ from gridclient.storage.queries import (
     EventStateFilter,
     HouseholdQueries,
     ResidentQueries,
-    SearchHits,
     SyncSummary,
     VisitQueries,
 )
+from gridclient.storage.search import SearchHits
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.ui.about import AboutDialog, AboutInfo, DemoBanner
