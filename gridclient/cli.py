@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from gridclient.config import BadSetting, ITSettings, Paths, effective_settings, log_settings
 from gridclient.config import parse_setting as _parse_setting
@@ -21,6 +22,7 @@ __all__ = [
     "add_global_options",
     "ask_password",
     "it_overrides",
+    "lock_data_dir",
     "start_command",
 ]
 
@@ -107,6 +109,19 @@ def start_command(args: argparse.Namespace, *, ensure: bool = True) -> tuple[Pat
     for problem in settings.problems:
         print(f"设置文件问题：{problem.text()}", file=sys.stderr)
     return paths, settings
+
+
+def lock_data_dir(paths: Paths) -> Any:
+    """Take the data directory's lock (:mod:`gridclient.instance`) for a command that
+    opens a store, before it asks for a password; a window or another command holding it
+    ends this one with a Chinese message and exit status 75. Returns the
+    :class:`~gridclient.instance.InstanceLock` (release it when done)."""
+    from gridclient.instance import ALREADY_RUNNING, InstanceLock, in_use_message
+
+    lock = InstanceLock(paths.data_dir)
+    if not lock.acquire():
+        raise UserError(in_use_message(paths.data_dir), ALREADY_RUNNING)
+    return lock
 
 
 def ask_password(prompt: str) -> str:

@@ -1,6 +1,8 @@
 """Headless commands for IT staff and scripts: ``gridclient sync`` and ``gridclient status``.
 
-No Qt. Headless runs authenticate with the password each time (``GRIDCLIENT_PASSWORD``
+No widgets (only QtCore's lock file: both take the data directory's lock, see
+:mod:`gridclient.instance`, so neither runs beside the window on the same data).
+Headless runs authenticate with the password each time (``GRIDCLIENT_PASSWORD``
 or a prompt) and keep no refresh token, so a script never leaves a session in the
 keyring of a shared machine.
 """
@@ -12,7 +14,7 @@ import logging
 import sys
 from functools import partial
 
-from gridclient.cli import PASSWORD_ENV, UserError, ask_password, start_command
+from gridclient.cli import PASSWORD_ENV, UserError, ask_password, lock_data_dir, start_command
 from gridclient.config import ITSettings, Paths
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
@@ -72,6 +74,7 @@ def _server(settings: ITSettings) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     paths, settings = start_command(args)
+    lock = lock_data_dir(paths)
     try:
         if args.command == "sync":
             return _sync(args, paths, settings)
@@ -79,6 +82,8 @@ def run_command(args: argparse.Namespace) -> int:
     except (SyncError, StorageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    finally:
+        lock.release()
 
 
 def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:

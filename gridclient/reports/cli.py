@@ -136,12 +136,16 @@ def _open_store(args: argparse.Namespace) -> Any:
 
 
 def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from gridclient.cli import lock_data_dir
+    from gridclient.config import Paths
     from gridclient.reports.data import AreaNotFound
     from gridclient.reports.importer import ImportCancelled, RosterError
     from gridclient.storage.errors import StorageError
 
+    lock = None
     try:
         _resolve_server(args)
+        lock = lock_data_dir(Paths.resolve(getattr(args, "data_dir", None)))
         return run(args)
     except (AreaNotFound, LookupError, RosterError, ImportCancelled, ValueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -152,6 +156,9 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except KeyboardInterrupt:
         print("已中断，数据未作修改。", file=sys.stderr)
         return 130
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def run_report(args: argparse.Namespace) -> int:

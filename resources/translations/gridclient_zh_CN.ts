@@ -1264,226 +1264,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="245"/>
+        <location filename="../../gridclient/ui/login.py" line="105"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="253"/>
+        <location filename="../../gridclient/ui/login.py" line="113"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="117"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="264"/>
+        <location filename="../../gridclient/ui/login.py" line="124"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="268"/>
+        <location filename="../../gridclient/ui/login.py" line="128"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="272"/>
+        <location filename="../../gridclient/ui/login.py" line="132"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="278"/>
+        <location filename="../../gridclient/ui/login.py" line="138"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="285"/>
+        <location filename="../../gridclient/ui/login.py" line="145"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="291"/>
+        <location filename="../../gridclient/ui/login.py" line="151"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="298"/>
+        <location filename="../../gridclient/ui/login.py" line="158"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="304"/>
+        <location filename="../../gridclient/ui/login.py" line="164"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308"/>
+        <location filename="../../gridclient/ui/login.py" line="168"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="312"/>
+        <location filename="../../gridclient/ui/login.py" line="172"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="316"/>
+        <location filename="../../gridclient/ui/login.py" line="176"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="323"/>
+        <location filename="../../gridclient/ui/login.py" line="183"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="329"/>
+        <location filename="../../gridclient/ui/login.py" line="189"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="333"/>
+        <location filename="../../gridclient/ui/login.py" line="193"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="340"/>
+        <location filename="../../gridclient/ui/login.py" line="200"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="346"/>
+        <location filename="../../gridclient/ui/login.py" line="206"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="353"/>
+        <location filename="../../gridclient/ui/login.py" line="213"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="361"/>
+        <location filename="../../gridclient/ui/login.py" line="221"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="364"/>
+        <location filename="../../gridclient/ui/login.py" line="224"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="397"/>
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="403"/>
+        <location filename="../../gridclient/ui/login.py" line="263"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="269"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="411"/>
+        <location filename="../../gridclient/ui/login.py" line="271"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="414"/>
+        <location filename="../../gridclient/ui/login.py" line="274"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="434"/>
+        <location filename="../../gridclient/ui/login.py" line="294"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="437"/>
+        <location filename="../../gridclient/ui/login.py" line="297"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="441"/>
+        <location filename="../../gridclient/ui/login.py" line="301"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="446"/>
+        <location filename="../../gridclient/ui/login.py" line="306"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="447"/>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="448"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="449"/>
-        <location filename="../../gridclient/ui/login.py" line="717"/>
+        <location filename="../../gridclient/ui/login.py" line="309"/>
+        <location filename="../../gridclient/ui/login.py" line="577"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="450"/>
-        <location filename="../../gridclient/ui/login.py" line="722"/>
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="311"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="513"/>
+        <location filename="../../gridclient/ui/login.py" line="373"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="517"/>
+        <location filename="../../gridclient/ui/login.py" line="377"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="521"/>
+        <location filename="../../gridclient/ui/login.py" line="381"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="549"/>
-        <location filename="../../gridclient/ui/login.py" line="761"/>
+        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="621"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="553"/>
-        <location filename="../../gridclient/ui/login.py" line="768"/>
+        <location filename="../../gridclient/ui/login.py" line="413"/>
+        <location filename="../../gridclient/ui/login.py" line="628"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="591"/>
+        <location filename="../../gridclient/ui/login.py" line="451"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="617"/>
+        <location filename="../../gridclient/ui/login.py" line="477"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633"/>
+        <location filename="../../gridclient/ui/login.py" line="493"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1949,37 +1949,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="699"/>
+        <location filename="../../gridclient/ui/login.py" line="559"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="705"/>
+        <location filename="../../gridclient/ui/login.py" line="565"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="712"/>
+        <location filename="../../gridclient/ui/login.py" line="572"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="729"/>
+        <location filename="../../gridclient/ui/login.py" line="589"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="732"/>
+        <location filename="../../gridclient/ui/login.py" line="592"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="754"/>
+        <location filename="../../gridclient/ui/login.py" line="614"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="773"/>
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2625,29 +2625,49 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="54"/>
+        <location filename="../../gridclient/app.py" line="66"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="61"/>
+        <location filename="../../gridclient/app.py" line="73"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="220"/>
-        <location filename="../../gridclient/app.py" line="249"/>
+        <location filename="../../gridclient/app.py" line="116"/>
+        <source>GridClient is already running</source>
+        <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
+        <translation>网格通已在运行</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="117"/>
+        <source>GridClient is already using the data directory {path} on this computer. Only one GridClient at a time can use a data directory.</source>
+        <translation>网格通正在使用本机的数据目录 {path}。一个数据目录同时只能由一个网格通使用。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="123"/>
+        <source>Its window has been brought to the front: please continue there.</source>
+        <translation>已切换到该窗口，请在那里继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="127"/>
+        <source>Switch to the GridClient window that is already open (see the task bar), or wait until the command using this directory has finished, then try again.</source>
+        <translation>请切换到已经打开的网格通窗口（见任务栏），或等使用该目录的命令结束后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="304"/>
+        <location filename="../../gridclient/app.py" line="333"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="217"/>
+        <location filename="../../gridclient/app.py" line="301"/>
         <source>Preparing the demo data…</source>
-        <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="250"/>
+        <location filename="../../gridclient/app.py" line="334"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>

@@ -1,0 +1,170 @@
+"""One process per data directory.
+
+Every command that opens a store under a data directory takes ``gridclient.lock`` in
+that directory first (a :class:`QLockFile`, before any store is opened): the window
+(login and demo alike), ``gridclient sync``, ``status``, ``report`` and ``import``.
+Two processes on one store would race on its migrations, its integrity check (a live
+store's write-ahead log looks like a crash to the other process, which could move the
+store aside) and its outbox. ``rescue`` (reads a possibly damaged store file, read
+only, and must work when nothing else does), ``self-test`` (a scratch store in a
+temporary directory) and ``diagnostics`` (logs and settings) take no lock.
+
+The lock records the holder's process id and host; a lock left by a process that no
+longer runs (killed, crashed, power cut) is stale and is taken over silently
+(QLockFile's stale-lock detection; the age of a lock never makes it stale: a window may
+stay open for weeks).
+
+The window also listens on a local socket named after the data directory (a Unix
+socket or a Windows named pipe, only for this user): a second ``gridclient`` started on
+the same directory asks the running one to come to the front (its lock screen, if
+locked, since the lock screen is the window's page) before it says why it stops.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject
+
+__all__ = [
+    "ALREADY_RUNNING",
+    "LOCK_FILE",
+    "ActivationServer",
+    "InstanceLock",
+    "ask_running_instance_to_show",
+    "in_use_message",
+    "server_name",
+]
+
+log = logging.getLogger(__name__)
+
+LOCK_FILE = "gridclient.lock"
+#: Exit status when another process has the data directory (BSD's EX_TEMPFAIL).
+ALREADY_RUNNING = 75
+_SHOW = b"show\n"
+
+
+def in_use_message(data_dir: Path) -> str:
+    """For the command line (stderr); the window shows the translated equivalent."""
+    return (
+        f"网格通已经在使用数据目录 {data_dir}（另一个窗口或命令正在运行）。"
+        "同一个数据目录同时只能由一个网格通使用：请切换到已打开的窗口，"
+        "或等该命令结束后再试。"
+    )
+
+
+class InstanceLock:
+    """``gridclient.lock`` in a data directory, held until :meth:`release` (or the end
+    of the process)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / LOCK_FILE
+        self._lock = QLockFile(str(self.path))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone
+
+    def acquire(self) -> bool:
+        """Take the lock; False if a running process holds it. A stale lock (its
+        process is gone) is removed and taken."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self._lock.tryLock(0):
+            log.info("data directory lock taken: %s", self.path)
+            return True
+        holder = self.holder()
+        log.warning(
+            "data directory %s is in use by process %s (%s)",
+            self.data_dir,
+            holder[0] if holder else "?",
+            self._lock.error().name,
+        )
+        return False
+
+    def holder(self) -> tuple[int, str, str] | None:
+        """(pid, host, application) of the process holding the lock, if readable."""
+        info = self._lock.getLockInfo()
+        if not isinstance(info, tuple) or len(info) != 3:
+            return None
+        pid, host, app = info
+        return int(pid), str(host), str(app)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.isLocked()
+
+    def release(self) -> None:
+        if self._lock.isLocked():
+            self._lock.unlock()
+
+
+def server_name(data_dir: Path) -> str:
+    """The local socket of the window that has ``data_dir``: one per user and
+    directory (the name is a hash: a path may be long or not ASCII)."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        user = ""
+    digest = hashlib.sha256(f"{user}\0{data_dir.resolve()}".encode()).hexdigest()[:20]
+    return f"gridclient-{digest}"
+
+
+class ActivationServer(QObject):
+    """Listens for a second ``gridclient`` on the same data directory and calls
+    ``show`` (bring the window to the front) when one knocks."""
+
+    def __init__(
+        self, data_dir: Path, show: Callable[[], None], parent: QObject | None = None
+    ) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
+        super().__init__(parent)
+        self._show = show
+        self.server = QLocalServer(self)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self.name = server_name(data_dir)
+        # We hold the directory's lock: a socket file left by a killed process is stale.
+        QLocalServer.removeServer(self.name)
+        self.listening = self.server.listen(self.name)
+        if not self.listening:
+            log.warning("cannot listen on %s: %s", self.name, self.server.errorString())
+        self.server.newConnection.connect(self._accept)
+
+    def _accept(self) -> None:
+        while self.server.hasPendingConnections():
+            socket = self.server.nextPendingConnection()
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)
+            if socket.bytesAvailable():
+                self._read(socket)
+
+    def _read(self, socket: object) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
+        assert isinstance(socket, QLocalSocket)
+        data = bytes(socket.readAll().data())
+        if _SHOW.strip() in data:
+            log.info("another gridclient started on this data directory: coming to the front")
+            self._show()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def ask_running_instance_to_show(data_dir: Path, timeout_ms: int = 1500) -> bool:
+    """Ask the window that holds ``data_dir`` to come to the front; True if it was
+    reached (a headless command holding the lock has no socket: False)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(data_dir))
+    if not socket.waitForConnected(timeout_ms):
+        return False
+    socket.write(_SHOW)
+    sent = socket.waitForBytesWritten(timeout_ms)
+    socket.disconnectFromServer()
+    if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+        socket.waitForDisconnected(timeout_ms)
+    return sent
