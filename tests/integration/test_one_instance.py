@@ -82,8 +82,7 @@ def test_a_second_process_on_the_same_data_dir_stops_and_a_killed_one_does_not_b
         for command in (
             ["sync", "--server", "http://127.0.0.1:9", "--user", "worker01"],
             ["status", "--server", "http://127.0.0.1:9", "--user", "worker01"],
-            ["report", "visits", "--area", "x", "--pdf", str(tmp_path / "r.pdf")]
-            + ["--user", "worker01"],
+            ["report", "visits", "--area", "x", "--pdf", str(tmp_path / "r.pdf"), "--user", "w"],
         ):
             result = gridclient(*command, "--data-dir", str(tmp_path))
             assert result.returncode == ALREADY_RUNNING, (command, result.stderr)
