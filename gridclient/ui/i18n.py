@@ -2,7 +2,8 @@
 
 Our own catalogue is ``resources/translations/gridclient_<lang>.qm`` (built from the
 ``.ts`` source by ``python packaging/i18n.py``); Qt's own strings (dialog buttons,
-print preview) come from the ``qtbase`` catalogue shipped with PySide6.
+print preview, file and print dialogs) come from the ``qtbase`` catalogue shipped with
+PySide6 (and copied into the frozen build).
 """
 
 from __future__ import annotations
@@ -35,9 +36,22 @@ def install_translators(app: QCoreApplication, language: str | None) -> list[QTr
         installed.append(ours)
     else:
         log.error("translation catalogue for %s is missing", language)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt = QTranslator(app)
-    if qt.load(f"qtbase_{language}", qt_dir):
-        app.installTranslator(qt)
-        installed.append(qt)
+    for folder in qt_translation_dirs():
+        if qt.load(f"qtbase_{language}", folder):
+            app.installTranslator(qt)
+            installed.append(qt)
+            break
+    else:
+        log.warning("Qt's own %s catalogue (qtbase) not found: file dialogs in English", language)
     return installed
+
+
+def qt_translation_dirs() -> list[str]:
+    """Where Qt's own catalogues are: Qt's translations folder (PySide6 ships them), then
+    ours, where the frozen build copies ``qtbase_zh_CN.qm`` (packaging/build.py
+    ``QT_CATALOGUES``) in case Qt's path does not point into the bundle."""
+    return [
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(resource_path("translations")),
+    ]

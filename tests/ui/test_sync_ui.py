@@ -380,3 +380,12 @@ def test_demo_syncs_through_the_same_controller(qtbot: QtBot, demo: DemoSession)
         qtbot.waitUntil(lambda: desk.window.pending_label.text() == "待同步 0 条", timeout=WAIT)
     finally:
         desk.close()
+
+
+def test_the_sync_button_shows_its_shortcut_and_f9_syncs(qtbot: QtBot, desk: Desk) -> None:
+    window = desk.window
+    assert window.sync_action is not None
+    assert window.sync_action.toolTip() == "上传本机修改并下载服务器的更新（F9）"
+    window.activateWindow()
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
+        qtbot.keyClick(window, Qt.Key.Key_F9)
