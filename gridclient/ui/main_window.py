@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
 
     @_unless_locked
-    def show_user_guide(self) -> QDialog:
+    def show_user_guide(self) -> None:
         """帮助 → 用户指南 (F1): one guide window, brought forward if already open."""
         from gridclient.ui.help import UserGuideWindow
 
@@ -402,7 +402,6 @@ class MainWindow(QMainWindow):
         self.guide_window.show()
         self.guide_window.raise_()
         self.guide_window.activateWindow()
-        return self.guide_window
 
     def _guide_closed(self) -> None:
         self.guide_window = None
