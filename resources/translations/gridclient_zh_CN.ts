@@ -373,64 +373,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="843"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="844"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="863"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="864"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="869"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="870"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="885"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="895"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -739,270 +739,270 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
-        <source>Household</source>
-        <translation>关联户</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="171"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="171"/>
+        <source>Household details</source>
+        <translation>住户信息</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="199"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="214"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="557"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="273"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="280"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="293"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="305"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="308"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="308"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="321"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="336"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="390"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="407"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="414"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="416"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="421"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="451"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="453"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="464"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="466"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="545"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="555"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="580"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="590"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="581"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="591"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="643"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="653"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="676"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="686"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1532,7 +1532,7 @@
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="217"/>
         <source>Special group:</source>
-        <translation>特殊人群：</translation>
+        <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
         <location filename="../../gridclient/ui/main_window.py" line="225"/>
@@ -1719,200 +1719,200 @@
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="450"/>
+        <location filename="../../gridclient/ui/main_window.py" line="449"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="459"/>
+        <location filename="../../gridclient/ui/main_window.py" line="458"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="503"/>
+        <location filename="../../gridclient/ui/main_window.py" line="502"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="504"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="524"/>
-        <location filename="../../gridclient/ui/main_window.py" line="535"/>
+        <location filename="../../gridclient/ui/main_window.py" line="523"/>
+        <location filename="../../gridclient/ui/main_window.py" line="534"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="526"/>
+        <location filename="../../gridclient/ui/main_window.py" line="525"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="536"/>
+        <location filename="../../gridclient/ui/main_window.py" line="535"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="694"/>
+        <location filename="../../gridclient/ui/main_window.py" line="693"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="696"/>
+        <location filename="../../gridclient/ui/main_window.py" line="695"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="699"/>
+        <location filename="../../gridclient/ui/main_window.py" line="698"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="701"/>
+        <location filename="../../gridclient/ui/main_window.py" line="700"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="704"/>
+        <location filename="../../gridclient/ui/main_window.py" line="703"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="705"/>
+        <location filename="../../gridclient/ui/main_window.py" line="704"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="721"/>
+        <location filename="../../gridclient/ui/main_window.py" line="720"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="726"/>
+        <location filename="../../gridclient/ui/main_window.py" line="725"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="730"/>
+        <location filename="../../gridclient/ui/main_window.py" line="729"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="747"/>
+        <location filename="../../gridclient/ui/main_window.py" line="746"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="750"/>
+        <location filename="../../gridclient/ui/main_window.py" line="749"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="757"/>
+        <location filename="../../gridclient/ui/main_window.py" line="756"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="762"/>
+        <location filename="../../gridclient/ui/main_window.py" line="761"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="769"/>
+        <location filename="../../gridclient/ui/main_window.py" line="768"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="782"/>
+        <location filename="../../gridclient/ui/main_window.py" line="781"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="784"/>
+        <location filename="../../gridclient/ui/main_window.py" line="783"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="787"/>
+        <location filename="../../gridclient/ui/main_window.py" line="786"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="811"/>
+        <location filename="../../gridclient/ui/main_window.py" line="810"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="815"/>
+        <location filename="../../gridclient/ui/main_window.py" line="814"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="820"/>
+        <location filename="../../gridclient/ui/main_window.py" line="819"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="829"/>
+        <location filename="../../gridclient/ui/main_window.py" line="828"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="837"/>
+        <location filename="../../gridclient/ui/main_window.py" line="836"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="863"/>
+        <location filename="../../gridclient/ui/main_window.py" line="862"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="956"/>
+        <location filename="../../gridclient/ui/main_window.py" line="955"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="994"/>
+        <location filename="../../gridclient/ui/main_window.py" line="993"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1005"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1004"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1024"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1023"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1031"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1103"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1102"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1126"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1125"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
@@ -1945,38 +1945,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="786"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="803"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="796"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="813"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="794"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="797"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="807"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="808"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="814"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="821"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="828"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -2329,161 +2329,171 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="119"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="123"/>
         <source>Resident</source>
         <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last.</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="119"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="123"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="138"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="130"/>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="154"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="146"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="162"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="151"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="159"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="167"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="175"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="188"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="204"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="191"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="207"/>
         <source>Left behind</source>
         <translation>留守人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="192"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="208"/>
         <source>Elderly, disability, veterans</source>
         <translation>老人、残疾、优抚</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="193"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="209"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="194"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="204"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="220"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="217"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="233"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="242"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="237"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="239"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="255"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="257"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="264"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="248"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="265"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="249"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="266"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="250"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="267"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="269"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="270"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="254"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="271"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="255"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="272"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="278"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="262"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="279"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="352"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="369"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="366"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="383"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="369"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="386"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="406"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="423"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="427"/>
+        <source>Choose the relation to the head of household.</source>
+        <translation>请选择与户主的关系。</translation>
     </message>
 </context>
 <context>
@@ -2514,7 +2524,7 @@
         <location filename="../../gridclient/ui/conflicts.py" line="649"/>
         <source>%n item(s) refused by the server</source>
         <translation>
-            <numerusform>有 %n 项被服务器退回</numerusform>
+            <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -3059,7 +3069,7 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="620"/>
         <source>Refused</source>
-        <translation>被退回</translation>
+        <translation>被拒</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="622"/>
@@ -3143,7 +3153,7 @@
     <message>
         <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Special groups</source>
-        <translation>特殊人群</translation>
+        <translation>特殊群体</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/tables.py" line="173"/>
@@ -3208,7 +3218,7 @@
     <message>
         <location filename="../../gridclient/ui/tables.py" line="211"/>
         <source>Deadline</source>
-        <translation>办理时限</translation>
+        <translation>办理期限</translation>
     </message>
 </context>
 </TS>
