@@ -111,7 +111,10 @@ def show_settings_error(text: str) -> None:
 def second_instance_box(data_dir: Path, *, reached: bool) -> QMessageBox:
     """What a second ``gridclient`` on a data directory in use says before it stops
     (``reached``: the running window was asked to come to the front)."""
+    from gridclient.ui.form_common import make_readable
+
     box = QMessageBox()
+    make_readable(box)
     box.setIcon(QMessageBox.Icon.Information)
     box.setWindowTitle(QCoreApplication.translate("app", "GridClient is already running"))
     first = QCoreApplication.translate(

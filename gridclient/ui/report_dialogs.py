@@ -744,6 +744,7 @@ class ReportDialog(QDialog):
         self.status_label.setText(text)
         self._close_export_box()
         box = QMessageBox(self)
+        make_readable(box)
         box.setIcon(QMessageBox.Icon.Information)
         box.setWindowTitle(self.tr("Export finished"))
         box.setText(text)

@@ -2193,7 +2193,7 @@
     <message>
         <location filename="../../gridclient/ui/report_dialogs.py" line="329"/>
         <source>Period</source>
-        <translation>统计期间</translation>
+        <translation>时间范围</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/report_dialogs.py" line="399"/>
@@ -2296,32 +2296,32 @@
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="748"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="749"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="752"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="753"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="755"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="756"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="776"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="777"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="885"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="886"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="896"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="897"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2800,39 +2800,39 @@
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="116"/>
+        <location filename="../../gridclient/app.py" line="119"/>
         <source>GridClient is already running</source>
         <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>网格通已在运行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="117"/>
+        <location filename="../../gridclient/app.py" line="120"/>
         <source>GridClient is already using the data directory {path} on this computer. Only one GridClient at a time can use a data directory.</source>
         <translation>网格通正在使用本机的数据目录 {path}。一个数据目录同时只能由一个网格通使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="123"/>
+        <location filename="../../gridclient/app.py" line="126"/>
         <source>Its window has been brought to the front: please continue there.</source>
         <translation>已切换到该窗口，请在那里继续。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="127"/>
+        <location filename="../../gridclient/app.py" line="130"/>
         <source>Switch to the GridClient window that is already open (see the task bar), or wait until the command using this directory has finished, then try again.</source>
         <translation>请切换到已经打开的网格通窗口（见任务栏），或等使用该目录的命令结束后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="304"/>
-        <location filename="../../gridclient/app.py" line="333"/>
+        <location filename="../../gridclient/app.py" line="307"/>
+        <location filename="../../gridclient/app.py" line="336"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="301"/>
+        <location filename="../../gridclient/app.py" line="304"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="334"/>
+        <location filename="../../gridclient/app.py" line="337"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
