@@ -40,7 +40,7 @@ from gridclient.sync.session import TransportFactory, UserSession
 from gridclient.sync.transport import Transport
 from gridclient.ui.about import AboutInfo
 from gridclient.ui.context import AppContext, UserInfo
-from gridclient.ui.i18n import install_translators
+from gridclient.ui.i18n import install_translators, prefer_chinese_dates
 from gridclient.ui.login import LoginDialog, TolerantTokens, user_info
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
@@ -227,6 +227,7 @@ def run_gui(
         return SETTINGS_ERROR
 
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    prefer_chinese_dates(lang or settings.language)  # before the QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("GridClient")

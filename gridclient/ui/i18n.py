@@ -9,6 +9,9 @@ PySide6 (and copied into the frozen build).
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from collections.abc import MutableMapping
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -18,6 +21,29 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def prefer_chinese_dates(
+    language: str | None,
+    environ: MutableMapping[str, str] | None = None,
+    platform: str = sys.platform,
+) -> bool:
+    """Qt's own widgets (the file dialog's 修改日期 column) write dates in the system
+    locale, not in :func:`QLocale.setDefault`'s; on Linux under the C/POSIX locale they
+    read "3 12 2026". For the Chinese interface, set ``LC_TIME=zh_CN.UTF-8`` for this
+    process (call it before the QApplication exists) unless ``LC_ALL`` or a real
+    ``LC_TIME``/``LANG`` says otherwise. Windows and macOS take dates from the system's
+    settings, not from the environment. True if it set it."""
+    env = os.environ if environ is None else environ
+    if (language or DEFAULT_LANGUAGE) != "zh_CN" or platform in ("win32", "darwin"):
+        return False
+    if env.get("LC_ALL"):
+        return False
+    current = env.get("LC_TIME") or env.get("LANG") or ""
+    if current.split(".")[0] not in ("", "C", "POSIX"):
+        return False
+    env["LC_TIME"] = "zh_CN.UTF-8"
+    return True
 
 
 def install_translators(app: QCoreApplication, language: str | None) -> list[QTranslator]:

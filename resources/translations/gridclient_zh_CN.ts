@@ -2053,14 +2053,40 @@
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="22"/>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="25"/>
+        <source>Folder</source>
+        <comment>All other platforms</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="31"/>
+        <source>Folder</source>
+        <comment>Match OS X Finder</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="35"/>
+        <source>File Folder</source>
+        <comment>Match Windows Explorer</comment>
+        <translation>文件夹</translation>
+    </message>
+</context>
+<context>
     <name>QFileDialog</name>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="14"/>
+        <location filename="../../gridclient/ui/qt_strings.py" line="18"/>
         <source>&amp;Look in:</source>
         <translation>查找范围(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="15"/>
+        <location filename="../../gridclient/ui/qt_strings.py" line="19"/>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
     </message>
@@ -2068,7 +2094,7 @@
 <context>
     <name>QPrintSettingsOutput</name>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="16"/>
+        <location filename="../../gridclient/ui/qt_strings.py" line="20"/>
         <source>Page &amp;Set:</source>
         <translation>页面集(&amp;S)：</translation>
     </message>

@@ -3,7 +3,10 @@ say their shortcuts; Qt's own dialogs speak Chinese."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,3 +161,45 @@ def _english(widget: QWidget) -> set[str]:
     return {
         t for t in texts if re.search("[A-Za-z]{3,}", t) and not re.search("[\u4e00-\u9fff]", t)
     }
+
+
+def test_our_catalogue_fills_what_qts_leaves_in_english() -> None:
+    from PySide6.QtCore import QFileInfo
+    from PySide6.QtWidgets import QFileIconProvider
+
+    from gridclient.ui.qt_strings import qt_strings
+
+    for english, chinese in qt_strings():
+        assert chinese != english and re.search("[\u4e00-\u9fff]", chinese), english
+    assert QFileIconProvider().type(QFileInfo(str(ROOT))) == "文件夹"  # 类型 column
+
+
+def test_chinese_dates_in_qt_dialogs_under_the_c_locale() -> None:
+    from gridclient.ui.i18n import prefer_chinese_dates
+
+    for env, expected in (
+        ({"LANG": "C.UTF-8"}, True),
+        ({}, True),
+        ({"LANG": "POSIX"}, True),
+        ({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}, False),  # an explicit override wins
+        ({"LANG": "en_GB.UTF-8"}, False),  # a real locale is the user's choice
+        ({"LANG": "C", "LC_TIME": "de_DE.UTF-8"}, False),
+    ):
+        environ = dict(env)
+        assert prefer_chinese_dates("zh_CN", environ, "linux") is expected, env
+        assert environ == ({**env, "LC_TIME": "zh_CN.UTF-8"} if expected else env), env
+    assert not prefer_chinese_dates("en", {"LANG": "C"}, "linux")
+    assert not prefer_chinese_dates("zh_CN", {"LANG": "C"}, "win32")
+    # In a fresh process (the setting must precede the QApplication): 2026/12/3.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANG="C.UTF-8", QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    code = (
+        "from gridclient.ui.i18n import prefer_chinese_dates as p; p('zh_CN');"
+        "from PySide6.QtWidgets import QApplication; a = QApplication([]);"
+        "from PySide6.QtCore import QDate, QLocale;"
+        "print(QLocale.system().toString(QDate(2026, 12, 3), QLocale.FormatType.ShortFormat))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.stdout.strip() == "2026/12/3", out.stderr
