@@ -227,7 +227,8 @@ def run_gui(
         return SETTINGS_ERROR
 
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    prefer_chinese_dates(lang or settings.language)  # before the QApplication
+    if QApplication.instance() is None:  # only matters before the QApplication exists
+        prefer_chinese_dates(lang or settings.language)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("GridClient")
