@@ -138,12 +138,15 @@ def second_instance_box(data_dir: Path, *, reached: bool) -> QMessageBox:
     return box
 
 
-def refuse_second_instance(data_dir: Path, *, smoke_test: bool = False) -> int:
-    """Another process holds ``data_dir``: ask its window to come to the front, say so
-    (stderr, and a message box unless ``smoke_test``) and return the exit status."""
+def refuse_second_instance(
+    data_dir: Path, *, smoke_test: bool = False, holder: int | None = None
+) -> int:
+    """Another process (``holder``, its id if known) holds ``data_dir``: ask its window
+    to come to the front, say so (stderr, and a message box unless ``smoke_test``) and
+    return the exit status."""
     from gridclient.instance import in_use_message
 
-    reached = ask_running_instance_to_show(data_dir)
+    reached = ask_running_instance_to_show(data_dir, pid=holder)
     log.warning(
         "not starting: data directory %s in use (running window %s)",
         data_dir,
@@ -239,7 +242,10 @@ def run_gui(
     # database) is opened: see gridclient.instance.
     instance = InstanceLock(paths.data_dir)
     if not instance.acquire():
-        return refuse_second_instance(paths.data_dir, smoke_test=smoke_test)
+        holder = instance.holder()
+        return refuse_second_instance(
+            paths.data_dir, smoke_test=smoke_test, holder=holder[0] if holder else None
+        )
     _install_excepthook(paths)
 
     runner = TaskRunner()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +36,7 @@ __all__ = [
     "LOCK_FILE",
     "ActivationServer",
     "InstanceLock",
+    "allow_foreground",
     "ask_running_instance_to_show",
     "in_use_message",
     "server_name",
@@ -153,11 +155,31 @@ class ActivationServer(QObject):
         self.server.close()
 
 
-def ask_running_instance_to_show(data_dir: Path, timeout_ms: int = 1500) -> bool:
-    """Ask the window that holds ``data_dir`` to come to the front; True if it was
-    reached (a headless command holding the lock has no socket: False)."""
+def allow_foreground(pid: int | None) -> bool:
+    """Windows lets only the process the user is working in (this one, just started)
+    bring a window to the front: pass that right on to the running window's process
+    (``pid``; any process if unknown), else its window only flashes in the task bar.
+    Elsewhere nothing to do (False)."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    asfw_any = -1
+    try:
+        return bool(ctypes.windll.user32.AllowSetForegroundWindow(pid or asfw_any))  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        return False
+
+
+def ask_running_instance_to_show(
+    data_dir: Path, timeout_ms: int = 1500, *, pid: int | None = None
+) -> bool:
+    """Ask the window that holds ``data_dir`` (process ``pid``, if known) to come to the
+    front; True if it was reached (a headless command holding the lock has no socket:
+    False)."""
     from PySide6.QtNetwork import QLocalSocket
 
+    allow_foreground(pid)
     socket = QLocalSocket()
     socket.connectToServer(server_name(data_dir))
     if not socket.waitForConnected(timeout_ms):

@@ -134,3 +134,31 @@ def test_before_the_window_the_login_dialog_comes_forward(qtbot: QtBot) -> None:
     qtbot.waitUntil(dialog.isMinimized, timeout=2000)
     bring_to_front(None)
     assert not dialog.isMinimized() and dialog.isVisible()
+
+
+def test_on_windows_the_second_start_lets_the_first_take_the_foreground(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Windows only lets the process the user started last raise a window; the second
+    start hands that right to the running one (its pid from the lock), else any."""
+    import ctypes
+    import types
+
+    from gridclient.instance import allow_foreground
+
+    allowed: list[int] = []
+    user32 = types.SimpleNamespace(AllowSetForegroundWindow=lambda pid: allowed.append(pid) or 1)
+    monkeypatch.setattr(ctypes, "windll", types.SimpleNamespace(user32=user32), raising=False)
+    assert not allow_foreground(1234)  # not Windows: nothing to do
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert allow_foreground(1234) and allow_foreground(None)
+    assert allowed == [1234, -1]
+
+
+def test_the_lock_names_its_holder(held: InstanceLock) -> None:
+    import os
+
+    other = InstanceLock(held.data_dir)
+    assert not other.acquire()
+    holder = other.holder()
+    assert holder is not None and holder[0] == os.getpid()
