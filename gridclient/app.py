@@ -352,7 +352,7 @@ def run_gui(
         progress.setMaximum(total)
         progress.setValue(done)
 
-    runner.submit(prepare, on_done=ready, on_error=failed, on_progress=show_progress)
+    runner.submit(prepare, on_done=ready, on_error=failed, on_progress=show_progress, lane="net")
     code = finish(app.exec())
     del translators
     return code

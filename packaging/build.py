@@ -6,8 +6,9 @@
     python packaging/build.py --no-zip      # skip the zip (CI's self-test needs no zip)
 
 Needs the ``[packaging]`` extra (PyInstaller). Run it from a source checkout with the
-project's dependencies installed (``pip install -e ./gridcore -e ./gridserver -e .[packaging,server]``): the demo's
-embedded server is part of the client build. The build is checked before zipping: the
+project's dependencies installed
+(``pip install -e ./gridcore -e ./gridserver -e .[packaging,server]``): the demo's embedded
+server is part of the client build. The build is checked before zipping: the
 files the frozen code loads from disk (translations, migrations, Qt platform plugins)
 must be in the bundle, or the build fails here instead of on an IT desk.
 """

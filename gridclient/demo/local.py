@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from gridclient.storage import eventstate
 from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.engine import write_connection
 from gridclient.storage.store import Store
@@ -36,4 +37,5 @@ def load_dataset(store: Store, dataset: Dataset, progress: Progress | None = Non
             SyncKey.DIRECTORY,
             {u.username: [u.display_name, u.role.value] for u in dataset.users},
         )
+        eventstate.fill_missing(repos.session)  # the events' derived states, as a pull does
     return done

@@ -52,6 +52,7 @@ from gridcore.domain.enums import (
     SpecialGroup,
     VisitMethod,
 )
+from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, event_status
 
 __all__ = [
@@ -830,7 +831,7 @@ def build_roster(
             )
             fetched.extend(connection.execute(statement))
         order = {g.id: i for i, g in enumerate(scope.grids)}
-        fetched.sort(key=lambda r: (order.get(r.grid_id, 0), r.address, r.o, r.name))
+        fetched.sort(key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.o, r.name))
         rows: list[tuple[Cell, ...]] = []
         genders: Counter[str] = Counter()
         for n, r in enumerate(fetched, start=1):

@@ -19,7 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -35,8 +35,10 @@ try:  # the fast reader; openpyxl (also the writer) reads when it is missing
 except ImportError:  # pragma: no cover - python-calamine is a dependency
     _calamine = None  # type: ignore[assignment]
 
+from gridclient import cancel
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
+from gridclient.storage.changes import ChangeSet
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import HouseholdRow, ResidentRow
 from gridclient.storage.store import Store
@@ -159,7 +161,7 @@ class RosterError(ValueError):
     """The workbook cannot be read as a roster at all; the message is Chinese."""
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(cancel.Cancelled):
     """The user cancelled; the store was rolled back to how it was."""
 
     def __init__(self) -> None:
@@ -223,6 +225,8 @@ class ImportResult:
     residents_created: int
     rejected: int
     ops: int
+    changes: ChangeSet = field(default_factory=lambda: ChangeSet(source="import"))
+    """What the import wrote, for the views."""
 
 
 # ----------------------------------------------------------------------- reading
@@ -619,21 +623,28 @@ def import_roster(
             )
         )
     total = len(records)
-    ops = 0
-    with store.unit_of_work(actor=actor) as uow:
-        for start in range(0, total, chunk_size):
+
+    def write() -> tuple[int, ChangeSet]:  # on the store's writer: all or nothing
+        ops = 0
+        with store.unit_of_work(actor=actor) as uow:
+            for start in range(0, total, chunk_size):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled
+                ops += len(uow.create_many(records[start : start + chunk_size]))
+                if progress is not None:
+                    progress(min(start + chunk_size, total), total)
             if cancelled is not None and cancelled():
                 raise ImportCancelled
-            ops += len(uow.create_many(records[start : start + chunk_size]))
-            if progress is not None:
-                progress(min(start + chunk_size, total), total)
-        if cancelled is not None and cancelled():
-            raise ImportCancelled
+            changes = replace(uow.changes(), source="import")
+        return ops, changes
+
+    ops, changes = store.writer.run(write)
     return ImportResult(
         households_created=created_households,
         residents_created=len(accepted),
         rejected=len(preview.rejected),
         ops=ops,
+        changes=changes,
     )
 
 

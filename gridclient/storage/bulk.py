@@ -411,6 +411,17 @@ def delete_rows(connection: Connection, kind: EntityKind, ids: Iterable[str]) ->
     return removed
 
 
+def existing_ids(connection: Connection, kind: EntityKind, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` the store holds (deleted ones included)."""
+    table = _storage_table(kind)
+    wanted = list(dict.fromkeys(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(connection.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+    return found
+
+
 # -- pulled records this laptop cannot store (see the sync engine's pull) --------------
 
 _HELD = cast(Table, HeldRecordRow.__table__)

@@ -55,6 +55,7 @@ __all__ = [
     "EventActionRow",
     "EventCategoryRow",
     "EventRow",
+    "EventStatusRow",
     "HouseholdRow",
     "OrganizationRow",
     "OutboxRow",
@@ -230,6 +231,28 @@ class EventActionRow(RecordRow):
     satisfaction: Mapped[str | None] = mapped_column(String)
     attachments: Mapped[list[str]]
     server_at: Mapped[datetime | None]
+
+
+class EventStatusRow(Base):
+    """An event's state as the workflow derives it from its actions (never synced):
+    what the events list filters on in SQL. Written by
+    :mod:`gridclient.storage.eventstate` wherever events, their actions or the catalog
+    are written; triggers (migration 0006) delete an event's row whenever its event or
+    actions change (every row when the catalog does), so a row is either current or
+    missing, and a missing one is derived again before the list is queried."""
+
+    __tablename__ = "event_status"
+    __table_args__ = (Index(None, "state"), Index(None, "open", "deadline"))
+
+    event_id: Mapped[str] = mapped_column(String, primary_key=True)
+    state: Mapped[str | None] = mapped_column(String)
+    """The ``EventState`` code; None when the history cannot be folded."""
+    open: Mapped[bool] = mapped_column(Boolean)
+    deadline: Mapped[datetime | None]
+    """The catalog deadline (UTC); None when the category is unknown here."""
+    late: Mapped[bool] = mapped_column(Boolean)
+    """Finished (closed or self-resolved) after the deadline: 超期 for good. An open
+    event is 超期 once ``deadline`` has passed, which the query compares with now."""
 
 
 class AttachmentRow(RecordRow):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 import unicodedata
 from array import array
@@ -24,15 +23,27 @@ from operator import add
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Connection, Engine, Select, bindparam, distinct, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    and_,
+    bindparam,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+)
 
+from gridclient.storage import eventstate
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
     AreaRow,
     ConflictRow,
-    EventActionRow,
+    EventCategoryRow,
     EventRow,
+    EventStatusRow,
     HouseholdRow,
     ResidentRow,
     SyncStateRow,
@@ -42,18 +53,19 @@ from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
-from gridcore.domain.entities import CST, Event
+from gridcore.domain.entities import CST
 from gridcore.domain.enums import (
     AreaLevel,
-    EventActionKind,
+    EventState,
     Gender,
     HouseholdTag,
+    Ledger,
     Relation,
     SpecialGroup,
     Urgency,
     VisitMethod,
 )
-from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
+from gridcore.domain.sorting import natural_key
 
 _IN_CHUNK = 500
 
@@ -67,27 +79,6 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
 
 
 HouseholdListRow = tuple[str, str, str, int, str, date | None]
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _number_key(match: re.Match[str]) -> str:
-    digits = match.group()
-    if digits[0] == "0" or not digits.isascii():
-        digits = str(int(digits))  # by value: leading zeros, full-width digits
-    return f"\x01{chr(0x20 + len(digits))}{digits}"
-
-
-def natural_key(text: str) -> str:
-    """Sort key that orders the numbers inside text by value (1组2号 before 1组10号).
-
-    A string, so that sorting compares in C: each run of digits becomes ``\x01``, a
-    character for its length and the digits, so a shorter number sorts first, equal
-    lengths compare digit by digit, and a number sorts before text at the same place."""
-    if text.isdigit() and text.isascii() and text[0] != "0":  # a 户号: no regex needed
-        return f"\x01{chr(0x20 + len(text))}{text}"
-    return _DIGITS.sub(_number_key, text)
 
 
 def _tag_labels(codes: Sequence[str] | None) -> str:
@@ -137,6 +128,71 @@ class HouseholdQueries:
                         _local_date(row.last_visit),
                     )
         return rows
+
+
+@dataclass(frozen=True)
+class PickerEntry:
+    """A household as the 上报事件 picker lists it."""
+
+    id: str
+    address: str
+    number: str
+    head: str
+    """The head of household's name (empty when none is recorded)."""
+    key: str
+    """What a search matches: address, 户号 and head's name lower-cased, then the
+    name's pinyin initials and full pinyin (each after ``\x1f``)."""
+
+
+def picker_entries(engine: Engine, grid_id: str) -> list[PickerEntry]:
+    """Live households of a grid (moved-out ones left out) in natural address order,
+    with their head's name: one query (the head as a correlated subquery on the
+    ``residents.household_id`` index)."""
+    head = (
+        select(func.min(ResidentRow.name))
+        .where(
+            ResidentRow.household_id == HouseholdRow.id,
+            ResidentRow.deleted.is_(False),
+            ResidentRow.relation == Relation.HEAD.value,
+        )
+        .scalar_subquery()
+    )
+    query = _household_scope(
+        select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number, head.label("head")),
+        AreaFilter((grid_id,)),
+    )
+    with _reading(engine) as connection:
+        rows = sorted(
+            connection.execute(query),
+            key=lambda r: (natural_key(r.address), natural_key(r.number), r.id),
+        )
+    pinyin = PinyinKeys()
+    entries = [
+        PickerEntry(
+            r.id,
+            r.address,
+            r.number,
+            r.head or "",
+            _one_line(f"{r.address}{_SEP}{r.number}{_SEP}{r.head or ''}")
+            + (pinyin(r.head) if r.head else ""),
+        )
+        for r in rows
+    ]
+    pinyin.release()
+    return entries
+
+
+def picker_matches(entry: PickerEntry, query: str) -> bool:
+    """Every word of ``query`` in the entry: Latin letters at the start of the head's
+    pinyin initials or full pinyin (``zs``, ``zhangs`` find 张三), anything else inside
+    the address, 户号 or name."""
+    for token in normalise_query(query).split():
+        if token.isascii() and token.isalpha():
+            if _SEP + token not in entry.key:
+                return False
+        elif token not in entry.key:
+            return False
+    return True
 
 
 def _household_rows_query() -> Select[Any]:
@@ -429,6 +485,29 @@ def _label(enum: type[StrEnum], code: str | None) -> str:
     return label if isinstance(label, str) else code
 
 
+def _like_words(text: str) -> list[str]:
+    return [w for w in normalise_query(text).split() if w]
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of ``day`` in China time (aware)."""
+    return datetime(day.year, day.month, day.day, tzinfo=CST)
+
+
+def _period(column: Any, start: date | None, end: date | None) -> list[Any]:
+    conditions = []
+    if start is not None:
+        conditions.append(column >= day_start(start))
+    if end is not None:
+        conditions.append(column < day_start(end + timedelta(days=1)))
+    return conditions
+
+
+def _overdue_condition(moment: datetime) -> Any:
+    status = EventStatusRow
+    return or_(and_(status.open.is_(True), status.deadline < moment), status.late.is_(True))
+
+
 # -- visits ----------------------------------------------------------------------------
 
 VisitListRow = tuple[str, str, str, str, str]
@@ -449,13 +528,27 @@ def _display_names(connection: Connection) -> dict[str, str]:
     )
 
 
+@dataclass(frozen=True)
+class VisitFilter:
+    """What the visits list is narrowed to (AND)."""
+
+    visited_from: date | None = None
+    visited_to: date | None = None
+    """The period, both days included, China time."""
+    method: str | None = None
+    """A ``VisitMethod`` code (入户走访, 电话回访, …)."""
+
+
 class VisitQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def visit_ids(self, area: AreaFilter = AreaFilter()) -> list[str]:
+    def visit_ids(
+        self, area: AreaFilter = AreaFilter(), filters: VisitFilter | None = None
+    ) -> list[str]:
         """Live visits (not replaced by a correction) of households in the area, newest
-        first; sorted by the (grid_id, visited_at) index."""
+        first, narrowed by ``filters``; sorted by the (grid_id, visited_at) index."""
+        wanted = filters or VisitFilter()
         corrected = select(VisitRow.corrects_id).where(
             VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
         )
@@ -467,6 +560,9 @@ class VisitQueries:
         )
         if area.grid_ids is not None:
             query = query.where(VisitRow.grid_id.in_(list(area.grid_ids)))
+        query = query.where(*_period(VisitRow.visited_at, wanted.visited_from, wanted.visited_to))
+        if wanted.method:
+            query = query.where(VisitRow.method == wanted.method)
         with _reading(self._engine) as connection:
             return list(connection.scalars(query))
 
@@ -538,66 +634,50 @@ class EventStateFilter(StrEnum):
     FINISHED = "finished"
 
 
-_FINISHING_KINDS = [
-    EventActionKind.CLOSE.value,
-    EventActionKind.SELF_RESOLVE.value,
-    EventActionKind.VOID.value,
-]
+@dataclass(frozen=True)
+class EventFilter:
+    """What the events list is narrowed to; every part composes (AND)."""
 
-
-def _overdue(rows: Sequence[Any], catalog: Any, moment: datetime) -> list[str]:
-    """Ids of the (open) event rows whose catalog deadline ``moment`` has passed."""
-    overdue = []
-    for row in rows:
-        try:
-            deadline = catalog.get(row.category_code).deadline(
-                Urgency(row.urgency), row.reported_at
-            )
-        except (KeyError, ValueError):  # a category or urgency this client lacks
-            continue
-        if moment > deadline:
-            overdue.append(row.id)
-    return overdue
+    text: str = ""
+    """Words found in the title, description or location (each word somewhere)."""
+    category_code: str | None = None
+    ledger: str | None = None
+    """A ``Ledger`` code (三本账)."""
+    state: str = EventStateFilter.ALL.value
+    """An ``EventStateFilter`` value (all, open, overdue, finished) or an
+    ``EventState`` code (one state)."""
+    reported_from: date | None = None
+    reported_to: date | None = None
+    """The period of the report date, both days included, China time."""
+    overdue: bool = False
+    """超期 only: open past the deadline, or finished after it (the 超期 column)."""
 
 
 class EventQueries:
-    """Event state is derived from the actions (never stored), so the id list folds the
-    actions of the events in scope once, on the task runner."""
+    """Events filtered in SQL on their derived state (``event_status``, kept by
+    :mod:`gridclient.storage.eventstate` from the same fold as the event dialog)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-
-    def _statuses(
-        self, session: Session, event_ids: Sequence[str], now: datetime
-    ) -> tuple[dict[str, Event], dict[str, EventStatus | None]]:
-        repos = Repositories(session)
-        catalog = repos.catalog.load()
-        events = repos.records.get_many(Event, event_ids)
-        actions = repos.records.actions_of_events(event_ids)
-        statuses: dict[str, EventStatus | None] = {}
-        for event_id, event in events.items():
-            try:
-                statuses[event_id] = event_status(event, actions[event_id], catalog, now)
-            except (IllegalTransition, KeyError):  # unknown category or broken history
-                statuses[event_id] = None
-        return events, statuses
 
     def event_ids(
         self,
         area: AreaFilter = AreaFilter(),
         state: EventStateFilter = EventStateFilter.ALL,
         now: datetime | None = None,
+        *,
+        filters: EventFilter | None = None,
     ) -> list[str]:
-        """Live events of the area (by grid), newest report first, filtered by state.
-
-        Finished states are terminal in the workflow (closed, self-resolved and voided
-        can only be evaluated or annotated), so "open" is "no live finishing action",
-        a SQL anti-join; an open event is overdue once ``now`` is past its catalog
-        deadline, which needs only the event row. This is what ``event_status`` decides
-        for open events, without folding thousands of histories per keystroke."""
+        """Live events of the area (by grid), newest report first, narrowed by
+        ``filters`` (or only by ``state``): one SQL statement over ``events`` joined to
+        their derived ``event_status``, sorted by the ``reported_at`` index."""
+        eventstate.ensure(self._engine)
+        wanted = filters or EventFilter(state=state.value)
         moment = now or datetime.now(UTC)
+        status = EventStatusRow
         query = (
-            select(EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at)
+            select(EventRow.id)
+            .join(status, status.event_id == EventRow.id)
             .where(EventRow.deleted.is_(False))
             .order_by(EventRow.reported_at.desc(), EventRow.id)
         )
@@ -605,61 +685,91 @@ class EventQueries:
             query = query.where(EventRow.grid_id.in_(list(area.grid_ids)))
         if area.micro_grid_id is not None:
             query = query.where(EventRow.household_id.in_(_household_scope_ids(area)))
-        finished = select(EventActionRow.event_id).where(
-            EventActionRow.deleted.is_(False), EventActionRow.kind.in_(_FINISHING_KINDS)
+        for word in _like_words(wanted.text):
+            query = query.where(
+                or_(
+                    EventRow.title.contains(word, autoescape=True),
+                    EventRow.description.contains(word, autoescape=True),
+                    EventRow.location.contains(word, autoescape=True),
+                )
+            )
+        if wanted.category_code:
+            query = query.where(EventRow.category_code == wanted.category_code)
+        if wanted.ledger:
+            query = query.where(EventRow.ledger == wanted.ledger)
+        query = query.where(
+            *_period(EventRow.reported_at, wanted.reported_from, wanted.reported_to)
         )
-        if state is EventStateFilter.FINISHED:
-            query = query.where(EventRow.id.in_(finished))
-        elif state is not EventStateFilter.ALL:
-            query = query.where(EventRow.id.not_in(finished))
-        with read_session(self._engine) as session:
-            rows = session.execute(query).all()
-            if state is not EventStateFilter.OVERDUE:
-                return [r.id for r in rows]
-            catalog = Repositories(session).catalog.load()
-        return _overdue(rows, catalog, moment)
+        if wanted.state == EventStateFilter.OPEN.value:
+            query = query.where(status.open.is_(True))
+        elif wanted.state == EventStateFilter.FINISHED.value:
+            query = query.where(status.open.is_(False), status.state.is_not(None))
+        elif wanted.state == EventStateFilter.OVERDUE.value:
+            query = query.where(status.open.is_(True), status.deadline < moment)
+        elif wanted.state != EventStateFilter.ALL.value:
+            query = query.where(status.state == wanted.state)
+        if wanted.overdue:
+            query = query.where(_overdue_condition(moment))
+        with _reading(self._engine) as connection:
+            return list(connection.scalars(query))
 
     def open_and_overdue(self, area: AreaFilter, now: datetime) -> tuple[list[str], list[str]]:
-        """``event_ids`` for OPEN and for OVERDUE from one query (the dashboard)."""
+        """``event_ids`` for OPEN and for OVERDUE (the dashboard)."""
         open_ids = self.event_ids(area, EventStateFilter.OPEN, now)
-        with read_session(self._engine) as session:
-            catalog = Repositories(session).catalog.load()
-            rows = session.execute(
-                select(
-                    EventRow.id, EventRow.category_code, EventRow.urgency, EventRow.reported_at
-                ).where(EventRow.id.in_(bindparam("ids", expanding=True))),
-                {"ids": open_ids},
-            ).all()
-        overdue = set(_overdue(rows, catalog, now))
+        overdue = set(self.event_ids(area, EventStateFilter.OVERDUE, now))
         return open_ids, [i for i in open_ids if i in overdue]
 
     def event_rows(
         self, ids: Sequence[str], now: datetime | None = None
     ) -> Mapping[str, EventListRow]:
+        """The painted rows: event columns joined to their derived ``event_status`` by
+        primary key (the fold already done, see :mod:`gridclient.storage.eventstate`);
+        an open event is overdue once ``now`` is past its deadline."""
         moment = now or datetime.now(UTC)
-        out: dict[str, EventListRow] = {}
-        with read_session(self._engine) as session:
-            catalog = Repositories(session).catalog.load()
-            events, statuses = self._statuses(session, list(ids), moment)
-        for event_id, event in events.items():
-            status = statuses.get(event_id)
-            try:
-                category = catalog.get(event.category_code).name
-            except KeyError:
-                category = event.category_code
-            out[event_id] = EventListRow(
-                title=event.title,
-                category=category,
-                ledger=event.ledger.label,
-                urgency=event.urgency.label,
-                reported=event.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
-                state="" if status is None else status.state.label,
-                deadline=""
-                if status is None
-                else status.deadline.astimezone(CST).strftime("%Y-%m-%d"),
-                overdue=status is not None and status.overdue,
-                open=status is not None and status.is_open,
+        status = EventStatusRow
+        statement = (
+            select(
+                EventRow.id,
+                EventRow.title,
+                EventRow.category_code,
+                EventRow.ledger,
+                EventRow.urgency,
+                EventRow.reported_at,
+                status.state,
+                status.open,
+                status.deadline,
+                status.late,
             )
+            .outerjoin(status, status.event_id == EventRow.id)
+            .where(EventRow.id.in_(bindparam("ids", expanding=True)))
+        )
+        out: dict[str, EventListRow] = {}
+        with _reading(self._engine) as connection:
+            names = {
+                r.code: r.name
+                for r in connection.execute(select(EventCategoryRow.code, EventCategoryRow.name))
+            }
+            for chunk in _chunks(ids):
+                for row in connection.execute(statement, {"ids": chunk}):
+                    known = row.state is not None
+                    deadline = row.deadline
+                    out[row.id] = EventListRow(
+                        title=row.title,
+                        category=names.get(row.category_code, row.category_code),
+                        ledger=_label(Ledger, row.ledger),
+                        urgency=_label(Urgency, row.urgency),
+                        reported=row.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
+                        state=_label(EventState, row.state) if known else "",
+                        deadline=""
+                        if deadline is None or not known
+                        else deadline.astimezone(CST).strftime("%Y-%m-%d"),
+                        overdue=known
+                        and (
+                            bool(row.late)
+                            or (bool(row.open) and deadline is not None and moment > deadline)
+                        ),
+                        open=known and bool(row.open),
+                    )
         return out
 
 
@@ -686,7 +796,10 @@ class Dashboard:
 class SyncSummary:
     pending_ops: int
     conflicts: int
+    """Not yet closed by the server (decided here or not)."""
     last_sync_at: datetime | None
+    undecided: int = 0
+    """Conflicts nobody on this laptop has decided yet: what the 冲突 tab counts."""
 
 
 class DashboardQueries:
@@ -756,8 +869,16 @@ class DashboardQueries:
                 )
                 or 0
             )
+            undecided = int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(ConflictRow)
+                    .where(ConflictRow.resolved.is_(False), ConflictRow.resolution.is_(None))
+                )
+                or 0
+            )
             last = repos.sync_state.last_sync_at()
-        return SyncSummary(pending, conflicts, last)
+        return SyncSummary(pending, conflicts, last, undecided)
 
 
 # -- search ----------------------------------------------------------------------------
@@ -977,8 +1098,8 @@ class SearchIndex:
     Built once on the task runner (one pass over two tables) and patched from the
     change bus with the ids that changed; a search is a scan of compact strings, a few
     milliseconds for a township of 30,000 residents, so every keystroke can use it
-    without a database round trip. Loads run on the database lane; searches may run
-    elsewhere, since a load publishes a new snapshot with one assignment.
+    without a database round trip. Loads and searches run on the UI's CPU lane
+    (a load publishes a new snapshot with one assignment, so a search never sees half).
     """
 
     def __init__(self) -> None:

@@ -76,6 +76,7 @@ from gridcore.domain.enums import (
     Relation,
     Urgency,
 )
+from gridcore.domain.sorting import natural_key
 
 __all__ = [
     "CatalogRepository",
@@ -152,21 +153,23 @@ class RecordRepository:
         statement = select(HouseholdRow.__table__).where(HouseholdRow.grid_id == grid_id)
         if not include_deleted:
             statement = statement.where(HouseholdRow.deleted.is_(False))
-        statement = statement.order_by(HouseholdRow.address, HouseholdRow.id)
-        return self._typed(Household, statement)
+        households = self._typed(Household, statement)
+        households.sort(key=lambda h: (natural_key(h.address), natural_key(h.number), h.id))
+        return households
 
     def household_ids_of_grid(self, grid_id: str) -> list[str]:
-        """Live household ids of a grid (moved-out ones left out) in display order."""
-        statement = (
-            select(HouseholdRow.id)
-            .where(
-                HouseholdRow.grid_id == grid_id,
-                HouseholdRow.deleted.is_(False),
-                HouseholdRow.moved_out_on.is_(None),
-            )
-            .order_by(HouseholdRow.address, HouseholdRow.id)
+        """Live household ids of a grid (moved-out ones left out) in display order:
+        natural address order, as every list shows households."""
+        statement = select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number).where(
+            HouseholdRow.grid_id == grid_id,
+            HouseholdRow.deleted.is_(False),
+            HouseholdRow.moved_out_on.is_(None),
         )
-        return list(self._session.scalars(statement))
+        rows = sorted(
+            self._session.execute(statement),
+            key=lambda r: (natural_key(r.address), natural_key(r.number), r.id),
+        )
+        return [r.id for r in rows]
 
     def residents_of_household(
         self, household_id: str, *, include_deleted: bool = False
@@ -742,6 +745,7 @@ class Repositories:
     """All repositories over one session (one transaction)."""
 
     def __init__(self, session: Session) -> None:
+        self.session = session
         self.records = RecordRepository(session)
         self.catalog = CatalogRepository(session)
         self.outbox = OutboxRepository(session)

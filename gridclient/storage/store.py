@@ -50,7 +50,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from gridclient.storage import keys
+from gridclient.storage import eventstate, keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
     DiskFull,
@@ -66,7 +66,9 @@ from gridclient.storage.keys import DEFAULT_KDF, KdfParams, key_file_for
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.storage.uow import UnitOfWork
+from gridclient.storage.writer import Writer
 from gridcore.domain.clock import DeviceClock
+from gridcore.domain.enums import EntityKind
 
 __all__ = [
     "SIDE_FILES",
@@ -78,6 +80,7 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+_EVENT_KINDS: Final = frozenset({EntityKind.EVENT, EntityKind.EVENT_ACTION})
 
 #: How long :meth:`Store.close` waits for another writer before leaving the store
 #: marked "not cleanly closed" (the next open then runs the integrity check).
@@ -368,6 +371,8 @@ class Store:
         self._closed = False
         self._discarded = False
         self._clock: DeviceClock | None = None
+        self.writer = Writer()
+        """The one owner of this store's writes in the application (see ``writer.py``)."""
         self.damaged = False
         """Set once a statement found the file damaged (see :meth:`_on_error`)."""
         event.listen(engine, "handle_error", self._on_error)
@@ -609,6 +614,7 @@ class Store:
         if self._closed:
             return
         self._closed = True
+        self.writer.close()  # the queued writes land first
         try:
             if not self.damaged:  # a damaged store keeps its "check me" state
                 self._mark_clean()
@@ -689,7 +695,11 @@ class Store:
         """One atomic user change: domain rows and their outbox ops commit together or
         not at all."""
         with session_scope(self._usable(), write=True) as session:
-            yield UnitOfWork(session, actor=actor, clock=self.clock)
+            uow = UnitOfWork(session, actor=actor, clock=self.clock)
+            yield uow
+            if any(op.entity in _EVENT_KINDS for op in uow.queued_ops()):
+                # The derived state of the events this change touched, in its transaction.
+                eventstate.fill_missing(session)
 
     def checkpoint(self) -> None:
         """Fold the -wal into the database file (for backups and tests)."""

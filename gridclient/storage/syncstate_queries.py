@@ -87,16 +87,20 @@ SYNCED = HouseholdSyncState()
 def roll_up(items: Iterable[SyncItem]) -> dict[str, HouseholdSyncState]:
     """Households → their worst state and counts (households without items are absent:
     they are synced)."""
+    return _roll_up((item.household_id, item) for item in items)
+
+
+def _roll_up(keyed: Iterable[tuple[str | None, SyncItem]]) -> dict[str, HouseholdSyncState]:
     grouped: dict[str, list[SyncItem]] = {}
-    for item in items:
-        if item.household_id is not None:
-            grouped.setdefault(item.household_id, []).append(item)
+    for key, item in keyed:
+        if key is not None:
+            grouped.setdefault(key, []).append(item)
     result = {}
-    for household_id, group in grouped.items():
+    for key, group in grouped.items():
         messages = dict.fromkeys(
             i.message or i.reason or "" for i in group if i.state is SyncState.REJECTED
         )
-        result[household_id] = HouseholdSyncState(
+        result[key] = HouseholdSyncState(
             state=max(i.state for i in group),
             pending=sum(1 for i in group if i.state is SyncState.PENDING),
             rejected=sum(1 for i in group if i.state is SyncState.REJECTED),
@@ -235,6 +239,29 @@ class SyncStateQueries:
 
     def household_state(self, household_id: str) -> HouseholdSyncState:
         return roll_up(self.items([household_id])).get(household_id, SYNCED)
+
+    def list_states(self, kind: EntityKind) -> dict[str, HouseholdSyncState]:
+        """The records of one kind with anything unsettled, each with its worst state
+        and counts, as a list's sync column shows them (absent: synced). An event
+        rolls up its actions (a step waiting to sync is the event's); the cost follows
+        the outbox and the open conflicts, not the number of records."""
+        items = self.items()
+        if kind is not EntityKind.EVENT:
+            return _roll_up((i.entity_id, i) for i in items if i.entity is kind)
+        action_ids = [i.entity_id for i in items if i.entity is EntityKind.EVENT_ACTION]
+        event_of: dict[str, str] = {}
+        with read_session(self._engine) as session:
+            for start in range(0, len(action_ids), 500):
+                chunk = action_ids[start : start + 500]
+                statement = select(EventActionRow.id, EventActionRow.event_id).where(
+                    EventActionRow.id.in_(chunk)
+                )
+                event_of.update((row.id, row.event_id) for row in session.execute(statement))
+        return _roll_up(
+            (i.entity_id if i.entity is EntityKind.EVENT else event_of.get(i.entity_id), i)
+            for i in items
+            if i.entity in (EntityKind.EVENT, EntityKind.EVENT_ACTION)
+        )
 
     def record_states(self, kind: EntityKind, ids: Iterable[str]) -> dict[str, SyncState]:
         """The worst state of each given record of one kind (absent: synced)."""

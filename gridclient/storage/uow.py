@@ -55,6 +55,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from gridclient.storage.bulk import bulk_upsert
+from gridclient.storage.changes import ChangeCollector, ChangeSet
 from gridclient.storage.convert import record_from_row, record_to_values, table_for
 from gridclient.storage.errors import (
     AppendOnlyError,
@@ -122,8 +123,15 @@ class UnitOfWork:
         return self._clock.now()
 
     def queued_ops(self) -> list[OutboxOp]:
-        """The ops this unit has queued so far (what the UI announces after commit)."""
+        """The ops this unit has queued so far."""
         return list(self._queued)
+
+    def changes(self) -> ChangeSet:
+        """What this unit changed, for the views (published once it has committed)."""
+        collector = ChangeCollector("edit")
+        for op in self._queued:
+            collector.op(op.entity, op.entity_id, op.kind, op.changes)
+        return collector.freeze()
 
     # -- changes ----------------------------------------------------------------------
 

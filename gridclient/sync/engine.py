@@ -39,7 +39,6 @@ passes a ``threading.Event`` for cancel and a callback for progress.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -49,6 +48,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import Connection, select
@@ -56,14 +56,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from gridclient.storage import eventstate
 from gridclient.storage.bulk import (
     any_held,
     apply_fields,
     delete_rows,
+    existing_ids,
     hold_records,
     release_held,
     upsert_changes,
 )
+from gridclient.storage.changes import ChangeCollector, ChangeSet
 from gridclient.storage.engine import read_session, write_connection
 from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
 from gridclient.storage.repositories import Repositories
@@ -175,6 +178,13 @@ class SyncReport:
     """Server minus device clock, measured in this run (None: no answer to measure)."""
     held: int = 0
     """Pulled records this laptop could not store, kept aside (see ``held_records``)."""
+    collected: ChangeCollector = field(default_factory=lambda: ChangeCollector("sync"))
+    """What the run changed in the store (see :attr:`changes`)."""
+
+    @property
+    def changes(self) -> ChangeSet:
+        """What this run changed in the store, for the views."""
+        return self.collected.freeze()
 
     @property
     def clock_skewed(self) -> bool:
@@ -277,9 +287,13 @@ class SyncEngine:
             log.warning("pull stopped: %s", type(exc).__name__)
             report.errors.append(exc)
         if report.ok:
-            report.finished_at = datetime.now(UTC)
-            with self.store.write() as repos:
-                repos.sync_state.set_last_sync_at(report.finished_at)
+            finished = report.finished_at = datetime.now(UTC)
+
+            def save_finished() -> None:
+                with self.store.write() as repos:
+                    repos.sync_state.set_last_sync_at(finished)
+
+            self.store.writer.run(save_finished)
 
     def _sample_clock(self, sent: datetime, server_time: datetime) -> None:
         try:
@@ -297,8 +311,13 @@ class SyncEngine:
         clock.set(best.offset, datetime.now(UTC) + best.offset)
         if clock.skewed:
             log.warning("device clock is off by %.0f s", best.offset.total_seconds())
-        with self.store.write() as repos:
-            repos.sync_state.set(SyncKey.CLOCK, clock.to_json())
+        saved = clock.to_json()
+
+        def save_clock() -> None:
+            with self.store.write() as repos:
+                repos.sync_state.set(SyncKey.CLOCK, saved)
+
+        self.store.writer.run(save_clock)
 
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
@@ -345,6 +364,12 @@ class SyncEngine:
     ) -> int:
         """Every answer of a batch in one local transaction, after the HTTP exchange.
         Returns how many ops the server could not try (``busy``): they stay pending."""
+        return self.store.writer.run(lambda: self._save_answers(batch, results, report))
+
+    def _save_answers(
+        self, batch: list[OutboxOp], results: dict[str, OpResult], report: SyncReport
+    ) -> int:
+        report.collected.sync_states = True
         busy = 0
         with self.store.write() as repos:
             for op in batch:
@@ -452,46 +477,60 @@ class SyncEngine:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
-        with (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool,
-            contextlib.ExitStack() as group,
-        ):
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
             pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
-            connection: Connection | None = None
-            started, records = 0.0, 0
             try:
                 while pending is not None:
-                    try:
-                        page = pending.result()
-                    except BaseException:
-                        group.close()  # the network failed: keep the pages written
-                        raise
-                    pending = None
-                    if page.more and not self.cancel.is_set():
-                        pending = pool.submit(self._fetch, page.cursor)
-                    if connection is None:
-                        connection = group.enter_context(write_connection(self.store.engine))
-                        started, records = time.monotonic(), 0
-                    self._apply_on(connection, page, report)
-                    records += len(page.changes)
-                    self._report(Phase.PULL, report.pulled, 0)
-                    more = (
-                        pending is not None
-                        and pending.done()
-                        and time.monotonic() - started < GROUP_SECONDS
-                        and records < GROUP_RECORDS
+                    page = pending.result()  # a network failure ends the run here
+                    pending = self._next(pool, page)
+                    box = [pending]
+                    last = self.store.writer.run(
+                        partial(self._write_group, page, box, pool, report)
                     )
-                    if not more:
-                        group.close()  # COMMIT: the pages and their cursor
-                        connection = None
-                    if page.more and self.cancel.is_set():
-                        group.close()  # keep what was pulled, then stop
-                        self._check_cancel()
+                    pending = box[0]
+                    self._report(Phase.PULL, report.pulled, 0)  # here: on the caller's thread
+                    if last.more and self.cancel.is_set():
+                        self._check_cancel()  # what was pulled is kept
             finally:
                 if pending is not None and not pending.cancel():
                     # Let the request in flight end (bounded by the read timeout) before
                     # the run returns, so no thread outlives it; its outcome is dropped.
                     pending.exception()
+
+    def _next(self, pool: ThreadPoolExecutor, page: PullPage) -> Future[PullPage] | None:
+        """The request for the page after ``page``, sent at once (unless cancelled)."""
+        if page.more and not self.cancel.is_set():
+            return pool.submit(self._fetch, page.cursor)
+        return None
+
+    def _write_group(
+        self,
+        page: PullPage,
+        pending: list[Future[PullPage] | None],
+        pool: ThreadPoolExecutor,
+        report: SyncReport,
+    ) -> PullPage:
+        """On the writer: ``page`` and then every next page that has already arrived, in
+        one transaction, for at most :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`.
+        ``pending[0]`` is the request in flight, replaced as pages are taken. Returns the
+        last page written. A failed request is left in ``pending`` for the caller."""
+        with write_connection(self.store.engine) as connection:
+            started, records = time.monotonic(), 0
+            while True:
+                self._apply_on(connection, page, report)
+                records += len(page.changes)
+                following = pending[0]
+                if (
+                    following is None
+                    or not following.done()
+                    or following.exception() is not None
+                    or time.monotonic() - started >= GROUP_SECONDS
+                    or records >= GROUP_RECORDS
+                    or self.cancel.is_set()
+                ):
+                    return page
+                page = following.result()
+                pending[0] = self._next(pool, page)
 
     def _download_attachments(self, report: SyncReport) -> None:
         """Bytes of attachment records that have none stored yet (pulled ones), after the
@@ -516,13 +555,16 @@ class SyncEngine:
                         self._check_cancel()
                         pending = pool.submit(self._fetch_blob, missing[done])
                     if data is not None:
-                        with write_connection(self.store.engine) as connection:
-                            connection.execute(_STORE_BLOB, {"sha256": sha256, "data": data})
+                        self.store.writer.run(partial(self._store_blob, sha256, data))
                         report.downloaded += 1
                     self._report(Phase.DOWNLOAD, done, len(missing))
             finally:
                 if pending is not None and not pending.cancel():
                     pending.exception()
+
+    def _store_blob(self, sha256: str, data: bytes) -> None:
+        with write_connection(self.store.engine) as connection:
+            connection.execute(_STORE_BLOB, {"sha256": sha256, "data": data})
 
     def _fetch_blob(self, sha256: str) -> bytes | None:
         return self.transport.get_attachment(sha256, cancel=self.cancel)
@@ -538,6 +580,9 @@ class SyncEngine:
         if isinstance(page, PullResponse):
             page = PullPage.from_response(page)
         report = report if report is not None else SyncReport()
+        self.store.writer.run(partial(self._apply_alone, page, report))
+
+    def _apply_alone(self, page: PullPage, report: SyncReport) -> None:
         with write_connection(self.store.engine) as connection:
             self._apply_on(connection, page, report)
 
@@ -556,6 +601,7 @@ class SyncEngine:
             report.rebased += self._rebase(connection, page, unsent, restoring)
             self._apply_conflicts(repos, page.conflicts, report)
             repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
+            eventstate.fill_missing(session)  # the states of the events this page touched
             if equal and not page.more:
                 repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
             session.flush()
@@ -601,6 +647,7 @@ class SyncEngine:
                 doomed[eviction.entity].append(eviction.id)
         for kind, ids in doomed.items():
             report.evicted += delete_rows(connection, kind, ids)
+            report.collected.removed(kind, ids)
 
     @staticmethod
     def _apply_changes(
@@ -621,6 +668,7 @@ class SyncEngine:
             if entity is None:
                 failed = [(change, "未知的记录类型") for change in changes]
             else:
+                _collect(connection, entity, changes, report.collected)
                 try:
                     with connection.begin_nested():
                         upsert_changes(connection, entity, changes, equal=equal)
@@ -675,6 +723,7 @@ class SyncEngine:
         device = self.store.device_id
         user = repos.sync_state.get(SyncKey.USERNAME)
         for info in conflicts:
+            report.collected.conflicts = True
             mine_side: str | None = None
             if info.incoming_device == device or (
                 info.server_device != device and info.incoming_user == user
@@ -714,9 +763,13 @@ class SyncEngine:
         entries: dict[str, JSONValue] = {
             user.username: [user.display_name, user.role.value] for user in found.users
         }
-        with self.store.write() as repos:
-            if repos.sync_state.get(SyncKey.DIRECTORY) != entries:
-                repos.sync_state.set(SyncKey.DIRECTORY, entries)
+
+        def save() -> None:
+            with self.store.write() as repos:
+                if repos.sync_state.get(SyncKey.DIRECTORY) != entries:
+                    repos.sync_state.set(SyncKey.DIRECTORY, entries)
+
+        self.store.writer.run(save)
 
     def _catalog(self) -> None:
         """Fetch the catalog unless the server says the stored one is current (304 to
@@ -731,16 +784,41 @@ class SyncEngine:
             return
         document, new_etag = fetched
         catalog = EventCatalog.from_json(document)
-        with self.store.write() as repos:
-            stored = repos.catalog.load()
-            if stored.version != catalog.version or len(stored) != len(catalog):
-                repos.catalog.save(catalog)
-            repos.sync_state.set(
-                SyncKey.CATALOG_ETAG,
-                None
-                if new_etag is None
-                else {"etag": new_etag, "version": catalog.version, "size": len(catalog)},
-            )
+
+        def save() -> None:
+            with self.store.write() as repos:
+                stored = repos.catalog.load()
+                if stored.version != catalog.version or len(stored) != len(catalog):
+                    repos.catalog.save(catalog)
+                    eventstate.fill_missing(repos.session)  # deadlines follow the catalog
+                repos.sync_state.set(
+                    SyncKey.CATALOG_ETAG,
+                    None
+                    if new_etag is None
+                    else {"etag": new_etag, "version": catalog.version, "size": len(catalog)},
+                )
+
+        self.store.writer.run(save)
+
+
+def _collect(
+    connection: Connection,
+    kind: EntityKind,
+    changes: list[dict[str, Any]],
+    collected: ChangeCollector,
+) -> None:
+    """Note a page's records of ``kind`` as added, removed or edited (which needs the ids
+    the store already holds: one primary-key lookup, skipped once the kind has changed
+    too much to list)."""
+    if not collected.wants_ids(kind):
+        return
+    ids = [str(change.get("id")) for change in changes]
+    held = existing_ids(connection, kind, ids)
+    removed = [i for i, c in zip(ids, changes, strict=True) if c.get("deleted")]
+    collected.removed(kind, removed)
+    gone = set(removed)
+    collected.added(kind, [i for i in ids if i not in held and i not in gone])
+    collected.edited(kind, [i for i in ids if i in held and i not in gone], None)
 
 
 def _catalog_etag(remembered: Any, stored: EventCatalog) -> str | None:

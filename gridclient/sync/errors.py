@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
 
+from gridclient import cancel
 from gridcore.protocol import ErrorBody
 
 __all__ = [
@@ -186,7 +187,7 @@ class RejectedRequest(SyncError):
         self.code = code
 
 
-class Cancelled(SyncError):
+class Cancelled(SyncError, cancel.Cancelled):
     """The person (or shutdown) cancelled; nothing failed."""
 
     default_message = "同步已取消。"

@@ -347,8 +347,7 @@ def log_in(
         raise
     _setup_recovery(store, transport, current)
     profile = Profile.of(result)
-    with store.write() as repos:
-        repos.sync_state.set(SyncKey.PROFILE, profile.to_json())
+    _save_profile(store, profile)
     return UserSession(server, username, store, transport, tokens, profile, online=True)
 
 
@@ -404,8 +403,18 @@ def ensure_online(session: UserSession, password: str, new_password: str | None 
     _setup_recovery(session.store, session.transport, password)
     session.profile = Profile.of(result)
     session.online = True
-    with session.store.write() as repos:
-        repos.sync_state.set(SyncKey.PROFILE, session.profile.to_json())
+    _save_profile(session.store, session.profile)
+
+
+def _save_profile(store: Store, profile: Profile) -> None:
+    """What the server granted, kept for offline starts (on the store's writer)."""
+    document = profile.to_json()
+
+    def save() -> None:
+        with store.write() as repos:
+            repos.sync_state.set(SyncKey.PROFILE, document)
+
+    store.writer.run(save)
 
 
 def _follow_password(session: UserSession, password: str) -> None:

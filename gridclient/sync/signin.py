@@ -22,20 +22,20 @@ from gridclient.sync.session import (
     log_in_offline,
 )
 from gridclient.sync.transport import Transport, normalise_server_url
+from gridclient.userinfo import UserInfo
 from gridcore.domain.enums import Role
 from gridcore.protocol import LoginResponse
 
-
-@dataclass(frozen=True)
-class UserInfo:
-    username: str
-    display_name: str
-    role: Role
-    scope_name: str
-    """The area the user works in, for headings (e.g. 李楼村第一网格)."""
-    grid_ids: tuple[str, ...] = ()
-    """The grids the user may edit; empty means every grid in the store."""
-    demo: bool = False
+__all__ = [
+    "LoginResult",
+    "TolerantTokens",
+    "UserInfo",
+    "client_too_old",
+    "has_local_store",
+    "sign_in_online",
+    "unlock_offline",
+    "user_info",
+]
 
 
 @dataclass(frozen=True)

@@ -443,8 +443,10 @@ class ConflictsView(QWidget):
     def _failed(self, exc: BaseException) -> None:
         self.message.show_message(error_text(exc))
 
-    def _on_changed(self, _changes: ChangeSet) -> None:
-        if self._wanted:
+    def _on_changed(self, changes: ChangeSet) -> None:
+        # Conflicts arrive with a sync and are decided here; the states of refused and
+        # waiting changes follow every push answer and every local change.
+        if self._wanted and (changes.conflicts or changes.sync_states):
             self.reload()
 
     def show_all(self) -> None:

@@ -2,9 +2,11 @@
 the change bus.
 
 Every user change goes through :meth:`AppContext.write`: it runs a function on a unit of
-work on the database lane of the task runner and, once committed, publishes one
-:class:`ChangeSet` on the bus so that every view refreshes what changed (Anki's "op
-changes" idea). Widgets never hold ORM objects or open their own transactions.
+work on the store's writer (the ``write`` lane of the task runner) and, once committed,
+publishes the :class:`~gridclient.storage.changes.ChangeSet` the unit of work returns, so
+that every view refreshes what changed (Anki's "op changes" idea). A sync and a roster
+import publish theirs through :meth:`AppContext.publish` too: the one place change sets go
+on the bus. Widgets never hold ORM objects or open their own transactions.
 """
 
 from __future__ import annotations
@@ -12,34 +14,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from gridclient.config import ITSettings
+from gridclient.storage.changes import ChangeSet as ChangeSet  # re-exported for the views
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.uow import UnitOfWork
-from gridclient.sync.signin import UserInfo as UserInfo  # re-exported for the views
 from gridclient.ui.tasks import TaskContext, TaskHandle, TaskRunner
-from gridcore.domain.enums import EntityKind
+from gridclient.userinfo import UserInfo as UserInfo  # re-exported for the views
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ChangeSet:
-    """What one committed change touched."""
-
-    kinds: frozenset[EntityKind] = frozenset()
-    ids: frozenset[str] = frozenset()
-    source: str = "edit"
-    """``edit`` for a local change, ``sync`` after a sync."""
-
-    def touches(self, kind: EntityKind) -> bool:
-        return kind in self.kinds
 
 
 class ChangeBus(QObject):
@@ -59,6 +48,14 @@ class AppContext:
     settings: ITSettings = field(default_factory=ITSettings)
     bus: ChangeBus = field(default_factory=ChangeBus)
     _names: dict[str, str] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.runner.bind_writer(self.store.writer)
+
+    def publish(self, changes: ChangeSet) -> None:
+        """Announce committed changes to every view (the only caller of the bus)."""
+        if not changes.empty:
+            self.bus.publish(changes)
 
     def person(self, login: str) -> str:
         """The name to show for a login (何子健 for ``worker01``), from the directory the
@@ -80,7 +77,7 @@ class AppContext:
         on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None] | None = None,
     ) -> TaskHandle:
-        """Run a read off the UI thread (on the database lane) and deliver the result."""
+        """Run a read off the UI thread (on the read lane) and deliver the result."""
 
         def work(_ctx: TaskContext) -> T:
             with self.store.read() as repos:
@@ -94,25 +91,19 @@ class AppContext:
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> TaskHandle:
-        """Run ``fn`` in one unit of work (rows and outbox ops commit together), then
-        publish what it changed."""
-        touched: dict[str, Any] = {}
+        """Run ``fn`` in one unit of work (rows and outbox ops commit together) on the
+        store's writer, then publish what it changed."""
 
-        def work(_ctx: TaskContext) -> T:
+        def work(_ctx: TaskContext) -> tuple[T, ChangeSet]:
             with self.store.unit_of_work(actor=self.user.username) as uow:
                 result = fn(uow)
-                touched["ops"] = uow.queued_ops()
-            return result
+                changes = uow.changes()
+            return result, changes
 
-        def done(result: object) -> None:
-            ops = touched.get("ops", [])
-            self.bus.publish(
-                ChangeSet(
-                    kinds=frozenset(op.entity for op in ops),
-                    ids=frozenset(op.entity_id for op in ops),
-                )
-            )
+        def done(outcome: tuple[T, ChangeSet]) -> None:
+            result, changes = outcome
+            self.publish(changes)
             if on_done is not None:
-                on_done(result)  # type: ignore[arg-type]
+                on_done(result)
 
-        return self.runner.submit(work, on_done=done, on_error=on_error)
+        return self.runner.submit(work, on_done=done, on_error=on_error, lane="write")

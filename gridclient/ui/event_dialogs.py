@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from gridclient.storage.events import append_action, event_view
 from gridclient.storage.lookups import Lookups
+from gridclient.storage.queries import PickerEntry, picker_entries, picker_matches
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.uow import UnitOfWork
@@ -105,7 +106,79 @@ def _buttons(ok_text: str, cancel_text: str) -> QDialogButtonBox:
 @dataclass(frozen=True)
 class ReportData:
     catalog: EventCatalog
-    households: list[tuple[str, str]]
+    households: list[PickerEntry]
+
+
+class HouseholdPicker(QWidget):
+    """关联住户: a search field over the grid's households (address, 户号, 户主's name or
+    its pinyin initials) and the list of matches, in natural address order with their
+    户主. Typing keeps the chosen household while it still matches, else chooses the
+    first match; 无 stays first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search address, household no., head or pinyin"))
+        self.combo = QComboBox()
+        self.combo.setMaxVisibleItems(15)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(24)
+        self.matches_label = TextLabel()
+        self._entries: list[PickerEntry] = []
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search, 0, 0)
+        layout.addWidget(self.matches_label, 0, 1)
+        layout.addWidget(self.combo, 1, 0, 1, 2)
+        layout.setColumnStretch(0, 1)
+        self.search.textChanged.connect(self._filter)
+        self._fill(None)
+
+    def entry_text(self, entry: PickerEntry) -> str:
+        """Address · 户主 · 户号 (what is known of them)."""
+        parts = [entry.address]
+        if entry.head:
+            parts.append(entry.head)
+        if entry.number:
+            parts.append(self.tr("No. {number}").format(number=entry.number))
+        return " · ".join(parts)
+
+    def set_entries(self, entries: list[PickerEntry], selected: str | None = None) -> None:
+        self._entries = list(entries)
+        self._fill(selected)
+
+    def current_id(self) -> str | None:
+        data = self.combo.currentData()
+        return data if isinstance(data, str) else None
+
+    def set_current(self, household_id: str | None) -> None:
+        self.combo.setCurrentIndex(max(0, self.combo.findData(household_id)))
+
+    def _filter(self, _text: str) -> None:
+        self._fill(self.current_id(), choose_first=True)
+
+    def _fill(self, selected: str | None, *, choose_first: bool = False) -> None:
+        query = self.search.text().strip()
+        shown = [e for e in self._entries if not query or picker_matches(e, query)]
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(self.tr("(none)"), None)
+        for entry in shown:
+            self.combo.addItem(self.entry_text(entry), entry.id)
+        ids = {e.id for e in shown}
+        if selected not in ids and choose_first and query and shown:
+            selected = shown[0].id
+        self.combo.setCurrentIndex(max(0, self.combo.findData(selected)))
+        self.combo.blockSignals(False)
+        if not query:
+            self.matches_label.setText(self.tr("%n household(s)", "", len(shown)))
+        elif shown:
+            self.matches_label.setText(self.tr("%n match(es)", "", len(shown)))
+        else:
+            self.matches_label.setText(self.tr("No household matches"))
 
 
 class EventReportDialog(QDialog):
@@ -152,8 +225,8 @@ class EventReportDialog(QDialog):
         self.description_edit.setMaximumHeight(110)
         self.location_edit = QLineEdit()
         self.people_edit = QLineEdit()
-        self.household_combo = QComboBox()
-        self.household_combo.addItem(self.tr("(none)"), None)
+        self.household_picker = HouseholdPicker()
+        self.household_combo = self.household_picker.combo
         self.photos = PhotoPicker(ctx, pick_files=pick_files)
         self.self_resolve_box = QCheckBox(self.tr("Resolved on the spot (self-resolve)"))
         self.resolution_edit = _text_box(60)
@@ -173,7 +246,7 @@ class EventReportDialog(QDialog):
         form.addRow(self.tr("Description"), self.description_edit)
         form.addRow(self.tr("Location"), self.location_edit)
         form.addRow(self.tr("People involved"), self.people_edit)
-        form.addRow(self.tr("Household"), self.household_combo)
+        form.addRow(self.tr("Household"), self.household_picker)
         form.addRow(self.tr("Photos"), self.photos)
         form.addRow("", self.self_resolve_box)
         form.addRow(self.tr("Resolution"), self.resolution_edit)
@@ -189,9 +262,10 @@ class EventReportDialog(QDialog):
         layout.addWidget(scrolling(form), 1)
         layout.addWidget(self.buttons)
 
+        engine = ctx.store.engine
+
         def read(repos: Repositories) -> ReportData:
-            households = [(h.id, h.address) for h in repos.records.households_of_grid(grid_id)]
-            return ReportData(repos.catalog.load(), households)
+            return ReportData(repos.catalog.load(), picker_entries(engine, grid_id))
 
         ctx.read(read, self._loaded, lambda exc: self.banner.show_message(error_text(exc)))
 
@@ -209,12 +283,7 @@ class EventReportDialog(QDialog):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.activated.connect(self.choose_category_by_name)
         self.category_combo.setCompleter(completer)
-        for household_id, address in data.households:
-            self.household_combo.addItem(address, household_id)
-        if self._household_id is not None:
-            self.household_combo.setCurrentIndex(
-                max(0, self.household_combo.findData(self._household_id))
-            )
+        self.household_picker.set_entries(data.households, self._household_id)
         if not categories:
             self.banner.show_message(
                 self.tr("The event catalog is empty. Synchronise once to download it.")
@@ -292,7 +361,7 @@ class EventReportDialog(QDialog):
             self.banner.show_message(str(exc))
             return
         now = self.ctx.store.clock.now()
-        household = self.household_combo.currentData()
+        household = self.household_picker.current_id()
         event = Event(
             grid_id=self._grid_id,
             category_code=category.code,
@@ -623,7 +692,8 @@ class EventDialog(QDialog):
         self.reload()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.source == "sync":
+        steps = {EntityKind.EVENT, EntityKind.EVENT_ACTION}
+        if changes.source == "sync" and (changes.kinds & steps or changes.sync_states):
             self.reload()
 
     def _when_text(self, action: EventAction) -> str:

@@ -45,7 +45,7 @@ from gridclient.reports.importer import (
     read_roster,
     write_error_workbook,
 )
-from gridclient.ui.context import AppContext, ChangeSet
+from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
     Column,
     Confirm,
@@ -60,7 +60,7 @@ from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.report_dialogs import failure_text, save_file_dialog
 from gridclient.ui.tasks import TaskContext, TaskHandle
 from gridcore.domain import idnumber
-from gridcore.domain.enums import AreaLevel, EntityKind
+from gridcore.domain.enums import AreaLevel
 
 __all__ = ["AskPath", "ImportDialog"]
 
@@ -314,7 +314,7 @@ class ImportDialog(QDialog):
             return read_roster(path, store)
 
         self._handle = self.ctx.runner.submit(
-            work, on_done=self._show_preview, on_error=self._failed
+            work, on_done=self._show_preview, on_error=self._failed, lane="cpu"
         )
         self._update_buttons()
 
@@ -374,7 +374,7 @@ class ImportDialog(QDialog):
                 )
             )
 
-        self._handle = self.ctx.runner.submit(work, on_done=done, on_error=self._failed)
+        self._handle = self.ctx.runner.submit(work, on_done=done, on_error=self._failed, lane="cpu")
         self._update_buttons()
 
     # -- 3. import ----------------------------------------------------------------------
@@ -412,8 +412,14 @@ class ImportDialog(QDialog):
                 cancelled=lambda: task.cancelled,
             )
 
+        # Parsing and grouping on the CPU lane; the write itself goes to the store's
+        # writer (``import_roster``), so saves elsewhere queue behind it, never fail.
         self._handle = self.ctx.runner.submit(
-            work, on_done=self._imported, on_error=self._failed, on_progress=self._progressed
+            work,
+            on_done=self._imported,
+            on_error=self._failed,
+            on_progress=self._progressed,
+            lane="cpu",
         )
         self._update_buttons()
 
@@ -433,9 +439,7 @@ class ImportDialog(QDialog):
     def _imported(self, result: object) -> None:
         assert isinstance(result, ImportResult)
         # Published even when the dialog was closed meanwhile: the data did change.
-        self.ctx.bus.publish(
-            ChangeSet(kinds=frozenset({EntityKind.HOUSEHOLD, EntityKind.RESIDENT}))
-        )
+        self.ctx.publish(result.changes)
         if self._closed:
             return
         self.imported = result

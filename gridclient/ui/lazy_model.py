@@ -68,10 +68,30 @@ class LazyTableModel(QAbstractTableModel):
 
     # -- content -----------------------------------------------------------------------
     def set_ids(self, ids: Sequence[str]) -> None:
-        self.beginResetModel()
-        self._ids = list(ids)
-        self._cache.clear()
-        self.endResetModel()
+        """Show ``ids``. The same list changes nothing; a different one is a layout
+        change, not a reset: the view's persistent indexes (its selection and current
+        row) follow their records to their new rows, and vanished ones are dropped.
+        Cached rows stay valid (edits reach the cache through :meth:`refresh`)."""
+        new = list(ids)
+        if new == self._ids:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_ids = self._ids
+        position = {record_id: row for row, record_id in enumerate(new)}
+        targets = [
+            position.get(old_ids[index.row()]) if 0 <= index.row() < len(old_ids) else None
+            for index in persistent
+        ]
+        self._ids = new
+        self.changePersistentIndexList(
+            persistent,
+            [
+                self.index(row, index.column()) if row is not None else QModelIndex()
+                for index, row in zip(persistent, targets, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
 
     def ids(self) -> list[str]:
         return list(self._ids)

@@ -289,7 +289,7 @@ class LockScreen(QWidget):
         def work(_ctx: TaskContext) -> None:
             verify(password)
 
-        self.runner.submit(work, on_done=self._accepted, on_error=self._refused)
+        self.runner.submit(work, on_done=self._accepted, on_error=self._refused, lane="cpu")
 
     def _accepted(self, _result: object) -> None:
         self.reset()

@@ -59,13 +59,18 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
+from gridclient.ui.list_filters import EventFilterBar, VisitFilterBar
 from gridclient.ui.lock import IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
+    EVENT_SAMPLES,
+    VISIT_SAMPLES,
     EventTableModel,
     ListPane,
+    SyncColumnModel,
     event_model_widths,
+    fit_samples,
     household_model,
     resident_model,
     visit_model,
@@ -190,9 +195,8 @@ class MainWindow(QMainWindow):
         for days in NOT_VISITED_CHOICES:
             self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
         self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
-        self.model = household_model(
-            self.households, self.runner, SyncStateQueries(self.ctx.store.engine)
-        )
+        sync_states = SyncStateQueries(self.ctx.store.engine)
+        self.model = household_model(self.households, self.runner, sync_states)
         self.household_pane = ListPane(
             self.runner,
             self.model,
@@ -208,43 +212,47 @@ class MainWindow(QMainWindow):
         for group in SpecialGroup:
             self.group.addItem(group.label, group.value)
         self.group.currentIndexChanged.connect(lambda _i: self.load_residents())
-        self.resident_model = resident_model(self.residents)
+        self.resident_model = resident_model(self.residents, sync_states, self.runner)
         self.resident_pane = ListPane(
             self.runner,
             self.resident_model,
             lambda n: self.tr("%n resident(s)", "", n),
-            (90, 55, 200, 55, 80, 130, 170),
+            (90, 55, 200, 55, 80, 130, 170, 150),
             _labelled(self.tr("Special group:"), self.group),
+            stretch=7,
         )
         self.resident_pane.table.open_requested.connect(self._open_resident)
 
-        self.visit_model = visit_model(self.visits)
+        self.visit_model = visit_model(self.visits, sync_states, self.runner)
+        self.visit_filters = VisitFilterBar()
+        self.visit_filters.changed.connect(self.load_visits)
         self.visit_pane = ListPane(
             self.runner,
             self.visit_model,
             lambda n: self.tr("%n visit(s)", "", n),
-            (165, 200, 130, 100),
+            (150, 220, 120, 100, 300),
+            self.visit_filters,
+            stretch=4,
         )
         self.visit_pane.table.open_requested.connect(self._open_visit)
+        fit_samples(self.visit_pane.table, VISIT_SAMPLES)
 
-        self.event_state = QComboBox()
-        for label, state in (
-            (self.tr("All events"), EventStateFilter.ALL),
-            (self.tr("Open"), EventStateFilter.OPEN),
-            (self.tr("Overdue"), EventStateFilter.OVERDUE),
-            (self.tr("Finished"), EventStateFilter.FINISHED),
-        ):
-            self.event_state.addItem(label, state.value)
-        self.event_state.currentIndexChanged.connect(lambda _i: self.load_events())
-        self.event_model = EventTableModel(self.events)
+        self.event_filters = EventFilterBar()
+        self.event_state = self.event_filters.state
+        self.event_filters.changed.connect(self.load_events)
+        self.event_model = EventTableModel(self.events, sync_states, self.runner)
         self.event_pane = ListPane(
             self.runner,
             self.event_model,
             lambda n: self.tr("%n event(s)", "", n),
             event_model_widths(),
-            _labelled(self.tr("State:"), self.event_state),
+            self.event_filters,
+            stretch=0,
         )
         self.event_pane.table.open_requested.connect(self.open_event)
+        fit_samples(self.event_pane.table, EVENT_SAMPLES)
+        self._catalog_stale = True
+        self.event_pane.loaded.connect(self._load_catalog)
 
     def _build_layout(self) -> None:
         user = self.ctx.user
@@ -541,8 +549,8 @@ class MainWindow(QMainWindow):
     def reload(self, then: Callable[[], None] | None = None) -> None:
         """Tree, lists, dashboard and status, all built off the UI thread.
 
-        The database lane runs tasks in order, so what the first screen needs goes
-        first: the households (the list a worker opens, always loaded), then the tree
+        The read lane starts tasks in the order they come, so what the first screen
+        needs goes first: the households (the list a worker opens, always loaded), then the tree
         and the status (at start-up, once the list is painted); the dashboard and the
         other lists load now only if their tab is the current one, else when it is
         first shown (see :meth:`_load_pane`)."""
@@ -649,13 +657,24 @@ class MainWindow(QMainWindow):
         self._load_pane(self.resident_pane, lambda: queries.resident_ids(area, tag))
 
     def load_visits(self) -> None:
-        area, queries = self._area, self.visits
-        self._load_pane(self.visit_pane, lambda: queries.visit_ids(area))
+        area, queries, wanted = self._area, self.visits, self.visit_filters.filter()
+        self._load_pane(self.visit_pane, lambda: queries.visit_ids(area, wanted))
 
     def load_events(self) -> None:
-        area, queries = self._area, self.events
-        state = EventStateFilter(self.event_state.currentData() or EventStateFilter.ALL.value)
-        self._load_pane(self.event_pane, lambda: queries.event_ids(area, state))
+        area, queries, wanted = self._area, self.events, self.event_filters.filter()
+        self._load_pane(self.event_pane, lambda: queries.event_ids(area, filters=wanted))
+
+    def _load_catalog(self, _count: int = 0) -> None:
+        """The categories of the events filter, once the list is on screen (and again
+        after a sync, which may bring a new catalog)."""
+        if not self._catalog_stale:
+            return
+        self._catalog_stale = False
+        self.ctx.read(
+            lambda repos: repos.catalog.load(),
+            self.event_filters.set_catalog,
+            self._load_failed,
+        )
 
     def refresh_dashboard(self) -> None:
         """Figures now if the dashboard is on screen, else when it is next shown."""
@@ -701,6 +720,7 @@ class MainWindow(QMainWindow):
         else:
             when = summary.last_sync_at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
             self.last_sync_label.setText(self.tr("Last sync: {when}").format(when=when))
+        self._show_conflict_count(summary.undecided)
         text = self.tr("%n conflict(s)", "", summary.conflicts)
         if summary.conflicts:
             # A link: one click opens the conflicts tab.
@@ -709,6 +729,17 @@ class MainWindow(QMainWindow):
             )
         else:
             self.conflicts_label.setText(text)
+
+    def _show_conflict_count(self, undecided: int) -> None:
+        """The 冲突 tab says how many conflicts wait for a decision: "冲突 (3)"."""
+        index = self.tabs.indexOf(self.conflicts_view)
+        title = self.tr("Conflicts")
+        if undecided:
+            title = self.tr("Conflicts ({count})").format(count=undecided)
+        self.tabs.setTabText(index, title)
+        self.tabs.setTabToolTip(
+            index, self.tr("%n conflict(s) waiting for a decision", "", undecided)
+        )
 
     def _show_warnings(self, held: int) -> None:
         """A laptop clock that is off, and pulled records this laptop could not store."""
@@ -761,6 +792,9 @@ class MainWindow(QMainWindow):
             self.sync_phase_label.setText(self.tr("Cancelling…"))
             self.sync.cancel()
 
+    def _sync_models(self) -> list[SyncColumnModel]:
+        return [self.model, self.resident_model, self.visit_model, self.event_model]
+
     def _sync_started(self) -> None:
         if self.sync_action is not None:
             self.sync_action.setEnabled(False)
@@ -776,7 +810,8 @@ class MainWindow(QMainWindow):
         if self.sync is not None and not self.sync.running:
             return  # a late signal after the run ended
         if phase in (Phase.UPLOAD, Phase.PUSH):
-            self.model.set_uploading(True)
+            for model in self._sync_models():
+                model.set_uploading(True)
         if phase == Phase.UPLOAD:
             text = self.tr("Uploading photos {done}/{total}").format(done=done, total=total)
         elif phase == Phase.PUSH:
@@ -794,7 +829,8 @@ class MainWindow(QMainWindow):
 
     def _sync_ended(self, message: str, *, error: bool = False) -> None:
         self.refresh_status()  # the last sync time, also when nothing else changed
-        self.model.set_uploading(False)
+        for model in self._sync_models():
+            model.set_uploading(False)
         if self.sync_action is not None:
             self.sync_action.setEnabled(True)
         for widget in (self.sync_phase_label, self.sync_progress, self.cancel_sync_button):
@@ -863,20 +899,46 @@ class MainWindow(QMainWindow):
         )
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        kinds = changes.kinds
-        if kinds & {EntityKind.HOUSEHOLD, EntityKind.AREA} or changes.source == "sync":
-            self.reload()
+        """Update what ``changes`` touched and nothing else: lists whose membership or
+        order may have changed rebuild their id lists (selection and scroll follow
+        their records); lists whose rows were only edited re-read those rows."""
+        if changes.source == "sync":
+            self._catalog_stale = True  # the category filter re-reads the catalog
+        if changes.touches(EntityKind.AREA):
+            self._load_tree_and_status()
+            self.load_all()
             return
-        if EntityKind.RESIDENT in kinds:
+        touched = changes.kinds
+        ids = set(changes.ids) if changes.complete else None
+        household_side = {EntityKind.RESIDENT, EntityKind.VISIT, EntityKind.EVENT}
+        household_side.add(EntityKind.EVENT_ACTION)
+        households_move = changes.moves(EntityKind.HOUSEHOLD)
+        if EntityKind.HOUSEHOLD in touched:
+            # Its own rows; the rolled-up columns of others (head, count, last visit,
+            # sync state) when anything below a household changed.
+            self.household_pane.model.refresh(None if touched & household_side else ids)
+        elif touched & household_side or changes.sync_states:
+            self.household_pane.model.refresh()
+        if households_move or (changes.moves(EntityKind.VISIT) and self.recency.currentData()):
+            self.load_households()
+        if EntityKind.RESIDENT in touched or households_move:
+            self.resident_pane.model.refresh(ids)
+        if changes.moves(EntityKind.RESIDENT) or households_move:
             self.load_residents()
-            self.household_pane.model.refresh()
-        if EntityKind.VISIT in kinds:
+        if EntityKind.VISIT in touched:
+            self.visit_pane.model.refresh(ids)
+        if changes.moves(EntityKind.VISIT) or households_move:
             self.load_visits()
-            self.household_pane.model.refresh()
-        if kinds & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
-            self.load_events()
-            self.household_pane.model.refresh()  # the sync column rolls events up
-        self.refresh_dashboard()
+        if touched & {EntityKind.EVENT, EntityKind.EVENT_ACTION}:
+            self.event_pane.model.refresh(ids if EntityKind.EVENT_ACTION not in touched else None)
+        if changes.moves(EntityKind.EVENT) or EntityKind.EVENT_ACTION in touched:
+            self.load_events()  # a step moves an event between state filters
+        if changes.sync_states:  # the sync column of the lists not refreshed above
+            for pane in (self.resident_pane, self.visit_pane, self.event_pane):
+                if pane.model.rowCount():
+                    pane.model.refresh(set())
+        if touched:
+            self.refresh_dashboard()
         self.refresh_status()
 
     def _tab_changed(self, _index: int) -> None:
@@ -911,9 +973,7 @@ class MainWindow(QMainWindow):
 
     def show_events(self, state: object) -> None:
         assert isinstance(state, EventStateFilter)
-        index = self.event_state.findData(state.value)
-        if index >= 0:
-            self.event_state.setCurrentIndex(index)
+        self.event_filters.set_state(state.value)
         self.tabs.setCurrentWidget(self.event_pane)
 
     # -- opening records ----------------------------------------------------------------

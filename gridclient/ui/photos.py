@@ -176,7 +176,9 @@ class PhotoPicker(QWidget):
                     problems.append(str(exc))
             return done, problems
 
-        self._ctx.runner.submit(work, on_done=self._on_prepared, on_error=self._on_failed)
+        self._ctx.runner.submit(
+            work, on_done=self._on_prepared, on_error=self._on_failed, lane="cpu"
+        )
 
     def _on_prepared(self, result: tuple[list[PreparedPhoto], list[str]]) -> None:
         self._busy -= 1

@@ -524,7 +524,7 @@ class ReportDialog(QDialog):
             self._set_idle()
             on_done(report, value)
 
-        self._handle = self.ctx.runner.submit(task, on_done=done, on_error=self._failed)
+        self._handle = self.ctx.runner.submit(task, on_done=done, on_error=self._failed, lane="cpu")
 
     # -- actions ------------------------------------------------------------------------
     def preview(self) -> None:
@@ -624,7 +624,7 @@ class ReportDialog(QDialog):
             self._failed(exc)
 
         self._show_preview_busy(True)
-        self._relayout = self.ctx.runner.submit(work, on_done=done, on_error=failed)
+        self._relayout = self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="cpu")
 
     def _drop_relayout(self) -> None:
         """Cancel a re-layout still running; its result, if any, will be dropped."""

@@ -44,10 +44,10 @@ class SearchBox(QLineEdit):
 
 
 class SearchController(QObject):
-    """Owns the index: built once on the ``net`` lane (a second or more of reading on a
-    township, which must not hold up the database lane the forms load through), then
-    patched on the database lane and searched on the ``net`` lane; each load publishes a
-    new snapshot, so a search never sees a half-built one. Patches start only once the
+    """Owns the index: built once on the ``cpu`` lane (a second or more of reading on a
+    township, which must not hold up the read lane the forms and lists load through),
+    then patched and searched on the same lane; each load publishes a new snapshot, so a
+    search never sees a half-built one. Patches start only once the
     build has finished, so the two never race."""
 
     results = Signal(object)
@@ -92,7 +92,7 @@ class SearchController(QObject):
             self._building = False
             log.error("search index build failed", exc_info=exc)
 
-        self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="net")
+        self.ctx.runner.submit(work, on_done=done, on_error=failed, lane="cpu")
 
     def search(self, query: str) -> None:
         self._query = query
@@ -112,9 +112,9 @@ class SearchController(QObject):
             if generation == self._generation:  # drop answers to older keystrokes
                 self.results.emit(hits)
 
-        # Not the database lane: a keystroke must not wait behind a long list query,
-        # and the index is an in-memory snapshot that needs no connection.
-        self.ctx.runner.submit(work, on_done=done, lane="net")
+        # The CPU lane: a keystroke must not wait behind a list query, and the index is
+        # an in-memory snapshot that needs no connection.
+        self.ctx.runner.submit(work, on_done=done, lane="cpu")
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if not changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT}:
@@ -128,7 +128,7 @@ class SearchController(QObject):
         ids = sorted(changes.ids)
 
         def work(_ctx: TaskContext) -> None:
-            if changes.source == "sync" or not ids:
+            if not changes.complete or not ids:
                 index.load(engine)
             else:
                 index.refresh(engine, ids)
@@ -137,4 +137,4 @@ class SearchController(QObject):
             if self._query:
                 self.search(self._query)
 
-        self.ctx.runner.submit(work, on_done=done)
+        self.ctx.runner.submit(work, on_done=done, lane="cpu")

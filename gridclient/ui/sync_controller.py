@@ -16,9 +16,11 @@
 * A refused session (``SessionExpired``) emits ``reauth_needed``: the window asks for the
   password and calls :meth:`reauthenticate`. Rotated refresh tokens reach the keyring
   through the session's ``on_session`` hook (``log_in`` wires it).
-* After a run that changed anything (and after a cancelled one: its whole pages are
-  applied) one ``ChangeSet(source="sync")`` goes on the bus, so open lists and the
-  status refresh; a run that changed nothing leaves the lists (and the selection) alone.
+* After a run, the change set the engine collected (``SyncReport.changes``: the records
+  pulled, removed or answered) goes on the bus, so open lists update those rows, or
+  rebuild their id lists keeping selection and scroll where membership may have changed;
+  a run that changed nothing leaves the lists alone. A cancelled or failed run (its whole
+  pages are applied, but its report is lost with the exception) announces every kind.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from gridclient.storage.changes import ChangeCollector
 from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.errors import Cancelled, DeviceLost, NetworkError, SessionExpired, TLSError
 from gridclient.sync.monitor import ConnectivityMonitor
@@ -276,11 +279,10 @@ class SyncController(QObject):
     def _progress(self, done: int, total: int, phase: str) -> None:
         self.progressed.emit(phase, done, total)
 
-    def _settle(self, changed: bool) -> None:
+    def _settle(self, changes: ChangeSet) -> None:
         self._running = False
         self._cancel = None
-        if changed:  # a quiet periodic sync must not reset the lists under the person
-            self.ctx.bus.publish(ChangeSet(kinds=frozenset(EntityKind), source="sync"))
+        self.ctx.publish(changes)  # an empty set (a quiet periodic sync) is not published
 
     def _done(self, report: object) -> None:
         assert isinstance(report, SyncReport)
@@ -291,15 +293,7 @@ class SyncController(QObject):
             self._lost()
             return
         self.ctx.refresh_names()  # the directory may have come with this sync
-        self._settle(
-            bool(
-                report.pushed
-                or report.pulled
-                or report.evicted
-                or report.rebased
-                or report.conflicts_received
-            )
-        )
+        self._settle(report.changes)
         errors = report.errors
         if any(isinstance(e, NetworkError | TLSError) for e in errors):
             self._set_online(False)
@@ -314,7 +308,11 @@ class SyncController(QObject):
             self.sync()
 
     def _error(self, exc: BaseException) -> None:
-        self._settle(changed=True)  # whole pages may have been applied before the cancel
+        everything = ChangeCollector("sync")
+        for kind in EntityKind:
+            everything.whole(kind)
+        everything.conflicts = everything.sync_states = True
+        self._settle(everything.freeze())  # whole pages may have been applied before it
         if isinstance(exc, Cancelled):
             log.info("sync cancelled")
             self.cancelled.emit()

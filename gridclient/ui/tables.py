@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from gridclient.ui.conflicts import STATE_COLORS, SyncTexts, state_text
 from gridclient.ui.lazy_model import ID_ROLE, AnyIndex, Column, LazyTableModel, Row
 from gridclient.ui.plaintext import TextLabel, tooltip
 from gridclient.ui.tasks import TaskContext, TaskRunner
+from gridcore.domain.enums import EntityKind
 
 ROW_HEIGHT = 30
 """Comfortable for older users and touch pads; at least 28 px."""
@@ -47,34 +48,29 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 
-class HouseholdTableModel(LazyTableModel):
-    """Households with a compact sync-state column (last): conflict, refused or waiting
-    to sync, rolled up over the household's residents, visits and events; empty when
-    synced. The states of all households come from one query per refresh, run off the
-    UI thread (:meth:`load_states`, by the pane's load or :meth:`refresh`), and are
-    looked up per painted row."""
+StateLoader = Callable[[], Mapping[str, HouseholdSyncState]]
 
-    SYNC_COLUMN = 6
+
+class SyncColumnModel(LazyTableModel):
+    """A list with a compact sync-state column, last: 冲突, 被拒 or 待同步 (rolled up over
+    what belongs to the record), 已同步 otherwise. The states of the whole list come
+    from one query per refresh, run off the UI thread (:meth:`load_states`, by the
+    pane's load or :meth:`refresh`), and are looked up per painted row."""
+
+    SYNC_WIDTH = 72
 
     def __init__(
         self,
-        queries: HouseholdQueries,
-        states: SyncStateQueries | None = None,
+        columns: Sequence[Column],
+        fetch_rows: Callable[[Sequence[str]], Mapping[str, Row]],
+        states: StateLoader | None = None,
         runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(
-            [
-                Column(QCoreApplication.translate("tables", "Household no.")),
-                Column(QCoreApplication.translate("tables", "Address")),
-                Column(QCoreApplication.translate("tables", "Head of household")),
-                Column(QCoreApplication.translate("tables", "Residents"), _RIGHT),
-                Column(QCoreApplication.translate("tables", "Tags")),
-                Column(QCoreApplication.translate("tables", "Last visit")),
-                Column(QCoreApplication.translate("tables", "Sync"), _CENTER),
-            ],
-            queries.household_rows,
+            [*columns, Column(QCoreApplication.translate("tables", "Sync"), _CENTER)], fetch_rows
         )
-        self._state_queries = states
+        self.sync_column = len(columns)
+        self._load = states
         self._runner = runner
         self._states: Mapping[str, HouseholdSyncState] = {}
         self._state_generation = 0
@@ -89,23 +85,21 @@ class HouseholdTableModel(LazyTableModel):
         self.set_states(self._states)
 
     def load_states(self) -> Mapping[str, HouseholdSyncState]:
-        """The non-synced households (call off the UI thread)."""
-        if self._state_queries is None:
-            return {}
-        return self._state_queries.household_states()
+        """The records not synced (call off the UI thread)."""
+        return {} if self._load is None else self._load()
 
     def set_states(self, states: Mapping[str, HouseholdSyncState]) -> None:
         self._states = states
         if self.rowCount():
-            column = self.SYNC_COLUMN
+            column = self.sync_column
             self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
-    def state_of(self, household_id: str) -> HouseholdSyncState:
-        return self._states.get(household_id, SYNCED)
+    def state_of(self, record_id: str) -> HouseholdSyncState:
+        return self._states.get(record_id, SYNCED)
 
     def refresh(self, changed_ids: set[str] | None = None) -> None:
         super().refresh(changed_ids)
-        if self._runner is None:
+        if self._runner is None or self._load is None:
             return
         self._state_generation += 1
         generation = self._state_generation
@@ -117,7 +111,7 @@ class HouseholdTableModel(LazyTableModel):
         self._runner.submit(lambda _ctx: self.load_states(), on_done=done)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.column() != self.SYNC_COLUMN:
+        if not index.isValid() or index.column() != self.sync_column:
             return super().data(index, role)
         if index.row() >= self.rowCount():
             return None
@@ -141,6 +135,33 @@ class HouseholdTableModel(LazyTableModel):
         return None
 
 
+class HouseholdTableModel(SyncColumnModel):
+    """Households; the sync column rolls up the household's residents, visits and
+    events."""
+
+    SYNC_COLUMN = 6
+
+    def __init__(
+        self,
+        queries: HouseholdQueries,
+        states: SyncStateQueries | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
+        super().__init__(
+            [
+                Column(QCoreApplication.translate("tables", "Household no.")),
+                Column(QCoreApplication.translate("tables", "Address")),
+                Column(QCoreApplication.translate("tables", "Head of household")),
+                Column(QCoreApplication.translate("tables", "Residents"), _RIGHT),
+                Column(QCoreApplication.translate("tables", "Tags")),
+                Column(QCoreApplication.translate("tables", "Last visit")),
+            ],
+            queries.household_rows,
+            None if states is None else states.household_states,
+            runner,
+        )
+
+
 def household_model(
     queries: HouseholdQueries,
     runner: TaskRunner | None = None,
@@ -150,9 +171,17 @@ def household_model(
     return HouseholdTableModel(queries, states, runner)
 
 
-def resident_model(queries: ResidentQueries) -> LazyTableModel:
+def _list_states(states: SyncStateQueries | None, kind: EntityKind) -> StateLoader | None:
+    return None if states is None else lambda: states.list_states(kind)
+
+
+def resident_model(
+    queries: ResidentQueries,
+    states: SyncStateQueries | None = None,
+    runner: TaskRunner | None = None,
+) -> SyncColumnModel:
     """ID numbers and phones arrive masked from the query; the model never sees more."""
-    return LazyTableModel(
+    return SyncColumnModel(
         [
             Column(QCoreApplication.translate("tables", "Name")),
             Column(QCoreApplication.translate("tables", "Gender"), _CENTER),
@@ -164,11 +193,17 @@ def resident_model(queries: ResidentQueries) -> LazyTableModel:
             Column(QCoreApplication.translate("tables", "Special groups")),
         ],
         queries.resident_rows,
+        _list_states(states, EntityKind.RESIDENT),
+        runner,
     )
 
 
-def visit_model(queries: VisitQueries) -> LazyTableModel:
-    return LazyTableModel(
+def visit_model(
+    queries: VisitQueries,
+    states: SyncStateQueries | None = None,
+    runner: TaskRunner | None = None,
+) -> SyncColumnModel:
+    return SyncColumnModel(
         [
             Column(QCoreApplication.translate("tables", "Date")),
             Column(QCoreApplication.translate("tables", "Household address")),
@@ -177,6 +212,8 @@ def visit_model(queries: VisitQueries) -> LazyTableModel:
             Column(QCoreApplication.translate("tables", "Content")),
         ],
         queries.visit_rows,
+        _list_states(states, EntityKind.VISIT),
+        runner,
     )
 
 
@@ -184,12 +221,17 @@ _OVERDUE_FG = QColor("#b00020")
 _OVERDUE_BG = QColor("#fde7e9")
 
 
-class EventTableModel(LazyTableModel):
+class EventTableModel(SyncColumnModel):
     """Events with their derived state; open events past their deadline in red."""
 
     OVERDUE_COLUMN = 7
 
-    def __init__(self, queries: EventQueries) -> None:
+    def __init__(
+        self,
+        queries: EventQueries,
+        states: SyncStateQueries | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         overdue = QCoreApplication.translate("tables", "Overdue")
         self._overdue_text = overdue
 
@@ -212,6 +254,8 @@ class EventTableModel(LazyTableModel):
                 Column(overdue, _CENTER),
             ],
             fetch,
+            _list_states(states, EntityKind.EVENT),
+            runner,
         )
 
     def style_data(self, row: Row, column: int, role: int) -> Any:
@@ -229,7 +273,23 @@ class EventTableModel(LazyTableModel):
 
 
 def event_model_widths() -> tuple[int, ...]:
-    return (235, 140, 90, 80, 165, 80, 110)
+    """Every column but the title (which stretches over what is left): at 1280 or
+    1366 px wide the 超期 and sync columns stay whole, the title keeps ≥ 200 px. The
+    date columns are widened to their text by :func:`fit_samples`."""
+    return (240, 130, 84, 64, 150, 72, 100, 56)
+
+
+EVENT_SAMPLES = {4: "2026-12-31 23:59", 6: "2026-12-31"}
+"""Texts the events list's date columns must show whole (上报时间, 办理期限)."""
+VISIT_SAMPLES = {0: "2026-12-31 23:59"}
+
+
+def fit_samples(table: RecordTable, samples: Mapping[int, str]) -> None:
+    """Widen columns to show a sample text whole in the table's font (a date at the
+    font size and scaling in use), never narrower than set; again whenever the font
+    changes (the window's larger font arrives when the table is placed in it)."""
+    table.samples = dict(samples)
+    table.fit()
 
 
 class RecordTable(QTableView):
@@ -237,7 +297,9 @@ class RecordTable(QTableView):
 
     open_requested = Signal(str)
 
-    def __init__(self, model: LazyTableModel, widths: Sequence[int] = ()) -> None:
+    def __init__(
+        self, model: LazyTableModel, widths: Sequence[int] = (), stretch: int | None = None
+    ) -> None:
         super().__init__()
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -254,11 +316,27 @@ class RecordTable(QTableView):
         header.setHighlightSections(False)
         for column, width in enumerate(widths):
             self.setColumnWidth(column, width)
-        if isinstance(model, HouseholdTableModel):
+        if isinstance(model, SyncColumnModel):
             # The sync column is last and compact: do not stretch it over the free space.
             header.setStretchLastSection(False)
-            self.setColumnWidth(model.SYNC_COLUMN, 72)
+            self.setColumnWidth(model.sync_column, model.SYNC_WIDTH)
+        if stretch is not None:
+            # This column takes what the others leave (and gives it back on a narrow
+            # screen), so no column is cut at the right edge.
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.activated.connect(self._activated)
+        self.samples: dict[int, str] = {}
+
+    def fit(self) -> None:
+        metrics = self.fontMetrics()
+        for column, sample in self.samples.items():
+            wanted = metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth() + 8
+            self.setColumnWidth(column, max(self.columnWidth(column), wanted))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.samples:
+            self.fit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter opens the record on every platform (macOS styles do not activate).
@@ -298,6 +376,8 @@ class ListPane(QWidget):
         count_text: Callable[[int], str],
         widths: Sequence[int] = (),
         filters: QWidget | None = None,
+        *,
+        stretch: int | None = None,
     ) -> None:
         super().__init__()
         self.runner = runner
@@ -308,7 +388,7 @@ class ListPane(QWidget):
         self._generation = 0
         self._source: IdSource | None = None
         self._stale = False
-        self.table = RecordTable(model, widths)
+        self.table = RecordTable(model, widths, stretch)
         self.count_label = TextLabel()
         self.count_label.setObjectName("count")
         bar = QHBoxLayout()
@@ -332,8 +412,8 @@ class ListPane(QWidget):
 
         def work(_ctx: TaskContext) -> tuple[list[str], Mapping[str, HouseholdSyncState] | None]:
             ids = source()
-            # The households' sync states in the same task: one query per refresh.
-            states = model.load_states() if isinstance(model, HouseholdTableModel) else None
+            # The list's sync states in the same task: one query per refresh.
+            states = model.load_states() if isinstance(model, SyncColumnModel) else None
             return ids, states
 
         def done(result: object) -> None:
@@ -341,7 +421,7 @@ class ListPane(QWidget):
                 return  # a newer filter or search replaced this request
             assert isinstance(result, tuple)
             ids, states = result
-            if states is not None and isinstance(model, HouseholdTableModel):
+            if states is not None and isinstance(model, SyncColumnModel):
                 model.set_states(states)
             self._base = ids
             self._show()
@@ -374,6 +454,14 @@ class ListPane(QWidget):
     def _show(self) -> None:
         hits = self._hits
         ids = self._base if hits is None else [i for i in self._base if i in hits]
+        top = self.table.rowAt(0)  # the record at the top of the view, to keep it there
+        top_id = self.model.id_at(top) if 0 <= top < self.model.rowCount() else None
         self.model.set_ids(ids)
+        if top_id is not None and top > 0:
+            row = self.model.row_of(top_id)
+            if row >= 0:
+                self.table.scrollTo(
+                    self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
+                )
         self.count_label.setText(self._count_text(len(ids)))
         self.loaded.emit(len(ids))

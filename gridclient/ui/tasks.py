@@ -1,9 +1,18 @@
 """The one way off the UI thread and back.
 
-Work runs on one of two lanes: ``db`` (a single thread, so database writes are
-serialized) and ``net`` (network work). The result or the error is delivered on the UI
-thread through a queued signal. Long work receives a :class:`TaskContext` to report
-progress and to check for a cooperative cancel between batches.
+Work runs on one of four lanes:
+
+- ``read``: reads (list id queries, dialogs loading a record); two threads, each on its
+  own connection (WAL lets them read beside the writer);
+- ``write``: the store's writer (``storage/writer.py``), the single owner of every write;
+  bound with :meth:`TaskRunner.bind_writer` once a store is open;
+- ``cpu``: CPU work that touches no connection or only reads (report layout, the search
+  index, photo scaling, roster parsing); one thread, so it never starves reads;
+- ``net``: HTTP (sign-in, sync); two threads.
+
+The result or the error is delivered on the UI thread through a queued signal. Long work
+receives a :class:`TaskContext` to report progress and to check for a cooperative cancel
+between batches; a cancel is any :class:`~gridclient.cancel.Cancelled`.
 
 Tests build the runner with ``synchronous=True``: tasks run inline and callbacks fire
 before ``submit`` returns, so no test sleeps.
@@ -15,17 +24,27 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from gridclient.cancel import Cancelled
+
+__all__ = ["Cancelled", "Lane", "TaskContext", "TaskHandle", "TaskRunner"]
+
 log = logging.getLogger(__name__)
 
-Lane = Literal["db", "net"]
+T = TypeVar("T")
+
+Lane = Literal["read", "write", "cpu", "net"]
+_POOLS: dict[Lane, int] = {"read": 2, "cpu": 1, "net": 2}
+"""Threads per pooled lane; ``write`` is the store's one writer thread."""
 
 
-class Cancelled(Exception):
-    """Raised inside a task by :meth:`TaskContext.check` once cancel was requested."""
+class WriteExecutor(Protocol):
+    """What the ``write`` lane runs on (``storage.writer.Writer``)."""
+
+    def submit(self, fn: Callable[[], Any]) -> Any: ...
 
 
 @dataclass
@@ -84,20 +103,25 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.synchronous = synchronous
         self._pools: dict[Lane, QThreadPool] = {}
-        for lane, threads in (("db", 1), ("net", 2)):
+        for lane, threads in _POOLS.items():
             pool = QThreadPool(self)
             pool.setMaxThreadCount(threads)
-            self._pools[lane] = pool  # type: ignore[index]
+            self._pools[lane] = pool
+        self._writer: WriteExecutor | None = None
         self._live: set[TaskHandle] = set()
+
+    def bind_writer(self, writer: WriteExecutor | None) -> None:
+        """The executor of the ``write`` lane: the open store's writer."""
+        self._writer = writer
 
     def submit(
         self,
-        fn: Callable[[TaskContext], Any],
+        fn: Callable[[TaskContext], T],
         *,
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
-        lane: Lane = "db",
+        lane: Lane = "read",
     ) -> TaskHandle:
         context = TaskContext()
         handle = TaskHandle(context)
@@ -105,19 +129,19 @@ class TaskRunner(QObject):
         if on_progress is not None:
             handle.progressed.connect(on_progress)
 
-        def finished(result: object) -> None:
+        def finished(result: T) -> None:
             self._settle(handle)
             if on_done is not None:
                 on_done(result)
 
-        def failed(exc: object) -> None:
+        def failed(exc: BaseException) -> None:
             self._settle(handle)
             if isinstance(exc, Cancelled):
                 log.info("task cancelled")
             elif on_error is None:
-                log.error("background task failed", exc_info=exc)  # type: ignore[arg-type]
+                log.error("background task failed", exc_info=exc)
             if on_error is not None:
-                on_error(exc)  # type: ignore[arg-type]
+                on_error(exc)
 
         handle.finished.connect(finished)
         handle.failed.connect(failed)
@@ -125,6 +149,10 @@ class TaskRunner(QObject):
         job = _Job(fn, handle)
         if self.synchronous:
             job.run()
+        elif lane == "write":
+            if self._writer is None:
+                raise RuntimeError("no store writer bound to the task runner")
+            self._writer.submit(job.run)
         else:
             self._pools[lane].start(job)
         return handle

@@ -374,7 +374,8 @@ def test_import_confirmed_writes_and_publishes(  # type: ignore[no-untyped-def]
     assert after[EntityKind.RESIDENT] == before[EntityKind.RESIDENT] + 6
     assert after[EntityKind.HOUSEHOLD] == before[EntityKind.HOUSEHOLD] + 3
     assert seen and {EntityKind.HOUSEHOLD, EntityKind.RESIDENT} <= seen[-1].kinds
-    assert progress and progress[-1] == 100
+    # Progress comes from the store's writer thread: queued to the UI thread.
+    qtbot.waitUntil(lambda: bool(progress) and progress[-1] == 100)
     assert not dialog.import_button.isEnabled()  # imported once; choose a file again
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
 from gridclient.storage.syncmeta import OpStatus, SyncKey
+from gridclient.sync import engine as engine_module
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase, SyncReport
 from gridclient.sync.session import UserSession, log_in, log_in_offline
@@ -160,7 +162,7 @@ def test_a_sync_that_changes_nothing_leaves_the_lists_alone(
 
 
 def test_cancel_stops_a_sync_between_pages_and_the_next_sync_finishes(
-    qtbot: QtBot, tmp_path: Path, world: World
+    qtbot: QtBot, tmp_path: Path, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     t1 = Laptop(tmp_path / "t1", world.url, "t1")
     for i in range(30):
@@ -168,7 +170,8 @@ def test_cancel_stops_a_sync_between_pages_and_the_next_sync_finishes(
     assert t1.sync().ok
     t1.close()
     # Synchronous runner: the sync runs inside sync(), so the cancel click lands after
-    # exactly one pulled page.
+    # exactly one pulled page (each page its own transaction here, not grouped).
+    monkeypatch.setattr(engine_module, "GROUP_SECONDS", 0.0)
     desk = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1"), synchronous=True, page_size=7)
     try:
         window = desk.window
@@ -380,6 +383,49 @@ def test_demo_syncs_through_the_same_controller(qtbot: QtBot, demo: DemoSession)
         qtbot.waitUntil(lambda: desk.window.pending_label.text() == "待同步 0 条", timeout=WAIT)
     finally:
         desk.close()
+
+
+def test_a_sync_that_changed_one_household_updates_its_row_in_place(
+    qtbot: QtBot, tmp_path: Path, world: World
+) -> None:
+    """The sync's change set names the household: its row repaints with the new values,
+    the list is not reset, the selection and the scroll position stay where they were."""
+    t1 = Laptop(tmp_path / "t1", world.url, "t1")
+    made = [
+        t1.new_household(world.areas["G1"], address=f"幸福路{i}号", number=f"H{i:03d}")
+        for i in range(80)
+    ]
+    assert t1.sync().ok
+    desk = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1"), synchronous=True)
+    try:
+        window, model = desk.window, desk.window.model
+        desk.sync.sync()
+        assert desk.reports[-1].ok and model.rowCount() == 80
+        table = window.household_pane.table
+        table.resize(800, 400)
+        chosen = model.id_at(60)
+        table.selectRow(60)
+        table.scrollTo(model.index(50, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        top = model.id_at(table.rowAt(0))
+        resets: list[bool] = []
+        model.modelReset.connect(lambda: resets.append(True))
+
+        target = next(h for h in made if h.id == chosen)
+        t1.edit(EntityKind.HOUSEHOLD, target.id, number="H999")
+        assert t1.sync().ok
+        desk.sync.sync()
+
+        report = desk.reports[-1]
+        assert report.ok and report.changes.ids == {target.id}
+        assert not resets
+        row = model.row_of(target.id)
+        assert model.data(model.index(row, 0)) == "H999"
+        selected = {model.id_at(i.row()) for i in table.selectionModel().selectedRows()}
+        assert selected == {target.id}
+        assert model.id_at(table.rowAt(0)) == top
+    finally:
+        desk.close()
+        t1.close()
 
 
 def test_the_sync_button_shows_its_shortcut_and_f9_syncs(qtbot: QtBot, desk: Desk) -> None:

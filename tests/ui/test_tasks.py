@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
+from gridclient.storage.writer import Writer
 from gridclient.ui.tasks import Cancelled, TaskContext, TaskRunner
 
 
@@ -74,29 +76,46 @@ def test_synchronous_runner_for_tests() -> None:
     assert not runner.busy()
 
 
-def test_db_lane_serializes_writes(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_write_lane_is_the_stores_one_writer(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Write jobs run one at a time, in order, on the writer's thread."""
     runner = TaskRunner()
+    writer = Writer()
+    runner.bind_writer(writer)
     active = 0
     peak = 0
+    order: list[int] = []
+    threads: set[str] = set()
     lock = threading.Lock()
 
-    def write(ctx: TaskContext) -> None:
-        nonlocal active, peak
-        with lock:
-            active += 1
-            peak = max(peak, active)
-        threading.Event().wait(0.02)
-        with lock:
-            active -= 1
+    def write(n: int) -> Any:
+        def job(ctx: TaskContext) -> None:
+            nonlocal active, peak
+            with lock:
+                active += 1
+                peak = max(peak, active)
+            threads.add(threading.current_thread().name)
+            threading.Event().wait(0.02)
+            order.append(n)
+            with lock:
+                active -= 1
 
-    handles = [runner.submit(write) for _ in range(5)]
+        return job
+
+    handles = [runner.submit(write(n), lane="write") for n in range(5)]
     qtbot.waitUntil(lambda: all(h.done for h in handles))
-    assert peak == 1
+    assert peak == 1 and order == [0, 1, 2, 3, 4]
+    assert len(threads) == 1 and next(iter(threads)).startswith("gridclient-writer")
     runner.shutdown()
+    writer.close()
 
 
-@pytest.mark.parametrize("lane", ["db", "net"])
-def test_both_lanes_run(qtbot, lane) -> None:  # type: ignore[no-untyped-def]
+def test_the_write_lane_needs_a_writer() -> None:
+    with pytest.raises(RuntimeError):
+        TaskRunner().submit(lambda ctx: None, lane="write")
+
+
+@pytest.mark.parametrize("lane", ["read", "cpu", "net"])
+def test_pooled_lanes_run(qtbot, lane) -> None:  # type: ignore[no-untyped-def]
     runner = TaskRunner()
     results: list[object] = []
     handle = runner.submit(lambda ctx: lane, on_done=results.append, lane=lane)

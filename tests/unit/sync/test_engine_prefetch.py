@@ -83,7 +83,7 @@ def stored_households(store: Store) -> int:
         return len(repos.records.household_ids_of_grid(GRID))
 
 
-def test_every_page_is_applied_in_order_on_the_calling_thread(store: Store) -> None:
+def test_every_page_is_applied_in_order_on_the_stores_writer(store: Store) -> None:
     transport = Pages(4)
     applied: list[tuple[str, int]] = []
     engine = SyncEngine(store, transport)  # type: ignore[arg-type]
@@ -97,8 +97,10 @@ def test_every_page_is_applied_in_order_on_the_calling_thread(store: Store) -> N
     report = engine.run()
     assert report.ok and report.pulled == 12
     assert [cursor for cursor, _ in applied] == ["p1", "p2", "p3", "p4"]
-    assert {thread for _, thread in applied} == {threading.get_ident()}
+    [writer] = {thread for _, thread in applied}  # one thread: the store's writer
+    assert writer != threading.get_ident()
     assert transport.asked == ["", "p1", "p2", "p3"]
+    assert writer not in transport.threads
     assert threading.get_ident() not in transport.threads  # fetched on the helper thread
     assert saved_cursor(store) == "p4" and stored_households(store) == 12
 
@@ -133,7 +135,12 @@ def test_a_failed_write_drops_the_page_fetched_ahead(store: Store) -> None:
     assert (saved_cursor(store), stored_households(store)) in ((None, 0), ("p1", 3))
 
 
-def test_cancel_stops_after_the_page_being_written(store: Store) -> None:
+def test_cancel_stops_after_the_page_being_written(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gridclient.sync import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "GROUP_SECONDS", 0.0)  # a transaction per page
     transport = Pages(5)
     cancel = threading.Event()
 
@@ -204,3 +211,53 @@ def test_a_save_during_a_long_pull_commits_quickly(store: Store) -> None:
     finally:
         pulling.join(60)
     assert max(waited) < engine_module.GROUP_SECONDS + 1.0, waited
+
+
+def test_the_writer_owns_every_write_and_a_save_lands_within_a_second(store: Store) -> None:
+    """The application's path: the pull runs on a network thread and hands its page
+    groups to the store's writer; a person's save goes to the same writer (what
+    ``AppContext.write`` does) and is written between two groups, within a second, while
+    every write transaction of the pull and of the save runs on the writer thread."""
+    import time
+
+    from gridclient.storage import engine as storage_engine
+
+    transport = Pages(40, size=50)
+    engine = SyncEngine(store, transport)  # type: ignore[arg-type]
+    original = engine._apply_on
+    writers: set[str] = set()
+    real_hold = storage_engine.FairLock.hold
+
+    def spy_hold(self: Any) -> Any:
+        writers.add(threading.current_thread().name)
+        return real_hold(self)
+
+    def slow(connection: Any, page: Any, report: SyncReport) -> None:
+        time.sleep(0.05)  # a slow laptop writing a page
+        original(connection, page, report)
+
+    engine._apply_on = slow  # type: ignore[method-assign]
+    storage_engine.FairLock.hold = spy_hold  # type: ignore[method-assign]
+    waited: list[float] = []
+    try:
+        pulling = threading.Thread(target=engine.run, name="net-lane")
+        pulling.start()
+        try:
+            time.sleep(0.3)
+            for n in range(3):
+
+                def save(n: int = n) -> None:
+                    with store.unit_of_work(actor="w1") as uow:
+                        uow.create(Household(grid_id=GRID, address=f"新户{n}"))
+
+                began = time.monotonic()
+                store.writer.run(save)
+                waited.append(time.monotonic() - began)
+            assert pulling.is_alive(), "the pull ended before the saves: not a real test"
+        finally:
+            pulling.join(60)
+    finally:
+        storage_engine.FairLock.hold = real_hold  # type: ignore[method-assign]
+    assert max(waited) < 1.0, waited
+    assert stored_households(store) == 40 * 50 + 3
+    assert {name.split("_")[0] for name in writers} == {"gridclient-writer"}, writers
