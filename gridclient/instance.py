@@ -22,14 +22,19 @@ locked, since the lock screen is the window's page) before it says why it stops.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
 
 __all__ = [
     "ALREADY_RUNNING",
@@ -137,22 +142,33 @@ class ActivationServer(QObject):
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.readyRead.connect(self._ready)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
 
-    def _read(self, socket: object) -> None:
+    def _ready(self) -> None:
         from PySide6.QtNetwork import QLocalSocket
 
-        assert isinstance(socket, QLocalSocket)
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
+
+    def _read(self, socket: QLocalSocket) -> None:
         data = bytes(socket.readAll().data())
         if _SHOW.strip() in data:
             log.info("another gridclient started on this data directory: coming to the front")
             self._show()
 
     def close(self) -> None:
+        """Stop listening and drop the connections still open."""
+        from PySide6.QtNetwork import QLocalSocket
+
         self.server.close()
+        for socket in self.server.findChildren(QLocalSocket):
+            with contextlib.suppress(RuntimeError, TypeError):  # not connected (yet)
+                socket.readyRead.disconnect(self._ready)
+            socket.abort()
 
 
 def allow_foreground(pid: int | None) -> bool:
