@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from openpyxl import Workbook
 
 from gridclient.demo.local import load_dataset
+from gridclient.imports.roster import import_roster, read_roster
 from gridclient.reports.data import Period, ReportKind, build_report
-from gridclient.reports.importer import import_roster, read_roster
 from gridclient.reports.render import render_pdf
 from gridclient.storage import Store, keys
 from gridclient.storage.keys import key_file_for

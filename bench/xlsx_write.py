@@ -8,7 +8,7 @@ off: the figures are plain ``time.perf_counter`` and ``resource`` max RSS):
 * the report export (``reports.excel.write_xlsx``) of a visit-register-like report of
   N rows × 8 columns (masked ID number, names, addresses, a long visit text; one row in
   50 holds a formula-like name, one in 97 a control character);
-* the roster error workbook (``reports.importer.write_error_workbook``) of N rejected
+* the roster error workbook (``imports.roster.write_error_workbook``) of N rejected
   rows × 10 columns.
 
 ``--baseline-rows`` also times the previous writer's pattern (a normal worksheet,
@@ -33,9 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from gridclient.imports.roster import RosterPreview, RosterRow, RowStatus, write_error_workbook
 from gridclient.reports.data import Column, Period, Report, ReportKind
 from gridclient.reports.excel import write_xlsx
-from gridclient.reports.importer import RosterPreview, RosterRow, RowStatus, write_error_workbook
 
 COLUMNS = (
     Column("序号", 4, numeric=True),

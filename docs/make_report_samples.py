@@ -4,8 +4,9 @@ and the screenshots of the report and roster import dialogs in docs/screenshots/
     QT_QPA_PLATFORM=offscreen python docs/make_report_samples.py
 
 Builds the demo township in a temporary store, renders each report to PDF for the
-township (the roster of 残疾人 as township staff would print it, then as a grid worker
-sees it with masked numbers) and converts page 1 to PNG with ``pdftoppm -r 80``. The
+township (the roster of 残疾人 as township staff would print it, as a grid worker sees it
+with masked numbers and as a masked copy for passing upward; the 留守儿童 roster with the
+guardian columns; the 90+ roster) and converts page 1 to PNG with ``pdftoppm -r 80``. The
 dialogs run in Chinese on the synchronous task runner: the report dialog with the
 event ledger's preview, and the import dialog after checking a messy roster.
 """
@@ -47,12 +48,29 @@ def main() -> int:
         store = Store.create(Path(folder) / "demo.db", "samples", kdf=CHEAP_KDF)
         try:
             load_dataset(store, dataset)
-            jobs = [(kind.value, kind, Role.TOWNSHIP) for kind in ReportKind] + [
-                ("roster-worker", ReportKind.ROSTER, Role.WORKER)
+            disabled = SpecialGroup.DISABLED
+            jobs = [(kind.value, kind, Role.TOWNSHIP, disabled, False) for kind in ReportKind] + [
+                ("roster-worker", ReportKind.ROSTER, Role.WORKER, disabled, False),
+                # Issue #16: guardian columns, 残疾证号 in a masked copy, 90+ (高龄津贴).
+                (
+                    "roster-left-behind-child",
+                    ReportKind.ROSTER,
+                    Role.TOWNSHIP,
+                    SpecialGroup.LEFT_BEHIND_CHILD,
+                    False,
+                ),
+                ("roster-masked", ReportKind.ROSTER, Role.TOWNSHIP, disabled, True),
+                (
+                    "roster-elderly-90",
+                    ReportKind.ROSTER,
+                    Role.TOWNSHIP,
+                    SpecialGroup.ELDERLY_90,
+                    False,
+                ),
             ]
-            for name, kind, role in jobs:
+            for name, kind, role, group, masked in jobs:
                 report = build_report(
-                    store, kind, township.code, period, role=role, group=SpecialGroup.DISABLED
+                    store, kind, township.code, period, role=role, group=group, masked=masked
                 )
                 pdf = Path(folder) / f"{name}.pdf"
                 pages = render_pdf(report, pdf)

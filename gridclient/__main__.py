@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from gridclient import __version__
 from gridclient.cli import IT_OPTIONS, UserError, add_global_options, it_overrides
 from gridclient.headless import add_commands as add_sync_commands
+from gridclient.imports.cli import add_import_command
 from gridclient.reports.cli import add_report_commands
 
 __all__ = ["IT_OPTIONS", "build_parser", "it_overrides", "main"]
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_sync_commands(commands)
     add_report_commands(commands)
+    add_import_command(commands)
     from gridclient.diagnostics import add_diagnostics_command
     from gridclient.rescue import add_rescue_command
     from gridclient.selftest import add_self_test_command

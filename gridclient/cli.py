@@ -10,10 +10,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gridclient.config import BadSetting, ITSettings, Paths, effective_settings, log_settings
 from gridclient.config import parse_setting as _parse_setting
+
+if TYPE_CHECKING:
+    from gridclient.storage import Store
 
 __all__ = [
     "IT_OPTIONS",
@@ -27,6 +30,9 @@ __all__ = [
 ]
 
 PASSWORD_ENV = "GRIDCLIENT_PASSWORD"
+DEMO_SERVER = "demo.local"
+"""The demo's store name (``gridclient.demo.bootstrap``), the default ``--server`` of the
+local-data commands when the IT settings name none."""
 
 #: Command-line option → IT setting it overrides (command line > user > IT file > defaults).
 IT_OPTIONS: dict[str, tuple[str, str, str]] = {
@@ -111,19 +117,6 @@ def start_command(args: argparse.Namespace, *, ensure: bool = True) -> tuple[Pat
     return paths, settings
 
 
-def lock_data_dir(paths: Paths) -> Any:
-    """Take the data directory's lock (:mod:`gridclient.instance`) for a command that
-    opens a store, before it asks for a password; a window or another command holding it
-    ends this one with a Chinese message and exit status 75. Returns the
-    :class:`~gridclient.instance.InstanceLock` (release it when done)."""
-    from gridclient.instance import ALREADY_RUNNING, InstanceLock, in_use_message
-
-    lock = InstanceLock(paths.data_dir)
-    if not lock.acquire():
-        raise UserError(in_use_message(paths.data_dir), ALREADY_RUNNING)
-    return lock
-
-
 def ask_password(prompt: str) -> str:
     """``GRIDCLIENT_PASSWORD``, else asked on the terminal; without a terminal (a
     script, a scheduled task) a clear error instead of waiting on or failing to read
@@ -137,3 +130,76 @@ def ask_password(prompt: str) -> str:
         return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt):
         raise UserError("未输入密码，已取消。", 130) from None
+
+
+def lock_data_dir(paths: Paths) -> Any:
+    """Take the data directory's lock (:mod:`gridclient.instance`) for a command that
+    opens a store, before it asks for a password; a window or another command holding it
+    ends this one with a Chinese message and exit status 75. Returns the
+    :class:`~gridclient.instance.InstanceLock` (release it when done)."""
+    from gridclient.instance import ALREADY_RUNNING, InstanceLock, in_use_message
+
+    lock = InstanceLock(paths.data_dir)
+    if not lock.acquire():
+        raise UserError(in_use_message(paths.data_dir), ALREADY_RUNNING)
+    return lock
+
+
+# -- commands on a user's local data (report, import) ---------------------------------
+
+
+def local_data_options(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` and the IT options are the global ones (``gridclient.cli``); this
+    ``--server`` also takes the demo's store name ``demo.local``. Default: ``--server``
+    given before the sub-command, else the IT settings' server, else the demo's."""
+    parser.add_argument("--user", required=True, help="用户名（打开该用户的本地数据）")
+    parser.add_argument(
+        "--server",
+        default=argparse.SUPPRESS,
+        help=f"服务器地址（默认：IT 设置中的地址，未设置时为演示数据 {DEMO_SERVER}）",
+    )
+
+
+def _password() -> str:
+    return ask_password("密码：")
+
+
+def resolve_local_server(args: argparse.Namespace) -> None:
+    """``args.server``: ``--server``, else the IT settings' server, else the demo's."""
+    _paths, settings = start_command(args)
+    args.server = getattr(args, "server", None) or settings.server_url or DEMO_SERVER
+
+
+def open_local_store(args: argparse.Namespace) -> Store:
+    from gridclient.storage import Store
+    from gridclient.storage.store import store_path
+
+    paths = Paths.resolve(getattr(args, "data_dir", None))
+    path = store_path(paths.data_dir, args.server, args.user)
+    if not path.exists():
+        raise LookupError(f"找不到用户 {args.user} 在 {args.server} 的本地数据：{path}")
+    return Store.open(path, _password())
+
+
+def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from gridclient.cancel import Cancelled
+    from gridclient.storage.errors import StorageError
+
+    lock = None
+    try:
+        resolve_local_server(args)
+        lock = lock_data_dir(Paths.resolve(getattr(args, "data_dir", None)))
+        return run(args)
+    # A roster the import refuses is a ValueError (RosterError); a cancel is Cancelled.
+    except (LookupError, Cancelled, ValueError) as exc:  # an unknown area is a LookupError
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except StorageError as exc:
+        print(f"无法打开本地数据：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断，数据未作修改。", file=sys.stderr)
+        return 130
+    finally:
+        if lock is not None:
+            lock.release()

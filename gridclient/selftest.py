@@ -300,13 +300,22 @@ def check_cjk_font(scratch: _Scratch) -> str:
     without a Chinese font prints empty boxes and the PDF check alone passes).
 
     Read from the PDF: each embedded font's ToUnicode map. A character drawn as a box
-    maps to no character at all. A CJK font may map a glyph back to the Kangxi radical
-    that shares it (⼊ for 入): NFKC folds most of those; any character still not found
-    counts only if an embedded font, as installed, has a glyph for it."""
+    maps to no character at all. A CJK font may share a glyph with a Kangxi radical (⼊
+    and 入); the renderer corrects the map, and a radical left in it fails the check
+    (text copied from the PDF would not be what was printed: the fonts of the machine,
+    e.g. Microsoft YaHei on Windows, decide, so the frozen build checks it there). Any
+    character not found counts only if an embedded font, as installed, has a glyph."""
     if scratch.report_pdf is None or scratch.report_title is None:
         raise Skipped("needs the report to PDF check")
     wanted = {ch for ch in scratch.report_title if _is_cjk(ch)}
     fonts = pdf_font_text(scratch.report_pdf.read_bytes())
+    radicals = sorted({ch for chars in fonts.values() for ch in chars if _is_radical(ch)})
+    if radicals:
+        raise RuntimeError(
+            "text copied out of the report PDF would read radicals "
+            f"({''.join(radicals)}) instead of the characters printed: the ToUnicode "
+            "correction (gridclient.reports.tounicode) did not run"
+        )
     drawn: set[str] = set()
     for chars in fonts.values():
         drawn |= chars | {unicodedata.normalize("NFKC", ch) for ch in chars}
@@ -322,7 +331,13 @@ def check_cjk_font(scratch: _Scratch) -> str:
             f"the report's Chinese is drawn as empty boxes: no embedded font has "
             f"{''.join(sorted(missing))} (embedded: {', '.join(sorted(fonts)) or 'none'}) — {hint}"
         )
-    return f"{', '.join(covering)} draws “{scratch.report_title}”"
+    return f"{', '.join(covering)} draws “{scratch.report_title}”, copies as printed"
+
+
+def _is_radical(ch: str) -> bool:
+    from gridclient.reports.tounicode import is_radical
+
+    return is_radical(ch)
 
 
 def _is_cjk_like(ch: str) -> bool:

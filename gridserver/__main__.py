@@ -80,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--level", required=True, choices=[a.value for a in AreaLevel])
     p.add_argument("--parent", metavar="AREA_CODE")
 
+    p = sub.add_parser(
+        "set-issuer",
+        parents=[common],
+        help="set an area's 填报单位 (the issuing body its reports print), '' to clear",
+    )
+    p.add_argument("code")
+    p.add_argument("issuer")
+
     p = sub.add_parser("move-area", parents=[common], help="put an area under another parent")
     p.add_argument("code")
     p.add_argument("--parent", required=True, metavar="AREA_CODE")
@@ -220,6 +228,9 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     elif args.command == "add-area":
         admin.add_area(db, args.code, args.name, AreaLevel(args.level), args.parent)
         print(f"已创建区划 {args.code} {args.name}")
+    elif args.command == "set-issuer":
+        admin.set_issuer(db, args.code, args.issuer)
+        print(f"填报单位已设置：{args.code} → {args.issuer.strip() or '（已清除）'}")
     elif args.command == "move-area":
         admin.move_area(db, args.code, args.parent)
         print(f"已将区划 {args.code} 移至 {args.parent} 之下")

@@ -63,6 +63,44 @@ def add_area(db: Database, code: str, name: str, level: AreaLevel, parent_code: 
     return area.id
 
 
+def set_issuer(db: Database, code: str, issuer: str) -> None:
+    """Set the area's 填报单位 (the issuing body printed on its rosters and reports, e.g.
+    和平镇人民政府); empty clears it (reports then use the nearest area above with one,
+    else the chain of area names). The change syncs to every laptop holding the area."""
+    issuer = issuer.strip()
+    try:
+        limits.check_value(EntityKind.AREA, "issuer", issuer)
+    except limits.InvalidValue as exc:
+        raise UserError(exc.message) from None
+    now = utcnow()
+    with db.write() as conn:
+        area_id = find_area_id(conn, code)
+        if area_id is None:
+            raise UserError(f"区划代码 {code} 不存在")
+        row = conn.execute(
+            select(records)
+            .where(records.c.kind == EntityKind.AREA.value, records.c.id == area_id)
+            .with_for_update()
+        ).one()
+        if row.deleted:
+            raise UserError(f"区划 {code} 已删除")
+        if row.fields.get("issuer", "") == issuer:
+            return
+        version = row.version + 1
+        change = {"issuer": issuer}
+        conn.execute(
+            update(records)
+            .where(records.c.kind == row.kind, records.c.id == row.id)
+            .values(
+                version=version,
+                updated_at=now,
+                fields={**row.fields, **change},
+                field_versions=bump_versions(row.field_versions, change, version),
+            )
+        )
+        stamp(conn, FeedEffects(records={(row.kind, row.id)}))
+
+
 def move_area(db: Database, code: str, parent_code: str) -> None:
     """Put an area under another parent (a village handed to another township): every
     record below it leaves the old parent's users (evictions) and reaches the new

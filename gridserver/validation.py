@@ -8,15 +8,18 @@ park the op and show the person what to fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from gridcore.domain import idnumber, limits
+from gridcore.domain.agegroups import today_cst
 from gridcore.domain.codec import CodecError, decode_value, field_specs
-from gridcore.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind, SpecialGroup
+from gridcore.domain.grouprules import tag_problems
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 
@@ -45,6 +48,51 @@ def check_field(kind: EntityKind, name: str, value: Any) -> Any:
         except idnumber.InvalidIdNumber as exc:
             raise OpRejected("invalid_id_number", str(exc), name) from None
     return value
+
+
+_TAG_FIELDS = frozenset({"tags", "gender", "birth_date"})
+
+
+def check_tags(
+    kind: EntityKind,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    changed: Collection[str],
+    now: datetime,
+) -> None:
+    """The special-group rules of :mod:`gridcore.domain.grouprules` on a resident as it
+    would be stored (``after``, wire fields), the same check the resident form makes.
+
+    Only what the op touches is judged: age rules for tags it sets (all tags when it
+    changes the birth date), the gender rule when it changes the tags or the gender; a
+    record stored before these rules is not refused for an unrelated edit."""
+    if kind is not EntityKind.RESIDENT or not _TAG_FIELDS & set(changed):
+        return
+    tags = _tags(after.get("tags"))
+    old = _tags(before.get("tags")) if before is not None else frozenset()
+    gender = after.get("gender") if {"tags", "gender"} & set(changed) else None
+    birth = after.get("birth_date")
+    try:
+        problems = tag_problems(
+            tags,
+            decode_value(kind, "gender", gender),
+            decode_value(kind, "birth_date", birth),
+            today_cst(now),
+            checked=tags if "birth_date" in changed or before is None else tags - old,
+        )
+    except CodecError:
+        return  # a stored value from before the codec checks: nothing to judge by
+    if problems:
+        raise OpRejected("invalid_field", problems[0].message, "tags")
+
+
+def _tags(value: Any) -> frozenset[SpecialGroup]:
+    """Known group codes of a wire tag list (a code from a newer client is kept, not
+    judged)."""
+    if not isinstance(value, list):
+        return frozenset()
+    known = {g.value for g in SpecialGroup}
+    return frozenset(SpecialGroup(c) for c in value if isinstance(c, str) and c in known)
 
 
 def shown_name(name: str) -> str:

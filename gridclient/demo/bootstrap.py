@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gridclient.cli import DEMO_SERVER
 from gridclient.config import Paths
 from gridclient.demo.embedded import require_server, start_embedded
 from gridclient.storage.queries import HouseholdQueries
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEMO_SERVER = "demo.local"
+__all__ = ["DEMO_SERVER", "DEMO_SIZE", "DemoSession", "open_demo"]
+
 DEMO_SIZE = "S"
 
 Progress = Callable[[int, int, str], None]

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from gridclient.storage.convert import record_from_row
@@ -33,11 +33,12 @@ from gridclient.storage.models import (
     ResidentRow,
     VisitRow,
 )
+from gridclient.storage.queries import group_member
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain import idnumber, phone
-from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, today_cst
+from gridcore.domain.agegroups import age_on, today_cst
 from gridcore.domain.catalog import EventCatalog
 from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import (
@@ -57,10 +58,12 @@ from gridcore.domain.workflow import EventStatus, event_status
 
 __all__ = [
     "NOT_SYNCED",
+    "AmbiguousHousehold",
     "AreaChoice",
     "AreaNotFound",
     "Cell",
     "Column",
+    "HouseholdNotFound",
     "Period",
     "Report",
     "ReportKind",
@@ -101,6 +104,21 @@ _TITLES = {
     ReportKind.ROSTER: "特殊群体花名册",
     ReportKind.EVENT_STATS: "事件办理统计",
 }
+
+
+class HouseholdNotFound(LookupError):
+    def __init__(self, key: str, area: str) -> None:
+        super().__init__(f"在{area}找不到户号或住户编号为“{key}”的住户")
+        self.key = key
+
+
+class AmbiguousHousehold(LookupError):
+    def __init__(self, key: str, addresses: Sequence[str]) -> None:
+        shown = "、".join(addresses[:5]) + ("等" if len(addresses) > 5 else "")
+        super().__init__(
+            f"户号“{key}”对应 {len(addresses)} 户（{shown}），请改用住户编号或选择更小的区域"
+        )
+        self.key = key
 
 
 class AreaNotFound(LookupError):
@@ -176,6 +194,14 @@ class Report:
     subtitle: str = ""
     landscape: bool = False
     notes: tuple[str, ...] = field(default=())
+    area_text: str = ""
+    """The area covered, when ``unit_name`` is the issuing body rather than the area."""
+
+    @property
+    def unit_line(self) -> str:
+        """填报单位 (and 统计范围 when the unit is an issuing body) for the heading."""
+        line = f"填报单位：{self.unit_name}"
+        return f"{line}　统计范围：{self.area_text}" if self.area_text else line
 
     @property
     def title(self) -> str:
@@ -231,6 +257,7 @@ class _Area:
     name: str
     level: AreaLevel
     parent_id: str | None
+    issuer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +267,8 @@ class _Scope:
     grids: tuple[_Area, ...]
     """The grids of the subtree, in code order."""
     grid_names: Mapping[str, str]
+    area_text: str = ""
+    """The chain of area names when ``unit_name`` is an issuing body, else empty."""
 
     @property
     def grid_ids(self) -> list[str]:
@@ -248,12 +277,25 @@ class _Scope:
 
 def _areas(connection: Connection) -> dict[str, _Area]:
     statement = select(
-        AreaRow.id, AreaRow.code, AreaRow.name, AreaRow.level, AreaRow.parent_id
+        AreaRow.id, AreaRow.code, AreaRow.name, AreaRow.level, AreaRow.parent_id, AreaRow.issuer
     ).where(AreaRow.deleted.is_(False))
     return {
-        r.id: _Area(r.id, r.code, r.name, AreaLevel(r.level), r.parent_id)
+        r.id: _Area(r.id, r.code, r.name, AreaLevel(r.level), r.parent_id, r.issuer or "")
         for r in connection.execute(statement)
     }
+
+
+def _issuer(area: _Area, areas: Mapping[str, _Area]) -> str:
+    """填报单位 of a report on ``area``: its own issuer, else the nearest one above it (a
+    grid's roster is issued by its village or township), else empty."""
+    node: _Area | None = area
+    seen: set[str] = set()
+    while node is not None and node.id not in seen:
+        if node.issuer.strip():
+            return node.issuer.strip()
+        seen.add(node.id)
+        node = areas.get(node.parent_id or "")
+    return ""
 
 
 def _scope(connection: Connection, key: str) -> _Scope:
@@ -289,7 +331,13 @@ def _scope(connection: Connection, key: str) -> _Scope:
         if parent is not None and not g.name.startswith(parent.name):
             short = parent.name + g.name
         grid_names[g.id] = short
-    return _Scope(area, "".join(reversed(chain)), tuple(grids), grid_names)
+    # 填报单位: the issuing body set on the server (e.g. 和平镇人民政府); without one, the
+    # chain of area names (测试县和平镇东村).
+    names = "".join(reversed(chain))
+    issuer = _issuer(area, areas)
+    return _Scope(
+        area, issuer or names, tuple(grids), grid_names, area_text=names if issuer else ""
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,13 +468,11 @@ def build_visit_register(
         names = repos.sync_state.display_names()
         subtitle = ""
         if household_id is not None:
+            home_id, number, address = _household(connection, scope, household_id)
             statements: list[Select[tuple[object, ...]]] = [
-                base.where(VisitRow.household_id == household_id)
+                base.where(VisitRow.household_id == home_id)
             ]
-            found = connection.execute(
-                select(HouseholdRow.address).where(HouseholdRow.id == household_id)
-            ).scalar()
-            subtitle = str(found or household_id)
+            subtitle = f"户号{number} {address}" if number else address
         else:
             statements = [base.where(VisitRow.grid_id.in_(c)) for c in _in_chunks(scope.grid_ids)]
         fetched = [row for s in statements for row in connection.execute(s)]
@@ -451,6 +497,7 @@ def build_visit_register(
         return Report(
             kind=ReportKind.VISIT_REGISTER,
             unit_name=scope.unit_name,
+            area_text=scope.area_text,
             period=period,
             subtitle=subtitle,
             columns=(
@@ -472,6 +519,34 @@ def build_visit_register(
             data_as_of=context.data_as_of(repos),
             landscape=True,
         )
+
+
+def _household(connection: Connection, scope: _Scope, key: str) -> tuple[str, str, str]:
+    """(id, 户号, address) of the household ``key`` names in the scope: its internal id,
+    else its 户号 (household register number, what a clerk has on paper)."""
+    columns = (HouseholdRow.id, HouseholdRow.number, HouseholdRow.address)
+    key = key.strip()
+    row = connection.execute(
+        select(*columns).where(HouseholdRow.id == key, HouseholdRow.deleted.is_(False))
+    ).first()
+    if row is not None:
+        return row.id, row.number or "", row.address or ""
+    found = [
+        r
+        for chunk in _in_chunks(scope.grid_ids)
+        for r in connection.execute(
+            select(*columns).where(
+                HouseholdRow.number == key,
+                HouseholdRow.deleted.is_(False),
+                HouseholdRow.grid_id.in_(chunk),
+            )
+        )
+    ]
+    if not found:
+        raise HouseholdNotFound(key, scope.area.name)
+    if len(found) > 1:
+        raise AmbiguousHousehold(key, sorted(r.address for r in found))
+    return found[0].id, found[0].number or "", found[0].address or ""
 
 
 # ------------------------------------------------------------ 网格走访情况汇总表
@@ -551,6 +626,7 @@ def build_visit_summary(
         return Report(
             kind=ReportKind.VISIT_SUMMARY,
             unit_name=scope.unit_name,
+            area_text=scope.area_text,
             period=period,
             columns=(
                 Column("序号", 4, numeric=True),
@@ -673,6 +749,7 @@ def build_event_ledger(
         return Report(
             kind=ReportKind.EVENT_LEDGER,
             unit_name=scope.unit_name,
+            area_text=scope.area_text,
             period=period,
             columns=(
                 Column("序号", 4, numeric=True),
@@ -755,6 +832,7 @@ def build_event_stats(
         return Report(
             kind=ReportKind.EVENT_STATS,
             unit_name=scope.unit_name,
+            area_text=scope.area_text,
             period=period,
             columns=(
                 Column("序号", 4, numeric=True),
@@ -782,25 +860,49 @@ def build_event_stats(
 # ------------------------------------------------------------------ 特殊群体花名册
 
 
+#: Extra roster columns by group: the guardian of a child, the 残疾人证 of a disabled person.
+_GUARDIAN_GROUPS = frozenset({SpecialGroup.LEFT_BEHIND_CHILD, SpecialGroup.CHILD_IN_DIFFICULTY})
+_MASK_NOTE = "依据个人信息保护规定，身份证号码和电话号码已做脱敏处理。"
+
+
+def _mask_id(text: str, full: bool) -> str:
+    return text if full or not text else idnumber.mask(text)
+
+
+def _mask_phone(text: str, full: bool) -> str:
+    return text if full or not text else phone.mask(text)
+
+
+def _mask_certificate(text: str, full: bool) -> str:
+    """残疾证号 is the ID number and two digits (category, grade): masked like it (the
+    birth date hidden); anything else all but its last 2 characters."""
+    if full or not text:
+        return text
+    if len(text) == 20:
+        return idnumber.mask(text[:18]) + text[18:]
+    return "*" * max(len(text) - 2, 0) + text[-2:]
+
+
 def build_roster(
     store: Store,
     area: str,
     group: SpecialGroup,
     role: Role,
     *,
+    masked: bool = False,
     now: datetime | None = None,
 ) -> Report:
-    """Live residents of the area tagged ``group``; ID and phone numbers masked unless
-    ``role`` may see them in full."""
+    """Live residents of the area in ``group`` on the day of the report (老年人 by the
+    birth date; 留守儿童, 困境儿童 and 重点青少年 by the tag while the age is within the
+    bounds). ID and phone numbers are masked unless ``role`` may see them in full, and
+    always with ``masked`` (a copy for passing upward). The 留守儿童 and 困境儿童 rosters
+    add 监护人 and 监护人电话; the 残疾人 roster 残疾类别等级 and 残疾证号."""
     context = _Context(store, now)
-    full = may_see_full_ids(role)
+    full = may_see_full_ids(role) and not masked
     today = today_cst(context.now)
-    years = AGE_GROUPS.get(group)
-    if years is not None:  # 老年人 60+/80+: from the birth date, stored tags go stale
-        member: ColumnElement[bool] = ResidentRow.birth_date <= birth_cutoff(years, today)
-    else:
-        tag = func.json_each(ResidentRow.tags).table_valued("value")
-        member = exists(select(tag.c.value).where(tag.c.value == group.value))
+    member = group_member(group.value, today)
+    guardian = group in _GUARDIAN_GROUPS
+    disabled = group is SpecialGroup.DISABLED
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
         fetched: list[Any] = []
@@ -815,6 +917,9 @@ def build_roster(
                     ResidentRow.ethnicity,
                     ResidentRow.disability_category,
                     ResidentRow.disability_grade,
+                    ResidentRow.disability_certificate,
+                    ResidentRow.guardian,
+                    ResidentRow.guardian_phone,
                     ResidentRow.notes,
                     HouseholdRow.grid_id,
                     HouseholdRow.address,
@@ -837,11 +942,22 @@ def build_roster(
         for n, r in enumerate(fetched, start=1):
             gender = Gender(r.gender).label if r.gender else ""
             genders[gender] += 1
-            id_text = r.id_number if full else idnumber.mask(r.id_number) if r.id_number else ""
-            phone_text = r.phone if full else phone.mask(r.phone) if r.phone else ""
             age: Cell = ""
             if r.birth_date is not None:
                 age = age_on(r.birth_date, today)
+            extra: tuple[Cell, ...] = ()
+            if guardian:
+                extra = (r.guardian or "", _mask_phone(r.guardian_phone or "", full))
+            elif disabled:
+                extra = (
+                    _disability_text(r.disability_category, r.disability_grade),
+                    _mask_certificate(r.disability_certificate or "", full),
+                )
+            note = (
+                r.notes
+                if disabled
+                else _roster_note(r.disability_category, r.disability_grade, r.notes)
+            )
             rows.append(
                 (
                     n,
@@ -849,47 +965,69 @@ def build_roster(
                     gender,
                     age,
                     r.ethnicity,
-                    id_text,
-                    phone_text,
+                    _mask_id(r.id_number, full),
+                    _mask_phone(r.phone, full),
                     scope.grid_names.get(r.grid_id, ""),
                     r.address,
-                    _roster_note(r.disability_category, r.disability_grade, r.notes),
+                    *extra,
+                    note,
                 )
             )
         male, female = genders[Gender.MALE.label], genders[Gender.FEMALE.label]
+        extra_columns: tuple[Column, ...] = ()
+        if guardian:
+            extra_columns = (Column("监护人", 9), Column("监护人电话", 12))
+        elif disabled:
+            extra_columns = (Column("残疾类别等级", 9), Column("残疾证号", 21))
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("姓名", 7),
+            Column("性别", 4),
+            Column("年龄", 4, numeric=True),
+            Column("民族", 5),
+            Column("公民身份号码", 19),
+            Column("联系电话", 12),
+            Column("网格", 10),
+            Column("住址", 18 - 4 * bool(extra_columns)),
+            *extra_columns,
+            Column("备注", 10 - 2 * bool(extra_columns)),
+        )
+        totals: tuple[Cell, ...] = (
+            "合计",
+            f"{len(rows)}人",
+            f"男{male} 女{female}",
+            *([""] * (len(columns) - 3)),
+        )
         return Report(
             kind=ReportKind.ROSTER,
             unit_name=scope.unit_name,
+            area_text=scope.area_text,
             period=None,
             subtitle=group.label,
-            columns=(
-                Column("序号", 4, numeric=True),
-                Column("姓名", 7),
-                Column("性别", 4),
-                Column("年龄", 4, numeric=True),
-                Column("民族", 5),
-                Column("公民身份号码", 19),
-                Column("联系电话", 12),
-                Column("网格", 10),
-                Column("住址", 18),
-                Column("备注", 10),
-            ),
+            columns=columns,
             rows=tuple(rows),
-            totals=("合计", f"{len(rows)}人", f"男{male} 女{female}", "", "", "", "", "", "", ""),
+            totals=totals,
             summary=(f"{group.label}共 {len(rows)} 人（男 {male} 人，女 {female} 人）。",),
-            notes=() if full else ("依据个人信息保护规定，身份证号码和电话号码已做脱敏处理。",),
+            notes=() if full else (_MASK_NOTE,),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),
             landscape=True,
         )
 
 
+def _disability_text(category: str | None, grade: int | None) -> str:
+    if not category:
+        return ""
+    text = DisabilityCategory(category).label
+    if grade:
+        text += f"{'一二三四'[grade - 1] if 1 <= grade <= 4 else grade}级"
+    return text
+
+
 def _roster_note(category: str | None, grade: int | None, notes: str) -> str:
     parts = []
-    if category:
-        text = DisabilityCategory(category).label
-        if grade:
-            text += f"{'一二三四'[grade - 1] if 1 <= grade <= 4 else grade}级"
+    text = _disability_text(category, grade)
+    if text:
         parts.append(text)
     if notes:
         parts.append(notes)
@@ -908,9 +1046,12 @@ def build_report(
     role: Role = Role.WORKER,
     group: SpecialGroup | None = None,
     household_id: str | None = None,
+    masked: bool = False,
     now: datetime | None = None,
 ) -> Report:
-    """One entry point for the command line and the UI."""
+    """One entry point for the command line and the UI. ``household_id``: the household's
+    id or its 户号 (入户走访登记表); ``masked``: ID and phone numbers masked whatever the
+    role (花名册; the other reports print neither)."""
     if kind is ReportKind.VISIT_REGISTER:
         return build_visit_register(store, area, period, household_id=household_id, now=now)
     if kind is ReportKind.VISIT_SUMMARY:
@@ -921,4 +1062,4 @@ def build_report(
         return build_event_stats(store, area, period, now=now)
     if group is None:
         raise ValueError("特殊群体花名册需要指定群体（--group）")
-    return build_roster(store, area, group, role, now=now)
+    return build_roster(store, area, group, role, masked=masked, now=now)

@@ -99,7 +99,7 @@ def fill_sheet(sheet: WriteOnlyWorksheet, rows: SheetRows, report: Report) -> No
         ]
 
     rows.append([report.full_title], title, height=28)
-    unit = f"填报单位：{report.unit_name}"
+    unit = report.unit_line
     period = f"统计期间：{report.period_text}"
     period_column = max(1, width - 2)
     if period_column == 1:

@@ -21,18 +21,21 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt, QThread
 from PySide6.QtGui import (
     QFont,
+    QFontDatabase,
     QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
     QPainter,
     QPen,
+    QRawFont,
     QTextDocument,
     QTextTable,
 )
 from PySide6.QtPrintSupport import QPrinter
 
 from gridclient.reports.data import Report
+from gridclient.reports.tounicode import fix_to_unicode_file
 
 __all__ = [
     "FONT_FAMILIES",
@@ -146,7 +149,7 @@ def _top_html(report: Report) -> str:
         f'<h2 align="center" style="font-size:16pt">{esc(report.full_title)}</h2>'
         '<table width="100%" cellspacing="0" cellpadding="0" border="0" '
         'style="margin-bottom:4px"><tr>'
-        f"<td>填报单位：{esc(report.unit_name)}</td>"
+        f"<td>{esc(report.unit_line)}</td>"
         f'<td align="right">统计期间：{esc(report.period_text)}</td>'
         "</tr></table>"
     )
@@ -394,7 +397,67 @@ def paint(layout: Pagination, printer: QPrinter) -> int:
         _paint(layout, printer, painter)
     finally:
         painter.end()
+    target = printer.outputFileName()
+    if printer.outputFormat() is QPrinter.OutputFormat.PdfFormat and target:
+        drawn = _drawn_text(layout.report, layout.page_count)
+        fix_to_unicode_file(Path(target), drawn, _shared_glyphs(drawn))
     return layout.page_count
+
+
+#: Fixed texts of the page besides the report's own.
+_FIXED_TEXT = (
+    "填报单位：统计期间：打印时间：数据截至：第页共制表人审核人日期年月日_（无记录）0123456789"
+)
+
+
+def _drawn_text(report: Report, count: int) -> set[str]:
+    """Every character painted on the pages (what the PDF's text must copy out as)."""
+    parts = [
+        _FIXED_TEXT,
+        report.full_title,
+        report.unit_name,
+        report.unit_line,
+        report.period_text,
+        report.printed_text,
+        report.data_as_of_text,
+        str(count),
+        *report.summary,
+        *report.notes,
+        *(c.title for c in report.columns),
+    ]
+    cells = [*report.rows, *([report.totals] if report.totals is not None else [])]
+    parts.extend(str(value) for row in cells for value in row)
+    return set("".join(parts))
+
+
+#: Below the common ideographs (U+4E00): the radical blocks, CJK symbols, strokes and
+#: Extension A, where a font may reuse an ideograph's glyph.
+_LOW_CJK = "".join(chr(c) for c in range(0x2E80, 0x4E00))
+
+
+def _shared_glyphs(drawn: set[str]) -> dict[str, str]:
+    """Code point Qt writes in the ToUnicode map → the drawn character, for each drawn
+    character whose glyph the report fonts also map from a lower code point (Qt takes
+    the lowest code point of a glyph; see :mod:`gridclient.reports.tounicode`)."""
+    wanted = sorted(c for c in drawn if ord(c) > 0x2E80)
+    out: dict[str, str] = {}
+    if not wanted:
+        return out
+    for bold in (False, True):
+        font = report_font()
+        font.setBold(bold)
+        raw = QRawFont.fromFont(font, QFontDatabase.WritingSystem.SimplifiedChinese)
+        if not raw.isValid():
+            continue
+        lowest: dict[int, str] = {}
+        for char, glyph in zip(_LOW_CJK, raw.glyphIndexesForString(_LOW_CJK), strict=True):
+            if glyph:
+                lowest.setdefault(glyph, char)
+        for char, glyph in zip(wanted, raw.glyphIndexesForString("".join(wanted)), strict=True):
+            low = lowest.get(glyph) if glyph else None
+            if low is not None and low < char and low not in drawn:
+                out.setdefault(low, char)
+    return out
 
 
 def _paint(layout: Pagination, printer: QPrinter, painter: QPainter) -> None:

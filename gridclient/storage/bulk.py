@@ -56,7 +56,7 @@ from sqlalchemy.types import TypeEngine
 
 from gridclient.storage.convert import Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
-from gridclient.storage.models import HeldRecordRow
+from gridclient.storage.models import AttachmentBlobRow, AttachmentRow, HeldRecordRow
 from gridcore.domain.codec import CodecError
 from gridcore.domain.enums import EntityKind
 from gridcore.domain.limits import INT64_MAX, INT64_MIN
@@ -420,6 +420,27 @@ def existing_ids(connection: Connection, kind: EntityKind, ids: Sequence[str]) -
         chunk = wanted[start : start + 500]
         found.update(connection.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars())
     return found
+
+
+# -- attachment bytes (the sync engine fetches them after the record pages) ------------
+
+_MISSING_BLOBS = (
+    select(AttachmentRow.id)
+    .outerjoin(AttachmentBlobRow, AttachmentBlobRow.sha256 == AttachmentRow.id)
+    .where(AttachmentBlobRow.sha256.is_(None), AttachmentRow.deleted.is_(False))
+    .order_by(AttachmentRow.id)
+)
+_STORE_BLOB = sqlite_insert(AttachmentBlobRow).on_conflict_do_nothing(index_elements=["sha256"])
+
+
+def missing_blobs(connection: Connection) -> list[str]:
+    """SHA-256 of live attachment records whose bytes the store does not hold yet."""
+    return list(connection.execute(_MISSING_BLOBS).scalars())
+
+
+def store_blob(connection: Connection, sha256: str, data: bytes) -> None:
+    """Keep an attachment's bytes (once per SHA-256)."""
+    connection.execute(_STORE_BLOB, {"sha256": sha256, "data": data})
 
 
 # -- pulled records this laptop cannot store (see the sync engine's pull) --------------

@@ -14,12 +14,24 @@ from sqlalchemy import Engine, func, select
 
 from gridclient.storage.convert import record_from_row, table_for
 from gridclient.storage.engine import read_session
-from gridclient.storage.models import AreaRow, EventActionRow, EventRow
+from gridclient.storage.models import (
+    AreaRow,
+    EventActionRow,
+    EventRow,
+    HouseholdRow,
+    ResidentRow,
+)
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridcore.domain.entities import Area, Event
 from gridcore.domain.enums import AreaLevel, EntityKind
 
-__all__ = ["GridChoice", "Lookups"]
+__all__ = [
+    "GridChoice",
+    "Lookups",
+    "grid_ids_by_code",
+    "household_keys",
+    "registered_id_numbers",
+]
 
 _IN_CHUNK = 500
 
@@ -122,3 +134,43 @@ class Lookups:
         )
         with read_session(self._engine) as session:
             return [name for name, _n in session.execute(statement)]
+
+
+# -- the roster import's reads (gridclient.imports.roster) -----------------------------
+
+
+def registered_id_numbers(engine: Engine, numbers: Sequence[str]) -> dict[str, str]:
+    """ID number → name of the live residents among ``numbers``."""
+    found: dict[str, str] = {}
+    with read_session(engine) as session:
+        for start in range(0, len(numbers), _IN_CHUNK):
+            statement = select(ResidentRow.id_number, ResidentRow.name).where(
+                ResidentRow.deleted.is_(False),
+                ResidentRow.id_number.in_(numbers[start : start + _IN_CHUNK]),
+            )
+            for number, name in session.execute(statement):
+                found[number] = name
+    return found
+
+
+def household_keys(engine: Engine, grid_id: str) -> dict[str, str]:
+    """The live households of a grid by ``户号:<number>`` and ``址:<address>``."""
+    keys: dict[str, str] = {}
+    with read_session(engine) as session:
+        statement = select(HouseholdRow.id, HouseholdRow.number, HouseholdRow.address).where(
+            HouseholdRow.grid_id == grid_id, HouseholdRow.deleted.is_(False)
+        )
+        for household_id, number, address in session.execute(statement):
+            if number:
+                keys.setdefault(f"户号:{number}", household_id)
+            keys.setdefault(f"址:{address}", household_id)
+    return keys
+
+
+def grid_ids_by_code(engine: Engine) -> dict[str, str]:
+    """Area code → id of every live grid."""
+    with read_session(engine) as session:
+        statement = select(AreaRow.id, AreaRow.code).where(
+            AreaRow.level == AreaLevel.GRID.value, AreaRow.deleted.is_(False)
+        )
+        return {code: grid_id for grid_id, code in session.execute(statement)}

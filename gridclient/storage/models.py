@@ -129,6 +129,7 @@ class AreaRow(RecordRow):
     name: Mapped[str] = mapped_column(String)
     level: Mapped[str] = mapped_column(String)
     parent_id: Mapped[str | None] = mapped_column(String, index=True)
+    issuer: Mapped[str] = mapped_column(Text, default="")
 
 
 class HouseholdRow(RecordRow):
@@ -162,6 +163,9 @@ class ResidentRow(RecordRow):
     tags: Mapped[list[str]]
     disability_category: Mapped[str | None] = mapped_column(String)
     disability_grade: Mapped[int | None] = mapped_column(Integer)
+    disability_certificate: Mapped[str] = mapped_column(String, default="")
+    guardian: Mapped[str] = mapped_column(Text, default="")
+    guardian_phone: Mapped[str] = mapped_column(String, default="")
     workplace: Mapped[str] = mapped_column(String)
     notes: Mapped[str] = mapped_column(Text)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
     Select,
@@ -52,7 +53,14 @@ from gridclient.storage.models import (
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
 from gridcore.domain import idnumber, phone
-from gridcore.domain.agegroups import AGE_GROUPS, age_on, birth_cutoff, effective_codes, today_cst
+from gridcore.domain.agegroups import (
+    AGE_BOUNDS,
+    AGE_GROUPS,
+    age_on,
+    birth_window,
+    effective_codes,
+    today_cst,
+)
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import (
     AreaLevel,
@@ -398,14 +406,8 @@ class ResidentQueries:
             .where(ResidentRow.deleted.is_(False))
         )
         query = _household_scope(query, area)
-        years = _AGE_GROUP_YEARS.get(tag or "")
-        if years is not None:
-            cutoff = birth_cutoff(years, today or today_cst())
-            query = query.where(ResidentRow.birth_date <= cutoff)
-        elif tag is not None:
-            # JSON array of codes: json_each keeps the test exact (no substring match).
-            codes = func.json_each(ResidentRow.tags).table_valued("value")
-            query = query.where(select(literal(1)).where(codes.c.value == tag).exists())
+        if tag is not None:
+            query = query.where(group_member(tag, today or today_cst()))
         with _reading(self._engine) as connection:
             rows = connection.execute(query).all()
         head = Relation.HEAD.value
@@ -471,7 +473,33 @@ class ResidentQueries:
             )
 
 
-_AGE_GROUP_YEARS = {group.value: years for group, years in AGE_GROUPS.items()}
+def group_member(code: str, today: date) -> ColumnElement[bool]:
+    """A resident row's membership of the special group ``code`` on ``today``: 老年人
+    by the birth date alone; 留守儿童, 困境儿童 and 重点青少年 by the stored tag while the
+    age is within the group's bounds (a tag without a birth date counts); any other by
+    the stored tag (see :mod:`gridcore.domain.agegroups`)."""
+    try:
+        group: SpecialGroup | None = SpecialGroup(code)
+    except ValueError:
+        group = None
+    if group in AGE_GROUPS:
+        assert group is not None
+        _after, up_to = birth_window(group, today)
+        return ResidentRow.birth_date <= up_to
+    # JSON array of codes: json_each keeps the test exact (no substring match).
+    codes = func.json_each(ResidentRow.tags).table_valued("value")
+    member: ColumnElement[bool] = select(literal(1)).where(codes.c.value == code).exists()
+    if group in AGE_BOUNDS:
+        assert group is not None
+        after, up_to = birth_window(group, today)
+        within = [ResidentRow.birth_date.is_(None)]
+        bounds = []
+        if after is not None:
+            bounds.append(ResidentRow.birth_date > after)
+        if up_to is not None:
+            bounds.append(ResidentRow.birth_date <= up_to)
+        member = and_(member, or_(*within, and_(*bounds)))
+    return member
 
 
 def _label(enum: type[StrEnum], code: str | None) -> str:

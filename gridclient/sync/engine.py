@@ -51,8 +51,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -63,12 +62,13 @@ from gridclient.storage.bulk import (
     delete_rows,
     existing_ids,
     hold_records,
+    missing_blobs,
     release_held,
+    store_blob,
     upsert_changes,
 )
 from gridclient.storage.changes import ChangeCollector, ChangeSet
 from gridclient.storage.engine import read_session, write_connection
-from gridclient.storage.models import AttachmentBlobRow, AttachmentRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
@@ -98,14 +98,6 @@ __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
 
-
-_MISSING_BLOBS = (
-    select(AttachmentRow.id)
-    .outerjoin(AttachmentBlobRow, AttachmentBlobRow.sha256 == AttachmentRow.id)
-    .where(AttachmentBlobRow.sha256.is_(None), AttachmentRow.deleted.is_(False))
-    .order_by(AttachmentRow.id)
-)
-_STORE_BLOB = sqlite_insert(AttachmentBlobRow).on_conflict_do_nothing(index_elements=["sha256"])
 
 _UNSTORABLE = (CodecError, ValueError, TypeError, OverflowError, KeyError, DBAPIError)
 """What storing a pulled record can raise when a value is beyond what this laptop can
@@ -540,7 +532,7 @@ class SyncEngine:
         with the blobs still missing; one the server does not have for us (404) is
         tried again at the next sync."""
         with read_session(self.store.engine) as session:
-            missing = list(session.execute(_MISSING_BLOBS).scalars())
+            missing = missing_blobs(session.connection())
         if not missing:
             return
         self._check_cancel()
@@ -564,7 +556,7 @@ class SyncEngine:
 
     def _store_blob(self, sha256: str, data: bytes) -> None:
         with write_connection(self.store.engine) as connection:
-            connection.execute(_STORE_BLOB, {"sha256": sha256, "data": data})
+            store_blob(connection, sha256, data)
 
     def _fetch_blob(self, sha256: str) -> bytes | None:
         return self.transport.get_attachment(sha256, cancel=self.cancel)

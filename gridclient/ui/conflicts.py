@@ -59,7 +59,7 @@ from gridclient.ui.form_common import (
     make_table,
     tint,
 )
-from gridclient.ui.masked_field import mask_id_number, mask_phone
+from gridclient.ui.masked_field import mask_field
 from gridclient.ui.plaintext import TextLabel, escape
 from gridclient.ui.tasks import TaskContext
 from gridcore.domain.enums import (
@@ -85,7 +85,7 @@ __all__ = [
     "may_resolve",
 ]
 
-_SENSITIVE = frozenset({"id_number", "phone"})
+_SENSITIVE = frozenset({"id_number", "phone", "guardian_phone", "disability_certificate"})
 _AREA_FIELDS = frozenset({"grid_id", "micro_grid_id"})
 _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
     (EntityKind.RESIDENT, "gender"): Gender,
@@ -121,6 +121,12 @@ def _field_labels() -> dict[str, str]:
         "disability_category": QCoreApplication.translate("conflicts", "Disability category"),
         "disability_grade": QCoreApplication.translate("conflicts", "Disability grade"),
         "workplace": QCoreApplication.translate("conflicts", "Workplace or school"),
+        "disability_certificate": QCoreApplication.translate(
+            "conflicts", "Disability certificate no."
+        ),
+        "guardian": QCoreApplication.translate("conflicts", "Guardian"),
+        "guardian_phone": QCoreApplication.translate("conflicts", "Guardian's phone"),
+        "issuer": QCoreApplication.translate("conflicts", "Issuing body"),
         "kind": QCoreApplication.translate("conflicts", "Type"),
         "leader": QCoreApplication.translate("conflicts", "Person in charge"),
         "members": QCoreApplication.translate("conflicts", "Members"),
@@ -191,7 +197,7 @@ def format_value(
     if value is None or value == "" or value == []:
         return QCoreApplication.translate("conflicts", "(empty)")
     if field in _SENSITIVE and isinstance(value, str) and not revealed:
-        return mask_id_number(value) if field == "id_number" else mask_phone(value)
+        return mask_field(field, value)
     enum = _ENUMS.get((kind, field))
     if enum is not None:
         if isinstance(value, list):

@@ -33,8 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.reports.data import AreaChoice, report_areas
-from gridclient.reports.importer import (
+from gridclient.imports.roster import (
     ImportCancelled,
     ImportResult,
     RosterError,
@@ -45,6 +44,7 @@ from gridclient.reports.importer import (
     read_roster,
     write_error_workbook,
 )
+from gridclient.reports.data import AreaChoice, report_areas
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
     Column,

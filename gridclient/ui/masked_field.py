@@ -26,6 +26,25 @@ def mask_phone(value: str) -> str:
     return phone.mask(value) if value else ""
 
 
+def mask_certificate(value: str) -> str:
+    """残疾证号: the ID number (birth date hidden) and the two category and grade digits;
+    anything else all but its last 2 characters."""
+    if not value:
+        return ""
+    if len(value) == 20:
+        return idnumber.mask(value[:18]) + value[18:]
+    return "*" * max(len(value) - 2, 0) + value[-2:]
+
+
+def mask_field(field: str, value: str) -> str:
+    """A personal number of a resident masked by its kind (the field name)."""
+    if field == "id_number":
+        return mask_id_number(value)
+    if field == "disability_certificate":
+        return mask_certificate(value)
+    return mask_phone(value)
+
+
 class MaskedField(QWidget):
     """A line edit that shows ``masker(value)`` until revealed.
 

@@ -43,6 +43,7 @@ from PySide6.QtPrintSupport import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -137,6 +138,8 @@ class ReportRequest:
     period: Period
     group: SpecialGroup | None
     period_kind: PeriodKind = PeriodKind.MONTH
+    masked: bool = False
+    """A copy for passing upward: ID and phone numbers masked whatever the role."""
 
     def file_stem(self, unit: str) -> str:
         name = self.kind.chinese
@@ -144,6 +147,8 @@ class ReportRequest:
             name += f"_{self.group.label}"
         else:
             name += f"_{file_label(self.period_kind, self.period)}"
+        if self.masked:
+            name += "_脱敏"
         return re.sub(r'[\\/:*?"<>|\s]+', "_", f"{unit}_{name}")
 
 
@@ -207,6 +212,10 @@ class ReportDialog(QDialog):
         )
         self.mask_label = TextLabel(mask_text)
         self.mask_label.setWordWrap(True)
+        self.masked_box = QCheckBox(self.tr("Masked copy for passing upward"))
+        self.masked_box.setToolTip(
+            self.tr("ID, certificate and phone numbers are masked whatever your role.")
+        )
 
         form = QFormLayout()
         form.addRow(self.tr("Report"), self.kind_combo)
@@ -214,6 +223,7 @@ class ReportDialog(QDialog):
         form.addRow(self.tr("Area"), self.area_combo)
         form.addRow(self.period_row_label, self.period_row)
         form.addRow("", self.period_label)
+        form.addRow("", self.masked_box)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the work reports no steps
@@ -422,7 +432,8 @@ class ReportDialog(QDialog):
                 return None
             period = containing(PeriodKind.MONTH, date.today())  # unused by the roster
         group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
-        return ReportRequest(kind, area_id, period, group, self.period_kind_value())
+        masked = kind is ReportKind.ROSTER and self.masked_box.isChecked()
+        return ReportRequest(kind, area_id, period, group, self.period_kind_value(), masked)
 
     def _kind(self) -> ReportKind:
         return ReportKind(self.kind_combo.currentData())
@@ -431,6 +442,8 @@ class ReportDialog(QDialog):
         roster = self._kind() is ReportKind.ROSTER
         self.group_label.setVisible(roster)
         self.group_combo.setVisible(roster)
+        # Only the rosters print ID and phone numbers; masking is theirs.
+        self.masked_box.setVisible(roster)
         self.period_row_label.setVisible(not roster)
         self.period_row.setVisible(not roster)
         period = self.period()
@@ -512,6 +525,7 @@ class ReportDialog(QDialog):
                 request.period,
                 role=role,
                 group=request.group,
+                masked=request.masked,
             )
             task_ctx.check()
             return report, work(task_ctx, report)

@@ -42,10 +42,21 @@ from gridclient.ui.form_common import (
     may_see_sensitive,
     scrolling,
 )
-from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
+from gridclient.ui.masked_field import (
+    MaskedField,
+    mask_certificate,
+    mask_id_number,
+    mask_phone,
+)
 from gridclient.ui.plaintext import TextLabel
 from gridcore.domain import idnumber, limits, phone
-from gridcore.domain.agegroups import DERIVED_GROUPS, age_groups, today_cst
+from gridcore.domain.agegroups import (
+    AGE_BOUNDS,
+    DERIVED_GROUPS,
+    age_groups,
+    effective_tags,
+    today_cst,
+)
 from gridcore.domain.entities import Household, Resident
 from gridcore.domain.enums import (
     DisabilityCategory,
@@ -56,19 +67,30 @@ from gridcore.domain.enums import (
     ResidenceStatus,
     SpecialGroup,
 )
+from gridcore.domain.grouprules import TagProblem, tag_problems
 
 G = SpecialGroup
 
-#: How the special-group boxes are laid out (title, groups); sensitive groups last.
+#: How the special-group boxes are laid out (title, groups); sensitive groups last. A
+#: key ending in ``_more`` continues the row above without a title of its own.
 GROUP_SECTIONS: tuple[tuple[str, tuple[SpecialGroup, ...]], ...] = (
-    ("left_behind", (G.LEFT_BEHIND_CHILD, G.LEFT_BEHIND_ELDER, G.LEFT_BEHIND_WOMAN)),
-    ("care", (G.ELDERLY_60, G.ELDERLY_80, G.DISABLED, G.VETERAN_FAMILY)),
+    (
+        "left_behind",
+        (G.LEFT_BEHIND_CHILD, G.LEFT_BEHIND_ELDER, G.LEFT_BEHIND_WOMAN, G.CHILD_IN_DIFFICULTY),
+    ),
+    ("elderly", (G.ELDERLY_60, G.ELDERLY_80, G.ELDERLY_90, G.ELDERLY_100)),
+    ("elderly_more", (G.ELDER_LIVING_ALONE, G.EMPTY_NEST_ELDER, G.CHILDLESS_ELDER)),
+    ("care", (G.DISABLED, G.VETERAN_FAMILY, G.VETERAN)),
     ("youth_party", (G.KEY_YOUTH, G.PARTY_MEMBER)),
     (
         "sensitive",
         (G.RELEASED_PRISONER, G.COMMUNITY_CORRECTION, G.DRUG_USER, G.SEVERE_MENTAL_ILLNESS),
     ),
+    ("sensitive_more", (G.PETITION_KEY_PERSON, G.AIDS_RISK)),
 )
+#: Groups whose roster prints the child's guardian (监护人, 监护人电话).
+GUARDIAN_GROUPS = frozenset({G.LEFT_BEHIND_CHILD, G.CHILD_IN_DIFFICULTY})
+
 
 NO_DATE = QDate(1800, 1, 1)
 
@@ -204,22 +226,30 @@ class ResidentForm(QDialog):
         groups_box = QGroupBox(self.tr("Special groups"))
         groups_layout = QGridLayout(groups_box)
         titles = {
-            "left_behind": self.tr("Left behind"),
-            "care": self.tr("Elderly, disability, veterans"),
+            "left_behind": self.tr("Left behind, children"),
+            "elderly": self.tr("Elderly"),
+            "care": self.tr("Disability, veterans"),
             "youth_party": self.tr("Youth and party"),
             "sensitive": self.tr("Special populations (restricted)"),
         }
+        # Age-bounded groups show what counts today: a 留守儿童 tag on someone who has
+        # turned 16 shows unchecked, and saving drops it.
+        shown_tags = effective_tags(resident, today_cst())
         for row, (key, members) in enumerate(GROUP_SECTIONS):
-            if key == "sensitive" and not self._sensitive_visible:
+            if key.startswith("sensitive") and not self._sensitive_visible:
                 continue
-            groups_layout.addWidget(_section_label(titles[key]), row, 0)
+            if key in titles:
+                groups_layout.addWidget(_section_label(titles[key]), row, 0)
             for column, group in enumerate(members, start=1):
                 box = QCheckBox(group.label)
                 if group in DERIVED_GROUPS:
                     box.setEnabled(False)
                     box.setToolTip(self.tr("Calculated from the birth date"))
                 else:
-                    box.setChecked(group in resident.tags)
+                    box.setChecked(group in shown_tags)
+                    if group in AGE_BOUNDS:
+                        box.setToolTip(self.tr("Counted only within its ages"))
+                    box.toggled.connect(lambda _on: self._check_tags())
                 self.group_boxes[group] = box
                 groups_layout.addWidget(box, row, column)
         self.disability_category = QComboBox()
@@ -236,18 +266,56 @@ class ResidentForm(QDialog):
         self.disability_grade.setCurrentIndex(
             self.disability_grade.findData(resident.disability_grade)
         )
+        self.certificate_field = MaskedField(
+            ctx,
+            EntityKind.RESIDENT,
+            record_id,
+            "disability_certificate",
+            resident.disability_certificate,
+            masker=mask_certificate,
+        )
+        self.certificate_field.edit.setPlaceholderText(self.tr("Disability certificate number"))
+        self.certificate_field.setMinimumWidth(260)  # 20 characters and the 显示 button
         self.disability_row = QWidget()
         disability_layout = QHBoxLayout(self.disability_row)
         disability_layout.setContentsMargins(0, 0, 0, 0)
         disability_layout.addWidget(_section_label(self.tr("Disability")))
         disability_layout.addWidget(self.disability_category)
         disability_layout.addWidget(self.disability_grade)
+        disability_layout.addWidget(self.certificate_field)
         disability_layout.addStretch(1)
         groups_layout.addWidget(self.disability_row, len(GROUP_SECTIONS), 0, 1, 5)
+
+        self.guardian_edit = QLineEdit(resident.guardian)
+        self.guardian_edit.setPlaceholderText(self.tr("Guardian: relation and name"))
+        self.guardian_phone_field = MaskedField(
+            ctx,
+            EntityKind.RESIDENT,
+            record_id,
+            "guardian_phone",
+            resident.guardian_phone,
+            masker=mask_phone,
+        )
+        self.guardian_phone_field.edit.setPlaceholderText(self.tr("Guardian's phone"))
+        self.guardian_row = QWidget()
+        guardian_layout = QHBoxLayout(self.guardian_row)
+        guardian_layout.setContentsMargins(0, 0, 0, 0)
+        guardian_layout.addWidget(_section_label(self.tr("Guardian")))
+        guardian_layout.addWidget(self.guardian_edit, 1)
+        guardian_layout.addWidget(self.guardian_phone_field, 1)
+        groups_layout.addWidget(self.guardian_row, len(GROUP_SECTIONS) + 1, 0, 1, 5)
+        self.tag_error = InlineMessage()
+        """What a special-group rule says (留守妇女 only on a woman, 留守儿童 under 16, …)."""
+        groups_layout.addWidget(self.tag_error, len(GROUP_SECTIONS) + 2, 0, 1, 5)
+
         self.group_boxes[G.DISABLED].toggled.connect(self._disability_toggled)
+        for group in GUARDIAN_GROUPS:
+            self.group_boxes[group].toggled.connect(lambda _on: self._guardian_toggled())
         self.birth_edit.dateChanged.connect(lambda _d: self._show_age_groups())
+        self.gender_combo.currentIndexChanged.connect(lambda _i: self._check_tags())
         self._show_age_groups()
         self._disability_toggled(self.group_boxes[G.DISABLED].isChecked())
+        self._guardian_toggled()
 
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name_edit)
@@ -399,13 +467,38 @@ class ResidentForm(QDialog):
     def _disability_toggled(self, checked: bool) -> None:
         self.disability_row.setVisible(checked)
 
+    def _guardian_toggled(self) -> None:
+        """The guardian row shows for a 留守儿童 or 困境儿童, or when one is recorded."""
+        child = any(self.group_boxes[g].isChecked() for g in GUARDIAN_GROUPS)
+        recorded = bool(self._original.guardian or self._original.guardian_phone)
+        self.guardian_row.setVisible(child or recorded)
+
     def _show_age_groups(self) -> None:
-        """老年人 60+/80+ follow the birth date (CST today); the boxes are read-only."""
+        """老年人 60+/80+/90+/100+ follow the birth date (CST today); the boxes are
+        read-only."""
         derived = age_groups(self.birth_date(), today_cst())
         for group in DERIVED_GROUPS:
             box = self.group_boxes.get(group)
             if box is not None:
                 box.setChecked(group in derived)
+        self._check_tags()
+
+    def tag_rule_problems(self) -> list[TagProblem]:
+        """The special-group rules the form's values break (the server checks the same):
+        the gender rule always, the age rules for the groups ticked here (all of them
+        when the birth date was changed)."""
+        tags = self.tags()
+        birth = self.birth_date()
+        if birth != self._original.birth_date:
+            checked = set(tags)
+        else:
+            checked = set(tags) - effective_tags(self._original, today_cst())
+        return tag_problems(tags, self.gender(), birth, today_cst(), checked=checked)
+
+    def _check_tags(self) -> bool:
+        problems = self.tag_rule_problems()
+        self.tag_error.show_message("\n".join(p.message for p in problems))
+        return not problems
 
     def tags(self) -> frozenset[SpecialGroup]:
         """The tags to store: never the age groups (derived), so saving an edited record
@@ -443,6 +536,17 @@ class ResidentForm(QDialog):
             except phone.InvalidPhone as exc:
                 self.phone_error.show_message(exc.message)
                 ok = False
+        guardian_phone = self.guardian_phone_field.value()
+        if guardian_phone:
+            try:
+                guardian_phone = phone.parse(guardian_phone).number
+            except phone.InvalidPhone as exc:
+                self.tag_error.show_message(
+                    self.tr("Guardian's phone: {problem}").format(problem=exc.message)
+                )
+                return None
+        if not self._check_tags():
+            ok = False
         if not ok:
             return None
         tags = self.tags()
@@ -463,6 +567,9 @@ class ResidentForm(QDialog):
             tags=tags,
             disability_category=category,
             disability_grade=grade if isinstance(grade, int) else None,
+            disability_certificate=self.certificate_field.value() if disabled else "",
+            guardian=self.guardian_edit.text().strip(),
+            guardian_phone=guardian_phone,
             workplace=self.workplace_edit.text().strip(),
             notes=self.notes_edit.text().strip(),
         )

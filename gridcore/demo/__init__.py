@@ -11,8 +11,18 @@ from gridcore.demo.generator import (
     Dataset,
     DemoUser,
     SizeSpec,
+    demo_role,
     generate,
     load_catalog,
 )
 
-__all__ = ["DEMO_PASSWORD", "SIZES", "Dataset", "DemoUser", "SizeSpec", "generate", "load_catalog"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "SIZES",
+    "Dataset",
+    "DemoUser",
+    "SizeSpec",
+    "demo_role",
+    "generate",
+    "load_catalog",
+]

@@ -62,6 +62,7 @@ from gridcore.domain.enums import (
     Urgency,
     VisitMethod,
 )
+from gridcore.domain.idnumber import check_character
 from gridcore.domain.workflow import next_state
 
 __all__ = [
@@ -95,6 +96,19 @@ class DemoUser:
     scope_code: str
     """The area code the account may see: a grid, a township or the county."""
     display_name: str
+
+
+_DEMO_ROLES = (("admin", Role.ADMIN), ("township", Role.TOWNSHIP), ("worker", Role.WORKER))
+
+
+def demo_role(username: str) -> Role | None:
+    """The role of a demo account from its name (``admin``, ``townshipNN``, ``workerNN``,
+    as :func:`generate` names them), without generating a dataset; None for other names."""
+    for prefix, role in _DEMO_ROLES:
+        rest = username.removeprefix(prefix)
+        if rest != username and (not rest if role is Role.ADMIN else rest.isdigit()):
+            return role
+    return None
 
 
 @dataclass
@@ -247,13 +261,6 @@ class _Weighted(Generic[X]):
 
     def pick(self, rng: random.Random) -> X:
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-_ID_CHECK = "10X98765432"
-_COUNTY_SUM = sum(int(c) * w for c, w in zip(COUNTY_CODE, _ID_WEIGHTS, strict=False))
 
 
 _WORK_START = 8 * 3600
@@ -465,26 +472,13 @@ class _Builder:
 
     def id_number(self, birth: date, gender: Gender) -> str:
         """A unique GB 11643 number: county, birth date, sequence, gender digit (odd for
-        men) and the check character, with the weighted sum taken digit by digit."""
-        y, m, d = birth.year, birth.month, birth.day
-        # Digits 7–14 (YYYYMMDD) weigh 2 1 6 3 7 9 10 5.
-        total = _COUNTY_SUM + (
-            2 * (y // 1000)
-            + (y // 100 % 10)
-            + 6 * (y // 10 % 10)
-            + 3 * (y % 10)
-            + 7 * (m // 10)
-            + 9 * (m % 10)
-            + 10 * (d // 10)
-            + 5 * (d % 10)
-        )
-        prefix = f"{COUNTY_CODE}{y:04d}{m:02d}{d:02d}"
+        men) and the check character (``idnumber.check_character``)."""
+        prefix = f"{COUNTY_CODE}{birth.year:04d}{birth.month:02d}{birth.day:02d}"
         odd = 1 if gender is Gender.MALE else 0
         below = self.below
         for _ in range(5000):
-            sequence, digit = below(100), below(5) * 2 + odd
-            check = _ID_CHECK[(total + 8 * (sequence // 10) + 4 * (sequence % 10) + 2 * digit) % 11]
-            number = f"{prefix}{sequence:02d}{digit}{check}"
+            first17 = f"{prefix}{below(100):02d}{below(5) * 2 + odd}"
+            number = first17 + check_character(first17)
             if number not in self.id_numbers:
                 self.id_numbers.add(number)
                 return number
@@ -564,7 +558,13 @@ class _Builder:
             code = f"{COUNTY_CODE}{next_code[kind]:03d}000"
             next_code[kind] += 1
             area = Area(
-                id=self.uid(), code=code, name=name, level=AreaLevel.TOWNSHIP, parent_id=county.id
+                id=self.uid(),
+                code=code,
+                name=name,
+                level=AreaLevel.TOWNSHIP,
+                parent_id=county.id,
+                # 填报单位 of its reports: the township government or street office.
+                issuer=f"{name}办事处" if kind == "street" else f"{name}人民政府",
             )
             ds.areas.append(area)
             township = _Township(area, name, f"township{t_index:02d}")
@@ -1118,6 +1118,43 @@ class _Builder:
                     tags.append(SpecialGroup.DRUG_USER)
             if tags:
                 resident.tags = frozenset(tags)
+        self._derived_details(people, residents, ages)
+
+    @staticmethod
+    def _derived_details(people: list[_Person], residents: list[Resident], ages: list[int]) -> None:
+        """What follows from the household without drawing: 独居/空巢老人, the guardian of
+        a left-behind child (the oldest adult at home) and the 残疾证号 (the ID number,
+        then the category and grade digits, as on the 残疾人证)."""
+        at_home = [i for i, p in enumerate(people) if not p.away]
+        if at_home and all(ages[i] >= 60 for i in at_home):
+            group = (
+                SpecialGroup.ELDER_LIVING_ALONE
+                if len(at_home) == 1
+                else SpecialGroup.EMPTY_NEST_ELDER
+            )
+            for i in at_home:
+                residents[i].tags = residents[i].tags | {group}
+        adults = sorted((i for i in at_home if ages[i] >= 18), key=lambda i: -ages[i])
+        for resident in residents:
+            if SpecialGroup.LEFT_BEHIND_CHILD in resident.tags and adults:
+                keeper = residents[adults[0]]
+                old = ages[adults[0]] >= 45
+                if keeper.gender is Gender.FEMALE:
+                    role = "祖母" if old else "母亲"
+                else:
+                    role = "祖父" if old else "父亲"
+                resident.guardian = f"{role} {keeper.name}"
+                resident.guardian_phone = keeper.phone
+            if (
+                SpecialGroup.DISABLED in resident.tags
+                and len(resident.id_number) == 18
+                and resident.disability_category is not None
+                and resident.disability_grade is not None
+            ):
+                category = list(DisabilityCategory).index(resident.disability_category) + 1
+                resident.disability_certificate = (
+                    f"{resident.id_number}{category}{resident.disability_grade}"
+                )
 
     def _household_tags(self, grid: _Grid, micro_homes: list[list[_Home]]) -> None:
         """Assistance, poverty monitoring, honours and the micro-grid's core household."""

@@ -1,10 +1,16 @@
-"""老年人 60+ / 80+: special groups derived from the birth date, never stored.
+"""Special groups that follow the birth date: computed at the time of the list or report.
 
-A stored tag would go stale as people age (someone born 1966-12-01 is 60+ from
-2026-12-01 without anyone editing the record), so these two groups are computed from
-``birth_date`` against today's date in China Standard Time wherever they are shown,
-counted, filtered or printed. Tags stored by older clients are ignored, not rejected:
-``effective_tags`` drops them and adds the derived ones.
+老年人 60+/80+/90+/100+ are derived and never stored: a stored tag would go stale as people
+age (someone born 1966-12-01 is 60+ from 2026-12-01 without anyone editing the record),
+so they are computed from ``birth_date`` against today's date in China Standard Time
+wherever they are shown, counted, filtered or printed. Tags stored by older clients are
+ignored, not rejected: ``effective_tags`` drops them and adds the derived ones.
+
+留守儿童 (under 16), 困境儿童 (under 18) and 重点青少年 (6–25) are stored — someone records
+that the child is left behind — but counted only while the age is inside the bounds
+(``AGE_BOUNDS``): a 留守儿童 tag on someone who turned 16 is not shown, counted or printed.
+With no birth date the stored tag counts. The rules are data in
+:mod:`gridcore.domain.grouprules`.
 
 Age is counted in 周岁 (completed years): a person turns N on the N-th anniversary of the
 birth date. Someone born on 29 February turns N on 1 March in a year without
@@ -20,13 +26,16 @@ from datetime import date, datetime
 
 from gridcore.domain.entities import CST, Resident
 from gridcore.domain.enums import SpecialGroup
+from gridcore.domain.grouprules import GROUP_RULES
 
 __all__ = [
+    "AGE_BOUNDS",
     "AGE_GROUPS",
     "DERIVED_GROUPS",
     "age_groups",
     "age_on",
     "birth_cutoff",
+    "birth_window",
     "effective_codes",
     "effective_tags",
     "today_cst",
@@ -34,10 +43,13 @@ __all__ = [
 
 #: Derived group → the age (周岁) from which a person belongs to it.
 AGE_GROUPS: dict[SpecialGroup, int] = {
-    SpecialGroup.ELDERLY_60: 60,
-    SpecialGroup.ELDERLY_80: 80,
+    g: r.min_age for g, r in GROUP_RULES.items() if r.derived and r.min_age is not None
 }
 DERIVED_GROUPS: frozenset[SpecialGroup] = frozenset(AGE_GROUPS)
+#: Stored groups counted only within these ages (周岁, inclusive; None: no bound).
+AGE_BOUNDS: dict[SpecialGroup, tuple[int | None, int | None]] = {
+    g: (r.min_age, r.max_age) for g, r in GROUP_RULES.items() if r.age_bounded
+}
 
 
 def today_cst(now: datetime | None = None) -> date:
@@ -63,6 +75,23 @@ def birth_cutoff(years: int, today: date) -> date:
         return date(year, 2, 28)
 
 
+def birth_window(group: SpecialGroup, today: date) -> tuple[date | None, date | None]:
+    """Birth dates ``(after, up_to)`` of the people whose age is within ``group``'s
+    bounds on ``today``: ``after < birth_date <= up_to`` (None: open), for a query. For a
+    derived group only ``up_to`` is set; for a group without ages both are None."""
+    if group in AGE_GROUPS:
+        return None, birth_cutoff(AGE_GROUPS[group], today)
+    low, high = AGE_BOUNDS.get(group, (None, None))
+    up_to = None if low is None else birth_cutoff(low, today)
+    after = None if high is None else birth_cutoff(high + 1, today)
+    return after, up_to
+
+
+def _within(group: SpecialGroup, age: int) -> bool:
+    low, high = AGE_BOUNDS[group]
+    return (low is None or age >= low) and (high is None or age <= high)
+
+
 def age_groups(birth_date: date | None, today: date) -> frozenset[SpecialGroup]:
     """The age groups someone born on ``birth_date`` belongs to on ``today``."""
     if birth_date is None:
@@ -72,8 +101,13 @@ def age_groups(birth_date: date | None, today: date) -> frozenset[SpecialGroup]:
 
 
 def effective_tags(resident: Resident, today: date) -> frozenset[SpecialGroup]:
-    """The resident's stored tags without any stored age group, plus the derived ones."""
-    return (resident.tags - DERIVED_GROUPS) | age_groups(resident.birth_date, today)
+    """The resident's stored tags without any stored age group or any age-bounded group
+    the age is outside of, plus the derived ones."""
+    kept = resident.tags - DERIVED_GROUPS
+    if resident.birth_date is not None and kept & _BOUNDED:
+        age = age_on(resident.birth_date, today)
+        kept = frozenset(g for g in kept if g not in _BOUNDED or _within(g, age))
+    return kept | age_groups(resident.birth_date, today)
 
 
 def effective_codes(codes: Iterable[str], birth_date: date | None, today: date) -> list[str]:
@@ -83,6 +117,8 @@ def effective_codes(codes: Iterable[str], birth_date: date | None, today: date) 
     kept = [c for c in codes if c not in _DERIVED_CODES]
     if birth_date is not None:
         age = age_on(birth_date, today)
+        if kept:
+            kept = [c for c in kept if c not in _BOUNDED_CODES or _within(_BOUNDED_CODES[c], age)]
         kept.extend(g.value for g, years in AGE_GROUPS.items() if age >= years)
     if len(kept) > 1:
         kept.sort(key=lambda c: _ORDER.get(c, len(_ORDER)))
@@ -90,4 +126,6 @@ def effective_codes(codes: Iterable[str], birth_date: date | None, today: date) 
 
 
 _DERIVED_CODES = frozenset(g.value for g in DERIVED_GROUPS)
+_BOUNDED = frozenset(AGE_BOUNDS)
+_BOUNDED_CODES = {g.value: g for g in AGE_BOUNDS}
 _ORDER = {g.value: i for i, g in enumerate(SpecialGroup)}

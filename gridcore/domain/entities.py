@@ -66,6 +66,10 @@ class Area(Record):
     name: str
     level: AreaLevel
     parent_id: str | None = None
+    issuer: str = ""
+    """填报单位: the body that issues this area's rosters and reports (e.g. 和平镇人民政府),
+    set on the server; reports of an area without one use the nearest area above that
+    has one, else the chain of area names."""
 
     KIND: ClassVar[EntityKind] = EntityKind.AREA
 
@@ -111,6 +115,12 @@ class Resident(Record):
     disability_category: DisabilityCategory | None = None
     disability_grade: int | None = None
     """残疾等级 1–4 (一级 is the most severe)."""
+    disability_certificate: str = field(default="", repr=False)
+    """残疾证号 (the 20-character number of the 残疾人证), as written on the card."""
+    guardian: str = field(default="", repr=False)
+    """监护人 of a child (留守儿童, 困境儿童): name and relation as told, e.g. 祖母 李秀英."""
+    guardian_phone: str = field(default="", repr=False)
+    """监护人电话."""
     workplace: str = ""
     notes: str = ""
 

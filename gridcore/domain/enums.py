@@ -158,15 +158,24 @@ class SpecialGroup(_Labelled):
     LEFT_BEHIND_CHILD = "left_behind_child"
     LEFT_BEHIND_ELDER = "left_behind_elder"
     LEFT_BEHIND_WOMAN = "left_behind_woman"
+    CHILD_IN_DIFFICULTY = "child_in_difficulty"
     ELDERLY_60 = "elderly_60"
     ELDERLY_80 = "elderly_80"
+    ELDERLY_90 = "elderly_90"
+    ELDERLY_100 = "elderly_100"
+    ELDER_LIVING_ALONE = "elder_living_alone"
+    EMPTY_NEST_ELDER = "empty_nest_elder"
+    CHILDLESS_ELDER = "childless_elder"
     DISABLED = "disabled"
     VETERAN_FAMILY = "veteran_family"
+    VETERAN = "veteran"
     KEY_YOUTH = "key_youth"
     RELEASED_PRISONER = "released_prisoner"
     COMMUNITY_CORRECTION = "community_correction"
     DRUG_USER = "drug_user"
     SEVERE_MENTAL_ILLNESS = "severe_mental_illness"
+    PETITION_KEY_PERSON = "petition_key_person"
+    AIDS_RISK = "aids_risk"
     PARTY_MEMBER = "party_member"
 
     @property
@@ -181,15 +190,24 @@ _set_labels(
         "left_behind_child": "留守儿童",
         "left_behind_elder": "留守老人",
         "left_behind_woman": "留守妇女",
+        "child_in_difficulty": "困境儿童",
         "elderly_60": "60岁以上老人",
         "elderly_80": "80岁以上老人",
+        "elderly_90": "90岁以上老人",
+        "elderly_100": "100岁以上老人",
+        "elder_living_alone": "独居老人",
+        "empty_nest_elder": "空巢老人",
+        "childless_elder": "孤寡老人",
         "disabled": "残疾人",
         "veteran_family": "优抚对象",
+        "veteran": "退役军人",
         "key_youth": "重点青少年",
         "released_prisoner": "刑满释放人员",
         "community_correction": "社区矫正对象",
         "drug_user": "吸毒人员",
         "severe_mental_illness": "严重精神障碍患者",
+        "petition_key_person": "信访重点人员",
+        "aids_risk": "艾滋病危险人员",
         "party_member": "党员",
     },
 )
@@ -200,6 +218,8 @@ _SENSITIVE_GROUPS = frozenset(
         SpecialGroup.COMMUNITY_CORRECTION,
         SpecialGroup.DRUG_USER,
         SpecialGroup.SEVERE_MENTAL_ILLNESS,
+        SpecialGroup.PETITION_KEY_PERSON,
+        SpecialGroup.AIDS_RISK,
     }
 )
 

@@ -92,6 +92,7 @@ TEXT_LIMITS: Mapping[str, int] = {
     "code": 64,
     "category_code": 64,
     "mime": 128,
+    "issuer": 100,  # a unit's full name (××县××镇人民政府) with room to spare
     **dict.fromkeys(
         (
             "grid_id",
@@ -134,6 +135,10 @@ FIELD_LABELS: Mapping[str, str] = {
     "disability_category": "残疾类别",
     "disability_grade": "残疾等级",
     "workplace": "工作单位或学校",
+    "disability_certificate": "残疾证号",
+    "guardian": "监护人",
+    "guardian_phone": "监护人电话",
+    "issuer": "填报单位",
     "kind": "类型",
     "leader": "负责人",
     "members": "成员人数",

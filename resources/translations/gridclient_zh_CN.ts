@@ -148,12 +148,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="610"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="607"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -161,136 +161,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="334"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="340"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="345"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="342"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="345"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="351"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="365"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="367"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="364"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="370"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="372"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="483"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="506"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="484"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="500"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="496"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="498"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="504"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="510"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="511"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="506"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="512"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="513"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="508"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="512"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="518"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="514"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="520"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="528"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="534"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="532"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="538"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="539"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="545"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="578"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="580"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="577"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="583"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="580"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -2015,12 +2015,12 @@
 <context>
     <name>MaskedField</name>
     <message>
-        <location filename="../../gridclient/ui/masked_field.py" line="63"/>
+        <location filename="../../gridclient/ui/masked_field.py" line="82"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/masked_field.py" line="65"/>
+        <location filename="../../gridclient/ui/masked_field.py" line="84"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
@@ -2228,252 +2228,262 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="193"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="191"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="196"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="198"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="203"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="200"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="205"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="204"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="209"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="211"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="212"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="215"/>
+        <source>Masked copy for passing upward</source>
+        <translation>脱敏导出（用于向上报送）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="217"/>
+        <source>ID, certificate and phone numbers are masked whatever your role.</source>
+        <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="221"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="214"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="223"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="236"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="227"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="237"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="238"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="230"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="290"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="291"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="295"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="296"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="306"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="307"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="315"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="325"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="329"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="339"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="399"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="409"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="441"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="454"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="445"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="458"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="448"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="461"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="454"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="565"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="558"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="572"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="564"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="578"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="582"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="596"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="666"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="680"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="676"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="681"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="695"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="702"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="716"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="702"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="716"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="712"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="726"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="717"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="731"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="721"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="735"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="721"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="735"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="734"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="748"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="739"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="753"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="749"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="763"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="753"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="767"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="756"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="770"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="777"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="791"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="886"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="900"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="897"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="911"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2481,171 +2491,206 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="123"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
         <source>Resident</source>
-        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last.</extracomment>
+        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last. A key ending in ``_more`` continues the row above without a title of its own. Groups whose roster prints the child&apos;s guardian (监护人, 监护人电话).</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="123"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="130"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="152"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="154"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="176"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="162"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="184"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="167"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="175"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="189"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="197"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="204"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="207"/>
-        <source>Left behind</source>
-        <translation>留守人员</translation>
+        <location filename="../../gridclient/ui/resident_form.py" line="229"/>
+        <source>Left behind, children</source>
+        <translation>留守、困境儿童</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="208"/>
-        <source>Elderly, disability, veterans</source>
-        <translation>老人、残疾、优抚</translation>
+        <location filename="../../gridclient/ui/resident_form.py" line="230"/>
+        <source>Elderly</source>
+        <translation>老年人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="209"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
+        <source>Disability, veterans</source>
+        <translation>残疾人、优抚、退役军人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="232"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="233"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="220"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
+        <source>Counted only within its ages</source>
+        <translation>仅在规定年龄内计入</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="256"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="233"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="263"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="242"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="277"/>
+        <source>Disability certificate number</source>
+        <translation>残疾证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="282"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="253"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="290"/>
+        <source>Guardian: relation and name</source>
+        <translation>监护人：关系和姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="299"/>
+        <source>Guardian&apos;s phone</source>
+        <translation>监护人电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="303"/>
+        <source>Guardian</source>
+        <translation>监护人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="321"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="255"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="323"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="257"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="325"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="264"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="332"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="265"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="333"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="266"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="334"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="267"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="335"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="269"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="337"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="270"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="338"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="271"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="339"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="272"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="340"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="278"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="346"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="279"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="347"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="369"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="437"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="383"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="451"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="386"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="454"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="423"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="516"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="427"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="520"/>
         <source>Choose the relation to the head of household.</source>
         <translation>请选择与户主的关系。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="545"/>
+        <source>Guardian&apos;s phone: {problem}</source>
+        <translation>监护人电话：{problem}</translation>
     </message>
 </context>
 <context>
@@ -2659,35 +2704,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="643"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="649"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="652"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="657"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="654"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="660"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="658"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="664"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -3059,8 +3104,8 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="112"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="278"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="284"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -3121,141 +3166,161 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <source>Disability certificate no.</source>
+        <translation>残疾证号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <source>Guardian</source>
+        <translation>监护人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <source>Guardian&apos;s phone</source>
+        <translation>监护人电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <source>Issuing body</source>
+        <translation>填报单位</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
         <source>Area</source>
         <translation>区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
         <source>Resident</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
         <source>Visit</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="147"/>
         <source>Event action</source>
         <translation>事件办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
         <source>Attachment</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="164"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="184"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="190"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="192"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="198"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="204"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="210"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="206"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="212"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="267"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="273"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="268"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="274"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="287"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="286"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="292"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="291"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="297"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="300"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="620"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="626"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="624"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="630"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

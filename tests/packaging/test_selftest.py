@@ -211,6 +211,16 @@ def test_the_cjk_check_fails_when_the_chinese_became_boxes(tmp_path: Path) -> No
     assert selftest.check_cjk_font(scratch).startswith("MicrosoftYaHei draws")
 
 
+def test_the_cjk_check_fails_when_text_would_copy_as_radicals(tmp_path: Path) -> None:
+    """A PDF whose ToUnicode map says ⼊ for 入 (a font sharing the glyph, uncorrected):
+    on the target machine's fonts, the frozen build's self-test says so."""
+    scratch = selftest._Scratch(tmp_path, report_title="入户走访登记表")
+    scratch.report_pdf = tmp_path / "r.pdf"
+    scratch.report_pdf.write_bytes(_pdf({"MicrosoftYaHei": "⼊⼾⾛访登记表"}))
+    with pytest.raises(RuntimeError, match="radicals"):
+        selftest.check_cjk_font(scratch)
+
+
 def test_the_settings_check(tmp_path: Path) -> None:
     from gridclient.config import SettingsProblem
 

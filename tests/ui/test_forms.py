@@ -27,6 +27,7 @@ from gridclient.ui.resident_form import ResidentForm
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain import idnumber
+from gridcore.domain.agegroups import today_cst
 from gridcore.domain.entities import (
     Area,
     Attachment,
@@ -768,3 +769,94 @@ def test_item_models_pass_the_qt_model_tester(qtbot, ctx, household_id) -> None:
         QAbstractItemModelTester(model, mode)
         model.set_rows(model.rows())
         assert model.rowCount() == len(model.rows())
+
+
+# -- special-group rules, guardian and 残疾证号 (issue #16) ----------------------------
+
+
+def _born(age: int) -> date:
+    return date(today_cst().year - age, 1, 1)
+
+
+def _form(qtbot, ctx, resident: Resident) -> ResidentForm:  # type: ignore[no-untyped-def]
+    form = ResidentForm(ctx, resident, grid_id=ctx.user.grid_ids[0], stored=False)
+    qtbot.addWidget(form)
+    form.resize(1000, 900)
+    form.show()
+    return form
+
+
+def test_left_behind_woman_on_a_man_is_refused_with_a_message(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    man = Resident(household_id=household_id, name="刘强", gender=Gender.MALE, birth_date=_born(40))
+    form = _form(qtbot, ctx, man)
+    assert form.tag_error.text() == ""
+    click(qtbot, form.group_boxes[SpecialGroup.LEFT_BEHIND_WOMAN])
+    assert "“留守妇女”只能标注女性" in form.tag_error.text()  # at once, not at OK
+    assert form.validate() is None
+    form.gender_combo.setCurrentIndex(form.gender_combo.findData(Gender.FEMALE))
+    assert form.tag_error.text() == ""
+    edited = form.validate()
+    assert edited is not None and SpecialGroup.LEFT_BEHIND_WOMAN in edited.tags
+
+
+def test_left_behind_child_only_under_16(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    teen = Resident(household_id=household_id, name="王大明", birth_date=_born(17))
+    form = _form(qtbot, ctx, teen)
+    click(qtbot, form.group_boxes[SpecialGroup.LEFT_BEHIND_CHILD])
+    assert "“留守儿童”须未满16周岁，此人按出生日期为17周岁" in form.tag_error.text()
+    assert form.validate() is None
+    form.set_birth_date(_born(10))  # the birth date was wrong
+    assert form.tag_error.text() == ""
+    assert form.validate() is not None
+
+
+def test_an_aged_out_tag_shows_unchecked_and_is_dropped(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    grown = Resident(
+        household_id=household_id,
+        name="王二明",
+        birth_date=_born(16),
+        tags=frozenset({SpecialGroup.LEFT_BEHIND_CHILD, SpecialGroup.DISABLED}),
+    )
+    form = _form(qtbot, ctx, grown)
+    assert not form.group_boxes[SpecialGroup.LEFT_BEHIND_CHILD].isChecked()
+    assert form.group_boxes[SpecialGroup.DISABLED].isChecked()
+    assert form.tag_error.text() == ""  # not an error: no longer counted
+    edited = form.validate()
+    assert edited is not None and edited.tags == {SpecialGroup.DISABLED}
+
+
+def test_guardian_and_certificate_are_kept(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    child = Resident(household_id=household_id, name="王小明", birth_date=_born(9))
+    form = _form(qtbot, ctx, child)
+    assert not form.guardian_row.isVisibleTo(form)
+    click(qtbot, form.group_boxes[SpecialGroup.LEFT_BEHIND_CHILD])
+    assert form.guardian_row.isVisibleTo(form)
+    type_text(qtbot, form.guardian_edit, "祖母 李秀英")
+    type_text(qtbot, form.guardian_phone_field.edit, "139 1234 5678")
+    click(qtbot, form.group_boxes[SpecialGroup.DISABLED])
+    type_text(qtbot, form.certificate_field.edit, "11010519491231002X14")
+    edited = form.validate()
+    assert edited is not None
+    assert edited.guardian == "祖母 李秀英"
+    assert edited.guardian_phone == "13912345678"  # normalised like the resident's phone
+    assert edited.disability_certificate == "11010519491231002X14"
+    # A guardian phone that is no phone number is refused with the reason.
+    form.guardian_phone_field.edit.clear()
+    type_text(qtbot, form.guardian_phone_field.edit, "12345")
+    assert form.validate() is None
+    assert form.tag_error.text()
+
+
+def test_new_groups_are_offered(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    form = _form(qtbot, ctx, Resident(household_id=household_id, name="甲"))
+    for group in (
+        SpecialGroup.CHILD_IN_DIFFICULTY,
+        SpecialGroup.ELDER_LIVING_ALONE,
+        SpecialGroup.EMPTY_NEST_ELDER,
+        SpecialGroup.CHILDLESS_ELDER,
+        SpecialGroup.VETERAN,
+        SpecialGroup.ELDERLY_90,
+        SpecialGroup.ELDERLY_100,
+    ):
+        assert group in form.group_boxes
+    assert not form.group_boxes[SpecialGroup.ELDERLY_90].isEnabled()  # derived from the birth date

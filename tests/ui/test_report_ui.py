@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 
 from gridclient.demo.local import load_dataset
+from gridclient.imports.roster import RowStatus
 from gridclient.reports.data import ReportKind
-from gridclient.reports.importer import RowStatus
 from gridclient.storage import Store
 from gridclient.ui import import_dialog
 from gridclient.ui.context import AppContext, ChangeSet, UserInfo
@@ -117,6 +117,29 @@ def test_roster_masking_follows_the_role(store: Store, tmp_path: Path, qtbot) ->
         ids[role] = [str(r[5]) for r in sheet.iter_rows(min_row=5, max_row=6, values_only=True)]
     assert all("*" not in i for i in ids[Role.TOWNSHIP])
     assert all("********" in i for i in ids[Role.WORKER])
+
+
+def test_masked_copy_for_every_role(store: Store, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Township staff tick 脱敏 to pass a roster upward: every number masked, the file
+    name says so; the box is only offered for rosters (the other reports print none)."""
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.EVENT_LEDGER)
+    assert not dialog.masked_box.isVisibleTo(dialog)
+    _choose(dialog, ReportKind.ROSTER)
+    assert dialog.masked_box.isVisibleTo(dialog)
+    dialog.group_combo.setCurrentIndex(dialog.group_combo.findData(SpecialGroup.DISABLED.value))
+    dialog.masked_box.setChecked(True)
+    request = dialog.request()
+    assert request is not None and request.masked
+    assert request.file_stem("和平镇").endswith("_脱敏")
+    target = tmp_path / "masked.xlsx"
+    dialog.export_excel(target)
+    assert dialog.last_output == target, dialog.message.text()
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=5, max_row=6, values_only=True))
+    assert all("********" in str(r[5]) for r in rows)  # ID numbers
+    assert all("****" in str(r[6]) for r in rows)  # phones
 
 
 def _opened_preview(dialog: ReportDialog, qtbot) -> tuple[QPrintPreviewDialog, QPrintPreviewWidget]:  # type: ignore[no-untyped-def]

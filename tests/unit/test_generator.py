@@ -623,3 +623,36 @@ def test_resource_path_in_a_checkout_and_in_a_frozen_build(
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resource_path("i18n", "zh_CN.qm") == tmp_path / "resources" / "i18n" / "zh_CN.qm"
+
+
+def test_groups_follow_the_rules_and_rosters_have_their_details(small: Dataset) -> None:
+    """Every generated tag passes the group rules the server applies; left-behind children
+    have a guardian, disabled people a 残疾证号 (ID number + category + grade digits),
+    townships a 填报单位."""
+    from gridcore.domain.enums import AreaLevel
+    from gridcore.domain.grouprules import tag_problems
+
+    assert [
+        p for r in small.residents for p in tag_problems(r.tags, r.gender, r.birth_date, TODAY)
+    ] == []
+    children = [r for r in small.residents if SpecialGroup.LEFT_BEHIND_CHILD in r.tags]
+    assert children and all(r.guardian for r in children)
+    assert any(r.guardian_phone for r in children)  # the keeper's phone, when they have one
+    disabled = [r for r in small.residents if SpecialGroup.DISABLED in r.tags]
+    assert all(
+        len(r.disability_certificate) == 20 and r.disability_certificate.startswith(r.id_number)
+        for r in disabled
+        if len(r.id_number) == 18
+    )
+    assert any(SpecialGroup.ELDER_LIVING_ALONE in r.tags for r in small.residents)
+    townships = [a for a in small.areas if a.level is AreaLevel.TOWNSHIP]
+    assert all(a.issuer.endswith(("人民政府", "办事处")) for a in townships)
+
+
+def test_demo_roles_follow_the_account_names() -> None:
+    from gridcore.demo import demo_role
+
+    users = gen.generate("S").users
+    assert users and all(demo_role(u.username) is u.role for u in users)
+    assert demo_role("admin2") is None and demo_role("worker") is None
+    assert demo_role("zhangsan") is None

@@ -101,6 +101,24 @@ def build_sample() -> Sample:
         ("h3", "赵文", Relation.HEAD, Gender.MALE, date(1980, 12, 1), set()),
         ("h4", "孙丽", Relation.HEAD, Gender.FEMALE, date(1966, 7, 7), {SpecialGroup.DISABLED}),
         ("h5", "周强", Relation.HEAD, Gender.MALE, date(1990, 2, 2), set()),
+        # 留守儿童 with a guardian (the roster's 监护人 columns); one who has turned 16 is
+        # no longer counted although the tag is stored.
+        (
+            "h5",
+            "周小宇",
+            Relation.SON,
+            Gender.MALE,
+            date(2017, 4, 4),
+            {SpecialGroup.LEFT_BEHIND_CHILD},
+        ),
+        (
+            "h5",
+            "周大宇",
+            Relation.SON,
+            Gender.MALE,
+            date(2009, 4, 4),
+            {SpecialGroup.LEFT_BEHIND_CHILD},
+        ),
         ("h6", "吴刚", Relation.HEAD, Gender.MALE, date(1960, 8, 8), {SpecialGroup.DISABLED}),
     ]
     residents = [
@@ -116,6 +134,12 @@ def build_sample() -> Sample:
         )
         for i, (h, name, relation, gender, birth, tags) in enumerate(people, start=1)
     ]
+    for resident in residents:
+        if SpecialGroup.LEFT_BEHIND_CHILD in resident.tags:
+            resident.guardian = "祖母 周桂兰"
+            resident.guardian_phone = "13700001111"
+        if SpecialGroup.DISABLED in resident.tags:
+            resident.disability_certificate = f"{resident.id_number}41"
     visit_plan = [
         ("h1", at(9, 2), VisitMethod.IN_PERSON, "了解养老金发放情况"),
         ("h1", at(9, 20), VisitMethod.PHONE, "电话回访"),

@@ -76,6 +76,31 @@ def test_report_pdf_and_xlsx(data_dir: Path, tmp_path: Path, sample: Sample) -> 
     assert all("*" not in i for i in ids["full"]) and all("********" in i for i in ids["masked"])
 
 
+def test_household_by_number_and_masked_copy(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--household`` takes the 户号 a clerk has on paper (or the internal id);
+    ``--masked`` masks the numbers even for township staff."""
+    pdf = tmp_path / "one.pdf"
+    assert _report(data_dir, "township01", "visits", "--household", "1001", "--pdf", str(pdf)) == 0
+    text = squeeze(pdf_text(pdf))
+    assert "入户走访登记表（户号1001东村1组1号）" in text and "了解养老金发放情况" in text
+    assert "宣传防诈骗" not in text  # another household's visit
+    assert _report(data_dir, "township01", "visits", "--household", "9999", "--pdf", str(pdf)) == 1
+    assert "找不到户号或住户编号为“9999”的住户" in capsys.readouterr().err
+    masked = tmp_path / "masked.xlsx"
+    assert (
+        _report(
+            data_dir, "township01", "roster", "--group", "残疾人", "--masked", "--xlsx", str(masked)
+        )
+        == 0
+    )
+    sheet = load_workbook(masked).active
+    assert sheet is not None
+    ids = [r[5] for r in sheet.iter_rows(min_row=5, max_row=7, values_only=True)]
+    assert ids and all("********" in str(i) for i in ids)
+
+
 def test_report_errors(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.pdf"
     assert _report(data_dir, "township01", "roster", "--pdf", str(out)) == 1

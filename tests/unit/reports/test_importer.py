@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from gridclient.reports import importer
-from gridclient.reports.importer import (
+from gridclient.imports import roster as importer
+from gridclient.imports.roster import (
     ImportCancelled,
     RosterError,
     RosterPreview,

@@ -70,13 +70,13 @@ def test_header_and_page_numbers_on_every_page(tmp_path: Path) -> None:
         flat = squeeze(text)
         assert f"第{page}页共{pages}页" in flat, page
         assert "序号走访日期住址走访内容" in flat, page  # the repeated <thead>
-        assert "统计期间:2026年9月1日至2026年9月30日" in flat, page
-        assert "打印时间:2026年10月30日09:00" in flat, page
-        assert "数据截至:2026年10月29日12:00" in flat, page
+        assert "统计期间：2026年9月1日至2026年9月30日" in flat, page
+        assert "打印时间：2026年10月30日09:00" in flat, page
+        assert "数据截至：2026年10月29日12:00" in flat, page
         seen_rows.update(line.split()[0] for line in text.splitlines() if line.strip())
     assert {str(n) for n in range(1, 401)} <= seen_rows  # no row lost between pages
     last = squeeze(pdf_text(path, pages))
-    assert "合计400次" in last and "制表人:" in last and "审核人:" in last
+    assert "合计400次" in last and "制表人：" in last and "审核人：" in last
 
 
 def test_portrait_report_is_a4(tmp_path: Path, store: Store) -> None:

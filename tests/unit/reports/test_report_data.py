@@ -72,7 +72,10 @@ def test_visit_register_lists_period_visits_of_subtree(store: Store, sample: Sam
     one = build_visit_register(
         store, TOWNSHIP_CODE, PERIOD, household_id=sample.households["h1"].id, now=NOW
     )
-    assert len(one.rows) == 2 and one.subtitle == "东村1组1号"
+    assert len(one.rows) == 2 and one.subtitle == "户号1001 东村1组1号"
+    # The 户号 a clerk has on paper names the same household.
+    by_number = build_visit_register(store, TOWNSHIP_CODE, PERIOD, household_id="1001", now=NOW)
+    assert by_number.rows == one.rows and by_number.subtitle == one.subtitle
 
 
 def test_event_ledger_and_stats(store: Store) -> None:
@@ -165,12 +168,12 @@ def test_each_report_renders_to_pdf(store: Store, tmp_path: Path, kind: ReportKi
         expected
         for expected in (
             report.full_title,
-            "填报单位:测试县和平镇",
+            "填报单位：测试县和平镇",
             "第1页共1页",
-            "制表人:",
-            "审核人:",
-            "打印时间:2026年10月30日09:00",
-            f"数据截至:{NOT_SYNCED}",
+            "制表人：",
+            "审核人：",
+            "打印时间：2026年10月30日09:00",
+            f"数据截至：{NOT_SYNCED}",
             *(squeeze(str(cell)) for row in report.rows for cell in row),
             *(squeeze(str(cell)) for cell in report.totals or ()),
         )
@@ -197,3 +200,57 @@ def test_report_areas_for_everyone_and_for_one_worker(store: Store, sample: Samp
     ]  # the county above is not offered
     mine = report_areas(store, [sample.grids["g2"].id])
     assert [a.name for a in mine] == ["和平镇", "东村", "东村第二网格"]
+
+
+def test_left_behind_roster_has_the_guardian_and_counts_only_under_16(store: Store) -> None:
+    roster = build_roster(
+        store, TOWNSHIP_CODE, SpecialGroup.LEFT_BEHIND_CHILD, Role.TOWNSHIP, now=NOW
+    )
+    titles = [c.title for c in roster.columns]
+    assert titles[-3:] == ["监护人", "监护人电话", "备注"]
+    # 周大宇 (17) still carries the stored tag but is no longer a 留守儿童.
+    assert [r[1] for r in roster.rows] == ["周小宇"]
+    assert roster.rows[0][titles.index("监护人")] == "祖母 周桂兰"
+    assert roster.rows[0][titles.index("监护人电话")] == "13700001111"
+    assert len(roster.totals or ()) == len(titles)
+    worker = build_roster(
+        store, TOWNSHIP_CODE, SpecialGroup.LEFT_BEHIND_CHILD, Role.WORKER, now=NOW
+    )
+    assert worker.rows[0][titles.index("监护人电话")] == "137****1111"
+
+
+def test_disabled_roster_prints_the_certificate_masked_on_request(store: Store) -> None:
+    full = build_roster(store, TOWNSHIP_CODE, SpecialGroup.DISABLED, Role.TOWNSHIP, now=NOW)
+    titles = [c.title for c in full.columns]
+    assert titles[-3:] == ["残疾类别等级", "残疾证号", "备注"]
+    certificates = [str(r[titles.index("残疾证号")]) for r in full.rows]
+    assert certificates and all(len(c) == 20 and "*" not in c for c in certificates)
+    assert full.notes == ()
+    masked = build_roster(
+        store, TOWNSHIP_CODE, SpecialGroup.DISABLED, Role.TOWNSHIP, masked=True, now=NOW
+    )
+    for row, certificate in zip(masked.rows, certificates, strict=True):
+        assert row[titles.index("残疾证号")] == mask(certificate[:18]) + certificate[18:]
+        assert "********" in str(row[titles.index("公民身份号码")])
+        assert "****" in str(row[titles.index("联系电话")])
+    assert masked.notes  # says why the numbers are masked
+
+
+def test_unit_is_the_issuer_with_a_fallback(store: Store, sample: Sample) -> None:
+    """填报单位: the area's issuer, else the nearest one above, else the chain of names."""
+    import dataclasses
+
+    from gridcore.domain.entities import Area
+
+    assert build_visit_summary(store, TOWNSHIP_CODE, PERIOD, now=NOW).unit_name == "测试县和平镇"
+    town_id = next(a.id for a in sample.dataset.areas if a.code == TOWNSHIP_CODE)
+    with store.unit_of_work(actor="admin") as uow:
+        town = uow.repos.records.get(Area, town_id)
+        assert town is not None
+        uow.update(dataclasses.replace(town, issuer="和平镇人民政府"))
+    summary = build_visit_summary(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    assert summary.unit_name == "和平镇人民政府" and summary.area_text == "测试县和平镇"
+    grid = build_visit_summary(store, sample.grids["g1"].id, PERIOD, now=NOW)
+    assert grid.unit_name == "和平镇人民政府" and grid.area_text.endswith("东村第一网格")
+    other = build_visit_summary(store, sample.grids["g3"].id, PERIOD, now=NOW)
+    assert other.unit_name.endswith("西村第一网格") and other.area_text == ""

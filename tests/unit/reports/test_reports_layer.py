@@ -30,7 +30,8 @@ def test_no_widgets_in_reports() -> None:
 def test_data_and_importer_load_without_qt() -> None:
     code = (
         "import sys\n"
-        "import gridclient.reports.data, gridclient.reports.importer, gridclient.reports.excel\n"
+        "import gridclient.reports.data, gridclient.imports.roster, gridclient.reports.excel\n"
+        "import gridclient.imports.cli\n"
         "import gridclient.reports.cli\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from gridclient.imports.roster import RosterError, read_roster
 from gridclient.reports import xlsxlimits
-from gridclient.reports.importer import RosterError, read_roster
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -190,7 +190,7 @@ def test_every_crafted_file_in_bounded_time_and_memory(tmp_path: Path) -> None:
         "    for line in open('/proc/self/status'):  # across fork+exec on Linux)\n"
         "        if line.startswith('VmHWM:'):\n"
         "            return int(line.split()[1]) / 1024\n"
-        "from gridclient.reports.importer import RosterError, read_roster\n"
+        "from gridclient.imports.roster import RosterError, read_roster\n"
         "out = []\n"
         "for path in sys.argv[1:]:\n"
         "    started = time.monotonic()\n"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from gridclient.imports.roster import read_roster, write_error_workbook
 from gridclient.reports.data import Column, Report, ReportKind
 from gridclient.reports.excel import HEADER_ROW, write_xlsx
-from gridclient.reports.importer import read_roster, write_error_workbook
 from gridclient.reports.xlsxcells import MAX_CELL_CHARS, clean_text, header_footer_text
 from gridcore.domain.entities import CST
 from tests.unit.reports.sample import PERIOD

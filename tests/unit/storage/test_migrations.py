@@ -18,7 +18,6 @@ from gridclient.storage import (
     Store,
     StoreTooNew,
     SyncKey,
-    bulk_upsert,
     create_store_engine,
     write_connection,
 )
@@ -61,17 +60,20 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
         home = household()
         person = resident(home.id)
         with write_connection(engine) as connection:
-            # Households gained columns since 0001: write the ones it had.
-            old_columns = [c["name"] for c in inspect(connection).get_columns("households")]
-            [row] = storage_rows(EntityKind.HOUSEHOLD, [_wire(home)])
-            connection.execute(
-                text(
-                    f"INSERT INTO households ({', '.join(old_columns)}) "  # noqa: S608
-                    f"VALUES ({', '.join(':' + c for c in old_columns)})"
-                ),
-                {c: row[c] for c in old_columns},
-            )
-            bulk_upsert(connection, EntityKind.RESIDENT, [_wire(person)])
+            # Households and residents gained columns since 0001: write the ones it had.
+            for table, kind, record in (
+                ("households", EntityKind.HOUSEHOLD, home),
+                ("residents", EntityKind.RESIDENT, person),
+            ):
+                old_columns = [c["name"] for c in inspect(connection).get_columns(table)]
+                [row] = storage_rows(kind, [_wire(record)])
+                connection.execute(
+                    text(
+                        f"INSERT INTO {table} ({', '.join(old_columns)}) "  # noqa: S608
+                        f"VALUES ({', '.join(':' + c for c in old_columns)})"
+                    ),
+                    {c: row[c] for c in old_columns},
+                )
         assert current_revision(engine) == "0001"
         assert "outbox" not in inspect(engine).get_table_names()
     finally:
@@ -80,7 +82,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0006"
+    assert current_revision(store.engine) == head_revision() == "0007"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []

@@ -28,7 +28,6 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.cell_range import CellRange
-from sqlalchemy import select
 
 try:  # the fast reader; openpyxl (also the writer) reads when it is missing
     import python_calamine as _calamine
@@ -39,8 +38,7 @@ from gridclient import cancel
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.changes import ChangeSet
-from gridclient.storage.engine import read_session
-from gridclient.storage.models import HouseholdRow, ResidentRow
+from gridclient.storage.lookups import household_keys, registered_id_numbers
 from gridclient.storage.store import Store
 from gridcore.domain import idnumber, limits, phone
 from gridcore.domain.entities import Household, Record, Resident
@@ -534,7 +532,7 @@ def read_roster(
         else:
             seen[row.id_number] = row.line
     if store is not None:
-        known = _registered(store, list(seen))
+        known = registered_id_numbers(store.engine, list(seen))
         for row in rows:
             name = known.get(row.id_number)
             if name is not None and seen.get(row.id_number) == row.line:
@@ -542,33 +540,7 @@ def read_roster(
     return RosterPreview(title, tuple(i + 1 for i in header_rows), headers, mapping, rows)
 
 
-def _registered(store: Store, numbers: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    with read_session(store.engine) as session:
-        for start in range(0, len(numbers), 500):
-            statement = select(ResidentRow.id_number, ResidentRow.name).where(
-                ResidentRow.deleted.is_(False),
-                ResidentRow.id_number.in_(numbers[start : start + 500]),
-            )
-            for number, name in session.execute(statement):
-                found[number] = name
-    return found
-
-
 # ----------------------------------------------------------------------- writing
-
-
-def _existing_households(store: Store, grid_id: str) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    with read_session(store.engine) as session:
-        statement = select(HouseholdRow.id, HouseholdRow.number, HouseholdRow.address).where(
-            HouseholdRow.grid_id == grid_id, HouseholdRow.deleted.is_(False)
-        )
-        for household_id, number, address in session.execute(statement):
-            if number:
-                keys.setdefault(f"户号:{number}", household_id)
-            keys.setdefault(f"址:{address}", household_id)
-    return keys
 
 
 def import_roster(
@@ -589,7 +561,7 @@ def import_roster(
     after rolling everything back, and so does any exception (re-raised).
     """
     accepted = preview.accepted
-    existing = _existing_households(store, grid_id)
+    existing = household_keys(store.engine, grid_id)
     households: dict[str, Household] = {}
     records: list[Record] = []
     created_households = 0
