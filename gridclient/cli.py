@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gridclient.config import BadSetting, ITSettings, Paths, effective_settings, log_settings
 from gridclient.config import parse_setting as _parse_setting
@@ -25,7 +25,6 @@ __all__ = [
     "add_global_options",
     "ask_password",
     "it_overrides",
-    "lock_data_dir",
     "start_command",
 ]
 
@@ -132,19 +131,6 @@ def ask_password(prompt: str) -> str:
         raise UserError("未输入密码，已取消。", 130) from None
 
 
-def lock_data_dir(paths: Paths) -> Any:
-    """Take the data directory's lock (:mod:`gridclient.instance`) for a command that
-    opens a store, before it asks for a password; a window or another command holding it
-    ends this one with a Chinese message and exit status 75. Returns the
-    :class:`~gridclient.instance.InstanceLock` (release it when done)."""
-    from gridclient.instance import ALREADY_RUNNING, InstanceLock, in_use_message
-
-    lock = InstanceLock(paths.data_dir)
-    if not lock.acquire():
-        raise UserError(in_use_message(paths.data_dir), ALREADY_RUNNING)
-    return lock
-
-
 # -- commands on a user's local data (report, import) ---------------------------------
 
 
@@ -185,10 +171,8 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     from gridclient.cancel import Cancelled
     from gridclient.storage.errors import StorageError
 
-    lock = None
     try:
         resolve_local_server(args)
-        lock = lock_data_dir(Paths.resolve(getattr(args, "data_dir", None)))
         return run(args)
     # A roster the import refuses is a ValueError (RosterError); a cancel is Cancelled.
     except (LookupError, Cancelled, ValueError) as exc:  # an unknown area is a LookupError
@@ -200,6 +184,3 @@ def guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) 
     except KeyboardInterrupt:
         print("已中断，数据未作修改。", file=sys.stderr)
         return 130
-    finally:
-        if lock is not None:
-            lock.release()

@@ -1,7 +1,8 @@
 """Headless commands for IT staff and scripts: ``gridclient sync`` and ``gridclient status``.
 
-No widgets (only QtCore's lock file: both take the data directory's lock, see
-:mod:`gridclient.instance`, so neither runs beside the window on the same data).
+No Qt here (both commands hold the data directory's lock, taken by ``gridclient``'s
+dispatcher: see :mod:`gridclient.instance`, so neither runs beside the window on the
+same data).
 Headless runs authenticate with the password each time (``GRIDCLIENT_PASSWORD``
 or a prompt) and keep no refresh token, so a script never leaves a session in the
 keyring of a shared machine.
@@ -14,7 +15,7 @@ import logging
 import sys
 from functools import partial
 
-from gridclient.cli import PASSWORD_ENV, UserError, ask_password, lock_data_dir, start_command
+from gridclient.cli import PASSWORD_ENV, UserError, ask_password, start_command
 from gridclient.config import ITSettings, Paths
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
@@ -49,13 +50,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ``--data-dir`` and the other global options are added to every sub-command by
     ``gridclient.__main__``)."""
     p = sub.add_parser("sync", help="push local changes and pull the server's (headless)")
-    p.set_defaults(handler=run_command)
+    p.set_defaults(handler=run_command, locks_data_dir=True)
     p.add_argument("--user", required=True)
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
     p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
     p = sub.add_parser("status", help="local records, outbox and conflicts of a user")
-    p.set_defaults(handler=run_command)
+    p.set_defaults(handler=run_command, locks_data_dir=True)
     p.add_argument("--user", required=True)
 
 
@@ -74,7 +75,6 @@ def _server(settings: ITSettings) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     paths, settings = start_command(args)
-    lock = lock_data_dir(paths)
     try:
         if args.command == "sync":
             return _sync(args, paths, settings)
@@ -82,8 +82,6 @@ def run_command(args: argparse.Namespace) -> int:
     except (SyncError, StorageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    finally:
-        lock.release()
 
 
 def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:

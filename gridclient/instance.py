@@ -2,7 +2,9 @@
 
 Every command that opens a store under a data directory takes ``gridclient.lock`` in
 that directory first (a :class:`QLockFile`, before any store is opened): the window
-(login and demo alike), ``gridclient sync``, ``status``, ``report`` and ``import``.
+(login and demo alike, ``gridclient.app``), ``gridclient sync``, ``status``, ``report``
+and ``import`` (their parsers set ``locks_data_dir``; ``gridclient.__main__`` takes the
+lock before it runs them, so the Qt-free packages never import this module).
 Two processes on one store would race on its migrations, its integrity check (a live
 store's write-ahead log looks like a crash to the other process, which could move the
 store aside) and its outbox. ``rescue`` (reads a possibly damaged store file, read
@@ -44,6 +46,7 @@ __all__ = [
     "allow_foreground",
     "ask_running_instance_to_show",
     "in_use_message",
+    "lock_data_dir",
     "server_name",
 ]
 
@@ -53,6 +56,18 @@ LOCK_FILE = "gridclient.lock"
 #: Exit status when another process has the data directory (BSD's EX_TEMPFAIL).
 ALREADY_RUNNING = 75
 _SHOW = b"show\n"
+
+
+def lock_data_dir(data_dir: Path) -> InstanceLock:
+    """Take ``data_dir``'s lock for a command that opens a store, before it asks for a
+    password; a window or another command holding it ends the command with a Chinese
+    message and exit status 75 (:class:`~gridclient.cli.UserError`)."""
+    from gridclient.cli import UserError
+
+    lock = InstanceLock(data_dir)
+    if not lock.acquire():
+        raise UserError(in_use_message(data_dir), ALREADY_RUNNING)
+    return lock
 
 
 def in_use_message(data_dir: Path) -> str:
@@ -82,7 +97,9 @@ class InstanceLock:
             log.info("data directory lock taken: %s", self.path)
             return True
         holder = self.holder()
-        log.warning(
+        # INFO: a command is refused before its logging starts, and Python would print
+        # a warning on stderr beside the Chinese message; the window logs its own.
+        log.info(
             "data directory %s is in use by process %s (%s)",
             self.data_dir,
             holder[0] if holder else "?",

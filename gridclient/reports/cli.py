@@ -110,7 +110,7 @@ def add_report_commands(subparsers: Any) -> None:
         help="脱敏导出：身份证号码和电话号码一律打码（用于向上报送），不论角色",
     )
     local_data_options(report)
-    report.set_defaults(handler=run_report)
+    report.set_defaults(handler=run_report, locks_data_dir=True)
 
 
 def _role(store: Any, server: str, username: str) -> Role:

@@ -111,7 +111,7 @@ def test_a_quarterly_report_covers_the_quarter(
     assert dialog.last_output == tmp_path / "q3.pdf", dialog.message.text()
     assert asked[0].endswith(f"{kind.chinese}_2026年第3季度.pdf")
     text = squeeze(pdf_text(tmp_path / "q3.pdf"))
-    assert "统计期间:2026年7月1日至2026年9月30日" in text
+    assert "统计期间：2026年7月1日至2026年9月30日" in text
 
 
 def test_a_yearly_excel_and_a_custom_range(
@@ -146,7 +146,7 @@ def test_a_yearly_excel_and_a_custom_range(
     asked = _save_as(dialog, tmp_path / "custom.pdf")
     dialog.export_pdf()
     assert asked[0].endswith("事件办理统计_20260910-20260920.pdf")
-    assert "统计期间:2026年9月10日至2026年9月20日" in squeeze(pdf_text(tmp_path / "custom.pdf"))
+    assert "统计期间：2026年9月10日至2026年9月20日" in squeeze(pdf_text(tmp_path / "custom.pdf"))
 
 
 def test_after_an_export_open_the_file_or_its_folder(

@@ -229,7 +229,7 @@ def test_report_for_a_month_quarter_or_year(
     pdf = tmp_path / "ledger.pdf"
     assert _report_for(data_dir, "事件台账", option, value, "--pdf", str(pdf)) == 0
     text = squeeze(pdf_text(pdf))
-    assert f"统计期间:{period}" in text and "事件台账" in text
+    assert f"统计期间：{period}" in text and "事件台账" in text
 
 
 def test_report_period_errors(
