@@ -10,7 +10,9 @@ half a second, ``sync.engine.GROUP_SECONDS``), never for SQLite's busy timeout.
 
 The write transactions themselves still take the store's :func:`~.engine.write_lock`
 (``BEGIN IMMEDIATE`` behind a fair queue), which also serialises the few writers that run
-outside the application (the command line, tests, migrations at open).
+outside the writer: migrations at open, tests, and ``eventstate.ensure``, the events
+list's safety net that fills missing derived event states on the read path (only after
+an upgrade in practice: every write path fills its own).
 """
 
 from __future__ import annotations

@@ -662,7 +662,9 @@ class EventDialog(QDialog):
         rows.setMinimumSectionSize(rows.defaultSectionSize())  # one-line rows as before
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.actions_row = QHBoxLayout()
-        self.no_actions_label = TextLabel(self.tr("No further step for your role."))
+        # Until the event has loaded (and again while a step is being saved) the row says
+        # so, rather than "no step for your role".
+        self.no_actions_label = TextLabel(self.tr("Loading…"))
         self.actions_row.addWidget(self.no_actions_label)
         self.actions_row.addStretch(1)
         self.close_button = QPushButton(self.tr("Close"))
@@ -722,6 +724,7 @@ class EventDialog(QDialog):
         )
 
     def _fill(self, data: EventData | None) -> None:
+        self.no_actions_label.setText(self.tr("No further step for your role."))
         if data is None or data.history.event.deleted:
             self.title_label.setText(self.tr("Event not found"))
             self._set_actions([])
@@ -811,6 +814,8 @@ class EventDialog(QDialog):
         def done(_action_id: object) -> None:
             form.accept()
             self.action_form = None
+            self._set_actions([])  # the old steps must not be offered again meanwhile
+            self.no_actions_label.setText(self.tr("Saved; updating…"))
             self.changed.emit(self._event_id)
             self.reload()
 

@@ -336,6 +336,7 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self._set_busy(self.tr("Loading…"))
+        self.tabs.setEnabled(False)  # read-only until loaded: nothing typed is overwritten
         self.reload()
 
     # -- loading ------------------------------------------------------------------------
@@ -391,6 +392,7 @@ class HouseholdDialog(QDialog):
             )
             return
         self._original = household
+        self.tabs.setEnabled(True)
         home = household.grid_id if household is not None else self._grid_id
         assert home is not None
         self._sensitive_ok = may_see_sensitive(self.ctx.user, home)

@@ -46,10 +46,10 @@ from gridclient.storage.queries import (
     EventStateFilter,
     HouseholdQueries,
     ResidentQueries,
-    SearchHits,
     SyncSummary,
     VisitQueries,
 )
+from gridclient.storage.search import SearchHits
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.ui.about import AboutDialog, AboutInfo, DemoBanner
@@ -904,6 +904,10 @@ class MainWindow(QMainWindow):
         their records); lists whose rows were only edited re-read those rows."""
         if changes.source == "sync":
             self._catalog_stale = True  # the category filter re-reads the catalog
+        elif changes.source == "edit" and (changes.kinds or changes.conflicts):
+            self.statusBar().showMessage(
+                self.tr("Saved on this computer; it is uploaded at the next sync."), 5000
+            )
         if changes.touches(EntityKind.AREA):
             self._load_tree_and_status()
             self.load_all()

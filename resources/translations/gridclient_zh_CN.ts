@@ -373,64 +373,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="853"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="854"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="857"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="858"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="860"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="862"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="863"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="865"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="864"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="869"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="871"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="870"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="872"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="878"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="895"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -457,6 +457,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -546,57 +547,62 @@
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="665"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="668"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
+        <source>Saved; updating…</source>
+        <translation>已保存，正在更新…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="706"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="708"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="705"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="707"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="749"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="710"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="726"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="745"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="748"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="760"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="763"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="762"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="765"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -883,7 +889,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="557"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="559"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
@@ -1009,57 +1015,57 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="390"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="391"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="407"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="409"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="416"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="418"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="425"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="453"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="455"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="466"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="468"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="555"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="557"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="590"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="592"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="591"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="593"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="653"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="655"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="686"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="688"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1965,37 +1971,42 @@
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1015"/>
+        <location filename="../../gridclient/ui/main_window.py" line="909"/>
+        <source>Saved on this computer; it is uploaded at the next sync.</source>
+        <translation>已保存到本机，下次同步时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="1019"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1053"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1057"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1064"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1068"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1083"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1087"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1090"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1094"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1162"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1166"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1185"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1189"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
@@ -2028,38 +2039,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="796"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="813"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="815"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="804"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="806"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="807"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="809"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="808"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="810"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="814"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="816"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="821"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="823"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="838"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>

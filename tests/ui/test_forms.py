@@ -860,3 +860,22 @@ def test_new_groups_are_offered(qtbot, ctx, household_id) -> None:  # type: igno
     ):
         assert group in form.group_boxes
     assert not form.group_boxes[SpecialGroup.ELDERLY_90].isEnabled()  # derived from the birth date
+
+
+def test_forms_stay_read_only_until_loaded_and_a_step_never_shows_stale_steps(
+    qtbot, demo, ctx, household_id
+) -> None:  # type: ignore[no-untyped-def]
+    """With a real (threaded) runner: the household form cannot be typed into before its
+    record arrives, and the event dialog says it is loading instead of "no step for your
+    role"; both settle once the read is delivered."""
+    event_id = report_event(qtbot, ctx, household_id)
+    threaded = AppContext(demo.store, TaskRunner(), demo.info)
+    household = HouseholdDialog(threaded, household_id)
+    qtbot.addWidget(household)
+    assert not household.tabs.isEnabled()  # the read cannot be delivered before a turn
+    qtbot.waitUntil(household.tabs.isEnabled)
+    event = EventDialog(threaded, event_id)
+    qtbot.addWidget(event)
+    assert event.no_actions_label.text() == "Loading…"
+    qtbot.waitUntil(lambda: event.no_actions_label.text() != "Loading…")
+    threaded.runner.shutdown()

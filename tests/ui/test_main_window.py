@@ -26,7 +26,7 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.lazy_model import ID_ROLE
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
-from gridcore.domain import idnumber
+from gridcore.domain import codec, idnumber
 from gridcore.domain.entities import CST, Household, Resident
 from gridcore.domain.enums import AreaLevel
 from gridcore.domain.workflow import event_status
@@ -380,3 +380,13 @@ def test_a_wrong_clock_and_held_records_show_in_the_status_bar(window: MainWindo
     window.ctx.store.clock.set(timedelta(0), datetime.now(UTC))
     window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0, 0))
     assert window.warning_label.isHidden()
+
+
+def test_every_local_save_says_saved_in_the_status_bar(window: MainWindow) -> None:
+    household_id = window.model.id_at(0)
+    with window.ctx.store.read() as repos:
+        household = repos.records.get(Household, household_id)
+    assert household is not None
+    window.statusBar().clearMessage()
+    window.ctx.write(lambda uow: uow.update(codec.replace(household, {"notes": "已核实"})))
+    assert window.statusBar().currentMessage().startswith("Saved on this computer")
