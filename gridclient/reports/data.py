@@ -758,7 +758,7 @@ def build_event_ledger(
                 Column("事件", 18),
                 Column("类别", 10),
                 Column("台账", 7),
-                Column("办理时限", 10),
+                Column("办理期限", 10),
                 Column("状态", 7),
                 Column("办结日期", 10),
                 Column("超期", 4),
