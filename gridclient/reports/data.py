@@ -964,7 +964,7 @@ def build_event_ledger(
                 Column("台账", 6),
                 Column("紧急程度", 5),
                 Column("处置单位", 6),
-                Column("办理时限", 8),
+                Column("办理期限", 8),
                 Column("状态", 5),
                 Column("办结日期", 8),
                 Column("超期", 5),

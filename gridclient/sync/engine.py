@@ -520,6 +520,9 @@ class SyncEngine:
                     or records >= GROUP_RECORDS
                     or self.cancel.is_set()
                 ):
+                    # The derived states of the events this group touched, once per group
+                    # (not per page: an event's steps often arrive pages after it).
+                    _fill_event_states(connection)
                     return page
                 page = following.result()
                 pending[0] = self._next(pool, page)
@@ -577,6 +580,7 @@ class SyncEngine:
     def _apply_alone(self, page: PullPage, report: SyncReport) -> None:
         with write_connection(self.store.engine) as connection:
             self._apply_on(connection, page, report)
+            _fill_event_states(connection)
 
     def _apply_on(self, connection: Connection, page: PullPage, report: SyncReport) -> None:
         """One page on ``connection``, inside the caller's transaction."""
@@ -593,7 +597,6 @@ class SyncEngine:
             report.rebased += self._rebase(connection, page, unsent, restoring)
             self._apply_conflicts(repos, page.conflicts, report)
             repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
-            eventstate.fill_missing(session)  # the states of the events this page touched
             if equal and not page.more:
                 repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
             session.flush()
@@ -798,6 +801,17 @@ class SyncEngine:
                 )
 
         self.store.writer.run(save)
+
+
+def _fill_event_states(connection: Connection) -> None:
+    """Derive the states of events whose rows a pull dropped (``storage.eventstate``),
+    inside the caller's transaction."""
+    session = Session(bind=connection)
+    try:
+        eventstate.fill_missing(session)
+        session.flush()
+    finally:
+        session.close()
 
 
 def _collect(

@@ -43,6 +43,7 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventState,
     Gender,
+    Relation,
     Role,
     SpecialGroup,
 )
@@ -150,6 +151,11 @@ def test_door_to_door_add_resident_by_id_number(qtbot, ctx, household_id) -> Non
     assert form.birth_date() == date(1990, 1, 1)
     assert form.gender() is Gender.MALE
     assert not form.id_error.isVisible() and not form.mismatch_label.isVisible()
+    # The household has a head: the relation must be chosen (no silent 其他).
+    click(qtbot, form.ok_button)
+    assert form.isVisible() and form.relation_error.isVisible()
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.SON))
+    assert not form.relation_error.isVisible()
     click(qtbot, form.ok_button)
     assert dialog.resident_model.rowCount() == before + 1
 
@@ -254,6 +260,7 @@ def test_resident_form_refuses_control_characters_at_once(qtbot, ctx, household_
     dialog = open_household(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)
     type_text(qtbot, form.name_edit, "赵六")
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.DAUGHTER))
     form.workplace_edit.setText("学校\x07")
     click(qtbot, form.ok_button)
     assert form.isVisible() and form.value_error.isVisible()
@@ -307,6 +314,7 @@ def test_household_and_members_save_in_one_unit_of_work(qtbot, ctx, household_id
     dialog.number_edit.setText("0099")
     form = add_member(qtbot, dialog)
     type_text(qtbot, form.name_edit, "赵六")
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.DAUGHTER))
     click(qtbot, form.ok_button)
     seen = []
     ctx.bus.changed.connect(seen.append)
