@@ -203,10 +203,14 @@ def load_catalog(db: Database, document: dict[str, Any]) -> EventCatalog:
 
 def _categories_in_use(conn: Connection) -> dict[str, int]:
     """Category code → number of events (deleted ones too: their history stays)."""
-    code = records.c.fields["category_code"].as_string()
-    rows = conn.execute(
-        select(code, func.count()).where(records.c.kind == EntityKind.EVENT.value).group_by(code)
-    ).all()
+    # Grouped over a subquery: PostgreSQL would not match the JSON expression of the
+    # select list with the one of GROUP BY (each binds its key as its own parameter).
+    codes = (
+        select(records.c.fields["category_code"].as_string().label("code"))
+        .where(records.c.kind == EntityKind.EVENT.value)
+        .subquery()
+    )
+    rows = conn.execute(select(codes.c.code, func.count()).group_by(codes.c.code)).all()
     return {row[0]: row[1] for row in rows if row[0] is not None}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from gridcore.domain.catalog import CatalogError
 from gridserver import admin, migrate
@@ -134,7 +134,12 @@ def test_cli_says_why_it_refuses(
     assert api.push(w1, [op("event", new_id(), changes=_event(world))])[0]["status"] == "applied"
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps({"version": "x", "categories": []}), encoding="utf-8")
-    assert main(["load-catalog", "--database", db.url, str(path)]) == 2
+    url = db.url
+    if url.startswith("postgresql"):  # the CLI's own engine must see this test's schema
+        with db.engine.connect() as conn:
+            schema = conn.execute(text("SHOW search_path")).scalar()
+        url = f"{url}?options=-csearch_path%3D{schema}"
+    assert main(["load-catalog", "--database", url, str(path)]) == 2
     assert "D001" in capsys.readouterr().err
 
 
