@@ -1,5 +1,5 @@
 """Search per keystroke on a township-sized store (the in-memory index of
-``gridclient.storage.queries.SearchIndex``).
+``gridclient.storage.search.SearchIndex``).
 
     python bench/ui_startup.py --prepare /tmp/gc-bench --size M   # once
     python bench/ui_search.py --store /tmp/gc-bench
@@ -35,7 +35,8 @@ from sqlalchemy import select
 
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import ResidentRow
-from gridclient.storage.queries import ResidentQueries, SearchIndex
+from gridclient.storage.queries import ResidentQueries
+from gridclient.storage.search import SearchIndex
 from gridclient.storage.store import Store
 
 PASSWORD = "bench-password"

@@ -61,8 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a sub-command: a :class:`UserError` prints its message, an interrupt says
-    nothing was changed, anything else is logged with its traceback and summarised."""
+    nothing was changed, anything else is logged with its traceback and summarised. A
+    command that opens a store (``locks_data_dir``) holds the data directory's lock
+    while it runs (:mod:`gridclient.instance`)."""
+    lock = None
     try:
+        if getattr(args, "locks_data_dir", False):
+            from gridclient.config import Paths
+            from gridclient.instance import lock_data_dir
+
+            lock = lock_data_dir(Paths.resolve(getattr(args, "data_dir", None)).data_dir)
         return int(handler(args))
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -78,6 +86,9 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         hint = f"详情已写入日志 {where}" if where else "请加 --log-level DEBUG 重试"
         print(f"内部错误：{type(exc).__name__}: {exc}（{hint}）", file=sys.stderr)
         return INTERNAL_ERROR
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,10 +15,22 @@ from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
 from gridclient import __version__
 from gridclient.config import ITSettings, Paths, effective_settings, log_settings
+from gridclient.instance import (
+    ALREADY_RUNNING,
+    ActivationServer,
+    InstanceLock,
+    ask_running_instance_to_show,
+)
 from gridclient.logsetup import redact, setup_logging
 from gridclient.resources_path import resource_path
 from gridclient.storage.queries import HouseholdQueries
@@ -28,7 +40,7 @@ from gridclient.sync.session import TransportFactory, UserSession
 from gridclient.sync.transport import Transport
 from gridclient.ui.about import AboutInfo
 from gridclient.ui.context import AppContext, UserInfo
-from gridclient.ui.i18n import install_translators
+from gridclient.ui.i18n import install_translators, prefer_chinese_dates
 from gridclient.ui.login import LoginDialog, TolerantTokens, user_info
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
@@ -96,6 +108,73 @@ def show_settings_error(text: str) -> None:
     del app
 
 
+def second_instance_box(data_dir: Path, *, reached: bool) -> QMessageBox:
+    """What a second ``gridclient`` on a data directory in use says before it stops
+    (``reached``: the running window was asked to come to the front)."""
+    from gridclient.ui.form_common import make_readable
+
+    box = QMessageBox()
+    make_readable(box)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(QCoreApplication.translate("app", "GridClient is already running"))
+    first = QCoreApplication.translate(
+        "app",
+        "GridClient is already using the data directory {path} on this computer. "
+        "Only one GridClient at a time can use a data directory.",
+    ).format(path=data_dir)
+    then = (
+        QCoreApplication.translate(
+            "app", "Its window has been brought to the front: please continue there."
+        )
+        if reached
+        else QCoreApplication.translate(
+            "app",
+            "Switch to the GridClient window that is already open (see the task bar), or "
+            "wait until the command using this directory has finished, then try again.",
+        )
+    )
+    box.setText(f"{first}\n\n{then}")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return box
+
+
+def refuse_second_instance(
+    data_dir: Path, *, smoke_test: bool = False, holder: int | None = None
+) -> int:
+    """Another process (``holder``, its id if known) holds ``data_dir``: ask its window
+    to come to the front, say so (stderr, and a message box unless ``smoke_test``) and
+    return the exit status."""
+    from gridclient.instance import in_use_message
+
+    reached = ask_running_instance_to_show(data_dir, pid=holder)
+    log.warning(
+        "not starting: data directory %s in use (running window %s)",
+        data_dir,
+        "brought to the front" if reached else "not reached",
+    )
+    print(in_use_message(data_dir), file=sys.stderr, flush=True)
+    if not smoke_test:
+        second_instance_box(data_dir, reached=reached).exec()
+    return ALREADY_RUNNING
+
+
+def bring_to_front(window: QWidget | None) -> None:
+    """Show ``window`` (the main window, its lock screen if locked) in front of the
+    others, or, before it exists, the login dialog or the demo's progress."""
+    target = window
+    if target is None:
+        target = QApplication.activeModalWidget() or next(
+            (w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()), None
+        )
+    if target is None:
+        return
+    if target.isMinimized():
+        target.showNormal()
+    target.show()
+    target.raise_()
+    target.activateWindow()
+
+
 def _process_seconds() -> float | None:
     """Seconds since this process started (Linux ``/proc``; None elsewhere): the
     smoke test's cold-start figure, bootloader and imports included."""
@@ -151,26 +230,42 @@ def run_gui(
         return SETTINGS_ERROR
 
     QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    if QApplication.instance() is None:  # only matters before the QApplication exists
+        prefer_chinese_dates(lang or settings.language)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("GridClient")
     app.setOrganizationName("GridClient")
     app.setWindowIcon(QIcon(str(resource_path("icons", "gridclient.png"))))
     translators = install_translators(app, lang or settings.language)
+    # One process per data directory, decided before any store (or the demo server's
+    # database) is opened: see gridclient.instance.
+    instance = InstanceLock(paths.data_dir)
+    if not instance.acquire():
+        holder = instance.holder()
+        return refuse_second_instance(
+            paths.data_dir, smoke_test=smoke_test, holder=holder[0] if holder else None
+        )
     _install_excepthook(paths)
 
     runner = TaskRunner()
     windows: list[MainWindow] = []
     closers: list[Callable[[], None]] = []
+    activation = ActivationServer(
+        paths.data_dir, lambda: bring_to_front(windows[0] if windows else None)
+    )
 
     def finish(code: int) -> int:
-        """Stop the syncs, wait for the task runner, then close the stores."""
+        """Stop the syncs, wait for the task runner, close the stores, then let the
+        data directory go."""
         for window in windows:
             if window.sync is not None:
                 window.sync.stop()
         runner.shutdown()
         for close in closers:
             close()
+        activation.close()
+        instance.release()
         return code
 
     def open_main(

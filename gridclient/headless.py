@@ -1,6 +1,9 @@
 """Headless commands for IT staff and scripts: ``gridclient sync`` and ``gridclient status``.
 
-No Qt. Headless runs authenticate with the password each time (``GRIDCLIENT_PASSWORD``
+No Qt here (both commands hold the data directory's lock, taken by ``gridclient``'s
+dispatcher: see :mod:`gridclient.instance`, so neither runs beside the window on the
+same data).
+Headless runs authenticate with the password each time (``GRIDCLIENT_PASSWORD``
 or a prompt) and keep no refresh token, so a script never leaves a session in the
 keyring of a shared machine.
 """
@@ -36,13 +39,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     ``--data-dir`` and the other global options are added to every sub-command by
     ``gridclient.__main__``)."""
     p = sub.add_parser("sync", help="push local changes and pull the server's (headless)")
-    p.set_defaults(handler=run_command)
+    p.set_defaults(handler=run_command, locks_data_dir=True)
     p.add_argument("--user", required=True)
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
     p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
     p = sub.add_parser("status", help="local records, outbox and conflicts of a user")
-    p.set_defaults(handler=run_command)
+    p.set_defaults(handler=run_command, locks_data_dir=True)
     p.add_argument("--user", required=True)
 
 

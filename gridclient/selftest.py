@@ -383,7 +383,7 @@ def check_qt(note: str) -> str:
 
 
 def check_translations() -> str:
-    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+    from PySide6.QtCore import QCoreApplication, QTranslator
 
     from gridclient.resources_path import resource_path
 
@@ -395,11 +395,25 @@ def check_translations() -> str:
     sample = ours.translate("MainWindow", "Lock (Ctrl+L)")
     if not sample or sample == "Lock (Ctrl+L)":
         raise RuntimeError(f"{catalogue.name} does not translate the main window")
+    from gridclient.ui.i18n import qt_translation_dirs
+
     qt = QTranslator(app)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not qt.load("qtbase_zh_CN", qt_dir):
+    if not any(qt.load("qtbase_zh_CN", folder) for folder in qt_translation_dirs()):
         raise Warning_(f"{catalogue.name} ok ({sample}); Qt's own qtbase_zh_CN is missing")
-    return f"{catalogue.name} and qtbase_zh_CN load (“{sample}”)"
+    dialog = qt.translate("QFileDialog", "Look in:")
+    if not dialog or dialog == "Look in:":
+        raise Warning_(f"{catalogue.name} ok ({sample}); qtbase_zh_CN does not translate dialogs")
+    return f"{catalogue.name} and qtbase_zh_CN load (“{sample}”, “{dialog}”)"
+
+
+def check_user_guide() -> str:
+    from gridclient.ui.help import user_guide_path
+
+    guide = user_guide_path()
+    text = guide.read_text(encoding="utf-8")  # OSError: fails the check with its message
+    if "网格通" not in text:
+        raise RuntimeError(f"{guide} is not the user guide")
+    return f"{guide.name}（{len(text)} 字）"
 
 
 def check_keyring() -> str:
@@ -486,6 +500,7 @@ def run_checks(
         add(_run("报表生成 PDF", "report to PDF", lambda: check_report(scratch)))
         add(_run("报表中文字体", "CJK font in reports", lambda: check_cjk_font(scratch)))
         add(_run("界面翻译", "translations", check_translations))
+        add(_run("用户指南", "user guide", check_user_guide))
     finally:
         shutil.rmtree(root, ignore_errors=True)
     add(_run("系统密钥环", "keyring backend", check_keyring))

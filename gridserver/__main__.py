@@ -240,7 +240,11 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         except (OSError, ValueError) as exc:
             raise auth.UserError(f"无法读取事项清单文件：{exc}") from None
         loaded = admin.load_catalog(db, document)
-        print(f"已导入事项清单（{len(loaded)} 项，版本 {loaded.version or '未标注'}）")
+        retired = sum(1 for c in loaded if not c.active)
+        print(
+            f"已导入事项清单（{len(loaded)} 项，其中停用 {retired} 项；"
+            f"版本 {loaded.version or '未标注'}，第 {loaded.revision} 次修订）"
+        )
     elif args.command == "load-demo":
         from gridserver.demo import load as load_demo
 

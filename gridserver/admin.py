@@ -5,16 +5,17 @@ Changes made here go through the same feed stamping as pushes, so clients pull t
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from gridcore.domain import limits
-from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.catalog import CatalogError, EventCatalog
 from gridcore.domain.codec import encode_fields
 from gridcore.domain.entities import Area
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
@@ -154,18 +155,63 @@ def move_area(db: Database, code: str, parent_code: str) -> None:
 
 
 def load_catalog(db: Database, document: dict[str, Any]) -> EventCatalog:
-    """Validate and store the event catalog (replacing the previous one)."""
+    """Validate and store the event catalog as its next revision (replacing the previous
+    one; the same document again keeps its revision).
+
+    A category that events use can be retired (``"active": false``: hidden for new
+    events) but never removed: a document leaving one out is refused (CatalogError)
+    and nothing changes. Refused rather than retired silently because a file missing
+    categories in use is far more often the wrong or a truncated file than a decision;
+    retiring is one explicit word in the file. Events keep their own terms either way."""
     parsed = EventCatalog.from_json(document)
-    normalised = parsed.to_json()
     now = utcnow()
     with db.write() as conn:
-        exists = conn.execute(select(catalog.c.id).where(catalog.c.id == 1)).first()
-        values = {"version": parsed.version, "document": normalised, "updated_at": now}
-        if exists is None:
+        previous = conn.execute(select(catalog.c.document).where(catalog.c.id == 1)).first()
+        old_revision = 0
+        if previous is not None and isinstance(previous.document, dict):
+            raw = previous.document.get("revision", 0)
+            old_revision = raw if isinstance(raw, int) and not isinstance(raw, bool) else 0
+        in_use = _categories_in_use(conn)
+        missing = sorted(code for code in in_use if code not in parsed)
+        if missing:
+            shown = "、".join(f"{code}（{in_use[code]} 件事件）" for code in missing[:10])
+            more = f" 等 {len(missing)} 项" if len(missing) > 10 else ""
+            raise CatalogError(
+                f"新事项清单缺少仍有事件使用的事项：{shown}{more}。已有事件的事项不能删除，"
+                '只能停用：请在清单中保留这些事项并标注 "active": false，再重新导入。'
+                "本次未作任何修改。"
+            )
+        # The same document loaded again is the same revision (laptops need not fetch
+        # it again); any change is the next one.
+        unchanged = False
+        if previous is not None:
+            try:
+                before = EventCatalog.from_json(previous.document)
+            except CatalogError:
+                before = None
+            unchanged = before == dataclasses.replace(parsed, revision=old_revision)
+        parsed = dataclasses.replace(
+            parsed, revision=old_revision if unchanged else old_revision + 1
+        )
+        values = {"version": parsed.version, "document": parsed.to_json(), "updated_at": now}
+        if previous is None:
             conn.execute(insert(catalog).values(id=1, **values))
         else:
             conn.execute(update(catalog).where(catalog.c.id == 1).values(**values))
     return parsed
+
+
+def _categories_in_use(conn: Connection) -> dict[str, int]:
+    """Category code → number of events (deleted ones too: their history stays)."""
+    # Grouped over a subquery: PostgreSQL would not match the JSON expression of the
+    # select list with the one of GROUP BY (each binds its key as its own parameter).
+    codes = (
+        select(records.c.fields["category_code"].as_string().label("code"))
+        .where(records.c.kind == EntityKind.EVENT.value)
+        .subquery()
+    )
+    rows = conn.execute(select(codes.c.code, func.count()).group_by(codes.c.code)).all()
+    return {row[0]: row[1] for row in rows if row[0] is not None}
 
 
 def list_conflicts(db: Database, *, include_resolved: bool = False) -> list[ConflictInfo]:

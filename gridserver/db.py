@@ -274,6 +274,16 @@ catalog = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+event_numbers = Table(
+    "event_numbers",
+    metadata,
+    # The last 事件编号 sequence given per township and year (see
+    # gridcore.domain.eventnumber); the row is locked by the push that takes a number.
+    Column("township_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
+)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

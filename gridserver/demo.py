@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from gridcore.domain.codec import encode_fields
-from gridcore.domain.entities import Record
-from gridcore.domain.enums import EntityKind, Role
+from gridcore.domain.entities import Area, Event, Record
+from gridcore.domain.enums import AreaLevel, EntityKind, Role
 from gridserver import admin, auth
 from gridserver.config import Settings
-from gridserver.db import Database, records, utcnow
+from gridserver.db import Database, event_numbers, records, utcnow
 from gridserver.feed import next_position
 
 BATCH = 5000
@@ -62,6 +62,23 @@ def _rows(
         }
 
 
+def _event_counters(areas: Sequence[Area], events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The 事件编号 counters the generated numbers leave (so the next event pushed takes
+    the next number): the highest sequence per township and year."""
+    by_id = {a.id: a for a in areas}
+    highest: dict[tuple[str, int], int] = {}
+    for event in events:
+        area = by_id.get(event.grid_id)
+        while area is not None and area.level is not AreaLevel.TOWNSHIP and area.parent_id:
+            area = by_id.get(area.parent_id)
+        if area is None or not event.number:
+            continue
+        year, _, sequence = event.number.split("-")
+        key = (area.id, int(year))
+        highest[key] = max(highest.get(key, 0), int(sequence))
+    return [{"township_id": t, "year": y, "last": n} for (t, y), n in highest.items()]
+
+
 def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
     """Generate and insert the dataset; create and print the demo accounts."""
     from gridcore.demo.generator import generate
@@ -101,6 +118,9 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
             counts[kind.value] = len(items)
             for batch in _batches(_rows(kind, items, place, seq)):
                 conn.execute(insert(records), batch)
+        counters = _event_counters(data.areas, data.events)
+        if counters:
+            conn.execute(insert(event_numbers), counters)
     admin.load_catalog(db, data.catalog.to_json())
     for user in data.users:
         auth.add_user(

@@ -20,10 +20,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, StatementError
 
 from gridcore.domain import limits
-from gridcore.domain.catalog import CatalogError, EventCatalog
+from gridcore.domain.catalog import CatalogError, EventCatalog, stamp_terms
 from gridcore.domain.codec import (
     CodecError,
     decode_record,
@@ -31,8 +32,9 @@ from gridcore.domain.codec import (
     encode_fields,
     field_specs,
 )
-from gridcore.domain.entities import APPEND_ONLY_KINDS, EventAction
+from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.workflow import IllegalTransition, derive_state, next_state
 from gridcore.protocol import (
     Op,
@@ -48,6 +50,7 @@ from gridserver.db import (
     Database,
     catalog,
     conflicts,
+    event_numbers,
     op_log,
     records,
     users,
@@ -69,6 +72,7 @@ log = logging.getLogger(__name__)
 SERVER_FIELDS = {
     EntityKind.EVENT_ACTION: frozenset({"server_at"}),
     EntityKind.VISIT: frozenset({"server_at"}),
+    EntityKind.EVENT: frozenset({"number"}),
 }
 """Fields only the server writes; a client's value is ignored."""
 
@@ -392,6 +396,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     guarded = (
         ctx.shared.savepoint_every_op
         or op.kind is not ChangeKind.CREATE
+        or op.entity is EntityKind.EVENT  # it also takes a 事件编号 (a second write)
         or key not in ctx.shared.rows
         or ctx.shared.rows[key] is not None
     )
@@ -658,6 +663,12 @@ def _create(
         fields["server_at"] = _check_transition(ctx, record).isoformat()
     elif kind is EntityKind.VISIT:
         fields["server_at"] = ctx.now.isoformat()
+    elif kind is EntityKind.EVENT:
+        if "time_limit_days" not in values:
+            # A client from before terms were kept (or an op it queued then): the terms
+            # of the catalog now, said so.
+            fields.update(_inferred_terms(ctx, record))
+        fields["number"] = _take_event_number(ctx, fields)
     if kind is EntityKind.ATTACHMENT:
         _check_blob(ctx, record_id, fields)
     # The INSERT must stay this op's only write and come after every check: _run_op
@@ -696,6 +707,54 @@ def _create(
     return Outcome("applied", 1)
 
 
+_TERM_FIELDS = frozenset({"category_name", "time_limit_days", "catalog_revision", "terms_inferred"})
+
+
+def _inferred_terms(ctx: Context, event: Event) -> dict[str, Any]:
+    stamped = stamp_terms(event, ctx.catalog() or EventCatalog())
+    return {
+        "category_name": stamped.category_name,
+        "time_limit_days": stamped.time_limit_days,
+        "catalog_revision": stamped.catalog_revision,
+        "terms_inferred": True,
+    }
+
+
+def _take_event_number(ctx: Context, fields: Mapping[str, Any]) -> str:
+    """The next 事件编号 of the event's township and year (see
+    :mod:`gridcore.domain.eventnumber`). The counter row stays locked until the push
+    commits; event creates always run in a savepoint, so a rejected op gives its number
+    back."""
+    township = _township_of(ctx, fields["grid_id"])
+    year = number_year(decode_value(EntityKind.EVENT, "reported_at", fields["reported_at"]))
+    key = {"t": township.id, "y": year}
+    taken = ctx.conn.execute(_NEXT_EVENT_NUMBER, key).scalar_one_or_none()
+    if taken is None:
+        # The first number of this township and year: make its counter row (a push
+        # doing the same concurrently waits for this one, then skips), then take from it.
+        dialect = postgresql if ctx.conn.conn.dialect.name == "postgresql" else sqlite
+        create = dialect.insert(event_numbers).values(township_id=township.id, year=year, last=0)
+        ctx.conn.execute(create.on_conflict_do_nothing(index_elements=["township_id", "year"]))
+        taken = ctx.conn.execute(_NEXT_EVENT_NUMBER, key).scalar_one()
+    return format_event_number(township.fields.get("code", ""), year, taken)
+
+
+def _township_of(ctx: Context, grid_id: str) -> Any:
+    """The 乡镇/街道 above a grid (the topmost area found when there is none)."""
+    row = _existing(ctx, EntityKind.AREA, grid_id, "grid_id")
+    while row.fields.get("level") != AreaLevel.TOWNSHIP.value and row.parent_id is not None:
+        row = _existing(ctx, EntityKind.AREA, row.parent_id, "grid_id")
+    return row
+
+
+_NEXT_EVENT_NUMBER = (
+    update(event_numbers)
+    .where(event_numbers.c.township_id == bindparam("t"), event_numbers.c.year == bindparam("y"))
+    .values(last=event_numbers.c.last + 1)
+    .returning(event_numbers.c.last)
+)
+
+
 def _create_again(
     ctx: Context, kind: EntityKind, row: Any, values: Mapping[str, tuple[Any, Any]]
 ) -> Outcome:
@@ -704,6 +763,8 @@ def _create_again(
     record = _full_record(kind, row.id, {n: new for n, (_, new) in values.items()})
     fields = encode_fields(record)
     server_fields = SERVER_FIELDS.get(kind, frozenset())
+    if kind is EntityKind.EVENT and "time_limit_days" not in values:
+        server_fields = server_fields | _TERM_FIELDS  # the server inferred them
     same = all(row.fields.get(n) == v for n, v in fields.items() if n not in server_fields)
     if same and not row.deleted:
         return Outcome("applied", row.version)

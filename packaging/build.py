@@ -34,8 +34,28 @@ APP = "gridclient"
 #: Files the frozen application reads from disk, relative to the bundle's data root: a few
 #: resources and every migration script of both databases (listed from the source tree, so
 #: a new revision can never be left out of the bundle).
+GUIDE = ROOT / "docs" / "user-guide.md"
+
+
+def user_guide_files() -> list[tuple[Path, str]]:
+    """The user guide (帮助 → 用户指南) and every image it shows: (source file, its path
+    in the bundle). The spec copies them; :data:`REQUIRED` checks they arrived."""
+    text = GUIDE.read_text(encoding="utf-8")
+    images = sorted(set(re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", text)))
+    files = [(GUIDE, "resources/help/user-guide.md")]
+    files += [(GUIDE.parent / image, f"resources/help/{image}") for image in images]
+    return files
+
+
+#: Qt's own catalogue for the default language (QFileDialog, QPrintDialog and the other
+#: dialogs of Qt in Chinese), copied beside ours by the spec: the frozen app loads it from
+#: there whatever Qt's translations path says in the bundle.
+QT_CATALOGUES = ("qtbase_zh_CN.qm",)
+
 REQUIRED = (
     "resources/translations/gridclient_zh_CN.qm",
+    *(f"resources/translations/{name}" for name in QT_CATALOGUES),
+    *(target for _source, target in user_guide_files()),
     "gridcore/data/catalog.json",
     "resources/icons/gridclient.png",
     "gridclient/storage/migrations/env.py",

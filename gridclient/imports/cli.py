@@ -18,7 +18,7 @@ def add_import_command(subparsers: Any) -> None:
     roster.add_argument("--grid", help="导入到哪个网格（编码）；只有一个网格时可省略")
     roster.add_argument("--errors", type=Path, help="错误行输出文件（默认：原文件名_错误行.xlsx）")
     local_data_options(roster)
-    roster.set_defaults(handler=run_import)
+    roster.set_defaults(handler=run_import, locks_data_dir=True)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -8,12 +8,13 @@ Both unlock the user's store like the other commands (password from
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from gridclient.cli import DEMO_SERVER, guarded, local_data_options, open_local_store
-from gridcore.domain.enums import Role, SpecialGroup
+from gridcore.domain.enums import Ledger, Role, SpecialGroup
 
 __all__ = ["add_report_commands"]
 
@@ -39,12 +40,68 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
 
 
+def _period(kind: str) -> Callable[[str], Any]:
+    """``--month``/``--quarter``/``--year``: the text parsed into a report period."""
+
+    def parse(text: str) -> Any:
+        from gridclient.reports import periods
+
+        parser = {
+            "month": periods.parse_month,
+            "quarter": periods.parse_quarter,
+            "year": periods.parse_year,
+        }[kind]
+        try:
+            return parser(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = kind
+    return parse
+
+
+def _report_period(args: argparse.Namespace, today: date) -> Any:
+    """The period asked for: a whole month, quarter or year, else ``--from``/``--to``
+    (default: this month up to today)."""
+    from gridclient.reports.data import Period
+
+    whole = args.month or args.quarter or args.year
+    if whole is not None:
+        if args.start is not None or args.end is not None:
+            raise ValueError("--month/--quarter/--year 不能与 --from/--to 同时使用")
+        return whole
+    return Period(args.start or today.replace(day=1), args.end or today)
+
+
 def _group(text: str) -> SpecialGroup:
     for group in SpecialGroup:
         if text in (group.value, group.label):
             return group
     choices = "、".join(f"{g.label}({g.value})" for g in SpecialGroup)
     raise argparse.ArgumentTypeError(f"未知的群体：{text}；可选：{choices}")
+
+
+def _ledger(text: str) -> Ledger:
+    for ledger in Ledger:
+        if text in (ledger.value, ledger.label, f"{ledger.label}账"):
+            return ledger
+    choices = "、".join(f"{x.label}({x.value})" for x in Ledger)
+    raise argparse.ArgumentTypeError(f"未知的台账：{text}；可选：{choices}")
+
+
+def _state_names() -> list[str]:
+    from gridclient.reports.data import EventStateFilter
+
+    return [f.label for f in EventStateFilter]
+
+
+def _state(text: str) -> Any:
+    from gridclient.reports.data import EventStateFilter
+
+    for choice in EventStateFilter:
+        if text in (choice.value, choice.label):
+            return choice
+    raise argparse.ArgumentTypeError(f"未知的状态：{text}；可选：{'、'.join(_state_names())}")
 
 
 def add_report_commands(subparsers: Any) -> None:
@@ -59,6 +116,12 @@ def add_report_commands(subparsers: Any) -> None:
     report.add_argument("--area", required=True, help="区域编码或编号（网格、村/社区、乡镇）")
     report.add_argument("--from", dest="start", type=_day, help="开始日期 YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=_day, help="结束日期 YYYY-MM-DD（含当天）")
+    whole = report.add_mutually_exclusive_group()
+    whole.add_argument("--month", type=_period("month"), help="整月，如 2026-09（代替起止日期）")
+    whole.add_argument(
+        "--quarter", type=_period("quarter"), help="整季度，如 2026Q3（代替 --from/--to）"
+    )
+    whole.add_argument("--year", type=_period("year"), help="整年，如 2026（代替 --from/--to）")
     output = report.add_mutually_exclusive_group(required=True)
     output.add_argument("--pdf", type=Path, help="输出 PDF 文件")
     output.add_argument("--xlsx", type=Path, help="输出 Excel 文件")
@@ -69,8 +132,24 @@ def add_report_commands(subparsers: Any) -> None:
         action="store_true",
         help="脱敏导出：身份证号码和电话号码一律打码（用于向上报送），不论角色",
     )
+    report.add_argument(
+        "--ledger",
+        type=_ledger,
+        help="事件台账/统计：只列一本账（意见建议、利益诉求、投诉举报）",
+    )
+    report.add_argument("--category", help="事件台账/统计：只列一个事项（编码或名称）")
+    report.add_argument(
+        "--state",
+        type=_state,
+        help="事件台账/统计：按状态（" + "、".join(_state_names()) + "）",
+    )
+    report.add_argument(
+        "--overdue",
+        action="store_true",
+        help="事件台账/统计：只列超期的（与 --state 未办结 合用即超期未办结清单）",
+    )
     local_data_options(report)
-    report.set_defaults(handler=run_report)
+    report.set_defaults(handler=run_report, locks_data_dir=True)
 
 
 def _role(store: Any, server: str, username: str) -> Role:
@@ -94,14 +173,20 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from gridclient.reports.data import Period, ReportKind, build_report
+    from gridclient.reports.data import EventFilter, EventStateFilter, ReportKind, build_report
 
     kind = ReportKind(_REPORT_NAMES[args.name])
     if kind is ReportKind.ROSTER and args.group is None:
         raise ValueError("特殊群体花名册需要 --group，如 --group 残疾人")
-    today = date.today()
-    start = args.start or today.replace(day=1)
-    end = args.end or today
+    which = EventFilter(
+        ledger=args.ledger,
+        category=args.category,
+        state=args.state or EventStateFilter.ALL,
+        overdue=args.overdue,
+    )
+    if not which.is_all and kind not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS):
+        raise ValueError("--ledger、--category、--state、--overdue 只用于事件台账和事件办理统计")
+    period = _report_period(args, date.today())
     store = open_local_store(args)
     try:
         role = _role(store, args.server, args.user)
@@ -109,11 +194,12 @@ def _run_report(args: argparse.Namespace) -> int:
             store,
             kind,
             args.area,
-            Period(start, end),
+            period,
             role=role,
             group=args.group,
             household_id=args.household,
             masked=args.masked,
+            which=which,
         )
     finally:
         store.close()

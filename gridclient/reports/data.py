@@ -40,7 +40,7 @@ from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import age_on, today_cst
-from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.catalog import EventCatalog, event_category_name
 from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import (
     AreaLevel,
@@ -49,11 +49,14 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventState,
     Gender,
+    Ledger,
     Relation,
     Role,
+    Satisfaction,
     SpecialGroup,
     VisitMethod,
 )
+from gridcore.domain.eventnumber import UNNUMBERED
 from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, event_status
 
@@ -64,6 +67,8 @@ __all__ = [
     "AreaNotFound",
     "Cell",
     "Column",
+    "EventFilter",
+    "EventStateFilter",
     "HouseholdNotFound",
     "Period",
     "Report",
@@ -194,6 +199,8 @@ class Report:
     subtitle: str = ""
     landscape: bool = False
     notes: tuple[str, ...] = field(default=())
+    section_rows: frozenset[int] = frozenset()
+    """Indices of ``rows`` that head a section (一、按事件类别 …): printed bold, shaded."""
     area_text: str = ""
     """The area covered, when ``unit_name`` is the issuing body rather than the area."""
 
@@ -269,6 +276,10 @@ class _Scope:
     grid_names: Mapping[str, str]
     area_text: str = ""
     """The chain of area names when ``unit_name`` is an issuing body, else empty."""
+    villages: tuple[_Area, ...] = ()
+    """The 村/社区 the grids belong to, in code order."""
+    grid_village: Mapping[str, str] = field(default_factory=dict)
+    """Grid id → its village's id."""
 
     @property
     def grid_ids(self) -> list[str]:
@@ -331,12 +342,27 @@ def _scope(connection: Connection, key: str) -> _Scope:
         if parent is not None and not g.name.startswith(parent.name):
             short = parent.name + g.name
         grid_names[g.id] = short
+    grid_village: dict[str, str] = {}
+    villages: dict[str, _Area] = {}
+    for g in grids:
+        node_or_none = areas.get(g.parent_id or "")
+        while node_or_none is not None and node_or_none.level is not AreaLevel.VILLAGE:
+            node_or_none = areas.get(node_or_none.parent_id or "")
+        if node_or_none is not None:
+            grid_village[g.id] = node_or_none.id
+            villages[node_or_none.id] = node_or_none
     # 填报单位: the issuing body set on the server (e.g. 和平镇人民政府); without one, the
     # chain of area names (测试县和平镇东村).
     names = "".join(reversed(chain))
     issuer = _issuer(area, areas)
     return _Scope(
-        area, issuer or names, tuple(grids), grid_names, area_text=names if issuer else ""
+        area,
+        issuer or names,
+        tuple(grids),
+        grid_names,
+        area_text=names if issuer else "",
+        villages=tuple(sorted(villages.values(), key=lambda a: a.code)),
+        grid_village=grid_village,
     )
 
 
@@ -657,16 +683,124 @@ def build_visit_summary(
 # ---------------------------------------------------------------------- 事件台账
 
 
+class EventStateFilter(StrEnum):
+    """Which events a ledger or the statistics cover, by where they stand."""
+
+    ALL = "all"
+    UNFINISHED = "unfinished"
+    """未办结: every open event, returned ones included."""
+    HANDLING = "handling"
+    """办理中: open and with the township or a handler (not 已退回)."""
+    RETURNED = "returned"
+    FINISHED = "finished"
+    """已办结: closed, evaluated or self-resolved."""
+    VOIDED = "voided"
+
+    @property
+    def label(self) -> str:
+        return _STATE_FILTER_LABELS[self]
+
+    def admits(self, state: EventState) -> bool:
+        if self is EventStateFilter.ALL:
+            return True
+        if self is EventStateFilter.UNFINISHED:
+            return state.is_open
+        if self is EventStateFilter.HANDLING:
+            return state.is_open and state is not EventState.RETURNED
+        if self is EventStateFilter.RETURNED:
+            return state is EventState.RETURNED
+        if self is EventStateFilter.FINISHED:
+            return state in _CLOSED_STATES
+        return state is EventState.VOIDED
+
+
+_STATE_FILTER_LABELS = {
+    EventStateFilter.ALL: "全部",
+    EventStateFilter.UNFINISHED: "未办结",
+    EventStateFilter.HANDLING: "办理中",
+    EventStateFilter.RETURNED: "已退回",
+    EventStateFilter.FINISHED: "已办结",
+    EventStateFilter.VOIDED: "已作废",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """What part of the events a ledger (or the statistics) prints: one 三本账 ledger,
+    one category, a state, only overdue ones. The default is everything."""
+
+    ledger: Ledger | None = None
+    category: str | None = None
+    """A category code, or the name an event was reported under."""
+    state: EventStateFilter = EventStateFilter.ALL
+    overdue: bool = False
+
+    @property
+    def is_all(self) -> bool:
+        return self == EventFilter()
+
+    def admits(self, line: _EventLine) -> bool:
+        event, status = line.event, line.status
+        if self.ledger is not None and event.ledger is not self.ledger:
+            return False
+        if self.category is not None and self.category not in (
+            event.category_code,
+            line.category,
+        ):
+            return False
+        if not self.state.admits(status.state):
+            return False
+        return not self.overdue or status.overdue
+
+    def subtitle(self, category_name: str = "") -> str:
+        """What the title says after the report's name: 意见建议账, 超期未办结, …"""
+        parts = []
+        if self.ledger is not None:
+            parts.append(f"{self.ledger.label}账")
+        if self.category is not None:
+            parts.append(category_name or self.category)
+        if self.overdue and self.state is EventStateFilter.UNFINISHED:
+            parts.append("超期未办结")
+        elif self.overdue and self.state is EventStateFilter.FINISHED:
+            parts.append("超期办结")
+        else:
+            if self.state is not EventStateFilter.ALL:
+                parts.append(self.state.label)
+            if self.overdue:
+                parts.append("超期")
+        return "·".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class _EventLine:
     event: Event
     status: EventStatus
     result: str
+    category: str
+    """The category name the event was reported under."""
+    handler: str = ""
+    """处置单位: where the last dispatch sent it (网格员 for back to the grid)."""
+    marks: str = ""
+    """督办 / 延期 / 回访, where the history has them."""
+    self_resolved: bool = False
+    void_reason: str = ""
 
 
 _RESULT_KINDS = frozenset(
     {EventActionKind.HANDLE, EventActionKind.FEEDBACK, EventActionKind.SELF_RESOLVE}
 )
+#: Marks the ledger shows, by action kind code (``extend`` only once the workflow has it).
+_MARKS = (("supervise", "督办"), ("extend", "延期"), ("return_visit", "回访"))
+
+
+def _handler(actions: Sequence[EventAction]) -> str:
+    for action in reversed(actions):
+        if action.kind is EventActionKind.DISPATCH:
+            target = action.assignee.strip()
+            return "网格员" if target in ("", "grid") else target
+        if action.kind is EventActionKind.SELF_RESOLVE:
+            return "网格员（自处置）"
+    return ""
 
 
 def _events(
@@ -684,7 +818,7 @@ def _events(
             record = record_from_row(EntityKind.EVENT, row)
             assert isinstance(record, Event)
             events.append(record)
-    events.sort(key=lambda e: (e.reported_at, e.id))
+    events.sort(key=lambda e: (e.reported_at, e.number, e.id))
     actions: dict[str, list[EventAction]] = {e.id: [] for e in events}
     ids = list(actions)
     for chunk in chunked(ids):
@@ -700,47 +834,115 @@ def _events(
         history = actions[event.id]
         if not history:
             continue  # its actions have not arrived yet: no state to print
+        # The event's own terms (never the catalog's current ones, see catalog.py).
         status = event_status(event, history, catalog, now)
         ordered = sorted(history, key=lambda a: a.fold_key)
         result = next(
             (a.comment for a in reversed(ordered) if a.kind in _RESULT_KINDS and a.comment), ""
         )
-        lines.append(_EventLine(event, status, result))
+        kinds = {a.kind.value for a in ordered}
+        void_reason = ""
+        if status.state is EventState.VOIDED:
+            void_reason = next(
+                (a.comment for a in reversed(ordered) if a.kind is EventActionKind.VOID), ""
+            )
+        lines.append(
+            _EventLine(
+                event,
+                status,
+                result,
+                event_category_name(event, catalog),
+                handler=_handler(ordered),
+                marks="、".join(label for code, label in _MARKS if code in kinds),
+                self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
+                void_reason=void_reason,
+            )
+        )
     return lines
 
 
+def _filtered(lines: Sequence[_EventLine], which: EventFilter) -> list[_EventLine]:
+    return [line for line in lines if which.admits(line)]
+
+
+def _category_name(lines: Sequence[_EventLine], catalog: EventCatalog, code: str | None) -> str:
+    if code is None:
+        return ""
+    for line in lines:
+        if code in (line.event.category_code, line.category):
+            return line.category
+    return catalog.categories[code].name if code in catalog.categories else code
+
+
+def _overdue_text(status: EventStatus) -> str:
+    if not status.overdue:
+        return ""
+    return "超期未办结" if status.is_open else "超期办结"
+
+
+def _catalog_note(catalog: EventCatalog, lines: Sequence[_EventLine]) -> str:
+    inferred = sum(1 for x in lines if x.event.terms_inferred)
+    text = (
+        f"办理时限按各事件上报时的事项清单计算（当前事项清单第 {catalog.revision} 次修订"
+        f"{'，' + catalog.version if catalog.version else ''}）"
+    )
+    if inferred:
+        text += f"；其中 {inferred} 件为系统升级前上报，时限按升级时的事项清单补记"
+    return text + "。"
+
+
 def build_event_ledger(
-    store: Store, area: str, period: Period, *, now: datetime | None = None
+    store: Store,
+    area: str,
+    period: Period,
+    *,
+    which: EventFilter = EventFilter(),
+    now: datetime | None = None,
 ) -> Report:
-    """Events reported in the period: category, ledger, dates, deadline, state, overdue,
-    result and satisfaction."""
+    """Events reported in the period (or the part ``which`` selects: one ledger, one
+    category, a state, the overdue ones): 事件编号, dates, grid, reporter, category,
+    ledger, urgency, handler, deadline, state, overdue, result or void reason,
+    satisfaction and the 督办/延期/回访 marks."""
     context = _Context(store, now)
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
         catalog = repos.catalog.load()
-        lines = _events(connection, scope, period, catalog, context.now)
+        names = repos.sync_state.display_names()
+        every = _events(connection, scope, period, catalog, context.now)
+        lines = _filtered(every, which)
         rows: list[tuple[Cell, ...]] = []
         for n, line in enumerate(lines, start=1):
             e, s = line.event, line.status
-            category = catalog.get(e.category_code).name if e.category_code in catalog else ""
+            voided = s.state is EventState.VOIDED
+            result = f"作废原因：{line.void_reason or '未填写'}" if voided else line.result
             rows.append(
                 (
                     n,
+                    e.number or UNNUMBERED,
                     _local_day(e.reported_at),
                     scope.grid_names.get(e.grid_id, ""),
+                    names.get(e.reporter, e.reporter),
                     e.title,
-                    category or e.category_code,
+                    line.category,
                     e.ledger.label,
+                    e.urgency.label,
+                    line.handler,
                     _local_day(s.deadline),
                     s.state.label,
-                    _local_day(s.finished_at),
-                    "超期" if s.overdue else "",
-                    line.result,
+                    "" if voided else _local_day(s.finished_at),
+                    _overdue_text(s),
+                    result,
                     s.satisfaction.label if s.satisfaction is not None else "",
+                    line.marks,
                 )
             )
         finished = sum(1 for x in lines if x.status.state in _CLOSED_STATES)
-        overdue = sum(1 for x in lines if x.status.overdue)
+        overdue_open = sum(1 for x in lines if x.status.overdue and x.status.is_open)
+        overdue_done = sum(1 for x in lines if x.status.overdue and not x.status.is_open)
+        unnumbered = sum(1 for x in lines if not x.event.number)
+        notes = [_catalog_note(catalog, lines)]
+        if unnumbered:
+            notes.append(f"{unnumbered} 件尚未同步到服务器，事件编号显示为“{UNNUMBERED}”。")
         return Report(
             kind=ReportKind.EVENT_LEDGER,
             unit_name=scope.unit_name,
@@ -748,34 +950,41 @@ def build_event_ledger(
             period=period,
             columns=(
                 Column("序号", 4, numeric=True),
-                Column("上报日期", 10),
-                Column("网格", 10),
-                Column("事件", 18),
-                Column("类别", 10),
-                Column("台账", 7),
-                Column("办理时限", 10),
-                Column("状态", 7),
-                Column("办结日期", 10),
-                Column("超期", 4),
-                Column("办理结果", 18),
-                Column("满意度", 6),
+                Column("事件编号", 11),
+                Column("上报日期", 8),
+                Column("网格", 8),
+                Column("上报人", 5),
+                Column("事件", 10),
+                Column("类别", 7),
+                Column("台账", 6),
+                Column("紧急程度", 5),
+                Column("处置单位", 6),
+                Column("办理期限", 8),
+                Column("状态", 5),
+                Column("办结日期", 8),
+                Column("超期", 5),
+                Column("办理结果", 11),
+                Column("满意度", 5),
+                Column("督办/延期/回访", 6),
             ),
             rows=tuple(rows),
             totals=(
                 "合计",
                 f"{len(rows)}件",
-                "",
-                "",
-                "",
-                "",
-                "",
+                *([""] * 9),
                 f"办结{finished}件",
                 "",
-                f"{overdue}件",
+                f"{overdue_open + overdue_done}件",
+                "",
                 "",
                 "",
             ),
-            summary=(f"共 {len(rows)} 件，已办结 {finished} 件，超期 {overdue} 件。",),
+            summary=(
+                f"共 {len(rows)} 件，已办结 {finished} 件，超期未办结 {overdue_open} 件，"
+                f"超期办结 {overdue_done} 件。",
+            ),
+            notes=tuple(notes),
+            subtitle=which.subtitle(_category_name(every, catalog, which.category)),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),
             landscape=True,
@@ -784,44 +993,113 @@ def build_event_ledger(
 
 # ------------------------------------------------------------------ 事件办理统计
 
+_STATS_FORMULAS = (
+    "办结＝已结案、已评价或自处置；办理中不含已退回（单列）；超期未办结＝未办结且已过时限，"
+    "超期办结＝办结晚于时限。",
+    "办结率＝已办结÷（事件数－已作废）；按期办结率＝按期办结÷已办结；"
+    "满意率＝（满意＋基本满意）÷已评价；自处置率（小事不出网格）＝自处置÷（事件数－已作废）。",
+)
+
+
+def _figures(group: Sequence[_EventLine]) -> tuple[Cell, ...]:
+    states = [x.status.state for x in group]
+    voided = sum(1 for s in states if s is EventState.VOIDED)
+    returned = sum(1 for s in states if s is EventState.RETURNED)
+    handling = sum(1 for s in states if s.is_open and s is not EventState.RETURNED)
+    done = [x for x in group if x.status.state in _CLOSED_STATES]
+    on_time = sum(1 for x in done if not x.status.overdue)
+    overdue_open = sum(1 for x in group if x.status.is_open and x.status.overdue)
+    overdue_done = len(done) - on_time
+    rated = [x.status.satisfaction for x in group if x.status.satisfaction is not None]
+    pleased = sum(1 for r in rated if r is not Satisfaction.UNSATISFIED)
+    self_resolved = sum(1 for x in group if x.self_resolved)
+    counted = len(group) - voided
+    return (
+        len(group),
+        handling,
+        returned,
+        len(done),
+        voided,
+        overdue_open,
+        overdue_done,
+        _percent(len(done), counted),
+        _percent(on_time, len(done)),
+        _percent(pleased, len(rated)),
+        _percent(self_resolved, counted),
+    )
+
 
 def build_event_stats(
-    store: Store, area: str, period: Period, *, now: datetime | None = None
+    store: Store,
+    area: str,
+    period: Period,
+    *,
+    which: EventFilter = EventFilter(),
+    now: datetime | None = None,
 ) -> Report:
-    """Counts by category and state; 办结率 = finished / (all − voided); 按期办结率 =
-    finished on time / finished."""
+    """The figures townships are judged on, per category, per 三本账 ledger, per village
+    and per grid (the last two when the area has more than one): 办理中 and 已退回 apart,
+    已办结, 已作废, 超期未办结 and 超期办结 apart, 办结率, 按期办结率, 满意率 and
+    自处置率. Categories are the ones the events were reported under."""
     context = _Context(store, now)
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
         catalog = repos.catalog.load()
-        lines = _events(connection, scope, period, catalog, context.now)
-        by_category: dict[str, list[_EventLine]] = defaultdict(list)
-        for line in lines:
-            by_category[line.event.category_code].append(line)
-        order = {c.code: i for i, c in enumerate(catalog)}
+        every = _events(connection, scope, period, catalog, context.now)
+        lines = _filtered(every, which)
+        width = 13
         rows: list[tuple[Cell, ...]] = []
+        sections: list[int] = []
 
-        def figures(group: Sequence[_EventLine]) -> tuple[Cell, ...]:
-            voided = sum(1 for x in group if x.status.state is EventState.VOIDED)
-            done = [x for x in group if x.status.state in _CLOSED_STATES]
-            open_ = sum(1 for x in group if x.status.is_open)
-            on_time = sum(1 for x in done if not x.status.overdue)
-            overdue = sum(1 for x in group if x.status.overdue)
-            return (
-                len(group),
-                open_,
-                len(done),
-                voided,
-                overdue,
-                _percent(len(done), len(group) - voided),
-                _percent(on_time, len(done)),
+        def section(title: str, groups: Sequence[tuple[str, Sequence[_EventLine]]]) -> None:
+            sections.append(len(rows))
+            rows.append(("", title, *([""] * (width - 2))))
+            for n, (name, group) in enumerate(groups, start=1):
+                rows.append((n, name, *_figures(group)))
+
+        by_category: dict[tuple[str, str], list[_EventLine]] = defaultdict(list)
+        for line in lines:
+            by_category[line.event.category_code, line.category].append(line)
+        # By code (the catalog's own order in practice), not by position in the current
+        # catalog: a retired or removed category must not move its row.
+        keys = sorted(by_category)
+        numbered = ["一", "二", "三", "四"]
+        parts: list[tuple[str, list[tuple[str, Sequence[_EventLine]]]]] = [
+            ("按事件类别", [(name, by_category[code, name]) for code, name in keys])
+        ]
+        ledgers = [which.ledger] if which.ledger is not None else list(Ledger)
+        parts.append(
+            (
+                "按台账（三本账）",
+                [(f"{x.label}账", [y for y in lines if y.event.ledger is x]) for x in ledgers],
             )
-
-        codes = sorted(by_category, key=lambda c: (order.get(c, len(order)), c))
-        for n, code in enumerate(codes, start=1):
-            name = catalog.get(code).name if code in catalog else code
-            rows.append((n, name, *figures(by_category[code])))
-        total = figures(lines)
+        )
+        if len(scope.villages) > 1:
+            parts.append(
+                (
+                    "按村（社区）",
+                    [
+                        (
+                            v.name,
+                            [y for y in lines if scope.grid_village.get(y.event.grid_id) == v.id],
+                        )
+                        for v in scope.villages
+                    ],
+                )
+            )
+        if len(scope.grids) > 1:
+            parts.append(
+                (
+                    "按网格",
+                    [
+                        (scope.grid_names[g.id], [y for y in lines if y.event.grid_id == g.id])
+                        for g in scope.grids
+                    ],
+                )
+            )
+        for index, (title, groups) in enumerate(parts):
+            section(f"{numbered[index]}、{title}", groups)
+        total = _figures(lines)
         states = Counter(x.status.state for x in lines)
         state_line = "，".join(f"{s.label} {states[s]} 件" for s in EventState if states[s])
         return Report(
@@ -830,25 +1108,35 @@ def build_event_stats(
             area_text=scope.area_text,
             period=period,
             columns=(
-                Column("序号", 4, numeric=True),
-                Column("事件类别", 18),
-                Column("事件数", 6, numeric=True),
-                Column("办理中", 6, numeric=True),
-                Column("已办结", 6, numeric=True),
-                Column("已作废", 6, numeric=True),
-                Column("超期", 6, numeric=True),
-                Column("办结率", 7, numeric=True),
-                Column("按期办结率", 8, numeric=True),
+                Column("序号", 3, numeric=True),
+                Column("分组", 16),
+                Column("事件数", 5, numeric=True),
+                Column("办理中", 5, numeric=True),
+                Column("已退回", 5, numeric=True),
+                Column("已办结", 5, numeric=True),
+                Column("已作废", 5, numeric=True),
+                Column("超期未办结", 6, numeric=True),
+                Column("超期办结", 5, numeric=True),
+                Column("办结率", 6, numeric=True),
+                Column("按期办结率", 6, numeric=True),
+                Column("满意率", 6, numeric=True),
+                Column("自处置率", 6, numeric=True),
             ),
             rows=tuple(rows),
-            totals=("合计", f"{len(rows)}类", *total),
+            section_rows=frozenset(sections),
+            totals=("合计", f"{len(lines)}件", *total),
             summary=(
-                f"共 {total[0]} 件，办结 {total[2]} 件，办结率 {total[5]}，按期办结率 {total[6]}。",
+                f"共 {total[0]} 件，办结 {total[3]} 件，办结率 {total[7]}，按期办结率 {total[8]}，"
+                f"满意率 {total[9]}，自处置率 {total[10]}；超期未办结 {total[5]} 件，"
+                f"超期办结 {total[6]} 件。",
                 f"按状态：{state_line or '无'}。",
-                "办结率＝已办结÷（事件数－已作废）；按期办结率＝按期办结÷已办结。",
+                *_STATS_FORMULAS,
             ),
+            notes=(_catalog_note(catalog, lines),),
+            subtitle=which.subtitle(_category_name(every, catalog, which.category)),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),
+            landscape=True,
         )
 
 
@@ -1042,19 +1330,21 @@ def build_report(
     group: SpecialGroup | None = None,
     household_id: str | None = None,
     masked: bool = False,
+    which: EventFilter = EventFilter(),
     now: datetime | None = None,
 ) -> Report:
     """One entry point for the command line and the UI. ``household_id``: the household's
     id or its 户号 (入户走访登记表); ``masked``: ID and phone numbers masked whatever the
-    role (花名册; the other reports print neither)."""
+    role (花名册; the other reports print neither); ``which`` selects events for the
+    event ledger and statistics."""
     if kind is ReportKind.VISIT_REGISTER:
         return build_visit_register(store, area, period, household_id=household_id, now=now)
     if kind is ReportKind.VISIT_SUMMARY:
         return build_visit_summary(store, area, period, now=now)
     if kind is ReportKind.EVENT_LEDGER:
-        return build_event_ledger(store, area, period, now=now)
+        return build_event_ledger(store, area, period, which=which, now=now)
     if kind is ReportKind.EVENT_STATS:
-        return build_event_stats(store, area, period, now=now)
+        return build_event_stats(store, area, period, which=which, now=now)
     if group is None:
         raise ValueError("特殊群体花名册需要指定群体（--group）")
     return build_roster(store, area, group, role, masked=masked, now=now)

@@ -109,8 +109,9 @@ def fill_sheet(sheet: WriteOnlyWorksheet, rows: SheetRows, report: Report) -> No
     rows.append()
     rows.append([c.title for c in report.columns], header)
     body = body_styles(bold=False)
-    for values in report.rows:
-        rows.append(values, body)
+    heading = body_styles(bold=True)
+    for index, values in enumerate(report.rows):
+        rows.append(values, heading if index in report.section_rows else body)
     if report.totals is not None:
         rows.append(report.totals, body_styles(bold=True))
     rows.append()

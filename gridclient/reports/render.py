@@ -83,12 +83,15 @@ def _ensure_gui() -> None:
         QGuiApplication(["gridclient-report"])
 
 
-_Row = tuple[tuple[object, ...], bool]
-"""The cells of one table row and whether it is the (bold) totals row."""
+_Row = tuple[tuple[object, ...], bool | str]
+"""The cells of one table row and whether it is bold: the totals row (True) or a
+section heading (``"section"``, also shaded)."""
+_SECTION = "section"
 
 
 def _cells(report: Report, row: _Row, widths: Sequence[str] | None) -> str:
     values, bold = row
+    background = "#f0f0f0" if bold == _SECTION else "#ffffff"
     out = []
     for index, (column, value) in enumerate(zip(report.columns, values, strict=True)):
         align = "right" if column.numeric and value != "合计" else "left"
@@ -96,7 +99,7 @@ def _cells(report: Report, row: _Row, widths: Sequence[str] | None) -> str:
         if bold:
             text = f"<b>{text}</b>"
         width = f' width="{widths[index]}"' if widths is not None else ""
-        out.append(f'<td bgcolor="#ffffff" align="{align}"{width}>{text}</td>')
+        out.append(f'<td bgcolor="{background}" align="{align}"{width}>{text}</td>')
     return "".join(out)
 
 
@@ -137,7 +140,10 @@ def _table_html(report: Report, rows: Sequence[_Row], *, header: bool) -> str:
 
 
 def _row_html(report: Report) -> list[_Row]:
-    rows: list[_Row] = [(row, False) for row in report.rows]
+    rows: list[_Row] = [
+        (row, _SECTION if index in report.section_rows else False)
+        for index, row in enumerate(report.rows)
+    ]
     if report.totals is not None:
         rows.append((report.totals, True))
     return rows

@@ -3,7 +3,8 @@
 State is never stored in an event: :func:`gridcore.domain.workflow.event_status` folds
 the actions, as the event dialog does (``storage.events.event_view``). This module runs
 that same fold and writes what the list filters on: the state, whether the event is
-open, its catalog deadline and whether it finished late. Nothing else derives a state.
+open, its deadline (the event's own terms, see ``gridcore.domain.catalog``) and whether
+it finished late. Nothing else derives a state.
 
 The rows are a cache, never synced. Triggers (migration 0006) delete an event's row when
 the event or any of its actions is written, and every row when the catalog is, so a row

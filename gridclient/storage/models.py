@@ -220,6 +220,11 @@ class EventRow(RecordRow):
     people_involved: Mapped[str] = mapped_column(Text)
     household_id: Mapped[str | None] = mapped_column(String, index=True)
     attachments: Mapped[list[str]]
+    category_name: Mapped[str] = mapped_column(Text, default="")
+    time_limit_days: Mapped[int | None] = mapped_column(Integer)
+    catalog_revision: Mapped[int] = mapped_column(Integer, default=0)
+    terms_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    number: Mapped[str] = mapped_column(String, default="")
 
 
 class EventActionRow(RecordRow):

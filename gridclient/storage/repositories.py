@@ -331,8 +331,14 @@ class CatalogRepository:
             )
             for row in rows
         ]
-        version = SyncStateRepository(self._session).get(SyncKey.CATALOG_VERSION)
-        return EventCatalog.of(categories, version if isinstance(version, str) else "")
+        state = SyncStateRepository(self._session)
+        version = state.get(SyncKey.CATALOG_VERSION)
+        revision = state.get(SyncKey.CATALOG_REVISION)
+        return EventCatalog.of(
+            categories,
+            version if isinstance(version, str) else "",
+            revision if isinstance(revision, int) and not isinstance(revision, bool) else 0,
+        )
 
     def save(self, catalog: EventCatalog) -> None:
         """Replace the stored catalog with ``catalog`` (a new catalog is a whole document)."""
@@ -352,6 +358,7 @@ class CatalogRepository:
         if values:
             self._session.execute(insert(EventCategoryRow), values)
         SyncStateRepository(self._session).set(SyncKey.CATALOG_VERSION, catalog.version)
+        SyncStateRepository(self._session).set(SyncKey.CATALOG_REVISION, catalog.revision)
 
 
 def _op(row: OutboxRow) -> OutboxOp:

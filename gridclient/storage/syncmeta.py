@@ -55,6 +55,8 @@ class SyncKey(StrEnum):
     SERVER_URL = "server_url"
     USERNAME = "username"
     CATALOG_VERSION = "catalog_version"
+    CATALOG_REVISION = "catalog_revision"
+    """The server's revision number of the stored catalog (bumped on every load)."""
     CATALOG_ETAG = "catalog_etag"
     """The server's ETag of the stored catalog, with that catalog's version and size
     (``{"etag", "version", "size"}``): sent as ``If-None-Match`` while they still match."""

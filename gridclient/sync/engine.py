@@ -526,6 +526,9 @@ class SyncEngine:
                     or records >= GROUP_RECORDS
                     or self.cancel.is_set()
                 ):
+                    # The derived states of the events this group touched, once per group
+                    # (not per page: an event's steps often arrive pages after it).
+                    _fill_event_states(connection)
                     return page
                 page = following.result()
                 pending[0] = self._next(pool, page)
@@ -583,6 +586,7 @@ class SyncEngine:
     def _apply_alone(self, page: PullPage, report: SyncReport) -> None:
         with write_connection(self.store.engine) as connection:
             self._apply_on(connection, page, report)
+            _fill_event_states(connection)
 
     def _apply_on(self, connection: Connection, page: PullPage, report: SyncReport) -> None:
         """One page on ``connection``, inside the caller's transaction."""
@@ -599,7 +603,6 @@ class SyncEngine:
             report.rebased += self._rebase(connection, page, unsent, restoring)
             self._apply_conflicts(repos, page.conflicts, report)
             repos.sync_state.set(SyncKey.PULL_CURSOR, page.cursor)
-            eventstate.fill_missing(session)  # the states of the events this page touched
             if equal and not page.more:
                 repos.sync_state.set(SyncKey.REPULL_EQUAL, None)
             session.flush()
@@ -786,17 +789,35 @@ class SyncEngine:
         def save() -> None:
             with self.store.write() as repos:
                 stored = repos.catalog.load()
-                if stored.version != catalog.version or len(stored) != len(catalog):
+                # Any difference counts (a limit changed under the same label and size
+                # is a new catalog too); the events keep their own terms either way.
+                if stored != catalog:
                     repos.catalog.save(catalog)
-                    eventstate.fill_missing(repos.session)  # deadlines follow the catalog
+                    eventstate.fill_missing(repos.session)
                 repos.sync_state.set(
                     SyncKey.CATALOG_ETAG,
                     None
                     if new_etag is None
-                    else {"etag": new_etag, "version": catalog.version, "size": len(catalog)},
+                    else {
+                        "etag": new_etag,
+                        "version": catalog.version,
+                        "revision": catalog.revision,
+                        "size": len(catalog),
+                    },
                 )
 
         self.store.writer.run(save)
+
+
+def _fill_event_states(connection: Connection) -> None:
+    """Derive the states of events whose rows a pull dropped (``storage.eventstate``),
+    inside the caller's transaction."""
+    session = Session(bind=connection)
+    try:
+        eventstate.fill_missing(session)
+        session.flush()
+    finally:
+        session.close()
 
 
 def _collect(
@@ -828,6 +849,7 @@ def _catalog_etag(remembered: Any, stored: EventCatalog) -> str | None:
         isinstance(etag, str)
         and etag
         and remembered.get("version") == stored.version
+        and remembered.get("revision", 0) == stored.revision
         and remembered.get("size") == len(stored)
     ):
         return etag

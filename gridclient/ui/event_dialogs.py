@@ -57,7 +57,12 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
-from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.catalog import (
+    EventCatalog,
+    EventCategory,
+    event_category_name,
+    stamp_terms,
+)
 from gridcore.domain.entities import Event, EventAction, Household
 from gridcore.domain.enums import (
     EntityKind,
@@ -319,14 +324,13 @@ class EventReportDialog(QDialog):
         self.ledger_combo.setCurrentIndex(self.ledger_combo.findData(category.ledger))
 
     def limits_text(self, category: EventCategory) -> str:
+        """Every urgency's limit, the ones the category does not list by the stated
+        fallback rule (what the event will keep if reported so)."""
         parts = []
         for urgency in Urgency:
-            if urgency in category.time_limits:
-                days = category.time_limits[urgency]
-                span = (
-                    self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
-                )
-                parts.append(f"{urgency.label} {span}")
+            days = category.limit_days(urgency)
+            span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+            parts.append(f"{urgency.label} {span}")
         return ", ".join(parts)
 
     def _self_resolve_toggled(self, checked: bool) -> None:
@@ -375,6 +379,9 @@ class EventReportDialog(QDialog):
             people_involved=self.people_edit.text().strip(),
             household_id=household if isinstance(household, str) else None,
         )
+        # The terms it is reported under stay with the event (a later catalog change
+        # must not move its deadline).
+        event = stamp_terms(event, self._catalog)
         action = EventAction(
             event_id=event.id,
             kind=kind,
@@ -535,10 +542,9 @@ def load_event(
         return None
     catalog = repos.catalog.load()
     event = view.history.event
-    name, group = event.category_code, ""
+    name, group = event_category_name(event, catalog), ""
     if event.category_code in catalog:
-        category = catalog.get(event.category_code)
-        name, group = category.name, category.group.label
+        group = catalog.get(event.category_code).group.label
     address = ""
     if event.household_id is not None:
         household = repos.records.get(Household, event.household_id)
@@ -611,6 +617,8 @@ class EventDialog(QDialog):
             ("urgency", self.tr("Urgency")),
             ("reporter", self.tr("Reported by")),
             ("reported_at", self.tr("Reported at")),
+            ("number", self.tr("Event number")),
+            ("limit", self.tr("Time limit")),
             ("household", self.tr("Household")),
             ("location", self.tr("Location")),
             ("people", self.tr("People involved")),
@@ -740,6 +748,10 @@ class EventDialog(QDialog):
         labels["urgency"].setText(event.urgency.label)
         labels["reporter"].setText(self.ctx.person(event.reporter))
         labels["reported_at"].setText(cst_text(event.reported_at))
+        labels["number"].setText(
+            event.number or self.tr("Not numbered yet (the server numbers it at the first sync)")
+        )
+        labels["limit"].setText(self._limit_text(event))
         labels["household"].setText(data.household_address)
         labels["location"].setText(event.location)
         labels["people"].setText(event.people_involved)
@@ -766,6 +778,20 @@ class EventDialog(QDialog):
         )
         self.overdue_label.setVisible(status.overdue)
         self._set_actions(list(data.allowed))
+
+    def _limit_text(self, event: Event) -> str:
+        """The time limit the event keeps (its own terms), and where it came from."""
+        if event.time_limit_days is None:
+            return ""
+        days = event.time_limit_days
+        span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+        if event.terms_inferred:
+            return self.tr(
+                "{span} (filled in from the catalog when the system was upgraded)"
+            ).format(span=span)
+        return self.tr("{span} (catalog revision {revision})").format(
+            span=span, revision=event.catalog_revision
+        )
 
     def _set_actions(self, actions: list[EventActionKind]) -> None:
         for button in self.action_buttons.values():

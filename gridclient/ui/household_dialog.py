@@ -62,7 +62,7 @@ from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.resident_form import ResidentForm
 from gridcore.domain import phone
 from gridcore.domain.agegroups import effective_tags, today_cst
-from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.catalog import EventCatalog, event_category_name
 from gridcore.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
 from gridcore.domain.enums import EntityKind, HouseholdTag, Relation, SpecialGroup
 from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
@@ -91,7 +91,7 @@ def _event_rows(histories: list[EventHistory], catalog: EventCatalog) -> list[Ev
     rows = []
     for history in histories:
         event = history.event
-        name = catalog.get(event.category_code).name if event.category_code in catalog else ""
+        name = event_category_name(event, catalog)
         try:
             status: EventStatus | None = event_status(event, history.actions, catalog, now)
         except (IllegalTransition, KeyError):
@@ -167,7 +167,9 @@ class HouseholdDialog(QDialog):
         self.visit_detail: QDialog | None = None
         if on_open_household is not None:
             self.openHousehold.connect(on_open_household)
-        self.setWindowTitle(self.tr("Household") if household_id else self.tr("New household"))
+        self.setWindowTitle(
+            self.tr("Household details") if household_id else self.tr("New household")
+        )
         self.resize(1000, 720)
 
         self.heading = TextLabel()
@@ -490,13 +492,16 @@ class HouseholdDialog(QDialog):
         assert self._grid_id is not None or self._original is not None
         return self._original.grid_id if self._original is not None else str(self._grid_id)
 
-    def resident_form(self, resident: Resident, *, stored: bool) -> ResidentForm:
+    def resident_form(
+        self, resident: Resident, *, stored: bool, ask_relation: bool = False
+    ) -> ResidentForm:
         form = ResidentForm(
             self.ctx,
             resident,
             grid_id=self._home_grid(),
             stored=stored,
             siblings=self._siblings(resident.id),
+            ask_relation=ask_relation,
             parent=self,
         )
         form.openHousehold.connect(self.openHousehold)
@@ -505,8 +510,12 @@ class HouseholdDialog(QDialog):
         return form
 
     def new_resident_form(self) -> ResidentForm:
+        """A new member: the head when the household has none yet (its first member),
+        else the relation must be chosen (no silent 其他)."""
         household_id = self._household_id or self._pending_id()
-        return self.resident_form(Resident(household_id=household_id, name=""), stored=False)
+        has_head = any(r.relation is Relation.HEAD for r in self._residents)
+        resident = Resident(household_id=household_id, name="", relation=Relation.HEAD)
+        return self.resident_form(resident, stored=False, ask_relation=has_head)
 
     def _pending_id(self) -> str:
         return self._new_household_id
@@ -525,6 +534,7 @@ class HouseholdDialog(QDialog):
                 break
         else:
             self._residents.append(edited)
+        self._residents = _head_first(self._residents)
         self.resident_model.set_rows(self._residents)
 
     def selected_resident(self) -> Resident | None:

@@ -2,12 +2,16 @@
 
 Our own catalogue is ``resources/translations/gridclient_<lang>.qm`` (built from the
 ``.ts`` source by ``python packaging/i18n.py``); Qt's own strings (dialog buttons,
-print preview) come from the ``qtbase`` catalogue shipped with PySide6.
+print preview, file and print dialogs) come from the ``qtbase`` catalogue shipped with
+PySide6 (and copied into the frozen build).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from collections.abc import MutableMapping
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -17,6 +21,29 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+
+def prefer_chinese_dates(
+    language: str | None,
+    environ: MutableMapping[str, str] | None = None,
+    platform: str = sys.platform,
+) -> bool:
+    """Qt's own widgets (the file dialog's 修改日期 column) write dates in the system
+    locale, not in :func:`QLocale.setDefault`'s; on Linux under the C/POSIX locale they
+    read "3 12 2026". For the Chinese interface, set ``LC_TIME=zh_CN.UTF-8`` for this
+    process (call it before the QApplication exists) unless ``LC_ALL`` or a real
+    ``LC_TIME``/``LANG`` says otherwise. Windows and macOS take dates from the system's
+    settings, not from the environment. True if it set it."""
+    env = os.environ if environ is None else environ
+    if (language or DEFAULT_LANGUAGE) != "zh_CN" or platform in ("win32", "darwin"):
+        return False
+    if env.get("LC_ALL"):
+        return False
+    current = env.get("LC_TIME") or env.get("LANG") or ""
+    if current.split(".")[0] not in ("", "C", "POSIX"):
+        return False
+    env["LC_TIME"] = "zh_CN.UTF-8"
+    return True
 
 
 def install_translators(app: QCoreApplication, language: str | None) -> list[QTranslator]:
@@ -35,9 +62,22 @@ def install_translators(app: QCoreApplication, language: str | None) -> list[QTr
         installed.append(ours)
     else:
         log.error("translation catalogue for %s is missing", language)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt = QTranslator(app)
-    if qt.load(f"qtbase_{language}", qt_dir):
-        app.installTranslator(qt)
-        installed.append(qt)
+    for folder in qt_translation_dirs():
+        if qt.load(f"qtbase_{language}", folder):
+            app.installTranslator(qt)
+            installed.append(qt)
+            break
+    else:
+        log.warning("Qt's own %s catalogue (qtbase) not found: file dialogs in English", language)
     return installed
+
+
+def qt_translation_dirs() -> list[str]:
+    """Where Qt's own catalogues are: Qt's translations folder (PySide6 ships them), then
+    ours, where the frozen build copies ``qtbase_zh_CN.qm`` (packaging/build.py
+    ``QT_CATALOGUES``) in case Qt's path does not point into the bundle."""
+    return [
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(resource_path("translations")),
+    ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,10 +47,10 @@ from gridclient.storage.queries import (
     EventStateFilter,
     HouseholdQueries,
     ResidentQueries,
-    SearchHits,
     SyncSummary,
     VisitQueries,
 )
+from gridclient.storage.search import SearchHits
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.ui.about import AboutDialog, AboutInfo, DemoBanner
@@ -352,6 +352,15 @@ class MainWindow(QMainWindow):
                 f"Ctrl+{number + 1}",
                 functools.partial(self.tabs.setCurrentIndex, number),
             )
+        for action, hint in (
+            (self.new_visit_action, self.tr("Record a visit to the selected household")),
+            (self.new_event_action, self.tr("Report an event in the selected grid")),
+            (self.new_household_action, self.new_household_action.toolTip()),
+            (self.find_action, self.tr("Search households and residents")),
+            (self.refresh_action, self.tr("Load the lists again")),
+            (self.lock_action, self.tr("Lock the window; your password unlocks it")),
+        ):
+            _hint(action, hint)
         self.toolbar = QToolBar(self.tr("Actions"))
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -367,7 +376,7 @@ class MainWindow(QMainWindow):
         self.sync_action: QAction | None = None
         if self.sync is not None:
             self.sync_action = self._action(self.tr("Sync"), "F9", self.start_sync)
-            self.sync_action.setToolTip(self.tr("Upload my changes and download the server's (F9)"))
+            _hint(self.sync_action, self.tr("Upload my changes and download the server's"))
             self.toolbar.addSeparator()
             self.toolbar.addAction(self.sync_action)
         self.addToolBar(self.toolbar)
@@ -376,15 +385,39 @@ class MainWindow(QMainWindow):
         """Menus in the usual order: 报表 first, 帮助 last."""
         menu = self.menuBar().addMenu(self.tr("&Reports"))
         self.reports_action = menu.addAction(self.tr("Print or export a report…"))
+        self.reports_action.setShortcut(QKeySequence("Ctrl+P"))
         self.reports_action.triggered.connect(self.open_reports)
         self.import_action = menu.addAction(self.tr("Import roster…"))
         self.import_action.triggered.connect(self.open_import)
         self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_window: QDialog | None = None
+        self.guide_action = self.help_menu.addAction(self.tr("User guide"))
+        self.guide_action.setShortcut(QKeySequence("F1"))
+        self.guide_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.guide_action.triggered.connect(self.show_user_guide)
+        self.addAction(self.guide_action)  # F1 also while the menu bar has no focus
+        self.help_menu.addSeparator()
         self.diagnostics_action = self.help_menu.addAction(self.tr("Export diagnostics bundle…"))
         self.diagnostics_action.triggered.connect(lambda: self.export_diagnostics())
         self.about_info: AboutInfo | None = None
         self.about_action = self.help_menu.addAction(self.tr("About GridClient…"))
         self.about_action.triggered.connect(self.show_about)
+
+    @_unless_locked
+    def show_user_guide(self) -> None:
+        """帮助 → 用户指南 (F1): one guide window, brought forward if already open."""
+        from gridclient.ui.help import UserGuideWindow
+
+        if self.guide_window is None:
+            self.guide_window = UserGuideWindow(self)
+            self.guide_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.guide_window.destroyed.connect(self._guide_closed)
+        self.guide_window.show()
+        self.guide_window.raise_()
+        self.guide_window.activateWindow()
+
+    def _guide_closed(self) -> None:
+        self.guide_window = None
 
     def set_about(self, info: AboutInfo) -> None:
         """What 帮助 → 关于 shows (and the demo banner's server address)."""
@@ -1154,6 +1187,16 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _hint(action: QAction, text: str) -> None:
+    """A tool tip that says what the action does and its shortcut: "同步（F9）"."""
+    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(
+        QCoreApplication.translate("MainWindow", "{text} ({keys})").format(text=text, keys=keys)
+        if keys
+        else text
+    )
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:

@@ -1,4 +1,6 @@
-"""报表: pick a report, an area and a month; print preview, print, PDF or Excel.
+"""报表: pick a report, an area and a period (a month, a quarter, a year or any range of
+days); print preview, print, PDF or Excel. After an export, a message offers to open
+the file or the folder it is in.
 
 The report is built (database queries) and laid out (the text layout of every page,
 the slow part of printing) on the task runner; the UI thread shows a busy bar and,
@@ -17,13 +19,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication, QDate, QDir, QRectF, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QPainter
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QDir,
+    QRectF,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QUrl,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QPainter
 from PySide6.QtPrintSupport import (
     QPrintDialog,
     QPrinter,
@@ -31,6 +42,7 @@ from PySide6.QtPrintSupport import (
     QPrintPreviewWidget,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -38,8 +50,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QMessageBox,
     QProgressBar,
     QPushButton,
+    QSpinBox,
+    QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -48,12 +63,26 @@ from PySide6.QtWidgets import (
 from gridclient.reports.data import (
     AreaChoice,
     AreaNotFound,
+    EventFilter,
+    EventStateFilter,
     Period,
     Report,
     ReportKind,
     build_report,
     may_see_full_ids,
     report_areas,
+)
+from gridclient.reports.periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    PeriodKind,
+    containing,
+    file_label,
+    month_period,
+    period_name,
+    quarter_of,
+    quarter_period,
+    year_period,
 )
 from gridclient.reports.render import (
     Pagination,
@@ -69,7 +98,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskHandle
-from gridcore.domain.enums import SpecialGroup
+from gridcore.domain.enums import Ledger, SpecialGroup
 
 __all__ = [
     "AskSavePath",
@@ -104,29 +133,33 @@ def last_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def month_period(first: date) -> Period:
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return Period(first, following - timedelta(days=1))
-
-
 @dataclass(frozen=True)
 class ReportRequest:
     kind: ReportKind
     area_id: str
     period: Period
     group: SpecialGroup | None
+    period_kind: PeriodKind = PeriodKind.MONTH
     masked: bool = False
     """A copy for passing upward: ID and phone numbers masked whatever the role."""
+    which: EventFilter = field(default_factory=EventFilter)
+    """Which events the event ledger and statistics cover."""
 
     def file_stem(self, unit: str) -> str:
         name = self.kind.chinese
         if self.kind is ReportKind.ROSTER and self.group is not None:
             name += f"_{self.group.label}"
         else:
-            name += f"_{self.period.start:%Y年%m月}"
+            subtitle = self.which.subtitle()
+            if subtitle:
+                name += f"_{subtitle}"
+            name += f"_{file_label(self.period_kind, self.period)}"
         if self.masked:
             name += "_脱敏"
         return re.sub(r'[\\/:*?"<>|\s]+', "_", f"{unit}_{name}")
+
+
+_EVENT_KINDS = frozenset({ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS})
 
 
 class ReportDialog(QDialog):
@@ -155,6 +188,8 @@ class ReportDialog(QDialog):
         self._relayout_key: tuple[int, int, int] | None = None
         self._relayout_generation = 0
         self._painting = False
+        self._shown_period: Period | None = None
+        self._bad_range_shown = False
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.preview_busy: QAction | None = None
         self.preview_print: QAction | None = None
@@ -163,8 +198,10 @@ class ReportDialog(QDialog):
         """The preview tool bar's busy bar (its action), shown while re-laying out."""
         self.printer: QPrinter | None = None
         self.last_output: Path | None = None
+        self.export_box: QMessageBox | None = None
+        """The "saved: open the file / the folder" message of the last export."""
         self.setWindowTitle(self.tr("Reports"))
-        self.resize(620, 360)
+        self.resize(620, 380)
 
         heading = emphasize(TextLabel(self.tr("Print or export a report")), point_size=15)
         self.kind_combo = QComboBox()
@@ -177,13 +214,27 @@ class ReportDialog(QDialog):
         self.area_combo = QComboBox()
         self.area_combo.addItem(self.tr("Loading…"), None)
         self.area_combo.setEnabled(False)
-        self.month_edit = QDateEdit()
-        self.month_edit.setDisplayFormat("yyyy-MM")
-        self.month_edit.setCalendarPopup(True)
-        first = last_month(today or date.today())
-        self.month_edit.setDate(QDate(first.year, first.month, 1))
-        self.period_label = TextLabel()
-        self.month_label = TextLabel(self.tr("Month"))
+        self._build_period_choice(last_month(today or date.today()))
+        # Which events an event ledger or the statistics cover: one 三本账 ledger, one
+        # category, a state, the overdue ones (e.g. 意见建议账 or an 超期未办结 list).
+        self.ledger_combo = QComboBox()
+        self.ledger_combo.addItem(self.tr("All ledgers"), None)
+        for ledger in Ledger:
+            self.ledger_combo.addItem(f"{ledger.label}账", ledger.value)
+        self.ledger_label = TextLabel(self.tr("Ledger"))
+        self.category_combo = QComboBox()
+        self.category_combo.addItem(self.tr("All categories"), None)
+        self.category_label = TextLabel(self.tr("Category"))
+        self.state_combo = QComboBox()
+        for choice in EventStateFilter:
+            self.state_combo.addItem(choice.label, choice.value)
+        self.state_label = TextLabel(self.tr("State"))
+        self.overdue_box = QCheckBox(self.tr("Overdue only"))
+        self._event_filters = (
+            (self.ledger_label, self.ledger_combo),
+            (self.category_label, self.category_combo),
+            (self.state_label, self.state_combo),
+        )
         mask_text = (
             self.tr("ID and phone numbers are printed in full (your role may see them).")
             if may_see_full_ids(ctx.user.role)
@@ -200,8 +251,11 @@ class ReportDialog(QDialog):
         form.addRow(self.tr("Report"), self.kind_combo)
         form.addRow(self.group_label, self.group_combo)
         form.addRow(self.tr("Area"), self.area_combo)
-        form.addRow(self.month_label, self.month_edit)
+        form.addRow(self.period_row_label, self.period_row)
         form.addRow("", self.period_label)
+        for label, combo in self._event_filters:
+            form.addRow(label, combo)
+        form.addRow("", self.overdue_box)
         form.addRow("", self.masked_box)
 
         self.progress = QProgressBar()
@@ -247,25 +301,144 @@ class ReportDialog(QDialog):
         layout.addLayout(buttons)
 
         self.kind_combo.currentIndexChanged.connect(self._choices_changed)
+        self.period_kind.currentIndexChanged.connect(self._period_kind_changed)
         self.month_edit.dateChanged.connect(self._choices_changed)
+        self.quarter_year.valueChanged.connect(self._choices_changed)
+        self.quarter_combo.currentIndexChanged.connect(self._choices_changed)
+        self.year_spin.valueChanged.connect(self._choices_changed)
+        self.from_edit.dateChanged.connect(self._choices_changed)
+        self.to_edit.dateChanged.connect(self._choices_changed)
+        for _label, combo in self._event_filters:
+            combo.currentIndexChanged.connect(self._choices_changed)
+        self.overdue_box.toggled.connect(self._choices_changed)
         self.ctx.bus.changed.connect(self._data_changed)
         self._choices_changed()
         self._set_busy(self.tr("Loading areas…"))
         self._load_areas()
 
     # -- choices ------------------------------------------------------------------------
+    def _build_period_choice(self, last: date) -> None:
+        """按月 / 按季度 / 按年 / 自定义, each with its own picker; every one starts on the
+        period that holds last month (the month, quarter or year usually reported)."""
+        self.period_kind = QComboBox()
+        for label, kind in (
+            (self.tr("Month"), PeriodKind.MONTH),
+            (self.tr("Quarter"), PeriodKind.QUARTER),
+            (self.tr("Year"), PeriodKind.YEAR),
+            (self.tr("Custom dates"), PeriodKind.CUSTOM),
+        ):
+            self.period_kind.addItem(label, kind.value)
+
+        self.month_edit = QDateEdit()
+        self.month_edit.setDisplayFormat("yyyy-MM")
+        self.month_edit.setCalendarPopup(True)
+        self.month_edit.setDate(QDate(last.year, last.month, 1))
+
+        self.quarter_year = _year_spin(last.year)
+        self.quarter_combo = QComboBox()
+        for number, label in enumerate(
+            (
+                self.tr("First quarter"),
+                self.tr("Second quarter"),
+                self.tr("Third quarter"),
+                self.tr("Fourth quarter"),
+            ),
+            start=1,
+        ):
+            self.quarter_combo.addItem(label, number)
+        self.quarter_combo.setCurrentIndex(quarter_of(last) - 1)
+        self.year_spin = _year_spin(last.year)
+
+        month = month_period(last.year, last.month)
+        self.from_edit = _day_edit(month.start)
+        self.to_edit = _day_edit(month.end)
+
+        self.period_stack = QStackedWidget()
+        for widgets in (
+            (self.month_edit,),
+            (self.quarter_year, self.quarter_combo),
+            (self.year_spin,),
+            (self.from_edit, TextLabel(self.tr("to")), self.to_edit),
+        ):
+            page = QWidget()
+            row = QHBoxLayout(page)
+            row.setContentsMargins(0, 0, 0, 0)
+            for widget in widgets:
+                row.addWidget(widget)
+            row.addStretch(1)
+            self.period_stack.addWidget(page)
+        self.period_row = QWidget()
+        row = QHBoxLayout(self.period_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.period_kind)
+        row.addWidget(self.period_stack, 1)
+        self.period_row_label = TextLabel(self.tr("Period"))
+        self.period_label = TextLabel()
+
+    def period_kind_value(self) -> PeriodKind:
+        return PeriodKind(self.period_kind.currentData())
+
+    def set_period_kind(self, kind: PeriodKind) -> None:
+        self.period_kind.setCurrentIndex(self.period_kind.findData(kind.value))
+
+    def _period_kind_changed(self) -> None:
+        """Switching keeps the time the user was looking at: the quarter and the year of
+        the month shown, a custom range starting as that period."""
+        previous = self._shown_period
+        kind = self.period_kind_value()
+        self.period_stack.setCurrentIndex(list(PeriodKind).index(kind))
+        if previous is not None:
+            day = previous.start
+            for widget in (self.quarter_year, self.year_spin):
+                widget.blockSignals(True)
+                widget.setValue(day.year)
+                widget.blockSignals(False)
+            self.quarter_combo.blockSignals(True)
+            self.quarter_combo.setCurrentIndex(quarter_of(day) - 1)
+            self.quarter_combo.blockSignals(False)
+            self.month_edit.blockSignals(True)
+            self.month_edit.setDate(QDate(day.year, day.month, 1))
+            self.month_edit.blockSignals(False)
+            if kind is PeriodKind.CUSTOM:
+                for edit, value in ((self.from_edit, previous.start), (self.to_edit, previous.end)):
+                    edit.blockSignals(True)
+                    edit.setDate(QDate(value.year, value.month, value.day))
+                    edit.blockSignals(False)
+        self._choices_changed()
+
+    def period(self) -> Period | None:
+        """The period chosen; None for a custom range that ends before it starts."""
+        kind = self.period_kind_value()
+        if kind is PeriodKind.MONTH:
+            month = self.month_edit.date()
+            return month_period(month.year(), month.month())
+        if kind is PeriodKind.QUARTER:
+            return quarter_period(self.quarter_year.value(), int(self.quarter_combo.currentData()))
+        if kind is PeriodKind.YEAR:
+            return year_period(self.year_spin.value())
+        start, end = _py_date(self.from_edit.date()), _py_date(self.to_edit.date())
+        if end < start:
+            return None
+        return Period(start, end)
+
     def _load_areas(self) -> None:
         store, grids = self.ctx.store, self.ctx.user.grid_ids
 
-        def work(_task: TaskContext) -> list[AreaChoice]:
-            return report_areas(store, grids or None)
+        def work(_task: TaskContext) -> tuple[list[AreaChoice], list[tuple[str, str, bool]]]:
+            with store.read() as repos:
+                catalog = repos.catalog.load()
+            categories = [(c.code, c.name, c.active) for c in catalog]
+            return report_areas(store, grids or None), categories
 
         self._handle = self.ctx.runner.submit(work, on_done=self._show_areas, on_error=self._failed)
 
-    def _show_areas(self, result: object) -> None:
+    def _show_areas(self, loaded: object) -> None:
         if self._closed:
             return
-        assert isinstance(result, list)
+        result, categories = cast(tuple[list[AreaChoice], list[tuple[str, str, bool]]], loaded)
+        for code, name, active in categories:
+            shown = name if active else self.tr("{name} (retired)").format(name=name)
+            self.category_combo.addItem(f"{code} {shown}", code)
         self._set_idle()
         self.area_combo.clear()
         for area in result:
@@ -295,11 +468,24 @@ class ReportDialog(QDialog):
         if not isinstance(area_id, str):
             return None
         kind = self._kind()
-        month = self.month_edit.date()
-        period = month_period(date(month.year(), month.month(), 1))
+        period = self.period()
+        if period is None:
+            if kind is not ReportKind.ROSTER:
+                return None
+            period = containing(PeriodKind.MONTH, date.today())  # unused by the roster
         group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
         masked = kind is ReportKind.ROSTER and self.masked_box.isChecked()
-        return ReportRequest(kind, area_id, period, group, masked)
+        which = EventFilter()
+        if kind in _EVENT_KINDS:
+            ledger = self.ledger_combo.currentData()
+            category = self.category_combo.currentData()
+            which = EventFilter(
+                ledger=Ledger(ledger) if isinstance(ledger, str) else None,
+                category=category if isinstance(category, str) else None,
+                state=EventStateFilter(self.state_combo.currentData()),
+                overdue=self.overdue_box.isChecked(),
+            )
+        return ReportRequest(kind, area_id, period, group, self.period_kind_value(), masked, which)
 
     def _kind(self) -> ReportKind:
         return ReportKind(self.kind_combo.currentData())
@@ -308,17 +494,38 @@ class ReportDialog(QDialog):
         roster = self._kind() is ReportKind.ROSTER
         self.group_label.setVisible(roster)
         self.group_combo.setVisible(roster)
+        events = self._kind() in _EVENT_KINDS
+        for label, combo in self._event_filters:
+            label.setVisible(events)
+            combo.setVisible(events)
+        self.overdue_box.setVisible(events)
         # Only the rosters print ID and phone numbers; masking is theirs.
         self.masked_box.setVisible(roster)
-        self.month_label.setVisible(not roster)
-        self.month_edit.setVisible(not roster)
-        month = self.month_edit.date()
-        period = month_period(date(month.year(), month.month(), 1))
-        self.period_label.setText(
-            self.tr("As of the day it is printed")
-            if roster
-            else self.tr("Period: {period}").format(period=period.text)
-        )
+        self.period_row_label.setVisible(not roster)
+        self.period_row.setVisible(not roster)
+        period = self.period()
+        kind = self.period_kind_value()
+        self._shown_period = period or self._shown_period
+        bad_range = period is None and not roster
+        if roster:
+            self.period_label.setText(self.tr("As of the day it is printed"))
+        elif period is None:
+            self.period_label.setText("")
+        elif kind is PeriodKind.CUSTOM:
+            self.period_label.setText(self.tr("Period: {period}").format(period=period.text))
+        else:
+            self.period_label.setText(
+                self.tr("Period: {name}, {dates}").format(
+                    name=period_name(kind, period), dates=period.text
+                )
+            )
+        if bad_range:
+            self.message.show_message(
+                self.tr("The end date is before the start date: choose an end date on or after it.")
+            )
+        elif self._bad_range_shown:
+            self.message.show_message("")
+        self._bad_range_shown = bad_range
         self._set_enabled(not self.busy)
 
     def _data_changed(self, _changes: ChangeSet) -> None:
@@ -330,7 +537,7 @@ class ReportDialog(QDialog):
         return self._handle is not None and not self._handle.done
 
     def _set_enabled(self, idle: bool) -> None:
-        ready = idle and self.area_combo.currentData() is not None
+        ready = idle and self.request() is not None
         for button in self._action_buttons:
             button.setEnabled(ready)
         self.kind_combo.setEnabled(idle)
@@ -376,6 +583,7 @@ class ReportDialog(QDialog):
                 role=role,
                 group=request.group,
                 masked=request.masked,
+                which=request.which,
             )
             task_ctx.check()
             return report, work(task_ctx, report)
@@ -571,11 +779,11 @@ class ReportDialog(QDialog):
             return render_pdf(report, target)
 
         def done(report: Report, pages: Any) -> None:
-            self.last_output = target
-            self.status_label.setText(
+            self._exported(
+                target,
                 self.tr("Saved {title} to {path} ({pages} pages).").format(
                     title=report.full_title, path=target, pages=pages
-                )
+                ),
             )
 
         self._run(self.tr("Writing the PDF…"), work, done)
@@ -593,14 +801,65 @@ class ReportDialog(QDialog):
             write_xlsx(report, target)
 
         def done(report: Report, _value: Any) -> None:
-            self.last_output = target
-            self.status_label.setText(
+            self._exported(
+                target,
                 self.tr("Saved {title} to {path} ({rows} rows).").format(
                     title=report.full_title, path=target, rows=len(report.rows)
-                )
+                ),
             )
 
         self._run(self.tr("Writing the Excel file…"), work, done)
+
+    def _exported(self, target: Path, text: str) -> None:
+        """Say where the file is, with 打开文件 / 打开所在文件夹 (non-blocking)."""
+        self.last_output = target
+        self.status_label.setText(text)
+        self._close_export_box()
+        box = QMessageBox(self)
+        make_readable(box)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Export finished"))
+        box.setText(text)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_file_button = box.addButton(
+            self.tr("Open file"), QMessageBox.ButtonRole.AcceptRole
+        )
+        self.open_folder_button = box.addButton(
+            self.tr("Open folder"), QMessageBox.ButtonRole.ActionRole
+        )
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(self.open_file_button)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._export_choice(button, target))
+        box.finished.connect(lambda _r, b=box: self._forget_export_box(b))
+        self.export_box = box
+        box.open()
+
+    def _export_choice(self, button: QAbstractButton, target: Path) -> None:
+        if button is self.open_file_button:
+            self.open_path(target)
+        elif button is self.open_folder_button:
+            self.open_path(target.parent)
+
+    def open_path(self, path: Path) -> bool:
+        """Open a file in its program, or a folder in the file manager."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            return True
+        self.message.show_message(
+            self.tr("{path} could not be opened: no program on this computer opens it.").format(
+                path=path
+            )
+        )
+        return False
+
+    def _forget_export_box(self, box: QMessageBox) -> None:
+        if self.export_box is box:
+            self.export_box = None
+
+    def _close_export_box(self) -> None:
+        if self.export_box is not None:
+            box, self.export_box = self.export_box, None
+            box.close()
 
     def _shut(self) -> None:
         """Results that arrive after closing are dropped; a running build is cancelled."""
@@ -619,6 +878,26 @@ class ReportDialog(QDialog):
     def done(self, result: int) -> None:
         self._shut()
         super().done(result)
+
+
+def _year_spin(year: int) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(MIN_YEAR, MAX_YEAR)
+    spin.setValue(year)
+    return spin
+
+
+def _day_edit(day: date) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setCalendarPopup(True)
+    edit.setDateRange(QDate(MIN_YEAR, 1, 1), QDate(MAX_YEAR, 12, 31))
+    edit.setDate(QDate(day.year, day.month, day.day))
+    return edit
+
+
+def _py_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
 
 
 def _page_key(printer: QPrinter) -> tuple[int, int, int]:

@@ -122,10 +122,14 @@ class ResidentForm(QDialog):
         stored: bool,
         siblings: Mapping[str, str] | None = None,
         on_open_household: Callable[[str], None] | None = None,
+        ask_relation: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """``stored``: the resident exists in the store (masked numbers, reveal log).
-        ``siblings``: ID number → name of the other members being edited alongside."""
+        ``siblings``: ID number → name of the other members being edited alongside.
+        ``ask_relation``: the relation to the head starts unchosen and must be picked (a
+        new member of a household that has a head: no default fits 子, 女, 配偶 and 父母
+        alike, and a silent 其他 would stay wrong in every register)."""
         super().__init__(parent)
         make_readable(self)
         self.ctx = ctx
@@ -144,9 +148,21 @@ class ResidentForm(QDialog):
         self.name_edit = QLineEdit(resident.name)
         self.name_error = InlineMessage()
         self.relation_combo = QComboBox()
+        if ask_relation:
+            self.relation_combo.addItem(self.tr("(choose)"), None)
         for relation in Relation:
             self.relation_combo.addItem(relation.label, relation)
-        self.relation_combo.setCurrentIndex(self.relation_combo.findData(resident.relation))
+        self.relation_combo.setCurrentIndex(
+            0 if ask_relation else self.relation_combo.findData(resident.relation)
+        )
+        self.relation_error = InlineMessage()
+        self.relation_combo.currentIndexChanged.connect(
+            lambda _i: (
+                self.relation_error.show_message("")
+                if self.relation_combo.currentData() is not None
+                else None
+            )
+        )
 
         self.id_field = MaskedField(
             ctx,
@@ -305,6 +321,7 @@ class ResidentForm(QDialog):
         form.addRow(self.tr("Name"), self.name_edit)
         form.addRow("", self.name_error)
         form.addRow(self.tr("Relation to head"), self.relation_combo)
+        form.addRow("", self.relation_error)
         form.addRow(self.tr("ID number"), self.id_field)
         form.addRow("", self.id_error)
         form.addRow("", self.mismatch_label)
@@ -498,6 +515,11 @@ class ResidentForm(QDialog):
         name = self.name_edit.text().strip()
         self.name_error.show_message("" if name else self.tr("Enter the name."))
         ok = ok and bool(name)
+        chosen = self.relation_combo.currentData() is not None
+        self.relation_error.show_message(
+            "" if chosen else self.tr("Choose the relation to the head of household.")
+        )
+        ok = ok and chosen
         number = self.id_field.value()
         if number:
             try:

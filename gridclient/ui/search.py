@@ -8,7 +8,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from gridclient.storage.queries import SearchHits, SearchIndex
+from gridclient.storage.search import SearchHits, SearchIndex
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.tasks import TaskContext
 from gridcore.domain.enums import EntityKind

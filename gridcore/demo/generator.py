@@ -30,7 +30,7 @@ from types import MappingProxyType
 from typing import Generic, TypeVar
 
 from gridcore.demo import texts as T
-from gridcore.domain.catalog import EventCatalog, EventCategory
+from gridcore.domain.catalog import EventCatalog, EventCategory, stamp_terms
 from gridcore.domain.entities import (
     CST,
     Area,
@@ -62,6 +62,7 @@ from gridcore.domain.enums import (
     Urgency,
     VisitMethod,
 )
+from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.idnumber import check_character
 from gridcore.domain.workflow import next_state
 
@@ -594,7 +595,18 @@ class _Builder:
             self._organizations(grid)
             self._visits(grid)
             self._events(grid, self._coverage(grid) if index == 0 else [])
+        self._number_events(grids)
         return ds
+
+    def _number_events(self, grids: list[_Grid]) -> None:
+        """事件编号 as the server would have given them: per township and year, in the
+        order the events were reported."""
+        township_of = {g.area.id: g.township.area.code for g in grids}
+        last: dict[tuple[str, int], int] = {}
+        for event in sorted(self.ds.events, key=lambda e: (e.reported_at, e.id)):
+            key = (township_of[event.grid_id], number_year(event.reported_at))
+            last[key] = last.get(key, 0) + 1
+            event.number = format_event_number(key[0], key[1], last[key])
 
     def _gender(self) -> Gender:
         return Gender.MALE if self.chance(0.5) else Gender.FEMALE
@@ -1506,6 +1518,7 @@ class _Builder:
             people_involved=(f"{a}、{b}" if "{b}" in used else a) if personal else "",
             household_id=home.household.id if personal else None,
         )
+        event = stamp_terms(event, self.catalog)
         # The state it ends in.
         if forced is not None:
             target = forced

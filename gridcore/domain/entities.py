@@ -188,6 +188,19 @@ class Event(Record):
     people_involved: str = ""
     household_id: str | None = None
     attachments: tuple[str, ...] = ()
+    category_name: str = ""
+    """The terms it was reported under (see :func:`gridcore.domain.catalog.stamp_terms`):
+    the category's name then, its time limit in days for ``urgency`` (None only on an
+    event stored before terms were kept) and the catalog revision."""
+    time_limit_days: int | None = None
+    catalog_revision: int = 0
+    terms_inferred: bool = False
+    """The terms were filled in afterwards (by a migration, from the catalog of that
+    time) rather than kept at the report."""
+    number: str = ""
+    """事件编号, unique per township, assigned by the server when the event first
+    arrives there (``YYYY-TTT-NNNNN``: year reported, township code, sequence); empty
+    (shown as 待编号) until then."""
 
     KIND: ClassVar[EntityKind] = EntityKind.EVENT
 

@@ -84,6 +84,8 @@ INT_BOUNDS: Mapping[tuple[EntityKind, str], tuple[int, int]] = {
     (EntityKind.ATTACHMENT, "size"): (0, INT32_MAX),
     (EntityKind.ATTACHMENT, "width"): (0, 100_000),
     (EntityKind.ATTACHMENT, "height"): (0, 100_000),
+    (EntityKind.EVENT, "time_limit_days"): (0, 3_650),  # catalog.MAX_LIMIT_DAYS
+    (EntityKind.EVENT, "catalog_revision"): (0, INT32_MAX),
 }
 """Domain bounds of integer fields (inclusive); any other integer: the 64-bit range."""
 
@@ -156,6 +158,10 @@ FIELD_LABELS: Mapping[str, str] = {
     "urgency": "紧急程度",
     "title": "标题",
     "reporter": "上报人",
+    "category_name": "事项名称",
+    "time_limit_days": "办理时限",
+    "catalog_revision": "事项清单修订号",
+    "terms_inferred": "时限补记",
     "reported_at": "上报时间",
     "description": "事件描述",
     "location": "地点",
@@ -193,6 +199,8 @@ class InvalidValue(ValueError):
 def field_label(field: str, kind: EntityKind | None = None) -> str:
     if field == "name" and kind is EntityKind.RESIDENT:
         return "姓名"
+    if field == "number" and kind is EntityKind.EVENT:
+        return "事件编号"
     return FIELD_LABELS.get(field, field)
 
 

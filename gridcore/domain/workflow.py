@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.catalog import EventCatalog, event_deadline
 from gridcore.domain.entities import Event, EventAction
 from gridcore.domain.enums import EventActionKind as A
 from gridcore.domain.enums import EventState as S
@@ -178,10 +178,12 @@ _FINISHING = frozenset({A.CLOSE, A.SELF_RESOLVE, A.VOID})
 def event_status(
     event: Event, actions: Sequence[EventAction], catalog: EventCatalog, now: datetime
 ) -> EventStatus:
-    """State, deadline and overdue of one event at ``now`` (an aware datetime)."""
+    """State, deadline and overdue of one event at ``now`` (an aware datetime). The
+    deadline is the event's own (its terms); ``catalog`` only stands in for an event
+    stored before terms were kept."""
     ordered = _folded(a for a in actions if not a.deleted)
     state = derive_state(ordered)
-    deadline = catalog.get(event.category_code).deadline(event.urgency, event.reported_at)
+    deadline = event_deadline(event, catalog)
     finished_at = None
     satisfaction = None
     for action in ordered:

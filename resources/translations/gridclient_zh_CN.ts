@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="434"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="441"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="437"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="442"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="444"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="449"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="445"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="452"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="453"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="460"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="456"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="463"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="458"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="465"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="460"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="467"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="461"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="468"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="487"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="494"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="495"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="506"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -373,64 +373,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="850"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="845"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="846"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="847"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="857"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="858"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="852"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="862"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="855"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="865"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="861"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="871"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="862"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="872"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="868"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="878"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="887"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -451,158 +451,193 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="591"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="597"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="598"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="609"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="615"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="610"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="616"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="611"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="617"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="612"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="618"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="619"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="614"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="620"/>
+        <source>Event number</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="621"/>
+        <source>Time limit</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="622"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="615"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="623"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="616"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="624"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="617"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="618"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="640"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="648"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="642"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="650"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="644"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="652"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="645"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="653"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="647"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="655"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="650"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="658"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
+        <source>Not numbered yet (the server numbers it at the first sync)</source>
+        <translation>待编号（首次同步后由服务器编号）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <source>same day</source>
+        <translation>当天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <source>{days} days</source>
+        <translation>{days} 天</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <source>{span} (filled in from the catalog when the system was upgraded)</source>
+        <translation>{span}（系统升级时按事项清单补记）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="792"/>
+        <source>{span} (catalog revision {revision})</source>
+        <translation>{span}（事项清单第 {revision} 次修订）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="844"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="708"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="707"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="737"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="748"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="760"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="763"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="775"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="765"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="777"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -673,128 +708,128 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="204"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="209"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="211"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="216"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="231"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="236"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="233"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="238"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="239"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="242"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="243"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="253"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="334"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="289"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="294"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="315"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="320"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="327"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="332"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="327"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="332"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="334"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="339"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="343"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="342"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="346"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="351"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -802,270 +837,270 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
-        <source>Household</source>
-        <translation>关联户</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="170"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="171"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="197"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="171"/>
+        <source>Household details</source>
+        <translation>住户信息</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="199"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="205"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="209"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="214"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="219"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="549"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="559"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="273"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="280"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="293"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="305"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="308"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="308"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="321"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="336"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="389"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="391"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="407"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="409"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="416"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="418"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="423"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="425"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="453"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="455"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="466"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="468"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="547"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="557"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="582"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="592"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="583"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="593"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="645"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="655"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="678"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="688"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1073,37 +1108,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="122"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="127"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="146"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="151"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="168"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="177"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="179"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="181"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="186"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -1633,7 +1668,7 @@
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="226"/>
         <source>Special group:</source>
-        <translation>特殊人群：</translation>
+        <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
         <location filename="../../gridclient/ui/main_window.py" line="237"/>
@@ -1676,7 +1711,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="283"/>
-        <location filename="../../gridclient/ui/main_window.py" line="710"/>
+        <location filename="../../gridclient/ui/main_window.py" line="743"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -1711,32 +1746,27 @@
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="355"/>
+        <location filename="../../gridclient/ui/main_window.py" line="364"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="369"/>
+        <location filename="../../gridclient/ui/main_window.py" line="378"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="370"/>
-        <source>Upload my changes and download the server&apos;s (F9)</source>
-        <translation>上传本机修改并下载服务器的更新（F9）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="392"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="400"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="377"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
@@ -1751,229 +1781,269 @@
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="378"/>
+        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <source>Record a visit to the selected household</source>
+        <translation>为选中的住户登记走访</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <source>Report an event in the selected grid</source>
+        <translation>在选中的网格上报事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="359"/>
+        <source>Search households and residents</source>
+        <translation>查找住户和人员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="360"/>
+        <source>Load the lists again</source>
+        <translation>重新加载列表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="361"/>
+        <source>Lock the window; your password unlocks it</source>
+        <translation>锁定窗口，输入密码解锁</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="379"/>
+        <source>Upload my changes and download the server&apos;s</source>
+        <translation>上传本机修改并下载服务器的更新</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="387"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="380"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="394"/>
+        <source>User guide</source>
+        <translation>用户指南</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="403"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="429"/>
+        <location filename="../../gridclient/ui/main_window.py" line="462"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="438"/>
+        <location filename="../../gridclient/ui/main_window.py" line="471"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="482"/>
+        <location filename="../../gridclient/ui/main_window.py" line="515"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="484"/>
+        <location filename="../../gridclient/ui/main_window.py" line="517"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="503"/>
-        <location filename="../../gridclient/ui/main_window.py" line="514"/>
+        <location filename="../../gridclient/ui/main_window.py" line="536"/>
+        <location filename="../../gridclient/ui/main_window.py" line="547"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="538"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="515"/>
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="686"/>
+        <location filename="../../gridclient/ui/main_window.py" line="719"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="688"/>
+        <location filename="../../gridclient/ui/main_window.py" line="721"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="691"/>
+        <location filename="../../gridclient/ui/main_window.py" line="724"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="693"/>
+        <location filename="../../gridclient/ui/main_window.py" line="726"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="696"/>
+        <location filename="../../gridclient/ui/main_window.py" line="729"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="698"/>
+        <location filename="../../gridclient/ui/main_window.py" line="731"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="712"/>
+        <location filename="../../gridclient/ui/main_window.py" line="745"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="715"/>
+        <location filename="../../gridclient/ui/main_window.py" line="748"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="725"/>
+        <location filename="../../gridclient/ui/main_window.py" line="758"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="730"/>
+        <location filename="../../gridclient/ui/main_window.py" line="763"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="734"/>
+        <location filename="../../gridclient/ui/main_window.py" line="767"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="751"/>
+        <location filename="../../gridclient/ui/main_window.py" line="784"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="754"/>
+        <location filename="../../gridclient/ui/main_window.py" line="787"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="761"/>
+        <location filename="../../gridclient/ui/main_window.py" line="794"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="766"/>
+        <location filename="../../gridclient/ui/main_window.py" line="799"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="776"/>
+        <location filename="../../gridclient/ui/main_window.py" line="809"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="790"/>
+        <location filename="../../gridclient/ui/main_window.py" line="823"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="792"/>
+        <location filename="../../gridclient/ui/main_window.py" line="825"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="795"/>
+        <location filename="../../gridclient/ui/main_window.py" line="828"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="820"/>
+        <location filename="../../gridclient/ui/main_window.py" line="853"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="824"/>
+        <location filename="../../gridclient/ui/main_window.py" line="857"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="829"/>
+        <location filename="../../gridclient/ui/main_window.py" line="862"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="838"/>
+        <location filename="../../gridclient/ui/main_window.py" line="871"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="846"/>
+        <location filename="../../gridclient/ui/main_window.py" line="879"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="872"/>
+        <location filename="../../gridclient/ui/main_window.py" line="905"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="883"/>
+        <location filename="../../gridclient/ui/main_window.py" line="916"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="993"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1026"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1031"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1064"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1042"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1075"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1061"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1094"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1068"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1101"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1140"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1173"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="1196"/>
+        <source>{text} ({keys})</source>
+        <translation>{text}（{keys}）</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="279"/>
@@ -2004,38 +2074,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="788"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="805"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="798"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="815"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="796"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="806"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="799"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="809"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="800"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="810"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="806"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="816"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="813"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="823"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="830"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -2155,189 +2225,346 @@
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="22"/>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="25"/>
+        <source>Folder</source>
+        <comment>All other platforms</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="31"/>
+        <source>Folder</source>
+        <comment>Match OS X Finder</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="35"/>
+        <source>File Folder</source>
+        <comment>Match Windows Explorer</comment>
+        <translation>文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="18"/>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="19"/>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>QPrintSettingsOutput</name>
+    <message>
+        <location filename="../../gridclient/ui/qt_strings.py" line="20"/>
+        <source>Page &amp;Set:</source>
+        <translation>页面集(&amp;S)：</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="166"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="203"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="169"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="213"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="178"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="215"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="186"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="325"/>
         <source>Month</source>
-        <translation>月份</translation>
+        <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="188"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="190"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="221"/>
+        <source>All ledgers</source>
+        <translation>全部台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="224"/>
+        <source>Ledger</source>
+        <translation>台账</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
+        <source>All categories</source>
+        <translation>全部事项</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="227"/>
+        <source>Category</source>
+        <translation>事项类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="231"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
+        <source>Overdue only</source>
+        <translation>只列超期的</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="194"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="196"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="200"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="202"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="215"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="269"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="216"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="217"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="218"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="272"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="219"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="316"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="326"/>
+        <source>Quarter</source>
+        <translation>按季度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="327"/>
+        <source>Year</source>
+        <translation>按年</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="328"/>
+        <source>Custom dates</source>
+        <translation>自定义起止日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="341"/>
+        <source>First quarter</source>
+        <translation>第一季度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="342"/>
+        <source>Second quarter</source>
+        <translation>第二季度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
+        <source>Third quarter</source>
+        <translation>第三季度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="344"/>
+        <source>Fourth quarter</source>
+        <translation>第四季度</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="375"/>
+        <source>Period</source>
+        <translation>时间范围</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="440"/>
+        <source>{name} (retired)</source>
+        <translation>{name}（已停用）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="451"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="318"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="511"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="320"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="515"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="518"/>
+        <source>Period: {name}, {dates}</source>
+        <translation>统计期间：{name}，{dates}</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="524"/>
+        <source>The end date is before the start date: choose an end date on or after it.</source>
+        <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="623"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="422"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="630"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="428"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="636"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="446"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="654"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="530"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="738"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="540"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="748"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="753"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="566"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="566"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="784"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="581"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="789"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="585"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="793"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="585"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="793"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="598"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="603"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="679"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <source>Export finished</source>
+        <translation>导出完成</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="825"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="828"/>
+        <source>Open folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="849"/>
+        <source>{path} could not be opened: no program on this computer opens it.</source>
+        <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="958"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="969"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2345,194 +2572,204 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="141"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
         <source>Resident</source>
         <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last. A key ending in ``_more`` continues the row above without a title of its own. Groups whose roster prints the child&apos;s guardian (监护人, 监护人电话).</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="141"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="160"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="152"/>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="176"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="168"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="184"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="173"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="181"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="189"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="197"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="210"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="213"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="229"/>
         <source>Left behind, children</source>
         <translation>留守、困境儿童</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="214"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="230"/>
         <source>Elderly</source>
         <translation>老年人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="215"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
         <source>Disability, veterans</source>
         <translation>残疾人、优抚、退役军人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="216"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="232"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="217"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="233"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="235"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
         <source>Counted only within its ages</source>
         <translation>仅在规定年龄内计入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="240"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="256"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="263"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="261"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="277"/>
         <source>Disability certificate number</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="266"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="282"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="274"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="290"/>
         <source>Guardian: relation and name</source>
         <translation>监护人：关系和姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="283"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="299"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="287"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="303"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="305"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="321"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="307"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="323"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="308"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="325"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="315"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="332"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="316"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="333"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="317"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="334"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="318"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="335"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="320"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="337"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="321"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="338"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="322"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="339"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="323"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="340"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="329"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="346"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="330"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="347"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="420"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="437"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="434"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="451"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="437"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="454"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="499"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="516"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="523"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="520"/>
+        <source>Choose the relation to the head of household.</source>
+        <translation>请选择与户主的关系。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="545"/>
         <source>Guardian&apos;s phone: {problem}</source>
         <translation>监护人电话：{problem}</translation>
     </message>
@@ -2565,7 +2802,7 @@
         <location filename="../../gridclient/ui/conflicts.py" line="644"/>
         <source>%n item(s) refused by the server</source>
         <translation>
-            <numerusform>有 %n 项被服务器退回</numerusform>
+            <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -2579,6 +2816,30 @@
         <location filename="../../gridclient/ui/conflicts.py" line="651"/>
         <source>Synced</source>
         <translation>已同步</translation>
+    </message>
+</context>
+<context>
+    <name>UserGuideWindow</name>
+    <message>
+        <location filename="../../gridclient/ui/help.py" line="63"/>
+        <source>User guide — GridClient</source>
+        <extracomment>Screenshots wider than this are shown scaled down (they are 1366 px wide).</extracomment>
+        <translation>用户指南 — 网格通</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/help.py" line="70"/>
+        <source>Find in the guide (Ctrl+F)</source>
+        <translation>在指南中查找（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/help.py" line="73"/>
+        <source>Find next</source>
+        <translation>查找下一个</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/help.py" line="97"/>
+        <source>The user guide could not be found ({path}). The installation may be incomplete: ask your IT contact.</source>
+        <translation>找不到用户指南（{path}）。安装可能不完整，请联系信息员。</translation>
     </message>
 </context>
 <context>
@@ -2838,29 +3099,49 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="54"/>
+        <location filename="../../gridclient/app.py" line="66"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="61"/>
+        <location filename="../../gridclient/app.py" line="73"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="220"/>
-        <location filename="../../gridclient/app.py" line="249"/>
+        <location filename="../../gridclient/app.py" line="119"/>
+        <source>GridClient is already running</source>
+        <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
+        <translation>网格通已在运行</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="120"/>
+        <source>GridClient is already using the data directory {path} on this computer. Only one GridClient at a time can use a data directory.</source>
+        <translation>网格通正在使用本机的数据目录 {path}。一个数据目录同时只能由一个网格通使用。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="126"/>
+        <source>Its window has been brought to the front: please continue there.</source>
+        <translation>已切换到该窗口，请在那里继续。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="130"/>
+        <source>Switch to the GridClient window that is already open (see the task bar), or wait until the command using this directory has finished, then try again.</source>
+        <translation>请切换到已经打开的网格通窗口（见任务栏），或等使用该目录的命令结束后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/app.py" line="315"/>
+        <location filename="../../gridclient/app.py" line="344"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="217"/>
+        <location filename="../../gridclient/app.py" line="312"/>
         <source>Preparing the demo data…</source>
-        <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="250"/>
+        <location filename="../../gridclient/app.py" line="345"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
@@ -3081,7 +3362,7 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="615"/>
         <source>Refused</source>
-        <translation>被退回</translation>
+        <translation>被拒</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="617"/>
@@ -3165,7 +3446,7 @@
     <message>
         <location filename="../../gridclient/ui/tables.py" line="193"/>
         <source>Special groups</source>
-        <translation>特殊人群</translation>
+        <translation>特殊群体</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/tables.py" line="208"/>
@@ -3230,7 +3511,7 @@
     <message>
         <location filename="../../gridclient/ui/tables.py" line="253"/>
         <source>Deadline</source>
-        <translation>办理时限</translation>
+        <translation>办理期限</translation>
     </message>
 </context>
 </TS>

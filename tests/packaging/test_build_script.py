@@ -82,6 +82,50 @@ def test_a_bundle_without_a_file_the_code_loads_from_disk_fails(
     assert build.check_bundle(fake_bundle(tmp_path, skip=missing)) == [missing]
 
 
+def test_the_user_guide_its_images_and_qt_catalogue_are_required_in_the_bundle() -> None:
+    assert "resources/help/user-guide.md" in build.REQUIRED
+    assert "resources/translations/qtbase_zh_CN.qm" in build.REQUIRED
+    files = build.user_guide_files()
+    images = [target for _source, target in files if target.endswith(".png")]
+    assert "resources/help/screenshots/lock.png" in images and len(images) >= 10
+    assert all(source.is_file() for source, _target in files)  # every image it shows exists
+
+
+def test_the_spec_bundles_the_user_guide_and_qt_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the spec's top half (its data list) with PyInstaller's build steps stubbed."""
+    import PyInstaller.utils.hooks as hooks  # the [packaging] extra
+
+    monkeypatch.setattr(hooks, "copy_metadata", lambda _name: [])
+    monkeypatch.setattr(hooks, "collect_data_files", lambda _name: [])
+    monkeypatch.setattr(hooks, "collect_submodules", lambda _name: [])
+    seen: dict[str, object] = {}
+
+    def analysis(*_args: object, **kwargs: object) -> object:
+        seen.update(kwargs)
+        return type("A", (), {"pure": [], "scripts": [], "binaries": [], "datas": []})()
+
+    def stub(*_args: object, **_kwargs: object) -> None:
+        return None
+
+    namespace = {
+        "SPECPATH": str(ROOT / "packaging"),
+        "Analysis": analysis,
+        "PYZ": stub,
+        "EXE": stub,
+        "COLLECT": stub,
+    }
+    source = (ROOT / "packaging" / "gridclient.spec").read_text(encoding="utf-8")
+    exec(compile(source, "gridclient.spec", "exec"), namespace)
+    datas = seen["datas"]
+    assert isinstance(datas, list)
+    placed = {(Path(src).name, dest.replace("\\", "/")) for src, dest in datas}
+    assert ("qtbase_zh_CN.qm", "resources/translations") in placed
+    assert ("user-guide.md", "resources/help") in placed
+    assert ("lock.png", "resources/help/screenshots") in placed
+    for src, _dest in datas:
+        assert Path(src).exists(), src
+
+
 def test_every_client_migration_is_required_in_the_bundle() -> None:
     versions = ROOT / "gridclient" / "storage" / "migrations" / "versions"
     for revision in versions.glob("r*.py"):

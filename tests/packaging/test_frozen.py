@@ -39,10 +39,12 @@ def test_the_frozen_self_test_passes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert "(frozen)" in lines[0]
-    for check in ("加密数据库", "数据库迁移", "报表生成 PDF", "界面组件", "界面翻译"):
+    for check in ("加密数据库", "数据库迁移", "报表生成 PDF", "界面组件", "界面翻译", "用户指南"):
         (line,) = [ln for ln in lines if check in ln]
         assert line.startswith("✓"), line
     assert any("系统密钥环" in ln for ln in lines)
+    (translations,) = [ln for ln in lines if "界面翻译" in ln]
+    assert "qtbase_zh_CN" in translations and "查找范围" in translations  # Qt's dialogs
     assert lines[-1] == "自检通过 / self-test passed"
     assert not list(tmp_path.glob(".selftest-*")), "the self-test left its scratch files"
 

@@ -53,6 +53,7 @@ def test_every_check_passes_from_source(tmp_path: Path) -> None:
         "Qt platform plugin",
         "report to PDF",
         "translations",
+        "user guide",
     ):
         assert result[name] is Outcome.OK, (name, result)
     assert result["server reachable"] is Outcome.SKIP
@@ -65,7 +66,7 @@ def test_the_command_prints_one_line_per_check(
 ) -> None:
     assert main(["self-test", "--data-dir", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 12
+    assert len(lines) == 13
     assert all(line[0] in "✓!✗-" for line in lines[:-1])
     assert lines[-1] == "自检通过 / self-test passed"
 
@@ -80,6 +81,28 @@ def test_a_missing_translation_catalogue_fails_the_self_test(
     assert run_self_test(Paths.resolve(tmp_path / "data"), ITSettings(), out) == 1
     (line,) = [ln for ln in out.getvalue().splitlines() if "界面翻译" in ln]
     assert line.startswith("✗") and "gridclient_zh_CN.qm" in line
+
+
+def test_qt_dialog_translations_and_the_user_guide_are_checked(tmp_path: Path) -> None:
+    out = io.StringIO()
+    run_self_test(Paths.resolve(tmp_path / "data"), ITSettings(), out)
+    lines = out.getvalue().splitlines()
+    (translations,) = [ln for ln in lines if "界面翻译" in ln]
+    assert translations.startswith("✓") and "查找范围" in translations  # QFileDialog's
+    (guide,) = [ln for ln in lines if "用户指南" in ln]
+    assert guide.startswith("✓") and "user-guide.md" in guide
+
+
+def test_a_missing_user_guide_fails_the_self_test(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gridclient.ui import help as guide
+
+    monkeypatch.setattr(guide, "user_guide_path", lambda: tmp_path / "gone.md")
+    out = io.StringIO()
+    assert run_self_test(Paths.resolve(tmp_path / "data"), ITSettings(), out) == 1
+    (line,) = [ln for ln in out.getvalue().splitlines() if "用户指南" in ln]
+    assert line.startswith("✗") and "gone.md" in line
 
 
 def test_missing_migrations_fail_the_store_and_migration_checks(

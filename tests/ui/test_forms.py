@@ -41,6 +41,7 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventState,
     Gender,
+    Relation,
     Role,
     SpecialGroup,
 )
@@ -146,6 +147,11 @@ def test_door_to_door_add_resident_by_id_number(qtbot, ctx, household_id) -> Non
     assert form.birth_date() == date(1990, 1, 1)
     assert form.gender() is Gender.MALE
     assert not form.id_error.isVisible() and not form.mismatch_label.isVisible()
+    # The household has a head: the relation must be chosen (no silent 其他).
+    click(qtbot, form.ok_button)
+    assert form.isVisible() and form.relation_error.isVisible()
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.SON))
+    assert not form.relation_error.isVisible()
     click(qtbot, form.ok_button)
     assert dialog.resident_model.rowCount() == before + 1
 
@@ -250,6 +256,7 @@ def test_resident_form_refuses_control_characters_at_once(qtbot, ctx, household_
     dialog = open_household(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)
     type_text(qtbot, form.name_edit, "赵六")
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.DAUGHTER))
     form.workplace_edit.setText("学校\x07")
     click(qtbot, form.ok_button)
     assert form.isVisible() and form.value_error.isVisible()
@@ -303,6 +310,7 @@ def test_household_and_members_save_in_one_unit_of_work(qtbot, ctx, household_id
     dialog.number_edit.setText("0099")
     form = add_member(qtbot, dialog)
     type_text(qtbot, form.name_edit, "赵六")
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.DAUGHTER))
     click(qtbot, form.ok_button)
     seen = []
     ctx.bus.changed.connect(seen.append)
@@ -867,3 +875,51 @@ def test_forms_stay_read_only_until_loaded_and_a_step_never_shows_stale_steps(
     assert event.no_actions_label.text() == "Loading…"
     qtbot.waitUntil(lambda: event.no_actions_label.text() != "Loading…")
     threaded.runner.shutdown()
+
+
+# -- catalog terms (issue #15) -------------------------------------------------------------
+
+
+def test_a_reported_event_keeps_its_terms_through_a_catalog_change(
+    qtbot, ctx, household_id
+) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from gridcore.domain.catalog import EventCatalog
+    from gridcore.domain.enums import Urgency
+
+    event_id = report_event(qtbot, ctx, household_id)
+    event, _actions = stored_event(ctx, event_id)
+    with ctx.store.read() as repos:
+        catalog = repos.catalog.load()
+    assert (event.category_name, event.time_limit_days) == ("邻里纠纷", 15)
+    assert event.catalog_revision == catalog.revision and not event.terms_inferred
+    dialog = open_event(qtbot, ctx, event_id)
+    labels = dialog.detail_labels
+    assert labels["number"].text().startswith("Not numbered yet")  # not on the server yet
+    assert labels["limit"].text() == f"15 days (catalog revision {catalog.revision})"
+    deadline = dialog.deadline_label.text()
+
+    # The catalog changes (15 → 7 days, renamed): the event and its dialog do not.
+    changed = [
+        dataclasses.replace(c, name="邻里矛盾", time_limits={Urgency.NORMAL: 7})
+        if c.code == event.category_code
+        else c
+        for c in catalog
+    ]
+    with ctx.store.write() as repos:
+        repos.catalog.save(EventCatalog.of(changed, "changed", catalog.revision + 1))
+    again = open_event(qtbot, ctx, event_id)
+    assert again.deadline_label.text() == deadline
+    assert again.detail_labels["category"].text().startswith("邻里纠纷")
+    assert again.detail_labels["limit"].text() == labels["limit"].text()
+
+
+def test_the_report_dialog_shows_the_limit_of_every_urgency(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    dialog = EventReportDialog(ctx, ctx.user.grid_ids[0], household_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.category_combo.lineEdit(), "基础设施建设建议")  # lists 一般 only
+    assert "一般 15 days" in dialog.category_info.text()
+    assert "紧急 3 days" in dialog.category_info.text()  # the stated fallback rule
+    assert "特急 same day" in dialog.category_info.text()

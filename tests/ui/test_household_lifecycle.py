@@ -72,6 +72,8 @@ def _household_with_members(qtbot: QtBot, ctx: AppContext, names: list[str]) -> 
     for name in names:
         form = add_member(qtbot, dialog)
         type_text(qtbot, form.name_edit, name)
+        if form.relation_combo.currentData() is None:  # the first member is the head
+            form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.SON))
         click(qtbot, form.ok_button)
     with qtbot.waitSignal(dialog.saved) as saved:
         click(qtbot, dialog.save_button)
@@ -171,15 +173,17 @@ def test_make_head_of_household_asks_the_former_heads_relation(
     dialog = _open(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)
     type_text(qtbot, form.name_edit, "周子")
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.SON))
     click(qtbot, form.ok_button)
     with qtbot.waitSignal(dialog.saved):
         click(qtbot, dialog.save_button)
     dialog = _open(qtbot, ctx, household_id)
     rows = {r.name: r for r in dialog._residents}
-    # Make 周父 the head first (a new member starts as 其他).
-    dialog.choose_relation = lambda _name: Relation.PARENT
-    _select(dialog, "周父")
-    dialog.make_head()
+    # 周父, the household's first member, is its head; 周子 becomes the head instead.
+    assert [(r.name, r.relation) for r in dialog._residents] == [
+        ("周父", Relation.HEAD),
+        ("周子", Relation.SON),
+    ]
     _select(dialog, "周子")
     asked: list[str] = []
     dialog.choose_relation = lambda name: (asked.append(name), Relation.PARENT)[1]

@@ -282,7 +282,9 @@ def test_preview_relayout_runs_off_the_ui_thread(store: Store, qtbot, monkeypatc
         qtbot.waitUntil(lambda: dialog._pagination is not landscape, timeout=15_000)
         portrait = dialog._pagination
         assert portrait is not None and portrait.height > portrait.width
-        assert portrait.page_count != landscape.page_count
+        # (The 17-column ledger of issue #15 wraps into about as many portrait pages as
+        # landscape ones, so the layouts are told apart by their page size.)
+        assert (portrait.width, portrait.height) != (landscape.width, landscape.height)
         qtbot.waitUntil(lambda: widget.pageCount() == portrait.page_count)
         assert not busy.isVisible()
         assert len(threads) == 2

@@ -13,7 +13,8 @@ import pytest
 from pypinyin import Style, lazy_pinyin, pinyin
 from pytestqt.qtbot import QtBot
 
-from gridclient.storage.queries import EventStateFilter, PinyinKeys, SearchIndex, natural_key
+from gridclient.storage.queries import EventStateFilter, natural_key
+from gridclient.storage.search import PinyinKeys, SearchIndex
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.search import SearchController
@@ -237,7 +238,7 @@ def test_the_window_does_not_import_what_its_first_screen_does_not_need() -> Non
     script = (
         "import sys\n"
         "import gridclient.ui.main_window, gridclient.storage.store\n"
-        "from gridclient.storage.queries import PinyinKeys\n"
+        "from gridclient.storage.search import PinyinKeys\n"
         "assert PinyinKeys()('张三').startswith('\\x1fzs\\x1fzhangsan')\n"
         "heavy = {'pypinyin', 'alembic', 'pydantic', 'requests', 'keyring', 'openpyxl'}\n"
         "found = {m.split('.')[0] for m in sys.modules} & heavy\n"
@@ -337,7 +338,7 @@ def test_pinyin_table_is_found_in_a_pyinstaller_bundle(
     """Nothing imports pypinyin, so a bundle may hold only its collected data file."""
     import importlib.util
 
-    from gridclient.storage import queries
+    from gridclient.storage import search as queries
 
     spec = importlib.util.find_spec("pypinyin")
     assert spec is not None and spec.submodule_search_locations

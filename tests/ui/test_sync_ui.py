@@ -428,3 +428,12 @@ def test_a_sync_that_changed_one_household_updates_its_row_in_place(
     finally:
         desk.close()
         t1.close()
+
+
+def test_the_sync_button_shows_its_shortcut_and_f9_syncs(qtbot: QtBot, desk: Desk) -> None:
+    window = desk.window
+    assert window.sync_action is not None
+    assert window.sync_action.toolTip() == "上传本机修改并下载服务器的更新（F9）"
+    window.activateWindow()
+    with qtbot.waitSignal(desk.sync.finished, timeout=WAIT):
+        qtbot.keyClick(window, Qt.Key.Key_F9)

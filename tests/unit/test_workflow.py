@@ -245,7 +245,7 @@ def test_deadline_rejects_naive_times_and_negative_limits() -> None:
         deadline_after(T0, -1)
 
 
-def test_missing_urgency_falls_back_to_the_strictest_limit() -> None:
+def test_missing_urgency_falls_back_to_the_default_bounded_by_listed_levels() -> None:
     category = EventCategory(
         code="X",
         name="x",
@@ -253,7 +253,8 @@ def test_missing_urgency_falls_back_to_the_strictest_limit() -> None:
         ledger=Ledger.SUGGESTION,
         time_limits={Urgency.NORMAL: 7, Urgency.URGENT: 2},
     )
-    assert category.limit_days(Urgency.CRITICAL) == 2
+    # 特急 not listed: the default (same day), never longer than 紧急's 2 days.
+    assert category.limit_days(Urgency.CRITICAL) == 0
 
 
 def test_open_event_becomes_overdue_after_the_deadline() -> None:

@@ -207,3 +207,41 @@ def test_saved_role_wins_over_the_demo_account(
             SyncKey.PROFILE, Profile("township01", "x", Role.WORKER, scope).to_json()
         )
     assert all("********" in i for i in _roster_ids(data_dir, tmp_path, "township01", "demo.local"))
+
+
+def _report_for(data_dir: Path, *extra: str) -> int:
+    area = ["--area", TOWNSHIP_CODE, "--user", "township01"]
+    return main(["--data-dir", str(data_dir), "report", *extra, *area])
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "period"),
+    [
+        ("--month", "2026-09", "2026年9月1日至2026年9月30日"),
+        ("--quarter", "2026Q3", "2026年7月1日至2026年9月30日"),
+        ("--quarter", "2026-q3", "2026年7月1日至2026年9月30日"),
+        ("--year", "2026", "2026年1月1日至2026年12月31日"),
+    ],
+)
+def test_report_for_a_month_quarter_or_year(
+    data_dir: Path, tmp_path: Path, option: str, value: str, period: str
+) -> None:
+    pdf = tmp_path / "ledger.pdf"
+    assert _report_for(data_dir, "事件台账", option, value, "--pdf", str(pdf)) == 0
+    text = squeeze(pdf_text(pdf))
+    assert f"统计期间：{period}" in text and "事件台账" in text
+
+
+def test_report_period_errors(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = str(tmp_path / "x.pdf")
+    with pytest.raises(SystemExit) as bad:
+        _report_for(data_dir, "visits", "--quarter", "2026Q5", "--pdf", pdf)
+    assert bad.value.code == 2 and "季度格式应为 YYYYQn" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        _report_for(data_dir, "visits", "--month", "2026-09", "--year", "2026", "--pdf", pdf)
+    assert "not allowed with" in capsys.readouterr().err
+    code = _report_for(data_dir, "visits", "--year", "2026", "--from", "2026-01-01", "--pdf", pdf)
+    assert code == 1 and "不能与 --from/--to 同时使用" in capsys.readouterr().err
+    assert not Path(pdf).exists()

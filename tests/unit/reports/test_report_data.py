@@ -80,19 +80,22 @@ def test_visit_register_lists_period_visits_of_subtree(store: Store, sample: Sam
 
 def test_event_ledger_and_stats(store: Store) -> None:
     ledger = build_event_ledger(store, TOWNSHIP_CODE, PERIOD, now=NOW)
-    titles = [r[3] for r in ledger.rows]
+    titles = [r[5] for r in ledger.rows]
     assert titles == ["邻里噪音纠纷", "宅基地界址纠纷", "楼道堆物纠纷", "重复上报"]
-    states = {r[3]: (r[7], r[9], r[10], r[11]) for r in ledger.rows}
+    states = {r[5]: (r[11], r[13], r[14], r[15]) for r in ledger.rows}
     assert states["宅基地界址纠纷"] == ("已评价", "", "双方签订调解协议", "满意")
-    assert states["楼道堆物纠纷"][:2] == ("已上报", "超期")  # 15 days, still open on 30 Oct
-    assert states["重复上报"][:2] == ("已作废", "")
-    assert ledger.totals is not None and ledger.totals[7] == "办结2件"
-    assert ledger.totals[9] == "1件"
+    assert states["楼道堆物纠纷"][:2] == ("已上报", "超期未办结")  # 15 days, open on 30 Oct
+    assert states["重复上报"][:3] == ("已作废", "", "作废原因：重复")
+    assert ledger.totals is not None and ledger.totals[11] == "办结2件"
+    assert ledger.totals[13] == "1件"
 
     stats = build_event_stats(store, TOWNSHIP_CODE, PERIOD, now=NOW)
-    # one category: 4 events, 1 open, 2 finished, 1 voided, 1 overdue; 2/(4-1), 2/2
-    assert stats.rows == ((1, "邻里纠纷", 4, 1, 2, 1, 1, "66.7%", "100.0%"),)
-    assert stats.totals == ("合计", "1类", 4, 1, 2, 1, 1, "66.7%", "100.0%")
+    # one category: 4 events, 1 handling, 0 returned, 2 finished, 1 voided, 1 overdue
+    # open, 0 finished late; 2/(4-1), 2/2, 1 of 1 rated satisfied, 1 self-resolved of 3
+    figures = (4, 1, 0, 2, 1, 1, 0, "66.7%", "100.0%", "100.0%", "33.3%")
+    assert stats.rows[:2] == (("", "一、按事件类别", *[""] * 11), (1, "邻里纠纷", *figures))
+    assert stats.totals == ("合计", "4件", *figures)
+    assert 0 in stats.section_rows and 1 not in stats.section_rows
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from gridclient.storage.keys import create_key_file, key_file_for, unlock
 from gridclient.storage.migrate import current_revision, head_revision, upgrade
 from gridclient.storage.models import Base, ConflictRow, OutboxRow
 from gridcore.domain.codec import encode_fields
-from gridcore.domain.entities import Household, Resident
+from gridcore.domain.entities import Event, Household, Resident
 from gridcore.domain.enums import EntityKind
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
@@ -82,7 +82,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0007"
+    assert current_revision(store.engine) == head_revision() == "0008"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -251,3 +251,51 @@ def test_0004_leaves_a_store_that_never_pulled_alone(db_path: Path) -> None:
         engine.dispose()
     with Store.open(db_path, PASSWORD) as store, store.read() as repos:
         assert repos.sync_state.get(SyncKey.REPULL_EQUAL) is None
+
+
+def test_0008_carries_events_over_with_the_terms_of_the_stored_catalog(db_path: Path) -> None:
+    """Events stored before terms were kept get the catalog this laptop holds (marked
+    inferred); one whose category that catalog lacks keeps its code and the default."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    columns = (
+        "id, version, deleted, updated_at, grid_id, category_code, ledger, urgency, title, "
+        "reporter, reported_at, description, location, people_involved, household_id, "
+        "attachments"
+    )
+    try:
+        upgrade(engine, "0005")
+        with write_connection(engine) as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO event_categories (code, name, "group", ledger, time_limits, '
+                    "active, position) VALUES ('01001', '邻里纠纷', 'dispute', 'appeal', "
+                    '\'{"normal": 15, "urgent": 3}\', 1, 0)'
+                )
+            )
+            for event_id, code, urgency in [
+                ("e1", "01001", "normal"),
+                ("e2", "01001", "critical"),
+                ("e3", "09999", "urgent"),
+            ]:
+                connection.execute(
+                    text(
+                        f"INSERT INTO events ({columns}) VALUES (:id, 1, 0, NULL, 'g', :code, "  # noqa: S608
+                        "'appeal', :urgency, 't', 'w', '2026-01-02 03:04:05.000000', '', '', "
+                        "'', NULL, '[]')"
+                    ),
+                    {"id": event_id, "code": code, "urgency": urgency},
+                )
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        events = repos.records.get_many(Event, ["e1", "e2", "e3"])
+    assert {
+        e: (v.category_name, v.time_limit_days, v.terms_inferred) for e, v in events.items()
+    } == {
+        "e1": ("邻里纠纷", 15, True),
+        "e2": ("邻里纠纷", 0, True),  # 特急 not listed: the same day
+        "e3": ("09999", 3, True),  # unknown: the code, the 紧急 default
+    }
+    assert all(e.number == "" for e in events.values())

@@ -1,0 +1,131 @@
+"""A small hand-built township for the event figures of issue #15. Every expected figure
+in ``test_event_figures`` was counted by hand from the plan written out below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from gridclient.reports.data import Period
+from gridcore.demo.generator import Dataset, DemoUser, load_catalog
+from gridcore.domain.catalog import stamp_terms
+from gridcore.domain.entities import CST, Area, Event, EventAction
+from gridcore.domain.enums import AreaLevel, EventActionKind, Role, Satisfaction, Urgency
+
+NOW = datetime(2026, 10, 3, 9, 0, tzinfo=CST)
+PERIOD = Period(date(2026, 9, 1), date(2026, 9, 30))
+TOWNSHIP = "369900100000"
+
+A = EventActionKind
+W, T = Role.WORKER, Role.TOWNSHIP
+
+
+def day(month: int, d: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, d, hour, tzinfo=CST)
+
+
+@dataclass(frozen=True)
+class EventSample:
+    dataset: Dataset
+    events: dict[str, Event]
+
+
+# name: grid, category, urgency, reported, number, steps (kind, role, when, comment,
+# assignee), satisfaction. What each stands for (NOW = 3 Oct):
+#  e1 邻里纠纷 self-resolved, evaluated 满意                   办结 on time, 自处置
+#  e2 邻里纠纷 dispatched to 司法所, closed on day 10 of 15, 基本满意, 回访
+#  e3 消防安全隐患 (7 days) closed on 12 Sept, reported 1 Sept: 超期办结, 不满意
+#  e4 基础设施建设建议 returned (已退回), deadline 5 Oct: not overdue
+#  e5 基础设施建设建议, 紧急 (not listed → 3 days): accepted, 督办, 超期未办结
+#  e6 邻里纠纷 voided as 重复上报
+#  e7 邻里纠纷 reported 30 Sept, accepted: 办理中 in time; not yet on the server (待编号)
+#  e8 环境卫生 self-resolved, not evaluated
+PLAN: list[tuple[str, str, str, Urgency, datetime, str, list[tuple], Satisfaction | None]] = [
+    ("e1", "g1", "01001", Urgency.NORMAL, day(9, 3), "2026-100-00002",
+     [(A.SELF_RESOLVE, W, day(9, 3), "当场调解", ""), (A.EVALUATE, W, day(9, 4), "", "")],
+     Satisfaction.SATISFIED),
+    ("e2", "g1", "01001", Urgency.NORMAL, day(9, 5), "2026-100-00003",
+     [(A.REPORT, W, day(9, 5), "", ""), (A.ACCEPT, T, day(9, 5, 11), "", ""),
+      (A.DISPATCH, T, day(9, 5, 12), "", "司法所"), (A.FEEDBACK, W, day(9, 13), "已调解", ""),
+      (A.VERIFY, W, day(9, 14), "", ""), (A.CLOSE, T, day(9, 15), "", ""),
+      (A.EVALUATE, W, day(9, 16), "", ""), (A.RETURN_VISIT, W, day(9, 20), "", "")],
+     Satisfaction.BASICALLY_SATISFIED),
+    ("e3", "g2", "02001", Urgency.NORMAL, day(9, 1), "2026-100-00001",
+     [(A.REPORT, W, day(9, 1), "", ""), (A.ACCEPT, T, day(9, 1, 11), "", ""),
+      (A.DISPATCH, T, day(9, 1, 12), "", "grid"), (A.FEEDBACK, W, day(9, 11), "已整改", ""),
+      (A.VERIFY, W, day(9, 12), "", ""), (A.CLOSE, T, day(9, 12, 15), "", ""),
+      (A.EVALUATE, W, day(9, 13), "", "")],
+     Satisfaction.UNSATISFIED),
+    ("e4", "g2", "05001", Urgency.NORMAL, day(9, 20), "2026-100-00004",
+     [(A.REPORT, W, day(9, 20), "", ""), (A.RETURN, T, day(9, 21), "请补充位置", "")], None),
+    ("e5", "g3", "05001", Urgency.URGENT, day(9, 25), "2026-100-00005",
+     [(A.REPORT, W, day(9, 25), "", ""), (A.ACCEPT, T, day(9, 25, 11), "", ""),
+      (A.SUPERVISE, T, day(9, 29), "请尽快办理", "")], None),
+    ("e6", "g3", "01001", Urgency.NORMAL, day(9, 28, 14), "2026-100-00006",
+     [(A.REPORT, W, day(9, 28, 14), "", ""), (A.VOID, T, day(9, 29), "重复上报", "")], None),
+    ("e7", "g1", "01001", Urgency.NORMAL, day(9, 30, 23), "",
+     [(A.REPORT, W, day(9, 30, 23), "", ""), (A.ACCEPT, T, day(10, 1), "", "")], None),
+    ("e8", "g3", "04001", Urgency.NORMAL, day(9, 15), "2026-100-00007",
+     [(A.SELF_RESOLVE, W, day(9, 15), "清理垃圾", "")], None),
+    # Outside the period or the township: never counted.
+    ("late", "g1", "01001", Urgency.NORMAL, day(10, 1), "2026-100-00008",
+     [(A.SELF_RESOLVE, W, day(10, 1), "", "")], None),
+]  # fmt: skip
+
+
+def build_event_sample() -> EventSample:
+    catalog = load_catalog()
+    county = Area(code="369900000000", name="测试县", level=AreaLevel.COUNTY)
+    town = Area(code=TOWNSHIP, name="和平镇", level=AreaLevel.TOWNSHIP, parent_id=county.id)
+    v1 = Area(code="369900100200", name="东村", level=AreaLevel.VILLAGE, parent_id=town.id)
+    v2 = Area(code="369900100201", name="南村", level=AreaLevel.VILLAGE, parent_id=town.id)
+    grid = AreaLevel.GRID
+    grids = {
+        "g1": Area(code="369900100200001", name="东村第一网格", level=grid, parent_id=v1.id),
+        "g2": Area(code="369900100200002", name="东村第二网格", level=grid, parent_id=v1.id),
+        "g3": Area(code="369900100201001", name="南村第一网格", level=grid, parent_id=v2.id),
+    }
+    events: dict[str, Event] = {}
+    actions: list[EventAction] = []
+    for name, where, code, urgency, reported, number, steps, satisfaction in PLAN:
+        category = catalog.get(code)
+        event = stamp_terms(
+            Event(
+                grid_id=grids[where].id,
+                category_code=code,
+                ledger=category.ledger,
+                urgency=urgency,
+                title=f"{name} {category.name}",
+                reporter="worker01",
+                reported_at=reported,
+                number=number,
+            ),
+            catalog,
+        )
+        events[name] = event
+        for kind, role, when, comment, assignee in steps:
+            actions.append(
+                EventAction(
+                    event_id=event.id,
+                    kind=kind,
+                    actor="worker01" if role is W else "township01",
+                    actor_role=role,
+                    at=when,
+                    server_at=when + timedelta(seconds=1),
+                    comment=comment,
+                    assignee=assignee,
+                    satisfaction=satisfaction if kind is A.EVALUATE else None,
+                )
+            )
+    users = [
+        DemoUser("worker01", "x", Role.WORKER, grids["g1"].code, "何子健"),
+        DemoUser("township01", "x", Role.TOWNSHIP, TOWNSHIP, "林晓梅"),
+    ]
+    dataset = Dataset(
+        catalog=catalog,
+        areas=[county, town, v1, v2, *grids.values()],
+        events=list(events.values()),
+        event_actions=actions,
+        users=users,
+    )
+    return EventSample(dataset, events)
