@@ -42,7 +42,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, TextIO
@@ -198,7 +198,11 @@ def check_report(scratch: _Scratch) -> str:
 
     if scratch.store_path is None:
         raise Skipped("needs the encrypted store check")
-    today = date.today()
+    from gridcore.domain.entities import CST
+
+    # Reports count days in China time: "today" here is China's, whatever the machine's
+    # zone (between 16:00 and 24:00 UTC the visit just written is already tomorrow there).
+    today = datetime.now(CST).date()
     with Store.open(scratch.store_path, scratch.password) as store:
         report = build_report(
             store, ReportKind.VISIT_REGISTER, scratch.grid_code, Period(today, today)

@@ -21,8 +21,8 @@ from tests.packaging.test_build_script import build
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_version_is_0_2_0_this_round() -> None:
-    assert __version__ == "0.2.0"
+def test_the_version_is_0_3_0_this_round() -> None:
+    assert __version__ == "0.3.0"
 
 
 @pytest.mark.parametrize("project", [".", "gridcore", "gridserver"])
