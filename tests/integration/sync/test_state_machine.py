@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from sqlalchemy import select
@@ -313,9 +313,19 @@ def test_sync_state_machine() -> None:
 
 @pytest.mark.slow
 def test_sync_state_machine_long() -> None:
+    """CI's long run: 60 schedules of up to 40 steps, the same ones every run
+    (``derandomize``), so a red CI is reproducible; the default run above explores new
+    schedules each time. No shrinking: a schedule's faults land on requests by their
+    order, and thread timing can shift that order on replay, which Hypothesis reports as
+    a flaky strategy instead of the failure itself; the first failure is shown as found."""
     run_state_machine_as_test(
         SyncMachine,
         settings=settings(
-            max_examples=60, stateful_step_count=40, deadline=None, suppress_health_check=_HEALTH
+            max_examples=60,
+            stateful_step_count=40,
+            deadline=None,
+            suppress_health_check=_HEALTH,
+            derandomize=True,
+            phases=(Phase.explicit, Phase.reuse, Phase.generate),
         ),
     )
