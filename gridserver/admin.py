@@ -75,16 +75,7 @@ def set_issuer(db: Database, code: str, issuer: str) -> None:
         raise UserError(exc.message) from None
     now = utcnow()
     with db.write() as conn:
-        area_id = find_area_id(conn, code)
-        if area_id is None:
-            raise UserError(f"区划代码 {code} 不存在")
-        row = conn.execute(
-            select(records)
-            .where(records.c.kind == EntityKind.AREA.value, records.c.id == area_id)
-            .with_for_update()
-        ).one()
-        if row.deleted:
-            raise UserError(f"区划 {code} 已删除")
+        row = _locked_area(conn, code)
         if row.fields.get("issuer", "") == issuer:
             return
         version = row.version + 1
@@ -102,28 +93,34 @@ def set_issuer(db: Database, code: str, issuer: str) -> None:
         stamp(conn, FeedEffects(records={(row.kind, row.id)}))
 
 
+def _locked_area(conn: Connection, code: str) -> Any:
+    """The live area row with ``code``, locked for update; a clear refusal otherwise."""
+    area_id = find_area_id(conn, code)
+    if area_id is None:
+        raise UserError(f"区划代码 {code} 不存在")
+    row = conn.execute(
+        select(records)
+        .where(records.c.kind == EntityKind.AREA.value, records.c.id == area_id)
+        .with_for_update()
+    ).one()
+    if row.deleted:
+        raise UserError(f"区划 {code} 已删除")
+    return row
+
+
 def move_area(db: Database, code: str, parent_code: str) -> None:
     """Put an area under another parent (a village handed to another township): every
     record below it leaves the old parent's users (evictions) and reaches the new
     parent's, exactly as when an administrator's client pushes the change."""
     now = utcnow()
     with db.write() as conn:
-        area_id = find_area_id(conn, code)
-        if area_id is None:
-            raise UserError(f"区划代码 {code} 不存在")
+        row = _locked_area(conn, code)
         parent_id = find_area_id(conn, parent_code)
         if parent_id is None:
             raise UserError(f"上级区划代码 {parent_code} 不存在")
-        row = conn.execute(
-            select(records)
-            .where(records.c.kind == EntityKind.AREA.value, records.c.id == area_id)
-            .with_for_update()
-        ).one()
-        if row.deleted:
-            raise UserError(f"区划 {code} 已删除")
         if row.parent_id == parent_id:
             raise UserError(f"区划 {code} 已在 {parent_code} 之下")
-        if area_id in area_chain(conn, parent_id):
+        if row.id in area_chain(conn, parent_id):
             raise UserError("不能把区划移到它自己或它的下级区划之下")
         parent_fields = conn.execute(
             select(records.c.fields).where(

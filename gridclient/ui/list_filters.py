@@ -9,6 +9,7 @@ with a :class:`VisitFilter`). A period is 全部时间, this or last month, the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QTimer, Signal
@@ -157,14 +158,12 @@ class PeriodFilter(QWidget):
 class _Bar(QWidget):
     changed = Signal()
 
-    def _clear_button(self) -> QPushButton:
+    def _clear_button(self, clear: Callable[[], None]) -> QPushButton:
+        """清除筛选, wired to the bar's own ``clear``."""
         button = QPushButton(self.tr("Clear filters"))
         button.setToolTip(self.tr("Show the whole list again"))
-        button.clicked.connect(self.clear)
+        button.clicked.connect(clear)
         return button
-
-    def clear(self) -> None:
-        raise NotImplementedError
 
 
 class EventFilterBar(_Bar):
@@ -209,7 +208,7 @@ class EventFilterBar(_Bar):
         self.overdue.setToolTip(
             self.tr("Open past the deadline, or finished after it (the 超期 column)")
         )
-        self.clear_button = self._clear_button()
+        self.clear_button = self._clear_button(self.clear)
 
         for combo in (self.category, self.ledger, self.state):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
@@ -294,7 +293,7 @@ class VisitFilterBar(_Bar):
         self.method.addItem(self.tr("All methods"), None)
         for method in VisitMethod:
             self.method.addItem(method.label, method.value)
-        self.clear_button = self._clear_button()
+        self.clear_button = self._clear_button(self.clear)
         self.period.changed.connect(self.changed)
         self.method.currentIndexChanged.connect(lambda _i: self.changed.emit())
         layout = QHBoxLayout(self)
