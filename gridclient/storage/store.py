@@ -637,6 +637,11 @@ class Store:
 
         event.listen(self._engine, "do_connect", refuse)
 
+    @property
+    def discarded(self) -> bool:
+        """The store was wiped (:meth:`discard`): nothing may read or write it again."""
+        return self._discarded
+
     def _usable(self) -> Engine:
         if self._discarded:
             raise StoreNotFound(self._path)

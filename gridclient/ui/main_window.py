@@ -900,6 +900,8 @@ class MainWindow(QMainWindow):
         self.password_prompt = None
 
     def _load_failed(self, exc: BaseException) -> None:
+        if self.ctx.store.discarded:
+            return  # the device was marked lost: the window is closing, nothing to show
         log.error("loading failed", exc_info=exc)
         self.statusBar().showMessage(
             self.tr("Could not load the data: {error}").format(error=exc), 10_000

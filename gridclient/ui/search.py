@@ -69,8 +69,8 @@ class SearchController(QObject):
         return self._index is not None
 
     def build(self) -> None:
-        if self._building or self._index is not None:
-            return
+        if self._building or self._index is not None or self.ctx.store.discarded:
+            return  # a wiped store (device lost) is never read again
         self._building = True
         engine = self.ctx.store.engine
 

@@ -300,6 +300,15 @@ def test_a_lost_device_pushes_nothing_wipes_its_store_and_closes(
         assert boxes and "丢失" in boxes[0].text()
         for box in boxes:
             box.close()
+        # Work the window queued before the wipe (the search index, the area tree)
+        # may start after it: it must not touch the wiped store nor raise.
+        from gridclient.ui.search import SearchController
+
+        late = SearchController(desk.window.ctx)
+        late.build()
+        desk.window._load_tree_and_status()
+        qtbot.wait(200)
+        assert not late.is_ready
     finally:
         desk.runner.shutdown()
 
