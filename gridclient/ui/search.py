@@ -120,6 +120,8 @@ class SearchController(QObject):
         if not changes.kinds & {EntityKind.HOUSEHOLD, EntityKind.RESIDENT}:
             return
         index = self._index
+        if self.ctx.store.discarded:
+            return
         if index is None:
             if self._building:
                 self._missed.append(changes)
