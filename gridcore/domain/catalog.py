@@ -56,6 +56,10 @@ class EventCategory:
     time_limits: Mapping[Urgency, int]
     """Days allowed per urgency (0 = the same day)."""
     active: bool = True
+    self_resolvable: bool = True
+    """A grid worker may resolve it on the spot (自处置, 小事不出网格). Serious matters
+    (涉黄赌毒线索, 诈骗线索, 危房, 救助申请 …) are not: they go through the township. A
+    document without the field keeps the old behaviour (self-resolvable)."""
 
     def __hash__(self) -> int:
         # The code identifies a category; time_limits is a mapping and not hashable.
@@ -144,6 +148,7 @@ class EventCatalog:
                     "ledger": c.ledger.value,
                     "time_limits": {u.value: d for u, d in c.time_limits.items()},
                     "active": c.active,
+                    "self_resolvable": c.self_resolvable,
                 }
                 for c in self.categories.values()
             ],
@@ -175,6 +180,9 @@ class EventCatalog:
             active = item.get("active", True)
             if not isinstance(active, bool):
                 raise CatalogError(f"事项清单{where}（{name}）active 必须是 true 或 false")
+            self_resolvable = item.get("self_resolvable", True)
+            if not isinstance(self_resolvable, bool):
+                raise CatalogError(f"事项清单{where}（{name}）self_resolvable 必须是 true 或 false")
             if not isinstance(raw_limits, Mapping) or not raw_limits:
                 raise CatalogError(f"事项清单{where}（{name}）缺少办理时限")
             limits: dict[Urgency, int] = {}
@@ -200,6 +208,7 @@ class EventCatalog:
                     ledger=ledger,
                     time_limits=limits,
                     active=active,
+                    self_resolvable=self_resolvable,
                 )
             )
         revision = document.get("revision", 0)

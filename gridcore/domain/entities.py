@@ -18,6 +18,7 @@ from gridcore.domain.enums import (
     DisabilityCategory,
     EntityKind,
     EventActionKind,
+    EventSource,
     Gender,
     HouseholdTag,
     Ledger,
@@ -197,6 +198,9 @@ class Event(Record):
     terms_inferred: bool = False
     """The terms were filled in afterwards (by a migration, from the catalog of that
     time) rather than kept at the report."""
+    source: EventSource = EventSource.GRID_WORKER
+    """来源: 网格员上报 for a grid worker's report, else the channel township staff took
+    it in by (热线, 来访, 书记接待, 12345, 其他)."""
     number: str = ""
     """事件编号, unique per township, assigned by the server when the event first
     arrives there (``YYYY-TTT-NNNNN``: year reported, township code, sequence); empty
@@ -221,6 +225,9 @@ class EventAction(Record):
     assignee: str = ""
     """For dispatch: the department, or ``grid`` for back to the grid worker."""
     satisfaction: Satisfaction | None = None
+    deadline: date | None = None
+    """For 申请延期: the new deadline asked for (the end of that day, China Standard
+    Time); a 批准延期 moves the event's deadline there."""
     attachments: tuple[str, ...] = ()
     server_at: datetime | None = None
 
