@@ -44,6 +44,7 @@ __all__ = [
     "advance",
     "allowed_actions",
     "check_action",
+    "check_source",
     "derive_state",
     "event_status",
     "extension_deadline",
@@ -326,6 +327,19 @@ def _current_deadline(event: Event, progress: Progress, catalog: EventCatalog) -
     return event_deadline(event, catalog)
 
 
+def check_source(role: Role, source: EventSource) -> None:
+    """A grid worker's report comes by 网格员上报; township staff taking an event in
+    name the channel it came by."""
+    if role is Role.WORKER and source is not EventSource.GRID_WORKER:
+        raise IllegalTransition(
+            "source", f"网格员上报的事件来源应为“{EventSource.GRID_WORKER.label}”"
+        )
+    if role is not Role.WORKER and source is EventSource.GRID_WORKER:
+        raise IllegalTransition(
+            "source", "乡镇/街道登记事件须选择来源：热线、来访、书记接待、12345 或其他"
+        )
+
+
 def check_action(
     event: Event,
     history: Sequence[EventAction],
@@ -348,14 +362,7 @@ def check_action(
                 f"“{category.name}”不能由网格员自处置，须上报乡镇/街道受理后派遣办理",
             )
     if action.kind in CREATING_ACTIONS:
-        if role is Role.WORKER and event.source is not EventSource.GRID_WORKER:
-            raise IllegalTransition(
-                "source", f"网格员上报的事件来源应为“{EventSource.GRID_WORKER.label}”"
-            )
-        if role is not Role.WORKER and event.source is EventSource.GRID_WORKER:
-            raise IllegalTransition(
-                "source", "乡镇/街道登记事件须选择来源：热线、来访、书记接待、12345 或其他"
-            )
+        check_source(role, event.source)
     if action.kind is A.REQUEST_EXTENSION and action.deadline is not None:
         current = _current_deadline(event, progress, catalog)
         asked = action.deadline
