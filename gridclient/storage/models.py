@@ -225,6 +225,7 @@ class EventRow(RecordRow):
     catalog_revision: Mapped[int] = mapped_column(Integer, default=0)
     terms_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     number: Mapped[str] = mapped_column(String, default="")
+    source: Mapped[str] = mapped_column(String, default="grid_worker")
 
 
 class EventActionRow(RecordRow):
@@ -238,6 +239,7 @@ class EventActionRow(RecordRow):
     comment: Mapped[str] = mapped_column(Text)
     assignee: Mapped[str] = mapped_column(String)
     satisfaction: Mapped[str | None] = mapped_column(String)
+    deadline: Mapped[date | None]
     attachments: Mapped[list[str]]
     server_at: Mapped[datetime | None]
 
@@ -300,6 +302,7 @@ class EventCategoryRow(Base):
     ledger: Mapped[str] = mapped_column(String)
     time_limits: Mapped[dict[str, Any]]
     active: Mapped[bool] = mapped_column(Boolean)
+    self_resolvable: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer)
     """Order in the catalog document, so lists show the categories as the server does."""
 

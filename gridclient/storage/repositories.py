@@ -328,6 +328,7 @@ class CatalogRepository:
                 ledger=Ledger(row.ledger),
                 time_limits={Urgency(k): int(v) for k, v in row.time_limits.items()},
                 active=row.active,
+                self_resolvable=row.self_resolvable,
             )
             for row in rows
         ]
@@ -351,6 +352,7 @@ class CatalogRepository:
                 "ledger": c.ledger.value,
                 "time_limits": {u.value: d for u, d in c.time_limits.items()},
                 "active": c.active,
+                "self_resolvable": c.self_resolvable,
                 "position": position,
             }
             for position, c in enumerate(catalog)

@@ -814,6 +814,11 @@ VERIFY_COMMENTS: tuple[str, ...] = (
     "现场核查，处置结果属实，当事人无异议。",
     "已回访当事人，问题已解决。",
 )
+HAND_BACK_COMMENTS: tuple[str, ...] = (
+    "经核实不属于本单位职责范围，请重新派遣。",
+    "该事项涉及其他部门职能，退回乡镇重新派遣。",
+)
+REDISPATCH_COMMENT = "原派遣单位退回，改派{dept}办理。"
 CLOSE_COMMENTS: tuple[str, ...] = ("经核查处置到位，予以结案。", "办理结果符合要求，同意结案。")
 EVALUATE_COMMENTS: dict[str, str] = {
     "satisfied": "回访当事人，对办理结果表示满意。",

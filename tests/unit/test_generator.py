@@ -27,6 +27,7 @@ from gridcore.domain.entities import CST, Area, EventAction, Record, Resident
 from gridcore.domain.enums import (
     AreaLevel,
     EventGroup,
+    EventSource,
     EventState,
     Gender,
     HouseholdTag,
@@ -476,19 +477,25 @@ def test_every_history_is_legal_and_in_time_order(small: Dataset, medium: Datase
             assert times[-1] < NOW
             grid = areas[event.grid_id]
             township_code = grid.code[:9] + "000"
-            assert event.reporter == users[grid.code]
+            # A grid worker's report, or township intake (热线, 来访 …) by its staff.
+            if event.source is EventSource.GRID_WORKER:
+                assert event.reporter == users[grid.code]
+            else:
+                assert event.reporter == users[township_code]
+                assert (actions[0].kind, actions[0].actor_role) == (A.REPORT, Role.TOWNSHIP)
             for action in actions:
                 expected = users[grid.code] if action.actor_role is Role.WORKER else None
                 if action.actor_role is Role.TOWNSHIP:
                     expected = users[township_code]
                 assert action.actor == expected
-                if action.kind is A.DISPATCH:
-                    assert action.assignee
-                    handled_by = {x.actor_role for x in actions if x.kind in (A.HANDLE, A.FEEDBACK)}
-                    if action.assignee == "grid":
-                        assert handled_by <= {Role.WORKER}
-                    else:
-                        assert handled_by <= {Role.TOWNSHIP}
+            sent = [a for a in actions if a.kind in (A.DISPATCH, A.REDISPATCH)]
+            assert all(a.assignee for a in sent)
+            if sent:
+                handled_by = {x.actor_role for x in actions if x.kind in (A.HANDLE, A.FEEDBACK)}
+                if sent[-1].assignee == "grid":
+                    assert handled_by <= {Role.WORKER}
+                else:
+                    assert handled_by <= {Role.TOWNSHIP}
 
 
 def test_every_state_ledger_and_group_appears(small: Dataset, medium: Dataset) -> None:

@@ -26,7 +26,7 @@ from gridclient.storage.migrate import current_revision, head_revision, upgrade
 from gridclient.storage.models import Base, ConflictRow, OutboxRow
 from gridcore.domain.codec import encode_fields
 from gridcore.domain.entities import Event, Household, Resident
-from gridcore.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind, EventSource
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
 UPDATED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -82,7 +82,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0008"
+    assert current_revision(store.engine) == head_revision() == "0009"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -299,3 +299,40 @@ def test_0008_carries_events_over_with_the_terms_of_the_stored_catalog(db_path: 
         "e3": ("09999", 3, True),  # unknown: the code, the 紧急 default
     }
     assert all(e.number == "" for e in events.values())
+
+
+def test_0009_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -> None:
+    """Events stored before sources existed are 网格员上报; the stored catalog's
+    categories stay self-resolvable until the server's flagged catalog arrives."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    columns = (
+        "id, version, deleted, updated_at, grid_id, category_code, ledger, urgency, title, "
+        "reporter, reported_at, description, location, people_involved, household_id, "
+        "attachments"
+    )
+    try:
+        upgrade(engine, "0008")
+        with write_connection(engine) as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO event_categories (code, name, "group", ledger, time_limits, '
+                    "active, position) VALUES ('04010', '涉黄赌毒线索举报', 'complaint', "
+                    "'complaint', '{\"normal\": 7}', 1, 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    f"INSERT INTO events ({columns}) VALUES ('e1', 1, 0, NULL, 'g', '04010', "  # noqa: S608
+                    "'complaint', 'normal', 't', 'w', '2026-01-02 03:04:05.000000', '', '', "
+                    "'', NULL, '[]')"
+                )
+            )
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        event = repos.records.get(Event, "e1")
+        catalog = repos.catalog.load()
+    assert event is not None and event.source is EventSource.GRID_WORKER
+    assert catalog.get("04010").self_resolvable
