@@ -47,6 +47,7 @@ from gridcore.domain.enums import (
     DisabilityCategory,
     EntityKind,
     EventActionKind,
+    EventSource,
     EventState,
     Gender,
     Ledger,
@@ -789,13 +790,41 @@ class _EventLine:
 _RESULT_KINDS = frozenset(
     {EventActionKind.HANDLE, EventActionKind.FEEDBACK, EventActionKind.SELF_RESOLVE}
 )
-#: Marks the ledger shows, by action kind code (``extend`` only once the workflow has it).
-_MARKS = (("supervise", "督办"), ("extend", "延期"), ("return_visit", "回访"))
+_SENDING = frozenset({EventActionKind.DISPATCH, EventActionKind.REDISPATCH})
+
+
+def _marks(status: EventStatus, kinds: set[str]) -> str:
+    """督办, 延期 (an approved extension), 返工 (rounds after 不满意), 回访."""
+    marks = []
+    if status.supervised:
+        marks.append("督办")
+    if status.extended:
+        marks.append("延期")
+    if status.rework_rounds:
+        marks.append(f"返工{status.rework_rounds}次")
+    if EventActionKind.RETURN_VISIT.value in kinds:
+        marks.append("回访")
+    return "、".join(marks)
+
+
+def _deadline_text(status: EventStatus) -> str:
+    """办理期限: the deadline in force; after an extension the original beside it."""
+    if status.original_deadline is None:
+        return _local_day(status.deadline)
+    return f"{_local_day(status.deadline)}（原{_local_day(status.original_deadline)}）"
+
+
+def _reporter_text(event: Event, names: Mapping[str, str]) -> str:
+    """上报人, with the channel when township staff took the event in (热线, 来访 …)."""
+    name = names.get(event.reporter, event.reporter)
+    if event.source is EventSource.GRID_WORKER:
+        return name
+    return f"{name}（{event.source.label}）"
 
 
 def _handler(actions: Sequence[EventAction]) -> str:
     for action in reversed(actions):
-        if action.kind is EventActionKind.DISPATCH:
+        if action.kind in _SENDING:
             target = action.assignee.strip()
             return "网格员" if target in ("", "grid") else target
         if action.kind is EventActionKind.SELF_RESOLVE:
@@ -853,7 +882,7 @@ def _events(
                 result,
                 event_category_name(event, catalog),
                 handler=_handler(ordered),
-                marks="、".join(label for code, label in _MARKS if code in kinds),
+                marks=_marks(status, kinds),
                 self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
                 void_reason=void_reason,
             )
@@ -921,13 +950,13 @@ def build_event_ledger(
                     e.number or UNNUMBERED,
                     _local_day(e.reported_at),
                     scope.grid_names.get(e.grid_id, ""),
-                    names.get(e.reporter, e.reporter),
+                    _reporter_text(e, names),
                     e.title,
                     line.category,
                     e.ledger.label,
                     e.urgency.label,
                     line.handler,
-                    _local_day(s.deadline),
+                    _deadline_text(s),
                     s.state.label,
                     "" if voided else _local_day(s.finished_at),
                     _overdue_text(s),
