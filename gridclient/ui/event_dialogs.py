@@ -539,7 +539,8 @@ class ActionForm(QDialog):
         return enum_data(self.satisfaction_combo, Satisfaction)
 
     def deadline(self) -> date:
-        return self.deadline_edit.date().toPython()  # type: ignore[no-any-return]
+        chosen = self.deadline_edit.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def set_note(self, text: str) -> None:
         """A line above the inputs (the deadline asked for, what 不满意 does)."""
