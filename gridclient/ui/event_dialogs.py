@@ -64,7 +64,7 @@ from gridcore.domain.catalog import (
     event_category_name,
     stamp_terms,
 )
-from gridcore.domain.entities import Event, EventAction, Household
+from gridcore.domain.entities import CST, Event, EventAction, Household
 from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
@@ -281,6 +281,8 @@ class EventReportDialog(QDialog):
         self.buttons = _buttons(self.tr("Report"), self.tr("Cancel"))
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(False)
+        if self.intake:
+            self.ok_button.setText(self.tr("Register"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -713,7 +715,7 @@ class EventDialog(QDialog):
                     self.tr("Who"), lambda a: f"{self.ctx.person(a.actor)}（{a.actor_role.label}）"
                 ),
                 Column(self.tr("Action"), lambda a: a.kind.label),
-                Column(self.tr("Comment"), lambda a: a.comment),
+                Column(self.tr("Comment"), self._comment_text),
                 Column(
                     self.tr("Satisfaction"),
                     lambda a: a.satisfaction.label if a.satisfaction else "",
@@ -777,6 +779,12 @@ class EventDialog(QDialog):
         if self._data is not None and action.id in self._data.refused:
             return self.tr("{time} (refused by the server)").format(time=cst_text(action.at))
         return self.tr("{time} (not synced yet)").format(time=cst_text(action.at))
+
+    def _comment_text(self, action: EventAction) -> str:
+        if action.deadline is None:
+            return action.comment
+        asked = self.tr("(new deadline asked: {day})").format(day=action.deadline.isoformat())
+        return f"{action.comment} {asked}".strip()
 
     def _assignee_text(self, action: EventAction) -> str:
         if action.assignee == GRID_ASSIGNEE:
@@ -897,6 +905,10 @@ class EventDialog(QDialog):
         status = self._data.status if self._data is not None else None
         if status is not None:
             form.set_note(self._action_note(kind, status))
+            if kind is A.REQUEST_EXTENSION:  # offer a date past the current deadline
+                due = status.deadline.astimezone(CST).date()
+                form.deadline_edit.setMinimumDate(QDate(due.year, due.month, due.day).addDays(1))
+                form.deadline_edit.setDate(QDate(due.year, due.month, due.day).addDays(7))
         form.submitted.connect(lambda: self._submit(form))
         self.action_form = form
         form.open()

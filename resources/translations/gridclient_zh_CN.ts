@@ -71,80 +71,80 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="479"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="481"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="482"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="487"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="484"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="489"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="490"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="492"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="505"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="507"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="508"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="510"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
         <source>New deadline</source>
         <translation>新的办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="513"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
         <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="518"/>
         <source>Instructions</source>
         <translation>批示意见</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="521"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="554"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="557"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="559"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="562"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="565"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="566"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="569"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -468,245 +468,250 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="654"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="657"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="657"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="737"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="660"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="740"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="664"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="676"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="680"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="681"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="679"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="680"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="683"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="681"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
         <source>Handled by</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="685"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="683"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="686"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="687"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="685"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="686"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="689"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="687"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="691"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="710"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="713"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="717"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="718"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="717"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="797"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="786"/>
+        <source>(new deadline asked: {day})</source>
+        <translation>（申请延期至 {day}）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="806"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="815"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="824"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="843"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="852"/>
         <source>{state} (rework round {n} of {max})</source>
         <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="849"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="858"/>
         <source> (extended; originally {deadline})</source>
         <translation>（已延期，原期限 {deadline}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="853"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="862"/>
         <source> · extension to {day} awaiting approval</source>
         <translation> · 延期至 {day} 的申请待审批</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="865"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="874"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="865"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="874"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="868"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="877"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="870"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="879"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="907"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="920"/>
         <source>Extension asked for: to {day} (current deadline {deadline}).</source>
         <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="911"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="924"/>
         <source>Current deadline: {deadline}.</source>
         <translation>当前办理期限：{deadline}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="915"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="928"/>
         <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
         <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="920"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="933"/>
         <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
         <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="924"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="937"/>
         <source>Currently with: {handler}.</source>
         <translation>当前处置单位：{handler}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="951"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="964"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="740"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="743"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="754"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="757"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="778"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="781"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="777"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="780"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="827"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="836"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="782"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="839"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="925"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="791"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="848"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="938"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="799"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="808"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="823"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="832"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="846"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="855"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="847"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="856"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -863,7 +868,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
@@ -873,57 +878,62 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="315"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="285"/>
+        <source>Register</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="317"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="341"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="343"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="355"/>
         <source>This category cannot be self-resolved; report it to the township.</source>
         <translation>该类事项不能自处置，请上报乡镇/街道。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="362"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="364"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="362"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="364"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="375"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="378"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="381"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="383"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
         <source>Choose where the event came from.</source>
         <translation>请选择事件来源。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="393"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="395"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
