@@ -70,7 +70,7 @@ from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 log = logging.getLogger(__name__)
 
 SERVER_FIELDS = {
-    EntityKind.EVENT_ACTION: frozenset({"server_at"}),
+    EntityKind.EVENT_ACTION: frozenset({"server_at", "final_evaluation"}),
     EntityKind.VISIT: frozenset({"server_at"}),
     EntityKind.EVENT: frozenset({"number"}),
 }

@@ -240,6 +240,7 @@ class EventActionRow(RecordRow):
     assignee: Mapped[str] = mapped_column(String)
     satisfaction: Mapped[str | None] = mapped_column(String)
     deadline: Mapped[date | None]
+    final_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
     attachments: Mapped[list[str]]
     server_at: Mapped[datetime | None]
 

@@ -228,6 +228,10 @@ class EventAction(Record):
     deadline: date | None = None
     """For 申请延期: the new deadline asked for (the end of that day, China Standard
     Time); a 批准延期 moves the event's deadline there."""
+    final_evaluation: bool = False
+    """A 不满意 evaluation recorded before 不满意 reopened events: final, as it was then
+    (set by the migrations on the steps they carry over; the server ignores a client's
+    value), so upgrading reopens no past event and changes no past figure."""
     attachments: tuple[str, ...] = ()
     server_at: datetime | None = None
 

@@ -159,6 +159,7 @@ def _step(
     comment: str | None,
     assignee: str,
     deadline: date | None,
+    final: bool = False,
 ) -> Progress:
     """The progress after one step; ``comment=None`` skips the checks of what a step
     must carry (the bare state table, for :func:`next_state`)."""
@@ -194,7 +195,7 @@ def _step(
         if kind is A.REQUEST_EXTENSION and deadline is None:
             raise IllegalTransition("deadline", "申请延期须填写新的办理期限")
     target = rule.target
-    reopens = progress.rework_rounds < MAX_REWORK_ROUNDS
+    reopens = progress.rework_rounds < MAX_REWORK_ROUNDS and not final
     if kind is A.EVALUATE and satisfaction is Satisfaction.UNSATISFIED and reopens:
         return dataclasses.replace(
             progress, state=S.REWORK, rework_rounds=progress.rework_rounds + 1
@@ -250,6 +251,7 @@ def advance(progress: Progress, action: EventAction) -> Progress:
         comment=action.comment,
         assignee=action.assignee,
         deadline=action.deadline,
+        final=action.final_evaluation,
     )
 
 

@@ -282,8 +282,17 @@ def test_the_migration_fills_sources_and_self_resolvable_flags(
 ) -> None:
     unflagged = {k: v for k, v in SERIOUS.items() if k != "self_resolvable"}
     admin.load_catalog(db, {**CATALOG, "categories": [*CATALOG["categories"], unflagged]})
-    eid = new_id()
-    api.push(api.login("w1"), [op("event", eid, changes=_event(world))])
+    eid = _dispatched(api, world, "grid")
+    for user, kind in [("w1", "feedback"), ("w1", "verify"), ("t1", "close")]:
+        assert _act(api, user, eid, kind)["status"] == "applied"
+    # A client cannot mark its own 不满意 final: the server's field.
+    forged = _action(eid, "evaluate", "w1", satisfaction="unsatisfied", final_evaluation=True)
+    assert api.push(api.login("w1"), [forged])[0]["status"] == "applied"
+    evaluation = forged["entity_id"]
+    with db.engine.connect() as conn:
+        stored = conn.execute(select(records.c.fields).where(records.c.id == evaluation))
+        assert stored.scalar_one()["final_evaluation"] is False  # reopened: 返工
+    assert _act(api, "w1", eid, "return_visit")["reason"] == "illegal_transition"
     with db.write() as conn:  # back to how a server before this revision stored them
         fields = conn.execute(select(records.c.fields).where(records.c.id == eid)).scalar_one()
         old = {k: v for k, v in fields.items() if k != "source"}
@@ -304,6 +313,11 @@ def test_the_migration_fills_sources_and_self_resolvable_flags(
         fields = conn.execute(select(records.c.fields).where(records.c.id == eid)).scalar_one()
         document = conn.execute(select(catalog.c.document)).scalar_one()
     assert fields["source"] == "grid_worker"
+    with db.engine.connect() as conn:
+        stored = conn.execute(select(records.c.fields).where(records.c.id == evaluation))
+        # Every 不满意 from before the rule stays final, as it was when recorded.
+        assert stored.scalar_one()["final_evaluation"] is True
+    assert _act(api, "w1", eid, "return_visit")["status"] == "applied"  # 已评价, not 返工
     flags = {c["code"]: c["self_resolvable"] for c in document["categories"]}
     # 04010 涉黄赌毒线索举报 matches the shipped catalog; D001 is unknown there: stays.
     assert flags == {"D001": True, "04010": False}

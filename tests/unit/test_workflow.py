@@ -577,3 +577,13 @@ def test_township_intake_needs_a_source_and_workers_report_as_grid_workers() -> 
     assert check_action(event, [], _step(A.REPORT, W, T0), CATALOG).state is S.REPORTED
     with pytest.raises(IllegalTransition):  # 自处置 stays a grid worker's
         check_action(hotline, [], _step(A.SELF_RESOLVE, T, T0), CATALOG)
+
+
+def test_an_unsatisfied_evaluation_from_before_the_rule_stays_final() -> None:
+    """Carried over by the migrations (``final_evaluation``): no past event reopens."""
+    history = _closed(_dispatched(), 10)
+    old = _step(A.EVALUATE, W, T0 + timedelta(days=1), satisfaction=Satisfaction.UNSATISFIED)
+    old.final_evaluation = True
+    status = event_status(_event(Urgency.NORMAL), [*history, old], CATALOG, T0 + timedelta(days=2))
+    assert status.state is S.EVALUATED and status.satisfaction is Satisfaction.UNSATISFIED
+    assert status.rework_rounds == 0 and status.finished_at == history[-1].at

@@ -3,6 +3,10 @@
 * Every stored event without a ``source`` gets ``grid_worker`` (网格员上报): before
   township intake existed every event was a grid worker's report. No new version: every
   laptop already reads a missing source the same way.
+* Every stored 不满意 evaluation gets ``final_evaluation: true``: it was final when it
+  was recorded, and stays so (the rule that 不满意 reopens an event applies from now on),
+  so no past event is reopened and no past figure changes. Laptops mark the copies they
+  hold the same way (store migration 0009).
 * The stored catalog: a category without ``self_resolvable`` takes the flag of the
   catalog shipped with the core (``gridcore/data/catalog.json``) when code *and* name
   match (so 涉黄赌毒线索举报 and the other serious matters stop being self-resolvable);
@@ -85,6 +89,29 @@ def upgrade() -> None:
             batch = []
     if batch:
         conn.execute(statement, batch)
+    actions = (
+        sa.update(_records)
+        .where(_records.c.kind == "event_action", _records.c.id == sa.bindparam("b_id"))
+        .values(fields=sa.bindparam("b_fields"))
+    )
+    batch = []
+    rows = conn.execute(
+        sa.select(_records.c.id, _records.c.fields).where(_records.c.kind == "event_action")
+    )
+    for row in rows.all():
+        fields = row.fields
+        if (
+            isinstance(fields, dict)
+            and fields.get("kind") == "evaluate"
+            and fields.get("satisfaction") == "unsatisfied"
+            and not fields.get("final_evaluation")
+        ):
+            batch.append({"b_id": row.id, "b_fields": {**fields, "final_evaluation": True}})
+        if len(batch) >= 1000:
+            conn.execute(actions, batch)
+            batch = []
+    if batch:
+        conn.execute(actions, batch)
     found = conn.execute(sa.select(_catalog.c.document).where(_catalog.c.id == 1)).first()
     if found is not None and isinstance(found.document, dict):
         document = _flagged(found.document)

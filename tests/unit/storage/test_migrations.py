@@ -329,6 +329,17 @@ def test_0009_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -
                     "'', NULL, '[]')"
                 )
             )
+            for action_id, server_at in [("a1", "2026-01-03 03:04:05.000000"), ("a2", None)]:
+                connection.execute(
+                    text(
+                        "INSERT INTO event_actions (id, version, deleted, updated_at, event_id, "
+                        "kind, actor, actor_role, at, comment, assignee, satisfaction, "
+                        "attachments, server_at) VALUES (:id, 1, 0, NULL, 'e1', 'evaluate', "
+                        "'w', 'worker', '2026-01-03 03:04:05.000000', '', '', 'unsatisfied', "
+                        "'[]', :server_at)"
+                    ),
+                    {"id": action_id, "server_at": server_at},
+                )
     finally:
         engine.dispose()
     with Store.open(db_path, PASSWORD) as store, store.read() as repos:
@@ -336,3 +347,8 @@ def test_0009_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -
         catalog = repos.catalog.load()
     assert event is not None and event.source is EventSource.GRID_WORKER
     assert catalog.get("04010").self_resolvable
+    # A 不满意 the server accepted before stays final; one not sent yet follows the rule.
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        history = repos.records.event_history("e1")
+    assert history is not None
+    assert {a.id: a.final_evaluation for a in history.actions} == {"a1": True, "a2": False}
