@@ -735,6 +735,8 @@ class EventFilter:
     """A category code, or the name an event was reported under."""
     state: EventStateFilter = EventStateFilter.ALL
     overdue: bool = False
+    source: EventSource | None = None
+    """来源: only events taken in by this channel (热线, 来访 …, or 网格员上报)."""
 
     @property
     def is_all(self) -> bool:
@@ -751,11 +753,15 @@ class EventFilter:
             return False
         if not self.state.admits(status.state):
             return False
+        if self.source is not None and event.source is not self.source:
+            return False
         return not self.overdue or status.overdue
 
     def subtitle(self, category_name: str = "") -> str:
         """What the title says after the report's name: 意见建议账, 超期未办结, …"""
         parts = []
+        if self.source is not None:
+            parts.append(f"来源：{self.source.label}")
         if self.ledger is not None:
             parts.append(f"{self.ledger.label}账")
         if self.category is not None:

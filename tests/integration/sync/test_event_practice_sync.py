@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from gridclient.reports.data import Period, build_event_ledger
+from gridclient.reports.data import EventFilter, Period, build_event_ledger
 from gridclient.storage.events import EventView, append_action, event_view
 from gridclient.storage.syncmeta import OpStatus
 from gridcore.domain.entities import CST, Event, EventAction
@@ -224,6 +224,20 @@ def test_township_intake_from_the_hotline(
     assert history.actions[0].actor_role is Role.TOWNSHIP
     row = _ledger_row(t1, "邻里纠纷（热线）")
     assert row[4].endswith("（热线）")
+    # The ledger of one channel prints on its own.
+    worker_report = _report(laptops["w1"], server.areas["G1"])
+    _sync(laptops["w1"])
+    _sync(t1)
+    today = datetime.now(CST).date()
+    period = Period(today - timedelta(days=1), today + timedelta(days=1))
+    hotline = build_event_ledger(
+        t1.store, TOWNSHIP, period, which=EventFilter(source=EventSource.HOTLINE)
+    )
+    assert [r[5] for r in hotline.rows] == ["邻里纠纷（热线）"]
+    assert hotline.subtitle == "来源：热线"
+    everything = build_event_ledger(t1.store, TOWNSHIP, period)
+    assert {r[5] for r in everything.rows} == {"邻里纠纷（热线）", "邻里纠纷（网格员上报）"}
+    assert worker_report
 
 
 def test_the_server_refuses_self_resolving_a_serious_category(
