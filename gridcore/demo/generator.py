@@ -394,9 +394,16 @@ _COMMENT_POOLS: dict[EventActionKind, tuple[str, ...]] = {
     A.VERIFY: T.VERIFY_COMMENTS,
     A.CLOSE: T.CLOSE_COMMENTS,
     A.HAND_BACK: T.HAND_BACK_COMMENTS,
+    A.SECRETARY_REVIEW: T.SECRETARY_REVIEW_COMMENTS,
+    A.NOTIFY_ACCEPTANCE: T.NOTIFY_ACCEPTANCE_COMMENTS,
+    A.REQUEST_EXTENSION: T.EXTENSION_REASONS,
+    A.APPROVE_EXTENSION: T.APPROVE_EXTENSION_COMMENTS,
+    A.REFUSE_EXTENSION: T.REFUSE_EXTENSION_COMMENTS,
     A.RETURN_VISIT: T.RETURN_VISIT_COMMENTS,
     A.COMMENT: T.COMMENT_COMMENTS,
 }
+_HANDLER_ACTIONS = frozenset({A.HANDLE, A.FEEDBACK, A.REQUEST_EXTENSION})
+"""Steps of whoever handles the event: the grid worker when it was sent to the grid."""
 _WORKER_ACTIONS = frozenset(
     {A.REPORT, A.SELF_RESOLVE, A.RESUBMIT, A.VERIFY, A.REWORK, A.EVALUATE, A.RETURN_VISIT,
      A.COMMENT}
@@ -1583,6 +1590,10 @@ class _Builder:
         if target is S.REPORTED:
             return steps
         steps.append(A.ACCEPT)
+        if chance(0.08):
+            steps.append(A.SECRETARY_REVIEW)
+        if chance(0.25):
+            steps.append(A.NOTIFY_ACCEPTANCE)
         if target is S.ACCEPTED:
             return steps
         steps.append(A.DISPATCH)
@@ -1595,6 +1606,11 @@ class _Builder:
             return steps
         if target is S.HANDLING or chance(0.7):
             steps.append(A.HANDLE)
+        if chance(0.04):  # 申请延期, mostly approved
+            steps += [
+                A.REQUEST_EXTENSION,
+                A.APPROVE_EXTENSION if chance(0.8) else A.REFUSE_EXTENSION,
+            ]
         if target is S.HANDLING:
             return steps
         steps.append(A.FEEDBACK)
@@ -1706,7 +1722,7 @@ class _Builder:
             action_assignee = ""
             if kind is A.REPORT and intake:
                 actor, role = township.user, Role.TOWNSHIP
-            elif kind in _WORKER_ACTIONS or (by_grid and kind in (A.HANDLE, A.FEEDBACK)):
+            elif kind in _WORKER_ACTIONS or (by_grid and kind in _HANDLER_ACTIONS):
                 actor, role = grid.worker, Role.WORKER
             else:
                 actor, role = township.user, Role.TOWNSHIP
@@ -1753,8 +1769,12 @@ class _Builder:
                 comment = T.SUPERVISE_COMMENTS[1 if at > deadline else 2 * self.below(2)]
             else:  # self-resolve
                 comment = T.SELF_RESOLVE_COMMENTS.get(group, "网格员已现场处置完毕。")
+            asked = None
+            if kind is A.REQUEST_EXTENSION:  # a week or two past the deadline
+                asked = deadline.astimezone(CST).date() + timedelta(days=7 + 7 * (at.day % 2))
             action = EventAction(
                 id=uid(),
+                deadline=asked,
                 event_id=event.id,
                 kind=kind,
                 actor=actor,

@@ -663,3 +663,20 @@ def test_demo_roles_follow_the_account_names() -> None:
     assert users and all(demo_role(u.username) is u.role for u in users)
     assert demo_role("admin2") is None and demo_role("worker") is None
     assert demo_role("zhangsan") is None
+
+
+def test_the_practiced_loop_appears(medium: Dataset) -> None:
+    """改派 after a hand-back, 延期, 书记阅批, 受理告知, 不满意 → 返工 and township intake all
+    show up in the demo, and no serious category is ever self-resolved."""
+    kinds = Counter(a.kind for a in medium.event_actions)
+    for kind in (A.HAND_BACK, A.REDISPATCH, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION,
+                 A.SECRETARY_REVIEW, A.NOTIFY_ACCEPTANCE):  # fmt: skip
+        assert kinds[kind] > 0, kind
+    by_event = _actions_by_event(medium)
+    statuses = [event_status(e, by_event[e.id], medium.catalog, NOW) for e in medium.events]
+    assert any(s.rework_rounds for s in statuses)
+    assert any(s.extended for s in statuses)
+    assert {e.source for e in medium.events} == set(EventSource)
+    for event in medium.events:
+        if any(a.kind is A.SELF_RESOLVE for a in by_event[event.id]):
+            assert medium.catalog.get(event.category_code).self_resolvable, event.category_code
