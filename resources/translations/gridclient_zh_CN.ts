@@ -734,47 +734,52 @@
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="197"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="196"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="202"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="203"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="204"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="207"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="211"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="209"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="213"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="221"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="224"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="232"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -3172,17 +3177,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="293"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="307"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="301"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="315"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="303"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="317"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
