@@ -2403,12 +2403,12 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="325"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="331"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
@@ -2438,242 +2438,252 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="233"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="236"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="237"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="259"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="269"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="275"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="276"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="272"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="316"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="322"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="326"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="332"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="327"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="333"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="328"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="334"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="341"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="347"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="342"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="348"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="349"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="344"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="350"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="375"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="440"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="446"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="451"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="457"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="511"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="519"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="515"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="523"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="526"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="524"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="532"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="623"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="631"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="630"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="638"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="644"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="654"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="662"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="738"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="746"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="748"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="756"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="753"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="761"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="782"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="782"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="784"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="792"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="789"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="797"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="793"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="801"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="793"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="801"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="814"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="819"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="829"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="825"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="833"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="828"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="836"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="849"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="958"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="966"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="969"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="977"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
