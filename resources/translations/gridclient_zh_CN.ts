@@ -645,62 +645,62 @@
 <context>
     <name>EventFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="177"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="176"/>
         <source>Title, description or location</source>
         <translation>标题、描述或地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="187"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="186"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="193"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="192"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="197"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="208"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="207"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="210"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="209"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="222"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="221"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="224"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="229"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -1187,7 +1187,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="133"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="396"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="441"/>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
@@ -1213,129 +1213,158 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="157"/>
+        <source>The sheet of the workbook that holds the roster</source>
+        <translation>花名册所在的工作表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="160"/>
         <source>Excel file</source>
         <translation>Excel文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="158"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="161"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
         <source>Into grid</source>
         <translation>导入到网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="167"/>
         <source>Show only rows with errors</source>
         <translation>只显示有错误的行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="184"/>
         <source>Save rows with errors…</source>
         <translation>导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="181"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="186"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="183"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="188"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="186"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="191"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="245"/>
         <source>Choose the grid…</source>
         <translation>请选择网格…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="253"/>
         <source>There is no grid in the local data to import into.</source>
         <translation>本地数据中没有可导入的网格。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="274"/>
         <source>Import %n row(s)</source>
         <translation>
             <numerusform>导入 %n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="316"/>
         <source>Choose roster</source>
         <translation>选择花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="316"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="396"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="310"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="327"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="329"/>
-        <source>Header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
-        <translation>表头在第 {rows} 行；可导入 {ok} 行，有错误 {bad} 行。</translation>
+        <location filename="../../gridclient/ui/import_dialog.py" line="350"/>
+        <source>Sheet “{sheet}”, header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
+        <translation>工作表“{sheet}”，表头在第 {rows} 行。可导入 {ok} 行，有错误 {bad} 行。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/import_dialog.py" line="362"/>
+        <source>%n row(s) to import have a warning: check them before importing.</source>
+        <translation>
+            <numerusform>可导入的行中有 %n 行有提示，请在导入前核对。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/import_dialog.py" line="370"/>
+        <source>%n total, signature or note line(s) below the table skipped.</source>
+        <translation>
+            <numerusform>已跳过表格下方的合计、签字或说明行 %n 行。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="338"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="377"/>
         <source>Columns not imported: {columns}</source>
         <translation>不导入的列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="343"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="382"/>
         <source>Checked. Nothing has been written yet.</source>
         <translation>检查完毕，尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="355"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="394"/>
         <source>Save rows with errors</source>
         <translation>导出错误行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="402"/>
         <source>Saving the rows with errors…</source>
         <translation>正在导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="372"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="411"/>
         <source>Saved {count} row(s) with their reasons to {path}.</source>
         <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="427"/>
         <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
         <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="399"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="438"/>
+        <source>{count} row(s) have a warning, such as row {line}: {warning}. Import them as they are?</source>
+        <translation>有 {count} 行有提示，例如第 {line} 行：{warning}。是否照常导入？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="444"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="431"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="476"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="437"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="482"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="448"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="493"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="485"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="530"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2001,47 +2030,47 @@
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="905"/>
+        <location filename="../../gridclient/ui/main_window.py" line="907"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="916"/>
+        <location filename="../../gridclient/ui/main_window.py" line="918"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1026"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1028"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1064"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1066"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1075"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1077"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1094"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1096"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1101"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1103"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1173"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1175"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
@@ -2151,42 +2180,42 @@
 <context>
     <name>PeriodFilter</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="80"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
         <source>Last 7 days</source>
         <translation>近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="87"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="92"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="93"/>
         <source>to</source>
         <translation>至</translation>
     </message>
@@ -3068,17 +3097,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="294"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="293"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="302"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="301"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="304"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="303"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
@@ -3086,12 +3115,12 @@
 <context>
     <name>_Bar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="161"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="163"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="162"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="164"/>
         <source>Show the whole list again</source>
         <translation>重新显示全部记录</translation>
     </message>

@@ -489,6 +489,58 @@ def test_main_window_menu_opens_both_dialogs_on_the_current_area(  # type: ignor
     importing.close()
 
 
+def test_import_offers_the_sheets_and_confirms_warnings(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, tmp_path: Path, qtbot
+) -> None:
+    from datetime import date
+
+    from gridcore.domain.enums import Gender
+    from tests.unit.reports.test_real_rosters import _book, _id
+
+    path = _book(
+        tmp_path / "two.xlsx",
+        [
+            [1, "褚一", _id(701, date(1980, 1, 1), Gender.MALE), None, "子", None, "0701",
+             "东村7号", None, None, None],
+            [None, "合计", None, None, None, None, None, None, None, None, "1人"],
+        ],
+        before=["说明"],
+    )  # fmt: skip
+    questions: list[str] = []
+    dialog = ImportDialog(
+        _ctx(store, Role.TOWNSHIP, qtbot),
+        grid_id=sample.grids["g1"].id,
+        confirm=lambda _parent, _title, text: questions.append(text) or True,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.choose_file(path)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert [dialog.sheet_combo.itemText(i) for i in range(dialog.sheet_combo.count())] == [
+        "说明",
+        "花名册",
+    ]
+    assert dialog.sheet_combo.isVisible() and dialog.sheet_combo.currentText() == "花名册"
+    summary = dialog.summary.text()
+    assert "“花名册”" in summary and "1 row(s) to import have a warning" in summary
+    assert "1 total, signature or note line(s)" in summary
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert questions and "row 2: 该户（第2行）没有户主" in questions[0]
+    qtbot.waitUntil(lambda: dialog.imported is not None)
+    assert dialog.imported is not None and dialog.imported.residents_created == 1
+
+    dialog.imported = None
+    dialog.sheet_combo.setCurrentIndex(0)
+    dialog.sheet_combo.activated.emit(0)
+    qtbot.waitUntil(lambda: bool(dialog.message.text()))
+    assert "未找到表头" in dialog.message.text()
+    dialog.sheet_combo.setCurrentIndex(1)  # back to the roster after the wrong sheet
+    dialog.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.preview is not None and dialog.preview.sheet == "花名册"
+
+
 def test_import_asks_for_the_grid_when_none_is_selected(  # type: ignore[no-untyped-def]
     store: Store, sample: Sample, roster: tuple[Path, dict[str, int]], qtbot
 ) -> None:
