@@ -41,9 +41,16 @@ from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.changes import ChangeSet
 from gridclient.storage.lookups import household_keys, registered_id_numbers
 from gridclient.storage.store import Store
-from gridcore.domain import grouprules, idnumber, limits
+from gridcore.domain import grouprules, iddocument, idnumber, limits
 from gridcore.domain.entities import Household, Record, Resident
-from gridcore.domain.enums import Gender, HouseholdTag, PopulationType, Relation, SpecialGroup
+from gridcore.domain.enums import (
+    Gender,
+    HouseholdTag,
+    IdDocumentType,
+    PopulationType,
+    Relation,
+    SpecialGroup,
+)
 from gridcore.domain.textnorm import strip_all_spaces, to_halfwidth
 
 __all__ = [
@@ -75,6 +82,7 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
         "证件号码",
         "身份证件号码",
     ),
+    "id_type": ("证件类型", "证件种类", "身份证件类型", "证件名称"),
     "gender": ("性别",),
     "relation": ("与户主关系", "与户主的关系", "家庭关系", "关系"),
     "phone": ("联系电话", "手机号", "手机号码", "电话", "联系方式", "电话号码"),
@@ -98,6 +106,7 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
 FIELD_LABELS: Mapping[str, str] = {
     "name": "姓名",
     "id_number": "身份证号",
+    "id_type": "证件类型",
     "gender": "性别",
     "relation": "与户主关系",
     "phone": "联系电话",
@@ -160,6 +169,7 @@ class RosterRow:
     """Imported, but the clerk confirms first (no 户主 in the household, no ID number)."""
     name: str = ""
     id_number: str = ""
+    id_type: IdDocumentType = IdDocumentType.RESIDENT_ID
     gender: Gender | None = None
     birth_date: date | None = None
     relation: Relation = Relation.OTHER
@@ -411,6 +421,17 @@ def _cell(raw: Sequence[Any], mapping: Mapping[str, int], name: str) -> Any:
     return raw[index]
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _person_name(text: str) -> str:
+    """张　伟 → 张伟 (spaces inside a Chinese name are padding); a foreign name keeps one
+    space between its parts (Anna Müller)."""
+    if _CJK.search(text):
+        return _squeeze(text)
+    return " ".join(text.split())
+
+
 def _parse_row(
     line: int, raw: tuple[Any, ...], mapping: Mapping[str, int], today: date
 ) -> RosterRow:
@@ -422,7 +443,7 @@ def _parse_row(
         row.status = RowStatus.SKIPPED
         row.reasons.append("合计、签字或说明行，不是人员，已跳过")
         return row
-    row.name = _squeeze(_text(_cell(raw, mapping, "name")))
+    row.name = _person_name(_text(_cell(raw, mapping, "name")))
     if not row.name:
         row.reject("缺少姓名")
     row.address = _text(_cell(raw, mapping, "address"))
@@ -460,8 +481,17 @@ def _parse_row(
         for word in categories.unknown:
             row.warn(f"人员类别“{word}”无法识别，未导入该类别")
 
+    type_text = _text(_cell(raw, mapping, "id_type"))
+    if type_text:
+        document = iddocument.document_type(type_text)
+        if document is None:
+            row.reject(f"证件类型“{type_text}”无法识别")
+        else:
+            row.id_type = document
     id_text = _id_text(_cell(raw, mapping, "id_number"), row)
-    if id_text:
+    if id_text and not row.id_type.is_id_number:
+        _other_document(row, id_text, typed_gender, birth)
+    elif id_text:
         try:
             parsed = idnumber.parse(id_text, today=today)
         except idnumber.InvalidIdNumber as exc:
@@ -487,6 +517,26 @@ def _parse_row(
             row.reject(f"人员类别：{tag_problem.message}")
     _check_texts(row)
     return row
+
+
+def _other_document(
+    row: RosterRow, number: str, gender: Gender | None, birth: values.Birth | None
+) -> None:
+    """A passport, a 通行证 or a permanent residence card: the number as written, the
+    gender and birth date as typed (the number says neither); a 境外人员 unless the
+    人员类别 column says otherwise."""
+    try:
+        row.id_number = iddocument.check_document(row.id_type, number)
+    except idnumber.InvalidIdNumber as exc:
+        row.reject(f"证件号码：{exc.message}")
+        return
+    row.gender = gender
+    if birth is not None:
+        row.birth_date = birth.day
+        if birth.month_only:
+            row.note(f"出生日期仅知年月（{birth.chinese}），日按1日记录")
+    if row.population_type is PopulationType.REGISTERED:
+        row.population_type = PopulationType.OVERSEAS
 
 
 def _without_id(row: RosterRow, gender: Gender | None, birth: values.Birth | None) -> None:
@@ -689,6 +739,7 @@ def import_roster(
                 household_id=household_id,
                 name=row.name,
                 id_number=row.id_number,
+                id_type=row.id_type,
                 gender=row.gender,
                 birth_date=row.birth_date,
                 relation=row.relation,

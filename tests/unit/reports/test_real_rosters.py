@@ -422,3 +422,38 @@ def test_existing_household_gets_the_household_tag_from_the_roster(
     with store.read() as repos:
         again = repos.records.get(Household, home.id)
     assert again is not None and HouseholdTag.EXTREME_POVERTY in again.tags
+
+
+def test_people_with_other_documents_keep_their_document_type(
+    tmp_path: Path, store: Store, sample: Sample
+) -> None:
+    from gridcore.domain.enums import IdDocumentType
+
+    wb = Workbook()
+    sheet = wb.worksheets[0]
+    sheet.append(["姓名", "证件类型", "证件号码", "性别", "出生日期", "与户主关系", "住址"])
+    sheet.append(["张伟", "身份证", _id(801, date(1975, 5, 5), Gender.MALE), None, None, "户主",
+                  "东村8号"])  # fmt: skip
+    sheet.append(["Anna Müller", "护照", "c 1234 5678", "女", "1980.07", "非亲属", "东村8号"])
+    sheet.append(["陈美玲", "港澳居民来往内地通行证", "H12345678", "2", "1990-02-03", "之妻",
+                  "东村8号"])  # fmt: skip
+    sheet.append(["李四", "驾驶证", "12345678", "男", "1990-01-01", "子", "东村8号"])
+    sheet.append(["王五", "护照", "E1", "男", "1990-01-01", "子", "东村8号"])
+    path = tmp_path / "docs.xlsx"
+    wb.save(path)
+    preview = read_roster(path, store, today=TODAY)
+    reasons = {r.name: r.reasons for r in preview.rejected}
+    assert set(reasons) == {"李四", "王五"}
+    assert reasons["李四"][0] == "证件类型“驾驶证”无法识别"
+    assert reasons["王五"] == ["证件号码：护照号码应为5—20位字母或数字，填写的是“E1”"]
+    rows = {r.name: r for r in preview.accepted}
+    anna = rows["Anna Müller"]
+    assert (anna.id_type, anna.id_number) == (IdDocumentType.PASSPORT, "C12345678")
+    assert (anna.gender, anna.birth_date) == (Gender.FEMALE, date(1980, 7, 1))
+    assert anna.population_type is PopulationType.OVERSEAS and not anna.warnings
+    assert rows["陈美玲"].id_type is IdDocumentType.HK_MACAO_PERMIT
+    assert rows["张伟"].id_type is IdDocumentType.RESIDENT_ID
+    import_roster(store, preview, grid_id=sample.grids["g1"].id, actor="township01")
+    with store.read() as repos:
+        [stored] = repos.records.residents_by_id_number("C12345678")
+    assert stored.id_type is IdDocumentType.PASSPORT and stored.name == "Anna Müller"
