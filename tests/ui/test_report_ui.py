@@ -119,6 +119,35 @@ def test_roster_masking_follows_the_role(store: Store, tmp_path: Path, qtbot) ->
     assert all("********" in i for i in ids[Role.WORKER])
 
 
+def test_household_roster_from_the_dialog(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, tmp_path: Path, qtbot
+) -> None:
+    """重点户花名册: the program chooser replaces the group chooser, no period, masking
+    offered; the exported sheet lists the 低保户 of the township."""
+    import dataclasses
+
+    from gridcore.domain.enums import HouseholdTag
+
+    with store.unit_of_work(actor="tester") as uow:
+        grid = sample.grids["g1"].id
+        home = next(h for h in uow.repos.records.households_of_grid(grid) if h.number)
+        uow.update(dataclasses.replace(home, tags=frozenset({HouseholdTag.MINIMUM_LIVING})))
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.HOUSEHOLD_ROSTER)
+    assert dialog.program_combo.isVisibleTo(dialog) and not dialog.group_combo.isVisibleTo(dialog)
+    assert dialog.masked_box.isVisibleTo(dialog) and not dialog.period_row.isVisibleTo(dialog)
+    dialog.program_combo.setCurrentIndex(dialog.program_combo.findText("低保户"))
+    request = dialog.request()
+    assert request is not None and request.file_stem("和平镇") == "和平镇_重点户花名册_低保户"
+    target = tmp_path / "dibao.xlsx"
+    dialog.export_excel(target)
+    assert dialog.last_output == target, dialog.message.text()
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    numbers = [r[1] for r in sheet.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert numbers == [home.number]
+
+
 def test_masked_copy_for_every_role(store: Store, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     """Township staff tick 脱敏 to pass a roster upward: every number masked, the file
     name says so; the box is only offered for rosters (the other reports print none)."""

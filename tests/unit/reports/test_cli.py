@@ -271,3 +271,17 @@ def test_report_period_errors(
     code = _report_for(data_dir, "visits", "--year", "2026", "--from", "2026-01-01", "--pdf", pdf)
     assert code == 1 and "不能与 --from/--to 同时使用" in capsys.readouterr().err
     assert not Path(pdf).exists()
+
+
+def test_household_roster_from_the_command_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "低保.xlsx"
+    args = ["--data-dir", str(data_dir), "report", "重点户花名册", "--area", TOWNSHIP_CODE]
+    args += ["--xlsx", str(out), "--user", "township01"]
+    assert main(args) == 1
+    assert "--program" in capsys.readouterr().err
+    assert main([*args, "--program", "五保"]) == 1
+    assert "没有“五保”这类户" in capsys.readouterr().err
+    assert main([*args, "--program", "低保户"]) == 0
+    assert "重点户花名册（低保户）" in capsys.readouterr().out and out.exists()
