@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
             self.runner,
             self.organization_model,
             lambda n: self.tr("%n organization(s)", "", n),
-            (200, 120, 90, 110, 60, 130, 200),
+            (200, 120, 80, 125, 60, 130, 200),
             self.new_organization_button,
             stretch=6,
         )

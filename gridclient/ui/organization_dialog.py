@@ -37,6 +37,7 @@ from gridclient.ui.form_common import (
     error_text,
     make_readable,
 )
+from gridclient.ui.masked_field import MaskedField, mask_phone
 from gridclient.ui.plaintext import TextLabel
 from gridcore.domain import limits, phone
 from gridcore.domain.entities import Organization
@@ -86,15 +87,20 @@ class OrganizationDialog(QDialog):
             self.kind_combo.addItem(kind.label, kind)
         self.grid_combo = QComboBox()
         self.leader_edit = QLineEdit()
-        self.phone_edit = QLineEdit()
         self.phone_error = InlineMessage()
+        self.banner = InlineMessage()
+        # The leader's mobile is a person's number: masked until 显示 (logged), as on
+        # a resident's form. Replaced by the stored value's field once it has loaded.
+        self.phone_field = self._phone_field(None, "")
+        self._phone_holder = QVBoxLayout()
+        self._phone_holder.setContentsMargins(0, 0, 0, 0)
+        self._phone_holder.addWidget(self.phone_field)
         self.members_spin = QSpinBox()
         self.members_spin.setRange(_NO_MEMBERS, 1_000_000)
         self.members_spin.setSpecialValueText(self.tr("(not given)"))
         self.members_spin.setValue(_NO_MEMBERS)
         self.address_edit = QLineEdit()
         self.notes_edit = QLineEdit()
-        self.banner = InlineMessage()
 
         form = QFormLayout()
         form.addRow(self.tr("Name"), self.name_edit)
@@ -102,7 +108,7 @@ class OrganizationDialog(QDialog):
         form.addRow(self.tr("Kind"), self.kind_combo)
         form.addRow(self.tr("Grid"), self.grid_combo)
         form.addRow(self.tr("Leader"), self.leader_edit)
-        form.addRow(self.tr("Phone"), self.phone_edit)
+        form.addRow(self.tr("Phone"), self._phone_holder)
         form.addRow("", self.phone_error)
         form.addRow(self.tr("Members"), self.members_spin)
         form.addRow(self.tr("Address"), self.address_edit)
@@ -123,12 +129,21 @@ class OrganizationDialog(QDialog):
         buttons.addWidget(cancel)
 
         layout = QVBoxLayout(self)
+        self.setMinimumWidth(440)
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.banner)
         layout.addLayout(buttons)
         self._set_editable(False)
         self._load(organization_id)
+
+    def _phone_field(self, record_id: str | None, value: str) -> MaskedField:
+        field = MaskedField(
+            self.ctx, EntityKind.ORGANIZATION, record_id, "phone", value, masker=mask_phone
+        )
+        field.textEdited.connect(lambda _t: self.phone_error.show_message(""))
+        field.revealFailed.connect(lambda text: self.banner.show_message(text))
+        return field
 
     # -- loading ------------------------------------------------------------------------
 
@@ -156,7 +171,11 @@ class OrganizationDialog(QDialog):
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(found.kind))
             self._wanted_grid = found.grid_id
             self.leader_edit.setText(found.leader)
-            self.phone_edit.setText(found.phone)
+            stored = self._phone_field(found.id, found.phone)
+            self._phone_holder.replaceWidget(self.phone_field, stored)
+            self.phone_field.hide()  # off screen now; deleted when the loop is idle
+            self.phone_field.deleteLater()
+            self.phone_field = stored
             self.members_spin.setValue(_NO_MEMBERS if found.members is None else found.members)
             self.address_edit.setText(found.address)
             self.notes_edit.setText(found.notes)
@@ -179,7 +198,7 @@ class OrganizationDialog(QDialog):
             self.kind_combo,
             self.grid_combo,
             self.leader_edit,
-            self.phone_edit,
+            self.phone_field,
             self.members_spin,
             self.address_edit,
             self.notes_edit,
@@ -196,7 +215,7 @@ class OrganizationDialog(QDialog):
         name = self.name_edit.text().strip()
         self.name_error.show_message("" if name else self.tr("Enter the organization's name."))
         ok = ok and bool(name)
-        number = self.phone_edit.text().strip()
+        number = self.phone_field.value()
         if number:
             try:
                 number = phone.parse(number).number

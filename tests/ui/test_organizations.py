@@ -61,10 +61,10 @@ def test_add_edit_and_remove_an_organization(qtbot: QtBot, demo_store: DemoStore
     dialog.name_edit.setText("幸福村志愿服务队")
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData(OrganizationKind.VOLUNTEER_TEAM))
     dialog.leader_edit.setText("何子健")
-    dialog.phone_edit.setText("1380013800")  # one digit short
+    dialog.phone_field.edit.setText("1380013800")  # one digit short
     dialog.save()
     assert dialog.phone_error.text() and set(_grid_organizations(demo_store)) == before
-    dialog.phone_edit.setText("138 0013 8000")
+    dialog.phone_field.edit.setText("138 0013 8000")
     dialog.members_spin.setValue(25)
     with qtbot.waitSignal(dialog.saved) as saved:
         dialog.save()
@@ -81,6 +81,12 @@ def test_add_edit_and_remove_an_organization(qtbot: QtBot, demo_store: DemoStore
     edit = OrganizationDialog(ctx, new_id, confirm=lambda *_: True)
     qtbot.addWidget(edit)
     assert edit.name_edit.text() == "幸福村志愿服务队" and edit.members_spin.value() == 25
+    assert edit.phone_field.edit.text() == "138****8000"  # masked until revealed (logged)
+    edit.phone_field.reveal()
+    assert edit.phone_field.edit.text() == "13800138000"
+    with demo_store.store.read() as repos:
+        [logged] = repos.reveals.entries(kind=EntityKind.ORGANIZATION, record_id=new_id)
+    assert logged.field == "phone"
     edit.members_spin.setValue(30)
     with qtbot.waitSignal(edit.saved):
         edit.save()
