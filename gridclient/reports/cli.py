@@ -30,6 +30,8 @@ _REPORT_NAMES = {
     "特殊群体花名册": "roster",
     "household-roster": "household-roster",
     "重点户花名册": "household-roster",
+    "organizations": "organizations",
+    "组织名册": "organizations",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
 }

@@ -31,6 +31,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventRow,
     HouseholdRow,
+    OrganizationRow,
     ResidentRow,
     VisitRow,
 )
@@ -51,6 +52,7 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    OrganizationKind,
     Relation,
     Role,
     Satisfaction,
@@ -98,6 +100,7 @@ class ReportKind(StrEnum):
     EVENT_LEDGER = "event-ledger"
     ROSTER = "roster"
     HOUSEHOLD_ROSTER = "household-roster"
+    ORGANIZATION_ROSTER = "organizations"
     EVENT_STATS = "event-stats"
 
     @property
@@ -111,6 +114,7 @@ _TITLES = {
     ReportKind.EVENT_LEDGER: "事件台账",
     ReportKind.ROSTER: "特殊群体花名册",
     ReportKind.HOUSEHOLD_ROSTER: "重点户花名册",
+    ReportKind.ORGANIZATION_ROSTER: "组织名册",
     ReportKind.EVENT_STATS: "事件办理统计",
 }
 
@@ -1450,6 +1454,83 @@ def build_household_roster(
         )
 
 
+def build_organization_roster(
+    store: Store, area: str, role: Role, *, masked: bool = False, now: datetime | None = None
+) -> Report:
+    """The live organizations of the area's grids by grid and kind: name, kind, leader,
+    phone (masked unless ``role`` may see numbers, always with ``masked``), members,
+    address; a count per kind below."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    kinds = {kind.value: n for n, kind in enumerate(OrganizationKind)}
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        fetched: list[Any] = []
+        for chunk in chunked(scope.grid_ids):
+            statement = select(
+                OrganizationRow.grid_id,
+                OrganizationRow.name,
+                OrganizationRow.kind,
+                OrganizationRow.leader,
+                OrganizationRow.phone,
+                OrganizationRow.members,
+                OrganizationRow.address,
+                OrganizationRow.notes,
+            ).where(OrganizationRow.deleted.is_(False), OrganizationRow.grid_id.in_(chunk))
+            fetched.extend(connection.execute(statement))
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        fetched.sort(
+            key=lambda r: (order.get(r.grid_id, 0), kinds.get(r.kind, 99), natural_key(r.name))
+        )
+        counted: Counter[str] = Counter()
+        rows: list[tuple[Cell, ...]] = []
+        members = 0
+        for n, r in enumerate(fetched, start=1):
+            label = OrganizationKind(r.kind).label if r.kind in kinds else r.kind
+            counted[label] += 1
+            members += r.members or 0
+            rows.append(
+                (
+                    n,
+                    r.name,
+                    label,
+                    r.leader,
+                    _mask_phone(r.phone or "", full),
+                    "" if r.members is None else r.members,
+                    scope.grid_names.get(r.grid_id, ""),
+                    r.address,
+                    r.notes,
+                )
+            )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("组织名称", 16),
+            Column("类别", 10),
+            Column("负责人", 7),
+            Column("联系电话", 12),
+            Column("成员数", 5, numeric=True),
+            Column("网格", 10),
+            Column("地址", 16),
+            Column("备注", 12),
+        )
+        by_kind = "，".join(f"{label} {count} 个" for label, count in counted.items())
+        summary = [f"共 {len(rows)} 个组织" + (f"：{by_kind}" if by_kind else "") + "。"]
+        return Report(
+            kind=ReportKind.ORGANIZATION_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            columns=columns,
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}个", "", "", "", members, "", "", ""),
+            summary=tuple(summary),
+            notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
 # ------------------------------------------------------------------------ dispatch
 
 
@@ -1479,6 +1560,8 @@ def build_report(
         return build_event_ledger(store, area, period, which=which, now=now)
     if kind is ReportKind.EVENT_STATS:
         return build_event_stats(store, area, period, which=which, now=now)
+    if kind is ReportKind.ORGANIZATION_ROSTER:
+        return build_organization_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.HOUSEHOLD_ROSTER:
         if program is None:
             raise ValueError("重点户花名册需要指定类别（--program），如 低保户")

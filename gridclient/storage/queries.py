@@ -38,6 +38,7 @@ from gridclient.storage.models import (
     EventRow,
     EventStatusRow,
     HouseholdRow,
+    OrganizationRow,
     ResidentRow,
     SyncStateRow,
     VisitRow,
@@ -61,6 +62,7 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    OrganizationKind,
     Relation,
     SpecialGroup,
     Urgency,
@@ -533,6 +535,64 @@ def _overdue_condition(moment: datetime) -> Any:
 
 
 # -- visits ----------------------------------------------------------------------------
+
+OrganizationListRow = tuple[str, str, str, str, str, str, str]
+
+
+class OrganizationQueries:
+    """组织 (红白理事会, 老年人协会, 人民调解委员会, 志愿服务队, 企业/商户 …) of the
+    user's grids: the 组织 list. The leader's phone is masked here like a resident's."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def organization_ids(self, area: AreaFilter = AreaFilter()) -> list[str]:
+        """Live organizations of the area's grids (an organization belongs to a grid,
+        not to a micro-grid), by grid, kind and name."""
+        query = select(
+            OrganizationRow.id, OrganizationRow.grid_id, OrganizationRow.kind, OrganizationRow.name
+        ).where(OrganizationRow.deleted.is_(False))
+        if area.grid_ids is not None:
+            query = query.where(OrganizationRow.grid_id.in_(list(area.grid_ids)))
+        with _reading(self._engine) as connection:
+            rows = connection.execute(query).all()
+        kinds = {kind.value: n for n, kind in enumerate(OrganizationKind)}
+        ordered = sorted(
+            rows, key=lambda r: (r.grid_id, kinds.get(r.kind, 99), natural_key(r.name), r.id)
+        )
+        return [r.id for r in ordered]
+
+    def organization_rows(self, ids: Sequence[str]) -> Mapping[str, OrganizationListRow]:
+        """Name, kind, leader, masked phone, members, grid, address."""
+        out: dict[str, OrganizationListRow] = {}
+        with _reading(self._engine) as connection:
+            for chunk in chunked(ids):
+                statement = (
+                    select(
+                        OrganizationRow.id,
+                        OrganizationRow.name,
+                        OrganizationRow.kind,
+                        OrganizationRow.leader,
+                        OrganizationRow.phone,
+                        OrganizationRow.members,
+                        OrganizationRow.address,
+                        AreaRow.name.label("grid"),
+                    )
+                    .outerjoin(AreaRow, AreaRow.id == OrganizationRow.grid_id)
+                    .where(OrganizationRow.id.in_(chunk))
+                )
+                for row in connection.execute(statement):
+                    out[row.id] = (
+                        row.name,
+                        _label(OrganizationKind, row.kind),
+                        row.leader,
+                        phone.mask(row.phone) if row.phone else "",
+                        "" if row.members is None else str(row.members),
+                        row.grid or "",
+                        row.address,
+                    )
+        return out
+
 
 VisitListRow = tuple[str, str, str, str, str]
 _SUMMARY = 40

@@ -1656,436 +1656,453 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="149"/>
+        <location filename="../../gridclient/ui/main_window.py" line="152"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="149"/>
+        <location filename="../../gridclient/ui/main_window.py" line="152"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="200"/>
+        <location filename="../../gridclient/ui/main_window.py" line="203"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="202"/>
+        <location filename="../../gridclient/ui/main_window.py" line="205"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="213"/>
+        <location filename="../../gridclient/ui/main_window.py" line="216"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="228"/>
+        <location filename="../../gridclient/ui/main_window.py" line="231"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="236"/>
+        <location filename="../../gridclient/ui/main_window.py" line="239"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="238"/>
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="264"/>
+        <location filename="../../gridclient/ui/main_window.py" line="267"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="277"/>
+        <location filename="../../gridclient/ui/main_window.py" line="294"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="289"/>
+        <location filename="../../gridclient/ui/main_window.py" line="306"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="290"/>
+        <location filename="../../gridclient/ui/main_window.py" line="307"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="292"/>
+        <location filename="../../gridclient/ui/main_window.py" line="309"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="293"/>
+        <location filename="../../gridclient/ui/main_window.py" line="310"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="295"/>
-        <location filename="../../gridclient/ui/main_window.py" line="757"/>
+        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="781"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="345"/>
+        <location filename="../../gridclient/ui/main_window.py" line="363"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="348"/>
+        <location filename="../../gridclient/ui/main_window.py" line="366"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="358"/>
+        <location filename="../../gridclient/ui/main_window.py" line="376"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="359"/>
+        <location filename="../../gridclient/ui/main_window.py" line="377"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="360"/>
+        <location filename="../../gridclient/ui/main_window.py" line="378"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="363"/>
+        <location filename="../../gridclient/ui/main_window.py" line="381"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <location filename="../../gridclient/ui/main_window.py" line="394"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="390"/>
+        <location filename="../../gridclient/ui/main_window.py" line="408"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="404"/>
+        <location filename="../../gridclient/ui/main_window.py" line="422"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="412"/>
+        <location filename="../../gridclient/ui/main_window.py" line="430"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="398"/>
+        <location filename="../../gridclient/ui/main_window.py" line="416"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="206"/>
+        <location filename="../../gridclient/ui/main_window.py" line="209"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="279"/>
+        <source>New organization…</source>
+        <translation>新建组织…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="284"/>
+        <source>%n organization(s)</source>
+        <translation>
+            <numerusform>%n 个组织</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="311"/>
+        <source>Organizations</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="369"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <location filename="../../gridclient/ui/main_window.py" line="374"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="368"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="369"/>
+        <location filename="../../gridclient/ui/main_window.py" line="387"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="371"/>
+        <location filename="../../gridclient/ui/main_window.py" line="389"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="372"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="391"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="391"/>
+        <location filename="../../gridclient/ui/main_window.py" line="409"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="399"/>
+        <location filename="../../gridclient/ui/main_window.py" line="417"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="402"/>
+        <location filename="../../gridclient/ui/main_window.py" line="420"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="406"/>
+        <location filename="../../gridclient/ui/main_window.py" line="424"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="415"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="474"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="483"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="527"/>
+        <location filename="../../gridclient/ui/main_window.py" line="545"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="529"/>
+        <location filename="../../gridclient/ui/main_window.py" line="547"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="548"/>
-        <location filename="../../gridclient/ui/main_window.py" line="559"/>
+        <location filename="../../gridclient/ui/main_window.py" line="566"/>
+        <location filename="../../gridclient/ui/main_window.py" line="577"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="550"/>
+        <location filename="../../gridclient/ui/main_window.py" line="568"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="560"/>
+        <location filename="../../gridclient/ui/main_window.py" line="578"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="733"/>
+        <location filename="../../gridclient/ui/main_window.py" line="757"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="735"/>
+        <location filename="../../gridclient/ui/main_window.py" line="759"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="738"/>
+        <location filename="../../gridclient/ui/main_window.py" line="762"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="740"/>
+        <location filename="../../gridclient/ui/main_window.py" line="764"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="743"/>
+        <location filename="../../gridclient/ui/main_window.py" line="767"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="745"/>
+        <location filename="../../gridclient/ui/main_window.py" line="769"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="759"/>
+        <location filename="../../gridclient/ui/main_window.py" line="783"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="762"/>
+        <location filename="../../gridclient/ui/main_window.py" line="786"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="772"/>
+        <location filename="../../gridclient/ui/main_window.py" line="796"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="777"/>
+        <location filename="../../gridclient/ui/main_window.py" line="801"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="781"/>
+        <location filename="../../gridclient/ui/main_window.py" line="805"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="798"/>
+        <location filename="../../gridclient/ui/main_window.py" line="822"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="801"/>
+        <location filename="../../gridclient/ui/main_window.py" line="825"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="808"/>
+        <location filename="../../gridclient/ui/main_window.py" line="832"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="813"/>
+        <location filename="../../gridclient/ui/main_window.py" line="837"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="823"/>
+        <location filename="../../gridclient/ui/main_window.py" line="853"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="837"/>
+        <location filename="../../gridclient/ui/main_window.py" line="867"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="839"/>
+        <location filename="../../gridclient/ui/main_window.py" line="869"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="842"/>
+        <location filename="../../gridclient/ui/main_window.py" line="872"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="867"/>
+        <location filename="../../gridclient/ui/main_window.py" line="897"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="871"/>
+        <location filename="../../gridclient/ui/main_window.py" line="901"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="876"/>
+        <location filename="../../gridclient/ui/main_window.py" line="906"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="885"/>
+        <location filename="../../gridclient/ui/main_window.py" line="915"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="893"/>
+        <location filename="../../gridclient/ui/main_window.py" line="923"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="921"/>
+        <location filename="../../gridclient/ui/main_window.py" line="951"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="932"/>
+        <location filename="../../gridclient/ui/main_window.py" line="962"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1042"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1081"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1080"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1127"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1091"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1138"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1110"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1157"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1117"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1164"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1189"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1236"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1212"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1259"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="291"/>
+        <location filename="../../gridclient/ui/main_window.py" line="308"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="220"/>
+        <location filename="../../gridclient/ui/main_window.py" line="223"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2142,6 +2159,119 @@
         <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
+    </message>
+</context>
+<context>
+    <name>OrganizationDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="72"/>
+        <source>New organization</source>
+        <translation>新建组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="72"/>
+        <source>Organization</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="77"/>
+        <source>Add an organization</source>
+        <translation>新建组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="77"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="93"/>
+        <source>(not given)</source>
+        <translation>（未填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="100"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="102"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="103"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="104"/>
+        <source>Leader</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="105"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="107"/>
+        <source>Members</source>
+        <translation>成员数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="108"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="109"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="111"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="114"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="117"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="164"/>
+        <source>This organization no longer exists.</source>
+        <translation>该组织已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="173"/>
+        <source>There is no grid in the local data.</source>
+        <translation>本机数据中没有网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="197"/>
+        <source>Enter the organization&apos;s name.</source>
+        <translation>请填写组织名称。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="211"/>
+        <source>Choose the grid.</source>
+        <translation>请选择网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="262"/>
+        <source>Remove {name}? It disappears from the lists on every computer after the next sync.</source>
+        <translation>删除“{name}”？下次同步后，各台电脑的列表中都将不再显示该组织。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="264"/>
+        <source>Remove organization</source>
+        <translation>删除组织</translation>
     </message>
 </context>
 <context>
@@ -2308,302 +2438,302 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="210"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="212"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="213"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="215"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="220"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="222"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="337"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="339"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="224"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="234"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="237"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="237"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="238"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="254"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="260"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="262"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="283"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="283"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="286"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="287"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="328"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="330"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="338"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="340"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="339"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="341"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="340"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="342"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="356"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="357"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="356"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="358"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="375"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="389"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="454"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="463"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="465"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="530"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="532"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="534"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="536"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="537"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="539"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="643"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="645"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="650"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="652"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="656"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="658"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="674"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="676"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="758"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="760"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="768"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="770"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="773"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="775"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="794"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="796"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="794"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="796"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="804"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="809"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="813"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="815"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="813"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="815"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="826"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="828"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="831"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="833"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="843"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="845"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="847"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="848"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="850"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="869"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="871"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="978"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="980"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="989"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="991"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -3427,143 +3557,170 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="152"/>
+        <location filename="../../gridclient/ui/tables.py" line="153"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="153"/>
-        <location filename="../../gridclient/ui/tables.py" line="192"/>
+        <location filename="../../gridclient/ui/tables.py" line="154"/>
+        <location filename="../../gridclient/ui/tables.py" line="193"/>
+        <location filename="../../gridclient/ui/tables.py" line="215"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="154"/>
+        <location filename="../../gridclient/ui/tables.py" line="155"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="155"/>
+        <location filename="../../gridclient/ui/tables.py" line="156"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="156"/>
+        <location filename="../../gridclient/ui/tables.py" line="157"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="157"/>
+        <location filename="../../gridclient/ui/tables.py" line="158"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="70"/>
+        <location filename="../../gridclient/ui/tables.py" line="71"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="125"/>
+        <location filename="../../gridclient/ui/tables.py" line="126"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="186"/>
+        <location filename="../../gridclient/ui/tables.py" line="187"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="187"/>
+        <location filename="../../gridclient/ui/tables.py" line="188"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="188"/>
+        <location filename="../../gridclient/ui/tables.py" line="189"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="189"/>
+        <location filename="../../gridclient/ui/tables.py" line="190"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="190"/>
+        <location filename="../../gridclient/ui/tables.py" line="191"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="191"/>
+        <location filename="../../gridclient/ui/tables.py" line="192"/>
+        <location filename="../../gridclient/ui/tables.py" line="212"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="193"/>
+        <location filename="../../gridclient/ui/tables.py" line="194"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="208"/>
+        <location filename="../../gridclient/ui/tables.py" line="209"/>
+        <source>Organization</source>
+        <translation>组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="210"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="211"/>
+        <source>Leader</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="213"/>
+        <source>Members</source>
+        <translation>成员数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="214"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="230"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="209"/>
+        <location filename="../../gridclient/ui/tables.py" line="231"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="210"/>
+        <location filename="../../gridclient/ui/tables.py" line="232"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="211"/>
+        <location filename="../../gridclient/ui/tables.py" line="233"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="212"/>
+        <location filename="../../gridclient/ui/tables.py" line="234"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="235"/>
+        <location filename="../../gridclient/ui/tables.py" line="257"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="247"/>
+        <location filename="../../gridclient/ui/tables.py" line="269"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="248"/>
+        <location filename="../../gridclient/ui/tables.py" line="270"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="249"/>
+        <location filename="../../gridclient/ui/tables.py" line="271"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="250"/>
+        <location filename="../../gridclient/ui/tables.py" line="272"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="251"/>
+        <location filename="../../gridclient/ui/tables.py" line="273"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="252"/>
+        <location filename="../../gridclient/ui/tables.py" line="274"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="253"/>
+        <location filename="../../gridclient/ui/tables.py" line="275"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>

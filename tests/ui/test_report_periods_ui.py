@@ -26,7 +26,9 @@ from tests.ui.test_report_ui import store as store
 from tests.unit.reports.pdftext import pdf_text, squeeze
 
 REPORTS_WITH_A_PERIOD = [
-    k for k in ReportKind if k not in (ReportKind.ROSTER, ReportKind.HOUSEHOLD_ROSTER)
+    k
+    for k in ReportKind
+    if k not in (ReportKind.ROSTER, ReportKind.HOUSEHOLD_ROSTER, ReportKind.ORGANIZATION_ROSTER)
 ]
 
 

@@ -203,3 +203,39 @@ def test_a_real_roster_imported_on_one_laptop_reaches_the_township(
     assert olga.birth_date == date(1985, 6, 1) and "仅知年月" in olga.notes
     baby = people["周小宝"]
     assert baby.id_number == "" and baby.birth_date == date(2026, 1, 1)
+
+
+def test_an_organization_added_on_a_laptop_is_on_the_township_roster(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """Issue #16 item 5: a 调解委员会 registered on w1 syncs; the township laptop lists it
+    and prints it in the 组织名册 (its leader's phone masked for a worker, full for the
+    township); removed on w1, it leaves both after the next syncs."""
+    from gridclient.reports.data import build_organization_roster
+    from gridclient.storage.queries import AreaFilter, OrganizationQueries
+    from gridcore.domain.entities import Organization
+    from gridcore.domain.enums import OrganizationKind
+
+    w1, t1 = laptops["w1"], laptops["t1"]
+    committee = Organization(
+        grid_id=world.areas["G1"],
+        name="幸福社区人民调解委员会",
+        kind=OrganizationKind.MEDIATION_COMMITTEE,
+        leader="赵佳",
+        phone="13912345678",
+        members=7,
+    )
+    with w1.store.unit_of_work(actor="w1") as uow:
+        uow.create(committee)
+    assert w1.sync().ok and t1.sync().ok
+    assert committee.id in OrganizationQueries(t1.store.engine).organization_ids(AreaFilter())
+    township = build_organization_roster(t1.store, TOWNSHIP, Role.TOWNSHIP)
+    [row] = [r for r in township.rows if r[1] == "幸福社区人民调解委员会"]
+    assert row[2:6] == ("人民调解委员会", "赵佳", "13912345678", 7)
+    worker = build_organization_roster(w1.store, TOWNSHIP, Role.WORKER)
+    [row] = [r for r in worker.rows if r[1] == "幸福社区人民调解委员会"]
+    assert row[4] == "139****5678"
+    with w1.store.unit_of_work(actor="w1") as uow:
+        uow.delete(EntityKind.ORGANIZATION, committee.id)
+    assert w1.sync().ok and t1.sync().ok
+    assert committee.id not in OrganizationQueries(t1.store.engine).organization_ids(AreaFilter())
