@@ -35,7 +35,7 @@ from gridcore.domain.codec import (
 from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridcore.domain.eventnumber import format_event_number, number_year
-from gridcore.domain.holidays import WorkCalendar
+from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.domain.workflow import IllegalTransition, derive_state, next_state
 from gridcore.protocol import (
     Op,
@@ -52,9 +52,9 @@ from gridserver.db import (
     catalog,
     conflicts,
     event_numbers,
+    holidays,
     op_log,
     records,
-    stored_holidays,
     users,
     utcnow,
 )
@@ -188,7 +188,13 @@ class Context:
                 shared.catalog = None if document is None else EventCatalog.from_json(document)
             except CatalogError:
                 shared.catalog = None
-            shared.calendar = stored_holidays(self.conn)
+            stored = self.conn.execute(
+                select(holidays.c.document).where(holidays.c.id == 1)
+            ).scalar_one_or_none()
+            try:
+                shared.calendar = None if stored is None else WorkCalendar.from_json(stored)
+            except HolidayError:
+                shared.calendar = None
             if shared.catalog is not None:
                 shared.catalog = shared.catalog.with_calendar(shared.calendar)
             shared.catalog_loaded = True

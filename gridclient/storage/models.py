@@ -222,6 +222,8 @@ class EventRow(RecordRow):
     attachments: Mapped[list[str]]
     category_name: Mapped[str] = mapped_column(Text, default="")
     time_limit_days: Mapped[int | None] = mapped_column(Integer)
+    time_limit_hours: Mapped[int | None] = mapped_column(Integer)
+    limit_kind: Mapped[str] = mapped_column(String, default="calendar")
     catalog_revision: Mapped[int] = mapped_column(Integer, default=0)
     terms_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     number: Mapped[str] = mapped_column(String, default="")
@@ -300,6 +302,8 @@ class EventCategoryRow(Base):
     ledger: Mapped[str] = mapped_column(String)
     time_limits: Mapped[dict[str, Any]]
     active: Mapped[bool] = mapped_column(Boolean)
+    limit_kind: Mapped[str] = mapped_column(String, default="calendar")
+    hour_limits: Mapped[dict[str, Any]]
     position: Mapped[int] = mapped_column(Integer)
     """Order in the catalog document, so lists show the categories as the server does."""
 
