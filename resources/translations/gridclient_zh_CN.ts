@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="441"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="450"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="444"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="449"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="453"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="458"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="452"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="461"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="460"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="469"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="463"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="472"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="465"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="474"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="467"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="476"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="468"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="477"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="494"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="503"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="508"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="506"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -451,193 +451,203 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="603"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="597"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="606"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="615"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="624"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="616"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="617"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="618"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="619"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="620"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="621"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="622"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="631"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="623"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="632"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="624"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="633"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="634"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="648"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="657"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="650"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="659"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="652"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="661"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="653"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="662"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="655"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="664"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="658"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="744"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="797"/>
+        <source>{hours} hours</source>
+        <translation>{hours} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="799"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
+        <source>{days} working days</source>
+        <translation>{days} 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="803"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="806"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="792"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="808"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="844"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="860"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="687"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="724"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="773"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="737"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="746"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="760"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="769"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="775"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="784"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="777"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="786"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -645,62 +655,62 @@
 <context>
     <name>EventFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="177"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="176"/>
         <source>Title, description or location</source>
         <translation>标题、描述或地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="187"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="186"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="193"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="192"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="197"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="208"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="207"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="210"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="209"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="222"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="221"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="224"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="229"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -708,128 +718,138 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="209"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="211"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="216"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="218"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="236"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="238"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="238"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="240"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="253"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="262"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="262"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="294"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="296"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="320"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="322"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="332"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="335"/>
+        <source>{hours} hours</source>
+        <translation>{hours} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="337"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="332"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="339"/>
+        <source>{days} working days</source>
+        <translation>{days} 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="341"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="343"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="352"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="346"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="355"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="351"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="360"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="366"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1108,37 +1128,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="127"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="129"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="151"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="153"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="186"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="186"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="188"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -2001,47 +2021,47 @@
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="905"/>
+        <location filename="../../gridclient/ui/main_window.py" line="907"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="916"/>
+        <location filename="../../gridclient/ui/main_window.py" line="918"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1026"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1028"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1064"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1066"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1075"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1077"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1094"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1096"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1101"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1103"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1173"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1175"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1196"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
@@ -2151,42 +2171,42 @@
 <context>
     <name>PeriodFilter</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="80"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
         <source>Last 7 days</source>
         <translation>近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="87"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="92"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="93"/>
         <source>to</source>
         <translation>至</translation>
     </message>
@@ -3068,17 +3088,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="294"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="293"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="302"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="301"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="304"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="303"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
@@ -3086,12 +3106,12 @@
 <context>
     <name>_Bar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="161"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="163"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="162"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="164"/>
         <source>Show the whole list again</source>
         <translation>重新显示全部记录</translation>
     </message>
