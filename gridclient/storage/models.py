@@ -260,7 +260,8 @@ class EventStatusRow(Base):
     """The ``EventState`` code; None when the history cannot be folded."""
     open: Mapped[bool] = mapped_column(Boolean)
     deadline: Mapped[datetime | None]
-    """The catalog deadline (UTC); None when the category is unknown here."""
+    """The event's deadline (``catalog.event_deadline``: its own terms, the holiday
+    calendar held; UTC); None when the history cannot be folded."""
     late: Mapped[bool] = mapped_column(Boolean)
     """Finished (closed or self-resolved) after the deadline: 超期 for good. An open
     event is 超期 once ``deadline`` has passed, which the query compares with now."""
