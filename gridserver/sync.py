@@ -675,7 +675,7 @@ def _create(
 ) -> Outcome:
     record = _full_record(kind, record_id, {n: new for n, (_, new) in values.items()})
     fields = encode_fields(record)
-    validation.check_tags(kind, None, fields, fields, ctx.now)
+    validation.check_record(kind, None, fields, fields, ctx.now)
     placement = _place(ctx, kind, record_id, fields, previous=None)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
@@ -890,7 +890,9 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
     clean: OpStatus = "applied" if op.base_version == row.version else "merged"
     if not merge.updates:
         return Outcome(clean, row.version)
-    validation.check_tags(kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now)
+    validation.check_record(
+        kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now
+    )
     version, placement = _write_version(ctx, kind, row, merge.updates)
     first_conflict = None
     for conflict in merge.conflicts:

@@ -153,6 +153,7 @@ class ResidentRow(RecordRow):
     household_id: Mapped[str] = mapped_column(String, index=True)
     name: Mapped[str] = mapped_column(String)
     id_number: Mapped[str] = mapped_column(String, index=True)
+    id_type: Mapped[str] = mapped_column(String, default="resident_id")
     gender: Mapped[str | None] = mapped_column(String)
     birth_date: Mapped[date | None]
     relation: Mapped[str] = mapped_column(String)

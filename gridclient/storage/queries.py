@@ -87,16 +87,23 @@ class HouseholdQueries:
         self._engine = engine
 
     def household_ids(
-        self, grid_ids: Sequence[str] | None = None, *, area: AreaFilter | None = None
+        self,
+        grid_ids: Sequence[str] | None = None,
+        *,
+        area: AreaFilter | None = None,
+        tags: Sequence[str] | None = None,
     ) -> list[str]:
         """Live households in natural address order (1组2号 before 1组10号: the order a
-        worker walks them). SQLite cannot sort numbers inside text, so the sort key is
-        computed here, once per row, on the task runner."""
+        worker walks them), only those carrying one of ``tags`` when given. SQLite cannot
+        sort numbers inside text, so the sort key is computed here, once per row, on the
+        task runner."""
         if area is None:
             area = AreaFilter(None if grid_ids is None else tuple(grid_ids))
         query = _household_scope(
             select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number), area
         )
+        if tags is not None:
+            query = query.where(household_tagged(tags))
         with _reading(self._engine) as connection:
             rows = connection.execute(query).all()
         ordered = sorted(rows, key=lambda r: (natural_key(r.address), natural_key(r.number), r.id))
@@ -483,6 +490,13 @@ def group_member(code: str, today: date) -> ColumnElement[bool]:
             bounds.append(ResidentRow.birth_date <= up_to)
         member = and_(member, or_(*within, and_(*bounds)))
     return member
+
+
+def household_tagged(codes: Sequence[str]) -> ColumnElement[bool]:
+    """A household row carrying any of the tag ``codes`` (低保户, the three 防返贫监测
+    kinds, …): an exact test on the JSON array, as :func:`group_member`."""
+    values = func.json_each(HouseholdRow.tags).table_valued("value")
+    return select(literal(1)).where(values.c.value.in_(list(codes))).exists()
 
 
 def _label(enum: type[StrEnum], code: str | None) -> str:

@@ -80,6 +80,7 @@ from gridclient.ui.tasks import TaskContext
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import EntityKind, SpecialGroup
+from gridcore.domain.programs import household_programs, program_tags
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
     from gridclient.ui.login import PasswordPrompt
@@ -200,6 +201,17 @@ class MainWindow(QMainWindow):
         for days in NOT_VISITED_CHOICES:
             self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
         self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
+        # 低保户, 防返贫监测户, 党员中心户 …: the households of one program.
+        self.program = QComboBox()
+        self.program.addItem(self.tr("All programs"), None)
+        for code, label in household_programs():
+            self.program.addItem(label, code)
+        self.program.currentIndexChanged.connect(lambda _i: self.load_households())
+        household_filters = QWidget()
+        filter_row = QHBoxLayout(household_filters)
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        filter_row.addWidget(_labelled(self.tr("Show:"), self.recency))
+        filter_row.addWidget(self.program)
         sync_states = SyncStateQueries(self.ctx.store.engine)
         self.model = household_model(self.households, self.runner, sync_states)
         self.household_pane = ListPane(
@@ -207,7 +219,7 @@ class MainWindow(QMainWindow):
             self.model,
             lambda n: self.tr("%n household(s)", "", n),
             (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
-            _labelled(self.tr("Show:"), self.recency),
+            household_filters,
         )
         self.count_label = self.household_pane.count_label
         self.household_pane.table.open_requested.connect(self.open_household)
@@ -648,9 +660,11 @@ class MainWindow(QMainWindow):
     def load_households(self) -> None:
         area, days = self._area, self.recency.currentData()
         queries, figures = self.households, self.figures
+        program = self.program.currentData()
+        tags = [t.value for t in program_tags(program)[1]] if isinstance(program, str) else None
 
         def ids() -> list[str]:
-            found = queries.household_ids(area=area)
+            found = queries.household_ids(area=area, tags=tags)
             if not days:
                 return found
             wanted = figures.not_visited_ids(area, int(days))

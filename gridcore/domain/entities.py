@@ -20,6 +20,7 @@ from gridcore.domain.enums import (
     EventActionKind,
     Gender,
     HouseholdTag,
+    IdDocumentType,
     Ledger,
     LimitKind,
     OrganizationKind,
@@ -105,6 +106,8 @@ class Resident(Record):
     household_id: str
     name: str = field(repr=False)
     id_number: str = field(default="", repr=False)
+    id_type: IdDocumentType = IdDocumentType.RESIDENT_ID
+    """证件类型 of ``id_number`` (a passport number for a foreigner, …)."""
     gender: Gender | None = None
     birth_date: date | None = None
     relation: Relation = Relation.OTHER

@@ -129,6 +129,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "removal_reason": "删除原因",
     "household_id": "所属住户",
     "id_number": "身份证号",
+    "id_type": "证件类型",
     "gender": "性别",
     "birth_date": "出生日期",
     "relation": "与户主关系",

@@ -148,12 +148,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="598"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="600"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -161,136 +161,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="327"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="332"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="333"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="335"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="336"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="338"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="339"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="352"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="354"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="354"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="355"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="357"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="358"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="360"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="476"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="493"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="477"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="477"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="494"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="478"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="495"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="487"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="488"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="489"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="490"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="491"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="492"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="497"/>
         <location filename="../../gridclient/ui/conflicts.py" line="498"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="499"/>
         <location filename="../../gridclient/ui/conflicts.py" line="500"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="501"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="502"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="505"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="506"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="507"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="508"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="521"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="522"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="525"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="526"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="532"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="533"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="566"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="571"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -1207,7 +1207,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="133"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="396"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="441"/>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
@@ -1233,129 +1233,158 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="157"/>
+        <source>The sheet of the workbook that holds the roster</source>
+        <translation>花名册所在的工作表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="160"/>
         <source>Excel file</source>
         <translation>Excel文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="158"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="161"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
         <source>Into grid</source>
         <translation>导入到网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="167"/>
         <source>Show only rows with errors</source>
         <translation>只显示有错误的行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="184"/>
         <source>Save rows with errors…</source>
         <translation>导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="181"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="186"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="183"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="188"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="186"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="191"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="245"/>
         <source>Choose the grid…</source>
         <translation>请选择网格…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="253"/>
         <source>There is no grid in the local data to import into.</source>
         <translation>本地数据中没有可导入的网格。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="274"/>
         <source>Import %n row(s)</source>
         <translation>
             <numerusform>导入 %n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="316"/>
         <source>Choose roster</source>
         <translation>选择花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="299"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="316"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="396"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="310"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="327"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="329"/>
-        <source>Header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
-        <translation>表头在第 {rows} 行；可导入 {ok} 行，有错误 {bad} 行。</translation>
+        <location filename="../../gridclient/ui/import_dialog.py" line="350"/>
+        <source>Sheet “{sheet}”, header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
+        <translation>工作表“{sheet}”，表头在第 {rows} 行。可导入 {ok} 行，有错误 {bad} 行。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/import_dialog.py" line="362"/>
+        <source>%n row(s) to import have a warning: check them before importing.</source>
+        <translation>
+            <numerusform>可导入的行中有 %n 行有提示，请在导入前核对。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/import_dialog.py" line="370"/>
+        <source>%n total, signature or note line(s) below the table skipped.</source>
+        <translation>
+            <numerusform>已跳过表格下方的合计、签字或说明行 %n 行。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="338"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="377"/>
         <source>Columns not imported: {columns}</source>
         <translation>不导入的列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="343"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="382"/>
         <source>Checked. Nothing has been written yet.</source>
         <translation>检查完毕，尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="355"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="394"/>
         <source>Save rows with errors</source>
         <translation>导出错误行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="402"/>
         <source>Saving the rows with errors…</source>
         <translation>正在导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="372"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="411"/>
         <source>Saved {count} row(s) with their reasons to {path}.</source>
         <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="427"/>
         <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
         <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="399"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="438"/>
+        <source>{count} row(s) have a warning, such as row {line}: {warning}. Import them as they are?</source>
+        <translation>有 {count} 行有提示，例如第 {line} 行：{warning}。是否照常导入？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/import_dialog.py" line="444"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="431"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="476"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="437"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="482"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="448"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="493"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="485"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="530"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -1647,431 +1676,436 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="148"/>
+        <location filename="../../gridclient/ui/main_window.py" line="149"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="148"/>
+        <location filename="../../gridclient/ui/main_window.py" line="149"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="199"/>
+        <location filename="../../gridclient/ui/main_window.py" line="200"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="201"/>
+        <location filename="../../gridclient/ui/main_window.py" line="202"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="210"/>
+        <location filename="../../gridclient/ui/main_window.py" line="213"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="216"/>
+        <location filename="../../gridclient/ui/main_window.py" line="228"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="236"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="226"/>
+        <location filename="../../gridclient/ui/main_window.py" line="238"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="237"/>
+        <location filename="../../gridclient/ui/main_window.py" line="249"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="252"/>
+        <location filename="../../gridclient/ui/main_window.py" line="264"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="277"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="277"/>
+        <location filename="../../gridclient/ui/main_window.py" line="289"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="278"/>
+        <location filename="../../gridclient/ui/main_window.py" line="290"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="280"/>
+        <location filename="../../gridclient/ui/main_window.py" line="292"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="281"/>
+        <location filename="../../gridclient/ui/main_window.py" line="293"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="283"/>
-        <location filename="../../gridclient/ui/main_window.py" line="743"/>
+        <location filename="../../gridclient/ui/main_window.py" line="295"/>
+        <location filename="../../gridclient/ui/main_window.py" line="757"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="333"/>
+        <location filename="../../gridclient/ui/main_window.py" line="345"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="336"/>
+        <location filename="../../gridclient/ui/main_window.py" line="348"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="346"/>
+        <location filename="../../gridclient/ui/main_window.py" line="358"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="347"/>
+        <location filename="../../gridclient/ui/main_window.py" line="359"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="348"/>
+        <location filename="../../gridclient/ui/main_window.py" line="360"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="363"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="364"/>
+        <location filename="../../gridclient/ui/main_window.py" line="376"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="378"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="392"/>
+        <location filename="../../gridclient/ui/main_window.py" line="404"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="400"/>
+        <location filename="../../gridclient/ui/main_window.py" line="412"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="398"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="339"/>
+        <location filename="../../gridclient/ui/main_window.py" line="206"/>
+        <source>All programs</source>
+        <translation>全部类别户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="344"/>
+        <location filename="../../gridclient/ui/main_window.py" line="356"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <location filename="../../gridclient/ui/main_window.py" line="368"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <location filename="../../gridclient/ui/main_window.py" line="369"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="359"/>
+        <location filename="../../gridclient/ui/main_window.py" line="371"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="360"/>
+        <location filename="../../gridclient/ui/main_window.py" line="372"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="361"/>
+        <location filename="../../gridclient/ui/main_window.py" line="373"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="379"/>
+        <location filename="../../gridclient/ui/main_window.py" line="391"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="399"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="390"/>
+        <location filename="../../gridclient/ui/main_window.py" line="402"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="394"/>
+        <location filename="../../gridclient/ui/main_window.py" line="406"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="403"/>
+        <location filename="../../gridclient/ui/main_window.py" line="415"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="462"/>
+        <location filename="../../gridclient/ui/main_window.py" line="474"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="471"/>
+        <location filename="../../gridclient/ui/main_window.py" line="483"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="515"/>
+        <location filename="../../gridclient/ui/main_window.py" line="527"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="517"/>
+        <location filename="../../gridclient/ui/main_window.py" line="529"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="536"/>
-        <location filename="../../gridclient/ui/main_window.py" line="547"/>
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <location filename="../../gridclient/ui/main_window.py" line="559"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="538"/>
+        <location filename="../../gridclient/ui/main_window.py" line="550"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <location filename="../../gridclient/ui/main_window.py" line="560"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="719"/>
+        <location filename="../../gridclient/ui/main_window.py" line="733"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="721"/>
+        <location filename="../../gridclient/ui/main_window.py" line="735"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="724"/>
+        <location filename="../../gridclient/ui/main_window.py" line="738"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="726"/>
+        <location filename="../../gridclient/ui/main_window.py" line="740"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="729"/>
+        <location filename="../../gridclient/ui/main_window.py" line="743"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="731"/>
+        <location filename="../../gridclient/ui/main_window.py" line="745"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="745"/>
+        <location filename="../../gridclient/ui/main_window.py" line="759"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="748"/>
+        <location filename="../../gridclient/ui/main_window.py" line="762"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="758"/>
+        <location filename="../../gridclient/ui/main_window.py" line="772"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="763"/>
+        <location filename="../../gridclient/ui/main_window.py" line="777"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="767"/>
+        <location filename="../../gridclient/ui/main_window.py" line="781"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="784"/>
+        <location filename="../../gridclient/ui/main_window.py" line="798"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="787"/>
+        <location filename="../../gridclient/ui/main_window.py" line="801"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="794"/>
+        <location filename="../../gridclient/ui/main_window.py" line="808"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="799"/>
+        <location filename="../../gridclient/ui/main_window.py" line="813"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="809"/>
+        <location filename="../../gridclient/ui/main_window.py" line="823"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="823"/>
+        <location filename="../../gridclient/ui/main_window.py" line="837"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="825"/>
+        <location filename="../../gridclient/ui/main_window.py" line="839"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="828"/>
+        <location filename="../../gridclient/ui/main_window.py" line="842"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="853"/>
+        <location filename="../../gridclient/ui/main_window.py" line="867"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="857"/>
+        <location filename="../../gridclient/ui/main_window.py" line="871"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="862"/>
+        <location filename="../../gridclient/ui/main_window.py" line="876"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="871"/>
+        <location filename="../../gridclient/ui/main_window.py" line="885"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="879"/>
+        <location filename="../../gridclient/ui/main_window.py" line="893"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="907"/>
+        <location filename="../../gridclient/ui/main_window.py" line="921"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="918"/>
+        <location filename="../../gridclient/ui/main_window.py" line="932"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1028"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1042"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1066"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1080"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1077"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1091"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1096"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1110"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1103"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1117"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1175"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1189"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1212"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="279"/>
+        <location filename="../../gridclient/ui/main_window.py" line="291"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="208"/>
+        <location filename="../../gridclient/ui/main_window.py" line="220"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2294,297 +2328,302 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="203"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="210"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="206"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="213"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="213"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="220"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="215"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="325"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="337"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="221"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="224"/>
+        <source>Households</source>
+        <translation>户类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="224"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="237"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="227"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="238"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="231"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="262"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="269"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="283"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="272"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="316"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="328"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="326"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="338"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="327"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="339"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="328"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="340"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="341"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="342"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="344"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="356"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="373"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="375"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="387"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="440"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="452"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="451"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="463"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="511"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="530"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="515"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="534"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="518"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="537"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="524"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="543"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="623"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="643"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="630"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="650"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="656"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="654"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="674"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="738"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="758"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="748"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="768"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="753"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="773"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="794"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="794"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="784"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="804"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="789"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="809"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="793"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="813"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="793"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="813"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="826"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="831"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="825"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="845"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="828"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="848"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="849"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="869"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="958"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="978"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="969"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="989"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2592,204 +2631,214 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="146"/>
         <source>Resident</source>
         <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last. A key ending in ``_more`` continues the row above without a title of its own. Groups whose roster prints the child&apos;s guardian (监护人, 监护人电话).</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="145"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="146"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="152"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="153"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="176"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="397"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="184"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="188"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="189"/>
-        <location filename="../../gridclient/ui/resident_form.py" line="197"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="193"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="201"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="226"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="230"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="229"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="233"/>
         <source>Left behind, children</source>
         <translation>留守、困境儿童</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="230"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="234"/>
         <source>Elderly</source>
         <translation>老年人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="231"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="235"/>
         <source>Disability, veterans</source>
         <translation>残疾人、优抚、退役军人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="232"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="236"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="233"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="237"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="247"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="255"/>
         <source>Counted only within its ages</source>
         <translation>仅在规定年龄内计入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="256"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="260"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="263"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="267"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="277"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="281"/>
         <source>Disability certificate number</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="282"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="286"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="290"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="294"/>
         <source>Guardian: relation and name</source>
         <translation>监护人：关系和姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="299"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="303"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="303"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="307"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="321"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="325"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="323"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="327"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="325"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="329"/>
+        <source>Document</source>
+        <translation>证件类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="330"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="332"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="337"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="333"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="338"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="334"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="339"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="335"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="340"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="337"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="342"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="338"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="343"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="339"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="344"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="340"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="345"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="346"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="351"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="347"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="352"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="437"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="399"/>
+        <source>Letters and digits as on the document</source>
+        <translation>按证件上的字母和数字填写</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/resident_form.py" line="460"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="451"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="474"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="454"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="477"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="516"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="539"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="520"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="543"/>
         <source>Choose the relation to the head of household.</source>
         <translation>请选择与户主的关系。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="545"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="568"/>
         <source>Guardian&apos;s phone: {problem}</source>
         <translation>监护人电话：{problem}</translation>
     </message>
@@ -2805,35 +2854,35 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="636"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="637"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="640"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="645"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="652"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -3205,7 +3254,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="112"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="271"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="272"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
@@ -3221,171 +3270,176 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <source>Document type</source>
+        <translation>证件类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>Disability certificate no.</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Issuing body</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="152"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="177"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="178"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="185"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="186"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="197"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="198"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="199"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="200"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="260"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="261"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="261"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="262"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="274"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="279"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="280"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="282"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="284"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="287"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="614"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="615"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="616"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

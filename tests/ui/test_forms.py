@@ -167,6 +167,31 @@ def test_door_to_door_add_resident_by_id_number(qtbot, ctx, household_id) -> Non
     assert [op.kind.value for op in ops_for(ctx, EntityKind.RESIDENT, resident.id)] == ["create"]
 
 
+def test_a_foreign_resident_is_added_with_a_passport(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    from gridcore.domain.enums import IdDocumentType
+
+    dialog = open_household(qtbot, ctx, household_id)
+    form = add_member(qtbot, dialog)
+    type_text(qtbot, form.name_edit, "Anna Müller")
+    form.id_type_combo.setCurrentIndex(form.id_type_combo.findData(IdDocumentType.PASSPORT))
+    assert "Letters and digits" in form.id_field.edit.placeholderText()
+    type_text(qtbot, form.id_field.edit, "e1")
+    assert not form.id_error.isVisible()  # not judged as a 居民身份证 number while typing
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.OTHER))
+    click(qtbot, form.ok_button)
+    assert form.isVisible() and "护照号码应为5—20位字母或数字" in form.id_error.text()
+    form.id_field.edit.clear()
+    type_text(qtbot, form.id_field.edit, "e12345678")
+    assert form.birth_date() is None and form.gender() is None  # a passport says neither
+    click(qtbot, form.ok_button)
+    assert not form.isVisible()
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    with ctx.store.read() as repos:
+        [anna] = repos.records.residents_by_id_number("E12345678")
+    assert anna.id_type is IdDocumentType.PASSPORT and anna.name == "Anna Müller"
+
+
 def test_typed_birth_date_that_disagrees_is_flagged(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
     dialog = open_household(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)

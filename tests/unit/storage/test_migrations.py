@@ -309,7 +309,7 @@ def test_0010_carries_events_over_as_calendar_days(db_path: Path) -> None:
     key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
     engine = create_store_engine(db_path, key)
     try:
-        upgrade(engine, "0008")
+        upgrade(engine, "0009")
         with write_connection(engine) as connection:
             connection.execute(
                 text(
