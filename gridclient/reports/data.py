@@ -41,7 +41,7 @@ from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import age_on, today_cst
-from gridcore.domain.catalog import EventCatalog, event_category_name
+from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
 from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import (
     AreaLevel,
@@ -52,6 +52,7 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    LimitKind,
     OrganizationKind,
     Relation,
     Role,
@@ -896,6 +897,13 @@ def _catalog_note(catalog: EventCatalog, lines: Sequence[_EventLine]) -> str:
     )
     if inferred:
         text += f"；其中 {inferred} 件为系统升级前上报，时限按升级时的事项清单补记"
+    if any(x.event.limit_kind is LimitKind.WORKING for x in lines):
+        calendar = catalog.calendar
+        text += (
+            f"；工作日按节假日安排（{calendar.version or '内置'}"
+            f"{f'，第 {calendar.revision} 次修订' if calendar.revision else ''}）计算，"
+            "当日办结的事项 17:00 后上报的顺延至下一工作日"
+        )
     return text + "。"
 
 
@@ -935,7 +943,7 @@ def build_event_ledger(
                     e.ledger.label,
                     e.urgency.label,
                     line.handler,
-                    _local_day(s.deadline),
+                    deadline_text(s.deadline),
                     s.state.label,
                     "" if voided else _local_day(s.finished_at),
                     _overdue_text(s),

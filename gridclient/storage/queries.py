@@ -55,6 +55,7 @@ from gridcore.domain.agegroups import (
     effective_codes,
     today_cst,
 )
+from gridcore.domain.catalog import deadline_text
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import (
     AreaLevel,
@@ -848,9 +849,7 @@ class EventQueries:
                         urgency=_label(Urgency, row.urgency),
                         reported=row.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
                         state=_label(EventState, row.state) if known else "",
-                        deadline=""
-                        if deadline is None or not known
-                        else deadline.astimezone(CST).strftime("%Y-%m-%d"),
+                        deadline="" if deadline is None or not known else deadline_text(deadline),
                         overdue=known
                         and (
                             bool(row.late)

@@ -22,6 +22,7 @@ from gridcore.domain.enums import (
     HouseholdTag,
     IdDocumentType,
     Ledger,
+    LimitKind,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -194,8 +195,12 @@ class Event(Record):
     category_name: str = ""
     """The terms it was reported under (see :func:`gridcore.domain.catalog.stamp_terms`):
     the category's name then, its time limit in days for ``urgency`` (None only on an
-    event stored before terms were kept) and the catalog revision."""
+    event stored before terms were kept; 0 with an hour limit), the hours of an hour
+    limit, how its days count (an event stored before working days existed: calendar
+    days, as it was then) and the catalog revision."""
     time_limit_days: int | None = None
+    time_limit_hours: int | None = None
+    limit_kind: LimitKind = LimitKind.CALENDAR
     catalog_revision: int = 0
     terms_inferred: bool = False
     """The terms were filled in afterwards (by a migration, from the catalog of that

@@ -22,6 +22,7 @@ __all__ = [
     "HouseholdTag",
     "IdDocumentType",
     "Ledger",
+    "LimitKind",
     "OrganizationKind",
     "PopulationType",
     "Relation",
@@ -571,3 +572,19 @@ class ChangeKind(StrEnum):
     DELETE = "delete"
     RESOLVE = "resolve"
     """Decide a conflict record (see ``gridcore.protocol``): keep one side."""
+
+
+class LimitKind(_Labelled):
+    """How a category's day limits count (a catalog field; each event keeps its own)."""
+
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+_set_labels(
+    LimitKind,
+    {
+        "calendar": "自然日",
+        "working": "工作日",
+    },
+)

@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="441"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="450"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="444"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="449"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="453"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="458"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="452"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="461"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="460"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="469"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="463"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="472"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="465"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="474"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="467"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="476"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="468"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="477"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="494"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="503"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="508"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="511"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="506"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="515"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -451,193 +451,203 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="603"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="597"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="606"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="613"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="615"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="624"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="616"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="617"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="618"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="619"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="620"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="621"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="622"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="631"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="623"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="632"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="624"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="633"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="634"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="648"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="657"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="650"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="659"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="652"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="661"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="653"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="662"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="655"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="664"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="658"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="744"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="752"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="797"/>
+        <source>{hours} hours</source>
+        <translation>{hours} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="799"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
+        <source>{days} working days</source>
+        <translation>{days} 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="803"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="806"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="792"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="808"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="844"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="860"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="687"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="724"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="773"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="737"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="746"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="760"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="769"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="775"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="784"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="777"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="786"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -708,128 +718,138 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="209"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="211"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="216"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="218"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="236"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="238"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="238"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="240"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="246"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="248"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="253"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="262"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="262"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="294"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="296"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="320"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="322"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="332"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="335"/>
+        <source>{hours} hours</source>
+        <translation>{hours} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="337"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="332"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="339"/>
+        <source>{days} working days</source>
+        <translation>{days} 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="341"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="347"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="343"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="352"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="346"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="355"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="351"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="360"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="366"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1108,37 +1128,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="127"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="129"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="151"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="153"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="173"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="175"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="186"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="186"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="188"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -2164,112 +2184,112 @@
 <context>
     <name>OrganizationDialog</name>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="72"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="73"/>
         <source>New organization</source>
         <translation>新建组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="72"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="73"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="77"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="78"/>
         <source>Add an organization</source>
         <translation>新建组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="77"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="78"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="93"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="100"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="100"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="106"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="102"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="108"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="103"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="109"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="104"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="110"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="105"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="111"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="107"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="113"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="108"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="114"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="109"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="115"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="111"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="117"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="114"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="120"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="117"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="123"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="164"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="183"/>
         <source>This organization no longer exists.</source>
         <translation>该组织已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="173"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="192"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="197"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="216"/>
         <source>Enter the organization&apos;s name.</source>
         <translation>请填写组织名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="211"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="230"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="262"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="281"/>
         <source>Remove {name}? It disappears from the lists on every computer after the next sync.</source>
         <translation>删除“{name}”？下次同步后，各台电脑的列表中都将不再显示该组织。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="264"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="283"/>
         <source>Remove organization</source>
         <translation>删除组织</translation>
     </message>
