@@ -9,7 +9,7 @@
   is what an event without the field decodes to, so laptops need not fetch the events
   again: no new version, no feed position.
 
-Revision ID: 0006_time_limits
+Revision ID: 0005_time_limits
 Revises: 0004_event_terms
 Create Date: 2026-12-03 17:10:00
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0006_time_limits"
+revision = "0005_time_limits"
 down_revision = "0004_event_terms"
 branch_labels = None
 depends_on = None
