@@ -137,6 +137,7 @@ OpReason = Literal[
     "duplicate",
     "busy",
     "already_resolved",
+    "registered_elsewhere",
 ]
 """Stable codes of a rejected op (and ``deleted`` for an edit that met a tombstone)."""
 

@@ -45,7 +45,7 @@ from gridcore.protocol import (
     PushResponse,
     is_valid_entity_id,
 )
-from gridserver import validation
+from gridserver import persons, validation
 from gridserver.db import (
     Database,
     catalog,
@@ -659,6 +659,9 @@ def _create(
     fields = encode_fields(record)
     validation.check_record(kind, None, fields, fields, ctx.now)
     placement = _place(ctx, kind, record_id, fields, previous=None)
+    number = persons.registered_id(kind.value, fields)
+    if number is not None:
+        persons.check_not_registered(ctx.conn, number, record_id, ctx.scope.contains)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
     elif kind is EntityKind.VISIT:
@@ -686,6 +689,7 @@ def _create(
         fields=fields,
         field_versions={},
         updated_by=ctx.caller.user_id,
+        id_number=number,
     )
     if ctx.deferred:
         ctx.conn.inserts.append(row)
@@ -783,7 +787,13 @@ def _delete(ctx: Context, op: Op, row: Any) -> Outcome:
     ctx.conn.execute(
         update(records)
         .where(records.c.kind == row.kind, records.c.id == row.id)
-        .values(version=version, deleted=True, updated_at=ctx.now, updated_by=ctx.caller.user_id)
+        .values(
+            version=version,
+            deleted=True,
+            updated_at=ctx.now,
+            updated_by=ctx.caller.user_id,
+            id_number=None,
+        )
     )
     ctx.effects.records.add((row.kind, row.id))
     if not edited:
@@ -1052,6 +1062,9 @@ def _write_version(
     if reparented:
         _check_reparent(ctx, row.id, new_parent if isinstance(new_parent, str) else None)
     placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
+    number = persons.registered_id(kind.value, fields)
+    if number is not None and (restore or number != persons.registered_id(kind.value, row.fields)):
+        persons.check_not_registered(ctx.conn, number, row.id, ctx.scope.contains)
     version = row.version + 1
     values: dict[str, Any] = {
         "version": version,
@@ -1062,6 +1075,7 @@ def _write_version(
         "fields": fields,
         "field_versions": bump_versions(row.field_versions, updates, version),
         "updated_by": ctx.caller.user_id,
+        "id_number": number,
     }
     if restore:
         values["deleted"] = False
