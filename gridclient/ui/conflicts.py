@@ -435,6 +435,8 @@ class ConflictsView(QWidget):
         self._area_names = page.area_names
         self.model.set_rows(page.entries)
         self.registrations.set_entries(page.registrations)
+        # Only people registered elsewhere to settle: the empty conflict detail steps aside.
+        self.detail.setVisible(bool(page.entries) or not page.registrations)
         self.empty_label.setVisible(not page.entries)
         self.table.setVisible(bool(page.entries))
         row = 0
@@ -654,7 +656,7 @@ class RefusedRegistrationsBox(QGroupBox):
         self.answer.setWordWrap(True)
         self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         emphasize(self.answer, bold=True)
-        self.separation_button = QPushButton(self.tr("Record as 人户分离 (lives here)"))
+        self.separation_button = QPushButton(self.tr("Record: lives here, registered there"))
         self.separation_button.setToolTip(
             self.tr(
                 "Registered there, living here: a note on this household instead of a second record"
@@ -709,7 +711,7 @@ class RefusedRegistrationsBox(QGroupBox):
             return
         if choice is Settlement.SEPARATION:
             question = self.tr(
-                "Record {name} as 人户分离 (registered elsewhere, living in this household)? "
+                "Record that {name} lives in this household but is registered elsewhere? "
                 "A note is added to the household and this entry is removed."
             )
         elif choice is Settlement.MOVE:
