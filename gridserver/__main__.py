@@ -343,8 +343,7 @@ def _duplicates(db: Database, area_code: str | None, *, show_id: bool) -> None:
         print(f"身份证号 {shown}：登记 {len(group.registrations)} 次")
         for r in group.registrations:
             number = f"户号 {r.household_number}，" if r.household_number else ""
-            moved = "（已迁出）" if r.moved_out else ""
-            print(f"  {r.resident_id}  {r.name}  {r.grid_name}  {number}{r.address}{moved}")
+            print(f"  {r.resident_id}  {r.name}  {r.grid_name}  {number}{r.address}")
     if count == 0:
         print("没有重复登记的身份证号")
     else:

@@ -181,7 +181,8 @@ class DuplicateGroup:
 
 def duplicates(db: Database, area_id: str | None = None) -> Iterator[DuplicateGroup]:
     """Numbers held by more than one live resident (within the subtree of ``area_id``
-    when given: a township's review list), each with where every holder is registered."""
+    when given: a township's review list), each with where every holder is registered.
+    A resident of a household that moved out (迁出) is history, not a registration."""
     from gridserver.scope import area_chain
 
     with db.engine.connect() as conn:
@@ -201,7 +202,7 @@ def duplicates(db: Database, area_id: str | None = None) -> Iterator[DuplicateGr
             .all()
         )
         for number in numbers:
-            found = registrations(conn, number)
+            found = [r for r in registrations(conn, number) if not r.moved_out]
             if area_id is not None:
                 found = [r for r in found if r.grid_id and area_id in area_chain(conn, r.grid_id)]
             if len(found) > 1:

@@ -5,6 +5,9 @@ see; the township lists existing duplicates and merges them, keeping both histor
 from __future__ import annotations
 
 import io
+import threading
+import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +16,12 @@ import pytest
 from sqlalchemy import insert, select
 
 from gridcore.domain import idnumber
-from gridserver import migrate, persons
+from gridcore.domain.enums import ChangeKind, EntityKind, Role
+from gridcore.protocol import Op, OpResult, PushRequest
+from gridserver import migrate, persons, sync
 from gridserver.__main__ import main
-from gridserver.db import Database, records
+from gridserver.db import Database, records, users
+from gridserver.scope import Caller
 from tests.server.conftest import Api, World, household, new_id, op, resident
 
 ZHANG = "11010519491231002X"
@@ -164,6 +170,72 @@ def test_restoring_a_deleted_duplicate_is_checked(api: Api, world: World, db: Da
     assert (answer["status"], answer["reason"]) == ("rejected", "registered_elsewhere")
 
 
+def test_two_grids_registering_at_once_get_one_record(
+    db: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two pushes of the same number at the same moment: each looks, finds nobody and
+    would insert, unless the number is locked until the first commits (PostgreSQL's
+    advisory lock; SQLite serialises writers). Exactly one is applied."""
+    real = persons.registrations
+
+    def slow(*args: Any, **kwargs: Any) -> list[persons.Registration]:
+        found = real(*args, **kwargs)
+        time.sleep(0.3)  # looked, not inserted yet: the other push looks now
+        return found
+
+    monkeypatch.setattr(persons, "registrations", slow)
+    answers: dict[str, OpResult] = {}
+
+    def register(username: str, grid: str) -> None:
+        with db.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).one()
+        caller = Caller(row.id, username, username, Role(row.role), row.scope_area_id, "d")
+        hid = new_id()
+        now = datetime.now(UTC)
+        ops = [
+            Op(
+                op_id=uuid.uuid4(),
+                seq=1,
+                entity=EntityKind.HOUSEHOLD,
+                entity_id=hid,
+                kind=ChangeKind.CREATE,
+                base_version=0,
+                changes={"grid_id": (None, grid), "address": (None, "幸福路1号")},
+                client_time=now,
+            ),
+            Op(
+                op_id=uuid.uuid4(),
+                seq=2,
+                entity=EntityKind.RESIDENT,
+                entity_id=new_id(),
+                kind=ChangeKind.CREATE,
+                base_version=0,
+                changes={
+                    "household_id": (None, hid),
+                    "name": (None, "张桂芳"),
+                    "id_number": (None, ZHANG),
+                },
+                client_time=now,
+            ),
+        ]
+        response = sync.push(db, caller, PushRequest(device_id="d", ops=ops))
+        answers[username] = response.results[1]
+
+    threads = [
+        threading.Thread(target=register, args=("w1", world.areas["G1"])),
+        threading.Thread(target=register, args=("w2", world.areas["G2"])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(a.status for a in answers.values())
+    assert statuses == ["applied", "rejected"], answers
+    with db.engine.connect() as conn:
+        holders = conn.execute(select(records.c.id).where(records.c.id_number == ZHANG)).all()
+    assert len(holders) == 1
+
+
 # --- existing duplicates: review and merge -------------------------------------------
 
 
@@ -219,6 +291,15 @@ def test_existing_duplicates_are_listed_and_do_not_block_unrelated_edits(
         api.login("w2"), [op("resident", drop, "update", {"workplace": "砖厂"}, base_version=1)]
     )
     assert answer["status"] == "applied"
+    # Once that household moves out (迁出) its record is history, not a duplicate.
+    with db.engine.connect() as conn:
+        hid = conn.execute(select(records.c.parent_id).where(records.c.id == drop)).scalar_one()
+    [moved] = api.push(
+        api.login("w2"),
+        [op("household", hid, "update", {"moved_out_on": "2026-11-01"}, base_version=1)],
+    )
+    assert moved["status"] == "applied"
+    assert not list(persons.duplicates(db))
 
 
 def test_merge_keeps_both_histories_and_tombstones_the_duplicate(
