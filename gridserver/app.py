@@ -41,6 +41,7 @@ from gridcore.protocol import (
     ChangePasswordRequest,
     DeviceKey,
     DirectoryResponse,
+    DuplicatesResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
@@ -50,7 +51,7 @@ from gridcore.protocol import (
     PushResponse,
     RefreshRequest,
 )
-from gridserver import auth, clocks, directory, feed, sync
+from gridserver import auth, clocks, directory, feed, persons, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, utcnow
@@ -422,6 +423,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     def get_directory(caller: CallerDep) -> DirectoryResponse:
         """Names and roles of the people of the caller's area (see gridserver.directory)."""
         return directory.directory(database, caller)
+
+    @router.get("/residents/duplicates", response_model=DuplicatesResponse)
+    def get_duplicates(caller: CallerDep) -> DuplicatesResponse:
+        """People registered more than once that concern the caller's area (township
+        staff and administrators; see gridserver.persons)."""
+        return persons.review(database, caller)
 
     @router.put("/attachments/{sha256}", status_code=201)
     async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:

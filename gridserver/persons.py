@@ -29,11 +29,13 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text, update
 
 from gridcore.domain import idnumber
-from gridcore.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind, Role
+from gridcore.protocol import DuplicateEntry, DuplicatesResponse, RegisteredPerson
 from gridserver.db import Database, records, utcnow
-from gridserver.errors import OpRejected
+from gridserver.errors import ApiError, OpRejected
 from gridserver.feed import FeedEffects, stamp
 from gridserver.merge import bump_versions
+from gridserver.scope import SUBTREE_IDS, Caller, WriteScope
 
 RESIDENT = EntityKind.RESIDENT.value
 HOUSEHOLD = EntityKind.HOUSEHOLD.value
@@ -180,12 +182,14 @@ class DuplicateGroup:
 
 
 def duplicates(db: Database, area_id: str | None = None) -> Iterator[DuplicateGroup]:
-    """Numbers held by more than one live resident (within the subtree of ``area_id``
-    when given: a township's review list), each with where every holder is registered.
-    A resident of a household that moved out (迁出) is history, not a registration."""
-    from gridserver.scope import area_chain
-
+    """Numbers held by more than one live resident, each with where every holder is
+    registered; with ``area_id``, those with a holder in that area's subtree (a
+    township's review list: its own people registered twice, in it or elsewhere). A
+    resident of a household that moved out (迁出) is history, not a registration."""
     with db.engine.connect() as conn:
+        within = None
+        if area_id is not None:
+            within = set(conn.execute(SUBTREE_IDS, {"scope_area_id": area_id}).scalars())
         numbers = (
             conn.execute(
                 select(records.c.id_number)
@@ -203,10 +207,44 @@ def duplicates(db: Database, area_id: str | None = None) -> Iterator[DuplicateGr
         )
         for number in numbers:
             found = [r for r in registrations(conn, number) if not r.moved_out]
-            if area_id is not None:
-                found = [r for r in found if r.grid_id and area_id in area_chain(conn, r.grid_id)]
-            if len(found) > 1:
-                yield DuplicateGroup(number, found)
+            if len(found) < 2:
+                continue
+            if within is not None and not any(r.grid_id in within for r in found):
+                continue
+            yield DuplicateGroup(number, found)
+
+
+def review(db: Database, caller: Caller) -> DuplicatesResponse:
+    """``GET /residents/duplicates``: the caller's review list (township staff and
+    administrators). Holders in the caller's scope are shown in full (the number masked:
+    the record is opened on the laptop, where a reveal is logged); holders outside it by
+    their grid's name only, as a second registration is answered."""
+    if caller.role not in (Role.TOWNSHIP, Role.ADMIN):
+        raise ApiError(403, "role", "只有乡镇/街道工作人员和系统管理员可以查看重复登记名单")
+    groups = []
+    area_id = None if caller.unrestricted else caller.scope_area_id
+    with db.engine.connect() as conn:
+        scope = WriteScope(conn, caller)
+    for group in duplicates(db, area_id):
+        mine = [r for r in group.registrations if scope.contains(r.grid_id)]
+        groups.append(
+            DuplicateEntry(
+                id_number=idnumber.mask(group.id_number),
+                registrations=[
+                    RegisteredPerson(
+                        resident_id=r.resident_id,
+                        name=r.name,
+                        grid_name=r.grid_name,
+                        household_id=r.household_id,
+                        household_number=r.household_number,
+                        address=r.address,
+                    )
+                    for r in mine
+                ],
+                elsewhere=[r.grid_name for r in group.registrations if r not in mine],
+            )
+        )
+    return DuplicatesResponse(groups=groups)
 
 
 class MergeError(Exception):

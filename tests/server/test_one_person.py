@@ -397,3 +397,32 @@ def _json(value: Any) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False)
+
+
+def test_the_township_review_list_shows_what_each_caller_may_see(
+    api: Api, world: World, db: Database
+) -> None:
+    keep, drop = _duplicate_pair(api, world, db)  # both in T1 (G1, G2)
+    # And a third record of her in the other township (T2, grid G3).
+    [made] = api.push(
+        api.login("t2"), [op("household", (h3 := new_id()), changes=household(world.areas["G3"]))]
+    )
+    assert made["status"] == "applied"
+    third = _legacy_resident(db, h3, world.areas["G3"], ZHANG)
+
+    def listing(username: str) -> Any:
+        return api.client.get("/api/v1/residents/duplicates", headers=api.login(username))
+
+    refused = listing("w1")
+    assert refused.status_code == 403 and refused.json()["code"] == "role"
+    [group] = listing("t1").json()["groups"]
+    assert group["id_number"] == "110105********002X"
+    assert {r["resident_id"] for r in group["registrations"]} == {keep, drop}
+    assert {r["household_number"] for r in group["registrations"]} == {"0012", ""}
+    assert group["elsewhere"] == ["和平村第一网格"]  # T2's record: the grid's name only
+    [group] = listing("t2").json()["groups"]
+    assert [r["resident_id"] for r in group["registrations"]] == [third]
+    assert sorted(group["elsewhere"]) == ["幸福社区第一网格", "幸福社区第二网格"]
+    assert "张桂芳" not in str(group["elsewhere"])
+    [group] = listing("admin").json()["groups"]
+    assert len(group["registrations"]) == 3 and group["elsewhere"] == []
