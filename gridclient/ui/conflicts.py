@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.syncmeta import kept_side
 from gridclient.storage.syncstate_queries import (
+    REFUSED_REASONS,
     ConflictEntry,
     HouseholdSyncState,
     RefusedRegistration,
@@ -787,7 +788,11 @@ class SyncTexts(QObject):
             quote = escape if link else str
             reasons = "；".join(quote(m) for m in state.messages)
             text = self.tr("%n item(s) refused by the server", "", state.rejected)
-            parts.append(f"{text}：{reasons}" if reasons else text)
+            line = f"{text}：{reasons}" if reasons else text
+            if link and any(i.reason in REFUSED_REASONS for i in state.items):
+                # People registered elsewhere are settled in the conflicts view.
+                line += " " + self.tr("<a href='conflicts'>Choose what to do</a>")
+            parts.append(line)
         if state.pending:
             parts.append(self.tr("%n item(s) waiting to sync", "", state.pending))
         return parts

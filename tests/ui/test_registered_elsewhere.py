@@ -16,6 +16,7 @@ from gridclient.storage.queries import DashboardQueries
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.ui.conflicts import ConflictsView
 from gridclient.ui.context import AppContext, UserInfo
+from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.tasks import TaskRunner
 from gridcore.domain.entities import Household, Resident
@@ -140,3 +141,19 @@ def test_a_move_request_keeps_the_entry_visible(
     box.discard_button.click()
     assert not box.isVisible()
     assert _get(store, EntityKind.RESIDENT, refused["resident"]).deleted
+
+
+def test_the_household_banner_leads_to_the_choice(
+    qtbot, store: Store, refused: dict[str, str]
+) -> None:  # type: ignore[no-untyped-def]
+    user = UserInfo(ME, "王五", Role.WORKER, "幸福社区第二网格", grid_ids=(GRID,))
+    ctx = AppContext(store, TaskRunner(synchronous=True), user)
+    dialog = HouseholdDialog(ctx, refused["household"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    banner = dialog.sync_banner
+    assert banner.isVisible()
+    assert "幸福社区第一网格" in banner.text() and "选择处理方式" in banner.text()
+    banner.linkActivated.emit("conflicts")
+    box = dialog.conflicts_dialog.view.registrations
+    assert box.isVisible() and box.model.row_at(0).name == "张桂芳"
