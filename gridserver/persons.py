@@ -41,6 +41,8 @@ RESIDENT = EntityKind.RESIDENT.value
 HOUSEHOLD = EntityKind.HOUSEHOLD.value
 AREA = EntityKind.AREA.value
 
+_CHECKS = frozenset("0123456789X")
+
 CHOICES = (
     "同一人只能登记一次。如此人户籍在那里、实际住在本户，请选择“登记人户分离”；"
     "如需把此人迁来本户，请选择“申请迁移”，由乡镇/街道调整"
@@ -55,6 +57,8 @@ def registered_id(kind: str, fields: Mapping[str, Any], deleted: bool = False) -
     value = fields.get("id_number")
     if not isinstance(value, str) or not value.strip():
         return None
+    if len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in _CHECKS:
+        return value  # already in stored form (the push normalised it)
     try:
         return idnumber.parse(value).number
     except idnumber.InvalidIdNumber:
@@ -68,6 +72,20 @@ def lock_number(conn: Any, number: str) -> None:
         return
     key = int.from_bytes(hashlib.sha256(number.encode()).digest()[:8], "big", signed=True)
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def held_numbers(conn: Any, numbers: set[str]) -> frozenset[str]:
+    """Those of ``numbers`` some live resident holds (one statement)."""
+    held = conn.execute(
+        select(records.c.id_number)
+        .where(
+            records.c.id_number.in_(sorted(numbers)),
+            records.c.kind == RESIDENT,
+            records.c.deleted.is_(False),
+        )
+        .distinct()
+    ).scalars()
+    return frozenset(held)
 
 
 @dataclass(frozen=True, slots=True)

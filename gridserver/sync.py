@@ -115,6 +115,13 @@ class Shared:
     writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
     """(record id, version) → (user, device, time) for ops applied in this transaction,
     whose log rows are written at its end."""
+    numbers: frozenset[str] = frozenset()
+    """ID numbers the chunk's residents are written with, read (and, on PostgreSQL,
+    locked) up front (see :func:`_prefetch_numbers`)."""
+    held_numbers: frozenset[str] = frozenset()
+    """Those of :attr:`numbers` a live resident held when the chunk began."""
+    claimed: set[str] = field(default_factory=set)
+    """ID numbers written by the chunk's applied ops so far."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
     savepoint_every_op: bool = False
@@ -174,6 +181,8 @@ class Context:
     """Rows this op created, for later ops of the chunk to refer to once it succeeded."""
     deferred: bool = False
     """Run without a savepoint: its INSERT is held back (see :class:`ChunkConnection`)."""
+    claimed: list[str] = field(default_factory=list)
+    """ID numbers this op writes (the chunk's, once it succeeded)."""
 
     def catalog(self) -> EventCatalog | None:
         shared = self.shared
@@ -286,7 +295,9 @@ def _push_chunk(
         shared.rows.update(
             {(row.kind, row.id): row for row in locked if (row.kind, row.id) in pending}
         )
-        _prefetch_refs(conn, shared, [op for op in ops if str(op.op_id) not in replays])
+        todo = [op for op in ops if str(op.op_id) not in replays]
+        _prefetch_refs(conn, shared, todo)
+        _prefetch_numbers(conn, shared, todo)
     results = []
     answered: dict[str, OpResult] = {}
     logs: list[dict[str, Any]] = []
@@ -347,6 +358,40 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
         return
     found = conn.execute(_READ_RECORDS, _keys_params(wanted)).all()
     shared.refs.update({(row.kind, row.id): row for row in found if (row.kind, row.id) in wanted})
+
+
+def _prefetch_numbers(conn: Connection, shared: Shared, ops: list[Op]) -> None:
+    """Lock (PostgreSQL) and look up in one statement the ID numbers the chunk's resident
+    ops write, so an op whose number nobody held needs no statement of its own (which
+    would also flush the held-back INSERTs one by one, see :class:`ChunkConnection`)."""
+    wanted = set()
+    for op in ops:
+        pair = op.changes.get("id_number") if op.entity is EntityKind.RESIDENT else None
+        if pair is not None and isinstance(pair[1], str) and len(pair[1]) <= 40:
+            number = persons.registered_id(EntityKind.RESIDENT.value, {"id_number": pair[1]})
+            if number is not None and limits.text_problem(number) is None:
+                wanted.add(number)
+    if not wanted:
+        return
+    for number in sorted(wanted):  # one order for every push: no deadlock among them
+        persons.lock_number(conn, number)
+    shared.numbers = frozenset(wanted)
+    shared.held_numbers = persons.held_numbers(conn, wanted)
+
+
+def _check_number(ctx: Context, number: str, record_id: str) -> None:
+    """One person, one record (see :mod:`gridserver.persons`): refuse ``number`` if
+    another live resident holds it. Known free when nobody held it as the chunk began
+    (locked since) and no earlier op of the chunk took it."""
+    shared = ctx.shared
+    free = (
+        number in shared.numbers
+        and number not in shared.held_numbers
+        and number not in shared.claimed
+    )
+    if not free:
+        persons.check_not_registered(ctx.conn, number, record_id, ctx.scope.contains)
+    ctx.claimed.append(number)
 
 
 class _NeedSavepoints(Exception):
@@ -445,6 +490,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
         outcome = _failed(op, exc)
         return _result(op, outcome), _log_row(ctx, op, outcome)
     effects.merge(ctx.effects)
+    ctx.shared.claimed.update(ctx.claimed)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
     ctx.shared.refs.update(ctx.written)
@@ -661,7 +707,7 @@ def _create(
     placement = _place(ctx, kind, record_id, fields, previous=None)
     number = persons.registered_id(kind.value, fields)
     if number is not None:
-        persons.check_not_registered(ctx.conn, number, record_id, ctx.scope.contains)
+        _check_number(ctx, number, record_id)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
     elif kind is EntityKind.VISIT:
@@ -1064,7 +1110,7 @@ def _write_version(
     placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
     number = persons.registered_id(kind.value, fields)
     if number is not None and (restore or number != persons.registered_id(kind.value, row.fields)):
-        persons.check_not_registered(ctx.conn, number, row.id, ctx.scope.contains)
+        _check_number(ctx, number, row.id)
     version = row.version + 1
     values: dict[str, Any] = {
         "version": version,

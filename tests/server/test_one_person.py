@@ -176,14 +176,15 @@ def test_two_grids_registering_at_once_get_one_record(
     """Two pushes of the same number at the same moment: each looks, finds nobody and
     would insert, unless the number is locked until the first commits (PostgreSQL's
     advisory lock; SQLite serialises writers). Exactly one is applied."""
-    real = persons.registrations
+    for name in ("registrations", "held_numbers"):  # the two ways a push looks
+        real = getattr(persons, name)
 
-    def slow(*args: Any, **kwargs: Any) -> list[persons.Registration]:
-        found = real(*args, **kwargs)
-        time.sleep(0.3)  # looked, not inserted yet: the other push looks now
-        return found
+        def slow(*args: Any, real: Any = real, **kwargs: Any) -> Any:
+            found = real(*args, **kwargs)
+            time.sleep(0.3)  # looked, not inserted yet: the other push looks now
+            return found
 
-    monkeypatch.setattr(persons, "registrations", slow)
+        monkeypatch.setattr(persons, name, slow)
     answers: dict[str, OpResult] = {}
 
     def register(username: str, grid: str) -> None:
