@@ -386,9 +386,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         request: Request,
         caller: CallerDep,
         client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
+        client_version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
     ) -> Response:
         body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
         result = await in_db_thread(request, sync.push, database, caller, body)
+        result = sync.for_client(result, parse_version(client_version or ""))
         await in_db_thread(
             request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
         )

@@ -274,6 +274,29 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     return PushResponse(results=results, server_time=now)
 
 
+NEWER_REASONS: dict[str, tuple[tuple[int, ...], OpReason]] = {
+    "registered_elsewhere": ((0, 3), "duplicate"),
+}
+"""Reasons older clients do not know (their protocol model refuses an unknown code and
+the whole answer with it): the first client version that knows each, and the older
+reason they are sent instead (the message says the same). The op log keeps the real one."""
+
+
+def for_client(response: PushResponse, version: tuple[int, ...]) -> PushResponse:
+    """The answer as a client of ``version`` can read it (see :data:`NEWER_REASONS`)."""
+    if not any(
+        r.reason in NEWER_REASONS and version < NEWER_REASONS[r.reason][0] for r in response.results
+    ):
+        return response
+    results = [
+        r.model_copy(update={"reason": NEWER_REASONS[r.reason][1]})
+        if r.reason in NEWER_REASONS and version < NEWER_REASONS[r.reason][0]
+        else r
+        for r in response.results
+    ]
+    return response.model_copy(update={"results": results})
+
+
 def _push_chunk(
     conn: Connection,
     caller: Caller,

@@ -17,15 +17,20 @@ from sqlalchemy import insert, select
 
 from gridcore.domain import idnumber
 from gridcore.domain.enums import ChangeKind, EntityKind, Role
-from gridcore.protocol import Op, OpResult, PushRequest
-from gridserver import migrate, persons, sync
+from gridcore.protocol import CLIENT_VERSION_HEADER, Op, OpResult, PushRequest
+from gridserver import __version__, migrate, persons, sync
 from gridserver.__main__ import main
-from gridserver.db import Database, records, users
+from gridserver.db import Database, op_log, records, users
 from gridserver.scope import Caller
 from tests.server.conftest import Api, World, household, new_id, op, resident
 
 ZHANG = "11010519491231002X"
 """张桂芳's number (valid, female, born 1949)."""
+
+
+def _login(api: Api, username: str) -> dict[str, str]:
+    """Headers of a current client (the fixture's say 0.1.0, which predates the reason)."""
+    return {**api.login(username), CLIENT_VERSION_HEADER: __version__}
 
 
 def make_id(first17: str) -> str:
@@ -49,7 +54,7 @@ def _register(
 def test_the_same_number_from_a_second_grid_is_refused_naming_the_first(
     api: Api, world: World, db: Database
 ) -> None:
-    w1, w2 = api.login("w1"), api.login("w2")
+    w1, w2 = _login(api, "w1"), _login(api, "w2")
     _, first, results = _register(api, w1, world.areas["G1"], ZHANG, number="0012")
     assert [r["status"] for r in results] == ["applied", "applied"]
     # The second grid types it with a lower-case x: the same person.
@@ -69,7 +74,7 @@ def test_the_same_number_from_a_second_grid_is_refused_naming_the_first(
             conn.execute(select(records.c.id).where(records.c.id_number == ZHANG)).scalars().all()
         )
     assert stored == [first]
-    page, _ = api.pull_all(api.login("t1"))
+    page, _ = api.pull_all(_login(api, "t1"))
     assert second not in {c["id"] for c in page["changes"]}
     assert [c["fields"]["name"] for c in page["changes"] if c["entity"] == "resident"] == ["张桂芳"]
 
@@ -77,8 +82,8 @@ def test_the_same_number_from_a_second_grid_is_refused_naming_the_first(
 def test_staff_who_see_the_record_are_told_the_person_and_the_household(
     api: Api, world: World
 ) -> None:
-    _register(api, api.login("w1"), world.areas["G1"], ZHANG, number="0012")
-    _, _, results = _register(api, api.login("t1"), world.areas["G2"], ZHANG)
+    _register(api, _login(api, "w1"), world.areas["G1"], ZHANG, number="0012")
+    _, _, results = _register(api, _login(api, "t1"), world.areas["G2"], ZHANG)
     answer = results[1]
     assert answer["reason"] == "registered_elsewhere"
     assert "张桂芳" in answer["message"]
@@ -88,15 +93,15 @@ def test_staff_who_see_the_record_are_told_the_person_and_the_household(
 
 def test_the_check_is_server_wide(api: Api, world: World) -> None:
     """Another township (T2) cannot register the person either, and sees only the grid."""
-    _register(api, api.login("w1"), world.areas["G1"], ZHANG)
-    _, _, results = _register(api, api.login("t2"), world.areas["G3"], ZHANG)
+    _register(api, _login(api, "w1"), world.areas["G1"], ZHANG)
+    _, _, results = _register(api, _login(api, "t2"), world.areas["G3"], ZHANG)
     answer = results[1]
     assert answer["reason"] == "registered_elsewhere"
     assert "幸福社区第一网格" in answer["message"] and "张桂芳" not in answer["message"]
 
 
 def test_an_edit_to_a_number_in_use_is_refused_and_other_edits_pass(api: Api, world: World) -> None:
-    w1, w2 = api.login("w1"), api.login("w2")
+    w1, w2 = _login(api, "w1"), _login(api, "w2")
     _register(api, w1, world.areas["G1"], ZHANG)
     other = make_id("32010119800101001")
     _, rid, results = _register(api, w2, world.areas["G2"], other, name="李四")
@@ -122,7 +127,7 @@ def test_an_edit_to_a_number_in_use_is_refused_and_other_edits_pass(api: Api, wo
 
 
 def test_the_same_number_twice_in_one_push(api: Api, world: World) -> None:
-    w1 = api.login("w1")
+    w1 = _login(api, "w1")
     hid = new_id()
     results = api.push(
         w1,
@@ -139,7 +144,7 @@ def test_the_same_number_twice_in_one_push(api: Api, world: World) -> None:
 
 
 def test_a_deleted_or_moved_out_record_frees_the_number(api: Api, world: World) -> None:
-    w1, w2 = api.login("w1"), api.login("w2")
+    w1, w2 = _login(api, "w1"), _login(api, "w2")
     _, rid, _ = _register(api, w1, world.areas["G1"], ZHANG)
     [deleted] = api.push(w1, [op("resident", rid, "delete", base_version=1)])
     assert deleted["status"] == "applied"
@@ -156,7 +161,7 @@ def test_a_deleted_or_moved_out_record_frees_the_number(api: Api, world: World) 
 
 def test_restoring_a_deleted_duplicate_is_checked(api: Api, world: World, db: Database) -> None:
     """Keeping an edit that met a delete restores the record: the number is checked."""
-    w1, w2 = api.login("w1"), api.login("w2")
+    w1, w2 = _login(api, "w1"), _login(api, "w2")
     _, rid, _ = _register(api, w1, world.areas["G1"], ZHANG)
     api.push(w1, [op("resident", rid, "delete", base_version=1)], device="a")
     [edit] = api.push(
@@ -266,10 +271,10 @@ def _legacy_resident(
 
 
 def _duplicate_pair(api: Api, world: World, db: Database) -> tuple[str, str]:
-    _, keep, _ = _register(api, api.login("w1"), world.areas["G1"], ZHANG, number="0012")
+    _, keep, _ = _register(api, _login(api, "w1"), world.areas["G1"], ZHANG, number="0012")
     hid = new_id()
     [applied] = api.push(
-        api.login("w2"), [op("household", hid, changes=household(world.areas["G2"]))]
+        _login(api, "w2"), [op("household", hid, changes=household(world.areas["G2"]))]
     )
     assert applied["status"] == "applied"
     drop = _legacy_resident(
@@ -289,14 +294,14 @@ def test_existing_duplicates_are_listed_and_do_not_block_unrelated_edits(
     assert list(persons.duplicates(db, world.areas["T1"]))  # the township's list
     assert not list(persons.duplicates(db, world.areas["T2"]))  # not another township's
     [answer] = api.push(
-        api.login("w2"), [op("resident", drop, "update", {"workplace": "砖厂"}, base_version=1)]
+        _login(api, "w2"), [op("resident", drop, "update", {"workplace": "砖厂"}, base_version=1)]
     )
     assert answer["status"] == "applied"
     # Once that household moves out (迁出) its record is history, not a duplicate.
     with db.engine.connect() as conn:
         hid = conn.execute(select(records.c.parent_id).where(records.c.id == drop)).scalar_one()
     [moved] = api.push(
-        api.login("w2"),
+        _login(api, "w2"),
         [op("household", hid, "update", {"moved_out_on": "2026-11-01"}, base_version=1)],
     )
     assert moved["status"] == "applied"
@@ -307,7 +312,7 @@ def test_merge_keeps_both_histories_and_tombstones_the_duplicate(
     api: Api, world: World, db: Database
 ) -> None:
     keep, drop = _duplicate_pair(api, world, db)
-    t1 = api.login("t1")
+    t1 = _login(api, "t1")
     _, cursor = api.pull_all(t1)
     result = persons.merge_residents(db, keep, drop, "两网格重复导入")
     assert result.filled == ["phone"]
@@ -331,9 +336,9 @@ def test_merge_keeps_both_histories_and_tombstones_the_duplicate(
 
 
 def test_merge_refuses_two_different_people(api: Api, world: World, db: Database) -> None:
-    _, a, _ = _register(api, api.login("w1"), world.areas["G1"], ZHANG)
+    _, a, _ = _register(api, _login(api, "w1"), world.areas["G1"], ZHANG)
     _, b, _ = _register(
-        api, api.login("w2"), world.areas["G2"], make_id("32010119800101001"), name="李四"
+        api, _login(api, "w2"), world.areas["G2"], make_id("32010119800101001"), name="李四"
     )
     with pytest.raises(persons.MergeError, match="不是同一人"):
         persons.merge_residents(db, a, b)
@@ -406,13 +411,13 @@ def test_the_township_review_list_shows_what_each_caller_may_see(
     keep, drop = _duplicate_pair(api, world, db)  # both in T1 (G1, G2)
     # And a third record of her in the other township (T2, grid G3).
     [made] = api.push(
-        api.login("t2"), [op("household", (h3 := new_id()), changes=household(world.areas["G3"]))]
+        _login(api, "t2"), [op("household", (h3 := new_id()), changes=household(world.areas["G3"]))]
     )
     assert made["status"] == "applied"
     third = _legacy_resident(db, h3, world.areas["G3"], ZHANG)
 
     def listing(username: str) -> Any:
-        return api.client.get("/api/v1/residents/duplicates", headers=api.login(username))
+        return api.client.get("/api/v1/residents/duplicates", headers=_login(api, username))
 
     refused = listing("w1")
     assert refused.status_code == 403 and refused.json()["code"] == "role"
@@ -427,3 +432,18 @@ def test_the_township_review_list_shows_what_each_caller_may_see(
     assert "张桂芳" not in str(group["elsewhere"])
     [group] = listing("admin").json()["groups"]
     assert len(group["registrations"]) == 3 and group["elsewhere"] == []
+
+
+def test_an_older_client_is_answered_with_a_reason_it_knows(
+    api: Api, world: World, db: Database
+) -> None:
+    """A 0.2 laptop's protocol model refuses an unknown reason (and the whole answer with
+    it): it is told ``duplicate``, with the same message; the log keeps the real reason."""
+    _register(api, _login(api, "w1"), world.areas["G1"], ZHANG)
+    old = {**api.login("w2"), CLIENT_VERSION_HEADER: "0.2.0"}
+    _, rid, results = _register(api, old, world.areas["G2"], ZHANG)
+    assert (results[1]["reason"], results[1]["field"]) == ("duplicate", "id_number")
+    assert "幸福社区第一网格" in results[1]["message"]
+    with db.engine.connect() as conn:
+        logged = conn.execute(select(op_log.c.reason).where(op_log.c.entity_id == rid)).scalar_one()
+    assert logged == "registered_elsewhere"
