@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from gridcore.domain import idnumber
 from gridcore.domain.catalog import CatalogError
 from gridcore.domain.enums import AreaLevel, Role
 from gridserver import admin, auth, clocks, migrate, persons
@@ -339,7 +338,7 @@ def _duplicates(db: Database, area_code: str | None, *, show_id: bool) -> None:
     count = 0
     for group in persons.duplicates(db, area_id):
         count += 1
-        shown = group.id_number if show_id else idnumber.mask(group.id_number)
+        shown = group.id_number if show_id else persons.shown_key(group.id_number)
         print(f"身份证号 {shown}：登记 {len(group.registrations)} 次")
         for r in group.registrations:
             number = f"户号 {r.household_number}，" if r.household_number else ""

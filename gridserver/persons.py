@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text, update
 
 from gridcore.domain import idnumber
-from gridcore.domain.enums import EntityKind, Role
+from gridcore.domain.enums import EntityKind, IdDocumentType, Role
 from gridcore.protocol import DuplicateEntry, DuplicatesResponse, RegisteredPerson
 from gridserver.db import Database, records, utcnow
 from gridserver.errors import ApiError, OpRejected
@@ -42,6 +42,8 @@ HOUSEHOLD = EntityKind.HOUSEHOLD.value
 AREA = EntityKind.AREA.value
 
 _CHECKS = frozenset("0123456789X")
+KEY_LENGTH = 32
+"""``records.id_number``'s length."""
 
 CHOICES = (
     "同一人只能登记一次。如此人户籍在那里、实际住在本户，请选择“登记人户分离”；"
@@ -49,20 +51,50 @@ CHOICES = (
 )
 
 
+_OTHER_DOCUMENTS = {
+    IdDocumentType.HK_MACAO_PERMIT: "HM",
+    IdDocumentType.TAIWAN_PERMIT: "TW",
+    IdDocumentType.PASSPORT: "PP",
+    IdDocumentType.FOREIGN_PERMANENT: "FP",
+}
+"""Documents other than a 居民身份证-style number that identify one person: their key is
+``CODE:NUMBER``. ``其他证件`` is too loose to judge a person by."""
+
+
 def registered_id(kind: str, fields: Mapping[str, Any], deleted: bool = False) -> str | None:
-    """The value of ``records.id_number`` for a record: a live resident's ID number, else
-    NULL (a value stored before the checks that does not parse is kept as written)."""
+    """The value of ``records.id_number`` for a record: a live resident's document key
+    (a 居民身份证 or 港澳台居民居住证 number in its 18-character form; ``PP:E12345678`` for a
+    passport and the like), else NULL. A value stored before the checks that does not
+    parse is kept as written."""
     if kind != RESIDENT or deleted:
         return None
     value = fields.get("id_number")
     if not isinstance(value, str) or not value.strip():
         return None
+    try:
+        document = IdDocumentType(fields.get("id_type") or IdDocumentType.RESIDENT_ID.value)
+    except ValueError:
+        return None  # a type from a newer client: not judged
+    if not document.is_id_number:
+        code = _OTHER_DOCUMENTS.get(document)
+        return None if code is None else f"{code}:{value.strip().upper()}"[:KEY_LENGTH]
     if len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in _CHECKS:
         return value  # already in stored form (the push normalised it)
     try:
         return idnumber.parse(value).number
     except idnumber.InvalidIdNumber:
         return value.strip().upper()[:18] or None
+
+
+def shown_key(key: str) -> str:
+    """A document key as the review list prints it, masked (the birth date of an ID
+    number; the middle of another document's number)."""
+    code, _, number = key.partition(":")
+    if not number:
+        return idnumber.mask(key)
+    label = next((d.label for d, c in _OTHER_DOCUMENTS.items() if c == code), code)
+    keep = 2 if len(number) > 6 else 1
+    return f"{label} {number[:keep]}{'*' * (len(number) - 2 * keep)}{number[-keep:]}"
 
 
 def lock_number(conn: Any, number: str) -> None:
@@ -159,17 +191,17 @@ def area_name(conn: Any, area_id: str | None) -> str:
     return name
 
 
-def where_registered(found: Registration, *, visible: bool) -> str:
+def where_registered(found: Registration, *, visible: bool, key: str = "") -> str:
     """The Chinese answer to a second registration. ``visible``: the caller's scope
     holds the registered record, so the name and household may be named; otherwise only
     the grid and the fact that the person exists."""
+    what = "该证件号码" if ":" in key else "该身份证号"
     if visible:
         household = f"户号 {found.household_number}，" if found.household_number else ""
         place = f"{found.grid_name}（{household}{found.address}）"
-        return f"该身份证号已登记：{found.name}，户籍登记在{place}。{CHOICES}"
+        return f"{what}已登记：{found.name}，户籍登记在{place}。{CHOICES}"
     return (
-        f"该身份证号已在{found.grid_name}登记（此人的详细信息不在您的管辖范围内，不予显示）。"
-        f"{CHOICES}"
+        f"{what}已在{found.grid_name}登记（此人的详细信息不在您的管辖范围内，不予显示）。{CHOICES}"
     )
 
 
@@ -185,7 +217,7 @@ def check_not_registered(conn: Any, number: str | None, record_id: str, visible:
             continue
         raise OpRejected(
             "registered_elsewhere",
-            where_registered(found, visible=bool(visible(found.grid_id))),
+            where_registered(found, visible=bool(visible(found.grid_id)), key=number),
             "id_number",
         )
 
@@ -247,7 +279,7 @@ def review(db: Database, caller: Caller) -> DuplicatesResponse:
         mine = [r for r in group.registrations if scope.contains(r.grid_id)]
         groups.append(
             DuplicateEntry(
-                id_number=idnumber.mask(group.id_number),
+                id_number=shown_key(group.id_number),
                 registrations=[
                     RegisteredPerson(
                         resident_id=r.resident_id,

@@ -391,7 +391,12 @@ def _prefetch_numbers(conn: Connection, shared: Shared, ops: list[Op]) -> None:
     for op in ops:
         pair = op.changes.get("id_number") if op.entity is EntityKind.RESIDENT else None
         if pair is not None and isinstance(pair[1], str) and len(pair[1]) <= 40:
-            number = persons.registered_id(EntityKind.RESIDENT.value, {"id_number": pair[1]})
+            # Keyed with the op's 证件类型 (an edit of the number alone is assumed to be
+            # a 居民身份证's; were it not, its key is simply looked up on its own).
+            document = op.changes.get("id_type", (None, None))[1]
+            number = persons.registered_id(
+                EntityKind.RESIDENT.value, {"id_number": pair[1], "id_type": document}
+            )
             if number is not None and limits.text_problem(number) is None:
                 wanted.add(number)
     if not wanted:

@@ -463,7 +463,8 @@ class UnitOfWork:
     def _note_on_household(self, resident: Resident, heading: str, living: str) -> None:
         household = self._load_live(EntityKind.HOUSEHOLD, resident.household_id)
         assert isinstance(household, Household)
-        number = f"，身份证号 {idnumber.mask(resident.id_number)}" if resident.id_number else ""
+        what = "身份证号" if resident.id_type.is_id_number else resident.id_type.label
+        number = f"，{what} {idnumber.mask(resident.id_number)}" if resident.id_number else ""
         line = (
             f"{heading}：{resident.name}（户籍已在其他网格登记{number}），{living}"
             f"（{today_cst(self.now()):%Y-%m-%d} {self._actor}）"

@@ -380,6 +380,21 @@ def test_migration_with_existing_duplicates(tmp_path: Path) -> None:
             ("b", False, {"household_id": "h2", "name": "张桂芳", "id_number": ZHANG.lower()}),
             ("c", True, {"household_id": "h2", "name": "张桂芳", "id_number": ZHANG}),
             ("d", False, {"household_id": "h2", "name": "婴儿", "id_number": ""}),
+            (
+                "e",
+                False,
+                {
+                    "household_id": "h2",
+                    "name": "约翰",
+                    "id_number": "E12345678",
+                    "id_type": "passport",
+                },
+            ),
+            (
+                "f",
+                False,
+                {"household_id": "h2", "name": "某", "id_number": "X1", "id_type": "other"},
+            ),
         ]
         with db.write() as conn:
             for rid, deleted, fields in rows:
@@ -392,7 +407,14 @@ def test_migration_with_existing_duplicates(tmp_path: Path) -> None:
         migrate.upgrade(db)
         with db.engine.connect() as conn:
             numbers = dict(conn.execute(select(records.c.id, records.c.id_number)).all())
-        assert numbers == {"a": ZHANG, "b": ZHANG, "c": None, "d": None}
+        assert numbers == {
+            "a": ZHANG,
+            "b": ZHANG,
+            "c": None,
+            "d": None,
+            "e": "PP:E12345678",
+            "f": None,
+        }
         [group] = list(persons.duplicates(db))
         assert {r.resident_id for r in group.registrations} == {"a", "b"}
     finally:
@@ -447,3 +469,64 @@ def test_an_older_client_is_answered_with_a_reason_it_knows(
     with db.engine.connect() as conn:
         logged = conn.execute(select(op_log.c.reason).where(op_log.c.entity_id == rid)).scalar_one()
     assert logged == "registered_elsewhere"
+
+
+def test_other_documents_identify_one_person_by_type_and_number(
+    api: Api, world: World, db: Database
+) -> None:
+    """A passport (and the like) is one person too; the same characters on another kind
+    of document, or on a loose 其他证件, are not judged the same person."""
+    w1, w2 = _login(api, "w1"), _login(api, "w2")
+
+    def register(headers: dict[str, str], grid: str, **person: Any) -> dict[str, Any]:
+        hid = new_id()
+        results = api.push(
+            headers,
+            [
+                op("household", hid, changes=household(grid)),
+                op("resident", new_id(), changes=resident(hid, **person), seq=2),
+            ],
+        )
+        return results[1]
+
+    first = register(w1, world.areas["G1"], id_type="passport", id_number="e12345678")
+    assert first["status"] == "applied"
+    again = register(w2, world.areas["G2"], id_type="passport", id_number="E12345678")
+    assert (again["status"], again["reason"]) == ("rejected", "registered_elsewhere")
+    assert again["message"].startswith("该证件号码已在幸福社区第一网格登记")
+    other_kind = register(w2, world.areas["G2"], id_type="hk_macao_permit", id_number="E12345678")
+    assert other_kind["status"] == "applied"
+    for _ in range(2):
+        loose = register(w2, world.areas["G2"], id_type="other", id_number="A0000001")
+        assert loose["status"] == "applied"
+    # A number changed to another document type is judged again.
+    hid = new_id()
+    rid = new_id()
+    api.push(
+        w2,
+        [
+            op("household", hid, changes=household(world.areas["G2"])),
+            op(
+                "resident",
+                rid,
+                changes=resident(hid, id_type="other", id_number="E12345678"),
+                seq=2,
+            ),
+        ],
+    )
+    [moved] = api.push(
+        w2,
+        [
+            op(
+                "resident",
+                rid,
+                "update",
+                {"id_type": "passport"},
+                base_version=1,
+                old={"id_type": "other"},
+            )
+        ],
+    )
+    assert (moved["status"], moved["reason"]) == ("rejected", "registered_elsewhere")
+    assert persons.shown_key("PP:E12345678") == "护照 E1*****78"
+    assert persons.shown_key(ZHANG) == "110105********002X"

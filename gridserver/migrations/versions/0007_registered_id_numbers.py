@@ -1,8 +1,9 @@
 """one person, one record: every live resident's ID number in an indexed column
 
-* ``records.id_number``: a live resident's 公民身份号码 in its 18-character form (NULL
-  for tombstones, people without a number and every other kind), filled from the stored
-  fields, and the non-unique index ``ix_records_id_number`` the push checks against.
+* ``records.id_number``: a live resident's document key — its 公民身份号码 (or 港澳台居民
+  居住证 number) in the 18-character form, ``PP:E12345678`` for a passport and the like —
+  NULL for tombstones, people without a number and every other kind; filled from the
+  stored fields, with the non-unique index ``ix_records_id_number`` the push checks.
 * Not UNIQUE: databases already hold the same person twice (imported in two grids before
   this check); those are listed by ``gridserver duplicates`` and merged by the township
   (``gridserver merge-residents``), and this migration must not fail on them. Nothing a
@@ -22,6 +23,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 from gridcore.domain import idnumber
+from gridcore.domain.enums import IdDocumentType
 
 revision = "0007_registered_id_numbers"
 down_revision = "0004_event_terms"
@@ -40,10 +42,19 @@ _records = sa.table(
 _BATCH = 1000
 
 
+_OTHER_DOCUMENTS = {"hk_macao_permit": "HM", "taiwan_permit": "TW", "passport": "PP"}
+_OTHER_DOCUMENTS["foreign_permanent"] = "FP"
+
+
 def _number(fields: Any) -> str | None:
+    """As ``gridserver.persons.registered_id`` did when this migration was written."""
     value = fields.get("id_number") if isinstance(fields, dict) else None
     if not isinstance(value, str) or not value.strip():
         return None
+    document = fields.get("id_type") or "resident_id"
+    if document not in {t.value for t in IdDocumentType if t.is_id_number}:
+        code = _OTHER_DOCUMENTS.get(document)
+        return None if code is None else f"{code}:{value.strip().upper()}"[:32]
     try:
         return idnumber.parse(value).number
     except idnumber.InvalidIdNumber:
@@ -51,7 +62,7 @@ def _number(fields: Any) -> str | None:
 
 
 def upgrade() -> None:
-    op.add_column("records", sa.Column("id_number", sa.String(length=18), nullable=True))
+    op.add_column("records", sa.Column("id_number", sa.String(length=32), nullable=True))
     conn = op.get_bind()
     statement = (
         sa.update(_records)
