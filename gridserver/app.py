@@ -42,6 +42,7 @@ from gridcore.protocol import (
     ChangePasswordRequest,
     DeviceKey,
     DirectoryResponse,
+    DuplicatesResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
@@ -51,7 +52,7 @@ from gridcore.protocol import (
     PushResponse,
     RefreshRequest,
 )
-from gridserver import auth, clocks, directory, feed, sync
+from gridserver import auth, clocks, directory, feed, persons, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, stored_holidays, utcnow
@@ -386,9 +387,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         request: Request,
         caller: CallerDep,
         client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
+        client_version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
     ) -> Response:
         body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
         result = await in_db_thread(request, sync.push, database, caller, body)
+        result = sync.for_client(result, parse_version(client_version or ""))
         await in_db_thread(
             request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
         )
@@ -423,6 +426,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     def get_directory(caller: CallerDep) -> DirectoryResponse:
         """Names and roles of the people of the caller's area (see gridserver.directory)."""
         return directory.directory(database, caller)
+
+    @router.get("/residents/duplicates", response_model=DuplicatesResponse)
+    def get_duplicates(caller: CallerDep) -> DuplicatesResponse:
+        """People registered more than once that concern the caller's area (township
+        staff and administrators; see gridserver.persons)."""
+        return persons.review(database, caller)
 
     @router.put("/attachments/{sha256}", status_code=201)
     async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:

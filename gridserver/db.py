@@ -95,7 +95,12 @@ records = Table(
     Column("fields", Json, nullable=False),
     Column("field_versions", Json, nullable=False),
     Column("updated_by", Integer, nullable=True),
+    # A live resident's document key, its 公民身份号码 for most (NULL otherwise): one
+    # person, one record, checked on every push (see gridserver.persons; not UNIQUE,
+    # existing duplicates are merged).
+    Column("id_number", String(32), nullable=True),
     Index("ix_records_seq", "seq", "kind", "id"),
+    Index("ix_records_id_number", "id_number"),
     Index("ix_records_grid_seq", "grid_id", "seq"),
     Index("ix_records_parent", "kind", "parent_id"),
 )

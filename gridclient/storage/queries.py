@@ -39,6 +39,7 @@ from gridclient.storage.models import (
     EventStatusRow,
     HouseholdRow,
     OrganizationRow,
+    OutboxRow,
     ResidentRow,
     SyncStateRow,
     VisitRow,
@@ -886,7 +887,8 @@ class SyncSummary:
     """Not yet closed by the server (decided here or not)."""
     last_sync_at: datetime | None
     undecided: int = 0
-    """Conflicts nobody on this laptop has decided yet: what the 冲突 tab counts."""
+    """Conflicts nobody on this laptop has decided yet, and residents the server found
+    registered elsewhere that wait for the worker's decision: what the 冲突 tab counts."""
 
 
 class DashboardQueries:
@@ -961,6 +963,15 @@ class DashboardQueries:
                     select(func.count())
                     .select_from(ConflictRow)
                     .where(ConflictRow.resolved.is_(False), ConflictRow.resolution.is_(None))
+                )
+                or 0
+            )
+            undecided += int(
+                session.scalar(
+                    select(func.count(distinct(OutboxRow.entity_id))).where(
+                        OutboxRow.status == OpStatus.REJECTED.value,
+                        OutboxRow.reason == "registered_elsewhere",
+                    )
                 )
                 or 0
             )
