@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from gridcore.domain.holidays import HolidayError, default_calendar
 from gridserver import admin, migrate
 from gridserver.__main__ import main
 from gridserver.db import Database, holidays, records
-from tests.server.conftest import Api, World, new_id, op
+from tests.server.conftest import Api, World, cli_url, new_id, op
 from tests.server.test_cli import CATALOG
 from tests.server.test_event_terms import _event, _stored
 
@@ -41,15 +41,6 @@ WORKING = {
 }
 
 
-def _url(db: Database) -> str:
-    url = db.url
-    if url.startswith("postgresql"):  # the CLI's own engine must see this test's schema
-        with db.engine.connect() as conn:
-            schema = conn.execute(text("SHOW search_path")).scalar()
-        url = f"{url}?options=-csearch_path%3D{schema}"
-    return url
-
-
 def test_load_holidays_stores_revisions(db: Database) -> None:
     first = admin.load_holidays(db, HOLIDAYS)
     assert first.revision == 1 and first.years() == [2027]
@@ -68,22 +59,22 @@ def test_the_command_loads_a_file_and_refuses_a_bad_one(
 ) -> None:
     path = tmp_path / "holidays.json"
     path.write_text(json.dumps(HOLIDAYS, ensure_ascii=False), encoding="utf-8")
-    assert main(["load-holidays", "--database", _url(db), str(path)]) == 0
+    assert main(["load-holidays", "--database", cli_url(db), str(path)]) == 0
     out = capsys.readouterr().out
     assert "已导入节假日安排（1 项，年份 2027" in out and "第 1 次修订" in out
     # The shipped default is a valid file for the command too.
     shipped = Path(__file__).resolve().parents[2] / "gridcore" / "data" / "holidays.json"
-    assert main(["load-holidays", "--database", _url(db), str(shipped)]) == 0
+    assert main(["load-holidays", "--database", cli_url(db), str(shipped)]) == 0
     assert "年份 2025、2026、2027" in capsys.readouterr().out
 
     bad = {"holidays": [{"name": "国庆", "off": [["2026-10-08", "2026-10-01"]]}]}
     path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
-    assert main(["load-holidays", "--database", _url(db), str(path)]) == 2
+    assert main(["load-holidays", "--database", cli_url(db), str(path)]) == 2
     assert "止日早于起日" in capsys.readouterr().err
     path.write_text("{not json", encoding="utf-8")
-    assert main(["load-holidays", "--database", _url(db), str(path)]) == 2
+    assert main(["load-holidays", "--database", cli_url(db), str(path)]) == 2
     assert "无法读取节假日安排文件" in capsys.readouterr().err
-    assert main(["load-holidays", "--database", _url(db), str(tmp_path / "none.json")]) == 2
+    assert main(["load-holidays", "--database", cli_url(db), str(tmp_path / "none.json")]) == 2
     with db.engine.connect() as conn:
         document = conn.execute(select(holidays.c.document)).scalar_one()
     assert document["revision"] == 2 and len(document["holidays"]) == 20  # the shipped one

@@ -22,7 +22,7 @@ from gridserver import __version__, migrate, persons, sync
 from gridserver.__main__ import main
 from gridserver.db import Database, op_log, records, users
 from gridserver.scope import Caller
-from tests.server.conftest import Api, World, household, new_id, op, resident
+from tests.server.conftest import Api, World, cli_url, household, new_id, op, resident
 
 ZHANG = "11010519491231002X"
 """张桂芳's number (valid, female, born 1949)."""
@@ -356,15 +356,15 @@ def test_cli_duplicates_and_merge(
     keep, drop = _duplicate_pair(api, world, db)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     capsys.readouterr()
-    assert main(["--database", db.url, "duplicates", "--area", "320101001000"]) == 0
+    assert main(["--database", cli_url(db), "duplicates", "--area", "320101001000"]) == 0
     out = capsys.readouterr().out
     assert "110105********002X：登记 2 次" in out and ZHANG not in out
     assert keep in out and drop in out and "幸福社区第二网格" in out
-    assert main(["--database", db.url, "merge-residents", keep, drop]) == 0
+    assert main(["--database", cli_url(db), "merge-residents", keep, drop]) == 0
     assert "已合并" in capsys.readouterr().out
-    assert main(["--database", db.url, "duplicates"]) == 0
+    assert main(["--database", cli_url(db), "duplicates"]) == 0
     assert "没有重复登记" in capsys.readouterr().out
-    assert main(["--database", db.url, "merge-residents", keep, keep]) == 2
+    assert main(["--database", cli_url(db), "merge-residents", keep, keep]) == 2
     assert "错误" in capsys.readouterr().err
 
 
