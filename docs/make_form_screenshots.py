@@ -83,6 +83,13 @@ def main() -> int:
             report.title_edit.setText("两户因排水沟堵塞发生争执")
             report.resize(780, 700)
             save(app, report, "event_report_dialog.png")
+            # Time limits (issue #15 item 4): a hazard's 4-hour limit, a 建议's working days.
+            for name, shot in (
+                ("消防安全隐患", "event_report_dialog_hours.png"),
+                ("基础设施建设建议", "event_report_dialog_working_days.png"),
+            ):
+                report.category_combo.setCurrentIndex(report.category_combo.findText(name))
+                save(app, report, shot)
             report.reject()
 
             with session.store.read() as repos:

@@ -61,6 +61,7 @@ from gridclient.ui.plaintext import TextLabel
 from gridcore.domain.catalog import (
     EventCatalog,
     EventCategory,
+    deadline_text,
     event_category_name,
     stamp_terms,
 )
@@ -70,6 +71,7 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventSource,
     Ledger,
+    LimitKind,
     Role,
     Satisfaction,
     Urgency,
@@ -360,8 +362,15 @@ class EventReportDialog(QDialog):
         fallback rule (what the event will keep if reported so)."""
         parts = []
         for urgency in Urgency:
-            days = category.limit_days(urgency)
-            span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+            limit = category.time_limit(urgency)
+            if limit.hours is not None:
+                span = self.tr("{hours} hours").format(hours=limit.hours)
+            elif limit.days == 0:
+                span = self.tr("same day")
+            elif limit.kind is LimitKind.WORKING:
+                span = self.tr("{days} working days").format(days=limit.days)
+            else:
+                span = self.tr("{days} days").format(days=limit.days)
             parts.append(f"{urgency.label} {span}")
         return ", ".join(parts)
 
@@ -853,10 +862,10 @@ class EventDialog(QDialog):
                 state=state, n=status.rework_rounds, max=MAX_REWORK_ROUNDS
             )
         self.state_label.setText(self.tr("State: {state}").format(state=state))
-        deadline = self.tr("Deadline: {deadline}").format(deadline=cst_text(status.deadline))
+        deadline = self.tr("Deadline: {deadline}").format(deadline=deadline_text(status.deadline))
         if status.original_deadline is not None:
             deadline += self.tr(" (extended; originally {deadline})").format(
-                deadline=cst_text(status.original_deadline)
+                deadline=deadline_text(status.original_deadline)
             )
         if status.extension_pending is not None:
             deadline += self.tr(" · extension to {day} awaiting approval").format(
@@ -871,7 +880,14 @@ class EventDialog(QDialog):
         if event.time_limit_days is None:
             return ""
         days = event.time_limit_days
-        span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+        if event.time_limit_hours is not None:
+            span = self.tr("{hours} hours").format(hours=event.time_limit_hours)
+        elif days == 0:
+            span = self.tr("same day")
+        elif event.limit_kind is LimitKind.WORKING:
+            span = self.tr("{days} working days").format(days=days)
+        else:
+            span = self.tr("{days} days").format(days=days)
         if event.terms_inferred:
             return self.tr(
                 "{span} (filled in from the catalog when the system was upgraded)"
@@ -918,11 +934,11 @@ class EventDialog(QDialog):
         """What the person should know before taking ``kind``."""
         if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and status.extension_pending:
             return self.tr("Extension asked for: to {day} (current deadline {deadline}).").format(
-                day=status.extension_pending.isoformat(), deadline=cst_text(status.deadline)
+                day=status.extension_pending.isoformat(), deadline=deadline_text(status.deadline)
             )
         if kind is A.REQUEST_EXTENSION:
             return self.tr("Current deadline: {deadline}.").format(
-                deadline=cst_text(status.deadline)
+                deadline=deadline_text(status.deadline)
             )
         if kind is A.EVALUATE and status.rework_rounds < MAX_REWORK_ROUNDS:
             return self.tr("Unsatisfied reopens the event for rework (round {n} of {max}).").format(
