@@ -307,7 +307,7 @@ def test_the_migration_fills_sources_and_self_resolvable_flags(
     with db.write() as conn:
         config.attributes["connection"] = conn
         command.stamp(config, "head")
-        command.downgrade(config, "0004_event_terms")
+        command.downgrade(config, "0006_registered_id_numbers")
     migrate.upgrade(db)
     with db.engine.connect() as conn:
         fields = conn.execute(select(records.c.fields).where(records.c.id == eid)).scalar_one()

@@ -6,15 +6,15 @@
 * Every stored 不满意 evaluation gets ``final_evaluation: true``: it was final when it
   was recorded, and stays so (the rule that 不满意 reopens an event applies from now on),
   so no past event is reopened and no past figure changes. Laptops mark the copies they
-  hold the same way (store migration 0009).
+  hold the same way (store migration 0011).
 * The stored catalog: a category without ``self_resolvable`` takes the flag of the
   catalog shipped with the core (``gridcore/data/catalog.json``) when code *and* name
   match (so 涉黄赌毒线索举报 and the other serious matters stop being self-resolvable);
   any other stays self-resolvable, the old behaviour. When that changed anything the
   document becomes the next revision, so laptops fetch it at their next sync.
 
-Revision ID: 0005_event_loop
-Revises: 0004_event_terms
+Revision ID: 0007_event_loop
+Revises: 0006_registered_id_numbers
 Create Date: 2026-12-03 17:30:00
 """
 
@@ -28,8 +28,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0005_event_loop"
-down_revision = "0004_event_terms"
+revision = "0007_event_loop"
+down_revision = "0006_registered_id_numbers"
 branch_labels = None
 depends_on = None
 
