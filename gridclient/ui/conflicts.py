@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -61,6 +62,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.masked_field import mask_field
 from gridclient.ui.plaintext import TextLabel, escape
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext
 from gridcore.domain.enums import (
     DisabilityCategory,
@@ -385,7 +387,12 @@ class ConflictsView(QWidget):
         holder_layout.addWidget(self.table)
         holder_layout.addWidget(self.empty_label)
         splitter.addWidget(holder)
-        splitter.addWidget(self.detail)
+        # The detail scrolls when the window is short (1366×768 at 125 %).
+        detail_area = QScrollArea()
+        detail_area.setWidget(self.detail)
+        detail_area.setWidgetResizable(True)
+        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(detail_area)
         splitter.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -595,7 +602,7 @@ class ConflictsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Conflicts"))
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self.view = ConflictsView(ctx, household_id, self)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)

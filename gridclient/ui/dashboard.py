@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -84,7 +85,8 @@ class DashboardPage(QWidget):
         grid.addWidget(self.overdue_events, 1, 1)
         self.heading = TextLabel(self.tr("Today's work"))
         self.heading.setObjectName("dashboardHeading")
-        layout = QVBoxLayout(self)
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addWidget(self.heading)
         row = QHBoxLayout()
@@ -92,6 +94,14 @@ class DashboardPage(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(1)
+        # On a small screen (1366×768 at 125 %) the cards scroll, the window still fits.
+        scroll = QScrollArea()
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.setStyleSheet(
             "QLabel, QPushButton, QComboBox { font-size: 12pt; }"
             "#card { background: palette(base); border-radius: 6px; }"

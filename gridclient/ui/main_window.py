@@ -16,7 +16,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -63,14 +63,17 @@ from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.list_filters import EventFilterBar, VisitFilterBar
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
-    EVENT_SAMPLES,
+    EVENT_OPTIONAL_COLUMNS,
+    EVENT_TITLE_MINIMUM,
     VISIT_SAMPLES,
     EventTableModel,
     ListPane,
     SyncColumnModel,
     event_model_widths,
+    event_samples,
     fit_samples,
     household_model,
     resident_model,
@@ -88,6 +91,8 @@ if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loa
 log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 12
+PREFERRED_SIZE = QSize(1280, 800)
+"""The window's size on a screen where it fits; smaller screens get it maximised."""
 BACKGROUND_AFTER_MS = 3000
 """Start the background loads (tree, status, search index) by then even if the
 household list never arrives (a failed query is reported, the rest still loads)."""
@@ -120,10 +125,13 @@ class MainWindow(QMainWindow):
         sync: SyncController | None = None,
         *,
         idle_clock: Clock = monotonic,
+        prefs: QSettings | None = None,
     ) -> None:
-        """``idle_clock``: the auto-lock's time source (tests pass their own)."""
+        """``idle_clock``: the auto-lock's time source (tests pass their own).
+        ``prefs``: where the window's geometry is remembered (None: nowhere)."""
         super().__init__()
         self.ctx = ctx
+        self.geometry_store = WindowGeometry(prefs)
         self._idle_clock = idle_clock
         self.sync = sync
         self._reauth_pending = False
@@ -147,7 +155,7 @@ class MainWindow(QMainWindow):
         user = ctx.user
         title = self.tr("GridClient (demo)") if user.demo else self.tr("GridClient")
         self.setWindowTitle(f"{title} — {user.scope_name}")
-        self.resize(1280, 800)
+        fit_to_screen(self, PREFERRED_SIZE.width(), PREFERRED_SIZE.height())
 
         self._build_panes()
         self._build_layout()
@@ -187,6 +195,11 @@ class MainWindow(QMainWindow):
         self.reload()
         self._starting = False
         QTimer.singleShot(0, self, self._load_current_tab)
+
+    def show_on_screen(self) -> None:
+        """Show where the window was last (on a screen still attached), else at
+        :data:`PREFERRED_SIZE` or maximised where that does not fit (1366×768)."""
+        show_main_window(self, self.geometry_store, PREFERRED_SIZE)
 
     # -- construction -----------------------------------------------------------------
     def _build_panes(self) -> None:
@@ -255,7 +268,8 @@ class MainWindow(QMainWindow):
             stretch=0,
         )
         self.event_pane.table.open_requested.connect(self.open_event)
-        fit_samples(self.event_pane.table, EVENT_SAMPLES)
+        fit_samples(self.event_pane.table, event_samples(), bold={EventTableModel.OVERDUE_COLUMN})
+        self.event_pane.table.set_optional_columns(EVENT_OPTIONAL_COLUMNS, EVENT_TITLE_MINIMUM)
         self._catalog_stale = True
         self.event_pane.loaded.connect(self._load_catalog)
 
@@ -1182,6 +1196,7 @@ class MainWindow(QMainWindow):
                 window.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.geometry_store.save(self)
         self.lock_guard.stop()
         if self.idle is not None:
             self.idle.stop()
