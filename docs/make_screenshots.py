@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 
 Uses a throw-away data directory, the Chinese UI and the synchronous task runner, so
-every screen is fully loaded when it is grabbed: the dashboard, the four lists
+every screen is fully loaded when it is grabbed; the main window as maximised on a
+1366×768 laptop, each picture the whole screen with its taskbar: the dashboard, the four lists
 (residents masked), a search, the overdue events, the status bar during a sync, the lock
 screen and the login dialog (also refusing a wrong password and offering offline unlock).
 """
@@ -16,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
-from shots import chinese_app, save
+from shots import chinese_app, laptop_screen, maximise, save
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
@@ -97,26 +98,26 @@ def main() -> int:
             ctx = AppContext(session.store, TaskRunner(synchronous=True), session.info)
             sync = SyncController(ctx, session.session)
             window = MainWindow(ctx, sync=sync)
-            window.resize(1280, 800)
+            maximise(window)  # as on a 1366×768 laptop, where it opens maximised
             window.show()
-            save(app, window, "dashboard")
+            laptop_screen(app, window, name="dashboard")
             window.tabs.setCurrentWidget(window.household_pane)
             window.household_pane.table.selectRow(0)
-            save(app, window, "main_window")
-            save(app, window, "households")
+            laptop_screen(app, window, name="main_window")
+            laptop_screen(app, window, name="households")
             window.tabs.setCurrentWidget(window.resident_pane)
-            save(app, window, "residents")
+            laptop_screen(app, window, name="residents")
             window.tabs.setCurrentWidget(window.visit_pane)
-            save(app, window, "visits")
+            laptop_screen(app, window, name="visits")
             window.show_events(EventStateFilter.ALL)
-            save(app, window, "events")
+            laptop_screen(app, window, name="events")
             window.show_events(EventStateFilter.OVERDUE)
-            save(app, window, "events_overdue")
+            laptop_screen(app, window, name="events_overdue")
             window.show_events(EventStateFilter.ALL)
             window.search_box.setText("zl")
             window.search_box.flush()
             window.tabs.setCurrentWidget(window.resident_pane)
-            save(app, window, "search")
+            laptop_screen(app, window, name="search")
             window.search_box.clear()
             window.search_box.flush()
             window.tabs.setCurrentWidget(window.household_pane)
@@ -124,7 +125,7 @@ def main() -> int:
             window.lock()
             window.lock_screen.password.setText("wrong")
             window.lock_screen.try_unlock()
-            save(app, window, "lock")
+            laptop_screen(app, window, name="lock")
             window.close()
             _login(app, session, Path(tmp) / "login")
         finally:
