@@ -3,7 +3,8 @@
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 
 Uses a throw-away data directory, the Chinese UI and the synchronous task runner, so
-every screen is fully loaded when it is grabbed; the main window as maximised on a
+every screen is fully loaded when it is grabbed (the 工作台 also as township staff see it,
+and the list a click on a chart opens); the main window as maximised on a
 1366×768 laptop, each picture the whole screen with its taskbar: the dashboard, the four lists
 (residents masked), a search, the overdue events, the status bar during a sync, the lock
 screen and the login dialog (also refusing a wrong password and offering offline unlock).
@@ -25,13 +26,14 @@ from gridclient.storage.queries import EventStateFilter
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase
 from gridclient.sync.transport import RetryPolicy, Transport
-from gridclient.ui.context import AppContext
+from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.login import LoginDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
 from gridcore.demo.generator import DEMO_PASSWORD
 from gridcore.domain import codec
+from gridcore.domain.enums import Role
 
 
 def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
@@ -90,6 +92,22 @@ def _sync_status(app: QApplication, window: MainWindow, session: DemoSession) ->
     save(app, window.statusBar(), "status_bar")
 
 
+def _township_dashboard(app: QApplication, session: DemoSession) -> None:
+    """The 工作台 as township staff see it (charts of every grid in the store), and the
+    events list a click on the overdue chart's first category opens."""
+    user = UserInfo("township01", "赵佳", Role.TOWNSHIP, "桃源镇")
+    ctx = AppContext(session.store, TaskRunner(synchronous=True), user)
+    window = MainWindow(ctx)
+    maximise(window)
+    window.show()
+    laptop_screen(app, window, name="dashboard_township")
+    window.dashboard.scroll_to_end()
+    laptop_screen(app, window, name="dashboard_township_charts")
+    window.dashboard.category_chart.activated.emit(0)
+    laptop_screen(app, window, name="dashboard_click_overdue_category")
+    window.close()
+
+
 def main() -> int:
     app, translators = chinese_app()
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,6 +119,7 @@ def main() -> int:
             maximise(window)  # as on a 1366×768 laptop, where it opens maximised
             window.show()
             laptop_screen(app, window, name="dashboard")
+            _township_dashboard(app, session)
             window.tabs.setCurrentWidget(window.household_pane)
             window.household_pane.table.selectRow(0)
             laptop_screen(app, window, name="main_window")

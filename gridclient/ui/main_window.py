@@ -37,12 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.storage.charts import ChartQueries, DashboardCharts
 from gridclient.storage.queries import (
     AreaFilter,
     AreaNode,
     AreaQueries,
     Dashboard,
     DashboardQueries,
+    EventFilter,
     EventQueries,
     EventStateFilter,
     HouseholdQueries,
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         self.events = EventQueries(engine)
         self.areas = AreaQueries(engine)
         self.figures = DashboardQueries(engine)
+        self.charts = ChartQueries(engine)
         self._my_grids = ctx.user.grid_ids or None
         self._area = AreaFilter(self._my_grids)
         self._locked = False
@@ -206,6 +209,8 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage()
         self.dashboard.show_not_visited.connect(self.show_not_visited)
         self.dashboard.show_events.connect(self.show_events)
+        self.dashboard.show_grid_not_visited.connect(self.show_grid_not_visited)
+        self.dashboard.show_event_filter.connect(self.show_event_filter)
         self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard())
 
         self.recency = QComboBox()
@@ -703,14 +708,19 @@ class MainWindow(QMainWindow):
         if self._dashboard_stale:
             return
         area, days, figures = self._area, self.dashboard.not_visited_days(), self.figures
+        charts = self.charts
 
-        def work(_ctx: TaskContext) -> Dashboard:
-            return figures.summary(area, days)
+        def work(_ctx: TaskContext) -> tuple[Dashboard, DashboardCharts]:
+            return figures.summary(area, days), charts.charts(area)
 
         def done(result: object) -> None:
-            assert isinstance(result, Dashboard)
-            if result.not_visited_days == self.dashboard.not_visited_days():
-                self.dashboard.set_figures(result)
+            assert isinstance(result, tuple)
+            summary, drawn = result
+            assert isinstance(summary, Dashboard) and isinstance(drawn, DashboardCharts)
+            if summary.not_visited_days == self.dashboard.not_visited_days():
+                self.dashboard.set_figures(summary)
+            if area == self._area:
+                self.dashboard.set_charts(drawn)
 
         self.runner.submit(work, on_done=done, on_error=self._load_failed)
 
@@ -997,6 +1007,18 @@ class MainWindow(QMainWindow):
         if index >= 0:
             self.recency.setCurrentIndex(index)
         self.tabs.setCurrentWidget(self.household_pane)
+
+    def show_grid_not_visited(self, grid_id: str, days: int) -> None:
+        """A coverage bar: that grid in the area tree, its households not visited."""
+        if not self.tree.select_area(grid_id):
+            self.set_area(AreaFilter((grid_id,)))
+        self.show_not_visited(days)
+
+    def show_event_filter(self, wanted: object, category_name: str = "") -> None:
+        """A chart's bar: the events list narrowed as the bar counts."""
+        assert isinstance(wanted, EventFilter)
+        self.event_filters.apply(wanted, category_name)
+        self.tabs.setCurrentWidget(self.event_pane)
 
     def show_events(self, state: object) -> None:
         assert isinstance(state, EventStateFilter)
