@@ -504,3 +504,17 @@ def test_garbage_in_the_preferences_is_ignored(qtbot, ctx, prefs) -> None:  # ty
     win = MainWindow(ctx, prefs=prefs)
     qtbot.addWidget(win)
     assert not win.geometry_store.restore(win)
+
+
+def test_conflict_detail_whole_on_1366(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The conflict's detail (with its 保留我的 / 保留对方的 buttons) scrolls only when
+    the view is too short for it (1366×768 at 125 %), not on a 1366×768 laptop."""
+    window.resize(maximised(WORK_AREAS["1366×768"]))
+    window.tabs.setCurrentWidget(window.conflicts_view)
+    settle()
+    view = window.conflicts_view
+    [detail_area] = [a for a in view.findChildren(QScrollArea) if a.widget() is view.detail]
+    assert detail_area.verticalScrollBar().maximum() == 0
+    assert view.keep_mine_button.mapTo(view, view.keep_mine_button.rect().bottomLeft()).y() < (
+        view.height()
+    )
