@@ -114,6 +114,13 @@ def main() -> int:
             report.category_combo.setCurrentIndex(0)
             report.title_edit.setText("两户因排水沟堵塞发生争执")
             shot(report, "event_report_dialog")
+            # Time limits (issue #15 item 4): a hazard's 4-hour limit, a 建议's working days.
+            for name, picture in (
+                ("消防安全隐患", "event_report_dialog_hours"),
+                ("基础设施建设建议", "event_report_dialog_working_days"),
+            ):
+                report.category_combo.setCurrentIndex(report.category_combo.findText(name))
+                shot(report, picture)
             report.reject()
 
             report = EventReportDialog(ctx, grid_id, household_id, parent=window)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gridcore.domain.catalog import CatalogError
 from gridcore.domain.enums import AreaLevel, Role
+from gridcore.domain.holidays import HolidayError
 from gridserver import admin, auth, clocks, migrate
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
@@ -93,6 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--parent", required=True, metavar="AREA_CODE")
 
     p = sub.add_parser("load-catalog", parents=[common], help="load the event catalog (JSON)")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser(
+        "load-holidays",
+        parents=[common],
+        help="load the holiday calendar (节假日安排, JSON) working-day limits count with",
+    )
     p.add_argument("file", type=Path)
 
     p = sub.add_parser("load-demo", parents=[common], help="load a synthetic demo dataset")
@@ -177,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(settings.database_url)
     try:
         return _run(args, settings, db)
-    except (auth.UserError, CatalogError) as exc:
+    except (auth.UserError, CatalogError, HolidayError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
@@ -244,6 +252,17 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         print(
             f"已导入事项清单（{len(loaded)} 项，其中停用 {retired} 项；"
             f"版本 {loaded.version or '未标注'}，第 {loaded.revision} 次修订）"
+        )
+    elif args.command == "load-holidays":
+        try:
+            document = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise auth.UserError(f"无法读取节假日安排文件：{exc}") from None
+        calendar = admin.load_holidays(db, document)
+        years = "、".join(str(y) for y in calendar.years()) or "无"
+        print(
+            f"已导入节假日安排（{len(calendar.holidays)} 项，年份 {years}；"
+            f"版本 {calendar.version or '未标注'}，第 {calendar.revision} 次修订）"
         )
     elif args.command == "load-demo":
         from gridserver.demo import load as load_demo

@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.holidays import default_calendar
 from gridcore.protocol import (
     API_PREFIX,
     CLIENT_TIME_HEADER,
@@ -53,7 +54,7 @@ from gridcore.protocol import (
 from gridserver import auth, clocks, directory, feed, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
-from gridserver.db import Database, attachment_blobs, catalog, utcnow
+from gridserver.db import Database, attachment_blobs, catalog, stored_holidays, utcnow
 from gridserver.errors import ApiError
 from gridserver.references import record_upload, usable_blobs
 from gridserver.reqlog import RequestLog
@@ -472,6 +473,32 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 select(catalog.c.document).where(catalog.c.id == 1)
             ).scalar_one_or_none()
         body, etag = catalog_body(document if document is not None else EventCatalog().to_json())
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if if_none_match is not None and etag_matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
+
+    @router.get(
+        "/holidays",
+        response_model=None,
+        responses={
+            200: {
+                "description": "The holiday calendar (节假日安排) working-day limits count "
+                "with: the one loaded with `load-holidays`, else the shipped one "
+                "(revision 0); its `ETag` names this version."
+            },
+            304: {"description": "Unchanged since the version named in `If-None-Match`."},
+        },
+    )
+    def get_holidays(
+        caller: CallerDep,
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    ) -> Response:
+        """Fetched with the catalog on every sync (an empty 304 while unchanged)."""
+        with database.engine.connect() as conn:
+            calendar = stored_holidays(conn)
+        document = (calendar or default_calendar()).to_json()
+        body, etag = catalog_body(document)
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if if_none_match is not None and etag_matches(if_none_match, etag):
             return Response(status_code=304, headers=headers)

@@ -35,6 +35,7 @@ from gridcore.domain.codec import (
 from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridcore.domain.eventnumber import format_event_number, number_year
+from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.domain.workflow import IllegalTransition, derive_state, next_state
 from gridcore.protocol import (
     Op,
@@ -51,6 +52,7 @@ from gridserver.db import (
     catalog,
     conflicts,
     event_numbers,
+    holidays,
     op_log,
     records,
     users,
@@ -117,6 +119,7 @@ class Shared:
     whose log rows are written at its end."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
+    calendar: WorkCalendar | None = None
     savepoint_every_op: bool = False
     """Otherwise the create of a record known to be absent runs without a savepoint
     (see :func:`_run_op`)."""
@@ -185,8 +188,23 @@ class Context:
                 shared.catalog = None if document is None else EventCatalog.from_json(document)
             except CatalogError:
                 shared.catalog = None
+            stored = self.conn.execute(
+                select(holidays.c.document).where(holidays.c.id == 1)
+            ).scalar_one_or_none()
+            try:
+                shared.calendar = None if stored is None else WorkCalendar.from_json(stored)
+            except HolidayError:
+                shared.calendar = None
+            if shared.catalog is not None:
+                shared.catalog = shared.catalog.with_calendar(shared.calendar)
             shared.catalog_loaded = True
         return shared.catalog
+
+    def terms_catalog(self) -> EventCatalog:
+        """The catalog terms are stamped from (an empty one when none was loaded), with
+        the server's holiday calendar: what every deadline the server works out uses."""
+        known = self.catalog()
+        return known if known is not None else EventCatalog().with_calendar(self.shared.calendar)
 
 
 # Statements built once: constructing them per op costs more than executing them.
@@ -657,7 +675,7 @@ def _create(
 ) -> Outcome:
     record = _full_record(kind, record_id, {n: new for n, (_, new) in values.items()})
     fields = encode_fields(record)
-    validation.check_tags(kind, None, fields, fields, ctx.now)
+    validation.check_record(kind, None, fields, fields, ctx.now)
     placement = _place(ctx, kind, record_id, fields, previous=None)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
@@ -707,14 +725,25 @@ def _create(
     return Outcome("applied", 1)
 
 
-_TERM_FIELDS = frozenset({"category_name", "time_limit_days", "catalog_revision", "terms_inferred"})
+_TERM_FIELDS = frozenset(
+    {
+        "category_name",
+        "time_limit_days",
+        "time_limit_hours",
+        "limit_kind",
+        "catalog_revision",
+        "terms_inferred",
+    }
+)
 
 
 def _inferred_terms(ctx: Context, event: Event) -> dict[str, Any]:
-    stamped = stamp_terms(event, ctx.catalog() or EventCatalog())
+    stamped = stamp_terms(event, ctx.terms_catalog())
     return {
         "category_name": stamped.category_name,
         "time_limit_days": stamped.time_limit_days,
+        "time_limit_hours": stamped.time_limit_hours,
+        "limit_kind": stamped.limit_kind.value,
         "catalog_revision": stamped.catalog_revision,
         "terms_inferred": True,
     }
@@ -861,7 +890,9 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
     clean: OpStatus = "applied" if op.base_version == row.version else "merged"
     if not merge.updates:
         return Outcome(clean, row.version)
-    validation.check_tags(kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now)
+    validation.check_record(
+        kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now
+    )
     version, placement = _write_version(ctx, kind, row, merge.updates)
     first_conflict = None
     for conflict in merge.conflicts:

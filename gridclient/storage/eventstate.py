@@ -7,11 +7,13 @@ open, its deadline (the event's own terms, see ``gridcore.domain.catalog``) and 
 it finished late. Nothing else derives a state.
 
 The rows are a cache, never synced. Triggers (migration 0006) delete an event's row when
-the event or any of its actions is written, and every row when the catalog is, so a row
-is current or missing. :func:`fill_missing` derives the missing ones; it runs in the
-transaction of every local write (``Store.unit_of_work``), of every pulled page (the
-sync engine) and of a catalog update, and :func:`ensure` runs it before the events list
-is queried (the first query after the upgrade derives every event once).
+the event or any of its actions is written, and every row when the catalog is; a new
+holiday calendar deletes every row too (``CatalogRepository.save_calendar``: working-day
+deadlines move), so a row is current or missing. :func:`fill_missing` derives the
+missing ones; it runs in the transaction of every local write (``Store.unit_of_work``),
+of every pulled page (the sync engine) and of a catalog or calendar update, and
+:func:`ensure` runs it before the events list is queried (the first query after the
+upgrade derives every event once).
 """
 
 from __future__ import annotations

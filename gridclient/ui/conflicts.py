@@ -116,6 +116,7 @@ def _field_labels() -> dict[str, str]:
         "household_id": QCoreApplication.translate("conflicts", "Household"),
         "name": QCoreApplication.translate("conflicts", "Name"),
         "id_number": QCoreApplication.translate("conflicts", "ID number"),
+        "id_type": QCoreApplication.translate("conflicts", "Document type"),
         "gender": QCoreApplication.translate("conflicts", "Gender"),
         "birth_date": QCoreApplication.translate("conflicts", "Date of birth"),
         "relation": QCoreApplication.translate("conflicts", "Relation to head"),

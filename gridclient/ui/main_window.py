@@ -48,6 +48,7 @@ from gridclient.storage.queries import (
     EventQueries,
     EventStateFilter,
     HouseholdQueries,
+    OrganizationQueries,
     ResidentQueries,
     SyncSummary,
     VisitQueries,
@@ -78,6 +79,7 @@ from gridclient.ui.tables import (
     event_samples,
     fit_samples,
     household_model,
+    organization_model,
     resident_model,
     visit_model,
 )
@@ -85,6 +87,7 @@ from gridclient.ui.tasks import TaskContext
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import EntityKind, SpecialGroup
+from gridcore.domain.programs import household_programs, program_tags
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
     from gridclient.ui.login import PasswordPrompt
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         engine = ctx.store.engine
         self.households = households or HouseholdQueries(engine)
         self.residents = ResidentQueries(engine)
+        self.organizations = OrganizationQueries(engine)
         self.visits = VisitQueries(engine)
         self.events = EventQueries(engine)
         self.areas = AreaQueries(engine)
@@ -218,6 +222,17 @@ class MainWindow(QMainWindow):
         for days in NOT_VISITED_CHOICES:
             self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
         self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
+        # 低保户, 防返贫监测户, 党员中心户 …: the households of one program.
+        self.program = QComboBox()
+        self.program.addItem(self.tr("All programs"), None)
+        for code, label in household_programs():
+            self.program.addItem(label, code)
+        self.program.currentIndexChanged.connect(lambda _i: self.load_households())
+        household_filters = QWidget()
+        filter_row = QHBoxLayout(household_filters)
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        filter_row.addWidget(_labelled(self.tr("Show:"), self.recency))
+        filter_row.addWidget(self.program)
         sync_states = SyncStateQueries(self.ctx.store.engine)
         self.model = household_model(self.households, self.runner, sync_states)
         self.household_pane = ListPane(
@@ -225,7 +240,7 @@ class MainWindow(QMainWindow):
             self.model,
             lambda n: self.tr("%n household(s)", "", n),
             (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
-            _labelled(self.tr("Show:"), self.recency),
+            household_filters,
         )
         self.count_label = self.household_pane.count_label
         self.household_pane.table.open_requested.connect(self.open_household)
@@ -278,6 +293,20 @@ class MainWindow(QMainWindow):
         self._catalog_stale = True
         self.event_pane.loaded.connect(self._load_catalog)
 
+        # 组织: the grids' organizations (红白理事会, 调解委员会, 志愿服务队, 商户 …).
+        self.organization_model = organization_model(self.organizations, sync_states, self.runner)
+        self.new_organization_button = QPushButton(self.tr("New organization…"))
+        self.new_organization_button.clicked.connect(lambda: self.open_organization(None))
+        self.organization_pane = ListPane(
+            self.runner,
+            self.organization_model,
+            lambda n: self.tr("%n organization(s)", "", n),
+            (200, 120, 80, 125, 60, 130, 200),
+            self.new_organization_button,
+            stretch=6,
+        )
+        self.organization_pane.table.open_requested.connect(self.open_organization)
+
     def _build_layout(self) -> None:
         user = self.ctx.user
         self.heading = TextLabel(
@@ -298,6 +327,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.resident_pane, self.tr("Residents"))
         self.tabs.addTab(self.visit_pane, self.tr("Visits"))
         self.tabs.addTab(self.event_pane, self.tr("Events"))
+        self.tabs.addTab(self.organization_pane, self.tr("Organizations"))
         self.conflicts_view = ConflictsView(self.ctx, autoload=False)
         self.tabs.addTab(self.conflicts_view, self.tr("Conflicts"))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -587,6 +617,7 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+        self.load_organizations()
 
     def _load_tree_and_status(self) -> None:
         grids = self._my_grids
@@ -603,6 +634,11 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+        self.load_organizations()
+
+    def load_organizations(self) -> None:
+        area, queries = self._area, self.organizations
+        self._load_pane(self.organization_pane, lambda: queries.organization_ids(area))
 
     def _after_first_list(self, _count: int = 0) -> None:
         """The household list is on screen (or could not load within
@@ -667,9 +703,11 @@ class MainWindow(QMainWindow):
     def load_households(self) -> None:
         area, days = self._area, self.recency.currentData()
         queries, figures = self.households, self.figures
+        program = self.program.currentData()
+        tags = [t.value for t in program_tags(program)[1]] if isinstance(program, str) else None
 
         def ids() -> list[str]:
-            found = queries.household_ids(area=area)
+            found = queries.household_ids(area=area, tags=tags)
             if not days:
                 return found
             wanted = figures.not_visited_ids(area, int(days))
@@ -824,7 +862,13 @@ class MainWindow(QMainWindow):
             self.sync.cancel()
 
     def _sync_models(self) -> list[SyncColumnModel]:
-        return [self.model, self.resident_model, self.visit_model, self.event_model]
+        return [
+            self.model,
+            self.resident_model,
+            self.visit_model,
+            self.event_model,
+            self.organization_model,
+        ]
 
     def _sync_started(self) -> None:
         if self.sync_action is not None:
@@ -970,8 +1014,17 @@ class MainWindow(QMainWindow):
             self.event_pane.model.refresh(ids if EntityKind.EVENT_ACTION not in touched else None)
         if changes.moves(EntityKind.EVENT) or EntityKind.EVENT_ACTION in touched:
             self.load_events()  # a step moves an event between state filters
+        if EntityKind.ORGANIZATION in touched:
+            self.organization_pane.model.refresh(ids)
+        if changes.moves(EntityKind.ORGANIZATION):
+            self.load_organizations()
         if changes.sync_states:  # the sync column of the lists not refreshed above
-            for pane in (self.resident_pane, self.visit_pane, self.event_pane):
+            for pane in (
+                self.resident_pane,
+                self.visit_pane,
+                self.event_pane,
+                self.organization_pane,
+            ):
                 if pane.model.rowCount():
                     pane.model.refresh(set())
         if touched:
@@ -1072,6 +1125,14 @@ class MainWindow(QMainWindow):
         household_id = self.residents.household_of(resident_id)
         if household_id is not None:
             self.open_household(household_id)
+
+    def open_organization(self, organization_id: str | None) -> None:
+        """An organization to edit, or a new one in the selected grid."""
+        from gridclient.ui.organization_dialog import OrganizationDialog
+
+        grids = self._area.grid_ids
+        grid_id = grids[0] if grids and len(grids) == 1 else None
+        self._show(OrganizationDialog(self.ctx, organization_id, grid_id=grid_id, parent=self))
 
     def _open_visit(self, visit_id: str) -> None:
         self.open_visit(visit_id)

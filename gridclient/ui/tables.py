@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from gridclient.storage.queries import (
     EventQueries,
     HouseholdQueries,
+    OrganizationQueries,
     ResidentQueries,
     VisitQueries,
 )
@@ -194,6 +195,27 @@ def resident_model(
         ],
         queries.resident_rows,
         _list_states(states, EntityKind.RESIDENT),
+        runner,
+    )
+
+
+def organization_model(
+    queries: OrganizationQueries,
+    states: SyncStateQueries | None = None,
+    runner: TaskRunner | None = None,
+) -> SyncColumnModel:
+    return SyncColumnModel(
+        [
+            Column(QCoreApplication.translate("tables", "Organization")),
+            Column(QCoreApplication.translate("tables", "Kind")),
+            Column(QCoreApplication.translate("tables", "Leader")),
+            Column(QCoreApplication.translate("tables", "Phone")),
+            Column(QCoreApplication.translate("tables", "Members"), _RIGHT),
+            Column(QCoreApplication.translate("tables", "Grid")),
+            Column(QCoreApplication.translate("tables", "Address")),
+        ],
+        queries.organization_rows,
+        _list_states(states, EntityKind.ORGANIZATION),
         runner,
     )
 
