@@ -35,6 +35,7 @@ from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.import_dialog import ImportDialog
 from gridclient.ui.main_window import PREFERRED_SIZE, MainWindow
+from gridclient.ui.organization_dialog import OrganizationDialog
 from gridclient.ui.report_dialogs import ReportDialog
 from gridclient.ui.resident_form import ResidentForm
 from gridclient.ui.screen_fit import (
@@ -311,6 +312,14 @@ def _delete(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
     return household.delete_form
 
 
+def _organization(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
+    dialog = OrganizationDialog(ctx, grid_id=demo.info.grid_ids[0], parent=win)
+    dialog.show()
+    dialog.save()  # no name: its message shown
+    assert dialog.name_error.isVisibleTo(dialog)
+    return dialog
+
+
 DIALOGS: dict[str, Opener] = {
     "household": _household_dialog,
     "new household": _new_household,
@@ -328,6 +337,7 @@ DIALOGS: dict[str, Opener] = {
     "user guide": _guide,
     "move out": _move_out,
     "delete household": _delete,
+    "organization, with its messages": _organization,
 }
 
 
