@@ -183,7 +183,7 @@ class DashboardPage(QWidget):
         layout.addLayout(charts, 1)
         # On a small screen (1366×768 at 125 %) the page scrolls, the window still fits.
         scroll = QScrollArea()
-        self.scroll = scroll
+        self.scroll_area = scroll
         scroll.setWidget(page)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -203,7 +203,7 @@ class DashboardPage(QWidget):
 
     def scroll_to_end(self) -> None:
         """Show the lower charts (where the page scrolls: 1366×768)."""
-        bar = self.scroll.verticalScrollBar()
+        bar = self.scroll_area.verticalScrollBar()
         bar.setValue(bar.maximum())
 
     def not_visited_days(self) -> int:
