@@ -320,6 +320,23 @@ def _organization(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
     return dialog
 
 
+def _login(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
+    from gridclient.config import ITSettings, Paths
+    from gridclient.sync.credentials import MemoryTokenStore
+    from gridclient.ui.login import LoginDialog
+
+    paths = Paths.resolve(demo.data_dir / "login").ensure()
+    prefs = QSettings(str(demo.data_dir / "prefs.ini"), QSettings.Format.IniFormat)
+    settings = ITSettings(server_url="https://grid.example.cn")
+    return LoginDialog(ctx.runner, paths, settings, MemoryTokenStore(), prefs=prefs)
+
+
+def _password_prompt(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
+    from gridclient.ui.login import PasswordPrompt
+
+    return PasswordPrompt(lambda *_args: None, parent=win)
+
+
 DIALOGS: dict[str, Opener] = {
     "household": _household_dialog,
     "new household": _new_household,
@@ -338,6 +355,8 @@ DIALOGS: dict[str, Opener] = {
     "move out": _move_out,
     "delete household": _delete,
     "organization, with its messages": _organization,
+    "login": _login,
+    "password prompt": _password_prompt,
 }
 
 
