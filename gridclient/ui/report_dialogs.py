@@ -167,7 +167,12 @@ class ReportRequest:
 
 _EVENT_KINDS = frozenset({ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS})
 _ROSTERS = frozenset(
-    {ReportKind.ROSTER, ReportKind.HOUSEHOLD_ROSTER, ReportKind.ORGANIZATION_ROSTER}
+    {
+        ReportKind.ROSTER,
+        ReportKind.HOUSEHOLD_ROSTER,
+        ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.MICRO_GRID_ROSTER,
+    }
 )
 """Lists as of the day they are printed (no period); the only reports with numbers."""
 
