@@ -526,9 +526,16 @@ class SyncEngine:
                     or records >= GROUP_RECORDS
                     or self.cancel.is_set()
                 ):
-                    # The derived states of the events this group touched, once per group
-                    # (not per page: an event's steps often arrive pages after it).
-                    _fill_event_states(connection)
+                    if not page.more:
+                        # The derived states of the events the pull touched, once it has
+                        # caught up (not per page or group: an event's steps often arrive
+                        # pages after it, and a first pull would derive most events many
+                        # times). Until then their rows are missing, which is the store's
+                        # "derive again" mark (triggers drop a row in the transaction that
+                        # writes its event or actions): a kill or a stop in between leaves
+                        # them missing, and the events list (``eventstate.ensure``) or the
+                        # next pull's last group derives them.
+                        _fill_event_states(connection)
                     return page
                 page = following.result()
                 pending[0] = self._next(pool, page)
