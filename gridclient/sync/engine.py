@@ -55,7 +55,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from gridclient.storage import eventstate
+from gridclient.storage import eventstate, indexes
 from gridclient.storage.bulk import (
     any_held,
     apply_fields,
@@ -475,6 +475,8 @@ class SyncEngine:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
+        if not cursor:  # a first pull into an empty store: its indexes are built at the end
+            self.store.writer.run(self._defer_indexes)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
             pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
             try:
@@ -494,6 +496,10 @@ class SyncEngine:
                     # Let the request in flight end (bounded by the read timeout) before
                     # the run returns, so no thread outlives it; its outcome is dropped.
                     pending.exception()
+
+    def _defer_indexes(self) -> None:
+        with write_connection(self.store.engine) as connection:
+            indexes.defer(connection)
 
     def _next(self, pool: ThreadPoolExecutor, page: PullPage) -> Future[PullPage] | None:
         """The request for the page after ``page``, sent at once (unless cancelled)."""
@@ -527,6 +533,9 @@ class SyncEngine:
                     or self.cancel.is_set()
                 ):
                     if not page.more:
+                        # The indexes a first pull left out, built from the full tables
+                        # (before the event states, whose queries use them).
+                        indexes.restore(connection)
                         # The derived states of the events the pull touched, once it has
                         # caught up (not per page or group: an event's steps often arrive
                         # pages after it, and a first pull would derive most events many
