@@ -123,7 +123,8 @@ def _fold_inputs(
     roles = {m.value: m for m in Role}
     ratings = {m.value: m for m in Satisfaction}
     events: dict[str, Event] = {}
-    for row in session.execute(select(*_EVENT_COLUMNS).where(EventRow.id.in_(ids))):
+    connection = session.connection()  # Core rows: no ORM result processing
+    for row in connection.execute(select(*_EVENT_COLUMNS).where(EventRow.id.in_(ids))):
         event_id, category, ledger, urgency, reported_at, limit = row
         events[event_id] = Event(
             id=event_id,
@@ -140,7 +141,7 @@ def _fold_inputs(
     statement = select(*_ACTION_COLUMNS).where(
         EventActionRow.event_id.in_(ids), EventActionRow.deleted.is_(False)
     )
-    for step in session.execute(statement):
+    for step in connection.execute(statement):
         event_id, action_id, kind, role, rating, at, server_at = step
         if event_id in actions:
             actions[event_id].append(
