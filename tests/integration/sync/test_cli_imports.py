@@ -1,6 +1,7 @@
 """A headless ``gridclient sync`` imports what a sync needs and nothing else: no
 migration machinery (Alembic) for a store at head, no keyring (headless runs keep no
-refresh token), no report, spreadsheet or PDF modules, no Qt widgets. Checked on a real
+refresh token), no report, spreadsheet or PDF modules, no Qt at all (the data
+directory's lock is an OS file lock, ``gridclient.datalock``). Checked on a real
 sync of a real server with ``python -X importtime`` (every import the process made)."""
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ NEVER = (
     "gridclient.reports.data",
     "gridclient.storage.queries",
     "gridclient.ui",
-    "PySide6.QtWidgets",
-    "PySide6.QtGui",
+    "gridclient.instance",
+    "PySide6",
+    "shiboken6",
 )
 
 
