@@ -470,7 +470,13 @@ class SyncEngine:
         :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`. So a transaction never waits for
         the network, and a person's save waits at most about half a second for it. The
         cursor is saved with each page, inside the transaction, so a crash or a cancel
-        loses at most the uncommitted group, and the next run pulls it again."""
+        loses at most the uncommitted group, and the next run pulls it again.
+
+        Work that only the finished pull needs waits for the group of its last page: the
+        events' derived states (:mod:`gridclient.storage.eventstate`: rows missing until
+        then, never stale) and, for a first pull into an empty store, the record tables'
+        secondary indexes (:mod:`gridclient.storage.indexes`: dropped with a mark before
+        the first page, built with the last; ``Store.open`` builds them after a kill)."""
         with self.store.read() as repos:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
