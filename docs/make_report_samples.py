@@ -58,6 +58,16 @@ def main() -> int:
         for kind in ReportKind
         if kind not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS)
     ] + [
+        # Issue #16 item 2: the 低保户 roster (with the head's masked number, as a worker
+        # prints it).
+        (
+            "household-roster-worker",
+            ReportKind.HOUSEHOLD_ROSTER,
+            Role.WORKER,
+            disabled,
+            False,
+            everything,
+        ),
         ("roster-worker", ReportKind.ROSTER, Role.WORKER, disabled, False, everything),
         # Issue #16: guardian columns, 残疾证号 in a masked copy, 90+ (高龄津贴).
         (
@@ -119,10 +129,23 @@ Job = tuple[str, ReportKind, Role, SpecialGroup, bool, EventFilter]
 """File name, report, role, group (rosters), masked copy, which events."""
 
 
+#: The household program each 重点户花名册 sample lists.
+PROGRAMS = {"household-roster": "monitored", "household-roster-worker": "minimum_living"}
+
+
 def sample(store: Store, area: str, period: Period, folder: Path, job: Job) -> None:
     name, kind, role, group, masked, which = job
     report = build_report(
-        store, kind, area, period, role=role, group=group, masked=masked, which=which, now=NOW
+        store,
+        kind,
+        area,
+        period,
+        role=role,
+        group=group,
+        program=PROGRAMS.get(name),
+        masked=masked,
+        which=which,
+        now=NOW,
     )
     pdf = folder / f"{name}.pdf"
     pages = render_pdf(report, pdf)

@@ -86,6 +86,8 @@ __all__ = [
     "DeviceKey",
     "DirectoryEntry",
     "DirectoryResponse",
+    "DuplicateEntry",
+    "DuplicatesResponse",
     "ErrorBody",
     "Eviction",
     "GridRef",
@@ -101,6 +103,7 @@ __all__ = [
     "PushResponse",
     "RecordChange",
     "RefreshRequest",
+    "RegisteredPerson",
     "Resolution",
     "Scope",
 ]
@@ -137,6 +140,7 @@ OpReason = Literal[
     "duplicate",
     "busy",
     "already_resolved",
+    "registered_elsewhere",
 ]
 """Stable codes of a rejected op (and ``deleted`` for an edit that met a tombstone)."""
 
@@ -329,6 +333,35 @@ class DirectoryResponse(_Wire):
     too. Disabled accounts stay listed: their names are in the history."""
 
     users: list[DirectoryEntry]
+
+
+class RegisteredPerson(_Wire):
+    """One record of a person registered more than once, as the caller may see it."""
+
+    resident_id: str
+    name: str
+    grid_name: str
+    household_id: str | None
+    household_number: str
+    """户号 (empty when unknown)."""
+    address: str
+
+
+class DuplicateEntry(_Wire):
+    id_number: str
+    """Masked (the birth date hidden)."""
+    registrations: list[RegisteredPerson]
+    """The records in the caller's scope."""
+    elsewhere: list[str]
+    """The grids of the records outside it (names only)."""
+
+
+class DuplicatesResponse(_Wire):
+    """``GET /residents/duplicates``: people registered more than once (the same ID
+    number in several live records) that concern the caller's area, for township staff
+    to review and have merged (``gridserver merge-residents``)."""
+
+    groups: list[DuplicateEntry]
 
 
 class LoginResponse(_Wire):

@@ -16,7 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gridcore.domain.catalog import CatalogError
 from gridcore.domain.enums import AreaLevel, Role
-from gridserver import admin, auth, clocks, migrate
+from gridcore.domain.holidays import HolidayError
+from gridserver import admin, auth, clocks, migrate, persons
+from gridserver.auth import find_area_id
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
 from gridserver.db import Database
@@ -95,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-catalog", parents=[common], help="load the event catalog (JSON)")
     p.add_argument("file", type=Path)
 
+    p = sub.add_parser(
+        "load-holidays",
+        parents=[common],
+        help="load the holiday calendar (节假日安排, JSON) working-day limits count with",
+    )
+    p.add_argument("file", type=Path)
+
     p = sub.add_parser("load-demo", parents=[common], help="load a synthetic demo dataset")
     p.add_argument("--size", required=True, choices=["S", "M", "L"])
     p.add_argument("--seed", type=int, default=1)
@@ -148,6 +157,25 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "clock-skew", parents=[common], help="devices whose clock is off by more than 10 minutes"
     )
+
+    p = sub.add_parser(
+        "duplicates",
+        parents=[common],
+        help="people registered more than once (the same ID number in several records)",
+    )
+    p.add_argument("--area", help="only those registered below this area code (a township)")
+    p.add_argument(
+        "--show-id", action="store_true", help="print full ID numbers (masked by default)"
+    )
+
+    p = sub.add_parser(
+        "merge-residents",
+        parents=[common],
+        help="merge a duplicate resident DROP into KEEP (DROP becomes a tombstone)",
+    )
+    p.add_argument("keep", help="id of the record that stays")
+    p.add_argument("drop", help="id of the duplicate record")
+    p.add_argument("--reason", default="重复登记", help="why (kept in both records' notes)")
     return parser
 
 
@@ -177,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(settings.database_url)
     try:
         return _run(args, settings, db)
-    except (auth.UserError, CatalogError) as exc:
+    except (auth.UserError, CatalogError, HolidayError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
@@ -245,6 +273,17 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
             f"已导入事项清单（{len(loaded)} 项，其中停用 {retired} 项；"
             f"版本 {loaded.version or '未标注'}，第 {loaded.revision} 次修订）"
         )
+    elif args.command == "load-holidays":
+        try:
+            document = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise auth.UserError(f"无法读取节假日安排文件：{exc}") from None
+        calendar = admin.load_holidays(db, document)
+        years = "、".join(str(y) for y in calendar.years()) or "无"
+        print(
+            f"已导入节假日安排（{len(calendar.holidays)} 项，年份 {years}；"
+            f"版本 {calendar.version or '未标注'}，第 {calendar.revision} 次修订）"
+        )
     elif args.command == "load-demo":
         from gridserver.demo import load as load_demo
 
@@ -284,6 +323,17 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
                 f"{e.received_at:%Y-%m-%d %H:%M:%S}Z {e.username} {e.device_id} "
                 f"{e.kind} {e.entity} {e.entity_id} [{fields}] {e.status}{reason}"
             )
+    elif args.command == "duplicates":
+        _duplicates(db, args.area, show_id=args.show_id)
+    elif args.command == "merge-residents":
+        try:
+            merged = persons.merge_residents(db, args.keep, args.drop, args.reason)
+        except persons.MergeError as exc:
+            raise auth.UserError(str(exc)) from None
+        filled = "、".join(merged.filled) or "无"
+        print(
+            f"已合并：{merged.drop_id} → {merged.keep_id}（补充的字段：{filled}）；各终端同步后生效"
+        )
     elif args.command == "clock-skew":
         devices = clocks.skewed_devices(db)
         if not devices:
@@ -295,6 +345,27 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
                 f"{abs(minutes):.0f} 分钟（最近一次 {d.seen_at:%Y-%m-%d %H:%M}Z）"
             )
     return 0
+
+
+def _duplicates(db: Database, area_code: str | None, *, show_id: bool) -> None:
+    area_id = None
+    if area_code is not None:
+        with db.engine.connect() as conn:
+            area_id = find_area_id(conn, area_code)
+        if area_id is None:
+            raise auth.UserError(f"区划代码 {area_code} 不存在")
+    count = 0
+    for group in persons.duplicates(db, area_id):
+        count += 1
+        shown = group.id_number if show_id else persons.shown_key(group.id_number)
+        print(f"身份证号 {shown}：登记 {len(group.registrations)} 次")
+        for r in group.registrations:
+            number = f"户号 {r.household_number}，" if r.household_number else ""
+            print(f"  {r.resident_id}  {r.name}  {r.grid_name}  {number}{r.address}")
+    if count == 0:
+        print("没有重复登记的身份证号")
+    else:
+        print(f"共 {count} 个身份证号重复登记；核实后用 gridserver merge-residents 保留 删除 合并")
 
 
 def _check_values(db: Database) -> int:

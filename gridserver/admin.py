@@ -19,10 +19,11 @@ from gridcore.domain.catalog import CatalogError, EventCatalog
 from gridcore.domain.codec import encode_fields
 from gridcore.domain.entities import Area
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.protocol import ConflictInfo, Op, PushRequest, Resolution
 from gridserver import sync
 from gridserver.auth import UserError, find_area_id
-from gridserver.db import Database, catalog, conflicts, op_log, records, users, utcnow
+from gridserver.db import Database, catalog, conflicts, holidays, op_log, records, users, utcnow
 from gridserver.feed import FeedEffects, conflict_info, lock_rescoped, stamp
 from gridserver.merge import bump_versions
 from gridserver.scope import Caller, area_chain, gained_ancestors
@@ -195,6 +196,38 @@ def load_catalog(db: Database, document: dict[str, Any]) -> EventCatalog:
             conn.execute(insert(catalog).values(id=1, **values))
         else:
             conn.execute(update(catalog).where(catalog.c.id == 1).values(**values))
+    return parsed
+
+
+def load_holidays(db: Database, document: Any) -> WorkCalendar:
+    """Validate and store the holiday calendar (节假日安排) as its next revision; the
+    same document again keeps its revision. Laptops fetch it with the catalog, and
+    working-day deadlines count with it from then on (open events' too: a 调休 notice
+    published after an event was reported moves its deadline, as it does in the
+    township). Raises HolidayError (nothing stored) on a bad document."""
+    parsed = WorkCalendar.from_json(document)
+    with db.write() as conn:
+        previous = conn.execute(select(holidays.c.document).where(holidays.c.id == 1)).first()
+        before: WorkCalendar | None = None
+        if previous is not None:
+            try:
+                before = WorkCalendar.from_json(previous.document)
+            except HolidayError:
+                before = None
+        old_revision = before.revision if before is not None else 0
+        unchanged = before == dataclasses.replace(parsed, revision=old_revision)
+        parsed = dataclasses.replace(
+            parsed, revision=old_revision if unchanged else old_revision + 1
+        )
+        values = {
+            "version": parsed.version[:64],
+            "document": parsed.to_json(),
+            "updated_at": utcnow(),
+        }
+        if previous is None:
+            conn.execute(insert(holidays).values(id=1, **values))
+        else:
+            conn.execute(update(holidays).where(holidays.c.id == 1).values(**values))
     return parsed
 
 

@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from gridcore.domain.catalog import EventCatalog
+from gridcore.domain.holidays import default_calendar
 from gridcore.protocol import (
     API_PREFIX,
     CLIENT_TIME_HEADER,
@@ -41,6 +42,7 @@ from gridcore.protocol import (
     ChangePasswordRequest,
     DeviceKey,
     DirectoryResponse,
+    DuplicatesResponse,
     ErrorBody,
     LoginRequest,
     LoginResponse,
@@ -50,10 +52,10 @@ from gridcore.protocol import (
     PushResponse,
     RefreshRequest,
 )
-from gridserver import auth, clocks, directory, feed, sync
+from gridserver import auth, clocks, directory, feed, persons, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
-from gridserver.db import Database, attachment_blobs, catalog, utcnow
+from gridserver.db import Database, attachment_blobs, catalog, stored_holidays, utcnow
 from gridserver.errors import ApiError
 from gridserver.references import record_upload, usable_blobs
 from gridserver.reqlog import RequestLog
@@ -385,9 +387,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         request: Request,
         caller: CallerDep,
         client_time: Annotated[str | None, Header(alias=CLIENT_TIME_HEADER)] = None,
+        client_version: Annotated[str | None, Header(alias=CLIENT_VERSION_HEADER)] = None,
     ) -> Response:
         body = parse(PushRequest, await read_body(request, settings.push_max_bytes))
         result = await in_db_thread(request, sync.push, database, caller, body)
+        result = sync.for_client(result, parse_version(client_version or ""))
         await in_db_thread(
             request, clocks.note_clock, database, caller, clocks.parse_client_time(client_time)
         )
@@ -422,6 +426,12 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     def get_directory(caller: CallerDep) -> DirectoryResponse:
         """Names and roles of the people of the caller's area (see gridserver.directory)."""
         return directory.directory(database, caller)
+
+    @router.get("/residents/duplicates", response_model=DuplicatesResponse)
+    def get_duplicates(caller: CallerDep) -> DuplicatesResponse:
+        """People registered more than once that concern the caller's area (township
+        staff and administrators; see gridserver.persons)."""
+        return persons.review(database, caller)
 
     @router.put("/attachments/{sha256}", status_code=201)
     async def put_attachment(sha256: str, request: Request, caller: CallerDep) -> Response:
@@ -472,6 +482,32 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 select(catalog.c.document).where(catalog.c.id == 1)
             ).scalar_one_or_none()
         body, etag = catalog_body(document if document is not None else EventCatalog().to_json())
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if if_none_match is not None and etag_matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
+
+    @router.get(
+        "/holidays",
+        response_model=None,
+        responses={
+            200: {
+                "description": "The holiday calendar (节假日安排) working-day limits count "
+                "with: the one loaded with `load-holidays`, else the shipped one "
+                "(revision 0); its `ETag` names this version."
+            },
+            304: {"description": "Unchanged since the version named in `If-None-Match`."},
+        },
+    )
+    def get_holidays(
+        caller: CallerDep,
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    ) -> Response:
+        """Fetched with the catalog on every sync (an empty 304 while unchanged)."""
+        with database.engine.connect() as conn:
+            calendar = stored_holidays(conn)
+        document = (calendar or default_calendar()).to_json()
+        body, etag = catalog_body(document)
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if if_none_match is not None and etag_matches(if_none_match, etag):
             return Response(status_code=304, headers=headers)

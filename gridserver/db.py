@@ -36,11 +36,14 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    select,
 )
 from sqlalchemy.dialects.postgresql import BYTEA, JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
+
+from gridcore.domain.holidays import HolidayError, WorkCalendar
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,7 +95,12 @@ records = Table(
     Column("fields", Json, nullable=False),
     Column("field_versions", Json, nullable=False),
     Column("updated_by", Integer, nullable=True),
+    # A live resident's document key, its 公民身份号码 for most (NULL otherwise): one
+    # person, one record, checked on every push (see gridserver.persons; not UNIQUE,
+    # existing duplicates are merged).
+    Column("id_number", String(32), nullable=True),
     Index("ix_records_seq", "seq", "kind", "id"),
+    Index("ix_records_id_number", "id_number"),
     Index("ix_records_grid_seq", "grid_id", "seq"),
     Index("ix_records_parent", "kind", "parent_id"),
 )
@@ -274,6 +282,17 @@ catalog = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+holidays = Table(
+    "holidays",
+    metadata,
+    # The holiday calendar (节假日安排, ``gridserver load-holidays``): one row, like the
+    # catalog; working-day deadlines count with it (gridcore.domain.holidays).
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", String(64), nullable=False),
+    Column("document", Json, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 event_numbers = Table(
     "event_numbers",
     metadata,
@@ -283,6 +302,19 @@ event_numbers = Table(
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("last", Integer, nullable=False),
 )
+
+
+def stored_holidays(conn: Connection) -> WorkCalendar | None:
+    """The loaded holiday calendar, or None when none was (the shipped one counts)."""
+    document = conn.execute(
+        select(holidays.c.document).where(holidays.c.id == 1)
+    ).scalar_one_or_none()
+    if document is None:
+        return None
+    try:
+        return WorkCalendar.from_json(document)
+    except HolidayError:
+        return None
 
 
 def utcnow() -> datetime:

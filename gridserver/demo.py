@@ -19,6 +19,7 @@ from gridserver import admin, auth
 from gridserver.config import Settings
 from gridserver.db import Database, event_numbers, records, utcnow
 from gridserver.feed import next_position
+from gridserver.persons import registered_id
 
 BATCH = 5000
 
@@ -59,6 +60,7 @@ def _rows(
             "fields": fields,
             "field_versions": {},
             "updated_by": None,
+            "id_number": registered_id(kind.value, fields),
         }
 
 

@@ -35,6 +35,7 @@ from gridcore.domain.codec import (
 from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridcore.domain.eventnumber import format_event_number, number_year
+from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.domain.workflow import IllegalTransition, derive_state, next_state
 from gridcore.protocol import (
     Op,
@@ -45,12 +46,13 @@ from gridcore.protocol import (
     PushResponse,
     is_valid_entity_id,
 )
-from gridserver import validation
+from gridserver import persons, validation
 from gridserver.db import (
     Database,
     catalog,
     conflicts,
     event_numbers,
+    holidays,
     op_log,
     records,
     users,
@@ -115,8 +117,16 @@ class Shared:
     writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
     """(record id, version) → (user, device, time) for ops applied in this transaction,
     whose log rows are written at its end."""
+    numbers: frozenset[str] = frozenset()
+    """ID numbers the chunk's residents are written with, read (and, on PostgreSQL,
+    locked) up front (see :func:`_prefetch_numbers`)."""
+    held_numbers: frozenset[str] = frozenset()
+    """Those of :attr:`numbers` a live resident held when the chunk began."""
+    claimed: set[str] = field(default_factory=set)
+    """ID numbers written by the chunk's applied ops so far."""
     catalog: EventCatalog | None = None
     catalog_loaded: bool = False
+    calendar: WorkCalendar | None = None
     savepoint_every_op: bool = False
     """Otherwise the create of a record known to be absent runs without a savepoint
     (see :func:`_run_op`)."""
@@ -174,6 +184,8 @@ class Context:
     """Rows this op created, for later ops of the chunk to refer to once it succeeded."""
     deferred: bool = False
     """Run without a savepoint: its INSERT is held back (see :class:`ChunkConnection`)."""
+    claimed: list[str] = field(default_factory=list)
+    """ID numbers this op writes (the chunk's, once it succeeded)."""
 
     def catalog(self) -> EventCatalog | None:
         shared = self.shared
@@ -185,8 +197,23 @@ class Context:
                 shared.catalog = None if document is None else EventCatalog.from_json(document)
             except CatalogError:
                 shared.catalog = None
+            stored = self.conn.execute(
+                select(holidays.c.document).where(holidays.c.id == 1)
+            ).scalar_one_or_none()
+            try:
+                shared.calendar = None if stored is None else WorkCalendar.from_json(stored)
+            except HolidayError:
+                shared.calendar = None
+            if shared.catalog is not None:
+                shared.catalog = shared.catalog.with_calendar(shared.calendar)
             shared.catalog_loaded = True
         return shared.catalog
+
+    def terms_catalog(self) -> EventCatalog:
+        """The catalog terms are stamped from (an empty one when none was loaded), with
+        the server's holiday calendar: what every deadline the server works out uses."""
+        known = self.catalog()
+        return known if known is not None else EventCatalog().with_calendar(self.shared.calendar)
 
 
 # Statements built once: constructing them per op costs more than executing them.
@@ -265,6 +292,29 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
     return PushResponse(results=results, server_time=now)
 
 
+NEWER_REASONS: dict[str, tuple[tuple[int, ...], OpReason]] = {
+    "registered_elsewhere": ((0, 3), "duplicate"),
+}
+"""Reasons older clients do not know (their protocol model refuses an unknown code and
+the whole answer with it): the first client version that knows each, and the older
+reason they are sent instead (the message says the same). The op log keeps the real one."""
+
+
+def for_client(response: PushResponse, version: tuple[int, ...]) -> PushResponse:
+    """The answer as a client of ``version`` can read it (see :data:`NEWER_REASONS`)."""
+    if not any(
+        r.reason in NEWER_REASONS and version < NEWER_REASONS[r.reason][0] for r in response.results
+    ):
+        return response
+    results = [
+        r.model_copy(update={"reason": NEWER_REASONS[r.reason][1]})
+        if r.reason in NEWER_REASONS and version < NEWER_REASONS[r.reason][0]
+        else r
+        for r in response.results
+    ]
+    return response.model_copy(update={"results": results})
+
+
 def _push_chunk(
     conn: Connection,
     caller: Caller,
@@ -286,7 +336,9 @@ def _push_chunk(
         shared.rows.update(
             {(row.kind, row.id): row for row in locked if (row.kind, row.id) in pending}
         )
-        _prefetch_refs(conn, shared, [op for op in ops if str(op.op_id) not in replays])
+        todo = [op for op in ops if str(op.op_id) not in replays]
+        _prefetch_refs(conn, shared, todo)
+        _prefetch_numbers(conn, shared, todo)
     results = []
     answered: dict[str, OpResult] = {}
     logs: list[dict[str, Any]] = []
@@ -347,6 +399,45 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
         return
     found = conn.execute(_READ_RECORDS, _keys_params(wanted)).all()
     shared.refs.update({(row.kind, row.id): row for row in found if (row.kind, row.id) in wanted})
+
+
+def _prefetch_numbers(conn: Connection, shared: Shared, ops: list[Op]) -> None:
+    """Lock (PostgreSQL) and look up in one statement the ID numbers the chunk's resident
+    ops write, so an op whose number nobody held needs no statement of its own (which
+    would also flush the held-back INSERTs one by one, see :class:`ChunkConnection`)."""
+    wanted = set()
+    for op in ops:
+        pair = op.changes.get("id_number") if op.entity is EntityKind.RESIDENT else None
+        if pair is not None and isinstance(pair[1], str) and len(pair[1]) <= 40:
+            # Keyed with the op's 证件类型 (an edit of the number alone is assumed to be
+            # a 居民身份证's; were it not, its key is simply looked up on its own).
+            document = op.changes.get("id_type", (None, None))[1]
+            number = persons.registered_id(
+                EntityKind.RESIDENT.value, {"id_number": pair[1], "id_type": document}
+            )
+            if number is not None and limits.text_problem(number) is None:
+                wanted.add(number)
+    if not wanted:
+        return
+    for number in sorted(wanted):  # one order for every push: no deadlock among them
+        persons.lock_number(conn, number)
+    shared.numbers = frozenset(wanted)
+    shared.held_numbers = persons.held_numbers(conn, wanted)
+
+
+def _check_number(ctx: Context, number: str, record_id: str) -> None:
+    """One person, one record (see :mod:`gridserver.persons`): refuse ``number`` if
+    another live resident holds it. Known free when nobody held it as the chunk began
+    (locked since) and no earlier op of the chunk took it."""
+    shared = ctx.shared
+    free = (
+        number in shared.numbers
+        and number not in shared.held_numbers
+        and number not in shared.claimed
+    )
+    if not free:
+        persons.check_not_registered(ctx.conn, number, record_id, ctx.scope.contains)
+    ctx.claimed.append(number)
 
 
 class _NeedSavepoints(Exception):
@@ -445,6 +536,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
         outcome = _failed(op, exc)
         return _result(op, outcome), _log_row(ctx, op, outcome)
     effects.merge(ctx.effects)
+    ctx.shared.claimed.update(ctx.claimed)
     for area_id in ctx.new_areas:
         ctx.scope.add(area_id)
     ctx.shared.refs.update(ctx.written)
@@ -657,8 +749,11 @@ def _create(
 ) -> Outcome:
     record = _full_record(kind, record_id, {n: new for n, (_, new) in values.items()})
     fields = encode_fields(record)
-    validation.check_tags(kind, None, fields, fields, ctx.now)
+    validation.check_record(kind, None, fields, fields, ctx.now)
     placement = _place(ctx, kind, record_id, fields, previous=None)
+    number = persons.registered_id(kind.value, fields)
+    if number is not None:
+        _check_number(ctx, number, record_id)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
     elif kind is EntityKind.VISIT:
@@ -686,6 +781,7 @@ def _create(
         fields=fields,
         field_versions={},
         updated_by=ctx.caller.user_id,
+        id_number=number,
     )
     if ctx.deferred:
         ctx.conn.inserts.append(row)
@@ -707,14 +803,25 @@ def _create(
     return Outcome("applied", 1)
 
 
-_TERM_FIELDS = frozenset({"category_name", "time_limit_days", "catalog_revision", "terms_inferred"})
+_TERM_FIELDS = frozenset(
+    {
+        "category_name",
+        "time_limit_days",
+        "time_limit_hours",
+        "limit_kind",
+        "catalog_revision",
+        "terms_inferred",
+    }
+)
 
 
 def _inferred_terms(ctx: Context, event: Event) -> dict[str, Any]:
-    stamped = stamp_terms(event, ctx.catalog() or EventCatalog())
+    stamped = stamp_terms(event, ctx.terms_catalog())
     return {
         "category_name": stamped.category_name,
         "time_limit_days": stamped.time_limit_days,
+        "time_limit_hours": stamped.time_limit_hours,
+        "limit_kind": stamped.limit_kind.value,
         "catalog_revision": stamped.catalog_revision,
         "terms_inferred": True,
     }
@@ -783,7 +890,13 @@ def _delete(ctx: Context, op: Op, row: Any) -> Outcome:
     ctx.conn.execute(
         update(records)
         .where(records.c.kind == row.kind, records.c.id == row.id)
-        .values(version=version, deleted=True, updated_at=ctx.now, updated_by=ctx.caller.user_id)
+        .values(
+            version=version,
+            deleted=True,
+            updated_at=ctx.now,
+            updated_by=ctx.caller.user_id,
+            id_number=None,
+        )
     )
     ctx.effects.records.add((row.kind, row.id))
     if not edited:
@@ -861,7 +974,9 @@ def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]
     clean: OpStatus = "applied" if op.base_version == row.version else "merged"
     if not merge.updates:
         return Outcome(clean, row.version)
-    validation.check_tags(kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now)
+    validation.check_record(
+        kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now
+    )
     version, placement = _write_version(ctx, kind, row, merge.updates)
     first_conflict = None
     for conflict in merge.conflicts:
@@ -1050,6 +1165,9 @@ def _write_version(
     if reparented:
         _check_reparent(ctx, row.id, new_parent if isinstance(new_parent, str) else None)
     placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
+    number = persons.registered_id(kind.value, fields)
+    if number is not None and (restore or number != persons.registered_id(kind.value, row.fields)):
+        _check_number(ctx, number, row.id)
     version = row.version + 1
     values: dict[str, Any] = {
         "version": version,
@@ -1060,6 +1178,7 @@ def _write_version(
         "fields": fields,
         "field_versions": bump_versions(row.field_versions, updates, version),
         "updated_by": ctx.caller.user_id,
+        "id_number": number,
     }
     if restore:
         values["deleted"] = False

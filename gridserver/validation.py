@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gridcore.domain import idnumber, limits
+from gridcore.domain import iddocument, idnumber, limits
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.codec import CodecError, decode_value, field_specs
-from gridcore.domain.enums import EntityKind, SpecialGroup
+from gridcore.domain.enums import EntityKind, IdDocumentType, SpecialGroup
 from gridcore.domain.grouprules import tag_problems
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
@@ -45,9 +45,39 @@ def check_field(kind: EntityKind, name: str, value: Any) -> Any:
     if kind is EntityKind.RESIDENT and name == "id_number" and value:
         try:
             return idnumber.parse(value).number
-        except idnumber.InvalidIdNumber as exc:
-            raise OpRejected("invalid_id_number", str(exc), name) from None
+        except idnumber.InvalidIdNumber:
+            return value  # judged with its 证件类型 by check_document
     return value
+
+
+def check_record(
+    kind: EntityKind,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    changed: Collection[str],
+    now: datetime,
+) -> None:
+    """The rules that look at more than one field of the record as it would be stored."""
+    check_tags(kind, before, after, changed, now)
+    check_document(kind, after, changed)
+
+
+def check_document(kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]) -> None:
+    """A resident's ``id_number`` by its ``id_type`` (a 居民身份证 number parsed, a
+    passport number 5–20 letters or digits), when the op touches either."""
+    if kind is not EntityKind.RESIDENT or not {"id_number", "id_type"} & set(changed):
+        return
+    number = after.get("id_number")
+    if not isinstance(number, str) or not number:
+        return
+    try:
+        document = IdDocumentType(after.get("id_type") or IdDocumentType.RESIDENT_ID.value)
+    except ValueError:
+        raise OpRejected("invalid_field", "证件类型无效", "id_type") from None
+    try:
+        iddocument.check_document(document, number)
+    except idnumber.InvalidIdNumber as exc:
+        raise OpRejected("invalid_id_number", str(exc), "id_number") from None
 
 
 _TAG_FIELDS = frozenset({"tags", "gender", "birth_date"})

@@ -57,6 +57,7 @@ REQUIRED = (
     *(f"resources/translations/{name}" for name in QT_CATALOGUES),
     *(target for _source, target in user_guide_files()),
     "gridcore/data/catalog.json",
+    "gridcore/data/holidays.json",
     "resources/icons/gridclient.png",
     "gridclient/storage/migrations/env.py",
     "gridserver/migrations/env.py",

@@ -20,7 +20,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -35,14 +35,22 @@ except ImportError:  # pragma: no cover - python-calamine is a dependency
     _calamine = None  # type: ignore[assignment]
 
 from gridclient import cancel
+from gridclient.imports import rostervalues as values
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.changes import ChangeSet
 from gridclient.storage.lookups import household_keys, registered_id_numbers
 from gridclient.storage.store import Store
-from gridcore.domain import idnumber, limits, phone
+from gridcore.domain import grouprules, iddocument, idnumber, limits
 from gridcore.domain.entities import Household, Record, Resident
-from gridcore.domain.enums import Gender, Relation
+from gridcore.domain.enums import (
+    Gender,
+    HouseholdTag,
+    IdDocumentType,
+    PopulationType,
+    Relation,
+    SpecialGroup,
+)
 from gridcore.domain.textnorm import strip_all_spaces, to_halfwidth
 
 __all__ = [
@@ -74,6 +82,7 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
         "证件号码",
         "身份证件号码",
     ),
+    "id_type": ("证件类型", "证件种类", "身份证件类型", "证件名称"),
     "gender": ("性别",),
     "relation": ("与户主关系", "与户主的关系", "家庭关系", "关系"),
     "phone": ("联系电话", "手机号", "手机号码", "电话", "联系方式", "电话号码"),
@@ -82,10 +91,22 @@ FIELDS: Mapping[str, tuple[str, ...]] = {
     "ethnicity": ("民族",),
     "birth_date": ("出生日期", "出生年月日", "出生年月", "生日"),
     "notes": ("备注",),
+    "categories": (
+        "人员类别",
+        "人员类型",
+        "人员属性",
+        "人口类别",
+        "人群类别",
+        "特殊人群",
+        "特殊群体",
+        "重点人群",
+        "类别",
+    ),
 }
 FIELD_LABELS: Mapping[str, str] = {
     "name": "姓名",
     "id_number": "身份证号",
+    "id_type": "证件类型",
     "gender": "性别",
     "relation": "与户主关系",
     "phone": "联系电话",
@@ -94,6 +115,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "ethnicity": "民族",
     "birth_date": "出生日期",
     "notes": "备注",
+    "categories": "人员类别",
 }
 _HEADER_TO_FIELD = {text: name for name, texts in FIELDS.items() for text in texts}
 _HEADER_SCAN_ROWS = 20
@@ -103,38 +125,6 @@ _CHUNK = 1000
 #: Beyond 2**53 a float cannot hold every integer: Excel has already lost digits.
 _EXACT_FLOAT_LIMIT = 2**53
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_EXCEL_EPOCH = date(1899, 12, 30)
-
-_RELATIONS: Mapping[str, Relation] = {
-    **{t: Relation.HEAD for t in ("户主", "本人", "户主本人")},
-    **{t: Relation.SPOUSE for t in ("配偶", "妻", "妻子", "夫", "丈夫", "夫妻")},
-    **{t: Relation.SON for t in ("子", "儿子", "长子", "次子", "三子", "独子", "养子", "继子")},
-    **{
-        t: Relation.DAUGHTER for t in ("女", "女儿", "长女", "次女", "三女", "独女", "养女", "继女")
-    },
-    **{t: Relation.PARENT for t in ("父亲", "母亲", "父母", "父", "母")},
-    **{
-        t: Relation.PARENT_IN_LAW
-        for t in ("公公", "婆婆", "岳父", "岳母", "公婆", "岳父母", "公婆/岳父母")
-    },
-    **{t: Relation.CHILD_IN_LAW for t in ("儿媳", "女婿", "儿媳/女婿")},
-    **{
-        t: Relation.GRANDCHILD
-        for t in ("孙子", "孙女", "外孙", "外孙子", "外孙女", "孙子女", "孙子女/外孙子女")
-    },
-    **{
-        t: Relation.GRANDPARENT
-        for t in ("祖父", "祖母", "外祖父", "外祖母", "祖父母", "祖父母/外祖父母")
-    },
-    **{t: Relation.SIBLING for t in ("兄", "弟", "姐", "妹", "哥哥", "弟弟", "姐姐", "妹妹")},
-    **{t: Relation.SIBLING for t in ("兄弟", "姐妹", "兄弟姐妹")},
-    **{t: Relation.OTHER_RELATIVE for t in ("其他亲属", "亲属")},
-    **{t: Relation.TENANT for t in ("租住人员", "租户", "租客", "承租人")},
-    **{t: Relation.OTHER for t in ("其他",)},
-}
-_GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 
 
 _SPACES = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]")
@@ -149,10 +139,12 @@ class RowStatus(StrEnum):
     OK = "ok"
     ERROR = "error"
     BLANK = "blank"
+    SKIPPED = "skipped"
+    """A 合计 / 制表人 / 审核 line below the table: shown, never imported nor an error."""
 
     @property
     def label(self) -> str:
-        return {"ok": "可导入", "error": "有错误", "blank": "空行"}[self.value]
+        return {"ok": "可导入", "error": "有错误", "blank": "空行", "skipped": "已跳过"}[self.value]
 
 
 class RosterError(ValueError):
@@ -173,8 +165,11 @@ class RosterRow:
     raw: tuple[Any, ...]
     status: RowStatus = RowStatus.OK
     reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Imported, but the clerk confirms first (no 户主 in the household, no ID number)."""
     name: str = ""
     id_number: str = ""
+    id_type: IdDocumentType = IdDocumentType.RESIDENT_ID
     gender: Gender | None = None
     birth_date: date | None = None
     relation: Relation = Relation.OTHER
@@ -183,10 +178,19 @@ class RosterRow:
     household_number: str = ""
     ethnicity: str = "汉族"
     notes: str = ""
+    tags: frozenset[SpecialGroup] = frozenset()
+    population_type: PopulationType = PopulationType.REGISTERED
+    household_tags: frozenset[HouseholdTag] = frozenset()
 
     def reject(self, reason: str) -> None:
         self.status = RowStatus.ERROR
         self.reasons.append(reason)
+
+    def warn(self, warning: str) -> None:
+        self.warnings.append(warning)
+
+    def note(self, text: str) -> None:
+        self.notes = f"{self.notes}；{text}" if self.notes else text
 
     @property
     def household_key(self) -> str:
@@ -202,6 +206,8 @@ class RosterPreview:
     mapping: dict[str, int]
     """Field → 0-based column index."""
     rows: list[RosterRow]
+    sheets: tuple[str, ...] = ()
+    """Every sheet of the workbook, in order (the dialog's sheet chooser)."""
 
     @property
     def accepted(self) -> list[RosterRow]:
@@ -210,6 +216,15 @@ class RosterPreview:
     @property
     def rejected(self) -> list[RosterRow]:
         return [r for r in self.rows if r.status is RowStatus.ERROR]
+
+    @property
+    def skipped(self) -> list[RosterRow]:
+        return [r for r in self.rows if r.status is RowStatus.SKIPPED]
+
+    @property
+    def warned(self) -> list[RosterRow]:
+        """Accepted rows with something the clerk confirms before importing."""
+        return [r for r in self.rows if r.status is RowStatus.OK and r.warnings]
 
     @property
     def unmapped(self) -> list[str]:
@@ -261,11 +276,11 @@ def _unescape(value: Any) -> Any:
     return value
 
 
-def _openpyxl_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
+def _openpyxl_values(path: Path, index: int) -> tuple[str, list[list[Any]], list[CellRange]]:
     """openpyxl's read-only mode: the fallback when python-calamine is not installed."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
+        sheet = workbook.worksheets[index]
         title = sheet.title
         values = [[_unescape(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         member = getattr(sheet, "_worksheet_path", None)
@@ -275,13 +290,13 @@ def _openpyxl_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
     return title, values, merged
 
 
-def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]:
+def _calamine_values(path: Path, index: int) -> tuple[str, list[list[Any]], list[CellRange]]:
     """python-calamine (Rust): ~10× faster than openpyxl on a 10,000-row roster. Empty
     cells come back as "" (made None here, as openpyxl gives them); numbers as float."""
     assert _calamine is not None
     workbook = _calamine.CalamineWorkbook.from_path(str(path))
     try:
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_index(index)
         title = sheet.name
         values: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         for row in values:  # in place: a second copy of a large sheet would double its cost
@@ -298,18 +313,33 @@ def _calamine_values(path: Path) -> tuple[str, list[list[Any]], list[CellRange]]
     return title, values, merged
 
 
-def _grid_values(path: Path) -> tuple[str, list[list[Any]]]:
-    check_workbook(path)  # size, zip ratio, sheet rectangle, cells, merges: before reading
+def _sheet_names(path: Path) -> list[str]:
+    """The workbook's sheets in order (after :func:`check_workbook` passed on the first)."""
+    if _calamine is not None:
+        workbook = _calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            return list(workbook.sheet_names)
+        finally:
+            workbook.close()
+    book = load_workbook(path, read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def _grid_values(path: Path, index: int = 0) -> tuple[str, list[list[Any]]]:
+    check_workbook(path, index)  # size, zip ratio, sheet rectangle, cells, merges: first
     reader = _calamine_values if _calamine is not None else _openpyxl_values
-    title, values, merged = reader(path)
+    title, values, merged = reader(path, index)
     # A merged cell holds its value in the top-left corner only: copy it to the range, so
-    # a merged header (姓名 over two header rows) is seen in every row it covers. Only
-    # ranges that start where a header can be; the copying is bounded (crafted files
-    # with thousands of sheet-wide ranges took a minute of CPU).
+    # a merged header (姓名 over two header rows) is seen in every row it covers, and a
+    # 户号 or 住址 merged down over a household's rows reaches every member. The copying
+    # is bounded (crafted files with thousands of sheet-wide ranges took a minute of CPU).
     budget = _MERGE_FILL_LIMIT
     for cells in merged:
         top = cells.min_row - 1
-        if top >= _HEADER_SCAN_ROWS + 2 or top >= len(values):
+        if top >= len(values):
             continue
         corner = values[top][cells.min_col - 1] if cells.min_col - 1 < len(values[top]) else None
         for r in range(cells.min_row - 1, min(cells.max_row, len(values))):
@@ -384,31 +414,22 @@ def _id_text(value: Any, row: RosterRow) -> str:
     return text
 
 
-def _date_value(value: Any) -> date | None:
-    """A date from a date cell, an Excel serial or text in the usual formats."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise ValueError
-    text = _squeeze(to_halfwidth(str(value)))
-    match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
-    if match is None:
-        raise ValueError
-    year, month, day = (int(g) for g in match.groups())
-    return date(year, month, day)
-
-
 def _cell(raw: Sequence[Any], mapping: Mapping[str, int], name: str) -> Any:
     index = mapping.get(name)
     if index is None or index >= len(raw):
         return None
     return raw[index]
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _person_name(text: str) -> str:
+    """张　伟 → 张伟 (spaces inside a Chinese name are padding); a foreign name keeps one
+    space between its parts (Anna Müller)."""
+    if _CJK.search(text):
+        return _squeeze(text)
+    return " ".join(text.split())
 
 
 def _parse_row(
@@ -418,46 +439,59 @@ def _parse_row(
     if all(v is None or (isinstance(v, str) and not _squeeze(v)) for v in raw):
         row.status = RowStatus.BLANK
         return row
-    row.name = _squeeze(_text(_cell(raw, mapping, "name")))
+    if values.is_footer(raw, _cell(raw, mapping, "id_number")):
+        row.status = RowStatus.SKIPPED
+        row.reasons.append("合计、签字或说明行，不是人员，已跳过")
+        return row
+    row.name = _person_name(_text(_cell(raw, mapping, "name")))
     if not row.name:
         row.reject("缺少姓名")
     row.address = _text(_cell(raw, mapping, "address"))
     row.household_number = _squeeze(_text(_cell(raw, mapping, "household_number")))
     if not row.address and not row.household_number:
         row.reject("缺少住址（或户号），无法确定所属家庭")
-    row.ethnicity = _text(_cell(raw, mapping, "ethnicity")) or "汉族"
-    if row.ethnicity and not row.ethnicity.endswith("族") and len(row.ethnicity) <= 3:
-        row.ethnicity += "族"
     row.notes = _text(_cell(raw, mapping, "notes"))
 
-    gender_text = _squeeze(_text(_cell(raw, mapping, "gender"))).upper()
-    typed_gender = None
-    if gender_text:
-        typed_gender = _GENDERS.get(gender_text[:1])
-        if typed_gender is None:
-            row.reject(f"性别“{gender_text}”无法识别，应为男或女")
-    relation_text = _squeeze(_text(_cell(raw, mapping, "relation")))
-    if relation_text:
-        relation = _RELATIONS.get(relation_text)
-        if relation is None:
-            row.reject(f"与户主关系“{relation_text}”无法识别")
-        else:
-            row.relation = relation
-    typed_birth = None
-    try:
-        typed_birth = _date_value(_cell(raw, mapping, "birth_date"))
-    except (ValueError, OverflowError):
-        shown = _text(_cell(raw, mapping, "birth_date"))
-        row.reject(f"出生日期“{shown}”无法识别，请写成2020-01-02或2020年1月2日")
-    phone_text = _text(_cell(raw, mapping, "phone"))
-    if phone_text:
+    def read(reader: Callable[[Any], Any], name: str) -> Any:
         try:
-            row.phone = phone.parse(phone_text).number
-        except phone.InvalidPhone as exc:
-            row.reject(f"联系电话：{exc.message}")
+            return reader(_cell(raw, mapping, name))
+        except values.CellProblem as exc:
+            row.reject(str(exc))
+            return None
 
+    row.ethnicity = read(values.ethnicity_value, "ethnicity") or "汉族"
+    typed_gender: Gender | None = read(values.gender_value, "gender")
+    relation: values.RelationValue | None = read(values.relation_value, "relation")
+    if relation is not None:
+        row.relation = relation.relation
+        if relation.exact:
+            row.note(f"与户主关系：{relation.exact}")
+    birth: values.Birth | None = read(values.birth_value, "birth_date")
+    phone_value: values.PhoneValue | None = read(values.phone_value, "phone")
+    if phone_value is not None:
+        row.phone = phone_value.number
+        for text in phone_value.notes:
+            row.note(text)
+    categories: values.Categories = read(values.categories_value, "categories")
+    if categories is not None:
+        row.tags = frozenset(categories.groups)
+        row.household_tags = frozenset(categories.household)
+        if categories.population is not None:
+            row.population_type = categories.population
+        for word in categories.unknown:
+            row.warn(f"人员类别“{word}”无法识别，未导入该类别")
+
+    type_text = _text(_cell(raw, mapping, "id_type"))
+    if type_text:
+        document = iddocument.document_type(type_text)
+        if document is None:
+            row.reject(f"证件类型“{type_text}”无法识别")
+        else:
+            row.id_type = document
     id_text = _id_text(_cell(raw, mapping, "id_number"), row)
-    if id_text:
+    if id_text and not row.id_type.is_id_number:
+        _other_document(row, id_text, typed_gender, birth)
+    elif id_text:
         try:
             parsed = idnumber.parse(id_text, today=today)
         except idnumber.InvalidIdNumber as exc:
@@ -466,12 +500,58 @@ def _parse_row(
             row.id_number = parsed.number
             row.gender = parsed.gender
             row.birth_date = parsed.birth_date
-            for problem in idnumber.mismatch(parsed, typed_birth, typed_gender):
+            typed_day = birth.day if birth is not None and not birth.month_only else None
+            for problem in idnumber.mismatch(parsed, typed_day, typed_gender):
                 row.reject(problem)
+            if birth is not None and birth.month_only:
+                born = parsed.birth_date
+                if (born.year, born.month) != (birth.day.year, birth.day.month):
+                    row.reject(
+                        f"出生年月与身份证号码不符：身份证号码中为{born.year}年{born.month}月，"
+                        f"填写的是{birth.chinese}，请核对"
+                    )
     elif not any(r.startswith("身份证号") for r in row.reasons):
-        row.reject("缺少身份证号")
+        _without_id(row, typed_gender, birth)
+    if row.status is RowStatus.OK:
+        for tag_problem in grouprules.tag_problems(row.tags, row.gender, row.birth_date, today):
+            row.reject(f"人员类别：{tag_problem.message}")
     _check_texts(row)
     return row
+
+
+def _other_document(
+    row: RosterRow, number: str, gender: Gender | None, birth: values.Birth | None
+) -> None:
+    """A passport, a 通行证 or a permanent residence card: the number as written, the
+    gender and birth date as typed (the number says neither); a 境外人员 unless the
+    人员类别 column says otherwise."""
+    try:
+        row.id_number = iddocument.check_document(row.id_type, number)
+    except idnumber.InvalidIdNumber as exc:
+        row.reject(f"证件号码：{exc.message}")
+        return
+    row.gender = gender
+    if birth is not None:
+        row.birth_date = birth.day
+        if birth.month_only:
+            row.note(f"出生日期仅知年月（{birth.chinese}），日按1日记录")
+    if row.population_type is PopulationType.REGISTERED:
+        row.population_type = PopulationType.OVERSEAS
+
+
+def _without_id(row: RosterRow, gender: Gender | None, birth: values.Birth | None) -> None:
+    """A person with no ID number (an infant not yet registered, 未落户, a foreigner):
+    imported when the gender and the date of birth say who it is, with a warning."""
+    missing = [label for label, value in (("性别", gender), ("出生日期", birth)) if value is None]
+    if missing:
+        row.reject(f"缺少身份证号；没有身份证号的人员须填写{'和'.join(missing)}")
+        return
+    assert gender is not None and birth is not None
+    row.gender = gender
+    row.birth_date = birth.day
+    if birth.month_only:
+        row.note(f"出生日期仅知年月（{birth.chinese}），日按1日记录")
+    row.warn("没有身份证号，按性别和出生日期登记，不能查重")
 
 
 _TEXT_FIELDS = ("name", "address", "household_number", "ethnicity", "notes")
@@ -492,34 +572,82 @@ def _check_texts(row: RosterRow) -> None:
 
 
 def read_roster(
-    path: Path, store: Store | None = None, *, today: date | None = None
+    path: Path,
+    store: Store | None = None,
+    *,
+    today: date | None = None,
+    sheet: str | int | None = None,
 ) -> RosterPreview:
-    """Read and validate a roster workbook (first sheet); ``store`` adds the check for
-    people already registered. Nothing is written."""
+    """Read and validate a roster workbook; ``store`` adds the check for people already
+    registered. Nothing is written.
+
+    ``sheet`` is a sheet's name or its 1-based number; by default the first sheet with a
+    roster header is read (a workbook whose first sheet is a 说明 or a cover page)."""
     try:
-        title, values = _grid_values(path)
-    except RosterError:
-        raise
+        check_workbook(path)
+        names = _sheet_names(path)
     except WorkbookRefused as exc:
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
     except Exception as exc:
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
-    if not values:
-        raise RosterError("Excel文件的第一个工作表是空的")
-    header_rows, mapping = _find_header(values)
-    width = max((len(values[i]) for i in header_rows), default=0)
+    if not names:
+        raise RosterError("Excel文件中没有工作表")
+    candidates = list(range(len(names))) if sheet is None else [_sheet_index(names, sheet)]
+    problem: RosterError | None = None
+    for index in candidates:
+        try:
+            title, cells = _grid_values(path, index)
+        except RosterError:
+            raise
+        except WorkbookRefused as exc:
+            raise RosterError(f"无法打开Excel文件：{exc}") from exc
+        except Exception as exc:
+            raise RosterError(f"无法打开Excel文件：{exc}") from exc
+        try:
+            if not cells:
+                raise RosterError(f"工作表“{title}”是空的")
+            header_rows, mapping = _find_header(cells)
+        except RosterError as exc:
+            problem = problem or exc
+            continue
+        return _preview(title, cells, header_rows, mapping, store, today, tuple(names))
+    assert problem is not None
+    if len(candidates) > 1:
+        raise RosterError(f"{problem}（已查看全部 {len(names)} 个工作表：{'、'.join(names)}）")
+    raise problem
+
+
+def _sheet_index(names: list[str], sheet: str | int) -> int:
+    if isinstance(sheet, str) and sheet in names:
+        return names.index(sheet)
+    text = str(sheet).strip()
+    if text.isdigit() and 1 <= int(text) <= len(names):
+        return int(text) - 1
+    raise RosterError(f"工作簿中没有工作表“{sheet}”；共有：{'、'.join(names)}")
+
+
+def _preview(
+    title: str,
+    cells: list[list[Any]],
+    header_rows: tuple[int, ...],
+    mapping: dict[str, int],
+    store: Store | None,
+    today: date | None,
+    sheets: tuple[str, ...],
+) -> RosterPreview:
+    width = max((len(cells[i]) for i in header_rows), default=0)
     headers = tuple(
         "".join(
             dict.fromkeys(
-                _text(values[i][c]) for i in header_rows if c < len(values[i]) and values[i][c]
+                _text(cells[i][c]) for i in header_rows if c < len(cells[i]) and cells[i][c]
             )
         )
         for c in range(width)
     )
     day = today if today is not None else date.today()
     rows = [
-        _parse_row(index + 1, tuple(values[index]), mapping, day)
-        for index in range(header_rows[-1] + 1, len(values))
+        _parse_row(index + 1, tuple(cells[index]), mapping, day)
+        for index in range(header_rows[-1] + 1, len(cells))
     ]
     rows = [r for r in rows if r.status is not RowStatus.BLANK]
     seen: dict[str, int] = {}
@@ -537,7 +665,26 @@ def read_roster(
             name = known.get(row.id_number)
             if name is not None and seen.get(row.id_number) == row.line:
                 row.reject(f"系统中已登记此身份证号（{name}），请勿重复导入")
-    return RosterPreview(title, tuple(i + 1 for i in header_rows), headers, mapping, rows)
+    _check_heads(rows)
+    return RosterPreview(title, tuple(i + 1 for i in header_rows), headers, mapping, rows, sheets)
+
+
+def _check_heads(rows: list[RosterRow]) -> None:
+    """One 户主 per household: none or two are warnings the clerk confirms (the
+    household may already be in the system with its head, or the file may be right)."""
+    households: dict[str, list[RosterRow]] = {}
+    for row in rows:
+        if row.status is RowStatus.OK:
+            households.setdefault(row.household_key, []).append(row)
+    for members in households.values():
+        heads = [r for r in members if r.relation is Relation.HEAD]
+        if len(heads) > 1:
+            lines = "、".join(str(r.line) for r in heads)
+            for row in heads:
+                row.warn(f"同一户有{len(heads)}个户主（第{lines}行），请核对与户主关系")
+        elif not heads:
+            lines = "、".join(str(r.line) for r in members)
+            members[0].warn(f"该户（第{lines}行）没有户主；如该户已在系统中登记了户主，可以忽略")
 
 
 # ----------------------------------------------------------------------- writing
@@ -565,9 +712,13 @@ def import_roster(
     households: dict[str, Household] = {}
     records: list[Record] = []
     created_households = 0
+    #: 低保户 and the like on a household the grid already has: added to its tags.
+    tag_existing: dict[str, set[HouseholdTag]] = {}
     for row in accepted:
         key = row.household_key
         household_id = existing.get(key)
+        if household_id is not None and row.household_tags:
+            tag_existing.setdefault(household_id, set()).update(row.household_tags)
         if household_id is None:
             household = households.get(key)
             if household is None:
@@ -580,17 +731,22 @@ def import_roster(
                 households[key] = household
                 records.append(household)
                 created_households += 1
+            if row.household_tags:
+                household.tags = household.tags | row.household_tags
             household_id = household.id
         records.append(
             Resident(
                 household_id=household_id,
                 name=row.name,
                 id_number=row.id_number,
+                id_type=row.id_type,
                 gender=row.gender,
                 birth_date=row.birth_date,
                 relation=row.relation,
                 ethnicity=row.ethnicity,
                 phone=row.phone,
+                population_type=row.population_type,
+                tags=row.tags,
                 notes=row.notes,
             )
         )
@@ -605,6 +761,11 @@ def import_roster(
                 ops += len(uow.create_many(records[start : start + chunk_size]))
                 if progress is not None:
                     progress(min(start + chunk_size, total), total)
+            for household_id, tags in tag_existing.items():
+                stored = uow.repos.records.get(Household, household_id)
+                if stored is not None and not tags <= stored.tags:
+                    edited = replace(stored, tags=stored.tags | frozenset(tags))
+                    ops += uow.update(edited) is not None
             if cancelled is not None and cancelled():
                 raise ImportCancelled
             changes = replace(uow.changes(), source="import")

@@ -28,6 +28,12 @@ _REPORT_NAMES = {
     "事件台账": "event-ledger",
     "roster": "roster",
     "特殊群体花名册": "roster",
+    "household-roster": "household-roster",
+    "重点户花名册": "household-roster",
+    "organizations": "organizations",
+    "组织名册": "organizations",
+    "micro-grids": "micro-grids",
+    "微网格联户名册": "micro-grids",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
 }
@@ -133,6 +139,10 @@ def add_report_commands(subparsers: Any) -> None:
     output.add_argument("--pdf", type=Path, help="输出 PDF 文件")
     output.add_argument("--xlsx", type=Path, help="输出 Excel 文件")
     report.add_argument("--group", type=_group, help="特殊群体（花名册用），如 残疾人 或 disabled")
+    report.add_argument(
+        "--program",
+        help="重点户花名册：哪一类户，如 低保户、特困供养户、防返贫监测户、党员中心户",
+    )
     report.add_argument("--household", help="入户走访登记表：只列出这一户（户号，或住户编号）")
     report.add_argument(
         "--masked",
@@ -188,6 +198,12 @@ def _run_report(args: argparse.Namespace) -> int:
     kind = ReportKind(_REPORT_NAMES[args.name])
     if kind is ReportKind.ROSTER and args.group is None:
         raise ValueError("特殊群体花名册需要 --group，如 --group 残疾人")
+    if kind is ReportKind.HOUSEHOLD_ROSTER:
+        from gridcore.domain.programs import program_tags
+
+        if args.program is None:
+            raise ValueError("重点户花名册需要 --program，如 --program 低保户")
+        program_tags(args.program)  # an unknown one is refused before the store opens
     which = EventFilter(
         ledger=args.ledger,
         category=args.category,
@@ -207,6 +223,7 @@ def _run_report(args: argparse.Namespace) -> int:
             period,
             role=role,
             group=args.group,
+            program=args.program,
             household_id=args.household,
             masked=args.masked,
             which=which,

@@ -31,16 +31,17 @@ from gridclient.storage.models import (
     EventActionRow,
     EventRow,
     HouseholdRow,
+    OrganizationRow,
     ResidentRow,
     VisitRow,
 )
-from gridclient.storage.queries import group_member
+from gridclient.storage.queries import group_member, household_tagged
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import age_on, today_cst
-from gridcore.domain.catalog import EventCatalog, event_category_name
+from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
 from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import (
     AreaLevel,
@@ -49,7 +50,10 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventState,
     Gender,
+    HouseholdTag,
     Ledger,
+    LimitKind,
+    OrganizationKind,
     Relation,
     Role,
     Satisfaction,
@@ -57,6 +61,7 @@ from gridcore.domain.enums import (
     VisitMethod,
 )
 from gridcore.domain.eventnumber import UNNUMBERED
+from gridcore.domain.programs import program_tags
 from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, event_status
 
@@ -95,6 +100,9 @@ class ReportKind(StrEnum):
     VISIT_SUMMARY = "visit-summary"
     EVENT_LEDGER = "event-ledger"
     ROSTER = "roster"
+    HOUSEHOLD_ROSTER = "household-roster"
+    ORGANIZATION_ROSTER = "organizations"
+    MICRO_GRID_ROSTER = "micro-grids"
     EVENT_STATS = "event-stats"
 
     @property
@@ -107,6 +115,9 @@ _TITLES = {
     ReportKind.VISIT_SUMMARY: "网格走访情况汇总表",
     ReportKind.EVENT_LEDGER: "事件台账",
     ReportKind.ROSTER: "特殊群体花名册",
+    ReportKind.HOUSEHOLD_ROSTER: "重点户花名册",
+    ReportKind.ORGANIZATION_ROSTER: "组织名册",
+    ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
 }
 
@@ -888,6 +899,13 @@ def _catalog_note(catalog: EventCatalog, lines: Sequence[_EventLine]) -> str:
     )
     if inferred:
         text += f"；其中 {inferred} 件为系统升级前上报，时限按升级时的事项清单补记"
+    if any(x.event.limit_kind is LimitKind.WORKING for x in lines):
+        calendar = catalog.calendar
+        text += (
+            f"；工作日按节假日安排（{calendar.version or '内置'}"
+            f"{f'，第 {calendar.revision} 次修订' if calendar.revision else ''}）计算，"
+            "当日办结的事项 17:00 后上报的顺延至下一工作日"
+        )
     return text + "。"
 
 
@@ -927,7 +945,7 @@ def build_event_ledger(
                     e.ledger.label,
                     e.urgency.label,
                     line.handler,
-                    _local_day(s.deadline),
+                    deadline_text(s.deadline),
                     s.state.label,
                     "" if voided else _local_day(s.finished_at),
                     _overdue_text(s),
@@ -1317,6 +1335,362 @@ def _roster_note(category: str | None, grade: int | None, notes: str) -> str:
     return "；".join(parts)
 
 
+# ------------------------------------------------------------------ household programs
+
+
+def build_household_roster(
+    store: Store,
+    area: str,
+    program: str,
+    role: Role,
+    *,
+    masked: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    """Live households of the area in a program (低保户, 防返贫监测户, 党员中心户 …) with
+    their head, the head's ID number (masked unless ``role`` may see it, always with
+    ``masked``), phone, number of members, and the household's other programs."""
+    label, tags = program_tags(program)
+    codes = [t.value for t in tags]
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    heads = (
+        select(
+            ResidentRow.household_id,
+            ResidentRow.name,
+            ResidentRow.id_number,
+            ResidentRow.phone,
+        )
+        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
+        .subquery()
+    )
+    sizes = (
+        select(ResidentRow.household_id, func.count().label("members"))
+        .where(ResidentRow.deleted.is_(False))
+        .group_by(ResidentRow.household_id)
+        .subquery()
+    )
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        fetched: dict[str, Any] = {}
+        for chunk in chunked(scope.grid_ids):
+            statement = (
+                select(
+                    HouseholdRow.id,
+                    HouseholdRow.grid_id,
+                    HouseholdRow.number,
+                    HouseholdRow.address,
+                    HouseholdRow.phone,
+                    HouseholdRow.tags,
+                    HouseholdRow.notes,
+                    heads.c.name,
+                    heads.c.id_number,
+                    heads.c.phone.label("head_phone"),
+                    sizes.c.members,
+                )
+                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
+                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
+                .where(
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                    household_tagged(codes),
+                )
+            )
+            for row in connection.execute(statement):
+                fetched.setdefault(row.id, row)  # two heads: the first is printed
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        ordered = sorted(
+            fetched.values(),
+            key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.number or ""),
+        )
+        rows: list[tuple[Cell, ...]] = []
+        people = 0
+        kinds: Counter[str] = Counter()
+        for n, r in enumerate(ordered, start=1):
+            own = [HouseholdTag(c) for c in r.tags or () if c in HouseholdTag._value2member_map_]
+            which = [t.label for t in own if t in tags]
+            others = [t.label for t in own if t not in tags]
+            kinds.update(which)
+            members = int(r.members or 0)
+            people += members
+            rows.append(
+                (
+                    n,
+                    r.number or "",
+                    r.name or "",
+                    _mask_id(r.id_number or "", full),
+                    _mask_phone(r.phone or r.head_phone or "", full),
+                    members,
+                    scope.grid_names.get(r.grid_id, ""),
+                    r.address,
+                    "、".join(which),
+                    "、".join(others),
+                    r.notes or "",
+                )
+            )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("户号", 7),
+            Column("户主", 7),
+            Column("户主公民身份号码", 19),
+            Column("联系电话", 12),
+            Column("人口", 4, numeric=True),
+            Column("网格", 10),
+            Column("住址", 16),
+            Column("类别", 9),
+            Column("同时属于", 10),
+            Column("备注", 10),
+        )
+        summary = [f"{label}共 {len(rows)} 户 {people} 人。"]
+        if len(tags) > 1:
+            summary.append(
+                "其中" + "，".join(f"{t.label} {kinds[t.label]} 户" for t in tags) + "。"
+            )
+        return Report(
+            kind=ReportKind.HOUSEHOLD_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            subtitle=label,
+            columns=columns,
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}户", "", "", "", people, *([""] * 5)),
+            summary=tuple(summary),
+            notes=() if full else (_MASK_NOTE,),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+def build_organization_roster(
+    store: Store, area: str, role: Role, *, masked: bool = False, now: datetime | None = None
+) -> Report:
+    """The live organizations of the area's grids by grid and kind: name, kind, leader,
+    phone (masked unless ``role`` may see numbers, always with ``masked``), members,
+    address; a count per kind below."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    kinds = {kind.value: n for n, kind in enumerate(OrganizationKind)}
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        fetched: list[Any] = []
+        for chunk in chunked(scope.grid_ids):
+            statement = select(
+                OrganizationRow.grid_id,
+                OrganizationRow.name,
+                OrganizationRow.kind,
+                OrganizationRow.leader,
+                OrganizationRow.phone,
+                OrganizationRow.members,
+                OrganizationRow.address,
+                OrganizationRow.notes,
+            ).where(OrganizationRow.deleted.is_(False), OrganizationRow.grid_id.in_(chunk))
+            fetched.extend(connection.execute(statement))
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        fetched.sort(
+            key=lambda r: (order.get(r.grid_id, 0), kinds.get(r.kind, 99), natural_key(r.name))
+        )
+        counted: Counter[str] = Counter()
+        rows: list[tuple[Cell, ...]] = []
+        members = 0
+        for n, r in enumerate(fetched, start=1):
+            label = OrganizationKind(r.kind).label if r.kind in kinds else r.kind
+            counted[label] += 1
+            members += r.members or 0
+            rows.append(
+                (
+                    n,
+                    r.name,
+                    label,
+                    r.leader,
+                    _mask_phone(r.phone or "", full),
+                    "" if r.members is None else r.members,
+                    scope.grid_names.get(r.grid_id, ""),
+                    r.address,
+                    r.notes,
+                )
+            )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("组织名称", 16),
+            Column("类别", 10),
+            Column("负责人", 7),
+            Column("联系电话", 12),
+            Column("成员数", 5, numeric=True),
+            Column("网格", 10),
+            Column("地址", 16),
+            Column("备注", 12),
+        )
+        by_kind = "，".join(f"{label} {count} 个" for label, count in counted.items())
+        summary = [f"共 {len(rows)} 个组织" + (f"：{by_kind}" if by_kind else "") + "。"]
+        return Report(
+            kind=ReportKind.ORGANIZATION_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            columns=columns,
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}个", "", "", "", members, "", "", ""),
+            summary=tuple(summary),
+            notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+#: The households that lead a micro-grid (网格核心户, 党员中心户), in the order named.
+_LEADING = (HouseholdTag.GRID_CORE, HouseholdTag.PARTY_CENTRAL)
+
+
+def build_micro_grid_roster(
+    store: Store, area: str, role: Role, *, masked: bool = False, now: datetime | None = None
+) -> Report:
+    """Each micro-grid of the area with the household that leads it (网格核心户 or
+    党员中心户, as tagged on a household of that micro-grid) and the households it
+    links (联户): 户号, 户主, the head's phone (masked unless ``role`` may see numbers,
+    always with ``masked``), members, address. A micro-grid without a leading household
+    says so; households of a grid in no micro-grid are listed last under their grid."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    heads = (
+        select(ResidentRow.household_id, ResidentRow.name, ResidentRow.phone)
+        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
+        .subquery()
+    )
+    sizes = (
+        select(ResidentRow.household_id, func.count().label("members"))
+        .where(ResidentRow.deleted.is_(False))
+        .group_by(ResidentRow.household_id)
+        .subquery()
+    )
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        micro_names = {
+            row.id: (row.parent_id, row.name, row.code)
+            for row in connection.execute(
+                select(AreaRow.id, AreaRow.parent_id, AreaRow.name, AreaRow.code).where(
+                    AreaRow.level == AreaLevel.MICRO_GRID.value, AreaRow.deleted.is_(False)
+                )
+            )
+        }
+        homes: dict[str, Any] = {}
+        for chunk in chunked(scope.grid_ids):
+            statement = (
+                select(
+                    HouseholdRow.id,
+                    HouseholdRow.grid_id,
+                    HouseholdRow.micro_grid_id,
+                    HouseholdRow.number,
+                    HouseholdRow.address,
+                    HouseholdRow.phone,
+                    HouseholdRow.tags,
+                    heads.c.name,
+                    heads.c.phone.label("head_phone"),
+                    sizes.c.members,
+                )
+                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
+                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
+                .where(
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
+            )
+            for row in connection.execute(statement):
+                homes.setdefault(row.id, row)
+        groups: dict[tuple[str, str | None], list[Any]] = defaultdict(list)
+        for home in homes.values():
+            micro = home.micro_grid_id if home.micro_grid_id in micro_names else None
+            groups[home.grid_id, micro].append(home)
+        grid_order = {g.id: i for i, g in enumerate(scope.grids)}
+
+        def group_key(key: tuple[str, str | None]) -> tuple[int, int, str]:
+            grid_id, micro = key
+            code = micro_names[micro][2] if micro is not None else ""
+            return (grid_order.get(grid_id, 0), micro is None, natural_key(code))
+
+        rows: list[tuple[Cell, ...]] = []
+        sections: set[int] = set()
+        led = unled = 0
+        for key in sorted(groups, key=group_key):
+            grid_id, micro = key
+            members = sorted(groups[key], key=lambda h: (natural_key(h.address), h.number or ""))
+            leaders = [(h, tag) for tag in _LEADING for h in members if tag.value in (h.tags or ())]
+            grid = scope.grid_names.get(grid_id, "")
+            if micro is None:
+                title = f"{grid}　未划入微网格的住户（{len(members)}户）"
+            else:
+                if leaders:
+                    leader, tag = leaders[0]
+                    lead = f"{tag.label}：{leader.name or leader.address}"
+                    led += 1
+                else:
+                    lead = "尚未确定网格核心户"
+                    unled += 1
+                name = micro_names[micro][1]
+                where = name if name.startswith(grid) else f"{grid}{name}"
+                title = f"{where}　{lead}　联户{len(members)}户"
+            sections.add(len(rows))
+            rows.append(("", title, *[""] * 6))  # in the wide 住址 column
+            leading_ids = {h.id for h, _tag in leaders}
+            for n, h in enumerate(members, start=1):
+                roles = [t.label for t in _LEADING if t.value in (h.tags or ())]
+                rows.append(
+                    (
+                        n,
+                        h.address,
+                        h.number or "",
+                        h.name or "",
+                        _mask_phone(h.phone or h.head_phone or "", full),
+                        int(h.members or 0),
+                        "、".join(roles),
+                        "中心户" if h.id in leading_ids and roles else "",
+                    )
+                )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("住址", 30),
+            Column("户号", 10),
+            Column("户主", 7),
+            Column("联系电话", 12),
+            Column("人口", 4, numeric=True),
+            Column("类别", 11),
+            Column("备注", 6),
+        )
+        micro_count = led + unled
+        summary = [
+            f"共 {micro_count} 个微网格、{len(homes)} 户；"
+            f"已确定网格核心户（党员中心户）的 {led} 个，尚未确定的 {unled} 个。"
+        ]
+        return Report(
+            kind=ReportKind.MICRO_GRID_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            columns=columns,
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(homes)}户",
+                "",
+                "",
+                "",
+                sum(int(h.members or 0) for h in homes.values()),
+                "",
+                "",
+            ),
+            summary=tuple(summary),
+            notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
+            section_rows=frozenset(sections),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=False,
+        )
+
+
 # ------------------------------------------------------------------------ dispatch
 
 
@@ -1328,6 +1702,7 @@ def build_report(
     *,
     role: Role = Role.WORKER,
     group: SpecialGroup | None = None,
+    program: str | None = None,
     household_id: str | None = None,
     masked: bool = False,
     which: EventFilter = EventFilter(),
@@ -1345,6 +1720,14 @@ def build_report(
         return build_event_ledger(store, area, period, which=which, now=now)
     if kind is ReportKind.EVENT_STATS:
         return build_event_stats(store, area, period, which=which, now=now)
+    if kind is ReportKind.MICRO_GRID_ROSTER:
+        return build_micro_grid_roster(store, area, role, masked=masked, now=now)
+    if kind is ReportKind.ORGANIZATION_ROSTER:
+        return build_organization_roster(store, area, role, masked=masked, now=now)
+    if kind is ReportKind.HOUSEHOLD_ROSTER:
+        if program is None:
+            raise ValueError("重点户花名册需要指定类别（--program），如 低保户")
+        return build_household_roster(store, area, program, role, masked=masked, now=now)
     if group is None:
         raise ValueError("特殊群体花名册需要指定群体（--group）")
     return build_roster(store, area, group, role, masked=masked, now=now)

@@ -62,7 +62,7 @@ _CELL_REF_ANYWHERE = re.compile(rb'<c\s[^>]*?(?<=\s)r="([A-Z]{1,3})([0-9]{1,7})"
 _ROW_REF = re.compile(rb'<row\s[^>]*?(?<=\s)r="([0-9]{1,7})"')
 _REF = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_NUMBER = re.compile(rb'(?:^|\s)r="([0-9]{1,7})"')
-_FIRST_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\b(?:\w+:)?id=\"([^\"]+)\"")
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\b(?:\w+:)?id=\"([^\"]+)\"")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
@@ -86,9 +86,9 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def check_workbook(path: Path) -> SheetShape:
+def check_workbook(path: Path, sheet: int = 0) -> SheetShape:
     """Refuse (:class:`WorkbookRefused`) a file the roster reader must not open; the
-    shape of its first sheet otherwise."""
+    shape of its sheet number ``sheet`` (0-based, in the workbook's order) otherwise."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise WorkbookRefused(
@@ -103,7 +103,7 @@ def check_workbook(path: Path) -> SheetShape:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             _check_members(infos)
-            member = _first_sheet(archive)
+            member = _sheet_member(archive, sheet)
             inflated = 0
             for info in infos:
                 if info.filename != member:
@@ -111,7 +111,7 @@ def check_workbook(path: Path) -> SheetShape:
             try:
                 sheet_info = archive.getinfo(member)
             except KeyError:
-                raise WorkbookRefused("Excel文件已损坏：找不到第一个工作表") from None
+                raise WorkbookRefused("Excel文件已损坏：找不到要读取的工作表") from None
             return _scan_sheet(archive, sheet_info, MAX_INFLATED_BYTES - inflated)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
         raise WorkbookRefused(f"Excel文件已损坏，无法读取（{type(exc).__name__}）") from exc
@@ -168,13 +168,16 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    """The member of the workbook's first sheet (the one the importer reads)."""
+def _sheet_member(archive: zipfile.ZipFile, index: int) -> str:
+    """The member of the workbook's sheet number ``index`` (0-based, the order the
+    readers list the sheets in)."""
     workbook = _read_small(archive, "xl/workbook.xml")
-    found = _FIRST_SHEET.search(workbook)
-    if found is None:
+    found = list(_SHEET.finditer(workbook))
+    if not found:
         raise WorkbookRefused("Excel文件中没有工作表")
-    wanted = found.group(1)
+    if not 0 <= index < len(found):
+        raise WorkbookRefused(f"Excel文件中没有第 {index + 1} 个工作表（共 {len(found)} 个）")
+    wanted = found[index].group(1)
     rels = _read_small(archive, "xl/_rels/workbook.xml.rels")
     target = None
     for match in _RELATIONSHIP.finditer(rels):
@@ -183,7 +186,7 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
             target = attrs.get(b"Target", b"").decode("utf-8", "replace")
             break
     if not target:
-        raise WorkbookRefused("Excel文件已损坏：找不到第一个工作表")
+        raise WorkbookRefused("Excel文件已损坏：找不到要读取的工作表")
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
 
 

@@ -7,13 +7,15 @@ open, its deadline (the event's own terms, see ``gridcore.domain.catalog``) and 
 it finished late. Nothing else derives a state.
 
 The rows are a cache, never synced. Triggers (migration 0006) delete an event's row when
-the event or any of its actions is written, and every row when the catalog is, so a row
-is current or missing. :func:`fill_missing` derives the missing ones; it runs in the
-transaction of every local write (``Store.unit_of_work``), of a catalog update and of
-the pull's last page group (once the pull has caught up: a first pull derives each event
-once, not again each time more of its steps arrive; a pull stopped before that leaves
-the rows missing), and :func:`ensure` runs it before the events list is queried (the
-first query after the upgrade, or after a stopped pull, derives what is missing).
+the event or any of its actions is written, and every row when the catalog is; a new
+holiday calendar deletes every row too (``CatalogRepository.save_calendar``: working-day
+deadlines move), so a row is current or missing. :func:`fill_missing` derives the
+missing ones; it runs in the transaction of every local write (``Store.unit_of_work``),
+of a catalog or calendar update and of the pull's last page group (once the pull has
+caught up: a first pull derives each event once, not again each time more of its steps
+arrive; a pull stopped before that leaves the rows missing), and :func:`ensure` runs it
+before the events list is queried (the first query after the upgrade, or after a stopped
+pull, derives what is missing).
 
 The fold reads a few columns with Core (:func:`_fold_inputs`), not whole records: the
 events and actions it builds carry only what ``event_status`` reads, which
@@ -39,6 +41,7 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventState,
     Ledger,
+    LimitKind,
     Role,
     Satisfaction,
     Urgency,
@@ -98,6 +101,8 @@ _EVENT_COLUMNS = (
     EventRow.urgency,
     EventRow.reported_at,
     EventRow.time_limit_days,
+    EventRow.time_limit_hours,
+    EventRow.limit_kind,
 )
 _ACTION_COLUMNS = (
     EventActionRow.event_id,
@@ -119,13 +124,14 @@ def _fold_inputs(
     what the full records derive."""
     ledgers = {m.value: m for m in Ledger}
     urgencies = {m.value: m for m in Urgency}
+    limit_kinds = {m.value: m for m in LimitKind}
     kinds = {m.value: m for m in EventActionKind}
     roles = {m.value: m for m in Role}
     ratings = {m.value: m for m in Satisfaction}
     events: dict[str, Event] = {}
     connection = session.connection()  # Core rows: no ORM result processing
     for row in connection.execute(select(*_EVENT_COLUMNS).where(EventRow.id.in_(ids))):
-        event_id, category, ledger, urgency, reported_at, limit = row
+        event_id, category, ledger, urgency, reported_at, days, hours, counted = row
         events[event_id] = Event(
             id=event_id,
             grid_id="",
@@ -135,7 +141,9 @@ def _fold_inputs(
             title="",
             reporter="",
             reported_at=reported_at,
-            time_limit_days=limit,
+            time_limit_days=days,
+            time_limit_hours=hours,
+            limit_kind=limit_kinds[counted],
         )
     actions: dict[str, list[EventAction]] = {event_id: [] for event_id in events}
     statement = select(*_ACTION_COLUMNS).where(

@@ -153,6 +153,7 @@ class ResidentRow(RecordRow):
     household_id: Mapped[str] = mapped_column(String, index=True)
     name: Mapped[str] = mapped_column(String)
     id_number: Mapped[str] = mapped_column(String, index=True)
+    id_type: Mapped[str] = mapped_column(String, default="resident_id")
     gender: Mapped[str | None] = mapped_column(String)
     birth_date: Mapped[date | None]
     relation: Mapped[str] = mapped_column(String)
@@ -222,6 +223,8 @@ class EventRow(RecordRow):
     attachments: Mapped[list[str]]
     category_name: Mapped[str] = mapped_column(Text, default="")
     time_limit_days: Mapped[int | None] = mapped_column(Integer)
+    time_limit_hours: Mapped[int | None] = mapped_column(Integer)
+    limit_kind: Mapped[str] = mapped_column(String, default="calendar")
     catalog_revision: Mapped[int] = mapped_column(Integer, default=0)
     terms_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     number: Mapped[str] = mapped_column(String, default="")
@@ -258,7 +261,8 @@ class EventStatusRow(Base):
     """The ``EventState`` code; None when the history cannot be folded."""
     open: Mapped[bool] = mapped_column(Boolean)
     deadline: Mapped[datetime | None]
-    """The catalog deadline (UTC); None when the category is unknown here."""
+    """The event's deadline (``catalog.event_deadline``: its own terms, the holiday
+    calendar held; UTC); None when the history cannot be folded."""
     late: Mapped[bool] = mapped_column(Boolean)
     """Finished (closed or self-resolved) after the deadline: 超期 for good. An open
     event is 超期 once ``deadline`` has passed, which the query compares with now."""
@@ -300,6 +304,8 @@ class EventCategoryRow(Base):
     ledger: Mapped[str] = mapped_column(String)
     time_limits: Mapped[dict[str, Any]]
     active: Mapped[bool] = mapped_column(Boolean)
+    limit_kind: Mapped[str] = mapped_column(String, default="calendar")
+    hour_limits: Mapped[dict[str, Any]]
     position: Mapped[int] = mapped_column(Integer)
     """Order in the catalog document, so lists show the categories as the server does."""
 

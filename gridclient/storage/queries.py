@@ -38,6 +38,8 @@ from gridclient.storage.models import (
     EventRow,
     EventStatusRow,
     HouseholdRow,
+    OrganizationRow,
+    OutboxRow,
     ResidentRow,
     SyncStateRow,
     VisitRow,
@@ -54,6 +56,7 @@ from gridcore.domain.agegroups import (
     effective_codes,
     today_cst,
 )
+from gridcore.domain.catalog import deadline_text
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import (
     AreaLevel,
@@ -61,6 +64,7 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    OrganizationKind,
     Relation,
     SpecialGroup,
     Urgency,
@@ -86,16 +90,23 @@ class HouseholdQueries:
         self._engine = engine
 
     def household_ids(
-        self, grid_ids: Sequence[str] | None = None, *, area: AreaFilter | None = None
+        self,
+        grid_ids: Sequence[str] | None = None,
+        *,
+        area: AreaFilter | None = None,
+        tags: Sequence[str] | None = None,
     ) -> list[str]:
         """Live households in natural address order (1组2号 before 1组10号: the order a
-        worker walks them). SQLite cannot sort numbers inside text, so the sort key is
-        computed here, once per row, on the task runner."""
+        worker walks them), only those carrying one of ``tags`` when given. SQLite cannot
+        sort numbers inside text, so the sort key is computed here, once per row, on the
+        task runner."""
         if area is None:
             area = AreaFilter(None if grid_ids is None else tuple(grid_ids))
         query = _household_scope(
             select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number), area
         )
+        if tags is not None:
+            query = query.where(household_tagged(tags))
         with _reading(self._engine) as connection:
             rows = connection.execute(query).all()
         ordered = sorted(rows, key=lambda r: (natural_key(r.address), natural_key(r.number), r.id))
@@ -484,6 +495,13 @@ def group_member(code: str, today: date) -> ColumnElement[bool]:
     return member
 
 
+def household_tagged(codes: Sequence[str]) -> ColumnElement[bool]:
+    """A household row carrying any of the tag ``codes`` (低保户, the three 防返贫监测
+    kinds, …): an exact test on the JSON array, as :func:`group_member`."""
+    values = func.json_each(HouseholdRow.tags).table_valued("value")
+    return select(literal(1)).where(values.c.value.in_(list(codes))).exists()
+
+
 def _label(enum: type[StrEnum], code: str | None) -> str:
     if code is None:
         return ""
@@ -519,6 +537,64 @@ def _overdue_condition(moment: datetime) -> Any:
 
 
 # -- visits ----------------------------------------------------------------------------
+
+OrganizationListRow = tuple[str, str, str, str, str, str, str]
+
+
+class OrganizationQueries:
+    """组织 (红白理事会, 老年人协会, 人民调解委员会, 志愿服务队, 企业/商户 …) of the
+    user's grids: the 组织 list. The leader's phone is masked here like a resident's."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def organization_ids(self, area: AreaFilter = AreaFilter()) -> list[str]:
+        """Live organizations of the area's grids (an organization belongs to a grid,
+        not to a micro-grid), by grid, kind and name."""
+        query = select(
+            OrganizationRow.id, OrganizationRow.grid_id, OrganizationRow.kind, OrganizationRow.name
+        ).where(OrganizationRow.deleted.is_(False))
+        if area.grid_ids is not None:
+            query = query.where(OrganizationRow.grid_id.in_(list(area.grid_ids)))
+        with _reading(self._engine) as connection:
+            rows = connection.execute(query).all()
+        kinds = {kind.value: n for n, kind in enumerate(OrganizationKind)}
+        ordered = sorted(
+            rows, key=lambda r: (r.grid_id, kinds.get(r.kind, 99), natural_key(r.name), r.id)
+        )
+        return [r.id for r in ordered]
+
+    def organization_rows(self, ids: Sequence[str]) -> Mapping[str, OrganizationListRow]:
+        """Name, kind, leader, masked phone, members, grid, address."""
+        out: dict[str, OrganizationListRow] = {}
+        with _reading(self._engine) as connection:
+            for chunk in chunked(ids):
+                statement = (
+                    select(
+                        OrganizationRow.id,
+                        OrganizationRow.name,
+                        OrganizationRow.kind,
+                        OrganizationRow.leader,
+                        OrganizationRow.phone,
+                        OrganizationRow.members,
+                        OrganizationRow.address,
+                        AreaRow.name.label("grid"),
+                    )
+                    .outerjoin(AreaRow, AreaRow.id == OrganizationRow.grid_id)
+                    .where(OrganizationRow.id.in_(chunk))
+                )
+                for row in connection.execute(statement):
+                    out[row.id] = (
+                        row.name,
+                        _label(OrganizationKind, row.kind),
+                        row.leader,
+                        phone.mask(row.phone) if row.phone else "",
+                        "" if row.members is None else str(row.members),
+                        row.grid or "",
+                        row.address,
+                    )
+        return out
+
 
 VisitListRow = tuple[str, str, str, str, str]
 _SUMMARY = 40
@@ -774,9 +850,7 @@ class EventQueries:
                         urgency=_label(Urgency, row.urgency),
                         reported=row.reported_at.astimezone(CST).strftime("%Y-%m-%d %H:%M"),
                         state=_label(EventState, row.state) if known else "",
-                        deadline=""
-                        if deadline is None or not known
-                        else deadline.astimezone(CST).strftime("%Y-%m-%d"),
+                        deadline="" if deadline is None or not known else deadline_text(deadline),
                         overdue=known
                         and (
                             bool(row.late)
@@ -813,7 +887,8 @@ class SyncSummary:
     """Not yet closed by the server (decided here or not)."""
     last_sync_at: datetime | None
     undecided: int = 0
-    """Conflicts nobody on this laptop has decided yet: what the 冲突 tab counts."""
+    """Conflicts nobody on this laptop has decided yet, and residents the server found
+    registered elsewhere that wait for the worker's decision: what the 冲突 tab counts."""
 
 
 class DashboardQueries:
@@ -888,6 +963,15 @@ class DashboardQueries:
                     select(func.count())
                     .select_from(ConflictRow)
                     .where(ConflictRow.resolved.is_(False), ConflictRow.resolution.is_(None))
+                )
+                or 0
+            )
+            undecided += int(
+                session.scalar(
+                    select(func.count(distinct(OutboxRow.entity_id))).where(
+                        OutboxRow.status == OpStatus.REJECTED.value,
+                        OutboxRow.reason == "registered_elsewhere",
+                    )
                 )
                 or 0
             )

@@ -41,6 +41,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventCategoryRow,
     EventRow,
+    EventStatusRow,
     HeldRecordRow,
     HouseholdRow,
     OutboxRow,
@@ -74,9 +75,11 @@ from gridcore.domain.enums import (
     EntityKind,
     EventGroup,
     Ledger,
+    LimitKind,
     Relation,
     Urgency,
 )
+from gridcore.domain.holidays import HolidayError, WorkCalendar, default_calendar
 from gridcore.domain.sorting import natural_key
 
 __all__ = [
@@ -328,6 +331,8 @@ class CatalogRepository:
                 ledger=Ledger(row.ledger),
                 time_limits={Urgency(k): int(v) for k, v in row.time_limits.items()},
                 active=row.active,
+                limit_kind=LimitKind(row.limit_kind),
+                hour_limits={Urgency(k): int(v) for k, v in (row.hour_limits or {}).items()},
             )
             for row in rows
         ]
@@ -338,7 +343,27 @@ class CatalogRepository:
             categories,
             version if isinstance(version, str) else "",
             revision if isinstance(revision, int) and not isinstance(revision, bool) else 0,
+            self.load_calendar(),
         )
+
+    def load_calendar(self) -> WorkCalendar:
+        """The holiday calendar last pulled, or the shipped one (never pulled, or a
+        stored document this version cannot read)."""
+        document = SyncStateRepository(self._session).get(SyncKey.HOLIDAYS)
+        if isinstance(document, dict):
+            try:
+                return WorkCalendar.from_json(document)
+            except HolidayError:
+                pass
+        return default_calendar()
+
+    def save_calendar(self, calendar: WorkCalendar) -> None:
+        """Keep ``calendar`` for working-day deadlines, and drop every derived event
+        state so they are derived again with it (open events' deadlines may move)."""
+        SyncStateRepository(self._session).set(
+            SyncKey.HOLIDAYS, cast(JSONValue, calendar.to_json())
+        )
+        self._session.execute(delete(EventStatusRow))
 
     def save(self, catalog: EventCatalog) -> None:
         """Replace the stored catalog with ``catalog`` (a new catalog is a whole document)."""
@@ -351,6 +376,8 @@ class CatalogRepository:
                 "ledger": c.ledger.value,
                 "time_limits": {u.value: d for u, d in c.time_limits.items()},
                 "active": c.active,
+                "limit_kind": c.limit_kind.value,
+                "hour_limits": {u.value: h for u, h in c.hour_limits.items()},
                 "position": position,
             }
             for position, c in enumerate(catalog)

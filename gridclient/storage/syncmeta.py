@@ -60,6 +60,11 @@ class SyncKey(StrEnum):
     CATALOG_ETAG = "catalog_etag"
     """The server's ETag of the stored catalog, with that catalog's version and size
     (``{"etag", "version", "size"}``): sent as ``If-None-Match`` while they still match."""
+    HOLIDAYS = "holidays"
+    """The holiday calendar document last pulled (``WorkCalendar.to_json``); absent until
+    the first one, and then the shipped calendar counts."""
+    HOLIDAYS_ETAG = "holidays_etag"
+    """The server's ETag of the stored holiday calendar (``{"etag", "revision"}``)."""
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
     DIRECTORY = "directory"

@@ -40,6 +40,7 @@ from gridcore.domain.enums import EntityKind
 __all__ = [
     "ConflictEntry",
     "HouseholdSyncState",
+    "RefusedRegistration",
     "SyncItem",
     "SyncState",
     "SyncStateQueries",
@@ -207,9 +208,71 @@ class ConflictEntry:
     """The resident's name, the event's title; empty for households and visits."""
 
 
+@dataclass(frozen=True, slots=True)
+class RefusedRegistration:
+    """A resident the server refused because the ID number is registered elsewhere
+    (``registered_elsewhere``), waiting for the worker's decision, or parked after a
+    move request (``move_requested``)."""
+
+    resident_id: str
+    name: str
+    id_number: str
+    household_id: str
+    address: str
+    message: str
+    """The server's answer: where the person is registered, as far as this user may see."""
+    new_entry: bool
+    """Never accepted by the server (a new resident), rather than a refused edit."""
+    move_requested: bool
+
+
+REFUSED_REASONS = ("registered_elsewhere", "move_requested")
+
+
 class SyncStateQueries:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+
+    def refused_registrations(self) -> list[RefusedRegistration]:
+        """Residents parked as registered elsewhere, oldest first (one entry each, with
+        the latest answer). Starts from the outbox, so it costs what the outbox holds."""
+        statement = (
+            select(
+                OutboxRow.entity_id,
+                OutboxRow.reason,
+                OutboxRow.message,
+                ResidentRow.name,
+                ResidentRow.id_number,
+                ResidentRow.version,
+                ResidentRow.household_id,
+                HouseholdRow.address,
+            )
+            .join(ResidentRow, ResidentRow.id == OutboxRow.entity_id)
+            .outerjoin(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
+            .where(
+                OutboxRow.entity == EntityKind.RESIDENT.value,
+                OutboxRow.status == OpStatus.REJECTED.value,
+                OutboxRow.reason.in_(REFUSED_REASONS),
+                ResidentRow.deleted.is_(False),
+            )
+            .order_by(OutboxRow.seq)
+        )
+        with read_session(self._engine) as session:
+            rows = session.execute(statement).all()
+        entries: dict[str, RefusedRegistration] = {}
+        for row in rows:
+            entries.pop(row.entity_id, None)  # keep the latest, at its place
+            entries[row.entity_id] = RefusedRegistration(
+                resident_id=row.entity_id,
+                name=row.name,
+                id_number=row.id_number,
+                household_id=row.household_id,
+                address=row.address or "",
+                message=row.message or "",
+                new_entry=row.version == 0,
+                move_requested=row.reason == "move_requested",
+            )
+        return list(entries.values())
 
     def items(self, household_ids: Sequence[str] | None = None) -> list[SyncItem]:
         """Every unsettled item, or those of some households."""

@@ -38,6 +38,12 @@ Rules:
   within their bounds, text without control characters, dates in range …): a value
   the server would reject, or that would stop other laptops' pulls, raises
   ``limits.InvalidValue`` (a Chinese message naming the field) and nothing is queued.
+* **A person registered elsewhere.** The server refuses a resident whose ID number another
+  live record holds (``registered_elsewhere``, see ``gridserver.persons``); the local
+  record stays, parked with the server's message, until the worker settles it with
+  :meth:`UnitOfWork.settle_registration`: 人户分离 (a note on this household instead of
+  a second record), a move request (a note, and the record stays parked for the township
+  to move the person), or discarding the entry.
 * New records must point at a live parent (resident → household, visit → household,
   event → household when given, event action → event), else ``MissingParent``; this is
   the local half of the foreign keys the schema leaves out (see ``models``).
@@ -49,6 +55,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -71,7 +78,8 @@ from gridclient.storage.errors import (
 from gridclient.storage.models import AttachmentBlobRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, OutboxOp, SyncKey
-from gridcore.domain import codec, limits
+from gridcore.domain import codec, idnumber, limits
+from gridcore.domain.agegroups import today_cst
 from gridcore.domain.clock import DeviceClock
 from gridcore.domain.codec import FieldChanges, JSONValue
 from gridcore.domain.entities import (
@@ -81,13 +89,31 @@ from gridcore.domain.entities import (
     Attachment,
     Event,
     EventAction,
+    Household,
     Record,
     Resident,
     Visit,
 )
 from gridcore.domain.enums import ChangeKind, EntityKind
 
-__all__ = ["UnitOfWork"]
+__all__ = ["MOVE_REQUESTED", "REGISTERED_ELSEWHERE", "Settlement", "UnitOfWork"]
+
+REGISTERED_ELSEWHERE = "registered_elsewhere"
+"""The server's reason for a resident whose ID number is registered in another record."""
+MOVE_REQUESTED = "move_requested"
+"""Local reason of such a parked op once the worker asked the township to move the
+person (the op stays parked and visible)."""
+
+
+class Settlement(StrEnum):
+    """What a worker decides about a resident the server found registered elsewhere."""
+
+    SEPARATION = "separation"
+    """人户分离: registered there, living here. A note on this household, no second record."""
+    MOVE = "move"
+    """Ask the township to move the person here; the record stays parked until then."""
+    DISCARD = "discard"
+    """Drop the entry (a typo, or the person was already moved here)."""
 
 
 def _parents(record: Record) -> list[tuple[EntityKind, str]]:
@@ -113,6 +139,8 @@ class UnitOfWork:
         self.repos = Repositories(session)
         """Reads inside the same transaction (they see this unit's own changes)."""
         self._queued: list[OutboxOp] = []
+        self._settled: list[tuple[EntityKind, str, ChangeKind, tuple[str, ...]]] = []
+        """Local-only changes (no op): entries settled by the worker."""
 
     @property
     def actor(self) -> str:
@@ -132,6 +160,8 @@ class UnitOfWork:
         collector = ChangeCollector("edit")
         for op in self._queued:
             collector.op(op.entity, op.entity_id, op.kind, op.changes)
+        for kind, record_id, change, fields in self._settled:
+            collector.op(kind, record_id, change, fields)
         return collector.freeze()
 
     # -- changes ----------------------------------------------------------------------
@@ -367,6 +397,80 @@ class UnitOfWork:
             conflict_id=conflict_id,
             keep=keep,
         )
+
+    def settle_registration(self, resident_id: str, choice: Settlement) -> None:
+        """Settle a resident the server refused as registered elsewhere (see the module
+        docstring). 人户分离 and discarding apply to an entry the server never accepted
+        (a new resident); a refused edit of an existing one can be discarded (its old
+        values come back) or turned into a move request."""
+        kind = EntityKind.RESIDENT
+        parked = [
+            op
+            for op in self.repos.outbox.for_entity(kind, resident_id)
+            if op.status is OpStatus.REJECTED
+            and op.reason in (REGISTERED_ELSEWHERE, MOVE_REQUESTED)
+        ]
+        if not parked:
+            raise WrongOperation(kind, "该居民没有因身份证号已在别处登记而被退回的记录。")
+        resident = self._load_live(kind, resident_id)
+        assert isinstance(resident, Resident)
+        new_entry = resident.version == 0
+        if choice is Settlement.SEPARATION and not new_entry:
+            raise WrongOperation(
+                kind, "此人已在服务器登记在本户，不能再登记为人户分离；可以放弃这次修改。"
+            )
+        if choice is Settlement.MOVE:
+            self._note_on_household(resident, "申请迁入", "已申请乡镇/街道迁入本户")
+            for op in parked:
+                message = op.message or ""
+                if op.reason != MOVE_REQUESTED:
+                    message = f"{message}（已申请迁移，等待乡镇/街道处理）"
+                self.repos.outbox.set_status(
+                    op.op_id,
+                    OpStatus.REJECTED,
+                    reason=MOVE_REQUESTED,
+                    message=message,
+                    field=op.field,
+                )
+            return
+        if choice is Settlement.SEPARATION:
+            self._note_on_household(resident, "人户分离", "实际居住本户")
+        for op in parked:
+            self.repos.outbox.set_status(
+                op.op_id, OpStatus.SUPERSEDED, reason=op.reason, message=op.message, field=op.field
+            )
+        table = table_for(kind)
+        if new_entry:
+            # Never on the server: a local tombstone, nothing to send.
+            self._session.execute(
+                update(table).where(table.c.id == resident_id).values(deleted=True)
+            )
+            self._settled.append((kind, resident_id, ChangeKind.DELETE, ()))
+            return
+        current = codec.encode_fields(resident)
+        back: dict[str, JSONValue] = {}
+        for op in reversed(parked):  # the earliest old value wins
+            for name, (old, new) in op.changes.items():
+                if current.get(name) == new or name in back:
+                    back[name] = old
+        if back:
+            values = record_to_values(codec.replace(resident, back))
+            self._session.execute(
+                update(table).where(table.c.id == resident_id).values({f: values[f] for f in back})
+            )
+        self._settled.append((kind, resident_id, ChangeKind.UPDATE, tuple(back)))
+
+    def _note_on_household(self, resident: Resident, heading: str, living: str) -> None:
+        household = self._load_live(EntityKind.HOUSEHOLD, resident.household_id)
+        assert isinstance(household, Household)
+        what = "身份证号" if resident.id_type.is_id_number else resident.id_type.label
+        number = f"，{what} {idnumber.mask(resident.id_number)}" if resident.id_number else ""
+        line = (
+            f"{heading}：{resident.name}（户籍已在其他网格登记{number}），{living}"
+            f"（{today_cst(self.now()):%Y-%m-%d} {self._actor}）"
+        )
+        notes = f"{household.notes.rstrip()}\n{line}" if household.notes.strip() else line
+        self.update(codec.replace(household, {"notes": notes}))
 
     def record_reveal(self, kind: EntityKind, record_id: str, field: str) -> None:
         """Log that the actor unmasked ``field`` (ID number, phone) of a record."""

@@ -84,6 +84,7 @@ from gridcore.domain.catalog import EventCatalog
 from gridcore.domain.clock import MAX_SKEW, ClockSample, measure
 from gridcore.domain.codec import CodecError, JSONValue, encode_fields
 from gridcore.domain.enums import ChangeKind, EntityKind
+from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.protocol import (
     MAX_OPS_PER_PUSH,
     ConflictInfo,
@@ -270,6 +271,7 @@ class SyncEngine:
             self._download_attachments(report)
             if self.fetch_catalog:
                 self._catalog()
+                self._holidays()
                 self._directory()
         except Cancelled:
             raise
@@ -826,6 +828,38 @@ class SyncEngine:
                         "revision": catalog.revision,
                         "size": len(catalog),
                     },
+                )
+
+        self.store.writer.run(save)
+
+    def _holidays(self) -> None:
+        """Fetch the holiday calendar unless the server says the stored one is current
+        (304 to its ETag); a new one re-derives every event's deadline. Offline, or on a
+        server without one, the laptop keeps the calendar it has (or the shipped one)."""
+        with self.store.read() as repos:
+            stored = repos.catalog.load_calendar()
+            remembered = repos.sync_state.get(SyncKey.HOLIDAYS_ETAG)
+        etag = None
+        if isinstance(remembered, dict) and remembered.get("revision") == stored.revision:
+            tag = remembered.get("etag")
+            etag = tag if isinstance(tag, str) and tag else None
+        fetched = self.transport.holidays_if_changed(etag, cancel=self.cancel)
+        if fetched is None:
+            return
+        document, new_etag = fetched
+        try:
+            calendar = WorkCalendar.from_json(document)
+        except HolidayError as exc:
+            raise ProtocolError(detail=f"GET /holidays: {exc}") from None
+
+        def save() -> None:
+            with self.store.write() as repos:
+                if repos.catalog.load_calendar() != calendar:
+                    repos.catalog.save_calendar(calendar)
+                    eventstate.fill_missing(repos.session)
+                repos.sync_state.set(
+                    SyncKey.HOLIDAYS_ETAG,
+                    None if new_etag is None else {"etag": new_etag, "revision": calendar.revision},
                 )
 
         self.store.writer.run(save)

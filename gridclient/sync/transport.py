@@ -622,6 +622,31 @@ class Transport:
             raise ProtocolError(detail="GET /catalog: body is not a JSON object")
         return document, response.headers.get("ETag") or None
 
+    def holidays_if_changed(
+        self, etag: str | None, *, cancel: threading.Event | None = None
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The holiday calendar document (``WorkCalendar.from_json`` parses it) and its
+        ETag; ``None`` when the server says it is still the one named by ``etag`` (304),
+        or when the server is older than the calendar (404: the laptop keeps the one it
+        has)."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._authed(
+            "GET", "/holidays", cancel, _Repeat.SAFE, headers=headers, ok_statuses=(304, 404)
+        )
+        if response.status_code == 404:
+            return None
+        if response.status_code == 304:
+            if not etag:
+                raise ProtocolError(detail="GET /holidays: 304 to a request without an ETag")
+            return None
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            raise ProtocolError(detail="GET /holidays: body is not JSON") from None
+        if not isinstance(document, dict):
+            raise ProtocolError(detail="GET /holidays: body is not a JSON object")
+        return document, response.headers.get("ETag") or None
+
     def directory(self, *, cancel: threading.Event | None = None) -> DirectoryResponse:
         """The people of the user's area: login, display name, role."""
         response = self._authed("GET", "/directory", cancel, _Repeat.SAFE)

@@ -23,8 +23,10 @@ from PySide6.QtCore import (
     QCoreApplication,
     QObject,
     Qt,
+    QTimer,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -40,11 +43,14 @@ from PySide6.QtWidgets import (
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.syncmeta import kept_side
 from gridclient.storage.syncstate_queries import (
+    REFUSED_REASONS,
     ConflictEntry,
     HouseholdSyncState,
+    RefusedRegistration,
     SyncState,
     SyncStateQueries,
 )
+from gridclient.storage.uow import Settlement
 from gridclient.ui.context import AppContext, ChangeSet, UserInfo
 from gridclient.ui.form_common import (
     Column,
@@ -61,6 +67,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.masked_field import mask_field
 from gridclient.ui.plaintext import TextLabel, escape
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext
 from gridcore.domain.enums import (
     DisabilityCategory,
@@ -112,6 +119,7 @@ def _field_labels() -> dict[str, str]:
         "household_id": QCoreApplication.translate("conflicts", "Household"),
         "name": QCoreApplication.translate("conflicts", "Name"),
         "id_number": QCoreApplication.translate("conflicts", "ID number"),
+        "id_type": QCoreApplication.translate("conflicts", "Document type"),
         "gender": QCoreApplication.translate("conflicts", "Gender"),
         "birth_date": QCoreApplication.translate("conflicts", "Date of birth"),
         "relation": QCoreApplication.translate("conflicts", "Relation to head"),
@@ -227,11 +235,17 @@ def _is_party(user: UserInfo, entry: ConflictEntry) -> bool:
 class ConflictPage:
     entries: list[ConflictEntry]
     area_names: dict[str, str]
+    registrations: list[RefusedRegistration]
 
 
 def load_conflicts(
     queries: SyncStateQueries, lookups: Lookups, household_id: str | None
 ) -> ConflictPage:
+    registrations = [
+        r
+        for r in queries.refused_registrations()
+        if household_id is None or r.household_id == household_id
+    ]
     entries = queries.conflicts(household_id=household_id)
     area_ids = {
         value
@@ -240,7 +254,7 @@ def load_conflicts(
         if isinstance(value, str) and len(value) == 36
     }
     names = {k: a.name for k, a in lookups.areas_by_id(sorted(area_ids)).items()}
-    return ConflictPage(entries, names)
+    return ConflictPage(entries, names, registrations)
 
 
 def _area_values(entry: ConflictEntry) -> list[Any]:
@@ -385,8 +399,19 @@ class ConflictsView(QWidget):
         holder_layout.addWidget(self.table)
         holder_layout.addWidget(self.empty_label)
         splitter.addWidget(holder)
-        splitter.addWidget(self.detail)
+        # The detail scrolls when the window is short (1366×768 at 125 %).
+        detail_area = QScrollArea()
+        detail_area.setWidget(self.detail)
+        detail_area.setWidgetResizable(True)
+        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(detail_area)
+        self.registrations = RefusedRegistrationsBox(ctx, self)
+        self.registrations.failed.connect(self.message.show_message)
+        splitter.addWidget(self.registrations)
         splitter.setStretchFactor(0, 1)
+        self.splitter = splitter
+        self._user_split = False
+        splitter.splitterMoved.connect(self._divider_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -396,6 +421,32 @@ class ConflictsView(QWidget):
         self._show_detail()
         if autoload:
             self.reload()
+
+    TABLE_ROOM = 120
+    """What the list keeps at least when the detail takes its whole height."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Until the user drags the divider: the detail as tall as its content (its
+        buttons in view, no scrolling) where the view is tall enough, the list the rest."""
+        super().resizeEvent(event)
+        self._fit_detail()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A hidden splitter has no sizes yet: fit once it is laid out on screen.
+        QTimer.singleShot(0, self, self._fit_detail)
+
+    def _fit_detail(self) -> None:
+        total = sum(self.splitter.sizes())
+        if total <= 0 or self._user_split:
+            return
+        width = self.splitter.width()
+        wanted = max(self.detail.sizeHint().height(), self.detail.heightForWidth(width)) + 8
+        detail = max(0, min(wanted, total - self.TABLE_ROOM))
+        self.splitter.setSizes([total - detail, detail])
+
+    def _divider_moved(self, _pos: int, _index: int) -> None:
+        self._user_split = True  # keep their choice from now on
 
     def ensure_loaded(self) -> None:
         if not self._wanted:
@@ -422,6 +473,9 @@ class ConflictsView(QWidget):
         selected = self.current_entry()
         self._area_names = page.area_names
         self.model.set_rows(page.entries)
+        self.registrations.set_entries(page.registrations)
+        # Only people registered elsewhere to settle: the empty conflict detail steps aside.
+        self.detail.setVisible(bool(page.entries) or not page.registrations)
         self.empty_label.setVisible(not page.entries)
         self.table.setVisible(bool(page.entries))
         row = 0
@@ -587,6 +641,136 @@ class ConflictsView(QWidget):
         self.ctx.write(lambda uow: uow.resolve(conflict_id, side), on_done=done, on_error=failed)
 
 
+class RefusedRegistrationModel(RecordTableModel[RefusedRegistration]):
+    """People the server found registered elsewhere: household, name, the answer."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            [
+                Column(QCoreApplication.translate("conflicts", "Household"), lambda r: r.address),
+                Column(QCoreApplication.translate("conflicts", "Name"), lambda r: r.name),
+                Column(
+                    QCoreApplication.translate("conflicts", "Status"),
+                    lambda r: (
+                        QCoreApplication.translate(
+                            "conflicts", "Move requested, waiting for the township"
+                        )
+                        if r.move_requested
+                        else QCoreApplication.translate("conflicts", "To decide")
+                    ),
+                ),
+                Column(
+                    QCoreApplication.translate("conflicts", "Server's answer"), lambda r: r.message
+                ),
+            ],
+            parent,
+        )
+
+
+class RefusedRegistrationsBox(QGroupBox):
+    """Residents the server refused because their ID number is registered in another
+    record (one person, one record). The entry stays on this laptop with the server's
+    answer until the worker decides: 人户分离 (a note on this household instead of a
+    second record), ask the township to move the person here, or discard the entry."""
+
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Already registered elsewhere"))
+        self.ctx = ctx
+        self.confirm: Confirm = ask
+        self.model = RefusedRegistrationModel(self)
+        self.table = make_table(self.model)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
+        intro = TextLabel(
+            self.tr(
+                "The server refused these people: their ID number is already registered "
+                "in another record, and one person is registered only once. Nothing is "
+                "lost: each entry stays here until you decide."
+            )
+        )
+        intro.setWordWrap(True)
+        self.answer = TextLabel()
+        self.answer.setWordWrap(True)
+        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        emphasize(self.answer, bold=True)
+        self.separation_button = QPushButton(self.tr("Record: lives here, registered there"))
+        self.separation_button.setToolTip(
+            self.tr(
+                "Registered there, living here: a note on this household instead of a second record"
+            )
+        )
+        self.move_button = QPushButton(self.tr("Request a move"))
+        self.move_button.setToolTip(
+            self.tr("The record stays where it is; the township moves the person here")
+        )
+        self.discard_button = QPushButton(self.tr("Discard my entry"))
+        self.separation_button.clicked.connect(lambda: self.settle(Settlement.SEPARATION))
+        self.move_button.clicked.connect(lambda: self.settle(Settlement.MOVE))
+        self.discard_button.clicked.connect(lambda: self.settle(Settlement.DISCARD))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.separation_button, self.move_button, self.discard_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.answer)
+        layout.addLayout(buttons)
+        self.setVisible(False)
+        self._show_detail()
+
+    def set_entries(self, entries: list[RefusedRegistration]) -> None:
+        selected = self.current_entry()
+        self.model.set_rows(entries)
+        self.setVisible(bool(entries))
+        if entries:
+            ids = [e.resident_id for e in entries]
+            keep = selected is not None and selected.resident_id in ids
+            self.table.selectRow(ids.index(selected.resident_id) if keep and selected else 0)
+        self._show_detail()
+
+    def current_entry(self) -> RefusedRegistration | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def _show_detail(self) -> None:
+        entry = self.current_entry()
+        self.answer.setText(entry.message if entry is not None else "")
+        self.separation_button.setEnabled(entry is not None and entry.new_entry)
+        self.move_button.setEnabled(entry is not None and not entry.move_requested)
+        self.discard_button.setEnabled(entry is not None)
+
+    def settle(self, choice: Settlement) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        if choice is Settlement.SEPARATION:
+            question = self.tr(
+                "Record that {name} lives in this household but is registered elsewhere? "
+                "A note is added to the household and this entry is removed."
+            )
+        elif choice is Settlement.MOVE:
+            question = self.tr(
+                "Ask the township to move {name} to this household? The entry stays here "
+                "until the township has moved the person."
+            )
+        else:
+            question = self.tr("Discard this entry for {name}?")
+        if not self.confirm(self, self.title(), question.format(name=entry.name)):
+            return
+        resident_id = entry.resident_id
+        for button in (self.separation_button, self.move_button, self.discard_button):
+            button.setEnabled(False)
+        self.ctx.write(
+            lambda uow: uow.settle_registration(resident_id, choice),
+            on_error=lambda exc: self.failed.emit(error_text(exc)),
+        )
+
+
 class ConflictsDialog(QDialog):
     """The conflicts view in its own window (from the household dialog's banner)."""
 
@@ -595,7 +779,7 @@ class ConflictsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Conflicts"))
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self.view = ConflictsView(ctx, household_id, self)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
@@ -642,7 +826,11 @@ class SyncTexts(QObject):
             quote = escape if link else str
             reasons = "；".join(quote(m) for m in state.messages)
             text = self.tr("%n item(s) refused by the server", "", state.rejected)
-            parts.append(f"{text}：{reasons}" if reasons else text)
+            line = f"{text}：{reasons}" if reasons else text
+            if link and any(i.reason in REFUSED_REASONS for i in state.items):
+                # People registered elsewhere are settled in the conflicts view.
+                line += " " + self.tr("<a href='conflicts'>Choose what to do</a>")
+            parts.append(line)
         if state.pending:
             parts.append(self.tr("%n item(s) waiting to sync", "", state.pending))
         return parts

@@ -57,9 +57,11 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain.catalog import (
     EventCatalog,
     EventCategory,
+    deadline_text,
     event_category_name,
     stamp_terms,
 )
@@ -68,6 +70,7 @@ from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
     Ledger,
+    LimitKind,
     Role,
     Satisfaction,
     Urgency,
@@ -207,7 +210,7 @@ class EventReportDialog(QDialog):
         self._household_id = household_id
         self._catalog = EventCatalog()
         self.setWindowTitle(self.tr("Report event"))
-        self.resize(780, 700)
+        fit_to_screen(self, 780, 700)
 
         self.banner = InlineMessage()
         self.category_combo = QComboBox()
@@ -328,8 +331,15 @@ class EventReportDialog(QDialog):
         fallback rule (what the event will keep if reported so)."""
         parts = []
         for urgency in Urgency:
-            days = category.limit_days(urgency)
-            span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+            limit = category.time_limit(urgency)
+            if limit.hours is not None:
+                span = self.tr("{hours} hours").format(hours=limit.hours)
+            elif limit.days == 0:
+                span = self.tr("same day")
+            elif limit.kind is LimitKind.WORKING:
+                span = self.tr("{days} working days").format(days=limit.days)
+            else:
+                span = self.tr("{days} days").format(days=limit.days)
             parts.append(f"{urgency.label} {span}")
         return ", ".join(parts)
 
@@ -473,7 +483,7 @@ class ActionForm(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(scrolling(form), 1)
         layout.addWidget(self.buttons)
-        self.resize(560, 420)
+        fit_to_screen(self, 560, 420)
 
     def assignee(self) -> str:
         text = self.assignee_combo.currentText().strip()
@@ -592,7 +602,7 @@ class EventDialog(QDialog):
         self.action_form: ActionForm | None = None
         self.action_buttons: dict[EventActionKind, QPushButton] = {}
         self.setWindowTitle(self.tr("Event"))
-        self.resize(980, 720)
+        fit_to_screen(self, 980, 720)
 
         self.title_label = TextLabel(self.tr("Loading…"))
         emphasize(self.title_label, point_size=15)
@@ -774,7 +784,7 @@ class EventDialog(QDialog):
             return
         self.state_label.setText(self.tr("State: {state}").format(state=status.state.label))
         self.deadline_label.setText(
-            self.tr("Deadline: {deadline}").format(deadline=cst_text(status.deadline))
+            self.tr("Deadline: {deadline}").format(deadline=deadline_text(status.deadline))
         )
         self.overdue_label.setVisible(status.overdue)
         self._set_actions(list(data.allowed))
@@ -784,7 +794,14 @@ class EventDialog(QDialog):
         if event.time_limit_days is None:
             return ""
         days = event.time_limit_days
-        span = self.tr("same day") if days == 0 else self.tr("{days} days").format(days=days)
+        if event.time_limit_hours is not None:
+            span = self.tr("{hours} hours").format(hours=event.time_limit_hours)
+        elif days == 0:
+            span = self.tr("same day")
+        elif event.limit_kind is LimitKind.WORKING:
+            span = self.tr("{days} working days").format(days=days)
+        else:
+            span = self.tr("{days} days").format(days=days)
         if event.terms_inferred:
             return self.tr(
                 "{span} (filled in from the catalog when the system was upgraded)"

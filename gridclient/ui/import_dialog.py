@@ -58,6 +58,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.report_dialogs import failure_text, save_file_dialog
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
 from gridcore.domain import idnumber
 from gridcore.domain.enums import AreaLevel
@@ -100,8 +101,8 @@ def _columns() -> list[Column[RosterRow]]:
         ),
         Column(
             QCoreApplication.translate("ImportDialog", "Reasons"),
-            lambda r: "；".join(r.reasons),
-            alert=lambda r: bool(r.reasons),
+            lambda r: "；".join([*r.reasons, *r.warnings]),
+            alert=lambda r: r.status is RowStatus.ERROR or bool(r.warnings),
         ),
     ]
 
@@ -131,7 +132,7 @@ class ImportDialog(QDialog):
         self.preview: RosterPreview | None = None
         self.imported: ImportResult | None = None
         self.setWindowTitle(self.tr("Import roster"))
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
 
         heading = emphasize(TextLabel(self.tr("Import an Excel roster")), point_size=15)
         explain = TextLabel(
@@ -153,9 +154,14 @@ class ImportDialog(QDialog):
         self.grid_combo = QComboBox()
         self.grid_combo.setEnabled(False)
         self.grid_combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setToolTip(self.tr("The sheet of the workbook that holds the roster"))
+        self.sheet_combo.activated.connect(self._sheet_chosen)
         form = QFormLayout()
         form.addRow(self.tr("Excel file"), file_row)
+        form.addRow(self.tr("Sheet"), self.sheet_combo)
         form.addRow(self.tr("Into grid"), self.grid_combo)
+        self._sheet_row = form
 
         self.summary = TextLabel()
         self.summary.setWordWrap(True)
@@ -213,8 +219,12 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status_label)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+        self._show_sheet_row(False)
         self._update_buttons()
         self._load_grids()
+
+    def _show_sheet_row(self, visible: bool) -> None:
+        self._sheet_row.setRowVisible(self.sheet_combo, visible)
 
     # -- grids --------------------------------------------------------------------------
     def _load_grids(self) -> None:
@@ -289,8 +299,16 @@ class ImportDialog(QDialog):
         self.proxy.setFilterFixedString(RowStatus.ERROR.label if errors_only else "")
 
     # -- 1. check -----------------------------------------------------------------------
-    def choose_file(self, path: Path | None = None) -> None:
-        """Ask for the workbook (unless given) and check it on the runner."""
+    def _sheet_chosen(self, _index: int) -> None:
+        """Read the sheet picked in the chooser (again after one without a roster)."""
+        sheet = self.sheet_combo.currentText()
+        shown = self.preview.sheet if self.preview is not None else None
+        if self.path is not None and sheet and sheet != shown:
+            self.choose_file(self.path, sheet=sheet)
+
+    def choose_file(self, path: Path | None = None, *, sheet: str | None = None) -> None:
+        """Ask for the workbook (unless given) and check it on the runner: the first
+        sheet with a roster header, or ``sheet`` (the chooser shows every sheet)."""
         if self.busy:
             return
         if path is None:
@@ -311,7 +329,7 @@ class ImportDialog(QDialog):
         store = self.ctx.store
 
         def work(_task: TaskContext) -> RosterPreview:
-            return read_roster(path, store)
+            return read_roster(path, store, sheet=sheet)
 
         self._handle = self.ctx.runner.submit(
             work, on_done=self._show_preview, on_error=self._failed, lane="cpu"
@@ -324,15 +342,37 @@ class ImportDialog(QDialog):
         assert isinstance(result, RosterPreview)
         self.preview = result
         self.model.set_rows(result.rows)
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(list(result.sheets))
+        self.sheet_combo.setCurrentText(result.sheet)
+        self._show_sheet_row(len(result.sheets) > 1)
         lines = [
             self.tr(
-                "Header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors."
+                "Sheet “{sheet}”, header in row {rows}. {ok} row(s) can be imported, "
+                "{bad} row(s) have errors."
             ).format(
+                sheet=result.sheet,
                 rows="、".join(map(str, result.header_rows)),
                 ok=len(result.accepted),
                 bad=len(result.rejected),
             )
         ]
+        if result.warned:
+            lines.append(
+                self.tr(
+                    "%n row(s) to import have a warning: check them before importing.",
+                    "",
+                    len(result.warned),
+                )
+            )
+        if result.skipped:
+            lines.append(
+                self.tr(
+                    "%n total, signature or note line(s) below the table skipped.",
+                    "",
+                    len(result.skipped),
+                )
+            )
         if result.unmapped:
             lines.append(
                 self.tr("Columns not imported: {columns}").format(
@@ -393,6 +433,12 @@ class ImportDialog(QDialog):
             grid=self.grid_combo.currentText(),
             bad=len(preview.rejected),
         )
+        if preview.warned:
+            first = preview.warned[0]
+            question += " " + self.tr(
+                "{count} row(s) have a warning, such as row {line}: {warning}. "
+                "Import them as they are?"
+            ).format(count=len(preview.warned), line=first.line, warning=first.warnings[0])
         if not self.confirm(self, self.tr("Import roster"), question):
             return
         self._importing = True

@@ -16,7 +16,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,15 +37,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.storage.charts import ChartQueries, DashboardCharts
 from gridclient.storage.queries import (
     AreaFilter,
     AreaNode,
     AreaQueries,
     Dashboard,
     DashboardQueries,
+    EventFilter,
     EventQueries,
     EventStateFilter,
     HouseholdQueries,
+    OrganizationQueries,
     ResidentQueries,
     SyncSummary,
     VisitQueries,
@@ -63,16 +66,20 @@ from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.list_filters import EventFilterBar, VisitFilterBar
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
-    EVENT_SAMPLES,
+    EVENT_OPTIONAL_COLUMNS,
+    EVENT_TITLE_MINIMUM,
     VISIT_SAMPLES,
     EventTableModel,
     ListPane,
     SyncColumnModel,
     event_model_widths,
+    event_samples,
     fit_samples,
     household_model,
+    organization_model,
     resident_model,
     visit_model,
 )
@@ -80,6 +87,7 @@ from gridclient.ui.tasks import TaskContext
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import EntityKind, SpecialGroup
+from gridcore.domain.programs import household_programs, program_tags
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
     from gridclient.ui.login import PasswordPrompt
@@ -88,6 +96,8 @@ if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loa
 log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 12
+PREFERRED_SIZE = QSize(1280, 800)
+"""The window's size on a screen where it fits; smaller screens get it maximised."""
 BACKGROUND_AFTER_MS = 3000
 """Start the background loads (tree, status, search index) by then even if the
 household list never arrives (a failed query is reported, the rest still loads)."""
@@ -120,10 +130,13 @@ class MainWindow(QMainWindow):
         sync: SyncController | None = None,
         *,
         idle_clock: Clock = monotonic,
+        prefs: QSettings | None = None,
     ) -> None:
-        """``idle_clock``: the auto-lock's time source (tests pass their own)."""
+        """``idle_clock``: the auto-lock's time source (tests pass their own).
+        ``prefs``: where the window's geometry is remembered (None: nowhere)."""
         super().__init__()
         self.ctx = ctx
+        self.geometry_store = WindowGeometry(prefs)
         self._idle_clock = idle_clock
         self.sync = sync
         self._reauth_pending = False
@@ -132,10 +145,12 @@ class MainWindow(QMainWindow):
         engine = ctx.store.engine
         self.households = households or HouseholdQueries(engine)
         self.residents = ResidentQueries(engine)
+        self.organizations = OrganizationQueries(engine)
         self.visits = VisitQueries(engine)
         self.events = EventQueries(engine)
         self.areas = AreaQueries(engine)
         self.figures = DashboardQueries(engine)
+        self.charts = ChartQueries(engine)
         self._my_grids = ctx.user.grid_ids or None
         self._area = AreaFilter(self._my_grids)
         self._locked = False
@@ -147,7 +162,7 @@ class MainWindow(QMainWindow):
         user = ctx.user
         title = self.tr("GridClient (demo)") if user.demo else self.tr("GridClient")
         self.setWindowTitle(f"{title} — {user.scope_name}")
-        self.resize(1280, 800)
+        fit_to_screen(self, PREFERRED_SIZE.width(), PREFERRED_SIZE.height())
 
         self._build_panes()
         self._build_layout()
@@ -188,18 +203,36 @@ class MainWindow(QMainWindow):
         self._starting = False
         QTimer.singleShot(0, self, self._load_current_tab)
 
+    def show_on_screen(self) -> None:
+        """Show where the window was last (on a screen still attached), else at
+        :data:`PREFERRED_SIZE` or maximised where that does not fit (1366×768)."""
+        show_main_window(self, self.geometry_store, PREFERRED_SIZE)
+
     # -- construction -----------------------------------------------------------------
     def _build_panes(self) -> None:
         self.dashboard = DashboardPage()
         self.dashboard.show_not_visited.connect(self.show_not_visited)
         self.dashboard.show_events.connect(self.show_events)
-        self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard())
+        self.dashboard.show_grid_not_visited.connect(self.show_grid_not_visited)
+        self.dashboard.show_event_filter.connect(self.show_event_filter)
+        self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard(charts=False))
 
         self.recency = QComboBox()
         self.recency.addItem(self.tr("All households"), 0)
         for days in NOT_VISITED_CHOICES:
             self.recency.addItem(self.tr("Not visited in %n day(s)", "", days), days)
         self.recency.currentIndexChanged.connect(lambda _i: self.load_households())
+        # 低保户, 防返贫监测户, 党员中心户 …: the households of one program.
+        self.program = QComboBox()
+        self.program.addItem(self.tr("All programs"), None)
+        for code, label in household_programs():
+            self.program.addItem(label, code)
+        self.program.currentIndexChanged.connect(lambda _i: self.load_households())
+        household_filters = QWidget()
+        filter_row = QHBoxLayout(household_filters)
+        filter_row.setContentsMargins(0, 0, 0, 0)
+        filter_row.addWidget(_labelled(self.tr("Show:"), self.recency))
+        filter_row.addWidget(self.program)
         sync_states = SyncStateQueries(self.ctx.store.engine)
         self.model = household_model(self.households, self.runner, sync_states)
         self.household_pane = ListPane(
@@ -207,7 +240,7 @@ class MainWindow(QMainWindow):
             self.model,
             lambda n: self.tr("%n household(s)", "", n),
             (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
-            _labelled(self.tr("Show:"), self.recency),
+            household_filters,
         )
         self.count_label = self.household_pane.count_label
         self.household_pane.table.open_requested.connect(self.open_household)
@@ -255,9 +288,24 @@ class MainWindow(QMainWindow):
             stretch=0,
         )
         self.event_pane.table.open_requested.connect(self.open_event)
-        fit_samples(self.event_pane.table, EVENT_SAMPLES)
+        fit_samples(self.event_pane.table, event_samples(), bold={EventTableModel.OVERDUE_COLUMN})
+        self.event_pane.table.set_optional_columns(EVENT_OPTIONAL_COLUMNS, EVENT_TITLE_MINIMUM)
         self._catalog_stale = True
         self.event_pane.loaded.connect(self._load_catalog)
+
+        # 组织: the grids' organizations (红白理事会, 调解委员会, 志愿服务队, 商户 …).
+        self.organization_model = organization_model(self.organizations, sync_states, self.runner)
+        self.new_organization_button = QPushButton(self.tr("New organization…"))
+        self.new_organization_button.clicked.connect(lambda: self.open_organization(None))
+        self.organization_pane = ListPane(
+            self.runner,
+            self.organization_model,
+            lambda n: self.tr("%n organization(s)", "", n),
+            (200, 120, 80, 125, 60, 130, 200),
+            self.new_organization_button,
+            stretch=6,
+        )
+        self.organization_pane.table.open_requested.connect(self.open_organization)
 
     def _build_layout(self) -> None:
         user = self.ctx.user
@@ -279,6 +327,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.resident_pane, self.tr("Residents"))
         self.tabs.addTab(self.visit_pane, self.tr("Visits"))
         self.tabs.addTab(self.event_pane, self.tr("Events"))
+        self.tabs.addTab(self.organization_pane, self.tr("Organizations"))
         self.conflicts_view = ConflictsView(self.ctx, autoload=False)
         self.tabs.addTab(self.conflicts_view, self.tr("Conflicts"))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -568,6 +617,7 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+        self.load_organizations()
 
     def _load_tree_and_status(self) -> None:
         grids = self._my_grids
@@ -584,6 +634,11 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+        self.load_organizations()
+
+    def load_organizations(self) -> None:
+        area, queries = self._area, self.organizations
+        self._load_pane(self.organization_pane, lambda: queries.organization_ids(area))
 
     def _after_first_list(self, _count: int = 0) -> None:
         """The household list is on screen (or could not load within
@@ -648,9 +703,11 @@ class MainWindow(QMainWindow):
     def load_households(self) -> None:
         area, days = self._area, self.recency.currentData()
         queries, figures = self.households, self.figures
+        program = self.program.currentData()
+        tags = [t.value for t in program_tags(program)[1]] if isinstance(program, str) else None
 
         def ids() -> list[str]:
-            found = queries.household_ids(area=area)
+            found = queries.household_ids(area=area, tags=tags)
             if not days:
                 return found
             wanted = figures.not_visited_ids(area, int(days))
@@ -683,22 +740,37 @@ class MainWindow(QMainWindow):
             self._load_failed,
         )
 
-    def refresh_dashboard(self) -> None:
-        """Figures now if the dashboard is on screen, else when it is next shown."""
+    def refresh_dashboard(self, *, charts: bool = True) -> None:
+        """Figures now if the dashboard is on screen, else when it is next shown: the
+        tiles first (a few hundred ms on an M township), then the charts, each its
+        own task on the read lane. ``charts=False``: the tiles only (N days changed)."""
         self._dashboard_stale = not self._on_screen(self.dashboard)
         if self._dashboard_stale:
             return
         area, days, figures = self._area, self.dashboard.not_visited_days(), self.figures
 
-        def work(_ctx: TaskContext) -> Dashboard:
+        def tiles(_ctx: TaskContext) -> Dashboard:
             return figures.summary(area, days)
 
-        def done(result: object) -> None:
+        def show_tiles(result: object) -> None:
             assert isinstance(result, Dashboard)
             if result.not_visited_days == self.dashboard.not_visited_days():
                 self.dashboard.set_figures(result)
 
-        self.runner.submit(work, on_done=done, on_error=self._load_failed)
+        self.runner.submit(tiles, on_done=show_tiles, on_error=self._load_failed)
+        if not charts:
+            return
+        queries = self.charts
+
+        def draw(_ctx: TaskContext) -> DashboardCharts:
+            return queries.charts(area)
+
+        def show_charts(result: object) -> None:
+            assert isinstance(result, DashboardCharts)
+            if area == self._area:
+                self.dashboard.set_charts(result)
+
+        self.runner.submit(draw, on_done=show_charts, on_error=self._load_failed)
 
     def refresh_status(self) -> None:
         figures, store = self.figures, self.ctx.store
@@ -800,7 +872,13 @@ class MainWindow(QMainWindow):
             self.sync.cancel()
 
     def _sync_models(self) -> list[SyncColumnModel]:
-        return [self.model, self.resident_model, self.visit_model, self.event_model]
+        return [
+            self.model,
+            self.resident_model,
+            self.visit_model,
+            self.event_model,
+            self.organization_model,
+        ]
 
     def _sync_started(self) -> None:
         if self.sync_action is not None:
@@ -946,8 +1024,17 @@ class MainWindow(QMainWindow):
             self.event_pane.model.refresh(ids if EntityKind.EVENT_ACTION not in touched else None)
         if changes.moves(EntityKind.EVENT) or EntityKind.EVENT_ACTION in touched:
             self.load_events()  # a step moves an event between state filters
+        if EntityKind.ORGANIZATION in touched:
+            self.organization_pane.model.refresh(ids)
+        if changes.moves(EntityKind.ORGANIZATION):
+            self.load_organizations()
         if changes.sync_states:  # the sync column of the lists not refreshed above
-            for pane in (self.resident_pane, self.visit_pane, self.event_pane):
+            for pane in (
+                self.resident_pane,
+                self.visit_pane,
+                self.event_pane,
+                self.organization_pane,
+            ):
                 if pane.model.rowCount():
                     pane.model.refresh(set())
         if touched:
@@ -983,6 +1070,18 @@ class MainWindow(QMainWindow):
         if index >= 0:
             self.recency.setCurrentIndex(index)
         self.tabs.setCurrentWidget(self.household_pane)
+
+    def show_grid_not_visited(self, grid_id: str, days: int) -> None:
+        """A coverage bar: that grid in the area tree, its households not visited."""
+        if not self.tree.select_area(grid_id):
+            self.set_area(AreaFilter((grid_id,)))
+        self.show_not_visited(days)
+
+    def show_event_filter(self, wanted: object, category_name: str = "") -> None:
+        """A chart's bar: the events list narrowed as the bar counts."""
+        assert isinstance(wanted, EventFilter)
+        self.event_filters.apply(wanted, category_name)
+        self.tabs.setCurrentWidget(self.event_pane)
 
     def show_events(self, state: object) -> None:
         assert isinstance(state, EventStateFilter)
@@ -1036,6 +1135,14 @@ class MainWindow(QMainWindow):
         household_id = self.residents.household_of(resident_id)
         if household_id is not None:
             self.open_household(household_id)
+
+    def open_organization(self, organization_id: str | None) -> None:
+        """An organization to edit, or a new one in the selected grid."""
+        from gridclient.ui.organization_dialog import OrganizationDialog
+
+        grids = self._area.grid_ids
+        grid_id = grids[0] if grids and len(grids) == 1 else None
+        self._show(OrganizationDialog(self.ctx, organization_id, grid_id=grid_id, parent=self))
 
     def _open_visit(self, visit_id: str) -> None:
         self.open_visit(visit_id)
@@ -1182,6 +1289,7 @@ class MainWindow(QMainWindow):
                 window.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.geometry_store.save(self)
         self.lock_guard.stop()
         if self.idle is not None:
             self.idle.stop()

@@ -97,8 +97,10 @@ from gridclient.storage.queries import AreaFilter
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
 from gridcore.domain.enums import Ledger, SpecialGroup
+from gridcore.domain.programs import household_programs, program_tags
 
 __all__ = [
     "AskSavePath",
@@ -144,11 +146,15 @@ class ReportRequest:
     """A copy for passing upward: ID and phone numbers masked whatever the role."""
     which: EventFilter = field(default_factory=EventFilter)
     """Which events the event ledger and statistics cover."""
+    program: str | None = None
+    """Which households the 重点户花名册 lists (see ``household_programs``)."""
 
     def file_stem(self, unit: str) -> str:
         name = self.kind.chinese
         if self.kind is ReportKind.ROSTER and self.group is not None:
             name += f"_{self.group.label}"
+        elif self.kind is ReportKind.HOUSEHOLD_ROSTER and self.program is not None:
+            name += f"_{program_tags(self.program)[0]}"
         else:
             subtitle = self.which.subtitle()
             if subtitle:
@@ -160,6 +166,15 @@ class ReportRequest:
 
 
 _EVENT_KINDS = frozenset({ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS})
+_ROSTERS = frozenset(
+    {
+        ReportKind.ROSTER,
+        ReportKind.HOUSEHOLD_ROSTER,
+        ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.MICRO_GRID_ROSTER,
+    }
+)
+"""Lists as of the day they are printed (no period); the only reports with numbers."""
 
 
 class ReportDialog(QDialog):
@@ -201,7 +216,7 @@ class ReportDialog(QDialog):
         self.export_box: QMessageBox | None = None
         """The "saved: open the file / the folder" message of the last export."""
         self.setWindowTitle(self.tr("Reports"))
-        self.resize(620, 380)
+        fit_to_screen(self, 620, 380)
 
         heading = emphasize(TextLabel(self.tr("Print or export a report")), point_size=15)
         self.kind_combo = QComboBox()
@@ -211,6 +226,10 @@ class ReportDialog(QDialog):
         for group in SpecialGroup:
             self.group_combo.addItem(group.label, group.value)
         self.group_label = TextLabel(self.tr("Group"))
+        self.program_combo = QComboBox()
+        for program_code, program_name in household_programs():
+            self.program_combo.addItem(program_name, program_code)
+        self.program_label = TextLabel(self.tr("Households"))
         self.area_combo = QComboBox()
         self.area_combo.addItem(self.tr("Loading…"), None)
         self.area_combo.setEnabled(False)
@@ -250,6 +269,7 @@ class ReportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Report"), self.kind_combo)
         form.addRow(self.group_label, self.group_combo)
+        form.addRow(self.program_label, self.program_combo)
         form.addRow(self.tr("Area"), self.area_combo)
         form.addRow(self.period_row_label, self.period_row)
         form.addRow("", self.period_label)
@@ -470,11 +490,12 @@ class ReportDialog(QDialog):
         kind = self._kind()
         period = self.period()
         if period is None:
-            if kind is not ReportKind.ROSTER:
+            if kind not in _ROSTERS:
                 return None
-            period = containing(PeriodKind.MONTH, date.today())  # unused by the roster
+            period = containing(PeriodKind.MONTH, date.today())  # unused by the rosters
         group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
-        masked = kind is ReportKind.ROSTER and self.masked_box.isChecked()
+        program = self.program_combo.currentData() if kind is ReportKind.HOUSEHOLD_ROSTER else None
+        masked = kind in _ROSTERS and self.masked_box.isChecked()
         which = EventFilter()
         if kind in _EVENT_KINDS:
             ledger = self.ledger_combo.currentData()
@@ -485,15 +506,21 @@ class ReportDialog(QDialog):
                 state=EventStateFilter(self.state_combo.currentData()),
                 overdue=self.overdue_box.isChecked(),
             )
-        return ReportRequest(kind, area_id, period, group, self.period_kind_value(), masked, which)
+        return ReportRequest(
+            kind, area_id, period, group, self.period_kind_value(), masked, which, program
+        )
 
     def _kind(self) -> ReportKind:
         return ReportKind(self.kind_combo.currentData())
 
     def _choices_changed(self) -> None:
-        roster = self._kind() is ReportKind.ROSTER
-        self.group_label.setVisible(roster)
-        self.group_combo.setVisible(roster)
+        roster = self._kind() in _ROSTERS
+        people = self._kind() is ReportKind.ROSTER
+        self.group_label.setVisible(people)
+        self.group_combo.setVisible(people)
+        households = self._kind() is ReportKind.HOUSEHOLD_ROSTER
+        self.program_label.setVisible(households)
+        self.program_combo.setVisible(households)
         events = self._kind() in _EVENT_KINDS
         for label, combo in self._event_filters:
             label.setVisible(events)
@@ -582,6 +609,7 @@ class ReportDialog(QDialog):
                 request.period,
                 role=role,
                 group=request.group,
+                program=request.program,
                 masked=request.masked,
                 which=request.which,
             )
@@ -621,7 +649,7 @@ class ReportDialog(QDialog):
             setup_printer(printer, report)
             dialog = QPrintPreviewDialog(printer, self)
             dialog.setWindowTitle(self.tr("Print preview — {title}").format(title=report.title))
-            dialog.resize(1100, 800)
+            fit_to_screen(dialog, 1100, 800)
             dialog.paintRequested.connect(self._paint_preview)
             self.preview_dialog = dialog
             self.preview_print = _print_action(dialog)

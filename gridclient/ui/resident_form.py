@@ -49,7 +49,8 @@ from gridclient.ui.masked_field import (
     mask_phone,
 )
 from gridclient.ui.plaintext import TextLabel
-from gridcore.domain import idnumber, limits, phone
+from gridclient.ui.screen_fit import fit_to_screen
+from gridcore.domain import iddocument, idnumber, limits, phone
 from gridcore.domain.agegroups import (
     AGE_BOUNDS,
     DERIVED_GROUPS,
@@ -62,6 +63,7 @@ from gridcore.domain.enums import (
     DisabilityCategory,
     EntityKind,
     Gender,
+    IdDocumentType,
     PopulationType,
     Relation,
     ResidenceStatus,
@@ -106,6 +108,20 @@ def find_duplicates(repos: Repositories, number: str, exclude_id: str) -> list[D
             continue
         hits.append((household.id, household.address, other.name))
     return hits
+
+
+def _pair(left: QWidget, caption: str, right: QWidget) -> QWidget:
+    """Two fields on one form row: ``left``, then ``caption`` and ``right``."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(left, 1)
+    label = TextLabel(caption)
+    label.setBuddy(right)
+    layout.addSpacing(12)
+    layout.addWidget(label)
+    layout.addWidget(right, 1)
+    return row
 
 
 class ResidentForm(QDialog):
@@ -172,9 +188,12 @@ class ResidentForm(QDialog):
             resident.id_number,
             masker=mask_id_number,
         )
-        self.id_field.edit.setPlaceholderText(
-            self.tr("18 characters; birth date and gender fill in")
-        )
+        self.id_type_combo = QComboBox()
+        for document in IdDocumentType:
+            self.id_type_combo.addItem(document.label, document)
+        self.id_type_combo.setCurrentIndex(self.id_type_combo.findData(resident.id_type))
+        self.id_type_combo.currentIndexChanged.connect(lambda _i: self._id_type_changed())
+        self._id_type_changed(check=False)
         self.id_field.textEdited.connect(self._id_changed)
         self.id_field.revealed.connect(lambda: self._id_changed(self.id_field.value()))
         self.id_error = InlineMessage()
@@ -318,24 +337,35 @@ class ResidentForm(QDialog):
         self._guardian_toggled()
 
         form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name_edit)
+        # Two short fields a row: the whole form is in view on a 1366×768 laptop.
+        form.addRow(
+            self.tr("Name"),
+            _pair(self.name_edit, self.tr("Relation to head"), self.relation_combo),
+        )
         form.addRow("", self.name_error)
-        form.addRow(self.tr("Relation to head"), self.relation_combo)
         form.addRow("", self.relation_error)
+        form.addRow(self.tr("Document"), self.id_type_combo)
         form.addRow(self.tr("ID number"), self.id_field)
         form.addRow("", self.id_error)
         form.addRow("", self.mismatch_label)
+        # The warning on its own row (it wraps; beside a button it was cut to one and a
+        # half lines), its 打开该户 button under it.
+        form.addRow("", self.duplicate_label)
         duplicate_row = QHBoxLayout()
-        duplicate_row.addWidget(self.duplicate_label, 1)
         duplicate_row.addWidget(self.duplicate_button)
+        duplicate_row.addStretch(1)
         form.addRow("", duplicate_row)
-        form.addRow(self.tr("Gender"), self.gender_combo)
-        form.addRow(self.tr("Birth date"), self.birth_edit)
-        form.addRow(self.tr("Ethnicity"), self.ethnicity_edit)
-        form.addRow(self.tr("Phone"), self.phone_field)
+        form.addRow(
+            self.tr("Gender"), _pair(self.gender_combo, self.tr("Birth date"), self.birth_edit)
+        )
+        form.addRow(
+            self.tr("Ethnicity"), _pair(self.ethnicity_edit, self.tr("Phone"), self.phone_field)
+        )
         form.addRow("", self.phone_error)
-        form.addRow(self.tr("Population type"), self.population_combo)
-        form.addRow(self.tr("Residence status"), self.status_combo)
+        form.addRow(
+            self.tr("Population type"),
+            _pair(self.population_combo, self.tr("Residence status"), self.status_combo),
+        )
         form.addRow(self.tr("Workplace / school"), self.workplace_edit)
         form.addRow(self.tr("Notes"), self.notes_edit)
 
@@ -351,6 +381,7 @@ class ResidentForm(QDialog):
         body = QVBoxLayout()
         body.addLayout(form)
         body.addWidget(groups_box)
+        body.addStretch(1)  # spare height below the form, not around wrapped messages
         self.value_error = InlineMessage()
         """A value no store may hold (a control character pasted in, see domain.limits)."""
         layout = QVBoxLayout(self)
@@ -359,6 +390,7 @@ class ResidentForm(QDialog):
         layout.addWidget(self.buttons)
         if resident.id_number and not stored:
             self._id_changed(resident.id_number)
+        fit_to_screen(self)  # all fields in view where the screen allows (1366×768)
 
     # -- birth date and gender ----------------------------------------------------------
 
@@ -383,9 +415,22 @@ class ResidentForm(QDialog):
     def _gender_typed(self, _index: int) -> None:
         self._auto_gender = False
 
+    def id_type(self) -> IdDocumentType:
+        return enum_value(self.id_type_combo, IdDocumentType)
+
+    def _id_type_changed(self, *, check: bool = True) -> None:
+        """A 居民身份证 number fills in the birth date and gender; a passport's does not."""
+        if self.id_type().is_id_number:
+            hint = self.tr("18 characters; birth date and gender fill in")
+        else:
+            hint = self.tr("Letters and digits as on the document")
+        self.id_field.edit.setPlaceholderText(hint)
+        if check:
+            self._id_changed(self.id_field.value())
+
     def _parsed(self) -> idnumber.IdNumber | None:
         text = self.id_field.value()
-        if not text:
+        if not text or not self.id_type().is_id_number:
             return None
         try:
             return idnumber.parse(text)
@@ -400,6 +445,11 @@ class ResidentForm(QDialog):
         if not text:
             self.id_error.show_message("")
             self._check_mismatch()
+            return
+        if not self.id_type().is_id_number:
+            self.id_error.show_message("")
+            self._check_mismatch()
+            self._look_for_duplicates(text.upper())
             return
         try:
             parsed = idnumber.parse(text)
@@ -523,7 +573,7 @@ class ResidentForm(QDialog):
         number = self.id_field.value()
         if number:
             try:
-                number = idnumber.parse(number).number
+                number = iddocument.check_document(self.id_type(), number)
                 self.id_error.show_message("")
             except idnumber.InvalidIdNumber as exc:
                 self.id_error.show_message(exc.message)
@@ -557,6 +607,7 @@ class ResidentForm(QDialog):
             self._original,
             name=name,
             id_number=number,
+            id_type=self.id_type(),
             gender=self.gender(),
             birth_date=self.birth_date(),
             relation=enum_value(self.relation_combo, Relation),

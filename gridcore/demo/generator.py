@@ -1420,7 +1420,9 @@ class _Builder:
         return table
 
     def _urgencies(self, category: EventCategory) -> _Weighted[Urgency]:
-        present = tuple(u for u in Urgency if u in category.time_limits) or (Urgency.NORMAL,)
+        present = tuple(
+            u for u in Urgency if u in category.time_limits or u in category.hour_limits
+        ) or (Urgency.NORMAL,)
         table = self._urgency_tables.get(present)
         if table is None:
             table = _Weighted(present, [_URGENCY_WEIGHT[u] for u in present])

@@ -20,7 +20,9 @@ from gridcore.domain.enums import (
     EventActionKind,
     Gender,
     HouseholdTag,
+    IdDocumentType,
     Ledger,
+    LimitKind,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -104,6 +106,8 @@ class Resident(Record):
     household_id: str
     name: str = field(repr=False)
     id_number: str = field(default="", repr=False)
+    id_type: IdDocumentType = IdDocumentType.RESIDENT_ID
+    """证件类型 of ``id_number`` (a passport number for a foreigner, …)."""
     gender: Gender | None = None
     birth_date: date | None = None
     relation: Relation = Relation.OTHER
@@ -191,8 +195,12 @@ class Event(Record):
     category_name: str = ""
     """The terms it was reported under (see :func:`gridcore.domain.catalog.stamp_terms`):
     the category's name then, its time limit in days for ``urgency`` (None only on an
-    event stored before terms were kept) and the catalog revision."""
+    event stored before terms were kept; 0 with an hour limit), the hours of an hour
+    limit, how its days count (an event stored before working days existed: calendar
+    days, as it was then) and the catalog revision."""
     time_limit_days: int | None = None
+    time_limit_hours: int | None = None
+    limit_kind: LimitKind = LimitKind.CALENDAR
     catalog_revision: int = 0
     terms_inferred: bool = False
     """The terms were filled in afterwards (by a migration, from the catalog of that

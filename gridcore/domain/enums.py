@@ -20,7 +20,9 @@ __all__ = [
     "EventState",
     "Gender",
     "HouseholdTag",
+    "IdDocumentType",
     "Ledger",
+    "LimitKind",
     "OrganizationKind",
     "PopulationType",
     "Relation",
@@ -110,6 +112,39 @@ _set_labels(
         "other_relative": "其他亲属",
         "tenant": "租住人员",
         "other": "其他",
+    },
+)
+
+
+class IdDocumentType(_Labelled):
+    """证件类型 of a resident's ``id_number``. Someone with no document at all (an infant
+    not yet registered, 未落户) has an empty number of the default type."""
+
+    RESIDENT_ID = "resident_id"
+    HMT_RESIDENCE_PERMIT = "hmt_residence_permit"
+    HK_MACAO_PERMIT = "hk_macao_permit"
+    TAIWAN_PERMIT = "taiwan_permit"
+    PASSPORT = "passport"
+    FOREIGN_PERMANENT = "foreign_permanent"
+    OTHER = "other"
+
+    @property
+    def is_id_number(self) -> bool:
+        """Numbered like a 居民身份证 (18 characters with a check digit; 港澳台居民居住证
+        numbers start 81/82/83): checked, masked and searched as one."""
+        return self in (IdDocumentType.RESIDENT_ID, IdDocumentType.HMT_RESIDENCE_PERMIT)
+
+
+_set_labels(
+    IdDocumentType,
+    {
+        "resident_id": "居民身份证",
+        "hmt_residence_permit": "港澳台居民居住证",
+        "hk_macao_permit": "港澳居民来往内地通行证",
+        "taiwan_permit": "台湾居民来往大陆通行证",
+        "passport": "护照",
+        "foreign_permanent": "外国人永久居留身份证",
+        "other": "其他证件",
     },
 )
 
@@ -537,3 +572,19 @@ class ChangeKind(StrEnum):
     DELETE = "delete"
     RESOLVE = "resolve"
     """Decide a conflict record (see ``gridcore.protocol``): keep one side."""
+
+
+class LimitKind(_Labelled):
+    """How a category's day limits count (a catalog field; each event keeps its own)."""
+
+    CALENDAR = "calendar"
+    WORKING = "working"
+
+
+_set_labels(
+    LimitKind,
+    {
+        "calendar": "自然日",
+        "working": "工作日",
+    },
+)

@@ -85,6 +85,7 @@ INT_BOUNDS: Mapping[tuple[EntityKind, str], tuple[int, int]] = {
     (EntityKind.ATTACHMENT, "width"): (0, 100_000),
     (EntityKind.ATTACHMENT, "height"): (0, 100_000),
     (EntityKind.EVENT, "time_limit_days"): (0, 3_650),  # catalog.MAX_LIMIT_DAYS
+    (EntityKind.EVENT, "time_limit_hours"): (1, 720),  # catalog.MAX_LIMIT_HOURS
     (EntityKind.EVENT, "catalog_revision"): (0, INT32_MAX),
 }
 """Domain bounds of integer fields (inclusive); any other integer: the 64-bit range."""
@@ -128,6 +129,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "removal_reason": "删除原因",
     "household_id": "所属住户",
     "id_number": "身份证号",
+    "id_type": "证件类型",
     "gender": "性别",
     "birth_date": "出生日期",
     "relation": "与户主关系",
@@ -160,6 +162,8 @@ FIELD_LABELS: Mapping[str, str] = {
     "reporter": "上报人",
     "category_name": "事项名称",
     "time_limit_days": "办理时限",
+    "time_limit_hours": "办理时限（小时）",
+    "limit_kind": "时限计法",
     "catalog_revision": "事项清单修订号",
     "terms_inferred": "时限补记",
     "reported_at": "上报时间",

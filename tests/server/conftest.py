@@ -210,3 +210,14 @@ def household(grid_id: str, **extra: Any) -> dict[str, Any]:
 
 def resident(household_id: str, **extra: Any) -> dict[str, Any]:
     return {"household_id": household_id, "name": "张三", **extra}
+
+
+def cli_url(db: Database) -> str:
+    """The database URL for ``gridserver`` commands run in a test: on PostgreSQL the
+    command's own engine must see this test's schema (its ``search_path``)."""
+    url = db.url
+    if url.startswith("postgresql"):
+        with db.engine.connect() as conn:
+            schema = conn.execute(text("SHOW search_path")).scalar()
+        url = f"{url}?options=-csearch_path%3D{schema}"
+    return url

@@ -225,6 +225,54 @@ def test_id_numbers_are_validated_and_normalised(api: Api, world: World) -> None
     assert stored["fields"]["id_number"] == "11010519491231002X"
 
 
+def test_other_documents_are_judged_by_their_type(api: Api, world: World) -> None:
+    """A passport number is not a 居民身份证 number: stored as written when the op says
+    it is a passport; a 居民身份证 number is still checked; an edit that turns a passport
+    holder's record into a 居民身份证 one is judged again."""
+    w1 = api.login("w1")
+    hid, visitor = new_id(), new_id()
+    passport = resident(hid, id_number="E12345678", id_type="passport")
+    results = api.push(
+        w1,
+        [
+            op("household", hid, changes=household(world.areas["G1"])),
+            op("resident", visitor, changes=passport, seq=2),
+            op("resident", new_id(), changes=resident(hid, id_number="E12345678"), seq=3),
+            op(
+                "resident",
+                new_id(),
+                changes=resident(hid, id_number="E1", id_type="passport"),
+                seq=4,
+            ),
+            op(
+                "resident",
+                new_id(),
+                changes=resident(hid, id_number="E1234567", id_type="x"),
+                seq=5,
+            ),
+        ],
+    )
+    assert [r["status"] for r in results] == [
+        "applied",
+        "applied",
+        "rejected",
+        "rejected",
+        "rejected",
+    ]
+    assert results[2]["reason"] == "invalid_id_number"
+    assert "护照号码应为5—20位字母或数字" in results[3]["message"]
+    assert results[4]["field"] == "id_type"
+    back = api.push(
+        w1,
+        [op("resident", visitor, kind="update", base_version=1, old={"id_type": "passport"},
+            changes={"id_type": "resident_id"}, seq=6)],
+    )  # fmt: skip
+    assert back[0]["status"] == "rejected" and back[0]["reason"] == "invalid_id_number"
+    page, _ = api.pull_all(w1)
+    [stored] = [c for c in page["changes"] if c["id"] == visitor]
+    assert (stored["fields"]["id_number"], stored["fields"]["id_type"]) == ("E12345678", "passport")
+
+
 def test_a_long_push_spans_several_transactions(api: Api, world: World) -> None:
     w1 = api.login("w1")
     ids = [new_id() for _ in range(120)]

@@ -43,6 +43,7 @@ from gridclient.ui.form_common import cst_text
 from gridclient.ui.login import LoginDialog, user_info
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
+from gridcore.domain.catalog import deadline_text
 from gridcore.domain.enums import EventActionKind, EventState, Role, Satisfaction
 from gridcore.domain.workflow import allowed_actions
 from tests.integration.sync import conftest as sync_world
@@ -306,7 +307,7 @@ def check_every_laptop(
         dialog = laptop.open_event(event_id)
         assert dialog.banner.text() == "", (name, dialog.banner.text())
         assert dialog.state_label.text() == f"状态：{expected.label}", name
-        assert dialog.deadline_label.text() == f"办理期限：{cst_text(deadline)}", name
+        assert dialog.deadline_label.text() == f"办理期限：{deadline_text(deadline)}", name
         assert not dialog.overdue_label.isVisible(), name
         rows = timeline_texts(dialog)
         assert [(r[0], r[2]) for r in rows] == server_rows, name

@@ -167,6 +167,31 @@ def test_door_to_door_add_resident_by_id_number(qtbot, ctx, household_id) -> Non
     assert [op.kind.value for op in ops_for(ctx, EntityKind.RESIDENT, resident.id)] == ["create"]
 
 
+def test_a_foreign_resident_is_added_with_a_passport(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    from gridcore.domain.enums import IdDocumentType
+
+    dialog = open_household(qtbot, ctx, household_id)
+    form = add_member(qtbot, dialog)
+    type_text(qtbot, form.name_edit, "Anna Müller")
+    form.id_type_combo.setCurrentIndex(form.id_type_combo.findData(IdDocumentType.PASSPORT))
+    assert "Letters and digits" in form.id_field.edit.placeholderText()
+    type_text(qtbot, form.id_field.edit, "e1")
+    assert not form.id_error.isVisible()  # not judged as a 居民身份证 number while typing
+    form.relation_combo.setCurrentIndex(form.relation_combo.findData(Relation.OTHER))
+    click(qtbot, form.ok_button)
+    assert form.isVisible() and "护照号码应为5—20位字母或数字" in form.id_error.text()
+    form.id_field.edit.clear()
+    type_text(qtbot, form.id_field.edit, "e12345678")
+    assert form.birth_date() is None and form.gender() is None  # a passport says neither
+    click(qtbot, form.ok_button)
+    assert not form.isVisible()
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    with ctx.store.read() as repos:
+        [anna] = repos.records.residents_by_id_number("E12345678")
+    assert anna.id_type is IdDocumentType.PASSPORT and anna.name == "Anna Müller"
+
+
 def test_typed_birth_date_that_disagrees_is_flagged(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
     dialog = open_household(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)
@@ -920,6 +945,44 @@ def test_the_report_dialog_shows_the_limit_of_every_urgency(qtbot, ctx, househol
     qtbot.addWidget(dialog)
     dialog.show()
     type_text(qtbot, dialog.category_combo.lineEdit(), "基础设施建设建议")  # lists 一般 only
-    assert "一般 15 days" in dialog.category_info.text()
-    assert "紧急 3 days" in dialog.category_info.text()  # the stated fallback rule
+    # 建议 count working days (the shipped catalog's limit_kind).
+    assert "一般 15 working days" in dialog.category_info.text()
+    assert "紧急 3 working days" in dialog.category_info.text()  # the stated fallback rule
     assert "特急 same day" in dialog.category_info.text()
+    dialog.category_combo.lineEdit().clear()
+    type_text(qtbot, dialog.category_combo.lineEdit(), "消防安全隐患")
+    assert "特急 4 hours" in dialog.category_info.text()
+    assert "一般 7 days" in dialog.category_info.text()
+
+
+def test_a_working_day_event_shows_its_limit_and_deadline(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from gridcore.domain.catalog import EventCatalog, deadline_text, event_deadline
+    from gridcore.domain.enums import LimitKind
+
+    with ctx.store.write() as repos:
+        catalog = repos.catalog.load()
+        repos.catalog.save(
+            EventCatalog.of(
+                [
+                    dataclasses.replace(c, limit_kind=LimitKind.WORKING) if c.code == "01001" else c
+                    for c in catalog
+                ],
+                catalog.version,
+                catalog.revision + 1,
+            )
+        )
+    event_id = report_event(qtbot, ctx, household_id)
+    event, _actions = stored_event(ctx, event_id)
+    assert event.limit_kind is LimitKind.WORKING and event.time_limit_days == 15
+    with ctx.store.read() as repos:
+        catalog = repos.catalog.load()
+    dialog = open_event(qtbot, ctx, event_id)
+    assert dialog.detail_labels["limit"].text() == (
+        f"15 working days (catalog revision {catalog.revision})"
+    )
+    due = event_deadline(event, catalog)
+    assert dialog.deadline_label.text() == f"Deadline: {deadline_text(due)}"
+    # 15 working days are at least 21 calendar days (three weekends).
+    assert (due.date() - event.reported_at.date()).days >= 21

@@ -25,7 +25,17 @@ from tests.ui.test_report_ui import sample as sample
 from tests.ui.test_report_ui import store as store
 from tests.unit.reports.pdftext import pdf_text, squeeze
 
-REPORTS_WITH_A_PERIOD = [k for k in ReportKind if k is not ReportKind.ROSTER]
+REPORTS_WITH_A_PERIOD = [
+    k
+    for k in ReportKind
+    if k
+    not in (
+        ReportKind.ROSTER,
+        ReportKind.HOUSEHOLD_ROSTER,
+        ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.MICRO_GRID_ROSTER,
+    )
+]
 
 
 @pytest.fixture(autouse=True)
@@ -87,8 +97,9 @@ def test_the_period_choices_start_on_the_period_of_last_month(
     for kind in REPORTS_WITH_A_PERIOD:
         _choose(dialog, kind)
         assert dialog.period_kind.isVisibleTo(dialog), kind
-    _choose(dialog, ReportKind.ROSTER)
-    assert not dialog.period_kind.isVisibleTo(dialog)
+    for roster in (ReportKind.ROSTER, ReportKind.HOUSEHOLD_ROSTER):
+        _choose(dialog, roster)
+        assert not dialog.period_kind.isVisibleTo(dialog)
 
 
 @pytest.mark.parametrize("kind", REPORTS_WITH_A_PERIOD)

@@ -119,6 +119,35 @@ def test_roster_masking_follows_the_role(store: Store, tmp_path: Path, qtbot) ->
     assert all("********" in i for i in ids[Role.WORKER])
 
 
+def test_household_roster_from_the_dialog(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, tmp_path: Path, qtbot
+) -> None:
+    """重点户花名册: the program chooser replaces the group chooser, no period, masking
+    offered; the exported sheet lists the 低保户 of the township."""
+    import dataclasses
+
+    from gridcore.domain.enums import HouseholdTag
+
+    with store.unit_of_work(actor="tester") as uow:
+        grid = sample.grids["g1"].id
+        home = next(h for h in uow.repos.records.households_of_grid(grid) if h.number)
+        uow.update(dataclasses.replace(home, tags=frozenset({HouseholdTag.MINIMUM_LIVING})))
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.HOUSEHOLD_ROSTER)
+    assert dialog.program_combo.isVisibleTo(dialog) and not dialog.group_combo.isVisibleTo(dialog)
+    assert dialog.masked_box.isVisibleTo(dialog) and not dialog.period_row.isVisibleTo(dialog)
+    dialog.program_combo.setCurrentIndex(dialog.program_combo.findText("低保户"))
+    request = dialog.request()
+    assert request is not None and request.file_stem("和平镇") == "和平镇_重点户花名册_低保户"
+    target = tmp_path / "dibao.xlsx"
+    dialog.export_excel(target)
+    assert dialog.last_output == target, dialog.message.text()
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    numbers = [r[1] for r in sheet.iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert numbers == [home.number]
+
+
 def test_masked_copy_for_every_role(store: Store, tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
     """Township staff tick 脱敏 to pass a roster upward: every number masked, the file
     name says so; the box is only offered for rosters (the other reports print none)."""
@@ -487,6 +516,58 @@ def test_main_window_menu_opens_both_dialogs_on_the_current_area(  # type: ignor
     assert importing is not None and importing.isVisible()
     assert importing.grid_combo.currentData() == grid.id
     importing.close()
+
+
+def test_import_offers_the_sheets_and_confirms_warnings(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, tmp_path: Path, qtbot
+) -> None:
+    from datetime import date
+
+    from gridcore.domain.enums import Gender
+    from tests.unit.reports.test_real_rosters import _book, _id
+
+    path = _book(
+        tmp_path / "two.xlsx",
+        [
+            [1, "褚一", _id(701, date(1980, 1, 1), Gender.MALE), None, "子", None, "0701",
+             "东村7号", None, None, None],
+            [None, "合计", None, None, None, None, None, None, None, None, "1人"],
+        ],
+        before=["说明"],
+    )  # fmt: skip
+    questions: list[str] = []
+    dialog = ImportDialog(
+        _ctx(store, Role.TOWNSHIP, qtbot),
+        grid_id=sample.grids["g1"].id,
+        confirm=lambda _parent, _title, text: questions.append(text) or True,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.choose_file(path)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert [dialog.sheet_combo.itemText(i) for i in range(dialog.sheet_combo.count())] == [
+        "说明",
+        "花名册",
+    ]
+    assert dialog.sheet_combo.isVisible() and dialog.sheet_combo.currentText() == "花名册"
+    summary = dialog.summary.text()
+    assert "“花名册”" in summary and "1 row(s) to import have a warning" in summary
+    assert "1 total, signature or note line(s)" in summary
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert questions and "row 2: 该户（第2行）没有户主" in questions[0]
+    qtbot.waitUntil(lambda: dialog.imported is not None)
+    assert dialog.imported is not None and dialog.imported.residents_created == 1
+
+    dialog.imported = None
+    dialog.sheet_combo.setCurrentIndex(0)
+    dialog.sheet_combo.activated.emit(0)
+    qtbot.waitUntil(lambda: bool(dialog.message.text()))
+    assert "未找到表头" in dialog.message.text()
+    dialog.sheet_combo.setCurrentIndex(1)  # back to the roster after the wrong sheet
+    dialog.sheet_combo.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.preview is not None and dialog.preview.sheet == "花名册"
 
 
 def test_import_asks_for_the_grid_when_none_is_selected(  # type: ignore[no-untyped-def]

@@ -182,6 +182,25 @@ def test_visit_recency_filter(
         assert set(window.model.ids()) == set(households) - recent
 
 
+def test_household_program_filter(
+    window: MainWindow, people: tuple[list[Resident], dict[str, Household]]
+) -> None:
+    """低保户 / 防返贫监测户 …: the households list narrows to one program, and back."""
+    from gridcore.domain.programs import household_programs, program_tags
+
+    _, households = people
+    shown = 0
+    for code, _label in household_programs():
+        tags = set(program_tags(code)[1])
+        expected = {i for i, h in households.items() if tags & h.tags}
+        window.program.setCurrentIndex(window.program.findData(code))
+        assert set(window.model.ids()) == expected, code
+        shown += bool(expected)
+    assert shown >= 3  # the demo grid has households in several programs
+    window.program.setCurrentIndex(0)
+    assert set(window.model.ids()) == set(households)
+
+
 def test_event_state_and_overdue_filters(window: MainWindow, demo: DemoStore) -> None:
     now = datetime.now(UTC)
     with demo.store.read() as repos:

@@ -31,6 +31,7 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    LimitKind,
     PopulationType,
     Relation,
     Role,
@@ -503,7 +504,7 @@ def test_every_state_ledger_and_group_appears(small: Dataset, medium: Dataset) -
         for event in dataset.events:
             category = dataset.catalog.get(event.category_code)
             assert event.ledger is category.ledger
-            assert event.urgency in category.time_limits
+            assert event.urgency in category.time_limits or event.urgency in category.hour_limits
 
 
 @pytest.mark.slow
@@ -612,6 +613,14 @@ def test_sample_catalog_parses_and_covers_groups_ledgers_and_limits() -> None:
         assert 7 <= limits[Urgency.NORMAL] <= 15
         assert 1 <= limits.get(Urgency.URGENT, 1) <= 3
         assert limits.get(Urgency.CRITICAL, 0) == 0
+        assert category.hour_limits.get(Urgency.CRITICAL, 4) in (4, 24)
+    # Both kinds of day and both kinds of urgent limit are shipped: hazards are due
+    # within 4 hours when critical, applications and suggestions count working days.
+    assert catalog.get("02001").time_limit(Urgency.CRITICAL).hours == 4
+    assert catalog.get("01001").time_limit(Urgency.CRITICAL).days == 0
+    assert catalog.get("03001").limit_kind is LimitKind.WORKING
+    assert catalog.get("05001").limit_kind is LimitKind.WORKING
+    assert catalog.get("02001").limit_kind is LimitKind.CALENDAR
 
 
 def test_resource_path_in_a_checkout_and_in_a_frozen_build(

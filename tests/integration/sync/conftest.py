@@ -38,7 +38,7 @@ from gridcore.domain.enums import AreaLevel, EntityKind, EventState, Role
 from gridcore.domain.workflow import event_status
 from gridserver import admin, auth, migrate
 from gridserver.config import Argon2Params, Settings
-from gridserver.db import Database
+from gridserver.db import Database, stored_holidays
 from gridserver.db import records as server_records
 from gridserver.embedded import EmbeddedServer
 from tests.unit.storage.factories import CHEAP_KDF
@@ -326,6 +326,7 @@ def server_event_view(
                 server_records.c.kind.in_(["event", "event_action"]),
             )
         ).all()
+        calendar = stored_holidays(conn)  # working days count with the server's calendar
     event = next(
         decode_record(EntityKind.EVENT, r.fields, id=r.id) for r in rows if r.id == event_id
     )
@@ -336,7 +337,8 @@ def server_event_view(
     ]
     assert isinstance(event, Event)
     typed = [a for a in actions if isinstance(a, EventAction)]
-    status = event_status(event, typed, load_catalog(), datetime.now(UTC))
+    catalog = load_catalog().with_calendar(calendar)
+    status = event_status(event, typed, catalog, datetime.now(UTC))
     timeline = sorted(typed, key=lambda a: a.history_key)
     return (
         status.state,

@@ -6,6 +6,7 @@ would refuse even when it comes from a laptop that skipped the form."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from gridclient.reports.data import Period, ReportKind, build_report
 from gridcore.domain.agegroups import today_cst
@@ -150,3 +151,91 @@ def test_gender_rule_from_a_laptop_that_skips_the_form(
         [parked] = repos.outbox.rejected()
     assert parked.field == "tags"
     assert "“留守妇女”只能标注女性" in (parked.message or "")
+
+
+def test_a_real_roster_imported_on_one_laptop_reaches_the_township(
+    world: World, laptops: dict[str, Laptop], tmp_path: Path
+) -> None:
+    """Issue #16 item 8 across laptop and server: a roster with GB/T codes, a year-month
+    birth, a passport holder, a 低保 household and a baby without an ID number is imported
+    on w1, synced, and the township laptop sees every field as meant."""
+    from openpyxl import Workbook
+
+    from gridclient.imports.roster import import_roster, read_roster
+    from gridcore.domain.enums import HouseholdTag, IdDocumentType, PopulationType, Relation
+    from tests.unit.reports.sample import id_number
+
+    w1, t1 = laptops["w1"], laptops["t1"]
+    head = id_number(901, date(1970, 3, 3), Gender.MALE)
+    wb = Workbook()
+    sheet = wb.worksheets[0]
+    sheet.title = "说明"
+    sheet.append(["本表由村委会填写"])
+    roster = wb.create_sheet("花名册")
+    roster.append(["姓名", "证件类型", "证件号码", "性别", "出生年月", "与户主关系", "户号",
+                   "住址", "人员类别", "联系电话"])  # fmt: skip
+    roster.append(["周建华", "01", head, "1", "1970.03", "02", "0909", "幸福路9号", "党员、低保户",
+                   "13891234567(微信同号)"])  # fmt: skip
+    roster.append(["Olga Ivanova", "护照", "75 1234567", "2", "1985.06", "之妻", "0909",
+                   "幸福路9号", None, "无"])  # fmt: skip
+    roster.append(["周小宝", None, None, "男", "202601", "孙子", "0909", "幸福路9号", None, "—"])
+    roster.append([None, "合计：3人", None, None, None, None, None, None, None, None])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+
+    preview = read_roster(path, w1.store, today=today_cst())
+    assert (preview.sheet, len(preview.accepted), len(preview.rejected)) == ("花名册", 3, 0)
+    import_roster(w1.store, preview, grid_id=world.areas["G1"], actor="w1")
+    assert w1.sync().ok
+    assert t1.sync().ok
+    with t1.store.read() as repos:
+        [home] = [
+            h for h in repos.records.households_of_grid(world.areas["G1"]) if h.number == "0909"
+        ]
+        people = {p.name: p for p in repos.records.residents_of_household(home.id)}
+    assert home.tags == {HouseholdTag.MINIMUM_LIVING}
+    assert (
+        people["周建华"].tags == {G.PARTY_MEMBER} and people["周建华"].notes == "电话备注：微信同号"
+    )
+    olga = people["Olga Ivanova"]
+    assert (olga.id_type, olga.id_number) == (IdDocumentType.PASSPORT, "751234567")
+    assert (olga.relation, olga.population_type) == (Relation.SPOUSE, PopulationType.OVERSEAS)
+    assert olga.birth_date == date(1985, 6, 1) and "仅知年月" in olga.notes
+    baby = people["周小宝"]
+    assert baby.id_number == "" and baby.birth_date == date(2026, 1, 1)
+
+
+def test_an_organization_added_on_a_laptop_is_on_the_township_roster(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """Issue #16 item 5: a 调解委员会 registered on w1 syncs; the township laptop lists it
+    and prints it in the 组织名册 (its leader's phone masked for a worker, full for the
+    township); removed on w1, it leaves both after the next syncs."""
+    from gridclient.reports.data import build_organization_roster
+    from gridclient.storage.queries import AreaFilter, OrganizationQueries
+    from gridcore.domain.entities import Organization
+    from gridcore.domain.enums import OrganizationKind
+
+    w1, t1 = laptops["w1"], laptops["t1"]
+    committee = Organization(
+        grid_id=world.areas["G1"],
+        name="幸福社区人民调解委员会",
+        kind=OrganizationKind.MEDIATION_COMMITTEE,
+        leader="赵佳",
+        phone="13912345678",
+        members=7,
+    )
+    with w1.store.unit_of_work(actor="w1") as uow:
+        uow.create(committee)
+    assert w1.sync().ok and t1.sync().ok
+    assert committee.id in OrganizationQueries(t1.store.engine).organization_ids(AreaFilter())
+    township = build_organization_roster(t1.store, TOWNSHIP, Role.TOWNSHIP)
+    [row] = [r for r in township.rows if r[1] == "幸福社区人民调解委员会"]
+    assert row[2:6] == ("人民调解委员会", "赵佳", "13912345678", 7)
+    worker = build_organization_roster(w1.store, TOWNSHIP, Role.WORKER)
+    [row] = [r for r in worker.rows if r[1] == "幸福社区人民调解委员会"]
+    assert row[4] == "139****5678"
+    with w1.store.unit_of_work(actor="w1") as uow:
+        uow.delete(EntityKind.ORGANIZATION, committee.id)
+    assert w1.sync().ok and t1.sync().ok
+    assert committee.id not in OrganizationQueries(t1.store.engine).organization_ids(AreaFilter())

@@ -35,8 +35,9 @@ class EventSample:
 #  e1 邻里纠纷 self-resolved, evaluated 满意                   办结 on time, 自处置
 #  e2 邻里纠纷 dispatched to 司法所, closed on day 10 of 15, 基本满意, 回访
 #  e3 消防安全隐患 (7 days) closed on 12 Sept, reported 1 Sept: 超期办结, 不满意
-#  e4 基础设施建设建议 returned (已退回), deadline 5 Oct: not overdue
-#  e5 基础设施建设建议, 紧急 (not listed → 3 days): accepted, 督办, 超期未办结
+#  e4 基础设施建设建议 returned (已退回), 15 working days, due 16 Oct: not overdue
+#  e5 基础设施建设建议, 紧急 (not listed → 3 working days, due 30 Sept after 中秋):
+#     accepted, 督办, 超期未办结
 #  e6 邻里纠纷 voided as 重复上报
 #  e7 邻里纠纷 reported 30 Sept, accepted: 办理中 in time; not yet on the server (待编号)
 #  e8 环境卫生 self-resolved, not evaluated

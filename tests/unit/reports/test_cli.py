@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from gridclient.storage import Store
 from gridclient.storage.store import store_path
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.session import Profile
-from gridcore.domain.enums import EntityKind, Role
+from gridcore.domain.enums import EntityKind, Gender, Role
 from gridcore.protocol import Scope
 from tests.unit.reports.pdftext import pdf_text, squeeze
 from tests.unit.reports.sample import GRID1_CODE, TOWNSHIP_CODE, Sample
@@ -153,6 +154,31 @@ def test_import_dry_run_then_real(
     assert residents() == before + 6
 
 
+def test_import_reads_the_sheet_asked_for_and_stops_on_warnings(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.unit.reports.test_real_rosters import _book, _id
+
+    roster = _book(
+        tmp_path / "第二页.xlsx",
+        [[1, "冯一", _id(601, date(1990, 1, 1), Gender.MALE), None, "子", None, "0601",
+          "东村6号", None, None, None]],
+        before=["说明"],
+    )  # fmt: skip
+    base = ["--data-dir", str(data_dir), "import", str(roster), "--user", "worker01"]
+    base += ["--grid", GRID1_CODE, "--sheet", "2"]
+    assert main(base) == 1  # no 户主 in the household: the clerk must confirm
+    captured = capsys.readouterr()
+    assert (
+        "工作表“花名册”" in captured.out and "提示，第 2 行：该户（第2行）没有户主" in captured.out
+    )
+    assert "--accept-warnings" in captured.err
+    assert main([*base, "--accept-warnings"]) == 0
+    assert "新建 1 户、1 人" in capsys.readouterr().out
+    assert main([*base[:-1], "人口"]) == 1
+    assert "没有工作表“人口”；共有：说明、花名册" in capsys.readouterr().err
+
+
 def _roster_ids(data_dir: Path, tmp_path: Path, user: str, server: str) -> list[str]:
     out = tmp_path / f"{user}-{len(server)}.xlsx"
     args = ["--data-dir", str(data_dir), "report", "roster", "--group", "残疾人"]
@@ -245,3 +271,17 @@ def test_report_period_errors(
     code = _report_for(data_dir, "visits", "--year", "2026", "--from", "2026-01-01", "--pdf", pdf)
     assert code == 1 and "不能与 --from/--to 同时使用" in capsys.readouterr().err
     assert not Path(pdf).exists()
+
+
+def test_household_roster_from_the_command_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "低保.xlsx"
+    args = ["--data-dir", str(data_dir), "report", "重点户花名册", "--area", TOWNSHIP_CODE]
+    args += ["--xlsx", str(out), "--user", "township01"]
+    assert main(args) == 1
+    assert "--program" in capsys.readouterr().err
+    assert main([*args, "--program", "五保"]) == 1
+    assert "没有“五保”这类户" in capsys.readouterr().err
+    assert main([*args, "--program", "低保户"]) == 0
+    assert "重点户花名册（低保户）" in capsys.readouterr().out and out.exists()

@@ -86,7 +86,8 @@ def test_ledger_columns(store: Store) -> None:
         "已调解", "基本满意", "回访",
     )  # fmt: skip
     assert rows["e3"][9] == "网格员" and rows["e3"][13] == "超期办结"
-    assert rows["e5"][8] == "紧急" and rows["e5"][10] == "2026-09-28"  # 3 days (fallback)
+    # 3 working days (the fallback for 紧急; 建议 count working days): 25–27 Sept is 中秋.
+    assert rows["e5"][8] == "紧急" and rows["e5"][10] == "2026-09-30"
     assert rows["e5"][11:14] == ("已受理", "", "超期未办结") and rows["e5"][16] == "督办"
     assert rows["e6"][11:15] == ("已作废", "", "", "作废原因：重复上报")  # no 办结日期
     assert rows["e4"][11] == "已退回" and rows["e4"][13] == ""

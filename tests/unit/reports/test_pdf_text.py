@@ -37,7 +37,10 @@ def _radicals(text: str) -> list[str]:
 
 
 def _report(store: Store, kind: ReportKind, role: Role, group: SpecialGroup | None) -> Report:
-    return build_report(store, kind, TOWNSHIP_CODE, PERIOD, role=role, group=group, now=NOW)
+    program = "monitored" if kind is ReportKind.HOUSEHOLD_ROSTER else None
+    return build_report(
+        store, kind, TOWNSHIP_CODE, PERIOD, role=role, group=group, program=program, now=NOW
+    )
 
 
 @pytest.mark.parametrize(("name", "kind", "role", "group"), _every_report())

@@ -113,6 +113,7 @@ def test_excel_round_trip(tmp_path: Path, store: Store) -> None:
             PERIOD,
             role=Role.WORKER,
             group=SpecialGroup.DISABLED,
+            program="minimum_living",
             now=NOW,
         )
         path = tmp_path / f"{kind.value}.xlsx"

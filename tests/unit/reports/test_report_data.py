@@ -161,7 +161,14 @@ def test_unknown_area(store: Store) -> None:
 @pytest.mark.parametrize("kind", list(ReportKind))
 def test_each_report_renders_to_pdf(store: Store, tmp_path: Path, kind: ReportKind) -> None:
     report = build_report(
-        store, kind, TOWNSHIP_CODE, PERIOD, role=Role.WORKER, group=SpecialGroup.DISABLED, now=NOW
+        store,
+        kind,
+        TOWNSHIP_CODE,
+        PERIOD,
+        role=Role.WORKER,
+        group=SpecialGroup.DISABLED,
+        program="minimum_living",
+        now=NOW,
     )
     path = tmp_path / f"{kind.value}.pdf"
     pages = render_pdf(report, path)

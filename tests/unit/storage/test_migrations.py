@@ -24,9 +24,10 @@ from gridclient.storage import (
 from gridclient.storage.keys import create_key_file, key_file_for, unlock
 from gridclient.storage.migrate import current_revision, head_revision, upgrade
 from gridclient.storage.models import Base, ConflictRow, OutboxRow
+from gridcore.domain.catalog import event_deadline
 from gridcore.domain.codec import encode_fields
 from gridcore.domain.entities import Event, Household, Resident
-from gridcore.domain.enums import EntityKind
+from gridcore.domain.enums import EntityKind, LimitKind
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
 UPDATED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -82,7 +83,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0008"
+    assert current_revision(store.engine) == head_revision() == "0010"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -299,3 +300,42 @@ def test_0008_carries_events_over_with_the_terms_of_the_stored_catalog(db_path: 
         "e3": ("09999", 3, True),  # unknown: the code, the 紧急 default
     }
     assert all(e.number == "" for e in events.values())
+
+
+def test_0010_carries_events_over_as_calendar_days(db_path: Path) -> None:
+    """Events stored before limit kinds existed count calendar days, as they did: their
+    deadline does not move, whatever the holiday calendar."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    try:
+        upgrade(engine, "0009")
+        with write_connection(engine) as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO event_categories (code, name, "group", ledger, time_limits, '
+                    "active, position) VALUES ('01001', '邻里纠纷', 'dispute', 'appeal', "
+                    "'{\"normal\": 15}', 1, 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO events (id, version, deleted, updated_at, grid_id, "
+                    "category_code, ledger, urgency, title, reporter, reported_at, "
+                    "description, location, people_involved, household_id, attachments, "
+                    "category_name, time_limit_days, catalog_revision, terms_inferred, number) "
+                    "VALUES ('e1', 1, 0, NULL, 'g', '01001', 'appeal', 'normal', 't', 'w', "
+                    "'2026-09-29 02:00:00.000000', '', '', '', NULL, '[]', '邻里纠纷', 3, 1, 0, '')"
+                )
+            )
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        [event] = repos.records.get_many(Event, ["e1"]).values()
+        catalog = repos.catalog.load()
+    assert (event.limit_kind, event.time_limit_hours) == (LimitKind.CALENDAR, None)
+    assert catalog.get("01001").limit_kind is LimitKind.CALENDAR
+    assert catalog.get("01001").hour_limits == {}
+    # Reported 2026-09-29 10:00 CST, 3 days: 10-02 in calendar days (in working days it
+    # would be 10-09, after 国庆).
+    assert event_deadline(event, catalog).date().isoformat() == "2026-10-02"

@@ -478,3 +478,26 @@ def test_invalid_device_id_is_a_programming_error(server: ScriptedServer, clock:
     with pytest.raises(ValueError):
         make_transport(server.url, clock).login("w1", PASSWORD, "bad device id!")
     assert server.seen == []
+
+
+HOLIDAY_DOCUMENT = {"version": "2026", "holidays": []}
+
+
+def test_holidays_etag_304_and_an_older_server(
+    server: ScriptedServer, transport: Transport
+) -> None:
+    server.then(
+        json_reply(200, HOLIDAY_DOCUMENT, ETag='"h1"'),
+        Reply(304, headers={"ETag": '"h1"'}),
+        json_reply(404, {"detail": "Not Found"}),
+        json_reply(200, ["not", "an", "object"]),
+    )
+    assert transport.holidays_if_changed(None) == (HOLIDAY_DOCUMENT, '"h1"')
+    assert transport.holidays_if_changed('"h1"') is None
+    assert server.seen[-1].headers["If-None-Match"] == '"h1"'
+    # A server from before the holiday calendar: the laptop keeps the one it has.
+    assert transport.holidays_if_changed('"h1"') is None
+    with pytest.raises(ProtocolError) as info:
+        transport.holidays_if_changed(None)
+    assert "JSON object" in str(info.value.detail)
+    assert server.paths == ["GET /api/v1/holidays"] * 4
