@@ -231,8 +231,13 @@ class Report:
 
     @property
     def period_text(self) -> str:
+        """The dates, and the month, quarter or year they make: 2026年7月1日 至
+        2026年9月30日（2026年第三季度）."""
         if self.period is not None:
-            return self.period.text
+            from gridclient.reports.periods import whole_period_name  # it imports Period
+
+            name = whole_period_name(self.period)
+            return f"{self.period.text}（{name}）" if name else self.period.text
         return f"截至{_cn_date(self.printed_at.astimezone(CST).date())}"
 
     @property
