@@ -34,6 +34,8 @@ _REPORT_NAMES = {
     "组织名册": "organizations",
     "micro-grids": "micro-grids",
     "微网格联户名册": "micro-grids",
+    "cadres": "cadres",
+    "包户名册": "cadres",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
 }
