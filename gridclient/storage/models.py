@@ -142,6 +142,7 @@ class HouseholdRow(RecordRow):
     phone: Mapped[str] = mapped_column(String)
     tags: Mapped[list[str]]
     notes: Mapped[str] = mapped_column(Text)
+    cadre: Mapped[str] = mapped_column(Text, default="")
     moved_out_on: Mapped[date | None]
     moved_to: Mapped[str] = mapped_column(Text, default="")
     removal_reason: Mapped[str] = mapped_column(Text, default="")

@@ -255,6 +255,23 @@ def advance(progress: Progress, action: EventAction) -> Progress:
     )
 
 
+def _replay(progress: Progress, action: EventAction) -> Progress:
+    """One step of the fold: the state table, the roles and what moves the progress
+    (satisfaction, target, extension date). What a step must carry (a reason, a new
+    target) was checked when it was taken (:func:`check_action`); replaying history
+    does not ask again, so the fold needs only the columns that move the state."""
+    return _step(
+        progress,
+        action.kind,
+        action.actor_role,
+        satisfaction=action.satisfaction,
+        comment=None,
+        assignee=action.assignee,
+        deadline=action.deadline,
+        final=action.final_evaluation,
+    )
+
+
 def allowed_actions(
     state: S | Progress | None, role: Role, *, category: EventCategory | None = None
 ) -> list[A]:
@@ -293,7 +310,7 @@ def _walk(actions: Iterable[EventAction]) -> list[tuple[EventAction, Progress]]:
     progress = Progress()
     for action in _ordered(a for a in actions if not a.deleted):
         try:
-            progress = advance(progress, action)
+            progress = _replay(progress, action)
         except IllegalTransition:
             if action.server_at is not None:
                 raise

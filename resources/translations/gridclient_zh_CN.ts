@@ -493,64 +493,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="851"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="857"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="858"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="884"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="863"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="888"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="867"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="892"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="872"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="873"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="879"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="904"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -1069,270 +1069,280 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="179"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="179"/>
         <source>Household details</source>
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="200"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <source>Name and post, e.g. 村支书 张建国</source>
+        <translation>姓名和职务，如 村支书 张建国</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="217"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="211"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="232"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="216"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
+        <source>Cadre in charge</source>
+        <translation>包户干部</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="231"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="560"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="579"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="268"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="292"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="279"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="316"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="302"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="324"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="309"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="327"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="329"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="340"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="357"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="392"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="428"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="419"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="438"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="426"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="445"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="456"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="475"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="469"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="488"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="558"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="577"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="593"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="594"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="613"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="656"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="675"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="689"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="714"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -2357,38 +2367,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="799"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="816"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="807"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="832"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="810"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="836"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="817"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="842"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="849"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -2723,312 +2733,312 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="218"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="219"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="221"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="222"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="234"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="351"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="352"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="233"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="272"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="295"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="296"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="296"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="299"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="299"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="300"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="342"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="352"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="369"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="369"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="370"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="370"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="371"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="388"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="402"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="466"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="477"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="478"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="547"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="553"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="554"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="559"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="560"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="659"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="660"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="666"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="667"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="672"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="673"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="775"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="784"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="785"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="789"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="790"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="810"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="810"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="820"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="825"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="826"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="829"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="829"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="843"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="847"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="848"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="858"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="862"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="864"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="865"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="885"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="886"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="994"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="995"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1005"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1006"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>

@@ -6,7 +6,7 @@
 * Every stored 不满意 evaluation gets ``final_evaluation: true``: it was final when it
   was recorded, and stays so (the rule that 不满意 reopens an event applies from now on),
   so no past event is reopened and no past figure changes. Laptops mark the copies they
-  hold the same way (store migration 0011).
+  hold the same way (store migration 0012).
 * The stored catalog: a category without ``self_resolvable`` takes the flag of the
   catalog shipped with the core (``gridcore/data/catalog.json``) when code *and* name
   match (so 涉黄赌毒线索举报 and the other serious matters stop being self-resolvable);

@@ -11,11 +11,14 @@ from gridclient.reports.periods import (
     PeriodKind,
     containing,
     file_label,
+    month_period,
     parse_month,
     parse_quarter,
     parse_year,
     period_name,
     quarter_period,
+    whole_period_name,
+    year_period,
 )
 
 
@@ -66,3 +69,11 @@ def test_parsing() -> None:
     ):
         with pytest.raises(ValueError):
             parse(bad)
+
+
+def test_a_report_heading_names_a_whole_month_quarter_or_year() -> None:
+    assert whole_period_name(month_period(2026, 9)) == "2026年9月"
+    assert whole_period_name(quarter_period(2026, 3)) == "2026年第三季度"
+    assert whole_period_name(year_period(2026)) == "2026年"
+    assert whole_period_name(Period(date(2026, 9, 1), date(2026, 9, 29))) == ""
+    assert whole_period_name(Period(date(2026, 2, 1), date(2026, 4, 30))) == ""

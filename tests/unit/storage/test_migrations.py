@@ -83,7 +83,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0011"
+    assert current_revision(store.engine) == head_revision() == "0012"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -341,7 +341,7 @@ def test_0010_carries_events_over_as_calendar_days(db_path: Path) -> None:
     assert event_deadline(event, catalog).date().isoformat() == "2026-10-02"
 
 
-def test_0011_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -> None:
+def test_0012_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -> None:
     """Events stored before sources existed are 网格员上报; the stored catalog's
     categories stay self-resolvable until the server's flagged catalog arrives; a 不满意
     the server accepted before stays final, one not sent yet follows the new rule."""
@@ -349,7 +349,7 @@ def test_0011_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -
     key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
     engine = create_store_engine(db_path, key)
     try:
-        upgrade(engine, "0010")
+        upgrade(engine, "0011")
         with write_connection(engine) as connection:
             connection.execute(
                 text(
