@@ -12,6 +12,7 @@ over visits and households run as SQLAlchemy Core aggregates in the database.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -165,6 +166,9 @@ def stored_role(store: Store) -> Role | None:
         return None
 
 
+QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """From ``start`` to ``end``, both dates included, in China Standard Time."""
@@ -188,6 +192,25 @@ class Period:
     @property
     def text(self) -> str:
         return f"{_cn_date(self.start)} 至 {_cn_date(self.end)}"
+
+    @property
+    def whole_name(self) -> str:
+        """2026年9月, 2026年第三季度 or 2026年 when the period is exactly that month,
+        quarter or year (what a report heading names it by); "" for any other range."""
+        start, end = self.start, self.end
+        if start.day != 1:
+            return ""
+        last = date(end.year, end.month, monthrange(end.year, end.month)[1])
+        if end != last or end.year != start.year:
+            return ""
+        months = end.month - start.month + 1
+        if months == 12:
+            return f"{start.year}年"
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}年{QUARTER_NAMES[start.month // 3]}"
+        if months == 1:
+            return f"{start.year}年{start.month}月"
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,9 +260,7 @@ class Report:
         """The dates, and the month, quarter or year they make: 2026年7月1日 至
         2026年9月30日（2026年第三季度）."""
         if self.period is not None:
-            from gridclient.reports.periods import whole_period_name  # it imports Period
-
-            name = whole_period_name(self.period)
+            name = self.period.whole_name
             return f"{self.period.text}（{name}）" if name else self.period.text
         return f"截至{_cn_date(self.printed_at.astimezone(CST).date())}"
 

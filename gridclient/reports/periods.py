@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 from enum import StrEnum
 
-from gridclient.reports.data import Period
+from gridclient.reports.data import QUARTER_NAMES, Period
 
 __all__ = [
     "PeriodKind",
@@ -21,11 +21,9 @@ __all__ = [
     "period_name",
     "quarter_of",
     "quarter_period",
-    "whole_period_name",
     "year_period",
 ]
 
-QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
 
@@ -77,19 +75,6 @@ def period_name(kind: PeriodKind, period: Period) -> str:
     if kind is PeriodKind.YEAR:
         return f"{start.year}年"
     return period.text
-
-
-def whole_period_name(period: Period) -> str:
-    """2026年9月, 2026年第三季度 or 2026年 when ``period`` is exactly that month, quarter
-    or year (what a report heading names it by); "" for any other range."""
-    start = period.start
-    if period == year_period(start.year):
-        return f"{start.year}年"
-    if start.month % 3 == 1 and period == quarter_period(start.year, quarter_of(start)):
-        return f"{start.year}年{QUARTER_NAMES[quarter_of(start) - 1]}"
-    if period == month_period(start.year, start.month):
-        return f"{start.year}年{start.month}月"
-    return ""
 
 
 def file_label(kind: PeriodKind, period: Period) -> str:
