@@ -229,6 +229,7 @@ class EventRow(RecordRow):
     catalog_revision: Mapped[int] = mapped_column(Integer, default=0)
     terms_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     number: Mapped[str] = mapped_column(String, default="")
+    source: Mapped[str] = mapped_column(String, default="grid_worker")
 
 
 class EventActionRow(RecordRow):
@@ -242,6 +243,8 @@ class EventActionRow(RecordRow):
     comment: Mapped[str] = mapped_column(Text)
     assignee: Mapped[str] = mapped_column(String)
     satisfaction: Mapped[str | None] = mapped_column(String)
+    deadline: Mapped[date | None]
+    final_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
     attachments: Mapped[list[str]]
     server_at: Mapped[datetime | None]
 
@@ -307,6 +310,7 @@ class EventCategoryRow(Base):
     active: Mapped[bool] = mapped_column(Boolean)
     limit_kind: Mapped[str] = mapped_column(String, default="calendar")
     hour_limits: Mapped[dict[str, Any]]
+    self_resolvable: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer)
     """Order in the catalog document, so lists show the categories as the server does."""
 
