@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -42,16 +43,21 @@ def test_wrong_password_and_unknown_user_look_the_same(api: Api, world: World) -
     assert a.json()["message"] == "用户名或密码错误"  # type: ignore[attr-defined]
 
 
-def test_rate_limit_per_user(api: Api, world: World) -> None:
+def test_rate_limit_per_user(db: Database, settings: Settings, world: World) -> None:
     """Five failures from devices the account never used: the next attempt from such a
-    device waits (a backoff, with Retry-After), even with the right password."""
-    for _ in range(5):
-        assert _login(api, "w1", "bad").status_code == 401  # type: ignore[attr-defined]
-    blocked = _login(api, "w1")  # even the right password is refused now
-    assert blocked.status_code == 429  # type: ignore[attr-defined]
-    assert blocked.json()["code"] == "rate_limited"  # type: ignore[attr-defined]
-    assert blocked.headers["Retry-After"] == "2"  # type: ignore[attr-defined]
-    assert _login(api, "w2").status_code == 200  # type: ignore[attr-defined]
+    device waits (a backoff, with Retry-After), even with the right password. The backoff
+    is long here (30 s after the fifth failure), so a slow machine cannot outlast it
+    between the attempts."""
+    slow = dataclasses.replace(settings, login_backoff_base_seconds=30.0)
+    with TestClient(create_app(slow, db)) as client:
+        api = Api(client)
+        for _ in range(5):
+            assert _login(api, "w1", "bad").status_code == 401  # type: ignore[attr-defined]
+        blocked = _login(api, "w1")  # even the right password is refused now
+        assert blocked.status_code == 429  # type: ignore[attr-defined]
+        assert blocked.json()["code"] == "rate_limited"  # type: ignore[attr-defined]
+        assert 20 <= int(blocked.headers["Retry-After"]) <= 30  # type: ignore[attr-defined]
+        assert _login(api, "w2").status_code == 200  # type: ignore[attr-defined]
 
 
 def test_rate_limit_per_address(db: Database, world: World) -> None:
