@@ -135,6 +135,9 @@ class AreaRow(RecordRow):
 
 class HouseholdRow(RecordRow):
     __tablename__ = "households"
+    # "A live household" answered from the index alone: the visits list asks it once per
+    # visit (migration 0011).
+    __table_args__ = (Index("ix_households_live", "id", "deleted", "moved_out_on"),)
 
     grid_id: Mapped[str] = mapped_column(String, index=True)
     address: Mapped[str] = mapped_column(Text)

@@ -656,8 +656,9 @@ class VisitQueries:
         corrected = select(VisitRow.corrects_id).where(
             VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
         )
-        # EXISTS by primary key rather than ``IN (live households)``: the IN list made
-        # SQLite read every visit household by household and sort them all.
+        # EXISTS by primary key (``ix_households_live`` answers it) rather than ``IN
+        # (live households)``: the IN list made SQLite read every visit household by
+        # household and sort them all.
         query = (
             select(VisitRow.id)
             .where(VisitRow.deleted.is_(False), VisitRow.id.not_in(corrected))

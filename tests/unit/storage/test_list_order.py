@@ -136,6 +136,8 @@ def test_the_township_lists_walk_their_index_without_a_sort(store: Store) -> Non
         assert "TEMP B-TREE" not in plan, plan
         # the corrections through their partial index, not a read of every visit
         assert "SEARCH visits USING INDEX ix_visits_corrects_id" in plan, plan
+        # live households from the index alone
+        assert "SEARCH households EXISTS USING COVERING INDEX ix_households_live" in plan, plan
     [whole, first] = _plans(store, lambda: (events.event_ids(), events.event_ids(limit=10)))
     for plan in (whole, first):
         assert "SCAN events USING COVERING INDEX ix_events_list_order" in plan, plan
@@ -154,3 +156,4 @@ def test_0011_replaces_the_reported_at_index(store: Store) -> None:
     assert "reported_at DESC, id, deleted" in indexes["ix_events_list_order"]
     assert "visited_at DESC, id, deleted, household_id" in indexes["ix_visits_list_order"]
     assert "WHERE corrects_id IS NOT NULL" in indexes["ix_visits_corrects_id"]
+    assert "(id, deleted, moved_out_on)" in indexes["ix_households_live"]

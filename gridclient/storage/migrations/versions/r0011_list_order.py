@@ -10,6 +10,9 @@
   after that sort.
 * ``ix_visits_corrects_id``, partial (only corrections are in it): "not replaced by a
   correction" read every visit to find the few corrections.
+* ``ix_households_live`` (``id, deleted, moved_out_on``): the visits list keeps the
+  visits of live households; this answers that per visit from the index, without
+  reading the household (half of the rest of the visits list's cost).
 
 Revision ID: 0011
 Revises: 0010
@@ -45,9 +48,13 @@ def upgrade() -> None:
         ["corrects_id"],
         sqlite_where=sa.text("corrects_id IS NOT NULL"),
     )
+    op.create_index(
+        "ix_households_live", "households", ["id", "deleted", "moved_out_on"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_households_live", table_name="households")
     op.drop_index("ix_visits_corrects_id", table_name="visits")
     op.drop_index("ix_visits_list_order", table_name="visits")
     op.create_index("ix_events_reported_at", "events", ["reported_at"])
