@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from shots import chinese_app, save
+from shots import chinese_app, laptop_screen, laptop_size, maximise
 from sqlalchemy import select
 
 from gridclient.config import Paths
@@ -79,17 +79,18 @@ def main() -> int:
                 other.close()
             ctx = AppContext(demo.store, TaskRunner(synchronous=True), demo.info)
             window = MainWindow(ctx)
-            window.resize(1280, 800)
+            maximise(window)  # as on a 1366×768 laptop
             window.show()
             window.tabs.setCurrentWidget(window.household_pane)
             window.household_pane.table.selectRow(0)
-            save(app, window, "households_sync")
+            laptop_screen(app, window, name="households_sync")
             window.tabs.setCurrentWidget(window.conflicts_view)
             window.conflicts_view.table.selectRow(0)
-            save(app, window, "conflicts")
+            laptop_screen(app, window, name="conflicts")
             dialog = HouseholdDialog(ctx, first, parent=window)
             dialog.show()
-            save(app, dialog, "household_dialog_sync")
+            laptop_size(dialog)
+            laptop_screen(app, window, dialog, name="household_dialog_sync")
             dialog.close()
             window.close()
         finally:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QComboBox
-from shots import OUT, chinese_app, save
+from shots import OUT, chinese_app, laptop_screen, laptop_size, maximise, save
 
 from gridclient.config import Paths
 from gridclient.demo.bootstrap import open_demo
@@ -28,8 +28,6 @@ from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridcore.domain.entities import Household
 from gridcore.domain.enums import EntityKind, Ledger, VisitMethod
-
-SIZE = (1366, 768)
 
 
 def _popup(app: QApplication, combo: QComboBox, name: str) -> None:
@@ -46,7 +44,7 @@ def _picker(app: QApplication, window: MainWindow, grid: str) -> None:
     window.new_event(grid)
     dialog = window.findChild(EventReportDialog)
     assert dialog is not None
-    dialog.resize(780, 700)
+    laptop_size(dialog)
     picker = dialog.household_picker
     for _ in range(20):
         app.processEvents()
@@ -78,7 +76,7 @@ def _conflicts(app: QApplication, window: MainWindow, households: list[Household
             )
     window.refresh_status()
     window.tabs.setCurrentWidget(window.conflicts_view)
-    save(app, window, "conflicts_tab_count")
+    laptop_screen(app, window, name="conflicts_tab_count")
 
 
 def main() -> int:
@@ -88,7 +86,7 @@ def main() -> int:
         try:
             ctx = AppContext(session.store, TaskRunner(synchronous=True), session.info)
             window = MainWindow(ctx)
-            window.resize(*SIZE)
+            maximise(window)  # as on a 1366×768 laptop
             window.show()
             grid = session.info.grid_ids[0]
 
@@ -99,19 +97,19 @@ def main() -> int:
             bar.overdue.setChecked(True)
             bar.ledger.setCurrentIndex(bar.ledger.findData(Ledger.APPEAL.value))
             bar.period.set_choice(LAST_30)
-            save(app, window, "events_filtered")
+            laptop_screen(app, window, name="events_filtered")
             bar.clear()
             bar.period.set_choice("custom")
             bar.text.setText("噪音")
             bar.text.returnPressed.emit()
-            save(app, window, "events_filtered_custom")
+            laptop_screen(app, window, name="events_filtered_custom")
             bar.clear()
 
             window.tabs.setCurrentWidget(window.visit_pane)
             visits = window.visit_filters
             visits.period.set_choice(LAST_30)
             visits.method.setCurrentIndex(visits.method.findData(VisitMethod.PHONE.value))
-            save(app, window, "visits_filtered")
+            laptop_screen(app, window, name="visits_filtered")
             visits.clear()
 
             with session.store.read() as repos:

@@ -3,7 +3,9 @@
     QT_QPA_PLATFORM=offscreen python docs/make_screenshots.py
 
 Uses a throw-away data directory, the Chinese UI and the synchronous task runner, so
-every screen is fully loaded when it is grabbed: the dashboard, the four lists
+every screen is fully loaded when it is grabbed (the 工作台 also as township staff see it,
+and the list a click on a chart opens); the main window as maximised on a
+1366×768 laptop, each picture the whole screen with its taskbar: the dashboard, the four lists
 (residents masked), a search, the overdue events, the status bar during a sync, the lock
 screen and the login dialog (also refusing a wrong password and offering offline unlock).
 """
@@ -16,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
-from shots import chinese_app, save
+from shots import chinese_app, laptop_screen, maximise, save
 
 from gridclient.config import ITSettings, Paths
 from gridclient.demo.bootstrap import DemoSession, open_demo
@@ -24,13 +26,14 @@ from gridclient.storage.queries import EventStateFilter
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase
 from gridclient.sync.transport import RetryPolicy, Transport
-from gridclient.ui.context import AppContext
+from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.login import LoginDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskRunner
 from gridcore.demo.generator import DEMO_PASSWORD
 from gridcore.domain import codec
+from gridcore.domain.enums import Role
 
 
 def _login(app: QApplication, session: DemoSession, data_dir: Path) -> None:
@@ -89,6 +92,22 @@ def _sync_status(app: QApplication, window: MainWindow, session: DemoSession) ->
     save(app, window.statusBar(), "status_bar")
 
 
+def _township_dashboard(app: QApplication, session: DemoSession) -> None:
+    """The 工作台 as township staff see it (charts of every grid in the store), and the
+    events list a click on the overdue chart's first category opens."""
+    user = UserInfo("township01", "赵佳", Role.TOWNSHIP, "桃源镇")
+    ctx = AppContext(session.store, TaskRunner(synchronous=True), user)
+    window = MainWindow(ctx)
+    maximise(window)
+    window.show()
+    laptop_screen(app, window, name="dashboard_township")
+    window.dashboard.scroll_to_end()
+    laptop_screen(app, window, name="dashboard_township_charts")
+    window.dashboard.category_chart.activated.emit(0)
+    laptop_screen(app, window, name="dashboard_click_overdue_category")
+    window.close()
+
+
 def main() -> int:
     app, translators = chinese_app()
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,26 +116,27 @@ def main() -> int:
             ctx = AppContext(session.store, TaskRunner(synchronous=True), session.info)
             sync = SyncController(ctx, session.session)
             window = MainWindow(ctx, sync=sync)
-            window.resize(1280, 800)
+            maximise(window)  # as on a 1366×768 laptop, where it opens maximised
             window.show()
-            save(app, window, "dashboard")
+            laptop_screen(app, window, name="dashboard")
+            _township_dashboard(app, session)
             window.tabs.setCurrentWidget(window.household_pane)
             window.household_pane.table.selectRow(0)
-            save(app, window, "main_window")
-            save(app, window, "households")
+            laptop_screen(app, window, name="main_window")
+            laptop_screen(app, window, name="households")
             window.tabs.setCurrentWidget(window.resident_pane)
-            save(app, window, "residents")
+            laptop_screen(app, window, name="residents")
             window.tabs.setCurrentWidget(window.visit_pane)
-            save(app, window, "visits")
+            laptop_screen(app, window, name="visits")
             window.show_events(EventStateFilter.ALL)
-            save(app, window, "events")
+            laptop_screen(app, window, name="events")
             window.show_events(EventStateFilter.OVERDUE)
-            save(app, window, "events_overdue")
+            laptop_screen(app, window, name="events_overdue")
             window.show_events(EventStateFilter.ALL)
             window.search_box.setText("zl")
             window.search_box.flush()
             window.tabs.setCurrentWidget(window.resident_pane)
-            save(app, window, "search")
+            laptop_screen(app, window, name="search")
             window.search_box.clear()
             window.search_box.flush()
             window.tabs.setCurrentWidget(window.household_pane)
@@ -124,7 +144,7 @@ def main() -> int:
             window.lock()
             window.lock_screen.password.setText("wrong")
             window.lock_screen.try_unlock()
-            save(app, window, "lock")
+            laptop_screen(app, window, name="lock")
             window.close()
             _login(app, session, Path(tmp) / "login")
         finally:

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,7 +41,7 @@ from gridclient.sync.transport import Transport
 from gridclient.ui.about import AboutInfo
 from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.i18n import install_translators, prefer_chinese_dates
-from gridclient.ui.login import LoginDialog, TolerantTokens, user_info
+from gridclient.ui.login import LoginDialog, TolerantTokens, preferences, user_info
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
 from gridclient.ui.tasks import TaskContext, TaskRunner
@@ -193,13 +193,15 @@ def open_main_window(
     settings: ITSettings,
     factory: TransportFactory,
     queries: HouseholdQueries | None = None,
+    prefs: QSettings | None = None,
 ) -> MainWindow:
     """The signed-in application: its context, sync controller and main window, shown
-    and syncing by itself (the controller's probe and interval)."""
+    (where it was last: ``prefs``) and syncing by itself (the controller's probe and
+    interval)."""
     ctx = AppContext(store=session.store, runner=runner, user=info, settings=settings)
     controller = SyncController(ctx, session, transport_factory=factory)
-    window = MainWindow(ctx, queries, sync=controller)
-    window.show()
+    window = MainWindow(ctx, queries, sync=controller, prefs=prefs)
+    window.show_on_screen()
     controller.start()
     log.info("main window shown")
     return window
@@ -274,7 +276,9 @@ def run_gui(
         factory: TransportFactory,
         queries: HouseholdQueries | None = None,
     ) -> None:
-        window = open_main_window(session, info, runner, settings, factory, queries)
+        window = open_main_window(
+            session, info, runner, settings, factory, queries, prefs=preferences(paths)
+        )
         window.set_about(AboutInfo(paths.data_dir, session.server_url, info.demo))
         windows.append(window)
         if smoke_test:

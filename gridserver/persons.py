@@ -51,14 +51,15 @@ CHOICES = (
 )
 
 
-_OTHER_DOCUMENTS = {
-    IdDocumentType.HK_MACAO_PERMIT: "HM",
-    IdDocumentType.TAIWAN_PERMIT: "TW",
-    IdDocumentType.PASSPORT: "PP",
-    IdDocumentType.FOREIGN_PERMANENT: "FP",
-}
+_KEY_CODES = (
+    ("HM", IdDocumentType.HK_MACAO_PERMIT),
+    ("TW", IdDocumentType.TAIWAN_PERMIT),
+    ("PP", IdDocumentType.PASSPORT),
+    ("FP", IdDocumentType.FOREIGN_PERMANENT),
+)
 """Documents other than a 居民身份证-style number that identify one person: their key is
-``CODE:NUMBER``. ``其他证件`` is too loose to judge a person by."""
+``CODE:NUMBER`` (the code is stored in ``records.id_number``: never change one).
+``其他证件`` is too loose to judge a person by."""
 
 
 def registered_id(kind: str, fields: Mapping[str, Any], deleted: bool = False) -> str | None:
@@ -76,7 +77,7 @@ def registered_id(kind: str, fields: Mapping[str, Any], deleted: bool = False) -
     except ValueError:
         return None  # a type from a newer client: not judged
     if not document.is_id_number:
-        code = _OTHER_DOCUMENTS.get(document)
+        code = next((c for c, d in _KEY_CODES if d is document), None)
         return None if code is None else f"{code}:{value.strip().upper()}"[:KEY_LENGTH]
     if len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in _CHECKS:
         return value  # already in stored form (the push normalised it)
@@ -92,7 +93,7 @@ def shown_key(key: str) -> str:
     code, _, number = key.partition(":")
     if not number:
         return idnumber.mask(key)
-    label = next((d.label for d, c in _OTHER_DOCUMENTS.items() if c == code), code)
+    label = next((d.label for c, d in _KEY_CODES if c == code), code)
     keep = 2 if len(number) > 6 else 1
     return f"{label} {number[:keep]}{'*' * (len(number) - 2 * keep)}{number[-keep:]}"
 

@@ -32,6 +32,8 @@ _REPORT_NAMES = {
     "重点户花名册": "household-roster",
     "organizations": "organizations",
     "组织名册": "organizations",
+    "micro-grids": "micro-grids",
+    "微网格联户名册": "micro-grids",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
 }

@@ -102,6 +102,7 @@ class ReportKind(StrEnum):
     ROSTER = "roster"
     HOUSEHOLD_ROSTER = "household-roster"
     ORGANIZATION_ROSTER = "organizations"
+    MICRO_GRID_ROSTER = "micro-grids"
     EVENT_STATS = "event-stats"
 
     @property
@@ -116,6 +117,7 @@ _TITLES = {
     ReportKind.ROSTER: "特殊群体花名册",
     ReportKind.HOUSEHOLD_ROSTER: "重点户花名册",
     ReportKind.ORGANIZATION_ROSTER: "组织名册",
+    ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
 }
 
@@ -1539,6 +1541,156 @@ def build_organization_roster(
         )
 
 
+#: The households that lead a micro-grid (网格核心户, 党员中心户), in the order named.
+_LEADING = (HouseholdTag.GRID_CORE, HouseholdTag.PARTY_CENTRAL)
+
+
+def build_micro_grid_roster(
+    store: Store, area: str, role: Role, *, masked: bool = False, now: datetime | None = None
+) -> Report:
+    """Each micro-grid of the area with the household that leads it (网格核心户 or
+    党员中心户, as tagged on a household of that micro-grid) and the households it
+    links (联户): 户号, 户主, the head's phone (masked unless ``role`` may see numbers,
+    always with ``masked``), members, address. A micro-grid without a leading household
+    says so; households of a grid in no micro-grid are listed last under their grid."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    heads = (
+        select(ResidentRow.household_id, ResidentRow.name, ResidentRow.phone)
+        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
+        .subquery()
+    )
+    sizes = (
+        select(ResidentRow.household_id, func.count().label("members"))
+        .where(ResidentRow.deleted.is_(False))
+        .group_by(ResidentRow.household_id)
+        .subquery()
+    )
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        micro_names = {
+            row.id: (row.parent_id, row.name, row.code)
+            for row in connection.execute(
+                select(AreaRow.id, AreaRow.parent_id, AreaRow.name, AreaRow.code).where(
+                    AreaRow.level == AreaLevel.MICRO_GRID.value, AreaRow.deleted.is_(False)
+                )
+            )
+        }
+        homes: dict[str, Any] = {}
+        for chunk in chunked(scope.grid_ids):
+            statement = (
+                select(
+                    HouseholdRow.id,
+                    HouseholdRow.grid_id,
+                    HouseholdRow.micro_grid_id,
+                    HouseholdRow.number,
+                    HouseholdRow.address,
+                    HouseholdRow.phone,
+                    HouseholdRow.tags,
+                    heads.c.name,
+                    heads.c.phone.label("head_phone"),
+                    sizes.c.members,
+                )
+                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
+                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
+                .where(
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
+            )
+            for row in connection.execute(statement):
+                homes.setdefault(row.id, row)
+        groups: dict[tuple[str, str | None], list[Any]] = defaultdict(list)
+        for home in homes.values():
+            micro = home.micro_grid_id if home.micro_grid_id in micro_names else None
+            groups[home.grid_id, micro].append(home)
+        grid_order = {g.id: i for i, g in enumerate(scope.grids)}
+
+        def group_key(key: tuple[str, str | None]) -> tuple[int, int, str]:
+            grid_id, micro = key
+            code = micro_names[micro][2] if micro is not None else ""
+            return (grid_order.get(grid_id, 0), micro is None, natural_key(code))
+
+        rows: list[tuple[Cell, ...]] = []
+        sections: set[int] = set()
+        led = unled = 0
+        for key in sorted(groups, key=group_key):
+            grid_id, micro = key
+            members = sorted(groups[key], key=lambda h: (natural_key(h.address), h.number or ""))
+            leaders = [(h, tag) for tag in _LEADING for h in members if tag.value in (h.tags or ())]
+            grid = scope.grid_names.get(grid_id, "")
+            if micro is None:
+                title = f"{grid}　未划入微网格的住户（{len(members)}户）"
+            else:
+                if leaders:
+                    leader, tag = leaders[0]
+                    lead = f"{tag.label}：{leader.name or leader.address}"
+                    led += 1
+                else:
+                    lead = "尚未确定网格核心户"
+                    unled += 1
+                name = micro_names[micro][1]
+                where = name if name.startswith(grid) else f"{grid}{name}"
+                title = f"{where}　{lead}　联户{len(members)}户"
+            sections.add(len(rows))
+            rows.append(("", title, *[""] * 6))  # in the wide 住址 column
+            leading_ids = {h.id for h, _tag in leaders}
+            for n, h in enumerate(members, start=1):
+                roles = [t.label for t in _LEADING if t.value in (h.tags or ())]
+                rows.append(
+                    (
+                        n,
+                        h.address,
+                        h.number or "",
+                        h.name or "",
+                        _mask_phone(h.phone or h.head_phone or "", full),
+                        int(h.members or 0),
+                        "、".join(roles),
+                        "中心户" if h.id in leading_ids and roles else "",
+                    )
+                )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("住址", 30),
+            Column("户号", 10),
+            Column("户主", 7),
+            Column("联系电话", 12),
+            Column("人口", 4, numeric=True),
+            Column("类别", 11),
+            Column("备注", 6),
+        )
+        micro_count = led + unled
+        summary = [
+            f"共 {micro_count} 个微网格、{len(homes)} 户；"
+            f"已确定网格核心户（党员中心户）的 {led} 个，尚未确定的 {unled} 个。"
+        ]
+        return Report(
+            kind=ReportKind.MICRO_GRID_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            columns=columns,
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(homes)}户",
+                "",
+                "",
+                "",
+                sum(int(h.members or 0) for h in homes.values()),
+                "",
+                "",
+            ),
+            summary=tuple(summary),
+            notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
+            section_rows=frozenset(sections),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=False,
+        )
+
+
 # ------------------------------------------------------------------------ dispatch
 
 
@@ -1568,6 +1720,8 @@ def build_report(
         return build_event_ledger(store, area, period, which=which, now=now)
     if kind is ReportKind.EVENT_STATS:
         return build_event_stats(store, area, period, which=which, now=now)
+    if kind is ReportKind.MICRO_GRID_ROSTER:
+        return build_micro_grid_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.ORGANIZATION_ROSTER:
         return build_organization_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.HOUSEHOLD_ROSTER:

@@ -23,8 +23,10 @@ from PySide6.QtCore import (
     QCoreApplication,
     QObject,
     Qt,
+    QTimer,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -64,6 +67,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.masked_field import mask_field
 from gridclient.ui.plaintext import TextLabel, escape
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext
 from gridcore.domain.enums import (
     DisabilityCategory,
@@ -395,11 +399,19 @@ class ConflictsView(QWidget):
         holder_layout.addWidget(self.table)
         holder_layout.addWidget(self.empty_label)
         splitter.addWidget(holder)
-        splitter.addWidget(self.detail)
+        # The detail scrolls when the window is short (1366×768 at 125 %).
+        detail_area = QScrollArea()
+        detail_area.setWidget(self.detail)
+        detail_area.setWidgetResizable(True)
+        detail_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(detail_area)
         self.registrations = RefusedRegistrationsBox(ctx, self)
         self.registrations.failed.connect(self.message.show_message)
         splitter.addWidget(self.registrations)
         splitter.setStretchFactor(0, 1)
+        self.splitter = splitter
+        self._user_split = False
+        splitter.splitterMoved.connect(self._divider_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -409,6 +421,32 @@ class ConflictsView(QWidget):
         self._show_detail()
         if autoload:
             self.reload()
+
+    TABLE_ROOM = 120
+    """What the list keeps at least when the detail takes its whole height."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Until the user drags the divider: the detail as tall as its content (its
+        buttons in view, no scrolling) where the view is tall enough, the list the rest."""
+        super().resizeEvent(event)
+        self._fit_detail()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A hidden splitter has no sizes yet: fit once it is laid out on screen.
+        QTimer.singleShot(0, self, self._fit_detail)
+
+    def _fit_detail(self) -> None:
+        total = sum(self.splitter.sizes())
+        if total <= 0 or self._user_split:
+            return
+        width = self.splitter.width()
+        wanted = max(self.detail.sizeHint().height(), self.detail.heightForWidth(width)) + 8
+        detail = max(0, min(wanted, total - self.TABLE_ROOM))
+        self.splitter.setSizes([total - detail, detail])
+
+    def _divider_moved(self, _pos: int, _index: int) -> None:
+        self._user_split = True  # keep their choice from now on
 
     def ensure_loaded(self) -> None:
         if not self._wanted:
@@ -741,7 +779,7 @@ class ConflictsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Conflicts"))
-        self.resize(900, 600)
+        fit_to_screen(self, 900, 600)
         self.view = ConflictsView(ctx, household_id, self)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)

@@ -1,5 +1,14 @@
-"""工作台: this month's visit coverage, households not visited lately, open and overdue
-events, changes waiting to sync. Figures come from SQL aggregates on the task runner."""
+"""工作台 (the tab's name says it): what needs doing today, then how the area is doing.
+
+Tiles on top (a grid worker's day): this month's visit coverage, households not visited
+in N days, open and overdue events, changes waiting to sync; each with a button to the
+list behind it. Charts below (what township staff are judged on): visit coverage per
+grid, events reported and closed per week over the last quarter, open overdue events
+by category, satisfaction of the quarter's evaluations. A click on a bar opens the list
+behind it with the existing filters (see :class:`MainWindow`). Figures come from SQL
+aggregates on the task runner's read lane (``storage.queries``, ``storage.charts``);
+the charts are painted by ``ui.charts``.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +17,70 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from gridclient.storage.queries import Dashboard, EventStateFilter
+from gridclient.storage.charts import COVERAGE_DAYS, DashboardCharts
+from gridclient.storage.queries import Dashboard, EventFilter, EventStateFilter
+from gridclient.ui.charts import AMBER, BLUE, GREEN, GREY, RED, Bar, BarChart, ColumnChart, Series
 from gridclient.ui.plaintext import TextLabel
+from gridcore.domain.enums import EventState, Satisfaction
 
 NOT_VISITED_CHOICES = (30, 60, 90)
+CATEGORY_BARS = 8
+"""Categories shown in the overdue chart (the rest: the events list)."""
+
+SATISFACTION_COLORS = {
+    Satisfaction.SATISFIED: GREEN,
+    Satisfaction.BASICALLY_SATISFIED: AMBER,
+    Satisfaction.UNSATISFIED: RED,
+}
 
 
 class _Card(QFrame):
+    """A tile: its title (and a control beside it), the figure with a line of detail
+    beside it, and a button to the list behind it."""
+
     def __init__(self, title: str) -> None:
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumSize(280, 170)
+        self.setMinimumWidth(170)
         self.title = TextLabel(title)
         self.title.setObjectName("cardTitle")
         self.value = TextLabel("—")
         self.value.setObjectName("cardValue")
         self.detail = TextLabel()
         self.detail.setWordWrap(True)
+        self.head = QHBoxLayout()
+        self.head.addWidget(self.title)
+        self.head.addStretch(1)
+        figure = QHBoxLayout()
+        figure.addWidget(self.value)
+        figure.addWidget(self.detail, 1)
         self.body = QVBoxLayout(self)
-        self.body.addWidget(self.title)
-        self.body.addWidget(self.value)
-        self.body.addWidget(self.detail)
+        self.body.setContentsMargins(10, 6, 10, 6)
+        self.body.setSpacing(2)
+        self.body.addLayout(self.head)
+        self.body.addLayout(figure)
         self.body.addStretch(1)
+
+
+def _chart_box(title: str, hint: str, chart: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setObjectName("chartBox")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(8, 8, 8, 6)
+    layout.addWidget(chart, 1)
+    note = TextLabel(hint)
+    note.setObjectName("chartHint")
+    layout.addWidget(note)
+    return box
 
 
 class DashboardPage(QWidget):
@@ -44,6 +88,11 @@ class DashboardPage(QWidget):
     """The user wants the households not visited in that many days."""
     show_events = Signal(object)
     """The user wants the events tab filtered by an :class:`EventStateFilter`."""
+    show_grid_not_visited = Signal(str, int)
+    """A coverage bar: that grid's households not visited in that many days."""
+    show_event_filter = Signal(object, str)
+    """A chart's bar: the events list narrowed by an :class:`EventFilter` (and the name
+    of its category, if it sets one)."""
     days_changed = Signal(int)
 
     def __init__(self) -> None:
@@ -56,7 +105,7 @@ class DashboardPage(QWidget):
         self.days.currentIndexChanged.connect(
             lambda _i: self.days_changed.emit(self.not_visited_days())
         )
-        self.not_visited.body.insertWidget(1, self.days)
+        self.not_visited.head.addWidget(self.days)
         self.not_visited_button = QPushButton(self.tr("Show these households"))
         self.not_visited_button.clicked.connect(
             lambda: self.show_not_visited.emit(self.not_visited_days())
@@ -75,31 +124,87 @@ class DashboardPage(QWidget):
 
         self.pending = _Card(self.tr("Waiting to sync"))
 
-        grid = QGridLayout()
-        grid.setSpacing(16)
-        grid.addWidget(self.coverage, 0, 0)
-        grid.addWidget(self.not_visited, 0, 1)
-        grid.addWidget(self.pending, 0, 2)
-        grid.addWidget(self.open_events, 1, 0)
-        grid.addWidget(self.overdue_events, 1, 1)
-        self.heading = TextLabel(self.tr("Today's work"))
-        self.heading.setObjectName("dashboardHeading")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 16, 16, 16)
-        layout.addWidget(self.heading)
-        row = QHBoxLayout()
-        row.addLayout(grid)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        tiles = QHBoxLayout()
+        tiles.setSpacing(10)
+        for card in (
+            self.not_visited,
+            self.open_events,
+            self.overdue_events,
+            self.coverage,
+            self.pending,
+        ):
+            tiles.addWidget(card, 1)
+
+        empty = self.tr("Nothing to show yet")
+        self.coverage_chart = BarChart(empty)
+        self.coverage_chart.activated.connect(self._coverage_clicked)
+        self.weeks_chart = ColumnChart(empty)
+        self.weeks_chart.activated.connect(self._week_clicked)
+        self.category_chart = BarChart(self.tr("No overdue events"))
+        self.category_chart.activated.connect(self._category_clicked)
+        self.satisfaction_chart = BarChart(self.tr("No evaluations in this quarter"))
+        self.satisfaction_chart.activated.connect(self._satisfaction_clicked)
+        self.coverage_box = _chart_box(
+            self.tr("Visit coverage per grid, last %n day(s)", "", COVERAGE_DAYS),
+            self.tr("Click a grid for its households not visited"),
+            self.coverage_chart,
+        )
+        self.weeks_box = _chart_box(
+            self.tr("Events per week, last quarter"),
+            self.tr("Click a week for the events reported in it"),
+            self.weeks_chart,
+        )
+        self.category_box = _chart_box(
+            self.tr("Open overdue events by category"),
+            self.tr("Click a category for its overdue events"),
+            self.category_chart,
+        )
+        self.satisfaction_box = _chart_box(
+            self.tr("Satisfaction, last quarter"),
+            self.tr("Click for the evaluated events"),
+            self.satisfaction_chart,
+        )
+        charts = QGridLayout()
+        charts.setSpacing(10)
+        charts.addWidget(self.weeks_box, 0, 0)
+        charts.addWidget(self.coverage_box, 0, 1)
+        charts.addWidget(self.category_box, 1, 0)
+        charts.addWidget(self.satisfaction_box, 1, 1)
+        charts.setColumnStretch(0, 3)
+        charts.setColumnStretch(1, 2)
+        charts.setRowStretch(0, 1)
+        charts.setRowStretch(1, 1)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addLayout(tiles)
+        layout.addLayout(charts, 1)
+        # On a small screen (1366×768 at 125 %) the page scrolls, the window still fits.
+        scroll = QScrollArea()
+        self.scroll_area = scroll
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.setStyleSheet(
-            "QLabel, QPushButton, QComboBox { font-size: 12pt; }"
+            "QLabel, QPushButton, QComboBox { font-size: 11pt; }"
             "#card { background: palette(base); border-radius: 6px; }"
             "#cardTitle { font-weight: bold; }"
-            "#cardValue { font-size: 22pt; font-weight: bold; }"
-            "#dashboardHeading { font-size: 15pt; font-weight: bold; }"
+            "#cardValue { font-size: 18pt; font-weight: bold; }"
+            "#chartBox { font-weight: bold; }"
+            "#chartHint { color: #66707a; font-size: 10pt; font-weight: normal; }"
         )
         self.figures: Dashboard | None = None
+        self.charts: DashboardCharts | None = None
+
+    def scroll_to_end(self) -> None:
+        """Show the lower charts (where the page scrolls: 1366×768)."""
+        bar = self.scroll_area.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def not_visited_days(self) -> int:
         value = self.days.currentData()
@@ -127,3 +232,111 @@ class DashboardPage(QWidget):
         )
         for card in (self.coverage, self.not_visited, self.open_events):
             card.value.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+    def set_charts(self, charts: DashboardCharts) -> None:
+        self.charts = charts
+        self.coverage_chart.set_bars(
+            [
+                Bar(
+                    grid.name,
+                    grid.percent,
+                    f"{grid.percent:.0f}%",
+                    self.tr("{name}: {visited} of {total} households visited").format(
+                        name=grid.name, visited=grid.visited, total=grid.households
+                    ),
+                    GREEN if grid.percent >= 80 else AMBER if grid.percent >= 50 else RED,
+                )
+                for grid in charts.coverage
+            ],
+            maximum=100.0,
+        )
+        self.weeks_chart.set_data(
+            [week.start.strftime("%m-%d") for week in charts.weeks],
+            [
+                Series(self.tr("Reported"), BLUE, [w.reported for w in charts.weeks]),
+                Series(self.tr("Closed"), GREEN, [w.closed for w in charts.weeks]),
+            ],
+            [
+                self.tr("Week of {start} to {end}: {reported} reported, {closed} closed").format(
+                    start=w.start.isoformat(),
+                    end=w.end.isoformat(),
+                    reported=w.reported,
+                    closed=w.closed,
+                )
+                for w in charts.weeks
+            ],
+        )
+        shown = charts.overdue_by_category[:CATEGORY_BARS]
+        bars = [
+            Bar(
+                c.name,
+                c.count,
+                str(c.count),
+                self.tr("{name}: %n overdue event(s)", "", c.count).format(name=c.name),
+                RED,
+            )
+            for c in shown
+        ]
+        rest = charts.overdue_by_category[CATEGORY_BARS:]
+        if rest:
+            count = sum(c.count for c in rest)
+            bars.append(
+                Bar(
+                    self.tr("%n other categories", "", len(rest)),
+                    count,
+                    str(count),
+                    self.tr("Click for every overdue event"),
+                    GREY,
+                )
+            )
+        # Scaled to the named categories: the sum of the others is drawn full length.
+        self.category_chart.set_bars(bars, maximum=shown[0].count if shown else None)
+        total = sum(charts.satisfaction.values())
+        self.satisfaction_chart.set_bars(
+            [
+                Bar(
+                    level.label,
+                    charts.satisfaction.get(level, 0),
+                    self.tr("{count} ({percent:.0f}%)").format(
+                        count=charts.satisfaction.get(level, 0),
+                        percent=100.0 * charts.satisfaction.get(level, 0) / total,
+                    ),
+                    self.tr(
+                        "{level}: %n evaluation(s)", "", charts.satisfaction.get(level, 0)
+                    ).format(level=level.label),
+                    SATISFACTION_COLORS[level],
+                )
+                for level in Satisfaction
+            ]
+            if total
+            else []
+        )
+
+    # -- click-through ------------------------------------------------------------------
+    def _coverage_clicked(self, index: int) -> None:
+        if self.charts is not None:
+            grid = self.charts.coverage[index]
+            self.show_grid_not_visited.emit(grid.grid_id, COVERAGE_DAYS)
+
+    def _week_clicked(self, index: int) -> None:
+        if self.charts is not None:
+            week = self.charts.weeks[index]
+            self.show_event_filter.emit(
+                EventFilter(reported_from=week.start, reported_to=week.end), ""
+            )
+
+    def _category_clicked(self, index: int) -> None:
+        if self.charts is not None:
+            if index >= CATEGORY_BARS:  # the other categories: every overdue event
+                self.show_events.emit(EventStateFilter.OVERDUE)
+                return
+            category = self.charts.overdue_by_category[index]
+            wanted = EventFilter(category_code=category.code, state=EventStateFilter.OVERDUE.value)
+            self.show_event_filter.emit(wanted, category.name)
+
+    def _satisfaction_clicked(self, _index: int) -> None:
+        if self.charts is not None:
+            self.show_event_filter.emit(
+                EventFilter(state=EventState.EVALUATED.value, reported_from=self.charts.since),
+                "",
+            )

@@ -57,6 +57,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain.catalog import (
     EventCatalog,
     EventCategory,
@@ -209,7 +210,7 @@ class EventReportDialog(QDialog):
         self._household_id = household_id
         self._catalog = EventCatalog()
         self.setWindowTitle(self.tr("Report event"))
-        self.resize(780, 700)
+        fit_to_screen(self, 780, 700)
 
         self.banner = InlineMessage()
         self.category_combo = QComboBox()
@@ -482,7 +483,7 @@ class ActionForm(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(scrolling(form), 1)
         layout.addWidget(self.buttons)
-        self.resize(560, 420)
+        fit_to_screen(self, 560, 420)
 
     def assignee(self) -> str:
         text = self.assignee_combo.currentText().strip()
@@ -601,7 +602,7 @@ class EventDialog(QDialog):
         self.action_form: ActionForm | None = None
         self.action_buttons: dict[EventActionKind, QPushButton] = {}
         self.setWindowTitle(self.tr("Event"))
-        self.resize(980, 720)
+        fit_to_screen(self, 980, 720)
 
         self.title_label = TextLabel(self.tr("Loading…"))
         emphasize(self.title_label, point_size=15)

@@ -16,12 +16,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
+    QTimer,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHeaderView,
     QLabel,
     QLayout,
@@ -40,6 +43,7 @@ from gridclient.storage.errors import (
 )
 from gridclient.ui.context import UserInfo
 from gridclient.ui.plaintext import plain, tooltip
+from gridclient.ui.screen_fit import grow_to_content
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import Role
 from gridcore.domain.idnumber import InvalidIdNumber
@@ -176,9 +180,29 @@ class InlineMessage(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
+    def sizeHint(self) -> QSize:
+        """As tall as the text at the width the layout gave (a wrapped label's own hint
+        guesses a narrower width, and a form row kept that height: blank space around
+        a two-line message, or a cut one)."""
+        hint = super().sizeHint()
+        if self.width() > 0 and self.text():
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()
+
     def show_message(self, text: str) -> None:
+        shown = bool(text) and not self.isVisibleTo(self.window())
         self.setText(text)
         self.setVisible(bool(text))
+        window = self.window()
+        if shown and isinstance(window, QDialog):
+            # A dialog grows (where the screen allows) rather than hide the message
+            # below the fold of its scroll area.
+            QTimer.singleShot(0, window, lambda: grow_to_content(window))
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from gridclient.resources_path import resource_path
 from gridclient.ui.form_common import make_readable
+from gridclient.ui.screen_fit import fit_to_screen
 
 __all__ = ["UserGuideWindow", "user_guide_path"]
 
@@ -83,7 +84,7 @@ class UserGuideWindow(QDialog):
         layout.addLayout(find_row)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
-        self.resize(900, 640)
+        fit_to_screen(self, 900, 640)
         self.load()
 
     def load(self) -> bool:

@@ -60,6 +60,7 @@ from gridclient.ui.form_common import (
 from gridclient.ui.masked_field import MaskedField, mask_id_number, mask_phone
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.resident_form import ResidentForm
+from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain import phone
 from gridcore.domain.agegroups import effective_tags, today_cst
 from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
@@ -170,7 +171,7 @@ class HouseholdDialog(QDialog):
         self.setWindowTitle(
             self.tr("Household details") if household_id else self.tr("New household")
         )
-        self.resize(1000, 720)
+        fit_to_screen(self, 1000, 720)
 
         self.heading = TextLabel()
         emphasize(self.heading, point_size=15)

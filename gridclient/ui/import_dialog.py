@@ -58,6 +58,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.report_dialogs import failure_text, save_file_dialog
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
 from gridcore.domain import idnumber
 from gridcore.domain.enums import AreaLevel
@@ -131,7 +132,7 @@ class ImportDialog(QDialog):
         self.preview: RosterPreview | None = None
         self.imported: ImportResult | None = None
         self.setWindowTitle(self.tr("Import roster"))
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
 
         heading = emphasize(TextLabel(self.tr("Import an Excel roster")), point_size=15)
         explain = TextLabel(

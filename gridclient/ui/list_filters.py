@@ -256,6 +256,32 @@ class EventFilterBar(_Bar):
     def set_state(self, value: str) -> None:
         self.state.setCurrentIndex(max(0, self.state.findData(value)))
 
+    def apply(self, wanted: EventFilter, category_name: str = "") -> None:
+        """Show exactly ``wanted`` (a dashboard chart's bar), one reload: the category
+        is added by ``category_name`` if the catalog is not in the combo yet."""
+        widgets = (self.text, self.category, self.ledger, self.state, self.period, self.overdue)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.text.setText(wanted.text)
+        self._typing.stop()
+        code = wanted.category_code
+        if code and self.category.findData(code) < 0:
+            self.category.addItem(category_name or code, code)
+        self.category.setCurrentIndex(max(0, self.category.findData(code)) if code else 0)
+        self.ledger.setCurrentIndex(max(0, self.ledger.findData(wanted.ledger)))
+        self.set_state(wanted.state)
+        if wanted.reported_from or wanted.reported_to:
+            start = wanted.reported_from or wanted.reported_to
+            end = wanted.reported_to or today_cst()
+            assert start is not None
+            self.period.set_span(start, end)
+        else:
+            self.period.set_choice(ALL)
+        self.overdue.setChecked(wanted.overdue)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.changed.emit()
+
     def filter(self, today: date | None = None) -> EventFilter:
         start, end = self.period.span(today)
         return EventFilter(

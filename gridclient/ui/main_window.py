@@ -16,7 +16,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,12 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.storage.charts import ChartQueries, DashboardCharts
 from gridclient.storage.queries import (
     AreaFilter,
     AreaNode,
     AreaQueries,
     Dashboard,
     DashboardQueries,
+    EventFilter,
     EventQueries,
     EventStateFilter,
     HouseholdQueries,
@@ -64,14 +66,17 @@ from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.list_filters import EventFilterBar, VisitFilterBar
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
-    EVENT_SAMPLES,
+    EVENT_OPTIONAL_COLUMNS,
+    EVENT_TITLE_MINIMUM,
     VISIT_SAMPLES,
     EventTableModel,
     ListPane,
     SyncColumnModel,
     event_model_widths,
+    event_samples,
     fit_samples,
     household_model,
     organization_model,
@@ -91,6 +96,8 @@ if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loa
 log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 12
+PREFERRED_SIZE = QSize(1280, 800)
+"""The window's size on a screen where it fits; smaller screens get it maximised."""
 BACKGROUND_AFTER_MS = 3000
 """Start the background loads (tree, status, search index) by then even if the
 household list never arrives (a failed query is reported, the rest still loads)."""
@@ -123,10 +130,13 @@ class MainWindow(QMainWindow):
         sync: SyncController | None = None,
         *,
         idle_clock: Clock = monotonic,
+        prefs: QSettings | None = None,
     ) -> None:
-        """``idle_clock``: the auto-lock's time source (tests pass their own)."""
+        """``idle_clock``: the auto-lock's time source (tests pass their own).
+        ``prefs``: where the window's geometry is remembered (None: nowhere)."""
         super().__init__()
         self.ctx = ctx
+        self.geometry_store = WindowGeometry(prefs)
         self._idle_clock = idle_clock
         self.sync = sync
         self._reauth_pending = False
@@ -140,6 +150,7 @@ class MainWindow(QMainWindow):
         self.events = EventQueries(engine)
         self.areas = AreaQueries(engine)
         self.figures = DashboardQueries(engine)
+        self.charts = ChartQueries(engine)
         self._my_grids = ctx.user.grid_ids or None
         self._area = AreaFilter(self._my_grids)
         self._locked = False
@@ -151,7 +162,7 @@ class MainWindow(QMainWindow):
         user = ctx.user
         title = self.tr("GridClient (demo)") if user.demo else self.tr("GridClient")
         self.setWindowTitle(f"{title} — {user.scope_name}")
-        self.resize(1280, 800)
+        fit_to_screen(self, PREFERRED_SIZE.width(), PREFERRED_SIZE.height())
 
         self._build_panes()
         self._build_layout()
@@ -192,12 +203,19 @@ class MainWindow(QMainWindow):
         self._starting = False
         QTimer.singleShot(0, self, self._load_current_tab)
 
+    def show_on_screen(self) -> None:
+        """Show where the window was last (on a screen still attached), else at
+        :data:`PREFERRED_SIZE` or maximised where that does not fit (1366×768)."""
+        show_main_window(self, self.geometry_store, PREFERRED_SIZE)
+
     # -- construction -----------------------------------------------------------------
     def _build_panes(self) -> None:
         self.dashboard = DashboardPage()
         self.dashboard.show_not_visited.connect(self.show_not_visited)
         self.dashboard.show_events.connect(self.show_events)
-        self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard())
+        self.dashboard.show_grid_not_visited.connect(self.show_grid_not_visited)
+        self.dashboard.show_event_filter.connect(self.show_event_filter)
+        self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard(charts=False))
 
         self.recency = QComboBox()
         self.recency.addItem(self.tr("All households"), 0)
@@ -270,7 +288,8 @@ class MainWindow(QMainWindow):
             stretch=0,
         )
         self.event_pane.table.open_requested.connect(self.open_event)
-        fit_samples(self.event_pane.table, EVENT_SAMPLES)
+        fit_samples(self.event_pane.table, event_samples(), bold={EventTableModel.OVERDUE_COLUMN})
+        self.event_pane.table.set_optional_columns(EVENT_OPTIONAL_COLUMNS, EVENT_TITLE_MINIMUM)
         self._catalog_stale = True
         self.event_pane.loaded.connect(self._load_catalog)
 
@@ -735,22 +754,37 @@ class MainWindow(QMainWindow):
             self._load_failed,
         )
 
-    def refresh_dashboard(self) -> None:
-        """Figures now if the dashboard is on screen, else when it is next shown."""
+    def refresh_dashboard(self, *, charts: bool = True) -> None:
+        """Figures now if the dashboard is on screen, else when it is next shown: the
+        tiles first (a few hundred ms on an M township), then the charts, each its
+        own task on the read lane. ``charts=False``: the tiles only (N days changed)."""
         self._dashboard_stale = not self._on_screen(self.dashboard)
         if self._dashboard_stale:
             return
         area, days, figures = self._area, self.dashboard.not_visited_days(), self.figures
 
-        def work(_ctx: TaskContext) -> Dashboard:
+        def tiles(_ctx: TaskContext) -> Dashboard:
             return figures.summary(area, days)
 
-        def done(result: object) -> None:
+        def show_tiles(result: object) -> None:
             assert isinstance(result, Dashboard)
             if result.not_visited_days == self.dashboard.not_visited_days():
                 self.dashboard.set_figures(result)
 
-        self.runner.submit(work, on_done=done, on_error=self._load_failed)
+        self.runner.submit(tiles, on_done=show_tiles, on_error=self._load_failed)
+        if not charts:
+            return
+        queries = self.charts
+
+        def draw(_ctx: TaskContext) -> DashboardCharts:
+            return queries.charts(area)
+
+        def show_charts(result: object) -> None:
+            assert isinstance(result, DashboardCharts)
+            if area == self._area:
+                self.dashboard.set_charts(result)
+
+        self.runner.submit(draw, on_done=show_charts, on_error=self._load_failed)
 
     def refresh_status(self) -> None:
         figures, store = self.figures, self.ctx.store
@@ -1051,6 +1085,18 @@ class MainWindow(QMainWindow):
             self.recency.setCurrentIndex(index)
         self.tabs.setCurrentWidget(self.household_pane)
 
+    def show_grid_not_visited(self, grid_id: str, days: int) -> None:
+        """A coverage bar: that grid in the area tree, its households not visited."""
+        if not self.tree.select_area(grid_id):
+            self.set_area(AreaFilter((grid_id,)))
+        self.show_not_visited(days)
+
+    def show_event_filter(self, wanted: object, category_name: str = "") -> None:
+        """A chart's bar: the events list narrowed as the bar counts."""
+        assert isinstance(wanted, EventFilter)
+        self.event_filters.apply(wanted, category_name)
+        self.tabs.setCurrentWidget(self.event_pane)
+
     def show_events(self, state: object) -> None:
         assert isinstance(state, EventStateFilter)
         self.event_filters.set_state(state.value)
@@ -1257,6 +1303,7 @@ class MainWindow(QMainWindow):
                 window.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.geometry_store.save(self)
         self.lock_guard.stop()
         if self.idle is not None:
             self.idle.stop()

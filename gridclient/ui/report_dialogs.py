@@ -97,6 +97,7 @@ from gridclient.storage.queries import AreaFilter
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
 from gridcore.domain.enums import Ledger, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
@@ -166,7 +167,12 @@ class ReportRequest:
 
 _EVENT_KINDS = frozenset({ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS})
 _ROSTERS = frozenset(
-    {ReportKind.ROSTER, ReportKind.HOUSEHOLD_ROSTER, ReportKind.ORGANIZATION_ROSTER}
+    {
+        ReportKind.ROSTER,
+        ReportKind.HOUSEHOLD_ROSTER,
+        ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.MICRO_GRID_ROSTER,
+    }
 )
 """Lists as of the day they are printed (no period); the only reports with numbers."""
 
@@ -210,7 +216,7 @@ class ReportDialog(QDialog):
         self.export_box: QMessageBox | None = None
         """The "saved: open the file / the folder" message of the last export."""
         self.setWindowTitle(self.tr("Reports"))
-        self.resize(620, 380)
+        fit_to_screen(self, 620, 380)
 
         heading = emphasize(TextLabel(self.tr("Print or export a report")), point_size=15)
         self.kind_combo = QComboBox()
@@ -643,7 +649,7 @@ class ReportDialog(QDialog):
             setup_printer(printer, report)
             dialog = QPrintPreviewDialog(printer, self)
             dialog.setWindowTitle(self.tr("Print preview — {title}").format(title=report.title))
-            dialog.resize(1100, 800)
+            fit_to_screen(dialog, 1100, 800)
             dialog.paintRequested.connect(self._paint_preview)
             self.preview_dialog = dialog
             self.preview_print = _print_action(dialog)

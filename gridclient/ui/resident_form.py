@@ -49,6 +49,7 @@ from gridclient.ui.masked_field import (
     mask_phone,
 )
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain import iddocument, idnumber, limits, phone
 from gridcore.domain.agegroups import (
     AGE_BOUNDS,
@@ -107,6 +108,20 @@ def find_duplicates(repos: Repositories, number: str, exclude_id: str) -> list[D
             continue
         hits.append((household.id, household.address, other.name))
     return hits
+
+
+def _pair(left: QWidget, caption: str, right: QWidget) -> QWidget:
+    """Two fields on one form row: ``left``, then ``caption`` and ``right``."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(left, 1)
+    label = TextLabel(caption)
+    label.setBuddy(right)
+    layout.addSpacing(12)
+    layout.addWidget(label)
+    layout.addWidget(right, 1)
+    return row
 
 
 class ResidentForm(QDialog):
@@ -322,25 +337,35 @@ class ResidentForm(QDialog):
         self._guardian_toggled()
 
         form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name_edit)
+        # Two short fields a row: the whole form is in view on a 1366×768 laptop.
+        form.addRow(
+            self.tr("Name"),
+            _pair(self.name_edit, self.tr("Relation to head"), self.relation_combo),
+        )
         form.addRow("", self.name_error)
-        form.addRow(self.tr("Relation to head"), self.relation_combo)
         form.addRow("", self.relation_error)
         form.addRow(self.tr("Document"), self.id_type_combo)
         form.addRow(self.tr("ID number"), self.id_field)
         form.addRow("", self.id_error)
         form.addRow("", self.mismatch_label)
+        # The warning on its own row (it wraps; beside a button it was cut to one and a
+        # half lines), its 打开该户 button under it.
+        form.addRow("", self.duplicate_label)
         duplicate_row = QHBoxLayout()
-        duplicate_row.addWidget(self.duplicate_label, 1)
         duplicate_row.addWidget(self.duplicate_button)
+        duplicate_row.addStretch(1)
         form.addRow("", duplicate_row)
-        form.addRow(self.tr("Gender"), self.gender_combo)
-        form.addRow(self.tr("Birth date"), self.birth_edit)
-        form.addRow(self.tr("Ethnicity"), self.ethnicity_edit)
-        form.addRow(self.tr("Phone"), self.phone_field)
+        form.addRow(
+            self.tr("Gender"), _pair(self.gender_combo, self.tr("Birth date"), self.birth_edit)
+        )
+        form.addRow(
+            self.tr("Ethnicity"), _pair(self.ethnicity_edit, self.tr("Phone"), self.phone_field)
+        )
         form.addRow("", self.phone_error)
-        form.addRow(self.tr("Population type"), self.population_combo)
-        form.addRow(self.tr("Residence status"), self.status_combo)
+        form.addRow(
+            self.tr("Population type"),
+            _pair(self.population_combo, self.tr("Residence status"), self.status_combo),
+        )
         form.addRow(self.tr("Workplace / school"), self.workplace_edit)
         form.addRow(self.tr("Notes"), self.notes_edit)
 
@@ -356,6 +381,7 @@ class ResidentForm(QDialog):
         body = QVBoxLayout()
         body.addLayout(form)
         body.addWidget(groups_box)
+        body.addStretch(1)  # spare height below the form, not around wrapped messages
         self.value_error = InlineMessage()
         """A value no store may hold (a control character pasted in, see domain.limits)."""
         layout = QVBoxLayout(self)
@@ -364,6 +390,7 @@ class ResidentForm(QDialog):
         layout.addWidget(self.buttons)
         if resident.id_number and not stored:
             self._id_changed(resident.id_number)
+        fit_to_screen(self)  # all fields in view where the screen allows (1366×768)
 
     # -- birth date and gender ----------------------------------------------------------
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -315,14 +315,29 @@ def event_model_widths() -> tuple[int, ...]:
 
 EVENT_SAMPLES = {4: "2026-12-31 23:59", 6: "2026-12-31"}
 """Texts the events list's date columns must show whole (上报时间, 办理期限)."""
+
+
+def event_samples() -> dict[int, str]:
+    """:data:`EVENT_SAMPLES` and the 超期 column's word (in bold, in the language in use)."""
+    overdue = QCoreApplication.translate("tables", "Overdue")
+    return {**EVENT_SAMPLES, EventTableModel.OVERDUE_COLUMN: overdue}
+
+
+EVENT_OPTIONAL_COLUMNS = (2, 3)
+"""台账 and 紧急程度, hidden in that order where the title would get less than
+:data:`EVENT_TITLE_MINIMUM` (1366×768 at 125 %); the ledger filter still narrows."""
+EVENT_TITLE_MINIMUM = 200
+
 VISIT_SAMPLES = {0: "2026-12-31 23:59"}
 
 
-def fit_samples(table: RecordTable, samples: Mapping[int, str]) -> None:
+def fit_samples(table: RecordTable, samples: Mapping[int, str], bold: Collection[int] = ()) -> None:
     """Widen columns to show a sample text whole in the table's font (a date at the
-    font size and scaling in use), never narrower than set; again whenever the font
-    changes (the window's larger font arrives when the table is placed in it)."""
+    font size and scaling in use; ``bold``: columns whose cells are bold), never
+    narrower than set; again whenever the font changes (the window's larger font
+    arrives when the table is placed in it)."""
     table.samples = dict(samples)
+    table.bold_samples = set(bold)
     table.fit()
 
 
@@ -360,12 +375,65 @@ class RecordTable(QTableView):
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.activated.connect(self._activated)
         self.samples: dict[int, str] = {}
+        self.bold_samples: set[int] = set()
+        self._stretch = stretch
+        self._optional: list[int] = []
+        self._optional_widths: dict[int, int] = {}
+        self._stretch_minimum = 0
 
     def fit(self) -> None:
+        """Each sample column at least as wide as its sample (in bold where the cell
+        is bold: 超期) and its header's title."""
         metrics = self.fontMetrics()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        header = self.horizontalHeader()
         for column, sample in self.samples.items():
-            wanted = metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth() + 8
+            title = self.model().headerData(column, Qt.Orientation.Horizontal)
+            text = max(
+                (bold_metrics if column in self.bold_samples else metrics).horizontalAdvance(
+                    sample
+                ),
+                header.fontMetrics().horizontalAdvance(str(title or "")),
+            )
+            wanted = text + 2 * metrics.averageCharWidth() + 8
             self.setColumnWidth(column, max(self.columnWidth(column), wanted))
+        self.fit_columns()
+
+    def set_optional_columns(self, columns: Sequence[int], stretch_minimum: int) -> None:
+        """Columns hidden, in this order, while the stretching column would otherwise
+        get less than ``stretch_minimum`` px (1366×768 at 125 %): the columns at the
+        right edge (超期, sync) are never pushed off the view."""
+        self._optional = list(columns)
+        self._stretch_minimum = stretch_minimum
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        if not self._optional or self._stretch is None:
+            return
+        header = self.horizontalHeader()
+        fixed = sum(
+            self.columnWidth(c)
+            for c in range(header.count())
+            if c != self._stretch and c not in self._optional
+        )
+        room = self.viewport().width() - self._stretch_minimum - fixed
+        for column in self._optional:
+            width = self.columnWidth(column) or self._optional_widths.get(column, 0)
+            show = width <= room
+            if show:
+                room -= width
+            if show == self.isColumnHidden(column):
+                if not show:
+                    self._optional_widths[column] = self.columnWidth(column)
+                self.setColumnHidden(column, not show)
+                if show:
+                    self.setColumnWidth(column, self._optional_widths.get(column, width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

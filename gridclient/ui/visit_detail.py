@@ -35,6 +35,7 @@ from gridclient.ui.form_common import (
     scrolling,
 )
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain.entities import Household, Visit
 
 THUMBNAIL = 160
@@ -92,7 +93,7 @@ class VisitDetailDialog(QDialog):
         self.saved_note = ""
         self.correction_form: QDialog | None = None
         self.setWindowTitle(self.tr("Visit"))
-        self.resize(680, 600)
+        fit_to_screen(self, 680, 600)
         self.heading = _plain(self.tr("Loading…"))
         emphasize(self.heading, point_size=15)
         self.banner = InlineMessage()

@@ -44,6 +44,7 @@ from gridclient.ui.form_common import (
 )
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain.entities import CST, Household, Visit
 from gridcore.domain.enums import VisitMethod
 
@@ -92,7 +93,7 @@ class VisitDialog(QDialog):
         self.setWindowTitle(
             self.tr("Correct visit") if corrects is not None else self.tr("Record visit")
         )
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640)
 
         self.heading = TextLabel(self.tr("Loading…"))
         emphasize(self.heading, point_size=15)

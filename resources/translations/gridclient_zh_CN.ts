@@ -2,25 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="149" />
+        <location filename="../../gridclient/ui/form_common.py" line="153"/>
         <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
         <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
         <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="154" />
+        <location filename="../../gridclient/ui/form_common.py" line="158"/>
         <source>Close this window and refresh the list; the record may have been removed.</source>
         <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="160" />
+        <location filename="../../gridclient/ui/form_common.py" line="164"/>
         <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
         <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="163" />
+        <location filename="../../gridclient/ui/form_common.py" line="167"/>
         <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
     </message>
@@ -28,42 +28,42 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="61" />
+        <location filename="../../gridclient/ui/about.py" line="61"/>
         <source>About GridClient</source>
         <translation>关于网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="63" />
+        <location filename="../../gridclient/ui/about.py" line="63"/>
         <source>GridClient {version}</source>
         <translation>网格通 {version}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="64" />
+        <location filename="../../gridclient/ui/about.py" line="64"/>
         <source>Data directory: {path}</source>
         <translation>数据目录：{path}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="65" />
+        <location filename="../../gridclient/ui/about.py" line="65"/>
         <source>Server: {url}</source>
         <translation>服务器：{url}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="65" />
+        <location filename="../../gridclient/ui/about.py" line="65"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="70" />
+        <location filename="../../gridclient/ui/about.py" line="70"/>
         <source>DEMO MODE: synthetic data; do not enter real residents.</source>
         <translation>演示模式：数据均为合成样例，请勿录入真实居民信息。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="71" />
+        <location filename="../../gridclient/ui/about.py" line="71"/>
         <source>A second client on this computer:</source>
         <translation>在本机再开一个客户端（第二个用户）：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="73" />
+        <location filename="../../gridclient/ui/about.py" line="73"/>
         <source>Demo accounts: worker01, township01, admin (password in the README).</source>
         <translation>演示账号：worker01、township01、admin（密码见 README）。</translation>
     </message>
@@ -71,63 +71,63 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="450" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="451"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="453" />
-        <location filename="../../gridclient/ui/event_dialogs.py" line="458" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="454"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="459"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="461" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="462"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="469" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="470"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="472" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="473"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="474" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="475"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="476" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="477"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="477" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="478"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="503" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="508" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="509"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="511" />
-        <source>Choose the resident's satisfaction.</source>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
+        <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="515" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -135,12 +135,12 @@
 <context>
     <name>AreaTree</name>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="41" />
+        <location filename="../../gridclient/ui/area_tree.py" line="41"/>
         <source>All my areas ({count} households)</source>
         <translation>我的全部区域（{count} 户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="54" />
+        <location filename="../../gridclient/ui/area_tree.py" line="54"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
     </message>
@@ -148,12 +148,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="743" />
+        <location filename="../../gridclient/ui/conflicts.py" line="781"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="746" />
+        <location filename="../../gridclient/ui/conflicts.py" line="784"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -161,136 +161,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="337" />
+        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="342" />
+        <location filename="../../gridclient/ui/conflicts.py" line="346"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="345" />
+        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="348" />
+        <location filename="../../gridclient/ui/conflicts.py" line="352"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="362" />
+        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="363" />
+        <location filename="../../gridclient/ui/conflicts.py" line="367"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="364" />
+        <location filename="../../gridclient/ui/conflicts.py" line="368"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="367" />
+        <location filename="../../gridclient/ui/conflicts.py" line="371"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="369" />
+        <location filename="../../gridclient/ui/conflicts.py" line="373"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="492" />
-        <location filename="../../gridclient/ui/conflicts.py" line="509" />
+        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="547"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="493" />
-        <location filename="../../gridclient/ui/conflicts.py" line="510" />
+        <location filename="../../gridclient/ui/conflicts.py" line="531"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="548"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="503" />
+        <location filename="../../gridclient/ui/conflicts.py" line="541"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="505" />
+        <location filename="../../gridclient/ui/conflicts.py" line="543"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="507" />
+        <location filename="../../gridclient/ui/conflicts.py" line="545"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="513" />
-        <location filename="../../gridclient/ui/conflicts.py" line="514" />
-        <source>{user}'s value:</source>
+        <location filename="../../gridclient/ui/conflicts.py" line="551"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="552"/>
+        <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="515" />
-        <location filename="../../gridclient/ui/conflicts.py" line="516" />
-        <source>Keep {user}'s value</source>
+        <location filename="../../gridclient/ui/conflicts.py" line="553"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="554"/>
+        <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="517" />
+        <location filename="../../gridclient/ui/conflicts.py" line="555"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="521" />
+        <location filename="../../gridclient/ui/conflicts.py" line="559"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="523" />
+        <location filename="../../gridclient/ui/conflicts.py" line="561"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="537" />
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="541" />
+        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="548" />
+        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="581" />
+        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="583" />
+        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="586" />
+        <location filename="../../gridclient/ui/conflicts.py" line="624"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="589" />
+        <location filename="../../gridclient/ui/conflicts.py" line="627"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -298,74 +298,177 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="51" />
+        <location filename="../../gridclient/ui/dashboard.py" line="100"/>
         <source>Visit coverage this month</source>
         <translation>本月走访覆盖率</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="52" />
+        <location filename="../../gridclient/ui/dashboard.py" line="101"/>
         <source>Households not visited</source>
         <translation>未走访住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="55" />
+        <location filename="../../gridclient/ui/dashboard.py" line="104"/>
         <source>in the last %n day(s)</source>
         <translation>
             <numerusform>近 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="60" />
+        <location filename="../../gridclient/ui/dashboard.py" line="109"/>
         <source>Show these households</source>
         <translation>查看这些住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="66" />
+        <location filename="../../gridclient/ui/dashboard.py" line="115"/>
         <source>Open events</source>
         <translation>在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="67" />
+        <location filename="../../gridclient/ui/dashboard.py" line="116"/>
         <source>Show open events</source>
         <translation>查看在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="71" />
+        <location filename="../../gridclient/ui/dashboard.py" line="120"/>
         <source>Overdue events</source>
         <translation>超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="72" />
+        <location filename="../../gridclient/ui/dashboard.py" line="121"/>
         <source>Show overdue events</source>
         <translation>查看超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="76" />
+        <location filename="../../gridclient/ui/dashboard.py" line="125"/>
         <source>Waiting to sync</source>
         <translation>待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="85" />
-        <source>Today's work</source>
-        <translation>工作台</translation>
+        <location filename="../../gridclient/ui/dashboard.py" line="138"/>
+        <source>Nothing to show yet</source>
+        <translation>暂无数据</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="112" />
+        <location filename="../../gridclient/ui/dashboard.py" line="143"/>
+        <source>No overdue events</source>
+        <translation>没有超期事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="145"/>
+        <source>No evaluations in this quarter</source>
+        <translation>本季度暂无满意度评价</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="148"/>
+        <source>Visit coverage per grid, last %n day(s)</source>
+        <translation>
+            <numerusform>各网格走访覆盖率（近 %n 天）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="149"/>
+        <source>Click a grid for its households not visited</source>
+        <translation>点击网格，查看其未走访住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="153"/>
+        <source>Events per week, last quarter</source>
+        <translation>近一季度每周事件数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="154"/>
+        <source>Click a week for the events reported in it</source>
+        <translation>点击某一周，查看该周上报的事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
+        <source>Open overdue events by category</source>
+        <translation>在办超期事件（按事项类别）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="159"/>
+        <source>Click a category for its overdue events</source>
+        <translation>点击类别，查看其超期事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="163"/>
+        <source>Satisfaction, last quarter</source>
+        <translation>满意度评价（近一季度）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="164"/>
+        <source>Click for the evaluated events</source>
+        <translation>点击查看已评价的事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="244"/>
+        <source>{name}: {visited} of {total} households visited</source>
+        <translation>{name}：已走访 {visited} 户，共 {total} 户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="256"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="257"/>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="260"/>
+        <source>Week of {start} to {end}: {reported} reported, {closed} closed</source>
+        <translation>{start} 至 {end} 这一周：上报 {reported} 件，办结 {closed} 件</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="275"/>
+        <source>{name}: %n overdue event(s)</source>
+        <translation>
+            <numerusform>{name}：超期 %n 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="285"/>
+        <source>%n other categories</source>
+        <translation>
+            <numerusform>其他 %n 类</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
+        <source>Click for every overdue event</source>
+        <translation>点击查看全部超期事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="300"/>
+        <source>{count} ({percent:.0f}%)</source>
+        <translation>{count}（{percent:.0f}%）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="305"/>
+        <source>{level}: %n evaluation(s)</source>
+        <translation>
+            <numerusform>{level}：%n 次评价</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="217"/>
         <source>{visited} of {total} households visited</source>
         <translation>已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="117" />
+        <location filename="../../gridclient/ui/dashboard.py" line="222"/>
         <source>households</source>
         <translation>户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="124" />
+        <location filename="../../gridclient/ui/dashboard.py" line="229"/>
         <source>changes saved on this computer, not yet sent to the server</source>
         <translation>条修改已保存在本机，尚未上传到服务器</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="126" />
+        <location filename="../../gridclient/ui/dashboard.py" line="231"/>
         <source>everything is sent</source>
         <translation>全部已上传</translation>
     </message>
@@ -373,64 +476,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="850" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="851"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="855" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="856" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="857"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="857" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="858"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="858" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="862" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="863"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="865" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="866" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="867"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="871" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="872"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="872" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="873"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="878" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="879"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="897" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -438,12 +541,12 @@
 <context>
     <name>DemoBanner</name>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="50" />
+        <location filename="../../gridclient/ui/about.py" line="50"/>
         <source>DEMO MODE: synthetic sample data on a demo server on this computer. Do not enter real residents.</source>
         <translation>演示模式：数据均为合成样例，保存在本机内置的演示服务器中。请勿录入真实居民信息。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/about.py" line="54" />
+        <location filename="../../gridclient/ui/about.py" line="54"/>
         <source>Demo server: {url}</source>
         <translation>演示服务器：{url}</translation>
     </message>
@@ -451,203 +554,203 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="603" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="606" />
-        <location filename="../../gridclient/ui/event_dialogs.py" line="684" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="607"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="685"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="613" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="614"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="624" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="625" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="626" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="627" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="628" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="629" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="630" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="631"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="631" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="632"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="632" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="633"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="633" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="634"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="634" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="635" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="657" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="658"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="659" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="660"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="661" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="662"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="662" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="663"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="664" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="665"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="667" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="668"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="744" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="745"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="761" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="762"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="797" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="798"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="799" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="800"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="801" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="802"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="803" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="804"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="806" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="807"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="808" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="809"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="860" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="861"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="687" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="701" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="702"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="725" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="726"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="724" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="773" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="774"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="729" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="746" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="747"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="769" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="770"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="784" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="785"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="786" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -655,62 +758,62 @@
 <context>
     <name>EventFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="176" />
+        <location filename="../../gridclient/ui/list_filters.py" line="176"/>
         <source>Title, description or location</source>
         <translation>标题、描述或地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="186" />
+        <location filename="../../gridclient/ui/list_filters.py" line="186"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="192" />
+        <location filename="../../gridclient/ui/list_filters.py" line="192"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="197" />
+        <location filename="../../gridclient/ui/list_filters.py" line="197"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="198" />
+        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="199" />
+        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="200" />
+        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="207" />
+        <location filename="../../gridclient/ui/list_filters.py" line="207"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="209" />
+        <location filename="../../gridclient/ui/list_filters.py" line="209"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="221" />
+        <location filename="../../gridclient/ui/list_filters.py" line="221"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="224" />
+        <location filename="../../gridclient/ui/list_filters.py" line="224"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="228" />
+        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -718,138 +821,138 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="211" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="212"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="218" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="219"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="238" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="239"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="240" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="241"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="246" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="249" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="250" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="251" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="253" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="254" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="256" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="262" />
-        <location filename="../../gridclient/ui/event_dialogs.py" line="347" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="348"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="262" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="296" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="297"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="322" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="323"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="335" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="336"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="337" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="339" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="340"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="341" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="342"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="347" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="348"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="352" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="353"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="355" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="356"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="360" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="361"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="366" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="367"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -857,270 +960,270 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="171" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="172"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="171" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="172"/>
         <source>Household details</source>
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="199" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="200"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="209" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="210" />
-        <location filename="../../gridclient/ui/household_dialog.py" line="229" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="211"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="214" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="215" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="216"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="222" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="225" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="228" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="231"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="236" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="237"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="238" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240" />
-        <location filename="../../gridclient/ui/household_dialog.py" line="559" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="560"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="242" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="264" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="266" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="267" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="268"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="273" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="276" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="277" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="278" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="279"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="280" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284" />
-        <location filename="../../gridclient/ui/household_dialog.py" line="285" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="301" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="302"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="303" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="305" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="308" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="309"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="310" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="319" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="321" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="338" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="391" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="392"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="409" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="418" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="419"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="425" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="426"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="455" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="456"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="468" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="469"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="557" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="558"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="592" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="593"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="593" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="594"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="655" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="656"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="688" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="689"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1128,37 +1231,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="129" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="130"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="153" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="154"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="175" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="184" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="185"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="186" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="187"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="188" />
+        <location filename="../../gridclient/ui/event_dialogs.py" line="189"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -1166,225 +1269,225 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="78" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="79"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="80" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="81"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="84" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="85"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="86" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="87"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="90" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="91"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="94" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="95"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="98" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="99"/>
         <source>Household</source>
         <translation>户号/住址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="102" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="103"/>
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="133" />
-        <location filename="../../gridclient/ui/import_dialog.py" line="441" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="134"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="442"/>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="136" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="137"/>
         <source>Import an Excel roster</source>
         <translation>导入Excel花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="139" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="140"/>
         <source>The file is checked first and nothing is written until you confirm. Rows with errors are not imported; save them, correct them in Excel and import that file again.</source>
         <translation>先检查文件，确认前不会写入任何数据。有错误的行不会导入：可将其另存，在Excel中改正后再导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="147" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="148"/>
         <source>No file chosen</source>
         <translation>未选择文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="148" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="149"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="157" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="158"/>
         <source>The sheet of the workbook that holds the roster</source>
         <translation>花名册所在的工作表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="160" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="161"/>
         <source>Excel file</source>
         <translation>Excel文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="161" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="162"/>
         <source>Sheet</source>
         <translation>工作表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="162" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="163"/>
         <source>Into grid</source>
         <translation>导入到网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="167" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="168"/>
         <source>Show only rows with errors</source>
         <translation>只显示有错误的行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="184" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="185"/>
         <source>Save rows with errors…</source>
         <translation>导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="186" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="187"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="188" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="189"/>
         <source>Cancel import</source>
         <translation>取消导入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="191" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="192"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="245" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="246"/>
         <source>Choose the grid…</source>
         <translation>请选择网格…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="253" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="254"/>
         <source>There is no grid in the local data to import into.</source>
         <translation>本地数据中没有可导入的网格。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="274" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="275"/>
         <source>Import %n row(s)</source>
         <translation>
             <numerusform>导入 %n 行</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="316" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="317"/>
         <source>Choose roster</source>
         <translation>选择花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="316" />
-        <location filename="../../gridclient/ui/import_dialog.py" line="396" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="397"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="327" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="328"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="350" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="351"/>
         <source>Sheet “{sheet}”, header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
         <translation>工作表“{sheet}”，表头在第 {rows} 行。可导入 {ok} 行，有错误 {bad} 行。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="362" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
         <source>%n row(s) to import have a warning: check them before importing.</source>
         <translation>
             <numerusform>可导入的行中有 %n 行有提示，请在导入前核对。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="370" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="371"/>
         <source>%n total, signature or note line(s) below the table skipped.</source>
         <translation>
             <numerusform>已跳过表格下方的合计、签字或说明行 %n 行。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="377" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="378"/>
         <source>Columns not imported: {columns}</source>
         <translation>不导入的列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="382" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="383"/>
         <source>Checked. Nothing has been written yet.</source>
         <translation>检查完毕，尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="394" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="395"/>
         <source>Save rows with errors</source>
         <translation>导出错误行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="402" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="403"/>
         <source>Saving the rows with errors…</source>
         <translation>正在导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="411" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="412"/>
         <source>Saved {count} row(s) with their reasons to {path}.</source>
         <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="427" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="428"/>
         <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
         <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="438" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="439"/>
         <source>{count} row(s) have a warning, such as row {line}: {warning}. Import them as they are?</source>
         <translation>有 {count} 行有提示，例如第 {line} 行：{warning}。是否照常导入？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="444" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="445"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="476" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="477"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="482" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="493" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="494"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="530" />
+        <location filename="../../gridclient/ui/import_dialog.py" line="531"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -1392,56 +1495,56 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="227" />
+        <location filename="../../gridclient/ui/lock.py" line="227"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="273" />
-        <source>GridClient locked itself because nobody used it for a while, to protect residents' personal information.
+        <location filename="../../gridclient/ui/lock.py" line="273"/>
+        <source>GridClient locked itself because nobody used it for a while, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通在一段时间无人操作后已自动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="238" />
+        <location filename="../../gridclient/ui/lock.py" line="238"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="241" />
+        <location filename="../../gridclient/ui/lock.py" line="241"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="278" />
-        <source>GridClient was locked on request, to protect residents' personal information.
+        <location filename="../../gridclient/ui/lock.py" line="278"/>
+        <source>GridClient was locked on request, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通已按您的操作手动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="293" />
+        <location filename="../../gridclient/ui/lock.py" line="293"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="297" />
+        <location filename="../../gridclient/ui/lock.py" line="297"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="315" />
+        <location filename="../../gridclient/ui/lock.py" line="315"/>
         <source>Wrong password. Please try again.</source>
         <translation>密码错误，请重试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="319" />
-        <source>The key file of this computer's data cannot be read. Please call your IT contact.</source>
+        <location filename="../../gridclient/ui/lock.py" line="319"/>
+        <source>The key file of this computer&apos;s data cannot be read. Please call your IT contact.</source>
         <translation>无法读取本机数据的密钥文件。请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="324" />
+        <location filename="../../gridclient/ui/lock.py" line="324"/>
         <source>Could not check the password: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -1449,226 +1552,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="105" />
+        <location filename="../../gridclient/ui/login.py" line="105"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="113" />
+        <location filename="../../gridclient/ui/login.py" line="113"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="117" />
+        <location filename="../../gridclient/ui/login.py" line="117"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="124" />
+        <location filename="../../gridclient/ui/login.py" line="124"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="128" />
+        <location filename="../../gridclient/ui/login.py" line="128"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="132" />
+        <location filename="../../gridclient/ui/login.py" line="132"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="138" />
+        <location filename="../../gridclient/ui/login.py" line="138"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="145" />
+        <location filename="../../gridclient/ui/login.py" line="145"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="151" />
+        <location filename="../../gridclient/ui/login.py" line="151"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="158" />
+        <location filename="../../gridclient/ui/login.py" line="158"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="164" />
+        <location filename="../../gridclient/ui/login.py" line="164"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="168" />
+        <location filename="../../gridclient/ui/login.py" line="168"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="172" />
+        <location filename="../../gridclient/ui/login.py" line="172"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="176" />
-        <source>The server's security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer's date and time.</source>
+        <location filename="../../gridclient/ui/login.py" line="176"/>
+        <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="183" />
+        <location filename="../../gridclient/ui/login.py" line="183"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="189" />
+        <location filename="../../gridclient/ui/login.py" line="189"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="193" />
+        <location filename="../../gridclient/ui/login.py" line="193"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="200" />
+        <location filename="../../gridclient/ui/login.py" line="200"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="206" />
-        <source>The server's answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
+        <location filename="../../gridclient/ui/login.py" line="206"/>
+        <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="213" />
+        <location filename="../../gridclient/ui/login.py" line="213"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="221" />
+        <location filename="../../gridclient/ui/login.py" line="221"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="224" />
+        <location filename="../../gridclient/ui/login.py" line="224"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257" />
+        <location filename="../../gridclient/ui/login.py" line="257"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="263" />
+        <location filename="../../gridclient/ui/login.py" line="263"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="269" />
+        <location filename="../../gridclient/ui/login.py" line="269"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="271" />
+        <location filename="../../gridclient/ui/login.py" line="271"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="274" />
+        <location filename="../../gridclient/ui/login.py" line="274"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="294" />
+        <location filename="../../gridclient/ui/login.py" line="294"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="297" />
+        <location filename="../../gridclient/ui/login.py" line="297"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="301" />
+        <location filename="../../gridclient/ui/login.py" line="301"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="306" />
+        <location filename="../../gridclient/ui/login.py" line="306"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="307" />
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308" />
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="309" />
-        <location filename="../../gridclient/ui/login.py" line="577" />
+        <location filename="../../gridclient/ui/login.py" line="309"/>
+        <location filename="../../gridclient/ui/login.py" line="577"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="310" />
-        <location filename="../../gridclient/ui/login.py" line="582" />
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="582"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="311" />
+        <location filename="../../gridclient/ui/login.py" line="311"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="373" />
+        <location filename="../../gridclient/ui/login.py" line="373"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="377" />
+        <location filename="../../gridclient/ui/login.py" line="377"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="381" />
+        <location filename="../../gridclient/ui/login.py" line="381"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409" />
-        <location filename="../../gridclient/ui/login.py" line="621" />
+        <location filename="../../gridclient/ui/login.py" line="409"/>
+        <location filename="../../gridclient/ui/login.py" line="621"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="413" />
-        <location filename="../../gridclient/ui/login.py" line="628" />
+        <location filename="../../gridclient/ui/login.py" line="413"/>
+        <location filename="../../gridclient/ui/login.py" line="628"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451" />
+        <location filename="../../gridclient/ui/login.py" line="451"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="477" />
+        <location filename="../../gridclient/ui/login.py" line="477"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="493" />
+        <location filename="../../gridclient/ui/login.py" line="493"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -1676,453 +1779,453 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="152" />
+        <location filename="../../gridclient/ui/main_window.py" line="163"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="152" />
+        <location filename="../../gridclient/ui/main_window.py" line="163"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="203" />
+        <location filename="../../gridclient/ui/main_window.py" line="221"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="205" />
+        <location filename="../../gridclient/ui/main_window.py" line="223"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="216" />
+        <location filename="../../gridclient/ui/main_window.py" line="234"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="231" />
+        <location filename="../../gridclient/ui/main_window.py" line="249"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="239" />
+        <location filename="../../gridclient/ui/main_window.py" line="257"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="241" />
+        <location filename="../../gridclient/ui/main_window.py" line="259"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="252" />
+        <location filename="../../gridclient/ui/main_window.py" line="270"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="267" />
+        <location filename="../../gridclient/ui/main_window.py" line="285"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="294" />
+        <location filename="../../gridclient/ui/main_window.py" line="313"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="306" />
+        <location filename="../../gridclient/ui/main_window.py" line="325"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="307" />
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="309" />
+        <location filename="../../gridclient/ui/main_window.py" line="328"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="310" />
+        <location filename="../../gridclient/ui/main_window.py" line="329"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313" />
-        <location filename="../../gridclient/ui/main_window.py" line="795" />
+        <location filename="../../gridclient/ui/main_window.py" line="332"/>
+        <location filename="../../gridclient/ui/main_window.py" line="829"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="363" />
+        <location filename="../../gridclient/ui/main_window.py" line="382"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="366" />
+        <location filename="../../gridclient/ui/main_window.py" line="385"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="376" />
+        <location filename="../../gridclient/ui/main_window.py" line="395"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="377" />
+        <location filename="../../gridclient/ui/main_window.py" line="396"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="378" />
+        <location filename="../../gridclient/ui/main_window.py" line="397"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="381" />
+        <location filename="../../gridclient/ui/main_window.py" line="400"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="394" />
+        <location filename="../../gridclient/ui/main_window.py" line="413"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="408" />
+        <location filename="../../gridclient/ui/main_window.py" line="427"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="422" />
+        <location filename="../../gridclient/ui/main_window.py" line="441"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="430" />
+        <location filename="../../gridclient/ui/main_window.py" line="449"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="416" />
+        <location filename="../../gridclient/ui/main_window.py" line="435"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="209" />
+        <location filename="../../gridclient/ui/main_window.py" line="227"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="279" />
+        <location filename="../../gridclient/ui/main_window.py" line="298"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="284" />
+        <location filename="../../gridclient/ui/main_window.py" line="303"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="311" />
+        <location filename="../../gridclient/ui/main_window.py" line="330"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="369" />
+        <location filename="../../gridclient/ui/main_window.py" line="388"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="374" />
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386" />
+        <location filename="../../gridclient/ui/main_window.py" line="405"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387" />
+        <location filename="../../gridclient/ui/main_window.py" line="406"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389" />
+        <location filename="../../gridclient/ui/main_window.py" line="408"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="390" />
+        <location filename="../../gridclient/ui/main_window.py" line="409"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="391" />
+        <location filename="../../gridclient/ui/main_window.py" line="410"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="409" />
-        <source>Upload my changes and download the server's</source>
+        <location filename="../../gridclient/ui/main_window.py" line="428"/>
+        <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="417" />
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="420" />
+        <location filename="../../gridclient/ui/main_window.py" line="439"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="424" />
+        <location filename="../../gridclient/ui/main_window.py" line="443"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="433" />
+        <location filename="../../gridclient/ui/main_window.py" line="452"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492" />
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="501" />
+        <location filename="../../gridclient/ui/main_window.py" line="520"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="545" />
+        <location filename="../../gridclient/ui/main_window.py" line="564"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="547" />
+        <location filename="../../gridclient/ui/main_window.py" line="566"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="566" />
-        <location filename="../../gridclient/ui/main_window.py" line="577" />
+        <location filename="../../gridclient/ui/main_window.py" line="585"/>
+        <location filename="../../gridclient/ui/main_window.py" line="596"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="568" />
+        <location filename="../../gridclient/ui/main_window.py" line="587"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="578" />
+        <location filename="../../gridclient/ui/main_window.py" line="597"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="771" />
+        <location filename="../../gridclient/ui/main_window.py" line="805"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="773" />
+        <location filename="../../gridclient/ui/main_window.py" line="807"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="776" />
+        <location filename="../../gridclient/ui/main_window.py" line="810"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="778" />
+        <location filename="../../gridclient/ui/main_window.py" line="812"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="781" />
+        <location filename="../../gridclient/ui/main_window.py" line="815"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="783" />
+        <location filename="../../gridclient/ui/main_window.py" line="817"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="797" />
+        <location filename="../../gridclient/ui/main_window.py" line="831"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="800" />
+        <location filename="../../gridclient/ui/main_window.py" line="834"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="810" />
-        <source>This computer's clock is off by {minutes} min; please set it.</source>
+        <location filename="../../gridclient/ui/main_window.py" line="844"/>
+        <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="815" />
+        <location filename="../../gridclient/ui/main_window.py" line="849"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="819" />
+        <location filename="../../gridclient/ui/main_window.py" line="853"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="836" />
+        <location filename="../../gridclient/ui/main_window.py" line="870"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="839" />
+        <location filename="../../gridclient/ui/main_window.py" line="873"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="846" />
+        <location filename="../../gridclient/ui/main_window.py" line="880"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="851" />
+        <location filename="../../gridclient/ui/main_window.py" line="885"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="867" />
+        <location filename="../../gridclient/ui/main_window.py" line="901"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="881" />
+        <location filename="../../gridclient/ui/main_window.py" line="915"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="883" />
+        <location filename="../../gridclient/ui/main_window.py" line="917"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="886" />
+        <location filename="../../gridclient/ui/main_window.py" line="920"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="911" />
+        <location filename="../../gridclient/ui/main_window.py" line="945"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="915" />
+        <location filename="../../gridclient/ui/main_window.py" line="949"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="920" />
+        <location filename="../../gridclient/ui/main_window.py" line="954"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="929" />
+        <location filename="../../gridclient/ui/main_window.py" line="963"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="937" />
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="965" />
+        <location filename="../../gridclient/ui/main_window.py" line="999"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="976" />
+        <location filename="../../gridclient/ui/main_window.py" line="1010"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1095" />
+        <location filename="../../gridclient/ui/main_window.py" line="1141"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1141" />
+        <location filename="../../gridclient/ui/main_window.py" line="1187"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1152" />
+        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1171" />
+        <location filename="../../gridclient/ui/main_window.py" line="1217"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1178" />
+        <location filename="../../gridclient/ui/main_window.py" line="1224"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1250" />
+        <location filename="../../gridclient/ui/main_window.py" line="1296"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1273" />
+        <location filename="../../gridclient/ui/main_window.py" line="1320"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="308" />
+        <location filename="../../gridclient/ui/main_window.py" line="327"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="223" />
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2132,12 +2235,12 @@
 <context>
     <name>MaskedField</name>
     <message>
-        <location filename="../../gridclient/ui/masked_field.py" line="82" />
+        <location filename="../../gridclient/ui/masked_field.py" line="82"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/masked_field.py" line="84" />
+        <location filename="../../gridclient/ui/masked_field.py" line="84"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
@@ -2145,38 +2248,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="798" />
-        <location filename="../../gridclient/ui/household_dialog.py" line="815" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="799"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="816"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="806" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="807"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="809" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="810"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="810" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="816" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="817"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="823" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="840" />
+        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -2184,112 +2287,112 @@
 <context>
     <name>OrganizationDialog</name>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="73" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="73"/>
         <source>New organization</source>
         <translation>新建组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="73" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="73"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="78" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="78"/>
         <source>Add an organization</source>
         <translation>新建组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="78" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="78"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="100" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="100"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="106" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="106"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="108" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="108"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="109" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="109"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="110" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="110"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="111" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="111"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="113" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="113"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="114" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="114"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="115" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="115"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="117" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="117"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="120" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="120"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="123" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="123"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="183" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="183"/>
         <source>This organization no longer exists.</source>
         <translation>该组织已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="192" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="192"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="216" />
-        <source>Enter the organization's name.</source>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="216"/>
+        <source>Enter the organization&apos;s name.</source>
         <translation>请填写组织名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="230" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="230"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="281" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="281"/>
         <source>Remove {name}? It disappears from the lists on every computer after the next sync.</source>
         <translation>删除“{name}”？下次同步后，各台电脑的列表中都将不再显示该组织。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="283" />
+        <location filename="../../gridclient/ui/organization_dialog.py" line="283"/>
         <source>Remove organization</source>
         <translation>删除组织</translation>
     </message>
@@ -2297,37 +2400,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="559" />
+        <location filename="../../gridclient/ui/login.py" line="559"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="565" />
+        <location filename="../../gridclient/ui/login.py" line="565"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="572" />
+        <location filename="../../gridclient/ui/login.py" line="572"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="589" />
+        <location filename="../../gridclient/ui/login.py" line="589"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="592" />
+        <location filename="../../gridclient/ui/login.py" line="592"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="614" />
+        <location filename="../../gridclient/ui/login.py" line="614"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633" />
+        <location filename="../../gridclient/ui/login.py" line="633"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -2335,42 +2438,42 @@
 <context>
     <name>PeriodFilter</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="81" />
+        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="82" />
+        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="83" />
+        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="84" />
+        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
         <source>Last 7 days</source>
         <translation>近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="85" />
+        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="86" />
+        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="87" />
+        <location filename="../../gridclient/ui/list_filters.py" line="87"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="93" />
+        <location filename="../../gridclient/ui/list_filters.py" line="93"/>
         <source>to</source>
         <translation>至</translation>
     </message>
@@ -2378,32 +2481,32 @@
 <context>
     <name>PhotoPicker</name>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="121" />
+        <location filename="../../gridclient/ui/photos.py" line="121"/>
         <source>Add photos…</source>
         <translation>添加照片…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="123" />
+        <location filename="../../gridclient/ui/photos.py" line="123"/>
         <source>Remove photo</source>
         <translation>删除照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="146" />
+        <location filename="../../gridclient/ui/photos.py" line="146"/>
         <source>Choose photos</source>
         <translation>选择照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="148" />
+        <location filename="../../gridclient/ui/photos.py" line="148"/>
         <source>Images (*.jpg *.jpeg *.png *.bmp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="221" />
+        <location filename="../../gridclient/ui/photos.py" line="221"/>
         <source>Preparing photos…</source>
         <translation>正在处理照片…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="223" />
+        <location filename="../../gridclient/ui/photos.py" line="223"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
@@ -2411,24 +2514,24 @@
 <context>
     <name>QAbstractFileIconProvider</name>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="22" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="22"/>
         <source>Drive</source>
         <translation>驱动器</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="25" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="25"/>
         <source>Folder</source>
         <comment>All other platforms</comment>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="31" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="31"/>
         <source>Folder</source>
         <comment>Match OS X Finder</comment>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="35" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="35"/>
         <source>File Folder</source>
         <comment>Match Windows Explorer</comment>
         <translation>文件夹</translation>
@@ -2437,12 +2540,12 @@
 <context>
     <name>QFileDialog</name>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="18" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="18"/>
         <source>&amp;Look in:</source>
         <translation>查找范围(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="19" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="19"/>
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
     </message>
@@ -2450,7 +2553,7 @@
 <context>
     <name>QPrintSettingsOutput</name>
     <message>
-        <location filename="../../gridclient/ui/qt_strings.py" line="20" />
+        <location filename="../../gridclient/ui/qt_strings.py" line="20"/>
         <source>Page &amp;Set:</source>
         <translation>页面集(&amp;S)：</translation>
     </message>
@@ -2458,52 +2561,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="642" />
+        <location filename="../../gridclient/ui/conflicts.py" line="680"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="650" />
+        <location filename="../../gridclient/ui/conflicts.py" line="688"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="660" />
+        <location filename="../../gridclient/ui/conflicts.py" line="698"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="663" />
+        <location filename="../../gridclient/ui/conflicts.py" line="701"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="666" />
+        <location filename="../../gridclient/ui/conflicts.py" line="704"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="668" />
+        <location filename="../../gridclient/ui/conflicts.py" line="706"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="670" />
+        <location filename="../../gridclient/ui/conflicts.py" line="708"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="715" />
+        <location filename="../../gridclient/ui/conflicts.py" line="753"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="720" />
+        <location filename="../../gridclient/ui/conflicts.py" line="758"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="724" />
+        <location filename="../../gridclient/ui/conflicts.py" line="762"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -2511,302 +2614,302 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="212" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="218"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="215" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="221"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="222" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="228" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="234"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="339" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="345"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="252" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="226" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="234" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="237" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="239" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="240" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="244" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="245" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="254" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="260"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="258" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="260" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="266"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="264" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="267" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="283" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="284" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="290"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="285" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="291"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="286" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="287" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="330" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="336"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="340" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="346"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="341" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="347"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="342" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="348"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="355" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="356" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="362"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="357" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="363"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="358" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="375" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="389" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="395"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="454" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="460"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="465" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="532" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="538"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="536" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="542"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="539" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="545" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="645" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="651"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="652" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="658"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="658" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="664"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="676" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="682"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="760" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="766"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="770" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="776"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="775" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="781"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="796" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="802"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="796" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="802"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="806" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="812"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="817"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="815" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="815" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="828" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="834"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="833" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="839"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="843" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="849"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="847" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="853"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="850" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="856"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="871" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="877"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="980" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="986"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="991" />
+        <location filename="../../gridclient/ui/report_dialogs.py" line="997"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2814,222 +2917,222 @@
 <context>
     <name>ResidentForm</name>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="146" />
+        <location filename="../../gridclient/ui/resident_form.py" line="161"/>
         <source>Resident</source>
-        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last. A key ending in ``_more`` continues the row above without a title of its own. Groups whose roster prints the child's guardian (监护人, 监护人电话).</extracomment>
+        <extracomment>How the special-group boxes are laid out (title, groups); sensitive groups last. A key ending in ``_more`` continues the row above without a title of its own. Groups whose roster prints the child&apos;s guardian (监护人, 监护人电话).</extracomment>
         <translation>人员信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="146" />
+        <location filename="../../gridclient/ui/resident_form.py" line="161"/>
         <source>New resident</source>
         <translation>新增人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="153" />
+        <location filename="../../gridclient/ui/resident_form.py" line="168"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="397" />
+        <location filename="../../gridclient/ui/resident_form.py" line="424"/>
         <source>18 characters; birth date and gender fill in</source>
         <translation>18 位；出生日期和性别自动填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="188" />
+        <location filename="../../gridclient/ui/resident_form.py" line="203"/>
         <source>Open that household</source>
         <translation>打开该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="193" />
-        <location filename="../../gridclient/ui/resident_form.py" line="201" />
+        <location filename="../../gridclient/ui/resident_form.py" line="208"/>
+        <location filename="../../gridclient/ui/resident_form.py" line="216"/>
         <source>(not given)</source>
         <translation>（未填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="230" />
+        <location filename="../../gridclient/ui/resident_form.py" line="245"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="233" />
+        <location filename="../../gridclient/ui/resident_form.py" line="248"/>
         <source>Left behind, children</source>
         <translation>留守、困境儿童</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="234" />
+        <location filename="../../gridclient/ui/resident_form.py" line="249"/>
         <source>Elderly</source>
         <translation>老年人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="235" />
+        <location filename="../../gridclient/ui/resident_form.py" line="250"/>
         <source>Disability, veterans</source>
         <translation>残疾人、优抚、退役军人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="236" />
+        <location filename="../../gridclient/ui/resident_form.py" line="251"/>
         <source>Youth and party</source>
         <translation>青少年与党员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="237" />
+        <location filename="../../gridclient/ui/resident_form.py" line="252"/>
         <source>Special populations (restricted)</source>
         <translation>特殊人群（限权查看）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="251" />
+        <location filename="../../gridclient/ui/resident_form.py" line="266"/>
         <source>Calculated from the birth date</source>
         <translation>按出生日期自动计算</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="255" />
+        <location filename="../../gridclient/ui/resident_form.py" line="270"/>
         <source>Counted only within its ages</source>
         <translation>仅在规定年龄内计入</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="260" />
+        <location filename="../../gridclient/ui/resident_form.py" line="275"/>
         <source>(category)</source>
         <translation>（残疾类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="267" />
+        <location filename="../../gridclient/ui/resident_form.py" line="282"/>
         <source>(grade)</source>
         <translation>（残疾等级）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="281" />
+        <location filename="../../gridclient/ui/resident_form.py" line="296"/>
         <source>Disability certificate number</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="286" />
+        <location filename="../../gridclient/ui/resident_form.py" line="301"/>
         <source>Disability</source>
         <translation>残疾情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="294" />
+        <location filename="../../gridclient/ui/resident_form.py" line="309"/>
         <source>Guardian: relation and name</source>
         <translation>监护人：关系和姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="303" />
-        <source>Guardian's phone</source>
+        <location filename="../../gridclient/ui/resident_form.py" line="318"/>
+        <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="307" />
+        <location filename="../../gridclient/ui/resident_form.py" line="322"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="325" />
+        <location filename="../../gridclient/ui/resident_form.py" line="342"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="327" />
+        <location filename="../../gridclient/ui/resident_form.py" line="343"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="329" />
+        <location filename="../../gridclient/ui/resident_form.py" line="347"/>
         <source>Document</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="330" />
+        <location filename="../../gridclient/ui/resident_form.py" line="348"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="337" />
+        <location filename="../../gridclient/ui/resident_form.py" line="359"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="338" />
+        <location filename="../../gridclient/ui/resident_form.py" line="359"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="339" />
+        <location filename="../../gridclient/ui/resident_form.py" line="362"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="340" />
+        <location filename="../../gridclient/ui/resident_form.py" line="362"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="342" />
+        <location filename="../../gridclient/ui/resident_form.py" line="366"/>
         <source>Population type</source>
         <translation>人口类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="343" />
+        <location filename="../../gridclient/ui/resident_form.py" line="367"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="344" />
+        <location filename="../../gridclient/ui/resident_form.py" line="369"/>
         <source>Workplace / school</source>
         <translation>工作单位/学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="345" />
+        <location filename="../../gridclient/ui/resident_form.py" line="370"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="351" />
+        <location filename="../../gridclient/ui/resident_form.py" line="376"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="352" />
+        <location filename="../../gridclient/ui/resident_form.py" line="377"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="399" />
+        <location filename="../../gridclient/ui/resident_form.py" line="426"/>
         <source>Letters and digits as on the document</source>
         <translation>按证件上的字母和数字填写</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="460" />
+        <location filename="../../gridclient/ui/resident_form.py" line="487"/>
         <source>{name} in this household already has this ID number. Check whether it is the same person.</source>
         <translation>本户的{name}已使用此身份证号码，请核实是否为同一人。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="474" />
+        <location filename="../../gridclient/ui/resident_form.py" line="501"/>
         <source> (and {count} more)</source>
         <translation>（另有 {count} 人）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="477" />
+        <location filename="../../gridclient/ui/resident_form.py" line="504"/>
         <source>This ID number is already registered for {name} at {address}{others}. It may be the same person: check before saving; nothing is merged.</source>
         <translation>此身份证号码已登记在“{address}”的{name}名下{others}。可能是同一人，请核实后再保存；系统不会自动合并。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="539" />
+        <location filename="../../gridclient/ui/resident_form.py" line="566"/>
         <source>Enter the name.</source>
         <translation>请填写姓名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="543" />
+        <location filename="../../gridclient/ui/resident_form.py" line="570"/>
         <source>Choose the relation to the head of household.</source>
         <translation>请选择与户主的关系。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/resident_form.py" line="568" />
-        <source>Guardian's phone: {problem}</source>
+        <location filename="../../gridclient/ui/resident_form.py" line="595"/>
+        <source>Guardian&apos;s phone: {problem}</source>
         <translation>监护人电话：{problem}</translation>
     </message>
 </context>
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../gridclient/ui/search.py" line="30" />
+        <location filename="../../gridclient/ui/search.py" line="30"/>
         <source>Search name, ID number (or its last digits), phone, address, pinyin (Ctrl+F)</source>
         <translation>搜索姓名、身份证号（或末几位）、电话、地址、拼音首字母 (Ctrl+F)</translation>
     </message>
@@ -3037,40 +3140,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="782" />
-        <source>%n conflict(s), &lt;a href='conflicts'&gt;click to review&lt;/a&gt;</source>
+        <location filename="../../gridclient/ui/conflicts.py" line="820"/>
+        <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
-            <numerusform>有 %n 项冲突，&lt;a href='conflicts'&gt;点击查看&lt;/a&gt;</numerusform>
+            <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="785" />
+        <location filename="../../gridclient/ui/conflicts.py" line="823"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="790" />
+        <location filename="../../gridclient/ui/conflicts.py" line="828"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="794" />
-        <source>&lt;a href='conflicts'&gt;Choose what to do&lt;/a&gt;</source>
-        <translation>&lt;a href='conflicts'&gt;选择处理方式&lt;/a&gt;</translation>
+        <location filename="../../gridclient/ui/conflicts.py" line="832"/>
+        <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
+        <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="797" />
+        <location filename="../../gridclient/ui/conflicts.py" line="835"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="801" />
+        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -3078,23 +3181,23 @@
 <context>
     <name>UserGuideWindow</name>
     <message>
-        <location filename="../../gridclient/ui/help.py" line="63" />
+        <location filename="../../gridclient/ui/help.py" line="64"/>
         <source>User guide — GridClient</source>
         <extracomment>Screenshots wider than this are shown scaled down (they are 1366 px wide).</extracomment>
         <translation>用户指南 — 网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/help.py" line="70" />
+        <location filename="../../gridclient/ui/help.py" line="71"/>
         <source>Find in the guide (Ctrl+F)</source>
         <translation>在指南中查找（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/help.py" line="73" />
+        <location filename="../../gridclient/ui/help.py" line="74"/>
         <source>Find next</source>
         <translation>查找下一个</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/help.py" line="97" />
+        <location filename="../../gridclient/ui/help.py" line="98"/>
         <source>The user guide could not be found ({path}). The installation may be incomplete: ask your IT contact.</source>
         <translation>找不到用户指南（{path}）。安装可能不完整，请联系信息员。</translation>
     </message>
@@ -3102,104 +3205,104 @@
 <context>
     <name>VisitDetailDialog</name>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="94" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="95"/>
         <source>Visit</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="96" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="97"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="115" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="116"/>
         <source>Date and time (Beijing)</source>
         <translation>走访时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="116" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="117"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="117" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="118"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="118" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="119"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="119" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="120"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="120" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="121"/>
         <source>Needs</source>
         <translation>群众诉求</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="121" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="122"/>
         <source>Follow-up</source>
         <translation>后续跟进</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="122" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="123"/>
         <source>Received by the server</source>
         <translation>服务器接收时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="128" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="129"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="131" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="132"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="133" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="134"/>
         <source>Saved visits are never changed: a correction is saved as a new record</source>
         <translation>已保存的走访记录不会被改动：更正将另存为一条新记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="137" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="138"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="161" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="162"/>
         <source>Visit not found</source>
         <translation>找不到该走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="168" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="169"/>
         <source>Visit: {address}</source>
         <translation>走访：{address}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="177" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="178"/>
         <source>Not synced yet</source>
         <translation>尚未同步</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/visit_detail.py" line="184" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="185"/>
         <source>Corrected %n time(s); the original was recorded on {when}.</source>
         <translation>
             <numerusform>已更正 %n 次；原记录的走访时间为 {when}。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="199" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="200"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_detail.py" line="222" />
+        <location filename="../../gridclient/ui/visit_detail.py" line="223"/>
         <source>Saved: the correction is kept with the visit.</source>
         <translation>已保存：更正已随该走访记录保存。</translation>
     </message>
@@ -3207,117 +3310,117 @@
 <context>
     <name>VisitDialog</name>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="93" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="94"/>
         <source>Record visit</source>
         <translation>登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="93" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="94"/>
         <source>Correct visit</source>
         <translation>更正走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="97" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="98"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="101" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="102"/>
         <source>What was talked about or seen</source>
         <translation>走访时了解、看到的情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="116" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="117"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="118" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="119"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="119" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="120"/>
         <source>Date and time (Beijing)</source>
         <translation>走访时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="120" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="121"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="121" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="122"/>
         <source>Needs</source>
         <translation>群众诉求</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="122" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="123"/>
         <source>Follow-up</source>
         <translation>后续跟进</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="123" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="124"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="125" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="126"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>保存（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="129" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="130"/>
         <source>Save and next household</source>
         <translation>保存并走访下一户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="132" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="133"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="182" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="183"/>
         <source>Household not found</source>
         <translation>找不到该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="184" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="185"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="188" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="189"/>
         <source>Visit: {address}</source>
         <translation>走访：{address}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="194" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="195"/>
         <source>Correct the visit of {when}: {address}</source>
         <translation>更正 {when} 的走访：{address}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="231" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="232"/>
         <source>Discard visit</source>
         <translation>放弃走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="231" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="232"/>
         <source>Discard what you typed for this visit?</source>
         <translation>确定放弃本次走访已填写的内容吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="246" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="247"/>
         <source>Enter what the visit was about.</source>
         <translation>请填写走访内容。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="272" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="273"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/visit_dialog.py" line="283" />
+        <location filename="../../gridclient/ui/visit_dialog.py" line="284"/>
         <source>Nothing was changed; there is no correction to save.</source>
         <translation>内容没有改动，无需保存更正。</translation>
     </message>
@@ -3325,17 +3428,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="293" />
+        <location filename="../../gridclient/ui/list_filters.py" line="319"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="301" />
+        <location filename="../../gridclient/ui/list_filters.py" line="327"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="303" />
+        <location filename="../../gridclient/ui/list_filters.py" line="329"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
@@ -3343,12 +3446,12 @@
 <context>
     <name>_Bar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="163" />
+        <location filename="../../gridclient/ui/list_filters.py" line="163"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="164" />
+        <location filename="../../gridclient/ui/list_filters.py" line="164"/>
         <source>Show the whole list again</source>
         <translation>重新显示全部记录</translation>
     </message>
@@ -3356,49 +3459,49 @@
 <context>
     <name>app</name>
     <message>
-        <location filename="../../gridclient/app.py" line="66" />
+        <location filename="../../gridclient/app.py" line="66"/>
         <source>Unexpected error</source>
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="73" />
+        <location filename="../../gridclient/app.py" line="73"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="119" />
+        <location filename="../../gridclient/app.py" line="119"/>
         <source>GridClient is already running</source>
         <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>网格通已在运行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="120" />
+        <location filename="../../gridclient/app.py" line="120"/>
         <source>GridClient is already using the data directory {path} on this computer. Only one GridClient at a time can use a data directory.</source>
         <translation>网格通正在使用本机的数据目录 {path}。一个数据目录同时只能由一个网格通使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="126" />
+        <location filename="../../gridclient/app.py" line="126"/>
         <source>Its window has been brought to the front: please continue there.</source>
         <translation>已切换到该窗口，请在那里继续。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="130" />
+        <location filename="../../gridclient/app.py" line="130"/>
         <source>Switch to the GridClient window that is already open (see the task bar), or wait until the command using this directory has finished, then try again.</source>
         <translation>请切换到已经打开的网格通窗口（见任务栏），或等使用该目录的命令结束后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="315" />
-        <location filename="../../gridclient/app.py" line="344" />
+        <location filename="../../gridclient/app.py" line="319"/>
+        <location filename="../../gridclient/app.py" line="348"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="312" />
+        <location filename="../../gridclient/app.py" line="316"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="345" />
+        <location filename="../../gridclient/app.py" line="349"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
@@ -3406,246 +3509,246 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="108" />
+        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="109" />
+        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="110" />
+        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="111" />
+        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="112" />
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="113" />
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="114" />
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="115" />
-        <location filename="../../gridclient/ui/conflicts.py" line="281" />
-        <location filename="../../gridclient/ui/conflicts.py" line="612" />
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="650"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116" />
-        <location filename="../../gridclient/ui/conflicts.py" line="613" />
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117" />
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118" />
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Document type</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119" />
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120" />
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121" />
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122" />
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123" />
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124" />
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125" />
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126" />
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127" />
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128" />
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Disability certificate no.</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="131" />
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="132" />
-        <source>Guardian's phone</source>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="133" />
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
         <source>Issuing body</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="134" />
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135" />
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136" />
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137" />
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138" />
+        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139" />
+        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="155" />
+        <location filename="../../gridclient/ui/conflicts.py" line="159"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="181" />
+        <location filename="../../gridclient/ui/conflicts.py" line="185"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="189" />
+        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="201" />
+        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="203" />
+        <location filename="../../gridclient/ui/conflicts.py" line="207"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="270" />
+        <location filename="../../gridclient/ui/conflicts.py" line="274"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="271" />
+        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="284" />
+        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="289" />
+        <location filename="../../gridclient/ui/conflicts.py" line="293"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="291" />
+        <location filename="../../gridclient/ui/conflicts.py" line="295"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="294" />
+        <location filename="../../gridclient/ui/conflicts.py" line="298"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="297" />
-        <location filename="../../gridclient/ui/conflicts.py" line="615" />
+        <location filename="../../gridclient/ui/conflicts.py" line="301"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="617" />
+        <location filename="../../gridclient/ui/conflicts.py" line="655"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="621" />
+        <location filename="../../gridclient/ui/conflicts.py" line="659"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="625" />
-        <source>Server's answer</source>
+        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
+        <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="759" />
+        <location filename="../../gridclient/ui/conflicts.py" line="797"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="761" />
+        <location filename="../../gridclient/ui/conflicts.py" line="799"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="763" />
+        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
@@ -3653,175 +3756,176 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="165" />
+        <location filename="../../gridclient/ui/tables.py" line="170"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="166" />
-        <location filename="../../gridclient/ui/tables.py" line="205" />
-        <location filename="../../gridclient/ui/tables.py" line="227" />
+        <location filename="../../gridclient/ui/tables.py" line="171"/>
+        <location filename="../../gridclient/ui/tables.py" line="210"/>
+        <location filename="../../gridclient/ui/tables.py" line="232"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="167" />
+        <location filename="../../gridclient/ui/tables.py" line="172"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="168" />
+        <location filename="../../gridclient/ui/tables.py" line="173"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="169" />
+        <location filename="../../gridclient/ui/tables.py" line="174"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="170" />
+        <location filename="../../gridclient/ui/tables.py" line="175"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="76" />
+        <location filename="../../gridclient/ui/tables.py" line="81"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="138" />
+        <location filename="../../gridclient/ui/tables.py" line="143"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="199" />
+        <location filename="../../gridclient/ui/tables.py" line="204"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="200" />
+        <location filename="../../gridclient/ui/tables.py" line="205"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="201" />
+        <location filename="../../gridclient/ui/tables.py" line="206"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="202" />
+        <location filename="../../gridclient/ui/tables.py" line="207"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="203" />
+        <location filename="../../gridclient/ui/tables.py" line="208"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="204" />
-        <location filename="../../gridclient/ui/tables.py" line="224" />
+        <location filename="../../gridclient/ui/tables.py" line="209"/>
+        <location filename="../../gridclient/ui/tables.py" line="229"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="206" />
+        <location filename="../../gridclient/ui/tables.py" line="211"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="221" />
+        <location filename="../../gridclient/ui/tables.py" line="226"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="222" />
+        <location filename="../../gridclient/ui/tables.py" line="227"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="223" />
+        <location filename="../../gridclient/ui/tables.py" line="228"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="225" />
+        <location filename="../../gridclient/ui/tables.py" line="230"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="226" />
+        <location filename="../../gridclient/ui/tables.py" line="231"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="242" />
+        <location filename="../../gridclient/ui/tables.py" line="247"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="243" />
+        <location filename="../../gridclient/ui/tables.py" line="248"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="244" />
+        <location filename="../../gridclient/ui/tables.py" line="249"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="245" />
+        <location filename="../../gridclient/ui/tables.py" line="250"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="246" />
+        <location filename="../../gridclient/ui/tables.py" line="251"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="269" />
+        <location filename="../../gridclient/ui/tables.py" line="274"/>
+        <location filename="../../gridclient/ui/tables.py" line="327"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="281" />
+        <location filename="../../gridclient/ui/tables.py" line="286"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="282" />
+        <location filename="../../gridclient/ui/tables.py" line="287"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="283" />
+        <location filename="../../gridclient/ui/tables.py" line="288"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="284" />
+        <location filename="../../gridclient/ui/tables.py" line="289"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="285" />
+        <location filename="../../gridclient/ui/tables.py" line="290"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="286" />
+        <location filename="../../gridclient/ui/tables.py" line="291"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="287" />
+        <location filename="../../gridclient/ui/tables.py" line="292"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="558" />
+        <location filename="../../gridclient/ui/tables.py" line="631"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

@@ -28,7 +28,13 @@ from tests.unit.reports.pdftext import pdf_text, squeeze
 REPORTS_WITH_A_PERIOD = [
     k
     for k in ReportKind
-    if k not in (ReportKind.ROSTER, ReportKind.HOUSEHOLD_ROSTER, ReportKind.ORGANIZATION_ROSTER)
+    if k
+    not in (
+        ReportKind.ROSTER,
+        ReportKind.HOUSEHOLD_ROSTER,
+        ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.MICRO_GRID_ROSTER,
+    )
 ]
 
 
