@@ -68,7 +68,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     try:
         if getattr(args, "locks_data_dir", False):
             from gridclient.config import Paths
-            from gridclient.instance import lock_data_dir
+            from gridclient.datalock import lock_data_dir  # Qt-free
 
             lock = lock_data_dir(Paths.resolve(getattr(args, "data_dir", None)).data_dir)
         return int(handler(args))

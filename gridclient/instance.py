@@ -1,20 +1,20 @@
 """One process per data directory.
 
 Every command that opens a store under a data directory takes ``gridclient.lock`` in
-that directory first (a :class:`QLockFile`, before any store is opened): the window
+that directory first (an operating-system file lock, :mod:`gridclient.datalock`, before
+any store is opened): the window
 (login and demo alike, ``gridclient.app``), ``gridclient sync``, ``status``, ``report``
 and ``import`` (their parsers set ``locks_data_dir``; ``gridclient.__main__`` takes the
-lock before it runs them, so the Qt-free packages never import this module).
+lock before it runs them, with :mod:`gridclient.datalock`: no Qt for a command).
 Two processes on one store would race on its migrations, its integrity check (a live
 store's write-ahead log looks like a crash to the other process, which could move the
 store aside) and its outbox. ``rescue`` (reads a possibly damaged store file, read
 only, and must work when nothing else does), ``self-test`` (a scratch store in a
 temporary directory) and ``diagnostics`` (logs and settings) take no lock.
 
-The lock records the holder's process id and host; a lock left by a process that no
-longer runs (killed, crashed, power cut) is stale and is taken over silently
-(QLockFile's stale-lock detection; the age of a lock never makes it stale: a window may
-stay open for weeks).
+The lock records the holder's process id and host; the kernel lets a lock go when its
+process ends (killed, crashed, power cut), so a file left behind is taken over silently
+(the age of a lock never matters: a window may stay open for weeks).
 
 The window also listens on a local socket named after the data directory (a Unix
 socket or a Windows named pipe, only for this user): a second ``gridclient`` started on
@@ -33,7 +33,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject
+from PySide6.QtCore import QObject
+
+from gridclient.datalock import (
+    ALREADY_RUNNING,
+    LOCK_FILE,
+    InstanceLock,
+    in_use_message,
+    lock_data_dir,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalSocket
@@ -52,76 +60,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-LOCK_FILE = "gridclient.lock"
-#: Exit status when another process has the data directory (BSD's EX_TEMPFAIL).
-ALREADY_RUNNING = 75
 _SHOW = b"show\n"
-
-
-def lock_data_dir(data_dir: Path) -> InstanceLock:
-    """Take ``data_dir``'s lock for a command that opens a store, before it asks for a
-    password; a window or another command holding it ends the command with a Chinese
-    message and exit status 75 (:class:`~gridclient.cli.UserError`)."""
-    from gridclient.cli import UserError
-
-    lock = InstanceLock(data_dir)
-    if not lock.acquire():
-        raise UserError(in_use_message(data_dir), ALREADY_RUNNING)
-    return lock
-
-
-def in_use_message(data_dir: Path) -> str:
-    """For the command line (stderr); the window shows the translated equivalent."""
-    return (
-        f"网格通已经在使用数据目录 {data_dir}（另一个窗口或命令正在运行）。"
-        "同一个数据目录同时只能由一个网格通使用：请切换到已打开的窗口，"
-        "或等该命令结束后再试。"
-    )
-
-
-class InstanceLock:
-    """``gridclient.lock`` in a data directory, held until :meth:`release` (or the end
-    of the process)."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.path = data_dir / LOCK_FILE
-        self._lock = QLockFile(str(self.path))
-        self._lock.setStaleLockTime(0)  # stale only when its process is gone
-
-    def acquire(self) -> bool:
-        """Take the lock; False if a running process holds it. A stale lock (its
-        process is gone) is removed and taken."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        if self._lock.tryLock(0):
-            log.info("data directory lock taken: %s", self.path)
-            return True
-        holder = self.holder()
-        # INFO: a command is refused before its logging starts, and Python would print
-        # a warning on stderr beside the Chinese message; the window logs its own.
-        log.info(
-            "data directory %s is in use by process %s (%s)",
-            self.data_dir,
-            holder[0] if holder else "?",
-            self._lock.error().name,
-        )
-        return False
-
-    def holder(self) -> tuple[int, str, str] | None:
-        """(pid, host, application) of the process holding the lock, if readable."""
-        info = self._lock.getLockInfo()
-        if not isinstance(info, tuple) or len(info) != 3:
-            return None
-        pid, host, app = info
-        return int(pid), str(host), str(app)
-
-    @property
-    def held(self) -> bool:
-        return self._lock.isLocked()
-
-    def release(self) -> None:
-        if self._lock.isLocked():
-            self._lock.unlock()
 
 
 def server_name(data_dir: Path) -> str:

@@ -34,6 +34,8 @@ _REPORT_NAMES = {
     "组织名册": "organizations",
     "micro-grids": "micro-grids",
     "微网格联户名册": "micro-grids",
+    "cadres": "cadres",
+    "包户名册": "cadres",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
 }
@@ -101,6 +103,13 @@ def _state_names() -> list[str]:
     return [f.label for f in EventStateFilter]
 
 
+class _StateNames:
+    """The state filters' names, for a help text (``%`` formats it when shown)."""
+
+    def __str__(self) -> str:
+        return "、".join(_state_names())
+
+
 def _state(text: str) -> Any:
     from gridclient.reports.data import EventStateFilter
 
@@ -148,11 +157,14 @@ def add_report_commands(subparsers: Any) -> None:
         help="事件台账/统计：只列一本账（意见建议、利益诉求、投诉举报）",
     )
     report.add_argument("--category", help="事件台账/统计：只列一个事项（编码或名称）")
-    report.add_argument(
+    state = report.add_argument(
         "--state",
         type=_state,
-        help="事件台账/统计：按状态（" + "、".join(_state_names()) + "）",
+        help="事件台账/统计：按状态（%(state_names)s）",
     )
+    # Named when help is printed: building the parser must not import the report
+    # module (every command builds it, ``gridclient sync`` too).
+    state.state_names = _StateNames()
     report.add_argument(
         "--overdue",
         action="store_true",

@@ -12,6 +12,7 @@ over visits and households run as SQLAlchemy Core aggregates in the database.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -103,6 +104,7 @@ class ReportKind(StrEnum):
     HOUSEHOLD_ROSTER = "household-roster"
     ORGANIZATION_ROSTER = "organizations"
     MICRO_GRID_ROSTER = "micro-grids"
+    CADRE_ROSTER = "cadres"
     EVENT_STATS = "event-stats"
 
     @property
@@ -118,6 +120,7 @@ _TITLES = {
     ReportKind.HOUSEHOLD_ROSTER: "重点户花名册",
     ReportKind.ORGANIZATION_ROSTER: "组织名册",
     ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
+    ReportKind.CADRE_ROSTER: "包户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
 }
 
@@ -162,6 +165,9 @@ def stored_role(store: Store) -> Role | None:
         return None
 
 
+QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """From ``start`` to ``end``, both dates included, in China Standard Time."""
@@ -185,6 +191,25 @@ class Period:
     @property
     def text(self) -> str:
         return f"{_cn_date(self.start)} 至 {_cn_date(self.end)}"
+
+    @property
+    def whole_name(self) -> str:
+        """2026年9月, 2026年第三季度 or 2026年 when the period is exactly that month,
+        quarter or year (what a report heading names it by); "" for any other range."""
+        start, end = self.start, self.end
+        if start.day != 1:
+            return ""
+        last = date(end.year, end.month, monthrange(end.year, end.month)[1])
+        if end != last or end.year != start.year:
+            return ""
+        months = end.month - start.month + 1
+        if months == 12:
+            return f"{start.year}年"
+        if months == 3 and start.month % 3 == 1:
+            return f"{start.year}年{QUARTER_NAMES[start.month // 3]}"
+        if months == 1:
+            return f"{start.year}年{start.month}月"
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,8 +256,11 @@ class Report:
 
     @property
     def period_text(self) -> str:
+        """The dates, and the month, quarter or year they make: 2026年7月1日 至
+        2026年9月30日（2026年第三季度）."""
         if self.period is not None:
-            return self.period.text
+            name = self.period.whole_name
+            return f"{self.period.text}（{name}）" if name else self.period.text
         return f"截至{_cn_date(self.printed_at.astimezone(CST).date())}"
 
     @property
@@ -1691,6 +1719,129 @@ def build_micro_grid_roster(
         )
 
 
+NO_CADRE = "未落实包户干部"
+
+
+def build_cadre_roster(
+    store: Store, area: str, role: Role, *, masked: bool = False, now: datetime | None = None
+) -> Report:
+    """五级五长包户: each 包户干部 with the households he or she answers for (户号, 户主,
+    the household's phone masked unless ``role`` may see numbers or always with
+    ``masked``, members, address, programs), then the households with no cadre yet."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    heads = (
+        select(ResidentRow.household_id, ResidentRow.name, ResidentRow.phone)
+        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
+        .subquery()
+    )
+    sizes = (
+        select(ResidentRow.household_id, func.count().label("members"))
+        .where(ResidentRow.deleted.is_(False))
+        .group_by(ResidentRow.household_id)
+        .subquery()
+    )
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        homes: dict[str, Any] = {}
+        for chunk in chunked(scope.grid_ids):
+            statement = (
+                select(
+                    HouseholdRow.id,
+                    HouseholdRow.grid_id,
+                    HouseholdRow.number,
+                    HouseholdRow.address,
+                    HouseholdRow.phone,
+                    HouseholdRow.tags,
+                    HouseholdRow.cadre,
+                    heads.c.name,
+                    heads.c.phone.label("head_phone"),
+                    sizes.c.members,
+                )
+                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
+                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
+                .where(
+                    HouseholdRow.deleted.is_(False),
+                    HouseholdRow.moved_out_on.is_(None),
+                    HouseholdRow.grid_id.in_(chunk),
+                )
+            )
+            for row in connection.execute(statement):
+                homes.setdefault(row.id, row)
+        by_cadre: dict[str, list[Any]] = defaultdict(list)
+        for home in homes.values():
+            by_cadre[(home.cadre or "").strip() or NO_CADRE].append(home)
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        cadres = sorted((c for c in by_cadre if c != NO_CADRE), key=natural_key)
+        if NO_CADRE in by_cadre:
+            cadres.append(NO_CADRE)
+        rows: list[tuple[Cell, ...]] = []
+        sections: set[int] = set()
+        for cadre in cadres:
+            members = sorted(
+                by_cadre[cadre],
+                key=lambda h: (order.get(h.grid_id, 0), natural_key(h.address), h.number or ""),
+            )
+            people = sum(int(h.members or 0) for h in members)
+            sections.add(len(rows))
+            rows.append(("", f"{cadre}　包{len(members)}户 {people}人", *[""] * 6))
+            for n, h in enumerate(members, start=1):
+                programs = [HouseholdTag(t).label for t in h.tags or () if t in _TAG_CODES]
+                rows.append(
+                    (
+                        n,
+                        h.address,
+                        h.number or "",
+                        h.name or "",
+                        _mask_phone(h.phone or h.head_phone or "", full),
+                        int(h.members or 0),
+                        scope.grid_names.get(h.grid_id, ""),
+                        "、".join(programs),
+                    )
+                )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("住址", 24),
+            Column("户号", 10),
+            Column("户主", 7),
+            Column("联系电话", 12),
+            Column("人口", 4, numeric=True),
+            Column("网格", 10),
+            Column("类别", 14),
+        )
+        named = len(cadres) - (NO_CADRE in by_cadre)
+        without = len(by_cadre.get(NO_CADRE, ()))
+        summary = (
+            f"{named} 名包户干部包联 {len(homes) - without} 户；尚未落实包户干部的 {without} 户。",
+        )
+        return Report(
+            kind=ReportKind.CADRE_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            columns=columns,
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(homes)}户",
+                "",
+                "",
+                "",
+                sum(int(h.members or 0) for h in homes.values()),
+                "",
+                "",
+            ),
+            summary=summary,
+            notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
+            section_rows=frozenset(sections),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+        )
+
+
+_TAG_CODES = frozenset(t.value for t in HouseholdTag)
+
+
 # ------------------------------------------------------------------------ dispatch
 
 
@@ -1720,6 +1871,8 @@ def build_report(
         return build_event_ledger(store, area, period, which=which, now=now)
     if kind is ReportKind.EVENT_STATS:
         return build_event_stats(store, area, period, which=which, now=now)
+    if kind is ReportKind.CADRE_ROSTER:
+        return build_cadre_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.MICRO_GRID_ROSTER:
         return build_micro_grid_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.ORGANIZATION_ROSTER:

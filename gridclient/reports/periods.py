@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 from enum import StrEnum
 
-from gridclient.reports.data import Period
+from gridclient.reports.data import QUARTER_NAMES, Period
 
 __all__ = [
     "PeriodKind",
@@ -24,7 +24,6 @@ __all__ = [
     "year_period",
 ]
 
-QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
 

@@ -11,27 +11,41 @@ the event or any of its actions is written, and every row when the catalog is; a
 holiday calendar deletes every row too (``CatalogRepository.save_calendar``: working-day
 deadlines move), so a row is current or missing. :func:`fill_missing` derives the
 missing ones; it runs in the transaction of every local write (``Store.unit_of_work``),
-of every pulled page (the sync engine) and of a catalog or calendar update, and
-:func:`ensure` runs it before the events list is queried (the first query after the
-upgrade derives every event once).
+of a catalog or calendar update and of the pull's last page group (once the pull has
+caught up: a first pull derives each event once, not again each time more of its steps
+arrive; a pull stopped before that leaves the rows missing), and :func:`ensure` runs it
+before the events list is queried (the first query after the upgrade, or after a stopped
+pull, derives what is missing).
+
+The fold reads a few columns with Core (:func:`_fold_inputs`), not whole records: the
+events and actions it builds carry only what ``event_status`` reads, which
+``tests/unit/storage/test_eventstate_fold.py`` checks against the full records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from gridclient.storage.chunks import chunked
 from gridclient.storage.engine import read_session, write_session
-from gridclient.storage.models import EventRow, EventStatusRow
+from gridclient.storage.models import EventActionRow, EventRow, EventStatusRow
 from gridclient.storage.repositories import Repositories
 from gridcore.domain.catalog import EventCatalog
 from gridcore.domain.entities import Event, EventAction
-from gridcore.domain.enums import EventState
+from gridcore.domain.enums import (
+    EventActionKind,
+    EventState,
+    Ledger,
+    LimitKind,
+    Role,
+    Satisfaction,
+    Urgency,
+)
 from gridcore.domain.workflow import derive_state, event_status
 
 __all__ = ["derive", "ensure", "fill_missing", "missing_ids"]
@@ -79,13 +93,86 @@ def missing_ids(session: Session) -> list[str]:
     return list(session.scalars(statement))
 
 
-def _derive_many(repos: Repositories, ids: Iterable[str]) -> list[dict[str, Any]]:
-    catalog = repos.catalog.load()
+_STATUS_TABLE = cast(Table, EventStatusRow.__table__)
+_EVENT_COLUMNS = (
+    EventRow.id,
+    EventRow.category_code,
+    EventRow.ledger,
+    EventRow.urgency,
+    EventRow.reported_at,
+    EventRow.time_limit_days,
+    EventRow.time_limit_hours,
+    EventRow.limit_kind,
+)
+_ACTION_COLUMNS = (
+    EventActionRow.event_id,
+    EventActionRow.id,
+    EventActionRow.kind,
+    EventActionRow.actor_role,
+    EventActionRow.satisfaction,
+    EventActionRow.at,
+    EventActionRow.server_at,
+)
+
+
+def _fold_inputs(
+    session: Session, ids: list[str]
+) -> tuple[dict[str, Event], dict[str, list[EventAction]]]:
+    """The events of ``ids`` and their live actions with only what the fold reads (the
+    columns above; every other field keeps its default), from two Core queries: no
+    whole-row decode and no ORM objects. ``test_eventstate`` checks that this derives
+    what the full records derive."""
+    ledgers = {m.value: m for m in Ledger}
+    urgencies = {m.value: m for m in Urgency}
+    limit_kinds = {m.value: m for m in LimitKind}
+    kinds = {m.value: m for m in EventActionKind}
+    roles = {m.value: m for m in Role}
+    ratings = {m.value: m for m in Satisfaction}
+    events: dict[str, Event] = {}
+    connection = session.connection()  # Core rows: no ORM result processing
+    for row in connection.execute(select(*_EVENT_COLUMNS).where(EventRow.id.in_(ids))):
+        event_id, category, ledger, urgency, reported_at, days, hours, counted = row
+        events[event_id] = Event(
+            id=event_id,
+            grid_id="",
+            category_code=category,
+            ledger=ledgers[ledger],
+            urgency=urgencies[urgency],
+            title="",
+            reporter="",
+            reported_at=reported_at,
+            time_limit_days=days,
+            time_limit_hours=hours,
+            limit_kind=limit_kinds[counted],
+        )
+    actions: dict[str, list[EventAction]] = {event_id: [] for event_id in events}
+    statement = select(*_ACTION_COLUMNS).where(
+        EventActionRow.event_id.in_(ids), EventActionRow.deleted.is_(False)
+    )
+    for step in connection.execute(statement):
+        event_id, action_id, kind, role, rating, at, server_at = step
+        if event_id in actions:
+            actions[event_id].append(
+                EventAction(
+                    id=action_id,
+                    event_id=event_id,
+                    kind=kinds[kind],
+                    actor="",
+                    actor_role=roles[role],
+                    at=at,
+                    satisfaction=None if rating is None else ratings[rating],
+                    server_at=server_at,
+                )
+            )
+    return events, actions
+
+
+def _derive_many(session: Session, ids: Iterable[str]) -> list[dict[str, Any]]:
+    catalog = Repositories(session).catalog.load()
     rows: list[dict[str, Any]] = []
     for chunk in chunked(ids):  # a few hundred events and their actions in memory at once
-        events = repos.records.get_many(Event, chunk)
-        actions = repos.records.actions_of_events(chunk)
-        rows.extend(derive(events[i], actions[i], catalog) for i in chunk if i in events)
+        events, actions = _fold_inputs(session, chunk)
+        rows.extend(derive(event, actions[event.id], catalog) for event in events.values())
     return rows
 
 
@@ -94,9 +181,9 @@ def fill_missing(session: Session) -> int:
     ids = missing_ids(session)
     if not ids:
         return 0
-    rows = _derive_many(Repositories(session), ids)
+    rows = _derive_many(session, ids)
     if rows:
-        session.execute(insert(EventStatusRow), rows)
+        session.connection().execute(insert(_STATUS_TABLE), rows)
     return len(rows)
 
 

@@ -136,7 +136,7 @@ class AreaRow(RecordRow):
 class HouseholdRow(RecordRow):
     __tablename__ = "households"
     # "A live household" answered from the index alone: the visits list asks it once per
-    # visit (migration 0011).
+    # visit (migration 0012).
     __table_args__ = (Index("ix_households_live", "id", "deleted", "moved_out_on"),)
 
     grid_id: Mapped[str] = mapped_column(String, index=True)
@@ -146,6 +146,7 @@ class HouseholdRow(RecordRow):
     phone: Mapped[str] = mapped_column(String)
     tags: Mapped[list[str]]
     notes: Mapped[str] = mapped_column(Text)
+    cadre: Mapped[str] = mapped_column(Text, default="")
     moved_out_on: Mapped[date | None]
     moved_to: Mapped[str] = mapped_column(Text, default="")
     removal_reason: Mapped[str] = mapped_column(Text, default="")
@@ -238,7 +239,7 @@ class EventRow(RecordRow):
 
 # The lists' order (newest first, then id) with what their id queries read, so a list is
 # one index walk with no sort and its first rows come from the first entries (migration
-# 0011). The events one also serves every range on ``reported_at``.
+# 0012). The events one also serves every range on ``reported_at``.
 Index(
     "ix_visits_list_order",
     VisitRow.visited_at.desc(),

@@ -50,7 +50,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from gridclient.storage import eventstate, keys
+from gridclient.storage import eventstate, indexes, keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
     DiskFull,
@@ -587,7 +587,8 @@ class Store:
 
     def _ensure_device(self, *, username: str = "", server_url: str = "") -> str:
         """The device id is made once per store, with the op sequence it numbers. The
-        same transaction marks the store open (not cleanly shut down)."""
+        same transaction marks the store open (not cleanly shut down) and builds the
+        indexes a killed first pull left out (:mod:`gridclient.storage.indexes`)."""
         with session_scope(self._engine, write=True) as session:
             repos = Repositories(session)
             device_id = repos.sync_state.get(SyncKey.DEVICE_ID)
@@ -600,6 +601,9 @@ class Store:
                 if server_url:
                     repos.sync_state.set(SyncKey.SERVER_URL, server_url)
             repos.sync_state.set(SyncKey.CLEAN_SHUTDOWN, False)
+            # A first pull killed before it caught up left the record tables without
+            # their secondary indexes: built here, before anything reads the store.
+            indexes.restore(session.connection())
             return device_id
 
     def change_password(self, old: str, new: str) -> None:

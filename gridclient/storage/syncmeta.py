@@ -79,6 +79,9 @@ class SyncKey(StrEnum):
     CLEAN_SHUTDOWN = "clean_shutdown"
     """False while a session has the store open, true once it closed cleanly; the
     store's integrity check runs when it is not true (see ``Store.open``)."""
+    INDEXES_DEFERRED = "indexes_deferred"
+    """True while the record tables' secondary indexes are left out for a first full
+    download (see :mod:`gridclient.storage.indexes`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,15 +11,13 @@ instead of a crash. The token itself never appears in an error, a detail or a lo
 from __future__ import annotations
 
 import logging
-from typing import Protocol
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+from typing import TYPE_CHECKING, Protocol
 
 from gridclient.sync.errors import CredentialStoreUnavailable
 from gridclient.sync.transport import normalise_server_url
+
+if TYPE_CHECKING:  # keyring is imported where it is used: a headless sync never needs it
+    from keyring.backend import KeyringBackend
 
 __all__ = [
     "InsecureKeyring",
@@ -72,6 +70,8 @@ def insecure_reason(backend: KeyringBackend) -> str | None:
     whose priority says it is not recommended (below 1: keyring's convention for "works,
     but not secure"). A chain is refused when any of its members is, since it falls
     through to the next member when the first fails."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, chainer.ChainerBackend):
         for member in backend.backends:
             reason = insecure_reason(member)
@@ -98,6 +98,8 @@ def insecure_reason(backend: KeyringBackend) -> str | None:
 def _usable(backend: KeyringBackend) -> bool:
     """``null`` drops what it is given and ``fail`` raises: neither keeps a token; an
     insecure backend (:func:`insecure_reason`) must not."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, chainer.ChainerBackend):
         return any(_usable(b) for b in backend.backends) and insecure_reason(backend) is None
     if isinstance(backend, null.Keyring | fail.Keyring):
@@ -107,6 +109,9 @@ def _usable(backend: KeyringBackend) -> bool:
 
 def describe_backend(backend: KeyringBackend | None = None) -> str:
     """Which keyring backend is active, for the self-test and support requests."""
+    import keyring
+    from keyring.backends import chainer
+
     try:
         active = backend if backend is not None else keyring.get_keyring()
     except Exception as exc:  # backends fail with their own types while loading
@@ -137,6 +142,8 @@ class KeyringTokenStore:
     def _keyring(self) -> KeyringBackend:
         if self._backend is None:
             try:
+                import keyring
+
                 self._backend = keyring.get_keyring()
             except Exception as exc:  # backends fail with their own types while loading
                 raise CredentialStoreUnavailable(
@@ -180,10 +187,12 @@ class KeyringTokenStore:
 
     def delete(self, server: str, username: str) -> None:
         """Idempotent: deleting a token that is not there is not an error."""
+        from keyring.errors import PasswordDeleteError
+
         backend = self._keyring()
         try:
             backend.delete_password(service_name(server), username)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return
         except Exception as exc:  # see module docstring: never crash on a keyring
             raise self._unavailable("delete", exc) from None

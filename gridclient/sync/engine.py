@@ -55,7 +55,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from gridclient.storage import eventstate
+from gridclient.storage import eventstate, indexes
 from gridclient.storage.bulk import (
     any_held,
     apply_fields,
@@ -472,11 +472,19 @@ class SyncEngine:
         :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`. So a transaction never waits for
         the network, and a person's save waits at most about half a second for it. The
         cursor is saved with each page, inside the transaction, so a crash or a cancel
-        loses at most the uncommitted group, and the next run pulls it again."""
+        loses at most the uncommitted group, and the next run pulls it again.
+
+        Work that only the finished pull needs waits for the group of its last page: the
+        events' derived states (:mod:`gridclient.storage.eventstate`: rows missing until
+        then, never stale) and, for a first pull into an empty store, the record tables'
+        secondary indexes (:mod:`gridclient.storage.indexes`: dropped with a mark before
+        the first page, built with the last; ``Store.open`` builds them after a kill)."""
         with self.store.read() as repos:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
+        if not cursor:  # a first pull into an empty store: its indexes are built at the end
+            self.store.writer.run(self._defer_indexes)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
             pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
             try:
@@ -496,6 +504,10 @@ class SyncEngine:
                     # Let the request in flight end (bounded by the read timeout) before
                     # the run returns, so no thread outlives it; its outcome is dropped.
                     pending.exception()
+
+    def _defer_indexes(self) -> None:
+        with write_connection(self.store.engine) as connection:
+            indexes.defer(connection)
 
     def _next(self, pool: ThreadPoolExecutor, page: PullPage) -> Future[PullPage] | None:
         """The request for the page after ``page``, sent at once (unless cancelled)."""
@@ -528,9 +540,19 @@ class SyncEngine:
                     or records >= GROUP_RECORDS
                     or self.cancel.is_set()
                 ):
-                    # The derived states of the events this group touched, once per group
-                    # (not per page: an event's steps often arrive pages after it).
-                    _fill_event_states(connection)
+                    if not page.more:
+                        # The indexes a first pull left out, built from the full tables
+                        # (before the event states, whose queries use them).
+                        indexes.restore(connection)
+                        # The derived states of the events the pull touched, once it has
+                        # caught up (not per page or group: an event's steps often arrive
+                        # pages after it, and a first pull would derive most events many
+                        # times). Until then their rows are missing, which is the store's
+                        # "derive again" mark (triggers drop a row in the transaction that
+                        # writes its event or actions): a kill or a stop in between leaves
+                        # them missing, and the events list (``eventstate.ensure``) or the
+                        # next pull's last group derives them.
+                        _fill_event_states(connection)
                     return page
                 page = following.result()
                 pending[0] = self._next(pool, page)

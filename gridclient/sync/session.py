@@ -44,7 +44,6 @@ from pathlib import Path
 from gridclient.storage import keys
 from gridclient.storage.errors import KeyFileError, PreviousPasswordNeeded, WrongPassword
 from gridclient.storage.keys import key_file_for
-from gridclient.storage.migrate import BACKUP_DIR_NAME
 from gridclient.storage.store import SIDE_FILES, Store, store_path
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.credentials import TokenStore
@@ -182,6 +181,8 @@ def _copies(path: Path) -> list[Path]:
     """Files that hold this store's data or key besides the store itself: migration
     backups (``backups/<stem>.rev-…``) and stores moved aside (``<name>.<label>-…``)."""
     found = [p for p in path.parent.glob(f"{path.name}.*") if p.is_file()]
+    from gridclient.storage.migrate import BACKUP_DIR_NAME  # Alembic: only when needed
+
     backups = path.parent / BACKUP_DIR_NAME
     if backups.is_dir():
         found += [p for p in backups.glob(f"{path.stem}.rev-*") if p.is_file()]

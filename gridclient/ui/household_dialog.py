@@ -18,10 +18,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from gridclient.storage.lookups import GridChoice, Lookups
 from gridclient.storage.repositories import EventHistory, Repositories
+from gridclient.storage.syncmeta import SyncKey, directory_names
 from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.conflicts import ConflictsDialog, SyncBanner
@@ -99,6 +101,11 @@ def _event_rows(histories: list[EventHistory], catalog: EventCatalog) -> list[Ev
             status = None
         rows.append(EventRow(history, name or event.category_code, status))
     return rows
+
+
+def _cadre_names(repos: Repositories) -> list[str]:
+    """The names of the users this laptop's directory holds, for the 包户干部 field."""
+    return sorted(set(directory_names(repos.sync_state.get(SyncKey.DIRECTORY)).values()))
 
 
 def load_household(
@@ -193,6 +200,16 @@ class HouseholdDialog(QDialog):
         self.grid_combo.currentIndexChanged.connect(self._grid_changed)
         self.move_note = InlineMessage(warning=True)
         self.micro_combo = QComboBox()
+        # 五级五长包户: who answers for this household; the completer offers the names
+        # of the users this laptop knows (any name and post may be typed).
+        self.cadre_edit = QLineEdit()
+        self.cadre_edit.setPlaceholderText(self.tr("Name and post, e.g. 村支书 张建国"))
+        self.ctx.read(
+            lambda repos: sorted(
+                set(directory_names(repos.sync_state.get(SyncKey.DIRECTORY)).values())
+            ),
+            self._set_cadre_names,
+        )
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(60)
@@ -213,6 +230,7 @@ class HouseholdDialog(QDialog):
         form.addRow(self.tr("Grid"), self.grid_combo)
         form.addRow("", self.move_note)
         form.addRow(self.tr("Micro-grid"), self.micro_combo)
+        form.addRow(self.tr("Cadre in charge"), self.cadre_edit)
         form.addRow(self.tr("Notes"), self.notes_edit)
 
         # -- members --
@@ -415,6 +433,7 @@ class HouseholdDialog(QDialog):
             for tag, box in self.tag_boxes.items():
                 box.setChecked(tag in household.tags)
             self.notes_edit.setPlainText(household.notes)
+            self.cadre_edit.setText(household.cadre)
         else:
             self.heading.setText(self.tr("New household · {grid}").format(grid=data.grid_name))
         self._residents = _head_first(data.residents)
@@ -679,7 +698,13 @@ class HouseholdDialog(QDialog):
             micro_grid_id=micro if isinstance(micro, str) else None,
             tags=frozenset(t for t, box in self.tag_boxes.items() if box.isChecked()),
             notes=self.notes_edit.toPlainText().strip(),
+            cadre=self.cadre_edit.text().strip(),
         )
+
+    def _set_cadre_names(self, names: list[str]) -> None:
+        completer = QCompleter(names, self.cadre_edit)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.cadre_edit.setCompleter(completer)
 
     def save(self) -> None:
         if not self._loaded:

@@ -172,6 +172,7 @@ _ROSTERS = frozenset(
         ReportKind.HOUSEHOLD_ROSTER,
         ReportKind.ORGANIZATION_ROSTER,
         ReportKind.MICRO_GRID_ROSTER,
+        ReportKind.CADRE_ROSTER,
     }
 )
 """Lists as of the day they are printed (no period); the only reports with numbers."""

@@ -86,6 +86,9 @@ class Household(Record):
     phone: str = field(default="", repr=False)
     tags: frozenset[HouseholdTag] = frozenset()
     notes: str = ""
+    cadre: str = ""
+    """包户干部 (五级五长包户): the cadre answerable for this household, as written —
+    name and post, e.g. 村支书 张建国."""
     moved_out_on: date | None = None
     """迁出: the day the household left the grid. It then drops out of the lists,
     figures and rosters; its record and history stay."""

@@ -127,6 +127,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "moved_out_on": "迁出日期",
     "moved_to": "迁往地",
     "removal_reason": "删除原因",
+    "cadre": "包户干部",
     "household_id": "所属住户",
     "id_number": "身份证号",
     "id_type": "证件类型",

@@ -476,64 +476,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="851"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="856"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="857"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="858"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="859"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="884"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="863"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="888"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="867"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="892"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="872"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="873"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="879"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="904"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -960,270 +960,280 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="179"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="179"/>
         <source>Household details</source>
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="200"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <source>Name and post, e.g. 村支书 张建国</source>
+        <translation>姓名和职务，如 村支书 张建国</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="217"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="208"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="211"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="215"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="232"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="216"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
+        <source>Cadre in charge</source>
+        <translation>包户干部</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="229"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="231"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="560"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="579"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="265"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="268"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="292"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="277"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="278"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="279"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="316"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="302"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="324"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="309"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="327"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="329"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="340"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="357"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="392"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="428"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="419"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="438"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="426"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="445"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="456"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="475"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="469"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="488"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="558"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="577"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="593"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="594"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="613"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="656"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="675"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="689"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="714"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -2248,38 +2258,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="799"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="816"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="807"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="832"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="810"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="811"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="836"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="817"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="842"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="849"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -2614,302 +2624,302 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="218"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="219"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="221"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="222"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="234"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="345"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="346"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="259"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="232"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="233"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="243"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="261"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="274"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="290"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="290"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="291"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="291"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="294"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="336"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="337"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="346"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="347"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="347"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="348"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="348"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="349"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="362"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="362"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="363"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="363"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="395"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="396"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="460"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="461"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="471"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="472"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="538"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="539"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="543"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="546"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="651"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="652"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="658"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="659"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="664"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="665"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="682"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="683"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="766"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="767"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="776"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="777"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="781"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="782"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="802"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="803"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="802"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="803"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="812"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="813"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="817"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="818"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="822"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="822"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="834"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="835"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="839"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="840"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="849"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="850"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="853"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="854"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="856"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="877"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="986"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="987"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="997"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="998"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -3756,176 +3766,176 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="170"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="171"/>
-        <location filename="../../gridclient/ui/tables.py" line="210"/>
-        <location filename="../../gridclient/ui/tables.py" line="232"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
+        <location filename="../../gridclient/ui/tables.py" line="205"/>
+        <location filename="../../gridclient/ui/tables.py" line="227"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="172"/>
+        <location filename="../../gridclient/ui/tables.py" line="167"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="173"/>
+        <location filename="../../gridclient/ui/tables.py" line="168"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="174"/>
+        <location filename="../../gridclient/ui/tables.py" line="169"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="175"/>
+        <location filename="../../gridclient/ui/tables.py" line="170"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="81"/>
+        <location filename="../../gridclient/ui/tables.py" line="76"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="143"/>
+        <location filename="../../gridclient/ui/tables.py" line="138"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="204"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="205"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="206"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="207"/>
+        <location filename="../../gridclient/ui/tables.py" line="202"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="208"/>
+        <location filename="../../gridclient/ui/tables.py" line="203"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="209"/>
-        <location filename="../../gridclient/ui/tables.py" line="229"/>
+        <location filename="../../gridclient/ui/tables.py" line="204"/>
+        <location filename="../../gridclient/ui/tables.py" line="224"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="211"/>
+        <location filename="../../gridclient/ui/tables.py" line="206"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="226"/>
+        <location filename="../../gridclient/ui/tables.py" line="221"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="227"/>
+        <location filename="../../gridclient/ui/tables.py" line="222"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="228"/>
+        <location filename="../../gridclient/ui/tables.py" line="223"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="230"/>
+        <location filename="../../gridclient/ui/tables.py" line="225"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="231"/>
+        <location filename="../../gridclient/ui/tables.py" line="226"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="247"/>
+        <location filename="../../gridclient/ui/tables.py" line="242"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="248"/>
+        <location filename="../../gridclient/ui/tables.py" line="243"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="249"/>
+        <location filename="../../gridclient/ui/tables.py" line="244"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="250"/>
+        <location filename="../../gridclient/ui/tables.py" line="245"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="251"/>
+        <location filename="../../gridclient/ui/tables.py" line="246"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="274"/>
-        <location filename="../../gridclient/ui/tables.py" line="327"/>
+        <location filename="../../gridclient/ui/tables.py" line="269"/>
+        <location filename="../../gridclient/ui/tables.py" line="322"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="286"/>
+        <location filename="../../gridclient/ui/tables.py" line="281"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="287"/>
+        <location filename="../../gridclient/ui/tables.py" line="282"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="288"/>
+        <location filename="../../gridclient/ui/tables.py" line="283"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="289"/>
+        <location filename="../../gridclient/ui/tables.py" line="284"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="290"/>
+        <location filename="../../gridclient/ui/tables.py" line="285"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="291"/>
+        <location filename="../../gridclient/ui/tables.py" line="286"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="292"/>
+        <location filename="../../gridclient/ui/tables.py" line="287"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="631"/>
+        <location filename="../../gridclient/ui/tables.py" line="626"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

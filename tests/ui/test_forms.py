@@ -192,6 +192,24 @@ def test_a_foreign_resident_is_added_with_a_passport(qtbot, ctx, household_id) -
     assert anna.id_type is IdDocumentType.PASSPORT and anna.name == "Anna Müller"
 
 
+def test_the_cadre_in_charge_of_a_household(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    """五级五长包户: the 包户干部 is typed (the directory's names are offered) and saved as
+    an ordinary edit of the household."""
+    dialog = open_household(qtbot, ctx, household_id)
+    completer = dialog.cadre_edit.completer()
+    assert completer is not None and completer.model().rowCount() > 0  # the demo's users
+    type_text(qtbot, dialog.cadre_edit, "村支书 张建华")
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    with ctx.store.read() as repos:
+        home = repos.records.get(Household, household_id)
+    assert home is not None and home.cadre == "村支书 张建华"
+    ops = ops_for(ctx, EntityKind.HOUSEHOLD, household_id)
+    assert ops[-1].changes["cadre"] == ("", "村支书 张建华")
+    again = open_household(qtbot, ctx, household_id)
+    assert again.cadre_edit.text() == "村支书 张建华"
+
+
 def test_typed_birth_date_that_disagrees_is_flagged(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
     dialog = open_household(qtbot, ctx, household_id)
     form = add_member(qtbot, dialog)

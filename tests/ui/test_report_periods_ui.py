@@ -34,6 +34,7 @@ REPORTS_WITH_A_PERIOD = [
         ReportKind.HOUSEHOLD_ROSTER,
         ReportKind.ORGANIZATION_ROSTER,
         ReportKind.MICRO_GRID_ROSTER,
+        ReportKind.CADRE_ROSTER,
     )
 ]
 

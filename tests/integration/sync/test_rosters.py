@@ -239,3 +239,27 @@ def test_an_organization_added_on_a_laptop_is_on_the_township_roster(
         uow.delete(EntityKind.ORGANIZATION, committee.id)
     assert w1.sync().ok and t1.sync().ok
     assert committee.id not in OrganizationQueries(t1.store.engine).organization_ids(AreaFilter())
+
+
+def test_a_cadre_set_on_a_laptop_heads_the_township_cadre_roster(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """五级五长包户 across laptop and server: the 包户干部 written on w1 reaches the
+    township laptop, whose 包户名册 lists the household under that cadre."""
+    import dataclasses
+
+    from gridclient.reports.data import build_cadre_roster
+
+    w1, t1 = laptops["w1"], laptops["t1"]
+    home = w1.new_household(world.areas["G1"], address="包联路1号", number="0101")
+    assert w1.sync().ok
+    with w1.store.unit_of_work(actor="w1") as uow:
+        stored = uow.repos.records.get(type(home), home.id)
+        assert stored is not None
+        uow.update(dataclasses.replace(stored, cadre="村支书 张建华"))
+    assert w1.sync().ok and t1.sync().ok
+    report = build_cadre_roster(t1.store, TOWNSHIP, Role.TOWNSHIP)
+    titles = [report.rows[i][1] for i in sorted(report.section_rows)]
+    assert titles[0].startswith("村支书 张建华　包1户")
+    first = min(report.section_rows)
+    assert report.rows[first + 1][1] == "包联路1号"

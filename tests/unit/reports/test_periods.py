@@ -11,11 +11,13 @@ from gridclient.reports.periods import (
     PeriodKind,
     containing,
     file_label,
+    month_period,
     parse_month,
     parse_quarter,
     parse_year,
     period_name,
     quarter_period,
+    year_period,
 )
 
 
@@ -66,3 +68,14 @@ def test_parsing() -> None:
     ):
         with pytest.raises(ValueError):
             parse(bad)
+
+
+def test_a_report_heading_names_a_whole_month_quarter_or_year() -> None:
+    assert month_period(2026, 9).whole_name == "2026年9月"
+    assert month_period(2024, 2).whole_name == "2024年2月"
+    assert quarter_period(2026, 3).whole_name == "2026年第三季度"
+    assert quarter_period(2026, 4).whole_name == "2026年第四季度"
+    assert year_period(2026).whole_name == "2026年"
+    assert Period(date(2026, 9, 1), date(2026, 9, 29)).whole_name == ""
+    assert Period(date(2026, 2, 1), date(2026, 4, 30)).whole_name == ""
+    assert Period(date(2025, 12, 1), date(2026, 2, 28)).whole_name == ""
