@@ -101,10 +101,6 @@ class SyncColumnModel(LazyTableModel):
             column = self.sync_column
             self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
-    @property
-    def states_known(self) -> bool:
-        return self._states is not None
-
     def state_of(self, record_id: str) -> HouseholdSyncState:
         return SYNCED if self._states is None else self._states.get(record_id, SYNCED)
 
