@@ -36,7 +36,7 @@ from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.holidays import HolidayError, WorkCalendar
-from gridcore.domain.workflow import IllegalTransition, derive_state, next_state
+from gridcore.domain.workflow import IllegalTransition, check_action, check_source
 from gridcore.protocol import (
     Op,
     OpReason,
@@ -72,7 +72,7 @@ from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
 log = logging.getLogger(__name__)
 
 SERVER_FIELDS = {
-    EntityKind.EVENT_ACTION: frozenset({"server_at"}),
+    EntityKind.EVENT_ACTION: frozenset({"server_at", "final_evaluation"}),
     EntityKind.VISIT: frozenset({"server_at"}),
     EntityKind.EVENT: frozenset({"number"}),
 }
@@ -759,6 +759,11 @@ def _create(
     elif kind is EntityKind.VISIT:
         fields["server_at"] = ctx.now.isoformat()
     elif kind is EntityKind.EVENT:
+        assert isinstance(record, Event)
+        try:
+            check_source(ctx.caller.role, record.source)
+        except IllegalTransition as exc:
+            raise OpRejected("invalid_field", str(exc), "source") from None
         if "time_limit_days" not in values:
             # A client from before terms were kept (or an op it queued then): the terms
             # of the catalog now, said so.
@@ -1481,18 +1486,32 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
         )
     ).all()
     history = [_action(r.id, r.fields) for r in rows]
-    state = derive_state(history) if history else None
+    event_row = _existing(ctx, EntityKind.EVENT, action.event_id, "event_id")
+    event = decode_record(EntityKind.EVENT, event_row.fields, id=event_row.id)
+    assert isinstance(event, Event)
     try:
-        next_state(state, action.kind, caller_role, satisfaction=action.satisfaction)
+        # The same rules the laptop applied before storing the step (gridcore.domain.
+        # workflow): state, role, what the step carries, self-resolvable categories by
+        # the server's catalog, the intake source, an extension past the deadline.
+        check_action(event, history, action, ctx.terms_catalog())
     except IllegalTransition as exc:
         if exc.reason == "role":
             raise OpRejected("role", str(exc), "kind") from None
-        field_name = "satisfaction" if exc.reason == "satisfaction" else "kind"
+        field_name = _TRANSITION_FIELDS.get(exc.reason, "kind")
         raise OpRejected("illegal_transition", str(exc), field_name) from None
     stamps = [a.server_at for a in history if a.server_at is not None]
     if stamps and max(stamps) >= ctx.now:
         return max(stamps) + timedelta(microseconds=1)
     return ctx.now
+
+
+_TRANSITION_FIELDS = {
+    "satisfaction": "satisfaction",
+    "comment": "comment",
+    "assignee": "assignee",
+    "deadline": "deadline",
+}
+"""The field an IllegalTransition's reason points at, for the rejected op's answer."""
 
 
 def _action(record_id: str, fields: Mapping[str, Any]) -> EventAction:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gridclient.cli import DEMO_SERVER, guarded, local_data_options, open_local_store
-from gridcore.domain.enums import Ledger, Role, SpecialGroup
+from gridcore.domain.enums import EventSource, Ledger, Role, SpecialGroup
 
 __all__ = ["add_report_commands"]
 
@@ -97,6 +97,14 @@ def _ledger(text: str) -> Ledger:
     raise argparse.ArgumentTypeError(f"未知的台账：{text}；可选：{choices}")
 
 
+def _source(text: str) -> EventSource:
+    for source in EventSource:
+        if text in (source.value, source.label):
+            return source
+    choices = "、".join(f"{x.label}({x.value})" for x in EventSource)
+    raise argparse.ArgumentTypeError(f"未知的事件来源：{text}；可选：{choices}")
+
+
 def _state_names() -> list[str]:
     from gridclient.reports.data import EventStateFilter
 
@@ -157,6 +165,11 @@ def add_report_commands(subparsers: Any) -> None:
         help="事件台账/统计：只列一本账（意见建议、利益诉求、投诉举报）",
     )
     report.add_argument("--category", help="事件台账/统计：只列一个事项（编码或名称）")
+    report.add_argument(
+        "--source",
+        type=_source,
+        help="事件台账/统计：只列一种来源（" + "、".join(s.label for s in EventSource) + "）",
+    )
     state = report.add_argument(
         "--state",
         type=_state,
@@ -211,9 +224,12 @@ def _run_report(args: argparse.Namespace) -> int:
         category=args.category,
         state=args.state or EventStateFilter.ALL,
         overdue=args.overdue,
+        source=args.source,
     )
     if not which.is_all and kind not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS):
-        raise ValueError("--ledger、--category、--state、--overdue 只用于事件台账和事件办理统计")
+        raise ValueError(
+            "--ledger、--category、--state、--overdue、--source 只用于事件台账和事件办理统计"
+        )
     period = _report_period(args, date.today())
     store = open_local_store(args)
     try:

@@ -49,6 +49,7 @@ from gridcore.domain.enums import (
     DisabilityCategory,
     EntityKind,
     EventActionKind,
+    EventSource,
     EventState,
     Gender,
     HouseholdTag,
@@ -773,6 +774,8 @@ class EventFilter:
     """A category code, or the name an event was reported under."""
     state: EventStateFilter = EventStateFilter.ALL
     overdue: bool = False
+    source: EventSource | None = None
+    """来源: only events taken in by this channel (热线, 来访 …, or 网格员上报)."""
 
     @property
     def is_all(self) -> bool:
@@ -789,11 +792,15 @@ class EventFilter:
             return False
         if not self.state.admits(status.state):
             return False
+        if self.source is not None and event.source is not self.source:
+            return False
         return not self.overdue or status.overdue
 
     def subtitle(self, category_name: str = "") -> str:
         """What the title says after the report's name: 意见建议账, 超期未办结, …"""
         parts = []
+        if self.source is not None:
+            parts.append(f"来源：{self.source.label}")
         if self.ledger is not None:
             parts.append(f"{self.ledger.label}账")
         if self.category is not None:
@@ -828,13 +835,41 @@ class _EventLine:
 _RESULT_KINDS = frozenset(
     {EventActionKind.HANDLE, EventActionKind.FEEDBACK, EventActionKind.SELF_RESOLVE}
 )
-#: Marks the ledger shows, by action kind code (``extend`` only once the workflow has it).
-_MARKS = (("supervise", "督办"), ("extend", "延期"), ("return_visit", "回访"))
+_SENDING = frozenset({EventActionKind.DISPATCH, EventActionKind.REDISPATCH})
+
+
+def _marks(status: EventStatus, kinds: set[str]) -> str:
+    """督办, 延期 (an approved extension), 返工 (rounds after 不满意), 回访."""
+    marks = []
+    if status.supervised:
+        marks.append("督办")
+    if status.extended:
+        marks.append("延期")
+    if status.rework_rounds:
+        marks.append(f"返工{status.rework_rounds}次")
+    if EventActionKind.RETURN_VISIT.value in kinds:
+        marks.append("回访")
+    return "、".join(marks)
+
+
+def _deadline_text(status: EventStatus) -> str:
+    """办理期限: the deadline in force; after an extension the original beside it."""
+    if status.original_deadline is None:
+        return deadline_text(status.deadline)
+    return f"{deadline_text(status.deadline)}（原{deadline_text(status.original_deadline)}）"
+
+
+def _reporter_text(event: Event, names: Mapping[str, str]) -> str:
+    """上报人, with the channel when township staff took the event in (热线, 来访 …)."""
+    name = names.get(event.reporter, event.reporter)
+    if event.source is EventSource.GRID_WORKER:
+        return name
+    return f"{name}（{event.source.label}）"
 
 
 def _handler(actions: Sequence[EventAction]) -> str:
     for action in reversed(actions):
-        if action.kind is EventActionKind.DISPATCH:
+        if action.kind in _SENDING:
             target = action.assignee.strip()
             return "网格员" if target in ("", "grid") else target
         if action.kind is EventActionKind.SELF_RESOLVE:
@@ -892,7 +927,7 @@ def _events(
                 result,
                 event_category_name(event, catalog),
                 handler=_handler(ordered),
-                marks="、".join(label for code, label in _MARKS if code in kinds),
+                marks=_marks(status, kinds),
                 self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
                 void_reason=void_reason,
             )
@@ -967,13 +1002,13 @@ def build_event_ledger(
                     e.number or UNNUMBERED,
                     _local_day(e.reported_at),
                     scope.grid_names.get(e.grid_id, ""),
-                    names.get(e.reporter, e.reporter),
+                    _reporter_text(e, names),
                     e.title,
                     line.category,
                     e.ledger.label,
                     e.urgency.label,
                     line.handler,
-                    deadline_text(s.deadline),
+                    _deadline_text(s),
                     s.state.label,
                     "" if voided else _local_day(s.finished_at),
                     _overdue_text(s),

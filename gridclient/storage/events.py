@@ -22,9 +22,9 @@ from gridcore.domain.workflow import (
     EventStatus,
     IllegalTransition,
     allowed_actions,
-    derive_state,
+    check_action,
     event_status,
-    next_state,
+    fold,
 )
 
 __all__ = ["EventView", "append_action", "event_view"]
@@ -59,19 +59,22 @@ def event_view(repos: Repositories, event_id: str, role: Role, now: datetime) ->
     except KeyError:
         code = history.event.category_code
         return EventView(history, None, f"事项清单中没有编码为“{code}”的事项，请先同步", ())
-    allowed = () if history.event.deleted else tuple(allowed_actions(status.state, role))
+    if history.event.deleted:
+        return EventView(history, status, "", ())
+    category = catalog.categories.get(history.event.category_code)
+    allowed = tuple(allowed_actions(fold(history.actions), role, category=category))
     return EventView(history, status, "", allowed)
 
 
 def append_action(
     uow: UnitOfWork, action: EventAction, photos_ids: tuple[str, ...] = ()
 ) -> EventAction:
-    """Check ``action`` against the stored history, then append it, dated now."""
+    """Check ``action`` against the stored history (the rules the server applies, by the
+    catalog this laptop holds), then append it, dated now."""
     history = uow.repos.records.event_history(action.event_id)
     if history is None or history.event.deleted:
         raise IllegalTransition("state", "该事件已不存在，无法办理")
-    state = derive_state(history.actions) if history.actions else None  # None: reporting
-    next_state(state, action.kind, action.actor_role, satisfaction=action.satisfaction)
     stored = dataclasses.replace(action, at=uow.now(), attachments=photos_ids)
+    check_action(history.event, history.actions, stored, uow.repos.catalog.load())
     uow.append(stored)
     return stored

@@ -112,6 +112,9 @@ _ACTION_COLUMNS = (
     EventActionRow.satisfaction,
     EventActionRow.at,
     EventActionRow.server_at,
+    EventActionRow.assignee,
+    EventActionRow.deadline,
+    EventActionRow.final_evaluation,
 )
 
 
@@ -150,7 +153,7 @@ def _fold_inputs(
         EventActionRow.event_id.in_(ids), EventActionRow.deleted.is_(False)
     )
     for step in connection.execute(statement):
-        event_id, action_id, kind, role, rating, at, server_at = step
+        event_id, action_id, kind, role, rating, at, server_at, assignee, asked, final = step
         if event_id in actions:
             actions[event_id].append(
                 EventAction(
@@ -162,6 +165,9 @@ def _fold_inputs(
                     at=at,
                     satisfaction=None if rating is None else ratings[rating],
                     server_at=server_at,
+                    assignee=assignee,
+                    deadline=asked,
+                    final_evaluation=bool(final),
                 )
             )
     return events, actions

@@ -136,7 +136,7 @@ class AreaRow(RecordRow):
 class HouseholdRow(RecordRow):
     __tablename__ = "households"
     # "A live household" answered from the index alone: the visits list asks it once per
-    # visit (migration 0012).
+    # visit (migration 0013).
     __table_args__ = (Index("ix_households_live", "id", "deleted", "moved_out_on"),)
 
     grid_id: Mapped[str] = mapped_column(String, index=True)
@@ -235,11 +235,12 @@ class EventRow(RecordRow):
     catalog_revision: Mapped[int] = mapped_column(Integer, default=0)
     terms_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     number: Mapped[str] = mapped_column(String, default="")
+    source: Mapped[str] = mapped_column(String, default="grid_worker")
 
 
 # The lists' order (newest first, then id) with what their id queries read, so a list is
 # one index walk with no sort and its first rows come from the first entries (migration
-# 0012). The events one also serves every range on ``reported_at``.
+# 0013). The events one also serves every range on ``reported_at``.
 Index(
     "ix_visits_list_order",
     VisitRow.visited_at.desc(),
@@ -261,6 +262,8 @@ class EventActionRow(RecordRow):
     comment: Mapped[str] = mapped_column(Text)
     assignee: Mapped[str] = mapped_column(String)
     satisfaction: Mapped[str | None] = mapped_column(String)
+    deadline: Mapped[date | None]
+    final_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
     attachments: Mapped[list[str]]
     server_at: Mapped[datetime | None]
 
@@ -326,6 +329,7 @@ class EventCategoryRow(Base):
     active: Mapped[bool] = mapped_column(Boolean)
     limit_kind: Mapped[str] = mapped_column(String, default="calendar")
     hour_limits: Mapped[dict[str, Any]]
+    self_resolvable: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer)
     """Order in the catalog document, so lists show the categories as the server does."""
 

@@ -764,6 +764,8 @@ class EventFilter:
     """The period of the report date, both days included, China time."""
     overdue: bool = False
     """超期 only: open past the deadline, or finished after it (the 超期 column)."""
+    source: str | None = None
+    """An ``EventSource`` code (来源: 网格员上报, 热线, 来访 …)."""
 
 
 class EventQueries:
@@ -813,6 +815,8 @@ class EventQueries:
             query = query.where(EventRow.category_code == wanted.category_code)
         if wanted.ledger:
             query = query.where(EventRow.ledger == wanted.ledger)
+        if wanted.source:
+            query = query.where(EventRow.source == wanted.source)
         query = query.where(
             *_period(EventRow.reported_at, wanted.reported_from, wanted.reported_to)
         )

@@ -333,6 +333,7 @@ class CatalogRepository:
                 active=row.active,
                 limit_kind=LimitKind(row.limit_kind),
                 hour_limits={Urgency(k): int(v) for k, v in (row.hour_limits or {}).items()},
+                self_resolvable=row.self_resolvable,
             )
             for row in rows
         ]
@@ -378,6 +379,7 @@ class CatalogRepository:
                 "active": c.active,
                 "limit_kind": c.limit_kind.value,
                 "hour_limits": {u.value: h for u, h in c.hour_limits.items()},
+                "self_resolvable": c.self_resolvable,
                 "position": position,
             }
             for position, c in enumerate(catalog)

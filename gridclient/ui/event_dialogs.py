@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -65,10 +66,11 @@ from gridcore.domain.catalog import (
     event_category_name,
     stamp_terms,
 )
-from gridcore.domain.entities import Event, EventAction, Household
+from gridcore.domain.entities import CST, Event, EventAction, Household
 from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
+    EventSource,
     Ledger,
     LimitKind,
     Role,
@@ -76,8 +78,10 @@ from gridcore.domain.enums import (
     Urgency,
 )
 from gridcore.domain.workflow import (
+    MAX_REWORK_ROUNDS,
     EventStatus,
     IllegalTransition,
+    check_source,
     next_state,
 )
 
@@ -91,8 +95,11 @@ COMMENT_COLUMN = 3
 
 #: Actions whose comment is required (a reason or a result has to be written down).
 COMMENT_REQUIRED = frozenset(
-    {A.RETURN, A.VOID, A.REWORK, A.FEEDBACK, A.SUPERVISE, A.COMMENT, A.SELF_RESOLVE}
-)
+    {A.RETURN, A.VOID, A.REWORK, A.FEEDBACK, A.SUPERVISE, A.COMMENT, A.SELF_RESOLVE,
+     A.HAND_BACK, A.REQUEST_EXTENSION, A.REFUSE_EXTENSION, A.SECRETARY_REVIEW}
+)  # fmt: skip
+#: Actions that send the event to a handler (the grid or a department).
+SENDING = frozenset({A.DISPATCH, A.REDISPATCH})
 
 
 def _text_box(height: int = 70) -> QPlainTextEdit:
@@ -236,6 +243,15 @@ class EventReportDialog(QDialog):
         self.household_picker = HouseholdPicker()
         self.household_combo = self.household_picker.combo
         self.photos = PhotoPicker(ctx, pick_files=pick_files)
+        # Township staff take events in from a channel (热线, 来访 …); a grid worker's
+        # report is 网格员上报 and needs no choice.
+        self.intake = ctx.user.role is not Role.WORKER
+        self.source_combo = QComboBox()
+        self.source_combo.addItem(self.tr("(choose)"), None)
+        for source in EventSource:
+            if source is not EventSource.GRID_WORKER:
+                self.source_combo.addItem(source.label, source)
+        self.source_error = InlineMessage()
         self.self_resolve_box = QCheckBox(self.tr("Resolved on the spot (self-resolve)"))
         self.resolution_edit = _text_box(60)
         self.resolution_edit.setPlaceholderText(self.tr("How it was resolved"))
@@ -244,6 +260,10 @@ class EventReportDialog(QDialog):
         self.self_resolve_box.toggled.connect(self._self_resolve_toggled)
 
         form = QFormLayout()
+        if self.intake:
+            self.setWindowTitle(self.tr("Register event"))
+            form.addRow(self.tr("Source"), self.source_combo)
+            form.addRow("", self.source_error)
         form.addRow(self.tr("Category"), self.category_combo)
         form.addRow("", self.category_info)
         form.addRow("", self.category_error)
@@ -256,13 +276,16 @@ class EventReportDialog(QDialog):
         form.addRow(self.tr("People involved"), self.people_edit)
         form.addRow(self.tr("Household"), self.household_picker)
         form.addRow(self.tr("Photos"), self.photos)
-        form.addRow("", self.self_resolve_box)
-        form.addRow(self.tr("Resolution"), self.resolution_edit)
-        form.addRow("", self.resolution_error)
+        if not self.intake:  # 自处置 is the grid worker's
+            form.addRow("", self.self_resolve_box)
+            form.addRow(self.tr("Resolution"), self.resolution_edit)
+            form.addRow("", self.resolution_error)
 
         self.buttons = _buttons(self.tr("Report"), self.tr("Cancel"))
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setEnabled(False)
+        if self.intake:
+            self.ok_button.setText(self.tr("Register"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -325,6 +348,15 @@ class EventReportDialog(QDialog):
             )
         )
         self.ledger_combo.setCurrentIndex(self.ledger_combo.findData(category.ledger))
+        # Serious matters go through the township: not offered for self-resolving.
+        self.self_resolve_box.setEnabled(category.self_resolvable)
+        if not category.self_resolvable:
+            self.self_resolve_box.setChecked(False)
+        self.self_resolve_box.setToolTip(
+            ""
+            if category.self_resolvable
+            else self.tr("This category cannot be self-resolved; report it to the township.")
+        )
 
     def limits_text(self, category: EventCategory) -> str:
         """Every urgency's limit, the ones the category does not list by the stated
@@ -360,7 +392,13 @@ class EventReportDialog(QDialog):
         self.resolution_error.show_message(
             self.tr("Write down how it was resolved.") if missing_resolution else ""
         )
-        if category is None or not title or missing_resolution:
+        source = (
+            enum_data(self.source_combo, EventSource) if self.intake else EventSource.GRID_WORKER
+        )
+        self.source_error.show_message(
+            self.tr("Choose where the event came from.") if source is None else ""
+        )
+        if category is None or not title or missing_resolution or source is None:
             return
         if self.photos.busy:
             self.banner.show_message(
@@ -371,6 +409,7 @@ class EventReportDialog(QDialog):
         user = self.ctx.user
         try:
             next_state(None, kind, user.role)
+            check_source(user.role, source)
         except IllegalTransition as exc:
             self.banner.show_message(str(exc))
             return
@@ -388,6 +427,7 @@ class EventReportDialog(QDialog):
             location=self.location_edit.text().strip(),
             people_involved=self.people_edit.text().strip(),
             household_id=household if isinstance(household, str) else None,
+            source=source,
         )
         # The terms it is reported under stay with the event (a later catalog change
         # must not move its deadline).
@@ -464,15 +504,30 @@ class ActionForm(QDialog):
             self.satisfaction_combo.addItem(satisfaction.label, satisfaction)
         self.satisfaction_error = InlineMessage()
         self.photos = PhotoPicker(ctx, pick_files=pick_files)
+        self.deadline_edit = QDateEdit()
+        self.deadline_edit.setCalendarPopup(True)
+        self.deadline_edit.setDisplayFormat("yyyy-MM-dd")
+        self.deadline_edit.setDate(QDate.currentDate().addDays(7))
+        self.note_label = TextLabel()
+        self.note_label.setWordWrap(True)
 
         form = QFormLayout()
-        if kind is A.DISPATCH:
+        form.addRow("", self.note_label)
+        if kind in SENDING:
             form.addRow(self.tr("Assign to"), self.assignee_combo)
             form.addRow("", self.assignee_error)
         if kind is A.EVALUATE:
             form.addRow(self.tr("Satisfaction"), self.satisfaction_combo)
             form.addRow("", self.satisfaction_error)
-        form.addRow(self.tr("Comment"), self.comment_edit)
+        if kind is A.REQUEST_EXTENSION:
+            form.addRow(self.tr("New deadline"), self.deadline_edit)
+        caption = {
+            A.HAND_BACK: self.tr("Reason"),
+            A.REQUEST_EXTENSION: self.tr("Reason"),
+            A.REFUSE_EXTENSION: self.tr("Reason"),
+            A.SECRETARY_REVIEW: self.tr("Instructions"),
+        }.get(kind, self.tr("Comment"))
+        form.addRow(caption, self.comment_edit)
         form.addRow("", self.comment_error)
         form.addRow(self.tr("Photos"), self.photos)
         self.buttons = _buttons(kind.label, self.tr("Cancel"))
@@ -495,6 +550,14 @@ class ActionForm(QDialog):
     def satisfaction(self) -> Satisfaction | None:
         return enum_data(self.satisfaction_combo, Satisfaction)
 
+    def deadline(self) -> date:
+        chosen = self.deadline_edit.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    def set_note(self, text: str) -> None:
+        """A line above the inputs (the deadline asked for, what 不满意 does)."""
+        self.note_label.setText(text)
+
     def comment(self) -> str:
         return self.comment_edit.toPlainText().strip()
 
@@ -505,7 +568,7 @@ class ActionForm(QDialog):
             ok = False
         else:
             self.comment_error.show_message("")
-        if self.kind is A.DISPATCH and not self.assignee():
+        if self.kind in SENDING and not self.assignee():
             self.assignee_error.show_message(self.tr("Choose the grid or type a department."))
             ok = False
         if self.kind is A.EVALUATE and self.satisfaction() is None:
@@ -627,6 +690,8 @@ class EventDialog(QDialog):
             ("urgency", self.tr("Urgency")),
             ("reporter", self.tr("Reported by")),
             ("reported_at", self.tr("Reported at")),
+            ("source", self.tr("Source")),
+            ("handler", self.tr("Handled by")),
             ("number", self.tr("Event number")),
             ("limit", self.tr("Time limit")),
             ("household", self.tr("Household")),
@@ -660,7 +725,7 @@ class EventDialog(QDialog):
                     self.tr("Who"), lambda a: f"{self.ctx.person(a.actor)}（{a.actor_role.label}）"
                 ),
                 Column(self.tr("Action"), lambda a: a.kind.label),
-                Column(self.tr("Comment"), lambda a: a.comment),
+                Column(self.tr("Comment"), self._comment_text),
                 Column(
                     self.tr("Satisfaction"),
                     lambda a: a.satisfaction.label if a.satisfaction else "",
@@ -725,6 +790,12 @@ class EventDialog(QDialog):
             return self.tr("{time} (refused by the server)").format(time=cst_text(action.at))
         return self.tr("{time} (not synced yet)").format(time=cst_text(action.at))
 
+    def _comment_text(self, action: EventAction) -> str:
+        if action.deadline is None:
+            return action.comment
+        asked = self.tr("(new deadline asked: {day})").format(day=action.deadline.isoformat())
+        return f"{action.comment} {asked}".strip()
+
     def _assignee_text(self, action: EventAction) -> str:
         if action.assignee == GRID_ASSIGNEE:
             return self.tr("Grid")
@@ -758,6 +829,7 @@ class EventDialog(QDialog):
         labels["urgency"].setText(event.urgency.label)
         labels["reporter"].setText(self.ctx.person(event.reporter))
         labels["reported_at"].setText(cst_text(event.reported_at))
+        labels["source"].setText(event.source.label)
         labels["number"].setText(
             event.number or self.tr("Not numbered yet (the server numbers it at the first sync)")
         )
@@ -782,10 +854,25 @@ class EventDialog(QDialog):
             self.banner.show_message(data.status_error)
             self._set_actions([])
             return
-        self.state_label.setText(self.tr("State: {state}").format(state=status.state.label))
-        self.deadline_label.setText(
-            self.tr("Deadline: {deadline}").format(deadline=deadline_text(status.deadline))
+        labels["handler"].setText(
+            self.tr("Grid") if status.assignee == GRID_ASSIGNEE else status.assignee
         )
+        state = status.state.label
+        if status.rework_rounds:
+            state = self.tr("{state} (rework round {n} of {max})").format(
+                state=state, n=status.rework_rounds, max=MAX_REWORK_ROUNDS
+            )
+        self.state_label.setText(self.tr("State: {state}").format(state=state))
+        deadline = self.tr("Deadline: {deadline}").format(deadline=deadline_text(status.deadline))
+        if status.original_deadline is not None:
+            deadline += self.tr(" (extended; originally {deadline})").format(
+                deadline=deadline_text(status.original_deadline)
+            )
+        if status.extension_pending is not None:
+            deadline += self.tr(" · extension to {day} awaiting approval").format(
+                day=status.extension_pending.isoformat()
+            )
+        self.deadline_label.setText(deadline)
         self.overdue_label.setVisible(status.overdue)
         self._set_actions(list(data.allowed))
 
@@ -832,10 +919,42 @@ class EventDialog(QDialog):
         """Open the input form for ``kind`` (non-modal to the event loop: ``open``)."""
         assignees = self._data.assignees if self._data is not None else []
         form = ActionForm(self.ctx, kind, assignees, self, pick_files=self._pick_files)
+        status = self._data.status if self._data is not None else None
+        if status is not None:
+            form.set_note(self._action_note(kind, status))
+            if kind is A.REQUEST_EXTENSION:  # offer a date past the current deadline
+                due = status.deadline.astimezone(CST).date()
+                form.deadline_edit.setMinimumDate(QDate(due.year, due.month, due.day).addDays(1))
+                form.deadline_edit.setDate(QDate(due.year, due.month, due.day).addDays(7))
         form.submitted.connect(lambda: self._submit(form))
         self.action_form = form
         form.open()
         return form
+
+    def _action_note(self, kind: EventActionKind, status: EventStatus) -> str:
+        """What the person should know before taking ``kind``."""
+        if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and status.extension_pending:
+            return self.tr("Extension asked for: to {day} (current deadline {deadline}).").format(
+                day=status.extension_pending.isoformat(), deadline=deadline_text(status.deadline)
+            )
+        if kind is A.REQUEST_EXTENSION:
+            return self.tr("Current deadline: {deadline}.").format(
+                deadline=deadline_text(status.deadline)
+            )
+        if kind is A.EVALUATE and status.rework_rounds < MAX_REWORK_ROUNDS:
+            return self.tr("Unsatisfied reopens the event for rework (round {n} of {max}).").format(
+                n=status.rework_rounds + 1, max=MAX_REWORK_ROUNDS
+            )
+        if kind is A.CLOSE and status.rework_rounds >= MAX_REWORK_ROUNDS:
+            return self.tr(
+                "Reworked {n} times: write how the matter was decided; a further "
+                "unsatisfied evaluation will be final."
+            ).format(n=status.rework_rounds)
+        if kind is A.REDISPATCH and status.assignee:
+            return self.tr("Currently with: {handler}.").format(
+                handler=self.tr("Grid") if status.assignee == GRID_ASSIGNEE else status.assignee
+            )
+        return ""
 
     def _submit(self, form: ActionForm) -> None:
         user = self.ctx.user
@@ -846,8 +965,9 @@ class EventDialog(QDialog):
             actor_role=user.role,
             at=self.ctx.store.clock.now(),  # append_action dates it when it is stored
             comment=form.comment(),
-            assignee=form.assignee() if form.kind is A.DISPATCH else "",
+            assignee=form.assignee() if form.kind in SENDING else "",
             satisfaction=form.satisfaction() if form.kind is A.EVALUATE else None,
+            deadline=form.deadline() if form.kind is A.REQUEST_EXTENSION else None,
         )
         photos = form.photos.photos()
 

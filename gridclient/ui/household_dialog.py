@@ -204,12 +204,7 @@ class HouseholdDialog(QDialog):
         # of the users this laptop knows (any name and post may be typed).
         self.cadre_edit = QLineEdit()
         self.cadre_edit.setPlaceholderText(self.tr("Name and post, e.g. 村支书 张建国"))
-        self.ctx.read(
-            lambda repos: sorted(
-                set(directory_names(repos.sync_state.get(SyncKey.DIRECTORY)).values())
-            ),
-            self._set_cadre_names,
-        )
+        self.ctx.read(_cadre_names, self._set_cadre_names)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(60)
@@ -229,8 +224,12 @@ class HouseholdDialog(QDialog):
         form.addRow("", self.phone_error)
         form.addRow(self.tr("Grid"), self.grid_combo)
         form.addRow("", self.move_note)
-        form.addRow(self.tr("Micro-grid"), self.micro_combo)
-        form.addRow(self.tr("Cadre in charge"), self.cadre_edit)
+        # Micro-grid and cadre share a row: the dialog must fit 1366×768 at 125 %.
+        micro_row = QHBoxLayout()
+        micro_row.addWidget(self.micro_combo, 1)
+        micro_row.addWidget(TextLabel(self.tr("Cadre in charge")))
+        micro_row.addWidget(self.cadre_edit, 2)
+        form.addRow(self.tr("Micro-grid"), micro_row)
         form.addRow(self.tr("Notes"), self.notes_edit)
 
         # -- members --

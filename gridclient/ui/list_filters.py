@@ -28,7 +28,7 @@ from gridclient.storage.queries import EventFilter, EventStateFilter, VisitFilte
 from gridclient.ui.plaintext import TextLabel
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.catalog import EventCatalog
-from gridcore.domain.enums import EventState, Ledger, VisitMethod
+from gridcore.domain.enums import EventSource, EventState, Ledger, VisitMethod
 
 __all__ = ["EventFilterBar", "PeriodFilter", "VisitFilterBar", "period_span"]
 
@@ -167,7 +167,7 @@ class _Bar(QWidget):
 
 
 class EventFilterBar(_Bar):
-    """事件: words, category, ledger (三本账), state, report period, 超期 only."""
+    """事件: words, category, ledger (三本账), state, report period, 超期 only, source."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +192,10 @@ class EventFilterBar(_Bar):
         self.ledger.addItem(self.tr("All ledgers"), None)
         for ledger in Ledger:
             self.ledger.addItem(ledger.label, ledger.value)
+        self.source = QComboBox()
+        self.source.addItem(self.tr("All sources"), None)
+        for source in EventSource:
+            self.source.addItem(source.label, source.value)
         self.state = QComboBox()
         for label, value in (
             (self.tr("All states"), EventStateFilter.ALL.value),
@@ -210,7 +214,7 @@ class EventFilterBar(_Bar):
         )
         self.clear_button = self._clear_button(self.clear)
 
-        for combo in (self.category, self.ledger, self.state):
+        for combo in (self.category, self.ledger, self.state, self.source):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.period.changed.connect(self.changed)
         self.overdue.toggled.connect(lambda _on: self.changed.emit())
@@ -228,6 +232,7 @@ class EventFilterBar(_Bar):
         second.addWidget(TextLabel(self.tr("Reported:")))
         second.addWidget(self.period)
         second.addWidget(self.overdue)
+        second.addWidget(self.source)
         second.addStretch(1)
         second.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
@@ -292,15 +297,24 @@ class EventFilterBar(_Bar):
             reported_from=start,
             reported_to=end,
             overdue=self.overdue.isChecked(),
+            source=self.source.currentData() or None,
         )
 
     def clear(self) -> None:
-        widgets = (self.text, self.category, self.ledger, self.state, self.period, self.overdue)
+        widgets = (
+            self.text,
+            self.category,
+            self.ledger,
+            self.state,
+            self.period,
+            self.overdue,
+            self.source,
+        )
         for widget in widgets:
             widget.blockSignals(True)
         self.text.clear()
         self._typing.stop()
-        for combo in (self.category, self.ledger, self.state):
+        for combo in (self.category, self.ledger, self.state, self.source):
             combo.setCurrentIndex(0)
         self.period.set_choice(ALL)
         self.overdue.setChecked(False)

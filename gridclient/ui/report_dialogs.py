@@ -99,7 +99,7 @@ from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
-from gridcore.domain.enums import Ledger, SpecialGroup
+from gridcore.domain.enums import EventSource, Ledger, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
 
 __all__ = [
@@ -249,11 +249,17 @@ class ReportDialog(QDialog):
         for choice in EventStateFilter:
             self.state_combo.addItem(choice.label, choice.value)
         self.state_label = TextLabel(self.tr("State"))
+        self.source_combo = QComboBox()
+        self.source_combo.addItem(self.tr("All sources"), None)
+        for source in EventSource:
+            self.source_combo.addItem(source.label, source.value)
+        self.source_label = TextLabel(self.tr("Source"))
         self.overdue_box = QCheckBox(self.tr("Overdue only"))
         self._event_filters = (
             (self.ledger_label, self.ledger_combo),
             (self.category_label, self.category_combo),
             (self.state_label, self.state_combo),
+            (self.source_label, self.source_combo),
         )
         mask_text = (
             self.tr("ID and phone numbers are printed in full (your role may see them).")
@@ -501,7 +507,9 @@ class ReportDialog(QDialog):
         if kind in _EVENT_KINDS:
             ledger = self.ledger_combo.currentData()
             category = self.category_combo.currentData()
+            source = self.source_combo.currentData()
             which = EventFilter(
+                source=EventSource(source) if isinstance(source, str) else None,
                 ledger=Ledger(ledger) if isinstance(ledger, str) else None,
                 category=category if isinstance(category, str) else None,
                 state=EventStateFilter(self.state_combo.currentData()),

@@ -17,6 +17,7 @@ when there are more than 99 grids).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import gc
 import itertools
 import json
@@ -48,6 +49,7 @@ from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
     EventGroup,
+    EventSource,
     EventState,
     Gender,
     HouseholdTag,
@@ -64,7 +66,7 @@ from gridcore.domain.enums import (
 )
 from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.idnumber import check_character
-from gridcore.domain.workflow import next_state
+from gridcore.domain.workflow import MAX_REWORK_ROUNDS, Progress, advance
 
 __all__ = [
     "COUNTY_CODE",
@@ -340,6 +342,11 @@ _METHODS = _Weighted(
      VisitMethod.OTHER],
     [78, 14, 3, 4, 1],
 )  # fmt: skip
+_INTAKE = _Weighted(
+    [EventSource.HOTLINE, EventSource.WALK_IN, EventSource.SECRETARY,
+     EventSource.HOTLINE_12345, EventSource.OTHER],
+    [30, 30, 10, 25, 5],
+)  # fmt: skip
 _SATISFACTION = _Weighted(
     [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.UNSATISFIED],
     [82, 14, 4],
@@ -365,16 +372,16 @@ _MONITOR = _Weighted(
 #: Final states of events that were not resolved on the spot, by age of the event.
 _RECENT_TARGETS = _Weighted(
     [S.REPORTED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.HANDLING, S.HANDLED, S.VERIFIED,
-     S.REWORK, S.CLOSED, S.EVALUATED, S.VOIDED],
-    [10, 6, 3, 8, 12, 8, 5, 2, 22, 18, 2],
+     S.REWORK, S.CLOSED, S.EVALUATED, S.VOIDED, S.HANDED_BACK],
+    [10, 6, 3, 8, 12, 8, 5, 2, 22, 18, 2, 1],
 )  # fmt: skip
 _MONTH_TARGETS = _Weighted(
     _RECENT_TARGETS.items,
-    [2, 1.5, 1, 2, 4, 3, 2, 1.5, 30, 50, 3],
+    [2, 1.5, 1, 2, 4, 3, 2, 1.5, 30, 50, 3, 0.3],
 )
 _OLD_TARGETS = _Weighted(
     _RECENT_TARGETS.items,
-    [0.2, 0.2, 0.2, 0.3, 0.8, 0.4, 0.3, 0.3, 24, 70, 3.5],
+    [0.2, 0.2, 0.2, 0.3, 0.8, 0.4, 0.3, 0.3, 24, 70, 3.5, 0.05],
 )
 _FINISHING = frozenset({A.CLOSE, A.VOID, A.SELF_RESOLVE})
 _SENSITIVE = frozenset(g for g in SpecialGroup if g.sensitive)
@@ -386,9 +393,17 @@ _COMMENT_POOLS: dict[EventActionKind, tuple[str, ...]] = {
     A.REWORK: T.REWORK_COMMENTS,
     A.VERIFY: T.VERIFY_COMMENTS,
     A.CLOSE: T.CLOSE_COMMENTS,
+    A.HAND_BACK: T.HAND_BACK_COMMENTS,
+    A.SECRETARY_REVIEW: T.SECRETARY_REVIEW_COMMENTS,
+    A.NOTIFY_ACCEPTANCE: T.NOTIFY_ACCEPTANCE_COMMENTS,
+    A.REQUEST_EXTENSION: T.EXTENSION_REASONS,
+    A.APPROVE_EXTENSION: T.APPROVE_EXTENSION_COMMENTS,
+    A.REFUSE_EXTENSION: T.REFUSE_EXTENSION_COMMENTS,
     A.RETURN_VISIT: T.RETURN_VISIT_COMMENTS,
     A.COMMENT: T.COMMENT_COMMENTS,
 }
+_HANDLER_ACTIONS = frozenset({A.HANDLE, A.FEEDBACK, A.REQUEST_EXTENSION})
+"""Steps of whoever handles the event: the grid worker when it was sent to the grid."""
 _WORKER_ACTIONS = frozenset(
     {A.REPORT, A.SELF_RESOLVE, A.RESUBMIT, A.VERIFY, A.REWORK, A.EVALUATE, A.RETURN_VISIT,
      A.COMMENT}
@@ -1472,6 +1487,8 @@ class _Builder:
                     category = self.pick(self._inactive)
                 else:
                     category = table.pick(rng)
+            if target is S.SELF_RESOLVED and not category.self_resolvable:
+                category = self.pick([c for c in table.items if c.self_resolvable])
             self._event(grid, category, age, target)
 
     def _event(
@@ -1526,7 +1543,9 @@ class _Builder:
             target = forced
             self_resolved = forced is S.SELF_RESOLVED
         else:
-            self_resolved = self.chance(T.SELF_RESOLVE_SHARE.get(group, 0.1))
+            self_resolved = category.self_resolvable and self.chance(
+                T.SELF_RESOLVE_SHARE.get(group, 0.1)
+            )
             if self_resolved:
                 target = S.EVALUATED if age > 2 and self.chance(0.55) else S.SELF_RESOLVED
             else:
@@ -1535,6 +1554,12 @@ class _Builder:
                 )
                 target = table.pick(rng)
         steps = self._plan(target, self_resolved)
+        # Township intake (热线, 来访, 书记接待, 12345): an event that never went back to
+        # a grid worker's hands before it was accepted.
+        if not self_resolved and A.RETURN not in steps and self.chance(0.06):
+            event = dataclasses.replace(
+                event, source=_INTAKE.pick(rng), reporter=grid.township.user
+            )
         self.ds.events.append(event)
         self._history(grid, event, category, steps, target)
 
@@ -1567,13 +1592,27 @@ class _Builder:
         if target is S.REPORTED:
             return steps
         steps.append(A.ACCEPT)
+        if chance(0.08):
+            steps.append(A.SECRETARY_REVIEW)
+        if chance(0.25):
+            steps.append(A.NOTIFY_ACCEPTANCE)
         if target is S.ACCEPTED:
             return steps
         steps.append(A.DISPATCH)
+        if target is S.HANDED_BACK:
+            steps.append(A.HAND_BACK)
+            return steps
+        if chance(0.03):  # a wrong dispatch handed back and sent on (改派)
+            steps += [A.HAND_BACK, A.REDISPATCH]
         if target is S.DISPATCHED:
             return steps
         if target is S.HANDLING or chance(0.7):
             steps.append(A.HANDLE)
+        if chance(0.04):  # 申请延期, mostly approved
+            steps += [
+                A.REQUEST_EXTENSION,
+                A.APPROVE_EXTENSION if chance(0.8) else A.REFUSE_EXTENSION,
+            ]
         if target is S.HANDLING:
             return steps
         steps.append(A.FEEDBACK)
@@ -1592,6 +1631,10 @@ class _Builder:
         steps.append(A.CLOSE)
         if target is S.CLOSED:
             return steps
+        # 不满意 → 返工: each round re-handled, verified and closed again.
+        rounds = MAX_REWORK_ROUNDS if chance(0.01) else 1 if chance(0.04) else 0
+        for _ in range(rounds):
+            steps += [A.EVALUATE, A.FEEDBACK, A.VERIFY, A.CLOSE]
         steps.append(A.EVALUATE)
         if chance(0.35):
             steps.append(A.RETURN_VISIT)
@@ -1669,13 +1712,19 @@ class _Builder:
             )
         )
         by_grid = assignee == "grid"
-        state: EventState | None = None
+        # A dispatch later handed back went to the wrong department first.
+        wrong = township.name + ("综治中心" if not assignee.endswith("综治中心") else "派出所")
+        evaluations = all_steps.count(A.EVALUATE)
+        progress = Progress()
         out = self.ds.event_actions
         random_, uid = rng.random, self.uid
+        intake = event.source is not EventSource.GRID_WORKER
         for kind, at in zip(all_steps, times, strict=True):
             satisfaction: Satisfaction | None = None
             action_assignee = ""
-            if kind in _WORKER_ACTIONS or (by_grid and kind in (A.HANDLE, A.FEEDBACK)):
+            if kind is A.REPORT and intake:
+                actor, role = township.user, Role.TOWNSHIP
+            elif kind in _WORKER_ACTIONS or (by_grid and kind in _HANDLER_ACTIONS):
                 actor, role = grid.worker, Role.WORKER
             else:
                 actor, role = township.user, Role.TOWNSHIP
@@ -1684,6 +1733,14 @@ class _Builder:
                 comment = pool[int(random_() * len(pool))]
             elif kind is A.REPORT:
                 comment = ""
+            elif kind is A.REDISPATCH:
+                action_assignee = assignee
+                comment = T.REDISPATCH_COMMENT.format(dept="网格员" if by_grid else assignee)
+            elif kind is A.DISPATCH and A.HAND_BACK in all_steps and progress.state is S.ACCEPTED:
+                action_assignee = wrong
+                comment = T.DISPATCH_DEPARTMENT.format(
+                    dept=wrong, deadline=f"{deadline.month}月{deadline.day}日"
+                )
             elif kind is A.DISPATCH:
                 action_assignee = assignee
                 due = f"{deadline.month}月{deadline.day}日"
@@ -1697,25 +1754,40 @@ class _Builder:
                 text = table.get(group, "已处置。")
                 comment = text if by_grid else f"（{assignee}）{text}"
             elif kind is A.EVALUATE:
-                satisfaction = _SATISFACTION.pick(rng)
+                evaluations -= 1
+                if evaluations:  # not the last one: 不满意, re-handled (返工)
+                    satisfaction = Satisfaction.UNSATISFIED
+                elif progress.rework_rounds >= MAX_REWORK_ROUNDS and random_() < 0.5:
+                    satisfaction = Satisfaction.UNSATISFIED  # still, after every round
+                else:
+                    satisfaction = _SATISFACTION.pick(rng)
+                    if satisfaction is Satisfaction.UNSATISFIED and (
+                        progress.rework_rounds < MAX_REWORK_ROUNDS
+                    ):
+                        # It would reopen the event: the plan has no round for it.
+                        satisfaction = Satisfaction.BASICALLY_SATISFIED
                 comment = T.EVALUATE_COMMENTS[satisfaction.value]
             elif kind is A.SUPERVISE:
                 comment = T.SUPERVISE_COMMENTS[1 if at > deadline else 2 * self.below(2)]
             else:  # self-resolve
                 comment = T.SELF_RESOLVE_COMMENTS.get(group, "网格员已现场处置完毕。")
-            state = next_state(state, kind, role, satisfaction=satisfaction)
-            out.append(
-                EventAction(
-                    id=uid(),
-                    event_id=event.id,
-                    kind=kind,
-                    actor=actor,
-                    actor_role=role,
-                    at=at,
-                    comment=comment,
-                    assignee=action_assignee,
-                    satisfaction=satisfaction,
-                )
+            asked = None
+            if kind is A.REQUEST_EXTENSION:  # a week or two past the deadline
+                asked = deadline.astimezone(CST).date() + timedelta(days=7 + 7 * (at.day % 2))
+            action = EventAction(
+                id=uid(),
+                deadline=asked,
+                event_id=event.id,
+                kind=kind,
+                actor=actor,
+                actor_role=role,
+                at=at,
+                comment=comment,
+                assignee=action_assignee,
+                satisfaction=satisfaction,
             )
+            progress = advance(progress, action)
+            out.append(action)
+        state = progress.state
         if state is not target:
             raise AssertionError(f"generated history ends in {state}, planned {target}")

@@ -814,6 +814,25 @@ VERIFY_COMMENTS: tuple[str, ...] = (
     "现场核查，处置结果属实，当事人无异议。",
     "已回访当事人，问题已解决。",
 )
+HAND_BACK_COMMENTS: tuple[str, ...] = (
+    "经核实不属于本单位职责范围，请重新派遣。",
+    "该事项涉及其他部门职能，退回乡镇重新派遣。",
+)
+REDISPATCH_COMMENT = "原派遣单位退回，改派{dept}办理。"
+SECRETARY_REVIEW_COMMENTS: tuple[str, ...] = (
+    "请相关部门高度重视，限期办结并及时反馈。",
+    "已阅，请按程序办理，做好群众解释工作。",
+)
+NOTIFY_ACCEPTANCE_COMMENTS: tuple[str, ...] = (
+    "已电话告知反映人事项已受理及办理时限。",
+    "已当面告知反映人受理情况。",
+)
+EXTENSION_REASONS: tuple[str, ...] = (
+    "当事人在外务工，需待其返乡后处理，申请延期。",
+    "需协调多个部门共同现场处置，申请延期。",
+)
+APPROVE_EXTENSION_COMMENTS: tuple[str, ...] = ("同意延期，请在新期限内办结。",)
+REFUSE_EXTENSION_COMMENTS: tuple[str, ...] = ("事项紧急，不予延期，请按期办结。",)
 CLOSE_COMMENTS: tuple[str, ...] = ("经核查处置到位，予以结案。", "办理结果符合要求，同意结案。")
 EVALUATE_COMMENTS: dict[str, str] = {
     "satisfied": "回访当事人，对办理结果表示满意。",

@@ -105,6 +105,10 @@ class EventCategory:
     time_limits: Mapping[Urgency, int]
     """Days allowed per urgency (0 = the same day)."""
     active: bool = True
+    self_resolvable: bool = True
+    """A grid worker may resolve it on the spot (自处置, 小事不出网格). Serious matters
+    (涉黄赌毒线索, 诈骗线索, 危房, 救助申请 …) are not: they go through the township. A
+    document without the field keeps the old behaviour (self-resolvable)."""
     limit_kind: LimitKind = LimitKind.CALENDAR
     """How the day limits count: calendar days or working days."""
     hour_limits: Mapping[Urgency, int] = field(default_factory=dict)
@@ -254,6 +258,7 @@ class EventCatalog:
                     "ledger": c.ledger.value,
                     "time_limits": {u.value: d for u, d in c.time_limits.items()},
                     "active": c.active,
+                    "self_resolvable": c.self_resolvable,
                     "limit_kind": c.limit_kind.value,
                     "hour_limits": {u.value: h for u, h in c.hour_limits.items()},
                 }
@@ -287,6 +292,9 @@ class EventCatalog:
             active = item.get("active", True)
             if not isinstance(active, bool):
                 raise CatalogError(f"事项清单{where}（{name}）active 必须是 true 或 false")
+            self_resolvable = item.get("self_resolvable", True)
+            if not isinstance(self_resolvable, bool):
+                raise CatalogError(f"事项清单{where}（{name}）self_resolvable 必须是 true 或 false")
             raw_hours = item.get("hour_limits", {})
             if not isinstance(raw_limits, Mapping) or not isinstance(raw_hours, Mapping):
                 raise CatalogError(f"事项清单{where}（{name}）办理时限格式错误")
@@ -314,6 +322,7 @@ class EventCatalog:
                     ledger=ledger,
                     time_limits=limits,
                     active=active,
+                    self_resolvable=self_resolvable,
                     limit_kind=limit_kind,
                     hour_limits=hours,
                 )

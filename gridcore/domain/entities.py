@@ -18,6 +18,7 @@ from gridcore.domain.enums import (
     DisabilityCategory,
     EntityKind,
     EventActionKind,
+    EventSource,
     Gender,
     HouseholdTag,
     IdDocumentType,
@@ -208,6 +209,9 @@ class Event(Record):
     terms_inferred: bool = False
     """The terms were filled in afterwards (by a migration, from the catalog of that
     time) rather than kept at the report."""
+    source: EventSource = EventSource.GRID_WORKER
+    """来源: 网格员上报 for a grid worker's report, else the channel township staff took
+    it in by (热线, 来访, 书记接待, 12345, 其他)."""
     number: str = ""
     """事件编号, unique per township, assigned by the server when the event first
     arrives there (``YYYY-TTT-NNNNN``: year reported, township code, sequence); empty
@@ -232,6 +236,13 @@ class EventAction(Record):
     assignee: str = ""
     """For dispatch: the department, or ``grid`` for back to the grid worker."""
     satisfaction: Satisfaction | None = None
+    deadline: date | None = None
+    """For 申请延期: the new deadline asked for (the end of that day, China Standard
+    Time); a 批准延期 moves the event's deadline there."""
+    final_evaluation: bool = False
+    """A 不满意 evaluation recorded before 不满意 reopened events: final, as it was then
+    (set by the migrations on the steps they carry over; the server ignores a client's
+    value), so upgrading reopens no past event and changes no past figure."""
     attachments: tuple[str, ...] = ()
     server_at: datetime | None = None
 

@@ -17,6 +17,7 @@ __all__ = [
     "EntityKind",
     "EventActionKind",
     "EventGroup",
+    "EventSource",
     "EventState",
     "Gender",
     "HouseholdTag",
@@ -427,6 +428,8 @@ class EventState(_Labelled):
     HANDLED = "handled"
     VERIFIED = "verified"
     REWORK = "rework"
+    HANDED_BACK = "handed_back"
+    """Handed back by the handler (wrong dispatch): the township re-dispatches it."""
     CLOSED = "closed"
     EVALUATED = "evaluated"
     SELF_RESOLVED = "self_resolved"
@@ -449,6 +452,7 @@ _set_labels(
         "handled": "已反馈",
         "verified": "已核查",
         "rework": "返工",
+        "handed_back": "待改派",
         "closed": "已结案",
         "evaluated": "已评价",
         "self_resolved": "自处置",
@@ -477,6 +481,13 @@ class EventActionKind(_Labelled):
     RETURN_VISIT = "return_visit"
     SUPERVISE = "supervise"
     COMMENT = "comment"
+    REDISPATCH = "redispatch"
+    HAND_BACK = "hand_back"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REFUSE_EXTENSION = "refuse_extension"
+    SECRETARY_REVIEW = "secretary_review"
+    NOTIFY_ACCEPTANCE = "notify_acceptance"
 
 
 _set_labels(
@@ -498,6 +509,38 @@ _set_labels(
         "return_visit": "回访",
         "supervise": "督办",
         "comment": "备注",
+        "redispatch": "改派",
+        "hand_back": "退回乡镇（派遣有误）",
+        "request_extension": "申请延期",
+        "approve_extension": "批准延期",
+        "refuse_extension": "不予延期",
+        "secretary_review": "书记阅批",
+        "notify_acceptance": "受理告知",
+    },
+)
+
+
+class EventSource(_Labelled):
+    """来源: the channel an event came in by. Grid workers report 网格员上报; township
+    staff register the others (intake)."""
+
+    GRID_WORKER = "grid_worker"
+    HOTLINE = "hotline"
+    WALK_IN = "walk_in"
+    SECRETARY = "secretary"
+    HOTLINE_12345 = "hotline_12345"
+    OTHER = "other"
+
+
+_set_labels(
+    EventSource,
+    {
+        "grid_worker": "网格员上报",
+        "hotline": "热线",
+        "walk_in": "来访",
+        "secretary": "书记接待",
+        "hotline_12345": "12345",
+        "other": "其他",
     },
 )
 

@@ -71,63 +71,80 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="451"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="491"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="454"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="459"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="494"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="462"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="470"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="473"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="475"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
+        <source>New deadline</source>
+        <translation>新的办理期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="526"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="527"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="528"/>
+        <source>Instructions</source>
+        <translation>批示意见</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="477"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="532"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="478"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="533"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="567"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="509"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="572"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="516"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="579"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -476,64 +493,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="875"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="880"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="884"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="888"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="887"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="890"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="892"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="896"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="904"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="903"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="922"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -554,203 +571,260 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="607"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="685"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="750"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="614"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="625"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="626"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="689"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="627"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="628"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="691"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="629"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="630"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="693"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="694"/>
+        <source>Handled by</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="695"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="631"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="696"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="632"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="697"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="633"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="698"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="634"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="635"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="636"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="658"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="660"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="662"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="663"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="728"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="665"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="668"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="733"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="745"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="796"/>
+        <source>(new deadline asked: {day})</source>
+        <translation>（申请延期至 {day}）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="816"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="762"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="834"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="798"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="862"/>
+        <source>{state} (rework round {n} of {max})</source>
+        <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="868"/>
+        <source> (extended; originally {deadline})</source>
+        <translation>（已延期，原期限 {deadline}）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="872"/>
+        <source> · extension to {day} awaiting approval</source>
+        <translation> · 延期至 {day} 的申请待审批</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="885"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="800"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="802"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="889"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="804"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="807"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="894"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="809"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="896"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="861"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="937"/>
+        <source>Extension asked for: to {day} (current deadline {deadline}).</source>
+        <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="941"/>
+        <source>Current deadline: {deadline}.</source>
+        <translation>当前办理期限：{deadline}。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="945"/>
+        <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
+        <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="950"/>
+        <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
+        <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="954"/>
+        <source>Currently with: {handler}.</source>
+        <translation>当前处置单位：{handler}。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="981"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="753"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="702"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="767"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="726"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="791"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="774"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="846"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="858"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="955"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="747"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="770"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="842"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="785"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="865"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="866"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -773,47 +847,52 @@
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="197"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="196"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="198"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="202"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="199"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="203"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="204"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="207"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="211"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="209"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="213"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="221"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="224"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="232"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -821,138 +900,168 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="212"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="219"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="219"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="226"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="239"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="241"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
+        <source>Register event</source>
+        <translation>登记事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="267"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="272"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="260"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="348"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="297"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
+        <source>Register</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="320"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="323"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="346"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="336"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="358"/>
+        <source>This category cannot be self-resolved; report it to the township.</source>
+        <translation>该类事项不能自处置，请上报乡镇/街道。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="338"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="340"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="342"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="348"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="385"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="356"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="388"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="361"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="393"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="367"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
+        <source>Choose where the event came from.</source>
+        <translation>请选择事件来源。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -975,28 +1084,28 @@
         <translation>姓名和职务，如 村支书 张建国</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="217"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
@@ -1006,234 +1115,234 @@
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Cadre in charge</source>
         <translation>包户干部</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="579"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="578"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="292"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="291"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="302"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="313"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="316"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="321"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="324"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="323"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="327"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="326"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="329"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="328"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="337"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="340"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="357"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="356"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="409"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="428"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="427"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="438"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="437"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="445"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="444"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="475"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="474"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="488"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="487"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="577"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="576"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="611"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="613"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="675"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="674"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="714"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="713"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1241,37 +1350,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="130"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="137"/>
         <source>Search address, household no., head or pinyin</source>
-        <extracomment>Actions whose comment is required (a reason or a result has to be written down).</extracomment>
+        <extracomment>Actions whose comment is required (a reason or a result has to be written down). Actions that send the event to a handler (the grid or a department).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="154"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="176"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="185"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="192"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="187"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="194"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="189"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="196"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -2258,38 +2367,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="823"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="832"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="831"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="834"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="836"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="842"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="849"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="865"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -2644,12 +2753,12 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="346"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="352"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
@@ -2684,242 +2793,252 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="261"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="290"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="296"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="291"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="299"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="294"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="300"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="337"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="347"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="348"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="349"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="362"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="363"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="369"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="370"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="371"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="388"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="396"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="402"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="461"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="472"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="478"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="539"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="547"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="554"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="552"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="560"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="652"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="660"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="659"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="667"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="665"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="673"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="683"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="767"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="775"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="777"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="785"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="782"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="790"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="803"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="803"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="813"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="818"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="826"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="822"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="822"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="835"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="843"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="840"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="848"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="850"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="858"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="854"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="862"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="865"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="886"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="987"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="995"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="998"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1006"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -3438,17 +3557,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="319"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="333"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="327"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="341"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="329"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="343"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
@@ -3766,34 +3885,34 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="165"/>
+        <location filename="../../gridclient/ui/tables.py" line="161"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="166"/>
-        <location filename="../../gridclient/ui/tables.py" line="205"/>
-        <location filename="../../gridclient/ui/tables.py" line="227"/>
+        <location filename="../../gridclient/ui/tables.py" line="162"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
+        <location filename="../../gridclient/ui/tables.py" line="223"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="167"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="168"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="169"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="170"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
@@ -3803,139 +3922,139 @@
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="138"/>
+        <location filename="../../gridclient/ui/tables.py" line="134"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="199"/>
+        <location filename="../../gridclient/ui/tables.py" line="195"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="200"/>
+        <location filename="../../gridclient/ui/tables.py" line="196"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="201"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="202"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="203"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="204"/>
-        <location filename="../../gridclient/ui/tables.py" line="224"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
+        <location filename="../../gridclient/ui/tables.py" line="220"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="206"/>
+        <location filename="../../gridclient/ui/tables.py" line="202"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="221"/>
+        <location filename="../../gridclient/ui/tables.py" line="217"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="222"/>
+        <location filename="../../gridclient/ui/tables.py" line="218"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="223"/>
+        <location filename="../../gridclient/ui/tables.py" line="219"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="225"/>
+        <location filename="../../gridclient/ui/tables.py" line="221"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="226"/>
+        <location filename="../../gridclient/ui/tables.py" line="222"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="242"/>
+        <location filename="../../gridclient/ui/tables.py" line="238"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="243"/>
+        <location filename="../../gridclient/ui/tables.py" line="239"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="244"/>
+        <location filename="../../gridclient/ui/tables.py" line="240"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="245"/>
+        <location filename="../../gridclient/ui/tables.py" line="241"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="246"/>
+        <location filename="../../gridclient/ui/tables.py" line="242"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="269"/>
-        <location filename="../../gridclient/ui/tables.py" line="322"/>
+        <location filename="../../gridclient/ui/tables.py" line="265"/>
+        <location filename="../../gridclient/ui/tables.py" line="318"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="281"/>
+        <location filename="../../gridclient/ui/tables.py" line="277"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="282"/>
+        <location filename="../../gridclient/ui/tables.py" line="278"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="283"/>
+        <location filename="../../gridclient/ui/tables.py" line="279"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="284"/>
+        <location filename="../../gridclient/ui/tables.py" line="280"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="285"/>
+        <location filename="../../gridclient/ui/tables.py" line="281"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="286"/>
+        <location filename="../../gridclient/ui/tables.py" line="282"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="287"/>
+        <location filename="../../gridclient/ui/tables.py" line="283"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="626"/>
+        <location filename="../../gridclient/ui/tables.py" line="622"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

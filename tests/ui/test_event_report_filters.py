@@ -17,7 +17,7 @@ from gridclient.storage import Store
 from gridclient.ui.context import AppContext, UserInfo
 from gridclient.ui.report_dialogs import ReportDialog
 from gridclient.ui.tasks import TaskRunner
-from gridcore.domain.enums import Ledger, Role
+from gridcore.domain.enums import EventSource, Ledger, Role
 from tests.unit.reports.event_sample import build_event_sample
 from tests.unit.reports.pdftext import pdf_text, squeeze
 from tests.unit.storage.factories import CHEAP_KDF, PASSWORD
@@ -112,3 +112,15 @@ def test_statistics_of_one_category(store: Store, tmp_path: Path, qtbot) -> None
     text = squeeze(pdf_text(tmp_path / "stats.pdf"))
     assert "事件办理统计(邻里纠纷)" in text or "事件办理统计（邻里纠纷）" in text
     assert "消防安全隐患" not in text and "自处置率" in text
+
+
+def test_the_source_filter_reaches_the_request(store: Store, qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(store, qtbot)
+    _choose(dialog, ReportKind.VISIT_SUMMARY)
+    assert not dialog.source_combo.isVisibleTo(dialog)
+    _choose(dialog, ReportKind.EVENT_LEDGER)
+    assert dialog.source_combo.isVisibleTo(dialog)
+    dialog.source_combo.setCurrentIndex(dialog.source_combo.findData(EventSource.HOTLINE.value))
+    request = dialog.request()
+    assert request is not None and request.which.source is EventSource.HOTLINE
+    assert request.which.subtitle() == "来源：热线"

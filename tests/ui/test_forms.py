@@ -39,6 +39,7 @@ from gridcore.domain.enums import (
     AreaLevel,
     EntityKind,
     EventActionKind,
+    EventSource,
     EventState,
     Gender,
     Relation,
@@ -693,16 +694,37 @@ def test_self_resolve_needs_how_it_was_resolved(qtbot, ctx, household_id) -> Non
     assert dialog.resolution_error.isVisibleTo(dialog) and pending_count(ctx) == before
 
 
-def test_township_cannot_report(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+def test_township_registers_an_event_with_its_source(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    """Township intake (热线, 来访 …): a source must be chosen; no self-resolve offered."""
     tctx = township(ctx)
     dialog = EventReportDialog(tctx, ctx.user.grid_ids[0], household_id)
     qtbot.addWidget(dialog)
     dialog.show()
+    assert not dialog.self_resolve_box.isVisibleTo(dialog)
+    assert dialog.source_combo.isVisibleTo(dialog)
     before = pending_count(ctx)
     type_text(qtbot, dialog.category_combo.lineEdit(), "邻里纠纷")
     type_text(qtbot, dialog.title_edit, "t")
     click(qtbot, dialog.ok_button)
-    assert "不能执行" in dialog.banner.text() and pending_count(ctx) == before
+    assert dialog.source_error.isVisibleTo(dialog) and pending_count(ctx) == before
+    dialog.source_combo.setCurrentIndex(dialog.source_combo.findData(EventSource.HOTLINE))
+    with qtbot.waitSignal(dialog.reported) as reported:
+        click(qtbot, dialog.ok_button)
+    event, actions = stored_event(ctx, reported.args[0])
+    assert event.source is EventSource.HOTLINE and event.reporter == "township01"
+    assert [(a.kind, a.actor_role) for a in actions] == [(A.REPORT, Role.TOWNSHIP)]
+
+
+def test_a_serious_category_cannot_be_self_resolved(qtbot, ctx, household_id) -> None:  # type: ignore[no-untyped-def]
+    dialog = EventReportDialog(ctx, ctx.user.grid_ids[0], household_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.source_combo.isVisibleTo(dialog)
+    type_text(qtbot, dialog.category_combo.lineEdit(), "邻里纠纷")
+    assert dialog.self_resolve_box.isEnabled()
+    click(qtbot, dialog.self_resolve_box)
+    dialog.choose_category_by_name("涉黄赌毒线索举报")
+    assert not dialog.self_resolve_box.isEnabled() and not dialog.self_resolve_box.isChecked()
 
 
 def open_event(qtbot, ctx: AppContext, event_id: str) -> EventDialog:  # type: ignore[no-untyped-def]

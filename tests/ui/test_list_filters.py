@@ -22,7 +22,15 @@ from gridclient.ui.list_filters import CUSTOM, LAST_MONTH, THIS_MONTH, period_sp
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridcore.domain.entities import CST, Event, EventAction, Household, Resident
-from gridcore.domain.enums import EntityKind, EventActionKind, Ledger, Relation, Role, VisitMethod
+from gridcore.domain.enums import (
+    EntityKind,
+    EventActionKind,
+    EventSource,
+    Ledger,
+    Relation,
+    Role,
+    VisitMethod,
+)
 from gridcore.domain.workflow import EventStatus, event_status
 from tests.demo_store import DemoStore
 from tests.ui.test_forms import type_text
@@ -339,3 +347,17 @@ def test_period_spans() -> None:
     assert period_span(LAST_MONTH, date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
     assert period_span("last_7", today) == (today - timedelta(days=6), today)
     assert period_span("all", today) == (None, None)
+
+
+def test_events_filter_by_source(qtbot: QtBot, window: MainWindow, demo: DemoStore) -> None:
+    """来源: the events township staff took in by one channel (热线, 来访 …)."""
+    events, _statuses = _histories(demo)
+    bar = window.event_filters
+    window.tabs.setCurrentWidget(window.event_pane)
+    taken_in = [e.source for e in events.values() if e.source is not EventSource.GRID_WORKER]
+    assert taken_in, "the demo has township intake"
+    source = max(set(taken_in), key=taken_in.count)
+    bar.source.setCurrentIndex(bar.source.findData(source.value))
+    assert _shown(window) == {i for i, e in events.items() if e.source is source}
+    bar.clear_button.click()
+    assert bar.source.currentIndex() == 0 and _shown(window) == set(events)

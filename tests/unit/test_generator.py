@@ -27,6 +27,7 @@ from gridcore.domain.entities import CST, Area, EventAction, Record, Resident
 from gridcore.domain.enums import (
     AreaLevel,
     EventGroup,
+    EventSource,
     EventState,
     Gender,
     HouseholdTag,
@@ -477,19 +478,25 @@ def test_every_history_is_legal_and_in_time_order(small: Dataset, medium: Datase
             assert times[-1] < NOW
             grid = areas[event.grid_id]
             township_code = grid.code[:9] + "000"
-            assert event.reporter == users[grid.code]
+            # A grid worker's report, or township intake (热线, 来访 …) by its staff.
+            if event.source is EventSource.GRID_WORKER:
+                assert event.reporter == users[grid.code]
+            else:
+                assert event.reporter == users[township_code]
+                assert (actions[0].kind, actions[0].actor_role) == (A.REPORT, Role.TOWNSHIP)
             for action in actions:
                 expected = users[grid.code] if action.actor_role is Role.WORKER else None
                 if action.actor_role is Role.TOWNSHIP:
                     expected = users[township_code]
                 assert action.actor == expected
-                if action.kind is A.DISPATCH:
-                    assert action.assignee
-                    handled_by = {x.actor_role for x in actions if x.kind in (A.HANDLE, A.FEEDBACK)}
-                    if action.assignee == "grid":
-                        assert handled_by <= {Role.WORKER}
-                    else:
-                        assert handled_by <= {Role.TOWNSHIP}
+            sent = [a for a in actions if a.kind in (A.DISPATCH, A.REDISPATCH)]
+            assert all(a.assignee for a in sent)
+            if sent:
+                handled_by = {x.actor_role for x in actions if x.kind in (A.HANDLE, A.FEEDBACK)}
+                if sent[-1].assignee == "grid":
+                    assert handled_by <= {Role.WORKER}
+                else:
+                    assert handled_by <= {Role.TOWNSHIP}
 
 
 def test_every_state_ledger_and_group_appears(small: Dataset, medium: Dataset) -> None:
@@ -665,3 +672,20 @@ def test_demo_roles_follow_the_account_names() -> None:
     assert users and all(demo_role(u.username) is u.role for u in users)
     assert demo_role("admin2") is None and demo_role("worker") is None
     assert demo_role("zhangsan") is None
+
+
+def test_the_practiced_loop_appears(medium: Dataset) -> None:
+    """改派 after a hand-back, 延期, 书记阅批, 受理告知, 不满意 → 返工 and township intake all
+    show up in the demo, and no serious category is ever self-resolved."""
+    kinds = Counter(a.kind for a in medium.event_actions)
+    for kind in (A.HAND_BACK, A.REDISPATCH, A.REQUEST_EXTENSION, A.APPROVE_EXTENSION,
+                 A.SECRETARY_REVIEW, A.NOTIFY_ACCEPTANCE):  # fmt: skip
+        assert kinds[kind] > 0, kind
+    by_event = _actions_by_event(medium)
+    statuses = [event_status(e, by_event[e.id], medium.catalog, NOW) for e in medium.events]
+    assert any(s.rework_rounds for s in statuses)
+    assert any(s.extended for s in statuses)
+    assert {e.source for e in medium.events} == set(EventSource)
+    for event in medium.events:
+        if any(a.kind is A.SELF_RESOLVE for a in by_event[event.id]):
+            assert medium.catalog.get(event.category_code).self_resolvable, event.category_code

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -161,8 +161,21 @@ class SyncMachine(RuleBasedStateMachine):
             actor_role=ROLES[user],
             at=datetime.now(UTC),
             comment=self._value(),
-            assignee="民政办" if kind is EventActionKind.DISPATCH else "",
+            # 改派 needs a target other than the current one: a fresh name each time.
+            assignee=(
+                self._value()
+                if kind is EventActionKind.REDISPATCH
+                else "民政办"
+                if kind is EventActionKind.DISPATCH
+                else ""
+            ),
             satisfaction=Satisfaction.SATISFIED if kind is EventActionKind.EVALUATE else None,
+            # 申请延期 needs a date past the deadline in force: later every time.
+            deadline=(
+                date(2040, 1, 1) + timedelta(days=self.counter)
+                if kind is EventActionKind.REQUEST_EXTENSION
+                else None
+            ),
         )
 
     @rule(user=st.sampled_from(USERS), keep_mine=st.booleans(), data=st.data())

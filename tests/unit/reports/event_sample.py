@@ -34,7 +34,8 @@ class EventSample:
 # assignee), satisfaction. What each stands for (NOW = 3 Oct):
 #  e1 邻里纠纷 self-resolved, evaluated 满意                   办结 on time, 自处置
 #  e2 邻里纠纷 dispatched to 司法所, closed on day 10 of 15, 基本满意, 回访
-#  e3 消防安全隐患 (7 days) closed on 12 Sept, reported 1 Sept: 超期办结, 不满意
+#  e3 消防安全隐患 (7 days) closed on 12 Sept, reported 1 Sept: 超期办结, 不满意 after
+#     two rework rounds (返工) the same evening
 #  e4 基础设施建设建议 returned (已退回), 15 working days, due 16 Oct: not overdue
 #  e5 基础设施建设建议, 紧急 (not listed → 3 working days, due 30 Sept after 中秋):
 #     accepted, 督办, 超期未办结
@@ -55,6 +56,12 @@ PLAN: list[tuple[str, str, str, Urgency, datetime, str, list[tuple], Satisfactio
      [(A.REPORT, W, day(9, 1), "", ""), (A.ACCEPT, T, day(9, 1, 11), "", ""),
       (A.DISPATCH, T, day(9, 1, 12), "", "grid"), (A.FEEDBACK, W, day(9, 11), "已整改", ""),
       (A.VERIFY, W, day(9, 12), "", ""), (A.CLOSE, T, day(9, 12, 15), "", ""),
+      # 不满意 twice, re-handled twice (返工), closed with a note, still 不满意: final.
+      (A.EVALUATE, W, day(9, 12, 16), "", ""), (A.FEEDBACK, W, day(9, 12, 17), "已整改", ""),
+      (A.VERIFY, W, day(9, 12, 18), "", ""), (A.CLOSE, T, day(9, 12, 19), "", ""),
+      (A.EVALUATE, W, day(9, 12, 20), "", ""), (A.FEEDBACK, W, day(9, 12, 21), "已整改", ""),
+      (A.VERIFY, W, day(9, 12, 22), "", ""),
+      (A.CLOSE, T, day(9, 12, 23), "已两次返工，按现状结案", ""),
       (A.EVALUATE, W, day(9, 13), "", "")],
      Satisfaction.UNSATISFIED),
     ("e4", "g2", "05001", Urgency.NORMAL, day(9, 20), "2026-100-00004",

@@ -30,6 +30,7 @@ from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
     EventGroup,
+    EventSource,
     EventState,
     Ledger,
     Role,
@@ -327,3 +328,16 @@ def test_a_pulled_copy_of_an_event_is_derived_again(store: Store) -> None:
         assert ids["noise"] in eventstate.missing_ids(repos.session)
         assert eventstate.fill_missing(repos.session) == 1
     assert ids["noise"] in q.event_ids(filters=EventFilter(overdue=True), now=NOW)
+
+
+def test_events_filter_by_source(store: Store) -> None:
+    ids = _world(store)
+    hotline = _reported(store, title="热线来电", source=EventSource.HOTLINE)
+    q = EventQueries(store.engine)
+
+    def found(source: str) -> set[str]:
+        return set(q.event_ids(filters=EventFilter(source=source), now=NOW))
+
+    assert found(EventSource.HOTLINE.value) == {hotline}
+    assert found(EventSource.GRID_WORKER.value) == set(ids.values())
+    assert found(EventSource.WALK_IN.value) == set()

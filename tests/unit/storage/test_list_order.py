@@ -144,7 +144,7 @@ def test_the_township_lists_walk_their_index_without_a_sort(store: Store) -> Non
         assert "TEMP B-TREE" not in plan, plan
 
 
-def test_0012_replaces_the_reported_at_index(store: Store) -> None:
+def test_0013_replaces_the_reported_at_index(store: Store) -> None:
     with store.engine.connect() as connection:
         indexes = {
             name: sql

@@ -27,7 +27,7 @@ from gridclient.storage.models import Base, ConflictRow, OutboxRow
 from gridcore.domain.catalog import event_deadline
 from gridcore.domain.codec import encode_fields
 from gridcore.domain.entities import Event, Household, Resident
-from gridcore.domain.enums import EntityKind, LimitKind
+from gridcore.domain.enums import EntityKind, EventSource, LimitKind
 from tests.unit.storage.factories import ACTOR, CHEAP_KDF, PASSWORD, household, resident
 
 UPDATED_AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -83,7 +83,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0012"
+    assert current_revision(store.engine) == head_revision() == "0013"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
@@ -339,3 +339,54 @@ def test_0010_carries_events_over_as_calendar_days(db_path: Path) -> None:
     # Reported 2026-09-29 10:00 CST, 3 days: 10-02 in calendar days (in working days it
     # would be 10-09, after 国庆).
     assert event_deadline(event, catalog).date().isoformat() == "2026-10-02"
+
+
+def test_0012_reads_every_stored_event_as_a_grid_workers_report(db_path: Path) -> None:
+    """Events stored before sources existed are 网格员上报; the stored catalog's
+    categories stay self-resolvable until the server's flagged catalog arrives; a 不满意
+    the server accepted before stays final, one not sent yet follows the new rule."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    key = create_key_file(key_file_for(db_path), PASSWORD, params=CHEAP_KDF, user=ACTOR)
+    engine = create_store_engine(db_path, key)
+    try:
+        upgrade(engine, "0011")
+        with write_connection(engine) as connection:
+            connection.execute(
+                text(
+                    'INSERT INTO event_categories (code, name, "group", ledger, time_limits, '
+                    "active, position) VALUES ('04010', '涉黄赌毒线索举报', 'complaint', "
+                    "'complaint', '{\"normal\": 7}', 1, 0)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO events (id, version, deleted, updated_at, grid_id, "
+                    "category_code, ledger, urgency, title, reporter, reported_at, "
+                    "description, location, people_involved, household_id, attachments, "
+                    "category_name, time_limit_days, catalog_revision, terms_inferred, number) "
+                    "VALUES ('e1', 1, 0, NULL, 'g', '04010', 'complaint', 'normal', 't', 'w', "
+                    "'2026-09-29 02:00:00.000000', '', '', '', NULL, '[]', '涉黄赌毒线索举报', "
+                    "7, 1, 0, '')"
+                )
+            )
+            for action_id, server_at in [("a1", "2026-10-03 03:04:05.000000"), ("a2", None)]:
+                connection.execute(
+                    text(
+                        "INSERT INTO event_actions (id, version, deleted, updated_at, event_id, "
+                        "kind, actor, actor_role, at, comment, assignee, satisfaction, "
+                        "attachments, server_at) VALUES (:id, 1, 0, NULL, 'e1', 'evaluate', "
+                        "'w', 'worker', '2026-10-03 03:04:05.000000', '', '', 'unsatisfied', "
+                        "'[]', :server_at)"
+                    ),
+                    {"id": action_id, "server_at": server_at},
+                )
+    finally:
+        engine.dispose()
+    with Store.open(db_path, PASSWORD) as store, store.read() as repos:
+        event = repos.records.get(Event, "e1")
+        catalog = repos.catalog.load()
+        history = repos.records.event_history("e1")
+    assert event is not None and event.source is EventSource.GRID_WORKER
+    assert catalog.get("04010").self_resolvable
+    assert history is not None
+    assert {a.id: a.final_evaluation for a in history.actions} == {"a1": True, "a2": False}
