@@ -668,13 +668,19 @@ class MainWindow(QMainWindow):
     def _on_screen(self, widget: QWidget) -> bool:
         return not self._starting and self.tabs.currentWidget() is widget
 
-    def _load_pane(self, pane: ListPane, source: Callable[[], list[str]]) -> None:
+    def _load_pane(
+        self,
+        pane: ListPane,
+        source: Callable[[], list[str]],
+        head: Callable[[int], list[str]] | None = None,
+    ) -> None:
         """Load a list now if it is on screen (or is the household list, which the
-        first window, search and 走访 need), else when its tab is first shown."""
+        first window, search and 走访 need), else when its tab is first shown;
+        ``head`` gives its first screen sooner (see :meth:`ListPane.load`)."""
         if pane is self.household_pane or self._on_screen(pane):
-            pane.load(source)
+            pane.load(source, head)
         else:
-            pane.defer(source)
+            pane.defer(source, head)
 
     def _on_tab_changed(self, _index: int) -> None:
         self._load_current_tab()
@@ -722,11 +728,19 @@ class MainWindow(QMainWindow):
 
     def load_visits(self) -> None:
         area, queries, wanted = self._area, self.visits, self.visit_filters.filter()
-        self._load_pane(self.visit_pane, lambda: queries.visit_ids(area, wanted))
+        self._load_pane(
+            self.visit_pane,
+            lambda: queries.visit_ids(area, wanted),
+            lambda rows: queries.visit_ids(area, wanted, limit=rows),
+        )
 
     def load_events(self) -> None:
         area, queries, wanted = self._area, self.events, self.event_filters.filter()
-        self._load_pane(self.event_pane, lambda: queries.event_ids(area, filters=wanted))
+        self._load_pane(
+            self.event_pane,
+            lambda: queries.event_ids(area, filters=wanted),
+            lambda rows: queries.event_ids(area, filters=wanted, limit=rows),
+        )
 
     def _load_catalog(self, _count: int = 0) -> None:
         """The categories of the events filter, once the list is on screen (and again

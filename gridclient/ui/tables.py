@@ -9,10 +9,11 @@ newer one.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +43,8 @@ from gridclient.ui.plaintext import TextLabel, tooltip
 from gridclient.ui.tasks import TaskContext, TaskRunner
 from gridcore.domain.enums import EntityKind
 
+log = logging.getLogger(__name__)
+
 ROW_HEIGHT = 30
 """Comfortable for older users and touch pads; at least 28 px."""
 
@@ -56,7 +59,9 @@ class SyncColumnModel(LazyTableModel):
     """A list with a compact sync-state column, last: 冲突, 被拒 or 待同步 (rolled up over
     what belongs to the record), 已同步 otherwise. The states of the whole list come
     from one query per refresh, run off the UI thread (:meth:`load_states`, by the
-    pane's load or :meth:`refresh`), and are looked up per painted row."""
+    pane's load or :meth:`refresh`), and are looked up per painted row. Until the first
+    states arrive (the first screen of a list is shown before them) the column is
+    empty rather than claiming 已同步."""
 
     SYNC_WIDTH = 72
 
@@ -73,7 +78,7 @@ class SyncColumnModel(LazyTableModel):
         self.sync_column = len(columns)
         self._load = states
         self._runner = runner
-        self._states: Mapping[str, HouseholdSyncState] = {}
+        self._states: Mapping[str, HouseholdSyncState] | None = None
         self._state_generation = 0
         self._texts = SyncTexts(self)
         self._uploading = False
@@ -83,7 +88,8 @@ class SyncColumnModel(LazyTableModel):
         if uploading == self._uploading:
             return
         self._uploading = uploading
-        self.set_states(self._states)
+        if self._states is not None:
+            self.set_states(self._states)
 
     def load_states(self) -> Mapping[str, HouseholdSyncState]:
         """The records not synced (call off the UI thread)."""
@@ -96,7 +102,7 @@ class SyncColumnModel(LazyTableModel):
             self.dataChanged.emit(self.index(0, column), self.index(self.rowCount() - 1, column))
 
     def state_of(self, record_id: str) -> HouseholdSyncState:
-        return self._states.get(record_id, SYNCED)
+        return SYNCED if self._states is None else self._states.get(record_id, SYNCED)
 
     def refresh(self, changed_ids: set[str] | None = None) -> None:
         super().refresh(changed_ids)
@@ -120,6 +126,8 @@ class SyncColumnModel(LazyTableModel):
             return self.id_at(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _CENTER
+        if self._states is None:
+            return None  # not known yet
         state = self.state_of(self.id_at(index.row()))
         if role == Qt.ItemDataRole.DisplayRole:
             if self._uploading and state.state is SyncState.PENDING:
@@ -451,6 +459,11 @@ class RecordTable(QTableView):
 
 
 IdSource = Callable[[], list[str]]
+HeadSource = Callable[[int], list[str]]
+"""The first ``n`` ids of the same list as an :data:`IdSource`, in the same order."""
+
+HEAD_ROWS = 100
+"""Ids of a list's first screen: two row blocks, more rows than any screen shows."""
 
 
 class ListPane(QWidget):
@@ -477,7 +490,10 @@ class ListPane(QWidget):
         self._hits: Collection[str] | None = None
         self._generation = 0
         self._source: IdSource | None = None
+        self._head: HeadSource | None = None
         self._stale = False
+        self._partial = False
+        self._complete_generation = -1
         self.table = RecordTable(model, widths, stretch)
         self.count_label = TextLabel()
         self.count_label.setObjectName("count")
@@ -492,12 +508,54 @@ class ListPane(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table)
 
-    def load(self, source: IdSource) -> None:
-        """Build the id list off the UI thread; an older pending load is discarded."""
-        self._source, self._stale = source, False
+    def load(self, source: IdSource, head: HeadSource | None = None) -> None:
+        """Build the id list off the UI thread; an older pending load is discarded.
+
+        With ``head`` and an empty list on screen (a tab shown for the first time, or a
+        filter that found nothing), the first screen comes first: ``head`` reads the
+        first :data:`HEAD_ROWS` ids (an index walk that stops there), they are shown,
+        and only then is the whole list (and its sync states) built, which replaces
+        them in place. A list already on screen is replaced in one step, so its
+        scroll position and selection follow their records as before."""
+        self._source, self._head, self._stale = source, head, False
         self._generation += 1
         generation = self._generation
+        if head is None or self.model.rowCount():
+            self._load_all(source, generation)
+            return
 
+        model = self.model
+
+        def first(_ctx: TaskContext) -> tuple[list[str], Mapping[str, Row]]:
+            ids = head(HEAD_ROWS)
+            # Its rows too: painting them then runs no query on the UI thread.
+            return ids, model.read_rows(ids[: model.block])
+
+        def shown(result: object) -> None:
+            if generation != self._generation:
+                return
+            assert isinstance(result, tuple)
+            ids, rows = result
+            model.prime(rows)
+            self._base, self._partial = ids, True
+            self._show()
+            if self.runner.synchronous:
+                self._load_all(source, generation)
+            else:
+                # The whole list once this screen is painted (the view's posted paint
+                # events go before a zero timer): its query and the paint would
+                # otherwise take turns with the GIL on the UI thread's row reads.
+                QTimer.singleShot(0, self, lambda: self._load_all(source, generation))
+
+        def failed(exc: BaseException) -> None:
+            log.warning("the first screen of a list failed to load", exc_info=exc)
+            self._load_all(source, generation)
+
+        self.runner.submit(first, on_done=shown, on_error=failed)
+
+    def _load_all(self, source: IdSource, generation: int) -> None:
+        if generation != self._generation:
+            return
         model = self.model
 
         def work(_ctx: TaskContext) -> tuple[list[str], Mapping[str, HouseholdSyncState] | None]:
@@ -513,21 +571,27 @@ class ListPane(QWidget):
             ids, states = result
             if states is not None and isinstance(model, SyncColumnModel):
                 model.set_states(states)
-            self._base = ids
+            self._base, self._partial = ids, False
+            self._complete_generation = generation
             self._show()
 
         self.runner.submit(work, on_done=done)
 
-    def defer(self, source: IdSource) -> None:
-        """Keep ``source`` for :meth:`ensure_loaded` (a list not on screen is built when
-        it is first shown); a load still pending is discarded."""
-        self._source, self._stale = source, True
+    def defer(self, source: IdSource, head: HeadSource | None = None) -> None:
+        """Keep ``source`` (and ``head``) for :meth:`ensure_loaded` (a list not on
+        screen is built when it is first shown); a load still pending is discarded."""
+        self._source, self._head, self._stale = source, head, True
         self._generation += 1
 
     def ensure_loaded(self) -> None:
         """Load the deferred source, if any."""
         if self._stale and self._source is not None:
-            self.load(self._source)
+            self.load(self._source, self._head)
+
+    @property
+    def complete(self) -> bool:
+        """The whole list is shown (not only its first screen, nor nothing yet)."""
+        return self._complete_generation == self._generation
 
     @property
     def stale(self) -> bool:
@@ -536,7 +600,8 @@ class ListPane(QWidget):
 
     def set_hits(self, hits: Collection[str] | None) -> None:
         """Narrow the list to search hits (``None``: no search); a deferred list is
-        narrowed when it loads."""
+        narrowed when it loads (a first screen is narrowed at once, and the whole list
+        when it arrives)."""
         self._hits = hits
         if not self._stale:
             self._show()
@@ -553,5 +618,8 @@ class ListPane(QWidget):
                 self.table.scrollTo(
                     self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
                 )
+        if self._partial:  # the first screen: the count comes with the whole list
+            self.count_label.setText(QCoreApplication.translate("tables", "Loading…"))
+            return
         self.count_label.setText(self._count_text(len(ids)))
         self.loaded.emit(len(ids))

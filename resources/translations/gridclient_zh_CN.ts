@@ -493,64 +493,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="875"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="880"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="884"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="888"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="887"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="890"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="892"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="896"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="904"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="903"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="922"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -1084,28 +1084,28 @@
         <translation>姓名和职务，如 村支书 张建国</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="217"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
@@ -1115,234 +1115,234 @@
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
         <source>Cadre in charge</source>
         <translation>包户干部</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="579"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="578"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="292"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="291"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="302"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="313"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="316"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="321"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="324"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="323"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="327"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="326"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="329"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="328"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="337"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="340"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="357"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="356"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="409"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="428"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="427"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="438"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="437"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="445"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="444"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="475"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="474"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="488"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="487"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="577"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="576"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="611"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="613"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="675"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="674"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="714"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="713"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1982,7 +1982,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="332"/>
-        <location filename="../../gridclient/ui/main_window.py" line="815"/>
+        <location filename="../../gridclient/ui/main_window.py" line="829"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
@@ -2160,181 +2160,181 @@
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="791"/>
+        <location filename="../../gridclient/ui/main_window.py" line="805"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="793"/>
+        <location filename="../../gridclient/ui/main_window.py" line="807"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="796"/>
+        <location filename="../../gridclient/ui/main_window.py" line="810"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="798"/>
+        <location filename="../../gridclient/ui/main_window.py" line="812"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="801"/>
+        <location filename="../../gridclient/ui/main_window.py" line="815"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="803"/>
+        <location filename="../../gridclient/ui/main_window.py" line="817"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="817"/>
+        <location filename="../../gridclient/ui/main_window.py" line="831"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="820"/>
+        <location filename="../../gridclient/ui/main_window.py" line="834"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="830"/>
+        <location filename="../../gridclient/ui/main_window.py" line="844"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="835"/>
+        <location filename="../../gridclient/ui/main_window.py" line="849"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="839"/>
+        <location filename="../../gridclient/ui/main_window.py" line="853"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="856"/>
+        <location filename="../../gridclient/ui/main_window.py" line="870"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="859"/>
+        <location filename="../../gridclient/ui/main_window.py" line="873"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="866"/>
+        <location filename="../../gridclient/ui/main_window.py" line="880"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="871"/>
+        <location filename="../../gridclient/ui/main_window.py" line="885"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="887"/>
+        <location filename="../../gridclient/ui/main_window.py" line="901"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="901"/>
+        <location filename="../../gridclient/ui/main_window.py" line="915"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="903"/>
+        <location filename="../../gridclient/ui/main_window.py" line="917"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="906"/>
+        <location filename="../../gridclient/ui/main_window.py" line="920"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="931"/>
+        <location filename="../../gridclient/ui/main_window.py" line="945"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="935"/>
+        <location filename="../../gridclient/ui/main_window.py" line="949"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="940"/>
+        <location filename="../../gridclient/ui/main_window.py" line="954"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="949"/>
+        <location filename="../../gridclient/ui/main_window.py" line="963"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="957"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="985"/>
+        <location filename="../../gridclient/ui/main_window.py" line="999"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="996"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1010"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1127"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1141"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1173"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1187"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1184"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1203"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1217"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1210"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1224"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1282"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1296"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1306"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1320"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
@@ -2367,38 +2367,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="823"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="832"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="831"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="834"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="836"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="842"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="849"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="865"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -3885,173 +3885,178 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="153"/>
+        <location filename="../../gridclient/ui/tables.py" line="161"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="154"/>
-        <location filename="../../gridclient/ui/tables.py" line="193"/>
-        <location filename="../../gridclient/ui/tables.py" line="215"/>
+        <location filename="../../gridclient/ui/tables.py" line="162"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
+        <location filename="../../gridclient/ui/tables.py" line="223"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="155"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="156"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="157"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="158"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="71"/>
+        <location filename="../../gridclient/ui/tables.py" line="76"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="126"/>
+        <location filename="../../gridclient/ui/tables.py" line="134"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="187"/>
+        <location filename="../../gridclient/ui/tables.py" line="195"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="188"/>
+        <location filename="../../gridclient/ui/tables.py" line="196"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="189"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="190"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="191"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="192"/>
-        <location filename="../../gridclient/ui/tables.py" line="212"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
+        <location filename="../../gridclient/ui/tables.py" line="220"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="194"/>
+        <location filename="../../gridclient/ui/tables.py" line="202"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="209"/>
+        <location filename="../../gridclient/ui/tables.py" line="217"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="210"/>
+        <location filename="../../gridclient/ui/tables.py" line="218"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="211"/>
+        <location filename="../../gridclient/ui/tables.py" line="219"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="213"/>
+        <location filename="../../gridclient/ui/tables.py" line="221"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="214"/>
+        <location filename="../../gridclient/ui/tables.py" line="222"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="230"/>
+        <location filename="../../gridclient/ui/tables.py" line="238"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="231"/>
+        <location filename="../../gridclient/ui/tables.py" line="239"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="232"/>
+        <location filename="../../gridclient/ui/tables.py" line="240"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="233"/>
+        <location filename="../../gridclient/ui/tables.py" line="241"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="234"/>
+        <location filename="../../gridclient/ui/tables.py" line="242"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="257"/>
-        <location filename="../../gridclient/ui/tables.py" line="310"/>
+        <location filename="../../gridclient/ui/tables.py" line="265"/>
+        <location filename="../../gridclient/ui/tables.py" line="318"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="269"/>
+        <location filename="../../gridclient/ui/tables.py" line="277"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="270"/>
+        <location filename="../../gridclient/ui/tables.py" line="278"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="271"/>
+        <location filename="../../gridclient/ui/tables.py" line="279"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="272"/>
+        <location filename="../../gridclient/ui/tables.py" line="280"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="273"/>
+        <location filename="../../gridclient/ui/tables.py" line="281"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="274"/>
+        <location filename="../../gridclient/ui/tables.py" line="282"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="275"/>
+        <location filename="../../gridclient/ui/tables.py" line="283"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="622"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
     </message>
 </context>
 </TS>

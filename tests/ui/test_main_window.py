@@ -120,7 +120,7 @@ def test_only_the_first_window_loads_at_start(
         real = getattr(cls, name)
 
         def spy(self: object, *args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
-            asked.append(_name)
+            asked.append(_name if kw.get("limit") is None else f"{_name} first screen")
             return _real(self, *args, **kw)
 
         monkeypatch.setattr(cls, name, spy)
@@ -138,11 +138,15 @@ def test_only_the_first_window_loads_at_start(
     assert win.resident_pane.stale and win.visit_pane.stale and win.event_pane.stale
     asked.clear()
     win.tabs.setCurrentWidget(win.visit_pane)
-    assert asked == ["visit_ids"] and win.visit_model.rowCount() > 0
+    # First shown: its first screen, then the whole list.
+    assert asked == ["visit_ids first screen", "visit_ids"] and win.visit_model.rowCount() > 0
+    asked.clear()
     win.set_area(win.current_area())  # a filter change reloads only what is on screen
-    assert asked == ["visit_ids", "visit_ids"]
+    assert asked == ["visit_ids"]  # the list on screen is replaced in one step
+    asked.clear()
     win.tabs.setCurrentWidget(win.event_pane)
-    assert asked == ["visit_ids", "visit_ids", "event_ids"] and not win.event_pane.stale
+    assert asked == ["event_ids first screen", "event_ids"] and not win.event_pane.stale
+    assert win.event_pane.complete
     assert win.resident_pane.stale
 
 
