@@ -1836,12 +1836,12 @@ def build_cadre_roster(
                 )
         columns = (
             Column("序号", 4, numeric=True),
-            Column("住址", 24),
+            Column("住址", 20),
             Column("户号", 10),
             Column("户主", 7),
             Column("联系电话", 12),
             Column("人口", 4, numeric=True),
-            Column("网格", 10),
+            Column("网格", 14),
             Column("类别", 14),
         )
         named = len(cadres) - (NO_CADRE in by_cadre)
