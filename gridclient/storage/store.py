@@ -250,14 +250,17 @@ def check_integrity(path: Path, key: bytes) -> str | None:
                     str(r[0]) for r in connection.execute(text("PRAGMA cipher_integrity_check"))
                 ]
             except DBAPIError as exc:
-                if _is_corruption(exc):
+                if _is_corruption(exc) or _looks_damaged(exc):
                     raise
                 failures = []  # not a SQLCipher build that knows the pragma
             if failures:
                 return "cipher_integrity_check: " + "; ".join(failures)[:2000]
             return None
     except DBAPIError as exc:
-        if _is_corruption(exc):
+        # A page that fails its HMAC while the check reads it: SQLCipher raises "SQL logic
+        # error" (an OperationalError) instead of returning a row, depending on where the
+        # damage lies. A locked or unreadable file is still raised as it is.
+        if _is_corruption(exc) or _looks_damaged(exc):
             return f"{type(exc.orig).__name__}: {exc.orig}"
         raise
     finally:

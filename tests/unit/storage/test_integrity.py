@@ -285,3 +285,23 @@ def test_close_does_not_hang_on_a_busy_store_and_leaves_it_to_be_checked(
     with Store.open(db_path, PASSWORD):
         pass
     assert checked == [db_path]
+
+
+def test_damage_anywhere_is_reported_never_raised(store: Store, tmp_path: Path) -> None:
+    """Garbage over two pages, at every eighth of the file: the check answers what failed
+    (SQLCipher raises "SQL logic error" for some pages instead of returning a row), and
+    never lets the driver's error through."""
+    import random
+
+    _fill(store)
+    store.close()
+    key = unlock(key_file_for(store.path), PASSWORD)
+    pages = store.path.stat().st_size // PAGE
+    garbage = random.Random(20261203)
+    for eighth in range(1, 8):
+        copy = tmp_path / f"damaged-{eighth}.db"
+        shutil.copyfile(store.path, copy)
+        with copy.open("r+b") as f:
+            f.seek(pages * eighth // 8 * PAGE)
+            f.write(garbage.randbytes(2 * PAGE))
+        assert check_integrity(copy, key) is not None, eighth
