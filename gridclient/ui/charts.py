@@ -7,7 +7,7 @@ Every bar (or week) is a target: hovering shows its figure, a click emits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
@@ -34,22 +34,26 @@ class Bar:
 
 
 class _Chart(QWidget):
+    """Hover and click over targets: ``hit(x, y)`` gives the index of the target under a
+    point (or -1) and ``tooltip_of(index)`` its tip, both from the chart's own layout."""
+
     activated = Signal(int)
     """The index of the bar (or week) clicked."""
 
-    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        empty_text: str,
+        hit: Callable[[float, float], int],
+        tooltip_of: Callable[[int], str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.empty_text = empty_text
+        self.hit = hit
+        self.tooltip_of = tooltip_of
         self._hover = -1
-
-    def hit(self, x: float, y: float) -> int:
-        """The index of the target under (x, y), or -1."""
-        raise NotImplementedError
-
-    def tooltip_of(self, index: int) -> str:
-        raise NotImplementedError
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         index = self.hit(event.position().x(), event.position().y())
@@ -87,7 +91,7 @@ class BarChart(_Chart):
     LABEL_MAX = 150
 
     def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(empty_text, parent)
+        super().__init__(empty_text, self._bar_at, lambda index: self.bars[index].tooltip, parent)
         self.bars: list[Bar] = []
         self.maximum = 1.0
 
@@ -116,12 +120,9 @@ class BarChart(_Chart):
         start = label + 12
         return label, start, max(20, self.width() - start - figure - 12)
 
-    def hit(self, x: float, y: float) -> int:
+    def _bar_at(self, x: float, y: float) -> int:
         index = int((y - 4) // self.ROW)
         return index if 0 <= index < len(self.bars) and y >= 4 else -1
-
-    def tooltip_of(self, index: int) -> str:
-        return self.bars[index].tooltip
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -164,7 +165,7 @@ class ColumnChart(_Chart):
     the value axis on the left, a label under every other period."""
 
     def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(empty_text, parent)
+        super().__init__(empty_text, self._period_at, lambda index: self.tooltips[index], parent)
         self.labels: list[str] = []
         self.tooltips: list[str] = []
         self.series: list[Series] = []
@@ -192,15 +193,12 @@ class ColumnChart(_Chart):
         step = max(1, -(-peak // 4))  # four grid lines, whole numbers
         return step * 4
 
-    def hit(self, x: float, y: float) -> int:
+    def _period_at(self, x: float, y: float) -> int:
         plot = self._plot()
         if not self.labels or not plot.contains(int(x), int(y)):
             return -1
         index = int((x - plot.left()) / (plot.width() / len(self.labels)))
         return index if 0 <= index < len(self.labels) else -1
-
-    def tooltip_of(self, index: int) -> str:
-        return self.tooltips[index]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
