@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from gridclient.storage.chunks import chunked
@@ -1401,22 +1401,12 @@ def _roster_note(category: str | None, grade: int | None, notes: str) -> str:
 # ------------------------------------------------------------------ household programs
 
 
-def build_household_roster(
-    store: Store,
-    area: str,
-    program: str,
-    role: Role,
-    *,
-    masked: bool = False,
-    now: datetime | None = None,
-) -> Report:
-    """Live households of the area in a program (低保户, 防返贫监测户, 党员中心户 …) with
-    their head, the head's ID number (masked unless ``role`` may see it, always with
-    ``masked``), phone, number of members, and the household's other programs."""
-    label, tags = program_tags(program)
-    codes = [t.value for t in tags]
-    context = _Context(store, now)
-    full = may_see_full_ids(role) and not masked
+def _household_lines(
+    connection: Connection, scope: _Scope, *where: ColumnElement[bool]
+) -> list[Any]:
+    """The live households of ``scope`` (not moved out) matching ``where``, each once,
+    with its head's name, ID number and phone and its number of live members: what the
+    household rosters print (a household with two heads prints the first)."""
     heads = (
         select(
             ResidentRow.household_id,
@@ -1433,38 +1423,60 @@ def build_household_roster(
         .group_by(ResidentRow.household_id)
         .subquery()
     )
+    homes: dict[str, Any] = {}
+    for chunk in chunked(scope.grid_ids):
+        statement = (
+            select(
+                HouseholdRow.id,
+                HouseholdRow.grid_id,
+                HouseholdRow.micro_grid_id,
+                HouseholdRow.number,
+                HouseholdRow.address,
+                HouseholdRow.phone,
+                HouseholdRow.tags,
+                HouseholdRow.notes,
+                HouseholdRow.cadre,
+                heads.c.name,
+                heads.c.id_number,
+                heads.c.phone.label("head_phone"),
+                sizes.c.members,
+            )
+            .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
+            .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
+            .where(
+                HouseholdRow.deleted.is_(False),
+                HouseholdRow.moved_out_on.is_(None),
+                HouseholdRow.grid_id.in_(chunk),
+                *where,
+            )
+        )
+        for row in connection.execute(statement):
+            homes.setdefault(row.id, row)
+    return list(homes.values())
+
+
+def build_household_roster(
+    store: Store,
+    area: str,
+    program: str,
+    role: Role,
+    *,
+    masked: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    """Live households of the area in a program (低保户, 防返贫监测户, 党员中心户 …) with
+    their head, the head's ID number (masked unless ``role`` may see it, always with
+    ``masked``), phone, number of members, and the household's other programs."""
+    label, tags = program_tags(program)
+    codes = [t.value for t in tags]
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
-        fetched: dict[str, Any] = {}
-        for chunk in chunked(scope.grid_ids):
-            statement = (
-                select(
-                    HouseholdRow.id,
-                    HouseholdRow.grid_id,
-                    HouseholdRow.number,
-                    HouseholdRow.address,
-                    HouseholdRow.phone,
-                    HouseholdRow.tags,
-                    HouseholdRow.notes,
-                    heads.c.name,
-                    heads.c.id_number,
-                    heads.c.phone.label("head_phone"),
-                    sizes.c.members,
-                )
-                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
-                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
-                .where(
-                    HouseholdRow.deleted.is_(False),
-                    HouseholdRow.moved_out_on.is_(None),
-                    HouseholdRow.grid_id.in_(chunk),
-                    household_tagged(codes),
-                )
-            )
-            for row in connection.execute(statement):
-                fetched.setdefault(row.id, row)  # two heads: the first is printed
+        fetched = _household_lines(connection, scope, household_tagged(codes))
         order = {g.id: i for i, g in enumerate(scope.grids)}
         ordered = sorted(
-            fetched.values(),
+            fetched,
             key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.number or ""),
         )
         rows: list[tuple[Cell, ...]] = []
@@ -1618,17 +1630,6 @@ def build_micro_grid_roster(
     says so; households of a grid in no micro-grid are listed last under their grid."""
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
-    heads = (
-        select(ResidentRow.household_id, ResidentRow.name, ResidentRow.phone)
-        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
-        .subquery()
-    )
-    sizes = (
-        select(ResidentRow.household_id, func.count().label("members"))
-        .where(ResidentRow.deleted.is_(False))
-        .group_by(ResidentRow.household_id)
-        .subquery()
-    )
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
         micro_names = {
@@ -1639,33 +1640,9 @@ def build_micro_grid_roster(
                 )
             )
         }
-        homes: dict[str, Any] = {}
-        for chunk in chunked(scope.grid_ids):
-            statement = (
-                select(
-                    HouseholdRow.id,
-                    HouseholdRow.grid_id,
-                    HouseholdRow.micro_grid_id,
-                    HouseholdRow.number,
-                    HouseholdRow.address,
-                    HouseholdRow.phone,
-                    HouseholdRow.tags,
-                    heads.c.name,
-                    heads.c.phone.label("head_phone"),
-                    sizes.c.members,
-                )
-                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
-                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
-                .where(
-                    HouseholdRow.deleted.is_(False),
-                    HouseholdRow.moved_out_on.is_(None),
-                    HouseholdRow.grid_id.in_(chunk),
-                )
-            )
-            for row in connection.execute(statement):
-                homes.setdefault(row.id, row)
+        homes = _household_lines(connection, scope)
         groups: dict[tuple[str, str | None], list[Any]] = defaultdict(list)
-        for home in homes.values():
+        for home in homes:
             micro = home.micro_grid_id if home.micro_grid_id in micro_names else None
             groups[home.grid_id, micro].append(home)
         grid_order = {g.id: i for i, g in enumerate(scope.grids)}
@@ -1741,7 +1718,7 @@ def build_micro_grid_roster(
                 "",
                 "",
                 "",
-                sum(int(h.members or 0) for h in homes.values()),
+                sum(int(h.members or 0) for h in homes),
                 "",
                 "",
             ),
@@ -1765,46 +1742,11 @@ def build_cadre_roster(
     ``masked``, members, address, programs), then the households with no cadre yet."""
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
-    heads = (
-        select(ResidentRow.household_id, ResidentRow.name, ResidentRow.phone)
-        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
-        .subquery()
-    )
-    sizes = (
-        select(ResidentRow.household_id, func.count().label("members"))
-        .where(ResidentRow.deleted.is_(False))
-        .group_by(ResidentRow.household_id)
-        .subquery()
-    )
     with _snapshot(store) as (connection, repos):
         scope = _scope(connection, area)
-        homes: dict[str, Any] = {}
-        for chunk in chunked(scope.grid_ids):
-            statement = (
-                select(
-                    HouseholdRow.id,
-                    HouseholdRow.grid_id,
-                    HouseholdRow.number,
-                    HouseholdRow.address,
-                    HouseholdRow.phone,
-                    HouseholdRow.tags,
-                    HouseholdRow.cadre,
-                    heads.c.name,
-                    heads.c.phone.label("head_phone"),
-                    sizes.c.members,
-                )
-                .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
-                .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
-                .where(
-                    HouseholdRow.deleted.is_(False),
-                    HouseholdRow.moved_out_on.is_(None),
-                    HouseholdRow.grid_id.in_(chunk),
-                )
-            )
-            for row in connection.execute(statement):
-                homes.setdefault(row.id, row)
+        homes = _household_lines(connection, scope)
         by_cadre: dict[str, list[Any]] = defaultdict(list)
-        for home in homes.values():
+        for home in homes:
             by_cadre[(home.cadre or "").strip() or NO_CADRE].append(home)
         order = {g.id: i for i, g in enumerate(scope.grids)}
         cadres = sorted((c for c in by_cadre if c != NO_CADRE), key=natural_key)
@@ -1862,7 +1804,7 @@ def build_cadre_roster(
                 "",
                 "",
                 "",
-                sum(int(h.members or 0) for h in homes.values()),
+                sum(int(h.members or 0) for h in homes),
                 "",
                 "",
             ),
