@@ -203,7 +203,8 @@ class HouseholdDialog(QDialog):
         # 五级五长包户: who answers for this household; the completer offers the names
         # of the users this laptop knows (any name and post may be typed).
         self.cadre_edit = QLineEdit()
-        self.cadre_edit.setPlaceholderText(self.tr("Name and post, e.g. 村支书 张建国"))
+        self.cadre_edit.setPlaceholderText(self.tr("Name and post"))
+        self.cadre_edit.setToolTip(self.tr("Name and post, e.g. 村支书 张建国"))
         self.ctx.read(_cadre_names, self._set_cadre_names)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
@@ -226,7 +227,7 @@ class HouseholdDialog(QDialog):
         form.addRow("", self.move_note)
         # Micro-grid and cadre share a row: the dialog must fit 1366×768 at 125 %.
         micro_row = QHBoxLayout()
-        micro_row.addWidget(self.micro_combo, 1)
+        micro_row.addWidget(self.micro_combo, 3)
         micro_row.addWidget(TextLabel(self.tr("Cadre in charge")))
         micro_row.addWidget(self.cadre_edit, 2)
         form.addRow(self.tr("Micro-grid"), micro_row)

@@ -493,64 +493,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="875"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="880"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="884"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="887"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="888"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="890"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="892"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="896"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="903"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="904"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="922"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -1079,270 +1079,275 @@
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
         <source>Name and post, e.g. 村支书 张建国</source>
         <translation>姓名和职务，如 村支书 张建国</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="212"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="225"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="232"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="231"/>
         <source>Cadre in charge</source>
         <translation>包户干部</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <source>Name and post</source>
+        <translation>姓名和职务</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="578"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="579"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="260"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="266"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="291"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="292"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="294"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="302"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="313"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="316"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="321"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="323"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="324"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="326"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="327"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="328"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="329"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="337"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="340"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="356"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="357"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="409"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="427"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="428"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="437"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="438"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="444"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="445"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="474"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="475"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="487"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="488"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="576"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="577"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="611"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="613"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="674"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="675"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="713"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="714"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -2367,38 +2372,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="823"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="831"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="832"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="834"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="836"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="842"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="848"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="849"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="865"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
