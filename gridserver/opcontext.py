@@ -119,10 +119,11 @@ REF_KINDS = frozenset(REF_FIELDS.values())
 
 class ChunkConnection:
     """The chunk's connection, holding back the INSERTs of creates run without a
-    savepoint (see :func:`gridserver.sync._run_op`) and sending them as one statement just before the
-    next statement of any kind, so every read and every savepoint sees them and a later
-    op's rollback never undoes them. A database error in that statement means the chunk
-    is run again with a savepoint (and its own INSERT) per op."""
+    savepoint (see :func:`gridserver.sync._run_op`) and sending them as one statement
+    just before the next statement of any kind, so every read and every savepoint sees
+    them and a later op's rollback never undoes them. A database error in that
+    statement means the chunk is run again with a savepoint (and its own INSERT) per
+    op."""
 
     __slots__ = ("conn", "inserts")
 

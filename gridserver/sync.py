@@ -221,7 +221,8 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
 def _prefetch_numbers(conn: Connection, shared: Shared, ops: list[Op]) -> None:
     """Lock (PostgreSQL) and look up in one statement the ID numbers the chunk's resident
     ops write, so an op whose number nobody held needs no statement of its own (which
-    would also flush the held-back INSERTs one by one, see :class:`gridserver.opcontext.ChunkConnection`)."""
+    would also flush the held-back INSERTs one by one, see
+    :class:`gridserver.opcontext.ChunkConnection`)."""
     wanted = set()
     for op in ops:
         pair = op.changes.get("id_number") if op.entity is EntityKind.RESIDENT else None
@@ -277,8 +278,8 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     conn, caller = ctx.conn, ctx.caller
     # An op is all or nothing. The create of a record that was absent when the chunk
     # locked its records writes exactly one statement, its INSERT, after every check
-    # (see gridserver.apply._create): a rejection before it has written nothing, and the INSERT is atomic
-    # by itself, so it needs no savepoint. A database error there aborts the whole
+    # (see gridserver.apply._create): a rejection before it has written nothing, and the
+    # INSERT is atomic by itself, so it needs no savepoint. A database error there aborts the whole
     # transaction instead, so the chunk is run again with a savepoint for every op.
     key = (op.entity.value, op.entity_id)
     guarded = (
@@ -390,10 +391,10 @@ def _changes(op: Op) -> dict[str, list[Any]]:
 
 def _storable_changes(op: Op) -> dict[str, Any]:
     """The op's changes as the audit log keeps them. The values of a rejected op, and
-    the old values of any op (only compared, never checked, see :func:`gridserver.apply._check_changes`),
-    may be what no database stores (NUL, integers beyond 64 bits, NaN, deep nesting):
-    then they are logged in a form that is (forbidden characters replaced by U+FFFD,
-    numbers as text)."""
+    the old values of any op (only compared, never checked, see
+    :func:`gridserver.apply._check_changes`), may be what no database stores (NUL,
+    integers beyond 64 bits, NaN, deep nesting): then they are logged in a form that is
+    (forbidden characters replaced by U+FFFD, numbers as text)."""
     try:
         for name, (old, new) in op.changes.items():
             limits.check_wire(name, name)
