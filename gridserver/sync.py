@@ -32,8 +32,9 @@ from gridcore.domain.codec import (
     encode_fields,
     field_specs,
 )
+from gridcore.domain.departments import DepartmentError
 from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
-from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
+from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, EventActionKind, Role
 from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.domain.workflow import IllegalTransition, check_action, check_source
@@ -46,7 +47,7 @@ from gridcore.protocol import (
     PushResponse,
     is_valid_entity_id,
 )
-from gridserver import persons, validation
+from gridserver import departments, persons, validation
 from gridserver.db import (
     Database,
     catalog,
@@ -633,6 +634,13 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     label = kind.label
     if kind is EntityKind.AREA and ctx.caller.role is Role.WORKER:
         raise OpRejected("role", "网格员不能修改行政区划和网格设置")
+    if ctx.caller.is_department and (
+        kind not in (EntityKind.EVENT_ACTION, EntityKind.ATTACHMENT)
+        or op.kind is not ChangeKind.CREATE
+    ):
+        raise OpRejected(
+            "role", "职能部门账号只能办理派遣给本部门的事件（新增办理记录和附件），不能修改其他记录"
+        )
     if op.kind is not ChangeKind.CREATE and kind in APPEND_ONLY_KINDS:
         raise OpRejected(
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
@@ -755,7 +763,9 @@ def _create(
     if number is not None:
         _check_number(ctx, number, record_id)
     if kind is EntityKind.EVENT_ACTION:
+        assert isinstance(record, EventAction)
         fields["server_at"] = _check_transition(ctx, record).isoformat()
+        _link_departments(ctx, record, placement.grid_id)
     elif kind is EntityKind.VISIT:
         fields["server_at"] = ctx.now.isoformat()
     elif kind is EntityKind.EVENT:
@@ -1442,6 +1452,10 @@ def _place(
     if kind is EntityKind.EVENT_ACTION:
         event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
         _in_scope(ctx, event.grid_id, "event_id", EntityKind.EVENT)
+        if ctx.caller.is_department and not departments.is_linked(
+            ctx.conn, ctx.caller.department, event.id
+        ):
+            raise _missing(EntityKind.EVENT, "event_id")  # not its event: as if absent
         _check_attachments(ctx, fields)
         return Placement(event.grid_id, parent_id=event.id)
     # Attachments carry no place of their own: they belong to the uploader's home area,
@@ -1493,7 +1507,7 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
         # The same rules the laptop applied before storing the step (gridcore.domain.
         # workflow): state, role, what the step carries, self-resolvable categories by
         # the server's catalog, the intake source, an extension past the deadline.
-        check_action(event, history, action, ctx.terms_catalog())
+        check_action(event, history, action, ctx.terms_catalog(), department=ctx.caller.department)
     except IllegalTransition as exc:
         if exc.reason == "role":
             raise OpRejected("role", str(exc), "kind") from None
@@ -1503,6 +1517,30 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
     if stamps and max(stamps) >= ctx.now:
         return max(stamps) + timedelta(microseconds=1)
     return ctx.now
+
+
+def _link_departments(ctx: Context, action: EventAction, grid_id: str | None) -> None:
+    """Keep the department list of what each department reads (gridserver.departments):
+    a dispatch or 改派 must name a department of the event's township (or the grid, or
+    free text where the township has no departments yet); one naming a department
+    makes the event, its steps so far and their attachments readable to it (re-stamped,
+    so they reach its laptop whatever its cursor); every step of an event is readable
+    to each department it was ever dispatched to."""
+    target = None
+    if action.kind in (EventActionKind.DISPATCH, EventActionKind.REDISPATCH):
+        township = departments.event_township(ctx.conn, grid_id)
+        try:
+            target = departments.dispatch_target(ctx.conn, township, action.assignee.strip())
+        except DepartmentError as exc:
+            raise OpRejected("invalid_field", str(exc), "assignee") from None
+    linked = departments.linked_departments(ctx.conn, action.event_id)
+    step = departments.step_records(ctx.conn, action.id, action.attachments)
+    for department in linked:
+        ctx.effects.links.update((department, kind, rid) for kind, rid in step)
+    if target is not None and target not in linked:
+        keys = departments.event_records(ctx.conn, action.event_id) | step
+        ctx.effects.links.update((target, kind, rid) for kind, rid in keys)
+        ctx.effects.records.update(keys - {(EntityKind.EVENT_ACTION.value, action.id)})
 
 
 _TRANSITION_FIELDS = {

@@ -107,7 +107,7 @@ class DepartmentList:
     @classmethod
     def from_json(cls, data: Any) -> DepartmentList:
         if not isinstance(data, Mapping) or not isinstance(data.get("departments"), list):
-            raise DepartmentError("部门名单格式无效：须为 {\"departments\": [...]}")
+            raise DepartmentError('部门名单格式无效：须为 {"departments": [...]}')
         items = [Department.from_json(d) for d in data["departments"]]
         mine = data.get("mine")
         if mine is not None and not isinstance(mine, str):
