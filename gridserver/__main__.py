@@ -304,8 +304,8 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
             document = json.loads(args.file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise auth.UserError(f"无法读取部门名单文件：{exc}") from None
-        loaded = departments.load_departments(db, document)
-        print(f"已导入部门名单（{len(loaded)} 个部门）")
+        listed = departments.load_departments(db, document)
+        print(f"已导入部门名单（{len(listed)} 个部门）")
     elif args.command == "departments":
         _print_departments(db)
     elif args.command == "load-catalog":

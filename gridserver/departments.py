@@ -126,6 +126,11 @@ def all_departments(conn: Connection) -> list[Department]:
     ]
 
 
+def codes(conn: Any) -> frozenset[str]:
+    """Every department code (inactive ones too: their events are still theirs)."""
+    return frozenset(conn.execute(select(departments.c.code)).scalars())
+
+
 def list_for(db: Database, caller: Caller) -> DepartmentList:
     """The departments ``caller``'s laptop is sent: those of townships in or above its
     home area (all for an administrator without one), inactive ones too (history names

@@ -27,7 +27,7 @@ from gridcore.domain.workflow import (
     fold,
 )
 
-__all__ = ["EventView", "append_action", "event_view"]
+__all__ = ["EventView", "append_action", "event_view", "own_department"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,23 @@ def event_view(repos: Repositories, event_id: str, role: Role, now: datetime) ->
     if history.event.deleted:
         return EventView(history, status, "", ())
     category = catalog.categories.get(history.event.category_code)
-    allowed = tuple(allowed_actions(fold(history.actions), role, category=category))
+    listing = repos.catalog.load_departments()
+    allowed = tuple(
+        allowed_actions(
+            fold(history.actions),
+            role,
+            category=category,
+            department=listing.mine if role is Role.DEPARTMENT else None,
+            departments=listing.codes(),
+        )
+    )
     return EventView(history, status, "", allowed)
+
+
+def own_department(repos: Repositories) -> str | None:
+    """This laptop's department (a department account's, from the department list the
+    server sent; None before the first sync)."""
+    return repos.catalog.load_departments().mine
 
 
 def append_action(
@@ -75,6 +90,14 @@ def append_action(
     if history is None or history.event.deleted:
         raise IllegalTransition("state", "该事件已不存在，无法办理")
     stored = dataclasses.replace(action, at=uow.now(), attachments=photos_ids)
-    check_action(history.event, history.actions, stored, uow.repos.catalog.load())
+    listing = uow.repos.catalog.load_departments()
+    check_action(
+        history.event,
+        history.actions,
+        stored,
+        uow.repos.catalog.load(),
+        department=listing.mine if action.actor_role is Role.DEPARTMENT else None,
+        departments=listing.codes(),
+    )
     uow.append(stored)
     return stored

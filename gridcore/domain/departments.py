@@ -92,6 +92,9 @@ class DepartmentList:
     def get(self, code: str) -> Department | None:
         return next((d for d in self.departments if d.code == code), None)
 
+    def codes(self) -> frozenset[str]:
+        return frozenset(d.code for d in self.departments)
+
     def offered(self, township_id: str | None) -> list[Department]:
         """The active departments an event of ``township_id`` may be dispatched to."""
         return [d for d in self.departments if d.active and d.serves(township_id)]

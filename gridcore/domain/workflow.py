@@ -33,7 +33,7 @@ later catalog change never makes a past history impossible.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -286,10 +286,23 @@ def _replay(progress: Progress, action: EventAction) -> Progress:
     )
 
 
-def _handler_problem(progress: Progress, kind: A, role: Role, department: str | None) -> str:
+_HANDLER_STEPS = frozenset({A.HANDLE, A.FEEDBACK, A.HAND_BACK, A.REQUEST_EXTENSION})
+
+
+def _handler_problem(
+    progress: Progress,
+    kind: A,
+    role: Role,
+    department: str | None,
+    departments: Collection[str] = (),
+) -> str:
     """Why ``role`` (of ``department``) may not take ``kind`` on an event with
     ``progress`` beyond the state table, or "" when it may: a department acts only on an
-    event dispatched to it; a grid worker hands back only an event sent to the grid."""
+    event dispatched to it; a grid worker takes no handler step on an event dispatched
+    to a department of the list (``departments``: the codes) and hands back only an
+    event sent to the grid."""
+    if role is Role.WORKER and kind in _HANDLER_STEPS and progress.assignee in departments:
+        return "该事件已派遣给职能部门，由该部门办理"
     if role is Role.DEPARTMENT and kind in DEPARTMENT_ACTIONS:
         if not department or progress.assignee != department:
             return "该事件当前未派遣给本部门，不能办理"
@@ -306,18 +319,20 @@ def allowed_actions(
     *,
     category: EventCategory | None = None,
     department: str | None = None,
+    departments: Collection[str] = (),
 ) -> list[A]:
     """What ``role`` may do to an event in ``state`` (or with ``progress``), in workflow
     order. Extension approvals are offered only while a request is pending; self-resolve
     only for a ``category`` the catalog marks self-resolvable; a department (code
-    ``department``) acts only on an event dispatched to it."""
+    ``department``) acts only on an event dispatched to it, and a grid worker not on one
+    dispatched to a department (``departments``: the codes of the list)."""
     progress = state if isinstance(state, Progress) else Progress(state)
     pending = progress.extension_asked is not None
     result = []
     for kind, rule in _RULES.items():
         if progress.state not in rule.sources or role not in rule.roles:
             continue
-        if _handler_problem(progress, kind, role, department):
+        if _handler_problem(progress, kind, role, department, departments):
             continue
         if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and not pending:
             continue
@@ -401,17 +416,19 @@ def check_action(
     catalog: EventCatalog,
     *,
     department: str | None = None,
+    departments: Collection[str] = (),
 ) -> Progress:
     """Whether ``action`` may be taken now: the state table, what the step must carry,
     and the rules that need the event and the catalog (self-resolve only for a
     self-resolvable category, the intake source, an extension past the current
     deadline) or the actor's ``department`` (a department acts only on an event
-    dispatched to it). The laptop checks it before storing a step; the server before
+    dispatched to it; a grid worker not on an event dispatched to one of
+    ``departments``). The laptop checks it before storing a step; the server before
     accepting one. Returns the progress after it."""
     progress = fold(history)
     after = advance(progress, action)
     role = action.actor_role
-    problem = _handler_problem(progress, action.kind, role, department)
+    problem = _handler_problem(progress, action.kind, role, department, departments)
     if problem:
         raise IllegalTransition("assignee", problem)
     if action.kind is A.SELF_RESOLVE:

@@ -125,6 +125,8 @@ def test_department_writes_are_limited_to_steps_on_its_events(api: Api, world: W
     _act(api, "t1", eid, "dispatch", assignee="T1-SFS")
     _act(api, "t1", other, "dispatch", assignee="T1-PCS")
     assert _act(api, "sfs", other, "handle")["reason"] == "not_found"
+    r = _act(api, "w1", eid, "handle")  # the grid worker does not handle a department's event
+    assert (r["reason"], r["field"]) == ("illegal_transition", "assignee")
     [edit] = api.push(sfs, [op("event", eid, "update", {"title": "改标题"}, base_version=1)])
     assert edit["reason"] == "role"
     r = _act(api, "sfs", eid, "redispatch", assignee="T1-PCS")

@@ -663,3 +663,16 @@ def test_department_history_folds_without_knowing_the_department() -> None:
         _step(A.FEEDBACK, D, T0 + timedelta(hours=4), comment="已调解"),
     ]
     assert derive_state(history) is S.HANDLED
+
+
+def test_grid_worker_takes_no_handler_step_on_a_departments_event() -> None:
+    event = _event(Urgency.NORMAL)
+    listed = {"sfs", "pcs"}
+    feedback = _step(A.FEEDBACK, W, T0 + timedelta(hours=3), comment="已处理")
+    with pytest.raises(IllegalTransition) as info:
+        check_action(event, _dispatched("sfs"), feedback, CATALOG, departments=listed)
+    assert info.value.reason == "assignee" and "职能部门" in str(info.value)
+    assert allowed_actions(fold(_dispatched("sfs")), W, departments=listed) == [A.COMMENT]
+    # Free text (a township without a department list) and the grid: as before.
+    assert check_action(event, _dispatched("司法所"), feedback, CATALOG, departments=listed)
+    assert A.FEEDBACK in allowed_actions(fold(_dispatched("grid")), W, departments=listed)
