@@ -1507,7 +1507,14 @@ def _check_transition(ctx: Context, action: EventAction) -> datetime:
         # The same rules the laptop applied before storing the step (gridcore.domain.
         # workflow): state, role, what the step carries, self-resolvable categories by
         # the server's catalog, the intake source, an extension past the deadline.
-        check_action(event, history, action, ctx.terms_catalog(), department=ctx.caller.department)
+        check_action(
+            event,
+            history,
+            action,
+            ctx.terms_catalog(),
+            department=ctx.caller.department,
+            departments=departments.codes(ctx.conn),
+        )
     except IllegalTransition as exc:
         if exc.reason == "role":
             raise OpRejected("role", str(exc), "kind") from None
