@@ -20,8 +20,11 @@ Departments (职能部门, ``Role.DEPARTMENT``) act only on an event currently d
 their own department (``Progress.assignee`` is the department's code): 处置, 反馈, 退回乡镇,
 申请延期 and 备注. That needs the actor's department, which an action does not carry, so
 it is checked when the step is taken (:func:`check_action`, ``department=``). A grid
-worker hands back (退回乡镇) only an event sent back to the grid; township staff may still
-take a department's steps for a department without accounts (recorded as theirs).
+worker takes no handler step (处置, 反馈, 退回乡镇, 申请延期) on an event dispatched to a
+department of the server's list (``departments=``); sent to the grid, or to a free-text
+target of a township without a list, the grid worker handles it as before. Township
+staff may still take a department's steps for a department without accounts (recorded
+as theirs, by their role).
 
 Township staff take events in themselves (``report`` with a source channel other than
 网格员上报); a grid worker may self-resolve only a category the catalog marks so. Those
@@ -299,8 +302,7 @@ def _handler_problem(
     """Why ``role`` (of ``department``) may not take ``kind`` on an event with
     ``progress`` beyond the state table, or "" when it may: a department acts only on an
     event dispatched to it; a grid worker takes no handler step on an event dispatched
-    to a department of the list (``departments``: the codes) and hands back only an
-    event sent to the grid."""
+    to a department of the list (``departments``: the codes)."""
     if role is Role.WORKER and kind in _HANDLER_STEPS and progress.assignee in departments:
         return "该事件已派遣给职能部门，由该部门办理"
     if role is Role.DEPARTMENT and kind in DEPARTMENT_ACTIONS:
@@ -308,8 +310,6 @@ def _handler_problem(
             return "该事件当前未派遣给本部门，不能办理"
         if progress.state is S.HANDED_BACK:
             return "该事件已退回乡镇/街道，等待改派"
-    if role is Role.WORKER and kind is A.HAND_BACK and progress.assignee != GRID_ASSIGNEE:
-        return "该事件已派遣给职能部门，只能由该部门退回乡镇/街道"
     return ""
 
 
