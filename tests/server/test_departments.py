@@ -5,6 +5,7 @@ department after its laptop's cursor passed the event still reaching that laptop
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from gridserver import auth, departments
 from gridserver.config import Settings
 from gridserver.db import Database
 from tests.server.conftest import PASSWORD, Api, World, household, new_id, op, resident
+from tests.server.test_cli import _run
 from tests.server.test_workflow import ROLES, _event
 
 USERS = {"sfs": "T1-SFS", "pcs": "T1-PCS", "west": "T2-SFS"}
@@ -242,3 +244,52 @@ def test_load_departments_is_all_or_nothing(db: Database, world: World) -> None:
         assert "T1-CG" not in {d.code for d in departments.all_departments(conn)}
     loaded = departments.load_departments(db, {"departments": [good]})
     assert [d.name for d in loaded] == ["东街道城管中队"]
+
+
+def test_the_it_guides_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The department commands as docs/it-guide.md writes them."""
+    url = f"sqlite:///{tmp_path / 'cli' / 'server.sqlite3'}"
+
+    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        return _run(monkeypatch, capsys, url, *argv, stdin=stdin)
+
+    code, _, err = run("init")
+    assert code == 0, err
+    assert run("add-area", "320101001000", "东街道", "--level", "township")[0] == 0
+    code, out, _ = run("add-department", "T1-SFS", "东街道司法所", "--township", "320101001000")
+    assert code == 0 and "T1-SFS 东街道司法所" in out
+    assert run("add-department", "XFJ", "区消防救援大队")[0] == 0
+    code, out, _ = run(
+        "add-department", "T1-CG", "东街道城管中队", "--township", "320101001000", "--inactive"
+    )
+    assert code == 0 and "停用" in out
+    listing = tmp_path / "departments.json"
+    listing.write_text(
+        '{"departments": [{"code": "T1-PCS", "name": "东街道派出所", "township": "320101001000"},'
+        ' {"code": "XFJ", "name": "区消防救援大队", "township": null, "active": true}]}',
+        encoding="utf-8",
+    )
+    code, out, _ = run("load-departments", str(listing))
+    assert code == 0 and "2 个部门" in out
+    code, _, err = run("add-department", "司法所", "司法所")
+    assert code == 2 and "部门编码" in err and "Traceback" not in err
+    code, out, _ = run(
+        "add-user", "qiansf", "--role", "department", "--department", "T1-SFS",
+        "--scope", "320101001000", "--display-name", "钱司法", stdin="correct horse 1\n",
+    )  # fmt: skip
+    assert code == 0, out
+    code, _, err = run(
+        "add-user", "nodept", "--role", "department", "--area", "320101001000",
+        stdin="correct horse 1\n",
+    )  # fmt: skip
+    assert code == 2 and "--department" in err
+    code, out, _ = run("departments")
+    lines = out.splitlines()
+    assert any(
+        line.startswith("T1-SFS\t东街道司法所\t320101001000 东街道\t启用\t账号：qiansf")
+        for line in lines
+    )
+    assert any(line.startswith("T1-CG") and "停用" in line for line in lines)
+    assert any(line.startswith("XFJ") and "所有乡镇/街道" in line for line in lines)
