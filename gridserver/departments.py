@@ -116,7 +116,11 @@ def load_departments(db: Database, document: Any) -> list[Department]:
     return loaded
 
 
-_LIST = select(departments).order_by(departments.c.township_id, departments.c.code)
+_LIST = select(departments).order_by(
+    departments.c.township_id.is_not(None), departments.c.township_id, departments.c.code
+)
+"""Every township's departments first, then per township by code (on every backend:
+PostgreSQL sorts NULL last, SQLite first)."""
 
 
 def all_departments(conn: Connection) -> list[Department]:
