@@ -49,6 +49,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    union_all,
     update,
 )
 
@@ -58,6 +59,7 @@ from gridserver.db import (
     Database,
     area_losses,
     conflicts,
+    department_records,
     feed_counter,
     moves,
     records,
@@ -69,7 +71,7 @@ from gridserver.errors import ApiError
 from gridserver.scope import (
     ANCESTORS,
     AREA,
-    DEPARTMENT_READABLE,
+    DEPARTMENT,
     MOVED_SUBTREE_IDS,
     READABLE,
     SUBTREE_IDS,
@@ -329,11 +331,41 @@ _READABLE_BY_SEQ = or_(
 )
 
 
+def _department_page(after: ColumnElement[bool]) -> Select[Any]:
+    """A department's page: the records listed for it (driven from
+    ``department_records``, a few hundred rows, rather than by testing every record of
+    the county after the cursor) and its township's areas, merged in feed order."""
+    listed = (
+        select(*_FEED_COLUMNS)
+        .select_from(
+            records.join(
+                department_records,
+                and_(
+                    department_records.c.kind == records.c.kind,
+                    department_records.c.record_id == records.c.id,
+                ),
+            )
+        )
+        .where(after, department_records.c.department == DEPARTMENT)
+    )
+    areas = select(*_FEED_COLUMNS).where(
+        after,
+        records.c.kind == AREA,
+        or_(records.c.id.in_(SUBTREE_IDS), records.c.id.in_(select(ANCESTORS.c.id))),
+    )
+    page = union_all(listed, areas).subquery("department_page")
+    return (
+        select(page)
+        .order_by(page.c.seq, page.c.kind, page.c.id)
+        .limit(bindparam("page_limit", type_=Integer()))
+    )
+
+
 def _page_query(after: ColumnElement[bool], scoped: str, sqlite: bool) -> Select[Any]:
-    query = select(*_FEED_COLUMNS).where(after)
     if scoped == "department":
-        query = query.where(DEPARTMENT_READABLE)
-    elif scoped == "area":
+        return _department_page(after)
+    query = select(*_FEED_COLUMNS).where(after)
+    if scoped == "area":
         query = query.where(_READABLE_BY_SEQ if sqlite else READABLE)
     return query.order_by(records.c.seq, records.c.kind, records.c.id).limit(
         bindparam("page_limit", type_=Integer())

@@ -96,6 +96,10 @@ def test_a_department_sees_its_events_and_its_townships_areas_only(api: Api, wor
     assert other["event"] == {theirs}
     west, _ = _seen(api, "west")
     assert "event" not in west and world.areas["G1"] not in west["area"]
+    # Page by page (cursors inside a feed position too), the same records.
+    page, _ = api.pull_all(api.login("sfs"), limit=1)
+    assert {c["id"] for c in page["changes"]} == set().union(*seen.values())
+    assert len(page["changes"]) == sum(len(ids) for ids in seen.values())
 
 
 def test_an_event_dispatched_after_the_cursor_passed_it_still_arrives(
