@@ -237,6 +237,8 @@ department_records = Table(
     Column("department", String(32), primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("record_id", String(64), primary_key=True),
+    # Which departments an event was dispatched to, looked up with every step pushed.
+    Index("ix_department_records_record", "kind", "record_id"),
 )
 
 tokens = Table(

@@ -216,10 +216,12 @@ def dispatch_target(conn: Any, township_id: str | None, assignee: str) -> str | 
     found = next((d for d in serving if d.code == assignee), None)
     if found is None or not found.active:
         names = "、".join(d.name for d in serving if d.active) or "（无）"
-        what = f"已停用的部门“{found.name}”" if found is not None else f"“{assignee}”"
-        raise DepartmentError(
-            f"派遣对象{what}不是本乡镇/街道的职能部门，请从部门名单中选择：{names}，或派回网格"
+        what = (
+            f"职能部门“{found.name}”已停用"
+            if found is not None
+            else f"派遣对象“{assignee}”不是本乡镇/街道的职能部门"
         )
+        raise DepartmentError(f"{what}，请从部门名单中选择：{names}，或派回网格")
     return found.code
 
 

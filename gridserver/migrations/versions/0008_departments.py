@@ -42,6 +42,9 @@ def upgrade() -> None:
             "department", "kind", "record_id", name=op.f("pk_department_records")
         ),
     )
+    op.create_index(
+        "ix_department_records_record", "department_records", ["kind", "record_id"], unique=False
+    )
     op.add_column("users", sa.Column("department", sa.String(length=32), nullable=True))
 
 
@@ -49,5 +52,6 @@ def downgrade() -> None:
     # Not a batch (a copy of the table): tokens and devices refer to users. SQLite has
     # dropped columns in place since 3.35.
     op.execute("ALTER TABLE users DROP COLUMN department")
+    op.drop_index("ix_department_records_record", table_name="department_records")
     op.drop_table("department_records")
     op.drop_table("departments")
