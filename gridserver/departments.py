@@ -18,6 +18,7 @@ hands an event back or the township re-dispatches it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -135,12 +136,24 @@ def codes(conn: Any) -> frozenset[str]:
     return frozenset(conn.execute(select(departments.c.code)).scalars())
 
 
+def staffed_codes(conn: Any) -> frozenset[str]:
+    """The departments with an enabled account of their own."""
+    return frozenset(
+        conn.execute(
+            select(users.c.department)
+            .where(users.c.department.is_not(None), users.c.disabled.is_(False))
+            .distinct()
+        ).scalars()
+    )
+
+
 def list_for(db: Database, caller: Caller) -> DepartmentList:
     """The departments ``caller``'s laptop is sent: those of townships in or above its
     home area (all for an administrator without one), inactive ones too (history names
     them), and the caller's own department."""
     with db.engine.connect() as conn:
-        every = all_departments(conn)
+        staffed = staffed_codes(conn)
+        every = [dataclasses.replace(d, staffed=d.code in staffed) for d in all_departments(conn)]
         if caller.unrestricted:
             shown = every
         else:

@@ -240,6 +240,7 @@ def check_transition(ctx: Context, action: EventAction) -> datetime:
             ctx.terms_catalog(),
             department=ctx.caller.department,
             departments=departments.codes(ctx.conn),
+            staffed=departments.staffed_codes(ctx.conn),
         )
     except IllegalTransition as exc:
         if exc.reason == "role":

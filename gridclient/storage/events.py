@@ -74,6 +74,7 @@ def event_view(repos: Repositories, event_id: str, role: Role, now: datetime) ->
             category=category,
             department=listing.mine if role is Role.DEPARTMENT else None,
             departments=listing.codes(),
+            staffed=listing.staffed_codes(),
         )
     )
     return EventView(history, status, "", allowed)
@@ -116,6 +117,7 @@ def append_action(
         uow.repos.catalog.load(),
         department=listing.mine if action.actor_role is Role.DEPARTMENT else None,
         departments=listing.codes(),
+        staffed=listing.staffed_codes(),
     )
     uow.append(stored)
     return stored

@@ -53,6 +53,8 @@ class Department:
     """The area id of its township; None: every township's."""
     active: bool = True
     """An inactive department is no longer offered (its history stays readable)."""
+    staffed: bool = False
+    """It has accounts of its own (then it takes its steps itself, not the township)."""
 
     def serves(self, township_id: str | None) -> bool:
         return self.township_id is None or self.township_id == township_id
@@ -63,6 +65,7 @@ class Department:
             "name": self.name,
             "township_id": self.township_id,
             "active": self.active,
+            "staffed": self.staffed,
         }
 
     @classmethod
@@ -72,15 +75,16 @@ class Department:
             name = data["name"]
             township = data.get("township_id")
             active = data.get("active", True)
+            staffed = data.get("staffed", False)
         except (KeyError, TypeError) as exc:
             raise DepartmentError(f"部门记录不完整：{exc}") from None
         if not isinstance(name, str) or not name.strip() or len(name) > 64:
             raise DepartmentError(f"部门“{code}”的名称须为 1–64 个字符")
         if township is not None and not isinstance(township, str):
             raise DepartmentError(f"部门“{code}”的所属乡镇无效")
-        if not isinstance(active, bool):
+        if not isinstance(active, bool) or not isinstance(staffed, bool):
             raise DepartmentError(f"部门“{code}”的启用状态无效")
-        return cls(code, name.strip(), township, active)
+        return cls(code, name.strip(), township, active, staffed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,10 @@ class DepartmentList:
 
     def codes(self) -> frozenset[str]:
         return frozenset(d.code for d in self.departments)
+
+    def staffed_codes(self) -> frozenset[str]:
+        """The departments with accounts of their own."""
+        return frozenset(d.code for d in self.departments if d.staffed)
 
     def offered(self, township_id: str | None) -> list[Department]:
         """The active departments an event of ``township_id`` may be dispatched to."""

@@ -23,8 +23,9 @@ it is checked when the step is taken (:func:`check_action`, ``department=``). A 
 worker takes no handler step (处置, 反馈, 退回乡镇, 申请延期) on an event dispatched to a
 department of the server's list (``departments=``); sent to the grid, or to a free-text
 target of a township without a list, the grid worker handles it as before. Township
-staff may still take a department's steps for a department without accounts (recorded
-as theirs, by their role).
+staff may take a department's steps only for a department without accounts of its own
+(``staffed=``: the codes of those with accounts; recorded as theirs, by their role); a
+system administrator still may, as the last resort.
 
 Township staff take events in themselves (``report`` with a source channel other than
 网格员上报); a grid worker may self-resolve only a category the catalog marks so. Those
@@ -298,13 +299,17 @@ def _handler_problem(
     role: Role,
     department: str | None,
     departments: Collection[str] = (),
+    staffed: Collection[str] = (),
 ) -> str:
     """Why ``role`` (of ``department``) may not take ``kind`` on an event with
     ``progress`` beyond the state table, or "" when it may: a department acts only on an
     event dispatched to it; a grid worker takes no handler step on an event dispatched
-    to a department of the list (``departments``: the codes)."""
+    to a department of the list (``departments``: the codes), and township staff none on
+    an event dispatched to a department with accounts of its own (``staffed``)."""
     if role is Role.WORKER and kind in _HANDLER_STEPS and progress.assignee in departments:
         return "该事件已派遣给职能部门，由该部门办理"
+    if role is Role.TOWNSHIP and kind in _HANDLER_STEPS and progress.assignee in staffed:
+        return "该职能部门有自己的账号，处置、反馈、退回和申请延期须由部门在本部门电脑上办理"
     if role is Role.DEPARTMENT and kind in DEPARTMENT_ACTIONS:
         if not department or progress.assignee != department:
             return "该事件当前未派遣给本部门，不能办理"
@@ -320,6 +325,7 @@ def allowed_actions(
     category: EventCategory | None = None,
     department: str | None = None,
     departments: Collection[str] = (),
+    staffed: Collection[str] = (),
 ) -> list[A]:
     """What ``role`` may do to an event in ``state`` (or with ``progress``), in workflow
     order. Extension approvals are offered only while a request is pending; self-resolve
@@ -332,7 +338,7 @@ def allowed_actions(
     for kind, rule in _RULES.items():
         if progress.state not in rule.sources or role not in rule.roles:
             continue
-        if _handler_problem(progress, kind, role, department, departments):
+        if _handler_problem(progress, kind, role, department, departments, staffed):
             continue
         if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and not pending:
             continue
@@ -417,6 +423,7 @@ def check_action(
     *,
     department: str | None = None,
     departments: Collection[str] = (),
+    staffed: Collection[str] = (),
 ) -> Progress:
     """Whether ``action`` may be taken now: the state table, what the step must carry,
     and the rules that need the event and the catalog (self-resolve only for a
@@ -428,7 +435,7 @@ def check_action(
     progress = fold(history)
     after = advance(progress, action)
     role = action.actor_role
-    problem = _handler_problem(progress, action.kind, role, department, departments)
+    problem = _handler_problem(progress, action.kind, role, department, departments, staffed)
     if problem:
         raise IllegalTransition("assignee", problem)
     if action.kind is A.SELF_RESOLVE:

@@ -148,6 +148,8 @@ def test_department_writes_are_limited_to_steps_on_its_events(api: Api, world: W
     r = _act(api, "sfs", eid, "feedback", comment="已处理")
     assert (r["reason"], r["field"]) == ("illegal_transition", "assignee")
     assert "本部门" in r["message"]
+    r = _act(api, "t1", eid, "feedback", comment="代录")  # it has accounts: it acts itself
+    assert (r["reason"], r["field"]) == ("illegal_transition", "assignee")
     assert _act(api, "pcs", eid, "feedback", comment="已调解")["status"] == "applied"
     sfs_seen, _ = _seen(api, "sfs")
     pcs_seen, _ = _seen(api, "pcs")
@@ -169,6 +171,8 @@ def test_dispatch_targets_come_from_the_townships_list(api: Api, world: World) -
         assert (r["reason"], r["field"]) == ("invalid_field", "assignee"), assignee
         assert shown in r["message"] and "东街道司法所" in r["message"]
     assert _act(api, "t1", eid, "dispatch", assignee="XFJ")["status"] == "applied"  # county
+    # No account of its own: township staff record its steps for it.
+    assert _act(api, "t1", eid, "handle", comment="消防大队电话告知已出警")["status"] == "applied"
     assert _act(api, "t1", eid, "redispatch", assignee="grid")["status"] == "applied"
 
 
@@ -184,6 +188,8 @@ def test_the_list_is_served_with_an_etag(api: Api, world: World, db: Database) -
     assert again.status_code == 304
     mine = api.client.get("/api/v1/departments", headers=api.login("sfs")).json()
     assert mine["mine"] == "T1-SFS"
+    staffed = {d["code"] for d in mine["departments"] if d["staffed"]}
+    assert staffed == {"T1-SFS", "T1-PCS"}  # the ones with accounts of their own
     west = api.client.get("/api/v1/departments", headers=api.login("t2")).json()
     assert [d["code"] for d in west["departments"]] == ["XFJ", "T2-SFS"]
     departments.add_department(db, "T1-SFS", "东街道司法所（新）", "320101001000")

@@ -15,7 +15,7 @@ from gridcore.domain.departments import (
 def test_round_trip_and_offered_per_township() -> None:
     listing = DepartmentList(
         (
-            Department("sfs", "司法所", "T1"),
+            Department("sfs", "司法所", "T1", staffed=True),
             Department("pcs", "派出所", "T1", active=False),
             Department("xfj", "县消防救援大队", None),
             Department("gts", "国土所", "T2"),
@@ -25,6 +25,7 @@ def test_round_trip_and_offered_per_township() -> None:
     again = DepartmentList.from_json(listing.to_json())
     assert again == listing
     assert [d.code for d in again.offered("T1")] == ["sfs", "xfj"]
+    assert again.staffed_codes() == {"sfs"}
     assert again.name("pcs") == "派出所" and again.name("城管中队") == "城管中队"
 
 

@@ -648,6 +648,17 @@ def test_township_staff_act_for_a_department_without_accounts() -> None:
     township = _step(A.HAND_BACK, T, T0 + timedelta(hours=3), comment="司法所电话告知不属其职责")
     check = check_action(event, _dispatched("sfs"), township, CATALOG, departments={"sfs"})
     assert check.state is S.HANDED_BACK
+    # With accounts of its own, the department takes its steps itself.
+    with pytest.raises(IllegalTransition) as info:
+        check_action(
+            event, _dispatched("sfs"), township, CATALOG, departments={"sfs"}, staffed={"sfs"}
+        )
+    assert info.value.reason == "assignee" and "自己的账号" in str(info.value)
+    offered = allowed_actions(fold(_dispatched("sfs")), T, departments={"sfs"}, staffed={"sfs"})
+    assert A.FEEDBACK not in offered and A.HAND_BACK not in offered
+    assert A.REDISPATCH in offered and A.SUPERVISE in offered
+    admin = dataclasses.replace(township, actor_role=AD)  # the last resort
+    assert check_action(event, _dispatched("sfs"), admin, CATALOG, staffed={"sfs"})
     back = _step(A.HAND_BACK, W, T0 + timedelta(hours=3), comment="网格无法调处")
     with pytest.raises(IllegalTransition) as info:
         check_action(event, _dispatched("sfs"), back, CATALOG, departments={"sfs"})

@@ -201,6 +201,8 @@ def test_dispatch_hand_back_redispatch_across_laptops(
         A.COMMENT,
     )
     assert A.HANDLE not in _offered(w1, event_id)  # the grid worker is not the handler
+    # 司法所 has its own account: the township no longer types its feedback for it.
+    assert A.FEEDBACK not in _offered(t1, event_id) and A.REDISPATCH in _offered(t1, event_id)
     assert _kinds(sfs, EntityKind.HOUSEHOLD) == 0  # the event names one; it is not sent
 
     _step(laptops, "sfs", event_id, A.HANDLE, comment="已接收")
