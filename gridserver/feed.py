@@ -347,6 +347,7 @@ def _department_page(after: ColumnElement[bool]) -> Select[Any]:
             )
         )
         .where(after, department_records.c.department == DEPARTMENT)
+        .where(records.c.grid_id.in_(SUBTREE_IDS))  # its township's (see gridserver.scope)
     )
     areas = select(*_FEED_COLUMNS).where(
         after,

@@ -108,7 +108,9 @@ DEPARTMENT_LISTED: ColumnElement[bool] = exists().where(
     department_records.c.record_id == records.c.id,
 )
 DEPARTMENT_READABLE: ColumnElement[bool] = or_(
-    DEPARTMENT_LISTED,
+    # In its township only: a department serving every township (a county office) has
+    # an account per township, each reading that township's events.
+    and_(DEPARTMENT_LISTED, records.c.grid_id.in_(SUBTREE_IDS)),
     and_(
         records.c.kind == AREA,
         or_(records.c.id.in_(SUBTREE_IDS), records.c.id.in_(select(ANCESTORS.c.id))),

@@ -19,9 +19,10 @@ from tests.server.conftest import PASSWORD, Api, World, household, new_id, op, r
 from tests.server.test_cli import _run
 from tests.server.test_workflow import ROLES, _event
 
-USERS = {"sfs": "T1-SFS", "pcs": "T1-PCS", "west": "T2-SFS"}
+USERS = {"sfs": "T1-SFS", "pcs": "T1-PCS", "west": "T2-SFS", "xfj1": "XFJ"}
 for _user in USERS:
     ROLES[_user] = "department"
+ROLES["w3"] = "worker"
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +161,9 @@ def test_department_writes_are_limited_to_steps_on_its_events(api: Api, world: W
     assert _act(api, "w1", eid, "verify")["status"] == "applied"
 
 
-def test_dispatch_targets_come_from_the_townships_list(api: Api, world: World) -> None:
+def test_dispatch_targets_come_from_the_townships_list(
+    api: Api, world: World, db: Database
+) -> None:
     eid = _accepted(api, world)
     for assignee, shown in [
         ("T2-SFS", "“T2-SFS”"),  # another township's
@@ -171,9 +174,28 @@ def test_dispatch_targets_come_from_the_townships_list(api: Api, world: World) -
         assert (r["reason"], r["field"]) == ("invalid_field", "assignee"), assignee
         assert shown in r["message"] and "东街道司法所" in r["message"]
     assert _act(api, "t1", eid, "dispatch", assignee="XFJ")["status"] == "applied"  # county
+    r = _act(api, "t1", eid, "handle", comment="代录")  # XFJ has an account: it acts itself
+    assert r["reason"] == "illegal_transition" and "自己的账号" in r["message"]
     # No account of its own: township staff record its steps for it.
-    assert _act(api, "t1", eid, "handle", comment="消防大队电话告知已出警")["status"] == "applied"
+    departments.add_department(db, "T1-GTS", "东街道国土所", "320101001000")
+    assert _act(api, "t1", eid, "redispatch", assignee="T1-GTS")["status"] == "applied"
+    assert _act(api, "t1", eid, "handle", comment="国土所电话告知已到场")["status"] == "applied"
     assert _act(api, "t1", eid, "redispatch", assignee="grid")["status"] == "applied"
+
+
+def test_a_county_wide_departments_account_reads_its_township_only(api: Api, world: World) -> None:
+    east = _accepted(api, world)
+    assert _act(api, "t1", east, "dispatch", assignee="XFJ")["status"] == "applied"
+    west = new_id()
+    event = {**_event(world), "grid_id": world.areas["G3"], "reporter": "w3"}
+    api.push(api.login("w3"), [op("event", west, changes=event)])
+    assert _act(api, "w3", west, "report")["status"] == "applied"
+    assert _act(api, "t2", west, "accept")["status"] == "applied"
+    assert _act(api, "t2", west, "dispatch", assignee="XFJ")["status"] == "applied"
+    seen, _ = _seen(api, "xfj1")  # the county fire brigade's account in 东街道
+    assert seen["event"] == {east}
+    assert _act(api, "xfj1", west, "handle")["reason"] == "not_found"
+    assert _act(api, "xfj1", east, "handle")["status"] == "applied"
 
 
 def test_the_list_is_served_with_an_etag(api: Api, world: World, db: Database) -> None:
@@ -189,7 +211,7 @@ def test_the_list_is_served_with_an_etag(api: Api, world: World, db: Database) -
     mine = api.client.get("/api/v1/departments", headers=api.login("sfs")).json()
     assert mine["mine"] == "T1-SFS"
     staffed = {d["code"] for d in mine["departments"] if d["staffed"]}
-    assert staffed == {"T1-SFS", "T1-PCS"}  # the ones with accounts of their own
+    assert staffed == {"T1-SFS", "T1-PCS", "XFJ"}  # the ones with accounts of their own
     west = api.client.get("/api/v1/departments", headers=api.login("t2")).json()
     assert [d["code"] for d in west["departments"]] == ["XFJ", "T2-SFS"]
     departments.add_department(db, "T1-SFS", "东街道司法所（新）", "320101001000")
