@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.setTabVisible(self.tabs.indexOf(pane), False)
         self.tabs.setCurrentWidget(self.event_pane)
+        self.tree.show_counts = False
         for action in (
             self.new_visit_action,
             self.new_event_action,

@@ -163,12 +163,17 @@
 <context>
     <name>AreaTree</name>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="41"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="44"/>
         <source>All my areas ({count} households)</source>
         <translation>我的全部区域（{count} 户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="54"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="46"/>
+        <source>All my areas</source>
+        <translation>我的全部区域</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/area_tree.py" line="60"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
     </message>
@@ -1971,7 +1976,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="314"/>
-        <location filename="../../gridclient/ui/main_window.py" line="404"/>
+        <location filename="../../gridclient/ui/main_window.py" line="405"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
@@ -1997,62 +2002,62 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="333"/>
-        <location filename="../../gridclient/ui/main_window.py" line="877"/>
+        <location filename="../../gridclient/ui/main_window.py" line="878"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="421"/>
+        <location filename="../../gridclient/ui/main_window.py" line="422"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="424"/>
+        <location filename="../../gridclient/ui/main_window.py" line="425"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="434"/>
+        <location filename="../../gridclient/ui/main_window.py" line="435"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="435"/>
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="437"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="439"/>
+        <location filename="../../gridclient/ui/main_window.py" line="440"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="452"/>
+        <location filename="../../gridclient/ui/main_window.py" line="453"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="466"/>
+        <location filename="../../gridclient/ui/main_window.py" line="467"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="480"/>
+        <location filename="../../gridclient/ui/main_window.py" line="481"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="488"/>
+        <location filename="../../gridclient/ui/main_window.py" line="489"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="474"/>
+        <location filename="../../gridclient/ui/main_window.py" line="475"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
@@ -2079,277 +2084,277 @@
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="427"/>
+        <location filename="../../gridclient/ui/main_window.py" line="428"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="432"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="444"/>
+        <location filename="../../gridclient/ui/main_window.py" line="445"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="445"/>
+        <location filename="../../gridclient/ui/main_window.py" line="446"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="447"/>
+        <location filename="../../gridclient/ui/main_window.py" line="448"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="448"/>
+        <location filename="../../gridclient/ui/main_window.py" line="449"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="449"/>
+        <location filename="../../gridclient/ui/main_window.py" line="450"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="467"/>
+        <location filename="../../gridclient/ui/main_window.py" line="468"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="475"/>
+        <location filename="../../gridclient/ui/main_window.py" line="476"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="478"/>
+        <location filename="../../gridclient/ui/main_window.py" line="479"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="482"/>
+        <location filename="../../gridclient/ui/main_window.py" line="483"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="491"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="550"/>
+        <location filename="../../gridclient/ui/main_window.py" line="551"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="559"/>
+        <location filename="../../gridclient/ui/main_window.py" line="560"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="603"/>
+        <location filename="../../gridclient/ui/main_window.py" line="604"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="605"/>
+        <location filename="../../gridclient/ui/main_window.py" line="606"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="624"/>
-        <location filename="../../gridclient/ui/main_window.py" line="635"/>
+        <location filename="../../gridclient/ui/main_window.py" line="625"/>
+        <location filename="../../gridclient/ui/main_window.py" line="636"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="626"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="636"/>
+        <location filename="../../gridclient/ui/main_window.py" line="637"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="853"/>
+        <location filename="../../gridclient/ui/main_window.py" line="854"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="855"/>
+        <location filename="../../gridclient/ui/main_window.py" line="856"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="858"/>
+        <location filename="../../gridclient/ui/main_window.py" line="859"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="860"/>
+        <location filename="../../gridclient/ui/main_window.py" line="861"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="863"/>
+        <location filename="../../gridclient/ui/main_window.py" line="864"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="865"/>
+        <location filename="../../gridclient/ui/main_window.py" line="866"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="879"/>
+        <location filename="../../gridclient/ui/main_window.py" line="880"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="882"/>
+        <location filename="../../gridclient/ui/main_window.py" line="883"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="892"/>
+        <location filename="../../gridclient/ui/main_window.py" line="893"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="897"/>
+        <location filename="../../gridclient/ui/main_window.py" line="898"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="901"/>
+        <location filename="../../gridclient/ui/main_window.py" line="902"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="918"/>
+        <location filename="../../gridclient/ui/main_window.py" line="919"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="921"/>
+        <location filename="../../gridclient/ui/main_window.py" line="922"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="928"/>
+        <location filename="../../gridclient/ui/main_window.py" line="929"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="933"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="949"/>
+        <location filename="../../gridclient/ui/main_window.py" line="950"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="963"/>
+        <location filename="../../gridclient/ui/main_window.py" line="964"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="965"/>
+        <location filename="../../gridclient/ui/main_window.py" line="966"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="968"/>
+        <location filename="../../gridclient/ui/main_window.py" line="969"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="993"/>
+        <location filename="../../gridclient/ui/main_window.py" line="994"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="998"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1002"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1003"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1011"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1019"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1020"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1047"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1048"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1058"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1059"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1189"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1190"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1236"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1246"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1247"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1266"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1272"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1273"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1344"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1345"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1368"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1369"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>

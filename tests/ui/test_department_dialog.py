@@ -135,5 +135,7 @@ def test_a_departments_main_window_shows_the_events(qtbot: QtBot, ctx: AppContex
     assert not window.new_household_action.isEnabled()
     assert not window.new_visit_action.isEnabled()
     assert not window.search_box.isVisible()
+    qtbot.waitUntil(lambda: window.tree.area_model.rowCount() == 1)
+    assert window.tree.area_model.item(0).text() == "All my areas"  # no household counts
     window.refresh_status()
     qtbot.waitUntil(lambda: "和平镇司法所" in window.heading.text())
