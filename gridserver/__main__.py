@@ -12,16 +12,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from gridcore.domain.catalog import CatalogError
+from gridcore.domain.departments import DepartmentError
 from gridcore.domain.enums import AreaLevel, Role
 from gridcore.domain.holidays import HolidayError
-from gridserver import admin, auth, clocks, migrate, persons
+from gridserver import admin, auth, clocks, departments, migrate, persons
 from gridserver.auth import find_area_id
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
-from gridserver.db import Database
+from gridserver.db import Database, records
 
 log = logging.getLogger("gridserver")
 
@@ -47,8 +49,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add-user", parents=[common], help="create an account")
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
-    p.add_argument("--scope", metavar="AREA_CODE", help="home area code (all areas if omitted)")
+    p.add_argument(
+        "--scope",
+        "--area",
+        metavar="AREA_CODE",
+        help="home area code (all areas if omitted; a department account's township)",
+    )
     p.add_argument("--display-name", default="")
+    p.add_argument(
+        "--department", metavar="CODE", help="a department account's department (职能部门)"
+    )
 
     p = sub.add_parser("disable-user", parents=[common], help="refuse an account from now on")
     p.add_argument("name")
@@ -93,6 +103,25 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("move-area", parents=[common], help="put an area under another parent")
     p.add_argument("code")
     p.add_argument("--parent", required=True, metavar="AREA_CODE")
+
+    p = sub.add_parser(
+        "add-department",
+        parents=[common],
+        help="add or change a department (职能部门) townships dispatch events to",
+    )
+    p.add_argument("code", help="a short ASCII code, e.g. T1-SFS")
+    p.add_argument("name", help="its name, e.g. 东街道司法所")
+    p.add_argument(
+        "--township", metavar="AREA_CODE", help="its township (every township if omitted)"
+    )
+    p.add_argument("--inactive", action="store_true", help="no longer offered for dispatch")
+
+    p = sub.add_parser(
+        "load-departments", parents=[common], help="add or change departments from a JSON file"
+    )
+    p.add_argument("file", type=Path)
+
+    sub.add_parser("departments", parents=[common], help="list the departments and accounts")
 
     p = sub.add_parser("load-catalog", parents=[common], help="load the event catalog (JSON)")
     p.add_argument("file", type=Path)
@@ -205,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = Database(settings.database_url)
     try:
         return _run(args, settings, db)
-    except (auth.UserError, CatalogError, HolidayError) as exc:
+    except (auth.UserError, CatalogError, HolidayError, DepartmentError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except SQLAlchemyError as exc:
@@ -227,7 +256,9 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
         print("数据库已就绪")
     elif args.command == "add-user":
         password = _read_password(args.name)
-        user = auth.NewUser(args.name, Role(args.role), args.scope, args.display_name)
+        user = auth.NewUser(
+            args.name, Role(args.role), args.scope, args.display_name, args.department
+        )
         auth.add_user(db, settings, user, password)
         print(f"已创建用户 {args.name}（{Role(args.role).label}）")
     elif args.command == "set-password":
@@ -262,6 +293,21 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     elif args.command == "move-area":
         admin.move_area(db, args.code, args.parent)
         print(f"已将区划 {args.code} 移至 {args.parent} 之下")
+    elif args.command == "add-department":
+        found = departments.add_department(
+            db, args.code, args.name, args.township, active=not args.inactive
+        )
+        state = "（已停用）" if not found.active else ""
+        print(f"已保存职能部门 {found.code} {found.name}{state}")
+    elif args.command == "load-departments":
+        try:
+            document = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise auth.UserError(f"无法读取部门名单文件：{exc}") from None
+        listed = departments.load_departments(db, document)
+        print(f"已导入部门名单（{len(listed)} 个部门）")
+    elif args.command == "departments":
+        _print_departments(db)
     elif args.command == "load-catalog":
         try:
             document = json.loads(args.file.read_text(encoding="utf-8"))
@@ -472,3 +518,25 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _print_departments(db: Database) -> None:
+    with db.engine.connect() as conn:
+        listing = departments.all_departments(conn)
+        accounts = departments.department_users(conn)
+        townships = {
+            row.id: f"{row.fields.get('code')} {row.fields.get('name')}"
+            for row in conn.execute(
+                select(records.c.id, records.c.fields).where(records.c.kind == "area")
+            )
+            if row.fields.get("level") == "township"
+        }
+    if not listing:
+        print("尚未添加职能部门（add-department 或 load-departments）")
+    for item in listing:
+        where = (
+            "所有乡镇/街道" if item.township_id is None else townships.get(item.township_id, "?")
+        )
+        state = "启用" if item.active else "停用"
+        users = "、".join(accounts.get(item.code, [])) or "无账号"
+        print(f"{item.code}\t{item.name}\t{where}\t{state}\t账号：{users}")

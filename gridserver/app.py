@@ -57,6 +57,7 @@ from gridserver import auth, clocks, directory, feed, persons, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, stored_holidays, utcnow
+from gridserver.departments import list_for as department_list
 from gridserver.errors import ApiError
 from gridserver.references import record_upload, usable_blobs
 from gridserver.reqlog import RequestLog
@@ -425,9 +426,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         return Response(body, media_type="application/json")
 
     @router.get("/directory", response_model=DirectoryResponse)
-    def get_directory(caller: CallerDep) -> DirectoryResponse:
-        """Names and roles of the people of the caller's area (see gridserver.directory)."""
-        return directory.directory(database, caller)
+    def get_directory(caller: CallerDep, departments: bool = False) -> DirectoryResponse:
+        """Names and roles of the people of the caller's area (see gridserver.directory);
+        ``departments=true`` includes department accounts (clients that know the role)."""
+        return directory.directory(database, caller, departments=departments)
 
     @router.get("/residents/duplicates", response_model=DuplicatesResponse)
     def get_duplicates(caller: CallerDep) -> DuplicatesResponse:
@@ -510,6 +512,29 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
             calendar = stored_holidays(conn)
         document = (calendar or default_calendar()).to_json()
         body, etag = catalog_body(document)
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if if_none_match is not None and etag_matches(if_none_match, etag):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
+
+    @router.get(
+        "/departments",
+        response_model=None,
+        responses={
+            200: {
+                "description": "The departments (职能部门) of the caller's townships and the "
+                "caller's own department (`mine`); its `ETag` names this version."
+            },
+            304: {"description": "Unchanged since the version named in `If-None-Match`."},
+        },
+    )
+    def get_departments(
+        caller: CallerDep,
+        if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
+    ) -> Response:
+        """Fetched with the catalog on every sync (an empty 304 while unchanged)."""
+        listing = department_list(database, caller)
+        body, etag = catalog_body(listing.to_json())
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if if_none_match is not None and etag_matches(if_none_match, etag):
             return Response(status_code=304, headers=headers)

@@ -21,7 +21,7 @@ from gridcore.domain.codec import (
     encode_fields,
     field_specs,
 )
-from gridcore.domain.entities import APPEND_ONLY_KINDS, Event
+from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
 from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
 from gridcore.domain.eventnumber import format_event_number, number_year
 from gridcore.domain.workflow import IllegalTransition, check_source
@@ -55,6 +55,7 @@ from gridserver.placement import (
     check_own_record,
     check_transition,
     existing,
+    link_departments,
     place,
 )
 from gridserver.references import (
@@ -72,6 +73,13 @@ def apply_op(ctx: Context, op: Op) -> Outcome:
     label = kind.label
     if kind is EntityKind.AREA and ctx.caller.role is Role.WORKER:
         raise OpRejected("role", "网格员不能修改行政区划和网格设置")
+    if ctx.caller.is_department and (
+        kind not in (EntityKind.EVENT_ACTION, EntityKind.ATTACHMENT)
+        or op.kind is not ChangeKind.CREATE
+    ):
+        raise OpRejected(
+            "role", "职能部门账号只能办理派遣给本部门的事件（新增办理记录和附件），不能修改其他记录"
+        )
     if op.kind is not ChangeKind.CREATE and kind in APPEND_ONLY_KINDS:
         raise OpRejected(
             "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
@@ -153,7 +161,9 @@ def _create(
     if number is not None:
         check_number(ctx, number, record_id)
     if kind is EntityKind.EVENT_ACTION:
+        assert isinstance(record, EventAction)
         fields["server_at"] = check_transition(ctx, record).isoformat()
+        link_departments(ctx, record, placement.grid_id)
     elif kind is EntityKind.VISIT:
         fields["server_at"] = ctx.now.isoformat()
     elif kind is EntityKind.EVENT:

@@ -25,8 +25,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from gridcore.domain.departments import DepartmentError
 from gridcore.domain.enums import Role
 from gridcore.protocol import LoginResponse
+from gridserver import departments
 from gridserver.config import Settings
 from gridserver.db import Database, devices, login_throttle, records, tokens, users, utcnow
 from gridserver.errors import ApiError
@@ -54,6 +56,8 @@ class NewUser:
     role: Role
     scope_code: str | None
     display_name: str = ""
+    department: str | None = None
+    """A department account's department code (``--department``)."""
 
 
 def find_area_id(conn: Connection, code: str) -> str | None:
@@ -67,7 +71,9 @@ def add_user(db: Database, settings: Settings, user: NewUser, password: str) -> 
     if len(password) < 8:
         raise UserError("密码至少需要 8 个字符")
     if user.role is not Role.ADMIN and not user.scope_code:
-        raise UserError("网格员和乡镇/街道工作人员必须指定管辖区划（--scope）")
+        raise UserError("网格员、乡镇/街道工作人员和职能部门账号必须指定管辖区划（--scope）")
+    if user.department and user.role is not Role.DEPARTMENT:
+        raise UserError("只有职能部门账号（--role department）可以指定所属部门")
     hashed = password_hasher(settings).hash(password)
     with db.write() as conn:
         area_id = None
@@ -77,6 +83,11 @@ def add_user(db: Database, settings: Settings, user: NewUser, password: str) -> 
                 raise UserError(f"区划代码 {user.scope_code} 不存在，请先创建区划或导入数据")
         if conn.execute(select(users.c.id).where(users.c.username == user.username)).first():
             raise UserError(f"用户 {user.username} 已存在")
+        if user.role is Role.DEPARTMENT:
+            try:
+                departments.check_account(conn, user.department, area_id)
+            except DepartmentError as exc:
+                raise UserError(str(exc)) from None
         user_id: int = conn.execute(
             insert(users)
             .values(
@@ -87,6 +98,7 @@ def add_user(db: Database, settings: Settings, user: NewUser, password: str) -> 
                 scope_area_id=area_id,
                 disabled=False,
                 created_at=utcnow(),
+                department=user.department if user.role is Role.DEPARTMENT else None,
             )
             .returning(users.c.id)
         ).scalar_one()
@@ -798,6 +810,7 @@ def _caller(row: Any, device_id: str) -> Caller:
         role=Role(row.role),
         scope_area_id=row.scope_area_id,
         device_id=device_id,
+        department=row.department,
     )
 
 
@@ -812,6 +825,7 @@ _AUTHENTICATE = (
         users.c.role,
         users.c.scope_area_id,
         users.c.disabled,
+        users.c.department,
     )
     .join(users, users.c.id == tokens.c.user_id)
     .where(tokens.c.token_hash == bindparam("token_hash"), tokens.c.kind == "access")

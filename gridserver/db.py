@@ -209,6 +209,36 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("must_change_password", Boolean, nullable=False, default=False),
     Column("password_changed_at", UTCDateTime, nullable=True),
+    # A department account's department (departments.code); NULL for every other role.
+    Column("department", String(32), nullable=True),
+)
+
+departments = Table(
+    "departments",
+    metadata,
+    # 职能部门 a township dispatches events to (``gridserver add-department`` /
+    # ``load-departments``), served to laptops with ``GET /departments``. An event's
+    # assignee holds the code.
+    Column("code", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    # The township's area id; NULL: a department every township may dispatch to.
+    Column("township_id", String(64), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+department_records = Table(
+    "department_records",
+    metadata,
+    # What a department account may read besides its township's areas: the events ever
+    # dispatched to the department, their actions and attachments (see gridserver.scope).
+    # Rows are added when a dispatch names the department and with every later step of
+    # such an event, never removed: a department keeps the record of what it handled.
+    Column("department", String(32), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("record_id", String(64), primary_key=True),
+    # Which departments an event was dispatched to, looked up with every step pushed.
+    Index("ix_department_records_record", "kind", "record_id"),
 )
 
 tokens = Table(

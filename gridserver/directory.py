@@ -18,8 +18,12 @@ from gridserver.db import Database, users
 from gridserver.scope import ANCESTORS, SUBTREE_IDS, Caller, scope_params
 
 
-def directory(db: Database, caller: Caller) -> DirectoryResponse:
+def directory(db: Database, caller: Caller, *, departments: bool = False) -> DirectoryResponse:
+    """``departments``: include department accounts (职能部门). Only clients that know
+    the role ask for them: an older client refuses the whole list on an unknown role."""
     query = select(users.c.username, users.c.display_name, users.c.role).order_by(users.c.username)
+    if not departments:
+        query = query.where(users.c.role != Role.DEPARTMENT.value)
     if not caller.unrestricted:
         query = query.where(
             or_(

@@ -49,6 +49,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    union_all,
     update,
 )
 
@@ -58,16 +59,19 @@ from gridserver.db import (
     Database,
     area_losses,
     conflicts,
+    department_records,
     feed_counter,
     moves,
     records,
     users,
     utcnow,
 )
+from gridserver.departments import write_links
 from gridserver.errors import ApiError
 from gridserver.scope import (
     ANCESTORS,
     AREA,
+    DEPARTMENT,
     MOVED_SUBTREE_IDS,
     READABLE,
     SUBTREE_IDS,
@@ -90,6 +94,11 @@ class FeedEffects:
     losses: list[dict[str, str]] = field(default_factory=list)
     """Ancestors a re-parented area's users no longer see (``area_id``, ``moved_area_id``):
     the feed evicts them for the users below the moved area that cannot read them now."""
+    links: set[tuple[str, str, str]] = field(default_factory=set)
+    """Records a department may read from now on: ``(department, kind, id)`` rows for
+    ``department_records`` (see :mod:`gridserver.departments`). The records themselves
+    are in ``records`` too, so they are re-stamped and reach the department's laptop
+    whatever its cursor."""
 
     def rescope(self, area_id: str, old_parent: str | None, new_parent: str | None) -> None:
         """Record that ``area_id`` moved from ``old_parent`` to ``new_parent``; moved
@@ -105,9 +114,17 @@ class FeedEffects:
         for area_id, (old, new) in other.rescopes.items():
             self.rescope(area_id, old, new)
         self.losses.extend(other.losses)
+        self.links |= other.links
 
     def __bool__(self) -> bool:
-        return bool(self.records or self.conflicts or self.moves or self.rescopes or self.losses)
+        return bool(
+            self.records
+            or self.conflicts
+            or self.moves
+            or self.rescopes
+            or self.losses
+            or self.links
+        )
 
 
 def next_position(conn: Connection) -> int:
@@ -217,6 +234,7 @@ def stamp(
         conn.execute(_INSERT_MOVES, [{**m, "seq": seq} for m in effects.moves])
     if effects.losses:
         conn.execute(insert(area_losses), [{**loss, "seq": seq} for loss in effects.losses])
+    write_links(conn, effects.links)
     for area_id, (old_parent, new_parent) in sorted(effects.rescopes.items()):
         params = {
             "seq": seq,
@@ -240,6 +258,8 @@ class Cursor:
 def scope_tag(caller: Caller) -> str:
     """Cursors are only valid for the scope they were issued in."""
     text = f"{caller.role.value}:{caller.scope_area_id or '*'}"
+    if caller.department:
+        text += f":{caller.department}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -311,22 +331,55 @@ _READABLE_BY_SEQ = or_(
 )
 
 
-def _page_query(after: ColumnElement[bool], scoped: bool, sqlite: bool) -> Select[Any]:
+def _department_page(after: ColumnElement[bool]) -> Select[Any]:
+    """A department's page: the records listed for it (driven from
+    ``department_records``, a few hundred rows, rather than by testing every record of
+    the county after the cursor) and its township's areas, merged in feed order."""
+    listed = (
+        select(*_FEED_COLUMNS)
+        .select_from(
+            records.join(
+                department_records,
+                and_(
+                    department_records.c.kind == records.c.kind,
+                    department_records.c.record_id == records.c.id,
+                ),
+            )
+        )
+        .where(after, department_records.c.department == DEPARTMENT)
+        .where(records.c.grid_id.in_(SUBTREE_IDS))  # its township's (see gridserver.scope)
+    )
+    areas = select(*_FEED_COLUMNS).where(
+        after,
+        records.c.kind == AREA,
+        or_(records.c.id.in_(SUBTREE_IDS), records.c.id.in_(select(ANCESTORS.c.id))),
+    )
+    page = union_all(listed, areas).subquery("department_page")
+    return (
+        select(page)
+        .order_by(page.c.seq, page.c.kind, page.c.id)
+        .limit(bindparam("page_limit", type_=Integer()))
+    )
+
+
+def _page_query(after: ColumnElement[bool], scoped: str, sqlite: bool) -> Select[Any]:
+    if scoped == "department":
+        return _department_page(after)
     query = select(*_FEED_COLUMNS).where(after)
-    if scoped:
+    if scoped == "area":
         query = query.where(_READABLE_BY_SEQ if sqlite else READABLE)
     return query.order_by(records.c.seq, records.c.kind, records.c.id).limit(
         bindparam("page_limit", type_=Integer())
     )
 
 
-# (SQLite?, cursor inside a position?, scoped?) → statement; built once, see
-# gridserver.scope.
+# (SQLite?, cursor inside a position?, scope: "" all, "area", "department") →
+# statement; built once, see gridserver.scope.
 _PAGES = {
     (sqlite, inside, scoped): _page_query(_AFTER_KEY if inside else _AFTER_SEQ, scoped, sqlite)
     for sqlite in (False, True)
     for inside in (False, True)
-    for scoped in (False, True)
+    for scoped in ("", "area", "department")
 }
 _RANGE = {"lower": bindparam("lower", type_=BigInteger()), "upper": bindparam("upper")}
 _EVICTIONS = (
@@ -385,6 +438,10 @@ def read_page(
     if not caller.unrestricted and caller.scope_area_id is None:
         raise ApiError(403, "forbidden", "该账号没有管辖区划，请联系管理员")
     scoped = not caller.unrestricted
+    # A department reads what is listed for it (gridserver.departments): nothing moves
+    # out of that list, so it gets no evictions, and it edits no record a conflict
+    # could be about (it only appends event steps).
+    mode = "department" if caller.is_department else "area" if scoped else ""
     params: dict[str, Any] = {
         **scope_params(caller),
         "c_seq": cursor.seq,
@@ -394,7 +451,7 @@ def read_page(
     }
     with db.snapshot() as conn:
         high: int = conn.execute(_HIGH).scalar_one()
-        page_query = _PAGES[db.is_sqlite, cursor.kind is not None, scoped]
+        page_query = _PAGES[db.is_sqlite, cursor.kind is not None, mode]
         rows = conn.execute(page_query, params).all()
         more = len(rows) > limit
         rows = rows[:limit]
@@ -407,7 +464,7 @@ def read_page(
             next_cursor = Cursor(high, scope=cursor.scope)
         evictions: list[Eviction] = []
         conflict_rows: list[ConflictInfo] = []
-        if upper > cursor.seq:
+        if upper > cursor.seq and mode != "department":
             bounds = {**params, "lower": cursor.seq, "upper": upper}
             if scoped:
                 evictions = _evictions(conn.execute(_EVICTIONS, bounds).all())

@@ -15,14 +15,15 @@ from sqlalchemy import select
 from gridcore.domain.codec import (
     decode_record,
 )
+from gridcore.domain.departments import DepartmentError
 from gridcore.domain.entities import Event, EventAction
-from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind
+from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, EventActionKind
 from gridcore.domain.workflow import IllegalTransition, check_action
 from gridcore.protocol import (
     Op,
     is_valid_entity_id,
 )
-from gridserver import persons
+from gridserver import departments, persons
 from gridserver.db import (
     records,
 )
@@ -177,6 +178,10 @@ def place(
     if kind is EntityKind.EVENT_ACTION:
         event = existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
         _in_scope(ctx, event.grid_id, "event_id", EntityKind.EVENT)
+        if ctx.caller.is_department and not departments.is_linked(
+            ctx.conn, ctx.caller.department, event.id
+        ):
+            raise _missing(EntityKind.EVENT, "event_id")  # not its event: as if absent
         _check_attachments(ctx, fields)
         return Placement(event.grid_id, parent_id=event.id)
     # Attachments carry no place of their own: they belong to the uploader's home area,
@@ -228,7 +233,15 @@ def check_transition(ctx: Context, action: EventAction) -> datetime:
         # The same rules the laptop applied before storing the step (gridcore.domain.
         # workflow): state, role, what the step carries, self-resolvable categories by
         # the server's catalog, the intake source, an extension past the deadline.
-        check_action(event, history, action, ctx.terms_catalog())
+        check_action(
+            event,
+            history,
+            action,
+            ctx.terms_catalog(),
+            department=ctx.caller.department,
+            departments=departments.codes(ctx.conn),
+            staffed=departments.staffed_codes(ctx.conn),
+        )
     except IllegalTransition as exc:
         if exc.reason == "role":
             raise OpRejected("role", str(exc), "kind") from None
@@ -238,6 +251,30 @@ def check_transition(ctx: Context, action: EventAction) -> datetime:
     if stamps and max(stamps) >= ctx.now:
         return max(stamps) + timedelta(microseconds=1)
     return ctx.now
+
+
+def link_departments(ctx: Context, action: EventAction, grid_id: str | None) -> None:
+    """Keep the department list of what each department reads (gridserver.departments):
+    a dispatch or 改派 must name a department of the event's township (or the grid, or
+    free text where the township has no departments yet); one naming a department
+    makes the event, its steps so far and their attachments readable to it (re-stamped,
+    so they reach its laptop whatever its cursor); every step of an event is readable
+    to each department it was ever dispatched to."""
+    target = None
+    if action.kind in (EventActionKind.DISPATCH, EventActionKind.REDISPATCH):
+        township = departments.event_township(ctx.conn, grid_id)
+        try:
+            target = departments.dispatch_target(ctx.conn, township, action.assignee.strip())
+        except DepartmentError as exc:
+            raise OpRejected("invalid_field", str(exc), "assignee") from None
+    linked = departments.linked_departments(ctx.conn, action.event_id)
+    step = departments.step_records(ctx.conn, action.id, action.attachments)
+    for department in linked:
+        ctx.effects.links.update((department, kind, rid) for kind, rid in step)
+    if target is not None and target not in linked:
+        keys = departments.event_records(ctx.conn, action.event_id) | step
+        ctx.effects.links.update((target, kind, rid) for kind, rid in keys)
+        ctx.effects.records.update(keys - {(EntityKind.EVENT_ACTION.value, action.id)})
 
 
 _TRANSITION_FIELDS = {

@@ -50,6 +50,7 @@ def ingest_rescue(db: Database, data: bytes, password: str, username: str) -> In
         role=Role(row.role),
         scope_area_id=row.scope_area_id,
         device_id=rescue.device_id,
+        department=row.department,
     )
     statuses: Counter[str] = Counter()
     rejected: list[tuple[str, str]] = []

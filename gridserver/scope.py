@@ -3,8 +3,13 @@
 A record's scope key is ``records.grid_id`` (see :mod:`gridserver.db`). A user with a home
 area sees the records whose key lies in that area's subtree, plus the area's ancestors (so
 the client can show the full place name); an administrator without a home area sees
-everything. The subtree is computed in SQL with a recursive CTE, so a township with
-hundreds of grids costs one indexed query, and nothing is cached between requests.
+everything. A department account (职能部门) has its township as home area but reads only
+its township's areas and the records listed for its department in
+``department_records`` (the events dispatched to it, their steps and attachments, see
+:mod:`gridserver.departments`): no households, residents, visits or organizations.
+
+The subtree is computed in SQL with a recursive CTE, so a township with hundreds of
+grids costs one indexed query, and nothing is cached between requests.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    exists,
     false,
     or_,
     select,
@@ -27,7 +33,7 @@ from sqlalchemy import (
 
 from gridcore.domain.enums import EntityKind, Role
 from gridcore.protocol import GridRef, Scope
-from gridserver.db import records
+from gridserver.db import department_records, records
 
 AREA = EntityKind.AREA.value
 
@@ -40,10 +46,16 @@ class Caller:
     role: Role
     scope_area_id: str | None
     device_id: str
+    department: str | None = None
+    """A department account's department code (None for every other role)."""
 
     @property
     def unrestricted(self) -> bool:
         return self.role is Role.ADMIN and self.scope_area_id is None
+
+    @property
+    def is_department(self) -> bool:
+        return self.role is Role.DEPARTMENT
 
 
 SCOPE_AREA = bindparam("scope_area_id", type_=String())
@@ -89,6 +101,24 @@ READABLE: ColumnElement[bool] = or_(
 )
 """WHERE clause over ``records`` for what a scoped caller may read."""
 
+DEPARTMENT = bindparam("department_code", type_=String())
+DEPARTMENT_LISTED: ColumnElement[bool] = exists().where(
+    department_records.c.department == DEPARTMENT,
+    department_records.c.kind == records.c.kind,
+    department_records.c.record_id == records.c.id,
+)
+DEPARTMENT_READABLE: ColumnElement[bool] = or_(
+    # In its township only: a department serving every township (a county office) has
+    # an account per township, each reading that township's events.
+    and_(DEPARTMENT_LISTED, records.c.grid_id.in_(SUBTREE_IDS)),
+    and_(
+        records.c.kind == AREA,
+        or_(records.c.id.in_(SUBTREE_IDS), records.c.id.in_(select(ANCESTORS.c.id))),
+    ),
+)
+"""WHERE clause over ``records`` for what a department account may read: its
+township's areas (and those above) and the records listed for its department."""
+
 
 def read_filter(caller: Caller) -> ColumnElement[bool]:
     """WHERE clause over ``records`` for what ``caller`` may read (bind ``scope_params``)."""
@@ -96,6 +126,8 @@ def read_filter(caller: Caller) -> ColumnElement[bool]:
         return true()
     if caller.scope_area_id is None:
         return false()
+    if caller.is_department:
+        return DEPARTMENT_READABLE if caller.department else false()
     return READABLE
 
 
@@ -118,7 +150,7 @@ def gained_ancestors(conn: Connection, old_parent: str | None, new_parent: str |
 
 
 def scope_params(caller: Caller) -> dict[str, str | None]:
-    return {"scope_area_id": caller.scope_area_id}
+    return {"scope_area_id": caller.scope_area_id, "department_code": caller.department}
 
 
 class WriteScope:

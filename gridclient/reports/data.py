@@ -43,6 +43,7 @@ from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import age_on, today_cst
 from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
+from gridcore.domain.departments import DepartmentList
 from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import (
     AreaLevel,
@@ -867,18 +868,27 @@ def _reporter_text(event: Event, names: Mapping[str, str]) -> str:
     return f"{name}（{event.source.label}）"
 
 
-def _handler(actions: Sequence[EventAction]) -> str:
+_NO_DEPARTMENTS = DepartmentList()
+
+
+def _handler(actions: Sequence[EventAction], departments: DepartmentList) -> str:
+    """处置单位: where the last dispatch sent it (a department by its name)."""
     for action in reversed(actions):
         if action.kind in _SENDING:
             target = action.assignee.strip()
-            return "网格员" if target in ("", "grid") else target
+            return "网格员" if target in ("", "grid") else departments.name(target)
         if action.kind is EventActionKind.SELF_RESOLVE:
             return "网格员（自处置）"
     return ""
 
 
 def _events(
-    connection: Connection, scope: _Scope, period: Period, catalog: EventCatalog, now: datetime
+    connection: Connection,
+    scope: _Scope,
+    period: Period,
+    catalog: EventCatalog,
+    now: datetime,
+    departments: DepartmentList = _NO_DEPARTMENTS,
 ) -> list[_EventLine]:
     events: list[Event] = []
     for chunk in chunked(scope.grid_ids):
@@ -926,7 +936,7 @@ def _events(
                 status,
                 result,
                 event_category_name(event, catalog),
-                handler=_handler(ordered),
+                handler=_handler(ordered, departments),
                 marks=_marks(status, kinds),
                 self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
                 void_reason=void_reason,
@@ -989,7 +999,8 @@ def build_event_ledger(
         scope = _scope(connection, area)
         catalog = repos.catalog.load()
         names = repos.sync_state.display_names()
-        every = _events(connection, scope, period, catalog, context.now)
+        listing = repos.catalog.load_departments()
+        every = _events(connection, scope, period, catalog, context.now, listing)
         lines = _filtered(every, which)
         rows: list[tuple[Cell, ...]] = []
         for n, line in enumerate(lines, start=1):

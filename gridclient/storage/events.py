@@ -14,8 +14,12 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
+from gridclient.storage.models import AreaRow
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridclient.storage.uow import UnitOfWork
+from gridcore.domain.departments import Department
 from gridcore.domain.entities import EventAction
 from gridcore.domain.enums import EventActionKind, Role
 from gridcore.domain.workflow import (
@@ -27,7 +31,7 @@ from gridcore.domain.workflow import (
     fold,
 )
 
-__all__ = ["EventView", "append_action", "event_view"]
+__all__ = ["EventView", "append_action", "dispatch_targets", "event_view", "own_department"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +66,38 @@ def event_view(repos: Repositories, event_id: str, role: Role, now: datetime) ->
     if history.event.deleted:
         return EventView(history, status, "", ())
     category = catalog.categories.get(history.event.category_code)
-    allowed = tuple(allowed_actions(fold(history.actions), role, category=category))
+    listing = repos.catalog.load_departments()
+    allowed = tuple(
+        allowed_actions(
+            fold(history.actions),
+            role,
+            category=category,
+            department=listing.mine if role is Role.DEPARTMENT else None,
+            departments=listing.codes(),
+            staffed=listing.staffed_codes(),
+        )
+    )
     return EventView(history, status, "", allowed)
+
+
+def dispatch_targets(repos: Repositories, grid_id: str) -> list[Department]:
+    """The departments an event of ``grid_id`` may be dispatched to: the active ones of
+    its township (and those of every township), as the server's list says."""
+    chain: list[str] = []
+    current: str | None = grid_id
+    while current is not None and current not in chain and len(chain) < 16:
+        chain.append(current)
+        current = repos.session.execute(
+            select(AreaRow.parent_id).where(AreaRow.id == current)
+        ).scalar_one_or_none()
+    listing = repos.catalog.load_departments()
+    return [d for d in listing.departments if d.active and (d.township_id in (None, *chain))]
+
+
+def own_department(repos: Repositories) -> str | None:
+    """This laptop's department (a department account's, from the department list the
+    server sent; None before the first sync)."""
+    return repos.catalog.load_departments().mine
 
 
 def append_action(
@@ -75,6 +109,15 @@ def append_action(
     if history is None or history.event.deleted:
         raise IllegalTransition("state", "该事件已不存在，无法办理")
     stored = dataclasses.replace(action, at=uow.now(), attachments=photos_ids)
-    check_action(history.event, history.actions, stored, uow.repos.catalog.load())
+    listing = uow.repos.catalog.load_departments()
+    check_action(
+        history.event,
+        history.actions,
+        stored,
+        uow.repos.catalog.load(),
+        department=listing.mine if action.actor_role is Role.DEPARTMENT else None,
+        departments=listing.codes(),
+        staffed=listing.staffed_codes(),
+    )
     uow.append(stored)
     return stored

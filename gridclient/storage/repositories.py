@@ -60,6 +60,7 @@ from gridclient.storage.syncmeta import (
 )
 from gridcore.domain.catalog import EventCatalog, EventCategory
 from gridcore.domain.codec import FieldChanges, JSONValue
+from gridcore.domain.departments import DepartmentError, DepartmentList
 from gridcore.domain.entities import (
     ENTITY_TYPES,
     Event,
@@ -357,6 +358,22 @@ class CatalogRepository:
             except HolidayError:
                 pass
         return default_calendar()
+
+    def load_departments(self) -> DepartmentList:
+        """The department list last pulled (empty before the first, or when the stored
+        document cannot be read by this version)."""
+        document = SyncStateRepository(self._session).get(SyncKey.DEPARTMENTS)
+        if isinstance(document, dict):
+            try:
+                return DepartmentList.from_json(document)
+            except DepartmentError:
+                pass
+        return DepartmentList()
+
+    def save_departments(self, departments: DepartmentList) -> None:
+        SyncStateRepository(self._session).set(
+            SyncKey.DEPARTMENTS, cast(JSONValue, departments.to_json())
+        )
 
     def save_calendar(self, calendar: WorkCalendar) -> None:
         """Keep ``calendar`` for working-day deadlines, and drop every derived event

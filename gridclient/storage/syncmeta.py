@@ -65,6 +65,11 @@ class SyncKey(StrEnum):
     the first one, and then the shipped calendar counts."""
     HOLIDAYS_ETAG = "holidays_etag"
     """The server's ETag of the stored holiday calendar (``{"etag", "revision"}``)."""
+    DEPARTMENTS = "departments"
+    """The department list (职能部门) last pulled (``DepartmentList.to_json``), with this
+    user's own department when it is a department account; absent until the first."""
+    DEPARTMENTS_ETAG = "departments_etag"
+    """The server's ETag of the stored department list."""
     PROFILE = "profile"
     """The last online login's display name, role and scope (for offline starts)."""
     DIRECTORY = "directory"

@@ -84,6 +84,7 @@ from gridclient.sync.transport import PullPage, Transport
 from gridcore.domain.catalog import EventCatalog
 from gridcore.domain.clock import MAX_SKEW, ClockSample, measure
 from gridcore.domain.codec import CodecError, JSONValue, encode_fields
+from gridcore.domain.departments import DepartmentError, DepartmentList
 from gridcore.domain.enums import ChangeKind, EntityKind
 from gridcore.domain.holidays import HolidayError, WorkCalendar
 from gridcore.protocol import (
@@ -273,6 +274,7 @@ class SyncEngine:
             if self.fetch_catalog:
                 self._catalog()
                 self._holidays()
+                self._departments()
                 self._directory()
         except Cancelled:
             raise
@@ -888,6 +890,37 @@ class SyncEngine:
                 repos.sync_state.set(
                     SyncKey.HOLIDAYS_ETAG,
                     None if new_etag is None else {"etag": new_etag, "revision": calendar.revision},
+                )
+
+        self.store.writer.run(save)
+
+    def _departments(self) -> None:
+        """Fetch the department list (职能部门) unless the server says the stored one is
+        current (304 to its ETag); a server older than departments leaves it as it is."""
+        with self.store.read() as repos:
+            stored = repos.catalog.load_departments()
+            remembered = repos.sync_state.get(SyncKey.DEPARTMENTS_ETAG)
+        etag = None
+        if isinstance(remembered, dict) and remembered.get("list") == stored.to_json():
+            tag = remembered.get("etag")
+            etag = tag if isinstance(tag, str) and tag else None
+        fetched = self.transport.departments_if_changed(etag, cancel=self.cancel)
+        if fetched is None:
+            return
+        document, new_etag = fetched
+        try:
+            departments = DepartmentList.from_json(document)
+        except DepartmentError as exc:
+            raise ProtocolError(detail=f"GET /departments: {exc}") from None
+
+        def save() -> None:
+            with self.store.write() as repos:
+                repos.catalog.save_departments(departments)
+                repos.sync_state.set(
+                    SyncKey.DEPARTMENTS_ETAG,
+                    None
+                    if new_etag is None
+                    else {"etag": new_etag, "list": cast(JSONValue, departments.to_json())},
                 )
 
         self.store.writer.run(save)

@@ -647,9 +647,36 @@ class Transport:
             raise ProtocolError(detail="GET /holidays: body is not a JSON object")
         return document, response.headers.get("ETag") or None
 
+    def departments_if_changed(
+        self, etag: str | None, *, cancel: threading.Event | None = None
+    ) -> tuple[dict[str, Any], str | None] | None:
+        """The department list (``DepartmentList.from_json`` parses it) and its ETag;
+        ``None`` when the server says it is still the one named by ``etag`` (304), or
+        when the server is older than departments (404: the laptop keeps what it has)."""
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._authed(
+            "GET", "/departments", cancel, _Repeat.SAFE, headers=headers, ok_statuses=(304, 404)
+        )
+        if response.status_code == 404:
+            return None
+        if response.status_code == 304:
+            if not etag:
+                raise ProtocolError(detail="GET /departments: 304 to a request without an ETag")
+            return None
+        try:
+            document = json.loads(response.content)
+        except ValueError:
+            raise ProtocolError(detail="GET /departments: body is not JSON") from None
+        if not isinstance(document, dict):
+            raise ProtocolError(detail="GET /departments: body is not a JSON object")
+        return document, response.headers.get("ETag") or None
+
     def directory(self, *, cancel: threading.Event | None = None) -> DirectoryResponse:
-        """The people of the user's area: login, display name, role."""
-        response = self._authed("GET", "/directory", cancel, _Repeat.SAFE)
+        """The people of the user's area: login, display name, role (department
+        accounts included: this client knows the role)."""
+        response = self._authed(
+            "GET", "/directory", cancel, _Repeat.SAFE, params={"departments": "true"}
+        )
         return self._parse(response, DirectoryResponse)
 
     def health(self, *, cancel: threading.Event | None = None) -> bool:

@@ -22,6 +22,8 @@ class AreaTree(QTreeView):
 
     def __init__(self, all_grids: tuple[str, ...] | None) -> None:
         super().__init__()
+        self.show_counts = True
+        """Household counts beside the names (a department account has no households)."""
         self._filters: dict[str, AreaFilter] = {_ALL: AreaFilter(all_grids)}
         self.area_model = QStandardItemModel(self)
         self.setModel(self.area_model)
@@ -38,7 +40,11 @@ class AreaTree(QTreeView):
         self.area_model.clear()
         self._filters = {_ALL: self._filters[_ALL]}
         total = sum(r.households for r in roots)
-        top = QStandardItem(self.tr("All my areas ({count} households)").format(count=total))
+        top = QStandardItem(
+            self.tr("All my areas ({count} households)").format(count=total)
+            if self.show_counts
+            else self.tr("All my areas")
+        )
         top.setData(_ALL, KEY_ROLE)
         self.area_model.appendRow(top)
         for root in roots:
@@ -52,6 +58,8 @@ class AreaTree(QTreeView):
     def _item(self, node: AreaNode) -> QStandardItem:
         item = QStandardItem(
             self.tr("{name} ({count})").format(name=node.name, count=node.households)
+            if self.show_counts
+            else node.name
         )
         if node.level is AreaLevel.MICRO_GRID:
             assert node.parent_id is not None

@@ -11,7 +11,7 @@ illegal step (the Chinese ``IllegalTransition`` message is shown instead).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.storage.events import append_action, event_view
+from gridclient.storage.events import append_action, dispatch_targets, event_view
 from gridclient.storage.lookups import Lookups
 from gridclient.storage.queries import PickerEntry, picker_entries, picker_matches
 from gridclient.storage.repositories import EventHistory, Repositories
@@ -66,6 +66,7 @@ from gridcore.domain.catalog import (
     event_category_name,
     stamp_terms,
 )
+from gridcore.domain.departments import GRID_ASSIGNEE, Department, DepartmentList
 from gridcore.domain.entities import CST, Event, EventAction, Household
 from gridcore.domain.enums import (
     EntityKind,
@@ -87,8 +88,6 @@ from gridcore.domain.workflow import (
 
 A = EventActionKind
 
-GRID_ASSIGNEE = "grid"
-"""The wire value for "dispatched back to the grid worker"."""
 
 COMMENT_COLUMN = 3
 """The event dialog's timeline: 时间, 办理人, 操作, 意见说明, 满意度, 派遣对象."""
@@ -477,21 +476,32 @@ class ActionForm(QDialog):
         parent: QWidget | None = None,
         *,
         pick_files: PickFiles | None = None,
+        departments: Sequence[Department] = (),
     ) -> None:
         super().__init__(parent)
         make_readable(self)
         self.kind = kind
+        self.listed = bool(departments)
+        """The township has a department list (from the server): choose from it only."""
         self.setWindowTitle(kind.label)
         self.banner = InlineMessage()
         self.comment_edit = _text_box(90)
         self.comment_error = InlineMessage()
         self.assignee_combo = QComboBox()
-        self.assignee_combo.setEditable(True)
-        self.assignee_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.assignee_combo.addItem(self.tr("Back to the grid"), GRID_ASSIGNEE)
-        for name in assignees:
-            self.assignee_combo.addItem(name, name)
-        self.assignee_combo.setToolTip(self.tr("Choose the grid or type a department name"))
+        if self.listed:
+            # The departments (职能部门) the server lists for the township: no free text.
+            for department in departments:
+                self.assignee_combo.addItem(department.name, department.code)
+            self.assignee_combo.setToolTip(self.tr("Choose the grid or a department"))
+            self.assignee_combo.setPlaceholderText(self.tr("Choose the grid or a department"))
+        else:
+            # No department list for this township yet: a department name as text.
+            self.assignee_combo.setEditable(True)
+            self.assignee_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            for name in assignees:
+                self.assignee_combo.addItem(name, name)
+            self.assignee_combo.setToolTip(self.tr("Choose the grid or type a department name"))
         # Nothing chosen beforehand: OK without a choice must not send the event anywhere.
         self.assignee_combo.setCurrentIndex(-1)
         assignee_edit = self.assignee_combo.lineEdit()
@@ -541,6 +551,9 @@ class ActionForm(QDialog):
         fit_to_screen(self, 560, 420)
 
     def assignee(self) -> str:
+        if self.listed:
+            data = self.assignee_combo.currentData()
+            return str(data) if self.assignee_combo.currentIndex() >= 0 and data else ""
         text = self.assignee_combo.currentText().strip()
         index = self.assignee_combo.findText(text, Qt.MatchFlag.MatchExactly)
         if index >= 0:
@@ -569,7 +582,11 @@ class ActionForm(QDialog):
         else:
             self.comment_error.show_message("")
         if self.kind in SENDING and not self.assignee():
-            self.assignee_error.show_message(self.tr("Choose the grid or type a department."))
+            self.assignee_error.show_message(
+                self.tr("Choose the grid or a department.")
+                if self.listed
+                else self.tr("Choose the grid or type a department.")
+            )
             ok = False
         if self.kind is A.EVALUATE and self.satisfaction() is None:
             self.satisfaction_error.show_message(self.tr("Choose the resident's satisfaction."))
@@ -605,6 +622,10 @@ class EventData:
     refused: Mapping[str, str] = field(default_factory=dict)
     """Steps of this laptop the server refused (action id → its reason): they never
     reach the history, so they must not read as waiting to sync."""
+    departments: DepartmentList = field(default_factory=DepartmentList)
+    """The department list the server sent (names of dispatch targets)."""
+    targets: tuple[Department, ...] = ()
+    """The departments this event may be dispatched to (its township's, active)."""
 
 
 def load_event(
@@ -640,6 +661,8 @@ def load_event(
         view.allowed,
         tuple(view.timeline),
         refused,
+        repos.catalog.load_departments(),
+        tuple(dispatch_targets(repos, event.grid_id)),
     )
 
 
@@ -797,9 +820,13 @@ class EventDialog(QDialog):
         return f"{action.comment} {asked}".strip()
 
     def _assignee_text(self, action: EventAction) -> str:
-        if action.assignee == GRID_ASSIGNEE:
+        return self._handler_name(action.assignee)
+
+    def _handler_name(self, assignee: str) -> str:
+        """A dispatch target as people read it: 网格, a department's name, or the text."""
+        if assignee == GRID_ASSIGNEE:
             return self.tr("Grid")
-        return action.assignee
+        return self._data.departments.name(assignee) if self._data is not None else assignee
 
     def reload(self) -> None:
         lookups = Lookups(self.ctx.store.engine)
@@ -854,9 +881,7 @@ class EventDialog(QDialog):
             self.banner.show_message(data.status_error)
             self._set_actions([])
             return
-        labels["handler"].setText(
-            self.tr("Grid") if status.assignee == GRID_ASSIGNEE else status.assignee
-        )
+        labels["handler"].setText(self._handler_name(status.assignee))
         state = status.state.label
         if status.rework_rounds:
             state = self.tr("{state} (rework round {n} of {max})").format(
@@ -918,7 +943,10 @@ class EventDialog(QDialog):
     def start_action(self, kind: EventActionKind) -> ActionForm:
         """Open the input form for ``kind`` (non-modal to the event loop: ``open``)."""
         assignees = self._data.assignees if self._data is not None else []
-        form = ActionForm(self.ctx, kind, assignees, self, pick_files=self._pick_files)
+        targets = self._data.targets if self._data is not None else ()
+        form = ActionForm(
+            self.ctx, kind, assignees, self, pick_files=self._pick_files, departments=targets
+        )
         status = self._data.status if self._data is not None else None
         if status is not None:
             form.set_note(self._action_note(kind, status))
@@ -952,7 +980,7 @@ class EventDialog(QDialog):
             ).format(n=status.rework_rounds)
         if kind is A.REDISPATCH and status.assignee:
             return self.tr("Currently with: {handler}.").format(
-                handler=self.tr("Grid") if status.assignee == GRID_ASSIGNEE else status.assignee
+                handler=self._handler_name(status.assignee)
             )
         return ""
 

@@ -86,7 +86,7 @@ from gridclient.ui.tables import (
 from gridclient.ui.tasks import TaskContext
 from gridclient.ui.visit_dialog import VisitDialog
 from gridcore.domain.entities import CST
-from gridcore.domain.enums import EntityKind, SpecialGroup
+from gridcore.domain.enums import EntityKind, Role, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self._build_report_menu()
         self._build_status_bar()
         self._connect_sync()
+        self._apply_role()
 
         self.search_controller = SearchController(ctx, self)
         self.search_controller.results.connect(self._show_hits)
@@ -366,6 +367,45 @@ class MainWindow(QMainWindow):
         else:
             self.setCentralWidget(self.stack)
         self.lock_guard = LockGuard(self, self.lock_screen)
+
+    def _apply_role(self) -> None:
+        """A department account (职能部门) has events only: the tabs and actions about
+        households, residents, visits and organizations are hidden, the events tab is
+        the first one shown."""
+        if self.ctx.user.role is not Role.DEPARTMENT:
+            return
+        for pane in (
+            self.dashboard,
+            self.household_pane,
+            self.resident_pane,
+            self.visit_pane,
+            self.organization_pane,
+        ):
+            self.tabs.setTabVisible(self.tabs.indexOf(pane), False)
+        self.tabs.setCurrentWidget(self.event_pane)
+        self.tree.show_counts = False
+        for action in (
+            self.new_visit_action,
+            self.new_event_action,
+            self.new_household_action,
+            self.find_action,
+            self.import_action,
+        ):
+            action.setEnabled(False)
+            action.setVisible(False)
+        self.search_box.hide()
+
+    def _show_heading(self, department: str) -> None:
+        """Name, role and where: a department account's department by its name."""
+        user = self.ctx.user
+        scope = user.scope_name
+        if department:
+            scope = f"{department}（{scope}）" if scope else department
+        self.heading.setText(
+            self.tr("{name} ({role}) · {scope}").format(
+                name=user.display_name, role=user.role.label, scope=scope
+            )
+        )
 
     def _action(self, text: str, shortcut: QKeySequence | str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
@@ -789,18 +829,27 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         figures, store = self.figures, self.ctx.store
 
-        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int]:
+        department = self.ctx.user.role is Role.DEPARTMENT
+
+        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int, str]:
+            name = ""
             with store.read() as repos:
                 rejected = repos.outbox.status_counts()[OpStatus.REJECTED]
                 held = repos.held.count()
-            return figures.sync_summary(), rejected, held
+                if department:
+                    listing = repos.catalog.load_departments()
+                    name = listing.name(listing.mine) if listing.mine else ""
+            return figures.sync_summary(), rejected, held, name
 
         self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
 
     def _show_status(self, result: object) -> None:
         assert isinstance(result, tuple)
-        summary, rejected, held = result
+        summary, rejected, held, *more = result  # and a department's name (职能部门)
+        department = more[0] if more else ""
         assert isinstance(summary, SyncSummary)
+        if department:
+            self._show_heading(department)
         self._show_warnings(held)
         self.rejected_label.setText(self.tr("%n rejected", "", rejected))
         self.rejected_label.setToolTip(

@@ -565,6 +565,9 @@ class Role(_Labelled):
     WORKER = "worker"
     TOWNSHIP = "township"
     ADMIN = "admin"
+    DEPARTMENT = "department"
+    """职能部门: an account of a department (司法所, 派出所…) of one township; it sees and
+    acts on only the events dispatched to its department (see gridserver.scope)."""
 
 
 _set_labels(
@@ -573,6 +576,7 @@ _set_labels(
         "worker": "网格员",
         "township": "乡镇/街道工作人员",
         "admin": "系统管理员",
+        "department": "职能部门",
     },
 )
 

@@ -16,6 +16,17 @@ what the UI offers a role and what the server accepts, so they cannot disagree.
     supervise (督办), secretary_review (书记阅批), notify_acceptance (受理告知), comment and
     return_visit annotate without changing the state.
 
+Departments (职能部门, ``Role.DEPARTMENT``) act only on an event currently dispatched to
+their own department (``Progress.assignee`` is the department's code): 处置, 反馈, 退回乡镇,
+申请延期 and 备注. That needs the actor's department, which an action does not carry, so
+it is checked when the step is taken (:func:`check_action`, ``department=``). A grid
+worker takes no handler step (处置, 反馈, 退回乡镇, 申请延期) on an event dispatched to a
+department of the server's list (``departments=``); sent to the grid, or to a free-text
+target of a township without a list, the grid worker handles it as before. Township
+staff may take a department's steps only for a department without accounts of its own
+(``staffed=``: the codes of those with accounts; recorded as theirs, by their role); a
+system administrator still may, as the last resort.
+
 Township staff take events in themselves (``report`` with a source channel other than
 网格员上报); a grid worker may self-resolve only a category the catalog marks so. Those
 two rules need the event and the catalog, so they are checked when a step is taken
@@ -26,17 +37,20 @@ later catalog change never makes a past history impossible.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from gridcore.domain.catalog import EventCatalog, EventCategory, event_deadline
+from gridcore.domain.departments import GRID_ASSIGNEE
 from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import EventActionKind as A
 from gridcore.domain.enums import EventSource, Role, Satisfaction
 from gridcore.domain.enums import EventState as S
 
 __all__ = [
+    "DEPARTMENT_ACTIONS",
+    "GRID_ASSIGNEE",
     "MAX_REWORK_ROUNDS",
     "EventStatus",
     "IllegalTransition",
@@ -60,8 +74,9 @@ must carry a note saying how the matter was decided."""
 _OPEN = frozenset(s for s in S if s.is_open)
 _TOWNSHIP = frozenset({Role.TOWNSHIP, Role.ADMIN})
 _WORKER = frozenset({Role.WORKER})
-_HANDLERS = frozenset({Role.WORKER, Role.TOWNSHIP, Role.ADMIN})
-"""Who handles a dispatched event (and so may hand it back or ask for more time)."""
+_HANDLERS = frozenset({Role.WORKER, Role.TOWNSHIP, Role.ADMIN, Role.DEPARTMENT})
+"""Who handles a dispatched event (and so may hand it back or ask for more time); a
+department only an event dispatched to it (:func:`_check_handler`)."""
 _ANYONE = frozenset(Role)
 _IN_HAND = frozenset({S.DISPATCHED, S.HANDLING, S.REWORK})
 """States in which a handler works on the event."""
@@ -105,6 +120,9 @@ _RULES: dict[A, _Rule] = {
     A.SUPERVISE: _Rule(frozenset(_OPEN), None, _TOWNSHIP),
     A.COMMENT: _Rule(frozenset(S), None, _ANYONE),
 }
+
+#: What a department account may do (on an event dispatched to it).
+DEPARTMENT_ACTIONS = frozenset(a for a, r in _RULES.items() if Role.DEPARTMENT in r.roles)
 
 #: Actions that start an event; every other action needs an existing event.
 CREATING_ACTIONS = frozenset(a for a, r in _RULES.items() if None in r.sources)
@@ -272,17 +290,55 @@ def _replay(progress: Progress, action: EventAction) -> Progress:
     )
 
 
+_HANDLER_STEPS = frozenset({A.HANDLE, A.FEEDBACK, A.HAND_BACK, A.REQUEST_EXTENSION})
+
+
+def _handler_problem(
+    progress: Progress,
+    kind: A,
+    role: Role,
+    department: str | None,
+    departments: Collection[str] = (),
+    staffed: Collection[str] = (),
+) -> str:
+    """Why ``role`` (of ``department``) may not take ``kind`` on an event with
+    ``progress`` beyond the state table, or "" when it may: a department acts only on an
+    event dispatched to it; a grid worker takes no handler step on an event dispatched
+    to a department of the list (``departments``: the codes), and township staff none on
+    an event dispatched to a department with accounts of its own (``staffed``)."""
+    if role is Role.WORKER and kind in _HANDLER_STEPS and progress.assignee in departments:
+        return "该事件已派遣给职能部门，由该部门办理"
+    if role is Role.TOWNSHIP and kind in _HANDLER_STEPS and progress.assignee in staffed:
+        return "该职能部门有自己的账号，处置、反馈、退回和申请延期须由部门在本部门电脑上办理"
+    if role is Role.DEPARTMENT and kind in DEPARTMENT_ACTIONS:
+        if not department or progress.assignee != department:
+            return "该事件当前未派遣给本部门，不能办理"
+        if progress.state is S.HANDED_BACK:
+            return "该事件已退回乡镇/街道，等待改派"
+    return ""
+
+
 def allowed_actions(
-    state: S | Progress | None, role: Role, *, category: EventCategory | None = None
+    state: S | Progress | None,
+    role: Role,
+    *,
+    category: EventCategory | None = None,
+    department: str | None = None,
+    departments: Collection[str] = (),
+    staffed: Collection[str] = (),
 ) -> list[A]:
     """What ``role`` may do to an event in ``state`` (or with ``progress``), in workflow
     order. Extension approvals are offered only while a request is pending; self-resolve
-    only for a ``category`` the catalog marks self-resolvable."""
+    only for a ``category`` the catalog marks self-resolvable; a department (code
+    ``department``) acts only on an event dispatched to it, and a grid worker not on one
+    dispatched to a department (``departments``: the codes of the list)."""
     progress = state if isinstance(state, Progress) else Progress(state)
     pending = progress.extension_asked is not None
     result = []
     for kind, rule in _RULES.items():
         if progress.state not in rule.sources or role not in rule.roles:
+            continue
+        if _handler_problem(progress, kind, role, department, departments, staffed):
             continue
         if kind in (A.APPROVE_EXTENSION, A.REFUSE_EXTENSION) and not pending:
             continue
@@ -364,15 +420,24 @@ def check_action(
     history: Sequence[EventAction],
     action: EventAction,
     catalog: EventCatalog,
+    *,
+    department: str | None = None,
+    departments: Collection[str] = (),
+    staffed: Collection[str] = (),
 ) -> Progress:
     """Whether ``action`` may be taken now: the state table, what the step must carry,
     and the rules that need the event and the catalog (self-resolve only for a
     self-resolvable category, the intake source, an extension past the current
-    deadline). The laptop checks it before storing a step; the server before accepting
-    one. Returns the progress after it."""
+    deadline) or the actor's ``department`` (a department acts only on an event
+    dispatched to it; a grid worker not on an event dispatched to one of
+    ``departments``). The laptop checks it before storing a step; the server before
+    accepting one. Returns the progress after it."""
     progress = fold(history)
     after = advance(progress, action)
     role = action.actor_role
+    problem = _handler_problem(progress, action.kind, role, department, departments, staffed)
+    if problem:
+        raise IllegalTransition("assignee", problem)
     if action.kind is A.SELF_RESOLVE:
         category = catalog.categories.get(event.category_code)
         if category is not None and not category.self_resolvable:

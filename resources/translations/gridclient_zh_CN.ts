@@ -76,75 +76,86 @@
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="494"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="496"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="497"/>
+        <source>Choose the grid or a department</source>
+        <translation>选择派回网格或职能部门</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="509"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="527"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="530"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="533"/>
         <source>New deadline</source>
         <translation>新的办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="526"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="527"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="535"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="536"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="537"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="528"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="538"/>
         <source>Instructions</source>
         <translation>批示意见</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="539"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="532"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="533"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="567"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="580"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="572"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="586"/>
+        <source>Choose the grid or a department.</source>
+        <translation>请选择派回网格或职能部门。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="579"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -152,12 +163,17 @@
 <context>
     <name>AreaTree</name>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="41"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="44"/>
         <source>All my areas ({count} households)</source>
         <translation>我的全部区域（{count} 户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="54"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="46"/>
+        <source>All my areas</source>
+        <translation>我的全部区域</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/area_tree.py" line="60"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
     </message>
@@ -571,260 +587,258 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="750"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="693"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="773"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="711"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="689"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="713"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="691"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="693"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="694"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="717"/>
         <source>Handled by</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="695"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="718"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="696"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="719"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="697"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="698"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="721"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="722"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="724"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="746"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="748"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="750"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="728"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="751"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="753"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="733"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="756"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="796"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="819"/>
         <source>(new deadline asked: {day})</source>
         <translation>（申请延期至 {day}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="816"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="843"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="834"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="861"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="862"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
         <source>{state} (rework round {n} of {max})</source>
         <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="868"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="893"/>
         <source> (extended; originally {deadline})</source>
         <translation>（已延期，原期限 {deadline}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="872"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="897"/>
         <source> · extension to {day} awaiting approval</source>
         <translation> · 延期至 {day} 的申请待审批</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="885"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="910"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="912"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="889"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="914"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="916"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="894"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="919"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="896"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="921"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="937"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="965"/>
         <source>Extension asked for: to {day} (current deadline {deadline}).</source>
         <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="941"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="969"/>
         <source>Current deadline: {deadline}.</source>
         <translation>当前办理期限：{deadline}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="945"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="973"/>
         <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
         <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="950"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="978"/>
         <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
         <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="954"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="982"/>
         <source>Currently with: {handler}.</source>
         <translation>当前处置单位：{handler}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="981"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1009"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="753"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="776"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="767"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="791"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="814"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="813"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="846"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="873"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="858"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="955"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="828"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="845"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="842"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="869"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="865"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="890"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="866"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -900,168 +914,168 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="219"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="218"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="226"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="225"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
         <source>Register event</source>
         <translation>登记事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="272"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="287"/>
         <source>Register</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="320"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="319"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="346"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="345"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="358"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
         <source>This category cannot be self-resolved; report it to the township.</source>
         <translation>该类事项不能自处置，请上报乡镇/街道。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="367"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="369"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="385"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="388"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="393"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="398"/>
         <source>Choose where the event came from.</source>
         <translation>请选择事件来源。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="404"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1355,37 +1369,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="137"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="136"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down). Actions that send the event to a handler (the grid or a department).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="192"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="191"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="194"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="193"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="196"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="195"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -1913,443 +1927,444 @@
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="221"/>
+        <location filename="../../gridclient/ui/main_window.py" line="222"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="223"/>
+        <location filename="../../gridclient/ui/main_window.py" line="224"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="234"/>
+        <location filename="../../gridclient/ui/main_window.py" line="235"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="257"/>
+        <location filename="../../gridclient/ui/main_window.py" line="258"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="259"/>
+        <location filename="../../gridclient/ui/main_window.py" line="260"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="271"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="285"/>
+        <location filename="../../gridclient/ui/main_window.py" line="286"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <location filename="../../gridclient/ui/main_window.py" line="405"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="325"/>
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="327"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="328"/>
+        <location filename="../../gridclient/ui/main_window.py" line="329"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <location filename="../../gridclient/ui/main_window.py" line="330"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="332"/>
-        <location filename="../../gridclient/ui/main_window.py" line="829"/>
+        <location filename="../../gridclient/ui/main_window.py" line="333"/>
+        <location filename="../../gridclient/ui/main_window.py" line="878"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="422"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="425"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="435"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="396"/>
+        <location filename="../../gridclient/ui/main_window.py" line="436"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="397"/>
+        <location filename="../../gridclient/ui/main_window.py" line="437"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="400"/>
+        <location filename="../../gridclient/ui/main_window.py" line="440"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="413"/>
+        <location filename="../../gridclient/ui/main_window.py" line="453"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="427"/>
+        <location filename="../../gridclient/ui/main_window.py" line="467"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="441"/>
+        <location filename="../../gridclient/ui/main_window.py" line="481"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="449"/>
+        <location filename="../../gridclient/ui/main_window.py" line="489"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="435"/>
+        <location filename="../../gridclient/ui/main_window.py" line="475"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="227"/>
+        <location filename="../../gridclient/ui/main_window.py" line="228"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="298"/>
+        <location filename="../../gridclient/ui/main_window.py" line="299"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="303"/>
+        <location filename="../../gridclient/ui/main_window.py" line="304"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="330"/>
+        <location filename="../../gridclient/ui/main_window.py" line="331"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="428"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="393"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="405"/>
+        <location filename="../../gridclient/ui/main_window.py" line="445"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="406"/>
+        <location filename="../../gridclient/ui/main_window.py" line="446"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="408"/>
+        <location filename="../../gridclient/ui/main_window.py" line="448"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="409"/>
+        <location filename="../../gridclient/ui/main_window.py" line="449"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="410"/>
+        <location filename="../../gridclient/ui/main_window.py" line="450"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="428"/>
+        <location filename="../../gridclient/ui/main_window.py" line="468"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="476"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="439"/>
+        <location filename="../../gridclient/ui/main_window.py" line="479"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="443"/>
+        <location filename="../../gridclient/ui/main_window.py" line="483"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="452"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="551"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="520"/>
+        <location filename="../../gridclient/ui/main_window.py" line="560"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="564"/>
+        <location filename="../../gridclient/ui/main_window.py" line="604"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="566"/>
+        <location filename="../../gridclient/ui/main_window.py" line="606"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="585"/>
-        <location filename="../../gridclient/ui/main_window.py" line="596"/>
+        <location filename="../../gridclient/ui/main_window.py" line="625"/>
+        <location filename="../../gridclient/ui/main_window.py" line="636"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="587"/>
+        <location filename="../../gridclient/ui/main_window.py" line="627"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="597"/>
+        <location filename="../../gridclient/ui/main_window.py" line="637"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="805"/>
+        <location filename="../../gridclient/ui/main_window.py" line="854"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="807"/>
+        <location filename="../../gridclient/ui/main_window.py" line="856"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="810"/>
+        <location filename="../../gridclient/ui/main_window.py" line="859"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="812"/>
+        <location filename="../../gridclient/ui/main_window.py" line="861"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="815"/>
+        <location filename="../../gridclient/ui/main_window.py" line="864"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="817"/>
+        <location filename="../../gridclient/ui/main_window.py" line="866"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="831"/>
+        <location filename="../../gridclient/ui/main_window.py" line="880"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="834"/>
+        <location filename="../../gridclient/ui/main_window.py" line="883"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="844"/>
+        <location filename="../../gridclient/ui/main_window.py" line="893"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="849"/>
+        <location filename="../../gridclient/ui/main_window.py" line="898"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="853"/>
+        <location filename="../../gridclient/ui/main_window.py" line="902"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="870"/>
+        <location filename="../../gridclient/ui/main_window.py" line="919"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="873"/>
+        <location filename="../../gridclient/ui/main_window.py" line="922"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="880"/>
+        <location filename="../../gridclient/ui/main_window.py" line="929"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="885"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="901"/>
+        <location filename="../../gridclient/ui/main_window.py" line="950"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="915"/>
+        <location filename="../../gridclient/ui/main_window.py" line="964"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="917"/>
+        <location filename="../../gridclient/ui/main_window.py" line="966"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="920"/>
+        <location filename="../../gridclient/ui/main_window.py" line="969"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="945"/>
+        <location filename="../../gridclient/ui/main_window.py" line="994"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="949"/>
+        <location filename="../../gridclient/ui/main_window.py" line="998"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="954"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1003"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="963"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1020"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="999"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1048"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1010"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1059"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1141"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1190"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1187"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1236"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1247"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1217"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1266"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1273"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1296"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1345"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1320"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1369"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <location filename="../../gridclient/ui/main_window.py" line="328"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="242"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>

@@ -158,7 +158,7 @@ def _dispatched(api: Api, world: World, assignee: str = "司法所") -> str:
 
 
 def test_hand_back_with_a_reason_then_redispatch(api: Api, world: World) -> None:
-    eid = _dispatched(api, world)
+    eid = _dispatched(api, world, "grid")
     r = _act(api, "w1", eid, "hand_back")
     assert (r["reason"], r["field"]) == ("illegal_transition", "comment")
     assert "原因" in r["message"]

@@ -26,7 +26,7 @@ from gridcore.domain.workflow import (
     next_state,
 )
 
-W, T, AD = Role.WORKER, Role.TOWNSHIP, Role.ADMIN
+W, T, AD, D = Role.WORKER, Role.TOWNSHIP, Role.ADMIN, Role.DEPARTMENT
 
 # The specification, written out independently of the implementation's table:
 # (state before, action) -> (state after, roles allowed).
@@ -48,9 +48,9 @@ _legal([S.RETURNED], A.RESUBMIT, S.REPORTED, {W})
 _legal([S.REPORTED, S.ACCEPTED, S.RETURNED, S.HANDED_BACK], A.VOID, S.VOIDED, {T, AD})
 _legal([S.ACCEPTED, S.REWORK], A.DISPATCH, S.DISPATCHED, {T, AD})
 _legal([S.DISPATCHED, S.HANDLING, S.HANDED_BACK], A.REDISPATCH, S.DISPATCHED, {T, AD})
-_legal([S.DISPATCHED, S.HANDLING], A.HAND_BACK, S.HANDED_BACK, {W, T, AD})
-_legal([S.DISPATCHED, S.REWORK], A.HANDLE, S.HANDLING, {W, T, AD})
-_legal([S.DISPATCHED, S.HANDLING, S.REWORK], A.FEEDBACK, S.HANDLED, {W, T, AD})
+_legal([S.DISPATCHED, S.HANDLING], A.HAND_BACK, S.HANDED_BACK, {W, T, AD, D})
+_legal([S.DISPATCHED, S.REWORK], A.HANDLE, S.HANDLING, {W, T, AD, D})
+_legal([S.DISPATCHED, S.HANDLING, S.REWORK], A.FEEDBACK, S.HANDLED, {W, T, AD, D})
 _legal([S.HANDLED], A.VERIFY, S.VERIFIED, {W})
 _legal([S.HANDLED], A.REWORK, S.REWORK, {W})
 _legal([S.VERIFIED], A.CLOSE, S.CLOSED, {T, AD})
@@ -64,12 +64,12 @@ _legal(
     None,
     {T, AD},
 )
-_legal([S.DISPATCHED, S.HANDLING, S.REWORK], A.REQUEST_EXTENSION, None, {W, T, AD})
+_legal([S.DISPATCHED, S.HANDLING, S.REWORK], A.REQUEST_EXTENSION, None, {W, T, AD, D})
 # Approving or refusing needs a pending request: legal by state and role, refused with
 # reason "extension" when none is pending (see the tests below).
 _legal([s for s in S if s.is_open], A.APPROVE_EXTENSION, None, {T, AD})
 _legal([s for s in S if s.is_open], A.REFUSE_EXTENSION, None, {T, AD})
-_legal(list(S), A.COMMENT, None, {W, T, AD})
+_legal(list(S), A.COMMENT, None, {W, T, AD, D})
 
 STATES: list[S | None] = [None, *S]
 NEEDS_PENDING = {A.APPROVE_EXTENSION, A.REFUSE_EXTENSION}
@@ -84,21 +84,32 @@ D1 = date(2026, 4, 1)
 def test_every_transition_per_role(state: S | None, action: A, role: Role) -> None:
     satisfaction = Satisfaction.SATISFIED if action is A.EVALUATE else None
     expected = LEGAL.get((state, action))
-    if expected is not None and role in expected[1] and action in NEEDS_PENDING:
+    # The handler of the event: department "sfs" for a department account, else the grid.
+    assignee = "sfs" if role is D else "grid"
+
+    def offered(progress: Progress) -> list[A]:
+        return allowed_actions(
+            dataclasses.replace(progress, assignee=assignee), role, department="sfs"
+        )
+
+    if role is D and state is S.HANDED_BACK:
+        # Handed back: the department waits like everyone else for the township.
+        assert offered(Progress(state)) == []
+    elif expected is not None and role in expected[1] and action in NEEDS_PENDING:
         with pytest.raises(IllegalTransition) as info:
             next_state(state, action, role)
         assert info.value.reason == "extension"
-        assert action not in allowed_actions(state, role)
-        assert action in allowed_actions(Progress(state, extension_asked=D1), role)
+        assert action not in offered(Progress(state))
+        assert action in offered(Progress(state, extension_asked=D1))
     elif expected is not None and role in expected[1]:
         assert next_state(state, action, role, satisfaction=satisfaction) is expected[0]
-        assert action in allowed_actions(state, role)
+        assert action in offered(Progress(state))
     else:
         with pytest.raises(IllegalTransition) as info:
             next_state(state, action, role, satisfaction=satisfaction)
         assert info.value.reason in {"role", "state"}
         assert str(info.value)  # a Chinese message for the person
-        assert action not in allowed_actions(state, role)
+        assert action not in offered(Progress(state))
 
 
 def test_role_error_says_who_may() -> None:
@@ -373,7 +384,7 @@ def _closed(start: list[EventAction], hours: int) -> list[EventAction]:
 
 
 def test_hand_back_needs_a_reason_and_waits_for_a_redispatch() -> None:
-    history = _dispatched()
+    history = _dispatched("grid")
     event = _event(Urgency.NORMAL)
     back = _step(A.HAND_BACK, W, T0 + timedelta(hours=3))
     with pytest.raises(IllegalTransition) as info:
@@ -587,3 +598,91 @@ def test_an_unsatisfied_evaluation_from_before_the_rule_stays_final() -> None:
     status = event_status(_event(Urgency.NORMAL), [*history, old], CATALOG, T0 + timedelta(days=2))
     assert status.state is S.EVALUATED and status.satisfaction is Satisfaction.UNSATISFIED
     assert status.rework_rounds == 0 and status.finished_at == history[-1].at
+
+
+# --- departments (职能部门) ------------------------------------------------------------
+
+
+def test_a_department_acts_only_on_an_event_dispatched_to_it() -> None:
+    event = _event(Urgency.NORMAL)
+    history = _dispatched("sfs")
+    handle = _step(A.HANDLE, D, T0 + timedelta(hours=3))
+    assert check_action(event, history, handle, CATALOG, department="sfs").state is S.HANDLING
+    for other in ("pcs", None):
+        with pytest.raises(IllegalTransition) as info:
+            check_action(event, history, handle, CATALOG, department=other)
+        assert info.value.reason == "assignee" and "本部门" in str(info.value)
+    assert allowed_actions(fold(history), D, department="pcs") == []
+    assert allowed_actions(fold(history), D, department="sfs") == [
+        A.HAND_BACK,
+        A.HANDLE,
+        A.FEEDBACK,
+        A.REQUEST_EXTENSION,
+        A.COMMENT,
+    ]
+    # Never the township's steps, whatever the assignment.
+    for kind in (A.REDISPATCH, A.VERIFY, A.CLOSE, A.ACCEPT, A.SUPERVISE):
+        with pytest.raises(IllegalTransition) as info:
+            check_action(event, history, _step(kind, D, T0), CATALOG, department="sfs")
+        assert info.value.reason in {"role", "state"}
+
+
+def test_department_hands_back_and_loses_the_event_on_redispatch() -> None:
+    event = _event(Urgency.NORMAL)
+    history = _dispatched("sfs")
+    back = _step(A.HAND_BACK, D, T0 + timedelta(hours=3), comment="不属于司法所职责")
+    check_action(event, history, back, CATALOG, department="sfs")
+    history.append(back)
+    assert allowed_actions(fold(history), D, department="sfs") == []
+    again = _step(A.REDISPATCH, T, T0 + timedelta(hours=4), assignee="pcs")
+    check_action(event, history, again, CATALOG)
+    history.append(again)
+    assert allowed_actions(fold(history), D, department="sfs") == []
+    assert A.FEEDBACK in allowed_actions(fold(history), D, department="pcs")
+    feedback = _step(A.FEEDBACK, D, T0 + timedelta(hours=5), comment="已处理")
+    assert check_action(event, history, feedback, CATALOG, department="pcs").state is S.HANDLED
+
+
+def test_township_staff_act_for_a_department_without_accounts() -> None:
+    event = _event(Urgency.NORMAL)
+    township = _step(A.HAND_BACK, T, T0 + timedelta(hours=3), comment="司法所电话告知不属其职责")
+    check = check_action(event, _dispatched("sfs"), township, CATALOG, departments={"sfs"})
+    assert check.state is S.HANDED_BACK
+    # With accounts of its own, the department takes its steps itself.
+    with pytest.raises(IllegalTransition) as info:
+        check_action(
+            event, _dispatched("sfs"), township, CATALOG, departments={"sfs"}, staffed={"sfs"}
+        )
+    assert info.value.reason == "assignee" and "自己的账号" in str(info.value)
+    offered = allowed_actions(fold(_dispatched("sfs")), T, departments={"sfs"}, staffed={"sfs"})
+    assert A.FEEDBACK not in offered and A.HAND_BACK not in offered
+    assert A.REDISPATCH in offered and A.SUPERVISE in offered
+    admin = dataclasses.replace(township, actor_role=AD)  # the last resort
+    assert check_action(event, _dispatched("sfs"), admin, CATALOG, staffed={"sfs"})
+    back = _step(A.HAND_BACK, W, T0 + timedelta(hours=3), comment="网格无法调处")
+    with pytest.raises(IllegalTransition) as info:
+        check_action(event, _dispatched("sfs"), back, CATALOG, departments={"sfs"})
+    assert info.value.reason == "assignee"
+    assert check_action(event, _dispatched("grid"), back, CATALOG).state is S.HANDED_BACK
+
+
+def test_department_history_folds_without_knowing_the_department() -> None:
+    history = [
+        *_dispatched("sfs"),
+        _step(A.HANDLE, D, T0 + timedelta(hours=3)),
+        _step(A.FEEDBACK, D, T0 + timedelta(hours=4), comment="已调解"),
+    ]
+    assert derive_state(history) is S.HANDLED
+
+
+def test_grid_worker_takes_no_handler_step_on_a_departments_event() -> None:
+    event = _event(Urgency.NORMAL)
+    listed = {"sfs", "pcs"}
+    feedback = _step(A.FEEDBACK, W, T0 + timedelta(hours=3), comment="已处理")
+    with pytest.raises(IllegalTransition) as info:
+        check_action(event, _dispatched("sfs"), feedback, CATALOG, departments=listed)
+    assert info.value.reason == "assignee" and "职能部门" in str(info.value)
+    assert allowed_actions(fold(_dispatched("sfs")), W, departments=listed) == [A.COMMENT]
+    # Free text (a township without a department list) and the grid: as before.
+    assert check_action(event, _dispatched("司法所"), feedback, CATALOG, departments=listed)
+    assert A.FEEDBACK in allowed_actions(fold(_dispatched("grid")), W, departments=listed)

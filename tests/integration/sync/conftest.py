@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +37,7 @@ from gridcore.domain.entities import Event, EventAction, Household, Resident
 from gridcore.domain.enums import AreaLevel, EntityKind, EventState, Role
 from gridcore.domain.workflow import event_status
 from gridserver import admin, auth, migrate
+from gridserver import departments as gridserver_departments
 from gridserver.config import Argon2Params, Settings
 from gridserver.db import Database, stored_holidays
 from gridserver.db import records as server_records
@@ -270,10 +271,14 @@ class ServerProcess:
 
 @contextmanager
 def server_process(
-    folder: Path, users: list[tuple[str, Role, str, str]] = LOOP_USERS
+    folder: Path,
+    users: Sequence[tuple[str, Role, str, str] | tuple[str, Role, str, str, str]] = LOOP_USERS,
+    departments: Sequence[tuple[str, str, str | None]] = (),
 ) -> Iterator[ServerProcess]:
     """``python -m gridserver serve`` on a free loopback port, on a SQLite file in
-    ``folder`` holding the area tree, ``users`` and the sample event catalog."""
+    ``folder`` holding the area tree, ``departments`` (code, name, township area code),
+    ``users`` (a department account names its department fifth) and the sample event
+    catalog."""
     path = folder / "server.sqlite3"
     url = f"sqlite:///{path}"
     db = Database(url)
@@ -283,8 +288,11 @@ def server_process(
         short: admin.add_area(db, code, name, level, parent)
         for short, code, name, level, parent in AREAS
     }
-    for name, role, scope, display in users:
-        auth.add_user(db, settings, auth.NewUser(name, role, scope, display), PASSWORD)
+    for code, department_name, township in departments:
+        gridserver_departments.add_department(db, code, department_name, township)
+    for name, role, scope, display, *department in users:
+        user = auth.NewUser(name, role, scope, display, department[0] if department else None)
+        auth.add_user(db, settings, user, PASSWORD)
     admin.load_catalog(db, load_catalog().to_json())
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
