@@ -11,7 +11,7 @@ illegal step (the Chinese ``IllegalTransition`` message is shown instead).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -209,10 +209,15 @@ class EventReportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         pick_files: PickFiles | None = None,
+        also: Callable[[UnitOfWork, str], None] | None = None,
     ) -> None:
+        """``also`` runs in the unit of work that stores the event, with its id: a
+        patrol links the event it reported there, so there is never one without the
+        other."""
         super().__init__(parent)
         make_readable(self)
         self.ctx = ctx
+        self._also = also
         self._grid_id = grid_id
         self._household_id = household_id
         self._catalog = EventCatalog()
@@ -441,12 +446,15 @@ class EventReportDialog(QDialog):
             comment=resolution if self_resolve else "",
         )
         photos = self.photos.photos()
+        also = self._also
 
         def work(uow: UnitOfWork) -> str:
             ids = store_photos(uow, photos)
             when = uow.now()  # the device clock corrected against the server's
             uow.append(dataclasses.replace(event, reported_at=when, attachments=ids))
             uow.append(dataclasses.replace(action, at=when))
+            if also is not None:
+                also(uow, event.id)
             return event.id
 
         self.ok_button.setEnabled(False)
