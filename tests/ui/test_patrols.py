@@ -96,7 +96,8 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
     window = _window(qtbot, demo_store)
     ctx = window.ctx
     window.tabs.setCurrentWidget(window.patrol_pane)
-    before = len(_stored_patrols(demo_store))
+    known = {i for _d, i in _stored_patrols(demo_store)}
+    before = len(known)
     photo = _png(tmp_path / "guardrail.png")
     grid = demo_store.info.grid_ids[0]
     dialog = PatrolDialog(ctx, grid_id=grid, pick_files=lambda _w: [str(photo)])
@@ -124,7 +125,7 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
     # 从本次巡查上报事件: the patrol is saved first, then 上报事件 opens on its grid.
     dialog.report_button.click()
     qtbot.waitUntil(lambda: isinstance(dialog.report_dialog, EventReportDialog))
-    [(day, patrol_id)] = [p for p in _stored_patrols(demo_store) if p[0] == today.isoformat()][-1:]
+    [patrol_id] = {i for _d, i in _stored_patrols(demo_store)} - known
     saved = _patrol(demo_store, patrol_id)
     assert len(saved.attachments) == 1 and saved.event_ids == ()
     assert saved.patroller == ctx.user.username and saved.started_at is not None
