@@ -1695,7 +1695,8 @@ def build_patrol_log(
             grid_events[r.grid_id] += len(events)
             total_events += len(events)
             total_photos += photos
-            times = "–".join(t for t in (_clock(r.started_at), _clock(r.ended_at)) if t)
+            # An ASCII hyphen: the report font's en dash copies out of the PDF as U+2012.
+            times = "-".join(t for t in (_clock(r.started_at), _clock(r.ended_at)) if t)
             rows.append(
                 (
                     n,

@@ -186,7 +186,7 @@ class PatrolDialog(QDialog):
         )
         self.places_edit = QLineEdit()
         self.places_edit.setPlaceholderText(self.tr("Shops, rental houses, hazard sites looked at"))
-        self.findings_edit = _text_box(90)
+        self.findings_edit = _text_box(70)
         self.findings_edit.setPlaceholderText(self.tr("What was found (or that nothing was wrong)"))
         self.findings_error = InlineMessage()
 
@@ -204,7 +204,14 @@ class PatrolDialog(QDialog):
         kept.addWidget(self.remove_kept_button, 0, Qt.AlignmentFlag.AlignTop)
         self.kept_row = QWidget()
         self.kept_row.setLayout(kept)
+        self.kept_row.setToolTip(self.tr("Photos kept with the patrol"))
         self.photos = PhotoPicker(ctx, pick_files=pick_files)
+        # The kept photos beside the picker of new ones: one row, so the form fits a
+        # 1366×768 laptop with its events list in view.
+        photo_row = QHBoxLayout()
+        photo_row.setContentsMargins(0, 0, 0, 0)
+        photo_row.addWidget(self.kept_row, 1)
+        photo_row.addWidget(self.photos, 1)
 
         self.event_list = QListWidget()
         self.event_list.setMaximumHeight(90)
@@ -221,7 +228,6 @@ class PatrolDialog(QDialog):
         self.patroller_label = TextLabel(ctx.user.display_name or ctx.user.username)
 
         form = QFormLayout()
-        self._form = form
         form.addRow(self.tr("Grid"), self.grid_combo)
         form.addRow(self.tr("Patrolled by"), self.patroller_label)
         form.addRow(self.tr("Date"), self.date_edit)
@@ -231,11 +237,10 @@ class PatrolDialog(QDialog):
         form.addRow(self.tr("Places"), self.places_edit)
         form.addRow(self.tr("Findings"), self.findings_edit)
         form.addRow("", self.findings_error)
-        form.addRow(self.tr("Photos kept"), self.kept_row)
-        form.addRow(self.tr("Photos"), self.photos)
+        form.addRow(self.tr("Photos"), photo_row)
         form.addRow(self.tr("Events reported"), events)
         form.addRow(self.tr("Notes"), self.notes_edit)
-        form.setRowVisible(self.kept_row, False)
+        self.kept_row.setVisible(False)
 
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setDefault(True)
@@ -340,7 +345,7 @@ class PatrolDialog(QDialog):
             item.setToolTip(sha256[:12])
             item.setData(Qt.ItemDataRole.UserRole, sha256)
             self.kept_list.addItem(item)
-        self._form.setRowVisible(self.kept_row, bool(data.photos))
+        self.kept_row.setVisible(bool(data.photos))
         self.event_list.clear()
         for event in data.events:
             self.event_list.addItem(event_text(event))
@@ -372,7 +377,7 @@ class PatrolDialog(QDialog):
             sha256 = item.data(Qt.ItemDataRole.UserRole)
             self._kept = tuple(a for a in self._kept if a != sha256)
             self.kept_list.takeItem(self.kept_list.row(item))
-        self._form.setRowVisible(self.kept_row, self.kept_list.count() > 0)
+        self.kept_row.setVisible(self.kept_list.count() > 0)
 
     # -- saving -------------------------------------------------------------------------
 

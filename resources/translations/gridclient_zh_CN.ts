@@ -2595,7 +2595,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/patrol_dialog.py" line="153"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="323"/>
         <source>Patrol</source>
         <translation>巡查记录</translation>
     </message>
@@ -2645,147 +2645,147 @@
         <translation>删除照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="211"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="207"/>
+        <source>Photos kept with the patrol</source>
+        <translation>本次巡查已保存的照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="218"/>
         <source>Report an event from this patrol…</source>
         <translation>从本次巡查上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="220"/>
         <source>Saves the patrol, then opens 上报事件; the event is linked to this patrol</source>
         <translation>先保存本次巡查，再打开“上报事件”；上报的事件关联到本次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="225"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="231"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="232"/>
         <source>Patrolled by</source>
         <translation>巡查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="233"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="228"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="234"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="236"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="231"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
         <source>Places</source>
         <translation>巡查地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="232"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="234"/>
-        <source>Photos kept</source>
-        <translation>已有照片</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="235"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="241"/>
         <source>Events reported</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="245"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="251"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="301"/>
         <source>Patrol not found</source>
         <translation>找不到巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="302"/>
         <source>This patrol no longer exists.</source>
         <translation>该巡查记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="311"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="319"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="324"/>
         <source>Patrol of {day}</source>
         <translation>{day} 的巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="337"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="342"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="348"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="353"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="384"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="389"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="399"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="404"/>
         <source>Write what was found, or that nothing was wrong.</source>
         <translation>请填写发现的问题；没有问题请写“未发现异常”。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="405"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="410"/>
         <source>Enter the route or the places patrolled.</source>
         <translation>请填写巡查路线或巡查地点。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="439"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="444"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="517"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="522"/>
         <source>The event was reported and linked to this patrol.</source>
         <translation>事件已上报，并已关联到本次巡查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="526"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="531"/>
         <source>Remove the patrol of {day}? It disappears from the lists on every computer after the next sync; the events reported from it stay.</source>
         <translation>删除 {day} 的巡查记录？下次同步后，所有电脑的列表中都不再显示；从这次巡查上报的事件保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="529"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="534"/>
         <source>Remove patrol</source>
         <translation>删除巡查记录</translation>
     </message>

@@ -50,7 +50,7 @@ def test_the_log_lists_the_period_patrols_of_the_subtree(store: Store, sample: S
         ("2026-09-30", "东村第二网格", "李娜"),
     ]
     second = report.rows[1]
-    assert second[2] == "08:00–10:00"
+    assert second[2] == "08:00-10:00"
     assert second[5] == "村委会—1组—河堤；村口小卖部、河堤"
     assert second[6] == "1组楼道堆放杂物，已上报" and second[8] == 2
     # The linked event by its 事件编号 (the sample's events are not numbered yet); one
