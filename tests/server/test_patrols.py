@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from gridcore.domain.agegroups import today_cst
+from gridcore.domain.enums import EntityKind
+from gridcore.protocol import CLIENT_VERSION_HEADER, kinds_unknown_to
 from tests.server.conftest import Api, World, new_id, op
 
 
@@ -166,3 +168,24 @@ def test_photos_are_uploaded_first_and_events_linked_by_id(api: Api, world: Worl
     page, _ = api.pull_all(api.login("t1"))
     fields = _patrols(page)[pid]["fields"]
     assert fields["attachments"] == [sha] and fields["event_ids"] == linked
+
+
+def test_a_client_from_before_patrols_gets_no_patrol_conflicts(api: Api, world: World) -> None:
+    """Patrols came with 0.5.0 (``KIND_SINCE``): a 0.4.0 laptop's pull pages carry the
+    patrol records (it keeps them aside until upgraded) but not their conflicts, which its
+    page parser would refuse; a 0.5.0 laptop gets both."""
+    assert EntityKind.PATROL in kinds_unknown_to((0, 4))
+    assert EntityKind.PATROL not in kinds_unknown_to((0, 5))
+    w1, t1 = api.login("w1"), api.login("t1")
+    pid = new_id()
+    api.push(w1, [op("patrol", pid, changes=patrol(world.areas["G1"]))])
+    api.push(w1, [op("patrol", pid, "update", {"notes": "甲"}, base_version=1, seq=2)])
+    [second] = api.push(
+        t1, [op("patrol", pid, "update", {"notes": "乙"}, base_version=1)], device="dev-t1"
+    )
+    assert second["status"] == "conflict"
+    old, _ = api.pull_all({**w1, CLIENT_VERSION_HEADER: "0.4.0"})
+    new, _ = api.pull_all({**w1, CLIENT_VERSION_HEADER: "0.5.0"})
+    assert pid in _patrols(old) and pid in _patrols(new)
+    assert [c["entity"] for c in old["conflicts"]] == []
+    assert [c["entity"] for c in new["conflicts"]] == ["patrol"]
