@@ -613,6 +613,8 @@ class EventData:
     refused: Mapping[str, str] = field(default_factory=dict)
     """Steps of this laptop the server refused (action id → its reason): they never
     reach the history, so they must not read as waiting to sync."""
+    patrol_day: date | None = None
+    """The day of the patrol it was reported from (来自巡查), read from the patrols."""
 
 
 def load_event(
@@ -648,6 +650,7 @@ def load_event(
         view.allowed,
         tuple(view.timeline),
         refused,
+        lookups.patrol_day_of_event(event_id),
     )
 
 
@@ -837,7 +840,14 @@ class EventDialog(QDialog):
         labels["urgency"].setText(event.urgency.label)
         labels["reporter"].setText(self.ctx.person(event.reporter))
         labels["reported_at"].setText(cst_text(event.reported_at))
-        labels["source"].setText(event.source.label)
+        if data.patrol_day is not None:
+            labels["source"].setText(
+                self.tr("{source} (from the patrol of {day})").format(
+                    source=event.source.label, day=data.patrol_day.isoformat()
+                )
+            )
+        else:
+            labels["source"].setText(event.source.label)
         labels["number"].setText(
             event.number or self.tr("Not numbered yet (the server numbers it at the first sync)")
         )

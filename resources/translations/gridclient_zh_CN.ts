@@ -571,260 +571,265 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="675"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="678"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="758"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="681"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="685"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="696"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="697"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="698"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="702"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="703"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="702"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="705"/>
         <source>Handled by</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="703"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="706"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="707"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="705"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="708"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="706"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="709"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="707"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="710"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="708"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="711"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="709"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="731"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="734"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="733"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="736"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="738"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="736"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="739"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="738"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="741"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="741"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="744"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="804"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="807"/>
         <source>(new deadline asked: {day})</source>
         <translation>（申请延期至 {day}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="824"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="827"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="842"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="845"/>
+        <source>{source} (from the patrol of {day})</source>
+        <translation>{source}（来自 {day} 的巡查）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="852"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="870"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="880"/>
         <source>{state} (rework round {n} of {max})</source>
         <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="876"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="886"/>
         <source> (extended; originally {deadline})</source>
         <translation>（已延期，原期限 {deadline}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="880"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="890"/>
         <source> · extension to {day} awaiting approval</source>
         <translation> · 延期至 {day} 的申请待审批</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="893"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="903"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="895"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="905"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="897"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="907"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="899"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="909"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="902"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="912"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="904"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="914"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="945"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="955"/>
         <source>Extension asked for: to {day} (current deadline {deadline}).</source>
         <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="949"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="959"/>
         <source>Current deadline: {deadline}.</source>
         <translation>当前办理期限：{deadline}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="953"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="963"/>
         <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
         <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="958"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="968"/>
         <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
         <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="962"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="972"/>
         <source>Currently with: {handler}.</source>
         <translation>当前处置单位：{handler}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="989"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="999"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="775"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="778"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="799"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="802"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="798"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="854"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="864"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="809"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="866"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="963"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="812"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="876"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="973"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="826"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="829"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="850"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="860"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="873"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="883"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="874"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="884"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>

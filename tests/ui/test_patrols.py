@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from gridclient.ui.context import AppContext
-from gridclient.ui.event_dialogs import EventReportDialog
+from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.list_filters import CUSTOM
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.patrol_dialog import PatrolDialog
@@ -157,6 +157,15 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
     qtbot.waitUntil(lambda: patrol_id in window.patrol_model.ids())
     row = window.patrol_model.ids().index(patrol_id)
     assert window.patrol_model.index(row, 5).data() == "1"
+
+    # The event's dialog says where it came from (read from the patrols).
+    shown = EventDialog(ctx, event_id)
+    qtbot.addWidget(shown)
+    # (English: the tests run without the translators.)
+    qtbot.waitUntil(lambda: today.isoformat() in shown.detail_labels["source"].text())
+    assert shown.detail_labels["source"].text() == (
+        f"网格员上报 (from the patrol of {today.isoformat()})"
+    )
 
     # Correct it: the typed change is saved, the photo and the link stay.
     dialog.notes_edit.setText("次日复查")
