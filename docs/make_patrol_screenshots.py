@@ -100,6 +100,7 @@ def main() -> int:
             report.title_edit.setText("河堤护栏松动")
             laptop_screen(app, window, new, report, name="patrol_report_event")
             report.reject()
+            new.confirm = lambda *_args: True  # saved already; nothing to ask
             new.reject()
             window.close()
         finally:

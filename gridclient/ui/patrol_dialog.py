@@ -149,6 +149,8 @@ class PatrolDialog(QDialog):
         self._wanted_grid = grid_id
         self._loading = True
         self._report_next = False
+        self._shown: tuple[object, ...] = ()
+        """The form as loaded (or last saved): what closing compares with."""
         self.report_dialog: QDialog | None = None
         self.setWindowTitle(self.tr("New patrol") if patrol_id is None else self.tr("Patrol"))
         fit_to_screen(self, 760, 720)
@@ -215,6 +217,7 @@ class PatrolDialog(QDialog):
 
         self.event_list = QListWidget()
         self.event_list.setMaximumHeight(90)
+        self.event_list.addItem(self.tr("(none)"))
         self.report_button = QPushButton(self.tr("Report an event from this patrol…"))
         self.report_button.setToolTip(
             self.tr("Saves the patrol, then opens 上报事件; the event is linked to this patrol")
@@ -307,6 +310,7 @@ class PatrolDialog(QDialog):
                 self.grid_combo.setCurrentIndex(index)
         self._loading = False
         self._set_editable(True)
+        self._shown = self._form_values()
         if not data.grids:
             self.banner.show_message(self.tr("There is no grid in the local data."))
             self.save_button.setEnabled(False)
@@ -371,6 +375,35 @@ class PatrolDialog(QDialog):
         timed = editable and self.times_box.isChecked()
         self.start_edit.setEnabled(timed)
         self.end_edit.setEnabled(timed)
+
+    def _form_values(self) -> tuple[object, ...]:
+        return (
+            self.grid_combo.currentData(),
+            self.date_edit.date(),
+            self.times_box.isChecked(),
+            self.start_edit.time(),
+            self.end_edit.time(),
+            self.route_edit.text().strip(),
+            self.places_edit.text().strip(),
+            self.findings_edit.toPlainText().strip(),
+            self.notes_edit.text().strip(),
+            self._kept,
+        )
+
+    def has_input(self) -> bool:
+        """Something typed, chosen or added that is not saved."""
+        if self._loading:
+            return False
+        return self._form_values() != self._shown or bool(self.photos.photos())
+
+    def reject(self) -> None:
+        if self.has_input() and not self.confirm(
+            self,
+            self.tr("Discard changes"),
+            self.tr("Close without saving what you entered for this patrol?"),
+        ):
+            return
+        super().reject()
 
     def remove_kept_photo(self) -> None:
         for item in self.kept_list.selectedItems():

@@ -2594,203 +2594,213 @@
         <translation>待编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="155"/>
         <source>New patrol</source>
         <translation>新建巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="153"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="323"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="155"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="326"/>
         <source>Patrol</source>
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="157"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="159"/>
         <source>Record a patrol</source>
         <translation>记录一次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="157"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="159"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="166"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="168"/>
         <source>From</source>
         <translation>起止时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="167"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="169"/>
         <source>Record when the patrol started and ended</source>
         <translation>记录巡查的开始和结束时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="181"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="185"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="187"/>
         <source>e.g. village office — main street — river bank</source>
         <translation>如：村委会—幸福街—河堤—学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="188"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="190"/>
         <source>Shops, rental houses, hazard sites looked at</source>
         <translation>查看的商铺、出租屋、隐患点等</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="190"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="192"/>
         <source>What was found (or that nothing was wrong)</source>
         <translation>发现的问题（或“未发现异常”）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="199"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="201"/>
         <source>Remove photo</source>
         <translation>删除照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="209"/>
         <source>Photos kept with the patrol</source>
         <translation>本次巡查已保存的照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="218"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="220"/>
         <source>Report an event from this patrol…</source>
         <translation>从本次巡查上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="222"/>
         <source>Saves the patrol, then opens 上报事件; the event is linked to this patrol</source>
         <translation>先保存本次巡查，再打开“上报事件”；上报的事件关联到本次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="231"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="233"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="232"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="234"/>
         <source>Patrolled by</source>
         <translation>巡查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="233"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="235"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="236"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="239"/>
         <source>Places</source>
         <translation>巡查地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
         <source>Events reported</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="245"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="247"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="250"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="251"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="253"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="301"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="303"/>
         <source>Patrol not found</source>
         <translation>找不到巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="302"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="304"/>
         <source>This patrol no longer exists.</source>
         <translation>该巡查记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="311"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="314"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="324"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="327"/>
         <source>Patrol of {day}</source>
         <translation>{day} 的巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="342"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="345"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="353"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="356"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="389"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="401"/>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="402"/>
+        <source>Close without saving what you entered for this patrol?</source>
+        <translation>不保存本次巡查中填写的内容，直接关闭？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="421"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="404"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="436"/>
         <source>Write what was found, or that nothing was wrong.</source>
         <translation>请填写发现的问题；没有问题请写“未发现异常”。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="442"/>
         <source>Enter the route or the places patrolled.</source>
         <translation>请填写巡查路线或巡查地点。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="444"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="476"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="522"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="554"/>
         <source>The event was reported and linked to this patrol.</source>
         <translation>事件已上报，并已关联到本次巡查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="531"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="563"/>
         <source>Remove the patrol of {day}? It disappears from the lists on every computer after the next sync; the events reported from it stay.</source>
         <translation>删除 {day} 的巡查记录？下次同步后，所有电脑的列表中都不再显示；从这次巡查上报的事件保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="534"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="566"/>
         <source>Remove patrol</source>
         <translation>删除巡查记录</translation>
     </message>

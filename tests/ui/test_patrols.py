@@ -197,3 +197,34 @@ def test_a_saved_patrol_opens_for_correction_and_can_be_removed(
         dialog.remove()
     assert _patrol(demo_store, patrol_id).deleted
     assert patrol_id not in [i for _d, i in _stored_patrols(demo_store)]
+
+
+def test_closing_asks_before_unsaved_input_is_lost(qtbot: QtBot, demo_store: DemoStore) -> None:
+    window = _window(qtbot, demo_store)
+    asked: list[str] = []
+    answer = [False]
+
+    def confirm(_parent: object, title: str, _text: str) -> bool:
+        asked.append(title)
+        return answer[0]
+
+    dialog = PatrolDialog(window.ctx, grid_id=demo_store.info.grid_ids[0], confirm=confirm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reject()  # nothing typed: closes without asking
+    assert asked == [] and not dialog.isVisible()
+    _day, patrol_id = _stored_patrols(demo_store)[0]
+    dialog = PatrolDialog(window.ctx, patrol_id, confirm=confirm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reject()  # loaded, unchanged: closes without asking
+    assert asked == []
+    dialog = PatrolDialog(window.ctx, patrol_id, confirm=confirm)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.notes_edit.setText("补记")
+    dialog.reject()  # refused: stays open with the typing
+    assert len(asked) == 1 and dialog.isVisible() and dialog.notes_edit.text() == "补记"
+    answer[0] = True
+    dialog.reject()
+    assert len(asked) == 2 and not dialog.isVisible()
