@@ -152,6 +152,7 @@ class PatrolDialog(QDialog):
         self._shown: tuple[object, ...] = ()
         """The form as loaded (or last saved): what closing compares with."""
         self.report_dialog: QDialog | None = None
+        self.event_dialog: QDialog | None = None
         self.setWindowTitle(self.tr("New patrol") if patrol_id is None else self.tr("Patrol"))
         fit_to_screen(self, 760, 720)
 
@@ -218,6 +219,8 @@ class PatrolDialog(QDialog):
         self.event_list = QListWidget()
         self.event_list.setMaximumHeight(90)
         self.event_list.addItem(self.tr("(none)"))
+        self.event_list.setToolTip(self.tr("Double-click an event to open it"))
+        self.event_list.itemDoubleClicked.connect(self.open_event)
         self.report_button = QPushButton(self.tr("Report an event from this patrol…"))
         self.report_button.setToolTip(
             self.tr("Saves the patrol, then opens 上报事件; the event is linked to this patrol")
@@ -352,9 +355,23 @@ class PatrolDialog(QDialog):
         self.kept_row.setVisible(bool(data.photos))
         self.event_list.clear()
         for event in data.events:
-            self.event_list.addItem(event_text(event))
+            item = QListWidgetItem(event_text(event))
+            if event.present:
+                item.setData(Qt.ItemDataRole.UserRole, event.id)
+            self.event_list.addItem(item)
         if not data.events:
             self.event_list.addItem(self.tr("(none)"))
+
+    def open_event(self, item: QListWidgetItem) -> None:
+        """An event reported from this patrol, in its own dialog."""
+        from gridclient.ui.event_dialogs import EventDialog
+
+        event_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(event_id, str):
+            dialog = EventDialog(self.ctx, event_id, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.event_dialog = dialog
+            dialog.open()
 
     def _set_editable(self, editable: bool) -> None:
         for widget in (

@@ -2594,213 +2594,219 @@
         <translation>待编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="155"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="156"/>
         <source>New patrol</source>
         <translation>新建巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="155"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="326"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="156"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="330"/>
         <source>Patrol</source>
         <translation>巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="159"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="160"/>
         <source>Record a patrol</source>
         <translation>记录一次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="159"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="160"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="168"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="169"/>
         <source>From</source>
         <translation>起止时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="169"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="170"/>
         <source>Record when the patrol started and ended</source>
         <translation>记录巡查的开始和结束时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="181"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="182"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="187"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="188"/>
         <source>e.g. village office — main street — river bank</source>
         <translation>如：村委会—幸福街—河堤—学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="190"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="191"/>
         <source>Shops, rental houses, hazard sites looked at</source>
         <translation>查看的商铺、出租屋、隐患点等</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="192"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="193"/>
         <source>What was found (or that nothing was wrong)</source>
         <translation>发现的问题（或“未发现异常”）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="201"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="202"/>
         <source>Remove photo</source>
         <translation>删除照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="209"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="210"/>
         <source>Photos kept with the patrol</source>
         <translation>本次巡查已保存的照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="222"/>
+        <source>Double-click an event to open it</source>
+        <translation>双击事件可打开查看</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="224"/>
         <source>Report an event from this patrol…</source>
         <translation>从本次巡查上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="226"/>
         <source>Saves the patrol, then opens 上报事件; the event is linked to this patrol</source>
         <translation>先保存本次巡查，再打开“上报事件”；上报的事件关联到本次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="233"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
         <source>Patrolled by</source>
         <translation>巡查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="235"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="239"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="236"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
         <source>Places</source>
         <translation>巡查地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="247"/>
         <source>Events reported</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="251"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="250"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="254"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="253"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="257"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="303"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="307"/>
         <source>Patrol not found</source>
         <translation>找不到巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="308"/>
         <source>This patrol no longer exists.</source>
         <translation>该巡查记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="318"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="327"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="331"/>
         <source>Patrol of {day}</source>
         <translation>{day} 的巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="345"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="349"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="356"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="363"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="401"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="419"/>
         <source>Discard changes</source>
         <translation>放弃修改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="402"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="420"/>
         <source>Close without saving what you entered for this patrol?</source>
         <translation>不保存本次巡查中填写的内容，直接关闭？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="421"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="439"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="436"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="454"/>
         <source>Write what was found, or that nothing was wrong.</source>
         <translation>请填写发现的问题；没有问题请写“未发现异常”。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="442"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="460"/>
         <source>Enter the route or the places patrolled.</source>
         <translation>请填写巡查路线或巡查地点。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="476"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="494"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="554"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="572"/>
         <source>The event was reported and linked to this patrol.</source>
         <translation>事件已上报，并已关联到本次巡查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="563"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="581"/>
         <source>Remove the patrol of {day}? It disappears from the lists on every computer after the next sync; the events reported from it stay.</source>
         <translation>删除 {day} 的巡查记录？下次同步后，所有电脑的列表中都不再显示；从这次巡查上报的事件保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="566"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="584"/>
         <source>Remove patrol</source>
         <translation>删除巡查记录</translation>
     </message>

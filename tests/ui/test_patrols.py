@@ -167,6 +167,10 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
         f"网格员上报 (from the patrol of {today.isoformat()})"
     )
 
+    dialog.open_event(dialog.event_list.item(0))  # a double-click opens the event
+    assert isinstance(dialog.event_dialog, EventDialog)
+    dialog.event_dialog.close()
+
     # Correct it: the typed change is saved, the photo and the link stay.
     dialog.notes_edit.setText("次日复查")
     with qtbot.waitSignal(dialog.saved):
