@@ -103,6 +103,7 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
             lambda r: (household_grid[r.household_id], r.household_id, None),
         ),
         (EntityKind.ORGANIZATION, data.organizations, lambda o: (o.grid_id, None, None)),
+        (EntityKind.PATROL, data.patrols, lambda p: (p.grid_id, None, None)),
         (EntityKind.VISIT, data.visits, lambda v: (v.grid_id, v.household_id, None)),
         (EntityKind.EVENT, data.events, lambda e: (e.grid_id, None, None)),
         (

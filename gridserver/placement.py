@@ -150,6 +150,14 @@ def place(
         household = existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
         _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         return Placement(household.grid_id, parent_id=household.id)
+    if kind is EntityKind.PATROL:
+        if _changed(fields, previous, "grid_id"):
+            _grid(ctx, fields["grid_id"], "grid_id")
+        if _changed(fields, previous, "attachments"):
+            _check_attachments(ctx, fields)
+        if _changed(fields, previous, "event_ids"):
+            _check_event_ids(fields)
+        return Placement(fields["grid_id"])
     if kind is EntityKind.VISIT:
         household = existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
         _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
@@ -306,6 +314,19 @@ def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
         raise OpRejected(
             "not_found", "引用的附件文件尚未上传，请先上传附件再同步记录", "attachments"
         )
+
+
+def _check_event_ids(fields: Mapping[str, Any]) -> None:
+    """The events a patrol reported are named by their ids. The link is not checked
+    against the events themselves: the event and the patrol travel as separate ops, and
+    a patrol (its findings, its photos) must not be held back because an event reported
+    from it was refused, nor tell a caller whether some id exists. Laptops show the
+    linked events they hold."""
+    ids = fields.get("event_ids") or ()
+    if any(not is_valid_entity_id(EntityKind.EVENT, event_id) for event_id in ids):
+        raise OpRejected("invalid_field", "上报事件的标识无效", "event_ids")
+    if len(set(ids)) != len(ids):
+        raise OpRejected("invalid_field", "上报事件中有重复的事件", "event_ids")
 
 
 def check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:

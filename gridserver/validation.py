@@ -20,6 +20,7 @@ from gridcore.domain.agegroups import today_cst
 from gridcore.domain.codec import CodecError, decode_value, field_specs
 from gridcore.domain.enums import EntityKind, IdDocumentType, SpecialGroup
 from gridcore.domain.grouprules import tag_problems
+from gridcore.domain.patrols import patrol_problems
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 
@@ -60,6 +61,28 @@ def check_record(
     """The rules that look at more than one field of the record as it would be stored."""
     check_tags(kind, before, after, changed, now)
     check_document(kind, after, changed)
+    check_patrol(kind, after, changed, now)
+
+
+def check_patrol(
+    kind: EntityKind, after: Mapping[str, Any], changed: Collection[str], now: datetime
+) -> None:
+    """A patrol's day and times (:mod:`gridcore.domain.patrols`), as the patrol form
+    checks them, when the op touches one of them."""
+    if kind is not EntityKind.PATROL:
+        return
+    try:
+        problems = patrol_problems(
+            decode_value(kind, "patrol_date", after.get("patrol_date")),
+            decode_value(kind, "started_at", after.get("started_at")),
+            decode_value(kind, "ended_at", after.get("ended_at")),
+            today_cst(now),
+            changed,
+        )
+    except CodecError:
+        return  # a stored value from before the codec checks: nothing to judge by
+    if problems:
+        raise OpRejected("invalid_field", problems[0].message, problems[0].field)
 
 
 def check_document(kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]) -> None:

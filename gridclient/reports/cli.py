@@ -31,6 +31,8 @@ _REPORT_NAMES = {
     "household-roster": "household-roster",
     "重点户花名册": "household-roster",
     "organizations": "organizations",
+    "patrols": "patrols",
+    "巡查日志": "patrols",
     "组织名册": "organizations",
     "micro-grids": "micro-grids",
     "微网格联户名册": "micro-grids",

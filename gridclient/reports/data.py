@@ -1,4 +1,4 @@
-"""The data of the five printed reports (pure: no Qt, no rendering).
+"""The data of the printed reports (pure: no Qt, no rendering).
 
 Every report is a :class:`Report`: a title, the unit (area) it covers, the period, the
 columns, the rows, an optional totals row, summary lines, the print time and "数据截至"
@@ -33,6 +33,7 @@ from gridclient.storage.models import (
     EventRow,
     HouseholdRow,
     OrganizationRow,
+    PatrolRow,
     ResidentRow,
     VisitRow,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "ReportKind",
     "build_event_ledger",
     "build_event_stats",
+    "build_patrol_log",
     "build_report",
     "build_roster",
     "build_visit_register",
@@ -105,6 +107,7 @@ class ReportKind(StrEnum):
     ROSTER = "roster"
     HOUSEHOLD_ROSTER = "household-roster"
     ORGANIZATION_ROSTER = "organizations"
+    PATROL_LOG = "patrols"
     MICRO_GRID_ROSTER = "micro-grids"
     CADRE_ROSTER = "cadres"
     EVENT_STATS = "event-stats"
@@ -121,6 +124,7 @@ _TITLES = {
     ReportKind.ROSTER: "特殊群体花名册",
     ReportKind.HOUSEHOLD_ROSTER: "重点户花名册",
     ReportKind.ORGANIZATION_ROSTER: "组织名册",
+    ReportKind.PATROL_LOG: "巡查日志",
     ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
     ReportKind.CADRE_ROSTER: "包户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
@@ -1627,6 +1631,147 @@ def build_organization_roster(
         )
 
 
+# ------------------------------------------------------------------------ 巡查日志
+
+#: An event a patrol links that this laptop does not hold (not synced yet, or outside
+#: the user's scope): named so, rather than left out.
+EVENT_NOT_HERE = "未同步事件"
+
+
+def _clock(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(CST).strftime("%H:%M")
+
+
+def build_patrol_log(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """The patrols of the area's grids in the period, by day (then start, grid): day,
+    times, grid, patroller (the real name), route and places, findings, the 事件编号 of
+    the events reported from it, photos; a count per grid below."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        names = repos.sync_state.display_names()
+        fetched: list[Any] = []
+        for chunk in chunked(scope.grid_ids):
+            fetched.extend(
+                connection.execute(
+                    select(
+                        PatrolRow.id,
+                        PatrolRow.grid_id,
+                        PatrolRow.patroller,
+                        PatrolRow.patrol_date,
+                        PatrolRow.started_at,
+                        PatrolRow.ended_at,
+                        PatrolRow.route,
+                        PatrolRow.places,
+                        PatrolRow.findings,
+                        PatrolRow.attachments,
+                        PatrolRow.event_ids,
+                    ).where(
+                        PatrolRow.deleted.is_(False),
+                        PatrolRow.grid_id.in_(chunk),
+                        PatrolRow.patrol_date >= period.start,
+                        PatrolRow.patrol_date <= period.end,
+                    )
+                )
+            )
+        linked = sorted({i for r in fetched for i in r.event_ids or ()})
+        numbers: dict[str, str] = {}
+        for chunk in chunked(linked):
+            for event_id, number in connection.execute(
+                select(EventRow.id, EventRow.number).where(
+                    EventRow.id.in_(chunk), EventRow.deleted.is_(False)
+                )
+            ):
+                numbers[event_id] = number or UNNUMBERED
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        fetched.sort(
+            key=lambda r: (
+                r.patrol_date,
+                r.started_at is None,
+                r.started_at or datetime.min.replace(tzinfo=UTC),
+                order.get(r.grid_id, 0),
+                r.id,
+            )
+        )
+        rows: list[tuple[Cell, ...]] = []
+        per_grid: Counter[str] = Counter()
+        grid_events: Counter[str] = Counter()
+        total_events = total_photos = 0
+        for n, r in enumerate(fetched, start=1):
+            events = list(r.event_ids or ())
+            photos = len(r.attachments or ())
+            per_grid[r.grid_id] += 1
+            grid_events[r.grid_id] += len(events)
+            total_events += len(events)
+            total_photos += photos
+            # An ASCII hyphen: the report font's en dash copies out of the PDF as U+2012.
+            times = "-".join(t for t in (_clock(r.started_at), _clock(r.ended_at)) if t)
+            rows.append(
+                (
+                    n,
+                    r.patrol_date.isoformat(),
+                    times,
+                    scope.grid_names.get(r.grid_id, ""),
+                    names.get(r.patroller, r.patroller),
+                    "；".join(x for x in (r.route, r.places) if x),
+                    r.findings,
+                    "、".join(numbers.get(e, EVENT_NOT_HERE) for e in events),
+                    photos,
+                )
+            )
+        patrolled = [g for g in scope.grids if per_grid[g.id]]
+        idle = len(scope.grids) - len(patrolled)
+        summary = [
+            f"期内巡查 {len(rows)} 次，涉及 {len(patrolled)} 个网格，"
+            f"上报事件 {total_events} 件，照片 {total_photos} 张。"
+        ]
+        if len(scope.grids) > 1 or rows:
+            parts = [
+                f"{scope.grid_names[g.id]} {per_grid[g.id]} 次"
+                + (f"（上报事件 {grid_events[g.id]} 件）" if grid_events[g.id] else "")
+                for g in patrolled
+            ]
+            if parts:
+                summary.append("各网格巡查次数：" + "；".join(parts) + "。")
+            if idle:
+                summary.append(f"期内无巡查记录的网格 {idle} 个。")
+        return Report(
+            kind=ReportKind.PATROL_LOG,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=period,
+            columns=(
+                Column("序号", 4, numeric=True),
+                Column("日期", 10),
+                Column("时间", 9),
+                Column("网格", 10),
+                Column("巡查人", 6),
+                Column("路线/地点", 24),
+                Column("发现问题", 24),
+                Column("上报事件", 14),
+                Column("照片数", 5, numeric=True),
+            ),
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(rows)}次",
+                "",
+                f"{len(patrolled)}个网格",
+                "",
+                "",
+                "",
+                f"{total_events}件",
+                total_photos,
+            ),
+            summary=tuple(summary),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
 #: The households that lead a micro-grid (网格核心户, 党员中心户), in the order named.
 _LEADING = (HouseholdTag.GRID_CORE, HouseholdTag.PARTY_CENTRAL)
 
@@ -1863,6 +2008,8 @@ def build_report(
         return build_cadre_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.MICRO_GRID_ROSTER:
         return build_micro_grid_roster(store, area, role, masked=masked, now=now)
+    if kind is ReportKind.PATROL_LOG:
+        return build_patrol_log(store, area, period, now=now)
     if kind is ReportKind.ORGANIZATION_ROSTER:
         return build_organization_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.HOUSEHOLD_ROSTER:

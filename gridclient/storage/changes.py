@@ -24,6 +24,7 @@ LAYOUT_FIELDS: Mapping[EntityKind, frozenset[str]] = {
     ),
     EntityKind.RESIDENT: frozenset({"household_id", "tags", "birth_date", "name", "gender"}),
     EntityKind.VISIT: frozenset({"household_id", "grid_id", "visited_at", "corrects_id"}),
+    EntityKind.PATROL: frozenset({"grid_id", "patrol_date"}),
     EntityKind.EVENT: frozenset({"grid_id", "reported_at", "category_code", "ledger"}),
 }
 

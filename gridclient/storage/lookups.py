@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine, func, select
 
@@ -22,6 +23,7 @@ from gridclient.storage.models import (
     HouseholdRow,
     ResidentRow,
 )
+from gridclient.storage.queries import PatrolQueries
 from gridclient.storage.repositories import EventHistory, Repositories
 from gridcore.domain.entities import Area, Event
 from gridcore.domain.enums import AreaLevel, EntityKind
@@ -51,6 +53,11 @@ class GridChoice:
 class Lookups:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+
+    def patrol_day_of_event(self, event_id: str) -> date | None:
+        """The day of the patrol an event was reported from (来自巡查), if any."""
+        found = PatrolQueries(self._engine).patrol_of_event(event_id)
+        return None if found is None else found[1]
 
     def events_of_household(self, household_id: str) -> list[EventHistory]:
         """Live events that name the household, newest report first, with their actions."""

@@ -60,6 +60,7 @@ __all__ = [
     "HouseholdRow",
     "OrganizationRow",
     "OutboxRow",
+    "PatrolRow",
     "RecordRow",
     "ResidentRow",
     "RevealLogRow",
@@ -187,6 +188,28 @@ class OrganizationRow(RecordRow):
     members: Mapped[int | None] = mapped_column(Integer)
     address: Mapped[str] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text)
+
+
+class PatrolRow(RecordRow):
+    """巡查 (migration 0014). The list shows a grid's patrols newest first."""
+
+    __tablename__ = "patrols"
+    __table_args__ = (Index(None, "grid_id", "patrol_date"),)
+
+    grid_id: Mapped[str] = mapped_column(String)
+    patroller: Mapped[str] = mapped_column(String)
+    patrol_date: Mapped[date]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    route: Mapped[str] = mapped_column(Text)
+    places: Mapped[str] = mapped_column(Text)
+    findings: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[str]]
+    event_ids: Mapped[list[str]]
+    notes: Mapped[str] = mapped_column(Text)
+
+
+Index("ix_patrols_list_order", PatrolRow.patrol_date.desc(), PatrolRow.id, PatrolRow.deleted)
 
 
 class VisitRow(RecordRow):

@@ -24,6 +24,7 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    literal_column,
     or_,
     select,
 )
@@ -40,6 +41,7 @@ from gridclient.storage.models import (
     HouseholdRow,
     OrganizationRow,
     OutboxRow,
+    PatrolRow,
     ResidentRow,
     SyncStateRow,
     VisitRow,
@@ -710,6 +712,136 @@ class VisitQueries:
     def household_of(self, visit_id: str) -> str | None:
         with read_session(self._engine) as session:
             return session.scalar(select(VisitRow.household_id).where(VisitRow.id == visit_id))
+
+
+# -- patrols ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatrolFilter:
+    """What the 巡查 list is narrowed to: the patrol days, both ends included."""
+
+    patrol_from: date | None = None
+    patrol_to: date | None = None
+
+
+PatrolListRow = tuple[str, str, str, str, str, str]
+
+
+@dataclass(frozen=True)
+class LinkedEvent:
+    """An event a patrol reported, as far as this laptop holds it."""
+
+    id: str
+    number: str
+    """事件编号; empty until the server numbered it (shown 待编号)."""
+    title: str
+    present: bool
+    """False: the id is linked but the event is not in this store (not synced yet, or
+    outside this user's scope)."""
+
+
+def _route_and_places(route: str, places: str) -> str:
+    return _summary("；".join(part for part in (route.strip(), places.strip()) if part))
+
+
+class PatrolQueries:
+    """巡查 of the user's grids: the 巡查 list, and a patrol's reported events."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def patrol_ids(
+        self,
+        area: AreaFilter = AreaFilter(),
+        filters: PatrolFilter | None = None,
+        *,
+        limit: int | None = None,
+    ) -> list[str]:
+        """Live patrols of the area's grids, newest day first (one walk of
+        ``ix_patrols_list_order`` without a grid filter), narrowed to ``filters``' days."""
+        wanted = filters or PatrolFilter()
+        query = (
+            select(PatrolRow.id)
+            .where(PatrolRow.deleted.is_(False))
+            .order_by(PatrolRow.patrol_date.desc(), PatrolRow.id)
+        )
+        if area.grid_ids is not None:
+            query = query.where(PatrolRow.grid_id.in_(list(area.grid_ids)))
+        if wanted.patrol_from is not None:
+            query = query.where(PatrolRow.patrol_date >= wanted.patrol_from)
+        if wanted.patrol_to is not None:
+            query = query.where(PatrolRow.patrol_date <= wanted.patrol_to)
+        if limit is not None:
+            query = query.limit(limit)
+        with _reading(self._engine) as connection:
+            return _first_column(connection, query)
+
+    def patrol_rows(self, ids: Sequence[str]) -> Mapping[str, PatrolListRow]:
+        """Day, grid, patroller (the real name), route and places, findings (summaries),
+        the number of events reported from it."""
+        out: dict[str, PatrolListRow] = {}
+        with _reading(self._engine) as connection:
+            names = _display_names(connection)
+            for chunk in chunked(ids):
+                for row in connection.execute(
+                    select(
+                        PatrolRow.id,
+                        PatrolRow.patrol_date,
+                        PatrolRow.patroller,
+                        PatrolRow.route,
+                        PatrolRow.places,
+                        PatrolRow.findings,
+                        PatrolRow.event_ids,
+                        AreaRow.name.label("grid"),
+                    )
+                    .outerjoin(AreaRow, AreaRow.id == PatrolRow.grid_id)
+                    .where(PatrolRow.id.in_(chunk))
+                ):
+                    out[row.id] = (
+                        row.patrol_date.isoformat(),
+                        row.grid or "",
+                        names.get(row.patroller, row.patroller),
+                        _route_and_places(row.route, row.places),
+                        _summary(row.findings),
+                        str(len(row.event_ids or ())),
+                    )
+        return out
+
+    def linked_events(self, event_ids: Sequence[str]) -> list[LinkedEvent]:
+        """The events of a patrol, in its order."""
+        found: dict[str, Any] = {}
+        with _reading(self._engine) as connection:
+            for chunk in chunked(event_ids):
+                for row in connection.execute(
+                    select(EventRow.id, EventRow.number, EventRow.title).where(
+                        EventRow.id.in_(chunk), EventRow.deleted.is_(False)
+                    )
+                ):
+                    found[row.id] = row
+        return [
+            LinkedEvent(i, found[i].number, found[i].title, True)
+            if i in found
+            else LinkedEvent(i, "", "", False)
+            for i in event_ids
+        ]
+
+    def patrol_of_event(self, event_id: str) -> tuple[str, date] | None:
+        """The live patrol an event was reported from (its id and day), if any."""
+        linked = (
+            select(literal(1))
+            .select_from(func.json_each(PatrolRow.event_ids).table_valued("value"))
+            .where(literal_column("value") == event_id)
+            .exists()
+        )
+        with _reading(self._engine) as connection:
+            row = connection.execute(
+                select(PatrolRow.id, PatrolRow.patrol_date)
+                .where(PatrolRow.deleted.is_(False), linked)
+                .order_by(PatrolRow.patrol_date, PatrolRow.id)
+                .limit(1)
+            ).first()
+        return None if row is None else (row.id, row.patrol_date)
 
 
 # -- events ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ illegal step (the Chinese ``IllegalTransition`` message is shown instead).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -208,10 +208,15 @@ class EventReportDialog(QDialog):
         parent: QWidget | None = None,
         *,
         pick_files: PickFiles | None = None,
+        also: Callable[[UnitOfWork, str], None] | None = None,
     ) -> None:
+        """``also`` runs in the unit of work that stores the event, with its id: a
+        patrol links the event it reported there, so there is never one without the
+        other."""
         super().__init__(parent)
         make_readable(self)
         self.ctx = ctx
+        self._also = also
         self._grid_id = grid_id
         self._household_id = household_id
         self._catalog = EventCatalog()
@@ -440,12 +445,15 @@ class EventReportDialog(QDialog):
             comment=resolution if self_resolve else "",
         )
         photos = self.photos.photos()
+        also = self._also
 
         def work(uow: UnitOfWork) -> str:
             ids = store_photos(uow, photos)
             when = uow.now()  # the device clock corrected against the server's
             uow.append(dataclasses.replace(event, reported_at=when, attachments=ids))
             uow.append(dataclasses.replace(action, at=when))
+            if also is not None:
+                also(uow, event.id)
             return event.id
 
         self.ok_button.setEnabled(False)
@@ -626,6 +634,8 @@ class EventData:
     """The department list the server sent (names of dispatch targets)."""
     targets: tuple[Department, ...] = ()
     """The departments this event may be dispatched to (its township's, active)."""
+    patrol_day: date | None = None
+    """The day of the patrol it was reported from (来自巡查), read from the patrols."""
 
 
 def load_event(
@@ -663,6 +673,7 @@ def load_event(
         refused,
         repos.catalog.load_departments(),
         tuple(dispatch_targets(repos, event.grid_id)),
+        lookups.patrol_day_of_event(event_id),
     )
 
 
@@ -856,7 +867,14 @@ class EventDialog(QDialog):
         labels["urgency"].setText(event.urgency.label)
         labels["reporter"].setText(self.ctx.person(event.reporter))
         labels["reported_at"].setText(cst_text(event.reported_at))
-        labels["source"].setText(event.source.label)
+        if data.patrol_day is not None:
+            labels["source"].setText(
+                self.tr("{source} (from the patrol of {day})").format(
+                    source=event.source.label, day=data.patrol_day.isoformat()
+                )
+            )
+        else:
+            labels["source"].setText(event.source.label)
         labels["number"].setText(
             event.number or self.tr("Not numbered yet (the server numbers it at the first sync)")
         )

@@ -1,4 +1,4 @@
-"""Filter bars of the events and visits lists.
+"""Filter bars of the events, visits and patrols lists.
 
 Each bar only collects what the user chose and says when it changed (typing is
 debounced); the pane builds its id list in SQL on the task runner
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient.storage.queries import EventFilter, EventStateFilter, VisitFilter
+from gridclient.storage.queries import EventFilter, EventStateFilter, PatrolFilter, VisitFilter
 from gridclient.ui.plaintext import TextLabel
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.catalog import EventCatalog
 from gridcore.domain.enums import EventSource, EventState, Ledger, VisitMethod
 
-__all__ = ["EventFilterBar", "PeriodFilter", "VisitFilterBar", "period_span"]
+__all__ = ["EventFilterBar", "PatrolFilterBar", "PeriodFilter", "VisitFilterBar", "period_span"]
 
 TYPING_PAUSE_MS = 300
 
@@ -355,4 +355,30 @@ class VisitFilterBar(_Bar):
         self.method.setCurrentIndex(0)
         for widget in (self.period, self.method):
             widget.blockSignals(False)
+        self.changed.emit()
+
+
+class PatrolFilterBar(_Bar):
+    """巡查: the patrol days (the grid comes from the area tree, as for every list)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.period = PeriodFilter()
+        self.clear_button = self._clear_button(self.clear)
+        self.period.changed.connect(self.changed)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(TextLabel(self.tr("Patrolled:")))
+        layout.addWidget(self.period)
+        layout.addStretch(1)
+        layout.addWidget(self.clear_button)
+
+    def filter(self, today: date | None = None) -> PatrolFilter:
+        start, end = self.period.span(today)
+        return PatrolFilter(start, end)
+
+    def clear(self) -> None:
+        self.period.blockSignals(True)
+        self.period.set_choice(ALL)
+        self.period.blockSignals(False)
         self.changed.emit()

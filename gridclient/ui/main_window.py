@@ -49,6 +49,7 @@ from gridclient.storage.queries import (
     EventStateFilter,
     HouseholdQueries,
     OrganizationQueries,
+    PatrolQueries,
     ResidentQueries,
     SyncSummary,
     VisitQueries,
@@ -63,7 +64,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
-from gridclient.ui.list_filters import EventFilterBar, VisitFilterBar
+from gridclient.ui.list_filters import EventFilterBar, PatrolFilterBar, VisitFilterBar
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
@@ -80,6 +81,7 @@ from gridclient.ui.tables import (
     fit_samples,
     household_model,
     organization_model,
+    patrol_model,
     resident_model,
     visit_model,
 )
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         self.households = households or HouseholdQueries(engine)
         self.residents = ResidentQueries(engine)
         self.organizations = OrganizationQueries(engine)
+        self.patrols = PatrolQueries(engine)
         self.visits = VisitQueries(engine)
         self.events = EventQueries(engine)
         self.areas = AreaQueries(engine)
@@ -294,6 +297,27 @@ class MainWindow(QMainWindow):
         self._catalog_stale = True
         self.event_pane.loaded.connect(self._load_catalog)
 
+        # 巡查: the grid workers' daily patrols, newest day first.
+        self.patrol_model = patrol_model(self.patrols, sync_states, self.runner)
+        self.patrol_filters = PatrolFilterBar()
+        self.patrol_filters.changed.connect(self.load_patrols)
+        self.new_patrol_button = QPushButton(self.tr("New patrol…"))
+        self.new_patrol_button.clicked.connect(lambda: self.open_patrol(None))
+        patrol_bar = QWidget()
+        patrol_row = QHBoxLayout(patrol_bar)
+        patrol_row.setContentsMargins(0, 0, 0, 0)
+        patrol_row.addWidget(self.patrol_filters, 1)
+        patrol_row.addWidget(self.new_patrol_button)
+        self.patrol_pane = ListPane(
+            self.runner,
+            self.patrol_model,
+            lambda n: self.tr("%n patrol(s)", "", n),
+            (100, 150, 80, 300, 300, 70),
+            patrol_bar,
+            stretch=4,
+        )
+        self.patrol_pane.table.open_requested.connect(self.open_patrol)
+
         # 组织: the grids' organizations (红白理事会, 调解委员会, 志愿服务队, 商户 …).
         self.organization_model = organization_model(self.organizations, sync_states, self.runner)
         self.new_organization_button = QPushButton(self.tr("New organization…"))
@@ -328,6 +352,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.resident_pane, self.tr("Residents"))
         self.tabs.addTab(self.visit_pane, self.tr("Visits"))
         self.tabs.addTab(self.event_pane, self.tr("Events"))
+        self.tabs.addTab(self.patrol_pane, self.tr("Patrols"))
         self.tabs.addTab(self.organization_pane, self.tr("Organizations"))
         self.conflicts_view = ConflictsView(self.ctx, autoload=False)
         self.tabs.addTab(self.conflicts_view, self.tr("Conflicts"))
@@ -370,7 +395,7 @@ class MainWindow(QMainWindow):
 
     def _apply_role(self) -> None:
         """A department account (职能部门) has events only: the tabs and actions about
-        households, residents, visits and organizations are hidden, the events tab is
+        households, residents, visits, organizations and patrols are hidden, the events tab is
         the first one shown."""
         if self.ctx.user.role is not Role.DEPARTMENT:
             return
@@ -380,6 +405,7 @@ class MainWindow(QMainWindow):
             self.resident_pane,
             self.visit_pane,
             self.organization_pane,
+            self.patrol_pane,
         ):
             self.tabs.setTabVisible(self.tabs.indexOf(pane), False)
         self.tabs.setCurrentWidget(self.event_pane)
@@ -658,6 +684,7 @@ class MainWindow(QMainWindow):
         self.load_visits()
         self.load_events()
         self.load_organizations()
+        self.load_patrols()
 
     def _load_tree_and_status(self) -> None:
         grids = self._my_grids
@@ -675,6 +702,15 @@ class MainWindow(QMainWindow):
         self.load_visits()
         self.load_events()
         self.load_organizations()
+        self.load_patrols()
+
+    def load_patrols(self) -> None:
+        area, queries, wanted = self._area, self.patrols, self.patrol_filters.filter()
+        self._load_pane(
+            self.patrol_pane,
+            lambda: queries.patrol_ids(area, wanted),
+            lambda rows: queries.patrol_ids(area, wanted, limit=rows),
+        )
 
     def load_organizations(self) -> None:
         area, queries = self._area, self.organizations
@@ -940,6 +976,7 @@ class MainWindow(QMainWindow):
             self.resident_model,
             self.visit_model,
             self.event_model,
+            self.patrol_model,
             self.organization_model,
         ]
 
@@ -1087,15 +1124,21 @@ class MainWindow(QMainWindow):
             self.event_pane.model.refresh(ids if EntityKind.EVENT_ACTION not in touched else None)
         if changes.moves(EntityKind.EVENT) or EntityKind.EVENT_ACTION in touched:
             self.load_events()  # a step moves an event between state filters
+        if EntityKind.PATROL in touched:
+            self.patrol_pane.model.refresh(ids)
+        if changes.moves(EntityKind.PATROL):
+            self.load_patrols()
         if EntityKind.ORGANIZATION in touched:
             self.organization_pane.model.refresh(ids)
         if changes.moves(EntityKind.ORGANIZATION):
             self.load_organizations()
+        self.load_patrols()
         if changes.sync_states:  # the sync column of the lists not refreshed above
             for pane in (
                 self.resident_pane,
                 self.visit_pane,
                 self.event_pane,
+                self.patrol_pane,
                 self.organization_pane,
             ):
                 if pane.model.rowCount():
@@ -1198,6 +1241,15 @@ class MainWindow(QMainWindow):
         household_id = self.residents.household_of(resident_id)
         if household_id is not None:
             self.open_household(household_id)
+
+    @_unless_locked
+    def open_patrol(self, patrol_id: str | None) -> None:
+        """A patrol to correct, or a new one in the selected grid."""
+        from gridclient.ui.patrol_dialog import PatrolDialog
+
+        grids = self._area.grid_ids
+        grid_id = grids[0] if grids and len(grids) == 1 else None
+        self._show(PatrolDialog(self.ctx, patrol_id, grid_id=grid_id, parent=self))
 
     def open_organization(self, organization_id: str | None) -> None:
         """An organization to edit, or a new one in the selected grid."""

@@ -208,6 +208,13 @@ class PhotoPicker(QWidget):
         self.error.show_message(str(exc))
         self._update_status()
 
+    def clear(self) -> None:
+        """Forget the prepared photos (they were saved with their record)."""
+        self._photos = []
+        self.list.clear()
+        self._update_status()
+        self.changed.emit()
+
     def remove_selected(self) -> None:
         for item in self.list.selectedItems():
             photo_id = item.data(Qt.ItemDataRole.UserRole)

@@ -28,6 +28,7 @@ from gridclient.storage.queries import (
     EventQueries,
     HouseholdQueries,
     OrganizationQueries,
+    PatrolQueries,
     ResidentQueries,
     VisitQueries,
 )
@@ -224,6 +225,27 @@ def organization_model(
         ],
         queries.organization_rows,
         _list_states(states, EntityKind.ORGANIZATION),
+        runner,
+    )
+
+
+def patrol_model(
+    queries: PatrolQueries,
+    states: SyncStateQueries | None = None,
+    runner: TaskRunner | None = None,
+) -> SyncColumnModel:
+    """巡查: 日期, 网格, 巡查人, 路线/地点, 发现问题, 上报事件数."""
+    return SyncColumnModel(
+        [
+            Column(QCoreApplication.translate("tables", "Date")),
+            Column(QCoreApplication.translate("tables", "Grid")),
+            Column(QCoreApplication.translate("tables", "Patrolled by")),
+            Column(QCoreApplication.translate("tables", "Route / places")),
+            Column(QCoreApplication.translate("tables", "Findings")),
+            Column(QCoreApplication.translate("tables", "Events"), _RIGHT),
+        ],
+        queries.patrol_rows,
+        _list_states(states, EntityKind.PATROL),
         runner,
     )
 

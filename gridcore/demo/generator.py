@@ -4,7 +4,8 @@ and the benchmarks.
 One made-up county (code ``369921``, "青溪县"; neither is meant to be real) with
 townships, villages (村委会) and communities (居委会), grids and ten-household micro-grids,
 households and residents with valid ID numbers (GB 11643), special groups, organizations,
-two years of visits and events whose histories walk the domain state machine.
+two years of visits and events whose histories walk the domain state machine, and two
+months of daily patrols (巡查) linked to the events reported on them.
 
 Everything is drawn from one ``random.Random(seed)`` and from ``today``: the same
 ``(size, seed, today)`` always gives the same records, ids included.
@@ -22,6 +23,7 @@ import gc
 import itertools
 import json
 import random
+import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Patrol,
     Record,
     Resident,
     Visit,
@@ -85,6 +88,8 @@ DEMO_PASSWORD = "demo1234"
 COUNTY_CODE = "369921"
 DEFAULT_SEED = 20240601
 HISTORY_DAYS = 730
+PATROL_DAYS = 60
+"""How far back the demo's patrols go (a worker patrols most days)."""
 
 A = EventActionKind
 S = EventState
@@ -121,6 +126,7 @@ class Dataset:
     households: list[Household] = field(default_factory=list)
     residents: list[Resident] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
+    patrols: list[Patrol] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     event_actions: list[EventAction] = field(default_factory=list)
@@ -136,6 +142,7 @@ class Dataset:
             EntityKind.VISIT: self.visits,
             EntityKind.EVENT: self.events,
             EntityKind.EVENT_ACTION: self.event_actions,
+            EntityKind.PATROL: self.patrols,
         }
 
     def counts(self) -> dict[str, int]:
@@ -144,6 +151,7 @@ class Dataset:
             "households": len(self.households),
             "residents": len(self.residents),
             "organizations": len(self.organizations),
+            "patrols": len(self.patrols),
             "visits": len(self.visits),
             "events": len(self.events),
             "event_actions": len(self.event_actions),
@@ -417,6 +425,7 @@ class _Builder:
     def __init__(self, spec: SizeSpec, seed: int, today: date, catalog: EventCatalog) -> None:
         self.spec = spec
         self.rng = random.Random(seed)
+        self.seed = seed
         self.today = today
         self.today_ord = today.toordinal()
         self.now = datetime.combine(today, time.min, tzinfo=CST)
@@ -611,6 +620,7 @@ class _Builder:
             self._visits(grid)
             self._events(grid, self._coverage(grid) if index == 0 else [])
         self._number_events(grids)
+        self._patrols(grids)
         return ds
 
     def _number_events(self, grids: list[_Grid]) -> None:
@@ -1405,6 +1415,57 @@ class _Builder:
                         findings=findings[int(random_() * len(findings))],
                         needs=need,
                         follow_up=follow_up,
+                    )
+                )
+
+    # -- patrols ------------------------------------------------------------------------
+
+    def _patrols(self, grids: list[_Grid]) -> None:
+        """巡查: each grid worker's patrols of the last :data:`PATROL_DAYS` days (most
+        days but Sundays, and every day they reported an event, which the patrol links).
+        Drawn from a generator of their own, so adding them changed no other record."""
+        rng = random.Random(self.seed * 7919 + 3)
+
+        def uid() -> str:
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+        reported: dict[tuple[str, date], list[Event]] = {}
+        for event in self.ds.events:
+            if event.source is EventSource.GRID_WORKER:
+                day = event.reported_at.astimezone(CST).date()
+                reported.setdefault((event.grid_id, day), []).append(event)
+        first = self.today_ord - PATROL_DAYS
+        for grid in grids:
+            spots = T.PATROL_SPOTS_VILLAGE if grid.is_village else T.PATROL_SPOTS_COMMUNITY
+            for ordinal in range(first, self.today_ord):
+                day = date.fromordinal(ordinal)
+                events = sorted(
+                    (e for e in reported.get((grid.area.id, day), ()) if e.reporter == grid.worker),
+                    key=lambda e: e.reported_at,
+                )
+                if not events and (day.weekday() == 6 or rng.random() < 0.15):
+                    continue
+                start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=CST) + timedelta(
+                    minutes=int(rng.random() * 90)
+                )
+                if events:
+                    findings = "；".join(e.title for e in events) + "。已现场上报事件。"
+                elif rng.random() < 0.35:
+                    findings = rng.choice(T.PATROL_FINDINGS)
+                else:
+                    findings = T.PATROL_NOTHING
+                self.ds.patrols.append(
+                    Patrol(
+                        id=uid(),
+                        grid_id=grid.area.id,
+                        patroller=grid.worker,
+                        patrol_date=day,
+                        started_at=start,
+                        ended_at=start + timedelta(minutes=90 + int(rng.random() * 90)),
+                        route="—".join(rng.sample(grid.places, min(4, len(grid.places)))),
+                        places="、".join(rng.sample(spots, 2)),
+                        findings=findings,
+                        event_ids=tuple(e.id for e in events),
                     )
                 )
 

@@ -2,8 +2,8 @@
 
 Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
 the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
-Households, residents, organizations and areas are mutable and merged field by field;
-visits, events, event actions and attachments are append-only.
+Households, residents, organizations, patrols and areas are mutable and merged field by
+field; visits, events, event actions and attachments are append-only.
 """
 
 from __future__ import annotations
@@ -158,6 +158,33 @@ class Organization(Record):
 
 
 @dataclass(slots=True, kw_only=True)
+class Patrol(Record):
+    """巡查: a worker's walk through a grid on one day, what was found, the photos taken
+    and the events reported from it. Mutable (merged field by field like a household):
+    a patrol is written as the day goes and corrected afterwards. The link to the events
+    lives here (``event_ids``), not on the event, so events keep the fields every client
+    version knows."""
+
+    grid_id: str
+    patroller: str
+    """The user name of the one who patrolled (lists show the real name)."""
+    patrol_date: date
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    route: str = ""
+    """The way walked, as written (e.g. 村委会—幸福街—河堤—学校)."""
+    places: str = ""
+    """The places looked at (shops, rental houses, hazard sites …), as written."""
+    findings: str = ""
+    attachments: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()
+    """The events reported from this patrol (从本次巡查上报事件), oldest first."""
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.PATROL
+
+
+@dataclass(slots=True, kw_only=True)
 class Visit(Record):
     """走访: one recorded contact with a household. Append-only; a correction is a new
     visit whose ``corrects_id`` names the one it replaces."""
@@ -289,6 +316,7 @@ ENTITY_TYPES: dict[EntityKind, type[Record]] = {
     EntityKind.HOUSEHOLD: Household,
     EntityKind.RESIDENT: Resident,
     EntityKind.ORGANIZATION: Organization,
+    EntityKind.PATROL: Patrol,
     EntityKind.VISIT: Visit,
     EntityKind.EVENT: Event,
     EntityKind.EVENT_ACTION: EventAction,
@@ -297,7 +325,13 @@ ENTITY_TYPES: dict[EntityKind, type[Record]] = {
 
 #: Records edited in place and merged field by field.
 MUTABLE_KINDS = frozenset(
-    {EntityKind.AREA, EntityKind.HOUSEHOLD, EntityKind.RESIDENT, EntityKind.ORGANIZATION}
+    {
+        EntityKind.AREA,
+        EntityKind.HOUSEHOLD,
+        EntityKind.RESIDENT,
+        EntityKind.ORGANIZATION,
+        EntityKind.PATROL,
+    }
 )
 #: Records that are only ever created (a correction is a new record): they never conflict.
 APPEND_ONLY_KINDS = frozenset(ENTITY_TYPES) - MUTABLE_KINDS

@@ -590,6 +590,7 @@ class EntityKind(_Labelled):
     HOUSEHOLD = "household"
     RESIDENT = "resident"
     ORGANIZATION = "organization"
+    PATROL = "patrol"
     VISIT = "visit"
     EVENT = "event"
     EVENT_ACTION = "event_action"
@@ -603,6 +604,7 @@ _set_labels(
         "household": "住户",
         "resident": "人员",
         "organization": "组织",
+        "patrol": "巡查记录",
         "visit": "走访记录",
         "event": "事件",
         "event_action": "事件办理记录",

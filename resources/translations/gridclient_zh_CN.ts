@@ -71,91 +71,91 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="491"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="496"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="497"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="505"/>
         <source>Choose the grid or a department</source>
         <translation>选择派回网格或职能部门</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="509"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="527"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="535"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="530"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="538"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="533"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
         <source>New deadline</source>
         <translation>新的办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="535"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="536"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="537"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="538"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
         <source>Instructions</source>
         <translation>批示意见</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="539"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="542"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="580"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="586"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
         <source>Choose the grid or a department.</source>
         <translation>请选择派回网格或职能部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="592"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="600"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -587,258 +587,263 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="693"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="773"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="784"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="711"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="711"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="722"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="712"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="713"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="724"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="715"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="726"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="717"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="728"/>
         <source>Handled by</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="718"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="719"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="731"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="721"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="732"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="722"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="733"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="734"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="724"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="746"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="757"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="748"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="759"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="750"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="751"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="762"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="753"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="756"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="767"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="819"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="830"/>
         <source>(new deadline asked: {day})</source>
         <translation>（申请延期至 {day}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="843"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="854"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="861"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="872"/>
+        <source>{source} (from the patrol of {day})</source>
+        <translation>{source}（来自 {day} 的巡查）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="879"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="905"/>
         <source>{state} (rework round {n} of {max})</source>
         <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="893"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="911"/>
         <source> (extended; originally {deadline})</source>
         <translation>（已延期，原期限 {deadline}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="897"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="915"/>
         <source> · extension to {day} awaiting approval</source>
         <translation> · 延期至 {day} 的申请待审批</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="910"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="928"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="912"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="930"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="914"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="932"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="916"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="934"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="919"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="937"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="921"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="939"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="965"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="983"/>
         <source>Extension asked for: to {day} (current deadline {deadline}).</source>
         <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="969"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="987"/>
         <source>Current deadline: {deadline}.</source>
         <translation>当前办理期限：{deadline}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="973"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="991"/>
         <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
         <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="978"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="996"/>
         <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
         <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="982"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1000"/>
         <source>Currently with: {handler}.</source>
         <translation>当前处置单位：{handler}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="1009"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1027"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="776"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="814"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="825"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="813"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="824"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="873"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="828"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="839"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="845"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="856"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="869"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="890"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="908"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="909"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -914,168 +919,168 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="218"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="223"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="225"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="230"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="249"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="261"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="268"/>
         <source>Register event</source>
         <translation>登记事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="279"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="282"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="285"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="287"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="292"/>
         <source>Register</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="319"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="324"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="345"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="350"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="357"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="362"/>
         <source>This category cannot be self-resolved; report it to the township.</source>
         <translation>该类事项不能自处置，请上报乡镇/街道。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="367"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="369"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="373"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="378"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="379"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="397"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="398"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="403"/>
         <source>Choose where the event came from.</source>
         <translation>请选择事件来源。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="404"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="409"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1917,454 +1922,471 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="222"/>
+        <location filename="../../gridclient/ui/main_window.py" line="225"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="227"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="238"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="250"/>
+        <location filename="../../gridclient/ui/main_window.py" line="253"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="258"/>
+        <location filename="../../gridclient/ui/main_window.py" line="261"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="260"/>
+        <location filename="../../gridclient/ui/main_window.py" line="263"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="271"/>
+        <location filename="../../gridclient/ui/main_window.py" line="274"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="286"/>
+        <location filename="../../gridclient/ui/main_window.py" line="289"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="314"/>
-        <location filename="../../gridclient/ui/main_window.py" line="405"/>
+        <location filename="../../gridclient/ui/main_window.py" line="338"/>
+        <location filename="../../gridclient/ui/main_window.py" line="430"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="350"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <location filename="../../gridclient/ui/main_window.py" line="353"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="330"/>
+        <location filename="../../gridclient/ui/main_window.py" line="354"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="333"/>
-        <location filename="../../gridclient/ui/main_window.py" line="878"/>
+        <location filename="../../gridclient/ui/main_window.py" line="358"/>
+        <location filename="../../gridclient/ui/main_window.py" line="913"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="422"/>
+        <location filename="../../gridclient/ui/main_window.py" line="447"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="425"/>
+        <location filename="../../gridclient/ui/main_window.py" line="450"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="435"/>
+        <location filename="../../gridclient/ui/main_window.py" line="460"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="461"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="437"/>
+        <location filename="../../gridclient/ui/main_window.py" line="462"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="440"/>
+        <location filename="../../gridclient/ui/main_window.py" line="465"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="453"/>
+        <location filename="../../gridclient/ui/main_window.py" line="478"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="467"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="481"/>
+        <location filename="../../gridclient/ui/main_window.py" line="506"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="489"/>
+        <location filename="../../gridclient/ui/main_window.py" line="514"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="475"/>
+        <location filename="../../gridclient/ui/main_window.py" line="500"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="228"/>
+        <location filename="../../gridclient/ui/main_window.py" line="231"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="299"/>
+        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <source>New patrol…</source>
+        <translation>新建巡查…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <source>%n patrol(s)</source>
+        <translation>
+            <numerusform>%n 次巡查</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="323"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <location filename="../../gridclient/ui/main_window.py" line="328"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="331"/>
+        <location filename="../../gridclient/ui/main_window.py" line="355"/>
+        <source>Patrols</source>
+        <translation>巡查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="356"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="428"/>
+        <location filename="../../gridclient/ui/main_window.py" line="453"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="433"/>
+        <location filename="../../gridclient/ui/main_window.py" line="458"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="445"/>
+        <location filename="../../gridclient/ui/main_window.py" line="470"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="446"/>
+        <location filename="../../gridclient/ui/main_window.py" line="471"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="448"/>
+        <location filename="../../gridclient/ui/main_window.py" line="473"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="449"/>
+        <location filename="../../gridclient/ui/main_window.py" line="474"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="450"/>
+        <location filename="../../gridclient/ui/main_window.py" line="475"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="468"/>
+        <location filename="../../gridclient/ui/main_window.py" line="493"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="476"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="479"/>
+        <location filename="../../gridclient/ui/main_window.py" line="504"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="483"/>
+        <location filename="../../gridclient/ui/main_window.py" line="508"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492"/>
+        <location filename="../../gridclient/ui/main_window.py" line="517"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="551"/>
+        <location filename="../../gridclient/ui/main_window.py" line="576"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="560"/>
+        <location filename="../../gridclient/ui/main_window.py" line="585"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="604"/>
+        <location filename="../../gridclient/ui/main_window.py" line="629"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="606"/>
+        <location filename="../../gridclient/ui/main_window.py" line="631"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="625"/>
-        <location filename="../../gridclient/ui/main_window.py" line="636"/>
+        <location filename="../../gridclient/ui/main_window.py" line="650"/>
+        <location filename="../../gridclient/ui/main_window.py" line="661"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="627"/>
+        <location filename="../../gridclient/ui/main_window.py" line="652"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="637"/>
+        <location filename="../../gridclient/ui/main_window.py" line="662"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="854"/>
+        <location filename="../../gridclient/ui/main_window.py" line="889"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="856"/>
+        <location filename="../../gridclient/ui/main_window.py" line="891"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="859"/>
+        <location filename="../../gridclient/ui/main_window.py" line="894"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="861"/>
+        <location filename="../../gridclient/ui/main_window.py" line="896"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="864"/>
+        <location filename="../../gridclient/ui/main_window.py" line="899"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="866"/>
+        <location filename="../../gridclient/ui/main_window.py" line="901"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="880"/>
+        <location filename="../../gridclient/ui/main_window.py" line="915"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="883"/>
+        <location filename="../../gridclient/ui/main_window.py" line="918"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="893"/>
+        <location filename="../../gridclient/ui/main_window.py" line="928"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="898"/>
+        <location filename="../../gridclient/ui/main_window.py" line="933"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="902"/>
+        <location filename="../../gridclient/ui/main_window.py" line="937"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="919"/>
+        <location filename="../../gridclient/ui/main_window.py" line="954"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="922"/>
+        <location filename="../../gridclient/ui/main_window.py" line="957"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="929"/>
+        <location filename="../../gridclient/ui/main_window.py" line="964"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="969"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="950"/>
+        <location filename="../../gridclient/ui/main_window.py" line="986"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="964"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1000"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="966"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1002"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="969"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1005"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="994"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="998"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1034"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1003"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1039"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1048"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1020"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1056"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1048"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1084"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1059"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1095"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1190"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1232"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1236"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1287"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1247"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1298"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1266"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1317"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1273"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1324"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1345"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1396"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1369"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1420"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="328"/>
+        <location filename="../../gridclient/ui/main_window.py" line="352"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="242"/>
+        <location filename="../../gridclient/ui/main_window.py" line="245"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2575,6 +2597,244 @@
     </message>
 </context>
 <context>
+    <name>PatrolDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="123"/>
+        <source>(event not on this computer yet)</source>
+        <translation>（本机尚无此事件）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="124"/>
+        <source>(number pending)</source>
+        <translation>待编号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="156"/>
+        <source>New patrol</source>
+        <translation>新建巡查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="156"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="330"/>
+        <source>Patrol</source>
+        <translation>巡查记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="160"/>
+        <source>Record a patrol</source>
+        <translation>记录一次巡查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="160"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="169"/>
+        <source>From</source>
+        <translation>起止时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="170"/>
+        <source>Record when the patrol started and ended</source>
+        <translation>记录巡查的开始和结束时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="182"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="188"/>
+        <source>e.g. village office — main street — river bank</source>
+        <translation>如：村委会—幸福街—河堤—学校</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="191"/>
+        <source>Shops, rental houses, hazard sites looked at</source>
+        <translation>查看的商铺、出租屋、隐患点等</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="193"/>
+        <source>What was found (or that nothing was wrong)</source>
+        <translation>发现的问题（或“未发现异常”）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="202"/>
+        <source>Remove photo</source>
+        <translation>删除照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="210"/>
+        <source>Photos kept with the patrol</source>
+        <translation>本次巡查已保存的照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="363"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="222"/>
+        <source>Double-click an event to open it</source>
+        <translation>双击事件可打开查看</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="224"/>
+        <source>Report an event from this patrol…</source>
+        <translation>从本次巡查上报事件…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="226"/>
+        <source>Saves the patrol, then opens 上报事件; the event is linked to this patrol</source>
+        <translation>先保存本次巡查，再打开“上报事件”；上报的事件关联到本次巡查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
+        <source>Patrolled by</source>
+        <translation>巡查人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="239"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
+        <source>Route</source>
+        <translation>巡查路线</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
+        <source>Places</source>
+        <translation>巡查地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="247"/>
+        <source>Events reported</source>
+        <translation>上报事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="251"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="254"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="257"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="307"/>
+        <source>Patrol not found</source>
+        <translation>找不到巡查记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="308"/>
+        <source>This patrol no longer exists.</source>
+        <translation>该巡查记录已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="318"/>
+        <source>There is no grid in the local data.</source>
+        <translation>本机数据中没有网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="331"/>
+        <source>Patrol of {day}</source>
+        <translation>{day} 的巡查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="349"/>
+        <source>(photo not downloaded yet)</source>
+        <translation>（照片尚未下载）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="419"/>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="420"/>
+        <source>Close without saving what you entered for this patrol?</source>
+        <translation>不保存本次巡查中填写的内容，直接关闭？</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="439"/>
+        <source>Choose the grid.</source>
+        <translation>请选择网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="454"/>
+        <source>Write what was found, or that nothing was wrong.</source>
+        <translation>请填写发现的问题；没有问题请写“未发现异常”。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="460"/>
+        <source>Enter the route or the places patrolled.</source>
+        <translation>请填写巡查路线或巡查地点。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="494"/>
+        <source>Photos are still being prepared; save again in a moment.</source>
+        <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="572"/>
+        <source>The event was reported and linked to this patrol.</source>
+        <translation>事件已上报，并已关联到本次巡查。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="581"/>
+        <source>Remove the patrol of {day}? It disappears from the lists on every computer after the next sync; the events reported from it stay.</source>
+        <translation>删除 {day} 的巡查记录？下次同步后，所有电脑的列表中都不再显示；从这次巡查上报的事件保留。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="584"/>
+        <source>Remove patrol</source>
+        <translation>删除巡查记录</translation>
+    </message>
+</context>
+<context>
+    <name>PatrolFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="371"/>
+        <source>Patrolled:</source>
+        <translation>巡查日期：</translation>
+    </message>
+</context>
+<context>
     <name>PeriodFilter</name>
     <message>
         <location filename="../../gridclient/ui/list_filters.py" line="81"/>
@@ -2640,12 +2900,12 @@
         <translation>图片 (*.jpg *.jpeg *.png *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="221"/>
+        <location filename="../../gridclient/ui/photos.py" line="228"/>
         <source>Preparing photos…</source>
         <translation>正在处理照片…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/photos.py" line="223"/>
+        <location filename="../../gridclient/ui/photos.py" line="230"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
@@ -3905,176 +4165,198 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="161"/>
+        <location filename="../../gridclient/ui/tables.py" line="162"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="162"/>
-        <location filename="../../gridclient/ui/tables.py" line="201"/>
-        <location filename="../../gridclient/ui/tables.py" line="223"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="202"/>
+        <location filename="../../gridclient/ui/tables.py" line="224"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="165"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="166"/>
+        <location filename="../../gridclient/ui/tables.py" line="167"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="76"/>
+        <location filename="../../gridclient/ui/tables.py" line="77"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="134"/>
+        <location filename="../../gridclient/ui/tables.py" line="135"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="195"/>
+        <location filename="../../gridclient/ui/tables.py" line="196"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="196"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="197"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="198"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="199"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="200"/>
-        <location filename="../../gridclient/ui/tables.py" line="220"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
+        <location filename="../../gridclient/ui/tables.py" line="221"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="202"/>
+        <location filename="../../gridclient/ui/tables.py" line="203"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="217"/>
+        <location filename="../../gridclient/ui/tables.py" line="218"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="218"/>
+        <location filename="../../gridclient/ui/tables.py" line="219"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="219"/>
+        <location filename="../../gridclient/ui/tables.py" line="220"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="221"/>
+        <location filename="../../gridclient/ui/tables.py" line="222"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="222"/>
+        <location filename="../../gridclient/ui/tables.py" line="223"/>
+        <location filename="../../gridclient/ui/tables.py" line="241"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="238"/>
+        <location filename="../../gridclient/ui/tables.py" line="240"/>
+        <location filename="../../gridclient/ui/tables.py" line="260"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="239"/>
+        <location filename="../../gridclient/ui/tables.py" line="242"/>
+        <source>Patrolled by</source>
+        <translation>巡查人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="243"/>
+        <source>Route / places</source>
+        <translation>路线/地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="244"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="245"/>
+        <source>Events</source>
+        <translation>上报事件数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="261"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="240"/>
+        <location filename="../../gridclient/ui/tables.py" line="262"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="241"/>
+        <location filename="../../gridclient/ui/tables.py" line="263"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="242"/>
+        <location filename="../../gridclient/ui/tables.py" line="264"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="265"/>
-        <location filename="../../gridclient/ui/tables.py" line="318"/>
+        <location filename="../../gridclient/ui/tables.py" line="287"/>
+        <location filename="../../gridclient/ui/tables.py" line="340"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="277"/>
+        <location filename="../../gridclient/ui/tables.py" line="299"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="278"/>
+        <location filename="../../gridclient/ui/tables.py" line="300"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="279"/>
+        <location filename="../../gridclient/ui/tables.py" line="301"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="280"/>
+        <location filename="../../gridclient/ui/tables.py" line="302"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="281"/>
+        <location filename="../../gridclient/ui/tables.py" line="303"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="282"/>
+        <location filename="../../gridclient/ui/tables.py" line="304"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="283"/>
+        <location filename="../../gridclient/ui/tables.py" line="305"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="622"/>
+        <location filename="../../gridclient/ui/tables.py" line="644"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

@@ -30,6 +30,7 @@ from gridclient.storage.models import (
     HouseholdRow,
     OrganizationRow,
     OutboxRow,
+    PatrolRow,
     ResidentRow,
     VisitRow,
 )
@@ -39,6 +40,7 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
+from gridclient.ui.patrol_dialog import PatrolDialog
 from gridclient.ui.plaintext import TextLabel, escape, tooltip
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_detail import VisitDetailDialog
@@ -75,6 +77,7 @@ def demo(demo_store: DemoStore, probe: Path) -> DemoStore:
         HouseholdRow: ("address", "number", "notes"),
         ResidentRow: ("name", "workplace", "notes"),
         OrganizationRow: ("name", "leader", "address", "notes"),
+        PatrolRow: ("patroller", "route", "places", "findings", "notes"),
         VisitRow: ("visitor", "content", "findings", "needs", "follow_up"),
         EventRow: ("title", "reporter", "description", "location", "people_involved"),
         EventActionRow: ("actor", "comment", "assignee"),
@@ -152,8 +155,12 @@ def _assert_nothing_renders(widget: QWidget) -> None:
         model = view.model()
         if model is None:
             continue
+        try:
+            columns = model.columnCount(QModelIndex())
+        except TypeError:  # a QListWidget's list model keeps columnCount private
+            columns = 1
         for row in range(min(model.rowCount(QModelIndex()), 20)):
-            for column in range(model.columnCount(QModelIndex())):
+            for column in range(columns):
                 tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
                 if isinstance(tip, str):
                     assert "<img" not in tip and "<h1" not in tip, tip
@@ -188,6 +195,7 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
         visit = session.scalars(
             select(VisitRow.id).where(VisitRow.household_id == household).limit(1)
         ).one()
+        patrol = session.scalars(select(PatrolRow.id).limit(1)).one()
     dialogs: list[QWidget] = [
         HouseholdDialog(ctx, household),
         EventDialog(ctx, event),
@@ -195,6 +203,7 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
         VisitDialog(ctx, household),
         ConflictsView(ctx),
         VisitDetailDialog(ctx, visit),
+        PatrolDialog(ctx, patrol),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)

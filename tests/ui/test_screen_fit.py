@@ -320,6 +320,19 @@ def _organization(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
     return dialog
 
 
+def _patrol(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
+    from gridclient.storage.queries import PatrolQueries
+    from gridclient.ui.patrol_dialog import PatrolDialog
+
+    patrol_id = PatrolQueries(ctx.store.engine).patrol_ids()[0]
+    dialog = PatrolDialog(ctx, patrol_id, parent=win)
+    dialog.show()
+    dialog.findings_edit.setPlainText("")
+    dialog.save()  # no findings: its message shown
+    assert dialog.findings_error.isVisibleTo(dialog)
+    return dialog
+
+
 def _login(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
     from gridclient.config import ITSettings, Paths
     from gridclient.sync.credentials import MemoryTokenStore
@@ -355,6 +368,7 @@ DIALOGS: dict[str, Opener] = {
     "move out": _move_out,
     "delete household": _delete,
     "organization, with its messages": _organization,
+    "patrol, with its messages": _patrol,
     "login": _login,
     "password prompt": _password_prompt,
 }

@@ -17,6 +17,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Patrol,
     Resident,
     Visit,
 )
@@ -81,6 +82,17 @@ SAMPLES = [
         satisfaction=Satisfaction.SATISFIED,
     ),
     Attachment(id="b" * 64, mime="image/jpeg", size=12345, width=800, height=600),
+    Patrol(
+        grid_id="g1",
+        patroller="worker01",
+        patrol_date=date(2026, 5, 1),
+        started_at=NOW,
+        ended_at=NOW + timedelta(hours=2),
+        route="村委会—河堤—学校",
+        findings="河堤护栏松动",
+        attachments=("a" * 64,),
+        event_ids=("e1", "e2"),
+    ),
 ]
 
 
@@ -149,3 +161,21 @@ def test_wire_time_without_offset_is_taken_as_utc() -> None:
     value = codec.decode_value(EntityKind.VISIT, "visited_at", "2026-05-01T02:00:00")
     assert value == datetime(2026, 5, 1, 2, tzinfo=UTC)
     assert value.utcoffset() == timedelta(0)
+
+
+def test_a_patrol_travels_as_plain_json() -> None:
+    """Its day as an ISO date, its times in UTC, its photo and event ids as lists; an
+    event id list that is not a list of text is refused with the field named."""
+    patrol = next(s for s in SAMPLES if isinstance(s, Patrol))
+    wire = codec.encode_fields(patrol)
+    assert wire["patrol_date"] == "2026-05-01"
+    assert wire["started_at"] == "2026-05-01T02:00:00+00:00"
+    assert wire["event_ids"] == ["e1", "e2"]
+    assert wire["attachments"] == ["a" * 64]
+    back = codec.decode_record(EntityKind.PATROL, json.loads(json.dumps(wire)), id=patrol.id)
+    assert back == patrol
+    with pytest.raises(codec.CodecError) as caught:
+        codec.decode_value(EntityKind.PATROL, "event_ids", [1, 2])
+    assert caught.value.field == "event_ids"
+    with pytest.raises(codec.CodecError, match="缺少必填字段：grid_id、patroller、patrol_date"):
+        codec.decode_record(EntityKind.PATROL, {}, id=patrol.id)

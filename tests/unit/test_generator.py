@@ -66,7 +66,15 @@ def every_kind() -> Dataset:
 
 def _snapshot(dataset: Dataset) -> list[tuple[str, str, str]]:
     rows = []
-    for name in ("areas", "households", "residents", "organizations", "visits", "events"):
+    for name in (
+        "areas",
+        "households",
+        "residents",
+        "organizations",
+        "patrols",
+        "visits",
+        "events",
+    ):
         records: list[Record] = getattr(dataset, name)
         rows += [(name, r.id, json.dumps(encode_fields(r), ensure_ascii=False)) for r in records]
     rows += [
@@ -122,6 +130,41 @@ def test_output_does_not_depend_on_the_process_hash_seed(small: Dataset) -> None
             check=True,
         )
         assert out.stdout.strip() == _digest(small)
+
+
+def test_patrols_cover_recent_days_and_link_the_events_reported_on_them(
+    small: Dataset, medium: Dataset
+) -> None:
+    """Two months of patrols per grid worker, none on or after today, each in its
+    worker's grid; every event a worker reported in that window is linked from that
+    day's patrol, and only those."""
+    for dataset in (small, medium):
+        grids = _areas(dataset, AreaLevel.GRID)
+        worker_of = {u.scope_code: u.username for u in dataset.users if u.role is Role.WORKER}
+        grid_worker = {g.id: worker_of[g.code] for g in grids}
+        assert {p.grid_id for p in dataset.patrols} == set(grid_worker)
+        first = TODAY - timedelta(days=gen.PATROL_DAYS)
+        events = {e.id: e for e in dataset.events}
+        linked: set[str] = set()
+        for patrol in dataset.patrols:
+            assert first <= patrol.patrol_date < TODAY
+            assert patrol.patroller == grid_worker[patrol.grid_id]
+            assert patrol.started_at is not None and patrol.ended_at is not None
+            assert patrol.started_at.astimezone(CST).date() == patrol.patrol_date
+            assert patrol.ended_at > patrol.started_at and patrol.route and patrol.findings
+            for event_id in patrol.event_ids:
+                event = events[event_id]
+                assert event.grid_id == patrol.grid_id and event.reporter == patrol.patroller
+                assert event.reported_at.astimezone(CST).date() == patrol.patrol_date
+            linked.update(patrol.event_ids)
+        expected = {
+            e.id
+            for e in dataset.events
+            if e.source is EventSource.GRID_WORKER
+            and e.reporter == grid_worker.get(e.grid_id)
+            and first <= e.reported_at.astimezone(CST).date() < TODAY
+        }
+        assert linked == expected and linked
 
 
 def test_another_seed_or_day_gives_other_records(small: Dataset) -> None:

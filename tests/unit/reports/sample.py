@@ -14,6 +14,7 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Patrol,
     Resident,
     Visit,
 )
@@ -222,11 +223,50 @@ def build_sample() -> Sample:
     event(g3, "其他乡镇事件", at(9, 10), [(A.SELF_RESOLVE, W, at(9, 10), "")])
     event(g1, "八月事件", at(8, 30), [(A.SELF_RESOLVE, W, at(8, 30), "")])
 
+    # 巡查: the day of 楼道堆物纠纷 links it; one links an event this laptop never got.
+    stairwell = next(e for e in events if e.title == "楼道堆物纠纷")
+    patrols = [
+        Patrol(
+            grid_id=g1.id,
+            patroller="worker01",
+            patrol_date=date(2026, 9, 6),
+            started_at=at(9, 6, 8),
+            ended_at=at(9, 6, 10),
+            route="村委会—1组—河堤",
+            places="村口小卖部、河堤",
+            findings="1组楼道堆放杂物，已上报",
+            attachments=("a" * 64, "b" * 64),
+            event_ids=(stairwell.id,),
+        ),
+        Patrol(
+            grid_id=g1.id,
+            patroller="worker01",
+            patrol_date=date(2026, 9, 2),
+            route="村委会—2组",
+            findings="未发现异常",
+            event_ids=("0f0f0f0f-0000-4000-8000-000000000000",),
+        ),
+        Patrol(
+            grid_id=g2.id,
+            patroller="worker02",
+            patrol_date=date(2026, 9, 30),
+            places="东村2组",
+            findings="路灯一盏不亮",
+        ),
+        Patrol(  # outside the period
+            grid_id=g1.id, patroller="worker01", patrol_date=date(2026, 10, 1), findings="十月"
+        ),
+        Patrol(  # another township
+            grid_id=g3.id, patroller="worker03", patrol_date=date(2026, 9, 3), findings="西村"
+        ),
+    ]
+
     dataset = Dataset(
         catalog=catalog,
         areas=areas,
         households=list(homes.values()),
         residents=residents,
+        patrols=patrols,
         visits=visits,
         events=events,
         event_actions=actions,

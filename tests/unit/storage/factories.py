@@ -15,6 +15,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Patrol,
     Resident,
     Visit,
 )
@@ -112,6 +113,24 @@ def organization(**overrides: object) -> Organization:
     }
     values.update(overrides)
     return Organization(**values)  # type: ignore[arg-type]
+
+
+def patrol(**overrides: object) -> Patrol:
+    values: dict[str, object] = {
+        "grid_id": "grid-001",
+        "patroller": ACTOR,
+        "patrol_date": date(2026, 3, 2),
+        "started_at": datetime(2026, 3, 2, 8, 30, tzinfo=CST),
+        "ended_at": datetime(2026, 3, 2, 11, 0, tzinfo=CST),
+        "route": "村委会—幸福街—河堤—学校",
+        "places": "幸福超市、河堤 3 号闸口",
+        "findings": "河堤护栏松动一处",
+        "attachments": ("c" * 64,),
+        "event_ids": ("event-1",),
+        "notes": "雨后复查",
+    }
+    values.update(overrides)
+    return Patrol(**values)  # type: ignore[arg-type]
 
 
 #: A CST wall-clock time: it must come back as the same instant, in UTC.

@@ -18,6 +18,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Patrol,
     Record,
     Resident,
     Visit,
@@ -42,6 +43,7 @@ from tests.unit.storage.factories import (
     event,
     household,
     organization,
+    patrol,
     resident,
     satisfied_action,
     sparse_resident,
@@ -66,6 +68,8 @@ def test_every_kind_round_trips(store: Store) -> None:
         sparse_resident(home.id),
         organization(),
         organization(members=None),
+        patrol(),
+        patrol(started_at=None, ended_at=None, attachments=(), event_ids=()),
         visit(home.id),
         visit(home.id, attachments=(), corrects_id="some-earlier-visit"),
         ev,
@@ -80,7 +84,7 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization):
+            elif isinstance(record, Resident | Organization | Patrol):
                 uow.create(record)
             elif isinstance(record, Visit | Event | EventAction):
                 uow.append(record)

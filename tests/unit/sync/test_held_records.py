@@ -167,3 +167,39 @@ def test_records_held_by_an_older_version_are_stored_by_the_next_sync(store: Sto
     report = SyncReport()
     store.writer.run(partial(engine._replay_held, report))
     assert report.pulled == 0 and [row[0] for row in _held(store)] == ["spaceship"]
+
+
+def test_patrols_kept_aside_by_a_0_4_laptop_are_stored_after_its_upgrade(store: Store) -> None:
+    """0.4.0 did not know patrols (``KIND_SINCE[PATROL] == (0, 5)``): it kept the pulled
+    ones aside as 未知的记录类型. The upgraded laptop's first sync stores them, with their
+    photo and event links, before it pulls anything new."""
+    from datetime import date
+    from functools import partial
+
+    from gridclient.storage.bulk import hold_records
+    from gridcore.domain.entities import Patrol
+    from gridcore.domain.enums import EntityKind
+    from gridcore.protocol import KIND_SINCE
+
+    assert KIND_SINCE[EntityKind.PATROL] == (0, 5)
+    patrol = Patrol(
+        grid_id=GRID,
+        patroller="w1",
+        patrol_date=date(2026, 11, 2),
+        findings="河堤护栏松动",
+        attachments=("a" * 64,),
+        event_ids=(str(uuid.uuid4()),),
+    )
+    with store.engine.begin() as connection:
+        hold_records(connection, "patrol", [(_change(patrol, version=3), "未知的记录类型")])
+    report = SyncReport()
+    store.writer.run(partial(SyncEngine(store, None)._replay_held, report))  # type: ignore[arg-type]
+    assert _held(store) == [] and report.pulled == 1
+    with store.read() as repos:
+        stored = repos.records.get(Patrol, patrol.id)
+    assert stored is not None and stored.version == 3
+    assert (stored.findings, stored.attachments, stored.event_ids) == (
+        "河堤护栏松动",
+        patrol.attachments,
+        patrol.event_ids,
+    )
