@@ -25,6 +25,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventRow,
     HouseholdRow,
+    MediationRow,
     OrganizationRow,
     RecordRow,
     ResidentRow,
@@ -54,6 +55,7 @@ MODELS: dict[EntityKind, type[RecordRow]] = {
     EntityKind.VISIT: VisitRow,
     EntityKind.EVENT: EventRow,
     EntityKind.EVENT_ACTION: EventActionRow,
+    EntityKind.MEDIATION: MediationRow,
     EntityKind.ATTACHMENT: AttachmentRow,
 }
 

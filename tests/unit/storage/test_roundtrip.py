@@ -17,6 +17,7 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
     Organization,
     Record,
     Resident,
@@ -27,6 +28,8 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventGroup,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     Relation,
     Role,
     Urgency,
@@ -41,6 +44,7 @@ from tests.unit.storage.factories import (
     attachment,
     event,
     household,
+    mediation,
     organization,
     resident,
     satisfied_action,
@@ -71,6 +75,16 @@ def test_every_kind_round_trips(store: Store) -> None:
         ev,
         action(ev.id),
         satisfied_action(ev.id),
+        mediation(ev.id),
+        mediation(
+            ev.id,
+            sessions=(),
+            agreement="",
+            agreement_kind=MediationAgreement.NONE,
+            outcome=MediationOutcome.IN_PROGRESS,
+            attachments=(),
+            follow_up="",
+        ),
         attachment(),
     ]
     with store.unit_of_work(actor=ACTOR) as uow:
@@ -80,7 +94,7 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization):
+            elif isinstance(record, Resident | Organization | Mediation):
                 uow.create(record)
             elif isinstance(record, Visit | Event | EventAction):
                 uow.append(record)
