@@ -148,3 +148,11 @@ def test_success_rate_counts_concluded_mediations_only() -> None:
     assert rate.rate == 0.75 and rate.text() == "75.0%"
     assert success_rate([M.IN_PROGRESS]).text() == "—"
     assert success_rate([]).rate is None
+
+
+def test_mediation_is_gated_for_clients_before_0_5() -> None:
+    from gridcore.protocol import KIND_SINCE, kinds_unknown_to
+
+    assert KIND_SINCE[EntityKind.MEDIATION] == (0, 5)
+    assert EntityKind.MEDIATION in kinds_unknown_to((0, 4))
+    assert EntityKind.MEDIATION not in kinds_unknown_to((0, 5))
