@@ -56,6 +56,7 @@ from gridclient.ui.form_common import (
     scrolling,
     tint,
 )
+from gridclient.ui.mediation_dialog import MediationDialog
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import fit_to_screen
@@ -66,7 +67,7 @@ from gridcore.domain.catalog import (
     event_category_name,
     stamp_terms,
 )
-from gridcore.domain.entities import CST, Event, EventAction, Household
+from gridcore.domain.entities import CST, Event, EventAction, Household, Mediation
 from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
@@ -77,6 +78,7 @@ from gridcore.domain.enums import (
     Satisfaction,
     Urgency,
 )
+from gridcore.domain.mediation import is_dispute
 from gridcore.domain.workflow import (
     MAX_REWORK_ROUNDS,
     EventStatus,
@@ -605,6 +607,9 @@ class EventData:
     refused: Mapping[str, str] = field(default_factory=dict)
     """Steps of this laptop the server refused (action id → its reason): they never
     reach the history, so they must not read as waiting to sync."""
+    dispute: bool = False
+    """A 矛盾纠纷 event (by the local catalog): it shows its 调解 section."""
+    mediations: tuple[Mediation, ...] = ()
 
 
 def load_event(
@@ -629,6 +634,7 @@ def load_event(
             parked = [op for op in ops if op.status is OpStatus.REJECTED]
             if parked:
                 refused[action.id] = parked[-1].message or parked[-1].reason or ""
+    dispute = event.category_code in catalog and is_dispute(event, catalog)
     return EventData(
         view.history,
         view.status,
@@ -640,7 +646,68 @@ def load_event(
         view.allowed,
         tuple(view.timeline),
         refused,
+        dispute,
+        tuple(repos.records.mediations_of_event(event_id)) if dispute else (),
     )
+
+
+class MediationSection(QWidget):
+    """调解 of a dispute event: its mediation records (start, who, sessions, outcome,
+    agreement) with 新增调解记录 and open-to-edit."""
+
+    open_requested = Signal(object)
+    """A mediation id to edit, or None for a new record."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: RecordTableModel[Mediation] = RecordTableModel(
+            [
+                Column(self.tr("Started"), lambda m: m.started_on.isoformat()),
+                Column(
+                    self.tr("Mediator / committee"),
+                    lambda m: "，".join(t for t in (m.mediator, m.committee) if t),
+                ),
+                Column(self.tr("Sessions"), lambda m: str(len(m.sessions))),
+                Column(self.tr("Outcome"), lambda m: m.outcome.label),
+                Column(self.tr("Agreement"), lambda m: m.agreement_kind.label),
+                Column(self.tr("Follow-up"), lambda m: m.follow_up.replace("\n", " ")),
+            ],
+            self,
+        )
+        self.table = make_table(self.model)
+        self.table.setMaximumHeight(150)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        caption = TextLabel(self.tr("Mediation"))
+        emphasize(caption)
+        self.new_button = QPushButton(self.tr("New mediation record…"))
+        self.new_button.clicked.connect(lambda: self.open_requested.emit(None))
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.clicked.connect(self._open_selected)
+        self.empty_label = TextLabel(self.tr("No mediation recorded yet."))
+        head = QHBoxLayout()
+        head.addWidget(caption)
+        head.addWidget(self.empty_label)
+        head.addStretch(1)
+        head.addWidget(self.new_button)
+        head.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.table)
+
+    def set_rows(self, rows: list[Mediation]) -> None:
+        self.model.set_rows(rows)
+        self.table.setVisible(bool(rows))
+        self.empty_label.setVisible(not rows)
+        self.open_button.setEnabled(bool(rows))
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_requested.emit(self.model.row_at(row).id)
+
+    def _open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self._open_row(rows[0].row() if rows else 0)
 
 
 class EventDialog(QDialog):
@@ -664,6 +731,7 @@ class EventDialog(QDialog):
         self._data: EventData | None = None
         self.action_form: ActionForm | None = None
         self.action_buttons: dict[EventActionKind, QPushButton] = {}
+        self.mediation_dialog: MediationDialog | None = None
         self.setWindowTitle(self.tr("Event"))
         fit_to_screen(self, 980, 720)
 
@@ -768,6 +836,10 @@ class EventDialog(QDialog):
         emphasize(timeline_caption)
         layout.addWidget(timeline_caption)
         layout.addWidget(self.timeline, 1)
+        self.mediation_section = MediationSection(self)
+        self.mediation_section.open_requested.connect(self.open_mediation)
+        self.mediation_section.hide()
+        layout.addWidget(self.mediation_section)
         bottom = QHBoxLayout()
         bottom.addLayout(self.actions_row, 1)
         bottom.addWidget(self.close_button)
@@ -777,7 +849,7 @@ class EventDialog(QDialog):
         self.reload()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        steps = {EntityKind.EVENT, EntityKind.EVENT_ACTION}
+        steps = {EntityKind.EVENT, EntityKind.EVENT_ACTION, EntityKind.MEDIATION}
         if changes.source == "sync" and (changes.kinds & steps or changes.sync_states):
             self.reload()
 
@@ -841,6 +913,8 @@ class EventDialog(QDialog):
         photo_count = len(event.attachments) + sum(len(a.attachments) for a in data.history.actions)
         labels["photos"].setText(self.tr("{count} photo(s)").format(count=photo_count))
         self.timeline_model.set_rows(list(data.timeline))
+        self.mediation_section.setVisible(data.dispute)
+        self.mediation_section.set_rows(list(data.mediations))
         reasons = "；".join(dict.fromkeys(r for r in data.refused.values() if r))
         self.banner.show_message(
             self.tr("The server refused a step of this laptop: {reason}").format(reason=reasons)
@@ -955,6 +1029,16 @@ class EventDialog(QDialog):
                 handler=self.tr("Grid") if status.assignee == GRID_ASSIGNEE else status.assignee
             )
         return ""
+
+    def open_mediation(self, mediation_id: str | None) -> MediationDialog:
+        """The mediation record to edit, or a new one for this event."""
+        dialog = MediationDialog(
+            self.ctx, self._event_id, mediation_id, parent=self, pick_files=self._pick_files
+        )
+        dialog.saved.connect(lambda _id: self.reload())
+        self.mediation_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _submit(self, form: ActionForm) -> None:
         user = self.ctx.user

@@ -38,6 +38,8 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
+    MediationSession,
     Organization,
     Record,
     Resident,
@@ -54,6 +56,8 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -124,6 +128,7 @@ class Dataset:
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     event_actions: list[EventAction] = field(default_factory=list)
+    mediations: list[Mediation] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
 
     def records(self) -> dict[EntityKind, Sequence[Record]]:
@@ -136,6 +141,7 @@ class Dataset:
             EntityKind.VISIT: self.visits,
             EntityKind.EVENT: self.events,
             EntityKind.EVENT_ACTION: self.event_actions,
+            EntityKind.MEDIATION: self.mediations,
         }
 
     def counts(self) -> dict[str, int]:
@@ -147,6 +153,7 @@ class Dataset:
             "visits": len(self.visits),
             "events": len(self.events),
             "event_actions": len(self.event_actions),
+            "mediations": len(self.mediations),
             "users": len(self.users),
             "catalog_categories": len(self.catalog),
         }
@@ -384,6 +391,7 @@ _OLD_TARGETS = _Weighted(
     [0.2, 0.2, 0.2, 0.3, 0.8, 0.4, 0.3, 0.3, 24, 70, 3.5, 0.05],
 )
 _FINISHING = frozenset({A.CLOSE, A.VOID, A.SELF_RESOLVE})
+M = MediationOutcome
 _SENSITIVE = frozenset(g for g in SpecialGroup if g.sensitive)
 _COMMENT_POOLS: dict[EventActionKind, tuple[str, ...]] = {
     A.ACCEPT: T.ACCEPT_COMMENTS,
@@ -611,6 +619,9 @@ class _Builder:
             self._visits(grid)
             self._events(grid, self._coverage(grid) if index == 0 else [])
         self._number_events(grids)
+        # Last, so that adding them changed none of the records drawn before.
+        for grid in grids:
+            self._mediations(grid)
         return ds
 
     def _number_events(self, grids: list[_Grid]) -> None:
@@ -1308,6 +1319,96 @@ class _Builder:
                     phone=leader.phone,
                     members=members,
                     address=address,
+                )
+            )
+
+    # -- mediations ----------------------------------------------------------------------
+
+    def _mediations(self, grid: _Grid) -> None:
+        """调解 of the grid's dispute events that were taken up (accepted or resolved on
+        the spot): one record each, by the unit's 人民调解委员会, with one to three
+        sessions; finished ones mostly 调解成功 with a written or oral agreement and a
+        回访, open ones 进行中, a few 调解不成 or 转其他途径."""
+        committee = next(
+            (
+                o
+                for o in self.ds.organizations
+                if o.kind is OrganizationKind.MEDIATION_COMMITTEE
+                and o.name.startswith(grid.unit_name)
+            ),
+            None,
+        )
+        actions: dict[str, list[EventActionKind]] = {}
+        for action in self.ds.event_actions:
+            actions.setdefault(action.event_id, []).append(action.kind)
+        office = "村委会调解室" if grid.is_village else "社区调解室"
+        for event in self.ds.events:
+            if event.grid_id != grid.area.id or event.category_code not in self.catalog:
+                continue
+            if self.catalog.get(event.category_code).group is not EventGroup.DISPUTE:
+                continue
+            kinds = actions.get(event.id, [])
+            if not {A.ACCEPT, A.SELF_RESOLVE} & set(kinds) or A.VOID in kinds:
+                continue
+            if not self.chance(0.9):
+                continue
+            finished = A.CLOSE in kinds or A.SELF_RESOLVE in kinds
+            r = self.rng.random()
+            if finished:
+                outcome = M.SUCCESS if r < 0.82 else M.FAILED if r < 0.93 else M.REFERRED
+            else:
+                outcome = M.IN_PROGRESS if r < 0.75 else M.FAILED if r < 0.88 else M.REFERRED
+            start = event.reported_at.astimezone(CST).date() + timedelta(days=self.between(0, 2))
+            start = min(start, self.today)
+            sessions: list[MediationSession] = []
+            day = start
+            for n in range(
+                1 if outcome is M.IN_PROGRESS and self.chance(0.5) else self.between(1, 3)
+            ):
+                if day > self.today:
+                    break
+                place = office if n == 0 or self.chance(0.6) else self.pick(T.MEDIATION_PLACES)
+                sessions.append(
+                    MediationSession(on=day, place=place, note=self.pick(T.MEDIATION_NOTES[n > 0]))
+                )
+                day += timedelta(days=self.between(2, 6))
+            names = [p for p in event.people_involved.split("、") if p] or ["当事人"]
+            a, b = names[0], names[-1] if len(names) > 1 else "对方"
+            agreement_kind = MediationAgreement.NONE
+            agreement = ""
+            follow_up = ""
+            if outcome is M.SUCCESS:
+                agreement_kind = (
+                    MediationAgreement.WRITTEN if self.chance(0.6) else MediationAgreement.ORAL
+                )
+                agreement = self.pick(T.MEDIATION_AGREEMENTS).format(
+                    a=a, b=b, n=self.between(3, 30) * 100
+                )
+                last = sessions[-1].on
+                if (self.today - last).days > 7:
+                    visit = last + timedelta(days=self.between(5, 7))
+                    follow_up = f"{visit.month}月{visit.day}日回访，" + self.pick(
+                        T.MEDIATION_FOLLOW_UPS
+                    )
+            elif outcome is M.FAILED:
+                follow_up = "双方分歧较大，已告知可向人民法院起诉"
+            elif outcome is M.REFERRED:
+                follow_up = self.pick(T.MEDIATION_REFERRALS)
+            self.ds.mediations.append(
+                Mediation(
+                    id=self.uid(),
+                    event_id=event.id,
+                    started_on=start,
+                    mediator=committee.leader if committee is not None else "",
+                    committee=committee.name
+                    if committee is not None
+                    else f"{grid.unit_name}人民调解委员会",
+                    parties=f"{a}、{b}" if len(names) > 1 else a,
+                    sessions=tuple(sessions),
+                    agreement=agreement,
+                    agreement_kind=agreement_kind,
+                    outcome=outcome,
+                    follow_up=follow_up,
                 )
             )
 
