@@ -126,7 +126,9 @@ class MediationDialog(QDialog):
         self.mediator_edit.setPlaceholderText(self.tr("Name (and post), e.g. 调委会主任 李桂兰"))
         self.committee_combo = QComboBox()
         self.committee_combo.setEditable(True)
-        self.committee_combo.lineEdit().setPlaceholderText(
+        committee_line = self.committee_combo.lineEdit()
+        assert committee_line is not None  # an editable combo has one
+        committee_line.setPlaceholderText(
             self.tr("The mediation committee, e.g. 和平村人民调解委员会")
         )
         self.parties_edit = _text_box()
