@@ -1372,8 +1372,16 @@ class _Builder:
                     MediationSession(on=day, place=place, note=self.pick(T.MEDIATION_NOTES[n > 0]))
                 )
                 day += timedelta(days=self.between(2, 6))
-            names = [p for p in event.people_involved.split("、") if p] or ["当事人"]
-            a, b = names[0], names[-1] if len(names) > 1 else "对方"
+            names = [p for p in event.people_involved.split("、") if p]
+            if len(names) < 2:  # the report named one side: the other is a neighbour
+                names = names or [self.pick(grid.homes).head.name]
+                other = names[0]
+                for _ in range(5):
+                    if other != names[0]:
+                        break
+                    other = self.pick(grid.homes).head.name
+                names.append(other)
+            a, b = names[0], names[-1]
             agreement_kind = MediationAgreement.NONE
             agreement = ""
             follow_up = ""
@@ -1403,7 +1411,7 @@ class _Builder:
                     committee=committee.name
                     if committee is not None
                     else f"{grid.unit_name}人民调解委员会",
-                    parties=f"{a}、{b}" if len(names) > 1 else a,
+                    parties=f"{a}、{b}",
                     sessions=tuple(sessions),
                     agreement=agreement,
                     agreement_kind=agreement_kind,
