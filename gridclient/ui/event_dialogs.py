@@ -667,7 +667,7 @@ class MediationSection(QWidget):
                     self.tr("Mediator / committee"),
                     lambda m: "，".join(t for t in (m.mediator, m.committee) if t),
                 ),
-                Column(self.tr("Sessions"), lambda m: str(len(m.sessions))),
+                Column(self.tr("Sessions held"), lambda m: str(len(m.sessions))),
                 Column(self.tr("Outcome"), lambda m: m.outcome.label),
                 Column(self.tr("Agreement"), lambda m: m.agreement_kind.label),
                 Column(self.tr("Follow-up"), lambda m: m.follow_up.replace("\n", " ")),

@@ -71,80 +71,80 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="491"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="493"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="494"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="496"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="501"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="502"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="523"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
         <source>New deadline</source>
         <translation>新的办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="525"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="526"/>
         <location filename="../../gridclient/ui/event_dialogs.py" line="527"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="528"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="528"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="530"/>
         <source>Instructions</source>
         <translation>批示意见</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="531"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="532"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="534"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="533"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="535"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="567"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="569"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="572"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="574"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="575"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="577"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="579"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="581"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -571,260 +571,260 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="750"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="738"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="677"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="745"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="688"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="756"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="689"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="757"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="758"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="691"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="759"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="692"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="760"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="693"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="694"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="762"/>
         <source>Handled by</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="695"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="763"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="696"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="697"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="765"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="698"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="766"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="767"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="700"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="768"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="769"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="791"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="793"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="795"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="728"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="796"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="798"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="733"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="796"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="868"/>
         <source>(new deadline asked: {day})</source>
         <translation>（申请延期至 {day}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="816"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="888"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="834"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="906"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="862"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="936"/>
         <source>{state} (rework round {n} of {max})</source>
         <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="868"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="942"/>
         <source> (extended; originally {deadline})</source>
         <translation>（已延期，原期限 {deadline}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="872"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="946"/>
         <source> · extension to {day} awaiting approval</source>
         <translation> · 延期至 {day} 的申请待审批</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="885"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="959"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="961"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="889"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="963"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="965"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="894"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="968"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="896"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="970"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="937"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1011"/>
         <source>Extension asked for: to {day} (current deadline {deadline}).</source>
         <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="941"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1015"/>
         <source>Current deadline: {deadline}.</source>
         <translation>当前办理期限：{deadline}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="945"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1019"/>
         <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
         <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="950"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1024"/>
         <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
         <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="954"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1028"/>
         <source>Currently with: {handler}.</source>
         <translation>当前处置单位：{handler}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="981"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1065"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="753"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="821"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="767"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="835"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="791"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="863"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="862"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="846"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="920"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="858"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="955"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="873"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="932"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1029"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="818"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="890"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="842"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="914"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="865"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="939"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="866"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="940"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -900,168 +900,168 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="219"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="221"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="226"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="228"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="250"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="252"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="266"/>
         <source>Register event</source>
         <translation>登记事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="267"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="272"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="272"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="279"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="286"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="382"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="286"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="290"/>
         <source>Register</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="320"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="322"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="346"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="348"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="358"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="360"/>
         <source>This category cannot be self-resolved; report it to the township.</source>
         <translation>该类事项不能自处置，请上报乡镇/街道。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="370"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="382"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="385"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="387"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="388"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="390"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="393"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="395"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="401"/>
         <source>Choose where the event came from.</source>
         <translation>请选择事件来源。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="407"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1355,37 +1355,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="137"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="139"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down). Actions that send the event to a handler (the grid or a department).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="161"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="163"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="183"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="185"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="192"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="194"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="194"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="196"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="196"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="198"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -2367,6 +2367,247 @@
         <location filename="../../gridclient/ui/masked_field.py" line="84"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>MediationDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <source>New mediation record</source>
+        <translation>新增调解记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <source>Mediation record</source>
+        <translation>调解记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="119"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="126"/>
+        <source>Name (and post), e.g. 调委会主任 李桂兰</source>
+        <translation>姓名（可加职务），如 调委会主任 李桂兰</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="132"/>
+        <source>The mediation committee, e.g. 和平村人民调解委员会</source>
+        <translation>调解组织，如 和平村人民调解委员会</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="135"/>
+        <source>Both sides, e.g. 张某（申请人）、王某</source>
+        <translation>纠纷双方，如 张某（申请人）、王某</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <source>What happened</source>
+        <translation>调解情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="149"/>
+        <source>Add a session</source>
+        <translation>添加一次调解</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="151"/>
+        <source>Remove session</source>
+        <translation>删除所选调解</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="169"/>
+        <source>What the parties agreed</source>
+        <translation>双方达成的协议内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="172"/>
+        <source>Follow-up visit: date, whether the agreement is kept</source>
+        <translation>回访日期、协议履行情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="184"/>
+        <source>Started on</source>
+        <translation>开始调解日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="186"/>
+        <source>Mediator</source>
+        <translation>调解员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="187"/>
+        <source>Committee</source>
+        <translation>调解组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="189"/>
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="191"/>
+        <source>Sessions</source>
+        <translation>调解经过</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="193"/>
+        <source>Outcome</source>
+        <translation>调解结果</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="195"/>
+        <source>Agreement</source>
+        <translation>协议形式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="197"/>
+        <source>Agreement text</source>
+        <translation>协议内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="199"/>
+        <source>Follow-up</source>
+        <translation>回访情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="201"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="203"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="207"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="210"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="213"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="243"/>
+        <source>At most {n} sessions.</source>
+        <translation>最多记录 {n} 次调解。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="309"/>
+        <source>Event not found</source>
+        <translation>找不到该事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="310"/>
+        <source>The event of this mediation is not here.</source>
+        <translation>本机没有该调解记录所属的事件。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="312"/>
+        <source>not numbered yet</source>
+        <translation>待编号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="314"/>
+        <source>Mediation of {title} ({number})</source>
+        <translation>调解：{title}（{number}）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="337"/>
+        <source>This mediation record no longer exists.</source>
+        <translation>该调解记录已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="344"/>
+        <source>{count} photo(s) attached</source>
+        <translation>已有照片 {count} 张</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="395"/>
+        <source>Photos are still being prepared; save again in a moment.</source>
+        <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="423"/>
+        <source>Remove this mediation record? It disappears on every computer after the next sync.</source>
+        <translation>删除这条调解记录？下次同步后，所有电脑上都将不再显示。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="425"/>
+        <source>Remove mediation record</source>
+        <translation>删除调解记录</translation>
+    </message>
+</context>
+<context>
+    <name>MediationSection</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="665"/>
+        <source>Started</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="667"/>
+        <source>Mediator / committee</source>
+        <translation>调解员/组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="670"/>
+        <source>Sessions held</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="671"/>
+        <source>Outcome</source>
+        <translation>调解结果</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="672"/>
+        <source>Agreement</source>
+        <translation>协议形式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="673"/>
+        <source>Follow-up</source>
+        <translation>回访情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="680"/>
+        <source>Mediation</source>
+        <translation>调解</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="682"/>
+        <source>New mediation record…</source>
+        <translation>新增调解记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="684"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="686"/>
+        <source>No mediation recorded yet.</source>
+        <translation>尚无调解记录。</translation>
     </message>
 </context>
 <context>
