@@ -326,6 +326,8 @@ class MediationDialog(QDialog):
             self.parties_edit.setPlainText(found.parties)
             for session in found.sessions:
                 self.add_session(session)
+            self.sessions.clearSelection()
+            self.sessions.setCurrentCell(-1, -1)
             self.outcome_combo.setCurrentIndex(self.outcome_combo.findData(found.outcome))
             self.agreement_kind_combo.setCurrentIndex(
                 self.agreement_kind_combo.findData(found.agreement_kind)

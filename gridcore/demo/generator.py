@@ -1358,19 +1358,28 @@ class _Builder:
                 outcome = M.SUCCESS if r < 0.82 else M.FAILED if r < 0.93 else M.REFERRED
             else:
                 outcome = M.IN_PROGRESS if r < 0.75 else M.FAILED if r < 0.88 else M.REFERRED
-            start = event.reported_at.astimezone(CST).date() + timedelta(days=self.between(0, 2))
-            start = min(start, self.today)
+            on_the_spot = A.SELF_RESOLVE in kinds  # 小事不出网格: mediated there and then
+            reported = event.reported_at.astimezone(CST).date()
+            start = min(
+                reported + timedelta(days=0 if on_the_spot else self.between(0, 2)), self.today
+            )
             sessions: list[MediationSession] = []
             day = start
-            for n in range(
-                1 if outcome is M.IN_PROGRESS and self.chance(0.5) else self.between(1, 3)
-            ):
+            times = (
+                1
+                if on_the_spot or (outcome is M.IN_PROGRESS and self.chance(0.5))
+                else self.between(1, 3)
+            )
+            for n in range(times):
                 if day > self.today:
                     break
-                place = office if n == 0 or self.chance(0.6) else self.pick(T.MEDIATION_PLACES)
-                sessions.append(
-                    MediationSession(on=day, place=place, note=self.pick(T.MEDIATION_NOTES[n > 0]))
-                )
+                if on_the_spot:
+                    place, note = "纠纷现场", "网格员现场调解，双方当场达成一致"
+                else:
+                    place = office if n == 0 or self.chance(0.6) else self.pick(T.MEDIATION_PLACES)
+                    notes = T.MEDIATION_NOTES[n > 0]
+                    note = notes[(n - 1) % len(notes)] if n else self.pick(notes)
+                sessions.append(MediationSession(on=day, place=place, note=note))
                 day += timedelta(days=self.between(2, 6))
             names = [p for p in event.people_involved.split("、") if p]
             if len(names) < 2:  # the report named one side: the other is a neighbour
@@ -1386,9 +1395,8 @@ class _Builder:
             agreement = ""
             follow_up = ""
             if outcome is M.SUCCESS:
-                agreement_kind = (
-                    MediationAgreement.WRITTEN if self.chance(0.6) else MediationAgreement.ORAL
-                )
+                written = not on_the_spot and self.chance(0.7)
+                agreement_kind = MediationAgreement.WRITTEN if written else MediationAgreement.ORAL
                 agreement = self.pick(T.MEDIATION_AGREEMENTS).format(
                     a=a, b=b, n=self.between(3, 30) * 100
                 )
