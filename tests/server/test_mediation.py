@@ -160,3 +160,37 @@ def test_without_a_catalog_no_category_is_judged(api: Api, world: World) -> None
     eid = _event(api, world, code="H001")
     [result] = api.push(api.login("w1"), [op("mediation", new_id(), changes=_mediation(eid))])
     assert result["status"] == "applied"
+
+
+def test_photos_must_be_uploaded_first(api: Api, world: World, db: Database) -> None:
+    admin.load_catalog(db, CATALOG)
+    eid = _event(api, world)
+    [r] = api.push(
+        api.login("w1"),
+        [op("mediation", new_id(), changes=_mediation(eid, attachments=["a" * 64]))],
+    )
+    assert (r["reason"], r["field"]) == ("not_found", "attachments")
+
+
+def test_an_older_client_gets_mediations_but_not_their_conflicts(
+    api: Api, world: World, db: Database
+) -> None:
+    """The kind gate (KIND_SINCE: 0.5): a 0.4 laptop's pages carry the records (it keeps
+    them aside until upgraded) but no mediation conflict, which it could not parse."""
+    from gridcore.protocol import CLIENT_VERSION_HEADER
+
+    admin.load_catalog(db, CATALOG)
+    eid = _event(api, world)
+    mid = new_id()
+    w1, t1 = api.login("w1"), api.login("t1")
+    api.push(w1, [op("mediation", mid, changes=_mediation(eid))])
+    for headers, note in ((w1, "A"), (t1, "B")):
+        api.push(
+            headers,
+            [op("mediation", mid, "update", {"notes": note}, base_version=1, old={"notes": ""})],
+        )
+    older, _ = api.pull_all({**w1, CLIENT_VERSION_HEADER: "0.4.0"})
+    newer, _ = api.pull_all({**w1, CLIENT_VERSION_HEADER: "0.5.0"})
+    assert [c["entity"] for c in newer["conflicts"]] == ["mediation"]
+    assert older["conflicts"] == []
+    assert mid in {c["id"] for c in older["changes"]} and mid in {c["id"] for c in newer["changes"]}
