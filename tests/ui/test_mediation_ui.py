@@ -158,3 +158,42 @@ def test_record_a_mediation_with_photos_then_edit_it(
     assert edited.follow_up == "12月1日回访，已履行" and edited.attachments == stored.attachments
     kinds = [o.kind for o in ops_for(ctx, EntityKind.MEDIATION, stored.id)]
     assert kinds in ([ChangeKind.CREATE, ChangeKind.UPDATE], [ChangeKind.CREATE])  # folded
+
+
+def test_township_staff_conclude_a_mediation_in_progress(
+    qtbot: QtBot, demo_store: DemoStore
+) -> None:
+    from gridclient.ui.context import UserInfo
+    from gridcore.domain.enums import Role
+
+    worker = _ctx(demo_store)
+    user = UserInfo("township01", "陈立", Role.TOWNSHIP, "桃源镇")
+    ctx = AppContext(worker.store, worker.runner, user, bus=worker.bus)
+    going = next(
+        m
+        for e in _events(demo_store, EventGroup.DISPUTE, mediated=True)
+        for m in _mediations(demo_store, e.id)
+        if m.outcome is MediationOutcome.IN_PROGRESS
+    )
+    dialog = MediationDialog(ctx, going.event_id, going.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled())
+    assert dialog.sessions.rowCount() == len(going.sessions)
+    dialog.outcome_combo.setCurrentIndex(dialog.outcome_combo.findData(MediationOutcome.SUCCESS))
+    click(qtbot, dialog.save_button)
+    assert "协议形式" in dialog.errors["agreement_kind"].text()
+    dialog.agreement_kind_combo.setCurrentIndex(
+        dialog.agreement_kind_combo.findData(MediationAgreement.ORAL)
+    )
+    dialog.agreement_edit.setPlainText("双方互相谅解")
+    if not going.sessions:
+        click(qtbot, dialog.add_session_button)
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    [op] = [o for o in ops_for(ctx, EntityKind.MEDIATION, going.id)]
+    assert op.kind is ChangeKind.UPDATE and op.actor == "township01"
+    assert set(op.changes) >= {"outcome", "agreement_kind", "agreement"}
+    with demo_store.store.read() as repos:
+        stored = repos.records.get(Mediation, going.id)
+    assert stored is not None and stored.outcome is MediationOutcome.SUCCESS
