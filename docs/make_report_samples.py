@@ -56,7 +56,8 @@ def main() -> int:
     jobs: list[Job] = [
         (kind.value, kind, township, disabled, False, everything)
         for kind in ReportKind
-        if kind not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS)
+        if kind
+        not in (ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS, ReportKind.MEDIATION_LEDGER)
     ] + [
         # Issue #16 item 2: the 低保户 roster (with the head's masked number, as a worker
         # prints it).
@@ -91,6 +92,8 @@ def main() -> int:
     event_jobs: list[Job] = [
         ("event-ledger", ReportKind.EVENT_LEDGER, township, disabled, False, everything),
         ("event-stats", ReportKind.EVENT_STATS, township, disabled, False, everything),
+        # Issue #16 item 4: the 矛盾纠纷调解台账 with the period's 调处成功率.
+        ("mediations", ReportKind.MEDIATION_LEDGER, township, disabled, False, everything),
         # Issue #15: one 三本账 ledger and the 超期未办结 list on their own.
         (
             "event-ledger-suggestion",

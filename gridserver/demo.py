@@ -111,6 +111,11 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
             data.event_actions,
             lambda a: (event_grid[a.event_id], a.event_id, None),
         ),
+        (
+            EntityKind.MEDIATION,
+            data.mediations,
+            lambda m: (event_grid[m.event_id], m.event_id, None),
+        ),
     ]
     counts: dict[str, int] = {}
     with db.write() as conn:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from gridcore.domain import mediation
 from gridcore.domain.codec import (
     decode_record,
 )
@@ -192,9 +193,33 @@ def place(
             raise _missing(EntityKind.EVENT, "event_id")  # not its event: as if absent
         _check_attachments(ctx, fields)
         return Placement(event.grid_id, parent_id=event.id)
+    if kind is EntityKind.MEDIATION:
+        return _place_mediation(ctx, fields, previous)
     # Attachments carry no place of their own: they belong to the uploader's home area,
     # so colleagues above and beside the uploader (same subtree) can see them.
     return Placement(ctx.caller.scope_area_id)
+
+
+def _place_mediation(
+    ctx: Context, fields: Mapping[str, Any], previous: Mapping[str, Any] | None
+) -> Placement:
+    """A mediation sits where its event sits (the event's grid, the event as parent): the
+    caller must be able to write the event, and the event must be a dispute by the
+    server's catalog (a mediation of another event is refused with the catalog's words).
+    The event is fixed once the record exists."""
+    if previous is not None and previous.get("event_id") != fields["event_id"]:
+        raise OpRejected("invalid_field", "调解记录所属的事件不能更改", "event_id")
+    event_row = existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id")
+    _in_scope(ctx, event_row.grid_id, "event_id", EntityKind.EVENT)
+    if previous is None:
+        event = decode_record(EntityKind.EVENT, event_row.fields, id=event_row.id)
+        assert isinstance(event, Event)
+        problem = mediation.event_problem(event, ctx.terms_catalog())
+        if problem is not None:
+            raise OpRejected("invalid_field", problem.message, problem.field)
+    if _changed(fields, previous, "attachments"):
+        _check_attachments(ctx, fields)
+    return Placement(event_row.grid_id, parent_id=event_row.id)
 
 
 def _place_area(

@@ -17,9 +17,11 @@ from sqlalchemy import select
 
 from gridcore.domain import iddocument, idnumber, limits
 from gridcore.domain.agegroups import today_cst
-from gridcore.domain.codec import CodecError, decode_value, field_specs
+from gridcore.domain.codec import CodecError, decode_record, decode_value, field_specs
+from gridcore.domain.entities import Mediation
 from gridcore.domain.enums import EntityKind, IdDocumentType, SpecialGroup
 from gridcore.domain.grouprules import tag_problems
+from gridcore.domain.mediation import mediation_problems
 from gridcore.domain.patrols import patrol_problems
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
@@ -62,6 +64,7 @@ def check_record(
     check_tags(kind, before, after, changed, now)
     check_document(kind, after, changed)
     check_patrol(kind, after, changed, now)
+    check_mediation(kind, after)
 
 
 def check_patrol(
@@ -81,6 +84,23 @@ def check_patrol(
         )
     except CodecError:
         return  # a stored value from before the codec checks: nothing to judge by
+    if problems:
+        raise OpRejected("invalid_field", problems[0].message, problems[0].field)
+
+
+def check_mediation(kind: EntityKind, after: Mapping[str, Any]) -> None:
+    """A mediation as it would be stored, by the rules the laptop's form applies
+    (:func:`gridcore.domain.mediation.mediation_problems`): after a field-by-field merge
+    too, so two edits that each pass cannot store a record that does not (调解成功 from
+    one laptop, 无协议 from another)."""
+    if kind is not EntityKind.MEDIATION:
+        return
+    try:
+        record = decode_record(kind, after, id="-")
+    except CodecError:
+        return  # the codec has judged every incoming value already
+    assert isinstance(record, Mediation)
+    problems = mediation_problems(record)
     if problems:
         raise OpRejected("invalid_field", problems[0].message, problems[0].field)
 

@@ -40,6 +40,9 @@ _REPORT_NAMES = {
     "包户名册": "cadres",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
+    "mediations": "mediations",
+    "矛盾纠纷调解台账": "mediations",
+    "调解台账": "mediations",
 }
 
 

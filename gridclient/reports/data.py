@@ -32,6 +32,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventRow,
     HouseholdRow,
+    MediationRow,
     OrganizationRow,
     PatrolRow,
     ResidentRow,
@@ -45,7 +46,7 @@ from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import age_on, today_cst
 from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
 from gridcore.domain.departments import DepartmentList
-from gridcore.domain.entities import CST, Event, EventAction
+from gridcore.domain.entities import CST, Event, EventAction, Mediation
 from gridcore.domain.enums import (
     AreaLevel,
     DisabilityCategory,
@@ -57,6 +58,8 @@ from gridcore.domain.enums import (
     HouseholdTag,
     Ledger,
     LimitKind,
+    MediationAgreement,
+    MediationOutcome,
     OrganizationKind,
     Relation,
     Role,
@@ -65,6 +68,7 @@ from gridcore.domain.enums import (
     VisitMethod,
 )
 from gridcore.domain.eventnumber import UNNUMBERED
+from gridcore.domain.mediation import success_rate
 from gridcore.domain.programs import program_tags
 from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, event_status
@@ -84,6 +88,7 @@ __all__ = [
     "ReportKind",
     "build_event_ledger",
     "build_event_stats",
+    "build_mediation_ledger",
     "build_patrol_log",
     "build_report",
     "build_roster",
@@ -111,6 +116,7 @@ class ReportKind(StrEnum):
     MICRO_GRID_ROSTER = "micro-grids"
     CADRE_ROSTER = "cadres"
     EVENT_STATS = "event-stats"
+    MEDIATION_LEDGER = "mediations"
 
     @property
     def chinese(self) -> str:
@@ -128,6 +134,7 @@ _TITLES = {
     ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
     ReportKind.CADRE_ROSTER: "包户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
+    ReportKind.MEDIATION_LEDGER: "矛盾纠纷调解台账",
 }
 
 
@@ -835,6 +842,8 @@ class _EventLine:
     """督办 / 延期 / 回访, where the history has them."""
     self_resolved: bool = False
     void_reason: str = ""
+    mediations: tuple[MediationOutcome, ...] = ()
+    """The outcomes of the event's 调解 records (调处成功率)."""
 
 
 _RESULT_KINDS = frozenset(
@@ -917,6 +926,7 @@ def _events(
             action = record_from_row(EntityKind.EVENT_ACTION, row)
             assert isinstance(action, EventAction)
             actions[action.event_id].append(action)
+    outcomes = _mediation_outcomes(connection, ids)
     lines: list[_EventLine] = []
     for event in events:
         history = actions[event.id]
@@ -944,9 +954,27 @@ def _events(
                 marks=_marks(status, kinds),
                 self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
                 void_reason=void_reason,
+                mediations=tuple(outcomes.get(event.id, ())),
             )
         )
     return lines
+
+
+def _mediation_outcomes(
+    connection: Connection, event_ids: Sequence[str]
+) -> dict[str, list[MediationOutcome]]:
+    """The outcomes of the live mediation records of the events (an outcome code from a
+    newer version is left out: it is neither 成功 nor 不成 here)."""
+    known = {o.value: o for o in MediationOutcome}
+    found: dict[str, list[MediationOutcome]] = defaultdict(list)
+    for chunk in chunked(event_ids):
+        statement = select(MediationRow.event_id, MediationRow.outcome).where(
+            MediationRow.deleted.is_(False), MediationRow.event_id.in_(chunk)
+        )
+        for event_id, outcome in connection.execute(statement):
+            if outcome in known:
+                found[event_id].append(known[outcome])
+    return found
 
 
 def _filtered(lines: Sequence[_EventLine], which: EventFilter) -> list[_EventLine]:
@@ -1095,6 +1123,10 @@ _STATS_FORMULAS = (
     "办结率＝已办结÷（事件数－已作废）；按期办结率＝按期办结÷已办结；"
     "满意率＝（满意＋基本满意）÷已评价；自处置率（小事不出网格）＝自处置÷（事件数－已作废）。",
 )
+_MEDIATION_NOTE = (
+    "调处成功率＝调解成功÷（调解成功＋调解不成），进行中和转其他途径的不计入；"
+    "没有已办结的调解时为“—”。"
+)
 
 
 def _figures(group: Sequence[_EventLine]) -> tuple[Cell, ...]:
@@ -1110,6 +1142,7 @@ def _figures(group: Sequence[_EventLine]) -> tuple[Cell, ...]:
     pleased = sum(1 for r in rated if r is not Satisfaction.UNSATISFIED)
     self_resolved = sum(1 for x in group if x.self_resolved)
     counted = len(group) - voided
+    mediated = success_rate(o for x in group for o in x.mediations)
     return (
         len(group),
         handling,
@@ -1122,6 +1155,8 @@ def _figures(group: Sequence[_EventLine]) -> tuple[Cell, ...]:
         _percent(on_time, len(done)),
         _percent(pleased, len(rated)),
         _percent(self_resolved, counted),
+        mediated.total,
+        mediated.text(),
     )
 
 
@@ -1143,7 +1178,7 @@ def build_event_stats(
         catalog = repos.catalog.load()
         every = _events(connection, scope, period, catalog, context.now)
         lines = _filtered(every, which)
-        width = 13
+        width = 15
         rows: list[tuple[Cell, ...]] = []
         sections: list[int] = []
 
@@ -1217,6 +1252,8 @@ def build_event_stats(
                 Column("按期办结率", 6, numeric=True),
                 Column("满意率", 6, numeric=True),
                 Column("自处置率", 6, numeric=True),
+                Column("调解数", 5, numeric=True),
+                Column("调处成功率", 6, numeric=True),
             ),
             rows=tuple(rows),
             section_rows=frozenset(sections),
@@ -1224,16 +1261,137 @@ def build_event_stats(
             summary=(
                 f"共 {total[0]} 件，办结 {total[3]} 件，办结率 {total[7]}，按期办结率 {total[8]}，"
                 f"满意率 {total[9]}，自处置率 {total[10]}；超期未办结 {total[5]} 件，"
-                f"超期办结 {total[6]} 件。",
+                f"超期办结 {total[6]} 件；调解 {total[11]} 件，调处成功率 {total[12]}。",
                 f"按状态：{state_line or '无'}。",
                 *_STATS_FORMULAS,
             ),
-            notes=(_catalog_note(catalog, lines),),
+            notes=(
+                _catalog_note(catalog, lines),
+                f"调解数＝期间内上报事件的调解记录数；{_MEDIATION_NOTE}",
+            ),
             subtitle=which.subtitle(_category_name(every, catalog, which.category)),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),
             landscape=True,
         )
+
+
+# ------------------------------------------------------------------ 矛盾纠纷调解台账
+
+
+def build_mediation_ledger(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """The mediations started in the period (开始调解日期), whatever the event's report
+    date: 事件编号, 纠纷类别, 网格, 当事人, 调解员/组织, 开始日期, 次数, 结果, 协议
+    (form and text), 回访; the 调处成功率 of the period in the summary."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        catalog = repos.catalog.load()
+        mediations: list[Mediation] = []
+        for chunk in chunked(_period_mediations(connection, period)):
+            statement = select(MediationRow.__table__).where(MediationRow.id.in_(chunk))
+            for row in connection.execute(statement).mappings():
+                record = record_from_row(EntityKind.MEDIATION, row)
+                assert isinstance(record, Mediation)
+                mediations.append(record)
+        events: dict[str, Event] = {}
+        for chunk in chunked(list(dict.fromkeys(m.event_id for m in mediations))):
+            statement = select(EventRow.__table__).where(
+                EventRow.id.in_(chunk), EventRow.deleted.is_(False)
+            )
+            for row in connection.execute(statement).mappings():
+                event = record_from_row(EntityKind.EVENT, row)
+                assert isinstance(event, Event)
+                if event.grid_id in scope.grid_names:
+                    events[event.id] = event
+        mediations = [m for m in mediations if m.event_id in events]
+        mediations.sort(key=lambda m: (m.started_on, events[m.event_id].number, m.id))
+        rows: list[tuple[Cell, ...]] = []
+        for n, m in enumerate(mediations, start=1):
+            event = events[m.event_id]
+            who = "\n".join(t for t in (m.mediator, m.committee) if t)
+            if m.agreement_kind is MediationAgreement.NONE:
+                agreement = m.agreement
+            else:
+                agreement = (
+                    f"{m.agreement_kind.label}：{m.agreement}"
+                    if m.agreement
+                    else m.agreement_kind.label
+                )
+            rows.append(
+                (
+                    n,
+                    event.number or UNNUMBERED,
+                    event_category_name(event, catalog),
+                    scope.grid_names.get(event.grid_id, ""),
+                    m.parties,
+                    who,
+                    m.started_on.isoformat(),
+                    len(m.sessions),
+                    m.outcome.label,
+                    agreement,
+                    m.follow_up,
+                )
+            )
+        rate = success_rate(m.outcome for m in mediations)
+        sessions = sum(len(m.sessions) for m in mediations)
+        unnumbered = sum(1 for m in mediations if not events[m.event_id].number)
+        notes = [f"按开始调解日期在统计期间内的调解记录统计。{_MEDIATION_NOTE}"]
+        if unnumbered:
+            notes.append(f"{unnumbered} 件的事件尚未同步到服务器，事件编号显示为“{UNNUMBERED}”。")
+        return Report(
+            kind=ReportKind.MEDIATION_LEDGER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=period,
+            columns=(
+                Column("序号", 3, numeric=True),
+                Column("事件编号", 11),
+                Column("纠纷类别", 7),
+                Column("网格", 8),
+                Column("当事人", 9),
+                Column("调解员/组织", 10),
+                Column("开始日期", 6),
+                Column("次数", 3, numeric=True),
+                Column("结果", 5),
+                Column("协议", 14),
+                Column("回访", 11),
+            ),
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(rows)}件",
+                "",
+                "",
+                "",
+                "",
+                "",
+                sessions,
+                f"成功{rate.success}件",
+                "",
+                "",
+            ),
+            summary=(
+                f"共调解 {rate.total} 件，调解成功 {rate.success} 件，调解不成 {rate.failed} 件，"
+                f"进行中 {rate.in_progress} 件，转其他途径 {rate.referred} 件；"
+                f"调处成功率 {rate.text()}。",
+            ),
+            notes=tuple(notes),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+def _period_mediations(connection: Connection, period: Period) -> list[str]:
+    statement = select(MediationRow.id).where(
+        MediationRow.deleted.is_(False),
+        MediationRow.started_on >= period.start,
+        MediationRow.started_on <= period.end,
+    )
+    return list(connection.execute(statement).scalars())
 
 
 # ------------------------------------------------------------------ 特殊群体花名册
@@ -2004,6 +2162,8 @@ def build_report(
         return build_event_ledger(store, area, period, which=which, now=now)
     if kind is ReportKind.EVENT_STATS:
         return build_event_stats(store, area, period, which=which, now=now)
+    if kind is ReportKind.MEDIATION_LEDGER:
+        return build_mediation_ledger(store, area, period, now=now)
     if kind is ReportKind.CADRE_ROSTER:
         return build_cadre_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.MICRO_GRID_ROSTER:

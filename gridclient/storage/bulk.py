@@ -193,6 +193,19 @@ def _each(decode: Callable[[Any], Any], store: Callable[[Any], Any]) -> ColumnCo
     return convert
 
 
+def _json_key(value: Any) -> Any:
+    """A dict key for a wire value of a JSON column: a list of plain items as a tuple, a
+    list of objects (a mediation's sessions) by its JSON text."""
+    if type(value) is not list:
+        return value
+    key = tuple(value)
+    try:
+        hash(key)
+    except TypeError:
+        return (_json_key, dumps_json(value))
+    return key
+
+
 _UTC_WIRE = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d{6})?(?:\+00:00|Z)", re.ASCII)
 """A wire datetime already in UTC, in a form the codec (``+00:00``) or the server's JSON
 (``Z``) writes, with or without microseconds."""
@@ -243,12 +256,13 @@ def _texts(slow: ColumnConverter) -> ColumnConverter:
 
 
 def _json_lists(decode: Callable[[Any], Any]) -> ColumnConverter:
-    """JSON array columns (tags, attachment ids): lists are keyed as tuples so that each
-    distinct list (most are empty) is validated and serialized once."""
+    """JSON array columns (tags, attachment ids, sessions): lists are keyed as tuples (or
+    by their JSON text when they hold objects) so that each distinct list (most are
+    empty) is validated and serialized once."""
 
     def convert(name: str, values: list[Any]) -> list[Any]:
         try:
-            keys = [tuple(value) if type(value) is list else value for value in values]
+            keys = [_json_key(value) for value in values]
             stored: dict[Any, str] = {}
             for key, value in zip(keys, values, strict=True):
                 if key not in stored:

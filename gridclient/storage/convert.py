@@ -25,6 +25,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventRow,
     HouseholdRow,
+    MediationRow,
     OrganizationRow,
     PatrolRow,
     RecordRow,
@@ -56,6 +57,7 @@ MODELS: dict[EntityKind, type[RecordRow]] = {
     EntityKind.VISIT: VisitRow,
     EntityKind.EVENT: EventRow,
     EntityKind.EVENT_ACTION: EventActionRow,
+    EntityKind.MEDIATION: MediationRow,
     EntityKind.ATTACHMENT: AttachmentRow,
 }
 

@@ -11,9 +11,9 @@ Record tables mirror the domain dataclasses field for field (same names), so
 
 **Foreign keys.** ``foreign_keys=ON`` is set on every connection, but the links between
 synced records (resident → household, visit → household, event → household,
-event action → event) deliberately have *no* FK constraint. The pull applies one page
-per transaction (so an interrupted pull resumes) and the feed cannot promise parents
-first: a household edited after its visits were written comes later in the feed than
+event action → event, mediation → event) deliberately have *no* FK constraint. The pull
+applies one page per transaction (so an interrupted pull resumes) and the feed cannot
+promise parents first: a household edited after its visits were written comes later in the feed than
 they do, and scope evictions may drop a parent before its children. A ``DEFERRABLE
 INITIALLY DEFERRED`` FK only helps within one transaction; across pages it would fail
 the commit and wedge the pull for good on a field laptop. Instead the unit of work
@@ -58,6 +58,7 @@ __all__ = [
     "EventRow",
     "EventStatusRow",
     "HouseholdRow",
+    "MediationRow",
     "OrganizationRow",
     "OutboxRow",
     "PatrolRow",
@@ -289,6 +290,26 @@ class EventActionRow(RecordRow):
     final_evaluation: Mapped[bool] = mapped_column(Boolean, default=False)
     attachments: Mapped[list[str]]
     server_at: Mapped[datetime | None]
+
+
+class MediationRow(RecordRow):
+    """调解记录 of a dispute event (migration 0014); ``sessions`` is the JSON array of
+    ``{on, place, note}`` objects the wire carries."""
+
+    __tablename__ = "mediations"
+
+    event_id: Mapped[str] = mapped_column(String, index=True)
+    started_on: Mapped[date]
+    mediator: Mapped[str] = mapped_column(Text)
+    committee: Mapped[str] = mapped_column(Text)
+    parties: Mapped[str] = mapped_column(Text)
+    sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    agreement: Mapped[str] = mapped_column(Text)
+    agreement_kind: Mapped[str] = mapped_column(String)
+    outcome: Mapped[str] = mapped_column(String)
+    follow_up: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[str]]
+    notes: Mapped[str] = mapped_column(Text)
 
 
 class EventStatusRow(Base):

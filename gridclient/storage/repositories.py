@@ -44,6 +44,8 @@ from gridclient.storage.models import (
     EventStatusRow,
     HeldRecordRow,
     HouseholdRow,
+    MediationRow,
+    OrganizationRow,
     OutboxRow,
     ResidentRow,
     RevealLogRow,
@@ -66,6 +68,8 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
+    Organization,
     Record,
     Resident,
     Visit,
@@ -279,6 +283,24 @@ class RecordRepository:
         if event is None:
             return None
         return EventHistory(event, tuple(self.actions_of_events([event_id])[event_id]))
+
+    def mediations_of_event(self, event_id: str) -> list[Mediation]:
+        """Live mediation records of an event, the earliest started first."""
+        statement = (
+            select(MediationRow.__table__)
+            .where(MediationRow.event_id == event_id, MediationRow.deleted.is_(False))
+            .order_by(MediationRow.started_on, MediationRow.id)
+        )
+        return self._typed(Mediation, statement)
+
+    def organizations_of_grid(self, grid_id: str, kind: str | None = None) -> list[Organization]:
+        """Live organizations of a grid (of one ``OrganizationKind`` code if given), by name."""
+        statement = select(OrganizationRow.__table__).where(
+            OrganizationRow.grid_id == grid_id, OrganizationRow.deleted.is_(False)
+        )
+        if kind is not None:
+            statement = statement.where(OrganizationRow.kind == kind)
+        return sorted(self._typed(Organization, statement), key=lambda o: (o.name, o.id))
 
     def raise_version(self, kind: EntityKind, record_id: str, version: int) -> None:
         """Adopt the version the server gave our own change (never moves backwards)."""

@@ -45,8 +45,12 @@ Rules:
   a second record), a move request (a note, and the record stays parked for the township
   to move the person), or discarding the entry.
 * New records must point at a live parent (resident → household, visit → household,
-  event → household when given, event action → event), else ``MissingParent``; this is
-  the local half of the foreign keys the schema leaves out (see ``models``).
+  event → household when given, event action → event, mediation → event), else
+  ``MissingParent``; this is the local half of the foreign keys the schema leaves out
+  (see ``models``).
+* A mediation is checked by :mod:`gridcore.domain.mediation` as the server checks it
+  (its own rules; its event a dispute by the local catalog; the event never changed),
+  raising ``limits.InvalidValue``.
 """
 
 from __future__ import annotations
@@ -78,7 +82,7 @@ from gridclient.storage.errors import (
 from gridclient.storage.models import AttachmentBlobRow
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.syncmeta import OpStatus, OutboxOp, SyncKey
-from gridcore.domain import codec, idnumber, limits
+from gridcore.domain import codec, idnumber, limits, mediation
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.clock import DeviceClock
 from gridcore.domain.codec import FieldChanges, JSONValue
@@ -90,6 +94,7 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
     Record,
     Resident,
     Visit,
@@ -122,7 +127,7 @@ def _parents(record: Record) -> list[tuple[EntityKind, str]]:
         return [(EntityKind.HOUSEHOLD, record.household_id)]
     if isinstance(record, Event) and record.household_id is not None:
         return [(EntityKind.HOUSEHOLD, record.household_id)]
-    if isinstance(record, EventAction):
+    if isinstance(record, EventAction | Mediation):
         return [(EntityKind.EVENT, record.event_id)]
     return []
 
@@ -194,6 +199,7 @@ class UnitOfWork:
             if (kind, record.id) in fresh:
                 raise DuplicateRecord(kind, record.id)
             limits.check_record(record)
+            self._check_rules(record, None)
             fresh.add((kind, record.id))
         by_kind: dict[EntityKind, list[Record]] = {}
         for record in records:
@@ -308,6 +314,7 @@ class UnitOfWork:
             return None
         edited = codec.replace(stored, {f: new for f, (_old, new) in changes.items()})
         limits.check_record(edited, changes)
+        self._check_rules(edited, stored)
         values = record_to_values(edited)
         table = table_for(kind)
         self._session.execute(
@@ -505,8 +512,26 @@ class UnitOfWork:
         for parent_kind, parent_id in _parents(record):
             if not self.repos.records.exists(parent_kind, parent_id):
                 raise MissingParent(kind, parent_kind, parent_id)
+        self._check_rules(record, None)
         self._session.execute(insert(table_for(kind)).values(record_to_values(record)))
         return self._queue(kind, record.id, ChangeKind.CREATE, 0, codec.diff(None, record))
+
+    def _check_rules(self, record: Record, stored: Record | None) -> None:
+        """The rules of a record beyond its fields' values (a mediation's), as the server
+        applies them; ``limits.InvalidValue`` names the field."""
+        if not isinstance(record, Mediation):
+            return
+        if isinstance(stored, Mediation) and stored.event_id != record.event_id:
+            raise limits.InvalidValue("event_id", "调解记录所属的事件不能更改")
+        problems = mediation.mediation_problems(record)
+        if problems:
+            raise limits.InvalidValue(problems[0].field, problems[0].message)
+        if stored is None:
+            event = self.repos.records.get(Event, record.event_id)
+            if event is not None:  # a missing one is MissingParent's to say
+                problem = mediation.event_problem(event, self.repos.catalog.load())
+                if problem is not None:
+                    raise limits.InvalidValue(problem.field, problem.message)
 
     def _store_blob(self, sha256: str, blob: bytes) -> None:
         if self._session.get(AttachmentBlobRow, sha256) is None:

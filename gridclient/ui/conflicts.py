@@ -74,6 +74,8 @@ from gridcore.domain.enums import (
     EntityKind,
     Gender,
     HouseholdTag,
+    MediationAgreement,
+    MediationOutcome,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -103,6 +105,8 @@ _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
     (EntityKind.RESIDENT, "disability_category"): DisabilityCategory,
     (EntityKind.HOUSEHOLD, "tags"): HouseholdTag,
     (EntityKind.ORGANIZATION, "kind"): OrganizationKind,
+    (EntityKind.MEDIATION, "outcome"): MediationOutcome,
+    (EntityKind.MEDIATION, "agreement_kind"): MediationAgreement,
 }
 
 
@@ -141,6 +145,15 @@ def _field_labels() -> dict[str, str]:
         "code": QCoreApplication.translate("conflicts", "Area code"),
         "level": QCoreApplication.translate("conflicts", "Level"),
         "parent_id": QCoreApplication.translate("conflicts", "Parent area"),
+        "started_on": QCoreApplication.translate("conflicts", "Mediation started on"),
+        "mediator": QCoreApplication.translate("conflicts", "Mediator"),
+        "committee": QCoreApplication.translate("conflicts", "Mediation committee"),
+        "parties": QCoreApplication.translate("conflicts", "Parties"),
+        "sessions": QCoreApplication.translate("conflicts", "Mediation sessions"),
+        "agreement": QCoreApplication.translate("conflicts", "Agreement text"),
+        "agreement_kind": QCoreApplication.translate("conflicts", "Agreement form"),
+        "outcome": QCoreApplication.translate("conflicts", "Mediation outcome"),
+        "follow_up": QCoreApplication.translate("conflicts", "Follow-up"),
     }
 
 
@@ -211,6 +224,13 @@ def format_value(
             return date.fromisoformat(value).strftime("%Y-%m-%d")
         except ValueError:
             return value
+    if field == "sessions" and isinstance(value, list):  # a mediation's {on, place, note}
+        return "；".join(
+            " ".join(str(part) for part in (s.get("on"), s.get("place"), s.get("note")) if part)
+            if isinstance(s, dict)
+            else str(s)
+            for s in value
+        )
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)

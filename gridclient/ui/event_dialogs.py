@@ -56,6 +56,7 @@ from gridclient.ui.form_common import (
     scrolling,
     tint,
 )
+from gridclient.ui.mediation_dialog import MediationDialog
 from gridclient.ui.photos import PhotoPicker, PickFiles, store_photos
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import fit_to_screen
@@ -67,7 +68,7 @@ from gridcore.domain.catalog import (
     stamp_terms,
 )
 from gridcore.domain.departments import GRID_ASSIGNEE, Department, DepartmentList
-from gridcore.domain.entities import CST, Event, EventAction, Household
+from gridcore.domain.entities import CST, Event, EventAction, Household, Mediation
 from gridcore.domain.enums import (
     EntityKind,
     EventActionKind,
@@ -78,6 +79,7 @@ from gridcore.domain.enums import (
     Satisfaction,
     Urgency,
 )
+from gridcore.domain.mediation import is_dispute
 from gridcore.domain.workflow import (
     MAX_REWORK_ROUNDS,
     EventStatus,
@@ -636,6 +638,9 @@ class EventData:
     """The departments this event may be dispatched to (its township's, active)."""
     patrol_day: date | None = None
     """The day of the patrol it was reported from (来自巡查), read from the patrols."""
+    dispute: bool = False
+    """A 矛盾纠纷 event (by the local catalog): it shows its 调解 section."""
+    mediations: tuple[Mediation, ...] = ()
 
 
 def load_event(
@@ -660,6 +665,7 @@ def load_event(
             parked = [op for op in ops if op.status is OpStatus.REJECTED]
             if parked:
                 refused[action.id] = parked[-1].message or parked[-1].reason or ""
+    dispute = event.category_code in catalog and is_dispute(event, catalog)
     return EventData(
         view.history,
         view.status,
@@ -674,7 +680,68 @@ def load_event(
         repos.catalog.load_departments(),
         tuple(dispatch_targets(repos, event.grid_id)),
         lookups.patrol_day_of_event(event_id),
+        dispute,
+        tuple(repos.records.mediations_of_event(event_id)) if dispute else (),
     )
+
+
+class MediationSection(QWidget):
+    """调解 of a dispute event: its mediation records (start, who, sessions, outcome,
+    agreement) with 新增调解记录 and open-to-edit."""
+
+    open_requested = Signal(object)
+    """A mediation id to edit, or None for a new record."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model: RecordTableModel[Mediation] = RecordTableModel(
+            [
+                Column(self.tr("Started"), lambda m: m.started_on.isoformat()),
+                Column(
+                    self.tr("Mediator / committee"),
+                    lambda m: "，".join(t for t in (m.mediator, m.committee) if t),
+                ),
+                Column(self.tr("Sessions held"), lambda m: str(len(m.sessions))),
+                Column(self.tr("Outcome"), lambda m: m.outcome.label),
+                Column(self.tr("Agreement"), lambda m: m.agreement_kind.label),
+                Column(self.tr("Follow-up"), lambda m: m.follow_up.replace("\n", " ")),
+            ],
+            self,
+        )
+        self.table = make_table(self.model)
+        self.table.setMaximumHeight(150)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        caption = TextLabel(self.tr("Mediation"))
+        emphasize(caption)
+        self.new_button = QPushButton(self.tr("New mediation record…"))
+        self.new_button.clicked.connect(lambda: self.open_requested.emit(None))
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.clicked.connect(self._open_selected)
+        self.empty_label = TextLabel(self.tr("No mediation recorded yet."))
+        head = QHBoxLayout()
+        head.addWidget(caption)
+        head.addWidget(self.empty_label)
+        head.addStretch(1)
+        head.addWidget(self.new_button)
+        head.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.table)
+
+    def set_rows(self, rows: list[Mediation]) -> None:
+        self.model.set_rows(rows)
+        self.table.setVisible(bool(rows))
+        self.empty_label.setVisible(not rows)
+        self.open_button.setEnabled(bool(rows))
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_requested.emit(self.model.row_at(row).id)
+
+    def _open_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self._open_row(rows[0].row() if rows else 0)
 
 
 class EventDialog(QDialog):
@@ -698,6 +765,7 @@ class EventDialog(QDialog):
         self._data: EventData | None = None
         self.action_form: ActionForm | None = None
         self.action_buttons: dict[EventActionKind, QPushButton] = {}
+        self.mediation_dialog: MediationDialog | None = None
         self.setWindowTitle(self.tr("Event"))
         fit_to_screen(self, 980, 720)
 
@@ -802,6 +870,10 @@ class EventDialog(QDialog):
         emphasize(timeline_caption)
         layout.addWidget(timeline_caption)
         layout.addWidget(self.timeline, 1)
+        self.mediation_section = MediationSection(self)
+        self.mediation_section.open_requested.connect(self.open_mediation)
+        self.mediation_section.hide()
+        layout.addWidget(self.mediation_section)
         bottom = QHBoxLayout()
         bottom.addLayout(self.actions_row, 1)
         bottom.addWidget(self.close_button)
@@ -811,7 +883,7 @@ class EventDialog(QDialog):
         self.reload()
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        steps = {EntityKind.EVENT, EntityKind.EVENT_ACTION}
+        steps = {EntityKind.EVENT, EntityKind.EVENT_ACTION, EntityKind.MEDIATION}
         if changes.source == "sync" and (changes.kinds & steps or changes.sync_states):
             self.reload()
 
@@ -886,6 +958,8 @@ class EventDialog(QDialog):
         photo_count = len(event.attachments) + sum(len(a.attachments) for a in data.history.actions)
         labels["photos"].setText(self.tr("{count} photo(s)").format(count=photo_count))
         self.timeline_model.set_rows(list(data.timeline))
+        self.mediation_section.setVisible(data.dispute)
+        self.mediation_section.set_rows(list(data.mediations))
         reasons = "；".join(dict.fromkeys(r for r in data.refused.values() if r))
         self.banner.show_message(
             self.tr("The server refused a step of this laptop: {reason}").format(reason=reasons)
@@ -1001,6 +1075,16 @@ class EventDialog(QDialog):
                 handler=self._handler_name(status.assignee)
             )
         return ""
+
+    def open_mediation(self, mediation_id: str | None) -> MediationDialog:
+        """The mediation record to edit, or a new one for this event."""
+        dialog = MediationDialog(
+            self.ctx, self._event_id, mediation_id, parent=self, pick_files=self._pick_files
+        )
+        dialog.saved.connect(lambda _id: self.reload())
+        self.mediation_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _submit(self, form: ActionForm) -> None:
         user = self.ctx.user

@@ -40,6 +40,8 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
+    MediationSession,
     Organization,
     Patrol,
     Record,
@@ -57,6 +59,8 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -130,6 +134,7 @@ class Dataset:
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     event_actions: list[EventAction] = field(default_factory=list)
+    mediations: list[Mediation] = field(default_factory=list)
     users: list[DemoUser] = field(default_factory=list)
 
     def records(self) -> dict[EntityKind, Sequence[Record]]:
@@ -143,6 +148,7 @@ class Dataset:
             EntityKind.EVENT: self.events,
             EntityKind.EVENT_ACTION: self.event_actions,
             EntityKind.PATROL: self.patrols,
+            EntityKind.MEDIATION: self.mediations,
         }
 
     def counts(self) -> dict[str, int]:
@@ -155,6 +161,7 @@ class Dataset:
             "visits": len(self.visits),
             "events": len(self.events),
             "event_actions": len(self.event_actions),
+            "mediations": len(self.mediations),
             "users": len(self.users),
             "catalog_categories": len(self.catalog),
         }
@@ -392,6 +399,7 @@ _OLD_TARGETS = _Weighted(
     [0.2, 0.2, 0.2, 0.3, 0.8, 0.4, 0.3, 0.3, 24, 70, 3.5, 0.05],
 )
 _FINISHING = frozenset({A.CLOSE, A.VOID, A.SELF_RESOLVE})
+M = MediationOutcome
 _SENSITIVE = frozenset(g for g in SpecialGroup if g.sensitive)
 _COMMENT_POOLS: dict[EventActionKind, tuple[str, ...]] = {
     A.ACCEPT: T.ACCEPT_COMMENTS,
@@ -621,6 +629,9 @@ class _Builder:
             self._events(grid, self._coverage(grid) if index == 0 else [])
         self._number_events(grids)
         self._patrols(grids)
+        # Last, so that adding them changed none of the records drawn before.
+        for grid in grids:
+            self._mediations(grid)
         return ds
 
     def _number_events(self, grids: list[_Grid]) -> None:
@@ -1318,6 +1329,112 @@ class _Builder:
                     phone=leader.phone,
                     members=members,
                     address=address,
+                )
+            )
+
+    # -- mediations ----------------------------------------------------------------------
+
+    def _mediations(self, grid: _Grid) -> None:
+        """调解 of the grid's dispute events that were taken up (accepted or resolved on
+        the spot): one record each, by the unit's 人民调解委员会, with one to three
+        sessions; finished ones mostly 调解成功 with a written or oral agreement and a
+        回访, open ones 进行中, a few 调解不成 or 转其他途径."""
+        committee = next(
+            (
+                o
+                for o in self.ds.organizations
+                if o.kind is OrganizationKind.MEDIATION_COMMITTEE
+                and o.name.startswith(grid.unit_name)
+            ),
+            None,
+        )
+        actions: dict[str, list[EventActionKind]] = {}
+        for action in self.ds.event_actions:
+            actions.setdefault(action.event_id, []).append(action.kind)
+        office = "村委会调解室" if grid.is_village else "社区调解室"
+        for event in self.ds.events:
+            if event.grid_id != grid.area.id or event.category_code not in self.catalog:
+                continue
+            if self.catalog.get(event.category_code).group is not EventGroup.DISPUTE:
+                continue
+            kinds = actions.get(event.id, [])
+            if not {A.ACCEPT, A.SELF_RESOLVE} & set(kinds) or A.VOID in kinds:
+                continue
+            if not self.chance(0.9):
+                continue
+            finished = A.CLOSE in kinds or A.SELF_RESOLVE in kinds
+            r = self.rng.random()
+            if finished:
+                outcome = M.SUCCESS if r < 0.82 else M.FAILED if r < 0.93 else M.REFERRED
+            else:
+                outcome = M.IN_PROGRESS if r < 0.75 else M.FAILED if r < 0.88 else M.REFERRED
+            on_the_spot = A.SELF_RESOLVE in kinds  # 小事不出网格: mediated there and then
+            reported = event.reported_at.astimezone(CST).date()
+            start = min(
+                reported + timedelta(days=0 if on_the_spot else self.between(0, 2)), self.today
+            )
+            sessions: list[MediationSession] = []
+            day = start
+            times = (
+                1
+                if on_the_spot or (outcome is M.IN_PROGRESS and self.chance(0.5))
+                else self.between(1, 3)
+            )
+            for n in range(times):
+                if day > self.today:
+                    break
+                if on_the_spot:
+                    place, note = "纠纷现场", "网格员现场调解，双方当场达成一致"
+                else:
+                    place = office if n == 0 or self.chance(0.6) else self.pick(T.MEDIATION_PLACES)
+                    notes = T.MEDIATION_NOTES[n > 0]
+                    note = notes[(n - 1) % len(notes)] if n else self.pick(notes)
+                sessions.append(MediationSession(on=day, place=place, note=note))
+                day += timedelta(days=self.between(2, 6))
+            names = [p for p in event.people_involved.split("、") if p]
+            if len(names) < 2:  # the report named one side: the other is a neighbour
+                names = names or [self.pick(grid.homes).head.name]
+                other = names[0]
+                for _ in range(5):
+                    if other != names[0]:
+                        break
+                    other = self.pick(grid.homes).head.name
+                names.append(other)
+            a, b = names[0], names[-1]
+            agreement_kind = MediationAgreement.NONE
+            agreement = ""
+            follow_up = ""
+            if outcome is M.SUCCESS:
+                written = not on_the_spot and self.chance(0.7)
+                agreement_kind = MediationAgreement.WRITTEN if written else MediationAgreement.ORAL
+                agreement = self.pick(T.MEDIATION_AGREEMENTS).format(
+                    a=a, b=b, n=self.between(3, 30) * 100
+                )
+                last = sessions[-1].on
+                if (self.today - last).days > 7:
+                    visit = last + timedelta(days=self.between(5, 7))
+                    follow_up = f"{visit.month}月{visit.day}日回访，" + self.pick(
+                        T.MEDIATION_FOLLOW_UPS
+                    )
+            elif outcome is M.FAILED:
+                follow_up = "双方分歧较大，已告知可向人民法院起诉"
+            elif outcome is M.REFERRED:
+                follow_up = self.pick(T.MEDIATION_REFERRALS)
+            self.ds.mediations.append(
+                Mediation(
+                    id=self.uid(),
+                    event_id=event.id,
+                    started_on=start,
+                    mediator=committee.leader if committee is not None else "",
+                    committee=committee.name
+                    if committee is not None
+                    else f"{grid.unit_name}人民调解委员会",
+                    parties=f"{a}、{b}",
+                    sessions=tuple(sessions),
+                    agreement=agreement,
+                    agreement_kind=agreement_kind,
+                    outcome=outcome,
+                    follow_up=follow_up,
                 )
             )
 

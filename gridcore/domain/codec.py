@@ -1,7 +1,8 @@
 """Records ⇄ plain JSON values, one definition for the store, the outbox and the wire.
 
 Dates are ISO strings, datetimes ISO strings with their offset (UTC), enums their code,
-tag sets sorted lists, attachment tuples lists. Only data fields travel in ``fields``; the
+tag sets sorted lists, attachment tuples lists, a small frozen dataclass inside a record (a
+mediation's sessions) an object of its fields. Only data fields travel in ``fields``; the
 metadata (``id``, ``version``, ``deleted``, ``updated_at``) travels beside them.
 """
 
@@ -72,6 +73,8 @@ def _codec_for(hint: Any) -> tuple[Encoder, Decoder]:
     if origin is tuple:
         enc, dec = _codec_for(args[0])
         return (lambda v: [enc(x) for x in v], lambda v: tuple(dec(x) for x in v))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _object_codec(hint)
     if isinstance(hint, type) and issubclass(hint, StrEnum):
         enum_type = hint
         return (lambda v: v.value, enum_type)
@@ -86,6 +89,35 @@ def _codec_for(hint: Any) -> tuple[Encoder, Decoder]:
     if hint is str:
         return (_identity, _check_type(str))
     raise TypeError(f"no codec for {hint!r}")
+
+
+def _object_codec(cls: type) -> tuple[Encoder, Decoder]:
+    """A nested frozen dataclass as a JSON object of its fields (by the same codecs); an
+    object with an unknown key, a missing required one or a wrong value is refused."""
+    hints = typing.get_type_hints(cls)
+    parts = {
+        f.name: (
+            *_codec_for(hints[f.name]),
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+    }
+
+    def encode(value: Any) -> JSONValue:
+        return {name: enc(getattr(value, name)) for name, (enc, _dec, _req) in parts.items()}
+
+    def decode(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError("expected an object")
+        unknown = set(value) - parts.keys()
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)}")
+        missing = [n for n, (_e, _d, req) in parts.items() if req and n not in value]
+        if missing:
+            raise ValueError(f"missing keys {missing}")
+        return cls(**{n: parts[n][1](v) for n, v in value.items()})
+
+    return encode, decode
 
 
 def _check_type(kind: type) -> Decoder:

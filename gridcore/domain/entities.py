@@ -2,8 +2,8 @@
 
 Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
 the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
-Households, residents, organizations, patrols and areas are mutable and merged field by
-field; visits, events, event actions and attachments are append-only.
+Households, residents, organizations, patrols, mediations and areas are mutable and
+merged field by field; visits, events, event actions and attachments are append-only.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from gridcore.domain.enums import (
     IdDocumentType,
     Ledger,
     LimitKind,
+    MediationAgreement,
+    MediationOutcome,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -294,6 +296,45 @@ class EventAction(Record):
         return (self.at, self.server_at or self.at, self.id)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MediationSession:
+    """One 调解 session: the day, where it was held, and a short note (who came, what
+    was agreed so far). On the wire ``{"on": "YYYY-MM-DD", "place": …, "note": …}``."""
+
+    on: date
+    place: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True, kw_only=True)
+class Mediation(Record):
+    """调解: the mediation of a dispute event (人民调解), edited as it goes and merged field
+    by field. It belongs to its event (``event_id``, whose category must be a 矛盾纠纷 one)
+    and is in scope wherever the event is."""
+
+    event_id: str
+    started_on: date
+    """受理/开始调解的日期."""
+    mediator: str = ""
+    """调解员, as written (name, and post if wanted)."""
+    committee: str = ""
+    """调解组织 (e.g. 和平村人民调解委员会)."""
+    parties: str = field(default="", repr=False)
+    """当事人 (both sides), as written."""
+    sessions: tuple[MediationSession, ...] = ()
+    agreement: str = field(default="", repr=False)
+    """协议内容."""
+    agreement_kind: MediationAgreement = MediationAgreement.NONE
+    outcome: MediationOutcome = MediationOutcome.IN_PROGRESS
+    follow_up: str = ""
+    """回访情况 (whether the agreement is kept)."""
+    attachments: tuple[str, ...] = ()
+    """Photos or scans of the 调解协议书 and the sessions."""
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.MEDIATION
+
+
 @dataclass(slots=True, kw_only=True)
 class Attachment(Record):
     """A photo or document, content-addressed: ``id`` is the SHA-256 of the stored bytes."""
@@ -320,6 +361,7 @@ ENTITY_TYPES: dict[EntityKind, type[Record]] = {
     EntityKind.VISIT: Visit,
     EntityKind.EVENT: Event,
     EntityKind.EVENT_ACTION: EventAction,
+    EntityKind.MEDIATION: Mediation,
     EntityKind.ATTACHMENT: Attachment,
 }
 
@@ -331,6 +373,7 @@ MUTABLE_KINDS = frozenset(
         EntityKind.RESIDENT,
         EntityKind.ORGANIZATION,
         EntityKind.PATROL,
+        EntityKind.MEDIATION,
     }
 )
 #: Records that are only ever created (a correction is a new record): they never conflict.

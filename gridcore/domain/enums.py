@@ -24,6 +24,8 @@ __all__ = [
     "IdDocumentType",
     "Ledger",
     "LimitKind",
+    "MediationAgreement",
+    "MediationOutcome",
     "OrganizationKind",
     "PopulationType",
     "Relation",
@@ -340,6 +342,50 @@ _set_labels(
 )
 
 
+class MediationOutcome(_Labelled):
+    """调解结果 of a mediation record (人民调解)."""
+
+    IN_PROGRESS = "in_progress"
+    SUCCESS = "success"
+    FAILED = "failed"
+    REFERRED = "referred"
+
+    @property
+    def concluded(self) -> bool:
+        """成功 or 不成: what 调处成功率 divides by (进行中 and 转其他途径 are not
+        concluded by mediation)."""
+        return self in (MediationOutcome.SUCCESS, MediationOutcome.FAILED)
+
+
+_set_labels(
+    MediationOutcome,
+    {
+        "in_progress": "进行中",
+        "success": "调解成功",
+        "failed": "调解不成",
+        "referred": "转其他途径",
+    },
+)
+
+
+class MediationAgreement(_Labelled):
+    """调解协议的形式: 书面 (a signed 人民调解协议书), 口头, or none yet."""
+
+    NONE = "none"
+    WRITTEN = "written"
+    ORAL = "oral"
+
+
+_set_labels(
+    MediationAgreement,
+    {
+        "none": "无协议",
+        "written": "书面协议",
+        "oral": "口头协议",
+    },
+)
+
+
 class VisitMethod(_Labelled):
     IN_PERSON = "in_person"
     PHONE = "phone"
@@ -594,6 +640,7 @@ class EntityKind(_Labelled):
     VISIT = "visit"
     EVENT = "event"
     EVENT_ACTION = "event_action"
+    MEDIATION = "mediation"
     ATTACHMENT = "attachment"
 
 
@@ -608,6 +655,7 @@ _set_labels(
         "visit": "走访记录",
         "event": "事件",
         "event_action": "事件办理记录",
+        "mediation": "调解记录",
         "attachment": "附件",
     },
 )

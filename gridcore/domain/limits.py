@@ -25,6 +25,7 @@ The rules (also stated in the wire protocol, :mod:`gridcore.protocol`):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping
@@ -195,6 +196,14 @@ FIELD_LABELS: Mapping[str, str] = {
     "width": "宽度",
     "height": "高度",
     "created_at": "创建时间",
+    "started_on": "开始调解日期",
+    "mediator": "调解员",
+    "committee": "调解组织",
+    "parties": "当事人",
+    "sessions": "调解经过",
+    "agreement": "协议内容",
+    "agreement_kind": "协议形式",
+    "outcome": "调解结果",
 }
 """Chinese names of the fields, for messages (``name`` is 姓名 for a resident)."""
 
@@ -217,6 +226,8 @@ def field_label(field: str, kind: EntityKind | None = None) -> str:
         return "姓名"
     if field == "number" and kind is EntityKind.EVENT:
         return "事件编号"
+    if field == "follow_up" and kind is EntityKind.MEDIATION:
+        return "回访情况"
     return FIELD_LABELS.get(field, field)
 
 
@@ -268,6 +279,9 @@ def check_value(kind: EntityKind, field: str, value: Any) -> None:
                 field,
                 f"{field_label(field, kind)}超出有效范围（{DATE_MIN.year}年至{DATE_MAX.year}年）",
             )
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for part in dataclasses.fields(value):  # a mediation's session: each part
+            check_value(kind, field, getattr(value, part.name))
     elif isinstance(value, frozenset | tuple | list):
         if len(value) > MAX_LIST:
             raise InvalidValue(field, f"{field_label(field, kind)}项目过多（最多 {MAX_LIST} 项）")

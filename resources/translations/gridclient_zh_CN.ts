@@ -71,91 +71,91 @@
 <context>
     <name>ActionForm</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="499"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="501"/>
         <source>Back to the grid</source>
         <translation>退回网格办理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="504"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="505"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="506"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="507"/>
         <source>Choose the grid or a department</source>
         <translation>选择派回网格或职能部门</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="512"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="517"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="514"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="519"/>
         <source>Choose the grid or type a department name</source>
         <translation>选择网格，或输入部门名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="520"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="522"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="535"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="537"/>
         <source>Assign to</source>
         <translation>派遣给</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="538"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="540"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="541"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
         <source>New deadline</source>
         <translation>新的办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="543"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="544"/>
         <location filename="../../gridclient/ui/event_dialogs.py" line="545"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="546"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="548"/>
         <source>Instructions</source>
         <translation>批示意见</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="549"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="550"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="552"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="553"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="588"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="590"/>
         <source>Write a comment for this step.</source>
         <translation>请填写本步骤的意见说明。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="594"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
         <source>Choose the grid or a department.</source>
         <translation>请选择派回网格或职能部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="596"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="598"/>
         <source>Choose the grid or type a department.</source>
         <translation>请选择网格或输入部门。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="600"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="602"/>
         <source>Choose the resident&apos;s satisfaction.</source>
         <translation>请选择群众满意度。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="604"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="606"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -181,12 +181,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="781"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="784"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="804"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -194,136 +194,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="346"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="369"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="352"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="372"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="386"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="367"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="387"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="368"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="388"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="371"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="391"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="373"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="393"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="547"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="550"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="531"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="548"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="551"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="541"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="561"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="543"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="563"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="545"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="551"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="552"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="571"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="553"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="554"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="555"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="559"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="561"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="581"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="599"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="624"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="627"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -587,263 +587,263 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="769"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="784"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="772"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="852"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="711"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="779"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="722"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="790"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="723"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="791"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="724"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="792"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="725"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="793"/>
         <source>Reported by</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="726"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="794"/>
         <source>Reported at</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="727"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="795"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="728"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="796"/>
         <source>Handled by</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="729"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="797"/>
         <source>Event number</source>
         <translation>事件编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="730"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="798"/>
         <source>Time limit</source>
         <translation>办理时限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="731"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="799"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="732"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="800"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="733"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="734"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="802"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="735"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="803"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="757"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="825"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="759"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="827"/>
         <source>Who</source>
         <translation>办理人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="761"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="829"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="762"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="830"/>
         <source>Comment</source>
         <translation>意见说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="764"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="832"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="767"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="835"/>
         <source>Assigned to</source>
         <translation>派遣对象</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="830"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="902"/>
         <source>(new deadline asked: {day})</source>
         <translation>（申请延期至 {day}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="854"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="926"/>
         <source>No further step for your role.</source>
         <translation>您的角色目前没有可办理的步骤。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="872"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="944"/>
         <source>{source} (from the patrol of {day})</source>
         <translation>{source}（来自 {day} 的巡查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="879"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="951"/>
         <source>Not numbered yet (the server numbers it at the first sync)</source>
         <translation>待编号（首次同步后由服务器编号）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="905"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="979"/>
         <source>{state} (rework round {n} of {max})</source>
         <translation>{state}（第 {n} 轮返工，最多 {max} 轮）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="911"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="985"/>
         <source> (extended; originally {deadline})</source>
         <translation>（已延期，原期限 {deadline}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="915"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="989"/>
         <source> · extension to {day} awaiting approval</source>
         <translation> · 延期至 {day} 的申请待审批</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="928"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1002"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="930"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1004"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="932"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1006"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="934"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1008"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="937"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1011"/>
         <source>{span} (filled in from the catalog when the system was upgraded)</source>
         <translation>{span}（系统升级时按事项清单补记）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="939"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1013"/>
         <source>{span} (catalog revision {revision})</source>
         <translation>{span}（事项清单第 {revision} 次修订）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="983"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1057"/>
         <source>Extension asked for: to {day} (current deadline {deadline}).</source>
         <translation>申请延期至 {day}（当前期限 {deadline}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="987"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1061"/>
         <source>Current deadline: {deadline}.</source>
         <translation>当前办理期限：{deadline}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="991"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1065"/>
         <source>Unsatisfied reopens the event for rework (round {n} of {max}).</source>
         <translation>选择“不满意”将重新打开事件返工办理（第 {n} 轮，最多 {max} 轮）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="996"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1070"/>
         <source>Reworked {n} times: write how the matter was decided; a further unsatisfied evaluation will be final.</source>
         <translation>已返工 {n} 轮：请填写结案说明（如何处理、群众仍不满意时的意见）；此后的“不满意”评价即为最终评价。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="1000"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1074"/>
         <source>Currently with: {handler}.</source>
         <translation>当前处置单位：{handler}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="1027"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="1111"/>
         <source>Saved; updating…</source>
         <translation>已保存，正在更新…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="855"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="801"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="869"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="825"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="897"/>
         <source>{time} (not synced yet)</source>
         <translation>{time}（未同步）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="824"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="896"/>
         <source>{time} (refused by the server)</source>
         <translation>{time}（被拒）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="891"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="965"/>
         <source>The server refused a step of this laptop: {reason}</source>
         <translation>本机的办理步骤被服务器拒绝（被拒），未计入办理过程：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="839"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="911"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="856"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="928"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="887"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="959"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="908"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="982"/>
         <source>State: {state}</source>
         <translation>状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="909"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="983"/>
         <source>Deadline: {deadline}</source>
         <translation>办理期限：{deadline}</translation>
     </message>
@@ -919,168 +919,168 @@
 <context>
     <name>EventReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="223"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="225"/>
         <source>Report event</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="230"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="232"/>
         <source>Type to search categories</source>
         <translation>输入文字查找事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="254"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="256"/>
         <source>(choose)</source>
         <translation>（请选择）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="261"/>
         <source>Resolved on the spot (self-resolve)</source>
         <translation>已当场解决（自处置）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="261"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="263"/>
         <source>How it was resolved</source>
         <translation>处置情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="270"/>
         <source>Register event</source>
         <translation>登记事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="269"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="273"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="274"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="275"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="277"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
         <source>Description</source>
         <translation>事件描述</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
         <source>Location</source>
         <translation>发生地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="280"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="282"/>
         <source>People involved</source>
         <translation>涉及人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="281"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="283"/>
         <source>Household</source>
         <translation>关联户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="282"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="284"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="285"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="287"/>
         <source>Resolution</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="290"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="386"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="288"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="290"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="292"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="294"/>
         <source>Register</source>
         <translation>登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="324"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="326"/>
         <source>The event catalog is empty. Synchronise once to download it.</source>
         <translation>事项清单为空。请先同步一次以下载事项清单。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="350"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="352"/>
         <source>Group: {group} · Time limit: {limits}</source>
         <translation>分类：{group} · 办理时限：{limits}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="362"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="364"/>
         <source>This category cannot be self-resolved; report it to the township.</source>
         <translation>该类事项不能自处置，请上报乡镇/街道。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="372"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
         <source>{hours} hours</source>
         <translation>{hours} 小时</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="374"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
         <source>same day</source>
         <translation>当天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="376"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="378"/>
         <source>{days} working days</source>
         <translation>{days} 个工作日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="378"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="380"/>
         <source>{days} days</source>
         <translation>{days} 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="386"/>
         <source>Save as self-resolved</source>
         <translation>保存为自处置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="389"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="391"/>
         <source>Choose a category from the list.</source>
         <translation>请从清单中选择事项类别。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="392"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="394"/>
         <source>Enter a short title.</source>
         <translation>请填写简短标题。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="397"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="399"/>
         <source>Write down how it was resolved.</source>
         <translation>请填写处置情况。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="403"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="405"/>
         <source>Choose where the event came from.</source>
         <translation>请选择事件来源。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="409"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="411"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
@@ -1374,37 +1374,37 @@
 <context>
     <name>HouseholdPicker</name>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="136"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="138"/>
         <source>Search address, household no., head or pinyin</source>
         <extracomment>Actions whose comment is required (a reason or a result has to be written down). Actions that send the event to a handler (the grid or a department).</extracomment>
         <translation>搜索地址、户号、户主或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="160"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="162"/>
         <source>No. {number}</source>
         <translation>户号 {number}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="182"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="184"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="191"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="193"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/event_dialogs.py" line="193"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="195"/>
         <source>%n match(es)</source>
         <translation>
             <numerusform>匹配 %n 户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/event_dialogs.py" line="195"/>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="197"/>
         <source>No household matches</source>
         <translation>没有匹配的住户</translation>
     </message>
@@ -1981,7 +1981,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="338"/>
-        <location filename="../../gridclient/ui/main_window.py" line="430"/>
+        <location filename="../../gridclient/ui/main_window.py" line="431"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
@@ -2007,62 +2007,62 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/main_window.py" line="358"/>
-        <location filename="../../gridclient/ui/main_window.py" line="913"/>
+        <location filename="../../gridclient/ui/main_window.py" line="914"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="447"/>
+        <location filename="../../gridclient/ui/main_window.py" line="448"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="450"/>
+        <location filename="../../gridclient/ui/main_window.py" line="451"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="460"/>
+        <location filename="../../gridclient/ui/main_window.py" line="461"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="461"/>
+        <location filename="../../gridclient/ui/main_window.py" line="462"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="462"/>
+        <location filename="../../gridclient/ui/main_window.py" line="463"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="465"/>
+        <location filename="../../gridclient/ui/main_window.py" line="466"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="478"/>
+        <location filename="../../gridclient/ui/main_window.py" line="479"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492"/>
+        <location filename="../../gridclient/ui/main_window.py" line="493"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="506"/>
+        <location filename="../../gridclient/ui/main_window.py" line="507"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="514"/>
+        <location filename="../../gridclient/ui/main_window.py" line="515"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="500"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
@@ -2106,277 +2106,277 @@
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="453"/>
+        <location filename="../../gridclient/ui/main_window.py" line="454"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="458"/>
+        <location filename="../../gridclient/ui/main_window.py" line="459"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="470"/>
+        <location filename="../../gridclient/ui/main_window.py" line="471"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="471"/>
+        <location filename="../../gridclient/ui/main_window.py" line="472"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="473"/>
+        <location filename="../../gridclient/ui/main_window.py" line="474"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="474"/>
+        <location filename="../../gridclient/ui/main_window.py" line="475"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="475"/>
+        <location filename="../../gridclient/ui/main_window.py" line="476"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <location filename="../../gridclient/ui/main_window.py" line="494"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="501"/>
+        <location filename="../../gridclient/ui/main_window.py" line="502"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="504"/>
+        <location filename="../../gridclient/ui/main_window.py" line="505"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="508"/>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="517"/>
+        <location filename="../../gridclient/ui/main_window.py" line="518"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="576"/>
+        <location filename="../../gridclient/ui/main_window.py" line="577"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="585"/>
+        <location filename="../../gridclient/ui/main_window.py" line="586"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="629"/>
+        <location filename="../../gridclient/ui/main_window.py" line="630"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="631"/>
+        <location filename="../../gridclient/ui/main_window.py" line="632"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="650"/>
-        <location filename="../../gridclient/ui/main_window.py" line="661"/>
+        <location filename="../../gridclient/ui/main_window.py" line="651"/>
+        <location filename="../../gridclient/ui/main_window.py" line="662"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="652"/>
+        <location filename="../../gridclient/ui/main_window.py" line="653"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="663"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="889"/>
+        <location filename="../../gridclient/ui/main_window.py" line="890"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="891"/>
+        <location filename="../../gridclient/ui/main_window.py" line="892"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="894"/>
+        <location filename="../../gridclient/ui/main_window.py" line="895"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="896"/>
+        <location filename="../../gridclient/ui/main_window.py" line="897"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="899"/>
+        <location filename="../../gridclient/ui/main_window.py" line="900"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="901"/>
+        <location filename="../../gridclient/ui/main_window.py" line="902"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="915"/>
+        <location filename="../../gridclient/ui/main_window.py" line="916"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="918"/>
+        <location filename="../../gridclient/ui/main_window.py" line="919"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="928"/>
+        <location filename="../../gridclient/ui/main_window.py" line="929"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="933"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="937"/>
+        <location filename="../../gridclient/ui/main_window.py" line="938"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="954"/>
+        <location filename="../../gridclient/ui/main_window.py" line="955"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="957"/>
+        <location filename="../../gridclient/ui/main_window.py" line="958"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="964"/>
+        <location filename="../../gridclient/ui/main_window.py" line="965"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="969"/>
+        <location filename="../../gridclient/ui/main_window.py" line="970"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="986"/>
+        <location filename="../../gridclient/ui/main_window.py" line="987"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1000"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1001"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1002"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1003"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1005"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1006"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1031"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1034"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1035"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1039"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1040"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1048"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1049"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1056"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1057"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1084"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1085"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1095"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1096"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1232"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1233"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1287"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1288"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1298"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1299"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1317"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1318"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1324"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1325"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1396"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1397"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1420"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1421"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
@@ -2404,6 +2404,247 @@
         <location filename="../../gridclient/ui/masked_field.py" line="84"/>
         <source>Show the full number; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
+    </message>
+</context>
+<context>
+    <name>MediationDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <source>New mediation record</source>
+        <translation>新增调解记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <source>Mediation record</source>
+        <translation>调解记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="119"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="126"/>
+        <source>Name (and post), e.g. 调委会主任 李桂兰</source>
+        <translation>姓名（可加职务），如 调委会主任 李桂兰</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="132"/>
+        <source>The mediation committee, e.g. 和平村人民调解委员会</source>
+        <translation>调解组织，如 和平村人民调解委员会</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="135"/>
+        <source>Both sides, e.g. 张某（申请人）、王某</source>
+        <translation>纠纷双方，如 张某（申请人）、王某</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <source>What happened</source>
+        <translation>调解情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="149"/>
+        <source>Add a session</source>
+        <translation>添加一次调解</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="151"/>
+        <source>Remove session</source>
+        <translation>删除所选调解</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="169"/>
+        <source>What the parties agreed</source>
+        <translation>双方达成的协议内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="172"/>
+        <source>Follow-up visit: date, whether the agreement is kept</source>
+        <translation>回访日期、协议履行情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="184"/>
+        <source>Started on</source>
+        <translation>开始调解日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="186"/>
+        <source>Mediator</source>
+        <translation>调解员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="187"/>
+        <source>Committee</source>
+        <translation>调解组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="189"/>
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="191"/>
+        <source>Sessions</source>
+        <translation>调解经过</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="193"/>
+        <source>Outcome</source>
+        <translation>调解结果</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="195"/>
+        <source>Agreement</source>
+        <translation>协议形式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="197"/>
+        <source>Agreement text</source>
+        <translation>协议内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="199"/>
+        <source>Follow-up</source>
+        <translation>回访情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="201"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="203"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="207"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="210"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="213"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="243"/>
+        <source>At most {n} sessions.</source>
+        <translation>最多记录 {n} 次调解。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="309"/>
+        <source>Event not found</source>
+        <translation>找不到该事件</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="310"/>
+        <source>The event of this mediation is not here.</source>
+        <translation>本机没有该调解记录所属的事件。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="312"/>
+        <source>not numbered yet</source>
+        <translation>待编号</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="314"/>
+        <source>Mediation of {title} ({number})</source>
+        <translation>调解：{title}（{number}）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="339"/>
+        <source>This mediation record no longer exists.</source>
+        <translation>该调解记录已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="346"/>
+        <source>{count} photo(s) attached</source>
+        <translation>已有照片 {count} 张</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="397"/>
+        <source>Photos are still being prepared; save again in a moment.</source>
+        <translation>照片仍在处理中，请稍后再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="425"/>
+        <source>Remove this mediation record? It disappears on every computer after the next sync.</source>
+        <translation>删除这条调解记录？下次同步后，所有电脑上都将不再显示。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="427"/>
+        <source>Remove mediation record</source>
+        <translation>删除调解记录</translation>
+    </message>
+</context>
+<context>
+    <name>MediationSection</name>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="699"/>
+        <source>Started</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="701"/>
+        <source>Mediator / committee</source>
+        <translation>调解员/组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="704"/>
+        <source>Sessions held</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="705"/>
+        <source>Outcome</source>
+        <translation>调解结果</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="706"/>
+        <source>Agreement</source>
+        <translation>协议形式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="707"/>
+        <source>Follow-up</source>
+        <translation>回访情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="714"/>
+        <source>Mediation</source>
+        <translation>调解</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="716"/>
+        <source>New mediation record…</source>
+        <translation>新增调解记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="718"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/event_dialogs.py" line="720"/>
+        <source>No mediation recorded yet.</source>
+        <translation>尚无调解记录。</translation>
     </message>
 </context>
 <context>
@@ -2960,52 +3201,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="680"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="700"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="688"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="708"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="698"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="718"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="701"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="721"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="704"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="724"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="706"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="726"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="708"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="728"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="753"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="773"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="758"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="778"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="762"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="782"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -3549,40 +3790,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="820"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="840"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="823"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="843"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="828"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="848"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="832"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="852"/>
         <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
         <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="835"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="855"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="859"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -3918,246 +4159,291 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="650"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="305"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="670"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="671"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Document type</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
         <source>Disability certificate no.</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
         <source>Issuing body</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="147"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="159"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
+        <source>Mediation started on</source>
+        <translation>开始调解日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <source>Mediator</source>
+        <translation>调解员</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
+        <source>Mediation committee</source>
+        <translation>调解组织</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
+        <source>Parties</source>
+        <translation>当事人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="152"/>
+        <source>Mediation sessions</source>
+        <translation>调解经过</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="153"/>
+        <source>Agreement text</source>
+        <translation>协议内容</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="154"/>
+        <source>Agreement form</source>
+        <translation>协议形式</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="155"/>
+        <source>Mediation outcome</source>
+        <translation>调解结果</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="156"/>
+        <source>Follow-up</source>
+        <translation>回访情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="172"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="185"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="198"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="206"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="218"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="207"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="220"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="274"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="295"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="308"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="293"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="313"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="295"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="315"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="298"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="318"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="301"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="321"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="673"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="655"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="675"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="659"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="679"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="683"/>
         <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="797"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="817"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="799"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="819"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="821"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

@@ -153,6 +153,7 @@ def test_load_demo_with_the_real_generator(db: Database) -> None:
             "visits",
             "events",
             "event_actions",
+            "mediations",
         )
     )
     by_role = {Role(u.role): u for u in users}

@@ -305,3 +305,15 @@ def test_household_dialog_banner_is_hidden_when_synced(qtbot, ctx, world) -> Non
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.sync_banner.isVisible()
+
+
+def test_mediation_fields_read_as_people_say_them() -> None:
+    from gridclient.ui.conflicts import format_value
+
+    assert field_label("outcome") == "调解结果" and field_label("sessions") == "调解经过"
+    assert format_value(EntityKind.MEDIATION, "outcome", "success") == "调解成功"
+    assert format_value(EntityKind.MEDIATION, "agreement_kind", "oral") == "口头协议"
+    sessions = [{"on": "2026-05-02", "place": "村委会", "note": "双方到场"}, {"on": "2026-05-06"}]
+    assert format_value(EntityKind.MEDIATION, "sessions", sessions) == (
+        "2026-05-02 村委会 双方到场；2026-05-06"
+    )

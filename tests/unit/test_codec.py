@@ -16,6 +16,8 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
+    MediationSession,
     Organization,
     Patrol,
     Resident,
@@ -29,6 +31,8 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -80,6 +84,20 @@ SAMPLES = [
         actor_role=Role.WORKER,
         at=NOW,
         satisfaction=Satisfaction.SATISFIED,
+    ),
+    Mediation(
+        event_id="e1",
+        started_on=date(2026, 5, 2),
+        mediator="李调解",
+        parties="张某、王某",
+        sessions=(
+            MediationSession(on=date(2026, 5, 2), place="村委会调解室", note="双方到场"),
+            MediationSession(on=date(2026, 5, 6)),
+        ),
+        agreement="王某赔偿张某 800 元",
+        agreement_kind=MediationAgreement.WRITTEN,
+        outcome=MediationOutcome.SUCCESS,
+        attachments=("c" * 64,),
     ),
     Attachment(id="b" * 64, mime="image/jpeg", size=12345, width=800, height=600),
     Patrol(
@@ -179,3 +197,29 @@ def test_a_patrol_travels_as_plain_json() -> None:
     assert caught.value.field == "event_ids"
     with pytest.raises(codec.CodecError, match="缺少必填字段：grid_id、patroller、patrol_date"):
         codec.decode_record(EntityKind.PATROL, {}, id=patrol.id)
+
+
+def test_mediation_sessions_travel_as_objects() -> None:
+    mediation = next(s for s in SAMPLES if isinstance(s, Mediation))
+    wire = codec.encode_fields(mediation)
+    assert wire["sessions"] == [
+        {"on": "2026-05-02", "place": "村委会调解室", "note": "双方到场"},
+        {"on": "2026-05-06", "place": "", "note": ""},
+    ]
+    assert wire["outcome"] == "success" and wire["agreement_kind"] == "written"
+
+
+@pytest.mark.parametrize(
+    "sessions",
+    [
+        [{"place": "村委会"}],  # no date
+        [{"on": "2026-05-02", "where": "村委会"}],  # unknown key
+        [{"on": "5月2日"}],  # not an ISO date
+        ["2026-05-02"],  # not an object
+        [{"on": "2026-05-02", "place": 3}],  # not text
+    ],
+)
+def test_a_malformed_session_is_refused(sessions: object) -> None:
+    with pytest.raises(codec.CodecError) as caught:
+        codec.decode_value(EntityKind.MEDIATION, "sessions", sessions)
+    assert caught.value.field == "sessions"

@@ -81,6 +81,10 @@ def _snapshot(dataset: Dataset) -> list[tuple[str, str, str]]:
         ("event_actions", a.id, json.dumps(encode_fields(a), ensure_ascii=False))
         for a in dataset.event_actions
     ]
+    rows += [
+        ("mediations", m.id, json.dumps(encode_fields(m), ensure_ascii=False))
+        for m in dataset.mediations
+    ]
     rows += [("users", u.username, repr(u)) for u in dataset.users]
     return rows
 
@@ -732,3 +736,23 @@ def test_the_practiced_loop_appears(medium: Dataset) -> None:
     for event in medium.events:
         if any(a.kind is A.SELF_RESOLVE for a in by_event[event.id]):
             assert medium.catalog.get(event.category_code).self_resolvable, event.category_code
+
+
+def test_mediations_of_dispute_events_follow_the_rules(small: Dataset) -> None:
+    """Sample 调解 records: only on dispute events that were taken up, each valid by the
+    rules the form and the server apply, with every outcome present and mostly 调解成功."""
+    from gridcore.domain import limits
+    from gridcore.domain.enums import EventGroup, MediationOutcome
+    from gridcore.domain.mediation import mediation_problems, success_rate
+
+    events = {e.id: e for e in small.events}
+    assert small.mediations
+    for m in small.mediations:
+        event = events[m.event_id]
+        assert small.catalog.get(event.category_code).group is EventGroup.DISPUTE
+        assert mediation_problems(m) == [], m
+        limits.check_record(m)
+        assert all(m.started_on <= s.on <= TODAY for s in m.sessions)
+    rate = success_rate(m.outcome for m in small.mediations)
+    assert {m.outcome for m in small.mediations} == set(MediationOutcome)
+    assert rate.rate is not None and 0.7 <= rate.rate <= 0.95

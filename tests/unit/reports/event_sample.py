@@ -9,8 +9,16 @@ from datetime import date, datetime, timedelta
 from gridclient.reports.data import Period
 from gridcore.demo.generator import Dataset, DemoUser, load_catalog
 from gridcore.domain.catalog import stamp_terms
-from gridcore.domain.entities import CST, Area, Event, EventAction
-from gridcore.domain.enums import AreaLevel, EventActionKind, Role, Satisfaction, Urgency
+from gridcore.domain.entities import CST, Area, Event, EventAction, Mediation, MediationSession
+from gridcore.domain.enums import (
+    AreaLevel,
+    EventActionKind,
+    MediationAgreement,
+    MediationOutcome,
+    Role,
+    Satisfaction,
+    Urgency,
+)
 
 NOW = datetime(2026, 10, 3, 9, 0, tzinfo=CST)
 PERIOD = Period(date(2026, 9, 1), date(2026, 9, 30))
@@ -129,11 +137,36 @@ def build_event_sample() -> EventSample:
         DemoUser("worker01", "x", Role.WORKER, grids["g1"].code, "何子健"),
         DemoUser("township01", "x", Role.TOWNSHIP, TOWNSHIP, "林晓梅"),
     ]
+    # 调解 (调处成功率): e1 成功; e2 不成 then 成功; e7 进行中; "late" (October, outside
+    # the period) 成功. In the period: 4 records, 2 成功 of 3 concluded, all in g1.
+    M = MediationOutcome
+
+    def mediation(event: str, started: date, outcome: MediationOutcome) -> Mediation:
+        done = outcome is M.SUCCESS
+        return Mediation(
+            event_id=events[event].id,
+            started_on=started,
+            mediator="李桂兰",
+            parties="甲、乙",
+            sessions=(MediationSession(on=started),) if done else (),
+            agreement="互相谅解" if done else "",
+            agreement_kind=MediationAgreement.ORAL if done else MediationAgreement.NONE,
+            outcome=outcome,
+        )
+
+    mediations = [
+        mediation("e1", date(2026, 9, 3), M.SUCCESS),
+        mediation("e2", date(2026, 9, 6), M.FAILED),
+        mediation("e2", date(2026, 9, 9), M.SUCCESS),
+        mediation("e7", date(2026, 9, 30), M.IN_PROGRESS),
+        mediation("late", date(2026, 10, 2), M.SUCCESS),
+    ]
     dataset = Dataset(
         catalog=catalog,
         areas=[county, town, v1, v2, *grids.values()],
         events=list(events.values()),
         event_actions=actions,
+        mediations=mediations,
         users=users,
     )
     return EventSample(dataset, events)

@@ -14,6 +14,8 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
+    MediationSession,
     Patrol,
     Resident,
     Visit,
@@ -23,6 +25,8 @@ from gridcore.domain.enums import (
     EventActionKind,
     Gender,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     Relation,
     Role,
     Satisfaction,
@@ -261,8 +265,57 @@ def build_sample() -> Sample:
         ),
     ]
 
+    # 调解 of the September disputes: the 宅基地 one failed first, then succeeded in
+    # writing; the noise one ended in an oral agreement; the 楼道 one is still going.
+    # 调处成功率 2 of 3 concluded (66.7%).
+    noise, boundary, hallway = events[0], events[1], events[2]
+    mediations = [
+        Mediation(
+            event_id=noise.id,
+            started_on=date(2026, 9, 3),
+            mediator="李桂兰",
+            committee="幸福社区人民调解委员会",
+            parties="刘某、陈某",
+            sessions=(MediationSession(on=date(2026, 9, 3), place="刘某家中", note="当面协商"),),
+            agreement="晚十点后不再使用音响",
+            agreement_kind=MediationAgreement.ORAL,
+            outcome=MediationOutcome.SUCCESS,
+        ),
+        Mediation(
+            event_id=boundary.id,
+            started_on=date(2026, 9, 5),
+            mediator="李桂兰",
+            parties="王某、赵某",
+            sessions=(MediationSession(on=date(2026, 9, 5), place="社区调解室"),),
+            outcome=MediationOutcome.FAILED,
+            follow_up="双方分歧较大，转请镇司法所参与",
+        ),
+        Mediation(
+            event_id=boundary.id,
+            started_on=date(2026, 9, 7),
+            mediator="镇司法所 周明",
+            committee="和平镇人民调解委员会",
+            parties="王某、赵某",
+            sessions=(
+                MediationSession(on=date(2026, 9, 7), place="镇司法所", note="现场勘界"),
+                MediationSession(on=date(2026, 9, 8), place="镇司法所", note="签订协议"),
+            ),
+            agreement="以 1998 年界桩为准，赵某拆除越界围墙",
+            agreement_kind=MediationAgreement.WRITTEN,
+            outcome=MediationOutcome.SUCCESS,
+            follow_up="9月20日回访，已履行",
+        ),
+        Mediation(
+            event_id=hallway.id,
+            started_on=date(2026, 9, 8),
+            committee="幸福社区人民调解委员会",
+            parties="3 栋住户",
+        ),
+    ]
+
     dataset = Dataset(
         catalog=catalog,
+        mediations=mediations,
         areas=areas,
         households=list(homes.values()),
         residents=residents,

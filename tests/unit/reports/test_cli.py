@@ -285,3 +285,17 @@ def test_household_roster_from_the_command_line(
     assert "没有“五保”这类户" in capsys.readouterr().err
     assert main([*args, "--program", "低保户"]) == 0
     assert "重点户花名册（低保户）" in capsys.readouterr().out and out.exists()
+
+
+def test_mediation_ledger_from_the_command_line(data_dir: Path, tmp_path: Path) -> None:
+    """gridclient report 矛盾纠纷调解台账 --pdf/--xlsx: the rows and the 调处成功率."""
+    pdf, xlsx = tmp_path / "m.pdf", tmp_path / "m.xlsx"
+    assert _report(data_dir, "township01", "矛盾纠纷调解台账", "--pdf", str(pdf)) == 0
+    text = squeeze(pdf_text(pdf))
+    assert "矛盾纠纷调解台账" in text and "调处成功率66.7%" in text and "王某、赵某" in text
+    assert _report(data_dir, "township01", "mediations", "--xlsx", str(xlsx)) == 0
+    sheet = load_workbook(xlsx).active
+    assert sheet is not None
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "调解成功" in cells and "进行中" in cells
+    assert any("调处成功率 66.7%" in c for c in cells)

@@ -91,11 +91,58 @@ def test_event_ledger_and_stats(store: Store) -> None:
 
     stats = build_event_stats(store, TOWNSHIP_CODE, PERIOD, now=NOW)
     # one category: 4 events, 1 handling, 0 returned, 2 finished, 1 voided, 1 overdue
-    # open, 0 finished late; 2/(4-1), 2/2, 1 of 1 rated satisfied, 1 self-resolved of 3
-    figures = (4, 1, 0, 2, 1, 1, 0, "66.7%", "100.0%", "100.0%", "33.3%")
-    assert stats.rows[:2] == (("", "一、按事件类别", *[""] * 11), (1, "邻里纠纷", *figures))
+    # open, 0 finished late; 2/(4-1), 2/2, 1 of 1 rated satisfied, 1 self-resolved of 3;
+    # 4 mediations: 2 成功 of 3 concluded (one still going).
+    figures = (4, 1, 0, 2, 1, 1, 0, "66.7%", "100.0%", "100.0%", "33.3%", 4, "66.7%")
+    assert stats.rows[:2] == (("", "一、按事件类别", *[""] * 13), (1, "邻里纠纷", *figures))
     assert stats.totals == ("合计", "4件", *figures)
     assert 0 in stats.section_rows and 1 not in stats.section_rows
+    assert "调解 4 件，调处成功率 66.7%" in stats.summary[0]
+    assert any("调处成功率＝调解成功÷（调解成功＋调解不成）" in n for n in stats.notes)
+
+
+def test_mediation_ledger(store: Store) -> None:
+    """矛盾纠纷调解台账: the mediations started in the period, the 调处成功率 counted from
+    the concluded ones."""
+    from gridclient.reports.data import build_mediation_ledger
+
+    report = build_mediation_ledger(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    assert report.title == "矛盾纠纷调解台账"
+    by_parties = [(r[4], r[5], r[7], r[8], r[9], r[10]) for r in report.rows]
+    assert by_parties == [
+        (
+            "刘某、陈某",
+            "李桂兰\n幸福社区人民调解委员会",
+            1,
+            "调解成功",
+            "口头协议：晚十点后不再使用音响",
+            "",
+        ),
+        ("王某、赵某", "李桂兰", 1, "调解不成", "", "双方分歧较大，转请镇司法所参与"),
+        (
+            "王某、赵某",
+            "镇司法所 周明\n和平镇人民调解委员会",
+            2,
+            "调解成功",
+            "书面协议：以 1998 年界桩为准，赵某拆除越界围墙",
+            "9月20日回访，已履行",
+        ),
+        ("3 栋住户", "幸福社区人民调解委员会", 0, "进行中", "", ""),
+    ]
+    assert [r[2] for r in report.rows] == ["邻里纠纷"] * 4
+    assert report.totals is not None and report.totals[1] == "4件" and report.totals[7] == 4
+    assert report.summary == (
+        "共调解 4 件，调解成功 2 件，调解不成 1 件，进行中 1 件，转其他途径 0 件；"
+        "调处成功率 66.7%。",
+    )
+    assert "调处成功率＝调解成功÷（调解成功＋调解不成）" in report.notes[0]
+    # Another month: none.
+    from gridclient.reports.data import Period
+
+    empty = build_mediation_ledger(
+        store, TOWNSHIP_CODE, Period(date(2026, 7, 1), date(2026, 7, 31)), now=NOW
+    )
+    assert empty.rows == () and "调处成功率 —" in empty.summary[0]
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,8 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
+    MediationSession,
     Organization,
     Patrol,
     Resident,
@@ -26,6 +28,8 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     OrganizationKind,
     PopulationType,
     Relation,
@@ -214,3 +218,25 @@ def satisfied_action(event_id: str) -> EventAction:
         server_at=datetime(2026, 3, 4, 8, 0, tzinfo=UTC),
         attachments=("c" * 64,),
     )
+
+
+def mediation(event_id: str, **overrides: object) -> Mediation:
+    values: dict[str, object] = {
+        "event_id": event_id,
+        "started_on": date(2026, 3, 3),
+        "mediator": "村调委会 李桂兰",
+        "committee": "幸福村人民调解委员会",
+        "parties": "张某（申请人）、王某（被申请人）",
+        "sessions": (
+            MediationSession(on=date(2026, 3, 3), place="村委会调解室", note="双方到场"),
+            MediationSession(on=date(2026, 3, 8), place="张某家中"),
+        ),
+        "agreement": "王某于 3 月底前拆除越界围墙",
+        "agreement_kind": MediationAgreement.WRITTEN,
+        "outcome": MediationOutcome.SUCCESS,
+        "follow_up": "4 月 2 日回访，已履行",
+        "attachments": ("e" * 64,),
+        "notes": "",
+    }
+    values.update(overrides)
+    return Mediation(**values)  # type: ignore[arg-type]

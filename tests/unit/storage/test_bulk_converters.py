@@ -85,6 +85,18 @@ def test_a_change_without_metadata_is_a_codec_error() -> None:
         bulk.change_tuples(EntityKind.HOUSEHOLD, broken)
 
 
+def test_a_list_of_objects_is_stored_and_validated_once_per_distinct_list() -> None:
+    """A mediation's sessions: a JSON array of objects (unhashable as a tuple)."""
+    convert = bulk.column_converters(EntityKind.MEDIATION)["sessions"]
+    one = [{"on": "2026-05-02", "place": "村委会", "note": ""}]
+    stored = convert("sessions", [one, [], one, list(one)])
+    assert stored[0] == stored[2] == stored[3] and stored[1] == "[]"
+    assert '"place":"村委会"' in stored[0]
+    with pytest.raises(CodecError) as caught:
+        convert("sessions", [one, [{"on": "2026-05-02", "room": "1"}]])
+    assert caught.value.field == "sessions"
+
+
 _SLOW = bulk._by_distinct(bulk._parse_updated_at, bulk._store_datetime)
 
 

@@ -17,6 +17,7 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    Mediation,
     Organization,
     Patrol,
     Record,
@@ -28,6 +29,8 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventGroup,
     Ledger,
+    MediationAgreement,
+    MediationOutcome,
     Relation,
     Role,
     Urgency,
@@ -42,6 +45,7 @@ from tests.unit.storage.factories import (
     attachment,
     event,
     household,
+    mediation,
     organization,
     patrol,
     resident,
@@ -75,6 +79,16 @@ def test_every_kind_round_trips(store: Store) -> None:
         ev,
         action(ev.id),
         satisfied_action(ev.id),
+        mediation(ev.id),
+        mediation(
+            ev.id,
+            sessions=(),
+            agreement="",
+            agreement_kind=MediationAgreement.NONE,
+            outcome=MediationOutcome.IN_PROGRESS,
+            attachments=(),
+            follow_up="",
+        ),
         attachment(),
     ]
     with store.unit_of_work(actor=ACTOR) as uow:
@@ -84,7 +98,7 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization | Patrol):
+            elif isinstance(record, Resident | Organization | Patrol | Mediation):
                 uow.create(record)
             elif isinstance(record, Visit | Event | EventAction):
                 uow.append(record)
