@@ -25,9 +25,11 @@ __all__ = [
     "Ledger",
     "LimitKind",
     "OrganizationKind",
+    "PlaceKind",
     "PopulationType",
     "Relation",
     "ResidenceStatus",
+    "RiskLevel",
     "Role",
     "Satisfaction",
     "SpecialGroup",
@@ -340,6 +342,69 @@ _set_labels(
 )
 
 
+class PlaceKind(_Labelled):
+    """地、物: the places and things a grid keeps a register of (the 九小场所, rental
+    housing, schools, hazard sites, key facilities), as township safety checks list them."""
+
+    SHOP = "shop"
+    CATERING_LODGING = "catering_lodging"
+    RENTAL_HOUSING = "rental_housing"
+    SCHOOL = "school"
+    MEDICAL = "medical"
+    ELDERLY_CARE = "elderly_care"
+    RELIGIOUS = "religious"
+    ENTERTAINMENT = "entertainment"
+    WORKSHOP = "workshop"
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals"
+    CONSTRUCTION_SITE = "construction_site"
+    WATER = "water"
+    GEOLOGICAL_HAZARD = "geological_hazard"
+    FIRE_KEY = "fire_key"
+    FACILITY = "facility"
+    OTHER = "other"
+
+
+_set_labels(
+    PlaceKind,
+    {
+        "shop": "沿街商铺/门店",
+        "catering_lodging": "餐饮/住宿场所",
+        "rental_housing": "出租房屋",
+        "school": "学校/幼儿园",
+        "medical": "医疗机构",
+        "elderly_care": "养老机构",
+        "religious": "宗教场所",
+        "entertainment": "娱乐场所",
+        "workshop": "小作坊/生产加工",
+        "hazardous_chemicals": "危化品/燃气点",
+        "construction_site": "在建工地",
+        "water": "水域/河塘",
+        "geological_hazard": "地质灾害隐患点",
+        "fire_key": "消防重点部位",
+        "facility": "重点设施/物",
+        "other": "其他",
+    },
+)
+
+
+class RiskLevel(_Labelled):
+    """风险等级 of a place (安全生产 grading: 一般, 较大, 重大)."""
+
+    GENERAL = "general"
+    MAJOR = "major"
+    SEVERE = "severe"
+
+
+_set_labels(
+    RiskLevel,
+    {
+        "general": "一般",
+        "major": "较大",
+        "severe": "重大",
+    },
+)
+
+
 class VisitMethod(_Labelled):
     IN_PERSON = "in_person"
     PHONE = "phone"
@@ -586,6 +651,8 @@ class EntityKind(_Labelled):
     HOUSEHOLD = "household"
     RESIDENT = "resident"
     ORGANIZATION = "organization"
+    PLACE = "place"
+    PLACE_INSPECTION = "place_inspection"
     VISIT = "visit"
     EVENT = "event"
     EVENT_ACTION = "event_action"
@@ -599,6 +666,8 @@ _set_labels(
         "household": "住户",
         "resident": "人员",
         "organization": "组织",
+        "place": "场所",
+        "place_inspection": "场所检查记录",
         "visit": "走访记录",
         "event": "事件",
         "event_action": "事件办理记录",

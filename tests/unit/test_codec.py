@@ -17,6 +17,8 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Place,
+    PlaceInspection,
     Resident,
     Visit,
 )
@@ -28,6 +30,8 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    PlaceKind,
+    RiskLevel,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -81,6 +85,20 @@ SAMPLES = [
         satisfaction=Satisfaction.SATISFIED,
     ),
     Attachment(id="b" * 64, mime="image/jpeg", size=12345, width=800, height=600),
+    Place(
+        grid_id="g1",
+        name="东湖村加油站",
+        kind=PlaceKind.HAZARDOUS_CHEMICALS,
+        risk_level=RiskLevel.MAJOR,
+        is_key=True,
+    ),
+    PlaceInspection(
+        place_id="p1",
+        inspector="worker01",
+        inspected_on=date(2026, 5, 1),
+        hazards="油罐区堆放杂物",
+        rectify_by=date(2026, 5, 8),
+    ),
 ]
 
 

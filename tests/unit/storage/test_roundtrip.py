@@ -18,6 +18,8 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    Place,
+    PlaceInspection,
     Record,
     Resident,
     Visit,
@@ -41,7 +43,9 @@ from tests.unit.storage.factories import (
     attachment,
     event,
     household,
+    inspection,
     organization,
+    place,
     resident,
     satisfied_action,
     sparse_resident,
@@ -57,6 +61,7 @@ def _stored(store: Store, record: Record) -> Record | None:
 def test_every_kind_round_trips(store: Store) -> None:
     home = household()
     ev = event(household_id=home.id, attachments=("d" * 64,))
+    pl = place()
     records: list[Record] = [
         area(),
         area(code="330106", name="某街道", parent_id=None),
@@ -66,6 +71,10 @@ def test_every_kind_round_trips(store: Store) -> None:
         sparse_resident(home.id),
         organization(),
         organization(members=None),
+        pl,
+        place(micro_grid_id=None, risk_level=None, is_key=False),
+        inspection(pl.id),
+        inspection(pl.id, rectify_by=None, rectified=True, corrects_id="an-earlier-check"),
         visit(home.id),
         visit(home.id, attachments=(), corrects_id="some-earlier-visit"),
         ev,
@@ -80,9 +89,9 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization):
+            elif isinstance(record, Resident | Organization | Place):
                 uow.create(record)
-            elif isinstance(record, Visit | Event | EventAction):
+            elif isinstance(record, Visit | Event | EventAction | PlaceInspection):
                 uow.append(record)
 
     for record in records:
