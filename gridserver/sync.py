@@ -74,6 +74,7 @@ log = logging.getLogger(__name__)
 SERVER_FIELDS = {
     EntityKind.EVENT_ACTION: frozenset({"server_at", "final_evaluation"}),
     EntityKind.VISIT: frozenset({"server_at"}),
+    EntityKind.PLACE_INSPECTION: frozenset({"server_at"}),
     EntityKind.EVENT: frozenset({"number"}),
 }
 """Fields only the server writes; a client's value is ignored."""
@@ -374,6 +375,7 @@ _REF_FIELDS = {
     "micro_grid_id": EntityKind.AREA.value,
     "parent_id": EntityKind.AREA.value,
     "household_id": EntityKind.HOUSEHOLD.value,
+    "place_id": EntityKind.PLACE.value,
 }
 """Fields naming a record that is looked up (without a lock) when an op is checked."""
 _REF_KINDS = frozenset(_REF_FIELDS.values())
@@ -756,7 +758,7 @@ def _create(
         _check_number(ctx, number, record_id)
     if kind is EntityKind.EVENT_ACTION:
         fields["server_at"] = _check_transition(ctx, record).isoformat()
-    elif kind is EntityKind.VISIT:
+    elif kind in (EntityKind.VISIT, EntityKind.PLACE_INSPECTION):
         fields["server_at"] = ctx.now.isoformat()
     elif kind is EntityKind.EVENT:
         assert isinstance(record, Event)
@@ -1196,7 +1198,9 @@ def _write_version(
     if placement.grid_id != row.grid_id:
         _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
         if kind is EntityKind.HOUSEHOLD:
-            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+            _move_children(ctx, EntityKind.RESIDENT, row.id, row.grid_id, placement.grid_id)
+        elif kind is EntityKind.PLACE:
+            _move_children(ctx, EntityKind.PLACE_INSPECTION, row.id, row.grid_id, placement.grid_id)
     return version, placement
 
 
@@ -1231,14 +1235,15 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     )
 
 
-def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:
-    """Residents are scoped through their household, so they move with it."""
-    resident = EntityKind.RESIDENT.value
+def _move_children(
+    ctx: Context, child: EntityKind, parent_id: str, old: str | None, new: str | None
+) -> None:
+    """Residents are scoped through their household and a place's inspections through
+    the place, so they move with it."""
+    resident = child.value
     ids = (
         ctx.conn.execute(
-            select(records.c.id).where(
-                records.c.kind == resident, records.c.parent_id == household_id
-            )
+            select(records.c.id).where(records.c.kind == resident, records.c.parent_id == parent_id)
         )
         .scalars()
         .all()
@@ -1247,7 +1252,7 @@ def _move_residents(ctx: Context, household_id: str, old: str | None, new: str |
         return
     ctx.conn.execute(
         update(records)
-        .where(records.c.kind == resident, records.c.parent_id == household_id)
+        .where(records.c.kind == resident, records.c.parent_id == parent_id)
         .values(grid_id=new)
     )
     for resident_id in ids:
@@ -1398,7 +1403,7 @@ def _place(
     work out its scope key."""
     if kind is EntityKind.AREA:
         return _place_area(ctx, record_id, fields, previous)
-    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION):
+    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION, EntityKind.PLACE):
         if _changed(fields, previous, "grid_id"):
             _grid(ctx, fields["grid_id"], "grid_id")
         micro = fields.get("micro_grid_id")
@@ -1424,6 +1429,15 @@ def _place(
             _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.VISIT)
         _check_attachments(ctx, fields)
         return Placement(fields["grid_id"], parent_id=household.id)
+    if kind is EntityKind.PLACE_INSPECTION:
+        place = _existing(ctx, EntityKind.PLACE, fields["place_id"], "place_id")
+        _in_scope(ctx, place.grid_id, "place_id", EntityKind.PLACE)
+        if fields.get("corrects_id") is not None:
+            corrected = _existing(
+                ctx, EntityKind.PLACE_INSPECTION, fields["corrects_id"], "corrects_id"
+            )
+            _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.PLACE_INSPECTION)
+        return Placement(place.grid_id, parent_id=place.id)
     if kind is EntityKind.EVENT:
         _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
         _in_scope(ctx, fields["grid_id"], "grid_id")
