@@ -1330,13 +1330,14 @@ class _Builder:
         adding them changed none of the records generated before them."""
         saved = self.rng, self._hex
         self.rng, self._hex = random.Random(f"places-{self.seed}"), []
+        names = {u.username: u.display_name for u in self.ds.users}
         try:
             for grid in grids:
-                self._places(grid)
+                self._places(grid, names.get(grid.worker, grid.worker))
         finally:
             self.rng, self._hex = saved
 
-    def _places(self, grid: _Grid) -> None:
+    def _places(self, grid: _Grid, inspector: str) -> None:
         K = PlaceKind
         unit = grid.unit_name
         first_grid = grid.area.code.endswith("001")
@@ -1402,12 +1403,12 @@ class _Builder:
                 is_key=key,
             )
             self.ds.places.append(place)
-            self._inspections(grid, place)
+            self._inspections(inspector, place)
 
     def _place_address(self, grid: _Grid) -> str:
         return self.pick(grid.homes).household.address
 
-    def _inspections(self, grid: _Grid, place: Place) -> None:
+    def _inspections(self, inspector: str, place: Place) -> None:
         """Key places checked every month or two, others now and then; a hazard found
         is rechecked by its deadline (most of them rectified by then)."""
         count = self.between(3, 6) if place.is_key else self.between(0, 2)
@@ -1419,7 +1420,7 @@ class _Builder:
             check = PlaceInspection(
                 id=self.uid(),
                 place_id=place.id,
-                inspector=grid.worker,
+                inspector=inspector,
                 inspected_on=day,
                 findings=findings,
                 hazards=hazards if hazard else "",
@@ -1433,7 +1434,7 @@ class _Builder:
                     PlaceInspection(
                         id=self.uid(),
                         place_id=place.id,
-                        inspector=grid.worker,
+                        inspector=inspector,
                         inspected_on=check.rectify_by,
                         findings="复查：已按要求整改" if fixed else "复查：尚未整改到位，再次督促",
                         hazards=hazards,
