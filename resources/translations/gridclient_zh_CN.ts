@@ -556,6 +556,69 @@
     </message>
 </context>
 <context>
+    <name>DeletePlaceDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="553"/>
+        <source>Delete place</source>
+        <translation>删除场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="558"/>
+        <source>Registered by mistake</source>
+        <translation>登记错误</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="559"/>
+        <source>Registered twice</source>
+        <translation>重复登记</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="560"/>
+        <source>Closed down or demolished</source>
+        <translation>已歇业或已拆除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="561"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="565"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="568"/>
+        <source>Reason</source>
+        <translation>删除原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="569"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="574"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="575"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="581"/>
+        <source>{name} is marked deleted on every computer after the next sync; its inspection records are kept.</source>
+        <translation>下次同步后，{name}将在所有电脑上标记为已删除；其检查记录仍予保留。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="598"/>
+        <source>Write down why the place is deleted.</source>
+        <translation>请写明删除该场所的原因。</translation>
+    </message>
+</context>
+<context>
     <name>DemoBanner</name>
     <message>
         <location filename="../../gridclient/ui/about.py" line="50"/>
@@ -832,67 +895,67 @@
 <context>
     <name>EventFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="176"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="177"/>
         <source>Title, description or location</source>
         <translation>标题、描述或地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="186"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="187"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="192"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="193"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="196"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="197"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="202"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="202"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="203"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="203"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="204"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="204"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="205"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="211"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="212"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="213"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="214"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="226"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="229"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="232"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="233"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -1617,6 +1680,94 @@
     </message>
 </context>
 <context>
+    <name>InspectionDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="446"/>
+        <source>Inspection record</source>
+        <translation>检查记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="454"/>
+        <source>What was checked and found</source>
+        <translation>检查了什么、发现了什么</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="457"/>
+        <source>Hazards found (empty: none)</source>
+        <translation>发现的隐患（无隐患不填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="458"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="464"/>
+        <source>The hazards are rectified (recheck)</source>
+        <translation>隐患已整改（复查）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="470"/>
+        <source>Place</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="471"/>
+        <source>Date</source>
+        <translation>检查日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="472"/>
+        <source>Inspector</source>
+        <translation>检查人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="473"/>
+        <source>Findings</source>
+        <translation>检查情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="474"/>
+        <source>Hazards</source>
+        <translation>发现隐患</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="482"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="483"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="499"/>
+        <source>Enter who inspected.</source>
+        <translation>请填写检查人。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="501"/>
+        <source>Write down what the inspection found.</source>
+        <translation>请填写检查情况或发现的隐患。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="503"/>
+        <source>A deadline needs the hazards it is for.</source>
+        <translation>填写整改期限时须写明所发现的隐患。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="505"/>
+        <source>Write down which hazards were rectified.</source>
+        <translation>请写明已整改的是哪些隐患。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="507"/>
+        <source>The deadline cannot be before the inspection.</source>
+        <translation>整改期限不能早于检查日期。</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../../gridclient/ui/lock.py" line="227"/>
@@ -1903,453 +2054,470 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="163"/>
+        <location filename="../../gridclient/ui/main_window.py" line="166"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="221"/>
+        <location filename="../../gridclient/ui/main_window.py" line="224"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="223"/>
+        <location filename="../../gridclient/ui/main_window.py" line="226"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="234"/>
+        <location filename="../../gridclient/ui/main_window.py" line="237"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="249"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="257"/>
+        <location filename="../../gridclient/ui/main_window.py" line="260"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="259"/>
+        <location filename="../../gridclient/ui/main_window.py" line="262"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="273"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="285"/>
+        <location filename="../../gridclient/ui/main_window.py" line="288"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="337"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="325"/>
+        <location filename="../../gridclient/ui/main_window.py" line="349"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="350"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="328"/>
+        <location filename="../../gridclient/ui/main_window.py" line="352"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <location filename="../../gridclient/ui/main_window.py" line="353"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="332"/>
-        <location filename="../../gridclient/ui/main_window.py" line="829"/>
+        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <location filename="../../gridclient/ui/main_window.py" line="861"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="407"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="410"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="420"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="396"/>
+        <location filename="../../gridclient/ui/main_window.py" line="421"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="397"/>
+        <location filename="../../gridclient/ui/main_window.py" line="422"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="400"/>
+        <location filename="../../gridclient/ui/main_window.py" line="425"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="413"/>
+        <location filename="../../gridclient/ui/main_window.py" line="438"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="427"/>
+        <location filename="../../gridclient/ui/main_window.py" line="452"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="441"/>
+        <location filename="../../gridclient/ui/main_window.py" line="466"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="449"/>
+        <location filename="../../gridclient/ui/main_window.py" line="474"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="435"/>
+        <location filename="../../gridclient/ui/main_window.py" line="460"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="227"/>
+        <location filename="../../gridclient/ui/main_window.py" line="230"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="298"/>
+        <location filename="../../gridclient/ui/main_window.py" line="301"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="303"/>
+        <location filename="../../gridclient/ui/main_window.py" line="306"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="330"/>
+        <location filename="../../gridclient/ui/main_window.py" line="317"/>
+        <source>New place…</source>
+        <translation>新增场所…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <source>%n place(s)</source>
+        <translation>
+            <numerusform>%n 处场所</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="354"/>
+        <source>Places</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="355"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="413"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="393"/>
+        <location filename="../../gridclient/ui/main_window.py" line="418"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="405"/>
+        <location filename="../../gridclient/ui/main_window.py" line="430"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="406"/>
+        <location filename="../../gridclient/ui/main_window.py" line="431"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="408"/>
+        <location filename="../../gridclient/ui/main_window.py" line="433"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="409"/>
+        <location filename="../../gridclient/ui/main_window.py" line="434"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="410"/>
+        <location filename="../../gridclient/ui/main_window.py" line="435"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="428"/>
+        <location filename="../../gridclient/ui/main_window.py" line="453"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="461"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="439"/>
+        <location filename="../../gridclient/ui/main_window.py" line="464"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="443"/>
+        <location filename="../../gridclient/ui/main_window.py" line="468"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="452"/>
+        <location filename="../../gridclient/ui/main_window.py" line="477"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="536"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="520"/>
+        <location filename="../../gridclient/ui/main_window.py" line="545"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="564"/>
+        <location filename="../../gridclient/ui/main_window.py" line="589"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="566"/>
+        <location filename="../../gridclient/ui/main_window.py" line="591"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="585"/>
-        <location filename="../../gridclient/ui/main_window.py" line="596"/>
+        <location filename="../../gridclient/ui/main_window.py" line="610"/>
+        <location filename="../../gridclient/ui/main_window.py" line="621"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="587"/>
+        <location filename="../../gridclient/ui/main_window.py" line="612"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="597"/>
+        <location filename="../../gridclient/ui/main_window.py" line="622"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="805"/>
+        <location filename="../../gridclient/ui/main_window.py" line="837"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="807"/>
+        <location filename="../../gridclient/ui/main_window.py" line="839"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="810"/>
+        <location filename="../../gridclient/ui/main_window.py" line="842"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="812"/>
+        <location filename="../../gridclient/ui/main_window.py" line="844"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="815"/>
+        <location filename="../../gridclient/ui/main_window.py" line="847"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="817"/>
+        <location filename="../../gridclient/ui/main_window.py" line="849"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="831"/>
+        <location filename="../../gridclient/ui/main_window.py" line="863"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="834"/>
+        <location filename="../../gridclient/ui/main_window.py" line="866"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="844"/>
+        <location filename="../../gridclient/ui/main_window.py" line="876"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="849"/>
+        <location filename="../../gridclient/ui/main_window.py" line="881"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="853"/>
+        <location filename="../../gridclient/ui/main_window.py" line="885"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="870"/>
+        <location filename="../../gridclient/ui/main_window.py" line="902"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="873"/>
+        <location filename="../../gridclient/ui/main_window.py" line="905"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="880"/>
+        <location filename="../../gridclient/ui/main_window.py" line="912"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="885"/>
+        <location filename="../../gridclient/ui/main_window.py" line="917"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="901"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="915"/>
+        <location filename="../../gridclient/ui/main_window.py" line="948"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="917"/>
+        <location filename="../../gridclient/ui/main_window.py" line="950"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="920"/>
+        <location filename="../../gridclient/ui/main_window.py" line="953"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="945"/>
+        <location filename="../../gridclient/ui/main_window.py" line="978"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="949"/>
+        <location filename="../../gridclient/ui/main_window.py" line="982"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="954"/>
+        <location filename="../../gridclient/ui/main_window.py" line="987"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="963"/>
+        <location filename="../../gridclient/ui/main_window.py" line="996"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1004"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="999"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1032"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1010"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1043"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1141"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1182"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1187"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1236"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1198"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1247"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1217"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1266"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1224"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1273"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1296"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1345"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1320"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1369"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="327"/>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="244"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2562,42 +2730,42 @@
 <context>
     <name>PeriodFilter</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
         <source>Last 7 days</source>
         <translation>近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="87"/>
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="87"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="88"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="93"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="94"/>
         <source>to</source>
         <translation>至</translation>
     </message>
@@ -2633,6 +2801,236 @@
         <location filename="../../gridclient/ui/photos.py" line="223"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="93"/>
+        <source>New place</source>
+        <translation>新增场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="93"/>
+        <source>Place</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="96"/>
+        <source>Add a place</source>
+        <translation>新增场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="96"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="100"/>
+        <source>e.g. 惠民超市, 幸福路8号出租房, 东塘</source>
+        <translation>如 惠民超市、幸福路8号出租房、东塘</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="110"/>
+        <source>Owner, manager or landlord</source>
+        <translation>经营者、管理人或房东</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="118"/>
+        <source>(not graded)</source>
+        <translation>（未评定）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="121"/>
+        <source>Key place (checked regularly)</source>
+        <translation>重点场所（定期检查）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="126"/>
+        <source>Micro-grid</source>
+        <translation>微网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="132"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="134"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="135"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="136"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
+        <source>Person in charge</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="138"/>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="140"/>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="147"/>
+        <source>Date</source>
+        <translation>检查日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="148"/>
+        <source>Inspector</source>
+        <translation>检查人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="149"/>
+        <source>Findings</source>
+        <translation>检查情况</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="150"/>
+        <source>Hazards</source>
+        <translation>发现隐患</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="151"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="288"/>
+        <source>Rectified</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="162"/>
+        <source>Add inspection record…</source>
+        <translation>新增检查记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="165"/>
+        <source>Inspection records can be added once the place is saved.</source>
+        <translation>保存场所后即可添加检查记录。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="167"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="306"/>
+        <source>No inspection recorded yet.</source>
+        <translation>尚无检查记录。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="170"/>
+        <source>Inspection records</source>
+        <translation>检查记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="174"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="177"/>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="180"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="242"/>
+        <source>This place no longer exists.</source>
+        <translation>该场所已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="257"/>
+        <source>There is no grid in the local data.</source>
+        <translation>本机数据中还没有网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="268"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="290"/>
+        <source>Not yet</source>
+        <translation>未整改</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/place_dialog.py" line="304"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="333"/>
+        <source>Enter the place&apos;s name.</source>
+        <translation>请填写场所名称。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="347"/>
+        <source>Choose the grid.</source>
+        <translation>请选择所属网格。</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="371"/>
+        <source>All kinds</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="375"/>
+        <source>All places</source>
+        <translation>全部场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="376"/>
+        <source>Key places</source>
+        <translation>重点场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="377"/>
+        <source>Risk 较大 or 重大</source>
+        <translation>较大及以上风险</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="378"/>
+        <source>Hazard not yet rectified</source>
+        <translation>隐患待整改</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="380"/>
+        <source>Name, address or person in charge</source>
+        <translation>名称、地址或负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="391"/>
+        <source>Kind:</source>
+        <translation>类别：</translation>
     </message>
 </context>
 <context>
@@ -2738,312 +3136,322 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="219"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="222"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="352"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="276"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="233"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
+        <source>All kinds</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
+        <source>Places</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="255"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="262"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="288"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="296"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="299"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="300"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="380"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="369"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="370"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="388"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="400"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="402"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="479"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="478"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="490"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="576"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="580"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="554"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="583"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="560"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="660"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="667"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="697"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="673"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="703"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="721"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="775"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="805"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="785"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="815"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="820"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="851"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="826"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="856"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="843"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="873"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="848"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="858"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="888"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="862"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="892"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="865"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="895"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="886"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="916"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="995"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1025"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1006"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1036"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -3562,17 +3970,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="333"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="334"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="341"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="342"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="343"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="344"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
@@ -3580,12 +3988,12 @@
 <context>
     <name>_Bar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="163"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="164"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="164"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="165"/>
         <source>Show the whole list again</source>
         <translation>重新显示全部记录</translation>
     </message>
@@ -3890,176 +4298,200 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="161"/>
+        <location filename="../../gridclient/ui/tables.py" line="162"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="162"/>
-        <location filename="../../gridclient/ui/tables.py" line="201"/>
-        <location filename="../../gridclient/ui/tables.py" line="223"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="202"/>
+        <location filename="../../gridclient/ui/tables.py" line="224"/>
+        <location filename="../../gridclient/ui/tables.py" line="243"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="163"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="165"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="166"/>
+        <location filename="../../gridclient/ui/tables.py" line="167"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="76"/>
+        <location filename="../../gridclient/ui/tables.py" line="77"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="134"/>
+        <location filename="../../gridclient/ui/tables.py" line="135"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="195"/>
+        <location filename="../../gridclient/ui/tables.py" line="196"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="196"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="197"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="198"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="199"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="200"/>
-        <location filename="../../gridclient/ui/tables.py" line="220"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
+        <location filename="../../gridclient/ui/tables.py" line="221"/>
+        <location filename="../../gridclient/ui/tables.py" line="245"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="202"/>
+        <location filename="../../gridclient/ui/tables.py" line="203"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="217"/>
+        <location filename="../../gridclient/ui/tables.py" line="218"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="218"/>
+        <location filename="../../gridclient/ui/tables.py" line="219"/>
+        <location filename="../../gridclient/ui/tables.py" line="241"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="219"/>
+        <location filename="../../gridclient/ui/tables.py" line="220"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="221"/>
+        <location filename="../../gridclient/ui/tables.py" line="222"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="222"/>
+        <location filename="../../gridclient/ui/tables.py" line="223"/>
+        <location filename="../../gridclient/ui/tables.py" line="242"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="238"/>
+        <location filename="../../gridclient/ui/tables.py" line="240"/>
+        <source>Place</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="244"/>
+        <source>Person in charge</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="246"/>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="247"/>
+        <source>Last inspection</source>
+        <translation>最近检查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="262"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="239"/>
+        <location filename="../../gridclient/ui/tables.py" line="263"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="240"/>
+        <location filename="../../gridclient/ui/tables.py" line="264"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="241"/>
+        <location filename="../../gridclient/ui/tables.py" line="265"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="242"/>
+        <location filename="../../gridclient/ui/tables.py" line="266"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="265"/>
-        <location filename="../../gridclient/ui/tables.py" line="318"/>
+        <location filename="../../gridclient/ui/tables.py" line="289"/>
+        <location filename="../../gridclient/ui/tables.py" line="342"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="277"/>
+        <location filename="../../gridclient/ui/tables.py" line="301"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="278"/>
+        <location filename="../../gridclient/ui/tables.py" line="302"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="279"/>
+        <location filename="../../gridclient/ui/tables.py" line="303"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="280"/>
+        <location filename="../../gridclient/ui/tables.py" line="304"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="281"/>
+        <location filename="../../gridclient/ui/tables.py" line="305"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="282"/>
+        <location filename="../../gridclient/ui/tables.py" line="306"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="283"/>
+        <location filename="../../gridclient/ui/tables.py" line="307"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="622"/>
+        <location filename="../../gridclient/ui/tables.py" line="646"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
