@@ -1677,7 +1677,10 @@ def build_place_roster(
             elif check.open_hazard:
                 open_hazards += 1
                 deadline = check.rectify_by
-                state = f"待整改（限{deadline.isoformat()}）" if deadline else "待整改"
+                late = deadline is not None and deadline < today_cst(context.now)
+                state = "逾期未整改" if late else "待整改"
+                if deadline is not None:
+                    state += f"（限{deadline.isoformat()}）"
             elif check.hazards.strip():
                 state = "已整改"
             else:
@@ -1710,8 +1713,8 @@ def build_place_roster(
             Column("风险等级", 5),
             Column("重点", 4),
             Column("最近检查", 9),
-            Column("隐患整改", 11),
-            Column("备注", 9),
+            Column("隐患整改", 13),
+            Column("备注", 7),
         )
         by_kind = "，".join(f"{label} {count} 处" for label, count in counted.items())
         summary = [

@@ -22,6 +22,7 @@ from gridclient.storage.convert import record_from_row
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import AreaRow, PlaceInspectionRow, PlaceRow
 from gridcore.domain import phone
+from gridcore.domain.agegroups import today_cst
 from gridcore.domain.entities import PlaceInspection
 from gridcore.domain.enums import EntityKind, PlaceKind, RiskLevel
 from gridcore.domain.sorting import natural_key
@@ -102,13 +103,14 @@ def latest_checks(connection: Connection, place_ids: Sequence[str]) -> dict[str,
 
 
 def last_check_text(check: LatestCheck | None) -> str:
-    """最近检查 as a list cell: the day, and a hazard still open with its deadline."""
+    """最近检查 as a list cell: the day, and 待整改 when it left a hazard open (past its
+    deadline: 逾期未整改); the deadline itself is in the dialog and the roster."""
     if check is None:
         return "未检查"
     text = check.inspected_on.isoformat()
     if check.open_hazard:
-        deadline = f"，限{check.rectify_by.isoformat()}前" if check.rectify_by else ""
-        text += f"（隐患待整改{deadline}）"
+        late = check.rectify_by is not None and check.rectify_by < today_cst()
+        text += " 逾期未整改" if late else " 待整改"
     return text
 
 

@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
             self.runner,
             self.place_model,
             lambda n: self.tr("%n place(s)", "", n),
-            (170, 110, 120, 170, 70, 110, 90, 150),
+            (190, 100, 120, 120, 70, 115, 90, 195),
             place_bar,
             stretch=3,
         )

@@ -62,7 +62,7 @@ def test_the_township_roster_lists_its_places_with_their_checks(
     assert [r[1] for r in report.rows] == ["东村1组5号出租房", "东村小学", "周记液化气供应点"]
     rental, school, gas = report.rows
     assert rental[2:] == ("出租房屋", "东村第一网格", "东村1组5号", "房东 李四", "13800000012",
-                          "", "", "2026-09-02", "待整改（限2026-09-09）", "")  # fmt: skip
+                          "", "", "2026-09-02", "逾期未整改（限2026-09-09）", "")  # fmt: skip
     assert (school[7], school[8], school[9], school[10]) == ("一般", "是", "2026-09-01", "无隐患")
     assert (gas[7], gas[9], gas[10], gas[11]) == ("较大", "2026-08-08", "已整改", "储存间一处")
     assert report.summary == (
@@ -74,13 +74,13 @@ def test_the_township_roster_lists_its_places_with_their_checks(
     text = pdf_text(pdf)
     assert not [c for c in text if is_radical(c)]
     flat = squeeze(text)
-    for words in ("场所名册", "东村小学", "出租房屋", "待整改", "第1页共1页"):
+    for words in ("场所名册", "东村小学", "出租房屋", "逾期未整改", "第1页共1页"):
         assert words in flat, words
     xlsx = tmp_path / "places.xlsx"
     write_xlsx(report, xlsx)
     sheet = load_workbook(xlsx).active
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert "周记液化气供应点" in cells and "待整改（限2026-09-09）" in cells
+    assert "周记液化气供应点" in cells and "逾期未整改（限2026-09-09）" in cells
 
 
 def test_one_kind_and_masked_phones_for_a_worker(empty_store: Store, sample: Sample) -> None:

@@ -73,7 +73,7 @@ def test_rows_mask_the_phone_and_show_the_latest_check(store: Store) -> None:
     assert shown_phone == "138****5678"
     assert risk == ""
     # The correction replaced the first record: the hazard it adds is open.
-    assert last == "2026-04-01（隐患待整改，限2026-03-09前）"
+    assert last == "2026-04-01 逾期未整改"  # its deadline (2026-03-09) has passed
     assert rows[ids["gas"]][6] == "较大 · 重点"
     assert rows[ids["gas"]][7] == "2026-03-09"
     assert rows[ids["pond"]][7] == "未检查"
