@@ -75,9 +75,11 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     OrganizationKind,
+    PlaceKind,
     PopulationType,
     Relation,
     ResidenceStatus,
+    RiskLevel,
     Role,
     SpecialGroup,
 )
@@ -103,6 +105,8 @@ _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
     (EntityKind.RESIDENT, "disability_category"): DisabilityCategory,
     (EntityKind.HOUSEHOLD, "tags"): HouseholdTag,
     (EntityKind.ORGANIZATION, "kind"): OrganizationKind,
+    (EntityKind.PLACE, "kind"): PlaceKind,
+    (EntityKind.PLACE, "risk_level"): RiskLevel,
 }
 
 
@@ -141,6 +145,9 @@ def _field_labels() -> dict[str, str]:
         "code": QCoreApplication.translate("conflicts", "Area code"),
         "level": QCoreApplication.translate("conflicts", "Level"),
         "parent_id": QCoreApplication.translate("conflicts", "Parent area"),
+        "contact": QCoreApplication.translate("conflicts", "Person in charge"),
+        "risk_level": QCoreApplication.translate("conflicts", "Risk level"),
+        "is_key": QCoreApplication.translate("conflicts", "Key place"),
     }
 
 

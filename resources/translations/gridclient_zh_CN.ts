@@ -165,12 +165,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="781"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="788"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="784"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="791"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -178,136 +178,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="348"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="346"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="353"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="349"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="356"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="352"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="359"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="373"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="367"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="374"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="368"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="375"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="371"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="378"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="373"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="380"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="530"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="547"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="537"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="554"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="531"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="548"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="538"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="555"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="541"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="548"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="543"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="550"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="545"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="552"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="551"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="552"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="558"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="559"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="553"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="554"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="560"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="561"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="555"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="562"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="559"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="566"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="561"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="582"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="593"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="619"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="626"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="624"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="631"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="627"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="634"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -3083,52 +3083,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="680"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="687"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="688"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="695"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="698"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="705"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="701"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="708"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="704"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="711"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="706"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="713"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="708"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="715"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="753"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="760"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="758"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="765"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="762"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="769"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -3682,40 +3682,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="820"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="827"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="823"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="830"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="828"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="835"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="832"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
         <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
         <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="835"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="842"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="846"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -4051,246 +4051,257 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="112"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="113"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="114"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="115"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="285"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="650"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="292"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="657"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="658"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Document type</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
         <source>Disability certificate no.</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
         <source>Issuing body</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="147"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="159"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
+        <source>Key place</source>
+        <translation>重点场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="166"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="185"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="192"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="193"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="200"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="212"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="207"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="214"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="274"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="281"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="275"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="282"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="288"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="295"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="293"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="300"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="295"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="302"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="298"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="305"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="301"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="653"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="308"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="660"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="655"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="662"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="659"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="666"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="670"/>
         <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="797"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="804"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="799"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="806"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="808"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>

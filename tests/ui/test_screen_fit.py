@@ -320,6 +320,35 @@ def _organization(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
     return dialog
 
 
+def _place(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
+    """A key place with its inspection records (the demo's places all have a grid)."""
+    from gridclient.storage.places import PlaceFocus, PlaceQueries
+    from gridclient.ui.place_dialog import PlaceDialog
+
+    [first, *_] = PlaceQueries(ctx.store.engine).place_ids(focus=PlaceFocus.KEY)
+    dialog = PlaceDialog(ctx, first, parent=win)
+    dialog.show()
+    dialog.name_edit.clear()  # no name: its message shown
+    dialog.save()
+    assert dialog.name_error.isVisibleTo(dialog)
+    return dialog
+
+
+def _inspection(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
+    from gridclient.storage.places import PlaceQueries
+    from gridclient.ui.place_dialog import PlaceDialog
+
+    [first, *_] = PlaceQueries(ctx.store.engine).place_ids()
+    dialog = PlaceDialog(ctx, first, parent=win)
+    dialog.show()
+    dialog.add_inspection()
+    form = dialog.inspection_form
+    assert form is not None
+    form.save()  # nothing found written down: its message shown
+    assert form.error.isVisibleTo(form)
+    return form
+
+
 def _login(win: MainWindow, ctx: AppContext, demo: DemoStore) -> QWidget:
     from gridclient.config import ITSettings, Paths
     from gridclient.sync.credentials import MemoryTokenStore
@@ -355,6 +384,8 @@ DIALOGS: dict[str, Opener] = {
     "move out": _move_out,
     "delete household": _delete,
     "organization, with its messages": _organization,
+    "place, with its messages": _place,
+    "inspection record, with its messages": _inspection,
     "login": _login,
     "password prompt": _password_prompt,
 }
