@@ -78,6 +78,7 @@ from gridcore.domain.enums import ChangeKind, EntityKind, Role
 __all__ = [
     "API_PREFIX",
     "CLIENT_VERSION_HEADER",
+    "KIND_SINCE",
     "MAX_OPS_PER_PUSH",
     "PROTOCOL_HEADER",
     "PROTOCOL_VERSION",
@@ -106,11 +107,31 @@ __all__ = [
     "RegisteredPerson",
     "Resolution",
     "Scope",
+    "kinds_unknown_to",
 ]
 
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Grid-Protocol"
 CLIENT_VERSION_HEADER = "X-Grid-Client-Version"
+KIND_SINCE: dict[EntityKind, tuple[int, ...]] = {
+    EntityKind.PLACE: (0, 5),
+    EntityKind.PLACE_INSPECTION: (0, 5),
+}
+"""Record kinds added after 0.4.0 (which knew every kind not listed here), each with the
+client version that first reads it, as ``gridserver.config.parse_version`` gives it
+(trailing zeros dropped: 0.5.0 is ``(0, 5)``). An older client's pull pages leave out the
+evictions and conflicts of the kinds it does not know (its page parser would refuse the
+whole page for them); the records themselves are still sent, and the older client keeps
+them aside (``held_records``, "未知的记录类型") until its upgrade, whose first sync
+stores them (see ``gridclient.sync.engine``: held records are replayed before each pull).
+So no record is lost to a laptop that upgrades late, and none stops its sync before."""
+
+
+def kinds_unknown_to(version: tuple[int, ...]) -> frozenset[EntityKind]:
+    """The kinds a client of ``version`` (parsed as :data:`KIND_SINCE` says) cannot read."""
+    return frozenset(kind for kind, since in KIND_SINCE.items() if version < since)
+
+
 CLIENT_TIME_HEADER = "X-Grid-Client-Time"
 """The device's own clock (ISO 8601 with offset) when it sent the request: the server
 flags laptops whose clock is off (``gridserver clock-skew``)."""

@@ -51,6 +51,7 @@ from gridcore.protocol import (
     PushRequest,
     PushResponse,
     RefreshRequest,
+    kinds_unknown_to,
 )
 from gridserver import auth, clocks, directory, feed, persons, sync
 from gridserver.clientaddr import client_address, parse_networks
@@ -419,7 +420,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                 detail={"min_client_version": minimum},
             )
         size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
-        body = await in_db_thread(request, feed.pull_json, database, caller, cursor, size)
+        hidden = kinds_unknown_to(parse_version(client_version))
+        body = await in_db_thread(request, feed.pull_json, database, caller, cursor, size, hidden)
         return Response(body, media_type="application/json")
 
     @router.get("/directory", response_model=DirectoryResponse)

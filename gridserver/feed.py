@@ -370,7 +370,17 @@ class Page:
     server_time: datetime
 
 
-def read_page(db: Database, caller: Caller, cursor_text: str, limit: int) -> Page:
+def read_page(
+    db: Database,
+    caller: Caller,
+    cursor_text: str,
+    limit: int,
+    hidden: frozenset[EntityKind] = frozenset(),
+) -> Page:
+    """A page of the caller's feed after ``cursor_text``. ``hidden``: kinds the client
+    cannot read (``gridcore.protocol.kinds_unknown_to``): their evictions and conflicts
+    are left out (the client would refuse the page), their records are sent (it keeps
+    them aside until it is upgraded)."""
     cursor = decode_cursor(cursor_text, caller)
     if not caller.unrestricted and caller.scope_area_id is None:
         raise ApiError(403, "forbidden", "该账号没有管辖区划，请联系管理员")
@@ -404,13 +414,22 @@ def read_page(db: Database, caller: Caller, cursor_text: str, limit: int) -> Pag
                 evictions += _lost_ancestors(conn.execute(_LOSSES, bounds).scalars(), evictions)
             query = _CONFLICTS_SCOPED if scoped else _CONFLICTS_ALL
             conflict_rows = [conflict_info(r) for r in conn.execute(query, bounds).all()]
+    if hidden:
+        evictions = [e for e in evictions if e.entity not in hidden]
+        conflict_rows = [c for c in conflict_rows if c.entity not in hidden]
     return Page(rows, evictions, conflict_rows, encode_cursor(next_cursor), more, utcnow())
 
 
-def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResponse:
+def pull(
+    db: Database,
+    caller: Caller,
+    cursor_text: str,
+    limit: int,
+    hidden: frozenset[EntityKind] = frozenset(),
+) -> PullResponse:
     """A page as the protocol model (tests, tools); the endpoint sends
     :func:`pull_json`, the same page encoded without building the model."""
-    page = read_page(db, caller, cursor_text, limit)
+    page = read_page(db, caller, cursor_text, limit, hidden)
     return PullResponse(
         changes=[_change(row) for row in page.rows],
         evictions=page.evictions,
@@ -424,11 +443,17 @@ def pull(db: Database, caller: Caller, cursor_text: str, limit: int) -> PullResp
 _JSON_OPTIONS = orjson.OPT_UTC_Z
 
 
-def pull_json(db: Database, caller: Caller, cursor_text: str, limit: int) -> bytes:
+def pull_json(
+    db: Database,
+    caller: Caller,
+    cursor_text: str,
+    limit: int,
+    hidden: frozenset[EntityKind] = frozenset(),
+) -> bytes:
     """A page as the JSON body of a ``PullResponse``, built straight from the rows: the
     stored ``fields`` text is spliced in unparsed (``orjson.Fragment``), and no model
     object is built per record. Its shape is the model's (the tests compare both)."""
-    page = read_page(db, caller, cursor_text, limit)
+    page = read_page(db, caller, cursor_text, limit, hidden)
     fragment = orjson.Fragment
     changes = [
         {

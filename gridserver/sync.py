@@ -5,225 +5,51 @@ op rolls back to its savepoint and the others go on; the op's result (rejections
 is stored in ``op_log`` in the same transaction, so a replayed op returns exactly what it
 returned the first time and changes nothing. ``op_log`` doubles as the audit log (who
 changed what, when, from which device). The feed position is stamped last (see
-:mod:`gridserver.feed`).
+:mod:`gridserver.feed`). What one op does is in :mod:`gridserver.apply` (see
+:mod:`gridserver.opcontext` for how the push is split).
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from types import SimpleNamespace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, StatementError
 
 from gridcore.domain import limits
-from gridcore.domain.catalog import CatalogError, EventCatalog, stamp_terms
-from gridcore.domain.codec import (
-    CodecError,
-    decode_record,
-    decode_value,
-    encode_fields,
-    field_specs,
-)
-from gridcore.domain.entities import APPEND_ONLY_KINDS, Event, EventAction
-from gridcore.domain.enums import AreaLevel, ChangeKind, EntityKind, Role
-from gridcore.domain.eventnumber import format_event_number, number_year
-from gridcore.domain.holidays import HolidayError, WorkCalendar
-from gridcore.domain.workflow import IllegalTransition, check_action, check_source
+from gridcore.domain.enums import ChangeKind, EntityKind
 from gridcore.protocol import (
     Op,
     OpReason,
     OpResult,
-    OpStatus,
     PushRequest,
     PushResponse,
-    is_valid_entity_id,
 )
 from gridserver import persons, validation
+from gridserver.apply import apply_op
 from gridserver.db import (
     Database,
-    catalog,
-    conflicts,
-    event_numbers,
-    holidays,
     op_log,
     records,
-    users,
     utcnow,
 )
 from gridserver.errors import ApiError, OpRejected
-from gridserver.feed import FeedEffects, lock_rescoped, stamp
-from gridserver.merge import CREATED_VERSION, FieldConflict, bump_versions, three_way
-from gridserver.references import (
-    check_old_values,
-    is_ancestor_area,
-    usable_blobs,
-    verified_base,
+from gridserver.feed import FeedEffects, stamp
+from gridserver.opcontext import (
+    REF_FIELDS,
+    ChunkConnection,
+    Context,
+    NeedSavepoints,
+    Outcome,
+    Shared,
+    storable,
 )
-from gridserver.scope import Caller, WriteScope, area_chain, gained_ancestors
+from gridserver.scope import Caller, WriteScope
 
 log = logging.getLogger(__name__)
 
-SERVER_FIELDS = {
-    EntityKind.EVENT_ACTION: frozenset({"server_at", "final_evaluation"}),
-    EntityKind.VISIT: frozenset({"server_at"}),
-    EntityKind.PLACE_INSPECTION: frozenset({"server_at"}),
-    EntityKind.EVENT: frozenset({"number"}),
-}
-"""Fields only the server writes; a client's value is ignored."""
-
-OUT_OF_SCOPE = "该记录不在您的管辖范围内，无权查看或修改"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    status: OpStatus
-    version: int | None = None
-    reason: OpReason | None = None
-    message: str | None = None
-    field: str | None = None
-    conflict_id: str | None = None
-
-
-@dataclass(slots=True)
-class Placement:
-    """Where a record sits: its scope key and the denormalised lookup columns."""
-
-    grid_id: str | None
-    parent_id: str | None = None
-    area_code: str | None = None
-
-
-@dataclass(slots=True)
-class Shared:
-    """Lookups reused by the ops of one transaction: referenced areas and households
-    (read, never locked), the catalog, and the ops' own records, read and locked up front
-    in one statement (sorted, so two pushes touching the same records lock them in the
-    same order). Each prefetched own row is used once: after its op the record may have
-    changed, so later ops reload it."""
-
-    refs: dict[tuple[str, str], Any] = field(default_factory=dict)
-    """Areas and households other records refer to, by (kind, id), read without a lock
-    (prefetched for the whole chunk, or written by an earlier op of it). An op that
-    changes one of them drops it first, so a later op reads it again."""
-    rows: dict[tuple[str, str], Any] = field(default_factory=dict)
-    """Prefetched rows by (kind, id); ``None`` = known absent at the start."""
-    writers: dict[tuple[str, int], tuple[str, str, datetime]] = field(default_factory=dict)
-    """(record id, version) → (user, device, time) for ops applied in this transaction,
-    whose log rows are written at its end."""
-    numbers: frozenset[str] = frozenset()
-    """ID numbers the chunk's residents are written with, read (and, on PostgreSQL,
-    locked) up front (see :func:`_prefetch_numbers`)."""
-    held_numbers: frozenset[str] = frozenset()
-    """Those of :attr:`numbers` a live resident held when the chunk began."""
-    claimed: set[str] = field(default_factory=set)
-    """ID numbers written by the chunk's applied ops so far."""
-    catalog: EventCatalog | None = None
-    catalog_loaded: bool = False
-    calendar: WorkCalendar | None = None
-    savepoint_every_op: bool = False
-    """Otherwise the create of a record known to be absent runs without a savepoint
-    (see :func:`_run_op`)."""
-
-
-class ChunkConnection:
-    """The chunk's connection, holding back the INSERTs of creates run without a
-    savepoint (see :func:`_run_op`) and sending them as one statement just before the
-    next statement of any kind, so every read and every savepoint sees them and a later
-    op's rollback never undoes them. A database error in that statement means the chunk
-    is run again with a savepoint (and its own INSERT) per op."""
-
-    __slots__ = ("conn", "inserts")
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.inserts: list[dict[str, Any]] = []
-
-    def execute(self, statement: Any, parameters: Any = None) -> Any:
-        self.flush()
-        return self.conn.execute(statement, parameters)
-
-    def exec_driver_sql(self, statement: str) -> Any:
-        self.flush()
-        return self.conn.exec_driver_sql(statement)
-
-    def flush(self, seq: int | None = None) -> set[tuple[str, str]]:
-        """Send the held-back INSERTs (with feed position ``seq`` when it is already
-        taken, see :func:`gridserver.feed.stamp`); returns their keys."""
-        if not self.inserts:
-            return set()
-        rows, self.inserts = self.inserts, []
-        if seq is not None:
-            for row in rows:
-                row["seq"] = seq
-        try:
-            # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT.
-            self.conn.execute(_INSERT_RECORDS, rows).all()
-        except (DBAPIError, StatementError) as exc:
-            raise _NeedSavepoints from exc
-        return {(row["kind"], row["id"]) for row in rows}
-
-
-@dataclass(slots=True)
-class Context:
-    conn: ChunkConnection
-    caller: Caller
-    scope: WriteScope
-    device_id: str
-    now: datetime
-    shared: Shared
-    effects: FeedEffects = field(default_factory=FeedEffects)
-    new_areas: list[str] = field(default_factory=list)
-    written: dict[tuple[str, str], Any] = field(default_factory=dict)
-    """Rows this op created, for later ops of the chunk to refer to once it succeeded."""
-    deferred: bool = False
-    """Run without a savepoint: its INSERT is held back (see :class:`ChunkConnection`)."""
-    claimed: list[str] = field(default_factory=list)
-    """ID numbers this op writes (the chunk's, once it succeeded)."""
-
-    def catalog(self) -> EventCatalog | None:
-        shared = self.shared
-        if not shared.catalog_loaded:
-            document = self.conn.execute(
-                select(catalog.c.document).where(catalog.c.id == 1)
-            ).scalar_one_or_none()
-            try:
-                shared.catalog = None if document is None else EventCatalog.from_json(document)
-            except CatalogError:
-                shared.catalog = None
-            stored = self.conn.execute(
-                select(holidays.c.document).where(holidays.c.id == 1)
-            ).scalar_one_or_none()
-            try:
-                shared.calendar = None if stored is None else WorkCalendar.from_json(stored)
-            except HolidayError:
-                shared.calendar = None
-            if shared.catalog is not None:
-                shared.catalog = shared.catalog.with_calendar(shared.calendar)
-            shared.catalog_loaded = True
-        return shared.catalog
-
-    def terms_catalog(self) -> EventCatalog:
-        """The catalog terms are stamped from (an empty one when none was loaded), with
-        the server's holiday calendar: what every deadline the server works out uses."""
-        known = self.catalog()
-        return known if known is not None else EventCatalog().with_calendar(self.shared.calendar)
-
-
-# Statements built once: constructing them per op costs more than executing them.
-_LOAD = select(records).where(
-    records.c.kind == bindparam("b_kind"), records.c.id == bindparam("b_id")
-)
-_LOAD_LOCKED = _LOAD.with_for_update()
-_INSERT_RECORD = insert(records)
-_INSERT_RECORDS = insert(records).returning(records.c.kind)
 _INSERT_LOG = insert(op_log)
 
 
@@ -275,7 +101,7 @@ def push(db: Database, caller: Caller, request: PushRequest) -> PushResponse:
                         conn, caller, scope, request.device_id, chunk, now, every_op
                     )
                 break
-            except _NeedSavepoints:
+            except NeedSavepoints:
                 # Rare (a duplicate id, a lock timeout): run the chunk again, this time
                 # with a savepoint around every op, which answers that op on its own.
                 log.info("push chunk runs again with a savepoint for every op")
@@ -370,17 +196,6 @@ def _push_chunk(
     return results
 
 
-_REF_FIELDS = {
-    "grid_id": EntityKind.AREA.value,
-    "micro_grid_id": EntityKind.AREA.value,
-    "parent_id": EntityKind.AREA.value,
-    "household_id": EntityKind.HOUSEHOLD.value,
-    "place_id": EntityKind.PLACE.value,
-}
-"""Fields naming a record that is looked up (without a lock) when an op is checked."""
-_REF_KINDS = frozenset(_REF_FIELDS.values())
-
-
 def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
     """Read the areas and households the ops refer to in one statement rather than one
     per op. Ids that do not exist yet (created by an earlier op of the chunk) are simply
@@ -388,7 +203,7 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
     wanted: set[tuple[str, str]] = set()
     for op in ops:
         for name, pair in op.changes.items():
-            kind = _REF_FIELDS.get(name)
+            kind = REF_FIELDS.get(name)
             value = pair[1]
             if (
                 kind is not None
@@ -406,7 +221,7 @@ def _prefetch_refs(conn: Connection, shared: Shared, ops: list[Op]) -> None:
 def _prefetch_numbers(conn: Connection, shared: Shared, ops: list[Op]) -> None:
     """Lock (PostgreSQL) and look up in one statement the ID numbers the chunk's resident
     ops write, so an op whose number nobody held needs no statement of its own (which
-    would also flush the held-back INSERTs one by one, see :class:`ChunkConnection`)."""
+    would also flush the held-back INSERTs one by one, see :class:`gridserver.opcontext.ChunkConnection`)."""
     wanted = set()
     for op in ops:
         pair = op.changes.get("id_number") if op.entity is EntityKind.RESIDENT else None
@@ -425,26 +240,6 @@ def _prefetch_numbers(conn: Connection, shared: Shared, ops: list[Op]) -> None:
         persons.lock_number(conn, number)
     shared.numbers = frozenset(wanted)
     shared.held_numbers = persons.held_numbers(conn, wanted)
-
-
-def _check_number(ctx: Context, number: str, record_id: str) -> None:
-    """One person, one record (see :mod:`gridserver.persons`): refuse ``number`` if
-    another live resident holds it. Known free when nobody held it as the chunk began
-    (locked since) and no earlier op of the chunk took it."""
-    shared = ctx.shared
-    free = (
-        number in shared.numbers
-        and number not in shared.held_numbers
-        and number not in shared.claimed
-    )
-    if not free:
-        persons.check_not_registered(ctx.conn, number, record_id, ctx.scope.contains)
-    ctx.claimed.append(number)
-
-
-class _NeedSavepoints(Exception):
-    """A database error in an op run without a savepoint of its own: the transaction is
-    lost, and the chunk runs again with a savepoint for every op."""
 
 
 # Savepoints are never released: PostgreSQL and SQLite keep them until the transaction
@@ -482,7 +277,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
     conn, caller = ctx.conn, ctx.caller
     # An op is all or nothing. The create of a record that was absent when the chunk
     # locked its records writes exactly one statement, its INSERT, after every check
-    # (see _create): a rejection before it has written nothing, and the INSERT is atomic
+    # (see gridserver.apply._create): a rejection before it has written nothing, and the INSERT is atomic
     # by itself, so it needs no savepoint. A database error there aborts the whole
     # transaction instead, so the chunk is run again with a savepoint for every op.
     key = (op.entity.value, op.entity_id)
@@ -504,11 +299,11 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
             conn.exec_driver_sql(_ROLLBACK_TO)
         outcome = Outcome("rejected", None, exc.reason, exc.message, exc.field)
         return _result(op, outcome), _log_row(ctx, op, outcome)
-    except _NeedSavepoints:
+    except NeedSavepoints:
         raise  # an earlier op's held-back INSERT failed: the chunk runs again
     except (IntegrityError, OperationalError) as exc:
         if not guarded:
-            raise _NeedSavepoints from exc
+            raise NeedSavepoints from exc
         if isinstance(exc, OperationalError):
             # A deadlock or serialization failure: not the op's fault, so nothing is
             # stored and the client sends it again.
@@ -531,7 +326,7 @@ def _run_op(ctx: Context, op: Op, effects: FeedEffects) -> tuple[OpResult, dict[
         # the chunk runs again with savepoints, while an error before any write (the
         # INSERT is held back until the end) needs no rollback at all.
         if not guarded and isinstance(exc, DBAPIError):
-            raise _NeedSavepoints from exc
+            raise NeedSavepoints from exc
         del conn.inserts[held:]
         if guarded:
             conn.exec_driver_sql(_ROLLBACK_TO)
@@ -595,7 +390,7 @@ def _changes(op: Op) -> dict[str, list[Any]]:
 
 def _storable_changes(op: Op) -> dict[str, Any]:
     """The op's changes as the audit log keeps them. The values of a rejected op, and
-    the old values of any op (only compared, never checked, see :func:`_check_changes`),
+    the old values of any op (only compared, never checked, see :func:`gridserver.apply._check_changes`),
     may be what no database stores (NUL, integers beyond 64 bits, NaN, deep nesting):
     then they are logged in a form that is (forbidden characters replaced by U+FFFD,
     numbers as text)."""
@@ -606,953 +401,4 @@ def _storable_changes(op: Op) -> dict[str, Any]:
             limits.check_wire(name, new)
         return _changes(op)
     except limits.InvalidValue:
-        return {validation.shown_name(n): _storable(list(p)) for n, p in op.changes.items()}
-
-
-def _storable(value: Any, depth: int = 0) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return value if limits.INT64_MIN <= value <= limits.INT64_MAX else str(value)[:40]
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, str):
-        return limits.clean_text(value[: limits.MAX_TEXT])
-    if depth >= limits.MAX_JSON_DEPTH:
-        return "…"
-    if isinstance(value, list):
-        return [_storable(item, depth + 1) for item in value[: limits.MAX_LIST]]
-    if isinstance(value, dict):
-        return {validation.shown_name(str(k)): _storable(v, depth + 1) for k, v in value.items()}
-    return str(value)[:40]
-
-
-# --- one op -------------------------------------------------------------------------
-
-
-def apply_op(ctx: Context, op: Op) -> Outcome:
-    kind = op.entity
-    label = kind.label
-    if kind is EntityKind.AREA and ctx.caller.role is Role.WORKER:
-        raise OpRejected("role", "网格员不能修改行政区划和网格设置")
-    if op.kind is not ChangeKind.CREATE and kind in APPEND_ONLY_KINDS:
-        raise OpRejected(
-            "append_only", f"{label}只能新增，不能修改或删除；如需更正请新增一条更正记录"
-        )
-    _check_changes(op)
-    if op.kind is not ChangeKind.RESOLVE:
-        check_old_values(op.changes)
-    values = _decode_changes(kind, op.changes) if op.kind is not ChangeKind.RESOLVE else {}
-    key = (kind.value, op.entity_id)
-    ctx.shared.refs.pop(key, None)  # about to change: later ops read it again
-    if key in ctx.shared.rows:
-        row = ctx.shared.rows.pop(key)
-    else:
-        row = _load(ctx.conn, kind, op.entity_id, lock=True)
-    if row is not None:
-        _check_own_record(ctx, op, row)
-    if op.kind is ChangeKind.RESOLVE:
-        unknown = sorted(set(op.changes) - field_specs(kind).keys())
-        if unknown:  # only logged, but a typo is still an error
-            raise _unknown_field(unknown[0])
-        return _resolve(ctx, op, row)
-    if op.kind is ChangeKind.CREATE:
-        if row is None:
-            return _create(ctx, kind, op.entity_id, values)
-        if kind in APPEND_ONLY_KINDS:
-            return _create_again(ctx, kind, row, values)
-        return _update(ctx, op, row, values)
-    if row is None:
-        raise OpRejected("not_found", f"{label}不存在（可能尚未同步到服务器）")
-    if op.kind is ChangeKind.DELETE:
-        return _delete(ctx, op, row)
-    return _update(ctx, op, row, values)
-
-
-def _load(conn: ChunkConnection, kind: EntityKind, record_id: str, *, lock: bool = False) -> Any:
-    query = _LOAD_LOCKED if lock else _LOAD
-    return conn.execute(query, {"b_kind": kind.value, "b_id": record_id}).first()
-
-
-def _decode_changes(
-    kind: EntityKind, changes: Mapping[str, tuple[Any, Any]]
-) -> dict[str, tuple[Any, Any]]:
-    """Validate every incoming value with the domain codec and bring old and new values to
-    their canonical wire form (e.g. sorted tag lists, UTC datetimes) so that comparisons
-    in the merge are exact."""
-    server_fields = SERVER_FIELDS.get(kind, frozenset())
-    specs = field_specs(kind)
-    result: dict[str, tuple[Any, Any]] = {}
-    for name, (old, new) in changes.items():
-        if name in server_fields:
-            continue
-        if name not in specs:
-            raise _unknown_field(name)
-        try:
-            decoded = decode_value(kind, name, new)
-        except CodecError as exc:
-            raise OpRejected("invalid_field", str(exc), exc.field) from None
-        decoded = validation.check_field(kind, name, decoded)
-        result[name] = (_old_value(kind, name, old), _encode(kind, name, decoded))
-    return result
-
-
-def _check_changes(op: Op) -> None:
-    """Every new value of an op must be one that every database and every client can
-    store (see :mod:`gridcore.domain.limits`); :func:`_decode_changes` then checks it
-    against its field's own rules. Old values are not refused: they are only compared
-    (and a laptop fixing a value stored before these checks existed sends that value as
-    the old one); where one is not storable, a storable stand-in is used."""
-    specs = field_specs(op.entity)
-    for name, (_old, new) in op.changes.items():
-        if name not in specs:
-            raise _unknown_field(name)
-        validation.check_wire(op.entity, name, new)
-
-
-def _unknown_field(name: str) -> OpRejected:
-    shown = validation.shown_name(name)
-    return OpRejected("unknown_field", f"未知字段：{shown}", shown)
-
-
-def _encode(kind: EntityKind, name: str, value: Any) -> Any:
-    return field_specs(kind)[name].encode(value)
-
-
-def _old_value(kind: EntityKind, name: str, value: Any) -> Any:
-    """The old value in canonical form, or a storable stand-in for one that is not
-    (it may end up in a conflict record as the base value)."""
-    try:
-        limits.check_wire(name, value)
-    except limits.InvalidValue:
-        return _storable(value)
-    return _canonical(kind, name, value)
-
-
-def _canonical(kind: EntityKind, name: str, value: Any) -> Any:
-    try:
-        return _encode(kind, name, decode_value(kind, name, value))
-    except (CodecError, TypeError, ValueError, OverflowError):
-        return value
-
-
-def _full_record(kind: EntityKind, record_id: str, fields: Mapping[str, Any]) -> Any:
-    missing = [n for n, spec in field_specs(kind).items() if spec.required and n not in fields]
-    if missing:
-        raise OpRejected("missing_field", f"缺少必填字段：{'、'.join(missing)}", missing[0])
-    try:
-        return decode_record(kind, fields, id=record_id)
-    except CodecError as exc:
-        raise OpRejected("invalid_field", str(exc), exc.field) from None
-
-
-def _create(
-    ctx: Context, kind: EntityKind, record_id: str, values: Mapping[str, tuple[Any, Any]]
-) -> Outcome:
-    record = _full_record(kind, record_id, {n: new for n, (_, new) in values.items()})
-    fields = encode_fields(record)
-    validation.check_record(kind, None, fields, fields, ctx.now)
-    placement = _place(ctx, kind, record_id, fields, previous=None)
-    number = persons.registered_id(kind.value, fields)
-    if number is not None:
-        _check_number(ctx, number, record_id)
-    if kind is EntityKind.EVENT_ACTION:
-        fields["server_at"] = _check_transition(ctx, record).isoformat()
-    elif kind in (EntityKind.VISIT, EntityKind.PLACE_INSPECTION):
-        fields["server_at"] = ctx.now.isoformat()
-    elif kind is EntityKind.EVENT:
-        assert isinstance(record, Event)
-        try:
-            check_source(ctx.caller.role, record.source)
-        except IllegalTransition as exc:
-            raise OpRejected("invalid_field", str(exc), "source") from None
-        if "time_limit_days" not in values:
-            # A client from before terms were kept (or an op it queued then): the terms
-            # of the catalog now, said so.
-            fields.update(_inferred_terms(ctx, record))
-        fields["number"] = _take_event_number(ctx, fields)
-    if kind is EntityKind.ATTACHMENT:
-        _check_blob(ctx, record_id, fields)
-    # The INSERT must stay this op's only write and come after every check: _run_op
-    # may run it without a savepoint, and then it is held back and sent with others.
-    row = dict(
-        kind=kind.value,
-        id=record_id,
-        version=1,
-        deleted=False,
-        updated_at=ctx.now,
-        seq=0,
-        grid_id=placement.grid_id,
-        parent_id=placement.parent_id,
-        area_code=placement.area_code,
-        fields=fields,
-        field_versions={},
-        updated_by=ctx.caller.user_id,
-        id_number=number,
-    )
-    if ctx.deferred:
-        ctx.conn.inserts.append(row)
-    else:
-        ctx.conn.execute(_INSERT_RECORD, row)
-    ctx.effects.records.add((kind.value, record_id))
-    if kind is EntityKind.AREA:
-        ctx.new_areas.append(record_id)
-    if kind.value in _REF_KINDS:
-        ctx.written[kind.value, record_id] = SimpleNamespace(
-            kind=kind.value,
-            id=record_id,
-            version=1,
-            deleted=False,
-            grid_id=placement.grid_id,
-            parent_id=placement.parent_id,
-            fields=fields,
-        )
-    return Outcome("applied", 1)
-
-
-_TERM_FIELDS = frozenset(
-    {
-        "category_name",
-        "time_limit_days",
-        "time_limit_hours",
-        "limit_kind",
-        "catalog_revision",
-        "terms_inferred",
-    }
-)
-
-
-def _inferred_terms(ctx: Context, event: Event) -> dict[str, Any]:
-    stamped = stamp_terms(event, ctx.terms_catalog())
-    return {
-        "category_name": stamped.category_name,
-        "time_limit_days": stamped.time_limit_days,
-        "time_limit_hours": stamped.time_limit_hours,
-        "limit_kind": stamped.limit_kind.value,
-        "catalog_revision": stamped.catalog_revision,
-        "terms_inferred": True,
-    }
-
-
-def _take_event_number(ctx: Context, fields: Mapping[str, Any]) -> str:
-    """The next 事件编号 of the event's township and year (see
-    :mod:`gridcore.domain.eventnumber`). The counter row stays locked until the push
-    commits; event creates always run in a savepoint, so a rejected op gives its number
-    back."""
-    township = _township_of(ctx, fields["grid_id"])
-    year = number_year(decode_value(EntityKind.EVENT, "reported_at", fields["reported_at"]))
-    key = {"t": township.id, "y": year}
-    taken = ctx.conn.execute(_NEXT_EVENT_NUMBER, key).scalar_one_or_none()
-    if taken is None:
-        # The first number of this township and year: make its counter row (a push
-        # doing the same concurrently waits for this one, then skips), then take from it.
-        dialect = postgresql if ctx.conn.conn.dialect.name == "postgresql" else sqlite
-        create = dialect.insert(event_numbers).values(township_id=township.id, year=year, last=0)
-        ctx.conn.execute(create.on_conflict_do_nothing(index_elements=["township_id", "year"]))
-        taken = ctx.conn.execute(_NEXT_EVENT_NUMBER, key).scalar_one()
-    return format_event_number(township.fields.get("code", ""), year, taken)
-
-
-def _township_of(ctx: Context, grid_id: str) -> Any:
-    """The 乡镇/街道 above a grid (the topmost area found when there is none)."""
-    row = _existing(ctx, EntityKind.AREA, grid_id, "grid_id")
-    while row.fields.get("level") != AreaLevel.TOWNSHIP.value and row.parent_id is not None:
-        row = _existing(ctx, EntityKind.AREA, row.parent_id, "grid_id")
-    return row
-
-
-_NEXT_EVENT_NUMBER = (
-    update(event_numbers)
-    .where(event_numbers.c.township_id == bindparam("t"), event_numbers.c.year == bindparam("y"))
-    .values(last=event_numbers.c.last + 1)
-    .returning(event_numbers.c.last)
-)
-
-
-def _create_again(
-    ctx: Context, kind: EntityKind, row: Any, values: Mapping[str, tuple[Any, Any]]
-) -> Outcome:
-    """A second create of an append-only record: harmless if it is the same record (a
-    client that lost the first answer), an error otherwise."""
-    record = _full_record(kind, row.id, {n: new for n, (_, new) in values.items()})
-    fields = encode_fields(record)
-    server_fields = SERVER_FIELDS.get(kind, frozenset())
-    if kind is EntityKind.EVENT and "time_limit_days" not in values:
-        server_fields = server_fields | _TERM_FIELDS  # the server inferred them
-    same = all(row.fields.get(n) == v for n, v in fields.items() if n not in server_fields)
-    if same and not row.deleted:
-        return Outcome("applied", row.version)
-    raise OpRejected("duplicate", f"{kind.label}编号已被另一条记录使用")
-
-
-def _delete(ctx: Context, op: Op, row: Any) -> Outcome:
-    """Tombstone the record. A delete made on a stale copy (another device changed the
-    record after the version the delete was made on) still applies, as the later
-    arrival, but those changes are kept in a conflict for review: keeping them restores
-    the record. Nothing is silently lost."""
-    if row.deleted:
-        return Outcome("applied", row.version)
-    edited = _edited_by_others(ctx, row, op.base_version)
-    version = row.version + 1
-    ctx.conn.execute(
-        update(records)
-        .where(records.c.kind == row.kind, records.c.id == row.id)
-        .values(
-            version=version,
-            deleted=True,
-            updated_at=ctx.now,
-            updated_by=ctx.caller.user_id,
-            id_number=None,
-        )
-    )
-    ctx.effects.records.add((row.kind, row.id))
-    if not edited:
-        return Outcome("applied", version)
-    conflict_id = _add_conflict(ctx, op, row, field=None, base=None, server=edited, incoming=None)
-    return Outcome(
-        "conflict",
-        version,
-        None,  # like a field conflict; "deleted" is for an edit that met a delete
-        "该记录在您删除之前已被他人修改：已按您的操作删除，对方的修改已保存为冲突记录等待审核",
-        None,
-        conflict_id,
-    )
-
-
-def _edited_by_others(ctx: Context, row: Any, base_version: int) -> dict[str, Any]:
-    """Fields another device changed after ``base_version``: ``{field: current value}``.
-    Versions this device wrote itself (its earlier ops on the same base: a laptop that
-    edits and then deletes before it pulls) are not someone else's edit."""
-    changed = {
-        name: version
-        for name, version in (
-            (name, row.field_versions.get(name, CREATED_VERSION)) for name in row.fields
-        )
-        if version > base_version
-    }
-    if not changed:
-        return {}
-    versions = set(changed.values())
-    # Who wrote each version: the first op logged with it (an op that changed nothing
-    # is logged later with the version it found; ops of one push share one time and
-    # one device). Versions this transaction wrote are not logged yet.
-    writers: dict[int, tuple[datetime, str, str]] = {}
-    for version, device, user_id, received in ctx.conn.execute(
-        select(op_log.c.version, op_log.c.device_id, op_log.c.user_id, op_log.c.received_at).where(
-            op_log.c.entity == row.kind,
-            op_log.c.entity_id == row.id,
-            op_log.c.version.in_(sorted(versions)),
-            op_log.c.status != "rejected",
-        )
-    ):
-        if version not in writers or received < writers[version][0]:
-            writers[version] = (received, device, str(user_id))
-    for (record_id, version), (_user, device, time) in ctx.shared.writers.items():
-        if record_id == row.id and version in versions and version not in writers:
-            writers[version] = (time, device, str(ctx.caller.user_id))
-    me = (ctx.device_id, str(ctx.caller.user_id))
-    own = {version for version, (_time, *writer) in writers.items() if tuple(writer) == me}
-    return {name: row.fields.get(name) for name, version in changed.items() if version not in own}
-
-
-def _update(ctx: Context, op: Op, row: Any, values: Mapping[str, tuple[Any, Any]]) -> Outcome:
-    kind = op.entity
-    if row.deleted:
-        conflict_id = _add_conflict(
-            ctx,
-            op,
-            row,
-            field=None,
-            base=None,
-            server=None,
-            incoming={n: new for n, (_, new) in values.items()},
-        )
-        return Outcome(
-            "conflict",
-            row.version,
-            "deleted",
-            "该记录已在服务器上被删除，您的修改未生效，已保存为冲突记录等待审核",
-            None,
-            conflict_id,
-        )
-    if op.base_version > row.version:
-        raise OpRejected("invalid_base_version", "基础版本号大于服务器版本，请重新同步后再试")
-    merge = three_way(row.fields, row.field_versions, op.base_version, values)
-    clean: OpStatus = "applied" if op.base_version == row.version else "merged"
-    if not merge.updates:
-        return Outcome(clean, row.version)
-    validation.check_record(
-        kind, row.fields, {**row.fields, **merge.updates}, merge.updates, ctx.now
-    )
-    version, placement = _write_version(ctx, kind, row, merge.updates)
-    first_conflict = None
-    for conflict in merge.conflicts:
-        conflict_id = _add_conflict(
-            ctx,
-            op,
-            row,
-            field=conflict.field,
-            base=verified_base(
-                ctx.conn.conn, kind, row.id, conflict.field, op.base_version, conflict.base
-            ),
-            server=conflict.server,
-            incoming=conflict.incoming,
-            grid_id=placement.grid_id,
-        )
-        first_conflict = first_conflict or conflict_id
-    if first_conflict is not None:
-        names = "、".join(c.field for c in merge.conflicts)
-        return Outcome(
-            "conflict",
-            version,
-            None,
-            f"字段（{names}）同时被他人修改：已采用您的修改，对方的值已保存为冲突记录等待审核",
-            merge.conflicts[0].field,
-            first_conflict,
-        )
-    return Outcome(clean, version)
-
-
-# --- resolving a conflict (an op of kind "resolve", see gridcore.protocol) ------
-
-_RESOLVER_ROLES = "只有冲突双方的网格员、乡镇/街道工作人员或系统管理员可以处理该冲突"
-
-
-def _resolve(ctx: Context, op: Op, row: Any) -> Outcome:
-    """Decide a conflict: close it, writing the kept value as a new field version when
-    the record no longer holds it. Checks scope and role; a second decision is rejected
-    (``already_resolved``). The closed conflict is stamped again, so the feed resends it
-    with ``resolved`` true."""
-    conflict = ctx.conn.execute(
-        select(conflicts).where(conflicts.c.id == op.conflict_id).with_for_update()
-    ).first()
-    if (
-        conflict is None
-        or row is None
-        or (conflict.kind, conflict.record_id)
-        != (
-            op.entity.value,
-            op.entity_id,
-        )
-    ):
-        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
-    if not ctx.scope.contains(conflict.grid_id):
-        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
-    caller = ctx.caller
-    party = caller.user_id == conflict.incoming_user_id or caller.username == conflict.server_user
-    if caller.role is Role.WORKER and not party:
-        raise OpRejected("role", _RESOLVER_ROLES)
-    if conflict.resolved_at is not None:
-        kept = "先到的值" if conflict.resolution == "server" else "后到的值"
-        raise OpRejected(
-            "already_resolved",
-            f"该冲突已于 {conflict.resolved_at:%Y-%m-%d %H:%M} 由 {conflict.resolved_by} "
-            f"处理（保留{kept}），同步后即可看到结果",
-        )
-    outcome = Outcome("applied", row.version)
-    if conflict.field is None:
-        outcome = _resolve_whole_record(ctx, op, row, conflict) or outcome
-    elif not row.deleted:
-        kept = conflict.server_value if op.keep == "server" else conflict.incoming_value
-        # The base is the version the incoming value was written at; a field changed
-        # again since then makes the merge keep that third value in a new conflict.
-        applied_at = conflict.server_version + 1
-        merge = three_way(
-            row.fields,
-            row.field_versions,
-            applied_at,
-            {conflict.field: (conflict.incoming_value, kept)},
-        )
-        if merge.updates:
-            outcome = _write_resolution(ctx, op, row, merge.updates, merge.conflicts)
-    ctx.conn.execute(
-        update(conflicts)
-        .where(conflicts.c.id == conflict.id)
-        .values(resolved_at=ctx.now, resolution=op.keep, resolved_by=caller.username)
-    )
-    ctx.effects.conflicts.add(conflict.id)
-    return outcome
-
-
-def _resolve_whole_record(ctx: Context, op: Op, row: Any, conflict: Any) -> Outcome | None:
-    """A conflict between an edit and a delete (``field`` is None): the side holding a
-    dict is the edit, the other (None) the delete. Keeping the delete leaves the record
-    as it is (deleted, or restored by another decision since). Keeping the edit restores
-    a deleted record with it; on a record already restored (several edits met the same
-    delete and each is kept) the edit is merged in like any edit made on the version it
-    met, so a field another kept edit changed differently becomes a new conflict."""
-    kept = conflict.incoming_value if op.keep == "incoming" else conflict.server_value
-    if not isinstance(kept, dict):
-        return None  # keep the deletion
-    if op.keep == "server":
-        # A delete on a stale copy met this edit: its values are still on the record.
-        return _write_resolution(ctx, op, row, {}, restore=True) if row.deleted else None
-    changes = _edit_of(ctx, conflict, kept)
-    if row.deleted:
-        return _write_resolution(
-            ctx, op, row, {n: new for n, (_, new) in changes.items()}, restore=True
-        )
-    merge = three_way(row.fields, row.field_versions, conflict.server_version, changes)
-    if not merge.updates:
-        return None
-    return _write_resolution(ctx, op, row, merge.updates, merge.conflicts)
-
-
-def _edit_of(ctx: Context, conflict: Any, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """The edit that met a delete as ``{field: (old, new)}``: its old values from the
-    logged op, when the log still has it."""
-    logged = ctx.conn.execute(
-        select(op_log.c.changes).where(op_log.c.op_id == conflict.op_id)
-    ).scalar_one_or_none()
-    olds = logged if isinstance(logged, dict) else {}
-    result: dict[str, tuple[Any, Any]] = {}
-    for name, new in values.items():
-        pair = olds.get(name)
-        old = pair[0] if isinstance(pair, list | tuple) and len(pair) == 2 else None
-        result[name] = (_canonical(EntityKind(conflict.kind), name, old), new)
-    return result
-
-
-def _write_resolution(
-    ctx: Context,
-    op: Op,
-    row: Any,
-    updates: Mapping[str, Any],
-    lost: Sequence[FieldConflict] = (),
-    *,
-    restore: bool = False,
-) -> Outcome:
-    """Write the kept value(s) as a new version; ``restore`` undeletes the record with
-    the edit that met its deletion (every reference is checked again then: the household
-    of a resident may be gone too). Each value ``lost`` (a field changed again since the
-    conflict, to another value) is kept in a new conflict."""
-    version, placement = _write_version(ctx, op.entity, row, updates, restore=restore)
-    first: str | None = None
-    for third in lost:
-        conflict_id = _add_conflict(
-            ctx,
-            op,
-            row,
-            field=third.field,
-            base=third.base,
-            server=third.server,
-            incoming=third.incoming,
-            grid_id=placement.grid_id,
-        )
-        first = first or conflict_id
-    if first is not None:
-        names = "、".join(third.field for third in lost)
-        return Outcome(
-            "conflict",
-            version,
-            None,
-            f"字段（{names}）在冲突之后又被他人修改：已采用您选择的值，"
-            "那次修改的值已保存为新的冲突记录等待审核",
-            lost[0].field,
-            first,
-        )
-    return Outcome("applied", version)
-
-
-def _write_version(
-    ctx: Context,
-    kind: EntityKind,
-    row: Any,
-    updates: Mapping[str, Any],
-    *,
-    restore: bool = False,
-) -> tuple[int, Placement]:
-    """Write ``updates`` over ``row`` as its next version (placement and references
-    checked, field versions bumped, a move to another grid taking the household's
-    residents along); ``restore`` also undeletes it and checks every reference again."""
-    record = _full_record(kind, row.id, {**row.fields, **updates})
-    fields = encode_fields(record)
-    new_parent = fields.get("parent_id")
-    reparented = kind is EntityKind.AREA and new_parent != row.parent_id
-    if reparented:
-        _check_reparent(ctx, row.id, new_parent if isinstance(new_parent, str) else None)
-    placement = _place(ctx, kind, row.id, fields, previous=None if restore else row.fields)
-    number = persons.registered_id(kind.value, fields)
-    if number is not None and (restore or number != persons.registered_id(kind.value, row.fields)):
-        _check_number(ctx, number, row.id)
-    version = row.version + 1
-    values: dict[str, Any] = {
-        "version": version,
-        "updated_at": ctx.now,
-        "grid_id": placement.grid_id,
-        "parent_id": placement.parent_id,
-        "area_code": placement.area_code,
-        "fields": fields,
-        "field_versions": bump_versions(row.field_versions, updates, version),
-        "updated_by": ctx.caller.user_id,
-        "id_number": number,
-    }
-    if restore:
-        values["deleted"] = False
-    ctx.conn.execute(
-        update(records).where(records.c.kind == row.kind, records.c.id == row.id).values(**values)
-    )
-    ctx.effects.records.add((row.kind, row.id))
-    if reparented:
-        _move_area(ctx, row.id, row.parent_id, placement.parent_id)
-    if placement.grid_id != row.grid_id:
-        _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
-        if kind is EntityKind.HOUSEHOLD:
-            _move_children(ctx, EntityKind.RESIDENT, row.id, row.grid_id, placement.grid_id)
-        elif kind is EntityKind.PLACE:
-            _move_children(ctx, EntityKind.PLACE_INSPECTION, row.id, row.grid_id, placement.grid_id)
-    return version, placement
-
-
-def _move(ctx: Context, kind: str, record_id: str, old: str | None, new: str | None) -> None:
-    ctx.effects.moves.append(
-        {"kind": kind, "record_id": record_id, "old_grid_id": old, "new_grid_id": new}
-    )
-
-
-def _check_reparent(ctx: Context, area_id: str, new_parent: str | None) -> None:
-    """Moving an area under another parent moves every record below it into other
-    users' scopes: only an administrator may, and never below itself."""
-    if ctx.caller.role is not Role.ADMIN:
-        raise OpRejected("role", "只有系统管理员可以调整区划的上级区划", "parent_id")
-    ctx.conn.flush()  # areas created earlier in the chunk must be visible
-    if area_id in area_chain(ctx.conn.conn, new_parent):
-        raise OpRejected("invalid_field", "不能把区划移到它自己的下级区划之下", "parent_id")
-
-
-def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> None:
-    """Re-parent an area: the records below it change scope when the feed position is
-    stamped (:meth:`FeedEffects.rescope`), and the new parent's chain, which users inside
-    the moved subtree now see as their ancestors, is sent to them again."""
-    ancestors = gained_ancestors(ctx.conn.conn, old, new)
-    lock_rescoped(ctx.conn.conn, area_id, ancestors)
-    ctx.effects.records.update((EntityKind.AREA.value, ancestor) for ancestor in ancestors)
-    ctx.effects.rescope(area_id, old, new)
-    # And the ancestors they lose: evicted for them (the feed checks who still sees them).
-    ctx.effects.losses.extend(
-        {"area_id": lost, "moved_area_id": area_id}
-        for lost in sorted(gained_ancestors(ctx.conn.conn, new, old))
-    )
-
-
-def _move_children(
-    ctx: Context, child: EntityKind, parent_id: str, old: str | None, new: str | None
-) -> None:
-    """Residents are scoped through their household and a place's inspections through
-    the place, so they move with it."""
-    resident = child.value
-    ids = (
-        ctx.conn.execute(
-            select(records.c.id).where(records.c.kind == resident, records.c.parent_id == parent_id)
-        )
-        .scalars()
-        .all()
-    )
-    if not ids:
-        return
-    ctx.conn.execute(
-        update(records)
-        .where(records.c.kind == resident, records.c.parent_id == parent_id)
-        .values(grid_id=new)
-    )
-    for resident_id in ids:
-        ctx.effects.records.add((resident, resident_id))
-        ctx.shared.rows.pop((resident, resident_id), None)  # prefetched copy is stale now
-        ctx.shared.refs.pop((resident, resident_id), None)
-        _move(ctx, resident, resident_id, old, new)
-
-
-def _add_conflict(
-    ctx: Context,
-    op: Op,
-    row: Any,
-    *,
-    field: str | None,
-    base: Any,
-    server: Any,
-    incoming: Any,
-    grid_id: str | None = None,
-) -> str:
-    conflict_id = str(uuid.uuid4())
-    # Who wrote the value that lost: the op that produced the version it dates from.
-    written_at = row.version if field is None else row.field_versions.get(field, CREATED_VERSION)
-    writer: Any = None
-    if (row.id, written_at) in ctx.shared.writers:
-        username, device, time = ctx.shared.writers[row.id, written_at]
-        writer = SimpleNamespace(username=username, device_id=device, received_at=time)
-    else:
-        writer = ctx.conn.execute(
-            select(op_log.c.device_id, op_log.c.received_at, users.c.username)
-            .join(users, users.c.id == op_log.c.user_id)
-            .where(
-                op_log.c.entity_id == row.id,
-                op_log.c.version == written_at,
-                op_log.c.entity == row.kind,
-                op_log.c.status != "rejected",
-            )
-            .order_by(op_log.c.received_at.desc())
-            .limit(1)
-        ).first()
-    ctx.conn.execute(
-        insert(conflicts).values(
-            id=conflict_id,
-            seq=0,
-            kind=row.kind,
-            record_id=row.id,
-            grid_id=grid_id if grid_id is not None else row.grid_id,
-            field=field,
-            base_value=base,
-            server_value=server,
-            incoming_value=incoming,
-            server_version=row.version,
-            server_user=None if writer is None else writer.username,
-            server_device=None if writer is None else writer.device_id,
-            server_time=None if writer is None else writer.received_at,
-            incoming_user_id=ctx.caller.user_id,
-            incoming_device=ctx.device_id,
-            incoming_time=op.client_time,
-            op_id=str(op.op_id),
-            created_at=ctx.now,
-        )
-    )
-    ctx.effects.conflicts.add(conflict_id)
-    return conflict_id
-
-
-# --- references and scope ------------------------------------------------------------
-
-
-def _changed(fields: Mapping[str, Any], previous: Mapping[str, Any] | None, name: str) -> bool:
-    return previous is None or previous.get(name) != fields.get(name)
-
-
-def _existing(
-    ctx: Context, kind: EntityKind, record_id: str | None, field_name: str, *, lock: bool = False
-) -> Any:
-    """A live record another one refers to; ``not_found`` otherwise."""
-    cacheable = kind.value in _REF_KINDS and not lock and record_id is not None
-    key = (kind.value, record_id or "")
-    row = ctx.shared.refs.get(key) if cacheable else None
-    if row is None and record_id is not None:
-        row = _load(ctx.conn, kind, record_id, lock=lock)
-        if cacheable and row is not None:
-            ctx.shared.refs[key] = row
-    if row is None or row.deleted:
-        raise _missing(kind, field_name)
-    return row
-
-
-def _missing(kind: EntityKind, field_name: str | None) -> OpRejected:
-    """The one answer for a reference to a record that does not exist *and* for one the
-    caller may not see: no existence oracle."""
-    return OpRejected("not_found", f"引用的{kind.label}不存在（可能尚未同步到服务器）", field_name)
-
-
-def _in_scope(
-    ctx: Context, grid_id: str | None, field_name: str, kind: EntityKind = EntityKind.AREA
-) -> None:
-    """The referenced record (of ``kind``, scope key ``grid_id``) may be written under:
-    else ``out_of_scope`` if the caller can see it anyway (an area above their home
-    area), and the same answer as a missing record if they cannot."""
-    if ctx.scope.contains(grid_id):
-        return
-    if kind is EntityKind.AREA and is_ancestor_area(ctx.conn.conn, ctx.caller, grid_id):
-        raise OpRejected("out_of_scope", OUT_OF_SCOPE, field_name)
-    raise _missing(kind, field_name)
-
-
-def _check_own_record(ctx: Context, op: Op, row: Any) -> None:
-    """The op's own record exists: it must be in the caller's scope (a record they
-    cannot see answers like a missing one), and staff may change only areas strictly
-    below their home area, never it or those above it."""
-    kind = op.entity
-    caller = ctx.caller
-    if (
-        kind is EntityKind.AREA
-        and not caller.unrestricted
-        and op.kind is not ChangeKind.RESOLVE
-        and is_ancestor_area(ctx.conn.conn, caller, row.id)
-    ):
-        raise OpRejected("out_of_scope", "不能修改或删除本人所属区划及其上级区划")
-    if ctx.scope.contains(row.grid_id):
-        return
-    if kind is EntityKind.AREA and is_ancestor_area(ctx.conn.conn, caller, row.id):
-        raise OpRejected("out_of_scope", OUT_OF_SCOPE)
-    if op.kind is ChangeKind.CREATE:
-        raise OpRejected("duplicate", "记录编号与已有记录重复")
-    if op.kind is ChangeKind.RESOLVE:  # as for a conflict that does not exist
-        raise OpRejected("not_found", "冲突记录不存在（可能尚未同步到服务器）")
-    raise OpRejected("not_found", f"{kind.label}不存在（可能尚未同步到服务器）")
-
-
-def _grid(ctx: Context, grid_id: str, field_name: str) -> None:
-    row = _existing(ctx, EntityKind.AREA, grid_id, field_name)
-    _in_scope(ctx, grid_id, field_name)
-    if row.fields.get("level") != AreaLevel.GRID.value:
-        raise OpRejected("invalid_field", "所属网格必须是“网格”级别的区划", field_name)
-
-
-def _place(
-    ctx: Context,
-    kind: EntityKind,
-    record_id: str,
-    fields: Mapping[str, Any],
-    previous: Mapping[str, Any] | None,
-) -> Placement:
-    """Check the references of a record about to be written (those that changed) and
-    work out its scope key."""
-    if kind is EntityKind.AREA:
-        return _place_area(ctx, record_id, fields, previous)
-    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION, EntityKind.PLACE):
-        if _changed(fields, previous, "grid_id"):
-            _grid(ctx, fields["grid_id"], "grid_id")
-        micro = fields.get("micro_grid_id")
-        if micro is not None and _changed(fields, previous, "micro_grid_id"):
-            area = _existing(ctx, EntityKind.AREA, micro, "micro_grid_id")
-            _in_scope(ctx, micro, "micro_grid_id")
-            if area.fields.get("level") != AreaLevel.MICRO_GRID.value:
-                raise OpRejected(
-                    "invalid_field", "所属微网格必须是“微网格”级别的区划", "micro_grid_id"
-                )
-        return Placement(fields["grid_id"])
-    if kind is EntityKind.RESIDENT:
-        household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-        _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
-        return Placement(household.grid_id, parent_id=household.id)
-    if kind is EntityKind.VISIT:
-        household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-        _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
-        _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
-        _in_scope(ctx, fields["grid_id"], "grid_id")
-        if fields.get("corrects_id") is not None:
-            corrected = _existing(ctx, EntityKind.VISIT, fields["corrects_id"], "corrects_id")
-            _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.VISIT)
-        _check_attachments(ctx, fields)
-        return Placement(fields["grid_id"], parent_id=household.id)
-    if kind is EntityKind.PLACE_INSPECTION:
-        place = _existing(ctx, EntityKind.PLACE, fields["place_id"], "place_id")
-        _in_scope(ctx, place.grid_id, "place_id", EntityKind.PLACE)
-        if fields.get("corrects_id") is not None:
-            corrected = _existing(
-                ctx, EntityKind.PLACE_INSPECTION, fields["corrects_id"], "corrects_id"
-            )
-            _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.PLACE_INSPECTION)
-        return Placement(place.grid_id, parent_id=place.id)
-    if kind is EntityKind.EVENT:
-        _existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
-        _in_scope(ctx, fields["grid_id"], "grid_id")
-        if fields.get("household_id") is not None:
-            household = _existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
-            _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
-        _check_attachments(ctx, fields)
-        known = ctx.catalog()
-        if known is not None and fields["category_code"] not in known:
-            raise OpRejected(
-                "invalid_field",
-                f"事项清单中没有编码为“{fields['category_code']}”的事项",
-                "category_code",
-            )
-        return Placement(fields["grid_id"])
-    if kind is EntityKind.EVENT_ACTION:
-        event = _existing(ctx, EntityKind.EVENT, fields["event_id"], "event_id", lock=True)
-        _in_scope(ctx, event.grid_id, "event_id", EntityKind.EVENT)
-        _check_attachments(ctx, fields)
-        return Placement(event.grid_id, parent_id=event.id)
-    # Attachments carry no place of their own: they belong to the uploader's home area,
-    # so colleagues above and beside the uploader (same subtree) can see them.
-    return Placement(ctx.caller.scope_area_id)
-
-
-def _place_area(
-    ctx: Context, record_id: str, fields: Mapping[str, Any], previous: Mapping[str, Any] | None
-) -> Placement:
-    parent_id = fields.get("parent_id")
-    if _changed(fields, previous, "parent_id") or _changed(fields, previous, "level"):
-        if parent_id is None:
-            if not ctx.caller.unrestricted:
-                raise OpRejected("out_of_scope", "只有系统管理员可以创建顶级区划", "parent_id")
-        else:
-            if parent_id == record_id:
-                raise OpRejected("invalid_field", "上级区划不能是自身", "parent_id")
-            parent = _existing(ctx, EntityKind.AREA, parent_id, "parent_id")
-            _in_scope(ctx, parent_id, "parent_id")
-            if AreaLevel(fields["level"]).depth <= AreaLevel(parent.fields["level"]).depth:
-                raise OpRejected("invalid_field", "区划级别必须低于上级区划", "level")
-    return Placement(record_id, parent_id=parent_id, area_code=fields["code"])
-
-
-def _check_transition(ctx: Context, action: EventAction) -> datetime:
-    """Validate an event action against the event's derived state and the caller's role;
-    return the ``server_at`` to stamp (strictly after the event's previous actions, so
-    the derived order is the order the server accepted them)."""
-    caller_role = ctx.caller.role
-    if action.actor_role is not caller_role:
-        raise OpRejected(
-            "role",
-            f"办理角色（{action.actor_role.label}）与登录账号的角色（{caller_role.label}）不符",
-            "actor_role",
-        )
-    rows = ctx.conn.execute(
-        select(records.c.id, records.c.fields).where(
-            records.c.kind == EntityKind.EVENT_ACTION.value,
-            records.c.parent_id == action.event_id,
-            records.c.deleted.is_(False),
-        )
-    ).all()
-    history = [_action(r.id, r.fields) for r in rows]
-    event_row = _existing(ctx, EntityKind.EVENT, action.event_id, "event_id")
-    event = decode_record(EntityKind.EVENT, event_row.fields, id=event_row.id)
-    assert isinstance(event, Event)
-    try:
-        # The same rules the laptop applied before storing the step (gridcore.domain.
-        # workflow): state, role, what the step carries, self-resolvable categories by
-        # the server's catalog, the intake source, an extension past the deadline.
-        check_action(event, history, action, ctx.terms_catalog())
-    except IllegalTransition as exc:
-        if exc.reason == "role":
-            raise OpRejected("role", str(exc), "kind") from None
-        field_name = _TRANSITION_FIELDS.get(exc.reason, "kind")
-        raise OpRejected("illegal_transition", str(exc), field_name) from None
-    stamps = [a.server_at for a in history if a.server_at is not None]
-    if stamps and max(stamps) >= ctx.now:
-        return max(stamps) + timedelta(microseconds=1)
-    return ctx.now
-
-
-_TRANSITION_FIELDS = {
-    "satisfaction": "satisfaction",
-    "comment": "comment",
-    "assignee": "assignee",
-    "deadline": "deadline",
-}
-"""The field an IllegalTransition's reason points at, for the rejected op's answer."""
-
-
-def _action(record_id: str, fields: Mapping[str, Any]) -> EventAction:
-    action = decode_record(EntityKind.EVENT_ACTION, fields, id=record_id)
-    assert isinstance(action, EventAction)
-    return action
-
-
-def _check_attachments(ctx: Context, fields: Mapping[str, Any]) -> None:
-    """Photos are uploaded before the records that show them; a reference to bytes the
-    server does not have would be a broken record on every other device. Only bytes the
-    caller uploaded or may already read count (see :mod:`gridserver.references`)."""
-    wanted = set(fields.get("attachments") or ())
-    if not wanted:
-        return
-    if any(not is_valid_entity_id(EntityKind.ATTACHMENT, sha) for sha in wanted):
-        raise OpRejected("invalid_field", "附件标识必须是 SHA-256", "attachments")
-    present = usable_blobs(ctx.conn.conn, ctx.caller, wanted)
-    if wanted - present.keys():
-        raise OpRejected(
-            "not_found", "引用的附件文件尚未上传，请先上传附件再同步记录", "attachments"
-        )
-
-
-def _check_blob(ctx: Context, sha256: str, fields: Mapping[str, Any]) -> None:
-    size = usable_blobs(ctx.conn.conn, ctx.caller, [sha256]).get(sha256)
-    if size is None:
-        raise OpRejected("not_found", "附件文件尚未上传，请先上传附件再同步记录", "id")
-    if size != fields["size"]:
-        raise OpRejected("invalid_field", "附件大小与已上传的文件不一致", "size")
+        return {validation.shown_name(n): storable(list(p)) for n, p in op.changes.items()}

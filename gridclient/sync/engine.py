@@ -61,6 +61,7 @@ from gridclient.storage.bulk import (
     apply_fields,
     delete_rows,
     existing_ids,
+    held_changes,
     hold_records,
     missing_blobs,
     release_held,
@@ -483,6 +484,7 @@ class SyncEngine:
             saved = repos.sync_state.get(SyncKey.PULL_CURSOR)
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
+        self.store.writer.run(partial(self._replay_held, report))
         if not cursor:  # a first pull into an empty store: its indexes are built at the end
             self.store.writer.run(self._defer_indexes)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
@@ -504,6 +506,32 @@ class SyncEngine:
                     # Let the request in flight end (bounded by the read timeout) before
                     # the run returns, so no thread outlives it; its outcome is dropped.
                     pending.exception()
+
+    def _replay_held(self, report: SyncReport) -> None:
+        """Store the records kept aside earlier that this version can read now: those of
+        a kind an older version did not know (``gridcore.protocol.KIND_SINCE``: the
+        server sent them all the same), or a value it could not hold. One transaction,
+        with the local edits not yet sent laid on top as a pulled page would; the ones
+        still unstorable stay held with their new reason."""
+        with write_connection(self.store.engine) as connection:
+            if not any_held(connection):
+                return
+            changes = [c for c in held_changes(connection) if _entity_kind(str(c.get("entity")))]
+            if not changes:
+                return
+            page = PullPage(changes, [], [], "", True, datetime.now(UTC))
+            session = Session(bind=connection)
+            try:
+                repos = Repositories(session)
+                unsent = self._unsent_by_record(repos)
+                self._apply_changes(connection, page, report)
+                restoring = self._restoring(repos, unsent)
+                report.rebased += self._rebase(connection, page, unsent, restoring)
+                session.flush()
+            finally:
+                session.close()
+            _fill_event_states(connection)
+            log.info("replayed %d held records", len(changes))
 
     def _defer_indexes(self) -> None:
         with write_connection(self.store.engine) as connection:

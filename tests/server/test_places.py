@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gridcore.protocol import CLIENT_VERSION_HEADER
 from tests.server.conftest import Api, World, new_id, op
 
 
@@ -135,8 +136,15 @@ def test_bad_values_are_answered_in_chinese(api: Api, world: World) -> None:
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)
 
 
+def _as(headers: dict[str, str], version: str) -> dict[str, str]:
+    return {**headers, CLIENT_VERSION_HEADER: version}
+
+
 def test_moving_a_place_moves_its_inspections(api: Api, world: World) -> None:
-    w1 = api.login("w1")
+    """A 0.5.0 laptop losing the place is told to drop it and its checks; a 0.4.0 one
+    (which knows neither kind, see ``KIND_SINCE``) gets the records, kept aside, but no
+    eviction its page parser would refuse."""
+    w1 = _as(api.login("w1"), "0.5.0")
     pid, iid = new_id(), new_id()
     api.push(
         w1,
@@ -146,7 +154,9 @@ def test_moving_a_place_moves_its_inspections(api: Api, world: World) -> None:
         ],
     )
     _, w1_cursor = api.pull_all(w1)
-    w2 = api.login("w2")
+    w1_old = _as(w1, "0.4.0")
+    _, w1_old_cursor = api.pull_all(w1_old)
+    w2 = _as(api.login("w2"), "0.5.0")
     _, w2_cursor = api.pull_all(w2)
     [moved] = api.push(
         api.login("t1"),
@@ -169,3 +179,5 @@ def test_moving_a_place_moves_its_inspections(api: Api, world: World) -> None:
     }
     page, _ = api.pull_all(w2, w2_cursor)
     assert _ids(page, "place") == {pid} and _ids(page, "place_inspection") == {iid}
+    page, _ = api.pull_all(w1_old, w1_old_cursor)
+    assert page["evictions"] == []

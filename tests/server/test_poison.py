@@ -443,20 +443,22 @@ def test_a_fault_in_one_op_fails_that_op_only(
 ) -> None:
     """Whatever goes wrong inside one op (here a fault in its placement check), its
     savepoint is rolled back and the rest of the chunk is applied."""
-    from gridserver import sync
+    from gridserver import apply, placement, writes
 
     w1 = api.login("w1")
     hid = new_id()
     [created] = api.push(w1, [op("household", hid, changes=household(world.areas["G1"]))])
     assert created["status"] == "applied"
-    real = sync._place
+    real = placement.place
 
     def faulty(ctx: Any, entity: Any, record_id: str, *args: Any, **kw: Any) -> Any:
         if record_id == target:
             raise RuntimeError("fault in one op")
         return real(ctx, entity, record_id, *args, **kw)
 
-    monkeypatch.setattr(sync, "_place", faulty)
+    # Where an op's placement is checked: a create (apply) and a new version (writes).
+    monkeypatch.setattr(apply, "place", faulty)
+    monkeypatch.setattr(writes, "place", faulty)
     if kind == "create":
         middle = _create("household", household(world.areas["G1"], address="乙路2号"))
     else:

@@ -83,3 +83,45 @@ def test_a_change_without_metadata_is_a_codec_error() -> None:
     del broken[2]["version"]
     with pytest.raises(CodecError):
         bulk.change_tuples(EntityKind.HOUSEHOLD, broken)
+
+
+_SLOW = bulk._by_distinct(bulk._parse_updated_at, bulk._store_datetime)
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        "2026-11-30T08:00:00+00:00",
+        "2026-11-30T08:00:00.000001+00:00",
+        "2026-11-30T08:00:00Z",
+        "2026-11-30T08:00:00.999999Z",
+        "0001-01-01T00:00:00+00:00",
+        "2026-11-30T08:00:00+08:00",  # not UTC: the long way
+        "2026-11-30T08:00:00.5+00:00",  # not six digits: the long way
+        "2026-11-30 08:00:00+00:00",  # a space: the long way
+        "2026-11-30T08:00:00",  # bare: UTC by the codec's rule, the long way
+        "20261130T080000Z",  # basic format: the long way
+    ],
+)
+def test_the_sliced_datetimes_are_what_the_long_way_stores(wire: str) -> None:
+    assert bulk._datetimes(bulk._parse_updated_at)("at", [wire]) == _SLOW("at", [wire])
+
+
+@pytest.mark.parametrize(
+    "wire", ["2026-02-30T08:00:00+00:00", "2026-11-30T24:00:00Z", "2026-13-01T00:00:00Z", 5]
+)
+def test_a_datetime_that_does_not_exist_is_a_codec_error(wire: object) -> None:
+    with pytest.raises(CodecError):
+        bulk._datetimes(bulk._parse_updated_at)("at", ["2026-11-30T08:00:00Z", wire])
+
+
+def test_text_columns_are_taken_as_they_came_or_refused_by_value() -> None:
+    [convert] = [bulk.column_converters(EntityKind.HOUSEHOLD)["address"]]
+    values = ["幸福路1号", "幸福路2号", ""]
+    assert convert("address", values) == values
+    with pytest.raises(CodecError, match="空字符"):
+        convert("address", ["幸福路1号", "幸福\x00路"])
+    with pytest.raises(CodecError):
+        convert("address", ["幸福路1号", 3])
+    with pytest.raises(CodecError):
+        convert("address", ["幸福路1号", None])
