@@ -167,3 +167,33 @@ def test_records_held_by_an_older_version_are_stored_by_the_next_sync(store: Sto
     report = SyncReport()
     store.writer.run(partial(engine._replay_held, report))
     assert report.pulled == 0 and [row[0] for row in _held(store)] == ["spaceship"]
+
+
+def test_places_kept_aside_by_0_4_are_stored_by_the_first_sync_after_the_upgrade(
+    store: Store,
+) -> None:
+    """A 0.4.0 laptop pulls places and their checks (new in 0.5, ``KIND_SINCE``) and
+    keeps them aside as an unknown kind; after the upgrade the first sync stores both,
+    so the 场所 list shows the place with its last check without a full re-pull."""
+    from datetime import date
+    from functools import partial
+
+    from gridclient.storage.bulk import hold_records
+    from gridclient.storage.places import PlaceQueries
+    from gridcore.domain.entities import Place, PlaceInspection
+    from gridcore.domain.enums import PlaceKind
+
+    place = Place(grid_id=GRID, name="东塘", kind=PlaceKind.WATER, is_key=True)
+    check = PlaceInspection(
+        place_id=place.id, inspector="何子健", inspected_on=date(2026, 11, 2), findings="警示牌完好"
+    )
+    with store.engine.begin() as connection:
+        hold_records(connection, "place", [(_change(place), "未知的记录类型")])
+        hold_records(connection, "place_inspection", [(_change(check), "未知的记录类型")])
+    report = SyncReport()
+    engine = SyncEngine(store, None)  # type: ignore[arg-type]
+    store.writer.run(partial(engine._replay_held, report))
+    assert _held(store) == [] and report.pulled == 2
+    queries = PlaceQueries(store.engine)
+    assert queries.place_ids() == [place.id]
+    assert queries.place_rows([place.id])[place.id][7] == "2026-11-02"
