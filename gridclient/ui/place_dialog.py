@@ -53,6 +53,7 @@ from gridcore.domain import limits, phone
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.entities import Place, PlaceInspection
 from gridcore.domain.enums import EntityKind, PlaceKind, RiskLevel
+from gridcore.domain.places import inspection_problem
 
 __all__ = ["DeletePlaceDialog", "InspectionDialog", "PlaceDialog"]
 
@@ -495,16 +496,13 @@ class InspectionDialog(QDialog):
         day = _day(self.date_edit)
         deadline = _day(self.deadline_edit) if self.deadline_check.isChecked() else None
         message = ""
+        problem = inspection_problem(
+            day, findings, hazards, deadline, self.rectified_check.isChecked()
+        )
         if not inspector:
             message = self.tr("Enter who inspected.")
-        elif not findings and not hazards:
-            message = self.tr("Write down what the inspection found.")
-        elif deadline is not None and not hazards:
-            message = self.tr("A deadline needs the hazards it is for.")
-        elif self.rectified_check.isChecked() and not hazards:
-            message = self.tr("Write down which hazards were rectified.")
-        elif deadline is not None and deadline < day:
-            message = self.tr("The deadline cannot be before the inspection.")
+        elif problem is not None:
+            message = problem.message  # the server's rule and words (gridcore.domain.places)
         self.error.show_message(message)
         if message:
             return None

@@ -558,62 +558,62 @@
 <context>
     <name>DeletePlaceDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="553"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="551"/>
         <source>Delete place</source>
         <translation>删除场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="558"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="556"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="559"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="557"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="560"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="558"/>
         <source>Closed down or demolished</source>
         <translation>已歇业或已拆除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="561"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="559"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="565"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="563"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="568"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="566"/>
         <source>Reason</source>
         <translation>删除原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="569"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="567"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="574"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="572"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="575"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="573"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="581"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="579"/>
         <source>{name} is marked deleted on every computer after the next sync; its inspection records are kept.</source>
         <translation>下次同步后，{name}将在所有电脑上标记为已删除；其检查记录仍予保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="598"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="596"/>
         <source>Write down why the place is deleted.</source>
         <translation>请写明删除该场所的原因。</translation>
     </message>
@@ -1682,89 +1682,69 @@
 <context>
     <name>InspectionDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="446"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="447"/>
         <source>Inspection record</source>
         <translation>检查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="454"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="455"/>
         <source>What was checked and found</source>
         <translation>检查了什么、发现了什么</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="457"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="458"/>
         <source>Hazards found (empty: none)</source>
         <translation>发现的隐患（无隐患不填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="458"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="459"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="464"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="465"/>
         <source>The hazards are rectified (recheck)</source>
         <translation>隐患已整改（复查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="470"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="471"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="471"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="472"/>
         <source>Date</source>
         <translation>检查日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="472"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="473"/>
         <source>Inspector</source>
         <translation>检查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="473"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="474"/>
         <source>Findings</source>
         <translation>检查情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="474"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="475"/>
         <source>Hazards</source>
         <translation>发现隐患</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="482"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="483"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="483"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="484"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="499"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="503"/>
         <source>Enter who inspected.</source>
         <translation>请填写检查人。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="501"/>
-        <source>Write down what the inspection found.</source>
-        <translation>请填写检查情况或发现的隐患。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="503"/>
-        <source>A deadline needs the hazards it is for.</source>
-        <translation>填写整改期限时须写明所发现的隐患。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="505"/>
-        <source>Write down which hazards were rectified.</source>
-        <translation>请写明已整改的是哪些隐患。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="507"/>
-        <source>The deadline cannot be before the inspection.</source>
-        <translation>整改期限不能早于检查日期。</translation>
     </message>
 </context>
 <context>
@@ -2806,191 +2786,191 @@
 <context>
     <name>PlaceDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="93"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
         <source>New place</source>
         <translation>新增场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="93"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="96"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
         <source>Add a place</source>
         <translation>新增场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="96"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="100"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
         <source>e.g. 惠民超市, 幸福路8号出租房, 东塘</source>
         <translation>如 惠民超市、幸福路8号出租房、东塘</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="110"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="111"/>
         <source>Owner, manager or landlord</source>
         <translation>经营者、管理人或房东</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="118"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="119"/>
         <source>(not graded)</source>
         <translation>（未评定）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="121"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="122"/>
         <source>Key place (checked regularly)</source>
         <translation>重点场所（定期检查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="126"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="127"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="132"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="133"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="134"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="135"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="135"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="136"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="136"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="138"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="138"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="139"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="140"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="142"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="147"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="148"/>
         <source>Date</source>
         <translation>检查日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="148"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="149"/>
         <source>Inspector</source>
         <translation>检查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="149"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="150"/>
         <source>Findings</source>
         <translation>检查情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="150"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="151"/>
         <source>Hazards</source>
         <translation>发现隐患</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="151"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
-        <location filename="../../gridclient/ui/place_dialog.py" line="288"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="289"/>
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="162"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="163"/>
         <source>Add inspection record…</source>
         <translation>新增检查记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="165"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="166"/>
         <source>Inspection records can be added once the place is saved.</source>
         <translation>保存场所后即可添加检查记录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="167"/>
-        <location filename="../../gridclient/ui/place_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="168"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="307"/>
         <source>No inspection recorded yet.</source>
         <translation>尚无检查记录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="170"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="171"/>
         <source>Inspection records</source>
         <translation>检查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="174"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="175"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="177"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="178"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="180"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="181"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="243"/>
         <source>This place no longer exists.</source>
         <translation>该场所已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="258"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中还没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="268"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="269"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="290"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="291"/>
         <source>Not yet</source>
         <translation>未整改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/place_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="305"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="333"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="334"/>
         <source>Enter the place&apos;s name.</source>
         <translation>请填写场所名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="347"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="348"/>
         <source>Choose the grid.</source>
         <translation>请选择所属网格。</translation>
     </message>

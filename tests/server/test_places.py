@@ -122,6 +122,10 @@ def test_bad_values_are_answered_in_chinese(api: Api, world: World) -> None:
         (op("place_inspection", new_id(), changes=inspection(pid, inspected_on="2026-13-01")),
          "inspected_on"),
         (op("place_inspection", new_id(), changes=inspection(new_id())), "place_id"),
+        (op("place_inspection", new_id(), changes=inspection(pid, rectify_by="2026-11-19")),
+         "rectify_by"),
+        (op("place_inspection", new_id(), changes=inspection(pid, hazards="", findings="")),
+         "findings"),
     ]  # fmt: skip
     results = api.push(w1, [case for case, _ in cases])
     assert [r["status"] for r in results] == ["rejected"] * len(cases)
@@ -131,6 +135,7 @@ def test_bad_values_are_answered_in_chinese(api: Api, world: World) -> None:
     assert messages[3] == "所属微网格必须是“微网格”级别的区划"
     assert messages[4] == "缺少必填字段：name"
     assert messages[5] == "该记录不在您的管辖范围内，无权查看或修改"
+    assert messages[8:] == ["整改期限不能早于检查日期", "请填写检查情况或发现的隐患"]
     [village] = api.push(api.login("wv"), [op("place", new_id(), changes=place(world.areas["V1"]))])
     assert village["message"] == "所属网格必须是“网格”级别的区划"
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages)
