@@ -48,7 +48,7 @@ from gridclient.ui.form_common import (
     make_readable,
 )
 from gridclient.ui.masked_field import MaskedField, mask_phone
-from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.plaintext import TextLabel, tooltip
 from gridcore.domain import limits, phone
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.entities import Place, PlaceInspection
@@ -299,7 +299,7 @@ class PlaceDialog(QDialog):
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tooltip(text))  # escaped: a tool tip may render markup
                 table.setItem(row, column, item)
         self.inspection_hint.setText(
             self.tr("%n record(s)", "", len(checks))
