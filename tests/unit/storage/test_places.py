@@ -111,3 +111,30 @@ def test_editing_a_place_field_the_list_sorts_by_moves_it(store: Store) -> None:
     with store.unit_of_work(actor=ACTOR) as uow:
         uow.update(dataclasses.replace(gas, notes="新增一处储存间", risk_level=RiskLevel.SEVERE))
     assert uow.changes().moves(EntityKind.PLACE)
+
+
+def test_a_check_not_yet_synced_is_the_latest_of_its_day(store: Store) -> None:
+    """The server's copy of one check (with its ``server_at``) and a check recorded here
+    the same day, not synced yet: they sort without error, the local one last."""
+    from datetime import UTC, datetime
+
+    from gridclient.storage.bulk import bulk_upsert
+    from gridcore.domain.codec import wire_row
+
+    ids = _seed(store)
+    synced = inspection(
+        ids["pond"],
+        inspected_on=date(2026, 5, 1),
+        hazards="",
+        rectify_by=None,
+        version=1,
+        server_at=datetime(2026, 5, 1, 3, tzinfo=UTC),
+    )
+    with store.engine.begin() as connection:
+        bulk_upsert(connection, EntityKind.PLACE_INSPECTION, [wire_row(synced)])
+    local = inspection(ids["pond"], inspected_on=date(2026, 5, 1), rectify_by=None)
+    with store.unit_of_work(actor=ACTOR) as uow:
+        uow.append(local)
+    queries = PlaceQueries(store.engine)
+    assert [c.id for c in queries.inspections(ids["pond"])] == [local.id, synced.id]
+    assert queries.place_rows([ids["pond"]])[ids["pond"]][7] == "2026-05-01 待整改"
