@@ -12,6 +12,7 @@ from gridclient.reports.data import build_place_roster
 from gridclient.storage.places import PlaceFocus, PlaceQueries
 from gridcore.domain.entities import Place, PlaceInspection
 from gridcore.domain.enums import EntityKind, PlaceKind, RiskLevel, Role
+from gridcore.protocol import CLIENT_VERSION_HEADER
 from tests.integration.sync.conftest import Laptop, World
 
 TOWNSHIP = "320101001000"
@@ -101,3 +102,43 @@ def test_a_place_checked_offline_reaches_the_township_not_the_next_grid(
     assert line[1:3] == ("周记液化气供应点", "危化品/燃气点")
     assert (line[6], line[9], line[10]) == ("13912345678", "2026-11-09", "已整改")
     assert w2.sync().ok and _place_ids(w2) == set()
+
+
+def test_a_place_edited_on_two_laptops_merges_field_by_field(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """A place is mutable like a household: edits of different fields on two laptops
+    both apply; the same field changed to different values keeps the later one and the
+    other in a conflict record, shown with the field's Chinese name and value."""
+    from gridclient.ui.conflicts import field_label, format_value
+
+    w1, t1 = laptops["w1"], laptops["t1"]
+    for laptop in (w1, t1):
+        # Conflicts of a kind newer than 0.4.0 reach only a client that reads it
+        # (KIND_SINCE); this checkout still calls itself 0.4.0 until the release.
+        transport = laptop.session.transport
+        transport.client_version = "0.5.0"
+        transport._session.headers[CLIENT_VERSION_HEADER] = "0.5.0"
+    school = Place(grid_id=world.areas["G1"], name="幸福小学", kind=PlaceKind.SCHOOL)
+    with w1.store.unit_of_work(actor="w1") as uow:
+        uow.create(school)
+    assert w1.sync().ok and t1.sync().ok
+    w1.edit(EntityKind.PLACE, school.id, contact="王校长", risk_level="general")
+    t1.edit(EntityKind.PLACE, school.id, is_key=True, risk_level="major")
+    assert w1.sync().ok
+    report = t1.sync()
+    assert report.ok and report.conflicts == 1
+    assert w1.sync().ok
+    for laptop in (w1, t1):
+        stored = laptop.get(EntityKind.PLACE, school.id)
+        assert (stored.contact, stored.is_key, stored.risk_level) == (
+            "王校长",
+            True,
+            RiskLevel.MAJOR,
+        ), laptop.username
+    with t1.store.read() as repos:
+        [conflict] = repos.conflicts.for_entity(EntityKind.PLACE, school.id)
+    assert conflict.field == "risk_level"
+    assert format_value(EntityKind.PLACE, conflict.field, conflict.theirs) in ("一般", "较大")
+    assert {conflict.mine, conflict.theirs} == {"general", "major"}
+    assert field_label(conflict.field) == "Risk level"  # translated by the app (风险等级)
