@@ -5,7 +5,9 @@
 creates a throw-away database ``gridbench_<pid>`` next to the given one, an area tree with
 one grid per simulated worker, starts ``python -m gridserver serve`` on it, and lets
 ``--clients`` workers log in at once, each push ``--ops`` ops (households and residents)
-and pull until done. Prints p50/p95/max latency per request kind and ops/s. With
+and pull until done (with ``--spread 60``: arriving evenly over a minute, each logging in,
+pushing and pulling on arrival, the realistic morning). Prints p50/p95/max latency per
+request kind and ops/s, and for a spread run the sync requests per second per core. With
 ``--demo-size`` it also loads the demo dataset (``gridserver load-demo``) into another
 throw-away database and times the initial pull of a township by a township user.
 """
@@ -272,6 +274,64 @@ async def one_client(
             return received
 
 
+async def spread_client(
+    client: Client, n: int, delay: float, ops: int, timings: dict[str, list[float]]
+) -> int:
+    """One laptop arriving ``delay`` seconds into the morning: log in, push, pull."""
+    await asyncio.sleep(delay)
+    login = await log_in(client, n, timings)
+    body = json.dumps(
+        {"device_id": f"pc{n}", "ops": ops_for(login["scope"]["grids"][0]["id"], ops)}
+    ).encode()
+    return await one_client(client, n, login, body, timings)
+
+
+async def run_spread(base: str, url: str, clients: int, ops: int, spread: float) -> None:
+    """The realistic morning: ``clients`` laptops arrive evenly over ``spread`` seconds,
+    each logging in, pushing its ``ops`` and pulling until done."""
+    timings: dict[str, list[float]] = {"login": [], "push": [], "pull": []}
+    devices = [Client(base) for _ in range(clients)]
+    try:
+        database = backends_cpu(url)
+        start, cpu, own = time.perf_counter(), tree_cpu(SERVER_PID[0]), time.process_time()
+        received = await asyncio.gather(
+            *(
+                spread_client(devices[n], n, n * spread / clients, ops, timings)
+                for n in range(clients)
+            )
+        )
+        wall = time.perf_counter() - start
+        cpu = tree_cpu(SERVER_PID[0]) - cpu
+        own = time.process_time() - own
+        database = backends_cpu(url) - database  # backends that ended are not counted
+    finally:
+        for device in devices:
+            await device.close()
+    sync_requests = timings["push"] + timings["pull"]
+    logins = len(timings["login"])
+    print(f"{clients} clients arriving over {spread:.0f} s, {ops} ops each: wall {wall:.1f} s")
+    print(
+        f"  server CPU {cpu:.2f} s, PostgreSQL backends CPU {database:.2f} s (at least), "
+        f"load generator CPU {own:.2f} s"
+    )
+    # Capacity: what one core does per second at this mix, logins (Argon2) apart.
+    login_cpu = LOGIN_CPU_MS / 1000 * logins
+    sync_cpu = max(cpu + database - login_cpu, 1e-9)
+    print(
+        f"  {len(sync_requests)} sync requests: {len(sync_requests) / sync_cpu:.0f} per second "
+        f"per core (server + PostgreSQL CPU, less {logins} logins at {LOGIN_CPU_MS} ms each)"
+    )
+    print(f"  records pulled per client: min {min(received)}, max {max(received)}")
+    for name in ("login", "push", "pull"):
+        report(name, timings[name])
+    report("sync", sync_requests)
+
+
+LOGIN_CPU_MS = 40
+"""Server CPU of one login (Argon2 by design, measured at 36–44 ms: see
+docs/benchmarks.md), taken out of the spread run's CPU to give the sync requests' own."""
+
+
 async def run_clients(base: str, url: str, clients: int, ops: int) -> None:
     timings: dict[str, list[float]] = {"login": [], "push": [], "pull": []}
     devices = [Client(base) for _ in range(clients)]
@@ -376,11 +436,21 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--demo-size", choices=["S", "M", "L"])
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.0,
+        help="seconds over which the clients arrive evenly (each logs in, pushes and pulls "
+        "on arrival); 0 = all at once, logins first",
+    )
     args = parser.parse_args()
     with scratch_database(args.database, f"gridbench_{os.getpid()}") as url:
         setup_world(url, args.clients)
         with server(url, args.port, args.workers) as base:
-            asyncio.run(run_clients(base, url, args.clients, args.ops))
+            if args.spread > 0:
+                asyncio.run(run_spread(base, url, args.clients, args.ops, args.spread))
+            else:
+                asyncio.run(run_clients(base, url, args.clients, args.ops))
             township_pull(base, "town", PASSWORD)
     if args.demo_size:
         demo_pull(args.database, args.demo_size, args.port, args.workers)
