@@ -12,7 +12,8 @@ from gridclient.reports.data import build_place_roster
 from gridclient.storage.places import PlaceFocus, PlaceQueries
 from gridcore.domain.entities import Place, PlaceInspection
 from gridcore.domain.enums import EntityKind, PlaceKind, RiskLevel, Role
-from gridcore.protocol import CLIENT_VERSION_HEADER
+from gridcore.protocol import KIND_SINCE
+from gridserver.config import parse_version
 from tests.integration.sync.conftest import Laptop, World
 
 TOWNSHIP = "320101001000"
@@ -113,12 +114,9 @@ def test_a_place_edited_on_two_laptops_merges_field_by_field(
     from gridclient.ui.conflicts import field_label, format_value
 
     w1, t1 = laptops["w1"], laptops["t1"]
-    for laptop in (w1, t1):
-        # Conflicts of a kind newer than 0.4.0 reach only a client that reads it
-        # (KIND_SINCE); this checkout still calls itself 0.4.0 until the release.
-        transport = laptop.session.transport
-        transport.client_version = "0.5.0"
-        transport._session.headers[CLIENT_VERSION_HEADER] = "0.5.0"
+    # Conflicts of a kind newer than 0.4.0 reach only a client that reads it (KIND_SINCE).
+    version = parse_version(w1.session.transport.client_version)
+    assert version >= KIND_SINCE[EntityKind.PLACE]
     school = Place(grid_id=world.areas["G1"], name="幸福小学", kind=PlaceKind.SCHOOL)
     with w1.store.unit_of_work(actor="w1") as uow:
         uow.create(school)
@@ -127,7 +125,7 @@ def test_a_place_edited_on_two_laptops_merges_field_by_field(
     t1.edit(EntityKind.PLACE, school.id, is_key=True, risk_level="major")
     assert w1.sync().ok
     report = t1.sync()
-    assert report.ok and report.conflicts == 1
+    assert report.ok and report.conflicts == 1 and report.conflicts_received == 1
     assert w1.sync().ok
     for laptop in (w1, t1):
         stored = laptop.get(EntityKind.PLACE, school.id)
