@@ -6,10 +6,11 @@ the township and another check from the worker both arrive everywhere, without c
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import timedelta
 
 from gridclient.reports.data import build_place_roster
 from gridclient.storage.places import PlaceFocus, PlaceQueries
+from gridcore.domain.agegroups import today_cst
 from gridcore.domain.entities import Place, PlaceInspection
 from gridcore.domain.enums import EntityKind, PlaceKind, RiskLevel, Role
 from gridcore.protocol import KIND_SINCE
@@ -17,6 +18,7 @@ from gridserver.config import parse_version
 from tests.integration.sync.conftest import Laptop, World
 
 TOWNSHIP = "320101001000"
+TODAY = today_cst()
 
 
 def _place_ids(laptop: Laptop) -> set[str]:
@@ -42,10 +44,10 @@ def test_a_place_checked_offline_reaches_the_township_not_the_next_grid(
     first = PlaceInspection(
         place_id=gas.id,
         inspector="何子健",
-        inspected_on=date(2026, 11, 2),
+        inspected_on=TODAY - timedelta(days=10),
         findings="检查气瓶储存与台账",
         hazards="钢瓶超期未检",
-        rectify_by=date(2026, 11, 9),
+        rectify_by=TODAY + timedelta(days=7),
     )
     # Offline on w1: both written locally, queued, nothing sent yet.
     with w1.store.unit_of_work(actor="w1") as uow:
@@ -62,7 +64,7 @@ def test_a_place_checked_offline_reaches_the_township_not_the_next_grid(
     township = PlaceQueries(t1.store.engine)
     assert township.place_ids(focus=PlaceFocus.HAZARD) == [gas.id]
     row = township.place_rows([gas.id])[gas.id]
-    assert row[7] in ("2026-11-02 待整改", "2026-11-02 逾期未整改")
+    assert row[7] == f"{TODAY - timedelta(days=10)} 待整改"  # its deadline is to come
     stored = t1.get(EntityKind.PLACE_INSPECTION, first.id)
     assert stored is not None and stored.server_at is not None  # the server's copy
 
@@ -71,7 +73,7 @@ def test_a_place_checked_offline_reaches_the_township_not_the_next_grid(
     recheck = PlaceInspection(
         place_id=gas.id,
         inspector="镇应急办 李明",
-        inspected_on=date(2026, 11, 9),
+        inspected_on=TODAY,
         findings="复查：已送检",
         hazards="钢瓶超期未检",
         rectified=True,
@@ -79,7 +81,10 @@ def test_a_place_checked_offline_reaches_the_township_not_the_next_grid(
     with t1.store.unit_of_work(actor="t1") as uow:
         uow.append(recheck)
     other = PlaceInspection(
-        place_id=gas.id, inspector="何子健", inspected_on=date(2026, 11, 5), findings="通风良好"
+        place_id=gas.id,
+        inspector="何子健",
+        inspected_on=TODAY - timedelta(days=5),
+        findings="通风良好",
     )
     with w1.store.unit_of_work(actor="w1") as uow:
         uow.append(other)
@@ -101,7 +106,7 @@ def test_a_place_checked_offline_reaches_the_township_not_the_next_grid(
     report = build_place_roster(t1.store, TOWNSHIP, Role.TOWNSHIP)
     [line] = report.rows
     assert line[1:3] == ("周记液化气供应点", "危化品/燃气点")
-    assert (line[6], line[9], line[10]) == ("13912345678", "2026-11-09", "已整改")
+    assert (line[6], line[9], line[10]) == ("13912345678", TODAY.isoformat(), "已整改")
     assert w2.sync().ok and _place_ids(w2) == set()
 
 
