@@ -164,7 +164,7 @@ def _create(
         assert isinstance(record, EventAction)
         fields["server_at"] = check_transition(ctx, record).isoformat()
         link_departments(ctx, record, placement.grid_id)
-    elif kind is EntityKind.VISIT:
+    elif kind in (EntityKind.VISIT, EntityKind.PLACE_INSPECTION):
         fields["server_at"] = ctx.now.isoformat()
     elif kind is EntityKind.EVENT:
         assert isinstance(record, Event)

@@ -94,6 +94,7 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
         )
     household_grid = {h.id: h.grid_id for h in data.households}
     event_grid = {e.id: e.grid_id for e in data.events}
+    place_grid = {p.id: p.grid_id for p in data.places}
     plan: list[tuple[EntityKind, Sequence[Record], Any]] = [
         (EntityKind.AREA, data.areas, lambda a: (a.id, a.parent_id, a.code)),
         (EntityKind.HOUSEHOLD, data.households, lambda h: (h.grid_id, None, None)),
@@ -104,6 +105,12 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
         ),
         (EntityKind.ORGANIZATION, data.organizations, lambda o: (o.grid_id, None, None)),
         (EntityKind.PATROL, data.patrols, lambda p: (p.grid_id, None, None)),
+        (EntityKind.PLACE, data.places, lambda p: (p.grid_id, None, None)),
+        (
+            EntityKind.PLACE_INSPECTION,
+            data.place_inspections,
+            lambda i: (place_grid[i.place_id], i.place_id, None),
+        ),
         (EntityKind.VISIT, data.visits, lambda v: (v.grid_id, v.household_id, None)),
         (EntityKind.EVENT, data.events, lambda e: (e.grid_id, None, None)),
         (

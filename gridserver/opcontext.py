@@ -49,6 +49,7 @@ from gridserver.scope import Caller, WriteScope
 SERVER_FIELDS = {
     EntityKind.EVENT_ACTION: frozenset({"server_at", "final_evaluation"}),
     EntityKind.VISIT: frozenset({"server_at"}),
+    EntityKind.PLACE_INSPECTION: frozenset({"server_at"}),
     EntityKind.EVENT: frozenset({"number"}),
 }
 """Fields only the server writes; a client's value is ignored."""
@@ -112,6 +113,7 @@ REF_FIELDS = {
     "micro_grid_id": EntityKind.AREA.value,
     "parent_id": EntityKind.AREA.value,
     "household_id": EntityKind.HOUSEHOLD.value,
+    "place_id": EntityKind.PLACE.value,
 }
 """Fields naming a record that is looked up (without a lock) when an op is checked."""
 REF_KINDS = frozenset(REF_FIELDS.values())

@@ -135,7 +135,7 @@ def place(
     work out its scope key."""
     if kind is EntityKind.AREA:
         return _place_area(ctx, record_id, fields, previous)
-    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION):
+    if kind in (EntityKind.HOUSEHOLD, EntityKind.ORGANIZATION, EntityKind.PLACE):
         if _changed(fields, previous, "grid_id"):
             _grid(ctx, fields["grid_id"], "grid_id")
         micro = fields.get("micro_grid_id")
@@ -169,6 +169,15 @@ def place(
             _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.VISIT)
         _check_attachments(ctx, fields)
         return Placement(fields["grid_id"], parent_id=household.id)
+    if kind is EntityKind.PLACE_INSPECTION:
+        place_row = existing(ctx, EntityKind.PLACE, fields["place_id"], "place_id")
+        _in_scope(ctx, place_row.grid_id, "place_id", EntityKind.PLACE)
+        if fields.get("corrects_id") is not None:
+            corrected = existing(
+                ctx, EntityKind.PLACE_INSPECTION, fields["corrects_id"], "corrects_id"
+            )
+            _in_scope(ctx, corrected.grid_id, "corrects_id", EntityKind.PLACE_INSPECTION)
+        return Placement(place_row.grid_id, parent_id=place_row.id)
     if kind is EntityKind.EVENT:
         existing(ctx, EntityKind.AREA, fields["grid_id"], "grid_id")
         _in_scope(ctx, fields["grid_id"], "grid_id")

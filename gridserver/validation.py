@@ -23,6 +23,7 @@ from gridcore.domain.enums import EntityKind, IdDocumentType, SpecialGroup
 from gridcore.domain.grouprules import tag_problems
 from gridcore.domain.mediation import mediation_problems
 from gridcore.domain.patrols import patrol_problems
+from gridcore.domain.places import inspection_problem
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 
@@ -65,6 +66,7 @@ def check_record(
     check_document(kind, after, changed)
     check_patrol(kind, after, changed, now)
     check_mediation(kind, after)
+    check_inspection(kind, after)
 
 
 def check_patrol(
@@ -103,6 +105,25 @@ def check_mediation(kind: EntityKind, after: Mapping[str, Any]) -> None:
     problems = mediation_problems(record)
     if problems:
         raise OpRejected("invalid_field", problems[0].message, problems[0].field)
+
+
+def check_inspection(kind: EntityKind, after: Mapping[str, Any]) -> None:
+    """A place's inspection record as a whole (:mod:`gridcore.domain.places`, the rules
+    the form applies): append-only, so judged once, when it is created."""
+    if kind is not EntityKind.PLACE_INSPECTION:
+        return
+    try:
+        problem = inspection_problem(
+            decode_value(kind, "inspected_on", after.get("inspected_on")),
+            after.get("findings") or "",
+            after.get("hazards") or "",
+            decode_value(kind, "rectify_by", after.get("rectify_by")),
+            bool(after.get("rectified")),
+        )
+    except CodecError:
+        return  # the value checks answer for it
+    if problem is not None:
+        raise OpRejected("invalid_field", problem.message, problem.field)
 
 
 def check_document(kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]) -> None:

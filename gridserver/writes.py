@@ -81,7 +81,9 @@ def write_version(
     if placement.grid_id != row.grid_id:
         _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
         if kind is EntityKind.HOUSEHOLD:
-            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+            _move_children(ctx, EntityKind.RESIDENT, row.id, row.grid_id, placement.grid_id)
+        elif kind is EntityKind.PLACE:
+            _move_children(ctx, EntityKind.PLACE_INSPECTION, row.id, row.grid_id, placement.grid_id)
     return version, placement
 
 
@@ -116,14 +118,15 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     )
 
 
-def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:
-    """Residents are scoped through their household, so they move with it."""
-    resident = EntityKind.RESIDENT.value
+def _move_children(
+    ctx: Context, child: EntityKind, parent_id: str, old: str | None, new: str | None
+) -> None:
+    """Residents are scoped through their household and a place's inspections through
+    the place, so they move with it."""
+    resident = child.value
     ids = (
         ctx.conn.execute(
-            select(records.c.id).where(
-                records.c.kind == resident, records.c.parent_id == household_id
-            )
+            select(records.c.id).where(records.c.kind == resident, records.c.parent_id == parent_id)
         )
         .scalars()
         .all()
@@ -132,7 +135,7 @@ def _move_residents(ctx: Context, household_id: str, old: str | None, new: str |
         return
     ctx.conn.execute(
         update(records)
-        .where(records.c.kind == resident, records.c.parent_id == household_id)
+        .where(records.c.kind == resident, records.c.parent_id == parent_id)
         .values(grid_id=new)
     )
     for resident_id in ids:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gridclient.cli import DEMO_SERVER, guarded, local_data_options, open_local_store
-from gridcore.domain.enums import EventSource, Ledger, Role, SpecialGroup
+from gridcore.domain.enums import EventSource, Ledger, PlaceKind, Role, SpecialGroup
 
 __all__ = ["add_report_commands"]
 
@@ -34,6 +34,8 @@ _REPORT_NAMES = {
     "patrols": "patrols",
     "巡查日志": "patrols",
     "组织名册": "organizations",
+    "places": "places",
+    "场所名册": "places",
     "micro-grids": "micro-grids",
     "微网格联户名册": "micro-grids",
     "cadres": "cadres",
@@ -123,6 +125,14 @@ class _StateNames:
         return "、".join(_state_names())
 
 
+def _place_kind(text: str) -> PlaceKind:
+    for kind in PlaceKind:
+        if text in (kind.value, kind.label) or text in kind.label.split("/"):
+            return kind
+    choices = "、".join(f"{k.label}({k.value})" for k in PlaceKind)
+    raise argparse.ArgumentTypeError(f"未知的场所类别：{text}；可选：{choices}")
+
+
 def _state(text: str) -> Any:
     from gridclient.reports.data import EventStateFilter
 
@@ -154,6 +164,11 @@ def add_report_commands(subparsers: Any) -> None:
     output.add_argument("--pdf", type=Path, help="输出 PDF 文件")
     output.add_argument("--xlsx", type=Path, help="输出 Excel 文件")
     report.add_argument("--group", type=_group, help="特殊群体（花名册用），如 残疾人 或 disabled")
+    report.add_argument(
+        "--place-kind",
+        type=_place_kind,
+        help="场所类别（场所名册用，默认全部），如 出租房屋 或 rental_housing",
+    )
     report.add_argument(
         "--program",
         help="重点户花名册：哪一类户，如 低保户、特困供养户、防返贫监测户、党员中心户",
@@ -224,6 +239,8 @@ def _run_report(args: argparse.Namespace) -> int:
         if args.program is None:
             raise ValueError("重点户花名册需要 --program，如 --program 低保户")
         program_tags(args.program)  # an unknown one is refused before the store opens
+    if args.place_kind is not None and kind is not ReportKind.PLACE_ROSTER:
+        raise ValueError("--place-kind 只用于场所名册")
     which = EventFilter(
         ledger=args.ledger,
         category=args.category,
@@ -247,6 +264,7 @@ def _run_report(args: argparse.Namespace) -> int:
             role=role,
             group=args.group,
             program=args.program,
+            place_kind=args.place_kind,
             household_id=args.household,
             masked=args.masked,
             which=which,

@@ -35,9 +35,11 @@ from gridclient.storage.models import (
     MediationRow,
     OrganizationRow,
     PatrolRow,
+    PlaceRow,
     ResidentRow,
     VisitRow,
 )
+from gridclient.storage.places import latest_checks
 from gridclient.storage.queries import group_member, household_tagged
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
@@ -61,7 +63,9 @@ from gridcore.domain.enums import (
     MediationAgreement,
     MediationOutcome,
     OrganizationKind,
+    PlaceKind,
     Relation,
+    RiskLevel,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -113,6 +117,7 @@ class ReportKind(StrEnum):
     HOUSEHOLD_ROSTER = "household-roster"
     ORGANIZATION_ROSTER = "organizations"
     PATROL_LOG = "patrols"
+    PLACE_ROSTER = "places"
     MICRO_GRID_ROSTER = "micro-grids"
     CADRE_ROSTER = "cadres"
     EVENT_STATS = "event-stats"
@@ -131,6 +136,7 @@ _TITLES = {
     ReportKind.HOUSEHOLD_ROSTER: "重点户花名册",
     ReportKind.ORGANIZATION_ROSTER: "组织名册",
     ReportKind.PATROL_LOG: "巡查日志",
+    ReportKind.PLACE_ROSTER: "场所名册",
     ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
     ReportKind.CADRE_ROSTER: "包户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
@@ -1930,6 +1936,139 @@ def build_patrol_log(
         )
 
 
+def build_place_roster(
+    store: Store,
+    area: str,
+    role: Role,
+    *,
+    place_kind: PlaceKind | None = None,
+    masked: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    """场所名册: the live places of the area's grids (of one kind when ``place_kind`` is
+    given) by grid, kind and name: name, kind, grid, address, person in charge, phone
+    (masked unless ``role`` may see numbers, always with ``masked``), risk level, key
+    place, the latest check and the state of its hazard; counts below."""
+    context = _Context(store, now)
+    full = may_see_full_ids(role) and not masked
+    kinds = {kind.value: n for n, kind in enumerate(PlaceKind)}
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        fetched: list[Any] = []
+        for chunk in chunked(scope.grid_ids):
+            statement = select(
+                PlaceRow.id,
+                PlaceRow.grid_id,
+                PlaceRow.name,
+                PlaceRow.kind,
+                PlaceRow.address,
+                PlaceRow.contact,
+                PlaceRow.phone,
+                PlaceRow.risk_level,
+                PlaceRow.is_key,
+                PlaceRow.notes,
+            ).where(PlaceRow.deleted.is_(False), PlaceRow.grid_id.in_(chunk))
+            if place_kind is not None:
+                statement = statement.where(PlaceRow.kind == place_kind.value)
+            fetched.extend(connection.execute(statement))
+        checks = latest_checks(connection, [r.id for r in fetched])
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+        fetched.sort(
+            key=lambda r: (order.get(r.grid_id, 0), kinds.get(r.kind, 99), natural_key(r.name))
+        )
+        counted: Counter[str] = Counter()
+        rows: list[tuple[Cell, ...]] = []
+        key_places = risky = open_hazards = unchecked = 0
+        for n, r in enumerate(fetched, start=1):
+            label = PlaceKind(r.kind).label if r.kind in kinds else r.kind
+            counted[label] += 1
+            check = checks.get(r.id)
+            key_places += bool(r.is_key)
+            risky += r.risk_level in (RiskLevel.MAJOR.value, RiskLevel.SEVERE.value)
+            if check is None:
+                unchecked += 1
+                state = ""
+            elif check.open_hazard:
+                open_hazards += 1
+                deadline = check.rectify_by
+                late = deadline is not None and deadline < today_cst(context.now)
+                state = "逾期未整改" if late else "待整改"
+                if deadline is not None:
+                    state += f"（限{deadline.isoformat()}）"
+            elif check.hazards.strip():
+                state = "已整改"
+            else:
+                state = "无隐患"
+            risk = RiskLevel(r.risk_level).label if r.risk_level in _RISK_CODES else ""
+            rows.append(
+                (
+                    n,
+                    r.name,
+                    label,
+                    scope.grid_names.get(r.grid_id, ""),
+                    r.address,
+                    r.contact,
+                    _mask_phone(r.phone or "", full),
+                    risk,
+                    "是" if r.is_key else "",
+                    check.inspected_on.isoformat() if check is not None else "未检查",
+                    state,
+                    r.notes,
+                )
+            )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("场所名称", 15),
+            Column("类别", 9),
+            Column("网格", 10),
+            Column("地址", 13),
+            Column("负责人", 6),
+            Column("联系电话", 11),
+            Column("风险等级", 5),
+            Column("重点", 4),
+            Column("最近检查", 9),
+            Column("隐患整改", 13),
+            Column("备注", 7),
+        )
+        by_kind = "，".join(f"{label} {count} 处" for label, count in counted.items())
+        summary = [
+            f"共 {len(rows)} 处场所" + (f"：{by_kind}" if by_kind else "") + "。",
+            f"重点场所 {key_places} 处，较大及以上风险 {risky} 处；"
+            f"最近一次检查发现隐患尚未整改的 {open_hazards} 处，未检查 {unchecked} 处。",
+        ]
+        return Report(
+            kind=ReportKind.PLACE_ROSTER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=None,
+            columns=columns,
+            rows=tuple(rows),
+            totals=(
+                "合计",
+                f"{len(rows)}处",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"{key_places}处",
+                "",
+                "",
+                "",
+            ),
+            summary=tuple(summary),
+            subtitle=place_kind.label if place_kind is not None else "",
+            notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+_RISK_CODES = frozenset(level.value for level in RiskLevel)
+
+
 #: The households that lead a micro-grid (网格核心户, 党员中心户), in the order named.
 _LEADING = (HouseholdTag.GRID_CORE, HouseholdTag.PARTY_CENTRAL)
 
@@ -2145,6 +2284,7 @@ def build_report(
     role: Role = Role.WORKER,
     group: SpecialGroup | None = None,
     program: str | None = None,
+    place_kind: PlaceKind | None = None,
     household_id: str | None = None,
     masked: bool = False,
     which: EventFilter = EventFilter(),
@@ -2172,6 +2312,8 @@ def build_report(
         return build_patrol_log(store, area, period, now=now)
     if kind is ReportKind.ORGANIZATION_ROSTER:
         return build_organization_roster(store, area, role, masked=masked, now=now)
+    if kind is ReportKind.PLACE_ROSTER:
+        return build_place_roster(store, area, role, place_kind=place_kind, masked=masked, now=now)
     if kind is ReportKind.HOUSEHOLD_ROSTER:
         if program is None:
             raise ValueError("重点户花名册需要指定类别（--program），如 低保户")

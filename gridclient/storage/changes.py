@@ -25,6 +25,10 @@ LAYOUT_FIELDS: Mapping[EntityKind, frozenset[str]] = {
     EntityKind.RESIDENT: frozenset({"household_id", "tags", "birth_date", "name", "gender"}),
     EntityKind.VISIT: frozenset({"household_id", "grid_id", "visited_at", "corrects_id"}),
     EntityKind.PATROL: frozenset({"grid_id", "patrol_date"}),
+    EntityKind.PLACE: frozenset(
+        {"grid_id", "micro_grid_id", "name", "kind", "risk_level", "is_key"}
+    ),
+    EntityKind.PLACE_INSPECTION: frozenset({"place_id", "inspected_on", "corrects_id"}),
     EntityKind.EVENT: frozenset({"grid_id", "reported_at", "category_code", "ledger"}),
 }
 

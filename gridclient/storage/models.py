@@ -62,6 +62,8 @@ __all__ = [
     "OrganizationRow",
     "OutboxRow",
     "PatrolRow",
+    "PlaceInspectionRow",
+    "PlaceRow",
     "RecordRow",
     "ResidentRow",
     "RevealLogRow",
@@ -211,6 +213,37 @@ class PatrolRow(RecordRow):
 
 
 Index("ix_patrols_list_order", PatrolRow.patrol_date.desc(), PatrolRow.id, PatrolRow.deleted)
+
+
+class PlaceRow(RecordRow):
+    __tablename__ = "places"
+
+    grid_id: Mapped[str] = mapped_column(String, index=True)
+    name: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String)
+    micro_grid_id: Mapped[str | None] = mapped_column(String)
+    address: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(String)
+    phone: Mapped[str] = mapped_column(String)
+    risk_level: Mapped[str | None] = mapped_column(String)
+    is_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text)
+    removal_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlaceInspectionRow(RecordRow):
+    __tablename__ = "place_inspections"
+    __table_args__ = (Index(None, "place_id", "inspected_on"),)
+
+    place_id: Mapped[str] = mapped_column(String)
+    inspector: Mapped[str] = mapped_column(String)
+    inspected_on: Mapped[date]
+    findings: Mapped[str] = mapped_column(Text)
+    hazards: Mapped[str] = mapped_column(Text)
+    rectify_by: Mapped[date | None]
+    rectified: Mapped[bool] = mapped_column(Boolean, default=False)
+    corrects_id: Mapped[str | None] = mapped_column(String)
+    server_at: Mapped[datetime | None]
 
 
 class VisitRow(RecordRow):

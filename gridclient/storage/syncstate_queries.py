@@ -31,11 +31,22 @@ from gridclient.storage.models import (
     EventRow,
     HouseholdRow,
     OutboxRow,
+    PlaceInspectionRow,
     ResidentRow,
     VisitRow,
 )
 from gridclient.storage.syncmeta import OpStatus
 from gridcore.domain.enums import EntityKind
+
+_CHILDREN: dict[EntityKind, tuple[EntityKind, Any, Any]] = {
+    EntityKind.EVENT: (EntityKind.EVENT_ACTION, EventActionRow, EventActionRow.event_id),
+    EntityKind.PLACE: (
+        EntityKind.PLACE_INSPECTION,
+        PlaceInspectionRow,
+        PlaceInspectionRow.place_id,
+    ),
+}
+"""Append-only records whose sync state a list shows on their parent's row."""
 
 __all__ = [
     "ConflictEntry",
@@ -307,23 +318,23 @@ class SyncStateQueries:
     def list_states(self, kind: EntityKind) -> dict[str, HouseholdSyncState]:
         """The records of one kind with anything unsettled, each with its worst state
         and counts, as a list's sync column shows them (absent: synced). An event
-        rolls up its actions (a step waiting to sync is the event's); the cost follows
+        rolls up its actions (a step waiting to sync is the event's), a place its
+        inspection records; the cost follows
         the outbox and the open conflicts, not the number of records."""
         items = self.items()
-        if kind is not EntityKind.EVENT:
+        if kind not in _CHILDREN:
             return _roll_up((i.entity_id, i) for i in items if i.entity is kind)
-        action_ids = [i.entity_id for i in items if i.entity is EntityKind.EVENT_ACTION]
-        event_of: dict[str, str] = {}
+        child, child_row, parent_column = _CHILDREN[kind]
+        child_ids = [i.entity_id for i in items if i.entity is child]
+        parent_of: dict[str, str] = {}
         with read_session(self._engine) as session:
-            for chunk in chunked(action_ids):
-                statement = select(EventActionRow.id, EventActionRow.event_id).where(
-                    EventActionRow.id.in_(chunk)
-                )
-                event_of.update((row.id, row.event_id) for row in session.execute(statement))
+            for chunk in chunked(child_ids):
+                statement = select(child_row.id, parent_column).where(child_row.id.in_(chunk))
+                parent_of.update((row[0], row[1]) for row in session.execute(statement))
         return _roll_up(
-            (i.entity_id if i.entity is EntityKind.EVENT else event_of.get(i.entity_id), i)
+            (i.entity_id if i.entity is kind else parent_of.get(i.entity_id), i)
             for i in items
-            if i.entity in (EntityKind.EVENT, EntityKind.EVENT_ACTION)
+            if i.entity in (kind, child)
         )
 
     def record_states(self, kind: EntityKind, ids: Iterable[str]) -> dict[str, SyncState]:

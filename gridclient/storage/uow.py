@@ -9,10 +9,10 @@ its op or an op without its row.
 
 Rules:
 
-* ``create`` is for mutable kinds (areas, households, residents, organizations),
-  ``append`` for append-only ones (visits, events, event actions, attachments with their
-  bytes). ``update`` and ``delete`` of an append-only kind raise ``AppendOnlyError``: a
-  correction is a new record that references the one it corrects.
+* ``create`` is for mutable kinds (areas, households, residents, organizations, places),
+  ``append`` for append-only ones (visits, place inspections, events, event actions,
+  attachments with their bytes). ``update`` and ``delete`` of an append-only kind raise
+  ``AppendOnlyError``: a correction is a new record that references the one it corrects.
 * ``update`` diffs the new record against the stored one with ``codec.diff`` and is a
   no-op (no op queued) when nothing changed. Metadata (version, tombstone, server time)
   in the passed record is ignored: the server owns it. Pass ``base=`` (the copy the
@@ -45,9 +45,9 @@ Rules:
   a second record), a move request (a note, and the record stays parked for the township
   to move the person), or discarding the entry.
 * New records must point at a live parent (resident → household, visit → household,
-  event → household when given, event action → event, mediation → event), else
-  ``MissingParent``; this is the local half of the foreign keys the schema leaves out
-  (see ``models``).
+  event → household when given, event action → event, mediation → event, place
+  inspection → place), else ``MissingParent``; this is the local half of the foreign
+  keys the schema leaves out (see ``models``).
 * A mediation is checked by :mod:`gridcore.domain.mediation` as the server checks it
   (its own rules; its event a dispute by the local catalog; the event never changed),
   raising ``limits.InvalidValue``.
@@ -95,6 +95,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Mediation,
+    PlaceInspection,
     Record,
     Resident,
     Visit,
@@ -129,6 +130,8 @@ def _parents(record: Record) -> list[tuple[EntityKind, str]]:
         return [(EntityKind.HOUSEHOLD, record.household_id)]
     if isinstance(record, EventAction | Mediation):
         return [(EntityKind.EVENT, record.event_id)]
+    if isinstance(record, PlaceInspection):
+        return [(EntityKind.PLACE, record.place_id)]
     return []
 
 

@@ -77,9 +77,11 @@ from gridcore.domain.enums import (
     MediationAgreement,
     MediationOutcome,
     OrganizationKind,
+    PlaceKind,
     PopulationType,
     Relation,
     ResidenceStatus,
+    RiskLevel,
     Role,
     SpecialGroup,
 )
@@ -107,6 +109,8 @@ _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
     (EntityKind.ORGANIZATION, "kind"): OrganizationKind,
     (EntityKind.MEDIATION, "outcome"): MediationOutcome,
     (EntityKind.MEDIATION, "agreement_kind"): MediationAgreement,
+    (EntityKind.PLACE, "kind"): PlaceKind,
+    (EntityKind.PLACE, "risk_level"): RiskLevel,
 }
 
 
@@ -154,6 +158,9 @@ def _field_labels() -> dict[str, str]:
         "agreement_kind": QCoreApplication.translate("conflicts", "Agreement form"),
         "outcome": QCoreApplication.translate("conflicts", "Mediation outcome"),
         "follow_up": QCoreApplication.translate("conflicts", "Follow-up"),
+        "contact": QCoreApplication.translate("conflicts", "Person in charge"),
+        "risk_level": QCoreApplication.translate("conflicts", "Risk level"),
+        "is_key": QCoreApplication.translate("conflicts", "Key place"),
     }
 
 

@@ -1,4 +1,4 @@
-"""Filter bars of the events, visits and patrols lists.
+"""Filter bars of the events, visits, patrols and places lists.
 
 Each bar only collects what the user chose and says when it changed (typing is
 debounced); the pane builds its id list in SQL on the task runner
@@ -24,13 +24,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.storage.places import PlaceFocus
 from gridclient.storage.queries import EventFilter, EventStateFilter, PatrolFilter, VisitFilter
 from gridclient.ui.plaintext import TextLabel
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.catalog import EventCatalog
-from gridcore.domain.enums import EventSource, EventState, Ledger, VisitMethod
+from gridcore.domain.enums import EventSource, EventState, Ledger, PlaceKind, VisitMethod
 
-__all__ = ["EventFilterBar", "PatrolFilterBar", "PeriodFilter", "VisitFilterBar", "period_span"]
+__all__ = [
+    "EventFilterBar",
+    "PatrolFilterBar",
+    "PeriodFilter",
+    "PlaceFilterBar",
+    "VisitFilterBar",
+    "period_span",
+]
 
 TYPING_PAUSE_MS = 300
 
@@ -382,3 +390,48 @@ class PatrolFilterBar(_Bar):
         self.period.set_choice(ALL)
         self.period.blockSignals(False)
         self.changed.emit()
+
+
+class PlaceFilterBar(QWidget):
+    """The 场所 list's filters: kind, a focus (重点场所, 较大及以上风险, 隐患待整改) and text
+    matched against name, address and person in charge. The grid comes from the tree."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("All kinds"), None)
+        for kind in PlaceKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.focus = QComboBox()
+        self.focus.addItem(self.tr("All places"), PlaceFocus.ALL.value)
+        self.focus.addItem(self.tr("Key places"), PlaceFocus.KEY.value)
+        self.focus.addItem(self.tr("Risk 较大 or 重大"), PlaceFocus.RISK.value)
+        self.focus.addItem(self.tr("Hazard not yet rectified"), PlaceFocus.HAZARD.value)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("Name, address or person in charge"))
+        self.text.setClearButtonEnabled(True)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.changed)
+        self.kind.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.focus.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.text.textChanged.connect(lambda _t: self._typing.start())
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(TextLabel(self.tr("Kind:")))
+        row.addWidget(self.kind)
+        row.addWidget(self.focus)
+        row.addWidget(self.text, 1)
+
+    def kind_value(self) -> PlaceKind | None:
+        data = self.kind.currentData()
+        return PlaceKind(data) if isinstance(data, str) else None
+
+    def focus_value(self) -> PlaceFocus:
+        return PlaceFocus(self.focus.currentData())
+
+    def text_value(self) -> str:
+        return self.text.text().strip()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridclient.storage.charts import ChartQueries, DashboardCharts
+from gridclient.storage.places import PlaceQueries
 from gridclient.storage.queries import (
     AreaFilter,
     AreaNode,
@@ -64,7 +65,12 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
-from gridclient.ui.list_filters import EventFilterBar, PatrolFilterBar, VisitFilterBar
+from gridclient.ui.list_filters import (
+    EventFilterBar,
+    PatrolFilterBar,
+    PlaceFilterBar,
+    VisitFilterBar,
+)
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
@@ -82,6 +88,7 @@ from gridclient.ui.tables import (
     household_model,
     organization_model,
     patrol_model,
+    place_model,
     resident_model,
     visit_model,
 )
@@ -149,6 +156,7 @@ class MainWindow(QMainWindow):
         self.residents = ResidentQueries(engine)
         self.organizations = OrganizationQueries(engine)
         self.patrols = PatrolQueries(engine)
+        self.places = PlaceQueries(engine)
         self.visits = VisitQueries(engine)
         self.events = EventQueries(engine)
         self.areas = AreaQueries(engine)
@@ -332,6 +340,27 @@ class MainWindow(QMainWindow):
         )
         self.organization_pane.table.open_requested.connect(self.open_organization)
 
+        # 场所 (地、物): shops, rental houses, schools, hazard sites, key facilities.
+        self.place_model = place_model(self.places, sync_states, self.runner)
+        self.place_filters = PlaceFilterBar()
+        self.place_filters.changed.connect(self.load_places)
+        self.new_place_button = QPushButton(self.tr("New place…"))
+        self.new_place_button.clicked.connect(lambda: self.open_place(None))
+        place_bar = QWidget()
+        place_row = QHBoxLayout(place_bar)
+        place_row.setContentsMargins(0, 0, 0, 0)
+        place_row.addWidget(self.place_filters, 1)
+        place_row.addWidget(self.new_place_button)
+        self.place_pane = ListPane(
+            self.runner,
+            self.place_model,
+            lambda n: self.tr("%n place(s)", "", n),
+            (190, 100, 120, 120, 70, 115, 90, 195),
+            place_bar,
+            stretch=3,
+        )
+        self.place_pane.table.open_requested.connect(self.open_place)
+
     def _build_layout(self) -> None:
         user = self.ctx.user
         self.heading = TextLabel(
@@ -353,6 +382,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.visit_pane, self.tr("Visits"))
         self.tabs.addTab(self.event_pane, self.tr("Events"))
         self.tabs.addTab(self.patrol_pane, self.tr("Patrols"))
+        self.tabs.addTab(self.place_pane, self.tr("Places"))
         self.tabs.addTab(self.organization_pane, self.tr("Organizations"))
         self.conflicts_view = ConflictsView(self.ctx, autoload=False)
         self.tabs.addTab(self.conflicts_view, self.tr("Conflicts"))
@@ -395,7 +425,7 @@ class MainWindow(QMainWindow):
 
     def _apply_role(self) -> None:
         """A department account (职能部门) has events only: the tabs and actions about
-        households, residents, visits, organizations and patrols are hidden, the events tab is
+        households, residents, visits, organizations, patrols and places are hidden, the events tab is
         the first one shown."""
         if self.ctx.user.role is not Role.DEPARTMENT:
             return
@@ -406,6 +436,7 @@ class MainWindow(QMainWindow):
             self.visit_pane,
             self.organization_pane,
             self.patrol_pane,
+            self.place_pane,
         ):
             self.tabs.setTabVisible(self.tabs.indexOf(pane), False)
         self.tabs.setCurrentWidget(self.event_pane)
@@ -683,6 +714,7 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+        self.load_places()
         self.load_organizations()
         self.load_patrols()
 
@@ -701,6 +733,7 @@ class MainWindow(QMainWindow):
         self.load_residents()
         self.load_visits()
         self.load_events()
+        self.load_places()
         self.load_organizations()
         self.load_patrols()
 
@@ -715,6 +748,11 @@ class MainWindow(QMainWindow):
     def load_organizations(self) -> None:
         area, queries = self._area, self.organizations
         self._load_pane(self.organization_pane, lambda: queries.organization_ids(area))
+
+    def load_places(self) -> None:
+        grids, queries, bar = self._area.grid_ids, self.places, self.place_filters
+        kind, focus, text = bar.kind_value(), bar.focus_value(), bar.text_value()
+        self._load_pane(self.place_pane, lambda: queries.place_ids(grids, kind, focus, text))
 
     def _after_first_list(self, _count: int = 0) -> None:
         """The household list is on screen (or could not load within
@@ -977,6 +1015,7 @@ class MainWindow(QMainWindow):
             self.visit_model,
             self.event_model,
             self.patrol_model,
+            self.place_model,
             self.organization_model,
         ]
 
@@ -1133,12 +1172,20 @@ class MainWindow(QMainWindow):
         if changes.moves(EntityKind.ORGANIZATION):
             self.load_organizations()
         self.load_patrols()
+        if touched & {EntityKind.PLACE, EntityKind.PLACE_INSPECTION}:
+            # A check changes its place's 最近检查 cell (and the open-hazard filter).
+            self.place_pane.model.refresh(
+                ids if EntityKind.PLACE_INSPECTION not in touched else None
+            )
+        if changes.moves(EntityKind.PLACE) or EntityKind.PLACE_INSPECTION in touched:
+            self.load_places()
         if changes.sync_states:  # the sync column of the lists not refreshed above
             for pane in (
                 self.resident_pane,
                 self.visit_pane,
                 self.event_pane,
                 self.patrol_pane,
+                self.place_pane,
                 self.organization_pane,
             ):
                 if pane.model.rowCount():
@@ -1258,6 +1305,14 @@ class MainWindow(QMainWindow):
         grids = self._area.grid_ids
         grid_id = grids[0] if grids and len(grids) == 1 else None
         self._show(OrganizationDialog(self.ctx, organization_id, grid_id=grid_id, parent=self))
+
+    def open_place(self, place_id: str | None) -> None:
+        """A place to edit (and check), or a new one in the selected grid."""
+        from gridclient.ui.place_dialog import PlaceDialog
+
+        grids = self._area.grid_ids
+        grid_id = grids[0] if grids and len(grids) == 1 else None
+        self._show(PlaceDialog(self.ctx, place_id, grid_id=grid_id, parent=self))
 
     def _open_visit(self, visit_id: str) -> None:
         self.open_visit(visit_id)

@@ -99,7 +99,7 @@ from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
-from gridcore.domain.enums import EventSource, Ledger, SpecialGroup
+from gridcore.domain.enums import EventSource, Ledger, PlaceKind, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
 
 __all__ = [
@@ -148,6 +148,8 @@ class ReportRequest:
     """Which events the event ledger and statistics cover."""
     program: str | None = None
     """Which households the 重点户花名册 lists (see ``household_programs``)."""
+    place_kind: PlaceKind | None = None
+    """Which places the 场所名册 lists (None: every kind)."""
 
     def file_stem(self, unit: str) -> str:
         name = self.kind.chinese
@@ -155,6 +157,9 @@ class ReportRequest:
             name += f"_{self.group.label}"
         elif self.kind is ReportKind.HOUSEHOLD_ROSTER and self.program is not None:
             name += f"_{program_tags(self.program)[0]}"
+        elif self.kind is ReportKind.PLACE_ROSTER:
+            if self.place_kind is not None:
+                name += f"_{self.place_kind.label}"
         else:
             subtitle = self.which.subtitle()
             if subtitle:
@@ -171,6 +176,7 @@ _ROSTERS = frozenset(
         ReportKind.ROSTER,
         ReportKind.HOUSEHOLD_ROSTER,
         ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.PLACE_ROSTER,
         ReportKind.MICRO_GRID_ROSTER,
         ReportKind.CADRE_ROSTER,
     }
@@ -231,6 +237,11 @@ class ReportDialog(QDialog):
         for program_code, program_name in household_programs():
             self.program_combo.addItem(program_name, program_code)
         self.program_label = TextLabel(self.tr("Households"))
+        self.place_kind_combo = QComboBox()
+        self.place_kind_combo.addItem(self.tr("All kinds"), None)
+        for place_kind in PlaceKind:
+            self.place_kind_combo.addItem(place_kind.label, place_kind.value)
+        self.place_kind_label = TextLabel(self.tr("Places"))
         self.area_combo = QComboBox()
         self.area_combo.addItem(self.tr("Loading…"), None)
         self.area_combo.setEnabled(False)
@@ -277,6 +288,7 @@ class ReportDialog(QDialog):
         form.addRow(self.tr("Report"), self.kind_combo)
         form.addRow(self.group_label, self.group_combo)
         form.addRow(self.program_label, self.program_combo)
+        form.addRow(self.place_kind_label, self.place_kind_combo)
         form.addRow(self.tr("Area"), self.area_combo)
         form.addRow(self.period_row_label, self.period_row)
         form.addRow("", self.period_label)
@@ -503,6 +515,12 @@ class ReportDialog(QDialog):
         group = SpecialGroup(self.group_combo.currentData()) if kind is ReportKind.ROSTER else None
         program = self.program_combo.currentData() if kind is ReportKind.HOUSEHOLD_ROSTER else None
         masked = kind in _ROSTERS and self.masked_box.isChecked()
+        place_code = self.place_kind_combo.currentData()
+        place_kind = (
+            PlaceKind(place_code)
+            if kind is ReportKind.PLACE_ROSTER and isinstance(place_code, str)
+            else None
+        )
         which = EventFilter()
         if kind in _EVENT_KINDS:
             ledger = self.ledger_combo.currentData()
@@ -516,7 +534,15 @@ class ReportDialog(QDialog):
                 overdue=self.overdue_box.isChecked(),
             )
         return ReportRequest(
-            kind, area_id, period, group, self.period_kind_value(), masked, which, program
+            kind,
+            area_id,
+            period,
+            group,
+            self.period_kind_value(),
+            masked,
+            which,
+            program,
+            place_kind,
         )
 
     def _kind(self) -> ReportKind:
@@ -530,6 +556,9 @@ class ReportDialog(QDialog):
         households = self._kind() is ReportKind.HOUSEHOLD_ROSTER
         self.program_label.setVisible(households)
         self.program_combo.setVisible(households)
+        places = self._kind() is ReportKind.PLACE_ROSTER
+        self.place_kind_label.setVisible(places)
+        self.place_kind_combo.setVisible(places)
         events = self._kind() in _EVENT_KINDS
         for label, combo in self._event_filters:
             label.setVisible(events)
@@ -619,6 +648,7 @@ class ReportDialog(QDialog):
                 role=role,
                 group=request.group,
                 program=request.program,
+                place_kind=request.place_kind,
                 masked=request.masked,
                 which=request.which,
             )

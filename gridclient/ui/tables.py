@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.storage.places import PlaceQueries
 from gridclient.storage.queries import (
     EventQueries,
     HouseholdQueries,
@@ -246,6 +247,29 @@ def patrol_model(
         ],
         queries.patrol_rows,
         _list_states(states, EntityKind.PATROL),
+        runner,
+    )
+
+
+def place_model(
+    queries: PlaceQueries,
+    states: SyncStateQueries | None = None,
+    runner: TaskRunner | None = None,
+) -> SyncColumnModel:
+    """场所: the contact's phone arrives masked; the sync column rolls up the checks."""
+    return SyncColumnModel(
+        [
+            Column(QCoreApplication.translate("tables", "Place")),
+            Column(QCoreApplication.translate("tables", "Kind")),
+            Column(QCoreApplication.translate("tables", "Grid")),
+            Column(QCoreApplication.translate("tables", "Address")),
+            Column(QCoreApplication.translate("tables", "Person in charge")),
+            Column(QCoreApplication.translate("tables", "Phone")),
+            Column(QCoreApplication.translate("tables", "Risk level")),
+            Column(QCoreApplication.translate("tables", "Last inspection")),
+        ],
+        queries.place_rows,
+        _list_states(states, EntityKind.PLACE),
         runner,
     )
 

@@ -44,6 +44,8 @@ from gridcore.domain.entities import (
     MediationSession,
     Organization,
     Patrol,
+    Place,
+    PlaceInspection,
     Record,
     Resident,
     Visit,
@@ -62,9 +64,11 @@ from gridcore.domain.enums import (
     MediationAgreement,
     MediationOutcome,
     OrganizationKind,
+    PlaceKind,
     PopulationType,
     Relation,
     ResidenceStatus,
+    RiskLevel,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -131,6 +135,8 @@ class Dataset:
     residents: list[Resident] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
     patrols: list[Patrol] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    place_inspections: list[PlaceInspection] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     event_actions: list[EventAction] = field(default_factory=list)
@@ -144,6 +150,8 @@ class Dataset:
             EntityKind.HOUSEHOLD: self.households,
             EntityKind.RESIDENT: self.residents,
             EntityKind.ORGANIZATION: self.organizations,
+            EntityKind.PLACE: self.places,
+            EntityKind.PLACE_INSPECTION: self.place_inspections,
             EntityKind.VISIT: self.visits,
             EntityKind.EVENT: self.events,
             EntityKind.EVENT_ACTION: self.event_actions,
@@ -158,6 +166,8 @@ class Dataset:
             "residents": len(self.residents),
             "organizations": len(self.organizations),
             "patrols": len(self.patrols),
+            "places": len(self.places),
+            "place_inspections": len(self.place_inspections),
             "visits": len(self.visits),
             "events": len(self.events),
             "event_actions": len(self.event_actions),
@@ -432,6 +442,7 @@ _WORKER_ACTIONS = frozenset(
 class _Builder:
     def __init__(self, spec: SizeSpec, seed: int, today: date, catalog: EventCatalog) -> None:
         self.spec = spec
+        self.seed = seed
         self.rng = random.Random(seed)
         self.seed = seed
         self.today = today
@@ -632,6 +643,7 @@ class _Builder:
         # Last, so that adding them changed none of the records drawn before.
         for grid in grids:
             self._mediations(grid)
+        self._all_places(grids)
         return ds
 
     def _number_events(self, grids: list[_Grid]) -> None:
@@ -1437,6 +1449,127 @@ class _Builder:
                     follow_up=follow_up,
                 )
             )
+
+    # -- places (地、物) -----------------------------------------------------------------
+
+    def _all_places(self, grids: list[_Grid]) -> None:
+        """Places and their checks, drawn last from a generator of their own so that
+        adding them changed none of the records generated before them."""
+        saved = self.rng, self._hex
+        self.rng, self._hex = random.Random(f"places-{self.seed}"), []
+        names = {u.username: u.display_name for u in self.ds.users}
+        try:
+            for grid in grids:
+                self._places(grid, names.get(grid.worker, grid.worker))
+        finally:
+            self.rng, self._hex = saved
+
+    def _places(self, grid: _Grid, inspector: str) -> None:
+        K = PlaceKind
+        unit = grid.unit_name
+        first_grid = grid.area.code.endswith("001")
+        # (kind, name, address, key place, risk level)
+        items: list[tuple[PlaceKind, str, str, bool, RiskLevel | None]] = []
+        road = self.pick(grid.roads) if grid.roads else unit
+        if first_grid:
+            school = f"{unit}小学" if grid.is_village else f"{unit}幼儿园"
+            clinic = f"{unit}村卫生室" if grid.is_village else f"{unit}社区卫生服务站"
+            items += [
+                (K.SCHOOL, school, self._place_address(grid), True, RiskLevel.GENERAL),
+                (K.MEDICAL, clinic, self._place_address(grid), False, None),
+            ]
+        patterns = T.SHOP_PATTERNS_VILLAGE if grid.is_village else T.SHOP_PATTERNS_COMMUNITY
+        for pattern in self.rng.sample(patterns, self.between(1, 3)):
+            name = pattern.format(
+                s=self.surnames.pick(self.rng),
+                unit=unit,
+                crop=self.pick(T.CROPS),
+                compound=self.pick(grid.blocks) if not grid.is_village else "",
+                road=road,
+            )
+            items.append((K.SHOP, name, self._place_address(grid), False, None))
+        for _ in range(self.between(1, 3)):
+            address = self._place_address(grid)
+            items.append((K.RENTAL_HOUSING, f"{address}出租房", address, False, None))
+        if self.chance(0.5):
+            name = f"{self.surnames.pick(self.rng)}记液化气供应点"
+            items.append(
+                (K.HAZARDOUS_CHEMICALS, name, self._place_address(grid), True, RiskLevel.MAJOR)
+            )
+        if grid.is_village:
+            items.append(
+                (K.WATER, f"{unit}{self.pick('东西南北')}塘", f"{unit}村口", True, RiskLevel.MAJOR)
+            )
+            if self.chance(0.3):
+                items.append(
+                    (K.GEOLOGICAL_HAZARD, f"{unit}后山滑坡隐患点", f"{unit}后山", True,
+                     RiskLevel.SEVERE)
+                )  # fmt: skip
+        else:
+            block = self.pick(grid.blocks)
+            items += [
+                (K.FACILITY, f"{block}小区电梯（{self.between(1, 8)}栋）", f"{block}小区",
+                 False, RiskLevel.GENERAL),
+                (K.FIRE_KEY, f"{block}小区地下车库", f"{block}小区", True, RiskLevel.MAJOR),
+            ]  # fmt: skip
+        if self.chance(0.2):
+            items.append((K.CONSTRUCTION_SITE, f"{road}道路改造工地", road, True, RiskLevel.MAJOR))
+        micro_of = {h.household.address: h.household.micro_grid_id for h in grid.homes}
+        for kind, name, address, key, risk in items:
+            contact = self._adult(grid)
+            place = Place(
+                id=self.uid(),
+                grid_id=grid.area.id,
+                name=name,
+                kind=kind,
+                micro_grid_id=micro_of.get(address),
+                address=address,
+                contact=contact.name,
+                phone=contact.phone,
+                risk_level=risk,
+                is_key=key,
+            )
+            self.ds.places.append(place)
+            self._inspections(inspector, place)
+
+    def _place_address(self, grid: _Grid) -> str:
+        return self.pick(grid.homes).household.address
+
+    def _inspections(self, inspector: str, place: Place) -> None:
+        """Key places checked every month or two, others now and then; a hazard found
+        is rechecked by its deadline (most of them rectified by then)."""
+        count = self.between(3, 6) if place.is_key else self.between(0, 2)
+        days = sorted(self.between(1, 360) for _ in range(count))
+        for ago in reversed(days):
+            day = self.today - timedelta(ago)
+            hazard = self.chance(0.25)
+            findings, hazards = self.pick(T.PLACE_CHECKS[place.kind.value if hazard else ""])
+            check = PlaceInspection(
+                id=self.uid(),
+                place_id=place.id,
+                inspector=inspector,
+                inspected_on=day,
+                findings=findings,
+                hazards=hazards if hazard else "",
+                rectify_by=day + timedelta(self.pick((3, 7, 15))) if hazard else None,
+                server_at=datetime.combine(day, time(10), tzinfo=CST),
+            )
+            self.ds.place_inspections.append(check)
+            if hazard and check.rectify_by is not None and check.rectify_by < self.today:
+                fixed = self.chance(0.85)
+                self.ds.place_inspections.append(
+                    PlaceInspection(
+                        id=self.uid(),
+                        place_id=place.id,
+                        inspector=inspector,
+                        inspected_on=check.rectify_by,
+                        findings="复查：已按要求整改" if fixed else "复查：尚未整改到位，再次督促",
+                        hazards=hazards,
+                        rectify_by=None if fixed else check.rectify_by + timedelta(7),
+                        rectified=fixed,
+                        server_at=datetime.combine(check.rectify_by, time(10), tzinfo=CST),
+                    )
+                )
 
     # -- visits -------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
 the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
-Households, residents, organizations, patrols, mediations and areas are mutable and
-merged field by field; visits, events, event actions and attachments are append-only.
+Households, residents, organizations, patrols, mediations, places and areas are mutable
+and merged field by field; visits, place inspections, events, event actions and
+attachments are append-only.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from gridcore.domain.enums import (
     MediationAgreement,
     MediationOutcome,
     OrganizationKind,
+    PlaceKind,
     PopulationType,
     Relation,
     ResidenceStatus,
+    RiskLevel,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -184,6 +187,58 @@ class Patrol(Record):
     notes: str = ""
 
     KIND: ClassVar[EntityKind] = EntityKind.PATROL
+
+
+@dataclass(slots=True, kw_only=True)
+class Place(Record):
+    """场所 (地、物): a shop, rental house, school, hazard site or key facility of a grid,
+    with the person answerable for it. Its checks are :class:`PlaceInspection` records."""
+
+    grid_id: str
+    name: str
+    kind: PlaceKind = PlaceKind.OTHER
+    micro_grid_id: str | None = None
+    address: str = ""
+    contact: str = field(default="", repr=False)
+    """负责人 (owner, manager or landlord), as told."""
+    phone: str = field(default="", repr=False)
+    risk_level: RiskLevel | None = None
+    is_key: bool = False
+    """重点场所: on the grid's list of places checked regularly."""
+    notes: str = ""
+    removal_reason: str = ""
+    """Why the record was deleted (登记错误, 已歇业, …), written just before the delete."""
+
+    KIND: ClassVar[EntityKind] = EntityKind.PLACE
+
+
+@dataclass(slots=True, kw_only=True)
+class PlaceInspection(Record):
+    """检查记录: one check of a place. Append-only, so two workers checking the same
+    place never conflict; a recheck (复查) that finds the hazard rectified is a new
+    record, and a correction is a new record whose ``corrects_id`` names the one it
+    replaces."""
+
+    place_id: str
+    inspector: str
+    inspected_on: date
+    findings: str = ""
+    hazards: str = ""
+    """隐患: what was found unsafe; empty when nothing was."""
+    rectify_by: date | None = None
+    """整改期限."""
+    rectified: bool = False
+    """已整改: the hazards were put right by the time of this check."""
+    corrects_id: str | None = None
+    server_at: datetime | None = None
+    """When the server received it (stamped by the server)."""
+
+    KIND: ClassVar[EntityKind] = EntityKind.PLACE_INSPECTION
+
+    @property
+    def open_hazard(self) -> bool:
+        """A hazard found and not (yet) rectified."""
+        return bool(self.hazards.strip()) and not self.rectified
 
 
 @dataclass(slots=True, kw_only=True)
@@ -358,6 +413,8 @@ ENTITY_TYPES: dict[EntityKind, type[Record]] = {
     EntityKind.RESIDENT: Resident,
     EntityKind.ORGANIZATION: Organization,
     EntityKind.PATROL: Patrol,
+    EntityKind.PLACE: Place,
+    EntityKind.PLACE_INSPECTION: PlaceInspection,
     EntityKind.VISIT: Visit,
     EntityKind.EVENT: Event,
     EntityKind.EVENT_ACTION: EventAction,
@@ -374,6 +431,7 @@ MUTABLE_KINDS = frozenset(
         EntityKind.ORGANIZATION,
         EntityKind.PATROL,
         EntityKind.MEDIATION,
+        EntityKind.PLACE,
     }
 )
 #: Records that are only ever created (a correction is a new record): they never conflict.

@@ -27,9 +27,11 @@ __all__ = [
     "MediationAgreement",
     "MediationOutcome",
     "OrganizationKind",
+    "PlaceKind",
     "PopulationType",
     "Relation",
     "ResidenceStatus",
+    "RiskLevel",
     "Role",
     "Satisfaction",
     "SpecialGroup",
@@ -368,6 +370,51 @@ _set_labels(
 )
 
 
+class PlaceKind(_Labelled):
+    """地、物: the places and things a grid keeps a register of (the 九小场所, rental
+    housing, schools, hazard sites, key facilities), as township safety checks list them."""
+
+    SHOP = "shop"
+    CATERING_LODGING = "catering_lodging"
+    RENTAL_HOUSING = "rental_housing"
+    SCHOOL = "school"
+    MEDICAL = "medical"
+    ELDERLY_CARE = "elderly_care"
+    RELIGIOUS = "religious"
+    ENTERTAINMENT = "entertainment"
+    WORKSHOP = "workshop"
+    HAZARDOUS_CHEMICALS = "hazardous_chemicals"
+    CONSTRUCTION_SITE = "construction_site"
+    WATER = "water"
+    GEOLOGICAL_HAZARD = "geological_hazard"
+    FIRE_KEY = "fire_key"
+    FACILITY = "facility"
+    OTHER = "other"
+
+
+_set_labels(
+    PlaceKind,
+    {
+        "shop": "沿街商铺/门店",
+        "catering_lodging": "餐饮/住宿场所",
+        "rental_housing": "出租房屋",
+        "school": "学校/幼儿园",
+        "medical": "医疗机构",
+        "elderly_care": "养老机构",
+        "religious": "宗教场所",
+        "entertainment": "娱乐场所",
+        "workshop": "小作坊/生产加工",
+        "hazardous_chemicals": "危化品/燃气点",
+        "construction_site": "在建工地",
+        "water": "水域/河塘",
+        "geological_hazard": "地质灾害隐患点",
+        "fire_key": "消防重点部位",
+        "facility": "重点设施/物",
+        "other": "其他",
+    },
+)
+
+
 class MediationAgreement(_Labelled):
     """调解协议的形式: 书面 (a signed 人民调解协议书), 口头, or none yet."""
 
@@ -382,6 +429,24 @@ _set_labels(
         "none": "无协议",
         "written": "书面协议",
         "oral": "口头协议",
+    },
+)
+
+
+class RiskLevel(_Labelled):
+    """风险等级 of a place (安全生产 grading: 一般, 较大, 重大)."""
+
+    GENERAL = "general"
+    MAJOR = "major"
+    SEVERE = "severe"
+
+
+_set_labels(
+    RiskLevel,
+    {
+        "general": "一般",
+        "major": "较大",
+        "severe": "重大",
     },
 )
 
@@ -637,6 +702,8 @@ class EntityKind(_Labelled):
     RESIDENT = "resident"
     ORGANIZATION = "organization"
     PATROL = "patrol"
+    PLACE = "place"
+    PLACE_INSPECTION = "place_inspection"
     VISIT = "visit"
     EVENT = "event"
     EVENT_ACTION = "event_action"
@@ -652,6 +719,8 @@ _set_labels(
         "resident": "人员",
         "organization": "组织",
         "patrol": "巡查记录",
+        "place": "场所",
+        "place_inspection": "场所检查记录",
         "visit": "走访记录",
         "event": "事件",
         "event_action": "事件办理记录",

@@ -105,6 +105,7 @@ TEXT_LIMITS: Mapping[str, int] = {
             "household_id",
             "event_id",
             "corrects_id",
+            "place_id",
             "attachments",
             "event_ids",
         ),
@@ -204,8 +205,19 @@ FIELD_LABELS: Mapping[str, str] = {
     "agreement": "协议内容",
     "agreement_kind": "协议形式",
     "outcome": "调解结果",
+    "contact": "负责人",
+    "risk_level": "风险等级",
+    "is_key": "重点场所",
+    "place_id": "所属场所",
+    "inspector": "检查人",
+    "inspected_on": "检查日期",
+    "hazards": "发现隐患",
+    "rectify_by": "整改期限",
+    "rectified": "已整改",
 }
 """Chinese names of the fields, for messages (``name`` is 姓名 for a resident)."""
+
+_PLACE_LABELS: Mapping[str, str] = {"address": "地址", "kind": "场所类别", "name": "场所名称"}
 
 # C0 controls but tab, LF and CR; DEL and the C1 controls; lone surrogates (they cannot
 # be encoded as UTF-8, so no database and no JSON encoder takes them).
@@ -224,6 +236,10 @@ class InvalidValue(ValueError):
 def field_label(field: str, kind: EntityKind | None = None) -> str:
     if field == "name" and kind is EntityKind.RESIDENT:
         return "姓名"
+    if kind is EntityKind.PLACE and field in _PLACE_LABELS:
+        return _PLACE_LABELS[field]
+    if kind is EntityKind.PLACE_INSPECTION and field == "findings":
+        return "检查情况"
     if field == "number" and kind is EntityKind.EVENT:
         return "事件编号"
     if field == "follow_up" and kind is EntityKind.MEDIATION:

@@ -181,12 +181,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="808"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="804"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="811"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -194,136 +194,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="361"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="368"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="366"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="373"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="369"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="376"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="372"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="379"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="386"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="393"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="387"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="394"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="388"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="395"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="391"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="398"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="393"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="400"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="550"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="567"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="557"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="551"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="558"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="561"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="563"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="565"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="571"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="578"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="580"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="581"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="582"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="581"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="588"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="599"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="639"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="641"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="644"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="647"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="654"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -569,6 +569,69 @@
         <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
+    </message>
+</context>
+<context>
+    <name>DeletePlaceDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="551"/>
+        <source>Delete place</source>
+        <translation>删除场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="556"/>
+        <source>Registered by mistake</source>
+        <translation>登记错误</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="557"/>
+        <source>Registered twice</source>
+        <translation>重复登记</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="558"/>
+        <source>Closed down or demolished</source>
+        <translation>已歇业或已拆除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="559"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="563"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="566"/>
+        <source>Reason</source>
+        <translation>删除原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="567"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="572"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="573"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="579"/>
+        <source>{name} is marked deleted on every computer after the next sync; its inspection records are kept.</source>
+        <translation>下次同步后，{name}将在所有电脑上标记为已删除；其检查记录仍予保留。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="596"/>
+        <source>Write down why the place is deleted.</source>
+        <translation>请写明删除该场所的原因。</translation>
     </message>
 </context>
 <context>
@@ -851,67 +914,67 @@
 <context>
     <name>EventFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="176"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="184"/>
         <source>Title, description or location</source>
         <translation>标题、描述或地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="186"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="194"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="192"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="200"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="196"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="204"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="201"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="209"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="202"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="210"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="203"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="211"/>
         <source>Open and overdue</source>
         <translation>在办且超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="204"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="212"/>
         <source>Finished</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="211"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="219"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="213"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="221"/>
         <source>Open past the deadline, or finished after it (the 超期 column)</source>
         <translation>在办已过期限，或办结晚于期限（即“超期”列）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="225"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="233"/>
         <source>Category:</source>
         <translation>类别：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="228"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="236"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="232"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="240"/>
         <source>Reported:</source>
         <translation>上报日期：</translation>
     </message>
@@ -1636,6 +1699,74 @@
     </message>
 </context>
 <context>
+    <name>InspectionDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="447"/>
+        <source>Inspection record</source>
+        <translation>检查记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="455"/>
+        <source>What was checked and found</source>
+        <translation>检查了什么、发现了什么</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="458"/>
+        <source>Hazards found (empty: none)</source>
+        <translation>发现的隐患（无隐患不填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="459"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="465"/>
+        <source>The hazards are rectified (recheck)</source>
+        <translation>隐患已整改（复查）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="471"/>
+        <source>Place</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="472"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="473"/>
+        <source>Inspector</source>
+        <translation>检查人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="474"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="475"/>
+        <source>Hazards</source>
+        <translation>发现隐患</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="483"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="484"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="503"/>
+        <source>Enter who inspected.</source>
+        <translation>请填写检查人。</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <location filename="../../gridclient/ui/lock.py" line="227"/>
@@ -1922,471 +2053,488 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="174"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="166"/>
+        <location filename="../../gridclient/ui/main_window.py" line="174"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="225"/>
+        <location filename="../../gridclient/ui/main_window.py" line="233"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="227"/>
+        <location filename="../../gridclient/ui/main_window.py" line="235"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="238"/>
+        <location filename="../../gridclient/ui/main_window.py" line="246"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="253"/>
+        <location filename="../../gridclient/ui/main_window.py" line="261"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="261"/>
+        <location filename="../../gridclient/ui/main_window.py" line="269"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="263"/>
+        <location filename="../../gridclient/ui/main_window.py" line="271"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="274"/>
+        <location filename="../../gridclient/ui/main_window.py" line="282"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="289"/>
+        <location filename="../../gridclient/ui/main_window.py" line="297"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="338"/>
-        <location filename="../../gridclient/ui/main_window.py" line="431"/>
+        <location filename="../../gridclient/ui/main_window.py" line="367"/>
+        <location filename="../../gridclient/ui/main_window.py" line="461"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="350"/>
+        <location filename="../../gridclient/ui/main_window.py" line="379"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="380"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="353"/>
+        <location filename="../../gridclient/ui/main_window.py" line="382"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="354"/>
+        <location filename="../../gridclient/ui/main_window.py" line="383"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="358"/>
-        <location filename="../../gridclient/ui/main_window.py" line="914"/>
+        <location filename="../../gridclient/ui/main_window.py" line="388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="951"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="448"/>
+        <location filename="../../gridclient/ui/main_window.py" line="478"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="451"/>
+        <location filename="../../gridclient/ui/main_window.py" line="481"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="461"/>
+        <location filename="../../gridclient/ui/main_window.py" line="491"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="462"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="463"/>
+        <location filename="../../gridclient/ui/main_window.py" line="493"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="466"/>
+        <location filename="../../gridclient/ui/main_window.py" line="496"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="479"/>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <location filename="../../gridclient/ui/main_window.py" line="523"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="507"/>
+        <location filename="../../gridclient/ui/main_window.py" line="537"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="515"/>
+        <location filename="../../gridclient/ui/main_window.py" line="545"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="501"/>
+        <location filename="../../gridclient/ui/main_window.py" line="531"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="231"/>
+        <location filename="../../gridclient/ui/main_window.py" line="239"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <location filename="../../gridclient/ui/main_window.py" line="312"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <location filename="../../gridclient/ui/main_window.py" line="322"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="323"/>
+        <location filename="../../gridclient/ui/main_window.py" line="331"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="328"/>
+        <location filename="../../gridclient/ui/main_window.py" line="336"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="355"/>
+        <location filename="../../gridclient/ui/main_window.py" line="347"/>
+        <source>New place…</source>
+        <translation>新增场所…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <source>%n place(s)</source>
+        <translation>
+            <numerusform>%n 处场所</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="384"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="356"/>
+        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <source>Places</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="454"/>
+        <location filename="../../gridclient/ui/main_window.py" line="484"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="459"/>
+        <location filename="../../gridclient/ui/main_window.py" line="489"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="471"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="472"/>
+        <location filename="../../gridclient/ui/main_window.py" line="502"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="474"/>
+        <location filename="../../gridclient/ui/main_window.py" line="504"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="475"/>
+        <location filename="../../gridclient/ui/main_window.py" line="505"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="476"/>
+        <location filename="../../gridclient/ui/main_window.py" line="506"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="494"/>
+        <location filename="../../gridclient/ui/main_window.py" line="524"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="502"/>
+        <location filename="../../gridclient/ui/main_window.py" line="532"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="535"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="509"/>
+        <location filename="../../gridclient/ui/main_window.py" line="539"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="518"/>
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="577"/>
+        <location filename="../../gridclient/ui/main_window.py" line="607"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="586"/>
+        <location filename="../../gridclient/ui/main_window.py" line="616"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="630"/>
+        <location filename="../../gridclient/ui/main_window.py" line="660"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="632"/>
+        <location filename="../../gridclient/ui/main_window.py" line="662"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="651"/>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="681"/>
+        <location filename="../../gridclient/ui/main_window.py" line="692"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="653"/>
+        <location filename="../../gridclient/ui/main_window.py" line="683"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="663"/>
+        <location filename="../../gridclient/ui/main_window.py" line="693"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="890"/>
+        <location filename="../../gridclient/ui/main_window.py" line="927"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="892"/>
+        <location filename="../../gridclient/ui/main_window.py" line="929"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="895"/>
+        <location filename="../../gridclient/ui/main_window.py" line="932"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="897"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="900"/>
+        <location filename="../../gridclient/ui/main_window.py" line="937"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="902"/>
+        <location filename="../../gridclient/ui/main_window.py" line="939"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="916"/>
+        <location filename="../../gridclient/ui/main_window.py" line="953"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="919"/>
+        <location filename="../../gridclient/ui/main_window.py" line="956"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="929"/>
+        <location filename="../../gridclient/ui/main_window.py" line="966"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="938"/>
+        <location filename="../../gridclient/ui/main_window.py" line="975"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="955"/>
+        <location filename="../../gridclient/ui/main_window.py" line="992"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="958"/>
+        <location filename="../../gridclient/ui/main_window.py" line="995"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="965"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1002"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="970"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="987"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1025"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1001"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1039"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1003"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1041"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1006"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1031"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1069"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1035"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1073"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1040"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1049"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1087"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1057"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1095"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1085"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1123"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1096"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1134"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1233"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1279"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1288"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1342"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1299"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1353"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1318"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1372"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1325"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1379"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1397"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1451"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1421"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1475"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="352"/>
+        <location filename="../../gridclient/ui/main_window.py" line="381"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="253"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -3070,7 +3218,7 @@
 <context>
     <name>PatrolFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="371"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="379"/>
         <source>Patrolled:</source>
         <translation>巡查日期：</translation>
     </message>
@@ -3078,42 +3226,42 @@
 <context>
     <name>PeriodFilter</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="81"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="89"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="82"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="90"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="83"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="91"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="84"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="92"/>
         <source>Last 7 days</source>
         <translation>近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="85"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="93"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="86"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="94"/>
         <source>This year</source>
         <translation>今年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="87"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="95"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="93"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="101"/>
         <source>to</source>
         <translation>至</translation>
     </message>
@@ -3149,6 +3297,236 @@
         <location filename="../../gridclient/ui/photos.py" line="230"/>
         <source>{count} photo(s)</source>
         <translation>{count} 张照片</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
+        <source>New place</source>
+        <translation>新增场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
+        <source>Place</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
+        <source>Add a place</source>
+        <translation>新增场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
+        <source>e.g. 惠民超市, 幸福路8号出租房, 东塘</source>
+        <translation>如 惠民超市、幸福路8号出租房、东塘</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="111"/>
+        <source>Owner, manager or landlord</source>
+        <translation>经营者、管理人或房东</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="119"/>
+        <source>(not graded)</source>
+        <translation>（未评定）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="122"/>
+        <source>Key place (checked regularly)</source>
+        <translation>重点场所（定期检查）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="127"/>
+        <source>Micro-grid</source>
+        <translation>微网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="133"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="135"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="136"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="138"/>
+        <source>Person in charge</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="139"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="142"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="148"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="149"/>
+        <source>Inspector</source>
+        <translation>检查人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="150"/>
+        <source>Findings</source>
+        <translation>发现问题</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="151"/>
+        <source>Hazards</source>
+        <translation>发现隐患</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
+        <source>Rectify by</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="153"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="289"/>
+        <source>Rectified</source>
+        <translation>已整改</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="163"/>
+        <source>Add inspection record…</source>
+        <translation>新增检查记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="166"/>
+        <source>Inspection records can be added once the place is saved.</source>
+        <translation>保存场所后即可添加检查记录。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="168"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="307"/>
+        <source>No inspection recorded yet.</source>
+        <translation>尚无检查记录。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="171"/>
+        <source>Inspection records</source>
+        <translation>检查记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="175"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="178"/>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="181"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="243"/>
+        <source>This place no longer exists.</source>
+        <translation>该场所已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="258"/>
+        <source>There is no grid in the local data.</source>
+        <translation>本机数据中还没有网格。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="269"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="291"/>
+        <source>Not yet</source>
+        <translation>未整改</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/place_dialog.py" line="305"/>
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n 条记录</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="334"/>
+        <source>Enter the place&apos;s name.</source>
+        <translation>请填写场所名称。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/place_dialog.py" line="348"/>
+        <source>Choose the grid.</source>
+        <translation>请选择所属网格。</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceFilterBar</name>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="402"/>
+        <source>All kinds</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="406"/>
+        <source>All places</source>
+        <translation>全部场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="407"/>
+        <source>Key places</source>
+        <translation>重点场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="408"/>
+        <source>Risk 较大 or 重大</source>
+        <translation>较大及以上风险</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="409"/>
+        <source>Hazard not yet rectified</source>
+        <translation>隐患待整改</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="411"/>
+        <source>Name, address or person in charge</source>
+        <translation>名称、地址或负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/list_filters.py" line="422"/>
+        <source>Kind:</source>
+        <translation>类别：</translation>
     </message>
 </context>
 <context>
@@ -3201,52 +3579,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="700"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="707"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="708"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="715"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="718"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="725"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="721"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="728"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="724"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="731"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="726"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="733"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="728"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="735"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="773"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="780"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="778"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="785"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="782"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="789"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -3254,312 +3632,322 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="219"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="222"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="352"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="276"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="233"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
+        <source>All kinds</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
+        <source>Places</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="255"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="251"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="262"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="273"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="288"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="280"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="296"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="299"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="300"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="343"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="353"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="354"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="380"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="369"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="370"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="388"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="400"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="402"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="479"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="478"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="490"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="547"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="576"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="551"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="580"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="554"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="583"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="560"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="660"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="667"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="697"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="673"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="703"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="721"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="775"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="805"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="785"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="815"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="790"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="820"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="811"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="851"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="826"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="856"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="830"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="843"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="873"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="848"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="858"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="888"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="862"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="892"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="865"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="895"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="886"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="916"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="995"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1025"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1006"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1036"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -3790,40 +4178,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="840"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="847"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="843"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="850"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="848"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="855"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="852"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="859"/>
         <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
         <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="855"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="862"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="859"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="866"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -4078,17 +4466,17 @@
 <context>
     <name>VisitFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="333"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="341"/>
         <source>All methods</source>
         <translation>全部方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="341"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="349"/>
         <source>Visited:</source>
         <translation>走访日期：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="343"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="351"/>
         <source>Method:</source>
         <translation>走访方式：</translation>
     </message>
@@ -4096,12 +4484,12 @@
 <context>
     <name>_Bar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="163"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="171"/>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="164"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="172"/>
         <source>Show the whole list again</source>
         <translation>重新显示全部记录</translation>
     </message>
@@ -4159,291 +4547,302 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="116"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="117"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="118"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="119"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="305"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="670"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="312"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="677"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="671"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="678"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Document type</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Disability certificate no.</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
         <source>Issuing body</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="147"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="161"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="147"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="152"/>
         <source>Mediation started on</source>
         <translation>开始调解日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="153"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="154"/>
         <source>Mediation committee</source>
         <translation>调解组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="155"/>
         <source>Parties</source>
         <translation>当事人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="152"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="156"/>
         <source>Mediation sessions</source>
         <translation>调解经过</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="153"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
         <source>Agreement text</source>
         <translation>协议内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="154"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
         <source>Agreement form</source>
         <translation>协议形式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="155"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="159"/>
         <source>Mediation outcome</source>
         <translation>调解结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="156"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="160"/>
         <source>Follow-up</source>
         <translation>回访情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="172"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="162"/>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="163"/>
+        <source>Key place</source>
+        <translation>重点场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="179"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="198"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="206"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="213"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="218"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="225"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="220"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="227"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="294"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="301"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="295"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="302"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="308"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="315"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="313"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="320"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="315"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="322"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="318"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="325"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="321"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="673"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="680"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="675"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="682"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="679"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="686"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="683"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="690"/>
         <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="817"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="824"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="819"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="826"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="821"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="828"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
@@ -4451,198 +4850,222 @@
 <context>
     <name>tables</name>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="162"/>
+        <location filename="../../gridclient/ui/tables.py" line="163"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="163"/>
-        <location filename="../../gridclient/ui/tables.py" line="202"/>
-        <location filename="../../gridclient/ui/tables.py" line="224"/>
+        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="203"/>
+        <location filename="../../gridclient/ui/tables.py" line="225"/>
+        <location filename="../../gridclient/ui/tables.py" line="261"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="164"/>
+        <location filename="../../gridclient/ui/tables.py" line="165"/>
         <source>Head of household</source>
         <translation>户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="165"/>
+        <location filename="../../gridclient/ui/tables.py" line="166"/>
         <source>Residents</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="166"/>
+        <location filename="../../gridclient/ui/tables.py" line="167"/>
         <source>Tags</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="167"/>
+        <location filename="../../gridclient/ui/tables.py" line="168"/>
         <source>Last visit</source>
         <translation>最近走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="77"/>
+        <location filename="../../gridclient/ui/tables.py" line="78"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="135"/>
+        <location filename="../../gridclient/ui/tables.py" line="136"/>
         <source>Uploading</source>
         <translation>上传中</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="196"/>
+        <location filename="../../gridclient/ui/tables.py" line="197"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="197"/>
+        <location filename="../../gridclient/ui/tables.py" line="198"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="198"/>
+        <location filename="../../gridclient/ui/tables.py" line="199"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="199"/>
+        <location filename="../../gridclient/ui/tables.py" line="200"/>
         <source>Age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="200"/>
+        <location filename="../../gridclient/ui/tables.py" line="201"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="201"/>
-        <location filename="../../gridclient/ui/tables.py" line="221"/>
+        <location filename="../../gridclient/ui/tables.py" line="202"/>
+        <location filename="../../gridclient/ui/tables.py" line="222"/>
+        <location filename="../../gridclient/ui/tables.py" line="263"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="203"/>
+        <location filename="../../gridclient/ui/tables.py" line="204"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="218"/>
+        <location filename="../../gridclient/ui/tables.py" line="219"/>
         <source>Organization</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="219"/>
+        <location filename="../../gridclient/ui/tables.py" line="220"/>
+        <location filename="../../gridclient/ui/tables.py" line="259"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="220"/>
+        <location filename="../../gridclient/ui/tables.py" line="221"/>
         <source>Leader</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="222"/>
+        <location filename="../../gridclient/ui/tables.py" line="223"/>
         <source>Members</source>
         <translation>成员数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="223"/>
-        <location filename="../../gridclient/ui/tables.py" line="241"/>
+        <location filename="../../gridclient/ui/tables.py" line="224"/>
+        <location filename="../../gridclient/ui/tables.py" line="242"/>
+        <location filename="../../gridclient/ui/tables.py" line="260"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="240"/>
-        <location filename="../../gridclient/ui/tables.py" line="260"/>
+        <location filename="../../gridclient/ui/tables.py" line="241"/>
+        <location filename="../../gridclient/ui/tables.py" line="280"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="242"/>
+        <location filename="../../gridclient/ui/tables.py" line="243"/>
         <source>Patrolled by</source>
         <translation>巡查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="243"/>
+        <location filename="../../gridclient/ui/tables.py" line="244"/>
         <source>Route / places</source>
         <translation>路线/地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="244"/>
+        <location filename="../../gridclient/ui/tables.py" line="245"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="245"/>
+        <location filename="../../gridclient/ui/tables.py" line="246"/>
         <source>Events</source>
         <translation>上报事件数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="261"/>
+        <location filename="../../gridclient/ui/tables.py" line="258"/>
+        <source>Place</source>
+        <translation>场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="262"/>
+        <source>Person in charge</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="264"/>
+        <source>Risk level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="265"/>
+        <source>Last inspection</source>
+        <translation>最近检查</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/tables.py" line="281"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="262"/>
+        <location filename="../../gridclient/ui/tables.py" line="282"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="263"/>
+        <location filename="../../gridclient/ui/tables.py" line="283"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="264"/>
+        <location filename="../../gridclient/ui/tables.py" line="284"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="287"/>
-        <location filename="../../gridclient/ui/tables.py" line="340"/>
+        <location filename="../../gridclient/ui/tables.py" line="307"/>
+        <location filename="../../gridclient/ui/tables.py" line="360"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="299"/>
+        <location filename="../../gridclient/ui/tables.py" line="319"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="300"/>
+        <location filename="../../gridclient/ui/tables.py" line="320"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="301"/>
+        <location filename="../../gridclient/ui/tables.py" line="321"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="302"/>
+        <location filename="../../gridclient/ui/tables.py" line="322"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="303"/>
+        <location filename="../../gridclient/ui/tables.py" line="323"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="304"/>
+        <location filename="../../gridclient/ui/tables.py" line="324"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="305"/>
+        <location filename="../../gridclient/ui/tables.py" line="325"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="644"/>
+        <location filename="../../gridclient/ui/tables.py" line="664"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

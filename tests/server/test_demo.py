@@ -150,6 +150,8 @@ def test_load_demo_with_the_real_generator(db: Database) -> None:
             "residents",
             "organizations",
             "patrols",
+            "places",
+            "place_inspections",
             "visits",
             "events",
             "event_actions",
@@ -184,3 +186,9 @@ def test_load_demo_with_the_real_generator(db: Database) -> None:
         assert len(grids) == 1
         expected_households = {h.id for h in expected.households if h.grid_id in grids}
         assert {c["id"] for c in worker if c["entity"] == "household"} == expected_households
+        # Places and their checks are scoped by the place's grid, like households.
+        expected_places = {p.id for p in expected.places if p.grid_id in grids}
+        assert expected_places
+        assert {c["id"] for c in worker if c["entity"] == "place"} == expected_places
+        checks = {c["fields"]["place_id"] for c in worker if c["entity"] == "place_inspection"}
+        assert checks and checks <= expected_places

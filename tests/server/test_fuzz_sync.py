@@ -74,12 +74,24 @@ _client_time_header = st.one_of(
 
 
 @st.composite
-def _op(draw: st.DrawFn, world: World, hid: str) -> dict[str, Any]:
-    entity = draw(st.sampled_from(["household", "resident", "organization", "visit", "event"]))
+def _op(draw: st.DrawFn, world: World, hid: str, pid: str) -> dict[str, Any]:
+    entity = draw(
+        st.sampled_from(
+            ["household", "resident", "organization", "place", "place_inspection", "visit", "event"]
+        )
+    )
     base: dict[str, Any] = {
         "household": household(world.areas["G1"]),
         "resident": resident(hid),
         "organization": {"grid_id": world.areas["G1"], "name": "协会"},
+        "place": {"grid_id": world.areas["G1"], "name": "超市", "kind": "shop"},
+        "place_inspection": {
+            "place_id": pid,
+            "inspector": "w1",
+            "inspected_on": "2026-11-20",
+            "hazards": "灭火器过期",
+            "rectify_by": "2026-11-27",
+        },
         "visit": {
             "household_id": hid,
             "grid_id": world.areas["G1"],
@@ -148,7 +160,16 @@ def test_push_never_answers_500(api: Api, world: World, data: st.DataObject) -> 
         "changes": {k: [None, v] for k, v in household(world.areas["G1"]).items()},
         "client_time": "2026-11-20T09:00:00+08:00",
     }
-    ops = [setup, *data.draw(st.lists(_op(world, hid), min_size=1, max_size=4))]
+    pid = new_id()  # a place the checks can be about
+    place = {
+        **setup,
+        "op_id": str(uuid.uuid4()),
+        "seq": 1,
+        "entity": "place",
+        "entity_id": pid,
+        "changes": {"grid_id": [None, world.areas["G1"]], "name": [None, "超市"]},
+    }
+    ops = [setup, place, *data.draw(st.lists(_op(world, hid, pid), min_size=1, max_size=4))]
     body = json.dumps({"device_id": "fuzz", "ops": ops}, allow_nan=True)
     response = api.client.post(PUSH, content=body, headers=headers)
     assert response.status_code < 500, response.text

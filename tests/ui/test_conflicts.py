@@ -130,6 +130,9 @@ def test_labels_and_values_are_for_people() -> None:
     edit = format_value(EntityKind.HOUSEHOLD, "", {"notes": "独居", "phone": PHONE_MINE})
     assert "备注" in edit and "独居" in edit and PHONE_MINE not in edit
     assert format_value(EntityKind.HOUSEHOLD, "", None) == "（已删除）"
+    assert format_value(EntityKind.PLACE, "kind", "rental_housing") == "出租房屋"
+    assert format_value(EntityKind.PLACE, "risk_level", "major") == "较大"
+    assert format_value(EntityKind.PLACE, "phone", PHONE_MINE) == "139****2222"
 
 
 def test_model_passes_the_model_tester(qtbot, ctx, world, store) -> None:  # type: ignore[no-untyped-def]

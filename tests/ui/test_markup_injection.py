@@ -31,6 +31,8 @@ from gridclient.storage.models import (
     OrganizationRow,
     OutboxRow,
     PatrolRow,
+    PlaceInspectionRow,
+    PlaceRow,
     ResidentRow,
     VisitRow,
 )
@@ -41,6 +43,7 @@ from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.patrol_dialog import PatrolDialog
+from gridclient.ui.place_dialog import PlaceDialog
 from gridclient.ui.plaintext import TextLabel, escape, tooltip
 from gridclient.ui.tasks import TaskRunner
 from gridclient.ui.visit_detail import VisitDetailDialog
@@ -78,6 +81,8 @@ def demo(demo_store: DemoStore, probe: Path) -> DemoStore:
         ResidentRow: ("name", "workplace", "notes"),
         OrganizationRow: ("name", "leader", "address", "notes"),
         PatrolRow: ("patroller", "route", "places", "findings", "notes"),
+        PlaceRow: ("name", "address", "contact", "notes"),
+        PlaceInspectionRow: ("inspector", "findings", "hazards"),
         VisitRow: ("visitor", "content", "findings", "needs", "follow_up"),
         EventRow: ("title", "reporter", "description", "location", "people_involved"),
         EventActionRow: ("actor", "comment", "assignee"),
@@ -196,6 +201,7 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
             select(VisitRow.id).where(VisitRow.household_id == household).limit(1)
         ).one()
         patrol = session.scalars(select(PatrolRow.id).limit(1)).one()
+        place = session.scalars(select(PlaceInspectionRow.place_id).limit(1)).one()
     dialogs: list[QWidget] = [
         HouseholdDialog(ctx, household),
         EventDialog(ctx, event),
@@ -204,6 +210,7 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
         ConflictsView(ctx),
         VisitDetailDialog(ctx, visit),
         PatrolDialog(ctx, patrol),
+        PlaceDialog(ctx, place),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
@@ -225,6 +232,10 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
     conflicts = dialogs[4]
     assert isinstance(conflicts, ConflictsView)
     assert "<h1" in conflicts.base_value.text()
+    place_dialog = dialogs[7]
+    assert isinstance(place_dialog, PlaceDialog)
+    assert "<h1" in place_dialog.heading.text()
+    assert "<h1" in place_dialog.inspection_table.item(0, 2).text()  # shown literally
 
 
 def test_no_list_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: Path) -> None:

@@ -33,6 +33,7 @@ REPORTS_WITH_A_PERIOD = [
         ReportKind.ROSTER,
         ReportKind.HOUSEHOLD_ROSTER,
         ReportKind.ORGANIZATION_ROSTER,
+        ReportKind.PLACE_ROSTER,
         ReportKind.MICRO_GRID_ROSTER,
         ReportKind.CADRE_ROSTER,
     )

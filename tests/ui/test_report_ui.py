@@ -596,3 +596,36 @@ def test_print_asks_for_the_printer_first(store: Store, qtbot) -> None:  # type:
     assert dialog.printer.pageLayout().orientation().name == "Landscape"
     asking.reject()
     assert dialog.status_label.text() == "" and not dialog.busy  # nothing was printed
+
+
+def test_place_roster_from_the_dialog(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, tmp_path: Path, qtbot
+) -> None:
+    """场所名册: a kind chooser (全部 by default), no period, masking offered; the
+    exported sheet lists the township's places of the chosen kind."""
+    from gridcore.domain.entities import Place
+    from gridcore.domain.enums import PlaceKind
+
+    with store.unit_of_work(actor="tester") as uow:
+        grid = sample.grids["g1"].id
+        uow.create(Place(grid_id=grid, name="东村2号出租房", kind=PlaceKind.RENTAL_HOUSING))
+        uow.create(Place(grid_id=grid, name="东村小学", kind=PlaceKind.SCHOOL))
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.PLACE_ROSTER)
+    assert dialog.place_kind_combo.isVisibleTo(dialog)
+    assert not dialog.program_combo.isVisibleTo(dialog)
+    assert dialog.masked_box.isVisibleTo(dialog) and not dialog.period_row.isVisibleTo(dialog)
+    request = dialog.request()
+    assert request is not None and request.file_stem("和平镇") == "和平镇_场所名册"
+    dialog.place_kind_combo.setCurrentIndex(
+        dialog.place_kind_combo.findData(PlaceKind.RENTAL_HOUSING.value)
+    )
+    request = dialog.request()
+    assert request is not None and request.file_stem("和平镇") == "和平镇_场所名册_出租房屋"
+    target = tmp_path / "places.xlsx"
+    dialog.export_excel(target)
+    assert dialog.last_output == target, dialog.message.text()
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    cells = {str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None}
+    assert "东村2号出租房" in cells and "东村小学" not in cells

@@ -20,6 +20,8 @@ from gridcore.domain.entities import (
     MediationSession,
     Organization,
     Patrol,
+    Place,
+    PlaceInspection,
     Resident,
     Visit,
 )
@@ -33,6 +35,8 @@ from gridcore.domain.enums import (
     Ledger,
     MediationAgreement,
     MediationOutcome,
+    PlaceKind,
+    RiskLevel,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -110,6 +114,20 @@ SAMPLES = [
         findings="河堤护栏松动",
         attachments=("a" * 64,),
         event_ids=("e1", "e2"),
+    ),
+    Place(
+        grid_id="g1",
+        name="东湖村加油站",
+        kind=PlaceKind.HAZARDOUS_CHEMICALS,
+        risk_level=RiskLevel.MAJOR,
+        is_key=True,
+    ),
+    PlaceInspection(
+        place_id="p1",
+        inspector="worker01",
+        inspected_on=date(2026, 5, 1),
+        hazards="油罐区堆放杂物",
+        rectify_by=date(2026, 5, 8),
     ),
 ]
 

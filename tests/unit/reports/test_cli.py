@@ -299,3 +299,21 @@ def test_mediation_ledger_from_the_command_line(data_dir: Path, tmp_path: Path) 
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert "调解成功" in cells and "进行中" in cells
     assert any("调处成功率 66.7%" in c for c in cells)
+
+
+def test_place_roster_from_the_command_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "场所.pdf"
+    args = ["--data-dir", str(data_dir), "report", "场所名册", "--area", TOWNSHIP_CODE]
+    args += ["--pdf", str(out), "--user", "township01"]
+    with pytest.raises(SystemExit) as bad:
+        main([*args, "--place-kind", "网吧"])
+    assert bad.value.code == 2 and "未知的场所类别：网吧" in capsys.readouterr().err
+    assert main([*args, "--place-kind", "出租房屋"]) == 0
+    assert "场所名册（出租房屋）" in capsys.readouterr().out and out.exists()
+    assert "场所名册（出租房屋）" in squeeze(pdf_text(out))
+    ledger = ["--data-dir", str(data_dir), "report", "事件台账", "--area", TOWNSHIP_CODE]
+    ledger += ["--pdf", str(tmp_path / "x.pdf"), "--user", "township01"]
+    assert main([*ledger, "--place-kind", "出租房屋"]) == 1
+    assert "--place-kind 只用于场所名册" in capsys.readouterr().err

@@ -18,6 +18,8 @@ from gridcore.domain.entities import (
     MediationSession,
     Organization,
     Patrol,
+    Place,
+    PlaceInspection,
     Resident,
     Visit,
 )
@@ -31,9 +33,11 @@ from gridcore.domain.enums import (
     MediationAgreement,
     MediationOutcome,
     OrganizationKind,
+    PlaceKind,
     PopulationType,
     Relation,
     ResidenceStatus,
+    RiskLevel,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -135,6 +139,36 @@ def patrol(**overrides: object) -> Patrol:
     }
     values.update(overrides)
     return Patrol(**values)  # type: ignore[arg-type]
+
+
+def place(**overrides: object) -> Place:
+    values: dict[str, object] = {
+        "grid_id": "grid-001",
+        "name": "惠民超市",
+        "kind": PlaceKind.SHOP,
+        "micro_grid_id": "micro-001",
+        "address": "幸福路8号",
+        "contact": "钱七",
+        "phone": "13700002222",
+        "risk_level": RiskLevel.GENERAL,
+        "is_key": True,
+        "notes": "燃气灶具一处",
+    }
+    values.update(overrides)
+    return Place(**values)  # type: ignore[arg-type]
+
+
+def inspection(place_id: str, **overrides: object) -> PlaceInspection:
+    values: dict[str, object] = {
+        "place_id": place_id,
+        "inspector": "worker01",
+        "inspected_on": date(2026, 3, 2),
+        "findings": "消防通道畅通",
+        "hazards": "灭火器过期",
+        "rectify_by": date(2026, 3, 9),
+    }
+    values.update(overrides)
+    return PlaceInspection(**values)  # type: ignore[arg-type]
 
 
 #: A CST wall-clock time: it must come back as the same instant, in UTC.

@@ -20,6 +20,8 @@ from gridcore.domain.entities import (
     Mediation,
     Organization,
     Patrol,
+    Place,
+    PlaceInspection,
     Record,
     Resident,
     Visit,
@@ -45,9 +47,11 @@ from tests.unit.storage.factories import (
     attachment,
     event,
     household,
+    inspection,
     mediation,
     organization,
     patrol,
+    place,
     resident,
     satisfied_action,
     sparse_resident,
@@ -63,6 +67,7 @@ def _stored(store: Store, record: Record) -> Record | None:
 def test_every_kind_round_trips(store: Store) -> None:
     home = household()
     ev = event(household_id=home.id, attachments=("d" * 64,))
+    pl = place()
     records: list[Record] = [
         area(),
         area(code="330106", name="某街道", parent_id=None),
@@ -74,6 +79,10 @@ def test_every_kind_round_trips(store: Store) -> None:
         organization(members=None),
         patrol(),
         patrol(started_at=None, ended_at=None, attachments=(), event_ids=()),
+        pl,
+        place(micro_grid_id=None, risk_level=None, is_key=False),
+        inspection(pl.id),
+        inspection(pl.id, rectify_by=None, rectified=True, corrects_id="an-earlier-check"),
         visit(home.id),
         visit(home.id, attachments=(), corrects_id="some-earlier-visit"),
         ev,
@@ -98,9 +107,9 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization | Patrol | Mediation):
+            elif isinstance(record, Resident | Organization | Patrol | Mediation | Place):
                 uow.create(record)
-            elif isinstance(record, Visit | Event | EventAction):
+            elif isinstance(record, Visit | Event | EventAction | PlaceInspection):
                 uow.append(record)
 
     for record in records:

@@ -173,6 +173,14 @@ def test_patrols_kept_aside_by_a_0_4_laptop_are_stored_after_its_upgrade(store: 
     """0.4.0 did not know patrols (``KIND_SINCE[PATROL] == (0, 5)``): it kept the pulled
     ones aside as 未知的记录类型. The upgraded laptop's first sync stores them, with their
     photo and event links, before it pulls anything new."""
+
+
+def test_places_kept_aside_by_0_4_are_stored_by_the_first_sync_after_the_upgrade(
+    store: Store,
+) -> None:
+    """A 0.4.0 laptop pulls places and their checks (new in 0.5, ``KIND_SINCE``) and
+    keeps them aside as an unknown kind; after the upgrade the first sync stores both,
+    so the 场所 list shows the place with its last check without a full re-pull."""
     from datetime import date
     from functools import partial
 
@@ -203,3 +211,21 @@ def test_patrols_kept_aside_by_a_0_4_laptop_are_stored_after_its_upgrade(store: 
         patrol.attachments,
         patrol.event_ids,
     )
+    from gridclient.storage.places import PlaceQueries
+    from gridcore.domain.entities import Place, PlaceInspection
+    from gridcore.domain.enums import PlaceKind
+
+    place = Place(grid_id=GRID, name="东塘", kind=PlaceKind.WATER, is_key=True)
+    check = PlaceInspection(
+        place_id=place.id, inspector="何子健", inspected_on=date(2026, 11, 2), findings="警示牌完好"
+    )
+    with store.engine.begin() as connection:
+        hold_records(connection, "place", [(_change(place), "未知的记录类型")])
+        hold_records(connection, "place_inspection", [(_change(check), "未知的记录类型")])
+    report = SyncReport()
+    engine = SyncEngine(store, None)  # type: ignore[arg-type]
+    store.writer.run(partial(engine._replay_held, report))
+    assert _held(store) == [] and report.pulled == 2
+    queries = PlaceQueries(store.engine)
+    assert queries.place_ids() == [place.id]
+    assert queries.place_rows([place.id])[place.id][7] == "2026-11-02"
