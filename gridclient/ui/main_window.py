@@ -425,8 +425,8 @@ class MainWindow(QMainWindow):
 
     def _apply_role(self) -> None:
         """A department account (职能部门) has events only: the tabs and actions about
-        households, residents, visits, organizations, patrols and places are hidden, the events tab is
-        the first one shown."""
+        households, residents, visits, organizations, patrols and places are hidden, the
+        events tab is the first one shown."""
         if self.ctx.user.role is not Role.DEPARTMENT:
             return
         for pane in (
