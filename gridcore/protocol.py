@@ -113,7 +113,7 @@ __all__ = [
 PROTOCOL_VERSION = 1
 PROTOCOL_HEADER = "X-Grid-Protocol"
 CLIENT_VERSION_HEADER = "X-Grid-Client-Version"
-KIND_SINCE: dict[EntityKind, tuple[int, ...]] = {}
+KIND_SINCE: dict[EntityKind, tuple[int, ...]] = {EntityKind.PROGRAM_RECORD: (0, 5)}
 """Record kinds added after 0.4.0 (which knew every kind not listed here), each with the
 client version that first reads it, as ``gridserver.config.parse_version`` gives it
 (trailing zeros dropped: 0.5.0 is ``(0, 5)``). An older client's pull pages leave out the

@@ -103,6 +103,11 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
             lambda r: (household_grid[r.household_id], r.household_id, None),
         ),
         (EntityKind.ORGANIZATION, data.organizations, lambda o: (o.grid_id, None, None)),
+        (
+            EntityKind.PROGRAM_RECORD,
+            data.program_records,
+            lambda p: (household_grid[p.household_id], p.household_id, None),
+        ),
         (EntityKind.VISIT, data.visits, lambda v: (v.grid_id, v.household_id, None)),
         (EntityKind.EVENT, data.events, lambda e: (e.grid_id, None, None)),
         (

@@ -17,9 +17,11 @@ from sqlalchemy import select
 
 from gridcore.domain import iddocument, idnumber, limits
 from gridcore.domain.agegroups import today_cst
-from gridcore.domain.codec import CodecError, decode_value, field_specs
+from gridcore.domain.codec import CodecError, decode_record, decode_value, field_specs
+from gridcore.domain.entities import ProgramRecord
 from gridcore.domain.enums import EntityKind, IdDocumentType, SpecialGroup
 from gridcore.domain.grouprules import tag_problems
+from gridcore.domain.programs import record_problems
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 
@@ -60,6 +62,30 @@ def check_record(
     """The rules that look at more than one field of the record as it would be stored."""
     check_tags(kind, before, after, changed, now)
     check_document(kind, after, changed)
+    check_program_record(kind, after, changed)
+
+
+_PROGRAM_FIELDS = frozenset(
+    {"program", "started_on", "ended_on", "status", "risk_type", "measures"}
+)
+
+
+def check_program_record(
+    kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]
+) -> None:
+    """The rules of :func:`gridcore.domain.programs.record_problems` on a program record
+    as it would be stored (the merged result of the op), when the op touches a field
+    they look at: the same check the record dialog makes."""
+    if kind is not EntityKind.PROGRAM_RECORD or not _PROGRAM_FIELDS & set(changed):
+        return
+    try:
+        record = decode_record(kind, after, id="program-record")
+    except CodecError:
+        return  # a value from a newer client (a new status code): not judged here
+    assert isinstance(record, ProgramRecord)
+    problems = record_problems(record)
+    if problems:
+        raise OpRejected("invalid_field", problems[0].message, problems[0].field)
 
 
 def check_document(kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]) -> None:

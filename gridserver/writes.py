@@ -117,29 +117,30 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
 
 
 def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:
-    """Residents are scoped through their household, so they move with it."""
-    resident = EntityKind.RESIDENT.value
-    ids = (
-        ctx.conn.execute(
-            select(records.c.id).where(
-                records.c.kind == resident, records.c.parent_id == household_id
+    """Residents and program records are scoped through their household, so they move
+    with it."""
+    for kind in (EntityKind.RESIDENT.value, EntityKind.PROGRAM_RECORD.value):
+        ids = (
+            ctx.conn.execute(
+                select(records.c.id).where(
+                    records.c.kind == kind, records.c.parent_id == household_id
+                )
             )
+            .scalars()
+            .all()
         )
-        .scalars()
-        .all()
-    )
-    if not ids:
-        return
-    ctx.conn.execute(
-        update(records)
-        .where(records.c.kind == resident, records.c.parent_id == household_id)
-        .values(grid_id=new)
-    )
-    for resident_id in ids:
-        ctx.effects.records.add((resident, resident_id))
-        ctx.shared.rows.pop((resident, resident_id), None)  # prefetched copy is stale now
-        ctx.shared.refs.pop((resident, resident_id), None)
-        _move(ctx, resident, resident_id, old, new)
+        if not ids:
+            continue
+        ctx.conn.execute(
+            update(records)
+            .where(records.c.kind == kind, records.c.parent_id == household_id)
+            .values(grid_id=new)
+        )
+        for record_id in ids:
+            ctx.effects.records.add((kind, record_id))
+            ctx.shared.rows.pop((kind, record_id), None)  # prefetched copy is stale now
+            ctx.shared.refs.pop((kind, record_id), None)
+            _move(ctx, kind, record_id, old, new)
 
 
 def add_conflict(

@@ -24,6 +24,9 @@ LAYOUT_FIELDS: Mapping[EntityKind, frozenset[str]] = {
     ),
     EntityKind.RESIDENT: frozenset({"household_id", "tags", "birth_date", "name", "gender"}),
     EntityKind.VISIT: frozenset({"household_id", "grid_id", "visited_at", "corrects_id"}),
+    EntityKind.PROGRAM_RECORD: frozenset(
+        {"household_id", "program", "started_on", "ended_on", "status"}
+    ),
     EntityKind.EVENT: frozenset({"grid_id", "reported_at", "category_code", "ledger"}),
 }
 

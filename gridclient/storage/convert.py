@@ -26,6 +26,7 @@ from gridclient.storage.models import (
     EventRow,
     HouseholdRow,
     OrganizationRow,
+    ProgramRecordRow,
     RecordRow,
     ResidentRow,
     UTCDateTime,
@@ -55,6 +56,7 @@ MODELS: dict[EntityKind, type[RecordRow]] = {
     EntityKind.EVENT: EventRow,
     EntityKind.EVENT_ACTION: EventActionRow,
     EntityKind.ATTACHMENT: AttachmentRow,
+    EntityKind.PROGRAM_RECORD: ProgramRecordRow,
 }
 
 

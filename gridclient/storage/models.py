@@ -60,6 +60,7 @@ __all__ = [
     "HouseholdRow",
     "OrganizationRow",
     "OutboxRow",
+    "ProgramRecordRow",
     "RecordRow",
     "ResidentRow",
     "RevealLogRow",
@@ -186,6 +187,21 @@ class OrganizationRow(RecordRow):
     phone: Mapped[str] = mapped_column(String)
     members: Mapped[int | None] = mapped_column(Integer)
     address: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text)
+
+
+class ProgramRecordRow(RecordRow):
+    __tablename__ = "program_records"
+
+    household_id: Mapped[str] = mapped_column(String, index=True)
+    program: Mapped[str] = mapped_column(String, index=True)
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    status: Mapped[str | None] = mapped_column(String)
+    risk_type: Mapped[str | None] = mapped_column(String)
+    measures: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int | None] = mapped_column(Integer)
+    approved_by: Mapped[str] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text)
 
 

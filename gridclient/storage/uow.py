@@ -44,7 +44,10 @@ Rules:
   :meth:`UnitOfWork.settle_registration`: 人户分离 (a note on this household instead of
   a second record), a move request (a note, and the record stays parked for the township
   to move the person), or discarding the entry.
+* A program record must keep the rules of :func:`gridcore.domain.programs.record_problems`
+  (the first one broken: ``limits.InvalidValue``, its Chinese message naming the field).
 * New records must point at a live parent (resident → household, visit → household,
+  program record → household,
   event → household when given, event action → event), else ``MissingParent``; this is
   the local half of the foreign keys the schema leaves out (see ``models``).
 """
@@ -90,11 +93,13 @@ from gridcore.domain.entities import (
     Event,
     EventAction,
     Household,
+    ProgramRecord,
     Record,
     Resident,
     Visit,
 )
 from gridcore.domain.enums import ChangeKind, EntityKind
+from gridcore.domain.programs import record_problems
 
 __all__ = ["MOVE_REQUESTED", "REGISTERED_ELSEWHERE", "Settlement", "UnitOfWork"]
 
@@ -118,13 +123,22 @@ class Settlement(StrEnum):
 
 def _parents(record: Record) -> list[tuple[EntityKind, str]]:
     """The records a new ``record`` must find alive locally."""
-    if isinstance(record, Resident | Visit):
+    if isinstance(record, Resident | Visit | ProgramRecord):
         return [(EntityKind.HOUSEHOLD, record.household_id)]
     if isinstance(record, Event) and record.household_id is not None:
         return [(EntityKind.HOUSEHOLD, record.household_id)]
     if isinstance(record, EventAction):
         return [(EntityKind.EVENT, record.event_id)]
     return []
+
+
+def _check_rules(record: Record) -> None:
+    """The rules a record's fields keep together (a program record's dates and life
+    cycle), the same the server applies."""
+    if isinstance(record, ProgramRecord):
+        problems = record_problems(record)
+        if problems:
+            raise limits.InvalidValue(problems[0].field, problems[0].message)
 
 
 class UnitOfWork:
@@ -194,6 +208,7 @@ class UnitOfWork:
             if (kind, record.id) in fresh:
                 raise DuplicateRecord(kind, record.id)
             limits.check_record(record)
+            _check_rules(record)
             fresh.add((kind, record.id))
         by_kind: dict[EntityKind, list[Record]] = {}
         for record in records:
@@ -308,6 +323,7 @@ class UnitOfWork:
             return None
         edited = codec.replace(stored, {f: new for f, (_old, new) in changes.items()})
         limits.check_record(edited, changes)
+        _check_rules(edited)
         values = record_to_values(edited)
         table = table_for(kind)
         self._session.execute(
@@ -500,6 +516,7 @@ class UnitOfWork:
         if record.version != 0 or record.deleted or record.updated_at is not None:
             raise WrongOperation(kind, "新记录的版本、删除标记和服务器时间由服务器设置。")
         limits.check_record(record)
+        _check_rules(record)
         if self.repos.records.exists(kind, record.id, live=False):
             raise DuplicateRecord(kind, record.id)
         for parent_kind, parent_id in _parents(record):

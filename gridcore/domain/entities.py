@@ -2,7 +2,7 @@
 
 Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
 the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
-Households, residents, organizations and areas are mutable and merged field by field;
+Households, residents, organizations, program records and areas are mutable and merged field by field;
 visits, events, event actions and attachments are append-only.
 """
 
@@ -24,10 +24,13 @@ from gridcore.domain.enums import (
     IdDocumentType,
     Ledger,
     LimitKind,
+    MonitorStatus,
     OrganizationKind,
     PopulationType,
+    Program,
     Relation,
     ResidenceStatus,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -155,6 +158,42 @@ class Organization(Record):
     notes: str = ""
 
     KIND: ClassVar[EntityKind] = EntityKind.ORGANIZATION
+
+
+@dataclass(slots=True, kw_only=True)
+class ProgramRecord(Record):
+    """帮扶记录: one spell of a household in a program (低保, 特困供养, 临时救助, 防返贫监测,
+    优抚), from the day it was granted or identified to the day it stopped or the risk
+    was cleared. Mutable, merged field by field; the rules on its fields together are
+    :func:`gridcore.domain.programs.record_problems`. A 防返贫监测 record carries the
+    monitoring: risk type, measures and its status (:class:`MonitorStatus`)."""
+
+    household_id: str
+    program: Program
+    started_on: date
+    """识别日期 (防返贫监测) or the day the benefit was granted (批准日期)."""
+    ended_on: date | None = None
+    """风险消除日期 (防返贫监测) or the day the benefit stopped; None while open."""
+    status: MonitorStatus | None = None
+    """防返贫监测 only."""
+    risk_type: RiskType | None = None
+    """防返贫监测 only (required there)."""
+    measures: str = ""
+    """帮扶措施, as written."""
+    amount: int | None = None
+    """Whole yuan a month (低保金, 特困供养金) or once (临时救助), when there is one."""
+    approved_by: str = ""
+    """Who approved or identified it (审批单位 or person)."""
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.PROGRAM_RECORD
+
+    @property
+    def open(self) -> bool:
+        """Still running: not ended (a 防返贫监测 record: not closed either)."""
+        if self.status is not None and self.status.closed:
+            return False
+        return self.ended_on is None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -293,11 +332,18 @@ ENTITY_TYPES: dict[EntityKind, type[Record]] = {
     EntityKind.EVENT: Event,
     EntityKind.EVENT_ACTION: EventAction,
     EntityKind.ATTACHMENT: Attachment,
+    EntityKind.PROGRAM_RECORD: ProgramRecord,
 }
 
 #: Records edited in place and merged field by field.
 MUTABLE_KINDS = frozenset(
-    {EntityKind.AREA, EntityKind.HOUSEHOLD, EntityKind.RESIDENT, EntityKind.ORGANIZATION}
+    {
+        EntityKind.AREA,
+        EntityKind.HOUSEHOLD,
+        EntityKind.RESIDENT,
+        EntityKind.ORGANIZATION,
+        EntityKind.PROGRAM_RECORD,
+    }
 )
 #: Records that are only ever created (a correction is a new record): they never conflict.
 APPEND_ONLY_KINDS = frozenset(ENTITY_TYPES) - MUTABLE_KINDS

@@ -149,6 +149,7 @@ def test_load_demo_with_the_real_generator(db: Database) -> None:
             "households",
             "residents",
             "organizations",
+            "program_records",
             "visits",
             "events",
             "event_actions",

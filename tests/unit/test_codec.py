@@ -17,6 +17,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    ProgramRecord,
     Resident,
     Visit,
 )
@@ -28,6 +29,9 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    MonitorStatus,
+    Program,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -81,6 +85,16 @@ SAMPLES = [
         satisfaction=Satisfaction.SATISFIED,
     ),
     Attachment(id="b" * 64, mime="image/jpeg", size=12345, width=800, height=600),
+    ProgramRecord(
+        household_id="h1",
+        program=Program.MONITORED,
+        started_on=date(2026, 3, 2),
+        ended_on=date(2026, 11, 20),
+        status=MonitorStatus.CLEARED,
+        risk_type=RiskType.ILLNESS,
+        measures="医疗救助",
+        amount=3000,
+    ),
 ]
 
 

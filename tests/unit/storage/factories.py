@@ -15,6 +15,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    ProgramRecord,
     Resident,
     Visit,
 )
@@ -25,7 +26,10 @@ from gridcore.domain.enums import (
     Gender,
     HouseholdTag,
     Ledger,
+    MonitorStatus,
     OrganizationKind,
+    Program,
+    RiskType,
     PopulationType,
     Relation,
     ResidenceStatus,
@@ -112,6 +116,23 @@ def organization(**overrides: object) -> Organization:
     }
     values.update(overrides)
     return Organization(**values)  # type: ignore[arg-type]
+
+
+def program_record(household_id: str, **overrides: object) -> ProgramRecord:
+    """A 防返贫监测 record under way (every field set)."""
+    values: dict[str, object] = {
+        "household_id": household_id,
+        "program": Program.MONITORED,
+        "started_on": date(2026, 3, 2),
+        "status": MonitorStatus.ASSISTING,
+        "risk_type": RiskType.ILLNESS,
+        "measures": "落实医疗救助，申请临时救助 3000 元",
+        "amount": 3000,
+        "approved_by": "和平镇人民政府",
+        "notes": "户主住院",
+    }
+    values.update(overrides)
+    return ProgramRecord(**values)  # type: ignore[arg-type]
 
 
 #: A CST wall-clock time: it must come back as the same instant, in UTC.

@@ -18,6 +18,7 @@ from gridcore.domain.entities import (
     EventAction,
     Household,
     Organization,
+    ProgramRecord,
     Record,
     Resident,
     Visit,
@@ -27,6 +28,7 @@ from gridcore.domain.enums import (
     EventActionKind,
     EventGroup,
     Ledger,
+    Program,
     Relation,
     Role,
     Urgency,
@@ -42,6 +44,7 @@ from tests.unit.storage.factories import (
     event,
     household,
     organization,
+    program_record,
     resident,
     satisfied_action,
     sparse_resident,
@@ -66,6 +69,15 @@ def test_every_kind_round_trips(store: Store) -> None:
         sparse_resident(home.id),
         organization(),
         organization(members=None),
+        program_record(home.id),
+        program_record(
+            home.id,
+            program=Program.MINIMUM_LIVING,
+            status=None,
+            risk_type=None,
+            ended_on=date(2026, 9, 30),
+            amount=None,
+        ),
         visit(home.id),
         visit(home.id, attachments=(), corrects_id="some-earlier-visit"),
         ev,
@@ -80,7 +92,7 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization):
+            elif isinstance(record, Resident | Organization | ProgramRecord):
                 uow.create(record)
             elif isinstance(record, Visit | Event | EventAction):
                 uow.append(record)
