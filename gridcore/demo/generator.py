@@ -376,8 +376,15 @@ _MONITOR_TAGS = frozenset(
     }
 )
 _RISK = _Weighted(
-    [RiskType.ILLNESS, RiskType.EDUCATION, RiskType.DISABILITY, RiskType.DISASTER,
-     RiskType.ACCIDENT, RiskType.UNSTABLE_EMPLOYMENT, RiskType.OTHER],
+    [
+        RiskType.ILLNESS,
+        RiskType.EDUCATION,
+        RiskType.DISABILITY,
+        RiskType.DISASTER,
+        RiskType.ACCIDENT,
+        RiskType.UNSTABLE_EMPLOYMENT,
+        RiskType.OTHER,
+    ],
     [45, 8, 15, 7, 8, 12, 5],
 )
 _MEASURES = {
@@ -1337,8 +1344,12 @@ class _Builder:
                 )
             if tags & _MONITOR_TAGS:
                 status = rng.choice(
-                    [MonitorStatus.IDENTIFIED, MonitorStatus.ASSISTING, MonitorStatus.ASSISTING,
-                     MonitorStatus.NOT_CLEARED]
+                    [
+                        MonitorStatus.IDENTIFIED,
+                        MonitorStatus.ASSISTING,
+                        MonitorStatus.ASSISTING,
+                        MonitorStatus.NOT_CLEARED,
+                    ]
                 )
                 risk = _RISK.pick(rng)
                 add(

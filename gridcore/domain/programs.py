@@ -129,7 +129,9 @@ def record_problems(record: ProgramRecord) -> list[RecordProblem]:
             )
         if record.risk_type is not None:
             problems.append(
-                RecordProblem("risk_type", f"{record.program.label}记录没有风险类型，只有防返贫监测有")
+                RecordProblem(
+                    "risk_type", f"{record.program.label}记录没有风险类型，只有防返贫监测有"
+                )
             )
     return problems
 
@@ -154,8 +156,7 @@ def tags_after(
             return (tags - frozenset(MONITOR_TAGS)) | {kind}
         return tags | frozenset(program_tags)
     still_open = any(
-        r.open and r.program is saved.program and r.id != saved.id and not r.deleted
-        for r in others
+        r.open and r.program is saved.program and r.id != saved.id and not r.deleted for r in others
     )
     if still_open:
         return tags

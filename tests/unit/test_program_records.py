@@ -97,9 +97,7 @@ def test_monitoring_sets_one_kind_and_clearing_removes_it() -> None:
     assert tags_after(frozenset({H.MONITOR_UNSTABLE}), record, []) == {H.MONITOR_UNSTABLE}
     chosen = tags_after(frozenset({H.MONITOR_UNSTABLE}), record, [], H.MONITOR_SUDDEN_HARDSHIP)
     assert chosen == {H.MONITOR_SUDDEN_HARDSHIP}
-    cleared = monitored(
-        id=record.id, status=MonitorStatus.CLEARED, ended_on=date(2026, 11, 20)
-    )
+    cleared = monitored(id=record.id, status=MonitorStatus.CLEARED, ended_on=date(2026, 11, 20))
     assert tags_after(frozenset({H.MONITOR_SUDDEN_HARDSHIP}), cleared, [record]) == set()
 
 
