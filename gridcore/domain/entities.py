@@ -2,8 +2,8 @@
 
 Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
 the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
-Households, residents, organizations, program records and areas are mutable and merged field by field;
-visits, events, event actions and attachments are append-only.
+Households, residents, organizations, program records and areas are mutable and merged
+field by field; visits, events, event actions and attachments are append-only.
 """
 
 from __future__ import annotations
