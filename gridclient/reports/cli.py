@@ -38,6 +38,8 @@ _REPORT_NAMES = {
     "包户名册": "cadres",
     "event-stats": "event-stats",
     "事件办理统计": "event-stats",
+    "monitoring": "monitoring",
+    "防返贫监测台账": "monitoring",
 }
 
 

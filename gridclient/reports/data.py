@@ -33,6 +33,7 @@ from gridclient.storage.models import (
     EventRow,
     HouseholdRow,
     OrganizationRow,
+    ProgramRecordRow,
     ResidentRow,
     VisitRow,
 )
@@ -55,15 +56,18 @@ from gridcore.domain.enums import (
     HouseholdTag,
     Ledger,
     LimitKind,
+    MonitorStatus,
     OrganizationKind,
+    Program,
     Relation,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
     VisitMethod,
 )
 from gridcore.domain.eventnumber import UNNUMBERED
-from gridcore.domain.programs import program_tags
+from gridcore.domain.programs import MONITOR_TAGS, program_tags
 from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, event_status
 
@@ -107,6 +111,7 @@ class ReportKind(StrEnum):
     MICRO_GRID_ROSTER = "micro-grids"
     CADRE_ROSTER = "cadres"
     EVENT_STATS = "event-stats"
+    MONITORING_LEDGER = "monitoring"
 
     @property
     def chinese(self) -> str:
@@ -123,6 +128,7 @@ _TITLES = {
     ReportKind.MICRO_GRID_ROSTER: "微网格联户名册",
     ReportKind.CADRE_ROSTER: "包户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
+    ReportKind.MONITORING_LEDGER: "防返贫监测台账",
 }
 
 
@@ -1539,6 +1545,116 @@ def build_household_roster(
         )
 
 
+def build_monitoring_ledger(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """防返贫监测台账: the 防返贫监测 records of the area's live households that ran in
+    ``period`` (identified on or before its last day, not cleared before its first), by
+    grid and address: 户主, 地址, the household's monitored kind, 风险类型, 识别日期,
+    帮扶措施, 状态, 消除日期. Below: how many were identified, cleared and still
+    monitored in the period, and the count per risk type."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        homes = {h.id: h for h in _household_lines(connection, scope)}
+        record = ProgramRecordRow
+        fetched: list[Any] = []
+        for chunk in chunked(list(homes)):
+            statement = select(
+                record.household_id,
+                record.started_on,
+                record.ended_on,
+                record.status,
+                record.risk_type,
+                record.measures,
+                record.notes,
+            ).where(
+                record.deleted.is_(False),
+                record.program == Program.MONITORED.value,
+                record.household_id.in_(chunk),
+                record.started_on <= period.end,
+                (record.ended_on.is_(None) | (record.ended_on >= period.start)),
+            )
+            fetched.extend(connection.execute(statement))
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+
+        def key(r: Any) -> tuple[Any, ...]:
+            home = homes[r.household_id]
+            return (order.get(home.grid_id, 0), natural_key(home.address), r.started_on)
+
+        fetched.sort(key=key)
+        statuses = {s.value: s for s in MonitorStatus}
+        risks = {r.value: r for r in RiskType}
+        rows: list[tuple[Cell, ...]] = []
+        identified = cleared = relapsed = still = 0
+        by_risk: Counter[str] = Counter()
+        for n, r in enumerate(fetched, start=1):
+            home = homes[r.household_id]
+            status = statuses.get(r.status or "")
+            risk = risks.get(r.risk_type or "")
+            kinds = [t.label for t in MONITOR_TAGS if t.value in (home.tags or ())]
+            if period.start <= r.started_on <= period.end:
+                identified += 1
+            ended_in = r.ended_on is not None and r.ended_on <= period.end
+            if ended_in and status is MonitorStatus.CLEARED:
+                cleared += 1
+            elif ended_in and status is MonitorStatus.RELAPSED:
+                relapsed += 1
+            elif not ended_in:
+                still += 1
+            by_risk[risk.label if risk else (r.risk_type or "未填")] += 1
+            rows.append(
+                (
+                    n,
+                    home.name or "",
+                    scope.grid_names.get(home.grid_id, ""),
+                    home.address,
+                    "、".join(kinds),
+                    risk.label if risk else (r.risk_type or ""),
+                    r.started_on.isoformat(),
+                    r.measures or "",
+                    status.label if status else (r.status or ""),
+                    r.ended_on.isoformat() if r.ended_on else "",
+                    r.notes or "",
+                )
+            )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("户主", 7),
+            Column("网格", 10),
+            Column("住址", 15),
+            Column("监测对象类别", 9),
+            Column("风险类型", 7),
+            Column("识别日期", 9),
+            Column("帮扶措施", 20),
+            Column("状态", 7),
+            Column("消除日期", 9),
+            Column("备注", 9),
+        )
+        summary = [
+            f"本期监测 {len(rows)} 户：新识别 {identified} 户，风险消除 {cleared} 户"
+            + (f"，返贫致贫 {relapsed} 户" if relapsed else "")
+            + f"，期末仍在监测 {still} 户。"
+        ]
+        if by_risk:
+            summary.append(
+                "按风险类型：" + "，".join(f"{k} {v} 户" for k, v in by_risk.most_common()) + "。"
+            )
+        return Report(
+            kind=ReportKind.MONITORING_LEDGER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=period,
+            columns=columns,
+            rows=tuple(rows),
+            totals=("合计", f"{len(rows)}户", *([""] * 9)),
+            summary=tuple(summary),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
 def build_organization_roster(
     store: Store, area: str, role: Role, *, masked: bool = False, now: datetime | None = None
 ) -> Report:
@@ -1852,6 +1968,8 @@ def build_report(
         return build_cadre_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.MICRO_GRID_ROSTER:
         return build_micro_grid_roster(store, area, role, masked=masked, now=now)
+    if kind is ReportKind.MONITORING_LEDGER:
+        return build_monitoring_ledger(store, area, period, now=now)
     if kind is ReportKind.ORGANIZATION_ROSTER:
         return build_organization_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.HOUSEHOLD_ROSTER:
