@@ -74,10 +74,13 @@ from gridcore.domain.enums import (
     EntityKind,
     Gender,
     HouseholdTag,
+    MonitorStatus,
     OrganizationKind,
     PopulationType,
+    Program,
     Relation,
     ResidenceStatus,
+    RiskType,
     Role,
     SpecialGroup,
 )
@@ -103,6 +106,9 @@ _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
     (EntityKind.RESIDENT, "disability_category"): DisabilityCategory,
     (EntityKind.HOUSEHOLD, "tags"): HouseholdTag,
     (EntityKind.ORGANIZATION, "kind"): OrganizationKind,
+    (EntityKind.PROGRAM_RECORD, "program"): Program,
+    (EntityKind.PROGRAM_RECORD, "status"): MonitorStatus,
+    (EntityKind.PROGRAM_RECORD, "risk_type"): RiskType,
 }
 
 
@@ -141,6 +147,14 @@ def _field_labels() -> dict[str, str]:
         "code": QCoreApplication.translate("conflicts", "Area code"),
         "level": QCoreApplication.translate("conflicts", "Level"),
         "parent_id": QCoreApplication.translate("conflicts", "Parent area"),
+        "program": QCoreApplication.translate("conflicts", "Program"),
+        "started_on": QCoreApplication.translate("conflicts", "Identified or granted on"),
+        "ended_on": QCoreApplication.translate("conflicts", "Cleared or stopped on"),
+        "status": QCoreApplication.translate("conflicts", "Monitoring status"),
+        "risk_type": QCoreApplication.translate("conflicts", "Risk type"),
+        "measures": QCoreApplication.translate("conflicts", "Measures"),
+        "amount": QCoreApplication.translate("conflicts", "Amount (yuan)"),
+        "approved_by": QCoreApplication.translate("conflicts", "Approved by"),
     }
 
 
