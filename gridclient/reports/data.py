@@ -1631,8 +1631,10 @@ def build_monitoring_ledger(
             Column("消除日期", 9),
             Column("备注", 9),
         )
+        households = len({r.household_id for r in fetched})
+        spells = f"（{len(rows)} 条记录）" if households != len(rows) else ""
         summary = [
-            f"本期监测 {len(rows)} 户：新识别 {identified} 户，风险消除 {cleared} 户"
+            f"本期监测 {households} 户{spells}：新识别 {identified} 户，风险消除 {cleared} 户"
             + (f"，返贫致贫 {relapsed} 户" if relapsed else "")
             + f"，期末仍在监测 {still} 户。"
         ]
@@ -1647,7 +1649,7 @@ def build_monitoring_ledger(
             period=period,
             columns=columns,
             rows=tuple(rows),
-            totals=("合计", f"{len(rows)}户", *([""] * 9)),
+            totals=("合计", f"{households}户", *([""] * 9)),
             summary=tuple(summary),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),

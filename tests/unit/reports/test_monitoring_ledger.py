@@ -120,3 +120,26 @@ def test_an_empty_period_says_so(empty_store: Store, sample: Sample) -> None:
     report = build_report(empty_store, ReportKind.MONITORING_LEDGER, TOWNSHIP_CODE, PERIOD, now=NOW)
     assert report.rows == ()
     assert report.summary == ("本期监测 0 户：新识别 0 户，风险消除 0 户，期末仍在监测 0 户。",)
+
+
+def test_two_spells_of_one_household_count_it_once(empty_store: Store, sample: Sample) -> None:
+    home = next(h for h in sample.dataset.households if h.number == "1001")
+    sample.dataset.program_records = [
+        _monitored(
+            home.id,
+            date(2026, 6, 1),
+            status=MonitorStatus.CLEARED,
+            ended_on=date(2026, 9, 3),
+        ),
+        _monitored(home.id, date(2026, 9, 20), risk_type=RiskType.DISASTER),
+    ]
+    load_dataset(empty_store, sample.dataset)
+    report = build_report(empty_store, ReportKind.MONITORING_LEDGER, TOWNSHIP_CODE, PERIOD, now=NOW)
+    assert [(row[6], row[9]) for row in report.rows] == [
+        ("2026-06-01", "2026-09-03"),
+        ("2026-09-20", ""),
+    ]
+    assert report.totals is not None and report.totals[1] == "1户"
+    assert report.summary[0] == (
+        "本期监测 1 户（2 条记录）：新识别 1 户，风险消除 1 户，期末仍在监测 1 户。"
+    )
