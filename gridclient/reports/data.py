@@ -1472,8 +1472,11 @@ def build_household_roster(
 ) -> Report:
     """Live households of the area in a program (低保户, 防返贫监测户, 党员中心户 …) with
     their head, the head's ID number (masked unless ``role`` may see it, always with
-    ``masked``), phone, number of members, and the household's other programs."""
+    ``masked``), phone, number of members, and the household's other programs. For a
+    program kept in program records (低保, 特困供养, 临时救助, 防返贫监测) also the day its
+    open record began (认定/识别日期; empty for a household tagged without a record)."""
     label, tags = program_tags(program)
+    backed = _record_program(tags)
     codes = [t.value for t in tags]
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
@@ -1484,6 +1487,9 @@ def build_household_roster(
         ordered = sorted(
             fetched,
             key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.number or ""),
+        )
+        since = (
+            _open_since(connection, [r.id for r in ordered], backed) if backed is not None else {}
         )
         rows: list[tuple[Cell, ...]] = []
         people = 0
@@ -1506,10 +1512,12 @@ def build_household_roster(
                     scope.grid_names.get(r.grid_id, ""),
                     r.address,
                     "、".join(which),
+                    *((since.get(r.id, ""),) if backed is not None else ()),
                     "、".join(others),
                     r.notes or "",
                 )
             )
+        dated = (Column("识别日期" if backed is Program.MONITORED else "认定日期", 9),)
         columns = (
             Column("序号", 4, numeric=True),
             Column("户号", 7),
@@ -1520,6 +1528,7 @@ def build_household_roster(
             Column("网格", 10),
             Column("住址", 16),
             Column("类别", 9),
+            *(dated if backed is not None else ()),
             Column("同时属于", 10),
             Column("备注", 10),
         )
@@ -1536,13 +1545,46 @@ def build_household_roster(
             subtitle=label,
             columns=columns,
             rows=tuple(rows),
-            totals=("合计", f"{len(rows)}户", "", "", "", people, *([""] * 5)),
+            totals=("合计", f"{len(rows)}户", "", "", "", people, *([""] * (len(columns) - 6))),
             summary=tuple(summary),
             notes=() if full else (_MASK_NOTE,),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),
             landscape=True,
         )
+
+
+def _record_program(tags: Sequence[HouseholdTag]) -> Program | None:
+    """The program whose records stand behind these household tags, if any."""
+    if tags and all(t in MONITOR_TAGS for t in tags):
+        return Program.MONITORED
+    if len(tags) == 1 and tags[0].value in Program._value2member_map_:
+        return Program(tags[0].value)
+    return None
+
+
+def _open_since(
+    connection: Connection, household_ids: Sequence[str], program: Program
+) -> dict[str, str]:
+    """The start day (ISO) of each household's earliest open record of ``program``."""
+    record = ProgramRecordRow
+    closed = [s.value for s in MonitorStatus if s.closed]
+    found: dict[str, str] = {}
+    for chunk in chunked(list(household_ids)):
+        statement = (
+            select(record.household_id, func.min(record.started_on))
+            .where(
+                record.deleted.is_(False),
+                record.program == program.value,
+                record.household_id.in_(chunk),
+                record.ended_on.is_(None),
+                (record.status.is_(None) | record.status.not_in(closed)),
+            )
+            .group_by(record.household_id)
+        )
+        for household_id, started in connection.execute(statement):
+            found[household_id] = started.isoformat() if started is not None else ""
+    return found
 
 
 def build_monitoring_ledger(

@@ -143,3 +143,25 @@ def test_two_spells_of_one_household_count_it_once(empty_store: Store, sample: S
     assert report.summary[0] == (
         "本期监测 1 户（2 条记录）：新识别 1 户，风险消除 1 户，期末仍在监测 1 户。"
     )
+
+
+def test_the_household_roster_shows_the_open_records_day(
+    empty_store: Store, sample: Sample
+) -> None:
+    """重点户花名册（防返贫监测户）: the 识别日期 of each household's open record."""
+    _load(empty_store, sample)
+    report = build_report(
+        empty_store, ReportKind.HOUSEHOLD_ROSTER, TOWNSHIP_CODE, PERIOD, role=Role.TOWNSHIP,
+        program="防返贫监测户", now=NOW,
+    )  # fmt: skip
+    assert report.columns[9].title == "识别日期"
+    assert [(row[1], row[8], row[9]) for row in report.rows] == [
+        ("1001", "突发严重困难户", "2026-08-10")
+    ]
+    assert report.totals is not None and len(report.totals) == len(report.columns)
+    # A program without records (党员中心户) keeps the roster as it was.
+    party = build_report(
+        empty_store, ReportKind.HOUSEHOLD_ROSTER, TOWNSHIP_CODE, PERIOD, role=Role.TOWNSHIP,
+        program="党员中心户", now=NOW,
+    )  # fmt: skip
+    assert "识别日期" not in [c.title for c in party.columns] and len(party.columns) == 11
