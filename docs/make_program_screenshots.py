@@ -6,7 +6,8 @@ sample page.
 From a throw-away demo data directory, in Chinese: a monitored household's 帮扶/监测记录
 tab, its 防返贫监测 record in the record dialog, a new record refused for a missing risk
 type, the 工作台's program charts; then page 1 of the worker's 防返贫监测台账 for this
-year as a PNG (``pdftoppm -r 80``).
+year as ``docs/reports/monitoring-year.png`` (``pdftoppm -r 80``; the month's sample,
+``monitoring.png``, comes from ``make_report_samples.py``).
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def main() -> int:
             render_pdf(report, pdf)
             subprocess.run(
                 ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                 str(REPORTS / "monitoring")],
+                 str(REPORTS / "monitoring-year")],
                 check=True,
             )  # fmt: skip
         finally:
