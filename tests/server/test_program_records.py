@@ -174,3 +174,35 @@ def test_moving_a_household_moves_its_records(api: Api, world: World) -> None:
         ],
     )
     assert edited["status"] == "applied"
+
+
+def test_a_0_4_laptop_gets_the_records_but_not_their_evictions(api: Api, world: World) -> None:
+    """KIND_SINCE: program records came with 0.5; an older laptop keeps them aside
+    (held records) and its page parser would refuse an eviction of the kind."""
+    old = {**api.login("w1"), CLIENT_VERSION_HEADER: "0.4.0"}
+    hid, pid = new_id(), new_id()
+    api.push(
+        old,
+        [
+            op("household", hid, changes=household(world.areas["G1"])),
+            op("program_record", pid, changes=_record(hid), seq=2),
+        ],
+    )
+    page, cursor = api.pull_all(old)
+    assert _ids(page, "program_record") == {pid}
+    api.push(
+        api.login("t1"),
+        [
+            op(
+                "household",
+                hid,
+                "update",
+                {"grid_id": world.areas["G2"]},
+                base_version=1,
+                old={"grid_id": world.areas["G1"]},
+            )
+        ],
+    )
+    page, _ = api.pull_all(old, cursor)
+    evicted = {(e["entity"], e["id"]) for e in page["evictions"]}
+    assert ("household", hid) in evicted and ("program_record", pid) not in evicted
