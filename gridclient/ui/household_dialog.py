@@ -778,12 +778,16 @@ class HouseholdDialog(QDialog):
             return
         reason = form.reason()
         member_ids = sorted(self._stored_residents)
+        record_ids = sorted(r.id for r in self._programs)
 
         def work(uow: UnitOfWork) -> str:
-            # The reason first (its own op, kept in the history), then the tombstones.
+            # The reason first (its own op, kept in the history), then the tombstones:
+            # members and program records go with the household registered by mistake.
             uow.update(dataclasses.replace(original, removal_reason=reason), base=original)
             for resident_id in member_ids:
                 uow.delete(EntityKind.RESIDENT, resident_id)
+            for record_id in record_ids:
+                uow.delete(EntityKind.PROGRAM_RECORD, record_id)
             uow.delete(EntityKind.HOUSEHOLD, original.id)
             return original.id
 

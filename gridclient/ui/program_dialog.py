@@ -211,6 +211,8 @@ class ProgramRecordDialog(QDialog):
             self._program_changed()
             return
         self.program_combo.setCurrentIndex(self.program_combo.findData(record.program))
+        # A record is one spell of one program: another program is a new record.
+        self.program_combo.setEnabled(False)
         self.started_edit.setDate(_qdate(record.started_on))
         self.ended_box.setChecked(record.ended_on is not None)
         self.ended_edit.setDate(_qdate(record.ended_on or today))

@@ -160,3 +160,60 @@ def test_dashboard_counts_programs_and_monitoring(qtbot: QtBot, ctx: AppContext)
     page.show_program.connect(shown.append)
     page._program_clicked(labels.index("低保"))
     assert shown == ["minimum_living"]
+
+
+def test_a_record_keeps_its_program_and_goes_with_a_deleted_household(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    household_id = _untagged_household(ctx)
+    dialog = HouseholdDialog(ctx, household_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.new_program_record(Program.MINIMUM_LIVING)
+    form = _record_form(dialog)
+    assert form.program_combo.currentData() == Program.MINIMUM_LIVING
+    assert not form.status_combo.isVisibleTo(form) and not form.risk_combo.isVisibleTo(form)
+    form.amount_spin.setValue(560)
+    with qtbot.waitSignal(form.saved):
+        click(qtbot, form.save_button)
+    assert dialog.tag_boxes[HouseholdTag.MINIMUM_LIVING].isChecked()
+    [record] = dialog.program_model.rows()
+    assert (record.program, record.amount, record.status) == (Program.MINIMUM_LIVING, 560, None)
+    # Opened again, the program cannot change: another program is another record.
+    dialog.program_table.selectRow(0)
+    dialog.open_program_record()
+    form = _record_form(dialog)
+    assert not form.program_combo.isEnabled()
+    form.reject()
+    # Deleting the household (registered twice) tombstones its records too.
+    dialog.delete_household()
+    delete_form = dialog.delete_form
+    assert delete_form is not None
+    delete_form.reason_combo.setCurrentIndex(1)
+    with qtbot.waitSignal(dialog.saved):
+        delete_form._ok()
+    with ctx.store.read() as repos:
+        stored = repos.records.get(ProgramRecord, record.id)
+    assert stored is not None and stored.deleted
+    kinds = [op.kind.value for op in ops_for(ctx, EntityKind.PROGRAM_RECORD, record.id)]
+    assert kinds == ["create", "delete"]
+
+
+def test_deleting_a_record_entered_by_mistake(qtbot: QtBot, ctx: AppContext) -> None:
+    household_id = _untagged_household(ctx)
+    dialog = HouseholdDialog(ctx, household_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.confirm = lambda *_args: True
+    dialog.new_program_record(Program.SPECIAL_CARE)
+    form = _record_form(dialog)
+    with qtbot.waitSignal(form.saved):
+        click(qtbot, form.save_button)
+    assert not any(box.isChecked() for box in dialog.tag_boxes.values())  # 优抚: no tag
+    dialog.program_table.selectRow(0)
+    dialog.open_program_record()
+    form = _record_form(dialog)
+    assert form.remove_button.isVisible()
+    with qtbot.waitSignal(form.saved):
+        click(qtbot, form.remove_button)
+    assert dialog.program_model.rows() == []
