@@ -18,6 +18,7 @@ from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.charts import ChartQueries
 from gridclient.storage.models import HouseholdRow
 from gridclient.storage.queries import AreaFilter
+from gridclient.storage.syncstate_queries import SyncStateQueries
 from gridclient.sync.engine import SyncEngine
 from gridclient.ui.context import AppContext
 from gridclient.ui.dashboard import DashboardPage
@@ -100,6 +101,9 @@ def test_identify_monitor_clear_and_sync(qtbot: QtBot, ctx: AppContext, demo: De
     assert [op.kind.value for op in ops_for(ctx, EntityKind.PROGRAM_RECORD, record.id)] == [
         "create"
     ]
+    # The household's sync banner counts the unsent record as the household's.
+    state = SyncStateQueries(ctx.store.engine).household_state(household_id)
+    assert {i.entity for i in state.items} == {EntityKind.HOUSEHOLD, EntityKind.PROGRAM_RECORD}
 
     # The risk cleared: a closing status asks for its date, and the tag goes.
     dialog.program_table.selectRow(0)
