@@ -74,6 +74,13 @@ def test_the_record_rules_are_enforced_with_chinese_messages(api: Api, world: Wo
         ),
         (_record(hid, amount=-5), "amount", "超出允许范围"),
     ]
+    # A record without its start day or with an unknown program is refused too.
+    missing = _record(hid)
+    del missing["started_on"]
+    [result] = api.push(w1, [op("program_record", new_id(), changes=missing)])
+    assert result["status"] == "rejected" and result["reason"] == "missing_field"
+    [result] = api.push(w1, [op("program_record", new_id(), changes=_record(hid, program="五保"))])
+    assert result["status"] == "rejected" and result["field"] == "program"
     for seq, (fields, field, message) in enumerate(cases, start=1):
         [result] = api.push(w1, [op("program_record", new_id(), changes=fields, seq=seq)])
         assert result["status"] == "rejected", fields
