@@ -81,7 +81,7 @@ def write_version(
     if placement.grid_id != row.grid_id:
         _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
         if kind is EntityKind.HOUSEHOLD:
-            _move_residents(ctx, row.id, row.grid_id, placement.grid_id)
+            _move_household_children(ctx, row.id, row.grid_id, placement.grid_id)
     return version, placement
 
 
@@ -116,7 +116,9 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
     )
 
 
-def _move_residents(ctx: Context, household_id: str, old: str | None, new: str | None) -> None:
+def _move_household_children(
+    ctx: Context, household_id: str, old: str | None, new: str | None
+) -> None:
     """Residents and program records are scoped through their household, so they move
     with it."""
     for kind in (EntityKind.RESIDENT.value, EntityKind.PROGRAM_RECORD.value):
