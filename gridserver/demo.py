@@ -111,6 +111,11 @@ def load(db: Database, settings: Settings, size: str, seed: int) -> list[Any]:
             data.place_inspections,
             lambda i: (place_grid[i.place_id], i.place_id, None),
         ),
+        (
+            EntityKind.PROGRAM_RECORD,
+            data.program_records,
+            lambda p: (household_grid[p.household_id], p.household_id, None),
+        ),
         (EntityKind.VISIT, data.visits, lambda v: (v.grid_id, v.household_id, None)),
         (EntityKind.EVENT, data.events, lambda e: (e.grid_id, None, None)),
         (

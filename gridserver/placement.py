@@ -147,7 +147,8 @@ def place(
                     "invalid_field", "所属微网格必须是“微网格”级别的区划", "micro_grid_id"
                 )
         return Placement(fields["grid_id"])
-    if kind is EntityKind.RESIDENT:
+    if kind in (EntityKind.RESIDENT, EntityKind.PROGRAM_RECORD):
+        # Scoped through their household (its grid), and moved with it.
         household = existing(ctx, EntityKind.HOUSEHOLD, fields["household_id"], "household_id")
         _in_scope(ctx, household.grid_id, "household_id", EntityKind.HOUSEHOLD)
         return Placement(household.grid_id, parent_id=household.id)

@@ -18,12 +18,13 @@ from sqlalchemy import select
 from gridcore.domain import iddocument, idnumber, limits
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.codec import CodecError, decode_record, decode_value, field_specs
-from gridcore.domain.entities import Mediation
+from gridcore.domain.entities import Mediation, ProgramRecord
 from gridcore.domain.enums import EntityKind, IdDocumentType, SpecialGroup
 from gridcore.domain.grouprules import tag_problems
 from gridcore.domain.mediation import mediation_problems
 from gridcore.domain.patrols import patrol_problems
 from gridcore.domain.places import inspection_problem
+from gridcore.domain.programs import record_problems
 from gridserver.db import Database, records
 from gridserver.errors import OpRejected
 
@@ -67,6 +68,7 @@ def check_record(
     check_patrol(kind, after, changed, now)
     check_mediation(kind, after)
     check_inspection(kind, after)
+    check_program_record(kind, after, changed)
 
 
 def check_patrol(
@@ -124,6 +126,29 @@ def check_inspection(kind: EntityKind, after: Mapping[str, Any]) -> None:
         return  # the value checks answer for it
     if problem is not None:
         raise OpRejected("invalid_field", problem.message, problem.field)
+
+
+_PROGRAM_FIELDS = frozenset(
+    {"program", "started_on", "ended_on", "status", "risk_type", "measures"}
+)
+
+
+def check_program_record(
+    kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]
+) -> None:
+    """The rules of :func:`gridcore.domain.programs.record_problems` on a program record
+    as it would be stored (the merged result of the op), when the op touches a field
+    they look at: the same check the record dialog makes."""
+    if kind is not EntityKind.PROGRAM_RECORD or not _PROGRAM_FIELDS & set(changed):
+        return
+    try:
+        record = decode_record(kind, after, id="program-record")
+    except CodecError:
+        return  # a value from a newer client (a new status code): not judged here
+    assert isinstance(record, ProgramRecord)
+    problems = record_problems(record)
+    if problems:
+        raise OpRejected("invalid_field", problems[0].message, problems[0].field)
 
 
 def check_document(kind: EntityKind, after: Mapping[str, Any], changed: Collection[str]) -> None:

@@ -81,7 +81,8 @@ def write_version(
     if placement.grid_id != row.grid_id:
         _move(ctx, row.kind, row.id, row.grid_id, placement.grid_id)
         if kind is EntityKind.HOUSEHOLD:
-            _move_children(ctx, EntityKind.RESIDENT, row.id, row.grid_id, placement.grid_id)
+            for child in (EntityKind.RESIDENT, EntityKind.PROGRAM_RECORD):
+                _move_children(ctx, child, row.id, row.grid_id, placement.grid_id)
         elif kind is EntityKind.PLACE:
             _move_children(ctx, EntityKind.PLACE_INSPECTION, row.id, row.grid_id, placement.grid_id)
     return version, placement
@@ -121,8 +122,8 @@ def _move_area(ctx: Context, area_id: str, old: str | None, new: str | None) -> 
 def _move_children(
     ctx: Context, child: EntityKind, parent_id: str, old: str | None, new: str | None
 ) -> None:
-    """Residents are scoped through their household and a place's inspections through
-    the place, so they move with it."""
+    """Residents and program records are scoped through their household and a place's
+    inspections through the place, so they move with it."""
     resident = child.value
     ids = (
         ctx.conn.execute(

@@ -45,6 +45,8 @@ _REPORT_NAMES = {
     "mediations": "mediations",
     "矛盾纠纷调解台账": "mediations",
     "调解台账": "mediations",
+    "monitoring": "monitoring",
+    "防返贫监测台账": "monitoring",
 }
 
 

@@ -36,6 +36,7 @@ from gridclient.storage.models import (
     OrganizationRow,
     PatrolRow,
     PlaceRow,
+    ProgramRecordRow,
     ResidentRow,
     VisitRow,
 )
@@ -62,10 +63,13 @@ from gridcore.domain.enums import (
     LimitKind,
     MediationAgreement,
     MediationOutcome,
+    MonitorStatus,
     OrganizationKind,
     PlaceKind,
+    Program,
     Relation,
     RiskLevel,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -73,7 +77,7 @@ from gridcore.domain.enums import (
 )
 from gridcore.domain.eventnumber import UNNUMBERED
 from gridcore.domain.mediation import success_rate
-from gridcore.domain.programs import program_tags
+from gridcore.domain.programs import MONITOR_TAGS, program_tags
 from gridcore.domain.sorting import natural_key
 from gridcore.domain.workflow import EventStatus, event_status
 
@@ -122,6 +126,7 @@ class ReportKind(StrEnum):
     CADRE_ROSTER = "cadres"
     EVENT_STATS = "event-stats"
     MEDIATION_LEDGER = "mediations"
+    MONITORING_LEDGER = "monitoring"
 
     @property
     def chinese(self) -> str:
@@ -141,6 +146,7 @@ _TITLES = {
     ReportKind.CADRE_ROSTER: "包户名册",
     ReportKind.EVENT_STATS: "事件办理统计",
     ReportKind.MEDIATION_LEDGER: "矛盾纠纷调解台账",
+    ReportKind.MONITORING_LEDGER: "防返贫监测台账",
 }
 
 
@@ -1645,8 +1651,11 @@ def build_household_roster(
 ) -> Report:
     """Live households of the area in a program (低保户, 防返贫监测户, 党员中心户 …) with
     their head, the head's ID number (masked unless ``role`` may see it, always with
-    ``masked``), phone, number of members, and the household's other programs."""
+    ``masked``), phone, number of members, and the household's other programs. For a
+    program kept in program records (低保, 特困供养, 临时救助, 防返贫监测) also the day its
+    open record began (认定/识别日期; empty for a household tagged without a record)."""
     label, tags = program_tags(program)
+    backed = _record_program(tags)
     codes = [t.value for t in tags]
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
@@ -1657,6 +1666,9 @@ def build_household_roster(
         ordered = sorted(
             fetched,
             key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.number or ""),
+        )
+        since = (
+            _open_since(connection, [r.id for r in ordered], backed) if backed is not None else {}
         )
         rows: list[tuple[Cell, ...]] = []
         people = 0
@@ -1679,10 +1691,12 @@ def build_household_roster(
                     scope.grid_names.get(r.grid_id, ""),
                     r.address,
                     "、".join(which),
+                    *((since.get(r.id, ""),) if backed is not None else ()),
                     "、".join(others),
                     r.notes or "",
                 )
             )
+        dated = (Column("识别日期" if backed is Program.MONITORED else "认定日期", 9),)
         columns = (
             Column("序号", 4, numeric=True),
             Column("户号", 7),
@@ -1693,6 +1707,7 @@ def build_household_roster(
             Column("网格", 10),
             Column("住址", 16),
             Column("类别", 9),
+            *(dated if backed is not None else ()),
             Column("同时属于", 10),
             Column("备注", 10),
         )
@@ -1709,9 +1724,154 @@ def build_household_roster(
             subtitle=label,
             columns=columns,
             rows=tuple(rows),
-            totals=("合计", f"{len(rows)}户", "", "", "", people, *([""] * 5)),
+            totals=("合计", f"{len(rows)}户", "", "", "", people, *([""] * (len(columns) - 6))),
             summary=tuple(summary),
             notes=() if full else (_MASK_NOTE,),
+            printed_at=context.now,
+            data_as_of=context.data_as_of(repos),
+            landscape=True,
+        )
+
+
+def _record_program(tags: Sequence[HouseholdTag]) -> Program | None:
+    """The program whose records stand behind these household tags, if any."""
+    if tags and all(t in MONITOR_TAGS for t in tags):
+        return Program.MONITORED
+    if len(tags) == 1 and tags[0].value in Program._value2member_map_:
+        return Program(tags[0].value)
+    return None
+
+
+def _open_since(
+    connection: Connection, household_ids: Sequence[str], program: Program
+) -> dict[str, str]:
+    """The start day (ISO) of each household's earliest open record of ``program``."""
+    record = ProgramRecordRow
+    closed = [s.value for s in MonitorStatus if s.closed]
+    found: dict[str, str] = {}
+    for chunk in chunked(list(household_ids)):
+        statement = (
+            select(record.household_id, func.min(record.started_on))
+            .where(
+                record.deleted.is_(False),
+                record.program == program.value,
+                record.household_id.in_(chunk),
+                record.ended_on.is_(None),
+                (record.status.is_(None) | record.status.not_in(closed)),
+            )
+            .group_by(record.household_id)
+        )
+        for household_id, started in connection.execute(statement):
+            found[household_id] = started.isoformat() if started is not None else ""
+    return found
+
+
+def build_monitoring_ledger(
+    store: Store, area: str, period: Period, *, now: datetime | None = None
+) -> Report:
+    """防返贫监测台账: the 防返贫监测 records of the area's live households that ran in
+    ``period`` (identified on or before its last day, not cleared before its first), by
+    grid and address: 户主, 地址, the household's monitored kind, 风险类型, 识别日期,
+    帮扶措施, 状态, 消除日期. Below: how many were identified, cleared and still
+    monitored in the period, and the count per risk type."""
+    context = _Context(store, now)
+    with _snapshot(store) as (connection, repos):
+        scope = _scope(connection, area)
+        homes = {h.id: h for h in _household_lines(connection, scope)}
+        record = ProgramRecordRow
+        fetched: list[Any] = []
+        for chunk in chunked(list(homes)):
+            statement = select(
+                record.household_id,
+                record.started_on,
+                record.ended_on,
+                record.status,
+                record.risk_type,
+                record.measures,
+                record.notes,
+            ).where(
+                record.deleted.is_(False),
+                record.program == Program.MONITORED.value,
+                record.household_id.in_(chunk),
+                record.started_on <= period.end,
+                (record.ended_on.is_(None) | (record.ended_on >= period.start)),
+            )
+            fetched.extend(connection.execute(statement))
+        order = {g.id: i for i, g in enumerate(scope.grids)}
+
+        def key(r: Any) -> tuple[Any, ...]:
+            home = homes[r.household_id]
+            return (order.get(home.grid_id, 0), natural_key(home.address), r.started_on)
+
+        fetched.sort(key=key)
+        statuses = {s.value: s for s in MonitorStatus}
+        risks = {r.value: r for r in RiskType}
+        rows: list[tuple[Cell, ...]] = []
+        identified = cleared = relapsed = still = 0
+        by_risk: Counter[str] = Counter()
+        for n, r in enumerate(fetched, start=1):
+            home = homes[r.household_id]
+            status = statuses.get(r.status or "")
+            risk = risks.get(r.risk_type or "")
+            kinds = [t.label for t in MONITOR_TAGS if t.value in (home.tags or ())]
+            if period.start <= r.started_on <= period.end:
+                identified += 1
+            ended_in = r.ended_on is not None and r.ended_on <= period.end
+            if ended_in and status is MonitorStatus.CLEARED:
+                cleared += 1
+            elif ended_in and status is MonitorStatus.RELAPSED:
+                relapsed += 1
+            elif not ended_in:
+                still += 1
+            by_risk[risk.label if risk else (r.risk_type or "未填")] += 1
+            rows.append(
+                (
+                    n,
+                    home.name or "",
+                    scope.grid_names.get(home.grid_id, ""),
+                    home.address,
+                    "、".join(kinds),
+                    risk.label if risk else (r.risk_type or ""),
+                    r.started_on.isoformat(),
+                    r.measures or "",
+                    status.label if status else (r.status or ""),
+                    r.ended_on.isoformat() if r.ended_on else "",
+                    r.notes or "",
+                )
+            )
+        columns = (
+            Column("序号", 4, numeric=True),
+            Column("户主", 7),
+            Column("网格", 10),
+            Column("住址", 15),
+            Column("监测对象类别", 9),
+            Column("风险类型", 7),
+            Column("识别日期", 9),
+            Column("帮扶措施", 20),
+            Column("状态", 7),
+            Column("消除日期", 9),
+            Column("备注", 9),
+        )
+        households = len({r.household_id for r in fetched})
+        spells = f"（{len(rows)} 条记录）" if households != len(rows) else ""
+        summary = [
+            f"本期监测 {households} 户{spells}：新识别 {identified} 户，风险消除 {cleared} 户"
+            + (f"，返贫致贫 {relapsed} 户" if relapsed else "")
+            + f"，期末仍在监测 {still} 户。"
+        ]
+        if by_risk:
+            summary.append(
+                "按风险类型：" + "，".join(f"{k} {v} 户" for k, v in by_risk.most_common()) + "。"
+            )
+        return Report(
+            kind=ReportKind.MONITORING_LEDGER,
+            unit_name=scope.unit_name,
+            area_text=scope.area_text,
+            period=period,
+            columns=columns,
+            rows=tuple(rows),
+            totals=("合计", f"{households}户", *([""] * 9)),
+            summary=tuple(summary),
             printed_at=context.now,
             data_as_of=context.data_as_of(repos),
             landscape=True,
@@ -2310,6 +2470,8 @@ def build_report(
         return build_micro_grid_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.PATROL_LOG:
         return build_patrol_log(store, area, period, now=now)
+    if kind is ReportKind.MONITORING_LEDGER:
+        return build_monitoring_ledger(store, area, period, now=now)
     if kind is ReportKind.ORGANIZATION_ROSTER:
         return build_organization_roster(store, area, role, masked=masked, now=now)
     if kind is ReportKind.PLACE_ROSTER:

@@ -29,6 +29,9 @@ LAYOUT_FIELDS: Mapping[EntityKind, frozenset[str]] = {
         {"grid_id", "micro_grid_id", "name", "kind", "risk_level", "is_key"}
     ),
     EntityKind.PLACE_INSPECTION: frozenset({"place_id", "inspected_on", "corrects_id"}),
+    EntityKind.PROGRAM_RECORD: frozenset(
+        {"household_id", "program", "started_on", "ended_on", "status"}
+    ),
     EntityKind.EVENT: frozenset({"grid_id", "reported_at", "category_code", "ledger"}),
 }
 

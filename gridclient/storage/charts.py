@@ -1,6 +1,7 @@
 """The 工作台's charts: visit coverage per grid (last 30 days), events reported and closed per
-week over the last quarter (13 weeks), open overdue events by category and the
-satisfaction of the evaluations in that quarter.
+week over the last quarter (13 weeks), open overdue events by category, the
+satisfaction of the evaluations in that quarter, the households of each program with
+an open program record (帮扶记录) and the 防返贫监测 records by status.
 
 Each figure is one SQLAlchemy Core aggregate (GROUP BY, or one SUM/COUNT per week over
 bound ranges, so no date function differs between SQLite and PostgreSQL), run on the
@@ -25,6 +26,7 @@ from gridclient.storage.models import (
     EventRow,
     EventStatusRow,
     HouseholdRow,
+    ProgramRecordRow,
     VisitRow,
 )
 from gridclient.storage.queries import (
@@ -34,7 +36,7 @@ from gridclient.storage.queries import (
     _reading,
 )
 from gridcore.domain.entities import CST
-from gridcore.domain.enums import EventActionKind, Satisfaction
+from gridcore.domain.enums import EventActionKind, MonitorStatus, Program, Satisfaction
 
 COVERAGE_DAYS = 30
 """The coverage chart's window: the households list's "not visited in 30 days" is the
@@ -86,6 +88,10 @@ class DashboardCharts:
     overdue_by_category: list[CategoryCount]
     satisfaction: dict[Satisfaction, int] = field(default_factory=dict)
     """Evaluations (满意度评价) made in the weeks of :attr:`weeks`."""
+    programs: dict[Program, int] = field(default_factory=dict)
+    """Households with an open program record, per program (every program, 0 too)."""
+    monitoring: dict[MonitorStatus, int] = field(default_factory=dict)
+    """防返贫监测 records per status (every status, 0 too), closed ones included."""
 
     @property
     def since(self) -> date:
@@ -130,6 +136,8 @@ class ChartQueries:
                 weeks=self._weeks(connection, area, mondays),
                 overdue_by_category=self._overdue(connection, area, moment),
                 satisfaction=self._satisfaction(connection, area, _instant(mondays[0])),
+                programs=self._programs(connection, area),
+                monitoring=self._monitoring(connection, area),
             )
 
     @staticmethod
@@ -248,3 +256,40 @@ class ChartQueries:
         ).all()
         known = {s.value: s for s in Satisfaction}
         return {known[code]: int(n) for code, n in rows if code in known}
+
+    @staticmethod
+    def _programs(connection: Connection, area: AreaFilter) -> dict[Program, int]:
+        """Households (live, in the area) with an open record, per program: not ended,
+        and a 防返贫监测 record not closed (风险已消除, 返贫致贫)."""
+        record = ProgramRecordRow
+        closed = [s.value for s in MonitorStatus if s.closed]
+        rows = connection.execute(
+            _household_scope(
+                select(record.program, func.count(distinct(record.household_id)))
+                .select_from(record)
+                .join(HouseholdRow, HouseholdRow.id == record.household_id)
+                .where(
+                    record.deleted.is_(False),
+                    record.ended_on.is_(None),
+                    (record.status.is_(None) | record.status.not_in(closed)),
+                ),
+                area,
+            ).group_by(record.program)
+        ).all()
+        found = dict(rows)
+        return {p: int(found.get(p.value, 0)) for p in Program}
+
+    @staticmethod
+    def _monitoring(connection: Connection, area: AreaFilter) -> dict[MonitorStatus, int]:
+        record = ProgramRecordRow
+        rows = connection.execute(
+            _household_scope(
+                select(record.status, func.count())
+                .select_from(record)
+                .join(HouseholdRow, HouseholdRow.id == record.household_id)
+                .where(record.deleted.is_(False), record.program == Program.MONITORED.value),
+                area,
+            ).group_by(record.status)
+        ).all()
+        found = dict(rows)
+        return {s: int(found.get(s.value, 0)) for s in MonitorStatus}

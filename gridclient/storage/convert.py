@@ -30,6 +30,7 @@ from gridclient.storage.models import (
     PatrolRow,
     PlaceInspectionRow,
     PlaceRow,
+    ProgramRecordRow,
     RecordRow,
     ResidentRow,
     UTCDateTime,
@@ -63,6 +64,7 @@ MODELS: dict[EntityKind, type[RecordRow]] = {
     EntityKind.EVENT_ACTION: EventActionRow,
     EntityKind.MEDIATION: MediationRow,
     EntityKind.ATTACHMENT: AttachmentRow,
+    EntityKind.PROGRAM_RECORD: ProgramRecordRow,
 }
 
 

@@ -64,6 +64,7 @@ __all__ = [
     "PatrolRow",
     "PlaceInspectionRow",
     "PlaceRow",
+    "ProgramRecordRow",
     "RecordRow",
     "ResidentRow",
     "RevealLogRow",
@@ -246,6 +247,21 @@ class PlaceInspectionRow(RecordRow):
     server_at: Mapped[datetime | None]
 
 
+class ProgramRecordRow(RecordRow):
+    __tablename__ = "program_records"
+
+    household_id: Mapped[str] = mapped_column(String, index=True)
+    program: Mapped[str] = mapped_column(String, index=True)
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    status: Mapped[str | None] = mapped_column(String)
+    risk_type: Mapped[str | None] = mapped_column(String)
+    measures: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int | None] = mapped_column(Integer)
+    approved_by: Mapped[str] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text)
+
+
 class VisitRow(RecordRow):
     __tablename__ = "visits"
     __table_args__ = (
@@ -326,7 +342,7 @@ class EventActionRow(RecordRow):
 
 
 class MediationRow(RecordRow):
-    """调解记录 of a dispute event (migration 0014); ``sessions`` is the JSON array of
+    """调解记录 of a dispute event (migration 0015); ``sessions`` is the JSON array of
     ``{on, place, note}`` objects the wire carries."""
 
     __tablename__ = "mediations"

@@ -47,6 +47,7 @@ from gridclient.storage.models import (
     MediationRow,
     OrganizationRow,
     OutboxRow,
+    ProgramRecordRow,
     ResidentRow,
     RevealLogRow,
     SyncStateRow,
@@ -70,6 +71,7 @@ from gridcore.domain.entities import (
     Household,
     Mediation,
     Organization,
+    ProgramRecord,
     Record,
     Resident,
     Visit,
@@ -172,6 +174,18 @@ class RecordRepository:
             key=lambda r: (natural_key(r.address), natural_key(r.number), r.id),
         )
         return [r.id for r in rows]
+
+    def program_records_of_household(self, household_id: str) -> list[ProgramRecord]:
+        """The household's live program records (帮扶记录): open ones first, then the
+        latest started first."""
+        row = ProgramRecordRow
+        statement = (
+            select(row.__table__)
+            .where(row.household_id == household_id, row.deleted.is_(False))
+            .order_by(row.ended_on.is_not(None), row.started_on.desc(), row.id)
+        )
+        found = self._typed(ProgramRecord, statement)
+        return sorted(found, key=lambda r: not r.open)  # a closed 防返贫 record without date
 
     def residents_of_household(
         self, household_id: str, *, include_deleted: bool = False

@@ -32,6 +32,7 @@ from gridclient.storage.models import (
     HouseholdRow,
     OutboxRow,
     PlaceInspectionRow,
+    ProgramRecordRow,
     ResidentRow,
     VisitRow,
 )
@@ -142,6 +143,7 @@ def _owner(source: Any, entity: Any, entity_id: Any) -> tuple[Any, Any, Any]:
         EventActionRow.__table__,
     )
     action_event = EventRow.__table__.alias("action_event")
+    program = ProgramRecordRow.__table__
 
     def on(kind: EntityKind, table: Any) -> Any:
         return and_(entity == kind.value, table.c.id == entity_id)
@@ -152,6 +154,7 @@ def _owner(source: Any, entity: Any, entity_id: Any) -> tuple[Any, Any, Any]:
         .outerjoin(event, on(EntityKind.EVENT, event))
         .outerjoin(action, on(EntityKind.EVENT_ACTION, action))
         .outerjoin(action_event, action_event.c.id == action.c.event_id)
+        .outerjoin(program, on(EntityKind.PROGRAM_RECORD, program))
     )
     household = case(
         (entity == EntityKind.HOUSEHOLD.value, entity_id),
@@ -159,6 +162,7 @@ def _owner(source: Any, entity: Any, entity_id: Any) -> tuple[Any, Any, Any]:
         (entity == EntityKind.VISIT.value, visit.c.household_id),
         (entity == EntityKind.EVENT.value, event.c.household_id),
         (entity == EntityKind.EVENT_ACTION.value, action_event.c.household_id),
+        (entity == EntityKind.PROGRAM_RECORD.value, program.c.household_id),
     )
     name = case(
         (entity == EntityKind.RESIDENT.value, resident.c.name),

@@ -44,10 +44,12 @@ Rules:
   :meth:`UnitOfWork.settle_registration`: 人户分离 (a note on this household instead of
   a second record), a move request (a note, and the record stays parked for the township
   to move the person), or discarding the entry.
+* A program record must keep the rules of :func:`gridcore.domain.programs.record_problems`
+  (the first one broken: ``limits.InvalidValue``, its Chinese message naming the field).
 * New records must point at a live parent (resident → household, visit → household,
-  event → household when given, event action → event, mediation → event, place
-  inspection → place), else ``MissingParent``; this is the local half of the foreign
-  keys the schema leaves out (see ``models``).
+  program record → household, event → household when given, event action → event,
+  mediation → event, place inspection → place), else ``MissingParent``; this is the
+  local half of the foreign keys the schema leaves out (see ``models``).
 * A mediation is checked by :mod:`gridcore.domain.mediation` as the server checks it
   (its own rules; its event a dispute by the local catalog; the event never changed),
   raising ``limits.InvalidValue``.
@@ -96,11 +98,13 @@ from gridcore.domain.entities import (
     Household,
     Mediation,
     PlaceInspection,
+    ProgramRecord,
     Record,
     Resident,
     Visit,
 )
 from gridcore.domain.enums import ChangeKind, EntityKind
+from gridcore.domain.programs import record_problems
 
 __all__ = ["MOVE_REQUESTED", "REGISTERED_ELSEWHERE", "Settlement", "UnitOfWork"]
 
@@ -124,7 +128,7 @@ class Settlement(StrEnum):
 
 def _parents(record: Record) -> list[tuple[EntityKind, str]]:
     """The records a new ``record`` must find alive locally."""
-    if isinstance(record, Resident | Visit):
+    if isinstance(record, Resident | Visit | ProgramRecord):
         return [(EntityKind.HOUSEHOLD, record.household_id)]
     if isinstance(record, Event) and record.household_id is not None:
         return [(EntityKind.HOUSEHOLD, record.household_id)]
@@ -520,8 +524,14 @@ class UnitOfWork:
         return self._queue(kind, record.id, ChangeKind.CREATE, 0, codec.diff(None, record))
 
     def _check_rules(self, record: Record, stored: Record | None) -> None:
-        """The rules of a record beyond its fields' values (a mediation's), as the server
-        applies them; ``limits.InvalidValue`` names the field."""
+        """The rules of a record beyond its fields' values (a program record's dates and
+        life cycle, a mediation's), as the server applies them; ``limits.InvalidValue``
+        names the field."""
+        if isinstance(record, ProgramRecord):
+            found = record_problems(record)
+            if found:
+                raise limits.InvalidValue(found[0].field, found[0].message)
+            return
         if not isinstance(record, Mediation):
             return
         if isinstance(stored, Mediation) and stored.event_id != record.event_id:

@@ -76,12 +76,15 @@ from gridcore.domain.enums import (
     HouseholdTag,
     MediationAgreement,
     MediationOutcome,
+    MonitorStatus,
     OrganizationKind,
     PlaceKind,
     PopulationType,
+    Program,
     Relation,
     ResidenceStatus,
     RiskLevel,
+    RiskType,
     Role,
     SpecialGroup,
 )
@@ -111,6 +114,9 @@ _ENUMS: dict[tuple[EntityKind, str], type[StrEnum]] = {
     (EntityKind.MEDIATION, "agreement_kind"): MediationAgreement,
     (EntityKind.PLACE, "kind"): PlaceKind,
     (EntityKind.PLACE, "risk_level"): RiskLevel,
+    (EntityKind.PROGRAM_RECORD, "program"): Program,
+    (EntityKind.PROGRAM_RECORD, "status"): MonitorStatus,
+    (EntityKind.PROGRAM_RECORD, "risk_type"): RiskType,
 }
 
 
@@ -149,7 +155,6 @@ def _field_labels() -> dict[str, str]:
         "code": QCoreApplication.translate("conflicts", "Area code"),
         "level": QCoreApplication.translate("conflicts", "Level"),
         "parent_id": QCoreApplication.translate("conflicts", "Parent area"),
-        "started_on": QCoreApplication.translate("conflicts", "Mediation started on"),
         "mediator": QCoreApplication.translate("conflicts", "Mediator"),
         "committee": QCoreApplication.translate("conflicts", "Mediation committee"),
         "parties": QCoreApplication.translate("conflicts", "Parties"),
@@ -161,6 +166,14 @@ def _field_labels() -> dict[str, str]:
         "contact": QCoreApplication.translate("conflicts", "Person in charge"),
         "risk_level": QCoreApplication.translate("conflicts", "Risk level"),
         "is_key": QCoreApplication.translate("conflicts", "Key place"),
+        "program": QCoreApplication.translate("conflicts", "Program"),
+        "started_on": QCoreApplication.translate("conflicts", "Identified or granted on"),
+        "ended_on": QCoreApplication.translate("conflicts", "Cleared or stopped on"),
+        "status": QCoreApplication.translate("conflicts", "Monitoring status"),
+        "risk_type": QCoreApplication.translate("conflicts", "Risk type"),
+        "measures": QCoreApplication.translate("conflicts", "Measures"),
+        "amount": QCoreApplication.translate("conflicts", "Amount (yuan)"),
+        "approved_by": QCoreApplication.translate("conflicts", "Approved by"),
     }
 
 
@@ -172,13 +185,15 @@ def _edit_of(entry: Any) -> dict[str, Any]:
     return {}
 
 
-def field_label(field: str) -> str:
-    """The Chinese label of a field; empty ``field``: the whole record (edit after
-    delete)."""
+def field_label(field: str, kind: EntityKind | None = None) -> str:
+    """The Chinese label of a field (of a record of ``kind`` where names differ by
+    kind); empty ``field``: the whole record (edit after delete)."""
     if not field:
         return QCoreApplication.translate(
             "conflicts", "Whole record (an edit and a deletion crossed)"
         )
+    if field == "started_on" and kind is EntityKind.MEDIATION:
+        return QCoreApplication.translate("conflicts", "Mediation started on")
     return _field_labels().get(field, field)
 
 
@@ -205,7 +220,7 @@ def format_value(
             return QCoreApplication.translate("conflicts", "(deleted)")
         if isinstance(value, dict):
             parts = [
-                f"{field_label(name)}：{format_value(kind, name, new, revealed=revealed, area_names=area_names)}"  # noqa: E501
+                f"{field_label(name, kind)}：{format_value(kind, name, new, revealed=revealed, area_names=area_names)}"  # noqa: E501
                 for name, new in value.items()
             ]
             return "；".join(parts)
@@ -319,7 +334,8 @@ class ConflictModel(RecordTableModel[ConflictEntry]):
                 ),
                 Column(QCoreApplication.translate("conflicts", "Record"), _record_text),
                 Column(
-                    QCoreApplication.translate("conflicts", "Field"), lambda e: field_label(e.field)
+                    QCoreApplication.translate("conflicts", "Field"),
+                    lambda e: field_label(e.field, e.entity),
                 ),
                 Column(
                     QCoreApplication.translate("conflicts", "Reported"),
@@ -581,7 +597,7 @@ class ConflictsView(QWidget):
             self.keep_theirs_button.setText(self.tr("Keep {user}'s value").format(user=second))
         where = entry.address or self.tr("(household not in this computer)")
         self.record_value.setText(f"{_record_text(entry)} · {where}")
-        self.field_value.setText(field_label(entry.field))
+        self.field_value.setText(field_label(entry.field, entry.entity))
         self.base_value.setText(
             self._value(entry, entry.base) if entry.field else self.tr("(the record existed)")
         )
@@ -649,7 +665,7 @@ class ConflictsView(QWidget):
             )
         else:
             question = self.tr("Keep “{value}” for {field}? The other value is discarded.").format(
-                value=self._value(entry, kept), field=field_label(entry.field)
+                value=self._value(entry, kept), field=field_label(entry.field, entry.entity)
             )
         if not self.confirm(self, self.tr("Decide conflict"), question):
             return

@@ -29,12 +29,19 @@ from gridclient.storage.charts import COVERAGE_DAYS, DashboardCharts
 from gridclient.storage.queries import Dashboard, EventFilter, EventStateFilter
 from gridclient.ui.charts import AMBER, BLUE, GREEN, GREY, RED, Bar, BarChart, ColumnChart, Series
 from gridclient.ui.plaintext import TextLabel
-from gridcore.domain.enums import EventState, Satisfaction
+from gridcore.domain.enums import EventState, MonitorStatus, Program, Satisfaction
 
 NOT_VISITED_CHOICES = (30, 60, 90)
 CATEGORY_BARS = 8
 """Categories shown in the overdue chart (the rest: the events list)."""
 
+MONITOR_COLORS = {
+    MonitorStatus.IDENTIFIED: AMBER,
+    MonitorStatus.ASSISTING: BLUE,
+    MonitorStatus.NOT_CLEARED: RED,
+    MonitorStatus.CLEARED: GREEN,
+    MonitorStatus.RELAPSED: GREY,
+}
 SATISFACTION_COLORS = {
     Satisfaction.SATISFIED: GREEN,
     Satisfaction.BASICALLY_SATISFIED: AMBER,
@@ -94,6 +101,8 @@ class DashboardPage(QWidget):
     """A chart's bar: the events list narrowed by an :class:`EventFilter` (and the name
     of its category, if it sets one)."""
     days_changed = Signal(int)
+    show_program = Signal(str)
+    """A program bar: the households list of that program (its household tags)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -164,16 +173,35 @@ class DashboardPage(QWidget):
             self.tr("Click for the evaluated events"),
             self.satisfaction_chart,
         )
+        self.program_chart = BarChart(self.tr("No open program records"))
+        self.program_chart.activated.connect(self._program_clicked)
+        self.monitoring_chart = BarChart(self.tr("No monitoring records"))
+        self.monitoring_chart.activated.connect(
+            lambda _index: self.show_program.emit(Program.MONITORED.value)
+        )
+        self.program_box = _chart_box(
+            self.tr("Households with an open program record"),
+            self.tr("Click a program for its households"),
+            self.program_chart,
+        )
+        self.monitoring_box = _chart_box(
+            self.tr("Poverty-return monitoring by status"),
+            self.tr("Records of every status, cleared ones too"),
+            self.monitoring_chart,
+        )
         charts = QGridLayout()
         charts.setSpacing(10)
         charts.addWidget(self.weeks_box, 0, 0)
         charts.addWidget(self.coverage_box, 0, 1)
         charts.addWidget(self.category_box, 1, 0)
         charts.addWidget(self.satisfaction_box, 1, 1)
+        charts.addWidget(self.program_box, 2, 0)
+        charts.addWidget(self.monitoring_box, 2, 1)
         charts.setColumnStretch(0, 3)
         charts.setColumnStretch(1, 2)
         charts.setRowStretch(0, 1)
         charts.setRowStretch(1, 1)
+        charts.setRowStretch(2, 1)
 
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -312,7 +340,44 @@ class DashboardPage(QWidget):
             else []
         )
 
+        self.program_chart.set_bars(
+            [
+                Bar(
+                    program.label,
+                    count,
+                    str(count),
+                    self.tr("{program}: %n household(s) with an open record", "", count).format(
+                        program=program.label
+                    ),
+                    BLUE,
+                )
+                for program, count in charts.programs.items()
+            ]
+            if any(charts.programs.values())
+            else []
+        )
+        self.monitoring_chart.set_bars(
+            [
+                Bar(
+                    status.label,
+                    count,
+                    str(count),
+                    self.tr("{status}: %n record(s)", "", count).format(status=status.label),
+                    MONITOR_COLORS[status],
+                )
+                for status, count in charts.monitoring.items()
+            ]
+            if any(charts.monitoring.values())
+            else []
+        )
+
     # -- click-through ------------------------------------------------------------------
+    def _program_clicked(self, index: int) -> None:
+        if self.charts is not None:
+            program = list(self.charts.programs)[index]
+            if program is not Program.SPECIAL_CARE:  # 优抚 has no household tag to list by
+                self.show_program.emit(program.value)
+
     def _coverage_clicked(self, index: int) -> None:
         if self.charts is not None:
             grid = self.charts.coverage[index]

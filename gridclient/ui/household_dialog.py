@@ -5,6 +5,10 @@ saved in ONE unit of work when they press Save; on an error the dialog stays ope
 their input and says what to do. Members are removed by tombstone after a confirmation.
 Moving a household to another grid (within the user's grids) clears its micro-grid.
 
+The 帮扶/监测记录 tab lists the household's program records (低保, 防返贫监测 …, with their
+dates): 新增 and open to edit in a :class:`~gridclient.ui.program_dialog.ProgramRecordDialog`,
+saved at once with the program tag the record implies (the tag box here follows).
+
 A stored household can also move out (迁出: date and destination; it then leaves the lists
 and figures but keeps its record), be deleted with a reason (the reason is written, then
 the household and its members are tombstoned; all of it syncs), or get a new head of
@@ -66,7 +70,15 @@ from gridclient.ui.screen_fit import fit_to_screen
 from gridcore.domain import phone
 from gridcore.domain.agegroups import effective_tags, today_cst
 from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
-from gridcore.domain.entities import Area, Household, Resident, Visit, new_id, utcnow
+from gridcore.domain.entities import (
+    Area,
+    Household,
+    ProgramRecord,
+    Resident,
+    Visit,
+    new_id,
+    utcnow,
+)
 from gridcore.domain.enums import EntityKind, HouseholdTag, Relation, SpecialGroup
 from gridcore.domain.workflow import EventStatus, IllegalTransition, event_status
 
@@ -84,6 +96,7 @@ class HouseholdData:
     residents: list[Resident]
     visits: list[Visit]
     events: list[EventRow]
+    programs: list[ProgramRecord]
     grids: list[GridChoice]
     micro_grids: dict[str, list[tuple[str, str]]]
     grid_name: str
@@ -125,12 +138,13 @@ def load_household(
     micro = {g.id: lookups.micro_grids_of(g.id) for g in grids}
     grid_name = next((g.label for g in grids if g.id == home), "")
     if household is None:
-        return HouseholdData(None, [], [], [], grids, micro, grid_name)
+        return HouseholdData(None, [], [], [], [], grids, micro, grid_name)
     return HouseholdData(
         household,
         repos.records.residents_of_household(household.id),
         repos.records.visits_of_household(household.id, current_only=True),
         _event_rows(lookups.events_of_household(household.id), repos.catalog.load()),
+        repos.records.program_records_of_household(household.id),
         grids,
         micro,
         grid_name,
@@ -310,8 +324,42 @@ class HouseholdDialog(QDialog):
         self.event_table = make_table(self.event_model)
         self.event_table.doubleClicked.connect(self._open_event)
 
+        # -- program records (帮扶/监测记录) --
+        self.program_model: RecordTableModel[ProgramRecord] = RecordTableModel(
+            [
+                Column(self.tr("Program"), lambda r: r.program.label),
+                Column(self.tr("Since"), lambda r: r.started_on.isoformat()),
+                Column(self.tr("Until"), lambda r: r.ended_on.isoformat() if r.ended_on else ""),
+                Column(self.tr("Status"), self._program_state),
+                Column(self.tr("Risk type"), lambda r: r.risk_type.label if r.risk_type else ""),
+                Column(self.tr("Measures"), lambda r: r.measures),
+                Column(
+                    self.tr("Amount (yuan)"), lambda r: "" if r.amount is None else str(r.amount)
+                ),
+            ],
+            self,
+        )
+        self.program_table = make_table(self.program_model)
+        self.program_table.doubleClicked.connect(lambda _i: self.open_program_record())
+        self.program_table.setToolTip(self.tr("Double-click a record to open it"))
+        self.add_program_button = QPushButton(self.tr("New record…"))
+        self.add_program_button.clicked.connect(lambda: self.new_program_record())
+        self.open_program_button = QPushButton(self.tr("Open record…"))
+        self.open_program_button.clicked.connect(self.open_program_record)
+        program_buttons = QHBoxLayout()
+        program_buttons.addWidget(self.add_program_button)
+        program_buttons.addWidget(self.open_program_button)
+        program_buttons.addStretch(1)
+        program_page = QWidget()
+        program_layout = QVBoxLayout(program_page)
+        program_layout.addWidget(self.program_table, 1)
+        program_layout.addLayout(program_buttons)
+        self.program_form: QDialog | None = None
+        self._programs: list[ProgramRecord] = []
+
         self.tabs = QTabWidget()
         self.tabs.addTab(details_page, self.tr("Household and members"))
+        self.tabs.addTab(program_page, self.tr("Programs and monitoring"))
         self.tabs.addTab(self.visit_table, self.tr("Visits"))
         self.tabs.addTab(self.event_table, self.tr("Events"))
 
@@ -448,6 +496,9 @@ class HouseholdDialog(QDialog):
             )
         self.visit_model.set_rows(data.visits)
         self.event_model.set_rows(data.events)
+        self._set_programs(data.programs)
+        for button in (self.add_program_button, self.open_program_button):
+            button.setEnabled(household is not None)
         self.visit_button.setEnabled(household is not None)
         self.event_button.setEnabled(household is not None)
         self.move_out_button.setEnabled(household is not None and household.moved_out_on is None)
@@ -455,6 +506,76 @@ class HouseholdDialog(QDialog):
         self.save_button.setEnabled(True)
         self._loaded = True
         self.address_edit.setFocus()
+
+    # -- program records ----------------------------------------------------------------
+
+    def _program_state(self, record: ProgramRecord) -> str:
+        if record.status is not None:
+            return record.status.label
+        return self.tr("Ongoing") if record.open else self.tr("Ended")
+
+    def _set_programs(self, records: list[ProgramRecord]) -> None:
+        self._programs = records
+        self.program_model.set_rows(records)
+        count = sum(1 for r in records if r.open)
+        title = self.tr("Programs and monitoring")
+        self.tabs.setTabText(1, f"{title} ({count})" if count else title)
+
+    def selected_program_record(self) -> ProgramRecord | None:
+        rows = self.program_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self._programs[rows[0].row()]
+
+    def new_program_record(self, program: object = None) -> None:
+        self._program_dialog(None, program)
+
+    def open_program_record(self) -> None:
+        record = self.selected_program_record()
+        if record is not None:
+            self._program_dialog(record, None)
+
+    def _program_dialog(self, record: ProgramRecord | None, program: object) -> None:
+        from gridclient.ui.program_dialog import ProgramRecordDialog
+        from gridcore.domain.enums import Program
+
+        original = self._original
+        if original is None:
+            return
+        dialog = ProgramRecordDialog(
+            self.ctx,
+            original,
+            record,
+            list(self._programs),
+            program=program if isinstance(program, Program) else None,
+            parent=self,
+        )
+        dialog.confirm = self.confirm
+        dialog.saved.connect(self._program_saved)
+        self.program_form = dialog
+        dialog.open()
+
+    def _program_saved(self, result: object) -> None:
+        """The record is stored; when its tag changed, the tag boxes follow and the
+        stored tags become this dialog's base, so Save keeps them."""
+        from gridclient.ui.program_dialog import SavedRecord
+
+        assert isinstance(result, SavedRecord)
+        if result.tags is not None and self._original is not None:
+            before = self._original.tags
+            for tag, box in self.tag_boxes.items():
+                if tag in result.tags and tag not in before:
+                    box.setChecked(True)
+                elif tag in before and tag not in result.tags:
+                    box.setChecked(False)
+            self._original = dataclasses.replace(self._original, tags=result.tags)
+        household_id = self._household_id
+        if household_id is None:
+            return
+        self.ctx.read(
+            lambda repos: repos.records.program_records_of_household(household_id),
+            self._set_programs,
+        )
 
     def _make_phone(self, household_id: str | None, value: str) -> MaskedField:
         """The phone field for the loaded household (masked once it is stored)."""
@@ -657,12 +778,16 @@ class HouseholdDialog(QDialog):
             return
         reason = form.reason()
         member_ids = sorted(self._stored_residents)
+        record_ids = sorted(r.id for r in self._programs)
 
         def work(uow: UnitOfWork) -> str:
-            # The reason first (its own op, kept in the history), then the tombstones.
+            # The reason first (its own op, kept in the history), then the tombstones:
+            # members and program records go with the household registered by mistake.
             uow.update(dataclasses.replace(original, removal_reason=reason), base=original)
             for resident_id in member_ids:
                 uow.delete(EntityKind.RESIDENT, resident_id)
+            for record_id in record_ids:
+                uow.delete(EntityKind.PROGRAM_RECORD, record_id)
             uow.delete(EntityKind.HOUSEHOLD, original.id)
             return original.id
 

@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
         self.dashboard.show_events.connect(self.show_events)
         self.dashboard.show_grid_not_visited.connect(self.show_grid_not_visited)
         self.dashboard.show_event_filter.connect(self.show_event_filter)
+        self.dashboard.show_program.connect(self.show_program)
         self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard(charts=False))
 
         self.recency = QComboBox()
@@ -1222,6 +1223,13 @@ class MainWindow(QMainWindow):
         index = self.recency.findData(days)
         if index >= 0:
             self.recency.setCurrentIndex(index)
+        self.tabs.setCurrentWidget(self.household_pane)
+
+    def show_program(self, code: str) -> None:
+        """A program bar of the 工作台: the households of that program."""
+        index = self.program.findData(code)
+        if index >= 0:
+            self.program.setCurrentIndex(index)
         self.tabs.setCurrentWidget(self.household_pane)
 
     def show_grid_not_visited(self, grid_id: str, days: int) -> None:

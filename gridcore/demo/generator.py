@@ -46,6 +46,7 @@ from gridcore.domain.entities import (
     Patrol,
     Place,
     PlaceInspection,
+    ProgramRecord,
     Record,
     Resident,
     Visit,
@@ -63,12 +64,15 @@ from gridcore.domain.enums import (
     Ledger,
     MediationAgreement,
     MediationOutcome,
+    MonitorStatus,
     OrganizationKind,
     PlaceKind,
     PopulationType,
+    Program,
     Relation,
     ResidenceStatus,
     RiskLevel,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -137,6 +141,7 @@ class Dataset:
     patrols: list[Patrol] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     place_inspections: list[PlaceInspection] = field(default_factory=list)
+    program_records: list[ProgramRecord] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     event_actions: list[EventAction] = field(default_factory=list)
@@ -152,6 +157,7 @@ class Dataset:
             EntityKind.ORGANIZATION: self.organizations,
             EntityKind.PLACE: self.places,
             EntityKind.PLACE_INSPECTION: self.place_inspections,
+            EntityKind.PROGRAM_RECORD: self.program_records,
             EntityKind.VISIT: self.visits,
             EntityKind.EVENT: self.events,
             EntityKind.EVENT_ACTION: self.event_actions,
@@ -168,6 +174,7 @@ class Dataset:
             "patrols": len(self.patrols),
             "places": len(self.places),
             "place_inspections": len(self.place_inspections),
+            "program_records": len(self.program_records),
             "visits": len(self.visits),
             "events": len(self.events),
             "event_actions": len(self.event_actions),
@@ -385,6 +392,34 @@ _DISABILITY_GRADE = _Weighted([1, 2, 3, 4], [10, 20, 30, 40])
 _VILLAGE_GRIDS = _Weighted([1, 2, 3], [40, 45, 15])
 _HOUSEHOLD_SIZE = _Weighted([1, 2, 3, 4, 5, 6], [15, 27, 25, 18, 10, 5])
 _URGENCY_WEIGHT = {Urgency.NORMAL: 80.0, Urgency.URGENT: 17.0, Urgency.CRITICAL: 3.0}
+_MONITOR_TAGS = frozenset(
+    {
+        HouseholdTag.MONITOR_UNSTABLE,
+        HouseholdTag.MONITOR_MARGINAL,
+        HouseholdTag.MONITOR_SUDDEN_HARDSHIP,
+    }
+)
+_RISK = _Weighted(
+    [
+        RiskType.ILLNESS,
+        RiskType.EDUCATION,
+        RiskType.DISABILITY,
+        RiskType.DISASTER,
+        RiskType.ACCIDENT,
+        RiskType.UNSTABLE_EMPLOYMENT,
+        RiskType.OTHER,
+    ],
+    [45, 8, 15, 7, 8, 12, 5],
+)
+_MEASURES = {
+    RiskType.ILLNESS: "落实医疗保障和医疗救助，家庭医生签约服务",
+    RiskType.EDUCATION: "落实教育资助和“雨露计划”补助",
+    RiskType.DISABILITY: "落实残疾人两项补贴，安排公益性岗位",
+    RiskType.DISASTER: "发放受灾救助，协助修缮住房",
+    RiskType.ACCIDENT: "发放临时救助，协调保险理赔",
+    RiskType.UNSTABLE_EMPLOYMENT: "就业帮扶，推荐务工岗位，发放产业奖补",
+    RiskType.OTHER: "结对帮扶，定期走访",
+}
 _MONITOR = _Weighted(
     [
         HouseholdTag.MONITOR_UNSTABLE,
@@ -444,7 +479,9 @@ class _Builder:
         self.spec = spec
         self.seed = seed
         self.rng = random.Random(seed)
-        self.seed = seed
+        # Program records draw from their own generator, so adding them changed none of
+        # the other records a seed gives.
+        self.program_rng = random.Random(f"program-records-{seed}")
         self.today = today
         self.today_ord = today.toordinal()
         self.now = datetime.combine(today, time.min, tzinfo=CST)
@@ -644,6 +681,8 @@ class _Builder:
         for grid in grids:
             self._mediations(grid)
         self._all_places(grids)
+        for grid in grids:
+            self._program_records(grid)
         return ds
 
     def _number_events(self, grids: list[_Grid]) -> None:
@@ -1281,6 +1320,97 @@ class _Builder:
         party = any(SpecialGroup.PARTY_MEMBER in r.tags for r in home.members)
         floating = home.head.population_type is PopulationType.FLOATING
         return (1.0 + adults) * (3.0 if party else 1.0) * (0.1 if floating else 1.0)
+
+    # -- program records ----------------------------------------------------------------
+
+    def _program_records(self, grid: _Grid) -> None:
+        """帮扶记录 behind the household tags (an open record per program tag: 低保,
+        特困供养, 临时救助, 防返贫监测 under way), 优抚 for households with a 优抚对象, and a
+        few 防返贫监测 records closed with the risk cleared (their tag gone)."""
+        rng = self.program_rng
+        issuer = grid.township.area.issuer
+
+        def uid() -> str:
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+        def since(low: int, high: int) -> date:
+            return self.today - timedelta(days=rng.randint(low, high))
+
+        def add(household: Household, program: Program, **values: object) -> None:
+            record = ProgramRecord(
+                id=uid(),
+                household_id=household.id,
+                program=program,
+                approved_by=issuer,
+                **values,  # type: ignore[arg-type]
+            )
+            self.ds.program_records.append(record)
+
+        for home in grid.homes:
+            household = home.household
+            tags = household.tags
+            if HouseholdTag.MINIMUM_LIVING in tags:
+                add(
+                    household,
+                    Program.MINIMUM_LIVING,
+                    started_on=since(60, 2000),
+                    amount=rng.randrange(300, 800, 10),
+                    measures="按月发放低保金",
+                )
+            if HouseholdTag.EXTREME_POVERTY in tags:
+                add(
+                    household,
+                    Program.EXTREME_POVERTY,
+                    started_on=since(60, 2500),
+                    amount=rng.randrange(800, 1200, 10),
+                    measures="分散供养，按月发放基本生活费，落实照料护理",
+                )
+            if HouseholdTag.TEMPORARY_ASSISTANCE in tags:
+                add(
+                    household,
+                    Program.TEMPORARY_ASSISTANCE,
+                    started_on=since(10, 300),
+                    amount=rng.randrange(500, 5000, 100),
+                    measures="发放临时救助金",
+                )
+            if tags & _MONITOR_TAGS:
+                status = rng.choice(
+                    [
+                        MonitorStatus.IDENTIFIED,
+                        MonitorStatus.ASSISTING,
+                        MonitorStatus.ASSISTING,
+                        MonitorStatus.NOT_CLEARED,
+                    ]
+                )
+                risk = _RISK.pick(rng)
+                add(
+                    household,
+                    Program.MONITORED,
+                    started_on=since(20, 700),
+                    status=status,
+                    risk_type=risk,
+                    measures="" if status is MonitorStatus.IDENTIFIED else _MEASURES[risk],
+                )
+            elif home.is_village and not tags and rng.random() < 0.006:
+                risk = _RISK.pick(rng)
+                started = since(400, 1100)
+                add(
+                    household,
+                    Program.MONITORED,
+                    started_on=started,
+                    ended_on=started + timedelta(days=rng.randint(180, 380)),
+                    status=MonitorStatus.CLEARED,
+                    risk_type=risk,
+                    measures=_MEASURES[risk],
+                )
+            if any(SpecialGroup.VETERAN_FAMILY in r.tags for r in home.members):
+                add(
+                    household,
+                    Program.SPECIAL_CARE,
+                    started_on=since(300, 4000),
+                    amount=rng.randrange(1000, 3000, 100),
+                    measures="按季发放优待金，节日走访慰问",
+                )
 
     # -- organizations ------------------------------------------------------------------
 

@@ -2,9 +2,9 @@
 
 Every record has a client-generated UUID (``id``), a server-assigned ``version`` (0 until
 the server has seen it), a ``deleted`` tombstone and the server's ``updated_at``.
-Households, residents, organizations, patrols, mediations, places and areas are mutable
-and merged field by field; visits, place inspections, events, event actions and
-attachments are append-only.
+Households, residents, organizations, program records, patrols, mediations, places and
+areas are mutable and merged field by field; visits, place inspections, events, event
+actions and attachments are append-only.
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ from gridcore.domain.enums import (
     LimitKind,
     MediationAgreement,
     MediationOutcome,
+    MonitorStatus,
     OrganizationKind,
     PlaceKind,
     PopulationType,
+    Program,
     Relation,
     ResidenceStatus,
     RiskLevel,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -242,6 +245,42 @@ class PlaceInspection(Record):
 
 
 @dataclass(slots=True, kw_only=True)
+class ProgramRecord(Record):
+    """帮扶记录: one spell of a household in a program (低保, 特困供养, 临时救助, 防返贫监测,
+    优抚), from the day it was granted or identified to the day it stopped or the risk
+    was cleared. Mutable, merged field by field; the rules on its fields together are
+    :func:`gridcore.domain.programs.record_problems`. A 防返贫监测 record carries the
+    monitoring: risk type, measures and its status (:class:`MonitorStatus`)."""
+
+    household_id: str
+    program: Program
+    started_on: date
+    """识别日期 (防返贫监测) or the day the benefit was granted (批准日期)."""
+    ended_on: date | None = None
+    """风险消除日期 (防返贫监测) or the day the benefit stopped; None while open."""
+    status: MonitorStatus | None = None
+    """防返贫监测 only."""
+    risk_type: RiskType | None = None
+    """防返贫监测 only (required there)."""
+    measures: str = ""
+    """帮扶措施, as written."""
+    amount: int | None = None
+    """Whole yuan a month (低保金, 特困供养金) or once (临时救助), when there is one."""
+    approved_by: str = ""
+    """Who approved or identified it (审批单位 or person)."""
+    notes: str = ""
+
+    KIND: ClassVar[EntityKind] = EntityKind.PROGRAM_RECORD
+
+    @property
+    def open(self) -> bool:
+        """Still running: not ended (a 防返贫监测 record: not closed either)."""
+        if self.status is not None and self.status.closed:
+            return False
+        return self.ended_on is None
+
+
+@dataclass(slots=True, kw_only=True)
 class Visit(Record):
     """走访: one recorded contact with a household. Append-only; a correction is a new
     visit whose ``corrects_id`` names the one it replaces."""
@@ -420,6 +459,7 @@ ENTITY_TYPES: dict[EntityKind, type[Record]] = {
     EntityKind.EVENT_ACTION: EventAction,
     EntityKind.MEDIATION: Mediation,
     EntityKind.ATTACHMENT: Attachment,
+    EntityKind.PROGRAM_RECORD: ProgramRecord,
 }
 
 #: Records edited in place and merged field by field.
@@ -432,6 +472,7 @@ MUTABLE_KINDS = frozenset(
         EntityKind.PATROL,
         EntityKind.MEDIATION,
         EntityKind.PLACE,
+        EntityKind.PROGRAM_RECORD,
     }
 )
 #: Records that are only ever created (a correction is a new record): they never conflict.

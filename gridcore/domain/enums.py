@@ -26,12 +26,15 @@ __all__ = [
     "LimitKind",
     "MediationAgreement",
     "MediationOutcome",
+    "MonitorStatus",
     "OrganizationKind",
     "PlaceKind",
     "PopulationType",
+    "Program",
     "Relation",
     "ResidenceStatus",
     "RiskLevel",
+    "RiskType",
     "Role",
     "Satisfaction",
     "SpecialGroup",
@@ -290,6 +293,85 @@ _set_labels(
         "ten_star_civilised": "十星级文明户",
         "party_central": "党员中心户",
         "grid_core": "网格核心户",
+    },
+)
+
+
+class Program(_Labelled):
+    """帮扶项目 of a program record (:class:`~gridcore.domain.entities.ProgramRecord`).
+    The codes are those of :func:`gridcore.domain.programs.household_programs` where
+    the program is also a household tag (``monitored`` for all three 防返贫监测 kinds);
+    优抚 has no household tag (优抚对象 is a person's group)."""
+
+    MINIMUM_LIVING = "minimum_living"
+    EXTREME_POVERTY = "extreme_poverty"
+    TEMPORARY_ASSISTANCE = "temporary_assistance"
+    MONITORED = "monitored"
+    SPECIAL_CARE = "special_care"
+
+
+_set_labels(
+    Program,
+    {
+        "minimum_living": "低保",
+        "extreme_poverty": "特困供养",
+        "temporary_assistance": "临时救助",
+        "monitored": "防返贫监测",
+        "special_care": "优抚",
+    },
+)
+
+
+class MonitorStatus(_Labelled):
+    """The life cycle of a 防返贫监测 record: identified (已识别), measures under way
+    (帮扶中), assessed with the risk remaining (风险未消除, still monitored), then closed
+    with the risk cleared (风险已消除) or the household fallen into poverty (返贫致贫)."""
+
+    IDENTIFIED = "identified"
+    ASSISTING = "assisting"
+    NOT_CLEARED = "not_cleared"
+    CLEARED = "cleared"
+    RELAPSED = "relapsed"
+
+    @property
+    def closed(self) -> bool:
+        return self in (MonitorStatus.CLEARED, MonitorStatus.RELAPSED)
+
+
+_set_labels(
+    MonitorStatus,
+    {
+        "identified": "已识别",
+        "assisting": "帮扶中",
+        "not_cleared": "风险未消除",
+        "cleared": "风险已消除",
+        "relapsed": "返贫致贫",
+    },
+)
+
+
+class RiskType(_Labelled):
+    """风险类型 of 防返贫动态监测 (the national monitoring's 主要风险类别)."""
+
+    ILLNESS = "illness"
+    EDUCATION = "education"
+    DISABILITY = "disability"
+    DISASTER = "disaster"
+    ACCIDENT = "accident"
+    UNSTABLE_EMPLOYMENT = "unstable_employment"
+    OTHER = "other"
+
+
+_set_labels(
+    RiskType,
+    {
+        "illness": "因病",
+        "education": "因学",
+        "disability": "因残",
+        "disaster": "因灾",
+        "accident": "因意外事故",
+        "unstable_employment": "因就业不稳",
+        "other": "其他",
     },
 )
 
@@ -709,6 +791,7 @@ class EntityKind(_Labelled):
     EVENT_ACTION = "event_action"
     MEDIATION = "mediation"
     ATTACHMENT = "attachment"
+    PROGRAM_RECORD = "program_record"
 
 
 _set_labels(
@@ -726,6 +809,7 @@ _set_labels(
         "event_action": "事件办理记录",
         "mediation": "调解记录",
         "attachment": "附件",
+        "program_record": "帮扶记录",
     },
 )
 

@@ -82,6 +82,7 @@ DATETIME_MAX = datetime(2199, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
 INT_BOUNDS: Mapping[tuple[EntityKind, str], tuple[int, int]] = {
     (EntityKind.ORGANIZATION, "members"): (0, 1_000_000),
     (EntityKind.RESIDENT, "disability_grade"): (1, 4),
+    (EntityKind.PROGRAM_RECORD, "amount"): (0, 10_000_000),
     (EntityKind.ATTACHMENT, "size"): (0, INT32_MAX),
     (EntityKind.ATTACHMENT, "width"): (0, 100_000),
     (EntityKind.ATTACHMENT, "height"): (0, 100_000),
@@ -197,7 +198,6 @@ FIELD_LABELS: Mapping[str, str] = {
     "width": "宽度",
     "height": "高度",
     "created_at": "创建时间",
-    "started_on": "开始调解日期",
     "mediator": "调解员",
     "committee": "调解组织",
     "parties": "当事人",
@@ -214,6 +214,14 @@ FIELD_LABELS: Mapping[str, str] = {
     "hazards": "发现隐患",
     "rectify_by": "整改期限",
     "rectified": "已整改",
+    "program": "帮扶项目",
+    "started_on": "识别或批准日期",
+    "ended_on": "消除或终止日期",
+    "status": "监测状态",
+    "risk_type": "风险类型",
+    "measures": "帮扶措施",
+    "amount": "金额（元）",
+    "approved_by": "审批单位或审批人",
 }
 """Chinese names of the fields, for messages (``name`` is 姓名 for a resident)."""
 
@@ -244,6 +252,8 @@ def field_label(field: str, kind: EntityKind | None = None) -> str:
         return "事件编号"
     if field == "follow_up" and kind is EntityKind.MEDIATION:
         return "回访情况"
+    if field == "started_on" and kind is EntityKind.MEDIATION:
+        return "开始调解日期"
     return FIELD_LABELS.get(field, field)
 
 

@@ -181,12 +181,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="808"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="823"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="811"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="826"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -194,136 +194,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="368"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="383"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="373"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="388"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="376"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="391"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="379"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="394"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="393"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="408"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="394"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="409"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="395"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="410"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="398"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="413"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="400"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="415"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="557"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="589"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="558"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="575"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="590"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="568"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="583"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="570"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="585"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="587"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="578"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="579"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="593"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="594"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="580"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="581"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="596"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="582"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="588"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="603"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="606"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="613"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="646"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="661"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="648"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="651"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="666"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="654"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="669"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -331,177 +331,221 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="100"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="109"/>
         <source>Visit coverage this month</source>
         <translation>本月走访覆盖率</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="101"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="110"/>
         <source>Households not visited</source>
         <translation>未走访住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="104"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="113"/>
         <source>in the last %n day(s)</source>
         <translation>
             <numerusform>近 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="109"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="118"/>
         <source>Show these households</source>
         <translation>查看这些住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="115"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="124"/>
         <source>Open events</source>
         <translation>在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="116"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="125"/>
         <source>Show open events</source>
         <translation>查看在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="120"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="129"/>
         <source>Overdue events</source>
         <translation>超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="121"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="130"/>
         <source>Show overdue events</source>
         <translation>查看超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="125"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="134"/>
         <source>Waiting to sync</source>
         <translation>待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="138"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="147"/>
         <source>Nothing to show yet</source>
         <translation>暂无数据</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="143"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="152"/>
         <source>No overdue events</source>
         <translation>没有超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="145"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="154"/>
         <source>No evaluations in this quarter</source>
         <translation>本季度暂无满意度评价</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="148"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="157"/>
         <source>Visit coverage per grid, last %n day(s)</source>
         <translation>
             <numerusform>各网格走访覆盖率（近 %n 天）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="149"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
         <source>Click a grid for its households not visited</source>
         <translation>点击网格，查看其未走访住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="153"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="162"/>
         <source>Events per week, last quarter</source>
         <translation>近一季度每周事件数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="154"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="163"/>
         <source>Click a week for the events reported in it</source>
         <translation>点击某一周，查看该周上报的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="167"/>
         <source>Open overdue events by category</source>
         <translation>在办超期事件（按事项类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="159"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="168"/>
         <source>Click a category for its overdue events</source>
         <translation>点击类别，查看其超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="163"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="172"/>
         <source>Satisfaction, last quarter</source>
         <translation>满意度评价（近一季度）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="164"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="173"/>
         <source>Click for the evaluated events</source>
         <translation>点击查看已评价的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="244"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
+        <source>No open program records</source>
+        <translation>暂无在册帮扶记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="178"/>
+        <source>No monitoring records</source>
+        <translation>暂无防返贫监测记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="183"/>
+        <source>Households with an open program record</source>
+        <translation>在册帮扶户（有未结束的帮扶记录）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="184"/>
+        <source>Click a program for its households</source>
+        <translation>点击项目查看相应住户</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="188"/>
+        <source>Poverty-return monitoring by status</source>
+        <translation>防返贫监测（按状态）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="189"/>
+        <source>Records of every status, cleared ones too</source>
+        <translation>含已消除风险的记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="272"/>
         <source>{name}: {visited} of {total} households visited</source>
         <translation>{name}：已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="256"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="284"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="257"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="285"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="260"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
         <source>Week of {start} to {end}: {reported} reported, {closed} closed</source>
         <translation>{start} 至 {end} 这一周：上报 {reported} 件，办结 {closed} 件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="275"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="303"/>
         <source>{name}: %n overdue event(s)</source>
         <translation>
             <numerusform>{name}：超期 %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="285"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="313"/>
         <source>%n other categories</source>
         <translation>
             <numerusform>其他 %n 类</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="316"/>
         <source>Click for every overdue event</source>
         <translation>点击查看全部超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="300"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="328"/>
         <source>{count} ({percent:.0f}%)</source>
         <translation>{count}（{percent:.0f}%）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="305"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="333"/>
         <source>{level}: %n evaluation(s)</source>
         <translation>
             <numerusform>{level}：%n 次评价</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="349"/>
+        <source>{program}: %n household(s) with an open record</source>
+        <translation>
+            <numerusform>{program}：%n 户在册</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="365"/>
+        <source>{status}: %n record(s)</source>
+        <translation>
+            <numerusform>{status}：%n 条</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="217"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="245"/>
         <source>{visited} of {total} households visited</source>
         <translation>已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="222"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="250"/>
         <source>households</source>
         <translation>户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="229"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="257"/>
         <source>changes saved on this computer, not yet sent to the server</source>
         <translation>条修改已保存在本机，尚未上传到服务器</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="231"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="259"/>
         <source>everything is sent</source>
         <translation>全部已上传</translation>
     </message>
@@ -509,64 +553,64 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="876"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1001"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="881"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1006"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="882"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1007"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="883"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1008"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="884"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1009"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="888"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1013"/>
         <source>Details (required for “Other”)</source>
         <translation>具体说明（选“其他”时必填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="891"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1016"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="892"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1017"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="897"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1022"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="898"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1023"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="904"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1029"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="923"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1048"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -1151,285 +1195,351 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="179"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
         <source>Household details</source>
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Name and post, e.g. 村支书 张建国</source>
         <translation>姓名和职务，如 村支书 张建国</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="235"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="223"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="237"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="224"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="233"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="231"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="245"/>
         <source>Cadre in charge</source>
         <translation>包户干部</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="206"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
         <source>Name and post</source>
         <translation>姓名和职务</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="234"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="269"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="579"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="273"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="700"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="267"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="284"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="285"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="286"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="292"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="295"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="309"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="296"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="313"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="303"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="304"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="330"/>
+        <source>Program</source>
+        <translation>帮扶项目</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="331"/>
+        <source>Since</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="332"/>
+        <source>Until</source>
+        <translation>终止日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="333"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="334"/>
+        <source>Risk type</source>
+        <translation>风险类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="335"/>
+        <source>Measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="337"/>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="344"/>
+        <source>Double-click a record to open it</source>
+        <translation>双击记录可打开</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="345"/>
+        <source>New record…</source>
+        <translation>新增记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="347"/>
+        <source>Open record…</source>
+        <translation>打开记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="361"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="315"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="362"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="521"/>
+        <source>Programs and monitoring</source>
+        <translation>帮扶/监测记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="363"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="316"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="364"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="366"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="320"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="368"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="322"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="370"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="324"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="372"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="327"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="375"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="329"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="377"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="386"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="340"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="357"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="410"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="458"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="428"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="476"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="438"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="486"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="445"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="493"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="475"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="515"/>
+        <source>Ongoing</source>
+        <translation>在册</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="515"/>
+        <source>Ended</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/household_dialog.py" line="596"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="488"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="609"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="577"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="698"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="612"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="733"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="613"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="734"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="675"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="800"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="714"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="839"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -2063,478 +2173,478 @@
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="233"/>
+        <location filename="../../gridclient/ui/main_window.py" line="234"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="236"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="246"/>
+        <location filename="../../gridclient/ui/main_window.py" line="247"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="261"/>
+        <location filename="../../gridclient/ui/main_window.py" line="262"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="269"/>
+        <location filename="../../gridclient/ui/main_window.py" line="270"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="271"/>
+        <location filename="../../gridclient/ui/main_window.py" line="272"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="282"/>
+        <location filename="../../gridclient/ui/main_window.py" line="283"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="297"/>
+        <location filename="../../gridclient/ui/main_window.py" line="298"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="367"/>
-        <location filename="../../gridclient/ui/main_window.py" line="461"/>
+        <location filename="../../gridclient/ui/main_window.py" line="368"/>
+        <location filename="../../gridclient/ui/main_window.py" line="463"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="379"/>
+        <location filename="../../gridclient/ui/main_window.py" line="380"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="380"/>
+        <location filename="../../gridclient/ui/main_window.py" line="381"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="383"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="384"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="388"/>
-        <location filename="../../gridclient/ui/main_window.py" line="951"/>
+        <location filename="../../gridclient/ui/main_window.py" line="389"/>
+        <location filename="../../gridclient/ui/main_window.py" line="953"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="478"/>
+        <location filename="../../gridclient/ui/main_window.py" line="480"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="481"/>
+        <location filename="../../gridclient/ui/main_window.py" line="483"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="491"/>
+        <location filename="../../gridclient/ui/main_window.py" line="493"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492"/>
+        <location filename="../../gridclient/ui/main_window.py" line="494"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <location filename="../../gridclient/ui/main_window.py" line="495"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="496"/>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="509"/>
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="523"/>
+        <location filename="../../gridclient/ui/main_window.py" line="525"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="537"/>
+        <location filename="../../gridclient/ui/main_window.py" line="539"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="545"/>
+        <location filename="../../gridclient/ui/main_window.py" line="547"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="531"/>
+        <location filename="../../gridclient/ui/main_window.py" line="533"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="239"/>
+        <location filename="../../gridclient/ui/main_window.py" line="240"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="312"/>
+        <location filename="../../gridclient/ui/main_window.py" line="313"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="322"/>
+        <location filename="../../gridclient/ui/main_window.py" line="323"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="331"/>
+        <location filename="../../gridclient/ui/main_window.py" line="332"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="336"/>
+        <location filename="../../gridclient/ui/main_window.py" line="337"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="347"/>
+        <location filename="../../gridclient/ui/main_window.py" line="348"/>
         <source>New place…</source>
         <translation>新增场所…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="357"/>
+        <location filename="../../gridclient/ui/main_window.py" line="358"/>
         <source>%n place(s)</source>
         <translation>
             <numerusform>%n 处场所</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="385"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="387"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="484"/>
+        <location filename="../../gridclient/ui/main_window.py" line="486"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="489"/>
+        <location filename="../../gridclient/ui/main_window.py" line="491"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="501"/>
+        <location filename="../../gridclient/ui/main_window.py" line="503"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="502"/>
+        <location filename="../../gridclient/ui/main_window.py" line="504"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="504"/>
+        <location filename="../../gridclient/ui/main_window.py" line="506"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="507"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="506"/>
+        <location filename="../../gridclient/ui/main_window.py" line="508"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="524"/>
+        <location filename="../../gridclient/ui/main_window.py" line="526"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="532"/>
+        <location filename="../../gridclient/ui/main_window.py" line="534"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="535"/>
+        <location filename="../../gridclient/ui/main_window.py" line="537"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <location filename="../../gridclient/ui/main_window.py" line="541"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <location filename="../../gridclient/ui/main_window.py" line="550"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="607"/>
+        <location filename="../../gridclient/ui/main_window.py" line="609"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="616"/>
+        <location filename="../../gridclient/ui/main_window.py" line="618"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="660"/>
+        <location filename="../../gridclient/ui/main_window.py" line="662"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="664"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="681"/>
-        <location filename="../../gridclient/ui/main_window.py" line="692"/>
+        <location filename="../../gridclient/ui/main_window.py" line="683"/>
+        <location filename="../../gridclient/ui/main_window.py" line="694"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="683"/>
+        <location filename="../../gridclient/ui/main_window.py" line="685"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="693"/>
+        <location filename="../../gridclient/ui/main_window.py" line="695"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="927"/>
+        <location filename="../../gridclient/ui/main_window.py" line="929"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="929"/>
+        <location filename="../../gridclient/ui/main_window.py" line="931"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="932"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="936"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="937"/>
+        <location filename="../../gridclient/ui/main_window.py" line="939"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="939"/>
+        <location filename="../../gridclient/ui/main_window.py" line="941"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="953"/>
+        <location filename="../../gridclient/ui/main_window.py" line="955"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="956"/>
+        <location filename="../../gridclient/ui/main_window.py" line="958"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="966"/>
+        <location filename="../../gridclient/ui/main_window.py" line="968"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="973"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="975"/>
+        <location filename="../../gridclient/ui/main_window.py" line="977"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="992"/>
+        <location filename="../../gridclient/ui/main_window.py" line="994"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="995"/>
+        <location filename="../../gridclient/ui/main_window.py" line="997"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1002"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1004"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1009"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1025"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1027"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1039"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1041"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1041"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1043"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1069"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1071"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1073"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1075"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1080"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1087"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1089"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1095"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1097"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1123"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1125"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1134"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1136"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1279"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1288"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1342"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1351"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1353"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1362"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1372"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1381"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1379"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1388"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1451"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1460"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1475"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1484"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="381"/>
+        <location filename="../../gridclient/ui/main_window.py" line="382"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="253"/>
+        <location filename="../../gridclient/ui/main_window.py" line="254"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2798,38 +2908,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="824"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="841"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="949"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="966"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="832"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="957"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="835"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="960"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="836"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="961"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="842"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="967"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="849"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="974"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="866"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="991"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -3494,39 +3604,190 @@
 <context>
     <name>PlaceFilterBar</name>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="402"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="404"/>
         <source>All kinds</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="406"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="408"/>
         <source>All places</source>
         <translation>全部场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="407"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="409"/>
         <source>Key places</source>
         <translation>重点场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="408"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="410"/>
         <source>Risk 较大 or 重大</source>
         <translation>较大及以上风险</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="409"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="411"/>
         <source>Hazard not yet rectified</source>
         <translation>隐患待整改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="411"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="413"/>
         <source>Name, address or person in charge</source>
         <translation>名称、地址或负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/list_filters.py" line="422"/>
+        <location filename="../../gridclient/ui/list_filters.py" line="424"/>
         <source>Kind:</source>
         <translation>类别：</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramRecordDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="99"/>
+        <source>Program record</source>
+        <translation>帮扶/监测记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="99"/>
+        <source>New program record</source>
+        <translation>新增帮扶/监测记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="112"/>
+        <source>Which kind of monitored household (its tag)</source>
+        <translation>监测对象属于哪一类（即住户标签）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="120"/>
+        <location filename="../../gridclient/ui/program_dialog.py" line="242"/>
+        <source>Ended</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="127"/>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="133"/>
+        <source>e.g. 落实医疗救助，安排公益性岗位</source>
+        <translation>如：落实医疗救助，安排公益性岗位</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="136"/>
+        <source>not given</source>
+        <translation>未填写</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="137"/>
+        <source> yuan</source>
+        <translation> 元</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="139"/>
+        <source>e.g. 和平镇人民政府</source>
+        <translation>如：和平镇人民政府</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="146"/>
+        <source>Program</source>
+        <translation>帮扶项目</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="147"/>
+        <source>Monitored as</source>
+        <translation>监测对象类别</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="149"/>
+        <location filename="../../gridclient/ui/program_dialog.py" line="240"/>
+        <source>Granted on</source>
+        <translation>批准日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="151"/>
+        <location filename="../../gridclient/ui/program_dialog.py" line="241"/>
+        <source>Stopped on</source>
+        <translation>终止日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="153"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="155"/>
+        <source>Risk type</source>
+        <translation>风险类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="157"/>
+        <source>Measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="158"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="159"/>
+        <source>Approved by</source>
+        <translation>审批单位或审批人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="160"/>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="163"/>
+        <source>Life cycle: identified → assisting → risk cleared (with the date) or risk not cleared (still monitored) or fallen into poverty (with the date).</source>
+        <translation>监测流程：已识别 → 帮扶中 → 风险已消除（填写消除日期），或风险未消除（继续监测），或返贫致贫（填写日期）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="174"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="175"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="178"/>
+        <source>Delete record…</source>
+        <translation>删除记录…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="179"/>
+        <source>Entered by mistake: delete it</source>
+        <translation>误录时删除此记录</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="240"/>
+        <source>Identified on</source>
+        <translation>识别日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="241"/>
+        <source>Risk cleared on</source>
+        <translation>风险消除日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="242"/>
+        <source>Closed</source>
+        <translation>已结束监测</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="318"/>
+        <source>Delete this {program} record? Only for a record entered by mistake: a program that ended keeps its record with the end date.</source>
+        <translation>删除这条{program}记录？仅用于误录的记录：已结束的帮扶应保留记录并填写终止日期。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/program_dialog.py" line="321"/>
+        <source>Delete record</source>
+        <translation>删除记录</translation>
     </message>
 </context>
 <context>
@@ -3579,52 +3840,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="707"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="722"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="715"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="730"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="725"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="740"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="728"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="743"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="731"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="746"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="733"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="748"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="735"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="750"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="780"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="795"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="785"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="800"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="789"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="804"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -4178,40 +4439,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="847"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="862"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="850"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="865"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="855"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="870"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="859"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="874"/>
         <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
         <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="862"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="877"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="866"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="881"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -4547,302 +4808,342 @@
 <context>
     <name>conflicts</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="120"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="121"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="122"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="123"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="124"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="125"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
         <source>Tags</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="126"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="127"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="312"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="677"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="327"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="692"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="128"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="678"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="129"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="130"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
         <source>Document type</source>
         <translation>证件类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="131"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="132"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
         <source>Date of birth</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="133"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="134"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
         <source>Ethnicity</source>
         <translation>民族</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="135"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="141"/>
         <source>Population type</source>
         <translation>人口类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="136"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="142"/>
         <source>Residence status</source>
         <translation>人户状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="137"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
         <source>Disability category</source>
         <translation>残疾类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="138"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
         <source>Disability grade</source>
         <translation>残疾等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="139"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
         <source>Workplace or school</source>
         <translation>工作单位或学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="140"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
         <source>Disability certificate no.</source>
         <translation>残疾证号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="143"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
         <source>Guardian</source>
         <translation>监护人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="144"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
         <source>Guardian&apos;s phone</source>
         <translation>监护人电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="145"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
         <source>Issuing body</source>
         <translation>填报单位</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="146"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="152"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="147"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="161"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="153"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="166"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="148"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="154"/>
         <source>Members</source>
         <translation>成员人数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="149"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="155"/>
         <source>Area code</source>
         <translation>区划代码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="150"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="156"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="151"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
         <source>Parent area</source>
         <translation>上级区划</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="152"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="169"/>
+        <source>Program</source>
+        <translation>帮扶项目</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="170"/>
+        <source>Identified or granted on</source>
+        <translation>识别或批准日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="171"/>
+        <source>Cleared or stopped on</source>
+        <translation>消除或终止日期</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="172"/>
+        <source>Monitoring status</source>
+        <translation>监测状态</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="173"/>
+        <source>Risk type</source>
+        <translation>风险类型</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="174"/>
+        <source>Measures</source>
+        <translation>帮扶措施</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="175"/>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="176"/>
+        <source>Approved by</source>
+        <translation>审批单位或审批人</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/conflicts.py" line="196"/>
         <source>Mediation started on</source>
         <translation>开始调解日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="153"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="154"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="159"/>
         <source>Mediation committee</source>
         <translation>调解组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="155"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="160"/>
         <source>Parties</source>
         <translation>当事人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="156"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="161"/>
         <source>Mediation sessions</source>
         <translation>调解经过</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="157"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="162"/>
         <source>Agreement text</source>
         <translation>协议内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="158"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="163"/>
         <source>Agreement form</source>
         <translation>协议形式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="159"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="164"/>
         <source>Mediation outcome</source>
         <translation>调解结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="160"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="165"/>
         <source>Follow-up</source>
         <translation>回访情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="162"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="167"/>
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="163"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="168"/>
         <source>Key place</source>
         <translation>重点场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="179"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="192"/>
         <source>Whole record (an edit and a deletion crossed)</source>
         <translation>整条记录（修改与删除冲突）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="205"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="220"/>
         <source>(deleted)</source>
         <translation>（已删除）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="213"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="228"/>
         <source>(empty)</source>
         <translation>（空）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="225"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="240"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="227"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="242"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="301"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="316"/>
         <source>Decided, waiting for sync</source>
         <translation>已处理，等待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="302"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="317"/>
         <source>To review</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="315"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="330"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="320"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="335"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="322"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="337"/>
         <source>Field</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="325"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="340"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="328"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="680"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="343"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="695"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="682"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="697"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="686"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="701"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="690"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="705"/>
         <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="824"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="826"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="841"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="828"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="843"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
@@ -4858,7 +5159,7 @@
         <location filename="../../gridclient/ui/tables.py" line="164"/>
         <location filename="../../gridclient/ui/tables.py" line="203"/>
         <location filename="../../gridclient/ui/tables.py" line="225"/>
-        <location filename="../../gridclient/ui/tables.py" line="261"/>
+        <location filename="../../gridclient/ui/tables.py" line="265"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
@@ -4920,7 +5221,7 @@
     <message>
         <location filename="../../gridclient/ui/tables.py" line="202"/>
         <location filename="../../gridclient/ui/tables.py" line="222"/>
-        <location filename="../../gridclient/ui/tables.py" line="263"/>
+        <location filename="../../gridclient/ui/tables.py" line="267"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
@@ -4936,7 +5237,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/tables.py" line="220"/>
-        <location filename="../../gridclient/ui/tables.py" line="259"/>
+        <location filename="../../gridclient/ui/tables.py" line="263"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
@@ -4953,13 +5254,13 @@
     <message>
         <location filename="../../gridclient/ui/tables.py" line="224"/>
         <location filename="../../gridclient/ui/tables.py" line="242"/>
-        <location filename="../../gridclient/ui/tables.py" line="260"/>
+        <location filename="../../gridclient/ui/tables.py" line="264"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/tables.py" line="241"/>
-        <location filename="../../gridclient/ui/tables.py" line="280"/>
+        <location filename="../../gridclient/ui/tables.py" line="284"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
@@ -4984,88 +5285,88 @@
         <translation>上报事件数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="258"/>
+        <location filename="../../gridclient/ui/tables.py" line="262"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="262"/>
+        <location filename="../../gridclient/ui/tables.py" line="266"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="264"/>
+        <location filename="../../gridclient/ui/tables.py" line="268"/>
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="265"/>
+        <location filename="../../gridclient/ui/tables.py" line="269"/>
         <source>Last inspection</source>
         <translation>最近检查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="281"/>
+        <location filename="../../gridclient/ui/tables.py" line="285"/>
         <source>Household address</source>
         <translation>住户地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="282"/>
+        <location filename="../../gridclient/ui/tables.py" line="286"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="283"/>
+        <location filename="../../gridclient/ui/tables.py" line="287"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="284"/>
+        <location filename="../../gridclient/ui/tables.py" line="288"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="307"/>
-        <location filename="../../gridclient/ui/tables.py" line="360"/>
+        <location filename="../../gridclient/ui/tables.py" line="311"/>
+        <location filename="../../gridclient/ui/tables.py" line="364"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="319"/>
+        <location filename="../../gridclient/ui/tables.py" line="323"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="320"/>
+        <location filename="../../gridclient/ui/tables.py" line="324"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="321"/>
+        <location filename="../../gridclient/ui/tables.py" line="325"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="322"/>
+        <location filename="../../gridclient/ui/tables.py" line="326"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="323"/>
+        <location filename="../../gridclient/ui/tables.py" line="327"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="324"/>
+        <location filename="../../gridclient/ui/tables.py" line="328"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="325"/>
+        <location filename="../../gridclient/ui/tables.py" line="329"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/tables.py" line="664"/>
+        <location filename="../../gridclient/ui/tables.py" line="668"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

@@ -152,6 +152,7 @@ def test_load_demo_with_the_real_generator(db: Database) -> None:
             "patrols",
             "places",
             "place_inspections",
+            "program_records",
             "visits",
             "events",
             "event_actions",

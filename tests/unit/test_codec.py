@@ -22,6 +22,7 @@ from gridcore.domain.entities import (
     Patrol,
     Place,
     PlaceInspection,
+    ProgramRecord,
     Resident,
     Visit,
 )
@@ -35,8 +36,11 @@ from gridcore.domain.enums import (
     Ledger,
     MediationAgreement,
     MediationOutcome,
+    MonitorStatus,
     PlaceKind,
+    Program,
     RiskLevel,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -128,6 +132,16 @@ SAMPLES = [
         inspected_on=date(2026, 5, 1),
         hazards="油罐区堆放杂物",
         rectify_by=date(2026, 5, 8),
+    ),
+    ProgramRecord(
+        household_id="h1",
+        program=Program.MONITORED,
+        started_on=date(2026, 3, 2),
+        ended_on=date(2026, 11, 20),
+        status=MonitorStatus.CLEARED,
+        risk_type=RiskType.ILLNESS,
+        measures="医疗救助",
+        amount=3000,
     ),
 ]
 

@@ -317,3 +317,16 @@ def test_place_roster_from_the_command_line(
     ledger += ["--pdf", str(tmp_path / "x.pdf"), "--user", "township01"]
     assert main([*ledger, "--place-kind", "出租房屋"]) == 1
     assert "--place-kind 只用于场所名册" in capsys.readouterr().err
+
+
+def test_monitoring_ledger_from_the_command_line(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = tmp_path / "台账.pdf"
+    assert _report_for(data_dir, "防返贫监测台账", "--year", "2026", "--pdf", str(pdf)) == 0
+    assert "已生成 防返贫监测台账" in capsys.readouterr().out
+    text = squeeze(pdf_text(pdf))
+    assert "防返贫监测台账" in text and "统计期间：2026年1月1日至2026年12月31日" in text
+    xlsx = tmp_path / "台账.xlsx"
+    assert _report_for(data_dir, "monitoring", "--month", "2026-09", "--xlsx", str(xlsx)) == 0
+    assert xlsx.exists()

@@ -80,7 +80,9 @@ def test_minimum_living_roster_lists_the_township_households_with_their_heads(
     ]
     assert [(r[1], r[2], r[3], r[5]) for r in report.rows] == expected
     assert [r[8] for r in report.rows] == ["低保户", "低保户"]
-    assert report.rows[0][9] == "党员中心户"  # the household's other program
+    assert report.columns[9].title == "认定日期"
+    assert report.rows[0][9] == ""  # tagged without a program record: no date
+    assert report.rows[0][10] == "党员中心户"  # the household's other program
     assert report.totals is not None and report.totals[1] == "2户"
     assert report.totals[5] == sum(members.values())
     assert report.full_title == "重点户花名册（低保户）"

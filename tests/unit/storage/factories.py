@@ -20,6 +20,7 @@ from gridcore.domain.entities import (
     Patrol,
     Place,
     PlaceInspection,
+    ProgramRecord,
     Resident,
     Visit,
 )
@@ -32,12 +33,15 @@ from gridcore.domain.enums import (
     Ledger,
     MediationAgreement,
     MediationOutcome,
+    MonitorStatus,
     OrganizationKind,
     PlaceKind,
     PopulationType,
+    Program,
     Relation,
     ResidenceStatus,
     RiskLevel,
+    RiskType,
     Role,
     Satisfaction,
     SpecialGroup,
@@ -169,6 +173,23 @@ def inspection(place_id: str, **overrides: object) -> PlaceInspection:
     }
     values.update(overrides)
     return PlaceInspection(**values)  # type: ignore[arg-type]
+
+
+def program_record(household_id: str, **overrides: object) -> ProgramRecord:
+    """A 防返贫监测 record under way (every field set)."""
+    values: dict[str, object] = {
+        "household_id": household_id,
+        "program": Program.MONITORED,
+        "started_on": date(2026, 3, 2),
+        "status": MonitorStatus.ASSISTING,
+        "risk_type": RiskType.ILLNESS,
+        "measures": "落实医疗救助，申请临时救助 3000 元",
+        "amount": 3000,
+        "approved_by": "和平镇人民政府",
+        "notes": "户主住院",
+    }
+    values.update(overrides)
+    return ProgramRecord(**values)  # type: ignore[arg-type]
 
 
 #: A CST wall-clock time: it must come back as the same instant, in UTC.

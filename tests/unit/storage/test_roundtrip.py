@@ -22,6 +22,7 @@ from gridcore.domain.entities import (
     Patrol,
     Place,
     PlaceInspection,
+    ProgramRecord,
     Record,
     Resident,
     Visit,
@@ -33,6 +34,7 @@ from gridcore.domain.enums import (
     Ledger,
     MediationAgreement,
     MediationOutcome,
+    Program,
     Relation,
     Role,
     Urgency,
@@ -52,6 +54,7 @@ from tests.unit.storage.factories import (
     organization,
     patrol,
     place,
+    program_record,
     resident,
     satisfied_action,
     sparse_resident,
@@ -83,6 +86,15 @@ def test_every_kind_round_trips(store: Store) -> None:
         place(micro_grid_id=None, risk_level=None, is_key=False),
         inspection(pl.id),
         inspection(pl.id, rectify_by=None, rectified=True, corrects_id="an-earlier-check"),
+        program_record(home.id),
+        program_record(
+            home.id,
+            program=Program.MINIMUM_LIVING,
+            status=None,
+            risk_type=None,
+            ended_on=date(2026, 9, 30),
+            amount=None,
+        ),
         visit(home.id),
         visit(home.id, attachments=(), corrects_id="some-earlier-visit"),
         ev,
@@ -107,7 +119,9 @@ def test_every_kind_round_trips(store: Store) -> None:
         for record in records:
             if isinstance(record, Attachment):
                 uow.append(record, blob=PHOTO)
-            elif isinstance(record, Resident | Organization | Patrol | Mediation | Place):
+            elif isinstance(
+                record, Resident | Organization | Patrol | Mediation | Place | ProgramRecord
+            ):
                 uow.create(record)
             elif isinstance(record, Visit | Event | EventAction | PlaceInspection):
                 uow.append(record)
