@@ -2,7 +2,7 @@
 township staff ``t1``) and a real ``gridserver serve`` process: each path is taken
 through :mod:`gridclient.storage.events` (the code the event dialog runs) on the laptop
 whose turn it is, synced, and then the server and both laptops agree on the state, the
-deadline and the history, and the township's printed ledger shows it.
+deadline and the history, and the township's printed ledger and statistics show it.
 
 * dispatch → the handler hands it back (退回乡镇) → 改派;
 * 不满意 → 返工 → 满意;
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from gridclient.reports.data import EventFilter, Period, build_event_ledger
+from gridclient.reports.data import EventFilter, Period, build_event_ledger, build_event_stats
 from gridclient.storage.events import EventView, append_action, event_view
 from gridclient.storage.syncmeta import OpStatus
 from gridcore.domain.entities import CST, Event, EventAction
@@ -134,6 +134,20 @@ def _ledger_row(laptop: Laptop, title: str) -> tuple[Any, ...]:
     return next(row for row in report.rows if row[5] == title)
 
 
+def _stats(laptop: Laptop, which: EventFilter | None = None) -> dict[str, Any]:
+    """The 合计 row of the laptop's 事件办理统计 for today, by column heading."""
+    today = datetime.now(CST).date()
+    report = build_event_stats(
+        laptop.store,
+        TOWNSHIP,
+        Period(today - timedelta(days=1), today + timedelta(days=1)),
+        which=which or EventFilter(),
+    )
+    assert report.totals is not None
+    titles = [column.title for column in report.columns[2:]]
+    return dict(zip(titles, report.totals[2:], strict=True))
+
+
 def _dispatched(server: ServerProcess, laptops: dict[str, Laptop], assignee: str) -> str:
     event_id = _report(laptops["w1"], server.areas["G1"])
     _sync(laptops["w1"])
@@ -147,6 +161,8 @@ def test_handed_back_then_redispatched(server: ServerProcess, laptops: dict[str,
     event_id = _dispatched(server, laptops, "grid")
     _step(laptops, "w1", event_id, A.HAND_BACK, comment="涉及宅基地确权，网格无法调处")
     _agree(server, laptops, event_id, S.HANDED_BACK)
+    figures = _stats(laptops["t1"])  # 待改派 is open and not 已退回 (returned to the grid)
+    assert (figures["事件数"], figures["办理中"], figures["已退回"]) == (1, 1, 0)
     assert A.HANDLE not in _view(laptops["w1"], event_id).allowed
     assert A.REDISPATCH in _view(laptops["t1"], event_id).allowed
     _step(laptops, "t1", event_id, A.REDISPATCH, assignee="国土所", comment="改派国土所")
@@ -177,10 +193,14 @@ def test_unsatisfied_rework_then_satisfied(
             assert view.status.rework_rounds == 1 and view.status.satisfaction is None
             row = _ledger_row(laptops["t1"], "邻里纠纷（网格员上报）")
             assert row[11] == "返工" and row[12] == "" and row[15] == ""  # not 办结
+            figures = _stats(laptops["t1"])
+            assert (figures["办理中"], figures["已办结"], figures["满意率"]) == (1, 0, "—")
     _, kinds = _agree(server, laptops, event_id, S.EVALUATED)
     assert kinds.count("evaluate") == 2 and kinds.count("close") == 2
     row = _ledger_row(laptops["t1"], "邻里纠纷（网格员上报）")
     assert row[11] == "已评价" and row[15] == "满意" and "返工1次" in row[16]
+    figures = _stats(laptops["t1"])  # the 不满意 that reopened it is not an evaluation
+    assert (figures["已办结"], figures["按期办结率"], figures["满意率"]) == (1, "100.0%", "100.0%")
 
 
 def test_extension_requested_and_approved(
@@ -205,6 +225,8 @@ def test_extension_requested_and_approved(
     row = _ledger_row(laptops["t1"], "邻里纠纷（网格员上报）")
     assert row[10] == f"{asked.isoformat()}（原{original.astimezone(CST).date().isoformat()}）"
     assert "延期" in row[16]
+    figures = _stats(laptops["t1"])
+    assert (figures["办理中"], figures["超期未办结"]) == (1, 0)
 
 
 def test_township_intake_from_the_hotline(
@@ -237,6 +259,8 @@ def test_township_intake_from_the_hotline(
     assert hotline.subtitle == "来源：热线"
     everything = build_event_ledger(t1.store, TOWNSHIP, period)
     assert {r[5] for r in everything.rows} == {"邻里纠纷（热线）", "邻里纠纷（网格员上报）"}
+    assert _stats(t1, EventFilter(source=EventSource.HOTLINE))["事件数"] == 1
+    assert _stats(t1)["事件数"] == 2
     assert worker_report
 
 
