@@ -4,25 +4,55 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="153"/>
+        <location filename="../../gridclient/ui/form_common.py" line="160"/>
         <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
         <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
         <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="158"/>
+        <location filename="../../gridclient/ui/form_common.py" line="165"/>
         <source>Close this window and refresh the list; the record may have been removed.</source>
         <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="164"/>
+        <location filename="../../gridclient/ui/form_common.py" line="171"/>
         <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
         <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/form_common.py" line="167"/>
+        <location filename="../../gridclient/ui/form_common.py" line="174"/>
         <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="392"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="394"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="397"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="398"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="403"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="404"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -181,12 +211,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="823"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="824"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="826"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="827"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -194,136 +224,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="383"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="384"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="388"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="389"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="391"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="392"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="394"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="395"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="408"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="409"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="409"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="410"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="410"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="411"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="413"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="414"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="415"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="416"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="589"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="590"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="590"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="591"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="583"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="584"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="585"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="587"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="588"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="593"/>
         <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
         <location filename="../../gridclient/ui/conflicts.py" line="596"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="598"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="603"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="629"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="661"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="662"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="664"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="666"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="667"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="669"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="670"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -553,64 +583,34 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1001"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1002"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1006"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1004"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1007"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1005"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1008"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1006"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1009"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1013"/>
-        <source>Details (required for “Other”)</source>
-        <translation>具体说明（选“其他”时必填）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1016"/>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1017"/>
-        <source>Details</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1022"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1023"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="1029"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1009"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1048"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1014"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -618,62 +618,32 @@
 <context>
     <name>DeletePlaceDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="551"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="529"/>
         <source>Delete place</source>
         <translation>删除场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="556"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="531"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="557"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="532"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="558"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="533"/>
         <source>Closed down or demolished</source>
         <translation>已歇业或已拆除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="559"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="563"/>
-        <source>Details (required for “Other”)</source>
-        <translation>具体说明（选“其他”时必填）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="566"/>
-        <source>Reason</source>
-        <translation>删除原因</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="567"/>
-        <source>Details</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="572"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="573"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="579"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="536"/>
         <source>{name} is marked deleted on every computer after the next sync; its inspection records are kept.</source>
         <translation>下次同步后，{name}将在所有电脑上标记为已删除；其检查记录仍予保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="596"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="539"/>
         <source>Write down why the place is deleted.</source>
         <translation>请写明删除该场所的原因。</translation>
     </message>
@@ -1195,351 +1165,351 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
         <source>Household details</source>
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Name and post, e.g. 村支书 张建国</source>
         <translation>姓名和职务，如 村支书 张建国</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="235"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="245"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Cadre in charge</source>
         <translation>包户干部</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Name and post</source>
         <translation>姓名和职务</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="269"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="270"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="272"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="273"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="700"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="701"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="307"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="309"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="312"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="313"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="330"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="331"/>
         <source>Program</source>
         <translation>帮扶项目</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="331"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="332"/>
         <source>Since</source>
         <translation>起始日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="332"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="333"/>
         <source>Until</source>
         <translation>终止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="333"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="334"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="334"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="335"/>
         <source>Risk type</source>
         <translation>风险类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="335"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="336"/>
         <source>Measures</source>
         <translation>帮扶措施</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="337"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="344"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="345"/>
         <source>Double-click a record to open it</source>
         <translation>双击记录可打开</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="345"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="346"/>
         <source>New record…</source>
         <translation>新增记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="347"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="348"/>
         <source>Open record…</source>
         <translation>打开记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="361"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="362"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="362"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="521"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="522"/>
         <source>Programs and monitoring</source>
         <translation>帮扶/监测记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="364"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="364"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="365"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="366"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="367"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="368"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="369"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="370"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="371"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="372"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="373"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="375"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="376"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="377"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="378"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="386"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="387"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="389"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="406"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="458"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="459"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="476"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="477"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="486"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="487"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="493"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="494"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="515"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="516"/>
         <source>Ongoing</source>
         <translation>在册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="515"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="516"/>
         <source>Ended</source>
         <translation>已终止</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="596"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="597"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="609"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="610"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="698"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="699"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="733"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="734"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="734"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="735"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="800"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="801"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="839"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1811,67 +1781,67 @@
 <context>
     <name>InspectionDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="447"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="425"/>
         <source>Inspection record</source>
         <translation>检查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="455"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="433"/>
         <source>What was checked and found</source>
         <translation>检查了什么、发现了什么</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="458"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="436"/>
         <source>Hazards found (empty: none)</source>
         <translation>发现的隐患（无隐患不填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="459"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="437"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="465"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="443"/>
         <source>The hazards are rectified (recheck)</source>
         <translation>隐患已整改（复查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="471"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="449"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="472"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="450"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="473"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="451"/>
         <source>Inspector</source>
         <translation>检查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="474"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="452"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="475"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="453"/>
         <source>Hazards</source>
         <translation>发现隐患</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="483"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="461"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="484"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="462"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="503"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="481"/>
         <source>Enter who inspected.</source>
         <translation>请填写检查人。</translation>
     </message>
@@ -2667,187 +2637,187 @@
 <context>
     <name>MediationDialog</name>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="116"/>
         <source>New mediation record</source>
         <translation>新增调解记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="116"/>
         <source>Mediation record</source>
         <translation>调解记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="119"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="120"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="126"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="127"/>
         <source>Name (and post), e.g. 调委会主任 李桂兰</source>
         <translation>姓名（可加职务），如 调委会主任 李桂兰</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="132"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="133"/>
         <source>The mediation committee, e.g. 和平村人民调解委员会</source>
         <translation>调解组织，如 和平村人民调解委员会</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="135"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="136"/>
         <source>Both sides, e.g. 张某（申请人）、王某</source>
         <translation>纠纷双方，如 张某（申请人）、王某</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="140"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="140"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="140"/>
         <source>What happened</source>
         <translation>调解情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="149"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="150"/>
         <source>Add a session</source>
         <translation>添加一次调解</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="151"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="152"/>
         <source>Remove session</source>
         <translation>删除所选调解</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="169"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="170"/>
         <source>What the parties agreed</source>
         <translation>双方达成的协议内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="173"/>
         <source>Follow-up visit: date, whether the agreement is kept</source>
         <translation>回访日期、协议履行情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="184"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="185"/>
         <source>Started on</source>
         <translation>开始调解日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="186"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="187"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="187"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="188"/>
         <source>Committee</source>
         <translation>调解组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="189"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="190"/>
         <source>Parties</source>
         <translation>当事人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="192"/>
         <source>Sessions</source>
         <translation>调解经过</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="194"/>
         <source>Outcome</source>
         <translation>调解结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="195"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="196"/>
         <source>Agreement</source>
         <translation>协议形式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="197"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="198"/>
         <source>Agreement text</source>
         <translation>协议内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="199"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="200"/>
         <source>Follow-up</source>
         <translation>回访情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="201"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="202"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="203"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="204"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="208"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="211"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="214"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="244"/>
         <source>At most {n} sessions.</source>
         <translation>最多记录 {n} 次调解。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="309"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="310"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="310"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="311"/>
         <source>The event of this mediation is not here.</source>
         <translation>本机没有该调解记录所属的事件。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="312"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="313"/>
         <source>not numbered yet</source>
         <translation>待编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="315"/>
         <source>Mediation of {title} ({number})</source>
         <translation>调解：{title}（{number}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="340"/>
         <source>This mediation record no longer exists.</source>
         <translation>该调解记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="346"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="347"/>
         <source>{count} photo(s) attached</source>
         <translation>已有照片 {count} 张</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="397"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="398"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="425"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="426"/>
         <source>Remove this mediation record? It disappears on every computer after the next sync.</source>
         <translation>删除这条调解记录？下次同步后，所有电脑上都将不再显示。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="427"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="428"/>
         <source>Remove mediation record</source>
         <translation>删除调解记录</translation>
     </message>
@@ -2908,38 +2878,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="949"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="966"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="950"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="967"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="957"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="958"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="960"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="961"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="961"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="962"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="967"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="968"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="974"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="975"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="991"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="992"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -3042,17 +3012,17 @@
         <translation>请填写组织名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="222"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="255"/>
         <source>Remove {name}? It disappears from the lists on every computer after the next sync.</source>
         <translation>删除“{name}”？下次同步后，各台电脑的列表中都将不再显示该组织。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="257"/>
         <source>Remove organization</source>
         <translation>删除组织</translation>
     </message>
@@ -3412,191 +3382,191 @@
 <context>
     <name>PlaceDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="98"/>
         <source>New place</source>
         <translation>新增场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="98"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
         <source>Add a place</source>
         <translation>新增场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="105"/>
         <source>e.g. 惠民超市, 幸福路8号出租房, 东塘</source>
         <translation>如 惠民超市、幸福路8号出租房、东塘</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="111"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="115"/>
         <source>Owner, manager or landlord</source>
         <translation>经营者、管理人或房东</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="119"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="123"/>
         <source>(not graded)</source>
         <translation>（未评定）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="122"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="126"/>
         <source>Key place (checked regularly)</source>
         <translation>重点场所（定期检查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="127"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="131"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="133"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="135"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="139"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="136"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="140"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="138"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="142"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="143"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="145"/>
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="142"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="146"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="148"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="149"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="153"/>
         <source>Inspector</source>
         <translation>检查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="150"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="154"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="151"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="155"/>
         <source>Hazards</source>
         <translation>发现隐患</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="156"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="153"/>
-        <location filename="../../gridclient/ui/place_dialog.py" line="289"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="157"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="293"/>
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="163"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="167"/>
         <source>Add inspection record…</source>
         <translation>新增检查记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="166"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="170"/>
         <source>Inspection records can be added once the place is saved.</source>
         <translation>保存场所后即可添加检查记录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="168"/>
-        <location filename="../../gridclient/ui/place_dialog.py" line="307"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="311"/>
         <source>No inspection recorded yet.</source>
         <translation>尚无检查记录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="171"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="175"/>
         <source>Inspection records</source>
         <translation>检查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="175"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="179"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="178"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="182"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="181"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="185"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="247"/>
         <source>This place no longer exists.</source>
         <translation>该场所已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="262"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中还没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="269"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="273"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="291"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="295"/>
         <source>Not yet</source>
         <translation>未整改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/place_dialog.py" line="305"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="309"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="334"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="338"/>
         <source>Enter the place&apos;s name.</source>
         <translation>请填写场所名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="348"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="344"/>
         <source>Choose the grid.</source>
         <translation>请选择所属网格。</translation>
     </message>
@@ -3840,52 +3810,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="722"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="723"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="730"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="731"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="740"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="741"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="743"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="744"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="746"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="747"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="748"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="749"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="750"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="751"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="795"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="796"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="800"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="804"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="805"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -4439,40 +4409,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="862"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="863"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="865"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="866"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="870"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="871"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="874"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="875"/>
         <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
         <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="877"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="878"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="881"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="882"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -4845,13 +4815,13 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <location filename="../../gridclient/ui/conflicts.py" line="327"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="692"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="134"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="694"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -5107,43 +5077,43 @@
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="340"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="343"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="695"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="344"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="696"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="697"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="698"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="701"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="702"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="705"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="706"/>
         <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="840"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="841"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="842"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="843"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="844"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
