@@ -516,10 +516,6 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
     )
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _print_departments(db: Database) -> None:
     with db.engine.connect() as conn:
         listing = departments.all_departments(conn)
@@ -540,3 +536,7 @@ def _print_departments(db: Database) -> None:
         state = "启用" if item.active else "停用"
         users = "、".join(accounts.get(item.code, [])) or "无账号"
         print(f"{item.code}\t{item.name}\t{where}\t{state}\t账号：{users}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
