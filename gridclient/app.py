@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient import __version__
+from gridclient import __version__, cli
 from gridclient.config import ITSettings, Paths, effective_settings, log_settings
 from gridclient.instance import (
     ALREADY_RUNNING,
@@ -93,7 +93,7 @@ def keyring_warning(tokens: TolerantTokens) -> str | None:
 
 
 #: Exit status when the IT settings leave no server to connect to (EX_CONFIG).
-SETTINGS_ERROR = 78
+SETTINGS_ERROR = cli.SETTINGS_ERROR
 
 
 def show_settings_error(text: str) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 
 from gridclient import __version__
-from gridclient.cli import UserError, ask_password, start_command
+from gridclient.cli import UserError, ask_password, required_server, start_command
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session
 from gridclient.storage.errors import StorageError
@@ -144,9 +144,7 @@ def _rescue_password() -> str:
 
 def _command(args: argparse.Namespace) -> int:
     paths, settings = start_command(args)
-    if not settings.server_url:
-        raise UserError("请用 --server 指定服务器地址（或在 IT 设置文件中配置 server_url）")
-    server = normalise_server_url(settings.server_url)
+    server = normalise_server_url(required_server(settings))
     path = args.store or find_store(paths.data_dir, server, args.user)
     key_path = keys.key_file_for(path)
     if not path.exists() or not key_path.exists():

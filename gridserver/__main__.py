@@ -24,6 +24,7 @@ from gridserver.auth import find_area_id
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
 from gridserver.db import Database, records
+from gridserver.reqlog import configure_logging
 
 log = logging.getLogger("gridserver")
 
@@ -229,7 +230,7 @@ def _since(text: str | None) -> datetime | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = Settings.from_env(database_url=getattr(args, "database", None))
     db = Database(settings.database_url)
     try:
@@ -516,10 +517,6 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
     )
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _print_departments(db: Database) -> None:
     with db.engine.connect() as conn:
         listing = departments.all_departments(conn)
@@ -540,3 +537,7 @@ def _print_departments(db: Database) -> None:
         state = "启用" if item.active else "停用"
         users = "、".join(accounts.get(item.code, [])) or "无账号"
         print(f"{item.code}\t{item.name}\t{where}\t{state}\t账号：{users}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
