@@ -435,6 +435,7 @@ def _check_values(db: Database) -> int:
 def _ingest_rescue(db: Database, file: Path, username: str) -> None:
     import os
 
+    from gridcore.domain.entities import CST
     from gridserver.rescue import ingest_rescue
 
     try:
@@ -451,8 +452,8 @@ def _ingest_rescue(db: Database, file: Path, username: str) -> None:
     counts = "，".join(f"{status} {n}" for status, n in sorted(done.statuses.items()))
     print(
         f"已导入 {done.rescue.username} 的救援文件（{done.rescue.source}，"
-        f"{done.rescue.created_at:%Y-%m-%d %H:%M} UTC）：{len(done.rescue.ops)} 条修改"
-        + (f"（{counts}）" if counts else "")
+        f"{done.rescue.created_at.astimezone(CST):%Y-%m-%d %H:%M} 北京时间）："
+        f"{len(done.rescue.ops)} 条修改" + (f"（{counts}）" if counts else "")
     )
     if done.rescue.unreadable:
         print(f"导出时另有 {done.rescue.unreadable} 条记录因文件损坏无法读取")
