@@ -1306,6 +1306,7 @@ class MainWindow(QMainWindow):
         grid_id = grids[0] if grids and len(grids) == 1 else None
         self._show(PatrolDialog(self.ctx, patrol_id, grid_id=grid_id, parent=self))
 
+    @_unless_locked
     def open_organization(self, organization_id: str | None) -> None:
         """An organization to edit, or a new one in the selected grid."""
         from gridclient.ui.organization_dialog import OrganizationDialog
@@ -1314,6 +1315,7 @@ class MainWindow(QMainWindow):
         grid_id = grids[0] if grids and len(grids) == 1 else None
         self._show(OrganizationDialog(self.ctx, organization_id, grid_id=grid_id, parent=self))
 
+    @_unless_locked
     def open_place(self, place_id: str | None) -> None:
         """A place to edit (and check), or a new one in the selected grid."""
         from gridclient.ui.place_dialog import PlaceDialog
@@ -1325,6 +1327,7 @@ class MainWindow(QMainWindow):
     def _open_visit(self, visit_id: str) -> None:
         self.open_visit(visit_id)
 
+    @_unless_locked
     def open_visit(self, visit_id: str) -> None:
         """A saved visit, read-only, with its photos and a 更正 button."""
         from gridclient.ui.visit_detail import VisitDetailDialog
