@@ -425,21 +425,16 @@ class MainWindow(QMainWindow):
         self.lock_guard = LockGuard(self, self.lock_screen)
 
     def _apply_role(self) -> None:
-        """A department account (职能部门) has events only: the tabs and actions about
-        households, residents, visits, organizations, patrols and places are hidden, the
+        """A department account (职能部门) has events only: every tab but the events and
+        their conflicts is hidden (a tab added later is hidden from departments unless it
+        is named here), with the actions about households, visits and imports; the
         events tab is the first one shown."""
         if self.ctx.user.role is not Role.DEPARTMENT:
             return
-        for pane in (
-            self.dashboard,
-            self.household_pane,
-            self.resident_pane,
-            self.visit_pane,
-            self.organization_pane,
-            self.patrol_pane,
-            self.place_pane,
-        ):
-            self.tabs.setTabVisible(self.tabs.indexOf(pane), False)
+        department_tabs = (self.event_pane, self.conflicts_view)
+        for index in range(self.tabs.count()):
+            if self.tabs.widget(index) not in department_tabs:
+                self.tabs.setTabVisible(index, False)
         self.tabs.setCurrentWidget(self.event_pane)
         self.tree.show_counts = False
         for action in (
