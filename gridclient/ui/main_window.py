@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
@@ -72,7 +72,7 @@ from gridclient.ui.list_filters import (
     VisitFilterBar,
 )
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
-from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.plaintext import TextLabel, tooltip
 from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
@@ -99,12 +99,16 @@ from gridcore.domain.enums import EntityKind, Role, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
+    from gridclient.storage.repositories import HeldRecord
     from gridclient.ui.login import PasswordPrompt
     from gridclient.ui.sync_controller import SyncController
 
 log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 12
+HELD_LISTED = 10
+"""Held records listed (kind, id, version, reason) in the status bar warning's tool tip;
+``gridclient status`` lists 20."""
 PREFERRED_SIZE = QSize(1280, 800)
 """The window's size on a screen where it fits; smaller screens get it maximised."""
 BACKGROUND_AFTER_MS = 3000
@@ -901,26 +905,29 @@ class MainWindow(QMainWindow):
 
         department = self.ctx.user.role is Role.DEPARTMENT
 
-        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int, str]:
+        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int, str, list[HeldRecord]]:
             name = ""
             with store.read() as repos:
                 rejected = repos.outbox.status_counts()[OpStatus.REJECTED]
                 held = repos.held.count()
+                listed = repos.held.entries(limit=HELD_LISTED) if held else []
                 if department:
                     listing = repos.catalog.load_departments()
                     name = listing.name(listing.mine) if listing.mine else ""
-            return figures.sync_summary(), rejected, held, name
+            return figures.sync_summary(), rejected, held, name, listed
 
         self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
 
     def _show_status(self, result: object) -> None:
         assert isinstance(result, tuple)
-        summary, rejected, held, *more = result  # and a department's name (职能部门)
+        # and a department's name (职能部门), and the first held records
+        summary, rejected, held, *more = result
         department = more[0] if more else ""
+        listed = more[1] if len(more) > 1 else []
         assert isinstance(summary, SyncSummary)
         if department:
             self._show_heading(department)
-        self._show_warnings(held)
+        self._show_warnings(held, listed)
         self.rejected_label.setText(self.tr("%n rejected", "", rejected))
         self.rejected_label.setToolTip(
             self.tr("Changes the server refused; edit the record to send it again.")
@@ -953,8 +960,9 @@ class MainWindow(QMainWindow):
             index, self.tr("%n conflict(s) waiting for a decision", "", undecided)
         )
 
-    def _show_warnings(self, held: int) -> None:
-        """A laptop clock that is off, and pulled records this laptop could not store."""
+    def _show_warnings(self, held: int, listed: Sequence[HeldRecord] = ()) -> None:
+        """A laptop clock that is off, and pulled records this laptop could not store
+        (the first :data:`HELD_LISTED` in the tool tip, each with its reason)."""
         clock = self.ctx.store.clock
         parts = []
         if clock.skewed:
@@ -967,13 +975,16 @@ class MainWindow(QMainWindow):
         if held:
             parts.append(self.tr("%n record(s) could not be stored here", "", held))
         self.warning_label.setText("；".join(parts))
-        self.warning_label.setToolTip(
-            self.tr(
-                "Times recorded on this computer are corrected by the offset measured at "
-                "the last sync. Records that could not be stored are listed by "
-                "“gridclient status”; they are replaced once the server corrects them."
-            )
+        tip = self.tr(
+            "Times recorded on this computer are corrected by the offset measured at "
+            "the last sync. Records that could not be stored are listed by "
+            "“gridclient status”; they are replaced once the server corrects them."
         )
+        lines = [f"{_held_kind(h.kind)} {h.id}（{h.version}）：{h.reason}" for h in listed]
+        if held > len(lines) and lines:
+            lines.append("…")
+        # The reasons are received text: shown literally (plaintext.tooltip).
+        self.warning_label.setToolTip(tooltip("\n".join([tip, *lines])) if lines else tip)
         self.warning_label.setVisible(bool(parts))
 
     @_unless_locked
@@ -1473,6 +1484,13 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _held_kind(value: str) -> str:
+    try:
+        return EntityKind(value).label
+    except ValueError:  # a kind this version does not know
+        return value
 
 
 def _hint(action: QAction, text: str) -> None:
