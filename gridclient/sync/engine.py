@@ -171,8 +171,10 @@ class SyncReport:
     finished_at: datetime | None = None
     clock_offset: timedelta | None = None
     """Server minus device clock, measured in this run (None: no answer to measure)."""
-    held: int = 0
-    """Pulled records this laptop could not store, kept aside (see ``held_records``)."""
+    held_ids: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of the pulled records this run kept aside (see ``held_records``) and
+    that are still aside at its end: one the run set aside and then replaced by a later
+    page (or its replay) is not counted."""
     pruned: int = 0
     """Done-with outbox ops older than ``OUTBOX_RETENTION`` dropped after a successful run."""
     collected: ChangeCollector = field(default_factory=lambda: ChangeCollector("sync"))
@@ -182,6 +184,11 @@ class SyncReport:
     def changes(self) -> ChangeSet:
         """What this run changed in the store, for the views."""
         return self.collected.freeze()
+
+    @property
+    def held(self) -> int:
+        """How many pulled records this run left aside."""
+        return len(self.held_ids)
 
     @property
     def clock_skewed(self) -> bool:
@@ -735,17 +742,15 @@ class SyncEngine:
                         except _UNSTORABLE as exc:
                             failed.append((change, _reason(exc)))
             report.pulled += len(changes) - len(failed)
-            report.held += len(failed)
+            report.held_ids.update((kind, str(change.get("id"))) for change, _ in failed)
             for change, reason in failed:
                 log.warning("pulled %s %s kept aside: %s", kind, change.get("id"), reason)
             hold_records(connection, kind, failed)
-            if some_held:
+            if some_held or report.held_ids:
                 bad = {str(change.get("id")) for change, _ in failed}
-                release_held(
-                    connection,
-                    kind,
-                    [str(c.get("id")) for c in changes if str(c.get("id")) not in bad],
-                )
+                stored = [str(c.get("id")) for c in changes if str(c.get("id")) not in bad]
+                release_held(connection, kind, stored)
+                report.held_ids.difference_update((kind, record_id) for record_id in stored)
 
     @staticmethod
     def _rebase(
