@@ -72,7 +72,20 @@ def _state(engine: Engine, key: SyncKey) -> Any:
 
 def read_unsent(path: Path, data_key: bytes) -> tuple[list[Op], int, str | None]:
     """The pending ops of the store at ``path`` (seq order), how many outbox rows could
-    not be read, and the device id (None if unreadable)."""
+    not be read, and the device id (None if unreadable). Reads only: a ``-wal`` the
+    read-only connections had to create (empty) is removed again, so a cleanly closed
+    store still looks cleanly closed to the next start and to diagnostics."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    had_wal = wal.exists()
+    try:
+        return _read_unsent(path, data_key)
+    finally:
+        if not had_wal and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink(missing_ok=True)
+            shm.unlink(missing_ok=True)
+
+
+def _read_unsent(path: Path, data_key: bytes) -> tuple[list[Op], int, str | None]:
     engine = create_store_engine(path, data_key, read_only=True)
     try:
         device = _state(engine, SyncKey.DEVICE_ID)
