@@ -65,9 +65,10 @@ def _install_excepthook(paths: Paths) -> None:
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(QCoreApplication.translate("app", "Unexpected error"))
             from gridclient.storage.errors import StorageError
+            from gridclient.ui.i18n import ui_text
 
             if isinstance(exc, StorageError):  # e.g. StoreDamaged: says what happens next
-                box.setText(str(exc))
+                box.setText(ui_text(exc))
             else:
                 box.setText(
                     QCoreApplication.translate(

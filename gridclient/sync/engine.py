@@ -87,6 +87,7 @@ from gridcore.domain.codec import CodecError, JSONValue, encode_fields
 from gridcore.domain.departments import DepartmentError, DepartmentList
 from gridcore.domain.enums import ChangeKind, EntityKind
 from gridcore.domain.holidays import HolidayError, WorkCalendar
+from gridcore.messages import Catalog, Message, plain
 from gridcore.protocol import (
     MAX_OPS_PER_PUSH,
     ConflictInfo,
@@ -100,6 +101,26 @@ from gridcore.protocol import (
 __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {
+        "Sync finished: {pushed} uploaded, {pulled} downloaded, {conflicts} conflicts, "
+        "{rejected} refused": (
+            "同步成功：上传 {pushed} 条，下载 {pulled} 条，冲突 {conflicts} 条，被拒 {rejected} 条"
+        ),
+        "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} conflicts, "
+        "{rejected} refused": (
+            "同步未完成：上传 {pushed} 条，下载 {pulled} 条，冲突 {conflicts} 条，"
+            "被拒 {rejected} 条"
+        ),
+        "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} conflicts, "
+        "{rejected} refused; error: {error}": (
+            "同步未完成：上传 {pushed} 条，下载 {pulled} 条，冲突 {conflicts} 条，"
+            "被拒 {rejected} 条；错误：{error}"
+        ),
+    },
+)
 
 
 _UNSTORABLE = (CodecError, ValueError, TypeError, OverflowError, KeyError, DBAPIError)
@@ -198,16 +219,38 @@ class SyncReport:
     def ok(self) -> bool:
         return not self.errors and self.rejected == 0 and not self.pull_refused
 
-    def summary_zh(self) -> str:
-        """One line for the command line and the status bar."""
-        state = "同步成功" if self.ok else "同步未完成"
-        text = (
-            f"{state}：上传 {self.pushed} 条，下载 {self.pulled} 条，"
-            f"冲突 {self.conflicts + self.conflicts_received} 条，被拒 {self.rejected} 条"
-        )
+    def summary(self) -> Message:
+        """One line for the command line and the log (the window words its own)."""
+        counts: dict[str, object] = {
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "conflicts": self.conflicts + self.conflicts_received,
+            "rejected": self.rejected,
+        }
         if self.errors:
-            text += f"；错误：{self.errors[0]}"
-        return text
+            error = self.errors[0]
+            text = getattr(error, "user_message", None)
+            counts["error"] = text if isinstance(text, Message) else plain(str(error))
+            return _msg(
+                "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} "
+                "conflicts, {rejected} refused; error: {error}",
+                **counts,
+            )
+        if self.ok:
+            return _msg(
+                "Sync finished: {pushed} uploaded, {pulled} downloaded, {conflicts} "
+                "conflicts, {rejected} refused",
+                **counts,
+            )
+        return _msg(
+            "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} "
+            "conflicts, {rejected} refused",
+            **counts,
+        )
+
+    def summary_zh(self) -> str:
+        """:meth:`summary` in Chinese."""
+        return str(self.summary())
 
 
 def _wire_op(op: OutboxOp) -> Op:

@@ -48,6 +48,7 @@ from gridclient.storage.errors import (
 )
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import UserInfo
+from gridclient.ui.i18n import ui_text
 from gridclient.ui.plaintext import TextLabel, plain, tooltip
 from gridclient.ui.screen_fit import grow_to_content
 from gridcore.domain import limits, phone
@@ -148,31 +149,33 @@ def may_see_sensitive(user: UserInfo, grid_id: str) -> bool:
 
 
 def error_text(exc: BaseException) -> str:
-    """What happened and what to do, in the user's language."""
+    """What happened and what to do, in the user's language (storage errors carry a
+    message the UI renders: :func:`~gridclient.ui.i18n.ui_text`)."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Errors", text)
-
+    said = ui_text(exc)
     if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone | InvalidValue):
-        return str(exc)
+        return said
     if isinstance(exc, StaleRecord):
-        return f"{exc}\n" + tr(
+        return f"{said}\n" + QCoreApplication.translate(
+            "Errors",
             "Your input is kept. Note what you typed, close this window, "
-            "open it again and redo the change."
+            "open it again and redo the change.",
         )
     if isinstance(exc, RecordNotFound | MissingParent):
-        return f"{exc}\n" + tr(
-            "Close this window and refresh the list; the record may have been removed."
+        return f"{said}\n" + QCoreApplication.translate(
+            "Errors", "Close this window and refresh the list; the record may have been removed."
         )
     if isinstance(exc, AttachmentMismatch):
-        return str(exc)
+        return said
     if isinstance(exc, StorageError):
-        return f"{exc}\n" + tr(
-            "Your input is kept. Try saving again; if it still fails, contact your IT staff."
+        return f"{said}\n" + QCoreApplication.translate(
+            "Errors",
+            "Your input is kept. Try saving again; if it still fails, contact your IT staff.",
         )
-    return tr(
+    return QCoreApplication.translate(
+        "Errors",
         "Saving failed because of an unexpected error ({name}). Your input is kept. "
-        "Try again; if it still fails, send the log file to your IT staff."
+        "Try again; if it still fails, send the log file to your IT staff.",
     ).format(name=type(exc).__name__)
 
 
@@ -382,26 +385,35 @@ class DeleteWithReasonDialog(QDialog):
     ) -> None:
         super().__init__(parent)
 
-        def tr(text: str) -> str:
-            return QCoreApplication.translate("DeleteWithReasonDialog", text)
-
         self.setWindowTitle(title)
         make_readable(self)
         self._missing_detail = missing_detail
         self.reason_combo = QComboBox()
-        self.reason_combo.addItems([*reasons, tr("Other")])
+        self.reason_combo.addItems(
+            [*reasons, QCoreApplication.translate("DeleteWithReasonDialog", "Other")]
+        )
         self.detail_edit = QLineEdit()
-        self.detail_edit.setPlaceholderText(tr("Details (required for “Other”)"))
+        self.detail_edit.setPlaceholderText(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Details (required for “Other”)")
+        )
         self.error = InlineMessage()
         form = QFormLayout()
-        form.addRow(tr("Reason"), self.reason_combo)
-        form.addRow(tr("Details"), self.detail_edit)
+        form.addRow(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Reason"), self.reason_combo
+        )
+        form.addRow(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Details"), self.detail_edit
+        )
         form.addRow("", self.error)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Delete"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Delete")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Cancel")
+        )
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

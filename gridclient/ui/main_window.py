@@ -65,6 +65,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
+from gridclient.ui.i18n import ui_text
 from gridclient.ui.list_filters import (
     EventFilterBar,
     PatrolFilterBar,
@@ -691,7 +692,9 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(
                 self,
                 self.tr("Diagnostics bundle"),
-                self.tr("The diagnostics bundle could not be saved: {error}").format(error=exc),
+                self.tr("The diagnostics bundle could not be saved: {error}").format(
+                    error=ui_text(exc)
+                ),
             )
 
         self.runner.submit(work, on_done=done, on_error=failed)
@@ -1128,7 +1131,7 @@ class MainWindow(QMainWindow):
             return  # the device was marked lost: the window is closing, nothing to show
         log.error("loading failed", exc_info=exc)
         self.statusBar().showMessage(
-            self.tr("Could not load the data: {error}").format(error=exc), 10_000
+            self.tr("Could not load the data: {error}").format(error=ui_text(exc)), 10_000
         )
 
     def _on_changed(self, changes: ChangeSet) -> None:

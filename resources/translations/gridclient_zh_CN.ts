@@ -2,60 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="160"/>
-        <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
-        <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
-        <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="165"/>
-        <source>Close this window and refresh the list; the record may have been removed.</source>
-        <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="171"/>
-        <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
-        <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="174"/>
-        <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
-        <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="392"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="394"/>
-        <source>Details (required for “Other”)</source>
-        <translation>具体说明（选“其他”时必填）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="397"/>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="398"/>
-        <source>Details</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="403"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="404"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <location filename="../../gridclient/ui/about.py" line="61"/>
@@ -649,6 +595,39 @@
     </message>
 </context>
 <context>
+    <name>DeleteWithReasonDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="393"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="397"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="402"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="405"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="412"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="415"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>DemoBanner</name>
     <message>
         <location filename="../../gridclient/ui/about.py" line="50"/>
@@ -659,6 +638,30 @@
         <location filename="../../gridclient/ui/about.py" line="54"/>
         <source>Demo server: {url}</source>
         <translation>演示服务器：{url}</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="159"/>
+        <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
+        <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
+        <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="165"/>
+        <source>Close this window and refresh the list; the record may have been removed.</source>
+        <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="171"/>
+        <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
+        <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="175"/>
+        <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
     </message>
 </context>
 <context>
@@ -1849,56 +1852,56 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="227"/>
+        <location filename="../../gridclient/ui/lock.py" line="228"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="273"/>
+        <location filename="../../gridclient/ui/lock.py" line="274"/>
         <source>GridClient locked itself because nobody used it for a while, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通在一段时间无人操作后已自动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="238"/>
+        <location filename="../../gridclient/ui/lock.py" line="239"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="241"/>
+        <location filename="../../gridclient/ui/lock.py" line="242"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="278"/>
+        <location filename="../../gridclient/ui/lock.py" line="279"/>
         <source>GridClient was locked on request, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通已按您的操作手动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="293"/>
+        <location filename="../../gridclient/ui/lock.py" line="294"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="297"/>
+        <location filename="../../gridclient/ui/lock.py" line="298"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="315"/>
+        <location filename="../../gridclient/ui/lock.py" line="316"/>
         <source>Wrong password. Please try again.</source>
         <translation>密码错误，请重试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="319"/>
+        <location filename="../../gridclient/ui/lock.py" line="320"/>
         <source>The key file of this computer&apos;s data cannot be read. Please call your IT contact.</source>
         <translation>无法读取本机数据的密钥文件。请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="324"/>
+        <location filename="../../gridclient/ui/lock.py" line="326"/>
         <source>Could not check the password: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -1906,226 +1909,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="105"/>
+        <location filename="../../gridclient/ui/login.py" line="106"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="113"/>
+        <location filename="../../gridclient/ui/login.py" line="114"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="117"/>
+        <location filename="../../gridclient/ui/login.py" line="118"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="124"/>
+        <location filename="../../gridclient/ui/login.py" line="125"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="128"/>
+        <location filename="../../gridclient/ui/login.py" line="129"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="132"/>
+        <location filename="../../gridclient/ui/login.py" line="133"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="138"/>
+        <location filename="../../gridclient/ui/login.py" line="139"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="145"/>
+        <location filename="../../gridclient/ui/login.py" line="146"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="151"/>
+        <location filename="../../gridclient/ui/login.py" line="152"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="158"/>
+        <location filename="../../gridclient/ui/login.py" line="159"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="164"/>
+        <location filename="../../gridclient/ui/login.py" line="165"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="168"/>
+        <location filename="../../gridclient/ui/login.py" line="169"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="172"/>
+        <location filename="../../gridclient/ui/login.py" line="173"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="176"/>
+        <location filename="../../gridclient/ui/login.py" line="177"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="183"/>
+        <location filename="../../gridclient/ui/login.py" line="184"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="189"/>
+        <location filename="../../gridclient/ui/login.py" line="190"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="193"/>
+        <location filename="../../gridclient/ui/login.py" line="194"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="200"/>
+        <location filename="../../gridclient/ui/login.py" line="201"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="206"/>
+        <location filename="../../gridclient/ui/login.py" line="207"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="213"/>
+        <location filename="../../gridclient/ui/login.py" line="214"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="221"/>
+        <location filename="../../gridclient/ui/login.py" line="222"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="224"/>
+        <location filename="../../gridclient/ui/login.py" line="225"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="258"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="263"/>
+        <location filename="../../gridclient/ui/login.py" line="264"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <location filename="../../gridclient/ui/login.py" line="270"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="271"/>
+        <location filename="../../gridclient/ui/login.py" line="272"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="274"/>
+        <location filename="../../gridclient/ui/login.py" line="275"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <location filename="../../gridclient/ui/login.py" line="295"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="297"/>
+        <location filename="../../gridclient/ui/login.py" line="298"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <location filename="../../gridclient/ui/login.py" line="302"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="306"/>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308"/>
+        <location filename="../../gridclient/ui/login.py" line="309"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="309"/>
-        <location filename="../../gridclient/ui/login.py" line="577"/>
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="578"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="310"/>
-        <location filename="../../gridclient/ui/login.py" line="582"/>
+        <location filename="../../gridclient/ui/login.py" line="311"/>
+        <location filename="../../gridclient/ui/login.py" line="583"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="311"/>
+        <location filename="../../gridclient/ui/login.py" line="312"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="373"/>
+        <location filename="../../gridclient/ui/login.py" line="374"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="377"/>
+        <location filename="../../gridclient/ui/login.py" line="378"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="381"/>
+        <location filename="../../gridclient/ui/login.py" line="382"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409"/>
-        <location filename="../../gridclient/ui/login.py" line="621"/>
+        <location filename="../../gridclient/ui/login.py" line="410"/>
+        <location filename="../../gridclient/ui/login.py" line="622"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="413"/>
-        <location filename="../../gridclient/ui/login.py" line="628"/>
+        <location filename="../../gridclient/ui/login.py" line="414"/>
+        <location filename="../../gridclient/ui/login.py" line="629"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="452"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="477"/>
+        <location filename="../../gridclient/ui/login.py" line="478"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="493"/>
+        <location filename="../../gridclient/ui/login.py" line="494"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -2133,488 +2136,488 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="175"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="175"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="234"/>
+        <location filename="../../gridclient/ui/main_window.py" line="235"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="236"/>
+        <location filename="../../gridclient/ui/main_window.py" line="237"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="247"/>
+        <location filename="../../gridclient/ui/main_window.py" line="248"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="262"/>
+        <location filename="../../gridclient/ui/main_window.py" line="263"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="271"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="272"/>
+        <location filename="../../gridclient/ui/main_window.py" line="273"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="283"/>
+        <location filename="../../gridclient/ui/main_window.py" line="284"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="298"/>
+        <location filename="../../gridclient/ui/main_window.py" line="299"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="368"/>
-        <location filename="../../gridclient/ui/main_window.py" line="463"/>
+        <location filename="../../gridclient/ui/main_window.py" line="369"/>
+        <location filename="../../gridclient/ui/main_window.py" line="464"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="380"/>
+        <location filename="../../gridclient/ui/main_window.py" line="381"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="381"/>
+        <location filename="../../gridclient/ui/main_window.py" line="382"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="384"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="385"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
-        <location filename="../../gridclient/ui/main_window.py" line="953"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
+        <location filename="../../gridclient/ui/main_window.py" line="956"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="480"/>
+        <location filename="../../gridclient/ui/main_window.py" line="481"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="483"/>
+        <location filename="../../gridclient/ui/main_window.py" line="484"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <location filename="../../gridclient/ui/main_window.py" line="494"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="494"/>
+        <location filename="../../gridclient/ui/main_window.py" line="495"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="495"/>
+        <location filename="../../gridclient/ui/main_window.py" line="496"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <location filename="../../gridclient/ui/main_window.py" line="499"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="512"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="525"/>
+        <location filename="../../gridclient/ui/main_window.py" line="526"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <location filename="../../gridclient/ui/main_window.py" line="540"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="547"/>
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="533"/>
+        <location filename="../../gridclient/ui/main_window.py" line="534"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="240"/>
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="314"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="323"/>
+        <location filename="../../gridclient/ui/main_window.py" line="324"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="332"/>
+        <location filename="../../gridclient/ui/main_window.py" line="333"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="337"/>
+        <location filename="../../gridclient/ui/main_window.py" line="338"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="348"/>
+        <location filename="../../gridclient/ui/main_window.py" line="349"/>
         <source>New place…</source>
         <translation>新增场所…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="358"/>
+        <location filename="../../gridclient/ui/main_window.py" line="359"/>
         <source>%n place(s)</source>
         <translation>
             <numerusform>%n 处场所</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="387"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="388"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="486"/>
+        <location filename="../../gridclient/ui/main_window.py" line="487"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="491"/>
+        <location filename="../../gridclient/ui/main_window.py" line="492"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="503"/>
+        <location filename="../../gridclient/ui/main_window.py" line="504"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="504"/>
+        <location filename="../../gridclient/ui/main_window.py" line="505"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="506"/>
+        <location filename="../../gridclient/ui/main_window.py" line="507"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="507"/>
+        <location filename="../../gridclient/ui/main_window.py" line="508"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="508"/>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="526"/>
+        <location filename="../../gridclient/ui/main_window.py" line="527"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="534"/>
+        <location filename="../../gridclient/ui/main_window.py" line="535"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="537"/>
+        <location filename="../../gridclient/ui/main_window.py" line="538"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="541"/>
+        <location filename="../../gridclient/ui/main_window.py" line="542"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="550"/>
+        <location filename="../../gridclient/ui/main_window.py" line="551"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="609"/>
+        <location filename="../../gridclient/ui/main_window.py" line="610"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="618"/>
+        <location filename="../../gridclient/ui/main_window.py" line="619"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="663"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="664"/>
+        <location filename="../../gridclient/ui/main_window.py" line="665"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="683"/>
-        <location filename="../../gridclient/ui/main_window.py" line="694"/>
+        <location filename="../../gridclient/ui/main_window.py" line="684"/>
+        <location filename="../../gridclient/ui/main_window.py" line="695"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="685"/>
+        <location filename="../../gridclient/ui/main_window.py" line="686"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="695"/>
+        <location filename="../../gridclient/ui/main_window.py" line="696"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="929"/>
+        <location filename="../../gridclient/ui/main_window.py" line="932"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="931"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="937"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="936"/>
+        <location filename="../../gridclient/ui/main_window.py" line="939"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="939"/>
+        <location filename="../../gridclient/ui/main_window.py" line="942"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="941"/>
+        <location filename="../../gridclient/ui/main_window.py" line="944"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="955"/>
+        <location filename="../../gridclient/ui/main_window.py" line="958"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="958"/>
+        <location filename="../../gridclient/ui/main_window.py" line="961"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="968"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="973"/>
+        <location filename="../../gridclient/ui/main_window.py" line="976"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="977"/>
+        <location filename="../../gridclient/ui/main_window.py" line="980"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="994"/>
+        <location filename="../../gridclient/ui/main_window.py" line="997"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1000"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1004"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1009"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1027"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1041"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1043"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1049"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1071"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1074"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1075"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1080"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1083"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1089"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1092"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1097"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1100"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1125"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1128"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1136"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1139"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1288"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1291"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1354"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1362"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1365"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1381"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1384"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1391"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1460"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1463"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1484"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1487"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="383"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="254"/>
+        <location filename="../../gridclient/ui/main_window.py" line="255"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -3030,37 +3033,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="559"/>
+        <location filename="../../gridclient/ui/login.py" line="560"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="565"/>
+        <location filename="../../gridclient/ui/login.py" line="566"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="572"/>
+        <location filename="../../gridclient/ui/login.py" line="573"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <location filename="../../gridclient/ui/login.py" line="590"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="592"/>
+        <location filename="../../gridclient/ui/login.py" line="593"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="614"/>
+        <location filename="../../gridclient/ui/login.py" line="615"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633"/>
+        <location filename="../../gridclient/ui/login.py" line="634"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -3863,322 +3866,322 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="236"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
         <source>All kinds</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="259"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="262"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="263"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="269"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="283"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="288"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="313"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="356"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="384"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="400"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="479"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="480"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="490"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="491"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="577"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="580"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="581"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="583"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="584"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="590"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="697"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="698"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="703"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="704"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="721"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="722"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="805"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="815"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="816"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="820"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="851"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="852"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="856"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="873"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="874"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="879"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="888"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="889"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="892"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="893"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="895"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="896"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="916"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="917"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1025"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1027"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1036"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1038"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -4733,44 +4736,44 @@
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="73"/>
+        <location filename="../../gridclient/app.py" line="74"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="119"/>
+        <location filename="../../gridclient/app.py" line="120"/>
         <source>GridClient is already running</source>
         <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>网格通已在运行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="120"/>
+        <location filename="../../gridclient/app.py" line="121"/>
         <source>GridClient is already using the data directory {path} on this computer. Only one GridClient at a time can use a data directory.</source>
         <translation>网格通正在使用本机的数据目录 {path}。一个数据目录同时只能由一个网格通使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="126"/>
+        <location filename="../../gridclient/app.py" line="127"/>
         <source>Its window has been brought to the front: please continue there.</source>
         <translation>已切换到该窗口，请在那里继续。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="130"/>
+        <location filename="../../gridclient/app.py" line="131"/>
         <source>Switch to the GridClient window that is already open (see the task bar), or wait until the command using this directory has finished, then try again.</source>
         <translation>请切换到已经打开的网格通窗口（见任务栏），或等使用该目录的命令结束后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="319"/>
-        <location filename="../../gridclient/app.py" line="348"/>
+        <location filename="../../gridclient/app.py" line="320"/>
+        <location filename="../../gridclient/app.py" line="349"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="316"/>
+        <location filename="../../gridclient/app.py" line="317"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="349"/>
+        <location filename="../../gridclient/app.py" line="350"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>
