@@ -1078,7 +1078,7 @@ class MainWindow(QMainWindow):
         assert isinstance(report, SyncReport)
         if report.ok:
             text = self.tr("Sync finished: {up} uploaded, {down} downloaded.").format(
-                up=report.pushed, down=report.pulled
+                up=report.pushed, down=report.received
             )
         elif report.errors:
             text = self.tr("Sync not finished: {error}").format(
