@@ -16,7 +16,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -396,6 +396,10 @@ class MainWindow(QMainWindow):
 
         self.tree = AreaTree(self._my_grids)
         self.tree.area_selected.connect(self.set_area)
+        # Right-click a grid or micro-grid: 新建住户 there (the tool bar's action).
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree_menu: QMenu | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.tabs)
@@ -1363,6 +1367,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a household first."), 5000)
             return
         self.new_visit(household_id)
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        """The area tree's context menu: the clicked area becomes the selection, then
+        新建住户 (which asks for one grid when the area holds several)."""
+        index = self.tree.indexAt(pos)
+        if not index.isValid() or not self.new_household_action.isVisible():
+            return
+        self.tree.setCurrentIndex(index)
+        menu = QMenu(self.tree)
+        menu.addAction(self.new_household_action)
+        self.tree_menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     @_unless_locked
     def new_household_for_selection(self) -> None:

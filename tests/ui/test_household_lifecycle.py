@@ -113,6 +113,38 @@ def test_new_household_from_the_main_window_in_the_selected_micro_grid(
     assert "Select one grid" in window.statusBar().currentMessage()
 
 
+def test_new_household_from_the_area_trees_context_menu(qtbot: QtBot, demo: DemoSession) -> None:
+    """Right-click a micro-grid in the area tree: 新建住户 opens in it."""
+    window = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(window)
+    window.show()
+    grid = demo.info.grid_ids[0]
+    with demo.store.engine.connect() as conn:
+        from gridclient.storage.models import AreaRow
+
+        micro = conn.execute(
+            select(AreaRow.id).where(AreaRow.parent_id == grid, AreaRow.level == "micro_grid")
+        ).scalar()
+    assert micro is not None
+    tree = window.tree
+    qtbot.waitUntil(lambda: tree.model().rowCount() > 0)
+    tree.expandAll()
+    assert tree.select_area(micro)
+    index = tree.currentIndex()
+    tree.setCurrentIndex(tree.model().index(0, 0))  # the menu selects what was clicked
+    assert window._area.micro_grid_id != micro
+    tree.scrollTo(index)
+    tree.customContextMenuRequested.emit(tree.visualRect(index).center())
+    menu = window.tree_menu
+    assert menu is not None and window.new_household_action in menu.actions()
+    assert window._area.micro_grid_id == micro
+    menu.close()
+    window.new_household_action.trigger()
+    [dialog] = [d for d in window.findChildren(HouseholdDialog) if d.isVisible()]
+    assert dialog.grid_combo.currentData() == grid
+    assert dialog.micro_combo.currentData() == micro
+
+
 def test_move_out_keeps_the_record_and_leaves_the_lists(
     qtbot: QtBot, ctx: AppContext, demo: DemoSession
 ) -> None:
