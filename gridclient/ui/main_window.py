@@ -726,13 +726,16 @@ class MainWindow(QMainWindow):
         self.load_patrols()
 
     def _load_tree_and_status(self) -> None:
+        self._load_tree()
+        self.refresh_status()
+
+    def _load_tree(self) -> None:
         grids = self._my_grids
 
         def tree(_ctx: TaskContext) -> list[AreaNode]:
             return self.areas.tree(grids)
 
         self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
-        self.refresh_status()
 
     def load_all(self) -> None:
         self.load_households()
@@ -1165,6 +1168,8 @@ class MainWindow(QMainWindow):
             self.household_pane.model.refresh()
         if households_move or (changes.moves(EntityKind.VISIT) and self.recency.currentData()):
             self.load_households()
+        if households_move and self.tree.show_counts:
+            self._load_tree()  # the areas' household counts (a new, moved or removed one)
         if EntityKind.RESIDENT in touched or households_move:
             self.resident_pane.model.refresh(ids)
         if changes.moves(EntityKind.RESIDENT) or households_move:

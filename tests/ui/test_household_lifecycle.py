@@ -16,6 +16,7 @@ from sqlalchemy import select
 from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.queries import AreaFilter
 from gridclient.sync.engine import SyncEngine
+from gridclient.ui.area_tree import KEY_ROLE
 from gridclient.ui.context import AppContext
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
@@ -143,6 +144,18 @@ def test_new_household_from_the_area_trees_context_menu(qtbot: QtBot, demo: Demo
     [dialog] = [d for d in window.findChildren(HouseholdDialog) if d.isVisible()]
     assert dialog.grid_combo.currentData() == grid
     assert dialog.micro_combo.currentData() == micro
+    # Saved: the tree's household counts follow (the micro-grid stays selected).
+    before = tree.model().index(0, 0).data()
+    count = window.household_pane.model.rowCount()
+    type_text(qtbot, dialog.address_edit, "新村2组2号")
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: tree.model().index(0, 0).data() != before)
+    total = int("".join(ch for ch in before if ch.isdigit()))
+    assert str(total + 1) in tree.model().index(0, 0).data()
+    assert window._area.micro_grid_id == micro
+    assert tree.currentIndex().data(KEY_ROLE) == micro
+    qtbot.waitUntil(lambda: window.household_pane.model.rowCount() == count + 1)
 
 
 def test_move_out_keeps_the_record_and_leaves_the_lists(
