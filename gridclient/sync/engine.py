@@ -181,6 +181,12 @@ class SyncReport:
     downloaded: int = 0
     """Attachment blobs fetched for pulled attachment records."""
     pulled: int = 0
+    echoed: int = 0
+    """Pulled records that were only the server's copy of this run's own applied ops
+    (docs/protocol.md rule 1): stored like any other, but not news for the person, so
+    :attr:`received` leaves them out."""
+    own_versions: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    """(kind, id) → the version the server gave this run's last applied op of it."""
     evicted: int = 0
     kept_evictions: list[tuple[EntityKind, str]] = field(default_factory=list)
     """Records that left the scope but still have unsent ops, so they stay."""
@@ -200,6 +206,11 @@ class SyncReport:
     """Done-with outbox ops older than ``OUTBOX_RETENTION`` dropped after a successful run."""
     collected: ChangeCollector = field(default_factory=lambda: ChangeCollector("sync"))
     """What the run changed in the store (see :attr:`changes`)."""
+
+    @property
+    def received(self) -> int:
+        """Records that came from elsewhere: pulled, less this laptop's own coming back."""
+        return self.pulled - self.echoed
 
     @property
     def changes(self) -> ChangeSet:
@@ -223,7 +234,7 @@ class SyncReport:
         """One line for the command line and the log (the window words its own)."""
         counts: dict[str, object] = {
             "pushed": self.pushed,
-            "pulled": self.pulled,
+            "pulled": self.received,
             "conflicts": self.conflicts + self.conflicts_received,
             "rejected": self.rejected,
         }
@@ -251,6 +262,23 @@ class SyncReport:
     def summary_zh(self) -> str:
         """:meth:`summary` in Chinese."""
         return str(self.summary())
+
+
+def _echoes(
+    kind: str,
+    changes: list[dict[str, Any]],
+    failed: list[tuple[dict[str, Any], str]],
+    own_versions: dict[tuple[str, str], int],
+) -> int:
+    """How many of the stored ``changes`` are exactly the version this run's own
+    applied op made (nobody else changed the record since)."""
+    held = {id(change) for change, _reason in failed}
+    return sum(
+        1
+        for change in changes
+        if id(change) not in held
+        and own_versions.get((kind, str(change.get("id")))) == change.get("version")
+    )
 
 
 def _wire_op(op: OutboxOp) -> Op:
@@ -462,6 +490,11 @@ class SyncEngine:
                 repos.outbox.set_status(op.op_id, status, field=result.field)
                 if status is OpStatus.APPLIED:
                     report.applied += 1
+                    if result.version is not None:
+                        key = (op.entity.value, op.entity_id)
+                        report.own_versions[key] = max(
+                            result.version, report.own_versions.get(key, 0)
+                        )
                 elif status is OpStatus.MERGED:
                     report.merged += 1
                 else:
@@ -786,6 +819,8 @@ class SyncEngine:
                             failed.append((change, _reason(exc)))
             report.pulled += len(changes) - len(failed)
             report.held_ids.update((kind, str(change.get("id"))) for change, _ in failed)
+            if report.own_versions:
+                report.echoed += _echoes(kind, changes, failed, report.own_versions)
             for change, reason in failed:
                 log.warning("pulled %s %s kept aside: %s", kind, change.get("id"), reason)
             hold_records(connection, kind, failed)

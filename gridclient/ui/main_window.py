@@ -16,7 +16,7 @@ from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -396,6 +396,10 @@ class MainWindow(QMainWindow):
 
         self.tree = AreaTree(self._my_grids)
         self.tree.area_selected.connect(self.set_area)
+        # Right-click a grid or micro-grid: 新建住户 there (the tool bar's action).
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree_menu: QMenu | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.tabs)
@@ -722,13 +726,16 @@ class MainWindow(QMainWindow):
         self.load_patrols()
 
     def _load_tree_and_status(self) -> None:
+        self._load_tree()
+        self.refresh_status()
+
+    def _load_tree(self) -> None:
         grids = self._my_grids
 
         def tree(_ctx: TaskContext) -> list[AreaNode]:
             return self.areas.tree(grids)
 
         self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
-        self.refresh_status()
 
     def load_all(self) -> None:
         self.load_households()
@@ -1078,7 +1085,7 @@ class MainWindow(QMainWindow):
         assert isinstance(report, SyncReport)
         if report.ok:
             text = self.tr("Sync finished: {up} uploaded, {down} downloaded.").format(
-                up=report.pushed, down=report.pulled
+                up=report.pushed, down=report.received
             )
         elif report.errors:
             text = self.tr("Sync not finished: {error}").format(
@@ -1161,6 +1168,8 @@ class MainWindow(QMainWindow):
             self.household_pane.model.refresh()
         if households_move or (changes.moves(EntityKind.VISIT) and self.recency.currentData()):
             self.load_households()
+        if households_move and self.tree.show_counts:
+            self._load_tree()  # the areas' household counts (a new, moved or removed one)
         if EntityKind.RESIDENT in touched or households_move:
             self.resident_pane.model.refresh(ids)
         if changes.moves(EntityKind.RESIDENT) or households_move:
@@ -1363,6 +1372,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a household first."), 5000)
             return
         self.new_visit(household_id)
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        """The area tree's context menu: the clicked area becomes the selection, then
+        新建住户 (which asks for one grid when the area holds several)."""
+        index = self.tree.indexAt(pos)
+        if not index.isValid() or not self.new_household_action.isVisible():
+            return
+        self.tree.setCurrentIndex(index)
+        menu = QMenu(self.tree)
+        menu.addAction(self.new_household_action)
+        self.tree_menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     @_unless_locked
     def new_household_for_selection(self) -> None:

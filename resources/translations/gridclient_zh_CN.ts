@@ -448,7 +448,7 @@
     <message>
         <location filename="../../gridclient/ui/dashboard.py" line="284"/>
         <source>Reported</source>
-        <translation>上报时间</translation>
+        <translation>上报</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/dashboard.py" line="285"/>
