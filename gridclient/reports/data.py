@@ -6,42 +6,22 @@ columns, the rows, an optional totals row, summary lines, the print time and "�
 same object, so what is printed and what is passed upward always agree.
 
 Areas are chosen by id or code and cover their whole subtree (a township covers all its
-villages' grids). A period is two dates in China Standard Time, both included. Counts
-over visits and households run as SQLAlchemy Core aggregates in the database.
+villages' grids). A period is two dates in China Standard Time, both included. The
+reads (and the counts over visits and households, aggregates in the database) are
+:mod:`gridclient.storage.reportqueries`: no SQL here.
 """
 
 from __future__ import annotations
 
 from calendar import monthrange
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
-from sqlalchemy.engine import Connection
-
-from gridclient.storage.chunks import chunked
-from gridclient.storage.convert import record_from_row
-from gridclient.storage.engine import read_session
-from gridclient.storage.models import (
-    AreaRow,
-    EventActionRow,
-    EventRow,
-    HouseholdRow,
-    MediationRow,
-    OrganizationRow,
-    PatrolRow,
-    PlaceRow,
-    ProgramRecordRow,
-    ResidentRow,
-    VisitRow,
-)
-from gridclient.storage.places import latest_checks
-from gridclient.storage.queries import group_member, household_tagged
+from gridclient.storage import reportqueries as queries
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import SyncKey
@@ -49,11 +29,10 @@ from gridcore.domain import idnumber, phone
 from gridcore.domain.agegroups import age_on, today_cst
 from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
 from gridcore.domain.departments import DepartmentList
-from gridcore.domain.entities import CST, Event, EventAction, Mediation
+from gridcore.domain.entities import CST, Event, EventAction
 from gridcore.domain.enums import (
     AreaLevel,
     DisabilityCategory,
-    EntityKind,
     EventActionKind,
     EventSource,
     EventState,
@@ -67,7 +46,6 @@ from gridcore.domain.enums import (
     OrganizationKind,
     PlaceKind,
     Program,
-    Relation,
     RiskLevel,
     RiskType,
     Role,
@@ -350,13 +328,10 @@ class _Scope:
         return [g.id for g in self.grids]
 
 
-def _areas(connection: Connection) -> dict[str, _Area]:
-    statement = select(
-        AreaRow.id, AreaRow.code, AreaRow.name, AreaRow.level, AreaRow.parent_id, AreaRow.issuer
-    ).where(AreaRow.deleted.is_(False))
+def _areas(repos: Repositories) -> dict[str, _Area]:
     return {
-        r.id: _Area(r.id, r.code, r.name, AreaLevel(r.level), r.parent_id, r.issuer or "")
-        for r in connection.execute(statement)
+        r.id: _Area(r.id, r.code, r.name, r.level, r.parent_id, r.issuer)
+        for r in queries.area_lines(repos)
     }
 
 
@@ -373,8 +348,8 @@ def _issuer(area: _Area, areas: Mapping[str, _Area]) -> str:
     return ""
 
 
-def _scope(connection: Connection, key: str) -> _Scope:
-    areas = _areas(connection)
+def _scope(repos: Repositories, key: str) -> _Scope:
+    areas = _areas(repos)
     area = areas.get(key) or next((a for a in areas.values() if a.code == key), None)
     if area is None:
         raise AreaNotFound(key)
@@ -445,8 +420,8 @@ class AreaChoice:
 def report_areas(store: Store, grid_ids: Sequence[str] | None = None) -> list[AreaChoice]:
     """Townships, villages and grids of the store, depth first in code order; with
     ``grid_ids`` only those grids and the areas above them (a worker's own)."""
-    with _snapshot(store) as (connection, _repos):
-        areas = _areas(connection)
+    with store.read() as repos:
+        areas = _areas(repos)
     wanted: set[str] | None = None
     if grid_ids:
         wanted = set()
@@ -491,13 +466,6 @@ class _Context:
         return repos.sync_state.last_sync_at()
 
 
-@contextmanager
-def _snapshot(store: Store) -> Iterator[tuple[Connection, Repositories]]:
-    """A Core connection and repositories over one consistent read snapshot."""
-    with read_session(store.engine) as session:
-        yield session.connection(), Repositories(session)
-
-
 # ------------------------------------------------------------------ 入户走访登记表
 
 
@@ -511,56 +479,18 @@ def build_visit_register(
 ) -> Report:
     """Visits of the area's grids (or of one household) in the period, oldest first."""
     context = _Context(store, now)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        head = (
-            select(ResidentRow.name)
-            .where(
-                ResidentRow.household_id == VisitRow.household_id,
-                ResidentRow.relation == Relation.HEAD.value,
-                ResidentRow.deleted.is_(False),
-            )
-            .limit(1)
-            .scalar_subquery()
-        )
-        base = (
-            select(
-                VisitRow.visited_at,
-                VisitRow.grid_id,
-                VisitRow.household_id,
-                HouseholdRow.number,
-                HouseholdRow.address,
-                head.label("head"),
-                VisitRow.method,
-                VisitRow.visitor,
-                VisitRow.content,
-                VisitRow.findings,
-                VisitRow.needs,
-            )
-            .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id, isouter=True)
-            .where(
-                VisitRow.deleted.is_(False),
-                VisitRow.visited_at >= period.since,
-                VisitRow.visited_at < period.until,
-                # A corrected visit prints once, as corrected.
-                VisitRow.id.not_in(
-                    select(VisitRow.corrects_id).where(
-                        VisitRow.corrects_id.is_not(None), VisitRow.deleted.is_(False)
-                    )
-                ),
-            )
-        )
+    with store.read() as repos:
+        scope = _scope(repos, area)
         names = repos.sync_state.display_names()
         subtitle = ""
         if household_id is not None:
-            home_id, number, address = _household(connection, scope, household_id)
-            statements: list[Select[tuple[object, ...]]] = [
-                base.where(VisitRow.household_id == home_id)
-            ]
+            home_id, number, address = _household(repos, scope, household_id)
+            fetched = queries.visit_lines(
+                repos, scope.grid_ids, period.since, period.until, household_id=home_id
+            )
             subtitle = f"户号{number} {address}" if number else address
         else:
-            statements = [base.where(VisitRow.grid_id.in_(c)) for c in chunked(scope.grid_ids)]
-        fetched = [row for s in statements for row in connection.execute(s)]
+            fetched = queries.visit_lines(repos, scope.grid_ids, period.since, period.until)
         fetched.sort(key=lambda r: (r.visited_at, r.household_id))
         rows: list[tuple[Cell, ...]] = []
         for n, r in enumerate(fetched, start=1):
@@ -606,32 +536,19 @@ def build_visit_register(
         )
 
 
-def _household(connection: Connection, scope: _Scope, key: str) -> tuple[str, str, str]:
+def _household(repos: Repositories, scope: _Scope, key: str) -> tuple[str, str, str]:
     """(id, 户号, address) of the household ``key`` names in the scope: its internal id,
     else its 户号 (household register number, what a clerk has on paper)."""
-    columns = (HouseholdRow.id, HouseholdRow.number, HouseholdRow.address)
     key = key.strip()
-    row = connection.execute(
-        select(*columns).where(HouseholdRow.id == key, HouseholdRow.deleted.is_(False))
-    ).first()
-    if row is not None:
-        return row.id, row.number or "", row.address or ""
-    found = [
-        r
-        for chunk in chunked(scope.grid_ids)
-        for r in connection.execute(
-            select(*columns).where(
-                HouseholdRow.number == key,
-                HouseholdRow.deleted.is_(False),
-                HouseholdRow.grid_id.in_(chunk),
-            )
-        )
-    ]
+    home = queries.household_by_id(repos, key)
+    if home is not None:
+        return home
+    found = queries.households_numbered(repos, scope.grid_ids, key)
     if not found:
         raise HouseholdNotFound(key, scope.area.name)
     if len(found) > 1:
-        raise AmbiguousHousehold(key, sorted(r.address for r in found))
-    return found[0].id, found[0].number or "", found[0].address or ""
+        raise AmbiguousHousehold(key, sorted(address for _id, _number, address in found))
+    return found[0]
 
 
 # ------------------------------------------------------------ 网格走访情况汇总表
@@ -643,49 +560,19 @@ def build_visit_summary(
     """Per grid: worker, households, households visited, coverage and visits by method."""
     context = _Context(store, now)
     methods = list(VisitMethod)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
+    with store.read() as repos:
+        scope = _scope(repos, area)
         households: Counter[str] = Counter()
         visited: Counter[str] = Counter()
         by_method: dict[str, Counter[str]] = defaultdict(Counter)
         visitors: dict[str, Counter[str]] = defaultdict(Counter)
         names = repos.sync_state.display_names()
-        in_period = and_(
-            VisitRow.deleted.is_(False),
-            VisitRow.visited_at >= period.since,
-            VisitRow.visited_at < period.until,
-        )
-        for chunk in chunked(scope.grid_ids):
-            for grid_id, count in connection.execute(
-                select(HouseholdRow.grid_id, func.count())
-                .where(
-                    HouseholdRow.deleted.is_(False),
-                    HouseholdRow.moved_out_on.is_(None),
-                    HouseholdRow.grid_id.in_(chunk),
-                )
-                .group_by(HouseholdRow.grid_id)
-            ):
-                households[grid_id] = int(count)
-            # Households visited: distinct live households of the grid with a visit.
-            for grid_id, count in connection.execute(
-                select(HouseholdRow.grid_id, func.count(func.distinct(VisitRow.household_id)))
-                .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-                .where(
-                    in_period,
-                    HouseholdRow.deleted.is_(False),
-                    HouseholdRow.moved_out_on.is_(None),
-                    HouseholdRow.grid_id.in_(chunk),
-                )
-                .group_by(HouseholdRow.grid_id)
-            ):
-                visited[grid_id] = int(count)
-            for grid_id, method, visitor, count in connection.execute(
-                select(VisitRow.grid_id, VisitRow.method, VisitRow.visitor, func.count())
-                .where(in_period, VisitRow.grid_id.in_(chunk))
-                .group_by(VisitRow.grid_id, VisitRow.method, VisitRow.visitor)
-            ):
-                by_method[grid_id][method] += int(count)
-                visitors[grid_id][names.get(visitor, visitor)] += int(count)
+        tally = queries.visit_counts(repos, scope.grid_ids, period.since, period.until)
+        households.update(tally.households)
+        visited.update(tally.visited)
+        for grid_id, method, visitor, count in tally.by_method:
+            by_method[grid_id][method] += count
+            visitors[grid_id][names.get(visitor, visitor)] += count
         rows: list[tuple[Cell, ...]] = []
         total_h = total_v = total_visits = 0
         total_methods: Counter[str] = Counter()
@@ -908,37 +795,20 @@ def _handler(actions: Sequence[EventAction], departments: DepartmentList) -> str
 
 
 def _events(
-    connection: Connection,
+    repos: Repositories,
     scope: _Scope,
     period: Period,
     catalog: EventCatalog,
     now: datetime,
     departments: DepartmentList = _NO_DEPARTMENTS,
 ) -> list[_EventLine]:
-    events: list[Event] = []
-    for chunk in chunked(scope.grid_ids):
-        statement = select(EventRow.__table__).where(
-            EventRow.deleted.is_(False),
-            EventRow.grid_id.in_(chunk),
-            EventRow.reported_at >= period.since,
-            EventRow.reported_at < period.until,
-        )
-        for row in connection.execute(statement).mappings():
-            record = record_from_row(EntityKind.EVENT, row)
-            assert isinstance(record, Event)
-            events.append(record)
+    events = queries.events_reported(repos, scope.grid_ids, period.since, period.until)
     events.sort(key=lambda e: (e.reported_at, e.number, e.id))
     actions: dict[str, list[EventAction]] = {e.id: [] for e in events}
     ids = list(actions)
-    for chunk in chunked(ids):
-        statement = select(EventActionRow.__table__).where(
-            EventActionRow.deleted.is_(False), EventActionRow.event_id.in_(chunk)
-        )
-        for row in connection.execute(statement).mappings():
-            action = record_from_row(EntityKind.EVENT_ACTION, row)
-            assert isinstance(action, EventAction)
-            actions[action.event_id].append(action)
-    outcomes = _mediation_outcomes(connection, ids)
+    for action in queries.event_actions(repos, ids):
+        actions[action.event_id].append(action)
+    outcomes = _mediation_outcomes(repos, ids)
     lines: list[_EventLine] = []
     for event in events:
         history = actions[event.id]
@@ -973,19 +843,15 @@ def _events(
 
 
 def _mediation_outcomes(
-    connection: Connection, event_ids: Sequence[str]
+    repos: Repositories, event_ids: Sequence[str]
 ) -> dict[str, list[MediationOutcome]]:
     """The outcomes of the live mediation records of the events (an outcome code from a
     newer version is left out: it is neither 成功 nor 不成 here)."""
     known = {o.value: o for o in MediationOutcome}
     found: dict[str, list[MediationOutcome]] = defaultdict(list)
-    for chunk in chunked(event_ids):
-        statement = select(MediationRow.event_id, MediationRow.outcome).where(
-            MediationRow.deleted.is_(False), MediationRow.event_id.in_(chunk)
-        )
-        for event_id, outcome in connection.execute(statement):
-            if outcome in known:
-                found[event_id].append(known[outcome])
+    for event_id, outcome in queries.mediation_outcome_codes(repos, event_ids):
+        if outcome in known:
+            found[event_id].append(known[outcome])
     return found
 
 
@@ -1039,12 +905,12 @@ def build_event_ledger(
     ledger, urgency, handler, deadline, state, overdue, result or void reason,
     satisfaction and the 督办/延期/回访 marks."""
     context = _Context(store, now)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
+    with store.read() as repos:
+        scope = _scope(repos, area)
         catalog = repos.catalog.load()
         names = repos.sync_state.display_names()
         listing = repos.catalog.load_departments()
-        every = _events(connection, scope, period, catalog, context.now, listing)
+        every = _events(repos, scope, period, catalog, context.now, listing)
         lines = _filtered(every, which)
         rows: list[tuple[Cell, ...]] = []
         for n, line in enumerate(lines, start=1):
@@ -1185,10 +1051,10 @@ def build_event_stats(
     已办结, 已作废, 超期未办结 and 超期办结 apart, 办结率, 按期办结率, 满意率 and
     自处置率. Categories are the ones the events were reported under."""
     context = _Context(store, now)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
+    with store.read() as repos:
+        scope = _scope(repos, area)
         catalog = repos.catalog.load()
-        every = _events(connection, scope, period, catalog, context.now)
+        every = _events(repos, scope, period, catalog, context.now)
         lines = _filtered(every, which)
         width = 15
         rows: list[tuple[Cell, ...]] = []
@@ -1298,26 +1164,16 @@ def build_mediation_ledger(
     date: 事件编号, 纠纷类别, 网格, 当事人, 调解员/组织, 开始日期, 次数, 结果, 协议
     (form and text), 回访; the 调处成功率 of the period in the summary."""
     context = _Context(store, now)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
+    with store.read() as repos:
+        scope = _scope(repos, area)
         catalog = repos.catalog.load()
-        mediations: list[Mediation] = []
-        for chunk in chunked(_period_mediations(connection, period)):
-            statement = select(MediationRow.__table__).where(MediationRow.id.in_(chunk))
-            for row in connection.execute(statement).mappings():
-                record = record_from_row(EntityKind.MEDIATION, row)
-                assert isinstance(record, Mediation)
-                mediations.append(record)
+        mediations = queries.mediations_started(repos, period.start, period.end)
         events: dict[str, Event] = {}
-        for chunk in chunked(list(dict.fromkeys(m.event_id for m in mediations))):
-            statement = select(EventRow.__table__).where(
-                EventRow.id.in_(chunk), EventRow.deleted.is_(False)
-            )
-            for row in connection.execute(statement).mappings():
-                event = record_from_row(EntityKind.EVENT, row)
-                assert isinstance(event, Event)
-                if event.grid_id in scope.grid_names:
-                    events[event.id] = event
+        for event in queries.events_by_id(
+            repos, list(dict.fromkeys(m.event_id for m in mediations))
+        ):
+            if event.grid_id in scope.grid_names:
+                events[event.id] = event
         mediations = [m for m in mediations if m.event_id in events]
         mediations.sort(key=lambda m: (m.started_on, events[m.event_id].number, m.id))
         rows: list[tuple[Cell, ...]] = []
@@ -1397,15 +1253,6 @@ def build_mediation_ledger(
         )
 
 
-def _period_mediations(connection: Connection, period: Period) -> list[str]:
-    statement = select(MediationRow.id).where(
-        MediationRow.deleted.is_(False),
-        MediationRow.started_on >= period.start,
-        MediationRow.started_on <= period.end,
-    )
-    return list(connection.execute(statement).scalars())
-
-
 # ------------------------------------------------------------------ 特殊群体花名册
 
 
@@ -1449,41 +1296,11 @@ def build_roster(
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
     today = today_cst(context.now)
-    member = group_member(group.value, today)
     guardian = group in _GUARDIAN_GROUPS
     disabled = group is SpecialGroup.DISABLED
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        fetched: list[Any] = []
-        for chunk in chunked(scope.grid_ids):
-            statement = (
-                select(
-                    ResidentRow.name,
-                    ResidentRow.gender,
-                    ResidentRow.birth_date,
-                    ResidentRow.id_number,
-                    ResidentRow.phone,
-                    ResidentRow.ethnicity,
-                    ResidentRow.disability_category,
-                    ResidentRow.disability_grade,
-                    ResidentRow.disability_certificate,
-                    ResidentRow.guardian,
-                    ResidentRow.guardian_phone,
-                    ResidentRow.notes,
-                    HouseholdRow.grid_id,
-                    HouseholdRow.address,
-                    case((ResidentRow.relation == Relation.HEAD.value, 0), else_=1).label("o"),
-                )
-                .join(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
-                .where(
-                    ResidentRow.deleted.is_(False),
-                    HouseholdRow.deleted.is_(False),
-                    HouseholdRow.moved_out_on.is_(None),
-                    HouseholdRow.grid_id.in_(chunk),
-                    member,
-                )
-            )
-            fetched.extend(connection.execute(statement))
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        fetched = queries.special_group_members(repos, scope.grid_ids, group.value, today)
         order = {g.id: i for i, g in enumerate(scope.grids)}
         fetched.sort(key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.o, r.name))
         rows: list[tuple[Cell, ...]] = []
@@ -1587,57 +1404,13 @@ def _roster_note(category: str | None, grade: int | None, notes: str) -> str:
 
 
 def _household_lines(
-    connection: Connection, scope: _Scope, *where: ColumnElement[bool]
+    repos: Repositories, scope: _Scope, *, tagged: Sequence[str] | None = None
 ) -> list[Any]:
-    """The live households of ``scope`` (not moved out) matching ``where``, each once,
-    with its head's name, ID number and phone and its number of live members: what the
-    household rosters print (a household with two heads prints the first)."""
-    heads = (
-        select(
-            ResidentRow.household_id,
-            ResidentRow.name,
-            ResidentRow.id_number,
-            ResidentRow.phone,
-        )
-        .where(ResidentRow.deleted.is_(False), ResidentRow.relation == Relation.HEAD.value)
-        .subquery()
-    )
-    sizes = (
-        select(ResidentRow.household_id, func.count().label("members"))
-        .where(ResidentRow.deleted.is_(False))
-        .group_by(ResidentRow.household_id)
-        .subquery()
-    )
-    homes: dict[str, Any] = {}
-    for chunk in chunked(scope.grid_ids):
-        statement = (
-            select(
-                HouseholdRow.id,
-                HouseholdRow.grid_id,
-                HouseholdRow.micro_grid_id,
-                HouseholdRow.number,
-                HouseholdRow.address,
-                HouseholdRow.phone,
-                HouseholdRow.tags,
-                HouseholdRow.notes,
-                HouseholdRow.cadre,
-                heads.c.name,
-                heads.c.id_number,
-                heads.c.phone.label("head_phone"),
-                sizes.c.members,
-            )
-            .outerjoin(heads, heads.c.household_id == HouseholdRow.id)
-            .outerjoin(sizes, sizes.c.household_id == HouseholdRow.id)
-            .where(
-                HouseholdRow.deleted.is_(False),
-                HouseholdRow.moved_out_on.is_(None),
-                HouseholdRow.grid_id.in_(chunk),
-                *where,
-            )
-        )
-        for row in connection.execute(statement):
-            homes.setdefault(row.id, row)
-    return list(homes.values())
+    """The live households of ``scope`` (not moved out; with ``tagged``, those carrying
+    any of these tag codes), each once, with its head's name, ID number and phone and its
+    number of live members: what the household rosters print (a household with two heads
+    prints the first)."""
+    return list(queries.household_lines(repos, scope.grid_ids, tagged=tagged))
 
 
 def build_household_roster(
@@ -1659,17 +1432,15 @@ def build_household_roster(
     codes = [t.value for t in tags]
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        fetched = _household_lines(connection, scope, household_tagged(codes))
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        fetched = _household_lines(repos, scope, tagged=codes)
         order = {g.id: i for i, g in enumerate(scope.grids)}
         ordered = sorted(
             fetched,
             key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.number or ""),
         )
-        since = (
-            _open_since(connection, [r.id for r in ordered], backed) if backed is not None else {}
-        )
+        since = _open_since(repos, [r.id for r in ordered], backed) if backed is not None else {}
         rows: list[tuple[Cell, ...]] = []
         people = 0
         kinds: Counter[str] = Counter()
@@ -1743,27 +1514,15 @@ def _record_program(tags: Sequence[HouseholdTag]) -> Program | None:
 
 
 def _open_since(
-    connection: Connection, household_ids: Sequence[str], program: Program
+    repos: Repositories, household_ids: Sequence[str], program: Program
 ) -> dict[str, str]:
     """The start day (ISO) of each household's earliest open record of ``program``."""
-    record = ProgramRecordRow
-    closed = [s.value for s in MonitorStatus if s.closed]
-    found: dict[str, str] = {}
-    for chunk in chunked(list(household_ids)):
-        statement = (
-            select(record.household_id, func.min(record.started_on))
-            .where(
-                record.deleted.is_(False),
-                record.program == program.value,
-                record.household_id.in_(chunk),
-                record.ended_on.is_(None),
-                (record.status.is_(None) | record.status.not_in(closed)),
-            )
-            .group_by(record.household_id)
-        )
-        for household_id, started in connection.execute(statement):
-            found[household_id] = started.isoformat() if started is not None else ""
-    return found
+    return {
+        household_id: started.isoformat() if started is not None else ""
+        for household_id, started in queries.open_program_since(
+            repos, household_ids, program
+        ).items()
+    }
 
 
 def build_monitoring_ledger(
@@ -1775,28 +1534,10 @@ def build_monitoring_ledger(
     帮扶措施, 状态, 消除日期. Below: how many were identified, cleared and still
     monitored in the period, and the count per risk type."""
     context = _Context(store, now)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        homes = {h.id: h for h in _household_lines(connection, scope)}
-        record = ProgramRecordRow
-        fetched: list[Any] = []
-        for chunk in chunked(list(homes)):
-            statement = select(
-                record.household_id,
-                record.started_on,
-                record.ended_on,
-                record.status,
-                record.risk_type,
-                record.measures,
-                record.notes,
-            ).where(
-                record.deleted.is_(False),
-                record.program == Program.MONITORED.value,
-                record.household_id.in_(chunk),
-                record.started_on <= period.end,
-                (record.ended_on.is_(None) | (record.ended_on >= period.start)),
-            )
-            fetched.extend(connection.execute(statement))
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        homes = {h.id: h for h in _household_lines(repos, scope)}
+        fetched = queries.monitoring_records(repos, list(homes), period.start, period.end)
         order = {g.id: i for i, g in enumerate(scope.grids)}
 
         def key(r: Any) -> tuple[Any, ...]:
@@ -1887,21 +1628,9 @@ def build_organization_roster(
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
     kinds = {kind.value: n for n, kind in enumerate(OrganizationKind)}
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        fetched: list[Any] = []
-        for chunk in chunked(scope.grid_ids):
-            statement = select(
-                OrganizationRow.grid_id,
-                OrganizationRow.name,
-                OrganizationRow.kind,
-                OrganizationRow.leader,
-                OrganizationRow.phone,
-                OrganizationRow.members,
-                OrganizationRow.address,
-                OrganizationRow.notes,
-            ).where(OrganizationRow.deleted.is_(False), OrganizationRow.grid_id.in_(chunk))
-            fetched.extend(connection.execute(statement))
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        fetched = queries.organization_lines(repos, scope.grid_ids)
         order = {g.id: i for i, g in enumerate(scope.grids)}
         fetched.sort(
             key=lambda r: (order.get(r.grid_id, 0), kinds.get(r.kind, 99), natural_key(r.name))
@@ -1973,42 +1702,15 @@ def build_patrol_log(
     times, grid, patroller (the real name), route and places, findings, the 事件编号 of
     the events reported from it, photos; a count per grid below."""
     context = _Context(store, now)
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
+    with store.read() as repos:
+        scope = _scope(repos, area)
         names = repos.sync_state.display_names()
-        fetched: list[Any] = []
-        for chunk in chunked(scope.grid_ids):
-            fetched.extend(
-                connection.execute(
-                    select(
-                        PatrolRow.id,
-                        PatrolRow.grid_id,
-                        PatrolRow.patroller,
-                        PatrolRow.patrol_date,
-                        PatrolRow.started_at,
-                        PatrolRow.ended_at,
-                        PatrolRow.route,
-                        PatrolRow.places,
-                        PatrolRow.findings,
-                        PatrolRow.attachments,
-                        PatrolRow.event_ids,
-                    ).where(
-                        PatrolRow.deleted.is_(False),
-                        PatrolRow.grid_id.in_(chunk),
-                        PatrolRow.patrol_date >= period.start,
-                        PatrolRow.patrol_date <= period.end,
-                    )
-                )
-            )
+        fetched = queries.patrol_lines(repos, scope.grid_ids, period.start, period.end)
         linked = sorted({i for r in fetched for i in r.event_ids or ()})
-        numbers: dict[str, str] = {}
-        for chunk in chunked(linked):
-            for event_id, number in connection.execute(
-                select(EventRow.id, EventRow.number).where(
-                    EventRow.id.in_(chunk), EventRow.deleted.is_(False)
-                )
-            ):
-                numbers[event_id] = number or UNNUMBERED
+        numbers = {
+            event_id: number or UNNUMBERED
+            for event_id, number in queries.event_numbers(repos, linked).items()
+        }
         order = {g.id: i for i, g in enumerate(scope.grids)}
         fetched.sort(
             key=lambda r: (
@@ -2112,26 +1814,12 @@ def build_place_roster(
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
     kinds = {kind.value: n for n, kind in enumerate(PlaceKind)}
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        fetched: list[Any] = []
-        for chunk in chunked(scope.grid_ids):
-            statement = select(
-                PlaceRow.id,
-                PlaceRow.grid_id,
-                PlaceRow.name,
-                PlaceRow.kind,
-                PlaceRow.address,
-                PlaceRow.contact,
-                PlaceRow.phone,
-                PlaceRow.risk_level,
-                PlaceRow.is_key,
-                PlaceRow.notes,
-            ).where(PlaceRow.deleted.is_(False), PlaceRow.grid_id.in_(chunk))
-            if place_kind is not None:
-                statement = statement.where(PlaceRow.kind == place_kind.value)
-            fetched.extend(connection.execute(statement))
-        checks = latest_checks(connection, [r.id for r in fetched])
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        fetched = queries.place_lines(
+            repos, scope.grid_ids, place_kind.value if place_kind is not None else None
+        )
+        checks = queries.place_checks(repos, [r.id for r in fetched])
         order = {g.id: i for i, g in enumerate(scope.grids)}
         fetched.sort(
             key=lambda r: (order.get(r.grid_id, 0), kinds.get(r.kind, 99), natural_key(r.name))
@@ -2243,17 +1931,10 @@ def build_micro_grid_roster(
     says so; households of a grid in no micro-grid are listed last under their grid."""
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        micro_names = {
-            row.id: (row.parent_id, row.name, row.code)
-            for row in connection.execute(
-                select(AreaRow.id, AreaRow.parent_id, AreaRow.name, AreaRow.code).where(
-                    AreaRow.level == AreaLevel.MICRO_GRID.value, AreaRow.deleted.is_(False)
-                )
-            )
-        }
-        homes = _household_lines(connection, scope)
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        micro_names = queries.micro_grids(repos)
+        homes = _household_lines(repos, scope)
         groups: dict[tuple[str, str | None], list[Any]] = defaultdict(list)
         for home in homes:
             micro = home.micro_grid_id if home.micro_grid_id in micro_names else None
@@ -2355,9 +2036,9 @@ def build_cadre_roster(
     ``masked``, members, address, programs), then the households with no cadre yet."""
     context = _Context(store, now)
     full = may_see_full_ids(role) and not masked
-    with _snapshot(store) as (connection, repos):
-        scope = _scope(connection, area)
-        homes = _household_lines(connection, scope)
+    with store.read() as repos:
+        scope = _scope(repos, area)
+        homes = _household_lines(repos, scope)
         by_cadre: dict[str, list[Any]] = defaultdict(list)
         for home in homes:
             by_cadre[(home.cadre or "").strip() or NO_CADRE].append(home)
