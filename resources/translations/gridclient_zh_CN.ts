@@ -307,221 +307,221 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="109"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="113"/>
         <source>Visit coverage this month</source>
         <translation>本月走访覆盖率</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="110"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="114"/>
         <source>Households not visited</source>
         <translation>未走访住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="113"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="117"/>
         <source>in the last %n day(s)</source>
         <translation>
             <numerusform>近 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="118"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="122"/>
         <source>Show these households</source>
         <translation>查看这些住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="124"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="128"/>
         <source>Open events</source>
         <translation>在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="125"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="129"/>
         <source>Show open events</source>
         <translation>查看在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="129"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="133"/>
         <source>Overdue events</source>
         <translation>超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="130"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="134"/>
         <source>Show overdue events</source>
         <translation>查看超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="134"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="138"/>
         <source>Waiting to sync</source>
         <translation>待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="147"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="151"/>
         <source>Nothing to show yet</source>
         <translation>暂无数据</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="152"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="156"/>
         <source>No overdue events</source>
         <translation>没有超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="154"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
         <source>No evaluations in this quarter</source>
         <translation>本季度暂无满意度评价</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="157"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="161"/>
         <source>Visit coverage per grid, last %n day(s)</source>
         <translation>
             <numerusform>各网格走访覆盖率（近 %n 天）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="162"/>
         <source>Click a grid for its households not visited</source>
         <translation>点击网格，查看其未走访住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="162"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="166"/>
         <source>Events per week, last quarter</source>
         <translation>近一季度每周事件数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="163"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="167"/>
         <source>Click a week for the events reported in it</source>
         <translation>点击某一周，查看该周上报的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="167"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="171"/>
         <source>Open overdue events by category</source>
         <translation>在办超期事件（按事项类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="168"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="172"/>
         <source>Click a category for its overdue events</source>
         <translation>点击类别，查看其超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="172"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
         <source>Satisfaction, last quarter</source>
         <translation>满意度评价（近一季度）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="173"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="177"/>
         <source>Click for the evaluated events</source>
         <translation>点击查看已评价的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="180"/>
         <source>No open program records</source>
         <translation>暂无在册帮扶记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="178"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="182"/>
         <source>No monitoring records</source>
         <translation>暂无防返贫监测记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="183"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="187"/>
         <source>Households with an open program record</source>
         <translation>在册帮扶户（有未结束的帮扶记录）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="184"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="188"/>
         <source>Click a program for its households</source>
         <translation>点击项目查看相应住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="188"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="192"/>
         <source>Poverty-return monitoring by status</source>
         <translation>防返贫监测（按状态）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="189"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="193"/>
         <source>Records of every status, cleared ones too</source>
         <translation>含已消除风险的记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="272"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="276"/>
         <source>{name}: {visited} of {total} households visited</source>
         <translation>{name}：已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="284"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
         <source>Reported</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="285"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="289"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="292"/>
         <source>Week of {start} to {end}: {reported} reported, {closed} closed</source>
         <translation>{start} 至 {end} 这一周：上报 {reported} 件，办结 {closed} 件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="303"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="307"/>
         <source>{name}: %n overdue event(s)</source>
         <translation>
             <numerusform>{name}：超期 %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="313"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="317"/>
         <source>%n other categories</source>
         <translation>
             <numerusform>其他 %n 类</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="316"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="320"/>
         <source>Click for every overdue event</source>
         <translation>点击查看全部超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="328"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="332"/>
         <source>{count} ({percent:.0f}%)</source>
         <translation>{count}（{percent:.0f}%）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="333"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="337"/>
         <source>{level}: %n evaluation(s)</source>
         <translation>
             <numerusform>{level}：%n 次评价</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="349"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="353"/>
         <source>{program}: %n household(s) with an open record</source>
         <translation>
             <numerusform>{program}：%n 户在册</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="365"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="369"/>
         <source>{status}: %n record(s)</source>
         <translation>
             <numerusform>{status}：%n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="245"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="249"/>
         <source>{visited} of {total} households visited</source>
         <translation>已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="250"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="254"/>
         <source>households</source>
         <translation>户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="257"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="261"/>
         <source>changes saved on this computer, not yet sent to the server</source>
         <translation>条修改已保存在本机，尚未上传到服务器</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="259"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="263"/>
         <source>everything is sent</source>
         <translation>全部已上传</translation>
     </message>
@@ -1599,7 +1599,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="134"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="442"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="448"/>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
@@ -1686,97 +1686,97 @@
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="323"/>
         <source>Choose roster</source>
         <translation>选择花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="317"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="397"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="323"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="403"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="328"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="334"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="351"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
         <source>Sheet “{sheet}”, header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
         <translation>工作表“{sheet}”，表头在第 {rows} 行。可导入 {ok} 行，有错误 {bad} 行。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="369"/>
         <source>%n row(s) to import have a warning: check them before importing.</source>
         <translation>
             <numerusform>可导入的行中有 %n 行有提示，请在导入前核对。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="371"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="377"/>
         <source>%n total, signature or note line(s) below the table skipped.</source>
         <translation>
             <numerusform>已跳过表格下方的合计、签字或说明行 %n 行。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="378"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="384"/>
         <source>Columns not imported: {columns}</source>
         <translation>不导入的列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="383"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="389"/>
         <source>Checked. Nothing has been written yet.</source>
         <translation>检查完毕，尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="395"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="401"/>
         <source>Save rows with errors</source>
         <translation>导出错误行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="403"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="409"/>
         <source>Saving the rows with errors…</source>
         <translation>正在导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="412"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="418"/>
         <source>Saved {count} row(s) with their reasons to {path}.</source>
         <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="428"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="434"/>
         <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
         <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="439"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="445"/>
         <source>{count} row(s) have a warning, such as row {line}: {warning}. Import them as they are?</source>
         <translation>有 {count} 行有提示，例如第 {line} 行：{warning}。是否照常导入？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="445"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="451"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="477"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="489"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="494"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="500"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="531"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="537"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -2136,488 +2136,488 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="175"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="175"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="235"/>
+        <location filename="../../gridclient/ui/main_window.py" line="239"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="237"/>
+        <location filename="../../gridclient/ui/main_window.py" line="241"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="248"/>
+        <location filename="../../gridclient/ui/main_window.py" line="252"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="263"/>
+        <location filename="../../gridclient/ui/main_window.py" line="268"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="271"/>
+        <location filename="../../gridclient/ui/main_window.py" line="276"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="273"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="284"/>
+        <location filename="../../gridclient/ui/main_window.py" line="289"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="299"/>
+        <location filename="../../gridclient/ui/main_window.py" line="304"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="369"/>
-        <location filename="../../gridclient/ui/main_window.py" line="464"/>
+        <location filename="../../gridclient/ui/main_window.py" line="374"/>
+        <location filename="../../gridclient/ui/main_window.py" line="468"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="381"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="387"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="389"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="390"/>
-        <location filename="../../gridclient/ui/main_window.py" line="956"/>
+        <location filename="../../gridclient/ui/main_window.py" line="395"/>
+        <location filename="../../gridclient/ui/main_window.py" line="966"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="481"/>
+        <location filename="../../gridclient/ui/main_window.py" line="485"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="484"/>
+        <location filename="../../gridclient/ui/main_window.py" line="488"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="494"/>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="495"/>
+        <location filename="../../gridclient/ui/main_window.py" line="499"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="496"/>
+        <location filename="../../gridclient/ui/main_window.py" line="500"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="499"/>
+        <location filename="../../gridclient/ui/main_window.py" line="503"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="512"/>
+        <location filename="../../gridclient/ui/main_window.py" line="516"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="526"/>
+        <location filename="../../gridclient/ui/main_window.py" line="530"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="540"/>
+        <location filename="../../gridclient/ui/main_window.py" line="544"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="548"/>
+        <location filename="../../gridclient/ui/main_window.py" line="552"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="534"/>
+        <location filename="../../gridclient/ui/main_window.py" line="538"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="245"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="314"/>
+        <location filename="../../gridclient/ui/main_window.py" line="319"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="324"/>
+        <location filename="../../gridclient/ui/main_window.py" line="329"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="333"/>
+        <location filename="../../gridclient/ui/main_window.py" line="338"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="338"/>
+        <location filename="../../gridclient/ui/main_window.py" line="343"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="349"/>
+        <location filename="../../gridclient/ui/main_window.py" line="354"/>
         <source>New place…</source>
         <translation>新增场所…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="359"/>
+        <location filename="../../gridclient/ui/main_window.py" line="364"/>
         <source>%n place(s)</source>
         <translation>
             <numerusform>%n 处场所</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="391"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="392"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="487"/>
+        <location filename="../../gridclient/ui/main_window.py" line="491"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="492"/>
+        <location filename="../../gridclient/ui/main_window.py" line="496"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="504"/>
+        <location filename="../../gridclient/ui/main_window.py" line="508"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="505"/>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="507"/>
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="508"/>
+        <location filename="../../gridclient/ui/main_window.py" line="512"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="509"/>
+        <location filename="../../gridclient/ui/main_window.py" line="513"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="527"/>
+        <location filename="../../gridclient/ui/main_window.py" line="531"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="535"/>
+        <location filename="../../gridclient/ui/main_window.py" line="539"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="538"/>
+        <location filename="../../gridclient/ui/main_window.py" line="542"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="542"/>
+        <location filename="../../gridclient/ui/main_window.py" line="546"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="551"/>
+        <location filename="../../gridclient/ui/main_window.py" line="555"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="610"/>
+        <location filename="../../gridclient/ui/main_window.py" line="614"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="619"/>
+        <location filename="../../gridclient/ui/main_window.py" line="623"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="663"/>
+        <location filename="../../gridclient/ui/main_window.py" line="667"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="665"/>
+        <location filename="../../gridclient/ui/main_window.py" line="669"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="684"/>
-        <location filename="../../gridclient/ui/main_window.py" line="695"/>
+        <location filename="../../gridclient/ui/main_window.py" line="688"/>
+        <location filename="../../gridclient/ui/main_window.py" line="699"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="686"/>
+        <location filename="../../gridclient/ui/main_window.py" line="690"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="696"/>
+        <location filename="../../gridclient/ui/main_window.py" line="700"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="932"/>
+        <location filename="../../gridclient/ui/main_window.py" line="942"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="944"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="937"/>
+        <location filename="../../gridclient/ui/main_window.py" line="947"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="939"/>
+        <location filename="../../gridclient/ui/main_window.py" line="949"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="942"/>
+        <location filename="../../gridclient/ui/main_window.py" line="952"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="944"/>
+        <location filename="../../gridclient/ui/main_window.py" line="954"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="958"/>
+        <location filename="../../gridclient/ui/main_window.py" line="968"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="961"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="982"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="976"/>
+        <location filename="../../gridclient/ui/main_window.py" line="987"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="980"/>
+        <location filename="../../gridclient/ui/main_window.py" line="990"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1011"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1000"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1014"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1021"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1026"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1058"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1060"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1049"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1063"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1074"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1088"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1092"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1083"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1097"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1092"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1106"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1100"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1114"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1128"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1142"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1139"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1153"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1291"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1307"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1354"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1373"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1365"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1396"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1415"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1391"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1422"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1463"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1494"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1487"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1525"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="388"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="255"/>
+        <location filename="../../gridclient/ui/main_window.py" line="259"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
