@@ -31,14 +31,15 @@ _RISK = Weighted(
     ],
     [45, 8, 15, 7, 8, 12, 5],
 )
+# Keyed by code, like the other demo texts (the labels are the enum's own).
 _MEASURES = {
-    RiskType.ILLNESS: "落实医疗保障和医疗救助，家庭医生签约服务",
-    RiskType.EDUCATION: "落实教育资助和“雨露计划”补助",
-    RiskType.DISABILITY: "落实残疾人两项补贴，安排公益性岗位",
-    RiskType.DISASTER: "发放受灾救助，协助修缮住房",
-    RiskType.ACCIDENT: "发放临时救助，协调保险理赔",
-    RiskType.UNSTABLE_EMPLOYMENT: "就业帮扶，推荐务工岗位，发放产业奖补",
-    RiskType.OTHER: "结对帮扶，定期走访",
+    RiskType.ILLNESS.value: "落实医疗保障和医疗救助，家庭医生签约服务",
+    RiskType.EDUCATION.value: "落实教育资助和“雨露计划”补助",
+    RiskType.DISABILITY.value: "落实残疾人两项补贴，安排公益性岗位",
+    RiskType.DISASTER.value: "发放受灾救助，协助修缮住房",
+    RiskType.ACCIDENT.value: "发放临时救助，协调保险理赔",
+    RiskType.UNSTABLE_EMPLOYMENT.value: "就业帮扶，推荐务工岗位，发放产业奖补",
+    RiskType.OTHER.value: "结对帮扶，定期走访",
 }
 
 
@@ -107,7 +108,7 @@ def add_program_records(d: Draws, grid: Grid, rng: random.Random) -> None:
                 started_on=since(20, 700),
                 status=status,
                 risk_type=risk,
-                measures="" if status is MonitorStatus.IDENTIFIED else _MEASURES[risk],
+                measures="" if status is MonitorStatus.IDENTIFIED else _MEASURES[risk.value],
             )
         elif home.is_village and not tags and rng.random() < 0.006:
             risk = _RISK.pick(rng)
@@ -119,7 +120,7 @@ def add_program_records(d: Draws, grid: Grid, rng: random.Random) -> None:
                 ended_on=started + timedelta(days=rng.randint(180, 380)),
                 status=MonitorStatus.CLEARED,
                 risk_type=risk,
-                measures=_MEASURES[risk],
+                measures=_MEASURES[risk.value],
             )
         if any(SpecialGroup.VETERAN_FAMILY in r.tags for r in home.members):
             add(
