@@ -1966,6 +1966,10 @@ def _clock(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(CST).strftime("%H:%M")
 
 
+def _day(moment: datetime) -> date:
+    return moment.astimezone(CST).date()
+
+
 def build_patrol_log(
     store: Store, area: str, period: Period, *, now: datetime | None = None
 ) -> Report:
@@ -2031,7 +2035,10 @@ def build_patrol_log(
             total_events += len(events)
             total_photos += photos
             # An ASCII hyphen: the report font's en dash copies out of the PDF as U+2012.
-            times = "-".join(t for t in (_clock(r.started_at), _clock(r.ended_at)) if t)
+            end = _clock(r.ended_at)
+            if end and r.started_at is not None and _day(r.ended_at) > _day(r.started_at):
+                end = f"次日{end}"  # a night patrol ending after midnight
+            times = "-".join(t for t in (_clock(r.started_at), end) if t)
             rows.append(
                 (
                     n,
