@@ -181,12 +181,12 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="823"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="824"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="826"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="827"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -194,136 +194,136 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="383"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="384"/>
         <source>The same field was changed on two computers. The later change was saved; the other value is kept here. Choose which one stays.</source>
         <translation>同一项内容在两台电脑上被改成了不同的值。服务器已采用后到的修改，另一个值保存在这里。请选择保留哪一个。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="388"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="389"/>
         <source>Show all households</source>
         <translation>显示全部住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="391"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="392"/>
         <source>No conflicts to review.</source>
         <translation>没有需要处理的冲突。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="394"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="395"/>
         <source>Selected conflict</source>
         <translation>所选冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="408"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="409"/>
         <source>Record:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="409"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="410"/>
         <source>Field:</source>
         <translation>内容：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="410"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="411"/>
         <source>Before both changes:</source>
         <translation>修改前的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="413"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="414"/>
         <source>Show full numbers</source>
         <translation>显示完整号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="415"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="416"/>
         <source>Show the full numbers; the reveal is recorded in the audit log</source>
         <translation>显示完整号码；查看操作会记入审计日志</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="572"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="589"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="590"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="573"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="590"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="574"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="591"/>
         <source>Keep theirs</source>
         <translation>保留对方的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="583"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="584"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="585"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="586"/>
         <source>Mine:</source>
         <translation>我的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="587"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="588"/>
         <source>Theirs ({user}):</source>
         <translation>对方（{user}）的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="593"/>
         <location filename="../../gridclient/ui/conflicts.py" line="594"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
         <source>{user}&apos;s value:</source>
         <translation>{user} 的值：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="595"/>
         <location filename="../../gridclient/ui/conflicts.py" line="596"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
         <source>Keep {user}&apos;s value</source>
         <translation>保留 {user} 的值</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="597"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="598"/>
         <source>(household not in this computer)</source>
         <translation>（本机没有该住户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="601"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="602"/>
         <source>(the record existed)</source>
         <translation>（记录存在）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="603"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="604"/>
         <source> (in use now)</source>
         <translation>（当前采用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="617"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="618"/>
         <source>You have decided; the decision is sent with the next sync.</source>
         <translation>您已作出选择，将在下次同步时发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="621"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="622"/>
         <source>Only the grid workers who made one of the two changes, or township staff, may decide this conflict. You can look at it here.</source>
         <translation>只有作出这两次修改之一的网格员或乡镇/街道工作人员可以处理该冲突，您可以在此查看。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="628"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="629"/>
         <source>This record was edited on one computer and deleted on another. Keeping the edit restores the record; keeping the deletion drops the edit.</source>
         <translation>该记录在一台电脑上被修改，在另一台电脑上被删除。保留修改将恢复该记录；保留删除将放弃该修改。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="661"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="662"/>
         <source>Restore the record with the edit?</source>
         <translation>恢复该记录并保留这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="663"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="664"/>
         <source>Keep the record deleted and drop the edit?</source>
         <translation>保持删除并放弃这次修改吗？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="666"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="667"/>
         <source>Keep “{value}” for {field}? The other value is discarded.</source>
         <translation>“{field}”保留为“{value}”吗？另一个值将被放弃。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="669"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="670"/>
         <source>Decide conflict</source>
         <translation>处理冲突</translation>
     </message>
@@ -331,221 +331,243 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="109"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="111"/>
         <source>Visit coverage this month</source>
         <translation>本月走访覆盖率</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="110"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="112"/>
         <source>Households not visited</source>
         <translation>未走访住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="113"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="115"/>
         <source>in the last %n day(s)</source>
         <translation>
             <numerusform>近 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="118"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="120"/>
         <source>Show these households</source>
         <translation>查看这些住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="124"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="126"/>
         <source>Open events</source>
         <translation>在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="125"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="127"/>
         <source>Show open events</source>
         <translation>查看在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="129"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="131"/>
         <source>Overdue events</source>
         <translation>超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="130"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="132"/>
         <source>Show overdue events</source>
         <translation>查看超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="134"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="136"/>
         <source>Waiting to sync</source>
         <translation>待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="147"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="138"/>
+        <source>Hazards to rectify</source>
+        <translation>隐患待整改场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="139"/>
+        <source>Show these places</source>
+        <translation>查看这些场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="155"/>
         <source>Nothing to show yet</source>
         <translation>暂无数据</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="152"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="160"/>
         <source>No overdue events</source>
         <translation>没有超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="154"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="162"/>
         <source>No evaluations in this quarter</source>
         <translation>本季度暂无满意度评价</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="157"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="165"/>
         <source>Visit coverage per grid, last %n day(s)</source>
         <translation>
             <numerusform>各网格走访覆盖率（近 %n 天）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="166"/>
         <source>Click a grid for its households not visited</source>
         <translation>点击网格，查看其未走访住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="162"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="170"/>
         <source>Events per week, last quarter</source>
         <translation>近一季度每周事件数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="163"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="171"/>
         <source>Click a week for the events reported in it</source>
         <translation>点击某一周，查看该周上报的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="167"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="175"/>
         <source>Open overdue events by category</source>
         <translation>在办超期事件（按事项类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="168"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
         <source>Click a category for its overdue events</source>
         <translation>点击类别，查看其超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="172"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="180"/>
         <source>Satisfaction, last quarter</source>
         <translation>满意度评价（近一季度）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="173"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="181"/>
         <source>Click for the evaluated events</source>
         <translation>点击查看已评价的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="184"/>
         <source>No open program records</source>
         <translation>暂无在册帮扶记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="178"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="186"/>
         <source>No monitoring records</source>
         <translation>暂无防返贫监测记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="183"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="191"/>
         <source>Households with an open program record</source>
         <translation>在册帮扶户（有未结束的帮扶记录）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="184"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="192"/>
         <source>Click a program for its households</source>
         <translation>点击项目查看相应住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="188"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="196"/>
         <source>Poverty-return monitoring by status</source>
         <translation>防返贫监测（按状态）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="189"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="197"/>
         <source>Records of every status, cleared ones too</source>
         <translation>含已消除风险的记录</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../gridclient/ui/dashboard.py" line="272"/>
+        <source>places, %n past the deadline</source>
+        <translation>
+            <numerusform>个场所，其中 %n 个已逾期</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="274"/>
+        <source>places</source>
+        <translation>个场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="287"/>
         <source>{name}: {visited} of {total} households visited</source>
         <translation>{name}：已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="284"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="299"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="285"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="300"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="303"/>
         <source>Week of {start} to {end}: {reported} reported, {closed} closed</source>
         <translation>{start} 至 {end} 这一周：上报 {reported} 件，办结 {closed} 件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="303"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="318"/>
         <source>{name}: %n overdue event(s)</source>
         <translation>
             <numerusform>{name}：超期 %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="313"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="328"/>
         <source>%n other categories</source>
         <translation>
             <numerusform>其他 %n 类</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="316"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="331"/>
         <source>Click for every overdue event</source>
         <translation>点击查看全部超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="328"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="343"/>
         <source>{count} ({percent:.0f}%)</source>
         <translation>{count}（{percent:.0f}%）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="333"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="348"/>
         <source>{level}: %n evaluation(s)</source>
         <translation>
             <numerusform>{level}：%n 次评价</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="349"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="364"/>
         <source>{program}: %n household(s) with an open record</source>
         <translation>
             <numerusform>{program}：%n 户在册</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="365"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="380"/>
         <source>{status}: %n record(s)</source>
         <translation>
             <numerusform>{status}：%n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="245"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="253"/>
         <source>{visited} of {total} households visited</source>
         <translation>已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="250"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="258"/>
         <source>households</source>
         <translation>户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="257"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="265"/>
         <source>changes saved on this computer, not yet sent to the server</source>
         <translation>条修改已保存在本机，尚未上传到服务器</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="259"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="267"/>
         <source>everything is sent</source>
         <translation>全部已上传</translation>
     </message>
@@ -2173,478 +2195,478 @@
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="234"/>
+        <location filename="../../gridclient/ui/main_window.py" line="237"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="236"/>
+        <location filename="../../gridclient/ui/main_window.py" line="239"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="247"/>
+        <location filename="../../gridclient/ui/main_window.py" line="250"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="262"/>
+        <location filename="../../gridclient/ui/main_window.py" line="265"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="270"/>
+        <location filename="../../gridclient/ui/main_window.py" line="273"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="272"/>
+        <location filename="../../gridclient/ui/main_window.py" line="275"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="283"/>
+        <location filename="../../gridclient/ui/main_window.py" line="286"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="298"/>
+        <location filename="../../gridclient/ui/main_window.py" line="301"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="368"/>
-        <location filename="../../gridclient/ui/main_window.py" line="463"/>
+        <location filename="../../gridclient/ui/main_window.py" line="371"/>
+        <location filename="../../gridclient/ui/main_window.py" line="466"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="380"/>
+        <location filename="../../gridclient/ui/main_window.py" line="383"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="381"/>
+        <location filename="../../gridclient/ui/main_window.py" line="384"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="386"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="387"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
-        <location filename="../../gridclient/ui/main_window.py" line="953"/>
+        <location filename="../../gridclient/ui/main_window.py" line="392"/>
+        <location filename="../../gridclient/ui/main_window.py" line="956"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="480"/>
+        <location filename="../../gridclient/ui/main_window.py" line="483"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="483"/>
+        <location filename="../../gridclient/ui/main_window.py" line="486"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="493"/>
+        <location filename="../../gridclient/ui/main_window.py" line="496"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="494"/>
+        <location filename="../../gridclient/ui/main_window.py" line="497"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="495"/>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="514"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="525"/>
+        <location filename="../../gridclient/ui/main_window.py" line="528"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <location filename="../../gridclient/ui/main_window.py" line="542"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="547"/>
+        <location filename="../../gridclient/ui/main_window.py" line="550"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="533"/>
+        <location filename="../../gridclient/ui/main_window.py" line="536"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="240"/>
+        <location filename="../../gridclient/ui/main_window.py" line="243"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="313"/>
+        <location filename="../../gridclient/ui/main_window.py" line="316"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="323"/>
+        <location filename="../../gridclient/ui/main_window.py" line="326"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="332"/>
+        <location filename="../../gridclient/ui/main_window.py" line="335"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="337"/>
+        <location filename="../../gridclient/ui/main_window.py" line="340"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="348"/>
+        <location filename="../../gridclient/ui/main_window.py" line="351"/>
         <source>New place…</source>
         <translation>新增场所…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="358"/>
+        <location filename="../../gridclient/ui/main_window.py" line="361"/>
         <source>%n place(s)</source>
         <translation>
             <numerusform>%n 处场所</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="388"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="389"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="486"/>
+        <location filename="../../gridclient/ui/main_window.py" line="489"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="491"/>
+        <location filename="../../gridclient/ui/main_window.py" line="494"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="503"/>
+        <location filename="../../gridclient/ui/main_window.py" line="506"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="504"/>
+        <location filename="../../gridclient/ui/main_window.py" line="507"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="506"/>
+        <location filename="../../gridclient/ui/main_window.py" line="509"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="507"/>
+        <location filename="../../gridclient/ui/main_window.py" line="510"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="508"/>
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="526"/>
+        <location filename="../../gridclient/ui/main_window.py" line="529"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="534"/>
+        <location filename="../../gridclient/ui/main_window.py" line="537"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="537"/>
+        <location filename="../../gridclient/ui/main_window.py" line="540"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="541"/>
+        <location filename="../../gridclient/ui/main_window.py" line="544"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="550"/>
+        <location filename="../../gridclient/ui/main_window.py" line="553"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="609"/>
+        <location filename="../../gridclient/ui/main_window.py" line="612"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="618"/>
+        <location filename="../../gridclient/ui/main_window.py" line="621"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="662"/>
+        <location filename="../../gridclient/ui/main_window.py" line="665"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="664"/>
+        <location filename="../../gridclient/ui/main_window.py" line="667"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="683"/>
-        <location filename="../../gridclient/ui/main_window.py" line="694"/>
+        <location filename="../../gridclient/ui/main_window.py" line="686"/>
+        <location filename="../../gridclient/ui/main_window.py" line="697"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="685"/>
+        <location filename="../../gridclient/ui/main_window.py" line="688"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="695"/>
+        <location filename="../../gridclient/ui/main_window.py" line="698"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="929"/>
+        <location filename="../../gridclient/ui/main_window.py" line="932"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="931"/>
+        <location filename="../../gridclient/ui/main_window.py" line="934"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="937"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="936"/>
+        <location filename="../../gridclient/ui/main_window.py" line="939"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="939"/>
+        <location filename="../../gridclient/ui/main_window.py" line="942"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="941"/>
+        <location filename="../../gridclient/ui/main_window.py" line="944"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="955"/>
+        <location filename="../../gridclient/ui/main_window.py" line="958"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="958"/>
+        <location filename="../../gridclient/ui/main_window.py" line="961"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="968"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="973"/>
+        <location filename="../../gridclient/ui/main_window.py" line="976"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="977"/>
+        <location filename="../../gridclient/ui/main_window.py" line="980"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="994"/>
+        <location filename="../../gridclient/ui/main_window.py" line="997"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1000"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1004"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1009"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1027"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1041"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1043"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1049"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1071"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1074"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1075"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1080"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1083"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1089"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1092"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1097"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1100"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1125"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1128"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1136"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1139"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1288"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1324"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1387"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1362"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1398"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1381"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1417"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1424"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1460"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1496"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1484"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1520"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="382"/>
+        <location filename="../../gridclient/ui/main_window.py" line="385"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="254"/>
+        <location filename="../../gridclient/ui/main_window.py" line="257"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -3114,7 +3136,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/patrol_dialog.py" line="156"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="330"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="337"/>
         <source>Patrol</source>
         <translation>巡查记录</translation>
     </message>
@@ -3139,188 +3161,203 @@
         <translation>记录巡查的开始和结束时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="182"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="177"/>
+        <source>next day</source>
+        <translation>次日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="178"/>
+        <source>The patrol ended after midnight, on the next day</source>
+        <translation>巡查在午夜后结束，即次日结束</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="187"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="188"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="194"/>
         <source>e.g. village office — main street — river bank</source>
         <translation>如：村委会—幸福街—河堤—学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="197"/>
         <source>Shops, rental houses, hazard sites looked at</source>
         <translation>查看的商铺、出租屋、隐患点等</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="199"/>
         <source>What was found (or that nothing was wrong)</source>
         <translation>发现的问题（或“未发现异常”）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="202"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="208"/>
         <source>Remove photo</source>
         <translation>删除照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="216"/>
         <source>Photos kept with the patrol</source>
         <translation>本次巡查已保存的照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="221"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="373"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="228"/>
         <source>Double-click an event to open it</source>
         <translation>双击事件可打开查看</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="224"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="230"/>
         <source>Report an event from this patrol…</source>
         <translation>从本次巡查上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="232"/>
         <source>Saves the patrol, then opens 上报事件; the event is linked to this patrol</source>
         <translation>先保存本次巡查，再打开“上报事件”；上报的事件关联到本次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
         <source>Patrolled by</source>
         <translation>巡查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="245"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="249"/>
         <source>Places</source>
         <translation>巡查地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="250"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="252"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="253"/>
         <source>Events reported</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="254"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="251"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="257"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="254"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="260"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="263"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="307"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="314"/>
         <source>Patrol not found</source>
         <translation>找不到巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="308"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="315"/>
         <source>This patrol no longer exists.</source>
         <translation>该巡查记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="325"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="331"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="338"/>
         <source>Patrol of {day}</source>
         <translation>{day} 的巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="349"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="359"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="419"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="431"/>
         <source>Discard changes</source>
         <translation>放弃修改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="420"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="432"/>
         <source>Close without saving what you entered for this patrol?</source>
         <translation>不保存本次巡查中填写的内容，直接关闭？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="439"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="451"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="454"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="467"/>
         <source>Write what was found, or that nothing was wrong.</source>
         <translation>请填写发现的问题；没有问题请写“未发现异常”。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="460"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="473"/>
         <source>Enter the route or the places patrolled.</source>
         <translation>请填写巡查路线或巡查地点。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="494"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="478"/>
+        <source>If the patrol ended after midnight, tick “next day”.</source>
+        <translation>若巡查在午夜后结束，请勾选“次日”。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="510"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="572"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="588"/>
         <source>The event was reported and linked to this patrol.</source>
         <translation>事件已上报，并已关联到本次巡查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="581"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="597"/>
         <source>Remove the patrol of {day}? It disappears from the lists on every computer after the next sync; the events reported from it stay.</source>
         <translation>删除 {day} 的巡查记录？下次同步后，所有电脑的列表中都不再显示；从这次巡查上报的事件保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="584"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="600"/>
         <source>Remove patrol</source>
         <translation>删除巡查记录</translation>
     </message>
@@ -3840,52 +3877,52 @@
 <context>
     <name>RefusedRegistrationsBox</name>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="722"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="723"/>
         <source>Already registered elsewhere</source>
         <translation>已在别处登记的人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="730"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="731"/>
         <source>The server refused these people: their ID number is already registered in another record, and one person is registered only once. Nothing is lost: each entry stays here until you decide.</source>
         <translation>服务器退回了以下人员：其身份证号已在其他记录中登记，同一人只能登记一次。登记内容不会丢失：每一条都保留在这里，直到您作出选择。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="740"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="741"/>
         <source>Record: lives here, registered there</source>
         <translation>登记人户分离</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="743"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="744"/>
         <source>Registered there, living here: a note on this household instead of a second record</source>
         <translation>户籍在别处、实际住在本户：在本户备注中登记，不再重复建档</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="746"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="747"/>
         <source>Request a move</source>
         <translation>申请迁移</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="748"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="749"/>
         <source>The record stays where it is; the township moves the person here</source>
         <translation>原记录保持不变，由乡镇/街道把此人迁到本户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="750"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="751"/>
         <source>Discard my entry</source>
         <translation>放弃本条登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="795"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="796"/>
         <source>Record that {name} lives in this household but is registered elsewhere? A note is added to the household and this entry is removed.</source>
         <translation>将{name}登记为人户分离（户籍在别处、实际住在本户）？将在本户备注中记录，并移除本条登记。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="800"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="801"/>
         <source>Ask the township to move {name} to this household? The entry stays here until the township has moved the person.</source>
         <translation>申请乡镇/街道将{name}迁入本户？在乡镇/街道完成迁移之前，本条登记保留在这里。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="804"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="805"/>
         <source>Discard this entry for {name}?</source>
         <translation>放弃{name}的这条登记？</translation>
     </message>
@@ -4439,40 +4476,40 @@
 <context>
     <name>SyncTexts</name>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="862"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="863"/>
         <source>%n conflict(s), &lt;a href=&apos;conflicts&apos;&gt;click to review&lt;/a&gt;</source>
         <translation>
             <numerusform>有 %n 项冲突，&lt;a href=&apos;conflicts&apos;&gt;点击查看&lt;/a&gt;</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="865"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="866"/>
         <source>%n conflict(s) to review</source>
         <translation>
             <numerusform>有 %n 项冲突待处理</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="870"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="871"/>
         <source>%n item(s) refused by the server</source>
         <translation>
             <numerusform>有 %n 项被服务器拒绝（被拒）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="874"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="875"/>
         <source>&lt;a href=&apos;conflicts&apos;&gt;Choose what to do&lt;/a&gt;</source>
         <translation>&lt;a href=&apos;conflicts&apos;&gt;选择处理方式&lt;/a&gt;</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/conflicts.py" line="877"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="878"/>
         <source>%n item(s) waiting to sync</source>
         <translation>
             <numerusform>有 %n 项待同步</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="881"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="882"/>
         <source>Synced</source>
         <translation>已同步</translation>
     </message>
@@ -4845,13 +4882,13 @@
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="133"/>
         <location filename="../../gridclient/ui/conflicts.py" line="327"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="692"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/conflicts.py" line="134"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="693"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="694"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
@@ -5107,43 +5144,43 @@
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="340"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="341"/>
         <source>Reported</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="343"/>
-        <location filename="../../gridclient/ui/conflicts.py" line="695"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="344"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="696"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="697"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="698"/>
         <source>Move requested, waiting for the township</source>
         <translation>已申请迁移，等待乡镇/街道处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="701"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="702"/>
         <source>To decide</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="705"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="706"/>
         <source>Server&apos;s answer</source>
         <translation>服务器答复</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="839"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="840"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="841"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="842"/>
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/conflicts.py" line="843"/>
+        <location filename="../../gridclient/ui/conflicts.py" line="844"/>
         <source>To sync</source>
         <translation>待同步</translation>
     </message>
