@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridclient import __version__
+from gridclient import __version__, cli
 from gridclient.config import ITSettings, Paths, effective_settings, log_settings
 from gridclient.instance import (
     ALREADY_RUNNING,
@@ -65,9 +65,10 @@ def _install_excepthook(paths: Paths) -> None:
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(QCoreApplication.translate("app", "Unexpected error"))
             from gridclient.storage.errors import StorageError
+            from gridclient.ui.i18n import ui_text
 
             if isinstance(exc, StorageError):  # e.g. StoreDamaged: says what happens next
-                box.setText(str(exc))
+                box.setText(ui_text(exc))
             else:
                 box.setText(
                     QCoreApplication.translate(
@@ -93,7 +94,7 @@ def keyring_warning(tokens: TolerantTokens) -> str | None:
 
 
 #: Exit status when the IT settings leave no server to connect to (EX_CONFIG).
-SETTINGS_ERROR = 78
+SETTINGS_ERROR = cli.SETTINGS_ERROR
 
 
 def show_settings_error(text: str) -> None:

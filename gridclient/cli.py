@@ -54,6 +54,28 @@ class UserError(Exception):
         self.status = status
 
 
+#: Exit status when a settings file exists but leaves no usable ``server_url`` (BSD's
+#: EX_CONFIG): the window refuses to start with it, and so does a command that needs a server.
+SETTINGS_ERROR = 78
+
+
+def required_server(settings: ITSettings) -> str:
+    """The configured ``server_url`` of a command that needs one. None set: a
+    :class:`UserError` with exit status 78 when a settings file exists (its problems, printed
+    above by :func:`start_command`, are why), 2 when there is no settings file at all."""
+    if settings.server_url:
+        return settings.server_url
+    message = "请用 --server 指定服务器地址（或在 IT 设置文件中配置 server_url）"
+    if settings.files:
+        found = "、".join(str(f) for f in settings.files)
+        raise UserError(
+            f"{message}；已找到设置文件 {found}，但其中没有可用的 server_url"
+            + ("（问题见上）" if settings.problems else ""),
+            SETTINGS_ERROR,
+        )
+    raise UserError(message)
+
+
 def _setting_type(key: str) -> Callable[[str], object]:
     def convert(text: str) -> object:
         try:

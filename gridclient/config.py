@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 class Paths:
     data_dir: Path
     log_dir: Path
-    backup_dir: Path
     user_config_dir: Path
 
     @classmethod
@@ -38,17 +37,16 @@ class Paths:
         portable installs)."""
         if data_dir is not None:
             root = data_dir.expanduser().resolve()
-            return cls(root, root / "logs", root / "backups", root)
+            return cls(root, root / "logs", root)
         dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
         return cls(
             Path(dirs.user_data_dir),
             Path(dirs.user_log_dir),
-            Path(dirs.user_data_dir) / "backups",
             Path(dirs.user_config_dir),
         )
 
     def ensure(self) -> Paths:
-        for path in (self.data_dir, self.log_dir, self.backup_dir, self.user_config_dir):
+        for path in (self.data_dir, self.log_dir, self.user_config_dir):
             path.mkdir(parents=True, exist_ok=True)
         return self
 

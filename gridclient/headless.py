@@ -15,7 +15,7 @@ import logging
 import sys
 from functools import partial
 
-from gridclient.cli import PASSWORD_ENV, UserError, ask_password, start_command
+from gridclient.cli import PASSWORD_ENV, ask_password, required_server, start_command
 from gridclient.config import ITSettings, Paths
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
@@ -54,12 +54,7 @@ def _password(username: str) -> str:
 
 
 def _server(settings: ITSettings) -> str:
-    if not settings.server_url:
-        raise UserError(
-            "请用 --server 指定服务器地址（或在 IT 设置文件中配置 server_url）"
-            + ("" if not settings.problems else "；设置文件的问题见上")
-        )
-    return normalise_server_url(settings.server_url)
+    return normalise_server_url(required_server(settings))
 
 
 def run_command(args: argparse.Namespace) -> int:

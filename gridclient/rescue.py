@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 
 from gridclient import __version__
-from gridclient.cli import UserError, ask_password, start_command
+from gridclient.cli import UserError, ask_password, required_server, start_command
 from gridclient.storage import keys
 from gridclient.storage.engine import create_store_engine, read_session
 from gridclient.storage.errors import StorageError
@@ -72,7 +72,20 @@ def _state(engine: Engine, key: SyncKey) -> Any:
 
 def read_unsent(path: Path, data_key: bytes) -> tuple[list[Op], int, str | None]:
     """The pending ops of the store at ``path`` (seq order), how many outbox rows could
-    not be read, and the device id (None if unreadable)."""
+    not be read, and the device id (None if unreadable). Reads only: a ``-wal`` the
+    read-only connections had to create (empty) is removed again, so a cleanly closed
+    store still looks cleanly closed to the next start and to diagnostics."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    had_wal = wal.exists()
+    try:
+        return _read_unsent(path, data_key)
+    finally:
+        if not had_wal and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink(missing_ok=True)
+            shm.unlink(missing_ok=True)
+
+
+def _read_unsent(path: Path, data_key: bytes) -> tuple[list[Op], int, str | None]:
     engine = create_store_engine(path, data_key, read_only=True)
     try:
         device = _state(engine, SyncKey.DEVICE_ID)
@@ -144,9 +157,7 @@ def _rescue_password() -> str:
 
 def _command(args: argparse.Namespace) -> int:
     paths, settings = start_command(args)
-    if not settings.server_url:
-        raise UserError("请用 --server 指定服务器地址（或在 IT 设置文件中配置 server_url）")
-    server = normalise_server_url(settings.server_url)
+    server = normalise_server_url(required_server(settings))
     path = args.store or find_store(paths.data_dir, server, args.user)
     key_path = keys.key_file_for(path)
     if not path.exists() or not key_path.exists():

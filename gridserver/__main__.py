@@ -24,6 +24,7 @@ from gridserver.auth import find_area_id
 from gridserver.clientaddr import ProxyConfigError, parse_networks
 from gridserver.config import ENV_DATABASE_URL, Settings
 from gridserver.db import Database, records
+from gridserver.reqlog import configure_logging
 
 log = logging.getLogger("gridserver")
 
@@ -229,7 +230,7 @@ def _since(text: str | None) -> datetime | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = Settings.from_env(database_url=getattr(args, "database", None))
     db = Database(settings.database_url)
     try:
@@ -434,6 +435,7 @@ def _check_values(db: Database) -> int:
 def _ingest_rescue(db: Database, file: Path, username: str) -> None:
     import os
 
+    from gridcore.domain.entities import CST
     from gridserver.rescue import ingest_rescue
 
     try:
@@ -450,8 +452,8 @@ def _ingest_rescue(db: Database, file: Path, username: str) -> None:
     counts = "，".join(f"{status} {n}" for status, n in sorted(done.statuses.items()))
     print(
         f"已导入 {done.rescue.username} 的救援文件（{done.rescue.source}，"
-        f"{done.rescue.created_at:%Y-%m-%d %H:%M} UTC）：{len(done.rescue.ops)} 条修改"
-        + (f"（{counts}）" if counts else "")
+        f"{done.rescue.created_at.astimezone(CST):%Y-%m-%d %H:%M} 北京时间）："
+        f"{len(done.rescue.ops)} 条修改" + (f"（{counts}）" if counts else "")
     )
     if done.rescue.unreadable:
         print(f"导出时另有 {done.rescue.unreadable} 条记录因文件损坏无法读取")
@@ -516,10 +518,6 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
     )
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _print_departments(db: Database) -> None:
     with db.engine.connect() as conn:
         listing = departments.all_departments(conn)
@@ -540,3 +538,7 @@ def _print_departments(db: Database) -> None:
         state = "启用" if item.active else "停用"
         users = "、".join(accounts.get(item.code, [])) or "无账号"
         print(f"{item.code}\t{item.name}\t{where}\t{state}\t账号：{users}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

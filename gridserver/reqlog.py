@@ -17,9 +17,19 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["RequestLog", "access_log"]
+__all__ = ["RequestLog", "access_log", "configure_logging"]
 
 access_log = logging.getLogger("gridserver.access")
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def configure_logging() -> None:
+    """INFO and up to stderr, one format: the ``gridserver`` command and every worker
+    process of ``serve --workers N`` (spawned, so nothing configured in the parent reaches
+    it; without this a worker drops the request log). A no-op where logging is set up."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+
 
 _PRINTABLE = re.compile(r"[^\x20-\x7e]")
 

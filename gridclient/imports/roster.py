@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - python-calamine is a dependency
 
 from gridclient import cancel
 from gridclient.imports import rostervalues as values
+from gridclient.reports import xlsxlimits
 from gridclient.reports.xlsxcells import CellStyle, SheetRows
 from gridclient.reports.xlsxlimits import WorkbookRefused, check_workbook
 from gridclient.storage.changes import ChangeSet
@@ -121,6 +122,11 @@ _HEADER_TO_FIELD = {text: name for name, texts in FIELDS.items() for text in tex
 _HEADER_SCAN_ROWS = 20
 #: Cells the merged-header fill-in may write in all (a real roster needs a few hundred).
 _MERGE_FILL_LIMIT = 2_000_000
+#: Looking for the roster (no sheet given) reads at most this many sheets, holding at
+#: most one largest sheet's rectangle (``xlsxlimits.MAX_AREA``) in all: a few KB of
+#: sheets that are each a sparse 6-million-cell rectangle, or thousands of tiny sheets,
+#: cost a reading (and a check of the whole file) each, minutes in all.
+_MAX_SEARCHED_SHEETS = 10
 _CHUNK = 1000
 #: Beyond 2**53 a float cannot hold every integer: Excel has already lost digits.
 _EXACT_FLOAT_LIMIT = 2**53
@@ -148,7 +154,13 @@ class RowStatus(StrEnum):
 
 
 class RosterError(ValueError):
-    """The workbook cannot be read as a roster at all; the message is Chinese."""
+    """The workbook cannot be read as a roster at all; the message is Chinese.
+    ``sheets``: the workbook's sheets, when the roster was looked for in some of them
+    only (the import dialog then offers them to choose from)."""
+
+    def __init__(self, message: str, sheets: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.sheets = sheets
 
 
 class ImportCancelled(cancel.Cancelled):
@@ -328,8 +340,19 @@ def _sheet_names(path: Path) -> list[str]:
         book.close()
 
 
-def _grid_values(path: Path, index: int = 0) -> tuple[str, list[list[Any]]]:
-    check_workbook(path, index)  # size, zip ratio, sheet rectangle, cells, merges: first
+class _SearchBudgetSpent(RosterError):
+    """The sheets already read while looking for the roster hold the search's cells."""
+
+
+def _grid_values(
+    path: Path, index: int = 0, cells_left: int | None = None
+) -> tuple[str, list[list[Any]], int]:
+    """The sheet's title, values and rectangle (cells); ``cells_left`` refuses
+    (:class:`_SearchBudgetSpent`) a sheet whose rectangle is larger, before reading it."""
+    shape = check_workbook(path, index)  # size, zip ratio, rectangle, cells, merges: first
+    area = shape.rows * max(shape.columns, 1)  # what the reader allocates
+    if cells_left is not None and area > cells_left:
+        raise _SearchBudgetSpent("")
     reader = _calamine_values if _calamine is not None else _openpyxl_values
     title, values, merged = reader(path, index)
     # A merged cell holds its value in the top-left corner only: copy it to the range, so
@@ -350,7 +373,7 @@ def _grid_values(path: Path, index: int = 0) -> tuple[str, list[list[Any]]]:
                 raise RosterError("工作表的合并单元格过多或过大，请取消合并后再导入")
             for c in range(cells.min_col - 1, right):
                 row[c] = corner
-    return title, values
+    return title, values, area
 
 
 def _match_row(row: Sequence[Any]) -> dict[str, int]:
@@ -592,17 +615,25 @@ def read_roster(
         raise RosterError(f"无法打开Excel文件：{exc}") from exc
     if not names:
         raise RosterError("Excel文件中没有工作表")
-    candidates = list(range(len(names))) if sheet is None else [_sheet_index(names, sheet)]
+    searched = min(len(names), _MAX_SEARCHED_SHEETS)
+    candidates = list(range(searched)) if sheet is None else [_sheet_index(names, sheet)]
+    cells_left: int | None = xlsxlimits.MAX_AREA if sheet is None else None
     problem: RosterError | None = None
+    read: list[str] = []
     for index in candidates:
         try:
-            title, cells = _grid_values(path, index)
+            title, cells, area = _grid_values(path, index, cells_left)
+        except _SearchBudgetSpent:
+            break
         except RosterError:
             raise
         except WorkbookRefused as exc:
             raise RosterError(f"无法打开Excel文件：{exc}") from exc
         except Exception as exc:
             raise RosterError(f"无法打开Excel文件：{exc}") from exc
+        read.append(names[index])
+        if cells_left is not None:
+            cells_left -= area
         try:
             if not cells:
                 raise RosterError(f"工作表“{title}”是空的")
@@ -612,8 +643,17 @@ def read_roster(
             continue
         return _preview(title, cells, header_rows, mapping, store, today, tuple(names))
     assert problem is not None
-    if len(candidates) > 1:
-        raise RosterError(f"{problem}（已查看全部 {len(names)} 个工作表：{'、'.join(names)}）")
+    if sheet is not None:
+        raise problem
+    if len(read) == len(names) > 1:
+        raise RosterError(f"{problem}（已查看全部 {len(names)} 个工作表：{'、'.join(read)}）")
+    if len(read) < len(names):
+        raise RosterError(
+            f"{problem}（已查看前 {len(read)} 个工作表：{'、'.join(read)}；工作簿共有 "
+            f"{len(names)} 个工作表，其余的未自动查看，请在“工作表”中选择要读取的工作表，"
+            "或在命令行用 --sheet 指定）",
+            tuple(names),
+        )
     raise problem
 
 

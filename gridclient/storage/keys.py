@@ -44,6 +44,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from gridclient.storage.errors import KeyFileError, WrongPassword
+from gridcore.messages import Catalog
 
 __all__ = [
     "DEFAULT_KDF",
@@ -64,6 +65,27 @@ _CIPHER: Final = "aes-256-gcm"
 _SALT_BYTES: Final = 16
 _NONCE_BYTES: Final = 12
 DATA_KEY_BYTES: Final = 32
+
+_msg = Catalog(
+    __name__,
+    {  # what is wrong with a key file: the ``detail`` of KeyFileError's sentence
+        "{what} is missing": "{what} 缺失",
+        "{what} is malformed": "{what} 格式错误",
+        "the file does not exist": "文件不存在",
+        "cannot read it: {error}": "无法读取：{error}",
+        "not valid JSON": "不是有效的 JSON",
+        "not a key file of this system": "不是本系统的密钥文件",
+        "version {version} is not supported, upgrade the client": (
+            "版本 {version} 不受支持，请升级客户端"
+        ),
+        "the encryption algorithm is not supported": "加密算法不受支持",
+        "the key derivation parameters are invalid": "密钥派生参数无效",
+        "the store or user information is missing": "缺少存储或用户信息",
+        "the nonce has the wrong length": "nonce 长度错误",
+        "the data key has the wrong length": "数据密钥长度错误",
+        "there is no recovery key": "没有恢复密钥",
+    },
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +137,11 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: Any, what: str, path: Path) -> bytes:
     if not isinstance(text, str):
-        raise KeyFileError(path, f"{what} 缺失")
+        raise KeyFileError(path, _msg("{what} is missing", what=what))
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise KeyFileError(path, f"{what} 格式错误") from None
+        raise KeyFileError(path, _msg("{what} is malformed", what=what)) from None
 
 
 def _derive(password: str, salt: bytes, params: KdfParams) -> bytes:
@@ -261,24 +283,30 @@ def _read(path: Path) -> _KeyFile:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise KeyFileError(path, "文件不存在") from None
+        raise KeyFileError(path, _msg("the file does not exist")) from None
     except OSError as exc:
-        raise KeyFileError(path, f"无法读取：{exc.strerror}") from None
+        raise KeyFileError(path, _msg("cannot read it: {error}", error=exc.strerror)) from None
     try:
         document = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise KeyFileError(path, "不是有效的 JSON") from None
+        raise KeyFileError(path, _msg("not valid JSON")) from None
     if not isinstance(document, dict) or document.get("format") != _FORMAT:
-        raise KeyFileError(path, "不是本系统的密钥文件")
+        raise KeyFileError(path, _msg("not a key file of this system"))
     if document.get("version") != _VERSION:
-        raise KeyFileError(path, f"版本 {document.get('version')!r} 不受支持，请升级客户端")
+        raise KeyFileError(
+            path,
+            _msg(
+                "version {version} is not supported, upgrade the client",
+                version=repr(document.get("version")),
+            ),
+        )
     kdf = document.get("kdf")
     if (
         not isinstance(kdf, dict)
         or kdf.get("name") != _KDF_NAME
         or document.get("cipher") != _CIPHER
     ):
-        raise KeyFileError(path, "加密算法不受支持")
+        raise KeyFileError(path, _msg("the encryption algorithm is not supported"))
     try:
         params = KdfParams(
             time_cost=_int(kdf.get("time_cost")),
@@ -286,10 +314,10 @@ def _read(path: Path) -> _KeyFile:
             parallelism=_int(kdf.get("parallelism")),
         )
     except (TypeError, ValueError):
-        raise KeyFileError(path, "密钥派生参数无效") from None
+        raise KeyFileError(path, _msg("the key derivation parameters are invalid")) from None
     store, user = document.get("store"), document.get("user")
     if not isinstance(store, str) or not isinstance(user, str):
-        raise KeyFileError(path, "缺少存储或用户信息")
+        raise KeyFileError(path, _msg("the store or user information is missing"))
     salt = _unb64(kdf.get("salt"), "salt", path)
     header = _header(store, user, params, salt)
     recovery = None
@@ -326,7 +354,7 @@ def unlock(path: Path, password: str) -> bytes:
     """
     key_file = _read(path)
     if len(key_file.nonce) != _NONCE_BYTES:
-        raise KeyFileError(path, "nonce 长度错误")
+        raise KeyFileError(path, _msg("the nonce has the wrong length"))
     kek = _derive(password, key_file.salt, key_file.params)
     try:
         data_key = AESGCM(kek).decrypt(
@@ -335,7 +363,7 @@ def unlock(path: Path, password: str) -> bytes:
     except InvalidTag:
         raise WrongPassword() from None
     if len(data_key) != DATA_KEY_BYTES:
-        raise KeyFileError(path, "数据密钥长度错误")
+        raise KeyFileError(path, _msg("the data key has the wrong length"))
     return data_key
 
 
@@ -396,7 +424,7 @@ def share_opens(path: Path, share: bytes) -> bool:
 def _open_recovery(key_file: _KeyFile, path: Path, share: bytes) -> bytes:
     recovery = key_file.recovery
     if recovery is None:
-        raise KeyFileError(path, "没有恢复密钥")
+        raise KeyFileError(path, _msg("there is no recovery key"))
     if len(share) != DATA_KEY_BYTES or len(recovery.nonce) != _NONCE_BYTES:
         raise WrongPassword()
     try:
@@ -408,7 +436,7 @@ def _open_recovery(key_file: _KeyFile, path: Path, share: bytes) -> bytes:
     except InvalidTag:
         raise WrongPassword() from None
     if len(data_key) != DATA_KEY_BYTES:
-        raise KeyFileError(path, "数据密钥长度错误")
+        raise KeyFileError(path, _msg("the data key has the wrong length"))
     return data_key
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import Engine, text
 from gridclient.storage.engine import create_store_engine, write_connection
 from gridclient.storage.errors import DiskFull, MigrationFailed
 from gridclient.storage.keys import key_file_for
+from gridcore.messages import Catalog
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -43,6 +44,13 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {  # DiskFull: "could not …"
+        "back up the data on this computer before the upgrade": "在升级前备份本机数据",
+    },
+)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUP_DIR_NAME = "backups"
@@ -141,7 +149,9 @@ def backup_store(engine: Engine, db_path: Path, key: bytes, revision: str | None
             stale.unlink(missing_ok=True)
     except OSError as exc:
         if _is_disk_full(exc):
-            raise DiskFull(directory, "在升级前备份本机数据") from exc
+            raise DiskFull(
+                directory, _msg("back up the data on this computer before the upgrade")
+            ) from exc
         raise
     target = _free_name(directory, f"{db_path.stem}.rev-{revision or 'none'}.{_stamp()}", ".db")
     partial = target.with_name(target.name + ".partial")
@@ -178,7 +188,9 @@ def backup_store(engine: Engine, db_path: Path, key: bytes, revision: str | None
             key_file_for(target).unlink(missing_ok=True)
         if isinstance(exc, Exception) and _is_disk_full(exc):
             _log.error("disk full while backing up %s before migration", db_path)
-            raise DiskFull(directory, "在升级前备份本机数据") from exc
+            raise DiskFull(
+                directory, _msg("back up the data on this computer before the upgrade")
+            ) from exc
         raise
     _log.info("store backed up before migration to %s", target)
     try:

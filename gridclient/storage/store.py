@@ -69,6 +69,7 @@ from gridclient.storage.uow import UnitOfWork
 from gridclient.storage.writer import Writer
 from gridcore.domain.clock import DeviceClock
 from gridcore.domain.enums import EntityKind
+from gridcore.messages import Catalog
 
 __all__ = [
     "SIDE_FILES",
@@ -80,6 +81,15 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {
+        "The data on this computer was created by a newer version of the client. Upgrade "
+        "the client, then open it again.": "本机数据由更新版本的客户端创建，请升级客户端后再打开。",
+        "save the data on this computer": "保存本机数据",  # DiskFull: "could not …"
+    },
+)
 _EVENT_KINDS: Final = frozenset({EntityKind.EVENT, EntityKind.EVENT_ACTION})
 
 #: How long :meth:`Store.close` waits for another writer before leaving the store
@@ -107,7 +117,13 @@ class StoreTooNew(MigrationFailed):
     """The store was written by a newer client; this one must not touch it."""
 
     def __init__(self, revision: str) -> None:
-        StorageError.__init__(self, "本机数据由更新版本的客户端创建，请升级客户端后再打开。")
+        StorageError.__init__(
+            self,
+            _msg(
+                "The data on this computer was created by a newer version of the client. "
+                "Upgrade the client, then open it again."
+            ),
+        )
         self.detail = f"unknown revision {revision}"
         self.backup = None
         self.revision = revision
@@ -387,7 +403,7 @@ class Store:
         original = context.original_exception
         if "database or disk is full" in str(original).lower():
             _log.error("store %s: disk full (%s)", self._path, original)
-            raise DiskFull(self._path.parent, "保存本机数据") from original
+            raise DiskFull(self._path.parent, _msg("save the data on this computer")) from original
         if not (self.damaged or _looks_damaged(original)):
             return
         if isinstance(original, OperationalError | DBAPIError) and "locked" in str(original):

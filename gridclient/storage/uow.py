@@ -105,6 +105,7 @@ from gridcore.domain.entities import (
 )
 from gridcore.domain.enums import ChangeKind, EntityKind
 from gridcore.domain.programs import record_problems
+from gridcore.messages import Catalog
 
 __all__ = ["MOVE_REQUESTED", "REGISTERED_ELSEWHERE", "Settlement", "UnitOfWork"]
 
@@ -113,6 +114,34 @@ REGISTERED_ELSEWHERE = "registered_elsewhere"
 MOVE_REQUESTED = "move_requested"
 """Local reason of such a parked op once the worker asked the township to move the
 person (the op stays parked and visible)."""
+
+
+_msg = Catalog(
+    __name__,
+    {
+        "Append-only records are saved with append.": "只追加类记录请用 append 保存。",
+        "The record is not of this kind.": "记录类型不符。",
+        "The server sets a new record's version, deleted flag and server time.": (
+            "新记录的版本、删除标记和服务器时间由服务器设置。"
+        ),
+        "Records that can be changed are created with create.": "可修改的记录请用 create 新建。",
+        "An attachment must be saved together with its file content.": (
+            "附件必须连同文件内容一起保存。"
+        ),
+        "Only attachments can carry file content.": "只有附件可以带文件内容。",
+        "base must be the same record.": "base 必须是同一条记录。",
+        "This conflict was not found. Sync, then try again.": "找不到该冲突记录，请同步后再试。",
+        "This conflict has already been resolved.": "该冲突已经处理过了。",
+        "This resident has no change refused because the ID number is "
+        "registered elsewhere.": "该居民没有因身份证号已在别处登记而被退回的记录。",
+        "This person is already registered in this household on the server and "
+        "cannot be recorded as living apart from the registration; you can "
+        "discard this change.": (
+            "此人已在服务器登记在本户，不能再登记为人户分离；可以放弃这次修改。"
+        ),
+        "Unknown field: {field}": "未知字段：{field}",
+    },
+)
 
 
 class Settlement(StrEnum):
@@ -181,7 +210,7 @@ class UnitOfWork:
     def create(self, record: Record) -> OutboxOp:
         """Insert a new mutable record and queue its ``create`` op."""
         if record.KIND not in MUTABLE_KINDS:
-            raise WrongOperation(record.KIND, "只追加类记录请用 append 保存。")
+            raise WrongOperation(record.KIND, _msg("Append-only records are saved with append."))
         return self._insert_new(record)
 
     def create_many(self, records: Sequence[Record]) -> list[OutboxOp]:
@@ -198,11 +227,14 @@ class UnitOfWork:
         for record in records:
             kind = record.KIND
             if kind not in MUTABLE_KINDS:
-                raise WrongOperation(kind, "只追加类记录请用 append 保存。")
+                raise WrongOperation(kind, _msg("Append-only records are saved with append."))
             if not isinstance(record, ENTITY_TYPES[kind]):
-                raise WrongOperation(kind, "记录类型不符。")
+                raise WrongOperation(kind, _msg("The record is not of this kind."))
             if record.version != 0 or record.deleted or record.updated_at is not None:
-                raise WrongOperation(kind, "新记录的版本、删除标记和服务器时间由服务器设置。")
+                raise WrongOperation(
+                    kind,
+                    _msg("The server sets a new record's version, deleted flag and server time."),
+                )
             if (kind, record.id) in fresh:
                 raise DuplicateRecord(kind, record.id)
             limits.check_record(record)
@@ -285,17 +317,19 @@ class UnitOfWork:
         """
         kind = record.KIND
         if kind not in APPEND_ONLY_KINDS:
-            raise WrongOperation(kind, "可修改的记录请用 create 新建。")
+            raise WrongOperation(kind, _msg("Records that can be changed are created with create."))
         if isinstance(record, Attachment):
             if blob is None:
-                raise WrongOperation(kind, "附件必须连同文件内容一起保存。")
+                raise WrongOperation(
+                    kind, _msg("An attachment must be saved together with its file content.")
+                )
             if hashlib.sha256(blob).hexdigest() != record.id or len(blob) != record.size:
                 raise AttachmentMismatch(record.id)
             self._store_blob(record.id, blob)
             if self.repos.records.exists(kind, record.id, live=False):
                 return None
         elif blob is not None:
-            raise WrongOperation(kind, "只有附件可以带文件内容。")
+            raise WrongOperation(kind, _msg("Only attachments can carry file content."))
         return self._insert_new(record)
 
     def update(self, record: Record, *, base: Record | None = None) -> OutboxOp | None:
@@ -310,7 +344,7 @@ class UnitOfWork:
             changes = codec.diff(stored, record)
         else:
             if base.id != record.id or base.KIND is not kind:
-                raise WrongOperation(kind, "base 必须是同一条记录。")
+                raise WrongOperation(kind, _msg("base must be the same record."))
             changes = codec.diff(base, record)
             now = codec.encode_fields(stored)
             clashes = [f for f, (old, new) in changes.items() if now[f] not in (old, new)]
@@ -356,9 +390,11 @@ class UnitOfWork:
             raise ValueError(f"keep must be 'server' or 'incoming', not {keep!r}")
         conflict = self.repos.conflicts.get(conflict_id)
         if conflict is None:
-            raise ConflictClosed(conflict_id, "找不到该冲突记录，请同步后再试。")
+            raise ConflictClosed(
+                conflict_id, _msg("This conflict was not found. Sync, then try again.")
+            )
         if conflict.resolved or conflict.resolving:
-            raise ConflictClosed(conflict_id, "该冲突已经处理过了。")
+            raise ConflictClosed(conflict_id, _msg("This conflict has already been resolved."))
         kind, record_id = conflict.entity, conflict.entity_id
         mine_is_server = conflict.mine_side == "server"
         server_value = conflict.mine if mine_is_server else conflict.theirs
@@ -425,13 +461,24 @@ class UnitOfWork:
             and op.reason in (REGISTERED_ELSEWHERE, MOVE_REQUESTED)
         ]
         if not parked:
-            raise WrongOperation(kind, "该居民没有因身份证号已在别处登记而被退回的记录。")
+            raise WrongOperation(
+                kind,
+                _msg(
+                    "This resident has no change refused because the ID number is "
+                    "registered elsewhere."
+                ),
+            )
         resident = self._load_live(kind, resident_id)
         assert isinstance(resident, Resident)
         new_entry = resident.version == 0
         if choice is Settlement.SEPARATION and not new_entry:
             raise WrongOperation(
-                kind, "此人已在服务器登记在本户，不能再登记为人户分离；可以放弃这次修改。"
+                kind,
+                _msg(
+                    "This person is already registered in this household on the server and "
+                    "cannot be recorded as living apart from the registration; you can "
+                    "discard this change."
+                ),
             )
         if choice is Settlement.MOVE:
             self._note_on_household(resident, "申请迁入", "已申请乡镇/街道迁入本户")
@@ -489,7 +536,7 @@ class UnitOfWork:
     def record_reveal(self, kind: EntityKind, record_id: str, field: str) -> None:
         """Log that the actor unmasked ``field`` (ID number, phone) of a record."""
         if field not in codec.field_specs(kind):
-            raise WrongOperation(kind, f"未知字段：{field}")
+            raise WrongOperation(kind, _msg("Unknown field: {field}", field=field))
         self.repos.reveals.add(self._actor, kind, record_id, field)
 
     # -- internals --------------------------------------------------------------------
@@ -510,9 +557,11 @@ class UnitOfWork:
     def _insert_new(self, record: Record) -> OutboxOp:
         kind = record.KIND
         if not isinstance(record, ENTITY_TYPES[kind]):
-            raise WrongOperation(kind, "记录类型不符。")
+            raise WrongOperation(kind, _msg("The record is not of this kind."))
         if record.version != 0 or record.deleted or record.updated_at is not None:
-            raise WrongOperation(kind, "新记录的版本、删除标记和服务器时间由服务器设置。")
+            raise WrongOperation(
+                kind, _msg("The server sets a new record's version, deleted flag and server time.")
+            )
         limits.check_record(record)
         if self.repos.records.exists(kind, record.id, live=False):
             raise DuplicateRecord(kind, record.id)

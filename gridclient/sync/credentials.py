@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from gridclient.sync.errors import CredentialStoreUnavailable
 from gridclient.sync.transport import normalise_server_url
+from gridcore.messages import Catalog
 
 if TYPE_CHECKING:  # keyring is imported where it is used: a headless sync never needs it
     from keyring.backend import KeyringBackend
@@ -30,6 +31,18 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {
+        "This computer's system credential store would keep your login in plain text in a "
+        "file, which is not safe, so it is not used. You can still work offline, but you "
+        "must log in again before each online sync. Contact your IT administrator.": (
+            "本机的系统凭据库会把登录凭证以明文保存在文件中，不安全，已停用。"
+            "您仍可离线工作，但每次联网同步前需要重新登录。请联系信息化管理员处理。"
+        ),
+    },
+)
 
 SERVICE_PREFIX = "GridClient"
 
@@ -54,9 +67,10 @@ class InsecureKeyring(CredentialStoreUnavailable):
     """The keyring backend would keep the token where anyone with the laptop can read
     it (a plain file); it is refused: no token is kept, the person logs in online."""
 
-    default_message = (
-        "本机的系统凭据库会把登录凭证以明文保存在文件中，不安全，已停用。"
-        "您仍可离线工作，但每次联网同步前需要重新登录。请联系信息化管理员处理。"
+    default_message = _msg(
+        "This computer's system credential store would keep your login in plain text in a "
+        "file, which is not safe, so it is not used. You can still work offline, but you "
+        "must log in again before each online sync. Contact your IT administrator."
     )
 
 

@@ -87,6 +87,7 @@ from gridcore.domain.codec import CodecError, JSONValue, encode_fields
 from gridcore.domain.departments import DepartmentError, DepartmentList
 from gridcore.domain.enums import ChangeKind, EntityKind
 from gridcore.domain.holidays import HolidayError, WorkCalendar
+from gridcore.messages import Catalog, Message, plain
 from gridcore.protocol import (
     MAX_OPS_PER_PUSH,
     ConflictInfo,
@@ -100,6 +101,26 @@ from gridcore.protocol import (
 __all__ = ["Phase", "ProgressFunc", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {
+        "Sync finished: {pushed} uploaded, {pulled} downloaded, {conflicts} conflicts, "
+        "{rejected} refused": (
+            "同步成功：上传 {pushed} 条，下载 {pulled} 条，冲突 {conflicts} 条，被拒 {rejected} 条"
+        ),
+        "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} conflicts, "
+        "{rejected} refused": (
+            "同步未完成：上传 {pushed} 条，下载 {pulled} 条，冲突 {conflicts} 条，"
+            "被拒 {rejected} 条"
+        ),
+        "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} conflicts, "
+        "{rejected} refused; error: {error}": (
+            "同步未完成：上传 {pushed} 条，下载 {pulled} 条，冲突 {conflicts} 条，"
+            "被拒 {rejected} 条；错误：{error}"
+        ),
+    },
+)
 
 
 _UNSTORABLE = (CodecError, ValueError, TypeError, OverflowError, KeyError, DBAPIError)
@@ -160,6 +181,12 @@ class SyncReport:
     downloaded: int = 0
     """Attachment blobs fetched for pulled attachment records."""
     pulled: int = 0
+    echoed: int = 0
+    """Pulled records that were only the server's copy of this run's own applied ops
+    (docs/protocol.md rule 1): stored like any other, but not news for the person, so
+    :attr:`received` leaves them out."""
+    own_versions: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    """(kind, id) → the version the server gave this run's last applied op of it."""
     evicted: int = 0
     kept_evictions: list[tuple[EntityKind, str]] = field(default_factory=list)
     """Records that left the scope but still have unsent ops, so they stay."""
@@ -171,17 +198,29 @@ class SyncReport:
     finished_at: datetime | None = None
     clock_offset: timedelta | None = None
     """Server minus device clock, measured in this run (None: no answer to measure)."""
-    held: int = 0
-    """Pulled records this laptop could not store, kept aside (see ``held_records``)."""
+    held_ids: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of the pulled records this run kept aside (see ``held_records``) and
+    that are still aside at its end: one the run set aside and then replaced by a later
+    page (or its replay) is not counted."""
     pruned: int = 0
     """Done-with outbox ops older than ``OUTBOX_RETENTION`` dropped after a successful run."""
     collected: ChangeCollector = field(default_factory=lambda: ChangeCollector("sync"))
     """What the run changed in the store (see :attr:`changes`)."""
 
     @property
+    def received(self) -> int:
+        """Records that came from elsewhere: pulled, less this laptop's own coming back."""
+        return self.pulled - self.echoed
+
+    @property
     def changes(self) -> ChangeSet:
         """What this run changed in the store, for the views."""
         return self.collected.freeze()
+
+    @property
+    def held(self) -> int:
+        """How many pulled records this run left aside."""
+        return len(self.held_ids)
 
     @property
     def clock_skewed(self) -> bool:
@@ -191,16 +230,55 @@ class SyncReport:
     def ok(self) -> bool:
         return not self.errors and self.rejected == 0 and not self.pull_refused
 
-    def summary_zh(self) -> str:
-        """One line for the command line and the status bar."""
-        state = "同步成功" if self.ok else "同步未完成"
-        text = (
-            f"{state}：上传 {self.pushed} 条，下载 {self.pulled} 条，"
-            f"冲突 {self.conflicts + self.conflicts_received} 条，被拒 {self.rejected} 条"
-        )
+    def summary(self) -> Message:
+        """One line for the command line and the log (the window words its own)."""
+        counts: dict[str, object] = {
+            "pushed": self.pushed,
+            "pulled": self.received,
+            "conflicts": self.conflicts + self.conflicts_received,
+            "rejected": self.rejected,
+        }
         if self.errors:
-            text += f"；错误：{self.errors[0]}"
-        return text
+            error = self.errors[0]
+            text = getattr(error, "user_message", None)
+            counts["error"] = text if isinstance(text, Message) else plain(str(error))
+            return _msg(
+                "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} "
+                "conflicts, {rejected} refused; error: {error}",
+                **counts,
+            )
+        if self.ok:
+            return _msg(
+                "Sync finished: {pushed} uploaded, {pulled} downloaded, {conflicts} "
+                "conflicts, {rejected} refused",
+                **counts,
+            )
+        return _msg(
+            "Sync not finished: {pushed} uploaded, {pulled} downloaded, {conflicts} "
+            "conflicts, {rejected} refused",
+            **counts,
+        )
+
+    def summary_zh(self) -> str:
+        """:meth:`summary` in Chinese."""
+        return str(self.summary())
+
+
+def _echoes(
+    kind: str,
+    changes: list[dict[str, Any]],
+    failed: list[tuple[dict[str, Any], str]],
+    own_versions: dict[tuple[str, str], int],
+) -> int:
+    """How many of the stored ``changes`` are exactly the version this run's own
+    applied op made (nobody else changed the record since)."""
+    held = {id(change) for change, _reason in failed}
+    return sum(
+        1
+        for change in changes
+        if id(change) not in held
+        and own_versions.get((kind, str(change.get("id")))) == change.get("version")
+    )
 
 
 def _wire_op(op: OutboxOp) -> Op:
@@ -412,6 +490,11 @@ class SyncEngine:
                 repos.outbox.set_status(op.op_id, status, field=result.field)
                 if status is OpStatus.APPLIED:
                     report.applied += 1
+                    if result.version is not None:
+                        key = (op.entity.value, op.entity_id)
+                        report.own_versions[key] = max(
+                            result.version, report.own_versions.get(key, 0)
+                        )
                 elif status is OpStatus.MERGED:
                     report.merged += 1
                 else:
@@ -735,17 +818,17 @@ class SyncEngine:
                         except _UNSTORABLE as exc:
                             failed.append((change, _reason(exc)))
             report.pulled += len(changes) - len(failed)
-            report.held += len(failed)
+            report.held_ids.update((kind, str(change.get("id"))) for change, _ in failed)
+            if report.own_versions:
+                report.echoed += _echoes(kind, changes, failed, report.own_versions)
             for change, reason in failed:
                 log.warning("pulled %s %s kept aside: %s", kind, change.get("id"), reason)
             hold_records(connection, kind, failed)
-            if some_held:
+            if some_held or report.held_ids:
                 bad = {str(change.get("id")) for change, _ in failed}
-                release_held(
-                    connection,
-                    kind,
-                    [str(c.get("id")) for c in changes if str(c.get("id")) not in bad],
-                )
+                stored = [str(c.get("id")) for c in changes if str(c.get("id")) not in bad]
+                release_held(connection, kind, stored)
+                report.held_ids.difference_update((kind, record_id) for record_id in stored)
 
     @staticmethod
     def _rebase(

@@ -70,6 +70,7 @@ from gridclient.sync.errors import (
     parse_retry_after,
 )
 from gridcore.domain.enums import EntityKind
+from gridcore.messages import Catalog
 from gridcore.protocol import (
     API_PREFIX,
     CLIENT_TIME_HEADER,
@@ -103,6 +104,27 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {
+        "The proxy server setting is invalid. Ask your IT administrator to check the proxy "
+        "setting.": "代理服务器设置无效，请联系信息化管理员检查代理设置。",
+        "Cannot connect through the proxy server. Check the network or ask your IT "
+        "administrator to check the proxy setting.": (
+            "无法通过代理服务器连接，请检查网络或联系信息化管理员检查代理设置。"
+        ),
+        "Connecting to the server timed out. Check the network and try again.": (
+            "连接服务器超时，请检查网络后重试。"
+        ),
+        "The CA certificate file {path} was not found. Ask your IT administrator to check the "
+        "“CA certificate file” (ca_bundle) setting.": (
+            "找不到 CA 证书文件 {path}。请联系信息化管理员检查“CA 证书文件”（ca_bundle）设置。"
+        ),
+        "Enter the user name and the password.": "请输入用户名和密码。",
+        "The new password needs at least 8 characters.": "新密码至少需要 8 个字符。",
+    },
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -167,7 +189,10 @@ def _normalise_proxy(proxy: str) -> str:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InvalidServerURL(
-            "代理服务器设置无效，请联系信息化管理员检查代理设置。",
+            _msg(
+                "The proxy server setting is invalid. Ask your IT administrator to check the "
+                "proxy setting."
+            ),
             detail=f"unusable proxy scheme {parts.scheme!r}",
         )
     return text
@@ -286,11 +311,17 @@ def _network_error(exc: requests.RequestException) -> SyncError:
         return TLSError(detail=f"{name}: {exc}")
     if isinstance(exc, requests.exceptions.ProxyError):
         return NetworkError(
-            "无法通过代理服务器连接，请检查网络或联系信息化管理员检查代理设置。",
+            _msg(
+                "Cannot connect through the proxy server. Check the network or ask your IT "
+                "administrator to check the proxy setting."
+            ),
             detail=f"{name}: {exc}",
         )
     if isinstance(exc, requests.Timeout):
-        return NetworkError("连接服务器超时，请检查网络后重试。", detail=f"{name}: {exc}")
+        return NetworkError(
+            _msg("Connecting to the server timed out. Check the network and try again."),
+            detail=f"{name}: {exc}",
+        )
     return NetworkError(detail=f"{name}: {exc}")
 
 
@@ -324,8 +355,11 @@ class Transport:
             path = Path(ca_bundle).expanduser()
             if not path.is_file():
                 raise TLSError(
-                    f"找不到 CA 证书文件 {path}。请联系信息化管理员检查“CA 证书文件”"
-                    "（ca_bundle）设置。",
+                    _msg(
+                        "The CA certificate file {path} was not found. Ask your IT administrator "
+                        "to check the “CA certificate file” (ca_bundle) setting.",
+                        path=path,
+                    ),
                     detail=f"ca_bundle {path} is not a file",
                 )
             self._verify = str(path)
@@ -405,7 +439,8 @@ class Transport:
             if any(e["loc"][:1] == ("device_id",) for e in exc.errors()):
                 raise ValueError("device_id is not a valid device id") from None
             raise AuthError(
-                "请输入用户名和密码。", detail=f"login request invalid: {exc.error_count()} errors"
+                _msg("Enter the user name and the password."),
+                detail=f"login request invalid: {exc.error_count()} errors",
             ) from None
         response = self._send(
             "POST",
@@ -464,10 +499,13 @@ class Transport:
         except ValidationError as exc:
             if any(e["loc"][:1] == ("new_password",) for e in exc.errors()):
                 raise RejectedRequest(
-                    "新密码至少需要 8 个字符。", status=422, code="invalid_request"
+                    _msg("The new password needs at least 8 characters."),
+                    status=422,
+                    code="invalid_request",
                 ) from None
             raise AuthError(
-                "请输入用户名和密码。", detail="change-password request invalid"
+                _msg("Enter the user name and the password."),
+                detail="change-password request invalid",
             ) from None
         response = self._send(
             "POST",
@@ -799,8 +837,12 @@ class Transport:
                 log.warning("%s %s failed: %s", method, path, type(exc).__name__)
                 if isinstance(self._verify, str) and not os.path.isfile(self._verify):
                     raise TLSError(
-                        f"找不到 CA 证书文件 {self._verify}。请联系信息化管理员检查"
-                        "“CA 证书文件”（ca_bundle）设置。",
+                        _msg(
+                            "The CA certificate file {path} was not found. Ask your IT "
+                            "administrator to check the “CA certificate file” (ca_bundle) "
+                            "setting.",
+                            path=self._verify,
+                        ),
                         detail=f"{type(exc).__name__}: {exc}",
                     ) from None
                 raise NetworkError(detail=f"{type(exc).__name__}: {exc}") from None

@@ -3,7 +3,8 @@ people, CST time formatting, the red inline labels and the sensitive-group rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -25,12 +26,16 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHeaderView,
     QLabel,
     QLayout,
+    QLineEdit,
     QMessageBox,
     QScrollArea,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,11 +46,14 @@ from gridclient.storage.errors import (
     StaleRecord,
     StorageError,
 )
+from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import UserInfo
-from gridclient.ui.plaintext import plain, tooltip
+from gridclient.ui.i18n import ui_text
+from gridclient.ui.plaintext import TextLabel, plain, tooltip
 from gridclient.ui.screen_fit import grow_to_content
-from gridcore.domain.entities import CST
-from gridcore.domain.enums import Role
+from gridcore.domain import limits, phone
+from gridcore.domain.entities import CST, Record
+from gridcore.domain.enums import EntityKind, Role
 from gridcore.domain.idnumber import InvalidIdNumber
 from gridcore.domain.limits import InvalidValue
 from gridcore.domain.phone import InvalidPhone
@@ -141,31 +149,33 @@ def may_see_sensitive(user: UserInfo, grid_id: str) -> bool:
 
 
 def error_text(exc: BaseException) -> str:
-    """What happened and what to do, in the user's language."""
+    """What happened and what to do, in the user's language (storage errors carry a
+    message the UI renders: :func:`~gridclient.ui.i18n.ui_text`)."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Errors", text)
-
+    said = ui_text(exc)
     if isinstance(exc, IllegalTransition | InvalidIdNumber | InvalidPhone | InvalidValue):
-        return str(exc)
+        return said
     if isinstance(exc, StaleRecord):
-        return f"{exc}\n" + tr(
+        return f"{said}\n" + QCoreApplication.translate(
+            "Errors",
             "Your input is kept. Note what you typed, close this window, "
-            "open it again and redo the change."
+            "open it again and redo the change.",
         )
     if isinstance(exc, RecordNotFound | MissingParent):
-        return f"{exc}\n" + tr(
-            "Close this window and refresh the list; the record may have been removed."
+        return f"{said}\n" + QCoreApplication.translate(
+            "Errors", "Close this window and refresh the list; the record may have been removed."
         )
     if isinstance(exc, AttachmentMismatch):
-        return str(exc)
+        return said
     if isinstance(exc, StorageError):
-        return f"{exc}\n" + tr(
-            "Your input is kept. Try saving again; if it still fails, contact your IT staff."
+        return f"{said}\n" + QCoreApplication.translate(
+            "Errors",
+            "Your input is kept. Try saving again; if it still fails, contact your IT staff.",
         )
-    return tr(
+    return QCoreApplication.translate(
+        "Errors",
         "Saving failed because of an unexpected error ({name}). Your input is kept. "
-        "Try again; if it still fails, send the log file to your IT staff."
+        "Try again; if it still fails, send the log file to your IT staff.",
     ).format(name=type(exc).__name__)
 
 
@@ -300,3 +310,127 @@ def make_table(model: QAbstractItemModel) -> QTableView:
     header_font.setPointSizeF(READABLE_POINT_SIZE)
     view.horizontalHeader().setFont(header_font)
     return view
+
+
+R = TypeVar("R", bound=Record)
+
+
+def checked_phone(text: str, error: InlineMessage) -> str | None:
+    """A phone field's number as stored (``""`` when empty), or ``None`` with the field's
+    message shown."""
+    if not text:
+        error.show_message("")
+        return ""
+    try:
+        number = phone.parse(text).number
+    except InvalidPhone as exc:
+        error.show_message(exc.message)
+        return None
+    error.show_message("")
+    return number
+
+
+def form_record(
+    original: R | None, cls: type[R], values: Mapping[str, Any], banner: InlineMessage
+) -> R | None:
+    """The record a form's ``values`` make: a new ``cls`` or the ``original`` with them,
+    checked by the limits every store holds, or ``None`` with the message in ``banner``."""
+    record = cls(**values) if original is None else dataclasses.replace(original, **values)
+    try:
+        limits.check_record(record)
+    except limits.InvalidValue as exc:
+        banner.show_message(exc.message)
+        return None
+    return record
+
+
+def save_work(record: Record, base: Record | None) -> Callable[[UnitOfWork], str]:
+    """The write of a form's record: created when it has no ``base``, else updated
+    against the copy the form was opened on (so an edit made elsewhere meanwhile is a
+    conflict, not overwritten)."""
+
+    def work(uow: UnitOfWork) -> str:
+        if base is None:
+            uow.create(record)
+        else:
+            uow.update(record, base=base)
+        return record.id
+
+    return work
+
+
+def delete_work(kind: EntityKind, record_id: str) -> Callable[[UnitOfWork], str]:
+    """The write that deletes (tombstones) one record."""
+
+    def work(uow: UnitOfWork) -> str:
+        uow.delete(kind, record_id)
+        return record_id
+
+    return work
+
+
+class DeleteWithReasonDialog(QDialog):
+    """Delete a record with a reason: the record's own reasons, the last one "Other",
+    which needs details. ``reason()`` is what is written on the record before its
+    tombstone, so the history says why."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        reasons: Sequence[str],
+        note: str,
+        missing_detail: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+
+        self.setWindowTitle(title)
+        make_readable(self)
+        self._missing_detail = missing_detail
+        self.reason_combo = QComboBox()
+        self.reason_combo.addItems(
+            [*reasons, QCoreApplication.translate("DeleteWithReasonDialog", "Other")]
+        )
+        self.detail_edit = QLineEdit()
+        self.detail_edit.setPlaceholderText(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Details (required for “Other”)")
+        )
+        self.error = InlineMessage()
+        form = QFormLayout()
+        form.addRow(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Reason"), self.reason_combo
+        )
+        form.addRow(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Details"), self.detail_edit
+        )
+        form.addRow("", self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Delete")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            QCoreApplication.translate("DeleteWithReasonDialog", "Cancel")
+        )
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        label = TextLabel(note)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def reason(self) -> str:
+        detail = self.detail_edit.text().strip()
+        chosen = self.reason_combo.currentText()
+        return f"{chosen}：{detail}" if detail else chosen
+
+    def _ok(self) -> None:
+        other = self.reason_combo.currentIndex() == self.reason_combo.count() - 1
+        if other and not self.detail_edit.text().strip():
+            self.error.show_message(self._missing_detail)
+            return
+        self.accept()

@@ -53,6 +53,7 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
     Column,
     Confirm,
+    DeleteWithReasonDialog,
     InlineMessage,
     RecordTableModel,
     ask,
@@ -993,58 +994,23 @@ class MoveOutDialog(QDialog):
         self.accept()
 
 
-class DeleteHouseholdDialog(QDialog):
+class DeleteHouseholdDialog(DeleteWithReasonDialog):
     """Delete a household record with a reason (registered by mistake, twice, …)."""
 
     def __init__(self, members: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Delete household"))
-        make_readable(self)
-        self.reason_combo = QComboBox()
-        self.reason_combo.addItems(
-            [
+        super().__init__(
+            title=self.tr("Delete household"),
+            reasons=[
                 self.tr("Registered by mistake"),
                 self.tr("Registered twice"),
                 self.tr("The household no longer exists"),
-                self.tr("Other"),
-            ]
-        )
-        self.detail_edit = QLineEdit()
-        self.detail_edit.setPlaceholderText(self.tr("Details (required for “Other”)"))
-        self.error = InlineMessage()
-        form = QFormLayout()
-        form.addRow(self.tr("Reason"), self.reason_combo)
-        form.addRow(self.tr("Details"), self.detail_edit)
-        form.addRow("", self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Delete"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        note = TextLabel(
-            self.tr(
+            ],
+            note=self.tr(
                 "The household and its %n member(s) are marked deleted on every computer "
                 "after the next sync. Use “Move out” for a household that left.",
                 "",
                 members,
-            )
+            ),
+            missing_detail=self.tr("Write down why the household is deleted."),
+            parent=parent,
         )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def reason(self) -> str:
-        detail = self.detail_edit.text().strip()
-        chosen = self.reason_combo.currentText()
-        return f"{chosen}：{detail}" if detail else chosen
-
-    def _ok(self) -> None:
-        other = self.reason_combo.currentIndex() == self.reason_combo.count() - 1
-        if other and not self.detail_edit.text().strip():
-            self.error.show_message(self.tr("Write down why the household is deleted."))
-            return
-        self.accept()

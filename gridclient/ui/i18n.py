@@ -16,11 +16,31 @@ from collections.abc import MutableMapping
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from gridclient.resources_path import resource_path
+from gridcore.messages import Message
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+_language = DEFAULT_LANGUAGE
+"""The interface language :func:`install_translators` chose (Chinese until then)."""
+
+
+def ui_language() -> str:
+    """The language the windows speak: ``"zh_CN"`` or ``"en"``."""
+    return _language
+
+
+def ui_text(item: BaseException | Message) -> str:
+    """What the layers below the UI have to say, in the interface's language: a
+    :class:`~gridcore.messages.Message`, or an error's ``user_message`` (storage and
+    sync errors carry one); other errors as they are (``str()``, so far Chinese for the
+    domain's validation errors)."""
+    message = item if isinstance(item, Message) else getattr(item, "user_message", None)
+    if isinstance(message, Message):
+        return message.render(_language)
+    return str(item)
 
 
 def prefer_chinese_dates(
@@ -52,6 +72,8 @@ def install_translators(app: QCoreApplication, language: str | None) -> list[QTr
     if language not in LANGUAGES:
         log.warning("unknown language %r, using %s", language, DEFAULT_LANGUAGE)
         language = DEFAULT_LANGUAGE
+    global _language
+    _language = language
     QLocale.setDefault(QLocale(language))
     if language == "en":
         return []

@@ -293,6 +293,12 @@ class ImportDialog(QDialog):
         if self._closed:
             return
         self._set_idle()
+        if isinstance(exc, RosterError) and len(exc.sheets) > 1:
+            # The roster was looked for in the first sheets only: offer them all.
+            self.sheet_combo.clear()
+            self.sheet_combo.addItems(list(exc.sheets))
+            self.sheet_combo.setCurrentIndex(-1)
+            self._show_sheet_row(True)
         self.message.show_message(_error_text(exc))
 
     def _filter(self, errors_only: bool) -> None:

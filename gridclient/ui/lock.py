@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gridclient.storage import keys
 from gridclient.storage.errors import KeyFileError, WrongPassword
+from gridclient.ui.i18n import ui_text
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
@@ -321,4 +322,6 @@ class LockScreen(QWidget):
                 )
             )
         else:
-            self.error.setText(self.tr("Could not check the password: {error}").format(error=exc))
+            self.error.setText(
+                self.tr("Could not check the password: {error}").format(error=ui_text(exc))
+            )

@@ -69,6 +69,7 @@ from gridclient.sync.signin import (
     user_info,
 )
 from gridclient.sync.transport import Transport
+from gridclient.ui.i18n import ui_text
 from gridclient.ui.tasks import TaskContext, TaskRunner
 
 __all__ = [
@@ -216,10 +217,10 @@ def error_message(exc: BaseException, *, local_store: bool = False, offline: boo
             "first, with a network connection.",
         )
     if isinstance(exc, KeyFileError | StoreCorrupted):
-        return str(exc)  # names the file IT must look at
+        return ui_text(exc)  # names the file IT must look at
     if isinstance(exc, SyncError | StorageError):
         return QCoreApplication.translate("LoginDialog", "The operation failed: {error}").format(
-            error=exc
+            error=ui_text(exc)
         )
     return QCoreApplication.translate("LoginDialog", "Unexpected error: {error}").format(
         error=type(exc).__name__

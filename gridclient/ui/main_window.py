@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
-from PySide6.QtCore import QCoreApplication, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -65,6 +65,7 @@ from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.dashboard import NOT_VISITED_CHOICES, DashboardPage
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
+from gridclient.ui.i18n import ui_text
 from gridclient.ui.list_filters import (
     EventFilterBar,
     PatrolFilterBar,
@@ -72,7 +73,7 @@ from gridclient.ui.list_filters import (
     VisitFilterBar,
 )
 from gridclient.ui.lock import Clock, IdleWatcher, LockGuard, LockScreen, key_file_verifier
-from gridclient.ui.plaintext import TextLabel
+from gridclient.ui.plaintext import TextLabel, tooltip
 from gridclient.ui.screen_fit import WindowGeometry, fit_to_screen, show_main_window
 from gridclient.ui.search import SearchBox, SearchController
 from gridclient.ui.tables import (
@@ -99,12 +100,16 @@ from gridcore.domain.enums import EntityKind, Role, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
 
 if TYPE_CHECKING:  # the sync stack (pydantic, requests, keyring: ≈ 0.3 s) loads on first use
+    from gridclient.storage.repositories import HeldRecord
     from gridclient.ui.login import PasswordPrompt
     from gridclient.ui.sync_controller import SyncController
 
 log = logging.getLogger(__name__)
 
 BASE_POINT_SIZE = 12
+HELD_LISTED = 10
+"""Held records listed (kind, id, version, reason) in the status bar warning's tool tip;
+``gridclient status`` lists 20."""
 PREFERRED_SIZE = QSize(1280, 800)
 """The window's size on a screen where it fits; smaller screens get it maximised."""
 BACKGROUND_AFTER_MS = 3000
@@ -394,6 +399,10 @@ class MainWindow(QMainWindow):
 
         self.tree = AreaTree(self._my_grids)
         self.tree.area_selected.connect(self.set_area)
+        # Right-click a grid or micro-grid: 新建住户 there (the tool bar's action).
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self.tree_menu: QMenu | None = None
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.tabs)
@@ -428,21 +437,16 @@ class MainWindow(QMainWindow):
         self.lock_guard = LockGuard(self, self.lock_screen)
 
     def _apply_role(self) -> None:
-        """A department account (职能部门) has events only: the tabs and actions about
-        households, residents, visits, organizations, patrols and places are hidden, the
+        """A department account (职能部门) has events only: every tab but the events and
+        their conflicts is hidden (a tab added later is hidden from departments unless it
+        is named here), with the actions about households, visits and imports; the
         events tab is the first one shown."""
         if self.ctx.user.role is not Role.DEPARTMENT:
             return
-        for pane in (
-            self.dashboard,
-            self.household_pane,
-            self.resident_pane,
-            self.visit_pane,
-            self.organization_pane,
-            self.patrol_pane,
-            self.place_pane,
-        ):
-            self.tabs.setTabVisible(self.tabs.indexOf(pane), False)
+        department_tabs = (self.event_pane, self.conflicts_view)
+        for index in range(self.tabs.count()):
+            if self.tabs.widget(index) not in department_tabs:
+                self.tabs.setTabVisible(index, False)
         self.tabs.setCurrentWidget(self.event_pane)
         self.tree.show_counts = False
         for action in (
@@ -695,7 +699,9 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(
                 self,
                 self.tr("Diagnostics bundle"),
-                self.tr("The diagnostics bundle could not be saved: {error}").format(error=exc),
+                self.tr("The diagnostics bundle could not be saved: {error}").format(
+                    error=ui_text(exc)
+                ),
             )
 
         self.runner.submit(work, on_done=done, on_error=failed)
@@ -723,13 +729,16 @@ class MainWindow(QMainWindow):
         self.load_patrols()
 
     def _load_tree_and_status(self) -> None:
+        self._load_tree()
+        self.refresh_status()
+
+    def _load_tree(self) -> None:
         grids = self._my_grids
 
         def tree(_ctx: TaskContext) -> list[AreaNode]:
             return self.areas.tree(grids)
 
         self.runner.submit(tree, on_done=self._show_tree, on_error=self._load_failed)
-        self.refresh_status()
 
     def load_all(self) -> None:
         self.load_households()
@@ -909,26 +918,29 @@ class MainWindow(QMainWindow):
 
         department = self.ctx.user.role is Role.DEPARTMENT
 
-        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int, str]:
+        def work(_ctx: TaskContext) -> tuple[SyncSummary, int, int, str, list[HeldRecord]]:
             name = ""
             with store.read() as repos:
                 rejected = repos.outbox.status_counts()[OpStatus.REJECTED]
                 held = repos.held.count()
+                listed = repos.held.entries(limit=HELD_LISTED) if held else []
                 if department:
                     listing = repos.catalog.load_departments()
                     name = listing.name(listing.mine) if listing.mine else ""
-            return figures.sync_summary(), rejected, held, name
+            return figures.sync_summary(), rejected, held, name, listed
 
         self.runner.submit(work, on_done=self._show_status, on_error=self._load_failed)
 
     def _show_status(self, result: object) -> None:
         assert isinstance(result, tuple)
-        summary, rejected, held, *more = result  # and a department's name (职能部门)
+        # and a department's name (职能部门), and the first held records
+        summary, rejected, held, *more = result
         department = more[0] if more else ""
+        listed = more[1] if len(more) > 1 else []
         assert isinstance(summary, SyncSummary)
         if department:
             self._show_heading(department)
-        self._show_warnings(held)
+        self._show_warnings(held, listed)
         self.rejected_label.setText(self.tr("%n rejected", "", rejected))
         self.rejected_label.setToolTip(
             self.tr("Changes the server refused; edit the record to send it again.")
@@ -961,8 +973,9 @@ class MainWindow(QMainWindow):
             index, self.tr("%n conflict(s) waiting for a decision", "", undecided)
         )
 
-    def _show_warnings(self, held: int) -> None:
-        """A laptop clock that is off, and pulled records this laptop could not store."""
+    def _show_warnings(self, held: int, listed: Sequence[HeldRecord] = ()) -> None:
+        """A laptop clock that is off, and pulled records this laptop could not store
+        (the first :data:`HELD_LISTED` in the tool tip, each with its reason)."""
         clock = self.ctx.store.clock
         parts = []
         if clock.skewed:
@@ -975,13 +988,16 @@ class MainWindow(QMainWindow):
         if held:
             parts.append(self.tr("%n record(s) could not be stored here", "", held))
         self.warning_label.setText("；".join(parts))
-        self.warning_label.setToolTip(
-            self.tr(
-                "Times recorded on this computer are corrected by the offset measured at "
-                "the last sync. Records that could not be stored are listed by "
-                "“gridclient status”; they are replaced once the server corrects them."
-            )
+        tip = self.tr(
+            "Times recorded on this computer are corrected by the offset measured at "
+            "the last sync. Records that could not be stored are listed by "
+            "“gridclient status”; they are replaced once the server corrects them."
         )
+        lines = [f"{_held_kind(h.kind)} {h.id}（{h.version}）：{h.reason}" for h in listed]
+        if held > len(lines) and lines:
+            lines.append("…")
+        # The reasons are received text: shown literally (plaintext.tooltip).
+        self.warning_label.setToolTip(tooltip("\n".join([tip, *lines])) if lines else tip)
         self.warning_label.setVisible(bool(parts))
 
     @_unless_locked
@@ -1072,7 +1088,7 @@ class MainWindow(QMainWindow):
         assert isinstance(report, SyncReport)
         if report.ok:
             text = self.tr("Sync finished: {up} uploaded, {down} downloaded.").format(
-                up=report.pushed, down=report.pulled
+                up=report.pushed, down=report.received
             )
         elif report.errors:
             text = self.tr("Sync not finished: {error}").format(
@@ -1125,7 +1141,7 @@ class MainWindow(QMainWindow):
             return  # the device was marked lost: the window is closing, nothing to show
         log.error("loading failed", exc_info=exc)
         self.statusBar().showMessage(
-            self.tr("Could not load the data: {error}").format(error=exc), 10_000
+            self.tr("Could not load the data: {error}").format(error=ui_text(exc)), 10_000
         )
 
     def _on_changed(self, changes: ChangeSet) -> None:
@@ -1155,6 +1171,8 @@ class MainWindow(QMainWindow):
             self.household_pane.model.refresh()
         if households_move or (changes.moves(EntityKind.VISIT) and self.recency.currentData()):
             self.load_households()
+        if households_move and self.tree.show_counts:
+            self._load_tree()  # the areas' household counts (a new, moved or removed one)
         if EntityKind.RESIDENT in touched or households_move:
             self.resident_pane.model.refresh(ids)
         if changes.moves(EntityKind.RESIDENT) or households_move:
@@ -1342,6 +1360,7 @@ class MainWindow(QMainWindow):
         grid_id = grids[0] if grids and len(grids) == 1 else None
         self._show(PatrolDialog(self.ctx, patrol_id, grid_id=grid_id, parent=self))
 
+    @_unless_locked
     def open_organization(self, organization_id: str | None) -> None:
         """An organization to edit, or a new one in the selected grid."""
         from gridclient.ui.organization_dialog import OrganizationDialog
@@ -1350,6 +1369,7 @@ class MainWindow(QMainWindow):
         grid_id = grids[0] if grids and len(grids) == 1 else None
         self._show(OrganizationDialog(self.ctx, organization_id, grid_id=grid_id, parent=self))
 
+    @_unless_locked
     def open_place(self, place_id: str | None) -> None:
         """A place to edit (and check), or a new one in the selected grid."""
         from gridclient.ui.place_dialog import PlaceDialog
@@ -1361,6 +1381,7 @@ class MainWindow(QMainWindow):
     def _open_visit(self, visit_id: str) -> None:
         self.open_visit(visit_id)
 
+    @_unless_locked
     def open_visit(self, visit_id: str) -> None:
         """A saved visit, read-only, with its photos and a 更正 button."""
         from gridclient.ui.visit_detail import VisitDetailDialog
@@ -1387,6 +1408,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a household first."), 5000)
             return
         self.new_visit(household_id)
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        """The area tree's context menu: the clicked area becomes the selection, then
+        新建住户 (which asks for one grid when the area holds several)."""
+        index = self.tree.indexAt(pos)
+        if not index.isValid() or not self.new_household_action.isVisible():
+            return
+        self.tree.setCurrentIndex(index)
+        menu = QMenu(self.tree)
+        menu.addAction(self.new_household_action)
+        self.tree_menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     @_unless_locked
     def new_household_for_selection(self) -> None:
@@ -1511,6 +1544,13 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         self.runner.shutdown()
         super().closeEvent(event)
+
+
+def _held_kind(value: str) -> str:
+    try:
+        return EntityKind(value).label
+    except ValueError:  # a kind this version does not know
+        return value
 
 
 def _hint(action: QAction, text: str) -> None:

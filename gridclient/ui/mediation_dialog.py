@@ -40,6 +40,7 @@ from gridclient.ui.form_common import (
     Confirm,
     InlineMessage,
     ask,
+    delete_work,
     emphasize,
     enum_value,
     error_text,
@@ -427,12 +428,12 @@ class MediationDialog(QDialog):
         if not self.confirm(self, self.tr("Remove mediation record"), question):
             return
 
-        def work(uow: UnitOfWork) -> str:
-            uow.delete(EntityKind.MEDIATION, original.id)
-            return original.id
-
         self._set_editable(False)
-        self.ctx.write(work, on_done=self._done, on_error=self._failed)
+        self.ctx.write(
+            delete_work(EntityKind.MEDIATION, original.id),
+            on_done=self._done,
+            on_error=self._failed,
+        )
 
     def _done(self, mediation_id: str) -> None:
         self.saved.emit(mediation_id)

@@ -9,8 +9,6 @@ they arrive. Removing asks first and leaves a tombstone (synced like any delete)
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,20 +24,22 @@ from PySide6.QtWidgets import (
 
 from gridclient.storage.lookups import GridChoice, Lookups
 from gridclient.storage.repositories import Repositories
-from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
     Confirm,
     InlineMessage,
     ask,
+    checked_phone,
+    delete_work,
     emphasize,
     enum_value,
     error_text,
+    form_record,
     make_readable,
+    save_work,
 )
 from gridclient.ui.masked_field import MaskedField, mask_phone
 from gridclient.ui.plaintext import TextLabel
-from gridcore.domain import limits, phone
 from gridcore.domain.entities import Organization
 from gridcore.domain.enums import EntityKind, OrganizationKind
 
@@ -215,16 +215,8 @@ class OrganizationDialog(QDialog):
         name = self.name_edit.text().strip()
         self.name_error.show_message("" if name else self.tr("Enter the organization's name."))
         ok = ok and bool(name)
-        number = self.phone_field.value()
-        if number:
-            try:
-                number = phone.parse(number).number
-                self.phone_error.show_message("")
-            except phone.InvalidPhone as exc:
-                self.phone_error.show_message(exc.message)
-                ok = False
-        else:
-            self.phone_error.show_message("")
+        number = checked_phone(self.phone_field.value(), self.phone_error)
+        ok = ok and number is not None
         grid_id = self.grid_combo.currentData()
         if not isinstance(grid_id, str):
             self.banner.show_message(self.tr("Choose the grid."))
@@ -243,16 +235,7 @@ class OrganizationDialog(QDialog):
             "address": self.address_edit.text().strip(),
             "notes": self.notes_edit.text().strip(),
         }
-        if self._original is None:
-            record = Organization(**values)  # type: ignore[arg-type]
-        else:
-            record = dataclasses.replace(self._original, **values)  # type: ignore[arg-type]
-        try:
-            limits.check_record(record)
-        except limits.InvalidValue as exc:
-            self.banner.show_message(exc.message)
-            return None
-        return record
+        return form_record(self._original, Organization, values, self.banner)
 
     def save(self) -> None:
         if self._loading:
@@ -260,18 +243,9 @@ class OrganizationDialog(QDialog):
         record = self.edited()
         if record is None:
             return
-        base = self._original
-
-        def work(uow: UnitOfWork) -> str:
-            if base is None:
-                uow.create(record)
-            else:
-                uow.update(record, base=base)
-            return record.id
-
         self._set_editable(False)
         self.banner.show_message("")
-        self.ctx.write(work, on_done=self._done, on_error=self._failed)
+        self.ctx.write(save_work(record, self._original), on_done=self._done, on_error=self._failed)
 
     def remove(self) -> None:
         original = self._original
@@ -283,12 +257,12 @@ class OrganizationDialog(QDialog):
         if not self.confirm(self, self.tr("Remove organization"), question):
             return
 
-        def work(uow: UnitOfWork) -> str:
-            uow.delete(EntityKind.ORGANIZATION, original.id)
-            return original.id
-
         self._set_editable(False)
-        self.ctx.write(work, on_done=self._done, on_error=self._failed)
+        self.ctx.write(
+            delete_work(EntityKind.ORGANIZATION, original.id),
+            on_done=self._done,
+            on_error=self._failed,
+        )
 
     def _done(self, organization_id: str) -> None:
         self.saved.emit(organization_id)

@@ -40,16 +40,20 @@ from gridclient.storage.repositories import Repositories
 from gridclient.storage.uow import UnitOfWork
 from gridclient.ui.context import AppContext
 from gridclient.ui.form_common import (
+    DeleteWithReasonDialog,
     InlineMessage,
+    checked_phone,
     emphasize,
     enum_data,
     enum_value,
     error_text,
+    form_record,
     make_readable,
+    save_work,
 )
 from gridclient.ui.masked_field import MaskedField, mask_phone
 from gridclient.ui.plaintext import TextLabel, tooltip
-from gridcore.domain import limits, phone
+from gridcore.domain import limits
 from gridcore.domain.agegroups import today_cst
 from gridcore.domain.entities import Place, PlaceInspection
 from gridcore.domain.enums import EntityKind, PlaceKind, RiskLevel
@@ -333,16 +337,8 @@ class PlaceDialog(QDialog):
         name = self.name_edit.text().strip()
         self.name_error.show_message("" if name else self.tr("Enter the place's name."))
         ok = ok and bool(name)
-        number = self.phone_field.value()
-        if number:
-            try:
-                number = phone.parse(number).number
-                self.phone_error.show_message("")
-            except phone.InvalidPhone as exc:
-                self.phone_error.show_message(exc.message)
-                ok = False
-        else:
-            self.phone_error.show_message("")
+        number = checked_phone(self.phone_field.value(), self.phone_error)
+        ok = ok and number is not None
         grid_id = self.grid_combo.currentData()
         if not isinstance(grid_id, str):
             self.banner.show_message(self.tr("Choose the grid."))
@@ -363,16 +359,7 @@ class PlaceDialog(QDialog):
             "is_key": self.key_check.isChecked(),
             "notes": self.notes_edit.text().strip(),
         }
-        if self._original is None:
-            record = Place(**values)  # type: ignore[arg-type]
-        else:
-            record = dataclasses.replace(self._original, **values)  # type: ignore[arg-type]
-        try:
-            limits.check_record(record)
-        except limits.InvalidValue as exc:
-            self.banner.show_message(exc.message)
-            return None
-        return record
+        return form_record(self._original, Place, values, self.banner)
 
     def save(self) -> None:
         if self._loading:
@@ -380,18 +367,9 @@ class PlaceDialog(QDialog):
         record = self.edited()
         if record is None:
             return
-        base = self._original
-
-        def work(uow: UnitOfWork) -> str:
-            if base is None:
-                uow.create(record)
-            else:
-                uow.update(record, base=base)
-            return record.id
-
         self._set_editable(False)
         self.banner.show_message("")
-        self.ctx.write(work, on_done=self._done, on_error=self._failed)
+        self.ctx.write(save_work(record, self._original), on_done=self._done, on_error=self._failed)
 
     def remove(self) -> None:
         """Open the delete form (a reason is required)."""
@@ -543,56 +521,21 @@ class InspectionDialog(QDialog):
         self.error.show_message(error_text(exc))
 
 
-class DeletePlaceDialog(QDialog):
+class DeletePlaceDialog(DeleteWithReasonDialog):
     """Delete a place with a reason (registered by mistake, closed down, …)."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Delete place"))
-        make_readable(self)
-        self.reason_combo = QComboBox()
-        self.reason_combo.addItems(
-            [
+        super().__init__(
+            title=self.tr("Delete place"),
+            reasons=[
                 self.tr("Registered by mistake"),
                 self.tr("Registered twice"),
                 self.tr("Closed down or demolished"),
-                self.tr("Other"),
-            ]
-        )
-        self.detail_edit = QLineEdit()
-        self.detail_edit.setPlaceholderText(self.tr("Details (required for “Other”)"))
-        self.error = InlineMessage()
-        form = QFormLayout()
-        form.addRow(self.tr("Reason"), self.reason_combo)
-        form.addRow(self.tr("Details"), self.detail_edit)
-        form.addRow("", self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Delete"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        note = TextLabel(
-            self.tr(
+            ],
+            note=self.tr(
                 "{name} is marked deleted on every computer after the next sync; "
                 "its inspection records are kept."
-            ).format(name=name)
+            ).format(name=name),
+            missing_detail=self.tr("Write down why the place is deleted."),
+            parent=parent,
         )
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-
-    def reason(self) -> str:
-        detail = self.detail_edit.text().strip()
-        chosen = self.reason_combo.currentText()
-        return f"{chosen}：{detail}" if detail else chosen
-
-    def _ok(self) -> None:
-        other = self.reason_combo.currentIndex() == self.reason_combo.count() - 1
-        if other and not self.detail_edit.text().strip():
-            self.error.show_message(self.tr("Write down why the place is deleted."))
-            return
-        self.accept()

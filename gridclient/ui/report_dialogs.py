@@ -96,6 +96,7 @@ from gridclient.reports.render import (
 from gridclient.storage.queries import AreaFilter
 from gridclient.ui.context import AppContext, ChangeSet
 from gridclient.ui.form_common import InlineMessage, emphasize, make_readable
+from gridclient.ui.i18n import ui_text
 from gridclient.ui.plaintext import TextLabel
 from gridclient.ui.screen_fit import fit_to_screen
 from gridclient.ui.tasks import TaskContext, TaskHandle
@@ -1016,11 +1017,12 @@ def _add_busy_bar(dialog: QPrintPreviewDialog) -> QAction | None:
 
 
 def failure_text(exc: BaseException, expected: tuple[type[BaseException], ...], other: str) -> str:
-    """What went wrong, in Chinese: the message of an ``expected`` error (already
-    written for the user), a file that could not be written, or ``other`` with the
+    """What went wrong: the message of an ``expected`` error (already written for the
+    user; :func:`~gridclient.ui.i18n.ui_text` renders it in the interface's language when
+    it carries a message), a file that could not be written, or ``other`` with the
     error's type in ``{name}``."""
     if isinstance(exc, expected):
-        return str(exc)
+        return ui_text(exc)
     if isinstance(exc, OSError):
         return QCoreApplication.translate(
             "ReportDialog",

@@ -108,7 +108,9 @@ Source: "{#ITSettings}"; DestDir: "{app}"; DestName: "gridclient.ini"; Flags: ig
 #endif
 Source: "..\..\docs\gridclient.ini.example"; DestDir: "{app}"; Flags: ignoreversion
 ; /SETTINGS=<file> at install time: the machine-wide settings file (checked in InitializeSetup).
-Source: "{param:SETTINGS}"; DestDir: "{commonappdata}\GridClient"; DestName: "gridclient.ini"; Flags: external ignoreversion; Check: SettingsGiven
+; IT's policy outlives the program: uninstalling leaves it (uninsneveruninstall), as the IT
+; guide (卸载) says; otherwise Setup's uninstaller removes every file it installed.
+Source: "{param:SETTINGS}"; DestDir: "{commonappdata}\GridClient"; DestName: "gridclient.ini"; Flags: external ignoreversion uninsneveruninstall; Check: SettingsGiven
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"

@@ -2,30 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="153"/>
-        <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
-        <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
-        <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="158"/>
-        <source>Close this window and refresh the list; the record may have been removed.</source>
-        <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="164"/>
-        <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
-        <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/form_common.py" line="167"/>
-        <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
-        <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <location filename="../../gridclient/ui/about.py" line="61"/>
@@ -494,7 +470,7 @@
     <message>
         <location filename="../../gridclient/ui/dashboard.py" line="299"/>
         <source>Reported</source>
-        <translation>上报时间</translation>
+        <translation>上报</translation>
     </message>
     <message>
         <location filename="../../gridclient/ui/dashboard.py" line="300"/>
@@ -575,64 +551,34 @@
 <context>
     <name>DeleteHouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1001"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1002"/>
         <source>Delete household</source>
         <translation>删除该户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1006"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1004"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1007"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1005"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1008"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1006"/>
         <source>The household no longer exists</source>
         <translation>该户已不存在（注销）</translation>
     </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1009"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1013"/>
-        <source>Details (required for “Other”)</source>
-        <translation>具体说明（选“其他”时必填）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1016"/>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1017"/>
-        <source>Details</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1022"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1023"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/household_dialog.py" line="1029"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1009"/>
         <source>The household and its %n member(s) are marked deleted on every computer after the next sync. Use “Move out” for a household that left.</source>
         <translation>
             <numerusform>该户及其 %n 名成员将在下次同步后在所有电脑上标记为已删除。如果是整户搬走，请使用“迁出”。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="1048"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="1014"/>
         <source>Write down why the household is deleted.</source>
         <translation>请填写删除该户的原因。</translation>
     </message>
@@ -640,64 +586,67 @@
 <context>
     <name>DeletePlaceDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="551"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="529"/>
         <source>Delete place</source>
         <translation>删除场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="556"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="531"/>
         <source>Registered by mistake</source>
         <translation>登记错误</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="557"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="532"/>
         <source>Registered twice</source>
         <translation>重复登记</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="558"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="533"/>
         <source>Closed down or demolished</source>
         <translation>已歇业或已拆除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="559"/>
-        <source>Other</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="563"/>
-        <source>Details (required for “Other”)</source>
-        <translation>具体说明（选“其他”时必填）</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="566"/>
-        <source>Reason</source>
-        <translation>删除原因</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="567"/>
-        <source>Details</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="572"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="573"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="579"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="536"/>
         <source>{name} is marked deleted on every computer after the next sync; its inspection records are kept.</source>
         <translation>下次同步后，{name}将在所有电脑上标记为已删除；其检查记录仍予保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="596"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="539"/>
         <source>Write down why the place is deleted.</source>
         <translation>请写明删除该场所的原因。</translation>
+    </message>
+</context>
+<context>
+    <name>DeleteWithReasonDialog</name>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="393"/>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="397"/>
+        <source>Details (required for “Other”)</source>
+        <translation>具体说明（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="402"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="405"/>
+        <source>Details</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="412"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="415"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -711,6 +660,30 @@
         <location filename="../../gridclient/ui/about.py" line="54"/>
         <source>Demo server: {url}</source>
         <translation>演示服务器：{url}</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="159"/>
+        <source>Your input is kept. Note what you typed, close this window, open it again and redo the change.</source>
+        <extracomment>Older eyes on small laptop screens: nothing in a form below this size.</extracomment>
+        <translation>您填写的内容仍保留。请记下所填内容，关闭此窗口后重新打开，再修改一次。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="165"/>
+        <source>Close this window and refresh the list; the record may have been removed.</source>
+        <translation>请关闭此窗口并刷新列表；该记录可能已被删除。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="171"/>
+        <source>Your input is kept. Try saving again; if it still fails, contact your IT staff.</source>
+        <translation>您填写的内容仍保留。请再保存一次；如仍失败，请联系信息员。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/form_common.py" line="175"/>
+        <source>Saving failed because of an unexpected error ({name}). Your input is kept. Try again; if it still fails, send the log file to your IT staff.</source>
+        <translation>保存失败，发生了意外错误（{name}）。您填写的内容仍保留。请重试；如仍失败，请把日志文件发给信息员。</translation>
     </message>
 </context>
 <context>
@@ -1217,351 +1190,351 @@
 <context>
     <name>HouseholdDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
         <source>New household</source>
         <translation>新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="194"/>
         <source>Household details</source>
         <translation>住户信息</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="222"/>
         <source>Name and post, e.g. 村支书 张建国</source>
         <translation>姓名和职务，如 村支书 张建国</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="228"/>
         <source>Household tags</source>
         <translation>户标签</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="235"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="236"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
         <source>Household no.</source>
         <translation>户号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="238"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="241"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="245"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="246"/>
         <source>Cadre in charge</source>
         <translation>包户干部</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="220"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="221"/>
         <source>Name and post</source>
         <translation>姓名和职务</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="249"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="254"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="255"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
         <source>Relation</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="256"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="257"/>
         <source>Gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="259"/>
         <source>Birth date</source>
         <translation>出生日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="261"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="262"/>
         <source>ID number</source>
         <translation>身份证号码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="263"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="264"/>
         <source>Special groups</source>
         <translation>特殊群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="269"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="270"/>
         <source>Add resident…</source>
         <translation>添加成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="271"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="272"/>
         <source>Edit resident…</source>
         <translation>修改成员…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="273"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="700"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="274"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="701"/>
         <source>Remove resident</source>
         <translation>删除成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="275"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="276"/>
         <source>Make head of household</source>
         <translation>设为户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="282"/>
         <source>Members</source>
         <translation>家庭成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="297"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="298"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
         <source>Method</source>
         <translation>走访方式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="299"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
         <source>Content</source>
         <translation>走访内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="300"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="301"/>
         <source>Visitor</source>
         <translation>走访人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="306"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="307"/>
         <source>Double-click a visit to see all of it</source>
         <translation>双击走访记录查看全部内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="309"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="310"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="311"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="312"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="313"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="314"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="317"/>
         <location filename="../../gridclient/ui/household_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="319"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="330"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="331"/>
         <source>Program</source>
         <translation>帮扶项目</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="331"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="332"/>
         <source>Since</source>
         <translation>起始日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="332"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="333"/>
         <source>Until</source>
         <translation>终止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="333"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="334"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="334"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="335"/>
         <source>Risk type</source>
         <translation>风险类型</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="335"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="336"/>
         <source>Measures</source>
         <translation>帮扶措施</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="337"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="338"/>
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="344"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="345"/>
         <source>Double-click a record to open it</source>
         <translation>双击记录可打开</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="345"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="346"/>
         <source>New record…</source>
         <translation>新增记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="347"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="348"/>
         <source>Open record…</source>
         <translation>打开记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="361"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="362"/>
         <source>Household and members</source>
         <translation>户信息与成员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="362"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="521"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="522"/>
         <source>Programs and monitoring</source>
         <translation>帮扶/监测记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="364"/>
         <source>Visits</source>
         <translation>走访记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="364"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="365"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="366"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="367"/>
         <source>Record visit…</source>
         <translation>登记走访…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="368"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="369"/>
         <source>Report event…</source>
         <translation>上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="370"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="371"/>
         <source>Move out…</source>
         <translation>迁出…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="372"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="373"/>
         <source>The household left: it leaves the lists and figures, its record stays</source>
         <translation>整户迁走：不再出现在列表和统计中，记录保留</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="375"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="376"/>
         <source>Delete household…</source>
         <translation>删除该户…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="377"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="378"/>
         <source>Registered by mistake or twice: delete with a reason</source>
         <translation>登记错误或重复登记：填写原因后删除</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="386"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="387"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="388"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="389"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="405"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="406"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="458"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="459"/>
         <source>This household no longer exists (deleted or moved out of your area).</source>
         <translation>该户已不存在（已删除或已移出您的管辖范围）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="476"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="477"/>
         <source>{address} · {grid}</source>
         <translation>{address} · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="486"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="487"/>
         <source>New household · {grid}</source>
         <translation>新建住户 · {grid}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="493"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="494"/>
         <source>This household moved out on {date} (to {place}).</source>
         <translation>该户已于 {date} 迁出（迁往 {place}）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="515"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="516"/>
         <source>Ongoing</source>
         <translation>在册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="515"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="516"/>
         <source>Ended</source>
         <translation>已终止</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="596"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="597"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="609"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="610"/>
         <source>The household will move to this grid when you save; its micro-grid is cleared.</source>
         <translation>保存后该户将移到此网格，原微网格将清空。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="698"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="699"/>
         <source>Remove {name} from this household? The record is marked deleted when you save.</source>
         <translation>确定从本户删除{name}吗？保存后该成员记录将标记为已删除。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="733"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="734"/>
         <source>Former head of household</source>
         <translation>原户主</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="734"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="735"/>
         <source>{name} is no longer the head. Their relation to the new head:</source>
         <translation>{name} 不再是户主。其与新户主的关系：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="800"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="801"/>
         <source>Enter the address.</source>
         <translation>请填写地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="839"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="840"/>
         <source>Some fields need attention (shown in red).</source>
         <translation>有些内容需要修改（见红字提示）。</translation>
     </message>
@@ -1648,7 +1621,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/import_dialog.py" line="134"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="442"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="448"/>
         <source>Import roster</source>
         <translation>导入花名册</translation>
     </message>
@@ -1735,97 +1708,97 @@
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="317"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="323"/>
         <source>Choose roster</source>
         <translation>选择花名册</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="317"/>
-        <location filename="../../gridclient/ui/import_dialog.py" line="397"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="323"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="403"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="328"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="334"/>
         <source>Checking {name}…</source>
         <translation>正在检查 {name}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="351"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="357"/>
         <source>Sheet “{sheet}”, header in row {rows}. {ok} row(s) can be imported, {bad} row(s) have errors.</source>
         <translation>工作表“{sheet}”，表头在第 {rows} 行。可导入 {ok} 行，有错误 {bad} 行。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="369"/>
         <source>%n row(s) to import have a warning: check them before importing.</source>
         <translation>
             <numerusform>可导入的行中有 %n 行有提示，请在导入前核对。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/import_dialog.py" line="371"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="377"/>
         <source>%n total, signature or note line(s) below the table skipped.</source>
         <translation>
             <numerusform>已跳过表格下方的合计、签字或说明行 %n 行。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="378"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="384"/>
         <source>Columns not imported: {columns}</source>
         <translation>不导入的列：{columns}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="383"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="389"/>
         <source>Checked. Nothing has been written yet.</source>
         <translation>检查完毕，尚未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="395"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="401"/>
         <source>Save rows with errors</source>
         <translation>导出错误行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="403"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="409"/>
         <source>Saving the rows with errors…</source>
         <translation>正在导出错误行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="412"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="418"/>
         <source>Saved {count} row(s) with their reasons to {path}.</source>
         <translation>已将 {count} 行错误及原因导出到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="428"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="434"/>
         <source>Import {people} person(s) in about {households} household(s) into {grid}? {bad} row(s) with errors will not be imported.</source>
         <translation>将 {people} 人（约 {households} 户）导入到 {grid}？有错误的 {bad} 行不会导入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="439"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="445"/>
         <source>{count} row(s) have a warning, such as row {line}: {warning}. Import them as they are?</source>
         <translation>有 {count} 行有提示，例如第 {line} 行：{warning}。是否照常导入？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="445"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="451"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="477"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
         <source>Importing {done} of {total}…</source>
         <translation>正在导入 {done}/{total}…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="483"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="489"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="494"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="500"/>
         <source>Imported {people} person(s) and {households} new household(s); {ops} change(s) wait to be synced.</source>
         <translation>已导入 {people} 人，新建 {households} 户；{ops} 条变更待同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/import_dialog.py" line="531"/>
+        <location filename="../../gridclient/ui/import_dialog.py" line="537"/>
         <source>The import failed because of an unexpected error ({name}); nothing was written. Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>导入因意外错误（{name}）失败，未写入任何数据。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -1833,67 +1806,67 @@
 <context>
     <name>InspectionDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="447"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="425"/>
         <source>Inspection record</source>
         <translation>检查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="455"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="433"/>
         <source>What was checked and found</source>
         <translation>检查了什么、发现了什么</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="458"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="436"/>
         <source>Hazards found (empty: none)</source>
         <translation>发现的隐患（无隐患不填）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="459"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="437"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="465"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="443"/>
         <source>The hazards are rectified (recheck)</source>
         <translation>隐患已整改（复查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="471"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="449"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="472"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="450"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="473"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="451"/>
         <source>Inspector</source>
         <translation>检查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="474"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="452"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="475"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="453"/>
         <source>Hazards</source>
         <translation>发现隐患</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="483"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="461"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="484"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="462"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="503"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="481"/>
         <source>Enter who inspected.</source>
         <translation>请填写检查人。</translation>
     </message>
@@ -1901,56 +1874,56 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="227"/>
+        <location filename="../../gridclient/ui/lock.py" line="228"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="273"/>
+        <location filename="../../gridclient/ui/lock.py" line="274"/>
         <source>GridClient locked itself because nobody used it for a while, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通在一段时间无人操作后已自动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="238"/>
+        <location filename="../../gridclient/ui/lock.py" line="239"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="241"/>
+        <location filename="../../gridclient/ui/lock.py" line="242"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="278"/>
+        <location filename="../../gridclient/ui/lock.py" line="279"/>
         <source>GridClient was locked on request, to protect residents&apos; personal information.
 {name}, enter your password to continue.</source>
         <translation>为保护居民个人信息，网格通已按您的操作手动锁定。
 {name}，请输入密码继续使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="293"/>
+        <location filename="../../gridclient/ui/lock.py" line="294"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="297"/>
+        <location filename="../../gridclient/ui/lock.py" line="298"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="315"/>
+        <location filename="../../gridclient/ui/lock.py" line="316"/>
         <source>Wrong password. Please try again.</source>
         <translation>密码错误，请重试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="319"/>
+        <location filename="../../gridclient/ui/lock.py" line="320"/>
         <source>The key file of this computer&apos;s data cannot be read. Please call your IT contact.</source>
         <translation>无法读取本机数据的密钥文件。请联系信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/lock.py" line="324"/>
+        <location filename="../../gridclient/ui/lock.py" line="326"/>
         <source>Could not check the password: {error}</source>
         <translation>无法验证密码：{error}</translation>
     </message>
@@ -1958,226 +1931,226 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="105"/>
+        <location filename="../../gridclient/ui/login.py" line="106"/>
         <source>The data on this computer is still locked with your previous password. If your password was changed, also enter the previous one (only this once); otherwise check the password and try again.</source>
         <translation>本机数据仍使用以前的密码加密。如果您的密码已被更改，请同时输入以前的密码（只需这一次）；否则请检查密码后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="113"/>
+        <location filename="../../gridclient/ui/login.py" line="114"/>
         <source>Wrong password. Please check Caps Lock and the input method, then try again.</source>
         <translation>密码错误。请检查大写锁定键和输入法后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="117"/>
+        <location filename="../../gridclient/ui/login.py" line="118"/>
         <source>The server accepted the password, but it does not open the data on this computer (the password was changed elsewhere). Enter the previous password to unlock offline, or ask your IT contact.</source>
         <translation>服务器接受了该密码，但它无法打开本机数据（密码已在别处修改）。请用原来的密码离线解锁，或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="124"/>
+        <location filename="../../gridclient/ui/login.py" line="125"/>
         <source>Wrong user name or password. Please check them and try again.</source>
         <translation>用户名或密码错误，请检查后重新输入。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="128"/>
+        <location filename="../../gridclient/ui/login.py" line="129"/>
         <source>This account has been disabled. Please contact your administrator.</source>
         <translation>该账号已被停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="132"/>
+        <location filename="../../gridclient/ui/login.py" line="133"/>
         <source>Your administrator reported this computer lost: the data of this user on it has been deleted. Please contact your administrator.</source>
         <translation>管理员已将本机登记为丢失设备：本机上该用户的数据已被清除。请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="138"/>
+        <location filename="../../gridclient/ui/login.py" line="139"/>
         <source>Your administrator has reset your password. Choose a new password of at least 8 characters, enter it twice and log in again.</source>
         <translation>管理员已重置您的密码。请设置一个至少 8 个字符的新密码，输入两次后再次登录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="145"/>
+        <location filename="../../gridclient/ui/login.py" line="146"/>
         <source>This GridClient ({current}) is too old: the server requires version {minimum} or newer. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧（本机 {current}），服务器要求 {minimum} 或更高版本。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="151"/>
+        <location filename="../../gridclient/ui/login.py" line="152"/>
         <source>This GridClient is too old for the server. Please ask your IT contact to upgrade it. Changes not yet uploaded can still be uploaded.</source>
         <translation>客户端版本过旧，服务器不再支持。请联系信息化管理员升级。未上传的数据仍可上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="158"/>
+        <location filename="../../gridclient/ui/login.py" line="159"/>
         <source>Too many attempts. Please wait {seconds} seconds and try again.</source>
         <translation>尝试次数过多，请等待 {seconds} 秒后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="164"/>
+        <location filename="../../gridclient/ui/login.py" line="165"/>
         <source>Too many attempts. Please wait {minutes} minute(s) and try again.</source>
         <translation>尝试次数过多，请等待 {minutes} 分钟后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="168"/>
+        <location filename="../../gridclient/ui/login.py" line="169"/>
         <source>Too many attempts. Please wait a while and try again.</source>
         <translation>尝试次数过多，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="172"/>
+        <location filename="../../gridclient/ui/login.py" line="173"/>
         <source>Your login has expired. Enter your password to continue syncing.</source>
         <translation>登录已过期，请输入密码后继续同步。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="176"/>
+        <location filename="../../gridclient/ui/login.py" line="177"/>
         <source>The server&apos;s security certificate was not accepted, so the connection was stopped. Please ask your IT contact to check the CA certificate setting and this computer&apos;s date and time.</source>
         <translation>无法验证服务器的安全证书，连接已中止。请联系信息化管理员检查 CA 证书设置和本机的日期时间。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="183"/>
+        <location filename="../../gridclient/ui/login.py" line="184"/>
         <source>The server address is not valid (it must start with https://). Please ask your IT contact to check it.</source>
         <translation>服务器地址无效（必须以 https:// 开头），请联系信息化管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="189"/>
+        <location filename="../../gridclient/ui/login.py" line="190"/>
         <source>Cannot reach the server. Please check the network connection.</source>
         <translation>无法连接服务器，请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="193"/>
+        <location filename="../../gridclient/ui/login.py" line="194"/>
         <source>You can unlock the data on this computer and work offline; changes are uploaded at the next sync.</source>
         <translation>您可以解锁本机数据离线工作，修改会在下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="200"/>
+        <location filename="../../gridclient/ui/login.py" line="201"/>
         <source>The server cannot handle the request right now. Please try again later; your data is saved on this computer.</source>
         <translation>服务器暂时无法处理请求，请稍后重试；数据已保存在本机。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="206"/>
+        <location filename="../../gridclient/ui/login.py" line="207"/>
         <source>The server&apos;s answer could not be understood (the network may require a sign-in page, or the server version does not match). Try again later or ask your IT contact.</source>
         <translation>服务器返回的数据无法识别（网络可能需要网页认证，或服务器版本不匹配）。请稍后重试或联系信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="213"/>
+        <location filename="../../gridclient/ui/login.py" line="214"/>
         <source>There is no data for this user on this computer yet. Log in online once first, with a network connection.</source>
         <translation>本机还没有该用户的数据。请先在联网状态下在线登录一次。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="221"/>
+        <location filename="../../gridclient/ui/login.py" line="222"/>
         <source>The operation failed: {error}</source>
         <translation>操作失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="224"/>
+        <location filename="../../gridclient/ui/login.py" line="225"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="257"/>
+        <location filename="../../gridclient/ui/login.py" line="258"/>
         <source>GridClient — Log in</source>
         <translation>网格通 — 登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="263"/>
+        <location filename="../../gridclient/ui/login.py" line="264"/>
         <source>Log in to GridClient</source>
         <translation>登录网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="269"/>
+        <location filename="../../gridclient/ui/login.py" line="270"/>
         <source>Set by your IT contact</source>
         <translation>由信息化管理员设置</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="271"/>
+        <location filename="../../gridclient/ui/login.py" line="272"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="274"/>
+        <location filename="../../gridclient/ui/login.py" line="275"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="294"/>
+        <location filename="../../gridclient/ui/login.py" line="295"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="297"/>
+        <location filename="../../gridclient/ui/login.py" line="298"/>
         <source>Unlock offline</source>
         <translation>离线解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="301"/>
+        <location filename="../../gridclient/ui/login.py" line="302"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="306"/>
+        <location filename="../../gridclient/ui/login.py" line="307"/>
         <source>Server:</source>
         <translation>服务器：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="307"/>
+        <location filename="../../gridclient/ui/login.py" line="308"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="308"/>
+        <location filename="../../gridclient/ui/login.py" line="309"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="309"/>
-        <location filename="../../gridclient/ui/login.py" line="577"/>
+        <location filename="../../gridclient/ui/login.py" line="310"/>
+        <location filename="../../gridclient/ui/login.py" line="578"/>
         <source>New password:</source>
         <translation>新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="310"/>
-        <location filename="../../gridclient/ui/login.py" line="582"/>
+        <location filename="../../gridclient/ui/login.py" line="311"/>
+        <location filename="../../gridclient/ui/login.py" line="583"/>
         <source>Repeat new password:</source>
         <translation>再次输入新密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="311"/>
+        <location filename="../../gridclient/ui/login.py" line="312"/>
         <source>Previous password:</source>
         <translation>以前的密码：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="373"/>
+        <location filename="../../gridclient/ui/login.py" line="374"/>
         <source>Enter the server address.</source>
         <translation>请输入服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="377"/>
+        <location filename="../../gridclient/ui/login.py" line="378"/>
         <source>Enter your user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="381"/>
+        <location filename="../../gridclient/ui/login.py" line="382"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="409"/>
-        <location filename="../../gridclient/ui/login.py" line="621"/>
+        <location filename="../../gridclient/ui/login.py" line="410"/>
+        <location filename="../../gridclient/ui/login.py" line="622"/>
         <source>The new password must have at least 8 characters.</source>
         <translation>新密码至少需要 8 个字符。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="413"/>
-        <location filename="../../gridclient/ui/login.py" line="628"/>
+        <location filename="../../gridclient/ui/login.py" line="414"/>
+        <location filename="../../gridclient/ui/login.py" line="629"/>
         <source>The two new passwords do not match.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="451"/>
+        <location filename="../../gridclient/ui/login.py" line="452"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="477"/>
+        <location filename="../../gridclient/ui/login.py" line="478"/>
         <source>Unlocking the data on this computer…</source>
         <translation>正在解锁本机数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="493"/>
+        <location filename="../../gridclient/ui/login.py" line="494"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
@@ -2185,488 +2158,488 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="174"/>
+        <location filename="../../gridclient/ui/main_window.py" line="179"/>
         <source>GridClient (demo)</source>
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="237"/>
+        <location filename="../../gridclient/ui/main_window.py" line="242"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="239"/>
+        <location filename="../../gridclient/ui/main_window.py" line="244"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="250"/>
+        <location filename="../../gridclient/ui/main_window.py" line="255"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="265"/>
+        <location filename="../../gridclient/ui/main_window.py" line="270"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="273"/>
+        <location filename="../../gridclient/ui/main_window.py" line="278"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="275"/>
+        <location filename="../../gridclient/ui/main_window.py" line="280"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="286"/>
+        <location filename="../../gridclient/ui/main_window.py" line="291"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="301"/>
+        <location filename="../../gridclient/ui/main_window.py" line="306"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="371"/>
-        <location filename="../../gridclient/ui/main_window.py" line="466"/>
+        <location filename="../../gridclient/ui/main_window.py" line="376"/>
+        <location filename="../../gridclient/ui/main_window.py" line="470"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="383"/>
+        <location filename="../../gridclient/ui/main_window.py" line="388"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="384"/>
+        <location filename="../../gridclient/ui/main_window.py" line="389"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="391"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="392"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="392"/>
-        <location filename="../../gridclient/ui/main_window.py" line="956"/>
+        <location filename="../../gridclient/ui/main_window.py" line="397"/>
+        <location filename="../../gridclient/ui/main_window.py" line="968"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="483"/>
+        <location filename="../../gridclient/ui/main_window.py" line="487"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="486"/>
+        <location filename="../../gridclient/ui/main_window.py" line="490"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="496"/>
+        <location filename="../../gridclient/ui/main_window.py" line="500"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="497"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <location filename="../../gridclient/ui/main_window.py" line="502"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="501"/>
+        <location filename="../../gridclient/ui/main_window.py" line="505"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="514"/>
+        <location filename="../../gridclient/ui/main_window.py" line="518"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="528"/>
+        <location filename="../../gridclient/ui/main_window.py" line="532"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="542"/>
+        <location filename="../../gridclient/ui/main_window.py" line="546"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="550"/>
+        <location filename="../../gridclient/ui/main_window.py" line="554"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="536"/>
+        <location filename="../../gridclient/ui/main_window.py" line="540"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="243"/>
+        <location filename="../../gridclient/ui/main_window.py" line="248"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="316"/>
+        <location filename="../../gridclient/ui/main_window.py" line="321"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="326"/>
+        <location filename="../../gridclient/ui/main_window.py" line="331"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="335"/>
+        <location filename="../../gridclient/ui/main_window.py" line="340"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="340"/>
+        <location filename="../../gridclient/ui/main_window.py" line="345"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="351"/>
+        <location filename="../../gridclient/ui/main_window.py" line="356"/>
         <source>New place…</source>
         <translation>新增场所…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="361"/>
+        <location filename="../../gridclient/ui/main_window.py" line="366"/>
         <source>%n place(s)</source>
         <translation>
             <numerusform>%n 处场所</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
+        <location filename="../../gridclient/ui/main_window.py" line="394"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="390"/>
+        <location filename="../../gridclient/ui/main_window.py" line="395"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="489"/>
+        <location filename="../../gridclient/ui/main_window.py" line="493"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="494"/>
+        <location filename="../../gridclient/ui/main_window.py" line="498"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="506"/>
+        <location filename="../../gridclient/ui/main_window.py" line="510"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="507"/>
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="509"/>
+        <location filename="../../gridclient/ui/main_window.py" line="513"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="510"/>
+        <location filename="../../gridclient/ui/main_window.py" line="514"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="515"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="529"/>
+        <location filename="../../gridclient/ui/main_window.py" line="533"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="537"/>
+        <location filename="../../gridclient/ui/main_window.py" line="541"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="540"/>
+        <location filename="../../gridclient/ui/main_window.py" line="544"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="544"/>
+        <location filename="../../gridclient/ui/main_window.py" line="548"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="553"/>
+        <location filename="../../gridclient/ui/main_window.py" line="557"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="612"/>
+        <location filename="../../gridclient/ui/main_window.py" line="616"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="621"/>
+        <location filename="../../gridclient/ui/main_window.py" line="625"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="665"/>
+        <location filename="../../gridclient/ui/main_window.py" line="669"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="667"/>
+        <location filename="../../gridclient/ui/main_window.py" line="671"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="686"/>
-        <location filename="../../gridclient/ui/main_window.py" line="697"/>
+        <location filename="../../gridclient/ui/main_window.py" line="690"/>
+        <location filename="../../gridclient/ui/main_window.py" line="701"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="688"/>
+        <location filename="../../gridclient/ui/main_window.py" line="692"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="698"/>
+        <location filename="../../gridclient/ui/main_window.py" line="702"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="932"/>
+        <location filename="../../gridclient/ui/main_window.py" line="944"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="934"/>
+        <location filename="../../gridclient/ui/main_window.py" line="946"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="937"/>
+        <location filename="../../gridclient/ui/main_window.py" line="949"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="939"/>
+        <location filename="../../gridclient/ui/main_window.py" line="951"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="942"/>
+        <location filename="../../gridclient/ui/main_window.py" line="954"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="944"/>
+        <location filename="../../gridclient/ui/main_window.py" line="956"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="958"/>
+        <location filename="../../gridclient/ui/main_window.py" line="970"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="961"/>
+        <location filename="../../gridclient/ui/main_window.py" line="973"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="984"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="976"/>
+        <location filename="../../gridclient/ui/main_window.py" line="989"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="980"/>
+        <location filename="../../gridclient/ui/main_window.py" line="992"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="997"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1013"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1000"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1016"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1007"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1023"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1012"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1028"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1030"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1060"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1046"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1062"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1049"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1065"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1074"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1090"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1094"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1083"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1099"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1092"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1108"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1100"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1116"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1128"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1144"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1139"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1155"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1324"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1342"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1408"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1398"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1431"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1417"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1450"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1424"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1457"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1496"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1529"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1520"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1560"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="385"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="257"/>
+        <location filename="../../gridclient/ui/main_window.py" line="262"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -2689,187 +2662,187 @@
 <context>
     <name>MediationDialog</name>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="116"/>
         <source>New mediation record</source>
         <translation>新增调解记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="115"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="116"/>
         <source>Mediation record</source>
         <translation>调解记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="119"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="120"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="126"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="127"/>
         <source>Name (and post), e.g. 调委会主任 李桂兰</source>
         <translation>姓名（可加职务），如 调委会主任 李桂兰</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="132"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="133"/>
         <source>The mediation committee, e.g. 和平村人民调解委员会</source>
         <translation>调解组织，如 和平村人民调解委员会</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="135"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="136"/>
         <source>Both sides, e.g. 张某（申请人）、王某</source>
         <translation>纠纷双方，如 张某（申请人）、王某</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="140"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="140"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="140"/>
         <source>What happened</source>
         <translation>调解情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="149"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="150"/>
         <source>Add a session</source>
         <translation>添加一次调解</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="151"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="152"/>
         <source>Remove session</source>
         <translation>删除所选调解</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="169"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="170"/>
         <source>What the parties agreed</source>
         <translation>双方达成的协议内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="173"/>
         <source>Follow-up visit: date, whether the agreement is kept</source>
         <translation>回访日期、协议履行情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="184"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="185"/>
         <source>Started on</source>
         <translation>开始调解日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="186"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="187"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="187"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="188"/>
         <source>Committee</source>
         <translation>调解组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="189"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="190"/>
         <source>Parties</source>
         <translation>当事人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="192"/>
         <source>Sessions</source>
         <translation>调解经过</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="194"/>
         <source>Outcome</source>
         <translation>调解结果</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="195"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="196"/>
         <source>Agreement</source>
         <translation>协议形式</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="197"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="198"/>
         <source>Agreement text</source>
         <translation>协议内容</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="199"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="200"/>
         <source>Follow-up</source>
         <translation>回访情况</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="201"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="202"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="203"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="204"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="207"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="208"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="211"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="213"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="214"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="244"/>
         <source>At most {n} sessions.</source>
         <translation>最多记录 {n} 次调解。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="309"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="310"/>
         <source>Event not found</source>
         <translation>找不到该事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="310"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="311"/>
         <source>The event of this mediation is not here.</source>
         <translation>本机没有该调解记录所属的事件。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="312"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="313"/>
         <source>not numbered yet</source>
         <translation>待编号</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="314"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="315"/>
         <source>Mediation of {title} ({number})</source>
         <translation>调解：{title}（{number}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="339"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="340"/>
         <source>This mediation record no longer exists.</source>
         <translation>该调解记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="346"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="347"/>
         <source>{count} photo(s) attached</source>
         <translation>已有照片 {count} 张</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="397"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="398"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="425"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="426"/>
         <source>Remove this mediation record? It disappears on every computer after the next sync.</source>
         <translation>删除这条调解记录？下次同步后，所有电脑上都将不再显示。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/mediation_dialog.py" line="427"/>
+        <location filename="../../gridclient/ui/mediation_dialog.py" line="428"/>
         <source>Remove mediation record</source>
         <translation>删除调解记录</translation>
     </message>
@@ -2930,38 +2903,38 @@
 <context>
     <name>MoveOutDialog</name>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="949"/>
-        <location filename="../../gridclient/ui/household_dialog.py" line="966"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="950"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="967"/>
         <source>Move out</source>
         <translation>迁出</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="957"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="958"/>
         <source>e.g. 县城幸福小区 or 外省务工</source>
         <translation>例如：县城幸福小区、外省务工</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="960"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="961"/>
         <source>Moved out on</source>
         <translation>迁出日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="961"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="962"/>
         <source>Moved to</source>
         <translation>迁往</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="967"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="968"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="974"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="975"/>
         <source>The household leaves the lists, figures and rosters; its record, members and history are kept.</source>
         <translation>迁出后该户不再出现在列表、统计和花名册中；其记录、成员和历史均保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/household_dialog.py" line="991"/>
+        <location filename="../../gridclient/ui/household_dialog.py" line="992"/>
         <source>Enter where the household moved to.</source>
         <translation>请填写迁往何处。</translation>
     </message>
@@ -3064,17 +3037,17 @@
         <translation>请填写组织名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="230"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="222"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="281"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="255"/>
         <source>Remove {name}? It disappears from the lists on every computer after the next sync.</source>
         <translation>删除“{name}”？下次同步后，各台电脑的列表中都将不再显示该组织。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/organization_dialog.py" line="283"/>
+        <location filename="../../gridclient/ui/organization_dialog.py" line="257"/>
         <source>Remove organization</source>
         <translation>删除组织</translation>
     </message>
@@ -3082,37 +3055,37 @@
 <context>
     <name>PasswordPrompt</name>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="559"/>
+        <location filename="../../gridclient/ui/login.py" line="560"/>
         <source>Log in again</source>
         <translation>重新登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="565"/>
+        <location filename="../../gridclient/ui/login.py" line="566"/>
         <source>Your login on the server has expired. Enter your password to continue syncing. Your work on this computer is not affected.</source>
         <translation>服务器上的登录已过期。请输入密码后继续同步。本机上的工作不受影响。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="572"/>
+        <location filename="../../gridclient/ui/login.py" line="573"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="589"/>
+        <location filename="../../gridclient/ui/login.py" line="590"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="592"/>
+        <location filename="../../gridclient/ui/login.py" line="593"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="614"/>
+        <location filename="../../gridclient/ui/login.py" line="615"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/login.py" line="633"/>
+        <location filename="../../gridclient/ui/login.py" line="634"/>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
@@ -3449,191 +3422,191 @@
 <context>
     <name>PlaceDialog</name>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="98"/>
         <source>New place</source>
         <translation>新增场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="94"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="98"/>
         <source>Place</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
         <source>Add a place</source>
         <translation>新增场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="97"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="101"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="105"/>
         <source>e.g. 惠民超市, 幸福路8号出租房, 东塘</source>
         <translation>如 惠民超市、幸福路8号出租房、东塘</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="111"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="115"/>
         <source>Owner, manager or landlord</source>
         <translation>经营者、管理人或房东</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="119"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="123"/>
         <source>(not graded)</source>
         <translation>（未评定）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="122"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="126"/>
         <source>Key place (checked regularly)</source>
         <translation>重点场所（定期检查）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="127"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="131"/>
         <source>Micro-grid</source>
         <translation>微网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="133"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="135"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="139"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="136"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="140"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="137"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="138"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="142"/>
         <source>Person in charge</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="139"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="143"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="141"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="145"/>
         <source>Risk level</source>
         <translation>风险等级</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="142"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="146"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="148"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="149"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="153"/>
         <source>Inspector</source>
         <translation>检查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="150"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="154"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="151"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="155"/>
         <source>Hazards</source>
         <translation>发现隐患</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="152"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="156"/>
         <source>Rectify by</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="153"/>
-        <location filename="../../gridclient/ui/place_dialog.py" line="289"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="157"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="293"/>
         <source>Rectified</source>
         <translation>已整改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="163"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="167"/>
         <source>Add inspection record…</source>
         <translation>新增检查记录…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="166"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="170"/>
         <source>Inspection records can be added once the place is saved.</source>
         <translation>保存场所后即可添加检查记录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="168"/>
-        <location filename="../../gridclient/ui/place_dialog.py" line="307"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="172"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="311"/>
         <source>No inspection recorded yet.</source>
         <translation>尚无检查记录。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="171"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="175"/>
         <source>Inspection records</source>
         <translation>检查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="175"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="179"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="178"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="182"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="181"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="185"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="247"/>
         <source>This place no longer exists.</source>
         <translation>该场所已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="258"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="262"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中还没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="269"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="273"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="291"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="295"/>
         <source>Not yet</source>
         <translation>未整改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/place_dialog.py" line="305"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="309"/>
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="334"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="338"/>
         <source>Enter the place&apos;s name.</source>
         <translation>请填写场所名称。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/place_dialog.py" line="348"/>
+        <location filename="../../gridclient/ui/place_dialog.py" line="344"/>
         <source>Choose the grid.</source>
         <translation>请选择所属网格。</translation>
     </message>
@@ -3930,322 +3903,322 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="225"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="228"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="235"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="236"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="246"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="276"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="239"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="241"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
         <source>All kinds</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="244"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="252"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="255"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="257"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="259"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="262"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="263"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="264"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="267"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="269"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="283"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="288"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="313"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="355"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="356"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="380"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="384"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="400"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="479"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="480"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="490"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="491"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="576"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="577"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="580"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="581"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="583"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="584"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="589"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="590"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="690"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="697"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="698"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="703"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="704"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="721"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="722"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="805"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="815"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="816"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="820"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="841"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="851"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="852"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="856"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="873"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="874"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="879"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="888"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="889"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="892"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="893"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="895"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="896"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="916"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="917"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1025"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1027"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1036"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1038"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
@@ -4800,44 +4773,44 @@
         <translation>程序出错</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="73"/>
+        <location filename="../../gridclient/app.py" line="74"/>
         <source>Something went wrong. Your saved data is safe. Please send the file {path} to your IT contact.</source>
         <translation>程序遇到意外错误。已保存的数据是安全的。请把文件 {path} 发给信息员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="119"/>
+        <location filename="../../gridclient/app.py" line="120"/>
         <source>GridClient is already running</source>
         <extracomment>Exit status when the IT settings leave no server to connect to (EX_CONFIG).</extracomment>
         <translation>网格通已在运行</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="120"/>
+        <location filename="../../gridclient/app.py" line="121"/>
         <source>GridClient is already using the data directory {path} on this computer. Only one GridClient at a time can use a data directory.</source>
         <translation>网格通正在使用本机的数据目录 {path}。一个数据目录同时只能由一个网格通使用。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="126"/>
+        <location filename="../../gridclient/app.py" line="127"/>
         <source>Its window has been brought to the front: please continue there.</source>
         <translation>已切换到该窗口，请在那里继续。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="130"/>
+        <location filename="../../gridclient/app.py" line="131"/>
         <source>Switch to the GridClient window that is already open (see the task bar), or wait until the command using this directory has finished, then try again.</source>
         <translation>请切换到已经打开的网格通窗口（见任务栏），或等使用该目录的命令结束后再试。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="319"/>
-        <location filename="../../gridclient/app.py" line="348"/>
+        <location filename="../../gridclient/app.py" line="320"/>
+        <location filename="../../gridclient/app.py" line="349"/>
         <source>GridClient</source>
         <translation>网格通</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="316"/>
+        <location filename="../../gridclient/app.py" line="317"/>
         <source>Preparing the demo data…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/app.py" line="349"/>
+        <location filename="../../gridclient/app.py" line="350"/>
         <source>The demo could not start: {error}</source>
         <translation>演示模式无法启动：{error}</translation>
     </message>

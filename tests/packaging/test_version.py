@@ -67,6 +67,12 @@ def test_the_installer_is_named_and_registered_with_the_exe_version() -> None:
     assert "MinVersion=10.0.17763" in iss
     assert "SignTool=gridsign" in iss and "#ifdef Sign" in iss
     assert "{param:SETTINGS}" in iss and "SetupLogging=yes" in iss
+    # The machine-wide policy file /SETTINGS= installs survives an uninstall (IT guide, 卸载):
+    # Inno Setup's uninstaller removes every [Files] entry without uninsneveruninstall.
+    (settings,) = [
+        line for line in iss.splitlines() if line.startswith('Source: "{param:SETTINGS}"')
+    ]
+    assert "{commonappdata}\\GridClient" in settings and "uninsneveruninstall" in settings
 
 
 def test_versions_compare_releases_and_pre_releases() -> None:

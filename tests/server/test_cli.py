@@ -247,3 +247,30 @@ def test_serve_refuses_a_bad_trusted_proxy(
     url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     code, _, err = _run(monkeypatch, capsys, url, "serve", "--trusted-proxy", "10.0.0.300")
     assert code == 2 and "受信任的反向代理地址无效" in err
+
+
+def test_python_m_gridserver_reaches_every_helper(tmp_path: Path) -> None:
+    """``python -m gridserver`` runs ``main()`` when the module's ``if __name__`` block is
+    reached: a helper defined below that block was a NameError there (``departments``)
+    while the ``gridserver`` console script, which imports the whole module first, worked."""
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "gridserver", "--database", url, *argv]
+        return subprocess.run(
+            command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120
+        )
+
+    assert run("init").returncode == 0
+    assert run("add-department", "XFJ", "区消防救援大队").returncode == 0
+    listed = run("departments")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.startswith("XFJ\t区消防救援大队\t所有乡镇/街道\t启用")
+    source = Path(sys.modules["gridserver.__main__"].__file__ or "").read_text(encoding="utf-8")
+    tail = source.rstrip().splitlines()[-2:]
+    assert tail == ['if __name__ == "__main__":', "    raise SystemExit(main())"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from gridcore.protocol import CLIENT_TIME_HEADER
 from gridserver import clocks
 from gridserver.db import Database
@@ -34,3 +36,20 @@ def test_an_unreadable_client_time_is_ignored(api: Api, db: Database) -> None:
     for bad in ("yesterday", "2026-13-45T00:00:00+00:00", "2026-01-01T00:00:00", "x" * 500):
         _pull_at(api, headers, bad)
     assert clocks.skewed_devices(db) == []
+
+
+def test_the_clock_skew_command_lists_the_device_until_it_is_fixed(
+    api: Api, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gridserver.__main__ import main
+
+    headers = api.login("w1", "laptop-7")
+    assert main(["--database", db.url, "clock-skew"]) == 0
+    assert "没有时钟偏差超过 10 分钟的设备" in capsys.readouterr().out
+    _pull_at(api, headers, datetime.now(UTC) - timedelta(hours=2))
+    assert main(["--database", db.url, "clock-skew"]) == 0
+    out = capsys.readouterr().out
+    assert "w1 laptop-7 时钟慢 120 分钟" in out, out
+    _pull_at(api, headers, datetime.now(UTC))
+    assert main(["--database", db.url, "clock-skew"]) == 0
+    assert "没有时钟偏差超过 10 分钟的设备" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import socket
@@ -65,3 +66,33 @@ def test_serve_answers_over_http(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_every_worker_process_logs_requests(tmp_path: Path) -> None:
+    """``serve --workers 2`` (the systemd unit's and the container's default): each worker
+    is a spawned process, and its request log still reaches stderr (journald keeps it)."""
+    url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
+    assert main(["--database", url, "init"]) == 0
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "gridserver", "--database", url, "serve"]
+    command += ["--port", str(port), "--workers", "2"]
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 60
+            agent = {"User-Agent": "GridClient/9.9.9"}
+            while "GET /api/v1/health 200" not in log.read_text(encoding="utf-8"):
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text(
+                    encoding="utf-8"
+                )
+                with contextlib.suppress(httpx.HTTPError):
+                    httpx.get(f"http://127.0.0.1:{port}/api/v1/health", headers=agent, timeout=1)
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(20)
+    line = next(x for x in log.read_text(encoding="utf-8").splitlines() if "/health 200" in x)
+    assert " INFO gridserver.access GET /api/v1/health 200 " in line
+    assert line.endswith("user=- device=- agent=GridClient/9.9.9")

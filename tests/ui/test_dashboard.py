@@ -81,6 +81,8 @@ def test_charts_show_what_the_queries_count(window: MainWindow, demo_store: Demo
     assert sum(b.value for b in page.category_chart.bars) == sum(c.count for c in categories)
     assert page.weeks_chart.series[0].values == [w.reported for w in charts.weeks]
     assert page.weeks_chart.series[1].values == [w.closed for w in charts.weeks]
+    # The legend names what is counted (not the list's column 上报时间).
+    assert [s.name for s in page.weeks_chart.series] == ["上报", "办结"]
     assert sum(b.value for b in page.satisfaction_chart.bars) == sum(charts.satisfaction.values())
     # The demo has a quarter of events, overdue ones and evaluations: no chart is empty.
     assert charts.coverage and charts.overdue_by_category and charts.satisfaction

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from gridclient.demo.bootstrap import DemoSession
 from gridclient.storage.queries import AreaFilter
 from gridclient.sync.engine import SyncEngine
+from gridclient.ui.area_tree import KEY_ROLE
 from gridclient.ui.context import AppContext
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
@@ -111,6 +112,50 @@ def test_new_household_from_the_main_window_in_the_selected_micro_grid(
     window.set_area(AreaFilter(("a", "b")))
     window.new_household_action.trigger()
     assert "Select one grid" in window.statusBar().currentMessage()
+
+
+def test_new_household_from_the_area_trees_context_menu(qtbot: QtBot, demo: DemoSession) -> None:
+    """Right-click a micro-grid in the area tree: 新建住户 opens in it."""
+    window = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(window)
+    window.show()
+    grid = demo.info.grid_ids[0]
+    with demo.store.engine.connect() as conn:
+        from gridclient.storage.models import AreaRow
+
+        micro = conn.execute(
+            select(AreaRow.id).where(AreaRow.parent_id == grid, AreaRow.level == "micro_grid")
+        ).scalar()
+    assert micro is not None
+    tree = window.tree
+    qtbot.waitUntil(lambda: tree.model().rowCount() > 0)
+    tree.expandAll()
+    assert tree.select_area(micro)
+    index = tree.currentIndex()
+    tree.setCurrentIndex(tree.model().index(0, 0))  # the menu selects what was clicked
+    assert window._area.micro_grid_id != micro
+    tree.scrollTo(index)
+    tree.customContextMenuRequested.emit(tree.visualRect(index).center())
+    menu = window.tree_menu
+    assert menu is not None and window.new_household_action in menu.actions()
+    assert window._area.micro_grid_id == micro
+    menu.close()
+    window.new_household_action.trigger()
+    [dialog] = [d for d in window.findChildren(HouseholdDialog) if d.isVisible()]
+    assert dialog.grid_combo.currentData() == grid
+    assert dialog.micro_combo.currentData() == micro
+    # Saved: the tree's household counts follow (the micro-grid stays selected).
+    before = tree.model().index(0, 0).data()
+    count = window.household_pane.model.rowCount()
+    type_text(qtbot, dialog.address_edit, "新村2组2号")
+    with qtbot.waitSignal(dialog.saved):
+        click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: tree.model().index(0, 0).data() != before)
+    total = int("".join(ch for ch in before if ch.isdigit()))
+    assert str(total + 1) in tree.model().index(0, 0).data()
+    assert window._area.micro_grid_id == micro
+    assert tree.currentIndex().data(KEY_ROLE) == micro
+    qtbot.waitUntil(lambda: window.household_pane.model.rowCount() == count + 1)
 
 
 def test_move_out_keeps_the_record_and_leaves_the_lists(

@@ -6,13 +6,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from gridclient.config import ITSettings
 from gridclient.storage.engine import read_session
-from gridclient.storage.models import EventRow, HouseholdRow
+from gridclient.storage.models import (
+    EventRow,
+    HouseholdRow,
+    OrganizationRow,
+    PatrolRow,
+    PlaceRow,
+    VisitRow,
+)
 from gridclient.ui.context import AppContext
 from gridclient.ui.i18n import install_translators
 from gridclient.ui.main_window import MainWindow
@@ -46,6 +53,18 @@ def window(qtbot: QtBot, demo: DemoStore) -> MainWindow:
 def _others(window: MainWindow) -> list[QWidget]:
     """Every visible top-level window of the app but the main window."""
     return [w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()]
+
+
+def _record_ids(demo: DemoStore) -> dict[str, str]:
+    """A patrol, an organization, a place and a visit of the demo (their dialogs came
+    with later kinds: each entry point must refuse while locked, not only be hidden)."""
+    with read_session(demo.store.engine) as session:
+        return {
+            "patrol": session.scalars(select(PatrolRow.id).limit(1)).one(),
+            "organization": session.scalars(select(OrganizationRow.id).limit(1)).one(),
+            "place": session.scalars(select(PlaceRow.id).limit(1)).one(),
+            "visit": session.scalars(select(VisitRow.id).limit(1)).one(),
+        }
 
 
 def _first_ids(demo: DemoStore) -> tuple[str, str]:
@@ -126,6 +145,13 @@ def test_nothing_opens_while_locked(qtbot: QtBot, window: MainWindow, demo: Demo
     window.new_event(demo.info.grid_ids[0], household)
     window.new_visit_for_selection()
     window.new_event_for_selection()
+    ids = _record_ids(demo)
+    window.open_patrol(ids["patrol"])
+    window.open_organization(ids["organization"])
+    window.open_place(ids["place"])
+    window.open_visit(ids["visit"])
+    # Refused, not merely hidden by the guard (nothing queued to pop up at the unlock).
+    assert window.findChildren(QDialog) == []
     qtbot.wait(50)
     assert _others(window) == []
     assert window.locked

@@ -26,7 +26,7 @@ from gridclient.ui.main_window import MainWindow
 from gridclient.ui.tasks import TaskRunner
 from gridcore.domain import codec, idnumber
 from gridcore.domain.entities import CST, Household, Resident
-from gridcore.domain.enums import AreaLevel
+from gridcore.domain.enums import AreaLevel, EntityKind
 from gridcore.domain.workflow import event_status
 from tests.demo_store import DemoStore
 
@@ -374,6 +374,21 @@ def test_a_wrong_clock_and_held_records_show_in_the_status_bar(window: MainWindo
     assert "180 min" in window.warning_label.text()
     assert "2 record(s)" in window.warning_label.text()
     window.ctx.store.clock.set(timedelta(0), datetime.now(UTC))
+    # The tool tip lists the held records with their reasons (received text, literally).
+    from gridclient.storage.repositories import HeldRecord
+
+    now = datetime.now(UTC)
+    listed = [
+        HeldRecord("organization", "org-1", 3, "字段 members 的值无效：expected int", now),
+        HeldRecord("spaceship", "x-2", 1, "<b>未知的记录类型</b>", now),
+    ]
+    summary = SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None)
+    window._show_status((summary, 0, 12, "", listed))
+    assert "12 record(s)" in window.warning_label.text()
+    tip = window.warning_label.toolTip()
+    assert f"{EntityKind.ORGANIZATION.label} org-1（3）：字段 members 的值无效：expected int" in tip
+    assert "spaceship x-2（1）：&lt;b&gt;未知的记录类型&lt;/b&gt;" in tip
+    assert "…" in tip  # 12 held, 2 listed
     window._show_status((SyncSummary(pending_ops=0, conflicts=0, last_sync_at=None), 0, 0))
     assert window.warning_label.isHidden()
 

@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
@@ -28,6 +35,7 @@ from gridclient.storage.models import (
     EventActionRow,
     EventRow,
     HouseholdRow,
+    MediationRow,
     OrganizationRow,
     OutboxRow,
     PatrolRow,
@@ -42,6 +50,8 @@ from gridclient.ui.context import AppContext
 from gridclient.ui.event_dialogs import EventDialog, EventReportDialog
 from gridclient.ui.household_dialog import HouseholdDialog
 from gridclient.ui.main_window import MainWindow
+from gridclient.ui.mediation_dialog import MediationDialog
+from gridclient.ui.organization_dialog import OrganizationDialog
 from gridclient.ui.patrol_dialog import PatrolDialog
 from gridclient.ui.place_dialog import PlaceDialog
 from gridclient.ui.plaintext import TextLabel, escape, tooltip
@@ -86,6 +96,7 @@ def demo(demo_store: DemoStore, probe: Path) -> DemoStore:
         VisitRow: ("visitor", "content", "findings", "needs", "follow_up"),
         EventRow: ("title", "reporter", "description", "location", "people_involved"),
         EventActionRow: ("actor", "comment", "assignee"),
+        MediationRow: ("mediator", "committee", "parties", "agreement", "follow_up", "notes"),
     }
     with session.store.engine.begin() as conn:
         for row, names in fields.items():
@@ -202,6 +213,8 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
         ).one()
         patrol = session.scalars(select(PatrolRow.id).limit(1)).one()
         place = session.scalars(select(PlaceInspectionRow.place_id).limit(1)).one()
+        organization = session.scalars(select(OrganizationRow.id).limit(1)).one()
+        mediation = session.execute(select(MediationRow.id, MediationRow.event_id).limit(1)).one()
     dialogs: list[QWidget] = [
         HouseholdDialog(ctx, household),
         EventDialog(ctx, event),
@@ -211,6 +224,8 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
         VisitDetailDialog(ctx, visit),
         PatrolDialog(ctx, patrol),
         PlaceDialog(ctx, place),
+        OrganizationDialog(ctx, organization),
+        MediationDialog(ctx, mediation.event_id, mediation.id),
     ]
     for dialog in dialogs:
         qtbot.addWidget(dialog)
@@ -236,6 +251,11 @@ def test_no_dialog_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: 
     assert isinstance(place_dialog, PlaceDialog)
     assert "<h1" in place_dialog.heading.text()
     assert "<h1" in place_dialog.inspection_table.item(0, 2).text()  # shown literally
+    for planted in dialogs[8:]:  # the organization and the mediation: loaded, literally
+        texts = [w.text() for w in planted.findChildren(QLabel)]
+        texts += [w.text() for w in planted.findChildren(QLineEdit)]
+        texts += [w.toPlainText() for w in planted.findChildren(QPlainTextEdit)]
+        assert any("<h1" in text for text in texts), type(planted).__name__
 
 
 def test_no_list_renders_planted_markup(qtbot: QtBot, demo: DemoStore, probe: Path) -> None:

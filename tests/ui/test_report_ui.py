@@ -570,6 +570,31 @@ def test_import_offers_the_sheets_and_confirms_warnings(  # type: ignore[no-unty
     assert dialog.preview is not None and dialog.preview.sheet == "花名册"
 
 
+def test_import_offers_every_sheet_when_the_roster_is_not_in_the_first_ones(  # type: ignore[no-untyped-def]
+    store: Store, sample: Sample, tmp_path: Path, qtbot
+) -> None:
+    """Issue 12 deliver 6: only the first 10 sheets are looked through; the refusal
+    offers every sheet in the chooser, and picking the roster's sheet reads it."""
+    from tests.unit.reports.test_real_rosters import _book
+
+    path = _book(tmp_path / "late.xlsx", [], before=[f"封面{n}" for n in range(1, 12)])
+    dialog = ImportDialog(
+        _ctx(store, Role.TOWNSHIP, qtbot),
+        grid_id=sample.grids["g1"].id,
+        confirm=lambda *_: True,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.choose_file(path)
+    qtbot.waitUntil(lambda: bool(dialog.message.text()))
+    assert "已查看前 10 个工作表" in dialog.message.text() and dialog.preview is None
+    assert dialog.sheet_combo.isVisible() and dialog.sheet_combo.count() == 12
+    dialog.sheet_combo.setCurrentIndex(11)
+    dialog.sheet_combo.activated.emit(11)
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    assert dialog.preview is not None and dialog.preview.sheet == "花名册"
+
+
 def test_import_asks_for_the_grid_when_none_is_selected(  # type: ignore[no-untyped-def]
     store: Store, sample: Sample, roster: tuple[Path, dict[str, int]], qtbot
 ) -> None:

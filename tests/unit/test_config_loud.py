@@ -256,3 +256,29 @@ def test_the_example_files_policy_snippet_locks_what_it_says(
     settings = effective_settings(Paths.resolve(tmp_path / "data"))
     assert settings.locked == frozenset({"auto_lock_minutes"})
     assert settings.auto_lock_minutes == 10
+
+
+@pytest.mark.parametrize("command", ["sync", "status", "rescue"])
+def test_a_command_that_needs_the_server_exits_78_like_the_window(
+    levels: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    """A settings file with no usable server_url: the same exit status as the refused
+    window (docs/it-guide.md, 退出码 78), the file's line printed; without any settings file
+    a missing server stays a usage error (2)."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("GRIDCLIENT_PASSWORD", "irrelevant")
+    monkeypatch.setenv("GRIDCLIENT_RESCUE_PASSWORD", "irrelevant-too")
+    argv = [command, "--user", "wangwu", "--data-dir", str(data)]
+    if command == "rescue":
+        argv += ["--out", str(tmp_path / "x.rescue")]
+    assert main(argv) == 2  # no settings file at all
+    assert "--server" in capsys.readouterr().err
+    write_ini(levels["user"], server_url="grid.example.gov.cn")
+    assert main(argv) == app.SETTINGS_ERROR == 78
+    err = capsys.readouterr().err
+    assert f"{levels['user']} 第 2 行" in err and "https://grid.example.gov.cn" in err
+    assert str(levels["user"]) in err.splitlines()[-1] and "Traceback" not in err

@@ -46,9 +46,14 @@ def test_rescue_and_ingest_deliver_the_unsent_changes_once(
 ) -> None:
     laptop, ids = _offline_work(world, tmp_path, 5)
     laptop.close()
+    [store_file] = (tmp_path / "w1" / "stores").glob("*.db")
+    assert not Path(f"{store_file}-wal").exists()  # closed cleanly
     out = tmp_path / "w1.rescue"
     assert _rescue(tmp_path, world, out) == 0
     assert "已导出 5 条" in capsys.readouterr().out
+    # Reading it left it as it was: still cleanly closed for the next start.
+    assert not Path(f"{store_file}-wal").exists()
+    assert not Path(f"{store_file}-shm").exists()
     assert b"\xe5\xb9\xb8\xe7\xa6\x8f" not in out.read_bytes()  # 幸福: encrypted
     with pytest.raises(RescueFileError):
         open_rescue(out.read_bytes(), "wrong password")

@@ -42,6 +42,36 @@ def test_push_then_pull_reaches_the_other_users(world: World, laptops: dict[str,
     assert w1.snapshot() == {k: v for k, v in expected.items() if k in w1.snapshot()}
 
 
+def test_own_records_coming_back_are_not_counted_as_received(
+    world: World, laptops: dict[str, Laptop]
+) -> None:
+    """The server's copy of what a laptop just sent comes back through the pull (and
+    is stored), but "上传 2 条，下载 2 条" would tell the worker that something arrived:
+    only records changed elsewhere count as received (issue #13)."""
+    w1, t1 = laptops["w1"], laptops["t1"]
+    assert w1.sync().ok  # whatever the world already holds
+    household = w1.new_household(world.areas["G1"], number="7")
+    w1.new_resident(household.id)
+    report = w1.sync()
+    assert report.ok and (report.pushed, report.applied) == (2, 2)
+    assert report.pulled == 2 and report.echoed == 2 and report.received == 0
+    assert "上传 2 条，下载 0 条" in report.summary_zh()
+    assert w1.get(H, household.id).version >= 1  # the server's copy is stored all the same
+    # A record w1 sent that someone else changed since is news: counted.
+    assert t1.sync().ok
+    t1.edit(H, household.id, notes="街道的备注")
+    assert t1.sync().ok
+    w1.edit(H, household.id, address="幸福路2号")
+    report = w1.sync()
+    assert report.ok and report.merged == 1  # on a base older than t1's note
+    assert report.received == 1
+    w1.new_resident(household.id, name="李四")
+    t1.edit(H, household.id, notes="街道的第二条备注")
+    assert t1.sync().ok
+    report = w1.sync()
+    assert report.ok and report.pulled == 2 and report.received == 1  # t1's note
+
+
 def test_same_field_on_two_laptops_is_a_conflict_both_see(
     world: World, laptops: dict[str, Laptop]
 ) -> None:

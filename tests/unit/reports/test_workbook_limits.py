@@ -106,6 +106,31 @@ def largest_accepted(path: Path) -> Path:
     return path
 
 
+def many_sparse_sheets(path: Path) -> Path:
+    """10 KB: 30 sheets without a roster header, each the largest accepted rectangle
+    (cells at A1 and AN150000 only); each sheet read took 1.3 s, 44 s for the file."""
+    wb = Workbook()
+    for n in range(30):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        assert ws is not None
+        ws["A1"] = "说明"
+        ws["AN150000"] = "x"
+    wb.save(path)
+    return path
+
+
+def thousands_of_sheets(path: Path) -> Path:
+    """2,000 tiny sheets without a roster header: each sheet looked at checked the whole
+    file again (over 2 minutes for 600 KB)."""
+    wb = Workbook()
+    for n in range(2000):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        assert ws is not None
+        ws["A1"] = "封面"
+    wb.save(path)
+    return path
+
+
 def oversized(path: Path) -> Path:
     path.write_bytes(os.urandom(xlsxlimits.MAX_FILE_BYTES + 1024))
     return path
@@ -121,6 +146,8 @@ CRAFTED = {
     "tall_and_wide": (tall_and_wide, "范围过大"),
     "zip_bomb": (zip_bomb, "压缩比异常"),
     "many_merges": (many_merges, "合并单元格过多"),
+    "many_sparse_sheets": (many_sparse_sheets, "其余的未自动查看"),
+    "thousands_of_sheets": (thousands_of_sheets, "其余的未自动查看"),
     "oversized": (oversized, "文件过大"),
     "not_a_workbook": (not_a_workbook, "不是 .xlsx"),
 }
@@ -138,6 +165,27 @@ def test_crafted_workbook_is_refused_quickly_with_a_clear_message(
         read_roster(path)
     assert time.monotonic() - started < 10
     assert words in str(refused.value), str(refused.value)
+
+
+def test_the_roster_is_looked_for_in_the_first_sheets_only(tmp_path: Path) -> None:
+    """No sheet given: at most 10 sheets, and one largest rectangle in all, are read
+    while looking for the header; the refusal lists every sheet to choose from, and a
+    sheet named by the user is read wherever it is."""
+    from tests.unit.reports.test_real_rosters import _book
+
+    path = _book(tmp_path / "late.xlsx", [], before=[f"封面{n}" for n in range(1, 12)])
+    with pytest.raises(RosterError, match="已查看前 10 个工作表") as refused:
+        read_roster(path)
+    assert len(refused.value.sheets) == 12 and refused.value.sheets[-1] == "花名册"
+    assert read_roster(path, sheet="花名册").sheet == "花名册"
+    assert read_roster(path, sheet=12).sheet == "花名册"
+
+    sparse = many_sparse_sheets(tmp_path / "sparse.xlsx")
+    with pytest.raises(RosterError, match="已查看前 1 个工作表：Sheet；工作簿共有 30 个"):
+        read_roster(sparse)
+    # Small sheets after a small first one are still looked at (a 说明 sheet first).
+    early = _book(tmp_path / "early.xlsx", [], before=[f"封面{n}" for n in range(1, 10)])
+    assert read_roster(early).sheet == "花名册"
 
 
 def test_cell_count_and_declared_size_limits(

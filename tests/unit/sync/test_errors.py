@@ -80,7 +80,7 @@ def test_status_decides_without_a_body(status: int, expected: type[SyncError]) -
     """A proxy's HTML error page has no ErrorBody; the status still classifies it."""
     error = error_from_response(status, None, detail="GET /api/v1/sync/pull")
     assert type(error) is expected
-    assert error.message == expected.default_message
+    assert error.message == str(expected.default_message)
     assert "GET /api/v1/sync/pull" in error.detail and str(status) in error.detail
 
 
@@ -113,7 +113,7 @@ def test_rate_limit_and_busy_carry_retry_after() -> None:
 def test_session_expired_ignores_the_server_wording() -> None:
     """The server's 'refresh your credentials' is advice for code, not for the person."""
     error = error_from_response(401, ErrorBody(code="token_expired", message="请刷新登录凭证"))
-    assert error.message == SessionExpired.default_message
+    assert error.message == str(SessionExpired.default_message)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_session_expired_ignores_the_server_wording() -> None:
 )
 def test_messages_are_chinese_and_str_is_the_message(cls: type[SyncError]) -> None:
     error = cls(detail="GET /x [500]")
-    assert str(error) == error.message == cls.default_message
+    assert str(error) == error.message == str(cls.default_message)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in error.message)
     assert error.detail == "GET /x [500]"
 

@@ -89,9 +89,11 @@ def test_one_unstorable_record_is_held_and_the_rest_of_the_page_commits(
     [(kind, record_id, version, reason)] = _held(store)
     assert (kind, record_id, version) == ("organization", bad.id, 1)
     assert reason
-    # The server fixes the record: its next version replaces the held one.
-    SyncEngine(store, None).apply_page(_page(_change(bad, version=2), cursor="c2"))  # type: ignore[arg-type]
+    # The server fixes the record: its next version replaces the held one; a run that
+    # held it and then stored its fix leaves nothing aside, and says so.
+    SyncEngine(store, None).apply_page(_page(_change(bad, version=2), cursor="c2"), report)  # type: ignore[arg-type]
     assert _held(store) == []
+    assert report.held == 0
     with store.read() as repos:
         fixed = repos.records.get(Organization, bad.id)
         assert fixed is not None and fixed.version == 2

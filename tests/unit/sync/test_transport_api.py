@@ -86,7 +86,7 @@ def test_wrong_password_is_auth_error_and_not_retried(
     server.then(error_reply(401, "invalid_credentials", "用户名或密码错误"))
     with pytest.raises(AuthError) as info:
         transport.login("w1", "wrong", "dev-1")
-    assert info.value.message == AuthError.default_message
+    assert info.value.message == str(AuthError.default_message)
     assert server.paths == ["POST /api/v1/auth/login"] and clock.waits == []
     assert not transport.has_session
 
