@@ -140,17 +140,23 @@ class DashboardPage(QWidget):
         self.hazards_button.clicked.connect(self.show_hazards.emit)
         self.hazards.body.addWidget(self.hazards_button)
 
-        tiles = QHBoxLayout()
+        # Two rows of three: six tiles in one row would not fit a 1366×768 laptop (the
+        # page scrolled sideways and cut the days chooser).
+        tiles = QGridLayout()
         tiles.setSpacing(10)
-        for card in (
-            self.not_visited,
-            self.open_events,
-            self.overdue_events,
-            self.coverage,
-            self.hazards,
-            self.pending,
+        for n, card in enumerate(
+            (
+                self.not_visited,
+                self.open_events,
+                self.overdue_events,
+                self.coverage,
+                self.hazards,
+                self.pending,
+            )
         ):
-            tiles.addWidget(card, 1)
+            tiles.addWidget(card, n // 3, n % 3)
+        for column in range(3):
+            tiles.setColumnStretch(column, 1)
 
         empty = self.tr("Nothing to show yet")
         self.coverage_chart = BarChart(empty)
