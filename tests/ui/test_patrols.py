@@ -138,7 +138,9 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
     assert isinstance(report, EventReportDialog)
     assert report.description_edit.toPlainText() == "河堤护栏松动一处，已设置警示"
     assert report.location_edit.text() == "村委会—河堤—小学"
-    report.category_combo.lineEdit().setText("邻里纠纷")
+    category_edit = report.category_combo.lineEdit()
+    assert category_edit is not None
+    category_edit.setText("邻里纠纷")
     report.title_edit.setText("河堤护栏松动")
     with qtbot.waitSignal(report.reported) as reported:
         report.submit()

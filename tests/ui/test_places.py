@@ -119,7 +119,8 @@ def test_add_check_edit_and_delete_a_place(qtbot: QtBot, demo_store: DemoStore) 
     with qtbot.waitSignal(form.saved):
         form.save()
     qtbot.waitUntil(lambda: dialog.inspection_table.rowCount() == 1)
-    assert dialog.inspection_table.item(0, 3).text() == "电动车在楼道内充电"
+    hazard = dialog.inspection_table.item(0, 3)
+    assert hazard is not None and hazard.text() == "电动车在楼道内充电"
     row = window.place_model.ids().index(place_id)
     qtbot.waitUntil(lambda: "待整改" in (window.place_model.index(row, 7).data() or ""))
 
