@@ -51,9 +51,10 @@ SATISFACTION_COLORS = {
 
 class _Card(QFrame):
     """A tile: its title (and a control beside it), the figure with a line of detail
-    beside it, and a button to the list behind it."""
+    beside it (or below it, ``detail_below``, for a detail too long for a narrow tile),
+    and a button to the list behind it."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, *, detail_below: bool = False) -> None:
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -69,12 +70,15 @@ class _Card(QFrame):
         self.head.addStretch(1)
         figure = QHBoxLayout()
         figure.addWidget(self.value)
-        figure.addWidget(self.detail, 1)
+        if not detail_below:
+            figure.addWidget(self.detail, 1)
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(10, 6, 10, 6)
         self.body.setSpacing(2)
         self.body.addLayout(self.head)
         self.body.addLayout(figure)
+        if detail_below:
+            self.body.addWidget(self.detail)
         self.body.addStretch(1)
 
 
@@ -108,7 +112,7 @@ class DashboardPage(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.coverage = _Card(self.tr("Visit coverage this month"))
+        self.coverage = _Card(self.tr("Visit coverage this month"), detail_below=True)
         self.not_visited = _Card(self.tr("Households not visited"))
         self.days = QComboBox()
         for days in NOT_VISITED_CHOICES:

@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
             lambda n: self.tr("%n household(s)", "", n),
             (120, 260, 110, 60, 200, 110),  # + the sync column (72): fits 1280 px
             household_filters,
+            stretch=1,  # the address takes the room a wider window has
         )
         self.count_label = self.household_pane.count_label
         self.household_pane.table.open_requested.connect(self.open_household)

@@ -10,7 +10,7 @@ import pytest
 from gridcore.protocol import CLIENT_TIME_HEADER
 from gridserver import clocks
 from gridserver.db import Database
-from tests.server.conftest import Api
+from tests.server.conftest import Api, cli_url
 
 
 def _pull_at(api: Api, headers: dict[str, str], when: datetime | str) -> None:
@@ -44,12 +44,12 @@ def test_the_clock_skew_command_lists_the_device_until_it_is_fixed(
     from gridserver.__main__ import main
 
     headers = api.login("w1", "laptop-7")
-    assert main(["--database", db.url, "clock-skew"]) == 0
+    assert main(["--database", cli_url(db), "clock-skew"]) == 0
     assert "没有时钟偏差超过 10 分钟的设备" in capsys.readouterr().out
     _pull_at(api, headers, datetime.now(UTC) - timedelta(hours=2))
-    assert main(["--database", db.url, "clock-skew"]) == 0
+    assert main(["--database", cli_url(db), "clock-skew"]) == 0
     out = capsys.readouterr().out
     assert "w1 laptop-7 时钟慢 120 分钟" in out, out
     _pull_at(api, headers, datetime.now(UTC))
-    assert main(["--database", db.url, "clock-skew"]) == 0
+    assert main(["--database", cli_url(db), "clock-skew"]) == 0
     assert "没有时钟偏差超过 10 分钟的设备" in capsys.readouterr().out
