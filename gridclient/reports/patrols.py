@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from gridclient.reports.common import (
     Cell,
@@ -34,6 +34,10 @@ EVENT_NOT_HERE = "未同步事件"
 
 def _clock(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(CST).strftime("%H:%M")
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(CST).date()
 
 
 def build_patrol_log(
@@ -74,7 +78,10 @@ def build_patrol_log(
             total_events += len(events)
             total_photos += photos
             # An ASCII hyphen: the report font's en dash copies out of the PDF as U+2012.
-            times = "-".join(t for t in (_clock(r.started_at), _clock(r.ended_at)) if t)
+            end = _clock(r.ended_at)
+            if end and r.started_at is not None and _day(r.ended_at) > _day(r.started_at):
+                end = f"次日{end}"  # a night patrol ending after midnight
+            times = "-".join(t for t in (_clock(r.started_at), end) if t)
             rows.append(
                 (
                     n,

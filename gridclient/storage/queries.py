@@ -42,10 +42,12 @@ from gridclient.storage.models import (
     OrganizationRow,
     OutboxRow,
     PatrolRow,
+    PlaceRow,
     ResidentRow,
     SyncStateRow,
     VisitRow,
 )
+from gridclient.storage.places import latest_checks
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.search import _SEP, PinyinKeys, _one_line, normalise_query
 from gridclient.storage.syncmeta import OpStatus, SyncKey, directory_names
@@ -1042,6 +1044,10 @@ class Dashboard:
     open_events: int
     overdue_events: int
     pending_ops: int
+    open_hazards: int = 0
+    """Places of the area's grids whose latest check left a hazard not rectified."""
+    late_hazards: int = 0
+    """Of those, the ones past their rectification deadline."""
 
     @property
     def coverage_percent(self) -> float:
@@ -1103,6 +1109,12 @@ class DashboardQueries:
                 )
             )
             pending = Repositories(session).outbox.status_counts()[OpStatus.PENDING]
+            places = select(PlaceRow.id).where(PlaceRow.deleted.is_(False))
+            if area.grid_ids is not None:
+                places = places.where(PlaceRow.grid_id.in_(list(area.grid_ids)))
+            checks = latest_checks(session.connection(), list(session.scalars(places)))
+        hazards = [c for c in checks.values() if c.open_hazard]
+        today = moment.astimezone(CST).date()
         open_ids, overdue_ids = self._events.open_and_overdue(area, moment)
         return Dashboard(
             households=int(households or 0),
@@ -1112,6 +1124,10 @@ class DashboardQueries:
             open_events=len(open_ids),
             overdue_events=len(overdue_ids),
             pending_ops=pending,
+            open_hazards=len(hazards),
+            late_hazards=sum(
+                1 for c in hazards if c.rectify_by is not None and c.rectify_by < today
+            ),
         )
 
     def sync_summary(self) -> SyncSummary:

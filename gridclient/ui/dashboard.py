@@ -1,13 +1,13 @@
 """工作台 (the tab's name says it): what needs doing today, then how the area is doing.
 
 Tiles on top (a grid worker's day): this month's visit coverage, households not visited
-in N days, open and overdue events, changes waiting to sync; each with a button to the
-list behind it. Charts below (what township staff are judged on): visit coverage per
-grid, events reported and closed per week over the last quarter, open overdue events
-by category, satisfaction of the quarter's evaluations. A click on a bar opens the list
-behind it with the existing filters (see :class:`MainWindow`). Figures come from SQL
-aggregates on the task runner's read lane (``storage.queries``, ``storage.charts``);
-the charts are painted by ``ui.charts``.
+in N days, open and overdue events, places with a hazard to rectify, changes waiting to
+sync; each with a button to the list behind it. Charts below (what township staff are
+judged on): visit coverage per grid, events reported and closed per week over the last
+quarter, open overdue events by category, satisfaction of the quarter's evaluations. A
+click on a bar opens the list behind it with the existing filters (see
+:class:`MainWindow`). Figures come from SQL aggregates on the task runner's read lane
+(``storage.queries``, ``storage.charts``); the charts are painted by ``ui.charts``.
 """
 
 from __future__ import annotations
@@ -107,6 +107,8 @@ class DashboardPage(QWidget):
     days_changed = Signal(int)
     show_program = Signal(str)
     """A program bar: the households list of that program (its household tags)."""
+    show_hazards = Signal()
+    """The hazards tile: the 场所 list of places with a hazard not yet rectified."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,16 +139,28 @@ class DashboardPage(QWidget):
 
         self.pending = _Card(self.tr("Waiting to sync"))
 
-        tiles = QHBoxLayout()
+        self.hazards = _Card(self.tr("Hazards to rectify"))
+        self.hazards_button = QPushButton(self.tr("Show these places"))
+        self.hazards_button.clicked.connect(self.show_hazards.emit)
+        self.hazards.body.addWidget(self.hazards_button)
+
+        # Two rows of three: six tiles in one row would not fit a 1366×768 laptop (the
+        # page scrolled sideways and cut the days chooser).
+        tiles = QGridLayout()
         tiles.setSpacing(10)
-        for card in (
-            self.not_visited,
-            self.open_events,
-            self.overdue_events,
-            self.coverage,
-            self.pending,
+        for n, card in enumerate(
+            (
+                self.not_visited,
+                self.open_events,
+                self.overdue_events,
+                self.coverage,
+                self.hazards,
+                self.pending,
+            )
         ):
-            tiles.addWidget(card, 1)
+            tiles.addWidget(card, n // 3, n % 3)
+        for column in range(3):
+            tiles.setColumnStretch(column, 1)
 
         empty = self.tr("Nothing to show yet")
         self.coverage_chart = BarChart(empty)
@@ -261,6 +275,13 @@ class DashboardPage(QWidget):
             self.tr("changes saved on this computer, not yet sent to the server")
             if figures.pending_ops
             else self.tr("everything is sent")
+        )
+        self.hazards.value.setText(str(figures.open_hazards))
+        self.hazards.value.setStyleSheet("color: #b00020;" if figures.late_hazards else "")
+        self.hazards.detail.setText(
+            self.tr("places, %n past the deadline", "", figures.late_hazards)
+            if figures.late_hazards
+            else self.tr("places")
         )
         for card in (self.coverage, self.not_visited, self.open_events):
             card.value.setAlignment(Qt.AlignmentFlag.AlignLeft)

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from gridclient.storage.charts import ChartQueries, DashboardCharts
-from gridclient.storage.places import PlaceQueries
+from gridclient.storage.places import PlaceFocus, PlaceQueries
 from gridclient.storage.queries import (
     AreaFilter,
     AreaNode,
@@ -190,6 +190,8 @@ class MainWindow(QMainWindow):
 
         self.search_controller = SearchController(ctx, self)
         self.search_controller.results.connect(self._show_hits)
+        # The 场所 list first: its text filter holds the query when the hits arrive.
+        self.search_box.search_requested.connect(self._search_places)
         self.search_box.search_requested.connect(self.search_controller.search)
         # A search narrows the residents too: start building that list at the first
         # keystroke, while the search box still waits for typing to pause.
@@ -233,6 +235,7 @@ class MainWindow(QMainWindow):
         self.dashboard.show_grid_not_visited.connect(self.show_grid_not_visited)
         self.dashboard.show_event_filter.connect(self.show_event_filter)
         self.dashboard.show_program.connect(self.show_program)
+        self.dashboard.show_hazards.connect(self.show_hazards)
         self.dashboard.days_changed.connect(lambda _days: self.refresh_dashboard(charts=False))
 
         self.recency = QComboBox()
@@ -1224,6 +1227,15 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
+    def _search_places(self, query: str) -> None:
+        """The search box narrows the 场所 list too: its text filter (name, address,
+        person in charge) takes the query."""
+        box = self.place_filters.text
+        box.blockSignals(True)  # no second load after the typing pause
+        box.setText(query.strip())
+        box.blockSignals(False)
+        self.load_places()
+
     def _show_hits(self, hits: object) -> None:
         if hits is None:
             self.household_pane.set_hits(None)
@@ -1233,8 +1245,23 @@ class MainWindow(QMainWindow):
         self.household_pane.set_hits(hits.household_ids)
         self.resident_pane.set_hits(hits.resident_ids)
         self.resident_pane.ensure_loaded()  # search narrows both lists
-        if self.tabs.currentWidget() not in (self.household_pane, self.resident_pane):
+        current = self.tabs.currentWidget()
+        if current in (self.household_pane, self.resident_pane, self.place_pane):
+            return
+        if hits.household_ids or hits.resident_ids:
             self.tabs.setCurrentWidget(self.household_pane)
+            return
+        # No household or person: the places that match, if any, else the (empty) list.
+        grids, bar, queries = self._area.grid_ids, self.place_filters, self.places
+        kind, focus, text = bar.kind_value(), bar.focus_value(), bar.text_value()
+
+        def found(ids: object) -> None:
+            if text != bar.text_value() or self.tabs.currentWidget() is not current:
+                return  # typed on, or moved on meanwhile
+            places = isinstance(ids, list) and bool(ids)
+            self.tabs.setCurrentWidget(self.place_pane if places else self.household_pane)
+
+        self.runner.submit(lambda _ctx: queries.place_ids(grids, kind, focus, text), on_done=found)
 
     def show_not_visited(self, days: int) -> None:
         self.search_box.clear()
@@ -1250,6 +1277,15 @@ class MainWindow(QMainWindow):
         if index >= 0:
             self.program.setCurrentIndex(index)
         self.tabs.setCurrentWidget(self.household_pane)
+
+    def show_hazards(self) -> None:
+        """The hazards tile of the 工作台: the places with a hazard not yet rectified."""
+        bar = self.place_filters
+        bar.kind.setCurrentIndex(0)
+        bar.text.clear()
+        bar.focus.setCurrentIndex(bar.focus.findData(PlaceFocus.HAZARD.value))
+        self.load_places()
+        self.tabs.setCurrentWidget(self.place_pane)
 
     def show_grid_not_visited(self, grid_id: str, days: int) -> None:
         """A coverage bar: that grid in the area tree, its households not visited."""

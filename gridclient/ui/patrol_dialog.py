@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt, QTime, Signal
@@ -173,14 +173,20 @@ class PatrolDialog(QDialog):
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat("HH:mm")
             edit.setEnabled(False)
+        # A night patrol (22:00 → 01:30) ends on the next day.
+        self.next_day_box = QCheckBox(self.tr("next day"))
+        self.next_day_box.setToolTip(self.tr("The patrol ended after midnight, on the next day"))
+        self.next_day_box.setEnabled(False)
         self.times_box.toggled.connect(self.start_edit.setEnabled)
         self.times_box.toggled.connect(self.end_edit.setEnabled)
+        self.times_box.toggled.connect(self.next_day_box.setEnabled)
         times = QHBoxLayout()
         times.setContentsMargins(0, 0, 0, 0)
         times.addWidget(self.times_box)
         times.addWidget(self.start_edit)
         times.addWidget(TextLabel(self.tr("to")))
         times.addWidget(self.end_edit)
+        times.addWidget(self.next_day_box)
         times.addStretch(1)
         self.time_error = InlineMessage()
         self.route_edit = QLineEdit()
@@ -273,6 +279,7 @@ class PatrolDialog(QDialog):
             self.times_box,
             self.start_edit,
             self.end_edit,
+            self.next_day_box,
             self.route_edit,
             self.places_edit,
             self.findings_edit,
@@ -338,6 +345,9 @@ class PatrolDialog(QDialog):
                 self.start_edit.setTime(_qtime(found.started_at))
             if found.ended_at is not None:
                 self.end_edit.setTime(_qtime(found.ended_at))
+                self.next_day_box.setChecked(
+                    found.ended_at.astimezone(CST).date() > found.patrol_date
+                )
             self.route_edit.setText(found.route)
             self.places_edit.setText(found.places)
             self.findings_edit.setPlainText(found.findings)
@@ -392,6 +402,7 @@ class PatrolDialog(QDialog):
         timed = editable and self.times_box.isChecked()
         self.start_edit.setEnabled(timed)
         self.end_edit.setEnabled(timed)
+        self.next_day_box.setEnabled(timed)
 
     def _form_values(self) -> tuple[object, ...]:
         return (
@@ -400,6 +411,7 @@ class PatrolDialog(QDialog):
             self.times_box.isChecked(),
             self.start_edit.time(),
             self.end_edit.time(),
+            self.next_day_box.isChecked(),
             self.route_edit.text().strip(),
             self.places_edit.text().strip(),
             self.findings_edit.toPlainText().strip(),
@@ -444,7 +456,8 @@ class PatrolDialog(QDialog):
         if self.times_box.isChecked():
             start, end = self.start_edit.time(), self.end_edit.time()
             started = datetime.combine(day, time(start.hour(), start.minute()), CST)
-            ended = datetime.combine(day, time(end.hour(), end.minute()), CST)
+            end_day = day + timedelta(days=1) if self.next_day_box.isChecked() else day
+            ended = datetime.combine(end_day, time(end.hour(), end.minute()), CST)
         findings = self.findings_edit.toPlainText().strip()
         route = self.route_edit.text().strip()
         places = self.places_edit.text().strip()
@@ -460,7 +473,10 @@ class PatrolDialog(QDialog):
             self.banner.show_message(self.tr("Enter the route or the places patrolled."))
             ok = False
         problems = patrol_problems(day, started, ended, today_cst(self.ctx.store.clock.now()))
-        self.time_error.show_message("\n".join(p.message for p in problems))
+        messages = [p.message for p in problems]
+        if started is not None and ended is not None and ended < started:
+            messages.append(self.tr("If the patrol ended after midnight, tick “next day”."))
+        self.time_error.show_message("\n".join(messages))
         if problems or not ok:
             return None
         values = {

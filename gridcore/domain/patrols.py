@@ -13,9 +13,13 @@ from datetime import date, datetime, timedelta
 
 from gridcore.domain.entities import CST
 
-__all__ = ["PatrolProblem", "patrol_problems"]
+__all__ = ["LONGEST_PATROL", "PatrolProblem", "patrol_problems"]
 
 _TIME_FIELDS = frozenset({"patrol_date", "started_at", "ended_at"})
+
+LONGEST_PATROL = timedelta(hours=24)
+"""How long after its start a patrol may end: a night patrol ends the next morning
+(22:00 → 01:30), never a day later."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,8 @@ def patrol_problems(
     * the day is at most tomorrow (China time; a laptop's clock a little ahead still
       records today's patrol);
     * the start, when given, falls on the patrol's day (China time);
-    * the end, when given, is not before the start.
+    * the end, when given, is not before the start and at most 24 hours after it (a
+      night patrol may end on the next day).
     """
     touched = _TIME_FIELDS if changed is None else _TIME_FIELDS & set(changed)
     if not touched:
@@ -51,4 +56,6 @@ def patrol_problems(
         problems.append(PatrolProblem("started_at", "开始时间须在巡查日期当天"))
     if started_at is not None and ended_at is not None and ended_at < started_at:
         problems.append(PatrolProblem("ended_at", "结束时间不能早于开始时间"))
+    elif started_at is not None and ended_at is not None and ended_at - started_at > LONGEST_PATROL:
+        problems.append(PatrolProblem("ended_at", "结束时间不能晚于开始时间24小时"))
     return problems

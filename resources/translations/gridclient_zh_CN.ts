@@ -307,221 +307,243 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="113"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="115"/>
         <source>Visit coverage this month</source>
         <translation>本月走访覆盖率</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="114"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="116"/>
         <source>Households not visited</source>
         <translation>未走访住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="117"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="119"/>
         <source>in the last %n day(s)</source>
         <translation>
             <numerusform>近 %n 天</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="122"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="124"/>
         <source>Show these households</source>
         <translation>查看这些住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="128"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="130"/>
         <source>Open events</source>
         <translation>在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="129"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="131"/>
         <source>Show open events</source>
         <translation>查看在办事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="133"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="135"/>
         <source>Overdue events</source>
         <translation>超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="134"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="136"/>
         <source>Show overdue events</source>
         <translation>查看超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="138"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="140"/>
         <source>Waiting to sync</source>
         <translation>待同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="151"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="142"/>
+        <source>Hazards to rectify</source>
+        <translation>隐患待整改场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="143"/>
+        <source>Show these places</source>
+        <translation>查看这些场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="165"/>
         <source>Nothing to show yet</source>
         <translation>暂无数据</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="156"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="170"/>
         <source>No overdue events</source>
         <translation>没有超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="158"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="172"/>
         <source>No evaluations in this quarter</source>
         <translation>本季度暂无满意度评价</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="161"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="175"/>
         <source>Visit coverage per grid, last %n day(s)</source>
         <translation>
             <numerusform>各网格走访覆盖率（近 %n 天）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="162"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
         <source>Click a grid for its households not visited</source>
         <translation>点击网格，查看其未走访住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="166"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="180"/>
         <source>Events per week, last quarter</source>
         <translation>近一季度每周事件数</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="167"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="181"/>
         <source>Click a week for the events reported in it</source>
         <translation>点击某一周，查看该周上报的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="171"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="185"/>
         <source>Open overdue events by category</source>
         <translation>在办超期事件（按事项类别）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="172"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="186"/>
         <source>Click a category for its overdue events</source>
         <translation>点击类别，查看其超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="176"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="190"/>
         <source>Satisfaction, last quarter</source>
         <translation>满意度评价（近一季度）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="177"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="191"/>
         <source>Click for the evaluated events</source>
         <translation>点击查看已评价的事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="180"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="194"/>
         <source>No open program records</source>
         <translation>暂无在册帮扶记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="182"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="196"/>
         <source>No monitoring records</source>
         <translation>暂无防返贫监测记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="187"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="201"/>
         <source>Households with an open program record</source>
         <translation>在册帮扶户（有未结束的帮扶记录）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="188"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="202"/>
         <source>Click a program for its households</source>
         <translation>点击项目查看相应住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="192"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="206"/>
         <source>Poverty-return monitoring by status</source>
         <translation>防返贫监测（按状态）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="193"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="207"/>
         <source>Records of every status, cleared ones too</source>
         <translation>含已消除风险的记录</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/dashboard.py" line="282"/>
+        <source>places, %n past the deadline</source>
+        <translation>
+            <numerusform>个场所，其中 %n 个已逾期</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="276"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="284"/>
+        <source>places</source>
+        <translation>个场所</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/dashboard.py" line="297"/>
         <source>{name}: {visited} of {total} households visited</source>
         <translation>{name}：已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="288"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="309"/>
         <source>Reported</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="289"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="310"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="292"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="313"/>
         <source>Week of {start} to {end}: {reported} reported, {closed} closed</source>
         <translation>{start} 至 {end} 这一周：上报 {reported} 件，办结 {closed} 件</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="307"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="328"/>
         <source>{name}: %n overdue event(s)</source>
         <translation>
             <numerusform>{name}：超期 %n 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="317"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="338"/>
         <source>%n other categories</source>
         <translation>
             <numerusform>其他 %n 类</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="320"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="341"/>
         <source>Click for every overdue event</source>
         <translation>点击查看全部超期事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="332"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="353"/>
         <source>{count} ({percent:.0f}%)</source>
         <translation>{count}（{percent:.0f}%）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="337"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="358"/>
         <source>{level}: %n evaluation(s)</source>
         <translation>
             <numerusform>{level}：%n 次评价</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="353"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="374"/>
         <source>{program}: %n household(s) with an open record</source>
         <translation>
             <numerusform>{program}：%n 户在册</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/dashboard.py" line="369"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="390"/>
         <source>{status}: %n record(s)</source>
         <translation>
             <numerusform>{status}：%n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="249"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="263"/>
         <source>{visited} of {total} households visited</source>
         <translation>已走访 {visited} 户，共 {total} 户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="254"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="268"/>
         <source>households</source>
         <translation>户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="261"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="275"/>
         <source>changes saved on this computer, not yet sent to the server</source>
         <translation>条修改已保存在本机，尚未上传到服务器</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/dashboard.py" line="263"/>
+        <location filename="../../gridclient/ui/dashboard.py" line="277"/>
         <source>everything is sent</source>
         <translation>全部已上传</translation>
     </message>
@@ -2146,478 +2168,478 @@
         <translation>网格通（演示）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="239"/>
+        <location filename="../../gridclient/ui/main_window.py" line="242"/>
         <source>All households</source>
         <translation>全部住户</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="241"/>
+        <location filename="../../gridclient/ui/main_window.py" line="244"/>
         <source>Not visited in %n day(s)</source>
         <translation>
             <numerusform>%n 天未走访</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="252"/>
+        <location filename="../../gridclient/ui/main_window.py" line="255"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="268"/>
+        <location filename="../../gridclient/ui/main_window.py" line="271"/>
         <source>All residents</source>
         <translation>全部人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="276"/>
+        <location filename="../../gridclient/ui/main_window.py" line="279"/>
         <source>%n resident(s)</source>
         <translation>
             <numerusform>共 %n 人</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="278"/>
+        <location filename="../../gridclient/ui/main_window.py" line="281"/>
         <source>Special group:</source>
         <translation>特殊群体：</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="289"/>
+        <location filename="../../gridclient/ui/main_window.py" line="292"/>
         <source>%n visit(s)</source>
         <translation>
             <numerusform>共 %n 条走访</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="304"/>
+        <location filename="../../gridclient/ui/main_window.py" line="307"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>共 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="374"/>
-        <location filename="../../gridclient/ui/main_window.py" line="468"/>
+        <location filename="../../gridclient/ui/main_window.py" line="377"/>
+        <location filename="../../gridclient/ui/main_window.py" line="471"/>
         <source>{name} ({role}) · {scope}</source>
         <translation>{name}（{role}）· {scope}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="386"/>
+        <location filename="../../gridclient/ui/main_window.py" line="389"/>
         <source>Dashboard</source>
         <translation>工作台</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="387"/>
+        <location filename="../../gridclient/ui/main_window.py" line="390"/>
         <source>Households</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="389"/>
+        <location filename="../../gridclient/ui/main_window.py" line="392"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="390"/>
+        <location filename="../../gridclient/ui/main_window.py" line="393"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="395"/>
-        <location filename="../../gridclient/ui/main_window.py" line="966"/>
+        <location filename="../../gridclient/ui/main_window.py" line="398"/>
+        <location filename="../../gridclient/ui/main_window.py" line="969"/>
         <source>Conflicts</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="485"/>
+        <location filename="../../gridclient/ui/main_window.py" line="488"/>
         <source>New visit (Ctrl+N)</source>
         <translation>新增走访 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="488"/>
+        <location filename="../../gridclient/ui/main_window.py" line="491"/>
         <source>Report event (Ctrl+E)</source>
         <translation>上报事件 (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="498"/>
+        <location filename="../../gridclient/ui/main_window.py" line="501"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="499"/>
+        <location filename="../../gridclient/ui/main_window.py" line="502"/>
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="500"/>
+        <location filename="../../gridclient/ui/main_window.py" line="503"/>
         <source>Lock (Ctrl+L)</source>
         <translation>锁定 (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="503"/>
+        <location filename="../../gridclient/ui/main_window.py" line="506"/>
         <source>Tab {number}</source>
         <translation>第 {number} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="516"/>
+        <location filename="../../gridclient/ui/main_window.py" line="519"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="530"/>
+        <location filename="../../gridclient/ui/main_window.py" line="533"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="544"/>
+        <location filename="../../gridclient/ui/main_window.py" line="547"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="552"/>
+        <location filename="../../gridclient/ui/main_window.py" line="555"/>
         <source>Export diagnostics bundle…</source>
         <translation>导出诊断包…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="538"/>
+        <location filename="../../gridclient/ui/main_window.py" line="541"/>
         <source>&amp;Reports</source>
         <translation>报表(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="245"/>
+        <location filename="../../gridclient/ui/main_window.py" line="248"/>
         <source>All programs</source>
         <translation>全部类别户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="319"/>
+        <location filename="../../gridclient/ui/main_window.py" line="322"/>
         <source>New patrol…</source>
         <translation>新建巡查…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="329"/>
+        <location filename="../../gridclient/ui/main_window.py" line="332"/>
         <source>%n patrol(s)</source>
         <translation>
             <numerusform>%n 次巡查</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="338"/>
+        <location filename="../../gridclient/ui/main_window.py" line="341"/>
         <source>New organization…</source>
         <translation>新建组织…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="343"/>
+        <location filename="../../gridclient/ui/main_window.py" line="346"/>
         <source>%n organization(s)</source>
         <translation>
             <numerusform>%n 个组织</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="354"/>
+        <location filename="../../gridclient/ui/main_window.py" line="357"/>
         <source>New place…</source>
         <translation>新增场所…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="364"/>
+        <location filename="../../gridclient/ui/main_window.py" line="367"/>
         <source>%n place(s)</source>
         <translation>
             <numerusform>%n 处场所</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="391"/>
+        <location filename="../../gridclient/ui/main_window.py" line="394"/>
         <source>Patrols</source>
         <translation>巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="392"/>
+        <location filename="../../gridclient/ui/main_window.py" line="395"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="393"/>
+        <location filename="../../gridclient/ui/main_window.py" line="396"/>
         <source>Organizations</source>
         <translation>组织</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="491"/>
+        <location filename="../../gridclient/ui/main_window.py" line="494"/>
         <source>New household (Ctrl+Shift+N)</source>
         <translation>新建住户 (Ctrl+Shift+N)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="496"/>
+        <location filename="../../gridclient/ui/main_window.py" line="499"/>
         <source>A new household in the grid (and micro-grid) selected in the area tree</source>
         <translation>在左侧区域树选中的网格（及微网格）中新建住户</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="508"/>
+        <location filename="../../gridclient/ui/main_window.py" line="511"/>
         <source>Record a visit to the selected household</source>
         <translation>为选中的住户登记走访</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="509"/>
+        <location filename="../../gridclient/ui/main_window.py" line="512"/>
         <source>Report an event in the selected grid</source>
         <translation>在选中的网格上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="511"/>
+        <location filename="../../gridclient/ui/main_window.py" line="514"/>
         <source>Search households and residents</source>
         <translation>查找住户和人员</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="512"/>
+        <location filename="../../gridclient/ui/main_window.py" line="515"/>
         <source>Load the lists again</source>
         <translation>重新加载列表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="513"/>
+        <location filename="../../gridclient/ui/main_window.py" line="516"/>
         <source>Lock the window; your password unlocks it</source>
         <translation>锁定窗口，输入密码解锁</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="531"/>
+        <location filename="../../gridclient/ui/main_window.py" line="534"/>
         <source>Upload my changes and download the server&apos;s</source>
         <translation>上传本机修改并下载服务器的更新</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="539"/>
+        <location filename="../../gridclient/ui/main_window.py" line="542"/>
         <source>Print or export a report…</source>
         <translation>打印或导出报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="542"/>
+        <location filename="../../gridclient/ui/main_window.py" line="545"/>
         <source>Import roster…</source>
         <translation>导入花名册…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="546"/>
+        <location filename="../../gridclient/ui/main_window.py" line="549"/>
         <source>User guide</source>
         <translation>用户指南</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="555"/>
+        <location filename="../../gridclient/ui/main_window.py" line="558"/>
         <source>About GridClient…</source>
         <translation>关于网格通…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="614"/>
+        <location filename="../../gridclient/ui/main_window.py" line="617"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="623"/>
+        <location filename="../../gridclient/ui/main_window.py" line="626"/>
         <source>Open the conflicts to review</source>
         <translation>打开待处理的冲突</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="667"/>
+        <location filename="../../gridclient/ui/main_window.py" line="670"/>
         <source>Export diagnostics bundle</source>
         <translation>导出诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="669"/>
+        <location filename="../../gridclient/ui/main_window.py" line="672"/>
         <source>Zip archives (*.zip)</source>
         <translation>压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="688"/>
-        <location filename="../../gridclient/ui/main_window.py" line="699"/>
+        <location filename="../../gridclient/ui/main_window.py" line="691"/>
+        <location filename="../../gridclient/ui/main_window.py" line="702"/>
         <source>Diagnostics bundle</source>
         <translation>诊断包</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="690"/>
+        <location filename="../../gridclient/ui/main_window.py" line="693"/>
         <source>The diagnostics bundle was saved to {path}. It holds logs, versions and settings, no personal data. Send it to your IT contact.</source>
         <translation>诊断包已保存到 {path}。其中只有日志、版本和设置信息，不含个人信息。请将其发送给信息化管理员。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="700"/>
+        <location filename="../../gridclient/ui/main_window.py" line="703"/>
         <source>The diagnostics bundle could not be saved: {error}</source>
         <translation>诊断包保存失败：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="942"/>
+        <location filename="../../gridclient/ui/main_window.py" line="945"/>
         <source>%n rejected</source>
         <translation>
             <numerusform>被拒 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="944"/>
+        <location filename="../../gridclient/ui/main_window.py" line="947"/>
         <source>Changes the server refused; edit the record to send it again.</source>
         <translation>服务器拒绝的修改；修改该记录后会重新上传。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="947"/>
+        <location filename="../../gridclient/ui/main_window.py" line="950"/>
         <source>%n change(s) waiting to sync</source>
         <translation>
             <numerusform>待同步 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="949"/>
+        <location filename="../../gridclient/ui/main_window.py" line="952"/>
         <source>Never synced</source>
         <translation>从未同步</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="952"/>
+        <location filename="../../gridclient/ui/main_window.py" line="955"/>
         <source>Last sync: {when}</source>
         <translation>上次同步：{when}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="954"/>
+        <location filename="../../gridclient/ui/main_window.py" line="957"/>
         <source>%n conflict(s)</source>
         <translation>
             <numerusform>冲突 %n 条</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="968"/>
+        <location filename="../../gridclient/ui/main_window.py" line="971"/>
         <source>Conflicts ({count})</source>
         <translation>冲突 ({count})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="971"/>
+        <location filename="../../gridclient/ui/main_window.py" line="974"/>
         <source>%n conflict(s) waiting for a decision</source>
         <translation>
             <numerusform>%n 条冲突待处理</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="982"/>
+        <location filename="../../gridclient/ui/main_window.py" line="985"/>
         <source>This computer&apos;s clock is off by {minutes} min; please set it.</source>
         <translation>本机时钟与服务器相差约 {minutes} 分钟，请校准电脑时间</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="987"/>
+        <location filename="../../gridclient/ui/main_window.py" line="990"/>
         <source>%n record(s) could not be stored here</source>
         <translation>
             <numerusform>有 %n 条记录无法保存在本机</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="990"/>
+        <location filename="../../gridclient/ui/main_window.py" line="993"/>
         <source>Times recorded on this computer are corrected by the offset measured at the last sync. Records that could not be stored are listed by “gridclient status”; they are replaced once the server corrects them.</source>
         <translation>本机记录的时间已按上次同步时测得的时差校正。无法保存在本机的记录可用“gridclient status”查看，服务器修正后会自动替换。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1011"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1014"/>
         <source>● Online</source>
         <translation>● 在线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1014"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1017"/>
         <source>○ Offline</source>
         <translation>○ 离线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1021"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1024"/>
         <source>A sync is already running.</source>
         <translation>同步正在进行中。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1026"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1029"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1044"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1047"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1058"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1061"/>
         <source>Uploading photos {done}/{total}</source>
         <translation>正在上传照片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1060"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1063"/>
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1063"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1066"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1088"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1091"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1092"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1095"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1097"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1100"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1106"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1109"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1114"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1117"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1142"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1145"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1153"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1156"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1307"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1343"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1373"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1409"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1396"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1432"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1415"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1451"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1422"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1458"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1494"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1530"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1525"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1561"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="388"/>
+        <location filename="../../gridclient/ui/main_window.py" line="391"/>
         <source>Residents</source>
         <translation>人员</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="259"/>
+        <location filename="../../gridclient/ui/main_window.py" line="262"/>
         <source>%n household(s)</source>
         <translation>
             <numerusform>共 %n 户</numerusform>
@@ -3087,7 +3109,7 @@
     </message>
     <message>
         <location filename="../../gridclient/ui/patrol_dialog.py" line="156"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="330"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="337"/>
         <source>Patrol</source>
         <translation>巡查记录</translation>
     </message>
@@ -3112,188 +3134,203 @@
         <translation>记录巡查的开始和结束时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="182"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="177"/>
+        <source>next day</source>
+        <translation>次日</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="178"/>
+        <source>The patrol ended after midnight, on the next day</source>
+        <translation>巡查在午夜后结束，即次日结束</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="187"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="188"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="194"/>
         <source>e.g. village office — main street — river bank</source>
         <translation>如：村委会—幸福街—河堤—学校</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="191"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="197"/>
         <source>Shops, rental houses, hazard sites looked at</source>
         <translation>查看的商铺、出租屋、隐患点等</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="193"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="199"/>
         <source>What was found (or that nothing was wrong)</source>
         <translation>发现的问题（或“未发现异常”）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="202"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="208"/>
         <source>Remove photo</source>
         <translation>删除照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="210"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="216"/>
         <source>Photos kept with the patrol</source>
         <translation>本次巡查已保存的照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="221"/>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="363"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="227"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="373"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="222"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="228"/>
         <source>Double-click an event to open it</source>
         <translation>双击事件可打开查看</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="224"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="230"/>
         <source>Report an event from this patrol…</source>
         <translation>从本次巡查上报事件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="226"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="232"/>
         <source>Saves the patrol, then opens 上报事件; the event is linked to this patrol</source>
         <translation>先保存本次巡查，再打开“上报事件”；上报的事件关联到本次巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="237"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="238"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
         <source>Patrolled by</source>
         <translation>巡查人</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="239"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="245"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="240"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="242"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
         <source>Route</source>
         <translation>巡查路线</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="243"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="249"/>
         <source>Places</source>
         <translation>巡查地点</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="244"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="250"/>
         <source>Findings</source>
         <translation>发现问题</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="246"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="252"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="247"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="253"/>
         <source>Events reported</source>
         <translation>上报事件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="248"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="254"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="251"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="257"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="254"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="260"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="257"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="263"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="307"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="314"/>
         <source>Patrol not found</source>
         <translation>找不到巡查记录</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="308"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="315"/>
         <source>This patrol no longer exists.</source>
         <translation>该巡查记录已不存在。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="318"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="325"/>
         <source>There is no grid in the local data.</source>
         <translation>本机数据中没有网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="331"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="338"/>
         <source>Patrol of {day}</source>
         <translation>{day} 的巡查</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="349"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="359"/>
         <source>(photo not downloaded yet)</source>
         <translation>（照片尚未下载）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="419"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="431"/>
         <source>Discard changes</source>
         <translation>放弃修改</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="420"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="432"/>
         <source>Close without saving what you entered for this patrol?</source>
         <translation>不保存本次巡查中填写的内容，直接关闭？</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="439"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="451"/>
         <source>Choose the grid.</source>
         <translation>请选择网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="454"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="467"/>
         <source>Write what was found, or that nothing was wrong.</source>
         <translation>请填写发现的问题；没有问题请写“未发现异常”。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="460"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="473"/>
         <source>Enter the route or the places patrolled.</source>
         <translation>请填写巡查路线或巡查地点。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="494"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="478"/>
+        <source>If the patrol ended after midnight, tick “next day”.</source>
+        <translation>若巡查在午夜后结束，请勾选“次日”。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="510"/>
         <source>Photos are still being prepared; save again in a moment.</source>
         <translation>照片仍在处理中，请稍后再保存。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="572"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="588"/>
         <source>The event was reported and linked to this patrol.</source>
         <translation>事件已上报，并已关联到本次巡查。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="581"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="597"/>
         <source>Remove the patrol of {day}? It disappears from the lists on every computer after the next sync; the events reported from it stay.</source>
         <translation>删除 {day} 的巡查记录？下次同步后，所有电脑的列表中都不再显示；从这次巡查上报的事件保留。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/patrol_dialog.py" line="584"/>
+        <location filename="../../gridclient/ui/patrol_dialog.py" line="600"/>
         <source>Remove patrol</source>
         <translation>删除巡查记录</translation>
     </message>

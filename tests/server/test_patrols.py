@@ -7,10 +7,11 @@ patrol back)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from gridcore.domain.agegroups import today_cst
+from gridcore.domain.entities import CST
 from gridcore.domain.enums import EntityKind
 from gridcore.protocol import CLIENT_VERSION_HEADER, kinds_unknown_to
 from tests.server.conftest import Api, World, new_id, op
@@ -129,6 +130,53 @@ def test_day_and_times_are_judged_with_chinese_messages(api: Api, world: World) 
     )
     assert results[3]["field"] == "patroller"
     assert results[4]["field"] == "findings" and "发现问题含有空字符" in results[4]["message"]
+
+
+def test_a_night_patrol_ends_the_next_morning_but_not_a_day_later(api: Api, world: World) -> None:
+    """22:00 to 01:30 the next day is stored; an end more than 24 hours after the start is
+    refused with the form's message."""
+    w1 = api.login("w1")
+    grid = world.areas["G1"]
+    day = today_cst() - timedelta(days=1)
+    start = f"{day.isoformat()}T22:00:00+08:00"
+    night, long = new_id(), new_id()
+    results = api.push(
+        w1,
+        [
+            op(
+                "patrol",
+                night,
+                changes=patrol(
+                    grid,
+                    patrol_date=day.isoformat(),
+                    started_at=start,
+                    ended_at=f"{(day + timedelta(days=1)).isoformat()}T01:30:00+08:00",
+                ),
+            ),
+            op(
+                "patrol",
+                long,
+                changes=patrol(
+                    grid,
+                    patrol_date=day.isoformat(),
+                    started_at=start,
+                    ended_at=f"{(day + timedelta(days=1)).isoformat()}T22:01:00+08:00",
+                ),
+                seq=2,
+            ),
+        ],
+    )
+    assert results[0]["status"] == "applied"
+    assert (results[1]["status"], results[1]["field"], results[1]["message"]) == (
+        "rejected",
+        "ended_at",
+        "结束时间不能晚于开始时间24小时",
+    )
+    page, _ = api.pull_all(w1)
+    stored = _patrols(page)[night]["fields"]
+    ended = datetime.fromisoformat(stored["ended_at"]).astimezone(CST)
+    assert (ended.date(), ended.hour, ended.minute) == (day + timedelta(days=1), 1, 30)
+    assert long not in _patrols(page)
 
 
 def test_photos_are_uploaded_first_and_events_linked_by_id(api: Api, world: World) -> None:

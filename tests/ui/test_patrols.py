@@ -20,7 +20,7 @@ from gridclient.ui.main_window import MainWindow
 from gridclient.ui.patrol_dialog import PatrolDialog
 from gridclient.ui.tasks import TaskRunner
 from gridcore.domain.agegroups import today_cst
-from gridcore.domain.entities import Event, Patrol
+from gridcore.domain.entities import CST, Event, Patrol
 from gridcore.domain.enums import ChangeKind, EntityKind
 from tests.demo_store import DemoStore
 
@@ -116,7 +116,12 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
     dialog.start_edit.setTime(QTime(9, 0))
     dialog.end_edit.setTime(QTime(8, 0))
     dialog.save()  # the end before the start: the domain rule's message, nothing written
-    assert dialog.time_error.text() == "结束时间不能早于开始时间"
+    # The domain rule's message, then the form's hint to tick 次日 (English here: this
+    # test installs no translator).
+    assert dialog.time_error.text().split("\n") == [
+        "结束时间不能早于开始时间",
+        "If the patrol ended after midnight, tick “next day”.",
+    ]
     assert len(_stored_patrols(demo_store)) == before
     dialog.end_edit.setTime(QTime(11, 30))
     dialog.photos.choose()
@@ -133,7 +138,9 @@ def test_record_a_patrol_with_a_photo_and_report_an_event_from_it(
     assert isinstance(report, EventReportDialog)
     assert report.description_edit.toPlainText() == "河堤护栏松动一处，已设置警示"
     assert report.location_edit.text() == "村委会—河堤—小学"
-    report.category_combo.lineEdit().setText("邻里纠纷")
+    category_edit = report.category_combo.lineEdit()
+    assert category_edit is not None
+    category_edit.setText("邻里纠纷")
     report.title_edit.setText("河堤护栏松动")
     with qtbot.waitSignal(report.reported) as reported:
         report.submit()
@@ -201,6 +208,41 @@ def test_a_saved_patrol_opens_for_correction_and_can_be_removed(
         dialog.remove()
     assert _patrol(demo_store, patrol_id).deleted
     assert patrol_id not in [i for _d, i in _stored_patrols(demo_store)]
+
+
+def test_a_night_patrol_ends_on_the_next_day(qtbot: QtBot, demo_store: DemoStore) -> None:
+    """Started 22:00, ended 01:30 the next morning: 次日 stores the end on the next day, the
+    reopened form ticks it again; without it the form says to tick it."""
+    window = _window(qtbot, demo_store)
+    known = {i for _d, i in _stored_patrols(demo_store)}
+    dialog = PatrolDialog(window.ctx, grid_id=demo_store.info.grid_ids[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    day = today_cst() - timedelta(days=1)
+    dialog.date_edit.setDate(QDate(day.year, day.month, day.day))
+    dialog.route_edit.setText("夜巡：幸福街—河堤")
+    dialog.findings_edit.setPlainText("未发现异常")
+    dialog.times_box.setChecked(True)
+    assert dialog.next_day_box.isEnabled() and not dialog.next_day_box.isChecked()
+    dialog.start_edit.setTime(QTime(22, 0))
+    dialog.end_edit.setTime(QTime(1, 30))
+    dialog.save()
+    assert dialog.time_error.text().startswith("结束时间不能早于开始时间\n")
+    assert {i for _d, i in _stored_patrols(demo_store)} == known
+    dialog.next_day_box.setChecked(True)
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save()
+    assert dialog.time_error.text() == ""
+    [patrol_id] = {i for _d, i in _stored_patrols(demo_store)} - known
+    saved = _patrol(demo_store, patrol_id)
+    assert saved.patrol_date == day and saved.started_at is not None and saved.ended_at is not None
+    assert saved.ended_at - saved.started_at == timedelta(hours=3, minutes=30)
+    assert saved.ended_at.astimezone(CST).date() == day + timedelta(days=1)
+    again = PatrolDialog(window.ctx, patrol_id)
+    qtbot.addWidget(again)
+    assert again.next_day_box.isChecked()
+    assert (again.start_edit.time(), again.end_edit.time()) == (QTime(22, 0), QTime(1, 30))
+    assert not again.has_input()
 
 
 def test_closing_asks_before_unsaved_input_is_lost(qtbot: QtBot, demo_store: DemoStore) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
+from gridclient.storage.places import PlaceFocus
 from gridclient.storage.syncmeta import OpStatus
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
@@ -118,7 +119,8 @@ def test_add_check_edit_and_delete_a_place(qtbot: QtBot, demo_store: DemoStore) 
     with qtbot.waitSignal(form.saved):
         form.save()
     qtbot.waitUntil(lambda: dialog.inspection_table.rowCount() == 1)
-    assert dialog.inspection_table.item(0, 3).text() == "电动车在楼道内充电"
+    hazard = dialog.inspection_table.item(0, 3)
+    assert hazard is not None and hazard.text() == "电动车在楼道内充电"
     row = window.place_model.ids().index(place_id)
     qtbot.waitUntil(lambda: "待整改" in (window.place_model.index(row, 7).data() or ""))
 
@@ -137,3 +139,61 @@ def test_add_check_edit_and_delete_a_place(qtbot: QtBot, demo_store: DemoStore) 
     assert all(o.status is OpStatus.PENDING for o in ops)
     assert len(checks) == 1 and checks[0].kind is ChangeKind.CREATE
     qtbot.waitUntil(lambda: place_id not in window.place_model.ids())
+
+
+def test_the_search_box_finds_places(qtbot: QtBot, demo_store: DemoStore) -> None:
+    """The main window's search narrows the 场所 list by name, address or person in
+    charge; a search that finds no household or person but a place shows the places."""
+    window = _window(qtbot, demo_store)
+    qtbot.waitUntil(lambda: window.search_controller.is_ready, timeout=5000)
+    with demo_store.store.engine.connect() as connection:
+        name, address = connection.execute(
+            text("SELECT name, address FROM places WHERE deleted = 0 ORDER BY name LIMIT 1")
+        ).one()
+    window.tabs.setCurrentWidget(window.dashboard)
+    window.search_box.setText(name)
+    window.search_box.flush()
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.place_pane)
+    assert window.place_filters.text_value() == name
+    qtbot.waitUntil(lambda: len(window.place_model.ids()) >= 1)
+    assert all(
+        name in window.place_model.index(r, 0).data() for r in range(len(window.place_model.ids()))
+    )
+    # On the 场所 tab the search narrows the places and stays there.
+    window.search_box.setText(address)
+    window.search_box.flush()
+    qtbot.waitUntil(lambda: window.place_filters.text_value() == address)
+    assert window.tabs.currentWidget() is window.place_pane
+    qtbot.waitUntil(lambda: len(window.place_model.ids()) >= 1)
+    assert all(
+        address in window.place_model.index(r, 3).data()
+        for r in range(len(window.place_model.ids()))
+    )
+    # Nothing anywhere: the households tab as before; clearing the search lists every place.
+    window.tabs.setCurrentWidget(window.dashboard)
+    window.search_box.setText("无此场所无此人")
+    window.search_box.flush()
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.household_pane)
+    window.search_box.clear()
+    window.search_box.flush()
+    assert window.place_filters.text_value() == ""
+    window.tabs.setCurrentWidget(window.place_pane)
+    qtbot.waitUntil(lambda: set(window.place_model.ids()) == _live_places(demo_store))
+
+
+def test_the_dashboard_counts_places_with_a_hazard_to_rectify(
+    qtbot: QtBot, demo_store: DemoStore
+) -> None:
+    window = _window(qtbot, demo_store)
+    window.tabs.setCurrentWidget(window.dashboard)
+    qtbot.waitUntil(lambda: window.dashboard.figures is not None)
+    figures = window.dashboard.figures
+    assert figures is not None
+    hazards = window.places.place_ids(demo_store.info.grid_ids, focus=PlaceFocus.HAZARD)
+    assert figures.open_hazards == len(hazards) > 0
+    assert window.dashboard.hazards.value.text() == str(len(hazards))
+    window.place_filters.text.setText("x")  # the tile's list is not narrowed by old text
+    window.dashboard.hazards_button.click()
+    assert window.tabs.currentWidget() is window.place_pane
+    assert window.place_filters.focus_value() is PlaceFocus.HAZARD
+    qtbot.waitUntil(lambda: window.place_model.ids() == hazards)

@@ -50,3 +50,14 @@ def test_only_the_touched_fields_are_judged() -> None:
     assert _fields(patrol_problems(TODAY, wrong, None, TODAY, changed={"started_at"})) == [
         "started_at"
     ]
+
+
+def test_a_night_patrol_ends_on_the_next_day_within_24_hours() -> None:
+    """Started 22:00, ended 01:30 the next morning: recorded; a day later is refused."""
+    start = _at(TODAY, 22)
+    assert patrol_problems(TODAY, start, _at(TODAY + timedelta(days=1), 1, 30), TODAY) == []
+    assert patrol_problems(TODAY, start, start + timedelta(hours=24), TODAY) == []
+    [long] = patrol_problems(TODAY, start, start + timedelta(hours=24, minutes=1), TODAY)
+    assert (long.field, long.message) == ("ended_at", "结束时间不能晚于开始时间24小时")
+    # An edit of the notes alone does not judge a stored over-long patrol.
+    assert patrol_problems(TODAY, start, start + timedelta(days=3), TODAY, changed={"notes"}) == []

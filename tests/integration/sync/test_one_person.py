@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert
 
@@ -188,3 +189,45 @@ def test_existing_duplicates_are_merged_and_the_roster_lists_her_once(
     assert a.sync().ok and b.sync().ok
     assert SpecialGroup.DISABLED in a.get(EntityKind.RESIDENT, keep.id).tags
     assert b.get(EntityKind.RESIDENT, drop).deleted
+
+
+def test_the_same_roster_imported_in_a_second_grid_lists_her_once(
+    world: World, laptops: dict[str, Laptop], tmp_path: Path
+) -> None:
+    """The reported case itself: a worker in a second grid imports the roster already
+    imported in the first. The server refuses every person again (registered in G1), and
+    the township's 80+ roster lists 张桂芳 once; her household mate too is not doubled."""
+    from openpyxl import Workbook
+
+    from gridclient.imports.roster import import_roster, read_roster
+    from tests.unit.reports.sample import id_number
+
+    a, b, township = laptops["w1"], laptops["w2"], laptops["t1"]
+    husband = id_number(902, date(1938, 5, 1), Gender.MALE)
+    wb = Workbook()
+    sheet = wb.worksheets[0]
+    sheet.append(["姓名", "身份证号", "性别", "出生日期", "与户主关系", "户号", "住址"])
+    sheet.append(["李国强", husband, "男", "1938-05-01", "户主", "0012", "幸福路3号"])
+    sheet.append(["张桂芳", ZHANG, "女", "1940-03-15", "配偶", "0012", "幸福路3号"])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+
+    first = read_roster(path, a.store, today=today_cst())
+    assert len(first.accepted) == 2
+    import_roster(a.store, first, grid_id=world.areas["G1"], actor="w1")
+    assert a.sync().ok
+    assert township.sync().ok
+    assert _roster_names(township) == ["李国强", "张桂芳"]
+
+    # The second grid's laptop holds nothing of G1: it imports, the server refuses both.
+    assert b.sync().ok
+    second = read_roster(path, b.store, today=today_cst())
+    assert len(second.accepted) == 2
+    import_roster(b.store, second, grid_id=world.areas["G2"], actor="w2")
+    report = b.sync()
+    assert report.rejected == 2
+    refused = SyncStateQueries(b.store.engine).refused_registrations()
+    assert len(refused) == 2
+    assert all(r.message.startswith("该身份证号已在幸福社区第一网格登记") for r in refused)
+    assert township.sync().ok
+    assert _roster_names(township) == ["李国强", "张桂芳"]

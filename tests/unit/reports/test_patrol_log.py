@@ -4,6 +4,7 @@ grid; PDF (no Kangxi radicals in its text) and xlsx, from the command line too."
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -23,6 +24,7 @@ from gridclient.reports.tounicode import is_radical
 from gridclient.storage import Store
 from gridclient.storage.store import store_path
 from gridclient.storage.syncmeta import SyncKey
+from gridcore.domain.entities import CST, Patrol
 from gridcore.domain.eventnumber import UNNUMBERED
 from tests.unit.reports.pdftext import pdf_text, squeeze
 from tests.unit.reports.sample import GRID1_CODE, NOW, PERIOD, TOWNSHIP_CODE, Sample
@@ -75,6 +77,24 @@ def test_the_log_lists_the_period_patrols_of_the_subtree(store: Store, sample: S
     assert quiet.rows == () and quiet.summary == (
         "期内巡查 0 次，涉及 0 个网格，上报事件 0 件，照片 0 张。",
     )
+
+
+def test_a_night_patrol_ends_on_the_next_day(store: Store, sample: Sample) -> None:
+    """22:00 to 01:30 the next morning prints its end as 次日01:30."""
+    night = Patrol(
+        grid_id=sample.grids["g2"].id,
+        patroller="worker01",
+        patrol_date=date(2026, 9, 20),
+        started_at=datetime(2026, 9, 20, 22, 0, tzinfo=CST),
+        ended_at=datetime(2026, 9, 21, 1, 30, tzinfo=CST),
+        route="夜巡：幸福街—河堤",
+        findings="未发现异常",
+    )
+    with store.unit_of_work(actor="worker01") as uow:
+        uow.create(night)
+    report = build_patrol_log(store, TOWNSHIP_CODE, PERIOD, now=NOW)
+    [row] = [r for r in report.rows if r[1] == "2026-09-20"]
+    assert row[2] == "22:00-次日01:30"
 
 
 def test_pdf_and_xlsx(store: Store, tmp_path: Path) -> None:
