@@ -402,44 +402,29 @@ class ResidentQueries:
     ) -> list[str]:
         """Live residents of live households in the area, in household address order,
         then head first, then by name. ``tag`` keeps one special group; the age groups
-        (60+/80+) are a birth-date cutoff computed from ``today`` (CST by default)."""
+        (60+/80+) are a birth-date cutoff computed from ``today`` (CST by default).
+
+        Sorted in SQL on the households' stored sort keys (migration 0018): only the ids
+        come back to Python, not 300,000 rows and their sort keys (a township's first
+        search builds this list; it was the process's peak of memory)."""
+        household_order.ensure(self._engine)
         query = (
-            select(
-                ResidentRow.id,
-                ResidentRow.relation,
-                ResidentRow.name,
-                ResidentRow.tags,
-                HouseholdRow.address,
-                HouseholdRow.number,
-            )
+            select(ResidentRow.id)
             .join(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
             .where(ResidentRow.deleted.is_(False))
+            .order_by(
+                HouseholdRow.address_key,
+                HouseholdRow.number_key,
+                ResidentRow.relation != Relation.HEAD.value,
+                ResidentRow.name,
+                ResidentRow.id,
+            )
         )
         query = _household_scope(query, area)
         if tag is not None:
             query = query.where(group_member(tag, today or today_cst()))
         with _reading(self._engine) as connection:
-            rows = connection.execute(query).all()
-        head = Relation.HEAD.value
-        keys: dict[str, str] = {}  # per address, not per person
-
-        def address_key(text: str) -> str:
-            key = keys.get(text)
-            if key is None:
-                key = keys[text] = natural_key(text)
-            return key
-
-        ordered = sorted(
-            rows,
-            key=lambda r: (
-                address_key(r.address),
-                address_key(r.number),
-                r.relation != head,
-                r.name,
-                r.id,
-            ),
-        )
-        return [r.id for r in ordered]
+            return _first_column(connection, query)
 
     def resident_rows(
         self, ids: Sequence[str], *, today: date | None = None

@@ -16,10 +16,10 @@ from gridclient.storage.bulk import apply_fields, upsert_changes
 from gridclient.storage.household_order import sort_keys
 from gridclient.storage.keys import create_key_file, key_file_for
 from gridclient.storage.migrate import upgrade
-from gridclient.storage.queries import AreaFilter, HouseholdQueries
+from gridclient.storage.queries import AreaFilter, HouseholdQueries, ResidentQueries
 from gridcore.domain.codec import encode_fields
 from gridcore.domain.entities import Household
-from gridcore.domain.enums import EntityKind, HouseholdTag
+from gridcore.domain.enums import EntityKind, HouseholdTag, Relation
 from gridcore.domain.sorting import natural_key
 from tests.unit.storage import factories as f
 
@@ -224,3 +224,38 @@ def test_0018_derives_the_keys_of_stored_households(db_path: Path) -> None:
     with Store.open(db_path, f.PASSWORD) as store:
         assert _current(store)
         assert HouseholdQueries(store.engine).household_ids() == _expected(homes)
+
+
+def test_residents_are_listed_by_their_households_stored_order(store: Store) -> None:
+    """Household address order (natural), the head first, then by name and id: the
+    order the resident list had when Python sorted its rows, now sorted in SQL."""
+    homes = _homes()
+    people = [
+        f.resident(home.id, name=name, relation=relation)
+        for home in homes
+        for name, relation in (
+            ("王芳", Relation.SPOUSE),
+            ("赵强", Relation.HEAD),
+            ("李四", Relation.SON),
+        )
+    ]
+    with store.unit_of_work(actor=f.ACTOR) as uow:
+        for home in homes:
+            uow.create(home)
+        for person in people:
+            uow.create(person)
+    by_id = {h.id: h for h in homes}
+    expected = [
+        p.id
+        for p in sorted(
+            people,
+            key=lambda p: (
+                natural_key(by_id[p.household_id].address),
+                natural_key(by_id[p.household_id].number),
+                p.relation is not Relation.HEAD,
+                p.name,
+                p.id,
+            ),
+        )
+    ]
+    assert ResidentQueries(store.engine).resident_ids() == expected
