@@ -12,14 +12,17 @@ The measuring run is a fresh process (cold imports), like a start from the deskt
   ``grab``), nothing on the database lane that a form waits for (the search index
   builds on the other lane). "Usable" is checked right after: a household is opened
   (dialog filled from the store) and that time is reported as ``open_household_ms``;
-* **first paint**: window constructed → household list painted;
+* **first paint**: window constructed → household list painted (its first screen,
+  ``first_paint_rows``; ``household_whole_list_ms``: → the whole list and its count);
 * **events / visits tabs**: each shown for the first time (its list is built then) →
   its first rows painted (``*_tab_first_paint_*``, with the rows then in the model) and
   → the whole list shown with its count (``*_tab_whole_list_*``);
 * **search**: the first search loads the resident list (reported alone), then per
   keystroke: index lookup + both lists narrowed + repaint (median and worst);
 * **memory**: peak resident set size of the process (``ru_maxrss``; includes the
-  64 MiB the Argon2 unlock allocates for a moment) and the resident size at the end.
+  64 MiB the Argon2 unlock allocates for a moment), the resident size at the end and
+  after each step (``rss_after_*_mb``: imports, Qt, store open, first paint, search
+  index, each tab, the first search), which says what holds the memory.
 
 ``--unclean`` clears the store's clean-shutdown flag first (as a crash would leave it),
 so the open runs the full integrity check. Wall-clock and process CPU time (all threads)
@@ -85,11 +88,35 @@ def _rss_mb() -> float:
     return 0.0
 
 
+def _trace(label: str, top: int = 8) -> None:
+    """With ``--trace-memory``: the Python lines holding the most memory now."""
+    import tracemalloc
+
+    if not tracemalloc.is_tracing():
+        return
+    current, peak = tracemalloc.get_traced_memory()
+    print(
+        f"-- {label}: traced {current / 2**20:.0f} MB, peak {peak / 2**20:.0f} MB", file=sys.stderr
+    )
+    for stat in tracemalloc.take_snapshot().statistics("lineno")[:top]:
+        print(
+            f"   {stat.size / 2**20:7.1f} MB {stat.count:9d} {stat.traceback[0]}", file=sys.stderr
+        )
+
+
 def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     marks: dict[str, tuple[float, float]] = {}
+    rss: dict[str, float] = {}  # the resident size after each step: what holds memory
+    peaks: dict[str, float] = {}  # and the peak so far: which step raised it
 
     def mark(label: str) -> None:
         marks[label] = (time.perf_counter(), time.process_time())
+        note(label)
+
+    def note(label: str) -> None:
+        rss[label] = _rss_mb()
+        peaks[label] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        _trace(label)
 
     path = folder / "township.db"
     if unclean:
@@ -120,6 +147,10 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     mark("open")
     info = UserInfo(USER, "镇街办事员", Role.TOWNSHIP, "桃源镇")
     window = MainWindow(AppContext(store, TaskRunner(), info))
+    whole_list: list[float] = []  # the household list complete (its count shown)
+    window.household_pane.loaded.connect(
+        lambda _n: whole_list.append(time.perf_counter()) if not whole_list else None
+    )
     window.tabs.setCurrentWidget(window.household_pane)
     window.show()
     while window.model.rowCount() == 0:
@@ -127,7 +158,7 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     window.household_pane.table.viewport().repaint()
     window.household_pane.grab()
     mark("painted")
-    households = window.model.rowCount()
+    first_rows = window.model.rowCount()
 
     # Usable: a household opens and fills from the store while the index still builds.
     started = time.perf_counter()
@@ -140,9 +171,10 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     index_busy = not window.search_controller.is_ready
     dialog.close()
 
-    while not window.search_controller.is_ready:
+    while not window.search_controller.is_ready or not window.household_pane.complete:
         wait()
     mark("index")
+    households = window.model.rowCount()
     while window.runner.busy():
         wait()
 
@@ -176,6 +208,7 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
             pane.model.rowCount(),
         )
         pane.loaded.disconnect(complete.append)
+        note(f"{name}_tab")
     window.tabs.setCurrentWidget(window.household_pane)
     while window.runner.busy():
         wait()
@@ -198,6 +231,7 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     first_search = search("王")  # also builds the resident list (its tab was never shown)
     while window.runner.busy():
         wait()
+    note("first_search")
     timings = [
         search(query)
         for query in ("张", "zs", "zhangs", "1234", "382716", "138", "3组", "李楼村2组4号", "wxm")
@@ -217,6 +251,8 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
     marks["start"] = (PROCESS_START, PROCESS_CPU_START)
     return {
         "households": households,
+        "first_paint_rows": first_rows,
+        "household_whole_list_ms": (whole_list[0] - marks["open"][0]) * 1000,
         "cold_start_s": wall("start", "painted"),
         "cold_start_cpu_s": cpu("start", "painted"),
         "imports_s": wall("start", "imports"),
@@ -242,6 +278,8 @@ def measure(folder: Path, *, unclean: bool = False) -> dict[str, float]:
         },
         "peak_rss_mb": peak_kib / 1024,
         "rss_at_end_mb": rss_end,
+        **{f"rss_after_{label}_mb": value for label, value in rss.items()},
+        **{f"peak_rss_by_{label}_mb": value for label, value in peaks.items()},
     }
 
 
@@ -253,11 +291,21 @@ def main() -> int:
     parser.add_argument(
         "--unclean", action="store_true", help="as after a crash: the open runs the full check"
     )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="tracemalloc: the lines holding the most memory after each step, on stderr "
+        "(slows everything: its timings are not the figures)",
+    )
     args = parser.parse_args()
     if args.prepare:
         prepare(args.prepare, args.size)
         return 0
     if args.store:
+        if args.trace_memory:
+            import tracemalloc
+
+            tracemalloc.start(1)
         print(json.dumps(measure(args.store, unclean=args.unclean), indent=2))
         return 0
     parser.error("give --prepare DIR or --store DIR")

@@ -55,9 +55,11 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeEngine
 
+from gridclient.storage import household_order
 from gridclient.storage.chunks import chunked
-from gridclient.storage.convert import Storage, field_plan, table_for
+from gridclient.storage.convert import DERIVED_COLUMNS, Storage, field_plan, table_for
 from gridclient.storage.engine import dumps_json
+from gridclient.storage.household_order import KEY_COLUMNS, key_columns
 from gridclient.storage.models import AttachmentBlobRow, AttachmentRow, HeldRecordRow
 from gridcore.domain.codec import CodecError
 from gridcore.domain.entities import ENTITY_TYPES
@@ -368,9 +370,7 @@ def _compiled(kind: EntityKind, equal: bool = False) -> tuple[str, tuple[str, ..
 def storage_tuples(kind: EntityKind, rows: list[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """Validated storage values of ``rows``, in the compiled statement's parameter order."""
     _sql, positions = _compiled(kind)
-    converters = column_converters(kind)
-    columns = [converters[name](name, _column(name, rows)) for name in positions]
-    return list(zip(*columns, strict=True))
+    return _tuples(kind, positions, lambda name: _column(name, rows))
 
 
 _CHANGE_META = ("id", "version", "deleted", "updated_at")
@@ -382,17 +382,32 @@ def change_tuples(kind: EntityKind, changes: Sequence[Mapping[str, Any]]) -> lis
     taken from each change and the data fields from its ``fields``, without merging the
     two into one dict per record first."""
     _sql, positions = _compiled(kind)
-    converters = column_converters(kind)
     try:
         fields = [change["fields"] for change in changes]
         meta = {name: list(map(itemgetter(name), changes)) for name in _CHANGE_META}
     except KeyError as exc:
         raise CodecError(str(exc.args[0]), f"缺少字段：{exc.args[0]}") from None
-    columns = [
-        converters[name](name, meta[name] if name in meta else _column(name, fields))
-        for name in positions
-    ]
-    return list(zip(*columns, strict=True))
+    return _tuples(
+        kind, positions, lambda name: meta[name] if name in meta else _column(name, fields)
+    )
+
+
+def _tuples(
+    kind: EntityKind, positions: Sequence[str], values: Callable[[str], list[Any]]
+) -> list[tuple[Any, ...]]:
+    """Rows of storage values in ``positions`` order: each column converted from its
+    wire ``values``, then the columns the store derives from them (a household's sort
+    keys, ``storage.household_order``)."""
+    converters = column_converters(kind)
+    derived = DERIVED_COLUMNS.get(kind, ())
+    columns = {
+        name: converters[name](name, values(name)) for name in positions if name not in derived
+    }
+    if kind is EntityKind.HOUSEHOLD:
+        columns.update(
+            zip(KEY_COLUMNS, key_columns(columns["address"], columns["number"]), strict=True)
+        )
+    return list(zip(*(columns[name] for name in positions), strict=True))
 
 
 def upsert_changes(
@@ -458,6 +473,8 @@ def apply_fields(
         return
     table = _storage_table(kind)
     connection.execute(update(table).where(table.c.id == record_id).values(values))
+    if kind is EntityKind.HOUSEHOLD and not values.keys().isdisjoint(("address", "number")):
+        household_order.fill_missing(connection)  # the trigger cleared its sort keys
 
 
 def delete_rows(connection: Connection, kind: EntityKind, ids: Iterable[str]) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Date, Table
 
+from gridclient.storage.household_order import KEY_COLUMNS, sort_keys
 from gridclient.storage.models import (
     AreaRow,
     AttachmentRow,
@@ -41,6 +42,7 @@ from gridcore.domain.entities import ENTITY_TYPES, Record
 from gridcore.domain.enums import EntityKind
 
 __all__ = [
+    "DERIVED_COLUMNS",
     "MODELS",
     "FieldPlan",
     "Storage",
@@ -66,6 +68,11 @@ MODELS: dict[EntityKind, type[RecordRow]] = {
     EntityKind.ATTACHMENT: AttachmentRow,
     EntityKind.PROGRAM_RECORD: ProgramRecordRow,
 }
+
+
+DERIVED_COLUMNS: dict[EntityKind, tuple[str, ...]] = {EntityKind.HOUSEHOLD: KEY_COLUMNS}
+"""Columns of a record table that are no field of the record: values the store derives
+from its fields (never synced, never read back into a record)."""
 
 
 def table_for(kind: EntityKind) -> Table:
@@ -119,7 +126,7 @@ def field_plan(kind: EntityKind) -> tuple[FieldPlan, ...]:
     raises if the table does not mirror the dataclass one to one."""
     table = table_for(kind)
     specs = field_specs(kind)
-    columns = {c.name for c in table.columns} - META_FIELDS
+    columns = {c.name for c in table.columns} - META_FIELDS - set(DERIVED_COLUMNS.get(kind, ()))
     if columns != set(specs):
         raise AssertionError(
             f"{table.name} does not mirror {ENTITY_TYPES[kind].__name__}: "
@@ -140,6 +147,8 @@ def record_to_values(record: Record) -> dict[str, Any]:
     for f in field_plan(record.KIND):
         value = getattr(record, f.name)
         values[f.name] = value if f.native else f.spec.encode(value)
+    if record.KIND is EntityKind.HOUSEHOLD:
+        values.update(zip(KEY_COLUMNS, sort_keys(values["address"], values["number"]), strict=True))
     return values
 
 

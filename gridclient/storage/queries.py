@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 
-from gridclient.storage import eventstate
+from gridclient.storage import eventstate, household_order
 from gridclient.storage.chunks import chunked
 from gridclient.storage.engine import read_session
 from gridclient.storage.models import (
@@ -99,22 +99,26 @@ class HouseholdQueries:
         *,
         area: AreaFilter | None = None,
         tags: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> list[str]:
         """Live households in natural address order (1组2号 before 1组10号: the order a
-        worker walks them), only those carrying one of ``tags`` when given. SQLite cannot
-        sort numbers inside text, so the sort key is computed here, once per row, on the
-        task runner."""
+        worker walks them), only those carrying one of ``tags`` when given; the first
+        ``limit`` of them when given (the first screen, while the whole list is still
+        being built). The order is stored (``address_key``, ``number_key``, migration
+        0018, see ``storage.household_order``): one walk of ``ix_households_list_order``,
+        no sort, and the first rows come from its first entries."""
+        household_order.ensure(self._engine)
         if area is None:
             area = AreaFilter(None if grid_ids is None else tuple(grid_ids))
-        query = _household_scope(
-            select(HouseholdRow.id, HouseholdRow.address, HouseholdRow.number), area
+        query = _household_scope(select(HouseholdRow.id), area).order_by(
+            HouseholdRow.address_key, HouseholdRow.number_key, HouseholdRow.id
         )
         if tags is not None:
             query = query.where(household_tagged(tags))
+        if limit is not None:
+            query = query.limit(limit)
         with _reading(self._engine) as connection:
-            rows = connection.execute(query).all()
-        ordered = sorted(rows, key=lambda r: (natural_key(r.address), natural_key(r.number), r.id))
-        return [r.id for r in ordered]
+            return _first_column(connection, query)
 
     def household_rows(self, ids: Sequence[str]) -> Mapping[str, HouseholdListRow]:
         """户号, address, head's name, live resident count, tag labels, last visit date:
@@ -400,44 +404,29 @@ class ResidentQueries:
     ) -> list[str]:
         """Live residents of live households in the area, in household address order,
         then head first, then by name. ``tag`` keeps one special group; the age groups
-        (60+/80+) are a birth-date cutoff computed from ``today`` (CST by default)."""
+        (60+/80+) are a birth-date cutoff computed from ``today`` (CST by default).
+
+        Sorted in SQL on the households' stored sort keys (migration 0018): only the ids
+        come back to Python, not 300,000 rows and their sort keys (a township's first
+        search builds this list; it was the process's peak of memory)."""
+        household_order.ensure(self._engine)
         query = (
-            select(
-                ResidentRow.id,
-                ResidentRow.relation,
-                ResidentRow.name,
-                ResidentRow.tags,
-                HouseholdRow.address,
-                HouseholdRow.number,
-            )
+            select(ResidentRow.id)
             .join(HouseholdRow, HouseholdRow.id == ResidentRow.household_id)
             .where(ResidentRow.deleted.is_(False))
+            .order_by(
+                HouseholdRow.address_key,
+                HouseholdRow.number_key,
+                ResidentRow.relation != Relation.HEAD.value,
+                ResidentRow.name,
+                ResidentRow.id,
+            )
         )
         query = _household_scope(query, area)
         if tag is not None:
             query = query.where(group_member(tag, today or today_cst()))
         with _reading(self._engine) as connection:
-            rows = connection.execute(query).all()
-        head = Relation.HEAD.value
-        keys: dict[str, str] = {}  # per address, not per person
-
-        def address_key(text: str) -> str:
-            key = keys.get(text)
-            if key is None:
-                key = keys[text] = natural_key(text)
-            return key
-
-        ordered = sorted(
-            rows,
-            key=lambda r: (
-                address_key(r.address),
-                address_key(r.number),
-                r.relation != head,
-                r.name,
-                r.id,
-            ),
-        )
-        return [r.id for r in ordered]
+            return _first_column(connection, query)
 
     def resident_rows(
         self, ids: Sequence[str], *, today: date | None = None

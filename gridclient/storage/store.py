@@ -50,7 +50,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
-from gridclient.storage import eventstate, indexes, keys
+from gridclient.storage import eventstate, household_order, indexes, keys
 from gridclient.storage.engine import create_store_engine, read_session, session_scope
 from gridclient.storage.errors import (
     DiskFull,
@@ -728,6 +728,9 @@ class Store:
             if any(op.entity in _EVENT_KINDS for op in uow.queued_ops()):
                 # The derived state of the events this change touched, in its transaction.
                 eventstate.fill_missing(session)
+            if any(op.entity is EntityKind.HOUSEHOLD for op in uow.queued_ops()):
+                # Sort keys an address change cleared (an edit sets its own).
+                household_order.fill_missing(session.connection())
 
     def checkpoint(self) -> None:
         """Fold the -wal into the database file (for backups and tests)."""

@@ -70,7 +70,12 @@ from sqlalchemy.orm import Session
 from gridclient.storage.bulk import bulk_upsert
 from gridclient.storage.changes import ChangeCollector, ChangeSet
 from gridclient.storage.chunks import chunked
-from gridclient.storage.convert import record_from_row, record_to_values, table_for
+from gridclient.storage.convert import (
+    DERIVED_COLUMNS,
+    record_from_row,
+    record_to_values,
+    table_for,
+)
 from gridclient.storage.errors import (
     AppendOnlyError,
     AttachmentMismatch,
@@ -358,8 +363,12 @@ class UnitOfWork:
         self._check_rules(edited, stored)
         values = record_to_values(edited)
         table = table_for(kind)
+        # With the columns derived from the fields (a household's sort keys).
+        derived = {c: values[c] for c in DERIVED_COLUMNS.get(kind, ())}
         self._session.execute(
-            update(table).where(table.c.id == record.id).values({f: values[f] for f in changes})
+            update(table)
+            .where(table.c.id == record.id)
+            .values({**{f: values[f] for f in changes}, **derived})
         )
         op_kind, op_changes, base_version = self._supersede(
             kind, record.id, ChangeKind.UPDATE, changes, stored.version, edited

@@ -847,7 +847,12 @@ class MainWindow(QMainWindow):
             wanted = figures.not_visited_ids(area, int(days))
             return [i for i in found if i in wanted]
 
-        self._load_pane(self.household_pane, ids)
+        def head(rows: int) -> list[str]:
+            return queries.household_ids(area=area, tags=tags, limit=rows)
+
+        # The first screen first (an index walk that stops there), except for "not
+        # visited in N days", which needs every household's last visit anyway.
+        self._load_pane(self.household_pane, ids, None if days else head)
 
     def load_residents(self) -> None:
         area, tag = self._area, self.group.currentData() or None

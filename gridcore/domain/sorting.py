@@ -1,9 +1,11 @@
 """Natural sort of addresses and names: the one key every sorted list uses.
 
 Addresses are walked in the order of their numbers (1组9号, 1组10号, 1组100号), not as
-text (1组10号, 1组100号, 1组9号); so are area names (第2网格 before 第10网格). Lists
-sort in Python with :func:`natural_key` (SQLite has no collation for numbers inside
-text), once per row, off the UI thread.
+text (1组10号, 1组100号, 1组9号); so are area names (第2网格 before 第10网格). SQLite has
+no collation for numbers inside text, so lists sort with :func:`natural_key`: short
+lists in Python, once per row, off the UI thread; the household and resident lists on
+the client store's copy of the key (``households.address_key`` and ``number_key``,
+``gridclient.storage.household_order``), so that SQL walks an index in that order.
 """
 
 from __future__ import annotations

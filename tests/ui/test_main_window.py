@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from gridclient.storage.queries import (
     EventQueries,
     EventStateFilter,
+    HouseholdQueries,
     ResidentQueries,
     SyncSummary,
     VisitQueries,
@@ -148,6 +149,37 @@ def test_only_the_first_window_loads_at_start(
     assert asked == ["event_ids first screen", "event_ids"] and not win.event_pane.stale
     assert win.event_pane.complete
     assert win.resident_pane.stale
+
+
+def test_the_household_list_paints_its_first_screen_first(
+    qtbot: QtBot, demo: DemoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The household list opens as the events and visits lists do (issue #18 item 4):
+    its first screen (an index walk that stops there), then the whole list; a reload of
+    the list on screen is one step, its selection following its record; "not visited in
+    N days" needs every household's last visit, so it has no first screen."""
+    asked: list[str] = []
+    real = HouseholdQueries.household_ids
+
+    def spy(self: HouseholdQueries, *args: Any, **kw: Any) -> list[str]:
+        asked.append("whole" if kw.get("limit") is None else "first screen")
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(HouseholdQueries, "household_ids", spy)
+    win = MainWindow(AppContext(demo.store, TaskRunner(synchronous=True), demo.info))
+    qtbot.addWidget(win)
+    assert asked == ["first screen", "whole"] and win.household_pane.complete
+    whole = win.model.ids()
+    assert len(whole) > 10
+    assert whole[:5] == real(win.households, area=win.current_area(), limit=5)
+    win.household_pane.table.selectRow(7)
+    asked.clear()
+    win.load_households()
+    assert asked == ["whole"]
+    assert win.household_pane.table.current_id() == whole[7]
+    asked.clear()
+    win.recency.setCurrentIndex(1)
+    assert asked == ["whole"] and win.household_pane.complete
 
 
 def test_the_current_tab_loads_on_the_first_event_loop_turn(qtbot: QtBot, demo: DemoStore) -> None:

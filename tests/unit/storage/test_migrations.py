@@ -83,7 +83,7 @@ def _store_at_0001(path: Path) -> tuple[Household, Resident]:
 
 
 def test_a_new_store_is_at_head_and_matches_the_models(store: Store) -> None:
-    assert current_revision(store.engine) == head_revision() == "0017"
+    assert current_revision(store.engine) == head_revision() == "0018"
     with store.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diffs == []
