@@ -1199,7 +1199,6 @@ class MainWindow(QMainWindow):
             self.organization_pane.model.refresh(ids)
         if changes.moves(EntityKind.ORGANIZATION):
             self.load_organizations()
-        self.load_patrols()
         if touched & {EntityKind.PLACE, EntityKind.PLACE_INSPECTION}:
             # A check changes its place's 最近检查 cell (and the open-hazard filter).
             self.place_pane.model.refresh(
