@@ -302,7 +302,8 @@ def raw_key_value(folder: Path, server_db: Path, ids: set[tuple[str, str]]) -> d
 
 def server_bodies(server_db: Path, ids: set[tuple[str, str]]) -> dict[EntityKind, bytes]:
     """The rows of ``ids`` as the server's pull pages carry them (``feed.pull_json``:
-    orjson, the stored ``fields`` text spliced in, times in ``Z``), one body per kind."""
+    orjson, the stored ``fields`` text spliced in, times in ``Z``), one body per kind.
+    Each change is encoded as it is read, so only bytes are held (L has 3M rows)."""
     import orjson
     from sqlalchemy import Text, cast
 
@@ -317,27 +318,30 @@ def server_bodies(server_db: Path, ids: set[tuple[str, str]]) -> dict[EntityKind
         records.c.updated_at,
         cast(records.c.fields, Text).label("fields"),
     )
-    by_kind: dict[str, list[dict[str, Any]]] = {kind.value: [] for kind in EntityKind}
+    parts: dict[str, list[bytes]] = {kind.value: [] for kind in EntityKind}
+    dumps, fragment, option = orjson.dumps, orjson.Fragment, orjson.OPT_UTC_Z
     try:
         with db.engine.connect() as connection:
-            for r in connection.execute(select(*columns).order_by(records.c.seq)):
+            rows = connection.execution_options(yield_per=10_000).execute(
+                select(*columns).order_by(records.c.seq)
+            )
+            for r in rows:
                 if (r.kind, r.id) in ids:
-                    by_kind[r.kind].append(
-                        {
-                            "entity": r.kind,
-                            "id": r.id,
-                            "version": r.version,
-                            "deleted": r.deleted,
-                            "updated_at": r.updated_at,
-                            "fields": orjson.Fragment(r.fields),
-                        }
-                    )
+                    change = {
+                        "entity": r.kind,
+                        "id": r.id,
+                        "version": r.version,
+                        "deleted": r.deleted,
+                        "updated_at": r.updated_at,
+                        "fields": fragment(r.fields),
+                    }
+                    parts[r.kind].append(dumps(change, option=option))
     finally:
         db.dispose()
     return {
-        EntityKind(kind): orjson.dumps({"changes": rows}, option=orjson.OPT_UTC_Z)
-        for kind, rows in by_kind.items()
-        if rows
+        EntityKind(kind): b'{"changes":[' + b",".join(chunks) + b"]}"
+        for kind, chunks in parts.items()
+        if chunks
     }
 
 
@@ -434,6 +438,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile", type=Path, help="write a cProfile of the client's first initial pull here"
     )
     parser.add_argument(
+        "--user",
+        help="the pulling account (default: the first township user; L's county-wide"
+        " office is an account added with `gridserver add-user NAME --role township"
+        " --scope <county code>`)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=Path,
+        help="write a sampled profile of every thread of the client's first initial pull"
+        " here (bench/sampler.py; costs some CPU, so not for the run whose figures count)",
+    )
+    parser.add_argument(
         "--server-db",
         type=Path,
         help="the server's SQLite database: built here if missing, reused if there (saves"
@@ -476,7 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"server database {args.size} built in {time.perf_counter() - started:.1f} s")
             if args.server_db is not None:
                 shutil.copyfile(server_db, args.server_db)
-        user = township_users(server_db)[0]
+        user = args.user or township_users(server_db)[0]
         with serve(server_db) as server:
             e2e: list[float] = []
             base: dict[str, list[dict[str, float]]] = {b: [] for b in wanted}
@@ -486,7 +502,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             for run in range(args.repeat):
                 laptop = Laptop(folder, server, user)
                 profile = cProfile.Profile() if args.profile and run == 0 else None
+                sampler = None
+                if args.sample and run == 0:
+                    from sampler import Sampler  # bench/sampler.py, beside this file
+
+                    sampler = Sampler()
+                    sampler.start()
                 elapsed, report = laptop.sync(profile)
+                if sampler is not None:
+                    sampler.stop()
+                    args.sample.write_text(sampler.report(), encoding="utf-8")
                 peaks.append(_peak_rss_mb())
                 if profile is not None:
                     profile.dump_stats(args.profile)
@@ -512,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         flush=True,
                     )
             e2e_median = statistics.median(e2e)
-            print(f"township {user}: {pulled:,} records pulled ({stored:,} stored)")
+            print(f"user {user}: {pulled:,} records pulled ({stored:,} stored)")
             print(
                 f"end to end        {e2e_median:7.2f} s {pulled / e2e_median:>9,.0f} records/s"
                 f"  runs {' '.join(f'{t:.2f}' for t in e2e)}"
