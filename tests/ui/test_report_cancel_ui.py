@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from gridclient.cancel import Cancelled
 from gridclient.reports import render
-from gridclient.reports.data import ReportKind
+from gridclient.reports.data import ReportKind, build_report
 from gridclient.storage import Store
 from gridclient.ui import report_dialogs
 from gridclient.ui.tasks import TaskRunner
@@ -26,7 +26,6 @@ __all__ = ["sample", "store"]  # the fixtures
 def _slow_build(monkeypatch: pytest.MonkeyPatch, stopped: list[float]) -> None:
     """A build that steps through 1,000,000 "rows" for up to 20 s and records when it
     stopped (a cancel raises from its step)."""
-    real = report_dialogs.build_report
 
     def slow(*args: Any, step: Any = None, **kwargs: Any) -> Any:
         deadline = time.monotonic() + 20
@@ -39,7 +38,7 @@ def _slow_build(monkeypatch: pytest.MonkeyPatch, stopped: list[float]) -> None:
         except Cancelled:
             stopped.append(time.monotonic())
             raise
-        return real(*args, step=step, **kwargs)
+        return build_report(*args, step=step, **kwargs)
 
     monkeypatch.setattr(report_dialogs, "build_report", slow)
 
@@ -159,7 +158,7 @@ def test_a_very_large_report_asks_first(  # type: ignore[no-untyped-def]
     assert box is not None
     asked: list[str] = []
 
-    def ask(_parent, _caption, suggested, _filters):  # type: ignore[no-untyped-def]
+    def ask(_parent: object, _caption: str, suggested: str, _filters: str) -> str:
         asked.append(suggested)
         return str(tmp_path / "ledger.xlsx")
 
