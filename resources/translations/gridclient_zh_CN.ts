@@ -3903,374 +3903,374 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="271"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="274"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="414"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="417"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="319"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="322"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="282"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="284"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="287"/>
         <source>All kinds</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="287"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="290"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="295"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="298"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="301"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="300"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="303"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="301"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="304"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="307"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="313"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="314"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="321"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="324"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="325"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="328"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="327"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="330"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="331"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="334"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="335"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="338"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="347"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="350"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="358"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="359"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="362"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="360"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="363"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="361"/>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="792"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="364"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="795"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="362"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="405"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="408"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="418"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="416"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="419"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="417"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="420"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="430"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="433"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="431"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="434"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="432"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="435"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="433"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="436"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="450"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="453"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="464"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="467"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="529"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="532"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="540"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="543"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="626"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="629"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="630"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="633"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="633"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="636"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="639"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="642"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="678"/>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="681"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="694"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="702"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="705"/>
         <source>Reading the data: {done} of {total} rows…</source>
         <translation>正在读取数据：{done} / {total} 行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="703"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="706"/>
         <source>Laying out the pages: {done} of {total} rows…</source>
         <translation>正在排版：已排 {done} / {total} 行…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="704"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="707"/>
         <source>Writing the pages: {done} of {total}…</source>
         <translation>正在输出页面：第 {done} / {total} 页…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="707"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="710"/>
         <source>Reading the data…</source>
         <translation>正在读取数据…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="778"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="781"/>
         <source>A very large report</source>
         <translation>报表过大</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="781"/>
-        <source>{title} has {rows} rows, several hundred pages. Laying them out takes minutes and much memory, and few printers finish such a job.</source>
-        <translation>{title}共 {rows} 行，达数百页。排版需要数分钟并占用大量内存，打印机也难以一次打完。</translation>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="784"/>
+        <source>{title} has {rows} rows: hundreds or thousands of pages. Laying them out takes minutes and much memory, and few printers finish such a job.</source>
+        <translation>{title}共 {rows} 行，达数百至上千页。排版需要数分钟并占用大量内存，打印机也难以一次打完。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="787"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="790"/>
         <source>Export it to Excel instead, or print it in parts: a shorter period (a month instead of a year) or a smaller area (one village or grid).</source>
         <translation>建议改为导出 Excel，或分开打印：选择较短的统计期间（按月而不是按年）或较小的范围（一个村/社区或网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="795"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="798"/>
         <source>Lay out all pages</source>
         <translation>仍然全部排版</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="847"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="850"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="854"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="860"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="863"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="878"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="881"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="963"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="966"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="983"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="986"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="988"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="991"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1009"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1012"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1009"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1012"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1021"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1024"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1026"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1029"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1030"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1033"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1030"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1033"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1043"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1046"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1048"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1051"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1058"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1061"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1062"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1065"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1065"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1068"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1086"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1089"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1201"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1204"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1212"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1215"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
