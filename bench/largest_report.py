@@ -88,18 +88,18 @@ class _Chosen:
 def _area(store: Any, wanted: str | None) -> _Chosen:
     """``wanted`` (an area code, or ``township``: the first township), else the root of
     the store's area tree (for L: the county above its ten townships, i.e. every grid)."""
-    from gridclient.reports.data import _areas, _scope, _snapshot
+    from gridclient.reports.common import _areas, _scope
     from gridcore.domain.enums import AreaLevel
 
-    with _snapshot(store) as (connection, _repos):
-        areas = sorted(_areas(connection).values(), key=lambda a: (a.level.depth, a.code))
+    with store.read() as repos:
+        areas = sorted(_areas(repos).values(), key=lambda a: (a.level.depth, a.code))
         if wanted == "township":
             area = next(a for a in areas if a.level is AreaLevel.TOWNSHIP)
         elif wanted:
             area = next(a for a in areas if wanted in (a.code, a.id))
         else:
             area = areas[0]
-        grids = len(_scope(connection, area.id).grids)
+        grids = len(_scope(repos, area.id).grids)
     return _Chosen(area.code, area.name, area.level, grids)
 
 
