@@ -181,14 +181,15 @@ class ReportRequest:
         return re.sub(r'[\\/:*?"<>|\s]+', "_", f"{unit}_{name}")
 
 
-LARGE_ROWS = 12_000
+LARGE_ROWS = 15_000
 """Above this many rows the dialog asks before laying a report out. Measured on the L
 store (docs/benchmarks.md, "The largest reports at L"): layout and painting cost about
 1 ms of CPU per event-ledger row (8 rows a page) and the laid-out pages ~22 kB per row
-until written. One township's largest report (a year's ledger, 9,961 rows, 1,269
-pages) took 13.6 s CPU and 346 MB in all and is not asked about; 12,000 rows stay
-within ~20 s CPU and ~450 MB. A year's ledger of an L-sized office (101,363 rows,
-12,752 pages) took 130 s CPU, 5.6 min under load, and 2.4 GB."""
+until written. One township's largest reports (a year's ledger, 9,961 rows, 1,269
+pages, 13.6 s CPU and 346 MB in all; a quarter's visit register, 12,416 rows) are not
+asked about; 15,000 ledger rows stay within ~20 s CPU and ~500 MB. A year's ledger of
+an L-sized office (101,363 rows, 12,752 pages) took 130 s CPU, 5.6 min under load, and
+2.4 GB."""
 
 _PROGRESS_EVERY_S = 0.1
 """Progress is sent to the UI thread at most this often (the cancel is checked at every
