@@ -706,6 +706,7 @@ class ReportDialog(QDialog):
             "data": self.tr("Reading the data: {done} of {total} rows…"),
             "layout": self.tr("Laying out the pages: {done} of {total} rows…"),
             "pages": self.tr("Writing the pages: {done} of {total}…"),
+            "excel": self.tr("Writing the Excel file: {done} of {total} rows…"),
         }
         if total <= 0:
             self.status_label.setText(self.tr("Reading the data…"))
@@ -1036,10 +1037,10 @@ class ReportDialog(QDialog):
         if target is None:
             return
 
-        def work(_task: TaskContext, report: Report) -> None:
+        def work(task: TaskContext, report: Report) -> None:
             from gridclient.reports.excel import write_xlsx
 
-            write_xlsx(report, target)
+            write_xlsx(report, target, step=_step(task, "excel"))
 
         def done(report: Report, _value: Any) -> None:
             self._exported(

@@ -82,3 +82,18 @@ def test_build_report_steps_and_stops(store: Store) -> None:
         build_report(
             store, ReportKind.VISIT_REGISTER, TOWNSHIP_CODE, PERIOD, step=Recorder(cancel_at=1)
         )
+
+
+def test_a_cancelled_excel_export_leaves_no_file(tmp_path: Path) -> None:
+    from gridclient.reports.excel import write_xlsx
+
+    report = _ledger_like(1200)
+    target = tmp_path / "ledger.xlsx"
+    rows = Recorder()
+    write_xlsx(report, target, step=rows)
+    assert rows.calls == [(0, 1200), (500, 1200), (1000, 1200)] and target.is_file()
+
+    target.unlink()
+    with pytest.raises(Cancelled):
+        write_xlsx(report, target, step=Recorder(cancel_at=2))
+    assert list(tmp_path.iterdir()) == []
