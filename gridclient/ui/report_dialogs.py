@@ -114,6 +114,7 @@ from gridcore.domain.programs import household_programs, program_tags
 
 __all__ = [
     "LARGE_ROWS",
+    "PREVIEW_LARGE_ROWS",
     "AskSavePath",
     "ReportDialog",
     "ReportRequest",
@@ -190,6 +191,11 @@ pages, 13.6 s CPU and 346 MB in all; a quarter's visit register, 12,416 rows) ar
 asked about; 15,000 ledger rows stay within ~20 s CPU and ~500 MB. A year's ledger of
 an L-sized office (101,363 rows, 12,752 pages) took 130 s CPU, 5.6 min under load, and
 2.4 GB."""
+
+PREVIEW_LARGE_ROWS = 3_000
+"""Above this many rows the print preview asks first: Qt's preview paints every page on
+the UI thread when it opens (one township's year ledger, 1,269 pages: the window stood
+still for 3.8 s), so a long report is better exported as a PDF and opened."""
 
 _PROGRESS_EVERY_S = 0.1
 """Progress is sent to the UI thread at most this often (the cancel is checked at every
@@ -722,11 +728,13 @@ class ReportDialog(QDialog):
         on_done: Callable[[Report, Any], None],
         *,
         lays_out: Callable[[], None] | None = None,
+        preview: bool = False,
     ) -> None:
         """Build the report (or reuse the last one) and run ``work`` on it, both on the
         task runner; then ``on_done(report, result)`` on the UI thread. ``lays_out``:
         the work lays the report out, and this is how to run the action again once the
-        user has agreed to lay out a report of more than :data:`LARGE_ROWS` rows."""
+        user has agreed to lay out a report of more than :data:`LARGE_ROWS` rows
+        (:data:`PREVIEW_LARGE_ROWS` for the ``preview``)."""
         request = self.request()
         if request is None or self.busy:
             return
@@ -735,6 +743,7 @@ class ReportDialog(QDialog):
         cached = self._report[1] if self._report and self._report[0] == request else None
         store, role = self.ctx.store, self.ctx.user.role
         ask_large = lays_out is not None and request != self._large_ok
+        large_rows = PREVIEW_LARGE_ROWS if preview else LARGE_ROWS
         generation = self._generation
 
         def task(task_ctx: TaskContext) -> tuple[Report, Any]:
@@ -752,7 +761,7 @@ class ReportDialog(QDialog):
                 step=_step(task_ctx, "data"),
             )
             task_ctx.check()
-            if ask_large and len(report.rows) > LARGE_ROWS:
+            if ask_large and len(report.rows) > large_rows:
                 return report, _LARGE
             return report, work(task_ctx, report)
 
@@ -763,7 +772,7 @@ class ReportDialog(QDialog):
             self._report = (request, report)
             self._set_idle()
             if value is _LARGE and lays_out is not None:
-                self._ask_large(request, report, lays_out)
+                self._ask_large(request, report, lays_out, preview=preview)
                 return
             on_done(report, value)
 
@@ -775,17 +784,36 @@ class ReportDialog(QDialog):
             task, on_done=done, on_error=failed, on_progress=self._progressed, lane="cpu"
         )
 
-    def _ask_large(self, request: ReportRequest, report: Report, again: Callable[[], None]) -> None:
-        """More than LARGE_ROWS rows: lay it out anyway, export Excel instead, or not."""
+    def _ask_large(
+        self,
+        request: ReportRequest,
+        report: Report,
+        again: Callable[[], None],
+        *,
+        preview: bool = False,
+    ) -> None:
+        """More than LARGE_ROWS rows (PREVIEW_LARGE_ROWS for a preview): lay it out
+        anyway, export Excel instead, or not."""
         box = QMessageBox(self)
         make_readable(box)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("A very large report"))
-        box.setText(
+        why = (
             self.tr(
-                "{title} has {rows} rows: hundreds or thousands of pages. Laying them out "
-                "takes minutes and much memory, and few printers finish such a job."
-            ).format(title=report.full_title, rows=f"{len(report.rows):,}")
+                "The preview draws every page at once, and the window does not respond "
+                "meanwhile: export a PDF and open it instead."
+            )
+            if preview
+            else self.tr(
+                "Laying them out takes minutes and much memory, and few printers finish such a job."
+            )
+        )
+        box.setText(
+            self.tr("{title} has {rows} rows: hundreds or thousands of pages.").format(
+                title=report.full_title, rows=f"{len(report.rows):,}"
+            )
+            + "\n"
+            + why
         )
         box.setInformativeText(
             self.tr(
@@ -862,7 +890,9 @@ class ReportDialog(QDialog):
             )
             dialog.open()
 
-        self._run(self.tr("Preparing the preview…"), work, done, lays_out=self.preview)
+        self._run(
+            self.tr("Preparing the preview…"), work, done, lays_out=self.preview, preview=True
+        )
 
     def _paint_preview(self, printer: QPrinter) -> None:
         layout = self._pagination

@@ -173,3 +173,24 @@ def test_a_very_large_report_asks_first(  # type: ignore[no-untyped-def]
     assert dialog.last_output == target and page_count(target) > 2
     dialog.export_pdf(tmp_path / "again.pdf")
     assert dialog.large_box is None and dialog.last_output == tmp_path / "again.pdf"
+
+
+def test_a_long_preview_asks_first(  # type: ignore[no-untyped-def]
+    store: Store, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview paints every page on the UI thread: it asks above PREVIEW_LARGE_ROWS,
+    a lower bar than the PDF's, and says why."""
+    _long_ledger(monkeypatch)  # 120 rows
+    monkeypatch.setattr(report_dialogs, "PREVIEW_LARGE_ROWS", 100)
+    dialog = _dialog(_ctx(store, Role.TOWNSHIP, qtbot), qtbot)
+    _choose(dialog, ReportKind.EVENT_LEDGER)
+    dialog.preview()
+    box = dialog.large_box
+    assert box is not None and dialog.preview_dialog is None
+    assert "120 rows" in box.text() and "preview draws every page" in box.text()
+    dialog.large_continue_button.click()
+    assert dialog.preview_dialog is not None
+    dialog.preview_dialog.close()
+    # The PDF's bar is higher: no question for the same 120 rows.
+    dialog.export_pdf(tmp_path / "ledger.pdf")
+    assert dialog.large_box is None and dialog.last_output == tmp_path / "ledger.pdf"
