@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -450,10 +450,14 @@ def _mask_certificate(text: str, full: bool) -> str:
 
 
 def _household_lines(
-    repos: Repositories, scope: _Scope, *, tagged: Sequence[str] | None = None
+    repos: Repositories,
+    scope: _Scope,
+    *,
+    tagged: Sequence[str] | None = None,
+    step: Callable[[int, int], None] | None = None,
 ) -> list[Any]:
     """The live households of ``scope`` (not moved out; with ``tagged``, those carrying
     any of these tag codes), each once, with its head's name, ID number and phone and its
     number of live members: what the household rosters print (a household with two heads
     prints the first)."""
-    return list(queries.household_lines(repos, scope.grid_ids, tagged=tagged))
+    return list(queries.household_lines(repos, scope.grid_ids, tagged=tagged, tick=step))

@@ -62,6 +62,7 @@ from gridclient.reports.programs import (
     build_household_roster,
     build_monitoring_ledger,
 )
+from gridclient.reports.progress import Step
 from gridclient.reports.rosters import build_roster
 from gridclient.reports.visits import (
     build_visit_register,
@@ -123,19 +124,27 @@ def build_report(
     masked: bool = False,
     which: EventFilter = EventFilter(),
     now: datetime | None = None,
+    step: Step | None = None,
 ) -> Report:
     """One entry point for the command line and the UI. ``household_id``: the household's
     id or its 户号 (入户走访登记表); ``masked``: ID and phone numbers masked whatever the
     role (花名册; the other reports print neither); ``which`` selects events for the
-    event ledger and statistics."""
+    event ledger and statistics. ``step`` (see :mod:`gridclient.reports.progress`) is
+    called before the work and, for the reports that can run long (走访登记表, 事件台账
+    and 统计, the 花名册 of people and households), between chunks of rows read and built;
+    a :class:`~gridclient.cancel.Cancelled` it raises stops the build."""
+    if step is not None:
+        step(0, 0)
     if kind is ReportKind.VISIT_REGISTER:
-        return build_visit_register(store, area, period, household_id=household_id, now=now)
+        return build_visit_register(
+            store, area, period, household_id=household_id, now=now, step=step
+        )
     if kind is ReportKind.VISIT_SUMMARY:
         return build_visit_summary(store, area, period, now=now)
     if kind is ReportKind.EVENT_LEDGER:
-        return build_event_ledger(store, area, period, which=which, now=now)
+        return build_event_ledger(store, area, period, which=which, now=now, step=step)
     if kind is ReportKind.EVENT_STATS:
-        return build_event_stats(store, area, period, which=which, now=now)
+        return build_event_stats(store, area, period, which=which, now=now, step=step)
     if kind is ReportKind.MEDIATION_LEDGER:
         return build_mediation_ledger(store, area, period, now=now)
     if kind is ReportKind.CADRE_ROSTER:
@@ -153,7 +162,7 @@ def build_report(
     if kind is ReportKind.HOUSEHOLD_ROSTER:
         if program is None:
             raise ValueError("重点户花名册需要指定类别（--program），如 低保户")
-        return build_household_roster(store, area, program, role, masked=masked, now=now)
+        return build_household_roster(store, area, program, role, masked=masked, now=now, step=step)
     if group is None:
         raise ValueError("特殊群体花名册需要指定群体（--group）")
-    return build_roster(store, area, group, role, masked=masked, now=now)
+    return build_roster(store, area, group, role, masked=masked, now=now, step=step)

@@ -23,7 +23,9 @@ from gridclient.reports.common import (
     _Scope,
     _scope,
 )
+from gridclient.reports.progress import Step, ticking
 from gridclient.storage import reportqueries as queries
+from gridclient.storage.chunks import chunked
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
 from gridcore.domain.catalog import EventCatalog, deadline_text, event_category_name
@@ -220,45 +222,63 @@ def _events(
     catalog: EventCatalog,
     now: datetime,
     departments: DepartmentList = _NO_DEPARTMENTS,
+    step: Step | None = None,
 ) -> list[_EventLine]:
-    events = queries.events_reported(repos, scope.grid_ids, period.since, period.until)
+    events = queries.events_reported(repos, scope.grid_ids, period.since, period.until, tick=step)
     events.sort(key=lambda e: (e.reported_at, e.number, e.id))
-    actions: dict[str, list[EventAction]] = {e.id: [] for e in events}
-    ids = list(actions)
-    for action in queries.event_actions(repos, ids):
-        actions[action.event_id].append(action)
-    outcomes = _mediation_outcomes(repos, ids)
+    # Actions are read and folded one chunk of events at a time, so only a chunk's
+    # action records are held at once (a year at L: ~100k events, ~700k actions).
     lines: list[_EventLine] = []
-    for event in events:
-        history = actions[event.id]
-        if not history:
-            continue  # its actions have not arrived yet: no state to print
-        # The event's own terms (never the catalog's current ones, see catalog.py).
-        status = event_status(event, history, catalog, now)
-        ordered = sorted(history, key=lambda a: a.fold_key)
-        result = next(
-            (a.comment for a in reversed(ordered) if a.kind in _RESULT_KINDS and a.comment), ""
-        )
-        kinds = {a.kind.value for a in ordered}
-        void_reason = ""
-        if status.state is EventState.VOIDED:
-            void_reason = next(
-                (a.comment for a in reversed(ordered) if a.kind is EventActionKind.VOID), ""
-            )
-        lines.append(
-            _EventLine(
-                event,
-                status,
-                result,
-                event_category_name(event, catalog),
-                handler=_handler(ordered, departments),
-                marks=_marks(status, kinds),
-                self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
-                void_reason=void_reason,
-                mediations=tuple(outcomes.get(event.id, ())),
-            )
-        )
+    done = 0
+    for chunk in chunked(events):
+        if step is not None:
+            step(done, len(events))
+        done += len(chunk)
+        actions: dict[str, list[EventAction]] = {e.id: [] for e in chunk}
+        ids = list(actions)
+        for action in queries.event_actions(repos, ids):
+            actions[action.event_id].append(action)
+        outcomes = _mediation_outcomes(repos, ids)
+        for event in chunk:
+            line = _event_line(event, actions[event.id], outcomes, catalog, now, departments)
+            if line is not None:
+                lines.append(line)
     return lines
+
+
+def _event_line(
+    event: Event,
+    history: list[EventAction],
+    outcomes: Mapping[str, list[MediationOutcome]],
+    catalog: EventCatalog,
+    now: datetime,
+    departments: DepartmentList,
+) -> _EventLine | None:
+    if not history:
+        return None  # its actions have not arrived yet: no state to print
+    # The event's own terms (never the catalog's current ones, see catalog.py).
+    status = event_status(event, history, catalog, now)
+    ordered = sorted(history, key=lambda a: a.fold_key)
+    result = next(
+        (a.comment for a in reversed(ordered) if a.kind in _RESULT_KINDS and a.comment), ""
+    )
+    kinds = {a.kind.value for a in ordered}
+    void_reason = ""
+    if status.state is EventState.VOIDED:
+        void_reason = next(
+            (a.comment for a in reversed(ordered) if a.kind is EventActionKind.VOID), ""
+        )
+    return _EventLine(
+        event,
+        status,
+        result,
+        event_category_name(event, catalog),
+        handler=_handler(ordered, departments),
+        marks=_marks(status, kinds),
+        self_resolved=EventActionKind.SELF_RESOLVE.value in kinds,
+        void_reason=void_reason,
+        mediations=tuple(outcomes.get(event.id, ())),
+    )
 
 
 def _mediation_outcomes(
@@ -318,6 +338,7 @@ def build_event_ledger(
     *,
     which: EventFilter = EventFilter(),
     now: datetime | None = None,
+    step: Step | None = None,
 ) -> Report:
     """Events reported in the period (or the part ``which`` selects: one ledger, one
     category, a state, the overdue ones): 事件编号, dates, grid, reporter, category,
@@ -329,10 +350,10 @@ def build_event_ledger(
         catalog = repos.catalog.load()
         names = repos.sync_state.display_names()
         listing = repos.catalog.load_departments()
-        every = _events(repos, scope, period, catalog, context.now, listing)
+        every = _events(repos, scope, period, catalog, context.now, listing, step)
         lines = _filtered(every, which)
         rows: list[tuple[Cell, ...]] = []
-        for n, line in enumerate(lines, start=1):
+        for n, line in enumerate(ticking(lines, step, len(lines)), start=1):
             e, s = line.event, line.status
             voided = s.state is EventState.VOIDED
             result = f"作废原因：{line.void_reason or '未填写'}" if voided else line.result
@@ -464,6 +485,7 @@ def build_event_stats(
     *,
     which: EventFilter = EventFilter(),
     now: datetime | None = None,
+    step: Step | None = None,
 ) -> Report:
     """The figures townships are judged on, per category, per 三本账 ledger, per village
     and per grid (the last two when the area has more than one): 办理中 and 已退回 apart,
@@ -473,7 +495,7 @@ def build_event_stats(
     with store.read() as repos:
         scope = _scope(repos, area)
         catalog = repos.catalog.load()
-        every = _events(repos, scope, period, catalog, context.now)
+        every = _events(repos, scope, period, catalog, context.now, step=step)
         lines = _filtered(every, which)
         width = 15
         rows: list[tuple[Cell, ...]] = []

@@ -21,6 +21,7 @@ from gridclient.reports.common import (
     _scope,
     may_see_full_ids,
 )
+from gridclient.reports.progress import Step, ticking
 from gridclient.storage import reportqueries as queries
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
@@ -51,6 +52,7 @@ def build_household_roster(
     *,
     masked: bool = False,
     now: datetime | None = None,
+    step: Step | None = None,
 ) -> Report:
     """Live households of the area in a program (低保户, 防返贫监测户, 党员中心户 …) with
     their head, the head's ID number (masked unless ``role`` may see it, always with
@@ -64,7 +66,7 @@ def build_household_roster(
     full = may_see_full_ids(role) and not masked
     with store.read() as repos:
         scope = _scope(repos, area)
-        fetched = _household_lines(repos, scope, tagged=codes)
+        fetched = _household_lines(repos, scope, tagged=codes, step=step)
         order = {g.id: i for i, g in enumerate(scope.grids)}
         ordered = sorted(
             fetched,
@@ -74,7 +76,7 @@ def build_household_roster(
         rows: list[tuple[Cell, ...]] = []
         people = 0
         kinds: Counter[str] = Counter()
-        for n, r in enumerate(ordered, start=1):
+        for n, r in enumerate(ticking(ordered, step, len(ordered)), start=1):
             own = [HouseholdTag(c) for c in r.tags or () if c in HouseholdTag._value2member_map_]
             which = [t.label for t in own if t in tags]
             others = [t.label for t in own if t not in tags]

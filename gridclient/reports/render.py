@@ -9,6 +9,12 @@ painted here, because QTextDocument.print_ cannot number pages in Chinese.
 
 ``render_to_printer`` is what ``QPrintPreviewDialog.paintRequested`` calls; ``render_pdf``
 writes a file. No widgets are used: the preview dialog belongs to the UI.
+
+The layout and the painting take an optional ``step(done, total)``
+(:mod:`gridclient.reports.progress`): the layout calls it between chunks of rows (rows
+laid out / all rows), the painting between pages (pages painted / all pages); a
+:class:`~gridclient.cancel.Cancelled` it raises stops the work there (a PDF being
+written is abandoned and removed).
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrinter
 
+from gridclient.cancel import Cancelled
 from gridclient.reports.data import Report
+from gridclient.reports.progress import Step
 from gridclient.reports.tounicode import fix_to_unicode_file
 
 __all__ = [
@@ -206,13 +214,21 @@ def setup_printer(printer: QPrinter, report: Report) -> None:
     _setup(printer, report)
 
 
-def render_to_printer(report: Report, printer: QPrinter, *, setup: bool = True) -> int:
+def render_to_printer(
+    report: Report,
+    printer: QPrinter,
+    *,
+    setup: bool = True,
+    step: Step | None = None,
+    page_step: Step | None = None,
+) -> int:
     """Paint ``report`` on ``printer`` (A4, landscape for wide tables); returns the number
-    of pages. Pass ``setup=False`` to keep a page layout the user chose in a dialog."""
+    of pages. Pass ``setup=False`` to keep a page layout the user chose in a dialog.
+    ``step`` follows the layout (rows), ``page_step`` the painting (pages)."""
     _ensure_gui()
     if setup:
         _setup(printer, report)
-    return paint(paginate(report, printer), printer)
+    return paint(paginate(report, printer, step=step), printer, step=page_step)
 
 
 _CHUNK_ROWS = 25
@@ -252,15 +268,20 @@ def _document(printer: QPrinter, width: float, body: str) -> QTextDocument:
     return document
 
 
-def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]:
+def _row_slices(
+    report: Report, printer: QPrinter, width: float, step: Step | None = None
+) -> list[_Slice]:
     """Lay the table rows out in chunks (QTextDocument's table layout slows down with
-    size) and cut them into one slice per row, so pages can be filled row by row."""
+    size) and cut them into one slice per row, so pages can be filled row by row;
+    ``step(rows laid out, rows)`` before each chunk."""
     slices: list[_Slice] = []
     rows = _row_html(report)
     if not rows:  # an empty report: one "no records" row
         document = _document(printer, width, _table_html(report, [], header=False))
         return [_Slice(document, 0.0, float(document.size().height()))]
     for start in range(0, len(rows), _CHUNK_ROWS):
+        if step is not None:
+            step(start, len(rows))
         chunk = rows[start : start + _CHUNK_ROWS]
         document = _document(printer, width, _table_html(report, chunk, header=False))
         layout = document.documentLayout()
@@ -285,6 +306,8 @@ def _row_slices(report: Report, printer: QPrinter, width: float) -> list[_Slice]
         end = min(text_bottom + fmt.cellPadding() * scale, frame.bottom())
         edges = [t - inset for t in tops] + [end]
         slices.extend(_Slice(document, edges[i], edges[i + 1]) for i in range(len(chunk)))
+    if step is not None:
+        step(len(rows), len(rows))
     return slices
 
 
@@ -343,8 +366,9 @@ def _page_size(printer: QPrinter) -> tuple[float, float]:
     return float(page.width()), float(page.height())
 
 
-def paginate(report: Report, printer: QPrinter) -> Pagination:
-    """Lay ``report`` out for ``printer``'s current page layout (see :class:`Pagination`)."""
+def paginate(report: Report, printer: QPrinter, *, step: Step | None = None) -> Pagination:
+    """Lay ``report`` out for ``printer``'s current page layout (see :class:`Pagination`);
+    ``step(rows laid out, rows)`` between chunks of rows."""
     _ensure_gui()
     width, height = _page_size(printer)
     line = QFontMetricsF(report_font(_RUNNING_PT), printer).height()
@@ -354,7 +378,7 @@ def paginate(report: Report, printer: QPrinter) -> Pagination:
     head = _document(printer, width, _table_html(report, [], header=True))
     head_h = _table_height(head)
     bottom = _document(printer, width, _bottom_html(report))
-    slices = _row_slices(report, printer, width)
+    slices = _row_slices(report, printer, width, step)
 
     # Paginate: the title block on page 1, the table header on every page with rows,
     # then as many whole rows as fit; the summary and signatures after the last row.
@@ -382,7 +406,9 @@ def paginate(report: Report, printer: QPrinter) -> Pagination:
     )
 
 
-def paginate_like(report: Report, resolution: int, layout: QPageLayout) -> Pagination:
+def paginate_like(
+    report: Report, resolution: int, layout: QPageLayout, *, step: Step | None = None
+) -> Pagination:
     """:func:`paginate` for a printer with this resolution and page layout, on a private
     (PDF) printer: for a worker thread, while the real one stays with its dialog."""
     _ensure_gui()
@@ -390,20 +416,29 @@ def paginate_like(report: Report, resolution: int, layout: QPageLayout) -> Pagin
     device.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     device.setResolution(resolution)
     device.setPageLayout(layout)
-    return paginate(report, device)
+    return paginate(report, device, step=step)
 
 
-def paint(layout: Pagination, printer: QPrinter) -> int:
+def paint(layout: Pagination, printer: QPrinter, *, step: Step | None = None) -> int:
     """Paint a pagination on ``printer`` (whose page it :meth:`~Pagination.fits`);
-    returns the number of pages."""
+    returns the number of pages. ``step(pages painted, pages)`` before each page; when
+    it raises :class:`~gridclient.cancel.Cancelled` the print job is aborted (a PDF
+    file begun is removed) and the exception goes on."""
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("无法开始打印：打印机或输出文件不可用")
-    try:
-        _paint(layout, printer, painter)
-    finally:
-        painter.end()
     target = printer.outputFileName()
+    try:
+        _paint(layout, printer, painter, step)
+    except Cancelled:
+        printer.abort()
+        painter.end()
+        _remove_partial(printer, target)
+        raise
+    except BaseException:
+        painter.end()
+        raise
+    painter.end()
     if printer.outputFormat() is QPrinter.OutputFormat.PdfFormat and target:
         drawn = _drawn_text(layout.report, layout.page_count)
         fix_to_unicode_file(Path(target), drawn, _shared_glyphs(drawn))
@@ -466,7 +501,17 @@ def _shared_glyphs(drawn: set[str]) -> dict[str, str]:
     return out
 
 
-def _paint(layout: Pagination, printer: QPrinter, painter: QPainter) -> None:
+def _remove_partial(printer: QPrinter, target: str) -> None:
+    """Remove the PDF file a cancelled paint had begun (never anything but a file)."""
+    if printer.outputFormat() is QPrinter.OutputFormat.PdfFormat and target:
+        path = Path(target)
+        if path.is_file():
+            path.unlink(missing_ok=True)
+
+
+def _paint(
+    layout: Pagination, printer: QPrinter, painter: QPainter, step: Step | None = None
+) -> None:
     report, width, height, line = layout.report, layout.width, layout.height, layout.line
     running = report_font(_RUNNING_PT)
     header_h = line * 1.8
@@ -476,6 +521,8 @@ def _paint(layout: Pagination, printer: QPrinter, painter: QPainter) -> None:
 
     pen = painter.pen()
     for index in range(count):
+        if step is not None:
+            step(index, count)
         if index:
             printer.newPage()
         y = header_h
@@ -502,6 +549,8 @@ def _paint(layout: Pagination, printer: QPrinter, painter: QPainter) -> None:
             y = header_h if layout.bottom_on_new_page else y + _GAP * line
             _draw(painter, bottom, 0, bottom.size().height(), y)
         _running(painter, report, running, pen, width, height, line, index, count)
+    if step is not None:
+        step(count, count)
 
 
 def _draw(painter: QPainter, document: QTextDocument, top: float, bottom: float, y: float) -> None:
@@ -538,11 +587,14 @@ def _running(
     painter.drawText(bottom, Qt.AlignmentFlag.AlignRight, f"数据截至：{report.data_as_of_text}")
 
 
-def render_pdf(report: Report, path: Path) -> int:
-    """Write ``report`` as an A4 PDF at ``path``; returns the number of pages."""
+def render_pdf(
+    report: Report, path: Path, *, step: Step | None = None, page_step: Step | None = None
+) -> int:
+    """Write ``report`` as an A4 PDF at ``path``; returns the number of pages. ``step``
+    follows the layout (rows), ``page_step`` the painting (pages)."""
     _ensure_gui()
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     printer.setCreator("网格通 GridClient")
-    return render_to_printer(report, printer)
+    return render_to_printer(report, printer, step=step, page_step=page_step)

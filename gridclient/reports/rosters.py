@@ -18,6 +18,7 @@ from gridclient.reports.common import (
     _scope,
     may_see_full_ids,
 )
+from gridclient.reports.progress import Step, ticking
 from gridclient.storage import reportqueries as queries
 from gridclient.storage.store import Store
 from gridcore.domain.agegroups import age_on, today_cst
@@ -49,6 +50,7 @@ def build_roster(
     *,
     masked: bool = False,
     now: datetime | None = None,
+    step: Step | None = None,
 ) -> Report:
     """Live residents of the area in ``group`` on the day of the report (老年人 by the
     birth date; 留守儿童, 困境儿童 and 重点青少年 by the tag while the age is within the
@@ -62,12 +64,14 @@ def build_roster(
     disabled = group is SpecialGroup.DISABLED
     with store.read() as repos:
         scope = _scope(repos, area)
-        fetched = queries.special_group_members(repos, scope.grid_ids, group.value, today)
+        fetched = queries.special_group_members(
+            repos, scope.grid_ids, group.value, today, tick=step
+        )
         order = {g.id: i for i, g in enumerate(scope.grids)}
         fetched.sort(key=lambda r: (order.get(r.grid_id, 0), natural_key(r.address), r.o, r.name))
         rows: list[tuple[Cell, ...]] = []
         genders: Counter[str] = Counter()
-        for n, r in enumerate(fetched, start=1):
+        for n, r in enumerate(ticking(fetched, step, len(fetched)), start=1):
             gender = Gender(r.gender).label if r.gender else ""
             genders[gender] += 1
             age: Cell = ""

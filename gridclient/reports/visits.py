@@ -19,6 +19,7 @@ from gridclient.reports.common import (
     _Scope,
     _scope,
 )
+from gridclient.reports.progress import Step, ticking
 from gridclient.storage import reportqueries as queries
 from gridclient.storage.repositories import Repositories
 from gridclient.storage.store import Store
@@ -40,6 +41,7 @@ def build_visit_register(
     *,
     household_id: str | None = None,
     now: datetime | None = None,
+    step: Step | None = None,
 ) -> Report:
     """Visits of the area's grids (or of one household) in the period, oldest first."""
     context = _Context(store, now)
@@ -50,14 +52,21 @@ def build_visit_register(
         if household_id is not None:
             home_id, number, address = _household(repos, scope, household_id)
             fetched = queries.visit_lines(
-                repos, scope.grid_ids, period.since, period.until, household_id=home_id
+                repos,
+                scope.grid_ids,
+                period.since,
+                period.until,
+                household_id=home_id,
+                tick=step,
             )
             subtitle = f"户号{number} {address}" if number else address
         else:
-            fetched = queries.visit_lines(repos, scope.grid_ids, period.since, period.until)
+            fetched = queries.visit_lines(
+                repos, scope.grid_ids, period.since, period.until, tick=step
+            )
         fetched.sort(key=lambda r: (r.visited_at, r.household_id))
         rows: list[tuple[Cell, ...]] = []
-        for n, r in enumerate(fetched, start=1):
+        for n, r in enumerate(ticking(fetched, step, len(fetched)), start=1):
             rows.append(
                 (
                     n,

@@ -12,11 +12,11 @@ bounded by the protocol's batch limits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Final, TypeVar
 
-__all__ = ["IN_LIST_MAX", "chunked"]
+__all__ = ["IN_LIST_MAX", "ROWS_PER_TICK", "Tick", "chunked", "ticking"]
 
 T = TypeVar("T")
 
@@ -39,3 +39,26 @@ def chunked(items: Iterable[T], size: int = IN_LIST_MAX) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+Tick = Callable[[int, int], None]
+"""``tick(done, total)`` (``total`` 0 while unknown), called between chunks of rows of a
+long read; it may raise (a cancel) to stop the read there (see
+``gridclient.reports.progress``)."""
+
+ROWS_PER_TICK: Final = 500
+"""Rows read or built between two calls of a tick (about 10–50 ms of work)."""
+
+
+def ticking(
+    items: Iterable[T], tick: Tick | None, total: int = 0, every: int = ROWS_PER_TICK
+) -> Iterator[T]:
+    """``items``, calling ``tick(n, total)`` before every ``every``-th one (and once at
+    the start); without a tick, ``items`` as they are."""
+    if tick is None:
+        yield from items
+        return
+    for n, item in enumerate(items):
+        if n % every == 0:
+            tick(n, total)
+        yield item

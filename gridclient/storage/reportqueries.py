@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, case, func, select
 
-from gridclient.storage.chunks import chunked
+from gridclient.storage.chunks import Tick, chunked, ticking
 from gridclient.storage.convert import record_from_row
 from gridclient.storage.models import (
     AreaRow,
@@ -116,6 +116,7 @@ def visit_lines(
     until: datetime,
     *,
     household_id: str | None = None,
+    tick: Tick | None = None,
 ) -> list[Row[Any]]:
     """The live visits in ``[since, until)`` of the grids (or, with ``household_id``, of
     that household wherever it is), a corrected visit once, as corrected: visited_at,
@@ -163,7 +164,7 @@ def visit_lines(
     else:
         statements = [base.where(VisitRow.grid_id.in_(c)) for c in chunked(grid_ids)]
     connection = _connection(repos)
-    return [row for s in statements for row in connection.execute(s)]
+    return [row for s in statements for row in ticking(connection.execute(s), tick)]
 
 
 _HOUSEHOLD_KEY = (HouseholdRow.id, HouseholdRow.number, HouseholdRow.address)
@@ -259,7 +260,12 @@ def visit_counts(
 
 
 def events_reported(
-    repos: Repositories, grid_ids: Sequence[str], since: datetime, until: datetime
+    repos: Repositories,
+    grid_ids: Sequence[str],
+    since: datetime,
+    until: datetime,
+    *,
+    tick: Tick | None = None,
 ) -> list[Event]:
     """The live events of the grids reported in ``[since, until)``."""
     connection = _connection(repos)
@@ -271,7 +277,7 @@ def events_reported(
             EventRow.reported_at >= since,
             EventRow.reported_at < until,
         )
-        for row in connection.execute(statement).mappings():
+        for row in ticking(connection.execute(statement).mappings(), tick):
             record = record_from_row(EntityKind.EVENT, row)
             assert isinstance(record, Event)
             events.append(record)
@@ -361,7 +367,12 @@ def mediations_started(repos: Repositories, start: date, end: date) -> list[Medi
 
 
 def special_group_members(
-    repos: Repositories, grid_ids: Sequence[str], group: str, today: date
+    repos: Repositories,
+    grid_ids: Sequence[str],
+    group: str,
+    today: date,
+    *,
+    tick: Tick | None = None,
 ) -> list[Row[Any]]:
     """The live residents of the grids' live households (not moved out) in the special
     group ``group`` on ``today`` (see :func:`~gridclient.storage.queries.group_member`):
@@ -399,12 +410,16 @@ def special_group_members(
                 member,
             )
         )
-        fetched.extend(connection.execute(statement))
+        fetched.extend(ticking(connection.execute(statement), tick))
     return fetched
 
 
 def household_lines(
-    repos: Repositories, grid_ids: Sequence[str], *, tagged: Sequence[str] | None = None
+    repos: Repositories,
+    grid_ids: Sequence[str],
+    *,
+    tagged: Sequence[str] | None = None,
+    tick: Tick | None = None,
 ) -> list[Row[Any]]:
     """The live households of the grids (not moved out), with ``tagged`` only those
     carrying any of these tag codes, each once, with its head's name, ID number and phone
@@ -458,7 +473,7 @@ def household_lines(
                 *where,
             )
         )
-        for row in connection.execute(statement):
+        for row in ticking(connection.execute(statement), tick):
             homes.setdefault(row.id, row)
     return list(homes.values())
 

@@ -3,11 +3,17 @@ days); print preview, print, PDF or Excel. After an export, a message offers to 
 the file or the folder it is in.
 
 The report is built (database queries) and laid out (the text layout of every page,
-the slow part of printing) on the task runner; the UI thread shows a busy bar and,
-for the preview, only paints pages already laid out. When the user changes the paper
-or orientation inside the preview, the new layout is made on the runner too: the
-preview shows a "laying out…" page and a busy bar meanwhile and refreshes when the
-layout is ready (a layout for a page the user has already left again is dropped).
+the slow part of printing) on the task runner; the UI thread shows the progress (rows
+read, rows laid out, pages written) with a 取消 button that stops the job at its next
+chunk of rows or page (and closing the dialog cancels too) and, for the preview, only
+paints pages already laid out. A report of more than :data:`LARGE_ROWS` rows is not
+laid out before the user says so: hundreds of pages take minutes and much memory, and
+the message offers the Excel file instead or a shorter period / smaller area.
+
+When the user changes the paper or orientation inside the preview, the new layout is
+made on the runner too: the preview shows a "laying out…" page and a busy bar meanwhile
+and refreshes when the layout is ready (a layout for a page the user has already left
+again is dropped).
 The preview, the printer and the PDF all go through ``gridclient.reports.render``
 (one pagination for all three), the Excel file through ``gridclient.reports.excel``.
 ID and phone numbers are masked as for the command line: in full only for the roles
@@ -18,6 +24,7 @@ that may see them
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -60,6 +67,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gridclient.cancel import Cancelled
 from gridclient.reports.data import (
     AreaChoice,
     AreaNotFound,
@@ -84,6 +92,7 @@ from gridclient.reports.periods import (
     quarter_period,
     year_period,
 )
+from gridclient.reports.progress import Step
 from gridclient.reports.render import (
     Pagination,
     page_layout,
@@ -104,6 +113,8 @@ from gridcore.domain.enums import EventSource, Ledger, PlaceKind, SpecialGroup
 from gridcore.domain.programs import household_programs, program_tags
 
 __all__ = [
+    "LARGE_ROWS",
+    "PREVIEW_LARGE_ROWS",
     "AskSavePath",
     "ReportDialog",
     "ReportRequest",
@@ -171,6 +182,41 @@ class ReportRequest:
         return re.sub(r'[\\/:*?"<>|\s]+', "_", f"{unit}_{name}")
 
 
+LARGE_ROWS = 15_000
+"""Above this many rows the dialog asks before laying a report out. Measured on the L
+store (docs/benchmarks.md, "The largest reports at L"): layout and painting cost about
+1 ms of CPU per event-ledger row (8 rows a page) and the laid-out pages ~22 kB per row
+until written. One township's largest reports (a year's ledger, 9,961 rows, 1,269
+pages, 13.6 s CPU and 346 MB in all; a quarter's visit register, 12,416 rows) are not
+asked about; 15,000 ledger rows stay within ~20 s CPU and ~500 MB. A year's ledger of
+an L-sized office (101,363 rows, 12,752 pages) took 130 s CPU, 5.6 min under load, and
+2.4 GB."""
+
+PREVIEW_LARGE_ROWS = 3_000
+"""Above this many rows the print preview asks first: Qt's preview paints every page on
+the UI thread when it opens (one township's year ledger, 1,269 pages: the window stood
+still for 3.8 s), so a long report is better exported as a PDF and opened."""
+
+_PROGRESS_EVERY_S = 0.1
+"""Progress is sent to the UI thread at most this often (the cancel is checked at every
+step)."""
+
+
+def _step(task: TaskContext, phase: str) -> Step:
+    """A step for the report functions: checks the task's cancel every time (raising
+    :class:`Cancelled`) and reports ``(done, total, phase)`` now and then."""
+    last = [0.0]
+
+    def step(done: int, total: int) -> None:
+        task.check()
+        now = time.monotonic()
+        if now - last[0] >= _PROGRESS_EVERY_S or done == total:
+            last[0] = now
+            task.progress(done, total, phase)
+
+    return step
+
+
 _EVENT_KINDS = frozenset({ReportKind.EVENT_LEDGER, ReportKind.EVENT_STATS})
 _ROSTERS = frozenset(
     {
@@ -205,6 +251,12 @@ class ReportDialog(QDialog):
         self._wanted_area = area_id
         self._closed = False
         self._handle: TaskHandle | None = None
+        self._generation = 0
+        """Bumped by a cancel: the cancelled job's result or error is dropped."""
+        self._large_ok: ReportRequest | None = None
+        """The request the user chose to lay out although it has more than LARGE_ROWS."""
+        self.large_box: QMessageBox | None = None
+        """The "this report is very large" question, while it is open."""
         self._report: tuple[ReportRequest, Report] | None = None
         self._pagination: Pagination | None = None
         self._relayout: TaskHandle | None = None
@@ -299,9 +351,16 @@ class ReportDialog(QDialog):
         form.addRow("", self.masked_box)
 
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: the work reports no steps
+        self.progress.setRange(0, 0)  # busy until the work reports its steps
         self.progress.setTextVisible(False)
         self.progress.hide()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
         self.status_label = TextLabel()
         self.status_label.setWordWrap(True)
         self.message = InlineMessage()
@@ -335,7 +394,7 @@ class ReportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.mask_label)
         layout.addStretch(1)
-        layout.addWidget(self.progress)
+        layout.addLayout(progress_row)
         layout.addWidget(self.status_label)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -608,37 +667,84 @@ class ReportDialog(QDialog):
             button.setEnabled(ready)
         self.kind_combo.setEnabled(idle)
 
-    def _set_busy(self, text: str) -> None:
+    def _set_busy(self, text: str, *, cancellable: bool = False) -> None:
         self.message.show_message("")
         self.status_label.setText(text)
+        self.progress.setRange(0, 0)
         self.progress.show()
+        self.cancel_button.setVisible(cancellable)
         self._set_enabled(False)
 
     def _set_idle(self, text: str = "") -> None:
         self.progress.hide()
+        self.cancel_button.hide()
         self.status_label.setText(text)
         self._set_enabled(True)
 
     def _failed(self, exc: BaseException) -> None:
         if self._closed:
             return
+        if isinstance(exc, Cancelled):
+            self._set_idle(self.tr("Cancelled."))
+            return
         self._set_idle()
         self.message.show_message(_error_text(exc))
+
+    def cancel(self) -> None:
+        """Stop the running job (取消): the worker stops at its next chunk of rows or
+        page, its result is dropped, and the dialog is ready again at once."""
+        if not self.busy or self._handle is None:
+            return
+        self._handle.cancel()
+        self._handle = None
+        self._generation += 1
+        self._set_idle(self.tr("Cancelled."))
+
+    def _progressed(self, done: int, total: int, phase: str) -> None:
+        if self._closed or not self.busy:
+            return
+        if total <= 0:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        texts = {
+            "data": self.tr("Reading the data: {done} of {total} rows…"),
+            "layout": self.tr("Laying out the pages: {done} of {total} rows…"),
+            "pages": self.tr("Writing the pages: {done} of {total}…"),
+            "excel": self.tr("Writing the Excel file: {done} of {total} rows…"),
+        }
+        if total <= 0:
+            self.status_label.setText(self.tr("Reading the data…"))
+        elif phase in texts:
+            self.status_label.setText(
+                texts[phase].format(done=f"{min(done, total):,}", total=f"{total:,}")
+            )
 
     def _run(
         self,
         text: str,
         work: Callable[[TaskContext, Report], Any],
         on_done: Callable[[Report, Any], None],
+        *,
+        lays_out: Callable[[], None] | None = None,
+        preview: bool = False,
     ) -> None:
         """Build the report (or reuse the last one) and run ``work`` on it, both on the
-        task runner; then ``on_done(report, result)`` on the UI thread."""
+        task runner; then ``on_done(report, result)`` on the UI thread. ``lays_out``:
+        the work lays the report out, and this is how to run the action again once the
+        user has agreed to lay out a report of more than :data:`LARGE_ROWS` rows
+        (:data:`PREVIEW_LARGE_ROWS` for the ``preview``)."""
         request = self.request()
         if request is None or self.busy:
             return
-        self._set_busy(text)
+        self._close_large_box()
+        self._set_busy(text, cancellable=True)
         cached = self._report[1] if self._report and self._report[0] == request else None
         store, role = self.ctx.store, self.ctx.user.role
+        ask_large = lays_out is not None and request != self._large_ok
+        large_rows = PREVIEW_LARGE_ROWS if preview else LARGE_ROWS
+        generation = self._generation
 
         def task(task_ctx: TaskContext) -> tuple[Report, Any]:
             report = cached or build_report(
@@ -652,19 +758,100 @@ class ReportDialog(QDialog):
                 place_kind=request.place_kind,
                 masked=request.masked,
                 which=request.which,
+                step=_step(task_ctx, "data"),
             )
             task_ctx.check()
+            if ask_large and len(report.rows) > large_rows:
+                return report, _LARGE
             return report, work(task_ctx, report)
 
         def done(result: object) -> None:
-            if self._closed:
+            if self._closed or generation != self._generation:
                 return
             report, value = cast(tuple[Report, Any], result)
             self._report = (request, report)
             self._set_idle()
+            if value is _LARGE and lays_out is not None:
+                self._ask_large(request, report, lays_out, preview=preview)
+                return
             on_done(report, value)
 
-        self._handle = self.ctx.runner.submit(task, on_done=done, on_error=self._failed, lane="cpu")
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._failed(exc)
+
+        self._handle = self.ctx.runner.submit(
+            task, on_done=done, on_error=failed, on_progress=self._progressed, lane="cpu"
+        )
+
+    def _ask_large(
+        self,
+        request: ReportRequest,
+        report: Report,
+        again: Callable[[], None],
+        *,
+        preview: bool = False,
+    ) -> None:
+        """More than LARGE_ROWS rows (PREVIEW_LARGE_ROWS for a preview): lay it out
+        anyway, export Excel instead, or not."""
+        box = QMessageBox(self)
+        make_readable(box)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("A very large report"))
+        why = (
+            self.tr(
+                "The preview draws every page at once, and the window does not respond "
+                "meanwhile: export a PDF and open it instead."
+            )
+            if preview
+            else self.tr(
+                "Laying them out takes minutes and much memory, and few printers finish such a job."
+            )
+        )
+        box.setText(
+            self.tr("{title} has {rows} rows: hundreds or thousands of pages.").format(
+                title=report.full_title, rows=f"{len(report.rows):,}"
+            )
+            + "\n"
+            + why
+        )
+        box.setInformativeText(
+            self.tr(
+                "Export it to Excel instead, or print it in parts: a shorter period "
+                "(a month instead of a year) or a smaller area (one village or grid)."
+            )
+        )
+        self.large_excel_button = box.addButton(
+            self.tr("Export Excel…"), QMessageBox.ButtonRole.AcceptRole
+        )
+        self.large_continue_button = box.addButton(
+            self.tr("Lay out all pages"), QMessageBox.ButtonRole.ActionRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(self.large_excel_button)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(button: QAbstractButton) -> None:
+            self.large_box = None
+            if button is self.large_excel_button:
+                self.export_excel()
+            elif button is self.large_continue_button:
+                self._large_ok = request
+                again()
+
+        box.buttonClicked.connect(chosen)
+        box.finished.connect(lambda _r, b=box: self._forget_large_box(b))
+        self.large_box = box
+        box.open()
+
+    def _forget_large_box(self, box: QMessageBox) -> None:
+        if self.large_box is box:
+            self.large_box = None
+
+    def _close_large_box(self) -> None:
+        if self.large_box is not None:
+            box, self.large_box = self.large_box, None
+            box.close()
 
     # -- actions ------------------------------------------------------------------------
     def preview(self) -> None:
@@ -676,8 +863,10 @@ class ReportDialog(QDialog):
         assert app is not None
         ui_thread = app.thread()
 
-        def work(_task: TaskContext, report: Report) -> Pagination:
-            layout = paginate_like(report, resolution, page_layout(report))
+        def work(task: TaskContext, report: Report) -> Pagination:
+            layout = paginate_like(
+                report, resolution, page_layout(report), step=_step(task, "layout")
+            )
             layout.move_to_thread(ui_thread)
             return layout
 
@@ -701,7 +890,9 @@ class ReportDialog(QDialog):
             )
             dialog.open()
 
-        self._run(self.tr("Preparing the preview…"), work, done)
+        self._run(
+            self.tr("Preparing the preview…"), work, done, lays_out=self.preview, preview=True
+        )
 
     def _paint_preview(self, printer: QPrinter) -> None:
         layout = self._pagination
@@ -740,7 +931,7 @@ class ReportDialog(QDialog):
 
         def work(task: TaskContext) -> Pagination:
             task.check()
-            layout = paginate_like(report, resolution, page)
+            layout = paginate_like(report, resolution, page, step=lambda _d, _t: task.check())
             layout.move_to_thread(ui_thread)
             return layout
 
@@ -803,13 +994,24 @@ class ReportDialog(QDialog):
             self.printer = printer
             dialog.show()
 
-        self._run(self.tr("Preparing the report…"), lambda _t, _r: None, done)
+        self._run(
+            self.tr("Preparing the report…"),
+            lambda _t, _r: None,
+            done,
+            lays_out=self.print_report,
+        )
 
     def print_to(self, printer: QPrinter) -> None:
         """Print the report on ``printer`` (set up by the print dialog) on the runner."""
 
-        def work(_task: TaskContext, report: Report) -> int:
-            return render_to_printer(report, printer, setup=False)
+        def work(task: TaskContext, report: Report) -> int:
+            return render_to_printer(
+                report,
+                printer,
+                setup=False,
+                step=_step(task, "layout"),
+                page_step=_step(task, "pages"),
+            )
 
         def done(report: Report, pages: Any) -> None:
             self.status_label.setText(
@@ -843,8 +1045,10 @@ class ReportDialog(QDialog):
         if target is None:
             return
 
-        def work(_task: TaskContext, report: Report) -> int:
-            return render_pdf(report, target)
+        def work(task: TaskContext, report: Report) -> int:
+            return render_pdf(
+                report, target, step=_step(task, "layout"), page_step=_step(task, "pages")
+            )
 
         def done(report: Report, pages: Any) -> None:
             self._exported(
@@ -854,7 +1058,7 @@ class ReportDialog(QDialog):
                 ),
             )
 
-        self._run(self.tr("Writing the PDF…"), work, done)
+        self._run(self.tr("Writing the PDF…"), work, done, lays_out=lambda: self.export_pdf(target))
 
     def export_excel(self, path: Path | None = None) -> None:
         target = self._target(
@@ -863,10 +1067,10 @@ class ReportDialog(QDialog):
         if target is None:
             return
 
-        def work(_task: TaskContext, report: Report) -> None:
+        def work(task: TaskContext, report: Report) -> None:
             from gridclient.reports.excel import write_xlsx
 
-            write_xlsx(report, target)
+            write_xlsx(report, target, step=_step(task, "excel"))
 
         def done(report: Report, _value: Any) -> None:
             self._exported(
@@ -934,6 +1138,7 @@ class ReportDialog(QDialog):
         if self._closed:
             return
         self._closed = True
+        self._close_large_box()
         for handle in (self._handle, self._relayout):
             if handle is not None and not handle.done:
                 handle.cancel()
@@ -946,6 +1151,10 @@ class ReportDialog(QDialog):
     def done(self, result: int) -> None:
         self._shut()
         super().done(result)
+
+
+_LARGE = object()
+"""The result of a job that stopped before laying out more than LARGE_ROWS rows."""
 
 
 def _year_spin(year: int) -> QSpinBox:

@@ -3903,322 +3903,389 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="226"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="278"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="229"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="281"/>
         <source>Print or export a report</source>
         <translation>打印或导出报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="236"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="288"/>
         <source>Group</source>
         <translation>群体</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="247"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="299"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="365"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="424"/>
         <source>Month</source>
         <translation>按月</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="277"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="329"/>
         <source>ID and phone numbers are printed in full (your role may see them).</source>
         <translation>身份证号和电话号码将完整打印（您的角色有权查看）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="240"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="292"/>
         <source>Households</source>
         <translation>户类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="242"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="294"/>
         <source>All kinds</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="245"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="297"/>
         <source>Places</source>
         <translation>场所</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="253"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="305"/>
         <source>All ledgers</source>
         <translation>全部台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="256"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="308"/>
         <source>Ledger</source>
         <translation>台账</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="258"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
         <source>All categories</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="259"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
         <source>Category</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="263"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="315"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="265"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="317"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="268"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="320"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="269"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="321"/>
         <source>Overdue only</source>
         <translation>只列超期的</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="279"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="331"/>
         <source>ID and phone numbers are printed masked.</source>
         <translation>身份证号和电话号码将脱敏打印。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="283"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="335"/>
         <source>Masked copy for passing upward</source>
         <translation>脱敏导出（用于向上报送）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="285"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="337"/>
         <source>ID, certificate and phone numbers are masked whatever your role.</source>
         <translation>无论角色，身份证号、证件号和电话号码一律打码。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="289"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="341"/>
         <source>Report</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="293"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="345"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="309"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="357"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
         <source>Print preview</source>
         <translation>打印预览</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="310"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="369"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="311"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="370"/>
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="312"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="371"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="825"/>
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="313"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="372"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="356"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
         <source>Loading areas…</source>
         <translation>正在加载区域…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="366"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="425"/>
         <source>Quarter</source>
         <translation>按季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="367"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="426"/>
         <source>Year</source>
         <translation>按年</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="368"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="427"/>
         <source>Custom dates</source>
         <translation>自定义起止日期</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="381"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="440"/>
         <source>First quarter</source>
         <translation>第一季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="382"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="441"/>
         <source>Second quarter</source>
         <translation>第二季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="383"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="442"/>
         <source>Third quarter</source>
         <translation>第三季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="384"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="443"/>
         <source>Fourth quarter</source>
         <translation>第四季度</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="401"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="460"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="415"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="474"/>
         <source>Period</source>
         <translation>时间范围</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="480"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="539"/>
         <source>{name} (retired)</source>
         <translation>{name}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="491"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="550"/>
         <source>There are no areas in the local data yet.</source>
         <translation>本地数据中还没有区域。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="577"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="636"/>
         <source>As of the day it is printed</source>
         <translation>统计截至打印当日</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="581"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="640"/>
         <source>Period: {period}</source>
         <translation>统计期间：{period}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="584"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="643"/>
         <source>Period: {name}, {dates}</source>
         <translation>统计期间：{name}，{dates}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="590"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="649"/>
         <source>The end date is before the start date: choose an end date on or after it.</source>
         <translation>结束日期早于开始日期：请选择不早于开始日期的结束日期。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="691"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="688"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="701"/>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="712"/>
+        <source>Reading the data: {done} of {total} rows…</source>
+        <translation>正在读取数据：{done} / {total} 行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="713"/>
+        <source>Laying out the pages: {done} of {total} rows…</source>
+        <translation>正在排版：已排 {done} / {total} 行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="714"/>
+        <source>Writing the pages: {done} of {total}…</source>
+        <translation>正在输出页面：第 {done} / {total} 页…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="715"/>
+        <source>Writing the Excel file: {done} of {total} rows…</source>
+        <translation>正在写入 Excel：{done} / {total} 行…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="718"/>
+        <source>Reading the data…</source>
+        <translation>正在读取数据…</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="800"/>
+        <source>A very large report</source>
+        <translation>报表过大</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="803"/>
+        <source>The preview draws every page at once, and the window does not respond meanwhile: export a PDF and open it instead.</source>
+        <translation>打印预览会一次画出所有页面，期间窗口没有响应：建议改为导出 PDF 后打开查看。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="808"/>
+        <source>Laying them out takes minutes and much memory, and few printers finish such a job.</source>
+        <translation>排版需要数分钟并占用大量内存，打印机也难以一次打完。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="812"/>
+        <source>{title} has {rows} rows: hundreds or thousands of pages.</source>
+        <translation>{title}共 {rows} 行，达数百至上千页。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="820"/>
+        <source>Export it to Excel instead, or print it in parts: a shorter period (a month instead of a year) or a smaller area (one village or grid).</source>
+        <translation>建议改为导出 Excel，或分开打印：选择较短的统计期间（按月而不是按年）或较小的范围（一个村/社区或网格）。</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="828"/>
+        <source>Lay out all pages</source>
+        <translation>仍然全部排版</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="880"/>
         <source>Print preview — {title}</source>
         <translation>打印预览 — {title}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="698"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="887"/>
         <source>{title}: {rows} rows, {pages} pages</source>
         <translation>{title}：{rows} 行，{pages} 页</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="704"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="894"/>
         <source>Preparing the preview…</source>
         <translation>正在准备打印预览…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="722"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="913"/>
         <source>Laying out the pages…</source>
         <translation>正在排版…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="806"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="998"/>
         <source>Preparing the report…</source>
         <translation>正在生成报表…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="816"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1018"/>
         <source>Sent {title} to the printer ({pages} pages).</source>
         <translation>已将{title}发送到打印机（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="821"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1023"/>
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1044"/>
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="842"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1044"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="852"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1056"/>
         <source>Saved {title} to {path} ({pages} pages).</source>
         <translation>已将{title}保存到 {path}（{pages} 页）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="857"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1061"/>
         <source>Writing the PDF…</source>
         <translation>正在生成 PDF…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1065"/>
         <source>Export Excel</source>
         <translation>导出 Excel</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="861"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1065"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="874"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1078"/>
         <source>Saved {title} to {path} ({rows} rows).</source>
         <translation>已将{title}保存到 {path}（{rows} 行）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="879"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1083"/>
         <source>Writing the Excel file…</source>
         <translation>正在生成 Excel 文件…</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="889"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1093"/>
         <source>Export finished</source>
         <translation>导出完成</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="893"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1097"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="896"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1100"/>
         <source>Open folder</source>
         <translation>打开所在文件夹</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="917"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1121"/>
         <source>{path} could not be opened: no program on this computer opens it.</source>
         <translation>无法打开 {path}：本机没有能打开它的程序。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1027"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1236"/>
         <source>The file could not be written ({detail}). Choose another folder or name.</source>
         <translation>无法写入文件（{detail}），请换一个文件夹或文件名。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/report_dialogs.py" line="1038"/>
+        <location filename="../../gridclient/ui/report_dialogs.py" line="1247"/>
         <source>The report could not be made because of an unexpected error ({name}). Try again; if it still fails, send the log file to your IT staff.</source>
         <translation>报表因意外错误（{name}）未能生成。请重试；如仍失败，请将日志文件发给信息化管理员。</translation>
     </message>
