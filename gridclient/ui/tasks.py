@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from gridclient.cancel import Cancelled
@@ -33,6 +34,26 @@ from gridclient.cancel import Cancelled
 __all__ = ["Cancelled", "Lane", "TaskContext", "TaskHandle", "TaskRunner"]
 
 log = logging.getLogger(__name__)
+
+#: What PySide says when a callback reaches a widget Qt has already destroyed.
+_GONE = ("already deleted", "Signal source has been deleted")
+
+
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    """Call ``callback`` with a task's result unless the widget it belongs to is gone: a
+    window closed while its reads were in flight has no one to show them to (its bound
+    methods are skipped; a closure that touches a destroyed widget is stopped there)."""
+    owner = getattr(callback, "__self__", None)
+    if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+        log.debug("task result dropped: %r was destroyed", type(owner).__name__)
+        return
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if not any(text in str(exc) for text in _GONE):
+            raise
+        log.debug("task result dropped: %s", exc)
+
 
 T = TypeVar("T")
 
@@ -132,7 +153,7 @@ class TaskRunner(QObject):
         def finished(result: T) -> None:
             self._settle(handle)
             if on_done is not None:
-                on_done(result)
+                _deliver(on_done, result)
 
         def failed(exc: BaseException) -> None:
             self._settle(handle)
@@ -141,7 +162,7 @@ class TaskRunner(QObject):
             elif on_error is None:
                 log.error("background task failed", exc_info=exc)
             if on_error is not None:
-                on_error(exc)
+                _deliver(on_error, exc)
 
         handle.finished.connect(finished)
         handle.failed.connect(failed)

@@ -122,3 +122,34 @@ def test_pooled_lanes_run(qtbot, lane) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: handle.done)
     assert results == [lane]
     runner.shutdown()
+
+
+def test_a_result_for_a_destroyed_widget_is_dropped_not_raised(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A window closed while its reads were in flight: the results find its widgets gone
+    and are dropped (a bound method of a destroyed widget is not called; a closure that
+    touches one stops there), and an unrelated error still surfaces."""
+    from PySide6.QtWidgets import QLabel
+
+    runner = TaskRunner()
+    label = QLabel()
+    gate = threading.Event()
+
+    def slow(ctx: TaskContext) -> str:
+        gate.wait(5)
+        return "迟到的结果"
+
+    bound = runner.submit(slow, on_done=label.setText)
+    closure = runner.submit(slow, on_done=lambda text: label.setText(text))
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(label))
+    gate.set()
+    qtbot.waitUntil(lambda: bound.done and closure.done)  # no exception in the event loop
+
+    def bug(_result: object) -> None:
+        raise RuntimeError("a real bug")
+
+    with qtbot.captureExceptions() as caught:
+        handle = runner.submit(lambda ctx: 1, on_done=bug)
+        qtbot.waitUntil(lambda: handle.done)
+    assert [str(exc[1]) for exc in caught] == ["a real bug"]
+    runner.shutdown()
