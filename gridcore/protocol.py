@@ -118,7 +118,7 @@ KIND_SINCE: dict[EntityKind, tuple[int, ...]] = {
     EntityKind.MEDIATION: (0, 5),
     EntityKind.PLACE: (0, 5),
     EntityKind.PLACE_INSPECTION: (0, 5),
-    EntityKind.PROGRAM_RECORD: (0, 5),
+    EntityKind.PROGRAM_RECORD: (0, 6),
 }
 """Record kinds added after 0.4.0 (which knew every kind not listed here), each with the
 client version that first reads it, as ``gridserver.config.parse_version`` gives it
