@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, case, func, select
 
@@ -36,8 +36,8 @@ from gridclient.storage.models import (
 from gridclient.storage.places import LatestCheck, latest_checks
 from gridclient.storage.queries import group_member, household_tagged
 from gridclient.storage.repositories import Repositories
-from gridcore.domain.entities import Event, EventAction, Mediation
-from gridcore.domain.enums import AreaLevel, EntityKind, MonitorStatus, Program, Relation
+from gridcore.domain.entities import Event, EventAction, Mediation, Record
+from gridcore.domain.enums import AreaLevel, MonitorStatus, Program, Relation
 
 __all__ = [
     "AreaLine",
@@ -65,9 +65,24 @@ __all__ = [
 ]
 
 
+R = TypeVar("R", bound=Record)
+
+
 def _connection(repos: Repositories) -> Connection:
     """The Core connection of the repositories' snapshot (one transaction)."""
     return repos.session.connection()
+
+
+def _decoded(
+    connection: Connection, cls: type[R], statement: Select[Any], tick: Tick | None = None
+) -> list[R]:
+    """The records of type ``cls`` a whole-row ``statement`` selects, decoded."""
+    found: list[R] = []
+    for row in ticking(connection.execute(statement).mappings(), tick):
+        record = record_from_row(cls.KIND, row)
+        assert isinstance(record, cls)
+        found.append(record)
+    return found
 
 
 # ------------------------------------------------------------------------ areas
@@ -277,10 +292,7 @@ def events_reported(
             EventRow.reported_at >= since,
             EventRow.reported_at < until,
         )
-        for row in ticking(connection.execute(statement).mappings(), tick):
-            record = record_from_row(EntityKind.EVENT, row)
-            assert isinstance(record, Event)
-            events.append(record)
+        events.extend(_decoded(connection, Event, statement, tick))
     return events
 
 
@@ -292,10 +304,7 @@ def event_actions(repos: Repositories, event_ids: Sequence[str]) -> list[EventAc
         statement = select(EventActionRow.__table__).where(
             EventActionRow.deleted.is_(False), EventActionRow.event_id.in_(chunk)
         )
-        for row in connection.execute(statement).mappings():
-            action = record_from_row(EntityKind.EVENT_ACTION, row)
-            assert isinstance(action, EventAction)
-            actions.append(action)
+        actions.extend(_decoded(connection, EventAction, statement))
     return actions
 
 
@@ -307,10 +316,7 @@ def events_by_id(repos: Repositories, event_ids: Sequence[str]) -> list[Event]:
         statement = select(EventRow.__table__).where(
             EventRow.id.in_(chunk), EventRow.deleted.is_(False)
         )
-        for row in connection.execute(statement).mappings():
-            event = record_from_row(EntityKind.EVENT, row)
-            assert isinstance(event, Event)
-            events.append(event)
+        events.extend(_decoded(connection, Event, statement))
     return events
 
 
@@ -343,24 +349,12 @@ def mediation_outcome_codes(repos: Repositories, event_ids: Sequence[str]) -> li
 
 def mediations_started(repos: Repositories, start: date, end: date) -> list[Mediation]:
     """The live mediation records started from ``start`` to ``end`` (both included)."""
-    connection = _connection(repos)
-    ids = list(
-        connection.execute(
-            select(MediationRow.id).where(
-                MediationRow.deleted.is_(False),
-                MediationRow.started_on >= start,
-                MediationRow.started_on <= end,
-            )
-        ).scalars()
+    statement = select(MediationRow.__table__).where(
+        MediationRow.deleted.is_(False),
+        MediationRow.started_on >= start,
+        MediationRow.started_on <= end,
     )
-    mediations: list[Mediation] = []
-    for chunk in chunked(ids):
-        statement = select(MediationRow.__table__).where(MediationRow.id.in_(chunk))
-        for row in connection.execute(statement).mappings():
-            record = record_from_row(EntityKind.MEDIATION, row)
-            assert isinstance(record, Mediation)
-            mediations.append(record)
-    return mediations
+    return _decoded(_connection(repos), Mediation, statement)
 
 
 # ---------------------------------------------------------------- residents, homes
