@@ -176,6 +176,12 @@ class FairLock:
         self._owner: int | None = None
         self._depth = 0
 
+    @property
+    def waiting(self) -> bool:
+        """Whether another thread waits for the lock (read without taking the
+        condition: a hint for a long holder to let go soon, never a guarantee)."""
+        return self._next_ticket - self._serving > 1
+
     @contextmanager
     def hold(self) -> Iterator[None]:
         me = threading.get_ident()

@@ -5,8 +5,9 @@ Every write of the application goes through it: a person's edits (``AppContext.w
 the sync engine's pull pages, push answers, attachment bytes, catalog and directory, sign-in
 bookkeeping and roster imports. Reads do not: WAL lets readers work beside the writer on
 their own connections. One thread means one queue, first come first served: a save made
-during a township's initial pull waits for the page group being written (at most about
-half a second, ``sync.engine.GROUP_SECONDS``), never for SQLite's busy timeout.
+during a township's initial pull waits for the page being written (a page group ends
+as soon as a job is :attr:`Writer.queued` behind it, and after at most
+``sync.engine.GROUP_SECONDS`` in any case), never for SQLite's busy timeout.
 
 The write transactions themselves still take the store's :func:`~.engine.write_lock`
 (``BEGIN IMMEDIATE`` behind a fair queue), which also serialises the few writers that run
@@ -45,6 +46,7 @@ class Writer:
         self._executor: ThreadPoolExecutor | None = None
         self._thread_id: int | None = None
         self._closed = False
+        self._queued = 0  # jobs handed over and not started yet
 
     def _remember_thread(self) -> None:
         self._thread_id = threading.get_ident()
@@ -70,12 +72,27 @@ class Writer:
             except BaseException as exc:
                 future.set_exception(exc)
             return future
-        return self._pool().submit(fn)
+        pool = self._pool()
+        with self._lock:
+            self._queued += 1
+
+        def started() -> T:
+            with self._lock:
+                self._queued -= 1
+            return fn()
+
+        return pool.submit(started)
 
     def run(self, fn: Callable[[], T]) -> T:
         if self.on_writer_thread():
             return fn()
-        return self._pool().submit(fn).result()
+        return self.submit(fn).result()
+
+    @property
+    def queued(self) -> bool:
+        """Whether a job waits behind the one running: a long job (a first pull's page
+        group) ends its transaction early so that a person's save goes next."""
+        return self._queued > 0
 
     def close(self, *, wait: bool = True) -> None:
         """Let the queued writes finish (``wait``), then stop the thread. Later writes

@@ -46,6 +46,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -69,7 +70,7 @@ from gridclient.storage.bulk import (
     upsert_changes,
 )
 from gridclient.storage.changes import ChangeCollector, ChangeSet
-from gridclient.storage.engine import read_session, write_connection
+from gridclient.storage.engine import read_session, write_connection, write_lock
 from gridclient.storage.repositories import OUTBOX_RETENTION, Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
@@ -153,6 +154,13 @@ GROUP_SECONDS = 0.5
 """A pull transaction takes in the next page only while younger than this."""
 GROUP_RECORDS = 20_000
 """…and while it holds fewer records than this (bounded memory and rollback)."""
+FIRST_GROUP_SECONDS = 2.0
+FIRST_GROUP_RECORDS = 100_000
+"""The same bounds for a first pull into an empty store: its record tables have no
+secondary indexes yet, but every commit still rewrites the pages of the id indexes the
+group touched (ids are random), and there is nothing of the user's to save yet."""
+AWAIT_SLICE = 0.02
+"""How often a first pull's group, waiting for its next page, looks for a queued write."""
 
 ProgressFunc = Callable[[str, int, int], None]
 """``(phase, done, total)``; ``total`` is 0 when unknown (pull pages)."""
@@ -555,8 +563,10 @@ class SyncEngine:
         Consecutive pages share one local transaction (and its COMMIT, the costliest part
         of writing a page: each commit rewrites, encrypts and authenticates the index
         pages the page touched) while the next page has already arrived, for at most
-        :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`. So a transaction never waits for
-        the network, and a person's save waits at most about half a second for it. The
+        :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS` (:data:`FIRST_GROUP_SECONDS` and
+        :data:`FIRST_GROUP_RECORDS` into an empty store), and only while no other write
+        waits. So a transaction never waits for the network, and a person's save waits
+        for the page being written, at most about half a second. The
         cursor is saved with each page, inside the transaction, so a crash or a cancel
         loses at most the uncommitted group, and the next run pulls it again.
 
@@ -570,8 +580,10 @@ class SyncEngine:
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
         self.store.writer.run(partial(self._replay_held, report))
-        if not cursor:  # a first pull into an empty store: its indexes are built at the end
+        first = not cursor
+        if first:  # a first pull into an empty store: its indexes are built at the end
             self.store.writer.run(self._defer_indexes)
+        bounds = (FIRST_GROUP_SECONDS, FIRST_GROUP_RECORDS) if first else None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gridclient-pull") as pool:
             pending: Future[PullPage] | None = pool.submit(self._fetch, cursor)
             try:
@@ -580,7 +592,7 @@ class SyncEngine:
                     pending = self._next(pool, page)
                     box = [pending]
                     last = self.store.writer.run(
-                        partial(self._write_group, page, box, pool, report)
+                        partial(self._write_group, page, box, pool, report, bounds)
                     )
                     pending = box[0]
                     self._report(Phase.PULL, report.pulled, 0)  # here: on the caller's thread
@@ -634,23 +646,32 @@ class SyncEngine:
         pending: list[Future[PullPage] | None],
         pool: ThreadPoolExecutor,
         report: SyncReport,
+        bounds: tuple[float, int] | None = None,
     ) -> PullPage:
         """On the writer: ``page`` and then every next page that has already arrived, in
-        one transaction, for at most :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`.
-        ``pending[0]`` is the request in flight, replaced as pages are taken. Returns the
-        last page written. A failed request is left in ``pending`` for the caller."""
+        one transaction, for at most :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS`
+        (``bounds`` instead, for a first pull). ``pending[0]`` is the request in flight,
+        replaced as pages are taken. Returns the last page written. A failed request is
+        left in ``pending`` for the caller."""
+        seconds, most = bounds if bounds is not None else (GROUP_SECONDS, GROUP_RECORDS)
         with write_connection(self.store.engine) as connection:
             started, records = time.monotonic(), 0
             while True:
                 self._apply_on(connection, page, report)
                 records += len(page.changes)
                 following = pending[0]
+                if bounds is not None and following is not None:
+                    # A first pull: nobody else's write to let through (unless one
+                    # queues), so the group waits for the page in flight rather than
+                    # commit for want of it.
+                    self._await(following, started + seconds)
                 if (
                     following is None
                     or not following.done()
                     or following.exception() is not None
-                    or time.monotonic() - started >= GROUP_SECONDS
-                    or records >= GROUP_RECORDS
+                    or time.monotonic() - started >= seconds
+                    or records >= most
+                    or self._someone_waits()
                     or self.cancel.is_set()
                 ):
                     if not page.more:
@@ -669,6 +690,19 @@ class SyncEngine:
                     return page
                 page = following.result()
                 pending[0] = self._next(pool, page)
+
+    def _await(self, following: Future[PullPage], until: float) -> None:
+        """Until ``following`` has arrived, the monotonic time ``until`` has passed, a
+        write queues behind the group or the run is cancelled."""
+        while not following.done():
+            if time.monotonic() >= until or self._someone_waits() or self.cancel.is_set():
+                return
+            futures_wait((following,), timeout=AWAIT_SLICE)
+
+    def _someone_waits(self) -> bool:
+        """A write queued behind the page group (a person's save, on the writer or
+        outside it): the group commits now and the save goes next."""
+        return self.store.writer.queued or write_lock(self.store.engine).waiting
 
     def _download_attachments(self, report: SyncReport) -> None:
         """Bytes of attachment records that have none stored yet (pulled ones), after the

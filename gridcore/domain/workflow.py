@@ -40,6 +40,7 @@ import dataclasses
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from gridcore.domain.catalog import EventCatalog, EventCategory, event_deadline
 from gridcore.domain.departments import GRID_ASSIGNEE
@@ -164,6 +165,17 @@ class Progress:
     """The deadline the last approved extension set (None: never extended)."""
 
 
+_PROGRESS_FIELDS = tuple(field.name for field in dataclasses.fields(Progress))
+
+
+def _with(progress: Progress, **changes: Any) -> Progress:
+    """``dataclasses.replace`` without its per-call field introspection: the fold runs
+    this for every step of every event (a first pull derives tens of thousands)."""
+    values: dict[str, Any] = {name: getattr(progress, name) for name in _PROGRESS_FIELDS}
+    values.update(changes)
+    return Progress(**values)
+
+
 def _state_label(state: S | None) -> str:
     return "新事件" if state is None else f"“{state.label}”"
 
@@ -215,25 +227,21 @@ def _step(
     target = rule.target
     reopens = progress.rework_rounds < MAX_REWORK_ROUNDS and not final
     if kind is A.EVALUATE and satisfaction is Satisfaction.UNSATISFIED and reopens:
-        return dataclasses.replace(
-            progress, state=S.REWORK, rework_rounds=progress.rework_rounds + 1
-        )
+        return _with(progress, state=S.REWORK, rework_rounds=progress.rework_rounds + 1)
     if kind in (A.DISPATCH, A.REDISPATCH):
-        progress = dataclasses.replace(progress, assignee=assignee.strip())
+        progress = _with(progress, assignee=assignee.strip())
     elif kind is A.SELF_RESOLVE:
-        progress = dataclasses.replace(progress, assignee="")
+        progress = _with(progress, assignee="")
     elif kind is A.REQUEST_EXTENSION:
-        progress = dataclasses.replace(progress, extension_asked=deadline)
+        progress = _with(progress, extension_asked=deadline)
     elif kind is A.APPROVE_EXTENSION:
-        progress = dataclasses.replace(
-            progress, extension_asked=None, extended_to=progress.extension_asked
-        )
+        progress = _with(progress, extension_asked=None, extended_to=progress.extension_asked)
     elif kind is A.REFUSE_EXTENSION:
-        progress = dataclasses.replace(progress, extension_asked=None)
+        progress = _with(progress, extension_asked=None)
     if target is None:
         assert state is not None  # annotations never start an event
         return progress
-    return dataclasses.replace(progress, state=target)
+    return _with(progress, state=target)
 
 
 def next_state(

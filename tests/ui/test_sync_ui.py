@@ -174,6 +174,7 @@ def test_cancel_stops_a_sync_between_pages_and_the_next_sync_finishes(
     # Synchronous runner: the sync runs inside sync(), so the cancel click lands after
     # exactly one pulled page (each page its own transaction here, not grouped).
     monkeypatch.setattr(engine_module, "GROUP_SECONDS", 0.0)
+    monkeypatch.setattr(engine_module, "FIRST_GROUP_SECONDS", 0.0)
     desk = Desk(qtbot, _log_in(tmp_path / "w1", world, "w1"), synchronous=True, page_size=7)
     try:
         window = desk.window

@@ -141,6 +141,7 @@ def test_cancel_stops_after_the_page_being_written(
     from gridclient.sync import engine as engine_module
 
     monkeypatch.setattr(engine_module, "GROUP_SECONDS", 0.0)  # a transaction per page
+    monkeypatch.setattr(engine_module, "FIRST_GROUP_SECONDS", 0.0)
     transport = Pages(5)
     cancel = threading.Event()
 
