@@ -87,8 +87,14 @@ def test_a_failing_page_leaves_neither_its_rows_nor_its_cursor(
 
 
 def test_cancel_stops_between_pages_with_whole_pages_applied(
-    world: World, laptops: dict[str, Laptop]
+    world: World, laptops: dict[str, Laptop], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from gridclient.sync import engine as engine_module
+
+    # One page per transaction, so the cancel (set when the first group reports) lands
+    # after the first page; a first pull's long groups are tested with a cancel from
+    # another thread in tests/unit/sync/test_engine_prefetch.py.
+    monkeypatch.setattr(engine_module, "FIRST_GROUP_SECONDS", 0.0)
     t1, w1 = laptops["t1"], laptops["w1"]
     for i in range(30):
         t1.new_household(world.areas["G1"], address=f"路{i}号")

@@ -262,3 +262,31 @@ def test_the_writer_owns_every_write_and_a_save_lands_within_a_second(store: Sto
     assert max(waited) < 1.0, waited
     assert stored_households(store) == 40 * 50 + 3
     assert {name.split("_")[0] for name in writers} == {"gridclient-writer"}, writers
+
+
+def test_a_first_pulls_long_group_stops_at_the_page_being_written_when_cancelled(
+    store: Store,
+) -> None:
+    """A first pull's page groups are long (``FIRST_GROUP_SECONDS``: nothing of the
+    user's to let through yet), but a cancel still ends the group after the page being
+    written, and what was committed is whole pages with their cursor."""
+    import time
+
+    transport = Pages(40, size=5)
+    cancel = threading.Event()
+    engine = SyncEngine(store, transport, cancel=cancel)  # type: ignore[arg-type]
+    original = engine._apply_on
+
+    def slow(connection: Any, page: Any, report: SyncReport) -> None:
+        time.sleep(0.05)  # a slow laptop writing a page: 40 pages take 2 s
+        original(connection, page, report)
+
+    engine._apply_on = slow  # type: ignore[method-assign]
+    threading.Timer(0.4, cancel.set).start()
+    began = time.monotonic()
+    with pytest.raises(Cancelled):
+        engine.run()
+    assert time.monotonic() - began < 0.4 + 0.5
+    cursor = saved_cursor(store)
+    assert cursor is not None and 0 < int(cursor[1:]) < 40
+    assert stored_households(store) == 5 * int(cursor[1:])
