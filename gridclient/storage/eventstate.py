@@ -24,12 +24,11 @@ events and actions it builds carry only what ``event_status`` reads, which
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, func, insert, select
+from sqlalchemy import Connection, Engine, Table, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from gridclient.storage.chunks import chunked
@@ -122,9 +121,9 @@ _ACTION_COLUMNS = (
 SCAN_FROM = 2_000
 """More missing events than this are folded from whole-table reads (:func:`_scanned`)
 instead of ``IN (…)`` lists (:func:`_listed`)."""
-SCAN_ACTIONS = 300_000
-"""Actions held (as short tuples) per scan at most: more in the store means one scan per
-share of the events (a whole county's 1.4 million steps: five scans)."""
+SCAN_ACTIONS = 150_000
+"""Actions held per pass at most (about 45 MB of them): a store holding more is read in
+one pass per share of the missing events (a whole county's 1.4 million steps: ten)."""
 
 _Rows = Iterable[Sequence[Any]]
 """Core rows of ``_EVENT_COLUMNS`` or ``_ACTION_COLUMNS``."""
@@ -142,26 +141,28 @@ def _listed(connection: Connection, ids: list[str]) -> tuple[_Rows, _Rows]:
     return events, actions
 
 
-def _share(event_id: str, shares: int) -> int:
-    return zlib.crc32(event_id.encode()) % shares
-
-
 def _scanned(
-    connection: Connection, wanted: set[str], share: int, shares: int
+    connection: Connection, wanted: set[str], low: str, high: str | None
 ) -> tuple[_Rows, _Rows]:
-    """The rows of the events of ``wanted`` in ``share`` (of ``shares``) and their live
-    actions, from one pass over each table in its stored order. An event's actions lie
-    all over the actions table (they arrive pages apart), so reading them event by event
-    through the ``event_id`` index decrypts most of the table's pages many times over;
-    one sequential pass decrypts each page once."""
+    """The rows of the events of ``wanted`` with ids from ``low`` up to (not including)
+    ``high`` and their live actions, from one pass over each table in its stored order.
+    An event's actions lie all over the actions table (they arrive pages apart), so
+    reading them event by event through the ``event_id`` index decrypts most of the
+    table's pages many times over; a pass decrypts each page once. The id range is
+    compared on an expression (``id || ''``), which keeps SQLite off the indexes and
+    drops the other shares' rows before they reach Python."""
 
-    def mine(event_id: str) -> bool:
-        return event_id in wanted and (shares == 1 or _share(event_id, shares) == share)
+    def within(column: Any) -> Any:
+        bare = column.concat("")  # not the column itself: no index
+        return bare >= low if high is None else and_(bare >= low, bare < high)
 
-    events = (row for row in connection.execute(select(*_EVENT_COLUMNS)) if mine(row[0]))
-    statement = select(*_ACTION_COLUMNS).where(EventActionRow.deleted.is_(False))
-    actions = (row for row in connection.execute(statement) if mine(row[0]))
-    return events, actions
+    events = connection.execute(select(*_EVENT_COLUMNS).where(within(EventRow.id)))
+    actions = connection.execute(
+        select(*_ACTION_COLUMNS).where(
+            within(EventActionRow.event_id), EventActionRow.deleted.is_(False)
+        )
+    )
+    return (row for row in events if row[0] in wanted), actions
 
 
 def _fold_inputs(
@@ -196,11 +197,12 @@ def _fold_inputs(
     actions: dict[str, list[EventAction]] = {event_id: [] for event_id in events}
     for step in action_rows:
         event_id, action_id, kind, role, rating, at, server_at, assignee, asked, final = step
-        if event_id in actions:
-            actions[event_id].append(
+        event = events.get(event_id)
+        if event is not None:
+            actions[event.id].append(
                 EventAction(
                     id=action_id,
-                    event_id=event_id,
+                    event_id=event.id,  # the event's string, not one more copy per step
                     kind=kinds[kind],
                     actor="",
                     actor_role=roles[role],
@@ -215,34 +217,40 @@ def _fold_inputs(
     return events, actions
 
 
-def _derive_many(session: Session, ids: Sequence[str]) -> list[dict[str, Any]]:
+def _batches(connection: Connection, ids: list[str]) -> Iterator[tuple[_Rows, _Rows]]:
+    """The fold's inputs for ``ids``, a batch at a time."""
+    if len(ids) <= SCAN_FROM:
+        for chunk in chunked(ids):  # a few hundred events and their actions at once
+            yield _listed(connection, chunk)
+        return
+    held = connection.execute(select(func.count()).select_from(EventActionRow)).scalar_one()
+    shares = min(len(ids), max(1, -(-held // SCAN_ACTIONS)))
+    ordered = sorted(ids)
+    wanted = set(ids)
+    bounds = [ordered[len(ordered) * share // shares] for share in range(shares)]
+    for share, low in enumerate(bounds):
+        high = bounds[share + 1] if share + 1 < shares else None
+        yield _scanned(connection, wanted, low, high)
+
+
+def _derived(session: Session, ids: list[str]) -> Iterator[list[dict[str, Any]]]:
+    """The ``event_status`` rows of ``ids``, a batch at a time."""
     catalog = Repositories(session).catalog.load()
     connection = session.connection()  # Core rows: no ORM result processing
-    rows: list[dict[str, Any]] = []
-    if len(ids) <= SCAN_FROM:
-        batches: Iterable[tuple[_Rows, _Rows]] = (
-            _listed(connection, chunk) for chunk in chunked(ids)
-        )  # a few hundred events and their actions in memory at once
-    else:
-        held = connection.execute(select(func.count()).select_from(EventActionRow)).scalar_one()
-        shares = max(1, -(-held // SCAN_ACTIONS))
-        wanted = set(ids)
-        batches = (_scanned(connection, wanted, share, shares) for share in range(shares))
-    for event_rows, action_rows in batches:
+    for event_rows, action_rows in _batches(connection, ids):
         events, actions = _fold_inputs(event_rows, action_rows)
-        rows.extend(derive(event, actions[event.id], catalog) for event in events.values())
-    return rows
+        yield [derive(event, actions[event.id], catalog) for event in events.values()]
 
 
 def fill_missing(session: Session) -> int:
     """Derive and write the missing rows, in the caller's write transaction."""
     ids = missing_ids(session)
-    if not ids:
-        return 0
-    rows = _derive_many(session, ids)
-    if rows:
-        session.connection().execute(insert(_STATUS_TABLE), rows)
-    return len(rows)
+    written = 0
+    for rows in _derived(session, ids) if ids else ():
+        if rows:
+            session.connection().execute(insert(_STATUS_TABLE), rows)
+            written += len(rows)
+    return written
 
 
 def ensure(engine: Engine) -> int:
