@@ -565,8 +565,9 @@ class SyncEngine:
         pages the page touched) while the next page has already arrived, for at most
         :data:`GROUP_SECONDS` and :data:`GROUP_RECORDS` (:data:`FIRST_GROUP_SECONDS` and
         :data:`FIRST_GROUP_RECORDS` into an empty store), and only while no other write
-        waits. So a transaction never waits for the network, and a person's save waits
-        for the page being written, at most about half a second. The
+        waits. So only a first pull's transaction waits for the network (for the page in
+        flight, while nothing else queues), and a person's save waits for the page being
+        written, at most about half a second. The
         cursor is saved with each page, inside the transaction, so a crash or a cancel
         loses at most the uncommitted group, and the next run pulls it again.
 
