@@ -35,8 +35,12 @@ class AreaTree(QTreeView):
         self.selectionModel().currentChanged.connect(self._current_changed)
 
     def set_nodes(self, roots: Sequence[AreaNode]) -> None:
-        """Replace the tree, keeping the selected area when it still exists."""
+        """Replace the tree (new counts after a save or a sync), keeping the selected area
+        and the nodes the user opened or closed, where they still exist; the first tree
+        opens down to the villages."""
         previous = self.currentIndex().data(KEY_ROLE)
+        opened = self._expanded_keys() if self.area_model.rowCount() else None
+        scrolled = self.verticalScrollBar().value()
         self.area_model.clear()
         self._filters = {_ALL: self._filters[_ALL]}
         total = sum(r.households for r in roots)
@@ -49,11 +53,36 @@ class AreaTree(QTreeView):
         self.area_model.appendRow(top)
         for root in roots:
             top.appendRow(self._item(root))
-        self.expandToDepth(1)
+        if opened is None:
+            self.expandToDepth(1)
+        else:
+            for key in opened:
+                index = self._find(key)
+                if index is not None:
+                    self.expand(index)
         target = self._find(previous) or self.area_model.index(0, 0)
         self.selectionModel().blockSignals(True)
         self.setCurrentIndex(target)
         self.selectionModel().blockSignals(False)
+        if opened is not None:
+            self.verticalScrollBar().setValue(scrolled)
+
+    def _expanded_keys(self) -> list[str]:
+        """The keys of the open nodes, parents before children."""
+        keys: list[str] = []
+        pending = [self.area_model.index(0, 0)]
+        while pending:
+            index = pending.pop()
+            if not index.isValid() or not self.isExpanded(index):
+                continue
+            key = index.data(KEY_ROLE)
+            if isinstance(key, str):
+                keys.append(key)
+            pending.extend(
+                self.area_model.index(row, 0, index)
+                for row in range(self.area_model.rowCount(index))
+            )
+        return keys
 
     def _item(self, node: AreaNode) -> QStandardItem:
         item = QStandardItem(

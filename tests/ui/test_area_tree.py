@@ -1,0 +1,51 @@
+"""The area tree is rebuilt whenever counts change (a save, a sync): what the worker
+opened, closed and selected stays as it was."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from gridclient.storage.queries import AreaNode
+from gridclient.ui.area_tree import AreaTree
+from gridcore.domain.enums import AreaLevel
+
+
+def _roots(extra: int = 0) -> list[AreaNode]:
+    def grid(village: int, number: int) -> AreaNode:
+        grid_id = f"g{village}{number}"
+        micro = AreaNode(f"m{village}{number}", "一号微网格", AreaLevel.MICRO_GRID, grid_id, 3)
+        return AreaNode(
+            grid_id, f"第{number}网格", AreaLevel.GRID, f"v{village}", 10 + extra, (micro,)
+        )
+
+    return [
+        AreaNode(f"v{v}", f"{v}村", AreaLevel.VILLAGE, None, 20 + extra, (grid(v, 1), grid(v, 2)))
+        for v in (1, 2)
+    ]
+
+
+def _index(tree: AreaTree, key: str):  # type: ignore[no-untyped-def]
+    index = tree._find(key)
+    assert index is not None
+    return index
+
+
+def test_a_reload_keeps_what_was_opened_closed_and_selected(qtbot: QtBot) -> None:
+    tree = AreaTree(None)
+    qtbot.addWidget(tree)
+    tree.set_nodes(_roots())
+    # The first tree opens down to the villages.
+    assert tree.isExpanded(_index(tree, "v1")) and not tree.isExpanded(_index(tree, "g11"))
+    tree.expand(_index(tree, "g11"))  # the worker opens a grid…
+    tree.collapse(_index(tree, "v2"))  # …closes the other village…
+    assert tree.select_area("m11")  # …and picks a micro-grid
+    picked: list[object] = []
+    tree.area_selected.connect(picked.append)
+
+    tree.set_nodes(_roots(extra=1))  # a save changed the counts
+
+    assert tree.isExpanded(_index(tree, "v1")) and tree.isExpanded(_index(tree, "g11"))
+    assert not tree.isExpanded(_index(tree, "v2"))
+    assert tree.currentIndex().data().startswith("一号微网格")
+    assert _index(tree, "g11").data() == "第1网格 (11)"  # the new count
+    assert picked == []  # the lists are not filtered again for a reload
