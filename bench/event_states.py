@@ -5,7 +5,8 @@ initial pull does), CPU and wall time.
 
 The store is filled from the generator (``gridclient.demo.local.load_dataset``); then,
 ``--repeat`` times, every ``event_status`` row is deleted and ``eventstate.fill_missing``
-derives them again in one write transaction (timed: the derivation and its INSERT).
+derives them again in one write transaction (timed: the derivation and its INSERT),
+which is then rolled back.
 
     PYTHONPATH=. python bench/event_states.py --store DATA_DIR/stores/NAME.db --repeat 1
 
@@ -50,56 +51,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--password", default=DEMO_PASSWORD)
     args = parser.parse_args(argv)
     if args.store is not None:
-        return _on_store(args.store, args.password, args.repeat)
+        store = Store.open(args.store, args.password)
+        try:
+            _report(args.store.name, *_rounds(store, args.repeat))
+        finally:
+            store.close()
+        return 0
     dataset = generate(args.size, seed=args.seed, today=date(2026, 11, 1))
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.create(Path(tmp) / "store.db", "bench-password", kdf=CHEAP_KDF)
         try:
             load_dataset(store, dataset)
-            walls: list[float] = []
-            cpus: list[float] = []
-            derived = 0
-            for _ in range(args.repeat):
-                with write_session(store.engine) as session:
-                    session.execute(delete(EventStatusRow))
-                with write_session(store.engine) as session:
-                    cpu0, wall0 = time.process_time(), time.perf_counter()
-                    derived = eventstate.fill_missing(session)
-                    walls.append(time.perf_counter() - wall0)
-                    cpus.append(time.process_time() - cpu0)
+            _report(args.size, *_rounds(store, args.repeat))
         finally:
             store.close()
-    print(
-        f"{args.size}: {derived:,} events derived: wall median {statistics.median(walls):.3f} s"
-        f" (runs {' '.join(f'{w:.3f}' for w in walls)}), CPU median {statistics.median(cpus):.3f} s"
-        f" (runs {' '.join(f'{c:.3f}' for c in cpus)})"
-    )
     return 0
 
 
-def _on_store(path: Path, password: str, repeat: int) -> int:
-    store = Store.open(path, password)
+def _rounds(store: Store, repeat: int) -> tuple[int, list[float], list[float]]:
+    """``repeat`` rounds of: delete every row, derive them again (timed), roll back."""
     walls: list[float] = []
     cpus: list[float] = []
     derived = 0
-    try:
-        for _ in range(repeat):
-            with write_session(store.engine) as session:
-                session.execute(delete(EventStatusRow))
-                cpu0, wall0 = time.process_time(), time.perf_counter()
-                derived = eventstate.fill_missing(session)
-                walls.append(time.perf_counter() - wall0)
-                cpus.append(time.process_time() - cpu0)
-                session.rollback()
-    finally:
-        store.close()
+    for _ in range(repeat):
+        with write_session(store.engine) as session:
+            session.execute(delete(EventStatusRow))
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            derived = eventstate.fill_missing(session)
+            walls.append(time.perf_counter() - wall0)
+            cpus.append(time.process_time() - cpu0)
+            session.rollback()
+    return derived, walls, cpus
+
+
+def _report(name: str, derived: int, walls: list[float], cpus: list[float]) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(
-        f"{path.name}: {derived:,} events derived: wall median {statistics.median(walls):.2f} s"
-        f" (runs {' '.join(f'{w:.2f}' for w in walls)}), CPU median {statistics.median(cpus):.2f} s"
-        f" (runs {' '.join(f'{c:.2f}' for c in cpus)}), peak RSS {peak} MB"
+        f"{name}: {derived:,} events derived: wall median {statistics.median(walls):.3f} s"
+        f" (runs {' '.join(f'{w:.3f}' for w in walls)}), CPU median {statistics.median(cpus):.3f} s"
+        f" (runs {' '.join(f'{c:.3f}' for c in cpus)}), peak RSS {peak} MB"
     )
-    return 0
 
 
 if __name__ == "__main__":

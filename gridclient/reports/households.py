@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,12 @@ __all__ = [
 
 #: The households that lead a micro-grid (网格核心户, 党员中心户), in the order named.
 _LEADING = (HouseholdTag.GRID_CORE, HouseholdTag.PARTY_CENTRAL)
+
+
+def _household_totals(homes: Sequence[Any]) -> tuple[Cell, ...]:
+    """The 合计 row both household rosters print: households, and people under 人口."""
+    members = sum(int(h.members or 0) for h in homes)
+    return ("合计", f"{len(homes)}户", "", "", "", members, "", "")
 
 
 def build_micro_grid_roster(
@@ -121,16 +128,7 @@ def build_micro_grid_roster(
             period=None,
             columns=columns,
             rows=tuple(rows),
-            totals=(
-                "合计",
-                f"{len(homes)}户",
-                "",
-                "",
-                "",
-                sum(int(h.members or 0) for h in homes),
-                "",
-                "",
-            ),
+            totals=_household_totals(homes),
             summary=tuple(summary),
             notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
             section_rows=frozenset(sections),
@@ -207,16 +205,7 @@ def build_cadre_roster(
             period=None,
             columns=columns,
             rows=tuple(rows),
-            totals=(
-                "合计",
-                f"{len(homes)}户",
-                "",
-                "",
-                "",
-                sum(int(h.members or 0) for h in homes),
-                "",
-                "",
-            ),
+            totals=_household_totals(homes),
             summary=summary,
             notes=() if full else ("依据个人信息保护规定，电话号码已做脱敏处理。",),
             section_rows=frozenset(sections),

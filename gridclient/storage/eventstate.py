@@ -129,16 +129,19 @@ _Rows = Iterable[Sequence[Any]]
 """Core rows of ``_EVENT_COLUMNS`` or ``_ACTION_COLUMNS``."""
 
 
+def _rows(connection: Connection, events_where: Any, actions_where: Any) -> tuple[_Rows, _Rows]:
+    """The fold's columns of the events and of the live actions the two filters pick."""
+    events = connection.execute(select(*_EVENT_COLUMNS).where(events_where))
+    actions = connection.execute(
+        select(*_ACTION_COLUMNS).where(actions_where, EventActionRow.deleted.is_(False))
+    )
+    return events, actions
+
+
 def _listed(connection: Connection, ids: list[str]) -> tuple[_Rows, _Rows]:
     """The rows of a few hundred events and their live actions, through the id and
     ``event_id`` indexes."""
-    events = connection.execute(select(*_EVENT_COLUMNS).where(EventRow.id.in_(ids)))
-    actions = connection.execute(
-        select(*_ACTION_COLUMNS).where(
-            EventActionRow.event_id.in_(ids), EventActionRow.deleted.is_(False)
-        )
-    )
-    return events, actions
+    return _rows(connection, EventRow.id.in_(ids), EventActionRow.event_id.in_(ids))
 
 
 def _scanned(
@@ -156,12 +159,7 @@ def _scanned(
         bare = column.concat("")  # not the column itself: no index
         return bare >= low if high is None else and_(bare >= low, bare < high)
 
-    events = connection.execute(select(*_EVENT_COLUMNS).where(within(EventRow.id)))
-    actions = connection.execute(
-        select(*_ACTION_COLUMNS).where(
-            within(EventActionRow.event_id), EventActionRow.deleted.is_(False)
-        )
-    )
+    events, actions = _rows(connection, within(EventRow.id), within(EventActionRow.event_id))
     return (row for row in events if row[0] in wanted), actions
 
 

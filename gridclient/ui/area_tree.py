@@ -25,6 +25,8 @@ class AreaTree(QTreeView):
         self.show_counts = True
         """Household counts beside the names (a department account has no households)."""
         self._filters: dict[str, AreaFilter] = {_ALL: AreaFilter(all_grids)}
+        self._items: dict[str, QStandardItem] = {}
+        """Every node's item by key, parents before their children."""
         self.area_model = QStandardItemModel(self)
         self.setModel(self.area_model)
         self.setHeaderHidden(True)
@@ -39,10 +41,15 @@ class AreaTree(QTreeView):
         and the nodes the user opened or closed, where they still exist; the first tree
         opens down to the villages."""
         previous = self.currentIndex().data(KEY_ROLE)
-        opened = self._expanded_keys() if self.area_model.rowCount() else None
+        opened = (
+            [key for key, item in self._items.items() if self.isExpanded(item.index())]
+            if self._items
+            else None
+        )
         scrolled = self.verticalScrollBar().value()
         self.area_model.clear()
         self._filters = {_ALL: self._filters[_ALL]}
+        self._items = {}
         total = sum(r.households for r in roots)
         top = QStandardItem(
             self.tr("All my areas ({count} households)").format(count=total)
@@ -50,6 +57,7 @@ class AreaTree(QTreeView):
             else self.tr("All my areas")
         )
         top.setData(_ALL, KEY_ROLE)
+        self._items[_ALL] = top
         self.area_model.appendRow(top)
         for root in roots:
             top.appendRow(self._item(root))
@@ -67,23 +75,6 @@ class AreaTree(QTreeView):
         if opened is not None:
             self.verticalScrollBar().setValue(scrolled)
 
-    def _expanded_keys(self) -> list[str]:
-        """The keys of the open nodes, parents before children."""
-        keys: list[str] = []
-        pending = [self.area_model.index(0, 0)]
-        while pending:
-            index = pending.pop()
-            if not index.isValid() or not self.isExpanded(index):
-                continue
-            key = index.data(KEY_ROLE)
-            if isinstance(key, str):
-                keys.append(key)
-            pending.extend(
-                self.area_model.index(row, 0, index)
-                for row in range(self.area_model.rowCount(index))
-            )
-        return keys
-
     def _item(self, node: AreaNode) -> QStandardItem:
         item = QStandardItem(
             self.tr("{name} ({count})").format(name=node.name, count=node.households)
@@ -96,6 +87,7 @@ class AreaTree(QTreeView):
         else:
             area = AreaFilter(_grids_of(node))
         self._filters[node.id] = area
+        self._items[node.id] = item
         item.setData(node.id, KEY_ROLE)
         item.setToolTip(node.level.label)
         for child in node.children:
@@ -103,16 +95,8 @@ class AreaTree(QTreeView):
         return item
 
     def _find(self, key: object) -> QModelIndex | None:
-        if not isinstance(key, str):
-            return None
-        matches = self.area_model.match(
-            self.area_model.index(0, 0),
-            KEY_ROLE,
-            key,
-            1,
-            Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
-        )
-        return matches[0] if matches else None
+        item = self._items.get(key) if isinstance(key, str) else None
+        return item.index() if item is not None else None
 
     def current_filter(self) -> AreaFilter:
         key = self.currentIndex().data(KEY_ROLE)
