@@ -73,6 +73,7 @@ class AreaTree(QTreeView):
         self.setCurrentIndex(target)
         self.selectionModel().blockSignals(False)
         if opened is not None:
+            self.doItemsLayout()  # the new rows' heights, so the old position is in range
             self.verticalScrollBar().setValue(scrolled)
 
     def _item(self, node: AreaNode) -> QStandardItem:

@@ -49,3 +49,20 @@ def test_a_reload_keeps_what_was_opened_closed_and_selected(qtbot: QtBot) -> Non
     assert tree.currentIndex().data().startswith("一号微网格")
     assert _index(tree, "g11").data() == "第1网格 (11)"  # the new count
     assert picked == []  # the lists are not filtered again for a reload
+
+
+def test_a_reload_keeps_the_scroll_position(qtbot: QtBot) -> None:
+    tree = AreaTree(None)
+    qtbot.addWidget(tree)
+    tree.resize(260, 90)  # a few rows visible: the tree scrolls
+    tree.show()
+    tree.set_nodes(_roots())
+    tree.expandAll()
+    bar = tree.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    scrolled = bar.value()
+
+    tree.set_nodes(_roots(extra=1))
+
+    assert scrolled > 0 and bar.value() == scrolled
