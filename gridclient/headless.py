@@ -1,4 +1,5 @@
-"""Headless commands for IT staff and scripts: ``gridclient sync`` and ``gridclient status``.
+"""Headless commands for IT staff and scripts: ``gridclient sync``, ``gridclient status``
+and ``gridclient seed``.
 
 No Qt here (both commands hold the data directory's lock, taken by ``gridclient``'s
 dispatcher: see :mod:`gridclient.instance`, so neither runs beside the window on the
@@ -12,11 +13,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
+from gridclient import __version__
 from gridclient.cli import PASSWORD_ENV, ask_password, required_server, start_command
 from gridclient.config import ITSettings, Paths
+from gridclient.storage import seed
 from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
@@ -28,6 +34,7 @@ from gridclient.sync.transport import Transport, normalise_server_url
 from gridcore.domain.clock import DeviceClock, clock_warning_zh
 from gridcore.domain.entities import CST
 from gridcore.domain.enums import EntityKind
+from gridcore.protocol import SeedOffer
 
 __all__ = ["PASSWORD_ENV", "add_commands", "run_command"]
 
@@ -43,6 +50,18 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--user", required=True)
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
     p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
+    p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
+    p = sub.add_parser(
+        "seed",
+        help="make a seed: this user's whole scope as one file that an office's first"
+        " download starts from (IT, on the server host; docs/first-download.md)",
+    )
+    p.set_defaults(handler=run_command, locks_data_dir=True)
+    p.add_argument("--user", required=True, help="a service account of the office's role and scope")
+    p.add_argument("--out", type=Path, required=True, help="the server's --seeds-dir")
+    p.add_argument(
+        "--keep", type=int, default=2, help="seeds of this scope kept, newest first (default 2)"
+    )
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
     p = sub.add_parser("status", help="local records, outbox and conflicts of a user")
     p.set_defaults(handler=run_command, locks_data_dir=True)
@@ -62,6 +81,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         if args.command == "sync":
             return _sync(args, paths, settings)
+        if args.command == "seed":
+            return _seed(args, paths, settings)
         return _status(args, paths, settings)
     except (SyncError, StorageError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -99,6 +120,79 @@ def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
     session.close()
     print(report.summary_zh())
     return 0 if report.ok else 1
+
+
+def _seed(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
+    """Sync the service account's store (rows, never a seed), then write it out as a new
+    seed generation with its manifest (last, so the server never offers a half-written
+    seed), and drop this scope's generations beyond ``--keep``."""
+    if args.keep < 1:
+        print("错误：--keep 至少为 1", file=sys.stderr)
+        return 2
+    server = _server(settings)
+    factory = partial(Transport, ca_bundle=settings.ca_bundle or None, proxy=settings.proxy or None)
+    session = log_in(
+        paths.data_dir,
+        server,
+        args.user,
+        _password(args.user),
+        MemoryTokenStore(),
+        transport_factory=factory,
+    )
+    try:
+        engine = SyncEngine(
+            session.store,
+            session.transport,
+            fetch_catalog=True,
+            use_seed=False,
+            progress=_print_progress if args.progress else None,
+        )
+        report = engine.run()
+        if not report.ok:
+            print(report.summary_zh())
+            print("错误：同步未完成，未生成初始数据包", file=sys.stderr)
+            return 1
+        profile = session.profile
+        scope = "all"
+        if profile is not None:
+            scope = f"{profile.role.value}-{profile.scope.area_code or 'all'}"
+        generation = seed.generation_name(scope)
+        exported = seed.export(session.store.engine, args.out, generation)
+    finally:
+        session.close()
+    offer = SeedOffer(
+        generation=generation,
+        size=exported.size,
+        sha256=exported.sha256,
+        cursor=exported.cursor,
+        revision=exported.revision,
+        key=exported.key.hex(),
+        made_at=datetime.now(UTC),
+        records=exported.records,
+        client_version=__version__,
+    )
+    manifest = args.out / f"{generation}.json"
+    part = args.out / f".{generation}.json.part"
+    part.touch(mode=0o600)
+    part.write_text(offer.model_dump_json(indent=1), encoding="utf-8")
+    os.replace(part, manifest)
+    dropped = _prune(args.out, generation.rsplit("-", 2)[0] + "-", args.keep)
+    print(
+        f"初始数据包 {generation} 已生成：{exported.records} 条记录，"
+        f"{exported.size / 1e6:.1f} MB；删除旧包 {dropped} 个"
+    )
+    return 0
+
+
+def _prune(folder: Path, prefix: str, keep: int) -> int:
+    """Drop the seeds named ``prefix…`` beyond the ``keep`` newest (manifest first, so
+    the server stops offering one before its file goes)."""
+    manifests = sorted(folder.glob(f"{prefix}*.json"))
+    old = manifests[:-keep]
+    for manifest in old:
+        manifest.unlink(missing_ok=True)
+        manifest.with_suffix(".gcseed").unlink(missing_ok=True)
+    return len(old)
 
 
 def _print_progress(phase: str, done: int, total: int) -> None:

@@ -107,6 +107,7 @@ __all__ = [
     "RegisteredPerson",
     "Resolution",
     "Scope",
+    "SeedOffer",
     "kinds_unknown_to",
 ]
 
@@ -446,3 +447,27 @@ class DeviceKey(_Wire):
     device, and destroys when the device is marked lost."""
 
     key: str = Field(min_length=40, max_length=64)
+
+
+class SeedOffer(_Wire):
+    """``GET /sync/seed``: a ready-made store of the caller's whole scope (a *seed*, see
+    docs/first-download.md), offered to a client whose first pull would otherwise fetch
+    every record row by row. ``GET /sync/seed/{generation}`` serves the file (ranges
+    allowed, so a broken download resumes). It is a SQLCipher database in the client's
+    schema at ``revision``, keyed with ``key`` (the raw 32-byte *transfer key*, hex: it
+    protects only the copy in transit and on the server's disk, which already holds the
+    same data in plain); the client checks ``size`` and ``sha256``, copies its tables into
+    its own store (under its own data key) and pulls on from ``cursor``. The server
+    writes nothing here: the seed maker (``gridclient seed``) writes this document
+    beside the file, and the server offers it only to callers whose pull scope is the
+    one ``cursor`` was issued in. 404 ``no_seed`` when there is none."""
+
+    generation: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+    size: int = Field(ge=1, le=2**50)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    cursor: str = Field(min_length=1, max_length=512)
+    revision: str = Field(min_length=1, max_length=64)
+    key: str = Field(pattern=r"^[0-9a-f]{64}$")
+    made_at: datetime
+    records: int = Field(ge=0)
+    client_version: str = Field(max_length=64)

@@ -22,7 +22,7 @@ from gridcore.domain.holidays import HolidayError
 from gridserver import admin, auth, clocks, departments, migrate, persons
 from gridserver.auth import find_area_id
 from gridserver.clientaddr import ProxyConfigError, parse_networks
-from gridserver.config import ENV_DATABASE_URL, Settings
+from gridserver.config import ENV_DATABASE_URL, ENV_SEEDS_DIR, Settings
 from gridserver.db import Database, records
 from gridserver.reqlog import configure_logging
 
@@ -149,6 +149,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS_OR_CIDR",
         help="a reverse proxy whose X-Forwarded-For is believed (repeatable; "
         "default: $GRIDSERVER_TRUSTED_PROXIES, else none)",
+    )
+    p.add_argument(
+        "--seeds-dir",
+        type=Path,
+        help="the folder `gridclient seed` writes ready-made stores into, offered to an"
+        " office's first download (default: $GRIDSERVER_SEEDS_DIR, else none)",
     )
 
     p = sub.add_parser("conflicts", parents=[common], help="list or resolve conflicts")
@@ -338,6 +344,8 @@ def _run(args: argparse.Namespace, settings: Settings, db: Database) -> int:
     elif args.command == "serve":
         if args.trusted_proxy:
             settings = replace(settings, trusted_proxies=tuple(args.trusted_proxy))
+        if args.seeds_dir is not None:
+            settings = replace(settings, seeds_dir=str(args.seeds_dir))
         try:
             parse_networks(settings.trusted_proxies)
         except ProxyConfigError as exc:
@@ -495,6 +503,7 @@ def _serve(settings: Settings, db: Database, host: str, port: int, workers: int)
         # Each worker process builds its own app (and engine) from the environment.
         os.environ[ENV_DATABASE_URL] = settings.database_url
         os.environ["GRIDSERVER_TRUSTED_PROXIES"] = ",".join(settings.trusted_proxies)
+        os.environ[ENV_SEEDS_DIR] = settings.seeds_dir
         uvicorn.run(
             "gridserver.app_factory:app",
             host=host,

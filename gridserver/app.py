@@ -24,7 +24,7 @@ import orjson
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import insert, literal, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -51,9 +51,10 @@ from gridcore.protocol import (
     PushRequest,
     PushResponse,
     RefreshRequest,
+    SeedOffer,
     kinds_unknown_to,
 )
-from gridserver import auth, clocks, directory, feed, persons, sync
+from gridserver import auth, clocks, directory, feed, persons, seeds, sync
 from gridserver.clientaddr import client_address, parse_networks
 from gridserver.config import Settings, parse_version
 from gridserver.db import Database, attachment_blobs, catalog, stored_holidays, utcnow
@@ -424,6 +425,25 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         hidden = kinds_unknown_to(parse_version(client_version))
         body = await in_db_thread(request, feed.pull_json, database, caller, cursor, size, hidden)
         return Response(body, media_type="application/json")
+
+    @router.get("/sync/seed", response_model=SeedOffer, dependencies=[Depends(check_protocol)])
+    def get_seed(caller: CallerDep) -> SeedOffer:
+        """The newest seed (a ready-made store) of the caller's scope, for a first
+        download; 404 ``no_seed`` when there is none (see gridserver.seeds)."""
+        return seeds.offer(settings.seeds_dir, caller)
+
+    @router.get("/sync/seed/{generation}")
+    def get_seed_file(generation: str, caller: CallerDep) -> FileResponse:
+        """The seed's bytes (``Range`` answered with 206, so a broken download resumes),
+        only to a caller of its scope."""
+        found = seeds.find(settings.seeds_dir, caller, generation)
+        if found is None:
+            raise ApiError(404, "no_seed", "该初始数据包已不存在或不适用于您的管辖范围")
+        return FileResponse(
+            found.path,
+            media_type="application/octet-stream",
+            headers={"Cache-Control": "no-store", "X-Seed-SHA256": found.offer.sha256},
+        )
 
     @router.get("/directory", response_model=DirectoryResponse)
     def get_directory(caller: CallerDep, departments: bool = False) -> DirectoryResponse:

@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 ENV_DATABASE_URL = "GRIDSERVER_DATABASE_URL"
+ENV_SEEDS_DIR = "GRIDSERVER_SEEDS_DIR"
 
 
 def default_database_url() -> str:
@@ -62,6 +63,9 @@ class Settings:
     """Addresses or networks (CIDR) of reverse proxies whose ``X-Forwarded-For`` is
     believed; from nobody else, loopback included."""
     argon2: Argon2Params = field(default_factory=Argon2Params)
+    seeds_dir: str = ""
+    """Where ``gridclient seed`` writes the seeds (ready-made stores) this server offers
+    for a first download (:mod:`gridserver.seeds`); empty: none offered."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -86,6 +90,8 @@ class Settings:
                 for part in env["GRIDSERVER_TRUSTED_PROXIES"].split(",")
                 if part.strip()
             )
+        if env.get(ENV_SEEDS_DIR):
+            values["seeds_dir"] = env[ENV_SEEDS_DIR]
         if env.get("GRIDSERVER_MIN_CLIENT_VERSION"):
             values["min_client_version"] = env["GRIDSERVER_MIN_CLIENT_VERSION"]
         values.update({k: v for k, v in overrides.items() if v is not None})

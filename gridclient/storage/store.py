@@ -77,6 +77,7 @@ __all__ = [
     "Store",
     "StoreTooNew",
     "check_integrity",
+    "schema_head",
     "store_path",
 ]
 
@@ -331,6 +332,11 @@ def _head_revision() -> str:
         from gridclient.storage.migrate import head_revision
 
         return head_revision()
+
+
+def schema_head() -> str:
+    """The schema revision this version of the client makes and opens stores at."""
+    return _head_revision()
 
 
 def _revision_and_flag(engine: Engine) -> tuple[str | None, bool]:

@@ -74,6 +74,7 @@ from gridclient.storage.engine import read_session, write_connection, write_lock
 from gridclient.storage.repositories import OUTBOX_RETENTION, Repositories
 from gridclient.storage.store import Store
 from gridclient.storage.syncmeta import Conflict, OpStatus, OutboxOp, SyncKey, restores
+from gridclient.sync import seeding
 from gridclient.sync.errors import (
     Cancelled,
     ClientTooOld,
@@ -148,6 +149,10 @@ class Phase:
     PUSH = "push"
     PULL = "pull"
     DOWNLOAD = "download"
+    SEED = "seed"
+    """A first download from a seed: bytes of the file (``total`` its size)."""
+    SEED_COPY = "seed-copy"
+    """The seed being copied into the store (``0, 0``: no count to show)."""
 
 
 GROUP_SECONDS = 0.5
@@ -189,6 +194,8 @@ class SyncReport:
     downloaded: int = 0
     """Attachment blobs fetched for pulled attachment records."""
     pulled: int = 0
+    seeded: int = 0
+    """Of :attr:`pulled`, the records that came in a seed (a first download's file)."""
     echoed: int = 0
     """Pulled records that were only the server's copy of this run's own applied ops
     (docs/protocol.md rule 1): stored like any other, but not news for the person, so
@@ -318,7 +325,11 @@ class SyncEngine:
         progress: ProgressFunc | None = None,
         cancel: threading.Event | None = None,
         fetch_catalog: bool = False,
+        use_seed: bool = True,
     ) -> None:
+        """``use_seed``: a first pull into an empty store starts from the server's seed
+        of the scope when there is one (:mod:`gridclient.sync.seeding`); the seed maker
+        itself pulls rows."""
         if not 1 <= batch_size <= MAX_OPS_PER_PUSH:
             raise ValueError(f"batch_size must be within 1..{MAX_OPS_PER_PUSH}")
         if page_size < 1:
@@ -330,6 +341,7 @@ class SyncEngine:
         self._progress = progress
         self.cancel = cancel if cancel is not None else threading.Event()
         self.fetch_catalog = fetch_catalog
+        self.use_seed = use_seed
         self._conflict_ops: dict[str, str] = {}
         self._clock_samples: list[ClockSample] = []
 
@@ -581,6 +593,8 @@ class SyncEngine:
         cursor = saved if isinstance(saved, str) else ""
         self._check_cancel()
         self.store.writer.run(partial(self._replay_held, report))
+        if not cursor and self.use_seed:
+            cursor = self._from_seed(report)
         first = not cursor
         if first:  # a first pull into an empty store: its indexes are built at the end
             self.store.writer.run(self._defer_indexes)
@@ -604,6 +618,25 @@ class SyncEngine:
                     # Let the request in flight end (bounded by the read timeout) before
                     # the run returns, so no thread outlives it; its outcome is dropped.
                     pending.exception()
+
+    def _from_seed(self, report: SyncReport) -> str:
+        """A first pull's records from the scope's seed, if the server has one this store
+        can take: the cursor to go on from, or "" (rows, as before)."""
+
+        def progress(step: str, done: int, total: int) -> None:
+            self._report(Phase.SEED if step == "download" else Phase.SEED_COPY, done, total)
+
+        adopted = seeding.first_download(
+            self.store, self.transport, cancel=self.cancel, progress=progress
+        )
+        if adopted is None:
+            return ""
+        report.pulled += adopted.records
+        report.seeded = adopted.records
+        for kind in EntityKind:
+            report.collected.whole(kind)
+        report.collected.conflicts = True
+        return adopted.cursor
 
     def _replay_held(self, report: SyncReport) -> None:
         """Store the records kept aside earlier that this version can read now: those of

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import ipaddress
 import json
@@ -91,6 +92,7 @@ from gridcore.protocol import (
     PushResponse,
     RecordChange,
     RefreshRequest,
+    SeedOffer,
 )
 
 __all__ = [
@@ -131,6 +133,9 @@ M = TypeVar("M", bound=BaseModel)
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 30.0)
 """(connect, read) seconds: connecting is quick or hopeless; a pull page or a push batch
 may take the server a while to build."""
+
+SEED_CHUNK = 1 << 20
+"""Bytes read from a seed download between two looks at the cancel flag."""
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 UNPROCESSED_STATUSES = frozenset({429, 503})
@@ -593,6 +598,70 @@ class Transport:
         response = self._authed("GET", "/sync/pull", cancel, _Repeat.SAFE, params=params)
         return self._parse_page(response)
 
+    def seed_offer(self, *, cancel: threading.Event | None = None) -> SeedOffer | None:
+        """The server's seed (a ready-made store) for this user's scope, or ``None``: none
+        made for it, or a server from before seeds (404 either way)."""
+        response = self._authed("GET", "/sync/seed", cancel, _Repeat.SAFE, ok_statuses=(404,))
+        if response.status_code == 404:
+            return None
+        return self._parse(response, SeedOffer)
+
+    def download_seed(
+        self,
+        offer: SeedOffer,
+        target: Path,
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> bool:
+        """Append the seed's bytes to ``target`` from its current length (a ``Range``
+        request when part of it is there: a broken download resumes) up to
+        ``offer.size``. False when the server no longer has that seed (404: a newer
+        one replaced it). A network failure or a cancel leaves what arrived; a server
+        that ignores the range starts the file over."""
+        event = cancel if cancel is not None else threading.Event()
+        have = target.stat().st_size if target.exists() else 0
+        if have > offer.size:
+            target.unlink()
+            have = 0
+        if have == offer.size:
+            return True
+        headers = {"Accept": "application/octet-stream"}
+        if have:
+            headers["Range"] = f"bytes={have}-"
+        response = self._authed(
+            "GET",
+            f"/sync/seed/{offer.generation}",
+            event,
+            _Repeat.SAFE,
+            headers=headers,
+            ok_statuses=(404,),
+            stream=True,
+        )
+        with contextlib.closing(response):
+            if response.status_code == 404:
+                return False
+            if have and response.status_code != 206:
+                have = 0
+            try:
+                with target.open("r+b" if have else "wb") as handle:
+                    handle.seek(have)
+                    handle.truncate()
+                    for chunk in response.iter_content(chunk_size=SEED_CHUNK):
+                        if event.is_set():
+                            raise Cancelled(detail="seed download cancelled")
+                        handle.write(chunk)
+                        have += len(chunk)
+                        if have > offer.size:
+                            raise ProtocolError(detail="seed longer than announced")
+                        if progress is not None:
+                            progress(have)
+            except requests.RequestException as exc:
+                raise _network_error(exc) from None
+        if have != offer.size:
+            raise NetworkError(detail=f"seed download ended at {have} of {offer.size} bytes")
+        return True
+
     def put_attachment(
         self, sha256: str, data: bytes, mime: str, *, cancel: threading.Event | None = None
     ) -> None:
@@ -782,9 +851,11 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         ok_statuses: tuple[int, ...] = (),
         raise_for: Mapping[int, type[SyncError]] | None = None,
+        stream: bool = False,
     ) -> requests.Response:
         """One logical request with retries; returns a 2xx (or ``ok_statuses``) answer or
-        raises the typed error."""
+        raises the typed error. ``stream``: the body is read by the caller (and the
+        answer closed by it)."""
         event = cancel if cancel is not None else threading.Event()
         policy = self.retry if repeat is not _Repeat.NEVER else NO_RETRY
         request_headers = dict(headers or {})
@@ -816,6 +887,7 @@ class Transport:
                     verify=self._verify,
                     proxies=self.proxies,
                     allow_redirects=False,
+                    stream=stream,
                 )
             except requests.RequestException as exc:
                 elapsed = (self._clock() - began) * 1000

@@ -274,6 +274,7 @@ def server_process(
     folder: Path,
     users: Sequence[tuple[str, Role, str, str] | tuple[str, Role, str, str, str]] = LOOP_USERS,
     departments: Sequence[tuple[str, str, str | None]] = (),
+    seeds_dir: Path | None = None,
 ) -> Iterator[ServerProcess]:
     """``python -m gridserver serve`` on a free loopback port, on a SQLite file in
     ``folder`` holding the area tree, ``departments`` (code, name, township area code),
@@ -297,6 +298,8 @@ def server_process(
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "gridserver", "--database", url, "serve", "--port", str(port)]
+    if seeds_dir is not None:
+        command += ["--seeds-dir", str(seeds_dir)]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
