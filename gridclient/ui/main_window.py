@@ -1067,6 +1067,13 @@ class MainWindow(QMainWindow):
         elif phase == Phase.PUSH:
             text = self.tr("Uploaded {done} of {total} change(s)").format(done=done, total=total)
             self.refresh_status()  # the pending count goes down batch by batch
+        elif phase == Phase.SEED:  # bytes: shown in MB, the bar in KiB (ints stay small)
+            text = self.tr("Downloading the initial data package: {done} of {total} MB").format(
+                done=f"{done / 1e6:.0f}", total=f"{total / 1e6:.0f}"
+            )
+            done, total = done >> 10, total >> 10
+        elif phase == Phase.SEED_COPY:
+            text = self.tr("Setting up the initial data package on this computer…")
         else:
             text = self.tr("Downloaded %n record(s)", "", done)
         if self.cancel_sync_button.isEnabled():

@@ -139,17 +139,17 @@
 <context>
     <name>AreaTree</name>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="44"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="55"/>
         <source>All my areas ({count} households)</source>
         <translation>我的全部区域（{count} 户）</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="46"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="57"/>
         <source>All my areas</source>
         <translation>我的全部区域</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/area_tree.py" line="60"/>
+        <location filename="../../gridclient/ui/area_tree.py" line="81"/>
         <source>{name} ({count})</source>
         <translation>{name}（{count}）</translation>
     </message>
@@ -2554,82 +2554,92 @@
         <source>Uploaded {done} of {total} change(s)</source>
         <translation>已上传 {done}/{total} 条修改</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../../gridclient/ui/main_window.py" line="1071"/>
+        <source>Downloading the initial data package: {done} of {total} MB</source>
+        <translation>正在下载初始数据包：{done} / {total} MB</translation>
+    </message>
+    <message>
+        <location filename="../../gridclient/ui/main_window.py" line="1076"/>
+        <source>Setting up the initial data package on this computer…</source>
+        <translation>正在将初始数据包写入本机…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gridclient/ui/main_window.py" line="1078"/>
         <source>Downloaded %n record(s)</source>
         <translation>
             <numerusform>已下载 %n 条记录</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1096"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1103"/>
         <source>Sync finished: {up} uploaded, {down} downloaded.</source>
         <translation>同步完成：上传 {up} 条，下载 {down} 条。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1100"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1107"/>
         <source>Sync not finished: {error}</source>
         <translation>同步未完成：{error}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gridclient/ui/main_window.py" line="1105"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1112"/>
         <source>Sync finished, but the server refused %n change(s); see the records marked as rejected.</source>
         <translation>
             <numerusform>同步完成，但服务器拒绝了 %n 条修改，请查看标为“被拒”的记录。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1114"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1121"/>
         <source>Sync cancelled. What was already synced is kept; sync again to finish.</source>
         <translation>同步已取消。已同步的部分会保留，请再次同步以完成。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1122"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1129"/>
         <source>Sync failed: {error}</source>
         <translation>同步失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1150"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1157"/>
         <source>Could not load the data: {error}</source>
         <translation>无法读取数据：{error}</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1161"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1168"/>
         <source>Saved on this computer; it is uploaded at the next sync.</source>
         <translation>已保存到本机，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1347"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1354"/>
         <source>That was the last household in the list.</source>
         <translation>已经是列表中的最后一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1413"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1420"/>
         <source>Select a household first.</source>
         <translation>请先选择一户。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1436"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1443"/>
         <source>Select one grid (or micro-grid) in the area tree first.</source>
         <translation>请先在左侧区域树中选择一个网格（或微网格）。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1455"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1462"/>
         <source>Saved. The household is in the list.</source>
         <translation>已保存，该户已加入列表。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1462"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1469"/>
         <source>Select a grid first.</source>
         <translation>请先选择一个网格。</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1534"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1541"/>
         <source>Computer reported lost</source>
         <translation>本机已登记为丢失</translation>
     </message>
     <message>
-        <location filename="../../gridclient/ui/main_window.py" line="1565"/>
+        <location filename="../../gridclient/ui/main_window.py" line="1572"/>
         <source>{text} ({keys})</source>
         <translation>{text}（{keys}）</translation>
     </message>
