@@ -127,13 +127,15 @@ def cpu_meter() -> Iterator[dict[str, float]]:
 
 
 @contextlib.contextmanager
-def serve(server_db: Path) -> Iterator[str]:
-    """``gridserver serve`` as a child process; yields its URL once /health answers."""
+def serve(server_db: Path, options: Sequence[str] = (), log: Path | None = None) -> Iterator[str]:
+    """``gridserver serve`` as a child process (with ``options``); yields its URL once
+    /health answers (its pid is in ``SERVER_PID`` meanwhile)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "gridserver", "--database", f"sqlite:///{server_db}"]
-    proc = subprocess.Popen([*command, "serve", "--port", str(port)])
+    sink = log.open("ab") if log is not None else None  # its request log, else to stderr
+    proc = subprocess.Popen([*command, "serve", "--port", str(port), *options], stderr=sink)
     url = f"http://127.0.0.1:{port}"
     transport = Transport(url)
     try:
@@ -151,6 +153,8 @@ def serve(server_db: Path) -> Iterator[str]:
         transport.close()
         proc.terminate()
         proc.wait(30)
+        if sink is not None:
+            sink.close()
 
 
 class Laptop:

@@ -5,4 +5,4 @@
 #: version resource and the installer after it, the server reports it and the client
 #: sends it (``User-Agent``, ``X-Grid-Client-Version``). Bump it in the release commit,
 #: with a CHANGELOG.md entry and a ``v<version>`` git tag (tests/packaging/test_version.py).
-__version__ = "0.6.1"
+__version__ = "0.7.0"

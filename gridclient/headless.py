@@ -51,6 +51,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--batch-size", type=int, default=200, help=argparse.SUPPRESS)
     p.add_argument("--page-size", type=int, default=2000, help=argparse.SUPPRESS)
     p.add_argument("--progress", action="store_true", help="print progress lines to stderr")
+    p.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="a first download fetches rows even when the server offers a seed",
+    )
     p = sub.add_parser(
         "seed",
         help="make a seed: this user's whole scope as one file that an office's first"
@@ -108,6 +113,7 @@ def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
             page_size=args.page_size,
             fetch_catalog=True,
             progress=_print_progress if args.progress else None,
+            use_seed=not args.no_seed,
         )
         report = engine.run()
     except BaseException:

@@ -7,4 +7,4 @@ Pure Python over pydantic: no Qt, no database, no HTTP (tests/unit/test_import_c
 
 #: Released together with gridclient and gridserver, at the same version
 #: (tests/packaging/test_version.py checks the three agree).
-__version__ = "0.6.1"
+__version__ = "0.7.0"

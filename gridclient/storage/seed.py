@@ -28,6 +28,7 @@ quoted (:func:`_quote`), and every value is bound.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -44,8 +45,10 @@ import sqlcipher3
 from sqlalchemy import Engine
 
 from gridclient.storage.engine import CACHE_KIB, READ_CACHE_KIB, write_lock
+from gridclient.storage.errors import DiskFull
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain.enums import EntityKind
+from gridcore.messages import Catalog
 
 __all__ = [
     "LOCAL_KEYS",
@@ -62,6 +65,14 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_msg = Catalog(
+    __name__,
+    {  # DiskFull: "could not …"
+        "set up the initial data package": "写入初始数据包",
+        "write the initial data package": "写出初始数据包",
+    },
+)
 
 LOCAL_TABLES: Final = frozenset({"sync_state", "outbox", "reveal_log", "alembic_version"})
 """Tables that are one laptop's own, never part of a seed: its sync bookkeeping, the ops
@@ -242,9 +253,9 @@ def adopt(
     """Copy the seed at ``seed`` (keyed with ``key``) into the empty store of
     ``engine``, with its cursor, in one transaction (see the module docstring). The
     conflicts of the scope are turned to ``username``'s side, as a pull would have
-    stored them for this user. Raises :class:`SeedRefused` (nothing changed) or the
-    ``sqlcipher3`` error of a damaged file; a set ``cancel`` interrupts the copy and
-    rolls it back (``SeedRefused``, "cancelled")."""
+    stored them for this user. Raises :class:`SeedRefused` (a foreign, damaged or
+    unfitting seed) or ``DiskFull``, nothing changed either way; a set ``cancel``
+    interrupts the copy and rolls it back (``SeedRefused``, "cancelled")."""
     stop = cancel if cancel is not None else threading.Event()
     with _driver(engine) as driver:
         driver.execute("PRAGMA foreign_keys = OFF")  # before BEGIN: a no-op inside
@@ -254,57 +265,71 @@ def adopt(
         except sqlcipher3.DatabaseError as exc:  # a wrong key, not a database
             raise SeedRefused(f"cannot open the seed: {exc}") from None
         driver.execute("BEGIN IMMEDIATE")
-        if _revision(driver, "seed") != _revision(driver, "main"):
-            raise SeedRefused(
-                f"schema {_revision(driver, 'seed')} ≠ this store's {_revision(driver, 'main')}"
-            )
-        if _shape(driver, "seed") != _shape(driver, "main"):
-            raise SeedRefused("the seed's tables or indexes differ from this store's")
-        _check_empty(driver)
-        cursor = _cursor_of(driver, "seed")
-        tables = [t for t in _tables(driver, "main") if t not in LOCAL_TABLES]
-        triggers = driver.execute(
-            "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'"  # noqa: S608
-            f" AND tbl_name IN ({','.join('?' * len(tables))})",
-            tables,
-        ).fetchall()
-        for name, _sql in triggers:
-            driver.execute(f"DROP TRIGGER main.{_quote(str(name))}")
-        driver.set_progress_handler(lambda: 1 if stop.is_set() else 0, _COPY_CHECK)
         try:
-            for table in tables:
-                driver.execute(f"DELETE FROM main.{_quote(table)}")  # noqa: S608
-                driver.execute(
-                    f"INSERT INTO main.{_quote(table)} SELECT * FROM seed.{_quote(table)}"  # noqa: S608
-                )
-        except sqlcipher3.OperationalError:
+            records, cursor, tables = _copy(driver, username, stop)
+            if stop.is_set():  # cancelled after the last check: nothing of it is kept
+                raise SeedRefused("cancelled")
+            driver.execute("COMMIT")
+        except sqlcipher3.Error as exc:  # rolled back by _driver
+            if _full(exc):
+                raise DiskFull(seed.parent, _msg("set up the initial data package")) from exc
             if stop.is_set():
                 raise SeedRefused("cancelled") from None
-            raise
-        finally:
-            driver.set_progress_handler(None, 0)
-        for _name, sql in triggers:
-            driver.execute(str(sql))
-        keys = sorted(SEED_KEYS)
-        driver.execute(
-            f"DELETE FROM main.sync_state WHERE key IN ({','.join('?' * len(keys))})",  # noqa: S608
-            keys,
+            raise SeedRefused(f"the seed could not be copied: {exc}") from exc
+    log.info("seed adopted: %d records in %d tables", records, tables)
+    return Adopted(records, cursor, tables)
+
+
+def _copy(driver: Any, username: str, stop: threading.Event) -> tuple[int, str, int]:
+    """:func:`adopt`'s transaction, up to the COMMIT: (records, cursor, tables)."""
+    if _revision(driver, "seed") != _revision(driver, "main"):
+        raise SeedRefused(
+            f"schema {_revision(driver, 'seed')} ≠ this store's {_revision(driver, 'main')}"
         )
-        driver.execute(
-            "INSERT INTO main.sync_state (key, value) SELECT key, value FROM seed.sync_state"  # noqa: S608
-            f" WHERE key IN ({','.join('?' * len(keys))})",
-            keys,
-        )
-        _own_conflicts(driver, username)
-        problems = driver.execute("PRAGMA main.foreign_key_check").fetchmany(5)
-        if problems:
-            raise SeedRefused(f"broken references in the seed: {problems}")
-        records = _count(driver, "main")
-        if stop.is_set():  # cancelled after the last check: nothing of it is kept
-            raise SeedRefused("cancelled")
-        driver.execute("COMMIT")
-    log.info("seed adopted: %d records in %d tables", records, len(tables))
-    return Adopted(records, cursor, len(tables))
+    if _shape(driver, "seed") != _shape(driver, "main"):
+        raise SeedRefused("the seed's tables or indexes differ from this store's")
+    _check_empty(driver)
+    cursor = _cursor_of(driver, "seed")
+    tables = [t for t in _tables(driver, "main") if t not in LOCAL_TABLES]
+    triggers = driver.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'"  # noqa: S608
+        f" AND tbl_name IN ({','.join('?' * len(tables))})",
+        tables,
+    ).fetchall()
+    for name, _sql in triggers:
+        driver.execute(f"DROP TRIGGER main.{_quote(str(name))}")
+    driver.set_progress_handler(lambda: 1 if stop.is_set() else 0, _COPY_CHECK)
+    try:
+        for table in tables:
+            driver.execute(f"DELETE FROM main.{_quote(table)}")  # noqa: S608
+            driver.execute(
+                f"INSERT INTO main.{_quote(table)} SELECT * FROM seed.{_quote(table)}"  # noqa: S608
+            )
+    finally:
+        driver.set_progress_handler(None, 0)
+    for _name, sql in triggers:
+        driver.execute(str(sql))
+    keys = sorted(SEED_KEYS)
+    driver.execute(
+        f"DELETE FROM main.sync_state WHERE key IN ({','.join('?' * len(keys))})",  # noqa: S608
+        keys,
+    )
+    driver.execute(
+        "INSERT INTO main.sync_state (key, value) SELECT key, value FROM seed.sync_state"  # noqa: S608
+        f" WHERE key IN ({','.join('?' * len(keys))})",
+        keys,
+    )
+    _own_conflicts(driver, username)
+    problems = driver.execute("PRAGMA main.foreign_key_check").fetchmany(5)
+    if problems:
+        raise SeedRefused(f"broken references in the seed: {problems}")
+    return _count(driver, "main"), cursor, len(tables)
+
+
+def _full(exc: BaseException) -> bool:
+    return "database or disk is full" in str(exc).lower() or (
+        isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    )
 
 
 def _check_empty(driver: Any) -> None:
@@ -380,8 +405,10 @@ def export(engine: Engine, folder: Path, generation: str) -> Exported:
         size = part.stat().st_size
         digest = file_sha256(part)
         os.replace(part, final)
-    except BaseException:
+    except BaseException as exc:
         part.unlink(missing_ok=True)
+        if _full(exc):
+            raise DiskFull(folder, _msg("write the initial data package")) from exc
         raise
     log.info("seed %s written: %d records, %d bytes", final.name, records, size)
     return Exported(final, key, size, digest, cursor, revision, records)

@@ -13,6 +13,7 @@ run, keeping what was downloaded for the next one.
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 from collections.abc import Callable
@@ -20,15 +21,19 @@ from functools import partial
 from pathlib import Path
 
 from gridclient.storage import seed
+from gridclient.storage.errors import DiskFull
 from gridclient.storage.store import Store, schema_head
 from gridclient.storage.syncmeta import SyncKey
 from gridclient.sync.errors import Cancelled, NetworkError
 from gridclient.sync.transport import Transport
+from gridcore.messages import Catalog
 from gridcore.protocol import SeedOffer
 
 __all__ = ["DOWNLOAD_ATTEMPTS", "first_download", "seed_files"]
 
 log = logging.getLogger(__name__)
+
+_msg = Catalog(__name__, {"download the initial data package": "下载初始数据包"})  # DiskFull
 
 DOWNLOAD_ATTEMPTS = 3
 """Broken downloads resumed within one run before the run gives up (keeping the part)."""
@@ -107,6 +112,10 @@ def _download(
     for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
         try:
             found = transport.download_seed(offer, target, progress=bytes_done, cancel=cancel)
+        except OSError as exc:  # the part so far is kept: the next sync goes on from it
+            if exc.errno == errno.ENOSPC:
+                raise DiskFull(target.parent, _msg("download the initial data package")) from exc
+            raise
         except NetworkError:
             if attempt == DOWNLOAD_ATTEMPTS or cancel.is_set():
                 raise

@@ -60,7 +60,7 @@ class AreaTree(QTreeView):
         self._items[_ALL] = top
         self.area_model.appendRow(top)
         for root in roots:
-            top.appendRow(self._item(root))
+            top.appendRow(self._item(root, ""))
         if opened is None:
             self.expandToDepth(1)
         else:
@@ -76,11 +76,17 @@ class AreaTree(QTreeView):
             self.doItemsLayout()  # the new rows' heights, so the old position is in range
             self.verticalScrollBar().setValue(scrolled)
 
-    def _item(self, node: AreaNode) -> QStandardItem:
+    def _item(self, node: AreaNode, parent_name: str) -> QStandardItem:
+        # A micro-grid is named after its grid plus its number ("杨柳村第一网格23号微网格"):
+        # under that grid the number is what tells it from its neighbours, and the whole
+        # name would not fit the pane, so the tree shows "23号微网格" (the tooltip all).
+        name = node.name
+        if node.level is AreaLevel.MICRO_GRID and parent_name and name.startswith(parent_name):
+            name = name[len(parent_name) :] or node.name
         item = QStandardItem(
-            self.tr("{name} ({count})").format(name=node.name, count=node.households)
+            self.tr("{name} ({count})").format(name=name, count=node.households)
             if self.show_counts
-            else node.name
+            else name
         )
         if node.level is AreaLevel.MICRO_GRID:
             assert node.parent_id is not None
@@ -90,9 +96,9 @@ class AreaTree(QTreeView):
         self._filters[node.id] = area
         self._items[node.id] = item
         item.setData(node.id, KEY_ROLE)
-        item.setToolTip(node.level.label)
+        item.setToolTip(f"{node.level.label}：{node.name}")  # the whole name, when elided
         for child in node.children:
-            item.appendRow(self._item(child))
+            item.appendRow(self._item(child, node.name))
         return item
 
     def _find(self, key: object) -> QModelIndex | None:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_version_is_0_3_0_this_round() -> None:
-    assert __version__ == "0.6.1"
+    assert __version__ == "0.7.0"
 
 
 @pytest.mark.parametrize("project", [".", "gridcore", "gridserver"])

@@ -3,6 +3,7 @@ opened, closed and selected stays as it was."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from gridclient.storage.queries import AreaNode
@@ -66,3 +67,27 @@ def test_a_reload_keeps_the_scroll_position(qtbot: QtBot) -> None:
     tree.set_nodes(_roots(extra=1))
 
     assert scrolled > 0 and bar.value() == scrolled
+
+
+def test_a_micro_grid_shows_its_number_under_its_grid(qtbot: QtBot) -> None:
+    """Micro-grids are named after their grid plus a number; in the 230-px pane the whole
+    name was cut off before the number. Under its grid the tree shows the number part,
+    the tooltip the whole name; a name that does not repeat its grid's stays whole."""
+    name = "杨柳村第一网格23号微网格"
+    micro = AreaNode("m", name, AreaLevel.MICRO_GRID, "g", 20)
+    other = AreaNode("o", "南片微网格", AreaLevel.MICRO_GRID, "g", 5)
+    grid = AreaNode("g", "杨柳村第一网格", AreaLevel.GRID, "v", 25, (micro, other))
+    tree = AreaTree(None)
+    qtbot.addWidget(tree)
+    tree.resize(230, 200)
+    tree.show()
+    tree.set_nodes([AreaNode("v", "杨柳村", AreaLevel.VILLAGE, None, 25, (grid,))])
+    tree.expandAll()
+    index = _index(tree, "m")
+    assert index.data() == "23号微网格 (20)"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == f"微网格：{name}"
+    room = tree.viewport().width() - tree.visualRect(index).left() - 24  # icon, margins
+    assert tree.fontMetrics().horizontalAdvance(index.data()) < room  # it fits the pane…
+    assert tree.fontMetrics().horizontalAdvance(f"{name} (20)") > room  # …the whole did not
+    assert _index(tree, "o").data() == "南片微网格 (5)"
+    assert _index(tree, "g").data() == "杨柳村第一网格 (25)"  # grids keep their names

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from gridclient.storage import Store, indexes, seed
 from gridclient.storage.engine import write_connection
+from gridclient.storage.errors import DiskFull
 from gridclient.storage.models import Base
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain.entities import Record
@@ -283,5 +284,37 @@ def test_a_wrong_key_another_revision_or_a_cancel_changes_nothing(
         seed.adopt(laptop.engine, exported.path, exported.key, username="t1")
     _unchanged(laptop)
     assert seed.adoptable(laptop.engine)
+    laptop.close()
+    maker.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "raised"),
+    [
+        ("database or disk is full", DiskFull),
+        ("file is not a database", seed.SeedRefused),  # a page of the seed is damaged
+    ],
+)
+def test_a_failing_copy_is_rolled_back_with_a_clear_error(
+    made: tuple[Store, seed.Exported],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: str,
+    raised: type[Exception],
+) -> None:
+    maker, exported = made
+    laptop = _laptop(tmp_path)
+    real = seed._copy
+
+    def failing(driver: Any, username: str, stop: Any) -> Any:
+        real(driver, username, stop)  # everything copied, then the disk fills up
+        raise sqlcipher3.OperationalError(error)
+
+    monkeypatch.setattr(seed, "_copy", failing)
+    with pytest.raises(raised):
+        seed.adopt(laptop.engine, exported.path, exported.key, username="t1")
+    _unchanged(laptop)
+    assert seed.adoptable(laptop.engine)
+    assert _triggers(laptop) == _triggers(maker)
     laptop.close()
     maker.close()
