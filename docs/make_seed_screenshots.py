@@ -10,6 +10,10 @@ docs/screenshots/ (1366×768):
    main window: ``seed_download`` (the progress line while the package downloads),
    ``seed_copy`` (while it is written into the store), ``seed_done`` (the list after it).
 
+S's seed (8 MB) downloads and is copied in well under a second, too quick for the
+transient progress lines to be photographed: the script slows the sync thread down
+(64 KiB chunks with a 20 ms pause each, a 1.5 s pause before the copy) — only here.
+
 Prints the seed maker's line and the window's sync report.
 """
 
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -29,10 +34,13 @@ from PySide6.QtWidgets import QApplication
 from shots import chinese_app, laptop_screen, maximise
 from sqlalchemy import create_engine, text
 
+from gridclient.storage import seed
+from gridclient.sync import transport
 from gridclient.sync.credentials import MemoryTokenStore
 from gridclient.sync.engine import Phase, SyncReport
 from gridclient.sync.session import log_in
 from gridclient.sync.signin import user_info
+from gridclient.sync.transport import Transport
 from gridclient.ui.context import AppContext
 from gridclient.ui.main_window import MainWindow
 from gridclient.ui.sync_controller import SyncController
@@ -62,8 +70,33 @@ def _scope_of(database: str, user: str) -> str:
     return str(code)
 
 
+def _slow_down() -> None:
+    """See the module docstring: the sync thread pauses so the window can be shot."""
+    transport.SEED_CHUNK = 64 * 1024
+    download, adopt = Transport.download_seed, seed.adopt
+
+    def slow_download(self: Transport, *args: Any, **kwargs: Any) -> bool:
+        progress = kwargs.get("progress")
+
+        def paused(done: int) -> None:
+            time.sleep(0.02)
+            if progress is not None:
+                progress(done)
+
+        kwargs["progress"] = paused
+        return download(self, *args, **kwargs)
+
+    def slow_adopt(*args: Any, **kwargs: Any) -> seed.Adopted:
+        time.sleep(1.5)
+        return adopt(*args, **kwargs)
+
+    Transport.download_seed = slow_download  # type: ignore[method-assign]
+    seed.adopt = slow_adopt  # type: ignore[assignment]
+
+
 def main() -> int:
     app, translators = chinese_app()
+    _slow_down()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         seeds = root / "seeds"
@@ -109,8 +142,10 @@ def main() -> int:
             taken: set[str] = set()
             reports: list[SyncReport] = []
 
-            def shoot(phase: str, _done: int, _total: int) -> None:
+            def shoot(phase: str, done: int, total: int) -> None:
                 name = {Phase.SEED: "seed_download", Phase.SEED_COPY: "seed_copy"}.get(phase)
+                if phase == Phase.SEED and done * 5 < total * 2:
+                    return  # a while into the download (the bar shows something)
                 if name is not None and name not in taken:
                     taken.add(name)
                     print(name, "|", window.sync_phase_label.text())
