@@ -34,6 +34,9 @@ class ServerAhead:
         results = [OpResult(op_id=op.op_id, status="applied", version=1) for op in request.ops]
         return PushResponse(results=results, server_time=datetime.now(UTC) + AHEAD)
 
+    def seed_offer(self, **_: Any) -> None:
+        return None  # no seed on this server: a first pull fetches rows
+
     def pull_page(self, cursor: str, limit: int | None = None, **_: Any) -> PullPage:
         response = PullResponse(
             changes=[],

@@ -51,6 +51,9 @@ class Scripted:
             server_time=datetime.now(UTC),
         )
 
+    def seed_offer(self, **_: Any) -> None:
+        return None  # no seed on this server: a first pull fetches rows
+
     def pull_page(self, cursor: str, limit: int | None = None, **_: Any) -> PullPage:
         return PullPage.from_response(self.pull(cursor, limit))
 

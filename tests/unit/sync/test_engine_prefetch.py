@@ -64,6 +64,9 @@ class Pages:
     def push(self, request: PushRequest, **_: Any) -> PushResponse:
         return PushResponse(results=[], server_time=NOW)
 
+    def seed_offer(self, **_: Any) -> None:
+        return None  # no seed on this server: a first pull fetches rows
+
     def pull_page(self, cursor: str, limit: int | None = None, **_: Any) -> PullPage:
         self.asked.append(cursor)
         self.threads.add(threading.get_ident())
