@@ -18,6 +18,7 @@ import sys
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from gridclient import __version__
 from gridclient.cli import PASSWORD_ENV, ask_password, required_server, start_command
@@ -27,9 +28,9 @@ from gridclient.storage.errors import StorageError
 from gridclient.storage.store import IntegrityCheck, Store, store_path
 from gridclient.storage.syncmeta import OpStatus, SyncKey
 from gridclient.sync.credentials import MemoryTokenStore
-from gridclient.sync.engine import SyncEngine
+from gridclient.sync.engine import SyncEngine, SyncReport
 from gridclient.sync.errors import DeviceLost, SyncError
-from gridclient.sync.session import log_in
+from gridclient.sync.session import UserSession, log_in
 from gridclient.sync.transport import Transport, normalise_server_url
 from gridcore.domain.clock import DeviceClock, clock_warning_zh
 from gridcore.domain.entities import CST
@@ -94,12 +95,16 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
 
 
-def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
-    server = _server(settings)
+def _synced(
+    args: argparse.Namespace, paths: Paths, settings: ITSettings, **options: Any
+) -> tuple[UserSession, SyncReport]:
+    """Log in with the password and run one sync (``options`` for the engine); the
+    caller closes the session. A device marked lost between the login and the sync
+    pushed nothing: its store is wiped and ``DeviceLost`` raised."""
     factory = partial(Transport, ca_bundle=settings.ca_bundle or None, proxy=settings.proxy or None)
     session = log_in(
         paths.data_dir,
-        server,
+        _server(settings),
         args.user,
         _password(args.user),
         MemoryTokenStore(),
@@ -109,20 +114,30 @@ def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
         engine = SyncEngine(
             session.store,
             session.transport,
-            batch_size=args.batch_size,
-            page_size=args.page_size,
             fetch_catalog=True,
             progress=_print_progress if args.progress else None,
-            use_seed=not args.no_seed,
+            **options,
         )
         report = engine.run()
     except BaseException:
         session.close()
         raise
     lost = next((e for e in report.errors if isinstance(e, DeviceLost)), None)
-    if lost is not None:  # marked lost between the login and the sync: nothing was pushed
+    if lost is not None:
         session.wipe()
         raise lost
+    return session, report
+
+
+def _sync(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
+    session, report = _synced(
+        args,
+        paths,
+        settings,
+        batch_size=args.batch_size,
+        page_size=args.page_size,
+        use_seed=not args.no_seed,
+    )
     session.close()
     print(report.summary_zh())
     return 0 if report.ok else 1
@@ -135,25 +150,8 @@ def _seed(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
     if args.keep < 1:
         print("错误：--keep 至少为 1", file=sys.stderr)
         return 2
-    server = _server(settings)
-    factory = partial(Transport, ca_bundle=settings.ca_bundle or None, proxy=settings.proxy or None)
-    session = log_in(
-        paths.data_dir,
-        server,
-        args.user,
-        _password(args.user),
-        MemoryTokenStore(),
-        transport_factory=factory,
-    )
+    session, report = _synced(args, paths, settings, use_seed=False)
     try:
-        engine = SyncEngine(
-            session.store,
-            session.transport,
-            fetch_catalog=True,
-            use_seed=False,
-            progress=_print_progress if args.progress else None,
-        )
-        report = engine.run()
         if not report.ok:
             print(report.summary_zh())
             print("错误：同步未完成，未生成初始数据包", file=sys.stderr)
@@ -182,7 +180,7 @@ def _seed(args: argparse.Namespace, paths: Paths, settings: ITSettings) -> int:
     part.touch(mode=0o600)
     part.write_text(offer.model_dump_json(indent=1), encoding="utf-8")
     os.replace(part, manifest)
-    dropped = _prune(args.out, generation.rsplit("-", 2)[0] + "-", args.keep)
+    dropped = _prune(args.out, seed.generation_prefix(scope), args.keep)
     print(
         f"初始数据包 {generation} 已生成：{exported.records} 条记录，"
         f"{exported.size / 1e6:.1f} MB；删除旧包 {dropped} 个"

@@ -38,6 +38,7 @@ __all__ = [
     "READ_CACHE_KIB",
     "create_store_engine",
     "dumps_json",
+    "raw_key",
     "read_session",
     "session_scope",
     "write_connection",
@@ -65,7 +66,7 @@ READ_CACHE_KIB: Final = 8 * 1024
 _KEY_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-def _raw_key(key: bytes) -> str:
+def raw_key(key: bytes) -> str:
     """The SQLCipher raw-key literal ``x'<64 hex>'``: the key is used as is, no PBKDF2
     (we derive and wrap keys ourselves in ``keys.py``)."""
     if len(key) != 32:
@@ -113,7 +114,7 @@ def create_store_engine(
         query["uri"] = "true"
     else:
         database = str(path)
-    url = URL.create("sqlite+pysqlcipher", password=_raw_key(key), database=database, query=query)
+    url = URL.create("sqlite+pysqlcipher", password=raw_key(key), database=database, query=query)
     engine = create_engine(
         url,
         # The dialect's default SingletonThreadPool ties a connection to each thread

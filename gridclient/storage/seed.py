@@ -44,7 +44,7 @@ from typing import Any, Final
 import sqlcipher3
 from sqlalchemy import Engine
 
-from gridclient.storage.engine import CACHE_KIB, READ_CACHE_KIB, write_lock
+from gridclient.storage.engine import CACHE_KIB, READ_CACHE_KIB, raw_key, write_lock
 from gridclient.storage.errors import DiskFull
 from gridclient.storage.syncmeta import SyncKey
 from gridcore.domain.enums import EntityKind
@@ -62,6 +62,7 @@ __all__ = [
     "export",
     "file_sha256",
     "generation_name",
+    "generation_prefix",
 ]
 
 log = logging.getLogger(__name__)
@@ -124,12 +125,6 @@ class Adopted:
     records: int
     cursor: str
     tables: int
-
-
-def _literal(key: bytes) -> str:
-    if len(key) != 32:
-        raise ValueError("a seed key is exactly 32 bytes")
-    return f"x'{key.hex()}'"
 
 
 def _record_tables() -> list[str]:
@@ -228,17 +223,10 @@ def adoptable(engine: Engine) -> bool:
     """Whether this store may take a seed: it has never pulled (no cursor) and holds
     no record and no op (a person who worked before the first sync keeps a row pull)."""
     with engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        assert driver is not None
         try:
-            _cursor_of(driver, "main")
+            _check_empty(connection.connection.driver_connection)
         except SeedRefused:
-            pass
-        else:
             return False
-        for table in (*_record_tables(), "outbox"):
-            if driver.execute(f"SELECT 1 FROM main.{_quote(table)} LIMIT 1").fetchone():  # noqa: S608
-                return False
         return True
 
 
@@ -260,7 +248,7 @@ def adopt(
     with _driver(engine) as driver:
         driver.execute("PRAGMA foreign_keys = OFF")  # before BEGIN: a no-op inside
         try:
-            driver.execute("ATTACH DATABASE ? AS seed KEY ?", (str(seed), _literal(key)))
+            driver.execute("ATTACH DATABASE ? AS seed KEY ?", (str(seed), raw_key(key)))
             driver.execute("SELECT count(*) FROM seed.sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:  # a wrong key, not a database
             raise SeedRefused(f"cannot open the seed: {exc}") from None
@@ -333,9 +321,11 @@ def _full(exc: BaseException) -> bool:
 
 
 def _check_empty(driver: Any) -> None:
-    if driver.execute(
-        "SELECT 1 FROM main.sync_state WHERE key = ?", (SyncKey.PULL_CURSOR.value,)
-    ).fetchone():
+    try:
+        _cursor_of(driver, "main")
+    except SeedRefused:
+        pass  # no cursor: never pulled
+    else:
         raise SeedRefused("this store has pulled before")
     for table in (*_record_tables(), "outbox"):
         if driver.execute(f"SELECT 1 FROM main.{_quote(table)} LIMIT 1").fetchone():  # noqa: S608
@@ -378,12 +368,12 @@ def export(engine: Engine, folder: Path, generation: str) -> Exported:
         with _driver(engine) as driver:
             _cursor_of(driver, "main")  # a store that never pulled makes no seed
             part.touch(mode=0o600)
-            driver.execute("ATTACH DATABASE ? AS seed KEY ?", (str(part), _literal(key)))
+            driver.execute("ATTACH DATABASE ? AS seed KEY ?", (str(part), raw_key(key)))
             driver.execute("SELECT sqlcipher_export('seed')").fetchall()
             driver.execute("DETACH DATABASE seed")
         seed = sqlcipher3.connect(str(part), isolation_level=None)
         try:
-            seed.execute(f'PRAGMA key = "{_literal(key)}"')
+            seed.execute(f'PRAGMA key = "{raw_key(key)}"')
             seed.execute("PRAGMA journal_mode = DELETE")
             seed.execute("BEGIN IMMEDIATE")
             # What is deleted is overwritten, not left in free pages of the file.
@@ -414,8 +404,13 @@ def export(engine: Engine, folder: Path, generation: str) -> Exported:
     return Exported(final, key, size, digest, cursor, revision, records)
 
 
+def generation_prefix(scope: str) -> str:
+    """What every generation of ``scope`` starts with (``--keep`` counts them by it)."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in scope)[:40] or "all"
+    return f"seed-{safe}-"
+
+
 def generation_name(scope: str, now: datetime | None = None) -> str:
     """``seed-<scope>-<UTC time>-<random>``: sorts by time within a scope."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in scope)[:40] or "all"
-    return f"seed-{safe}-{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"{generation_prefix(scope)}{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"

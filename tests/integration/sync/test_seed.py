@@ -85,6 +85,17 @@ def make_seed(server: ServerProcess, tmp_path: Path, seeds: Path) -> str:
     return done.stdout
 
 
+def _seeded_office(server: ServerProcess, tmp_path: Path, seeds: Path, households: int) -> Laptop:
+    """The grid worker's laptop after it recorded ``households`` households and synced,
+    and a seed made of them."""
+    w1 = _laptop(tmp_path, server, "w1", "w1")
+    for number in range(households):
+        w1.new_household(server.areas["G1"], f"幸福路{number}号")
+    _sync(w1)
+    make_seed(server, tmp_path, seeds)
+    return w1
+
+
 def _office_data(server: ServerProcess, w1: Laptop, t1: Laptop) -> str:
     """Households, an event taken through two steps, and a conflict between the grid
     worker and the township user (the township's edit arrived second)."""
@@ -194,10 +205,7 @@ def test_a_new_office_laptop_starts_from_the_seed_and_matches_a_row_pull(
 def test_no_seed_for_another_scope_or_a_store_that_holds_data(
     server: ServerProcess, tmp_path: Path, seeds: Path
 ) -> None:
-    w1 = _laptop(tmp_path, server, "w1", "w1")
-    w1.new_household(server.areas["G1"])
-    _sync(w1)
-    make_seed(server, tmp_path, seeds)
+    w1 = _seeded_office(server, tmp_path, seeds, households=1)
     county = _laptop(tmp_path, server, "t2", "t2")
     assert county.session.transport.seed_offer() is None  # the county is not the township
     assert w1.session.transport.seed_offer() is None  # nor is a grid worker
@@ -223,11 +231,7 @@ def _one_seed(seeds: Path) -> tuple[Path, dict[str, Any]]:
 def test_a_broken_download_resumes_where_it_stopped(
     server: ServerProcess, tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    w1 = _laptop(tmp_path, server, "w1", "w1")
-    for number in range(30):
-        w1.new_household(server.areas["G1"], f"幸福路{number}号")
-    _sync(w1)
-    make_seed(server, tmp_path, seeds)
+    w1 = _seeded_office(server, tmp_path, seeds, households=30)
     manifest, offer = _one_seed(seeds)
     data = manifest.with_suffix(".gcseed").read_bytes()
     half = len(data) // 2
@@ -257,11 +261,7 @@ def test_a_broken_download_resumes_where_it_stopped(
 def test_a_cancelled_copy_leaves_the_store_empty_and_the_next_sync_adopts(
     server: ServerProcess, tmp_path: Path, seeds: Path
 ) -> None:
-    w1 = _laptop(tmp_path, server, "w1", "w1")
-    for number in range(5):
-        w1.new_household(server.areas["G1"], f"幸福路{number}号")
-    _sync(w1)
-    make_seed(server, tmp_path, seeds)
+    w1 = _seeded_office(server, tmp_path, seeds, households=5)
     laptop = _laptop(tmp_path, server, "t1", "t1")
     engine = laptop.engine(fetch_catalog=True)
 
@@ -289,11 +289,7 @@ def test_a_cancelled_copy_leaves_the_store_empty_and_the_next_sync_adopts(
 def test_a_damaged_seed_or_one_of_another_schema_means_rows(
     server: ServerProcess, tmp_path: Path, seeds: Path, damage: str
 ) -> None:
-    w1 = _laptop(tmp_path, server, "w1", "w1")
-    for number in range(5):
-        w1.new_household(server.areas["G1"], f"幸福路{number}号")
-    _sync(w1)
-    make_seed(server, tmp_path, seeds)
+    w1 = _seeded_office(server, tmp_path, seeds, households=5)
     manifest, offer = _one_seed(seeds)
     if damage == "bytes":  # same size, one byte changed: the SHA-256 catches it
         path = manifest.with_suffix(".gcseed")
